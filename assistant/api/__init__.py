@@ -1,0 +1,1 @@
+"""The gateway (FastAPI): resident chat and voice APIs, web pages, staff API, Open311, health."""

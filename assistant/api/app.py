@@ -1,0 +1,40 @@
+"""The gateway application: ``create_app()`` wires settings, logging, the dialogue
+client and one router per resource."""
+
+from __future__ import annotations
+
+import importlib
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from assistant import __version__
+from assistant.api.errors import install_error_handlers
+from assistant.dialogue import DialogueClient
+from assistant.logging import configure_logging
+from assistant.settings import Settings, get_settings
+
+# Every router of the gateway, by module. Each module exposes ``router``.
+ROUTERS = (
+    "assistant.api.routers.health",
+    "assistant.api.routers.chat",
+    "assistant.api.routers.nlu",
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.dialogue = DialogueClient(settings)
+        yield
+        await app.state.dialogue.aclose()
+
+    app = FastAPI(title="社区管家 Community Butler", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in ROUTERS:
+        app.include_router(importlib.import_module(module).router)
+    return app

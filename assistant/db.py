@@ -1,0 +1,120 @@
+"""Database engine, sessions and the declarative base shared by every subpackage.
+
+SQLite is the embedded default and PostgreSQL the production profile. Each
+subpackage declares its tables on ``Base`` in its own ``models.py``; the schema
+is created and upgraded only by Alembic (``migrations/``), never by
+``create_all``, so tests run the same migrations production does.
+
+SQLite note: pysqlite's own transaction handling is disabled and we emit BEGIN
+ourselves (the SQLAlchemy-documented recipe). ``transaction()`` starts with
+``BEGIN IMMEDIATE`` so that check-then-insert rules (slot capacity, daily id
+sequences) are serialised; on PostgreSQL the same code relies on row locks
+(``SELECT ... FOR UPDATE``) taken by the domain code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from assistant.settings import PROJECT_ROOT, get_settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _configure_sqlite(engine: Engine, begin_sql: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        conn.exec_driver_sql(begin_sql)
+
+
+def make_engine(url: str, *, immediate: bool = False) -> Engine:
+    """An engine for ``url``. ``immediate`` (SQLite only) begins every transaction
+    with BEGIN IMMEDIATE, taking the write lock up front."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _configure_sqlite(engine, "BEGIN IMMEDIATE" if immediate else "BEGIN")
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """Sessions for one database URL: ``session()`` for ordinary work and
+    ``transaction()`` for work that must not interleave with other writers."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        self._write_engine = make_engine(url, immediate=True) if url.startswith("sqlite") else self.engine
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success and rolled back on error."""
+        with self._sessions() as s, s.begin():
+            yield s
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Like ``session()`` but serialised against other writers (SQLite: BEGIN
+        IMMEDIATE; PostgreSQL: take row locks with ``with_for_update()``)."""
+        with self._write_sessions() as s, s.begin():
+            yield s
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self._write_engine is not self.engine:
+            self._write_engine.dispose()
+
+
+def upgrade(url: str) -> None:
+    """Bring the schema at ``url`` to the newest revision of every branch."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url)
+    cfg.attributes["configure_logger"] = False
+    command.upgrade(cfg, "heads")
+
+
+@lru_cache
+def get_database() -> Database:
+    """The process-wide database from settings (schema upgraded on first use)."""
+    settings = get_settings()
+    settings.ensure_dirs()
+    upgrade(settings.resolved_database_url)
+    return Database(settings.resolved_database_url)

@@ -1,0 +1,65 @@
+"""Rules about residents: who they are across a conversation and hand-offs to staff."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.residents.models import HandoffRequest, Resident
+
+HANDOFF_REASONS = ("asked", "misunderstood", "unanswered_question")
+
+
+def get_or_create_resident(session: Session, sender_id: str) -> Resident:
+    resident = session.scalar(select(Resident).where(Resident.sender_id == sender_id))
+    if resident is None:
+        resident = Resident(sender_id=sender_id)
+        session.add(resident)
+        session.flush()
+    return resident
+
+
+def remember_contact(session: Session, sender_id: str, *, address: str | None = None,
+                     phone: str | None = None, name: str | None = None) -> Resident:
+    """Keep what a resident told us so the next form can offer it again."""
+    resident = get_or_create_resident(session, sender_id)
+    if address:
+        resident.address = address
+    if phone:
+        resident.phone = phone
+    if name:
+        resident.name = name
+    return resident
+
+
+def request_handoff(session: Session, sender_id: str, reason: str,
+                    last_message: str | None = None) -> HandoffRequest:
+    """Record that a resident wants a person. One open request per resident is
+    enough: asking again refreshes it instead of piling up duplicates."""
+    if reason not in HANDOFF_REASONS:
+        raise ValueError(f"unknown hand-off reason: {reason}")
+    resident = get_or_create_resident(session, sender_id)
+    existing = session.scalar(
+        select(HandoffRequest).where(HandoffRequest.resident_id == resident.id,
+                                     HandoffRequest.status == "open"))
+    if existing is not None:
+        existing.last_message = last_message or existing.last_message
+        return existing
+    handoff = HandoffRequest(resident_id=resident.id, reason=reason, last_message=last_message)
+    session.add(handoff)
+    session.flush()
+    return handoff
+
+
+def list_handoffs(session: Session, status: str | None = "open") -> list[tuple[HandoffRequest, Resident]]:
+    query = select(HandoffRequest, Resident).join(Resident, Resident.id == HandoffRequest.resident_id)
+    if status:
+        query = query.where(HandoffRequest.status == status)
+    return [(h, r) for h, r in session.execute(query.order_by(HandoffRequest.id.desc()))]
+
+
+def close_handoff(session: Session, handoff_id: int) -> HandoffRequest | None:
+    handoff = session.get(HandoffRequest, handoff_id)
+    if handoff is not None:
+        handoff.status = "done"
+    return handoff

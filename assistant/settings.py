@@ -1,0 +1,68 @@
+"""The one settings object every process reads (env prefix ``BUTLER_``).
+
+Defaults are the embedded profile: SQLite under ``var/``, everything on loopback.
+The production profile only changes environment variables (``BUTLER_DATABASE_URL``
+pointing at PostgreSQL, and so on).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BUTLER_", env_file=".env", extra="ignore")
+
+    # Where runtime data lives: database, logs, indexes, models built by the set-up.
+    data_dir: Path = Field(default=PROJECT_ROOT / "var")
+    # Empty means SQLite at data_dir/butler.db.
+    database_url: str = ""
+
+    # Processes started by the supervisor.
+    rasa_url: str = "http://127.0.0.1:5005"
+    action_server_url: str = "http://127.0.0.1:5055"
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8000
+    # Seconds the gateway waits for Rasa before answering with the degraded reply.
+    rasa_timeout: float = 30.0
+
+    # Shown to residents who ask for a person.
+    community_name: str = "幸福里社区"
+    service_phone: str = "021-12345678"
+    service_hours: str = "工作日 8:30-17:30"
+    timezone: str = "Asia/Shanghai"
+
+    # Staff authentication.
+    admin_user: str = ""
+    admin_password: str = ""
+    jwt_secret: str = ""  # empty: a random secret is generated once and kept under data_dir
+    jwt_ttl_minutes: int = 480
+
+    # Open311 GeoReport v2.
+    open311_api_key: str = ""
+
+    # Where emergencies are posted (empty: console only).
+    alert_webhook_url: str = ""
+
+    log_level: str = "INFO"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'butler.db'}"
+
+    def ensure_dirs(self) -> None:
+        for sub in ("", "logs", "kb", "models"):
+            (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
