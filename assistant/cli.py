@@ -12,6 +12,7 @@ app = typer.Typer(help="社区管家 Community Butler", no_args_is_help=True, ad
 # (module, command group name). Each module exposes ``app`` (a typer.Typer).
 COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     ("assistant.residents.cli", "handoffs"),
+    ("assistant.auth.cli", "users"),
 )
 # (module, command name). Each module exposes ``command`` (a function).
 SINGLE_COMMANDS: tuple[tuple[str, str], ...] = ()

@@ -24,6 +24,9 @@ def _mask_personal_data(_logger, _method, event_dict: dict) -> dict:
 def configure_logging(settings: Settings) -> None:
     level = getattr(logging, settings.log_level.upper(), logging.INFO)
     logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s")
+    # Libraries that narrate every request or migration step at INFO.
+    for noisy in ("httpx", "httpcore", "alembic", "sentence_transformers", "jieba"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

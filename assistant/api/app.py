@@ -10,6 +10,8 @@ from fastapi import FastAPI
 
 from assistant import __version__
 from assistant.api.errors import install_error_handlers
+from assistant.auth.service import ensure_first_admin
+from assistant.db import get_database
 from assistant.dialogue import DialogueClient
 from assistant.logging import configure_logging
 from assistant.settings import Settings, get_settings
@@ -19,6 +21,8 @@ ROUTERS = (
     "assistant.api.routers.health",
     "assistant.api.routers.chat",
     "assistant.api.routers.nlu",
+    "assistant.api.routers.auth",
+    "assistant.api.routers.handoffs",
 )
 
 
@@ -29,6 +33,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.dialogue = DialogueClient(settings)
+        with get_database().session() as session:
+            ensure_first_admin(session, settings)
         yield
         await app.state.dialogue.aclose()
 

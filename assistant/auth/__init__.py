@@ -1,0 +1,1 @@
+"""Staff accounts: roles, argon2 password hashes, JWT bearer tokens."""

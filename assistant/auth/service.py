@@ -1,0 +1,105 @@
+"""Rules for staff accounts and tokens.
+
+Who may do what is decided by role: ``admin`` (everything, including unmasked
+exports and users), ``dispatcher`` (route and correct tickets, bookings),
+``worker`` (work assigned tickets), ``viewer`` (read only).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.auth.models import ROLES, StaffUser
+from assistant.settings import Settings
+
+_hasher = PasswordHasher()
+ALGORITHM = "HS256"
+# Roles allowed to see residents' personal data unmasked (exports, details).
+UNMASKED_ROLES = frozenset({"admin"})
+
+
+class AuthError(Exception):
+    """Bad credentials, a bad token, or a user who may not do this."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(session: Session, username: str, password: str, role: str) -> StaffUser:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if not username.strip() or len(password) < 8:
+        raise ValueError("username must not be blank and the password needs at least 8 characters")
+    if session.scalar(select(StaffUser).where(StaffUser.username == username)) is not None:
+        raise ValueError(f"user {username!r} exists already")
+    user = StaffUser(username=username.strip(), password_hash=hash_password(password), role=role, active=True)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> StaffUser:
+    user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None or not user.active:
+        # Hash anyway so response time does not reveal which usernames exist.
+        _hasher.hash(password)
+        raise AuthError("invalid username or password")
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, InvalidHashError) as exc:
+        raise AuthError("invalid username or password") from exc
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def jwt_secret(settings: Settings) -> str:
+    """The configured secret, or one generated at first use and kept (mode 600)
+    under the data dir so tokens survive restarts."""
+    if settings.jwt_secret:
+        return settings.jwt_secret
+    path = Path(settings.data_dir) / "jwt_secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(secrets.token_urlsafe(48))
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    return path.read_text().strip()
+
+
+def issue_token(settings: Settings, user: StaffUser) -> str:
+    now = datetime.now(UTC)
+    claims = {"sub": user.username, "role": user.role, "iat": now,
+              "exp": now + timedelta(minutes=settings.jwt_ttl_minutes)}
+    return jwt.encode(claims, jwt_secret(settings), algorithm=ALGORITHM)
+
+
+def user_from_token(session: Session, settings: Settings, token: str) -> StaffUser:
+    try:
+        claims = jwt.decode(token, jwt_secret(settings), algorithms=[ALGORITHM])
+    except jwt.PyJWTError as exc:
+        raise AuthError("invalid or expired token") from exc
+    user = session.scalar(select(StaffUser).where(StaffUser.username == claims.get("sub")))
+    if user is None or not user.active:
+        raise AuthError("invalid or expired token")
+    return user
+
+
+def ensure_first_admin(session: Session, settings: Settings) -> StaffUser | None:
+    """At first start, create the admin named by BUTLER_ADMIN_USER/PASSWORD when no
+    admin exists yet. Later changes to those variables do not touch existing users."""
+    if not (settings.admin_user and settings.admin_password):
+        return None
+    if session.scalar(select(StaffUser).where(StaffUser.role == "admin")) is not None:
+        return None
+    return create_user(session, settings.admin_user, settings.admin_password, "admin")
