@@ -47,5 +47,47 @@ def serve(host: str = typer.Option(None), port: int = typer.Option(None)) -> Non
                 port=port or settings.gateway_port, log_level="warning")
 
 
+@app.command()
+def run() -> None:
+    """Start and supervise the whole butler (Rasa, actions, gateway) until Ctrl-C."""
+    import signal as _signal
+    import threading
+
+    from assistant.logging import configure_logging
+    from assistant.settings import get_settings
+    from assistant.supervisor import Supervisor, process_specs, wait_until_ready
+
+    settings = get_settings()
+    settings.ensure_dirs()
+    configure_logging(settings)
+    if not settings.rasa_model.exists():
+        typer.echo(f"no Rasa model at {settings.rasa_model}: run `make model` first", err=True)
+        raise typer.Exit(2)
+    supervisor = Supervisor(process_specs(settings))
+    stop = threading.Event()
+    for sig in (_signal.SIGINT, _signal.SIGTERM):
+        _signal.signal(sig, lambda *_: stop.set())
+    supervisor.start()
+    gateway = f"http://{settings.gateway_host}:{settings.gateway_port}"
+    typer.echo(f"starting… logs in {settings.data_dir / 'logs'}")
+    outcome: dict[str, str] = {}
+
+    def _wait() -> None:
+        try:
+            wait_until_ready(gateway)
+            outcome["ready"] = f"社区管家 is ready: {gateway}/  (API docs: {gateway}/docs). Ctrl-C stops it."
+        except TimeoutError as exc:
+            outcome["ready"] = f"not ready yet ({exc}); see the logs. Still supervising."
+
+    threading.Thread(target=_wait, daemon=True).start()
+    try:
+        while not stop.wait(1):
+            if "ready" in outcome:
+                typer.echo(outcome.pop("ready"))
+    finally:
+        typer.echo("stopping…")
+        supervisor.stop()
+
+
 if __name__ == "__main__":
     app()

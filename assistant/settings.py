@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     action_server_url: str = "http://127.0.0.1:5055"
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
+    # The trained Rasa model (``make`` trains it; ``scripts/train-rasa.sh``).
+    rasa_model: Path = Field(default=PROJECT_ROOT / "models" / "butler.tar.gz")
+    # The Rasa venv (Python 3.10); the application venv runs everything else.
+    rasa_venv: Path = Field(default=PROJECT_ROOT / ".venv-rasa")
     # Seconds the gateway waits for Rasa before answering with the degraded reply.
     rasa_timeout: float = 30.0
 

@@ -1,0 +1,99 @@
+"""Conversation basics: repeat, hand-off to a person, misunderstandings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.db import get_database
+from assistant.residents.service import request_handoff
+from assistant.settings import get_settings
+
+# After this many misunderstandings in a row the butler offers a person.
+MISUNDERSTANDINGS_BEFORE_OFFER = 2
+
+
+def last_resident_text(tracker: Tracker) -> str | None:
+    return (tracker.latest_message or {}).get("text")
+
+
+def consecutive_misunderstandings(events: list[dict[str, Any]]) -> int:
+    """How many of the resident's latest messages in a row were not understood."""
+    count = 0
+    for event in reversed(events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != "nlu_fallback":
+            break
+        count += 1
+    return count
+
+
+def previous_bot_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The butler's messages of its last turn before the resident's latest message."""
+    seen_current_user = False
+    messages: list[dict[str, Any]] = []
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_current_user:
+                if messages:
+                    break
+                continue  # an earlier resident turn without a bot reply: keep looking
+            seen_current_user = True
+        elif kind == "bot" and seen_current_user:
+            messages.append(event)
+        elif kind == "bot" and not seen_current_user:
+            continue
+    return list(reversed(messages))
+
+
+def handoff_message(first_line: str) -> str:
+    settings = get_settings()
+    return (f"{first_line}已经帮您登记了，工作人员会尽快联系您。"
+            f"着急的话可以直接打社区电话 {settings.service_phone}（{settings.service_hours}）。")
+
+
+class ActionRequestHuman(Action):
+    def name(self) -> str:
+        return "action_request_human"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        with get_database().session() as session:
+            request_handoff(session, tracker.sender_id, "asked", last_resident_text(tracker))
+        dispatcher.utter_message(text=handoff_message("好的，给您转人工。"))
+        return []
+
+
+class ActionRepeatLastMessage(Action):
+    def name(self) -> str:
+        return "action_repeat_last_message"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        messages = previous_bot_messages(tracker.events)
+        if not messages:
+            dispatcher.utter_message(text="我刚才还没说什么。您有什么需要帮忙的？")
+            return []
+        for message in messages:
+            data = message.get("data") or {}
+            dispatcher.utter_message(text=message.get("text"), buttons=data.get("buttons") or [])
+        return []
+
+
+class ActionHandleMisunderstanding(Action):
+    def name(self) -> str:
+        return "action_handle_misunderstanding"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if consecutive_misunderstandings(tracker.events) < MISUNDERSTANDINGS_BEFORE_OFFER:
+            dispatcher.utter_message(
+                text="不好意思，我没听明白。您可以换个说法，比如“我想预约理发”或“路灯坏了”。")
+            return []
+        dispatcher.utter_message(
+            text="抱歉，我还是没听明白。要不要让工作人员来帮您？",
+            buttons=[{"title": "转人工", "payload": "/request_human"},
+                     {"title": "我能做什么", "payload": "/help"}])
+        return []

@@ -1,0 +1,88 @@
+"""The real butler for end-to-end tests: Rasa server, action server and gateway
+started by the project's own supervisor on free loopback ports, with a fresh data
+directory. Nothing is mocked.
+
+The Rasa model is ``models/butler.tar.gz`` (``make test`` trains it first) or the
+file named by ``BUTLER_TEST_RASA_MODEL``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.settings import PROJECT_ROOT, Settings
+from assistant.supervisor import Supervisor, process_specs, wait_until_ready
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Butler:
+    gateway_url: str
+    rasa_url: str
+    settings: Settings
+    supervisor: Supervisor
+    http: httpx.Client
+
+    def chat(self, sender_id: str, text: str, **extra) -> list[dict]:
+        resp = self.http.post(f"{self.gateway_url}/api/v1/chat", json={"sender_id": sender_id, "text": text, **extra})
+        assert resp.status_code == 200, resp.text
+        return resp.json()["replies"]
+
+    def say(self, sender_id: str, text: str, **extra) -> str:
+        """The butler's replies to one message, joined into one string."""
+        return "\n".join(r["text"] for r in self.chat(sender_id, text, **extra))
+
+
+@pytest.fixture(scope="session")
+def butler(tmp_path_factory) -> Iterator[Butler]:
+    model = Path(os.environ.get("BUTLER_TEST_RASA_MODEL", PROJECT_ROOT / "models" / "butler.tar.gz"))
+    if not model.exists():
+        pytest.fail(f"no trained Rasa model at {model}: run `make model` (make test does)")
+    data_dir = tmp_path_factory.mktemp("butler-data")
+    gateway_port = free_port()
+    settings = Settings(
+        data_dir=data_dir,
+        rasa_model=model,
+        rasa_url=f"http://127.0.0.1:{free_port()}",
+        action_server_url=f"http://127.0.0.1:{free_port()}",
+        gateway_port=gateway_port,
+        admin_user="admin",
+        admin_password="admin-password-1",
+        open311_api_key="test-open311-key",
+    )
+    specs = process_specs(settings)
+    for spec in specs:  # the env carries every setting the processes need
+        spec.env.update({"BUTLER_ADMIN_USER": settings.admin_user,
+                         "BUTLER_ADMIN_PASSWORD": settings.admin_password,
+                         "BUTLER_OPEN311_API_KEY": settings.open311_api_key,
+                         "BUTLER_GATEWAY_PORT": str(gateway_port)})
+    supervisor = Supervisor(specs)
+    supervisor.start()
+    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    try:
+        wait_until_ready(gateway_url, timeout=float(os.environ.get("BUTLER_TEST_READY_TIMEOUT", "600")))
+        with httpx.Client(timeout=120) as http:
+            yield Butler(gateway_url=gateway_url, rasa_url=settings.rasa_url, settings=settings,
+                         supervisor=supervisor, http=http)
+    finally:
+        supervisor.stop()
+
+
+@pytest.fixture(scope="session")
+def staff_token(butler: Butler) -> str:
+    resp = butler.http.post(f"{butler.gateway_url}/api/v1/auth/token",
+                            json={"username": "admin", "password": "admin-password-1"})
+    assert resp.status_code == 200, resp.text
+    return resp.json()["access_token"]
