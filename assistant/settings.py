@@ -53,6 +53,8 @@ class Settings(BaseSettings):
 
     # Where emergencies are posted (empty: console only).
     alert_webhook_url: str = ""
+    # Ticket deadlines per urgency: "Nh" hours, "Nd" calendar days, "Nwd" working days.
+    ticket_deadlines: dict[str, str] = {"emergency": "2h", "urgent": "24h", "normal": "3wd"}
 
     log_level: str = "INFO"
 
