@@ -15,7 +15,7 @@ COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     ("assistant.auth.cli", "users"),
 )
 # (module, command name). Each module exposes ``command`` (a function).
-SINGLE_COMMANDS: tuple[tuple[str, str], ...] = ()
+SINGLE_COMMANDS: tuple[tuple[str, str], ...] = (("assistant.tickets.sentiment_cli", "sentiment"),)
 
 for _module, _name in COMMAND_GROUPS:
     app.add_typer(importlib.import_module(_module).app, name=_name)

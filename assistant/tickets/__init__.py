@@ -1,0 +1,1 @@
+"""Complaint tickets (12345 flow): intake, classification, sentiment and urgency, routing, lifecycle."""

@@ -1,0 +1,358 @@
+"""Sentiment and urgency of a resident's complaint.
+
+``score_sentiment`` combines a linear model (hashed character 1-3 grams, TF-IDF,
+logistic regression; trained by ``bench/train_sentiment.py`` on product reviews, see
+``data/PROVENANCE.md``) with a small hand-written lexicon of service-domain cues. The
+lexicon does two jobs: it is fed to the model as two extra features (so the model
+learns how much to trust it), and its matches are the human-readable ``cues`` that
+staff see next to the score. Without the model file the lexicon alone decides.
+
+``assess_urgency`` is rules only: staff must be able to read why a ticket is urgent,
+and a safety hazard must never depend on a statistical model's mood.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "sentiment.joblib"
+
+SentimentLabel = Literal["negative", "neutral", "positive"]
+UrgencyLevel = Literal["normal", "urgent", "emergency"]
+
+# |score| below this is "neutral". Reviews are nearly always far from it; short
+# factual requests ("路灯不亮") land near it once the model's lean is damped (below).
+NEUTRAL_BAND = 0.2
+
+
+@dataclass
+class Sentiment:
+    score: float  # -1 (very negative) .. 1 (very positive)
+    label: SentimentLabel
+    cues: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Urgency:
+    level: UrgencyLevel
+    cues: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Lexicon. Words that carry sentiment in service settings (delivery, hotel,
+# property management, community services) which product reviews seldom use.
+# Longer entries win over their substrings (不干净 over 干净), so negated forms
+# are listed explicitly where the plain negator rule would be wrong (不错 is praise).
+# ---------------------------------------------------------------------------
+POSITIVE_TERMS: tuple[str, ...] = (
+    "不错", "挺好", "很好", "真好", "太好了", "好评", "五星", "满意", "非常满意", "喜欢", "推荐", "值得",
+    "赞", "点赞", "棒", "给力", "完美", "惊喜", "舒服", "舒适", "干净", "整洁", "卫生好", "安静",
+    "热情", "周到", "耐心", "细心", "贴心", "用心", "负责", "专业", "礼貌", "友好", "客气", "及时",
+    "准时", "送得快", "送餐快", "速度快", "很快", "效率高", "新鲜", "好吃", "美味", "可口", "香",
+    "分量足", "实惠", "划算", "性价比高", "方便", "便利", "温馨", "宽敞", "明亮", "隔音好", "感谢",
+    "谢谢", "辛苦了", "下次还来", "还会再来", "会回购", "回头客", "服务好", "态度好", "服务到位",
+    "解决了", "修好了", "处理得快", "响应快", "放心", "靠谱", "超值", "物美价廉", "一流", "优秀",
+)
+NEGATIVE_TERMS: tuple[str, ...] = (
+    "差", "很差", "太差", "差评", "垃圾", "失望", "后悔", "不满意", "不满", "不好", "不行", "不值",
+    "糟糕", "恶心", "难吃", "难闻", "太慢", "很慢", "慢死了", "送餐慢", "送得慢", "超时", "迟到", "等了",
+    "态度差", "态度恶劣", "态度不好", "服务差", "不理人", "爱答不理", "敷衍", "推诿", "扯皮", "踢皮球",
+    "不耐烦", "凶", "骂人", "脏", "很脏", "不干净", "脏乱差", "臭", "异味", "霉味", "蟑螂", "虫子",
+    "头发", "隔音差", "隔音不好", "吵", "太吵", "噪音", "冷了", "凉了", "洒了", "漏了", "少送", "送错",
+    "漏送", "贵", "太贵", "坑", "坑人", "骗", "骗子", "欺骗", "投诉", "退款", "退钱", "没人管", "不管",
+    "没人理", "不处理", "不解决", "一直没修", "还没修", "没修好", "坏了", "破", "旧", "简陋", "潮湿",
+    "闷", "拉肚子", "生气", "气死", "气人", "愤怒", "受不了", "忍无可忍", "崩溃", "过分", "太过分",
+    "无语", "郁闷", "烦", "烦死", "闹心", "糟心", "不靠谱", "再也不", "不会再来", "千万别", "别买",
+    "不推荐", "呵呵", "坑爹", "无良", "黑心", "一般般", "将就", "凑合", "不新鲜", "变质", "过期",
+)
+# Strong feelings named in the cues as 负面情绪 (they also count for urgency).
+EMOTION_TERMS: tuple[str, ...] = (
+    "很生气", "非常生气", "太生气", "生气", "气死", "气人", "愤怒", "受不了", "忍无可忍", "崩溃",
+    "太过分", "欺人太甚", "没人管", "投诉无门", "再不解决", "找媒体", "曝光", "要告", "烦死",
+)
+# A negator right before a cue flips it (不热情, 没有及时, 不太干净).
+NEGATORS: tuple[str, ...] = ("一点也不", "一点都不", "并不", "不太", "不够", "没有", "没", "不", "未", "别", "无")
+# Polite requests and questions with no sentiment cue are factual, not negative.
+FACTUAL_MARKERS = re.compile(r"(请问|麻烦|能否|能不能|可以吗|怎么办|怎么|吗[？?。]?$|[？?]$)")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC (full-width to half-width), lower case, without BOM or surrounding blanks."""
+    return unicodedata.normalize("NFKC", text or "").replace("\ufeff", "").strip().lower()
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> list[tuple[str, int]]:
+    entries = [(t, 1) for t in POSITIVE_TERMS] + [(t, -1) for t in NEGATIVE_TERMS]
+    return sorted(entries, key=lambda e: -len(e[0]))
+
+
+def lexicon_matches(text: str) -> list[tuple[str, int]]:
+    """(matched phrase, polarity) for each lexicon hit, longest first, negation applied.
+
+    A matched span is consumed, so 不干净 does not also count as 干净."""
+    text = normalize_text(text)
+    taken = [False] * len(text)
+    hits: list[tuple[int, str, int]] = []
+    for term, polarity in _lexicon():
+        start = text.find(term)
+        while start != -1:
+            end = start + len(term)
+            if not any(taken[start:end]):
+                phrase, pol = term, polarity
+                for neg in NEGATORS:  # negated cue: 不热情 -> negative, 不差 -> positive
+                    if text[max(0, start - len(neg)):start] == neg and not any(taken[start - len(neg):start]):
+                        phrase, pol, start = neg + term, -polarity, start - len(neg)
+                        break
+                for i in range(start, end):
+                    taken[i] = True
+                hits.append((start, phrase, pol))
+            start = text.find(term, end)
+    return [(phrase, pol) for _, phrase, pol in sorted(hits)]
+
+
+def lexicon_features(text: str) -> np.ndarray:
+    """The two lexicon features the model sees: log(1 + positive hits), log(1 + negative hits)."""
+    hits = lexicon_matches(text)
+    pos = sum(1 for _, p in hits if p > 0)
+    neg = sum(1 for _, p in hits if p < 0)
+    return np.array([math.log1p(pos), math.log1p(neg)], dtype=np.float32)
+
+
+# ---------------------------------------------------------------------------
+# The statistical model. Stored as plain arrays (not a pickled sklearn object) so the
+# file does not depend on the scikit-learn version that trained it.
+# ---------------------------------------------------------------------------
+@dataclass
+class SentimentModel:
+    n_features: int
+    ngram_range: tuple[int, int]
+    feature_index: np.ndarray  # int32, sorted hashed feature ids that carry weight
+    idf: np.ndarray  # float32, idf of those features
+    coef: np.ndarray  # float32, weight of those features
+    lexicon_coef: np.ndarray  # float32 (2,), weights of lexicon_features
+    lexicon_scale: float
+    intercept: float
+    meta: dict
+
+    def __post_init__(self) -> None:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        self._vectorizer = HashingVectorizer(analyzer="char", ngram_range=tuple(self.ngram_range),
+                                             n_features=self.n_features, alternate_sign=False,
+                                             norm=None, lowercase=False)
+
+    def decision(self, texts: list[str]) -> np.ndarray:
+        """Logit of "positive" for each text."""
+        normalized = [normalize_text(t) for t in texts]
+        counts = self._vectorizer.transform(normalized).tocsr()
+        counts = counts[:, self.feature_index]  # features unseen in training have no weight
+        counts.data = 1.0 + np.log(counts.data)  # sublinear tf, as in training
+        tfidf = counts.multiply(self.idf.reshape(1, -1)).tocsr()
+        norms = np.sqrt(np.asarray(tfidf.multiply(tfidf).sum(axis=1))).ravel()
+        norms[norms == 0] = 1.0
+        char_part = np.asarray(tfidf @ self.coef).ravel() / norms
+        lex = np.vstack([lexicon_features(t) for t in normalized]) * self.lexicon_scale
+        return char_part + lex @ self.lexicon_coef + self.intercept
+
+
+def model_from_dict(data: dict) -> SentimentModel:
+    return SentimentModel(
+        n_features=int(data["n_features"]), ngram_range=tuple(data["ngram_range"]),
+        feature_index=np.asarray(data["feature_index"], dtype=np.int32),
+        idf=np.asarray(data["idf"], dtype=np.float32), coef=np.asarray(data["coef"], dtype=np.float32),
+        lexicon_coef=np.asarray(data["lexicon_coef"], dtype=np.float32),
+        lexicon_scale=float(data["lexicon_scale"]), intercept=float(data["intercept"]),
+        meta=dict(data.get("meta", {})),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path | None = None) -> SentimentModel | None:
+    """The shipped model, loaded once; None when the file is missing (lexicon only)."""
+    import joblib
+
+    path = path or MODEL_PATH
+    if not path.exists():
+        return None
+    return model_from_dict(joblib.load(path))
+
+
+# ---------------------------------------------------------------------------
+# Sentiment
+# ---------------------------------------------------------------------------
+def _label(score: float) -> SentimentLabel:
+    if score >= NEUTRAL_BAND:
+        return "positive"
+    if score <= -NEUTRAL_BAND:
+        return "negative"
+    return "neutral"
+
+
+def _cues(hits: list[tuple[str, int]], text: str) -> list[str]:
+    cues: list[str] = []
+    normalized = normalize_text(text)
+    for term in EMOTION_TERMS:
+        if term in normalized and not any(term in c for c in cues):
+            cues.append(f"负面情绪：{term}")
+    for phrase, pol in hits:
+        cue = f"{'正面' if pol > 0 else '负面'}：{phrase}"
+        if cue not in cues and not any(phrase in c for c in cues if c.startswith("负面情绪")):
+            cues.append(cue)
+    return cues[:8]
+
+
+def _score_from_logit(logit: float, text: str, hits: list[tuple[str, int]]) -> float:
+    score = math.tanh(logit / 2.0)  # = 2 * sigmoid(logit) - 1
+    if not hits and FACTUAL_MARKERS.search(normalize_text(text)):
+        # A question or polite request with no sentiment word: the model's lean on
+        # such texts is noise learned from reviews, so damp it towards neutral.
+        score *= 0.3
+    return max(-1.0, min(1.0, score))
+
+
+def _lexicon_only_logit(hits: list[tuple[str, int]]) -> float:
+    return 1.5 * sum(p for _, p in hits)
+
+
+def score_sentiment_batch(texts: list[str]) -> list[Sentiment]:
+    """Score many texts at once (one model call): used by the CLI and benchmarks."""
+    model = load_model()
+    all_hits = [lexicon_matches(t) for t in texts]
+    if model is not None and texts:
+        logits = model.decision(list(texts))
+    else:
+        logits = np.array([_lexicon_only_logit(h) for h in all_hits])
+    results = []
+    for text, hits, logit in zip(texts, all_hits, logits):
+        if not normalize_text(text):
+            results.append(Sentiment(0.0, "neutral", []))
+            continue
+        score = round(_score_from_logit(float(logit), text, hits), 4)
+        results.append(Sentiment(score, _label(score), _cues(hits, text)))
+    return results
+
+
+def score_sentiment(text: str) -> Sentiment:
+    """Sentiment of one text: score in [-1, 1], label, and the cues behind it."""
+    return score_sentiment_batch([text])[0]
+
+
+# ---------------------------------------------------------------------------
+# Urgency
+# ---------------------------------------------------------------------------
+# Acute danger to life: the ticket is an emergency whatever else it says.
+ACUTE_HAZARDS: dict[str, str] = {
+    "着火": "着火", "起火": "着火", "失火": "着火", "火灾": "着火", "大火": "着火", "明火": "着火",
+    "火苗": "着火", "烧起来": "着火", "冒烟": "冒烟", "浓烟": "冒烟", "烟很大": "冒烟",
+    "燃气泄漏": "燃气泄漏", "煤气泄漏": "燃气泄漏", "天然气泄漏": "燃气泄漏", "漏气": "燃气泄漏",
+    "煤气味": "燃气泄漏", "燃气味": "燃气泄漏", "天然气味": "燃气泄漏", "爆炸": "爆炸",
+    "电梯困人": "电梯困人", "困在电梯": "电梯困人", "关在电梯": "电梯困人", "电梯里出不来": "电梯困人",
+    "卡在电梯": "电梯困人", "触电": "触电", "电到人": "触电", "塌陷": "塌陷", "坍塌": "塌陷",
+    "塌了": "塌陷", "倒塌": "塌陷", "跳楼": "有人轻生", "轻生": "有人轻生", "自杀": "有人轻生",
+    "晕倒": "有人晕倒", "昏迷": "有人晕倒", "不省人事": "有人晕倒", "摔倒了起不来": "有人摔倒",
+    "流了很多血": "有人受伤", "大出血": "有人受伤", "持刀": "持刀伤人", "砍人": "持刀伤人",
+    "打起来了": "正在斗殴", "救命": "呼救", "溺水": "溺水", "坠楼": "有人坠落",
+}
+# Hazards that can hurt someone soon: at least urgent.
+POTENTIAL_HAZARDS: dict[str, str] = {
+    "漏电": "漏电", "电线裸露": "电线裸露", "电线外露": "电线裸露", "电线老化": "电线老化",
+    "飞线充电": "飞线充电", "楼道充电": "电动车违规充电", "电动车充电": "电动车违规充电",
+    "消防通道": "消防通道堵塞", "安全出口": "安全出口堵塞", "灭火器": "消防设施缺失",
+    "消防栓": "消防设施缺失", "消火栓": "消防设施缺失", "燃气": "燃气隐患", "煤气": "燃气隐患",
+    "高空抛物": "高空抛物", "高空坠物": "高空坠物", "掉下来": "高空坠物", "井盖": "井盖缺失或破损",
+    "裂缝": "墙体开裂", "开裂": "墙体开裂", "摇摇欲坠": "有坠落危险", "电梯故障": "电梯故障",
+    "电梯坏": "电梯故障", "电梯停": "电梯故障", "停电": "停电", "停水": "停水", "没水了": "停水",
+    "水管爆": "水管爆裂", "爆管": "水管爆裂", "积水很深": "严重积水", "淹了": "被淹", "被淹": "被淹",
+    "倒灌": "污水倒灌", "狗咬": "动物伤人", "咬人": "动物伤人", "护栏坏": "护栏损坏", "树倒": "树木倒伏",
+    "断枝": "树木倒伏", "暖气不热": "冬季无暖气", "没有暖气": "冬季无暖气",
+}
+VULNERABLE: dict[str, str] = {
+    "老人": "涉及老人", "老太太": "涉及老人", "老大爷": "涉及老人", "老爷子": "涉及老人",
+    "老伴": "涉及老人", "大爷": "涉及老人", "大妈": "涉及老人", "奶奶": "涉及老人", "爷爷": "涉及老人",
+    "八十多": "涉及老人", "九十多": "涉及老人", "七十多": "涉及老人", "高龄": "涉及老人",
+    "孩子": "涉及儿童", "小孩": "涉及儿童", "儿童": "涉及儿童", "婴儿": "涉及儿童", "宝宝": "涉及儿童",
+    "学生": "涉及儿童", "幼儿": "涉及儿童", "残疾": "涉及残障人士", "轮椅": "涉及残障人士",
+    "瘫痪": "涉及残障人士", "盲人": "涉及残障人士", "孕妇": "涉及孕妇", "怀孕": "涉及孕妇",
+    "独居": "涉及独居人员", "一个人住": "涉及独居人员", "病人": "涉及病人", "生病": "涉及病人",
+    "卧床": "涉及病人", "心脏病": "涉及病人", "做透析": "涉及病人",
+}
+REPEAT_PATTERNS = re.compile(
+    r"(反映(了|过)?(好|很|多|无数|[两三四五六七八九十\d]+)[几多]?次|好几次|多次|屡次|一再|反复|再三|又一次|"
+    r"第[二三四五六七八九十\d]+次|打了[好很]?[几多两三四五\d]+[次个]电话|一直没人|还是没人|说了多少遍|每次都)"
+)
+DURATION_PATTERNS = re.compile(
+    r"(好几天|好多天|[几两三四五六七八九十\d]+天了|一个?多?星期|[几两三四五六\d]+个?星期|"
+    r"一周|[几两三四五六\d]+周|半个月|一个?多?月|[几两三四五六\d]+个月|半年|一年|好久|很久|这么久|"
+    r"一直(没|不|都)|至今|到现在还|长期|天天|每天|每晚|整夜)"
+)
+# Phrases that deny a hazard ("没有着火", "不是漏电") so they do not raise an alarm.
+HAZARD_DENIAL = ("没有", "没", "不是", "并非", "无", "防止", "预防", "以防", "担心", "怕")
+
+
+def _find_terms(text: str, table: dict[str, str], deny: tuple[str, ...] = ()) -> list[str]:
+    found: list[str] = []
+    for term, cue in table.items():
+        for match in re.finditer(re.escape(term), text):
+            before = text[max(0, match.start() - 3):match.start()]
+            if any(before.endswith(d) for d in deny):
+                continue
+            if cue not in found:
+                found.append(cue)
+            break
+    return found
+
+
+def assess_urgency(text: str, sentiment: Sentiment | None = None, repeat_count: int = 0) -> Urgency:
+    """Urgency of a complaint, with the cues behind it.
+
+    emergency: acute danger to life or safety (fire, gas leak, people trapped...).
+    urgent: a potential hazard, or at least two aggravating signals among vulnerable
+    people, repeated reports, a long-lasting problem and strong anger.
+    normal: everything else."""
+    normalized = normalize_text(text)
+    cues: list[str] = []
+    acute = _find_terms(normalized, ACUTE_HAZARDS, HAZARD_DENIAL)
+    potential = [c for c in _find_terms(normalized, POTENTIAL_HAZARDS, HAZARD_DENIAL) if c not in acute]
+    # 燃气泄漏 already covers the generic 燃气隐患.
+    if "燃气泄漏" in acute and "燃气隐患" in potential:
+        potential.remove("燃气隐患")
+    cues += [f"紧急险情：{c}" for c in acute]
+    cues += [f"安全隐患：{c}" for c in potential]
+
+    signals = 0
+    vulnerable = _find_terms(normalized, VULNERABLE)
+    if vulnerable:
+        signals += 1
+        cues += vulnerable
+    if repeat_count >= 1 or REPEAT_PATTERNS.search(normalized):
+        signals += 1
+        cues.append(f"多次反映（已关联 {repeat_count} 件）" if repeat_count >= 1 else "多次反映")
+    if DURATION_PATTERNS.search(normalized):
+        signals += 1
+        cues.append("持续时间长")
+    if sentiment is None:
+        sentiment = score_sentiment(text)
+    # Anger counts when the resident says it in words; a very negative score alone
+    # counts only with several negative cues (complaints are all somewhat negative).
+    emotions = [c for c in sentiment.cues if c.startswith("负面情绪")]
+    negative_cues = [c for c in sentiment.cues if c.startswith("负面")]
+    if emotions or (sentiment.score <= -0.9 and len(negative_cues) >= 3):
+        signals += 1
+        cues += emotions or [f"负面情绪：强烈不满（{sentiment.score:.2f}）"]
+
+    if acute:
+        level: UrgencyLevel = "emergency"
+    elif potential or signals >= 2:
+        level = "urgent"
+    else:
+        level = "normal"
+    return Urgency(level, cues)
