@@ -1,0 +1,183 @@
+"""Chinese date/time expressions for bookings, resolved relative to "now" in Asia/Shanghai.
+
+``jionlp.parse_time`` does the heavy lifting (relative days, weeks, months, clock
+times, 一刻/半, holidays, ranges). Measured against the booking vocabulary it gets
+most expressions right; this module adds a thin normalising layer only where it
+does not fit a booking conversation:
+
+* ``明早/明晚/今早`` are read as *today* by jionlp -> rewritten to ``明天早上`` etc.
+* ``礼拜天/星期天/周天`` are spelled ``周日`` (jionlp knows some, not all spellings).
+* A bare clock hour 1-6 with no 上午/下午/晚上 (``三点``, ``三点半``) is read by jionlp as
+  03:00; in a booking made during working hours people mean 15:00, so it becomes PM.
+* Expressions that name no year/week/month relation resolve, in jionlp, to the
+  current week/month/year even when that is already past (``周五`` on a Sunday ->
+  last Friday, ``1月5日`` in December -> last January, ``3号`` on the 29th -> the 3rd
+  of this month). Residents mean the next one, so the date rolls forward by the
+  unit the expression left open (a week, a month, a year, or a day for a bare clock
+  time that has passed today). Explicitly relative words (这周六, 上周, 昨天) are
+  taken literally; the booking rules then say the time has passed.
+
+Everything takes an injectable ``now`` so tests fix "today".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+# Words that say which part of the day is meant; with one of them the hour is not ambiguous.
+PERIOD_RE = re.compile(r"上午|下午|早上|早晨|清早|早|晚上|晚|中午|午后|凌晨|夜|傍晚|白天|午")
+# A clock time: 三点, 3点, 15:00, 十点一刻, 3时.
+CLOCK_RE = re.compile(r"[零〇一二两三四五六七八九十\d]+\s*(?:点|時|时|:)")
+HOUR_24_RE = re.compile(r"(?:1[3-9]|2[0-3])\s*(?:点|时|:)|十[三四五六七八九]\s*点|二十[一二三]?\s*点")
+# Relation words: with any of them the date is meant literally (no forward roll).
+RELATIVE_RE = re.compile(r"今|明|后天|昨|前天|这|本(?:周|月|星期)|[上下](?=周|个|星期|月|下|上)|去年|前年|后年|现在")
+EXPLICIT_YEAR_RE = re.compile(r"\d{2,4}\s*年|[零〇一二三四五六七八九]{2,4}\s*年")
+MONTH_RE = re.compile(r"[\d一二三四五六七八九十]+\s*月|\d{1,2}\s*/\s*\d{1,2}")
+DAY_RE = re.compile(r"[\d一二三四五六七八九十]+\s*[号日](?!子)")
+WEEKDAY_RE = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天末]")
+HOLIDAY_RE = re.compile(r"元旦|春节|除夕|元宵|清明|劳动节|五一|端午|七夕|中秋|国庆|重阳|腊八|冬至|圣诞")
+# "3号" in "3号楼" is an address, not a date.
+ADDRESS_AFTER_RE = re.compile(r"^\s*(?:楼|栋|幢|室|单元|门|房|院|弄|号楼|层|单元)")
+
+_REWRITES = (
+    ("明早", "明天早上"),
+    ("今早", "今天早上"),
+    ("明晚", "明天晚上"),
+    ("后早", "后天早上"),
+    ("礼拜天", "周日"),
+    ("礼拜日", "周日"),
+    ("星期天", "周日"),
+    ("周天", "周日"),
+    ("礼拜", "周"),
+    ("钟头", "小时"),
+)
+
+
+@dataclass(frozen=True)
+class ParsedTime:
+    """A resolved expression. ``start``/``end`` are aware datetimes in Asia/Shanghai.
+    ``has_clock`` is True when a clock time was said (``三点``), False for a day or a
+    part of a day (``后天``, ``下周二上午``) where any slot inside [start, end] fits."""
+
+    start: datetime
+    end: datetime
+    has_clock: bool
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _jio():
+    # jionlp prints a banner on import; keep it out of CLI output and logs.
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp
+    return jionlp
+
+
+def local_now(now: datetime | None = None) -> datetime:
+    """``now`` as an aware Asia/Shanghai datetime (naive values are taken as local)."""
+    if now is None:
+        return datetime.now(TZ)
+    if now.tzinfo is None:
+        return now.replace(tzinfo=TZ)
+    return now.astimezone(TZ)
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).strip()
+    for old, new in _REWRITES:
+        text = text.replace(old, new)
+    return text
+
+
+def _time_base(now: datetime) -> dict:
+    # A dict of wall-clock fields, so jionlp never consults the machine's time zone.
+    return {"year": now.year, "month": now.month, "day": now.day,
+            "hour": now.hour, "minute": now.minute, "second": now.second}
+
+
+def _add_months(value: datetime, months: int) -> datetime:
+    month_index = value.month - 1 + months
+    year, month = value.year + month_index // 12, month_index % 12 + 1
+    for day in (value.day, 30, 29, 28):  # 31st -> last day of a shorter month
+        with contextlib.suppress(ValueError):
+            return value.replace(year=year, month=month, day=day)
+    raise ValueError(value)
+
+
+def _roll_forward(text: str, start: datetime, end: datetime, now: datetime) -> tuple[datetime, datetime]:
+    """Move a date that jionlp put in the past to the next one the resident means."""
+    if RELATIVE_RE.search(text) or EXPLICIT_YEAR_RE.search(text):
+        return start, end
+    has_clock = bool(CLOCK_RE.search(text))
+    date_said = MONTH_RE.search(text) or DAY_RE.search(text) or WEEKDAY_RE.search(text) or HOLIDAY_RE.search(text)
+    past = end < now if date_said or not has_clock else start < now
+    if not past:
+        return start, end
+    if HOLIDAY_RE.search(text) or MONTH_RE.search(text):
+        return _add_months(start, 12), _add_months(end, 12)
+    if DAY_RE.search(text):
+        return _add_months(start, 1), _add_months(end, 1)
+    if WEEKDAY_RE.search(text):
+        return start + timedelta(days=7), end + timedelta(days=7)
+    if has_clock:  # 三点半 said at 16:00 -> tomorrow
+        return start + timedelta(days=1), end + timedelta(days=1)
+    return start, end
+
+
+def parse_time(text: str, now: datetime | None = None) -> ParsedTime | None:
+    """Resolve one time expression (``明天下午三点``). ``None`` when it is not one."""
+    if not text or not text.strip():
+        return None
+    now = local_now(now)
+    norm = normalise(text)
+    try:
+        result = _jio().parse_time(norm, time_base=_time_base(now))
+    except Exception:  # jionlp raises plain ValueError/Exception on anything it cannot read
+        return None
+    if result.get("type") not in ("time_point", "time_span"):
+        return None
+    try:
+        start, end = (datetime.strptime(v, "%Y-%m-%d %H:%M:%S").replace(tzinfo=TZ) for v in result["time"][:2])
+    except (TypeError, ValueError, KeyError):  # open-ended spans ('inf') and the like
+        return None
+    has_clock = bool(CLOCK_RE.search(norm))
+    if has_clock and not PERIOD_RE.search(norm) and not HOUR_24_RE.search(norm) and 1 <= start.hour <= 6:
+        # 三点 in a booking means 15:00: services work in the daytime.
+        start, end = start + timedelta(hours=12), end + timedelta(hours=12)
+    start, end = _roll_forward(norm, start, end, now)
+    if has_clock and result["type"] == "time_point":
+        # jionlp gives a point as the whole hour/minute it names; a booking wants the instant.
+        end = start if (end - start) < timedelta(hours=1, minutes=1) else end
+    return ParsedTime(start=start, end=end, has_clock=has_clock, text=text.strip())
+
+
+def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | None:
+    """Find and resolve the time expression inside a whole sentence
+    (``我想预约明天下午三点上门理发`` -> 明天下午三点). ``None`` when there is none."""
+    if not sentence:
+        return None
+    now = local_now(now)
+    norm = normalise(sentence)
+    try:
+        found = _jio().ner.extract_time(norm, time_base=_time_base(now))
+    except Exception:
+        found = []
+    for item in found:
+        begin, stop = item["offset"]
+        if ADDRESS_AFTER_RE.match(norm[stop:]) or norm[stop:stop + 1].isdigit():
+            continue  # 3号楼, 5号门: an address
+        if item["text"] in ("现在",):
+            continue
+        parsed = parse_time(item["text"], now)
+        if parsed is not None:
+            return parsed
+    return parse_time(norm, now)
