@@ -13,6 +13,8 @@ app = typer.Typer(help="社区管家 Community Butler", no_args_is_help=True, ad
 COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     ("assistant.residents.cli", "handoffs"),
     ("assistant.auth.cli", "users"),
+    ("assistant.tickets.cli", "tickets"),
+    ("assistant.embeddings.cli", "models"),
 )
 # (module, command name). Each module exposes ``command`` (a function).
 SINGLE_COMMANDS: tuple[tuple[str, str], ...] = (("assistant.tickets.sentiment_cli", "sentiment"),)

