@@ -1,0 +1,206 @@
+"""Train the sentiment model shipped at assistant/tickets/data/sentiment.joblib.
+
+The shipped model was trained from the 52,770 labelled product reviews of
+``../shared/data/shopping_reviews_9cats.csv`` (columns cat,label,review; ChineseNlpCorpus
+online_shopping_10_cats without its hotel category; upstream states no licence, so
+only the derived weights are shipped, see assistant/tickets/data/PROVENANCE.md) with:
+
+    .venv/bin/python bench/train_sentiment.py ../shared/data/shopping_reviews_9cats.csv --loco
+
+Features (computed exactly as ``assistant.tickets.sentiment.SentimentModel`` does at
+run time): hashed character 1-3 grams (2**20 buckets), sublinear TF, IDF, L2
+normalisation, plus two features from the service-domain lexicon. The classifier is
+logistic regression by default; ``--method nbsvm`` or ``svm`` compares alternatives.
+``--loco`` first evaluates leave-one-category-out (train on 8 product categories, test
+on the 9th) to estimate cross-domain accuracy, and stores those figures in the model's
+metadata and in bench/results/sentiment_training.json.
+
+Buckets seen in fewer than ``--min-df`` training reviews are dropped to keep the
+file small (and they carry little signal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.tickets.sentiment import (  # noqa: E402
+    MODEL_PATH,
+    lexicon_features,
+    model_from_dict,
+    normalize_text,
+)
+
+N_FEATURES = 2**20
+NGRAM_RANGE = (1, 3)
+LEXICON_SCALE = 1.0
+
+
+def read_reviews(path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+    texts, labels, cats = [], [], []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            text = normalize_text(row["review"] or "")
+            if not text:
+                continue
+            texts.append(text)
+            labels.append(int(row["label"]))
+            cats.append(row["cat"])
+    return texts, np.array(labels), np.array(cats)
+
+
+class Featurizer:
+    """Fit on training texts: which buckets to keep and their IDF."""
+
+    def __init__(self, min_df: int) -> None:
+        self.min_df = min_df
+        self.hasher = HashingVectorizer(analyzer="char", ngram_range=NGRAM_RANGE, n_features=N_FEATURES,
+                                        alternate_sign=False, norm=None, lowercase=False)
+
+    def counts(self, texts: list[str]) -> sp.csr_matrix:
+        return self.hasher.transform(texts).tocsr()
+
+    def fit(self, counts: sp.csr_matrix) -> "Featurizer":
+        df = np.bincount(counts.indices, minlength=N_FEATURES)
+        self.feature_index = np.flatnonzero(df >= self.min_df).astype(np.int32)
+        n_docs = counts.shape[0]
+        # smooth idf, as sklearn's TfidfTransformer
+        self.idf = (np.log((1 + n_docs) / (1 + df[self.feature_index])) + 1).astype(np.float32)
+        return self
+
+    def transform(self, counts: sp.csr_matrix, texts: list[str]) -> sp.csr_matrix:
+        x = counts[:, self.feature_index].astype(np.float64)
+        x.data = 1.0 + np.log(x.data)
+        x = x.multiply(self.idf.reshape(1, -1)).tocsr()
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1))).ravel()
+        norms[norms == 0] = 1.0
+        x = sp.diags(1.0 / norms) @ x
+        lex = np.vstack([lexicon_features(t) for t in texts]) * LEXICON_SCALE
+        return sp.hstack([x, sp.csr_matrix(lex)]).tocsr()
+
+
+def fit_classifier(x: sp.csr_matrix, y: np.ndarray, method: str, c: float) -> tuple[np.ndarray, float]:
+    """(weights, intercept) of a linear classifier over the features."""
+    if method == "nbsvm":
+        # Wang & Manning 2012: scale features by the log-count ratio, then a linear model.
+        # The scaling folds into the weights, so the shipped format does not change.
+        binary = (x > 0).astype(np.float64)
+        p = np.asarray(binary[y == 1].sum(axis=0)).ravel() + 1.0
+        q = np.asarray(binary[y == 0].sum(axis=0)).ravel() + 1.0
+        r = np.log((p / p.sum()) / (q / q.sum()))
+        r[-2:] = 1.0  # lexicon features keep their own scale
+        clf = LogisticRegression(C=c, max_iter=1000).fit(x @ sp.diags(r), y)
+        return clf.coef_.ravel() * r, float(clf.intercept_[0])
+    if method == "svm":
+        clf = LinearSVC(C=c).fit(x, y)
+        return clf.coef_.ravel(), float(clf.intercept_[0])
+    clf = LogisticRegression(C=c, max_iter=1000).fit(x, y)
+    return clf.coef_.ravel(), float(clf.intercept_[0])
+
+
+def train(texts: list[str], counts: sp.csr_matrix, y: np.ndarray, args) -> dict:
+    featurizer = Featurizer(args.min_df).fit(counts)
+    x = featurizer.transform(counts, texts)
+    weights, intercept = fit_classifier(x, y, args.method, args.c)
+    return {
+        "n_features": N_FEATURES, "ngram_range": list(NGRAM_RANGE),
+        "feature_index": featurizer.feature_index,
+        "idf": featurizer.idf.astype(np.float32),
+        "coef": weights[:-2].astype(np.float32),
+        "lexicon_coef": weights[-2:].astype(np.float32),
+        "lexicon_scale": LEXICON_SCALE, "intercept": intercept,
+    }
+
+
+def prune(model: dict, keep_abs: float) -> dict:
+    """Drop buckets whose weight is negligible (smaller file, same decisions)."""
+    keep = np.abs(model["coef"]) >= keep_abs
+    model = dict(model)
+    model["feature_index"] = model["feature_index"][keep]
+    model["idf"] = model["idf"][keep]
+    model["coef"] = model["coef"][keep]
+    return model
+
+
+def accuracy(model: dict, texts: list[str], y: np.ndarray) -> float:
+    logits = model_from_dict(model).decision(texts)
+    return float(np.mean((logits > 0).astype(int) == y))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("csv", type=Path, help="shopping_reviews_9cats.csv (cat,label,review)")
+    parser.add_argument("--method", choices=("lr", "svm", "nbsvm"), default="lr")
+    parser.add_argument("--c", type=float, default=4.0)
+    parser.add_argument("--min-df", type=int, default=3)
+    parser.add_argument("--prune", type=float, default=0.0, help="drop |weight| below this before saving")
+    parser.add_argument("--loco", action="store_true", help="leave-one-category-out evaluation first")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results" / "sentiment_training.json")
+    args = parser.parse_args()
+
+    started = time.time()
+    texts, y, cats = read_reviews(args.csv)
+    counts = Featurizer(args.min_df).counts(texts)
+    print(f"{len(texts)} reviews read and hashed in {time.time() - started:.1f}s", flush=True)
+
+    loco: dict[str, float] = {}
+    if args.loco:
+        for category in sorted(set(cats)):
+            test = cats == category
+            train_idx = np.flatnonzero(~test)
+            test_idx = np.flatnonzero(test)
+            model = train([texts[i] for i in train_idx], counts[train_idx], y[train_idx], args)
+            loco[category] = round(accuracy(model, [texts[i] for i in test_idx], y[test_idx]), 4)
+            print(f"  leave out {category}: {loco[category]:.4f} (n={len(test_idx)})", flush=True)
+        print(f"leave-one-category-out mean accuracy: {np.mean(list(loco.values())):.4f}")
+
+    model = train(texts, counts, y, args)
+    if args.prune:
+        model = prune(model, args.prune)
+    train_accuracy = accuracy(model, texts[:5000], y[:5000])
+    source_hash = hashlib.sha256(args.csv.read_bytes()).hexdigest()
+    model["meta"] = {
+        "trained_from": "shared/data/shopping_reviews_9cats.csv (ChineseNlpCorpus online_shopping_10_cats, "
+                        "hotel removed; no upstream licence stated)",
+        "source_sha256": source_hash, "n_reviews": len(texts), "method": args.method, "C": args.c,
+        "min_df": args.min_df, "prune": args.prune, "n_weights": int(len(model["coef"])),
+        "leave_one_category_out": loco,
+        "leave_one_category_out_mean": round(float(np.mean(list(loco.values()))), 4) if loco else None,
+        "command": "python bench/train_sentiment.py " + " ".join(sys.argv[1:]),
+    }
+    dev_path = ROOT / "bench" / "sentiment_service_dev.jsonl"
+    if dev_path.exists():  # for comparing methods only; the benchmark is bench/sentiment.py
+        rows = [json.loads(line) for line in dev_path.open(encoding="utf-8") if line.strip()]
+        rows = [r for r in rows if r["label"] != "neutral"]
+        dev_acc = accuracy(model, [normalize_text(r["text"]) for r in rows],
+                           np.array([r["label"] == "positive" for r in rows], dtype=int))
+        print(f"service dev set (polar, sign of score): {dev_acc:.4f}")
+    print(f"trained in {time.time() - started:.1f}s; {len(model['coef'])} weights; "
+          f"lexicon weights {model['lexicon_coef']}; first 5000 (seen) accuracy {train_accuracy:.4f}")
+    if not args.no_save:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump(model, args.out, compress=("xz", 6))
+        print(f"saved {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(model["meta"], ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
