@@ -1,0 +1,1 @@
+"""Community service booking: catalogue, Chinese time expressions, slots, bookings, reminders."""

@@ -1,0 +1,261 @@
+"""The service catalogue: which services can be booked, when, where, by whom.
+
+Staff edit a YAML data file, never code. The packaged default is
+``assistant/booking/catalogue.yml``; a staff edit made through the API or CLI is
+written to ``<data_dir>/booking/catalogue.yml``, which then takes precedence (the
+package stays read-only in production). The file is validated as a whole with
+pydantic, so a bad edit is refused with a readable message instead of breaking
+bookings.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from assistant.settings import get_settings
+
+DEFAULT_PATH = Path(__file__).with_name("catalogue.yml")
+SERVICE_NAMES = ("理发", "助餐", "保洁", "维修", "体检", "陪诊", "助浴", "法律咨询", "心理咨询", "场地预约")
+WEEKDAY_NAMES = ("一", "二", "三", "四", "五", "六", "日")
+AT_HOME = "上门"
+CENTRE = "社区服务中心"
+
+
+class CatalogueError(ValueError):
+    """The catalogue file (or an edit of it) is not valid."""
+
+
+class Eligibility(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    min_age: int | None = Field(default=None, ge=0, le=120)
+    disabled: bool = False  # True: residents with a disability qualify
+
+    def describe(self) -> str:
+        parts = []
+        if self.min_age:
+            parts.append(f"{self.min_age}岁以上")
+        if self.disabled:
+            parts.append("行动不便或有残疾")
+        return "或".join(parts) + "的居民"
+
+
+class Window(BaseModel):
+    start: time
+    end: time
+
+
+class Service(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    provider: str
+    duration: int = Field(gt=0, le=12 * 60, description="minutes per appointment")
+    capacity: int = Field(gt=0, le=1000, description="appointments per slot")
+    days: list[int] = Field(min_length=1, description="ISO weekdays, 1 = Monday")
+    hours: list[str] = Field(min_length=1, description='windows like "09:00-11:30"')
+    price: float = Field(ge=0)
+    price_note: str | None = None
+    location: Literal["上门", "社区服务中心"]
+    eligibility: Eligibility | None = None
+    aliases: list[str] = Field(default_factory=list)
+    description: str = ""
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: list[int]) -> list[int]:
+        if any(d < 1 or d > 7 for d in value):
+            raise ValueError("days are ISO weekdays 1 (周一) .. 7 (周日)")
+        return sorted(set(value))
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: list[str]) -> list[str]:
+        for window in value:
+            _parse_window(window)
+        return value
+
+    @model_validator(mode="after")
+    def _slot_fits(self) -> Service:
+        if not self.slot_starts():
+            raise ValueError(f"no {self.duration}-minute slot fits in the working hours {self.hours}")
+        return self
+
+    @property
+    def windows(self) -> list[Window]:
+        return [_parse_window(w) for w in self.hours]
+
+    @property
+    def at_home(self) -> bool:
+        return self.location == AT_HOME
+
+    @property
+    def free(self) -> bool:
+        return self.price == 0
+
+    def slot_starts(self) -> list[time]:
+        """Start times of the day's slots: every ``duration`` minutes from the start
+        of each window, as long as the appointment ends inside the window."""
+        starts = []
+        for window in self.windows:
+            cursor = datetime.combine(date.min, window.start)
+            end = datetime.combine(date.min, window.end)
+            while cursor + timedelta(minutes=self.duration) <= end:
+                starts.append(cursor.time())
+                cursor += timedelta(minutes=self.duration)
+        return starts
+
+    def price_text(self) -> str:
+        text = "免费" if self.free else f"{self.price:g}元"
+        return f"{text}（{self.price_note}）" if self.price_note else text
+
+    def days_text(self) -> str:
+        if self.days == [1, 2, 3, 4, 5, 6, 7]:
+            return "每天"
+        if len(self.days) > 2 and self.days == list(range(self.days[0], self.days[-1] + 1)):
+            return f"周{WEEKDAY_NAMES[self.days[0] - 1]}至周{WEEKDAY_NAMES[self.days[-1] - 1]}"
+        return "、".join(f"周{WEEKDAY_NAMES[d - 1]}" for d in self.days)
+
+    def describe(self) -> str:
+        """One short sentence about the service for residents."""
+        where = "上门服务" if self.at_home else f"在{CENTRE}"
+        return (f"{self.name}：{self.description}{where}，{self.days_text()} {'、'.join(self.hours)}，"
+                f"{self.price_text()}。")
+
+
+class ReminderPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    days_before: int = Field(default=1, ge=0, le=7)
+    at: time = time(10, 0)
+
+
+class Catalogue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    timezone: str = "Asia/Shanghai"
+    booking_horizon_days: int = Field(default=30, gt=0, le=366)
+    reminder: ReminderPolicy = Field(default_factory=ReminderPolicy)
+    closed_dates: list[date] = Field(default_factory=list)
+    services: dict[str, Service]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_services(cls, data):
+        # In YAML a service is keyed by its name; copy the key into the record.
+        if isinstance(data, dict) and isinstance(data.get("services"), dict):
+            data = dict(data)
+            data["services"] = {name: {"name": name, **(body or {})} if isinstance(body, dict) else body
+                                for name, body in data["services"].items()}
+        return data
+
+    @model_validator(mode="after")
+    def _all_services(self) -> Catalogue:
+        missing = [n for n in SERVICE_NAMES if n not in self.services]
+        unknown = [n for n in self.services if n not in SERVICE_NAMES]
+        if missing or unknown:
+            raise ValueError(f"services must be exactly {list(SERVICE_NAMES)}; missing {missing}, unknown {unknown}")
+        seen: dict[str, str] = {}
+        for service in self.services.values():
+            for alias in service.aliases:
+                if alias in seen and seen[alias] != service.name:
+                    raise ValueError(f"alias {alias!r} is used by {seen[alias]} and {service.name}")
+                seen[alias] = service.name
+        return self
+
+    def service(self, name: str) -> Service:
+        try:
+            return self.services[name]
+        except KeyError:
+            raise CatalogueError(f"unknown service: {name}") from None
+
+    def resolve_service(self, text: str | None) -> Service | None:
+        """A service from its name or an alias said anywhere in ``text``
+        (``我要剪头发`` -> 理发). The longest match wins (``场地预约`` over ``场地``)."""
+        if not text:
+            return None
+        best: tuple[int, Service] | None = None
+        for service in self.services.values():
+            for word in (service.name, *service.aliases):
+                if word and word in text and (best is None or len(word) > best[0]):
+                    best = (len(word), service)
+        return best[1] if best else None
+
+    def is_closed(self, day: date) -> bool:
+        return day in self.closed_dates
+
+    def to_yaml(self) -> str:
+        data = self.model_dump(mode="json")
+        data["reminder"]["at"] = self.reminder.at.strftime("%H:%M")
+        data["services"] = {name: {k: v for k, v in body.items() if k != "name" and v is not None}
+                            for name, body in data["services"].items()}
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _parse_window(text: str) -> Window:
+    try:
+        start_text, end_text = text.split("-")
+        window = Window(start=time.fromisoformat(start_text.strip()), end=time.fromisoformat(end_text.strip()))
+    except ValueError:
+        raise ValueError(f'working hours must look like "09:00-11:30", got {text!r}') from None
+    if window.end <= window.start:
+        raise ValueError(f"working hours {text!r} end before they start")
+    return window
+
+
+def parse_catalogue(data: dict | str) -> Catalogue:
+    """Validate a catalogue given as a mapping or YAML text."""
+    if isinstance(data, str):
+        try:
+            data = yaml.safe_load(data)
+        except yaml.YAMLError as exc:
+            raise CatalogueError(f"not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise CatalogueError("the catalogue must be a mapping with a 'services' key")
+    try:
+        return Catalogue.model_validate(data)
+    except ValidationError as exc:
+        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
+        raise CatalogueError(details) from None
+
+
+def override_path() -> Path:
+    return get_settings().data_dir / "booking" / "catalogue.yml"
+
+
+def catalogue_path() -> Path:
+    path = override_path()
+    return path if path.exists() else DEFAULT_PATH
+
+
+_cache_lock = threading.Lock()
+_cache: dict[Path, tuple[float, Catalogue]] = {}
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """The current catalogue, re-read when the file changes (staff edits take
+    effect without a restart)."""
+    path = path or catalogue_path()
+    mtime = path.stat().st_mtime
+    with _cache_lock:
+        cached = _cache.get(path)
+        if cached and cached[0] == mtime:
+            return cached[1]
+    catalogue = parse_catalogue(path.read_text(encoding="utf-8"))
+    with _cache_lock:
+        _cache[path] = (mtime, catalogue)
+    return catalogue
+
+
+def save_catalogue(catalogue: Catalogue, path: Path | None = None) -> Path:
+    """Write a (validated) catalogue as the staff override, atomically."""
+    path = path or override_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".yml.tmp")
+    tmp.write_text(catalogue.to_yaml(), encoding="utf-8")
+    tmp.replace(path)
+    with _cache_lock:
+        _cache.pop(path, None)
+    return path
