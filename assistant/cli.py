@@ -15,6 +15,7 @@ COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     ("assistant.auth.cli", "users"),
     ("assistant.tickets.cli", "tickets"),
     ("assistant.embeddings.cli", "models"),
+    ("assistant.booking.cli", "bookings"),
 )
 # (module, command name). Each module exposes ``command`` (a function).
 SINGLE_COMMANDS: tuple[tuple[str, str], ...] = (("assistant.tickets.sentiment_cli", "sentiment"),)
