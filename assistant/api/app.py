@@ -23,6 +23,7 @@ ROUTERS = (
     "assistant.api.routers.nlu",
     "assistant.api.routers.auth",
     "assistant.api.routers.handoffs",
+    "assistant.api.routers.bookings",
 )
 
 
