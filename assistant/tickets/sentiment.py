@@ -189,7 +189,7 @@ def load_model(path: Path | None = None) -> SentimentModel | None:
 # ---------------------------------------------------------------------------
 # Sentiment
 # ---------------------------------------------------------------------------
-def _label(score: float) -> SentimentLabel:
+def label_from_score(score: float) -> SentimentLabel:
     if score >= NEUTRAL_BAND:
         return "positive"
     if score <= -NEUTRAL_BAND:
@@ -210,7 +210,7 @@ def _cues(hits: list[tuple[str, int]], text: str) -> list[str]:
     return cues[:8]
 
 
-def _score_from_logit(logit: float, text: str, hits: list[tuple[str, int]]) -> float:
+def score_from_logit(logit: float, text: str, hits: list[tuple[str, int]]) -> float:
     score = math.tanh(logit / 2.0)  # = 2 * sigmoid(logit) - 1
     if not hits and FACTUAL_MARKERS.search(normalize_text(text)):
         # A question or polite request with no sentiment word: the model's lean on
@@ -236,8 +236,8 @@ def score_sentiment_batch(texts: list[str]) -> list[Sentiment]:
         if not normalize_text(text):
             results.append(Sentiment(0.0, "neutral", []))
             continue
-        score = round(_score_from_logit(float(logit), text, hits), 4)
-        results.append(Sentiment(score, _label(score), _cues(hits, text)))
+        score = round(score_from_logit(float(logit), text, hits), 4)
+        results.append(Sentiment(score, label_from_score(score), _cues(hits, text)))
     return results
 
 
@@ -262,6 +262,13 @@ ACUTE_HAZARDS: dict[str, str] = {
     "流了很多血": "有人受伤", "大出血": "有人受伤", "持刀": "持刀伤人", "砍人": "持刀伤人",
     "打起来了": "正在斗殴", "救命": "呼救", "溺水": "溺水", "坠楼": "有人坠落",
 }
+# Wordings the fixed list cannot enumerate (着了火, 电梯里困了人, 漏煤气...).
+ACUTE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"着了?.?火|起了?.?火|火[起着烧]起?来?了|有火[苗光]?|冒火|火光|烧着了"), "着火"),
+    (re.compile(r"漏(煤|燃|天然)?气"), "燃气泄漏"),
+    (re.compile(r"电梯.{0,6}(困|关|卡)(了|住|在)?.{0,3}(人|孩子|老人|出不来)|(人|孩子|老人).{0,3}(困|关|卡)在?.{0,3}电梯"),
+     "电梯困人"),
+)
 # Hazards that can hurt someone soon: at least urgent.
 POTENTIAL_HAZARDS: dict[str, str] = {
     "漏电": "漏电", "电线裸露": "电线裸露", "电线外露": "电线裸露", "电线老化": "电线老化",
@@ -298,12 +305,16 @@ DURATION_PATTERNS = re.compile(
 HAZARD_DENIAL = ("没有", "没", "不是", "并非", "无", "防止", "预防", "以防", "担心", "怕")
 
 
+def _denied(text: str, start: int, deny: tuple[str, ...] = HAZARD_DENIAL) -> bool:
+    before = text[max(0, start - 3):start]
+    return any(before.endswith(d) for d in deny)
+
+
 def _find_terms(text: str, table: dict[str, str], deny: tuple[str, ...] = ()) -> list[str]:
     found: list[str] = []
     for term, cue in table.items():
         for match in re.finditer(re.escape(term), text):
-            before = text[max(0, match.start() - 3):match.start()]
-            if any(before.endswith(d) for d in deny):
+            if deny and _denied(text, match.start(), deny):
                 continue
             if cue not in found:
                 found.append(cue)
@@ -321,6 +332,10 @@ def assess_urgency(text: str, sentiment: Sentiment | None = None, repeat_count: 
     normalized = normalize_text(text)
     cues: list[str] = []
     acute = _find_terms(normalized, ACUTE_HAZARDS, HAZARD_DENIAL)
+    for pattern, cue in ACUTE_PATTERNS:
+        match = pattern.search(normalized)
+        if match and cue not in acute and not _denied(normalized, match.start()):
+            acute.append(cue)
     potential = [c for c in _find_terms(normalized, POTENTIAL_HAZARDS, HAZARD_DENIAL) if c not in acute]
     # 燃气泄漏 already covers the generic 燃气隐患.
     if "燃气泄漏" in acute and "燃气隐患" in potential:
