@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     rasa_model: Path = Field(default=PROJECT_ROOT / "models" / "butler.tar.gz")
     # The Rasa venv (Python 3.10); the application venv runs everything else.
     rasa_venv: Path = Field(default=PROJECT_ROOT / ".venv-rasa")
+    # Rasa's endpoints file (tracker store, action server). endpoints.production.yml
+    # keeps conversation history in PostgreSQL.
+    rasa_endpoints: Path = Field(default=PROJECT_ROOT / "endpoints.yml")
     # Seconds the gateway waits for Rasa before answering with the degraded reply.
     rasa_timeout: float = 30.0
 

@@ -77,7 +77,7 @@ def process_specs(settings: Settings) -> list[ProcessSpec]:
             argv=[str(Path(settings.rasa_venv) / "bin" / "rasa"), "run", "--enable-api",
                   "--model", str(settings.rasa_model), "--port", str(_port(settings.rasa_url)),
                   "--interface", urlparse(settings.rasa_url).hostname or "127.0.0.1",
-                  "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
+                  "--endpoints", str(settings.rasa_endpoints),
                   "--credentials", str(PROJECT_ROOT / "credentials.yml")],
             env=env, log_path=logs / "rasa.log"),
         ProcessSpec(
