@@ -1,0 +1,62 @@
+"""The supervisor with real child processes (small Python programs standing in for
+Rasa and the gateway, which the e2e tests start for real)."""
+
+import os
+import signal
+import sys
+import time
+
+from assistant.supervisor import ProcessSpec, Supervisor, process_specs
+from assistant.settings import Settings
+
+
+def sleeper(name, tmp_path):
+    return ProcessSpec(name=name, argv=[sys.executable, "-c", "import time; print('up', flush=True); time.sleep(600)"],
+                       env=dict(os.environ), log_path=tmp_path / f"{name}.log")
+
+
+def wait_for(predicate, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_process_that_dies_is_restarted_and_stop_ends_all(tmp_path):
+    supervisor = Supervisor([sleeper("a", tmp_path), sleeper("b", tmp_path)], cwd=tmp_path)
+    supervisor.start()
+    try:
+        first_pid = supervisor.pid("a")
+        os.kill(first_pid, signal.SIGKILL)
+        assert wait_for(lambda: supervisor.pid("a") not in (None, first_pid))
+        assert supervisor.restarts("a") == 1 and supervisor.restarts("b") == 0
+        pids = [supervisor.pid("a"), supervisor.pid("b")]
+    finally:
+        supervisor.stop()
+    for pid in pids:
+        assert wait_for(lambda: not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split()[2])
+    assert "up" in (tmp_path / "a.log").read_text()
+
+
+def test_restarts_back_off(tmp_path):
+    crasher = ProcessSpec(name="c", argv=[sys.executable, "-c", "raise SystemExit(3)"], env=dict(os.environ),
+                          log_path=tmp_path / "c.log")
+    supervisor = Supervisor([crasher], cwd=tmp_path)
+    supervisor.start()
+    try:
+        time.sleep(4.5)  # back-off 1 s, 2 s, 4 s...: about two restarts in 4.5 s, not dozens
+        assert 1 <= supervisor.restarts("c") <= 3
+    finally:
+        supervisor.stop()
+
+
+def test_process_specs_carry_one_configuration(tmp_path):
+    settings = Settings(data_dir=tmp_path, rasa_url="http://127.0.0.1:6005",
+                        action_server_url="http://127.0.0.1:6055", gateway_port=8123)
+    specs = {s.name: s for s in process_specs(settings)}
+    assert set(specs) == {"rasa", "actions", "gateway"}
+    assert "6005" in specs["rasa"].argv and "6055" in specs["actions"].argv and "8123" in specs["gateway"].argv
+    assert specs["rasa"].env["BUTLER_ACTION_ENDPOINT"] == "http://127.0.0.1:6055/webhook"
+    assert specs["gateway"].env["BUTLER_DATA_DIR"] == str(tmp_path)
