@@ -1,0 +1,532 @@
+"""The ticket service: everything the chat, the staff API, Open311 and the CLI do
+with tickets goes through these functions (one rule, one place).
+
+- ``file_ticket``: classify, score, route, set the deadline, keep the cues, link
+  duplicates, alert on emergencies.
+- ``file_emergency``: an emergency ticket at once, plus what to do now.
+- ``transition_ticket`` / ``correct_ticket``: staff work, audited.
+- ``public_status`` / ``my_tickets``: what residents may see.
+- ``list_tickets`` / ``ticket_to_dict``: shared by the staff API, export and Open311.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from assistant.db import Database
+from assistant.privacy import mask_name, mask_phone, mask_text
+from assistant.residents.service import get_or_create_resident, remember_contact
+from assistant.settings import Settings, get_settings
+from assistant.tickets import lifecycle
+from assistant.tickets.emergency import emergency_advice, send_alert
+from assistant.tickets.ids import next_ticket_id
+from assistant.tickets.lifecycle import (
+    OPEN_STATES, URGENCY_RANK, URGENCY_ZH, InvalidTransition, TicketError, TicketNotFound, aware,
+    deadline_for, is_overdue, record_event, utcnow,
+)
+from assistant.tickets.models import Ticket, TicketWatcher
+from assistant.tickets.routing import get_routing
+
+log = structlog.get_logger(__name__)
+
+MAX_DESCRIPTION = 4000
+DUPLICATE_WINDOW = timedelta(days=7)
+DUPLICATE_RADIUS_M = 200.0
+# Bigram containment (shared / smaller set) and Jaccard thresholds for "the same problem".
+SIMILAR_CONTAINMENT = 0.25
+SIMILAR_JACCARD = 0.25
+# From this many residents reporting the same open problem, it is at least urgent.
+MANY_REPORTS = 3
+
+
+class TicketInputError(TicketError):
+    """A complaint that cannot be filed as given (empty, too long, bad coordinates)."""
+
+    code = "invalid_ticket"
+
+
+@dataclass
+class FiledTicket:
+    ticket: Ticket
+    created: bool  # False: the report was linked to an existing open ticket
+    message: str  # what the resident is told
+    alerted: bool = False
+    advice: list[str] = field(default_factory=list)
+
+    @property
+    def duplicate(self) -> bool:
+        return not self.created
+
+
+# ---- duplicates -------------------------------------------------------------------
+
+# Words that say where, not what: they must not make two different problems at the
+# same place look alike.
+_PLACE_RE = re.compile(r"\d+\s*(?:号楼|号|栋|幢|单元|室|层|楼|弄|路|街)|我家|我们家|楼下|楼上|门口|小区|附近|旁边|对面|这里|那里")
+# Function characters that carry no content.
+_STOP_CHARS = set("的了吗呢啊呀吧嘛我你他她它们这那是在有就都也很还又再把被给让和与及或")
+
+
+def _content(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = _PLACE_RE.sub(" ", text)
+    return "".join(ch if (ch.isalnum() and ch not in _STOP_CHARS) else " " for ch in text)
+
+
+def bigrams(text: str) -> set[str]:
+    grams: set[str] = set()
+    for chunk in _content(text).split():
+        if len(chunk) == 1:
+            grams.add(chunk)
+        grams.update(chunk[i:i + 2] for i in range(len(chunk) - 1))
+    return grams
+
+
+def text_similarity(a: str, b: str) -> tuple[float, float]:
+    """(containment, jaccard) of the two texts' character bigrams."""
+    ga, gb = bigrams(a), bigrams(b)
+    if not ga or not gb:
+        return 0.0, 0.0
+    shared = len(ga & gb)
+    return shared / min(len(ga), len(gb)), shared / len(ga | gb)
+
+
+def is_similar(a: str, b: str) -> bool:
+    containment, jaccard = text_similarity(a, b)
+    return containment >= SIMILAR_CONTAINMENT or jaccard >= SIMILAR_JACCARD
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6371000.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(h))
+
+
+_BUILDING_RE = re.compile(r"(\d+)\s*(?:号楼|栋|幢|号)")
+
+
+def _norm_address(address: str | None) -> str:
+    return re.sub(r"[\s,，。.、\-—]", "", unicodedata.normalize("NFKC", address or "")).lower()
+
+
+def is_nearby(a: Ticket, *, address: str | None, lat: float | None, long: float | None) -> bool:
+    """Same place: within 200 m when both have coordinates; otherwise the same
+    address, one address containing the other, or the same building number."""
+    if None not in (a.lat, a.long, lat, long):
+        return haversine_m(a.lat, a.long, lat, long) <= DUPLICATE_RADIUS_M
+    na, nb = _norm_address(a.address), _norm_address(address)
+    if not na or not nb:
+        return False
+    if na == nb or (min(len(na), len(nb)) >= 4 and (na in nb or nb in na)):
+        return True
+    ba, bb = _BUILDING_RE.findall(na), _BUILDING_RE.findall(nb)
+    return bool(ba and bb and ba[0] == bb[0])
+
+
+def find_duplicate(session: Session, *, category: str, description: str, address: str | None,
+                   lat: float | None, long: float | None, now: datetime) -> Ticket | None:
+    """The most recent open ticket of the same category, nearby, with a similar
+    text, filed within the last 7 days."""
+    candidates = session.scalars(
+        select(Ticket).where(Ticket.category == category, Ticket.status.in_(OPEN_STATES),
+                             Ticket.created_at >= now - DUPLICATE_WINDOW)
+        .order_by(Ticket.created_at.desc()).limit(200))
+    for ticket in candidates:
+        if is_nearby(ticket, address=address, lat=lat, long=long) and is_similar(ticket.description, description):
+            return ticket
+    return None
+
+
+# ---- filing -----------------------------------------------------------------------
+
+def _clean(value: str | None, limit: int) -> str | None:
+    value = (value or "").strip()
+    return value[:limit] if value else None
+
+
+def _validate(description: str, lat: float | None, long: float | None) -> str:
+    description = (description or "").strip()
+    if not description:
+        raise TicketInputError("请说一下遇到了什么问题。")
+    if len(description) > MAX_DESCRIPTION:
+        raise TicketInputError(f"问题描述太长了，请控制在 {MAX_DESCRIPTION} 字以内。")
+    if (lat is None) != (long is None):
+        raise TicketInputError("位置需要同时有纬度和经度。")
+    if lat is not None and not (-90 <= lat <= 90 and -180 <= long <= 180):
+        raise TicketInputError("位置坐标不对。")
+    return description
+
+
+def deadline_phrase(urgency: str, settings: Settings | None = None) -> str:
+    """"2小时内" / "24小时内" / "3个工作日内", from the configured deadline."""
+    settings = settings or get_settings()
+    specs = {**lifecycle.DEFAULT_DEADLINES, **(settings.ticket_deadlines or {})}
+    amount, unit = lifecycle.parse_duration(specs.get(urgency, specs["normal"]))
+    number = f"{amount:g}"
+    return {"h": f"{number}小时内", "d": f"{number}天内", "wd": f"{number}个工作日内"}[unit]
+
+
+def _analyse(description: str, category: str | None, repeat_count: int = 0):
+    # Imported here: the scorer and classifier are another module's, loaded on first use.
+    from assistant.tickets.classify import classify_category
+    from assistant.tickets.sentiment import assess_urgency, score_sentiment
+
+    sentiment = score_sentiment(description)
+    urgency = assess_urgency(description, sentiment, repeat_count=repeat_count)
+    if category:
+        classification_cues, confidence = ["工作人员或服务类别指定"], 1.0
+    else:
+        classification = classify_category(description)
+        category, confidence, classification_cues = (classification.category, classification.confidence,
+                                                     list(classification.cues))
+    return category, confidence, classification_cues, sentiment, urgency
+
+
+def file_ticket(db: Database, *, description: str, sender_id: str | None = None, address: str | None = None,
+                lat: float | None = None, long: float | None = None, contact_name: str | None = None,
+                contact_phone: str | None = None, media_url: str | None = None, channel: str = "chat",
+                category: str | None = None, force_urgency: str | None = None, check_duplicates: bool = True,
+                actor: str | None = None, now: datetime | None = None,
+                settings: Settings | None = None) -> FiledTicket:
+    """File a complaint: a new ticket, or a link to the open ticket it duplicates."""
+    settings = settings or get_settings()
+    now = aware(now) or utcnow()
+    description = _validate(description, lat, long)
+    routing = get_routing()
+    if category is not None and not routing.has_category(category):
+        raise TicketInputError(f"没有“{category}”这个类别。")
+    address, media_url = _clean(address, 256), _clean(media_url, 512)
+    contact_name, contact_phone = _clean(contact_name, 64), _clean(contact_phone, 32)
+    category, confidence, category_cues, sentiment, urgency = _analyse(description, category)
+    level, urgency_cues = urgency.level, list(urgency.cues)
+    if force_urgency and URGENCY_RANK[force_urgency] > URGENCY_RANK[level]:
+        level = force_urgency
+        urgency_cues.append("居民报告紧急情况")
+    actor = actor or (f"resident:{sender_id}" if sender_id else f"{channel}:anonymous")
+
+    with db.transaction() as session:
+        original = None
+        if check_duplicates and level != "emergency":
+            original = find_duplicate(session, category=category, description=description, address=address,
+                                      lat=lat, long=long, now=now)
+        if original is not None:
+            _link_duplicate(session, original, sender_id=sender_id, description=description,
+                            contact_phone=contact_phone, actor=actor, now=now, settings=settings)
+            message = (f"已有居民反映过这个问题（工单号 {original.id}，"
+                       f"{lifecycle.state_for_resident(original)}），已为您加入关注。有进展会一起处理，"
+                       f"您也可以说“{original.id} 怎么样了”查询。")
+            filed = FiledTicket(ticket=original, created=False, message=message)
+        else:
+            resident_id = None
+            if sender_id:
+                resident = get_or_create_resident(session, sender_id)
+                remember_contact(session, sender_id, address=address, phone=contact_phone, name=contact_name)
+                resident_id = resident.id
+            route = routing.route(category)
+            ticket = Ticket(
+                id=next_ticket_id(session, now), created_at=now, updated_at=now, channel=channel,
+                sender_id=sender_id, resident_id=resident_id, description=description, address=address,
+                lat=lat, long=long, media_url=media_url, contact_name=contact_name, contact_phone=contact_phone,
+                category=route.category if category == route.category else category,
+                category_confidence=round(float(confidence), 4), department=route.department,
+                sentiment_score=round(float(sentiment.score), 4), sentiment_label=sentiment.label,
+                urgency=level, cues={"category": category_cues, "sentiment": list(sentiment.cues),
+                                     "urgency": urgency_cues},
+                status=lifecycle.ACCEPTED, deadline_at=deadline_for(level, now, settings), report_count=1)
+            session.add(ticket)
+            record_event(ticket, actor=actor, action="受理", from_state=None, to_state=lifecycle.ACCEPTED,
+                         note=f"类别 {ticket.category}，派往 {ticket.department}，{URGENCY_ZH[level]}", now=now)
+            if sender_id:
+                ticket.watchers.append(TicketWatcher(sender_id=sender_id, at=now, is_filer=True))
+            session.flush()
+            message = (f"已为您登记，工单号 {ticket.id}。问题归为“{ticket.category}”，"
+                       f"由{ticket.department}处理，{deadline_phrase(level, settings)}给您答复。"
+                       f"您可以随时说“{ticket.id} 怎么样了”查询进度。")
+            filed = FiledTicket(ticket=ticket, created=True, message=message)
+    if filed.created and filed.ticket.urgency == "emergency":
+        filed.alerted = send_alert(filed.ticket, settings)
+    log.info("ticket_filed", ticket_id=filed.ticket.id, created=filed.created, category=filed.ticket.category,
+             urgency=filed.ticket.urgency, description=mask_text(description))
+    return filed
+
+
+def _link_duplicate(session: Session, original: Ticket, *, sender_id: str | None, description: str,
+                    contact_phone: str | None, actor: str, now: datetime, settings: Settings) -> None:
+    """Add the resident as a watcher, count the report, and escalate the original's
+    urgency when repeated reports make it more pressing (never lower it)."""
+    session.refresh(original, with_for_update=True)
+    original.report_count += 1
+    already = sender_id and any(w.sender_id == sender_id for w in original.watchers)
+    if sender_id and not already:
+        original.watchers.append(TicketWatcher(sender_id=sender_id, at=now, is_filer=False,
+                                               description=description, contact_phone=contact_phone))
+    record_event(original, actor=actor, action="重复反映", from_state=original.status, to_state=original.status,
+                 note=f"第 {original.report_count} 位居民反映：{mask_text(description)[:200]}", now=now)
+    from assistant.tickets.sentiment import assess_urgency, score_sentiment
+
+    combined = f"{original.description}\n{description}"
+    reassessed = assess_urgency(combined, score_sentiment(combined), repeat_count=original.report_count - 1)
+    level, cues = reassessed.level, list(reassessed.cues)
+    # Many residents reporting one problem is pressing in itself, whatever the wording.
+    if original.report_count >= MANY_REPORTS and level == "normal":
+        level = "urgent"
+        cues.append(f"{original.report_count} 位居民反映")
+    if URGENCY_RANK[level] > URGENCY_RANK[original.urgency]:
+        before = original.urgency
+        original.urgency = level
+        original.cues = {**(original.cues or {}), "urgency": cues}
+        new_deadline = deadline_for(level, aware(original.created_at), settings)
+        original.deadline_at = min(aware(original.deadline_at), new_deadline)
+        record_event(original, actor="system", action="升级", from_state=URGENCY_ZH[before],
+                     to_state=URGENCY_ZH[level], note="多位居民反映，提高紧急程度", now=now)
+
+
+def file_emergency(db: Database, *, description: str, sender_id: str | None = None, address: str | None = None,
+                   lat: float | None = None, long: float | None = None, contact_name: str | None = None,
+                   contact_phone: str | None = None, channel: str = "chat", now: datetime | None = None,
+                   settings: Settings | None = None) -> FiledTicket:
+    """An emergency ticket at once (no duplicate merging: every report alerts), staff
+    alerted, and what the resident should do right now."""
+    filed = file_ticket(db, description=description, sender_id=sender_id, address=address, lat=lat, long=long,
+                        contact_name=contact_name, contact_phone=contact_phone, channel=channel,
+                        force_urgency="emergency", check_duplicates=False, now=now, settings=settings)
+    filed.advice = emergency_advice(description)
+    filed.message = (f"社区已收到紧急求助，已通知值班人员，工单号 {filed.ticket.id}。")
+    return filed
+
+
+# ---- staff work -------------------------------------------------------------------
+
+def _locked_ticket(session: Session, ticket_id: str) -> Ticket:
+    ticket = session.scalars(select(Ticket).where(Ticket.id == ticket_id).with_for_update()).one_or_none()
+    if ticket is None:
+        raise TicketNotFound(f"没有工单 {ticket_id}")
+    return ticket
+
+
+def transition_ticket(db: Database, ticket_id: str, action: str, *, actor: str, note: str | None = None,
+                      department: str | None = None, satisfaction: int | None = None,
+                      now: datetime | None = None, settings: Settings | None = None) -> Ticket:
+    with db.transaction() as session:
+        ticket = _locked_ticket(session, ticket_id)
+        lifecycle.apply_transition(ticket, action, actor=actor, note=note, department=department,
+                                   satisfaction=satisfaction, now=now, settings=settings)
+        session.flush()
+        _load_all(ticket)
+        return ticket
+
+
+def correct_ticket(db: Database, ticket_id: str, *, actor: str, category: str | None = None,
+                   department: str | None = None, note: str | None = None,
+                   now: datetime | None = None) -> Ticket:
+    """Staff correct the category and/or department. A new category also re-routes
+    the department unless one is given. Each change is one audit event."""
+    now = aware(now) or utcnow()
+    category = (category or "").strip() or None
+    department = (department or "").strip() or None
+    if category is None and department is None:
+        raise TicketInputError("请给出要更正的类别或部门。")
+    if department is not None and len(department) > 64:
+        raise TicketInputError("部门名称太长。")
+    routing = get_routing()
+    if category is not None and not routing.has_category(category):
+        raise TicketInputError(f"没有“{category}”这个类别，可选：{'、'.join(routing.categories)}。")
+    with db.transaction() as session:
+        ticket = _locked_ticket(session, ticket_id)
+        if category is not None and category != ticket.category:
+            record_event(ticket, actor=actor, action="更正类别", from_state=ticket.category, to_state=category,
+                         note=note, now=now)
+            ticket.category = category
+            ticket.category_confidence = 1.0
+            ticket.cues = {**(ticket.cues or {}), "category": ["工作人员更正"]}
+            if department is None:
+                department = routing.department_for(category)
+        if department is not None and department != ticket.department:
+            record_event(ticket, actor=actor, action="更正部门", from_state=ticket.department,
+                         to_state=department, note=note, now=now)
+            ticket.department = department
+        session.flush()
+        _load_all(ticket)
+        return ticket
+
+
+def _load_all(ticket: Ticket) -> None:
+    """Touch the relationships so the ticket is usable after its session closes."""
+    _ = list(ticket.events), list(ticket.watchers)
+
+
+# ---- reading ----------------------------------------------------------------------
+
+@dataclass
+class TicketFilters:
+    since: datetime | None = None
+    until: datetime | None = None
+    status: list[str] | None = None
+    category: list[str] | None = None
+    department: str | None = None
+    urgency: str | None = None
+    overdue: bool | None = None
+    sender_id: str | None = None
+    ids: list[str] | None = None
+
+    def as_dict(self) -> dict:
+        return {k: (v.isoformat() if isinstance(v, datetime) else v)
+                for k, v in self.__dict__.items() if v not in (None, [])}
+
+
+def _filtered(query: Select, f: TicketFilters, now: datetime) -> Select:
+    if f.since:
+        query = query.where(Ticket.created_at >= aware(f.since))
+    if f.until:
+        query = query.where(Ticket.created_at < aware(f.until))
+    if f.status:
+        query = query.where(Ticket.status.in_(f.status))
+    if f.category:
+        query = query.where(Ticket.category.in_(f.category))
+    if f.department:
+        query = query.where(Ticket.department == f.department)
+    if f.urgency:
+        query = query.where(Ticket.urgency == f.urgency)
+    if f.ids:
+        query = query.where(Ticket.id.in_(f.ids))
+    if f.sender_id:
+        watched = select(TicketWatcher.ticket_id).where(TicketWatcher.sender_id == f.sender_id)
+        query = query.where(or_(Ticket.sender_id == f.sender_id, Ticket.id.in_(watched)))
+    if f.overdue is True:
+        query = query.where(Ticket.status.in_(OPEN_STATES), Ticket.deadline_at < now)
+    elif f.overdue is False:
+        query = query.where(or_(Ticket.status.not_in(OPEN_STATES), Ticket.deadline_at >= now))
+    return query
+
+
+def list_tickets(session: Session, filters: TicketFilters | None = None, *, offset: int = 0,
+                 limit: int | None = 50, now: datetime | None = None,
+                 with_timeline: bool = False) -> tuple[list[Ticket], int]:
+    filters = filters or TicketFilters()
+    now = aware(now) or utcnow()
+    total = session.scalar(_filtered(select(func.count()).select_from(Ticket), filters, now)) or 0
+    query = _filtered(select(Ticket), filters, now).order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    query = query.options(selectinload(Ticket.watchers))
+    if with_timeline:
+        query = query.options(selectinload(Ticket.events))
+    if offset:
+        query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query)), total
+
+
+def get_ticket(session: Session, ticket_id: str) -> Ticket:
+    ticket = session.get(Ticket, ticket_id, options=[selectinload(Ticket.events), selectinload(Ticket.watchers)])
+    if ticket is None:
+        raise TicketNotFound(f"没有工单 {ticket_id}")
+    return ticket
+
+
+def ticket_to_dict(ticket: Ticket, *, masked: bool = True, now: datetime | None = None,
+                   timeline: bool = False) -> dict:
+    """The staff view of a ticket. ``masked`` hides the resident's personal data."""
+    def iso(dt: datetime | None) -> str | None:
+        return aware(dt).isoformat() if dt else None
+
+    data = {
+        "id": ticket.id,
+        "status": ticket.status,
+        "category": ticket.category,
+        "category_confidence": ticket.category_confidence,
+        "department": ticket.department,
+        "sentiment": {"score": ticket.sentiment_score, "label": ticket.sentiment_label},
+        "urgency": ticket.urgency,
+        "cues": ticket.cues or {},
+        "deadline": iso(ticket.deadline_at),
+        "overdue": is_overdue(ticket, now),
+        "created_at": iso(ticket.created_at),
+        "updated_at": iso(ticket.updated_at),
+        "resolved_at": iso(ticket.resolved_at),
+        "closed_at": iso(ticket.closed_at),
+        "channel": ticket.channel,
+        "description": mask_text(ticket.description) if masked else ticket.description,
+        "address": ticket.address,
+        "lat": ticket.lat,
+        "long": ticket.long,
+        "media_url": ticket.media_url,
+        "contact_name": mask_name(ticket.contact_name) if masked else ticket.contact_name,
+        "contact_phone": mask_phone(ticket.contact_phone) if masked else ticket.contact_phone,
+        "satisfaction": ticket.satisfaction,
+        "report_count": ticket.report_count,
+        "allowed_actions": lifecycle.allowed_actions(ticket.status),
+    }
+    if timeline:
+        data["timeline"] = [{"at": iso(e.at), "actor": e.actor, "action": e.action, "from": e.from_state,
+                             "to": e.to_state, "note": mask_text(e.note) if masked else e.note}
+                            for e in ticket.events]
+        data["watchers"] = [{"sender_id": w.sender_id if not masked else _mask_sender(w.sender_id),
+                             "at": iso(w.at), "is_filer": w.is_filer,
+                             "contact_phone": mask_phone(w.contact_phone) if masked else w.contact_phone}
+                            for w in ticket.watchers]
+    return data
+
+
+def _mask_sender(sender_id: str) -> str:
+    channel, _, rest = sender_id.partition(":")
+    return f"{channel}:{rest[:2]}***" if rest else "***"
+
+
+# ---- what residents see -----------------------------------------------------------
+
+def _is_own(ticket: Ticket, sender_id: str | None) -> bool:
+    return bool(sender_id) and (ticket.sender_id == sender_id or any(w.sender_id == sender_id
+                                                                      for w in ticket.watchers))
+
+
+def public_status(session: Session, ticket_id: str, sender_id: str | None = None) -> str:
+    """Anyone holding an id hears its state, never its details. The filer (or a
+    linked resident) also hears what it was about."""
+    from assistant.tickets.ids import find_ticket_id
+
+    normalised = find_ticket_id(ticket_id)
+    ticket = session.get(Ticket, normalised, options=[selectinload(Ticket.watchers)]) if normalised else None
+    if ticket is None:
+        return f"没有查到工单 {ticket_id}。请核对一下工单号，是 GD 加 12 位数字。"
+    text = f"工单 {ticket.id} 当前状态：{ticket.status}，{lifecycle.state_for_resident(ticket)}。"
+    if _is_own(ticket, sender_id):
+        text = (f"您反映的“{_summary(ticket.description)}”（工单 {ticket.id}）"
+                f"当前状态：{ticket.status}，{lifecycle.state_for_resident(ticket)}。")
+    return text
+
+
+def _summary(description: str, limit: int = 16) -> str:
+    text = mask_text(description.strip().splitlines()[0])
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def my_tickets(session: Session, sender_id: str, limit: int = 5) -> list[Ticket]:
+    tickets, _ = list_tickets(session, TicketFilters(sender_id=sender_id), limit=limit)
+    return tickets
+
+
+def my_tickets_text(session: Session, sender_id: str, limit: int = 5) -> str:
+    tickets = my_tickets(session, sender_id, limit)
+    if not tickets:
+        return "您还没有投诉记录。有问题可以直接告诉我，比如“楼下路灯坏了”。"
+    lines = [f"您最近的 {len(tickets)} 件投诉："]
+    for t in tickets:
+        lines.append(f"{t.id}：{_summary(t.description, 12)}，{t.status}")
+    return "\n".join(lines)
+
+
+__all__ = [
+    "FiledTicket", "InvalidTransition", "TicketError", "TicketFilters", "TicketInputError", "TicketNotFound",
+    "correct_ticket", "file_emergency", "file_ticket", "find_duplicate", "get_ticket", "list_tickets",
+    "my_tickets", "my_tickets_text", "public_status", "ticket_to_dict", "transition_ticket",
+]
