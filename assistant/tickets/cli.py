@@ -89,12 +89,18 @@ def list_command(
     with get_database().session() as session:
         tickets, total = list_tickets(session, filters, limit=limit)
         table = Table(title=f"工单（共 {total} 件，显示 {len(tickets)} 件）")
-        for header in ("工单号", "状态", "类别", "部门", "紧急", "时限", "超期", "描述"):
+        table.add_column("工单号", no_wrap=True)
+        for header in ("状态", "类别", "部门", "紧急", "时限", "超期", "描述"):
             table.add_column(header)
-        from assistant.privacy import mask_text
+        from zoneinfo import ZoneInfo
 
+        from assistant.privacy import mask_text
+        from assistant.settings import get_settings
+        from assistant.tickets.lifecycle import aware
+
+        tz = ZoneInfo(get_settings().timezone)
         for t in tickets:
             table.add_row(t.id, t.status, t.category, t.department, URGENCY_ZH.get(t.urgency, t.urgency),
-                          t.deadline_at.strftime("%m-%d %H:%M"), "是" if is_overdue(t) else "",
-                          mask_text(t.description)[:30])
+                          aware(t.deadline_at).astimezone(tz).strftime("%m-%d %H:%M"),
+                          "是" if is_overdue(t) else "", mask_text(t.description)[:30])
     console.print(table)
