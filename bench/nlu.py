@@ -232,6 +232,10 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING)
     for noisy in ("rasa", "tensorflow", "absl", "jieba"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
+    import structlog
+
+    # Rasa 3.6 logs every parse at debug level through structlog.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
     report = asyncio.run(run(model, args.dev, args.ood))
     args.out_dir.mkdir(parents=True, exist_ok=True)
