@@ -48,6 +48,9 @@ HOLIDAY_RE = re.compile(r"元旦|春节|除夕|元宵|清明|劳动节|五一|�
 # "3号" in "3号楼" is an address, not a date.
 ADDRESS_AFTER_RE = re.compile(r"^\s*(?:楼|栋|幢|室|单元|门|房|院|弄|号楼|层|单元)")
 
+# Words of an address: a text with one of these is not read as a time as a whole.
+ADDRESS_RE = re.compile(r"\d+\s*(?:号楼|栋|幢|单元|室|层|弄)|[路街巷]\s*\d+\s*号")
+
 _REWRITES = (
     ("明早", "明天早上"),
     ("今早", "今天早上"),
@@ -172,7 +175,7 @@ def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | Non
     except Exception:
         found = []
     for item in found:
-        begin, stop = item["offset"]
+        _begin, stop = item["offset"]
         if ADDRESS_AFTER_RE.match(norm[stop:]) or norm[stop:stop + 1].isdigit():
             continue  # 3号楼, 5号门: an address
         if item["text"] in ("现在",):
@@ -180,4 +183,7 @@ def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | Non
         parsed = parse_time(item["text"], now)
         if parsed is not None:
             return parsed
+    if found or ADDRESS_RE.search(norm):
+        return None  # what jionlp found was an address; the whole text is one too
+    # jionlp's extractor misses a few bare expressions its parser reads (十点一刻).
     return parse_time(norm, now)

@@ -1,0 +1,177 @@
+"""What the booking dialogue needs from the domain, as plain functions: reading a
+resident's answers (service, time, age, address, phone), resolving a time to a
+slot, the texts of lists and cancellations, remembered contacts.
+
+Rasa actions (``actions/booking.py``) only call these and turn the results into
+messages and slot events; the rules live here so unit tests reach them without
+Rasa.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from assistant.booking.catalogue import Catalogue, load_catalogue
+from assistant.booking.models import Booking
+from assistant.booking.service import (
+    BookingError, Slot, describe_booking, find_booking_id, find_slot, normalise_phone, slot_label,
+    upcoming_bookings, when_text,
+)
+from assistant.booking.timeparse import extract_time, local_now
+from assistant.db import Database
+from assistant.residents.service import get_or_create_resident, remember_contact
+
+ISO_SLOT_RE = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})")
+AGE_RE = re.compile(r"(?<!\d)(\d{2,3})(?!\d)\s*(?:周岁|岁|多)")
+BARE_AGE_RE = re.compile(r"(?:我|俺)?(?:今年|都)?(\d{2,3})(?:了|啦|吧)?")
+DISABLED_RE = re.compile(r"行动不便|不方便|残疾|残障|轮椅|瘫|走不了|走不动|不能走|腿脚不好|腿脚不便|卧床|拄拐")
+ABLE_RE = re.compile(r"(?<!不)方便|(?<!不)能走|身体(?:很|还)?好|没有残疾|不是残疾")
+ADDRESS_PREFIX_RE = re.compile(r"^(?:我家(?:住)?在|我(?:住)?在|我家是|家住|住在|住|地址(?:是|在)?|在)[:：\s]*")
+ADDRESS_HINT_RE = re.compile(r"\d|[号楼栋幢室单元路街巷弄村院区苑园里座层门]")
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    age: int | None = None
+    disabled: bool | None = None
+
+
+def service_from(text: str | None, entity_values: Iterable[str] = (), catalogue: Catalogue | None = None) -> str | None:
+    """The canonical service a message names (NLU entity first, then the catalogue's
+    names and aliases in the text)."""
+    catalogue = catalogue or load_catalogue()
+    for value in entity_values:
+        service = catalogue.resolve_service(value)
+        if service is not None:
+            return service.name
+    service = catalogue.resolve_service(text)
+    return service.name if service else None
+
+
+def time_from(text: str | None, entity_values: Iterable[str] = (), now: datetime | None = None) -> str | None:
+    """The time a message asks for: an ISO slot start from a button payload
+    (``2026-12-01T14:30``) or the Chinese expression said (``明天下午三点``).
+    ``None`` when the message names no time."""
+    for value in [*entity_values, text or ""]:
+        match = ISO_SLOT_RE.search(value or "")
+        if match:
+            return f"{match.group(1)}T{match.group(2)}"
+    candidates = [v for v in entity_values if v] + ([text] if text else [])
+    for candidate in candidates:
+        if extract_time(candidate, now) is not None:
+            return candidate
+    return None
+
+
+def resolve_time(db: Database, service: str, requested: str, *, now: datetime | None = None,
+                 catalogue: Catalogue | None = None) -> Slot:
+    """The slot for what the resident said; ``BookingError`` (with the nearest free
+    slots) when it cannot be booked, or code ``no_time`` when no time is in it."""
+    now = local_now(now)
+    match = ISO_SLOT_RE.fullmatch(requested.strip())
+    when = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}") if match else extract_time(requested, now)
+    if when is None:
+        raise BookingError("no_time", "没听清是哪天几点。请说“明天下午三点”这样的时间。")
+    if not isinstance(when, datetime) and when.end - when.start > timedelta(days=7):
+        raise BookingError("vague_time", "请说具体哪一天，比如“下周二上午”。")
+    with db.session() as session:
+        return find_slot(session, service, when, now=now, catalogue=catalogue)
+
+
+def eligibility_from(text: str | None) -> Eligibility | None:
+    """Age and/or disability from an answer like ``七十五岁`` or ``腿脚不好``."""
+    if not text:
+        return None
+    text = unicodedata.normalize("NFKC", text)
+    with contextlib.suppress(Exception):  # cn2an raises on odd input; the text is still usable
+        text = __import__("cn2an").transform(text, "cn2an")
+    disabled = True if DISABLED_RE.search(text) else (False if ABLE_RE.search(text) else None)
+    age = None
+    bare = BARE_AGE_RE.fullmatch(text.strip().rstrip("。.!！"))
+    for match in ([bare] if bare else []) + list(AGE_RE.finditer(text)):
+        value = int(match.group(1))
+        if 20 <= value <= 120:
+            age = value
+            break
+    if age is None and disabled is None:
+        return None
+    return Eligibility(age=age, disabled=disabled)
+
+
+def address_from(text: str | None, entity_values: Iterable[str] = ()) -> str | None:
+    """An address from an answer to "请告诉我地址" (the NLU ``location`` entity,
+    else the whole answer without 我住在/地址是); ``None`` unless it looks like one."""
+    for value in entity_values:
+        if value and ADDRESS_HINT_RE.search(value):
+            return value.strip()
+    if not text:
+        return None
+    text = unicodedata.normalize("NFKC", text).strip().rstrip("。.!！,，")
+    if text.startswith("/"):  # a button payload, not words
+        return None
+    text = ADDRESS_PREFIX_RE.sub("", text).strip()
+    if not (2 <= len(text) <= 120) or not ADDRESS_HINT_RE.search(text) or normalise_phone(text) == text:
+        return None
+    return text
+
+
+def phone_from(text: str | None) -> str | None:
+    return normalise_phone(text)
+
+
+def remembered_contact(db: Database, sender_id: str) -> tuple[str | None, str | None]:
+    """The address and phone a resident gave last time."""
+    with db.session() as session:
+        resident = get_or_create_resident(session, sender_id)
+        return resident.address, resident.phone
+
+
+def remember(db: Database, sender_id: str, *, address: str | None, phone: str | None) -> None:
+    with db.session() as session:
+        remember_contact(session, sender_id, address=address, phone=phone)
+
+
+def bookings_to_cancel(db: Database, sender_id: str, text: str | None, *, service: str | None = None,
+                       now: datetime | None = None) -> list[Booking]:
+    """Which of a resident's upcoming bookings a cancel request means: the one whose
+    id is in the message, else those of the service named (我那个理发的预约), else all."""
+    now = local_now(now)
+    with db.session() as session:
+        upcoming = upcoming_bookings(session, sender_id, now=now)
+    booking_id = find_booking_id(text)
+    if booking_id:
+        return [b for b in upcoming if b.id == booking_id]
+    if service:
+        return [b for b in upcoming if b.service == service]
+    return upcoming
+
+
+def upcoming_text(db: Database, sender_id: str, *, now: datetime | None = None) -> str:
+    """The resident's upcoming bookings, one per line, or a short "none" answer."""
+    with db.session() as session:
+        upcoming = upcoming_bookings(session, sender_id, now=local_now(now))
+    if not upcoming:
+        return "您现在没有预约。想约的话，跟我说“我想预约理发”就行。"
+    lines = [f"{i}. {describe_booking(b)}" for i, b in enumerate(upcoming, 1)]
+    return f"您有{len(upcoming)}个预约：\n" + "\n".join(lines)
+
+
+def cancel_question(booking: Booking) -> str:
+    what = f"上门{booking.service}" if booking.location == "上门" else booking.service
+    return f"要取消{when_text(booking.starts_at)}的{what}（预约号{booking.id}）吗？"
+
+
+def alternatives_buttons(alternatives: Iterable[Slot]) -> list[dict]:
+    """Buttons for the nearest free slots; the payload carries the exact slot start."""
+    return [{"title": slot_label(s), "payload": f'/inform{{"time": "{s.key}"}}'} for s in alternatives]
+
+
+def alternatives_text(error: BookingError) -> str:
+    if not error.alternatives:
+        return error.message + "最近一个月都约满了，您可以打社区电话问问。"
+    return error.message + "最近可以约的时间有：" + "、".join(slot_label(s) for s in error.alternatives) + "。"

@@ -1,0 +1,99 @@
+"""Reading residents' answers and the dialogue texts (no Rasa needed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from assistant.booking import conversation
+from assistant.booking.service import BookingError, book
+
+NOW = datetime(2026, 11, 29, 10, 0)
+
+
+@pytest.mark.parametrize(("text", "entities", "service"), [
+    ("我想预约明天下午三点上门理发", [], "理发"),
+    ("随便说说", ["剪头"], "理发"),           # an alias from the NLU entity
+    ("随便说说", ["按摩"], None),             # an entity value the catalogue does not know
+    ("约个师傅", ["维修"], "维修"),
+    ("帮我借活动室", [], "场地预约"),
+    ("你好", [], None),
+])
+def test_service_from(text, entities, service):
+    assert conversation.service_from(text, entities) == service
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("我想预约明天下午三点上门理发", "我想预约明天下午三点上门理发"),
+    ('/inform{"time": "2026-12-01T14:30"}', "2026-12-01T14:30"),
+    ("后天吧", "后天吧"),
+    ("幸福路8号3号楼201", None),     # an address, not the 8th or the 3rd
+    ("13912345678", None),
+    ("好的", None),
+])
+def test_time_from(text, expected):
+    assert conversation.time_from(text, now=NOW) == expected
+
+
+@pytest.mark.parametrize(("text", "age", "disabled"), [
+    ("我今年七十五岁", 75, None), ("八十多了", 80, None), ("八十多岁", 80, None), ("92", 92, None),
+    ("我九十二了", 92, None), ("腿脚不好", None, True), ("六十五，坐轮椅", None, True), ("身体还好", None, False),
+])
+def test_eligibility_answers(text, age, disabled):
+    facts = conversation.eligibility_from(text)
+    assert facts.disabled is disabled
+    if age is not None:
+        assert facts.age == age
+
+
+@pytest.mark.parametrize("text", ["13912345678", "人民路88号", "好的", ""])
+def test_not_an_eligibility_answer(text):
+    assert conversation.eligibility_from(text) is None
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("幸福路8号3号楼201室", "幸福路8号3号楼201室"), ("我住在5栋302", "5栋302"), ("地址是人民路88号。", "人民路88号"),
+    ("好的", None), ("13912345678", None), ('/inform{"time": "2026-12-01T14:30"}', None),
+])
+def test_address_answers(text, address):
+    assert conversation.address_from(text) == address
+
+
+def test_resolve_time_for_a_service(db, catalogue):
+    slot = conversation.resolve_time(db, "理发", "明天下午三点", now=NOW, catalogue=catalogue)
+    assert slot.key == "2026-11-30T15:00"
+    assert conversation.resolve_time(db, "理发", "2026-12-01T14:30", now=NOW, catalogue=catalogue).key \
+        == "2026-12-01T14:30"
+    for said, code in [("随便", "no_time"), ("今年", "vague_time"), ("今天下午三点", "closed")]:
+        with pytest.raises(BookingError) as err:
+            conversation.resolve_time(db, "理发", said, now=NOW, catalogue=catalogue)
+        assert err.value.code == code
+
+
+def test_alternatives_become_buttons(db, catalogue):
+    with pytest.raises(BookingError) as err:
+        conversation.resolve_time(db, "理发", "今天下午三点", now=NOW, catalogue=catalogue)
+    buttons = conversation.alternatives_buttons(err.value.alternatives)
+    assert len(buttons) == 3
+    assert buttons[0] == {"title": "11月30日（周一）上午9点", "payload": '/inform{"time": "2026-11-30T09:00"}'}
+    assert "最近可以约的时间有" in conversation.alternatives_text(err.value)
+
+
+def test_lists_cancel_choice_and_remembered_contact(db, catalogue):
+    assert "没有预约" in conversation.upcoming_text(db, "web:amy", now=NOW)
+    haircut = book(db, sender_id="web:amy", service="理发", starts_at=datetime(2026, 12, 1, 15), address="幸福路8号",
+                   now=NOW, catalogue=catalogue)
+    checkup = book(db, sender_id="web:amy", service="体检", starts_at=datetime(2026, 12, 1, 9), now=NOW,
+                   catalogue=catalogue)
+    text = conversation.upcoming_text(db, "web:amy", now=NOW)
+    assert text.startswith("您有2个预约") and haircut.id in text and "12月1日（周二）上午9点" in text
+    assert conversation.bookings_to_cancel(db, "web:amy", "取消我那个理发的预约", service="理发", now=NOW)[0].id \
+        == haircut.id
+    assert [b.id for b in conversation.bookings_to_cancel(db, "web:amy", f"取消{checkup.id.lower()}", now=NOW)] \
+        == [checkup.id]
+    assert len(conversation.bookings_to_cancel(db, "web:amy", "取消预约", now=NOW)) == 2
+    assert conversation.bookings_to_cancel(db, "web:bob", f"取消{haircut.id}", now=NOW) == []
+    assert conversation.cancel_question(haircut) == f"要取消12月1日（周二）下午3点的上门理发（预约号{haircut.id}）吗？"
+    conversation.remember(db, "web:amy", address="幸福路8号", phone="13912345678")
+    assert conversation.remembered_contact(db, "web:amy") == ("幸福路8号", "13912345678")
