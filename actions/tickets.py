@@ -1,0 +1,220 @@
+"""Complaint dialogue: the complaint form, submitting it, progress by id or
+"我的投诉", and emergencies. Every rule lives in ``assistant.tickets``; these
+classes read the tracker, call it, and turn the answer into messages and slots."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import structlog
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.db import get_database
+from assistant.settings import get_settings
+from assistant.tickets import intake
+from assistant.tickets.emergency import emergency_advice
+from assistant.tickets.ids import find_ticket_id
+from assistant.tickets.service import (
+    MAX_DESCRIPTION, TicketError, file_emergency, file_ticket, my_tickets_text, public_status,
+)
+
+log = structlog.get_logger(__name__)
+
+FORM_SLOTS = ("complaint_description", "complaint_location", "complaint_contact")
+SIDE_SLOTS = ("complaint_lat", "complaint_long", "complaint_photo", "complaint_cancelled")
+ALL_SLOTS = (*FORM_SLOTS, *SIDE_SLOTS)
+SHARED_LOCATION = "居民发送的定位"
+# Giving up in the middle of the form (the contact question treats "不用了" as anonymous).
+_CANCEL = re.compile(r"算了|不投诉了|不反映了|不报了|不说了|取消|不用登记|先不")
+
+
+def _text(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("text") or "").strip()
+
+
+def _intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def _entity(tracker: Tracker, name: str) -> str | None:
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == name and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
+def _metadata(tracker: Tracker) -> dict:
+    return (tracker.latest_message or {}).get("metadata") or {}
+
+
+def _reset() -> list[EventType]:
+    return [SlotSet(name, None) for name in ALL_SLOTS]
+
+
+def _service_trouble(dispatcher: CollectingDispatcher) -> None:
+    settings = get_settings()
+    dispatcher.utter_message(text=f"抱歉，系统出了点问题，没能登记上。请打社区电话 {settings.service_phone}"
+                                  f"（{settings.service_hours}）反映。")
+
+
+class ValidateComplaintForm(FormValidationAction):
+    """Fills the complaint form from whole messages: the first message usually is
+    the description (and may name the place); the place may come as words or as a
+    shared location in the message metadata; the contact is a phone or 匿名."""
+
+    def name(self) -> str:
+        return "validate_complaint_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: dict) -> list[str]:
+        if tracker.get_slot("complaint_cancelled"):
+            return []  # the form ends; action_submit_complaint says it was dropped
+        return list(FORM_SLOTS)
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: dict) -> list[EventType]:
+        """rasa-sdk keeps only required slots' events; the coordinates, the photo and
+        the cancellation are filled alongside them and must reach the tracker too."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        side = {k: v for k, v in tracker.slots_to_validate().items() if k in SIDE_SLOTS}
+        return [*events, *(SlotSet(k, v) for k, v in side.items())]
+
+    def _requested(self, tracker: Tracker) -> str | None:
+        return tracker.get_slot("requested_slot")
+
+    def _cancelled(self, tracker: Tracker) -> bool:
+        return self._requested(tracker) in ("complaint_description", "complaint_location") and bool(
+            _CANCEL.search(_text(tracker)) or _intent(tracker) == "deny")
+
+    async def extract_complaint_description(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                            domain: dict) -> dict[str, Any]:
+        if tracker.get_slot("complaint_description"):
+            return {}
+        requested, text = self._requested(tracker), _text(tracker)
+        if requested == "complaint_description" and self._cancelled(tracker):
+            return {"complaint_cancelled": True}
+        if requested is None and intake.is_substantive(text):
+            return {"complaint_description": text}  # the message that opened the form
+        if requested == "complaint_description" and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 2:
+            return {"complaint_description": text}
+        return {}
+
+    async def extract_complaint_location(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                         domain: dict) -> dict[str, Any]:
+        shared = intake.location_from_metadata(_metadata(tracker))
+        photo = intake.media_from_metadata(_metadata(tracker))
+        extra = {"complaint_photo": photo} if photo else {}
+        if shared:  # a shared location is the most precise answer, whenever it comes
+            return {"complaint_location": tracker.get_slot("complaint_location") or SHARED_LOCATION,
+                    "complaint_lat": shared[0], "complaint_long": shared[1], **extra}
+        if tracker.get_slot("complaint_location"):
+            return extra
+        requested, text = self._requested(tracker), _text(tracker)
+        if requested == "complaint_location" and self._cancelled(tracker):
+            return {"complaint_cancelled": True}
+        place = _entity(tracker, "location") or intake.extract_location(text)
+        if place:
+            return {"complaint_location": place, **extra}
+        if requested == "complaint_location" and text and not text.startswith("/"):
+            # Residents describe places freely ("超市后面那条路"): keep their words.
+            return {"complaint_location": text[:120], **extra}
+        return extra
+
+    async def extract_complaint_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                        domain: dict) -> dict[str, Any]:
+        if tracker.get_slot("complaint_contact"):
+            return {}
+        requested, text = self._requested(tracker), _text(tracker)
+        contact = intake.parse_contact(text)
+        if contact and contact[0] == "phone":
+            return {"complaint_contact": contact[1]}  # a number said at any point counts
+        if requested == "complaint_contact" and (contact or _intent(tracker) == "deny"):
+            return {"complaint_contact": intake.ANONYMOUS}
+        return {}
+
+    def validate_complaint_description(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                       domain: dict) -> dict[str, Any]:
+        if value and len(str(value)) > MAX_DESCRIPTION:
+            dispatcher.utter_message(text="说得有点长，请简单说一下是什么问题。")
+            return {"complaint_description": None}
+        return {"complaint_description": value}
+
+
+class ActionSubmitComplaint(Action):
+    def name(self) -> str:
+        return "action_submit_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if tracker.get_slot("complaint_cancelled"):
+            dispatcher.utter_message(text="好的，这次先不登记了。有需要随时跟我说。")
+            return _reset()
+        location = tracker.get_slot("complaint_location")
+        contact = tracker.get_slot("complaint_contact")
+        try:
+            filed = file_ticket(
+                get_database(), description=tracker.get_slot("complaint_description") or "",
+                sender_id=tracker.sender_id,
+                address=None if location == SHARED_LOCATION else location,
+                lat=tracker.get_slot("complaint_lat"), long=tracker.get_slot("complaint_long"),
+                contact_phone=None if contact in (None, intake.ANONYMOUS) else contact,
+                media_url=tracker.get_slot("complaint_photo"))
+        except TicketError as exc:
+            dispatcher.utter_message(text=str(exc))
+            return _reset()
+        except Exception:  # noqa: BLE001 - the resident gets an answer, staff get the log
+            log.exception("complaint_submit_failed", sender_id=tracker.sender_id)
+            _service_trouble(dispatcher)
+            return _reset()
+        dispatcher.utter_message(text=filed.message)
+        return [*_reset(), SlotSet("last_ticket_id", filed.ticket.id)]
+
+
+class ActionCheckTicket(Action):
+    """By id anyone hears the state; without an id, the resident's own tickets."""
+
+    def name(self) -> str:
+        return "action_check_ticket"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        ticket_id = find_ticket_id(_entity(tracker, "ticket_id")) or find_ticket_id(_text(tracker))
+        try:
+            with get_database().session() as session:
+                if ticket_id:
+                    text = public_status(session, ticket_id, tracker.sender_id)
+                else:
+                    text = my_tickets_text(session, tracker.sender_id)
+        except Exception:  # noqa: BLE001
+            log.exception("check_ticket_failed", sender_id=tracker.sender_id)
+            _service_trouble(dispatcher)
+            return []
+        dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionEmergency(Action):
+    """What to do first, at once; then the emergency ticket and the staff alert.
+    If filing fails the advice has still been given."""
+
+    def name(self) -> str:
+        return "action_emergency"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        text = _text(tracker)
+        shared = intake.location_from_metadata(_metadata(tracker))
+        place = _entity(tracker, "location") or intake.extract_location(text)
+        try:
+            filed = file_emergency(get_database(), description=text or "紧急求助", sender_id=tracker.sender_id,
+                                   address=place, lat=shared[0] if shared else None,
+                                   long=shared[1] if shared else None)
+        except Exception:  # noqa: BLE001 - never let a database problem delay the advice
+            log.exception("emergency_ticket_failed", sender_id=tracker.sender_id)
+            dispatcher.utter_message(text="\n".join(emergency_advice(text)))
+            settings = get_settings()
+            dispatcher.utter_message(text=f"也请打社区电话 {settings.service_phone} 告诉工作人员。")
+            return []
+        dispatcher.utter_message(text="\n".join(filed.advice))
+        dispatcher.utter_message(text=filed.message)
+        return [SlotSet("last_ticket_id", filed.ticket.id)]

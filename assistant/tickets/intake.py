@@ -1,0 +1,84 @@
+"""Reading a complaint from what a resident says, for the complaint form: is this
+message a description, where is it, did they leave a phone number or choose to
+stay anonymous. Plain functions so the dialogue stays free of rules."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from assistant.privacy import MOBILE_RE
+
+# Openers that say "I have a complaint" without saying what it is.
+_GENERIC = re.compile(
+    r"(我|俺)?(想|要|要去|想要|来)?(投诉|反映|举报|报修|报告|提意见|提个意见|反馈)"
+    r"(一下|一个|个|下)?(问题|事|事情|情况)?|有(个|一个|件)?(问题|事|事情)(要|想)?(反映|说)?|"
+    r"你好|您好|请问|喂|麻烦|帮(我|忙)?|一下|那个|就是|我们|小区的?|社区的?|这边|[的了吧啊呀呢吗嘛]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# "3号楼", "5栋2单元", "幸福里小区7号楼1单元201", "人民路88号", gates, garages, squares.
+_NUM = r"[0-9一二三四五六七八九十百两]+"
+_ADDRESS_RE = re.compile(
+    rf"(?:[\u4e00-\u9fff]{{1,8}}(?:小区|花园|家园|苑|公寓|新村|里)\s*)?"
+    rf"(?:{_NUM}\s*期\s*)?{_NUM}\s*(?:号楼|号院|栋|幢|座|号)(?:\s*{_NUM}\s*单元)?(?:\s*{_NUM}\s*(?:室|号|楼|层)|\s*[0-9]{{3,4}}(?![0-9]))?"
+    rf"|[\u4e00-\u9fff]{{1,6}}(?:路|街|巷|弄)\s*{_NUM}\s*号"
+    rf"|(?:小区)?[东南西北]\s*门(?:口)?|(?:小区|社区)(?:大)?门口|地下车库|停车场|(?:中心)?广场|"
+    rf"(?:健身|活动)(?:区|中心)|垃圾(?:站|房)|菜市场|幼儿园|花园")
+_ANONYMOUS = re.compile(r"匿名|不留|不用留|不想留|不方便|不用了|不要了|算了|不需要|没有电话|不给")
+
+
+def normalise(text: str | None) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def is_substantive(text: str | None) -> bool:
+    """Does the message say what is wrong (not only "我要投诉")?"""
+    rest = _GENERIC.sub("", normalise(text))
+    return len(_CJK.findall(rest)) >= 3
+
+
+def extract_location(text: str | None) -> str | None:
+    """The first address-like phrase in ``text`` ("3号楼", "小区东门"...)."""
+    match = _ADDRESS_RE.search(normalise(text))
+    return re.sub(r"\s+", "", match.group(0)) if match else None
+
+
+def location_from_metadata(metadata: dict | None) -> tuple[float, float] | None:
+    """A shared location sent by a channel: ``{"lat", "long"}`` at the top level or
+    under ``location`` (Telegram and browsers name the keys differently)."""
+    if not isinstance(metadata, dict):
+        return None
+    for source in (metadata, metadata.get("location")):
+        if not isinstance(source, dict):
+            continue
+        lat = next((source[k] for k in ("lat", "latitude") if k in source), None)
+        lon = next((source[k] for k in ("long", "lon", "lng", "longitude") if k in source), None)
+        try:
+            lat, lon = float(lat), float(lon)
+        except (TypeError, ValueError):
+            continue
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            return lat, lon
+    return None
+
+
+def media_from_metadata(metadata: dict | None) -> str | None:
+    if not isinstance(metadata, dict):
+        return None
+    url = metadata.get("photo_url") or metadata.get("media_url")
+    return str(url)[:512] if isinstance(url, str) and url.startswith(("http://", "https://")) else None
+
+
+ANONYMOUS = "匿名"
+
+
+def parse_contact(text: str | None) -> tuple[str, str | None] | None:
+    """("phone", "13912345678"), ("anonymous", None), or None when the message is
+    neither a phone number nor a wish to stay anonymous."""
+    text = normalise(text)
+    match = MOBILE_RE.search(text)
+    if match:
+        return "phone", "".join(match.group(1, 2, 3))
+    if _ANONYMOUS.search(text) or text in ("不", "不用", "没有", "no"):
+        return "anonymous", None
+    return None

@@ -1,0 +1,144 @@
+"""The complaint dialogue's actions, run with rasa-sdk's real Tracker and
+dispatcher against the test database (no Rasa server needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.tickets import (
+    ActionCheckTicket, ActionEmergency, ActionSubmitComplaint, ValidateComplaintForm,
+)
+from assistant.db import Database
+from assistant.tickets import service
+
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain" / "tickets.yml").read_text(encoding="utf-8"))
+
+
+def tracker(text: str, slots: dict | None = None, intent: str = "file_complaint", entities=None,
+            metadata=None, sender: str = "web:resident-1") -> Tracker:
+    all_slots = {name: None for name in DOMAIN["slots"]}
+    all_slots["requested_slot"] = None
+    all_slots.update(slots or {})
+    return Tracker(sender_id=sender, slots=all_slots,
+                   latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9},
+                                   "entities": entities or [], "metadata": metadata or {}},
+                   events=[], paused=False, followup_action=None,
+                   active_loop={"name": "complaint_form"}, latest_action_name="action_listen")
+
+
+async def validate(t: Tracker) -> dict:
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), t, DOMAIN)
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_first_message_is_the_description():
+    got = await validate(tracker("我家楼下的路灯坏了好几天了，晚上黑乎乎的"))
+    assert got["complaint_description"] == "我家楼下的路灯坏了好几天了，晚上黑乎乎的"
+    assert "complaint_location" not in got  # "楼下" is not a place staff can find
+
+
+async def test_generic_opener_is_not_a_description():
+    got = await validate(tracker("我要投诉"))
+    assert got.get("complaint_description") is None
+
+
+async def test_place_in_the_first_message_is_kept():
+    got = await validate(tracker("3号楼门口的井盖丢了"))
+    assert got["complaint_location"] == "3号楼"
+
+
+async def test_location_answer_words_entity_or_shared_location():
+    asked = {"complaint_description": "路灯坏了", "requested_slot": "complaint_location"}
+    assert (await validate(tracker("就在5栋2单元门口", asked, "inform")))["complaint_location"] == "5栋2单元"
+    got = await validate(tracker("那边", asked, "inform", entities=[{"entity": "location", "value": "小区东门"}]))
+    assert got["complaint_location"] == "小区东门"
+    got = await validate(tracker("超市后面那条路", asked, "inform"))
+    assert got["complaint_location"] == "超市后面那条路"
+    got = await validate(tracker("这里", asked, "inform", metadata={"location": {"lat": 31.23, "long": 121.47}}))
+    assert got["complaint_location"] == "居民发送的定位"
+    assert got["complaint_lat"] == 31.23 and got["complaint_long"] == 121.47
+
+
+async def test_contact_phone_or_anonymous():
+    asked = {"complaint_description": "路灯坏了", "complaint_location": "3号楼", "requested_slot": "complaint_contact"}
+    assert (await validate(tracker("13912345678", asked, "inform")))["complaint_contact"] == "13912345678"
+    assert (await validate(tracker("不用了", asked, "deny")))["complaint_contact"] == "匿名"
+    assert (await validate(tracker("/deny", asked, "deny")))["complaint_contact"] == "匿名"
+    assert "complaint_contact" not in await validate(tracker("嗯嗯", asked, "inform"))
+
+
+async def test_giving_up_ends_the_form_without_a_ticket(app_env: Database):
+    asked = {"complaint_description": "路灯坏了", "requested_slot": "complaint_location"}
+    got = await validate(tracker("算了不投诉了", asked, "deny"))
+    assert got["complaint_cancelled"] is True and got["requested_slot"] is None
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitComplaint().run(dispatcher, tracker("算了", {**asked, "complaint_cancelled": True}), DOMAIN)
+    assert "不登记" in dispatcher.messages[0]["text"]
+    with app_env.session() as s:
+        assert service.list_tickets(s)[1] == 0
+
+
+async def test_submit_files_the_ticket_and_check_by_id(app_env: Database):
+    filled = {"complaint_description": "我家楼下的路灯坏了好几天了，晚上黑乎乎的", "complaint_location": "3号楼",
+              "complaint_contact": "13912345678"}
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitComplaint().run(dispatcher, tracker("13912345678", filled, "inform"), DOMAIN)
+    text = dispatcher.messages[0]["text"]
+    ticket_id = next(e["value"] for e in events if e["event"] == "slot" and e["name"] == "last_ticket_id")
+    assert ticket_id in text and "3个工作日内" in text
+    assert SlotSet("complaint_description", None) in events
+    with app_env.session() as s:
+        t = service.get_ticket(s, ticket_id)
+        assert t.contact_phone == "13912345678" and t.address == "3号楼" and t.sender_id == "web:resident-1"
+
+    # Progress by id: from the entity, or from the text when NLU missed it.
+    for kwargs in ({"entities": [{"entity": "ticket_id", "value": ticket_id}]}, {}):
+        d = CollectingDispatcher()
+        await ActionCheckTicket().run(d, tracker(f"{ticket_id} 怎么样了", intent="check_ticket", **kwargs), DOMAIN)
+        assert "受理" in d.messages[0]["text"]
+    stranger = CollectingDispatcher()
+    await ActionCheckTicket().run(stranger, tracker(f"{ticket_id}怎么样了", intent="check_ticket",
+                                                    sender="web:someone-else"), DOMAIN)
+    assert "受理" in stranger.messages[0]["text"] and "路灯" not in stranger.messages[0]["text"]
+    mine = CollectingDispatcher()
+    await ActionCheckTicket().run(mine, tracker("我的投诉", intent="check_ticket"), DOMAIN)
+    assert ticket_id in mine.messages[0]["text"]
+
+
+async def test_anonymous_with_shared_location(app_env: Database):
+    filled = {"complaint_description": "路边垃圾堆了好几天没人清运", "complaint_location": "居民发送的定位",
+              "complaint_lat": 31.2304, "complaint_long": 121.4737, "complaint_contact": "匿名"}
+    events = await ActionSubmitComplaint().run(CollectingDispatcher(), tracker("匿名", filled, "deny"), DOMAIN)
+    ticket_id = next(e["value"] for e in events if e.get("name") == "last_ticket_id")
+    with app_env.session() as s:
+        t = service.get_ticket(s, ticket_id)
+        assert t.address is None and t.lat == 31.2304 and t.contact_phone is None
+
+
+@pytest.mark.parametrize("text, number", [("楼道里着火了", "119"), ("我妈晕倒了", "120"), ("有人拿刀砍人", "110")])
+async def test_emergency_answers_at_once_and_files(app_env: Database, text, number):
+    dispatcher = CollectingDispatcher()
+    events = await ActionEmergency().run(dispatcher, tracker(text, intent="emergency"), DOMAIN)
+    assert number in dispatcher.messages[0]["text"]
+    ticket_id = next(e["value"] for e in events if e.get("name") == "last_ticket_id")
+    assert ticket_id in dispatcher.messages[1]["text"]
+    with app_env.session() as s:
+        assert service.get_ticket(s, ticket_id).urgency == "emergency"
+
+
+async def test_emergency_advice_even_when_the_database_is_down(app_env: Database, monkeypatch):
+    import actions.tickets as module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database unreachable")
+
+    monkeypatch.setattr(module, "file_emergency", broken)  # simulates an outage; the real path is tested above
+    dispatcher = CollectingDispatcher()
+    await ActionEmergency().run(dispatcher, tracker("厨房燃气泄漏了", intent="emergency"), DOMAIN)
+    assert "不要开关电灯" in dispatcher.messages[0]["text"]
