@@ -103,6 +103,10 @@ async def run(model: Path, dev_path: Path, ood_path: Path) -> dict[str, Any]:
         t0 = time.perf_counter()
         result = await agent.parse_message(text)
         latencies.append((time.perf_counter() - t0) * 1000)
+        # The classifier's own best guess, before FallbackClassifier replaced it:
+        # lets the report sweep fallback thresholds without retraining.
+        ranking = [r for r in result.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
+        result["raw_top"] = (ranking[0]["name"], float(ranking[0]["confidence"])) if ranking else ("nlu_fallback", 0.0)
         return result
 
     dev_rows = []
@@ -114,6 +118,7 @@ async def run(model: Path, dev_path: Path, ood_path: Path) -> dict[str, Any]:
             "predicted": result["intent"]["name"],
             "confidence": round(float(result["intent"]["confidence"]), 4),
             "predicted_services": services,
+            "raw_top": list(result["raw_top"]),
         })
     ood_rows = []
     for text in ood:
@@ -122,6 +127,7 @@ async def run(model: Path, dev_path: Path, ood_path: Path) -> dict[str, Any]:
             "text": text,
             "predicted": result["intent"]["name"],
             "confidence": round(float(result["intent"]["confidence"]), 4),
+            "raw_top": list(result["raw_top"]),
         })
 
     labels = sorted({row["intent"] for row in dev_rows})
@@ -144,8 +150,22 @@ async def run(model: Path, dev_path: Path, ood_path: Path) -> dict[str, Any]:
     oos_recall = sum(row["predicted"] in NOT_UNDERSTOOD for row in oos_rows) / max(1, len(oos_rows))
     ood_routed = [row for row in ood_rows if row["predicted"] in TASK_INTENTS]
 
+    sweep = []
+    for threshold in (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9):
+        def decide(row: dict[str, Any]) -> str:
+            name, conf = row["raw_top"]
+            return "nlu_fallback" if conf < threshold else name
+
+        swept = ["out_of_scope" if decide(r) == "nlu_fallback" else decide(r) for r in dev_rows]
+        sweep.append({
+            "threshold": threshold,
+            "macro_f1": round(statistics.mean(v["f1"] for v in prf(gold, swept, labels).values()), 4),
+            "ood_to_task_rate": round(sum(decide(r) in TASK_INTENTS for r in ood_rows) / max(1, len(ood_rows)), 4),
+        })
+
     return {
         "model": str(model),
+        "fallback_threshold_sweep": sweep,
         "model_load_seconds": round(load_seconds, 2),
         "dev_examples": len(dev_rows),
         "ood_examples": len(ood_rows),
@@ -195,6 +215,10 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for name, row in report["per_intent"].items():
         lines.append(f"| {name} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1']:.2f} | {row['support']} |")
+    lines += ["", "Fallback threshold sweep (re-deciding from the classifier's ranking):", "",
+              "| threshold | macro-F1 | OOD→task |", "|---|---|---|"]
+    for row in report["fallback_threshold_sweep"]:
+        lines.append(f"| {row['threshold']} | {row['macro_f1']:.3f} | {row['ood_to_task_rate']:.3f} |")
     if report["errors"]:
         lines += ["", "## Misclassified dev utterances", "", "| text | gold | predicted | conf |", "|---|---|---|---|"]
         for row in report["errors"]:

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NLU_DIR = ROOT / "nlu_data" / "nlu"
 DEV_FILE = ROOT / "bench" / "nlu_dev.yml"
 OOD_FILE = ROOT / "bench" / "nlu_ood.txt"
+BLIND_FILE = ROOT / "bench" / "nlu_blind.yml"
 JIEBA_DIR = ROOT / "nlu_data" / "jieba"
 
 CONTRACT_INTENTS = (

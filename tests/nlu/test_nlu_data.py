@@ -18,7 +18,9 @@ from .nlu_files import (
     JIEBA_DIR,
     SERVICE_TYPES,
     TASK_INTENTS,
+    BLIND_FILE,
     load_dev,
+    load_file,
     load_ood,
     load_training,
     normalise,
@@ -102,7 +104,7 @@ def test_ticket_regex_matches_ticket_ids_exactly() -> None:
 def test_entity_spans_align_with_jieba_tokens(tokenizer: jieba.Tokenizer) -> None:
     """Rasa drops (with a warning) entity labels that cut through a token."""
     misaligned = []
-    for ex in TRAIN["examples"] + DEV:
+    for ex in TRAIN["examples"] + DEV + load_file(BLIND_FILE)["examples"]:
         if not ex.entities:
             continue
         starts, ends = set(), set()
@@ -129,6 +131,13 @@ def test_dev_set_covers_every_intent_and_is_disjoint_from_training() -> None:
     leaked = [e.text for e in DEV if normalise(e.text) in train_texts]
     assert not leaked, leaked
     assert any(e.entities for e in DEV if e.intent == "book_service")
+
+
+def test_blind_set_is_disjoint_from_training_and_dev() -> None:
+    blind = load_file(BLIND_FILE)["examples"]
+    assert len(blind) >= 100
+    seen = {normalise(e.text) for e in TRAIN["examples"] + DEV}
+    assert not [e.text for e in blind if normalise(e.text) in seen]
 
 
 def test_ood_list_is_large_and_disjoint_from_training() -> None:
