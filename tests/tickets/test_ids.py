@@ -69,3 +69,35 @@ def test_find_ticket_id_in_free_text():
     assert find_ticket_id("GD20261129000") is None  # 11 digits
     assert find_ticket_id("GD2026112900071") is None  # 13 digits
     assert find_ticket_id(None) is None
+
+
+def test_concurrent_filing_on_both_databases(any_db: Database):
+    """Residents filing at the same moment through the whole service: distinct ids,
+    one ticket each, nothing lost."""
+    from assistant.tickets import service
+
+    results: list[str] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(6)
+
+    def resident(n: int):
+        try:
+            barrier.wait()
+            for k in range(4):
+                filed = service.file_ticket(any_db, description=f"{n}号楼第{k}个问题：楼道灯坏了", address=f"{n}号楼",
+                                            sender_id=f"web:r{n}", check_duplicates=False)
+                results.append(filed.ticket.id)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=resident, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len(results) == 24 and len(set(results)) == 24
+    from assistant.tickets.service import list_tickets
+
+    with any_db.session() as s:
+        assert list_tickets(s, limit=None)[1] == 24
