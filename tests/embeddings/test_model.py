@@ -158,11 +158,21 @@ def test_chinese_paraphrases_are_closer_than_unrelated(embedder):
         assert pv[0] @ qv > pv[1] @ qv, (q, pv @ qv)
 
 
-def test_loading_is_offline(converted_model):
-    """Loads with the hub switched off (the machine has no hub access either)."""
-    embedder = load_embedder(converted_model[0])
-    assert os.environ["HF_HUB_OFFLINE"] == "1" and os.environ["TRANSFORMERS_OFFLINE"] == "1"
-    assert embedder.encode_queries(["你好"]).shape == (1, 384)
+def test_loading_is_offline(converted_model, tmp_path):
+    """A fresh process with an empty HF cache, no offline variables of its own and the
+    hub endpoint pointed at a closed local port still loads and encodes."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    env.update(HF_HOME=str(tmp_path / "hf-home"), HF_ENDPOINT="http://127.0.0.1:9")
+    code = ("import os; from assistant.embeddings import load_embedder; "
+            f"e = load_embedder({str(converted_model[0])!r}); "
+            "print(e.encode_queries(['你好']).shape, os.environ['HF_HUB_OFFLINE'], os.environ['TRANSFORMERS_OFFLINE'])")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "(1, 384) 1 1"
+    assert not (tmp_path / "hf-home" / "hub").exists() or not any((tmp_path / "hf-home" / "hub").iterdir())
 
 
 def test_missing_directory_raises_a_clear_error(tmp_path):
