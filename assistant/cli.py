@@ -16,6 +16,7 @@ COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     ("assistant.tickets.cli", "tickets"),
     ("assistant.embeddings.cli", "models"),
     ("assistant.booking.cli", "bookings"),
+    ("assistant.kb.cli", "kb"),
 )
 # (module, command name). Each module exposes ``command`` (a function).
 SINGLE_COMMANDS: tuple[tuple[str, str], ...] = (("assistant.tickets.sentiment_cli", "sentiment"),)

@@ -26,6 +26,7 @@ ROUTERS = (
     "assistant.api.routers.tickets",
     "assistant.api.routers.open311",
     "assistant.api.routers.bookings",
+    "assistant.api.routers.kb",
 )
 
 

@@ -1,0 +1,118 @@
+"""Calibrated fusion: two small logistic regressions trained on development queries
+(``python -m assistant.kb.calibrate``), stored as plain JSON in ``data/fusion.json``.
+
+- the *ranker* scores each candidate entry from its features (``retrieval.FEATURE_NAMES``):
+  the probability that this entry answers the question;
+- the *abstainer* looks at the ranked list (top probability, its margin over the
+  second, the top entry's cosines and query coverage) and gives the probability that
+  the knowledge base answers the question at all; below ``threshold`` we abstain.
+
+Without a fusion file (or one for other features) ranking falls back to reciprocal
+rank fusion and abstention to a fixed dense-cosine threshold.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from assistant.kb.retrieval import FEATURE_NAMES
+
+# Chosen by cross-validation on the development queries: the top entry's dense
+# cosines and how much of the question's (IDF-weighted) words it contains. Richer sets
+# (ranker score, margins, unseen-word share) abstained less well on held-out folds.
+ANSWER_FEATURES = ("top_dense_body_cos", "top_dense_title_cos", "top_word_coverage_idf")
+FALLBACK_COSINE = 0.86
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+@dataclass
+class Linear:
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def prob(self, x: np.ndarray) -> np.ndarray:
+        return sigmoid(self.score(x))
+
+    def to_json(self) -> dict:
+        return {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "coef": self.coef.tolist(), "intercept": float(self.intercept)}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Linear":
+        return cls(tuple(d["features"]), np.array(d["mean"]), np.array(d["scale"]),
+                   np.array(d["coef"]), float(d["intercept"]))
+
+
+@dataclass
+class FusionModel:
+    ranker: Linear | None
+    abstainer: Linear | None
+    threshold: float
+    info: dict
+
+    def rank(self, features: np.ndarray) -> np.ndarray:
+        """A relevance score per candidate in (0, 1); only its order is meaningful."""
+        if self.ranker is None:
+            return features[:, FEATURE_NAMES.index("rrf")]
+        return sigmoid(self.ranker.score(features))
+
+    def answer_features(self, features: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        top = int(np.argmax(scores))
+        col = FEATURE_NAMES.index
+        return np.array([features[top, col("dense_body_cos")], features[top, col("dense_title_cos")],
+                         features[top, col("word_coverage_idf")]], dtype=np.float64)
+
+    def answerable(self, features: np.ndarray, scores: np.ndarray) -> tuple[bool, float]:
+        if len(scores) == 0:
+            return False, 0.0
+        x = self.answer_features(features, scores)
+        if self.abstainer is None:
+            confidence = float(x[0])
+            return confidence >= FALLBACK_COSINE, confidence
+        confidence = float(self.abstainer.prob(x[None, :])[0])
+        return confidence >= self.threshold, confidence
+
+    def to_json(self) -> dict:
+        return {"ranker": self.ranker.to_json() if self.ranker else None,
+                "abstainer": self.abstainer.to_json() if self.abstainer else None,
+                "threshold": self.threshold, "info": self.info}
+
+
+DEFAULT_PATH = "data/fusion.json"
+
+
+def from_dict(data: dict) -> FusionModel:
+    ranker = Linear.from_json(data["ranker"]) if data.get("ranker") else None
+    abstainer = Linear.from_json(data["abstainer"]) if data.get("abstainer") else None
+    if ranker is not None and ranker.features != tuple(FEATURE_NAMES):
+        ranker = None  # trained for other features: fall back rather than mis-score
+    if abstainer is not None and abstainer.features != ANSWER_FEATURES:
+        abstainer = None
+    return FusionModel(ranker, abstainer, float(data.get("threshold", 0.5)), data.get("info", {}))
+
+
+@lru_cache(maxsize=4)
+def load_fusion(path: str | None = None) -> FusionModel:
+    try:
+        if path:
+            text = Path(path).read_text(encoding="utf-8")
+        else:
+            text = resources.files("assistant.kb").joinpath(DEFAULT_PATH).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return FusionModel(None, None, 0.5, {"fallback": "rrf"})
+    return from_dict(json.loads(text))

@@ -1,0 +1,138 @@
+"""``KnowledgeBase``: open a knowledge base directory, search it, and pick up a newly
+published version without downtime (the pointer file is checked at most once a
+second; the new version is loaded while the old one keeps serving, then swapped)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import structlog
+
+from assistant.kb import store
+from assistant.kb.fusion import FusionModel, load_fusion
+from assistant.kb.index import Embedder, IndexVersion
+from assistant.kb.retrieval import gather
+from assistant.kb.text import has_content
+
+log = structlog.get_logger(__name__)
+RELOAD_CHECK_SECONDS = 1.0
+MAX_QUERY_CHARS = 500
+
+
+@dataclass
+class SearchResult:
+    id: str
+    score: float
+    title: str
+    source: str
+    topic: str = ""
+    text: str = ""  # the entry's full answer/body
+    passage: str = ""  # its best-matching passage
+
+    def public(self) -> dict:
+        return {"id": self.id, "score": round(self.score, 4), "title": self.title, "source": self.source}
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    answerable: bool
+    confidence: float
+    results: list[SearchResult] = field(default_factory=list)
+
+    def public(self) -> dict:
+        return {"query": self.query, "answerable": self.answerable,
+                "results": [r.public() for r in self.results]}
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def default_embedder() -> Embedder:
+    from assistant.embeddings.model import get_embedder
+
+    return get_embedder()  # shared per process: the model loads once
+
+
+class KnowledgeBase:
+    def __init__(self, kb_dir: Path, embedder: Embedder | None = None, fusion: FusionModel | None = None):
+        self.kb_dir = Path(kb_dir)
+        self._embedder = embedder
+        self.fusion = fusion or load_fusion()
+        self._lock = threading.Lock()
+        self._version: IndexVersion | None = None
+        self._stamp: tuple[int, str] | None = None
+        self._checked = 0.0
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = default_embedder()
+        return self._embedder
+
+    # ------------------------------------------------------------ versions
+    def version(self) -> IndexVersion:
+        """The live version, reloading if CURRENT changed (raises KbNotFound)."""
+        now = time.monotonic()
+        if self._version is not None and now - self._checked < RELOAD_CHECK_SECONDS:
+            return self._version
+        self._checked = now
+        stamp = store.pointer_stamp(self.kb_dir)
+        if self._version is not None and stamp == self._stamp:
+            return self._version
+        with self._lock:  # one loader at a time; other requests keep the old version
+            if self._version is not None and stamp == self._stamp:
+                return self._version
+            loaded = IndexVersion(store.current_version_dir(self.kb_dir))
+            old = self._version.name if self._version else None
+            self._version, self._stamp = loaded, stamp
+            log.info("kb_version_loaded", version=loaded.name, previous=old, entries=len(loaded.entries))
+            return loaded
+
+    # ------------------------------------------------------------ search
+    def search(self, query: str, top_k: int = 5) -> SearchResponse:
+        query = (query or "").strip()[:MAX_QUERY_CHARS]
+        version = self.version()
+        if not has_content(query) or not version.entries:
+            return SearchResponse(query, False, 0.0, [])
+        cands = gather(version, self.embedder, query)
+        if len(cands.entry_indices) == 0:
+            return SearchResponse(query, False, 0.0, [])
+        scores = self.fusion.rank(cands.features)
+        answerable, confidence = self.fusion.answerable(cands.features, scores)
+        order = np.argsort(-scores)[: max(1, top_k)]
+        results = []
+        for j in order:
+            entry = version.entries[int(cands.entry_indices[j])]
+            row = cands.best_passage[j]
+            results.append(SearchResult(
+                id=entry.id, score=float(scores[j]), title=entry.title, source=entry.source,
+                topic=entry.topic, text=entry.text, passage=version.passage_text[row] if row >= 0 else "",
+            ))
+        return SearchResponse(query, answerable, confidence, results)
+
+    def entry(self, entry_id: str):
+        version = self.version()
+        idx = version.id_to_index.get(entry_id)
+        return None if idx is None else version.entries[idx]
+
+
+_shared: dict[Path, KnowledgeBase] = {}
+_shared_lock = threading.Lock()
+
+
+def get_knowledge_base(kb_dir: Path | None = None) -> KnowledgeBase:
+    """A process-wide KnowledgeBase per directory (the model loads once)."""
+    if kb_dir is None:
+        from assistant.settings import get_settings
+
+        kb_dir = get_settings().data_dir / "kb"
+    kb_dir = Path(kb_dir).resolve()
+    with _shared_lock:
+        if kb_dir not in _shared:
+            _shared[kb_dir] = KnowledgeBase(kb_dir)
+        return _shared[kb_dir]

@@ -1,0 +1,23 @@
+from assistant.kb.text import bigram_tokens, expand_query, normalise, query_tokens, word_tokens
+
+
+def test_numerals_and_width_are_normalised():
+    assert normalise("我今年刚满八十，ＡＢＣ") == "我今年刚满80,abc"
+    assert normalise("九十多岁") == "90多岁"
+    assert normalise("万一着火了") == "万一着火了"  # cn2an leaves idioms alone
+
+
+def test_bigrams_stay_inside_chinese_runs_and_drop_stop_bigrams():
+    assert bigram_tokens("高龄津贴80元") == ["高龄", "龄津", "津贴", "80", "元"]
+    assert "怎么" not in bigram_tokens("怎么申请低保")
+
+
+def test_colloquial_words_gain_formal_terms():
+    expanded = expand_query("电瓶车能在家充电不")
+    assert "电动自行车" in expanded
+    words, bigrams = query_tokens("我今年刚满八十，社区能给啥补贴？")
+    assert "80" in words and "补贴" in words and "啥" not in words
+
+
+def test_word_tokens_drop_punctuation_and_fillers():
+    assert word_tokens(normalise("请问，高龄津贴怎么领？")) == ["高龄", "津贴", "领"]
