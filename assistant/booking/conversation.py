@@ -61,7 +61,8 @@ def time_from(text: str | None, entity_values: Iterable[str] = (), now: datetime
         match = ISO_SLOT_RE.search(value or "")
         if match:
             return f"{match.group(1)}T{match.group(2)}"
-    candidates = [v for v in entity_values if v] + ([text] if text else [])
+    # The whole message first: NLU may tag only part of it (下午三点 of 明天下午三点).
+    candidates = ([text] if text else []) + [v for v in entity_values if v]
     for candidate in candidates:
         if extract_time(candidate, now) is not None:
             return candidate
@@ -104,20 +105,19 @@ def eligibility_from(text: str | None) -> Eligibility | None:
 
 
 def address_from(text: str | None, entity_values: Iterable[str] = ()) -> str | None:
-    """An address from an answer to "请告诉我地址" (the NLU ``location`` entity,
-    else the whole answer without 我住在/地址是); ``None`` unless it looks like one."""
+    """An address from an answer to "请告诉我地址": the answer itself without
+    我住在/地址是 (NLU often tags only part of it, 幸福路8号 of 幸福路8号3号楼201室),
+    else the NLU ``location`` entity; ``None`` unless it looks like an address."""
+    if text:
+        text = unicodedata.normalize("NFKC", text).strip().rstrip("。.!！,，")
+        if not text.startswith("/"):  # a button payload is not words
+            text = ADDRESS_PREFIX_RE.sub("", text).strip()
+            if 2 <= len(text) <= 60 and ADDRESS_HINT_RE.search(text) and normalise_phone(text) != text:
+                return text
     for value in entity_values:
         if value and ADDRESS_HINT_RE.search(value):
             return value.strip()
-    if not text:
-        return None
-    text = unicodedata.normalize("NFKC", text).strip().rstrip("。.!！,，")
-    if text.startswith("/"):  # a button payload, not words
-        return None
-    text = ADDRESS_PREFIX_RE.sub("", text).strip()
-    if not (2 <= len(text) <= 120) or not ADDRESS_HINT_RE.search(text) or normalise_phone(text) == text:
-        return None
-    return text
+    return None
 
 
 def phone_from(text: str | None) -> str | None:

@@ -97,3 +97,8 @@ def test_lists_cancel_choice_and_remembered_contact(db, catalogue):
     assert conversation.cancel_question(haircut) == f"要取消12月1日（周二）下午3点的上门理发（预约号{haircut.id}）吗？"
     conversation.remember(db, "web:amy", address="幸福路8号", phone="13912345678")
     assert conversation.remembered_contact(db, "web:amy") == ("幸福路8号", "13912345678")
+
+
+def test_whole_answer_beats_a_partial_location_entity():
+    assert conversation.address_from("幸福路8号3号楼201室", ["幸福路8号"]) == "幸福路8号3号楼201室"
+    assert conversation.address_from("好的", ["3号楼"]) == "3号楼"
