@@ -120,3 +120,16 @@ def test_reminders_listed(client, tokens, future_booking):
     rows = client.get("/api/v1/booking/reminders?status=pending", headers=auth(tokens["viewer"])).json()
     assert [r["booking_id"] for r in rows] == [future_booking.id]
     assert rows[0]["sender_id"] == "web:bob"
+
+
+def test_staff_reschedule(client, tokens, future_booking):
+    target = future_booking.starts_at.replace(hour=16)
+    path = f"/api/v1/bookings/{future_booking.id}/reschedule"
+    assert client.post(path, json={"starts_at": target.isoformat()}, headers=auth(tokens["viewer"])).status_code == 403
+    moved = client.post(path, json={"starts_at": target.isoformat()}, headers=auth(tokens["dispatcher"]))
+    assert moved.status_code == 200 and moved.json()["starts_at"] == target.isoformat()
+    odd = client.post(path, json={"starts_at": target.replace(minute=10).isoformat()},
+                      headers=auth(tokens["dispatcher"]))
+    assert odd.status_code == 409 and odd.json()["error"]["code"] == "not_a_slot"
+    bad = client.post(path, json={"starts_at": "someday"}, headers=auth(tokens["dispatcher"]))
+    assert bad.status_code == 422

@@ -19,7 +19,9 @@ from assistant.auth.models import StaffUser
 from assistant.auth.service import UNMASKED_ROLES
 from assistant.booking.catalogue import Catalogue, CatalogueError, load_catalogue, parse_catalogue, save_catalogue
 from assistant.booking.models import BOOKING_STATUSES, Booking, BookingReminder
-from assistant.booking.service import BookingError, cancel, list_bookings, set_status, slots_for_day
+from assistant.booking.service import (
+    BookingError, cancel, list_bookings, reschedule, set_status, slots_for_day,
+)
 from assistant.db import Database
 from assistant.privacy import mask_phone
 from assistant.residents.models import Resident
@@ -166,6 +168,23 @@ def cancel_route(booking_id: str, user: Annotated[StaffUser, Depends(require_rol
     except BookingError as exc:
         _raise(exc)
     return {"id": booking.id, "status": booking.status}
+
+
+class RescheduleIn(BaseModel):
+    starts_at: datetime  # local wall-clock time of a slot start, e.g. 2026-12-03T10:00
+
+
+@router.post("/api/v1/bookings/{booking_id}/reschedule")
+def reschedule_route(booking_id: str, body: RescheduleIn,
+                     _user: Annotated[StaffUser, Depends(require_role(*EDITORS))],
+                     database: Annotated[Database, Depends(get_db)]) -> dict:
+    """Move a booking to another slot of the same service (capacity is checked;
+    a full slot answers 409 with code ``full``)."""
+    try:
+        booking = reschedule(database, booking_id, body.starts_at)
+    except BookingError as exc:
+        _raise(exc)
+    return {"id": booking.id, "status": booking.status, "starts_at": booking.starts_at.isoformat()}
 
 
 @router.get("/api/v1/booking/reminders", response_model=list[ReminderOut])
