@@ -19,7 +19,12 @@ import structlog
 
 from assistant.kb.service import KnowledgeBase, SearchResponse, SearchResult, get_knowledge_base
 
-log = structlog.get_logger(__name__)
+
+
+def _log():
+    # Looked up at each (rare) use, not cached at import: a CLI reconfigures logging
+    # per invocation, and a cached logger would keep writing to an old stream.
+    return structlog.get_logger(__name__)
 
 MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 120
@@ -123,5 +128,5 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
         answer = _to_answer(question, combined if combined.answerable else plain)
         return answer
     except (KbNotFound, EmbeddingModelError) as exc:
-        log.warning("kb_unavailable", error=str(exc)[:200])
+        _log().warning("kb_unavailable", error=str(exc)[:200])
         return PolicyAnswer(question, False, UNAVAILABLE_TEXT, available=False)

@@ -151,3 +151,32 @@ def info(kb: Path = typer.Option(None, "--kb", help="Knowledge base directory (d
         raise typer.Exit(1) from exc
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
     console.print_json(data={"kb": str(kb_dir), "version": version.name, **manifest})
+
+
+@app.command()
+def unanswered(all_: bool = typer.Option(False, "--all", help="include answered questions")) -> None:
+    """Questions residents left for staff because the knowledge base had no answer."""
+    from assistant.db import get_database
+    from assistant.kb.unanswered import list_unanswered
+    from assistant.privacy import mask_text
+
+    table = Table("id", "resident", "question", "best guess", "status", "created")
+    with get_database().session() as session:
+        for row in list_unanswered(session, None if all_ else "open"):
+            # Questions can carry phone numbers or names: masked on screen like in logs.
+            table.add_row(str(row.id), row.sender_id, mask_text(row.question), row.best_guess or "-", row.status,
+                          row.created_at.isoformat(timespec="minutes"))
+    console.print(table)
+
+
+@app.command()
+def answered(question_id: int, note: str = typer.Option(None, "--note", help="what staff told the resident")) -> None:
+    """Mark a left question as answered."""
+    from assistant.db import get_database
+    from assistant.kb.unanswered import mark_answered
+
+    with get_database().session() as session:
+        if mark_answered(session, question_id, note) is None:
+            err_console.print(f"no unanswered question {question_id}")
+            raise typer.Exit(1)
+    console.print(f"question {question_id} answered")

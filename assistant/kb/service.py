@@ -18,7 +18,12 @@ from assistant.kb.index import Embedder, IndexVersion
 from assistant.kb.retrieval import gather
 from assistant.kb.text import has_content
 
-log = structlog.get_logger(__name__)
+
+
+def _log():
+    # Looked up at each (rare) use, not cached at import: a CLI reconfigures logging
+    # per invocation, and a cached logger would keep writing to an old stream.
+    return structlog.get_logger(__name__)
 RELOAD_CHECK_SECONDS = 1.0
 MAX_QUERY_CHARS = 500
 
@@ -90,7 +95,7 @@ class KnowledgeBase:
             loaded = IndexVersion(store.current_version_dir(self.kb_dir))
             old = self._version.name if self._version else None
             self._version, self._stamp = loaded, stamp
-            log.info("kb_version_loaded", version=loaded.name, previous=old, entries=len(loaded.entries))
+            _log().info("kb_version_loaded", version=loaded.name, previous=old, entries=len(loaded.entries))
             return loaded
 
     # ------------------------------------------------------------ search

@@ -4,11 +4,13 @@ new version is ingested (see ``assistant.kb.service``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
+from assistant.api.deps import db_session
 from assistant.api.errors import ApiError
 from assistant.auth.deps import require_role
 
@@ -56,3 +58,49 @@ def search(
     except EmbeddingModelError as exc:
         raise ApiError(503, "embedding_model_missing", "the embedding model is missing (butler models prepare)") from exc
     return KbSearchResponse(**response.public())
+
+
+class UnansweredOut(BaseModel):
+    id: int
+    sender_id: str
+    question: str
+    best_guess: str | None
+    status: str
+    created_at: str
+
+
+class AnsweredIn(BaseModel):
+    note: str | None = Field(default=None, max_length=2000)
+
+
+def _unanswered_out(row) -> UnansweredOut:
+    return UnansweredOut(id=row.id, sender_id=row.sender_id, question=row.question, best_guess=row.best_guess,
+                         status=row.status, created_at=row.created_at.isoformat(timespec="seconds"))
+
+
+@router.get("/unanswered", response_model=list[UnansweredOut])
+def unanswered(
+    status: Annotated[Literal["open", "answered", "all"], Query()] = "open",
+    session: Session = Depends(db_session),
+    _user=Depends(require_role()),
+) -> list[UnansweredOut]:
+    """Questions residents left for staff because the knowledge base had no answer."""
+    from assistant.kb.unanswered import list_unanswered
+
+    return [_unanswered_out(r) for r in list_unanswered(session, None if status == "all" else status)]
+
+
+@router.post("/unanswered/{question_id}/answered", response_model=UnansweredOut)
+def answered(
+    question_id: int,
+    body: AnsweredIn | None = None,
+    session: Session = Depends(db_session),
+    _user=Depends(require_role("admin", "dispatcher", "worker")),
+) -> UnansweredOut:
+    from assistant.kb.unanswered import mark_answered
+
+    row = mark_answered(session, question_id, body.note if body else None)
+    if row is None:
+        raise ApiError(404, "question_not_found", f"no unanswered question {question_id}")
+    session.flush()
+    return _unanswered_out(row)

@@ -1,0 +1,73 @@
+"""Policy questions: answer from the knowledge base with its source, resolve
+follow-ups against the topic under discussion, and when nothing answers, say so and
+offer a person or leaving the question for staff. Rules live in assistant.kb."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.db import get_database
+from assistant.kb.answer import answer_policy_question
+from assistant.kb.unanswered import record_unanswered
+from assistant.settings import get_settings
+
+OFFER_BUTTONS = [
+    {"title": "转人工", "payload": "/request_human"},
+    {"title": "把问题留给工作人员", "payload": "/affirm"},
+    {"title": "不用了", "payload": "/deny"},
+]
+
+
+def _latest_text(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("text") or "").strip()
+
+
+def _latest_intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+class ActionAskPolicy(Action):
+    def name(self) -> str:
+        return "action_ask_policy"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        question = _latest_text(tracker)
+        if question.startswith("/"):  # the 政策咨询 button: no question yet
+            dispatcher.utter_message(response="utter_policy_ask_what")
+            return []
+        # Encoding the question is CPU work: keep the action server's event loop free.
+        answer = await asyncio.to_thread(answer_policy_question, question, tracker.get_slot("policy_topic"))
+        if answer.answerable:
+            dispatcher.utter_message(text=answer.text)
+            dispatcher.utter_message(response="utter_policy_follow_up")
+            return [SlotSet("policy_topic", answer.follow_up), SlotSet("policy_offer_pending", False),
+                    SlotSet("policy_pending_question", None)]
+        if not answer.available or not question:
+            dispatcher.utter_message(text=answer.text, buttons=OFFER_BUTTONS[:1])
+            return [SlotSet("policy_offer_pending", False)]
+        dispatcher.utter_message(text=answer.text, buttons=OFFER_BUTTONS)
+        return [SlotSet("policy_offer_pending", True), SlotSet("policy_pending_question", question),
+                SlotSet("policy_best_guess", answer.alternatives[0] if answer.alternatives else None)]
+
+
+class ActionPolicyOfferReply(Action):
+    """The resident's yes/no to leaving an unanswered question for staff."""
+
+    def name(self) -> str:
+        return "action_policy_offer_reply"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        question = tracker.get_slot("policy_pending_question")
+        if _latest_intent(tracker) == "affirm" and question:
+            with get_database().session() as session:
+                record_unanswered(session, tracker.sender_id, question, tracker.get_slot("policy_best_guess"))
+            settings = get_settings()
+            dispatcher.utter_message(response="utter_policy_question_left", phone=settings.service_phone)
+        else:
+            dispatcher.utter_message(response="utter_policy_question_not_left")
+        return [SlotSet("policy_offer_pending", False), SlotSet("policy_pending_question", None),
+                SlotSet("policy_best_guess", None)]

@@ -1,0 +1,138 @@
+"""actions/policy.py driven like the action server drives it (rasa-sdk Tracker and
+CollectingDispatcher), over a real knowledge base and a real migrated database. The
+knowledge base uses the stand-in embedder (see conftest) with the shipped ranker; the
+abstention threshold is set per test, as e5's calibrated one does not apply to it."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.policy import ActionAskPolicy, ActionPolicyOfferReply
+from assistant.kb import service
+from assistant.kb.fusion import FusionModel, load_fusion
+from assistant.kb.ingest import ingest
+from assistant.kb.unanswered import list_unanswered
+
+
+def tracker(text: str, intent: str = "ask_policy", slots: dict | None = None, sender: str = "web:abc") -> Tracker:
+    return Tracker(sender, slots or {}, {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []},
+                   [], False, None, {}, "action_listen")
+
+
+@pytest.fixture
+def policy_env(db, tmp_path, monkeypatch, corpus, embedder):
+    from assistant.db import get_database
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("BUTLER_DATABASE_URL", db.url)
+    monkeypatch.setenv("BUTLER_DATA_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    get_database.cache_clear()
+    kb_dir = (tmp_path / "var" / "kb").resolve()
+    ingest([corpus], kb_dir, embedder)
+    shipped = load_fusion()
+    kb = service.KnowledgeBase(kb_dir, embedder=embedder, fusion=FusionModel(shipped.ranker, shipped.abstainer, 0.0, {}))
+    service._shared[kb_dir] = kb
+    yield kb
+    service._shared.pop(kb_dir, None)
+    get_database().dispose()
+    get_settings.cache_clear()
+    get_database.cache_clear()
+
+
+async def run(action, t: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, t, {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+async def test_answer_with_source_and_follow_up(policy_env):
+    messages, slots = await run(ActionAskPolicy(), tracker("养狗要登记吗？"))
+    assert messages[0]["text"].endswith("来源：《示例市养犬管理条例》")
+    assert messages[1]["response"] == "utter_policy_follow_up"
+    assert slots["policy_topic"] == "md-dog" and slots["policy_offer_pending"] is False
+    messages, slots = await run(ActionAskPolicy(), tracker("那遛狗呢？", slots={"policy_topic": "md-dog"}))
+    assert "狗绳" in messages[0]["text"] and slots["policy_topic"] == "md-dog"
+
+
+async def test_unanswerable_offers_a_person_and_leaving_the_question(policy_env, db):
+    policy_env.fusion = FusionModel(policy_env.fusion.ranker, policy_env.fusion.abstainer, 1.01, {})
+    messages, slots = await run(ActionAskPolicy(), tracker("考驾照要多少钱？"))
+    assert "不想乱说" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/affirm", "/deny"]
+    assert slots["policy_offer_pending"] is True and slots["policy_pending_question"] == "考驾照要多少钱？"
+
+    reply_slots = {"policy_offer_pending": True, "policy_pending_question": "考驾照要多少钱？"}
+    messages, slots = await run(ActionPolicyOfferReply(), tracker("好的", "affirm", reply_slots))
+    assert messages[0]["response"] == "utter_policy_question_left"
+    assert slots == {"policy_offer_pending": False, "policy_pending_question": None, "policy_best_guess": None}
+    with db.session() as session:
+        [row] = list_unanswered(session)
+        assert (row.sender_id, row.question, row.status) == ("web:abc", "考驾照要多少钱？", "open")
+
+
+async def test_declining_records_nothing(policy_env, db):
+    reply_slots = {"policy_offer_pending": True, "policy_pending_question": "考驾照要多少钱？"}
+    messages, _ = await run(ActionPolicyOfferReply(), tracker("不用了", "deny", reply_slots))
+    assert messages[0]["response"] == "utter_policy_question_not_left"
+    with db.session() as session:
+        assert list_unanswered(session) == []
+
+
+async def test_the_policy_button_asks_what_to_look_up(policy_env):
+    messages, slots = await run(ActionAskPolicy(), tracker("/ask_policy"))
+    assert messages[0]["response"] == "utter_policy_ask_what" and slots == {}
+
+
+def test_staff_see_and_close_left_questions(db, tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from assistant.api.app import create_app
+    from assistant.auth.service import create_user, issue_token
+    from assistant.db import get_database
+    from assistant.kb.unanswered import record_unanswered
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("BUTLER_DATABASE_URL", db.url)
+    monkeypatch.setenv("BUTLER_DATA_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    get_database.cache_clear()
+    try:
+        with db.session() as session:
+            qid = record_unanswered(session, "telegram:7", "社区能办护照吗？", "hj-003").id
+            viewer = issue_token(get_settings(), create_user(session, "v1", "viewer-password", "viewer"))
+            worker = issue_token(get_settings(), create_user(session, "w1", "worker-password", "worker"))
+        with TestClient(create_app(get_settings())) as client:
+            listed = client.get("/api/v1/kb/unanswered", headers={"Authorization": f"Bearer {viewer}"}).json()
+            assert [(q["id"], q["question"], q["status"]) for q in listed] == [(qid, "社区能办护照吗？", "open")]
+            denied = client.post(f"/api/v1/kb/unanswered/{qid}/answered", headers={"Authorization": f"Bearer {viewer}"})
+            assert denied.status_code == 403
+            done = client.post(f"/api/v1/kb/unanswered/{qid}/answered", json={"note": "已电话回复"},
+                               headers={"Authorization": f"Bearer {worker}"})
+            assert done.status_code == 200 and done.json()["status"] == "answered"
+            missing = client.post("/api/v1/kb/unanswered/999/answered", headers={"Authorization": f"Bearer {worker}"})
+            assert missing.status_code == 404 and missing.json()["error"]["code"] == "question_not_found"
+            assert client.get("/api/v1/kb/unanswered", headers={"Authorization": f"Bearer {viewer}"}).json() == []
+    finally:
+        get_database().dispose()
+        get_settings.cache_clear()
+        get_database.cache_clear()
+
+
+def test_unanswered_store_on_sqlite_and_postgresql(any_db):
+    from assistant.kb.unanswered import mark_answered, record_unanswered
+
+    with any_db.session() as session:
+        first = record_unanswered(session, "web:1", "  社区能办护照吗？ ").id
+        record_unanswered(session, "web:2", "退役军人有什么优待？")
+        with pytest.raises(ValueError):
+            record_unanswered(session, "web:3", "   ")
+    with any_db.session() as session:
+        assert [q.question for q in list_unanswered(session)] == ["退役军人有什么优待？", "社区能办护照吗？"]
+        assert mark_answered(session, first, "已回复").status == "answered"
+        assert mark_answered(session, 12345) is None
+    with any_db.session() as session:
+        assert [q.sender_id for q in list_unanswered(session)] == ["web:2"]
+        assert len(list_unanswered(session, None)) == 2
