@@ -38,7 +38,7 @@ class ActionAskPolicy(Action):
         question = _latest_text(tracker)
         if question.startswith("/"):  # the 政策咨询 button: no question yet
             dispatcher.utter_message(response="utter_policy_ask_what")
-            return []
+            return [SlotSet("policy_offer_pending", False)]
         # Encoding the question is CPU work: keep the action server's event loop free.
         answer = await asyncio.to_thread(answer_policy_question, question, tracker.get_slot("policy_topic"))
         if answer.answerable:

@@ -83,7 +83,7 @@ async def test_declining_records_nothing(policy_env, db):
 
 async def test_the_policy_button_asks_what_to_look_up(policy_env):
     messages, slots = await run(ActionAskPolicy(), tracker("/ask_policy"))
-    assert messages[0]["response"] == "utter_policy_ask_what" and slots == {}
+    assert messages[0]["response"] == "utter_policy_ask_what" and slots == {"policy_offer_pending": False}
 
 
 def test_staff_see_and_close_left_questions(db, tmp_path, monkeypatch):
