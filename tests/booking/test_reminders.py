@@ -28,7 +28,8 @@ def test_nothing_is_due_before_the_day_before(db, catalogue):
     assert run.sent == [] and sent == []
 
 
-def test_due_reminder_goes_to_the_residents_channel_once(db, catalogue):
+def test_due_reminder_goes_to_the_residents_channel_once(any_db, catalogue):
+    db = any_db
     booking = _book(db, catalogue)
     sent = []
     run = send_due_reminders(db, DUE, deliver=lambda s, t: sent.append((s, t)) or True)
@@ -42,8 +43,9 @@ def test_due_reminder_goes_to_the_residents_channel_once(db, catalogue):
     assert reminder.status == "sent" and reminder.delivered_via == "telegram" and reminder.attempts == 1
 
 
-def test_state_survives_a_restart(db, catalogue):
+def test_state_survives_a_restart(any_db, catalogue):
     """A new process (a new Database object) sees what was sent and what is pending."""
+    db = any_db
     first = _book(db, catalogue)
     second = _book(db, catalogue, sender="web:abc", when=datetime(2026, 12, 3, 9, 0))
     assert send_due_reminders(db, DUE, deliver=lambda s, t: True).sent == [first.id]
