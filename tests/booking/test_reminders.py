@@ -114,3 +114,35 @@ def test_registered_channel_adapter_is_used(db, catalogue, monkeypatch):
     monkeypatch.setattr(booking_service, "REMINDER_CHANNELS", {})
     booking_service.register_reminder_channel("telegram", lambda s, t: got.append(s) or True)
     assert send_due_reminders(db, DUE).sent == [booking.id] and got == ["telegram:42"]
+
+
+def test_two_jobs_at_once_never_send_twice(any_db, catalogue):
+    """Two reminder runs racing over the same outbox (say, two supervisors by mistake)."""
+    import threading
+    import time as clock
+
+    booked = [_book(any_db, catalogue, sender=f"telegram:{i}", when=datetime(2026, 12, 1, 9 + i // 3, 0))
+              for i in range(6)]
+    delivered = []
+    lock = threading.Lock()
+
+    def slow_deliver(sender, text):
+        clock.sleep(0.05)
+        with lock:
+            delivered.append(sender)
+        return True
+
+    barrier = threading.Barrier(2)
+    runs = []
+
+    def job():
+        barrier.wait()
+        runs.append(send_due_reminders(any_db, DUE, deliver=slow_deliver))
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(delivered) == sorted(f"telegram:{i}" for i in range(6))
+    assert sorted(b for run in runs for b in run.sent) == sorted(b.id for b in booked)
