@@ -107,7 +107,8 @@ class ValidateBookingForm(FormValidationAction):
     async def extract_booking_address(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if self._requested(tracker) == "booking_address" and _text(tracker):
             return {"booking_address": _text(tracker)}
-        if tracker.get_slot("booking_address") is None:
+        if tracker.get_slot("booking_address") is None and _intent(tracker) == "book_service":
+            # Offer last time's address only when a booking starts (after a 不对 it is asked).
             remembered, _ = conversation.remembered_contact(get_database(), tracker.sender_id)
             if remembered:
                 return {"booking_address": remembered}
@@ -119,7 +120,7 @@ class ValidateBookingForm(FormValidationAction):
             return {"booking_phone": phone}
         if self._requested(tracker) == "booking_phone" and _text(tracker):
             return {"booking_phone": _text(tracker)}
-        if tracker.get_slot("booking_phone") is None:
+        if tracker.get_slot("booking_phone") is None and _intent(tracker) == "book_service":
             _, remembered = conversation.remembered_contact(get_database(), tracker.sender_id)
             if remembered:
                 return {"booking_phone": remembered}
@@ -209,8 +210,11 @@ class ActionSubmitBooking(Action):
                                      buttons=YES_NO)
             return [SlotSet("booking_confirming", True)]
         if _intent(tracker) != "affirm":
-            dispatcher.utter_message(text="好的，这次先不约了。要改时间或地址，请重新跟我说，比如“我想预约理发”。")
-            return _reset()
+            # Ask again for what may be wrong (time, address, phone); the service stays.
+            dispatcher.utter_message(text="好的，我们重新确认一下。不想约了可以说“不约了”。")
+            return [SlotSet("booking_confirming", False), SlotSet("booking_time", None),
+                    SlotSet("booking_address", None), SlotSet("booking_phone", None),
+                    FollowupAction("booking_form")]
         database = get_database()
         facts = conversation.eligibility_from(tracker.get_slot("booking_eligibility")) or conversation.Eligibility()
         try:

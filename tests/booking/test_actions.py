@@ -149,9 +149,19 @@ def test_read_back_then_book_then_remembered_next_time(app_env, domain):
 def test_deny_after_read_back_books_nothing(app_env, domain):
     filled = {"booking_service": "理发", "booking_time": "2026-11-30T15:00", "booking_address": "幸福路8号",
               "booking_phone": "13912345678", "booking_confirming": True}
-    _, said, _ = run(booking_actions.ActionSubmitBooking(),
-                     tracker("不对", intent="deny", slots=filled, form_active=False), domain)
-    assert "不约了" in said[0]
+    slots, said, other = run(booking_actions.ActionSubmitBooking(),
+                             tracker("不对", intent="deny", slots=filled, form_active=False), domain)
+    assert "重新确认" in said[0]
+    # Back into the form: the service is kept, time, address and phone are asked again
+    # (the remembered ones are not offered again after a 不对).
+    assert slots == {"booking_confirming": False, "booking_time": None, "booking_address": None,
+                     "booking_phone": None}
+    assert other == [{"event": "followup", "name": "booking_form", "timestamp": None}]
+    booking_actions.conversation.remember(app_env, "web:t1", address="旧地址1号楼", phone="13800001111")
+    again, _, _ = run(booking_actions.ValidateBookingForm(),
+                      tracker("不对", intent="deny", slots={"booking_service": "理发"}), domain)
+    assert again.get("booking_address") is None and again["requested_slot"] == "booking_time"
+    assert again.get("booking_phone") is None
     _, listed, _ = run(booking_actions.ActionQueryBooking(), tracker("我约了什么", form_active=False), domain)
     assert "没有预约" in listed[0]
 
