@@ -9,7 +9,7 @@ from typing import Any
 
 import structlog
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.db import get_database
@@ -96,6 +96,9 @@ class ValidateComplaintForm(FormValidationAction):
         requested, text = self._requested(tracker), _text(tracker)
         if requested == "complaint_description" and self._cancelled(tracker):
             return {"complaint_cancelled": True}
+        if requested is None and intake.is_progress_query(text):
+            # NLU heard a complaint in "我的投诉" or an id: end the form, answer the question.
+            return {"complaint_cancelled": True}
         if requested is None and intake.is_substantive(text):
             return {"complaint_description": text}  # the message that opened the form
         if requested == "complaint_description" and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 2:
@@ -149,6 +152,8 @@ class ActionSubmitComplaint(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if tracker.get_slot("complaint_cancelled"):
+            if intake.is_progress_query(_text(tracker)):
+                return [*_reset(), FollowupAction("action_check_ticket")]
             dispatcher.utter_message(text="好的，这次先不登记了。有需要随时跟我说。")
             return _reset()
         location = tracker.get_slot("complaint_location")

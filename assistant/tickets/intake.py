@@ -71,6 +71,18 @@ def media_from_metadata(metadata: dict | None) -> str | None:
 
 ANONYMOUS = "匿名"
 
+# "我的投诉" alone is a question about one's own tickets, not a new complaint.
+_OWN_TICKETS = re.compile(r"^(帮我)?(查|看|查查|看看|查一下|看一下)?(我|俺)(的|之前的|上次的)?"
+                          r"(投诉|工单|报修|反映|诉求)(记录|列表|单子|情况)?[吗呢啊？?。！!]*$")
+
+
+def is_progress_query(text: str | None) -> bool:
+    """Asking about tickets (an id, or 我的投诉) rather than reporting a problem."""
+    from assistant.tickets.ids import find_ticket_id
+
+    text = normalise(text)
+    return bool(find_ticket_id(text) or _OWN_TICKETS.match(text))
+
 
 def parse_contact(text: str | None) -> tuple[str, str | None] | None:
     """("phone", "13912345678"), ("anonymous", None), or None when the message is

@@ -142,3 +142,15 @@ async def test_emergency_advice_even_when_the_database_is_down(app_env: Database
     dispatcher = CollectingDispatcher()
     await ActionEmergency().run(dispatcher, tracker("厨房燃气泄漏了", intent="emergency"), DOMAIN)
     assert "不要开关电灯" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["我的投诉", "查一下我的工单", "GD202611290007"])
+async def test_progress_question_heard_as_a_complaint_is_answered(app_env: Database, text):
+    """NLU may call "我的投诉" a complaint: the form ends at once and the check runs."""
+    got = await validate(tracker(text))
+    assert got["complaint_cancelled"] is True and got["requested_slot"] is None
+    events = await ActionSubmitComplaint().run(CollectingDispatcher(), tracker(text, {"complaint_cancelled": True}),
+                                               DOMAIN)
+    assert any(e["event"] == "followup" and e["name"] == "action_check_ticket" for e in events)
+    with app_env.session() as s:
+        assert service.list_tickets(s)[1] == 0
