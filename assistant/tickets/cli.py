@@ -36,13 +36,9 @@ def _filters(since: datetime | None, until: datetime | None, status: str | None,
 
 def _local(value: datetime | None) -> datetime | None:
     """Dates typed by an operator are local time."""
-    if value is None or value.tzinfo is not None:
-        return value
-    from zoneinfo import ZoneInfo
+    from assistant.tickets.lifecycle import local_aware
 
-    from assistant.settings import get_settings
-
-    return value.replace(tzinfo=ZoneInfo(get_settings().timezone))
+    return local_aware(value)
 
 
 

@@ -107,6 +107,13 @@ def aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
 
 
+def local_aware(dt: datetime | None, settings: Settings | None = None) -> datetime | None:
+    """A time typed by staff without a zone means local time, not UTC."""
+    if dt is None or dt.tzinfo is not None:
+        return dt
+    return dt.replace(tzinfo=ZoneInfo((settings or get_settings()).timezone))
+
+
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|d|wd)\s*$")
 DEFAULT_DEADLINES = {"emergency": "2h", "urgent": "24h", "normal": "3wd"}
 

@@ -53,7 +53,8 @@ def _filters(status: list[str] | None, category: list[str] | None, department: s
     if unknown:
         raise ApiError(422, "unknown_status", f"unknown status: {', '.join(unknown)}; "
                                               f"states are {', '.join(lifecycle.STATES)}")
-    return service.TicketFilters(since=since, until=until, status=statuses, category=categories,
+    return service.TicketFilters(since=lifecycle.local_aware(since), until=lifecycle.local_aware(until),
+                                 status=statuses, category=categories,
                                  department=department, urgency=urgency, overdue=overdue)
 
 
