@@ -301,7 +301,9 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
         path = Path(path)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not child.name.startswith("."):
+                # A folder's README explains the folder; it is not a policy document.
+                if (child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES
+                        and not child.name.startswith(".") and not child.stem.lower().startswith("readme")):
                     yield child
         elif path.is_file():
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:

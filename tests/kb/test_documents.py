@@ -106,6 +106,7 @@ def test_bad_docx_and_pdf_are_refused(tmp_path):
 
 def test_iter_files_filters_and_refuses_unknown(tmp_path, corpus):
     (corpus / "notes.txt").write_text("x", encoding="utf-8")
+    (corpus / "README.md").write_text("# about this folder", encoding="utf-8")
     assert sorted(p.name for p in iter_files([corpus])) == ["dog.md", "faq.jsonl"]
     with pytest.raises(KbFormatError, match="unsupported"):
         list(iter_files([corpus / "notes.txt"]))

@@ -1,0 +1,260 @@
+"""``make bench-kb``: retrieval quality, latency and scale of the policy knowledge base.
+
+Quality (development set ``bench/kb_dev.jsonl`` over the sample corpus ``policy_kb/``,
+indexed with the real embedding model into ``var/bench/kb``, incrementally):
+  - the shipped fusion (``assistant/kb/data/fusion.json``) — fitted on these very
+    queries, so in-sample: reported, but the honest figure is the next one;
+  - 5-fold cross-validation: every query scored by a fusion fitted without it;
+  - baselines in the same run: character-bigram BM25, jieba-word BM25, e5 dense alone
+    (answer-text passages), and plain reciprocal rank fusion.
+Latency: end-to-end ``KnowledgeBase.search`` (query embedding included) per dev query,
+one query at a time (the knowledge base limits torch/FAISS to one thread for queries).
+Scale: synthetic corpora of 1k / 10k / 100k passages (sentences of the sample corpus
+recombined); their dense side uses random unit vectors instead of embedding 100k
+passages on 2 cores (query embedding stays real), which leaves build time of BM25 and
+FAISS, memory and query latency representative, but not quality.
+
+    .venv/bin/python bench/kb.py [--sizes 1000,10000,100000] [--out bench/results]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.kb import store  # noqa: E402
+from assistant.kb.calibrate import cross_validate, evaluate, featurise, read_queries, rrf_only  # noqa: E402
+from assistant.kb.documents import Entry, iter_files, read_file  # noqa: E402
+from assistant.kb.fusion import load_fusion  # noqa: E402
+from assistant.kb.index import IndexVersion, write_version  # noqa: E402
+from assistant.kb.ingest import ingest  # noqa: E402
+from assistant.kb.service import KnowledgeBase, default_embedder  # noqa: E402
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def dir_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q)) if values else float("nan")
+
+
+def latency(kb: KnowledgeBase, queries: list[str], repeat: int = 1) -> dict:
+    kb.search(queries[0])  # warm-up: first call loads jieba's dictionary
+    times = []
+    for _ in range(repeat):
+        for q in queries:
+            start = time.perf_counter()
+            kb.search(q, top_k=5)
+            times.append((time.perf_counter() - start) * 1000)
+    return {"queries": len(times), "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1), "max_ms": round(max(times), 1)}
+
+
+def synthetic_entries(n_passages: int, seed: int = 7) -> list[Entry]:
+    """Entries of ~2 passages each (title + one body chunk) from recombined sample sentences."""
+    rng = random.Random(seed)
+    sentences, titles = [], []
+    for f in iter_files([ROOT / "policy_kb"]):
+        for e in read_file(f):
+            titles.append(e.title)
+            sentences.extend(s for s in re.split(r"(?<=[。；])", e.text) if len(s) > 6)
+    entries = []
+    for i in range(max(1, n_passages // 2)):
+        body = "".join(rng.sample(sentences, 3))[:200]
+        entries.append(Entry(id=f"syn-{i:06d}", title=f"{rng.choice(titles)}（{i}）", text=body,
+                             topic="synthetic", source="synthetic"))
+    return entries
+
+
+LOAD_SNIPPET = """
+import sys
+from pathlib import Path
+def rss():
+    for line in Path('/proc/self/status').read_text().splitlines():
+        if line.startswith('VmRSS:'):
+            return int(line.split()[1]) / 1024
+from assistant.kb.index import IndexVersion
+from assistant.kb import store, retrieval, service
+before = rss()
+if sys.argv[1] != '-':
+    version = IndexVersion(store.current_version_dir(sys.argv[1]))
+    _ = [version.vectors[i].sum() for i in range(0, len(version.passage_kind), 1)]  # touch the mmap
+print(rss() - before)
+"""
+
+
+def loaded_index_mb(kb_dir: Path) -> float:
+    """Resident memory a fresh process needs to hold the index (vectors paged in)."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", LOAD_SNIPPET, str(kb_dir)], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    return round(float(out.stdout.strip().splitlines()[-1]), 1)
+
+
+def scale_run(size: int, workdir: Path, embedder, queries: list[str]) -> dict:
+    entries = synthetic_entries(size)
+    rng = np.random.default_rng(size)
+    from assistant.kb.documents import passages_for
+
+    n_pass = sum(len(passages_for(e)) for e in entries)
+    vectors = rng.standard_normal((n_pass, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    kb_dir = workdir / f"scale-{size}"
+    shutil.rmtree(kb_dir, ignore_errors=True)
+    staging = store.new_staging_dir(kb_dir)
+    gc.collect()
+    rss_before = rss_mb()
+    stats = write_version(staging, entries, embedder, vectors_override=vectors)
+    store.publish(kb_dir, staging)
+    del vectors
+    gc.collect()
+    rss_load = rss_mb()
+    load_start = time.perf_counter()
+    kb = KnowledgeBase(kb_dir, embedder=embedder)
+    kb.version()
+    load_s = time.perf_counter() - load_start
+    lat = latency(kb, queries)
+    out = {"passages": stats.passages, "entries": stats.entries, "dense_index": stats.dense_kind,
+           "build_s": round(stats.seconds, 2), "load_s": round(load_s, 2), "index_disk_mb": round(dir_mb(kb_dir), 1),
+           "loaded_index_rss_mb": loaded_index_mb(kb_dir),
+           "build_rss_growth_mb": round(rss_load - rss_before, 1), **{f"query_{k}": v for k, v in lat.items()}}
+    del kb
+    gc.collect()
+    shutil.rmtree(kb_dir, ignore_errors=True)
+    return out
+
+
+def rounded(d: dict) -> dict:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in d.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", type=Path, default=ROOT / "policy_kb")
+    parser.add_argument("--queries", type=Path, default=ROOT / "bench" / "kb_dev.jsonl")
+    parser.add_argument("--kb", type=Path, default=ROOT / "var" / "bench" / "kb")
+    parser.add_argument("--unseen", type=Path, default=ROOT / "bench" / "kb_unseen")
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    embedder = default_embedder()
+    report: dict = {"machine": {"cpus": os.cpu_count(), "load_avg_at_start": round(os.getloadavg()[0], 1)}}
+
+    start = time.perf_counter()
+    ingested = ingest([args.corpus], args.kb, embedder, replace=True)
+    report["dev_index"] = {"entries": ingested.entries, "passages": ingested.passages,
+                           "embedded": ingested.embedded, "reused": ingested.reused,
+                           "seconds": round(time.perf_counter() - start, 1)}
+    version = IndexVersion(store.current_version_dir(args.kb))
+    queries = read_queries(args.queries)
+    data = featurise(version, embedder, queries)
+    answerable = [d for d in data if d.query.expected]
+
+    quality = {}
+    shipped = load_fusion()
+    quality["fusion_in_sample"] = rounded(evaluate(shipped, data))
+    cv, _ = cross_validate(data)
+    quality["fusion_5fold_heldout"] = rounded(cv)
+    quality["bm25_char_bigram"] = rounded(evaluate(None, answerable, score_column="bm25_body_bigram_rel"))
+    quality["bm25_jieba_word"] = rounded(evaluate(None, answerable, score_column="bm25_body_word_rel"))
+    quality["dense_e5_only"] = rounded(evaluate(None, answerable, score_column="dense_body_cos"))
+    quality["rrf_all_six"] = rounded(evaluate(rrf_only(data), data))
+    report["quality"] = quality
+    report["fusion_model"] = shipped.info
+
+    # A small corpus and queries written after the fusion was fitted and never used to
+    # tune anything: how the shipped fusion transfers to documents it has not seen.
+    if args.unseen and (args.unseen / "corpus.jsonl").exists():
+        unseen_kb = args.kb.parent / "kb-unseen"
+        ingest([args.unseen / "corpus.jsonl"], unseen_kb, embedder, replace=True)
+        unseen_version = IndexVersion(store.current_version_dir(unseen_kb))
+        unseen_data = featurise(unseen_version, embedder, read_queries(args.unseen / "queries.jsonl"))
+        unseen_ans = [d for d in unseen_data if d.query.expected]
+        report["unseen"] = {
+            "entries": len(unseen_version.entries),
+            "fusion_shipped": rounded(evaluate(shipped, unseen_data)),
+            "bm25_char_bigram": rounded(evaluate(None, unseen_ans, score_column="bm25_body_bigram_rel")),
+            "dense_e5_only": rounded(evaluate(None, unseen_ans, score_column="dense_body_cos")),
+        }
+
+    kb = KnowledgeBase(args.kb, embedder=embedder, fusion=shipped)
+    report["latency_dev_index"] = latency(kb, [q.text for q in queries])
+
+    scale = {}
+    texts = [q.text for q in queries][:100]
+    for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
+        print(f"scale {size} ...", file=sys.stderr, flush=True)
+        scale[str(size)] = scale_run(size, args.kb.parent, embedder, texts)
+    report["scale_synthetic_random_dense"] = scale
+    report["machine"]["load_avg_at_end"] = round(os.getloadavg()[0], 1)
+
+    (args.out / "kb.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    (args.out / "kb.md").write_text(render_markdown(report), encoding="utf-8")
+    print(render_markdown(report))
+
+
+def render_markdown(r: dict) -> str:
+    q = r["quality"]
+    lines = ["# Knowledge base benchmark (`make bench-kb`)", "",
+             f"Dev index: {r['dev_index']['entries']} entries, {r['dev_index']['passages']} passages "
+             f"(sample corpus `policy_kb/`); queries: {q['fusion_5fold_heldout']['answerable']} answerable + "
+             f"{q['fusion_5fold_heldout']['unanswerable']} unanswerable (`bench/kb_dev.jsonl`). "
+             f"Machine: {r['machine']['cpus']} CPUs, load average {r['machine']['load_avg_at_start']:.1f} at start, "
+             f"{r['machine']['load_avg_at_end']:.1f} at end.", "",
+             "| method | R@1 | R@5 | MRR | abstained unanswerable | precision of abstention | answerable wrongly abstained |",
+             "|---|---|---|---|---|---|---|"]
+    names = {"fusion_5fold_heldout": "**hybrid fusion, 5-fold held-out**", "fusion_in_sample": "hybrid fusion (shipped, in-sample)",
+             "rrf_all_six": "RRF of the six rankings", "dense_e5_only": "e5-small dense only",
+             "bm25_char_bigram": "BM25 character bigrams only", "bm25_jieba_word": "BM25 jieba words only"}
+    for key, label in names.items():
+        m = q[key]
+        abst = (f"{m['abstain_recall']:.3f} | {m['abstain_precision']:.3f} | {m['false_abstain_rate']:.3f}"
+                if "abstain_recall" in m else "– | – | –")
+        lines.append(f"| {label} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr']:.3f} | {abst} |")
+    if "unseen" in r:
+        u = r["unseen"]
+        f = u["fusion_shipped"]
+        lines += ["", f"Never-tuned check (`bench/kb_unseen/`: {u['entries']} entries written after calibration, "
+                  f"{f['answerable']} answerable + {f['unanswerable']} unanswerable queries): shipped fusion "
+                  f"R@1 {f['recall@1']:.3f}, R@5 {f['recall@5']:.3f}, MRR {f['mrr']:.3f}, abstained unanswerable "
+                  f"{f['abstain_recall']:.3f}, answerable wrongly abstained {f['false_abstain_rate']:.3f}; "
+                  f"BM25 bigrams R@1 {u['bm25_char_bigram']['recall@1']:.3f}, "
+                  f"e5 dense R@1 {u['dense_e5_only']['recall@1']:.3f}."]
+    lat = r["latency_dev_index"]
+    lines += ["", f"Query latency on the dev index (embedding included): p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms.",
+              "", "## Scale (synthetic corpus; dense side = random unit vectors, query embedding real)", "",
+              "| passages | entries | dense index | build s | load s | disk MB | loaded RSS MB | query p50 ms | query p95 ms |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for size, s in r["scale_synthetic_random_dense"].items():
+        lines.append(f"| {s['passages']} | {s['entries']} | {s['dense_index']} | {s['build_s']} | {s['load_s']} | "
+                     f"{s['index_disk_mb']} | {s['loaded_index_rss_mb']} | {s['query_p50_ms']} | {s['query_p95_ms']} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
