@@ -62,7 +62,8 @@ def test_urgent_ticket_gets_24h(db: Database):
 
 # ---- duplicates -----------------------------------------------------------------
 
-def test_duplicate_is_linked_and_resident_told(db: Database):
+def test_duplicate_is_linked_and_resident_told(any_db: Database):
+    db = any_db
     first = service.file_ticket(db, description=STREETLIGHT, sender_id="web:a", address="3号楼", now=NOW)
     second = service.file_ticket(db, description="3号楼楼下路灯不亮了，太黑了", sender_id="web:b",
                                  address="3号楼楼下", contact_phone="13800001111", now=NOW + timedelta(hours=3))
@@ -102,7 +103,8 @@ def test_not_duplicates(db: Database, kwargs, why):
     assert other.created and other.ticket.id != first.ticket.id, why
 
 
-def test_duplicates_by_coordinates_and_time_window(db: Database):
+def test_duplicates_by_coordinates_and_time_window(any_db: Database):
+    db = any_db
     first = service.file_ticket(db, description=STREETLIGHT, lat=31.2304, long=121.4737, now=NOW)
     near = service.file_ticket(db, description="楼下路灯坏了", lat=31.2310, long=121.4740, now=NOW)  # ~75 m
     assert not near.created and near.ticket.id == first.ticket.id
@@ -113,7 +115,8 @@ def test_duplicates_by_coordinates_and_time_window(db: Database):
     assert late.created  # older than 7 days: a new problem
 
 
-def test_closed_tickets_do_not_absorb_new_reports(db: Database):
+def test_closed_tickets_do_not_absorb_new_reports(any_db: Database):
+    db = any_db
     first = service.file_ticket(db, description=STREETLIGHT, address="3号楼", now=NOW)
     service.transition_ticket(db, first.ticket.id, "派单", actor="staff:d")
     service.transition_ticket(db, first.ticket.id, "开始处置", actor="staff:w")
@@ -247,7 +250,8 @@ def test_my_tickets_lists_only_own(db: Database):
     assert "还没有投诉记录" in empty
 
 
-def test_overdue_filter(db: Database):
+def test_overdue_filter(any_db: Database):
+    db = any_db
     old = service.file_ticket(db, description="楼道里着火了", address="1号楼", force_urgency="emergency",
                               check_duplicates=False, now=NOW - timedelta(hours=5))
     fresh = service.file_ticket(db, description=STREETLIGHT, address="3号楼", now=NOW)
