@@ -156,6 +156,14 @@ def load_embedder(path: Path | str | None = None, check_manifest: bool = True,
     # transformers 5 draws a "Loading weights" bar on every load: noise in servers and tests.
     hf_logging.disable_progress_bar()
 
+    import assistant.embeddings as package
+
+    if package.TORCH_LOADED_WITH_SPINNING_THREADS:
+        import torch
+
+        log.warning("torch was imported before assistant.embeddings without OMP_WAIT_POLICY=PASSIVE: "
+                    "running it on one thread (set OMP_WAIT_POLICY=PASSIVE in the environment)")
+        torch.set_num_threads(1)
     model = SentenceTransformer(str(model_dir), device=device, local_files_only=True, trust_remote_code=False)
     prompts = dict(getattr(model, "prompts", None) or {})
     # Renamed in sentence-transformers 6; keep working with both names.

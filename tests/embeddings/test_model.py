@@ -176,6 +176,22 @@ def test_loading_is_offline(converted_model, tmp_path):
     assert not (tmp_path / "hf-home" / "hub").exists() or not any((tmp_path / "hf-home" / "hub").iterdir())
 
 
+def test_torch_imported_first_falls_back_to_one_thread(converted_model):
+    """Measured here: torch imported before OMP_WAIT_POLICY=PASSIVE could be set spins its
+    two threads (a query cost ~480 ms of CPU instead of ~35 ms under load); load_embedder
+    then runs torch on one thread."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    code = ("import torch; torch.set_num_threads(2); from assistant.embeddings import load_embedder; "
+            f"load_embedder({str(converted_model[0])!r}); print(torch.get_num_threads())")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "1"
+    assert "OMP_WAIT_POLICY=PASSIVE" in done.stderr
+
+
 def test_missing_directory_raises_a_clear_error(tmp_path):
     with pytest.raises(EmbeddingModelMissing) as caught:
         load_embedder(tmp_path / "nowhere")
