@@ -144,7 +144,8 @@ async def run(model: Path, dev_path: Path, ood_path: Path) -> dict[str, Any]:
     service_rows = [row for row in dev_rows if row["services"]]
     service_correct = sum(row["services"] == row["predicted_services"] for row in service_rows)
     # Spurious service_type on sentences that carry none (would fill a wrong slot).
-    spurious = sum(1 for row in dev_rows if not row["services"] and row["predicted_services"])
+    spurious_rows = [row for row in dev_rows if not row["services"] and row["predicted_services"]]
+    spurious = len(spurious_rows)
 
     oos_rows = [row for row in dev_rows if row["intent"] == "out_of_scope"]
     oos_recall = sum(row["predicted"] in NOT_UNDERSTOOD for row in oos_rows) / max(1, len(oos_rows))
@@ -187,6 +188,7 @@ async def run(model: Path, dev_path: Path, ood_path: Path) -> dict[str, Any]:
         "errors": [row for row in dev_rows if row["intent"] != ("out_of_scope" if row["predicted"] == "nlu_fallback" else row["predicted"])],
         "service_errors": [row for row in service_rows if row["services"] != row["predicted_services"]],
         "ood_routed": ood_routed,
+        "service_spurious": spurious_rows,
     }
 
 
@@ -227,6 +229,10 @@ def markdown(report: dict[str, Any]) -> str:
         lines += ["", "## service_type errors", "", "| text | gold | predicted |", "|---|---|---|"]
         for row in report["service_errors"]:
             lines.append(f"| {row['text']} | {','.join(row['services'])} | {','.join(row['predicted_services']) or '-'} |")
+    if report["service_spurious"]:
+        lines += ["", "## service_type found where none was annotated", "", "| text | gold intent | predicted |", "|---|---|---|"]
+        for row in report["service_spurious"]:
+            lines.append(f"| {row['text']} | {row['intent']} | {','.join(row['predicted_services'])} |")
     if report["ood_routed"]:
         lines += ["", "## OOD lines routed to a task intent", "", "| text | predicted | conf |", "|---|---|---|"]
         for row in report["ood_routed"]:
