@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import cn2an
+
 from assistant.booking.catalogue import Catalogue, load_catalogue
 from assistant.booking.models import Booking
 from assistant.booking.service import (
@@ -90,7 +92,7 @@ def eligibility_from(text: str | None) -> Eligibility | None:
         return None
     text = unicodedata.normalize("NFKC", text)
     with contextlib.suppress(Exception):  # cn2an raises on odd input; the text is still usable
-        text = __import__("cn2an").transform(text, "cn2an")
+        text = cn2an.transform(text, "cn2an")  # 七十五岁 -> 75岁
     disabled = True if DISABLED_RE.search(text) else (False if ABLE_RE.search(text) else None)
     age = None
     bare = BARE_AGE_RE.fullmatch(text.strip().rstrip("。.!！"))

@@ -16,6 +16,7 @@ datetimes, which are converted to Asia/Shanghai first.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -126,10 +127,7 @@ def normalise_phone(text: str | None) -> str | None:
     Accepts spaces, dashes, +86, full-width digits."""
     if not text:
         return None
-    import unicodedata
-
-    text = unicodedata.normalize("NFKC", text)
-    match = MOBILE_RE.search(text)
+    match = MOBILE_RE.search(unicodedata.normalize("NFKC", text))
     return f"{match.group(1)}{match.group(2)}{match.group(3)}" if match else None
 
 
