@@ -200,8 +200,14 @@ class IndexVersion:
             for line in fh:
                 row = json.loads(line)
                 self.hashes.append(row.pop("hash", ""))
-                self.entry_norm_text.append(row.pop("norm", ""))
-                self.entries.append(Entry.from_json(row))
+                norm = row.pop("norm", None)
+                entry = Entry.from_json(row)
+                if norm is None:  # a version written before "norm" was stored
+                    from assistant.kb.text import normalise
+
+                    norm = normalise(entry.title + " " + entry.text)
+                self.entry_norm_text.append(norm)
+                self.entries.append(entry)
         owner, kinds, texts = [], [], []
         with open(self.directory / "passages.jsonl", encoding="utf-8") as fh:
             for line in fh:
