@@ -70,7 +70,8 @@ class FiledTicket:
 
 # Words that say where, not what: they must not make two different problems at the
 # same place look alike.
-_PLACE_RE = re.compile(r"\d+\s*(?:号楼|号|栋|幢|单元|室|层|楼|弄|路|街)|我家|我们家|楼下|楼上|门口|小区|附近|旁边|对面|这里|那里")
+_PLACE_RE = re.compile(r"\d+\s*(?:号楼|号|栋|幢|单元|室|层|楼|弄|路|街)|我家|我们家|楼下|楼上|门口|小区|附近|旁边|对面|这里|那里"
+                       r"|[东南西北]门|花园|广场|车库|停车场")
 # Function characters that carry no content.
 _STOP_CHARS = set("的了吗呢啊呀吧嘛我你他她它们这那是在有就都也很还又再把被给让和与及或")
 
@@ -99,7 +100,20 @@ def text_similarity(a: str, b: str) -> tuple[float, float]:
     return shared / min(len(ga), len(gb)), shared / len(ga | gb)
 
 
+def problem_keywords(text: str) -> set[str]:
+    """The classifier's lexicon words found in the text (路灯, 井盖, 停水...): what
+    the problem is about, independent of how it is phrased."""
+    from assistant.tickets.classify import classify_category
+
+    prefix = "关键词："
+    return {cue[len(prefix):] for cue in classify_category(text).cues if cue.startswith(prefix)}
+
+
 def is_similar(a: str, b: str) -> bool:
+    """The same problem: a shared problem word, or enough shared character bigrams."""
+    ka, kb = problem_keywords(a), problem_keywords(b)
+    if any(x == y or (min(len(x), len(y)) >= 2 and (x in y or y in x)) for x in ka for y in kb):
+        return True  # 垃圾站 / 垃圾 name the same thing
     containment, jaccard = text_similarity(a, b)
     return containment >= SIMILAR_CONTAINMENT or jaccard >= SIMILAR_JACCARD
 
@@ -121,16 +135,17 @@ def _norm_address(address: str | None) -> str:
 
 def is_nearby(a: Ticket, *, address: str | None, lat: float | None, long: float | None) -> bool:
     """Same place: within 200 m when both have coordinates; otherwise the same
-    address, one address containing the other, or the same building number."""
+    building number when both name one, else the same address or one address
+    containing the other."""
     if None not in (a.lat, a.long, lat, long):
         return haversine_m(a.lat, a.long, lat, long) <= DUPLICATE_RADIUS_M
     na, nb = _norm_address(a.address), _norm_address(address)
     if not na or not nb:
         return False
-    if na == nb or (min(len(na), len(nb)) >= 4 and (na in nb or nb in na)):
-        return True
     ba, bb = _BUILDING_RE.findall(na), _BUILDING_RE.findall(nb)
-    return bool(ba and bb and ba[0] == bb[0])
+    if ba and bb:  # two buildings: the numbers decide (3号楼 is not 13号楼)
+        return ba[0] == bb[0]
+    return na == nb or na in nb or nb in na  # 北门 / 小区北门
 
 
 def find_duplicate(session: Session, *, category: str, description: str, address: str | None,

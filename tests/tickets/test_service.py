@@ -128,6 +128,14 @@ def test_closed_tickets_do_not_absorb_new_reports(any_db: Database):
 def test_similarity_measures():
     assert service.is_similar(STREETLIGHT, "楼下路灯不亮")
     assert not service.is_similar("3号楼门口路灯坏了", "3号楼门口井盖坏了")  # place words do not count
+    assert service.is_similar("小区北门垃圾站好几天没清运", "北门那边的垃圾堆成山了")  # 垃圾站 / 垃圾
+    assert not service.is_similar("11栋停水了", "11栋停电了")
+    place = Ticket(address="3号楼", lat=None, long=None)
+    assert service.is_nearby(place, address="幸福里3号楼2单元", lat=None, long=None)
+    assert not service.is_nearby(place, address="13号楼", lat=None, long=None)
+    assert service.is_nearby(Ticket(address="北门"), address="小区北门", lat=None, long=None)
+    assert not service.is_nearby(Ticket(address="东门"), address="西门", lat=None, long=None)
+    assert not service.is_nearby(Ticket(address=None), address="西门", lat=None, long=None)
     assert service.haversine_m(31.2304, 121.4737, 31.2304, 121.4737) == 0
     assert 1000 < service.haversine_m(31.2304, 121.4737, 31.2404, 121.4737) < 1200
 
