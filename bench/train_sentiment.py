@@ -140,15 +140,23 @@ def prune(model: dict, keep_abs: float) -> dict:
     return model
 
 
-def accuracy(model: dict, texts: list[str], y: np.ndarray) -> float:
-    """Share of texts whose run-time label (neutral counts as wrong) matches y."""
+def accuracies(model: dict, texts: list[str], y: np.ndarray) -> tuple[float, float]:
+    """(label accuracy, sign accuracy): the first is the run-time label with neutral
+    counted as wrong; the second only asks whether the score has the right sign."""
     logits = model_from_dict(model).decision(texts)
-    labels = [label_from_score(score_from_logit(float(z), t, lexicon_matches(t))) for z, t in zip(logits, texts)]
-    return float(np.mean([lab == ("positive" if gold else "negative") for lab, gold in zip(labels, y)]))
+    labels = [label_from_score(score_from_logit(float(z), t, lexicon_matches(t)))
+              for z, t in zip(logits, texts)]
+    label_acc = float(np.mean([lab == ("positive" if gold else "negative") for lab, gold in zip(labels, y)]))
+    return label_acc, float(np.mean((logits > 0).astype(int) == y))
+
+
+def accuracy(model: dict, texts: list[str], y: np.ndarray) -> float:
+    return accuracies(model, texts, y)[0]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("csv", type=Path, help="shopping_reviews_9cats.csv (cat,label,review)")
     parser.add_argument("--method", choices=("lr", "svm", "nbsvm"), default="lr")
     parser.add_argument("--c", type=float, default=4.0)
@@ -158,7 +166,8 @@ def main() -> None:
     parser.add_argument("--no-lexicon", action="store_true", help="zero the lexicon features (ablation)")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--no-save", action="store_true")
-    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results" / "sentiment_training.json")
+    parser.add_argument("--results", type=Path,
+                        default=ROOT / "bench" / "results" / "sentiment_training.json")
     args = parser.parse_args()
 
     global LEXICON_SCALE
@@ -170,15 +179,20 @@ def main() -> None:
     print(f"{len(texts)} reviews read and hashed in {time.time() - started:.1f}s", flush=True)
 
     loco: dict[str, float] = {}
+    loco_sign: dict[str, float] = {}
     if args.loco:
         for category in sorted(set(cats)):
             test = cats == category
             train_idx = np.flatnonzero(~test)
             test_idx = np.flatnonzero(test)
             model = train([texts[i] for i in train_idx], counts[train_idx], y[train_idx], args)
-            loco[category] = round(accuracy(model, [texts[i] for i in test_idx], y[test_idx]), 4)
-            print(f"  leave out {category}: {loco[category]:.4f} (n={len(test_idx)})", flush=True)
-        print(f"leave-one-category-out mean accuracy: {np.mean(list(loco.values())):.4f}")
+            label_acc, sign_acc = accuracies(model, [texts[i] for i in test_idx], y[test_idx])
+            loco[category] = round(label_acc, 4)
+            loco_sign[category] = round(sign_acc, 4)
+            print(f"  leave out {category}: label {label_acc:.4f}, sign {sign_acc:.4f} (n={len(test_idx)})",
+                  flush=True)
+        print(f"leave-one-category-out mean accuracy: label {np.mean(list(loco.values())):.4f}, "
+              f"sign {np.mean(list(loco_sign.values())):.4f}")
 
     model = train(texts, counts, y, args)
     if args.prune:
@@ -189,9 +203,13 @@ def main() -> None:
         "trained_from": "shared/data/shopping_reviews_9cats.csv (ChineseNlpCorpus online_shopping_10_cats, "
                         "hotel removed; no upstream licence stated)",
         "source_sha256": source_hash, "n_reviews": len(texts), "method": args.method, "C": args.c,
-        "min_df": args.min_df, "prune": args.prune, "lexicon_scale": LEXICON_SCALE, "n_weights": int(len(model["coef"])),
+        "min_df": args.min_df, "prune": args.prune, "lexicon_scale": LEXICON_SCALE,
+        "n_weights": int(len(model["coef"])),
         "leave_one_category_out": loco,
         "leave_one_category_out_mean": round(float(np.mean(list(loco.values()))), 4) if loco else None,
+        "leave_one_category_out_sign": loco_sign,
+        "leave_one_category_out_sign_mean":
+            round(float(np.mean(list(loco_sign.values()))), 4) if loco_sign else None,
         "command": "python bench/train_sentiment.py " + " ".join(sys.argv[1:]),
     }
     dev_path = ROOT / "bench" / "sentiment_service_dev.jsonl"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 
@@ -29,7 +30,9 @@ def command(
 
     load_model()  # once, before the first line
     if jsonl:
-        for line in sys.stdin:
+        # Undecodable bytes become U+FFFD rather than a traceback halfway through a file.
+        lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        for line in lines:
             _answer_line(line.rstrip("\r\n"))
         return
     if text is None or not text.strip():
