@@ -11,7 +11,7 @@ import typer
 
 def _answer_line(text: str) -> None:
     # One line in, one line out, flushed: a caller may feed the pipe line by line
-    # and wait for each answer (a text costs about a millisecond).
+    # and wait for each answer (a text costs a few milliseconds).
     from assistant.tickets.sentiment import assess_urgency, score_sentiment
 
     sentiment = score_sentiment(text)
