@@ -166,6 +166,17 @@ def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:
 
 # ---- transitions ----------------------------------------------------------------
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str | None) -> str | None:
+    """Strip control characters (PostgreSQL refuses NUL in text) and blank ends."""
+    if value is None:
+        return None
+    value = _CONTROL_RE.sub("", value).strip()
+    return value or None
+
+
 def record_event(ticket: Ticket, *, actor: str, action: str, from_state: str | None,
                  to_state: str | None, note: str | None, now: datetime) -> TicketEvent:
     event = TicketEvent(at=now, actor=actor, action=action, from_state=from_state, to_state=to_state,
@@ -187,8 +198,8 @@ def apply_transition(ticket: Ticket, action: str, *, actor: str, note: str | Non
     if state not in transition.sources:
         can = "、".join(allowed_actions(state)) or "无"
         raise InvalidTransition(ticket.id, state, action, f"此状态下可执行：{can}")
-    note = (note or "").strip() or None
-    department = (department or "").strip() or None
+    note = clean_text(note)
+    department = clean_text(department)
 
     if action in ("退回", "办结") and not note:
         raise InvalidTransition(ticket.id, state, action, "需要填写说明")

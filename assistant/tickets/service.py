@@ -165,12 +165,12 @@ def find_duplicate(session: Session, *, category: str, description: str, address
 # ---- filing -----------------------------------------------------------------------
 
 def _clean(value: str | None, limit: int) -> str | None:
-    value = (value or "").strip()
+    value = lifecycle.clean_text(value)
     return value[:limit] if value else None
 
 
 def _validate(description: str, lat: float | None, long: float | None) -> str:
-    description = (description or "").strip()
+    description = lifecycle.clean_text(description) or ""
     if not description:
         raise TicketInputError("请说一下遇到了什么问题。")
     if len(description) > MAX_DESCRIPTION:
@@ -347,8 +347,9 @@ def correct_ticket(db: Database, ticket_id: str, *, actor: str, category: str | 
     """Staff correct the category and/or department. A new category also re-routes
     the department unless one is given. Each change is one audit event."""
     now = aware(now) or utcnow()
-    category = (category or "").strip() or None
-    department = (department or "").strip() or None
+    category = lifecycle.clean_text(category)
+    department = lifecycle.clean_text(department)
+    note = lifecycle.clean_text(note)
     if category is None and department is None:
         raise TicketInputError("请给出要更正的类别或部门。")
     if department is not None and len(department) > 64:

@@ -149,3 +149,12 @@ def test_export_download(client: TestClient, tokens, tickets, app_env: Database)
 def test_options(client: TestClient, tokens):
     d = client.get("/api/v1/tickets/options", headers=auth(tokens["viewer"])).json()
     assert len(d["categories"]) == 12 and "关闭" in d["states"] and "重新打开" in d["actions"]
+
+
+def test_control_characters_never_reach_the_database(client: TestClient, tokens, app_env: Database):
+    """PostgreSQL refuses NUL in text; residents' and staff's input is cleaned first."""
+    filed = service.file_ticket(app_env, description="路灯\x00坏了\x07", address="3号楼\x00")
+    assert filed.ticket.description == "路灯坏了" and filed.ticket.address == "3号楼"
+    r = client.post(f"/api/v1/tickets/{filed.ticket.id}/transitions", json={"action": "派单", "note": "转\x00城管"},
+                    headers=auth(tokens["admin"]))
+    assert r.status_code == 200 and r.json()["timeline"][-1]["note"] == "转城管"

@@ -269,3 +269,10 @@ def test_overdue_filter(any_db: Database):
         ok, _ = service.list_tickets(s, service.TicketFilters(overdue=False), now=NOW)
         assert [t.id for t in ok] == [fresh.ticket.id]
         assert isinstance(s.get(Ticket, old.ticket.id), Ticket)
+
+
+def test_nul_characters_are_cleaned_on_both_databases(any_db: Database):
+    filed = service.file_ticket(any_db, description="楼道灯\x00坏了", address="\x003号楼", contact_name="张\x00三")
+    with any_db.session() as s:
+        t = service.get_ticket(s, filed.ticket.id)
+        assert (t.description, t.address, t.contact_name) == ("楼道灯坏了", "3号楼", "张三")
