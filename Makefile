@@ -21,8 +21,9 @@ export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment lock clean
+.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment bench-embeddings lock clean
 
 help:
 	@echo "make run    set up and start the butler (gateway on http://127.0.0.1:8000)"
@@ -70,7 +71,10 @@ $(RASA_MODEL): $(VENV_RASA)/.installed $(RASA_INPUTS)
 	scripts/train-rasa.sh --out models
 	touch $@
 
-bench: bench-nlu bench-kb bench-sentiment bench-chat
+bench: bench-nlu bench-kb bench-sentiment bench-embeddings bench-chat
+
+bench-embeddings: setup
+	$(VENV)/bin/python bench/embeddings.py
 
 bench-nlu: setup
 	$(VENV_RASA)/bin/python bench/nlu.py --model $(RASA_MODEL)

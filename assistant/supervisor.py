@@ -67,6 +67,9 @@ def process_specs(settings: Settings) -> list[ProcessSpec]:
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "PYTHONUNBUFFERED": "1",
+        # torch's OpenMP threads spin against each other on 2 shared cores (a 0.1 s
+        # query took 1.5 s): let idle threads sleep.
+        "OMP_WAIT_POLICY": "PASSIVE",
     }
     if settings.database_url:
         env["BUTLER_DATABASE_URL"] = settings.database_url
