@@ -23,7 +23,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment bench-embeddings lock clean
+.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment bench-embeddings bench-tickets lock clean
 
 help:
 	@echo "make run    set up and start the butler (gateway on http://127.0.0.1:8000)"
@@ -71,7 +71,10 @@ $(RASA_MODEL): $(VENV_RASA)/.installed $(RASA_INPUTS)
 	scripts/train-rasa.sh --out models
 	touch $@
 
-bench: bench-nlu bench-kb bench-sentiment bench-embeddings bench-chat
+bench: bench-nlu bench-kb bench-sentiment bench-embeddings bench-tickets bench-chat
+
+bench-tickets: setup
+	$(VENV)/bin/python bench/tickets.py
 
 bench-embeddings: setup
 	$(VENV)/bin/python bench/embeddings.py
