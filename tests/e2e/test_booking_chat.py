@@ -81,3 +81,23 @@ def test_full_slot_offers_nearest_free_slots_as_buttons(butler):
     butler.say(sender, "幸福路8号")
     readback = butler.say(sender, "13800001111")
     assert chosen["title"] in readback, (chosen, readback)
+
+
+def test_bathing_is_refused_below_seventy(butler):
+    sender = "booking-e2e-3"
+    ask = butler.say(sender, "我想预约助浴")
+    assert "多大年纪" in ask, ask
+    refused = butler.say(sender, "我五十岁")
+    assert "70岁以上" in refused and "没太明白" not in refused, refused
+    assert "没有预约" in butler.say(sender, "查一下我的预约")
+
+
+def test_no_after_the_read_back_asks_again(butler):
+    sender = "booking-e2e-4"
+    phrase, _day = day_phrase()
+    butler.say(sender, f"我想预约{phrase}上午九点理发")
+    butler.say(sender, "幸福路8号")
+    readback = butler.say(sender, "13912345678")
+    assert "对吗" in readback, readback
+    again = butler.say(sender, "不对")
+    assert "重新确认" in again and "哪天几点" in again, again
