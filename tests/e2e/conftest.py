@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,9 +63,18 @@ def butler(tmp_path_factory) -> Iterator[Butler]:
         admin_password="admin-password-1",
         open311_api_key="test-open311-key",
     )
+    # The embedding model the set-up prepared, and the sample policy corpus ingested
+    # into this run's own knowledge base with the operators' CLI.
+    embedding_dir = Path(os.environ.get("BUTLER_EMBEDDING_MODEL_DIR",
+                                        PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"))
+    subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "butler"), "kb", "ingest", "policy_kb",
+                    "--kb", str(data_dir / "kb")], cwd=PROJECT_ROOT, check=True, capture_output=True,
+                   env={**os.environ, "BUTLER_DATA_DIR": str(data_dir),
+                        "BUTLER_EMBEDDING_MODEL_DIR": str(embedding_dir)})
     specs = process_specs(settings)
     for spec in specs:  # the env carries every setting the processes need
-        spec.env.update({"BUTLER_ADMIN_USER": settings.admin_user,
+        spec.env.update({"BUTLER_EMBEDDING_MODEL_DIR": str(embedding_dir),
+                         "BUTLER_ADMIN_USER": settings.admin_user,
                          "BUTLER_ADMIN_PASSWORD": settings.admin_password,
                          "BUTLER_OPEN311_API_KEY": settings.open311_api_key,
                          "BUTLER_GATEWAY_PORT": str(gateway_port)})

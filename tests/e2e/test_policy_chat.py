@@ -1,0 +1,36 @@
+"""Policy questions through the gateway: a short sourced answer, a follow-up on the
+same topic, and an honest "don't know" that can be left for staff."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def test_policy_question_gets_a_short_answer_with_its_source(butler):
+    text = butler.say("policy-1", "我今年刚满八十，社区能给啥补贴？")
+    assert "来源：《" in text
+    assert "高龄" in text
+    answer = text.split("来源")[0]
+    assert len([s for s in re.split(r"[。！？]", answer) if s.strip()]) <= 3
+
+
+def test_follow_up_resolves_against_the_topic_under_discussion(butler):
+    butler.say("policy-2", "高龄津贴怎么申请")
+    follow_up = butler.say("policy-2", "那要带什么材料？")
+    assert "来源：《" in follow_up
+    assert any(word in follow_up for word in ("身份证", "户口", "材料"))
+
+
+def test_unanswerable_question_is_admitted_and_can_be_left_for_staff(butler, staff_token):
+    replies = butler.chat("policy-3", "火星移民有没有社区补贴政策？")
+    text = "\n".join(r["text"] for r in replies)
+    assert "来源" not in text
+    assert any(b["payload"] == "/request_human" for r in replies for b in r["buttons"])
+    left = butler.say("policy-3", "好的，留给工作人员吧")
+    assert left
+    resp = butler.http.get(f"{butler.gateway_url}/api/v1/kb/unanswered",
+                           headers={"Authorization": f"Bearer {staff_token}"})
+    assert resp.status_code == 200
+    assert "火星移民" in resp.text
