@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.tickets.sentiment import (  # noqa: E402
     MODEL_PATH,
-    label_from_score,
+    label_for,
     lexicon_features,
     lexicon_matches,
     model_from_dict,
@@ -144,14 +144,48 @@ def accuracies(model: dict, texts: list[str], y: np.ndarray) -> tuple[float, flo
     """(label accuracy, sign accuracy): the first is the run-time label with neutral
     counted as wrong; the second only asks whether the score has the right sign."""
     logits = model_from_dict(model).decision(texts)
-    labels = [label_from_score(score_from_logit(float(z), t, lexicon_matches(t)))
-              for z, t in zip(logits, texts)]
+    labels = []
+    for z, t in zip(logits, texts):
+        hits = lexicon_matches(t)
+        labels.append(label_for(score_from_logit(float(z), t, hits), float(z), t, hits))
     label_acc = float(np.mean([lab == ("positive" if gold else "negative") for lab, gold in zip(labels, y)]))
     return label_acc, float(np.mean((logits > 0).astype(int) == y))
 
 
 def accuracy(model: dict, texts: list[str], y: np.ndarray) -> float:
     return accuracies(model, texts, y)[0]
+
+
+def loco_figures(oof: np.ndarray, texts: list[str], y: np.ndarray, cats: np.ndarray) -> tuple[dict, dict]:
+    """Per held-out category: (label accuracy, sign accuracy) of the fold models' logits."""
+    labels = []
+    for z, t in zip(oof, texts):
+        hits = lexicon_matches(t)
+        labels.append(label_for(score_from_logit(float(z), t, hits), float(z), t, hits))
+    ok = np.array([lab == ("positive" if gold else "negative") for lab, gold in zip(labels, y)])
+    sign_ok = (oof > 0).astype(int) == y
+    loco = {c: round(float(ok[cats == c].mean()), 4) for c in sorted(set(cats))}
+    loco_sign = {c: round(float(sign_ok[cats == c].mean()), 4) for c in sorted(set(cats))}
+    return loco, loco_sign
+
+
+def rescore_loco(args, texts: list[str], y: np.ndarray, cats: np.ndarray) -> None:
+    oof = np.load(args.oof)
+    assert len(oof) == len(texts), "logits from a different csv"
+    loco, loco_sign = loco_figures(oof, texts, y, cats)
+    for c in loco:
+        print(f"  {c}: label {loco[c]:.4f}, sign {loco_sign[c]:.4f}")
+    model = joblib.load(args.out)
+    meta = model["meta"]
+    meta["leave_one_category_out"] = loco
+    meta["leave_one_category_out_mean"] = round(float(np.mean(list(loco.values()))), 4)
+    meta["leave_one_category_out_sign"] = loco_sign
+    meta["leave_one_category_out_sign_mean"] = round(float(np.mean(list(loco_sign.values()))), 4)
+    meta["leave_one_category_out_rescored"] = ("python bench/train_sentiment.py " + " ".join(sys.argv[1:]))
+    print(f"mean: label {meta['leave_one_category_out_mean']}, sign {meta['leave_one_category_out_sign_mean']}")
+    if not args.no_save:
+        joblib.dump(model, args.out, compress=("xz", 6))
+        args.results.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -166,6 +200,12 @@ def main() -> None:
     parser.add_argument("--no-lexicon", action="store_true", help="zero the lexicon features (ablation)")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--oof", type=Path, default=Path("/tmp/sentiment_loco_logits.npy"),
+                        help="where --loco stores each review's held-out-fold logit")
+    parser.add_argument("--rescore-loco", action="store_true",
+                        help="no training: recompute the leave-one-category-out label/sign figures "
+                             "from the logits saved by an earlier --loco run (--oof) with the "
+                             "current run-time labelling rules, and update the shipped model's metadata")
     parser.add_argument("--results", type=Path,
                         default=ROOT / "bench" / "results" / "sentiment_training.json")
     args = parser.parse_args()
@@ -178,19 +218,25 @@ def main() -> None:
     counts = Featurizer(args.min_df).counts(texts)
     print(f"{len(texts)} reviews read and hashed in {time.time() - started:.1f}s", flush=True)
 
+    if args.rescore_loco:
+        rescore_loco(args, texts, y, cats)
+        return
     loco: dict[str, float] = {}
     loco_sign: dict[str, float] = {}
+    oof = np.zeros(len(texts))
     if args.loco:
         for category in sorted(set(cats)):
             test = cats == category
             train_idx = np.flatnonzero(~test)
             test_idx = np.flatnonzero(test)
             model = train([texts[i] for i in train_idx], counts[train_idx], y[train_idx], args)
+            oof[test_idx] = model_from_dict(model).decision([texts[i] for i in test_idx])
             label_acc, sign_acc = accuracies(model, [texts[i] for i in test_idx], y[test_idx])
             loco[category] = round(label_acc, 4)
             loco_sign[category] = round(sign_acc, 4)
             print(f"  leave out {category}: label {label_acc:.4f}, sign {sign_acc:.4f} (n={len(test_idx)})",
                   flush=True)
+        np.save(args.oof, oof)
         print(f"leave-one-category-out mean accuracy: label {np.mean(list(loco.values())):.4f}, "
               f"sign {np.mean(list(loco_sign.values())):.4f}")
 

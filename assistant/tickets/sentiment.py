@@ -28,9 +28,14 @@ MODEL_PATH = Path(__file__).resolve().parent / "data" / "sentiment.joblib"
 SentimentLabel = Literal["negative", "neutral", "positive"]
 UrgencyLevel = Literal["normal", "urgent", "emergency"]
 
-# |score| below this is "neutral". Reviews are nearly always far from it; short
-# factual requests ("路灯不亮") land near it once the model's lean is damped (below).
+# |score| below this is "neutral" -- but only for texts without an opinion signal
+# (see ``has_opinion_signal``): a review always gets a polar label, however weak its
+# score, because "neutral" on a review is a wrong answer for its readers.
 NEUTRAL_BAND = 0.2
+# A text with no lexicon cue still counts as opinionated when the model's logit is at
+# least this far from 0 (and it is not a short question/request). Tuned on the
+# leave-one-category-out logits: see bench/sentiment_approaches.md.
+OPINION_MIN_LOGIT = 0.05
 
 
 @dataclass
@@ -78,7 +83,7 @@ NEGATIVE_TERMS: tuple[str, ...] = (
 BLOCKED_TERMS: tuple[str, ...] = (
     "不好意思", "差不多", "差点", "香菜", "不客气", "别客气", "好不好", "行不行", "好几", "好多",
     "好像", "只好", "正好", "刚好", "问题不大", "没想到", "不仅", "不但", "不管是", "不得不", "不知道",
-    "不用说", "不一会", "不久",
+    "不用说", "不一会", "不久", "出差",
     # 垃圾 as a topic (rubbish to collect), not as a verdict (垃圾服务).
     "垃圾分类", "垃圾桶", "垃圾站", "垃圾袋", "垃圾房", "垃圾车", "倒垃圾", "扔垃圾", "装修垃圾",
     "建筑垃圾", "生活垃圾", "垃圾清运",
@@ -114,10 +119,11 @@ def _generated_terms() -> list[tuple[str, int]]:
 
 # Requests and questions with no sentiment cue are factual, not negative. Narrow on
 # purpose: rhetorical questions in reviews (这也叫牛奶吗？) must keep their sentiment,
-# so only short texts that open as a request or end as a question count.
+# so only short texts that open as a request or end as a question count. 还是 counts
+# only as "A 还是 B" (两张床还是一张床), not as "still" (饭还是热乎的, 还是一样).
 FACTUAL_MARKERS = re.compile(
     r"^(请问|想问|问一下|我想|我要|帮我|请帮|麻烦|能不能|可不可以|能否|咨询)|(吗|呢)[？?]?$|"
-    r"(几点|几号|多少|多久|在哪|哪里|怎么交|怎么办理|有没有|是不是|还是).{0,8}$"
+    r"(几点|几号|多少|多久|在哪|哪里|怎么交|怎么办理|有没有|是不是|是.{1,8}还是).{0,8}$"
 )
 FACTUAL_MAX_CHARS = 25
 # The model's logits are sharpened before the tanh: out of its training domain it is
@@ -295,10 +301,33 @@ def _cues(hits: list[tuple[str, int]], text: str) -> list[str]:
     return cues[:8]
 
 
+def is_factual(text: str, hits: list[tuple[str, int]]) -> bool:
+    """A short question or request with no sentiment cue (请问几点开门, 我想预约理发)."""
+    normalized = normalize_text(text)
+    return not hits and len(normalized) <= FACTUAL_MAX_CHARS and bool(FACTUAL_MARKERS.search(normalized))
+
+
+def has_opinion_signal(logit: float, text: str, hits: list[tuple[str, int]]) -> bool:
+    """Whether the text expresses an opinion: a lexicon cue, or (outside questions and
+    requests) a model logit clearly away from 0. Only texts without one may be neutral."""
+    if hits:
+        return True
+    if is_factual(text, hits):
+        return False
+    return abs(logit) >= OPINION_MIN_LOGIT
+
+
+def label_for(score: float, logit: float, text: str, hits: list[tuple[str, int]]) -> SentimentLabel:
+    """The run-time label: polar by the score's sign when the text carries an opinion
+    (a weak review is still a review), otherwise the neutral band decides."""
+    if has_opinion_signal(logit, text, hits) and score != 0.0:
+        return "positive" if score > 0 else "negative"
+    return label_from_score(score)
+
+
 def score_from_logit(logit: float, text: str, hits: list[tuple[str, int]]) -> float:
     score = math.tanh(LOGIT_SCALE * logit / 2.0)  # 2 * sigmoid(scale * logit) - 1
-    normalized = normalize_text(text)
-    if not hits and len(normalized) <= FACTUAL_MAX_CHARS and FACTUAL_MARKERS.search(normalized):
+    if is_factual(text, hits):
         # A question or request with no sentiment word: the model's lean on such texts
         # is noise learned from reviews, so damp it towards neutral.
         score *= FACTUAL_DAMPING
@@ -323,7 +352,8 @@ def score_sentiment_batch(texts: list[str]) -> list[Sentiment]:
             results.append(Sentiment(0.0, "neutral", []))
             continue
         score = round(score_from_logit(float(logit), text, hits), 4)
-        results.append(Sentiment(score, label_from_score(score), _cues(hits, text)))
+        label = label_for(score, float(logit), text, hits)
+        results.append(Sentiment(score, label, _cues(hits, text)))
     return results
 
 
