@@ -7,6 +7,10 @@ lexicon does two jobs: it is fed to the model as two extra features (so the mode
 learns how much to trust it), and its matches are the human-readable ``cues`` that
 staff see next to the score. Without the model file the lexicon alone decides.
 
+The label is ``neutral`` only for texts without an opinion signal (no lexicon cue, and a
+short question/request or a model logit within ``OPINION_MIN_LOGIT`` of 0); any other
+text, a weak review included, is labelled by the sign of its score.
+
 ``assess_urgency`` is rules only: staff must be able to read why a ticket is urgent,
 and a safety hazard must never depend on a statistical model's mood.
 """
