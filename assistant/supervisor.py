@@ -94,6 +94,12 @@ def process_specs(settings: Settings) -> list[ProcessSpec]:
                   "--host", settings.gateway_host, "--port", str(settings.gateway_port),
                   "--log-level", "warning"],
             env=env, log_path=logs / "gateway.log"),
+        # Booking reminders the day before; all state is in the database, so a
+        # restart neither loses nor repeats a reminder.
+        ProcessSpec(
+            name="reminders",
+            argv=[app_python, "-m", "assistant.cli", "bookings", "reminders", "--loop", "60"],
+            env=env, log_path=logs / "reminders.log"),
     ]
 
 

@@ -56,7 +56,7 @@ def test_process_specs_carry_one_configuration(tmp_path):
     settings = Settings(data_dir=tmp_path, rasa_url="http://127.0.0.1:6005",
                         action_server_url="http://127.0.0.1:6055", gateway_port=8123)
     specs = {s.name: s for s in process_specs(settings)}
-    assert set(specs) == {"rasa", "actions", "gateway"}
+    assert set(specs) == {"rasa", "actions", "gateway", "reminders"}
     assert "6005" in specs["rasa"].argv and "6055" in specs["actions"].argv and "8123" in specs["gateway"].argv
     assert specs["rasa"].env["BUTLER_ACTION_ENDPOINT"] == "http://127.0.0.1:6055/webhook"
     assert specs["gateway"].env["BUTLER_DATA_DIR"] == str(tmp_path)
