@@ -27,17 +27,20 @@ def wait_for(predicate, timeout=15.0):
 def test_a_process_that_dies_is_restarted_and_stop_ends_all(tmp_path):
     supervisor = Supervisor([sleeper("a", tmp_path), sleeper("b", tmp_path)], cwd=tmp_path)
     supervisor.start()
+    log = tmp_path / "a.log"
     try:
+        assert wait_for(lambda: log.exists() and log.read_text().count("up") == 1)
         first_pid = supervisor.pid("a")
         os.kill(first_pid, signal.SIGKILL)
         assert wait_for(lambda: supervisor.pid("a") not in (None, first_pid))
+        # The restarted process really runs (it prints again into the same log).
+        assert wait_for(lambda: log.read_text().count("up") == 2)
         assert supervisor.restarts("a") == 1 and supervisor.restarts("b") == 0
         pids = [supervisor.pid("a"), supervisor.pid("b")]
     finally:
         supervisor.stop()
     for pid in pids:
         assert wait_for(lambda: not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split()[2])
-    assert "up" in (tmp_path / "a.log").read_text()
 
 
 def test_restarts_back_off(tmp_path):
