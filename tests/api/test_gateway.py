@@ -7,21 +7,16 @@ from assistant.dialogue import merge_messages, namespaced_sender
 
 
 @pytest.fixture
-def client(tmp_path, monkeypatch):
-    monkeypatch.setenv("BUTLER_DATA_DIR", str(tmp_path))
-    # Nothing listens on this port: Rasa is "down".
+def client(app_env, monkeypatch):
+    # Nothing listens on this port: Rasa and the action server are "down".
     monkeypatch.setenv("BUTLER_RASA_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("BUTLER_ACTION_SERVER_URL", "http://127.0.0.1:9")
     from assistant.api.app import create_app
-    from assistant.db import get_database
     from assistant.settings import get_settings
 
     get_settings.cache_clear()
-    get_database.cache_clear()
-    with TestClient(create_app(), raise_server_exceptions=False) as test_client:
+    with TestClient(create_app(get_settings()), raise_server_exceptions=False) as test_client:
         yield test_client
-    get_settings.cache_clear()
-    get_database.cache_clear()
 
 
 @pytest.mark.parametrize("body", [

@@ -1,7 +1,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.auth.service import AuthError, authenticate, create_user, ensure_first_admin, issue_token
+from assistant.auth.service import AuthError, authenticate, create_user, ensure_first_admin
 from assistant.settings import Settings
 
 
@@ -38,23 +38,19 @@ def test_first_admin_is_created_once(db, tmp_path):
 
 
 @pytest.fixture
-def client(tmp_path, monkeypatch):
-    monkeypatch.setenv("BUTLER_DATA_DIR", str(tmp_path))
+def admin_client(app_env, monkeypatch):
     monkeypatch.setenv("BUTLER_ADMIN_USER", "admin")
     monkeypatch.setenv("BUTLER_ADMIN_PASSWORD", "admin-password")
     from assistant.api.app import create_app
-    from assistant.db import get_database
     from assistant.settings import get_settings
 
     get_settings.cache_clear()
-    get_database.cache_clear()
-    with TestClient(create_app()) as test_client:
+    with TestClient(create_app(get_settings())) as test_client:
         yield test_client
-    get_settings.cache_clear()
-    get_database.cache_clear()
 
 
-def test_token_endpoint_and_role_guard(client):
+def test_token_endpoint_and_role_guard(admin_client):
+    client = admin_client
     bad = client.post("/api/v1/auth/token", json={"username": "admin", "password": "nope"})
     assert bad.status_code == 401 and bad.json()["error"]["code"] == "invalid_credentials"
     missing = client.get("/api/v1/handoffs")
@@ -68,12 +64,6 @@ def test_token_endpoint_and_role_guard(client):
     assert ok.status_code == 200 and ok.json() == []
 
 
-def test_viewer_may_not_close_handoffs(client):
-    from assistant.db import get_database
-    from assistant.settings import get_settings
-
-    with get_database().session() as session:
-        viewer = create_user(session, "viewer1", "viewer-password", "viewer")
-        token = issue_token(get_settings(), viewer)
-    resp = client.post("/api/v1/handoffs/1/done", headers={"Authorization": f"Bearer {token}"})
+def test_viewer_may_not_close_handoffs(client, tokens):
+    resp = client.post("/api/v1/handoffs/1/done", headers={"Authorization": f"Bearer {tokens['viewer']}"})
     assert resp.status_code == 403 and resp.json()["error"]["code"] == "forbidden"

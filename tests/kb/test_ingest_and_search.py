@@ -1,8 +1,5 @@
 import json
-import os
-import time
 
-import numpy as np
 import pytest
 
 from assistant.kb import service, store

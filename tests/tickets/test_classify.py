@@ -3,7 +3,6 @@ assistant/tickets/data/complaints_train.jsonl."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest

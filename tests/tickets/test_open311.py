@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from assistant.db import Database
 from assistant.tickets import service
-OPEN311_KEY = "open311-test-key"  # set by the app_env fixture (conftest.py)
+OPEN311_KEY = "open311-test-key"  # set by the app_env fixture (tests/conftest.py)
 
 ISO_TZ = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name", "service_code", "description",
