@@ -19,16 +19,28 @@ def last_resident_text(tracker: Tracker) -> str | None:
     return (tracker.latest_message or {}).get("text")
 
 
+MISUNDERSTANDING_ACTIONS = {"action_handle_misunderstanding", "action_default_fallback"}
+
+
 def consecutive_misunderstandings(events: list[dict[str, Any]]) -> int:
-    """How many of the resident's latest messages in a row were not understood."""
-    count = 0
+    """How many of the resident's turns in a row, the current one included, the
+    butler did not understand: either NLU fell back (nlu_fallback) or no policy
+    knew what to do next (Rasa's core fallback runs this same action)."""
+    count = 1  # the turn being answered now is a misunderstanding: that is why we run
+    seen_current = False
+    answered_with_misunderstanding = False
     for event in reversed(events):
-        if event.get("event") != "user":
-            continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent != "nlu_fallback":
-            break
-        count += 1
+        kind = event.get("event")
+        if kind == "action" and event.get("name") in MISUNDERSTANDING_ACTIONS:
+            answered_with_misunderstanding = True
+        elif kind == "user":
+            if not seen_current:
+                seen_current = True
+            elif answered_with_misunderstanding:
+                count += 1
+            else:
+                break
+            answered_with_misunderstanding = False
     return count
 
 

@@ -11,11 +11,25 @@ def bot(text, buttons=None):
     return {"event": "bot", "text": text, "data": {"buttons": buttons or []}}
 
 
+def action(name):
+    return {"event": "action", "name": name}
+
+
 def test_misunderstandings_are_counted_only_in_a_row():
     assert consecutive_misunderstandings([user("greet"), bot("hi"), user("nlu_fallback")]) == 1
-    events = [user("nlu_fallback"), bot("?"), user("nlu_fallback"), bot("?"), user("nlu_fallback")]
+    misunderstood_turn = [action("action_handle_misunderstanding"), bot("?"), action("action_listen")]
+    events = [user("nlu_fallback"), *misunderstood_turn, user("nlu_fallback"), *misunderstood_turn,
+              user("nlu_fallback")]
     assert consecutive_misunderstandings(events) == 3
-    assert consecutive_misunderstandings([user("nlu_fallback"), bot("?"), user("help")]) == 0
+    understood_turn = [action("utter_help"), bot("我能帮您"), action("action_listen")]
+    events = [user("nlu_fallback"), *misunderstood_turn, user("help"), *understood_turn, user("inform")]
+    assert consecutive_misunderstandings(events) == 1
+
+
+def test_core_fallbacks_count_as_misunderstandings_too():
+    # An intent was recognised but no policy knew what to do: Rasa's core fallback.
+    core_fallback_turn = [action("action_default_fallback"), bot("?"), action("action_listen")]
+    assert consecutive_misunderstandings([user("inform"), *core_fallback_turn, user("deny")]) == 2
 
 
 def test_repeat_gives_the_whole_previous_turn():
