@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.db import get_database
@@ -96,6 +97,10 @@ class ActionRepeatLastMessage(Action):
 
 
 class ActionHandleMisunderstanding(Action):
+    """Runs for nlu_fallback (a rule) and as Rasa's core fallback (config.yml).
+    Like Rasa's own default fallback it reverts the resident's message, so the
+    conversation goes back to listening instead of predicting again."""
+
     def name(self) -> str:
         return "action_handle_misunderstanding"
 
@@ -103,9 +108,9 @@ class ActionHandleMisunderstanding(Action):
         if consecutive_misunderstandings(tracker.events) < MISUNDERSTANDINGS_BEFORE_OFFER:
             dispatcher.utter_message(
                 text="不好意思，我没听明白。您可以换个说法，比如“我想预约理发”或“路灯坏了”。")
-            return []
+            return [UserUtteranceReverted()]
         dispatcher.utter_message(
             text="抱歉，我还是没听明白。要不要让工作人员来帮您？",
             buttons=[{"title": "转人工", "payload": "/request_human"},
                      {"title": "我能做什么", "payload": "/help"}])
-        return []
+        return [UserUtteranceReverted()]

@@ -17,10 +17,11 @@ def test_policy_question_gets_a_short_answer_with_its_source(butler):
 
 
 def test_follow_up_resolves_against_the_topic_under_discussion(butler):
-    butler.say("policy-2", "高龄津贴怎么申请")
+    butler.say("policy-2", "家里老人走了，户口要注销")
+    # The follow-up names no topic: only the conversation says it is about 户口注销.
     follow_up = butler.say("policy-2", "那要带什么材料？")
     assert "来源：《" in follow_up
-    assert any(word in follow_up for word in ("身份证", "户口", "材料"))
+    assert "死亡医学证明" in follow_up
 
 
 def test_unanswerable_question_is_admitted_and_can_be_left_for_staff(butler, staff_token):
@@ -28,8 +29,8 @@ def test_unanswerable_question_is_admitted_and_can_be_left_for_staff(butler, sta
     text = "\n".join(r["text"] for r in replies)
     assert "来源" not in text
     assert any(b["payload"] == "/request_human" for r in replies for b in r["buttons"])
-    left = butler.say("policy-3", "好的，留给工作人员吧")
-    assert left
+    left = butler.say("policy-3", "好的")
+    assert "工作人员" in left
     resp = butler.http.get(f"{butler.gateway_url}/api/v1/kb/unanswered",
                            headers={"Authorization": f"Bearer {staff_token}"})
     assert resp.status_code == 200
