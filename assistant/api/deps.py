@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from assistant.db import Database, get_database
 from assistant.dialogue import DialogueClient
-from assistant.settings import Settings, get_settings
 
 
 def get_db() -> Database:
@@ -21,10 +20,6 @@ def db_session() -> Iterator[Session]:
     """One committed-on-success session per request."""
     with get_database().session() as session:
         yield session
-
-
-def settings_dep() -> Settings:
-    return get_settings()
 
 
 def dialogue(request: Request) -> DialogueClient:
