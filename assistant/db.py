@@ -111,6 +111,31 @@ def upgrade(url: str) -> None:
     command.upgrade(cfg, "heads")
 
 
+@contextmanager
+def temporary_postgres_database(admin_url: str, prefix: str = "butler_tmp") -> Iterator[Database]:
+    """A fresh PostgreSQL database, migrated, dropped afterwards (tests, benchmarks)."""
+    import uuid
+
+    from sqlalchemy import text
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    database: Database | None = None
+    try:
+        url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+        upgrade(url)
+        database = Database(url)
+        yield database
+    finally:
+        if database is not None:
+            database.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @lru_cache
 def get_database() -> Database:
     """The process-wide database from settings (schema upgraded on first use)."""

@@ -16,15 +16,12 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.db import Database, upgrade  # noqa: E402
+from assistant.db import Database, temporary_postgres_database, upgrade  # noqa: E402
 from assistant.tickets import service  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -36,22 +33,6 @@ def sqlite_db(tmp: Path) -> Database:
     url = f"sqlite:///{tmp / 'bench.db'}"
     upgrade(url)
     return Database(url)
-
-
-def pg_db() -> tuple[Database, str]:
-    name = f"butler_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    upgrade(url)
-    return Database(url), name
-
-
-def drop_pg(name: str) -> None:
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def filing_latency(db: Database, n: int = 100) -> dict:
@@ -128,13 +109,9 @@ def main() -> None:
         results["sqlite_concurrent"] = concurrent_filing(db)
         db.dispose()
         if not args.no_postgres:
-            db, name = pg_db()
-            try:
+            with temporary_postgres_database(PG_ADMIN, prefix="butler_bench") as db:
                 results["postgres_filing"] = filing_latency(db)
                 results["postgres_concurrent"] = concurrent_filing(db)
-            finally:
-                db.dispose()
-                drop_pg(name)
         results["duplicates"] = duplicates(tmp)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)

@@ -11,15 +11,13 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
-from assistant.db import Database, upgrade
+from assistant.db import Database, temporary_postgres_database, upgrade
 
 OPEN311_KEY = "open311-test-key"
 PG_ADMIN_URL = os.environ.get("BUTLER_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -38,20 +36,8 @@ def db(tmp_path: Path) -> Iterator[Database]:
 def pg_db() -> Iterator[Database]:
     """A throw-away PostgreSQL database. Fails (not skips) when the server is down:
     the production profile must be tested wherever the suite runs."""
-    name = f"butler_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    upgrade(url)
-    database = Database(url)
-    try:
+    with temporary_postgres_database(PG_ADMIN_URL, prefix="butler_test") as database:
         yield database
-    finally:
-        database.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture
