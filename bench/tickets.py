@@ -116,7 +116,7 @@ def main() -> None:
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "tickets.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-    lines = ["# Tickets", "", "`.venv/bin/python bench/tickets.py` (2 cores, shared with other jobs).", "",
+    lines = ["# Tickets", "", "`.venv/bin/python bench/tickets.py` (2 cores, quiet machine).", "",
              "| measure | value |", "| --- | --- |"]
     for key in ("sqlite_filing", "postgres_filing"):
         if key in results:
