@@ -99,8 +99,10 @@ bench-chat: setup
 
 # Re-pin both environments from what is installed now (after a deliberate upgrade).
 lock:
-	$(VENV_RASA)/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements/rasa.lock
-	$(VENV)/bin/pip freeze --exclude-editable | grep -v '^-e' | grep -v '^community-butler' > requirements/app.lock
+	# `pip list --format=freeze` writes name==version even for a package installed from a
+	# local wheel (`pip freeze` would write its file:// path, which a fresh machine lacks).
+	$(VENV_RASA)/bin/pip list --format=freeze --exclude-editable > requirements/rasa.lock
+	$(VENV)/bin/pip list --format=freeze --exclude-editable | grep -v '^community-butler' > requirements/app.lock
 
 clean:
 	rm -rf $(VENV) $(VENV_RASA) models .pytest_cache
