@@ -157,14 +157,21 @@ def _wrapper(model, names: list[str]):
 
 def _compact_initializers(path: Path) -> int:
     """Store float32 weights whose values are all exact float16 numbers (ours: the
-    safetensors are float16) as float16 + Cast. onnxruntime folds the Cast at session
-    start, so the computation is bit-identical; the file halves. Returns bytes saved."""
+    safetensors are float16) as float16 + Cast: the file halves and the numbers are
+    bit-identical. A table read only by Gather (the 250k-row word embeddings) is
+    gathered in float16 and the gathered rows cast, so it stays float16 in memory too;
+    onnxruntime folds the other Casts into float32 weights at session start. Returns
+    the bytes saved on disk."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
     proto = onnx.load(str(path))
     graph = proto.graph
-    casts = []
+    consumers: dict[str, list] = {}
+    for node in graph.node:
+        for index, name in enumerate(node.input):
+            consumers.setdefault(name, []).append((node, index))
+    casts_before, casts_after = [], {}
     saved = 0
     for init in graph.initializer:
         if init.data_type != TensorProto.FLOAT:
@@ -177,13 +184,26 @@ def _compact_initializers(path: Path) -> int:
             continue
         name = init.name
         init.CopyFrom(numpy_helper.from_array(half, f"{name}__fp16"))
-        casts.append(helper.make_node("Cast", [f"{name}__fp16"], [name], to=TensorProto.FLOAT,
-                                      name=f"{name}__cast"))
         saved += values.size * 2
-    if casts:
+        users = consumers.get(name, [])
+        if users and all(node.op_type == "Gather" and index == 0 for node, index in users):
+            for node, _ in users:
+                node.input[0] = f"{name}__fp16"
+                out = node.output[0]
+                node.output[0] = f"{out}__fp16"
+                casts_after[id(node)] = helper.make_node("Cast", [f"{out}__fp16"], [out], to=TensorProto.FLOAT,
+                                                         name=f"{out}__cast")
+        else:
+            casts_before.append(helper.make_node("Cast", [f"{name}__fp16"], [name], to=TensorProto.FLOAT,
+                                                 name=f"{name}__cast"))
+    if saved:
         nodes = list(graph.node)
         del graph.node[:]
-        graph.node.extend(casts + nodes)
+        graph.node.extend(casts_before)
+        for node in nodes:
+            graph.node.append(node)
+            if id(node) in casts_after:
+                graph.node.append(casts_after[id(node)])
         onnx.checker.check_model(proto)
         onnx.save(proto, str(path))
     return saved
