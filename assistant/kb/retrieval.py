@@ -23,6 +23,7 @@ FEATURE_NAMES = (
     + [f"{s}_rel" for s in SIGNALS[2:]]  # BM25 score / best BM25 score for this query
     + ["rrf", "bigram_coverage", "word_coverage"]
     + ["bigram_coverage_idf", "word_coverage_idf", "query_unseen_share"]
+    + ["query_bigrams"]  # distinct bigrams of the (expanded) query: its length
 )
 
 
@@ -153,5 +154,8 @@ def gather(version: IndexVersion, embedder: Embedder, query: str, query_vector: 
                 unseen_share = sum(w for p, w in weights.items() if p not in idf) / total
         feats[name] = cov
     feats["query_unseen_share"] = np.full(len(cand), unseen_share)
+    # Long, chatty questions (我妈今年82了，腿脚不好，听人说…) reach lower cosines than
+    # short ones with the same answer: the abstainer needs the length to judge them.
+    feats["query_bigrams"] = np.full(len(cand), float(len(q_bigrams)))
     matrix = np.column_stack([feats[n] for n in FEATURE_NAMES]).astype(np.float32)
     return Candidates(cand, matrix, best_passage, len(q_bigrams))
