@@ -262,6 +262,9 @@ def render_markdown(r: dict) -> str:
                          f"{'yes' if u['used_in_fit'] else '**no**'} | {f['recall@1']:.3f} | {f['recall@5']:.3f} | "
                          f"{f['mrr']:.3f} | {f['abstain_recall']:.3f} | {f['false_abstain_rate']:.3f} | "
                          f"{b['recall@1']:.3f} / {b['recall@5']:.3f} | {e['recall@1']:.3f} / {e['recall@5']:.3f} |")
+        lines += ["", "`kb_heldout` and `kb_heldout2` were not fitted on, but their aggregate figures did choose one "
+                  "thing: adding the question's length to the abstainer, and its 2.5 % threshold (docs/kb.md). "
+                  "`kb_unseen` has been used for nothing."]
     lat = r["latency_dev_index"]
     lines += ["", f"Query latency on the dev index (embedding included): wall p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms; "
               f"CPU time per query p50 {lat['cpu_p50_ms']} ms, p95 {lat['cpu_p95_ms']} ms (one thread per query; "
