@@ -87,7 +87,8 @@ def process_specs(settings: Settings) -> list[ProcessSpec]:
             name="actions",
             argv=[app_python, "-m", "rasa_sdk", "--actions", "actions",
                   "--port", str(_port(settings.action_server_url))],
-            env=env, log_path=logs / "actions.log"),
+            # Residents' policy questions are answered here: load the model at start.
+            env={**env, "BUTLER_WARM_UP_KNOWLEDGE_BASE": "true"}, log_path=logs / "actions.log"),
         ProcessSpec(
             name="gateway",
             argv=[app_python, "-m", "uvicorn", "assistant.api.app:create_app", "--factory",
@@ -156,10 +157,13 @@ class Supervisor:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        # SIGTERM to each main process only: Rasa and the action server are Sanic
+        # servers whose main process stops its own workers; a signal to the whole group
+        # reached those workers twice and broke their clean-up (a traceback in the log).
         for running in self._procs.values():
             if running.popen is not None and running.popen.poll() is None:
                 try:
-                    os.killpg(running.popen.pid, signal.SIGTERM)
+                    os.kill(running.popen.pid, signal.SIGTERM)
                 except ProcessLookupError:
                     pass
         deadline = time.monotonic() + timeout
@@ -168,12 +172,20 @@ class Supervisor:
                 continue
             try:
                 running.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
+                _signal_group(running.popen.pid, signal.SIGTERM)  # anything the main process left behind
             except subprocess.TimeoutExpired:
-                os.killpg(running.popen.pid, signal.SIGKILL)
+                _signal_group(running.popen.pid, signal.SIGKILL)
                 running.popen.wait()
             if running.log_file is not None:
                 running.log_file.close()
         log.info("stopped")
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except ProcessLookupError:  # the group is already empty
+        pass
 
 
 def wait_until_ready(gateway_url: str, timeout: float = 600.0) -> None:

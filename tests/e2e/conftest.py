@@ -88,6 +88,15 @@ def butler(tmp_path_factory) -> Iterator[Butler]:
                          supervisor=supervisor, http=http)
     finally:
         supervisor.stop()
+    # Bad input gets an answer, never a crash: no process may have logged a traceback
+    # during the whole session, its start and its stop included.
+    crashed = {log.name: log.read_text(encoding="utf-8", errors="replace")
+               for log in sorted((data_dir / "logs").glob("*.log"))}
+    crashed = {name: text for name, text in crashed.items() if "Traceback (most recent call last)" in text}
+    if crashed:
+        name, text = next(iter(crashed.items()))
+        start = text.index("Traceback (most recent call last)")
+        pytest.fail(f"tracebacks in {sorted(crashed)}; first, in {name}:\n{text[max(0, start - 500):start + 2500]}")
 
 
 @pytest.fixture(scope="session")
