@@ -5,6 +5,7 @@ offer a person or leaving the question for staff. Rules live in assistant.kb."""
 from __future__ import annotations
 
 import asyncio
+import os
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -12,8 +13,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.db import get_database
 from assistant.kb.answer import answer_policy_question
+from assistant.kb.service import warm_up_in_background
 from assistant.kb.unanswered import record_unanswered
 from assistant.settings import get_settings
+
+# Begin loading the model and the index when the action server starts, not when the
+# first resident asks (the supervisor turns the setting on). rasa-sdk imports this
+# module in its main process and again in the Sanic worker that serves requests; only
+# the worker (SANIC_WORKER_NAME is set there) should hold the model.
+if get_settings().warm_up_knowledge_base and os.environ.get("SANIC_WORKER_NAME"):
+    warm_up_in_background()
 
 OFFER_BUTTONS = [
     {"title": "转人工", "payload": "/request_human"},

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     # verified onnx/butler-encoder.onnx, else torch; "torch" never uses onnxruntime;
     # "onnx" fails at load unless the ONNX encoder is usable (docs/embeddings.md).
     embedding_backend: str = "auto"
+    # Load the embedding model and the knowledge base when the process starts, in the
+    # background, instead of at the first policy question (about 10 s on 2 cores). The
+    # supervisor turns it on for the action server only.
+    warm_up_knowledge_base: bool = False
 
     log_level: str = "INFO"
 

@@ -63,3 +63,6 @@ def test_process_specs_carry_one_configuration(tmp_path):
     assert "6005" in specs["rasa"].argv and "6055" in specs["actions"].argv and "8123" in specs["gateway"].argv
     assert specs["rasa"].env["BUTLER_ACTION_ENDPOINT"] == "http://127.0.0.1:6055/webhook"
     assert specs["gateway"].env["BUTLER_DATA_DIR"] == str(tmp_path)
+    # Only the action server answers residents' policy questions: only it loads the model at start.
+    assert specs["actions"].env["BUTLER_WARM_UP_KNOWLEDGE_BASE"] == "true"
+    assert "BUTLER_WARM_UP_KNOWLEDGE_BASE" not in specs["gateway"].env

@@ -145,6 +145,27 @@ class KnowledgeBase:
         return None if idx is None else version.entries[idx]
 
 
+def warm_up_in_background(kb_dir: Path | None = None, question: str = "高龄津贴怎么申请？") -> threading.Thread:
+    """Load the embedding model, the live index and jieba's dictionary now, in a daemon
+    thread, so that the first resident to ask a policy question after a restart does
+    not wait ~10 s for them. A request arriving meanwhile waits on the same locks
+    rather than loading a second copy. Failures are only logged: the first real
+    question then gets the honest "暂时用不了" answer."""
+
+    def run() -> None:
+        started = time.perf_counter()
+        try:
+            get_knowledge_base(kb_dir).search(question, top_k=1)
+        except Exception as exc:  # noqa: BLE001 - a warm-up must never take the process down
+            _log().warning("kb_warm_up_failed", error=str(exc)[:300])
+            return
+        _log().info("kb_warm_up_done", seconds=round(time.perf_counter() - started, 1))
+
+    thread = threading.Thread(target=run, name="kb-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 _shared: dict[Path, KnowledgeBase] = {}
 _shared_lock = threading.Lock()
 
