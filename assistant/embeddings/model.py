@@ -8,9 +8,10 @@ operator downloaded): prompts are added only when its
 
 Backends: when the directory has a verified ONNX export (``onnx/butler-encoder.onnx``,
 see onnx_encoder.py) and onnxruntime imports, calls of up to ``onnx_max_texts`` texts
-(a resident's query) run in onnxruntime on one thread (~2x faster than torch); larger
-batches (ingest, calibration) run in torch on all cores, which is faster there. Both
-tokenise with the same SentenceTransformer and agree to cosine >= 0.9999. The setting
+(a resident's query) run in onnxruntime on one thread (~2x faster than torch), tokenised
+by ``tokenizers`` alone, so torch is not even imported until a larger batch (ingest,
+calibration) needs it; those run in torch on all cores, which is faster there. The
+two agree to cosine >= 0.9999 (checked when the export is made). The setting
 ``embedding_backend`` (``BUTLER_EMBEDDING_BACKEND``) = ``auto`` (default) | ``torch``
 (never onnxruntime) | ``onnx`` (fail unless the ONNX encoder is usable).
 """
@@ -20,8 +21,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -87,16 +89,31 @@ def default_model_dir() -> Path:
 
 @dataclass
 class Embedder:
-    """A loaded sentence-transformers model with the retrieval prompts resolved."""
+    """A sentence-embedding model with the retrieval prompts resolved.
 
-    model: object  # sentence_transformers.SentenceTransformer
+    With the ONNX encoder (``onnx``), short calls never touch torch: the torch
+    ``SentenceTransformer`` is loaded on first use (a batch above ``onnx_max_texts``,
+    or ``.model`` asked for), so a process that only encodes questions stays small."""
+
     path: Path
     query_prompt_name: str | None
     passage_prompt_name: str | None
     dim: int
+    prompts: dict = field(default_factory=dict)  # name -> text, from the model's config
     batch_size: int = 32
     onnx: object | None = None  # onnx_encoder.OnnxEncoder when the ONNX encoder is in use
     onnx_max_texts: int = ONNX_MAX_TEXTS
+    loaded_model: object | None = field(default=None, repr=False)  # the SentenceTransformer, once loaded
+    device: str = "cpu"
+
+    @property
+    def model(self):
+        """The torch SentenceTransformer (loaded now if it was not yet)."""
+        if self.loaded_model is None:
+            with _model_lock:
+                if self.loaded_model is None:
+                    self.loaded_model = _load_sentence_transformer(self.path, self.device)
+        return self.loaded_model
 
     @property
     def backend(self) -> str:
@@ -109,8 +126,8 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         if self.onnx is not None and len(texts) <= self.onnx_max_texts:
-            prompt = (getattr(self.model, "prompts", None) or {}).get(prompt_name) if prompt_name else None
-            return self.onnx.encode(self.model, texts, prompt, batch_size or self.batch_size, show_progress)
+            prompt = self.prompts.get(prompt_name) if prompt_name else None
+            return self.onnx.encode(texts, prompt, batch_size or self.batch_size, show_progress)
         vectors = self.model.encode(
             texts, prompt_name=prompt_name, batch_size=batch_size or self.batch_size,
             normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=show_progress,
@@ -198,8 +215,9 @@ def _open_onnx(model_dir: Path, backend: str):
             reason = "; ".join(problems[:3])
     if reason is None:
         try:
-            encoder = ox.OnnxEncoder(model_dir / ox.ONNX_MODEL_REL, meta["inputs"], meta["output"], threads=1)
-        except Exception as exc:  # a corrupt file of the right size, an onnxruntime error
+            encoder = ox.OnnxEncoder(model_dir / ox.ONNX_MODEL_REL, meta["inputs"], meta["output"],
+                                     ox.StandaloneTokenizer(model_dir), threads=1)
+        except Exception as exc:  # a corrupt file of the right size, an onnxruntime error, no tokenizer.json
             reason = f"onnxruntime cannot load {ox.ONNX_MODEL_REL}: {exc}"
         else:
             _log_backend_once(model_dir, f"embedding backend: onnxruntime ({ox.ONNX_MODEL_REL}, 1 thread) "
@@ -242,33 +260,66 @@ def load_embedder(path: Path | str | None = None, check_manifest: bool = True,
             if problems:
                 raise EmbeddingModelCorrupt(model_dir, problems)
 
+    if "torch" in sys.modules:  # whichever backend runs, torch must not spin
+        _guard_spinning_torch()
+    onnx = _open_onnx(model_dir, backend) if device == "cpu" else None
+    if onnx is not None:
+        # Prompts from the model's own config, the dimension from one probe: the torch
+        # model is loaded only if a large batch ever needs it.
+        config = _read_json(model_dir / "config_sentence_transformers.json")
+        prompts = {k: v for k, v in dict(config.get("prompts") or {}).items() if isinstance(v, str)}
+        dim = int(onnx.encode(["a"], None, 1).shape[1])
+        loaded = None
+    else:
+        loaded = _load_sentence_transformer(model_dir, device)
+        prompts = dict(getattr(loaded, "prompts", None) or {})
+        # Renamed in sentence-transformers 6; keep working with both names.
+        get_dim = getattr(loaded, "get_embedding_dimension", None) or loaded.get_sentence_embedding_dimension
+        dim = int(get_dim())
+    return Embedder(
+        path=model_dir,
+        query_prompt_name="query" if prompts.get("query") else None,
+        passage_prompt_name="passage" if prompts.get("passage") else None,
+        dim=dim,
+        prompts=prompts,
+        onnx=onnx,
+        loaded_model=loaded,
+        device=device,
+    )
+
+
+def _read_json(path: Path) -> dict:
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError):
+        return {}
+
+
+_model_lock = threading.Lock()
+
+
+def _guard_spinning_torch() -> None:
+    import assistant.embeddings as package
+
+    if package.TORCH_LOADED_WITH_SPINNING_THREADS:
+        import torch  # already imported: free
+
+        log.warning("torch was imported before assistant.embeddings without OMP_WAIT_POLICY=PASSIVE: "
+                    "running it on one thread (set OMP_WAIT_POLICY=PASSIVE in the environment)")
+        torch.set_num_threads(1)
+
+
+def _load_sentence_transformer(model_dir: Path, device: str):
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
     # transformers 5 draws a "Loading weights" bar on every load: noise in servers and tests.
     hf_logging.disable_progress_bar()
 
-    import assistant.embeddings as package
-
-    if package.TORCH_LOADED_WITH_SPINNING_THREADS:
-        import torch
-
-        log.warning("torch was imported before assistant.embeddings without OMP_WAIT_POLICY=PASSIVE: "
-                    "running it on one thread (set OMP_WAIT_POLICY=PASSIVE in the environment)")
-        torch.set_num_threads(1)
-    model = SentenceTransformer(str(model_dir), device=device, local_files_only=True, trust_remote_code=False)
-    prompts = dict(getattr(model, "prompts", None) or {})
-    # Renamed in sentence-transformers 6; keep working with both names.
-    get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-    dim = get_dim()
-    return Embedder(
-        model=model,
-        path=model_dir,
-        query_prompt_name="query" if prompts.get("query") else None,
-        passage_prompt_name="passage" if prompts.get("passage") else None,
-        dim=int(dim),
-        onnx=_open_onnx(model_dir, backend) if device == "cpu" else None,
-    )
+    _guard_spinning_torch()
+    return SentenceTransformer(str(model_dir), device=device, local_files_only=True, trust_remote_code=False)
 
 
 _cache: dict[Path, Embedder] = {}

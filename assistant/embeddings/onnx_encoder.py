@@ -217,18 +217,19 @@ def _verification_texts(model) -> list[tuple[str | None, list[str]]]:
     return [(prompts[name] if name else None, list(VERIFICATION_SENTENCES)) for name in names]
 
 
-def verify_onnx(model, session_path: Path, names: list[str]) -> dict:
-    """Cosine between the torch model's own ``encode`` and the ONNX encoder, for every
-    verification sentence as query and passage, at each of VERIFY_BATCH_SIZES."""
+def verify_onnx(model, session_path: Path, names: list[str], model_dir: Path) -> dict:
+    """Cosine between the torch model's own ``encode`` and the ONNX encoder (with the
+    standalone tokenizer it runs with), for every verification sentence as query and
+    passage, at each of VERIFY_BATCH_SIZES."""
     start = time.perf_counter()
-    encoder = OnnxEncoder(session_path, names, OUTPUT_NAME, threads=None)
+    encoder = OnnxEncoder(session_path, names, OUTPUT_NAME, StandaloneTokenizer(model_dir), threads=None)
     cosines = []
     worst = (2.0, "", 0)
     for prompt, texts in _verification_texts(model):
         reference = model.encode(texts, prompt=prompt, batch_size=16, normalize_embeddings=True,
                                  convert_to_numpy=True, show_progress_bar=False)
         for batch_size in VERIFY_BATCH_SIZES:
-            ours = encoder.encode(model, texts, prompt, batch_size)
+            ours = encoder.encode(texts, prompt, batch_size)
             cos = np.sum(reference * ours, axis=1) / (
                 np.linalg.norm(reference, axis=1) * np.linalg.norm(ours, axis=1))
             cosines.append(cos)
@@ -286,7 +287,7 @@ def export_onnx(model_dir: Path, progress: Progress | None = None) -> dict:
         export_seconds = time.perf_counter() - start
         if progress:
             progress("onnx", 1, 3)
-        verification = verify_onnx(model, onnx_path, names)
+        verification = verify_onnx(model, onnx_path, names, model_dir)
         if progress:
             progress("onnx", 2, 3)
         if verification["min_cosine"] < MIN_ONNX_COSINE:
@@ -338,14 +339,78 @@ def onnxruntime_available() -> bool:
     return True
 
 
+class TokenizerUnavailable(OnnxExportError):
+    """The directory has no tokenizer.json the standalone tokenizer can use."""
+
+
+def _json_file(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError):
+        return {}
+
+
+class StandaloneTokenizer:
+    """Tokenises exactly like the directory's sentence-transformers ``Transformer``
+    module (texts as given, a ``Lowercase`` normaliser first when ``do_lower_case``,
+    truncation to ``max_seq_length``, padding to the longest of the batch), from
+    ``tokenizer.json`` with the ``tokenizers`` library alone. Why: with it, a process
+    that only encodes questions never imports torch or transformers: measured 0.77 GB
+    instead of 1.8 GB resident and about 2 s instead of 10 s to load. The export's
+    verification runs through this tokenizer, so what was verified is what runs."""
+
+    def __init__(self, model_dir: Path):
+        from tokenizers import Tokenizer, normalizers
+
+        model_dir = Path(model_dir)
+        tokenizer_file = model_dir / "tokenizer.json"
+        if not tokenizer_file.is_file():
+            raise TokenizerUnavailable(f"no tokenizer.json in {model_dir}")
+        st_config = _json_file(model_dir / "sentence_bert_config.json")
+        tok_config = _json_file(model_dir / "tokenizer_config.json")
+        model_config = _json_file(model_dir / "config.json")
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        if isinstance(st_config.get("max_seq_length"), int):
+            self.max_length = st_config["max_seq_length"]
+        else:  # sentence-transformers' own default when the config names none
+            limits = [v for v in (tok_config.get("model_max_length"), model_config.get("max_position_embeddings"))
+                      if isinstance(v, int) and 0 < v < 1_000_000]
+            self.max_length = min(limits) if limits else 512
+        if st_config.get("do_lower_case"):
+            current = self.tokenizer.normalizer
+            if "Lowercase" not in repr(current):
+                parts = [normalizers.Lowercase()]
+                if current is not None:
+                    parts.append(current)
+                self.tokenizer.normalizer = normalizers.Sequence(parts)
+        pad = tok_config.get("pad_token")
+        pad = pad.get("content") if isinstance(pad, dict) else pad
+        pad_id = self.tokenizer.token_to_id(pad) if isinstance(pad, str) else None
+        if pad_id is None:
+            raise TokenizerUnavailable(f"{model_dir}: tokenizer_config.json names no known pad_token")
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(self.max_length)
+        self.tokenizer.enable_padding(pad_id=pad_id, pad_token=pad,
+                                      direction=tok_config.get("padding_side", "right") or "right")
+
+    def __call__(self, texts: list[str]) -> dict[str, np.ndarray]:
+        encodings = self.tokenizer.encode_batch([str(t) for t in texts])
+        return {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
+
+
 @dataclass
 class OnnxEncoder:
-    """An onnxruntime session over butler-encoder.onnx. Tokenisation stays the
-    SentenceTransformer's own (``model.preprocess``: same tokenizer, truncation, prompt)."""
+    """An onnxruntime session over butler-encoder.onnx, with the model directory's
+    tokenizer (``StandaloneTokenizer``): neither needs torch."""
 
     path: Path
     inputs: Sequence[str]
     output: str
+    tokenizer: StandaloneTokenizer
     threads: int | None = 1  # intra-op threads; None: onnxruntime's default (one per core)
 
     def __post_init__(self):
@@ -364,14 +429,15 @@ class OnnxEncoder:
             raise OnnxExportError(f"{self.path}: inputs {have}, recorded {list(self.inputs)}")
 
     def run(self, features: dict) -> np.ndarray:
-        feed = {name: np.asarray(features[name].numpy() if hasattr(features[name], "numpy") else features[name],
-                                 dtype=np.int64) for name in self.inputs}
-        return self.session.run([self.output], feed)[0]
+        return self.session.run([self.output], {name: features[name] for name in self.inputs})[0]
 
-    def encode(self, model, texts: list[str], prompt: str | None, batch_size: int,
+    def encode(self, texts: list[str], prompt: str | None, batch_size: int,
                show_progress: bool = False) -> np.ndarray:
-        """Like SentenceTransformer.encode(normalize_embeddings=True): longest first,
-        batches padded to their longest, then back in input order."""
+        """Like SentenceTransformer.encode(prompt=..., normalize_embeddings=True): the
+        prompt prepended, longest first, batches padded to their longest, then back in
+        input order."""
+        if prompt:
+            texts = [prompt + t for t in texts]
         order = np.argsort([-len(t) for t in texts], kind="stable")
         out: list[np.ndarray] = []
         starts = range(0, len(texts), batch_size)
@@ -381,7 +447,7 @@ class OnnxEncoder:
             starts = tqdm(starts, desc="Batches")
         for start in starts:
             batch = [texts[i] for i in order[start:start + batch_size]]
-            out.append(self.run(model.preprocess(batch, prompt=prompt)))
+            out.append(self.run(self.tokenizer(batch)))
         vectors = np.vstack(out).astype(np.float32, copy=False)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         vectors = vectors / np.maximum(norms, 1e-12)

