@@ -266,7 +266,9 @@ def load_embedder(path: Path | str | None = None, check_manifest: bool = True,
     if onnx is not None:
         # Prompts from the model's own config, the dimension from one probe: the torch
         # model is loaded only if a large batch ever needs it.
-        config = _read_json(model_dir / "config_sentence_transformers.json")
+        from assistant.embeddings.onnx_encoder import read_json_file
+
+        config = read_json_file(model_dir / "config_sentence_transformers.json")
         prompts = {k: v for k, v in dict(config.get("prompts") or {}).items() if isinstance(v, str)}
         dim = int(onnx.encode(["a"], None, 1).shape[1])
         loaded = None
@@ -286,15 +288,6 @@ def load_embedder(path: Path | str | None = None, check_manifest: bool = True,
         loaded_model=loaded,
         device=device,
     )
-
-
-def _read_json(path: Path) -> dict:
-    import json
-
-    try:
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (OSError, ValueError):
-        return {}
 
 
 _model_lock = threading.Lock()

@@ -343,7 +343,8 @@ class TokenizerUnavailable(OnnxExportError):
     """The directory has no tokenizer.json the standalone tokenizer can use."""
 
 
-def _json_file(path: Path) -> dict:
+def read_json_file(path: Path) -> dict:
+    """A JSON object from a model directory's config file, or {} when absent or unreadable."""
     try:
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     except (OSError, ValueError):
@@ -366,9 +367,9 @@ class StandaloneTokenizer:
         tokenizer_file = model_dir / "tokenizer.json"
         if not tokenizer_file.is_file():
             raise TokenizerUnavailable(f"no tokenizer.json in {model_dir}")
-        st_config = _json_file(model_dir / "sentence_bert_config.json")
-        tok_config = _json_file(model_dir / "tokenizer_config.json")
-        model_config = _json_file(model_dir / "config.json")
+        st_config = read_json_file(model_dir / "sentence_bert_config.json")
+        tok_config = read_json_file(model_dir / "tokenizer_config.json")
+        model_config = read_json_file(model_dir / "config.json")
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
         if isinstance(st_config.get("max_seq_length"), int):
             self.max_length = st_config["max_seq_length"]
