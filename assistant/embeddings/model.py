@@ -266,9 +266,9 @@ def load_embedder(path: Path | str | None = None, check_manifest: bool = True,
     if onnx is not None:
         # Prompts from the model's own config, the dimension from one probe: the torch
         # model is loaded only if a large batch ever needs it.
-        from assistant.embeddings.onnx_encoder import read_json_file
+        from assistant.embeddings.onnx_encoder import read_json
 
-        config = read_json_file(model_dir / "config_sentence_transformers.json")
+        config = read_json(model_dir / "config_sentence_transformers.json") or {}
         prompts = {k: v for k, v in dict(config.get("prompts") or {}).items() if isinstance(v, str)}
         dim = int(onnx.encode(["a"], None, 1).shape[1])
         loaded = None

@@ -78,23 +78,31 @@ def _versions() -> dict[str, str]:
 
 def source_files(model_dir: Path) -> dict[str, dict]:
     """sha256 + size of every file of the torch model (everything but onnx/ and MANIFEST)."""
+    return file_hashes(model_dir, skip=lambda rel: rel.startswith(ONNX_DIR + "/") or rel in _NOT_SOURCE
+                       or "/." in "/" + rel)
+
+
+def file_hashes(model_dir: Path, skip: Callable[[str], bool]) -> dict[str, dict]:
+    """sha256 + size of every file under ``model_dir`` whose relative path ``skip`` refuses."""
     files = {}
     for path in sorted(p for p in Path(model_dir).rglob("*") if p.is_file()):
         rel = path.relative_to(model_dir).as_posix()
-        if rel.startswith(ONNX_DIR + "/") or rel in _NOT_SOURCE or "/." in "/" + rel:
-            continue
-        files[rel] = {"sha256": sha256_file(path), "size": path.stat().st_size}
+        if not skip(rel):
+            files[rel] = {"sha256": sha256_file(path), "size": path.stat().st_size}
     return files
 
 
-def read_meta(model_dir: Path) -> dict | None:
-    path = Path(model_dir) / ONNX_META_REL
-    if not path.is_file():
-        return None
+def read_json(path: Path) -> dict | None:
+    """A JSON object from a file of a model directory; None when absent or unreadable."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        data = json.loads(Path(path).read_text(encoding="utf-8")) if Path(path).is_file() else None
+    except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) else None
+
+
+def read_meta(model_dir: Path) -> dict | None:
+    return read_json(Path(model_dir) / ONNX_META_REL)
 
 
 def meta_problems(model_dir: Path, meta: dict | None, full: bool = False) -> list[str]:
@@ -343,14 +351,6 @@ class TokenizerUnavailable(OnnxExportError):
     """The directory has no tokenizer.json the standalone tokenizer can use."""
 
 
-def read_json_file(path: Path) -> dict:
-    """A JSON object from a model directory's config file, or {} when absent or unreadable."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (OSError, ValueError):
-        return {}
-
-
 class StandaloneTokenizer:
     """Tokenises exactly like the directory's sentence-transformers ``Transformer``
     module (texts as given, a ``Lowercase`` normaliser first when ``do_lower_case``,
@@ -367,9 +367,9 @@ class StandaloneTokenizer:
         tokenizer_file = model_dir / "tokenizer.json"
         if not tokenizer_file.is_file():
             raise TokenizerUnavailable(f"no tokenizer.json in {model_dir}")
-        st_config = read_json_file(model_dir / "sentence_bert_config.json")
-        tok_config = read_json_file(model_dir / "tokenizer_config.json")
-        model_config = read_json_file(model_dir / "config.json")
+        st_config = read_json(model_dir / "sentence_bert_config.json") or {}
+        tok_config = read_json(model_dir / "tokenizer_config.json") or {}
+        model_config = read_json(model_dir / "config.json") or {}
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
         if isinstance(st_config.get("max_seq_length"), int):
             self.max_length = st_config["max_seq_length"]
