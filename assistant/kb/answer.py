@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import structlog
 
 from assistant.kb.service import KnowledgeBase, SearchResponse, SearchResult, get_knowledge_base
+from assistant.kb.text import bigram_tokens, expand_query, normalise
 
 
 
@@ -29,10 +30,21 @@ def _log():
 MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 120
 NOT_FOUND_TEXT = "这个问题我暂时查不到准确的政策，不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
+NOT_IN_ENTRY_TEXT = "这条政策里没有写到这一点，我不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 UNAVAILABLE_TEXT = "政策知识库暂时用不了。可以帮您转人工，或者把问题留给社区工作人员。"
 # Openers and words that make a question lean on the previous one.
 FOLLOW_UP_RE = re.compile(r"^(那|那么|那要|那我|还有|还要|另外|然后|这个|这样|它|他们|要带|需要带|去哪|在哪|多久|多长时间|要多少)")
 SENTENCE_RE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
+# What a follow-up asks about, and how a sentence that answers it usually looks:
+# 那要带什么材料？ is answered by 带身份证、住所证明…, which shares no word with it.
+ASPECTS = (
+    (re.compile(r"材料|证件|带什么|带啥|拿什么|拿啥|手续"), re.compile(r"带|持|提供|提交|身份证|户口|证明|材料|证件|照片|银行卡")),
+    (re.compile(r"多少钱|发多少|给多少|补多少|多少元|标准|费用|收费|花多少"), re.compile(r"\d+(\.\d+)?元|免费|不收费|费用|标准")),
+    (re.compile(r"多久|多长时间|几天|什么时候|啥时候|期限|到期|时间"), re.compile(r"\d+个?(工作日|天|日|月|年)|当天|当场|时间|期限|每年|每月|之前|以内")),
+    (re.compile(r"去哪|在哪|哪里|哪儿|找谁|找哪|地方|窗口"), re.compile(r"到.{1,16}(办理|申请|申报|登记)|中心|窗口|服务站|社区|派出所|网上|小程序|APP|app")),
+    (re.compile(r"电话|热线|联系"), re.compile(r"电话|热线|\d{5,}")),
+    (re.compile(r"条件|资格|谁能|哪些人|能不能|可以吗|符合"), re.compile(r"年满|户籍|符合|条件|可以|可申请|可以申请")),
+)
 
 
 @dataclass
@@ -84,6 +96,32 @@ def is_follow_up(question: str) -> bool:
     return bool(FOLLOW_UP_RE.match(q)) or len(re.sub(r"[^\u4e00-\u9fff]", "", q)) <= 6
 
 
+def focused_answer(question: str, result: SearchResult) -> str | None:
+    """For a follow-up that lands on the entry already given: the sentences of that
+    entry that speak to the follow-up (那要带什么材料？ -> the sentence with 身份证、
+    住所证明), in their own order, plus the source. None when no sentence shares a
+    word with the question or looks like what it asks for: repeating the whole answer
+    would not answer it."""
+    # The entry's own title words (那高龄津贴发多少？) say which entry, not what about it.
+    wanted = set(bigram_tokens(expand_query(normalise(question)))) - set(bigram_tokens(normalise(result.title)))
+    asked = [answer_looks for asks, answer_looks in ASPECTS if asks.search(question)]
+    sentences = [s.strip() for s in SENTENCE_RE.findall(re.sub(r"\s+", "", result.text)) if s.strip()]
+
+    def score(sentence: str) -> int:
+        norm = normalise(sentence)
+        return sum(1 for b in wanted if b in norm) + 2 * sum(1 for looks in asked if looks.search(norm))
+
+    scored = [(score(s), i, s) for i, s in enumerate(sentences)]
+    best = max((score for score, _, _ in scored), default=0)
+    if best == 0:
+        return None
+    chosen = [x for x in scored if x[0] == best][:2]
+    answer = short_sentences("".join(s for _, _, s in chosen), limit=2)
+    if result.source:
+        answer += f"来源：《{result.source.strip('《》')}》"
+    return answer
+
+
 def _to_answer(question: str, response: SearchResponse) -> PolicyAnswer:
     if not response.answerable or not response.results:
         return PolicyAnswer(question, False, NOT_FOUND_TEXT, confidence=response.confidence,
@@ -125,7 +163,16 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
                 combined.results.remove(same_topic[0])
                 combined.results.insert(0, same_topic[0])
             combined.answerable = combined.answerable or plain.answerable
-        answer = _to_answer(question, combined if combined.answerable else plain)
+        chosen = combined if combined.answerable else plain
+        answer = _to_answer(question, chosen)
+        if answer.answerable and hinted_entry is not None and answer.entry_id == topic_hint:
+            # The follow-up lands on the entry already given: answer just the part it
+            # asks about, or say the entry does not cover it, instead of repeating.
+            focused = focused_answer(question, chosen.results[0])
+            if focused is None:
+                return PolicyAnswer(question, False, NOT_IN_ENTRY_TEXT, confidence=answer.confidence,
+                                    topic=answer.topic, alternatives=[answer.entry_id, *answer.alternatives])
+            answer.text = focused
         return answer
     except (KbNotFound, EmbeddingModelError) as exc:
         _log().warning("kb_unavailable", error=str(exc)[:200])

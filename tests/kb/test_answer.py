@@ -1,5 +1,5 @@
-from assistant.kb.answer import (NOT_FOUND_TEXT, UNAVAILABLE_TEXT, answer_policy_question, compose_answer,
-                                 is_follow_up, short_sentences)
+from assistant.kb.answer import (NOT_FOUND_TEXT, NOT_IN_ENTRY_TEXT, UNAVAILABLE_TEXT, answer_policy_question,
+                                 compose_answer, focused_answer, is_follow_up, short_sentences)
 from assistant.kb.fusion import FusionModel, load_fusion
 from assistant.kb.service import KnowledgeBase, SearchResult
 
@@ -37,6 +37,31 @@ def test_follow_up_resolves_against_the_entry_under_discussion(built_kb, embedde
     follow = answer_policy_question("那遛狗有什么规矩？", topic_hint=first.follow_up, kb=kb)
     assert follow.answerable and follow.entry_id == "md-dog"
     assert "狗绳" in follow.text  # the best-matching section, not the note's first one
+
+
+RESIDENCE = SearchResult(
+    id="hj-1", score=1.0, title="居住证怎么办理？", source="示例市居住证管理办法",
+    text="在本市居住满半年的，可以申领居住证。带身份证、住所证明到社区服务站办理。一般15个工作日制证。")
+
+
+def test_a_follow_up_on_the_same_entry_gets_the_sentence_it_asks_about():
+    # 材料 is nowhere in the text: the sentence is found by what a list of materials looks like.
+    assert focused_answer("那要带什么材料？", RESIDENCE) == "带身份证、住所证明到社区服务站办理。来源：《示例市居住证管理办法》"
+    assert focused_answer("多久能拿到？", RESIDENCE) == "一般15个工作日制证。来源：《示例市居住证管理办法》"
+    assert focused_answer("那养的猫要打疫苗吗？", RESIDENCE) is None  # nothing in the entry speaks to it
+
+
+def test_follow_up_on_the_same_entry_does_not_repeat_the_answer(built_kb, embedder):
+    kb = lax_kb(built_kb, embedder)
+    first = answer_policy_question("高龄津贴怎么领？", kb=kb)
+    assert first.entry_id == "old-1"
+    amount = answer_policy_question("那高龄津贴每月发多少？", topic_hint=first.follow_up, kb=kb)
+    assert amount.answerable and amount.entry_id == "old-1"
+    assert amount.text == "每月100元。来源：《示例市老年人优待办法》"
+    # Nothing in the entry speaks to it: an honest answer, the entry kept as the best guess.
+    uncovered = answer_policy_question("那高龄津贴能补发吗？", topic_hint=first.follow_up, kb=kb)
+    assert not uncovered.answerable and uncovered.text == NOT_IN_ENTRY_TEXT
+    assert uncovered.alternatives[0] == "old-1" and "转人工" in uncovered.text
 
 
 def test_unanswerable_question_says_so(built_kb, embedder):
