@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.kb.index import FIELDS, TOKENISERS, Embedder, IndexVersion
-from assistant.kb.text import bigram_tokens, expand_query, normalise, query_tokens
+from assistant.kb.text import bigram_tokens, normalise, query_tokens, word_tokens
 
 CANDIDATES_PER_LIST = 20
 DENSE_PASSAGES = 100
@@ -126,9 +126,9 @@ def gather(version: IndexVersion, embedder: Embedder, query: str, query_vector: 
     feats["rrf"] = rrf * RRF_K / len(SIGNALS)  # 1.0 when first everywhere
 
     # Coverage: how much of the question the entry's text contains at all.
-    norm_q = expand_query(normalise(query))
+    norm_q = normalise(query)
     q_bigrams = set(bigram_tokens(norm_q))
-    q_words = set(w for w in words if len(w) > 1)
+    q_words = set(w for w in word_tokens(norm_q) if len(w) > 1)
     cov_b, cov_w = np.zeros(len(cand)), np.zeros(len(cand))
     for j, e in enumerate(cand):
         text = version.entry_norm_text[e]

@@ -43,7 +43,8 @@ def colloquial_table() -> tuple[tuple[str, str], ...]:
         if not line or line.startswith("#") or "\t" not in line:
             continue
         phrase, formal = line.split("\t", 1)
-        rows.append((phrase.strip(), formal.strip()))
+        # Queries are matched after normalise() (五保 -> 5保, AED -> aed): so is the table.
+        rows.append((normalise(phrase.strip()), normalise(formal.strip())))
     rows.sort(key=lambda r: -len(r[0]))
     return tuple(rows)
 

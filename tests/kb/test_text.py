@@ -21,3 +21,10 @@ def test_colloquial_words_gain_formal_terms():
 
 def test_word_tokens_drop_punctuation_and_fillers():
     assert word_tokens(normalise("请问，高龄津贴怎么领？")) == ["高龄", "津贴", "领"]
+
+
+def test_the_colloquial_table_is_matched_after_normalisation():
+    # 五保 becomes 5保 in a normalised question: the table's phrases are normalised too.
+    expanded = expand_query(normalise("俺是五保户，没有收入"))
+    assert "特困人员" in expanded and "无生活来源" in expanded
+    assert expanded.count("特困人员") == 1
