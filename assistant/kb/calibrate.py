@@ -23,7 +23,7 @@ import numpy as np
 
 from assistant.kb.fusion import ANSWER_FEATURES, FusionModel, Linear
 from assistant.kb.index import Embedder, IndexVersion
-from assistant.kb.retrieval import FEATURE_NAMES, Candidates, gather
+from assistant.kb.retrieval import FEATURE_NAMES, Candidates, encode_questions, gather
 
 # 2.5 %: with the length feature, 3.5 % let the held-out rate of wrong refusals pass 5 %.
 MAX_FALSE_ABSTAIN = 0.025
@@ -53,7 +53,7 @@ def read_queries(path: Path) -> list[Query]:
 
 
 def featurise(version: IndexVersion, embedder: Embedder, queries: list[Query]) -> list[Featurised]:
-    vectors = embedder.encode_queries([q.text for q in queries])
+    vectors = encode_questions(embedder, [q.text for q in queries])
     out = []
     for q, v in zip(queries, vectors):
         cands = gather(version, embedder, q.text, query_vector=np.asarray(v))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.kb.index import FIELDS, TOKENISERS, Embedder, IndexVersion
-from assistant.kb.text import bigram_tokens, normalise, query_tokens, word_tokens
+from assistant.kb.text import bigram_tokens, formal_rewrite, normalise, query_tokens, word_tokens
 
 CANDIDATES_PER_LIST = 20
 DENSE_PASSAGES = 100
@@ -50,12 +50,26 @@ def _entry_max(version: IndexVersion, field_name: str, passage_scores: np.ndarra
     return np.maximum.reduceat(np.asarray(passage_scores, dtype=np.float32), version.field_starts[field_name])
 
 
+def encode_questions(embedder: Embedder, questions: list[str]) -> np.ndarray:
+    """One unit vector per question: the mean of the question as asked and its formal
+    rewrite (when the colloquial table changes it), encoded in one batch. The encoder
+    knows 异地就医 better than 回老家看病; the original keeps what the table misses."""
+    rewrites = [formal_rewrite(q) for q in questions]
+    extra = [i for i, (q, r) in enumerate(zip(questions, rewrites)) if r != normalise(q)]
+    vectors = np.asarray(embedder.encode_queries(list(questions) + [rewrites[i] for i in extra]), dtype=np.float32)
+    combined = vectors[: len(questions)].copy()
+    for j, i in enumerate(extra):
+        combined[i] += vectors[len(questions) + j]
+    norms = np.linalg.norm(combined, axis=1, keepdims=True)
+    return combined / np.where(norms > 0, norms, 1.0)
+
+
 def gather(version: IndexVersion, embedder: Embedder, query: str, query_vector: np.ndarray | None = None
            ) -> Candidates:
     n_entries = len(version.entries)
     words, bigrams = query_tokens(query)
     if query_vector is None:
-        query_vector = np.asarray(embedder.encode_queries([query]), dtype=np.float32)[0]
+        query_vector = encode_questions(embedder, [query])[0]
     qv = np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32)
 
     # Lexical: full score arrays are cheap with bm25s (sparse), so ranks are exact.

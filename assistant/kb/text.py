@@ -70,6 +70,23 @@ def expand_query(text: str) -> str:
     return text if not extra else text + " " + " ".join(extra)
 
 
+@lru_cache(maxsize=1)
+def _rewrite_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    first_term = {phrase: formal.split()[0] for phrase, formal in colloquial_table()
+                  if len(phrase) >= 2 and formal.split()}
+    # Longest phrases first, one pass: a formal term put in is never rewritten again.
+    alternatives = sorted(first_term, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, alternatives))), first_term
+
+
+def formal_rewrite(text: str) -> str:
+    """The (normalised) question with each colloquial phrase replaced by its first
+    formal term: 回老家看病咋报销 -> 异地就医怎么报销. The dense side encodes this
+    beside the resident's own words; unlike appended terms it stays a sentence."""
+    pattern, first_term = _rewrite_pattern()
+    return pattern.sub(lambda m: first_term[m.group()], normalise(text))
+
+
 def word_tokens(text: str) -> list[str]:
     stop = stopwords()
     return [w for w in jieba.lcut_for_search(text) if _HAS_CONTENT.search(w) and w not in stop]

@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pytest
 
 from assistant.kb import service, store
@@ -148,3 +149,15 @@ def test_large_index_switches_to_hnsw(monkeypatch, tmp_path, embedder):
     version = IndexVersion(store.current_version_dir(tmp_path / "kb"))
     assert hasattr(version.dense, "hnsw") and version.dense.ntotal == 16
     assert KnowledgeBase(tmp_path / "kb", embedder=embedder).search("第3个问题").results
+
+
+def test_question_vectors_blend_the_formal_rewrite(embedder):
+    from assistant.kb.retrieval import encode_questions
+
+    plain, colloquial = encode_questions(embedder, ["高龄津贴怎么领", "电瓶车能推上楼充电不"])
+    assert np.allclose(plain, embedder.encode_queries(["高龄津贴怎么领"])[0], atol=1e-6)  # unchanged text: as is
+    own = embedder.encode_queries(["电瓶车能推上楼充电不"])[0]
+    formal = embedder.encode_queries(["电动自行车能推上楼充电不"])[0]
+    expected = (own + formal) / np.linalg.norm(own + formal)
+    assert np.allclose(colloquial, expected, atol=1e-6) and abs(np.linalg.norm(colloquial) - 1) < 1e-6
+    assert embedder.calls == 4  # one batch for both questions and the one rewrite, then the three checks

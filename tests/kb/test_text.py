@@ -1,4 +1,4 @@
-from assistant.kb.text import bigram_tokens, expand_query, normalise, query_tokens, word_tokens
+from assistant.kb.text import bigram_tokens, expand_query, formal_rewrite, normalise, query_tokens, word_tokens
 
 
 def test_numerals_and_width_are_normalised():
@@ -28,3 +28,9 @@ def test_the_colloquial_table_is_matched_after_normalisation():
     expanded = expand_query(normalise("俺是五保户，没有收入"))
     assert "特困人员" in expanded and "无生活来源" in expanded
     assert expanded.count("特困人员") == 1
+
+
+def test_formal_rewrite_replaces_phrases_once_longest_first():
+    assert formal_rewrite("回老家看病怎么报销？") == "异地就医怎么报销?"  # not 回老家 + 就医
+    assert formal_rewrite("电瓶车能推上楼充电不") == "电动自行车能推上楼充电不"
+    assert formal_rewrite("高龄津贴怎么领") == "高龄津贴怎么领"  # nothing colloquial: unchanged
