@@ -5,6 +5,7 @@ offer a person or leaving the question for staff. Rules live in assistant.kb."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 
 from rasa_sdk import Action, Tracker
@@ -12,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.db import get_database
-from assistant.kb.answer import answer_policy_question
+from assistant.kb.answer import PolicyAnswer, answer_entry, answer_policy_question
 from assistant.kb.service import warm_up_in_background
 from assistant.kb.unanswered import record_unanswered
 from assistant.settings import get_settings
@@ -35,6 +36,20 @@ def _latest_text(tracker: Tracker) -> str:
     return ((tracker.latest_message or {}).get("text") or "").strip()
 
 
+def _picked_entry(tracker: Tracker) -> str | None:
+    """The entry id of a choice button (/ask_policy{"policy_entry": "ln-001"})."""
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == "policy_entry" and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
+def choice_buttons(answer: PolicyAnswer) -> list[dict]:
+    picks = [{"title": title, "payload": "/ask_policy" + json.dumps({"policy_entry": entry_id}, ensure_ascii=False)}
+             for entry_id, title in answer.choices]
+    return picks + [OFFER_BUTTONS[1], OFFER_BUTTONS[0]]
+
+
 def _latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
@@ -45,11 +60,23 @@ class ActionAskPolicy(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         question = _latest_text(tracker)
-        if question.startswith("/"):  # the 政策咨询 button: no question yet
+        picked = _picked_entry(tracker)
+        if picked:  # a choice button: answer that entry
+            answer = await asyncio.to_thread(answer_entry, picked)
+            if answer is None:  # gone since (the knowledge base was updated)
+                dispatcher.utter_message(response="utter_policy_ask_what")
+                return [SlotSet("policy_offer_pending", False)]
+        elif question.startswith("/"):  # the 政策咨询 button: no question yet
             dispatcher.utter_message(response="utter_policy_ask_what")
             return [SlotSet("policy_offer_pending", False)]
-        # Encoding the question is CPU work: keep the action server's event loop free.
-        answer = await asyncio.to_thread(answer_policy_question, question, tracker.get_slot("policy_topic"))
+        else:
+            # Encoding the question is CPU work: keep the action server's event loop free.
+            answer = await asyncio.to_thread(answer_policy_question, question, tracker.get_slot("policy_topic"))
+        if answer.choices:
+            # Unsure which entry is meant: ask. "都不是" leads on to staff like a miss.
+            dispatcher.utter_message(text=answer.text, buttons=choice_buttons(answer))
+            return [SlotSet("policy_topic", None), SlotSet("policy_offer_pending", True),
+                    SlotSet("policy_pending_question", question), SlotSet("policy_best_guess", answer.choices[0][0])]
         if answer.answerable:
             dispatcher.utter_message(text=answer.text)
             dispatcher.utter_message(response="utter_policy_follow_up")

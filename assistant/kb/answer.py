@@ -12,6 +12,7 @@ discussion, and that entry's topic is preferred.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -30,6 +31,12 @@ def _log():
 MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 120
 NOT_FOUND_TEXT = "这个问题我暂时查不到准确的政策，不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
+CHOICE_TEXT = "我不太确定您问的是哪一条。您是想问：\n{options}\n点一下就行。都不是的话，可以转人工，或者把问题留给工作人员。"
+ONE_CHOICE_TEXT = "我不太确定。您是想问“{title}”吗？是的话点一下。不是的话，可以转人工，或者把问题留给工作人员。"
+MAX_CHOICES = 3
+# Only entries whose ranker odds are within e^3 (~20x) of the best are offered: the
+# tail of a ranking is often unrelated (会议室预约 under 养老金能提前领吗).
+CHOICE_LOGIT_GAP = 3.0
 NOT_IN_ENTRY_TEXT = "这条政策里没有写到这一点，我不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 UNAVAILABLE_TEXT = "政策知识库暂时用不了。可以帮您转人工，或者把问题留给社区工作人员。"
 # Openers and words that make a question lean on the previous one.
@@ -38,7 +45,7 @@ SENTENCE_RE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 # What a follow-up asks about, and how a sentence that answers it usually looks:
 # 那要带什么材料？ is answered by 带身份证、住所证明…, which shares no word with it.
 ASPECTS = (
-    (re.compile(r"材料|证件|带什么|带啥|拿什么|拿啥|手续"), re.compile(r"带|持|提供|提交|身份证|户口|证明|材料|证件|照片|银行卡")),
+    (re.compile(r"材料|证件|带什么|带啥|拿什么|拿啥|手续"), re.compile(r"带|持|提供|提交|身份证|户口|证明|材料|证件|照片")),
     (re.compile(r"多少钱|发多少|给多少|补多少|多少元|标准|费用|收费|花多少"), re.compile(r"\d+(\.\d+)?元|免费|不收费|费用|标准")),
     (re.compile(r"多久|多长时间|几天|什么时候|啥时候|期限|到期|时间"), re.compile(r"\d+个?(工作日|天|日|月|年)|当天|当场|时间|期限|每年|每月|之前|以内")),
     (re.compile(r"去哪|在哪|哪里|哪儿|找谁|找哪|地方|窗口"), re.compile(r"到.{1,16}(办理|申请|申报|登记)|中心|窗口|服务站|社区|派出所|网上|小程序|APP|app")),
@@ -60,6 +67,9 @@ class PolicyAnswer:
     confidence: float = 0.0
     available: bool = True
     alternatives: list[str] = field(default_factory=list)  # other entry ids, best first
+    # When the knowledge base is unsure which entry is meant: (id, title) pairs to ask
+    # about, best first; ``text`` then lists them and ``answerable`` is False.
+    choices: list[tuple[str, str]] = field(default_factory=list)
 
 
 def short_sentences(text: str, limit: int = MAX_SENTENCES, max_chars: int = MAX_ANSWER_CHARS) -> str:
@@ -122,10 +132,26 @@ def focused_answer(question: str, result: SearchResult) -> str | None:
     return answer
 
 
-def _to_answer(question: str, response: SearchResponse) -> PolicyAnswer:
+def _logit(probability: float) -> float:
+    p = min(max(probability, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def _to_answer(question: str, response: SearchResponse, may_ask: bool = True) -> PolicyAnswer:
     if not response.answerable or not response.results:
         return PolicyAnswer(question, False, NOT_FOUND_TEXT, confidence=response.confidence,
                             alternatives=[r.id for r in response.results[:3]])
+    if may_ask and response.uncertain:
+        # Rather a question back than a confident wrong answer: residents pick one.
+        best_logit = _logit(response.results[0].score)
+        choices = [(r.id, r.title) for r in response.results[:MAX_CHOICES]
+                   if _logit(r.score) >= best_logit - CHOICE_LOGIT_GAP]
+        if len(choices) == 1:
+            text = ONE_CHOICE_TEXT.format(title=choices[0][1].rstrip("？?"))
+        else:
+            text = CHOICE_TEXT.format(options="\n".join(f"{i}. {t}" for i, (_, t) in enumerate(choices, 1)))
+        return PolicyAnswer(question, False, text, confidence=response.confidence,
+                            alternatives=[r.id for r in response.results[:3]], choices=choices)
     best = response.results[0]
     return PolicyAnswer(
         question=question, answerable=True, text=compose_answer(best), entry_id=best.id, title=best.title,
@@ -164,7 +190,8 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
                 combined.results.insert(0, same_topic[0])
             combined.answerable = combined.answerable or plain.answerable
         chosen = combined if combined.answerable else plain
-        answer = _to_answer(question, chosen)
+        # The entry under discussion already narrows a follow-up down: no question back.
+        answer = _to_answer(question, chosen, may_ask=False)
         if answer.answerable and hinted_entry is not None and answer.entry_id == topic_hint:
             # The follow-up lands on the entry already given: answer just the part it
             # asks about, or say the entry does not cover it, instead of repeating.
@@ -177,3 +204,21 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
     except (KbNotFound, EmbeddingModelError) as exc:
         _log().warning("kb_unavailable", error=str(exc)[:200])
         return PolicyAnswer(question, False, UNAVAILABLE_TEXT, available=False)
+
+
+def answer_entry(entry_id: str, *, kb: KnowledgeBase | None = None) -> PolicyAnswer | None:
+    """The answer for an entry the resident picked from the choices; None when the
+    entry is gone (the knowledge base was updated in between) or unavailable."""
+    from assistant.embeddings.model import EmbeddingModelError
+    from assistant.kb.store import KbNotFound
+
+    try:
+        entry = (kb or get_knowledge_base()).entry(entry_id)
+    except (KbNotFound, EmbeddingModelError):
+        return None
+    if entry is None:
+        return None
+    result = SearchResult(id=entry.id, score=1.0, title=entry.title, source=entry.source, topic=entry.topic,
+                          text=entry.text)
+    return PolicyAnswer(entry.title, True, compose_answer(result), entry_id=entry.id, title=entry.title,
+                        source=entry.source or None, topic=entry.topic or None, follow_up=entry.id, confidence=1.0)

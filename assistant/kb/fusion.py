@@ -67,6 +67,10 @@ class FusionModel:
     abstainer: Linear | None
     threshold: float
     info: dict
+    # Between ``threshold`` and this, the knowledge base probably has something but the
+    # abstainer gives it less than even odds: the dialogue asks which entry is meant
+    # instead of answering. 0 turns the band off.
+    clarify_below: float = 0.0
 
     def rank(self, features: np.ndarray) -> np.ndarray:
         """A relevance score per candidate in (0, 1); only its order is meaningful."""
@@ -91,10 +95,14 @@ class FusionModel:
         confidence = float(self.abstainer.prob(x[None, :])[0])
         return confidence >= self.threshold, confidence
 
+    def uncertain(self, confidence: float) -> bool:
+        """An answerable verdict the abstainer is unsure of (see ``clarify_below``)."""
+        return self.threshold <= confidence < self.clarify_below
+
     def to_json(self) -> dict:
         return {"ranker": self.ranker.to_json() if self.ranker else None,
                 "abstainer": self.abstainer.to_json() if self.abstainer else None,
-                "threshold": self.threshold, "info": self.info}
+                "threshold": self.threshold, "clarify_below": self.clarify_below, "info": self.info}
 
 
 DEFAULT_PATH = "data/fusion.json"
@@ -107,7 +115,8 @@ def from_dict(data: dict) -> FusionModel:
         ranker = None  # trained for other features: fall back rather than mis-score
     if abstainer is not None and abstainer.features != ANSWER_FEATURES:
         abstainer = None
-    return FusionModel(ranker, abstainer, float(data.get("threshold", 0.5)), data.get("info", {}))
+    return FusionModel(ranker, abstainer, float(data.get("threshold", 0.5)), data.get("info", {}),
+                       float(data.get("clarify_below", 0.0)))
 
 
 @lru_cache(maxsize=4)

@@ -50,6 +50,7 @@ class SearchResponse:
     answerable: bool
     confidence: float
     results: list[SearchResult] = field(default_factory=list)
+    uncertain: bool = False  # answerable, but under even odds: ask which entry is meant
 
     def public(self) -> dict:
         return {"query": self.query, "answerable": self.answerable,
@@ -137,7 +138,8 @@ class KnowledgeBase:
                 id=entry.id, score=float(scores[j]), title=entry.title, source=entry.source,
                 topic=entry.topic, text=entry.text, passage=version.passage_text[row] if row >= 0 else "",
             ))
-        return SearchResponse(query, answerable, confidence, results)
+        return SearchResponse(query, answerable, confidence, results,
+                              uncertain=answerable and self.fusion.uncertain(confidence))
 
     def entry(self, entry_id: str):
         version = self.version()

@@ -35,3 +35,18 @@ def test_unanswerable_question_is_admitted_and_can_be_left_for_staff(butler, sta
                            headers={"Authorization": f"Bearer {staff_token}"})
     assert resp.status_code == 200
     assert "火星移民" in resp.text
+
+
+def test_unsure_which_policy_is_meant_asks_and_the_pick_is_answered(butler):
+    # With the shipped fusion this question lands between the abstention threshold and
+    # even odds (confidence ~0.4): the butler lists the likely entries instead of guessing.
+    replies = butler.chat("policy-4", "养老金能提前领吗")
+    text = "\n".join(r["text"] for r in replies)
+    assert "我不太确定" in text and "来源" not in text
+    buttons = [b for r in replies for b in r["buttons"]]
+    picks = [b for b in buttons if b["payload"].startswith("/ask_policy{")]
+    assert picks and picks[0]["title"] in text
+    assert {"/affirm", "/request_human"} <= {b["payload"] for b in buttons}
+    # Pressing a choice sends its payload; Rasa parses the entry out of it.
+    answer = butler.say("policy-4", picks[0]["payload"])
+    assert "来源：《" in answer

@@ -1,6 +1,7 @@
-from assistant.kb.answer import (NOT_FOUND_TEXT, NOT_IN_ENTRY_TEXT, UNAVAILABLE_TEXT, answer_policy_question,
-                                 compose_answer, focused_answer, is_follow_up, short_sentences)
-from assistant.kb.fusion import FusionModel, load_fusion
+from assistant.kb.answer import (NOT_FOUND_TEXT, NOT_IN_ENTRY_TEXT, UNAVAILABLE_TEXT, answer_entry,
+                                 answer_policy_question, compose_answer, focused_answer, is_follow_up,
+                                 short_sentences)
+from assistant.kb.fusion import FusionModel, from_dict, load_fusion
 from assistant.kb.service import KnowledgeBase, SearchResult
 
 
@@ -62,6 +63,35 @@ def test_follow_up_on_the_same_entry_does_not_repeat_the_answer(built_kb, embedd
     uncovered = answer_policy_question("那高龄津贴能补发吗？", topic_hint=first.follow_up, kb=kb)
     assert not uncovered.answerable and uncovered.text == NOT_IN_ENTRY_TEXT
     assert uncovered.alternatives[0] == "old-1" and "转人工" in uncovered.text
+
+
+def test_an_unsure_verdict_asks_which_entry_is_meant(built_kb, embedder):
+    shipped = load_fusion()
+    unsure = KnowledgeBase(built_kb, embedder=embedder,
+                           fusion=FusionModel(shipped.ranker, shipped.abstainer, 0.0, {}, clarify_below=1.01))
+    # One entry stands out: a yes/no question about it.
+    asked = answer_policy_question("高龄津贴怎么领？", kb=unsure)
+    assert not asked.answerable and asked.choices == [("old-1", "高龄津贴怎么领？")]
+    assert asked.text == "我不太确定。您是想问“高龄津贴怎么领”吗？是的话点一下。不是的话，可以转人工，或者把问题留给工作人员。"
+    # Several are close: a numbered list, best first.
+    asked = answer_policy_question("老人的补贴怎么领？", kb=unsure)
+    assert 2 <= len(asked.choices) <= 3 and "转人工" in asked.text
+    assert asked.text.splitlines()[1:1 + len(asked.choices)] == [f"{i}. {title}" for i, (_, title) in
+                                                                 enumerate(asked.choices, 1)]
+    # A follow-up is narrowed by the entry under discussion: it is answered, not asked about.
+    follow = answer_policy_question("那每月发多少？", topic_hint="old-1", kb=unsure)
+    assert follow.answerable and not follow.choices
+    picked = answer_entry("old-1", kb=unsure)
+    assert picked.answerable and picked.text.endswith("来源：《示例市老年人优待办法》") and picked.follow_up == "old-1"
+    assert answer_entry("no-such-entry", kb=unsure) is None
+
+
+def test_the_unsure_band_lies_between_the_threshold_and_clarify_below():
+    model = from_dict({"threshold": 0.27, "clarify_below": 0.5})
+    assert [model.uncertain(c) for c in (0.1, 0.27, 0.49, 0.5, 0.9)] == [False, True, True, False, False]
+    assert from_dict(model.to_json()).clarify_below == 0.5
+    assert not from_dict({"threshold": 0.27}).uncertain(0.3)  # older fusion files: no band
+    assert load_fusion().clarify_below == 0.5
 
 
 def test_unanswerable_question_says_so(built_kb, embedder):

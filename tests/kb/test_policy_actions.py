@@ -5,6 +5,8 @@ abstention threshold is set per test, as e5's calibrated one does not apply to i
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,8 +18,10 @@ from assistant.kb.ingest import ingest
 from assistant.kb.unanswered import list_unanswered
 
 
-def tracker(text: str, intent: str = "ask_policy", slots: dict | None = None, sender: str = "web:abc") -> Tracker:
-    return Tracker(sender, slots or {}, {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []},
+def tracker(text: str, intent: str = "ask_policy", slots: dict | None = None, sender: str = "web:abc",
+            entities: list | None = None) -> Tracker:
+    return Tracker(sender, slots or {},
+                   {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []},
                    [], False, None, {}, "action_listen")
 
 
@@ -71,6 +75,41 @@ async def test_unanswerable_offers_a_person_and_leaving_the_question(policy_env,
     with db.session() as session:
         [row] = list_unanswered(session)
         assert (row.sender_id, row.question, row.status) == ("web:abc", "考驾照要多少钱？", "open")
+
+
+async def test_unsure_which_entry_asks_and_the_pick_is_answered(policy_env, db):
+    # Every answerable verdict falls in the "unsure" band here.
+    shipped = policy_env.fusion
+    policy_env.fusion = FusionModel(shipped.ranker, shipped.abstainer, 0.0, {}, clarify_below=1.01)
+    messages, slots = await run(ActionAskPolicy(), tracker("老人的补贴怎么领？"))
+    asked = messages[0]
+    assert asked["text"].startswith("我不太确定您问的是哪一条") and "1. " in asked["text"]
+    picks = [b for b in asked["buttons"] if b["payload"].startswith("/ask_policy")]
+    assert 2 <= len(picks) <= 3 and picks[0]["title"] in asked["text"]
+    assert [b["payload"] for b in asked["buttons"][len(picks):]] == ["/affirm", "/request_human"]
+    assert slots["policy_offer_pending"] is True and slots["policy_pending_question"] == "老人的补贴怎么领？"
+    assert slots["policy_topic"] is None
+
+    # The button's payload, as Rasa parses it: intent ask_policy with the entry as entity.
+    payload = picks[0]["payload"]
+    entry_id = json.loads(payload[len("/ask_policy"):])["policy_entry"]
+    messages, slots = await run(ActionAskPolicy(), tracker(
+        payload, entities=[{"entity": "policy_entry", "value": entry_id}]))
+    assert "来源：《" in messages[0]["text"] and messages[1]["response"] == "utter_policy_follow_up"
+    assert slots["policy_topic"] == entry_id and slots["policy_offer_pending"] is False
+
+    # An entry removed since the question was asked: ask again, do not fail.
+    messages, slots = await run(ActionAskPolicy(), tracker(
+        '/ask_policy{"policy_entry": "gone"}', entities=[{"entity": "policy_entry", "value": "gone"}]))
+    assert messages[0]["response"] == "utter_policy_ask_what" and slots == {"policy_offer_pending": False}
+
+    # "都不是，留给工作人员" records the original question for staff.
+    messages, _ = await run(ActionPolicyOfferReply(), tracker("/affirm", "affirm", {
+        "policy_offer_pending": True, "policy_pending_question": "老人的补贴怎么领？", "policy_best_guess": entry_id}))
+    assert messages[0]["response"] == "utter_policy_question_left"
+    with db.session() as session:
+        [row] = list_unanswered(session)
+        assert (row.question, row.best_guess) == ("老人的补贴怎么领？", entry_id)
 
 
 async def test_declining_records_nothing(policy_env, db):
