@@ -138,16 +138,17 @@ def evaluate(model: FusionModel | None, data: list[Featurised], *, score_column:
     rr_sum = 0.0
     n_ans = 0
     abstain_tp = abstain_fp = abstain_fn = 0
+    asked_ans = asked_unans = confident_wrong = 0  # the dialogue's "which one?" band
     for d in data:
         expected = set(d.query.expected)
         if len(d.ids) == 0:
-            scores, answerable = np.zeros(0), False
+            scores, answerable, confidence = np.zeros(0), False, 0.0
         elif score_column:
             scores = d.cands.features[:, FEATURE_NAMES.index(score_column)]
             answerable = True
         else:
             scores = model.rank(d.cands.features)
-            answerable, _ = model.answerable(d.cands.features, scores)
+            answerable, confidence = model.answerable(d.cands.features, scores)
         order = [d.ids[i] for i in np.argsort(-scores, kind="stable")]
         if expected:
             n_ans += 1
@@ -156,6 +157,12 @@ def evaluate(model: FusionModel | None, data: list[Featurised], *, score_column:
             hits5 += rank is not None and rank < 5
             rr_sum += 0.0 if rank is None else 1.0 / (rank + 1)
         if not score_column:
+            asked = answerable and model.uncertain(float(confidence))
+            if expected:
+                asked_ans += asked
+                confident_wrong += answerable and not asked and order[0] not in expected
+            else:
+                asked_unans += asked
             if not answerable and not expected:
                 abstain_tp += 1
             elif not answerable and expected:
@@ -170,6 +177,11 @@ def evaluate(model: FusionModel | None, data: list[Featurised], *, score_column:
             "abstain_recall": abstain_tp / max(1, n_unans),  # unanswerable that were abstained
             "abstain_precision": abstain_tp / max(1, abstain_tp + abstain_fp),
             "false_abstain_rate": abstain_fp / max(1, n_ans),  # answerable wrongly abstained
+            # Not abstained but under even odds: the dialogue asks which entry is meant.
+            "asked_answerable": asked_ans / max(1, n_ans),
+            "asked_unanswerable": asked_unans / max(1, n_unans),
+            # Answerable, answered without asking, and the answer is the wrong entry.
+            "answered_wrong": confident_wrong / max(1, n_ans),
         })
     return out
 
@@ -202,6 +214,9 @@ def cross_validate(data: list[Featurised], folds: int = 5, seed: int = 13) -> tu
               "recall@1": hits1 / max(1, n_ans), "recall@5": hits5 / max(1, n_ans), "mrr": mrr / max(1, n_ans),
               "abstain_recall": tp / max(1, n_unans), "abstain_precision": tp / max(1, tp + fp),
               "false_abstain_rate": fp / max(1, n_ans), "folds": folds}
+    for key, base in (("asked_answerable", "answerable"), ("asked_unanswerable", "unanswerable"),
+                      ("answered_wrong", "answerable")):
+        totals[key] = sum(p[key] * p[base] for p in per_query) / max(1, totals[base])
     return totals, per_query
 
 
