@@ -7,7 +7,12 @@ answer (or an honest "不清楚") out.
 
 Follow-ups (那要带什么材料？) pass the previous answer's ``follow_up`` value back as
 ``topic_hint``: the question is then searched together with the entry under
-discussion, and that entry's topic is preferred.
+discussion, and that entry's topic is preferred. A follow-up that lands on the same
+entry gets the sentences that speak to it (``focused_answer``), not the answer again.
+
+When the knowledge base probably has something but the abstainer is unsure
+(``SearchResponse.uncertain``), the answer is a question back: ``choices`` lists the
+likely entries, and ``answer_entry`` answers the one the resident picks.
 """
 
 from __future__ import annotations
