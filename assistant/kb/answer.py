@@ -90,6 +90,10 @@ def short_sentences(text: str, limit: int = MAX_SENTENCES, max_chars: int = MAX_
     return out
 
 
+def with_source(answer: str, source: str) -> str:
+    return answer + f"来源：《{source.strip('《》')}》" if source else answer
+
+
 def compose_answer(result: SearchResult) -> str:
     """Answer text for a search result. For long entries (a Markdown note or a long
     article) the best-matching passage is used, else the entry's own text."""
@@ -101,9 +105,7 @@ def compose_answer(result: SearchResult) -> str:
             passage = passage[prefix_end + 1:]  # drop the "title：heading。" prefix
         body = passage or body
     answer = short_sentences(body)
-    if result.source:
-        answer += f"来源：《{result.source.strip('《》')}》"
-    return answer
+    return with_source(answer, result.source)
 
 
 def is_follow_up(question: str) -> bool:
@@ -132,9 +134,7 @@ def focused_answer(question: str, result: SearchResult) -> str | None:
         return None
     chosen = [x for x in scored if x[0] == best][:2]
     answer = short_sentences("".join(s for _, _, s in chosen), limit=2)
-    if result.source:
-        answer += f"来源：《{result.source.strip('《》')}》"
-    return answer
+    return with_source(answer, result.source)
 
 
 def _logit(probability: float) -> float:
