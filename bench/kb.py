@@ -296,14 +296,15 @@ def render_markdown(r: dict) -> str:
                   "together with its formal rewrite, coverage in the resident's own words, and the \"which one?\" "
                   "band. `kb_heldout3` was written after all of these and only reports; `kb_unseen` has been used "
                   "for nothing.",
-                  "", "### What residents get (the dialogue's \"which one?\" band: not abstained, but under even odds)",
-                  "", "| set | answerable asked which one | unanswerable asked which one | answerable answered with the "
-                  "wrong entry, without asking |", "|---|---|---|---|"]
+                  "", "### What residents get (\"which one?\": not abstained, but under even odds or two entries "
+                  "nearly tied)",
+                  "", "| set | answerable asked which one | … the right entry among the choices | unanswerable asked "
+                  "which one | answerable answered with the wrong entry, without asking |", "|---|---|---|---|---|"]
         rows = [("dev, 5-fold held-out", q["fusion_5fold_heldout"])]
         rows += [(f"`{name}`", u["fusion_shipped"]) for name, u in r["heldout"].items()]
         for label, f in rows:
-            lines.append(f"| {label} | {f['asked_answerable']:.3f} | {f['asked_unanswerable']:.3f} | "
-                         f"{f['answered_wrong']:.3f} |")
+            lines.append(f"| {label} | {f['asked_answerable']:.3f} | {f['asked_right_offered']:.3f} | "
+                         f"{f['asked_unanswerable']:.3f} | {f['answered_wrong']:.3f} |")
     lat = r["latency_dev_index"]
     lines += ["", f"Query latency on the dev index (embedding included): wall p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms; "
               f"CPU time per query p50 {lat['cpu_p50_ms']} ms, p95 {lat['cpu_p95_ms']} ms (one thread per query; "

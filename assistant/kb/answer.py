@@ -17,12 +17,12 @@ likely entries, and ``answer_entry`` answers the one the resident picks.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
 import structlog
 
+from assistant.kb.fusion import choice_count
 from assistant.kb.service import KnowledgeBase, SearchResponse, SearchResult, get_knowledge_base
 from assistant.kb.text import bigram_tokens, expand_query, normalise
 
@@ -38,10 +38,6 @@ MAX_ANSWER_CHARS = 120
 NOT_FOUND_TEXT = "这个问题我暂时查不到准确的政策，不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 CHOICE_TEXT = "我不太确定您问的是哪一条。您是想问：\n{options}\n点一下就行。都不是的话，可以转人工，或者把问题留给工作人员。"
 ONE_CHOICE_TEXT = "我不太确定。您是想问“{title}”吗？是的话点一下。不是的话，可以转人工，或者把问题留给工作人员。"
-MAX_CHOICES = 3
-# Only entries whose ranker odds are within e^3 (~20x) of the best are offered: the
-# tail of a ranking is often unrelated (会议室预约 under 养老金能提前领吗).
-CHOICE_LOGIT_GAP = 3.0
 NOT_IN_ENTRY_TEXT = "这条政策里没有写到这一点，我不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 UNAVAILABLE_TEXT = "政策知识库暂时用不了。可以帮您转人工，或者把问题留给社区工作人员。"
 # Openers and words that make a question lean on the previous one.
@@ -137,20 +133,14 @@ def focused_answer(question: str, result: SearchResult) -> str | None:
     return with_source(answer, result.source)
 
 
-def _logit(probability: float) -> float:
-    p = min(max(probability, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
 def _to_answer(question: str, response: SearchResponse, may_ask: bool = True) -> PolicyAnswer:
     if not response.answerable or not response.results:
         return PolicyAnswer(question, False, NOT_FOUND_TEXT, confidence=response.confidence,
                             alternatives=[r.id for r in response.results[:3]])
     if may_ask and response.uncertain:
         # Rather a question back than a confident wrong answer: residents pick one.
-        best_logit = _logit(response.results[0].score)
-        choices = [(r.id, r.title) for r in response.results[:MAX_CHOICES]
-                   if _logit(r.score) >= best_logit - CHOICE_LOGIT_GAP]
+        offered = response.results[:choice_count([r.logit for r in response.results])]
+        choices = [(r.id, r.title) for r in offered]
         if len(choices) == 1:
             text = ONE_CHOICE_TEXT.format(title=choices[0][1].rstrip("？?"))
         else:

@@ -14,6 +14,7 @@ rank fusion and abstention to a fixed dense-cosine threshold.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -31,6 +32,19 @@ from assistant.kb.retrieval import FEATURE_NAMES
 # long colloquial question scores lower cosines than a short one with the same answer.
 ANSWER_FEATURES = ("top_dense_body_cos", "top_dense_title_cos", "top_word_coverage_idf", "query_bigrams")
 FALLBACK_COSINE = 0.86
+# How many entries a "which one?" question offers: those within e^3 (~20x) of the best
+# entry's ranker odds, at most three. The tail of a ranking is often unrelated
+# (会议室预约 under 养老金能提前领吗).
+MAX_CHOICES = 3
+CHOICE_LOGIT_GAP = 3.0
+
+
+def choice_count(sorted_logits: Sequence[float]) -> int:
+    """How many of the best-first candidates to offer as choices (at least one)."""
+    if not len(sorted_logits):
+        return 0
+    best = sorted_logits[0]
+    return max(1, sum(1 for z in list(sorted_logits)[:MAX_CHOICES] if z >= best - CHOICE_LOGIT_GAP))
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -71,6 +85,15 @@ class FusionModel:
     # abstainer gives it less than even odds: the dialogue asks which entry is meant
     # instead of answering. 0 turns the band off.
     clarify_below: float = 0.0
+    # Also unsure when the runner-up's ranker log-odds are within this of the best
+    # entry's: two entries nearly tied. 0 turns it off.
+    tie_margin: float = 0.0
+
+    def logits(self, features: np.ndarray) -> np.ndarray:
+        """The ranker's log-odds per candidate (the RRF value without a ranker)."""
+        if self.ranker is None:
+            return features[:, FEATURE_NAMES.index("rrf")]
+        return self.ranker.score(features)
 
     def rank(self, features: np.ndarray) -> np.ndarray:
         """A relevance score per candidate in (0, 1); only its order is meaningful."""
@@ -95,14 +118,21 @@ class FusionModel:
         confidence = float(self.abstainer.prob(x[None, :])[0])
         return confidence >= self.threshold, confidence
 
-    def uncertain(self, confidence: float) -> bool:
-        """An answerable verdict the abstainer is unsure of (see ``clarify_below``)."""
-        return self.threshold <= confidence < self.clarify_below
+    def uncertain(self, confidence: float, top_logits: Sequence[float] = ()) -> bool:
+        """An answerable verdict to ask about rather than answer: the abstainer gives it
+        under even odds (``clarify_below``), or the two best entries are nearly tied
+        (``tie_margin``; ``top_logits`` are the ranked candidates' log-odds, best first)."""
+        if confidence < self.threshold:
+            return False  # not answerable at all
+        tied = (self.ranker is not None and self.tie_margin > 0 and len(top_logits) > 1
+                and top_logits[0] - top_logits[1] < self.tie_margin)
+        return confidence < self.clarify_below or tied
 
     def to_json(self) -> dict:
         return {"ranker": self.ranker.to_json() if self.ranker else None,
                 "abstainer": self.abstainer.to_json() if self.abstainer else None,
-                "threshold": self.threshold, "clarify_below": self.clarify_below, "info": self.info}
+                "threshold": self.threshold, "clarify_below": self.clarify_below, "tie_margin": self.tie_margin,
+                "info": self.info}
 
 
 DEFAULT_PATH = "data/fusion.json"
@@ -116,7 +146,7 @@ def from_dict(data: dict) -> FusionModel:
     if abstainer is not None and abstainer.features != ANSWER_FEATURES:
         abstainer = None
     return FusionModel(ranker, abstainer, float(data.get("threshold", 0.5)), data.get("info", {}),
-                       float(data.get("clarify_below", 0.0)))
+                       float(data.get("clarify_below", 0.0)), float(data.get("tie_margin", 0.0)))
 
 
 @lru_cache(maxsize=4)

@@ -39,6 +39,7 @@ class SearchResult:
     topic: str = ""
     text: str = ""  # the entry's full answer/body
     passage: str = ""  # its best-matching passage
+    logit: float = 0.0  # the ranker's log-odds (``score`` is their sigmoid, which saturates)
 
     def public(self) -> dict:
         return {"id": self.id, "score": round(self.score, 4), "title": self.title, "source": self.source}
@@ -128,8 +129,9 @@ class KnowledgeBase:
         if len(cands.entry_indices) == 0:
             return SearchResponse(query, False, 0.0, [])
         scores = self.fusion.rank(cands.features)
+        logits = self.fusion.logits(cands.features)
         answerable, confidence = self.fusion.answerable(cands.features, scores)
-        order = np.argsort(-scores)[: max(1, top_k)]
+        order = np.argsort(-logits, kind="stable")[: max(1, top_k)]
         results = []
         for j in order:
             entry = version.entries[int(cands.entry_indices[j])]
@@ -137,9 +139,10 @@ class KnowledgeBase:
             results.append(SearchResult(
                 id=entry.id, score=float(scores[j]), title=entry.title, source=entry.source,
                 topic=entry.topic, text=entry.text, passage=version.passage_text[row] if row >= 0 else "",
+                logit=float(logits[j]),
             ))
-        return SearchResponse(query, answerable, confidence, results,
-                              uncertain=answerable and self.fusion.uncertain(confidence))
+        unsure = answerable and self.fusion.uncertain(confidence, [r.logit for r in results])
+        return SearchResponse(query, answerable, confidence, results, uncertain=unsure)
 
     def entry(self, entry_id: str):
         version = self.version()

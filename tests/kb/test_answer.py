@@ -1,8 +1,8 @@
-from assistant.kb.answer import (NOT_FOUND_TEXT, NOT_IN_ENTRY_TEXT, UNAVAILABLE_TEXT, answer_entry,
+from assistant.kb.answer import (NOT_FOUND_TEXT, NOT_IN_ENTRY_TEXT, UNAVAILABLE_TEXT, _to_answer, answer_entry,
                                  answer_policy_question, compose_answer, focused_answer, is_follow_up,
                                  short_sentences)
-from assistant.kb.fusion import FusionModel, from_dict, load_fusion
-from assistant.kb.service import KnowledgeBase, SearchResult
+from assistant.kb.fusion import FusionModel, choice_count, from_dict, load_fusion
+from assistant.kb.service import KnowledgeBase, SearchResponse, SearchResult
 
 
 def lax_kb(built_kb, embedder):
@@ -73,11 +73,13 @@ def test_an_unsure_verdict_asks_which_entry_is_meant(built_kb, embedder):
     asked = answer_policy_question("高龄津贴怎么领？", kb=unsure)
     assert not asked.answerable and asked.choices == [("old-1", "高龄津贴怎么领？")]
     assert asked.text == "我不太确定。您是想问“高龄津贴怎么领”吗？是的话点一下。不是的话，可以转人工，或者把问题留给工作人员。"
-    # Several are close: a numbered list, best first.
-    asked = answer_policy_question("老人的补贴怎么领？", kb=unsure)
-    assert 2 <= len(asked.choices) <= 3 and "转人工" in asked.text
-    assert asked.text.splitlines()[1:1 + len(asked.choices)] == [f"{i}. {title}" for i, (_, title) in
-                                                                 enumerate(asked.choices, 1)]
+    # Several are close: a numbered list, best first; the far tail is left out.
+    close = SearchResponse("老人补贴", True, 0.4, [
+        SearchResult(id=f"e{i}", score=0.9, title=f"条目{i}？", source="s", logit=z)
+        for i, z in enumerate((5.0, 4.2, 2.5, 1.9))], uncertain=True)
+    asked = _to_answer("老人补贴", close)
+    assert asked.choices == [("e0", "条目0？"), ("e1", "条目1？"), ("e2", "条目2？")] and "转人工" in asked.text
+    assert asked.text.splitlines()[1:4] == ["1. 条目0？", "2. 条目1？", "3. 条目2？"]
     # A follow-up is narrowed by the entry under discussion: it is answered, not asked about.
     follow = answer_policy_question("那每月发多少？", topic_hint="old-1", kb=unsure)
     assert follow.answerable and not follow.choices
@@ -86,12 +88,22 @@ def test_an_unsure_verdict_asks_which_entry_is_meant(built_kb, embedder):
     assert answer_entry("no-such-entry", kb=unsure) is None
 
 
-def test_the_unsure_band_lies_between_the_threshold_and_clarify_below():
-    model = from_dict({"threshold": 0.27, "clarify_below": 0.5})
+def test_unsure_means_under_even_odds_or_two_entries_nearly_tied():
+    shipped = load_fusion()
+    model = FusionModel(shipped.ranker, shipped.abstainer, 0.27, {}, clarify_below=0.5, tie_margin=1.0)
     assert [model.uncertain(c) for c in (0.1, 0.27, 0.49, 0.5, 0.9)] == [False, True, True, False, False]
-    assert from_dict(model.to_json()).clarify_below == 0.5
-    assert not from_dict({"threshold": 0.27}).uncertain(0.3)  # older fusion files: no band
-    assert load_fusion().clarify_below == 0.5
+    assert model.uncertain(0.9, [9.0, 8.5]) and not model.uncertain(0.9, [9.0, 7.5])
+    assert not model.uncertain(0.1, [9.0, 8.5])  # abstained: nothing to ask about
+    again = from_dict(model.to_json())
+    assert (again.clarify_below, again.tie_margin) == (0.5, 1.0)
+    older = from_dict({"threshold": 0.27})  # fusion files from before: no band
+    assert not older.uncertain(0.3, [9.0, 8.9])
+    assert (shipped.clarify_below, shipped.tie_margin) == (0.5, 1.0)
+
+
+def test_choices_are_the_entries_close_to_the_best():
+    assert choice_count([5.0, 4.2, 2.5, 1.9]) == 3  # at most three, within e^3 of the best
+    assert choice_count([5.0, 1.9]) == 1 and choice_count([]) == 0
 
 
 def test_unanswerable_question_says_so(built_kb, embedder):
