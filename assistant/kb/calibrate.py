@@ -153,8 +153,8 @@ def evaluate(model: FusionModel | None, data: list[Featurised], *, score_column:
             scores = d.cands.features[:, FEATURE_NAMES.index(score_column)]
             answerable = True
         else:
-            answerable, confidence = model.answerable(d.cands.features, model.rank(d.cands.features))
             scores = model.logits(d.cands.features)  # the order the knowledge base gives
+            answerable, confidence = model.answerable(d.cands.features, model.squash(scores))
         ranked = np.argsort(-scores, kind="stable")
         order = [d.ids[i] for i in ranked]
         if expected:

@@ -95,11 +95,13 @@ class FusionModel:
             return features[:, FEATURE_NAMES.index("rrf")]
         return self.ranker.score(features)
 
+    def squash(self, logits: np.ndarray) -> np.ndarray:
+        """``logits`` as relevance scores in (0, 1) (the RRF value as it is)."""
+        return logits if self.ranker is None else sigmoid(logits)
+
     def rank(self, features: np.ndarray) -> np.ndarray:
         """A relevance score per candidate in (0, 1); only its order is meaningful."""
-        if self.ranker is None:
-            return features[:, FEATURE_NAMES.index("rrf")]
-        return sigmoid(self.ranker.score(features))
+        return self.squash(self.logits(features))
 
     def answer_features(self, features: np.ndarray, scores: np.ndarray) -> np.ndarray:
         top = int(np.argmax(scores))

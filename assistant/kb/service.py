@@ -128,8 +128,8 @@ class KnowledgeBase:
         cands = gather(version, self.embedder, query)
         if len(cands.entry_indices) == 0:
             return SearchResponse(query, False, 0.0, [])
-        scores = self.fusion.rank(cands.features)
         logits = self.fusion.logits(cands.features)
+        scores = self.fusion.squash(logits)
         answerable, confidence = self.fusion.answerable(cands.features, scores)
         order = np.argsort(-logits, kind="stable")[: max(1, top_k)]
         results = []
