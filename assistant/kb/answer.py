@@ -147,11 +147,15 @@ def _to_answer(question: str, response: SearchResponse, may_ask: bool = True) ->
             text = CHOICE_TEXT.format(options="\n".join(f"{i}. {t}" for i, (_, t) in enumerate(choices, 1)))
         return PolicyAnswer(question, False, text, confidence=response.confidence,
                             alternatives=[r.id for r in response.results[:3]], choices=choices)
-    best = response.results[0]
+    return _answer_from(question, response.results[0], response.confidence,
+                        [r.id for r in response.results[1:4]])
+
+
+def _answer_from(question: str, result: SearchResult, confidence: float, alternatives: list[str]) -> PolicyAnswer:
     return PolicyAnswer(
-        question=question, answerable=True, text=compose_answer(best), entry_id=best.id, title=best.title,
-        source=best.source or None, topic=best.topic or None, follow_up=best.id,
-        confidence=response.confidence, alternatives=[r.id for r in response.results[1:4]],
+        question=question, answerable=True, text=compose_answer(result), entry_id=result.id, title=result.title,
+        source=result.source or None, topic=result.topic or None, follow_up=result.id,
+        confidence=confidence, alternatives=alternatives,
     )
 
 
@@ -215,5 +219,4 @@ def answer_entry(entry_id: str, *, kb: KnowledgeBase | None = None) -> PolicyAns
         return None
     result = SearchResult(id=entry.id, score=1.0, title=entry.title, source=entry.source, topic=entry.topic,
                           text=entry.text)
-    return PolicyAnswer(entry.title, True, compose_answer(result), entry_id=entry.id, title=entry.title,
-                        source=entry.source or None, topic=entry.topic or None, follow_up=entry.id, confidence=1.0)
+    return _answer_from(entry.title, result, 1.0, [])
