@@ -17,7 +17,7 @@ EMBEDDING_ONNX := $(DATA_DIR)/models/multilingual-e5-small/onnx/butler-encoder.o
 KB_INDEX := $(DATA_DIR)/kb/CURRENT
 # Debian packages the butler needs at run or test time (installed only when missing).
 APT_PACKAGES := $(shell cat requirements/apt.txt | sed 's/\#.*//')
-RASA_INPUTS := config.yml $(shell find domain nlu_data -type f 2>/dev/null)
+RASA_INPUTS := config.yml $(shell find domain nlu_data nlu_components -type f -not -name "*.pyc" 2>/dev/null)
 
 export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1

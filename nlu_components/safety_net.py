@@ -1,0 +1,44 @@
+"""Obey the emergency safety net: when the gateway's safety net (``assistant/safety``)
+has recognised an emergency in a message, the intent is ``emergency`` whatever the
+classifier said.
+
+The gateway runs the safety net on every message of every channel, before Rasa,
+and sends its verdict as ``metadata["butler_safety"]``. It strips that key from
+anything a client sends, so only the gateway can set it. The classifier's own
+ranking is kept below the override, so the decision stays explainable in the
+tracker.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.message import Message
+
+METADATA_KEY = "butler_safety"
+EMERGENCY_INTENT = "emergency"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class SafetyNetOverride(GraphComponent):
+    """Sets the intent to ``emergency`` when the gateway's safety net fired."""
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SafetyNetOverride":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            verdict = (message.get("metadata") or {}).get(METADATA_KEY) or {}
+            if not verdict.get("emergency"):
+                continue
+            override = {"name": EMERGENCY_INTENT, "confidence": 1.0}
+            ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != EMERGENCY_INTENT]
+            message.set("intent", override, add_to_output=True)
+            message.set("intent_ranking", [override, *ranking], add_to_output=True)
+        return messages
