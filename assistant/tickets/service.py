@@ -3,7 +3,8 @@ with tickets goes through these functions (one rule, one place).
 
 - ``file_ticket``: classify, score, route, set the deadline, keep the cues, link
   duplicates, alert on emergencies.
-- ``file_emergency``: an emergency ticket at once, plus what to do now.
+- ``file_emergency``: an emergency ticket at once, plus what to do now;
+  ``respond_to_emergency``: the same as the resident hears it (advice first, even if filing fails).
 - ``transition_ticket`` / ``correct_ticket``: staff work, audited.
 - ``public_status`` / ``my_tickets``: what residents may see.
 - ``list_tickets`` / ``ticket_to_dict``: shared by the staff API, export and Open311.
@@ -16,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import structlog
 from sqlalchemy import Select, func, or_, select
@@ -45,6 +47,8 @@ SIMILAR_CONTAINMENT = 0.25
 SIMILAR_JACCARD = 0.25
 # From this many residents reporting the same open problem, it is at least urgent.
 MANY_REPORTS = 3
+# A resident's further messages this soon after their emergency report add to it.
+EMERGENCY_FOLLOW_UP = timedelta(minutes=15)
 
 
 class TicketInputError(TicketError):
@@ -306,18 +310,92 @@ def _link_duplicate(session: Session, original: Ticket, *, sender_id: str | None
                      to_state=URGENCY_ZH[level], note="多位居民反映，提高紧急程度", now=now)
 
 
+def _recent_emergency(session: Session, sender_id: str, now: datetime) -> Ticket | None:
+    """The resident's own open emergency ticket from the last few minutes, if any."""
+    return session.scalars(
+        select(Ticket).where(Ticket.sender_id == sender_id, Ticket.urgency == "emergency",
+                             Ticket.status.in_(OPEN_STATES), Ticket.created_at >= now - EMERGENCY_FOLLOW_UP)
+        .order_by(Ticket.created_at.desc()).limit(1).with_for_update()).first()
+
+
+def _add_to_emergency(db: Database, sender_id: str, *, description: str, address: str | None,
+                      lat: float | None, long: float | None, now: datetime) -> Ticket | None:
+    """A further message about an emergency the resident reported minutes ago joins
+    that ticket (one emergency, one ticket, one alert) instead of opening another."""
+    with db.transaction() as session:
+        ticket = _recent_emergency(session, sender_id, now)
+        if ticket is None:
+            return None
+        stamp = now.astimezone(ZoneInfo(get_settings().timezone)).strftime("%H:%M")
+        addition = f"\n[{stamp} 补充] {description}"
+        if len(ticket.description) + len(addition) <= MAX_DESCRIPTION:
+            ticket.description += addition
+        if address and not ticket.address:
+            ticket.address = _clean(address, 256)
+        if lat is not None and long is not None and ticket.lat is None:
+            ticket.lat, ticket.long = lat, long
+        record_event(ticket, actor=f"resident:{sender_id}", action="补充", from_state=ticket.status,
+                     to_state=ticket.status, note=mask_text(description)[:200], now=now)
+        session.flush()
+        session.expunge(ticket)
+    log.warning("ticket_emergency_update", ticket_id=ticket.id, description=mask_text(description))
+    return ticket
+
+
 def file_emergency(db: Database, *, description: str, sender_id: str | None = None, address: str | None = None,
                    lat: float | None = None, long: float | None = None, contact_name: str | None = None,
                    contact_phone: str | None = None, channel: str = "chat", now: datetime | None = None,
                    settings: Settings | None = None) -> FiledTicket:
-    """An emergency ticket at once (no duplicate merging: every report alerts), staff
-    alerted, and what the resident should do right now."""
+    """An emergency ticket at once (never merged into another resident's report), staff
+    alerted, and what the resident should do right now. The same resident's further
+    messages within ``EMERGENCY_FOLLOW_UP`` add to their emergency ticket instead.
+    The resident is told "已通知" only when the alert was delivered."""
+    settings = settings or get_settings()
+    now = aware(now) or utcnow()
+    description = _validate(description, lat, long)
+    earlier = _add_to_emergency(db, sender_id, description=description, address=address, lat=lat, long=long,
+                                now=now) if sender_id else None
+    if earlier is not None:
+        return FiledTicket(ticket=earlier, created=False, advice=emergency_advice(description),
+                           message=f"已补充到您刚才的紧急工单 {earlier.id}。")
     filed = file_ticket(db, description=description, sender_id=sender_id, address=address, lat=lat, long=long,
                         contact_name=contact_name, contact_phone=contact_phone, channel=channel,
                         force_urgency="emergency", check_duplicates=False, now=now, settings=settings)
     filed.advice = emergency_advice(description)
-    filed.message = (f"社区已收到紧急求助，已通知值班人员，工单号 {filed.ticket.id}。")
+    if filed.alerted:
+        filed.message = f"社区已收到紧急求助，已通知值班人员，工单号 {filed.ticket.id}。"
+    else:  # only the console log has it: promise nothing more than that
+        filed.message = (f"已记录紧急求助，工单号 {filed.ticket.id}。"
+                         f"请同时拨打社区电话 {settings.service_phone}。")
     return filed
+
+
+@dataclass
+class EmergencyResponse:
+    """What the resident is told about an emergency, in order, and the ticket filed
+    (None when filing failed: the advice has been given all the same)."""
+
+    lines: list[str]
+    ticket_id: str | None
+
+
+def respond_to_emergency(db: Database, *, text: str, sender_id: str | None, address: str | None = None,
+                         lat: float | None = None, long: float | None = None, channel: str = "chat",
+                         settings: Settings | None = None) -> EmergencyResponse:
+    """The one emergency path, shared by the dialogue's action and the gateway's degraded
+    mode: the 119/120/110 advice first, then the emergency ticket and the staff alert.
+    A database or webhook failure never withholds the advice."""
+    settings = settings or get_settings()
+    try:
+        filed = file_emergency(db, description=text or "紧急求助", sender_id=sender_id, address=address,
+                               lat=lat, long=long, channel=channel, settings=settings)
+    except Exception:  # noqa: BLE001 - never let a database problem delay the advice
+        log.exception("emergency_ticket_failed", sender_id=sender_id)
+        return EmergencyResponse(
+            lines=["\n".join(emergency_advice(text)),
+                   f"也请打社区电话 {settings.service_phone} 告诉工作人员。"],
+            ticket_id=None)
+    return EmergencyResponse(lines=["\n".join(filed.advice), filed.message], ticket_id=filed.ticket.id)
 
 
 # ---- staff work -------------------------------------------------------------------

@@ -276,3 +276,31 @@ def test_nul_characters_are_cleaned_on_both_databases(any_db: Database):
     with any_db.session() as s:
         t = service.get_ticket(s, filed.ticket.id)
         assert (t.description, t.address, t.contact_name) == ("楼道灯坏了", "3号楼", "张三")
+
+
+def test_emergency_without_a_delivered_alert_promises_no_notification(db: Database):
+    filed = service.file_emergency(db, description="楼道里着火了", sender_id="web:n", settings=Settings(), now=NOW)
+    assert not filed.alerted and "已通知" not in filed.message
+    assert filed.ticket.id in filed.message and "021-12345678" in filed.message
+
+
+def test_the_same_residents_follow_up_joins_their_emergency_ticket(db: Database, webhook):
+    url, received = webhook
+    settings = Settings(alert_webhook_url=url)
+    first = service.file_emergency(db, description="楼道里着火了", sender_id="web:f", settings=settings, now=NOW)
+    assert first.created and "已通知值班人员" in first.message
+    later = service.file_emergency(db, description="在6号楼3单元，有人被烫伤流血了", sender_id="web:f",
+                                   address="6号楼3单元", settings=settings, now=NOW + timedelta(minutes=3))
+    assert not later.created and later.ticket.id == first.ticket.id
+    assert first.ticket.id in later.message and any("120" in line for line in later.advice)
+    assert len(received) == 1  # one emergency, one alert
+    with db.session() as s:
+        ticket = service.get_ticket(s, first.ticket.id)
+        assert "流血" in ticket.description and ticket.address == "6号楼3单元"
+        assert [e.action for e in ticket.events][-1] == "补充"
+    # Another resident, or the same one much later, gets a ticket of their own.
+    other = service.file_emergency(db, description="着火了", sender_id="web:g", settings=settings,
+                                   now=NOW + timedelta(minutes=4))
+    much_later = service.file_emergency(db, description="又着火了", sender_id="web:f", settings=settings,
+                                        now=NOW + timedelta(minutes=40))
+    assert other.created and much_later.created and len(received) == 3
