@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time as clock
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -108,7 +108,7 @@ def reminders_command(
         typer.echo(f"reminders sent {len(run.sent)}, failed {len(run.failed)}, skipped {len(run.skipped)}")
         if loop <= 0:
             return
-        clock.sleep(loop)
+        time.sleep(loop)
 
 
 @app.command("catalogue")

@@ -4,7 +4,9 @@ Appointment times (``starts_at``, ``ends_at``, ``due_at``) are stored as naive
 wall-clock times in the community's time zone (Asia/Shanghai): the catalogue's
 working hours, the staff's "bookings of the day" and the residents' words are all
 in local time, and China has no daylight-saving shifts, so local wall-clock time is
-unambiguous. Audit timestamps (``created_at`` ...) are database ``now()``.
+unambiguous. Audit timestamps (``created_at``, ``updated_at``) are the project clock's
+UTC now (``assistant.clock``), the database's ``now()`` for rows written outside the
+application.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from assistant import clock
 from assistant.db import Base
 
 BOOKING_STATUSES = ("booked", "cancelled", "done", "no_show")
@@ -63,8 +66,9 @@ class Booking(Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="booked", index=True)
     note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), onupdate=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now,
+                                                 server_default=func.now())
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), onupdate=clock.now)
     status_changed_by: Mapped[str | None] = mapped_column(String(64))
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from assistant import clock
 from assistant.booking.catalogue import Catalogue, Service, load_catalogue
 from assistant.booking.models import Booking, BookingDaySequence, BookingReminder, BookingSlot
 from assistant.booking.timeparse import TZ, ParsedTime
@@ -81,9 +82,10 @@ class ReminderRun:
 # --- time helpers -----------------------------------------------------------------
 
 def to_local(value: datetime | None) -> datetime:
-    """Naive local wall-clock time (the storage convention). ``None`` is now."""
+    """Naive local wall-clock time (the storage convention). ``None`` is now, on the
+    project clock (``assistant.clock``)."""
     if value is None:
-        return datetime.now(TZ).replace(tzinfo=None, microsecond=0)
+        return clock.local_now().replace(tzinfo=None, microsecond=0)
     if value.tzinfo is not None:
         value = value.astimezone(TZ).replace(tzinfo=None)
     return value
@@ -624,7 +626,7 @@ def send_due_reminders(db: Database, now: datetime | None = None, *,
                 route, error = None, f"{type(exc).__name__}: {exc}"[:250]
             reminder.attempts += 1
             if route:
-                reminder.status, reminder.sent_at, reminder.delivered_via = "sent", datetime.now(TZ), route
+                reminder.status, reminder.sent_at, reminder.delivered_via = "sent", clock.local_now(), route
                 reminder.last_error = None
                 run.sent.append(booking.id)
             else:

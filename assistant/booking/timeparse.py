@@ -17,7 +17,8 @@ does not fit a booking conversation:
   time that has passed today). Explicitly relative words (这周六, 上周, 昨天) are
   taken literally; the booking rules then say the time has passed.
 
-Everything takes an injectable ``now`` so tests fix "today".
+Everything takes an injectable ``now`` so tests fix "today"; without one, "now" is the
+project clock (``assistant.clock``).
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-TZ = ZoneInfo("Asia/Shanghai")
+from assistant import clock
+from assistant.clock import TZ
 
 # Words that say which part of the day is meant; with one of them the hour is not ambiguous.
 PERIOD_RE = re.compile(r"上午|下午|早上|早晨|清早|早|晚上|晚|中午|午后|凌晨|夜|傍晚|白天|午")
@@ -86,9 +87,10 @@ def _jio():
 
 
 def local_now(now: datetime | None = None) -> datetime:
-    """``now`` as an aware Asia/Shanghai datetime (naive values are taken as local)."""
+    """``now`` as an aware Asia/Shanghai datetime (naive values are taken as local);
+    ``None`` is the project clock's now (``assistant.clock``)."""
     if now is None:
-        return datetime.now(TZ)
+        return clock.local_now()
     if now.tzinfo is None:
         return now.replace(tzinfo=TZ)
     return now.astimezone(TZ)

@@ -3,38 +3,31 @@ with real staff tokens."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from assistant.booking.service import book
-from assistant.booking.timeparse import TZ
 
 
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _past_haircut_slot() -> datetime:
-    """A 理发 slot that has already started (理发 works Monday to Saturday)."""
-    day = datetime.now(TZ).replace(tzinfo=None) - timedelta(days=2)
-    if day.isoweekday() == 7:
-        day -= timedelta(days=1)
-    return day.replace(hour=15, minute=0, second=0, microsecond=0)
-
-
 @pytest.fixture
-def past_booking(app_env):
-    slot = _past_haircut_slot()
+def past_booking(app_env, days):
+    """A 理发 booking whose time has come: 15:00 on a working day at least two days ago."""
+    slot = days.at(days.working_day(after=2, before=True), 15)
     return book(app_env, sender_id="web:amy", service="理发", starts_at=slot, address="幸福路8号",
                 phone="13912345678", now=slot - timedelta(days=1))
 
 
 @pytest.fixture
-def future_booking(app_env):
-    slot = _past_haircut_slot() + timedelta(days=7)
+def future_booking(app_env, days):
+    """A 理发 booking at 15:00 on a working day about a week ahead, booked now."""
+    slot = days.at(days.working_day(after=5), 15)
     return book(app_env, sender_id="web:bob", service="理发", starts_at=slot, address="幸福路9号",
-                phone="13800001111", now=slot - timedelta(days=8))
+                phone="13800001111")
 
 
 def test_every_route_needs_a_token(client):

@@ -1,8 +1,9 @@
-"""``butler bookings`` through typer's CliRunner against a migrated SQLite database."""
+"""``butler bookings`` through typer's CliRunner against a migrated SQLite database,
+on the injected clock (tests/conftest.py ``clock``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from typer.testing import CliRunner
 
@@ -46,14 +47,39 @@ def test_catalogue_load_validates(app_env, tmp_path):
     assert result.exit_code == 1 and "invalid catalogue" in result.output
 
 
-def test_reminders_job_and_status_commands(app_env):
-    booking = _book(app_env)
-    early = runner.invoke(app, ["bookings", "reminders", "--now", "2026-11-30T09:00"])
-    assert "sent 0" in early.output
-    due = runner.invoke(app, ["bookings", "reminders", "--now", "2026-11-30T10:00"])
-    assert due.exit_code == 0 and "sent 1" in due.output
-    assert "sent 0" in runner.invoke(app, ["bookings", "reminders", "--now", "2026-11-30T11:00"]).output
+def test_slots_of_today_follow_the_clock(app_env, days):
+    """`--day today` is the injected clock's today: its slots, or none on a Sunday."""
+    result = runner.invoke(app, ["bookings", "slots", "理发"])
+    assert result.exit_code == 0, result.output
+    assert ("09:00" in result.output) == days.works(days.today()), (days.today(), result.output)
+
+
+def test_reminders_job_and_status_commands(app_env, days):
+    """Booked now for a day at least two days ahead: the reminder is due the day before
+    at 10:00, and the cancel (which reads the clock) happens before the appointment."""
+    day = days.working_day(after=2)
+    booking = book(app_env, sender_id="telegram:7", service="理发", starts_at=days.at(day, 15),
+                   address="幸福路8号", phone="13912345678")
+    due = days.at(day - timedelta(days=1), 10)
+
+    def reminders(at: datetime) -> str:
+        result = runner.invoke(app, ["bookings", "reminders", "--now", at.strftime("%Y-%m-%dT%H:%M")])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "sent 0" in reminders(due - timedelta(hours=1))
+    assert "sent 1" in reminders(due)
+    assert "sent 0" in reminders(due + timedelta(hours=1))
     cancelled = runner.invoke(app, ["bookings", "cancel", booking.id])
     assert cancelled.exit_code == 0 and "cancelled" in cancelled.output
     again = runner.invoke(app, ["bookings", "done", booking.id])
     assert again.exit_code == 1 and "not_changeable" in again.output
+
+
+def test_cancel_refuses_a_booking_whose_time_has_come(app_env, days, clock):
+    day = days.working_day(after=1)
+    booking = book(app_env, sender_id="telegram:8", service="理发", starts_at=days.at(day, 9),
+                   address="幸福路8号")
+    clock.move_to(days.at(day, 9, 5))
+    result = runner.invoke(app, ["bookings", "cancel", booking.id])
+    assert result.exit_code == 1 and "started" in result.output

@@ -4,6 +4,10 @@ directory. Nothing is mocked.
 
 The Rasa model is ``models/butler.tar.gz`` (``make test`` trains it first) or the
 file named by ``BUTLER_TEST_RASA_MODEL``.
+
+The processes run on the suite's clock: with ``BUTLER_TEST_NOW`` set, they are started
+with ``BUTLER_CLOCK_START``/``BUTLER_CLOCK_ANCHOR`` and share one ticking clock with
+``butler.clock``, which the tests read for "today" (never the machine's date).
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from assistant.clock import Clock, parse_instant
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.supervisor import Supervisor, process_specs, wait_until_ready
 
@@ -35,6 +42,21 @@ class Butler:
     settings: Settings
     supervisor: Supervisor
     http: httpx.Client
+    clock: Clock  # the servers' clock
+
+    def local_now(self) -> datetime:
+        return self.clock.local_now()
+
+    def clear_of_midnight(self, margin: float = 20.0) -> datetime:
+        """The servers' local now, at least ``margin`` seconds before midnight: waits
+        for the new day when it is closer, so the test and the servers agree on
+        "today" for the next few requests."""
+        now = self.local_now()
+        left = (datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo) - now)
+        if left.total_seconds() < margin:
+            time.sleep(left.total_seconds() + 1)
+            now = self.local_now()
+        return now
 
     def chat(self, sender_id: str, text: str, **extra) -> list[dict]:
         resp = self.http.post(f"{self.gateway_url}/api/v1/chat", json={"sender_id": sender_id, "text": text, **extra})
@@ -71,8 +93,12 @@ def butler(tmp_path_factory) -> Iterator[Butler]:
                     "--kb", str(data_dir / "kb")], cwd=PROJECT_ROOT, check=True, capture_output=True,
                    env={**os.environ, "BUTLER_DATA_DIR": str(data_dir),
                         "BUTLER_EMBEDDING_MODEL_DIR": str(embedding_dir)})
+    # The real clock, or one moved to BUTLER_TEST_NOW that the processes share.
+    test_now = os.environ.get("BUTLER_TEST_NOW", "").strip()  # see tests/conftest.py
+    clock = Clock.starting_at(parse_instant(test_now)) if test_now else Clock()
     specs = process_specs(settings)
     for spec in specs:  # the env carries every setting the processes need
+        spec.env.update(clock.env())
         spec.env.update({"BUTLER_EMBEDDING_MODEL_DIR": str(embedding_dir),
                          "BUTLER_ADMIN_USER": settings.admin_user,
                          "BUTLER_ADMIN_PASSWORD": settings.admin_password,
@@ -85,7 +111,7 @@ def butler(tmp_path_factory) -> Iterator[Butler]:
         wait_until_ready(gateway_url, timeout=float(os.environ.get("BUTLER_TEST_READY_TIMEOUT", "600")))
         with httpx.Client(timeout=120) as http:
             yield Butler(gateway_url=gateway_url, rasa_url=settings.rasa_url, settings=settings,
-                         supervisor=supervisor, http=http)
+                         supervisor=supervisor, http=http, clock=clock)
     finally:
         supervisor.stop()
     # Bad input gets an answer, never a crash: no process may have logged a traceback
