@@ -1,0 +1,150 @@
+"""The safety net's cues and suppressors, read from ``data/cues.yml`` and
+``data/suppressors.yml`` and compiled once (see those files for the meaning of
+every field)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent / "data"
+
+# Most urgent first. Gas before fire: with a gas smell the first rule is "touch no
+# switch", and a fire cue often comes with it (冒烟, 爆炸). Water reaching electricity
+# before fire: when water and sparks come together, cutting the power comes first.
+# Kinds that threaten several people or spread (gas, electricity, fire, poison) come
+# before one person's medical emergency; "general" only when no other kind is known.
+KIND_ORDER = ("gas", "electric_water", "fire", "poisoning", "violence", "self_harm", "medical",
+              "trapped", "missing", "silent_elder", "general")
+# Advice topics in the order their advice is given: a kind's own topic, with the
+# more specific topics of that kind just before it.
+TOPIC_ORDER = ("gas", "electric_water", "flood", "fire", "co", "poisoning", "violence", "self_harm", "medical",
+               "lift", "collapse", "trapped", "missing", "silent_elder", "general")
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    pattern: re.Pattern[str]
+    needs: tuple[re.Pattern[str], ...] = ()
+    unless: re.Pattern[str] | None = None
+    window: int = 12
+    alone: bool = False
+    present: bool = False
+    advice: str | None = None
+
+    @property
+    def topic(self) -> str:
+        return self.advice or self.kind
+
+
+@dataclass(frozen=True)
+class Suppressors:
+    ordinary: re.Pattern[str]
+    negation: re.Pattern[str]
+    near_miss: re.Pattern[str]
+    hypothetical_before: re.Pattern[str]
+    hypothetical_before_near: re.Pattern[str]
+    hypothetical_after: re.Pattern[str]
+    hypothetical_after_window: int
+    hypothetical_after_unless_actual: re.Pattern[str]
+    hypothetical_anchor: re.Pattern[str]
+    hypothetical_anywhere: re.Pattern[str]
+    hypothetical_anywhere_soft: re.Pattern[str]
+    past_time: re.Pattern[str]
+    past_present: re.Pattern[str]
+    past_ongoing: re.Pattern[str]
+    past_over: re.Pattern[str]
+    past_aspect: re.Pattern[str]
+    past_aftermath: re.Pattern[str]
+    habitual: re.Pattern[str]
+    habitual_exempt: frozenset[str]
+    hazard_kinds: frozenset[str]
+    hazard_markers: re.Pattern[str]
+    urgent: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    cues: tuple[Cue, ...]
+    suppressors: Suppressors
+
+
+def _expand(pattern: str, macros: dict[str, str]) -> str:
+    for _ in range(4):  # macros may use macros (PERSON uses ELDER)
+        expanded = re.sub(r"<([A-Z]+)>", lambda m: macros[m.group(1)], pattern)
+        if expanded == pattern:
+            break
+        pattern = expanded
+    return pattern
+
+
+def _compile(pattern: str, macros: dict[str, str], where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(_expand(pattern, macros))
+    except (re.error, KeyError) as exc:
+        raise ValueError(f"bad pattern in {where}: {pattern!r}: {exc}") from exc
+
+
+def _cue(kind: str, entry, macros: dict[str, str]) -> Cue:
+    if isinstance(entry, str):
+        return Cue(kind, _compile(entry, macros, kind))
+    needs = entry.get("needs") or []
+    if isinstance(needs, str):
+        needs = [needs]
+    return Cue(
+        kind=kind,
+        pattern=_compile(entry["cue"], macros, kind),
+        needs=tuple(_compile(n, macros, f"{kind} needs") for n in needs),
+        unless=_compile(entry["unless"], macros, f"{kind} unless") if entry.get("unless") else None,
+        window=int(entry.get("window", 12)),
+        alone=bool(entry.get("alone", False)),
+        present=bool(entry.get("present", False)),
+        advice=entry.get("advice"),
+    )
+
+
+@cache
+def lexicon() -> Lexicon:
+    raw = yaml.safe_load((DATA / "cues.yml").read_text(encoding="utf-8"))
+    macros = {name: str(value) for name, value in (raw.pop("macros") or {}).items()}
+    unknown = set(raw) - set(KIND_ORDER)
+    if unknown:
+        raise ValueError(f"unknown kinds in cues.yml: {sorted(unknown)}")
+    cues = tuple(_cue(kind, entry, macros) for kind in KIND_ORDER for entry in raw.get(kind) or [])
+
+    s = yaml.safe_load((DATA / "suppressors.yml").read_text(encoding="utf-8"))
+
+    def c(pattern: str, where: str) -> re.Pattern[str]:
+        return _compile(pattern, macros, where)
+
+    hyp, past = s["hypothetical"], s["past"]
+    suppressors = Suppressors(
+        ordinary=c("|".join(f"(?:{p})" for p in s["ordinary_sense"]), "ordinary_sense"),
+        negation=c(s["negation"]["before"], "negation"),
+        near_miss=c(s["negation"]["near_miss"], "near_miss"),
+        hypothetical_before=c(hyp["before"], "hypothetical.before"),
+        hypothetical_before_near=c(hyp["before_near"], "hypothetical.before_near"),
+        hypothetical_after=c(hyp["after"], "hypothetical.after"),
+        hypothetical_after_window=int(hyp.get("after_window", 16)),
+        hypothetical_after_unless_actual=c(hyp["after_unless_actual"], "hypothetical.after_unless_actual"),
+        hypothetical_anchor=c(hyp["anchor"], "hypothetical.anchor"),
+        hypothetical_anywhere=c(hyp["anywhere"], "hypothetical.anywhere"),
+        hypothetical_anywhere_soft=c(hyp["anywhere_soft"], "hypothetical.anywhere_soft"),
+        past_time=c(past["time"], "past.time"),
+        past_present=c(past["present"], "past.present"),
+        past_ongoing=c(past["ongoing"], "past.ongoing"),
+        past_over=c(past["over"], "past.over"),
+        past_aspect=c(past["aspect"], "past.aspect"),
+        past_aftermath=c(past["aftermath"], "past.aftermath"),
+        habitual=c(s["habitual"]["markers"], "habitual"),
+        habitual_exempt=frozenset(s["habitual"].get("exempt_kinds") or ()),
+        hazard_kinds=frozenset(s["hazard_complaint"]["kinds"]),
+        hazard_markers=c(s["hazard_complaint"]["markers"], "hazard_complaint"),
+        urgent=c(s["urgent"], "urgent"),
+    )
+    return Lexicon(cues, suppressors)
