@@ -11,6 +11,12 @@ from pathlib import Path
 
 import yaml
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(text: str):
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, C or Python
+
 DATA = Path(__file__).parent / "data"
 
 # Most urgent first. Gas before fire: with a gas smell the first rule is "touch no
@@ -110,14 +116,14 @@ def _cue(kind: str, entry, macros: dict[str, str]) -> Cue:
 
 @cache
 def lexicon() -> Lexicon:
-    raw = yaml.safe_load((DATA / "cues.yml").read_text(encoding="utf-8"))
+    raw = _load_yaml((DATA / "cues.yml").read_text(encoding="utf-8"))
     macros = {name: str(value) for name, value in (raw.pop("macros") or {}).items()}
     unknown = set(raw) - set(KIND_ORDER)
     if unknown:
         raise ValueError(f"unknown kinds in cues.yml: {sorted(unknown)}")
     cues = tuple(_cue(kind, entry, macros) for kind in KIND_ORDER for entry in raw.get(kind) or [])
 
-    s = yaml.safe_load((DATA / "suppressors.yml").read_text(encoding="utf-8"))
+    s = _load_yaml((DATA / "suppressors.yml").read_text(encoding="utf-8"))
 
     def c(pattern: str, where: str) -> re.Pattern[str]:
         return _compile(pattern, macros, where)

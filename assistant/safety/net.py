@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import time
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 import structlog
@@ -106,102 +107,128 @@ def _find(text: str, lex: Lexicon) -> list[_Hit]:
 
 
 def _actual(text: str, hit: _Hit) -> bool:
-    """The cue is reported as having happened or happening (了, 在, 啊)."""
+    """The cue is reported as having happened or happening: 了 in it or just after
+    it (着火了, 喝了农药, 泡到水头了), an exclamation (着火啊), 在/正 before it."""
     if re.search("[了咗啦]", hit.text):
         return True
-    if _PERFECTIVE.match(text[hit.end: hit.end + 3]):
+    after = text[hit.end: hit.end + 4]
+    if _PERFECTIVE.match(after) or re.match(r"^[^,。]{0,2}[了啦]", after):
         return True
     return bool(_PROGRESSIVE.search(text[max(0, hit.start - 3): hit.start]))
 
 
-def _sentence_before(text: str, start: int) -> str:
-    return text[text.rfind("。", 0, start) + 1: start]
+def _marker(match: re.Match[str]) -> str:
+    """The marker a suppressor pattern found (its first group when it has one)."""
+    return match.group(1) if match.re.groups and match.group(1) else match.group()
 
 
-def _clause_before(text: str, start: int) -> str:
-    cut = max(text.rfind("。", 0, start), text.rfind(",", 0, start))
-    return text[cut + 1: start]
+class _Message:
+    """One normalised message and everything the suppressors need from it, found
+    once (a long run-on transcript has many cues: each must cost little)."""
+
+    def __init__(self, text: str, s: Suppressors):
+        self.text = text
+        self.s = s
+        self.urgent = bool(s.urgent.search(text))
+        self.sentence_starts = [0] + [m.end() for m in re.finditer("。", text)]
+        self.clause_starts = [0] + [m.end() for m in re.finditer("[,。]", text)]
+        self.ordinary = [(m.start(), m.end(), m.group()) for m in s.ordinary.finditer(text)]
+        self.before = list(s.hypothetical_before.finditer(text))
+        self.anywhere = s.hypothetical_anywhere.search(text)
+        self.anywhere_soft = None if self.urgent else s.hypothetical_anywhere_soft.search(text)
+        self.aftermath = None if self.urgent else s.past_aftermath.search(text)
+        self.hazard = None if self.urgent else s.hazard_markers.search(text)
+        self.over = list(s.past_over.finditer(text))
+        self.ongoing = [m.start() for m in s.past_ongoing.finditer(text)]
+        frames = [(m.start(), name, m) for name, pattern in
+                  (("past", s.past_time), ("present", s.past_present), ("habitual", s.habitual))
+                  for m in pattern.finditer(text)]
+        self.frames = sorted(frames, key=lambda f: f[0])
+        self.frame_starts = [f[0] for f in self.frames]
+
+    def sentence_start(self, position: int) -> int:
+        return self.sentence_starts[bisect_right(self.sentence_starts, position) - 1]
+
+    def clause_start(self, position: int) -> int:
+        return self.clause_starts[bisect_right(self.clause_starts, position) - 1]
+
+    def clause_end(self, position: int) -> int:
+        i = bisect_right(self.clause_starts, position)
+        return self.clause_starts[i] - 1 if i < len(self.clause_starts) else len(self.text)
+
+    def sentence_after(self, end: int, window: int) -> str:
+        i = bisect_right(self.sentence_starts, end)
+        stop = self.sentence_starts[i] - 1 if i < len(self.sentence_starts) else len(self.text)
+        return self.text[end: min(stop, end + window)]
+
+    def time_frame(self, position: int) -> tuple[str, re.Match[str]] | None:
+        """The nearest past, present or habitual time word starting before position."""
+        i = bisect_left(self.frame_starts, position)
+        return (self.frames[i - 1][1], self.frames[i - 1][2]) if i else None
+
+    def ongoing_between(self, start: int, end: int) -> bool:
+        i = bisect_left(self.ongoing, start)
+        return i < len(self.ongoing) and self.ongoing[i] < end
 
 
-def _sentence_after(text: str, end: int, window: int) -> str:
-    stop = text.find("。", end)
-    stop = len(text) if stop < 0 else stop
-    return text[end: min(stop, end + window)]
-
-
-def _time_frame(text: str, hit: _Hit, s: Suppressors) -> tuple[str, re.Match[str]] | None:
-    """The nearest past, present or habitual time word before the cue."""
-    best: tuple[str, re.Match[str]] | None = None
-    for name, pattern in (("past", s.past_time), ("present", s.past_present), ("habitual", s.habitual)):
-        for match in pattern.finditer(text, 0, hit.start):
-            if best is None or match.start() > best[1].start():
-                best = (name, match)
-    return best
-
-
-def _suppression(text: str, hit: _Hit, s: Suppressors, urgent: bool) -> str | None:
+def _suppression(msg: _Message, hit: _Hit) -> str | None:
     """Why this cue does not report an emergency now, or None if it does."""
-    cue = hit.cue
+    text, s, cue = msg.text, msg.s, hit.cue
     # Ordinary senses: the cue's own guard, then words overlapping the cue.
     if cue.unless is not None:
         found = cue.unless.search(_region(text, hit, cue.window))
         if found:
             return f"ordinary_sense:{found.group()}"
-    for word in s.ordinary.finditer(text, max(0, hit.start - 8), hit.end + 8):
-        overlaps = word.start() < hit.end and hit.start < word.end()
-        inside_cue = hit.start <= word.start() and word.end() <= hit.end
+    for start, end, word in msg.ordinary:
+        overlaps = start < hit.end and hit.start < end
+        inside_cue = hit.start <= start and end <= hit.end
         if overlaps and not inside_cue:
-            return f"ordinary_sense:{word.group()}"
-    # Denials and near misses, just before the cue.
-    before = _clause_before(text, hit.start)[-8:]
-    for category, pattern in (("negation", s.negation), ("negation", s.near_miss)):
+            return f"ordinary_sense:{word}"
+    # Denials and near misses, just before the cue in its clause.
+    before = text[max(msg.clause_start(hit.start), hit.start - 8): hit.start]
+    for pattern in (s.negation, s.near_miss):
         found = pattern.search(before)
         if found:
-            return f"{category}:{found.group()}"
-    # Hypotheticals.
+            return f"negation:{_marker(found)}"
+    # Hypotheticals: a condition earlier in the sentence, a worry just before, a
+    # how-to question just after, a drill or a dream anywhere.
     actual = _actual(text, hit)
-    found = s.hypothetical_before.search(_sentence_before(text, hit.start))
+    sentence_start = msg.sentence_start(hit.start)
+    found = next((m for m in reversed(msg.before) if sentence_start <= m.start() and m.end() <= hit.start), None)
     if found is None and not actual:
-        found = s.hypothetical_before_near.search(_clause_before(text, hit.start))
-    after = _sentence_after(text, hit.end, s.hypothetical_after_window)
+        found = s.hypothetical_before_near.search(text[max(msg.clause_start(hit.start), hit.start - 12): hit.start])
+    after = msg.sentence_after(hit.end, s.hypothetical_after_window)
     if found is None:
         found = s.hypothetical_after.search(after)
-    if found is None and not actual and not s.hypothetical_anchor.search(text):
-        found = s.hypothetical_after_unless_actual.search(after)
-    if found is None:
-        found = s.hypothetical_anywhere.search(text)
-    if found is None and not urgent:
-        found = s.hypothetical_anywhere_soft.search(text)
+    if found is None and not actual:
+        clause = text[msg.clause_start(hit.start): msg.clause_end(hit.end)]
+        if not s.hypothetical_anchor.search(clause):
+            found = s.hypothetical_after_unless_actual.search(after)
+    found = found or msg.anywhere or msg.anywhere_soft
     if found:
-        return f"hypothetical:{found.group().lstrip('^')}"
+        return f"hypothetical:{_marker(found)}"
     # Past events that are over.
     if not cue.present:
         found = s.past_aspect.search(text[hit.start: hit.end + 4])
+        if found is None:
+            found = next((m for m in msg.over if m.start() >= hit.end), None)
+        found = found or msg.aftermath
         if found:
-            return f"past:{found.group()}"
-        found = s.past_over.search(text, hit.end)
-        if found:
-            return f"past:{found.group()}"
-        if not urgent:
-            found = s.past_aftermath.search(text)
-            if found:
-                return f"past:{found.group()}"
+            return f"past:{_marker(found)}"
         if cue.kind not in s.habitual_exempt:
             found = s.habitual.search(hit.text)
             if found:
-                return f"habitual:{found.group()}"
-        frame = _time_frame(text, hit, s)
+                return f"habitual:{_marker(found)}"
+        frame = msg.time_frame(hit.start)
         if frame is not None:
             name, marker = frame
-            if name == "past" and not s.past_ongoing.search(text, marker.start(), hit.end + 12):
+            if name == "past" and not msg.ongoing_between(marker.start(), hit.end + 12):
                 return f"past:{marker.group()}"
             if name == "habitual" and cue.kind not in s.habitual_exempt:
                 return f"habitual:{marker.group()}"
     # Complaints about a hazard that has not (yet) happened.
-    if cue.kind in s.hazard_kinds and not urgent and not actual:
-        found = s.hazard_markers.search(text)
-        if found:
-            return f"hazard_complaint:{found.group()}"
+    if cue.kind in s.hazard_kinds and msg.hazard and not actual:
+        return f"hazard_complaint:{msg.hazard.group()}"
     return None
 
 
@@ -214,20 +241,22 @@ def _unique(values) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def assess(text: str | None) -> SafetyVerdict:
+def assess(text: str | None, *, quiet: bool = False) -> SafetyVerdict:
     """Decide whether ``text`` reports an emergency happening now (see the module
-    docstring). Never raises on any string; logs every decision it makes."""
+    docstring). Never raises on any string. Logs every decision it makes
+    (``safety_net_fired`` at warning, ``safety_net_suppressed`` at debug), unless
+    ``quiet`` (for a second reading of a message already assessed)."""
     started = time.perf_counter()
     normalised = normalise(text)
     if not normalised:
         return SafetyVerdict(False)
     lex = lexicon()
-    urgent = bool(lex.suppressors.urgent.search(normalised))
+    message = _Message(normalised, lex.suppressors)
     fired: list[_Hit] = []
     suppressed: list[str] = []
     fallback: list[str] = []
     for hit in _find(normalised, lex):
-        reason = _suppression(normalised, hit, lex.suppressors, urgent)
+        reason = _suppression(message, hit)
         if reason is None:
             fired.append(hit)
         else:
@@ -248,6 +277,8 @@ def assess(text: str | None) -> SafetyVerdict:
         fallback_topics=_ordered(fallback, TOPIC_ORDER),
     )
     elapsed_ms = round((time.perf_counter() - started) * 1000, 3)
+    if quiet:
+        return verdict
     if verdict.emergency:
         log.warning("safety_net_fired", kinds=list(verdict.kinds), cues=[mask_text(c) for c in verdict.cues],
                     suppressed=[mask_text(x) for x in verdict.suppressed], text=mask_text(text), ms=elapsed_ms)

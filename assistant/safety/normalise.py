@@ -28,6 +28,12 @@ from pathlib import Path
 
 import yaml
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(text: str):
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, C or Python
+
 DATA = Path(__file__).parent / "data"
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -51,7 +57,7 @@ def _alternation(words) -> re.Pattern[str]:
 
 @cache
 def _tables() -> _Tables:
-    config = yaml.safe_load((DATA / "normalise.yml").read_text(encoding="utf-8"))
+    config = _load_yaml((DATA / "normalise.yml").read_text(encoding="utf-8"))
     built = json.loads((DATA / "pinyin.json").read_text(encoding="utf-8"))
 
     pinyin = []
