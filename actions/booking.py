@@ -7,16 +7,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.booking import conversation
 from assistant.booking.catalogue import load_catalogue
+from assistant.booking.references import resolve_booking_reference
 from assistant.booking.service import (
     BookingError, book, booked_text, cancel, check_eligibility, confirmation_text, normalise_phone,
 )
 from assistant.booking.timeparse import local_now
+from actions.forms import InterruptibleFormValidation
 from assistant.db import get_database
 
 FORM_SLOTS = ("booking_service", "booking_eligibility", "booking_time", "booking_address", "booking_phone")
@@ -53,7 +55,7 @@ def _offer(dispatcher: CollectingDispatcher, error: BookingError) -> None:
                              buttons=conversation.alternatives_buttons(error.alternatives))
 
 
-class ValidateBookingForm(FormValidationAction):
+class ValidateBookingForm(InterruptibleFormValidation):
     """Fills and checks the booking form. Values are read from the whole message
     (Chinese time expressions, phone numbers and addresses are not reliable NLU
     entities), so custom ``extract_`` methods do the reading."""
@@ -245,7 +247,8 @@ class ActionStopBooking(Action):
 
 
 class ActionCancelBooking(Action):
-    """取消预约: by id or by service (我那个理发的预约), always confirmed first."""
+    """取消预约: by id, by service (我那个理发的预约), by day, or the one just made
+    (刚才订的那个不要了); several that fit → which one, with buttons; always confirmed first."""
 
     def name(self) -> str:
         return "action_cancel_booking"
@@ -264,19 +267,13 @@ class ActionCancelBooking(Action):
                 return _reset()
             dispatcher.utter_message(text=f"已经取消了预约{booking.id}。")
             return _reset()
-        text = _text(tracker)
-        service = conversation.service_from(text, _entities(tracker, "service_type"))
-        matches = conversation.bookings_to_cancel(database, tracker.sender_id, text, service=service, now=now())
-        if not matches:
-            what = f"{service}的" if service else ""
-            dispatcher.utter_message(text=f"您现在没有{what}预约可以取消。")
-            return _reset()
-        if len(matches) == 1:
-            dispatcher.utter_message(text=conversation.cancel_question(matches[0]), buttons=YES_NO)
-            return [SlotSet("booking_cancel_id", matches[0].id), SlotSet("booking_cancel_pending", True)]
-        dispatcher.utter_message(
-            text="您有几个预约，要取消哪一个？",
-            buttons=[{"title": conversation.describe_booking(b), "payload": f"取消预约{b.id}"} for b in matches])
+        with database.session() as session:
+            ref = resolve_booking_reference(session, tracker.sender_id, _text(tracker), now=now())
+        if ref.match == "one":
+            dispatcher.utter_message(text=conversation.cancel_question(ref.booking), buttons=YES_NO)
+            return [SlotSet("booking_cancel_id", ref.booking.id), SlotSet("booking_cancel_pending", True)]
+        buttons = [{"title": c.title, "payload": c.payload} for c in ref.candidates]
+        dispatcher.utter_message(text=ref.message, buttons=buttons)
         return [SlotSet("booking_cancel_id", None), SlotSet("booking_cancel_pending", False)]
 
 

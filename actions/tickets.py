@@ -8,17 +8,19 @@ import re
 from typing import Any
 
 import structlog
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.forms import InterruptibleFormValidation, abandon_forms
 from assistant.db import get_database
 from assistant.settings import get_settings
 from assistant.tickets import intake
-from assistant.tickets.emergency import emergency_advice
+from assistant.dialogue import EMERGENCY_MARKER, SAFETY_METADATA_KEY
 from assistant.tickets.ids import find_ticket_id
+from assistant.tickets.references import is_reference_to_existing, resolve_ticket_reference
 from assistant.tickets.service import (
-    MAX_DESCRIPTION, TicketError, file_emergency, file_ticket, my_tickets_text, public_status,
+    MAX_DESCRIPTION, TicketError, file_ticket, my_tickets_text, public_status, respond_to_emergency,
 )
 
 log = structlog.get_logger(__name__)
@@ -60,7 +62,7 @@ def _service_trouble(dispatcher: CollectingDispatcher) -> None:
                                   f"（{settings.service_hours}）反映。")
 
 
-class ValidateComplaintForm(FormValidationAction):
+class ValidateComplaintForm(InterruptibleFormValidation):
     """Fills the complaint form from whole messages: the first message usually is
     the description (and may name the place); the place may come as words or as a
     shared location in the message metadata; the contact is a phone or 匿名."""
@@ -96,8 +98,9 @@ class ValidateComplaintForm(FormValidationAction):
         requested, text = self._requested(tracker), _text(tracker)
         if requested == "complaint_description" and self._cancelled(tracker):
             return {"complaint_cancelled": True}
-        if requested is None and intake.is_progress_query(text):
-            # NLU heard a complaint in "我的投诉" or an id: end the form, answer the question.
+        if requested is None and _asks_about_earlier(tracker):
+            # NLU heard a complaint in "我的投诉", an id or "那个漏水的事有回复了吗": end the
+            # form, answer the question.
             return {"complaint_cancelled": True}
         if requested is None and intake.is_substantive(text):
             return {"complaint_description": text}  # the message that opened the form
@@ -152,7 +155,7 @@ class ActionSubmitComplaint(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if tracker.get_slot("complaint_cancelled"):
-            if intake.is_progress_query(_text(tracker)):
+            if _asks_about_earlier(tracker):
                 return [*_reset(), FollowupAction("action_check_ticket")]
             dispatcher.utter_message(text="好的，这次先不登记了。有需要随时跟我说。")
             return _reset()
@@ -177,49 +180,81 @@ class ActionSubmitComplaint(Action):
         return [*_reset(), SlotSet("last_ticket_id", filed.ticket.id)]
 
 
+def _asks_about_earlier(tracker: Tracker) -> bool:
+    """A message that opened the complaint form but asks about an earlier matter: an
+    id, 我的投诉, or a reference to one of the resident's own tickets (那个漏水的事有回复了吗).
+    A reference to nothing the resident has filed stays a new complaint."""
+    text = _text(tracker)
+    if intake.is_progress_query(text):
+        return True
+    if not is_reference_to_existing(text):
+        return False
+    with get_database().session() as session:
+        return resolve_ticket_reference(session, tracker.sender_id, text).match != "none"
+
+
 class ActionCheckTicket(Action):
-    """By id anyone hears the state; without an id, the resident's own tickets."""
+    """By id anyone hears the state; 我的投诉 lists the resident's own tickets; a
+    reference (那个漏水的事) is resolved among the resident's own tickets, and when
+    several fit the butler asks which one, with buttons."""
 
     def name(self) -> str:
         return "action_check_ticket"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        ticket_id = find_ticket_id(_entity(tracker, "ticket_id")) or find_ticket_id(_text(tracker))
+        text = _text(tracker)
+        ticket_id = find_ticket_id(_entity(tracker, "ticket_id")) or find_ticket_id(text)
+        buttons: list[dict] = []
         try:
             with get_database().session() as session:
                 if ticket_id:
-                    text = public_status(session, ticket_id, tracker.sender_id)
+                    answer = public_status(session, ticket_id, tracker.sender_id)
+                elif intake.is_progress_query(text):
+                    answer = my_tickets_text(session, tracker.sender_id)
                 else:
-                    text = my_tickets_text(session, tracker.sender_id)
+                    ref = resolve_ticket_reference(session, tracker.sender_id, text)
+                    log.info("ticket_reference", sender_id=tracker.sender_id, match=ref.match, cues=ref.cues)
+                    if ref.match == "one":
+                        answer = public_status(session, ref.ticket.id, tracker.sender_id)
+                    elif ref.match == "ambiguous":
+                        answer = ref.message
+                        buttons = [{"title": c.title, "payload": c.payload} for c in ref.candidates]
+                    elif ref.has_any_ticket:
+                        answer = f"{ref.message}\n{my_tickets_text(session, tracker.sender_id)}"
+                    else:
+                        answer = my_tickets_text(session, tracker.sender_id)
         except Exception:  # noqa: BLE001
             log.exception("check_ticket_failed", sender_id=tracker.sender_id)
             _service_trouble(dispatcher)
             return []
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=answer, buttons=buttons)
         return []
 
 
 class ActionEmergency(Action):
-    """What to do first, at once; then the emergency ticket and the staff alert.
-    If filing fails the advice has still been given."""
+    """What to do first, at once; then the emergency ticket and the staff alert
+    (``respond_to_emergency``: the advice is given even if filing fails). Whatever
+    the resident was doing (a form, a yes/no question) is dropped. The advice carries
+    a marker so the gateway knows the emergency path ran."""
 
     def name(self) -> str:
         return "action_emergency"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         text = _text(tracker)
-        shared = intake.location_from_metadata(_metadata(tracker))
+        metadata = _metadata(tracker)
+        verdict = metadata.get(SAFETY_METADATA_KEY) or {}
+        log.warning("emergency_path", sender_id=tracker.sender_id, safety_net=bool(verdict.get("emergency")),
+                    kinds=verdict.get("kinds"), cues=verdict.get("cues"))
+        shared = intake.location_from_metadata(metadata)
         place = _entity(tracker, "location") or intake.extract_location(text)
-        try:
-            filed = file_emergency(get_database(), description=text or "紧急求助", sender_id=tracker.sender_id,
-                                   address=place, lat=shared[0] if shared else None,
-                                   long=shared[1] if shared else None)
-        except Exception:  # noqa: BLE001 - never let a database problem delay the advice
-            log.exception("emergency_ticket_failed", sender_id=tracker.sender_id)
-            dispatcher.utter_message(text="\n".join(emergency_advice(text)))
-            settings = get_settings()
-            dispatcher.utter_message(text=f"也请打社区电话 {settings.service_phone} 告诉工作人员。")
-            return []
-        dispatcher.utter_message(text="\n".join(filed.advice))
-        dispatcher.utter_message(text=filed.message)
-        return [SlotSet("last_ticket_id", filed.ticket.id)]
+        response = respond_to_emergency(
+            get_database(), text=text, sender_id=tracker.sender_id, address=place,
+            lat=shared[0] if shared else None, long=shared[1] if shared else None)
+        marker = {EMERGENCY_MARKER: {"ticket_id": response.ticket_id, "by": "dialogue"}}
+        for i, line in enumerate(response.lines):
+            dispatcher.utter_message(text=line, json_message=marker if i == 0 else None)
+        events = abandon_forms(tracker, domain)
+        if response.ticket_id:
+            events.append(SlotSet("last_ticket_id", response.ticket_id))
+        return events

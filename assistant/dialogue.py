@@ -1,5 +1,13 @@
 """The one client of the Rasa server: send a message, parse text, check health.
 
+Every resident message of every channel passes ``DialogueClient.send``, so this is
+where the emergency safety net (``assistant.safety``) reads it, before Rasa: its
+verdict travels to Rasa as ``metadata["butler_safety"]``, and Rasa's last NLU
+component (``nlu_components/safety_net.py``) makes the intent ``emergency``
+whatever the classifier said. If the dialogue did not run the emergency path
+(Rasa or the action server down, or a reply without the emergency marker), the
+gateway runs it itself: advice first, then the ticket and the alert.
+
 When Rasa is down or slow the resident still gets an answer: a short apology
 with the community's phone number (the degraded path), never an error page.
 """
@@ -9,14 +17,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 import httpx
 import structlog
 
+from assistant.safety import SafetyVerdict, assess
 from assistant.settings import Settings
 
 log = structlog.get_logger(__name__)
 
 CHANNELS = ("web", "telegram", "voice", "wyoming")
+# The metadata key that carries the safety net's verdict to Rasa. Only the gateway
+# may set it: it is removed from whatever a client sends.
+SAFETY_METADATA_KEY = "butler_safety"
+# The emergency action marks its advice with this key in the reply's custom payload,
+# so the gateway knows the dialogue ran the emergency path.
+EMERGENCY_MARKER = "emergency"
 
 
 def namespaced_sender(channel: str, sender_id: str) -> str:
@@ -49,6 +65,15 @@ def degraded_replies(settings: Settings) -> list[Reply]:
 class DialogueUnavailable(Exception):
     """Rasa did not answer in time or answered with an error."""
 
+    def __init__(self, message: str, verdict: SafetyVerdict | None = None):
+        super().__init__(message)
+        self.verdict = verdict
+
+
+def without_safety(metadata: dict | None) -> dict:
+    """A client's metadata, minus any attempt to speak for the safety net."""
+    return {k: v for k, v in (metadata or {}).items() if k != SAFETY_METADATA_KEY}
+
 
 class DialogueClient:
     def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None):
@@ -62,23 +87,50 @@ class DialogueClient:
 
     async def send(self, sender: str, text: str, metadata: dict | None = None) -> list[Reply]:
         """Send one resident message; raises DialogueUnavailable when Rasa cannot answer."""
-        body: dict[str, Any] = {"sender": sender, "message": text}
-        if metadata:
-            body["metadata"] = metadata
+        replies, _ = await self._send(sender, text, metadata)
+        return replies
+
+    async def _send(self, sender: str, text: str, metadata: dict | None) -> tuple[list[Reply], SafetyVerdict]:
+        verdict = assess(text)
+        body: dict[str, Any] = {"sender": sender, "message": text,
+                                "metadata": {**without_safety(metadata), SAFETY_METADATA_KEY: verdict.as_metadata()}}
         try:
             resp = await self._client.post("/webhooks/rest/webhook", json=body)
             resp.raise_for_status()
             messages = resp.json()
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("rasa_unavailable", error=type(exc).__name__)
-            raise DialogueUnavailable(str(exc)) from exc
-        return merge_messages(messages)
+            raise DialogueUnavailable(str(exc), verdict) from exc
+        return merge_messages(messages), verdict
 
     async def send_or_degrade(self, sender: str, text: str, metadata: dict | None = None) -> list[Reply]:
+        """The resident always gets an answer. An emergency the safety net recognised
+        gets its advice and its ticket even when the dialogue is down or failed to run
+        the emergency path."""
         try:
-            return await self.send(sender, text, metadata)
-        except DialogueUnavailable:
+            replies, verdict = await self._send(sender, text, metadata)
+        except DialogueUnavailable as exc:
+            if exc.verdict is not None and exc.verdict.emergency:
+                return await self._emergency_without_dialogue(sender, text, metadata)
             return degraded_replies(self.settings)
+        if verdict.emergency and not any((r.custom or {}).get(EMERGENCY_MARKER) for r in replies):
+            log.error("emergency_path_missing_in_dialogue", sender=sender, kinds=list(verdict.kinds))
+            return [*await self._emergency_without_dialogue(sender, text, metadata), *replies]
+        return replies
+
+    async def _emergency_without_dialogue(self, sender: str, text: str, metadata: dict | None) -> list[Reply]:
+        """The emergency path run by the gateway itself (the same domain function the
+        dialogue's emergency action calls)."""
+        from assistant.db import get_database
+        from assistant.tickets.intake import location_from_metadata
+        from assistant.tickets.service import respond_to_emergency
+
+        shared = location_from_metadata(metadata or {})
+        response = await anyio.to_thread.run_sync(lambda: respond_to_emergency(
+            get_database(), text=text, sender_id=sender, lat=shared[0] if shared else None,
+            long=shared[1] if shared else None, channel=sender.partition(":")[0] or "chat"))
+        marker = {EMERGENCY_MARKER: {"ticket_id": response.ticket_id, "by": "gateway"}}
+        return [Reply(text=line, custom=marker if i == 0 else None) for i, line in enumerate(response.lines)]
 
     async def parse(self, text: str) -> dict[str, Any]:
         try:
@@ -119,6 +171,9 @@ def merge_messages(messages: list[dict[str, Any]]) -> list[Reply]:
             replies.append(Reply(text=text, buttons=buttons, custom=message.get("custom")))
         elif buttons and replies:
             replies[-1].buttons.extend(buttons)
+        elif message.get("custom") is not None and replies and replies[-1].custom is None:
+            # rasa sends an utterance's text and its custom payload as two messages
+            replies[-1].custom = message["custom"]
         elif message.get("custom") is not None:
             replies.append(Reply(text="", buttons=buttons, custom=message.get("custom")))
     return replies

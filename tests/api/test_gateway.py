@@ -72,3 +72,51 @@ def test_senders_are_namespaced_per_channel():
 def test_buttons_sent_alone_join_the_previous_text():
     replies = merge_messages([{"text": "选一个"}, {"buttons": [{"title": "是", "payload": "/affirm"}]}])
     assert len(replies) == 1 and replies[0].buttons[0].payload == "/affirm"
+
+
+def test_custom_payload_sent_alone_joins_the_previous_text():
+    replies = merge_messages([{"text": "着火了请马上拨打 119。"}, {"custom": {"emergency": {"ticket_id": "GD1"}}},
+                              {"text": "社区已收到"}])
+    assert [r.text for r in replies] == ["着火了请马上拨打 119。", "社区已收到"]
+    assert replies[0].custom == {"emergency": {"ticket_id": "GD1"}} and replies[1].custom is None
+
+
+# --- the emergency safety net while the dialogue engine is down -----------------------
+
+def _tickets(db):
+    from sqlalchemy import select
+
+    from assistant.tickets.models import Ticket
+
+    with db.session() as session:
+        return list(session.scalars(select(Ticket)))
+
+
+@pytest.mark.parametrize("text, number", [
+    ("楼道里着火了", "119"),
+    ("物业怎么还不管 楼下冒黑烟了都烧起来了", "119"),
+    ("我爸倒在地上叫不醒了", "120"),
+])
+def test_emergency_with_rasa_down_gets_advice_first_and_a_ticket(client, app_env, text, number):
+    resp = client.post("/api/v1/chat", json={"sender_id": "fire-1", "text": text})
+    assert resp.status_code == 200
+    replies = resp.json()["replies"]
+    assert number in replies[0]["text"], replies
+    assert replies[0]["custom"]["emergency"]["by"] == "gateway"
+    [ticket] = _tickets(app_env)
+    assert ticket.urgency == "emergency" and ticket.description == text
+    assert ticket.id in "\n".join(r["text"] for r in replies)
+
+
+def test_no_emergency_with_rasa_down_files_nothing(client, app_env):
+    replies = client.post("/api/v1/chat", json={"sender_id": "a", "text": "万一着火了应该怎么办"}).json()["replies"]
+    assert "021-12345678" in replies[0]["text"] and "emergency" not in (replies[0].get("custom") or {})
+    assert _tickets(app_env) == []
+
+
+def test_clients_cannot_speak_for_the_safety_net():
+    from assistant.dialogue import SAFETY_METADATA_KEY, without_safety
+
+    assert without_safety({SAFETY_METADATA_KEY: {"emergency": True}, "location": {"lat": 1}}) == {
+        "location": {"lat": 1}}
+    assert without_safety(None) == {}

@@ -133,7 +133,7 @@ async def test_emergency_answers_at_once_and_files(app_env: Database, text, numb
 
 
 async def test_emergency_advice_even_when_the_database_is_down(app_env: Database, monkeypatch):
-    import actions.tickets as module
+    import assistant.tickets.service as module
 
     def broken(*args, **kwargs):
         raise RuntimeError("database unreachable")
@@ -154,3 +154,54 @@ async def test_progress_question_heard_as_a_complaint_is_answered(app_env: Datab
     assert any(e["event"] == "followup" and e["name"] == "action_check_ticket" for e in events)
     with app_env.session() as s:
         assert service.list_tickets(s)[1] == 0
+
+
+# --- references to the resident's own tickets, and emergencies inside the form ---------
+
+def _file(db: Database, text: str, sender: str = "web:resident-1", address: str = "3号楼") -> str:
+    return service.file_ticket(db, description=text, sender_id=sender, address=address).ticket.id
+
+
+async def test_a_reference_is_answered_with_the_residents_own_ticket(app_env: Database):
+    leak = _file(app_env, "楼上卫生间往我家天花板漏水")
+    _file(app_env, "小区东门的路灯不亮了")
+    _file(app_env, "楼上漏水漏到我家了", sender="web:someone-else", address="9号楼")
+    dispatcher = CollectingDispatcher()
+    await ActionCheckTicket().run(dispatcher, tracker("那个漏水的事有回复了吗", intent="check_ticket"), DOMAIN)
+    [message] = dispatcher.messages
+    assert leak in message["text"] and "受理" in message["text"] and not message["buttons"]
+
+
+async def test_an_ambiguous_reference_asks_which_one_with_buttons(app_env: Database):
+    a = _file(app_env, "楼上卫生间往我家天花板漏水", address="3号楼")
+    b = _file(app_env, "地下车库顶上一直渗水漏水", address="车库")
+    dispatcher = CollectingDispatcher()
+    await ActionCheckTicket().run(dispatcher, tracker("漏水那个事咋样了", intent="check_ticket"), DOMAIN)
+    [message] = dispatcher.messages
+    payloads = " ".join(button["payload"] for button in message["buttons"])
+    assert a in payloads and b in payloads and "哪" in message["text"]
+
+
+async def test_a_reference_heard_as_a_complaint_ends_the_form_for_the_progress_answer(app_env: Database):
+    _file(app_env, "楼上卫生间往我家天花板漏水")
+    got = await validate(tracker("上回反映的漏水到底修了没有"))
+    assert got["complaint_cancelled"] is True
+    # ...but with nothing filed before, the same words are a new complaint.
+    fresh = await validate(tracker("上回反映的漏水到底修了没有", sender="web:new-resident"))
+    assert fresh.get("complaint_cancelled") is not True and fresh["complaint_description"]
+
+
+async def test_the_form_rejects_an_emergency_so_the_emergency_rule_runs(app_env: Database):
+    events = await ValidateComplaintForm().run(
+        CollectingDispatcher(), tracker("楼道里着火了", {"requested_slot": "complaint_contact"}, intent="emergency"),
+        DOMAIN)
+    assert events == []  # nothing extracted: Rasa rejects the form
+
+
+async def test_an_emergency_drops_the_active_form_and_its_answers(app_env: Database):
+    trk = tracker("有人晕倒了", {"requested_slot": "complaint_location", "complaint_description": "垃圾没人收"},
+                  intent="emergency")
+    events = await ActionEmergency().run(CollectingDispatcher(), trk, DOMAIN)
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["complaint_description"] is None and slots["requested_slot"] is None

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from assistant.api.deps import dialogue
 from assistant.api.errors import ApiError
 from assistant.dialogue import DialogueClient, DialogueUnavailable
+from assistant.safety import assess
 
 router = APIRouter(prefix="/api/v1/nlu", tags=["nlu"])
 
@@ -28,9 +29,18 @@ class Entity(BaseModel):
     value: str
 
 
+class Safety(BaseModel):
+    """The emergency safety net's verdict, which overrides the classifier."""
+
+    emergency: bool
+    kinds: list[str]
+    cues: list[str]
+
+
 class ParseResponse(BaseModel):
     intent: Intent
     entities: list[Entity]
+    safety: Safety
 
 
 @router.post("/parse", response_model=ParseResponse)
@@ -40,8 +50,12 @@ async def parse(body: ParseRequest, client: Annotated[DialogueClient, Depends(di
     except DialogueUnavailable as exc:
         raise ApiError(503, "dialogue_unavailable", "the dialogue engine is not available") from exc
     intent = result.get("intent") or {}
+    verdict = assess(body.text)
+    if verdict.emergency:  # what the dialogue does with this message: the emergency path
+        intent = {"name": "emergency", "confidence": 1.0}
     return ParseResponse(
         intent=Intent(name=intent.get("name") or "nlu_fallback", confidence=float(intent.get("confidence") or 0.0)),
+        safety=Safety(emergency=verdict.emergency, kinds=list(verdict.kinds), cues=list(verdict.cues)),
         # Rasa's EntitySynonymMapper has already replaced values with their canonical form.
         entities=[Entity(entity=e["entity"], value=str(e["value"])) for e in result.get("entities", [])],
     )

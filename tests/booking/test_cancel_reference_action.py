@@ -1,0 +1,49 @@
+"""取消 by reference through the cancel action: the booking just made, one among
+several by day, and "which one?" with buttons when the words fit several."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.booking.service import book
+from tests.booking.test_actions import NOW, domain, fixed_now, run, tracker  # noqa: F401 - fixtures
+
+import actions.booking as booking_actions
+
+
+def _two_haircuts_and_a_meal(db):
+    first = book(db, sender_id="web:t1", service="理发", starts_at=datetime(2026, 11, 30, 15), address="幸福路8号",
+                 now=NOW)
+    second = book(db, sender_id="web:t1", service="理发", starts_at=datetime(2026, 12, 2, 9), address="幸福路8号",
+                  now=NOW)
+    meal = book(db, sender_id="web:t1", service="助餐", starts_at=datetime(2026, 12, 1, 11), now=NOW)
+    return first, second, meal
+
+
+def test_the_booking_just_made_is_the_one_cancelled(app_env, domain):  # noqa: F811 - fixture
+    _, _, meal = _two_haircuts_and_a_meal(app_env)
+    slots, said, _ = run(booking_actions.ActionCancelBooking(),
+                         tracker("刚才订的那个不要了", intent="cancel_booking", form_active=False), domain)
+    assert slots == {"booking_cancel_id": meal.id, "booking_cancel_pending": True}
+    assert meal.id in said[0] and "吗" in said[0]
+
+
+def test_several_that_fit_are_offered_as_buttons(app_env, domain):  # noqa: F811 - fixture
+    first, second, _ = _two_haircuts_and_a_meal(app_env)
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(booking_actions.ActionCancelBooking().run(
+        dispatcher, tracker("理发那个取消吧", intent="cancel_booking", form_active=False), domain))
+    assert {e["name"]: e["value"] for e in events} == {"booking_cancel_id": None, "booking_cancel_pending": False}
+    [message] = dispatcher.messages
+    assert "哪一个" in message["text"]
+    assert [b["payload"] for b in message["buttons"]] == [f"取消预约{first.id}", f"取消预约{second.id}"]
+
+
+def test_a_day_picks_one_of_several(app_env, domain):  # noqa: F811 - fixture
+    _, second, _ = _two_haircuts_and_a_meal(app_env)
+    slots, _, _ = run(booking_actions.ActionCancelBooking(),
+                      tracker("周三那个理发不去了", intent="cancel_booking", form_active=False), domain)
+    assert slots["booking_cancel_id"] == second.id
