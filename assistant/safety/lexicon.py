@@ -53,8 +53,12 @@ class Suppressors:
     ordinary: re.Pattern[str]
     negation: re.Pattern[str]
     near_miss: re.Pattern[str]
+    minor: re.Pattern[str]
+    minor_kinds: frozenset[str]
     hypothetical_before: re.Pattern[str]
     hypothetical_before_near: re.Pattern[str]
+    hypothetical_once: re.Pattern[str]
+    hypothetical_counterfactual: re.Pattern[str]
     hypothetical_after: re.Pattern[str]
     hypothetical_after_window: int
     hypothetical_after_unless_actual: re.Pattern[str]
@@ -133,8 +137,12 @@ def lexicon() -> Lexicon:
         ordinary=c("|".join(f"(?:{p})" for p in s["ordinary_sense"]), "ordinary_sense"),
         negation=c(s["negation"]["before"], "negation"),
         near_miss=c(s["negation"]["near_miss"], "near_miss"),
+        minor=c(s["negation"]["minor"], "minor"),
+        minor_kinds=frozenset(s["negation"].get("minor_kinds") or ()),
         hypothetical_before=c(hyp["before"], "hypothetical.before"),
         hypothetical_before_near=c(hyp["before_near"], "hypothetical.before_near"),
+        hypothetical_once=c(hyp["once"], "hypothetical.once"),
+        hypothetical_counterfactual=c(hyp["counterfactual"], "hypothetical.counterfactual"),
         hypothetical_after=c(hyp["after"], "hypothetical.after"),
         hypothetical_after_window=int(hyp.get("after_window", 16)),
         hypothetical_after_unless_actual=c(hyp["after_unless_actual"], "hypothetical.after_unless_actual"),

@@ -190,11 +190,19 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         found = pattern.search(before)
         if found:
             return f"negation:{_marker(found)}"
+    if cue.kind in s.minor_kinds:
+        found = s.minor.search(before)
+        if found:
+            return f"negation:{_marker(found)}"
     # Hypotheticals: a condition earlier in the sentence, a worry just before, a
     # how-to question just after, a drill or a dream anywhere.
     actual = _actual(text, hit)
     sentence_start = msg.sentence_start(hit.start)
     found = next((m for m in reversed(msg.before) if sentence_start <= m.start() and m.end() <= hit.start), None)
+    if found is None:
+        found = s.hypothetical_once.search(before)
+    if found is None and not msg.urgent:
+        found = s.hypothetical_counterfactual.search(before)
     if found is None and not actual:
         found = s.hypothetical_before_near.search(text[max(msg.clause_start(hit.start), hit.start - 12): hit.start])
     after = msg.sentence_after(hit.end, s.hypothetical_after_window)
