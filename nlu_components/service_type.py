@@ -1,0 +1,199 @@
+"""Bring every ``service_type`` value to one of the catalogue's canonical names.
+
+Runs after EntitySynonymMapper. EntitySynonymMapper maps a value only when it
+is exactly a known variant; DIET often tags a little more or a little less than
+a variant (``上门剪个头``, ``修一下水管``, ``活动室的``). This component:
+
+1. keeps a value that already is canonical;
+2. maps a value that is a known variant (case- and punctuation-insensitive);
+3. maps a value that CONTAINS a known variant or canonical name (the longest
+   wins: ``上门剪头发`` -> 剪头发 -> 理发);
+4. maps a value that is CONTAINED in known variants when they all agree
+   (``洗澡澡`` no, ``律`` no: at least two characters);
+5. for the booking intents only (the resident is talking about a service, so a
+   service word in the text is the service), when no ``service_type`` was
+   extracted at all, adds the longest known variant found in the text.
+
+What it knows comes from the training data at train time, so ``synonyms.yml``
+stays the one place the words live: the canonical names are the values annotated
+for ``service_type``, the variants are the synonyms pointing at them, the
+annotated spans and the ``service_type`` lookup table (elements whose canonical
+value is known). Nothing is guessed from characters alone: a value no rule maps
+is left as it is.
+
+The matching itself is :class:`ServiceLexicon` (pure Python, no Rasa), so the
+application venv's tests exercise it without Rasa.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
+
+from nlu_components.entity_cleaner import clean_value
+
+ENTITY = "service_type"
+FILENAME = "service_lexicon.json"
+DEFAULT_FILL_INTENTS = ("book_service", "cancel_booking", "query_booking")
+
+
+def _key(text: str) -> str:
+    return clean_value(text).lower()
+
+
+@dataclass
+class ServiceLexicon:
+    """Known service words -> canonical service names."""
+
+    canonical: List[str] = field(default_factory=list)
+    variants: Dict[str, str] = field(default_factory=dict)  # _key(variant) -> canonical
+
+    @classmethod
+    def build(cls, canonical: Iterable[str], pairs: Iterable[Tuple[str, str]]) -> "ServiceLexicon":
+        """``pairs`` are (variant, target); pairs whose target is not canonical are ignored."""
+        names = sorted({c for c in canonical if c})
+        lexicon = cls(canonical=names)
+        for name in names:
+            lexicon.variants[_key(name)] = name
+        for variant, target in pairs:
+            key = _key(str(variant))
+            if target in names and len(key) >= 2 and key not in lexicon.variants:
+                lexicon.variants[key] = target
+        return lexicon
+
+    def to_json(self) -> str:
+        return json.dumps({"canonical": self.canonical, "variants": self.variants}, ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ServiceLexicon":
+        data = json.loads(text)
+        return cls(canonical=list(data["canonical"]), variants=dict(data["variants"]))
+
+    def normalise(self, value: str) -> Optional[str]:
+        """The canonical name ``value`` stands for, or ``None`` if no rule says."""
+        if value in self.canonical:
+            return value
+        key = _key(value)
+        if not key:
+            return None
+        if key in self.variants:
+            return self.variants[key]
+        contained = [(len(v), v) for v in self.variants if v in key]
+        if contained:
+            return self.variants[max(contained)[1]]
+        if len(key) >= 2:
+            targets = {c for v, c in self.variants.items() if key in v}
+            if len(targets) == 1:
+                return targets.pop()
+        return None
+
+    def find(self, text: str) -> Optional[Tuple[int, int, str]]:
+        """The longest known word in ``text``: (start, end, canonical), or ``None``."""
+        lowered = text.lower()
+        best: Optional[Tuple[int, int, str]] = None
+        for variant, canonical in self.variants.items():
+            start = lowered.find(variant)
+            if start >= 0 and (best is None or len(variant) > best[1] - best[0]):
+                best = (start, start + len(variant), canonical)
+        return best
+
+
+def normalise_entities(entities: List[Dict[str, Any]], lexicon: ServiceLexicon, *, text: str | None = None,
+                       intent: str | None = None,
+                       fill_intents: Iterable[str] = DEFAULT_FILL_INTENTS,
+                       processor: str = "ServiceTypeNormalizer") -> List[Dict[str, Any]]:
+    """``entities`` with ``service_type`` values canonical where a rule says so, plus
+    one found in ``text`` when ``intent`` is a booking intent and none was extracted."""
+    out: List[Dict[str, Any]] = []
+    for entity in entities:
+        if entity.get("entity") == ENTITY and isinstance(entity.get("value"), str):
+            mapped = lexicon.normalise(entity["value"])
+            if mapped is not None and mapped != entity["value"]:
+                entity = {**entity, "value": mapped,
+                          "processors": [*entity.get("processors", []), processor]}
+        out.append(entity)
+    if text and intent in set(fill_intents) and not any(e.get("entity") == ENTITY for e in out):
+        found = lexicon.find(text)
+        if found is not None:
+            start, end, canonical = found
+            out.append({"entity": ENTITY, "start": start, "end": end, "value": canonical,
+                        "confidence_entity": 1.0, "extractor": processor})
+    return out
+
+
+try:  # The Rasa component: only importable in the Rasa venv.
+    from rasa.engine.graph import ExecutionContext, GraphComponent
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+    from rasa.engine.storage.resource import Resource
+    from rasa.engine.storage.storage import ModelStorage
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+except ImportError:  # pragma: no cover - application venv (tests of ServiceLexicon)
+    pass
+else:
+
+    @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+    class ServiceTypeNormalizer(GraphComponent):
+        """Canonical ``service_type`` values (see module doc)."""
+
+        @staticmethod
+        def get_default_config() -> Dict[Text, Any]:
+            return {"fill_intents": list(DEFAULT_FILL_INTENTS)}
+
+        def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                     lexicon: Optional[ServiceLexicon] = None) -> None:
+            self._config = {**self.get_default_config(), **(config or {})}
+            self._model_storage = model_storage
+            self._resource = resource
+            self.lexicon = lexicon or ServiceLexicon()
+
+        @classmethod
+        def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                   execution_context: ExecutionContext) -> "ServiceTypeNormalizer":
+            return cls(config, model_storage, resource)
+
+        def train(self, training_data: TrainingData) -> Resource:
+            canonical: set[str] = set()
+            pairs: list[tuple[str, str]] = []
+            for example in training_data.entity_examples:
+                text = example.get("text") or ""
+                for entity in example.get("entities") or []:
+                    if entity.get("entity") == ENTITY:
+                        canonical.add(str(entity.get("value")))
+                        pairs.append((text[entity["start"]:entity["end"]], str(entity.get("value"))))
+            synonyms = dict(training_data.entity_synonyms)
+            pairs += list(synonyms.items())
+            for table in training_data.lookup_tables:
+                if table.get("name") == ENTITY:
+                    for element in table.get("elements") or []:
+                        target = element if element in canonical else synonyms.get(element)
+                        if target:
+                            pairs.append((element, target))
+            self.lexicon = ServiceLexicon.build(canonical, pairs)
+            with self._model_storage.write_to(self._resource) as directory:
+                (directory / FILENAME).write_text(self.lexicon.to_json(), encoding="utf-8")
+            return self._resource
+
+        @classmethod
+        def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 execution_context: ExecutionContext, **kwargs: Any) -> "ServiceTypeNormalizer":
+            lexicon = None
+            try:
+                with model_storage.read_from(resource) as directory:
+                    path = directory / FILENAME
+                    if path.is_file():
+                        lexicon = ServiceLexicon.from_json(path.read_text(encoding="utf-8"))
+            except ValueError:
+                pass
+            return cls(config, model_storage, resource, lexicon)
+
+        def process(self, messages: List[Message]) -> List[Message]:
+            for message in messages:
+                intent = (message.get("intent") or {}).get("name")
+                entities = message.get("entities") or []
+                updated = normalise_entities(entities, self.lexicon, text=message.get("text"), intent=intent,
+                                             fill_intents=self._config["fill_intents"])
+                if updated != entities:
+                    message.set("entities", updated, add_to_output=True)
+            return messages
