@@ -1,26 +1,45 @@
-"""NLU benchmark (`make bench-nlu`): score a trained Rasa model on the held-out dev set.
+"""NLU benchmark (`make bench-nlu`): score a trained Rasa model on held-out sets.
 
 Run with the Rasa venv (Python 3.10):
 
-    .venv-rasa/bin/python bench/nlu.py --model /tmp/nlu-models/nlu.tar.gz
+    .venv-rasa/bin/python bench/nlu.py --model /tmp/nlu-models/nlu.tar.gz \\
+        [--set NAME=PATH --label NAME=blind ...] [--emergency NAME=PATH --label NAME=blind ...]
 
 The model is loaded in-process with ``rasa.core.agent.Agent`` (the same NLU
 pipeline ``rasa run`` serves behind ``/model/parse``), so latency figures are the
 pipeline's own, without HTTP. Inputs:
 
 - ``bench/nlu_dev.yml``: held-out examples in Rasa's format, never trained on
-  (``rasa train`` reads ``nlu_data/`` only);
-- ``bench/nlu_ood.txt``: out-of-domain requests, one per line.
+  (``rasa train`` reads ``nlu_data/`` only); the main section of the report;
+- ``bench/nlu_ood.txt``: out-of-domain requests, one per line;
+- more intent sets, each reported in its own section with its provenance:
+  the ones in ``DEFAULT_SETS`` (when the file exists) and every ``--set NAME=PATH``.
+  A set is Rasa YAML (``.yml``; an example's ``metadata: {register: ...}`` gives
+  per-register figures) or JSON lines (``{"text", "intent", "service_type"?,
+  "register"?}``);
+- emergency sets (``--emergency NAME=PATH``, JSON lines ``{"text", "emergency":
+  bool, "kind"?, "register"?}``): recall and false alarms of the classifier
+  (intent ``emergency``) and of the safety net combined with it.
+
+Every extra set carries a provenance label, written into the results:
+``tuned`` (decisions were made looking at it), ``untouched`` (never used for a
+decision, but not written blind to the design) or ``blind`` (written by others
+after the design, never looked at). Lines of ``untouched`` and ``blind`` sets are
+never written to the results (only counts and confusions), so they stay unseen.
 
 Reports per-intent precision/recall/F1 and macro-F1, ``service_type`` value
-accuracy (after synonym mapping), out-of-scope recall, the share of OOD lines
-routed to a task intent, and parse latency p50/p95. Writes
+accuracy (after synonym mapping), out-of-scope precision and recall, the share of
+OOD lines routed to a task intent, and parse latency p50/p95. Writes
 ``bench/results/nlu.json`` and ``bench/results/nlu.md``.
 
 Scoring convention: ``nlu_fallback`` (FallbackClassifier, confidence below the
 threshold) is scored as ``out_of_scope``, because the dialogue answers both
 with "I can't do that / here is what I can do"; the strict figure, which counts
 every fallback as wrong, is reported beside it.
+
+The safety net (``assistant.safety.assess``) lives in the application venv
+(Python 3.11): the emergency section asks it through a subprocess of
+``.venv/bin/python`` (``--app-python``), one JSON line per text.
 """
 
 from __future__ import annotations
@@ -31,9 +50,10 @@ import json
 import logging
 import os
 import statistics
+import subprocess
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -41,15 +61,65 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ROOT = Path(__file__).resolve().parents[1]
+# The model names the project's own components (nlu_components.*): import them
+# from the repo whatever the working directory.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 TASK_INTENTS = (
     "ask_policy", "book_service", "cancel_booking", "query_booking", "file_complaint",
     "check_ticket", "emergency", "checkin", "request_human",
 )
 NOT_UNDERSTOOD = ("out_of_scope", "nlu_fallback")
+PROVENANCE = {
+    "tuned": "decisions were made looking at it",
+    "untouched": "never used for a decision, but not written blind to the design",
+    "blind": "written by others after the design, never looked at",
+}
+# Sets scored by default when their file exists (more with --set / --emergency).
+DEFAULT_SETS: list[dict[str, str]] = [
+    {
+        "name": "colloquial_dev",
+        "path": "bench/nlu_colloquial_dev.yml",
+        "label": "tuned",
+        "note": "colloquial registers, written by a separate helper for issue #10 as a tuning set; "
+                "the training data was grown while looking at its errors",
+    },
+    {
+        "name": "blind_2026_11",
+        "path": "bench/nlu_blind.yml",
+        "label": "untouched",
+        "note": "written by the first NLU author in the same commit as training data (75d0754); its header "
+                "says it was scored once at the end, and its first figure (README 0.940, 110160c) came after "
+                "the last data commit of that day, which agrees; not blind (same author as the training "
+                "data). Not opened since.",
+    },
+]
+SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
+SAFETY_ADAPTER = """
+import json, sys
+from assistant.safety import assess
+for line in sys.stdin:
+    verdict = assess(json.loads(line)["text"])
+    cue = getattr(verdict, "cue", None) or getattr(verdict, "cues", None)
+    print(json.dumps({"emergency": bool(verdict.emergency), "cue": None if cue is None else str(cue)},
+                     ensure_ascii=False), flush=True)
+"""
+
+
+# ---------------------------------------------------------------- loading sets
+
+def _services(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    values = value if isinstance(value, list) else [value]
+    return sorted({str(v) for v in values})
 
 
 def load_dev(path: Path) -> list[dict[str, Any]]:
-    """Read the dev set with Rasa's own reader (same annotation syntax as training)."""
+    """Read an intent set: Rasa YAML with Rasa's own reader (same annotation syntax
+    as training), or JSON lines."""
+    if path.suffix == ".jsonl":
+        return load_jsonl_intents(path)
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(str(path))
@@ -58,9 +128,58 @@ def load_dev(path: Path) -> list[dict[str, Any]]:
         gold_services = sorted(
             {str(e.get("value")) for e in message.get("entities") or [] if e["entity"] == "service_type"}
         )
-        examples.append({"text": message.get("text"), "intent": message.get("intent"), "services": gold_services})
+        metadata = message.get("metadata") or {}
+        register = (metadata.get("example") or {}).get("register") or (metadata.get("intent") or {}).get("register")
+        examples.append({"text": message.get("text"), "intent": message.get("intent"), "services": gold_services,
+                         "register": register})
     return examples
 
+
+def load_jsonl_intents(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        rows.append({"text": item["text"], "intent": item["intent"],
+                     "services": _services(item.get("service_type", item.get("services"))),
+                     "register": item.get("register")})
+    return rows
+
+
+def load_emergency(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        rows.append({"text": item["text"], "emergency": bool(item["emergency"]), "kind": item.get("kind"),
+                     "register": item.get("register")})
+    return rows
+
+
+def parse_named(values: list[str]) -> list[tuple[str, Path]]:
+    """``NAME=PATH`` (or a bare ``PATH``, named after its stem) -> (name, path)."""
+    out = []
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep:
+            name, path = Path(value).stem, value
+        out.append((name.strip(), Path(path.strip())))
+    return out
+
+
+def parse_labels(values: list[str]) -> dict[str, str]:
+    labels = {}
+    for value in values:
+        name, sep, label = value.partition("=")
+        if not sep or label not in PROVENANCE:
+            raise SystemExit(f"--label wants NAME=LABEL with LABEL one of {', '.join(PROVENANCE)}: {value!r}")
+        labels[name] = label
+    return labels
+
+
+# ---------------------------------------------------------------- scoring
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
@@ -83,7 +202,171 @@ def prf(gold: list[str], pred: list[str], labels: list[str]) -> dict[str, dict[s
     return table
 
 
-async def run(model: Path, dev_path: Path, ood_path: Path) -> dict[str, Any]:
+def lenient(predicted: str) -> str:
+    """nlu_fallback is answered like out_of_scope by the dialogue: score it so."""
+    return "out_of_scope" if predicted == "nlu_fallback" else predicted
+
+
+def _round(table: dict[str, dict[str, float]]) -> dict[str, dict[str, Any]]:
+    return {k: {m: round(v, 4) if isinstance(v, float) else v for m, v in d.items()} for k, d in table.items()}
+
+
+def score_intents(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Intent and service_type figures for rows with gold ``intent``/``services`` and
+    predicted ``predicted``/``predicted_services``/``raw_top``."""
+    labels = sorted({row["intent"] for row in rows})
+    gold = [row["intent"] for row in rows]
+    pred = [lenient(row["predicted"]) for row in rows]
+    strict = [row["predicted"] for row in rows]
+    per_intent = prf(gold, pred, labels)
+    per_intent_strict = prf(gold, strict, labels)
+    macro_f1 = statistics.mean(v["f1"] for v in per_intent.values()) if labels else 0.0
+    macro_f1_strict = statistics.mean(v["f1"] for v in per_intent_strict.values()) if labels else 0.0
+    accuracy = sum(g == p for g, p in zip(gold, pred)) / max(1, len(gold))
+
+    service_rows = [row for row in rows if row["services"]]
+    service_correct = sum(row["services"] == row["predicted_services"] for row in service_rows)
+    # Spurious service_type on sentences that carry none (would fill a wrong slot).
+    spurious_rows = [row for row in rows if not row["services"] and row["predicted_services"]]
+
+    oos_rows = [row for row in rows if row["intent"] == "out_of_scope"]
+    oos_predicted = [row for row in rows if row["predicted"] in NOT_UNDERSTOOD]
+    oos_recall = sum(row["predicted"] in NOT_UNDERSTOOD for row in oos_rows) / max(1, len(oos_rows))
+    oos_precision = sum(row["intent"] == "out_of_scope" for row in oos_predicted) / max(1, len(oos_predicted))
+    oos_to_task = sum(row["predicted"] in TASK_INTENTS for row in oos_rows) / max(1, len(oos_rows))
+
+    confusions = Counter((row["intent"], lenient(row["predicted"])) for row in rows
+                         if row["intent"] != lenient(row["predicted"]))
+    registers: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        if row.get("register"):
+            registers[str(row["register"])].append(row)
+    per_register = {}
+    for register, group in sorted(registers.items()):
+        group_labels = sorted({row["intent"] for row in group})
+        table = prf([r["intent"] for r in group], [lenient(r["predicted"]) for r in group], group_labels)
+        per_register[register] = {
+            "n": len(group),
+            "accuracy": round(sum(r["intent"] == lenient(r["predicted"]) for r in group) / len(group), 4),
+            "macro_f1": round(statistics.mean(v["f1"] for v in table.values()), 4),
+        }
+    return {
+        "examples": len(rows),
+        "intent_accuracy": round(accuracy, 4),
+        "macro_f1": round(macro_f1, 4),
+        "macro_f1_strict": round(macro_f1_strict, 4),
+        "per_intent": _round(per_intent),
+        "service_type_examples": len(service_rows),
+        "service_type_accuracy": round(service_correct / max(1, len(service_rows)), 4),
+        "service_type_spurious": len(spurious_rows),
+        "out_of_scope_recall": round(oos_recall, 4),
+        "out_of_scope_precision": round(oos_precision, 4),
+        "out_of_scope_to_task_rate": round(oos_to_task, 4),
+        "confusions": [{"gold": g, "predicted": p, "n": n} for (g, p), n in confusions.most_common()],
+        "per_register": per_register,
+        "errors": [row for row in rows if row["intent"] != lenient(row["predicted"])],
+        "service_errors": [row for row in service_rows if row["services"] != row["predicted_services"]],
+        "service_spurious": spurious_rows,
+    }
+
+
+def threshold_sweep(rows: list[dict[str, Any]], ood_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Re-decide the fallback from the classifier's own ranking at other thresholds."""
+    labels = sorted({row["intent"] for row in rows})
+    gold = [row["intent"] for row in rows]
+    sweep = []
+    for threshold in SWEEP_THRESHOLDS:
+        def decide(row: dict[str, Any]) -> str:
+            name, conf = row["raw_top"]
+            return "nlu_fallback" if conf < threshold else name
+
+        swept = [lenient(decide(r)) for r in rows]
+        sweep.append({
+            "threshold": threshold,
+            "macro_f1": round(statistics.mean(v["f1"] for v in prf(gold, swept, labels).values()), 4),
+            "ood_to_task_rate": round(sum(decide(r) in TASK_INTENTS for r in ood_rows) / max(1, len(ood_rows)), 4),
+        })
+    return sweep
+
+
+def rate(hits: int, n: int) -> float | None:
+    return round(hits / n, 4) if n else None
+
+
+def score_emergency(rows: list[dict[str, Any]], net: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """Emergency recall and false-alarm rate of the classifier, of the safety net, and
+    of both combined (the net fires OR the intent is ``emergency``)."""
+    for i, row in enumerate(rows):
+        row["classifier"] = row["predicted"] == "emergency"
+        row["net"] = bool(net[i]["emergency"]) if net is not None else None
+        row["net_cue"] = net[i].get("cue") if net is not None else None
+        row["combined"] = row["classifier"] or bool(row["net"])
+    positives = [r for r in rows if r["emergency"]]
+    negatives = [r for r in rows if not r["emergency"]]
+
+    def figures(key: str) -> dict[str, Any]:
+        return {"recall": rate(sum(bool(r[key]) for r in positives), len(positives)),
+                "false_alarm_rate": rate(sum(bool(r[key]) for r in negatives), len(negatives)),
+                "missed": sum(not r[key] for r in positives),
+                "false_alarms": sum(bool(r[key]) for r in negatives)}
+
+    def grouped(field: str) -> dict[str, Any]:
+        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in rows:
+            if r.get(field):
+                groups[str(r[field])].append(r)
+        out = {}
+        for name, group in sorted(groups.items()):
+            pos = [r for r in group if r["emergency"]]
+            neg = [r for r in group if not r["emergency"]]
+            out[name] = {
+                "positives": len(pos), "negatives": len(neg),
+                "classifier_recall": rate(sum(r["classifier"] for r in pos), len(pos)),
+                "classifier_false_alarm_rate": rate(sum(r["classifier"] for r in neg), len(neg)),
+                "combined_recall": rate(sum(r["combined"] for r in pos), len(pos)) if net is not None else None,
+                "combined_false_alarm_rate": rate(sum(r["combined"] for r in neg), len(neg)) if net is not None else None,
+            }
+        return out
+
+    return {
+        "positives": len(positives),
+        "negatives": len(negatives),
+        "classifier": figures("classifier"),
+        "safety_net": figures("net") if net is not None else None,
+        "combined": figures("combined") if net is not None else None,
+        "classifier_missed_as": dict(Counter(r["predicted"] for r in positives if not r["classifier"]).most_common()),
+        "per_kind": grouped("kind"),
+        "per_register": grouped("register"),
+        "rows": rows,
+    }
+
+
+def ask_safety_net(texts: list[str], app_python: Path) -> tuple[list[dict[str, Any]] | None, str | None]:
+    """``assistant.safety.assess`` on every text, in the application venv.
+    Returns (verdicts, None) or (None, why it could not run)."""
+    if not (ROOT / "assistant" / "safety").exists():
+        return None, "assistant/safety does not exist yet"
+    if not app_python.exists():
+        return None, f"{app_python} not found"
+    stdin = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    try:
+        done = subprocess.run([str(app_python), "-c", SAFETY_ADAPTER], input=stdin, capture_output=True,
+                              text=True, cwd=ROOT, env=env, timeout=1800, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return None, f"safety net did not run: {exc}"
+    if done.returncode != 0:
+        return None, "safety net failed: " + (done.stderr.strip().splitlines() or ["?"])[-1]
+    verdicts = [json.loads(line) for line in done.stdout.splitlines() if line.strip().startswith("{")]
+    if len(verdicts) != len(texts):
+        return None, f"safety net answered {len(verdicts)} of {len(texts)} texts"
+    return verdicts, None
+
+
+# ---------------------------------------------------------------- running
+
+async def run(model: Path, dev_path: Path, ood_path: Path, sets: list[dict[str, Any]] | None = None,
+              emergency_sets: list[dict[str, Any]] | None = None, app_python: Path | None = None) -> dict[str, Any]:
     from rasa.core.agent import Agent
 
     started = time.perf_counter()
@@ -109,17 +392,21 @@ async def run(model: Path, dev_path: Path, ood_path: Path) -> dict[str, Any]:
         result["raw_top"] = (ranking[0]["name"], float(ranking[0]["confidence"])) if ranking else ("nlu_fallback", 0.0)
         return result
 
-    dev_rows = []
-    for ex in dev:
-        result = await parse(ex["text"])
-        services = sorted({str(e["value"]) for e in result.get("entities", []) if e["entity"] == "service_type"})
-        dev_rows.append({
-            **ex,
-            "predicted": result["intent"]["name"],
-            "confidence": round(float(result["intent"]["confidence"]), 4),
-            "predicted_services": services,
-            "raw_top": list(result["raw_top"]),
-        })
+    async def predict(examples: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows = []
+        for ex in examples:
+            result = await parse(ex["text"])
+            services = sorted({str(e["value"]) for e in result.get("entities", []) if e["entity"] == "service_type"})
+            rows.append({
+                **ex,
+                "predicted": result["intent"]["name"],
+                "confidence": round(float(result["intent"]["confidence"]), 4),
+                "predicted_services": services,
+                "raw_top": list(result["raw_top"]),
+            })
+        return rows
+
+    dev_rows = await predict(dev)
     ood_rows = []
     for text in ood:
         result = await parse(text)
@@ -129,55 +416,45 @@ async def run(model: Path, dev_path: Path, ood_path: Path) -> dict[str, Any]:
             "confidence": round(float(result["intent"]["confidence"]), 4),
             "raw_top": list(result["raw_top"]),
         })
-
-    labels = sorted({row["intent"] for row in dev_rows})
-    gold = [row["intent"] for row in dev_rows]
-    # nlu_fallback is answered like out_of_scope by the dialogue: score it so.
-    pred = ["out_of_scope" if row["predicted"] == "nlu_fallback" else row["predicted"] for row in dev_rows]
-    strict = [row["predicted"] for row in dev_rows]
-    per_intent = prf(gold, pred, labels)
-    per_intent_strict = prf(gold, strict, labels)
-    macro_f1 = statistics.mean(v["f1"] for v in per_intent.values())
-    macro_f1_strict = statistics.mean(v["f1"] for v in per_intent_strict.values())
-    accuracy = sum(g == p for g, p in zip(gold, pred)) / len(gold)
-
-    service_rows = [row for row in dev_rows if row["services"]]
-    service_correct = sum(row["services"] == row["predicted_services"] for row in service_rows)
-    # Spurious service_type on sentences that carry none (would fill a wrong slot).
-    spurious_rows = [row for row in dev_rows if not row["services"] and row["predicted_services"]]
-    spurious = len(spurious_rows)
-
-    oos_rows = [row for row in dev_rows if row["intent"] == "out_of_scope"]
-    oos_recall = sum(row["predicted"] in NOT_UNDERSTOOD for row in oos_rows) / max(1, len(oos_rows))
+    main = score_intents(dev_rows)
     ood_routed = [row for row in ood_rows if row["predicted"] in TASK_INTENTS]
 
-    sweep = []
-    for threshold in (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9):
-        def decide(row: dict[str, Any]) -> str:
-            name, conf = row["raw_top"]
-            return "nlu_fallback" if conf < threshold else name
+    extra: dict[str, Any] = {}
+    for spec in sets or []:
+        rows = await predict(load_dev(spec["path"]))
+        scored = score_intents(rows)
+        scored["fallback_threshold_sweep"] = threshold_sweep(rows, ood_rows)
+        extra[spec["name"]] = {"path": _rel(spec["path"]), "label": spec["label"],
+                               "provenance": PROVENANCE[spec["label"]], "note": spec.get("note", ""), **scored}
 
-        swept = ["out_of_scope" if decide(r) == "nlu_fallback" else decide(r) for r in dev_rows]
-        sweep.append({
-            "threshold": threshold,
-            "macro_f1": round(statistics.mean(v["f1"] for v in prf(gold, swept, labels).values()), 4),
-            "ood_to_task_rate": round(sum(decide(r) in TASK_INTENTS for r in ood_rows) / max(1, len(ood_rows)), 4),
-        })
+    emergency: dict[str, Any] = {}
+    for spec in emergency_sets or []:
+        examples = load_emergency(spec["path"])
+        rows = []
+        for ex in examples:
+            result = await parse(ex["text"])
+            rows.append({**ex, "predicted": result["intent"]["name"],
+                         "confidence": round(float(result["intent"]["confidence"]), 4)})
+        net, why = ask_safety_net([r["text"] for r in rows], app_python or ROOT / ".venv" / "bin" / "python")
+        emergency[spec["name"]] = {"path": _rel(spec["path"]), "label": spec["label"],
+                                   "provenance": PROVENANCE[spec["label"]], "note": spec.get("note", ""),
+                                   "safety_net_unavailable": why, **score_emergency(rows, net)}
 
     return {
         "model": str(model),
-        "fallback_threshold_sweep": sweep,
+        "fallback_threshold_sweep": threshold_sweep(dev_rows, ood_rows),
         "model_load_seconds": round(load_seconds, 2),
         "dev_examples": len(dev_rows),
         "ood_examples": len(ood_rows),
-        "intent_accuracy": round(accuracy, 4),
-        "macro_f1": round(macro_f1, 4),
-        "macro_f1_strict": round(macro_f1_strict, 4),
-        "per_intent": {k: {m: round(v, 4) if isinstance(v, float) else v for m, v in d.items()} for k, d in per_intent.items()},
-        "service_type_examples": len(service_rows),
-        "service_type_accuracy": round(service_correct / max(1, len(service_rows)), 4),
-        "service_type_spurious": spurious,
-        "out_of_scope_recall": round(oos_recall, 4),
+        "intent_accuracy": main["intent_accuracy"],
+        "macro_f1": main["macro_f1"],
+        "macro_f1_strict": main["macro_f1_strict"],
+        "per_intent": main["per_intent"],
+        "service_type_examples": main["service_type_examples"],
+        "service_type_accuracy": main["service_type_accuracy"],
+        "service_type_spurious": main["service_type_spurious"],
+        "out_of_scope_recall": main["out_of_scope_recall"],
+        "out_of_scope_precision": main["out_of_scope_precision"],
         "ood_to_task_rate": round(len(ood_routed) / max(1, len(ood_rows)), 4),
         "ood_predictions": dict(Counter(row["predicted"] for row in ood_rows).most_common()),
         "latency_ms": {
@@ -185,11 +462,129 @@ async def run(model: Path, dev_path: Path, ood_path: Path) -> dict[str, Any]:
             "p95": round(percentile(latencies, 95), 2),
             "n": len(latencies),
         },
-        "errors": [row for row in dev_rows if row["intent"] != ("out_of_scope" if row["predicted"] == "nlu_fallback" else row["predicted"])],
-        "service_errors": [row for row in service_rows if row["services"] != row["predicted_services"]],
+        "errors": main["errors"],
+        "service_errors": main["service_errors"],
         "ood_routed": ood_routed,
-        "service_spurious": spurious_rows,
+        "service_spurious": main["service_spurious"],
+        "sets": extra,
+        "emergency": emergency,
     }
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def shareable(report: dict[str, Any]) -> dict[str, Any]:
+    """The report without the lines of sets that must stay unseen (untouched, blind)."""
+    out = dict(report)
+    out["sets"] = {}
+    for name, section in report.get("sets", {}).items():
+        section = dict(section)
+        if section["label"] != "tuned":
+            for key in ("errors", "service_errors", "service_spurious"):
+                section[key] = len(section[key])
+        out["sets"][name] = section
+    out["emergency"] = {}
+    for name, section in report.get("emergency", {}).items():
+        section = dict(section)
+        if section["label"] == "tuned":
+            section["rows"] = [r for r in section["rows"] if r["emergency"] != r["combined"]
+                               or r["emergency"] != r["classifier"]]
+        else:
+            section["rows"] = []
+        out["emergency"][name] = section
+    return out
+
+
+# ---------------------------------------------------------------- report
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _intent_table(per_intent: dict[str, dict[str, Any]]) -> list[str]:
+    lines = ["| intent | precision | recall | F1 | n |", "|---|---|---|---|---|"]
+    for name, row in per_intent.items():
+        lines.append(f"| {name} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1']:.2f} | {row['support']} |")
+    return lines
+
+
+def markdown_set(name: str, section: dict[str, Any]) -> list[str]:
+    lines = [
+        "", f"## Set `{name}` — {section['label']}", "",
+        f"`{section['path']}`, {section['examples']} utterances. Provenance: **{section['label']}** "
+        f"({section['provenance']}). {section['note']}".rstrip(),
+        "",
+        "| metric | value |", "|---|---|",
+        f"| intent macro-F1 (fallback as out_of_scope) | {section['macro_f1']:.3f} |",
+        f"| intent macro-F1, strict | {section['macro_f1_strict']:.3f} |",
+        f"| intent accuracy | {section['intent_accuracy']:.3f} |",
+        f"| service_type value accuracy ({section['service_type_examples']} utterances) | "
+        f"{section['service_type_accuracy']:.3f} |",
+        f"| spurious service_type | {section['service_type_spurious']} |",
+        f"| out_of_scope precision / recall | {section['out_of_scope_precision']:.3f} / "
+        f"{section['out_of_scope_recall']:.3f} |",
+        f"| other-domain lines routed to a task intent | {section['out_of_scope_to_task_rate']:.3f} |",
+        "",
+        *_intent_table(section["per_intent"]),
+    ]
+    if section["per_register"]:
+        lines += ["", "| register | n | accuracy | macro-F1 |", "|---|---|---|---|"]
+        for register, row in section["per_register"].items():
+            lines.append(f"| {register} | {row['n']} | {row['accuracy']:.3f} | {row['macro_f1']:.3f} |")
+    if section["confusions"]:
+        lines += ["", "Confusions (gold → predicted: n): " + ", ".join(
+            f"{c['gold']}→{c['predicted']}: {c['n']}" for c in section["confusions"][:15])]
+    if section["label"] == "tuned" and section["errors"]:
+        lines += ["", "| text | gold | predicted | conf |", "|---|---|---|---|"]
+        for row in section["errors"]:
+            lines.append(f"| {row['text']} | {row['intent']} | {row['predicted']} | {row['confidence']:.2f} |")
+    if section["label"] == "tuned" and section["service_errors"]:
+        lines += ["", "| text | gold service | predicted |", "|---|---|---|"]
+        for row in section["service_errors"]:
+            lines.append(f"| {row['text']} | {','.join(row['services'])} | {','.join(row['predicted_services']) or '-'} |")
+    return lines
+
+
+def markdown_emergency(name: str, section: dict[str, Any]) -> list[str]:
+    lines = [
+        "", f"## EMERGENCY set `{name}` — {section['label']}", "",
+        f"`{section['path']}`: {section['positives']} emergencies, {section['negatives']} non-emergencies. "
+        f"Provenance: **{section['label']}** ({section['provenance']}). {section['note']}".rstrip(),
+        "",
+        "| who decides | recall | false-alarm rate | missed | false alarms |", "|---|---|---|---|---|",
+    ]
+    for key, title in (("classifier", "classifier (intent == emergency)"), ("safety_net", "safety net alone"),
+                       ("combined", "safety net OR classifier")):
+        fig = section.get(key)
+        if fig is None:
+            lines.append(f"| {title} | – | – | – | – |")
+        else:
+            lines.append(f"| {title} | {_fmt(fig['recall'])} | {_fmt(fig['false_alarm_rate'])} | "
+                         f"{fig['missed']} | {fig['false_alarms']} |")
+    if section.get("safety_net_unavailable"):
+        lines += ["", f"Safety net not scored: {section['safety_net_unavailable']}."]
+    if section["classifier_missed_as"]:
+        lines += ["", "Emergencies the classifier missed, by predicted intent: " + ", ".join(
+            f"{k}: {v}" for k, v in section["classifier_missed_as"].items())]
+    for field, title in (("per_kind", "kind"), ("per_register", "register")):
+        if section[field]:
+            lines += ["", f"| {title} | emergencies | non-emergencies | classifier recall | classifier FA | "
+                          "combined recall | combined FA |", "|---|---|---|---|---|---|---|"]
+            for group, row in section[field].items():
+                lines.append(f"| {group} | {row['positives']} | {row['negatives']} | {_fmt(row['classifier_recall'])} | "
+                             f"{_fmt(row['classifier_false_alarm_rate'])} | {_fmt(row['combined_recall'])} | "
+                             f"{_fmt(row['combined_false_alarm_rate'])} |")
+    if section["label"] == "tuned" and section["rows"]:
+        lines += ["", "| text | emergency | intent | net cue |", "|---|---|---|---|"]
+        for row in section["rows"]:
+            if row["emergency"] != row["combined"] or row["emergency"] != row["classifier"]:
+                lines.append(f"| {row['text']} | {row['emergency']} | {row['predicted']} | {row.get('net_cue') or '-'} |")
+    return lines
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -197,27 +592,44 @@ def markdown(report: dict[str, Any]) -> str:
         "# NLU benchmark",
         "",
         f"Model `{report['model']}`; {report['dev_examples']} held-out dev utterances "
-        f"(`bench/nlu_dev.yml`), {report['ood_examples']} out-of-domain lines (`bench/nlu_ood.txt`).",
+        f"(`bench/nlu_dev.yml`, tuned), {report['ood_examples']} out-of-domain lines (`bench/nlu_ood.txt`).",
         "",
         "| metric | value | target |",
         "|---|---|---|",
-        f"| intent macro-F1 (nlu_fallback scored as out_of_scope) | {report['macro_f1']:.3f} | ≥ 0.90 |",
+        f"| intent macro-F1 (nlu_fallback scored as out_of_scope) | {report['macro_f1']:.3f} | ≥ 0.95 |",
         f"| intent macro-F1, strict (fallback always wrong) | {report['macro_f1_strict']:.3f} | |",
         f"| intent accuracy | {report['intent_accuracy']:.3f} | |",
         f"| service_type value accuracy ({report['service_type_examples']} utterances) | "
-        f"{report['service_type_accuracy']:.3f} | ≥ 0.90 |",
+        f"{report['service_type_accuracy']:.3f} | ≥ 0.97 |",
         f"| spurious service_type on utterances without one | {report['service_type_spurious']} | |",
-        f"| out-of-scope recall (dev) | {report['out_of_scope_recall']:.3f} | |",
+        f"| out-of-scope precision / recall (dev) | {report.get('out_of_scope_precision', 0):.3f} / "
+        f"{report['out_of_scope_recall']:.3f} | |",
         f"| OOD lines routed to a task intent | {report['ood_to_task_rate']:.3f} | ≤ 0.10 |",
         f"| parse latency p50 / p95 (in-process) | {report['latency_ms']['p50']:.1f} / "
         f"{report['latency_ms']['p95']:.1f} ms | |",
         "",
-        "| intent | precision | recall | F1 | n |",
-        "|---|---|---|---|---|",
+        *_intent_table(report["per_intent"]),
     ]
-    for name, row in report["per_intent"].items():
-        lines.append(f"| {name} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1']:.2f} | {row['support']} |")
-    lines += ["", "Fallback threshold sweep (re-deciding from the classifier's ranking):", "",
+    sets = report.get("sets") or {}
+    emergency = report.get("emergency") or {}
+    if sets or emergency:
+        lines += ["", "## Every set at a glance", "",
+                  "| set | provenance | n | macro-F1 | accuracy | service_type | OOS precision | other-domain→task |",
+                  "|---|---|---|---|---|---|---|---|",
+                  f"| dev (`bench/nlu_dev.yml`) | tuned | {report['dev_examples']} | {report['macro_f1']:.3f} | "
+                  f"{report['intent_accuracy']:.3f} | {report['service_type_accuracy']:.3f} | "
+                  f"{report['per_intent'].get('out_of_scope', {}).get('precision', 0):.3f} | – |"]
+        for name, s in sets.items():
+            lines.append(f"| {name} | {s['label']} | {s['examples']} | {s['macro_f1']:.3f} | {s['intent_accuracy']:.3f} | "
+                         f"{s['service_type_accuracy']:.3f} | {s['out_of_scope_precision']:.3f} | "
+                         f"{s['out_of_scope_to_task_rate']:.3f} |")
+        for name, e in emergency.items():
+            combined = e.get("combined")
+            lines.append(f"| {name} (emergency) | {e['label']} | {e['positives'] + e['negatives']} | "
+                         f"classifier recall {_fmt(e['classifier']['recall'])}, FA {_fmt(e['classifier']['false_alarm_rate'])} | "
+                         f"with safety net recall {_fmt(combined and combined['recall'])}, "
+                         f"FA {_fmt(combined and combined['false_alarm_rate'])} | | | |")
+    lines += ["", "Fallback threshold sweep on dev (re-deciding from the classifier's ranking):", "",
               "| threshold | macro-F1 | OOD→task |", "|---|---|---|"]
     for row in report["fallback_threshold_sweep"]:
         lines.append(f"| {row['threshold']} | {row['macro_f1']:.3f} | {row['ood_to_task_rate']:.3f} |")
@@ -237,7 +649,31 @@ def markdown(report: dict[str, Any]) -> str:
         lines += ["", "## OOD lines routed to a task intent", "", "| text | predicted | conf |", "|---|---|---|"]
         for row in report["ood_routed"]:
             lines.append(f"| {row['text']} | {row['predicted']} | {row['confidence']:.2f} |")
+    for name, section in sets.items():
+        lines += markdown_set(name, section)
+    for name, section in emergency.items():
+        lines += markdown_emergency(name, section)
     return "\n".join(lines) + "\n"
+
+
+def collect_sets(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    labels = parse_labels(args.label)
+    sets: list[dict[str, Any]] = []
+    if not args.no_default_sets:
+        for spec in DEFAULT_SETS:
+            path = ROOT / spec["path"]
+            if path.exists():
+                sets.append({**spec, "path": path, "label": labels.get(spec["name"], spec["label"])})
+    emergency_sets: list[dict[str, Any]] = []
+    for target, given in ((sets, parse_named(args.set)), (emergency_sets, parse_named(args.emergency))):
+        for name, path in given:
+            if name not in labels:
+                raise SystemExit(f"set {name!r} has no provenance: add --label {name}=tuned|untouched|blind")
+            if not path.exists():
+                raise SystemExit(f"set {name!r}: {path} not found")
+            target[:] = [s for s in target if s["name"] != name]
+            target.append({"name": name, "path": path, "label": labels[name], "note": ""})
+    return sets, emergency_sets
 
 
 def main() -> int:
@@ -245,8 +681,19 @@ def main() -> int:
     parser.add_argument("--model", required=True, type=Path, help="trained model .tar.gz (or a directory of them)")
     parser.add_argument("--dev", type=Path, default=ROOT / "bench" / "nlu_dev.yml")
     parser.add_argument("--ood", type=Path, default=ROOT / "bench" / "nlu_ood.txt")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=PATH",
+                        help="another intent set (Rasa YAML or JSON lines), reported in its own section")
+    parser.add_argument("--emergency", action="append", default=[], metavar="NAME=PATH",
+                        help='an emergency set, JSON lines {"text", "emergency": bool, "kind"}')
+    parser.add_argument("--label", action="append", default=[], metavar="NAME=LABEL",
+                        help="provenance of a set: tuned, untouched or blind (required for every --set/--emergency)")
+    parser.add_argument("--no-default-sets", action="store_true", help="score only --dev and the given sets")
+    parser.add_argument("--app-python", type=Path, default=ROOT / ".venv" / "bin" / "python",
+                        help="the application venv's python, which runs assistant.safety")
     parser.add_argument("--out-dir", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--name", default="nlu", help="results file stem (nlu -> nlu.json, nlu.md)")
     args = parser.parse_args()
+    sets, emergency_sets = collect_sets(args)
 
     model = args.model
     if model.is_dir():
@@ -267,17 +714,28 @@ def main() -> int:
     # Rasa 3.6 logs every parse at debug level through structlog.
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
-    report = asyncio.run(run(model, args.dev, args.ood))
+    report = shareable(asyncio.run(run(model, args.dev, args.ood, sets, emergency_sets, args.app_python)))
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    (args.out_dir / "nlu.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    (args.out_dir / "nlu.md").write_text(markdown(report), encoding="utf-8")
+    json_path, md_path = args.out_dir / f"{args.name}.json", args.out_dir / f"{args.name}.md"
+    json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    md_path.write_text(markdown(report), encoding="utf-8")
     print(
-        f"macro-F1 {report['macro_f1']:.3f} (strict {report['macro_f1_strict']:.3f})  "
+        f"dev: macro-F1 {report['macro_f1']:.3f} (strict {report['macro_f1_strict']:.3f})  "
         f"service_type {report['service_type_accuracy']:.3f}  "
         f"OOS recall {report['out_of_scope_recall']:.3f}  OOD->task {report['ood_to_task_rate']:.3f}  "
         f"p50 {report['latency_ms']['p50']:.1f} ms  p95 {report['latency_ms']['p95']:.1f} ms"
     )
-    print(f"wrote {args.out_dir / 'nlu.json'} and {args.out_dir / 'nlu.md'}")
+    for name, s in report["sets"].items():
+        print(f"{name} [{s['label']}]: macro-F1 {s['macro_f1']:.3f}  accuracy {s['intent_accuracy']:.3f}  "
+              f"service_type {s['service_type_accuracy']:.3f}  OOS precision {s['out_of_scope_precision']:.3f}  "
+              f"other-domain->task {s['out_of_scope_to_task_rate']:.3f}")
+    for name, e in report["emergency"].items():
+        combined = e.get("combined")
+        print(f"{name} [{e['label']}] emergency: classifier recall {_fmt(e['classifier']['recall'])} "
+              f"FA {_fmt(e['classifier']['false_alarm_rate'])}; with safety net recall "
+              f"{_fmt(combined and combined['recall'])} FA {_fmt(combined and combined['false_alarm_rate'])}"
+              + (f" ({e['safety_net_unavailable']})" if e.get("safety_net_unavailable") else ""))
+    print(f"wrote {json_path} and {md_path}")
     return 0
 
 
