@@ -63,6 +63,7 @@ class Suppressors:
     hypothetical_after_window: int
     hypothetical_after_unless_actual: re.Pattern[str]
     hypothetical_anchor: re.Pattern[str]
+    hypothetical_perceived: re.Pattern[str]
     hypothetical_anywhere: re.Pattern[str]
     hypothetical_anywhere_soft: re.Pattern[str]
     past_time: re.Pattern[str]
@@ -147,6 +148,7 @@ def lexicon() -> Lexicon:
         hypothetical_after_window=int(hyp.get("after_window", 16)),
         hypothetical_after_unless_actual=c(hyp["after_unless_actual"], "hypothetical.after_unless_actual"),
         hypothetical_anchor=c(hyp["anchor"], "hypothetical.anchor"),
+        hypothetical_perceived=c(hyp["perceived"], "hypothetical.perceived"),
         hypothetical_anywhere=c(hyp["anywhere"], "hypothetical.anywhere"),
         hypothetical_anywhere_soft=c(hyp["anywhere_soft"], "hypothetical.anywhere_soft"),
         past_time=c(past["time"], "past.time"),

@@ -32,6 +32,7 @@ VERSION = 1
 # After a cue, these make it "actual": it has happened or is happening (着火了, 着火啊).
 _PERFECTIVE = re.compile(r"^(?:了|啦|咯|喽|啰|嘞|啊|呀|哇|咧|喔|哦|嘛|起来了|le(?![a-z]))")
 _PROGRESSIVE = re.compile(r"(?:在|正|一直)$")
+_QUESTION_END = re.compile(r"(吗|么|嘛)$")
 _CONTENT = re.compile(r"[^,。\s啊呀哇吧呢吗了啦!！?？.]")
 # Suppressions that say the message is not about an emergency at all; others
 # (hypothetical, past...) still tell which advice fits if the classifier insists.
@@ -198,7 +199,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     # how-to question just after, a drill or a dream anywhere.
     actual = _actual(text, hit)
     sentence_start = msg.sentence_start(hit.start)
-    found = next((m for m in reversed(msg.before) if sentence_start <= m.start() and m.end() <= hit.start), None)
+    found = next((m for m in reversed(msg.before) if sentence_start <= m.start() and m.end() <= hit.end), None)
     if found is None:
         found = s.hypothetical_once.search(before)
     if found is None and not msg.urgent:
@@ -212,6 +213,9 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         clause = text[msg.clause_start(hit.start): msg.clause_end(hit.end)]
         if not s.hypothetical_anchor.search(clause):
             found = s.hypothetical_after_unless_actual.search(after)
+        if found is None and not s.hypothetical_perceived.search(clause):
+            # a yes/no question about the cue (厨房着火能用水浇吗)
+            found = _QUESTION_END.search(msg.sentence_after(hit.end, 40))
     found = found or msg.anywhere or msg.anywhere_soft
     if found:
         return f"hypothetical:{_marker(found)}"
