@@ -9,14 +9,15 @@ an emergency happening now, independently of the intent classifier.
     advice_for(verdict)      # ["着火了，马上打 119。", ...]
     verdict.as_metadata()    # for Rasa: metadata["butler_safety"]
 
+Call ``warm_up()`` at process start to compile the lexicon before the first message.
 See docs/safety.md for the design and data/*.yml for the cues and suppressors.
 """
 
 from assistant.safety.advice import GENERAL_ADVICE, advice_for, advice_for_topics
 from assistant.safety.lexicon import KIND_ORDER
-from assistant.safety.net import SafetyVerdict, assess
+from assistant.safety.net import SafetyVerdict, assess, warm_up
 from assistant.safety.normalise import normalise
 
 KINDS = KIND_ORDER
 
-__all__ = ["GENERAL_ADVICE", "KINDS", "SafetyVerdict", "advice_for", "advice_for_topics", "assess", "normalise"]
+__all__ = ["GENERAL_ADVICE", "KINDS", "SafetyVerdict", "advice_for", "advice_for_topics", "assess", "normalise", "warm_up"]

@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import re
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import structlog
 import yaml
 
-from assistant.safety import assess
+from assistant.safety import assess, warm_up
 
 
 _ANNOTATION = re.compile(r"\[([^\]]*)\](?:\{[^}]*\}|\([^)]*\))")
@@ -61,11 +59,11 @@ def load(path: Path) -> list[dict]:
 
 
 def evaluate(rows: list[dict]) -> dict:
-    assess("预热")  # compile the lexicon outside the timing
+    warm_up()  # compile the lexicon outside the timing
     results, timings = [], []
     for row in rows:
         started = time.perf_counter()
-        verdict = assess(row["text"])
+        verdict = assess(row["text"], quiet=True)
         timings.append((time.perf_counter() - started) * 1000)
         results.append((row, verdict))
     positives = [(r, v) for r, v in results if r["emergency"]]
@@ -96,7 +94,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--quiet", action="store_true", help="figures only, no list of errors")
     args = parser.parse_args(argv)
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.CRITICAL))
     rows = [row for path in args.files for row in load(path)]
     report = evaluate(rows)
     negatives = report["n"] - report["emergencies"]

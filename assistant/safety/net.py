@@ -253,6 +253,13 @@ def _unique(values) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def warm_up() -> None:
+    """Compile the lexicon now (a few hundred milliseconds, once per process), so
+    the first resident's message does not pay for it."""
+    normalise("预热")
+    lexicon()
+
+
 def assess(text: str | None, *, quiet: bool = False) -> SafetyVerdict:
     """Decide whether ``text`` reports an emergency happening now (see the module
     docstring). Never raises on any string. Logs every decision it makes

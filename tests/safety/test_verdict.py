@@ -1,0 +1,104 @@
+"""The verdict's shape, its metadata for Rasa, its logs, its speed, and the ticket
+flow's functions that now delegate to the safety net."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import statistics
+import time
+from datetime import UTC, datetime
+
+import pytest
+import structlog
+
+from assistant.safety import KINDS, SafetyVerdict, assess, warm_up
+from assistant.safety.lexicon import lexicon
+from assistant.tickets import emergency
+from assistant.tickets.models import Ticket
+from tests.safety.test_table import EMERGENCIES, NOT_EMERGENCIES
+
+
+def test_verdict_is_frozen_and_kinds_are_known():
+    verdict = assess("楼道里着火了")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        verdict.emergency = False  # type: ignore[misc]
+    assert set(verdict.kinds) <= set(KINDS)
+
+
+def test_metadata_shape_for_rasa():
+    meta = assess("家里煤气泄漏了，我爸晕倒了").as_metadata()
+    assert json.loads(json.dumps(meta, ensure_ascii=False)) == meta
+    assert meta["emergency"] is True
+    assert meta["kinds"] == ["gas", "medical"]
+    assert isinstance(meta["cues"], list) and meta["cues"]
+    assert {"emergency", "kinds", "cues", "suppressed", "topics", "version"} <= set(meta)
+    quiet = assess("今天天气不错").as_metadata()
+    assert quiet["emergency"] is False and quiet["kinds"] == [] and quiet["cues"] == []
+
+
+def test_fired_decision_is_logged_with_personal_data_masked():
+    with structlog.testing.capture_logs() as logs:
+        assess("我是13912345678，楼道里着火了")
+    fired = [e for e in logs if e["event"] == "safety_net_fired"]
+    assert len(fired) == 1 and fired[0]["log_level"] == "warning"
+    assert fired[0]["kinds"] == ["fire"] and "着火" in fired[0]["cues"]
+    assert "13912345678" not in json.dumps(fired[0], ensure_ascii=False)
+    assert "139****5678" in fired[0]["text"]
+
+
+def test_suppressed_decision_is_logged_at_debug():
+    with structlog.testing.capture_logs() as logs:
+        assess("万一着火了怎么办")
+    assert [e["log_level"] for e in logs if e["event"] == "safety_net_suppressed"] == ["debug"]
+    with structlog.testing.capture_logs() as logs:
+        assess("今天天气不错")
+        assess("着火了", quiet=True)
+    assert logs == []
+
+
+def test_under_a_millisecond_per_message():
+    warm_up()
+    texts = [t for t, _ in EMERGENCIES] + NOT_EMERGENCIES
+    best = []
+    for text in texts:
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            assess(text, quiet=True)
+            timings.append(time.perf_counter() - started)
+        best.append(min(timings))
+    assert statistics.median(best) < 0.001, statistics.median(best)
+
+
+def test_every_kind_has_cues_and_every_cue_topic_has_advice():
+    from assistant.safety.advice import ADVICE
+
+    cues = lexicon().cues
+    assert {c.kind for c in cues} == set(KINDS)
+    assert {c.topic for c in cues} <= set(ADVICE)
+
+
+# ---- assistant.tickets.emergency delegates to the safety net ----------------------
+
+def test_tickets_emergency_kinds_and_advice_come_from_the_net():
+    text = "厨房燃气泄漏了还冒烟"
+    assert emergency.emergency_kinds(text) == list(assess(text).kinds) == ["gas", "fire"]
+    assert emergency.emergency_advice(text)[0].startswith("闻到燃气味")
+    assert emergency.emergency_kinds("") == []
+    assert emergency.emergency_advice("") == list(emergency.GENERAL_ADVICE)
+
+
+def test_alert_payload_names_the_hazards_and_masks_the_resident():
+    ticket = Ticket(id="GD202612050001", category="safety", department="物业", urgency="emergency",
+                    description="我电话13912345678，8号楼楼道着火了", address="8号楼", lat=None, long=None,
+                    contact_name="张三", contact_phone="13912345678", cues={"urgency": ["紧急险情：着火"]},
+                    created_at=datetime(2026, 12, 5, 8, 0, tzinfo=UTC))
+    payload = emergency.alert_payload(ticket)
+    assert payload["hazards"] == ["fire"]
+    assert payload["contact_phone"] == "139****5678" and payload["contact_name"] == "张*"
+    assert "13912345678" not in payload["description"]
+
+
+def test_verdict_default_is_quiet():
+    assert SafetyVerdict(False).as_metadata()["kinds"] == []
