@@ -51,10 +51,12 @@ class Cue:
 @dataclass(frozen=True)
 class Suppressors:
     ordinary: re.Pattern[str]
+    ordinary_always: re.Pattern[str]
     negation: re.Pattern[str]
     near_miss: re.Pattern[str]
     minor: re.Pattern[str]
     minor_kinds: frozenset[str]
+    minor_after: re.Pattern[str]
     hypothetical_before: re.Pattern[str]
     hypothetical_before_near: re.Pattern[str]
     hypothetical_once: re.Pattern[str]
@@ -136,10 +138,12 @@ def lexicon() -> Lexicon:
     hyp, past = s["hypothetical"], s["past"]
     suppressors = Suppressors(
         ordinary=c("|".join(f"(?:{p})" for p in s["ordinary_sense"]), "ordinary_sense"),
+        ordinary_always=c("|".join(f"(?:{p})" for p in s["ordinary_sense_always"]), "ordinary_sense_always"),
         negation=c(s["negation"]["before"], "negation"),
         near_miss=c(s["negation"]["near_miss"], "near_miss"),
         minor=c(s["negation"]["minor"], "minor"),
         minor_kinds=frozenset(s["negation"].get("minor_kinds") or ()),
+        minor_after=c(s["negation"]["minor_after"], "minor_after"),
         hypothetical_before=c(hyp["before"], "hypothetical.before"),
         hypothetical_before_near=c(hyp["before_near"], "hypothetical.before_near"),
         hypothetical_once=c(hyp["once"], "hypothetical.once"),

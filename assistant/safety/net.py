@@ -36,7 +36,10 @@ _QUESTION_END = re.compile(r"(吗|么|嘛)$")
 _CONTENT = re.compile(r"[^,。\s啊呀哇吧呢吗了啦!！?？.]")
 # Suppressions that say the message is not about an emergency at all; others
 # (hypothetical, past...) still tell which advice fits if the classifier insists.
-_NOT_ABOUT_IT = ("ordinary_sense", "negation")
+_NOT_ABOUT_IT = ("ordinary_sense", "negation", "minor")
+# Kinds whose cues carry their own time span (三天没见, 从昨天到现在没回来): a past
+# time word before them starts the span, it does not close it.
+_DAYS_KINDS = ("silent_elder", "missing")
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ class _Message:
         self.sentence_starts = [0] + [m.end() for m in re.finditer("。", text)]
         self.clause_starts = [0] + [m.end() for m in re.finditer("[,。]", text)]
         self.ordinary = [(m.start(), m.end(), m.group()) for m in s.ordinary.finditer(text)]
+        self.ordinary_always = [(m.start(), m.end(), m.group()) for m in s.ordinary_always.finditer(text)]
         self.before = list(s.hypothetical_before.finditer(text))
         self.anywhere = s.hypothetical_anywhere.search(text)
         self.anywhere_soft = None if self.urgent else s.hypothetical_anywhere_soft.search(text)
@@ -185,6 +189,9 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         inside_cue = hit.start <= start and end <= hit.end
         if overlaps and not inside_cue:
             return f"ordinary_sense:{word}"
+    for start, end, word in msg.ordinary_always:
+        if start < hit.end and hit.start < end:
+            return f"ordinary_sense:{word}"
     # Denials and near misses, just before the cue in its clause.
     before = text[max(msg.clause_start(hit.start), hit.start - 8): hit.start]
     for pattern in (s.negation, s.near_miss):
@@ -194,7 +201,11 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     if cue.kind in s.minor_kinds:
         found = s.minor.search(before)
         if found:
-            return f"negation:{_marker(found)}"
+            return f"minor:{_marker(found)}"
+    if cue.kind == "medical":
+        found = s.minor_after.search(msg.sentence_after(hit.end, 16))
+        if found:
+            return f"minor:{_marker(found)}"
     # Hypotheticals: a condition earlier in the sentence, a worry just before, a
     # how-to question just after, a drill or a dream anywhere.
     actual = _actual(text, hit)
@@ -232,7 +243,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             if found:
                 return f"habitual:{_marker(found)}"
         frame = msg.time_frame(hit.start)
-        if frame is not None:
+        if frame is not None and cue.kind not in _DAYS_KINDS:
             name, marker = frame
             if name == "past" and not msg.ongoing_between(marker.start(), hit.end + 12):
                 return f"past:{marker.group()}"
