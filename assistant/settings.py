@@ -3,10 +3,28 @@
 Defaults are the embedded profile: SQLite under ``var/``, everything on loopback.
 The production profile only changes environment variables (``BUTLER_DATABASE_URL``
 pointing at PostgreSQL, and so on).
+
+Values come from the environment, then from a ``.env`` file in the working directory.
+``BUTLER_ENV_FILE`` names another file instead; set to nothing it turns the file off
+(the test suite does that, so an operator's ``.env`` never changes a test).
+
+Test and demonstration settings, read from the environment only, when a process
+starts (``assistant/clock.py``), never from ``.env``:
+
+``BUTLER_CLOCK_START``
+    Move the project clock: an ISO 8601 instant with its offset
+    (``2026-12-31T23:59:30+08:00``). The process's clock starts at that instant and
+    ticks on in real time; every "now" of the application (booking days, ticket ids and
+    deadlines, reminders) reads it. The end-to-end tests start the real processes with
+    it. Never set it in production.
+``BUTLER_CLOCK_ANCHOR``
+    Optional, with ``BUTLER_CLOCK_START``: the ``time.monotonic()`` reading at which the
+    clock read that instant, so several processes share one clock exactly.
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,8 +34,22 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+ENV_FILE_VARIABLE = "BUTLER_ENV_FILE"
+
+
+def env_file() -> str | None:
+    """The dotenv file settings are read from: ``BUTLER_ENV_FILE``, ``.env`` when it is
+    unset, none when it is set to nothing. Read at each construction, not at import."""
+    return os.environ.get(ENV_FILE_VARIABLE, ".env") or None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BUTLER_", env_file=".env", extra="ignore")
+
+    def __init__(self, **values) -> None:
+        # An explicit _env_file wins; otherwise BUTLER_ENV_FILE decides (see env_file()).
+        values.setdefault("_env_file", env_file())
+        super().__init__(**values)
 
     # Where runtime data lives: database, logs, indexes, models built by the set-up.
     data_dir: Path = Field(default=PROJECT_ROOT / "var")
@@ -58,6 +90,10 @@ class Settings(BaseSettings):
     alert_webhook_url: str = ""
     # Ticket deadlines per urgency: "Nh" hours, "Nd" calendar days, "Nwd" working days.
     ticket_deadlines: dict[str, str] = {"emergency": "2h", "urgent": "24h", "normal": "3wd"}
+    # The operators' statutory-holiday file (holidays and make-up working days per year),
+    # which overrides and extends the chinese-calendar package. None means
+    # data_dir/calendar/holidays.yml (`butler calendar import FILE` writes it).
+    holidays_file: Path | None = None
 
     # Sentence-embedding model directory (sentence-transformers layout). None means
     # data_dir/models/multilingual-e5-small, built by `butler models prepare`.

@@ -48,7 +48,6 @@ DATE_SENSITIVE = (
     "tests/tickets/test_ids.py",
     "tests/tickets/test_open311.py",
     "tests/tickets/test_actions.py",
-    "tests/test_settings.py",
     "tests/e2e/test_booking_chat.py",
     "tests/e2e/test_complaint_chat.py",
 )

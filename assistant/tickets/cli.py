@@ -82,8 +82,11 @@ def list_command(
     filters = _filters(None, None, status, category)
     if overdue:
         filters.overdue = True
+    from assistant.tickets.lifecycle import utcnow
+
+    now = utcnow()  # one "now" (the project clock) for the filter and the 超期 column
     with get_database().session() as session:
-        tickets, total = list_tickets(session, filters, limit=limit)
+        tickets, total = list_tickets(session, filters, limit=limit, now=now)
         table = Table(title=f"工单（共 {total} 件，显示 {len(tickets)} 件）")
         table.add_column("工单号", no_wrap=True)
         for header in ("状态", "类别", "部门", "紧急", "时限", "超期", "描述"):
@@ -98,5 +101,5 @@ def list_command(
         for t in tickets:
             table.add_row(t.id, t.status, t.category, t.department, URGENCY_ZH.get(t.urgency, t.urgency),
                           aware(t.deadline_at).astimezone(tz).strftime("%m-%d %H:%M"),
-                          "是" if is_overdue(t) else "", mask_text(t.description)[:30])
+                          "是" if is_overdue(t, now) else "", mask_text(t.description)[:30])
     console.print(table)

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from assistant import clock
+from assistant.calendar import holidays
+from assistant.calendar.holidays import WorkCalendar
 from assistant.settings import Settings, get_settings
 from assistant.tickets.models import Ticket, TicketEvent
 
@@ -97,7 +100,8 @@ def allowed_actions(state: str) -> list[str]:
 # ---- time helpers ---------------------------------------------------------------
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, aware UTC, on the project clock (``assistant.clock``)."""
+    return clock.now()
 
 
 def aware(dt: datetime | None) -> datetime | None:
@@ -125,25 +129,22 @@ def parse_duration(spec: str) -> tuple[float, str]:
     return float(match.group(1)), match.group(2)
 
 
-def is_working_day(day: date) -> bool:
-    """Chinese statutory calendar (holidays and the weekend days worked in lieu)
-    where the ``chinese_calendar`` package knows the year; Monday–Friday otherwise."""
-    try:
-        import chinese_calendar
-
-        return chinese_calendar.is_workday(day)
-    except (ImportError, NotImplementedError):
-        return day.weekday() < 5
+def is_working_day(day: date, calendar: WorkCalendar | None = None) -> bool:
+    """The Chinese statutory calendar (holidays and the weekend days worked in lieu):
+    the operators' holiday file over the ``chinese_calendar`` package; Monday–Friday,
+    with a warning in the log, for a year neither knows (``assistant.calendar.holidays``)."""
+    return holidays.is_working_day(day, calendar)
 
 
 def add_working_days(start: datetime, days: int, tz: ZoneInfo) -> datetime:
     """The end (23:59:59 local) of the ``days``-th working day after the start day,
     the way "3个工作日内" is read: the day of filing does not count."""
+    calendar = holidays.load_calendar()
     local = start.astimezone(tz).date()
     counted = 0
     while counted < days:
         local += timedelta(days=1)
-        if is_working_day(local):
+        if is_working_day(local, calendar):
             counted += 1
     return datetime.combine(local, time(23, 59, 59), tzinfo=tz).astimezone(UTC)
 

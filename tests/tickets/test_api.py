@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -158,3 +159,48 @@ def test_control_characters_never_reach_the_database(client: TestClient, tokens,
     r = client.post(f"/api/v1/tickets/{filed.ticket.id}/transitions", json={"action": "派单", "note": "转\x00城管"},
                     headers=auth(tokens["admin"]))
     assert r.status_code == 200 and r.json()["timeline"][-1]["note"] == "转城管"
+
+
+def test_ids_deadlines_and_overdue_follow_the_injected_clock(client: TestClient, tokens, tickets, clock):
+    """Filed on the project clock (BUTLER_TEST_NOW under make test-dates): the id's
+    date is the local filing day, the emergency is due 2 h later and turns overdue
+    when the clock passes that."""
+    from zoneinfo import ZoneInfo
+
+    h = auth(tokens["dispatcher"])
+    for ticket_id in tickets:
+        d = client.get(f"/api/v1/tickets/{ticket_id}", headers=h).json()
+        filed = datetime.fromisoformat(d["created_at"])
+        assert abs(filed - clock.now()) < timedelta(minutes=10)          # the injected clock, not the machine's
+        assert ticket_id[2:10] == filed.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
+        assert datetime.fromisoformat(d["deadline"]) > filed and d["overdue"] is False
+    emergency = client.get(f"/api/v1/tickets/{tickets[2]}", headers=h).json()
+    assert datetime.fromisoformat(emergency["deadline"]) - datetime.fromisoformat(emergency["created_at"]) \
+        == timedelta(hours=2)
+    clock.shift(timedelta(hours=3))
+    overdue = client.get("/api/v1/tickets", params={"overdue": "true"}, headers=h).json()
+    assert [i["id"] for i in overdue["items"]] == [tickets[2]]
+
+
+class _DialogueUp:
+    """Stands in for a Rasa server and action server that are up, so that the holiday
+    half of /readyz can be seen with the rest healthy. (With the real stack,
+    tests/e2e/test_core_chat.py asserts /readyz is 200 while 2027 has no holiday data.)"""
+
+    async def health(self) -> dict[str, str]:
+        return {}
+
+
+def test_readyz_is_degraded_not_down_when_holidays_are_missing(client: TestClient, clock):
+    from assistant.api.deps import dialogue
+
+    clock.move_to(datetime(2098, 6, 1, 10, 0))      # no source knows 2098 or 2099
+    down = client.get("/readyz")                    # Rasa is not running in this test
+    assert down.status_code == 503 and set(down.json()["missing"]) == {"rasa", "action_server"}
+    assert "2098, 2099" in down.json()["degraded"]["holiday_calendar"]
+    client.app.dependency_overrides[dialogue] = lambda: _DialogueUp()
+    degraded = client.get("/readyz")
+    assert degraded.status_code == 200 and degraded.json()["status"] == "degraded"
+    assert "2098, 2099" in degraded.json()["degraded"]["holiday_calendar"]
+    clock.move_to(datetime(2025, 6, 1, 10, 0))      # chinese-calendar knows 2025 and 2026
+    assert client.get("/readyz").json() == {"status": "ready"}

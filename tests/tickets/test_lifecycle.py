@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import settings as hsettings
@@ -37,11 +37,18 @@ def new_ticket(urgency: str = "normal", now: datetime = T0) -> Ticket:
                   deadline_at=deadline_for(urgency, now), report_count=1, cues={})
 
 
+def has_words(note: str | None) -> bool:
+    """A note counts when something is left once control characters (which never reach
+    the database) and blank ends are gone: "\x08" is no explanation."""
+    kept = "".join(ch for ch in note or "" if ch in "\t\n\r" or (32 <= ord(ch) != 127))
+    return bool(kept.strip())
+
+
 def expected_ok(state: str, satisfaction: int | None, current_department: str, action: str, note: str | None,
                 department: str | None, new_satisfaction: int | None) -> bool:
     if action not in REFERENCE or state not in REFERENCE[action][0]:
         return False
-    if action in ("退回", "办结") and not (note or "").strip():
+    if action in ("退回", "办结") and not has_words(note):
         return False
     if action == "重派" and (not department or department == current_department):
         return False
@@ -209,3 +216,150 @@ def test_refusals_explain_themselves():
         apply_transition(t, "重派", actor="d", now=T0)
     with pytest.raises(InvalidTransition, match="说明"):
         apply_transition(t, "退回", actor="d", note="  ", now=T0)
+
+
+# ---- the statutory-holiday calendar (assistant.calendar.holidays) -------------------
+# Three cases: a year chinese-calendar covers, a year only the operators' file covers,
+# and a year nobody covers (Monday to Friday, loudly). The years are fixed: 2025/2026
+# are in the pinned chinese-calendar, 2098/2099 in no release for decades.
+
+OPERATOR_FILE = """
+years:
+  2098:
+    source: test arrangement (not a real notice)
+    holidays: [2098-01-01, 2098-01-27..2098-02-02]   # a Wednesday; Monday to Sunday
+    workdays: [2098-01-25]                            # a Saturday worked
+  2099: {holidays: [2099-01-01]}
+  2026:
+    holidays: [2026-12-24]                            # a local day off (a Thursday)
+    workdays: [2026-12-26]                            # and a Saturday worked for it
+"""
+
+
+@pytest.fixture
+def holiday_file(tmp_path, monkeypatch):
+    """The operators' file as settings name it (the suite's default is no file)."""
+    from assistant.settings import get_settings
+
+    path = tmp_path / "holidays.yml"
+    monkeypatch.setenv("BUTLER_HOLIDAYS_FILE", str(path))
+    get_settings.cache_clear()
+    yield path
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def fresh_warnings(monkeypatch):
+    from assistant.calendar import holidays
+
+    monkeypatch.setattr(holidays, "_warned_years", set())
+
+
+def test_year_covered_by_chinese_calendar():
+    from assistant.calendar import holidays
+
+    calendar = holidays.WorkCalendar()  # no operators' file
+    assert calendar.source(2026) == holidays.PACKAGE and calendar.missing_years(date(2025, 6, 1)) == []
+    assert not calendar.is_working_day(date(2026, 10, 1))       # National Day
+    assert calendar.is_working_day(date(2026, 10, 10))          # the Saturday worked in lieu
+    assert holidays.readiness_detail(date(2025, 6, 1), calendar) is None
+
+
+def test_year_covered_by_the_operator_file_overrides_and_extends(holiday_file, fresh_warnings):
+    from structlog.testing import capture_logs
+
+    from assistant.calendar import holidays
+
+    holiday_file.write_text(OPERATOR_FILE, encoding="utf-8")
+    calendar = holidays.load_calendar()
+    assert calendar.path == holiday_file and calendar.error is None
+    assert calendar.source(2098) == holidays.OPERATOR_FILE and calendar.missing_years(date(2098, 6, 1)) == []
+    with capture_logs() as logs:
+        assert holidays.check_coverage(date(2098, 6, 1), calendar) == []
+        assert not calendar.is_working_day(date(2098, 1, 1)) and not calendar.is_working_day(date(2098, 1, 27))
+        assert calendar.is_working_day(date(2098, 1, 25))        # Saturday, listed as worked
+        assert not calendar.is_working_day(date(2098, 1, 26))    # Sunday, not listed
+        assert calendar.is_working_day(date(2098, 2, 3))         # a plain Monday
+    assert logs == []                                            # a covered year is quiet
+    # Over chinese-calendar: the listed days win, the others keep the package's answer.
+    assert not calendar.is_working_day(date(2026, 12, 24)) and calendar.is_working_day(date(2026, 12, 26))
+    assert not calendar.is_working_day(date(2026, 10, 1)) and calendar.is_working_day(date(2026, 12, 23))
+    # Ticket deadlines read it: filed Friday 2098-01-24 -> Sat 25 (worked), [Sun 26, 27 Jan - 2 Feb off],
+    # Mon 3, Tue 4 Feb: the end of Tuesday 4 Feb, Shanghai time.
+    filed = datetime(2098, 1, 24, 2, 0, tzinfo=UTC)
+    assert deadline_for("normal", filed) == datetime(2098, 2, 4, 15, 59, 59, tzinfo=UTC)
+    # Filed Wed 23 Dec 2026: Thu 24 (off), Fri 25, Sat 26 (worked), Mon 28 -> end of Monday 28 Dec.
+    assert deadline_for("normal", datetime(2026, 12, 23, 2, 0, tzinfo=UTC)) == \
+        datetime(2026, 12, 28, 15, 59, 59, tzinfo=UTC)
+
+
+def test_year_covered_by_nobody_is_monday_to_friday_and_loud(holiday_file, fresh_warnings):
+    from structlog.testing import capture_logs
+
+    from assistant.calendar import holidays
+
+    calendar = holidays.load_calendar()   # the file does not exist
+    assert calendar.source(2098) is None
+    with capture_logs() as logs:
+        assert holidays.check_coverage(date(2098, 6, 1), calendar) == [2098, 2099]
+        assert not calendar.is_working_day(date(2098, 1, 25)) and calendar.is_working_day(date(2098, 1, 1))
+        calendar.is_working_day(date(2098, 1, 2))               # warned once per year, not per day
+    assert [e["event"] for e in logs] == ["HOLIDAY_CALENDAR_INCOMPLETE", "holiday_calendar_missing_year"]
+    assert logs[0]["missing_years"] == [2098, 2099] and logs[0]["log_level"] == "warning"
+    detail = holidays.readiness_detail(date(2098, 6, 1), calendar)
+    assert "2098, 2099" in detail and "butler calendar import" in detail
+    # This year covered, next year not: only next year is named.
+    assert holidays.missing_years(date(2026, 12, 5), calendar) == ([] if holidays.package_covers(2027) else [2027])
+    # Deadlines still come out, on Monday to Friday: Fri 2098-01-24 -> Mon, Tue, Wed 29 Jan.
+    assert deadline_for("normal", datetime(2098, 1, 24, 2, 0, tzinfo=UTC)) == \
+        datetime(2098, 1, 29, 15, 59, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("years: {2098: {holidays: [2098-01-01], workdays: [2098-01-01]}}", "both"),
+    ("years: {2098: {holidays: [2099-01-01]}}", "another year"),
+    ("years: {2098: {holidays: [2098-02-10..2098-02-01]}}", "forwards"),
+    ("years: {2098: {holidays: [soon]}}", "neither a date"),
+    ("years: {2098: {vacation: []}}", "vacation"),
+    ("[1, 2]", "mapping"),
+    ("years: {2098: {holidays: [", "YAML"),
+])
+def test_bad_holiday_files_are_refused_readably(text, error):
+    from assistant.calendar.holidays import HolidayFileError, parse_holiday_file
+
+    with pytest.raises(HolidayFileError, match=error):
+        parse_holiday_file(text)
+
+
+def test_a_broken_installed_file_is_ignored_and_reported(holiday_file):
+    from assistant.calendar import holidays
+
+    holiday_file.write_text("years: {2098: {holidays: [2098-01-01], workdays: [2098-01-01]}}", encoding="utf-8")
+    calendar = holidays.load_calendar()
+    assert calendar.error and calendar.source(2098) is None
+    assert "ignored" in holidays.readiness_detail(date(2025, 6, 1), calendar)
+
+
+def test_calendar_cli_import_and_status(holiday_file, clock, tmp_path):
+    from typer.testing import CliRunner
+
+    from assistant.calendar import holidays
+    from assistant.calendar.cli import app
+
+    runner = CliRunner()
+    clock.move_to(datetime(2098, 6, 1, 10, 0))
+    before = runner.invoke(app, ["status"])
+    assert before.exit_code == 1 and "2098: NOT COVERED" in before.output and "2099: NOT COVERED" in before.output
+    bad = tmp_path / "bad.yml"
+    bad.write_text("years: {2098: {holidays: [2099-01-01]}}", encoding="utf-8")
+    refused = runner.invoke(app, ["import", str(bad)])
+    assert refused.exit_code == 1 and "invalid holiday file" in refused.output and not holiday_file.exists()
+    sample = runner.invoke(app, ["import", str(holidays.SAMPLE_PATH)])   # the shipped sample: structure only
+    assert sample.exit_code == 0 and "years: none" in sample.output
+    good = tmp_path / "good.yml"
+    good.write_text(OPERATOR_FILE, encoding="utf-8")
+    done = runner.invoke(app, ["import", str(good)])
+    assert done.exit_code == 0 and "years: 2026, 2098, 2099" in done.output, done.output
+    assert holiday_file.read_text(encoding="utf-8") == OPERATOR_FILE
+    after = runner.invoke(app, ["status"])
+    assert after.exit_code == 0 and "2098: operator holiday file" in after.output
