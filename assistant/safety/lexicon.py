@@ -78,6 +78,7 @@ class Suppressors:
     habitual_exempt: frozenset[str]
     hazard_kinds: frozenset[str]
     hazard_markers: re.Pattern[str]
+    hazard_what_if: re.Pattern[str]
     urgent: re.Pattern[str]
 
 
@@ -165,6 +166,7 @@ def lexicon() -> Lexicon:
         habitual_exempt=frozenset(s["habitual"].get("exempt_kinds") or ()),
         hazard_kinds=frozenset(s["hazard_complaint"]["kinds"]),
         hazard_markers=c(s["hazard_complaint"]["markers"], "hazard_complaint"),
+        hazard_what_if=c(s["hazard_complaint"]["what_if"], "hazard_complaint.what_if"),
         urgent=c(s["urgent"], "urgent"),
     )
     return Lexicon(cues, suppressors)

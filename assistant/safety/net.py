@@ -249,9 +249,10 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                 return f"past:{marker.group()}"
             if name == "habitual" and cue.kind not in s.habitual_exempt:
                 return f"habitual:{marker.group()}"
-    # Complaints about a hazard that has not (yet) happened.
-    if cue.kind in s.hazard_kinds and msg.hazard and not actual:
-        return f"hazard_complaint:{msg.hazard.group()}"
+    # Complaints about a hazard that has not (yet) happened, or its what-if.
+    if cue.kind in s.hazard_kinds and msg.hazard:
+        if not actual or s.hazard_what_if.search(after):
+            return f"hazard_complaint:{msg.hazard.group()}"
     return None
 
 
