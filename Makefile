@@ -39,6 +39,21 @@ run: setup
 
 test: setup
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
+	$(MAKE) --no-print-directory test-dates
+
+# The date-sensitive tests (marker `dates`: booking, ticket deadlines, reminders and
+# their e2e chats; tests/conftest.py DATE_SENSITIVE) again, with the clock moved
+# (BUTLER_TEST_NOW: project clock, time-machine, the e2e processes' BUTLER_CLOCK_START)
+# to days that once broke them: the week before a closed New Year's Day, a second
+# before midnight on New Year's Eve, a Sunday after it, a leap year no holiday data
+# covers. `make test` runs the suite on today first. Rasa starts once per date.
+TEST_DATES := 2026-12-27T10:00:00+08:00 2026-12-31T23:59:30+08:00 2027-01-03T10:00:00+08:00 2028-03-15T10:00:00+08:00
+.PHONY: test-dates
+test-dates: setup
+	@set -e; for when in $(TEST_DATES); do \
+	  echo "== test-dates: BUTLER_TEST_NOW=$$when"; \
+	  BUTLER_TEST_NOW=$$when $(VENV)/bin/python -m pytest -q -p no:cacheprovider -m dates; \
+	done
 
 apt:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
