@@ -69,12 +69,16 @@ def evaluate(rows: list[dict]) -> dict:
     positives = [(r, v) for r, v in results if r["emergency"]]
     negatives = [(r, v) for r, v in results if not r["emergency"]]
     caught = [(r, v) for r, v in positives if v.emergency]
+    by_lexicon = [(r, v) for r, v in results if v.emergency and not v.cues[0].startswith("model:")]
     with_kind = [(r, v) for r, v in caught if r.get("kind")]
     return {
         "n": len(rows),
         "emergencies": len(positives),
         "recall": len(caught) / len(positives) if positives else None,
         "false_alarm_rate": sum(v.emergency for _, v in negatives) / len(negatives) if negatives else None,
+        "recall_lexicon": (sum(r["emergency"] for r, _ in by_lexicon) / len(positives)) if positives else None,
+        "false_alarm_rate_lexicon": (sum(not r["emergency"] for r, _ in by_lexicon) / len(negatives))
+        if negatives else None,
         "kind_first": (sum(v.kinds[:1] == (r["kind"],) for r, v in with_kind) / len(with_kind)) if with_kind else None,
         "kind_any": (sum(r["kind"] in v.kinds for r, v in with_kind) / len(with_kind)) if with_kind else None,
         "latency_ms_p50": statistics.median(timings) if timings else 0.0,
@@ -100,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"messages {report['n']}: {report['emergencies']} emergencies, {negatives} not")
     print(f"recall {_pct(report['recall'])} ({report['emergencies'] - len(report['misses'])}/{report['emergencies']})")
     print(f"false alarms {_pct(report['false_alarm_rate'])} ({len(report['false_alarms'])}/{negatives})")
+    print(f"  lexicon alone (without the n-gram second opinion): recall {_pct(report['recall_lexicon'])}, "
+          f"false alarms {_pct(report['false_alarm_rate_lexicon'])}")
     print(f"kind: most urgent kind right {_pct(report['kind_first'])}, among the kinds {_pct(report['kind_any'])}")
     print(f"latency per message: p50 {report['latency_ms_p50']:.3f} ms, p99 {report['latency_ms_p99']:.3f} ms")
     if not args.quiet:

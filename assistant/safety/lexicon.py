@@ -75,6 +75,8 @@ class Suppressors:
     past_aspect: re.Pattern[str]
     past_aftermath: re.Pattern[str]
     habitual: re.Pattern[str]
+    accounted: re.Pattern[str]
+    accounted_kinds: frozenset[str]
     habitual_exempt: frozenset[str]
     hazard_kinds: frozenset[str]
     hazard_markers: re.Pattern[str]
@@ -163,6 +165,8 @@ def lexicon() -> Lexicon:
         past_aspect=c(past["aspect"], "past.aspect"),
         past_aftermath=c(past["aftermath"], "past.aftermath"),
         habitual=c(s["habitual"]["markers"], "habitual"),
+        accounted=c(s["accounted"]["markers"], "accounted"),
+        accounted_kinds=frozenset(s["accounted"]["kinds"]),
         habitual_exempt=frozenset(s["habitual"].get("exempt_kinds") or ()),
         hazard_kinds=frozenset(s["hazard_complaint"]["kinds"]),
         hazard_markers=c(s["hazard_complaint"]["markers"], "hazard_complaint"),

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import structlog
 
 from assistant.privacy import mask_text
+from assistant.safety import model
 from assistant.safety.lexicon import KIND_ORDER, TOPIC_ORDER, Cue, Lexicon, Suppressors, lexicon
 from assistant.safety.normalise import normalise
 
@@ -51,7 +52,10 @@ class SafetyVerdict:
     - ``cues``: the cue phrases that fired (as read after normalisation);
     - ``suppressed``: cues that matched but were suppressed, as
       ``"<category>:<marker>→<cue>"`` (e.g. ``"hypothetical:万一→着火"``);
-    - ``topics``: the advice topics, in the order their advice is given.
+    - ``topics``: the advice topics, in the order their advice is given;
+    - ``model_score``: the second opinion's P(emergency), computed only when the
+      lexicon found no cue at all (None otherwise); above ``model.THRESHOLD`` it
+      fires on its own, reported as cue ``model:<score>`` and kind ``general``.
     """
 
     emergency: bool
@@ -59,6 +63,7 @@ class SafetyVerdict:
     cues: tuple[str, ...] = ()
     suppressed: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    model_score: float | None = None
     # Advice topics of cues suppressed as hypothetical/past/hazard talk: used only
     # when the classifier calls the message an emergency although the net did not.
     fallback_topics: tuple[str, ...] = field(default=(), repr=False)
@@ -71,6 +76,7 @@ class SafetyVerdict:
             "cues": list(self.cues),
             "suppressed": list(self.suppressed),
             "topics": list(self.topics),
+            "model_score": self.model_score,
             "version": VERSION,
         }
 
@@ -143,6 +149,7 @@ class _Message:
         self.anywhere_soft = None if self.urgent else s.hypothetical_anywhere_soft.search(text)
         self.aftermath = None if self.urgent else s.past_aftermath.search(text)
         self.hazard = None if self.urgent else s.hazard_markers.search(text)
+        self.accounted = s.accounted.search(text)
         self.over = list(s.past_over.finditer(text))
         self.ongoing = [m.start() for m in s.past_ongoing.finditer(text)]
         frames = [(m.start(), name, m) for name, pattern in
@@ -224,7 +231,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         clause = text[msg.clause_start(hit.start): msg.clause_end(hit.end)]
         if not s.hypothetical_anchor.search(clause):
             found = s.hypothetical_after_unless_actual.search(after)
-        if found is None and not s.hypothetical_perceived.search(clause):
+        if found is None and cue.kind != "general" and not s.hypothetical_perceived.search(clause):
             # a yes/no question about the cue (厨房着火能用水浇吗)
             found = _QUESTION_END.search(msg.sentence_after(hit.end, 40))
     found = found or msg.anywhere or msg.anywhere_soft
@@ -238,6 +245,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         found = found or msg.aftermath
         if found:
             return f"past:{_marker(found)}"
+        if cue.kind in s.accounted_kinds and msg.accounted:
+            return f"past:{msg.accounted.group()}"
         if cue.kind not in s.habitual_exempt:
             found = s.habitual.search(hit.text)
             if found:
@@ -265,11 +274,25 @@ def _unique(values) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def _second_opinion(text: str | None, normalised: str, started: float, quiet: bool) -> SafetyVerdict:
+    """No cue at all: ask the n-gram model (see model.py)."""
+    score = model.probability(normalised)
+    if score is None or score < model.THRESHOLD:
+        return SafetyVerdict(False, model_score=None if score is None else round(score, 3))
+    verdict = SafetyVerdict(True, kinds=("general",), cues=(f"model:{score:.2f}",), topics=("general",),
+                            model_score=round(score, 3))
+    if not quiet:
+        log.warning("safety_net_fired", kinds=list(verdict.kinds), cues=list(verdict.cues), suppressed=[],
+                    text=mask_text(text), ms=round((time.perf_counter() - started) * 1000, 3))
+    return verdict
+
+
 def warm_up() -> None:
     """Compile the lexicon now (a few hundred milliseconds, once per process), so
     the first resident's message does not pay for it."""
     normalise("预热")
     lexicon()
+    model.probability("预热")
 
 
 def assess(text: str | None, *, quiet: bool = False) -> SafetyVerdict:
@@ -295,6 +318,8 @@ def assess(text: str | None, *, quiet: bool = False) -> SafetyVerdict:
             if not reason.startswith(_NOT_ABOUT_IT):
                 fallback.append(hit.cue.topic)
 
+    if not fired and not suppressed:
+        return _second_opinion(text, normalised, started, quiet)
     kinds = _ordered((h.cue.kind for h in fired), KIND_ORDER)
     if len(kinds) > 1:
         kinds = tuple(k for k in kinds if k != "general")

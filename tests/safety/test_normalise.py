@@ -71,3 +71,24 @@ def test_stored_pinyin_tables_match_normalise_yml():
     """data/pinyin.json is built from normalise.yml by pypinyin: rebuild it with
     `python -m assistant.safety.build_pinyin` after editing either."""
     assert PINYIN_JSON.read_text(encoding="utf-8") == render(build())
+
+
+def test_lexicon_files_have_no_duplicate_keys():
+    """A repeated key in a flow mapping ({cue: ..., window: 8, window: 20}) would
+    silently keep the last value."""
+    import yaml
+
+    from assistant.safety.lexicon import DATA
+
+    class Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node, deep=False):
+        keys = [loader.construct_object(k, deep=deep) for k, _ in node.value]
+        duplicates = {k for k in keys if keys.count(k) > 1}
+        assert not duplicates, f"duplicate keys {duplicates} at line {node.start_mark.line + 1}"
+        return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    for name in ("cues.yml", "suppressors.yml", "normalise.yml"):
+        yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=Strict)  # noqa: S506 - SafeLoader subclass

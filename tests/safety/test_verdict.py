@@ -102,3 +102,32 @@ def test_alert_payload_names_the_hazards_and_masks_the_resident():
 
 def test_verdict_default_is_quiet():
     assert SafetyVerdict(False).as_metadata()["kinds"] == []
+
+
+# ---- the n-gram second opinion --------------------------------------------------
+
+def test_model_scorer_reproduces_the_trained_model():
+    """data/model.json stores what scikit-learn predicted for a few texts when it
+    was built; the plain-Python scorer must give the same probabilities."""
+    from assistant.safety import model, normalise
+
+    checks = json.loads(model.MODEL_JSON.read_text(encoding="utf-8"))["checks"]
+    assert checks
+    for text, expected in checks:
+        assert model.probability(normalise(text)) == pytest.approx(expected, abs=1e-3), text
+
+
+def test_model_is_asked_only_when_no_cue_matched():
+    assert assess("万一着火了怎么办").model_score is None          # a cue, suppressed: the lexicon decides
+    assert assess("楼道里着火了").model_score is None
+    quiet = assess("今天天气不错，出去转了转")
+    assert quiet.model_score is not None and not quiet.emergency
+
+
+def test_model_fires_on_a_phrasing_the_lexicon_lacks():
+    # 出不来气 (cannot get a breath) is not in the lexicon; if it is added one day,
+    # pick another phrasing the lexicon does not know.
+    verdict = assess("我老伴脸都白了出不来气")
+    assert verdict.emergency and verdict.kinds == ("general",)
+    assert verdict.cues[0].startswith("model:") and verdict.model_score >= 0.9
+    assert verdict.as_metadata()["model_score"] == verdict.model_score

@@ -1,0 +1,81 @@
+"""Train the safety net's second opinion and write ``data/model.json``.
+
+    python -m assistant.safety.build_model
+
+A logistic regression on character 1–3-grams (TF-IDF, sublinear) of the
+normalised message: emergency or not. It is consulted only when the cue lexicon
+found no cue at all (see ``model.py``), to catch phrasings the lexicon has never
+seen. Training data, all of it labelled:
+
+- ``bench/emergency_dev.jsonl`` (the tuning set);
+- ``assistant/safety/data/probes.jsonl``: 921 messages written while designing the
+  net (six probes of every kind and register, with same-topic non-emergencies);
+- ``nlu_data/nlu/*.yml``: the ``emergency`` intent's examples against every
+  other intent's.
+
+``bench/nlu_dev.yml`` is left out, so the false-alarm figure on it stays held out.
+scikit-learn is needed here only; the runtime scorer is plain Python over the
+stored weights (the vocabulary, its idf and coefficients). Deterministic: the same
+data give the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from assistant.safety.evaluate import load
+from assistant.safety.normalise import normalise
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).parent / "data"
+MODEL_JSON = DATA / "model.json"
+NGRAMS = (1, 3)
+MAX_FEATURES = 8000
+C = 4.0
+CHECKS = ("楼道里着火了", "想吃火锅", "我妈叫不醒", "电梯坏了什么时候修", "孩子不见了", "天然气费怎么交")
+
+
+def training_rows() -> list[dict]:
+    paths = [ROOT / "bench" / "emergency_dev.jsonl", DATA / "probes.jsonl",
+             *sorted((ROOT / "nlu_data" / "nlu").glob("*.yml"))]
+    return [row for path in paths if path.exists() for row in load(path)]
+
+
+def build() -> dict:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows = training_rows()
+    texts = [normalise(r["text"]) for r in rows]
+    labels = [bool(r["emergency"]) for r in rows]
+    vectoriser = TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, min_df=2, sublinear_tf=True,
+                                 max_features=MAX_FEATURES, lowercase=False)
+    features = vectoriser.fit_transform(texts)
+    classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000).fit(features, labels)
+    vocabulary = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.get)
+    probabilities = classifier.predict_proba(vectoriser.transform([normalise(t) for t in CHECKS]))[:, 1]
+    return {
+        "about": "safety net second opinion: char n-gram logistic regression, see build_model.py",
+        "ngram_range": list(NGRAMS),
+        "trained_on": len(rows),
+        "emergencies": sum(labels),
+        "ngrams": vocabulary,
+        "idf": [round(float(v), 5) for v in vectoriser.idf_],
+        "coef": [round(float(v), 5) for v in classifier.coef_[0]],
+        "intercept": round(float(classifier.intercept_[0]), 5),
+        "checks": [[text, round(float(p), 4)] for text, p in zip(CHECKS, probabilities)],
+    }
+
+
+def main() -> None:
+    model = build()
+    MODEL_JSON.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {MODEL_JSON}: {len(model['ngrams'])} n-grams, trained on {model['trained_on']} messages "
+          f"({model['emergencies']} emergencies); checks {model['checks']}")
+    assert all(math.isfinite(v) for v in model["coef"])
+
+
+if __name__ == "__main__":
+    main()
