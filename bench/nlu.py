@@ -17,7 +17,7 @@ pipeline's own, without HTTP. Inputs:
   A set is Rasa YAML (``.yml``; an example's ``metadata: {register: ...}`` gives
   per-register figures) or JSON lines (``{"text", "intent", "service_type"?,
   "register"?}``);
-- emergency sets (``--emergency NAME=PATH``, JSON lines ``{"text", "emergency":
+- emergency sets (``DEFAULT_EMERGENCY_SETS`` and ``--emergency NAME=PATH``, JSON lines ``{"text", "emergency":
   bool, "kind"?, "register"?}``): recall and false alarms of the classifier
   (intent ``emergency``) and of the safety net combined with it.
 
@@ -94,14 +94,23 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "data). Not opened since.",
     },
 ]
+DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
+    {
+        "name": "emergency_dev",
+        "path": "bench/emergency_dev.jsonl",
+        "label": "tuned",
+        "note": "hand-written tuning set for the safety net (bench/DEV_SETS.md); the NLU emergency examples "
+                "were also grown while looking at its misses",
+    },
+]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
 SAFETY_ADAPTER = """
 import json, sys
 from assistant.safety import assess
 for line in sys.stdin:
     verdict = assess(json.loads(line)["text"])
-    cue = getattr(verdict, "cue", None) or getattr(verdict, "cues", None)
-    print(json.dumps({"emergency": bool(verdict.emergency), "cue": None if cue is None else str(cue)},
+    cues = getattr(verdict, "cues", None) or ()
+    print(json.dumps({"emergency": bool(verdict.emergency), "cue": "、".join(map(str, cues)) or None},
                      ensure_ascii=False), flush=True)
 """
 
@@ -665,6 +674,11 @@ def collect_sets(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[d
             if path.exists():
                 sets.append({**spec, "path": path, "label": labels.get(spec["name"], spec["label"])})
     emergency_sets: list[dict[str, Any]] = []
+    if not args.no_default_sets:
+        for spec in DEFAULT_EMERGENCY_SETS:
+            path = ROOT / spec["path"]
+            if path.exists():
+                emergency_sets.append({**spec, "path": path, "label": labels.get(spec["name"], spec["label"])})
     for target, given in ((sets, parse_named(args.set)), (emergency_sets, parse_named(args.emergency))):
         for name, path in given:
             if name not in labels:
