@@ -53,6 +53,7 @@ def abandon_forms(tracker: Tracker, domain: dict) -> list[EventType]:
     question, for an interruption that ends what the resident was doing (an emergency)."""
     slots = {slot for form in (domain.get("forms") or {}).values()
              for slot in (form or {}).get("required_slots") or []}
-    loop = [ActiveLoop(None), SlotSet("requested_slot", None)] if tracker.active_loop.get("name") else []
-    return [*loop, *(SlotSet(slot, None) for slot in sorted(slots) if tracker.get_slot(slot) is not None),
+    # ActiveLoop(None) always, as the rules say (nlu_data/rules/tickets.yml), form or not.
+    return [ActiveLoop(None), SlotSet("requested_slot", None),
+            *(SlotSet(slot, None) for slot in sorted(slots) if tracker.get_slot(slot) is not None),
             *(SlotSet(flag, False) for flag in PENDING_QUESTIONS if tracker.get_slot(flag))]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import importlib
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 
-from assistant import __version__
+from assistant import __version__, safety
 from assistant.api.errors import install_error_handlers
 from assistant.auth.service import ensure_first_admin
 from assistant.db import get_database
@@ -39,6 +40,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.dialogue = DialogueClient(settings)
         with get_database().session() as session:
             ensure_first_admin(session, settings)
+        # The safety net reads every message: compile it now, not on a resident's first one.
+        await anyio.to_thread.run_sync(safety.warm_up)
         yield
         await app.state.dialogue.aclose()
 
