@@ -17,6 +17,7 @@ COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     ("assistant.embeddings.cli", "models"),
     ("assistant.booking.cli", "bookings"),
     ("assistant.kb.cli", "kb"),
+    ("assistant.calendar.cli", "calendar"),
 )
 # (module, command name). Each module exposes ``command`` (a function).
 SINGLE_COMMANDS: tuple[tuple[str, str], ...] = (("assistant.tickets.sentiment_cli", "sentiment"),)
@@ -51,6 +52,20 @@ def serve(host: str = typer.Option(None), port: int = typer.Option(None)) -> Non
                 port=port or settings.gateway_port, log_level="warning")
 
 
+def _warn_about_holiday_calendar() -> None:
+    """The operator starting the butler sees at once when ticket deadlines will ignore
+    statutory holidays (the gateway's /readyz says it too)."""
+    from assistant import clock
+    from assistant.calendar.holidays import holidays_path, load_calendar
+
+    missing = load_calendar().missing_years(clock.local_now().date())
+    if missing:
+        years = "、".join(str(y) for y in missing)
+        typer.secho(f"注意：{years} 年的法定节假日还没有导入，工单的工作日时限暂按周一至周五计算。"
+                    f"请用 `butler calendar import FILE` 导入（文件位置 {holidays_path()}）。",
+                    fg=typer.colors.YELLOW, err=True)
+
+
 @app.command()
 def run() -> None:
     """Start and supervise the whole butler (Rasa, actions, gateway) until Ctrl-C."""
@@ -67,6 +82,7 @@ def run() -> None:
     if not settings.rasa_model.exists():
         typer.echo(f"no Rasa model at {settings.rasa_model}: run `make model` first", err=True)
         raise typer.Exit(2)
+    _warn_about_holiday_calendar()
     supervisor = Supervisor(process_specs(settings))
     stop = threading.Event()
     for sig in (_signal.SIGINT, _signal.SIGTERM):

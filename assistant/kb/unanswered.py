@@ -3,11 +3,11 @@ call back, and add the missing policy to the knowledge base."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant import clock
 from assistant.kb.models import UnansweredQuestion
 
 MAX_QUESTION_CHARS = 2000
@@ -37,5 +37,5 @@ def mark_answered(session: Session, question_id: int, note: str | None = None) -
         return None
     row.status = "answered"
     row.staff_note = note
-    row.answered_at = datetime.now(timezone.utc)
+    row.answered_at = clock.now()
     return row
