@@ -43,17 +43,28 @@ def training_rows() -> list[dict]:
     return [row for path in paths if path.exists() for row in load(path)]
 
 
-def build() -> dict:
+def _fit(texts: list[str], labels: list[bool]):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    rows = training_rows()
-    texts = [normalise(r["text"]) for r in rows]
-    labels = [bool(r["emergency"]) for r in rows]
     vectoriser = TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, min_df=2, sublinear_tf=True,
                                  max_features=MAX_FEATURES, lowercase=False)
     features = vectoriser.fit_transform(texts)
     classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000).fit(features, labels)
+    return vectoriser, classifier
+
+
+def fit_char_model(texts: list[str], labels: list[bool]):
+    """Train on raw texts; return a scorer: raw texts -> list of P(emergency)."""
+    vectoriser, classifier = _fit([normalise(t) for t in texts], labels)
+    return lambda new: classifier.predict_proba(vectoriser.transform([normalise(t) for t in new]))[:, 1].tolist()
+
+
+def build() -> dict:
+    rows = training_rows()
+    texts = [normalise(r["text"]) for r in rows]
+    labels = [bool(r["emergency"]) for r in rows]
+    vectoriser, classifier = _fit(texts, labels)
     vocabulary = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.get)
     probabilities = classifier.predict_proba(vectoriser.transform([normalise(t) for t in CHECKS]))[:, 1]
     return {
