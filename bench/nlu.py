@@ -375,9 +375,20 @@ def score_emergency(rows: list[dict[str, Any]], net: list[dict[str, Any]] | None
             }
         return out
 
+    # What the combination would do if the classifier's emergency counted only at
+    # or above a confidence (the net always counts): for the gateway's design.
+    sweep = []
+    if net is not None:
+        for threshold in (0.0, 0.9, 0.99, 0.999, 1.01):
+            hit = [bool(r["net"]) or (r["classifier"] and r.get("confidence", 1.0) >= threshold) for r in rows]
+            pos = [h for h, r in zip(hit, rows) if r["emergency"]]
+            neg = [h for h, r in zip(hit, rows) if not r["emergency"]]
+            sweep.append({"classifier_min_confidence": threshold, "recall": rate(sum(pos), len(pos)),
+                          "false_alarm_rate": rate(sum(neg), len(neg))})
     return {
         "positives": len(positives),
         "negatives": len(negatives),
+        "combined_by_classifier_confidence": sweep,
         "classifier": figures("classifier"),
         "safety_net": figures("net") if net is not None else None,
         "combined": figures("combined") if net is not None else None,
@@ -413,7 +424,8 @@ def ask_safety_net(texts: list[str], app_python: Path) -> tuple[list[dict[str, A
 # ---------------------------------------------------------------- running
 
 async def run(model: Path, dev_path: Path, ood_path: Path, sets: list[dict[str, Any]] | None = None,
-              emergency_sets: list[dict[str, Any]] | None = None, app_python: Path | None = None) -> dict[str, Any]:
+              emergency_sets: list[dict[str, Any]] | None = None, app_python: Path | None = None,
+              training_dir: Path | None = None) -> dict[str, Any]:
     from rasa.core.agent import Agent
 
     started = time.perf_counter()
@@ -466,7 +478,7 @@ async def run(model: Path, dev_path: Path, ood_path: Path, sets: list[dict[str, 
     main = score_intents(dev_rows)
     ood_routed = [row for row in ood_rows if row["predicted"] in TASK_INTENTS]
 
-    seen = training_texts() if (sets or emergency_sets) else set()
+    seen = training_texts(training_dir or ROOT / "nlu_data" / "nlu") if (sets or emergency_sets) else set()
     extra: dict[str, Any] = {}
     for spec in sets or []:
         rows = await predict(load_dev(spec["path"]))
@@ -629,6 +641,13 @@ def markdown_emergency(name: str, section: dict[str, Any]) -> list[str]:
         else:
             lines.append(f"| {title} | {_fmt(fig['recall'])} | {_fmt(fig['false_alarm_rate'])} | "
                          f"{fig['missed']} | {fig['false_alarms']} |")
+    if section.get("combined_by_classifier_confidence"):
+        lines += ["", "Safety net OR classifier, counting the classifier's `emergency` only at or above a confidence "
+                      "(1.01 = the net alone):", "", "| classifier min confidence | recall | false-alarm rate |",
+                  "|---|---|---|"]
+        for row in section["combined_by_classifier_confidence"]:
+            lines.append(f"| {row['classifier_min_confidence']} | {_fmt(row['recall'])} | "
+                         f"{_fmt(row['false_alarm_rate'])} |")
     if section.get("in_training"):
         lines += ["", f"{section['in_training']} of its lines are also, word for word, in the training data."]
     if section.get("safety_net_unavailable"):
@@ -760,6 +779,8 @@ def main() -> int:
     parser.add_argument("--no-default-sets", action="store_true", help="score only --dev and the given sets")
     parser.add_argument("--app-python", type=Path, default=ROOT / ".venv" / "bin" / "python",
                         help="the application venv's python, which runs assistant.safety")
+    parser.add_argument("--training-data", type=Path, default=ROOT / "nlu_data" / "nlu",
+                        help="the NLU training data the model was trained on (to count lines it has seen)")
     parser.add_argument("--out-dir", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--name", default="nlu", help="results file stem (nlu -> nlu.json, nlu.md)")
     args = parser.parse_args()
@@ -784,7 +805,8 @@ def main() -> int:
     # Rasa 3.6 logs every parse at debug level through structlog.
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
-    report = shareable(asyncio.run(run(model, args.dev, args.ood, sets, emergency_sets, args.app_python)))
+    report = shareable(asyncio.run(run(model, args.dev, args.ood, sets, emergency_sets, args.app_python,
+                                     args.training_data)))
     args.out_dir.mkdir(parents=True, exist_ok=True)
     json_path, md_path = args.out_dir / f"{args.name}.json", args.out_dir / f"{args.name}.md"
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

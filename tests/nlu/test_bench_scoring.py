@@ -88,6 +88,11 @@ def test_score_emergency_classifier_net_and_combined() -> None:
     assert scored["per_kind"]["fire"]["combined_recall"] == 1.0
     assert scored["per_kind"]["gas"]["combined_recall"] == 0.0
 
+    sweep = {row["classifier_min_confidence"]: row for row in scored["combined_by_classifier_confidence"]}
+    assert sweep[0.0]["recall"] == scored["combined"]["recall"]
+    assert sweep[1.01]["recall"] == scored["safety_net"]["recall"]          # the net alone
+    assert sweep[1.01]["false_alarm_rate"] == scored["safety_net"]["false_alarm_rate"]
+
     without_net = bench_nlu.score_emergency([dict(r) for r in rows], None)
     assert without_net["safety_net"] is None and without_net["combined"] is None
     assert without_net["classifier"]["missed"] == 2
