@@ -8,27 +8,15 @@ import asyncio
 from datetime import datetime
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.booking as booking_actions
 from assistant.booking.service import book
 from assistant.booking.timeparse import TZ
-from assistant.settings import PROJECT_ROOT
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=TZ)   # Sunday
 SLOT_NAMES = [*booking_actions.ALL_SLOTS, "requested_slot"]
-
-
-@pytest.fixture
-def domain() -> dict:
-    merged: dict = {"slots": {}, "forms": {}, "responses": {}}
-    for path in sorted((PROJECT_ROOT / "domain").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for key in merged:
-            merged[key].update(data.get(key) or {})
-    return merged
 
 
 @pytest.fixture(autouse=True)

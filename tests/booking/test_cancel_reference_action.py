@@ -9,7 +9,7 @@ from datetime import datetime
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.booking.service import book
-from tests.booking.test_actions import NOW, domain, fixed_now, run, tracker  # noqa: F401 - fixtures
+from tests.booking.test_actions import NOW, fixed_now, run, tracker  # noqa: F401 - fixed_now is a fixture
 
 import actions.booking as booking_actions
 
@@ -23,7 +23,7 @@ def _two_haircuts_and_a_meal(db):
     return first, second, meal
 
 
-def test_the_booking_just_made_is_the_one_cancelled(app_env, domain):  # noqa: F811 - fixture
+def test_the_booking_just_made_is_the_one_cancelled(app_env, domain):
     _, _, meal = _two_haircuts_and_a_meal(app_env)
     slots, said, _ = run(booking_actions.ActionCancelBooking(),
                          tracker("刚才订的那个不要了", intent="cancel_booking", form_active=False), domain)
@@ -31,7 +31,7 @@ def test_the_booking_just_made_is_the_one_cancelled(app_env, domain):  # noqa: F
     assert meal.id in said[0] and "吗" in said[0]
 
 
-def test_several_that_fit_are_offered_as_buttons(app_env, domain):  # noqa: F811 - fixture
+def test_several_that_fit_are_offered_as_buttons(app_env, domain):
     first, second, _ = _two_haircuts_and_a_meal(app_env)
     dispatcher = CollectingDispatcher()
     events = asyncio.run(booking_actions.ActionCancelBooking().run(
@@ -42,7 +42,7 @@ def test_several_that_fit_are_offered_as_buttons(app_env, domain):  # noqa: F811
     assert [b["payload"] for b in message["buttons"]] == [f"取消预约{first.id}", f"取消预约{second.id}"]
 
 
-def test_a_day_picks_one_of_several(app_env, domain):  # noqa: F811 - fixture
+def test_a_day_picks_one_of_several(app_env, domain):
     _, second, _ = _two_haircuts_and_a_meal(app_env)
     slots, _, _ = run(booking_actions.ActionCancelBooking(),
                       tracker("周三那个理发不去了", intent="cancel_booking", form_active=False), domain)

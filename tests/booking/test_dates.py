@@ -10,7 +10,6 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
@@ -21,7 +20,6 @@ from assistant.booking.catalogue import save_catalogue
 from assistant.booking.models import BookingReminder
 from assistant.booking.service import BookingError, book, cancel, upcoming_bookings
 from assistant.booking.timeparse import extract_time
-from assistant.settings import PROJECT_ROOT
 
 
 def _refused(db, service: str, said: str, catalogue) -> BookingError:
@@ -47,16 +45,6 @@ def test_closed_date_tomorrow_is_refused_with_slots_on_open_days(db, days, clock
     with pytest.raises(BookingError) as err:   # the rule itself, not only the conversation
         book(db, sender_id="web:c1", service="助餐", starts_at=days.at(tomorrow, 12), catalogue=closed)
     assert err.value.code == "closed"
-
-
-@pytest.fixture
-def domain() -> dict:
-    merged: dict = {"slots": {}, "forms": {}, "responses": {}}
-    for path in sorted((PROJECT_ROOT / "domain").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for key in merged:
-            merged[key].update(data.get(key) or {})
-    return merged
 
 
 def test_booking_form_on_a_closed_tomorrow_offers_open_days(app_env, days, domain):
