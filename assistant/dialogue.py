@@ -128,7 +128,7 @@ class DialogueClient:
         shared = location_from_metadata(metadata or {})
         response = await anyio.to_thread.run_sync(lambda: respond_to_emergency(
             get_database(), text=text, sender_id=sender, lat=shared[0] if shared else None,
-            long=shared[1] if shared else None, channel=sender.partition(":")[0] or "chat"))
+            long=shared[1] if shared else None))
         marker = {EMERGENCY_MARKER: {"ticket_id": response.ticket_id, "by": "gateway"}}
         return [Reply(text=line, custom=marker if i == 0 else None) for i, line in enumerate(response.lines)]
 
