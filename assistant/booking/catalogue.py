@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.settings import get_settings
+from assistant.validation import summarise
 
 DEFAULT_PATH = Path(__file__).with_name("catalogue.yml")
 SERVICE_NAMES = ("理发", "助餐", "保洁", "维修", "体检", "陪诊", "助浴", "法律咨询", "心理咨询", "场地预约")
@@ -217,8 +218,7 @@ def parse_catalogue(data: dict | str) -> Catalogue:
     try:
         return Catalogue.model_validate(data)
     except ValidationError as exc:
-        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
-        raise CatalogueError(details) from None
+        raise CatalogueError(summarise(exc)) from None
 
 
 def override_path() -> Path:

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assistant import clock
 from assistant.settings import Settings, get_settings
+from assistant.validation import summarise
 
 
 
@@ -126,8 +127,7 @@ def parse_holiday_file(text: str) -> HolidayFile:
     try:
         return HolidayFile.model_validate(data)
     except ValidationError as exc:
-        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
-        raise HolidayFileError(details) from None
+        raise HolidayFileError(summarise(exc)) from None
 
 
 # ---- chinese-calendar ---------------------------------------------------------------
