@@ -78,9 +78,14 @@ def without_safety(metadata: dict | None) -> dict:
 class DialogueClient:
     def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None):
         self.settings = settings
-        self._client = client or httpx.AsyncClient(
-            base_url=settings.rasa_url, timeout=settings.rasa_timeout,
-            limits=httpx.Limits(max_keepalive_connections=32, max_connections=64))
+        if client is None:
+            from assistant.auth.service import rasa_token
+
+            # Rasa's HTTP API (/status, /model/parse, trackers) answers only with its token.
+            client = httpx.AsyncClient(
+                base_url=settings.rasa_url, timeout=settings.rasa_timeout, params={"token": rasa_token(settings)},
+                limits=httpx.Limits(max_keepalive_connections=32, max_connections=64))
+        self._client = client
 
     async def aclose(self) -> None:
         await self._client.aclose()

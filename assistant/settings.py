@@ -28,7 +28,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +44,9 @@ def env_file() -> str | None:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="BUTLER_", env_file=".env", extra="ignore")
+    # hide_input_in_errors: a bad value may be a secret (keys, passwords); never echo it.
+    model_config = SettingsConfigDict(env_prefix="BUTLER_", env_file=".env", extra="ignore",
+                                      hide_input_in_errors=True)
 
     def __init__(self, **values) -> None:
         # An explicit _env_file wins; otherwise BUTLER_ENV_FILE decides (see env_file()).
@@ -70,6 +72,9 @@ class Settings(BaseSettings):
     rasa_endpoints: Path = Field(default=PROJECT_ROOT / "endpoints.yml")
     # Seconds the gateway waits for Rasa before answering with the degraded reply.
     rasa_timeout: float = 30.0
+    # Rasa's HTTP API token (``rasa run --auth-token``); the gateway sends it as
+    # ``?token=``. Empty: a random token is generated once and kept under data_dir.
+    rasa_token: str = ""
 
     # Shown to residents who ask for a person.
     community_name: str = "幸福里社区"
@@ -82,6 +87,17 @@ class Settings(BaseSettings):
     admin_password: str = ""
     jwt_secret: str = ""  # empty: a random secret is generated once and kept under data_dir
     jwt_ttl_minutes: int = 480
+
+    # Abuse limits (slowapi syntax, "N/period"). Chat: per resident identity and per
+    # client address; staff sign-in: failures before a lock-out, per user name and per
+    # address, within the window, and the lock-out's length.
+    chat_rate_limit: str = "20/minute"
+    chat_ip_rate_limit: str = "120/minute"
+    login_max_failures: int = 5
+    login_failure_window_minutes: int = 15
+    login_lockout_minutes: int = 15
+    # Largest request body any route accepts (bytes); larger ones get 413.
+    max_body_bytes: int = 65536
 
     # Open311 GeoReport v2.
     open311_api_key: str = ""
@@ -107,7 +123,25 @@ class Settings(BaseSettings):
     # supervisor turns it on for the action server only.
     warm_up_knowledge_base: bool = False
 
+    # Resident identity on the web chat (assistant/residents/identity.py). Trusted
+    # integrations: "name:key" entries separated by commas (a bare key is named
+    # "default"), sent as "Authorization: Bearer <key>"; their senders become
+    # web:int-<name>:<sender_id>. Residents get a signed session (cookie or token)
+    # renewed at each message, valid this many days after the last one.
+    chat_api_key: str = ""
+    chat_session_days: int = Field(default=180, ge=1)
+    # How long a chat answer is kept for a retry with the same Idempotency-Key.
+    chat_idempotency_hours: int = Field(default=24, ge=1)
+
     log_level: str = "INFO"
+
+    @field_validator("chat_api_key")
+    @classmethod
+    def _chat_api_keys_parse(cls, value: str) -> str:
+        from assistant.residents.identity import parse_integration_keys
+
+        parse_integration_keys(value)  # a bad entry stops every process at start, clearly
+        return value
 
     @property
     def resolved_database_url(self) -> str:

@@ -7,8 +7,12 @@ the same class, so what runs in production is what the tests start.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -18,8 +22,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
+import psutil
 import structlog
+import typer
 
+from assistant.auth.service import rasa_token
+from assistant.log_filter import mask_line
 from assistant.settings import PROJECT_ROOT, Settings
 
 log = structlog.get_logger(__name__)
@@ -35,6 +43,77 @@ class ProcessSpec:
     argv: list[str]
     env: dict[str, str]
     log_path: Path
+    # (host, port) the process listens on: checked free before anything starts.
+    listen: tuple[str, int] | None = None
+
+
+class PortInUse(typer.Exit):
+    """A port the butler needs is taken. ``Supervisor.start`` says which (on stderr)
+    and raises it before starting anything; as a ``typer.Exit`` it ends ``butler run``
+    with exit code 3 instead of retrying forever."""
+
+    def __init__(self, message: str):
+        super().__init__(3)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+
+def _die_with_parent(parent_pid: int):
+    """A ``preexec_fn``: the child gets SIGTERM when the supervisor dies, however it
+    dies (SIGKILL included), so no child outlives it as an orphan. (Rasa and the
+    action server stop their own workers on SIGTERM.)"""
+
+    def preexec() -> None:
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent_pid:  # the supervisor died before prctl took effect
+            os._exit(1)
+
+    return preexec
+
+
+def _who_listens(port: int) -> str:
+    """'pid 123 (rasa run ...)' for the process listening on ``port``, if we may see it."""
+    try:
+        conns = psutil.net_connections(kind="inet")
+    except (psutil.AccessDenied, OSError):
+        conns = []
+    for conn in conns:
+        if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == port and conn.pid:
+            try:
+                proc = psutil.Process(conn.pid)
+                cmd = " ".join(proc.cmdline())[:160] or proc.name()
+            except psutil.Error:
+                cmd = "?"
+            return f"pid {conn.pid} ({cmd})"
+    return "another process (not visible to this user)"
+
+
+def check_ports(specs: list[ProcessSpec]) -> None:
+    """Raise ``PortInUse`` naming the port, the process that needs it and the process
+    holding it, when any listening port of ``specs`` is taken."""
+    taken = []
+    for spec in specs:
+        if spec.listen is None:
+            continue
+        host, port = spec.listen
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind
+            try:
+                sock.bind((host, port))
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    raise
+                taken.append(f"port {port} on {host}, needed by {spec.name}, is taken by {_who_listens(port)}")
+    if taken:
+        raise PortInUse("; ".join(taken) + ". Stop that process (an earlier butler?) or choose other ports"
+                        " (BUTLER_RASA_URL, BUTLER_ACTION_SERVER_URL, BUTLER_GATEWAY_PORT).")
 
 
 @dataclass
@@ -46,6 +125,7 @@ class _Running:
     restarts: int = 0
     next_start: float = 0.0
     log_file: object | None = field(default=None, repr=False)
+    pump: threading.Thread | None = field(default=None, repr=False)
 
 
 def _port(url: str) -> int:
@@ -73,33 +153,44 @@ def process_specs(settings: Settings) -> list[ProcessSpec]:
     }
     if settings.database_url:
         env["BUTLER_DATABASE_URL"] = settings.database_url
+    # Rasa's HTTP API (trackers hold residents' words) answers only with this token.
+    token = rasa_token(settings)
+    env["BUTLER_RASA_TOKEN"] = token
     app_python = sys.executable
+    # Everything listens on loopback unless the URLs/host in the settings say otherwise.
+    rasa_host = urlparse(settings.rasa_url).hostname or "127.0.0.1"
+    actions_host = urlparse(settings.action_server_url).hostname or "127.0.0.1"
     return [
         ProcessSpec(
             name="rasa",
             argv=[str(Path(settings.rasa_venv) / "bin" / "rasa"), "run", "--enable-api",
+                  "--auth-token", token,
                   "--model", str(settings.rasa_model), "--port", str(_port(settings.rasa_url)),
-                  "--interface", urlparse(settings.rasa_url).hostname or "127.0.0.1",
+                  "--interface", rasa_host,
                   "--endpoints", str(settings.rasa_endpoints),
                   "--credentials", str(PROJECT_ROOT / "credentials.yml")],
-            env=env, log_path=logs / "rasa.log"),
+            env=env, log_path=logs / "rasa.log", listen=(rasa_host, _port(settings.rasa_url))),
         ProcessSpec(
             name="actions",
             argv=[app_python, "-m", "rasa_sdk", "--actions", "actions",
                   "--port", str(_port(settings.action_server_url))],
             # Residents' policy questions are answered here: load the model at start.
-            env={**env, "BUTLER_WARM_UP_KNOWLEDGE_BASE": "true"}, log_path=logs / "actions.log"),
+            # rasa-sdk binds to SANIC_HOST (its default is 0.0.0.0).
+            env={**env, "BUTLER_WARM_UP_KNOWLEDGE_BASE": "true", "SANIC_HOST": actions_host},
+            log_path=logs / "actions.log", listen=(actions_host, _port(settings.action_server_url))),
         ProcessSpec(
             name="gateway",
             argv=[app_python, "-m", "uvicorn", "assistant.api.app:create_app", "--factory",
                   "--host", settings.gateway_host, "--port", str(settings.gateway_port),
                   "--log-level", "warning"],
-            env=env, log_path=logs / "gateway.log"),
+            env=env, log_path=logs / "gateway.log", listen=(settings.gateway_host, settings.gateway_port)),
         # Booking reminders the day before; all state is in the database, so a
-        # restart neither loses nor repeats a reminder.
+        # restart neither loses nor repeats a reminder. The loop holds the "reminders"
+        # lease (assistant/lease.py): a second loop waits while one runs.
         ProcessSpec(
             name="reminders",
-            argv=[app_python, "-m", "assistant.cli", "bookings", "reminders", "--loop", "60"],
+            argv=[app_python, "-m", "assistant.lease", "--name", "reminders", "--data-dir", str(data_dir), "--",
+                  app_python, "-m", "assistant.cli", "bookings", "reminders", "--loop", "60"],
             env=env, log_path=logs / "reminders.log"),
     ]
 
@@ -114,14 +205,26 @@ class Supervisor:
     def _launch(self, running: _Running) -> None:
         spec = running.spec
         spec.log_path.parent.mkdir(parents=True, exist_ok=True)
-        running.log_file = open(spec.log_path, "ab")  # noqa: SIM115 (kept open while it runs)
+        if running.log_file is None:
+            running.log_file = open(spec.log_path, "ab")  # noqa: SIM115 (kept open while it runs)
+        # The child's output goes through a pipe: personal data is masked line by line
+        # before it is written to the log (assistant/log_filter.py).
         running.popen = subprocess.Popen(
-            spec.argv, cwd=self._cwd, env=spec.env, stdout=running.log_file, stderr=subprocess.STDOUT,
-            start_new_session=True)  # own process group: stopping it stops its children too
+            spec.argv, cwd=self._cwd, env=spec.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True,  # own process group: stopping it stops its children too
+            preexec_fn=_die_with_parent(os.getpid()))
+        running.pump = threading.Thread(target=_pump, args=(running.popen.stdout, running.log_file),
+                                        name=f"log-{spec.name}", daemon=True)
+        running.pump.start()
         running.started_at = time.monotonic()
         log.info("process_started", name=spec.name, pid=running.popen.pid, log=str(spec.log_path))
 
     def start(self) -> None:
+        try:
+            check_ports([running.spec for running in self._procs.values()])
+        except PortInUse as exc:
+            print(f"butler: {exc}", file=sys.stderr, flush=True)
+            raise
         for running in self._procs.values():
             self._launch(running)
         self._thread = threading.Thread(target=self._watch, name="supervisor", daemon=True)
@@ -176,9 +279,25 @@ class Supervisor:
             except subprocess.TimeoutExpired:
                 _signal_group(running.popen.pid, signal.SIGKILL)
                 running.popen.wait()
+        for running in self._procs.values():
+            if running.pump is not None:
+                running.pump.join(timeout=5)
             if running.log_file is not None:
                 running.log_file.close()
+                running.log_file = None
         log.info("stopped")
+
+
+def _pump(source, log_file) -> None:
+    """Copy a child's output to its log, masked, until the child closes it."""
+    try:
+        for line in iter(source.readline, b""):
+            log_file.write(mask_line(line))
+            log_file.flush()
+    except (OSError, ValueError):  # the log was closed under us: the supervisor stops
+        pass
+    finally:
+        source.close()
 
 
 def _signal_group(pgid: int, sig: int) -> None:

@@ -70,3 +70,166 @@ def test_process_specs_carry_one_configuration(tmp_path):
     # Only the action server answers residents' policy questions: only it loads the model at start.
     assert specs["actions"].env["BUTLER_WARM_UP_KNOWLEDGE_BASE"] == "true"
     assert "BUTLER_WARM_UP_KNOWLEDGE_BASE" not in specs["gateway"].env
+    # Rasa's HTTP API needs the per-install token; the gateway is given the same one.
+    argv = specs["rasa"].argv
+    token = argv[argv.index("--auth-token") + 1]
+    assert len(token) >= 32 and token == (tmp_path / "rasa_token").read_text().strip()
+    assert specs["gateway"].env["BUTLER_RASA_TOKEN"] == token
+    assert process_specs(settings)[0].argv == argv  # generated once, kept
+    # Loopback only unless configured: Rasa's interface and rasa-sdk's SANIC_HOST.
+    assert argv[argv.index("--interface") + 1] == "127.0.0.1"
+    assert specs["actions"].env["SANIC_HOST"] == "127.0.0.1"
+    # The reminders loop runs under its lease.
+    assert specs["reminders"].argv[1:5] == ["-m", "assistant.lease", "--name", "reminders"]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+# A supervisor in its own process, with a child that itself starts a grandchild (as
+# Sanic's manager starts its worker); it prints the pids and waits to be killed.
+SUPERVISOR_SCRIPT = r"""
+import os, sys, time
+from pathlib import Path
+from assistant.supervisor import ProcessSpec, Supervisor
+logs = Path(sys.argv[1])
+child = ("import subprocess, sys, time, signal\n"
+         "g = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+         "signal.signal(signal.SIGTERM, lambda *_: (g.terminate(), sys.exit(0)))\n"
+         "print('grandchild', g.pid, flush=True)\n"
+         "time.sleep(600)\n")
+specs = [ProcessSpec(name=n, argv=[sys.executable, "-c", child], env=dict(os.environ), log_path=logs / f"{n}.log")
+         for n in ("one", "two")]
+supervisor = Supervisor(specs, cwd=logs)
+supervisor.start()
+print("children", supervisor.pid("one"), supervisor.pid("two"), flush=True)
+time.sleep(600)
+"""
+
+
+def test_no_child_outlives_a_supervisor_killed_with_sigkill(tmp_path):
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-c", SUPERVISOR_SCRIPT, str(tmp_path)], stdout=subprocess.PIPE,
+                            text=True, cwd=os.getcwd())
+    try:
+        line = []
+        while line[:1] != ["children"]:  # past the supervisor's own log lines
+            line = proc.stdout.readline().split()
+            assert line or proc.poll() is None, "the supervisor ended"
+        children = [int(p) for p in line[1:]]
+        logs = [tmp_path / "one.log", tmp_path / "two.log"]
+        assert wait_for(lambda: all(p.exists() and "grandchild" in p.read_text() for p in logs), timeout=30)
+        grandchildren = [int(p.read_text().split()[1]) for p in logs]
+        family = children + grandchildren
+        assert all(_alive(pid) for pid in family)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert wait_for(lambda: not any(_alive(pid) for pid in family), timeout=15), \
+            [pid for pid in family if _alive(pid)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_a_taken_port_is_named_with_its_holder_and_nothing_starts(tmp_path):
+    import socket
+
+    from assistant.supervisor import PortInUse
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        spec = sleeper("gateway", tmp_path)
+        spec.listen = ("127.0.0.1", port)
+        supervisor = Supervisor([sleeper("other", tmp_path), spec], cwd=tmp_path)
+        try:
+            supervisor.start()
+            raise AssertionError("started on a taken port")
+        except PortInUse as exc:
+            message = str(exc)
+        finally:
+            supervisor.stop()
+    assert f"port {port}" in message and "gateway" in message and f"pid {os.getpid()}" in message
+    assert supervisor.pid("other") is None  # nothing was started
+
+
+def test_butler_run_exits_non_zero_naming_the_taken_port(tmp_path):
+    import socket
+    import subprocess
+
+    model = tmp_path / "model.tar.gz"
+    model.write_bytes(b"not started anyway")
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        env = {**os.environ, "BUTLER_DATA_DIR": str(tmp_path), "BUTLER_RASA_MODEL": str(model),
+               "BUTLER_RASA_URL": f"http://127.0.0.1:{port}"}
+        result = subprocess.run([sys.executable, "-m", "assistant.cli", "run"], env=env, capture_output=True,
+                                text=True, timeout=120)
+    assert result.returncode == 3, result.stderr
+    assert f"port {port}" in result.stderr and "rasa" in result.stderr and str(os.getpid()) in result.stderr
+
+
+def test_child_output_reaches_the_log_with_personal_data_masked(tmp_path):
+    script = "print('居民 13912345678 身份证 110101199003071234 电话 021-87654321', flush=True)"
+    spec = ProcessSpec(name="p", argv=[sys.executable, "-c", script + "; import time; time.sleep(600)"],
+                       env=dict(os.environ), log_path=tmp_path / "p.log")
+    supervisor = Supervisor([spec], cwd=tmp_path)
+    supervisor.start()
+    try:
+        assert wait_for(lambda: "居民" in spec.log_path.read_text())
+    finally:
+        supervisor.stop()
+    text = spec.log_path.read_text()
+    assert "139****5678" in text and "110101********4" in text and "021-****21" in text
+    assert "13912345678" not in text and "110101199003071234" not in text and "87654321" not in text
+
+
+LEASED_JOB = "import sys, time; open(sys.argv[1], 'a').write('ran\\n'); time.sleep(600)"
+
+
+def test_a_second_jobs_loop_waits_while_the_first_holds_the_lease(tmp_path):
+    import subprocess
+
+    def job(marker):
+        return subprocess.Popen([sys.executable, "-m", "assistant.lease", "--name", "reminders",
+                                 "--data-dir", str(tmp_path), "--", sys.executable, "-c", LEASED_JOB, str(marker)],
+                                stderr=subprocess.PIPE, text=True)
+
+    first = job(tmp_path / "first")
+    second = None
+    try:
+        assert wait_for(lambda: (tmp_path / "first").exists(), timeout=30)
+        second = job(tmp_path / "second")
+        assert "held by pid" in second.stderr.readline()  # it says it waits...
+        time.sleep(2)
+        assert not (tmp_path / "second").exists() and second.poll() is None  # ...and does not run
+        first.kill()
+        first.wait()
+        assert wait_for(lambda: (tmp_path / "second").exists(), timeout=30)  # it takes over
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+def test_a_lease_without_waiting_is_refused_while_held(tmp_path):
+    import pytest
+
+    from assistant.lease import LeaseHeld, hold
+
+    with hold("jobs", tmp_path):
+        with pytest.raises(LeaseHeld, match=str(os.getpid())):
+            with hold("jobs", tmp_path, wait=False):
+                pass
+    with hold("jobs", tmp_path, wait=False):  # released with its holder
+        pass

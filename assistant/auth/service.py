@@ -7,6 +7,7 @@ exports and users), ``dispatcher`` (route and correct tickets, bookings),
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -62,19 +63,34 @@ def authenticate(session: Session, username: str, password: str) -> StaffUser:
     return user
 
 
-def jwt_secret(settings: Settings) -> str:
-    """The configured secret, or one generated at first use and kept (mode 600)
-    under the data dir so tokens survive restarts."""
-    if settings.jwt_secret:
-        return settings.jwt_secret
-    path = Path(settings.data_dir) / "jwt_secret"
+def install_secret(settings: Settings, name: str) -> str:
+    """A random secret generated at first use and kept (mode 600) as
+    ``<data_dir>/<name>``, so it is per install and survives restarts."""
+    path = Path(settings.data_dir) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(secrets.token_urlsafe(48))
-        tmp.chmod(0o600)
-        tmp.replace(path)
+        tmp = path.with_name(f"{name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, path)  # first writer wins; a concurrent one reads the winner's
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip()
+
+
+def jwt_secret(settings: Settings) -> str:
+    """The configured secret, or one generated per install (``install_secret``)."""
+    return settings.jwt_secret or install_secret(settings, "jwt_secret")
+
+
+def rasa_token(settings: Settings) -> str:
+    """The token of Rasa's HTTP API (``rasa run --auth-token``): configured, or one
+    generated per install. The supervisor gives it to Rasa; the gateway sends it."""
+    return settings.rasa_token or install_secret(settings, "rasa_token")
 
 
 def issue_token(settings: Settings, user: StaffUser) -> str:
