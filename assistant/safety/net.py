@@ -228,10 +228,12 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     if found is None:
         found = s.hypothetical_after.search(after)
     if found is None and not actual:
-        clause = text[msg.clause_start(hit.start): msg.clause_end(hit.end)]
-        if not s.hypothetical_anchor.search(clause):
+        # A person or a place anywhere earlier in the sentence anchors the cue
+        # (我老汉儿突然抽起来了，口吐白沫，咋个办: a cry for help, not a question).
+        sentence = text[msg.sentence_start(hit.start): msg.clause_end(hit.end)]
+        if not s.hypothetical_anchor.search(sentence):
             found = s.hypothetical_after_unless_actual.search(after)
-        if found is None and cue.kind != "general" and not s.hypothetical_perceived.search(clause):
+        if found is None and cue.kind != "general" and not s.hypothetical_perceived.search(sentence):
             # a yes/no question about the cue (厨房着火能用水浇吗)
             found = _QUESTION_END.search(msg.sentence_after(hit.end, 40))
     found = found or msg.anywhere or msg.anywhere_soft
