@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import structlog
 
+from assistant.kb.followup import decide_follow_up, has_own_subject
 from assistant.kb.fusion import choice_count
 from assistant.kb.service import KnowledgeBase, SearchResponse, SearchResult, get_knowledge_base
 from assistant.kb.text import bigram_tokens, expand_query, normalise
@@ -40,8 +41,6 @@ CHOICE_TEXT = "我不太确定您问的是哪一条。您是想问：\n{options}
 ONE_CHOICE_TEXT = "我不太确定。您是想问“{title}”吗？是的话点一下。不是的话，可以转人工，或者把问题留给工作人员。"
 NOT_IN_ENTRY_TEXT = "这条政策里没有写到这一点，我不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 UNAVAILABLE_TEXT = "政策知识库暂时用不了。可以帮您转人工，或者把问题留给社区工作人员。"
-# Openers and words that make a question lean on the previous one.
-FOLLOW_UP_RE = re.compile(r"^(那|那么|那要|那我|还有|还要|另外|然后|这个|这样|它|他们|要带|需要带|去哪|在哪|多久|多长时间|要多少)")
 SENTENCE_RE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 # What a follow-up asks about, and how a sentence that answers it usually looks:
 # 那要带什么材料？ is answered by 带身份证、住所证明…, which shares no word with it.
@@ -105,8 +104,10 @@ def compose_answer(result: SearchResult) -> str:
 
 
 def is_follow_up(question: str) -> bool:
-    q = question.strip()
-    return bool(FOLLOW_UP_RE.match(q)) or len(re.sub(r"[^\u4e00-\u9fff]", "", q)) <= 6
+    """A question that names no subject of its own (那要带什么材料？ 去哪办？) leans on
+    the previous answer, whatever its length. With an entry under discussion,
+    ``decide_follow_up`` decides on the knowledge base's own entries and scores."""
+    return not has_own_subject(question)
 
 
 def focused_answer(question: str, result: SearchResult) -> str | None:
@@ -174,11 +175,19 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
         plain = kb.search(question, top_k=5)
         if not topic_hint:
             return _to_answer(question, plain)
-        # A follow-up: search again with the entry (or words) under discussion.
         hinted_entry = kb.entry(topic_hint)
+        if hinted_entry is not None:
+            # Follow-up or new question, on content: does another entry fit it clearly
+            # better than the one under discussion?
+            decision = decide_follow_up(question, hinted_entry, plain)
+            _log().info("kb_follow_up_decision", follow_up=decision.follow_up, reason=decision.reason,
+                        current=hinted_entry.id, better=decision.better)
+            if not decision.follow_up:
+                return _to_answer(question, plain)
+        # A follow-up: search again with the entry (or words) under discussion.
         context = hinted_entry.title if hinted_entry else topic_hint
         combined = kb.search(f"{context} {question}", top_k=5)
-        if plain.answerable and not is_follow_up(question) and (
+        if hinted_entry is None and plain.answerable and has_own_subject(question) and (
                 not combined.answerable or plain.confidence >= combined.confidence):
             return _to_answer(question, plain)
         if hinted_entry and combined.results:

@@ -28,8 +28,8 @@ def test_cli_ingest_then_search_jsonl(tmp_path, corpus, stand_in_model):
     result = runner.invoke(app, ["search", "--kb", str(kb_dir), "--jsonl", "--top-k", "2"],
                            input="电动车能推进家里充电吗\n\n{\"query\": \"过期药品扔哪里\"}\n")
     assert result.exit_code == 0, result.output
-    lines = [json.loads(l) for l in result.stdout.splitlines()]
-    assert [l["query"] for l in lines] == ["电动车能推进家里充电吗", "过期药品扔哪里"]
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["query"] for row in lines] == ["电动车能推进家里充电吗", "过期药品扔哪里"]
     assert lines[0]["results"][0]["id"] == "bike-1" and len(lines[0]["results"]) == 2
     assert set(lines[1]) == {"query", "answerable", "results"}
     assert set(lines[1]["results"][0]) == {"id", "score", "title", "source"}

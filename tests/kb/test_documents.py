@@ -122,7 +122,7 @@ def test_sample_corpus_size_and_topics():
                   "垃圾分类", "就业创业", "生育与儿童", "教育入学", "社区设施", "消防安全", "电动车管理",
                   "疫苗与健康", "法律援助"):
         assert topic in topics
-    queries = [json.loads(l) for l in (REPO / "bench" / "kb_dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    queries = [json.loads(line) for line in (REPO / "bench" / "kb_dev.jsonl").read_text(encoding="utf-8").splitlines()]
     ids = {e.id for e in entries}
     assert len(queries) >= 150 and sum(1 for q in queries if not q["expected"]) >= 20
     assert all(i in ids for q in queries for i in q["expected"])  # no dangling expected ids

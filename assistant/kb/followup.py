@@ -1,0 +1,99 @@
+"""Follow-up or new question? Decided on content, never on length.
+
+After an answer about entry H (the entry under discussion), a question is a
+follow-up when it asks about H: it names nothing of its own (那要带什么材料？ 去哪办？
+发多少？ are all aspects: materials, place, amount), or nothing in the knowledge base
+fits it clearly better than H. It is new when it names a subject of its own and the
+knowledge base, searched with the question alone, finds a different entry that is
+answerable, scores clearly above H, and covers the question's own words at least
+as well as H does (居住证怎么办 after a 医保 answer: 居住证 is in the 居住证 entry's
+title and nowhere in H).
+
+    decide_follow_up("居住证怎么办", entry_yb_001, kb.search("居住证怎么办"))
+    -> FollowUpDecision(follow_up=False, reason="better_entry", better="hj-001")
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.kb.service import SearchResponse
+from assistant.kb.text import bigram_tokens, normalise
+
+# Openers that lean on the previous answer. They make no decision alone (那居住证
+#怎么办？ is new); they are removed before looking for the question's own subject.
+OPENER_RE = re.compile(r"^(?:那么|那要|那我|那|还有|还要|另外|然后|这个|这样|它|他们|请问|问一下|我想问)")
+# Words that ask about an aspect of whatever is under discussion, or carry no subject:
+# what is left after removing them is what the question is about.
+ASPECT_WORDS = (
+    "需要带什么材料", "要带什么材料", "带什么材料", "什么材料", "哪些材料", "材料", "证件", "手续", "带什么", "带啥",
+    "拿什么", "拿啥", "多少钱", "发多少", "给多少", "补多少", "能领多少", "领多少", "多少元", "标准", "费用", "收费",
+    "花钱", "要钱", "交多少", "多少", "多久", "多长时间", "几天", "几个月", "几年", "什么时候", "啥时候", "期限",
+    "到期", "时间", "去哪里", "去哪儿", "去哪", "在哪里", "在哪儿", "在哪", "哪里", "哪儿", "找谁", "找哪",
+    "地方", "窗口", "电话", "热线", "联系", "条件", "资格", "谁能", "哪些人", "能不能", "可不可以", "可以吗",
+    "符合", "罚款", "处罚", "被罚", "怎么办理", "怎么办", "怎么弄", "怎么申请", "怎么领", "怎么交", "怎么样",
+    "怎么", "咋办", "咋弄", "咋", "如何", "什么", "啥", "能", "会", "要", "吗", "呢", "吧", "啊", "呀",
+    "我", "我们", "家里", "我家", "我妈", "我爸", "老伴", "爱人", "家人", "孩子", "小孩", "老人", "本人", "亲自",
+    "家属", "代办", "网上", "手机上", "线上", "现场", "预约", "排队", "提前",
+    "办理", "申请", "领取", "可以", "需要", "还", "也", "都", "一样", "每个月", "每月", "每年", "一年", "一个月",
+    "拿到", "办好", "办下来", "批下来", "下来", "一下", "是", "的", "了", "有", "没有", "是不是", "免费", "本市", "外地", "外地人",
+)
+_ASPECT_RE = re.compile("|".join(map(re.escape, sorted(ASPECT_WORDS, key=len, reverse=True))))
+# How far (in the ranker's log-odds) another entry must lead the entry under
+# discussion before the question is taken as being about that other entry.
+LEAD_MARGIN = 2.0
+
+
+@dataclass
+class FollowUpDecision:
+    follow_up: bool
+    reason: str  # no_subject | nothing_answerable | same_entry | close_to_current | current_covers | better_entry
+    better: str | None = None  # the entry the question is about instead, when new
+
+
+def subject_of(question: str) -> str:
+    """The question's own subject: the question without openers, aspect words, the
+    resident's own people and punctuation (那要带什么材料？ -> "", 居住证怎么办 -> 居住证)."""
+    q = normalise(question).strip()
+    q = OPENER_RE.sub("", q)
+    q = _ASPECT_RE.sub(" ", q)
+    q = re.sub(r"[0-9]+(?:岁|周岁)?", " ", q)  # 我妈今年82能领吗: an age is no subject
+    q = re.sub(r"[^\u4e00-\u9fffa-z]+", " ", q)
+    q = re.sub(r"今年|现在|已经|刚|还能|还是", " ", q)
+    return re.sub(r"\s+", " ", q).strip()
+
+
+def has_own_subject(question: str) -> bool:
+    return len(re.sub(r"[^\u4e00-\u9fffa-z]", "", subject_of(question))) >= 2
+
+
+def _coverage(tokens: set[str], text: str) -> float:
+    if not tokens:
+        return 0.0
+    norm = normalise(text)
+    return sum(1 for t in tokens if t in norm) / len(tokens)
+
+
+def decide_follow_up(question: str, current, plain: SearchResponse) -> FollowUpDecision:  # noqa: ANN001
+    """``current``: the entry under discussion (an ``Entry``); ``plain``: the knowledge
+    base searched with the question alone."""
+    subject = subject_of(question)
+    if len(re.sub(r"[^\u4e00-\u9fffa-z]", "", subject)) < 2:
+        return FollowUpDecision(True, "no_subject")
+    if not plain.answerable or not plain.results:
+        return FollowUpDecision(True, "nothing_answerable")
+    top = plain.results[0]
+    if top.id == current.id:
+        return FollowUpDecision(True, "same_entry")
+    mine = next((r for r in plain.results if r.id == current.id), None)
+    if mine is not None and top.logit - mine.logit < LEAD_MARGIN:
+        return FollowUpDecision(True, "close_to_current")
+    tokens = set(bigram_tokens(subject)) or {subject}
+    title_top, title_cur = _coverage(tokens, top.title), _coverage(tokens, current.title)
+    body_top, body_cur = _coverage(tokens, top.title + top.text), _coverage(tokens, current.title + current.text)
+    # The entry under discussion already names all the question names (什么时候报名
+    # after 老年大学怎么报名), or names more of it than the other entry does.
+    if title_cur == 1.0 or title_cur > title_top or body_cur > body_top:
+        return FollowUpDecision(True, "current_covers")
+    return FollowUpDecision(False, "better_entry", better=top.id)
