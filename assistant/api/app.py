@@ -7,10 +7,12 @@ import importlib
 from contextlib import asynccontextmanager
 
 import anyio
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from assistant import __version__, safety
 from assistant.api.errors import install_error_handlers
+from assistant.api.headers import SecurityHeaders
+from assistant.api.limits import BodySizeLimit, RateLimits, chat_rate_limit
 from assistant.auth.service import ensure_first_admin
 from assistant.db import get_database
 from assistant.dialogue import DialogueClient
@@ -29,6 +31,8 @@ ROUTERS = (
     "assistant.api.routers.bookings",
     "assistant.api.routers.kb",
 )
+# Routers whose every route is limited per resident identity and per client address.
+RESIDENT_ROUTERS = frozenset({"assistant.api.routers.chat"})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,7 +51,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="社区管家 Community Butler", version=__version__, lifespan=lifespan)
     app.state.settings = settings
+    app.state.rate_limits = RateLimits()
     install_error_handlers(app)
     for module in ROUTERS:
-        app.include_router(importlib.import_module(module).router)
+        limits = [Depends(chat_rate_limit)] if module in RESIDENT_ROUTERS else []
+        app.include_router(importlib.import_module(module).router, dependencies=limits)
+    # Outermost last: every response (errors and refusals included) gets the headers.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -30,24 +30,32 @@ HTTP_CODES = {
 class ApiError(Exception):
     """Raise from any route: becomes a 4xx/5xx with a stable ``code``."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
 
 
 def _is_open311(request: Request) -> bool:
-    return request.url.path.startswith("/open311/")
+    return is_open311_path(request.url.path)
+
+
+def is_open311_path(path: str) -> bool:
+    return path.startswith("/open311/")
+
+
+def error_body(path: str, status: int, code: str, message: str) -> dict | list:
+    """The error shape for a request path (middleware that has no ``Request`` uses it)."""
+    if is_open311_path(path):
+        return [{"code": status, "description": message}]
+    return {"error": {"code": code, "message": message}}
 
 
 def error_response(request: Request, status: int, code: str, message: str,
                    headers: dict | None = None) -> JSONResponse:
-    if _is_open311(request):
-        body = [{"code": status, "description": message}]
-    else:
-        body = {"error": {"code": code, "message": message}}
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(error_body(request.url.path, status, code, message), status_code=status, headers=headers)
 
 
 def _describe_validation(exc: RequestValidationError) -> str:
@@ -61,7 +69,7 @@ def _describe_validation(exc: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
-        return error_response(request, exc.status, exc.code, exc.message)
+        return error_response(request, exc.status, exc.code, exc.message, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

@@ -19,3 +19,18 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class StaffSignIn(Base):
+    """The audit of staff sign-ins: every attempt, its outcome and where it came from.
+    Recent failures per user name and per address decide the lock-out
+    (``assistant.auth.service.sign_in``)."""
+
+    __tablename__ = "staff_sign_ins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    client_ip: Mapped[str] = mapped_column(String(64), index=True)
+    # pending (being checked) | ok | failed | locked (refused unchecked: locked out)
+    outcome: Mapped[str] = mapped_column(String(16))

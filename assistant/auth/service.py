@@ -15,10 +15,11 @@ from pathlib import Path
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.auth.models import ROLES, StaffUser
+from assistant import clock
+from assistant.auth.models import ROLES, StaffSignIn, StaffUser
 from assistant.settings import Settings
 
 _hasher = PasswordHasher()
@@ -80,6 +81,67 @@ def install_secret(settings: Settings, name: str) -> str:
         finally:
             tmp.unlink()
     return path.read_text().strip()
+
+
+class SignInLocked(AuthError):
+    """Too many recent failed sign-ins for this user name or from this address."""
+
+    def __init__(self, retry_after: timedelta):
+        minutes = max(1, -(-int(retry_after.total_seconds()) // 60))
+        super().__init__(f"too many failed sign-ins: try again in {minutes} minutes")
+        self.retry_after = retry_after
+
+
+# Failures from one address may come from several staff behind one office router:
+# it takes this many times the per-user limit to lock an address out.
+IP_FAILURES_FACTOR = 4
+
+
+def sign_in(db, settings: Settings, username: str, password: str, client_ip: str) -> StaffUser:
+    """``authenticate`` with a lock-out and an audit row per attempt
+    (``staff_sign_ins``): after ``login_max_failures`` failures for one user name (or
+    four times that from one address) within ``login_failure_window_minutes``, every
+    attempt is refused unchecked (``SignInLocked``), the right password included, until
+    the oldest of those failures leaves the window.
+
+    The attempt is recorded as ``pending`` in the same serialised transaction that
+    counts the failures (pending ones count), so concurrent guesses cannot slip past the
+    limit while their passwords are being checked."""
+    now = clock.now()
+    window = timedelta(minutes=settings.login_failure_window_minutes)
+    limit = settings.login_max_failures
+    username, client_ip = username[:64], client_ip[:64]
+    counted = ("failed", "pending")
+    with db.transaction() as session:
+        locked_until = None
+        for column, value, most in ((StaffSignIn.username, username, limit),
+                                    (StaffSignIn.client_ip, client_ip, limit * IP_FAILURES_FACTOR)):
+            recent = select(StaffSignIn.at).where(column == value, StaffSignIn.outcome.in_(counted),
+                                                  StaffSignIn.at >= now - window)
+            count = session.scalar(select(func.count()).select_from(recent.subquery()))
+            if count >= most:
+                # The lock lifts when enough of these failures have left the window.
+                times = sorted(_aware(t) for t in session.scalars(recent))
+                until = times[count - most] + window
+                locked_until = max(locked_until or until, until)
+        attempt = StaffSignIn(at=now, username=username, client_ip=client_ip,
+                              outcome="locked" if locked_until else "pending")
+        session.add(attempt)
+    if locked_until is not None:
+        raise SignInLocked(locked_until - now)
+    outcome = "failed"
+    try:
+        with db.session() as session:
+            user = authenticate(session, username, password)
+            outcome = "ok"
+    finally:
+        with db.transaction() as session:  # a writer from the start: no lock upgrade to deadlock on
+            session.get(StaffSignIn, attempt.id).outcome = outcome
+    return user
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def jwt_secret(settings: Settings) -> str:
