@@ -1,10 +1,17 @@
 """Complaint dialogue: the complaint form, submitting it, progress by id or
-"我的投诉", and emergencies. Every rule lives in ``assistant.tickets``; these
-classes read the tracker, call it, and turn the answer into messages and slots."""
+"我的投诉", emergencies and what follows them (where, what else), and residents'
+ratings of handled tickets. Every rule lives in ``assistant.tickets``; these
+classes read the tracker, call it, and turn the answer into messages and slots.
+
+Outside any form, the question the butler waits on (where is the emergency? how
+do you rate it? why not satisfied?) is the ``ticket_followup`` slot,
+"<kind>|<ticket id>|<epoch seconds>"; the rules send the next answer to
+``action_ticket_followup`` whatever the NLU called it."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -19,8 +26,11 @@ from assistant.tickets import intake
 from assistant.dialogue import EMERGENCY_MARKER, SAFETY_METADATA_KEY
 from assistant.tickets.ids import find_ticket_id
 from assistant.tickets.references import is_reference_to_existing, resolve_ticket_reference
+from assistant import clock
+from assistant.tickets import feedback
 from assistant.tickets.service import (
-    MAX_DESCRIPTION, TicketError, file_ticket, my_tickets_text, public_status, respond_to_emergency,
+    LOCATION_QUESTION, MAX_DESCRIPTION, TicketError, file_ticket, follow_up_emergency, live_emergency, my_tickets_text,
+    public_status, respond_to_emergency,
 )
 
 log = structlog.get_logger(__name__)
@@ -256,5 +266,170 @@ class ActionEmergency(Action):
             dispatcher.utter_message(text=line, json_message=marker if i == 0 else None)
         events = abandon_forms(tracker, domain)
         if response.ticket_id:
-            events.append(SlotSet("last_ticket_id", response.ticket_id))
+            events += [SlotSet("last_ticket_id", response.ticket_id), *_emergency_slots(response)]
         return events
+
+
+# ---- what the butler waits on outside a form -----------------------------------------------------
+
+FOLLOWUP = "ticket_followup"
+EMERGENCY, RATING, RATING_REASON = "emergency", "rating", "rating_reason"
+
+
+def _pending(tracker: Tracker) -> tuple[str, str, datetime] | None:
+    value = tracker.get_slot(FOLLOWUP)
+    parts = str(value).split("|") if value else []
+    if len(parts) != 3:
+        return None
+    try:
+        asked = datetime.fromtimestamp(float(parts[2]), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return parts[0], parts[1], asked
+
+
+def _waiting_on(kind: str, ticket_id: str) -> SlotSet:
+    return SlotSet(FOLLOWUP, f"{kind}|{ticket_id}|{int(clock.now().timestamp())}")
+
+
+def _clear() -> list[EventType]:
+    return [SlotSet(FOLLOWUP, None), SlotSet("emergency_awaiting_location", None),
+            SlotSet("rating_ticket_id", None)]
+
+
+def _emergency_slots(response) -> list[EventType]:
+    return [SlotSet("emergency_ticket_id", response.ticket_id),
+            SlotSet("emergency_awaiting_location", response.needs_location),
+            _waiting_on(EMERGENCY, response.ticket_id)]
+
+
+def _say(dispatcher: CollectingDispatcher, outcome: feedback.FeedbackOutcome) -> list[EventType]:
+    dispatcher.utter_message(text=outcome.message, buttons=outcome.buttons or [])
+    if outcome.awaiting:
+        return [_waiting_on(outcome.awaiting, outcome.ticket_id), SlotSet("rating_ticket_id", outcome.ticket_id)]
+    return _clear()
+
+
+# What a message that turned out not to answer the pending question gets instead.
+_USUAL = {"file_complaint": "complaint_form", "out_of_scope": "utter_out_of_scope",
+          "nlu_fallback": "action_handle_misunderstanding", "inform": "action_handle_misunderstanding"}
+
+
+def _as_usual(tracker: Tracker, dispatcher: CollectingDispatcher, events: list[EventType]) -> list[EventType]:
+    intent = _intent(tracker)
+    if intent in _USUAL:
+        return [*events, FollowupAction(_USUAL[intent])]
+    if intent == "deny":
+        dispatcher.utter_message(text="好的。还有别的事随时跟我说。")
+    else:
+        dispatcher.utter_message(text="好的。有新的情况随时告诉我。")
+    return events
+
+
+def _rating_entity(tracker: Tracker) -> int | None:
+    return feedback.rating_from_entity(_entity(tracker, "rating"))
+
+
+def _rate(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str, score: int) -> list[EventType]:
+    text = _text(tracker)
+    reason = None if text.startswith("/") else feedback.reason_in(text)
+    return _say(dispatcher, feedback.rate_ticket(get_database(), sender_id=tracker.sender_id, ticket_id=ticket_id,
+                                                 score=score, reason=reason))
+
+
+def _give_reason(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> list[EventType]:
+    return _say(dispatcher, feedback.add_reason(get_database(), sender_id=tracker.sender_id, ticket_id=ticket_id,
+                                                reason=_text(tracker)))
+
+
+class ActionRateTicket(Action):
+    """处理得不好，我不满意 / 满意 五星 / a rating button: finds the resident's ticket
+    (an id, the words, or the latest handled one), records the rating or asks for it
+    with buttons, and asks why on 不满意 (``assistant.tickets.feedback``)."""
+
+    def name(self) -> str:
+        return "action_rate_ticket"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        text, pending = _text(tracker), _pending(tracker)
+        try:
+            if pending and pending[0] == RATING_REASON and feedback.still_waiting(pending[2], clock.now()) \
+                    and not text.startswith("/"):
+                return _give_reason(dispatcher, tracker, pending[1])  # 太慢了没人管: the reason asked for
+            score = _rating_entity(tracker) or feedback.parse_rating(text)
+            button_id = find_ticket_id(_entity(tracker, "ticket_id"))
+            if not button_id and pending and pending[0] == RATING and feedback.still_waiting(pending[2], clock.now()):
+                button_id = pending[1]
+            with get_database().session() as session:
+                target = feedback.find_ticket_to_rate(session, tracker.sender_id, text, ticket_id=button_id)
+            if target.ticket_id is None:
+                dispatcher.utter_message(text=target.message)
+                return _clear()
+            if score is None:
+                return _say(dispatcher, feedback.ask_for_rating(target.ticket_id))
+            return _rate(dispatcher, tracker, target.ticket_id, score)
+        except TicketError as exc:
+            dispatcher.utter_message(text=str(exc))
+            return _clear()
+        except Exception:  # noqa: BLE001
+            log.exception("rate_ticket_failed", sender_id=tracker.sender_id)
+            _service_trouble(dispatcher)
+            return _clear()
+
+
+class ActionTicketFollowup(Action):
+    """The answer to the question the butler waits on outside a form: where the
+    emergency is (在6号楼3单元) or what else happens (烟越来越大了) joins the emergency
+    ticket with the advice that fits; a rating or the reason for 不满意 is recorded.
+    A message that answers nothing goes the usual way."""
+
+    def name(self) -> str:
+        return "action_ticket_followup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        pending = _pending(tracker)
+        if pending is None:
+            return _as_usual(tracker, dispatcher, _clear())
+        kind, ticket_id, asked = pending
+        try:
+            if kind == EMERGENCY:
+                return self._emergency(dispatcher, tracker, ticket_id)
+            if not feedback.still_waiting(asked, clock.now()):
+                return _as_usual(tracker, dispatcher, _clear())
+            if _intent(tracker) == "deny" and feedback.parse_rating(_text(tracker)) is None:
+                dispatcher.utter_message(text="好的，不评价了。" if kind == RATING else "好的，您的评价已记下。")
+                return _clear()
+            if kind == RATING:
+                score = _rating_entity(tracker) or feedback.parse_rating(_text(tracker))
+                if score is None:
+                    return _as_usual(tracker, dispatcher, _clear())
+                return _rate(dispatcher, tracker, ticket_id, score)
+            if kind == RATING_REASON:
+                return _give_reason(dispatcher, tracker, ticket_id)
+        except TicketError as exc:
+            dispatcher.utter_message(text=str(exc))
+            return _clear()
+        except Exception:  # noqa: BLE001
+            log.exception("ticket_followup_failed", sender_id=tracker.sender_id, kind=kind)
+            _service_trouble(dispatcher)
+            return _clear()
+        return _as_usual(tracker, dispatcher, _clear())
+
+    def _emergency(self, dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> list[EventType]:
+        db = get_database()
+        shared = intake.location_from_metadata(_metadata(tracker))
+        response = follow_up_emergency(
+            db, ticket_id=ticket_id, sender_id=tracker.sender_id, text=_text(tracker),
+            awaiting_location=bool(tracker.get_slot("emergency_awaiting_location")),
+            lat=shared[0] if shared else None, long=shared[1] if shared else None)
+        if response is None:  # not about the emergency, or it is no longer live
+            if not live_emergency(db, ticket_id, tracker.sender_id):
+                return _as_usual(tracker, dispatcher, _clear())
+            if tracker.get_slot("emergency_awaiting_location") and _intent(tracker) != "deny":
+                # 好的 / 嗯 to "where?": asked once more, then the next message goes the usual way.
+                dispatcher.utter_message(text=LOCATION_QUESTION)
+                return [SlotSet("emergency_awaiting_location", False)]
+            return _as_usual(tracker, dispatcher, [SlotSet("emergency_awaiting_location", False)])
+        for line in response.lines:
+            dispatcher.utter_message(text=line)
+        return _emergency_slots(response)

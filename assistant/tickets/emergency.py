@@ -8,17 +8,61 @@ degraded mode and the alert agree on one reading of the message.
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import structlog
 
 from assistant.privacy import mask_name, mask_phone, mask_text
-from assistant.safety import GENERAL_ADVICE, advice_for, assess
+from assistant.safety import GENERAL_ADVICE, advice_for, advice_for_topics, assess
 from assistant.settings import Settings, get_settings
+from assistant.tickets.lifecycle import aware
 from assistant.tickets.models import Ticket
 
 log = structlog.get_logger(__name__)
 
-__all__ = ["GENERAL_ADVICE", "alert_payload", "emergency_advice", "emergency_kinds", "send_alert"]
+__all__ = ["GENERAL_ADVICE", "alert_payload", "emergency_advice", "emergency_kinds", "follow_up_advice",
+           "send_alert", "send_alert_update"]
+
+# What to do about a detail the resident adds minutes after reporting an emergency
+# (他流血了, 烟越来越大了, 还有煤气味): first aid and escape steps for the situation as it
+# is now. The number to call comes from the safety net's advice for the message's kinds.
+FOLLOW_UP_DETAILS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("bleeding", re.compile(r"流血|出血|淌血|冒血|好多血|血止不住|伤口"),
+     "用干净的毛巾或衣服用力按压伤口止血，不要松手，等救护车来。"),
+    ("not_breathing", re.compile(r"没(有)?呼吸|不喘气|没气了|心跳(停|没)"),
+     "没有呼吸就马上做胸外按压，120 电话里会教您怎么做。"),
+    ("unconscious", re.compile(r"叫不醒|没反应|昏迷|晕过去|晕倒|不省人事|没意识|醒不过来|还没醒"),
+     "让他侧躺、头偏向一边，保持呼吸通畅，不要喂水喂药。"),
+    ("seizure", re.compile(r"抽搐|抽筋|口吐白沫"),
+     "别往他嘴里塞东西，挪开周围的硬东西，让他侧躺。"),
+    ("burn", re.compile(r"烫伤|烧伤|烫到"),
+     "烫伤的地方用凉水冲 15 分钟，不要涂牙膏酱油。"),
+    ("smoke", re.compile(r"烟(越来越|更|很|好|特别)?(大|浓|多)|浓烟|呛|烟雾|冒烟|全是烟"),
+     "烟大了就弯腰低姿走，用湿毛巾捂住口鼻，往烟少的方向撤，别坐电梯；出不去就关门，用湿布堵住门缝，到窗口呼救。"),
+    ("fire_spreading", re.compile(r"火(越来越|更|很|好)?大|烧起来|烧过来|火势"),
+     "火大了别回去拿东西，随手关门，马上下楼到空旷的地方等消防车。"),
+    ("gas", re.compile(r"煤气味|燃气味|天然气味|液化气味|煤气|燃气|天然气"),
+     "别开关电灯和电器，别点火，别在屋里打电话；打开门窗通风，关掉燃气总阀，人先到室外。"),
+)
+_NUMBER = re.compile(r"11[09]|120")
+
+
+def follow_up_advice(text: str) -> list[str]:
+    """What to do about what the resident just added to their emergency: the advice
+    for each detail named (bleeding, smoke, gas...), then the number to call for each
+    kind of emergency the safety net reads in it. Empty when the message adds no
+    detail to act on (a place, 好的)."""
+    lines = [line for _, pattern, line in FOLLOW_UP_DETAILS if pattern.search(text or "")]
+    verdict = assess(text or "", quiet=True)
+    for topic in verdict.topics:
+        kind_lines = advice_for_topics([topic])
+        call = next((line for line in kind_lines if _NUMBER.search(line)), None)
+        if not lines:  # no detail of ours: the net's own advice for the kind, in full
+            lines.extend(kind_lines)
+        elif call and call not in lines:
+            lines.append(call)
+    return list(dict.fromkeys(lines))
 
 
 def emergency_kinds(text: str) -> list[str]:
@@ -51,7 +95,7 @@ def alert_payload(ticket: Ticket) -> dict:
         "contact_phone": mask_phone(ticket.contact_phone),
         "hazards": emergency_kinds(ticket.description),
         "cues": (ticket.cues or {}).get("urgency", []),
-        "created_at": ticket.created_at.isoformat() if ticket.created_at else None,
+        "created_at": aware(ticket.created_at).isoformat() if ticket.created_at else None,
     }
 
 
@@ -62,6 +106,20 @@ def send_alert(ticket: Ticket, settings: Settings | None = None, timeout: float 
     settings = settings or get_settings()
     payload = alert_payload(ticket)
     log.warning("ticket_emergency_alert", **payload)
+    return _post(ticket, payload, settings, timeout)
+
+
+def send_alert_update(ticket: Ticket, update: str, settings: Settings | None = None, timeout: float = 5.0) -> bool:
+    """What the resident added to an emergency already alerted (where it is, 他流血了):
+    the same payload with ``type: emergency_update`` and the addition, masked. Returns
+    whether the webhook accepted it."""
+    settings = settings or get_settings()
+    payload = {**alert_payload(ticket), "type": "emergency_update", "update": mask_text(update)}
+    log.warning("ticket_emergency_alert_update", **payload)
+    return _post(ticket, payload, settings, timeout)
+
+
+def _post(ticket: Ticket, payload: dict, settings: Settings, timeout: float) -> bool:
     if not settings.alert_webhook_url:
         return False
     try:

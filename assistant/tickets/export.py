@@ -36,7 +36,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("sentiment_score", "情绪分"), ("deadline", "办理时限"), ("overdue", "是否超期"),
     ("description", "问题描述"), ("address", "地址"), ("lat", "纬度"), ("long", "经度"),
     ("contact_name", "联系人"), ("contact_phone", "联系电话"), ("report_count", "反映人数"),
-    ("satisfaction", "满意度"), ("resolved_at", "办结时间"), ("closed_at", "关闭时间"),
+    ("satisfaction", "满意度"), ("resident_rating", "居民评价"), ("resident_rating_reason", "评价原因"),
+    ("reopen_count", "居民重开次数"), ("resolved_at", "办结时间"), ("closed_at", "关闭时间"),
     ("channel", "来源"),
 )
 
@@ -69,6 +70,9 @@ def export_rows(db: Database, filters: TicketFilters, *, unmasked: bool, now: da
             row["sentiment_score"] = data["sentiment"]["score"]
             row["urgency"] = URGENCY_ZH.get(data["urgency"], data["urgency"])
             row["overdue"] = "是" if data["overdue"] else "否"
+            rating = data["resident_rating"]
+            row["resident_rating"] = f"{rating['label']}（{rating['score']}分）" if rating else None
+            row["resident_rating_reason"] = rating["reason"] if rating else None
             rows.append(row)
     return rows
 

@@ -3,6 +3,9 @@
 States (the words staff and residents see): 受理 → 派单 → 处置中 → 已办结 → 回访 → 关闭.
 Side paths: 退回 (a department hands a ticket back to the dispatcher), 重派 (sent to
 another department), 重新打开 (the resident was not satisfied at 回访: back to work).
+Residents themselves may reopen a handled ticket through the conversation
+(``resident_reopen``: 不满意 with a reason, within 7 days of 已办结, at most twice);
+that is not a staff action, so it is not in ``TRANSITIONS``.
 
 Every transition goes through ``apply_transition`` which refuses what the table
 does not allow with ``InvalidTransition`` and writes one audit event (who, when,
@@ -36,6 +39,13 @@ URGENCY_ZH = {"normal": "一般", "urgent": "紧急", "emergency": "特急"}
 
 # Satisfaction at 回访 is 1..5; this and above counts as satisfied.
 SATISFIED_MIN = 3
+
+# A resident's own reopening (not satisfied, with a reason): from these states only,
+# within this long after 已办结, at most this many times per ticket.
+RESIDENT_REOPEN_SOURCES = frozenset({RESOLVED, FOLLOWED_UP})
+RESIDENT_REOPEN_WINDOW = timedelta(days=7)
+MAX_RESIDENT_REOPENS = 2
+RESIDENT_REOPEN_ACTION = "居民重新打开"
 
 # What a resident hears for each state: short, plain, no internal details.
 STATE_FOR_RESIDENT = {
@@ -239,3 +249,39 @@ def apply_transition(ticket: Ticket, action: str, *, actor: str, note: str | Non
 
 def state_for_resident(ticket: Ticket) -> str:
     return STATE_FOR_RESIDENT.get(ticket.status, ticket.status)
+
+
+def resident_reopen_refusal(ticket: Ticket, now: datetime | None = None) -> str | None:
+    """Why the resident may not reopen ``ticket`` now (short Chinese), or None."""
+    now = aware(now) or utcnow()
+    if ticket.status in OPEN_STATES:
+        return "工单还在处理中"
+    if ticket.status not in RESIDENT_REOPEN_SOURCES:
+        return f"工单已{ticket.status}"
+    if (ticket.reopen_count or 0) >= MAX_RESIDENT_REOPENS:
+        return f"这个工单已经重新打开过{MAX_RESIDENT_REOPENS}次"
+    resolved = aware(ticket.resolved_at)
+    if resolved is None or now - resolved > RESIDENT_REOPEN_WINDOW:
+        return f"办结已超过{RESIDENT_REOPEN_WINDOW.days}天"
+    return None
+
+
+def resident_reopen(ticket: Ticket, *, actor: str, reason: str, now: datetime | None = None,
+                    settings: Settings | None = None) -> TicketEvent:
+    """The resident was not satisfied and said why: back to 处置中 with the same
+    department, a fresh deadline of the same urgency, and one audit event. Raises
+    ``InvalidTransition`` when ``resident_reopen_refusal`` says no or no reason is given."""
+    now = aware(now) or utcnow()
+    state = ticket.status
+    refusal = resident_reopen_refusal(ticket, now)
+    if refusal:
+        raise InvalidTransition(ticket.id, state, RESIDENT_REOPEN_ACTION, refusal)
+    reason = clean_text(reason)
+    if not reason:
+        raise InvalidTransition(ticket.id, state, RESIDENT_REOPEN_ACTION, "需要说明不满意的原因")
+    ticket.status = IN_PROGRESS
+    ticket.resolved_at = None
+    ticket.deadline_at = deadline_for(ticket.urgency, now, settings)
+    ticket.reopen_count = (ticket.reopen_count or 0) + 1
+    return record_event(ticket, actor=actor, action=RESIDENT_REOPEN_ACTION, from_state=state,
+                        to_state=IN_PROGRESS, note=f"第{ticket.reopen_count}次：{reason}", now=now)

@@ -6,6 +6,8 @@
   state change, correction, duplicate link and follow-up writes one row.
 - ``ticket_watchers``: residents following a ticket, either the one who filed it or
   one whose report was linked to it as a duplicate (their own words are kept).
+- ``ticket_ratings``: residents' own ratings of a handled ticket (1..5 with the words
+  they chose and why), through the conversation; a 不满意 with a reason may reopen it.
 - ``ticket_day_counters``: one row per day holding the last daily sequence number,
   locked while a new id is taken (see ``ids.py``).
 - ``ticket_exports``: the audit log of exports (who exported what, masked or not).
@@ -56,11 +58,15 @@ class Ticket(Base):
     satisfaction: Mapped[int | None] = mapped_column(Integer)
     # How many residents reported the same problem (the filer included).
     report_count: Mapped[int] = mapped_column(Integer, default=1)
+    # How many times residents reopened it after 已办结 (lifecycle.resident_reopen).
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     events: Mapped[list[TicketEvent]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan")
     watchers: Mapped[list[TicketWatcher]] = relationship(
         back_populates="ticket", order_by="TicketWatcher.id", cascade="all, delete-orphan")
+    ratings: Mapped[list[TicketRating]] = relationship(
+        back_populates="ticket", order_by="TicketRating.id", cascade="all, delete-orphan")
 
 
 class TicketEvent(Base):
@@ -93,6 +99,23 @@ class TicketWatcher(Base):
     contact_phone: Mapped[str | None] = mapped_column(String(32))
 
     ticket: Mapped[Ticket] = relationship(back_populates="watchers")
+
+
+class TicketRating(Base):
+    """One resident's rating of a handled ticket (the filer or a linked reporter)."""
+
+    __tablename__ = "ticket_ratings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id"), index=True)
+    sender_id: Mapped[str] = mapped_column(String(160), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    score: Mapped[int] = mapped_column(Integer)  # 1..5
+    label: Mapped[str] = mapped_column(String(8))  # 满意 | 基本满意 | 不满意
+    reason: Mapped[str | None] = mapped_column(Text)
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="ratings")
 
 
 class TicketDayCounter(Base):

@@ -312,10 +312,13 @@ class _Scored:
     is_open: bool
     score: float = 0.0
     cues: list[str] = field(default_factory=list)
+    words: str = ""  # what this resident said (for the button), never another resident's words
 
 
 def _own_view(ticket: Ticket, sender_id: str) -> _Scored:
-    texts = [ticket.description]
+    """The ticket as this resident knows it: their own words only (a resident linked
+    as a duplicate never matches, nor sees, the first reporter's words)."""
+    texts = [ticket.description] if ticket.sender_id == sender_id else []
     reported = aware(ticket.created_at)
     for watcher in ticket.watchers:
         if watcher.sender_id == sender_id:
@@ -324,7 +327,7 @@ def _own_view(ticket: Ticket, sender_id: str) -> _Scored:
             if not watcher.is_filer and ticket.sender_id != sender_id:
                 reported = aware(watcher.at)
     return _Scored(ticket=ticket, reported_at=reported, text=_normalise("\n".join(texts)),
-                   is_open=ticket.status in OPEN_STATES)
+                   is_open=ticket.status in OPEN_STATES, words=texts[0] if texts else "")
 
 
 def _residual_score(query: _Query, item: _Scored) -> float:
@@ -349,12 +352,15 @@ def _summary(description: str, limit: int = 12) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def ticket_label(ticket: Ticket, *, reported_at: datetime | None = None) -> str:
-    """Button text: ``GD202612010003 楼道漏水（12月1日）``; closed ones say so."""
+def ticket_label(ticket: Ticket, *, reported_at: datetime | None = None, words: str | None = None) -> str:
+    """Button text: ``GD202612010003 楼道漏水（12月1日）``; closed ones say so. ``words``:
+    what this resident said (a linked reporter's own words, never the first reporter's)."""
     tz = ZoneInfo(get_settings().timezone)
     day = aware(reported_at or ticket.created_at).astimezone(tz)
     state = "" if ticket.status in OPEN_STATES else f"，{ticket.status}"
-    return f"{ticket.id} {_summary(ticket.description)}（{day.month}月{day.day}日{state}）"
+    summary = _summary(ticket.description if words is None else words)
+    return f"{ticket.id} {summary}（{day.month}月{day.day}日{state}）" if summary else \
+        f"{ticket.id}（{day.month}月{day.day}日{state}）"
 
 
 def check_ticket_payload(ticket_id: str) -> str:
@@ -362,7 +368,8 @@ def check_ticket_payload(ticket_id: str) -> str:
 
 
 def _choices(items: list[_Scored]) -> list[TicketChoice]:
-    return [TicketChoice(ticket_id=i.ticket.id, title=ticket_label(i.ticket, reported_at=i.reported_at),
+    return [TicketChoice(ticket_id=i.ticket.id, title=ticket_label(i.ticket, reported_at=i.reported_at,
+                                                                   words=i.words),
                          payload=check_ticket_payload(i.ticket.id)) for i in items[:MAX_CANDIDATES]]
 
 

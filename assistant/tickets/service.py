@@ -195,6 +195,17 @@ def deadline_phrase(urgency: str, settings: Settings | None = None) -> str:
     return {"h": f"{number}小时内", "d": f"{number}天内", "wd": f"{number}个工作日内"}[unit]
 
 
+def filed_message(ticket: Ticket, *, has_contact: bool, settings: Settings | None = None) -> str:
+    """What a resident hears when their complaint is filed. A reply by a deadline
+    ("3个工作日内给您答复") is promised only when there is a phone to reply to;
+    an anonymous resident hears how to follow it up themselves."""
+    said = f"已为您登记，工单号 {ticket.id}。问题归为“{ticket.category}”，由{ticket.department}处理"
+    if has_contact:
+        return (f"{said}，{deadline_phrase(ticket.urgency, settings)}给您答复。"
+                f"您也可以随时说“{ticket.id} 怎么样了”查询进度。")
+    return f"{said}。您没有留联系方式，进度请随时说“{ticket.id} 怎么样了”查询。"
+
+
 def _analyse(description: str, category: str | None, repeat_count: int = 0):
     # Imported here: the scorer and classifier are another module's, loaded on first use.
     from assistant.tickets.classify import classify_category
@@ -242,8 +253,8 @@ def file_ticket(db: Database, *, description: str, sender_id: str | None = None,
             _link_duplicate(session, original, sender_id=sender_id, description=description,
                             contact_phone=contact_phone, actor=actor, now=now, settings=settings)
             message = (f"已有居民反映过这个问题（工单号 {original.id}，"
-                       f"{lifecycle.state_for_resident(original)}），已为您加入关注。有进展会一起处理，"
-                       f"您也可以说“{original.id} 怎么样了”查询。")
+                       f"{lifecycle.state_for_resident(original)}），已为您加入关注。"
+                       f"进度可以随时说“{original.id} 怎么样了”查询。")
             filed = FiledTicket(ticket=original, created=False, message=message)
         else:
             resident_id = None
@@ -268,9 +279,7 @@ def file_ticket(db: Database, *, description: str, sender_id: str | None = None,
             if sender_id:
                 ticket.watchers.append(TicketWatcher(sender_id=sender_id, at=now, is_filer=True))
             session.flush()
-            message = (f"已为您登记，工单号 {ticket.id}。问题归为“{ticket.category}”，"
-                       f"由{ticket.department}处理，{deadline_phrase(level, settings)}给您答复。"
-                       f"您可以随时说“{ticket.id} 怎么样了”查询进度。")
+            message = filed_message(ticket, has_contact=bool(contact_phone), settings=settings)
             filed = FiledTicket(ticket=ticket, created=True, message=message)
     if filed.created and filed.ticket.urgency == "emergency":
         filed.alerted = send_alert(filed.ticket, settings)
@@ -311,35 +320,105 @@ def _link_duplicate(session: Session, original: Ticket, *, sender_id: str | None
 
 
 def _recent_emergency(session: Session, sender_id: str, now: datetime) -> Ticket | None:
-    """The resident's own open emergency ticket from the last few minutes, if any."""
+    """The resident's own open emergency ticket with activity in the last few minutes."""
     return session.scalars(
         select(Ticket).where(Ticket.sender_id == sender_id, Ticket.urgency == "emergency",
-                             Ticket.status.in_(OPEN_STATES), Ticket.created_at >= now - EMERGENCY_FOLLOW_UP)
+                             Ticket.status.in_(OPEN_STATES), Ticket.updated_at >= now - EMERGENCY_FOLLOW_UP)
         .order_by(Ticket.created_at.desc()).limit(1).with_for_update()).first()
 
 
+def _emergency_of(session: Session, ticket_id: str, sender_id: str, now: datetime) -> Ticket | None:
+    """``ticket_id`` when it is this resident's own open emergency ticket, still live."""
+    ticket = session.scalars(select(Ticket).where(Ticket.id == ticket_id).with_for_update()).one_or_none()
+    if (ticket is None or ticket.sender_id != sender_id or ticket.urgency != "emergency"
+            or ticket.status not in OPEN_STATES or aware(ticket.updated_at) < now - EMERGENCY_FOLLOW_UP):
+        return None
+    return ticket
+
+
+def live_emergency(db: Database, ticket_id: str, sender_id: str, now: datetime | None = None) -> bool:
+    """Is ``ticket_id`` still this resident's emergency that further messages join?"""
+    now = aware(now) or utcnow()
+    with db.session() as session:
+        ticket = session.get(Ticket, ticket_id)
+        return bool(ticket is not None and ticket.sender_id == sender_id and ticket.urgency == "emergency"
+                    and ticket.status in OPEN_STATES and aware(ticket.updated_at) >= now - EMERGENCY_FOLLOW_UP)
+
+
+# The question after the advice when the butler does not know where the emergency is.
+LOCATION_QUESTION = "请告诉我具体位置：几号楼几单元几室？"
+# Replies that answer nothing (the location question stays open).
+_NO_ANSWER = re.compile(r"^(嗯+|哦+|啊+|好+的?|好吧|行|知道了|收到|明白|谢谢|谢了|多谢|ok|okay|是的?|对)[。！!.~]*$",
+                        re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def place_in_reply(text: str, *, awaiting_location: bool) -> str | None:
+    """Where the emergency is, from a further message: an address-like phrase (6号楼3单元,
+    小区东门); or, when the butler has just asked where, the resident's own words
+    (超市后面那条路) unless the message is a detail of the emergency (他流血了) or says nothing."""
+    from assistant.tickets.emergency import emergency_kinds, follow_up_advice
+    from assistant.tickets.intake import extract_location, normalise
+
+    text = normalise(text)
+    place = extract_location(text)
+    if place:
+        return place
+    if (awaiting_location and not _NO_ANSWER.match(text) and len(_CJK.findall(text)) >= 2
+            and not follow_up_advice(text) and not emergency_kinds(text)):
+        return re.sub(r"^(在|就在|是在|地址是|位置是|位置在)", "", text).strip("。，, ")[:120] or None
+    return None
+
+
+@dataclass
+class EmergencyUpdate:
+    """What a further message added to the resident's emergency ticket."""
+
+    ticket: Ticket
+    place: str | None  # the location attached by this message, if any
+    has_location: bool  # the ticket now knows where (address or coordinates)
+    update_delivered: bool  # the staff alert was updated through the webhook
+
+
 def _add_to_emergency(db: Database, sender_id: str, *, description: str, address: str | None,
-                      lat: float | None, long: float | None, now: datetime) -> Ticket | None:
+                      lat: float | None, long: float | None, now: datetime, ticket_id: str | None = None,
+                      settings: Settings | None = None) -> EmergencyUpdate | None:
     """A further message about an emergency the resident reported minutes ago joins
-    that ticket (one emergency, one ticket, one alert) instead of opening another."""
+    that ticket (one emergency, one ticket) instead of opening another: the words go
+    into the description, a place into the ticket's location, an audit event is
+    written, and staff get an update when the alert webhook takes one. ``ticket_id``
+    names the ticket the conversation is about; otherwise the resident's latest live one."""
+    from assistant.tickets.emergency import send_alert_update
+
+    settings = settings or get_settings()
     with db.transaction() as session:
-        ticket = _recent_emergency(session, sender_id, now)
+        ticket = (_emergency_of(session, ticket_id, sender_id, now) if ticket_id
+                  else _recent_emergency(session, sender_id, now))
         if ticket is None:
             return None
-        stamp = now.astimezone(ZoneInfo(get_settings().timezone)).strftime("%H:%M")
+        stamp = now.astimezone(ZoneInfo(settings.timezone)).strftime("%H:%M")
         addition = f"\n[{stamp} 补充] {description}"
         if len(ticket.description) + len(addition) <= MAX_DESCRIPTION:
             ticket.description += addition
-        if address and not ticket.address:
-            ticket.address = _clean(address, 256)
+        place = _clean(address, 256)
+        if place and place != ticket.address:
+            before = ticket.address
+            ticket.address = place
+            record_event(ticket, actor=f"resident:{sender_id}", action="补充位置", from_state=before,
+                         to_state=place, note=mask_text(description)[:200], now=now)
+        else:
+            place = None
+            record_event(ticket, actor=f"resident:{sender_id}", action="补充", from_state=ticket.status,
+                         to_state=ticket.status, note=mask_text(description)[:200], now=now)
         if lat is not None and long is not None and ticket.lat is None:
             ticket.lat, ticket.long = lat, long
-        record_event(ticket, actor=f"resident:{sender_id}", action="补充", from_state=ticket.status,
-                     to_state=ticket.status, note=mask_text(description)[:200], now=now)
         session.flush()
         session.expunge(ticket)
-    log.warning("ticket_emergency_update", ticket_id=ticket.id, description=mask_text(description))
-    return ticket
+    log.warning("ticket_emergency_update", ticket_id=ticket.id, description=mask_text(description),
+                location_added=bool(place))
+    delivered = send_alert_update(ticket, f"位置：{place}" if place else description, settings)
+    return EmergencyUpdate(ticket=ticket, place=place, has_location=bool(ticket.address or ticket.lat is not None),
+                           update_delivered=delivered)
 
 
 def file_emergency(db: Database, *, description: str, sender_id: str | None = None, address: str | None = None,
@@ -348,16 +427,19 @@ def file_emergency(db: Database, *, description: str, sender_id: str | None = No
                    settings: Settings | None = None) -> FiledTicket:
     """An emergency ticket at once (never merged into another resident's report), staff
     alerted, and what the resident should do right now. The same resident's further
-    messages within ``EMERGENCY_FOLLOW_UP`` add to their emergency ticket instead.
-    The resident is told "已通知" only when the alert was delivered."""
+    messages within ``EMERGENCY_FOLLOW_UP`` of their last one add to their emergency
+    ticket instead. The resident is told "已通知" only when the alert was delivered."""
     settings = settings or get_settings()
     now = aware(now) or utcnow()
     description = _validate(description, lat, long)
-    earlier = _add_to_emergency(db, sender_id, description=description, address=address, lat=lat, long=long,
-                                now=now) if sender_id else None
-    if earlier is not None:
-        return FiledTicket(ticket=earlier, created=False, advice=emergency_advice(description),
-                           message=f"已补充到您刚才的紧急工单 {earlier.id}。")
+    update = _add_to_emergency(db, sender_id, description=description, address=address, lat=lat, long=long,
+                               now=now, settings=settings) if sender_id else None
+    if update is not None:
+        from assistant.tickets.emergency import follow_up_advice
+
+        return FiledTicket(ticket=update.ticket, created=False,
+                           advice=follow_up_advice(description) or emergency_advice(description),
+                           message=_update_message(update, settings), alerted=update.update_delivered)
     filed = file_ticket(db, description=description, sender_id=sender_id, address=address, lat=lat, long=long,
                         contact_name=contact_name, contact_phone=contact_phone, channel=channel,
                         force_urgency="emergency", check_duplicates=False, now=now, settings=settings)
@@ -370,22 +452,40 @@ def file_emergency(db: Database, *, description: str, sender_id: str | None = No
     return filed
 
 
+def _update_message(update: EmergencyUpdate, settings: Settings) -> str:
+    """已补充 / 已记下位置, and 已告诉值班人员 only when the update was delivered."""
+    said = (f"已记下位置：{update.place}（工单 {update.ticket.id}）。" if update.place
+            else f"已补充到您刚才的紧急工单 {update.ticket.id}。")
+    if update.update_delivered:
+        return f"{said}已告诉值班人员。"
+    return f"{said}请同时拨打社区电话 {settings.service_phone}。"
+
+
 @dataclass
 class EmergencyResponse:
     """What the resident is told about an emergency, in order, and the ticket filed
-    (None when filing failed: the advice has been given all the same)."""
+    (None when filing failed: the advice has been given all the same).
+    ``needs_location``: the butler asked where (the next answer is the place);
+    ``follow_up``: the message joined an emergency reported minutes before."""
 
     lines: list[str]
     ticket_id: str | None
+    needs_location: bool = False
+    follow_up: bool = False
 
 
 def respond_to_emergency(db: Database, *, text: str, sender_id: str | None, address: str | None = None,
                          lat: float | None = None, long: float | None = None, channel: str = "chat",
                          settings: Settings | None = None) -> EmergencyResponse:
     """The one emergency path, shared by the dialogue's action and the gateway's degraded
-    mode: the 119/120/110 advice first, then the emergency ticket and the staff alert.
+    mode: the 119/120/110 advice first, then the emergency ticket and the staff alert,
+    then, when the message did not say where, the question where. A further message
+    within minutes adds to the same ticket and gets the advice for what it adds.
     A database or webhook failure never withholds the advice."""
+    from assistant.tickets.intake import extract_location
+
     settings = settings or get_settings()
+    address = address or extract_location(text)
     try:
         filed = file_emergency(db, description=text or "紧急求助", sender_id=sender_id, address=address,
                                lat=lat, long=long, channel=channel, settings=settings)
@@ -395,7 +495,41 @@ def respond_to_emergency(db: Database, *, text: str, sender_id: str | None, addr
             lines=["\n".join(emergency_advice(text)),
                    f"也请打社区电话 {settings.service_phone} 告诉工作人员。"],
             ticket_id=None)
-    return EmergencyResponse(lines=["\n".join(filed.advice), filed.message], ticket_id=filed.ticket.id)
+    ticket = filed.ticket
+    needs_location = not ticket.address and ticket.lat is None
+    lines = ["\n".join(filed.advice), filed.message]
+    if needs_location:
+        lines.append(LOCATION_QUESTION)
+    return EmergencyResponse(lines=lines, ticket_id=ticket.id, needs_location=needs_location,
+                             follow_up=not filed.created)
+
+
+def follow_up_emergency(db: Database, *, ticket_id: str, sender_id: str, text: str,
+                        awaiting_location: bool = False, lat: float | None = None, long: float | None = None,
+                        now: datetime | None = None, settings: Settings | None = None) -> EmergencyResponse | None:
+    """A message in the minutes after an emergency that the safety net did not read as
+    an emergency itself: the answer to "where?" (在6号楼3单元, 小区东门) or a detail
+    (烟越来越大了). It joins ``ticket_id`` with the advice that fits. None when the
+    ticket is no longer the resident's live emergency, or the message adds nothing
+    to it (the caller treats it as an ordinary message)."""
+    from assistant.tickets.emergency import follow_up_advice
+
+    settings = settings or get_settings()
+    now = aware(now) or utcnow()
+    text = lifecycle.clean_text(text) or ""
+    place = place_in_reply(text, awaiting_location=awaiting_location)
+    advice = follow_up_advice(text)
+    if not text or (place is None and not advice and (lat is None or long is None)):
+        return None
+    update = _add_to_emergency(db, sender_id, description=text[:MAX_DESCRIPTION], address=place, lat=lat,
+                               long=long, now=now, ticket_id=ticket_id, settings=settings)
+    if update is None:
+        return None
+    lines = (["\n".join(advice)] if advice else []) + [_update_message(update, settings)]
+    if not update.has_location:
+        lines.append(LOCATION_QUESTION)
+    return EmergencyResponse(lines=lines, ticket_id=update.ticket.id, needs_location=not update.has_location,
+                             follow_up=True)
 
 
 # ---- staff work -------------------------------------------------------------------
@@ -456,7 +590,7 @@ def correct_ticket(db: Database, ticket_id: str, *, actor: str, category: str | 
 
 def _load_all(ticket: Ticket) -> None:
     """Touch the relationships so the ticket is usable after its session closes."""
-    _ = list(ticket.events), list(ticket.watchers)
+    _ = list(ticket.events), list(ticket.watchers), list(ticket.ratings)
 
 
 # ---- reading ----------------------------------------------------------------------
@@ -510,7 +644,7 @@ def list_tickets(session: Session, filters: TicketFilters | None = None, *, offs
     now = aware(now) or utcnow()
     total = session.scalar(_filtered(select(func.count()).select_from(Ticket), filters, now)) or 0
     query = _filtered(select(Ticket), filters, now).order_by(Ticket.created_at.desc(), Ticket.id.desc())
-    query = query.options(selectinload(Ticket.watchers))
+    query = query.options(selectinload(Ticket.watchers), selectinload(Ticket.ratings))
     if with_timeline:
         query = query.options(selectinload(Ticket.events))
     if offset:
@@ -521,7 +655,8 @@ def list_tickets(session: Session, filters: TicketFilters | None = None, *, offs
 
 
 def get_ticket(session: Session, ticket_id: str) -> Ticket:
-    ticket = session.get(Ticket, ticket_id, options=[selectinload(Ticket.events), selectinload(Ticket.watchers)])
+    ticket = session.get(Ticket, ticket_id, options=[selectinload(Ticket.events), selectinload(Ticket.watchers),
+                                                     selectinload(Ticket.ratings)])
     if ticket is None:
         raise TicketNotFound(f"没有工单 {ticket_id}")
     return ticket
@@ -557,6 +692,10 @@ def ticket_to_dict(ticket: Ticket, *, masked: bool = True, now: datetime | None 
         "contact_name": mask_name(ticket.contact_name) if masked else ticket.contact_name,
         "contact_phone": mask_phone(ticket.contact_phone) if masked else ticket.contact_phone,
         "satisfaction": ticket.satisfaction,
+        # The residents' own ratings through the conversation (assistant/tickets/feedback.py):
+        # the latest one, and how often residents reopened the ticket.
+        "resident_rating": _rating_dict(ticket.ratings[-1], masked) if ticket.ratings else None,
+        "reopen_count": ticket.reopen_count or 0,
         "report_count": ticket.report_count,
         "allowed_actions": lifecycle.allowed_actions(ticket.status),
     }
@@ -564,11 +703,18 @@ def ticket_to_dict(ticket: Ticket, *, masked: bool = True, now: datetime | None 
         data["timeline"] = [{"at": iso(e.at), "actor": e.actor, "action": e.action, "from": e.from_state,
                              "to": e.to_state, "note": mask_text(e.note) if masked else e.note}
                             for e in ticket.events]
+        data["ratings"] = [_rating_dict(r, masked) for r in ticket.ratings]
         data["watchers"] = [{"sender_id": w.sender_id if not masked else _mask_sender(w.sender_id),
                              "at": iso(w.at), "is_filer": w.is_filer,
                              "contact_phone": mask_phone(w.contact_phone) if masked else w.contact_phone}
                             for w in ticket.watchers]
     return data
+
+
+def _rating_dict(rating, masked: bool) -> dict:
+    from assistant.tickets.feedback import rating_to_dict
+
+    return rating_to_dict(rating, masked=masked)
 
 
 def _mask_sender(sender_id: str) -> str:
@@ -583,20 +729,36 @@ def _is_own(ticket: Ticket, sender_id: str | None) -> bool:
                                                                       for w in ticket.watchers))
 
 
+def own_words(ticket: Ticket, sender_id: str | None) -> str | None:
+    """What this resident themselves said about the ticket: the description for the
+    filer, their own linked report for a watcher, None for anyone else. Another
+    resident's words, address or phone are never read back (issue #12)."""
+    if not sender_id:
+        return None
+    if ticket.sender_id == sender_id:
+        return ticket.description
+    return next((w.description for w in ticket.watchers if w.sender_id == sender_id and not w.is_filer), None)
+
+
 def public_status(session: Session, ticket_id: str, sender_id: str | None = None) -> str:
-    """Anyone holding an id hears its state, never its details. The filer (or a
-    linked resident) also hears what it was about."""
+    """Anyone holding an id hears its state, never its details. The filer also hears
+    what it was about; a resident linked to it as a duplicate hears their own words,
+    never the first reporter's."""
     from assistant.tickets.ids import find_ticket_id
 
     normalised = find_ticket_id(ticket_id)
     ticket = session.get(Ticket, normalised, options=[selectinload(Ticket.watchers)]) if normalised else None
     if ticket is None:
         return f"没有查到工单 {ticket_id}。请核对一下工单号，是 GD 加 12 位数字。"
-    text = f"工单 {ticket.id} 当前状态：{ticket.status}，{lifecycle.state_for_resident(ticket)}。"
+    state = f"当前状态：{ticket.status}，{lifecycle.state_for_resident(ticket)}。"
+    words = own_words(ticket, sender_id)
+    if words and ticket.sender_id == sender_id:
+        return f"您反映的“{_summary(words)}”（工单 {ticket.id}）{state}"
+    if words:
+        return f"您反映的“{_summary(words)}”已并入工单 {ticket.id}，{state}"
     if _is_own(ticket, sender_id):
-        text = (f"您反映的“{_summary(ticket.description)}”（工单 {ticket.id}）"
-                f"当前状态：{ticket.status}，{lifecycle.state_for_resident(ticket)}。")
-    return text
+        return f"您关注的工单 {ticket.id} {state}"
+    return f"工单 {ticket.id} {state}"
 
 
 def _summary(description: str, limit: int = 16) -> str:
@@ -615,12 +777,13 @@ def my_tickets_text(session: Session, sender_id: str, limit: int = 5) -> str:
         return "您还没有投诉记录。有问题可以直接告诉我，比如“楼下路灯坏了”。"
     lines = [f"您最近的 {len(tickets)} 件投诉："]
     for t in tickets:
-        lines.append(f"{t.id}：{_summary(t.description, 12)}，{t.status}")
+        words = own_words(t, sender_id)
+        lines.append(f"{t.id}：{_summary(words, 12)}，{t.status}" if words else f"{t.id}：{t.status}")
     return "\n".join(lines)
 
 
 __all__ = [
     "FiledTicket", "InvalidTransition", "TicketError", "TicketFilters", "TicketInputError", "TicketNotFound",
     "correct_ticket", "file_emergency", "file_ticket", "find_duplicate", "get_ticket", "list_tickets",
-    "my_tickets", "my_tickets_text", "public_status", "ticket_to_dict", "transition_ticket",
+    "my_tickets", "my_tickets_text", "own_words", "public_status", "ticket_to_dict", "transition_ticket",
 ]

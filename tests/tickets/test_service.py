@@ -293,14 +293,17 @@ def test_the_same_residents_follow_up_joins_their_emergency_ticket(db: Database,
                                    address="6号楼3单元", settings=settings, now=NOW + timedelta(minutes=3))
     assert not later.created and later.ticket.id == first.ticket.id
     assert first.ticket.id in later.message and any("120" in line for line in later.advice)
-    assert len(received) == 1  # one emergency, one alert
+    # One emergency, one alert; the place it adds reaches staff as an update of it.
+    assert [r["json"]["type"] for r in received] == ["emergency", "emergency_update"]
+    assert received[1]["json"]["address"] == "6号楼3单元" and received[1]["json"]["ticket_id"] == first.ticket.id
     with db.session() as s:
         ticket = service.get_ticket(s, first.ticket.id)
         assert "流血" in ticket.description and ticket.address == "6号楼3单元"
-        assert [e.action for e in ticket.events][-1] == "补充"
+        assert [e.action for e in ticket.events][-1] == "补充位置"
     # Another resident, or the same one much later, gets a ticket of their own.
     other = service.file_emergency(db, description="着火了", sender_id="web:g", settings=settings,
                                    now=NOW + timedelta(minutes=4))
     much_later = service.file_emergency(db, description="又着火了", sender_id="web:f", settings=settings,
                                         now=NOW + timedelta(minutes=40))
-    assert other.created and much_later.created and len(received) == 3
+    assert other.created and much_later.created
+    assert [r["json"]["type"] for r in received].count("emergency") == 3

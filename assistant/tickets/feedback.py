@@ -1,0 +1,316 @@
+"""Residents' voice on outcomes (issue #11 item 8): after 已办结 a resident rates how
+their ticket was handled (满意 / 基本满意 / 不满意, or 1–5) and says why; 不满意 with a
+reason reopens the ticket when the lifecycle allows it (``lifecycle.resident_reopen``:
+within 7 days of 已办结, at most twice, back to 处置中 with a fresh deadline).
+
+Who may rate: the resident who filed the ticket or one linked to it as a duplicate
+report (their own experience of the handling). Staff see every rating on the ticket
+(``ticket_to_dict``: ``resident_rating`` and ``ratings``) and in exports.
+
+Plain functions over the database; the dialogue (actions/tickets.py) only adapts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from assistant.db import Database
+from assistant.privacy import mask_text
+from assistant.settings import Settings, get_settings
+from assistant.tickets import lifecycle
+from assistant.tickets.lifecycle import DONE_STATES, TicketError, TicketNotFound, aware, record_event, utcnow
+from assistant.tickets.models import Ticket, TicketRating, TicketWatcher
+
+log = structlog.get_logger(__name__)
+
+SATISFIED, PARTLY, UNSATISFIED = "满意", "基本满意", "不满意"
+# The buttons the butler offers, with the score each stands for.
+BUTTON_SCORES = ((SATISFIED, 5), (PARTLY, 3), (UNSATISFIED, 1))
+# At or below this score a rating is 不满意: the butler asks why, and the reason may reopen.
+UNSATISFIED_MAX = 2
+# How long the butler waits for a rating or a reason once it asked.
+ANSWER_WAIT = timedelta(minutes=30)
+MAX_REASON = 1000
+
+
+class FeedbackRefused(TicketError):
+    """The resident may not rate this ticket (not theirs, not handled yet)."""
+
+    code = "feedback_refused"
+
+
+def label_for(score: int) -> str:
+    return SATISFIED if score >= 4 else PARTLY if score == 3 else UNSATISFIED
+
+
+# ---- reading what the resident said --------------------------------------------------------
+
+_DIGITS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_STARS = re.compile(r"([1-5一二两三四五])\s*(?:分|星|颗星|个星)")
+# Most specific first: 不满意 before 满意, 基本满意 before 满意.
+_SCORED: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"非常不满意|很不满意|极不满意|特别不满意|太不满意|bu\s*man\s*yi|差评|太差|很差|极差|垃圾|一塌糊涂"), 1),
+    (re.compile(r"不太满意|不大满意|不怎么满意|不咋满意|不够满意|不咋地|不怎么样"), 2),
+    (re.compile(r"不满意|不满|不好|不行|差劲"), 1),
+    (re.compile(r"基本满意|还行|还可以|还凑合|凑合|一般般?|马马虎虎|过得去|勉强|中规中矩"), 3),
+    (re.compile(r"非常满意|很满意|特别满意|十分满意|好评|满意|挺好|很好|不错|给力|点赞|man\s*yi"), 5),
+)
+# Said about the handling without a rating word: the resident is not satisfied.
+_UNHAPPY = re.compile(r"没修好|没解决|没弄好|没处理|又坏|又漏|又堵|又不亮|还是(?:坏|漏|堵|不行|没|不亮|老样子)|白修|敷衍|糊弄"
+                      r"|太慢|慢死|没人管|没人来|态度(?:不好|差)|跟没修一样|问题还在|根本没|办结个|看一眼就走")
+# Words that say nothing beyond the rating (the rest is the reason).
+_FILLER = re.compile(
+    r"处理得?的?|办得?的?|结果|评价(?:一下)?|打(?:个)?分|给(?:个|你们)?|我(?:的)?|你们|对于?|工单|这个|那个|这次|上次|上回|刚才"
+    r"|办结(?:的|了)?|就是|觉得|感觉|真的?|有点|一下|吧|了|啊|呀|呢|嘛|吗|哦|的|很|太|非常|特别|谢谢|\s")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _norm(text: str | None) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip().lower()
+
+
+def parse_rating(text: str | None) -> int | None:
+    """The score 1..5 a message gives: 5分 / 五星 / a bare 1-5, or the words (不满意 1,
+    不太满意 2, 基本满意/还行 3, 满意/好评 5), or 1 for an unhappy account of the
+    handling (修完又坏了, 太慢了没人管). None when it gives none."""
+    norm = _norm(text)
+    if not norm:
+        return None
+    stars = _STARS.search(norm)
+    if stars:
+        return _DIGITS[stars.group(1)]
+    bare = re.fullmatch(r"[\s第]*([1-5一二两三四五])[\s。.!！个]*", norm)
+    if bare:
+        return _DIGITS[bare.group(1)]
+    for pattern, score in _SCORED:
+        if pattern.search(norm):
+            return score
+    if _UNHAPPY.search(norm):
+        return 1
+    return None
+
+
+def rating_from_entity(value: str | None) -> int | None:
+    """The NLU's ``rating`` entity (满意, 五星, 5分...) read the same way as text."""
+    return parse_rating(value) if value else None
+
+
+def reason_in(text: str | None) -> str | None:
+    """The resident's reason, when the message says more than a rating: the whole
+    message in their words (staff read it), or None for 不满意 / 处理得不好 alone."""
+    norm = _norm(text)
+    rest = _STARS.sub(" ", norm)
+    for pattern, _score in _SCORED:
+        rest = pattern.sub(" ", rest)
+    rest = _FILLER.sub("", rest)
+    if len(_CJK.findall(rest)) < 3:
+        return None
+    return lifecycle.clean_text(text)[:MAX_REASON]
+
+
+def still_waiting(asked_at: datetime | None, now: datetime | None = None) -> bool:
+    """Is an answer to the butler's rating question (asked at ``asked_at``) still one?"""
+    now = aware(now) or utcnow()
+    return asked_at is not None and timedelta(0) <= now - aware(asked_at) <= ANSWER_WAIT
+
+
+def rating_buttons(ticket_id: str) -> list[dict]:
+    """满意 / 基本满意 / 不满意, each sending the rating and the ticket back."""
+    return [{"title": title,
+             "payload": "/rate_ticket" + json.dumps({"rating": title, "ticket_id": ticket_id}, ensure_ascii=False)}
+            for title, _score in BUTTON_SCORES]
+
+
+# ---- which ticket ----------------------------------------------------------------------------
+
+def _linked(ticket: Ticket, sender_id: str) -> bool:
+    return ticket.sender_id == sender_id or any(w.sender_id == sender_id for w in ticket.watchers)
+
+
+def handled_tickets(session: Session, sender_id: str) -> list[Ticket]:
+    """The resident's handled tickets (filed or linked), the most recently handled first."""
+    watched = select(TicketWatcher.ticket_id).where(TicketWatcher.sender_id == sender_id)
+    tickets = list(session.scalars(
+        select(Ticket).where((Ticket.sender_id == sender_id) | Ticket.id.in_(watched),
+                             Ticket.status.in_(DONE_STATES))
+        .options(selectinload(Ticket.watchers))))
+    return sorted(tickets, key=lambda t: (aware(t.resolved_at or t.updated_at), t.id), reverse=True)
+
+
+@dataclass
+class RatingTarget:
+    """The ticket a rating is about, or why there is none (``message``)."""
+
+    ticket_id: str | None
+    message: str = ""
+
+
+def find_ticket_to_rate(session: Session, sender_id: str, text: str, *, ticket_id: str | None = None,
+                        now: datetime | None = None) -> RatingTarget:
+    """An id said or sent by a button (it must be the resident's own); else the
+    ticket the words refer to (修路灯那个, resolved among the resident's own tickets)
+    when it is handled; else the resident's most recently handled ticket."""
+    from assistant.tickets.ids import find_ticket_id
+    from assistant.tickets.references import resolve_ticket_reference
+
+    wanted = find_ticket_id(ticket_id) or find_ticket_id(text)
+    if wanted:
+        ticket = session.get(Ticket, wanted, options=[selectinload(Ticket.watchers)])
+        if ticket is None or not _linked(ticket, sender_id):
+            return RatingTarget(None, f"您的投诉里没有工单 {wanted}，只能评价自己反映过的事。")
+        return RatingTarget(ticket.id)
+    handled = handled_tickets(session, sender_id)
+    if not handled:
+        return RatingTarget(None, "您还没有已办结的工单可以评价。办结以后可以跟我说“满意”或“不满意”。")
+    ref = resolve_ticket_reference(session, sender_id, text, now=now)
+    if ref.topics and ref.tickets:
+        done = [t for t in ref.tickets if t.status in DONE_STATES]
+        if done:
+            return RatingTarget(done[0].id)
+    return RatingTarget(handled[0].id)
+
+
+# ---- recording ---------------------------------------------------------------------------------
+
+@dataclass
+class FeedbackOutcome:
+    """What happened and what the resident is told. ``awaiting``: the butler asked a
+    question and waits for ``rating`` or ``rating_reason`` (None: nothing pending)."""
+
+    ticket_id: str
+    message: str
+    score: int | None = None
+    awaiting: str | None = None
+    reopened: bool = False
+    buttons: list[dict] = field(default_factory=list)
+
+
+def ask_for_rating(ticket_id: str) -> FeedbackOutcome:
+    return FeedbackOutcome(ticket_id=ticket_id, awaiting="rating", buttons=rating_buttons(ticket_id),
+                           message=f"工单 {ticket_id} 已办结，您对处理结果满意吗？也可以打 1 到 5 分。")
+
+
+def _locked(session: Session, ticket_id: str, sender_id: str) -> Ticket:
+    ticket = session.scalars(select(Ticket).where(Ticket.id == ticket_id).with_for_update()).one_or_none()
+    if ticket is None:
+        raise TicketNotFound(f"没有工单 {ticket_id}")
+    if not _linked(ticket, sender_id):
+        raise FeedbackRefused(f"您的投诉里没有工单 {ticket_id}，只能评价自己反映过的事。")
+    return ticket
+
+
+def _has_phone(ticket: Ticket, sender_id: str) -> bool:
+    if ticket.sender_id == sender_id:
+        return bool(ticket.contact_phone)
+    return any(w.sender_id == sender_id and w.contact_phone for w in ticket.watchers)
+
+
+def _reopen_or_explain(ticket: Ticket, rating: TicketRating, *, sender_id: str, now: datetime,
+                       settings: Settings) -> tuple[str, bool]:
+    """Reopen for a 不满意 with a reason when the lifecycle allows; the reply says
+    only what was done."""
+    from assistant.tickets.service import deadline_phrase
+
+    refusal = lifecycle.resident_reopen_refusal(ticket, now)
+    if refusal:
+        return (f"已记下您的意见，工作人员能看到。{refusal}，不能在这里重新打开；"
+                f"问题还在的话，可以直接告诉我重新反映，或者说“找工作人员”。", False)
+    lifecycle.resident_reopen(ticket, actor=f"resident:{sender_id}", reason=rating.reason or "", now=now,
+                              settings=settings)
+    rating.reopened = True
+    promise = (f"{deadline_phrase(ticket.urgency, settings)}给您答复。" if _has_phone(ticket, sender_id)
+               else f"进度可以随时说“{ticket.id} 怎么样了”查询。")
+    return f"已记下您的意见。工单 {ticket.id} 已重新打开，交回{ticket.department}处理，{promise}", True
+
+
+def rate_ticket(db: Database, *, sender_id: str, ticket_id: str, score: int, reason: str | None = None,
+                now: datetime | None = None, settings: Settings | None = None) -> FeedbackOutcome:
+    """Record a resident's rating of a handled ticket. 不满意 without a reason asks
+    why; with one it reopens the ticket when the lifecycle allows."""
+    settings = settings or get_settings()
+    now = aware(now) or utcnow()
+    if isinstance(score, bool) or score not in range(1, 6):
+        raise FeedbackRefused("评分是 1 到 5 分。")
+    reason = lifecycle.clean_text(reason)
+    reason = reason[:MAX_REASON] if reason else None
+    with db.transaction() as session:
+        ticket = _locked(session, ticket_id, sender_id)
+        if ticket.status not in DONE_STATES:
+            raise FeedbackRefused(f"工单 {ticket.id} 还没办结（{lifecycle.state_for_resident(ticket)}），"
+                                  f"办结以后再评价。")
+        label = label_for(score)
+        rating = TicketRating(sender_id=sender_id, at=now, score=score, label=label, reason=reason)
+        ticket.ratings.append(rating)
+        record_event(ticket, actor=f"resident:{sender_id}", action="居民评价", from_state=ticket.status,
+                     to_state=ticket.status, note=f"{label}（{score}分）" + (f"：{reason}" if reason else ""),
+                     now=now)
+        reopened, awaiting = False, None
+        if score > UNSATISFIED_MAX:
+            message = f"谢谢您的评价，已记下：{label}。"
+        elif reason:
+            message, reopened = _reopen_or_explain(ticket, rating, sender_id=sender_id, now=now, settings=settings)
+        else:
+            awaiting = "rating_reason"
+            can = lifecycle.resident_reopen_refusal(ticket, now) is None
+            message = ("抱歉没让您满意。哪里不满意？说一下原因，" +
+                       ("我帮您把工单重新交给处理部门。" if can else "我记下来给工作人员看。"))
+        session.flush()
+        ticket_id = ticket.id
+    log.info("ticket_rated", ticket_id=ticket_id, score=score, reopened=reopened,
+             reason=mask_text(reason) if reason else None)
+    return FeedbackOutcome(ticket_id=ticket_id, message=message, score=score, awaiting=awaiting, reopened=reopened)
+
+
+def add_reason(db: Database, *, sender_id: str, ticket_id: str, reason: str, now: datetime | None = None,
+               settings: Settings | None = None) -> FeedbackOutcome:
+    """The reason for the resident's latest rating of the ticket (asked after 不满意);
+    reopens the ticket when the lifecycle allows."""
+    settings = settings or get_settings()
+    now = aware(now) or utcnow()
+    reason = (lifecycle.clean_text(reason) or "")[:MAX_REASON]
+    if not reason:
+        raise FeedbackRefused("请说一下哪里不满意。")
+    with db.transaction() as session:
+        ticket = _locked(session, ticket_id, sender_id)
+        rating = next((r for r in reversed(ticket.ratings) if r.sender_id == sender_id), None)
+        if rating is None:
+            raise FeedbackRefused(f"您还没有评价工单 {ticket.id}。")
+        rating.reason = f"{rating.reason}；{reason}" if rating.reason else reason
+        record_event(ticket, actor=f"resident:{sender_id}", action="评价原因", from_state=ticket.status,
+                     to_state=ticket.status, note=reason, now=now)
+        reopened = False
+        if rating.score <= UNSATISFIED_MAX and not rating.reopened:
+            message, reopened = _reopen_or_explain(ticket, rating, sender_id=sender_id, now=now, settings=settings)
+        else:
+            message = "谢谢，您的意见已记下，工作人员能看到。"
+        session.flush()
+        ticket_id = ticket.id
+        score = rating.score
+    log.info("ticket_rating_reason", ticket_id=ticket_id, reopened=reopened, reason=mask_text(reason))
+    return FeedbackOutcome(ticket_id=ticket_id, message=message, score=score, reopened=reopened)
+
+
+def rating_to_dict(rating: TicketRating, *, masked: bool = True) -> dict:
+    """The staff view of one rating."""
+    from assistant.tickets.service import _mask_sender
+
+    return {"at": aware(rating.at).isoformat() if rating.at else None,
+            "sender_id": _mask_sender(rating.sender_id) if masked else rating.sender_id,
+            "score": rating.score, "label": rating.label,
+            "reason": mask_text(rating.reason) if masked and rating.reason else rating.reason,
+            "reopened": rating.reopened}
+
+
+__all__ = [
+    "BUTTON_SCORES", "FeedbackOutcome", "FeedbackRefused", "RatingTarget", "add_reason", "ask_for_rating",
+    "find_ticket_to_rate", "handled_tickets", "label_for", "parse_rating", "rate_ticket", "rating_buttons",
+    "rating_from_entity", "rating_to_dict", "reason_in", "still_waiting",
+]
