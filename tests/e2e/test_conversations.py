@@ -1,0 +1,36 @@
+"""The conversation corpus (tests/conversations/<set>/*.yml, format in
+tests/conversations/README.md), each conversation run end to end through
+/api/v1/chat against the real stack with its own sender id: every reply is checked
+against what the script expects of it, and the goal against the system's real state
+through the staff API (bookings, tickets, hand-offs). A failure prints the whole
+transcript. "Today" is the servers' clock (``butler.local_now``), so 明天 and
+{day:理发} mean the same day to the script and to the butler.
+
+Conversations marked ``dates: true`` in their file also run under ``make test-dates``.
+``bench/dialogue.py`` runs the same corpus for the goal rate and turns to goal."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.corpus import HERE, Runner, StaffApi, load_corpus
+
+pytestmark = pytest.mark.e2e
+
+SETS = [d for d in (HERE / "dev", HERE / "blind") if d.is_dir() and any(d.glob("*.y*ml"))]
+CONVERSATIONS = [(d.name, c) for d in SETS for c in load_corpus(d)]
+
+
+@pytest.fixture(scope="module")
+def runner(butler, staff_token) -> Runner:
+    return Runner(http=butler.http, gateway_url=butler.gateway_url,
+                  staff=StaffApi(butler.http, butler.gateway_url, staff_token), local_now=butler.local_now)
+
+
+@pytest.mark.parametrize(
+    "conversation",
+    [pytest.param(c, id=f"{s}/{c.kind}/{c.id}", marks=[pytest.mark.dates] if c.dates else [])
+     for s, c in CONVERSATIONS])
+def test_conversation_reaches_its_goal(conversation, runner: Runner):
+    result = runner.run(conversation)
+    assert result.passed, "\n" + result.transcript()
