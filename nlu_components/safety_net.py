@@ -1,6 +1,10 @@
 """Obey the emergency safety net: when the gateway's safety net (``assistant/safety``)
 has recognised an emergency in a message, the intent is ``emergency`` whatever the
-classifier said.
+classifier said. When the classifier alone says ``emergency`` and the net's second
+opinion does not find it plausible (``plausible: false``, see
+``assistant.safety.net.settle_intent``: a two-to-one vote), the classifier's
+next-best intent is taken instead, so a look-alike (有火灾隐患, 着火了怎么办) does not
+raise a staff alert.
 
 The gateway runs the safety net on every message of every channel, before Rasa,
 and sends its verdict as ``metadata["butler_safety"]``. It strips that key from
@@ -36,9 +40,23 @@ class SafetyNetOverride(GraphComponent):
         for message in messages:
             verdict = (message.get("metadata") or {}).get(METADATA_KEY) or {}
             if not verdict.get("emergency"):
+                if verdict.get("plausible") is False:
+                    self._outvote_emergency(message)
                 continue
             override = {"name": EMERGENCY_INTENT, "confidence": 1.0}
             ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != EMERGENCY_INTENT]
             message.set("intent", override, add_to_output=True)
             message.set("intent_ranking", [override, *ranking], add_to_output=True)
         return messages
+
+    @staticmethod
+    def _outvote_emergency(message: Message) -> None:
+        """The classifier's ``emergency``, outvoted: its next-best intent instead."""
+        intent = message.get("intent") or {}
+        if intent.get("name") != EMERGENCY_INTENT:
+            return
+        ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != EMERGENCY_INTENT]
+        runner_up = ranking[0] if ranking else {"name": "nlu_fallback", "confidence": 0.0}
+        message.set("intent", {"name": runner_up["name"], "confidence": runner_up.get("confidence", 0.0)},
+                    add_to_output=True)
+        message.set("intent_ranking", ranking, add_to_output=True)

@@ -10,16 +10,18 @@ a variant (``上门剪个头``, ``修一下水管``, ``活动室的``). This com
    wins: ``上门剪头发`` -> 剪头发 -> 理发);
 4. maps a value that is CONTAINED in known variants when they all agree
    (``洗澡澡`` no, ``律`` no: at least two characters);
-5. for the booking intents only (the resident is talking about a service, so a
-   service word in the text is the service), when no ``service_type`` was
-   extracted at all, adds the longest known variant found in the text.
+5. for the booking intents and ``inform`` only (the resident is talking about a
+   service, or answering which one), when no ``service_type`` was extracted at
+   all, adds the longest known variant found in the text;
+6. drops a value no rule maps to a canonical name (DIET tagged 礼拜六), and a
+   second entity with the same canonical value.
 
 What it knows comes from the training data at train time, so ``synonyms.yml``
 stays the one place the words live: the canonical names are the values annotated
 for ``service_type``, the variants are the synonyms pointing at them, the
 annotated spans and the ``service_type`` lookup table (elements whose canonical
 value is known). Nothing is guessed from characters alone: a value no rule maps
-is left as it is.
+is dropped, since every consumer needs one of the catalogue's names.
 
 The matching itself is :class:`ServiceLexicon` (pure Python, no Rasa), so the
 application venv's tests exercise it without Rasa.
@@ -35,7 +37,8 @@ from nlu_components.entity_cleaner import clean_value
 
 ENTITY = "service_type"
 FILENAME = "service_lexicon.json"
-DEFAULT_FILL_INTENTS = ("book_service", "cancel_booking", "query_booking")
+# inform: a bare answer to "您想约哪项服务？" (陪着看病) names the service too.
+DEFAULT_FILL_INTENTS = ("book_service", "cancel_booking", "query_booking", "inform")
 
 
 def _key(text: str) -> str:
@@ -106,12 +109,18 @@ def normalise_entities(entities: List[Dict[str, Any]], lexicon: ServiceLexicon, 
     """``entities`` with ``service_type`` values canonical where a rule says so, plus
     one found in ``text`` when ``intent`` is a booking intent and none was extracted."""
     out: List[Dict[str, Any]] = []
+    services: set[str] = set()
     for entity in entities:
         if entity.get("entity") == ENTITY and isinstance(entity.get("value"), str):
             mapped = lexicon.normalise(entity["value"])
             if mapped is not None and mapped != entity["value"]:
                 entity = {**entity, "value": mapped,
                           "processors": [*entity.get("processors", []), processor]}
+            if lexicon.canonical and entity["value"] not in lexicon.canonical:
+                continue  # DIET tagged a word no rule maps to a service (礼拜六): not a service
+            if entity["value"] in services:
+                continue  # the same service said twice (借个会议室开个会): one value
+            services.add(entity["value"])
         out.append(entity)
     if text and intent in set(fill_intents) and not any(e.get("entity") == ENTITY for e in out):
         found = lexicon.find(text)

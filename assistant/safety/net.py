@@ -29,7 +29,10 @@ from assistant.safety.normalise import normalise
 
 log = structlog.get_logger(__name__)
 
-VERSION = 1
+VERSION = 2
+# The second opinion's probability at which a classifier's "emergency" stands when
+# the cues did not fire: 0.5, the model's own even odds (a vote, not a tuned value).
+PLAUSIBLE_SCORE = 0.5
 # After a cue, these make it "actual": it has happened or is happening (着火了, 着火啊).
 _PERFECTIVE = re.compile(r"^(?:了|啦|咯|喽|啰|嘞|啊|呀|哇|咧|喔|哦|嘛|起来了|le(?![a-z]))")
 _PROGRESSIVE = re.compile(r"(?:在|正|一直)$")
@@ -68,6 +71,16 @@ class SafetyVerdict:
     # when the classifier calls the message an emergency although the net did not.
     fallback_topics: tuple[str, ...] = field(default=(), repr=False)
 
+    @property
+    def plausible(self) -> bool:
+        """Whether an intent classifier's "emergency" may stand: the net fired, or its
+        second opinion gives at least ``PLAUSIBLE_SCORE``. A classifier's emergency that
+        neither the cues nor the n-gram model support is outvoted two to one (see
+        ``settle_intent``); when no model is installed it stands (recall first)."""
+        if self.emergency or self.model_score is None:
+            return True
+        return self.model_score >= PLAUSIBLE_SCORE
+
     def as_metadata(self) -> dict:
         """JSON-serialisable, for Rasa's message metadata (``butler_safety``)."""
         return {
@@ -77,6 +90,7 @@ class SafetyVerdict:
             "suppressed": list(self.suppressed),
             "topics": list(self.topics),
             "model_score": self.model_score,
+            "plausible": self.plausible,
             "version": VERSION,
         }
 
@@ -322,6 +336,9 @@ def assess(text: str | None, *, quiet: bool = False) -> SafetyVerdict:
 
     if not fired and not suppressed:
         return _second_opinion(text, normalised, started, quiet)
+    # Every cue suppressed: the n-gram model still scores the message, only as a vote
+    # on a classifier's "emergency" (``plausible``), never to fire on its own.
+    score = None if fired else model.probability(normalised)
     kinds = _ordered((h.cue.kind for h in fired), KIND_ORDER)
     if len(kinds) > 1:
         kinds = tuple(k for k in kinds if k != "general")
@@ -332,6 +349,7 @@ def assess(text: str | None, *, quiet: bool = False) -> SafetyVerdict:
         cues=_unique(h.text for h in fired),
         suppressed=_unique(suppressed),
         topics=topics,
+        model_score=None if score is None else round(score, 3),
         fallback_topics=_ordered(fallback, TOPIC_ORDER),
     )
     elapsed_ms = round((time.perf_counter() - started) * 1000, 3)
@@ -344,3 +362,22 @@ def assess(text: str | None, *, quiet: bool = False) -> SafetyVerdict:
         log.debug("safety_net_suppressed", suppressed=[mask_text(x) for x in verdict.suppressed],
                   text=mask_text(text), ms=elapsed_ms)
     return verdict
+
+
+def settle_intent(intent: str | None, verdict: SafetyVerdict) -> str | None:
+    """The intent the butler acts on, given the classifier's and the net's readings.
+
+    - the net fired: ``emergency``, whatever the classifier said;
+    - the classifier said ``emergency`` and the net's second opinion does not find it
+      plausible (``SafetyVerdict.plausible``): ``None`` — the caller takes the
+      classifier's next-best intent;
+    - otherwise the classifier's intent.
+
+    Rasa's last NLU component (nlu_components/safety_net.py) applies the same rule
+    from ``as_metadata()`` (``emergency`` and ``plausible``).
+    """
+    if verdict.emergency:
+        return "emergency"
+    if intent == "emergency" and not verdict.plausible:
+        return None
+    return intent

@@ -169,6 +169,17 @@ def test_normalise_entities_maps_values_and_fills_only_for_booking_intents() -> 
     assert normalise_entities(named, LEXICON, text="助浴，还要剪头发", intent="book_service") == named
 
 
+def test_normalise_entities_keeps_only_one_canonical_value_per_service() -> None:
+    entities = [{"entity": "service_type", "value": "会议室", "start": 4, "end": 7},
+                {"entity": "service_type", "value": "场地预约", "start": 0, "end": 2},
+                {"entity": "service_type", "value": "礼拜六", "start": 8, "end": 11}]
+    out = normalise_entities(entities, LEXICON, text="借个场地会议室 礼拜六", intent="book_service")
+    assert [e["value"] for e in out] == ["场地预约"]  # mapped once; 礼拜六 is not a service
+    # a bare answer to "您想约哪项服务？" names its service too
+    filled = normalise_entities([], LEXICON, text="陪着看病", intent="inform")
+    assert [e["value"] for e in filled] == ["陪诊"]
+
+
 def test_lexicon_round_trips_through_json() -> None:
     again = ServiceLexicon.from_json(LEXICON.to_json())
     assert again == LEXICON

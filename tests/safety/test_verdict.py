@@ -132,11 +132,26 @@ def test_model_scorer_reproduces_the_trained_model():
         assert model.probability(normalise(text)) == pytest.approx(expected, abs=1e-3), text
 
 
-def test_model_is_asked_only_when_no_cue_matched():
-    assert assess("万一着火了怎么办").model_score is None          # a cue, suppressed: the lexicon decides
-    assert assess("楼道里着火了").model_score is None
+def test_model_fires_only_when_no_cue_matched_and_votes_when_cues_were_suppressed():
+    assert assess("楼道里着火了").model_score is None               # a cue fired: the lexicon decides
+    suppressed = assess("万一着火了怎么办")                        # a cue, suppressed: no firing...
+    assert not suppressed.emergency and suppressed.model_score is not None  # ...but the model votes
     quiet = assess("今天天气不错，出去转了转")
     assert quiet.model_score is not None and not quiet.emergency
+
+
+def test_a_classifier_emergency_stands_only_when_the_net_finds_it_plausible():
+    from assistant.safety.net import PLAUSIBLE_SCORE, settle_intent
+
+    fired = assess("楼道里着火了")
+    assert fired.plausible and settle_intent("file_complaint", fired) == "emergency"
+    weather = assess("今天天气不错，出去转了转")
+    assert weather.model_score < PLAUSIBLE_SCORE and not weather.plausible
+    assert settle_intent("emergency", weather) is None           # outvoted: take the next-best intent
+    assert settle_intent("greet", weather) == "greet"            # other intents are untouched
+    assert weather.as_metadata()["plausible"] is False
+    # No second opinion installed (model_score None): the classifier stands, recall first.
+    assert SafetyVerdict(False).plausible and settle_intent("emergency", SafetyVerdict(False)) == "emergency"
 
 
 def test_model_fires_on_a_phrasing_the_lexicon_lacks():

@@ -1,0 +1,51 @@
+"""Rasa's last NLU component (nlu_components/safety_net.py), run in the real Rasa venv
+(Python 3.10) on real ``Message`` objects: the net's verdict, as the gateway sends it in
+``metadata["butler_safety"]``, overrides the classifier or outvotes its emergency."""
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from assistant.safety import assess
+from assistant.settings import PROJECT_ROOT
+
+PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+SCRIPT = """
+import json, sys
+from rasa.shared.nlu.training_data.message import Message
+from nlu_components.safety_net import SafetyNetOverride
+cases = json.loads(sys.stdin.read())
+out = []
+for case in cases:
+    m = Message(data={"text": case["text"], "metadata": {"butler_safety": case["verdict"]}})
+    m.set("intent", {"name": case["intent"], "confidence": 0.97})
+    m.set("intent_ranking", [{"name": case["intent"], "confidence": 0.97}, {"name": "file_complaint", "confidence": 0.02}])
+    SafetyNetOverride().process([m])
+    out.append(m.get("intent")["name"])
+print(json.dumps(out))
+"""
+
+
+def run_component(cases: list[dict]) -> list[str]:
+    if not PYTHON.exists():
+        pytest.fail("no Rasa venv: run `make setup`")
+    result = subprocess.run([str(PYTHON), "-c", SCRIPT], input=json.dumps(cases), capture_output=True, text=True,
+                            cwd=PROJECT_ROOT, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_net_overrides_and_outvotes_the_classifier():
+    fire = assess("楼道里着火了").as_metadata()
+    weather = assess("今天天气不错，出去转了转").as_metadata()
+    assert weather["plausible"] is False
+    old_gateway = {k: v for k, v in weather.items() if k != "plausible"}  # a verdict without the vote
+    got = run_component([
+        {"text": "楼道里着火了", "intent": "file_complaint", "verdict": fire},
+        {"text": "今天天气不错，出去转了转", "intent": "emergency", "verdict": weather},
+        {"text": "今天天气不错，出去转了转", "intent": "greet", "verdict": weather},
+        {"text": "今天天气不错，出去转了转", "intent": "emergency", "verdict": old_gateway},
+    ])
+    assert got == ["emergency", "file_complaint", "greet", "emergency"]
