@@ -150,8 +150,8 @@ from assistant.safety import assess
 for line in sys.stdin:
     verdict = assess(json.loads(line)["text"])
     cues = getattr(verdict, "cues", None) or ()
-    print(json.dumps({"emergency": bool(verdict.emergency), "cue": "、".join(map(str, cues)) or None},
-                     ensure_ascii=False), flush=True)
+    print(json.dumps({"emergency": bool(verdict.emergency), "cue": "、".join(map(str, cues)) or None,
+                      "plausible": bool(getattr(verdict, "plausible", True))}, ensure_ascii=False), flush=True)
 """
 
 
@@ -359,12 +359,16 @@ def rate(hits: int, n: int) -> float | None:
 
 def score_emergency(rows: list[dict[str, Any]], net: list[dict[str, Any]] | None) -> dict[str, Any]:
     """Emergency recall and false-alarm rate of the classifier, of the safety net, and
-    of both combined (the net fires OR the intent is ``emergency``)."""
+    of both combined as the butler combines them (``assistant.safety.net.settle_intent``:
+    the net fires, OR the intent is ``emergency`` and the net finds it plausible);
+    ``either`` is the net OR the classifier, with no vote."""
     for i, row in enumerate(rows):
         row["classifier"] = row["predicted"] == "emergency"
         row["net"] = bool(net[i]["emergency"]) if net is not None else None
         row["net_cue"] = net[i].get("cue") if net is not None else None
-        row["combined"] = row["classifier"] or bool(row["net"])
+        plausible = bool(net[i].get("plausible", True)) if net is not None else True
+        row["combined"] = bool(row["net"]) or (row["classifier"] and plausible)
+        row["either"] = row["classifier"] or bool(row["net"])
     positives = [r for r in rows if r["emergency"]]
     negatives = [r for r in rows if not r["emergency"]]
 
@@ -409,6 +413,7 @@ def score_emergency(rows: list[dict[str, Any]], net: list[dict[str, Any]] | None
         "classifier": figures("classifier"),
         "safety_net": figures("net") if net is not None else None,
         "combined": figures("combined") if net is not None else None,
+        "either": figures("either") if net is not None else None,
         "classifier_missed_as": dict(Counter(r["predicted"] for r in positives if not r["classifier"]).most_common()),
         "per_kind": grouped("kind"),
         "per_register": grouped("register"),
@@ -651,7 +656,8 @@ def markdown_emergency(name: str, section: dict[str, Any]) -> list[str]:
         "| who decides | recall | false-alarm rate | missed | false alarms |", "|---|---|---|---|---|",
     ]
     for key, title in (("classifier", "classifier (intent == emergency)"), ("safety_net", "safety net alone"),
-                       ("combined", "safety net OR classifier")):
+                       ("combined", "**the butler**: net, OR classifier if the net finds it plausible"),
+                       ("either", "net OR classifier, no vote")):
         fig = section.get(key)
         if fig is None:
             lines.append(f"| {title} | – | – | – | – |")
