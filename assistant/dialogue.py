@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 import httpx
@@ -109,6 +110,23 @@ class DialogueClient:
         return merge_messages(messages), verdict
 
     async def send_or_degrade(self, sender: str, text: str, metadata: dict | None = None) -> list[Reply]:
+        """One resident message through the conversation helper (choices by number or
+        name, the butler's own slash payloads only, two requests in one message:
+        ``assistant.conversation``), which delivers with ``deliver_or_degrade``."""
+        from assistant.conversation import converse
+
+        return await converse(self, sender, text, metadata)
+
+    async def active_loop(self, sender: str) -> str | None:
+        """The form Rasa is running for ``sender``, or None."""
+        try:
+            resp = await self._client.get(f"/conversations/{quote(sender, safe=':')}/tracker", params={"include_events": "NONE"})
+            resp.raise_for_status()
+            return (resp.json().get("active_loop") or {}).get("name") or None
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            raise DialogueUnavailable(str(exc)) from exc
+
+    async def deliver_or_degrade(self, sender: str, text: str, metadata: dict | None = None) -> list[Reply]:
         """The resident always gets an answer. An emergency the safety net recognised
         gets its advice and its ticket even when the dialogue is down or failed to run
         the emergency path."""

@@ -1,0 +1,190 @@
+"""Choosing from the butler's last list by number or by name.
+
+``options_from_reply`` turns the butler's reply (its buttons, and its numbered lines
+when the text numbers the choices: the help menu numbers five items and has four
+buttons) into ``Option``s. ``resolve_choice`` reads the resident's next message:
+
+    一 / 1 / 1. / 选一 / 第一个吧 / 第1个 / 最后一个 / 倒数第二个  -> that option
+    理发 / 上门理发 / 要那个助餐的                              -> the option so named
+    第五个 (of three)                                          -> OutOfRange
+    13800138000 / 3号楼 / 明天下午3点 / 78岁                    -> None (an answer, not a choice)
+
+Only a message that is nothing but a choice is taken as one: anything else is left
+to the dialogue, which reads answers better than a pattern can.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+import cn2an
+
+NUMBERED_LINE_RE = re.compile(r"^\s*(\d{1,2})\s*[.、．)）]\s*(\S.*)$")
+ENTITY_VALUE_RE = re.compile(r'"[^"]+"\s*:\s*"([^"]+)"')
+CN_NUMERAL = "一二两三四五六七八九十"
+_NUM = rf"(?:[0-9]{{1,2}}|[{CN_NUMERAL}]{{1,3}})"
+# Words around a choice that carry no content: 那就第一个吧, 我选1, 要那个助餐的.
+_PREFIX = r"(?:那|就|我|要|选|想|择|还是|用|是)*"
+_SUFFIX = r"(?:吧|啊|呀|的|呢|哈|嘛|那个|这个|就行|就好|好了|可以|行)*"
+_UNIT = r"(?:个|项|条|种|位|家|样)"
+EXPLICIT_RE = re.compile(rf"^{_PREFIX}第(?P<n>{_NUM})(?:{_UNIT}|号)?{_SUFFIX}$")
+BARE_RE = re.compile(rf"^{_PREFIX}(?P<n>{_NUM}){_SUFFIX}$")
+LAST_RE = re.compile(rf"^{_PREFIX}最后(?:一{_UNIT}|那{_UNIT}?|{_UNIT}|的)?{_SUFFIX}$")
+FROM_END_RE = re.compile(rf"^{_PREFIX}倒数第?(?P<n>{_NUM}){_UNIT}?{_SUFFIX}$")
+TRAILING_PUNCT = "。.！!？?~～、，,；; \t\n\u3000"
+FILLER_RE = re.compile(r"那个|这个|我要|我想|想要|就要|我选|一下|帮我|给我|[要就吧的呢啊呀嗯那选我个约是吗]")
+PUNCT_RE = re.compile(r"[\s。.！!？?~～、，,；;：:“”\"'（）()]+")
+
+
+@dataclass
+class Option:
+    title: str
+    payload: str | None  # None: a numbered line without a button; its title is sent as text
+    names: list[str] = field(default_factory=list)
+    numbered: bool = True
+
+    def message(self) -> str:
+        return self.payload or self.title
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Option:
+        return cls(title=str(raw.get("title", "")), payload=raw.get("payload"),
+                   names=[str(n) for n in raw.get("names") or []], numbered=bool(raw.get("numbered", True)))
+
+
+@dataclass
+class Picked:
+    option: Option
+
+
+@dataclass
+class OutOfRange:
+    asked: int
+    options: list[Option]
+
+
+def _names(title: str, payload: str | None) -> list[str]:
+    names = [title.strip().rstrip("？?")]
+    label = re.split(r"[：:]", title, maxsplit=1)[0].strip()
+    names.append(label)
+    names.extend(ENTITY_VALUE_RE.findall(payload or ""))
+    seen: list[str] = []
+    for name in names:
+        if name and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def options_from_reply(text: str, buttons: list[tuple[str, str]]) -> list[Option]:
+    """The choices one reply offers: its numbered lines when it has at least two
+    (each tied to the button it names), then the buttons no line names."""
+    numbered = [m.group(2).strip() for m in map(NUMBERED_LINE_RE.match, (text or "").splitlines()) if m]
+    options: list[Option] = []
+    used: set[int] = set()
+    if len(numbered) >= 2:
+        for line in numbered:
+            label = re.split(r"[：:]", line, maxsplit=1)[0].strip()
+            match = next((i for i, (title, _) in enumerate(buttons)
+                          if i not in used and title and (title in line or label in title)), None)
+            if match is None:
+                options.append(Option(title=label, payload=None, names=_names(label, None)))
+            else:
+                used.add(match)
+                title, payload = buttons[match]
+                options.append(Option(title=label, payload=payload, names=_names(title, payload) + [label]))
+    for i, (title, payload) in enumerate(buttons):
+        if i not in used:
+            options.append(Option(title=title, payload=payload, names=_names(title, payload),
+                                  numbered=not numbered or len(numbered) < 2))
+    return options
+
+
+def _number(raw: str) -> int | None:
+    if raw.isdigit():
+        return int(raw)
+    try:
+        return int(cn2an.cn2an(raw, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _clean(text: str) -> str:
+    return text.strip().strip(TRAILING_PUNCT).replace(" ", "")
+
+
+def resolve_ordinal(text: str, count: int) -> int | None | OutOfRange:
+    """The 0-based index an ordinal message names among ``count`` options; None when
+    the message is not an ordinal; OutOfRange for an explicit ordinal past the end.
+    A bare number past the end is no choice (it is probably an answer)."""
+    t = _clean(text)
+    if not t or count <= 0:
+        return None
+    if LAST_RE.match(t):
+        return count - 1
+    if m := FROM_END_RE.match(t):
+        n = _number(m.group("n"))
+        if n is None or n < 1:
+            return None
+        return count - n if n <= count else OutOfRange(n, [])
+    if m := EXPLICIT_RE.match(t):
+        n = _number(m.group("n"))
+        if n is None or n < 1:
+            return None
+        return n - 1 if n <= count else OutOfRange(n, [])
+    if m := BARE_RE.match(t):
+        n = _number(m.group("n"))
+        if n is None or not 1 <= n <= count:
+            return None
+        return n - 1
+    return None
+
+
+def resolve_by_name(text: str, options: list[Option]) -> Option | None:
+    """The one option the message names, when the message says nothing else."""
+    t = _clean(text)
+    core = PUNCT_RE.sub("", FILLER_RE.sub("", t))
+    best: list[tuple[int, Option]] = []
+    for option in options:
+        score = 0
+        for name in option.names:
+            n = PUNCT_RE.sub("", name)
+            if not n:
+                continue
+            if n == t or n == core:
+                score = max(score, 1000)
+            elif len(n) >= 2 and n in t:
+                leftover = PUNCT_RE.sub("", FILLER_RE.sub("", t.replace(n, "", 1)))
+                if len(leftover) <= 1:
+                    score = max(score, 100 + len(n))
+            elif len(core) >= 2 and core in n:
+                score = max(score, len(core))
+        if score:
+            best.append((score, option))
+    if not best:
+        return None
+    best.sort(key=lambda x: -x[0])
+    if len(best) > 1 and best[0][0] == best[1][0]:
+        return None  # two options fit equally: not a choice
+    return best[0][1]
+
+
+def resolve_choice(text: str, options: list[Option]) -> Picked | OutOfRange | None:
+    if not options:
+        return None
+    ordered = [o for o in options if o.numbered] or options
+    index = resolve_ordinal(text, len(ordered))
+    if isinstance(index, OutOfRange):
+        return OutOfRange(index.asked, ordered)
+    if index is not None:
+        return Picked(ordered[index])
+    named = resolve_by_name(text, options)
+    return Picked(named) if named else None
+
+
+def out_of_range_text(result: OutOfRange) -> str:
+    listed = "；".join(f"{i}. {o.title}" for i, o in enumerate(result.options, 1))
+    return f"只有{len(result.options)}个可以选：{listed}。请说第几个，或者直接说名字。"

@@ -1,0 +1,78 @@
+"""Two requests in one message: 我要投诉楼上漏水，顺便约个维修.
+
+``candidate_split`` cuts a message at its first connector (顺便/另外/还有/再/然后/
+并且/对了/以及/还要/同时); only a cut with words on both sides is a candidate. The
+caller classifies both parts and treats them as two requests only when they carry
+two different task intents (``two_requests``): a connector alone proves nothing
+(还有名额吗, 然后呢).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TASK_INTENTS = frozenset({"file_complaint", "book_service", "ask_policy", "check_ticket", "query_booking",
+                          "cancel_booking"})
+MIN_CONFIDENCE = 0.5
+PUNCT = "，,。.；;！!？?、 \t\u3000~～"
+# Strong connectors may stand without a comma; 再 only after a pause (，再帮我约个体检),
+# since 再见 / 再说一遍 / 我再想想 are no second request.
+CONNECTOR_RE = re.compile(
+    r"(?:[，,。；;！!、\s]\s*)?(?:顺便(?:问一下|问问|说一下)?|另外|还有(?:就是)?|然后|并且|对了|以及|还要|同时)"
+    r"|[，,。；;！!、]\s*(?:再|再帮我|再给我)(?=[帮给约问查办预投反报])"
+)
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Split:
+    first: str
+    second: str
+
+
+def _enough(part: str) -> bool:
+    return len(CJK_RE.findall(part)) >= 2
+
+
+def candidate_split(text: str) -> Split | None:
+    """The message cut at its first connector with words on both sides, or None."""
+    for match in CONNECTOR_RE.finditer(text):
+        if match.start() == 0:
+            continue
+        first = text[:match.start()].strip(PUNCT)
+        second = text[match.end():].strip(PUNCT)
+        if _enough(first) and _enough(second):
+            return Split(first, second)
+    return None
+
+
+def task_intent(parsed: dict) -> str | None:
+    """The task intent Rasa's NLU gives a part, when it is confident enough."""
+    intent = parsed.get("intent") or {}
+    name = intent.get("name")
+    if name in TASK_INTENTS and float(intent.get("confidence") or 0) >= MIN_CONFIDENCE:
+        return name
+    return None
+
+
+def two_requests(first: dict, second: dict) -> tuple[str, str] | None:
+    a, b = task_intent(first), task_intent(second)
+    if a and b and a != b:
+        return a, b
+    return None
+
+
+LEADING_FILLER_RE = re.compile(r"^(?:帮我|给我|麻烦|请|我想|我要|想|要|问一下|问问)+")
+
+
+def offer_text(second: str, intent: str) -> str:
+    """另外您说要约个维修，现在帮您约吗？"""
+    what = LEADING_FILLER_RE.sub("", second).strip(PUNCT) or second
+    if intent == "book_service":
+        return f"另外您说要{what}，现在帮您约吗？"
+    if intent == "file_complaint":
+        return f"另外您说要{what}，现在帮您记下来吗？"
+    if intent == "cancel_booking":
+        return f"另外您说要{what}，现在帮您办吗？"
+    return f"另外您还问了“{what}”，现在帮您查吗？"

@@ -1,0 +1,174 @@
+"""One resident message through the conversation helper, before and after Rasa.
+
+Before: a slash command that is not one of the butler's own buttons (a bare intent
+name gets a short answer and reaches neither Rasa nor the safety net: it is a
+machine token, not words; words after a slash lose the slash); a yes/no to an
+offered second request; a choice by number or by name (the
+button's payload is sent instead of the text); two requests in one message (the
+first is sent, the second remembered). After: the reply's choices are remembered,
+and a remembered second request is offered once the first is done (no form left
+running, no yes/no question open).
+
+An emergency the safety net recognises is never read as anything else: it goes to
+the dialogue as it was said. If the memory cannot be read or written the message
+goes through as it was said: the helper never costs a resident an answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING
+
+import anyio
+import structlog
+
+from assistant import clock
+from assistant.conversation import commands, split, store
+from assistant.conversation.choices import OutOfRange, Picked, options_from_reply, out_of_range_text, resolve_choice
+from assistant.safety import assess
+
+if TYPE_CHECKING:
+    from assistant.db import Database
+    from assistant.dialogue import DialogueClient, Reply
+
+log = structlog.get_logger(__name__)
+
+YES_RE = re.compile(r"^(?:好|好的|好啊|好吧|行|行的|可以|要|要的|嗯|嗯嗯|是|是的|对|约吧|约|查吧|查|办吧|记吧|没问题|麻烦了|麻烦你了|帮我约|帮我查)"
+                    r"[。.！!~～，, ]*$")
+NO_RE = re.compile(r"^(?:不用|不用了|不要|不要了|算了|不了|先不|先不用|先不了|不约了|不需要|没事了|暂时不用)[。.！!~～，, ]*$")
+YES_NO_PAYLOADS = {"/affirm", "/deny"}
+DECLINED_TEXT = "好的，那先不办了。还有别的事随时找我。"
+
+
+def _database(db: Database | None) -> Database:
+    if db is not None:
+        return db
+    from assistant.db import get_database
+
+    return get_database()
+
+
+async def converse(client: DialogueClient, sender: str, text: str, metadata: dict | None = None,
+                   db: Database | None = None) -> list[Reply]:
+    from assistant.dialogue import Button, Reply
+
+    stripped = text.strip()
+    try:
+        memory: store.Memory | None = await anyio.to_thread.run_sync(store.load, _database(db), sender)
+    except Exception as exc:  # noqa: BLE001 - the memory is a help, never a reason to fail
+        log.warning("conversation_memory_unavailable", error=type(exc).__name__)
+        memory = None
+
+    # Intent syntax only from the butler's own buttons: before anything reads the text.
+    command = commands.looks_like_command(stripped)
+    if command and not commands.is_allowed(stripped, memory.payloads if memory else []):
+        command = False
+        if commands.is_intent_syntax(stripped):
+            log.info("conversation_command_refused", sender=sender)
+            refused = [Reply(text=commands.NOT_A_COMMAND_TEXT)]
+            if memory is not None:
+                await _remember(db, sender, memory, refused, pending=memory.pending, keep_options=True)
+            return refused
+        log.info("conversation_command_neutralised", sender=sender)
+        stripped = commands.neutralise(stripped)
+
+    # An emergency is never read as a choice, an answer to an offer or two requests.
+    if memory is None or assess(stripped).emergency:
+        replies = await client.deliver_or_degrade(sender, stripped, metadata)
+        if memory is not None:
+            await _remember(db, sender, None, replies, pending=memory.pending)
+        return replies
+
+    message = stripped
+    new_pending: store.Pending | None = memory.pending
+    local: list[Reply] | None = None
+
+    pending = memory.pending
+    if pending is not None and pending.offered:
+        new_pending = None  # answered or passed over: either way the offer is spent
+        if YES_RE.match(stripped) or stripped == "/affirm":
+            log.info("conversation_second_request_taken", sender=sender, intent=pending.intent)
+            message = pending.text
+        elif NO_RE.match(stripped) or stripped == "/deny":
+            local = [Reply(text=DECLINED_TEXT)]
+    if local is None and message is stripped and not command:
+        choice = resolve_choice(stripped, memory.options)
+        if isinstance(choice, Picked):
+            log.info("conversation_choice", sender=sender, title=choice.option.title)
+            message = choice.option.message()
+        elif isinstance(choice, OutOfRange):
+            local = [Reply(text=out_of_range_text(choice),
+                           buttons=[Button(o.title, o.message()) for o in choice.options])]
+        else:
+            found = await _two_requests(client, stripped)
+            if found is not None:
+                first, second, intent = found
+                log.info("conversation_two_requests", sender=sender, second_intent=intent)
+                message = first
+                new_pending = store.Pending(second, intent, clock.now())
+    if local is not None:
+        # An ordinal past the end keeps the list it was counted on.
+        await _remember(db, sender, memory, local, pending=new_pending, keep_options=bool(local[0].buttons))
+        return local
+
+    replies = await client.deliver_or_degrade(sender, message, metadata)
+    if new_pending is not None and not new_pending.offered and await _first_done(client, sender, replies):
+        offer = Reply(text=split.offer_text(new_pending.text, new_pending.intent),
+                      buttons=[Button("好的", "/affirm"), Button("不用了", "/deny")])
+        replies = [*replies, offer]
+        new_pending.offered = True
+    await _remember(db, sender, None, replies, pending=new_pending)
+    return replies
+
+
+async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, str] | None:
+    """(first part, second part, second intent) when the message holds two different
+    task requests. Classifies only messages with a connector."""
+    from assistant.dialogue import DialogueUnavailable
+
+    cut = split.candidate_split(text)
+    if cut is None:
+        return None
+    try:
+        first, second = await asyncio.gather(client.parse(cut.first), client.parse(cut.second))
+    except DialogueUnavailable:
+        return None
+    intents = split.two_requests(first, second)
+    if intents is None:
+        return None
+    return cut.first, cut.second, intents[1]
+
+
+async def _first_done(client: DialogueClient, sender: str, replies: list[Reply]) -> bool:
+    """The first request is done when no form is running and no yes/no question is
+    open. The tracker says whether a form runs; without it, a reply ending in a
+    question is taken as not done."""
+    from assistant.dialogue import DialogueUnavailable
+
+    if not replies:
+        return False
+    last = replies[-1]
+    if any(b.payload.strip() in YES_NO_PAYLOADS for b in last.buttons):
+        return False
+    try:
+        return await client.active_loop(sender) is None
+    except DialogueUnavailable:
+        return not last.text.rstrip().endswith(("？", "?"))
+
+
+async def _remember(db: Database | None, sender: str, memory: store.Memory | None, replies: list[Reply], *,
+                    pending: store.Pending | None = None, keep_options: bool = False) -> None:
+    """Remember the choices of the last reply that has buttons (none: no choices)."""
+    with_buttons = [r for r in replies if r.buttons]
+    new = store.Memory(pending=pending)
+    if keep_options and memory is not None:
+        new.options, new.shown_at = memory.options, clock.now()
+    elif with_buttons:
+        last = with_buttons[-1]
+        new.options = options_from_reply(last.text, [(b.title, b.payload) for b in last.buttons])
+        new.shown_at = clock.now()
+    try:
+        await anyio.to_thread.run_sync(store.save, _database(db), sender, new)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("conversation_memory_unwritable", error=type(exc).__name__)
