@@ -30,6 +30,7 @@ from assistant import clock
 from assistant.booking.catalogue import Catalogue, Service, load_catalogue
 from assistant.booking.models import Booking, BookingDaySequence, BookingReminder, BookingSlot
 from assistant.booking.timeparse import TZ, ParsedTime
+from assistant.channels import can_receive_reminders
 from assistant.db import Database
 from assistant.privacy import MOBILE_RE, mask_phone, mask_text
 from assistant.residents.models import Resident
@@ -334,10 +335,23 @@ def confirmation_text(service: Service, starts_at: datetime, *, address: str | N
     return text + "，对吗？"
 
 
-def booked_text(booking: Booking) -> str:
+def booked_text(booking: Booking, *, remind: bool = False) -> str:
+    """The confirmation of a new booking. It promises a reminder only when ``remind``
+    (``reminder_promised``): otherwise it says how to look the booking up again."""
     where = f"上门{booking.service}" if booking.location == "上门" else f"在社区服务中心的{booking.service}"
-    return (f"预约好了！预约号{booking.id}。{when_text(booking.starts_at)}{where}。"
-            "前一天我会提醒您。")
+    after = "前一天我会提醒您。" if remind else "请记好时间，想查的话跟我说“我约了什么”。"
+    return f"预约好了！预约号{booking.id}。{when_text(booking.starts_at)}{where}。{after}"
+
+
+def reminder_promised(db: Database, booking_id: str, sender_id: str) -> bool:
+    """A reminder may be promised only when one is scheduled for the booking (not one
+    made within hours of the appointment) and the resident's channel can receive it
+    (``assistant.channels``)."""
+    if not can_receive_reminders(sender_id):
+        return False
+    with db.session() as session:
+        reminder = session.scalar(select(BookingReminder).where(BookingReminder.booking_id == booking_id))
+        return reminder is not None and reminder.status == "pending"
 
 
 def describe_booking(booking: Booking) -> str:

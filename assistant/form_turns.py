@@ -1,0 +1,76 @@
+"""What a resident's message means while a form (booking, complaint, any later one)
+is asking them something: an answer, leaving, a question in the middle, a hand-off,
+"say that again", or an emergency. The form's own reading of answers decides whether
+the message answers (``answers``): a real answer wins over the intent the NLU heard
+("明天下午三点理发" may come as book_service, "不用了" at the contact step is the
+anonymous answer); a message that answers nothing is what its words or intent say.
+
+Plain functions, no Rasa: ``actions/forms.py`` adapts them to every form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+Turn = Literal["answer", "emergency", "stop", "digress", "handoff", "repeat"]
+
+# Words that leave whatever form is running. Deliberately not bare 不用了/不要 (at
+# the contact step "不用了" means "no phone"): each of these names the leaving.
+STOP_RE = re.compile(
+    r"不约了|不预约了|不想约了|别约了|不订了|先不约|不办了|不弄了|不整了|不搞了|算了|不要了|"
+    r"不投诉了|不反映了|不报了|不登记了|不说了|取消预约|取消吧|^取消$|退出|不想弄了|不干了")
+
+# Intents that leave the form when the message answers nothing.
+STOP_INTENTS = frozenset({"cancel_booking", "deny"})
+# Questions in the middle: answered, then the form asks whether to go on.
+DIGRESSION_INTENTS = frozenset({"ask_policy", "check_ticket", "query_booking", "help"})
+# An intent is believed over the form only when the classifier is this sure of it
+# (an odd place name read as a policy question must stay an answer).
+INTENT_CONFIDENCE = 0.7
+
+# The answer to "刚才的…还继续吗？"
+RESUME_YES_RE = re.compile(r"^(?:对|是|是的|好|好的|行|可以|要|继续|接着|接着约|继续吧|嗯|恩|ok|OK|继续约)")
+RESUME_NO_RE = re.compile(r"不用|不要|不了|不继续|算了|不约|别|没了|不想")
+
+
+def _clean(text: str | None) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip().rstrip("。.!！?？~～ ")
+
+
+def is_stop(text: str | None) -> bool:
+    """The message says the resident is leaving (不约了, 算了不要了, 不投诉了…)."""
+    return bool(STOP_RE.search(_clean(text)))
+
+
+def classify(intent: str | None, text: str | None, *, answers: bool, confidence: float = 1.0) -> Turn:
+    """What a message in the middle of a form is. ``answers``: the form read a value
+    for the slot it asked (or a correction) out of the message."""
+    if intent == "emergency":
+        return "emergency"  # always first: the safety net may have forced it
+    if answers:
+        return "answer"
+    if is_stop(text):
+        return "stop"
+    sure = confidence >= INTENT_CONFIDENCE
+    if intent == "request_human":
+        return "handoff"
+    if intent == "repeat" and sure:
+        return "repeat"
+    if intent in STOP_INTENTS and sure:
+        return "stop"
+    if intent in DIGRESSION_INTENTS and sure:
+        return "digress"
+    return "answer"  # the form reads it and re-asks if it is no answer
+
+
+def resume_answer(text: str | None, intent: str | None) -> Literal["yes", "no"] | None:
+    """The resident's answer to "刚才的…还继续吗？": yes, no, or neither (then the
+    message is read as an answer to the form's question)."""
+    said = _clean(text)
+    if intent == "deny" or RESUME_NO_RE.search(said) or is_stop(said):
+        return "no"
+    if intent == "affirm" or RESUME_YES_RE.match(said):
+        return "yes"
+    return None
