@@ -24,7 +24,8 @@ JIEBA_DIR = ROOT / "nlu_data" / "jieba"
 
 CONTRACT_INTENTS = (
     "greet goodbye thank affirm deny help repeat request_human ask_policy book_service "
-    "cancel_booking query_booking file_complaint check_ticket emergency checkin out_of_scope inform"
+    "cancel_booking query_booking file_complaint check_ticket emergency checkin out_of_scope inform "
+    "rate_ticket"  # domain/tickets.yml: a resident's rating of a handled ticket (issue #11)
 ).split()
 TASK_INTENTS = (
     "ask_policy book_service cancel_booking query_booking file_complaint check_ticket "
