@@ -4,17 +4,31 @@
 - service_request_id = ticket id; status is only ``open``/``closed`` (closed once
   the work is done: 已办结, 回访, 关闭); the fine state goes in ``status_notes``;
   the department in ``agency_responsible``; times are ISO 8601 with time zone.
-This is a public API: descriptions are masked and no contact data is ever shown.
+
+Reads come in three views (``VIEWS``), and no view ever shows a phone, name, e-mail or
+device id field (GeoReport v2 has none in its responses):
+
+- ``public`` (no credential): what a city publishes. The description with phone and
+  identity numbers, e-mail addresses, self-introduced names and room numbers masked
+  (``public_text``: 3号楼*单元***室); the address cut to the building (``approximate_address``: 3号楼,
+  never 201室; an ``address_id`` is not shown); lat/long rounded to 3 decimals (about
+  100 m); a media_url only when it is http(s).
+- ``staff`` (a staff token whose role may not see personal data): exact location,
+  the description masked as everywhere else (``mask_text``).
+- ``full`` (the Open311 API key, or a staff role in ``UNMASKED_ROLES``): exact location
+  and the description as the resident wrote it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from assistant.db import Database
-from assistant.privacy import mask_text
+from assistant.privacy import mask_name, mask_text
 from assistant.settings import Settings, get_settings
 from assistant.tickets.lifecycle import DONE_STATES, OPEN_STATES, aware, state_for_resident, utcnow
 from assistant.tickets.models import Ticket
@@ -25,6 +39,25 @@ from assistant.tickets.service import (
 
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
+
+View = Literal["public", "staff", "full"]
+VIEWS: tuple[View, ...] = ("public", "staff", "full")
+# Public coordinates: 3 decimals is about 110 m north-south, a block rather than a door.
+PUBLIC_COORDINATE_DECIMALS = 3
+
+_NUM = r"[0-9０-９一二三四五六七八九十百零〇两]+"
+# The building: 3号楼, 五栋, 12幢, 2座, 6号院. Everything after it (unit, floor, room) is cut.
+_BUILDING_RE = re.compile(rf"{_NUM}\s*(?:号楼|栋|幢|座|号院)")
+# Without a building: where the unit, floor or room starts (2单元, 201室, 3楼, -201, a trailing 1201).
+_ROOM_START_RE = re.compile(rf"{_NUM}\s*(?:单元|室|层|楼|户)|[-－]\s*\d+\s*$|(?<![0-9号])\d{{3,4}}\s*$")
+# Room numbers inside free text: 201室, 3号楼 1201, 2单元501.
+_ROOM_AFTER_RE = re.compile(r"(号楼|栋|幢|座|单元)(\s*)(\d{3,4})(?![0-9号])")
+_ROOM_BEFORE_RE = re.compile(r"(?<![0-9])(\d{2,4})(\s*(?:室|房间|号房))")
+_UNIT_RE = re.compile(rf"(?<![0-9])({_NUM})(\s*单元)")
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# A name the resident gives about themselves: 我叫张三, 联系人：李四, 我姓王.
+_SELF_NAME_RE = re.compile(r"(我叫|我姓|名字叫|名字是|联系人[：:是]?|姓名[：:是]?)(\s*)([\u4e00-\u9fff·]{1,4})")
+_SAFE_MEDIA = re.compile(r"^https?://", re.IGNORECASE)
 
 
 @dataclass
@@ -59,29 +92,74 @@ def status_of(ticket: Ticket) -> str:
     return "closed" if ticket.status in DONE_STATES else "open"
 
 
+def public_text(text: str | None) -> str | None:
+    """Free text as a city may publish it: phone and identity numbers (``mask_text``),
+    e-mail addresses, names residents give about themselves, unit and room numbers
+    masked (the building stays: 3号楼*单元***室)."""
+    if not text:
+        return text
+    text = mask_text(text)
+    text = _EMAIL_RE.sub(lambda m: "***@" + m.group(0).split("@", 1)[1], text)
+    text = _SELF_NAME_RE.sub(lambda m: m.group(1) + m.group(2) + mask_name(m.group(3)), text)
+    text = _ROOM_AFTER_RE.sub(lambda m: m.group(1) + m.group(2) + "*" * len(m.group(3)), text)
+    text = _ROOM_BEFORE_RE.sub(lambda m: "*" * len(m.group(1)) + m.group(2), text)
+    return _UNIT_RE.sub(lambda m: "*" * len(m.group(1)) + m.group(2), text)
+
+
+def approximate_address(address: str | None) -> str | None:
+    """The address down to the building, never the unit or room:
+    幸福路8号3号楼201室 -> 幸福路8号3号楼, 五栋2单元302 -> 五栋, 幸福路8号201室 -> 幸福路8号.
+    An ``address_id:`` (a city's household id) is not published at all."""
+    if not address or address.startswith("address_id:"):
+        return None
+    address = mask_text(address.strip())
+    building = _BUILDING_RE.search(address)
+    if building:
+        address = address[:building.end()]
+    else:
+        room = _ROOM_START_RE.search(address)
+        if room:
+            address = address[:room.start()].rstrip(" ,，、-－")
+    return public_text(address) or None
+
+
+def _approximate(value: float | None) -> float | None:
+    return None if value is None else round(value, PUBLIC_COORDINATE_DECIMALS)
+
+
 def request_to_open311(ticket: Ticket, routing: RoutingTable | None = None,
-                       settings: Settings | None = None) -> dict:
+                       settings: Settings | None = None, view: View = "public") -> dict:
+    if view not in VIEWS:
+        raise ValueError(f"unknown Open311 view: {view}")
     routing = routing or get_routing()
     settings = settings or get_settings()
     route = routing.route(ticket.category)
+    public = view == "public"
+    if public:
+        description, address = public_text(ticket.description), approximate_address(ticket.address)
+        lat, long = _approximate(ticket.lat), _approximate(ticket.long)
+    else:
+        description = mask_text(ticket.description) if view == "staff" else ticket.description
+        address, lat, long = ticket.address, ticket.lat, ticket.long
+    media_url = ticket.media_url if ticket.media_url and _SAFE_MEDIA.match(ticket.media_url) else None
     return {
         "service_request_id": ticket.id,
         "status": status_of(ticket),
         "status_notes": f"{ticket.status}：{state_for_resident(ticket)}",
         "service_name": ticket.category,
         "service_code": route.code,
-        "description": mask_text(ticket.description),
+        "description": description,
         "agency_responsible": ticket.department,
         "service_notice": f"{deadline_phrase(ticket.urgency, settings)}答复",
         "requested_datetime": _iso(ticket.created_at, settings),
         "updated_datetime": _iso(ticket.updated_at, settings),
         "expected_datetime": _iso(ticket.deadline_at, settings),
-        "address": ticket.address,
+        "address": address,
         "address_id": None,
         "zipcode": None,
-        "lat": ticket.lat,
-        "long": ticket.long,
-        "media_url": ticket.media_url,
+        "lat": lat,
+        "long": long,
+        "media_url": media_url,
     }
 
 
@@ -101,7 +179,8 @@ def _parse_time(name: str, value: str | None) -> datetime | None:
     return parsed
 
 
-def query_requests(db: Database, params: dict[str, str], now: datetime | None = None) -> list[dict]:
+def query_requests(db: Database, params: dict[str, str], now: datetime | None = None,
+                   view: View = "public") -> list[dict]:
     """GET requests.json: service_request_id, service_code, start_date, end_date, status."""
     routing = get_routing()
     now = aware(now) or utcnow()
@@ -128,15 +207,15 @@ def query_requests(db: Database, params: dict[str, str], now: datetime | None = 
         filters.since = now - DEFAULT_WINDOW  # the spec's default window
     with db.session() as session:
         tickets, _ = list_tickets(session, filters, limit=MAX_RESULTS, now=now)
-        return [request_to_open311(t, routing) for t in tickets]
+        return [request_to_open311(t, routing, view=view) for t in tickets]
 
 
-def get_request(db: Database, request_id: str) -> list[dict]:
+def get_request(db: Database, request_id: str, view: View = "public") -> list[dict]:
     with db.session() as session:
         ticket = session.get(Ticket, request_id)
         if ticket is None:
             raise Open311Error(404, "request_not_found", f"service_request_id {request_id!r} not found")
-        return [request_to_open311(ticket)]
+        return [request_to_open311(ticket, view=view)]
 
 
 def _float(name: str, value: str | None) -> float | None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import pytest
 from fastapi.testclient import TestClient
 
 from assistant.db import Database
 from assistant.tickets import service
+from assistant.tickets.open311 import approximate_address, public_text
+
 OPEN311_KEY = "open311-test-key"  # set by the app_env fixture (tests/conftest.py)
 
 ISO_TZ = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
@@ -59,12 +62,18 @@ def test_post_then_get(client: TestClient, app_env: Database):
     assert req["status_notes"].startswith("受理")
     assert req["service_code"] == "municipal" and req["service_name"] == "市政设施"
     assert req["agency_responsible"] == "街道城市管理办公室"
-    assert req["lat"] == 31.2304 and req["long"] == 121.4737 and req["address"] == "幸福里3号楼"
+    # Public: the building and a rounded point (about 100 m), never the exact spot.
+    assert req["lat"] == 31.23 and req["long"] == 121.474 and req["address"] == "幸福里3号楼"
     for key in ("requested_datetime", "updated_datetime", "expected_datetime"):
         assert ISO_TZ.match(req[key]), req[key]
         assert datetime.fromisoformat(req[key]).utcoffset() is not None
     # A public API: no contact data, phone numbers in text masked.
     assert "13912345678" not in one.text and "张" not in one.text and "z@example.com" not in one.text
+    # The API key sees the exact point and the words as written, still no contact field.
+    [full] = client.get(f"/open311/v2/requests/{rid}.json", params={"api_key": OPEN311_KEY}).json()
+    assert set(full) == REQUEST_FIELDS
+    assert full["lat"] == 31.2304 and full["long"] == 121.4737
+    assert full["description"] == "3号楼门口路灯不亮，电话13912345678"
 
     # Fine states collapse to open/closed.
     service.transition_ticket(app_env, rid, "派单", actor="staff:d")
@@ -122,3 +131,104 @@ def test_post_disabled_without_key(client: TestClient, monkeypatch):
     monkeypatch.setattr(get_settings(), "open311_api_key", "")
     assert_error(client.post("/open311/v2/requests.json", data={"api_key": "", "service_code": "other",
                                                                 "address_string": "x"}), 403)
+
+
+# ---- what a public reader sees, and what a key or a staff token adds -----------------
+
+PRIVATE = dict(
+    description="3号楼2单元501室的水管爆了，我叫张三，电话13912345678，邮箱zs@example.com，"
+                "身份证110101199003071234",
+    address="幸福路8号3号楼2单元501室", lat=31.230456, long=121.473789,
+    contact_name="张三", contact_phone="13912345678")
+SECRETS = ("13912345678", "张三", "zs@example.com", "110101199003071234", "501", "2单元", "31.230456",
+           "121.473789")
+
+
+def _file_private(db: Database) -> str:
+    return service.file_ticket(db, sender_id="web:r-victim", **PRIVATE).ticket.id
+
+
+def test_public_reads_publish_what_a_city_would_and_nothing_personal(client: TestClient, app_env: Database):
+    rid = _file_private(app_env)
+    listed = client.get("/open311/v2/requests.json")
+    one = client.get(f"/open311/v2/requests/{rid}.json")
+    for resp in (listed, one):
+        assert resp.status_code == 200, resp.text
+        [req] = [r for r in resp.json() if r["service_request_id"] == rid]
+        for secret in SECRETS:
+            assert secret not in resp.text, (secret, resp.text)
+        assert req["address"] == "幸福路8号3号楼"
+        assert (req["lat"], req["long"]) == (31.23, 121.474)
+        assert "水管爆了" in req["description"] and "3号楼" in req["description"]
+        assert "139****5678" in req["description"] and "张*" in req["description"]
+        assert set(req) == REQUEST_FIELDS  # no phone, name, e-mail or device id field
+
+
+@pytest.mark.parametrize("how", ["api_key", "bearer_key", "admin"])
+def test_the_key_or_an_admin_token_reads_the_full_detail(client: TestClient, app_env: Database, tokens, how):
+    rid = _file_private(app_env)
+    params, headers = {}, {}
+    if how == "api_key":
+        params["api_key"] = OPEN311_KEY
+    elif how == "bearer_key":
+        headers["Authorization"] = f"Bearer {OPEN311_KEY}"
+    else:
+        headers["Authorization"] = f"Bearer {tokens['admin']}"
+    for url in ("/open311/v2/requests.json", f"/open311/v2/requests/{rid}.json"):
+        resp = client.get(url, params=params, headers=headers)
+        assert resp.status_code == 200, resp.text
+        [req] = [r for r in resp.json() if r["service_request_id"] == rid]
+        assert req["description"] == PRIVATE["description"]
+        assert req["address"] == PRIVATE["address"]
+        assert (req["lat"], req["long"]) == (PRIVATE["lat"], PRIVATE["long"])
+        assert set(req) == REQUEST_FIELDS
+
+
+def test_other_staff_see_the_place_but_masked_words(client: TestClient, app_env: Database, tokens):
+    rid = _file_private(app_env)
+    [req] = client.get(f"/open311/v2/requests/{rid}.json",
+                       headers={"Authorization": f"Bearer {tokens['viewer']}"}).json()
+    assert req["address"] == PRIVATE["address"] and req["lat"] == PRIVATE["lat"]
+    assert "13912345678" not in req["description"] and "139****5678" in req["description"]
+
+
+def test_bad_credentials_are_refused_not_downgraded(client: TestClient, app_env: Database):
+    rid = _file_private(app_env)
+    for url in ("/open311/v2/requests.json", f"/open311/v2/requests/{rid}.json"):
+        assert_error(client.get(url, params={"api_key": "wrong"}), 403)
+        assert_error(client.get(url, headers={"Authorization": "Bearer forged.token.here"}), 401)
+
+
+def test_media_url_is_published_only_when_http(client: TestClient, app_env: Database):
+    from assistant.tickets.models import Ticket
+
+    rid = _file_private(app_env)
+    with app_env.session() as session:
+        session.get(Ticket, rid).media_url = "javascript:alert(1)"
+    [req] = client.get(f"/open311/v2/requests/{rid}.json").json()
+    assert req["media_url"] is None
+
+
+@pytest.mark.parametrize("address, public", [
+    ("幸福路8号3号楼201室", "幸福路8号3号楼"),
+    ("3号楼2单元501", "3号楼"),
+    ("五栋302", "五栋"),
+    ("幸福里十二号楼1201", "幸福里十二号楼"),
+    ("203号楼", "203号楼"),
+    ("幸福路8号201室", "幸福路8号"),
+    ("幸福路8号-201", "幸福路8号"),
+    ("A座1203", "A座"),
+    ("幸福路1201号", "幸福路1201号"),
+    ("北门", "北门"),
+    ("3号楼 13912345678", "3号楼"),
+    ("address_id:4711", None),
+    (None, None),
+])
+def test_approximate_address_keeps_the_building_never_the_room(address, public):
+    assert approximate_address(address) == public
+
+
+def test_public_text_masks_contacts_names_and_rooms():
+    text = public_text("联系人：李四，住12栋1203，邮箱li.si@example.com，电话+86 139 1234 5678")
+    assert text == "联系人：李*，住12栋****，邮箱***@example.com，电话139****5678"
+    assert public_text("203号楼门口路灯坏了") == "203号楼门口路灯坏了"
