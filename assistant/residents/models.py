@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assistant.db import Base
@@ -33,3 +33,24 @@ class HandoffRequest(Base):
     last_message: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | done
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ChatIdempotencyKey(Base):
+    """One chat request made with an ``Idempotency-Key``: a retry with the same key from
+    the same identity gets ``response`` back instead of being sent to the dialogue
+    again (``assistant/residents/idempotency.py``). Rows live until ``expires_at``."""
+
+    __tablename__ = "chat_idempotency_keys"
+    __table_args__ = (UniqueConstraint("identity", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The channel-namespaced sender the request spoke as (web:r-..., web:int-name:...).
+    identity: Mapped[str] = mapped_column(String(160))
+    key: Mapped[str] = mapped_column(String(255))
+    # sha256 of the request (text and metadata): the same key with another request is refused.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # in_progress | done
+    response: Mapped[dict | None] = mapped_column(JSON)
+    # When the request that holds the key started (a stale in_progress row is taken over).
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

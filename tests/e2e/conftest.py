@@ -13,6 +13,7 @@ with ``BUTLER_CLOCK_START``/``BUTLER_CLOCK_ANCHOR`` and share one ticking clock 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -27,6 +28,11 @@ import pytest
 from assistant.clock import Clock, parse_instant
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.supervisor import Supervisor, process_specs, wait_until_ready
+
+
+# The trusted integration the tests chat as (BUTLER_CHAT_API_KEY of the stack they start).
+E2E_INTEGRATION = "e2e"
+E2E_CHAT_KEY = "e2e-" + secrets.token_urlsafe(24)
 
 
 def free_port() -> int:
@@ -59,9 +65,17 @@ class Butler:
         return now
 
     def chat(self, sender_id: str, text: str, **extra) -> list[dict]:
-        resp = self.http.post(f"{self.gateway_url}/api/v1/chat", json={"sender_id": sender_id, "text": text, **extra})
+        """One message from ``sender_id``, sent as the tests' trusted integration (its
+        senders are ``web:int-e2e:<sender_id>``: ``sender()``)."""
+        resp = self.http.post(f"{self.gateway_url}/api/v1/chat", json={"sender_id": sender_id, "text": text, **extra},
+                              headers={"Authorization": f"Bearer {E2E_CHAT_KEY}"})
         assert resp.status_code == 200, resp.text
         return resp.json()["replies"]
+
+    @staticmethod
+    def sender(sender_id: str) -> str:
+        """The sender id the butler stores for ``chat(sender_id, ...)``."""
+        return f"web:int-{E2E_INTEGRATION}:{sender_id}"
 
     def say(self, sender_id: str, text: str, **extra) -> str:
         """The butler's replies to one message, joined into one string."""
@@ -84,6 +98,7 @@ def butler(tmp_path_factory) -> Iterator[Butler]:
         admin_user="admin",
         admin_password="admin-password-1",
         open311_api_key="test-open311-key",
+        chat_api_key=f"{E2E_INTEGRATION}:{E2E_CHAT_KEY}",
     )
     # The embedding model the set-up prepared, and the sample policy corpus ingested
     # into this run's own knowledge base with the operators' CLI.
@@ -103,6 +118,7 @@ def butler(tmp_path_factory) -> Iterator[Butler]:
                          "BUTLER_ADMIN_USER": settings.admin_user,
                          "BUTLER_ADMIN_PASSWORD": settings.admin_password,
                          "BUTLER_OPEN311_API_KEY": settings.open311_api_key,
+                         "BUTLER_CHAT_API_KEY": settings.chat_api_key,
                          "BUTLER_GATEWAY_PORT": str(gateway_port)})
     supervisor = Supervisor(specs)
     supervisor.start()

@@ -1,20 +1,52 @@
-"""Resident chat: one message in, the butler's replies out."""
+"""Resident chat: one message in, the butler's replies out.
+
+Who speaks is decided by the server, never by the body (``assistant/residents/identity.py``):
+a resident session (cookie ``butler_session``, or its token as ``X-Butler-Session`` /
+``Authorization: Bearer``; a first request without one gets a fresh identity) or a
+trusted integration (``Authorization: Bearer <BUTLER_CHAT_API_KEY>``) speaking for its
+own, namespaced users. An ``Idempotency-Key`` header makes a retry return the first
+answer (``assistant/residents/idempotency.py``).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import timedelta
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+import anyio
+from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, field_validator
 
-from assistant.api.deps import dialogue
+from assistant.api.deps import dialogue, get_db
+from assistant.api.errors import ApiError
+from assistant.db import Database
 from assistant.dialogue import DialogueClient, namespaced_sender
+from assistant.residents import idempotency, identity
+from assistant.residents.identity import ChatIdentity, IdentityError
+from assistant.settings import Settings, get_settings
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
+# How long a retry waits for the first request holding its Idempotency-Key before 409.
+IDEMPOTENCY_WAIT_SECONDS = 10.0
+IDEMPOTENCY_POLL_SECONDS = 0.2
+
+_bearer = HTTPBearer(auto_error=False, scheme_name="ChatBearer",
+                     description="a trusted integration's key (BUTLER_CHAT_API_KEY) or a resident session token")
+_session_header = APIKeyHeader(name=identity.SESSION_HEADER, auto_error=False, scheme_name="ResidentSessionHeader",
+                               description="the resident session token from an earlier answer")
+_session_cookie = APIKeyCookie(name=identity.SESSION_COOKIE, auto_error=False, scheme_name="ResidentSessionCookie",
+                               description="the resident session cookie (set by the server, HttpOnly)")
+# Each scheme is optional: a request with none gets a fresh resident identity.
+ANONYMOUS_ALLOWED = {"security": [{}]}
+
 
 class ChatRequest(BaseModel):
-    sender_id: str = Field(min_length=1, max_length=128)
+    sender_id: str | None = Field(
+        default=None, min_length=1, max_length=128,
+        description="Optional for a resident session (it must then equal the session's id); "
+                    "required for a trusted integration (the integration's own user id).")
     text: str = Field(min_length=1, max_length=2000)
     metadata: dict | None = Field(default=None, description="e.g. a shared location {lat, long}")
 
@@ -38,16 +70,128 @@ class ReplyOut(BaseModel):
 
 
 class ChatResponse(BaseModel):
-    sender_id: str
+    sender_id: str = Field(description="who spoke: the session's resident id, or the integration's user id")
+    session_token: str | None = Field(
+        default=None, description="resident sessions only: send it back as X-Butler-Session or "
+                                  "Authorization: Bearer (browsers get the same in an HttpOnly cookie)")
     replies: list[ReplyOut]
 
 
-@router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
-async def chat(body: ChatRequest, client: Annotated[DialogueClient, Depends(dialogue)]) -> ChatResponse:
-    sender = namespaced_sender("web", body.sender_id)
-    replies = await client.send_or_degrade(sender, body.text.strip(), body.metadata)
-    return ChatResponse(
-        sender_id=body.sender_id,
-        replies=[ReplyOut(text=r.text, buttons=[ButtonOut(title=b.title, payload=b.payload) for b in r.buttons],
-                          custom=r.custom) for r in replies],
-    )
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": description, "content": {"application/json": {}}}
+
+
+CHAT_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _error("bad_request: a body that cannot be parsed (not UTF-8)"),
+    401: _error("invalid_credentials (a bearer credential that is neither an integration key nor a session "
+                "token) or invalid_session (a bad or expired X-Butler-Session)"),
+    403: _error("sender_not_owned: the body's sender_id is not the session's"),
+    409: _error("request_in_progress: a request with this Idempotency-Key is still running; retry later"),
+    422: _error("invalid_request, sender_id_required (integrations), bad_idempotency_key, "
+                "idempotency_key_reused (the key came with another message)"),
+    413: _error("payload_too_large: the body is over the gateway's cap"),
+    429: _error("rate_limited: too many messages from this identity or address (Retry-After; a Chinese message)"),
+}
+
+
+def chat_identity(request: Request,
+                  bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+                  header_token: Annotated[str | None, Depends(_session_header)],
+                  cookie_token: Annotated[str | None, Depends(_session_cookie)]) -> ChatIdentity:
+    """The caller of this chat request (see ``assistant.residents.identity.resolve``)."""
+    if bearer is None and request.headers.get("authorization"):
+        raise ApiError(401, "invalid_credentials", "Authorization must be 'Bearer <key or session token>'")
+    try:
+        found = identity.resolve(get_settings(), bearer=bearer.credentials if bearer else None,
+                                 header_token=header_token, cookie_token=cookie_token)
+    except IdentityError as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+    request.state.chat_identity = found
+    return found
+
+
+def _set_session(request: Request, response: Response, settings: Settings, resident_id: str) -> str:
+    token = identity.issue_session_token(settings, resident_id)
+    response.set_cookie(identity.SESSION_COOKIE, token, max_age=identity.session_max_age(settings),
+                        path="/api/v1", httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    return token
+
+
+async def _claim_or_wait(db: Database, sender: str, key: str, fingerprint: str,
+                         settings: Settings) -> dict[str, Any] | None:
+    """None when this request holds the key now; the first answer when it is a retry."""
+    ttl = timedelta(hours=settings.chat_idempotency_hours)
+    stale_after = timedelta(seconds=max(2 * settings.rasa_timeout, 60.0))
+    waited = 0.0
+    while True:
+        claim = await anyio.to_thread.run_sync(lambda: idempotency.claim(
+            db, sender, key, fingerprint, ttl=ttl, stale_after=stale_after))
+        if claim.state == "new":
+            return None
+        if claim.state == "replay":
+            return claim.response or {}
+        if claim.state == "mismatch":
+            raise ApiError(422, "idempotency_key_reused",
+                           "this Idempotency-Key was used for another message: use a new key per message")
+        if waited >= IDEMPOTENCY_WAIT_SECONDS:
+            raise ApiError(409, "request_in_progress",
+                           "a request with this Idempotency-Key is still running: retry in a moment")
+        await anyio.sleep(IDEMPOTENCY_POLL_SECONDS)
+        waited += IDEMPOTENCY_POLL_SECONDS
+
+
+@router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True, responses=CHAT_ERRORS,
+             summary="Send one resident message; get the butler's replies", openapi_extra=ANONYMOUS_ALLOWED)
+async def chat(body: ChatRequest, request: Request, response: Response,
+               caller: Annotated[ChatIdentity, Depends(chat_identity)],
+               client: Annotated[DialogueClient, Depends(dialogue)],
+               db: Annotated[Database, Depends(get_db)],
+               idempotency_key: Annotated[str | None, Header(
+                   alias="Idempotency-Key", pattern=idempotency.KEY_PATTERN,
+                   description="the channel's message id: a retry with the same key (from the same identity) "
+                               "gets the first answer and is never acted on twice")] = None,
+               ) -> dict[str, Any]:
+    settings = get_settings()
+    try:
+        local = caller.local_sender(body.sender_id)
+    except IdentityError as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+    sender = namespaced_sender("web", local)
+    request.state.chat_sender = sender
+    out: dict[str, Any] = {"sender_id": body.sender_id if caller.kind == "integration" else caller.subject}
+    if caller.kind == "session":
+        out["session_token"] = _set_session(request, response, settings, caller.subject)
+
+    text = body.text.strip()
+    if idempotency_key is not None:
+        if not idempotency.valid_key(idempotency_key):
+            raise ApiError(422, "bad_idempotency_key", "Idempotency-Key: 1-255 visible ASCII characters")
+        first = await _claim_or_wait(db, sender, idempotency_key, idempotency.fingerprint(text, body.metadata),
+                                     settings)
+        if first is not None:
+            response.headers["Idempotent-Replayed"] = "true"
+            return {**out, "replies": first.get("replies", [])}
+
+    try:
+        replies = await client.send_or_degrade(sender, text, body.metadata)
+    except BaseException:
+        if idempotency_key is not None:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(lambda: idempotency.release(db, sender, idempotency_key))
+        raise
+    out["replies"] = [ReplyOut(text=r.text, buttons=[ButtonOut(title=b.title, payload=b.payload) for b in r.buttons],
+                               custom=r.custom).model_dump(exclude_none=True) for r in replies]
+    if idempotency_key is not None:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(lambda: idempotency.complete(
+                db, sender, idempotency_key, {"replies": out["replies"]}))
+    return out
