@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Column, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
 
+from assistant.clock import TZ
 from assistant.settings import PROJECT_ROOT, get_settings
 
 NAMING_CONVENTION = {
@@ -35,6 +38,42 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class AwareDateTime(TypeDecorator):
+    """An instant: stored in UTC, read back aware in the community's zone (Asia/Shanghai).
+
+    SQLite has no time zones: SQLAlchemy stores a datetime's wall-clock digits and drops
+    its offset, and hands back naive values. So an aware value is converted to UTC
+    before it is stored (a +08:00 value would otherwise be stored 8 hours off), a naive
+    one is taken as UTC (the project's rule: what is stored is UTC), and whatever comes
+    back is aware, in Asia/Shanghai, on SQLite and PostgreSQL alike. Every API answer and
+    export built from a column then carries its offset (ISO 8601 ``+08:00``).
+
+    Every ``DateTime(timezone=True)`` column of ``Base`` gets this type (see
+    ``_instants_are_aware`` below), so models keep declaring plain
+    ``DateTime(timezone=True)``. Naive ``DateTime`` columns (the bookings' local
+    wall-clock times) are left alone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if isinstance(value, datetime):
+            return (value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(TZ)
+        return value
+
+
+@event.listens_for(Column, "after_parent_attach")
+def _instants_are_aware(column: Column, table) -> None:  # noqa: ANN001
+    if (getattr(table, "metadata", None) is Base.metadata and isinstance(column.type, DateTime)
+            and not isinstance(column.type, AwareDateTime) and column.type.timezone):
+        column.type = AwareDateTime()
 
 
 def _configure_sqlite(engine: Engine, begin_sql: str) -> None:
