@@ -27,3 +27,40 @@ def test_free_text_masks_phones_and_identity_numbers():
 def test_no_mobile_number_survives_masking(phone):
     assert phone not in mask_text(f"联系我 {phone} 谢谢")
     assert mask_phone(phone) == phone[:3] + "****" + phone[-4:]
+
+
+def test_stdlib_log_records_are_masked_in_message_args_and_tracebacks():
+    import logging
+
+    from assistant.log_filter import MaskPersonalData
+
+    stream = __import__("io").StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(MaskPersonalData())
+    logger = logging.getLogger("test.privacy.stdlib")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("resident %s said %r", "13912345678", "身份证110101199003071234")
+        try:
+            raise ValueError("bad phone 13700001111")
+        except ValueError:
+            logger.exception("failed")
+    finally:
+        logger.removeHandler(handler)
+    out = stream.getvalue()
+    assert "139****5678" in out and "110101********4" in out and "137****1111" in out
+    assert "13912345678" not in out and "110101199003071234" not in out and "13700001111" not in out
+
+
+def test_structlog_events_are_masked_whatever_the_key(capsys):
+    import structlog
+
+    from assistant.logging import configure_logging
+    from assistant.settings import Settings
+
+    configure_logging(Settings(log_level="INFO"))
+    structlog.get_logger("t").warning("call 13912345678", contact="13800138000", note={"p": "13700001111"})
+    err = capsys.readouterr().err
+    assert "13912345678" not in err and "13800138000" not in err and "13700001111" not in err
