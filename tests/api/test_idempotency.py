@@ -109,6 +109,7 @@ def test_a_duplicate_of_a_first_that_does_not_finish_gets_409(client, app_env, m
                       ttl=timedelta(hours=1), stale_after=timedelta(minutes=1))
     resp = post(client, key="msg-1")
     assert resp.status_code == 409 and resp.json()["error"]["code"] == "request_in_progress"
+    assert int(resp.headers["Retry-After"]) > 0
     assert acted_on(app_env) == (0, 0)
 
 

@@ -152,6 +152,15 @@ def test_forged_expired_and_staff_tokens_are_not_sessions(app, client, tokens):
     assert client.get("/api/v1/tickets", headers=bearer(session_token)).status_code == 401
 
 
+def test_a_cross_site_form_cannot_post_as_the_browser(client):
+    """Besides SameSite=Lax: a body a cross-site form or a no-preflight fetch can send
+    (text/plain, form-encoded) is not a chat request."""
+    chat(client)
+    for content_type in ("text/plain", "application/x-www-form-urlencoded"):
+        resp = client.post("/api/v1/chat", content=b'{"text": "fire"}', headers={"content-type": content_type})
+        assert resp.status_code == 422, (content_type, resp.text)
+
+
 # ---- trusted integrations --------------------------------------------------------------
 
 def test_an_integration_speaks_for_its_own_namespaced_users(client, app_env):

@@ -144,7 +144,8 @@ async def _claim_or_wait(db: Database, sender: str, key: str, fingerprint: str,
                            "this Idempotency-Key was used for another message: use a new key per message")
         if waited >= IDEMPOTENCY_WAIT_SECONDS:
             raise ApiError(409, "request_in_progress",
-                           "a request with this Idempotency-Key is still running: retry in a moment")
+                           "a request with this Idempotency-Key is still running: retry in a moment",
+                           headers={"Retry-After": "2"})
         await anyio.sleep(IDEMPOTENCY_POLL_SECONDS)
         waited += IDEMPOTENCY_POLL_SECONDS
 
