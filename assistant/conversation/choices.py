@@ -34,6 +34,7 @@ LAST_RE = re.compile(rf"^{_PREFIX}最后(?:一{_UNIT}|那{_UNIT}?|{_UNIT}|的)?{
 FROM_END_RE = re.compile(rf"^{_PREFIX}倒数第?(?P<n>{_NUM}){_UNIT}?{_SUFFIX}$")
 TRAILING_PUNCT = "。.！!？?~～、，,；; \t\n\u3000"
 FILLER_RE = re.compile(r"那个|这个|我要|我想|想要|就要|我选|一下|帮我|给我|[要就吧的呢啊呀嗯那选我个约是吗]")
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 PUNCT_RE = re.compile(r"[\s。.！!？?~～、，,；;：:“”\"'（）()]+")
 
 
@@ -71,7 +72,9 @@ def _names(title: str, payload: str | None) -> list[str]:
     names = [title.strip().rstrip("？?")]
     label = re.split(r"[：:]", title, maxsplit=1)[0].strip()
     names.append(label)
-    names.extend(ENTITY_VALUE_RE.findall(payload or ""))
+    # An entity value in words (理发) names its button; a machine value (a slot's
+    # 2026-12-07T10:00) does not.
+    names.extend(v for v in ENTITY_VALUE_RE.findall(payload or "") if CJK_RE.search(v))
     seen: list[str] = []
     for name in names:
         if name and name not in seen:
@@ -160,7 +163,7 @@ def resolve_by_name(text: str, options: list[Option]) -> Option | None:
                 leftover = PUNCT_RE.sub("", FILLER_RE.sub("", t.replace(n, "", 1)))
                 if len(leftover) <= 1:
                     score = max(score, 100 + len(n))
-            elif len(core) >= 2 and core in n:
+            elif len(core) >= 2 and CJK_RE.search(core) and core in n:
                 score = max(score, len(core))
         if score:
             best.append((score, option))

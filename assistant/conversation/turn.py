@@ -77,7 +77,7 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
     if memory is None or assess(stripped).emergency:
         replies = await client.deliver_or_degrade(sender, stripped, metadata)
         if memory is not None:
-            await _remember(db, sender, None, replies, pending=memory.pending)
+            await _remember(db, sender, memory, replies, pending=memory.pending)
         return replies
 
     message = stripped
@@ -118,7 +118,7 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
                       buttons=[Button("好的", "/affirm"), Button("不用了", "/deny")])
         replies = [*replies, offer]
         new_pending.offered = True
-    await _remember(db, sender, None, replies, pending=new_pending)
+    await _remember(db, sender, memory, replies, pending=new_pending)
     return replies
 
 
@@ -159,9 +159,14 @@ async def _first_done(client: DialogueClient, sender: str, replies: list[Reply])
 
 async def _remember(db: Database | None, sender: str, memory: store.Memory | None, replies: list[Reply], *,
                     pending: store.Pending | None = None, keep_options: bool = False) -> None:
-    """Remember the choices of the last reply that has buttons (none: no choices)."""
+    """Remember the choices of the last reply that has buttons (none: no choices).
+    ``memory``: what was remembered before this message. Nothing before and nothing
+    now (the common single request without buttons) costs no write."""
     with_buttons = [r for r in replies if r.buttons]
     new = store.Memory(pending=pending)
+    if memory is not None and not memory.options and memory.pending is None and not with_buttons \
+            and pending is None:
+        return
     if keep_options and memory is not None:
         new.options, new.shown_at = memory.options, clock.now()
     elif with_buttons:

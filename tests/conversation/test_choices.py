@@ -107,3 +107,11 @@ ages = st.builds(lambda n, u: f"{n}{u}", st.integers(50, 110), st.sampled_from([
 def test_a_phone_an_address_a_time_or_an_age_never_becomes_a_choice(text):
     for options in (HELP, SERVICES, POLICY):
         assert resolve_choice(text, options) is None
+
+
+def test_free_slot_buttons_by_number_but_not_by_a_stray_number():
+    slots = options_from_reply("最近可以约的时间有：…", [("12月7日（周一）10:00", '/inform{"time": "2026-12-07T10:00"}'),
+                                                   ("12月7日（周一）14:00", '/inform{"time": "2026-12-07T14:00"}')])
+    assert picked("第二个", slots) == '/inform{"time": "2026-12-07T14:00"}'
+    for text in ("10", "2026", "07", "14点", "3号楼2单元"):
+        assert resolve_choice(text, slots) is None, text
