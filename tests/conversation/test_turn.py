@@ -1,0 +1,68 @@
+"""One message through ``converse`` with a real SQLite memory and a real
+DialogueClient whose Rasa is down (a real state, no stand-in): what the gateway
+answers by itself, and that the memory never costs a resident an answer."""
+
+from __future__ import annotations
+
+import socket
+
+import anyio
+import pytest
+
+from assistant.conversation import converse, store
+from assistant.conversation.choices import options_from_reply
+from assistant.conversation.commands import NOT_A_COMMAND_TEXT
+from assistant.db import Database
+from assistant.dialogue import DialogueClient
+from assistant.settings import Settings
+
+from .test_choices import SERVICE_BUTTONS
+
+
+@pytest.fixture
+def client(tmp_path):
+    with socket.socket() as sock:  # a port nobody listens on: Rasa is down
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = Settings(data_dir=tmp_path / "var", rasa_url=f"http://127.0.0.1:{port}", rasa_timeout=2)
+    yield DialogueClient(settings)
+
+
+def say(client, db, text, sender="web:t"):
+    return anyio.run(lambda: converse(client, sender, text, None, db=db))
+
+
+def test_a_typed_intent_is_answered_by_the_gateway_and_keeps_the_list(client, db, clock):
+    store.save(db, "web:t", store.Memory(options=options_from_reply("", SERVICE_BUTTONS), shown_at=clock.now()))
+    [reply] = say(client, db, "/emergency")
+    assert reply.text == NOT_A_COMMAND_TEXT and not reply.custom
+    assert store.load(db, "web:t").options  # the list still stands
+
+
+def test_an_ordinal_past_the_end_is_answered_with_the_choices(client, db, clock):
+    store.save(db, "web:t", store.Memory(options=options_from_reply("", SERVICE_BUTTONS[:3]), shown_at=clock.now()))
+    [reply] = say(client, db, "第五个")
+    assert "只有3个" in reply.text and [b.title for b in reply.buttons] == ["上门理发", "助餐", "保洁"]
+
+
+def test_with_the_dialogue_down_a_choice_still_gets_the_degraded_answer(client, db, clock):
+    store.save(db, "web:t", store.Memory(options=options_from_reply("", SERVICE_BUTTONS), shown_at=clock.now()))
+    [reply] = say(client, db, "第一个")
+    assert "社区电话" in reply.text
+    assert store.load(db, "web:t").options == []  # the answer had no buttons: nothing to choose from now
+
+
+def test_a_declined_offer_is_answered_by_the_gateway(client, db, clock):
+    store.save(db, "web:t", store.Memory(pending=store.Pending("约个维修", "book_service", clock.now(), offered=True)))
+    [reply] = say(client, db, "不用了")
+    assert "先不办了" in reply.text
+    assert store.load(db, "web:t").pending is None
+
+
+def test_a_memory_that_cannot_be_read_costs_no_answer(client, tmp_path):
+    unmigrated = Database(f"sqlite:///{tmp_path / 'empty.db'}")  # no conversation_memory table
+    try:
+        [reply] = say(client, unmigrated, "第一个")
+        assert "社区电话" in reply.text
+    finally:
+        unmigrated.dispose()
