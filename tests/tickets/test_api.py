@@ -204,3 +204,24 @@ def test_readyz_is_degraded_not_down_when_holidays_are_missing(client: TestClien
     assert "2098, 2099" in degraded.json()["degraded"]["holiday_calendar"]
     clock.move_to(datetime(2025, 6, 1, 10, 0))      # chinese-calendar knows 2025 and 2026
     assert client.get("/readyz").json() == {"status": "ready"}
+
+
+def test_staff_see_residents_ratings_in_list_detail_and_export(client: TestClient, tokens, tickets,
+                                                                app_env: Database):
+    from assistant.tickets import feedback
+
+    tid = tickets[0]
+    for action, note in (("派单", None), ("开始处置", None), ("办结", "已更换灯泡")):
+        service.transition_ticket(app_env, tid, action, actor="staff:t", note=note)
+    feedback.rate_ticket(app_env, sender_id="web:a", ticket_id=tid, score=1, reason="修完又坏了，电话13912345678")
+    headers = auth(tokens["viewer"])
+    detail = client.get(f"/api/v1/tickets/{tid}", headers=headers).json()
+    assert detail["status"] == "处置中" and detail["reopen_count"] == 1
+    assert detail["resident_rating"]["label"] == "不满意" and detail["resident_rating"]["reopened"] is True
+    assert "13912345678" not in detail["resident_rating"]["reason"]  # masked for a viewer
+    assert detail["ratings"][0]["sender_id"] == "web:a***"
+    listed = {t["id"]: t for t in client.get("/api/v1/tickets", headers=headers).json()["items"]}
+    assert listed[tid]["resident_rating"]["score"] == 1 and listed[tickets[1]]["resident_rating"] is None
+    export = client.get("/api/v1/tickets/export", params={"format": "csv"}, headers=headers)
+    rows = {r["工单号"]: r for r in csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")))}
+    assert rows[tid]["居民评价"] == "不满意（1分）" and rows[tid]["居民重开次数"] == "1"
