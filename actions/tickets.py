@@ -326,6 +326,10 @@ def _as_usual(tracker: Tracker, dispatcher: CollectingDispatcher, events: list[E
     return events
 
 
+# Intents of a reply to "where?" that says nothing (好的, 嗯嗯): the question is asked once more.
+_NON_ANSWERS = frozenset({"affirm", "inform", "nlu_fallback", "out_of_scope"})
+
+
 def _rating_entity(tracker: Tracker) -> int | None:
     return feedback.rating_from_entity(_entity(tracker, "rating"))
 
@@ -421,11 +425,12 @@ class ActionTicketFollowup(Action):
         response = follow_up_emergency(
             db, ticket_id=ticket_id, sender_id=tracker.sender_id, text=_text(tracker),
             awaiting_location=bool(tracker.get_slot("emergency_awaiting_location")),
+            reads_as_complaint=_intent(tracker) == "file_complaint",
             lat=shared[0] if shared else None, long=shared[1] if shared else None)
         if response is None:  # not about the emergency, or it is no longer live
             if not live_emergency(db, ticket_id, tracker.sender_id):
                 return _as_usual(tracker, dispatcher, _clear())
-            if tracker.get_slot("emergency_awaiting_location") and _intent(tracker) != "deny":
+            if tracker.get_slot("emergency_awaiting_location") and _intent(tracker) in _NON_ANSWERS:
                 # 好的 / 嗯 to "where?": asked once more, then the next message goes the usual way.
                 dispatcher.utter_message(text=LOCATION_QUESTION)
                 return [SlotSet("emergency_awaiting_location", False)]

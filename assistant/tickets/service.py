@@ -505,20 +505,28 @@ def respond_to_emergency(db: Database, *, text: str, sender_id: str | None, addr
 
 
 def follow_up_emergency(db: Database, *, ticket_id: str, sender_id: str, text: str,
-                        awaiting_location: bool = False, lat: float | None = None, long: float | None = None,
+                        awaiting_location: bool = False, reads_as_complaint: bool = False,
+                        lat: float | None = None, long: float | None = None,
                         now: datetime | None = None, settings: Settings | None = None) -> EmergencyResponse | None:
     """A message in the minutes after an emergency that the safety net did not read as
     an emergency itself: the answer to "where?" (在6号楼3单元, 小区东门) or a detail
     (烟越来越大了). It joins ``ticket_id`` with the advice that fits. None when the
     ticket is no longer the resident's live emergency, or the message adds nothing
-    to it (the caller treats it as an ordinary message)."""
-    from assistant.tickets.emergency import follow_up_advice
+    to it (the caller treats it as an ordinary message). ``reads_as_complaint``: the
+    classifier heard a complaint; unless it names a hazard or a detail of the
+    emergency, it is a new matter (3号楼路灯坏了), not the emergency's place."""
+    from assistant.tickets.emergency import emergency_kinds, follow_up_advice
+    from assistant.tickets.intake import extract_location, is_substantive
 
     settings = settings or get_settings()
     now = aware(now) or utcnow()
     text = lifecycle.clean_text(text) or ""
-    place = place_in_reply(text, awaiting_location=awaiting_location)
     advice = follow_up_advice(text)
+    place_words = extract_location(text) or ""
+    if (reads_as_complaint and not advice and not emergency_kinds(text)
+            and is_substantive(text.replace(place_words, "", 1))):
+        return None
+    place = place_in_reply(text, awaiting_location=awaiting_location)
     if not text or (place is None and not advice and (lat is None or long is None)):
         return None
     update = _add_to_emergency(db, sender_id, description=text[:MAX_DESCRIPTION], address=place, lat=lat,

@@ -86,6 +86,19 @@ async def test_a_non_answer_to_where_is_asked_once_more_then_goes_the_usual_way(
     assert not messages and followups(events) == ["complaint_form"]
 
 
+async def test_a_new_complaint_while_asked_where_is_a_new_matter(app_env: Database):
+    _, slots, _ = await run(ActionEmergency(), tracker("楼道里着火了", "emergency"))
+    messages, _, events = await run(ActionTicketFollowup(), tracker("3号楼路灯坏了好几天了", "file_complaint", slots))
+    assert not messages and followups(events) == ["complaint_form"]
+    with app_env.session() as s:
+        assert service.get_ticket(s, slots["emergency_ticket_id"]).address is None
+    # The same words with a detail of the emergency are about it.
+    messages, _, _ = await run(ActionTicketFollowup(), tracker("3号楼那边烟越来越大了", "file_complaint", slots))
+    assert "低姿" in messages[0]["text"]
+    with app_env.session() as s:
+        assert service.get_ticket(s, slots["emergency_ticket_id"]).address == "3号楼"
+
+
 async def test_after_the_window_the_message_goes_the_usual_way_and_the_question_ends(app_env: Database, clock):
     start = clock.now()
     _, slots, _ = await run(ActionEmergency(), tracker("楼道里着火了", "emergency"))
