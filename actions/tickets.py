@@ -4,7 +4,7 @@ ratings of handled tickets. Every rule lives in ``assistant.tickets``; these
 classes read the tracker, call it, and turn the answer into messages and slots.
 
 Outside any form, the question the butler waits on (where is the emergency? how
-do you rate it? why not satisfied?) is the ``ticket_ask`` slot,
+do you rate it? why not satisfied?) is the ``ticket_followup`` slot,
 "<kind>|<ticket id>|<epoch seconds>"; the rules send the next answer to
 ``action_ticket_followup`` whatever the NLU called it."""
 
@@ -272,7 +272,7 @@ class ActionEmergency(Action):
 
 # ---- what the butler waits on outside a form -----------------------------------------------------
 
-FOLLOWUP = "ticket_ask"
+FOLLOWUP = "ticket_followup"
 EMERGENCY, RATING, RATING_REASON = "emergency", "rating", "rating_reason"
 
 
@@ -414,7 +414,7 @@ class ActionTicketFollowup(Action):
             dispatcher.utter_message(text=str(exc))
             return _clear()
         except Exception:  # noqa: BLE001
-            log.exception("ticket_ask_failed", sender_id=tracker.sender_id, kind=kind)
+            log.exception("ticket_followup_failed", sender_id=tracker.sender_id, kind=kind)
             _service_trouble(dispatcher)
             return _clear()
         return _as_usual(tracker, dispatcher, _clear())

@@ -53,7 +53,7 @@ async def test_fire_then_where_then_bleeding_all_on_one_ticket(app_env: Database
     messages, slots, _ = await run(ActionEmergency(), tracker("楼道里着火了", "emergency"))
     assert "119" in messages[0]["text"] and messages[-1]["text"] == service.LOCATION_QUESTION
     tid = slots["emergency_ticket_id"]
-    assert slots["emergency_awaiting_location"] is True and slots["ticket_ask"].startswith(f"emergency|{tid}|")
+    assert slots["emergency_awaiting_location"] is True and slots["ticket_followup"].startswith(f"emergency|{tid}|")
 
     clock.move_to(start + timedelta(minutes=1))
     messages, after, _ = await run(ActionTicketFollowup(), tracker("在6号楼3单元", "inform", slots))
@@ -104,7 +104,7 @@ async def test_after_the_window_the_message_goes_the_usual_way_and_the_question_
     _, slots, _ = await run(ActionEmergency(), tracker("楼道里着火了", "emergency"))
     clock.move_to(start + service.EMERGENCY_FOLLOW_UP + timedelta(minutes=5))
     messages, after, events = await run(ActionTicketFollowup(), tracker("在6号楼3单元", "inform", slots))
-    assert after["ticket_ask"] is None
+    assert after["ticket_followup"] is None
     assert not messages and followups(events) == ["action_handle_misunderstanding"]
 
 
@@ -121,10 +121,10 @@ async def test_unsatisfied_then_the_reason_reopens_the_latest_handled_ticket(app
     tid = handled(app_env, clock)
     messages, slots, _ = await run(ActionRateTicket(), tracker("处理得不好，我不满意", "rate_ticket",
                                                                entities=[{"entity": "rating", "value": "不满意"}]))
-    assert "原因" in joined(messages) and slots["ticket_ask"].startswith(f"rating_reason|{tid}|")
+    assert "原因" in joined(messages) and slots["ticket_followup"].startswith(f"rating_reason|{tid}|")
     # The reason sounds like a new complaint to the NLU; the pending question takes it.
     messages, after, _ = await run(ActionTicketFollowup(), tracker("修完第二天又不亮了", "file_complaint", slots))
-    assert "已重新打开" in joined(messages) and after["ticket_ask"] is None
+    assert "已重新打开" in joined(messages) and after["ticket_followup"] is None
     with app_env.session() as s:
         t = service.get_ticket(s, tid)
         assert t.status == "处置中" and t.ratings[-1].score == 1 and t.ratings[-1].reason == "修完第二天又不亮了"
@@ -134,19 +134,19 @@ async def test_a_rating_without_a_score_gets_buttons_and_a_button_records_it(app
     tid = handled(app_env, clock)
     messages, slots, _ = await run(ActionRateTicket(), tracker("评价一下上次的工单", "rate_ticket"))
     assert [b["title"] for b in messages[0]["buttons"]] == ["满意", "基本满意", "不满意"]
-    assert slots["ticket_ask"].startswith(f"rating|{tid}|")
+    assert slots["ticket_followup"].startswith(f"rating|{tid}|")
     payload = messages[0]["buttons"][0]["payload"]
     messages, after, _ = await run(ActionRateTicket(), tracker(
         payload, "rate_ticket", slots, entities=[{"entity": "rating", "value": "满意"},
                                                  {"entity": "ticket_id", "value": tid}]))
-    assert "满意" in joined(messages) and after["ticket_ask"] is None
+    assert "满意" in joined(messages) and after["ticket_followup"] is None
     with app_env.session() as s:
         assert service.get_ticket(s, tid).ratings[-1].score == 5
 
 
 async def test_a_rating_with_nothing_handled_says_so(app_env: Database):
     messages, slots, _ = await run(ActionRateTicket(), tracker("不满意", "rate_ticket", sender="web:new"))
-    assert "没有已办结" in joined(messages) and slots["ticket_ask"] is None
+    assert "没有已办结" in joined(messages) and slots["ticket_followup"] is None
 
 
 async def test_a_ticket_id_from_someone_else_gets_only_its_state(app_env: Database, clock):
