@@ -15,6 +15,8 @@ from assistant.conversation.split import candidate_split, offer_text, two_reques
     ("帮我约个理发，再帮我查下工单", "帮我约个理发", "帮我查下工单"),
     ("高龄津贴怎么领？对了，我要反映路灯坏了", "高龄津贴怎么领", "我要反映路灯坏了"),
     ("我要约保洁，然后问一下医保怎么交", "我要约保洁", "问一下医保怎么交"),
+    ("我要投诉噪音，也想约个理发", "我要投诉噪音", "约个理发"),
+    ("路灯坏了顺带问下低保怎么申请", "路灯坏了", "问下低保怎么申请"),
 ])
 def test_connectors_cut_a_message_in_two(text, first, second):
     cut = candidate_split(text)
