@@ -1,4 +1,5 @@
-"""The per-resident memory in a real SQLite database, migrated by Alembic."""
+"""The per-resident memory in a real database (SQLite; PostgreSQL too for the
+round trip), migrated by Alembic."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from assistant.conversation.choices import options_from_reply
 from .test_choices import SERVICE_BUTTONS
 
 
-def test_choices_and_a_waiting_request_survive_a_new_process(db, clock):
+def test_choices_and_a_waiting_request_survive_a_new_process(any_db, clock):
+    db = any_db  # SQLite and the production profile, PostgreSQL
     memory = store.Memory(options=options_from_reply("您想约哪项服务？", SERVICE_BUTTONS), shown_at=clock.now(),
                           pending=store.Pending("约个维修", "book_service", clock.now()))
     store.save(db, "web:a", memory)
