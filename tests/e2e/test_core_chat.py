@@ -33,7 +33,7 @@ def test_request_human_is_recorded_for_staff(butler, staff_token):
     assert butler.settings.service_phone in text
     resp = butler.http.get(f"{butler.gateway_url}/api/v1/handoffs",
                            headers={"Authorization": f"Bearer {staff_token}"})
-    assert "web:core-3" in [h["sender_id"] for h in resp.json()]
+    assert butler.sender("core-3") in [h["sender_id"] for h in resp.json()]
 
 
 def test_out_of_scope_is_a_polite_no_that_says_what_it_can_do(butler):
