@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import secrets
 import socket
 import statistics
 import subprocess
@@ -63,7 +64,11 @@ class Started:
         self.settings = Settings(data_dir=data_dir, rasa_model=model, rasa_url=f"http://127.0.0.1:{free_port()}",
                                  action_server_url=f"http://127.0.0.1:{free_port()}",
                                  gateway_port=self.gateway_port, admin_user="admin",
-                                 admin_password="admin-password-1", open311_api_key="bench-open311-key")
+                                 admin_password="admin-password-1", open311_api_key="bench-open311-key",
+                                 # a token of our own: a generated one may start with "-", which
+                                 # `rasa run --auth-token` then takes for an option
+                                 **({"rasa_token": "bench-" + secrets.token_urlsafe(24)}
+                                    if "rasa_token" in Settings.model_fields else {}))
         embedding_dir = Path(os.environ.get("BUTLER_EMBEDDING_MODEL_DIR",
                                             PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"))
         subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "butler"), "kb", "ingest", "policy_kb",

@@ -15,6 +15,12 @@ import pytest
 
 from conversations.corpus import HERE, Runner, StaffApi, load_corpus
 
+try:  # the trusted integration the e2e tests chat as, when the stack has one
+    from e2e.conftest import E2E_CHAT_KEY, E2E_INTEGRATION
+    CHAT_KEY: str | None = f"{E2E_INTEGRATION}:{E2E_CHAT_KEY}"
+except ImportError:  # a gateway that takes the body's sender_id, or resident sessions
+    CHAT_KEY = None
+
 pytestmark = pytest.mark.e2e
 
 SETS = [d for d in (HERE / "dev", HERE / "blind") if d.is_dir() and any(d.glob("*.y*ml"))]
@@ -24,7 +30,8 @@ CONVERSATIONS = [(d.name, c) for d in SETS for c in load_corpus(d)]
 @pytest.fixture(scope="module")
 def runner(butler, staff_token) -> Runner:
     return Runner(http=butler.http, gateway_url=butler.gateway_url,
-                  staff=StaffApi(butler.http, butler.gateway_url, staff_token), local_now=butler.local_now)
+                  staff=StaffApi(butler.http, butler.gateway_url, staff_token), local_now=butler.local_now,
+                  chat_key=CHAT_KEY)
 
 
 @pytest.mark.parametrize(
