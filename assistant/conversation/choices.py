@@ -32,6 +32,7 @@ EXPLICIT_RE = re.compile(rf"^{_PREFIX}第(?P<n>{_NUM})(?:{_UNIT}|号)?{_SUFFIX}$
 BARE_RE = re.compile(rf"^{_PREFIX}(?P<n>{_NUM}){_SUFFIX}$")
 LAST_RE = re.compile(rf"^{_PREFIX}最后(?:一{_UNIT}|那{_UNIT}?|{_UNIT}|的)?{_SUFFIX}$")
 FROM_END_RE = re.compile(rf"^{_PREFIX}倒数第?(?P<n>{_NUM}){_UNIT}?{_SUFFIX}$")
+YES_NO_PAYLOADS = frozenset({"/affirm", "/deny"})
 TRAILING_PUNCT = "。.！!？?~～、，,；; \t\n\u3000"
 FILLER_RE = re.compile(r"那个|这个|我要|我想|想要|就要|我选|一下|帮我|给我|[要就吧的呢啊呀嗯那选我个约是吗]")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -147,11 +148,15 @@ def resolve_ordinal(text: str, count: int) -> int | None | OutOfRange:
 
 
 def resolve_by_name(text: str, options: list[Option]) -> Option | None:
-    """The one option the message names, when the message says nothing else."""
+    """The one option the message names, when the message says nothing else. Yes/no
+    buttons (对/不对, 匿名反映) are left to the dialogue: it reads 对, 不对 and 匿名 in
+    its own words, and a form may want the words themselves."""
     t = _clean(text)
     core = PUNCT_RE.sub("", FILLER_RE.sub("", t))
     best: list[tuple[int, Option]] = []
     for option in options:
+        if (option.payload or "").strip() in YES_NO_PAYLOADS:
+            continue
         score = 0
         for name in option.names:
             n = PUNCT_RE.sub("", name)

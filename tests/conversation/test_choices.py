@@ -115,3 +115,11 @@ def test_free_slot_buttons_by_number_but_not_by_a_stray_number():
     assert picked("第二个", slots) == '/inform{"time": "2026-12-07T14:00"}'
     for text in ("10", "2026", "07", "14点", "3号楼2单元"):
         assert resolve_choice(text, slots) is None, text
+
+
+def test_yes_no_buttons_are_left_to_the_dialogue_by_name():
+    yes_no = options_from_reply("对吗？", [("对", "/affirm"), ("不对", "/deny")])
+    for text in ("对", "不对", "对的"):
+        assert resolve_choice(text, yes_no) is None
+    phone = options_from_reply("方便留个手机号吗？", [("匿名反映", "/deny")])
+    assert resolve_choice("匿名", phone) is None
