@@ -96,7 +96,7 @@ $(RASA_MODEL): $(VENV_RASA)/.installed $(RASA_INPUTS)
 	scripts/train-rasa.sh --out models
 	touch $@
 
-bench: bench-nlu bench-kb bench-sentiment bench-embeddings bench-tickets bench-chat
+bench: bench-nlu bench-kb bench-sentiment bench-embeddings bench-tickets bench-chat bench-dialogue bench-followup
 
 bench-tickets: setup
 	$(VENV)/bin/python bench/tickets.py
@@ -115,6 +115,15 @@ bench-sentiment: setup
 
 bench-chat: setup
 	$(VENV)/bin/python bench/chat_latency.py
+
+# Conversations (tests/conversations/dev and blind) through the real butler: share that
+# reach their goal, mean turns to goal (bench/results/dialogue.md).
+bench-dialogue: setup
+	$(VENV)/bin/python bench/dialogue.py
+
+# Follow-up or new question after a policy answer (bench/results/followup.md).
+bench-followup: setup
+	$(VENV)/bin/python bench/followup.py
 
 # Re-pin both environments from what is installed now (after a deliberate upgrade).
 lock:

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import platform
+import secrets
 import socket
 import statistics
 import tempfile
@@ -25,6 +26,9 @@ from assistant.supervisor import Supervisor, process_specs, wait_until_ready
 
 # A short conversation mixing responses and custom actions (repeat, hand-off).
 CONVERSATION = ["你好", "你能帮我干啥", "再说一遍", "谢谢", "我要找工作人员", "再见"]
+
+
+CHAT_KEY = secrets.token_urlsafe(24)
 
 
 def free_port() -> int:
@@ -48,7 +52,8 @@ async def one_sender(client: httpx.AsyncClient, path: str, url: str, sender: str
             else:  # the same namespacing the gateway applies, in its own namespace
                 body = {"sender": f"rasa-direct:{sender}-{r}", "message": text}
             start = time.perf_counter()
-            resp = await client.post(url, json=body)
+            headers = {"Authorization": f"Bearer {CHAT_KEY}"} if path == "gateway" else {}
+            resp = await client.post(url, json=body, headers=headers)
             latencies.append((time.perf_counter() - start) * 1000)
             resp.raise_for_status()
 
@@ -86,6 +91,11 @@ def main() -> None:
     specs = process_specs(settings)
     for spec in specs:
         spec.env["BUTLER_GATEWAY_PORT"] = str(gateway_port)
+        # The benchmark speaks as a trusted integration (docs/identity.md), one sender per resident.
+        spec.env["BUTLER_CHAT_API_KEY"] = f"bench:{CHAT_KEY}"
+        # Latency, not abuse limits, is measured here: lift them for the run.
+        spec.env["BUTLER_CHAT_RATE_LIMIT"] = "100000/minute"
+        spec.env["BUTLER_CHAT_IP_RATE_LIMIT"] = "100000/minute"
     supervisor = Supervisor(specs)
     supervisor.start()
     gateway = f"http://127.0.0.1:{gateway_port}"
