@@ -74,8 +74,9 @@ def test_complaint_promises_depend_on_the_phone(butler):
 
 def test_unsatisfied_with_a_reason_reopens_and_staff_see_the_rating(butler, staff_token):
     sid = "followthrough-e2e-5"
-    butler.say(sid, "7号楼下面的路灯坏了好几天了")
+    asked = butler.say(sid, "7号楼门口的路灯坏了好几天了")
     filed = butler.say(sid, "匿名")
+    assert TICKET_ID.search(filed), (asked, filed)
     ticket_id = TICKET_ID.search(filed).group(0)
     base, headers = butler.gateway_url, auth(staff_token)
     for body in ({"action": "派单"}, {"action": "开始处置"}, {"action": "办结", "note": "已更换灯泡"}):
@@ -97,8 +98,10 @@ def test_unsatisfied_with_a_reason_reopens_and_staff_see_the_rating(butler, staf
 
 def test_a_rating_button_records_a_satisfied_rating(butler, staff_token):
     sid = "followthrough-e2e-6"
-    butler.say(sid, "9号楼门口垃圾桶满了没人清")
-    ticket_id = TICKET_ID.search(butler.say(sid, "匿名")).group(0)
+    asked = butler.say(sid, "9号楼门口垃圾桶满了没人清")
+    filed = butler.say(sid, "匿名")
+    assert TICKET_ID.search(filed), (asked, filed)
+    ticket_id = TICKET_ID.search(filed).group(0)
     base, headers = butler.gateway_url, auth(staff_token)
     for body in ({"action": "派单"}, {"action": "开始处置"}, {"action": "办结", "note": "已清运"}):
         assert butler.http.post(f"{base}/api/v1/tickets/{ticket_id}/transitions", json=body,
