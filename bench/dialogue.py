@@ -217,7 +217,8 @@ def main(
     write_stories: Annotated[Path | None, typer.Option(help="write Rasa test stories of sound, passed conversations here")] = None,
     transcripts: Annotated[bool, typer.Option(help="print every transcript, not only failures")] = False,
 ) -> None:
-    dirs = corpus or [d for d in (HERE / "dev", HERE / "blind") if d.is_dir() and any(d.glob("*.y*ml"))]
+    dirs = [d.resolve() for d in corpus] if corpus else [
+        d for d in (HERE / "dev", HERE / "blind") if d.is_dir() and any(d.glob("*.y*ml"))]
     sets: dict[str, list[Conversation]] = {}
     for d in dirs:
         convs = load_corpus(d)
