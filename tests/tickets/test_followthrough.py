@@ -327,3 +327,17 @@ def test_a_linked_reporter_hears_the_state_and_their_own_words_never_the_first_r
     assert "3号楼路灯不亮了" in watcher and tid in watcher
     assert stranger == f"工单 {tid} 当前状态：受理，{lifecycle.state_for_resident(first.ticket)}。"
     assert ref.match == "one" and ref.ticket_id == tid
+
+
+def test_rating_reopening_and_the_emergency_place_on_both_databases(any_db: Database):
+    tid = handled(any_db)
+    out = feedback.rate_ticket(any_db, sender_id="web:r", ticket_id=tid, score=1, reason="修完又坏了",
+                               now=NOW + timedelta(days=1))
+    assert out.reopened
+    first = service.file_emergency(any_db, description="楼道里着火了", sender_id="web:pg", now=NOW, settings=Settings())
+    service.follow_up_emergency(any_db, ticket_id=first.ticket.id, sender_id="web:pg", text="在6号楼3单元",
+                                awaiting_location=True, now=NOW + timedelta(minutes=1), settings=Settings())
+    with any_db.session() as s:
+        t = service.get_ticket(s, tid)
+        assert (t.status, t.reopen_count, t.ratings[0].reopened) == ("处置中", 1, True)
+        assert service.get_ticket(s, first.ticket.id).address == "6号楼3单元"
