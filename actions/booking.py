@@ -8,21 +8,26 @@ from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.forms import FAILURES_SLOT, RESUME_SLOT, InterruptibleFormValidation, register_form
+from assistant import form_turns
 from assistant.booking import conversation
 from assistant.booking.catalogue import load_catalogue
 from assistant.booking.references import resolve_booking_reference
 from assistant.booking.service import (
-    BookingError, book, booked_text, cancel, check_eligibility, confirmation_text, normalise_phone,
+    BookingError, book, booked_text, cancel, check_eligibility, confirmation_text, nearest_free_slots,
+    normalise_phone, reminder_promised,
 )
 from assistant.booking.timeparse import local_now
-from actions.forms import InterruptibleFormValidation
 from assistant.db import get_database
 
 FORM_SLOTS = ("booking_service", "booking_eligibility", "booking_time", "booking_address", "booking_phone")
-ALL_SLOTS = (*FORM_SLOTS, "booking_time_text", "booking_confirming", "booking_cancel_id", "booking_cancel_pending")
+ALL_SLOTS = (*FORM_SLOTS, "booking_time_text", "booking_which", "booking_confirming", "booking_cancel_id",
+             "booking_cancel_pending", "form_resume", "form_failures")
+# The pseudo slot "asked" after a bare 不对 in the middle of the form: 哪一项要改？
+WHICH_SLOT = "booking_which"
 YES_NO = [{"title": "对", "payload": "/affirm"}, {"title": "不对", "payload": "/deny"}]
 
 
@@ -42,6 +47,15 @@ def _entities(tracker: Tracker, name: str) -> list[str]:
 
 def _intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def _subject(tracker: Tracker) -> str:
+    """理发预约 / 预约: what the resident is booking, for 刚才的…不约了 / 还继续吗."""
+    service = tracker.get_slot("booking_service")
+    return f"{service}预约" if service and conversation.service_from(service) else "预约"
+
+
+register_form("booking_form", subject=_subject)
 
 
 def _reset(*keep: str) -> list[EventType]:
@@ -76,12 +90,94 @@ class ValidateBookingForm(InterruptibleFormValidation):
         slots.append("booking_phone")
         return slots
 
+    # --- answer or interruption (actions/forms.py asks) --------------------------------
+
+    async def answers(self, slot, dispatcher, tracker: Tracker, domain) -> bool:
+        """A real answer to the question asked, or a correction of any answer."""
+        entities = {name: _entities(tracker, name) for name in ("service_type", "time")}
+        if conversation.answers_slot(slot, _text(tracker), entities, now=now()):
+            return True
+        return self.is_correction(tracker)
+
+    def is_correction(self, tracker: Tracker) -> bool:
+        correction = self._correction(tracker)
+        return correction is not None and correction.slot is not None
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        """A bare 不对 in the middle asks which answer to change (buttons); the answer
+        picked is asked again. Everything else: actions/forms.py."""
+        active = (tracker.active_loop or {}).get("name") == self.form_name()
+        requested = tracker.get_slot("requested_slot")
+        if active and _intent(tracker) != "emergency" and requested not in (None, RESUME_SLOT):
+            correction = self._correction(tracker)
+            if requested == WHICH_SLOT and correction is None:
+                named = conversation.field_named(_text(tracker))
+                correction = conversation.Correction(named) if named else None
+            if correction is not None and correction.slot is None and requested != WHICH_SLOT:
+                dispatcher.utter_message(text="哪一项要改？", buttons=conversation.which_to_change_buttons())
+                return [SlotSet(FAILURES_SLOT, None), SlotSet("requested_slot", WHICH_SLOT)]
+            if requested == WHICH_SLOT and correction is not None and correction.slot is not None:
+                if correction.value is None:
+                    cleared = [SlotSet(correction.slot, None)]
+                    if correction.slot == "booking_time":
+                        cleared.append(SlotSet("booking_time_text", None))
+                    return [*cleared, SlotSet("requested_slot", correction.slot)]
+            elif requested == WHICH_SLOT:
+                tracker.slots["requested_slot"] = await self._first_missing(dispatcher, tracker, domain)
+        return await super().run(dispatcher, tracker, domain)
+
+    async def choice_buttons(self, slot: str, tracker: Tracker, domain: dict) -> list[dict]:
+        catalogue = load_catalogue()
+        if slot == "booking_service":
+            return [{"title": name, "payload": f'/book_service{{"service_type": "{name}"}}'}
+                    for name in list(catalogue.services)[:5]]
+        if slot == "booking_time":
+            service = conversation.service_from(tracker.get_slot("booking_service") or "")
+            if service is None:
+                return []
+            with get_database().session() as session:
+                free = nearest_free_slots(session, service, now(), now=now())
+            return conversation.alternatives_buttons(free)
+        if slot == "booking_eligibility":
+            return [{"title": "70岁以上", "payload": "我七十多岁了"},
+                    {"title": "行动不便", "payload": "我行动不便"}]
+        return []
+
     # --- extraction: what the latest message says -----------------------------------
 
     def _requested(self, tracker: Tracker) -> str | None:
         return tracker.get_slot("requested_slot")
 
+    def _correction(self, tracker: Tracker) -> conversation.Correction | None:
+        """不对/改成/换成 + a new value, or the answer named (地址不对), or a bare 不对."""
+        field = _entities(tracker, "booking_field")
+        if field:
+            return conversation.Correction(conversation.field_from_title(field[0]))
+        return conversation.correction_from(_text(tracker), now=now())
+
+    def _corrects_other(self, tracker: Tracker, slot: str) -> bool:
+        """The message corrects another answer than ``slot``: not an answer to it."""
+        correction = self._correction(tracker)
+        return correction is not None and correction.slot != slot
+
+    def _corrected(self, tracker: Tracker, slot: str) -> dict[str, Any] | None:
+        """``{slot: value}`` when the message corrects ``slot``; ``{slot: None}`` when
+        it names ``slot`` without a new value (the form asks it again)."""
+        correction = self._correction(tracker)
+        if correction is None or correction.slot != slot:
+            return None
+        if correction.value is None:
+            return {slot: None, **({"booking_time_text": None} if slot == "booking_time" else {})}
+        if slot == "booking_time":  # 改成下午三点半: the day already chosen stays
+            return {slot: conversation.on_same_day(correction.value, tracker.get_slot("booking_time"))}
+        return {slot: correction.value}
+
     async def extract_booking_service(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        corrected = self._corrected(tracker, "booking_service")
+        if corrected is not None:
+            return corrected
+        if self._corrects_other(tracker, "booking_service"):
+            return {}
         service = conversation.service_from(_text(tracker), _entities(tracker, "service_type"))
         if service:
             return {"booking_service": service}
@@ -90,11 +186,16 @@ class ValidateBookingForm(InterruptibleFormValidation):
         return {}
 
     async def extract_booking_eligibility(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if self._requested(tracker) != "booking_eligibility":
+        if self._requested(tracker) != "booking_eligibility" or self._correction(tracker) is not None:
             return {}
         return {"booking_eligibility": _text(tracker)}
 
     async def extract_booking_time(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        corrected = self._corrected(tracker, "booking_time")
+        if corrected is not None:
+            return corrected
+        if self._corrects_other(tracker, "booking_time"):
+            return {}
         requested = self._requested(tracker)
         entities = _entities(tracker, "time")
         if requested not in (None, "booking_time") and not any(conversation.ISO_SLOT_RE.search(e) for e in entities):
@@ -107,8 +208,16 @@ class ValidateBookingForm(InterruptibleFormValidation):
         return {}
 
     async def extract_booking_address(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        corrected = self._corrected(tracker, "booking_address")
+        if corrected is not None:
+            return corrected
+        if self._corrects_other(tracker, "booking_address"):
+            return {}
         if self._requested(tracker) == "booking_address" and _text(tracker):
             return {"booking_address": _text(tracker)}
+        early = conversation.address_in(_text(tracker)) if tracker.get_slot("booking_address") is None else None
+        if early:
+            return {"booking_address": early}  # said before it was asked: kept
         if tracker.get_slot("booking_address") is None and _intent(tracker) == "book_service":
             # Offer last time's address only when a booking starts (after a 不对 it is asked).
             remembered, _ = conversation.remembered_contact(get_database(), tracker.sender_id)
@@ -117,6 +226,11 @@ class ValidateBookingForm(InterruptibleFormValidation):
         return {}
 
     async def extract_booking_phone(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        corrected = self._corrected(tracker, "booking_phone")
+        if corrected is not None:
+            return corrected
+        if self._corrects_other(tracker, "booking_phone"):
+            return {}
         phone = conversation.phone_from(_text(tracker))
         if phone:
             return {"booking_phone": phone}
@@ -173,6 +287,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         return {"booking_time": slot.key, "booking_time_text": None}
 
     async def validate_booking_time(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if value is None:
+            return {"booking_time": None}  # cleared by a correction that named it: asked again
         service = conversation.service_from(tracker.get_slot("booking_service") or "")
         if service is None:
             # Not known yet: keep what was said and resolve it once the service is known.
@@ -180,12 +296,16 @@ class ValidateBookingForm(InterruptibleFormValidation):
         return self._resolve(str(value), service, dispatcher)
 
     async def validate_booking_address(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if value is None:
+            return {"booking_address": None}  # cleared by a correction that named it: asked again
         address = conversation.address_from(str(value or ""), _entities(tracker, "location"))
         if address is None:
             dispatcher.utter_message(text="请说具体地址，比如“3号楼2单元501”。")
         return {"booking_address": address}
 
     async def validate_booking_phone(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if value is None:
+            return {"booking_phone": None}  # cleared by a correction that named it: asked again
         phone = normalise_phone(str(value or ""))
         if phone is None:
             dispatcher.utter_message(text="手机号好像不对，请说11位手机号。")
@@ -211,12 +331,9 @@ class ActionSubmitBooking(Action):
             dispatcher.utter_message(text=confirmation_text(service, starts_at, address=address, phone=phone),
                                      buttons=YES_NO)
             return [SlotSet("booking_confirming", True)]
-        if _intent(tracker) != "affirm":
-            # Ask again for what may be wrong (time, address, phone); the service stays.
-            dispatcher.utter_message(text="好的，我们重新确认一下。不想约了可以说“不约了”。")
-            return [SlotSet("booking_confirming", False), SlotSet("booking_time", None),
-                    SlotSet("booking_address", None), SlotSet("booking_phone", None),
-                    FollowupAction("booking_form")]
+        if _intent(tracker) != "affirm" or conversation.field_named(_text(tracker)):
+            # (a typed 地址 may reach us as affirm: it names what to change)
+            return self._not_yes(dispatcher, tracker, service)
         database = get_database()
         facts = conversation.eligibility_from(tracker.get_slot("booking_eligibility")) or conversation.Eligibility()
         try:
@@ -231,19 +348,83 @@ class ActionSubmitBooking(Action):
             dispatcher.utter_message(text=exc.message)
             return _reset()
         conversation.remember(database, tracker.sender_id, address=address, phone=phone)
-        dispatcher.utter_message(text=booked_text(booking))
+        remind = reminder_promised(database, booking.id, tracker.sender_id)
+        dispatcher.utter_message(text=booked_text(booking, remind=remind))
         return _reset()
 
+    def _not_yes(self, dispatcher: CollectingDispatcher, tracker: Tracker, service) -> list[EventType]:
+        """At the read-back, anything but 对: leaving (不约了), a correction with the new
+        value (地址不对，是3号楼1单元202: taken, read back again), the answer to change
+        (地址不对 / the 地址 button: asked again), or a bare 不对 (which one? buttons)."""
+        text = _text(tracker)
+        if form_turns.is_stop(text) or _intent(tracker) == "cancel_booking":
+            dispatcher.utter_message(text=f"好的，刚才的{_subject(tracker)}不约了。需要的时候再跟我说。")
+            return _reset()
+        field = _entities(tracker, "booking_field")
+        correction = (conversation.Correction(conversation.field_from_title(field[0])) if field
+                      else conversation.correction_from(text, now=now()))
+        if correction is None:
+            named = conversation.field_named(text)
+            found = conversation.value_slot(text, now=now(), prefer=named)
+            correction = (conversation.Correction(*found) if found
+                          else conversation.Correction(named) if named else None)
+        if correction is None or correction.slot is None:
+            dispatcher.utter_message(text="哪一项要改？点一下就行；都对的话说“对”。",
+                                     buttons=[*conversation.which_to_change_buttons(), YES_NO[0]])
+            return [SlotSet("booking_confirming", True)]
+        slot = correction.slot
+        if slot == "booking_address" and not service.at_home:
+            slot, correction = None, None
+        if correction is None or correction.value is None:
+            # Ask that one answer again; the others are kept.
+            return [SlotSet(name, None) for name in ((slot,) if slot else ())] + [
+                *([SlotSet("booking_time_text", None)] if slot == "booking_time" else []),
+                SlotSet("booking_confirming", False), FollowupAction("booking_form")]
+        return self._apply(dispatcher, tracker, service, slot, correction.value)
 
-class ActionStopBooking(Action):
-    """The resident gives up in the middle of the form."""
-
-    def name(self) -> str:
-        return "action_stop_booking"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        dispatcher.utter_message(text="好的，这次先不约了。需要的时候再跟我说。")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *_reset()]
+    def _apply(self, dispatcher: CollectingDispatcher, tracker: Tracker, service, slot: str,
+               value: str) -> list[EventType]:
+        """Take one corrected answer and read the booking back again with it."""
+        values = {name: tracker.get_slot(name) for name in ("booking_time", "booking_address", "booking_phone")}
+        catalogue = load_catalogue()
+        if slot == "booking_service":
+            new_service = catalogue.services.get(conversation.service_from(value) or "")
+            if new_service is None or new_service.eligibility is not None:
+                # A service with its own questions: the form asks what it needs.
+                return [SlotSet("booking_service", new_service.name if new_service else None),
+                        SlotSet("booking_eligibility", None), SlotSet("booking_confirming", False),
+                        FollowupAction("booking_form")]
+            service = new_service
+            value = values["booking_time"]
+            slot = "booking_time"
+        if slot == "booking_time":
+            value = conversation.on_same_day(value, tracker.get_slot("booking_time"))
+            try:
+                found = conversation.resolve_time(get_database(), service.name, value, now=now())
+            except BookingError as exc:
+                if exc.alternatives:
+                    _offer(dispatcher, exc)
+                else:
+                    dispatcher.utter_message(text=exc.message)
+                return [SlotSet("booking_service", service.name), SlotSet("booking_time", None),
+                        SlotSet("booking_confirming", False), FollowupAction("booking_form")]
+            values["booking_time"] = found.key
+        elif slot == "booking_address":
+            values["booking_address"] = conversation.address_from(value)
+        elif slot == "booking_phone":
+            values["booking_phone"] = normalise_phone(value)
+        if values.get(slot) is None:
+            return [SlotSet(slot, None), SlotSet("booking_confirming", False), FollowupAction("booking_form")]
+        if service.at_home and not values["booking_address"]:
+            return [SlotSet("booking_service", service.name), SlotSet("booking_time", values["booking_time"]),
+                    SlotSet("booking_confirming", False), FollowupAction("booking_form")]
+        address = values["booking_address"] if service.at_home else None
+        dispatcher.utter_message(
+            text=confirmation_text(service, datetime.fromisoformat(values["booking_time"]), address=address,
+                                   phone=values["booking_phone"]),
+            buttons=YES_NO)
+        return [SlotSet("booking_service", service.name), *(SlotSet(k, v) for k, v in values.items()),
+                SlotSet("booking_confirming", True)]
 
 
 class ActionCancelBooking(Action):

@@ -77,6 +77,8 @@ class ActionRequestHuman(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         with get_database().session() as session:
             request_handoff(session, tracker.sender_id, "asked", last_resident_text(tracker))
+        # In the middle of a form the form runs again afterwards and asks whether to go
+        # on (nlu_data/rules/forms.yml): the resident may finish it while waiting.
         dispatcher.utter_message(text=handoff_message("好的，给您转人工。"))
         return []
 

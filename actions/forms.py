@@ -1,22 +1,47 @@
-"""What every form shares: it steps aside for a message that is not an answer.
+"""What every form shares: how a resident leaves it, asks something in the middle of
+it, corrects it, gets help after two failed answers, or breaks out of it.
 
 While a form is active, Rasa runs the form before any rule. A form steps aside only
 by *rejecting* the message (its validation returns no slot), and then the rules for
-that situation run (``nlu_data/rules/*``: e.g. "an emergency in the middle of the
-booking form"). Our forms read answers from whole messages, so without this they
-would take "楼道里着火了" as a time or an address.
+that situation run (``nlu_data/rules/forms.yml``, Rasa's pattern for unhappy paths:
+the rule's condition is the active form, then the interrupting action, then the form
+again). What a message is (answer, leaving, question, hand-off, emergency) is decided
+by ``assistant.form_turns`` on the intent AND on whether the form can read an answer
+out of the message (``answers``): "不约了" is never a time, and "明天下午三点理发" is
+an answer even when the NLU calls it book_service.
+
+- Leaving: a stop intent is rejected so the rule runs ``action_leave_form``; stop
+  words the NLU heard as something else end the form from inside (the form stops and
+  ``action_leave_form`` follows).
+- A question in the middle, or 转人工: rejected, answered by its rule, then the form runs again
+  and asks "刚才的…还继续吗？" (the pseudo slot ``form_resume``); 对/继续 re-asks the
+  question it was at, 不用了 leaves, an answer is taken as an answer.
+- "再说一遍": the form asks its question again.
+- Two failed answers to the same question: buttons with choices and 转人工.
+- An emergency: rejected, so ``action_emergency`` runs (it drops the form).
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
-
+from collections.abc import Callable
 import structlog
-from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.utils import call_potential_coroutine
+
+from assistant import form_turns
 
 log = structlog.get_logger(__name__)
+
+REQUESTED_SLOT = "requested_slot"
+# The pseudo slot a form "asks" after a question in the middle: 刚才的…还继续吗？
+RESUME_SLOT = "form_resume"
+# "<slot>:<n>": n failed answers in a row to the form's question <slot>.
+FAILURES_SLOT = "form_failures"
+FAILURES_BEFORE_CHOICES = 2
+HUMAN_BUTTON = {"title": "转人工", "payload": "/request_human"}
 
 # Intents that always break out of a form. ``emergency`` is also what the gateway's
 # safety net forces (nlu_components/safety_net.py), whatever the classifier said.
@@ -27,33 +52,221 @@ def latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
+def latest_confidence(tracker: Tracker) -> float:
+    return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
+
+
+def latest_text(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("text") or "").strip()
+
+
+# --- what each form is about, for "刚才的…不约了 / 还继续吗" -------------------------
+
+# A form registers how to name what the resident was doing (理发预约) and how to say
+# it was dropped. A form that registers nothing gets the defaults below.
+Subject = Callable[[Tracker], str]
+SUBJECTS: dict[str, Subject] = {"complaint_form": lambda tracker: "投诉"}
+LEFT_TEXTS: dict[str, str] = {
+    "booking_form": "好的，刚才的{subject}不约了。需要的时候再跟我说。",
+    "complaint_form": "好的，刚才的{subject}先不登记了。有需要随时跟我说。",
+}
+DEFAULT_LEFT_TEXT = "好的，刚才的{subject}先不办了。有需要随时跟我说。"
+
+
+def register_form(form: str, *, subject: Subject, left_text: str | None = None) -> None:
+    SUBJECTS[form] = subject
+    if left_text:
+        LEFT_TEXTS[form] = left_text
+
+
+def subject_of(form: str | None, tracker: Tracker) -> str:
+    subject = SUBJECTS.get(form or "")
+    return subject(tracker) if subject else "事"
+
+
+def left_text(form: str | None, tracker: Tracker) -> str:
+    return LEFT_TEXTS.get(form or "", DEFAULT_LEFT_TEXT).format(subject=subject_of(form, tracker))
+
+
+def current_form(tracker: Tracker) -> str | None:
+    """The active form, or the one that just ended (a form that stopped itself hands
+    over to ``action_leave_form`` after it deactivated)."""
+    name = (tracker.active_loop or {}).get("name")
+    if name:
+        return name
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name"):
+            return event["name"]
+        if event.get("event") == "user":
+            break
+    return None
+
+
 class InterruptibleFormValidation(FormValidationAction):
-    """A form validation that rejects interrupting messages instead of reading them
-    as answers, so the interruption's rule runs."""
+    """A form validation that tells answers from interruptions (see the module)."""
 
     @abstractmethod
     def name(self) -> str:  # abstract: rasa-sdk registers only concrete actions
         ...
 
+    # --- what a form may override ----------------------------------------------------
+
+    async def answers(self, slot: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: dict) -> bool:
+        """Whether the message answers the form's question ``slot``. By default: the
+        form's ``extract_<slot>`` read a value out of it that is not just the message
+        itself (a phone number, 匿名, a place), so a form that keeps free text (a
+        description) leaves the decision to the intent."""
+        method = getattr(self, f"extract_{slot}", None) if slot else None
+        if method is None:
+            return False
+        found = await call_potential_coroutine(method(CollectingDispatcher(), tracker, domain)) or {}
+        value, text = found.get(slot), latest_text(tracker)
+        return value is not None and str(value) not in (text, text[:120])
+
+    def is_correction(self, tracker: Tracker) -> bool:
+        """The message corrects an earlier answer (then a question still open is not
+        a failed answer)."""
+        return False
+
+    async def choice_buttons(self, slot: str, tracker: Tracker, domain: dict) -> list[dict]:
+        """Buttons offered after two failed answers to ``slot`` (转人工 is added)."""
+        return []
+
+    # --- the turn ----------------------------------------------------------------------
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        intent = latest_intent(tracker)
+        intent, text = latest_intent(tracker), latest_text(tracker)
         if intent in INTERRUPTING_INTENTS:
             log.info("form_interrupted", form=self.form_name(), intent=intent)
             return []  # nothing extracted: Rasa rejects the form and the rules decide
-        return await super().run(dispatcher, tracker, domain)
+        if (tracker.active_loop or {}).get("name") != self.form_name():
+            return await super().run(dispatcher, tracker, domain)  # the form starts
+        if self._back_from_interruption(tracker):
+            # A question in the middle was answered: ask whether to go on.
+            return [SlotSet(RESUME_SLOT, self.form_name()), SlotSet(REQUESTED_SLOT, RESUME_SLOT)]
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        resumed: list[EventType] = []
+        if requested == RESUME_SLOT:
+            answer = form_turns.resume_answer(text, intent)
+            if answer == "no":
+                return self._leave(tracker)
+            requested = await self._first_missing(dispatcher, tracker, domain)
+            tracker.slots[REQUESTED_SLOT] = requested
+            tracker.slots[RESUME_SLOT] = None
+            resumed = [SlotSet(RESUME_SLOT, None)]
+            if answer == "yes":
+                return [*resumed, SlotSet(REQUESTED_SLOT, requested)]  # the question again
+        answers = await self.answers(requested, dispatcher, tracker, domain)
+        turn = form_turns.classify(intent, text, answers=answers, confidence=latest_confidence(tracker))
+        log.info("form_turn", form=self.form_name(), requested=requested, intent=intent, turn=turn)
+        if turn == "stop":
+            # A form that reads leaving itself (the complaint form ends with its own
+            # "不登记了") keeps doing so; any other form is left here.
+            own = await super().run(CollectingDispatcher(), tracker, domain)
+            if SlotSet(REQUESTED_SLOT, None) in own:
+                return [*resumed, *own]
+            return self._leave(tracker)
+        if turn in ("digress", "handoff"):
+            return []  # rejected: the rule for this intent inside the form answers it
+        if turn == "repeat":
+            return [*resumed, SlotSet(FAILURES_SLOT, tracker.get_slot(FAILURES_SLOT)),
+                    SlotSet(REQUESTED_SLOT, requested)]
+        events = await super().run(dispatcher, tracker, domain)
+        return [*resumed, *events, *await self._count_failure(requested, events, dispatcher, tracker, domain)]
+
+    def _leave(self, tracker: Tracker) -> list[EventType]:
+        intent = latest_intent(tracker)
+        if intent in form_turns.STOP_INTENTS and latest_confidence(tracker) >= form_turns.INTENT_CONFIDENCE:
+            return []  # rejected: the rule "<intent> inside the form" runs action_leave_form
+        # The NLU heard something else: the form ends itself and hands over.
+        return [SlotSet(FAILURES_SLOT, None), SlotSet(REQUESTED_SLOT, None), FollowupAction("action_leave_form")]
+
+    def _back_from_interruption(self, tracker: Tracker) -> bool:
+        """The form runs again in the same turn after it stepped aside (it rejected
+        the message, and a rule answered it: the unhappy-path rules end with the form).
+        A form started again by another action (the read-back's "change the address")
+        is no return."""
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                return False
+            if event.get("event") == "action_execution_rejected" and event.get("name") == self.form_name():
+                return True
+        return False
+
+    async def _first_missing(self, dispatcher, tracker: Tracker, domain: dict) -> str | None:
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        return next((slot for slot in required if tracker.get_slot(slot) is None), None)
+
+    async def _count_failure(self, requested: str | None, events: list[EventType], dispatcher, tracker: Tracker,
+                             domain: dict) -> list[EventType]:
+        """Counts failed answers to the same question; the second one offers choices
+        and a person."""
+        previous = tracker.get_slot(FAILURES_SLOT) or ""
+        if not requested:
+            return [SlotSet(FAILURES_SLOT, None)] if previous else []
+        filled = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        if filled.get(requested) is not None or tracker.get_slot(requested) is not None:
+            return [SlotSet(FAILURES_SLOT, None)] if previous else []
+        if self.is_correction(tracker) or any(
+                v is not None for k, v in filled.items() if k not in (requested, REQUESTED_SLOT, RESUME_SLOT)):
+            return []  # something else was taken (a correction, a value said early)
+        slot, _, count = previous.partition(":")
+        failures = (int(count) if slot == requested and count.isdigit() else 0) + 1
+        if failures >= FAILURES_BEFORE_CHOICES:
+            buttons = [*await self.choice_buttons(requested, tracker, domain), HUMAN_BUTTON]
+            text = ("可以直接点下面的选项；还是不行的话，让工作人员帮您。" if len(buttons) > 1
+                    else "还是没对上，要不要让工作人员帮您？")
+            dispatcher.utter_message(text=text, buttons=buttons)
+        return [SlotSet(FAILURES_SLOT, f"{requested}:{failures}")]
 
 
 # Yes/no questions waiting for an answer outside any form (the booking read-back,
 # "要取消…吗？"): an emergency drops them too, so a later 对 confirms nothing.
 PENDING_QUESTIONS = ("booking_confirming", "booking_cancel_pending")
+# What every form leaves behind besides its answers.
+FORM_STATE_SLOTS = (RESUME_SLOT, FAILURES_SLOT)
 
 
 def abandon_forms(tracker: Tracker, domain: dict) -> list[EventType]:
     """Events that drop the active form, every form's answers and every pending yes/no
-    question, for an interruption that ends what the resident was doing (an emergency)."""
-    slots = {slot for form in (domain.get("forms") or {}).values()
-             for slot in (form or {}).get("required_slots") or []}
+    question, for an interruption that ends what the resident was doing (an emergency,
+    leaving, a hand-off)."""
+    forms = domain.get("forms") or {}
+    slots = {slot for form in forms.values() for slot in (form or {}).get("required_slots") or []}
+    # A form's side slots share its prefix (booking_time_text, complaint_lat...).
+    prefixes = tuple(name.removesuffix("form") for name in forms)
+    slots |= {name for name in (domain.get("slots") or {}) if prefixes and name.startswith(prefixes)}
+    slots |= set(FORM_STATE_SLOTS)
     # ActiveLoop(None) always, as the rules say (nlu_data/rules/tickets.yml), form or not.
-    return [ActiveLoop(None), SlotSet("requested_slot", None),
-            *(SlotSet(slot, None) for slot in sorted(slots) if tracker.get_slot(slot) is not None),
+    return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None),
+            *(SlotSet(slot, None) for slot in sorted(slots)
+              if slot not in PENDING_QUESTIONS and tracker.get_slot(slot) is not None),
             *(SlotSet(flag, False) for flag in PENDING_QUESTIONS if tracker.get_slot(flag))]
+
+
+class ActionLeaveForm(Action):
+    """The resident leaves the form: say what was dropped, drop it."""
+
+    def name(self) -> str:
+        return "action_leave_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        form = current_form(tracker)
+        dispatcher.utter_message(text=left_text(form, tracker))
+        log.info("form_left", form=form, sender_id=tracker.sender_id)
+        return abandon_forms(tracker, domain)
+
+
+class ActionAskFormResume(Action):
+    """刚才的理发预约还继续吗？ — asked by the form after a question in the middle."""
+
+    def name(self) -> str:
+        return "action_ask_form_resume"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        subject = subject_of(current_form(tracker), tracker)
+        dispatcher.utter_message(text=f"刚才的{subject}还继续吗？",
+                                 buttons=[{"title": "继续", "payload": "/affirm"},
+                                          {"title": "不用了", "payload": "/deny"}])
+        return []

@@ -177,3 +177,161 @@ def alternatives_text(error: BookingError) -> str:
     if not error.alternatives:
         return error.message + "最近一个月都约满了，您可以打社区电话问问。"
     return error.message + "最近可以约的时间有：" + "、".join(slot_label(s) for s in error.alternatives) + "。"
+
+
+# --- answers, corrections and early values -------------------------------------------
+#
+# While the booking form asks for one answer, a message may answer it, correct an
+# answer given before (at any question, or at the read-back), or carry a value asked
+# for later. These decide which, from the words alone; the form action only adapts.
+
+FIELD_TITLES = {"booking_time": "时间", "booking_address": "地址", "booking_phone": "电话",
+                "booking_service": "服务"}
+FIELD_WORDS = {
+    "booking_time": re.compile(r"时间|日子|几点|哪天|日期|钟点"),
+    "booking_address": re.compile(r"地址|住址|门牌|住的地方|上门的地方"),
+    "booking_phone": re.compile(r"电话|手机|号码"),
+    "booking_service": re.compile(r"服务|项目"),
+}
+# 不对 / 改成 / 换成 / 是…不是… / 不是…是… / 说错了
+CORRECTION_RE = re.compile(r"不对|不是|改成|改为|改到|改一下|换成|换到|换个|说错|错了|应该是|搞错")
+_NEW_VALUE_RES = (
+    re.compile(r"(?<!不)是(.+?)[，,。\s]*(?:而)?不是"),        # 是3号楼，不是5号楼
+    re.compile(r"(?:改成|改为|改到|换成|换到|应该是)(.+)$"),     # 时间改成后天下午三点
+    re.compile(r"(?<!不)是(.+)$"),                                # 地址不对，是3号楼1单元202
+)
+_NOISE_RE = re.compile(r"不对|不是|说错了|错了|搞错了|改一下|要改|改|换|的|了|啊|呀|吧|呢|我|哦|噢|嗯|，|,|。|！|!|\s")
+_LEADING_RE = re.compile(r"^(?:(?:不对|不是|说错了|错了|搞错了|时间|地址|电话|手机|号码)[，,。\s]*)+")
+STRONG_ADDRESS_RE = re.compile(r"\d+\s*(?:号楼|栋|幢|单元|室|楼)|[路街巷弄]\s*\d+\s*号|小区|花园|公寓|新村")
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A resident correcting an answer: ``slot`` the answer (``None``: not said which),
+    ``value`` the new value as said (``None``: only which one was named)."""
+
+    slot: str | None
+    value: str | None = None
+
+
+def field_named(text: str | None) -> str | None:
+    """The booking answer a message names (地址不对 → booking_address)."""
+    for slot, words in FIELD_WORDS.items():
+        if words.search(text or ""):
+            return slot
+    return None
+
+
+def _new_part(text: str) -> str:
+    for pattern in _NEW_VALUE_RES:
+        match = pattern.search(text)
+        if match and match.group(1).strip(" ，,。"):
+            return match.group(1).strip(" ，,。")
+    return _LEADING_RE.sub("", text) or text
+
+
+def value_slot(text: str | None, *, now: datetime | None = None, prefer: str | None = None,
+               catalogue: Catalogue | None = None) -> tuple[str, str] | None:
+    """Which booking answer a piece of text is a value for, and the value:
+    a phone number, an address (with a clear address shape), a time, a service.
+    ``prefer`` (the answer named, or the one asked) is tried first."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if not text or text.startswith("/"):
+        return None
+    readers = {
+        "booking_phone": lambda: normalise_phone(text),
+        "booking_address": lambda: address_from(text) if (prefer == "booking_address"
+                                                          or STRONG_ADDRESS_RE.search(text)) else None,
+        "booking_time": lambda: text if extract_time(text, now) is not None else None,
+        "booking_service": lambda: service_from(text, catalogue=catalogue),
+    }
+    order = ([prefer] if prefer in readers else []) + [s for s in readers if s != prefer]
+    for slot in order:
+        value = readers[slot]()
+        if value:
+            return slot, value
+    return None
+
+
+def correction_from(text: str | None, *, now: datetime | None = None,
+                    catalogue: Catalogue | None = None) -> Correction | None:
+    """A correction (不对，时间改成后天下午三点 / 地址不对，是3号楼1单元202 / 不对),
+    or ``None`` when the message corrects nothing."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if not text or text.startswith("/") or not CORRECTION_RE.search(text):
+        return None
+    named = field_named(text)
+    new = _new_part(text)
+    found = value_slot(new, now=now, prefer=named, catalogue=catalogue)
+    if found is None and new != text:
+        found = value_slot(text, now=now, prefer=named, catalogue=catalogue)
+    if found is not None:
+        slot, value = found
+        if named is None or slot == named:
+            return Correction(slot, value)
+    if named is None and _NOISE_RE.sub("", text) and found is None:
+        return None  # words we cannot place: not a correction we understand
+    return Correction(named)
+
+
+def answers_slot(slot: str | None, text: str | None, entity_values: dict[str, list[str]] | None = None, *,
+                 now: datetime | None = None) -> bool:
+    """Whether a message really answers the booking question ``slot`` (not merely
+    carries words the form would otherwise take as the answer)."""
+    entity_values = entity_values or {}
+    text = text or ""
+    if slot == "booking_service":
+        return service_from(text, entity_values.get("service_type", ())) is not None
+    if slot == "booking_eligibility":
+        return eligibility_from(text) is not None
+    if slot == "booking_time":
+        return time_from(text, entity_values.get("time", ()), now) is not None
+    if slot == "booking_address":
+        return address_from(text) is not None
+    if slot == "booking_phone":
+        return phone_from(text) is not None
+    return False
+
+
+def which_to_change_buttons() -> list[dict]:
+    """The buttons of "哪一项要改？" at the read-back."""
+    return [{"title": title, "payload": f'/inform{{"booking_field": "{title}"}}'}
+            for title in ("时间", "地址", "电话", "服务")]
+
+
+def field_from_title(title: str | None) -> str | None:
+    for slot, name in FIELD_TITLES.items():
+        if title == name:
+            return slot
+    return field_named(title)
+
+
+DAY_WORD_RE = re.compile(r"今天|今儿|明天|明儿|后天|大后天|周|星期|礼拜|月|号|日|下个|这个|下礼拜|改天|过几天|\d{4}-")
+
+
+def on_same_day(said: str, current: str | None) -> str:
+    """A new time said without a day (改成下午三点半) keeps the day already chosen:
+    the ISO start on that day; anything else is returned as said."""
+    match = ISO_SLOT_RE.search(current or "")
+    if not match or not said or DAY_WORD_RE.search(unicodedata.normalize("NFKC", said)):
+        return said
+    day = datetime.fromisoformat(f"{match.group(1)}T00:00")
+    parsed = extract_time(said, day)
+    if parsed is None or not parsed.has_clock:
+        return said
+    start = parsed.start
+    return f"{day.date().isoformat()}T{start.hour:02d}:{start.minute:02d}"
+
+
+def address_in(text: str | None) -> str | None:
+    """An address said along with other things (我住8号楼2单元502，想约明天理发): the
+    clause that has a clear address shape and no time in it."""
+    for clause in re.split(r"[，,。；;！!？?\s]+", unicodedata.normalize("NFKC", text or "")):
+        if not STRONG_ADDRESS_RE.search(clause) or normalise_phone(clause):
+            continue
+        clause = re.sub(r"^(?:我|俺|家)?(?:家)?(?:住|在|是)+", "", clause)
+        if extract_time(clause) is None:
+            found = address_from(clause)
+            if found:
+                return found
+    return None

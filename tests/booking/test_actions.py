@@ -25,13 +25,14 @@ def fixed_now(monkeypatch):
 
 
 def tracker(text: str, *, intent: str = "inform", entities: list | None = None, slots: dict | None = None,
-            sender: str = "web:t1", form_active: bool = True) -> Tracker:
+            sender: str = "web:t1", form_active: bool = True, confidence: float = 0.99,
+            events: list | None = None) -> Tracker:
     values = dict.fromkeys(SLOT_NAMES)
     values.update(booking_confirming=False, booking_cancel_pending=False)
     values.update(slots or {})
-    return Tracker(sender, values, {"text": text, "intent": {"name": intent, "confidence": 0.99},
+    return Tracker(sender, values, {"text": text, "intent": {"name": intent, "confidence": confidence},
                                     "entities": entities or []},
-                   [], False, None, {"name": "booking_form"} if form_active else {}, "action_listen")
+                   events or [], False, None, {"name": "booking_form"} if form_active else {}, "action_listen")
 
 
 def run(action, trk: Tracker, domain: dict) -> tuple[dict, list[str], list[dict]]:
@@ -134,24 +135,58 @@ def test_read_back_then_book_then_remembered_next_time(app_env, domain):
     assert again["requested_slot"] is None
 
 
-def test_deny_after_read_back_books_nothing(app_env, domain):
+def test_bare_deny_at_read_back_asks_which_answer_with_buttons(app_env, domain):
+    filled = {"booking_service": "理发", "booking_time": "2026-11-30T15:00", "booking_address": "幸福路8号",
+              "booking_phone": "13912345678", "booking_confirming": True}
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(booking_actions.ActionSubmitBooking().run(
+        dispatcher, tracker("不对", intent="deny", slots=filled, form_active=False), domain))
+    # Nothing is dropped or asked again yet: which one? with buttons.
+    assert events == [{"event": "slot", "name": "booking_confirming", "value": True, "timestamp": None}]
+    assert "哪一项要改" in dispatcher.messages[0]["text"]
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]][:4] == ["时间", "地址", "电话", "服务"]
+    # The 地址 button (or a typed 地址, which the NLU may call affirm) asks only the address again.
+    for trk in (tracker('/inform{"booking_field": "地址"}', entities=[{"entity": "booking_field", "value": "地址"}],
+                        slots=filled, form_active=False),
+                tracker("地址", intent="affirm", slots=filled, form_active=False)):
+        slots, said, other = run(booking_actions.ActionSubmitBooking(), trk, domain)
+        assert slots == {"booking_address": None, "booking_confirming": False}
+        assert other == [{"event": "followup", "name": "booking_form", "timestamp": None}]
+    # The form then asks for the address and nothing else; the rest is kept.
+    again, _, _ = run(booking_actions.ValidateBookingForm(),
+                      tracker("地址", slots={**filled, "booking_address": None, "booking_confirming": False},
+                              form_active=False), domain)
+    assert again.get("booking_address") is None and again["requested_slot"] == "booking_address"
+    assert "booking_time" not in again and "booking_phone" not in again
+    _, listed, _ = run(booking_actions.ActionQueryBooking(), tracker("我约了什么", form_active=False), domain)
+    assert "没有预约" in listed[0]
+
+
+@pytest.mark.parametrize(("text", "intent", "slot", "value", "in_readback"), [
+    ("地址不对，是3号楼1单元202", "nlu_fallback", "booking_address", "3号楼1单元202", "地址3号楼1单元202"),
+    ("不对，时间改成后天下午三点", "nlu_fallback", "booking_time", "2026-12-01T15:00", "12月1日（周二）下午3点"),
+    ("电话不对，13900001111", "deny", "booking_phone", "13900001111", "139****1111"),
+])
+def test_correction_at_read_back_changes_that_answer_and_reads_back_again(app_env, domain, text, intent, slot,
+                                                                          value, in_readback):
     filled = {"booking_service": "理发", "booking_time": "2026-11-30T15:00", "booking_address": "幸福路8号",
               "booking_phone": "13912345678", "booking_confirming": True}
     slots, said, other = run(booking_actions.ActionSubmitBooking(),
-                             tracker("不对", intent="deny", slots=filled, form_active=False), domain)
-    assert "重新确认" in said[0]
-    # Back into the form: the service is kept, time, address and phone are asked again
-    # (the remembered ones are not offered again after a 不对).
-    assert slots == {"booking_confirming": False, "booking_time": None, "booking_address": None,
-                     "booking_phone": None}
-    assert other == [{"event": "followup", "name": "booking_form", "timestamp": None}]
-    booking_actions.conversation.remember(app_env, "web:t1", address="旧地址1号楼", phone="13800001111")
-    again, _, _ = run(booking_actions.ValidateBookingForm(),
-                      tracker("不对", intent="deny", slots={"booking_service": "理发"}), domain)
-    assert again.get("booking_address") is None and again["requested_slot"] == "booking_time"
-    assert again.get("booking_phone") is None
-    _, listed, _ = run(booking_actions.ActionQueryBooking(), tracker("我约了什么", form_active=False), domain)
-    assert "没有预约" in listed[0]
+                             tracker(text, intent=intent, slots=filled, form_active=False), domain)
+    assert slots[slot] == value and slots["booking_confirming"] is True and other == []
+    assert in_readback in said[0] and said[0].endswith("对吗？")
+    for name in ("booking_time", "booking_address", "booking_phone"):
+        if name != slot:
+            assert slots[name] == filled[name]  # only that answer changed
+
+
+def test_stop_at_read_back_drops_the_booking(app_env, domain):
+    filled = {"booking_service": "理发", "booking_time": "2026-11-30T15:00", "booking_address": "幸福路8号",
+              "booking_phone": "13912345678", "booking_confirming": True}
+    slots, said, _ = run(booking_actions.ActionSubmitBooking(),
+                         tracker("算了不约了", intent="cancel_booking", slots=filled, form_active=False), domain)
+    assert said == ["好的，刚才的理发预约不约了。需要的时候再跟我说。"]
+    assert slots["booking_service"] is None and slots["booking_confirming"] is False
 
 
 def test_full_slot_at_submit_goes_back_to_the_form_with_buttons(app_env, domain):
@@ -189,3 +224,190 @@ def test_cancel_by_id_of_someone_else_finds_nothing(app_env, domain):
     _, said, _ = run(booking_actions.ActionCancelBooking(),
                      tracker(f"取消{other.id}", intent="cancel_booking", form_active=False), domain)
     assert "没有" in said[0]
+
+
+# --- leaving, questions in the middle, corrections, failed answers (issue #11) ---------
+
+AT_TIME = {"booking_service": "理发", "requested_slot": "booking_time"}
+AT_PHONE = {"booking_service": "理发", "booking_time": "2026-11-30T15:00", "booking_address": "幸福路8号",
+            "requested_slot": "booking_phone"}
+
+
+def validate(trk: Tracker, domain: dict) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(booking_actions.ValidateBookingForm().run(dispatcher, trk, domain))
+    return events, dispatcher.messages
+
+
+@pytest.mark.parametrize(("text", "intent"), [("不约了", "cancel_booking"), ("算了不要了", "deny"),
+                                              ("不弄了", "deny")])
+def test_a_stop_word_is_never_read_as_a_time(app_env, domain, text, intent):
+    # The bug of issue #11: 不约了 (cancel_booking 0.999) got "没听清是哪天几点".
+    events, said = validate(tracker(text, intent=intent, confidence=0.999, slots=AT_TIME), domain)
+    assert events == [] and said == []  # rejected: the rule in nlu_data/rules/forms.yml leaves the form
+
+
+def test_a_stop_word_the_nlu_did_not_hear_ends_the_form_from_inside(app_env, domain):
+    events, said = validate(tracker("不约了", intent="inform", slots=AT_TIME), domain)
+    assert said == []
+    assert {"event": "slot", "name": "requested_slot", "value": None, "timestamp": None} in events
+    assert {"event": "followup", "name": "action_leave_form", "timestamp": None} in events
+
+
+def test_a_real_answer_with_a_task_intent_is_still_an_answer(app_env, domain):
+    events, said = validate(tracker("明天下午三点理发", intent="book_service", slots=AT_TIME), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_time"] == "2026-11-30T15:00" and said == []
+
+
+@pytest.mark.parametrize(("text", "intent"), [("高龄津贴怎么领", "ask_policy"), ("我约了什么", "query_booking"),
+                                              ("/help", "help"), ("我要找工作人员", "request_human")])
+def test_a_question_in_the_middle_steps_aside(app_env, domain, text, intent):
+    events, said = validate(tracker(text, intent=intent, slots={"requested_slot": "booking_service"}), domain)
+    assert events == [] and said == []  # not "这项服务暂时没有": the rule for the question runs
+
+
+def test_back_from_a_question_asks_whether_to_go_on_then_continues(app_env, domain):
+    asked = [{"event": "user", "text": "高龄津贴怎么领"},
+             {"event": "action_execution_rejected", "name": "booking_form"},
+             {"event": "action", "name": "action_ask_policy"},
+             {"event": "bot", "text": "..."}, {"event": "action", "name": "booking_form"}]
+    events, _ = validate(tracker("高龄津贴怎么领", intent="ask_policy", slots=AT_TIME, events=asked), domain)
+    assert events == [{"event": "slot", "name": "form_resume", "value": "booking_form", "timestamp": None},
+                      {"event": "slot", "name": "requested_slot", "value": "form_resume", "timestamp": None}]
+    resumed = {**AT_TIME, "requested_slot": "form_resume", "form_resume": "booking_form"}
+    events, said = validate(tracker("继续", intent="affirm", slots=resumed), domain)
+    assert {"event": "slot", "name": "requested_slot", "value": "booking_time", "timestamp": None} in events
+    assert said == []
+    events, _ = validate(tracker("不用了", intent="deny", slots=resumed), domain)
+    assert events == []  # rejected: deny inside the form leaves it
+    events, _ = validate(tracker("明天下午三点", slots=resumed), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_time"] == "2026-11-30T15:00" and slots["form_resume"] is None
+
+
+def test_ask_to_go_on_names_what_was_being_booked(app_env, domain):
+    from actions.forms import ActionAskFormResume
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAskFormResume().run(dispatcher, tracker("", slots=AT_TIME), domain))
+    assert dispatcher.messages[0]["text"] == "刚才的理发预约还继续吗？"
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/deny"]
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "deny", "inform"])
+def test_a_time_correction_at_the_phone_step_changes_the_time_only(app_env, domain, intent):
+    events, said = validate(tracker("不对，时间改成后天下午三点", intent=intent, slots=AT_PHONE), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_time"] == "2026-12-01T15:00"
+    assert "booking_phone" not in slots and "booking_address" not in slots
+    assert slots["requested_slot"] == "booking_phone"  # then the phone question again
+    assert not any("手机号" in m.get("text", "") for m in said)
+
+
+def test_an_address_correction_at_the_phone_step(app_env, domain):
+    events, said = validate(tracker("地址不对，是3号楼1单元202", intent="nlu_fallback", slots=AT_PHONE), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_address"] == "3号楼1单元202" and slots["requested_slot"] == "booking_phone"
+    assert said == []
+
+
+def test_a_bare_no_in_the_middle_asks_which_answer_then_asks_it_again(app_env, domain):
+    events, said = validate(tracker("不对", intent="deny", slots=AT_PHONE), domain)
+    assert "哪一项要改" in said[0]["text"]
+    assert {"event": "slot", "name": "requested_slot", "value": "booking_which", "timestamp": None} in events
+    events, _ = validate(tracker("时间", intent="inform", slots={**AT_PHONE, "requested_slot": "booking_which"}),
+                         domain)
+    assert events == [{"event": "slot", "name": "booking_time", "value": None, "timestamp": None},
+                      {"event": "slot", "name": "booking_time_text", "value": None, "timestamp": None},
+                      {"event": "slot", "name": "requested_slot", "value": "booking_time", "timestamp": None}]
+
+
+def test_two_failed_answers_offer_free_slots_and_a_person(app_env, domain):
+    events, said = validate(tracker("嗯嗯", slots=AT_TIME), domain)
+    assert {"event": "slot", "name": "form_failures", "value": "booking_time:1", "timestamp": None} in events
+    assert not any(m.get("buttons") for m in said)
+    events, said = validate(tracker("嗯嗯", slots={**AT_TIME, "form_failures": "booking_time:1"}), domain)
+    assert {"event": "slot", "name": "form_failures", "value": "booking_time:2", "timestamp": None} in events
+    buttons = said[-1]["buttons"]
+    assert buttons[-1] == {"title": "转人工", "payload": "/request_human"}
+    assert buttons[0]["payload"].startswith('/inform{"time": "2026-11-30T')  # the nearest free slots
+    # An answer resets the count.
+    events, _ = validate(tracker("明天下午三点", slots={**AT_TIME, "form_failures": "booking_time:2"}), domain)
+    assert {"event": "slot", "name": "form_failures", "value": None, "timestamp": None} in events
+
+
+def test_two_failed_service_answers_offer_services(app_env, domain):
+    slots = {"requested_slot": "booking_service", "form_failures": "booking_service:1"}
+    _, said = validate(tracker("按摩", slots=slots), domain)
+    titles = [b["title"] for b in said[-1]["buttons"]]
+    assert "理发" in titles and titles[-1] == "转人工"
+
+
+def test_an_early_time_is_kept_until_the_service_is_named(app_env, domain):
+    first, _ = validate(tracker("我想预约，明天上午十点", intent="book_service", form_active=False), domain)
+    slots = {e["name"]: e["value"] for e in first if e["event"] == "slot"}
+    # Rasa then asks the first missing answer, the service (rasa-sdk leaves it to Rasa here).
+    assert slots["booking_time_text"] == "我想预约，明天上午十点" and slots.get("booking_time") is None
+    second, _ = validate(tracker("理发", slots={**slots, "requested_slot": "booking_service"}), domain)
+    slots = {e["name"]: e["value"] for e in second if e["event"] == "slot"}
+    assert slots["booking_time"] == "2026-11-30T10:00" and slots["requested_slot"] == "booking_address"
+
+
+def test_leaving_says_what_was_dropped_and_drops_it(app_env, domain):
+    from actions.forms import ActionLeaveForm
+    slots, said, other = run(ActionLeaveForm(), tracker("不约了", intent="cancel_booking",
+                                                         slots={**AT_PHONE, "form_failures": "booking_phone:1"}),
+                             domain)
+    assert said == ["好的，刚才的理发预约不约了。需要的时候再跟我说。"]
+    assert other == [{"event": "active_loop", "name": None, "timestamp": None}]
+    assert slots["booking_service"] is None and slots["booking_time"] is None and slots["form_failures"] is None
+
+
+def test_asking_for_a_person_in_the_form_records_it_and_keeps_the_form(app_env, domain):
+    from actions.core import ActionRequestHuman
+    from assistant.residents.service import list_handoffs
+    slots, said, other = run(ActionRequestHuman(), tracker("我要找工作人员", intent="request_human", slots=AT_TIME),
+                             domain)
+    assert said[0].startswith("好的，给您转人工。") and slots == {} and other == []
+    with app_env.session() as session:
+        assert [r.sender_id for _, r in list_handoffs(session)] == ["web:t1"]
+    # The form runs again after it (nlu_data/rules/forms.yml) and asks whether to go on.
+    asked = [{"event": "user", "text": "我要找工作人员"},
+             {"event": "action_execution_rejected", "name": "booking_form"},
+             {"event": "action", "name": "action_request_human"}]
+    events, _ = validate(tracker("我要找工作人员", intent="request_human", slots=AT_TIME, events=asked), domain)
+    assert {"event": "slot", "name": "requested_slot", "value": "form_resume", "timestamp": None} in events
+
+
+def test_an_address_said_in_the_first_message_is_kept(app_env, domain):
+    events, _ = validate(tracker("我住8号楼2单元502，想约明天下午三点理发", intent="book_service",
+                                 form_active=False), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_address"] == "8号楼2单元502" and slots["booking_time"] == "2026-11-30T15:00"
+    assert slots["requested_slot"] == "booking_phone"
+
+
+def test_a_new_time_without_a_day_keeps_the_day_at_the_read_back(app_env, domain):
+    filled = {"booking_service": "理发", "booking_time": "2026-12-01T16:00", "booking_address": "6号楼2单元601",
+              "booking_phone": "13800003333", "booking_confirming": True}
+    slots, said, _ = run(booking_actions.ActionSubmitBooking(),
+                         tracker("改成下午三点半", slots=filled, form_active=False), domain)
+    assert slots["booking_time"] == "2026-12-01T15:30" and "12月1日（周二）下午3点半" in said[0]
+
+
+def test_a_form_started_again_by_the_read_back_is_no_return_from_a_question(app_env, domain):
+    # 地址 at the read-back: action_submit_booking starts the form again (FollowupAction);
+    # that is not "back from a question", so the address is asked, not 还继续吗.
+    events = [{"event": "user", "text": "地址"}, {"event": "action", "name": "action_submit_booking"},
+              {"event": "active_loop", "name": "booking_form"}]
+    filled = {"booking_service": "理发", "booking_time": "2026-11-30T15:00", "booking_phone": "13912345678"}
+    got, _ = validate(tracker("地址", slots=filled, events=events), domain)
+    assert {"event": "slot", "name": "requested_slot", "value": "booking_address", "timestamp": None} in got
+
+
+def test_booked_text_promises_a_reminder_only_on_a_channel_that_delivers(app_env, domain):
+    filled = {"booking_service": "理发", "booking_time": "2026-11-30T15:00", "booking_address": "幸福路8号",
+              "booking_phone": "13912345678", "booking_confirming": True}
+    _, said, _ = run(booking_actions.ActionSubmitBooking(),
+                     tracker("对", intent="affirm", slots=filled, form_active=False), domain)
+    assert "预约号YY" in said[0] and "提醒" not in said[0] and "我约了什么" in said[0]

@@ -102,3 +102,88 @@ def test_lists_cancel_choice_and_remembered_contact(db, catalogue):
 def test_whole_answer_beats_a_partial_location_entity():
     assert conversation.address_from("幸福路8号3号楼201室", ["幸福路8号"]) == "幸福路8号3号楼201室"
     assert conversation.address_from("好的", ["3号楼"]) == "3号楼"
+
+
+# --- corrections, answers and early values (issue #11) ----------------------------------
+
+NOW_FIXED = datetime(2026, 11, 29, 10, 0)
+
+
+@pytest.mark.parametrize(("text", "slot", "value"), [
+    ("不对，时间改成后天下午三点", "booking_time", "后天下午三点"),
+    ("不对，后天下午三点", "booking_time", "后天下午三点"),
+    ("换成下周二上午", "booking_time", "下周二上午"),
+    ("地址不对，是3号楼1单元202", "booking_address", "3号楼1单元202"),
+    ("是3号楼不是5号楼", "booking_address", "3号楼"),
+    ("不是5号楼，是3号楼2单元101", "booking_address", "3号楼2单元101"),
+    ("电话不对，13900001111", "booking_phone", "13900001111"),
+    ("不对，改成保洁", "booking_service", "保洁"),
+    ("时间不对", "booking_time", None),          # named without a new value: asked again
+    ("地址错了", "booking_address", None),
+    ("不对", None, None),                        # which one? (buttons)
+])
+def test_corrections(text, slot, value):
+    assert conversation.correction_from(text, now=NOW_FIXED) == conversation.Correction(slot, value)
+
+
+@pytest.mark.parametrize("text", ["明天下午三点", "3号楼1单元202", "地址", "我不是很清楚", "/deny", ""])
+def test_not_corrections(text):
+    assert conversation.correction_from(text, now=NOW_FIXED) is None
+
+
+@pytest.mark.parametrize(("slot", "text", "answers"), [
+    ("booking_time", "不约了", False),           # the bug of issue #11: not a time
+    ("booking_time", "明天下午三点理发", True),
+    ("booking_time", '/inform{"time": "2026-12-01T14:30"}', True),
+    ("booking_service", "/help", False),          # the 更多服务 button is not a service
+    ("booking_service", "剪头发", True),
+    ("booking_eligibility", "不约了", False),
+    ("booking_eligibility", "八十二了", True),
+    ("booking_address", "我要找工作人员", False),
+    ("booking_address", "3号楼2单元501", True),
+    ("booking_phone", "算了不要了", False),
+    ("booking_phone", "139 1234 5678", True),
+    (None, "随便", False),
+])
+def test_answers_slot(slot, text, answers):
+    assert conversation.answers_slot(slot, text, now=NOW_FIXED) is answers
+
+
+@pytest.mark.parametrize(("text", "prefer", "found"), [
+    ("13900001111", None, ("booking_phone", "13900001111")),
+    ("3号楼1单元202", None, ("booking_address", "3号楼1单元202")),   # not the 3rd of the month
+    ("12月3号下午三点", None, ("booking_time", "12月3号下午三点")),
+    ("幸福里", "booking_address", ("booking_address", "幸福里")),
+    ("保洁", None, ("booking_service", "保洁")),
+    ("好的", None, None),
+])
+def test_value_slot(text, prefer, found):
+    assert conversation.value_slot(text, now=NOW_FIXED, prefer=prefer) == found
+
+
+def test_which_to_change_buttons_name_the_four_answers():
+    buttons = conversation.which_to_change_buttons()
+    assert [b["title"] for b in buttons] == ["时间", "地址", "电话", "服务"]
+    assert [conversation.field_from_title(b["title"]) for b in buttons] == [
+        "booking_time", "booking_address", "booking_phone", "booking_service"]
+
+
+@pytest.mark.parametrize(("said", "current", "result"), [
+    ("下午三点半", "2026-12-01T16:00", "2026-12-01T15:30"),     # the day already chosen stays
+    ("后天下午三点", "2026-12-01T16:00", "后天下午三点"),         # a day said: as said
+    ("12月3号上午", "2026-12-01T16:00", "12月3号上午"),
+    ("上午", "2026-12-01T16:00", "上午"),                        # no clock time: as said
+    ("下午三点半", None, "下午三点半"),
+])
+def test_on_same_day(said, current, result):
+    assert conversation.on_same_day(said, current) == result
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("我住8号楼2单元502，想约明天下午三点理发", "8号楼2单元502"),
+    ("约明天理发，地址3号楼2单元501", "3号楼2单元501"),
+    ("我想预约明天下午三点上门理发", None),
+    ("13912345678", None),
+])
+def test_address_in_a_longer_message(text, address):
+    assert conversation.address_in(text) == address

@@ -128,7 +128,7 @@ def test_bathing_is_refused_below_seventy(butler):
     assert "没有预约" in butler.say(sender, "查一下我的预约")
 
 
-def test_no_after_the_read_back_asks_again(butler, catalogue):
+def test_no_after_the_read_back_asks_which_answer(butler, catalogue):
     sender = "booking-e2e-4"
     phrase, _day = day_phrase(catalogue, butler.clear_of_midnight().date())
     butler.say(sender, f"我想预约{phrase}上午九点理发")
@@ -136,7 +136,9 @@ def test_no_after_the_read_back_asks_again(butler, catalogue):
     readback = butler.say(sender, "13912345678")
     assert "对吗" in readback, readback
     again = butler.say(sender, "不对")
-    assert "重新确认" in again and "哪天几点" in again, again
+    # Which answer? (buttons) — not the whole form again (issue #11).
+    assert "哪一项要改" in again and "哪天几点" not in again, again
+    assert "哪天几点" in butler.say(sender, "时间")
 
 
 def test_closed_tomorrow_is_refused_with_the_nearest_free_slots(butler, catalogue):
