@@ -89,13 +89,13 @@ class Settings(BaseSettings):
     jwt_ttl_minutes: int = 480
 
     # Abuse limits (slowapi syntax, "N/period"). Chat: per resident identity and per
-    # client address; staff sign-in: failures before a lock-out, per user name and per
-    # address, within the window, and the lock-out's length.
+    # client address; staff sign-in: failures per user name (four times as many per
+    # address) within the window before a lock-out, which lasts until enough of those
+    # failures have left the window (assistant/auth/service.py sign_in).
     chat_rate_limit: str = "20/minute"
     chat_ip_rate_limit: str = "120/minute"
     login_max_failures: int = 5
     login_failure_window_minutes: int = 15
-    login_lockout_minutes: int = 15
     # Largest request body any route accepts (bytes); larger ones get 413.
     max_body_bytes: int = 65536
 
