@@ -24,6 +24,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from assistant.db import Database
+from assistant.safe_url import UnsafeUrl, http_url
 from assistant.privacy import mask_name, mask_phone, mask_text
 from assistant.residents.service import get_or_create_resident, remember_contact
 from assistant.settings import Settings, get_settings
@@ -55,6 +56,12 @@ class TicketInputError(TicketError):
     """A complaint that cannot be filed as given (empty, too long, bad coordinates)."""
 
     code = "invalid_ticket"
+
+
+class BadMediaUrl(TicketInputError):
+    """A photo link that is not an absolute http(s) URL (assistant/safe_url.py)."""
+
+    code = "bad_media_url"
 
 
 @dataclass
@@ -236,6 +243,10 @@ def file_ticket(db: Database, *, description: str, sender_id: str | None = None,
     if category is not None and not routing.has_category(category):
         raise TicketInputError(f"没有“{category}”这个类别。")
     address, media_url = _clean(address, 256), _clean(media_url, 512)
+    try:  # a javascript:/data: URL would run in a staff member's browser: http(s) only
+        media_url = http_url(media_url)
+    except UnsafeUrl as exc:
+        raise BadMediaUrl(str(exc)) from exc
     contact_name, contact_phone = _clean(contact_name, 64), _clean(contact_phone, 32)
     category, confidence, category_cues, sentiment, urgency = _analyse(description, category)
     level, urgency_cues = urgency.level, list(urgency.cues)
@@ -696,7 +707,7 @@ def ticket_to_dict(ticket: Ticket, *, masked: bool = True, now: datetime | None 
         "address": ticket.address,
         "lat": ticket.lat,
         "long": ticket.long,
-        "media_url": ticket.media_url,
+        "media_url": _shown_url(ticket.media_url),
         "contact_name": mask_name(ticket.contact_name) if masked else ticket.contact_name,
         "contact_phone": mask_phone(ticket.contact_phone) if masked else ticket.contact_phone,
         "satisfaction": ticket.satisfaction,
@@ -795,3 +806,11 @@ __all__ = [
     "correct_ticket", "file_emergency", "file_ticket", "find_duplicate", "get_ticket", "list_tickets",
     "my_tickets", "my_tickets_text", "own_words", "public_status", "ticket_to_dict", "transition_ticket",
 ]
+
+
+def _shown_url(value: str | None) -> str | None:
+    """A stored media URL, shown only if it is http(s) (rows filed before the check)."""
+    try:
+        return http_url(value)
+    except UnsafeUrl:
+        return None

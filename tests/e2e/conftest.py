@@ -119,6 +119,10 @@ def butler(tmp_path_factory) -> Iterator[Butler]:
                          "BUTLER_ADMIN_PASSWORD": settings.admin_password,
                          "BUTLER_OPEN311_API_KEY": settings.open311_api_key,
                          "BUTLER_CHAT_API_KEY": settings.chat_api_key,
+                         # Conversations, not abuse limits, are tested here (tests/api has
+                         # the limit tests): a long scripted conversation must not get 429.
+                         "BUTLER_CHAT_RATE_LIMIT": "1000/minute",
+                         "BUTLER_CHAT_IP_RATE_LIMIT": "10000/minute",
                          "BUTLER_GATEWAY_PORT": str(gateway_port)})
     supervisor = Supervisor(specs)
     supervisor.start()

@@ -122,7 +122,11 @@ def test_post_errors(client: TestClient):
     assert_error(client.post("/open311/v2/requests.json", data={**ok, "lat": "north"}), 400)
     assert_error(client.post("/open311/v2/requests.json", data={**ok, "description": "长" * 4001}), 400)
     assert_error(client.post("/open311/v2/requests.json", json=ok), 400)
+    for url in ("javascript:alert(1)", "data:text/html,<b>x</b>", "file:///etc/passwd", "ftp://x/y.jpg"):
+        assert_error(client.post("/open311/v2/requests.json", data={**ok, "media_url": url}), 400)
     assert client.post("/open311/v2/requests.json", data=ok).status_code == 200
+    assert client.post("/open311/v2/requests.json",
+                       data={**ok, "media_url": "https://example.org/p.jpg"}).status_code == 200
 
 
 def test_post_disabled_without_key(client: TestClient, monkeypatch):

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, field_validator
 
+from assistant.api.chat_metadata import ChatMetadata
 from assistant.api.deps import dialogue, get_db
 from assistant.api.errors import ApiError
 from assistant.db import Database
@@ -48,7 +49,7 @@ class ChatRequest(BaseModel):
         description="Optional for a resident session (it must then equal the session's id); "
                     "required for a trusted integration (the integration's own user id).")
     text: str = Field(min_length=1, max_length=2000)
-    metadata: dict | None = Field(default=None, description="e.g. a shared location {lat, long}")
+    metadata: ChatMetadata = None
 
     @field_validator("text")
     @classmethod
