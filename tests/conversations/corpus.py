@@ -33,7 +33,7 @@ STAFF_KEYS = {"staff", "note"}
 CONVERSATION_KEYS = {"id", "about", "turns", "goal", "dates", "rasa_story"}
 BOOKING_GOAL_KEYS = {"service", "day", "time", "status", "address", "phone"}
 TICKET_GOAL_KEYS = {"category", "status", "urgency", "address", "description", "satisfaction",
-                    "contact_phone", "min_reports", "rated"}
+                    "contact_phone", "min_reports", "rated", "rating"}
 GOAL_KEYS = {"booking", "bookings", "ticket", "tickets", "handoff"}
 STAFF_TARGETS = {"派单", "处置中", "已办结"}
 # The staff actions that lead from each state towards 已办结 (lifecycle.TRANSITIONS).
@@ -378,7 +378,7 @@ class Runner:
                 problems.append(f"expected {goal['tickets']} ticket(s), found {len(tickets)}: "
                                 + ("; ".join(_ticket_str(t) for t in tickets) or "none"))
             for want in _as_list(goal.get("ticket", [])):
-                if not any(_ticket_matches(t, want) for t in tickets):
+                if not any(_ticket_matches(t, want, sender) for t in tickets):
                     problems.append(f"no ticket like {want}; found: "
                                     + ("; ".join(_ticket_str(t) for t in tickets) or "none"))
         if "handoff" in goal:
@@ -594,7 +594,17 @@ def _booking_matches(b: dict, want: dict, day: date) -> bool:
     return not (want.get("phone") and str(want["phone"]) != (b.get("phone") or ""))
 
 
-def _ticket_matches(t: dict, want: dict) -> bool:
+def _scores(t: dict, sender: str | None) -> list[tuple[int | None, str | None]]:
+    """The ratings of a ticket that count for this resident: their own ratings through
+    the conversation (score, label), else the staff's 回访 satisfaction."""
+    own = [(r.get("score"), r.get("label")) for r in t.get("ratings") or []
+           if sender is None or r.get("sender_id") == sender]
+    if own:
+        return own
+    return [(t["satisfaction"], None)] if t.get("satisfaction") is not None else []
+
+
+def _ticket_matches(t: dict, want: dict, sender: str | None = None) -> bool:
     for key in ("category", "status", "urgency"):
         if key in want and t.get(key) not in _as_list(want[key]):
             return False
@@ -606,9 +616,12 @@ def _ticket_matches(t: dict, want: dict) -> bool:
     if "address" in want and not all(normalise(str(v)) in normalise(t.get("address") or "") or normalise(str(v)) in notes
                                      for v in _as_list(want["address"])):
         return False
-    if "satisfaction" in want and t.get("satisfaction") != want["satisfaction"]:
+    scores = _scores(t, sender)
+    if "satisfaction" in want and not any(score == want["satisfaction"] for score, _ in scores):
         return False
-    if "rated" in want and (t.get("satisfaction") is not None) != bool(want["rated"]):
+    if "rating" in want and not any(label in _as_list(want["rating"]) for _, label in scores):
+        return False
+    if "rated" in want and bool(scores) != bool(want["rated"]):
         return False
     if "contact_phone" in want and str(want["contact_phone"]) != (t.get("contact_phone") or ""):
         return False

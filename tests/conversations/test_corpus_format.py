@@ -79,6 +79,11 @@ def test_goal_matching():
     assert not _ticket_matches(ticket, {"satisfaction": 5})
     assert not _ticket_matches(ticket, {"address": "7号楼"})
     assert not _ticket_matches(ticket, {"urgency": "emergency"})
+    rated = {**ticket, "satisfaction": None,
+             "ratings": [{"sender_id": "web:r-1", "score": 1, "label": "不满意"}]}
+    assert _ticket_matches(rated, {"rated": True, "satisfaction": 1, "rating": "不满意"}, "web:r-1")
+    assert not _ticket_matches(rated, {"rated": True}, "web:r-2")  # someone else's rating
+    assert not _ticket_matches(rated, {"rating": ["满意", "基本满意"]}, "web:r-1")
 
 
 def test_normalise():
