@@ -99,6 +99,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
             return True
         return self.is_correction(tracker)
 
+    async def correction(self, requested, dispatcher, tracker: Tracker, domain) -> dict | None:
+        return None  # corrections are read slot by slot in the extract_ methods below
+
     def is_correction(self, tracker: Tracker) -> bool:
         correction = self._correction(tracker)
         return correction is not None and correction.slot is not None
@@ -363,6 +366,10 @@ class ActionSubmitBooking(Action):
         field = _entities(tracker, "booking_field")
         correction = (conversation.Correction(conversation.field_from_title(field[0])) if field
                       else conversation.correction_from(text, now=now()))
+        if _intent(tracker) == "ask_policy" and (correction is None or correction.value is None):
+            # A real question at the read-back (only 不对/改成 + a value is a correction):
+            # answered; the read-back still waits for 对.
+            return [SlotSet("booking_confirming", True), FollowupAction("action_ask_policy")]
         if correction is None:
             named = conversation.field_named(text)
             found = conversation.value_slot(text, now=now(), prefer=named)

@@ -124,6 +124,31 @@ class InterruptibleFormValidation(FormValidationAction):
         value, text = found.get(slot), latest_text(tracker)
         return value is not None and str(value) not in (text, text[:120])
 
+    async def correction(self, requested: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: dict) -> dict | None:
+        """An earlier answer corrected (不对，是13号楼，不是3号楼 at the contact question):
+        ``{slot: new value}``, read by the form's own ``extract_<slot>`` as if that slot
+        were asked again; a value that is just the message itself does not count. A
+        form with its own reading of corrections (booking) overrides this."""
+        if not form_turns.corrects(latest_text(tracker)):
+            return None
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        text = latest_text(tracker)
+        for slot in reversed([s for s in required if s != requested and tracker.get_slot(s) is not None]):
+            method = getattr(self, f"extract_{slot}", None)
+            if method is None:
+                continue
+            trial = tracker.copy()
+            trial.slots[slot] = None
+            trial.slots[REQUESTED_SLOT] = slot
+            # Read it as an answer: the 不对 in it is no "no" to the question asked.
+            trial.latest_message = {**(tracker.latest_message or {}), "intent": {"name": "inform", "confidence": 1.0}}
+            found = await call_potential_coroutine(method(CollectingDispatcher(), trial, domain)) or {}
+            value = found.get(slot)
+            if value is not None and str(value) not in (text, text[:120]) and value != tracker.get_slot(slot):
+                return {slot: value}
+        return None
+
     def is_correction(self, tracker: Tracker) -> bool:
         """The message corrects an earlier answer (then a question still open is not
         a failed answer)."""
@@ -157,6 +182,12 @@ class InterruptibleFormValidation(FormValidationAction):
             resumed = [SlotSet(RESUME_SLOT, None)]
             if answer == "yes":
                 return [*resumed, SlotSet(REQUESTED_SLOT, requested)]  # the question again
+        corrected = await self.correction(requested, dispatcher, tracker, domain)
+        if corrected:
+            slot, value = next(iter(corrected.items()))
+            log.info("form_correction", form=self.form_name(), slot=slot)
+            dispatcher.utter_message(text=f"好的，改成{value}。")
+            return [*resumed, SlotSet(slot, value), SlotSet(FAILURES_SLOT, None), SlotSet(REQUESTED_SLOT, requested)]
         answers = await self.answers(requested, dispatcher, tracker, domain)
         turn = form_turns.classify(intent, text, answers=answers, confidence=latest_confidence(tracker))
         log.info("form_turn", form=self.form_name(), requested=requested, intent=intent, turn=turn)

@@ -19,16 +19,24 @@ Turn = Literal["answer", "emergency", "stop", "digress", "handoff", "repeat"]
 # Words that leave whatever form is running. Deliberately not bare 不用了/不要 (at
 # the contact step "不用了" means "no phone"): each of these names the leaving.
 STOP_RE = re.compile(
-    r"不约了|不预约了|不想约了|别约了|不订了|先不约|不办了|不弄了|不整了|不搞了|算了|不要了|"
-    r"不投诉了|不反映了|不报了|不登记了|不说了|取消预约|取消吧|^取消$|退出|不想弄了|不干了")
+    r"不约了|不预约了|不想约了|别约了|不订了|先不约|不办了|不弄了|不整了|不搞了|不要了|"
+    r"不投诉了|不反映了|不报了|不登记了|不说了|取消预约|不想弄了|不干了")
+# Leaving only when nothing else in the message answers (算了，明天下午三点吧).
+WEAK_STOP_RE = re.compile(r"算了|取消吧|^取消$|退出")
 
 # Intents that leave the form when the message answers nothing.
 STOP_INTENTS = frozenset({"cancel_booking", "deny"})
 # Questions in the middle: answered, then the form asks whether to go on.
 DIGRESSION_INTENTS = frozenset({"ask_policy", "check_ticket", "query_booking", "help"})
 # An intent is believed over the form only when the classifier is this sure of it
-# (an odd place name read as a policy question must stay an answer).
+# (an odd place name read as a policy question must stay an answer). Progress and
+# "what did I book" questions have distinctive words (怎么样了, 约了什么): the
+# pipeline's own fallback threshold (config.yml, 0.55) is enough for them.
 INTENT_CONFIDENCE = 0.7
+CONFIDENCE_BY_INTENT = {"check_ticket": 0.55, "query_booking": 0.55, "help": 0.55}
+
+# A resident correcting an earlier answer (不对，是13号楼，不是3号楼 / 我说错了).
+CORRECTION_RE = re.compile(r"不对|不是|说错|错了|搞错|改成|改为|换成|应该是")
 
 # The answer to "刚才的…还继续吗？"
 RESUME_YES_RE = re.compile(r"^(?:对|是|是的|好|好的|行|可以|要|继续|接着|接着约|继续吧|嗯|恩|ok|OK|继续约)")
@@ -40,8 +48,9 @@ def _clean(text: str | None) -> str:
 
 
 def is_stop(text: str | None) -> bool:
-    """The message says the resident is leaving (不约了, 算了不要了, 不投诉了…)."""
-    return bool(STOP_RE.search(_clean(text)))
+    """The message says the resident is leaving (不约了, 算了不要了, 不投诉了, 算了…)."""
+    said = _clean(text)
+    return bool(STOP_RE.search(said) or WEAK_STOP_RE.search(said))
 
 
 def classify(intent: str | None, text: str | None, *, answers: bool, confidence: float = 1.0) -> Turn:
@@ -49,6 +58,8 @@ def classify(intent: str | None, text: str | None, *, answers: bool, confidence:
     for the slot it asked (or a correction) out of the message."""
     if intent == "emergency":
         return "emergency"  # always first: the safety net may have forced it
+    if STOP_RE.search(_clean(text)):
+        return "stop"  # 不弄了 is never an answer, not even "no phone" at the contact step
     if answers:
         return "answer"
     if is_stop(text):
@@ -60,7 +71,7 @@ def classify(intent: str | None, text: str | None, *, answers: bool, confidence:
         return "repeat"
     if intent in STOP_INTENTS and sure:
         return "stop"
-    if intent in DIGRESSION_INTENTS and sure:
+    if intent in DIGRESSION_INTENTS and confidence >= CONFIDENCE_BY_INTENT.get(intent, INTENT_CONFIDENCE):
         return "digress"
     return "answer"  # the form reads it and re-asks if it is no answer
 
@@ -74,3 +85,9 @@ def resume_answer(text: str | None, intent: str | None) -> Literal["yes", "no"] 
     if intent == "affirm" or RESUME_YES_RE.match(said):
         return "yes"
     return None
+
+
+def corrects(text: str | None) -> bool:
+    """The message says an earlier answer was wrong (and is not leaving)."""
+    said = _clean(text)
+    return bool(CORRECTION_RE.search(said)) and not STOP_RE.search(said)

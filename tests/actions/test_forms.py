@@ -29,6 +29,7 @@ from tests.booking.conftest import domain  # noqa: F401 - the merged domain fixt
     ("ask_policy", "高龄津贴怎么领", False, 0.99, "digress"),
     ("ask_policy", "超市后面那条路", False, 0.5, "answer"),      # an unsure intent does not win
     ("check_ticket", "我的投诉怎么样了", False, 0.99, "digress"),
+    ("check_ticket", "对了，楼道灯那个怎么样了", False, 0.58, "digress"),  # distinctive words: 0.55 is enough
     ("query_booking", "我约了什么", False, 0.99, "digress"),
     ("help", "/help", False, 1.0, "digress"),
     ("request_human", "我要找工作人员", False, 0.99, "handoff"),
@@ -116,3 +117,27 @@ def test_leaving_after_the_form_stopped_itself_still_knows_the_form(domain):  # 
     assert "刚才的投诉先不登记了" in dispatcher.messages[0]["text"]
     assert {"event": "slot", "name": "complaint_location", "value": None, "timestamp": None} in abandon_forms(
         trk, domain)
+
+
+@pytest.mark.parametrize(("text", "intent", "place"), [
+    ("不对，是13号楼，不是3号楼", "deny", "13号楼"),
+    ("不对不对 是32号楼东边 我说错了", "nlu_fallback", "32号楼"),
+])
+def test_complaint_form_takes_a_corrected_place_at_the_contact_question(app_env, domain, text, intent,  # noqa: F811
+                                                                         place):
+    events, said = validate(complaint_tracker(text, intent=intent, slots=AT_CONTACT), domain)
+    assert {"event": "slot", "name": "complaint_location", "value": place, "timestamp": None} in events
+    assert {"event": "slot", "name": "requested_slot", "value": "complaint_contact", "timestamp": None} in events
+    assert not any(e.get("name") == "complaint_contact" for e in events)  # not read as 匿名
+    assert place in said[0]["text"]
+
+
+def test_no_correction_without_a_new_value(app_env, domain):  # noqa: F811
+    events, _ = validate(complaint_tracker("不是很方便留", intent="deny", slots=AT_CONTACT), domain)
+    assert not any(e.get("name") == "complaint_location" for e in events)
+
+
+@pytest.mark.parametrize(("text", "corrects"), [("不对，是13号楼", True), ("我说错了", True), ("不投诉了", False),
+                                               ("3号楼", False)])
+def test_corrects(text, corrects):
+    assert form_turns.corrects(text) is corrects

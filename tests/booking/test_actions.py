@@ -411,3 +411,18 @@ def test_booked_text_promises_a_reminder_only_on_a_channel_that_delivers(app_env
     _, said, _ = run(booking_actions.ActionSubmitBooking(),
                      tracker("对", intent="affirm", slots=filled, form_active=False), domain)
     assert "预约号YY" in said[0] and "提醒" not in said[0] and "我约了什么" in said[0]
+
+
+def test_a_policy_question_at_the_read_back_is_answered_and_the_read_back_waits(app_env, domain):
+    filled = {"booking_service": "理发", "booking_time": "2026-11-30T15:00", "booking_address": "幸福路8号",
+              "booking_phone": "13912345678", "booking_confirming": True}
+    slots, said, other = run(booking_actions.ActionSubmitBooking(),
+                             tracker("居家养老服务补贴怎么申请", intent="ask_policy", slots=filled, form_active=False),
+                             domain)
+    assert slots == {"booking_confirming": True} and said == []
+    assert other == [{"event": "followup", "name": "action_ask_policy", "timestamp": None}]
+    # A correction the NLU heard as a question is still a correction.
+    slots, said, _ = run(booking_actions.ActionSubmitBooking(),
+                         tracker("电话错了，应该是13900001112", intent="ask_policy", slots=filled, form_active=False),
+                         domain)
+    assert slots["booking_phone"] == "13900001112" and "139****1112" in said[0]
