@@ -60,7 +60,14 @@ def test_structlog_events_are_masked_whatever_the_key(capsys):
     from assistant.logging import configure_logging
     from assistant.settings import Settings
 
-    configure_logging(Settings(log_level="INFO"))
-    structlog.get_logger("t").warning("call 13912345678", contact="13800138000", note={"p": "13700001111"})
-    err = capsys.readouterr().err
+    previous = structlog.get_config()
+    try:
+        # configure_logging binds structlog to sys.stderr, which is capsys's file here;
+        # the old configuration comes back afterwards, or every logger first used in a
+        # later test would write to this test's closed file.
+        configure_logging(Settings(log_level="INFO"))
+        structlog.get_logger("t").warning("call 13912345678", contact="13800138000", note={"p": "13700001111"})
+        err = capsys.readouterr().err
+    finally:
+        structlog.configure(**previous)
     assert "13912345678" not in err and "13800138000" not in err and "13700001111" not in err
