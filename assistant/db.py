@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Column, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Column, DateTime, Engine, MetaData, create_engine, event, make_url
+from sqlalchemy.pool import NullPool
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -138,8 +139,46 @@ class Database:
             self._write_engine.dispose()
 
 
+# pg_advisory_lock key of schema upgrades ("butler" in ASCII).
+_UPGRADE_LOCK_KEY = 0x6275746C6572
+
+
+@contextmanager
+def _one_upgrade_at_a_time(url: str) -> Iterator[None]:
+    """The gateway and the action server start together and both upgrade the schema
+    on first use: without this, the second one's DDL meets the first one's write lock
+    ("database is locked") or creates a table the first just created. SQLite: an
+    exclusive flock beside the database file; PostgreSQL: a session advisory lock."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        import fcntl
+
+        lock_path = Path(f"{parsed.database}.upgrade-lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes (or the process dies)
+            yield
+        return
+    if parsed.get_backend_name() == "postgresql":
+        from sqlalchemy import text
+
+        engine = create_engine(url, poolclass=NullPool)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _UPGRADE_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _UPGRADE_LOCK_KEY})
+        finally:
+            engine.dispose()
+        return
+    yield
+
+
 def upgrade(url: str) -> None:
-    """Bring the schema at ``url`` to the newest revision of every branch."""
+    """Bring the schema at ``url`` to the newest revision of every branch (one process
+    at a time)."""
     from alembic import command
     from alembic.config import Config
 
@@ -147,7 +186,8 @@ def upgrade(url: str) -> None:
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url)
     cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "heads")
+    with _one_upgrade_at_a_time(url):
+        command.upgrade(cfg, "heads")
 
 
 @contextmanager
