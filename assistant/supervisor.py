@@ -164,7 +164,8 @@ def process_specs(settings: Settings) -> list[ProcessSpec]:
         ProcessSpec(
             name="rasa",
             argv=[str(Path(settings.rasa_venv) / "bin" / "rasa"), "run", "--enable-api",
-                  "--auth-token", token,
+                  # one argument: a generated token may start with "-" (argparse would read an option)
+                  f"--auth-token={token}",
                   "--model", str(settings.rasa_model), "--port", str(_port(settings.rasa_url)),
                   "--interface", rasa_host,
                   "--endpoints", str(settings.rasa_endpoints),

@@ -72,7 +72,7 @@ def test_process_specs_carry_one_configuration(tmp_path):
     assert "BUTLER_WARM_UP_KNOWLEDGE_BASE" not in specs["gateway"].env
     # Rasa's HTTP API needs the per-install token; the gateway is given the same one.
     argv = specs["rasa"].argv
-    token = argv[argv.index("--auth-token") + 1]
+    [token] = [a.split("=", 1)[1] for a in argv if a.startswith("--auth-token=")]
     assert len(token) >= 32 and token == (tmp_path / "rasa_token").read_text().strip()
     assert specs["gateway"].env["BUTLER_RASA_TOKEN"] == token
     assert process_specs(settings)[0].argv == argv  # generated once, kept

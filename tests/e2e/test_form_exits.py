@@ -121,13 +121,14 @@ def test_an_address_correction_at_the_read_back_is_read_back(butler, catalogue):
 def test_a_time_said_early_is_kept(butler, catalogue):  # noqa: F811
     sender = "exits-8"
     phrase, day = day_phrase(catalogue, butler.clear_of_midnight().date())
-    first = butler.say(sender, f"我想预约，{phrase}上午十点")
+    # 上午十一点: a slot the other tests of this shared stack do not fill (they book 10:00, 15:00)
+    first = butler.say(sender, f"我想预约，{phrase}上午十一点")
     assert "哪项服务" in first, first
     second = butler.say(sender, "理发")
     assert "地址" in second and "哪天几点" not in second, second
     butler.say(sender, "幸福路8号")
     readback = butler.say(sender, "13912345678")
-    assert f"{day.month}月{day.day}日" in readback and "上午10点" in readback, readback
+    assert f"{day.month}月{day.day}日" in readback and "上午11点" in readback, readback
 
 
 def test_two_failed_answers_offer_buttons_then_a_person(butler):
