@@ -7,11 +7,17 @@ transcript. "Today" is the servers' clock (``butler.local_now``), so 明天 and
 {day:理发} mean the same day to the script and to the butler.
 
 Conversations marked ``dates: true`` in their file also run under ``make test-dates``.
-``bench/dialogue.py`` runs the same corpus for the goal rate and turns to goal."""
+``bench/dialogue.py`` runs the same corpus for the goal rate and turns to goal.
+
+Conversations listed in ``tests/conversations/known_failures.yml`` failed when the
+corpus was last measured (the file names the results file and each reason): they
+still run, as expected failures, so the list is the open work of issue #11 and a fix
+shows up as XPASS; nothing else is allowed to fail."""
 
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from conversations.corpus import HERE, Runner, StaffApi, load_corpus
 
@@ -25,6 +31,17 @@ pytestmark = pytest.mark.e2e
 
 SETS = [d for d in (HERE / "dev", HERE / "blind") if d.is_dir() and any(d.glob("*.y*ml"))]
 CONVERSATIONS = [(d.name, c) for d in SETS for c in load_corpus(d)]
+KNOWN_FAILURES: dict[str, str] = (
+    yaml.safe_load((HERE / "known_failures.yml").read_text(encoding="utf-8")) or {}
+).get("failures") or {}
+
+
+def _marks(corpus: str, conversation) -> list:
+    marks = [pytest.mark.dates] if conversation.dates else []
+    reason = KNOWN_FAILURES.get(f"{corpus}/{conversation.id}")
+    if reason:
+        marks.append(pytest.mark.xfail(reason=reason, strict=False))
+    return marks
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +53,7 @@ def runner(butler, staff_token) -> Runner:
 
 @pytest.mark.parametrize(
     "conversation",
-    [pytest.param(c, id=f"{s}/{c.kind}/{c.id}", marks=[pytest.mark.dates] if c.dates else [])
-     for s, c in CONVERSATIONS])
+    [pytest.param(c, id=f"{s}/{c.kind}/{c.id}", marks=_marks(s, c)) for s, c in CONVERSATIONS])
 def test_conversation_reaches_its_goal(conversation, runner: Runner):
     result = runner.run(conversation)
     assert result.passed, "\n" + result.transcript()

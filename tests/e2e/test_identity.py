@@ -123,13 +123,14 @@ def test_nobody_else_reads_a_residents_complaints_address_or_phone(butler, brows
     assert ticket_id not in attacker.say("我的投诉")
     assert ticket_id not in butler.say(victim.resident_id, "我的投诉")
 
-    # The victim's remembered address and phone are offered to the victim only.
+    # The victim's remembered address and phone are offered to the victim only (下午四点: a slot
+    # the other tests of the shared stack leave free).
     phrase = booking_day_phrase(butler.clear_of_midnight().date())
-    own = victim.say(f"我想预约{phrase}上午十点理发")
+    own = victim.say(f"我想预约{phrase}下午四点理发")
     assert VICTIM_PLACE in own and MASKED_PHONE in own, own
-    stranger = attacker.say(f"我想预约{phrase}上午十点理发")
+    stranger = attacker.say(f"我想预约{phrase}下午四点理发")
     assert "地址" in stranger and VICTIM_PLACE not in stranger and "5678" not in stranger, stranger
-    as_integration = butler.say(victim.resident_id, f"我想预约{phrase}上午十点理发")
+    as_integration = butler.say(victim.resident_id, f"我想预约{phrase}下午四点理发")
     assert VICTIM_PLACE not in as_integration and "5678" not in as_integration, as_integration
 
 
