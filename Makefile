@@ -123,7 +123,8 @@ bench-dialogue: setup
 
 # Follow-up or new question after a policy answer (bench/results/followup.md).
 bench-followup: setup
-	$(VENV)/bin/python bench/followup.py
+	$(VENV)/bin/python bench/followup.py bench/followup_dev.jsonl
+	$(VENV)/bin/python bench/followup.py bench/followup_blind.jsonl
 
 # Re-pin both environments from what is installed now (after a deliberate upgrade).
 lock:
