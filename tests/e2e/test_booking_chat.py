@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from assistant.booking.catalogue import DEFAULT_PATH, Catalogue, load_catalogue, save_catalogue
-from assistant.booking.service import book
+from assistant.booking.service import book, cancel
 from assistant.db import Database
 
 pytestmark = pytest.mark.e2e
@@ -98,25 +98,29 @@ def test_full_slot_offers_nearest_free_slots_as_buttons(butler, catalogue):
     phrase, day = day_phrase(catalogue, now.date())
     slot = datetime.combine(day, datetime.min.time()).replace(hour=10)
     database = Database(butler.settings.resolved_database_url)
+    fillers = []
     try:
         for i in range(3):   # 理发 has 3 places per slot
-            book(database, sender_id=f"web:filler-{i}", service="理发", starts_at=slot, address="幸福路1号",
-                 now=now, catalogue=catalogue)
-    finally:
-        database.dispose()
+            fillers.append(book(database, sender_id=f"web:filler-{i}", service="理发", starts_at=slot,
+                                address="幸福路1号", now=now, catalogue=catalogue).id)
 
-    sender = "booking-e2e-2"
-    replies = butler.chat(sender, f"我想预约{phrase}上午十点理发")
-    text = "\n".join(r["text"] for r in replies)
-    assert "约满" in text, text
-    buttons = [b for r in replies for b in r.get("buttons", [])]
-    assert len(buttons) == 3 and all(b["payload"].startswith("/inform") for b in buttons)
-    chosen = buttons[0]
-    after_click = butler.say(sender, chosen["payload"])
-    assert "地址" in after_click, after_click
-    butler.say(sender, "幸福路8号")
-    readback = butler.say(sender, "13800001111")
-    assert chosen["title"] in readback, (chosen, readback)
+        sender = "booking-e2e-2"
+        replies = butler.chat(sender, f"我想预约{phrase}上午十点理发")
+        text = "\n".join(r["text"] for r in replies)
+        assert "约满" in text, text
+        buttons = [b for r in replies for b in r.get("buttons", [])]
+        assert len(buttons) == 3 and all(b["payload"].startswith("/inform") for b in buttons)
+        chosen = buttons[0]
+        after_click = butler.say(sender, chosen["payload"])
+        assert "地址" in after_click, after_click
+        butler.say(sender, "幸福路8号")
+        readback = butler.say(sender, "13800001111")
+        assert chosen["title"] in readback, (chosen, readback)
+    finally:
+        # The stack is shared: later tests and conversations book 10:00 too.
+        for booking_id in fillers:
+            cancel(database, booking_id, now=now)
+        database.dispose()
 
 
 def test_bathing_is_refused_below_seventy(butler):

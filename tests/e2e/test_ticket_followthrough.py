@@ -67,7 +67,8 @@ def test_complaint_promises_depend_on_the_phone(butler):
     anonymous = butler.say("followthrough-e2e-3", "匿名")
     assert TICKET_ID.search(anonymous), anonymous
     assert "给您答复" not in anonymous and "联系您" not in anonymous and "怎么样了" in anonymous
-    butler.say("followthrough-e2e-4", "5号楼楼道的灯坏了一个礼拜了")
+    # 96号楼: no other test of the shared stack reports there (a duplicate would be linked, not filed)
+    butler.say("followthrough-e2e-4", "96号楼楼道的灯坏了一个礼拜了")
     with_phone = butler.say("followthrough-e2e-4", "13912345678")
     assert "给您答复" in with_phone, with_phone
 
