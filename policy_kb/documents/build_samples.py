@@ -18,7 +18,7 @@ FIXED_DATE = dt.datetime(2025, 1, 1, 0, 0, 0)
 def build_docx(src: Path, out: Path) -> None:
     import docx
 
-    lines = [l.strip() for l in src.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines = [line.strip() for line in src.read_text(encoding="utf-8").splitlines() if line.strip()]
     document = docx.Document()
     document.add_heading(lines[0], level=1)
     for line in lines[1:]:
@@ -37,7 +37,7 @@ def build_pdf(src: Path, out: Path) -> None:
     from reportlab.pdfgen import canvas
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    lines = [l.strip() for l in src.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines = [line.strip() for line in src.read_text(encoding="utf-8").splitlines() if line.strip()]
     pdf = canvas.Canvas(str(out), pagesize=A4, invariant=1)
     pdf.setTitle(lines[0])
     pdf.setSubject("住房保障")
