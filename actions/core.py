@@ -9,7 +9,7 @@ from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.db import get_database
-from assistant.residents.service import request_handoff
+from assistant.residents.service import handoff_phone, handoff_reply, request_handoff
 from assistant.settings import get_settings
 
 # After this many misunderstandings in a row the butler offers a person.
@@ -64,10 +64,10 @@ def previous_bot_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(reversed(messages))
 
 
-def handoff_message(first_line: str) -> str:
+def handoff_message(first_line: str, phone: str | None = None) -> str:
     settings = get_settings()
-    return (f"{first_line}已经帮您登记了，工作人员会尽快联系您。"
-            f"着急的话可以直接打社区电话 {settings.service_phone}（{settings.service_hours}）。")
+    return handoff_reply(first_line, phone, service_phone=settings.service_phone,
+                         service_hours=settings.service_hours)
 
 
 class ActionRequestHuman(Action):
@@ -77,9 +77,10 @@ class ActionRequestHuman(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         with get_database().session() as session:
             request_handoff(session, tracker.sender_id, "asked", last_resident_text(tracker))
+            phone = handoff_phone(session, tracker.sender_id)
         # In the middle of a form the form runs again afterwards and asks whether to go
         # on (nlu_data/rules/forms.yml): the resident may finish it while waiting.
-        dispatcher.utter_message(text=handoff_message("好的，给您转人工。"))
+        dispatcher.utter_message(text=handoff_message("好的，给您转人工。", phone))
         return []
 
 

@@ -51,6 +51,23 @@ def request_handoff(session: Session, sender_id: str, reason: str,
     return handoff
 
 
+def handoff_reply(first_line: str, phone: str | None, *, service_phone: str, service_hours: str) -> str:
+    """What the butler says after recording a hand-off. It promises a call back only
+    when staff have a number to call (issue #11: a promise depends on a fact the code
+    checks); otherwise it gives the community's phone."""
+    if phone:
+        return (f"{first_line}已经帮您登记了，工作人员会打您尾号{phone[-4:]}的电话联系您。"
+                f"着急的话可以直接打社区电话 {service_phone}（{service_hours}）。")
+    return (f"{first_line}已经帮您登记了。您没有留电话，请直接打社区电话 {service_phone}"
+            f"（{service_hours}）找工作人员。")
+
+
+def handoff_phone(session: Session, sender_id: str) -> str | None:
+    """The number staff can call this resident back on, if they ever left one."""
+    resident = session.scalar(select(Resident).where(Resident.sender_id == sender_id))
+    return resident.phone if resident is not None else None
+
+
 def list_handoffs(session: Session, status: str | None = "open") -> list[tuple[HandoffRequest, Resident]]:
     query = select(HandoffRequest, Resident).join(Resident, Resident.id == HandoffRequest.resident_id)
     if status:

@@ -23,3 +23,18 @@ def test_contact_details_are_remembered_per_channel_sender(db):
     with db.session() as session:
         resident = remember_contact(session, "web:b")
         assert (resident.address, resident.phone, resident.name) == ("3号楼201", "13912345678", "王阿姨")
+
+
+def test_a_call_back_is_promised_only_with_a_phone_to_call(db):
+    from assistant.residents.service import handoff_phone, handoff_reply
+
+    with db.session() as session:
+        request_handoff(session, "web:c", "asked", "转人工")
+        assert handoff_phone(session, "web:c") is None
+        remember_contact(session, "web:d", phone="13912345678")
+        assert handoff_phone(session, "web:d") == "13912345678"
+    without = handoff_reply("好的，给您转人工。", None, service_phone="021-12345678", service_hours="8:30-17:30")
+    assert "联系您" not in without and "021-12345678" in without
+    with_phone = handoff_reply("好的，给您转人工。", "13912345678", service_phone="021-12345678",
+                               service_hours="8:30-17:30")
+    assert "尾号5678" in with_phone and "联系您" in with_phone and "13912345678" not in with_phone
