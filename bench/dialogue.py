@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import secrets
 import socket
 import statistics
 import subprocess
@@ -37,6 +36,7 @@ import httpx
 import typer
 import yaml
 
+from assistant.auth.service import rasa_token as install_token
 from assistant.clock import Clock, parse_instant
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.supervisor import Supervisor, process_specs, wait_until_ready
@@ -64,11 +64,7 @@ class Started:
         self.settings = Settings(data_dir=data_dir, rasa_model=model, rasa_url=f"http://127.0.0.1:{free_port()}",
                                  action_server_url=f"http://127.0.0.1:{free_port()}",
                                  gateway_port=self.gateway_port, admin_user="admin",
-                                 admin_password="admin-password-1", open311_api_key="bench-open311-key",
-                                 # a token of our own: a generated one may start with "-", which
-                                 # `rasa run --auth-token` then takes for an option
-                                 **({"rasa_token": "bench-" + secrets.token_urlsafe(24)}
-                                    if "rasa_token" in Settings.model_fields else {}))
+                                 admin_password="admin-password-1", open311_api_key="bench-open311-key")
         embedding_dir = Path(os.environ.get("BUTLER_EMBEDDING_MODEL_DIR",
                                             PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"))
         subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "butler"), "kb", "ingest", "policy_kb",
@@ -90,7 +86,7 @@ class Started:
         self.supervisor.start()
         self.gateway_url = f"http://127.0.0.1:{self.gateway_port}"
         self.rasa_url = self.settings.rasa_url
-        self.rasa_token = install_rasa_token(self.settings)
+        self.rasa_token = install_token(self.settings)
         try:
             wait_until_ready(self.gateway_url, timeout=900)
         except BaseException:
@@ -100,16 +96,6 @@ class Started:
     def stop(self) -> None:
         self.supervisor.stop()
         self.tmp.cleanup()
-
-
-def install_rasa_token(settings: Settings) -> str | None:
-    """The token Rasa's HTTP API wants (``rasa run --auth-token``), when the install has one."""
-    for module in ("assistant.auth.service", "assistant.supervisor"):
-        try:
-            return __import__(module, fromlist=["rasa_token"]).rasa_token(settings)
-        except (ImportError, AttributeError):
-            continue
-    return None
 
 
 def summarise(name: str, results: list[Result]) -> dict:
