@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from assistant.location import location_span
 from assistant.privacy import MOBILE_RE
 
 # Openers that say "I have a complaint" without saying what it is.
@@ -16,14 +17,6 @@ _GENERIC = re.compile(
     r"你好|您好|请问|喂|麻烦|帮(我|忙)?|一下|那个|就是|我们|小区的?|社区的?|这边|[的了吧啊呀呢吗嘛]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
-# "3号楼", "5栋2单元", "幸福里小区7号楼1单元201", "人民路88号", gates, garages, squares.
-_NUM = r"[0-9一二三四五六七八九十百两]+"
-_ADDRESS_RE = re.compile(
-    rf"(?:[\u4e00-\u9fff]{{1,8}}(?:小区|花园|家园|苑|公寓|新村|里)\s*)?"
-    rf"(?:{_NUM}\s*期\s*)?{_NUM}\s*(?:号楼|号院|栋|幢|座|号)(?:\s*{_NUM}\s*单元)?(?:\s*{_NUM}\s*(?:室|号|楼|层)|\s*[0-9]{{3,4}}(?![0-9]))?"
-    rf"|[\u4e00-\u9fff]{{1,6}}(?:路|街|巷|弄)\s*{_NUM}\s*号"
-    rf"|(?:小区)?[东南西北]\s*门(?:口)?|(?:小区|社区)(?:大)?门口|地下车库|停车场|(?:中心)?广场|"
-    rf"(?:健身|活动)(?:区|中心)|垃圾(?:站|房)|菜市场|幼儿园|花园")
 _ANONYMOUS = re.compile(r"匿名|不留|不用留|不想留|不方便|不用了|不要了|算了|不需要|没有电话|不给")
 
 
@@ -38,9 +31,9 @@ def is_substantive(text: str | None) -> bool:
 
 
 def extract_location(text: str | None) -> str | None:
-    """The first address-like phrase in ``text`` ("3号楼", "小区东门"...)."""
-    match = _ADDRESS_RE.search(normalise(text))
-    return re.sub(r"\s+", "", match.group(0)) if match else None
+    """The first location in ``text`` as the resident said it ("203号楼", "五栋2单元",
+    "小区东门"...), read by ``assistant.location`` (the one location parser)."""
+    return location_span(text)
 
 
 def location_from_metadata(metadata: dict | None) -> tuple[float, float] | None:

@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session
 from assistant.privacy import mask_text
 from assistant.settings import get_settings
 from assistant.tickets.ids import find_ticket_id
+from assistant.location import find_locations, strip_locations
 from assistant.tickets.intake import extract_location
 from assistant.tickets.lifecycle import OPEN_STATES, aware, utcnow
 from assistant.tickets.models import Ticket
@@ -139,13 +140,13 @@ _NOISE = re.compile(
     r"|今天|昨天|前天|大前天|这周|本周|上周|上个?星期|上个?月|上午|下午|晚上|早上|中午|最近|最后|一次"
 )
 # Words that say where, not what (the place is compared separately).
-_PLACE = re.compile(r"[0-9一二三四五六七八九十百两]+\s*(?:号楼|号院|号|栋|幢|座|单元|室|层|楼|弄)"
-                    r"|我家|我们家|俺家|家里|楼上|楼下|门口|小区|附近|旁边|对面|这里|那里|这边|那边|[东南西北]门")
+# Locations themselves (203号楼2单元, 东门) are cut by the location parser
+# (``_without_places``); these are the words around them.
+_PLACE = re.compile(r"我家|我们家|俺家|家里|楼上|楼下|门口|小区|附近|旁边|对面|这里|那里|这边|那边|[东南西北]门")
 _STOP_CHARS = set("的了吗呢啊呀吧嘛么哈哦喔呗啦嘞我你他她它们这那是在有就都也很还又再把被给让和与及或个件")
 _STOP_WORDS = frozenset({"一下", "一个", "什么", "怎么", "还是", "就是", "然后", "已经", "你们", "我们", "他们",
                          "现在", "时候", "好像", "感觉", "那个", "这个", "一直", "不是", "没有", "可以"})
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_BUILDING = re.compile(r"([0-9一二三四五六七八九十两]+)\s*(?:号楼|栋|幢|号院|座|号)(?![0-9])")
 
 # ---- time hints -----------------------------------------------------------------------
 
@@ -224,28 +225,13 @@ def _words(text: str) -> set[str]:
             if len(w) >= 2 and _CJK.search(w) and w not in _STOP_WORDS and not any(c in _STOP_CHARS for c in w[:1])}
 
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+def _without_places(text: str) -> str:
+    return _PLACE.sub(" ", strip_locations(text))
 
 
-def _number(text: str) -> int | None:
-    """3 / 三 / 十三 / 二十一 as an int (buildings rarely go past 99)."""
-    if text.isdigit():
-        return int(text)
-    if all(c in _CN_DIGITS or c == "十" for c in text) and text:
-        if "十" not in text:
-            return _CN_DIGITS.get(text) if len(text) == 1 else None
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-    return None
-
-
-def _buildings(text: str | None) -> set[int]:
-    found = set()
-    for match in _BUILDING.finditer(_normalise(text)):
-        number = _number(match.group(1))
-        if number is not None:
-            found.add(number)
-    return found
+def _buildings(text: str | None) -> set[str]:
+    """The buildings named in ``text`` (203号楼 -> "203", 十二栋 -> "12"), by the location parser."""
+    return {loc.building for loc in find_locations(text) if loc.building}
 
 
 @dataclass(frozen=True)
@@ -255,7 +241,7 @@ class _Query:
     bigrams: frozenset[str]
     categories: frozenset[str]
     location: str | None
-    buildings: frozenset[int]
+    buildings: frozenset[str]
     window: tuple[date, date] | None  # local dates, inclusive
     window_name: str | None
     latest: bool
@@ -289,8 +275,8 @@ def _read_query(text: str, today: date) -> _Query:
 
     norm = _normalise(text)
     location = extract_location(norm)
-    topics = _topics(_PLACE.sub(" ", norm))
-    residual = _PLACE.sub(" ", _NOISE.sub(" ", norm))
+    topics = _topics(_without_places(norm))
+    residual = _without_places(_NOISE.sub(" ", norm))
     residual = _strip_topics(residual)
     categories = frozenset() if topics else frozenset(lexicon_scores(residual))
     window, window_name = _window(norm, today)
@@ -420,7 +406,7 @@ def resolve_ticket_reference(session: Session, sender_id: str, text: str, *,
     any_residual = any(residual.values())
     plausible: list[_Scored] = []
     for item in items:
-        item_topics = _topics(_PLACE.sub(" ", item.text))
+        item_topics = _topics(_without_places(item.text))
         shared_topics = query.topics & item_topics
         category_hit = item.ticket.category in query.categories
         if query.topics:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,6 +23,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from assistant.db import Database
+from assistant.location import Location, compatible, resolve, strip_locations
 from assistant.safe_url import UnsafeUrl, http_url
 from assistant.privacy import mask_name, mask_phone, mask_text
 from assistant.residents.service import get_or_create_resident, remember_contact
@@ -80,16 +80,15 @@ class FiledTicket:
 # ---- duplicates -------------------------------------------------------------------
 
 # Words that say where, not what: they must not make two different problems at the
-# same place look alike.
-_PLACE_RE = re.compile(r"\d+\s*(?:号楼|号|栋|幢|单元|室|层|楼|弄|路|街)|我家|我们家|楼下|楼上|门口|小区|附近|旁边|对面|这里|那里"
-                       r"|[东南西北]门|花园|广场|车库|停车场")
+# same place look alike. Locations themselves (203号楼2单元, 东门) are cut by the
+# location parser; these are the words around them.
+_PLACE_RE = re.compile(r"我家|我们家|楼下|楼上|门口|小区|附近|旁边|对面|这里|那里|花园|广场|车库|停车场")
 # Function characters that carry no content.
 _STOP_CHARS = set("的了吗呢啊呀吧嘛我你他她它们这那是在有就都也很还又再把被给让和与及或")
 
 
 def _content(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    text = _PLACE_RE.sub(" ", text)
+    text = _PLACE_RE.sub(" ", strip_locations(text)).lower()
     return "".join(ch if (ch.isalnum() and ch not in _STOP_CHARS) else " " for ch in text)
 
 
@@ -137,26 +136,28 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * r * math.asin(math.sqrt(h))
 
 
-_BUILDING_RE = re.compile(r"(\d+)\s*(?:号楼|栋|幢|号)")
+def report_location(address: str | None, description: str | None) -> Location | None:
+    """Where a report is: its address read by the location parser, completed from the
+    resident's own words when the address is a cut-down piece of them (an NLU entity
+    that kept 17号楼 of 117号楼), or the first location in the words without an address."""
+    return resolve(address, description)
 
 
-def _norm_address(address: str | None) -> str:
-    return re.sub(r"[\s,，。.、\-—]", "", unicodedata.normalize("NFKC", address or "")).lower()
-
-
-def is_nearby(a: Ticket, *, address: str | None, lat: float | None, long: float | None) -> bool:
-    """Same place: within 200 m when both have coordinates; otherwise the same
-    building number when both name one, else the same address or one address
-    containing the other."""
+def is_nearby(a: Ticket, *, address: str | None, lat: float | None, long: float | None,
+              description: str | None = None) -> bool:
+    """Same place. The whole location decides (``assistant.location.compatible``): the
+    same building (十二号楼 is 12栋, 20号楼 is not 203号楼) and, where both say them, the
+    same unit, floor and room; or the same named place (北门 / 小区北门); an address the
+    parser cannot read (超市后面那条路) matches when equal or one contains the other.
+    When both reports carry coordinates they must be within 200 m, and decide alone
+    when either report names no building, unit or room."""
+    la, lb = report_location(a.address, a.description), report_location(address, description)
     if None not in (a.lat, a.long, lat, long):
-        return haversine_m(a.lat, a.long, lat, long) <= DUPLICATE_RADIUS_M
-    na, nb = _norm_address(a.address), _norm_address(address)
-    if not na or not nb:
-        return False
-    ba, bb = _BUILDING_RE.findall(na), _BUILDING_RE.findall(nb)
-    if ba and bb:  # two buildings: the numbers decide (3号楼 is not 13号楼)
-        return ba[0] == bb[0]
-    return na == nb or na in nb or nb in na  # 北门 / 小区北门
+        if haversine_m(a.lat, a.long, lat, long) > DUPLICATE_RADIUS_M:
+            return False
+        if la is None or lb is None or not (la.is_structured and lb.is_structured):
+            return True  # a shared position is the most precise thing a report can have
+    return compatible(la, lb)
 
 
 def find_duplicate(session: Session, *, category: str, description: str, address: str | None,
@@ -168,7 +169,8 @@ def find_duplicate(session: Session, *, category: str, description: str, address
                              Ticket.created_at >= now - DUPLICATE_WINDOW)
         .order_by(Ticket.created_at.desc()).limit(200))
     for ticket in candidates:
-        if is_nearby(ticket, address=address, lat=lat, long=long) and is_similar(ticket.description, description):
+        if (is_nearby(ticket, address=address, lat=lat, long=long, description=description)
+                and is_similar(ticket.description, description)):
             return ticket
     return None
 

@@ -1,0 +1,299 @@
+"""Where something is, as residents say it: the one reader of locations.
+
+Complaints, emergencies, references to earlier tickets, booking addresses and the
+Open311 publication all read places through this module, so that 203号楼 is building
+203 everywhere (issue #12: a regex that kept two digits linked complaints from
+buildings 201-220 to tickets of 101-120).
+
+``parse_location(text)`` reads the first location in a text, ``find_locations(text)``
+every one; each is a ``Location`` with the building, unit, floor and room as numbers
+(Chinese numerals read by cn2an: 十二号楼 -> 12, 二单元 -> 2, 三零二室 -> "302"), the
+estate and road when said, a free-text place (东门, 地下车库B区), the words as said
+(``span``) and a ``canonical`` string (12号楼2单元302室). ``compatible(a, b)`` says
+whether two locations can be the same place: the duplicate check of tickets rests on it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+
+import cn2an
+
+# A number as residents write it: Arabic digits (full-width ones are NFKC-normalised
+# first), or Chinese numerals, read positionally (十二, 二百零三) or digit by digit
+# (三零二, 幺零一).
+# 两 is left out: 两栋楼之间 is two buildings, not building 2. A Chinese numeral right
+# after 这/那/同/每... is a count, not a number (这一栋, 同一单元).
+_CN = "零〇一二三四五六七八九十百千幺"
+_NUM = rf"(?:(?<![0-9])[0-9]+|(?<![这那同每哪整某另几{_CN}])[{_CN}]+)"
+# Characters a name of an estate or road may hold: CJK, but not the words that join
+# a sentence to it (我住在幸福小区 -> 幸福小区).
+_NAME = r"(?:(?![的在住是我你他她家楼和与跟到从给])[\u4e00-\u9fff])"
+
+# Components, tried in this order at each position (longer markers first).
+_COMPONENTS: list[tuple[str, str]] = [
+    # 3-2-302 / 3-2-1201: building-unit-room, the way forms and parcels write it.
+    ("dashed", r"(?<![0-9\-])(?P<d_b>[0-9]{1,3})\s*[-－—]\s*(?P<d_u>[0-9]{1,2})\s*[-－—]\s*(?P<d_r>[0-9]{3,4})(?![0-9\-])"),
+    ("estate", rf"{_NAME}{{2,6}}?(?:小区|花园|家园|公寓|新村|苑)"),
+    ("road", rf"{_NAME}{{1,6}}?(?:路|街|巷|弄)\s*(?P<road_no>{_NUM})\s*号(?![楼院房])"),
+    ("phase", rf"(?P<p>{_NUM})\s*期"),
+    # 3号楼, 五栋, 12幢, 2座, 6号院, 第三栋, A座; a bare 号 (3号2单元) only when a unit or a
+    # room follows (12月3号 is a date).
+    ("building", rf"(?<!月)第?(?P<b>{_NUM}|[A-Za-z])\s*(?:号楼|号院|栋楼|栋|幢|座|楼(?=\s*{_NUM}\s*单元)"
+                 rf"|号(?=\s*(?:{_NUM}\s*单元|[0-9]{{3,4}}(?![0-9]))))"),
+    ("unit", rf"(?P<u>{_NUM})\s*单元"),
+    ("room", rf"(?P<r>{_NUM}|[A-Za-z][0-9]{{3,4}})\s*(?:室|号房|房间|户)"),
+    ("floor", rf"(?P<f>{_NUM})\s*(?:层|楼(?![号道梯顶]))"),
+    # A room number with no marker: only right after a building, unit or floor
+    # (3号楼2单元302, 五栋二单元三零二); checked when the components are chained.
+    ("bare_room", r"(?P<br>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺]{3,4})(?:号(?![楼院]))?"),
+    ("place", r"(?:小区|社区)?[东南西北]{1,2}\s*(?:大门|门|侧门|角门)口?|(?:小区|社区)(?:大)?门口?|大门口?"
+              r"|地下车库(?:\s*[A-Za-z0-9一二三四五六七八九十]+\s*区)?|地下室|停车场|车库|(?:中心)?广场"
+              r"|(?:健身|活动)(?:区|中心|室)|垃圾(?:站|房)|菜市场|幼儿园|物业(?:办公室)?|篮球场|凉亭"),
+]
+_SCANNER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _COMPONENTS))
+# The order in which components follow each other inside one location.
+_RANK = {"estate": 0, "road": 1, "phase": 2, "building": 3, "dashed": 3, "unit": 4, "floor": 5, "room": 6,
+         "bare_room": 6, "place": 7}
+# What may stand between two components of one location (3号楼 2单元, 3号楼的东门).
+_JOIN = re.compile(r"^[\s,，、]*(?:的)?\s*$")
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place as said, normalised. Numbers are ints (the room a string of digits,
+    kept as said: 0302 stays 0302 would be odd, so leading zeros are dropped)."""
+
+    building: str | None = None  # "203", "12", "A"
+    unit: int | None = None
+    floor: int | None = None
+    room: str | None = None  # "302", "1201", "B201"
+    phase: int | None = None
+    estate: str | None = None  # 幸福小区
+    road: str | None = None  # 人民路88号
+    place: str | None = None  # 东门, 地下车库B区
+    span: str = field(default="", compare=False)  # the words as said (spaces removed)
+    start: int = field(default=0, compare=False)  # where in the normalised text
+    end: int = field(default=0, compare=False)
+
+    @property
+    def canonical(self) -> str:
+        parts = [self.estate or "", self.road or "", f"{self.phase}期" if self.phase else "",
+                 f"{self.building}号楼" if self.building else "", f"{self.unit}单元" if self.unit else "",
+                 f"{self.floor}层" if self.floor is not None and not self.room else "",
+                 f"{self.room}室" if self.room else "", self.place or ""]
+        return "".join(parts)
+
+    @property
+    def is_structured(self) -> bool:
+        """Says a building, unit, floor or room (not only a named place)."""
+        return any(v is not None for v in (self.building, self.unit, self.floor, self.room))
+
+    def __str__(self) -> str:
+        return self.canonical
+
+
+def normalise(text: str | None) -> str:
+    """NFKC (full-width digits and letters become ASCII), spaces kept."""
+    return unicodedata.normalize("NFKC", text or "")
+
+
+def to_int(numeral: str) -> int | None:
+    """3 / 203 / 十二 / 二百零三 / 三零二 (digit by digit) as an int; None if unreadable."""
+    numeral = numeral.strip()
+    if not numeral:
+        return None
+    if numeral.isdigit():
+        return int(numeral)
+    # 幺 is 一 when numbers are read digit by digit (幺零一).
+    numeral = numeral.replace("幺", "一").replace("〇", "零")
+    with warnings.catch_warnings(), contextlib.suppress(Exception):
+        warnings.simplefilter("ignore")
+        # Without 十/百/千, a run of digits is read digit by digit (三零二 -> 302);
+        # cn2an's "smart" mode does both readings.
+        value = cn2an.cn2an(numeral, "smart")
+        if float(value).is_integer() and value >= 0:
+            return int(value)
+    return None
+
+
+def _room(raw: str) -> str | None:
+    raw = raw.strip().upper()
+    if raw[:1].isalpha() and raw[:1].isascii():
+        return raw
+    value = to_int(raw)
+    return str(value) if value is not None and value > 0 else None
+
+
+def _building(raw: str) -> str | None:
+    raw = raw.strip()
+    if len(raw) == 1 and raw.isascii() and raw.isalpha():
+        return raw.upper()
+    value = to_int(raw)
+    return str(value) if value is not None and value > 0 else None
+
+
+def _place(raw: str) -> str:
+    """东门口 / 小区东门 -> 东门; 小区门口 / 大门口 -> 大门; 地下车库 B 区 -> 地下车库B区."""
+    raw = re.sub(r"\s+", "", raw)
+    raw = re.sub(r"^(?:小区|社区)", "", raw)
+    if raw in ("门", "门口", "大门口", "大门"):
+        return "大门"
+    if raw.endswith("口") and "门" in raw:
+        raw = raw[:-1]
+    return raw.upper() if raw.startswith("地下车库") else raw
+
+
+def _component(kind: str, match: re.Match) -> dict | None:
+    """The fields one component sets; None when its number cannot be read."""
+    g = match.groupdict()
+    if kind == "dashed":
+        return {"building": _building(g["d_b"]), "unit": to_int(g["d_u"]), "room": _room(g["d_r"])}
+    if kind == "estate":
+        return {"estate": match.group(kind)}
+    if kind == "road":
+        number = to_int(g["road_no"])
+        if number is None:
+            return None
+        name = re.sub(r"\s+", "", match.group(kind))
+        return {"road": name[:name.rindex(g["road_no"].strip()[0])] + f"{number}号"}
+    if kind == "phase":
+        return {"phase": to_int(g["p"])}
+    if kind == "building":
+        value = _building(g["b"])
+        return {"building": value} if value else None
+    if kind == "unit":
+        value = to_int(g["u"])
+        return {"unit": value} if value else None
+    if kind == "floor":
+        value = to_int(g["f"])
+        return {"floor": value} if value is not None and value < 200 else None
+    if kind in ("room", "bare_room"):
+        value = _room(g["r"] if kind == "room" else g["br"])
+        return {"room": value} if value else None
+    if kind == "place":
+        return {"place": _place(match.group(kind))}
+    return None
+
+
+def find_locations(text: str | None) -> list[Location]:
+    """Every location in ``text``, in order. Components that follow each other (a
+    building, then its unit, then its room; 3号楼 2单元, 3号楼的东门) make one location."""
+    norm = normalise(text)
+    found: list[Location] = []
+    current: dict | None = None
+    last_rank, last_end, start = -1, 0, 0
+
+    def close() -> None:
+        if current:
+            span = re.sub(r"\s+", "", norm[start:last_end])
+            found.append(Location(**current, span=span, start=start, end=last_end))
+
+    for match in _SCANNER.finditer(norm):
+        # The kind is the first component whose group matched (inner groups are fields).
+        kind = next(name for name, _ in _COMPONENTS if match.group(name) is not None)
+        fields = _component(kind, match)
+        if fields is None:
+            continue
+        rank = _RANK[kind]
+        joined = current is not None and rank > last_rank and _JOIN.match(norm[last_end:match.start()])
+        if kind == "bare_room" and not (joined and last_rank in (3, 4, 5)):
+            continue  # a bare number is a room only right after a building, unit or floor
+        if kind == "floor" and not joined and re.match(r"[0-9]{3,}", match.group("f")):
+            continue  # 2026楼? a number that long is no floor
+        if joined:
+            current.update({k: v for k, v in fields.items() if v is not None})
+        else:
+            close()
+            current, start = {k: v for k, v in fields.items() if v is not None}, match.start()
+        last_rank, last_end = rank, match.end()
+    close()
+    # A floor said with its room is implied by the room; keep what was said.
+    return [loc for loc in found if loc.span]
+
+
+def parse_location(text: str | None) -> Location | None:
+    """The first location in ``text`` (None when there is none)."""
+    found = find_locations(text)
+    return found[0] if found else None
+
+
+def location_span(text: str | None) -> str | None:
+    """The words of the first location as said, spaces removed (3号楼2单元, 小区东门)."""
+    found = parse_location(text)
+    return found.span if found else None
+
+
+def strip_locations(text: str | None, repl: str = " ") -> str:
+    """``text`` with every location replaced by ``repl`` (what is left says what, not where)."""
+    norm = normalise(text)
+    for loc in reversed(find_locations(norm)):
+        norm = norm[:loc.start] + repl + norm[loc.end:]
+    return norm
+
+
+def resolve(address: str | None, text: str | None = None) -> Location | None:
+    """The location of a report: its address, read with the parser; but when the
+    resident's own words (``text``) hold a fuller location that contains the address
+    as said (an NLU entity cut 203号楼 to 20, 117号楼 to 17号楼), the fuller one. Without
+    an address, the first location in the text."""
+    from_text = find_locations(text) if text else []
+    if address:
+        said = re.sub(r"\s+", "", normalise(address))
+        for loc in from_text:
+            if said and said in loc.span and said != loc.span:
+                return loc
+        parsed = parse_location(address)
+        if parsed is not None:
+            return parsed
+        # Words the parser cannot read (超市后面那条路) are kept as a place, compared
+        # by containment; punctuation and case do not make two places differ.
+        place = re.sub(r"[,，。.、\-—!！?？]", "", said).lower()
+        return Location(place=place, span=said, end=len(said)) if place else None
+    return from_text[0] if from_text else None
+
+
+def _road_key(road: str | None) -> str | None:
+    """幸福路8号 / 就在幸福路8号 -> 幸福路8号: the road's own name (its last characters
+    before 路/街...) and number, without whatever words the parser took in front."""
+    if not road:
+        return None
+    match = re.search(r"(.{0,2}[路街巷弄])([0-9]+号)$", road)
+    return match.group(1)[-3:] + match.group(2) if match else road
+
+
+def _places_match(a: str, b: str) -> bool:
+    return a == b or a in b or b in a  # 车库 / 地下车库
+
+
+def compatible(a: Location | None, b: Location | None) -> bool:
+    """Can ``a`` and ``b`` be the same place? The same building (12栋 is 十二号楼; 20号楼
+    is not 203号楼) and, where both say them, the same unit, floor, room, phase and road.
+    Without buildings: the same named place (北门 is 小区北门), or the same road, or the
+    same unit and room. One naming a building and the other not is not known to be the
+    same place. Estates are not compared: the butler serves one community, and the
+    words in front of 小区 are too often the sentence's (投诉小区...)."""
+    if a is None or b is None:
+        return False
+    for name in ("unit", "floor", "room", "phase"):
+        x, y = getattr(a, name), getattr(b, name)
+        if x is not None and y is not None and x != y:
+            return False
+    ra, rb = _road_key(a.road), _road_key(b.road)
+    if ra and rb and ra != rb:
+        return False
+    if a.building or b.building:
+        return a.building == b.building
+    if a.place or b.place:
+        return bool(a.place and b.place) and _places_match(a.place, b.place)
+    if ra and rb:
+        return True
+    return (a.unit is not None and b.unit is not None) or bool(a.room and b.room)
+
+
+__all__ = ["Location", "compatible", "find_locations", "location_span", "normalise", "parse_location",
+           "resolve", "strip_locations", "to_int"]

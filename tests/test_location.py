@@ -1,0 +1,164 @@
+"""assistant/location.py: the one reader of locations (issue #12 item 6).
+
+Property tests (hypothesis) for the numbers: every building, unit and room from 1 to
+999 read back the same whether written in digits, full-width digits, positional Chinese
+numerals (cn2an's own writing, 二百零三) or digit by digit (二零三), with or without
+spaces. Table tests for phrasings residents use."""
+
+from __future__ import annotations
+
+import cn2an
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.location import (
+    Location, compatible, find_locations, location_span, parse_location, resolve, strip_locations, to_int,
+)
+
+numbers = st.integers(min_value=1, max_value=999)
+_DIGITS_CN = "零一二三四五六七八九"
+
+
+def chinese(n: int) -> str:
+    return cn2an.an2cn(n, "low")  # 203 -> 二百零三
+
+
+def digit_by_digit(n: int) -> str:
+    return "".join(_DIGITS_CN[int(d)] for d in str(n))  # 302 -> 三零二
+
+
+def full_width(n: int) -> str:
+    return "".join(chr(ord(d) + 0xFEE0) for d in str(n))  # 203 -> ２０３
+
+
+@given(numbers)
+def test_numbers_round_trip_through_chinese_numerals(n):
+    assert to_int(str(n)) == n
+    assert to_int(chinese(n)) == n
+    assert to_int(digit_by_digit(n)) == n
+
+
+@settings(max_examples=150)
+@given(numbers, st.sampled_from(["号楼", "栋", "幢", "座", "号院"]),
+       st.sampled_from([str, chinese, full_width]), st.sampled_from(["", " ", "  "]))
+def test_building_keeps_every_digit(n, marker, writing, space):
+    loc = parse_location(f"我家在{writing(n)}{space}{marker}，楼道灯坏了")
+    assert loc is not None and loc.building == str(n)
+    assert loc.canonical == f"{n}号楼"
+
+
+@settings(max_examples=150)
+@given(numbers, st.integers(min_value=1, max_value=30), st.integers(min_value=101, max_value=3299),
+       st.sampled_from([str, chinese]), st.sampled_from(["", " "]))
+def test_building_unit_room(b, u, r, writing, space):
+    text = f"{writing(b)}号楼{space}{writing(u)}单元{space}{r}室漏水了"
+    loc = parse_location(text)
+    assert (loc.building, loc.unit, loc.room) == (str(b), u, str(r))
+    assert loc.canonical == f"{b}号楼{u}单元{r}室"
+
+
+@given(st.integers(min_value=101, max_value=999))
+def test_room_digit_by_digit_after_a_unit(r):
+    loc = parse_location(f"五栋二单元{digit_by_digit(r)}")
+    assert (loc.building, loc.unit, loc.room) == ("5", 2, str(r))
+
+
+@given(numbers, numbers)
+def test_compatible_means_the_same_building(a, b):
+    la, lb = parse_location(f"{a}号楼"), parse_location(f"{chinese(b)}栋")
+    assert compatible(la, lb) == (a == b)
+
+
+@pytest.mark.parametrize(("text", "building", "unit", "floor", "room", "place", "canonical"), [
+    ("203号楼楼道灯坏了", "203", None, None, None, None, "203号楼"),
+    ("117号楼门口井盖丢了", "117", None, None, None, None, "117号楼"),
+    ("五栋的路灯不亮", "5", None, None, None, None, "5号楼"),
+    ("十二号楼电梯坏了", "12", None, None, None, None, "12号楼"),
+    ("我住二百零三号楼", "203", None, None, None, None, "203号楼"),
+    ("5栋2单元302", "5", 2, None, "302", None, "5号楼2单元302室"),
+    ("五栋二单元三零二室", "5", 2, None, "302", None, "5号楼2单元302室"),
+    ("3号2单元501", "3", 2, None, "501", None, "3号楼2单元501室"),
+    ("8号楼3单元5层", "8", 3, 5, None, None, "8号楼3单元5层"),
+    ("３号楼２单元１２０１", "3", 2, None, "1201", None, "3号楼2单元1201室"),
+    ("3-2-302楼上漏水", "3", 2, None, "302", None, "3号楼2单元302室"),
+    ("第三栋楼下", "3", None, None, None, None, "3号楼"),
+    ("A座大堂", "A", None, None, None, None, "A号楼"),
+    ("小区东门口有人摆摊", None, None, None, None, "东门", "东门"),
+    ("地下车库B区漏水", None, None, None, None, "地下车库B区", "地下车库B区"),
+    ("地下车库 b 区", None, None, None, None, "地下车库B区", "地下车库B区"),
+    ("3号楼东门", "3", None, None, None, "东门", "3号楼东门"),
+])
+def test_phrasings(text, building, unit, floor, room, place, canonical):
+    loc = parse_location(text)
+    assert loc is not None
+    assert (loc.building, loc.unit, loc.floor, loc.room, loc.place) == (building, unit, floor, room, place)
+    assert loc.canonical == canonical
+
+
+def test_estate_road_and_phase():
+    loc = parse_location("我住在幸福小区二期12号楼1单元201")
+    assert (loc.estate, loc.phase, loc.building, loc.unit, loc.room) == ("幸福小区", 2, "12", 1, "201")
+    road = parse_location("幸福路8号3号楼201室")
+    assert (road.road, road.building, road.room) == ("幸福路8号", "3", "201")
+    assert road.canonical == "幸福路8号3号楼201室"
+
+
+@pytest.mark.parametrize("text", [
+    "12月3号楼道灯坏了",  # a date, then 楼道
+    "这一栋楼都停电了",   # a count, not building 1
+    "两栋楼之间的路灯",
+    "楼下垃圾没人收",
+    "电话13912345678",
+    "2026-12-05 停水",
+    "我要投诉",
+])
+def test_no_number_where_there_is_none(text):
+    loc = parse_location(text)
+    assert loc is None or loc.building is None, loc
+
+
+def test_every_location_and_the_span_as_said():
+    found = find_locations("3号楼 2单元和5栋之间，还有北门")
+    assert [loc.canonical for loc in found] == ["3号楼2单元", "5号楼", "北门"]
+    assert found[0].span == "3号楼2单元"
+    assert location_span("在6号楼3单元，烟很大") == "6号楼3单元"
+    assert strip_locations("203号楼路灯坏了").strip() == "路灯坏了"
+
+
+def test_resolve_prefers_the_residents_fuller_words():
+    # An NLU entity cut by the tokenizer: 117号楼 -> 17号楼, 203号楼 -> 20.
+    assert resolve("17号楼", "117号楼门口路灯坏了").building == "117"
+    assert resolve("20", "203号楼路灯坏了").building == "203"
+    assert resolve("3号楼", "3号楼路灯坏了").building == "3"
+    assert resolve(None, "5栋电梯坏了").building == "5"
+    assert resolve("超市后面那条路", "路灯坏了").place == "超市后面那条路"
+    assert resolve(None, "路灯坏了") is None
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("12栋", "十二号楼", True),
+    ("20号楼", "203号楼", False),
+    ("17号楼", "117号楼", False),
+    ("3号楼", "13号楼", False),
+    ("3号楼2单元", "3号楼", True),
+    ("3号楼2单元", "3号楼1单元", False),
+    ("3号楼2单元302", "3号楼2单元402", False),
+    ("3号楼2单元302", "三号楼二单元三零二室", True),
+    ("北门", "小区北门口", True),
+    ("北门", "南门", False),
+    ("地下车库", "地下车库B区", True),
+    ("地下车库A区", "地下车库B区", False),
+    ("3号楼", "北门", False),
+    ("幸福路8号3号楼", "幸福路8号5号楼", False),
+    ("幸福路8号", "就在幸福路8号", True),
+    ("幸福路8号", "人民路8号", False),
+])
+def test_compatible(a, b, same):
+    assert compatible(parse_location(a), parse_location(b)) is same
+    assert compatible(parse_location(b), parse_location(a)) is same
+
+
+def test_nothing_is_compatible_with_nothing():
+    assert not compatible(None, parse_location("3号楼"))
+    assert not compatible(Location(), Location())
