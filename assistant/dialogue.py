@@ -1,15 +1,21 @@
 """The one client of the Rasa server: send a message, parse text, check health.
 
-Every resident message of every channel passes ``DialogueClient.send``, so this is
-where the emergency safety net (``assistant.safety``) reads it, before Rasa: its
+Every resident message of every channel passes ``DialogueClient.send_or_degrade``:
+it is written to the durable inbox (``assistant/inbox``) before anything else, and
+its outcome and answer are written back before the resident hears it (one insert,
+one update), so nothing acknowledged is lost when a process dies.
+
+The emergency safety net (``assistant.safety``) reads every message before Rasa: its
 verdict travels to Rasa as ``metadata["butler_safety"]``, and Rasa's last NLU
 component (``nlu_components/safety_net.py``) makes the intent ``emergency``
 whatever the classifier said. If the dialogue did not run the emergency path
 (Rasa or the action server down, or a reply without the emergency marker), the
 gateway runs it itself: advice first, then the ticket and the alert.
 
-When Rasa is down or slow the resident still gets an answer: a short apology
-with the community's phone number (the degraded path), never an error page.
+When Rasa or the action server is down or too slow, the gateway answers in degraded
+mode (``assistant/degraded.py``): the safety net, then keyword rules (a hand-off for
+转人工, a ticket for a complaint), else the message is only recorded and replayed
+when the engine is back (``assistant/inbox/replay.py``). Never an error page.
 """
 
 from __future__ import annotations
@@ -58,9 +64,34 @@ class Reply:
 
 
 def degraded_replies(settings: Settings) -> list[Reply]:
+    """The apology when even the inbox could not record the message (the database is
+    down too): it promises nothing."""
     return [Reply(text=f"抱歉，系统正在维护，暂时答不上来。"
                        f"有急事请打社区电话 {settings.service_phone}（{settings.service_hours}）。"
                        f"紧急情况请直接拨打 110、119 或 120。")]
+
+
+def _replies_json(replies: list[Reply]) -> list[dict[str, Any]]:
+    return [{"text": r.text, **({"custom": r.custom} if r.custom else {})} for r in replies]
+
+
+def inbox_outcome(replies: list[Reply]) -> tuple[str, str, str | None]:
+    """(state, action, ticket id) of a message from the answer it got: an emergency
+    path or a degraded-mode action was acted on (never replayed); a message degraded
+    mode only recorded waits for the replay; anything else the dialogue answered."""
+    from assistant.degraded import DEGRADED_MARKER
+
+    for reply in replies:
+        custom = reply.custom or {}
+        if isinstance(custom.get(EMERGENCY_MARKER), dict):
+            return "answered", "emergency", custom[EMERGENCY_MARKER].get("ticket_id")
+    for reply in replies:
+        marker = (reply.custom or {}).get(DEGRADED_MARKER)
+        if isinstance(marker, dict):
+            if marker.get("action") == "recorded":
+                return "pending", "recorded", None
+            return "answered", str(marker.get("action")), marker.get("ticket_id")
+    return "answered", "dialogue", None
 
 
 class DialogueUnavailable(Exception):
@@ -109,13 +140,39 @@ class DialogueClient:
             raise DialogueUnavailable(str(exc), verdict) from exc
         return merge_messages(messages), verdict
 
-    async def send_or_degrade(self, sender: str, text: str, metadata: dict | None = None) -> list[Reply]:
-        """One resident message through the conversation helper (choices by number or
-        name, the butler's own slash payloads only, two requests in one message:
-        ``assistant.conversation``), which delivers with ``deliver_or_degrade``."""
+    async def send_or_degrade(self, sender: str, text: str, metadata: dict | None = None, *,
+                              idempotency_key: str | None = None) -> list[Reply]:
+        """One resident message: written to the inbox, then through the conversation
+        helper (choices by number or name, the butler's own slash payloads only, two
+        requests in one message: ``assistant.conversation``), which delivers with
+        ``deliver_or_degrade``; what became of it is written back before it returns."""
         from assistant.conversation import converse
+        from assistant.db import get_database
+        from assistant.inbox import service as inbox
 
-        return await converse(self, sender, text, metadata)
+        channel = sender.split(":", 1)[0] if ":" in sender else "web"
+        db = get_database()
+        try:
+            inbox_id: int | None = await anyio.to_thread.run_sync(lambda: inbox.record(
+                db, sender_id=sender, text=text, channel=channel, metadata=metadata,
+                idempotency_key=idempotency_key))
+        except Exception:  # noqa: BLE001 - the database is down: still answer (the safety net first)
+            log.exception("inbox_unavailable", sender=sender)
+            inbox_id = None
+        replies = await converse(self, sender, text, metadata)
+        state, action, ticket_id = inbox_outcome(replies)
+        if inbox_id is None:
+            if action == "recorded":  # "已记下" would be a lie: nothing was written
+                replies = [r for r in replies if not (r.custom or {}).get("degraded")] or degraded_replies(
+                    self.settings)
+            return replies
+        try:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(lambda: inbox.finish(
+                    db, inbox_id, state=state, action=action, reply=_replies_json(replies), ticket_id=ticket_id))
+        except Exception:  # noqa: BLE001 - the row stays "received"; the replay hands it over later
+            log.exception("inbox_finish_failed", inbox_id=inbox_id)
+        return replies
 
     async def active_loop(self, sender: str) -> str | None:
         """The form Rasa is running for ``sender``, or None."""
@@ -132,28 +189,44 @@ class DialogueClient:
         the emergency path."""
         try:
             replies, verdict = await self._send(sender, text, metadata)
-        except DialogueUnavailable as exc:
-            if exc.verdict is not None and exc.verdict.emergency:
-                return await self._emergency_without_dialogue(sender, text, metadata)
-            return degraded_replies(self.settings)
+        except DialogueUnavailable:
+            return await self.degraded(sender, text, metadata)
+        if not replies and await self._action_server_down():
+            # Rasa answered nothing because its custom action could not run: the
+            # message was not acted on, so degraded mode takes it.
+            log.warning("action_server_unavailable", sender=sender)
+            return await self.degraded(sender, text, metadata)
         if verdict.emergency and not any((r.custom or {}).get(EMERGENCY_MARKER) for r in replies):
             log.error("emergency_path_missing_in_dialogue", sender=sender, kinds=list(verdict.kinds))
             return [*await self._emergency_without_dialogue(sender, text, metadata), *replies]
         return replies
 
+    async def degraded(self, sender: str, text: str, metadata: dict | None = None) -> list[Reply]:
+        """The dialogue is down: the safety net, the keyword rules, or only recorded
+        (``assistant/degraded.py``)."""
+        from assistant import degraded
+        from assistant.db import get_database
+
+        outcome = await anyio.to_thread.run_sync(lambda: degraded.respond(
+            get_database(), self.settings, sender_id=sender, text=text, metadata=metadata))
+        return [Reply(text=line, custom=outcome.marker if i == 0 else None) for i, line in enumerate(outcome.lines)]
+
     async def _emergency_without_dialogue(self, sender: str, text: str, metadata: dict | None) -> list[Reply]:
         """The emergency path run by the gateway itself (the same domain function the
         dialogue's emergency action calls)."""
+        from assistant import degraded
         from assistant.db import get_database
-        from assistant.tickets.intake import location_from_metadata
-        from assistant.tickets.service import respond_to_emergency
 
-        shared = location_from_metadata(metadata or {})
-        response = await anyio.to_thread.run_sync(lambda: respond_to_emergency(
-            get_database(), text=text, sender_id=sender, lat=shared[0] if shared else None,
-            long=shared[1] if shared else None))
-        marker = {EMERGENCY_MARKER: {"ticket_id": response.ticket_id, "by": "gateway"}}
-        return [Reply(text=line, custom=marker if i == 0 else None) for i, line in enumerate(response.lines)]
+        outcome = await anyio.to_thread.run_sync(lambda: degraded.emergency(
+            get_database(), self.settings, sender, text, metadata))
+        return [Reply(text=line, custom=outcome.marker if i == 0 else None) for i, line in enumerate(outcome.lines)]
+
+    async def _action_server_down(self) -> bool:
+        try:
+            resp = await self._client.get(f"{self.settings.action_server_url}/health", timeout=2)
+            return resp.status_code != 200
+        except httpx.HTTPError:
+            return True
 
     async def parse(self, text: str) -> dict[str, Any]:
         try:
@@ -180,6 +253,10 @@ class DialogueClient:
         except httpx.HTTPError:
             missing["action_server"] = "not reachable"
         return missing
+
+    async def engine_ready(self) -> bool:
+        """Rasa has its model and the action server answers (the replay waits for it)."""
+        return not await self.health()
 
 
 def merge_messages(messages: list[dict[str, Any]]) -> list[Reply]:

@@ -6,15 +6,23 @@ a resident session (cookie ``butler_session``, or its token as ``X-Butler-Sessio
 trusted integration (``Authorization: Bearer <BUTLER_CHAT_API_KEY>``) speaking for its
 own, namespaced users. An ``Idempotency-Key`` header makes a retry return the first
 answer (``assistant/residents/idempotency.py``).
+
+Every message is written to the durable inbox before it is answered
+(``DialogueClient.send_or_degrade``); while Rasa or the action server is down the
+gateway answers in degraded mode (``assistant/degraded.py``), and this router's
+lifespan runs the replay of what was only recorded (``assistant/inbox/replay.py``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Header, Request, Response
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, field_validator
 
@@ -27,7 +35,28 @@ from assistant.residents import idempotency, identity
 from assistant.residents.identity import ChatIdentity, IdentityError
 from assistant.settings import Settings, get_settings
 
-router = APIRouter(prefix="/api/v1", tags=["chat"])
+
+
+@asynccontextmanager
+async def _replay_inbox(_app: FastAPI):
+    """The inbox replay runs beside the gateway while it is up (one pass at a time on
+    the machine: the ``inbox-replay`` lease)."""
+    from assistant.db import get_database
+    from assistant.inbox.replay import replay_forever
+
+    settings = get_settings()
+    client = DialogueClient(settings)
+    task = asyncio.create_task(replay_forever(get_database, client, settings))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await client.aclose()
+
+
+router = APIRouter(prefix="/api/v1", tags=["chat"], lifespan=_replay_inbox)
 
 # How long a retry waits for the first request holding its Idempotency-Key before 409.
 IDEMPOTENCY_WAIT_SECONDS = 10.0
@@ -184,7 +213,7 @@ async def chat(body: ChatRequest, request: Request, response: Response,
             return {**out, "replies": first.get("replies", [])}
 
     try:
-        replies = await client.send_or_degrade(sender, text, body.metadata)
+        replies = await client.send_or_degrade(sender, text, body.metadata, idempotency_key=idempotency_key)
     except BaseException:
         if idempotency_key is not None:
             with anyio.CancelScope(shield=True):
