@@ -44,6 +44,14 @@ _NOT_ABOUT_IT = ("ordinary_sense", "negation", "minor")
 # Kinds whose cues carry their own time span (三天没见, 从昨天到现在没回来): a past
 # time word before them starts the span, it does not close it.
 _DAYS_KINDS = ("silent_elder", "missing")
+# After "it is over": it is not (还在响, 又烧起来).
+_NOT_OVER = re.compile(r"[^,。]{0,2}(?:还在|还是|还有|又|仍|但是?|可是|却)")
+# For a missing or silent person a past day is where the silence STARTS (昨天走丢了,
+# still missing); only a past EVENT (上次我爸走丢的事) is over.
+_PAST_EVENT = re.compile(r"上次|上回|上一次|那次|那回|去年|前年|以前|从前|曾经|小时候|年轻时|当年")
+# A fire/gas/electricity cue that is perceived now or has lasted minutes is not a
+# hazard's what-if, whatever the complaint around it (天然气漏得整栋楼都能闻到; 着火冒烟十分钟了).
+_HAPPENING = re.compile(r"闻到|闻着|能闻|看到|看见|听到|[0-9一二三四五六七八九十几半两]+(?:分钟|个?小时|秒)了|好一会儿了|半天了")
 
 
 @dataclass(frozen=True)
@@ -164,7 +172,8 @@ class _Message:
         self.aftermath = None if self.urgent else s.past_aftermath.search(text)
         self.hazard = None if self.urgent else s.hazard_markers.search(text)
         self.accounted = s.accounted.search(text)
-        self.over = list(s.past_over.finditer(text))
+        # "It is over" unless what follows says it is not (火已经关了还在响).
+        self.over = [m for m in s.past_over.finditer(text) if not _NOT_OVER.match(text, m.end())]
         self.ongoing = [m.start() for m in s.past_ongoing.finditer(text)]
         frames = [(m.start(), name, m) for name, pattern in
                   (("past", s.past_time), ("present", s.past_present), ("habitual", s.habitual))
@@ -250,7 +259,12 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         if found is None and cue.kind != "general" and not s.hypothetical_perceived.search(sentence):
             # a yes/no question about the cue (厨房着火能用水浇吗)
             found = _QUESTION_END.search(msg.sentence_after(hit.end, 40))
-    found = found or msg.anywhere or msg.anywhere_soft
+    # Hearsay and policy words elsewhere do not silence a cue said of today
+    # (关于充电桩的申请回头再说，我爷爷今天上午走丢了).
+    soft = msg.anywhere_soft
+    if soft is not None and (msg.time_frame(hit.start) or ("",))[0] == "present":
+        soft = None
+    found = found or msg.anywhere or soft
     if found:
         return f"hypothetical:{_marker(found)}"
     # Past events that are over.
@@ -268,6 +282,10 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             if found:
                 return f"habitual:{_marker(found)}"
         frame = msg.time_frame(hit.start)
+        if (frame is not None and cue.kind in _DAYS_KINDS and frame[0] == "past"
+                and _PAST_EVENT.fullmatch(frame[1].group())
+                and not msg.ongoing_between(frame[1].start(), hit.end + 12)):
+            return f"past:{frame[1].group()}"
         if frame is not None and cue.kind not in _DAYS_KINDS:
             name, marker = frame
             if name == "past" and not msg.ongoing_between(marker.start(), hit.end + 12):
@@ -276,6 +294,9 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                 return f"habitual:{marker.group()}"
     # Complaints about a hazard that has not (yet) happened, or its what-if.
     if cue.kind in s.hazard_kinds and msg.hazard:
+        region = text[max(msg.sentence_start(hit.start), hit.start - 12): hit.end + 12]
+        if _HAPPENING.search(region) and not s.hazard_what_if.search(after):
+            return None
         if not actual or s.hazard_what_if.search(after):
             return f"hazard_complaint:{msg.hazard.group()}"
     return None
