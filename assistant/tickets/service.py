@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, make_url, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, selectinload
 
 from assistant.db import Database
@@ -50,6 +53,12 @@ SIMILAR_JACCARD = 0.25
 MANY_REPORTS = 3
 # A resident's further messages this soon after their emergency report add to it.
 EMERGENCY_FOLLOW_UP = timedelta(minutes=15)
+# Another resident reporting the same kind of emergency at the same place this soon
+# after the last activity on an open emergency ticket joins it: one ticket, one alert.
+EMERGENCY_SAME_PLACE = timedelta(minutes=15)
+# How long an emergency filing waits for another one in flight before it files anyway
+# (the other has committed its ticket by then unless its database is stuck).
+EMERGENCY_LOCK_WAIT_SECONDS = 2.0
 
 
 class TicketInputError(TicketError):
@@ -332,18 +341,29 @@ def _link_duplicate(session: Session, original: Ticket, *, sender_id: str | None
                      to_state=URGENCY_ZH[level], note="多位居民反映，提高紧急程度", now=now)
 
 
+def _reported_by(sender_id: str):
+    """Tickets this resident filed or joined as a reporter of the same emergency."""
+    joined = select(TicketWatcher.ticket_id).where(TicketWatcher.sender_id == sender_id)
+    return or_(Ticket.sender_id == sender_id, Ticket.id.in_(joined))
+
+
 def _recent_emergency(session: Session, sender_id: str, now: datetime) -> Ticket | None:
-    """The resident's own open emergency ticket with activity in the last few minutes."""
+    """The resident's own open emergency ticket (filed or joined) with activity in the
+    last few minutes."""
     return session.scalars(
-        select(Ticket).where(Ticket.sender_id == sender_id, Ticket.urgency == "emergency",
+        select(Ticket).where(_reported_by(sender_id), Ticket.urgency == "emergency",
                              Ticket.status.in_(OPEN_STATES), Ticket.updated_at >= now - EMERGENCY_FOLLOW_UP)
         .order_by(Ticket.created_at.desc()).limit(1).with_for_update()).first()
+
+
+def _is_reporter(ticket: Ticket, sender_id: str) -> bool:
+    return ticket.sender_id == sender_id or any(w.sender_id == sender_id for w in ticket.watchers)
 
 
 def _emergency_of(session: Session, ticket_id: str, sender_id: str, now: datetime) -> Ticket | None:
     """``ticket_id`` when it is this resident's own open emergency ticket, still live."""
     ticket = session.scalars(select(Ticket).where(Ticket.id == ticket_id).with_for_update()).one_or_none()
-    if (ticket is None or ticket.sender_id != sender_id or ticket.urgency != "emergency"
+    if (ticket is None or not _is_reporter(ticket, sender_id) or ticket.urgency != "emergency"
             or ticket.status not in OPEN_STATES or aware(ticket.updated_at) < now - EMERGENCY_FOLLOW_UP):
         return None
     return ticket
@@ -354,8 +374,117 @@ def live_emergency(db: Database, ticket_id: str, sender_id: str, now: datetime |
     now = aware(now) or utcnow()
     with db.session() as session:
         ticket = session.get(Ticket, ticket_id)
-        return bool(ticket is not None and ticket.sender_id == sender_id and ticket.urgency == "emergency"
+        return bool(ticket is not None and _is_reporter(ticket, sender_id) and ticket.urgency == "emergency"
                     and ticket.status in OPEN_STATES and aware(ticket.updated_at) >= now - EMERGENCY_FOLLOW_UP)
+
+
+@contextmanager
+def _emergency_lock(db: Database, wait: float = EMERGENCY_LOCK_WAIT_SECONDS) -> Iterator[bool]:
+    """One emergency filing at a time across the gateway and the action server, so two
+    reports of one fire sent at the same moment cannot both find no ticket and both
+    file one. SQLite: an flock beside the database file; PostgreSQL: an advisory lock.
+    Waits at most ``wait`` seconds (yields False then: filing goes on without it, as a
+    resident's advice must never wait long)."""
+    import fcntl
+    import time
+
+    deadline = time.monotonic() + wait
+    url = make_url(db.url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        with open(f"{url.database}.emergency-lock", "a") as handle:
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        log.warning("emergency_lock_timeout")
+                        yield False
+                        return
+                    time.sleep(0.05)
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        return
+    if url.get_backend_name() == "postgresql":
+        with db.engine.connect() as conn:
+            held = False
+            while not held:
+                held = bool(conn.execute(sql_text("SELECT pg_try_advisory_lock(:k)"),
+                                         {"k": _EMERGENCY_LOCK_KEY}).scalar())
+                conn.commit()
+                if not held and time.monotonic() >= deadline:
+                    log.warning("emergency_lock_timeout")
+                    break
+                if not held:
+                    time.sleep(0.05)
+            try:
+                yield held
+            finally:
+                if held:
+                    conn.execute(sql_text("SELECT pg_advisory_unlock(:k)"), {"k": _EMERGENCY_LOCK_KEY})
+                    conn.commit()
+        return
+    yield False
+
+
+# pg_advisory_lock key of emergency filing ("emergenc" in ASCII, fits a bigint).
+_EMERGENCY_LOCK_KEY = 0x656D657267656E63
+
+
+def _same_place_emergency(session: Session, *, description: str, address: str | None, lat: float | None,
+                          long: float | None, now: datetime) -> Ticket | None:
+    """An open emergency ticket of the same kind (fire, gas...) at the same place
+    (``is_nearby``: the whole location, or 200 m) with activity in the last
+    ``EMERGENCY_SAME_PLACE``: another resident's report of this very emergency. A
+    report that does not say where, or whose kind the safety net cannot read, never
+    joins another resident's ticket."""
+    from assistant.tickets.emergency import emergency_kinds
+
+    if not address and (lat is None or long is None):
+        return None
+    kinds = set(emergency_kinds(description))
+    if not kinds:
+        return None
+    candidates = session.scalars(
+        select(Ticket).where(Ticket.urgency == "emergency", Ticket.status.in_(OPEN_STATES),
+                             Ticket.updated_at >= now - EMERGENCY_SAME_PLACE)
+        .order_by(Ticket.created_at.desc()).limit(50).with_for_update())
+    for ticket in candidates:
+        if (is_nearby(ticket, address=address, lat=lat, long=long, description=description)
+                and kinds & set(emergency_kinds(ticket.description))):
+            return ticket
+    return None
+
+
+def _join_same_place(db: Database, sender_id: str, *, description: str, address: str | None, lat: float | None,
+                     long: float | None, now: datetime, settings: Settings) -> Ticket | None:
+    """Another resident's report of an emergency already filed: they become a reporter
+    of that ticket (a watcher with their own words), the report is counted and
+    audited, and staff are not alerted a second time (the console log has it)."""
+    with db.transaction() as session:
+        ticket = _same_place_emergency(session, description=description, address=address, lat=lat, long=long,
+                                       now=now)
+        if ticket is None:
+            return None
+        ticket.report_count += 1
+        if not any(w.sender_id == sender_id for w in ticket.watchers):
+            ticket.watchers.append(TicketWatcher(sender_id=sender_id, at=now, is_filer=False,
+                                                 description=description[:MAX_DESCRIPTION]))
+        if lat is not None and long is not None and ticket.lat is None:
+            ticket.lat, ticket.long = lat, long
+        if address and not ticket.address:
+            ticket.address = _clean(address, 256)
+        record_event(ticket, actor=f"resident:{sender_id}", action="重复反映", from_state=ticket.status,
+                     to_state=ticket.status,
+                     note=f"第 {ticket.report_count} 位居民报告同一紧急情况：{mask_text(description)[:200]}", now=now)
+        ticket.updated_at = now
+        session.flush()
+        session.expunge(ticket)
+    log.warning("ticket_emergency_joined", ticket_id=ticket.id, reports=ticket.report_count,
+                description=mask_text(description))
+    return ticket
 
 
 # The question after the advice when the butler does not know where the emergency is.
@@ -391,6 +520,14 @@ class EmergencyUpdate:
     place: str | None  # the location attached by this message, if any
     has_location: bool  # the ticket now knows where (address or coordinates)
     update_delivered: bool  # the staff alert was updated through the webhook
+    repeat: bool = False  # the same words again: nothing added, staff not alerted again
+
+
+def _says_nothing_new(ticket: Ticket, description: str, place: str | None, lat: float | None) -> bool:
+    """The message repeats what the ticket already has, and brings no place."""
+    said = [line.split("] ", 1)[-1] for line in ticket.description.split("\n")]
+    new_place = bool(place and place != ticket.address) or (lat is not None and ticket.lat is None)
+    return not new_place and description.strip() in {line.strip() for line in said}
 
 
 def _add_to_emergency(db: Database, sender_id: str, *, description: str, address: str | None,
@@ -409,11 +546,22 @@ def _add_to_emergency(db: Database, sender_id: str, *, description: str, address
                   else _recent_emergency(session, sender_id, now))
         if ticket is None:
             return None
+        place = _clean(address, 256)
+        if _says_nothing_new(ticket, description, place, lat):
+            # The same report again (a resend, a double tap): counted, not a new alert.
+            record_event(ticket, actor=f"resident:{sender_id}", action="重复报告", from_state=ticket.status,
+                         to_state=ticket.status, note=mask_text(description)[:200], now=now)
+            ticket.updated_at = now
+            session.flush()
+            session.expunge(ticket)
+            log.warning("ticket_emergency_repeat", ticket_id=ticket.id)
+            return EmergencyUpdate(ticket=ticket, place=None,
+                                   has_location=bool(ticket.address or ticket.lat is not None),
+                                   update_delivered=False, repeat=True)
         stamp = now.astimezone(ZoneInfo(settings.timezone)).strftime("%H:%M")
         addition = f"\n[{stamp} 补充] {description}"
         if len(ticket.description) + len(addition) <= MAX_DESCRIPTION:
             ticket.description += addition
-        place = _clean(address, 256)
         if place and place != ticket.address:
             before = ticket.address
             ticket.address = place
@@ -438,24 +586,36 @@ def file_emergency(db: Database, *, description: str, sender_id: str | None = No
                    lat: float | None = None, long: float | None = None, contact_name: str | None = None,
                    contact_phone: str | None = None, channel: str = "chat", now: datetime | None = None,
                    settings: Settings | None = None) -> FiledTicket:
-    """An emergency ticket at once (never merged into another resident's report), staff
-    alerted, and what the resident should do right now. The same resident's further
-    messages within ``EMERGENCY_FOLLOW_UP`` of their last one add to their emergency
-    ticket instead. The resident is told "已通知" only when the alert was delivered."""
+    """An emergency ticket at once, staff alerted, and what the resident should do right
+    now. The same resident's further messages within ``EMERGENCY_FOLLOW_UP`` of their
+    last one add to their emergency ticket instead (the very same words again add
+    nothing and alert no one); another resident's report of the same kind of
+    emergency at the same place within ``EMERGENCY_SAME_PLACE`` joins that ticket (one
+    ticket, one alert). Filing without a sender (staff, integrations) always files.
+    The resident is told "已通知" only when the alert was delivered."""
     settings = settings or get_settings()
     now = aware(now) or utcnow()
     description = _validate(description, lat, long)
-    update = _add_to_emergency(db, sender_id, description=description, address=address, lat=lat, long=long,
-                               now=now, settings=settings) if sender_id else None
-    if update is not None:
-        from assistant.tickets.emergency import follow_up_advice
+    with _emergency_lock(db):
+        update = _add_to_emergency(db, sender_id, description=description, address=address, lat=lat, long=long,
+                                   now=now, settings=settings) if sender_id else None
+        if update is not None:
+            from assistant.tickets.emergency import follow_up_advice
 
-        return FiledTicket(ticket=update.ticket, created=False,
-                           advice=follow_up_advice(description) or emergency_advice(description),
-                           message=_update_message(update, settings), alerted=update.update_delivered)
-    filed = file_ticket(db, description=description, sender_id=sender_id, address=address, lat=lat, long=long,
-                        contact_name=contact_name, contact_phone=contact_phone, channel=channel,
-                        force_urgency="emergency", check_duplicates=False, now=now, settings=settings)
+            advice = emergency_advice(description) if update.repeat else (
+                follow_up_advice(description) or emergency_advice(description))
+            return FiledTicket(ticket=update.ticket, created=False, advice=advice,
+                               message=_update_message(update, settings), alerted=update.update_delivered)
+        # Residents' reports only: staff and integrations filing without a sender mean a new ticket.
+        joined = _join_same_place(db, sender_id, description=description, address=address, lat=lat, long=long,
+                                  now=now, settings=settings) if sender_id else None
+        if joined is not None:
+            return FiledTicket(ticket=joined, created=False, advice=emergency_advice(description),
+                               message=(f"这里的紧急情况已有居民报告（工单号 {joined.id}），您的报告已加入这张工单。"
+                                        f"请同时拨打社区电话 {settings.service_phone}。"))
+        filed = file_ticket(db, description=description, sender_id=sender_id, address=address, lat=lat,
+                            long=long, contact_name=contact_name, contact_phone=contact_phone, channel=channel,
+                            force_urgency="emergency", check_duplicates=False, now=now, settings=settings)
     filed.advice = emergency_advice(description)
     if filed.alerted:
         filed.message = f"社区已收到紧急求助，已通知值班人员，工单号 {filed.ticket.id}。"
@@ -467,6 +627,8 @@ def file_emergency(db: Database, *, description: str, sender_id: str | None = No
 
 def _update_message(update: EmergencyUpdate, settings: Settings) -> str:
     """已补充 / 已记下位置, and 已告诉值班人员 only when the update was delivered."""
+    if update.repeat:
+        return f"您刚才已报告过，工单号 {update.ticket.id}，不会重复登记。请同时拨打社区电话 {settings.service_phone}。"
     said = (f"已记下位置：{update.place}（工单 {update.ticket.id}）。" if update.place
             else f"已补充到您刚才的紧急工单 {update.ticket.id}。")
     if update.update_delivered:
