@@ -279,6 +279,12 @@ class ValidateBookingForm(InterruptibleFormValidation):
         return {"booking_eligibility": str(value)}
 
     def _resolve(self, said: str, service: str, dispatcher) -> dict[str, Any]:
+        if conversation.asks_free_times(said):
+            # 后天有啥时间: list the free times to choose from, never book the first one.
+            slots = conversation.free_times(get_database(), service, said, now=now())
+            dispatcher.utter_message(text=conversation.free_times_text(slots),
+                                     buttons=conversation.alternatives_buttons(slots))
+            return {"booking_time": None, "booking_time_text": None}
         try:
             slot = conversation.resolve_time(get_database(), service, said, now=now())
         except BookingError as exc:

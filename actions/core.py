@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.events import FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.db import get_database
 from assistant.residents.service import handoff_phone, handoff_reply, request_handoff
 from assistant.settings import get_settings
+from assistant.tickets.classify import reads_as_complaint
+from assistant.tickets.intake import extract_location
 
 # After this many misunderstandings in a row the butler offers a person.
 MISUNDERSTANDINGS_BEFORE_OFFER = 2
@@ -108,6 +110,13 @@ class ActionHandleMisunderstanding(Action):
         return "action_handle_misunderstanding"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        text = last_resident_text(tracker) or ""
+        if (not (tracker.active_loop or {}).get("name") and not text.startswith("/")
+                and reads_as_complaint(text, extract_location(text))):
+            # A problem at a place in words the classifier has not seen: take the report
+            # (the complaint form reads this message as its description) instead of
+            # answering 没听明白 and losing it.
+            return [FollowupAction("complaint_form")]
         if consecutive_misunderstandings(tracker.events) < MISUNDERSTANDINGS_BEFORE_OFFER:
             dispatcher.utter_message(
                 text="不好意思，我没听明白。您可以换个说法，比如“我想预约理发”或“路灯坏了”。")

@@ -286,6 +286,9 @@ class ActionLeaveForm(Action):
         form = current_form(tracker)
         dispatcher.utter_message(text=left_text(form, tracker))
         log.info("form_left", form=form, sender_id=tracker.sender_id)
+        if form_turns.wants_person(latest_text(tracker)):
+            # 算了，找工作人员吧: leaving AND a person; the hand-off is not dropped with the form.
+            return [*abandon_forms(tracker, domain), FollowupAction("action_request_human")]
         return abandon_forms(tracker, domain)
 
 

@@ -24,6 +24,13 @@ STOP_RE = re.compile(
 # Leaving only when nothing else in the message answers (算了，明天下午三点吧).
 WEAK_STOP_RE = re.compile(r"算了|取消吧|^取消$|退出")
 
+# "I cannot answer that" (不记得了, 想不起来): a failed answer, never leaving (the deny it
+# sounds like would drop the form); the second one offers choices and a person.
+CANT_ANSWER_RE = re.compile(r"不记得|记不得|记不清|记不住|想不起|忘了|忘记了|不知道|不晓得|不清楚|搞不清")
+
+# Asking for a person in the same breath as leaving (算了，找工作人员吧): leave, then hand over.
+PERSON_RE = re.compile(r"工作人员|转人工|找人工|人工服务|人工客服|真人|找个人|找你们的人|找社区的人|找领导|打电话给我")
+
 # Intents that leave the form when the message answers nothing.
 STOP_INTENTS = frozenset({"cancel_booking", "deny"})
 # Questions in the middle: answered, then the form asks whether to go on.
@@ -53,6 +60,11 @@ def is_stop(text: str | None) -> bool:
     return bool(STOP_RE.search(said) or WEAK_STOP_RE.search(said))
 
 
+def wants_person(text: str | None) -> bool:
+    """The message asks for a person (算了，找工作人员吧)."""
+    return bool(PERSON_RE.search(_clean(text)))
+
+
 def classify(intent: str | None, text: str | None, *, answers: bool, confidence: float = 1.0) -> Turn:
     """What a message in the middle of a form is. ``answers``: the form read a value
     for the slot it asked (or a correction) out of the message."""
@@ -62,6 +74,8 @@ def classify(intent: str | None, text: str | None, *, answers: bool, confidence:
         return "stop"  # 不弄了 is never an answer, not even "no phone" at the contact step
     if answers:
         return "answer"
+    if CANT_ANSWER_RE.search(_clean(text)) and intent != "request_human":
+        return "answer"  # read as an answer: it fails, and failures lead to a person
     if is_stop(text):
         return "stop"
     sure = confidence >= INTENT_CONFIDENCE

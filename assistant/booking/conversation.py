@@ -21,8 +21,8 @@ import cn2an
 from assistant.booking.catalogue import Catalogue, load_catalogue
 from assistant.booking.models import Booking
 from assistant.booking.service import (
-    BookingError, Slot, describe_booking, find_booking_id, find_slot, normalise_phone, slot_label,
-    upcoming_bookings, when_text,
+    BookingError, Slot, describe_booking, find_booking_id, find_slot, nearest_free_slots, normalise_phone,
+    slot_label, slots_for_day, to_local, upcoming_bookings, when_text,
 )
 from assistant.booking.timeparse import extract_time, local_now
 from assistant.db import Database
@@ -177,6 +177,46 @@ def alternatives_text(error: BookingError) -> str:
     if not error.alternatives:
         return error.message + "最近一个月都约满了，您可以打社区电话问问。"
     return error.message + "最近可以约的时间有：" + "、".join(slot_label(s) for s in error.alternatives) + "。"
+
+
+# --- "which times are free?" -------------------------------------------------------
+
+# 后天有啥时间 / 明天都有哪些时段 / 几点有空 / 什么时候能约: the resident asks for the
+# free times instead of naming one. Reading it as a time would silently book the day's
+# first slot, so the free times are listed as buttons instead.
+FREE_TIMES_RE = re.compile(
+    r"(?:啥|什么|哪些|哪个|几个)(?:时间|时段|时候|钟点)(?:有空|能约|可以|空着|有|行)?[吗呢啊呀]?\s*[？?]?\s*$"
+    r"|有(?:啥|什么|哪些)(?:时间|时段|空)|几点(?:有空|能约|可以约|有位|空着)|什么时候(?:有空|能约|可以约|有位)"
+    r"|(?:还有|有没有)(?:空|位子|名额)|有空(?:吗|没|不)|(?:哪些|哪几个)(?:时间|时段)")
+
+
+def asks_free_times(text: str | None) -> bool:
+    return bool(text) and FREE_TIMES_RE.search(unicodedata.normalize("NFKC", text)) is not None
+
+
+def free_times(db: Database, service: str, said: str | None, *, now: datetime | None = None,
+               limit: int = 6, catalogue: Catalogue | None = None) -> list[Slot]:
+    """The free slots on the day the resident named (后天), else the nearest ones from now."""
+    now = local_now(now)
+    catalogue = catalogue or load_catalogue()
+    parsed = extract_time(said or "", now)
+    with db.session() as session:
+        if parsed is not None and parsed.start.date() == (parsed.end - timedelta(seconds=1)).date():
+            day = [s for s in slots_for_day(session, service, parsed.start.date(), catalogue)
+                   if s.starts_at > to_local(now) and s.free > 0]
+            if day:
+                return day[:limit]
+            around = parsed.start
+        else:
+            around = now
+        return nearest_free_slots(session, service, around, now=now, limit=limit, catalogue=catalogue)
+
+
+def free_times_text(slots: list[Slot]) -> str:
+    if not slots:
+        return "最近一个月都约满了，您可以打社区电话问问。"
+    return "可以约的时间有：" + "、".join(f"{i}. {slot_label(s)}" for i, s in enumerate(slots, 1)) + \
+        "。请选一个，说“第一个”或具体时间都行。"
 
 
 # --- answers, corrections and early values -------------------------------------------

@@ -40,3 +40,30 @@ def test_repeat_gives_the_whole_previous_turn():
 
 def test_repeat_with_nothing_said_yet():
     assert previous_bot_messages([user("repeat", "啥")]) == []
+
+
+def _fallback_tracker(text: str, active_loop: dict | None = None):
+    from rasa_sdk import Tracker
+    return Tracker("web:m1", {}, {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.4},
+                                  "entities": []},
+                   [user("nlu_fallback", text)], False, None, active_loop or {}, "action_listen")
+
+
+def test_a_problem_at_a_place_the_classifier_missed_becomes_a_complaint():
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.core import ActionHandleMisunderstanding
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionHandleMisunderstanding().run(
+        dispatcher, _fallback_tracker("42号楼2单元楼道里一股骚味儿 好几天了"), {}))
+    assert events == [{"event": "followup", "name": "complaint_form", "timestamp": None}]
+    assert dispatcher.messages == []  # the complaint form asks its own next question
+    # Not inside another form, and not for what is no complaint: the usual 没听明白.
+    for text, loop in (("42号楼2单元楼道里一股骚味儿", {"name": "booking_form"}), ("嗯那个啥来着", None)):
+        dispatcher = CollectingDispatcher()
+        events = asyncio.run(ActionHandleMisunderstanding().run(dispatcher, _fallback_tracker(text, loop), {}))
+        assert "没听明白" in dispatcher.messages[0]["text"]
+        assert events[0]["event"] == "rewind"

@@ -35,6 +35,9 @@ from tests.booking.conftest import domain  # noqa: F401 - the merged domain fixt
     ("request_human", "我要找工作人员", False, 0.99, "handoff"),
     ("repeat", "再说一遍", False, 0.99, "repeat"),
     ("inform", "嗯嗯", False, 0.9, "answer"),                  # no answer, no exit: the form re-asks
+    ("deny", "不记得了", False, 0.95, "answer"),                 # cannot answer: a failed answer, not leaving
+    ("nlu_fallback", "想不起来啊", False, 0.5, "answer"),
+    ("request_human", "不知道，找工作人员吧", False, 0.9, "handoff"),
 ])
 def test_classify(intent, text, answers, confidence, turn):
     assert form_turns.classify(intent, text, answers=answers, confidence=confidence) == turn
@@ -104,6 +107,18 @@ def test_complaint_form_says_what_was_dropped(app_env, domain):  # noqa: F811
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionAskFormResume().run(dispatcher, trk, domain))
     assert dispatcher.messages[0]["text"] == "刚才的投诉还继续吗？"
+
+
+def test_leaving_and_a_person_in_one_breath_hands_over(app_env, domain):  # noqa: F811
+    # 算了，找工作人员吧: the form is left AND the hand-off runs next (it is not dropped with the form).
+    dispatcher = CollectingDispatcher()
+    trk = complaint_tracker("算了 找工作人员吧", intent="request_human", slots=AT_CONTACT)
+    events = asyncio.run(ActionLeaveForm().run(dispatcher, trk, domain))
+    assert "先不登记了" in dispatcher.messages[0]["text"]
+    assert events[-1] == {"event": "followup", "name": "action_request_human", "timestamp": None}
+    plain = asyncio.run(ActionLeaveForm().run(CollectingDispatcher(), complaint_tracker(
+        "不投诉了", intent="deny", slots=AT_CONTACT), domain))
+    assert all(e.get("event") != "followup" for e in plain)
 
 
 def test_leaving_after_the_form_stopped_itself_still_knows_the_form(domain):  # noqa: F811

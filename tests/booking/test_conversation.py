@@ -187,3 +187,39 @@ def test_on_same_day(said, current, result):
 ])
 def test_address_in_a_longer_message(text, address):
     assert conversation.address_in(text) == address
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("后天有啥时间", True),
+    ("明天都有哪些时段", True),
+    ("明天几点有空", True),
+    ("什么时候能约", True),
+    ("下周二还有空吗", True),
+    ("明天下午三点", False),
+    ("后天吧", False),
+    ("明天上午有时间", False),   # says when the resident is free: a time, not a question
+])
+def test_asks_free_times(text, asks):
+    assert conversation.asks_free_times(text) is asks
+
+
+def test_free_times_lists_the_named_day_and_skips_full_slots(db, catalogue):
+    # NOW is Sunday 2026-11-29 10:00; 后天 is Tuesday 2026-12-01.
+    slots = conversation.free_times(db, "理发", "后天有啥时间", now=NOW, catalogue=catalogue)
+    assert slots and all(s.starts_at.date() == datetime(2026, 12, 1).date() for s in slots)
+    first = slots[0]
+    for i in range(first.capacity):
+        book(db, sender_id=f"web:r{i}", service="理发", starts_at=first.starts_at, address="1号楼", now=NOW,
+             catalogue=catalogue)
+    again = conversation.free_times(db, "理发", "后天有啥时间", now=NOW, catalogue=catalogue)
+    assert first.starts_at not in [s.starts_at for s in again]
+    text = conversation.free_times_text(again)
+    assert text.startswith("可以约的时间有：1. ") and "第一个" in text
+    buttons = conversation.alternatives_buttons(again)
+    assert buttons[0]["payload"] == f'/inform{{"time": "{again[0].key}"}}'
+
+
+def test_free_times_without_a_day_are_the_nearest_ones(db, catalogue):
+    slots = conversation.free_times(db, "理发", "有什么时间", now=NOW, catalogue=catalogue)
+    assert slots and all(s.starts_at > NOW for s in slots)
+    assert slots == sorted(slots, key=lambda s: s.starts_at)

@@ -41,7 +41,7 @@ pytestmark = pytest.mark.e2e
 
 # Share of a corpus's conversations that must reach their goal.
 GOAL_RATE_FLOOR = 0.75
-SETS = [d for d in (HERE / "dev", HERE / "blind") if d.is_dir() and any(d.glob("*.y*ml"))]
+SETS = [d for d in (HERE / "dev", HERE / "blind", HERE / "blind2") if d.is_dir() and any(d.glob("*.y*ml"))]
 DATED = [(d.name, c) for d in SETS for c in load_corpus(d) if c.dates]
 
 
