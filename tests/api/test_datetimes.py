@@ -91,3 +91,45 @@ def test_exports_carry_offsets(client, tokens, filled, fmt):
         rows = list(csv.reader(io.StringIO(resp.content.decode("utf-8-sig"))))
         _assert_shanghai((f"row{i}.col{j}", cell) for i, row in enumerate(rows[1:])
                          for j, cell in enumerate(row) if ISO.match(cell))
+
+
+@pytest.fixture
+def booked(app_env, clock):
+    """A 理发 booking on the first day from the day after tomorrow the service works
+    (the packaged catalogue), at 15:00 local: stored naive, as bookings store times."""
+    from assistant.booking.catalogue import load_catalogue
+    from assistant.booking.service import book
+
+    catalogue = load_catalogue()
+    service = catalogue.service("理发")
+    day = clock.today() + timedelta(days=2)
+    while day.isoweekday() not in service.days or catalogue.is_closed(day):
+        day += timedelta(days=1)
+    slot = datetime.combine(day, datetime.min.time()).replace(hour=15)
+    return book(app_env, sender_id="web:r-dt", service="理发", starts_at=slot, address="3号楼2单元302",
+                phone="13912345678")
+
+
+def test_booking_routes_return_offsets(client, tokens, booked):
+    """Bookings keep appointment times as naive local wall-clock values; the API says
+    they are Asia/Shanghai (15:00 stays 15:00, with +08:00)."""
+    auth = {"Authorization": f"Bearer {tokens['admin']}"}
+    day = booked.starts_at.date().isoformat()
+    for path in ("/api/v1/bookings", f"/api/v1/bookings/{booked.id}", "/api/v1/booking/reminders",
+                 f"/api/v1/booking/services/理发/slots?day={day}"):
+        resp = client.get(path, headers=auth)
+        assert resp.status_code == 200, (path, resp.text)
+        _assert_shanghai(_datetimes(resp.json()))
+    one = client.get(f"/api/v1/bookings/{booked.id}", headers=auth).json()
+    assert one["starts_at"] == booked.starts_at.replace(tzinfo=TZ).isoformat()
+    assert datetime.fromisoformat(one["starts_at"]).hour == 15
+
+
+@pytest.mark.parametrize("given", ["naive", "aware"])
+def test_reschedule_takes_and_returns_offsets(client, tokens, booked, given):
+    target = booked.starts_at.replace(hour=16)
+    sent = target.isoformat() if given == "naive" else target.replace(tzinfo=TZ).astimezone(UTC).isoformat()
+    resp = client.post(f"/api/v1/bookings/{booked.id}/reschedule", json={"starts_at": sent},
+                       headers={"Authorization": f"Bearer {tokens['dispatcher']}"})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["starts_at"] == target.replace(tzinfo=TZ).isoformat()

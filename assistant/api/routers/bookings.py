@@ -22,6 +22,7 @@ from assistant.booking.models import BOOKING_STATUSES, Booking, BookingReminder
 from assistant.booking.service import (
     BookingError, cancel, list_bookings, reschedule, set_status, slots_for_day,
 )
+from assistant.clock import TZ
 from assistant.db import Database
 from assistant.privacy import mask_phone
 from assistant.residents.models import Resident
@@ -31,6 +32,16 @@ router = APIRouter(tags=["bookings"])
 EDITORS = ("admin", "dispatcher")
 HANDLERS = ("admin", "dispatcher", "worker")
 BOOKING_ERROR_STATUS = {"not_found": 404, "invalid_status": 422}
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """A time as the API says it: aware, in the community's zone (ISO 8601 +08:00).
+    Bookings keep appointment times (``starts_at``, ``ends_at``, a reminder's ``due_at``)
+    as naive local wall-clock values (assistant/booking/models.py); audit times are
+    already aware."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=TZ) if value.tzinfo is None else value.astimezone(TZ)
 
 
 def parse_yaml_shape(catalogue: Catalogue) -> dict[str, Any]:
@@ -74,11 +85,11 @@ class ReminderOut(BaseModel):
 
 def _out(booking: Booking, resident: Resident, user: StaffUser) -> BookingOut:
     unmasked = user.role in UNMASKED_ROLES
-    return BookingOut(id=booking.id, service=booking.service, starts_at=booking.starts_at,
-                      ends_at=booking.ends_at, location=booking.location, address=booking.address,
+    return BookingOut(id=booking.id, service=booking.service, starts_at=aware(booking.starts_at),
+                      ends_at=aware(booking.ends_at), location=booking.location, address=booking.address,
                       phone=booking.phone if unmasked else mask_phone(booking.phone), status=booking.status,
                       sender_id=resident.sender_id, resident_name=resident.name, note=booking.note,
-                      created_at=booking.created_at, status_changed_by=booking.status_changed_by)
+                      created_at=aware(booking.created_at), status_changed_by=booking.status_changed_by)
 
 
 def _raise(exc: BookingError) -> None:
@@ -116,7 +127,7 @@ def get_slots(service: str, day: Annotated[date, Query()],
         slots = slots_for_day(session, service, day)
     except CatalogueError as exc:
         raise ApiError(404, "unknown_service", str(exc)) from exc
-    return [SlotOut(starts_at=s.starts_at, ends_at=s.ends_at, capacity=s.capacity, booked=s.booked, free=s.free)
+    return [SlotOut(starts_at=aware(s.starts_at), ends_at=aware(s.ends_at), capacity=s.capacity, booked=s.booked, free=s.free)
             for s in slots]
 
 
@@ -171,7 +182,9 @@ def cancel_route(booking_id: str, user: Annotated[StaffUser, Depends(require_rol
 
 
 class RescheduleIn(BaseModel):
-    starts_at: datetime  # local wall-clock time of a slot start, e.g. 2026-12-03T10:00
+    # A slot start: 2026-12-03T10:00+08:00, or a local wall-clock time without an offset
+    # (2026-12-03T10:00, read in Asia/Shanghai).
+    starts_at: datetime
 
 
 @router.post("/api/v1/bookings/{booking_id}/reschedule")
@@ -184,7 +197,7 @@ def reschedule_route(booking_id: str, body: RescheduleIn,
         booking = reschedule(database, booking_id, body.starts_at)
     except BookingError as exc:
         _raise(exc)
-    return {"id": booking.id, "status": booking.status, "starts_at": booking.starts_at.isoformat()}
+    return {"id": booking.id, "status": booking.status, "starts_at": aware(booking.starts_at).isoformat()}
 
 
 @router.get("/api/v1/booking/reminders", response_model=list[ReminderOut])
@@ -195,6 +208,6 @@ def reminders_route(_user: Annotated[StaffUser, Depends(require_role())],
     query = select(BookingReminder).order_by(BookingReminder.due_at).limit(500)
     if status:
         query = query.where(BookingReminder.status == status)
-    return [ReminderOut(booking_id=r.booking_id, sender_id=r.sender_id, due_at=r.due_at, status=r.status,
+    return [ReminderOut(booking_id=r.booking_id, sender_id=r.sender_id, due_at=aware(r.due_at), status=r.status,
                         attempts=r.attempts, delivered_via=r.delivered_via, last_error=r.last_error)
             for r in session.scalars(query)]
