@@ -38,6 +38,19 @@ YES_RE = re.compile(r"^(?:好|好的|好啊|好吧|行|行的|可以|要|要的|
                     r"[。.！!~～，, ]*$")
 NO_RE = re.compile(r"^(?:不用|不用了|不要|不要了|算了|不了|先不|先不用|先不了|不约了|不需要|没事了|暂时不用)[。.！!~～，, ]*$")
 YES_NO_PAYLOADS = {"/affirm", "/deny"}
+# 好的 后天下午两点 地址14号楼2单元601: yes, with the details of the second request.
+YES_WITH_DETAILS_RE = re.compile(r"^(?:好的|好啊|好吧|好|行|可以|要的|要|嗯嗯|嗯|是的|对|没问题|约吧|约)[。.！!~～，,、 ]+(?P<rest>\S.*)$")
+
+
+def taken_offer(said: str, offered: str) -> str | None:
+    """The message to send when the resident accepts the offered second request:
+    the request itself, plus any details said with the yes; ``None`` if not a yes."""
+    if YES_RE.match(said) or said == "/affirm":
+        return offered
+    match = YES_WITH_DETAILS_RE.match(said)
+    if match and not NO_RE.match(said):
+        return f"{offered}，{match.group('rest')}"
+    return None
 DECLINED_TEXT = "好的，那先不办了。还有别的事随时找我。"
 
 
@@ -87,9 +100,10 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
     pending = memory.pending
     if pending is not None and pending.offered:
         new_pending = None  # answered or passed over: either way the offer is spent
-        if YES_RE.match(stripped) or stripped == "/affirm":
+        taken = taken_offer(stripped, pending.text)
+        if taken is not None:
             log.info("conversation_second_request_taken", sender=sender, intent=pending.intent)
-            message = pending.text
+            message = taken
         elif NO_RE.match(stripped) or stripped == "/deny":
             local = [Reply(text=DECLINED_TEXT)]
     if local is None and message is stripped and not command:

@@ -66,3 +66,16 @@ def test_a_memory_that_cannot_be_read_costs_no_answer(client, tmp_path):
         assert "社区电话" in reply.text
     finally:
         unmigrated.dispose()
+
+
+@pytest.mark.parametrize(("said", "sent"), [
+    ("好的", "再帮我约个理发"),
+    ("/affirm", "再帮我约个理发"),
+    ("好的 后天下午两点 地址14号楼2单元601", "再帮我约个理发，后天下午两点 地址14号楼2单元601"),
+    ("行，明天上午十点", "再帮我约个理发，明天上午十点"),
+    ("不用了", None),
+    ("后天下午两点", None),       # no yes: the offer is passed over, the message goes on as it is
+])
+def test_an_offer_taken_with_its_details(said, sent):
+    from assistant.conversation.turn import taken_offer
+    assert taken_offer(said, "再帮我约个理发") == sent
