@@ -79,6 +79,10 @@ class Location:
     span: str = field(default="", compare=False)  # the words as said (spaces removed)
     start: int = field(default=0, compare=False)  # where in the normalised text
     end: int = field(default=0, compare=False)
+    # Where the building ends and the unit/floor/room begins in the normalised text
+    # (Open311 publishes an address cut there); None when not said.
+    building_end: int | None = field(default=None, compare=False)
+    detail_start: int | None = field(default=None, compare=False)
 
     @property
     def canonical(self) -> str:
@@ -210,6 +214,10 @@ def find_locations(text: str | None) -> list[Location]:
         else:
             close()
             current, start = {k: v for k, v in fields.items() if v is not None}, match.start()
+        if kind in ("building", "dashed"):
+            current["building_end"] = match.end("d_b") if kind == "dashed" else match.end()
+        if kind in ("unit", "floor", "room", "bare_room", "dashed") and "detail_start" not in current:
+            current["detail_start"] = match.start("d_u") if kind == "dashed" else match.start()
         last_rank, last_end = rank, match.end()
     close()
     # A floor said with its room is implied by the room; keep what was said.

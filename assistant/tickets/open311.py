@@ -28,6 +28,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from assistant.db import Database
+from assistant.location import normalise, parse_location
 from assistant.privacy import mask_name, mask_text
 from assistant.settings import Settings, get_settings
 from assistant.tickets.lifecycle import DONE_STATES, OPEN_STATES, aware, state_for_resident, utcnow
@@ -46,9 +47,8 @@ VIEWS: tuple[View, ...] = ("public", "staff", "full")
 PUBLIC_COORDINATE_DECIMALS = 3
 
 _NUM = r"[0-9０-９一二三四五六七八九十百零〇两]+"
-# The building: 3号楼, 五栋, 12幢, 2座, 6号院. Everything after it (unit, floor, room) is cut.
-_BUILDING_RE = re.compile(rf"{_NUM}\s*(?:号楼|栋|幢|座|号院)")
-# Without a building: where the unit, floor or room starts (2单元, 201室, 3楼, -201, a trailing 1201).
+# The building (3号楼, 五栋, 203号楼, A座) is read by the location parser; everything after
+# it is cut. Without a building: where the unit, floor or room starts (2单元, 201室, 3楼, -201, a trailing 1201).
 _ROOM_START_RE = re.compile(rf"{_NUM}\s*(?:单元|室|层|楼|户)|[-－]\s*\d+\s*$|(?<![0-9号])\d{{3,4}}\s*$")
 # Room numbers inside free text: 201室, 3号楼 1201, 2单元501.
 _ROOM_AFTER_RE = re.compile(r"(号楼|栋|幢|座|单元)(\s*)(\d{3,4})(?![0-9号])")
@@ -112,14 +112,17 @@ def approximate_address(address: str | None) -> str | None:
     An ``address_id:`` (a city's household id) is not published at all."""
     if not address or address.startswith("address_id:"):
         return None
-    address = mask_text(address.strip())
-    building = _BUILDING_RE.search(address)
-    if building:
-        address = address[:building.end()]
+    address = normalise(mask_text(address.strip()))
+    place = parse_location(address)  # the one location parser (assistant/location.py)
+    if place is not None and place.building_end is not None:
+        address = address[:place.building_end]
     else:
+        cut = place.detail_start if place is not None and place.detail_start is not None else None
         room = _ROOM_START_RE.search(address)
-        if room:
-            address = address[:room.start()].rstrip(" ,，、-－")
+        if room is not None and (cut is None or room.start() < cut):
+            cut = room.start()  # -201 or a trailing 1201 the parser does not take for a room
+        if cut is not None:
+            address = address[:cut].rstrip(" ,，、-－")
     return public_text(address) or None
 
 
