@@ -26,6 +26,7 @@ from assistant.booking.service import (
 )
 from assistant.booking.timeparse import extract_time, local_now
 from assistant.db import Database
+from assistant.location import find_locations
 from assistant.residents.service import get_or_create_resident, remember_contact
 
 ISO_SLOT_RE = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})")
@@ -242,7 +243,14 @@ _NEW_VALUE_RES = (
 )
 _NOISE_RE = re.compile(r"不对|不是|说错了|错了|搞错了|改一下|要改|改|换|的|了|啊|呀|吧|呢|我|哦|噢|嗯|，|,|。|！|!|\s")
 _LEADING_RE = re.compile(r"^(?:(?:不对|不是|说错了|错了|搞错了|时间|地址|电话|手机|号码)[，,。\s]*)+")
-STRONG_ADDRESS_RE = re.compile(r"\d+\s*(?:号楼|栋|幢|单元|室|楼)|[路街巷弄]\s*\d+\s*号|小区|花园|公寓|新村")
+_ESTATE_WORDS_RE = re.compile(r"小区|花园|公寓|新村")
+
+
+def has_address_shape(text: str) -> bool:
+    """A clear address shape: a building, unit, floor or room, or a road number, read
+    by the location parser (五栋二单元 as well as 5栋2单元, 203号楼), or an estate's name."""
+    return bool(_ESTATE_WORDS_RE.search(text)
+                or any(place.is_structured or place.road for place in find_locations(text)))
 
 
 @dataclass(frozen=True)
@@ -281,7 +289,7 @@ def value_slot(text: str | None, *, now: datetime | None = None, prefer: str | N
     readers = {
         "booking_phone": lambda: normalise_phone(text),
         "booking_address": lambda: address_from(text) if (prefer == "booking_address"
-                                                          or STRONG_ADDRESS_RE.search(text)) else None,
+                                                          or has_address_shape(text)) else None,
         "booking_time": lambda: text if extract_time(text, now) is not None else None,
         "booking_service": lambda: service_from(text, catalogue=catalogue),
     }
@@ -367,7 +375,7 @@ def address_in(text: str | None) -> str | None:
     """An address said along with other things (我住8号楼2单元502，想约明天理发): the
     clause that has a clear address shape and no time in it."""
     for clause in re.split(r"[，,。；;！!？?\s]+", unicodedata.normalize("NFKC", text or "")):
-        if not STRONG_ADDRESS_RE.search(clause) or normalise_phone(clause):
+        if not has_address_shape(clause) or normalise_phone(clause):
             continue
         clause = re.sub(r"^(?:我|俺|家)?(?:家)?(?:住|在|是)+", "", clause)
         if extract_time(clause) is None:

@@ -33,6 +33,7 @@ from functools import lru_cache
 
 from assistant import clock
 from assistant.clock import TZ
+from assistant.location import find_locations
 
 # Words that say which part of the day is meant; with one of them the hour is not ambiguous.
 PERIOD_RE = re.compile(r"上午|下午|早上|早晨|清早|早|晚上|晚|中午|午后|凌晨|夜|傍晚|白天|午")
@@ -49,8 +50,6 @@ HOLIDAY_RE = re.compile(r"元旦|春节|除夕|元宵|清明|劳动节|五一|�
 # "3号" in "3号楼" is an address, not a date.
 ADDRESS_AFTER_RE = re.compile(r"^\s*(?:楼|栋|幢|室|单元|门|房|院|弄|号楼|层|单元)")
 
-# Words of an address: a text with one of these is not read as a time as a whole.
-ADDRESS_RE = re.compile(r"\d+\s*(?:号楼|栋|幢|单元|室|层|弄)|[路街巷]\s*\d+\s*号")
 
 _REWRITES = (
     ("明早", "明天早上"),
@@ -185,7 +184,9 @@ def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | Non
         parsed = parse_time(item["text"], now)
         if parsed is not None:
             return parsed
-    if found or ADDRESS_RE.search(norm):
+    # A text holding an address (3号楼2单元, 幸福路8号: the location parser) is not read
+    # as a time as a whole.
+    if found or any(place.is_structured or place.road for place in find_locations(norm)):
         return None  # what jionlp found was an address; the whole text is one too
     # jionlp's extractor misses a few bare expressions its parser reads (十点一刻).
     return parse_time(norm, now)
