@@ -10,7 +10,7 @@ import anyio
 from fastapi import Depends, FastAPI
 
 from assistant import __version__, safety
-from assistant.api.errors import install_error_handlers
+from assistant.api.errors import error_responses, install_error_handlers
 from assistant.api.headers import SecurityHeaders
 from assistant.api.limits import BodySizeLimit, RateLimits, chat_rate_limit
 from assistant.auth.service import ensure_first_admin
@@ -34,6 +34,29 @@ ROUTERS = (
 # Routers whose every route is limited per resident identity and per client address.
 RESIDENT_ROUTERS = frozenset({"assistant.api.routers.chat"})
 
+# The error answers each router's routes can give, declared once here for the OpenAPI
+# document (a route's own ``responses=`` adds to these and wins for a status it names).
+# Every route can meet the body cap (413) and, with a body, an unparseable one (400);
+# FastAPI's own 422 shape is replaced by ours wherever we declare 422.
+_EVERY_ROUTE = (400, 413, 422)
+_STAFF = (*_EVERY_ROUTE, 401, 403, 404)
+_NOT_READY = {503: {"description": "not ready: ``missing`` names what is down (the dialogue engine)",
+                    "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["status"],
+                        "properties": {"status": {"type": "string"}}}}}}}
+ROUTER_ERRORS: dict[str, dict[int | str, dict]] = {
+    "assistant.api.routers.health": {**error_responses(413), **_NOT_READY},
+    "assistant.api.routers.chat": error_responses(*_EVERY_ROUTE, 429, 503),
+    "assistant.api.routers.nlu": error_responses(*_EVERY_ROUTE, 503),
+    "assistant.api.routers.auth": error_responses(*_EVERY_ROUTE, 401, 429),
+    "assistant.api.routers.handoffs": error_responses(*_STAFF),
+    "assistant.api.routers.tickets": error_responses(*_STAFF, 409),
+    # Open311 keeps its own error list shape, and answers bad input with 400.
+    "assistant.api.routers.open311": error_responses(400, 401, 403, 404, 413, open311=True),
+    "assistant.api.routers.bookings": error_responses(*_STAFF, 409, 503),
+    "assistant.api.routers.kb": error_responses(*_STAFF, 503),
+}
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -55,7 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for module in ROUTERS:
         limits = [Depends(chat_rate_limit)] if module in RESIDENT_ROUTERS else []
-        app.include_router(importlib.import_module(module).router, dependencies=limits)
+        app.include_router(importlib.import_module(module).router, dependencies=limits,
+                           responses=ROUTER_ERRORS.get(module, error_responses(*_EVERY_ROUTE)))
     # Outermost last: every response (errors and refusals included) gets the headers.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

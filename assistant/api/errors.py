@@ -4,10 +4,13 @@ stable machine-readable code. Open311 routes keep their standard shape
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = structlog.get_logger(__name__)
@@ -25,6 +28,46 @@ HTTP_CODES = {
     429: "rate_limited",
     503: "unavailable",
 }
+
+
+# What each error status means on this API, for the OpenAPI document (the codes in
+# brackets are the ``code`` values a client can branch on).
+ERROR_DESCRIPTIONS = {
+    400: "bad_request: a body that cannot be parsed (not JSON, not UTF-8)",
+    401: "unauthorized / invalid_token: no bearer token, or one that is not valid (expired, forged)",
+    403: "forbidden: the signed-in role may not do this",
+    404: "not found (ticket_not_found, booking_not_found, handoff_not_found, question_not_found, unknown_service...)",
+    409: "conflict with the current state (invalid_transition, full, already cancelled...)",
+    413: "payload_too_large: the body is over the gateway's cap (BUTLER_MAX_BODY_BYTES)",
+    422: "invalid_request: a parameter or body field is missing or invalid (and other rule-specific codes)",
+    429: "rate_limited / login_locked: too many requests; wait Retry-After seconds",
+    503: "a dependency is not available: the dialogue engine, the knowledge base or the embedding model "
+         "not built, an invalid catalogue file",
+}
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """``{"error": {"code", "message"}}``: every error of the API outside Open311."""
+
+    error: ErrorDetail
+
+
+class Open311ErrorOut(BaseModel):
+    """One entry of Open311's error list ``[{"code", "description"}]``."""
+
+    code: int
+    description: str
+
+
+def error_responses(*statuses: int, open311: bool = False) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for routes or routers: the error shape under each status."""
+    model = list[Open311ErrorOut] if open311 else ErrorOut
+    return {status: {"model": model, "description": ERROR_DESCRIPTIONS[status]} for status in statuses}
 
 
 class ApiError(Exception):

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from assistant.api.deps import get_db
-from assistant.api.errors import ApiError
+from assistant.api.errors import ApiError, Open311ErrorOut
 from assistant.auth.service import UNMASKED_ROLES, AuthError, user_from_token
 from assistant.db import Database
 from assistant.settings import get_settings
@@ -30,11 +30,6 @@ _bearer = HTTPBearer(auto_error=False, scheme_name="Open311Bearer",
                      description="a staff token or the Open311 API key: full detail")
 # Reads are public: the credential only widens the view.
 PUBLIC_READ = {"security": [{}]}
-
-
-class Open311ErrorOut(BaseModel):
-    code: int
-    description: str
 
 
 def _error(description: str) -> dict[str, Any]:

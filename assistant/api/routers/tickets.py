@@ -86,7 +86,10 @@ def list_route(user: AnyStaff, db: DB, status: StatusQ = None, category: Categor
     return {"items": items, "total": total, "page": page, "page_size": page_size}
 
 
-@router.get("/export")
+@router.get("/export", response_class=Response, responses={200: {
+    "description": "the tickets as a file (Content-Disposition: attachment)",
+    "content": {media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                for media_type in MEDIA_TYPES.values()}}})
 def export_route(user: AnyStaff, db: DB, format: Literal["csv", "xlsx", "json"] = "csv",  # noqa: A002
                  status: StatusQ = None, category: CategoryQ = None, department: str | None = None,
                  urgency: UrgencyQ = None, overdue: bool | None = None, since: datetime | None = None,
