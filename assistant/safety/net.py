@@ -33,6 +33,11 @@ VERSION = 2
 # The second opinion's probability at which a classifier's "emergency" stands when
 # the cues did not fire: 0.5, the model's own even odds (a vote, not a tuned value).
 PLAUSIBLE_SCORE = 0.5
+# When the net read cues and explained why none is an emergency now (a question, a
+# past event, a hazard complaint), the classifier's "emergency" stands only if the
+# second opinion is as sure as it must be to fire on its own (model.THRESHOLD): the
+# net's explicit reading outweighs a look-alike's words (a rule, not a tuned value).
+SUPPRESSED_PLAUSIBLE_SCORE = model.THRESHOLD
 # After a cue, these make it "actual": it has happened or is happening (着火了, 着火啊).
 _PERFECTIVE = re.compile(r"^(?:了|啦|咯|喽|啰|嘞|啊|呀|哇|咧|喔|哦|嘛|起来了|le(?![a-z]))")
 _PROGRESSIVE = re.compile(r"(?:在|正|一直)$")
@@ -82,12 +87,13 @@ class SafetyVerdict:
     @property
     def plausible(self) -> bool:
         """Whether an intent classifier's "emergency" may stand: the net fired, or its
-        second opinion gives at least ``PLAUSIBLE_SCORE``. A classifier's emergency that
+        second opinion gives at least ``PLAUSIBLE_SCORE`` (``SUPPRESSED_PLAUSIBLE_SCORE``
+        when cues matched and were all suppressed). A classifier's emergency that
         neither the cues nor the n-gram model support is outvoted two to one (see
         ``settle_intent``); when no model is installed it stands (recall first)."""
         if self.emergency or self.model_score is None:
             return True
-        return self.model_score >= PLAUSIBLE_SCORE
+        return self.model_score >= (SUPPRESSED_PLAUSIBLE_SCORE if self.suppressed else PLAUSIBLE_SCORE)
 
     def as_metadata(self) -> dict:
         """JSON-serialisable, for Rasa's message metadata (``butler_safety``)."""

@@ -154,6 +154,17 @@ def test_a_classifier_emergency_stands_only_when_the_net_finds_it_plausible():
     assert SafetyVerdict(False).plausible and settle_intent("emergency", SafetyVerdict(False)) == "emergency"
 
 
+def test_after_the_net_explained_its_cues_away_the_bar_is_the_models_own():
+    from assistant.safety.net import PLAUSIBLE_SCORE, SUPPRESSED_PLAUSIBLE_SCORE
+
+    assert SUPPRESSED_PLAUSIBLE_SCORE > PLAUSIBLE_SCORE
+    between = (PLAUSIBLE_SCORE + SUPPRESSED_PLAUSIBLE_SCORE) / 2
+    explained = SafetyVerdict(False, suppressed=("hypothetical:万一→着火",), model_score=between)
+    assert not explained.plausible                      # a question about fire, however fiery its words
+    assert SafetyVerdict(False, model_score=between).plausible  # no cue read at all: even odds suffice
+    assert SafetyVerdict(False, suppressed=("past:昨天→着火",), model_score=SUPPRESSED_PLAUSIBLE_SCORE).plausible
+
+
 def test_model_fires_on_a_phrasing_the_lexicon_lacks():
     # 出不来气 (cannot get a breath) is not in the lexicon; if it is added one day,
     # pick another phrasing the lexicon does not know.
