@@ -265,6 +265,19 @@ def resolve(address: str | None, text: str | None = None) -> Location | None:
     return from_text[0] if from_text else None
 
 
+def complete(address: str | None, text: str | None) -> str | None:
+    """The address as the resident said it: when ``text`` (their own words) holds a
+    fuller location that contains ``address`` (an NLU entity that kept 17号楼 of 117号楼,
+    or 20 of 203号楼), that location's words; otherwise ``address`` unchanged."""
+    if not address or not text:
+        return address
+    said = re.sub(r"\s+", "", normalise(address))
+    for loc in find_locations(text):
+        if said and said in loc.span and said != loc.span:
+            return loc.span
+    return address
+
+
 def _road_key(road: str | None) -> str | None:
     """幸福路8号 / 就在幸福路8号 -> 幸福路8号: the road's own name (its last characters
     before 路/街...) and number, without whatever words the parser took in front."""
@@ -303,5 +316,5 @@ def compatible(a: Location | None, b: Location | None) -> bool:
     return (a.unit is not None and b.unit is not None) or bool(a.room and b.room)
 
 
-__all__ = ["Location", "compatible", "find_locations", "location_span", "normalise", "parse_location",
+__all__ = ["Location", "compatible", "complete", "find_locations", "location_span", "normalise", "parse_location",
            "resolve", "strip_locations", "to_int"]

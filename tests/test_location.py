@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.location import (
-    Location, compatible, find_locations, location_span, parse_location, resolve, strip_locations, to_int,
+    Location, compatible, complete, find_locations, location_span, parse_location, resolve, strip_locations, to_int,
 )
 
 numbers = st.integers(min_value=1, max_value=999)
@@ -162,3 +162,11 @@ def test_compatible(a, b, same):
 def test_nothing_is_compatible_with_nothing():
     assert not compatible(None, parse_location("3号楼"))
     assert not compatible(Location(), Location())
+
+
+def test_complete_keeps_what_the_resident_said():
+    assert complete("17号楼", "117号楼门口路灯坏了") == "117号楼"
+    assert complete("20", "203号楼路灯坏了") == "203号楼"
+    assert complete("3号楼", "5号楼路灯坏了") == "3号楼"
+    assert complete("东门", None) == "东门"
+    assert complete(None, "3号楼") is None

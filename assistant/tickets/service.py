@@ -26,7 +26,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, selectinload
 
 from assistant.db import Database
-from assistant.location import Location, compatible, resolve, strip_locations
+from assistant.location import Location, compatible, complete, resolve, strip_locations
 from assistant.safe_url import UnsafeUrl, http_url
 from assistant.privacy import mask_name, mask_phone, mask_text
 from assistant.residents.service import get_or_create_resident, remember_contact
@@ -253,7 +253,7 @@ def file_ticket(db: Database, *, description: str, sender_id: str | None = None,
     routing = get_routing()
     if category is not None and not routing.has_category(category):
         raise TicketInputError(f"没有“{category}”这个类别。")
-    address, media_url = _clean(address, 256), _clean(media_url, 512)
+    address, media_url = _clean(complete(address, description), 256), _clean(media_url, 512)
     try:  # a javascript:/data: URL would run in a staff member's browser: http(s) only
         media_url = http_url(media_url)
     except UnsafeUrl as exc:
