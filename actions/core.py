@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.db import get_database
 from assistant.residents.service import handoff_phone, handoff_reply, request_handoff
+from assistant.kb.followup import reads_as_aspect_question
 from assistant.settings import get_settings
 from assistant.tickets.classify import reads_as_complaint
 from assistant.tickets.intake import extract_location
@@ -117,6 +118,10 @@ class ActionHandleMisunderstanding(Action):
             # (the complaint form reads this message as its description) instead of
             # answering 没听明白 and losing it.
             return [FollowupAction("complaint_form")]
+        if (not (tracker.active_loop or {}).get("name") and tracker.get_slot("policy_topic")
+                and reads_as_aspect_question(text)):
+            # 那要钱吗 right after a policy answer: a follow-up on that answer.
+            return [FollowupAction("action_ask_policy")]
         if consecutive_misunderstandings(tracker.events) < MISUNDERSTANDINGS_BEFORE_OFFER:
             dispatcher.utter_message(
                 text="不好意思，我没听明白。您可以换个说法，比如“我想预约理发”或“路灯坏了”。")

@@ -97,3 +97,16 @@ def decide_follow_up(question: str, current, plain: SearchResponse) -> FollowUpD
     if title_cur == 1.0 or title_cur > title_top or body_cur > body_top:
         return FollowUpDecision(True, "current_covers")
     return FollowUpDecision(False, "better_entry", better=top.id)
+
+
+# A question's shape: a question particle at the end, or a question word.
+_QUESTION_RE = re.compile(r"[吗呢么嘛？?][。.！!]*$|多少|多久|多长|怎么|咋|哪|什么|啥|几|能不能|可不可以|要不要|是不是|有没有|谁")
+
+
+def reads_as_aspect_question(question: str) -> bool:
+    """A short question that names nothing of its own (那要钱吗, 在哪办, 要多久): after a
+    policy answer it can only be about that answer, even when the intent classifier
+    could not place it."""
+    text = normalise(question).strip()
+    return bool(text) and not text.startswith("/") and bool(_QUESTION_RE.search(text)) \
+        and not has_own_subject(text)

@@ -67,3 +67,23 @@ def test_a_problem_at_a_place_the_classifier_missed_becomes_a_complaint():
         events = asyncio.run(ActionHandleMisunderstanding().run(dispatcher, _fallback_tracker(text, loop), {}))
         assert "没听明白" in dispatcher.messages[0]["text"]
         assert events[0]["event"] == "rewind"
+
+
+def test_an_unplaced_aspect_question_after_a_policy_answer_is_a_follow_up():
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.core import ActionHandleMisunderstanding
+
+    def tracker(topic):
+        return Tracker("web:m2", {"policy_topic": topic}, {"text": "那要钱吗", "intent": {"name": "nlu_fallback"},
+                                                            "entities": []},
+                       [user("nlu_fallback", "那要钱吗")], False, None, {}, "action_listen")
+
+    events = asyncio.run(ActionHandleMisunderstanding().run(CollectingDispatcher(), tracker("fl-001"), {}))
+    assert events == [{"event": "followup", "name": "action_ask_policy", "timestamp": None}]
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionHandleMisunderstanding().run(dispatcher, tracker(None), {}))  # no answer under discussion
+    assert "没听明白" in dispatcher.messages[0]["text"]

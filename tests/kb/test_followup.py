@@ -112,3 +112,13 @@ def test_follow_ups_stay_on_the_entry_under_discussion(real_kb, previous, questi
     assert follow.entry_id in (first.entry_id, None)  # None: 这条政策里没有写到这一点
     if follow.entry_id is None:
         assert follow.alternatives[0] == first.entry_id
+
+
+@pytest.mark.parametrize(("text", "aspect"), [
+    ("那要钱吗", True), ("在哪办", True), ("要多久", True), ("带什么材料？", True),
+    ("居住证怎么办", False),        # a subject of its own: a new question
+    ("好的", False), ("谢谢", False), ("/affirm", False),
+])
+def test_reads_as_aspect_question(text, aspect):
+    from assistant.kb.followup import reads_as_aspect_question
+    assert reads_as_aspect_question(text) is aspect
