@@ -17,7 +17,8 @@ _GENERIC = re.compile(
     r"你好|您好|请问|喂|麻烦|帮(我|忙)?|一下|那个|就是|我们|小区的?|社区的?|这边|[的了吧啊呀呢吗嘛]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
-_ANONYMOUS = re.compile(r"匿名|不留|不用留|不想留|不方便|不用了|不要了|算了|不需要|没有电话|不给")
+# 匿名 and its homophone typos (匿明, 逆名, ni ming): residents type it in a hurry.
+_ANONYMOUS = re.compile(r"匿名|匿明|逆名|溺名|ni ?ming|不留|不用留|不想留|不方便|不用了|不要了|算了|不需要|没有电话|不给")
 
 
 def normalise(text: str | None) -> str:

@@ -70,6 +70,7 @@ async def test_contact_phone_or_anonymous():
     assert (await validate(tracker("13912345678", asked, "inform")))["complaint_contact"] == "13912345678"
     assert (await validate(tracker("不用了", asked, "deny")))["complaint_contact"] == "匿名"
     assert (await validate(tracker("/deny", asked, "deny")))["complaint_contact"] == "匿名"
+    assert (await validate(tracker("匿明", asked, "nlu_fallback")))["complaint_contact"] == "匿名"  # a typo
     assert "complaint_contact" not in await validate(tracker("嗯嗯", asked, "inform"))
 
 
