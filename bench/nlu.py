@@ -111,6 +111,14 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "were read for the third round: no longer evidence",
     },
     {
+        "name": "blind4",
+        "path": "bench/nlu_blind4.yml",
+        "label": "blind",
+        "note": "563 lines (19 intents, 112 service labels, 85 of them everyday words), written on 2026-12-05 "
+                "during issue #10's third round by a helper who saw no code and no data (12b4325, "
+                "bench/blind4.md); measured once, with the round's final model",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
@@ -143,6 +151,13 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
         "note": "written on 2026-12-05 after the second round of the safety net's design, without seeing code "
                 "or data (bench/emergency_blind3.md); measured once with that round's final model (vote 0.991 / "
                 "9.7 %, aaf1562), then its errors were read for the third round: no longer evidence",
+    },
+    {
+        "name": "emergency_blind4",
+        "path": "bench/emergency_blind4.jsonl",
+        "label": "blind",
+        "note": "813 lines (329 emergencies, 484 same-topic look-alikes), written on 2026-12-05 during the third "
+                "round by a helper who saw no code and no data (12b4325, bench/blind4.md); measured once, at the end",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)

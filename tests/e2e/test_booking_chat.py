@@ -159,3 +159,24 @@ def test_closed_tomorrow_is_refused_with_the_nearest_free_slots(butler, catalogu
     assert f"{tomorrow.month}月{tomorrow.day}日社区服务暂停" in text, text
     buttons = [b for r in replies for b in r.get("buttons", [])]
     assert buttons and all(tomorrow.isoformat() not in b["payload"] for b in buttons), buttons
+
+
+def test_asking_which_times_are_free_lists_them_as_numbered_buttons(butler, catalogue):
+    # 后天有啥时间 at the time question: the day's free times to choose from (by number
+    # or button), never the first slot booked silently.
+    sender = "booking-e2e-free-times"
+    phrase, day = day_phrase(catalogue, butler.clear_of_midnight().date())
+    ask = butler.say(sender, "我想约个上门理发")
+    assert "哪天" in ask or "几点" in ask, ask
+    replies = butler.chat(sender, f"{phrase}有啥时间")
+    text = "\n".join(r["text"] for r in replies)
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    assert "可以约的时间有：1. " in text and "地址" not in text, text
+    assert buttons and all(b["payload"].startswith('/inform{"time": "' + day.isoformat()) for b in buttons), buttons
+    after = butler.say(sender, "第二个")
+    assert "地址" in after, after
+    butler.say(sender, "幸福路8号")
+    readback = butler.say(sender, "13912345678")
+    assert buttons[1]["title"] in readback, (buttons[1], readback)
+    butler.say(sender, "不对")  # leave no booking behind on the shared stack
+    butler.say(sender, "不约了")
