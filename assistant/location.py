@@ -41,24 +41,32 @@ _COMPONENTS: list[tuple[str, str]] = [
     ("estate", rf"{_NAME}{{2,6}}?(?:小区|花园|家园|公寓|新村|苑)"),
     ("road", rf"{_NAME}{{1,6}}?(?:路|街|巷|弄)\s*(?P<road_no>{_NUM})\s*号(?![楼院房])"),
     ("phase", rf"(?P<p>{_NUM})\s*期"),
+    # 东区 / 南区 / B区: an area of the estate (a garage's B区 is read with the garage).
+    ("area", r"(?P<a>[东南西北中]|[A-Za-z])\s*区"),
     # 3号楼, 五栋, 12幢, 2座, 6号院, 第三栋, A座; a bare 号 (3号2单元) only when a unit or a
     # room follows (12月3号 is a date).
     ("building", rf"(?<!月)第?(?P<b>{_NUM}|[A-Za-z])\s*(?:号楼|号院|栋楼|栋|幢|座|楼(?=\s*{_NUM}\s*单元)"
                  rf"|号(?=\s*(?:{_NUM}\s*单元|[0-9]{{3,4}}(?![0-9]))))"),
     ("unit", rf"(?P<u>{_NUM})\s*单元"),
+    # 2门 is unit 2 in northern usage (5号楼2门1楼); only right after a building.
+    ("unit_men", rf"(?P<um>{_NUM})\s*门(?![口卫禁前外里内边岗洞])"),
     ("room", rf"(?P<r>{_NUM}|[A-Za-z][0-9]{{3,4}})\s*(?:室|号房|房间|户)"),
-    ("floor", rf"(?P<f>{_NUM})\s*(?:层|楼(?![号道梯顶]))"),
+    # 5层, 三楼, 负一层, B2层; 801楼上 is the flat above 801, not floor 801.
+    ("floor", rf"(?P<f>负?{_NUM}|[Bb][0-9])\s*(?:层|楼(?![号道梯顶上下]))"),
     # A room number with no marker: only right after a building, unit or floor
     # (3号楼2单元302, 五栋二单元三零二); checked when the components are chained.
     ("bare_room", r"(?P<br>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺]{3,4})(?:号(?![楼院]))?"),
     ("place", r"(?:小区|社区)?[东南西北]{1,2}\s*(?:大门|门|侧门|角门)口?|(?:小区|社区)(?:大)?门口?|大门口?"
               r"|地下车库(?:\s*[A-Za-z0-9一二三四五六七八九十]+\s*区)?|地下室|停车场|车库|(?:中心)?广场"
-              r"|(?:健身|活动)(?:区|中心|室)|垃圾(?:站|房)|菜市场|幼儿园|物业(?:办公室)?|篮球场|凉亭"),
+              r"|(?:健身|(?:老年|青少年|儿童)?活动)(?:区|中心|室)|垃圾(?:站|房)|菜市场|幼儿园|物业(?:办公室)?|篮球场|凉亭"
+              r"|楼顶|天台|屋顶"),
+    # The side of a building (东侧, 西边, 楼前, 后面): only right after a building.
+    ("side", r"(?P<s>[东南西北])\s*(?:侧|边|面)(?!门)|(?P<fb>[前后])(?:面|边|方)?(?![门台])"),
 ]
 _SCANNER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _COMPONENTS))
 # The order in which components follow each other inside one location.
-_RANK = {"estate": 0, "road": 1, "phase": 2, "building": 3, "dashed": 3, "unit": 4, "floor": 5, "room": 6,
-         "bare_room": 6, "place": 7}
+_RANK = {"estate": 0, "road": 1, "phase": 2, "area": 2, "building": 3, "dashed": 3, "unit": 4, "unit_men": 4,
+         "floor": 5, "room": 6, "bare_room": 6, "side": 7, "place": 8}
 # What may stand between two components of one location (3号楼 2单元, 3号楼的东门).
 _JOIN = re.compile(r"^[\s,，、]*(?:的)?\s*$")
 
@@ -76,6 +84,8 @@ class Location:
     estate: str | None = None  # 幸福小区
     road: str | None = None  # 人民路88号
     place: str | None = None  # 东门, 地下车库B区
+    area: str | None = None  # 东区, B区
+    side: str | None = None  # 东侧, 前, 后 (of the building)
     span: str = field(default="", compare=False)  # the words as said (spaces removed)
     start: int = field(default=0, compare=False)  # where in the normalised text
     end: int = field(default=0, compare=False)
@@ -87,9 +97,10 @@ class Location:
     @property
     def canonical(self) -> str:
         parts = [self.estate or "", self.road or "", f"{self.phase}期" if self.phase else "",
-                 f"{self.building}号楼" if self.building else "", f"{self.unit}单元" if self.unit else "",
-                 f"{self.floor}层" if self.floor is not None and not self.room else "",
-                 f"{self.room}室" if self.room else "", self.place or ""]
+                 f"{self.area}区" if self.area else "", f"{self.building}号楼" if self.building else "", f"{self.unit}单元" if self.unit else "",
+                 (f"负{-self.floor}层" if self.floor < 0 else f"{self.floor}层")
+                 if self.floor is not None and not self.room else "",
+                 f"{self.room}室" if self.room else "", self.side or "", self.place or ""]
         return "".join(parts)
 
     @property
@@ -149,6 +160,8 @@ def _place(raw: str) -> str:
         return "大门"
     if raw.endswith("口") and "门" in raw:
         raw = raw[:-1]
+    if raw in ("天台", "屋顶"):
+        return "楼顶"
     return raw.upper() if raw.startswith("地下车库") else raw
 
 
@@ -170,12 +183,21 @@ def _component(kind: str, match: re.Match) -> dict | None:
     if kind == "building":
         value = _building(g["b"])
         return {"building": value} if value else None
-    if kind == "unit":
-        value = to_int(g["u"])
+    if kind in ("unit", "unit_men"):
+        value = to_int(g["u"] if kind == "unit" else g["um"])
         return {"unit": value} if value else None
     if kind == "floor":
-        value = to_int(g["f"])
+        raw = g["f"].strip()
+        if raw[:1] in "Bb":
+            value = -int(raw[1:])
+        else:
+            value = to_int(raw.removeprefix("负"))
+            value = -value if value is not None and raw.startswith("负") else value
         return {"floor": value} if value is not None and value < 200 else None
+    if kind == "area":
+        return {"area": g["a"].upper()}
+    if kind == "side":
+        return {"side": f"{g['s']}侧" if g["s"] else g["fb"]}
     if kind in ("room", "bare_room"):
         value = _room(g["r"] if kind == "room" else g["br"])
         return {"room": value} if value else None
@@ -204,9 +226,14 @@ def find_locations(text: str | None) -> list[Location]:
         if fields is None:
             continue
         rank = _RANK[kind]
-        joined = current is not None and rank > last_rank and _JOIN.match(norm[last_end:match.start()])
+        # A floor may follow a place (地下车库负一层, 车库B2层): the level of that place.
+        joined = (current is not None and (rank > last_rank or (kind == "floor" and "floor" not in current
+                                                                  and current.get("place")))
+                  and _JOIN.match(norm[last_end:match.start()]))
         if kind == "bare_room" and not (joined and last_rank in (3, 4, 5)):
             continue  # a bare number is a room only right after a building, unit or floor
+        if kind in ("unit_men", "side") and not (joined and last_rank in (3, 4, 5, 6)):
+            continue  # 2门, 东侧, 前面 belong to a building said just before
         if kind == "floor" and not joined and re.match(r"[0-9]{3,}", match.group("f")):
             continue  # 2026楼? a number that long is no floor
         if joined:
@@ -287,6 +314,15 @@ def _road_key(road: str | None) -> str | None:
     return match.group(1)[-3:] + match.group(2) if match else road
 
 
+def _estate_key(estate: str | None) -> str | None:
+    """紫荆苑 / 丁香苑, 幸福小区: the estate's last two name characters and its suffix
+    (words the parser took in front of the name do not count)."""
+    if not estate:
+        return None
+    match = re.search(r"(.{0,2})(小区|花园|家园|公寓|新村|苑)$", estate)
+    return match.group(1) + match.group(2) if match else estate
+
+
 def _places_match(a: str, b: str) -> bool:
     return a == b or a in b or b in a  # 车库 / 地下车库
 
@@ -296,19 +332,23 @@ def compatible(a: Location | None, b: Location | None) -> bool:
     is not 203号楼) and, where both say them, the same unit, floor, room, phase and road.
     Without buildings: the same named place (北门 is 小区北门), or the same road, or the
     same unit and room. One naming a building and the other not is not known to be the
-    same place. Estates are not compared: the butler serves one community, and the
-    words in front of 小区 are too often the sentence's (投诉小区...)."""
+    same place. Sides (东侧/西侧, 前/后), areas (南区/北区) and estates (紫荆苑/丁香苑, by
+    their last name characters) differ only when both say them."""
     if a is None or b is None:
         return False
-    for name in ("unit", "floor", "room", "phase"):
+    for name in ("unit", "floor", "room", "phase", "area", "side"):
         x, y = getattr(a, name), getattr(b, name)
         if x is not None and y is not None and x != y:
             return False
     ra, rb = _road_key(a.road), _road_key(b.road)
     if ra and rb and ra != rb:
         return False
+    ea, eb = _estate_key(a.estate), _estate_key(b.estate)
+    if ea and eb and ea != eb:
+        return False
     if a.building or b.building:
-        return a.building == b.building
+        # The same building; a place both name (楼顶 / 地下室, 东门 / 西门) must agree too.
+        return a.building == b.building and (not (a.place and b.place) or _places_match(a.place, b.place))
     if a.place or b.place:
         return bool(a.place and b.place) and _places_match(a.place, b.place)
     if ra and rb:

@@ -170,3 +170,40 @@ def test_complete_keeps_what_the_resident_said():
     assert complete("3号楼", "5号楼路灯坏了") == "3号楼"
     assert complete("东门", None) == "东门"
     assert complete(None, "3号楼") is None
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    ("30号楼2单元801楼上装修", "30号楼2单元801室"),  # 801楼上: the flat above 801, not floor 801
+    ("四号楼一单元二零三楼上吵架", "4号楼1单元203室"),
+    ("3号楼301楼下", "3号楼301室"),
+    ("5号楼2门1楼楼道灯", "5号楼2单元1层"),  # 2门: unit 2
+    ("南区2号楼门口", "南区2号楼"),
+    ("5号楼东边绿化带", "5号楼东侧"),
+    ("21号楼后面路灯", "21号楼后"),
+    ("地下车库负一层积水", "负1层地下车库"),
+    ("地下车库B2层", "负2层地下车库"),
+    ("32号楼天台", "32号楼楼顶"),
+    ("老年活动中心", "老年活动中心"),
+    ("紫荆苑3号楼", "紫荆苑3号楼"),
+])
+def test_sides_areas_levels_and_rooms_before_upstairs(text, canonical):
+    assert parse_location(text).canonical == canonical
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("30号楼2单元801楼上", "30号楼2单元810楼上", False),
+    ("5号楼2门1楼", "5号楼1门2楼", False),
+    ("南区2号楼", "北区2号楼", False),
+    ("5号楼东侧", "5号楼西侧", False),
+    ("5号楼东边", "五号楼东侧", True),
+    ("21号楼前", "21号楼后面", False),
+    ("21号楼前面", "21号楼", True),
+    ("地下车库负一层", "地下车库负二层", False),
+    ("地下车库B1层", "负一层车库", True),
+    ("4号楼楼顶", "4号楼地下室", False),
+    ("紫荆苑3号楼", "丁香苑3号楼", False),
+    ("老年活动中心", "青少年活动中心", False),
+    ("3号门岗", "东门", False),
+])
+def test_compatible_round_two(a, b, same):
+    assert compatible(parse_location(a), parse_location(b)) is same
