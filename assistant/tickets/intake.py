@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from assistant.location import location_span
+from assistant.location import complete, location_span
 from assistant.privacy import MOBILE_RE
 
 # Openers that say "I have a complaint" without saying what it is.
@@ -35,6 +35,14 @@ def extract_location(text: str | None) -> str | None:
     """The first location in ``text`` as the resident said it ("203号楼", "五栋2单元",
     "小区东门"...), read by ``assistant.location`` (the one location parser)."""
     return location_span(text)
+
+
+def place_said(text: str | None, entity: str | None = None) -> str | None:
+    """Where a message says the problem is: the NLU ``location`` entity, completed from
+    the message when the tokenizer cut it (jieba's dictionary splits 117号楼 into 1 +
+    17号楼, so the entity says 17号楼: the resident said 117号楼), else the first location
+    the parser finds in the message."""
+    return complete(entity, text) or extract_location(text)
 
 
 def location_from_metadata(metadata: dict | None) -> tuple[float, float] | None:
