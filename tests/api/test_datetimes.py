@@ -75,9 +75,13 @@ def test_staff_routers_return_offsets(client, tokens, filled):
 
 
 def test_open311_returns_offsets(client, filled):
-    resp = client.get("/open311/v2/requests.json", params={"api_key": OPEN311_KEY})
-    assert resp.status_code == 200
-    _assert_shanghai(_datetimes(resp.json()))
+    for path in ("/open311/v2/requests.json", f"/open311/v2/requests/{filled}.json"):
+        resp = client.get(path, params={"api_key": OPEN311_KEY})
+        assert resp.status_code == 200, (path, resp.text)
+        _assert_shanghai(_datetimes(resp.json()))
+    public = client.get(f"/open311/v2/requests/{filled}.json")  # the public view, no key
+    assert public.status_code == 200
+    _assert_shanghai(_datetimes(public.json()))
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
