@@ -131,7 +131,7 @@ class ValidateComplaintForm(InterruptibleFormValidation):
         requested, text = self._requested(tracker), _text(tracker)
         if requested == "complaint_location" and self._cancelled(tracker):
             return {"complaint_cancelled": True}
-        place = _entity(tracker, "location") or intake.extract_location(text)
+        place = intake.place_said(text, _entity(tracker, "location"))
         if place:
             return {"complaint_location": place, **extra}
         if requested == "complaint_location" and text and not text.startswith("/"):
@@ -257,7 +257,7 @@ class ActionEmergency(Action):
         log.warning("emergency_path", sender_id=tracker.sender_id, safety_net=bool(verdict.get("emergency")),
                     kinds=verdict.get("kinds"), cues=verdict.get("cues"))
         shared = intake.location_from_metadata(metadata)
-        place = _entity(tracker, "location") or intake.extract_location(text)
+        place = intake.place_said(text, _entity(tracker, "location"))
         response = respond_to_emergency(
             get_database(), text=text, sender_id=tracker.sender_id, address=place,
             lat=shared[0] if shared else None, long=shared[1] if shared else None)
