@@ -160,6 +160,7 @@ _UNIT_RE = re.compile(r"(?<!\d)(?<!\d\.)(\d+(?:\.\d+)?)\s*(%s)(?![A-Za-z])" % "|
 _ROOM_AFTER_RE = re.compile(r"(单元|栋|幢|座|号楼|楼)(\d{3,4})(?!\d)")
 _ROOM_BEFORE_RE = re.compile(r"(?<!\d)(?<!\d\.)(\d{3,4})(?=室|房间|号房)")
 _NUMBER_RANGE_RE = re.compile(r"(?<!\d)(?<!\d\.)(\d+(?:\.\d+)?)\s*[-~—–]\s*(?=\d)")
+_DOTTED_RE = re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}")
 _NUMBER_RE = re.compile(r"(?<!\d)(?<!\d\.)\d[\d,]*(?:\.\d+)?(?<!,)")
 _LONG_DIGITS = 7  # a bare number this long is an identifier, not a quantity
 
@@ -168,7 +169,9 @@ _PER_RE = re.compile(r"/(?=月|年|天|日|次|人|位|小时|周|个|份|斤|�
 _SYMBOLS = str.maketrans({"&": "和", "+": "加", "|": "，", "(": "，", ")": "，", "（": "，", "）": "，",
                           "*": None, "#": None, "_": None, "`": None, "^": None, "<": None, ">": None,
                           "[": None, "]": None, "{": None, "}": None, "\\": None, "=": None, "@": None,
-                          "~": None, "/": "，", "※": None, "•": None, "【": "，", "】": "，"})
+                          "~": None, "/": "，", "※": None, "•": None, "【": "，", "】": "，",
+                          # No digit is left by now: a hyphen is no range, only a mark.
+                          "-": " ", "–": " "})
 _KEEP_SO = {"℃": "度", "°": "度", "㎡": "平方米", "№": "号"}
 _PUNCT = "，。！？；：、,.!?;:"
 _PUNCT_RUN_RE = re.compile(r"([，。！？；：、,.!?;:])(?:\s*[，。！？；：、,.!?;:])+")
@@ -219,12 +222,15 @@ def speakable(text: str, *, yao: bool = False) -> str:
     text = _UNIT_RE.sub(lambda m: read_number(m.group(1)) + dict(_UNITS)[m.group(2)], text)
     text = _ROOM_AFTER_RE.sub(lambda m: m.group(1) + read_digits(m.group(2)), text)
     text = _ROOM_BEFORE_RE.sub(lambda m: read_digits(m.group(1)), text)
+    text = _DOTTED_RE.sub(lambda m: "点".join(read_digits(g) if len(g) > 1 and g[0] == "0" else read_number(g)
+                                             for g in m.group(0).split(".")), text)  # 3.1.2, 1.2.0
     text = _NUMBER_RANGE_RE.sub(lambda m: _plain_number(m.group(1), "") + "到", text)
     text = _NUMBER_RE.sub(lambda m: _plain_number(m.group(0), m.string[m.end():m.end() + 2]), text)
 
     text = _PER_RE.sub("每", text)
     text = text.translate(_SYMBOLS)
     text = _DASHES_RE.sub("，", text)  # -- and —— are pauses, not words
+    text = _SOURCE_RE.sub("这是根据《", text)  # again: dropped marks may have joined 来*源《
     return _tidy(text)
 
 

