@@ -5,7 +5,7 @@ What the channels receive:
 | source | container / codec | decoded by |
 |---|---|---|
 | web page upload, smart speakers | WAV of any rate, width (8/16/24/32-bit, float) and channels | soundfile |
-| Telegram and other chat apps | OGG/Opus (also OGG/Vorbis, FLAC, MP3) | soundfile (libsndfile >= 1.0.29) |
+| Telegram and other chat apps | OGG/Opus (also OGG/Vorbis, FLAC, MP3); OGG/Speex | soundfile (libsndfile >= 1.0.29); Speex: ffmpeg |
 | browsers' MediaRecorder | WebM/Opus (Chrome, Firefox), MP4/AAC (Safari) | ffmpeg |
 | WeChat voice messages | AMR-NB (``#!AMR``), AMR-WB | sox (AMR-NB, every frame), else ffmpeg |
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.voice.conftest import need, run
 from voice import audio
 from voice.audio import AudioLimits, decode, encode_ogg_opus, from_pcm, sniff
 from voice.errors import AudioTooLarge, AudioTooLong, DecoderMissing, EmptyAudio, UnsupportedAudio
@@ -208,3 +209,15 @@ def test_decode_file_checks_the_size_first(formats):
     assert audio.decode_file(path).source_format == "ogg"
     with pytest.raises(AudioTooLarge):
         audio.decode_file(path, limits=AudioLimits(max_bytes=10))
+
+
+def test_ogg_speex_goes_to_ffmpeg_when_soundfile_cannot(clips):
+    # libsndfile reads OGG/Opus and Vorbis, not Speex; older chat clients send Speex.
+    path = clips.root / "speex.ogg"
+    run(need("ffmpeg"), "-nostdin", "-loglevel", "error", "-y", "-i", str(clips.speech), "-ar", "16000",
+        "-c:a", "libspeex", str(path))
+    with pytest.raises(sf.LibsndfileError):
+        sf.info(str(path))
+    result = decode(path.read_bytes())
+    assert result.source_format == "ogg"
+    assert result.duration == pytest.approx(clips.speech_seconds, abs=0.12)
