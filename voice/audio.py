@@ -40,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+from scipy.signal import resample as resample_fft
 from scipy.signal import resample_poly
 
 from voice.errors import AudioTooLarge, AudioTooLong, DecoderMissing, EmptyAudio, UnsupportedAudio
@@ -158,7 +159,7 @@ def decode_file(path: str | Path, *, limits: AudioLimits = AudioLimits()) -> Aud
 def from_pcm(data: bytes, sample_rate: int, *, sample_width: int = 2, channels: int = 1,
              limits: AudioLimits = AudioLimits()) -> Audio:
     """Raw little-endian PCM (a stream's frames, say) as 16 kHz mono 16-bit PCM."""
-    if sample_width not in (1, 2, 4) or channels < 1 or sample_rate < 1000:
+    if sample_width not in (1, 2, 4) or not 1 <= channels <= 8 or not 1000 <= sample_rate <= 384_000:
         raise UnsupportedAudio(f"unsupported raw PCM: {sample_rate} Hz, {sample_width} bytes, {channels} channels")
     frame = sample_width * channels
     if len(data) % frame:
@@ -181,7 +182,12 @@ def resample(samples: np.ndarray, source_rate: int, target_rate: int) -> np.ndar
     if source_rate == target_rate or samples.size == 0:
         return samples.astype(np.float32, copy=False)
     g = math.gcd(int(source_rate), int(target_rate))
-    return resample_poly(samples, target_rate // g, source_rate // g).astype(np.float32)
+    up, down = target_rate // g, source_rate // g
+    if max(up, down) > 1000:
+        # An odd rate (a header saying 44101 Hz) would make the polyphase filter hundreds
+        # of thousands of taps long: resample in the frequency domain instead.
+        return resample_fft(samples, round(len(samples) * target_rate / source_rate)).astype(np.float32)
+    return resample_poly(samples, up, down).astype(np.float32)
 
 
 def to_wav(pcm: bytes, sample_rate: int = SAMPLE_RATE) -> bytes:

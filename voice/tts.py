@@ -150,6 +150,7 @@ def _run(engine, text: str, timeout: float) -> bytes:
             raise SynthesisError(f"espeak-ng failed: {error}") from None
         # runAndWait returned when synthesis started (see the module's notes).
         if not _done.wait(timeout):
+            engine.stop()  # so that a late end of this text cannot pass for the next one's
             raise SynthesisError(f"espeak-ng did not finish within {timeout:g} s")
         if _errors:
             raise SynthesisError(f"espeak-ng failed: {_errors[0]}")

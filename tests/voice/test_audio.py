@@ -4,6 +4,7 @@ errors for what cannot or must not be decoded."""
 from __future__ import annotations
 
 import io
+import time
 import wave
 
 import numpy as np
@@ -221,3 +222,18 @@ def test_ogg_speex_goes_to_ffmpeg_when_soundfile_cannot(clips):
     result = decode(path.read_bytes())
     assert result.source_format == "ogg"
     assert result.duration == pytest.approx(clips.speech_seconds, abs=0.12)
+
+
+def test_an_odd_sample_rate_is_resampled_quickly(clips):
+    # 44,101 Hz: gcd 1 with 16,000, which a polyphase filter would make enormous.
+    rate = 44101
+    t = np.arange(rate * 5) / rate
+    tone = (0.3 * np.sin(2 * np.pi * 440 * t) * 32767).astype("<i2")
+    buffer = io.BytesIO()
+    sf.write(buffer, tone, rate, format="WAV", subtype="PCM_16")
+    start = time.perf_counter()
+    result = decode(buffer.getvalue())
+    assert time.perf_counter() - start < 5.0
+    assert result.duration == pytest.approx(5.0, abs=0.01)
+    spectrum = np.abs(np.fft.rfft(result.samples.astype(np.float64)))
+    assert np.argmax(spectrum) * 16000 / len(result.samples) == pytest.approx(440, abs=2)
