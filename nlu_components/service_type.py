@@ -14,7 +14,9 @@ a variant (``上门剪个头``, ``修一下水管``, ``活动室的``). This com
    service, or answering which one), when no ``service_type`` was extracted at
    all, adds the longest known variant found in the text;
 6. drops a value no rule maps to a canonical name (DIET tagged 礼拜六), and a
-   second entity with the same canonical value.
+   second entity with the same canonical value;
+7. drops every ``service_type`` of an intent about a problem, a ticket or a
+   check-in (水压小洗澡都洗不了 is a complaint, not 助浴).
 
 What it knows comes from the training data at train time, so ``synonyms.yml``
 stays the one place the words live: the canonical names are the values annotated
@@ -39,6 +41,9 @@ ENTITY = "service_type"
 FILENAME = "service_lexicon.json"
 # inform: a bare answer to "您想约哪项服务？" (陪着看病) names the service too.
 DEFAULT_FILL_INTENTS = ("book_service", "cancel_booking", "query_booking", "inform")
+# Intents about a problem, a ticket or a check-in never carry a service to book: a
+# service word there is a thing in the complaint (水压小洗澡都洗不了 is no 助浴).
+NO_SERVICE_INTENTS = frozenset({"file_complaint", "check_ticket", "emergency", "rate_ticket", "checkin"})
 
 
 def _key(text: str) -> str:
@@ -86,7 +91,8 @@ class ServiceLexicon:
         if contained:
             return self.variants[max(contained)[1]]
         if len(key) >= 2:
-            targets = {c for v, c in self.variants.items() if key in v}
+            # Only variants the value is most of (聊聊天解 in 聊聊天解闷, not 地方 in 借个地方).
+            targets = {c for v, c in self.variants.items() if key in v and len(key) * 5 >= len(v) * 3}
             if len(targets) == 1:
                 return targets.pop()
         return None
@@ -111,6 +117,8 @@ def normalise_entities(entities: List[Dict[str, Any]], lexicon: ServiceLexicon, 
     out: List[Dict[str, Any]] = []
     services: set[str] = set()
     for entity in entities:
+        if entity.get("entity") == ENTITY and intent in NO_SERVICE_INTENTS:
+            continue
         if entity.get("entity") == ENTITY and isinstance(entity.get("value"), str):
             mapped = lexicon.normalise(entity["value"])
             if mapped is not None and mapped != entity["value"]:

@@ -145,7 +145,7 @@ def test_normaliser_maps_near_misses(value: str, service: str) -> None:
     assert LEXICON.normalise(value) == service
 
 
-@pytest.mark.parametrize("value", ["火车票", "修", "", "明天下午"])
+@pytest.mark.parametrize("value", ["火车票", "修", "", "明天下午", "地方"])  # 地方 is only half of 借个地方
 def test_normaliser_leaves_unknown_values_alone(value: str) -> None:
     assert LEXICON.normalise(value) is None
 
@@ -164,6 +164,9 @@ def test_normalise_entities_maps_values_and_fills_only_for_booking_intents() -> 
 
     # a complaint about the shower is not a booking: nothing is added
     assert normalise_entities([], LEXICON, text="洗澡没有热水", intent="file_complaint") == []
+    # ...and a service word DIET tagged inside a complaint is dropped
+    tagged = [{"entity": "service_type", "value": "洗澡", "start": 7, "end": 9}]
+    assert normalise_entities(tagged, LEXICON, text="楼里水压太小了 洗澡都洗不了", intent="file_complaint") == []
     # a booking that already names its service keeps it
     named = [{"entity": "service_type", "value": "助浴", "start": 0, "end": 2}]
     assert normalise_entities(named, LEXICON, text="助浴，还要剪头发", intent="book_service") == named
