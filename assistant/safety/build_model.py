@@ -15,6 +15,8 @@ seen. Training data, all of it labelled:
   the blind set is now ``bench/emergency_blind4.jsonl``, never trained on;
 - ``assistant/safety/data/probes.jsonl``: 921 messages written while designing the
   net (six probes of every kind and register, with same-topic non-emergencies);
+- ``assistant/safety/data/probes_round3.jsonl``: look-alikes found in the third round
+  (想不起来 is memory, not a fall), outside the probe rounds of ``build_semantic``;
 - ``nlu_data/nlu/*.yml``: the ``emergency`` intent's examples against every
   other intent's.
 
@@ -44,7 +46,7 @@ CHECKS = ("楼道里着火了", "想吃火锅", "我妈叫不醒", "电梯坏了
 
 def training_rows() -> list[dict]:
     paths = [ROOT / "bench" / "emergency_dev.jsonl", ROOT / "bench" / "emergency_blind.jsonl",
-             ROOT / "bench" / "emergency_blind3.jsonl", DATA / "probes.jsonl",
+             ROOT / "bench" / "emergency_blind3.jsonl", DATA / "probes.jsonl", DATA / "probes_round3.jsonl",
              *sorted((ROOT / "nlu_data" / "nlu").glob("*.yml"))]
     return [row for path in paths if path.exists() for row in load(path)]
 
