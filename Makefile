@@ -25,7 +25,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment bench-embeddings bench-tickets lock clean
+.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment bench-embeddings bench-tickets bench-voice lock clean
 
 help:
 	@echo "make run    set up and start the butler (gateway on http://127.0.0.1:8000)"
@@ -96,10 +96,15 @@ $(RASA_MODEL): $(VENV_RASA)/.installed $(RASA_INPUTS)
 	scripts/train-rasa.sh --out models
 	touch $@
 
-bench: bench-nlu bench-kb bench-sentiment bench-embeddings bench-tickets bench-chat bench-dialogue bench-followup
+bench: bench-nlu bench-kb bench-sentiment bench-embeddings bench-tickets bench-chat bench-dialogue bench-followup bench-voice
 
 bench-tickets: setup
 	$(VENV)/bin/python bench/tickets.py
+	$(VENV)/bin/python bench/location_pairs.py --set dev
+
+# Decoding, synthesis and recognition speeds of voice/ (bench/results/voice.md).
+bench-voice: setup
+	$(VENV)/bin/python bench/voice.py
 
 bench-embeddings: setup
 	$(VENV)/bin/python bench/embeddings.py

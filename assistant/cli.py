@@ -24,6 +24,9 @@ SINGLE_COMMANDS: tuple[tuple[str, str], ...] = (("assistant.tickets.sentiment_cl
 
 for _module, _name in COMMAND_GROUPS:
     app.add_typer(importlib.import_module(_module).app, name=_name)
+# The speech-model commands (fetch, install, verify-speech) come from voice/, which cannot
+# import assistant: they join the embedding model's `butler models` group.
+importlib.import_module("assistant.embeddings.cli").app.add_typer(importlib.import_module("voice.cli").app)
 for _module, _name in SINGLE_COMMANDS:
     app.command(_name)(importlib.import_module(_module).command)
 
