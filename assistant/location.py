@@ -36,6 +36,12 @@ _NAME = r"(?:(?![的在住是我你他她家楼和与跟到从给])[\u4e00-\u9ff
 
 # Components, tried in this order at each position (longer markers first).
 _COMPONENTS: list[tuple[str, str]] = [
+    # The whole community (整个小区停水了, 小区所有路灯都不亮): a place of its own, tried
+    # before estates so that 整个小区 is not read as an estate named 整个. 我们小区 alone
+    # is only "our estate", so it counts only before 全/都/所有.
+    ("whole", r"整个小区|全小区|(?:我们|咱们)?小区(?=里?(?:所有|全部|到处|整片|全|都))"),
+    # 中心花园 is a garden inside the estate, not an estate named 中心.
+    ("landmark", r"(?:小区)?中心花园"),
     # 3-2-302 / 3-2-1201: building-unit-room, the way forms and parcels write it.
     ("dashed", r"(?<![0-9\-])(?P<d_b>[0-9]{1,3})\s*[-－—]\s*(?P<d_u>[0-9]{1,2})\s*[-－—]\s*(?P<d_r>[0-9]{3,4})(?![0-9\-])"),
     ("estate", rf"{_NAME}{{2,6}}?(?:小区|花园|家园|公寓|新村|苑)"),
@@ -56,16 +62,20 @@ _COMPONENTS: list[tuple[str, str]] = [
     # A room number with no marker: only right after a building, unit or floor
     # (3号楼2单元302, 五栋二单元三零二); checked when the components are chained.
     ("bare_room", r"(?P<br>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺]{3,4})(?:号(?![楼院]))?"),
-    ("place", r"(?:小区|社区)?[东南西北]{1,2}\s*(?:大门|门|侧门|角门)口?|(?:小区|社区)(?:大)?门口?|大门口?"
+    ("place", r"(?:小区|社区)?[东南西北]{1,2}\s*(?:大门|门|侧门|角门)口?|(?:小区|社区)?[正前后]门口?"
+              r"|(?:小区|社区)(?:大)?门口?|大门口?"
+              rf"|{_NUM}\s*号?\s*(?:门岗|岗亭)|门岗|岗亭|(?:快递|菜鸟)?驿站|游泳馆|(?:儿童)?游乐场"
+              r"|卫生(?:服务)?站|[东西][南北]角"
               r"|地下车库(?:\s*[A-Za-z0-9一二三四五六七八九十]+\s*区)?|地下室|停车场|车库|(?:中心)?广场"
-              r"|(?:健身|(?:老年|青少年|儿童)?活动)(?:区|中心|室)|垃圾(?:站|房)|菜市场|幼儿园|物业(?:办公室)?|篮球场|凉亭"
+              r"|健身器材区|健身角|(?:健身|(?:老年|青少年|儿童)?活动)(?:区|中心|室)|垃圾(?:站|房)|菜市场|幼儿园"
+              r"|物业(?:办公室)?|篮球场|凉亭"
               r"|楼顶|天台|屋顶"),
     # The side of a building (东侧, 西边, 楼前, 后面): only right after a building.
     ("side", r"(?P<s>[东南西北])\s*(?:侧|边|面)(?!门)|(?P<fb>[前后])(?:面|边|方)?(?![门台])"),
 ]
 _SCANNER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _COMPONENTS))
 # The order in which components follow each other inside one location.
-_RANK = {"estate": 0, "road": 1, "phase": 2, "area": 2, "building": 3, "dashed": 3, "unit": 4, "unit_men": 4,
+_RANK = {"whole": 0, "landmark": 8, "estate": 0, "road": 1, "phase": 2, "area": 2, "building": 3, "dashed": 3, "unit": 4, "unit_men": 4,
          "floor": 5, "room": 6, "bare_room": 6, "side": 7, "place": 8}
 # What may stand between two components of one location (3号楼 2单元, 3号楼的东门).
 _JOIN = re.compile(r"^[\s,，、]*(?:的)?\s*$")
@@ -153,15 +163,32 @@ def _building(raw: str) -> str | None:
 
 
 def _place(raw: str) -> str:
-    """东门口 / 小区东门 -> 东门; 小区门口 / 大门口 -> 大门; 地下车库 B 区 -> 地下车库B区."""
+    """东门口 / 小区东门 / 东大门 -> 东门; 小区门口 / 大门口 / 正门 -> 大门; 地下车库 B 区 ->
+    地下车库B区; 3号门岗 / 三号岗亭 -> 3号岗亭; 快递驿站 / 菜鸟驿站 -> 驿站."""
     raw = re.sub(r"\s+", "", raw)
     raw = re.sub(r"^(?:小区|社区)", "", raw)
-    if raw in ("门", "门口", "大门口", "大门"):
-        return "大门"
     if raw.endswith("口") and "门" in raw:
         raw = raw[:-1]
+    if raw in ("门", "大门", "正门"):
+        return "大门"
+    if re.fullmatch(r"[东南西北]{1,2}大门", raw):
+        return raw.replace("大门", "门")
     if raw in ("天台", "屋顶"):
         return "楼顶"
+    booth = re.fullmatch(r"(.+?)号?(?:门岗|岗亭)", raw)
+    if booth:
+        number = to_int(booth.group(1))
+        return f"{number}号岗亭" if number is not None else raw
+    if raw in ("门岗", "岗亭"):
+        return "岗亭"
+    if raw.endswith("驿站"):
+        return "驿站"
+    if raw in ("健身器材区", "健身角"):
+        return "健身区"
+    if raw.startswith("卫生") and raw.endswith("站"):
+        return "卫生站"
+    if raw.endswith("活动室"):
+        return raw[:-1] + "中心"  # 老年活动室 is the 老年活动中心
     return raw.upper() if raw.startswith("地下车库") else raw
 
 
@@ -203,6 +230,10 @@ def _component(kind: str, match: re.Match) -> dict | None:
         return {"room": value} if value else None
     if kind == "place":
         return {"place": _place(match.group(kind))}
+    if kind == "whole":
+        return {"place": "全小区"}
+    if kind == "landmark":
+        return {"place": "中心花园"}
     return None
 
 
@@ -274,13 +305,14 @@ def strip_locations(text: str | None, repl: str = " ") -> str:
 def resolve(address: str | None, text: str | None = None) -> Location | None:
     """The location of a report: its address, read with the parser; but when the
     resident's own words (``text``) hold a fuller location that contains the address
-    as said (an NLU entity cut 203号楼 to 20, 117号楼 to 17号楼), the fuller one. Without
-    an address, the first location in the text."""
+    as said (an NLU entity cut 203号楼 to 20, 117号楼 to 17号楼), the fuller one; the same
+    words are read in their sentence too (小区 of 我们小区全停水了 is the whole community,
+    and the address alone cannot say so). Without an address, the first location in the text."""
     from_text = find_locations(text) if text else []
     if address:
         said = re.sub(r"\s+", "", normalise(address))
         for loc in from_text:
-            if said and said in loc.span and said != loc.span:
+            if said and said in loc.span:
                 return loc
         parsed = parse_location(address)
         if parsed is not None:

@@ -26,12 +26,13 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, selectinload
 
 from assistant.db import Database
-from assistant.location import Location, compatible, complete, resolve, strip_locations
+from assistant.location import Location, compatible, complete, resolve
 from assistant.safe_url import UnsafeUrl, http_url
 from assistant.privacy import mask_name, mask_phone, mask_text
 from assistant.residents.service import get_or_create_resident, remember_contact
 from assistant.settings import Settings, get_settings
 from assistant.tickets import lifecycle
+from assistant.tickets.duplicates import same_problem
 from assistant.tickets.emergency import emergency_advice, send_alert
 from assistant.tickets.ids import next_ticket_id
 from assistant.tickets.lifecycle import (
@@ -46,9 +47,6 @@ log = structlog.get_logger(__name__)
 MAX_DESCRIPTION = 4000
 DUPLICATE_WINDOW = timedelta(days=7)
 DUPLICATE_RADIUS_M = 200.0
-# Bigram containment (shared / smaller set) and Jaccard thresholds for "the same problem".
-SIMILAR_CONTAINMENT = 0.25
-SIMILAR_JACCARD = 0.25
 # From this many residents reporting the same open problem, it is at least urgent.
 MANY_REPORTS = 3
 # A resident's further messages this soon after their emergency report add to it.
@@ -88,53 +86,10 @@ class FiledTicket:
 
 # ---- duplicates -------------------------------------------------------------------
 
-# Words that say where, not what: they must not make two different problems at the
-# same place look alike. Locations themselves (203号楼2单元, 东门) are cut by the
-# location parser; these are the words around them.
-_PLACE_RE = re.compile(r"我家|我们家|楼下|楼上|门口|小区|附近|旁边|对面|这里|那里|花园|广场|车库|停车场")
-# Function characters that carry no content.
-_STOP_CHARS = set("的了吗呢啊呀吧嘛我你他她它们这那是在有就都也很还又再把被给让和与及或")
-
-
-def _content(text: str) -> str:
-    text = _PLACE_RE.sub(" ", strip_locations(text)).lower()
-    return "".join(ch if (ch.isalnum() and ch not in _STOP_CHARS) else " " for ch in text)
-
-
-def bigrams(text: str) -> set[str]:
-    grams: set[str] = set()
-    for chunk in _content(text).split():
-        if len(chunk) == 1:
-            grams.add(chunk)
-        grams.update(chunk[i:i + 2] for i in range(len(chunk) - 1))
-    return grams
-
-
-def text_similarity(a: str, b: str) -> tuple[float, float]:
-    """(containment, jaccard) of the two texts' character bigrams."""
-    ga, gb = bigrams(a), bigrams(b)
-    if not ga or not gb:
-        return 0.0, 0.0
-    shared = len(ga & gb)
-    return shared / min(len(ga), len(gb)), shared / len(ga | gb)
-
-
-def problem_keywords(text: str) -> set[str]:
-    """The classifier's lexicon words found in the text (路灯, 井盖, 停水...): what
-    the problem is about, independent of how it is phrased."""
-    from assistant.tickets.classify import classify_category
-
-    prefix = "关键词："
-    return {cue[len(prefix):] for cue in classify_category(text).cues if cue.startswith(prefix)}
-
-
 def is_similar(a: str, b: str) -> bool:
-    """The same problem: a shared problem word, or enough shared character bigrams."""
-    ka, kb = problem_keywords(a), problem_keywords(b)
-    if any(x == y or (min(len(x), len(y)) >= 2 and (x in y or y in x)) for x in ka for y in kb):
-        return True  # 垃圾站 / 垃圾 name the same thing
-    containment, jaccard = text_similarity(a, b)
-    return containment >= SIMILAR_CONTAINMENT or jaccard >= SIMILAR_JACCARD
+    """The same problem (``assistant.tickets.duplicates.same_problem``): a shared object
+    (楼道灯 = 楼梯灯, 下水道 = 排水沟) whose faults agree (坏 / 不亮, not 坏 / 异响)."""
+    return same_problem(a, b)
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -169,13 +124,13 @@ def is_nearby(a: Ticket, *, address: str | None, lat: float | None, long: float 
     return compatible(la, lb)
 
 
-def find_duplicate(session: Session, *, category: str, description: str, address: str | None,
+def find_duplicate(session: Session, *, description: str, address: str | None,
                    lat: float | None, long: float | None, now: datetime) -> Ticket | None:
-    """The most recent open ticket of the same category, nearby, with a similar
-    text, filed within the last 7 days."""
+    """The most recent open ticket, filed within the last 7 days, at the same place and
+    about the same problem. Of any category: the classifier may put two phrasings of one
+    problem in two categories (楼道灯 物业管理 / 楼梯灯 市政设施); the problem rule decides."""
     candidates = session.scalars(
-        select(Ticket).where(Ticket.category == category, Ticket.status.in_(OPEN_STATES),
-                             Ticket.created_at >= now - DUPLICATE_WINDOW)
+        select(Ticket).where(Ticket.status.in_(OPEN_STATES), Ticket.created_at >= now - DUPLICATE_WINDOW)
         .order_by(Ticket.created_at.desc()).limit(200))
     for ticket in candidates:
         if (is_nearby(ticket, address=address, lat=lat, long=long, description=description)
@@ -269,8 +224,8 @@ def file_ticket(db: Database, *, description: str, sender_id: str | None = None,
     with db.transaction() as session:
         original = None
         if check_duplicates and level != "emergency":
-            original = find_duplicate(session, category=category, description=description, address=address,
-                                      lat=lat, long=long, now=now)
+            original = find_duplicate(session, description=description, address=address, lat=lat, long=long,
+                                      now=now)
         if original is not None:
             _link_duplicate(session, original, sender_id=sender_id, description=description,
                             contact_phone=contact_phone, actor=actor, now=now, settings=settings)

@@ -1,0 +1,265 @@
+"""Are two complaints about the same problem? (issue #12 item 6)
+
+Duplicate linking tells a resident 已有居民反映过, so a wrong link is worse than a
+missed one. The earlier rule (a shared classifier keyword, or character bigrams) was
+too loose: 电梯灯不亮 / 电梯超载铃乱响 share 电梯, 门前路灯不亮 / 门前井盖丢了 share
+the bigram 门前. And it leaned on the category, while 楼道灯 and 楼梯灯 may land in
+different categories.
+
+Here a complaint is read as a **problem**: the objects it is about (灯, 井盖, 垃圾,
+装修...) and the kinds of fault it names (坏/不亮, 漏, 堵, 吵, 满...), each through a
+small table of synonyms (楼道灯 = 楼梯灯 = 声控灯 = 走廊的灯; 下水道 = 排水沟 = 地漏).
+Two reports are the same problem when
+
+- both name objects and share one (a bare 灯 is any lamp; 路灯 is not 楼道灯), and
+  their faults, where both name some, share a kind (垃圾桶满了 is not 垃圾桶太臭; 电梯
+  异响 is not 电梯困人), and no contrasting word tells them apart (出口 / 入口);
+- or one or both name no object (301漏水了, 地下室进水了) and their faults share a kind.
+
+Containers (电梯, 外墙, 楼道) count as objects only when nothing more specific is named:
+电梯里的灯 is about a lamp, 电梯坏了 about the lift. Anything else is not known to be the
+same problem, and is not linked. The tables were written from the development pairs
+(bench/location_pairs_dev.jsonl, bench/tickets_duplicates.jsonl and the tuned first
+blind set); the held-out figure is bench/results/location_pairs_blind2.md.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.location import strip_locations
+
+# (object, pattern), most specific first: a match is cut out of the text before the
+# next pattern is tried, so 电梯里的灯 is a lamp and not also the lift, and 充电桩 is
+# not 充电. Objects in ``_FAMILIES`` have a generic member (灯) that matches any of
+# them; the others match only themselves.
+_OBJECTS: list[tuple[str, str]] = [
+    ("楼道灯", r"(?:楼道|楼梯间?|走廊|走道|过道)(?:里|上)?的?(?:声控)?灯|声控灯|感应灯"),
+    ("大厅灯", r"(?:大厅|大堂)(?:里)?的?灯"),
+    ("电梯灯", r"(?:电梯|轿厢)(?:里|内|轿厢里?)?的?灯"),
+    ("路灯", r"路灯|路上的?灯"),
+    ("应急灯", r"应急灯|安全出口指示灯"),
+    ("红绿灯", r"红绿灯|信号灯"),
+    ("灯", r"灯"),
+    ("闭门器", r"闭门器"),
+    ("门禁卡", r"门禁卡"),
+    ("门禁", r"门禁"),
+    ("对讲", r"对讲|门铃"),
+    ("天台门", r"(?:天台|楼顶)的?门|通(?:天台|楼顶)的门"),
+    ("消防门", r"消防门|防火门"),
+    ("单元门", r"单元门(?![口前外])|防盗门|单元大门"),
+    ("门锁", r"门锁"),
+    ("道闸", r"道闸|(?:出入|进出|门岗)的?栏杆|栏杆(?=.{0,5}抬)|抬杆"),
+    ("扶手", r"扶手|栏杆"),
+    ("台阶", r"台阶"),
+    ("窗户", r"窗户|玻璃|窗"),
+    ("瓷砖", r"瓷砖|墙砖|外墙的?砖"),
+    ("防水", r"防水"),
+    ("空调支架", r"空调支架"),
+    ("空调", r"空调外机|空调|外机"),
+    ("热水器", r"热水器|太阳能"),
+    ("水箱", r"水箱"),
+    ("消防栓", r"消防栓|消火栓"),
+    ("水管", r"自来水管|水管|爆管|管子"),
+    ("下水道", r"下水道|排水沟|下水沟|地漏|下水管|管道堵"),
+    ("井盖", r"井盖"),
+    ("污水井", r"污水井|窨井"),
+    ("化粪池", r"化粪池"),
+    ("消防通道", r"消防通道|生命通道|安全出口"),
+    ("垃圾车", r"垃圾车|清运车"),
+    ("垃圾", r"垃圾(?:站|房|桶|箱|池)?"),
+    ("杂物", r"杂物|纸箱|纸壳|(?<=堆)(?:了|满)?(?:好多|一堆)?东西|易燃物|旧家具"),
+    ("小广告", r"小广告|牛皮癣"),
+    ("共享单车", r"共享单车|单车"),
+    ("充电桩", r"充电桩"),
+    ("充电", r"充电|飞线"),
+    ("车棚", r"车棚"),
+    ("地锁", r"地锁"),
+    ("僵尸车", r"僵尸车"),
+    ("停车", r"乱停|违停|停车(?![位场费])|车停|停满了?车?|停(?:了|着)(?:好多|一排|一辆|辆)?车"),
+    ("摆摊", r"摆摊|摊贩|小贩|摊子|地摊|菜摊|出摊|占道经营|卖菜|卖水果|摆满了?摊|摊"),
+    ("施工", r"施工|工地|打桩"),
+    ("装修", r"装修|电钻|砸墙"),
+    ("楼上走动", r"拖(?:椅子|凳子|桌子)|蹦迪|跳来跳去|跺脚|弹珠|脚步声"),
+    ("吵架", r"吵架|摔东西|打架"),
+    ("广场舞", r"广场舞|跳舞"),
+    ("鸣笛", r"鸣笛|按喇叭"),
+    ("音响", r"音响|喇叭"),
+    ("狗屎", r"狗屎|狗粪|粪便"),
+    ("狗", r"狗"),
+    ("猫", r"猫"),
+    ("虫鼠", r"老鼠|蟑螂|蚊子|苍蝇|白蚁"),
+    ("鸽子", r"鸽子"),
+    ("油烟", r"油烟"),
+    ("抽烟", r"抽烟|吸烟"),
+    ("群租", r"群租|有人住|住(?:了|着)?.{0,4}人"),
+    ("私搭乱建", r"私搭乱建|违建|违章建筑|搭(?:了|个)?.{0,3}棚"),
+    ("绿地", r"绿化带|草坪|草地|绿地|花坛"),
+    ("种菜", r"种菜|种了菜|开荒"),
+    ("树", r"树"),
+    ("积水", r"积水|积了.{0,4}水"),
+    ("水质", r"水质|水黄|水浑|浑浊|黄水"),
+    ("停水", r"停水|断水|没水|没有水|用不了水|来水|不出水"),
+    ("水压", r"水压|水小|水上不去"),
+    ("停电", r"停电|没电|断电|跳闸"),
+    ("燃气", r"燃气|煤气|天然气|漏气"),
+    ("暖气", r"暖气|供暖"),
+    ("电线", r"电线|线路"),
+    ("路面", r"路面|坑洼|坑|塌陷"),
+    ("天花板", r"天花板|顶上|楼上(?=.{0,3}[漏渗滴])"),
+    ("公厕", r"公共厕所|公厕"),
+    ("卫生间", r"卫生间|洗手间"),
+    ("厕所", r"厕所"),
+    ("快递柜", r"快递柜|丰巢"),
+    ("快递员", r"快递员|包裹|快递(?!驿站|柜|站)"),
+    ("保安", r"保安(?!亭)|门卫|值班"),
+    ("烧纸", r"烧纸|焚烧|烧垃圾|烧东西|烧树叶"),
+    ("服务态度", r"态度|找不到人|不作为|服务差"),
+    ("健身器材", r"健身器材(?!区)|单杠|双杠"),
+    ("游乐设施", r"滑滑梯|滑梯|秋千|跷跷板|游乐设施"),
+    ("水池", r"景观池|水池|喷泉"),
+    ("监控", r"监控|摄像头"),
+    ("护栏", r"护栏|围栏|围墙"),
+    ("座椅", r"座椅|长椅|长凳"),
+    ("墙皮", r"墙皮|墙面"),
+    ("网络", r"网络|宽带|信号"),
+]
+# Containers: what a problem is in or on. They name the object only when nothing more
+# specific does (电梯坏了; but 电梯里的灯不亮 is a lamp).
+_CONTAINERS: list[tuple[str, str]] = [
+    ("电梯", r"电梯|轿厢"),
+    ("外墙", r"外墙"),
+    ("人行道", r"人行道"),
+    ("楼道", r"楼道|楼梯间|走廊"),
+]
+# A generic member matches every object of its family: 那盏灯不亮 may be the 路灯.
+_FAMILIES = {"灯": {"楼道灯", "大厅灯", "电梯灯", "路灯", "应急灯"}, "厕所": {"公厕", "卫生间"}}
+
+# (kind of fault, pattern), longest first; matches are cut out like the objects.
+_FAULTS: list[tuple[str, str]] = [
+    ("挡光", r"挡光|挡住阳光|遮光|挡阳光"),
+    ("困人", r"困人|困住|困了|关在里面"),
+    ("拴绳", r"不拴绳|没拴绳|不牵绳|没牵绳"),
+    ("裸露", r"裸露|露在外面|漏电"),
+    ("砍", r"砍|锯|剪"),
+    ("倒", r"倒了|倒伏|刮倒|倒|翻了|翻倒"),
+    ("贴", r"贴"),
+    ("脏", r"脏|卫生差|没人打扫|没打扫"),
+    ("推销", r"推销|发(?:小广告|传单)"),
+    ("满", r"满|溢|堆|成山|没人收|没人清|没清|清运|没收|乱扔|扔"),
+    ("漏", r"(?:漏|渗|滴|冒|进|反|返)水|漏|渗|滴|冒|倒灌"),
+    ("堵", r"占道|堵|不通|挡|过不去|走不了|出不去|进不来|占"),
+    ("吵", r"异响|吵|响|噪音|噪声|叫|嗡嗡|轰鸣|扰民|声音太大|声音大"),
+    ("臭", r"臭|味|熏"),
+    ("坏", r"坏|失灵|不灵|不亮|灭|黑|不动|停运|停了|没反应|打不开|关不上|刷不开|锁死|被锁|锁了|抬不起来|故障|"
+          r"不好使|不好用|不能用|不工作|不制冷|不制热|不转|罢工|破|裂|碎|断|松|晃|歪|变形|脱落|掉|塌|丢|没了|不见|锈"),
+]
+# Words that tell two reports of one object apart (the exit's puddle is not the entrance's).
+_CONTRASTS: list[tuple[str, str]] = [("出口", "入口")]
+
+
+def _compile(table: list[tuple[str, str]]) -> list[tuple[str, re.Pattern]]:
+    return [(name, re.compile(pattern)) for name, pattern in table]
+
+
+_OBJECT_RES, _CONTAINER_RES, _FAULT_RES = _compile(_OBJECTS), _compile(_CONTAINERS), _compile(_FAULTS)
+
+
+# Words that say neither what nor which fault: when, how much, where around, and the
+# glue of a sentence. What is left of a report without them, its place and its faults
+# (``Problem.rest``), is something the tables do not know (晾衣架, 烧烤店).
+_FILLER = re.compile(
+    r"一直|总是|老是|经常|天天|每天|整天|好几天|几天|最近|今天|昨天|晚上|半夜|夜里|白天|早上|一天到晚|"
+    r"楼上|楼下|楼顶|顶楼|地下室|家里|我家|屋里|小区|社区|旁边|附近|门口|对面|前面|后面|中间|边上|底下|下面|"
+    r"那边|这边|那里|这里|那个|这个|有人|好多|很多|特别|非常|严重|厉害|一下|怎么|什么|时候|没人管|"
+    r"[了的啊呢吧呀嘛很太大又都还也里上下得到往在是有被让把给就没个点些]")
+# How much of an unknown rest two reports must share (bigram containment) to be one problem.
+REST_CONTAINMENT = 0.5
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a complaint is about: its objects and the kinds of fault it names."""
+
+    objects: frozenset[str]
+    faults: frozenset[str]
+    words: frozenset[str]  # contrasting words said (出口, 入口)
+    rest: str = ""  # the words neither table knows, places and filler removed
+
+    @property
+    def unknown(self) -> bool:
+        """Names something the tables do not know (游泳馆的水太脏: 水)."""
+        return bool(self.rest)
+
+
+def _cut(text: str, table: list[tuple[str, re.Pattern]]) -> tuple[set[str], str]:
+    """The names of the table's patterns found in ``text``, and the text with them cut out."""
+    found: set[str] = set()
+    for name, pattern in table:
+        text, count = pattern.subn(" ", text)
+        if count:
+            found.add(name)
+    return found, text
+
+
+@lru_cache(maxsize=4096)
+def read_problem(text: str) -> Problem:
+    """The objects and faults of a complaint, read from the whole text (places such as
+    垃圾站 or 楼顶 are often the object; where they are is ``location.compatible``'s job)."""
+    norm = unicodedata.normalize("NFKC", text or "").lower()
+    objects, rest = _cut(norm, _OBJECT_RES)
+    containers, rest = _cut(rest, _CONTAINER_RES)
+    faults, rest = _cut(rest, _FAULT_RES)
+    words = frozenset(w for pair in _CONTRASTS for w in pair if w in norm)
+    rest = _FILLER.sub("", strip_locations(rest, ""))
+    rest = "".join(ch for ch in rest if "\u4e00" <= ch <= "\u9fff")
+    return Problem(frozenset(objects or containers), frozenset(faults), words, rest)
+
+
+def _objects_match(a: frozenset[str], b: frozenset[str]) -> bool:
+    if a & b:
+        return True
+    return any((x in _FAMILIES and y in _FAMILIES[x]) or (y in _FAMILIES and x in _FAMILIES[y])
+               for x in a for y in b)
+
+
+def _contrast(a: Problem, b: Problem) -> bool:
+    return any((x in a.words and y in b.words and x not in b.words and y not in a.words)
+               or (y in a.words and x in b.words and y not in b.words and x not in a.words)
+               for x, y in _CONTRASTS)
+
+
+def same_problem(a: str, b: str) -> bool:
+    """Do the two complaints report the same problem? (Where is not asked here.)"""
+    pa, pb = read_problem(a), read_problem(b)
+    if _contrast(pa, pb):
+        return False
+    if pa.objects and pb.objects:
+        if not _objects_match(pa.objects, pb.objects):
+            return False
+        return not (pa.faults and pb.faults) or bool(pa.faults & pb.faults)
+    # One or neither names an object (301漏水了, 地下室进水了): the fault must agree, and
+    # a report naming something the tables do not know (晾衣架坏了) is not the same as
+    # one naming a known object (电梯坏了); two such reports must share those words.
+    if not pa.faults & pb.faults:
+        return False
+    if pa.objects or pb.objects:
+        return not (pb.unknown if pa.objects else pa.unknown)
+    if pa.unknown and pb.unknown:
+        return _containment(pa.rest, pb.rest) >= REST_CONTAINMENT
+    return not (pa.unknown or pb.unknown)
+
+
+def _containment(a: str, b: str) -> float:
+    ga, gb = _bigrams(a), _bigrams(b)
+    return len(ga & gb) / min(len(ga), len(gb)) if ga and gb else 0.0
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+
+
+__all__ = ["Problem", "read_problem", "same_problem"]
