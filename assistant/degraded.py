@@ -145,7 +145,7 @@ def emergency(db: Database, settings: Settings, sender_id: str, text: str, metad
 def _handoff(db: Database, settings: Settings, sender_id: str, text: str) -> Outcome:
     from assistant.residents.service import handoff_phone, handoff_reply, request_handoff
 
-    with db.session() as session:
+    with db.transaction() as session:  # read then write: SQLite's write lock first
         handoff = request_handoff(session, sender_id, "asked", text[:2000])
         phone = handoff_phone(session, sender_id)
         handoff_id = handoff.id

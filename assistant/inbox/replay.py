@@ -94,7 +94,7 @@ def has_work(db: Database, now: datetime | None = None, after: timedelta | None 
 
 def _set_state(db: Database, inbox_id: int, *, expect: str, state: str, **values) -> bool:
     """Move one row from ``expect`` to ``state`` (False: someone else moved it)."""
-    with db.session() as session:
+    with db.transaction() as session:
         result = session.execute(update(InboxMessage).where(
             InboxMessage.id == inbox_id, InboxMessage.state == expect).values(state=state, **values)
             .execution_options(synchronize_session=False))
@@ -111,7 +111,7 @@ def hand_over(db: Database, rows: list[InboxMessage], now: datetime) -> list[int
         by_sender[row.sender_id].append(row)
     done: list[int] = []
     for sender, own in by_sender.items():
-        with db.session() as session:
+        with db.transaction() as session:
             ids = [row.id for row in own]
             moved = session.execute(update(InboxMessage).where(
                 InboxMessage.id.in_(ids), InboxMessage.state.in_(("pending", "replaying", "received")))

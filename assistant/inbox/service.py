@@ -1,7 +1,8 @@
 """Writing and reading the inbox (``chat_inbox``).
 
 The happy path costs one insert (``record``, before the message reaches the dialogue)
-and one update (``finish``, with the answer). A retry with the same Idempotency-Key
+and one update (``finish``, with the answer). Both write in ``Database.transaction()``
+(SQLite: BEGIN IMMEDIATE, which waits for the write lock instead of failing). A retry with the same Idempotency-Key
 after a crash reuses the row the first attempt wrote (still ``received``).
 """
 
@@ -32,7 +33,9 @@ def record(db: Database, *, sender_id: str, text: str, channel: str = "web", met
     now = now or clock.now()
     for _ in range(2):
         try:
-            with db.session() as session:
+            # transaction(): a read then a write in SQLite's default deferred mode fails at
+            # once ("database is locked") when another writer committed in between.
+            with db.transaction() as session:
                 if idempotency_key is not None:
                     earlier = session.scalars(select(InboxMessage).where(
                         InboxMessage.sender_id == sender_id, InboxMessage.idempotency_key == idempotency_key)).first()
@@ -48,7 +51,7 @@ def record(db: Database, *, sender_id: str, text: str, channel: str = "web", met
                                    text=text, meta=metadata or None, received_at=now, state="received")
                 session.add(row)
                 session.flush()
-                log.info("inbox_recorded", inbox_id=row.id, sender=sender_id, text=mask_text(text)[:200])
+                log.debug("inbox_recorded", inbox_id=row.id, sender=sender_id, text=mask_text(text)[:200])
                 return row.id
         except IntegrityError:
             continue  # a concurrent request with the same key wrote it first: read theirs
@@ -60,7 +63,7 @@ def finish(db: Database, inbox_id: int, *, state: str, action: str, reply: list[
     """What became of the message and what the resident was told."""
     if state not in STATES or action not in ACTIONS:
         raise ValueError(f"inbox: bad state/action {state}/{action}")
-    with db.session() as session:
+    with db.transaction() as session:
         row = session.get(InboxMessage, inbox_id)
         if row is None:
             return

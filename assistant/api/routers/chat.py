@@ -25,6 +25,7 @@ import anyio
 from fastapi import APIRouter, Depends, FastAPI, Header, Request, Response
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, field_validator
+from sqlalchemy.exc import OperationalError
 
 from assistant.api.chat_metadata import ChatMetadata
 from assistant.api.deps import dialogue, get_db
@@ -223,6 +224,21 @@ async def chat(body: ChatRequest, request: Request, response: Response,
                                custom=r.custom).model_dump(exclude_none=True) for r in replies]
     if idempotency_key is not None:
         with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(lambda: idempotency.complete(
-                db, sender, idempotency_key, {"replies": out["replies"]}))
+            await _keep_answer(db, sender, idempotency_key, {"replies": out["replies"]})
     return out
+
+
+async def _keep_answer(db: Database, sender: str, key: str, answer: dict[str, Any], attempts: int = 5) -> None:
+    """Store the answer for retries. The message has been acted on by now: failing here
+    would answer 500 and leave the key claimed, so the retry would run the message
+    again a minute later. SQLite can refuse a write under load ("database is locked":
+    ``idempotency.complete`` reads, then writes, in a deferred transaction), so try a
+    few times before giving up."""
+    for attempt in range(attempts):
+        try:
+            await anyio.to_thread.run_sync(lambda: idempotency.complete(db, sender, key, answer))
+            return
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            await anyio.sleep(0.05 * (attempt + 1))
