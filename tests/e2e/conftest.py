@@ -18,6 +18,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -82,12 +83,14 @@ class Butler:
         return "\n".join(r["text"] for r in self.chat(sender_id, text, **extra))
 
 
-@pytest.fixture(scope="session")
-def butler(tmp_path_factory) -> Iterator[Butler]:
+@contextmanager
+def running_butler(data_dir: Path) -> Iterator[Butler]:
+    """A whole butler (supervisor, Rasa, action server, gateway, reminders) on free
+    loopback ports with its own data directory, ready when it yields; stopped after,
+    and failing the test if any process logged a traceback meanwhile."""
     model = Path(os.environ.get("BUTLER_TEST_RASA_MODEL", PROJECT_ROOT / "models" / "butler.tar.gz"))
     if not model.exists():
         pytest.fail(f"no trained Rasa model at {model}: run `make model` (make test does)")
-    data_dir = tmp_path_factory.mktemp("butler-data")
     gateway_port = free_port()
     settings = Settings(
         data_dir=data_dir,
@@ -143,6 +146,12 @@ def butler(tmp_path_factory) -> Iterator[Butler]:
         name, text = next(iter(crashed.items()))
         start = text.index("Traceback (most recent call last)")
         pytest.fail(f"tracebacks in {sorted(crashed)}; first, in {name}:\n{text[max(0, start - 500):start + 2500]}")
+
+
+@pytest.fixture(scope="session")
+def butler(tmp_path_factory) -> Iterator[Butler]:
+    with running_butler(tmp_path_factory.mktemp("butler-data")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
