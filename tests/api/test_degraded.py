@@ -155,11 +155,12 @@ def test_readyz_names_the_database_when_it_is_down(client, monkeypatch):
 
 class _FakeRasa(BaseHTTPRequestHandler):
     received: list[dict] = []
+    silent = False  # answer nothing, as Rasa does when its custom action could not run
 
     def do_POST(self):  # noqa: N802 - the http.server interface
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).received.append(body)
-        self._json([{"recipient_id": body["sender"], "text": f"收到：{body['message']}"}])
+        self._json([] if self.silent else [{"recipient_id": body["sender"], "text": f"收到：{body['message']}"}])
 
     def do_GET(self):  # noqa: N802
         self._json({"model_id": "stand-in"})  # /status and the action server's /health
@@ -178,12 +179,30 @@ class _FakeRasa(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def fake_rasa():
-    _FakeRasa.received = []
+    _FakeRasa.received, _FakeRasa.silent = [], False
     server = HTTPServer(("127.0.0.1", 0), _FakeRasa)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}", _FakeRasa.received
     server.shutdown()
     server.server_close()
+
+
+def test_rasa_answering_nothing_while_the_action_server_is_down_is_degraded(app_env, fake_rasa, tmp_path):
+    url, received = fake_rasa
+    _FakeRasa.silent = True
+    settings = Settings(rasa_url=url, action_server_url="http://127.0.0.1:9", data_dir=tmp_path / "var",
+                        rasa_token="t")
+
+    async def run():
+        client = DialogueClient(settings)
+        try:
+            return await client.deliver_or_degrade("web:g", "3号楼门口的路灯坏了")
+        finally:
+            await client.aclose()
+
+    replies = asyncio.run(run())
+    assert len(received) == 1 and replies[0].custom["degraded"]["action"] == "ticket"
+    assert "工单号" in replies[0].text
 
 
 def _replay(db, url, tmp_path, clock, after=timedelta(minutes=30)):
