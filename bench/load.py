@@ -91,6 +91,9 @@ class Stats:
     final: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # kind -> outcome -> n
     retried: Counter = field(default_factory=Counter)  # attempt outcome -> n (retried)
     replays: int = 0
+    # answers given in degraded mode (the dialogue engine down: first reply's custom "degraded")
+    degraded: Counter = field(default_factory=Counter)
+    engine_latencies: list[float] = field(default_factory=list)
     conversations: Counter = field(default_factory=Counter)
     goals: Counter = field(default_factory=Counter)
     # what the butler acknowledged: (sender, message text) answered 200, ids it gave
@@ -139,7 +142,12 @@ class Resident:
                     if resp.headers.get("Idempotent-Replayed"):
                         self.stats.replays += 1
                     self.stats.acked_messages.append((sender, key, text))
-                    joined = "\n".join(r.get("text", "") for r in resp.json().get("replies", []))
+                    replies = resp.json().get("replies", [])
+                    if any(isinstance(r.get("custom"), dict) and "degraded" in r["custom"] for r in replies):
+                        self.stats.degraded[kind] += 1
+                    else:
+                        self.stats.engine_latencies.append(latency)
+                    joined = "\n".join(r.get("text", "") for r in replies)
                     self.transcript.append(f"> {text}\n< {joined}")
                     for found in TICKET_ID.findall(joined):
                         self.stats.ticket_ids.setdefault(found, sender)
@@ -361,7 +369,7 @@ def summarise(stats: Stats, wall: float) -> dict:
         per_kind[kind] = {"conversations": stats.conversations[kind], "goal_reached": stats.goals[kind],
                           "messages_ok": len(values), "p50_ms": percentile(values, 50),
                           "p95_ms": percentile(values, 95), "p99_ms": percentile(values, 99),
-                          "outcomes": dict(stats.final.get(kind, {}))}
+                          "degraded_answers": stats.degraded[kind], "outcomes": dict(stats.final.get(kind, {}))}
     everything = [v for values in stats.latencies.values() for v in values]
     errors = Counter()
     for outcomes in stats.final.values():
@@ -372,6 +380,9 @@ def summarise(stats: Stats, wall: float) -> dict:
         "conversations": sum(stats.conversations.values()),
         "p50_ms": percentile(everything, 50), "p95_ms": percentile(everything, 95),
         "p99_ms": percentile(everything, 99), "errors_by_status": dict(errors),
+        "degraded_answers": sum(stats.degraded.values()),
+        "engine_p50_ms": percentile(stats.engine_latencies, 50), "engine_p95_ms": percentile(stats.engine_latencies, 95),
+        "engine_p99_ms": percentile(stats.engine_latencies, 99),
         "retried_attempts_by_status": dict(stats.retried), "idempotent_replays": stats.replays,
         "by_kind": per_kind, "missed_goal_samples": dict(stats.missed),
     }
@@ -387,6 +398,9 @@ def markdown(report: dict) -> str:
            f"({s['messages_ok']} of {s['messages_sent']} in {s['seconds']} s; {s['conversations']} conversations)",
            f"- Latency per message (retries included): p50 {s['p50_ms']} ms · p95 {s['p95_ms']} ms · "
            f"p99 {s['p99_ms']} ms",
+           f"- Answered in degraded mode (dialogue engine down): {s.get('degraded_answers', 'n/a')}; latency of the "
+           f"answers the engine gave: p50 {s.get('engine_p50_ms')} ms · p95 {s.get('engine_p95_ms')} ms · "
+           f"p99 {s.get('engine_p99_ms')} ms",
            f"- Errors (after retries): **{s['messages_failed']}** {s['errors_by_status'] or ''}",
            f"- Attempts retried (same Idempotency-Key): {sum(s['retried_attempts_by_status'].values())} "
            f"{s['retried_attempts_by_status'] or ''}; answers replayed: {s['idempotent_replays']}",
@@ -404,10 +418,11 @@ def markdown(report: dict) -> str:
     else:
         out.append("none")
     out += ["", "## Per kind of conversation", "",
-            "| kind | conversations | goal reached | messages ok | p50 ms | p95 ms | p99 ms | outcomes |",
-            "|---|---|---|---|---|---|---|---|"]
+            "| kind | conversations | goal reached | messages ok | degraded answers | p50 ms | p95 ms | p99 ms | "
+            "outcomes |", "|---|---|---|---|---|---|---|---|---|"]
     for kind, k in s["by_kind"].items():
-        out.append(f"| {kind} | {k['conversations']} | {k['goal_reached']} | {k['messages_ok']} | {k['p50_ms']} | "
+        out.append(f"| {kind} | {k['conversations']} | {k['goal_reached']} | {k['messages_ok']} | "
+                   f"{k.get('degraded_answers', 'n/a')} | {k['p50_ms']} | "
                    f"{k['p95_ms']} | {k['p99_ms']} | {k['outcomes']} |")
     out += ["", "Goal reached: greeting and policy answered; booking got a 预约号; complaint got a 工单号; "
             "progress answered with the ticket's id.", ""]
@@ -438,6 +453,14 @@ def traceback_summary(logs: Path) -> dict[str, int]:
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
         for i, line in enumerate(lines):
             if "Traceback (most recent call last)" not in line:
+                continue
+            if line.lstrip().startswith("{"):  # a JSON log line carrying its own traceback
+                try:
+                    exception = json.loads(line).get("exception") or ""
+                except ValueError:
+                    exception = ""
+                tail = [x for x in exception.splitlines() if x.strip() and not x.startswith(("(Background", "["))]
+                found[f"{log.name} | {(tail[-1].strip() if tail else '?')[:160]}"] += 1
                 continue
             j = i + 1
             while j < len(lines) and (lines[j].startswith((" ", "\t")) or not lines[j].strip()):
