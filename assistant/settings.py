@@ -132,6 +132,11 @@ class Settings(BaseSettings):
     chat_session_days: int = Field(default=180, ge=1)
     # How long a chat answer is kept for a retry with the same Idempotency-Key.
     chat_idempotency_hours: int = Field(default=24, ge=1)
+    # The durable inbox (docs/degraded.md): a message recorded while the dialogue engine
+    # was down is replayed to Rasa when it is back, or handed over to staff when it
+    # waited longer than this; the gateway looks for such messages this often (0: never).
+    inbox_handover_minutes: float = Field(default=30, gt=0)
+    inbox_replay_seconds: float = Field(default=5.0, ge=0)
 
     log_level: str = "INFO"
 

@@ -26,6 +26,7 @@ ROUTERS = (
     "assistant.api.routers.nlu",
     "assistant.api.routers.auth",
     "assistant.api.routers.handoffs",
+    "assistant.api.routers.inbox",
     "assistant.api.routers.tickets",
     "assistant.api.routers.open311",
     "assistant.api.routers.bookings",

@@ -119,9 +119,8 @@ def hand_over(db: Database, rows: list[InboxMessage], now: datetime) -> list[int
             if not moved.rowcount:
                 continue
             words = "；".join(row.text for row in own)
-            # "unanswered_question": the butler did not answer them (until the lead adds
-            # an "outage" reason to HANDOFF_REASONS).
-            request_handoff(session, sender, "unanswered_question", f"[系统故障期间留言] {words}"[:2000])
+            # "outage": said while the dialogue engine was down, and never answered.
+            request_handoff(session, sender, "outage", f"[系统故障期间留言] {words}"[:2000])
             done.extend(ids)
         log.warning("inbox_handed_over", sender=sender, messages=len(own), text=mask_text(words)[:200])
     return done

@@ -123,8 +123,9 @@ def purge_expired(db: Database, now: datetime | None = None, limit: int = 1000) 
 
 
 def complete(db: Database, identity: str, key: str, response: dict[str, Any]) -> None:
-    """Keep the answer for the retries."""
-    with db.session() as session:
+    """Keep the answer for the retries (a write transaction: under load a plain session
+    failed with "database is locked" after the message had been acted on)."""
+    with db.transaction() as session:
         row = session.scalars(select(ChatIdempotencyKey).where(
             ChatIdempotencyKey.identity == identity, ChatIdempotencyKey.key == key)).first()
         if row is not None:
@@ -133,7 +134,7 @@ def complete(db: Database, identity: str, key: str, response: dict[str, Any]) ->
 
 def release(db: Database, identity: str, key: str) -> None:
     """The request failed before it had an answer: a retry may run it again."""
-    with db.session() as session:
+    with db.transaction() as session:
         session.execute(delete(ChatIdempotencyKey).where(ChatIdempotencyKey.identity == identity,
                                                          ChatIdempotencyKey.key == key,
                                                          ChatIdempotencyKey.status == "in_progress"))

@@ -29,7 +29,7 @@ class HandoffRequest(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(32))  # asked | misunderstood | unanswered_question
+    reason: Mapped[str] = mapped_column(String(32))  # asked | misunderstood | unanswered_question | outage
     last_message: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | done
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

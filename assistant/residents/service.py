@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from assistant.residents.models import HandoffRequest, Resident
 
-HANDOFF_REASONS = ("asked", "misunderstood", "unanswered_question")
+HANDOFF_REASONS = ("asked", "misunderstood", "unanswered_question", "outage")
 
 
 def get_or_create_resident(session: Session, sender_id: str) -> Resident:

@@ -185,7 +185,7 @@ def test_emergency_creates_ticket_and_posts_alert(db: Database, webhook):
     assert "fire" in alert["json"]["hazards"]
 
 
-def test_emergencies_are_never_merged(db: Database, webhook):
+def test_emergencies_filed_without_a_resident_are_never_merged(db: Database, webhook):
     url, received = webhook
     settings = Settings(alert_webhook_url=url)
     a = service.file_emergency(db, description="楼道里着火了", address="8号楼", settings=settings, now=NOW)
