@@ -62,6 +62,16 @@ _REWRITES = (
     ("周天", "周日"),
     ("礼拜", "周"),
     ("钟头", "小时"),
+    # Dialect words for the parts of a day and for tomorrow (northern 后晌/前晌/晌午,
+    # Cantonese 听日/今日/后日, Wu 明朝/今朝), which jionlp does not know.
+    ("后晌", "下午"),
+    ("前晌", "上午"),
+    ("晌午", "中午"),
+    ("擦黑", "傍晚"),
+    ("听日", "明天"),
+    ("后日", "后天"),
+    ("明朝", "明天"),
+    ("今朝", "今天"),
 )
 
 

@@ -130,3 +130,17 @@ def test_extract_from_sentence(sentence, expected):
 def test_naive_now_is_taken_as_shanghai_time():
     naive = datetime(2026, 11, 29, 10, 0)
     assert parse_time("明天下午三点", naive).start == at(2026, 11, 30, 15)
+
+
+@pytest.mark.parametrize(("said", "day_offset", "hour"), [
+    ("后天后晌三点", 2, 15),      # northern 后晌 = afternoon
+    ("明天前晌十点", 1, 10),
+    ("听日中午十二点", 1, 12),    # Cantonese 听日 = tomorrow
+    ("明朝上午十点", 1, 10),      # Wu 明朝 = tomorrow
+])
+def test_dialect_days_and_parts_of_the_day(said, day_offset, hour):
+    from datetime import datetime, timedelta
+    now = datetime(2026, 12, 5, 17, 43)
+    parsed = extract_time(said, now)
+    assert parsed is not None and parsed.has_clock
+    assert parsed.start.date() == (now + timedelta(days=day_offset)).date() and parsed.start.hour == hour
