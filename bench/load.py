@@ -300,7 +300,15 @@ async def run_load(stack: Stack, residents: int, duration: float, think: float, 
                 await asyncio.wait([lives], timeout=1.0)
             await lives
         wall = time.monotonic() - t0
-        for task_ in crashes:  # a kill scheduled past the end did not happen
+        # A process killed late in the run may come back after the load: wait for it (the
+        # write check needs the stack ready anyway); a kill scheduled past the end never ran.
+        unfired = [t for name, t in zip(kills, crashes, strict=True) if not any(e["process"] == name for e in events)]
+        for task_ in unfired:
+            task_.cancel()
+        pending = [t for t in crashes if t not in unfired]
+        if pending:
+            await asyncio.wait(pending, timeout=600)
+        for task_ in crashes:
             if not task_.done():
                 task_.cancel()
         with contextlib.suppress(asyncio.CancelledError):
