@@ -25,7 +25,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment bench-embeddings bench-tickets bench-voice lock clean
+.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment bench-embeddings bench-tickets bench-voice bench-load lock clean
 
 help:
 	@echo "make run    set up and start the butler (gateway on http://127.0.0.1:8000)"
@@ -101,6 +101,12 @@ bench: bench-nlu bench-kb bench-sentiment bench-embeddings bench-tickets bench-c
 bench-tickets: setup
 	$(VENV)/bin/python bench/tickets.py
 	$(VENV)/bin/python bench/location_pairs.py --set dev
+
+# 50 residents for 5 minutes on loopback, one kill -9 of the gateway and one of Rasa per run
+# (bench/results/load_sqlite.md, load_postgresql.md).
+bench-load: setup
+	$(VENV)/bin/python bench/load.py --db sqlite --duration 300 --kill-gateway-at 60 --kill-rasa-at 120
+	$(VENV)/bin/python bench/load.py --db postgresql --duration 300 --kill-gateway-at 60 --kill-rasa-at 120
 
 # Decoding, synthesis and recognition speeds of voice/ (bench/results/voice.md).
 bench-voice: setup
