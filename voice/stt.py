@@ -1,7 +1,7 @@
 """Streaming speech recognition with vosk (Kaldi), offline.
 
-A model is a directory (``vosk.Model(path)``; never ``Model(lang=...)`` or a model
-name, which download from the internet). ``load_model`` loads each directory once
+A model is a directory, always loaded by its path (``vosk.Model(path)``): vosk's
+loading by language or by model name downloads from the internet, so it is never used. ``load_model`` loads each directory once
 per process and raises ``ModelMissing`` — naming the install command — when there
 is no model there. A loaded model is shared by every recogniser and thread.
 
@@ -130,7 +130,7 @@ def load_model(path: str | Path) -> vosk.Model:
             model = vosk.Model(str(path))
         except Exception as error:  # vosk raises a bare Exception("Failed to create a model")
             raise ModelMissing(f"the vosk model at {path} could not be loaded ({error}); check it with "
-                               f"`butler models verify` or reinstall it: {INSTALL_HINT}") from None
+                               f"`butler models verify-speech` or reinstall it: {INSTALL_HINT}") from None
         _models[path] = model
         return model
 

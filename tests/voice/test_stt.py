@@ -58,6 +58,19 @@ def test_no_model_names_the_install_command(tmp_path):
     assert "butler models install" in err.value.message
 
 
+def test_a_model_is_loaded_by_its_path_only(tmp_path, monkeypatch):
+    # vosk's Model(lang=...) / Model(model_name=...) download at run time: never used.
+    # A spy stands in for vosk.Model here, to see the arguments; real loading is tested below.
+    import voice.stt as stt
+    calls = []
+    monkeypatch.setattr(stt.vosk, "Model", lambda *args, **kwargs: calls.append((args, kwargs)) or object())
+    (tmp_path / "am").mkdir()
+    (tmp_path / "am" / "final.mdl").write_bytes(b"x")
+    load_model(tmp_path)
+    assert calls == [((str(tmp_path.resolve()),), {})]
+    stt._models.pop(tmp_path.resolve(), None)
+
+
 def test_a_directory_that_is_not_a_model(tmp_path):
     (tmp_path / "README").write_text("not a model")
     with pytest.raises(ModelMissing, match="not a vosk model"):
