@@ -320,6 +320,8 @@ def _tidy(text: str) -> str:
                    for i, line in enumerate(lines))
     text = re.sub(r"\s*([，。！？；：、])\s*", r"\1", text)
     text = _PUNCT_RUN_RE.sub(_keep_strongest, text)
+    # Again: a run of marks kept as one may leave a space beside it (0\n:-0 → 零。 零).
+    text = re.sub(r"\s*([，。！？；：、])\s*", r"\1", text)
     return text.lstrip(_PUNCT + " ")
 
 

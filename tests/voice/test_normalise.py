@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import cn2an
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from voice.normalise import read_digits, read_number, read_time, speakable
@@ -111,6 +111,7 @@ _ALPHABET = st.sampled_from(list("0123456789年月日号元点:：-—/.%¥*#（
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(_ALPHABET, max_size=40))
+@example("0\n:-0")  # once left a space after a kept mark (零。 零): found by a clean-clone run
 def test_idempotent_and_no_digits_left(text):
     once = speakable(text)
     assert speakable(once) == once
