@@ -31,9 +31,11 @@ ROUTERS = (
     "assistant.api.routers.open311",
     "assistant.api.routers.bookings",
     "assistant.api.routers.kb",
+    "assistant.api.routers.voice",
+    "assistant.api.routers.residents",
 )
 # Routers whose every route is limited per resident identity and per client address.
-RESIDENT_ROUTERS = frozenset({"assistant.api.routers.chat"})
+RESIDENT_ROUTERS = frozenset({"assistant.api.routers.chat", "assistant.api.routers.voice"})
 
 # The error answers each router's routes can give, declared once here for the OpenAPI
 # document (a route's own ``responses=`` adds to these and wins for a status it names).
@@ -56,6 +58,8 @@ ROUTER_ERRORS: dict[str, dict[int | str, dict]] = {
     "assistant.api.routers.open311": error_responses(400, 401, 403, 404, 413, open311=True),
     "assistant.api.routers.bookings": error_responses(*_STAFF, 409, 503),
     "assistant.api.routers.kb": error_responses(*_STAFF, 503),
+    "assistant.api.routers.voice": error_responses(*_EVERY_ROUTE, 429, 503),
+    "assistant.api.routers.residents": error_responses(*_STAFF),
 }
 
 
