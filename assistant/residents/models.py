@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint,
+                        func)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assistant.db import Base
@@ -54,3 +55,19 @@ class ChatIdempotencyKey(Base):
     # When the request that holds the key started (a stale in_progress row is taken over).
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ResidentProfile(Base):
+    """How the butler speaks to one resident (issue #13, the elderly path): keyed by the
+    channel-namespaced sender, so a voice turn reads it with one primary-key lookup
+    (``assistant/residents/profile.py``). No row: the ordinary profile."""
+
+    __tablename__ = "resident_profile"
+
+    sender_id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    elderly: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Speech rate relative to the normal one (1.0); lower is slower.
+    rate_factor: Mapped[float] = mapped_column(Float, default=1.0)
+    # Who set it last: "resident" (我年纪大了 / 说慢点) or "staff:<username>".
+    set_by: Mapped[str | None] = mapped_column(String(80))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
