@@ -1,6 +1,7 @@
 """What the gateway remembers per resident between two messages: the choices the
-butler last showed (so 第一个 or 理发 can pick one), and a second request said in
-the same message as the first, waiting to be offered."""
+butler last showed (so 第一个 or 理发 can pick one), a second request said in
+the same message as the first, waiting to be offered, and the butler's last replies
+(so 再说一遍 can repeat them without asking the dialogue)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,6 @@ class ConversationMemory(Base):
     pending_intent: Mapped[str | None] = mapped_column(String(40))
     pending_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     pending_offered: Mapped[bool] = mapped_column(Boolean, default=False)
+    # [{"text", "buttons": [[title, payload], ...]}]: what the butler said last.
+    last_replies: Mapped[list | None] = mapped_column(JSON)
+    last_replies_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,6 +1,7 @@
 """The per-resident memory, durable in the project's database (the gateway may
-restart between two messages). Choices and a waiting second request expire after
-``MEMORY_TTL``: after half an hour 第一个 no longer refers to an old list."""
+restart between two messages). Choices, a waiting second request and the butler's
+last replies expire after ``MEMORY_TTL``: after half an hour 第一个 no longer refers
+to an old list, and 再说一遍 goes to the dialogue."""
 
 from __future__ import annotations
 
@@ -24,10 +25,28 @@ class Pending:
 
 
 @dataclass
+class Said:
+    """One reply of the butler as remembered for a repeat: its words and buttons."""
+
+    text: str
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "buttons": [[t, p] for t, p in self.buttons]}
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Said:
+        return cls(text=str(raw.get("text") or ""),
+                   buttons=[(str(b[0]), str(b[1])) for b in raw.get("buttons") or [] if len(b) == 2])
+
+
+@dataclass
 class Memory:
     options: list[Option] = field(default_factory=list)
     shown_at: datetime | None = None
     pending: Pending | None = None
+    last: list[Said] = field(default_factory=list)
+    last_at: datetime | None = None
 
     @property
     def payloads(self) -> list[str]:
@@ -57,11 +76,17 @@ def load(db: Database, sender: str, now: datetime | None = None) -> Memory:
             memory.shown_at = shown_at
         if row.pending_text and row.pending_intent and _fresh(pending_at, now):
             memory.pending = Pending(row.pending_text, row.pending_intent, pending_at, bool(row.pending_offered))
+        last_at = _aware(row.last_replies_at)
+        if row.last_replies and _fresh(last_at, now):
+            memory.last = [Said.from_dict(r) for r in row.last_replies if isinstance(r, dict)]
+            memory.last_at = last_at
         return memory
 
 
 def save(db: Database, sender: str, memory: Memory) -> None:
-    with db.session() as session:
+    # A write after a read: serialised (SQLite BEGIN IMMEDIATE), so another writer's
+    # commit in between cannot make it fail with "database is locked".
+    with db.transaction() as session:
         row = session.get(ConversationMemory, sender)
         if row is None:
             row = ConversationMemory(sender_id=sender)
@@ -73,3 +98,5 @@ def save(db: Database, sender: str, memory: Memory) -> None:
         row.pending_intent = pending.intent if pending else None
         row.pending_at = pending.at if pending else None
         row.pending_offered = bool(pending and pending.offered)
+        row.last_replies = [r.to_dict() for r in memory.last] or None
+        row.last_replies_at = memory.last_at if memory.last else None

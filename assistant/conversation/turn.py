@@ -7,7 +7,8 @@ offered second request; a choice by number or by name (the
 button's payload is sent instead of the text); two requests in one message (the
 first is sent, the second remembered). After: the reply's choices are remembered,
 and a remembered second request is offered once the first is done (no form left
-running, no yes/no question open).
+running, no yes/no question open); the replies are remembered for 再说一遍.
+Between the two, 再说一遍 / 慢一点 / 我年纪大了 are answered by ``elder`` from the memory.
 
 An emergency the safety net recognises is never read as anything else: it goes to
 the dialogue as it was said. If the memory cannot be read or written the message
@@ -24,7 +25,7 @@ import anyio
 import structlog
 
 from assistant import clock
-from assistant.conversation import commands, split, store
+from assistant.conversation import commands, elder, split, store
 from assistant.conversation.choices import OutOfRange, Picked, options_from_reply, out_of_range_text, resolve_choice
 from assistant.safety import assess
 
@@ -92,6 +93,12 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
         if memory is not None:
             await _remember(db, sender, memory, replies, pending=memory.pending)
         return replies
+
+    # 再说一遍 / 慢一点 / 我年纪大了: answered from the memory, never sent to Rasa (a form waits).
+    spoken = await elder.answer(_database(db), sender, stripped, memory)
+    if spoken is not None:
+        await _remember(db, sender, memory, spoken, pending=memory.pending, keep_options=True, keep_last=True)
+        return spoken
 
     message = stripped
     new_pending: store.Pending | None = memory.pending
@@ -172,14 +179,21 @@ async def _first_done(client: DialogueClient, sender: str, replies: list[Reply])
 
 
 async def _remember(db: Database | None, sender: str, memory: store.Memory | None, replies: list[Reply], *,
-                    pending: store.Pending | None = None, keep_options: bool = False) -> None:
-    """Remember the choices of the last reply that has buttons (none: no choices).
-    ``memory``: what was remembered before this message. Nothing before and nothing
-    now (the common single request without buttons) costs no write."""
+                    pending: store.Pending | None = None, keep_options: bool = False,
+                    keep_last: bool = False) -> None:
+    """Remember the choices of the last reply that has buttons (none: no choices) and
+    the replies themselves, for 再说一遍 (``keep_last``: a repeat keeps the replies it
+    repeated). ``memory``: what was remembered before this message. Nothing before
+    and nothing now costs no write."""
     with_buttons = [r for r in replies if r.buttons]
     new = store.Memory(pending=pending)
-    if memory is not None and not memory.options and memory.pending is None and not with_buttons \
-            and pending is None:
+    if keep_last and memory is not None and memory.last:
+        new.last, new.last_at = memory.last, clock.now()
+    elif replies:
+        new.last = [store.Said(r.text, [(b.title, b.payload) for b in r.buttons]) for r in replies]
+        new.last_at = clock.now()
+    if memory is not None and not memory.options and memory.pending is None and not memory.last \
+            and not with_buttons and pending is None and not new.last:
         return
     if keep_options and memory is not None:
         new.options, new.shown_at = memory.options, clock.now()
