@@ -12,8 +12,7 @@ from assistant.db import get_database
 from assistant.residents.service import handoff_phone, handoff_reply, request_handoff
 from assistant.kb.followup import reads_as_aspect_question
 from assistant.settings import get_settings
-from assistant.tickets.classify import reads_as_complaint
-from assistant.tickets.intake import extract_location
+from assistant.tickets.intake import reads_as_complaint
 
 # After this many misunderstandings in a row the butler offers a person.
 MISUNDERSTANDINGS_BEFORE_OFFER = 2
@@ -113,7 +112,7 @@ class ActionHandleMisunderstanding(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         text = last_resident_text(tracker) or ""
         if (not (tracker.active_loop or {}).get("name") and not text.startswith("/")
-                and reads_as_complaint(text, extract_location(text))):
+                and reads_as_complaint(text)):
             # A problem at a place in words the classifier has not seen: take the report
             # (the complaint form reads this message as its description) instead of
             # answering 没听明白 and losing it.

@@ -9,8 +9,9 @@ In order, the first that applies:
    the same function the dialogue's emergency action calls);
 2. a request for a person (转人工, 找工作人员, 人工...): a hand-off request, recorded
    with the residents' hand-off service;
-3. a complaint or a repair that says what is wrong (漏水, 坏了, 投诉, 噪音...): a ticket
-   filed with the tickets service, with the resident's words;
+3. a complaint that says what is wrong (``assistant.tickets.intake.reads_as_complaint``,
+   the same rule the dialogue's misunderstanding path uses): a ticket filed with the
+   tickets service, with the resident's words;
 4. anything else: recorded in the inbox only (``assistant/inbox``), to be replayed to
    Rasa when it is back, or handed over to staff if it waited too long.
 
@@ -50,13 +51,6 @@ HANDOFF_RE = re.compile(
     r"转(接)?人工|转(接)?(给)?(工作人员|客服|真人)"
     r"|(找|要|叫|请|联系|接通?|换)(个|一个|一下)?(人工|工作人员|真人|客服|物业的?人|值班的?人|管理员)"
     r"|^(人工|人工客服|人工服务|工作人员|客服|真人)[。！!？?~～ ]*$")
-# A complaint or a repair: what is wrong, in the words residents use.
-COMPLAINT_RE = re.compile(
-    r"投诉|举报|报修|维修|修(一)?下|修理|漏水|渗水|滴水|水管|爆管|坏了|坏掉|损坏|破了|破损|裂了|裂缝|脱落|掉下来"
-    r"|噪音|太吵|好吵|很吵|吵死|吵得|扰民|装修声|堵了|堵住|堵塞|不通|下水道|停电|停水|没水|没电|跳闸|不亮|不灭|故障"
-    r"|垃圾|异味|臭|违停|乱停|占道|积水|蟑螂|老鼠|狗屎|乱扔|高空抛物|电梯.{0,4}(停|卡|不动|关人)|路灯|井盖|没人管|不管")
-# Questions about information (停水通知, 什么时候停电): not a report of a problem.
-INFORMATION_RE = re.compile(r"通知|什么时候|几点|几号|哪天|怎么办理|怎么申请|政策|规定|流程|要带什么")
 
 PREFIX = "智能助手暂时出了故障，"
 
@@ -73,7 +67,7 @@ def _norm(text: str) -> str:
 
 def decide(text: str) -> Decision:
     """Which rule applies to ``text`` (pure: no database, no network)."""
-    from assistant.tickets.intake import is_substantive
+    from assistant.tickets.intake import reads_as_complaint
 
     text = _norm(text)
     verdict = assess(text, quiet=True)
@@ -81,12 +75,9 @@ def decide(text: str) -> Decision:
         return Decision("emergency", "safety_net:" + ",".join(verdict.kinds))
     if HANDOFF_RE.search(text):
         return Decision("handoff", "handoff_words")
-    match = COMPLAINT_RE.search(text)
-    if match and not INFORMATION_RE.search(text):
-        if is_substantive(text):
-            return Decision("ticket", f"complaint_word:{match.group(0)}")
-        return Decision("recorded", "complaint_without_what")  # 我要投诉: nothing to file yet
-    return Decision("recorded", "no_rule")
+    if reads_as_complaint(text):  # the one complaint rule (the misunderstanding path's too)
+        return Decision("ticket", "reads_as_complaint")
+    return Decision("recorded", "no_rule")  # 我要投诉 alone included: nothing to file yet
 
 
 @dataclass

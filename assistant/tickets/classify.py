@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -194,32 +193,3 @@ def classify_category(text: str) -> Classification:
         cues = ["模型判断（未命中关键词）"]
     return Classification(best, round(posterior[best], 4), cues)
 
-
-# Words that say something is wrong, whatever the category: a message with a place and
-# one of these describes a problem even when no category keyword is known (养鸡 一股骚味儿).
-_PROBLEM_WORDS = re.compile(
-    r"坏了|坏掉|不亮|不灵|不动了|不转|不通|漏水|漏了|渗水|堵了|堵住|堵死|臭|味儿|异味|骚味|吵|太响|"
-    r"脏|乱扔|乱停|乱贴|乱堆|堆满|占了|占着|破了|裂了|塌了|掉了|脱落|松了|歪了|积水|一闪一闪|闪个不停|"
-    r"没人管|没人修|没人收|没人清|不管|好几天了|好久了|隐患|晃眼|扰民|影响休息|太危险")
-# A category keyword this heavy is a problem on its own (路灯, 垃圾, 噪音, 违停...).
-_DECISIVE_WEIGHT = 3.0
-
-
-def reads_as_complaint(text: str, location: str | None) -> bool:
-    """Does a message the intent classifier could not place read as a complaint?
-
-    For the misunderstanding path only (``actions/core.py``): residents report problems
-    in words the classifier has not seen (51号楼东边的路灯一闪一闪的 晚上晃眼), and
-    "没听明白" then loses the report. A place plus a problem word or a category keyword,
-    or a decisive keyword plus a problem word, is enough; questions and the 其他
-    category's words (政策, 社保) are not complaints.
-    """
-    normalized = normalize_text(text)
-    if not normalized or re.search(r"[吗么]\s*$|怎么办理|哪里办|请问|咨询", normalized):
-        return False
-    scores = {c: s for c, s in lexicon_scores(normalized).items() if c != FALLBACK_CATEGORY}
-    heaviest = max((weight for weight, _ in scores.values()), default=0.0)
-    problem = bool(_PROBLEM_WORDS.search(normalized))
-    if location:
-        return problem or heaviest >= 2.0
-    return problem and heaviest >= _DECISIVE_WEIGHT

@@ -31,6 +31,65 @@ def is_substantive(text: str | None) -> bool:
     return len(_CJK.findall(rest)) >= 3
 
 
+# Questions and requests for information (停水通知是什么时候发的, 5号楼的高龄津贴怎么办理,
+# 明天停电吗？): not a report of a problem, whatever words they share with one.
+_QUESTION = re.compile(
+    r"[吗么][\s。.？?！!~～]*$|请问|咨询|怎么办理|怎么申请|哪里办|通知|什么时候|几点|几号|哪天"
+    r"|啥时候|多久|政策|规定|流程|要带什么|多少|在哪|如何|怎么办|怎么处理|怎么去|怎么(投诉|举报|报修)|问问|行不行")
+# Asking about an earlier report (我报修的电梯修了没, 上次投诉的结果呢, 反映了那么久的噪音
+# 到底有没有人在处理) or booking a service (想约个清洗油烟机, 约人修水龙头): the dialogue
+# answers those; they are not a new report.
+_NOT_A_NEW_REPORT = re.compile(
+    r"(我的|我那个|上次|上回|上趟|之前|前几天|前两天|前天|昨天)[^，,。！!]{0,12}(投诉|报修|反映|提交|报的|说的|说了)"
+    r"|(投诉|报修|反映)(的|滴|过|单|记录)|(投诉|报修|反映)了(半个月|那么久|好久|好些天|好几天)"
+    r"|结果|进展|进度|处理得|处理了没|处理完|有人处理没|在处理|怎么样了?|咋样|咋个样|哪一步|那事|那个事"
+    r"|回复|回音|回话|下文|状态|动静|有人来看没|修了没|修好了?没|gd\d"
+    r"|预约|约个|约一下|想约|帮我约|约做|约修|约人|请个师傅|订个|想借|借个")
+# Words that name the report itself: with a description (工作人员态度很差，我要投诉) the
+# message is a complaint whatever its topic. Not 维修/修理: 维修 is a service residents
+# book (assistant/booking/catalogue.yml), so "明天约个维修" is a booking.
+_REPORT = re.compile(r"投诉|举报|报修|反映|反馈")
+# Words that say something is wrong, whatever the category: a message with a place and
+# one of these describes a problem even when no category keyword is known (养鸡 一股骚味儿).
+_PROBLEM_WORDS = re.compile(
+    r"坏了|坏掉|损坏|不亮|不灭|不灵|不动了|不转|不通|故障|跳闸|漏水|漏了|渗水|滴水|爆管|堵了|堵住|堵死|堵塞"
+    r"|臭|味儿|异味|骚味|吵|太响|脏|乱扔|乱停|违停|乱贴|乱堆|堆满|占了|占着|占道|破了|破损|裂了|裂缝|塌了"
+    r"|掉了|掉下来|脱落|松了|歪了|积水|一闪一闪|闪个不停|没人管|没人修|没人收|没人清|不管|好几天了|好久了"
+    r"|隐患|晃眼|扰民|影响休息|太危险|高空抛物|电梯.{0,4}(停|卡|不动|关人)")
+# A category keyword at least this heavy (``classify.LEXICON``: 路灯, 楼道灯, 电梯, 养鸡...)
+# names what the problem is about.
+_STRONG_WEIGHT = 2.0
+
+
+def reads_as_complaint(text: str | None) -> bool:
+    """Does the message report a problem (a complaint or a repair to file)?
+
+    The one reading of "is this a complaint" for every path that has no intent to go
+    on: the misunderstanding path (``actions/core.py``: a report in words the
+    classifier has not seen, 51号楼东边的路灯一闪一闪的 晚上晃眼, must not get
+    "没听明白") and degraded mode (``assistant/degraded.py``: Rasa is down, a complaint
+    gets a ticket). Careful both ways: a question, a request for information, a
+    question about an earlier report or a booking is never a complaint; otherwise it
+    is one when it says what is wrong: a report word with a description (投诉 +
+    工作人员态度很差), a place with a problem word or a category keyword (8号楼 +
+    一闪一闪, 12号楼 + 养鸡), or a problem word with a category keyword (楼道灯 + 坏了).
+    Anything else waits for the dialogue (the replay, or 没听明白 and a person).
+    """
+    from assistant.tickets.classify import FALLBACK_CATEGORY, lexicon_scores
+
+    said = normalise(text)
+    if not said or _QUESTION.search(said) or _NOT_A_NEW_REPORT.search(said.lower()):
+        return False
+    if _REPORT.search(said) and is_substantive(said):
+        return True
+    scores = {c: s for c, s in lexicon_scores(said).items() if c != FALLBACK_CATEGORY}
+    heaviest = max((weight for weight, _ in scores.values()), default=0.0)
+    problem = bool(_PROBLEM_WORDS.search(said))
+    if extract_location(said):
+        return problem or heaviest >= _STRONG_WEIGHT
+    return problem and heaviest >= _STRONG_WEIGHT
+
+
 def extract_location(text: str | None) -> str | None:
     """The first location in ``text`` as the resident said it ("203号楼", "五栋2单元",
     "小区东门"...), read by ``assistant.location`` (the one location parser)."""

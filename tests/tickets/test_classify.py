@@ -68,18 +68,3 @@ def test_held_out_accuracy_above_floor():
     accuracy = sum(classify_category(t).category == c for t, c in dev) / len(dev)
     assert accuracy >= DEV_ACCURACY_FLOOR
 
-
-@pytest.mark.parametrize(("text", "complaint"), [
-    ("8号楼东边的路灯一闪一闪的 晚上晃眼", True),          # a place and a problem word
-    ("6栋楼道里一股尿骚味", True),
-    ("12号楼楼下有人养鸡", True),                          # a place and a category keyword
-    ("垃圾桶满了好几天了没人收", True),                    # no place: a decisive keyword and a problem
-    ("3号楼2单元501", False),                              # a place alone is an answer, not a complaint
-    ("5号楼的高龄津贴怎么办理", False),                    # a question
-    ("路灯", False),
-    ("今天天气不错", False),
-])
-def test_reads_as_complaint(text, complaint):
-    from assistant.tickets.classify import reads_as_complaint
-    from assistant.tickets.intake import extract_location
-    assert reads_as_complaint(text, extract_location(text)) is complaint
