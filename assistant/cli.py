@@ -29,6 +29,7 @@ for _module, _name in COMMAND_GROUPS:
 importlib.import_module("assistant.embeddings.cli").app.add_typer(importlib.import_module("voice.cli").app)
 for _module, _name in SINGLE_COMMANDS:
     app.command(_name)(importlib.import_module(_module).command)
+importlib.import_module("assistant.channels.cli").register(app)  # butler wyoming serve, butler tts
 
 
 @app.command()
