@@ -262,8 +262,10 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         sentence = text[msg.sentence_start(hit.start): msg.clause_end(hit.end)]
         if not s.hypothetical_anchor.search(sentence):
             found = s.hypothetical_after_unless_actual.search(after)
-        if found is None and cue.kind != "general" and not s.hypothetical_perceived.search(sentence):
-            # a yes/no question about the cue (厨房着火能用水浇吗)
+        if (found is None and cue.kind != "general" and not s.hypothetical_perceived.search(sentence)
+                and not _HAPPENING.search(sentence)):
+            # a yes/no question about the cue (厨房着火能用水浇吗); not when it has lasted
+            # minutes (倒在门口十几分钟了，一动不动，没人管吗: a complaint about nobody helping)
             found = _QUESTION_END.search(msg.sentence_after(hit.end, 40))
     # Hearsay and policy words elsewhere do not silence a cue said of today
     # (关于充电桩的申请回头再说，我爷爷今天上午走丢了).
