@@ -12,8 +12,9 @@ from fastapi import Depends, FastAPI
 from assistant import __version__, safety
 from assistant.api.errors import error_responses, install_error_handlers
 from assistant.api.headers import SecurityHeaders
-from assistant.api.limits import BodySizeLimit, RateLimits, chat_rate_limit
+from assistant.api.limits import MULTIPART_ENVELOPE_BYTES, BodySizeLimit, RateLimits, chat_rate_limit
 from assistant.auth.service import ensure_first_admin
+from assistant.channels.speech import SpeechPipeline
 from assistant.db import get_database
 from assistant.dialogue import DialogueClient
 from assistant.logging import configure_logging
@@ -34,6 +35,7 @@ ROUTERS = (
     "assistant.api.routers.voice",
     "assistant.api.routers.residents",
 )
+VOICE_PATH = "/api/v1/voice"
 # Routers whose every route is limited per resident identity and per client address.
 RESIDENT_ROUTERS = frozenset({"assistant.api.routers.chat", "assistant.api.routers.voice"})
 
@@ -70,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.dialogue = DialogueClient(settings)
+        # The voice pipeline shares the dialogue client; its speech model loads on first use.
+        app.state.speech = SpeechPipeline(settings, app.state.dialogue)
         with get_database().session() as session:
             ensure_first_admin(session, settings)
         # The safety net reads every message: compile it now, not on a resident's first one.
@@ -86,6 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(importlib.import_module(module).router, dependencies=limits,
                            responses=ROUTER_ERRORS.get(module, error_responses(*_EVERY_ROUTE)))
     # Outermost last: every response (errors and refusals included) gets the headers.
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # The voice upload carries a recording: its own cap (BUTLER_VOICE_MAX_BYTES plus the
+    # multipart envelope); every other path keeps BUTLER_MAX_BODY_BYTES.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, per_path={
+        VOICE_PATH: (settings.voice_max_bytes + MULTIPART_ENVELOPE_BYTES, "audio_too_large")})
     app.add_middleware(SecurityHeaders)
     return app

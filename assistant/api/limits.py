@@ -4,7 +4,9 @@
   (``BUTLER_MAX_BODY_BYTES``, 64 KB): a declared ``Content-Length`` over the cap is
   refused before a byte is read; a chunked body is counted as it arrives and refused
   as soon as it passes the cap. Either way: 413 ``payload_too_large``, never a body
-  read whole into memory.
+  read whole into memory. A path may have a cap of its own (``per_path``: the voice
+  upload takes a recording up to ``BUTLER_VOICE_MAX_BYTES`` plus the multipart
+  envelope, refused as ``audio_too_large``); every other path keeps the global cap.
 - ``chat_rate_limit``: a dependency for the resident chat routes: moving-window limits
   per client address and per resident identity (the session the chat route will
   resolve, or a trusted integration's user), with ``limits`` (the engine slowapi runs
@@ -18,7 +20,8 @@ import json
 import math
 import time
 
-from fastapi import Request
+from fastapi import Request, WebSocketException
+from starlette.requests import HTTPConnection
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
@@ -36,19 +39,26 @@ class BodyTooLarge(StarletteHTTPException):
         super().__init__(413, TOO_LARGE_MESSAGE.format(limit=limit))
 
 
+# The room a multipart envelope (boundaries, part headers, small fields) takes
+# beside the file it carries.
+MULTIPART_ENVELOPE_BYTES = 64 * 1024
+
+
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    def __init__(self, app: ASGIApp, max_bytes: int, per_path: dict[str, tuple[int, str]] | None = None):
+        """``per_path``: exact path -> (cap in bytes, the error code of a refusal)."""
         self.app = app
         self.max_bytes = max_bytes
+        self.per_path = dict(per_path or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_bytes
+        limit, code = self.per_path.get(scope.get("path", "").rstrip("/") or "/", (self.max_bytes, "payload_too_large"))
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _refuse(scope, send, limit)
+            await _refuse(scope, send, limit, code)
             return
         received = 0
         started = False
@@ -73,7 +83,7 @@ class BodySizeLimit:
         except BodyTooLarge:  # raised where no exception handler saw it
             if started:
                 raise
-            await _refuse(scope, send, limit)
+            await _refuse(scope, send, limit, code)
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -86,8 +96,8 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _refuse(scope: Scope, send: Send, limit: int) -> None:
-    body = json.dumps(error_body(scope.get("path", ""), 413, "payload_too_large",
+async def _refuse(scope: Scope, send: Send, limit: int, code: str = "payload_too_large") -> None:
+    body = json.dumps(error_body(scope.get("path", ""), 413, code,
                                  TOO_LARGE_MESSAGE.format(limit=limit))).encode()
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
@@ -114,11 +124,11 @@ class RateLimits:
         self.storage.reset()
 
 
-def client_address(request: Request) -> str:
+def client_address(request: HTTPConnection) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _identity(request: Request) -> tuple[str | None, bool]:
+async def _identity(request: HTTPConnection) -> tuple[str | None, bool]:
     """The resident the request speaks for, as the chat route will resolve it
     (``assistant.residents.identity``): ``("session:<resident>", False)``,
     ``("int:<integration>:<sender_id>", True)`` for a trusted integration's user, or
@@ -141,15 +151,22 @@ async def _identity(request: Request) -> tuple[str | None, bool]:
         return None, False
     if caller.kind == "integration":
         try:
-            body = json.loads(await request.body() or b"{}")
-        except ValueError:
+            if not isinstance(request, Request):  # a WebSocket (/ws/voice): its query says who
+                sender = request.query_params.get("sender_id")
+            elif request.headers.get("content-type", "").startswith("multipart/form-data"):
+                sender = (await request.form()).get("sender_id")  # the voice upload; parsed once, kept
+                sender = sender if isinstance(sender, str) else None
+            else:
+                body = json.loads(await request.body() or b"{}")
+                sender = body.get("sender_id") if isinstance(body, dict) else None
+        except Exception:  # noqa: BLE001 - a body the route itself will refuse
             return None, True
-        sender = body.get("sender_id") if isinstance(body, dict) else None
         return (f"int:{caller.subject}:{str(sender)[:128]}" if sender else None), True
     return f"session:{caller.subject}", False
 
 
-async def chat_rate_limit(request: Request) -> None:
+async def chat_rate_limit(request: HTTPConnection) -> None:
+    """The limits of the resident routes (HTTP, and the voice WebSocket's handshake)."""
     settings = request.app.state.settings
     limits: RateLimits = request.app.state.rate_limits
     identity, trusted = await _identity(request)
@@ -162,5 +179,7 @@ async def chat_rate_limit(request: Request) -> None:
         wait = limits.hit(limit, scope, key)
         if wait is not None:
             seconds = math.ceil(wait)
+            if not isinstance(request, Request):
+                raise WebSocketException(1008, "rate_limited")
             raise ApiError(429, "rate_limited", RATE_LIMITED_ZH.format(seconds=seconds),
                            headers={"Retry-After": str(seconds)})

@@ -203,7 +203,8 @@ def test_readyz_is_degraded_not_down_when_holidays_are_missing(client: TestClien
     assert degraded.status_code == 200 and degraded.json()["status"] == "degraded"
     assert "2098, 2099" in degraded.json()["degraded"]["holiday_calendar"]
     clock.move_to(datetime(2025, 6, 1, 10, 0))      # chinese-calendar knows 2025 and 2026
-    assert client.get("/readyz").json() == {"status": "ready"}
+    # No speech model in this test: /readyz lists it under degraded too (docs/voice.md).
+    assert "holiday_calendar" not in client.get("/readyz").json().get("degraded", {})
 
 
 def test_staff_see_residents_ratings_in_list_detail_and_export(client: TestClient, tokens, tickets,

@@ -23,19 +23,21 @@ from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Header, Request, Response
-from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.exc import OperationalError
 
 from assistant.api.chat_metadata import ChatMetadata
 from assistant.api.deps import dialogue, get_db
-from assistant.api.errors import ApiError
+from assistant.api.errors import ApiError, ErrorOut
+from assistant.api.identity_deps import ANONYMOUS_ALLOWED, chat_identity, set_session
 from assistant.db import Database
 from assistant.dialogue import DialogueClient, namespaced_sender
-from assistant.residents import idempotency, identity
+from assistant.residents import idempotency
 from assistant.residents.identity import ChatIdentity, IdentityError
 from assistant.settings import Settings, get_settings
 
+# chat_identity lives in identity_deps (the voice routes share it); still importable from here.
+__all__ = ["router", "chat_identity", "ReplyOut", "ButtonOut"]
 
 
 @asynccontextmanager
@@ -62,15 +64,6 @@ router = APIRouter(prefix="/api/v1", tags=["chat"], lifespan=_replay_inbox)
 # How long a retry waits for the first request holding its Idempotency-Key before 409.
 IDEMPOTENCY_WAIT_SECONDS = 10.0
 IDEMPOTENCY_POLL_SECONDS = 0.2
-
-_bearer = HTTPBearer(auto_error=False, scheme_name="ChatBearer",
-                     description="a trusted integration's key (BUTLER_CHAT_API_KEY) or a resident session token")
-_session_header = APIKeyHeader(name=identity.SESSION_HEADER, auto_error=False, scheme_name="ResidentSessionHeader",
-                               description="the resident session token from an earlier answer")
-_session_cookie = APIKeyCookie(name=identity.SESSION_COOKIE, auto_error=False, scheme_name="ResidentSessionCookie",
-                               description="the resident session cookie (set by the server, HttpOnly)")
-# Each scheme is optional: a request with none gets a fresh resident identity.
-ANONYMOUS_ALLOWED = {"security": [{}]}
 
 
 class ChatRequest(BaseModel):
@@ -108,15 +101,6 @@ class ChatResponse(BaseModel):
     replies: list[ReplyOut]
 
 
-class ErrorDetail(BaseModel):
-    code: str
-    message: str
-
-
-class ErrorOut(BaseModel):
-    error: ErrorDetail
-
-
 def _error(description: str) -> dict[str, Any]:
     return {"model": ErrorOut, "description": description, "content": {"application/json": {}}}
 
@@ -132,29 +116,6 @@ CHAT_ERRORS: dict[int | str, dict[str, Any]] = {
     413: _error("payload_too_large: the body is over the gateway's cap"),
     429: _error("rate_limited: too many messages from this identity or address (Retry-After; a Chinese message)"),
 }
-
-
-def chat_identity(request: Request,
-                  bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-                  header_token: Annotated[str | None, Depends(_session_header)],
-                  cookie_token: Annotated[str | None, Depends(_session_cookie)]) -> ChatIdentity:
-    """The caller of this chat request (see ``assistant.residents.identity.resolve``)."""
-    if bearer is None and request.headers.get("authorization"):
-        raise ApiError(401, "invalid_credentials", "Authorization must be 'Bearer <key or session token>'")
-    try:
-        found = identity.resolve(get_settings(), bearer=bearer.credentials if bearer else None,
-                                 header_token=header_token, cookie_token=cookie_token)
-    except IdentityError as exc:
-        raise ApiError(exc.status, exc.code, exc.message) from exc
-    request.state.chat_identity = found
-    return found
-
-
-def _set_session(request: Request, response: Response, settings: Settings, resident_id: str) -> str:
-    token = identity.issue_session_token(settings, resident_id)
-    response.set_cookie(identity.SESSION_COOKIE, token, max_age=identity.session_max_age(settings),
-                        path="/api/v1", httponly=True, samesite="lax", secure=request.url.scheme == "https")
-    return token
 
 
 async def _claim_or_wait(db: Database, sender: str, key: str, fingerprint: str,
@@ -201,7 +162,7 @@ async def chat(body: ChatRequest, request: Request, response: Response,
     request.state.chat_sender = sender
     out: dict[str, Any] = {"sender_id": body.sender_id if caller.kind == "integration" else caller.subject}
     if caller.kind == "session":
-        out["session_token"] = _set_session(request, response, settings, caller.subject)
+        out["session_token"] = set_session(request, response, settings, caller.subject)
 
     text = body.text.strip()
     if idempotency_key is not None:

@@ -8,7 +8,9 @@ Rasa or the action server is down the gateway still answers residents in degrade
 mode (docs/degraded.md); ``inbox`` says how many messages wait for the replay.
 What works but less well is *degraded*, not down: it is listed under ``degraded`` and
 the status stays 200 — today the statutory-holiday calendar when this year or next
-year is not covered (working-day deadlines then count Monday to Friday only).
+year is not covered (working-day deadlines then count Monday to Friday only), and
+``asr_model`` when no speech recognition model is installed (voice input answers 503
+``asr_model_missing``; text chat and speech output work).
 """
 
 from __future__ import annotations
@@ -50,6 +52,13 @@ def degraded() -> dict[str, str]:
     detail = holidays.readiness_detail()
     if detail:
         out["holiday_calendar"] = detail
+    from assistant.channels.speech import model_dir, model_installed
+    from assistant.settings import get_settings
+
+    settings = get_settings()
+    if not model_installed(settings):
+        out["asr_model"] = (f"no speech recognition model at {model_dir(settings)}: voice input is off "
+                            "(butler models fetch vosk-small-cn, or butler models install <zip>)")
     return out
 
 
