@@ -7,8 +7,9 @@ In order, the first that applies:
 1. an emergency the safety net reads (``assistant.safety``): the 119/120/110 advice
    first, then the emergency ticket and the staff alert (``respond_to_emergency``,
    the same function the dialogue's emergency action calls);
-2. a request for a person (转人工, 找工作人员, 人工...): a hand-off request, recorded
-   with the residents' hand-off service;
+2. a request for a person (``assistant.form_turns.wants_person``: 转人工, 找工作人员,
+   人工...; not 工作人员态度很差): a hand-off request, recorded with the residents'
+   hand-off service;
 3. a complaint that says what is wrong (``assistant.tickets.intake.reads_as_complaint``,
    the same rule the dialogue's misunderstanding path uses): a ticket filed with the
    tickets service, with the resident's words;
@@ -26,13 +27,13 @@ Each answer's first reply carries ``custom["degraded"]`` with the action taken
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import structlog
 
+from assistant.form_turns import wants_person
 from assistant.privacy import mask_text
 from assistant.safety import assess
 
@@ -44,13 +45,6 @@ log = structlog.get_logger(__name__)
 
 DEGRADED_MARKER = "degraded"
 Kind = Literal["emergency", "handoff", "ticket", "recorded"]
-
-# Asking for a person: a verb of asking before whom (找工作人员, 要人工, 转人工), or the
-# bare word alone. "工作人员态度很差" names staff without asking for them: a complaint.
-HANDOFF_RE = re.compile(
-    r"转(接)?人工|转(接)?(给)?(工作人员|客服|真人)"
-    r"|(找|要|叫|请|联系|接通?|换)(个|一个|一下)?(人工|工作人员|真人|客服|物业的?人|值班的?人|管理员)"
-    r"|^(人工|人工客服|人工服务|工作人员|客服|真人)[。！!？?~～ ]*$")
 
 PREFIX = "智能助手暂时出了故障，"
 
@@ -73,7 +67,7 @@ def decide(text: str) -> Decision:
     verdict = assess(text, quiet=True)
     if verdict.emergency:
         return Decision("emergency", "safety_net:" + ",".join(verdict.kinds))
-    if HANDOFF_RE.search(text):
+    if wants_person(text):  # the one rule (forms use it too)
         return Decision("handoff", "handoff_words")
     if reads_as_complaint(text):  # the one complaint rule (the misunderstanding path's too)
         return Decision("ticket", "reads_as_complaint")

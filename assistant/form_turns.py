@@ -28,8 +28,17 @@ WEAK_STOP_RE = re.compile(r"算了|取消吧|^取消$|退出")
 # sounds like would drop the form); the second one offers choices and a person.
 CANT_ANSWER_RE = re.compile(r"不记得|记不得|记不清|记不住|想不起|忘了|忘记了|不知道|不晓得|不清楚|搞不清")
 
-# Asking for a person in the same breath as leaving (算了，找工作人员吧): leave, then hand over.
-PERSON_RE = re.compile(r"工作人员|转人工|找人工|人工服务|人工客服|真人|找个人|找你们的人|找社区的人|找领导|打电话给我")
+# Asking for a person: a verb of asking before whom (找工作人员, 要人工, 转人工, 叫个真人),
+# a call back asked for (打电话给我吧), or the bare word alone (人工, 人工服务). Naming
+# staff is not asking for them: 工作人员态度很差 is a complaint, 上次工作人员来修过 a
+# story, 人工费多少 a question. The one rule: forms (算了，找工作人员吧: leave, then hand
+# over) and degraded mode (a hand-off request while Rasa is down) both call wants_person.
+PERSON_RE = re.compile(
+    r"转(接)?人工|转(接)?(给)?(工作人员|客服|真人)"
+    r"|(找|要|叫|请|联系|接通?|换)(个|一个|一下)?"
+    r"(人工|工作人员|真人|客服|物业的?人|值班的?人|管理员|你们的人|社区的人|领导)"
+    r"|找个人|(给我)?(回|打)(个)?电话给我(吧)?$|给我回(个)?电话"
+    r"|^(人工|人工客服|人工服务|工作人员|客服|真人)$")
 
 # Intents that leave the form when the message answers nothing.
 STOP_INTENTS = frozenset({"cancel_booking", "deny"})
@@ -61,7 +70,8 @@ def is_stop(text: str | None) -> bool:
 
 
 def wants_person(text: str | None) -> bool:
-    """The message asks for a person (算了，找工作人员吧)."""
+    """The message asks for a person (转人工, 算了，找工作人员吧), not merely names one
+    (工作人员态度很差)."""
     return bool(PERSON_RE.search(_clean(text)))
 
 

@@ -1,0 +1,36 @@
+"""The one "asks for a person" rule (assistant.form_turns.wants_person), called by every
+form (算了，找工作人员吧: leave, then hand over; actions/forms.py) and by degraded mode
+(a hand-off request while Rasa is down; assistant/degraded.py). Until issue #12's
+housekeeping each had its own word list; the more careful one (degraded mode's: a verb
+of asking before whom) was kept, with the forms' extra ways of asking."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import degraded
+from assistant.form_turns import wants_person
+
+
+@pytest.mark.parametrize("text", [
+    "转人工", "找工作人员", "我要人工", "人工服务", "叫个真人", "人工", "人工！",
+    "我要找工作人员", "帮我联系一下物业的人", "算了 找工作人员吧", "不知道，找工作人员吧",
+    # the forms' own list had these; degraded mode now hands them over too
+    "找领导", "找你们的人来看看", "你们打电话给我吧",
+])
+def test_asks_for_a_person(text):
+    assert wants_person(text)
+    assert degraded.decide(text).kind == "handoff"
+
+
+@pytest.mark.parametrize(("text", "degraded_kind"), [
+    ("工作人员态度很差", "recorded"),         # names staff, asks for no one (was a person in forms)
+    ("工作人员态度很差，我要投诉", "ticket"),  # a complaint about staff
+    ("人工费多少", "recorded"),               # a question about a price
+    ("上次工作人员来修过", "recorded"),        # a story (was a person in forms)
+    ("你是真人吗", "recorded"),               # a question about the butler (was a person in forms)
+    ("有人打电话给我说要停水", "recorded"),    # someone else's call (was a person in forms)
+])
+def test_naming_staff_is_not_asking_for_them(text, degraded_kind):
+    assert not wants_person(text)
+    assert degraded.decide(text).kind == degraded_kind
