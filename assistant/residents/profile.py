@@ -15,6 +15,7 @@ to speak is never a reason to leave a resident without an answer). The setters r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import structlog
 from sqlalchemy import exists, select
@@ -136,3 +137,25 @@ def known_sender(session: Session, sender: str) -> bool:
     return bool(session.scalar(select(exists().where(Resident.sender_id == sender)))
                 or session.get(ResidentProfile, sender) is not None
                 or session.scalar(select(exists().where(InboxMessage.sender_id == sender))))
+
+
+@dataclass(frozen=True)
+class ProfileRecord:
+    """A profile as staff see it: with who set it and when (never set: None)."""
+
+    sender_id: str
+    elderly: bool
+    rate_factor: float
+    set_by: str | None = None
+    updated_at: datetime | None = None
+
+
+def profile_record(db: Database, sender: str) -> ProfileRecord | None:
+    """The profile of a sender the butler knows (``known_sender``), else None."""
+    with db.session() as session:
+        if not known_sender(session, sender):
+            return None
+        row = session.get(ResidentProfile, sender)
+        current = _profile(row)
+        return ProfileRecord(sender_id=sender, elderly=current.elderly, rate_factor=current.rate_factor,
+                             set_by=row.set_by if row else None, updated_at=row.updated_at if row else None)
