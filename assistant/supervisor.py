@@ -1,5 +1,7 @@
-"""One supervisor for the whole butler: starts Rasa, the action server and the
-gateway, restarts whatever dies (with back-off), and stops them all together.
+"""One supervisor for the whole butler: starts Rasa, the action server, the
+gateway, the reminders loop and the optional processes its settings switch on (the
+Wyoming server for smart speakers: ``BUTLER_WYOMING_ENABLED``), restarts whatever
+dies (with back-off), and stops them all together.
 
 ``make run`` runs it in the foreground (``butler run``); the end-to-end tests use
 the same class, so what runs in production is what the tests start.
@@ -17,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -113,7 +116,7 @@ def check_ports(specs: list[ProcessSpec]) -> None:
                 taken.append(f"port {port} on {host}, needed by {spec.name}, is taken by {_who_listens(port)}")
     if taken:
         raise PortInUse("; ".join(taken) + ". Stop that process (an earlier butler?) or choose other ports"
-                        " (BUTLER_RASA_URL, BUTLER_ACTION_SERVER_URL, BUTLER_GATEWAY_PORT).")
+                        " (BUTLER_RASA_URL, BUTLER_ACTION_SERVER_URL, BUTLER_GATEWAY_PORT, BUTLER_WYOMING_PORT).")
 
 
 @dataclass
@@ -133,7 +136,8 @@ def _port(url: str) -> int:
 
 
 def process_specs(settings: Settings) -> list[ProcessSpec]:
-    """The processes of the butler, configured from one settings object."""
+    """The processes of the butler, configured from one settings object: the four
+    it always runs, then each optional process its setting switches on."""
     data_dir = Path(settings.data_dir)
     logs = data_dir / "logs"
     env = {
@@ -160,7 +164,7 @@ def process_specs(settings: Settings) -> list[ProcessSpec]:
     # Everything listens on loopback unless the URLs/host in the settings say otherwise.
     rasa_host = urlparse(settings.rasa_url).hostname or "127.0.0.1"
     actions_host = urlparse(settings.action_server_url).hostname or "127.0.0.1"
-    return [
+    core = [
         ProcessSpec(
             name="rasa",
             argv=[str(Path(settings.rasa_venv) / "bin" / "rasa"), "run", "--enable-api",
@@ -194,6 +198,25 @@ def process_specs(settings: Settings) -> list[ProcessSpec]:
                   app_python, "-m", "assistant.cli", "bookings", "reminders", "--loop", "60"],
             env=env, log_path=logs / "reminders.log"),
     ]
+    optional = [make(settings, env, logs) for switch, make in OPTIONAL_PROCESSES if getattr(settings, switch)]
+    return core + optional
+
+
+def _wyoming(settings: Settings, env: dict[str, str], logs: Path) -> ProcessSpec:
+    """Smart speakers: ASR, TTS and the dialogue over Wyoming (assistant/channels/wyoming.py)."""
+    return ProcessSpec(
+        name="wyoming",
+        argv=[sys.executable, "-m", "assistant.cli", "wyoming", "serve",
+              "--host", settings.wyoming_host, "--port", str(settings.wyoming_port)],
+        env=env, log_path=logs / "wyoming.log", listen=(settings.wyoming_host, settings.wyoming_port))
+
+
+# Processes that configuration switches on: (the boolean setting, the function that
+# makes its spec from the settings, the shared environment and the log directory).
+# A chat-app bot joins with its own switch (e.g. ``telegram_enabled``).
+OPTIONAL_PROCESSES: tuple[tuple[str, Callable[[Settings, dict[str, str], Path], ProcessSpec]], ...] = (
+    ("wyoming_enabled", _wyoming),
+)
 
 
 class Supervisor:

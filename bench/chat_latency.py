@@ -87,7 +87,8 @@ def main() -> None:
     gateway_port = free_port()
     settings = Settings(data_dir=data_dir, rasa_model=Path(args.model),
                         rasa_url=f"http://127.0.0.1:{free_port()}",
-                        action_server_url=f"http://127.0.0.1:{free_port()}", gateway_port=gateway_port)
+                        action_server_url=f"http://127.0.0.1:{free_port()}", gateway_port=gateway_port,
+                        wyoming_port=free_port())
     specs = process_specs(settings)
     for spec in specs:
         spec.env["BUTLER_GATEWAY_PORT"] = str(gateway_port)

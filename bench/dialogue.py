@@ -63,7 +63,7 @@ class Started:
         self.gateway_port = free_port()
         self.settings = Settings(data_dir=data_dir, rasa_model=model, rasa_url=f"http://127.0.0.1:{free_port()}",
                                  action_server_url=f"http://127.0.0.1:{free_port()}",
-                                 gateway_port=self.gateway_port, admin_user="admin",
+                                 gateway_port=self.gateway_port, wyoming_port=free_port(), admin_user="admin",
                                  admin_password="admin-password-1", open311_api_key="bench-open311-key")
         embedding_dir = Path(os.environ.get("BUTLER_EMBEDDING_MODEL_DIR",
                                             PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"))

@@ -56,6 +56,7 @@ class Stack:
             data_dir=data_dir, rasa_model=model, database_url=database_url,
             rasa_url=f"http://127.0.0.1:{free_port()}", action_server_url=f"http://127.0.0.1:{free_port()}",
             gateway_port=self.gateway_port, admin_user=ADMIN_USER, admin_password=ADMIN_PASSWORD,
+            wyoming_port=free_port(),
             open311_api_key="bench-open311-key", chat_api_key=f"{integration}:{self.chat_key}",
             **({"rasa_endpoints": PROJECT_ROOT / "endpoints.production.yml"} if database_url else {}))
         embedding_dir = Path(os.environ.get("BUTLER_EMBEDDING_MODEL_DIR",

@@ -63,7 +63,7 @@ def test_process_specs_carry_one_configuration(tmp_path):
     settings = Settings(data_dir=tmp_path, rasa_url="http://127.0.0.1:6005",
                         action_server_url="http://127.0.0.1:6055", gateway_port=8123)
     specs = {s.name: s for s in process_specs(settings)}
-    assert set(specs) == {"rasa", "actions", "gateway", "reminders"}
+    assert set(specs) == {"rasa", "actions", "gateway", "reminders", "wyoming"}  # wyoming_enabled by default
     assert "6005" in specs["rasa"].argv and "6055" in specs["actions"].argv and "8123" in specs["gateway"].argv
     assert specs["rasa"].env["BUTLER_ACTION_ENDPOINT"] == "http://127.0.0.1:6055/webhook"
     assert specs["gateway"].env["BUTLER_DATA_DIR"] == str(tmp_path)
@@ -81,6 +81,61 @@ def test_process_specs_carry_one_configuration(tmp_path):
     assert specs["actions"].env["SANIC_HOST"] == "127.0.0.1"
     # The reminders loop runs under its lease.
     assert specs["reminders"].argv[1:5] == ["-m", "assistant.lease", "--name", "reminders"]
+
+
+def test_optional_processes_are_switched_on_by_settings(tmp_path):
+    on = Settings(data_dir=tmp_path, wyoming_host="0.0.0.0", wyoming_port=10700)
+    specs = {s.name: s for s in process_specs(on)}
+    wyoming = specs["wyoming"]
+    assert wyoming.argv[1:] == ["-m", "assistant.cli", "wyoming", "serve", "--host", "0.0.0.0", "--port", "10700"]
+    assert wyoming.listen == ("0.0.0.0", 10700)  # its port is checked free before anything starts
+    assert wyoming.env["BUTLER_DATA_DIR"] == str(tmp_path) and wyoming.log_path == tmp_path / "logs" / "wyoming.log"
+    assert wyoming.env["BUTLER_RASA_TOKEN"] == specs["gateway"].env["BUTLER_RASA_TOKEN"]  # it talks to Rasa too
+    off = Settings(data_dir=tmp_path, wyoming_enabled=False)
+    names = [s.name for s in process_specs(off)]
+    assert names == ["rasa", "actions", "gateway", "reminders"]  # the four it always runs, unchanged
+
+
+def test_the_optional_wyoming_process_starts_under_the_supervisor_and_stops_with_it(tmp_path):
+    import asyncio
+    import socket
+
+    from wyoming.client import AsyncTcpClient
+    from wyoming.info import Describe, Info
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = Settings(data_dir=tmp_path, wyoming_port=port, vosk_model_dir=tmp_path / "no-model")
+    [spec] = [s for s in process_specs(settings) if s.name == "wyoming"]
+    spec.env["BUTLER_VOSK_MODEL_DIR"] = str(settings.vosk_model_dir)
+    supervisor = Supervisor([spec])
+    supervisor.start()
+
+    async def describe():
+        async with AsyncTcpClient("127.0.0.1", port) as client:
+            await client.write_event(Describe().event())
+            return Info.from_event(await client.read_event())
+
+    try:
+        assert wait_for(lambda: _listening(port), timeout=120), spec.log_path.read_text()
+        info = asyncio.run(describe())
+        assert info.tts and info.handle and info.asr == []  # no vosk model here: no ASR offered
+        pid = supervisor.pid("wyoming")
+    finally:
+        supervisor.stop()
+    assert not _alive(pid) and supervisor.restarts("wyoming") == 0
+    assert "Traceback" not in spec.log_path.read_text()
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
 
 
 def _alive(pid: int) -> bool:

@@ -98,6 +98,7 @@ def running_butler(data_dir: Path) -> Iterator[Butler]:
         rasa_url=f"http://127.0.0.1:{free_port()}",
         action_server_url=f"http://127.0.0.1:{free_port()}",
         gateway_port=gateway_port,
+        wyoming_port=free_port(),  # the Wyoming server runs too, on a port of its own
         admin_user="admin",
         admin_password="admin-password-1",
         open311_api_key="test-open311-key",
