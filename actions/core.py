@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.db import get_database
+from assistant.residents.profile import speech_profile
 from assistant.residents.service import handoff_phone, handoff_reply, request_handoff
 from assistant.kb.followup import reads_as_aspect_question
 from assistant.settings import get_settings
 from assistant.tickets.intake import reads_as_complaint
 
-# After this many misunderstandings in a row the butler offers a person.
+log = structlog.get_logger(__name__)
+
+# After this many misunderstandings in a row the butler offers a person (an elderly
+# resident gets one: the hand-off is recorded at once).
 MISUNDERSTANDINGS_BEFORE_OFFER = 2
 
 
@@ -101,6 +106,24 @@ class ActionRepeatLastMessage(Action):
         return []
 
 
+def _elderly_handed_over(dispatcher: CollectingDispatcher, sender: str, text: str) -> bool:
+    """Two misunderstandings bring a person for an elderly resident (issue #13): no
+    choice to make, the hand-off is recorded at once. False (the usual offer) for
+    anyone else, or when the hand-off could not be recorded."""
+    database = get_database()
+    if not speech_profile(database, sender).elderly:
+        return False
+    try:
+        with database.transaction() as session:
+            request_handoff(session, sender, "misunderstood", text or None)
+            phone = handoff_phone(session, sender)
+    except Exception as exc:  # noqa: BLE001 - the offer below still gets them a person
+        log.warning("elderly_handoff_failed", error=type(exc).__name__)
+        return False
+    dispatcher.utter_message(text=handoff_message("抱歉，我还是没听明白，给您转人工。", phone))
+    return True
+
+
 class ActionHandleMisunderstanding(Action):
     """Runs for nlu_fallback (a rule) and as Rasa's core fallback (config.yml).
     Like Rasa's own default fallback it reverts the resident's message, so the
@@ -124,6 +147,8 @@ class ActionHandleMisunderstanding(Action):
         if consecutive_misunderstandings(tracker.events) < MISUNDERSTANDINGS_BEFORE_OFFER:
             dispatcher.utter_message(
                 text="不好意思，我没听明白。您可以换个说法，比如“我想预约理发”或“路灯坏了”。")
+            return [UserUtteranceReverted()]
+        if _elderly_handed_over(dispatcher, tracker.sender_id, text):
             return [UserUtteranceReverted()]
         dispatcher.utter_message(
             text="抱歉，我还是没听明白。要不要让工作人员来帮您？",
