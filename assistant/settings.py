@@ -154,6 +154,20 @@ class Settings(BaseSettings):
     wyoming_host: str = "127.0.0.1"
     wyoming_port: int = 10600
 
+    # Telegram (docs/telegram.md): the bot runs under the supervisor only when a token is
+    # set. The Bot API and file base URLs can point at a self-hosted Bot API server (or
+    # the tests' loopback stand-in); the token is appended to them, as python-telegram-bot does.
+    telegram_bot_token: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_file_base_url: str = "https://api.telegram.org/file/bot"
+    # Webhook mode instead of long polling: the public URL Telegram posts to (empty: polling)
+    # and the secret it must send as X-Telegram-Bot-Api-Secret-Token.
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: str = ""
+    telegram_webhook_port: int = 8443
+    # Messages per chat per minute the bot answers before asking the resident to slow down.
+    telegram_chat_rate_per_minute: int = Field(default=20, ge=1)
+
     log_level: str = "INFO"
 
     @field_validator("chat_api_key")
