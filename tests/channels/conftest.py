@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import wave
 from pathlib import Path
 
 import pytest
@@ -52,17 +51,3 @@ def korean_wav(tmp_path_factory) -> bytes:
     run(espeak, "-v", "ko", "-w", str(speech), KOREAN_SENTENCE)
     run(sox, str(speech), "-r", "16000", "-c", "1", "-b", "16", str(padded), "pad", "0.5", "0.5")
     return padded.read_bytes()
-
-
-def pcm_of(wav_bytes: bytes) -> tuple[bytes, int]:
-    import io
-
-    with wave.open(io.BytesIO(wav_bytes)) as f:
-        return f.readframes(f.getnframes()), f.getframerate()
-
-
-def wav_seconds(wav_bytes: bytes) -> float:
-    import io
-
-    with wave.open(io.BytesIO(wav_bytes)) as f:
-        return f.getnframes() / f.getframerate()
