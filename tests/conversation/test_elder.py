@@ -47,6 +47,8 @@ SENDER = "web:r-elder"
     ("听不清", "repeat"),
     ("重复一遍", "repeat"),
     ("我年纪大了，没听清", "elderly"),
+    ("你说啥？俺没听明白", "repeat"),   # 俺: 我 in northern speech
+    ("俺岁数大了", "elderly"),
     # Anything with content goes to the dialogue.
     ("我年纪大了腿脚不方便想约个上门理发", None),
     ("我年纪大了，想约个上门理发", None),
