@@ -25,28 +25,15 @@ from assistant.inbox import service as inbox
 from assistant.residents.models import HandoffRequest, Resident
 from assistant.settings import Settings
 from assistant.tickets.models import Ticket
-
-KEY = "bridge-key-degraded-0123456789"
-
+from tests.api.conftest import integration_chat
 
 @pytest.fixture
-def client(app_env, monkeypatch):
-    monkeypatch.setenv("BUTLER_RASA_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("BUTLER_ACTION_SERVER_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("BUTLER_CHAT_API_KEY", f"bridge:{KEY}")
-    from assistant.api.app import create_app
-    from assistant.settings import get_settings
-
-    get_settings.cache_clear()
-    with TestClient(create_app(get_settings()), raise_server_exceptions=False) as test_client:
-        yield test_client
+def client(engine_down_client):
+    return engine_down_client
 
 
 def say(client: TestClient, sender: str, text: str, key: str | None = None):
-    headers = {"Authorization": f"Bearer {KEY}"}
-    if key:
-        headers["Idempotency-Key"] = key
-    resp = client.post("/api/v1/chat", json={"sender_id": sender, "text": text}, headers=headers)
+    resp = integration_chat(client, text, sender=sender, idempotency_key=key)
     assert resp.status_code == 200, resp.text
     return resp.json()["replies"]
 

@@ -20,29 +20,17 @@ from sqlalchemy import func, select
 from assistant.api.routers import chat as chat_router
 from assistant.residents import idempotency
 from assistant.tickets.models import Ticket, TicketEvent
-
-KEY = "bridge-key-0123456789abcdef"
-FIRE = "楼道里着火了"
-
+from tests.api.conftest import FIRE, integration_chat
 
 @pytest.fixture
-def client(app_env, monkeypatch):
-    monkeypatch.setenv("BUTLER_RASA_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("BUTLER_ACTION_SERVER_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("BUTLER_CHAT_API_KEY", f"bridge:{KEY}")
-    from assistant.api.app import create_app
-    from assistant.settings import get_settings
-
-    get_settings.cache_clear()
-    with TestClient(create_app(get_settings()), raise_server_exceptions=False) as test_client:
-        yield test_client
+def client(engine_down_client):
+    return engine_down_client
 
 
 def post(client: TestClient, text: str = FIRE, key: str | None = None, sender: str = "42", **extra):
-    headers: dict[str, str | bytes] = {"Authorization": f"Bearer {KEY}"}
-    if key is not None:
-        headers["Idempotency-Key"] = key.encode()  # bytes: httpx sends non-ASCII as the client wrote it
-    return client.post("/api/v1/chat", json={"sender_id": sender, "text": text, **extra}, headers=headers)
+    # bytes: httpx sends a non-ASCII key as the client wrote it
+    return integration_chat(client, text, sender=sender, idempotency_key=None if key is None else key.encode(),
+                            **extra)
 
 
 def acted_on(db) -> tuple[int, int]:

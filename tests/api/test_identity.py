@@ -16,29 +16,19 @@ from sqlalchemy import select
 
 from assistant.residents import identity
 from assistant.tickets.models import Ticket
+from tests.api.conftest import BRIDGE_KEY, FIRE, bearer
 
-BRIDGE_KEY = "bridge-key-0123456789abcdef"
 OTHER_KEY = "other-key-0123456789abcdef"
-FIRE = "楼道里着火了"
 
 
 @pytest.fixture
-def app(app_env, monkeypatch):
-    # Nothing listens on this port: Rasa and the action server are "down".
-    monkeypatch.setenv("BUTLER_RASA_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("BUTLER_ACTION_SERVER_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("BUTLER_CHAT_API_KEY", f"bridge:{BRIDGE_KEY},other:{OTHER_KEY}")
-    from assistant.api.app import create_app
-    from assistant.settings import get_settings
-
-    get_settings.cache_clear()
-    return create_app(get_settings())
+def chat_api_keys():
+    return {"bridge": BRIDGE_KEY, "other": OTHER_KEY}
 
 
 @pytest.fixture
-def client(app):
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
+def client(engine_down_client):
+    return engine_down_client
 
 
 def browser(client: TestClient, base_url: str = "http://testserver") -> TestClient:
@@ -62,10 +52,6 @@ def tickets_of(db) -> dict[str, list[str]]:
         for ticket in session.scalars(select(Ticket)):
             out.setdefault(ticket.sender_id, []).append(ticket.id)
     return out
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def assert_error(resp, status: int, code: str) -> None:
@@ -133,8 +119,8 @@ def test_a_bad_cookie_gets_a_fresh_identity_but_a_bad_header_is_refused(client):
     assert_error(chat(api_client, headers={"Authorization": "Basic dXNlcjpwYXNz"}), 401, "invalid_credentials")
 
 
-def test_forged_expired_and_staff_tokens_are_not_sessions(app, client, tokens):
-    settings = app.state.settings
+def test_forged_expired_and_staff_tokens_are_not_sessions(client, tokens):
+    settings = client.app.state.settings
     resident = identity.new_resident_id()
     now = datetime.now(UTC)
     claims = {"sub": resident, "aud": identity.AUDIENCE, "iat": now, "exp": now + timedelta(days=1)}
