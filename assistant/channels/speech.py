@@ -39,6 +39,8 @@ The vosk model is loaded once per process, lazily and under a lock
 
 from __future__ import annotations
 
+import atexit
+import gc
 import re
 import threading
 import time
@@ -221,9 +223,19 @@ def recogniser_pool(settings: Settings) -> RecogniserPool:
             raise SpeechToTextError(error.message, code=error.code) from None
         except VoiceError as error:
             raise SpeechToTextError(error.message, code=error.code) from None
+        if not _pools:
+            atexit.register(_release_pools)
         _pools[path] = pool
         log.info("asr_model_loaded", path=str(path))
         return pool
+
+
+def _release_pools() -> None:
+    """Drop the recognisers before the interpreter tears modules down: vosk's
+    ``KaldiRecognizer.__del__`` needs its module and otherwise prints a traceback at exit."""
+    with _pools_lock:
+        _pools.clear()
+    gc.collect()
 
 
 def voice_sender(local_sender: str) -> str:
