@@ -1,0 +1,137 @@
+"""The 民意温度计 (public-opinion thermometer): how residents feel, from the tickets.
+
+Every figure is one SQL aggregate over ``tickets`` (no ticket is loaded into Python),
+so the console's charts stay fast on a large table:
+
+- ``daily``: tickets per local day in a date range, how many were emergencies, and the
+  sentiment per day (average score, negative / neutral / positive counts);
+- ``topics``: the complaint categories of the last seven days against the seven before.
+
+Days are local days (``settings.timezone``); the database stores UTC. SQLite shifts by
+the zone's offset at the start of the range (the zone has no daylight saving time in
+China); PostgreSQL converts each row with ``AT TIME ZONE``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from assistant import clock
+from assistant.settings import get_settings
+from assistant.tickets.models import Ticket
+
+# The longest range one request may ask for (a year and a day: a leap year).
+MAX_DAYS = 366
+DEFAULT_DAYS = 30
+TOP_TOPICS = 8
+
+
+class RangeError(ValueError):
+    """A date range the thermometer refuses (reversed, or too long)."""
+
+    code = "bad_date_range"
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: date  # first local day, inclusive
+    end: date  # last local day, inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def date_range(start: date | None, end: date | None, *, today: date | None = None) -> DateRange:
+    """The range asked for: by default the last 30 days up to today (the project clock)."""
+    today = today or clock.today()
+    end = end or today
+    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise RangeError("开始日期晚于结束日期")
+    if (end - start).days + 1 > MAX_DAYS:
+        raise RangeError(f"日期范围最长 {MAX_DAYS} 天")
+    return DateRange(start, end)
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(get_settings().timezone)
+
+
+def _bounds(rng: DateRange, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    lo = datetime.combine(rng.start, time.min, zone).astimezone(UTC)
+    hi = datetime.combine(rng.end + timedelta(days=1), time.min, zone).astimezone(UTC)
+    return lo, hi
+
+
+def _local_day(session: Session, zone: ZoneInfo, at: datetime):
+    """A SQL expression: the local day of ``tickets.created_at`` as 'YYYY-MM-DD'."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone(zone.key, Ticket.created_at), "YYYY-MM-DD")
+    minutes = int(at.astimezone(zone).utcoffset().total_seconds() // 60)
+    return func.date(Ticket.created_at, f"{minutes:+d} minutes")
+
+
+def daily(session: Session, rng: DateRange) -> list[dict]:
+    """One row per local day of the range (days without tickets included, as zeros)."""
+    zone = _zone()
+    lo, hi = _bounds(rng, zone)
+    day = _local_day(session, zone, lo).label("day")
+    rows = session.execute(
+        select(day, func.count().label("total"),
+               func.sum(case((Ticket.urgency == "emergency", 1), else_=0)).label("emergency"),
+               func.avg(Ticket.sentiment_score).label("sentiment"),
+               func.sum(case((Ticket.sentiment_label == "negative", 1), else_=0)).label("negative"),
+               func.sum(case((Ticket.sentiment_label == "neutral", 1), else_=0)).label("neutral"),
+               func.sum(case((Ticket.sentiment_label == "positive", 1), else_=0)).label("positive"))
+        .where(Ticket.created_at >= lo, Ticket.created_at < hi)
+        .group_by(day)).all()
+    found = {str(r.day): r for r in rows}
+    out = []
+    for i in range(rng.days):
+        key = (rng.start + timedelta(days=i)).isoformat()
+        r = found.get(key)
+        out.append({"day": key, "total": int(r.total) if r else 0,
+                    "emergency": int(r.emergency or 0) if r else 0,
+                    "sentiment": round(float(r.sentiment), 3) if r and r.sentiment is not None else None,
+                    "negative": int(r.negative or 0) if r else 0, "neutral": int(r.neutral or 0) if r else 0,
+                    "positive": int(r.positive or 0) if r else 0})
+    return out
+
+
+def _category_counts(session: Session, lo: datetime, hi: datetime) -> dict[str, int]:
+    rows = session.execute(select(Ticket.category, func.count()).where(
+        Ticket.created_at >= lo, Ticket.created_at < hi).group_by(Ticket.category)).all()
+    return {category: int(n) for category, n in rows}
+
+
+def topics(session: Session, *, today: date | None = None, limit: int = TOP_TOPICS) -> dict:
+    """Complaint categories of this week (the last 7 local days, today included)
+    against the week before, most frequent this week first."""
+    zone = _zone()
+    today = today or clock.today()
+    this_week = DateRange(today - timedelta(days=6), today)
+    last_week = DateRange(today - timedelta(days=13), today - timedelta(days=7))
+    now_counts = _category_counts(session, *_bounds(this_week, zone))
+    before = _category_counts(session, *_bounds(last_week, zone))
+    names = sorted(set(now_counts) | set(before), key=lambda c: (-now_counts.get(c, 0), -before.get(c, 0), c))
+    return {"this_week": {"start": this_week.start.isoformat(), "end": this_week.end.isoformat()},
+            "last_week": {"start": last_week.start.isoformat(), "end": last_week.end.isoformat()},
+            "items": [{"category": c, "this_week": now_counts.get(c, 0), "last_week": before.get(c, 0)}
+                      for c in names[:limit]]}
+
+
+def thermometer(session: Session, rng: DateRange, *, today: date | None = None) -> dict:
+    """Everything the console's thermometer draws."""
+    days = daily(session, rng)
+    scored = [d for d in days if d["sentiment"] is not None]
+    total = sum(d["total"] for d in days)
+    mean = (sum(d["sentiment"] * d["total"] for d in scored) / total) if total else None
+    return {"range": {"start": rng.start.isoformat(), "end": rng.end.isoformat()},
+            "total": total, "sentiment": round(mean, 3) if mean is not None else None,
+            "daily": days, "topics": topics(session, today=today)}

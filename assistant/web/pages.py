@@ -1,0 +1,350 @@
+"""The butler's web pages (issue #16, docs/console.md): server-rendered Jinja2 pages
+and small vanilla scripts, all served by the gateway itself (``/static/...``).
+
+- ``/``: the residents' chat page (text, quick replies, microphone, 长辈模式); it calls
+  the resident API (``POST /api/v1/chat``, ``POST /api/v1/voice``) with the resident's
+  cookie identity.
+- ``/console``: the staff console: sign-in (argon2 users, ``assistant.auth``), the work
+  queue, ticket detail with its audit timeline and transitions, the 民意温度计 and its
+  JSON (``/console/api/thermometer``).
+
+Every page carries its own strict Content-Security-Policy (scripts and styles from
+this origin only, no inline code); the gateway's ``SecurityHeaders`` keeps a route's
+own policy. Residents' words reach the page through Jinja2's autoescaping or
+``textContent``, never as markup. Every console POST is checked for its CSRF token
+(``assistant.web.session``) before anything else.
+
+``router`` holds every route (the static files too), so registering the module in
+``assistant.api.app.ROUTERS`` is all the wiring it needs; ``install(app)`` does the same
+for an app built elsewhere (the tests).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import or_, select
+from starlette.concurrency import run_in_threadpool
+
+from assistant.api.limits import client_address
+from assistant.auth.models import StaffUser
+from assistant.auth.service import UNMASKED_ROLES, AuthError, SignInLocked, issue_token, sign_in
+from assistant.db import get_database
+from assistant.privacy import mask_text
+from assistant.settings import get_settings
+from assistant.tickets import lifecycle, service, thermometer
+from assistant.tickets.models import Ticket
+from assistant.tickets.routing import get_routing
+from assistant.web import session as web_session
+
+log = structlog.get_logger(__name__)
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+TEMPLATES_DIR = HERE / "templates"
+
+# The pages' own policy: this origin's scripts, styles and images only, no inline code;
+# the spoken reply plays from a data: URL; forms post only here; never framed.
+PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; media-src 'self' data: blob:; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'")
+PAGE_HEADERS = {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store",
+                "Permissions-Policy": "microphone=(self), camera=(), geolocation=()"}
+
+# The JSON API's rules, reused: workers handle what they were given; viewers only read.
+WORKING_ROLES = frozenset({"admin", "dispatcher", "worker"})
+PAGE_SIZE = 30
+MAX_QUERY = 64
+# A search for a phone or identity number would tell a role that may not see them
+# whether a resident's number is on file: such searches are for unmasked roles only.
+NUMBER_RE = re.compile(r"\d{7,}")
+
+router = APIRouter(include_in_schema=False)
+_env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]),
+                   trim_blocks=True, lstrip_blocks=True)
+
+
+def _worker_actions() -> frozenset[str]:
+    from assistant.api.routers.tickets import WORKER_ACTIONS
+
+    return WORKER_ACTIONS
+
+
+def _local(value: str | datetime | None, fmt: str = "%m-%d %H:%M") -> str:
+    if not value:
+        return ""
+    when = datetime.fromisoformat(value) if isinstance(value, str) else lifecycle.aware(value)
+    return when.astimezone(ZoneInfo(get_settings().timezone)).strftime(fmt)
+
+
+_env.filters["local"] = _local
+_env.globals["urgency_zh"] = lifecycle.URGENCY_ZH
+
+
+def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html = _env.get_template(name).render(**context)
+    return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
+
+
+# ---- static files -----------------------------------------------------------------
+
+@router.get("/static/{path:path}")
+def static(path: str) -> Response:
+    target = (STATIC_DIR / path).resolve()
+    if not target.is_relative_to(STATIC_DIR) or not target.is_file():
+        return Response("not found", status_code=404, media_type="text/plain")
+    media_type = "text/javascript" if target.suffix == ".js" else mimetypes.guess_type(target.name)[0]
+    return FileResponse(target, media_type=media_type or "application/octet-stream",
+                        headers={"Cache-Control": "public, max-age=300"})
+
+
+# ---- residents ----------------------------------------------------------------------
+
+@router.get("/", response_class=HTMLResponse)
+def resident_page() -> HTMLResponse:
+    settings = get_settings()
+    return render("resident.html", service_phone=settings.service_phone)
+
+
+# ---- console: sign-in -----------------------------------------------------------------
+
+def _login_page(request: Request, *, error: str | None = None, status: int = 200,
+                username: str = "") -> HTMLResponse:
+    csrf = web_session.new_login_csrf()
+    response = render("login.html", status=status, error=error, username=username, csrf=csrf)
+    web_session.set_login_csrf(request, response, csrf)
+    return response
+
+
+@router.get("/console/login", response_class=HTMLResponse)
+def login_form(request: Request) -> Response:
+    if web_session.current_user(request) is not None:
+        return RedirectResponse("/console", status_code=303)
+    return _login_page(request)
+
+
+def _refused(request: Request) -> HTMLResponse:
+    log.warning("console_csrf_refused", path=request.url.path)
+    return render("error.html", status=403, title="请求已失效",
+                  message="这个页面已经过期或不是从本系统打开的。请刷新页面后再试。")
+
+
+@router.post("/console/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    if not web_session.login_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
+        return _refused(request)
+    username = str(form.get("username") or "").strip()[:64]
+    password = str(form.get("password") or "")[:256]
+    if not username or not password:
+        return _login_page(request, error="请填写用户名和密码。", status=422, username=username)
+    settings = get_settings()
+    try:
+        user = await run_in_threadpool(sign_in, get_database(), settings, username, password,
+                                       client_address(request))
+    except SignInLocked as exc:
+        minutes = max(1, -(-int(exc.retry_after.total_seconds()) // 60))
+        return _login_page(request, error=f"尝试次数过多，请 {minutes} 分钟后再试。", status=429,
+                           username=username)
+    except AuthError:
+        return _login_page(request, error="用户名或密码不对。", status=401, username=username)
+    response = RedirectResponse("/console", status_code=303)
+    web_session.set_session(request, response, issue_token(settings, user))
+    response.delete_cookie(web_session.LOGIN_CSRF_COOKIE, path=web_session.COOKIE_PATH)
+    log.info("console_sign_in", staff=user.username, role=user.role)
+    return response
+
+
+@router.post("/console/logout")
+async def logout(request: Request) -> Response:
+    form = await request.form()
+    if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
+        return _refused(request)
+    response = RedirectResponse("/console/login", status_code=303)
+    web_session.clear_session(request, response)
+    return response
+
+
+# ---- console: the work queue ------------------------------------------------------------
+
+def _staff_context(request: Request, user: StaffUser) -> dict[str, Any]:
+    token = web_session.session_token(request) or ""
+    return {"user": user, "csrf": web_session.csrf_for(token), "masked": user.role not in UNMASKED_ROLES}
+
+
+def _search_ids(session, q: str) -> list[str]:
+    like = f"%{q}%"
+    return list(session.scalars(
+        select(Ticket.id).where(or_(Ticket.id == q.upper(), Ticket.description.like(like),
+                                    Ticket.address.like(like), Ticket.category.like(like)))
+        .order_by(Ticket.created_at.desc()).limit(500)))
+
+
+def _queue_filters(request: Request) -> tuple[dict[str, str], service.TicketFilters, str | None]:
+    params = request.query_params
+    chosen = {key: (params.get(key) or "").strip()[:MAX_QUERY]
+              for key in ("status", "category", "urgency", "department", "overdue", "q")}
+    note = None
+    if chosen["status"] not in ("", *lifecycle.STATES):
+        chosen["status"] = ""
+    if chosen["urgency"] not in ("", *lifecycle.URGENCIES):
+        chosen["urgency"] = ""
+    if chosen["overdue"] not in ("", "1"):
+        chosen["overdue"] = ""
+    filters = service.TicketFilters(status=[chosen["status"]] if chosen["status"] else None,
+                                    category=[chosen["category"]] if chosen["category"] else None,
+                                    urgency=chosen["urgency"] or None, department=chosen["department"] or None,
+                                    overdue=True if chosen["overdue"] else None)
+    return chosen, filters, note
+
+
+@router.get("/console", response_class=HTMLResponse)
+def queue(request: Request) -> Response:
+    user = web_session.current_user(request)
+    if user is None:
+        return RedirectResponse("/console/login", status_code=303)
+    context = _staff_context(request, user)
+    chosen, filters, note = _queue_filters(request)
+    try:
+        page = max(1, min(10_000, int(request.query_params.get("page") or 1)))
+    except ValueError:
+        page = 1
+    masked = context["masked"]
+    q = chosen["q"]
+    with get_database().session() as session:
+        if q and masked and NUMBER_RE.search(q):
+            note, q, filters.ids = "您的角色不能按电话或身份证号搜索。", "", None
+        elif q:
+            filters.ids = _search_ids(session, q) or ["-"]
+        tickets, total = service.list_tickets(session, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        items = [service.ticket_to_dict(t, masked=masked) for t in tickets]
+        pinned_tickets, _ = service.list_tickets(session, service.TicketFilters(
+            urgency="emergency", status=sorted(lifecycle.OPEN_STATES)), limit=20)
+        pinned = [service.ticket_to_dict(t, masked=masked) for t in pinned_tickets]
+    routing = get_routing()
+    query = {k: v for k, v in chosen.items() if v}
+    pages = max(1, -(-total // PAGE_SIZE))
+    return render("queue.html", **context, items=items, pinned=pinned, total=total, page=page, pages=pages,
+                  chosen=chosen, note=note, states=lifecycle.STATES, urgencies=lifecycle.URGENCIES,
+                  categories=routing.categories, departments=routing.departments,
+                  prev_url=f"/console?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
+                  next_url=f"/console?{urlencode({**query, 'page': page + 1})}" if page < pages else None,
+                  today=thermometer.date_range(None, None))
+
+
+# ---- console: one ticket ------------------------------------------------------------------
+
+def _allowed_for(user: StaffUser, actions: list[str]) -> list[str]:
+    if user.role not in WORKING_ROLES:
+        return []
+    if user.role == "worker":
+        return [a for a in actions if a in _worker_actions()]
+    return actions
+
+
+def _detail(request: Request, user: StaffUser, ticket_id: str, *, error: str | None = None,
+            status: int = 200, done: str | None = None) -> Response:
+    context = _staff_context(request, user)
+    with get_database().session() as session:
+        try:
+            ticket = service.get_ticket(session, ticket_id)
+        except service.TicketError:
+            return render("error.html", status=404, title="没有这张工单", message=f"没有工单 {ticket_id}。",
+                          **context)
+        data = service.ticket_to_dict(ticket, masked=context["masked"], timeline=True)
+    actions = _allowed_for(user, data["allowed_actions"])
+    descriptions = {a: lifecycle.TRANSITIONS[a].description for a in actions}
+    return render("ticket.html", status=status, **context, t=data, actions=actions, descriptions=descriptions,
+                  departments=get_routing().departments, error=error, done=done)
+
+
+def _valid_id(ticket_id: str) -> bool:
+    from assistant.tickets.ids import TICKET_ID_RE
+
+    return bool(TICKET_ID_RE.fullmatch(ticket_id))
+
+
+@router.get("/console/tickets/{ticket_id}", response_class=HTMLResponse)
+def ticket_page(ticket_id: str, request: Request) -> Response:
+    user = web_session.current_user(request)
+    if user is None:
+        return RedirectResponse("/console/login", status_code=303)
+    if not _valid_id(ticket_id):
+        return render("error.html", status=404, title="没有这张工单", message="工单号不对。",
+                      **_staff_context(request, user))
+    done = request.query_params.get("done")
+    return _detail(request, user, ticket_id, done=done if done in lifecycle.ACTIONS else None)
+
+
+@router.post("/console/tickets/{ticket_id}/transition")
+async def transition(ticket_id: str, request: Request) -> Response:
+    form = await request.form()
+    if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
+        return _refused(request)
+    user = web_session.current_user(request)
+    if user is None:
+        return RedirectResponse("/console/login", status_code=303)
+    if not _valid_id(ticket_id):
+        return render("error.html", status=404, title="没有这张工单", message="工单号不对。",
+                      **_staff_context(request, user))
+    action = str(form.get("action") or "")
+    if user.role not in WORKING_ROLES or (user.role == "worker" and action not in _worker_actions()):
+        return _detail(request, user, ticket_id, status=403, error=f"您的角色（{user.role}）不能执行“{action}”。")
+    note = str(form.get("note") or "")[:2000] or None
+    department = str(form.get("department") or "")[:64] or None
+    raw = str(form.get("satisfaction") or "").strip()
+    satisfaction = int(raw) if raw.isdigit() else None
+    if action not in ("派单", "重派"):
+        department = None
+    try:
+        await run_in_threadpool(lambda: service.transition_ticket(
+            get_database(), ticket_id, action, actor=f"staff:{user.username}", note=note,
+            department=department, satisfaction=satisfaction))
+    except service.TicketNotFound:
+        return render("error.html", status=404, title="没有这张工单", message=f"没有工单 {ticket_id}。",
+                      **_staff_context(request, user))
+    except service.TicketError as exc:
+        return _detail(request, user, ticket_id, status=409, error=str(exc))
+    log.info("console_transition", ticket_id=ticket_id, action=action, staff=user.username,
+             note=mask_text(note))
+    return RedirectResponse(f"/console/tickets/{ticket_id}?{urlencode({'done': action})}", status_code=303)
+
+
+# ---- console: the 民意温度计 ------------------------------------------------------------------
+
+def _parse_day(value: str | None) -> date | None:
+    if not value:
+        return None
+    return date.fromisoformat(value)
+
+
+@router.get("/console/api/thermometer")
+def thermometer_data(request: Request) -> JSONResponse:
+    user = web_session.current_user(request)
+    if user is None:
+        return JSONResponse({"error": {"code": "unauthorized", "message": "请先登录"}}, status_code=401)
+    try:
+        rng = thermometer.date_range(_parse_day(request.query_params.get("start")),
+                                     _parse_day(request.query_params.get("end")))
+    except ValueError as exc:
+        return JSONResponse({"error": {"code": "bad_date_range", "message": str(exc)}}, status_code=422)
+    with get_database().session() as session:
+        data = thermometer.thermometer(session, rng)
+    return JSONResponse(data, headers={"Cache-Control": "no-store"})
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages to an app (what registering this module in ROUTERS does); an app
+    that has them already is left as it is."""
+    if not any(getattr(route, "path", None) == "/console" for route in app.routes):
+        app.include_router(router)

@@ -1,0 +1,52 @@
+// The 民意温度计 on the console: three Chart.js charts drawn from
+// GET /console/api/thermometer?start=YYYY-MM-DD&end=YYYY-MM-DD.
+(function () {
+  "use strict";
+  var form = document.getElementById("thermo-range");
+  var summary = document.getElementById("thermo-summary");
+  if (!form || !window.Chart) { return; }
+  var charts = {};
+  Chart.defaults.font.family = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC", sans-serif';
+  Chart.defaults.animation = false;
+
+  function draw(id, config) {
+    if (charts[id]) { charts[id].destroy(); }
+    charts[id] = new Chart(document.getElementById(id), config);
+  }
+
+  function short(day) { return day.slice(5); }
+
+  function render(data) {
+    var labels = data.daily.map(function (d) { return short(d.day); });
+    var mood = data.sentiment === null ? "暂无" : (data.sentiment < -0.2 ? "偏负面" : (data.sentiment > 0.2 ? "偏正面" : "平稳"));
+    summary.textContent = data.range.start + " 至 " + data.range.end + "：共 " + data.total + " 件工单，整体情绪" + mood + "。";
+    draw("chart-daily", {type: "bar", data: {labels: labels, datasets: [
+      {label: "工单", data: data.daily.map(function (d) { return d.total - d.emergency; }), backgroundColor: "#4a7bd0", stack: "n"},
+      {label: "特急", data: data.daily.map(function (d) { return d.emergency; }), backgroundColor: "#d0453a", stack: "n"}
+    ]}, options: {maintainAspectRatio: false, scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true, ticks: {precision: 0}}}}});
+    draw("chart-sentiment", {type: "line", data: {labels: labels, datasets: [
+      {label: "平均情绪（-1 负面 … 1 正面）", data: data.daily.map(function (d) { return d.sentiment; }), borderColor: "#e08a1e", backgroundColor: "#e08a1e", spanGaps: true, yAxisID: "y"},
+      {label: "负面工单", type: "bar", data: data.daily.map(function (d) { return d.negative; }), backgroundColor: "rgba(208,69,58,0.35)", yAxisID: "n"}
+    ]}, options: {maintainAspectRatio: false, scales: {y: {min: -1, max: 1, position: "left"}, n: {beginAtZero: true, position: "right", grid: {drawOnChartArea: false}, ticks: {precision: 0}}}}});
+    var topics = data.topics.items;
+    draw("chart-topics", {type: "bar", data: {labels: topics.map(function (t) { return t.category; }), datasets: [
+      {label: "本周", data: topics.map(function (t) { return t.this_week; }), backgroundColor: "#d0453a"},
+      {label: "上周", data: topics.map(function (t) { return t.last_week; }), backgroundColor: "#9aa5b1"}
+    ]}, options: {indexAxis: "y", maintainAspectRatio: false, scales: {x: {beginAtZero: true, ticks: {precision: 0}}}}});
+    document.getElementById("thermometer").setAttribute("data-loaded", String(data.total));
+  }
+
+  function load() {
+    var params = new URLSearchParams(new FormData(form));
+    fetch("/console/api/thermometer?" + params.toString(), {credentials: "same-origin"})
+      .then(function (resp) { return resp.json().then(function (body) { return {ok: resp.ok, body: body}; }); })
+      .then(function (r) {
+        if (!r.ok) { summary.textContent = (r.body.error && r.body.error.message) || "数据暂时取不到。"; return; }
+        render(r.body);
+      })
+      .catch(function () { summary.textContent = "数据暂时取不到。"; });
+  }
+
+  form.addEventListener("submit", function (e) { e.preventDefault(); load(); });
+  load();
+}());
