@@ -18,6 +18,7 @@ COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     ("assistant.booking.cli", "bookings"),
     ("assistant.kb.cli", "kb"),
     ("assistant.calendar.cli", "calendar"),
+    ("assistant.care.cli", "care"),
 )
 # (module, command name). Each module exposes ``command`` (a function).
 SINGLE_COMMANDS: tuple[tuple[str, str], ...] = (("assistant.tickets.sentiment_cli", "sentiment"),)
