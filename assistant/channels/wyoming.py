@@ -14,9 +14,13 @@ One TCP server (``settings.wyoming_host:settings.wyoming_port``, 10600) built wi
   speaks at ``settings.elderly_speech_rate`` for an elderly household's pipeline.
 - **handle** (``transcript`` → ``handled``): the text goes through the dialogue like
   every other channel's (``DialogueClient.send_or_degrade``: the inbox, the emergency
-  safety net, degraded mode when Rasa is down), as ``wyoming:<satellite or client>``,
-  and comes back as the butler's reply made for the ear. An emergency is always
-  ``handled`` with its advice, whatever fails.
+  safety net, degraded mode when Rasa is down), as ``wyoming:<satellite or client>``
+  (the transcript's ``context.satellite_id`` / ``device_id``, else the client's
+  address), and comes back as the butler's reply made for the ear
+  (``assistant.channels.ear``; elderly wording when the resident's profile says so).
+  The voice channel's turn rules apply (``assistant.channels.speech``): a yes to
+  要听详细的吗？ gets the rest of the last answer. An emergency is always ``handled``
+  with its advice, whatever fails.
 
 Wyoming has no TLS and no authentication: the server listens on loopback unless
 ``BUTLER_WYOMING_HOST`` says otherwise, and then belongs on a trusted LAN only
@@ -29,7 +33,6 @@ import asyncio
 import re
 import time
 from contextlib import AbstractContextManager
-from pathlib import Path
 
 import numpy as np
 import structlog
@@ -43,10 +46,12 @@ from wyoming.info import (AsrModel, AsrProgram, Attribution, Describe, HandleMod
 from wyoming.server import AsyncEventHandler, AsyncTcpServer
 from wyoming.tts import Synthesize
 
-from assistant.dialogue import DialogueClient, Reply, namespaced_sender
+from assistant.channels.ear import for_the_ear
+from assistant.channels.speech import PipelineError, SpeechPipeline, model_dir, recogniser_pool
+from assistant.dialogue import DialogueClient, namespaced_sender
 from assistant.settings import Settings
-from voice.errors import ModelMissing, VoiceError
-from voice.stt import FinalTranscript, Recogniser, RecogniserPool, join_words, load_model
+from voice.errors import VoiceError
+from voice.stt import FinalTranscript, Recogniser, RecogniserPool, join_words
 from voice.tts import Speech, Synthesiser
 
 log = structlog.get_logger(__name__)
@@ -68,27 +73,14 @@ NOTHING_HEARD = "没听清，请再说一遍。"
 SOMETHING_BROKE = "抱歉，系统出了点问题，请稍后再说一遍。紧急情况请直接拨打一一零、一一九或一二零。"
 
 
-def model_dir(settings: Settings) -> Path:
-    """Where the Chinese vosk model is: ``BUTLER_VOSK_MODEL_DIR``, else
-    ``data_dir/models/vosk-small-cn`` (``butler models fetch|install`` put it there)."""
-    return Path(settings.vosk_model_dir or settings.data_dir / "models" / "vosk-small-cn")
-
-
-def load_pool(path: Path, *, size: int = 2) -> RecogniserPool | None:
-    """A recogniser pool on the model in ``path``, or None (logged) when there is none."""
+def load_pool(settings: Settings) -> RecogniserPool | None:
+    """The process's warm recognisers on the configured model (the voice channel's own
+    loader: ``assistant.channels.speech``), or None (logged) when there is none."""
     try:
-        return RecogniserPool(load_model(path), size=size)
-    except ModelMissing as error:
+        return recogniser_pool(settings)
+    except PipelineError as error:
         log.warning("wyoming_asr_unavailable", code=error.code, reason=error.message)
         return None
-
-
-def for_the_ear(replies: list[Reply]) -> tuple[str, float]:
-    """The replies as one speakable text and its rate factor (``assistant.channels.ear``)."""
-    from assistant.channels.ear import for_the_ear as ear
-
-    spoken = ear(replies)
-    return spoken.text, spoken.rate_factor
 
 
 class ButlerWyoming:
@@ -101,6 +93,9 @@ class ButlerWyoming:
         self.dialogue = dialogue or DialogueClient(settings)
         self.pool = pool
         self.synthesiser = synthesiser or Synthesiser()
+        # The voice channel's turn rules, shared: a yes to 要听详细的吗？ gets the rest of
+        # the last answer, and the resident's stored speech profile is read.
+        self.speech = SpeechPipeline(settings, self.dialogue)
         self.info = self._info()
 
     def _info(self) -> Info:
@@ -133,27 +128,21 @@ class ButlerWyoming:
         return self.synthesiser.synthesise(text, rate=tts.rate)
 
     async def reply(self, client_id: str, text: str) -> Handled | NotHandled:
-        """The butler's answer to one resident's words, for the ear."""
+        """The butler's answer to one resident's words, for the ear (wording for an
+        elderly resident when their profile says so; the speaker's own TTS sets the pace)."""
         text = text.strip()
         if not text:
             return Handled(text=NOTHING_HEARD)
         sender = namespaced_sender("wyoming", client_id)
         try:
-            replies = await self.dialogue.send_or_degrade(sender, text)
-            spoken, _rate = await asyncio.to_thread(_speakable, replies)
+            replies, told_rest = await self.speech._dialogue(sender, text)
+            elderly, _ = await self.speech._profile(sender, False, 1.0)
+            spoken = told_rest or for_the_ear(replies, elderly=elderly)
+            self.speech._keep_rest(sender, spoken.rest)
         except Exception:  # noqa: BLE001 - the speaker must hear something, an emergency its advice
             log.exception("wyoming_handle_failed", sender=sender)
             return _last_resort(text)
-        return Handled(text=spoken)
-
-
-def _speakable(replies: list[Reply]) -> tuple[str, float]:
-    try:
-        return for_the_ear(replies)
-    except ImportError:  # assistant/channels/ear.py has not landed: the texts, made speakable
-        from voice.normalise import speakable
-
-        return speakable("\n".join(r.text for r in replies if r.text)), 1.0
+        return Handled(text=spoken.text)
 
 
 def _last_resort(text: str) -> Handled | NotHandled:
@@ -348,16 +337,18 @@ def _version() -> str:
 
 
 def build(settings: Settings) -> ButlerWyoming:
-    """The services as configured: the vosk model from ``model_dir(settings)`` (ASR is
-    left out without one), its recognisers and the safety net warmed before the first
-    resident speaks."""
+    """The services as configured, warmed before the first resident speaks: the vosk
+    model and its recognisers (ASR is left out without one), the safety net, and the
+    ticket scorer and classifier that degraded mode files complaints with (cold, the
+    first complaint took 3-16 s here)."""
     from assistant.safety import warm_up
+    from assistant.tickets.classify import classify_category
+    from assistant.tickets.sentiment import score_sentiment
 
     warm_up()
-    pool = load_pool(model_dir(settings))
-    if pool is not None:
-        pool.warm()
-    return ButlerWyoming(settings, pool=pool)
+    score_sentiment("电梯坏了")
+    classify_category("电梯坏了")
+    return ButlerWyoming(settings, pool=load_pool(settings))
 
 
 async def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:

@@ -275,9 +275,15 @@ async def test_a_plain_transcript_is_answered_for_its_client_and_recorded(offlin
         async with AsyncTcpClient("127.0.0.1", port) as client:  # as Home Assistant sends it: no context
             await client.write_event(Transcript(text="明天上午想约个理发").event())
             answer = await read(client)
+            await client.write_event(Transcript(text="要").event())
+            details = await read(client)
             await client.write_event(Transcript(text="").event())
             nothing = await read(client)
-    assert Handled.is_type(answer.type) and "已记下" in Handled.from_event(answer).text
+    assert Handled.is_type(answer.type)
+    said = Handled.from_event(answer).text
+    assert "已记下" in said and said.endswith("要听详细的吗？")  # shortened for the ear, the rest offered
+    # 要 gets the rest (the community's phone, read digit by digit), without a second message to the dialogue.
+    assert "一二三四五六七八" in Handled.from_event(details).text
     [entry] = inbox.list_messages(app_env, sender_id="wyoming:127.0.0.1")
     assert (entry.state, entry.action) == ("pending", "recorded")  # replayed when Rasa is back
     assert Handled.from_event(nothing).text == "没听清，请再说一遍。"
