@@ -1,0 +1,364 @@
+"""The escalation ladder (issue #14): ``sweep(db, now)`` turns an elder's silence into
+prompts, a care ticket and an urgent alert, each step recorded once.
+
+For every active, consenting elder in the register, at ``now``:
+
+1. **Daily prompt** (elders with a push channel, i.e. a ``sender_id``): from the start
+   of the check-in window until its end, unless they already checked in that day.
+   Episode ``day:<local date>``.
+2. **Silence** (``silence()``) opens an escalation episode ``silent:<instant>``, the
+   instant the silence started (the last sign of life that counts), so a new sign of
+   life that breaks the silence and a later silence make a new episode:
+   - *check-in silence* (push channel): the day's window has ended and there was no
+     sign of life at all (check-in or sensor) since that day's local midnight;
+   - *sensor silence*: a water meter with no reading for ``SENSOR_SILENCE["water"]``,
+     or door/motion sensors with no event for ``SENSOR_SILENCE["door"]``, and no
+     check-in in that time either.
+3. In a silent episode: a **second prompt** at once (push channel only); a **care
+   ticket** to the grid worker ``TICKET_AFTER`` later (at once without a push
+   channel), with the address and the last sign of life; then, once the elder has
+   been silent for ``quiet_days`` days, the **urgent alert**: an emergency ticket, which
+   alerts staff through the tickets' emergency alert path, and a message to each
+   emergency contact.
+
+A check-in stops the ladder at once (``service.record_sign`` resolves its open
+steps); a sensor reading that breaks the silence stops it at the next sweep. Every
+step is claimed with a unique row (``care_id, episode, step``) before its work, so a
+second sweep at the same time, a restarted sweep, or two sweeps at once send nothing
+twice; a claim whose work failed (``done`` false) is retried after ``RETRY_CLAIM``.
+
+Prompts and contact messages are written to ``care_outbox`` and delivered by log for
+now (the shared outbox of issue #14 part 5 takes them over).
+"""
+
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from assistant import clock
+from assistant.care.models import CareDevice, CareLadderStep, CareOutbox, CareResident, CareSign
+from assistant.care.service import _aware, file_care_ticket, last_signs, list_elders, parse_hhmm
+from assistant.db import Database
+from assistant.privacy import mask_name, mask_phone, mask_text
+
+log = structlog.get_logger(__name__)
+
+# No reading of a kind for this long (and no check-in in that time) is silence.
+SENSOR_SILENCE: dict[str, timedelta] = {
+    "water": timedelta(hours=24),
+    "door": timedelta(hours=24),
+    "motion": timedelta(hours=24),
+}
+# Door and motion sensors watch the same thing: someone moving about the home.
+SENSOR_GROUPS: tuple[tuple[str, ...], ...] = (("water",), ("door", "motion"))
+# From the second prompt to the care ticket, when the elder can be prompted.
+TICKET_AFTER = timedelta(hours=2)
+# A claimed step whose work did not finish (a crash, a database error) is taken again after this.
+RETRY_CLAIM = timedelta(minutes=10)
+
+PROMPT_TEXT = "早上好！今天身体怎么样？回一句“平安”就好。"
+SECOND_PROMPT_TEXT = "您今天还没报平安，一切都好吗？回一句“平安”就行。要是不舒服，也请告诉我。"
+
+
+@dataclass
+class Silence:
+    """Why an elder counts as silent, and since when."""
+
+    since: datetime  # the last sign of life that counts (or when watching began)
+    reasons: list[str]
+
+    @property
+    def episode(self) -> str:
+        return "silent:" + self.since.astimezone(clock.TZ).isoformat(timespec="seconds")
+
+
+@dataclass
+class SweepReport:
+    elders: int = 0
+    sent: list[tuple[int, str]] = field(default_factory=list)  # (care_id, step) done in this sweep
+    resolved: int = 0
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        steps = {}
+        for _, step in self.sent:
+            steps[step] = steps.get(step, 0) + 1
+        done = "，".join(f"{k} {v}" for k, v in steps.items()) or "无新步骤"
+        return (f"巡查 {self.elders} 位老人：{done}；停止 {self.resolved} 个；失败 {len(self.failed)} 个；"
+                f"用时 {self.seconds:.2f} 秒")
+
+
+@dataclass
+class _Facts:
+    """What the sweep knows of one elder, read in bulk."""
+
+    last_any: datetime | None = None
+    last_checkin: datetime | None = None
+    last_by_kind: dict[str, datetime] = field(default_factory=dict)
+    devices: dict[str, datetime] = field(default_factory=dict)  # kind -> earliest device added
+
+
+def _window(elder: CareResident, day) -> tuple[datetime, datetime]:
+    start, end = parse_hhmm(elder.window_start), parse_hhmm(elder.window_end)
+    return (datetime.combine(day, start, tzinfo=clock.TZ), datetime.combine(day, end, tzinfo=clock.TZ))
+
+
+def _midnight(day) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=clock.TZ)
+
+
+def silence(elder: CareResident, facts: _Facts, now: datetime) -> Silence | None:
+    """Whether the elder counts as silent at ``now`` (see the module docstring)."""
+    registered = _aware(elder.created_at)
+    found: list[tuple[datetime, str]] = []
+    if elder.sender_id:
+        local = now.astimezone(clock.TZ)
+        day = local.date()
+        _, end = _window(elder, day)
+        if local < end:
+            day -= timedelta(days=1)
+            _, end = _window(elder, day)
+        if registered < end:  # watched before that day's window ended
+            if facts.last_any is None or facts.last_any < _midnight(day):
+                found.append((facts.last_any or registered, "未报平安"))
+    for group in SENSOR_GROUPS:
+        added = [facts.devices[k] for k in group if k in facts.devices]
+        if not added:
+            continue
+        readings = [facts.last_by_kind[k] for k in group if k in facts.last_by_kind]
+        last = max(readings) if readings else min(added)
+        if facts.last_checkin and facts.last_checkin > last:
+            last = facts.last_checkin
+        limit = min(SENSOR_SILENCE[k] for k in group)
+        if now - last >= limit:
+            name = "用水" if group == ("water",) else "开门或走动"
+            hours = int((now - last).total_seconds() // 3600)
+            found.append((last, f"{hours}小时没有{name}"))
+    if not found:
+        return None
+    return Silence(since=min(t for t, _ in found), reasons=[r for _, r in found])
+
+
+def _read_facts(session, elders: list[CareResident]) -> dict[int, _Facts]:
+    ids = [e.id for e in elders]
+    facts = {i: _Facts() for i in ids}
+    for care_id, at in last_signs(session, ids).items():
+        facts[care_id].last_any = at
+    rows = session.execute(select(CareSign.care_id, CareSign.source, CareSign.kind, func.max(CareSign.at))
+                           .where(CareSign.care_id.in_(ids))
+                           .group_by(CareSign.care_id, CareSign.source, CareSign.kind))
+    for care_id, source, kind, at in rows:
+        at = _aware(at)
+        if source == "checkin":
+            facts[care_id].last_checkin = max(filter(None, (facts[care_id].last_checkin, at)))
+        elif kind:
+            facts[care_id].last_by_kind[kind] = at
+    for care_id, kind, added in session.execute(
+            select(CareDevice.care_id, CareDevice.kind, func.min(CareDevice.created_at))
+            .where(CareDevice.care_id.in_(ids)).group_by(CareDevice.care_id, CareDevice.kind)):
+        facts[care_id].devices[kind] = _aware(added)
+    return facts
+
+
+# ---- claiming steps -------------------------------------------------------------------
+
+def _claim(db: Database, care_id: int, episode: str, step: str, now: datetime, note: str | None = None) -> int | None:
+    """Take the step for this episode: the new row's id, or None when it is already
+    taken (done, or being done). A stale unfinished claim is taken over."""
+    try:
+        with db.transaction() as session:
+            stale = session.scalars(select(CareLadderStep).where(
+                CareLadderStep.care_id == care_id, CareLadderStep.episode == episode,
+                CareLadderStep.step == step).with_for_update()).first()
+            if stale is not None:
+                if stale.done or _aware(stale.at) > now - RETRY_CLAIM:
+                    return None
+                stale.at = now
+                return stale.id
+            row = CareLadderStep(care_id=care_id, episode=episode, step=step, at=now, done=False, note=note)
+            session.add(row)
+            session.flush()
+            return row.id
+    except IntegrityError:  # another sweep claimed it first
+        return None
+
+
+def _finish(db: Database, step_id: int, *, ticket_id: str | None = None, note: str | None = None) -> None:
+    with db.transaction() as session:
+        values = {"done": True}
+        if ticket_id:
+            values["ticket_id"] = ticket_id
+        if note:
+            values["note"] = note
+        session.execute(update(CareLadderStep).where(CareLadderStep.id == step_id).values(**values))
+
+
+def _release(db: Database, step_id: int) -> None:
+    """The step's work failed: let the next sweep try again."""
+    with db.transaction() as session:
+        session.execute(delete(CareLadderStep).where(CareLadderStep.id == step_id, CareLadderStep.done.is_(False)))
+
+
+def _send(db: Database, elder: CareResident, step_id: int, *, channel: str, recipient: str, text: str,
+          now: datetime) -> None:
+    """Write a message to the outbox and deliver it by log (the only delivery so far)."""
+    with db.transaction() as session:
+        session.add(CareOutbox(care_id=elder.id, step_id=step_id, channel=channel[:16], recipient=recipient[:160],
+                               text=text, created_at=now, delivered_at=now))
+    log.info("care_message", care_id=elder.id, channel=channel, recipient=_masked_recipient(recipient),
+             text=mask_text(text))
+
+
+def _masked_recipient(recipient: str) -> str:
+    channel, sep, rest = recipient.partition(":")
+    if sep:
+        return f"{channel}:{rest[:2]}***"
+    return mask_phone(recipient) or "***"
+
+
+def _channel(sender_id: str) -> str:
+    return sender_id.partition(":")[0] or "chat"
+
+
+# ---- the sweep ------------------------------------------------------------------------
+
+def _describe_last(elder: CareResident, facts: _Facts) -> str:
+    if facts.last_any is None:
+        return "登记以来没有任何平安信号"
+    local = facts.last_any.astimezone(clock.TZ).strftime("%m月%d日 %H:%M")
+    source = "报平安" if facts.last_checkin == facts.last_any else "传感器"
+    return f"{local}（{source}）"
+
+
+def _open_steps(session, ids: list[int]) -> dict[int, dict[str, dict[str, CareLadderStep]]]:
+    """Each elder's unresolved escalation steps, by episode and step."""
+    out: dict[int, dict[str, dict[str, CareLadderStep]]] = {}
+    for row in session.scalars(select(CareLadderStep).where(CareLadderStep.care_id.in_(ids),
+                                                            CareLadderStep.resolved_at.is_(None),
+                                                            CareLadderStep.step != "prompt")):
+        out.setdefault(row.care_id, {}).setdefault(row.episode, {})[row.step] = row
+    return out
+
+
+def _prompted(session, ids: list[int], episode: str) -> set[int]:
+    """The elders already prompted today (the claim decides anyway; this saves the work)."""
+    return set(session.scalars(select(CareLadderStep.care_id).where(
+        CareLadderStep.care_id.in_(ids), CareLadderStep.step == "prompt", CareLadderStep.episode == episode,
+        CareLadderStep.done.is_(True))))
+
+
+def sweep(db: Database, now: datetime | None = None, *, batch: int = 500) -> SweepReport:
+    """One pass of the ladder over the whole register (see the module docstring)."""
+    started = _time.perf_counter()
+    now = now or clock.now()
+    report = SweepReport()
+    with db.session() as session:
+        elders = [e for e in list_elders(session) if e.consent]
+        for e in elders:
+            session.expunge(e)
+    report.elders = len(elders)
+    for i in range(0, len(elders), batch):
+        chunk = elders[i:i + batch]
+        with db.session() as session:
+            facts = _read_facts(session, chunk)
+            open_steps = _open_steps(session, [e.id for e in chunk])
+            day_episode = f"day:{now.astimezone(clock.TZ).date().isoformat()}"
+            prompted = _prompted(session, [e.id for e in chunk if e.sender_id], day_episode)
+        for elder in chunk:
+            try:
+                _sweep_one(db, elder, facts[elder.id], open_steps.get(elder.id, {}),
+                           prompted=elder.id in prompted, now=now, report=report)
+            except Exception:  # noqa: BLE001 - one elder's failure never stops the others
+                log.exception("care_sweep_failed", care_id=elder.id)
+                report.failed.append((elder.id, "sweep"))
+    report.seconds = _time.perf_counter() - started
+    log.info("care_sweep", elders=report.elders, sent=len(report.sent), resolved=report.resolved,
+             failed=len(report.failed), seconds=round(report.seconds, 3))
+    return report
+
+
+def _sweep_one(db: Database, elder: CareResident, facts: _Facts, open_steps: dict[str, dict[str, CareLadderStep]],
+               *, prompted: bool, now: datetime, report: SweepReport) -> None:
+    local = now.astimezone(clock.TZ)
+    # 1. The daily prompt, during the window, unless the elder already checked in today.
+    if elder.sender_id and not prompted:
+        start, end = _window(elder, local.date())
+        checked_in_today = facts.last_checkin is not None and facts.last_checkin >= _midnight(local.date())
+        if start <= local < end and not checked_in_today:
+            step_id = _claim(db, elder.id, f"day:{local.date().isoformat()}", "prompt", now)
+            if step_id is not None:
+                _send(db, elder, step_id, channel=_channel(elder.sender_id), recipient=elder.sender_id,
+                      text=PROMPT_TEXT, now=now)
+                _finish(db, step_id)
+                report.sent.append((elder.id, "prompt"))
+    # 2. Silence, and the escalation episode it opens.
+    quiet = silence(elder, facts, now)
+    stale = [ep for ep in open_steps if quiet is None or ep != quiet.episode]
+    if stale:
+        with db.transaction() as session:
+            report.resolved += session.execute(
+                update(CareLadderStep).where(CareLadderStep.care_id == elder.id, CareLadderStep.episode.in_(stale),
+                                             CareLadderStep.resolved_at.is_(None))
+                .values(resolved_at=now)).rowcount or 0
+        log.info("care_ladder_stopped", care_id=elder.id, episodes=len(stale))
+    if quiet is None:
+        return
+    steps = open_steps.get(quiet.episode, {})
+    done = {name: row for name, row in steps.items() if row.done}
+    reasons = "，".join(quiet.reasons)
+    # 3a. The second prompt.
+    if elder.sender_id and "second_prompt" not in done:
+        step_id = _claim(db, elder.id, quiet.episode, "second_prompt", now, note=reasons)
+        if step_id is not None:
+            _send(db, elder, step_id, channel=_channel(elder.sender_id), recipient=elder.sender_id,
+                  text=SECOND_PROMPT_TEXT, now=now)
+            _finish(db, step_id)
+            report.sent.append((elder.id, "second_prompt"))
+        return  # the ticket comes TICKET_AFTER later
+    # 3b. The care ticket to the grid worker.
+    if "ticket" not in done:
+        prompted_at = _aware(done["second_prompt"].at) if "second_prompt" in done else None
+        if prompted_at is not None and now < prompted_at + TICKET_AFTER:
+            return
+        step_id = _claim(db, elder.id, quiet.episode, "ticket", now, note=reasons)
+        if step_id is None:
+            return
+        description = (f"独居老人 {mask_name(elder.name)}（登记号 {elder.id}）{reasons}。"
+                       f"地址：{elder.address}。最后一次平安信号：{_describe_last(elder, facts)}。"
+                       "请网格员上门看看。")
+        try:
+            ticket_id = file_care_ticket(db, elder, description=description, urgency="urgent", now=now)
+        except Exception:
+            _release(db, step_id)
+            raise
+        _finish(db, step_id, ticket_id=ticket_id)
+        report.sent.append((elder.id, "ticket"))
+        return
+    # 3c. The urgent alert, once the elder has been silent for quiet_days days.
+    if "alert" in done or now - quiet.since < timedelta(days=elder.quiet_days):
+        return
+    step_id = _claim(db, elder.id, quiet.episode, "alert", now, note=reasons)
+    if step_id is None:
+        return
+    days = (now - quiet.since).days
+    description = (f"紧急：独居老人 {mask_name(elder.name)}（登记号 {elder.id}）已经 {days} 天没有平安信号（{reasons}）。"
+                   f"地址：{elder.address}。最后一次平安信号：{_describe_last(elder, facts)}。"
+                   f"关怀工单 {done['ticket'].ticket_id}。请马上上门查看，必要时联系紧急联系人。")
+    try:
+        ticket_id = file_care_ticket(db, elder, description=description, urgency="emergency", now=now)
+        for contact in elder.emergency_contacts or []:
+            _send(db, elder, step_id, channel="phone", recipient=contact.get("phone") or "",
+                  text=(f"您好，社区提醒：您的家人{elder.name}已经 {days} 天没有报平安。"
+                        "我们已请工作人员上门查看，也请您尽快联系老人。"), now=now)
+    except Exception:
+        _release(db, step_id)
+        raise
+    _finish(db, step_id, ticket_id=ticket_id)
+    report.sent.append((elder.id, "alert"))
