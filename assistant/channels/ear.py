@@ -11,7 +11,8 @@ ends. ``for_the_ear`` turns the replies of one turn into one speakable text:
   buttons it does not number are offered by name (也可以说“转人工”);
 - a long answer (over ``SHORT_CHARS`` speakable characters) is cut after its first
   sentence or two and the rest offered: 要听详细的吗？ (``Spoken.rest`` keeps it).
-  A question to answer, a read-back to confirm and an emergency's advice are never cut;
+  A question to answer, a read-back to confirm, an emergency's advice and an answer
+  whose rest holds a phone number or a hotline are never cut;
 - screen words go (点一下 → 说一声);
 - elderly wording (``elderly=True``): short sentences, no English letters except
   the letters of an id read out by ``voice.normalise`` (Y Y 二零二六…), no symbols;
@@ -40,6 +41,8 @@ ELDERLY_SENTENCE_CHARS = 16  # a longer sentence is split at its commas for an e
 MIN_RATE, MAX_RATE = 0.5, 1.5
 
 _DIGITS = "零一二三四五六七八九十"
+# What a shortened answer may not leave out: how to reach someone (phones, hotlines).
+_NEVER_HIDDEN = ("电话", "拨打", "热线", "一一零", "一一九", "一二零", "幺幺零", "幺幺九", "幺二零")
 _SENTENCE_RE = re.compile(r"[^。！？；!?;]+[。！？；!?;]*")
 _NUMBERED_LINE_RE = re.compile(r"^\s*(\d{1,2})\s*[.、．)）]\s*(\S.*)$")
 # Words for a screen, and what a listener is told instead.
@@ -76,8 +79,9 @@ def for_the_ear(replies: list[Reply], *, elderly: bool = False) -> Spoken:
         prose = _screen_words(prose)
         said = speakable(prose)
         if said and not emergency and not listed and not _asks(said) and not rest_parts:
-            said, rest = _shorten(said)
-            if rest:
+            short, rest = _shorten(said)
+            if rest and not any(word in rest for word in _NEVER_HIDDEN):
+                said = short
                 rest_parts.append(rest)
                 said = _join([said, MORE_PROMPT])
         if said:

@@ -191,3 +191,12 @@ def test_the_text_is_speakable_and_stable():
 
 def test_no_replies_say_nothing():
     assert for_the_ear([]) == Spoken(text="", rate_factor=1.0)
+
+
+def test_an_answer_whose_rest_holds_a_phone_or_hotline_is_read_whole():
+    from assistant.degraded import recorded_text
+    from assistant.settings import Settings
+
+    spoken = for_the_ear([Reply(text=recorded_text(Settings()))])
+    assert len(spoken.text) > SHORT_CHARS and MORE_PROMPT not in spoken.text and not spoken.rest
+    assert "一一零" in spoken.text or "幺幺零" in spoken.text
