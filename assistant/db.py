@@ -10,23 +10,52 @@ ourselves (the SQLAlchemy-documented recipe). ``transaction()`` starts with
 ``BEGIN IMMEDIATE`` so that check-then-insert rules (slot capacity, daily id
 sequences) are serialised; on PostgreSQL the same code relies on row locks
 (``SELECT ... FOR UPDATE``) taken by the domain code.
+
+SQLite under load (issue #12, ``make bench-load``): every connection runs in WAL mode
+with a busy timeout, but SQLite calls its busy handler only for a transaction that
+starts; a deferred transaction (``session()``) that has read and then writes fails at
+once with "database is locked" whenever another connection holds the write lock. So
+
+- ``take_write_lock(session)`` makes the session's transaction a write transaction
+  before its first write (a no-op on PostgreSQL and in ``transaction()``): domain
+  functions that read and then write in a caller's session call it (residents'
+  get-or-create);
+- ``retry_when_locked(fn)`` runs a whole transaction again, with a bounded back-off,
+  when SQLite still answers "database is locked" (a writer starved past the busy
+  timeout): the inbox and the idempotency keys, whose loss a resident would never see.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
+import structlog
 from sqlalchemy import Column, DateTime, Engine, MetaData, create_engine, event, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from assistant.clock import TZ
 from assistant.settings import PROJECT_ROOT, get_settings
+
+log = structlog.get_logger(__name__)
+
+T = TypeVar("T")
+
+# How long an SQLite connection waits for a lock before "database is locked" (seconds).
+BUSY_TIMEOUT = 30.0
+# conn.info key: True while the connection's SQLite transaction holds the write lock.
+_WRITING = "butler_sqlite_writing"
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -77,42 +106,109 @@ def _instants_are_aware(column: Column, table) -> None:  # noqa: ANN001
         column.type = AwareDateTime()
 
 
-def _configure_sqlite(engine: Engine, begin_sql: str) -> None:
+def _configure_sqlite(engine: Engine, begin_sql: str, busy_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # noqa: ANN001
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cur = dbapi_connection.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
         conn.exec_driver_sql(begin_sql)
+        conn.info[_WRITING] = begin_sql == "BEGIN IMMEDIATE"
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(conn, _cursor, statement, _parameters, _context, _executemany):  # noqa: ANN001
+        if not conn.info.get(_WRITING) and statement.lstrip()[:7].upper().startswith(_WRITE_VERBS):
+            conn.info[_WRITING] = True
 
 
-def make_engine(url: str, *, immediate: bool = False) -> Engine:
+def make_engine(url: str, *, immediate: bool = False, busy_timeout: float = BUSY_TIMEOUT) -> Engine:
     """An engine for ``url``. ``immediate`` (SQLite only) begins every transaction
-    with BEGIN IMMEDIATE, taking the write lock up front."""
+    with BEGIN IMMEDIATE, taking the write lock up front; ``busy_timeout`` (SQLite
+    only) is how long a connection waits for a lock."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        _configure_sqlite(engine, "BEGIN IMMEDIATE" if immediate else "BEGIN")
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout})
+        _configure_sqlite(engine, "BEGIN IMMEDIATE" if immediate else "BEGIN", busy_timeout)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def is_locked(exc: BaseException) -> bool:
+    """SQLite's "database is locked" (SQLITE_BUSY), wrapped by SQLAlchemy or not."""
+    if isinstance(exc, OperationalError):
+        exc = exc.orig or exc
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower()
+
+
+# Back-off of retry_when_locked: 0.05, 0.1, 0.2 ... 2 s (with jitter), at most this many tries.
+RETRY_ATTEMPTS = 8
+RETRY_FIRST_DELAY = 0.05
+RETRY_MAX_DELAY = 2.0
+
+
+def retry_when_locked(fn: Callable[[], T], *, what: str, attempts: int = RETRY_ATTEMPTS) -> T:
+    """Run ``fn`` (one whole transaction) again when SQLite says "database is locked",
+    waiting longer each time (bounded: ``attempts`` tries, each of which may itself
+    wait the busy timeout). Any other error, and the last "locked", propagate."""
+    delay = RETRY_FIRST_DELAY
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            if not is_locked(exc) or attempt == attempts:
+                raise
+            log.warning("database_locked_retry", what=what, attempt=attempt)
+            time.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 2, RETRY_MAX_DELAY)
+    raise AssertionError("unreachable")
+
+
+def take_write_lock(session: Session) -> None:
+    """Make ``session``'s transaction a write transaction before it writes.
+
+    SQLite only (PostgreSQL takes its locks per row; a no-op there). A session from
+    ``Database.session()`` begins deferred: it reads from a snapshot, and its first write
+    must upgrade to the write lock, which SQLite refuses at once ("database is locked",
+    no busy wait) while another connection writes. Here, if the transaction has not
+    written yet, its read snapshot is ended (nothing of it is lost: it wrote nothing;
+    objects already loaded keep their values, as under PostgreSQL's READ COMMITTED) and
+    a ``BEGIN IMMEDIATE`` waits for the write lock, retried with back-off. Inside
+    ``transaction()``, after a write, or in a savepoint it does nothing."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite" or conn.info.get(_WRITING, True) or session.in_nested_transaction():
+        return
+    driver = conn.connection.driver_connection
+    if driver.in_transaction:
+        driver.execute("COMMIT")  # a read-only snapshot: nothing to lose
+
+    def begin_immediate() -> None:
+        driver.execute("BEGIN IMMEDIATE")
+
+    try:
+        retry_when_locked(begin_immediate, what="take_write_lock")
+    except Exception:
+        driver.execute("BEGIN")  # leave a transaction open for SQLAlchemy to roll back
+        raise
+    conn.info[_WRITING] = True
 
 
 class Database:
     """Sessions for one database URL: ``session()`` for ordinary work and
     ``transaction()`` for work that must not interleave with other writers."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, busy_timeout: float = BUSY_TIMEOUT):
         self.url = url
-        self.engine = make_engine(url)
-        self._write_engine = make_engine(url, immediate=True) if url.startswith("sqlite") else self.engine
+        self.engine = make_engine(url, busy_timeout=busy_timeout)
+        self._write_engine = (make_engine(url, immediate=True, busy_timeout=busy_timeout)
+                              if url.startswith("sqlite") else self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
 

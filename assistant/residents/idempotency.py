@@ -13,7 +13,9 @@ done. Another request with the same key then gets:
 - ``mismatch`` when the key comes with a different message (422
   ``idempotency_key_reused``), as the IETF Idempotency-Key draft says.
 
-SQLite serialises claims with ``BEGIN IMMEDIATE``; on PostgreSQL the unique
+SQLite serialises claims with ``BEGIN IMMEDIATE`` (and a claim, an answer or a release
+that still meets "database is locked" is retried with back-off: ``retry_when_locked``);
+on PostgreSQL the unique
 (identity, key) constraint decides a race and the loser reads the winner's row.
 """
 
@@ -31,7 +33,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from assistant import clock
-from assistant.db import Database
+from assistant.db import Database, retry_when_locked
 from assistant.residents.models import ChatIdempotencyKey
 
 log = structlog.get_logger(__name__)
@@ -69,33 +71,39 @@ def claim(db: Database, identity: str, key: str, request_fingerprint: str, *, tt
           stale_after: timedelta, now: datetime | None = None) -> Claim:
     """Claim ``key`` for this request, or say what became of the request that holds it."""
     now = (now or clock.now()).astimezone(UTC)
+
+    def attempt() -> Claim:
+        with db.transaction() as session:
+            # This key's answer, past its time, is forgotten first.
+            session.execute(delete(ChatIdempotencyKey).where(
+                ChatIdempotencyKey.identity == identity, ChatIdempotencyKey.key == key,
+                ChatIdempotencyKey.expires_at <= now).execution_options(synchronize_session=False))
+            row = session.scalars(select(ChatIdempotencyKey).where(
+                ChatIdempotencyKey.identity == identity, ChatIdempotencyKey.key == key)
+                .with_for_update()).first()
+            if row is None:
+                session.add(ChatIdempotencyKey(identity=identity, key=key, fingerprint=request_fingerprint,
+                                               status="in_progress", response=None, started_at=now,
+                                               expires_at=now + ttl))
+            elif row.fingerprint != request_fingerprint:
+                return Claim("mismatch")
+            elif row.status == "done":
+                return Claim("replay", row.response)
+            elif now - _utc(row.started_at) < stale_after:
+                return Claim("in_progress")
+            else:  # abandoned (the gateway died while it ran): this request takes it over
+                row.started_at, row.expires_at = now, now + ttl
+            session.flush()
+        return Claim("new")
+
     for _ in range(3):
         try:
-            with db.transaction() as session:
-                # This key's answer, past its time, is forgotten first.
-                session.execute(delete(ChatIdempotencyKey).where(
-                    ChatIdempotencyKey.identity == identity, ChatIdempotencyKey.key == key,
-                    ChatIdempotencyKey.expires_at <= now).execution_options(synchronize_session=False))
-                row = session.scalars(select(ChatIdempotencyKey).where(
-                    ChatIdempotencyKey.identity == identity, ChatIdempotencyKey.key == key)
-                    .with_for_update()).first()
-                if row is None:
-                    session.add(ChatIdempotencyKey(identity=identity, key=key, fingerprint=request_fingerprint,
-                                                   status="in_progress", response=None, started_at=now,
-                                                   expires_at=now + ttl))
-                elif row.fingerprint != request_fingerprint:
-                    return Claim("mismatch")
-                elif row.status == "done":
-                    return Claim("replay", row.response)
-                elif now - _utc(row.started_at) < stale_after:
-                    return Claim("in_progress")
-                else:  # abandoned (the gateway died while it ran): this request takes it over
-                    row.started_at, row.expires_at = now, now + ttl
-                session.flush()
-            _purge_now_and_then(db, now)
-            return Claim("new")
+            result = retry_when_locked(attempt, what="idempotency_claim")
         except IntegrityError:
             continue  # another request inserted the key between our read and our write: read it
+        if result.state == "new":
+            _purge_now_and_then(db, now)
+        return result
     return Claim("in_progress")
 
 
@@ -113,7 +121,7 @@ def _purge_now_and_then(db: Database, now: datetime) -> None:
 def purge_expired(db: Database, now: datetime | None = None, limit: int = 1000) -> int:
     """Forget answers past their time (a batch; rows another purge holds are skipped)."""
     now = (now or clock.now()).astimezone(UTC)
-    with db.session() as session:
+    with db.transaction() as session:  # it reads then deletes: SQLite's write lock first
         ids = list(session.scalars(select(ChatIdempotencyKey.id).where(ChatIdempotencyKey.expires_at <= now)
                                    .limit(limit).with_for_update(skip_locked=True)))
         if ids:
@@ -124,17 +132,24 @@ def purge_expired(db: Database, now: datetime | None = None, limit: int = 1000) 
 
 def complete(db: Database, identity: str, key: str, response: dict[str, Any]) -> None:
     """Keep the answer for the retries (a write transaction: under load a plain session
-    failed with "database is locked" after the message had been acted on)."""
-    with db.transaction() as session:
-        row = session.scalars(select(ChatIdempotencyKey).where(
-            ChatIdempotencyKey.identity == identity, ChatIdempotencyKey.key == key)).first()
-        if row is not None:
-            row.status, row.response = "done", response
+    failed with "database is locked" after the message had been acted on; and retried
+    with back-off if the write lock stays taken past the busy timeout)."""
+    def attempt() -> None:
+        with db.transaction() as session:
+            row = session.scalars(select(ChatIdempotencyKey).where(
+                ChatIdempotencyKey.identity == identity, ChatIdempotencyKey.key == key)).first()
+            if row is not None:
+                row.status, row.response = "done", response
+
+    retry_when_locked(attempt, what="idempotency_complete")
 
 
 def release(db: Database, identity: str, key: str) -> None:
     """The request failed before it had an answer: a retry may run it again."""
-    with db.transaction() as session:
-        session.execute(delete(ChatIdempotencyKey).where(ChatIdempotencyKey.identity == identity,
-                                                         ChatIdempotencyKey.key == key,
-                                                         ChatIdempotencyKey.status == "in_progress"))
+    def attempt() -> None:
+        with db.transaction() as session:
+            session.execute(delete(ChatIdempotencyKey).where(ChatIdempotencyKey.identity == identity,
+                                                             ChatIdempotencyKey.key == key,
+                                                             ChatIdempotencyKey.status == "in_progress"))
+
+    retry_when_locked(attempt, what="idempotency_release")

@@ -5,13 +5,26 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.db import take_write_lock
 from assistant.residents.models import HandoffRequest, Resident
 
 HANDOFF_REASONS = ("asked", "misunderstood", "unanswered_question", "outage")
 
 
+def _find(session: Session, sender_id: str) -> Resident | None:
+    return session.scalar(select(Resident).where(Resident.sender_id == sender_id))
+
+
 def get_or_create_resident(session: Session, sender_id: str) -> Resident:
-    resident = session.scalar(select(Resident).where(Resident.sender_id == sender_id))
+    """The resident behind ``sender_id``, created on first contact. Safe in a plain
+    ``Database.session()`` under load: before it inserts it takes the write lock
+    (``take_write_lock``; SQLite would otherwise refuse the insert of a session that
+    has read while another connection writes) and looks again, since another
+    request may have created the resident meanwhile."""
+    resident = _find(session, sender_id)
+    if resident is None:
+        take_write_lock(session)
+        resident = _find(session, sender_id)
     if resident is None:
         resident = Resident(sender_id=sender_id)
         session.add(resident)
@@ -23,12 +36,12 @@ def remember_contact(session: Session, sender_id: str, *, address: str | None = 
                      phone: str | None = None, name: str | None = None) -> Resident:
     """Keep what a resident told us so the next form can offer it again."""
     resident = get_or_create_resident(session, sender_id)
-    if address:
-        resident.address = address
-    if phone:
-        resident.phone = phone
-    if name:
-        resident.name = name
+    changes = {field: value for field, value in (("address", address), ("phone", phone), ("name", name))
+               if value and getattr(resident, field) != value}
+    if changes:
+        take_write_lock(session)  # the update is written at the next flush
+        for field, value in changes.items():
+            setattr(resident, field, value)
     return resident
 
 
@@ -38,6 +51,7 @@ def request_handoff(session: Session, sender_id: str, reason: str,
     enough: asking again refreshes it instead of piling up duplicates."""
     if reason not in HANDOFF_REASONS:
         raise ValueError(f"unknown hand-off reason: {reason}")
+    take_write_lock(session)  # it writes either way: the lock before the reads
     resident = get_or_create_resident(session, sender_id)
     existing = session.scalar(
         select(HandoffRequest).where(HandoffRequest.resident_id == resident.id,
