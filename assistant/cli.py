@@ -18,6 +18,7 @@ COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     ("assistant.booking.cli", "bookings"),
     ("assistant.kb.cli", "kb"),
     ("assistant.calendar.cli", "calendar"),
+    ("assistant.channels.telegram_cli", "telegram"),
     ("assistant.care.cli", "care"),
 )
 # (module, command name). Each module exposes ``command`` (a function).

@@ -211,11 +211,20 @@ def _wyoming(settings: Settings, env: dict[str, str], logs: Path) -> ProcessSpec
         env=env, log_path=logs / "wyoming.log", listen=(settings.wyoming_host, settings.wyoming_port))
 
 
+def _telegram(settings: Settings, env: dict[str, str], logs: Path) -> ProcessSpec:
+    """The Telegram bot (assistant/channels/telegram.py): polls the Bot API, or listens for its webhook."""
+    return ProcessSpec(
+        name="telegram", argv=[sys.executable, "-m", "assistant.cli", "telegram", "run"], env=env,
+        log_path=logs / "telegram.log",
+        listen=(settings.gateway_host, settings.telegram_webhook_port) if settings.telegram_webhook_url else None)
+
+
 # Processes that configuration switches on: (the boolean setting, the function that
 # makes its spec from the settings, the shared environment and the log directory).
 # A chat-app bot joins with its own switch (e.g. ``telegram_enabled``).
 OPTIONAL_PROCESSES: tuple[tuple[str, Callable[[Settings, dict[str, str], Path], ProcessSpec]], ...] = (
     ("wyoming_enabled", _wyoming),
+    ("telegram_bot_token", _telegram),  # a non-empty token switches the bot on
 )
 
 

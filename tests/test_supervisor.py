@@ -96,6 +96,18 @@ def test_optional_processes_are_switched_on_by_settings(tmp_path):
     assert names == ["rasa", "actions", "gateway", "reminders"]  # the four it always runs, unchanged
 
 
+def test_the_telegram_bot_runs_only_with_a_token(tmp_path):
+    off = {s.name for s in process_specs(Settings(data_dir=tmp_path))}
+    assert "telegram" not in off  # without a token nothing changes
+    on = {s.name: s for s in process_specs(Settings(data_dir=tmp_path, telegram_bot_token="123:abc"))}
+    bot = on["telegram"]
+    assert bot.argv[1:] == ["-m", "assistant.cli", "telegram", "run"] and bot.listen is None  # polling
+    assert bot.log_path == tmp_path / "logs" / "telegram.log" and bot.env["BUTLER_RASA_TOKEN"]
+    hooked = Settings(data_dir=tmp_path, telegram_bot_token="123:abc", telegram_webhook_url="https://x.example/tg/s",
+                      telegram_webhook_port=8555)
+    assert {s.name: s for s in process_specs(hooked)}["telegram"].listen[1] == 8555  # webhook: its port checked
+
+
 def test_the_optional_wyoming_process_starts_under_the_supervisor_and_stops_with_it(tmp_path):
     import asyncio
     import socket
