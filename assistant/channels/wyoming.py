@@ -64,6 +64,7 @@ ELDERLY_VOICE = "cmn-latn-pinyin-slow"
 AUDIO_CHUNK_SAMPLES = 1024  # per audio-chunk event of synthesised speech (~46 ms at 22,050 Hz)
 FEED_BYTES = SAMPLE_RATE * SAMPLE_WIDTH // 5  # decode in 200 ms steps: fewer thread hops
 MAX_CLIENT_ID = 64
+WARM_UP_SENTENCE = "请帮我预约明天上午九点理发"
 VOSK = Attribution(name="Alpha Cephei (vosk)", url="https://alphacephei.com/vosk/")
 ESPEAK = Attribution(name="espeak-ng", url="https://github.com/espeak-ng/espeak-ng")
 BUTLER = Attribution(name="社区管家 (Rasa)", url="https://rasa.com/")
@@ -338,9 +339,9 @@ def _version() -> str:
 
 def build(settings: Settings) -> ButlerWyoming:
     """The services as configured, warmed before the first resident speaks: the vosk
-    model and its recognisers (ASR is left out without one), the safety net, and the
-    ticket scorer and classifier that degraded mode files complaints with (cold, the
-    first complaint took 3-16 s here)."""
+    model and its recognisers (ASR is left out without one; both recognisers decode
+    real speech once), espeak-ng, the safety net, and the ticket scorer and classifier
+    that degraded mode files complaints with (cold, the first complaint took 3-16 s)."""
     from assistant.safety import warm_up
     from assistant.tickets.classify import classify_category
     from assistant.tickets.sentiment import score_sentiment
@@ -348,7 +349,16 @@ def build(settings: Settings) -> ButlerWyoming:
     warm_up()
     score_sentiment("电梯坏了")
     classify_category("电梯坏了")
-    return ButlerWyoming(settings, pool=load_pool(settings))
+    butler = ButlerWyoming(settings, pool=load_pool(settings))
+    # espeak-ng starts on its first text; a recogniser's first speech costs 1-2 s more
+    # than later speech (bench/results/voice.md), and the pool was warmed on noise.
+    speech = butler.synthesiser.synthesise(WARM_UP_SENTENCE, sample_rate=SAMPLE_RATE)
+    if butler.pool is not None:
+        with butler.pool.acquire() as first, butler.pool.acquire() as second:
+            for recogniser in (first, second):
+                recogniser.accept(speech.pcm)
+                recogniser.finish()
+    return butler
 
 
 async def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
