@@ -43,7 +43,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assistant import clock
 from assistant.care.models import CareDevice, CareLadderStep, CareOutbox, CareResident, CareSign
-from assistant.care.service import _aware, file_care_ticket, last_signs, list_elders, parse_hhmm
+from assistant.care.service import _aware, file_care_ticket, is_life, last_signs, list_elders, parse_hhmm
 from assistant.db import Database
 from assistant.privacy import mask_name, mask_phone, mask_text
 
@@ -152,7 +152,7 @@ def _read_facts(session, elders: list[CareResident]) -> dict[int, _Facts]:
     for care_id, at in last_signs(session, ids).items():
         facts[care_id].last_any = at
     rows = session.execute(select(CareSign.care_id, CareSign.source, CareSign.kind, func.max(CareSign.at))
-                           .where(CareSign.care_id.in_(ids))
+                           .where(CareSign.care_id.in_(ids), is_life())
                            .group_by(CareSign.care_id, CareSign.source, CareSign.kind))
     for care_id, source, kind, at in rows:
         at = _aware(at)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 import structlog
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -202,9 +202,15 @@ def record_sign(db: Database, *, care_id: int, source: str, at: datetime | None 
     return sign
 
 
+def is_life():
+    """The rows of ``care_signs`` that are signs of life: a check-in, an event, a meter
+    reading that shows use (a water meter reporting 0 is stored but shows no life)."""
+    return or_(CareSign.value.is_(None), CareSign.value > 0)
+
+
 def last_signs(session: Session, care_ids: list[int] | None = None) -> dict[int, datetime]:
     """Each elder's last sign of life of any source."""
-    query = select(CareSign.care_id, func.max(CareSign.at)).group_by(CareSign.care_id)
+    query = select(CareSign.care_id, func.max(CareSign.at)).where(is_life()).group_by(CareSign.care_id)
     if care_ids is not None:
         query = query.where(CareSign.care_id.in_(care_ids))
     return {care_id: _aware(at) for care_id, at in session.execute(query)}

@@ -1,0 +1,201 @@
+"""Home sensors through the real Mosquitto broker on loopback (127.0.0.1:1883), published
+with paho: readings stored as signs of life, bad messages counted and survived, an SOS
+press an emergency ticket within 5 seconds, nothing lost while the subscriber is down,
+and a broker restart (a private mosquitto on a free port, so the shared one is left alone)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from datetime import datetime
+
+import paho.mqtt.publish as publish
+import pytest
+from sqlalchemy import select
+
+from assistant.care.models import CareSign
+from assistant.care.sensors import SensorSubscriber, handle_reading, warm_up
+from assistant.care.service import add_device, register
+from assistant.clock import TZ
+from assistant.tickets.models import Ticket
+
+BROKER = ("127.0.0.1", 1883)
+
+
+def wait_for(predicate, timeout: float = 5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    return predicate()
+
+
+def send(topic: str, payload, port: int = BROKER[1]) -> None:
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    publish.single(topic, body, qos=1, hostname=BROKER[0], port=port)
+
+
+def signs(db):
+    with db.session() as session:
+        return list(session.scalars(select(CareSign).order_by(CareSign.id)))
+
+
+@pytest.fixture
+def elder(db):
+    elder = register(db, name="张秀英", phone="13912345678", address="6号楼3单元201", sender_id="web:r-zhang")
+    for device_id, kind in (("wm-201", "water"), ("door-201", "door"), ("sos-201", "sos")):
+        add_device(db, device_id=device_id, care_id=elder.id, kind=kind)
+    return elder
+
+
+def _subscriber(db, prefix: str, *, client_id: str | None = None, persistent: bool = False,
+                port: int = BROKER[1]) -> SensorSubscriber:
+    sub = SensorSubscriber(db, url=f"mqtt://127.0.0.1:{port}", prefix=prefix,
+                           client_id=client_id or f"butler-test-{uuid.uuid4().hex[:8]}", persistent=persistent)
+    sub.start()
+    assert sub.subscribed.wait(10), "no subscription to the broker"
+    return sub
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"butler-test/{uuid.uuid4().hex[:8]}/sensors"  # the shared broker: a topic of our own
+
+
+@pytest.fixture
+def subscriber(db, prefix):
+    sub = _subscriber(db, prefix)
+    yield sub
+    sub.stop()
+
+
+def test_readings_through_the_broker_are_stored_as_signs_of_life(db, elder, prefix, subscriber):
+    send(f"{prefix}/wm-201", {"kind": "water", "value": 0.012, "ts": "2026-12-05T08:00:00+08:00"})
+    send(f"{prefix}/door-201", {"kind": "door", "value": 1})
+    stored = wait_for(lambda: len(signs(db)) == 2 and signs(db))
+    assert stored, subscriber.stats
+    water, door = sorted(stored, key=lambda s: s.kind == "door")
+    assert (water.source, water.kind, water.device_id, water.value) == ("sensor", "water", "wm-201", 0.012)
+    assert water.at == datetime(2026, 12, 5, 8, 0, tzinfo=TZ)
+    assert (door.kind, door.value) == ("door", 1.0)
+    assert subscriber.stats["stored"] == 2
+
+
+def test_bad_messages_are_logged_counted_and_lose_nothing_else(db, elder, prefix, subscriber):
+    send(f"{prefix}/wm-201", b"\xff\xfe not json")
+    send(f"{prefix}/wm-201", {"kind": "fridge", "value": 1})
+    send(f"{prefix}/wm-201", {"kind": "water", "value": "lots"})
+    send(f"{prefix}/wm-201", {"kind": "water", "value": 1, "ts": "yesterday"})
+    send(f"{prefix}/wm-201", [1, 2, 3])
+    send(f"{prefix}/nobody-9", {"kind": "water", "value": 1})
+    send(f"{prefix}/door-201", {"kind": "water", "value": 1})
+    send(f"{prefix}/wm-201", {"kind": "water", "value": 0.5})
+    assert wait_for(lambda: sum(subscriber.stats.values()) == 8), subscriber.stats
+    assert dict(subscriber.stats) == {"malformed": 5, "unknown_device": 1, "wrong_kind": 1, "stored": 1}
+    [good] = signs(db)
+    assert (good.device_id, good.value) == ("wm-201", 0.5)
+
+
+def test_a_water_meter_reporting_no_use_is_stored_but_is_no_sign_of_life(db, elder):
+    from assistant.care.service import last_signs
+
+    handle_reading(db, "wm-201", b'{"kind": "water", "value": 0}')
+    assert len(signs(db)) == 1
+    with db.session() as session:
+        assert last_signs(session) == {}
+
+
+def test_an_sos_press_is_an_emergency_ticket_within_5_seconds_listed_for_staff(app_env, client, tokens, prefix):
+    warm_up()  # as `butler care sensors` does at start
+    db = app_env
+    elder = register(db, name="王大爷", phone="13912340000", address="2号楼1单元101")
+    add_device(db, device_id="sos-101", care_id=elder.id, kind="sos")
+    sub = _subscriber(db, prefix)
+    try:
+        started = time.monotonic()
+        send(f"{prefix}/sos-101", {"kind": "sos", "value": 1})
+
+        def emergency():
+            with db.session() as session:
+                return session.scalars(select(Ticket).where(Ticket.urgency == "emergency")).first()
+
+        ticket = wait_for(emergency, timeout=5.0)
+        elapsed = time.monotonic() - started
+        assert ticket is not None and elapsed < 5.0, (sub.stats, elapsed)
+        assert "一键呼救" in ticket.description and ticket.address == "2号楼1单元101"
+        send(f"{prefix}/sos-101", {"kind": "sos", "value": 1})  # pressed again: nothing new
+        assert wait_for(lambda: sub.stats["sos_repeat"] == 1), sub.stats
+    finally:
+        sub.stop()
+    response = client.get("/api/v1/tickets", params={"urgency": "emergency"},
+                          headers={"Authorization": f"Bearer {tokens['dispatcher']}"})
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert [t["id"] for t in items] == [ticket.id]
+    assert items[0]["contact_phone"] == "139****0000"
+
+
+def test_readings_sent_while_the_subscriber_is_down_arrive_when_it_is_back(db, elder, prefix):
+    client_id = f"butler-test-{uuid.uuid4().hex[:8]}"
+    first = _subscriber(db, prefix, client_id=client_id, persistent=True)
+    first.stop()
+    send(f"{prefix}/door-201", {"kind": "door", "value": 1})
+    again = _subscriber(db, prefix, client_id=client_id, persistent=True)
+    try:
+        assert wait_for(lambda: len(signs(db)) == 1), again.stats
+    finally:
+        again.stop()
+        again.client.reinitialise(client_id=client_id, clean_session=True)  # leave no session on the broker
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+MOSQUITTO = shutil.which("mosquitto") or shutil.which("mosquitto", path="/usr/sbin")
+
+
+@pytest.mark.skipif(MOSQUITTO is None, reason="the mosquitto binary is needed for a private broker")
+def test_the_subscriber_comes_back_after_a_broker_restart(db, elder, prefix, tmp_path):
+    binary = MOSQUITTO
+    port = _free_port()
+    conf = tmp_path / "mosquitto.conf"
+    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+
+    def broker():
+        proc = subprocess.Popen([binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert wait_for(lambda: _accepts(port), timeout=5), "private broker did not start"
+        return proc
+
+    proc = broker()
+    sub = _subscriber(db, prefix, port=port)
+    try:
+        send(f"{prefix}/door-201", {"kind": "door", "value": 1}, port=port)
+        assert wait_for(lambda: len(signs(db)) == 1)
+        proc.terminate()
+        proc.wait(5)
+        assert wait_for(lambda: not sub.subscribed.is_set(), timeout=5)
+        proc = broker()
+        assert sub.subscribed.wait(15), "the subscriber did not come back"
+        send(f"{prefix}/door-201", {"kind": "door", "value": 1}, port=port)
+        assert wait_for(lambda: len(signs(db)) == 2), sub.stats
+    finally:
+        sub.stop()
+        proc.terminate()
+        proc.wait(5)
+
+
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
