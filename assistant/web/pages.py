@@ -182,6 +182,12 @@ def _staff_context(request: Request, user: StaffUser) -> dict[str, Any]:
     return {"user": user, "csrf": web_session.csrf_for(token), "masked": user.role not in UNMASKED_ROLES}
 
 
+def _without_ticket_ids(q: str) -> str:
+    from assistant.tickets.ids import TICKET_ID_RE
+
+    return TICKET_ID_RE.sub(" ", q.upper())
+
+
 def _search_ids(session, q: str) -> list[str]:
     like = f"%{q}%"
     return list(session.scalars(
@@ -222,7 +228,7 @@ def queue(request: Request) -> Response:
     masked = context["masked"]
     q = chosen["q"]
     with get_database().session() as session:
-        if q and masked and NUMBER_RE.search(q):
+        if q and masked and NUMBER_RE.search(_without_ticket_ids(q)):
             note, q, filters.ids = "您的角色不能按电话或身份证号搜索。", "", None
         elif q:
             filters.ids = _search_ids(session, q) or ["-"]
@@ -262,6 +268,11 @@ def _detail(request: Request, user: StaffUser, ticket_id: str, *, error: str | N
             return render("error.html", status=404, title="没有这张工单", message=f"没有工单 {ticket_id}。",
                           **context)
         data = service.ticket_to_dict(ticket, masked=context["masked"], timeline=True)
+    if context["masked"]:  # a resident's sender id in the audit trail, masked as the watchers' are
+        for event in data["timeline"]:
+            kind, _, sender = (event["actor"] or "").partition(":")
+            if kind == "resident" and sender:
+                event["actor"] = f"resident:{service._mask_sender(sender)}"
     actions = _allowed_for(user, data["allowed_actions"])
     descriptions = {a: lifecycle.TRANSITIONS[a].description for a in actions}
     return render("ticket.html", status=status, **context, t=data, actions=actions, descriptions=descriptions,

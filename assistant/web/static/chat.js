@@ -146,6 +146,7 @@
       recorder.addEventListener("stop", function () {
         stream.getTracks().forEach(function (t) { t.stop(); });
         mic.classList.remove("recording");
+        mic.textContent = "说话";
         mic.setAttribute("aria-label", "按一下说话，再按一下结束");
         var blob = new Blob(chunks, {type: recorder.mimeType || "audio/webm"});
         recorder = null;
@@ -153,8 +154,9 @@
       });
       recorder.start();
       mic.classList.add("recording");
+      mic.textContent = "说完了";
       mic.setAttribute("aria-label", "正在录音，再按一下结束");
-      say("请说话，说完再按一下话筒。");
+      say("请说话，说完按“说完了”。");
       window.setTimeout(stopRecording, 60000);
     }).catch(function () { say(VOICE_UNAVAILABLE); });
   }
