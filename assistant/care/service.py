@@ -327,3 +327,35 @@ def register_rows(session: Session, *, masked: bool = True) -> list[dict]:
     elders = list_elders(session)
     last = last_signs(session)
     return [elder_to_dict(e, last.get(e.id), masked=masked) for e in elders]
+
+
+ESCALATION_STEPS = ("second_prompt", "ticket", "alert")
+
+
+def open_alerts(session: Session, *, masked: bool = True) -> list[dict]:
+    """The ladder's open alerts: escalation steps taken and not yet stopped by a sign of
+    life, newest first, with the elder (masked) and their last sign of life."""
+    rows = session.execute(
+        select(CareLadderStep, CareResident).join(CareResident, CareResident.id == CareLadderStep.care_id)
+        .where(CareLadderStep.resolved_at.is_(None), CareLadderStep.done.is_(True),
+               CareLadderStep.step.in_(ESCALATION_STEPS))
+        .order_by(CareLadderStep.at.desc(), CareLadderStep.id.desc())).all()
+    last = last_signs(session, sorted({elder.id for _, elder in rows}))
+    out = []
+    for step, elder in rows:
+        since = step.episode.partition(":")[2]
+        out.append({
+            "id": step.id,
+            "care_id": elder.id,
+            "name": mask_name(elder.name) if masked else elder.name,
+            "phone": mask_phone(elder.phone) if masked else elder.phone,
+            "address": elder.address,
+            "grid_worker": elder.grid_worker,
+            "step": step.step,
+            "at": _aware(step.at).isoformat(),
+            "silent_since": since or None,
+            "reason": step.note,
+            "ticket_id": step.ticket_id,
+            "last_sign_of_life": last[elder.id].isoformat() if elder.id in last else None,
+        })
+    return out
