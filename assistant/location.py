@@ -11,6 +11,12 @@ every one; each is a ``Location`` with the building, unit, floor and room as num
 estate and road when said, a free-text place (东门, 地下车库B区), the words as said
 (``span``) and a ``canonical`` string (12号楼2单元302室). ``compatible(a, b)`` says
 whether two locations can be the same place: the duplicate check of tickets rests on it.
+
+Sub-buildings and other ways of naming a building: a courtyard (3号院5号楼: courtyard 3,
+building 5; 三号院), 3#楼 (# for 号), financial numerals (肆号楼, 壹拾贰栋), a prefix of
+the Heavenly Stems (甲1号楼: building 甲1), letters (A座), buildings named by where they
+stand or what they are (北楼, 主楼, 配楼: the building; after a numbered one, 3号楼配楼, a
+wing of it), areas (东区) and 3栋2门 (unit 2).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import cn2an
 # (三零二, 幺零一).
 # 两 is left out: 两栋楼之间 is two buildings, not building 2. A Chinese numeral right
 # after 这/那/同/每... is a count, not a number (这一栋, 同一单元).
-_CN = "零〇一二三四五六七八九十百千幺"
+_CN = "零〇一二三四五六七八九十百千幺壹贰叁肆伍陆柒捌玖拾佰仟"  # with the financial numerals
 _NUM = rf"(?:(?<![0-9])[0-9]+|(?<![这那同每哪整某另几{_CN}])[{_CN}]+)"
 # Characters a name of an estate or road may hold: CJK, but not the words that join
 # a sentence to it (我住在幸福小区 -> 幸福小区).
@@ -49,10 +55,15 @@ _COMPONENTS: list[tuple[str, str]] = [
     ("phase", rf"(?P<p>{_NUM})\s*期"),
     # 东区 / 南区 / B区: an area of the estate (a garage's B区 is read with the garage).
     ("area", r"(?P<a>[东南西北中]|[A-Za-z])\s*区"),
-    # 3号楼, 五栋, 12幢, 2座, 6号院, 第三栋, A座; a bare 号 (3号2单元) only when a unit or a
-    # room follows (12月3号 is a date).
-    ("building", rf"(?<!月)第?(?P<b>{_NUM}|[A-Za-z])\s*(?:号楼|号院|栋楼|栋|幢|座|楼(?=\s*{_NUM}\s*单元)"
-                 rf"|号(?=\s*(?:{_NUM}\s*单元|[0-9]{{3,4}}(?![0-9]))))"),
+    # 3号院 / 三号院 / 甲3号院: a courtyard, a compound of several buildings (3号院5号楼).
+    ("courtyard", rf"(?<!月)(?P<cp>[甲乙丙丁])?(?P<c>{_NUM})\s*号\s*院"),
+    # 3号楼, 五栋, 12幢, 2座, 第三栋, A座, 甲1号楼, 3#楼 (# for 号); a bare 号 or # (3号2单元)
+    # only when a unit or a room follows (12月3号 is a date).
+    ("building", rf"(?<!月)第?(?P<bp>[甲乙丙丁])?(?P<b>{_NUM}|[A-Za-z])\s*(?:号楼|#\s*楼|栋楼|栋|幢|座"
+                 rf"|楼(?=\s*{_NUM}\s*单元)|[号#](?=\s*(?:{_NUM}\s*单元|[0-9]{{3,4}}(?![0-9]))))"),
+    # 北楼, 主楼, 配楼, 副楼, 裙楼: a building named by where it stands or what it is (after a
+    # numbered building, 3号楼配楼, a wing of it). Not 北楼道 / 东楼下 / 业主楼上.
+    ("named_building", r"(?<![东南西北业])(?P<nb>[东南西北主副配裙])\s*楼(?![道梯顶上下层房号盘])"),
     ("unit", rf"(?P<u>{_NUM})\s*单元"),
     # 2门 is unit 2 in northern usage (5号楼2门1楼); only right after a building.
     ("unit_men", rf"(?P<um>{_NUM})\s*门(?![口卫禁前外里内边岗洞])"),
@@ -75,8 +86,11 @@ _COMPONENTS: list[tuple[str, str]] = [
 ]
 _SCANNER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _COMPONENTS))
 # The order in which components follow each other inside one location.
-_RANK = {"whole": 0, "landmark": 8, "estate": 0, "road": 1, "phase": 2, "area": 2, "building": 3, "dashed": 3, "unit": 4, "unit_men": 4,
-         "floor": 5, "room": 6, "bare_room": 6, "side": 7, "place": 8}
+_RANK = {"whole": 0, "landmark": 8, "estate": 0, "road": 1, "phase": 2, "area": 2, "courtyard": 2.5, "building": 3,
+         "dashed": 3, "named_building": 3.5, "unit": 4, "unit_men": 4, "floor": 5, "room": 6, "bare_room": 6,
+         "side": 7, "place": 8}
+# Ranks after which a bare room, a 2门 unit or a side may follow (a building, a unit, a floor...).
+_AFTER_BUILDING = (3, 3.5, 4, 5)
 # What may stand between two components of one location (3号楼 2单元, 3号楼的东门).
 _JOIN = re.compile(r"^[\s,，、]*(?:的)?\s*$")
 
@@ -86,7 +100,7 @@ class Location:
     """A place as said, normalised. Numbers are ints (the room a string of digits,
     kept as said: 0302 stays 0302 would be odd, so leading zeros are dropped)."""
 
-    building: str | None = None  # "203", "12", "A"
+    building: str | None = None  # "203", "12", "A", "甲1", "北楼"
     unit: int | None = None
     floor: int | None = None
     room: str | None = None  # "302", "1201", "B201"
@@ -96,6 +110,8 @@ class Location:
     place: str | None = None  # 东门, 地下车库B区
     area: str | None = None  # 东区, B区
     side: str | None = None  # 东侧, 前, 后 (of the building)
+    courtyard: str | None = None  # "3" of 3号院5号楼, "甲3"
+    wing: str | None = None  # 配楼 of 3号楼配楼
     span: str = field(default="", compare=False)  # the words as said (spaces removed)
     start: int = field(default=0, compare=False)  # where in the normalised text
     end: int = field(default=0, compare=False)
@@ -106,8 +122,12 @@ class Location:
 
     @property
     def canonical(self) -> str:
+        building = ""
+        if self.building:
+            building = self.building if self.building.endswith("楼") else f"{self.building}号楼"
         parts = [self.estate or "", self.road or "", f"{self.phase}期" if self.phase else "",
-                 f"{self.area}区" if self.area else "", f"{self.building}号楼" if self.building else "", f"{self.unit}单元" if self.unit else "",
+                 f"{self.area}区" if self.area else "", f"{self.courtyard}号院" if self.courtyard else "",
+                 building, self.wing or "", f"{self.unit}单元" if self.unit else "",
                  (f"负{-self.floor}层" if self.floor < 0 else f"{self.floor}层")
                  if self.floor is not None and not self.room else "",
                  f"{self.room}室" if self.room else "", self.side or "", self.place or ""]
@@ -115,8 +135,8 @@ class Location:
 
     @property
     def is_structured(self) -> bool:
-        """Says a building, unit, floor or room (not only a named place)."""
-        return any(v is not None for v in (self.building, self.unit, self.floor, self.room))
+        """Says a courtyard, building, unit, floor or room (not only a named place)."""
+        return any(v is not None for v in (self.courtyard, self.building, self.unit, self.floor, self.room))
 
     def __str__(self) -> str:
         return self.canonical
@@ -209,7 +229,12 @@ def _component(kind: str, match: re.Match) -> dict | None:
         return {"phase": to_int(g["p"])}
     if kind == "building":
         value = _building(g["b"])
-        return {"building": value} if value else None
+        return {"building": (g["bp"] or "") + value} if value else None
+    if kind == "courtyard":
+        value = _building(g["c"])
+        return {"courtyard": (g["cp"] or "") + value} if value else None
+    if kind == "named_building":
+        return {"building": f"{g['nb']}楼"}
     if kind in ("unit", "unit_men"):
         value = to_int(g["u"] if kind == "unit" else g["um"])
         return {"unit": value} if value else None
@@ -261,10 +286,12 @@ def find_locations(text: str | None) -> list[Location]:
         joined = (current is not None and (rank > last_rank or (kind == "floor" and "floor" not in current
                                                                   and current.get("place")))
                   and _JOIN.match(norm[last_end:match.start()]))
-        if kind == "bare_room" and not (joined and last_rank in (3, 4, 5)):
+        if kind == "bare_room" and not (joined and last_rank in _AFTER_BUILDING):
             continue  # a bare number is a room only right after a building, unit or floor
-        if kind in ("unit_men", "side") and not (joined and last_rank in (3, 4, 5, 6)):
+        if kind in ("unit_men", "side") and not (joined and last_rank in (*_AFTER_BUILDING, 6)):
             continue  # 2门, 东侧, 前面 belong to a building said just before
+        if kind == "named_building" and joined and current.get("building"):
+            fields = {"wing": fields["building"]}  # 3号楼配楼: a wing of building 3
         if kind == "floor" and not joined and re.match(r"[0-9]{3,}", match.group("f")):
             continue  # 2026楼? a number that long is no floor
         if joined:
@@ -272,7 +299,7 @@ def find_locations(text: str | None) -> list[Location]:
         else:
             close()
             current, start = {k: v for k, v in fields.items() if v is not None}, match.start()
-        if kind in ("building", "dashed"):
+        if kind in ("building", "dashed", "named_building"):
             current["building_end"] = match.end("d_b") if kind == "dashed" else match.end()
         if kind in ("unit", "floor", "room", "bare_room", "dashed") and "detail_start" not in current:
             current["detail_start"] = match.start("d_u") if kind == "dashed" else match.start()
@@ -364,11 +391,14 @@ def compatible(a: Location | None, b: Location | None) -> bool:
     is not 203号楼) and, where both say them, the same unit, floor, room, phase and road.
     Without buildings: the same named place (北门 is 小区北门), or the same road, or the
     same unit and room. One naming a building and the other not is not known to be the
-    same place. Sides (东侧/西侧, 前/后), areas (南区/北区) and estates (紫荆苑/丁香苑, by
-    their last name characters) differ only when both say them."""
+    same place. Sides (东侧/西侧, 前/后), areas (南区/北区), courtyards (3号院5号楼 is
+    5号楼 said more fully; not 4号院5号楼), wings (3号楼配楼) and estates (紫荆苑/丁香苑, by
+    their last name characters) differ only when both say them. Two reports that name
+    the same courtyard and no building are at the same place unless their named places
+    differ."""
     if a is None or b is None:
         return False
-    for name in ("unit", "floor", "room", "phase", "area", "side"):
+    for name in ("unit", "floor", "room", "phase", "area", "side", "courtyard", "wing"):
         x, y = getattr(a, name), getattr(b, name)
         if x is not None and y is not None and x != y:
             return False
@@ -381,6 +411,8 @@ def compatible(a: Location | None, b: Location | None) -> bool:
     if a.building or b.building:
         # The same building; a place both name (楼顶 / 地下室, 东门 / 西门) must agree too.
         return a.building == b.building and (not (a.place and b.place) or _places_match(a.place, b.place))
+    if a.courtyard and b.courtyard:  # the same courtyard (checked above), no building said
+        return not (a.place and b.place) or _places_match(a.place, b.place)
     if a.place or b.place:
         return bool(a.place and b.place) and _places_match(a.place, b.place)
     if ra and rb:

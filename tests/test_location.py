@@ -40,7 +40,7 @@ def test_numbers_round_trip_through_chinese_numerals(n):
 
 
 @settings(max_examples=150)
-@given(numbers, st.sampled_from(["号楼", "栋", "幢", "座", "号院"]),
+@given(numbers, st.sampled_from(["号楼", "栋", "幢", "座", "#楼"]),
        st.sampled_from([str, chinese, full_width]), st.sampled_from(["", " ", "  "]))
 def test_building_keeps_every_digit(n, marker, writing, space):
     loc = parse_location(f"我家在{writing(n)}{space}{marker}，楼道灯坏了")
@@ -207,3 +207,93 @@ def test_sides_areas_levels_and_rooms_before_upstairs(text, canonical):
 ])
 def test_compatible_round_two(a, b, same):
     assert compatible(parse_location(a), parse_location(b)) is same
+
+
+# Sub-buildings and other ways of naming a building (issue #12 leftovers). 号院 is a
+# courtyard, a compound of several buildings: 3号院5号楼 is building 5 of courtyard 3,
+# not building 3.
+
+
+def financial(n: int) -> str:
+    """203 -> 贰佰零叁 (cn2an's upper-case writing, as on cheques and old signs)."""
+    return cn2an.an2cn(n, "up")
+
+
+@settings(max_examples=100)
+@given(numbers, st.sampled_from([str, chinese, financial]))
+def test_financial_numerals_and_courtyards_keep_every_digit(n, writing):
+    assert parse_location(f"{writing(n)}号楼漏水").building == str(n)
+    court = parse_location(f"{writing(n)}号院{writing(n % 30 + 1)}号楼的路灯坏了")
+    assert (court.courtyard, court.building) == (str(n), str(n % 30 + 1))
+    assert court.canonical == f"{n}号院{n % 30 + 1}号楼"
+
+
+@pytest.mark.parametrize(("text", "courtyard", "building", "wing", "unit", "canonical"), [
+    ("A座大堂灯坏了", None, "A", None, None, "A号楼"),
+    ("B座3单元", None, "B", None, 3, "B号楼3单元"),
+    ("3号院5号楼漏水", "3", "5", None, None, "3号院5号楼"),
+    ("三号院五号楼2单元301", "3", "5", None, 2, "3号院5号楼2单元301室"),
+    ("三号院门口垃圾没人收", "3", None, None, None, "3号院"),
+    ("3#楼楼道灯坏了", None, "3", None, None, "3号楼"),
+    ("3#楼道灯坏了", None, "3", None, None, "3号楼"),
+    ("12#2单元", None, "12", None, 2, "12号楼2单元"),
+    ("肆号楼电梯坏了", None, "4", None, None, "4号楼"),
+    ("壹拾贰栋", None, "12", None, None, "12号楼"),
+    ("东区3号楼", None, "3", None, None, "东区3号楼"),
+    ("西区三栋二单元", None, "3", None, 2, "西区3号楼2单元"),
+    ("北楼门口的路灯", None, "北楼", None, None, "北楼"),
+    ("北楼3单元201", None, "北楼", None, 3, "北楼3单元201室"),
+    ("配楼二层厕所堵了", None, "配楼", None, None, "配楼2层"),
+    ("3号楼配楼", None, "3", "配楼", None, "3号楼配楼"),
+    ("3号院北楼", "3", "北楼", None, None, "3号院北楼"),
+    ("3栋2门", None, "3", None, 2, "3号楼2单元"),
+    ("甲1号楼", None, "甲1", None, None, "甲1号楼"),
+    ("乙3号院甲1号楼", "乙3", "甲1", None, None, "乙3号院甲1号楼"),
+])
+def test_sub_buildings(text, courtyard, building, wing, unit, canonical):
+    loc = parse_location(text)
+    assert (loc.courtyard, loc.building, loc.wing, loc.unit) == (courtyard, building, wing, unit)
+    assert loc.canonical == canonical
+
+
+@pytest.mark.parametrize("text", [
+    "东北楼道的灯不亮",  # 楼道, not a building named 北楼
+    "业主楼上装修",       # 业主, then 楼上
+    "往北楼下有积水",
+    "12月3号院子里有人烧纸",  # a date, then 院子
+])
+def test_no_sub_building_where_there_is_none(text):
+    loc = parse_location(text)
+    assert loc is None or (loc.building is None and loc.courtyard is None), loc
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("3号院5号楼", "5号楼", True),           # one side does not say the courtyard
+    ("3号院5号楼2单元", "五号楼二单元", True),
+    ("3号院5号楼", "4号院5号楼", False),      # different courtyards
+    ("3号院5号楼", "三号院五号楼", True),
+    ("3号院5号楼", "3号院6号楼", False),
+    ("3号院", "三号院", True),
+    ("3号院", "4号院", False),
+    ("3号院", "3号楼", False),               # a courtyard is not the building of that number
+    ("3号院", "3号院5号楼", False),          # the whole courtyard or one building: not known
+    ("3号院东门", "3号院西门", False),
+    ("3#楼", "三号楼", True),
+    ("肆号楼", "4栋", True),
+    ("肆号楼", "14号楼", False),
+    ("甲1号楼", "甲1号楼", True),
+    ("甲1号楼", "1号楼", False),
+    ("甲1号楼", "乙1号楼", False),
+    ("北楼", "北楼", True),
+    ("北楼", "南楼", False),
+    ("北楼", "3号楼", False),
+    ("3号楼配楼", "3号楼", True),
+    ("3号楼配楼", "3号楼主楼", False),
+    ("A座", "B座", False),
+    ("东区3号楼", "3号楼", True),
+    ("东区3号楼", "西区3号楼", False),
+    ("3栋2门", "3号楼2单元", True),
+])
+def test_compatible_sub_buildings(a, b, same):
+    assert compatible(parse_location(a), parse_location(b)) is same
+    assert compatible(parse_location(b), parse_location(a)) is same
