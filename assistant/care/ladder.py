@@ -62,7 +62,7 @@ TICKET_AFTER = timedelta(hours=2)
 # A claimed step whose work did not finish (a crash, a database error) is taken again after this.
 RETRY_CLAIM = timedelta(minutes=10)
 
-PROMPT_TEXT = "早上好！今天身体怎么样？回一句“平安”就好。"
+PROMPT_TEXT = "您好！今天身体怎么样？回一句“平安”就好。"
 SECOND_PROMPT_TEXT = "您今天还没报平安，一切都好吗？回一句“平安”就行。要是不舒服，也请告诉我。"
 
 

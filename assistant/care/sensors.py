@@ -20,9 +20,10 @@ a second press within ``SOS_REPEAT`` is stored but files nothing new. A malforme
 payload, an unknown device or a kind that is not the device's is logged and counted
 (``SensorSubscriber.stats``), never raised: the subscriber goes on with the next message.
 
-Where it connects: ``BUTLER_MQTT_URL`` (default ``mqtt://127.0.0.1:1883``) and
-``BUTLER_MQTT_TOPIC_PREFIX`` (default ``butler/sensors``), read from the settings object
-when it has them, else from the environment.
+Where it connects: ``BUTLER_MQTT_URL`` (default ``mqtt://127.0.0.1:1883``),
+``BUTLER_MQTT_TOPIC_PREFIX`` (default ``butler/sensors``) and ``BUTLER_MQTT_CLIENT_ID``
+(default ``butler-care-sensors``), read from the settings object when it has them,
+else from the environment.
 """
 
 from __future__ import annotations
@@ -153,16 +154,19 @@ def warm_up() -> None:
     safety_warm_up()
 
 
-def mqtt_config() -> tuple[str, str]:
-    """(url, topic prefix): the settings' ``mqtt_url`` / ``mqtt_topic_prefix`` when they
-    exist, else ``BUTLER_MQTT_URL`` / ``BUTLER_MQTT_TOPIC_PREFIX``, else the defaults."""
+def mqtt_config() -> tuple[str, str, str]:
+    """(url, topic prefix, client id): the settings' ``mqtt_url`` / ``mqtt_topic_prefix`` /
+    ``mqtt_client_id`` when they exist, else ``BUTLER_MQTT_URL`` /
+    ``BUTLER_MQTT_TOPIC_PREFIX`` / ``BUTLER_MQTT_CLIENT_ID``, else the defaults."""
     from assistant.settings import get_settings
 
     settings = get_settings()
-    url = getattr(settings, "mqtt_url", None) or os.environ.get("BUTLER_MQTT_URL") or DEFAULT_URL
-    prefix = (getattr(settings, "mqtt_topic_prefix", None) or os.environ.get("BUTLER_MQTT_TOPIC_PREFIX")
-              or DEFAULT_PREFIX)
-    return url, prefix.rstrip("/")
+
+    def setting(name: str, default: str) -> str:
+        return getattr(settings, name, None) or os.environ.get(f"BUTLER_{name.upper()}") or default
+
+    return (setting("mqtt_url", DEFAULT_URL), setting("mqtt_topic_prefix", DEFAULT_PREFIX).rstrip("/"),
+            setting("mqtt_client_id", CLIENT_ID))
 
 
 class SensorSubscriber:
@@ -203,6 +207,7 @@ class SensorSubscriber:
         client.subscribe(self.topic, qos=1)
 
     def _on_subscribe(self, _client, _userdata, _mid, _reason_codes, _properties) -> None:
+        log.info("care_sensors_subscribed", topic=self.topic)
         self.subscribed.set()
 
     def _on_disconnect(self, _client, _userdata, _flags, reason_code, _properties) -> None:
@@ -250,9 +255,9 @@ def run_forever() -> None:
 
     from assistant.db import get_database
 
-    url, prefix = mqtt_config()
+    url, prefix, client_id = mqtt_config()
     warm_up()
-    subscriber = SensorSubscriber(get_database(), url=url, prefix=prefix)
+    subscriber = SensorSubscriber(get_database(), url=url, prefix=prefix, client_id=client_id)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

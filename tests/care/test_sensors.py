@@ -199,3 +199,45 @@ def _accepts(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def test_butler_care_sensors_files_an_sos_within_5_seconds_and_stops_on_sigterm(db, elder, prefix, tmp_path):
+    import os
+    import signal
+    import sys
+    import threading
+    from pathlib import Path
+
+    from assistant.settings import PROJECT_ROOT
+
+    client_id = f"butler-test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "BUTLER_DATABASE_URL": db.url, "BUTLER_DATA_DIR": str(tmp_path / "var"),
+           "BUTLER_MQTT_URL": "mqtt://127.0.0.1:1883", "BUTLER_MQTT_TOPIC_PREFIX": prefix,
+           "BUTLER_MQTT_CLIENT_ID": client_id, "BUTLER_ALERT_WEBHOOK_URL": ""}
+    butler = Path(sys.executable).with_name("butler")
+    proc = subprocess.Popen([str(butler), "care", "sensors"], cwd=PROJECT_ROOT, env=env, text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(iter(proc.stderr.readline, "")), daemon=True).start()
+    try:
+        assert wait_for(lambda: any("care_sensors_subscribed" in line for line in lines), timeout=120), lines[-5:]
+        started = time.monotonic()
+        send(f"{prefix}/sos-201", {"kind": "sos", "value": 1})
+
+        def emergency():
+            with db.session() as session:
+                return session.scalars(select(Ticket).where(Ticket.urgency == "emergency")).first()
+
+        assert wait_for(emergency, timeout=5.0), lines[-5:]
+        assert time.monotonic() - started < 5.0
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(15) == 0
+        assert any("care_sensors_stopped" in line and '"sos": 1' in line for line in lines), lines[-3:]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        # Drop the persistent session the command left on the shared broker.
+        cleaner = SensorSubscriber(db, prefix=prefix, client_id=client_id, persistent=False)
+        cleaner.client.connect("127.0.0.1", 1883)
+        cleaner.client.disconnect()
