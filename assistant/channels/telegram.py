@@ -452,13 +452,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = query.message if isinstance(query.message, Message) else None
     if message is not None:  # one press per keyboard
         await butler.api(lambda: message.edit_reply_markup(reply_markup=None), "editMessageReplyMarkup")
-    data = query.data or ""
-    rating = parse_rating_payload(data)
+    payload = butler.payload_of(query.data or "", message)
+    rating = parse_rating_payload(payload or "")
     if rating is not None:
         await _rate(butler, update, context, *rating)
-        return
-    payload = butler.payload_of(data, message)
-    if payload == "cmd:mytickets":
+    elif payload == "cmd:mytickets":
         await my_tickets(update, context)
     elif payload == "cmd:mybookings":
         await my_bookings(update, context)

@@ -684,9 +684,12 @@ def transition_ticket(db: Database, ticket_id: str, action: str, *, actor: str, 
                       now: datetime | None = None, settings: Settings | None = None) -> Ticket:
     with db.transaction() as session:
         ticket = _locked_ticket(session, ticket_id)
-        lifecycle.apply_transition(ticket, action, actor=actor, note=note, department=department,
-                                   satisfaction=satisfaction, now=now, settings=settings)
+        event = lifecycle.apply_transition(ticket, action, actor=actor, note=note, department=department,
+                                           satisfaction=satisfaction, now=now, settings=settings)
         session.flush()
+        from assistant.outbox.tickets import enqueue_ticket_update  # the resident hears of it (pushes)
+
+        enqueue_ticket_update(session, ticket, event)
         _load_all(ticket)
         return ticket
 
