@@ -69,6 +69,15 @@ def _bounds(rng: DateRange, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return lo, hi
 
 
+def day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    """The instants that bound local days ``start`` to ``end`` (both inclusive; either
+    may be open): what a chart's bar drills into."""
+    zone = _zone()
+    lo = datetime.combine(start, time.min, zone).astimezone(UTC) if start else None
+    hi = datetime.combine(end + timedelta(days=1), time.min, zone).astimezone(UTC) if end else None
+    return lo, hi
+
+
 def _local_day(session: Session, zone: ZoneInfo, at: datetime):
     """A SQL expression: the local day of ``tickets.created_at`` as 'YYYY-MM-DD'."""
     if session.get_bind().dialect.name == "postgresql":

@@ -199,8 +199,15 @@ def _search_ids(session, q: str) -> list[str]:
 def _queue_filters(request: Request) -> tuple[dict[str, str], service.TicketFilters, str | None]:
     params = request.query_params
     chosen = {key: (params.get(key) or "").strip()[:MAX_QUERY]
-              for key in ("status", "category", "urgency", "department", "overdue", "q")}
+              for key in ("status", "category", "urgency", "department", "overdue", "q", "since", "until")}
     note = None
+    days: dict[str, date | None] = {}
+    for key in ("since", "until"):  # local days, both inclusive (the thermometer's drill-down)
+        try:
+            days[key] = date.fromisoformat(chosen[key]) if chosen[key] else None
+        except ValueError:
+            days[key], chosen[key] = None, ""
+    since, until = thermometer.day_bounds(days["since"], days["until"])
     if chosen["status"] not in ("", *lifecycle.STATES):
         chosen["status"] = ""
     if chosen["urgency"] not in ("", *lifecycle.URGENCIES):
@@ -210,7 +217,7 @@ def _queue_filters(request: Request) -> tuple[dict[str, str], service.TicketFilt
     filters = service.TicketFilters(status=[chosen["status"]] if chosen["status"] else None,
                                     category=[chosen["category"]] if chosen["category"] else None,
                                     urgency=chosen["urgency"] or None, department=chosen["department"] or None,
-                                    overdue=True if chosen["overdue"] else None)
+                                    overdue=True if chosen["overdue"] else None, since=since, until=until)
     return chosen, filters, note
 
 
@@ -357,5 +364,12 @@ def thermometer_data(request: Request) -> JSONResponse:
 def install(app: FastAPI) -> None:
     """Add the pages to an app (what registering this module in ROUTERS does); an app
     that has them already is left as it is."""
-    if not any(getattr(route, "path", None) == "/console" for route in app.routes):
+    if not installed(app):
         app.include_router(router)
+
+
+def installed(app: FastAPI) -> bool:
+    """Whether the app serves the pages already (FastAPI keeps an included router
+    either as its routes or, lazily, as one entry holding the router)."""
+    return any(route is router or getattr(route, "original_router", None) is router
+               or getattr(route, "path", None) == "/console" for route in app.routes)

@@ -5,6 +5,7 @@ the dialogue engine is down on purpose, so the gateway's own degraded mode answe
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import pytest
 
@@ -188,6 +189,17 @@ def test_thermometer_draws_the_charts(context):
     assert sum(d["total"] for d in data["daily"]) == data["total"] >= 10
     assert data["topics"]["items"] and data["topics"]["items"][0]["this_week"] > 0
     page.screenshot(path=str(ARTIFACTS / "console-queue-thermometer.png"), full_page=True)
+    # A chart drills into the tickets behind it: this week's top topic opens the queue
+    # filtered to that category and week.
+    top = data["topics"]["items"][0]
+    point = page.evaluate("""() => { const p = Chart.getChart('chart-topics').getDatasetMeta(0).data[0]
+        .getCenterPoint(); return {x: p.x, y: p.y}; }""")
+    box = page.locator("#chart-topics").bounding_box()
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    assert f"category={top['category']}" in unquote(page.url)
+    categories = page.locator("#queue tbody tr td:nth-child(5)").all_inner_texts()
+    assert len(categories) == top["this_week"] and set(categories) == {top["category"]}
 
 
 def test_injected_markup_stays_text(context):
@@ -273,5 +285,7 @@ def test_phone_width_layout(browser, gateway):
     console = ctx.new_page()
     sign_in(console, "worker1")
     console.wait_for_url("**/console")
+    assert console.evaluate("document.documentElement.scrollWidth") <= 390
+    assert console.locator("#queue thead").is_hidden()  # each ticket is a card on a phone
     console.screenshot(path=str(ARTIFACTS / "phone-console.png"))
     ctx.close()

@@ -16,6 +16,14 @@
 
   function short(day) { return day.slice(5); }
 
+  // Each chart drills into the tickets behind it: the queue, filtered.
+  function drill(params) {
+    return function (event, elements) {
+      if (!elements.length) { return; }
+      window.location.href = "/console?" + new URLSearchParams(params(elements[0].index)).toString();
+    };
+  }
+
   function render(data) {
     var labels = data.daily.map(function (d) { return short(d.day); });
     var mood = data.sentiment === null ? "暂无" : (data.sentiment < -0.2 ? "偏负面" : (data.sentiment > 0.2 ? "偏正面" : "平稳"));
@@ -23,16 +31,20 @@
     draw("chart-daily", {type: "bar", data: {labels: labels, datasets: [
       {label: "工单", data: data.daily.map(function (d) { return d.total - d.emergency; }), backgroundColor: "#4a7bd0", stack: "n"},
       {label: "特急", data: data.daily.map(function (d) { return d.emergency; }), backgroundColor: "#d0453a", stack: "n"}
-    ]}, options: {maintainAspectRatio: false, scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true, ticks: {precision: 0}}}}});
+    ]}, options: {onClick: drill(function (i) { return {since: data.daily[i].day, until: data.daily[i].day}; }),
+      maintainAspectRatio: false, scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true, ticks: {precision: 0}}}}});
     draw("chart-sentiment", {type: "line", data: {labels: labels, datasets: [
       {label: "平均情绪（-1 负面 … 1 正面）", data: data.daily.map(function (d) { return d.sentiment; }), borderColor: "#e08a1e", backgroundColor: "#e08a1e", spanGaps: true, yAxisID: "y"},
       {label: "负面工单", type: "bar", data: data.daily.map(function (d) { return d.negative; }), backgroundColor: "rgba(208,69,58,0.35)", yAxisID: "n"}
-    ]}, options: {maintainAspectRatio: false, scales: {y: {min: -1, max: 1, position: "left"}, n: {beginAtZero: true, position: "right", grid: {drawOnChartArea: false}, ticks: {precision: 0}}}}});
+    ]}, options: {onClick: drill(function (i) { return {since: data.daily[i].day, until: data.daily[i].day}; }),
+      maintainAspectRatio: false, scales: {y: {min: -1, max: 1, position: "left"}, n: {beginAtZero: true, position: "right", grid: {drawOnChartArea: false}, ticks: {precision: 0}}}}});
     var topics = data.topics.items;
     draw("chart-topics", {type: "bar", data: {labels: topics.map(function (t) { return t.category; }), datasets: [
       {label: "本周", data: topics.map(function (t) { return t.this_week; }), backgroundColor: "#d0453a"},
       {label: "上周", data: topics.map(function (t) { return t.last_week; }), backgroundColor: "#9aa5b1"}
-    ]}, options: {indexAxis: "y", maintainAspectRatio: false, scales: {x: {beginAtZero: true, ticks: {precision: 0}}}}});
+    ]}, options: {onClick: drill(function (i) {
+        return {category: topics[i].category, since: data.topics.this_week.start, until: data.topics.this_week.end};
+      }), indexAxis: "y", maintainAspectRatio: false, scales: {x: {beginAtZero: true, ticks: {precision: 0}}}}});
     document.getElementById("thermometer").setAttribute("data-loaded", String(data.total));
   }
 

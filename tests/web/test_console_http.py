@@ -1,0 +1,117 @@
+"""The console's HTTP rules without a browser (the gateway in-process on the test
+database): the pages' own Content-Security-Policy, CSRF before anything else, the
+sign-in lock-out, the thermometer JSON's refusals, the static files' confinement."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.web.pages import PAGE_CSP, install, installed
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def web(app_env, tokens):
+    from assistant.api.app import create_app
+    from assistant.settings import get_settings
+
+    app = create_app(get_settings())
+    install(app)
+    routes = len(app.routes)
+    install(app)  # a second install (or ROUTERS registering the module too) adds nothing
+    assert installed(app) and len(app.routes) == routes
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        yield client
+
+
+def login_csrf(client: TestClient) -> str:
+    return CSRF_RE.search(client.get("/console/login").text).group(1)
+
+
+def sign_in(client: TestClient, username: str = "dispatcher1", password: str = "correct-horse-battery"):
+    return client.post("/console/login", data={"username": username, "password": password,
+                                               "csrf_token": login_csrf(client)}, follow_redirects=False)
+
+
+def test_pages_carry_their_own_strict_policy(web):
+    for path in ("/", "/console/login"):
+        response = web.get(path)
+        assert response.status_code == 200
+        assert response.headers["content-security-policy"] == PAGE_CSP
+        assert "unsafe-inline" not in PAGE_CSP and "script-src 'self'" in PAGE_CSP
+        assert "<script>" not in response.text and " style=" not in response.text and "onclick" not in response.text
+        assert response.headers["x-content-type-options"] == "nosniff"
+    # The JSON API keeps the gateway's own policy.
+    assert "default-src 'none'" in web.get("/healthz").headers["content-security-policy"]
+
+
+def test_sign_in_needs_the_forms_token(web):
+    # No token, or a token that is not this browser's cookie: refused before the password is checked.
+    refused = web.post("/console/login", data={"username": "dispatcher1", "password": "correct-horse-battery"})
+    assert refused.status_code == 403 and "butler_console" not in refused.cookies
+    login_csrf(web)
+    other = web.post("/console/login", data={"username": "dispatcher1", "password": "correct-horse-battery",
+                                             "csrf_token": "forged"})
+    assert other.status_code == 403
+    ok = sign_in(web)
+    assert ok.status_code == 303 and ok.headers["location"] == "/console"
+    cookie = ok.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/console" in cookie
+    assert "Secure" not in cookie  # plain http here; https requests get Secure
+
+
+def test_sign_in_over_https_sets_a_secure_cookie(app_env, tokens):
+    from assistant.api.app import create_app
+    from assistant.settings import get_settings
+
+    app = create_app(get_settings())
+    install(app)
+    with TestClient(app, base_url="https://127.0.0.1") as client:
+        response = sign_in(client)
+    assert response.status_code == 303 and "Secure" in response.headers["set-cookie"]
+
+
+def test_wrong_passwords_lock_the_user_out(web):
+    for _ in range(5):
+        assert sign_in(web, password="wrong-password").status_code == 401
+    locked = sign_in(web)  # the right password, but locked
+    assert locked.status_code == 429 and "分钟后再试" in locked.text
+
+
+def test_thermometer_json_needs_a_session_and_a_sane_range(web):
+    assert web.get("/console/api/thermometer").status_code == 401
+    sign_in(web)
+    assert web.get("/console/api/thermometer").status_code == 200
+    bad = web.get("/console/api/thermometer", params={"start": "2026-03-02", "end": "2026-03-01"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "bad_date_range"
+    assert web.get("/console/api/thermometer", params={"start": "yesterday"}).status_code == 422
+    assert web.get("/console/api/thermometer", params={"start": "2020-01-01", "end": "2026-01-01"}).status_code == 422
+
+
+def test_console_pages_need_a_session(web):
+    for path in ("/console", "/console/tickets/GD202603100001"):
+        response = web.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/console/login"
+    # A forged session cookie is no session.
+    web.cookies.set("butler_console", "not-a-token", path="/console")
+    assert web.get("/console", follow_redirects=False).status_code == 303
+
+
+def test_bad_queue_parameters_are_ignored_not_errors(web):
+    sign_in(web)
+    response = web.get("/console", params={"status": "<b>", "urgency": "x", "page": "zz", "since": "soon",
+                                           "q": "<script>alert(1)</script>"})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.text and "&lt;script&gt;" in response.text
+    assert web.get("/console/tickets/not-an-id").status_code == 404
+
+
+def test_static_files_stay_inside_their_folder(web):
+    assert web.get("/static/vendor/chart.umd.min.js").headers["content-type"].startswith("text/javascript")
+    for path in ("/static/..%2fpages.py", "/static/%2e%2e/pages.py", "/static/vendor/../../session.py",
+                 "/static/nothing.js"):
+        assert web.get(path).status_code == 404, path
