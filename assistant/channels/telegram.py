@@ -710,18 +710,23 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     application = build_application(settings)
-    async with running(application):
-        if settings.telegram_webhook_url:
-            import uvicorn
+    try:
+        async with running(application):
+            if settings.telegram_webhook_url:
+                import uvicorn
 
-            server = uvicorn.Server(uvicorn.Config(webhook_app(application, settings), host=settings.gateway_host,
-                                                   port=settings.telegram_webhook_port, log_level="warning"))
-            server_task = asyncio.create_task(server.serve())
-            await stop.wait()
-            server.should_exit = True
-            await server_task
-        else:
-            await stop.wait()
+                server = uvicorn.Server(uvicorn.Config(webhook_app(application, settings), host=settings.gateway_host,
+                                                       port=settings.telegram_webhook_port, log_level="warning"))
+                server_task = asyncio.create_task(server.serve())
+                await stop.wait()
+                server.should_exit = True
+                await server_task
+            else:
+                await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signum)
 
 
 __all__ = ["Butler", "ChatRateLimiter", "HARD_LIMIT", "MODEL_MISSING_TEXT", "build_application", "running",
