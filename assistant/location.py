@@ -386,7 +386,11 @@ def _places_match(a: str, b: str) -> bool:
     return a == b or a in b or b in a  # 车库 / 地下车库
 
 
-def compatible(a: Location | None, b: Location | None) -> bool:
+# What tells apart two buildings of one number (3号院5号楼 / 4号院5号楼, 东区3号楼 / 西区3号楼).
+_QUALIFIERS = ("courtyard", "area", "phase")
+
+
+def compatible(a: Location | None, b: Location | None, *, strict: bool = False) -> bool:
     """Can ``a`` and ``b`` be the same place? The same building (12栋 is 十二号楼; 20号楼
     is not 203号楼) and, where both say them, the same unit, floor, room, phase and road.
     Without buildings: the same named place (北门 is 小区北门), or the same road, or the
@@ -395,9 +399,19 @@ def compatible(a: Location | None, b: Location | None) -> bool:
     5号楼 said more fully; not 4号院5号楼), wings (3号楼配楼) and estates (紫荆苑/丁香苑, by
     their last name characters) differ only when both say them. Two reports that name
     the same courtyard and no building are at the same place unless their named places
-    differ."""
+    differ.
+
+    ``strict`` (an emergency joining another resident's ticket, which sends no alert of
+    its own): what tells two buildings of one number apart (a courtyard, an area, a
+    phase, an estate, a road) must be said by both or neither: 5号楼 is not known to be
+    3号院5号楼 there."""
     if a is None or b is None:
         return False
+    if strict:
+        said = [(getattr(a, name) is None, getattr(b, name) is None) for name in _QUALIFIERS]
+        said += [(not _estate_key(a.estate), not _estate_key(b.estate)), (not _road_key(a.road), not _road_key(b.road))]
+        if any(x != y for x, y in said):
+            return False
     for name in ("unit", "floor", "room", "phase", "area", "side", "courtyard", "wing"):
         x, y = getattr(a, name), getattr(b, name)
         if x is not None and y is not None and x != y:

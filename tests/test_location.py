@@ -297,3 +297,20 @@ def test_no_sub_building_where_there_is_none(text):
 def test_compatible_sub_buildings(a, b, same):
     assert compatible(parse_location(a), parse_location(b)) is same
     assert compatible(parse_location(b), parse_location(a)) is same
+
+
+@pytest.mark.parametrize(("a", "b", "lenient", "strict"), [
+    ("3号院5号楼", "5号楼", True, False),  # strict: which courtyard is not known
+    ("3号院5号楼", "三号院五号楼", True, True),
+    ("东区3号楼", "3号楼", True, False),
+    ("东区3号楼", "东区三栋", True, True),
+    ("紫荆苑3号楼", "3号楼", True, False),
+    ("幸福路8号3号楼", "3号楼", True, False),
+    ("5号楼2单元", "5号楼", True, True),  # the same building: the unit is a detail
+    ("3号楼配楼", "3号楼", True, True),
+    ("3号院5号楼", "4号院5号楼", False, False),
+])
+def test_compatible_strict_wants_the_same_qualifiers(a, b, lenient, strict):
+    la, lb = parse_location(a), parse_location(b)
+    assert compatible(la, lb) is lenient and compatible(lb, la) is lenient
+    assert compatible(la, lb, strict=True) is strict and compatible(lb, la, strict=True) is strict

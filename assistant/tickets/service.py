@@ -108,7 +108,7 @@ def report_location(address: str | None, description: str | None) -> Location | 
 
 
 def is_nearby(a: Ticket, *, address: str | None, lat: float | None, long: float | None,
-              description: str | None = None) -> bool:
+              description: str | None = None, strict: bool = False) -> bool:
     """Same place. The whole location decides (``assistant.location.compatible``): the
     same building (十二号楼 is 12栋, 20号楼 is not 203号楼) and, where both say them, the
     same unit, floor and room; or the same named place (北门 / 小区北门); an address the
@@ -121,7 +121,7 @@ def is_nearby(a: Ticket, *, address: str | None, lat: float | None, long: float 
             return False
         if la is None or lb is None or not (la.is_structured and lb.is_structured):
             return True  # a shared position is the most precise thing a report can have
-    return compatible(la, lb)
+    return compatible(la, lb, strict=strict)
 
 
 def find_duplicate(session: Session, *, description: str, address: str | None,
@@ -407,7 +407,8 @@ def _same_place_emergency(session: Session, *, description: str, address: str | 
                              Ticket.updated_at >= now - EMERGENCY_SAME_PLACE)
         .order_by(Ticket.created_at.desc()).limit(50).with_for_update())
     for ticket in candidates:
-        if (is_nearby(ticket, address=address, lat=lat, long=long, description=description)
+        # strict: joining sends no alert, so 5号楼 does not join 3号院5号楼 (location.compatible).
+        if (is_nearby(ticket, address=address, lat=lat, long=long, description=description, strict=True)
                 and kinds & set(emergency_kinds(ticket.description))):
             return ticket
     return None
