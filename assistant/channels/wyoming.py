@@ -47,7 +47,7 @@ from wyoming.server import AsyncEventHandler, AsyncTcpServer
 from wyoming.tts import Synthesize
 
 from assistant.channels.ear import for_the_ear
-from assistant.channels.speech import PipelineError, SpeechPipeline, model_dir, recogniser_pool
+from assistant.channels.speech import NOT_HEARD_TEXT, PipelineError, SpeechPipeline, model_dir, recogniser_pool
 from assistant.dialogue import DialogueClient, namespaced_sender
 from assistant.settings import Settings
 from voice.errors import VoiceError
@@ -69,8 +69,7 @@ VOSK = Attribution(name="Alpha Cephei (vosk)", url="https://alphacephei.com/vosk
 ESPEAK = Attribution(name="espeak-ng", url="https://github.com/espeak-ng/espeak-ng")
 BUTLER = Attribution(name="社区管家 (Rasa)", url="https://rasa.com/")
 
-# What a resident hears when the handle service has nothing better to say.
-NOTHING_HEARD = "没听清，请再说一遍。"
+# What a resident hears when even the dialogue's degraded mode failed.
 SOMETHING_BROKE = "抱歉，系统出了点问题，请稍后再说一遍。紧急情况请直接拨打一一零、一一九或一二零。"
 
 
@@ -104,7 +103,7 @@ class ButlerWyoming:
         asr = [AsrProgram(
             name="butler-vosk", description="社区管家 语音识别 (vosk, offline)", attribution=VOSK,
             installed=True, version=version,
-            models=[AsrModel(name="vosk-small-cn", description="vosk 中文", attribution=VOSK,
+            models=[AsrModel(name=model_dir(self.settings).name, description="vosk 中文", attribution=VOSK,
                              installed=True, version=None, languages=[ASR_LANGUAGE])])] if self.pool else []
         voices = [TtsVoice(name=name, description=description, attribution=ESPEAK, installed=True,
                            version=None, languages=LANGUAGES)
@@ -133,7 +132,7 @@ class ButlerWyoming:
         elderly resident when their profile says so; the speaker's own TTS sets the pace)."""
         text = text.strip()
         if not text:
-            return Handled(text=NOTHING_HEARD)
+            return Handled(text=NOT_HEARD_TEXT)
         sender = namespaced_sender("wyoming", client_id)
         try:
             replies, told_rest = await self.speech._dialogue(sender, text)

@@ -38,6 +38,7 @@ from wyoming.info import Describe, Info
 from wyoming.server import AsyncTcpServer
 from wyoming.tts import Synthesize, SynthesizeVoice
 
+from assistant.channels.speech import NOT_HEARD_TEXT
 from assistant.channels.wyoming import ELDERLY_VOICE, VOICE, ButlerWyoming, Converter
 from assistant.settings import Settings
 from voice.stt import RecogniserPool, load_model
@@ -282,7 +283,7 @@ async def test_a_plain_transcript_is_answered_for_its_client_and_recorded(offlin
     assert "已记下" in said and "零二一 一二三四五六七八" in said  # made for the ear: the phone digit by digit
     [entry] = inbox.list_messages(app_env, sender_id="wyoming:127.0.0.1")
     assert (entry.state, entry.action) == ("pending", "recorded")  # replayed when Rasa is back
-    assert Handled.from_event(nothing).text == "没听清，请再说一遍。"
+    assert Handled.from_event(nothing).text == NOT_HEARD_TEXT  # said, not sent to the dialogue
 
 
 async def test_a_yes_to_the_offered_details_reads_the_rest(offline_butler, app_env):
