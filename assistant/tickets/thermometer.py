@@ -5,7 +5,11 @@ so the console's charts stay fast on a large table:
 
 - ``daily``: tickets per local day in a date range, how many were emergencies, and the
   sentiment per day (average score, negative / neutral / positive counts);
-- ``topics``: the complaint categories of the last seven days against the seven before.
+- ``topics``: the complaint categories of the last seven days against the seven before;
+- ``by_category``: sentiment per category (average score, negative tickets);
+- ``compliance``: per department, tickets resolved by their deadline, resolved late, and
+  still open past it; with the satisfaction staff recorded at 回访;
+- ``satisfaction``: 回访 scores and residents' own ratings (1..5) in the range.
 
 Days are local days (``settings.timezone``); the database stores UTC. SQLite shifts by
 the zone's offset at the start of the range (the zone has no daylight saving time in
@@ -23,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from assistant import clock
 from assistant.settings import get_settings
-from assistant.tickets.models import Ticket
+from assistant.tickets.lifecycle import OPEN_STATES
+from assistant.tickets.models import Ticket, TicketRating
 
 # The longest range one request may ask for (a year and a day: a leap year).
 MAX_DAYS = 366
@@ -135,6 +140,59 @@ def topics(session: Session, *, today: date | None = None, limit: int = TOP_TOPI
                       for c in names[:limit]]}
 
 
+def by_category(session: Session, rng: DateRange) -> list[dict]:
+    """Sentiment per category in the range, the most negative first."""
+    lo, hi = _bounds(rng, _zone())
+    rows = session.execute(
+        select(Ticket.category, func.count().label("total"), func.avg(Ticket.sentiment_score).label("sentiment"),
+               func.sum(case((Ticket.sentiment_label == "negative", 1), else_=0)).label("negative"))
+        .where(Ticket.created_at >= lo, Ticket.created_at < hi).group_by(Ticket.category)).all()
+    out = [{"category": r.category, "total": int(r.total), "sentiment": round(float(r.sentiment or 0), 3),
+            "negative": int(r.negative or 0)} for r in rows]
+    return sorted(out, key=lambda r: (r["sentiment"], -r["total"], r["category"]))
+
+
+def compliance(session: Session, rng: DateRange, *, now: datetime | None = None) -> list[dict]:
+    """Per department, of the tickets filed in the range: resolved by the deadline,
+    resolved after it, still open past it, still open in time; and the average
+    satisfaction recorded at 回访. The worst (most late) first."""
+    lo, hi = _bounds(rng, _zone())
+    now = now or clock.now()
+    open_ = Ticket.status.in_(sorted(OPEN_STATES))
+    rows = session.execute(
+        select(Ticket.department, func.count().label("total"),
+               func.sum(case((Ticket.resolved_at.is_not(None) & (Ticket.resolved_at <= Ticket.deadline_at), 1),
+                             else_=0)).label("on_time"),
+               func.sum(case((Ticket.resolved_at > Ticket.deadline_at, 1), else_=0)).label("late"),
+               func.sum(case((open_ & (Ticket.deadline_at < now), 1), else_=0)).label("overdue"),
+               func.sum(case((open_ & (Ticket.deadline_at >= now), 1), else_=0)).label("open"),
+               func.avg(Ticket.satisfaction).label("satisfaction"), func.count(Ticket.satisfaction).label("rated"))
+        .where(Ticket.created_at >= lo, Ticket.created_at < hi).group_by(Ticket.department)).all()
+    out = []
+    for r in rows:
+        done = int(r.on_time or 0) + int(r.late or 0)
+        out.append({"department": r.department, "total": int(r.total), "on_time": int(r.on_time or 0),
+                    "late": int(r.late or 0), "overdue": int(r.overdue or 0), "open": int(r.open or 0),
+                    "on_time_rate": round(int(r.on_time or 0) / done, 3) if done else None,
+                    "satisfaction": round(float(r.satisfaction), 2) if r.satisfaction is not None else None,
+                    "rated": int(r.rated or 0)})
+    return sorted(out, key=lambda r: (-(r["late"] + r["overdue"]), -r["total"], r["department"]))
+
+
+def satisfaction(session: Session, rng: DateRange) -> dict:
+    """Satisfaction in the range: staff's 回访 scores (of tickets filed in the range) and
+    residents' own ratings given in the range; averages of 1..5 and how many."""
+    lo, hi = _bounds(rng, _zone())
+    visit = session.execute(select(func.avg(Ticket.satisfaction), func.count(Ticket.satisfaction)).where(
+        Ticket.created_at >= lo, Ticket.created_at < hi)).one()
+    rated = session.execute(select(func.avg(TicketRating.score), func.count(TicketRating.id)).where(
+        TicketRating.at >= lo, TicketRating.at < hi)).one()
+    return {"follow_up": {"average": round(float(visit[0]), 2) if visit[0] is not None else None,
+                          "count": int(visit[1])},
+            "residents": {"average": round(float(rated[0]), 2) if rated[0] is not None else None,
+                          "count": int(rated[1])}}
+
+
 def thermometer(session: Session, rng: DateRange, *, today: date | None = None) -> dict:
     """Everything the console's thermometer draws."""
     days = daily(session, rng)
@@ -143,4 +201,5 @@ def thermometer(session: Session, rng: DateRange, *, today: date | None = None) 
     mean = (sum(d["sentiment"] * d["total"] for d in scored) / total) if total else None
     return {"range": {"start": rng.start.isoformat(), "end": rng.end.isoformat()},
             "total": total, "sentiment": round(mean, 3) if mean is not None else None,
-            "daily": days, "topics": topics(session, today=today)}
+            "daily": days, "topics": topics(session, today=today), "by_category": by_category(session, rng),
+            "compliance": compliance(session, rng), "satisfaction": satisfaction(session, rng)}

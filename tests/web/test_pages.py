@@ -178,7 +178,8 @@ def test_thermometer_draws_the_charts(context):
     page.wait_for_selector("#thermometer[data-loaded]")
     assert int(page.get_attribute("#thermometer", "data-loaded")) >= 10  # the seeded ten days
     assert "共" in page.inner_text("#thermo-summary")
-    for canvas in ("chart-daily", "chart-sentiment", "chart-topics"):
+    assert "回访满意度" in page.inner_text("#thermo-satisfaction")
+    for canvas in ("chart-daily", "chart-sentiment", "chart-topics", "chart-categories", "chart-compliance"):
         painted = page.evaluate("""id => {
             const c = document.getElementById(id);
             const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;

@@ -76,3 +76,39 @@ def test_date_range_rules(tuesday):
         thermometer.date_range(date(2024, 1, 1), date(2025, 1, 1))  # 367 days
     lo, hi = thermometer.day_bounds(date(2026, 3, 10), date(2026, 3, 10))
     assert (lo.isoformat(), hi.isoformat()) == ("2026-03-09T16:00:00+00:00", "2026-03-10T16:00:00+00:00")
+
+
+def test_deadline_compliance_and_satisfaction_by_department(any_db, tuesday):
+    from assistant.tickets.routing import get_routing
+    from assistant.tickets.service import transition_ticket
+
+    def work(ticket_id: str, done_at: datetime, satisfaction: int | None = None) -> None:
+        transition_ticket(any_db, ticket_id, "派单", actor="staff:d", now=done_at - timedelta(hours=2))
+        transition_ticket(any_db, ticket_id, "开始处置", actor="staff:d", now=done_at - timedelta(hours=1))
+        transition_ticket(any_db, ticket_id, "办结", actor="staff:d", note="修好了", now=done_at)
+        if satisfaction is not None:
+            transition_ticket(any_db, ticket_id, "回访", actor="staff:d", satisfaction=satisfaction,
+                              now=done_at + timedelta(hours=1))
+
+    filed_at = local(2026, 3, 2, 9, 0)  # a Monday: 3 working days later is Thursday 03-05
+    ids = []
+    for text in ("北门垃圾没人收", "南门垃圾桶满了", "西门垃圾堆着", "东门下水道堵了"):
+        category = "市政设施" if "下水道" in text else "环境卫生"
+        ids.append(file_ticket(any_db, description=text, sender_id="web:t", category=category,
+                               check_duplicates=False, now=filed_at, settings=SETTINGS).ticket.id)
+    work(ids[0], filed_at + timedelta(days=1), satisfaction=4)  # in time
+    work(ids[1], filed_at + timedelta(days=6), satisfaction=2)  # late
+    # ids[2] is still open, past its deadline by "now" (Tuesday 03-10); ids[3] another department.
+    rng = thermometer.date_range(date(2026, 3, 1), date(2026, 3, 10))
+    with any_db.session() as session:
+        rows = {r["department"]: r for r in thermometer.compliance(session, rng)}
+        satisfied = thermometer.satisfaction(session, rng)
+        moods = thermometer.by_category(session, rng)
+    sanitation = rows[get_routing().department_for("环境卫生")]
+    assert {k: sanitation[k] for k in ("total", "on_time", "late", "overdue", "open", "rated")} == {
+        "total": 3, "on_time": 1, "late": 1, "overdue": 1, "open": 0, "rated": 2}
+    assert sanitation["on_time_rate"] == 0.5 and sanitation["satisfaction"] == 3.0
+    municipal = rows[get_routing().department_for("市政设施")]
+    assert municipal["total"] == 1 and municipal["on_time_rate"] is None and municipal["overdue"] == 1
+    assert satisfied == {"follow_up": {"average": 3.0, "count": 2}, "residents": {"average": None, "count": 0}}
+    assert {m["category"]: m["total"] for m in moods} == {"环境卫生": 3, "市政设施": 1}

@@ -45,6 +45,31 @@
     ]}, options: {onClick: drill(function (i) {
         return {category: topics[i].category, since: data.topics.this_week.start, until: data.topics.this_week.end};
       }), indexAxis: "y", maintainAspectRatio: false, scales: {x: {beginAtZero: true, ticks: {precision: 0}}}}});
+    var moods = data.by_category;
+    draw("chart-categories", {type: "bar", data: {labels: moods.map(function (m) { return m.category; }), datasets: [
+      {label: "平均情绪", data: moods.map(function (m) { return m.sentiment; }),
+       backgroundColor: moods.map(function (m) { return m.sentiment < -0.2 ? "#d0453a" : (m.sentiment > 0.2 ? "#2e7d5b" : "#e0b01e"); })}
+    ]}, options: {onClick: drill(function (i) {
+        return {category: moods[i].category, since: data.range.start, until: data.range.end};
+      }), maintainAspectRatio: false, plugins: {legend: {display: false}}, scales: {y: {min: -1, max: 1}}}});
+    var deps = data.compliance;
+    function range(extra) { return function (i) {
+      var p = {department: deps[i].department, since: data.range.start, until: data.range.end};
+      if (extra) { p.overdue = "1"; }
+      return p; }; }
+    draw("chart-compliance", {type: "bar", data: {labels: deps.map(function (d) { return d.department; }), datasets: [
+      {label: "按期办结", data: deps.map(function (d) { return d.on_time; }), backgroundColor: "#2e7d5b", stack: "s"},
+      {label: "超期办结", data: deps.map(function (d) { return d.late; }), backgroundColor: "#e0b01e", stack: "s"},
+      {label: "超期未办", data: deps.map(function (d) { return d.overdue; }), backgroundColor: "#d0453a", stack: "s"},
+      {label: "办理中", data: deps.map(function (d) { return d.open; }), backgroundColor: "#9aa5b1", stack: "s"}
+    ]}, options: {onClick: function (event, elements) {
+        if (!elements.length) { return; }
+        drill(range(elements[0].datasetIndex === 2))(event, elements);
+      }, indexAxis: "y", maintainAspectRatio: false, scales: {x: {stacked: true, beginAtZero: true, ticks: {precision: 0}}, y: {stacked: true}}}});
+    var s = data.satisfaction;
+    function avg(part) { return part.count ? part.average.toFixed(1) + " 分（" + part.count + " 件）" : "暂无"; }
+    document.getElementById("thermo-satisfaction").textContent =
+      "回访满意度：" + avg(s.follow_up) + "；居民自评：" + avg(s.residents) + "。满分 5 分。";
     document.getElementById("thermometer").setAttribute("data-loaded", String(data.total));
   }
 
