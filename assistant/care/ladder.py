@@ -212,8 +212,66 @@ def _send(db: Database, elder: CareResident, step_id: int, *, channel: str, reci
     with db.transaction() as session:
         session.add(CareOutbox(care_id=elder.id, step_id=step_id, channel=channel[:16], recipient=recipient[:160],
                                text=text, created_at=now, delivered_at=now))
-    log.info("care_message", care_id=elder.id, channel=channel, recipient=_masked_recipient(recipient),
+    _deliver(elder.id, channel, recipient, text)
+
+
+def _deliver(care_id: int, channel: str, recipient: str, text: str) -> None:
+    log.info("care_message", care_id=care_id, channel=channel, recipient=_masked_recipient(recipient),
              text=mask_text(text))
+
+
+@dataclass
+class _Message:
+    """A prompt due to one elder: its step and its outbox row are written together."""
+
+    elder: CareResident
+    episode: str
+    step: str
+    text: str
+    note: str | None = None
+
+
+def _write_messages(session, messages: list[_Message], now: datetime) -> list[_Message]:
+    """Claim each message's step (done at once: the outbox row is its work) and write the
+    outbox row, in the caller's transaction; skips steps already taken."""
+    taken = set()
+    for episode in {m.episode for m in messages}:
+        ids = [m.elder.id for m in messages if m.episode == episode]
+        taken |= {(care_id, episode, step) for care_id, step in session.execute(
+            select(CareLadderStep.care_id, CareLadderStep.step).where(
+                CareLadderStep.care_id.in_(ids), CareLadderStep.episode == episode))}
+    written = []
+    for m in messages:
+        if (m.elder.id, m.episode, m.step) in taken:
+            continue
+        row = CareLadderStep(care_id=m.elder.id, episode=m.episode, step=m.step, at=now, done=True, note=m.note)
+        session.add(row)
+        session.flush()
+        session.add(CareOutbox(care_id=m.elder.id, step_id=row.id, channel=_channel(m.elder.sender_id),
+                               recipient=m.elder.sender_id, text=m.text, created_at=now, delivered_at=now))
+        written.append(m)
+    return written
+
+
+def _send_messages(db: Database, messages: list[_Message], now: datetime, report: SweepReport) -> None:
+    """Prompts in one transaction per batch; when another sweep wrote one of them first
+    (a unique-constraint race), one transaction per message instead."""
+    if not messages:
+        return
+    try:
+        with db.transaction() as session:
+            written = _write_messages(session, messages, now)
+    except IntegrityError:
+        written = []
+        for m in messages:
+            try:
+                with db.transaction() as session:
+                    written += _write_messages(session, [m], now)
+            except IntegrityError:
+                continue
+    for m in written:
+        _deliver(m.elder.id, _channel(m.elder.sender_id), m.elder.sender_id, m.text)
+        report.sent.append((m.elder.id, m.step))
 
 
 def _masked_recipient(recipient: str) -> str:
@@ -271,13 +329,19 @@ def sweep(db: Database, now: datetime | None = None, *, batch: int = 500) -> Swe
             open_steps = _open_steps(session, [e.id for e in chunk])
             day_episode = f"day:{now.astimezone(clock.TZ).date().isoformat()}"
             prompted = _prompted(session, [e.id for e in chunk if e.sender_id], day_episode)
+        messages: list[_Message] = []
         for elder in chunk:
             try:
                 _sweep_one(db, elder, facts[elder.id], open_steps.get(elder.id, {}),
-                           prompted=elder.id in prompted, now=now, report=report)
+                           prompted=elder.id in prompted, now=now, report=report, messages=messages)
             except Exception:  # noqa: BLE001 - one elder's failure never stops the others
                 log.exception("care_sweep_failed", care_id=elder.id)
                 report.failed.append((elder.id, "sweep"))
+        try:
+            _send_messages(db, messages, now, report)
+        except Exception:  # noqa: BLE001 - the next sweep sends them
+            log.exception("care_prompts_failed", count=len(messages))
+            report.failed.extend((m.elder.id, m.step) for m in messages)
     report.seconds = _time.perf_counter() - started
     log.info("care_sweep", elders=report.elders, sent=len(report.sent), resolved=report.resolved,
              failed=len(report.failed), seconds=round(report.seconds, 3))
@@ -285,19 +349,14 @@ def sweep(db: Database, now: datetime | None = None, *, batch: int = 500) -> Swe
 
 
 def _sweep_one(db: Database, elder: CareResident, facts: _Facts, open_steps: dict[str, dict[str, CareLadderStep]],
-               *, prompted: bool, now: datetime, report: SweepReport) -> None:
+               *, prompted: bool, now: datetime, report: SweepReport, messages: list[_Message]) -> None:
     local = now.astimezone(clock.TZ)
     # 1. The daily prompt, during the window, unless the elder already checked in today.
     if elder.sender_id and not prompted:
         start, end = _window(elder, local.date())
         checked_in_today = facts.last_checkin is not None and facts.last_checkin >= _midnight(local.date())
         if start <= local < end and not checked_in_today:
-            step_id = _claim(db, elder.id, f"day:{local.date().isoformat()}", "prompt", now)
-            if step_id is not None:
-                _send(db, elder, step_id, channel=_channel(elder.sender_id), recipient=elder.sender_id,
-                      text=PROMPT_TEXT, now=now)
-                _finish(db, step_id)
-                report.sent.append((elder.id, "prompt"))
+            messages.append(_Message(elder, f"day:{local.date().isoformat()}", "prompt", PROMPT_TEXT))
     # 2. Silence, and the escalation episode it opens.
     quiet = silence(elder, facts, now)
     stale = [ep for ep in open_steps if quiet is None or ep != quiet.episode]
@@ -314,13 +373,8 @@ def _sweep_one(db: Database, elder: CareResident, facts: _Facts, open_steps: dic
     done = {name: row for name, row in steps.items() if row.done}
     reasons = "，".join(quiet.reasons)
     # 3a. The second prompt.
-    if elder.sender_id and "second_prompt" not in done:
-        step_id = _claim(db, elder.id, quiet.episode, "second_prompt", now, note=reasons)
-        if step_id is not None:
-            _send(db, elder, step_id, channel=_channel(elder.sender_id), recipient=elder.sender_id,
-                  text=SECOND_PROMPT_TEXT, now=now)
-            _finish(db, step_id)
-            report.sent.append((elder.id, "second_prompt"))
+    if elder.sender_id and "second_prompt" not in steps:
+        messages.append(_Message(elder, quiet.episode, "second_prompt", SECOND_PROMPT_TEXT, note=reasons))
         return  # the ticket comes TICKET_AFTER later
     # 3b. The care ticket to the grid worker.
     if "ticket" not in done:
