@@ -63,6 +63,8 @@ PAGE_HEADERS = {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"
 
 # The JSON API's rules, reused: workers handle what they were given; viewers only read.
 WORKING_ROLES = frozenset({"admin", "dispatcher", "worker"})
+# Routing decisions (category, department) are the dispatchers' (the JSON API's corrections).
+CORRECTING_ROLES = frozenset({"admin", "dispatcher"})
 PAGE_SIZE = 30
 MAX_QUERY = 64
 # A search for a phone or identity number would tell a role that may not see them
@@ -275,6 +277,9 @@ def _detail(request: Request, user: StaffUser, ticket_id: str, *, error: str | N
             return render("error.html", status=404, title="没有这张工单", message=f"没有工单 {ticket_id}。",
                           **context)
         data = service.ticket_to_dict(ticket, masked=context["masked"], timeline=True)
+        # Other residents' reports linked to this one as duplicates, in their own words.
+        reports = [{"at": w.at, "words": mask_text(w.description) if context["masked"] else w.description}
+                   for w in ticket.watchers if not w.is_filer and w.description]
     if context["masked"]:  # a resident's sender id in the audit trail, masked as the watchers' are
         for event in data["timeline"]:
             kind, _, sender = (event["actor"] or "").partition(":")
@@ -282,8 +287,10 @@ def _detail(request: Request, user: StaffUser, ticket_id: str, *, error: str | N
                 event["actor"] = f"resident:{service._mask_sender(sender)}"
     actions = _allowed_for(user, data["allowed_actions"])
     descriptions = {a: lifecycle.TRANSITIONS[a].description for a in actions}
+    routing = get_routing()
     return render("ticket.html", status=status, **context, t=data, actions=actions, descriptions=descriptions,
-                  departments=get_routing().departments, error=error, done=done)
+                  departments=routing.departments, categories=routing.categories, reports=reports,
+                  can_correct=user.role in CORRECTING_ROLES, error=error, done=done)
 
 
 def _valid_id(ticket_id: str) -> bool:
@@ -301,7 +308,7 @@ def ticket_page(ticket_id: str, request: Request) -> Response:
         return render("error.html", status=404, title="没有这张工单", message="工单号不对。",
                       **_staff_context(request, user))
     done = request.query_params.get("done")
-    return _detail(request, user, ticket_id, done=done if done in lifecycle.ACTIONS else None)
+    return _detail(request, user, ticket_id, done=done if done in (*lifecycle.ACTIONS, "更正") else None)
 
 
 @router.post("/console/tickets/{ticket_id}/transition")
@@ -336,6 +343,37 @@ async def transition(ticket_id: str, request: Request) -> Response:
     log.info("console_transition", ticket_id=ticket_id, action=action, staff=user.username,
              note=mask_text(note))
     return RedirectResponse(f"/console/tickets/{ticket_id}?{urlencode({'done': action})}", status_code=303)
+
+
+@router.post("/console/tickets/{ticket_id}/correct")
+async def correct(ticket_id: str, request: Request) -> Response:
+    """A dispatcher corrects the category and/or reassigns the department (audited)."""
+    form = await request.form()
+    if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
+        return _refused(request)
+    user = web_session.current_user(request)
+    if user is None:
+        return RedirectResponse("/console/login", status_code=303)
+    if not _valid_id(ticket_id):
+        return render("error.html", status=404, title="没有这张工单", message="工单号不对。",
+                      **_staff_context(request, user))
+    if user.role not in CORRECTING_ROLES:
+        return _detail(request, user, ticket_id, status=403, error=f"您的角色（{user.role}）不能更正类别或部门。")
+    category = str(form.get("category") or "")[:16] or None
+    department = str(form.get("department") or "")[:64] or None
+    note = str(form.get("note") or "")[:2000] or None
+    try:
+        await run_in_threadpool(lambda: service.correct_ticket(
+            get_database(), ticket_id, actor=f"staff:{user.username}", category=category, department=department,
+            note=note))
+    except service.TicketNotFound:
+        return render("error.html", status=404, title="没有这张工单", message=f"没有工单 {ticket_id}。",
+                      **_staff_context(request, user))
+    except service.TicketError as exc:
+        return _detail(request, user, ticket_id, status=422, error=str(exc))
+    log.info("console_correction", ticket_id=ticket_id, staff=user.username, category=category,
+             department=department)
+    return RedirectResponse(f"/console/tickets/{ticket_id}?{urlencode({'done': '更正'})}", status_code=303)
 
 
 # ---- console: the 民意温度计 ------------------------------------------------------------------

@@ -115,3 +115,35 @@ def test_static_files_stay_inside_their_folder(web):
     for path in ("/static/..%2fpages.py", "/static/%2e%2e/pages.py", "/static/vendor/../../session.py",
                  "/static/nothing.js"):
         assert web.get(path).status_code == 404, path
+
+
+def test_dispatcher_reassigns_worker_may_not(web, app_env):
+    from assistant.tickets.routing import get_routing
+    from assistant.tickets.service import file_ticket, get_ticket
+
+    first = file_ticket(app_env, description="3号楼楼道灯坏了，电话13912345678", sender_id="web:a",
+                        address="3号楼").ticket
+    again = file_ticket(app_env, description="3号楼的楼道灯不亮了", sender_id="web:b", address="3号楼")
+    assert again.duplicate and again.ticket.id == first.id
+    other = next(d for d in get_routing().departments if d != first.department)
+    sign_in(web, "worker1")
+    page = web.get(f"/console/tickets/{first.id}")
+    assert "保存更正" not in page.text and "3号楼的楼道灯不亮了" in page.text  # the linked report
+    token = CSRF_RE.search(page.text).group(1)
+    refused = web.post(f"/console/tickets/{first.id}/correct", data={"department": other, "csrf_token": token})
+    assert refused.status_code == 403
+    web.cookies.clear()
+    sign_in(web, "dispatcher1")
+    page = web.get(f"/console/tickets/{first.id}")
+    assert "139****5678" in page.text and "13912345678" not in page.text
+    token = CSRF_RE.search(page.text).group(1)
+    assert web.post(f"/console/tickets/{first.id}/correct", data={"department": other}).status_code == 403
+    done = web.post(f"/console/tickets/{first.id}/correct", data={"department": other, "note": "属于对方",
+                                                                 "csrf_token": token})
+    assert done.status_code == 200 and "已执行“更正”" in done.text
+    bad = web.post(f"/console/tickets/{first.id}/correct", data={"category": "外星人", "csrf_token": token})
+    assert bad.status_code == 422 and "没有“外星人”这个类别" in bad.text
+    with app_env.session() as session:
+        ticket = get_ticket(session, first.id)
+        assert ticket.department == other
+        assert [(e.action, e.actor) for e in ticket.events][-1] == ("更正部门", "staff:dispatcher1")
