@@ -48,6 +48,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -176,6 +177,35 @@ class ChatRateLimiter:
             return False
         self._warned[chat_id] = now
         return True
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates of different chats are handled concurrently (one resident's slow
+    dialogue turn does not hold up the others); a chat's own updates one at a time,
+    in order (a conversation is a sequence)."""
+
+    def __init__(self, max_concurrent_updates: int = 32) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[object, tuple[asyncio.Lock, list[int]]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = getattr(update, "effective_chat", None) if isinstance(update, Update) else None
+        key = chat.id if chat is not None else None
+        lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                self._locks.pop(key, None)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
 
 
 # -- the database side (blocking: called from worker threads) -----------------------------
@@ -603,7 +633,8 @@ def build_application(settings: Settings, *, dialogue: DialogueClient | None = N
     builder = (ApplicationBuilder().token(settings.telegram_bot_token)
                .base_url(settings.telegram_api_base_url).base_file_url(settings.telegram_file_base_url)
                .connect_timeout(10).read_timeout(30).write_timeout(30).pool_timeout(10)
-               .get_updates_connect_timeout(10).get_updates_read_timeout(10))
+               .get_updates_connect_timeout(10).get_updates_read_timeout(10)
+               .concurrent_updates(PerChatUpdateProcessor(32)))
     if settings.telegram_webhook_url:
         builder = builder.updater(None)
     application = builder.build()

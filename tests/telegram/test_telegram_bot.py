@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -127,3 +128,57 @@ async def test_a_chat_that_floods_is_slowed_down(bot_env, standin, monkeypatch):
         await until(lambda: len(texts(standin)) >= 4, what="three answers and a warning")
         await asyncio.sleep(0.5)
     assert texts(standin).count("您发得太快了，请过一分钟再发。") == 1 and len(texts(standin)) == 4
+
+
+async def test_mybookings_lists_the_residents_bookings(bot_env, standin, clock):
+    from assistant.booking.service import book
+    from tests.booking.test_actions import NOW
+
+    clock.move_to(NOW)
+    booking = book(bot_env, sender_id=f"telegram:{USER}", service="理发", starts_at=datetime(2026, 11, 30, 15),
+                   address="幸福路8号", now=NOW)
+    async with bot_running():
+        standin.text_update(USER, "/mybookings")
+        await until(lambda: texts(standin), what="the bookings")
+        standin.text_update(USER + 1, "/mybookings")
+        await until(lambda: texts(standin, USER + 1), what="another resident's (empty) bookings")
+    assert booking.id in texts(standin)[0] and "理发" in texts(standin)[0]
+    assert texts(standin, USER + 1) == ["您现在没有预约。想约理发、维修等服务，直接告诉我就行。"]
+
+
+async def test_elderly_toggles_the_residents_speech_profile(bot_env, standin):
+    from assistant.residents.profile import speech_profile
+
+    async with bot_running():
+        standin.text_update(USER, "/elderly")
+        await until(lambda: texts(standin), what="elderly on")
+        on = speech_profile(bot_env, f"telegram:{USER}")
+        standin.text_update(USER, "/elderly")
+        await until(lambda: len(texts(standin)) == 2, what="elderly off")
+    assert on.elderly and on.rate_factor < 1 and not speech_profile(bot_env, f"telegram:{USER}").elderly
+    assert texts(standin)[0].startswith("已打开长辈模式") and texts(standin)[1].startswith("已关闭长辈模式")
+
+
+async def test_one_chat_waits_for_its_own_turn_but_not_for_other_chats():
+    from telegram import Update
+
+    from assistant.channels.telegram import PerChatUpdateProcessor
+
+    def update(update_id: int, chat_id: int) -> Update:
+        return Update.de_json({"update_id": update_id, "message": {
+            "message_id": update_id, "date": 0, "chat": {"id": chat_id, "type": "private"}, "text": "x"}}, None)
+
+    events: list[str] = []
+
+    async def turn(name: str, seconds: float) -> None:
+        events.append(f"{name}+")
+        await asyncio.sleep(seconds)
+        events.append(f"{name}-")
+
+    processor = PerChatUpdateProcessor(8)
+    await asyncio.gather(processor.process_update(update(1, 10), turn("a1", 0.2)),
+                         processor.process_update(update(2, 10), turn("a2", 0.0)),
+                         processor.process_update(update(3, 20), turn("b1", 0.0)))
+    assert events.index("a1-") < events.index("a2+")  # the same chat in order
+    assert events.index("b1-") < events.index("a1-")  # another chat did not wait
+    assert processor._locks == {}
