@@ -104,9 +104,10 @@ def can_push(recipient: str | None) -> bool:
 
 def _insert_ignore(session: Session, values: dict) -> bool:
     dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-    result = session.execute(dialect.insert(OutboxMessage).values(**values)
-                             .on_conflict_do_nothing(index_elements=["dedupe_key"]))
-    return bool(result.rowcount)
+    inserted = session.execute(dialect.insert(OutboxMessage).values(**values)
+                               .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                               .returning(OutboxMessage.id)).scalar()
+    return inserted is not None
 
 
 def enqueue(session: Session, *, recipient: str, text: str, dedupe_key: str, buttons: list[dict] | None = None,

@@ -201,3 +201,23 @@ def test_transitions_residents_do_not_hear_about_queue_nothing(db, clock, action
     transition_ticket(db, ticket_id, action, actor="staff:alice")
     [row] = _rows(db)  # 派单 only
     assert "已派给" in row.text and ticket_id in row.text and row.recipient == "telegram:42"
+
+
+@pytest.mark.postgres
+async def test_the_outbox_on_postgresql_sends_each_message_once(pg_db, clock):
+    """The production profile: ON CONFLICT DO NOTHING and SKIP LOCKED row claims."""
+    from assistant import outbox
+
+    with pg_db.transaction() as session:
+        for i in range(6):
+            assert outbox.enqueue(session, recipient=f"telegram:{i}", text=f"第{i}条", dedupe_key=f"k{i}")
+        assert not outbox.enqueue(session, recipient="telegram:0", text="重复", dedupe_key="k0")
+    sent: list[str] = []
+
+    async def slow(out: outbox.Outgoing) -> None:
+        await asyncio.sleep(0.01)
+        sent.append(out.text)
+
+    await asyncio.gather(*(outbox.deliver_due(pg_db, clock.now(), {"telegram": slow}) for _ in range(3)))
+    assert sorted(sent) == sorted(f"第{i}条" for i in range(6))
+    assert [r.state for r in _rows(pg_db)] == ["sent"] * 6
