@@ -50,6 +50,7 @@ from telegram.ext import (
     ApplicationHandlerStop,
     BaseUpdateProcessor,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -613,6 +614,29 @@ async def elderly(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                            else "已关闭长辈模式。再发 /elderly 可以打开。")
 
 
+async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A resident blocked the bot (or unblocked it): pushes stop (or may go again)
+    without waiting for a 403."""
+    from assistant.outbox.models import OutboxBlocked
+
+    change = update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
+        return
+    butler, sender = _butler(context), telegram_sender(change.from_user.id)
+    blocked = change.new_chat_member.status in ("kicked", "left")
+
+    def record() -> None:
+        with butler.db.transaction() as session:
+            row = session.get(OutboxBlocked, sender)
+            if blocked and row is None:
+                session.add(OutboxBlocked(recipient=sender, at=clock.now()))
+            elif not blocked and row is not None:
+                session.delete(row)
+
+    await anyio.to_thread.run_sync(record)
+    log.info("telegram_chat_member", blocked=blocked, chat=mask_id(change.chat.id))
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Whatever a handler raised: logged (type only, no personal data); the bot goes on."""
     error = context.error
@@ -641,10 +665,12 @@ def build_application(settings: Settings, *, dialogue: DialogueClient | None = N
     application.bot_data["butler"] = Butler(settings, dialogue or DialogueClient(settings), outbox_interval)
     application.add_handler(TypeHandler(Update, gate), group=-1)
     for name, callback in COMMANDS:
-        application.add_handler(CommandHandler(name, callback))
+        application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
     application.add_handler(CallbackQueryHandler(on_button))
-    application.add_handler(MessageHandler(filters.VOICE, on_voice))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    # New messages only: an edited message is not a second request.
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.VOICE, on_voice))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text))
     application.add_error_handler(on_error)
     return application
 

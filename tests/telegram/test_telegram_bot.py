@@ -182,3 +182,19 @@ async def test_one_chat_waits_for_its_own_turn_but_not_for_other_chats():
     assert events.index("a1-") < events.index("a2+")  # the same chat in order
     assert events.index("b1-") < events.index("a1-")  # another chat did not wait
     assert processor._locks == {}
+
+
+async def test_an_edited_message_is_not_a_second_request(bot_env, standin):
+    from assistant.tickets.models import Ticket
+
+    async with bot_running():
+        first = standin.text_update(USER, "3号楼楼道的灯坏了好几天了")
+        await until(lambda: texts(standin), what="the answer")
+        edited = {**first["message"], "text": "3号楼楼道的灯坏了好几天了！", "edit_date": 1}
+        standin.inject({"update_id": standin.next_update_id(), "edited_message": edited})
+        standin.inject({"update_id": standin.next_update_id(), "edited_message": {**edited, "text": "/help"}})
+        await until(lambda: standin.offsets and standin.offsets[-1] > first["update_id"] + 2, what="the edits taken")
+        await asyncio.sleep(0.5)
+    assert len(texts(standin)) == 1
+    with bot_env.session() as session:
+        assert len(session.scalars(select(Ticket)).all()) == 1

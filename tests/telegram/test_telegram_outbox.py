@@ -221,3 +221,21 @@ async def test_the_outbox_on_postgresql_sends_each_message_once(pg_db, clock):
     await asyncio.gather(*(outbox.deliver_due(pg_db, clock.now(), {"telegram": slow}) for _ in range(3)))
     assert sorted(sent) == sorted(f"第{i}条" for i in range(6))
     assert [r.state for r in _rows(pg_db)] == ["sent"] * 6
+
+
+async def test_blocking_the_bot_in_the_app_stops_pushes_before_any_403(bot_env, standin):
+    from assistant import outbox
+    from tests.telegram.standin import BOT_USER
+
+    def member_update(status: str) -> dict:
+        return standin.inject({"update_id": standin.next_update_id(), "my_chat_member": {
+            "chat": {"id": USER, "type": "private", "first_name": "居民"}, "from": standin.user(USER), "date": 0,
+            "old_chat_member": {"status": "member", "user": BOT_USER},
+            "new_chat_member": {"status": status, "user": BOT_USER, **({"until_date": 0} if status == "kicked" else {})}}})
+
+    async with bot_running():
+        member_update("kicked")
+        await until(lambda: outbox.is_blocked(bot_env, f"telegram:{USER}"), what="blocked")
+        member_update("member")
+        await until(lambda: not outbox.is_blocked(bot_env, f"telegram:{USER}"), what="unblocked")
+    assert texts(standin) == []
