@@ -86,13 +86,23 @@ def test_a_silent_elder_climbs_the_whole_ladder_once(any_db, clock):
     assert len(tickets(db)) == 2
 
 
-def test_the_urgent_alert_goes_through_the_tickets_emergency_alert_path(db, clock, elder, capsys):
+def test_the_urgent_alert_goes_through_the_tickets_emergency_alert_path(db, clock, elder, monkeypatch):
+    import structlog.testing
+
+    import assistant.care.ladder as ladder
+    import assistant.tickets.emergency as emergency
+
+    # Capturing loggers in place of the modules' own (structlog caches configured loggers).
+    captured = structlog.testing.LogCapture()
+    for module in (emergency, ladder):
+        monkeypatch.setattr(module, "log", structlog.wrap_logger(None, processors=[captured]))
     for when in (at(0, 10, 5), at(0, 12, 10), at(3, 7, 0)):
         run(db, clock, when)
-    logged = capsys.readouterr()
-    text = logged.out + logged.err
-    assert "ticket_emergency_alert" in text  # assistant.tickets.emergency.send_alert
+    [alert] = [e for e in captured.entries if e["event"] == "ticket_emergency_alert"]  # send_alert
+    assert alert["urgency"] == "emergency" and alert["contact_phone"] == "139****5678"
+    text = repr(captured.entries)
     assert "13912345678" not in text and "13800001111" not in text
+    assert any(e["event"] == "care_message" and e["recipient"] == "138****1111" for e in captured.entries)
 
 
 def test_a_checkin_stops_the_ladder_at_any_point(db, clock, elder):
