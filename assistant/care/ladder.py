@@ -10,7 +10,8 @@ For every active, consenting elder in the register, at ``now``:
    instant the silence started (the last sign of life that counts), so a new sign of
    life that breaks the silence and a later silence make a new episode:
    - *check-in silence* (push channel): the day's window has ended and there was no
-     sign of life at all (check-in or sensor) since that day's local midnight;
+     sign of life at all (check-in or sensor) since that day's local midnight (an elder
+     registered after that day's window opened is expected from the next window);
    - *sensor silence*: a water meter with no reading for ``SENSOR_SILENCE["water"]``,
      or door/motion sensors with no event for ``SENSOR_SILENCE["door"]``, and no
      check-in in that time either.
@@ -124,8 +125,8 @@ def silence(elder: CareResident, facts: _Facts, now: datetime) -> Silence | None
         _, end = _window(elder, day)
         if local < end:
             day -= timedelta(days=1)
-            _, end = _window(elder, day)
-        if registered < end:  # watched before that day's window ended
+        start, _ = _window(elder, day)
+        if registered <= start:  # watched since before that day's window opened
             if facts.last_any is None or facts.last_any < _midnight(day):
                 found.append((facts.last_any or registered, "未报平安"))
     for group in SENSOR_GROUPS:

@@ -227,3 +227,18 @@ def test_butler_care_sweep_runs_the_ladder_once(app_env, clock):
     assert result.exit_code == 0, result.output
     assert "巡查 1 位老人：prompt 1" in result.stdout
     assert steps(app_env, elder.id) == [("day", "prompt", True, False, None)]
+
+
+def test_an_elder_registered_during_the_window_is_expected_from_the_next_day(db, clock):
+    elder = register(db, name="李奶奶", phone="13912349999", address="3号楼", sender_id="web:r-li", now=at(0, 9, 0))
+    assert run(db, clock, at(0, 9, 5)).sent == [(elder.id, "prompt")]
+    assert run(db, clock, at(0, 10, 5)).sent == []
+    assert run(db, clock, at(1, 10, 5)).sent == [(elder.id, "second_prompt")]
+
+
+def test_an_elder_without_consent_is_not_watched(db, clock):
+    register(db, name="周大爷", phone="13912348888", address="4号楼", sender_id="web:r-zhou", consent=False,
+             now=DAY0)
+    for when in (at(0, 8, 5), at(0, 10, 5), at(0, 12, 10), at(4, 7, 0)):
+        report = run(db, clock, when)
+        assert report.elders == 0 and report.sent == []
