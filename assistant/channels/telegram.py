@@ -81,6 +81,8 @@ NOT_HEARD_TEXT = "抱歉，这段语音我没听清。请再说一遍，或者�
 TOO_LONG_TEXT = "语音太长了，请说短一点（一分钟以内），或者打字告诉我。"
 RATE_LIMITED_TEXT = "您发得太快了，请过一分钟再发。"
 SORRY_TEXT = "抱歉，刚才没处理好。请再说一遍。"
+# What a shared location says, with the coordinates as metadata (the complaint form's answer).
+SHARED_LOCATION_TEXT = "就是这里"
 WELCOME_TEXT = ("您好，我是社区管家。报修、投诉、预约服务、问政策，都可以直接跟我说，也可以发语音。\n"
                 "有紧急情况请直接拨打 119、120 或 110。")
 HELP_TEXT = ("直接打字或发语音告诉我您的事就行。常用命令：\n"
@@ -346,7 +348,8 @@ class Butler:
             if reply.text or reply.buttons:
                 await self.send_text(bot, chat_id, reply.text, reply.buttons)
 
-    async def converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> list[Reply]:
+    async def converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                       metadata: dict | None = None) -> list[Reply]:
         """One resident message through the whole chat path, answered in the chat."""
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
@@ -355,7 +358,8 @@ class Butler:
         await self.api(lambda: context.bot.send_chat_action(chat_id=chat.id, action=ChatAction.TYPING),
                        "sendChatAction")
         try:
-            replies = await self.dialogue.send_or_degrade(sender, text, {"channel": "telegram", "chat_type": chat.type})
+            replies = await self.dialogue.send_or_degrade(
+                sender, text, {"channel": "telegram", "chat_type": chat.type, **(metadata or {})})
         except Exception:  # noqa: BLE001 - send_or_degrade degrades itself; this is the rest
             log.exception("telegram_dialogue_failed", chat=mask_id(chat.id))
             replies = [Reply(text=SORRY_TEXT)]
@@ -471,6 +475,16 @@ async def _reason_for_rating(butler: Butler, update: Update, context: ContextTyp
         return False
     await butler.send_text(context.bot, update.effective_chat.id, outcome.message)
     return True
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared location (private chats): the place of what the resident is reporting
+    (the complaint form and the emergency path read ``metadata["location"]``)."""
+    message = update.effective_message
+    if message is None or message.location is None or message.chat.type != ChatType.PRIVATE:
+        return
+    where = {"lat": message.location.latitude, "long": message.location.longitude}
+    await _butler(context).converse(update, context, SHARED_LOCATION_TEXT, {"location": where})
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -670,6 +684,7 @@ def build_application(settings: Settings, *, dialogue: DialogueClient | None = N
     application.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     # New messages only: an edited message is not a second request.
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.VOICE, on_voice))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, on_location))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text))
     application.add_error_handler(on_error)
     return application

@@ -198,3 +198,15 @@ async def test_an_edited_message_is_not_a_second_request(bot_env, standin):
     assert len(texts(standin)) == 1
     with bot_env.session() as session:
         assert len(session.scalars(select(Ticket)).all()) == 1
+
+
+async def test_a_shared_location_reaches_the_dialogue_as_the_place(bot_env, standin):
+    from assistant.inbox.models import InboxMessage
+
+    async with bot_running():
+        standin.inject({"update_id": standin.next_update_id(),
+                        "message": standin.message(USER, location={"latitude": 31.2304, "longitude": 121.4737})})
+        await until(lambda: texts(standin), what="the answer")
+    with bot_env.session() as session:
+        [row] = session.scalars(select(InboxMessage)).all()
+    assert row.text == "就是这里" and row.meta["location"] == {"lat": 31.2304, "long": 121.4737}
