@@ -177,3 +177,11 @@ def test_remembered_replies_expire_with_the_rest_of_the_memory(app_env, clock):
     assert store.load(app_env, SENDER).last == [QUESTION]
     clock.shift(store.MEMORY_TTL + timedelta(minutes=1))
     assert store.load(app_env, SENDER).last == []
+
+
+def test_remembered_replies_round_trip_on_sqlite_and_postgresql(any_db, clock):
+    said = [store.Said("好的，帮您约上门理发。"), QUESTION]
+    store.save(any_db, SENDER, store.Memory(last=said, last_at=clock.now()))
+    assert store.load(any_db, SENDER).last == said
+    store.save(any_db, SENDER, store.Memory())  # nothing said: nothing to repeat
+    assert store.load(any_db, SENDER).last == []
