@@ -359,3 +359,34 @@ def open_alerts(session: Session, *, masked: bool = True) -> list[dict]:
             "last_sign_of_life": last[elder.id].isoformat() if elder.id in last else None,
         })
     return out
+
+
+@dataclass
+class CheckinResponse:
+    """What the elder hears after a check-in, in order, for a channel or an action to
+    say as it is; ``emergency``: the emergency path ran (its ticket is ``ticket_id``)."""
+
+    lines: list[str]
+    emergency: bool
+    ticket_id: str | None
+    checkin: CheckinResult
+
+
+def respond_to_checkin(db: Database, *, sender_id: str, text: str, channel: str = "chat",
+                       now: datetime | None = None) -> CheckinResponse:
+    """The one check-in path for every channel (the dialogue's check-in action calls
+    this): ``record_checkin``, and when it flags an emergency the tickets' emergency
+    path (``respond_to_emergency``: the 119/120/110 advice first, the ticket, the staff
+    alert)."""
+    result = record_checkin(db, sender_id, text, now)
+    if not result.emergency:
+        return CheckinResponse(lines=[result.reply], emergency=False, ticket_id=result.ticket_id, checkin=result)
+    from assistant.tickets.service import respond_to_emergency
+
+    address = None
+    if result.registered:
+        with db.session() as session:
+            elder = session.get(CareResident, result.care_id)
+            address = elder.address if elder else None
+    response = respond_to_emergency(db, text=text, sender_id=sender_id, address=address, channel=channel)
+    return CheckinResponse(lines=response.lines, emergency=True, ticket_id=response.ticket_id, checkin=result)

@@ -76,3 +76,16 @@ def test_a_checkin_timestamp_from_the_future_is_taken_as_now(db, clock, elder):
     now = clock.move_to(datetime(2026, 12, 1, 8, 30, tzinfo=TZ))
     sign = record_sign(db, care_id=elder.id, source="sensor", kind="water", at=now + timedelta(days=1), now=now)
     assert sign.at == now
+
+
+def test_respond_to_checkin_runs_the_emergency_path_with_the_registered_address(db, elder):
+    from assistant.care.service import respond_to_checkin
+
+    response = respond_to_checkin(db, sender_id="web:r-zhang", text="我摔倒了起不来，流了好多血")
+    assert response.emergency and response.ticket_id
+    assert "120" in response.lines[0]  # the advice comes first
+    with db.session() as session:
+        ticket = session.get(Ticket, response.ticket_id)
+        assert ticket.urgency == "emergency" and ticket.address == "6号楼3单元201"
+    calm = respond_to_checkin(db, sender_id="web:r-zhang", text="报平安")
+    assert calm.lines == [CHECKIN_REPLY] and not calm.emergency
