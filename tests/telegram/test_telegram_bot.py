@@ -210,3 +210,15 @@ async def test_a_shared_location_reaches_the_dialogue_as_the_place(bot_env, stan
     with bot_env.session() as session:
         [row] = session.scalars(select(InboxMessage)).all()
     assert row.text == "就是这里" and row.meta["location"] == {"lat": 31.2304, "long": 121.4737}
+
+
+async def test_a_bot_api_server_that_restarts_does_not_end_the_bot(bot_env, standin):
+    async with bot_running() as app:
+        standin.text_update(USER, "/help")
+        await until(lambda: texts(standin), what="the first help")
+        await asyncio.to_thread(standin.stop)  # connection refused, for a while
+        await asyncio.sleep(2.0)
+        await asyncio.to_thread(standin.start)
+        standin.text_update(USER, "/help")
+        await until(lambda: len(texts(standin)) == 2, timeout=60, what="the help after the restart")
+        assert app.updater.running
