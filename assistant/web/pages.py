@@ -25,22 +25,26 @@ import mimetypes
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import or_, select
 from starlette.concurrency import run_in_threadpool
 
+from assistant.api.errors import ApiError
+from assistant.api.identity_deps import chat_identity
 from assistant.api.limits import client_address
 from assistant.auth.models import StaffUser
 from assistant.auth.service import UNMASKED_ROLES, AuthError, SignInLocked, issue_token, sign_in
 from assistant.db import get_database
+from assistant.dialogue import namespaced_sender
 from assistant.privacy import mask_text
+from assistant.residents.identity import ChatIdentity
 from assistant.settings import get_settings
 from assistant.tickets import lifecycle, service, thermometer
 from assistant.tickets.models import Ticket
@@ -116,6 +120,84 @@ def static(path: str) -> Response:
 def resident_page() -> HTMLResponse:
     settings = get_settings()
     return render("resident.html", service_phone=settings.service_phone)
+
+
+# The resident's own tickets and their ratings. Under /api/v1 because the resident's
+# session cookie is scoped there (assistant/api/identity_deps.py).
+MY_TICKETS = "/api/v1/web/my-tickets"
+MY_TICKETS_LIMIT = 10
+
+
+def _resident_senders(caller: ChatIdentity) -> list[str]:
+    """The resident's senders on the page's channels: what they typed and what they said."""
+    from assistant.channels.speech import voice_sender
+
+    if caller.kind != "session" or caller.fresh:
+        return []
+    local = caller.local_sender(None)
+    return [namespaced_sender("web", local), voice_sender(local)]
+
+
+def _own_ticket(ticket: Ticket, sender: str) -> dict[str, Any]:
+    rated = any(r.sender_id == sender for r in ticket.ratings)
+    return {"id": ticket.id, "state": ticket.status, "state_text": lifecycle.state_for_resident(ticket),
+            "created_at": _local(ticket.created_at, "%Y-%m-%d %H:%M"),
+            "words": service.own_words(ticket, sender) or "",
+            "can_rate": ticket.status in lifecycle.DONE_STATES and not rated, "rated": rated}
+
+
+def _own_tickets(senders: list[str]) -> list[tuple[Ticket, str]]:
+    found: dict[str, tuple[Ticket, str]] = {}
+    with get_database().session() as session:
+        for sender in senders:
+            for ticket in service.my_tickets(session, sender, limit=MY_TICKETS_LIMIT):
+                found.setdefault(ticket.id, (ticket, sender))
+            session.expunge_all()
+    return sorted(found.values(), key=lambda pair: (lifecycle.aware(pair[0].created_at), pair[0].id),
+                  reverse=True)[:MY_TICKETS_LIMIT]
+
+
+@router.get(MY_TICKETS)
+def my_tickets(caller: Annotated[ChatIdentity, Depends(chat_identity)]) -> JSONResponse:
+    """The resident's own tickets (filed, or joined as a duplicate report), newest first."""
+    items = [_own_ticket(ticket, sender) for ticket, sender in _own_tickets(_resident_senders(caller))]
+    return JSONResponse({"items": items}, headers={"Cache-Control": "no-store"})
+
+
+@router.post(MY_TICKETS + "/{ticket_id}/rating")
+async def rate(ticket_id: str, request: Request,
+               caller: Annotated[ChatIdentity, Depends(chat_identity)]) -> JSONResponse:
+    """A resident rates a handled ticket of their own (``assistant.tickets.feedback``):
+    ``{"score": 1..5, "reason"?}``. JSON only: a cross-site form cannot send it."""
+    from assistant.tickets import feedback
+
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise ApiError(415, "unsupported_media_type", "send JSON: {\"score\": 1..5, \"reason\": \"…\"}")
+    try:
+        body = await request.json()
+    except ValueError as exc:
+        raise ApiError(400, "bad_request", "the body is not JSON") from exc
+    score = body.get("score") if isinstance(body, dict) else None
+    reason = body.get("reason") if isinstance(body, dict) else None
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise ApiError(422, "invalid_request", "评分是 1 到 5 分。")
+    if reason is not None and not isinstance(reason, str):
+        raise ApiError(422, "invalid_request", "reason must be text")
+    if not _valid_id(ticket_id):
+        raise ApiError(404, "ticket_not_found", f"没有工单 {ticket_id}")
+    owner = next((sender for ticket, sender in _own_tickets(_resident_senders(caller)) if ticket.id == ticket_id),
+                 None)
+    if owner is None:
+        raise ApiError(403, "feedback_refused", "只能评价自己反映过的事。")
+    try:
+        outcome = await run_in_threadpool(lambda: feedback.rate_ticket(
+            get_database(), sender_id=owner, ticket_id=ticket_id, score=score, reason=reason))
+    except service.TicketNotFound as exc:
+        raise ApiError(404, "ticket_not_found", str(exc)) from exc
+    except service.TicketError as exc:
+        raise ApiError(422, exc.code, str(exc)) from exc
+    return JSONResponse({"ticket_id": outcome.ticket_id, "message": outcome.message,
+                         "awaiting": outcome.awaiting, "reopened": outcome.reopened})
 
 
 # ---- console: sign-in -----------------------------------------------------------------

@@ -21,7 +21,6 @@
   function setElderly(on) {
     document.body.classList.toggle("elderly", on);
     toggle.setAttribute("aria-pressed", on ? "true" : "false");
-    toggle.textContent = on ? "长辈模式：开" : "长辈模式";
     try { window.localStorage.setItem("butler-elderly", on ? "1" : "0"); } catch (e) { /* private mode */ }
   }
 
