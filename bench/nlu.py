@@ -128,6 +128,13 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "at the end",
     },
     {
+        "name": "blind6",
+        "path": "bench/nlu_blind6.yml",
+        "label": "blind",
+        "note": "written on 2026-12-05 during issue #10's fifth round by a helper who saw no code and no data "
+                "(bench/blind6.md); measured once, at the end",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
@@ -173,9 +180,18 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
     {
         "name": "emergency_blind5",
         "path": "bench/emergency_blind5.jsonl",
-        "label": "blind",
+        "label": "tuned",
         "note": "721 lines (290 emergencies, 431 same-topic look-alikes), written on 2026-12-05 during the fourth "
-                "round by a helper who saw no code and no data (a861792, bench/blind5.md); measured once, at the end",
+                "round by a helper who saw no code and no data (a861792, bench/blind5.md); measured once at the "
+                "fourth round's end (butler 0.907 / 5.8 %, net 0.869 / 3.7 %, e2d4121), then the fifth round's "
+                "rules were written from its misses and it trains the second opinion: no longer evidence",
+    },
+    {
+        "name": "emergency_blind6",
+        "path": "bench/emergency_blind6.jsonl",
+        "label": "blind",
+        "note": "written on 2026-12-05 during the fifth round by a helper who saw no code and no data "
+                "(bench/blind6.md); measured once, at the end",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)

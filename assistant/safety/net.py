@@ -298,7 +298,10 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             name, marker = frame
             if name == "past" and not msg.ongoing_between(marker.start(), hit.end + 12):
                 return f"past:{marker.group()}"
-            if name == "habitual" and cue.kind not in s.habitual_exempt:
+            # "always" describes its own sentence (你们电梯老是坏！我婆婆心脏不舒服…: the
+            # lift is habitual, the heart is now)
+            if (name == "habitual" and cue.kind not in s.habitual_exempt
+                    and marker.start() >= msg.sentence_start(hit.start)):
                 return f"habitual:{marker.group()}"
     # Complaints about a hazard that has not (yet) happened, or its what-if.
     if cue.kind in s.hazard_kinds and msg.hazard:
