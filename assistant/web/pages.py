@@ -458,6 +458,78 @@ async def correct(ticket_id: str, request: Request) -> Response:
     return RedirectResponse(f"/console/tickets/{ticket_id}?{urlencode({'done': '更正'})}", status_code=303)
 
 
+# ---- console: residents waiting for a person ------------------------------------------------
+
+REQUEST_KINDS = {"handoff": "要找工作人员", "question": "政策问题没答上"}
+
+
+def _waiting(session, status: str, masked: bool) -> list[dict[str, Any]]:
+    """Hand-off requests and unanswered policy questions in one list, newest first: both
+    are residents waiting for a person (``assistant.residents.service``, ``assistant.kb.unanswered``)."""
+    from assistant.kb.unanswered import list_unanswered
+    from assistant.privacy import mask_phone
+    from assistant.residents.service import list_handoffs
+
+    rows: list[dict[str, Any]] = []
+    handoff_status = {"open": "open", "done": "done", "all": None}[status]
+    for handoff, resident in list_handoffs(session, handoff_status)[:200]:
+        rows.append({"kind": "handoff", "id": handoff.id, "at": handoff.created_at,
+                     "sender": service._mask_sender(resident.sender_id) if masked else resident.sender_id,
+                     "phone": mask_phone(resident.phone) if masked else resident.phone,
+                     "reason": handoff.reason, "words": mask_text(handoff.last_message) if masked
+                     else handoff.last_message, "open": handoff.status == "open", "guess": None})
+    question_status = {"open": "open", "done": "answered", "all": None}[status]
+    for question in list_unanswered(session, question_status):
+        rows.append({"kind": "question", "id": question.id, "at": question.created_at,
+                     "sender": service._mask_sender(question.sender_id) if masked else question.sender_id,
+                     "phone": None, "reason": None, "guess": question.best_guess,
+                     "words": mask_text(question.question) if masked else question.question,
+                     "open": question.status == "open"})
+    return sorted(rows, key=lambda r: lifecycle.aware(r["at"]) or datetime.min, reverse=True)
+
+
+@router.get("/console/requests", response_class=HTMLResponse)
+def requests_page(request: Request) -> Response:
+    user = web_session.current_user(request)
+    if user is None:
+        return RedirectResponse("/console/login", status_code=303)
+    context = _staff_context(request, user)
+    status = request.query_params.get("status") or "open"
+    status = status if status in ("open", "done", "all") else "open"
+    with get_database().session() as session:
+        rows = _waiting(session, status, context["masked"])
+    return render("requests.html", **context, rows=rows, tab=status, kinds=REQUEST_KINDS,
+                  can_close=user.role in WORKING_ROLES, done=request.query_params.get("done") == "1")
+
+
+@router.post("/console/requests/{kind}/{item_id}/done")
+async def request_done(kind: str, item_id: int, request: Request) -> Response:
+    form = await request.form()
+    if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
+        return _refused(request)
+    user = web_session.current_user(request)
+    if user is None:
+        return RedirectResponse("/console/login", status_code=303)
+    if user.role not in WORKING_ROLES:
+        return render("error.html", status=403, title="不能操作", message=f"您的角色（{user.role}）只能查看。",
+                      **_staff_context(request, user))
+    if kind not in REQUEST_KINDS:
+        return render("error.html", status=404, title="没有这条求助", message="没有这条求助。",
+                      **_staff_context(request, user))
+    note = str(form.get("note") or "").strip()[:2000] or None
+    from assistant.kb.unanswered import mark_answered
+    from assistant.residents.service import close_handoff
+
+    with get_database().session() as session:
+        found = (close_handoff(session, item_id) if kind == "handoff"
+                 else mark_answered(session, item_id, note))
+    if found is None:
+        return render("error.html", status=404, title="没有这条求助", message="没有这条求助。",
+                      **_staff_context(request, user))
+    log.info("console_request_done", kind=kind, item_id=item_id, staff=user.username)
+    return RedirectResponse("/console/requests?done=1", status_code=303)
+
+
 # ---- console: the 民意温度计 ------------------------------------------------------------------
 
 def _parse_day(value: str | None) -> date | None:

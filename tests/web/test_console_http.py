@@ -147,3 +147,36 @@ def test_dispatcher_reassigns_worker_may_not(web, app_env):
         ticket = get_ticket(session, first.id)
         assert ticket.department == other
         assert [(e.action, e.actor) for e in ticket.events][-1] == ("更正部门", "staff:dispatcher1")
+
+
+def test_residents_waiting_for_a_person_in_one_list(web, app_env):
+    from assistant.kb.unanswered import record_unanswered
+    from assistant.residents.service import remember_contact, request_handoff
+
+    with app_env.transaction() as session:
+        remember_contact(session, "web:r-waiting", phone="13912345678")
+        handoff_id = request_handoff(session, "web:r-waiting", "asked",
+                                     last_message="找个人帮我看看<b>燃气表</b>").id
+        record_unanswered(session, "web:r-asking", "老年卡在哪里办？电话13812345678", best_guess="老年优待证")
+    sign_in(web, "viewer1")
+    page = web.get("/console/requests")
+    assert page.status_code == 200
+    assert "找个人帮我看看&lt;b&gt;燃气表&lt;/b&gt;" in page.text and "<b>燃气表" not in page.text
+    assert "老年卡在哪里办" in page.text and "老年优待证" in page.text
+    assert "13912345678" not in page.text and "139****5678" in page.text and "138****5678" in page.text
+    assert "已联系" not in page.text  # viewers read only
+    token = CSRF_RE.search(page.text).group(1)
+    assert web.post(f"/console/requests/handoff/{handoff_id}/done", data={"csrf_token": token}).status_code == 403
+    web.cookies.clear()
+    sign_in(web, "worker1")
+    page = web.get("/console/requests")
+    token = CSRF_RE.search(page.text).group(1)
+    forms = re.findall(r"/console/requests/(handoff|question)/(\d+)/done", page.text)
+    assert sorted(kind for kind, _ in forms) == ["handoff", "question"]
+    assert web.post(f"/console/requests/{forms[0][0]}/{forms[0][1]}/done", data={}).status_code == 403  # no token
+    for kind, item in forms:
+        done = web.post(f"/console/requests/{kind}/{item}/done", data={"csrf_token": token, "note": "已电话答复"})
+        assert done.status_code == 200 and "已处理。" in done.text
+    assert "没有待处理的求助" in web.get("/console/requests").text
+    assert "已电话答复" not in web.get("/console/requests", params={"status": "all"}).text  # notes not shown
+    assert web.post("/console/requests/other/1/done", data={"csrf_token": token}).status_code == 404

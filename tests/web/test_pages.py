@@ -329,3 +329,20 @@ def test_resident_sees_own_tickets_and_rates_a_handled_one(context, gateway):
     console.wait_for_url("**/console")
     console.goto(f"/console/tickets/{ticket_id}")
     assert "居民评价" in console.inner_text("#timeline") and "基本满意" in console.inner_text("#timeline")
+
+
+def test_hand_off_request_reaches_the_console(context):
+    page = context.new_page()
+    page.goto("/")
+    assert "工作人员" in chat(page, "找个真人帮我看看我家燃气表")
+    console = context.new_page()
+    sign_in(console, "dispatcher1")
+    console.wait_for_url("**/console")
+    console.click("nav a:text('居民求助')")
+    row = console.locator("#requests tr.k-handoff", has_text="燃气表").first
+    row.wait_for()
+    console.screenshot(path=str(ARTIFACTS / "console-requests.png"), full_page=True)
+    with console.expect_navigation():
+        row.locator("button", has_text="已联系").click()
+    assert "已处理" in console.inner_text("#done")
+    assert console.locator("#requests tr.k-handoff", has_text="燃气表").count() == 0
