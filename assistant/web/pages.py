@@ -21,6 +21,7 @@ for an app built elsewhere (the tests).
 
 from __future__ import annotations
 
+import io
 import mimetypes
 import re
 from datetime import date, datetime
@@ -280,6 +281,17 @@ def _search_ids(session, q: str) -> list[str]:
         .order_by(Ticket.created_at.desc()).limit(500)))
 
 
+def _apply_search(session, chosen: dict[str, str], filters: service.TicketFilters, masked: bool) -> str | None:
+    """Narrow ``filters`` to the tickets the search ``q`` finds; a note when refused."""
+    q = chosen["q"]
+    if q and masked and NUMBER_RE.search(_without_ticket_ids(q)):
+        chosen["q"] = ""
+        return "您的角色不能按电话或身份证号搜索。"
+    if q:
+        filters.ids = _search_ids(session, q) or ["-"]
+    return None
+
+
 def _queue_filters(request: Request) -> tuple[dict[str, str], service.TicketFilters, str | None]:
     params = request.query_params
     chosen = {key: (params.get(key) or "").strip()[:MAX_QUERY]
@@ -317,12 +329,8 @@ def queue(request: Request) -> Response:
     except ValueError:
         page = 1
     masked = context["masked"]
-    q = chosen["q"]
     with get_database().session() as session:
-        if q and masked and NUMBER_RE.search(_without_ticket_ids(q)):
-            note, q, filters.ids = "您的角色不能按电话或身份证号搜索。", "", None
-        elif q:
-            filters.ids = _search_ids(session, q) or ["-"]
+        note = _apply_search(session, chosen, filters, masked) or note
         tickets, total = service.list_tickets(session, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
         items = [service.ticket_to_dict(t, masked=masked) for t in tickets]
         pinned_tickets, _ = service.list_tickets(session, service.TicketFilters(
@@ -331,12 +339,43 @@ def queue(request: Request) -> Response:
     routing = get_routing()
     query = {k: v for k, v in chosen.items() if v}
     pages = max(1, -(-total // PAGE_SIZE))
-    return render("queue.html", **context, items=items, pinned=pinned, total=total, page=page, pages=pages,
+    export_query = urlencode({k: v for k, v in chosen.items() if v})
+    return render("queue.html", **context, items=items, export_query=export_query, pinned=pinned, total=total, page=page, pages=pages,
                   chosen=chosen, note=note, states=lifecycle.STATES, urgencies=lifecycle.URGENCIES,
                   categories=routing.categories, departments=routing.departments,
                   prev_url=f"/console?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
                   next_url=f"/console?{urlencode({**query, 'page': page + 1})}" if page < pages else None,
                   today=thermometer.date_range(None, None))
+
+
+@router.get("/console/export")
+def export(request: Request) -> Response:
+    """The queue's tickets (its filters and search) as a file, masked unless an admin
+    asks for ``unmasked=1``; audited in ``ticket_exports`` as the staff member."""
+    from assistant.tickets.export import FORMATS, MEDIA_TYPES, export_tickets
+
+    user = web_session.current_user(request)
+    if user is None:
+        return RedirectResponse("/console/login", status_code=303)
+    fmt = request.query_params.get("format") or "csv"
+    if fmt not in FORMATS:
+        return render("error.html", status=422, title="导出格式不对", message="可以导出 csv、xlsx 或 json。",
+                      **_staff_context(request, user))
+    unmasked = request.query_params.get("unmasked") == "1"
+    if unmasked and user.role not in UNMASKED_ROLES:
+        return render("error.html", status=403, title="不能导出", message="您的角色只能导出遮挡过个人信息的数据。",
+                      **_staff_context(request, user))
+    chosen, filters, _ = _queue_filters(request)
+    with get_database().session() as session:
+        refused = _apply_search(session, chosen, filters, masked=not unmasked and user.role not in UNMASKED_ROLES)
+    if refused:
+        return render("error.html", status=403, title="不能导出", message=refused, **_staff_context(request, user))
+    buffer = io.BytesIO()
+    export_tickets(get_database(), buffer, fmt=fmt, filters=filters, actor=f"staff:{user.username}",
+                   role=user.role, unmasked=unmasked)
+    stamp = lifecycle.utcnow().strftime("%Y%m%d-%H%M%S")
+    return Response(buffer.getvalue(), media_type=MEDIA_TYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="tickets-{stamp}.{fmt}"', "Cache-Control": "no-store"})
 
 
 # ---- console: one ticket ------------------------------------------------------------------

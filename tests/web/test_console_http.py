@@ -180,3 +180,23 @@ def test_residents_waiting_for_a_person_in_one_list(web, app_env):
     assert "没有待处理的求助" in web.get("/console/requests").text
     assert "已电话答复" not in web.get("/console/requests", params={"status": "all"}).text  # notes not shown
     assert web.post("/console/requests/other/1/done", data={"csrf_token": token}).status_code == 404
+
+
+def test_export_from_the_console_is_masked_and_audited(web, app_env):
+    from sqlalchemy import select
+
+    from assistant.tickets.models import TicketExport
+    from assistant.tickets.service import file_ticket
+
+    file_ticket(app_env, description="9号楼漏水，电话13912345678", sender_id="web:x", category="物业管理")
+    file_ticket(app_env, description="北门垃圾没人收", sender_id="web:y", category="环境卫生")
+    sign_in(web, "dispatcher1")
+    response = web.get("/console/export", params={"format": "csv", "category": "物业管理"})
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    text = response.content.decode("utf-8-sig")
+    assert "139****5678" in text and "13912345678" not in text and "北门垃圾" not in text
+    assert web.get("/console/export", params={"unmasked": "1"}).status_code == 403
+    assert web.get("/console/export", params={"format": "exe"}).status_code == 422
+    with app_env.session() as session:
+        audit = session.scalars(select(TicketExport)).all()
+    assert [(a.actor, a.role, a.unmasked, a.row_count) for a in audit] == [("staff:dispatcher1", "dispatcher", False, 1)]
