@@ -1,7 +1,7 @@
 """`make bench-chat`: /api/v1/chat latency beside Rasa's own REST channel, in one run.
 
-Starts the real butler (supervisor: Rasa, action server, gateway) on free loopback
-ports with a fresh data dir, then sends the same conversations through both paths,
+Starts the real butler with bench/stack.py (supervisor: Rasa, action server, gateway)
+on free loopback ports with a fresh data dir, then sends the same conversations through both paths,
 alternating them so both see the same machine load. Reports p50/p95 for 1 and 10
 concurrent senders and the gateway's overhead. Writes bench/results/chat.json|md.
 """
@@ -12,29 +12,18 @@ import argparse
 import asyncio
 import json
 import platform
-import secrets
-import socket
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-from assistant.settings import PROJECT_ROOT, Settings
-from assistant.supervisor import Supervisor, process_specs, wait_until_ready
+from assistant.settings import PROJECT_ROOT
+from stack import NO_CHAT_LIMITS, Stack  # bench/stack.py (the script's own directory is on sys.path)
 
 # A short conversation mixing responses and custom actions (repeat, hand-off).
 CONVERSATION = ["你好", "你能帮我干啥", "再说一遍", "谢谢", "我要找工作人员", "再见"]
 
-
-CHAT_KEY = secrets.token_urlsafe(24)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -43,7 +32,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-async def one_sender(client: httpx.AsyncClient, path: str, url: str, sender: str, rounds: int,
+async def one_sender(client: httpx.AsyncClient, path: str, url: str, chat_key: str, sender: str, rounds: int,
                      latencies: list[float]) -> None:
     for r in range(rounds):
         for text in CONVERSATION:
@@ -52,13 +41,13 @@ async def one_sender(client: httpx.AsyncClient, path: str, url: str, sender: str
             else:  # the same namespacing the gateway applies, in its own namespace
                 body = {"sender": f"rasa-direct:{sender}-{r}", "message": text}
             start = time.perf_counter()
-            headers = {"Authorization": f"Bearer {CHAT_KEY}"} if path == "gateway" else {}
+            headers = {"Authorization": f"Bearer {chat_key}"} if path == "gateway" else {}
             resp = await client.post(url, json=body, headers=headers)
             latencies.append((time.perf_counter() - start) * 1000)
             resp.raise_for_status()
 
 
-async def measure(gateway: str, rasa: str, senders: int, rounds: int) -> dict:
+async def measure(gateway: str, rasa: str, chat_key: str, senders: int, rounds: int) -> dict:
     results: dict[str, list[float]] = {"gateway": [], "rasa_rest": []}
     urls = {"gateway": f"{gateway}/api/v1/chat", "rasa_rest": f"{rasa}/webhooks/rest/webhook"}
     async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=64)) as client:
@@ -66,7 +55,7 @@ async def measure(gateway: str, rasa: str, senders: int, rounds: int) -> dict:
         for block in range(2):
             for path in (("gateway", "rasa_rest") if block % 2 == 0 else ("rasa_rest", "gateway")):
                 await asyncio.gather(*[
-                    one_sender(client, path, urls[path], f"b{senders}-{block}-{i}", rounds, results[path])
+                    one_sender(client, path, urls[path], chat_key, f"b{senders}-{block}-{i}", rounds, results[path])
                     for i in range(senders)])
     summary = {}
     for path, values in results.items():
@@ -83,35 +72,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="conversations per sender per block")
     args = parser.parse_args()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="butler-bench-"))
-    gateway_port = free_port()
-    settings = Settings(data_dir=data_dir, rasa_model=Path(args.model),
-                        rasa_url=f"http://127.0.0.1:{free_port()}",
-                        action_server_url=f"http://127.0.0.1:{free_port()}", gateway_port=gateway_port,
-                        wyoming_port=free_port())
-    specs = process_specs(settings)
-    for spec in specs:
-        spec.env["BUTLER_GATEWAY_PORT"] = str(gateway_port)
-        # The benchmark speaks as a trusted integration (docs/identity.md), one sender per resident.
-        spec.env["BUTLER_CHAT_API_KEY"] = f"bench:{CHAT_KEY}"
-        # Latency, not abuse limits, is measured here: lift them for the run.
-        spec.env["BUTLER_CHAT_RATE_LIMIT"] = "100000/minute"
-        spec.env["BUTLER_CHAT_IP_RATE_LIMIT"] = "100000/minute"
-    supervisor = Supervisor(specs)
-    supervisor.start()
-    gateway = f"http://127.0.0.1:{gateway_port}"
-    try:
-        started = time.monotonic()
-        wait_until_ready(gateway)
+    started = time.monotonic()
+    # The benchmark speaks as a trusted integration (docs/identity.md), one sender per
+    # resident; latency, not abuse limits, is measured here.
+    with Stack(Path(args.model), prefix="butler-bench-", extra_env=NO_CHAT_LIMITS) as stack:
         ready_s = time.monotonic() - started
-        asyncio.run(measure(gateway, settings.rasa_url, 2, 1))  # warm-up
+        gateway, rasa, key = stack.gateway_url, stack.rasa_url, stack.chat_key
+        asyncio.run(measure(gateway, rasa, key, 2, 1))  # warm-up
         report = {"machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
                   "ready_seconds": round(ready_s, 1), "conversation": CONVERSATION,
                   "concurrency": {}}
         for senders in (1, 10):
-            report["concurrency"][str(senders)] = asyncio.run(measure(gateway, settings.rasa_url, senders, args.rounds))
-    finally:
-        supervisor.stop()
+            report["concurrency"][str(senders)] = asyncio.run(measure(gateway, rasa, key, senders, args.rounds))
 
     out = PROJECT_ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)

@@ -8,9 +8,10 @@ conversations that reach their goal, the share that also passed every reply chec
 the mean resident turns to goal, and every failure with its transcript. Writes
 bench/results/dialogue.md and .json.
 
-Without --url it starts the butler itself the way tests/e2e/conftest.py does (the
-project's supervisor, free loopback ports, a fresh data directory, the sample policy
-corpus ingested); with --url it uses a running one (staff sign-in with --user/--password).
+Without --url it starts the butler itself with bench/stack.py, as tests/e2e/conftest.py
+does (the project's supervisor, free loopback ports, a fresh data directory, the sample
+policy corpus ingested); with --url it uses a running one (staff sign-in with
+--user/--password).
 
 --write-stories DIR keeps, for each conversation that passed and whose turns all
 reached Rasa unchanged, Rasa's own story of it (GET /conversations/<id>/story) as a
@@ -22,11 +23,9 @@ from __future__ import annotations
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,66 +35,15 @@ import httpx
 import typer
 import yaml
 
-from assistant.auth.service import rasa_token as install_token
-from assistant.clock import Clock, parse_instant
-from assistant.settings import PROJECT_ROOT, Settings
-from assistant.supervisor import Supervisor, process_specs, wait_until_ready
+from assistant.clock import Clock
+from assistant.settings import PROJECT_ROOT
+from stack import NO_CHAT_LIMITS, Stack  # bench/stack.py (the script's own directory is on sys.path)
 
 sys.path.insert(0, str(PROJECT_ROOT / "tests"))
 from conversations.corpus import HERE, Conversation, Result, Runner, StaffApi, load_corpus  # noqa: E402
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
 app = typer.Typer(add_completion=False, help=__doc__.split("\n\n")[0])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Started:
-    """A butler started here, as tests/e2e/conftest.py starts it."""
-
-    def __init__(self, model: Path):
-        self.tmp = tempfile.TemporaryDirectory(prefix="bench-dialogue-")
-        data_dir = Path(self.tmp.name)
-        self.gateway_port = free_port()
-        self.settings = Settings(data_dir=data_dir, rasa_model=model, rasa_url=f"http://127.0.0.1:{free_port()}",
-                                 action_server_url=f"http://127.0.0.1:{free_port()}",
-                                 gateway_port=self.gateway_port, wyoming_port=free_port(), admin_user="admin",
-                                 admin_password="admin-password-1", open311_api_key="bench-open311-key")
-        embedding_dir = Path(os.environ.get("BUTLER_EMBEDDING_MODEL_DIR",
-                                            PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"))
-        subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "butler"), "kb", "ingest", "policy_kb",
-                        "--kb", str(data_dir / "kb")], cwd=PROJECT_ROOT, check=True, capture_output=True,
-                       env={**os.environ, "BUTLER_DATA_DIR": str(data_dir),
-                            "BUTLER_EMBEDDING_MODEL_DIR": str(embedding_dir)})
-        test_now = os.environ.get("BUTLER_TEST_NOW", "").strip()
-        self.clock = Clock.starting_at(parse_instant(test_now)) if test_now else Clock()
-        specs = process_specs(self.settings)
-        for spec in specs:
-            spec.env.update(self.clock.env())
-            spec.env.update({"BUTLER_EMBEDDING_MODEL_DIR": str(embedding_dir),
-                             "BUTLER_ADMIN_USER": "admin", "BUTLER_ADMIN_PASSWORD": "admin-password-1",
-                             "BUTLER_OPEN311_API_KEY": "bench-open311-key",
-                             "BUTLER_GATEWAY_PORT": str(self.gateway_port),
-                             # one client sends every conversation: the abuse limits are not under test
-                             "BUTLER_CHAT_RATE_LIMIT": "1000/minute", "BUTLER_CHAT_IP_RATE_LIMIT": "10000/minute"})
-        self.supervisor = Supervisor(specs)
-        self.supervisor.start()
-        self.gateway_url = f"http://127.0.0.1:{self.gateway_port}"
-        self.rasa_url = self.settings.rasa_url
-        self.rasa_token = install_token(self.settings)
-        try:
-            wait_until_ready(self.gateway_url, timeout=900)
-        except BaseException:
-            self.stop()
-            raise
-
-    def stop(self) -> None:
-        self.supervisor.stop()
-        self.tmp.cleanup()
 
 
 def summarise(name: str, results: list[Result]) -> dict:
@@ -216,7 +164,8 @@ def main(
         if not model.exists():
             raise typer.BadParameter(f"no Rasa model at {model}")
         typer.echo(f"starting the butler with {model} ...", err=True)
-        started = Started(model)
+        # One client sends every conversation: the abuse limits are not under test.
+        started = Stack(model, prefix="bench-dialogue-", extra_env=NO_CHAT_LIMITS)
         url, rasa_url, local_now = started.gateway_url, started.rasa_url, started.clock.local_now
         rasa_token = started.rasa_token
     else:

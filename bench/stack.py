@@ -1,10 +1,10 @@
-"""The real butler for a benchmark, started the way tests/e2e/conftest.py starts it:
-the project's own supervisor (Rasa, action server, gateway, reminders) on free
-loopback ports, a fresh data directory, the sample policy corpus ingested with the
-operators' CLI, and the servers on the suite's clock (``BUTLER_TEST_NOW``).
+"""The real butler for a benchmark or an end-to-end test: the project's own supervisor
+(Rasa, action server, gateway, reminders, Wyoming) on free loopback ports, a data
+directory of its own, the sample policy corpus ingested with the operators' CLI, and
+the servers on the suite's clock (``BUTLER_TEST_NOW``).
 
-One place for the benchmarks' start-up (bench/load.py uses it; bench/dialogue.py and
-bench/chat_latency.py still carry their own copy and should switch to it).
+The one start-up of the whole stack outside ``make run``: bench/load.py,
+bench/dialogue.py, bench/chat_latency.py and tests/e2e/conftest.py use it.
 
 ``database_url`` empty: SQLite in the data directory (the default profile).
 ``database_url`` a PostgreSQL URL: the application database there, and Rasa's
@@ -32,6 +32,9 @@ from assistant.supervisor import Supervisor, process_specs, wait_until_ready
 
 ADMIN_USER = "admin"
 ADMIN_PASSWORD = "admin-password-1"
+# One client speaks for many residents in a benchmark or a test conversation: the abuse
+# limits are not what is measured (tests/api has the limit tests).
+NO_CHAT_LIMITS = {"BUTLER_CHAT_RATE_LIMIT": "100000/minute", "BUTLER_CHAT_IP_RATE_LIMIT": "100000/minute"}
 
 
 def free_port() -> int:
@@ -41,23 +44,29 @@ def free_port() -> int:
 
 
 class Stack:
-    """A butler started here; ``stop()`` (or the context manager) ends it and removes
-    its data directory."""
+    """A butler started here, ready when the constructor returns; ``stop()`` (or the
+    context manager) ends it and removes its data directory unless the caller gave
+    one (``data_dir``: the caller keeps it, e.g. to read the logs after the stop).
 
-    def __init__(self, model: Path, *, database_url: str = "", integration: str = "bench",
-                 extra_env: dict[str, str] | None = None, prefix: str = "bench-",
-                 ready_timeout: float = 900.0):
-        self.tmp = tempfile.TemporaryDirectory(prefix=prefix)
-        data_dir = Path(self.tmp.name)
+    ``integration``/``chat_key``: the trusted integration the client speaks as
+    (``BUTLER_CHAT_API_KEY``; its senders are ``web:int-<integration>:<id>``), a fresh
+    key unless given."""
+
+    def __init__(self, model: Path, *, data_dir: Path | None = None, database_url: str = "",
+                 integration: str = "bench", chat_key: str | None = None,
+                 open311_api_key: str = "bench-open311-key", extra_env: dict[str, str] | None = None,
+                 prefix: str = "bench-", ready_timeout: float = 900.0):
+        self.tmp = None if data_dir else tempfile.TemporaryDirectory(prefix=prefix)
+        data_dir = Path(data_dir or self.tmp.name)
         self.gateway_port = free_port()
         self.integration = integration
-        self.chat_key = f"{integration}-" + secrets.token_urlsafe(24)
+        self.chat_key = chat_key or f"{integration}-" + secrets.token_urlsafe(24)
         self.settings = Settings(
             data_dir=data_dir, rasa_model=model, database_url=database_url,
             rasa_url=f"http://127.0.0.1:{free_port()}", action_server_url=f"http://127.0.0.1:{free_port()}",
             gateway_port=self.gateway_port, admin_user=ADMIN_USER, admin_password=ADMIN_PASSWORD,
-            wyoming_port=free_port(),
-            open311_api_key="bench-open311-key", chat_api_key=f"{integration}:{self.chat_key}",
+            wyoming_port=free_port(),  # its own port: parallel stacks do not collide on 10600
+            open311_api_key=open311_api_key, chat_api_key=f"{integration}:{self.chat_key}",
             **({"rasa_endpoints": PROJECT_ROOT / "endpoints.production.yml"} if database_url else {}))
         embedding_dir = Path(os.environ.get("BUTLER_EMBEDDING_MODEL_DIR",
                                             PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"))
@@ -124,7 +133,8 @@ class Stack:
 
     def stop(self) -> None:
         self.supervisor.stop()
-        self.tmp.cleanup()
+        if self.tmp is not None:
+            self.tmp.cleanup()
 
     def __enter__(self) -> Stack:
         return self

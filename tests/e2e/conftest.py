@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,20 +24,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.clock import Clock, parse_instant
+from assistant.clock import Clock
 from assistant.settings import PROJECT_ROOT, Settings
-from assistant.supervisor import Supervisor, process_specs, wait_until_ready
+from assistant.supervisor import Supervisor
+from bench.stack import NO_CHAT_LIMITS, Stack, free_port  # the one start-up of the stack
 
+__all__ = ["E2E_CHAT_KEY", "E2E_INTEGRATION", "Butler", "free_port", "running_butler"]
 
 # The trusted integration the tests chat as (BUTLER_CHAT_API_KEY of the stack they start).
 E2E_INTEGRATION = "e2e"
 E2E_CHAT_KEY = "e2e-" + secrets.token_urlsafe(24)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -91,53 +85,19 @@ def running_butler(data_dir: Path) -> Iterator[Butler]:
     model = Path(os.environ.get("BUTLER_TEST_RASA_MODEL", PROJECT_ROOT / "models" / "butler.tar.gz"))
     if not model.exists():
         pytest.fail(f"no trained Rasa model at {model}: run `make model` (make test does)")
-    gateway_port = free_port()
-    settings = Settings(
-        data_dir=data_dir,
-        rasa_model=model,
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        action_server_url=f"http://127.0.0.1:{free_port()}",
-        gateway_port=gateway_port,
-        wyoming_port=free_port(),  # the Wyoming server runs too, on a port of its own
-        admin_user="admin",
-        admin_password="admin-password-1",
-        open311_api_key="test-open311-key",
-        chat_api_key=f"{E2E_INTEGRATION}:{E2E_CHAT_KEY}",
-    )
-    # The embedding model the set-up prepared, and the sample policy corpus ingested
-    # into this run's own knowledge base with the operators' CLI.
-    embedding_dir = Path(os.environ.get("BUTLER_EMBEDDING_MODEL_DIR",
-                                        PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"))
-    subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "butler"), "kb", "ingest", "policy_kb",
-                    "--kb", str(data_dir / "kb")], cwd=PROJECT_ROOT, check=True, capture_output=True,
-                   env={**os.environ, "BUTLER_DATA_DIR": str(data_dir),
-                        "BUTLER_EMBEDDING_MODEL_DIR": str(embedding_dir)})
-    # The real clock, or one moved to BUTLER_TEST_NOW that the processes share.
-    test_now = os.environ.get("BUTLER_TEST_NOW", "").strip()  # see tests/conftest.py
-    clock = Clock.starting_at(parse_instant(test_now)) if test_now else Clock()
-    specs = process_specs(settings)
-    for spec in specs:  # the env carries every setting the processes need
-        spec.env.update(clock.env())
-        spec.env.update({"BUTLER_EMBEDDING_MODEL_DIR": str(embedding_dir),
-                         "BUTLER_ADMIN_USER": settings.admin_user,
-                         "BUTLER_ADMIN_PASSWORD": settings.admin_password,
-                         "BUTLER_OPEN311_API_KEY": settings.open311_api_key,
-                         "BUTLER_CHAT_API_KEY": settings.chat_api_key,
-                         # Conversations, not abuse limits, are tested here (tests/api has
-                         # the limit tests): a long scripted conversation must not get 429.
-                         "BUTLER_CHAT_RATE_LIMIT": "1000/minute",
-                         "BUTLER_CHAT_IP_RATE_LIMIT": "10000/minute",
-                         "BUTLER_GATEWAY_PORT": str(gateway_port)})
-    supervisor = Supervisor(specs)
-    supervisor.start()
-    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    # bench/stack.py: the supervisor on free ports, this data directory (kept: its logs
+    # are read below), the sample policy corpus ingested with the operators' CLI, the
+    # real clock or one moved to BUTLER_TEST_NOW that the processes share. Conversations,
+    # not abuse limits, are tested here: a long scripted conversation must not get 429.
+    stack = Stack(model, data_dir=data_dir, integration=E2E_INTEGRATION, chat_key=E2E_CHAT_KEY,
+                  open311_api_key="test-open311-key", extra_env=NO_CHAT_LIMITS,
+                  ready_timeout=float(os.environ.get("BUTLER_TEST_READY_TIMEOUT", "600")))
     try:
-        wait_until_ready(gateway_url, timeout=float(os.environ.get("BUTLER_TEST_READY_TIMEOUT", "600")))
         with httpx.Client(timeout=120) as http:
-            yield Butler(gateway_url=gateway_url, rasa_url=settings.rasa_url, settings=settings,
-                         supervisor=supervisor, http=http, clock=clock)
+            yield Butler(gateway_url=stack.gateway_url, rasa_url=stack.rasa_url, settings=stack.settings,
+                         supervisor=stack.supervisor, http=http, clock=stack.clock)
     finally:
-        supervisor.stop()
+        stack.stop()
     # Bad input gets an answer, never a crash: no process may have logged a traceback
     # during the whole session, its start and its stop included.
     crashed = {log.name: log.read_text(encoding="utf-8", errors="replace")
