@@ -44,7 +44,7 @@ from assistant.auth.models import StaffUser
 from assistant.auth.service import UNMASKED_ROLES, AuthError, SignInLocked, issue_token, sign_in
 from assistant.db import get_database
 from assistant.dialogue import namespaced_sender
-from assistant.privacy import mask_text
+from assistant.privacy import mask_name, mask_text
 from assistant.residents.identity import ChatIdentity
 from assistant.settings import get_settings
 from assistant.tickets import lifecycle, service, thermometer
@@ -495,6 +495,81 @@ async def correct(ticket_id: str, request: Request) -> Response:
     log.info("console_correction", ticket_id=ticket_id, staff=user.username, category=category,
              department=department)
     return RedirectResponse(f"/console/tickets/{ticket_id}?{urlencode({'done': '更正'})}", status_code=303)
+
+
+# ---- console: bookings by day and service ----------------------------------------------------
+
+BOOKING_STATUS_ZH = {"booked": "已预约", "cancelled": "已取消", "done": "已完成", "no_show": "未到"}
+# The JSON API's rule: admins, dispatchers and workers mark done / no-show.
+BOOKING_HANDLERS = WORKING_ROLES
+
+
+@router.get("/console/bookings", response_class=HTMLResponse)
+def bookings_page(request: Request) -> Response:
+    from datetime import timedelta
+
+    from assistant import clock
+    from assistant.booking.catalogue import CatalogueError, load_catalogue
+    from assistant.booking.service import list_bookings, to_local
+    from assistant.privacy import mask_phone
+
+    user = web_session.current_user(request)
+    if user is None:
+        return RedirectResponse("/console/login", status_code=303)
+    context = _staff_context(request, user)
+    try:
+        day = date.fromisoformat(request.query_params.get("day") or "")
+    except ValueError:
+        day = clock.today()
+    try:
+        services = list(load_catalogue().services)
+    except (CatalogueError, OSError):
+        services = []
+    service_name = request.query_params.get("service") or ""
+    service_name = service_name if service_name in services else ""
+    with get_database().session() as session:
+        rows = [{"id": b.id, "service": b.service, "starts": b.starts_at.strftime("%H:%M"),
+                 "ends": b.ends_at.strftime("%H:%M"), "location": b.location, "address": b.address or "",
+                 "phone": (b.phone if not context["masked"] else mask_phone(b.phone)) or "",
+                 "name": (r.name if not context["masked"] else mask_name(r.name)) or "",
+                 "status": b.status, "status_zh": BOOKING_STATUS_ZH.get(b.status, b.status),
+                 "by": b.status_changed_by or "",
+                 "can_mark": b.status == "booked" and b.starts_at <= to_local(None).replace(tzinfo=None)}
+                for b, r in list_bookings(session, day=day, service=service_name or None)]
+    counts = {key: sum(1 for r in rows if r["status"] == key) for key in BOOKING_STATUS_ZH}
+    return render("bookings.html", **context, rows=rows, day=day, services=services, service=service_name,
+                  prev_day=(day - timedelta(days=1)).isoformat(), next_day=(day + timedelta(days=1)).isoformat(),
+                  counts=counts, status_zh=BOOKING_STATUS_ZH, can_mark=user.role in BOOKING_HANDLERS,
+                  done=request.query_params.get("done"))
+
+
+@router.post("/console/bookings/{booking_id}/{status}")
+async def booking_status(booking_id: str, status: str, request: Request) -> Response:
+    from assistant.booking.service import BookingError, set_status
+
+    form = await request.form()
+    if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
+        return _refused(request)
+    user = web_session.current_user(request)
+    if user is None:
+        return RedirectResponse("/console/login", status_code=303)
+    if user.role not in BOOKING_HANDLERS:
+        return render("error.html", status=403, title="不能操作", message=f"您的角色（{user.role}）只能查看。",
+                      **_staff_context(request, user))
+    if status not in ("done", "no_show"):
+        return render("error.html", status=404, title="没有这个操作", message="只能标记已完成或未到。",
+                      **_staff_context(request, user))
+    back = urlencode({k: v for k, v in (("day", str(form.get("day") or "")[:10]),
+                                         ("service", str(form.get("service") or "")[:16])) if v})
+    try:
+        await run_in_threadpool(lambda: set_status(get_database(), booking_id[:14], status, by=user.username))
+    except BookingError as exc:
+        messages = {"not_found": "没有这个预约。", "not_changeable": "这个预约已经处理过了。",
+                    "not_started": "预约时间还没到，到了再标记。"}
+        return render("error.html", status=404 if exc.code == "not_found" else 409, title="没有标记上",
+                      message=messages.get(exc.code, exc.message), **_staff_context(request, user))
+    log.info("console_booking_status", booking_id=booking_id, status=status, staff=user.username)
+    return RedirectResponse(f"/console/bookings?{back}&done={status}", status_code=303)
 
 
 # ---- console: residents waiting for a person ------------------------------------------------

@@ -200,3 +200,40 @@ def test_export_from_the_console_is_masked_and_audited(web, app_env):
     with app_env.session() as session:
         audit = session.scalars(select(TicketExport)).all()
     assert [(a.actor, a.role, a.unmasked, a.row_count) for a in audit] == [("staff:dispatcher1", "dispatcher", False, 1)]
+
+
+def test_bookings_by_day_marked_done_or_no_show(web, app_env, clock):
+    from datetime import datetime
+
+    from assistant import clock as project_clock
+    from assistant.booking.service import book, get_booking
+
+    clock.move_to(datetime(2026, 3, 10, 12, 0, tzinfo=project_clock.TZ))  # a Tuesday
+    past = book(app_env, sender_id="web:amy", service="理发", starts_at=datetime(2026, 3, 9, 15, 0),
+                address="幸福路8号", phone="13912345678", now=datetime(2026, 3, 8, 10, 0))
+    later = book(app_env, sender_id="web:bob", service="理发", starts_at=datetime(2026, 3, 12, 15, 0),
+                 address="幸福路9号", phone="13800001111")
+    sign_in(web, "viewer1")
+    page = web.get("/console/bookings", params={"day": "2026-03-09"})
+    assert past.id in page.text and "139****5678" in page.text and "13912345678" not in page.text
+    assert f"/console/bookings/{past.id}/done" not in page.text  # viewers read only
+    token = CSRF_RE.search(page.text).group(1)
+    assert web.post(f"/console/bookings/{past.id}/done", data={"csrf_token": token}).status_code == 403
+    web.cookies.clear()
+    sign_in(web, "worker1")
+    page = web.get("/console/bookings", params={"day": "2026-03-09", "service": "理发"})
+    token = CSRF_RE.search(page.text).group(1)
+    assert f"/console/bookings/{past.id}/done" in page.text
+    assert web.post(f"/console/bookings/{past.id}/done", data={"day": "2026-03-09"}).status_code == 403  # no token
+    done = web.post(f"/console/bookings/{past.id}/no_show", data={"csrf_token": token, "day": "2026-03-09"})
+    assert done.status_code == 200 and "已标记为“未到”" in done.text and "worker1" in done.text
+    again = web.post(f"/console/bookings/{past.id}/done", data={"csrf_token": token})
+    assert again.status_code == 409 and "已经处理过了" in again.text
+    page = web.get("/console/bookings", params={"day": "2026-03-12"})
+    assert later.id in page.text and f"/console/bookings/{later.id}/done" not in page.text  # not started yet
+    early = web.post(f"/console/bookings/{later.id}/done", data={"csrf_token": token})
+    assert early.status_code == 409 and "还没到" in early.text
+    with app_env.session() as session:
+        assert (get_booking(session, past.id).status, get_booking(session, past.id).status_changed_by) == (
+            "no_show", "worker1")
+    assert web.get("/console/bookings", params={"day": "not-a-day"}).status_code == 200
