@@ -1,0 +1,51 @@
+"""The daily check-in (报平安, issue #14): a registered elder's check-in is a sign of
+life that stops the escalation ladder; anyone else is thanked and told how to register.
+The rules live in ``assistant.care.service.respond_to_checkin``: a check-in that also
+mentions trouble opens a care ticket, and an emergency read in it runs the emergency
+path (advice first, ticket, alert), as ``action_emergency`` does."""
+
+from __future__ import annotations
+
+import anyio
+import structlog
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms import abandon_forms
+from assistant.care.service import respond_to_checkin
+from assistant.channels import channel_of
+from assistant.db import get_database
+from assistant.dialogue import EMERGENCY_MARKER
+
+log = structlog.get_logger(__name__)
+
+FAILED = "报平安没记上，请稍后再说一次。身体不舒服请打120，或者说“转人工”。"
+
+
+class ActionCheckin(Action):
+    def name(self) -> str:
+        return "action_checkin"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        sender = tracker.sender_id
+        try:
+            # The database work (and a possible alert) runs off the action server's loop.
+            response = await anyio.to_thread.run_sync(lambda: respond_to_checkin(
+                get_database(), sender_id=sender, text=text, channel=channel_of(sender) or "chat"))
+        except Exception:  # noqa: BLE001 - the resident gets an honest answer, the log the cause
+            log.exception("checkin_failed", sender_id=sender)
+            dispatcher.utter_message(text=FAILED)
+            return []
+        if not response.emergency:
+            for line in response.lines:
+                dispatcher.utter_message(text=line)
+            return []
+        marker = {EMERGENCY_MARKER: {"ticket_id": response.ticket_id, "by": "dialogue"}}
+        for i, line in enumerate(response.lines):
+            dispatcher.utter_message(text=line, json_message=marker if i == 0 else None)
+        events = abandon_forms(tracker, domain)
+        if response.ticket_id:
+            events.append(SlotSet("last_ticket_id", response.ticket_id))
+        return events
