@@ -9,7 +9,9 @@ so the console's charts stay fast on a large table:
 - ``by_category``: sentiment per category (average score, negative tickets);
 - ``compliance``: per department, tickets resolved by their deadline, resolved late, and
   still open past it; with the satisfaction staff recorded at 回访;
-- ``satisfaction``: 回访 scores and residents' own ratings (1..5) in the range.
+- ``satisfaction``: 回访 scores and residents' own ratings (1..5) in the range;
+- ``hot_spots``: tickets per place (building or named place) and category, with their
+  sentiment: the heat map (SQL groups by address; ``assistant.location`` folds them).
 
 Days are local days (``settings.timezone``); the database stores UTC. SQLite shifts by
 the zone's offset at the start of the range (the zone has no daylight saving time in
@@ -193,6 +195,65 @@ def satisfaction(session: Session, rng: DateRange) -> dict:
                           "count": int(rated[1])}}
 
 
+HOT_SPOT_PLACES = 12
+HOT_SPOT_CATEGORIES = 6
+_ADDRESS_GROUPS = 5000
+
+
+def place_of(address: str | None) -> str | None:
+    """Where a ticket is, at the grain of a hot spot: the building (with its
+    courtyard, phase or estate), else the named place or road (``assistant.location``)."""
+    from assistant.location import resolve
+
+    found = resolve(address, None)
+    if found is None:
+        return None
+    if found.building:
+        prefix = "".join(filter(None, (found.estate, f"{found.phase}期" if found.phase else None,
+                                       f"{found.courtyard}号院" if found.courtyard else None)))
+        building = found.building if not found.building[-1].isdigit() else f"{found.building}号楼"
+        return prefix + building
+    return found.place or found.road or found.area or found.estate
+
+
+def hot_spots(session: Session, rng: DateRange) -> dict:
+    """Tickets per place (building or named place) and category in the range, with
+    their sentiment: a heat map's cells. SQL groups by address and category; the
+    location parser then folds the addresses into places (12栋 and 十二号楼 are one)."""
+    lo, hi = _bounds(rng, _zone())
+    rows = session.execute(
+        select(Ticket.address, Ticket.category, func.count().label("total"),
+               func.sum(Ticket.sentiment_score).label("score"),
+               func.sum(case((Ticket.sentiment_label == "negative", 1), else_=0)).label("negative"))
+        .where(Ticket.created_at >= lo, Ticket.created_at < hi, Ticket.address.is_not(None))
+        .group_by(Ticket.address, Ticket.category)
+        .order_by(func.count().desc()).limit(_ADDRESS_GROUPS)).all()
+    cells: dict[tuple[str, str], list[float]] = {}
+    places: dict[str, int] = {}
+    categories: dict[str, int] = {}
+    for r in rows:
+        place = place_of(r.address)
+        if not place:
+            continue
+        cell = cells.setdefault((place, r.category), [0, 0.0, 0])
+        cell[0] += int(r.total)
+        cell[1] += float(r.score or 0)
+        cell[2] += int(r.negative or 0)
+        places[place] = places.get(place, 0) + int(r.total)
+        categories[r.category] = categories.get(r.category, 0) + int(r.total)
+    top_places = sorted(places, key=lambda p: (-places[p], p))[:HOT_SPOT_PLACES]
+    top_categories = sorted(categories, key=lambda c: (-categories[c], c))[:HOT_SPOT_CATEGORIES]
+    grid = []
+    for place in top_places:
+        row = []
+        for category in top_categories:
+            total, score, negative = cells.get((place, category), (0, 0.0, 0))
+            row.append({"total": total, "negative": negative,
+                        "sentiment": round(score / total, 3) if total else None})
+        grid.append({"place": place, "total": places[place], "cells": row})
+    return {"categories": top_categories, "places": grid}
+
+
 def thermometer(session: Session, rng: DateRange, *, today: date | None = None) -> dict:
     """Everything the console's thermometer draws."""
     days = daily(session, rng)
@@ -202,4 +263,5 @@ def thermometer(session: Session, rng: DateRange, *, today: date | None = None) 
     return {"range": {"start": rng.start.isoformat(), "end": rng.end.isoformat()},
             "total": total, "sentiment": round(mean, 3) if mean is not None else None,
             "daily": days, "topics": topics(session, today=today), "by_category": by_category(session, rng),
-            "compliance": compliance(session, rng), "satisfaction": satisfaction(session, rng)}
+            "compliance": compliance(session, rng), "satisfaction": satisfaction(session, rng),
+            "hot_spots": hot_spots(session, rng)}

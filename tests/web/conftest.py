@@ -65,6 +65,7 @@ class Gateway:
 def _seed(db: Database, settings: Settings, clock: Clock) -> None:
     """Staff of every role, and tickets over the last ten days so the thermometer has
     something to draw (filed with the tickets service, at past instants)."""
+    from assistant.tickets.intake import extract_location
     from assistant.tickets.service import file_ticket
 
     with db.session() as session:
@@ -79,6 +80,7 @@ def _seed(db: Database, settings: Settings, clock: Clock) -> None:
         for i in range(1 + day % 3):
             text = complaints[(day + i) % len(complaints)]
             file_ticket(db, description=text, sender_id=f"web:seed-{day}-{i}", check_duplicates=False,
+                        address=extract_location(text),
                         now=now - timedelta(days=day, hours=i), settings=settings)
 
 

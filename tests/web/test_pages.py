@@ -180,6 +180,7 @@ def test_thermometer_draws_the_charts(context):
     assert int(page.get_attribute("#thermometer", "data-loaded")) >= 10  # the seeded ten days
     assert "共" in page.inner_text("#thermo-summary")
     assert "回访满意度" in page.inner_text("#thermo-satisfaction")
+    assert page.locator("#hot-spots table.heat td a").count() >= 3  # seeded buildings and gates
     for canvas in ("chart-daily", "chart-sentiment", "chart-topics", "chart-categories", "chart-compliance"):
         painted = page.evaluate("""id => {
             const c = document.getElementById(id);

@@ -112,3 +112,23 @@ def test_deadline_compliance_and_satisfaction_by_department(any_db, tuesday):
     assert municipal["total"] == 1 and municipal["on_time_rate"] is None and municipal["overdue"] == 1
     assert satisfied == {"follow_up": {"average": 3.0, "count": 2}, "residents": {"average": None, "count": 0}}
     assert {m["category"]: m["total"] for m in moods} == {"环境卫生": 3, "市政设施": 1}
+
+
+def test_hot_spots_fold_addresses_into_places(any_db, tuesday):
+    at = local(2026, 3, 9, 10, 0)
+    for text, address, category in (("12号楼电梯坏了，气死了", "12号楼", "物业管理"),
+                                     ("十二号楼电梯又坏了", "十二号楼2单元", "物业管理"),
+                                     ("12栋楼道灯不亮", "12栋", "市政设施"),
+                                     ("北门垃圾没人收", "小区北门", "环境卫生"),
+                                     ("没说在哪", None, "其他")):
+        file(any_db, text, at, category=category, address=address)
+    rng = thermometer.date_range(date(2026, 3, 1), date(2026, 3, 10))
+    with any_db.session() as session:
+        spots = thermometer.hot_spots(session, rng)
+    assert spots["categories"][0] == "物业管理" and set(spots["categories"]) == {"物业管理", "市政设施", "环境卫生"}
+    places = {p["place"]: p for p in spots["places"]}
+    assert set(places) == {"12号楼", "北门"} and places["12号楼"]["total"] == 3
+    first = places["12号楼"]["cells"][spots["categories"].index("物业管理")]
+    assert first["total"] == 2 and first["negative"] >= 1 and first["sentiment"] < 0
+    assert places["北门"]["cells"][spots["categories"].index("物业管理")] == {"total": 0, "negative": 0,
+                                                                         "sentiment": None}

@@ -70,7 +70,44 @@
     function avg(part) { return part.count ? part.average.toFixed(1) + " 分（" + part.count + " 件）" : "暂无"; }
     document.getElementById("thermo-satisfaction").textContent =
       "回访满意度：" + avg(s.follow_up) + "；居民自评：" + avg(s.residents) + "。满分 5 分。";
+    heatMap(data);
     document.getElementById("thermometer").setAttribute("data-loaded", String(data.total));
+  }
+
+  // The hot spots as a table: a cell's shade is its share of the busiest cell, red when
+  // its tickets lean negative; a cell opens the queue on those tickets.
+  function heatMap(data) {
+    var box = document.getElementById("hot-spots");
+    var spots = data.hot_spots;
+    box.textContent = "";
+    if (!spots.places.length) { box.textContent = "这段时间的工单没有可识别的地点。"; return; }
+    var most = 1;
+    spots.places.forEach(function (p) { p.cells.forEach(function (c) { most = Math.max(most, c.total); }); });
+    var table = document.createElement("table");
+    table.className = "heat";
+    var head = table.createTHead().insertRow();
+    head.appendChild(document.createElement("th"));
+    spots.categories.forEach(function (c) { var th = document.createElement("th"); th.textContent = c; head.appendChild(th); });
+    var body = table.createTBody();
+    spots.places.forEach(function (p) {
+      var row = body.insertRow();
+      var th = document.createElement("th");
+      th.textContent = p.place;
+      row.appendChild(th);
+      p.cells.forEach(function (c, i) {
+        var cell = row.insertCell();
+        if (!c.total) { cell.className = "heat-0"; return; }
+        var level = Math.max(1, Math.ceil(5 * c.total / most));
+        cell.className = (c.sentiment !== null && c.sentiment < -0.2 ? "heat-n" : "heat-m") + level;
+        var link = document.createElement("a");
+        link.textContent = String(c.total);
+        link.title = p.place + " · " + spots.categories[i] + "：" + c.total + " 件，负面 " + c.negative + " 件";
+        link.href = "/console?" + new URLSearchParams({q: p.place, category: spots.categories[i],
+                                                        since: data.range.start, until: data.range.end}).toString();
+        cell.appendChild(link);
+      });
+    });
+    box.appendChild(table);
   }
 
   function load() {
