@@ -4,6 +4,7 @@ through the supervisor when ``BUTLER_TELEGRAM_BOT_TOKEN`` is set; docs/telegram.
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import typer
 
@@ -19,6 +20,8 @@ def run() -> None:
 
     settings = get_settings()
     configure_logging(settings)
+    # python-telegram-bot logs the Bot API URLs, token included, at DEBUG: never that.
+    logging.getLogger("telegram").setLevel(max(logging.getLogger().level, logging.INFO))
     if not settings.telegram_bot_token:
         typer.echo("butler telegram: BUTLER_TELEGRAM_BOT_TOKEN is not set.", err=True)
         raise typer.Exit(2)
