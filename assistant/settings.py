@@ -154,6 +154,14 @@ class Settings(BaseSettings):
     wyoming_host: str = "127.0.0.1"
     wyoming_port: int = 10600
 
+    # Elder care (docs/care.md): the escalation ladder's sweep runs every this many seconds
+    # under the supervisor (0: not started); home sensors arrive over MQTT.
+    care_sweep_seconds: int = Field(default=60, ge=0)
+    care_sensors_enabled: bool = True
+    mqtt_url: str = "mqtt://127.0.0.1:1883"
+    mqtt_topic_prefix: str = "butler/sensors"
+    mqtt_client_id: str = "butler-care-sensors"
+
     # Telegram (docs/telegram.md): the bot runs under the supervisor only when a token is
     # set. The Bot API and file base URLs can point at a self-hosted Bot API server (or
     # the tests' loopback stand-in); the token is appended to them, as python-telegram-bot does.

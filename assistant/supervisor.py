@@ -211,6 +211,27 @@ def _wyoming(settings: Settings, env: dict[str, str], logs: Path) -> ProcessSpec
         env=env, log_path=logs / "wyoming.log", listen=(settings.wyoming_host, settings.wyoming_port))
 
 
+def _care_sweep(settings: Settings, env: dict[str, str], logs: Path) -> ProcessSpec:
+    """The elder-care escalation ladder (assistant/care/ladder.py): prompts, care tickets and
+    alerts for silent elders. State is in the database; the "care-sweep" lease keeps it to one loop."""
+    return ProcessSpec(
+        name="care-sweep",
+        argv=[sys.executable, "-m", "assistant.lease", "--name", "care-sweep", "--data-dir", str(settings.data_dir),
+              "--", sys.executable, "-m", "assistant.cli", "care", "sweep", "--loop", str(settings.care_sweep_seconds)],
+        env=env, log_path=logs / "care-sweep.log")
+
+
+def _care_sensors(settings: Settings, env: dict[str, str], logs: Path) -> ProcessSpec:
+    """Home sensors over MQTT (assistant/care/sensors.py): readings are signs of life, an SOS
+    press an emergency. One subscriber per butler (the "care-sensors" lease): two with the
+    same MQTT client id would keep disconnecting each other."""
+    return ProcessSpec(
+        name="care-sensors",
+        argv=[sys.executable, "-m", "assistant.lease", "--name", "care-sensors", "--data-dir", str(settings.data_dir),
+              "--", sys.executable, "-m", "assistant.cli", "care", "sensors"],
+        env=env, log_path=logs / "care-sensors.log")
+
+
 def _telegram(settings: Settings, env: dict[str, str], logs: Path) -> ProcessSpec:
     """The Telegram bot (assistant/channels/telegram.py): polls the Bot API, or listens for its webhook."""
     return ProcessSpec(
@@ -224,6 +245,8 @@ def _telegram(settings: Settings, env: dict[str, str], logs: Path) -> ProcessSpe
 # A chat-app bot joins with its own switch (e.g. ``telegram_enabled``).
 OPTIONAL_PROCESSES: tuple[tuple[str, Callable[[Settings, dict[str, str], Path], ProcessSpec]], ...] = (
     ("wyoming_enabled", _wyoming),
+    ("care_sweep_seconds", _care_sweep),  # 0 switches the sweep off
+    ("care_sensors_enabled", _care_sensors),
     ("telegram_bot_token", _telegram),  # a non-empty token switches the bot on
 )
 

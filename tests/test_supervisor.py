@@ -63,7 +63,8 @@ def test_process_specs_carry_one_configuration(tmp_path):
     settings = Settings(data_dir=tmp_path, rasa_url="http://127.0.0.1:6005",
                         action_server_url="http://127.0.0.1:6055", gateway_port=8123)
     specs = {s.name: s for s in process_specs(settings)}
-    assert set(specs) == {"rasa", "actions", "gateway", "reminders", "wyoming"}  # wyoming_enabled by default
+    # wyoming_enabled, care_sweep_seconds and care_sensors_enabled are on by default
+    assert set(specs) == {"rasa", "actions", "gateway", "reminders", "wyoming", "care-sweep", "care-sensors"}
     assert "6005" in specs["rasa"].argv and "6055" in specs["actions"].argv and "8123" in specs["gateway"].argv
     assert specs["rasa"].env["BUTLER_ACTION_ENDPOINT"] == "http://127.0.0.1:6055/webhook"
     assert specs["gateway"].env["BUTLER_DATA_DIR"] == str(tmp_path)
@@ -91,9 +92,19 @@ def test_optional_processes_are_switched_on_by_settings(tmp_path):
     assert wyoming.listen == ("0.0.0.0", 10700)  # its port is checked free before anything starts
     assert wyoming.env["BUTLER_DATA_DIR"] == str(tmp_path) and wyoming.log_path == tmp_path / "logs" / "wyoming.log"
     assert wyoming.env["BUTLER_RASA_TOKEN"] == specs["gateway"].env["BUTLER_RASA_TOKEN"]  # it talks to Rasa too
-    off = Settings(data_dir=tmp_path, wyoming_enabled=False)
+    off = Settings(data_dir=tmp_path, wyoming_enabled=False, care_sweep_seconds=0, care_sensors_enabled=False)
     names = [s.name for s in process_specs(off)]
     assert names == ["rasa", "actions", "gateway", "reminders"]  # the four it always runs, unchanged
+
+
+def test_the_care_loops_run_under_their_leases(tmp_path):
+    specs = {s.name: s for s in process_specs(Settings(data_dir=tmp_path, care_sweep_seconds=30))}
+    sweep, sensors = specs["care-sweep"], specs["care-sensors"]
+    assert sweep.argv[1:5] == ["-m", "assistant.lease", "--name", "care-sweep"]
+    assert sweep.argv[-4:] == ["care", "sweep", "--loop", "30"]
+    assert sensors.argv[1:5] == ["-m", "assistant.lease", "--name", "care-sensors"]
+    assert sensors.argv[-2:] == ["care", "sensors"] and sensors.listen is None
+    assert sweep.log_path == tmp_path / "logs" / "care-sweep.log"
 
 
 def test_the_telegram_bot_runs_only_with_a_token(tmp_path):

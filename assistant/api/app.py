@@ -34,6 +34,7 @@ ROUTERS = (
     "assistant.api.routers.kb",
     "assistant.api.routers.voice",
     "assistant.api.routers.residents",
+    "assistant.api.routers.care",
 )
 VOICE_PATH = "/api/v1/voice"
 # Routers whose every route is limited per resident identity and per client address.
@@ -62,6 +63,7 @@ ROUTER_ERRORS: dict[str, dict[int | str, dict]] = {
     "assistant.api.routers.kb": error_responses(*_STAFF, 503),
     "assistant.api.routers.voice": error_responses(*_EVERY_ROUTE, 429, 503),
     "assistant.api.routers.residents": error_responses(*_STAFF),
+    "assistant.api.routers.care": error_responses(*_STAFF),
 }
 
 

@@ -17,12 +17,9 @@ from assistant.clock import TZ
 @pytest.fixture
 def care_client(app_env):
     from assistant.api.app import create_app
-    from assistant.api.routers.care import router
     from assistant.settings import get_settings
 
-    app = create_app(get_settings())
-    if not any(getattr(r, "path", "") == "/api/v1/care/residents" for r in app.routes):
-        app.include_router(router)
+    app = create_app(get_settings())  # the care router is one of app.ROUTERS
     with TestClient(app) as client:
         yield client
 
