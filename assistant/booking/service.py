@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from assistant import clock
+from assistant import clock, outbox
 from assistant.booking.catalogue import Catalogue, Service, load_catalogue
 from assistant.booking.models import Booking, BookingDaySequence, BookingReminder, BookingSlot
 from assistant.booking.timeparse import TZ, ParsedTime
@@ -594,15 +594,28 @@ def register_reminder_channel(channel: str, deliver: Deliver) -> None:
     REMINDER_CHANNELS[channel] = deliver
 
 
-def _deliver_via_registry(sender_id: str, text: str) -> str | None:
-    """Deliver through the resident's channel adapter; without one, record it in
-    the log (masked) so staff can see what went out. Returns the route used."""
+def reminder_dedupe_key(booking: Booking) -> str:
+    """One outbox row per booking and appointment time: running the job again adds
+    nothing, a rescheduled booking is reminded again for its new time."""
+    return f"booking:{booking.id}:reminder:{booking.starts_at:%Y%m%d%H%M}"
+
+
+def _deliver_via_registry(session: Session, booking: Booking, sender_id: str, text: str,
+                          now: datetime) -> str | None:
+    """Deliver through the resident's channel adapter; else, for a channel that can
+    receive pushes (``assistant.outbox.PUSH_CHANNELS``), queue it in the shared outbox
+    in the caller's transaction (the channel's process sends it, with retries); else
+    record it in the log (masked) so staff can see what went out. Returns the route."""
     channel = sender_id.split(":", 1)[0]
     adapter = REMINDER_CHANNELS.get(channel)
-    if adapter is None:
-        log.info("reminder_logged", sender_id=sender_id, text=mask_text(text), reason="no channel adapter")
-        return "log"
-    return channel if adapter(sender_id, text) else None
+    if adapter is not None:
+        return channel if adapter(sender_id, text) else None
+    if outbox.can_push(sender_id):
+        outbox.enqueue(session, recipient=sender_id, text=text, dedupe_key=reminder_dedupe_key(booking),
+                       now=now.replace(tzinfo=TZ))
+        return "outbox"
+    log.info("reminder_logged", sender_id=sender_id, text=mask_text(text), reason="no channel adapter")
+    return "log"
 
 
 def send_due_reminders(db: Database, now: datetime | None = None, *,
@@ -632,7 +645,7 @@ def send_due_reminders(db: Database, now: datetime | None = None, *,
             text = reminder_text(booking)
             try:
                 if deliver is None:
-                    route = _deliver_via_registry(reminder.sender_id, text)
+                    route = _deliver_via_registry(session, booking, reminder.sender_id, text, now)
                 else:
                     route = reminder.sender_id.split(":", 1)[0] if deliver(reminder.sender_id, text) else None
                 error = None if route else "adapter refused"

@@ -8,9 +8,11 @@ without one the reminder is only written to the log. The action server, which sa
 "前一天我会提醒您", runs in another process and cannot see that registry, so the
 channels with a real delivery adapter are declared here, once, and both sides read it.
 
-Today no channel has one: the web chat only answers requests (it cannot push a
-message), and Telegram, the voice channel and the Wyoming satellite have no reminder
-adapter yet. A channel that gets one is switched on here, in the same change.
+Telegram delivers them: the reminders process queues a Telegram resident's reminder
+in the shared outbox (``assistant.outbox``, ``PUSH_CHANNELS``) and the bot process
+sends it, with retries. The web chat only answers requests (it cannot push a
+message), and the voice channel and the Wyoming satellite have no push either. A
+channel that gets a delivery is switched on here, in the same change.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class Channel:
 
 CHANNELS: dict[str, Channel] = {
     "web": Channel("web", delivers_reminders=False),            # request/response only
-    "telegram": Channel("telegram", delivers_reminders=False),  # no reminder adapter yet
+    "telegram": Channel("telegram", delivers_reminders=True),   # through the shared outbox
     "voice": Channel("voice", delivers_reminders=False),        # answers while the call lasts
     "wyoming": Channel("wyoming", delivers_reminders=False),    # a speaker: no push
 }
