@@ -51,7 +51,10 @@ def test_tickets_per_local_day(any_db, tuesday):
     assert by_day["2026-03-10"]["negative"] == 1 and by_day["2026-03-10"]["sentiment"] < 0
     with any_db.session() as session:
         whole = thermometer.thermometer(session, rng)
+        # A long range is read by a table scan on SQLite (SCAN_FROM_DAYS): the same figures.
+        long = thermometer.daily(session, thermometer.date_range(date(2025, 12, 1), date(2026, 3, 10)))
     assert whole["total"] == 4 and whole["range"] == {"start": "2026-03-01", "end": "2026-03-10"}
+    assert long[-10:] == days and sum(d["total"] for d in long) == 5
 
 
 def test_topics_this_week_against_last_week(any_db, tuesday):
