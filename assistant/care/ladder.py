@@ -28,8 +28,11 @@ step is claimed with a unique row (``care_id, episode, step``) before its work, 
 second sweep at the same time, a restarted sweep, or two sweeps at once send nothing
 twice; a claim whose work failed (``done`` false) is retried after ``RETRY_CLAIM``.
 
-Prompts and contact messages are written to ``care_outbox`` and delivered by log for
-now (the shared outbox of issue #14 part 5 takes them over).
+Prompts and contact messages are written to ``care_outbox`` (the ladder's record). To
+a recipient on a push channel (``assistant.outbox.can_push``: Telegram) they are queued
+in the shared outbox in the same transaction, once per elder, episode and step
+(``outbox_key``), the prompts with a 报平安 button the dialogue reads as a check-in;
+the channel's process delivers them with retries. Anything else is delivered by log.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ import structlog
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from assistant import clock
+from assistant import clock, outbox
 from assistant.care.models import CareDevice, CareLadderStep, CareOutbox, CareResident, CareSign
 from assistant.care.service import _aware, file_care_ticket, is_life, last_signs, list_elders, parse_hhmm
 from assistant.db import Database
@@ -65,6 +68,25 @@ RETRY_CLAIM = timedelta(minutes=10)
 
 PROMPT_TEXT = "您好！今天身体怎么样？回一句“平安”就好。"
 SECOND_PROMPT_TEXT = "您今天还没报平安，一切都好吗？回一句“平安”就行。要是不舒服，也请告诉我。"
+# A pressed button sends its payload as the resident's words: 报平安 is the check-in
+# (the Telegram menu's own 报平安 button sends the same).
+CHECKIN_BUTTONS = [{"title": "报平安", "payload": "报平安"}]
+
+
+def outbox_key(care_id: int, episode: str, step: str, part: str | None = None) -> str:
+    """The shared outbox's dedupe key of one ladder message: one per elder, episode and
+    step (``part`` tells apart the messages of one step, e.g. each emergency contact)."""
+    return f"care:{care_id}:{episode}:{step}" + (f":{part}" if part else "")
+
+
+def _queue(session, *, recipient: str, text: str, key: str, now: datetime,
+           buttons: list[dict] | None = None) -> bool:
+    """Queue the message in the shared outbox when the recipient can receive pushes
+    (in the caller's transaction). False: delivered by log instead."""
+    if not outbox.can_push(recipient):
+        return False
+    outbox.enqueue(session, recipient=recipient, text=text, buttons=buttons, dedupe_key=key, now=now)
+    return True
 
 
 @dataclass
@@ -208,17 +230,19 @@ def _release(db: Database, step_id: int) -> None:
 
 
 def _send(db: Database, elder: CareResident, step_id: int, *, channel: str, recipient: str, text: str,
-          now: datetime) -> None:
-    """Write a message to the outbox and deliver it by log (the only delivery so far)."""
+          now: datetime, key: str) -> None:
+    """Write a message to ``care_outbox`` and queue it in the shared outbox (push
+    channels) or deliver it by log."""
     with db.transaction() as session:
+        queued = _queue(session, recipient=recipient, text=text, key=key, now=now)
         session.add(CareOutbox(care_id=elder.id, step_id=step_id, channel=channel[:16], recipient=recipient[:160],
-                               text=text, created_at=now, delivered_at=now))
-    _deliver(elder.id, channel, recipient, text)
+                               text=text, created_at=now, delivered_at=None if queued else now))
+    _deliver(elder.id, channel, recipient, text, via="outbox" if queued else "log")
 
 
-def _deliver(care_id: int, channel: str, recipient: str, text: str) -> None:
+def _deliver(care_id: int, channel: str, recipient: str, text: str, *, via: str = "log") -> None:
     log.info("care_message", care_id=care_id, channel=channel, recipient=_masked_recipient(recipient),
-             text=mask_text(text))
+             text=mask_text(text), via=via)
 
 
 @dataclass
@@ -230,6 +254,7 @@ class _Message:
     step: str
     text: str
     note: str | None = None
+    queued: bool = False  # in the shared outbox (a push channel), else delivered by log
 
 
 def _write_messages(session, messages: list[_Message], now: datetime) -> list[_Message]:
@@ -248,8 +273,11 @@ def _write_messages(session, messages: list[_Message], now: datetime) -> list[_M
         row = CareLadderStep(care_id=m.elder.id, episode=m.episode, step=m.step, at=now, done=True, note=m.note)
         session.add(row)
         session.flush()
+        m.queued = _queue(session, recipient=m.elder.sender_id, text=m.text, now=now, buttons=CHECKIN_BUTTONS,
+                          key=outbox_key(m.elder.id, m.episode, m.step))
         session.add(CareOutbox(care_id=m.elder.id, step_id=row.id, channel=_channel(m.elder.sender_id),
-                               recipient=m.elder.sender_id, text=m.text, created_at=now, delivered_at=now))
+                               recipient=m.elder.sender_id, text=m.text, created_at=now,
+                               delivered_at=None if m.queued else now))
         written.append(m)
     return written
 
@@ -271,7 +299,8 @@ def _send_messages(db: Database, messages: list[_Message], now: datetime, report
             except IntegrityError:
                 continue
     for m in written:
-        _deliver(m.elder.id, _channel(m.elder.sender_id), m.elder.sender_id, m.text)
+        _deliver(m.elder.id, _channel(m.elder.sender_id), m.elder.sender_id, m.text,
+                 via="outbox" if m.queued else "log")
         report.sent.append((m.elder.id, m.step))
 
 
@@ -408,10 +437,12 @@ def _sweep_one(db: Database, elder: CareResident, facts: _Facts, open_steps: dic
                    f"关怀工单 {done['ticket'].ticket_id}。请马上上门查看，必要时联系紧急联系人。")
     try:
         ticket_id = file_care_ticket(db, elder, description=description, urgency="emergency", now=now)
-        for contact in elder.emergency_contacts or []:
+        for i, contact in enumerate(elder.emergency_contacts or []):
+            # A contact is a phone number today: delivered by log until an SMS or call channel exists.
             _send(db, elder, step_id, channel="phone", recipient=contact.get("phone") or "",
                   text=(f"您好，社区提醒：您的家人{elder.name}已经 {days} 天没有报平安。"
-                        "我们已请工作人员上门查看，也请您尽快联系老人。"), now=now)
+                        "我们已请工作人员上门查看，也请您尽快联系老人。"), now=now,
+                  key=outbox_key(elder.id, quiet.episode, "alert", f"contact:{i}"))
     except Exception:
         _release(db, step_id)
         raise
