@@ -10,6 +10,11 @@ At most once: a row is marked ``replaying`` (committed) before it is sent; a row
 sent again. A send refused at connect (Rasa went down again) puts the row back to
 ``pending``; a send that failed after Rasa got it (a timeout) hands it over.
 
+The late answer reaches a resident on a push channel (``assistant.outbox.can_push``:
+Telegram): it is queued in the shared outbox in the same transaction that marks the
+row ``replayed``, once per inbox row (``late_answer_key``). The web chat cannot be
+pushed to: its resident sees the answer the next time they ask.
+
 One replay at a time on the machine: each pass holds the ``inbox-replay`` lease
 (``assistant/lease.py``); a second gateway skips its pass while one runs.
 """
@@ -28,13 +33,13 @@ import httpx
 import structlog
 from sqlalchemy import select, update
 
-from assistant import clock, lease
+from assistant import clock, lease, outbox
 from assistant.inbox.models import InboxMessage
 from assistant.privacy import mask_text
 
 if TYPE_CHECKING:
     from assistant.db import Database
-    from assistant.dialogue import DialogueClient
+    from assistant.dialogue import DialogueClient, Reply
     from assistant.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -101,6 +106,44 @@ def _set_state(db: Database, inbox_id: int, *, expect: str, state: str, **values
         return result.rowcount == 1
 
 
+def late_answer_key(inbox_id: int) -> str:
+    return f"inbox:{inbox_id}:late-answer"
+
+
+def late_answer(said: str, replies: list[Reply]) -> tuple[str, list[dict]] | None:
+    """(text, buttons) of the answer pushed after a replay, or None when the dialogue
+    said nothing. Buttons whose payload is intent syntax the conversation would refuse
+    now (it only takes the payloads it last showed) are left out."""
+    from assistant.conversation.commands import is_allowed, looks_like_command
+
+    lines = [r.text.strip() for r in replies if r.text and r.text.strip()]
+    if not lines:
+        return None
+    quoted = said.strip()
+    quoted = quoted if len(quoted) <= 30 else quoted[:30] + "…"
+    text = f"您之前说：“{quoted}”。刚才系统忙，现在回复您：\n" + "\n".join(lines)
+    buttons = [{"title": b.title, "payload": b.payload} for r in replies for b in r.buttons
+               if b.payload and (not looks_like_command(b.payload) or is_allowed(b.payload, []))]
+    return text, buttons
+
+
+def _mark_replayed(db: Database, row: InboxMessage, replies: list[Reply], done_at: datetime) -> bool:
+    """The row ``replaying`` → ``replayed`` with its answer, and the answer queued for a
+    resident on a push channel, in one transaction."""
+    from assistant.dialogue import _replies_json
+
+    with db.transaction() as session:
+        moved = session.execute(update(InboxMessage).where(
+            InboxMessage.id == row.id, InboxMessage.state == "replaying").values(
+            state="replayed", replayed_at=done_at, replay_reply=_replies_json(replies))
+            .execution_options(synchronize_session=False)).rowcount == 1
+        message = late_answer(row.text, replies) if moved and outbox.can_push(row.sender_id) else None
+        if message is not None:
+            outbox.enqueue(session, recipient=row.sender_id, text=message[0], buttons=message[1],
+                           dedupe_key=late_answer_key(row.id), now=done_at)
+    return moved
+
+
 def hand_over(db: Database, rows: list[InboxMessage], now: datetime) -> list[int]:
     """One hand-off request per resident with their waiting words, and the rows marked
     ``handed_over`` (in the same transaction)."""
@@ -129,7 +172,7 @@ def hand_over(db: Database, rows: list[InboxMessage], now: datetime) -> list[int
 async def replay_once(db: Database, client: DialogueClient, settings: Settings, *, now: datetime | None = None,
                       after: timedelta | None = None, check_engine: bool = True) -> ReplayReport:
     """One pass over the inbox (see the module's docstring)."""
-    from assistant.dialogue import DialogueUnavailable, _replies_json
+    from assistant.dialogue import DialogueUnavailable
 
     report = ReplayReport()
     after = after or handover_after(settings)
@@ -172,9 +215,7 @@ async def replay_once(db: Database, client: DialogueClient, settings: Settings, 
                 stopped.add(row.sender_id)  # its later words wait for the next pass, in order
                 continue
             done_at = clock.now()
-            await anyio.to_thread.run_sync(lambda: _set_state(
-                db, row.id, expect="replaying", state="replayed", replayed_at=done_at,
-                replay_reply=_replies_json(replies)))
+            await anyio.to_thread.run_sync(lambda: _mark_replayed(db, row, replies, done_at))
             report.replayed.append(row.id)
             log.info("inbox_replayed", inbox_id=row.id, sender=row.sender_id, replies=len(replies))
     finally:
