@@ -35,16 +35,20 @@ def is_substantive(text: str | None) -> bool:
 # 明天停电吗？): not a report of a problem, whatever words they share with one.
 _QUESTION = re.compile(
     r"[吗么][\s。.？?！!~～]*$|请问|咨询|怎么办理|怎么申请|哪里办|通知|什么时候|几点|几号|哪天"
-    r"|啥时候|多久|政策|规定|流程|要带什么|多少|在哪|如何|怎么办|怎么处理|怎么去|怎么(投诉|举报|报修)|问问|行不行")
+    r"|啥时候|多久|政策|规定|流程|要带什么|在哪|如何|怎么办|怎么处理|怎么去|怎么(投诉|举报|报修)|问问|行不行")
 # Asking about an earlier report (我报修的电梯修了没, 上次投诉的结果呢, 反映了那么久的噪音
 # 到底有没有人在处理) or booking a service (想约个清洗油烟机, 约人修水龙头): the dialogue
 # answers those; they are not a new report.
 _NOT_A_NEW_REPORT = re.compile(
     r"(我的|我那个|上次|上回|上趟|之前|前几天|前两天|前天|昨天)[^，,。！!]{0,12}(投诉|报修|反映|提交|报的|说的|说了)"
     r"|(投诉|报修|反映)(的|滴|过|单|记录)|(投诉|报修|反映)了(半个月|那么久|好久|好些天|好几天)"
-    r"|结果|进展|进度|处理得|处理了没|处理完|有人处理没|在处理|怎么样了?|咋样|咋个样|哪一步|那事|那个事"
-    r"|回复|回音|回话|下文|状态|动静|有人来看没|修了没|修好了?没|gd\d"
+    r"|处理得|处理了没|处理完|有人处理没|在处理|怎么样了?|咋样|咋个样|哪一步|那事|那个事"
+    r"|有人来看没|修了没|修好了?没|(?:管|清|弄|搞|处理)(?:好|完)?了没|gd\d"
     r"|预约|约个|约一下|想约|帮我约|约做|约修|约人|请个师傅|订个|想借|借个")
+# Words about an answer or a price (结果, 回复, 多少): a question about an earlier report or
+# a fee (投诉的结果呢, 换个灯泡多少钱) unless the message also says what is wrong — then
+# they are the complaint's own words (电梯坏了，物业一直不回复; 垃圾堆了多少天了都没人清).
+_STATUS_OR_PRICE = re.compile(r"结果|进展|进度|回复|回音|回话|下文|状态|动静|多少")
 # Words that name the report itself: with a description (工作人员态度很差，我要投诉) the
 # message is a complaint whatever its topic. Not 维修/修理: 维修 is a service residents
 # book (assistant/booking/catalogue.yml), so "明天约个维修" is a booking.
@@ -56,6 +60,9 @@ _PROBLEM_WORDS = re.compile(
     r"|臭|味儿|异味|骚味|吵|太响|脏|乱扔|乱停|违停|乱贴|乱堆|堆满|占了|占着|占道|破了|破损|裂了|裂缝|塌了"
     r"|掉了|掉下来|脱落|松了|歪了|积水|一闪一闪|闪个不停|没人管|没人修|没人收|没人清|不管|好几天了|好久了"
     r"|隐患|晃眼|扰民|影响休息|太危险|高空抛物|电梯.{0,4}(停|卡|不动|关人)")
+# Everyday places residents name instead of a building number (我家楼上漏水): for this
+# rule they place the problem as a building number would.
+_EVERYDAY_PLACE = re.compile(r"我家|俺家|我们家|楼上|楼下|隔壁|对门|楼道|单元门|小区门口|地下室|车库|电梯里")
 # A category keyword at least this heavy (``classify.LEXICON``: 路灯, 楼道灯, 电梯, 养鸡...)
 # names what the problem is about.
 _STRONG_WEIGHT = 2.0
@@ -80,12 +87,14 @@ def reads_as_complaint(text: str | None) -> bool:
     said = normalise(text)
     if not said or _QUESTION.search(said) or _NOT_A_NEW_REPORT.search(said.lower()):
         return False
+    problem = bool(_PROBLEM_WORDS.search(said))
+    if _STATUS_OR_PRICE.search(said) and not problem:
+        return False
     if _REPORT.search(said) and is_substantive(said):
         return True
     scores = {c: s for c, s in lexicon_scores(said).items() if c != FALLBACK_CATEGORY}
     heaviest = max((weight for weight, _ in scores.values()), default=0.0)
-    problem = bool(_PROBLEM_WORDS.search(said))
-    if extract_location(said):
+    if extract_location(said) or _EVERYDAY_PLACE.search(said):
         return problem or heaviest >= _STRONG_WEIGHT
     return problem and heaviest >= _STRONG_WEIGHT
 

@@ -62,3 +62,21 @@ def test_not_a_complaint_any_more(text):
     started the complaint form for the first two: questions, progress questions and
     bookings now wait for the dialogue (the replay, or 没听明白 and a person)."""
     assert not reads_as_complaint(text)
+
+
+@pytest.mark.parametrize("text", [
+    "3号楼电梯坏了，物业一直不回复",
+    "我家楼上漏水，到现在也没回音",
+    "5号楼楼道灯坏了好几天了，结果没人管",
+    "楼下垃圾堆了多少天了都没人清",
+])
+def test_answer_and_price_words_inside_a_complaint(text):
+    """回复, 回音, 结果 and 多少 ask about an earlier report or a price only when nothing
+    is said to be wrong; beside a problem they are the complaint's own words (a review
+    found degraded mode recording these instead of filing them)."""
+    assert reads_as_complaint(text)
+
+
+@pytest.mark.parametrize("text", ["有回复了没", "进度到哪了", "换个灯泡要多少钱", "结果出来没有"])
+def test_answer_and_price_words_alone_are_questions(text):
+    assert not reads_as_complaint(text)
