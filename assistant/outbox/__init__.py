@@ -1,6 +1,15 @@
 """The shared outbound layer: messages the butler pushes to a resident who did not
-just ask (a ticket's new state, a rating question; later booking reminders and the
-elder-care check-in prompts).
+just ask. Every capability reaches such a resident through it, each enqueueing in its
+own transaction with its own dedupe key:
+
+- ticket updates and the rating question (``assistant.outbox.tickets``,
+  ``ticket:<id>:event:<event id>``);
+- booking reminders (``assistant.booking.service.send_due_reminders``,
+  ``booking:<id>:reminder:<start>``);
+- the elder-care ladder's prompts, with a 报平安 button (``assistant.care.ladder``,
+  ``care:<care id>:<episode>:<step>``);
+- late answers to messages degraded mode only recorded (``assistant.inbox.replay``,
+  ``inbox:<id>:late-answer``).
 
     enqueue(session, channel=..., recipient=..., text=..., buttons=..., dedupe_key=...)
         in the caller's transaction: the message exists exactly when the change that

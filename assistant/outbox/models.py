@@ -2,7 +2,7 @@
 bots' inbound bookkeeping.
 
 - ``outbox``: a message the butler sends a resident without being asked (a ticket's
-  new state, a rating question, later reminders and check-in prompts): channel,
+  new state, a rating question, a booking reminder, a check-in prompt, a late answer): channel,
   recipient (the namespaced sender id), text, buttons, a unique dedupe key, the
   delivery state with attempts and back-off.
 - ``outbox_blocked``: recipients whose app refused the butler (Telegram's 403: the
