@@ -81,6 +81,10 @@ class Stack:
                "BUTLER_OPEN311_API_KEY": self.settings.open311_api_key,
                "BUTLER_CHAT_API_KEY": self.settings.chat_api_key,
                "BUTLER_GATEWAY_PORT": str(self.gateway_port),
+               # Its own MQTT client id and topics: the machine's broker is shared, and two
+               # subscribers with one client id keep disconnecting each other.
+               "BUTLER_MQTT_CLIENT_ID": f"butler-stack-{self.gateway_port}",
+               "BUTLER_MQTT_TOPIC_PREFIX": f"butler-stack-{self.gateway_port}/sensors",
                **_rasa_pg_env(database_url), **(extra_env or {})}
         if database_url:
             env["BUTLER_RASA_ENDPOINTS"] = str(self.settings.rasa_endpoints)

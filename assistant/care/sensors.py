@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -119,6 +118,11 @@ def handle_reading(db: Database, device_id: str, payload: bytes, now: datetime |
             previous_sos = session.scalars(select(CareSign.at).where(
                 CareSign.care_id == elder.id, CareSign.kind == "sos", CareSign.at >= now - SOS_REPEAT)
                 .order_by(CareSign.at.desc()).limit(1)).first()
+    if reading.kind == "sos" and previous_sos is None:
+        # The ticket first, the sign after it: a press whose ticket could not be filed
+        # (database locked, process killed) leaves no sign, so the next press (or MQTT's
+        # redelivery) files it instead of being taken for a repeat.
+        file_sos(db, elder, device_id, now=now)
     record_sign(db, care_id=elder.id, source="sensor", kind=reading.kind, device_id=device_id, value=reading.value,
                 at=reading.ts, now=now)
     if reading.kind != "sos":
@@ -126,7 +130,6 @@ def handle_reading(db: Database, device_id: str, payload: bytes, now: datetime |
     if previous_sos is not None:
         log.warning("care_sos_repeat", care_id=elder.id, device_id=device_id)
         return "sos_repeat"
-    file_sos(db, elder, device_id, now=now)
     return "sos"
 
 
@@ -155,18 +158,13 @@ def warm_up() -> None:
 
 
 def mqtt_config() -> tuple[str, str, str]:
-    """(url, topic prefix, client id): the settings' ``mqtt_url`` / ``mqtt_topic_prefix`` /
-    ``mqtt_client_id`` when they exist, else ``BUTLER_MQTT_URL`` /
-    ``BUTLER_MQTT_TOPIC_PREFIX`` / ``BUTLER_MQTT_CLIENT_ID``, else the defaults."""
-    from assistant.settings import get_settings
+    """(url, topic prefix, client id) from the settings (``BUTLER_MQTT_URL``,
+    ``BUTLER_MQTT_TOPIC_PREFIX``, ``BUTLER_MQTT_CLIENT_ID``), the defaults where empty."""
+    from assistant.settings import Settings
 
-    settings = get_settings()
-
-    def setting(name: str, default: str) -> str:
-        return getattr(settings, name, None) or os.environ.get(f"BUTLER_{name.upper()}") or default
-
-    return (setting("mqtt_url", DEFAULT_URL), setting("mqtt_topic_prefix", DEFAULT_PREFIX).rstrip("/"),
-            setting("mqtt_client_id", CLIENT_ID))
+    settings = Settings()  # read now, not cached: the subscriber's process may be configured late
+    return (settings.mqtt_url or DEFAULT_URL, (settings.mqtt_topic_prefix or DEFAULT_PREFIX).rstrip("/"),
+            settings.mqtt_client_id or CLIENT_ID)
 
 
 class SensorSubscriber:
