@@ -165,6 +165,19 @@ def my_tickets(caller: Annotated[ChatIdentity, Depends(chat_identity)]) -> JSONR
     return JSONResponse({"items": items}, headers={"Cache-Control": "no-store"})
 
 
+@router.get("/api/v1/web/my-bookings")
+def my_bookings(caller: Annotated[ChatIdentity, Depends(chat_identity)]) -> JSONResponse:
+    """The resident's coming bookings (typed or spoken), soonest first, each as one plain line."""
+    from assistant.booking.service import describe_booking, upcoming_bookings
+
+    items = []
+    with get_database().session() as session:
+        for sender in _resident_senders(caller):
+            items += [(b.starts_at, b.id, describe_booking(b)) for b in upcoming_bookings(session, sender)]
+    return JSONResponse({"items": [{"id": booking_id, "text": text} for _, booking_id, text in sorted(items)]},
+                        headers={"Cache-Control": "no-store"})
+
+
 @router.post(MY_TICKETS + "/{ticket_id}/rating")
 async def rate(ticket_id: str, request: Request,
                caller: Annotated[ChatIdentity, Depends(chat_identity)]) -> JSONResponse:

@@ -237,3 +237,39 @@ def test_bookings_by_day_marked_done_or_no_show(web, app_env, clock):
         assert (get_booking(session, past.id).status, get_booking(session, past.id).status_changed_by) == (
             "no_show", "worker1")
     assert web.get("/console/bookings", params={"day": "not-a-day"}).status_code == 200
+
+
+def test_residents_own_tickets_and_bookings(web, app_env, clock):
+    from datetime import datetime
+
+    from assistant import clock as project_clock
+    from assistant.booking.service import book
+    from assistant.residents import identity
+    from assistant.settings import get_settings
+    from assistant.tickets.service import file_ticket, transition_ticket
+
+    clock.move_to(datetime(2026, 3, 10, 12, 0, tzinfo=project_clock.TZ))
+    resident = "r-" + "a" * 22
+    mine = file_ticket(app_env, description="11号楼单元门坏了", sender_id=f"web:{resident}").ticket
+    spoken = file_ticket(app_env, description="北门路灯不亮", sender_id=f"voice:{resident}").ticket
+    others = file_ticket(app_env, description="别人的事", sender_id="web:r-" + "b" * 22).ticket
+    booking = book(app_env, sender_id=f"web:{resident}", service="理发", starts_at=datetime(2026, 3, 12, 15, 0),
+                   address="幸福路8号3号楼201室")
+    # A first visit has no session yet: nothing to show, and no identity is made for it.
+    empty = web.get("/api/v1/web/my-tickets")
+    assert empty.json() == {"items": []} and "butler_session" not in empty.cookies
+    web.cookies.set(identity.SESSION_COOKIE, identity.issue_session_token(get_settings(), resident), path="/api/v1")
+    items = web.get("/api/v1/web/my-tickets").json()["items"]
+    assert [i["id"] for i in items] == [spoken.id, mine.id] and others.id not in str(items)
+    assert items[1]["words"] == "11号楼单元门坏了" and items[1]["can_rate"] is False
+    bookings = web.get("/api/v1/web/my-bookings").json()["items"]
+    assert [b["id"] for b in bookings] == [booking.id] and "理发" in bookings[0]["text"]
+    url = f"/api/v1/web/my-tickets/{mine.id}/rating"
+    assert web.post(url, json={"score": 5}).status_code == 422  # not handled yet
+    for action, note in (("派单", None), ("开始处置", None), ("办结", "换了门锁")):
+        transition_ticket(app_env, mine.id, action, actor="staff:d", note=note)
+    assert web.post(url, data={"score": "5"}).status_code == 415  # a form (another site's) is not taken
+    assert web.post(url, json={"score": 9}).status_code == 422
+    assert web.post(f"/api/v1/web/my-tickets/{others.id}/rating", json={"score": 1}).status_code == 403
+    rated = web.post(url, json={"score": 1, "reason": "门锁还是坏的"})
+    assert rated.status_code == 200 and rated.json()["reopened"] is True and "重新打开" in rated.json()["message"]

@@ -305,6 +305,7 @@ def test_resident_sees_own_tickets_and_rates_a_handled_one(context, gateway):
     row.wait_for()
     assert "已受理" in row.inner_text() and "11号楼单元门坏了" in row.inner_text()
     assert row.locator(".rate").count() == 0  # not handled yet: nothing to rate
+    page.wait_for_selector("#bookings-empty:not([hidden])")  # no bookings: says how to make one
     # Staff handle it (the tickets service, as the console does).
     for action, note in (("派单", None), ("开始处置", None), ("办结", "已换新门锁")):
         transition_ticket(gateway.db, ticket_id, action, actor="staff:dispatcher1", note=note)

@@ -75,7 +75,25 @@
     });
   }
 
+  function loadBookings() {
+    var box = document.getElementById("bookings-list");
+    fetch("/api/v1/web/my-bookings", {credentials: "same-origin"})
+      .then(function (resp) { return resp.json(); })
+      .then(function (body) {
+        var items = body.items || [];
+        box.textContent = "";
+        document.getElementById("bookings-empty").hidden = items.length > 0;
+        items.forEach(function (item) {
+          var row = el("li", "", item.text);
+          row.setAttribute("data-booking", item.id);
+          box.appendChild(row);
+        });
+      })
+      .catch(function () { box.textContent = "暂时查不到，请稍后再试。"; });
+  }
+
   function load() {
+    loadBookings();
     fetch(URL, {credentials: "same-origin"})
       .then(function (resp) { return resp.json(); })
       .then(function (body) { show(body.items || []); })
