@@ -590,19 +590,12 @@ async def my_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def my_bookings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    from assistant.booking.service import describe_booking, upcoming_bookings
+    from assistant.booking.conversation import upcoming_text  # the same answer as "我的预约" in chat
 
     butler = _butler(context)
     sender = telegram_sender(update.effective_user.id)
-
-    def read() -> str:
-        with butler.db.session() as session:
-            bookings = upcoming_bookings(session, sender, now=clock.now())
-            if not bookings:
-                return "您现在没有预约。想约理发、维修等服务，直接告诉我就行。"
-            return "\n".join([f"您有 {len(bookings)} 个预约：", *(describe_booking(b) for b in bookings[:10])])
-
-    await butler.send_text(context.bot, update.effective_chat.id, await anyio.to_thread.run_sync(read))
+    text = await anyio.to_thread.run_sync(lambda: upcoming_text(butler.db, sender))
+    await butler.send_text(context.bot, update.effective_chat.id, text)
 
 
 async def check_in(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -143,7 +143,7 @@ async def test_mybookings_lists_the_residents_bookings(bot_env, standin, clock):
         standin.text_update(USER + 1, "/mybookings")
         await until(lambda: texts(standin, USER + 1), what="another resident's (empty) bookings")
     assert booking.id in texts(standin)[0] and "理发" in texts(standin)[0]
-    assert texts(standin, USER + 1) == ["您现在没有预约。想约理发、维修等服务，直接告诉我就行。"]
+    assert texts(standin, USER + 1) == ["您现在没有预约。想约的话，跟我说“我想预约理发”就行。"]
 
 
 async def test_elderly_toggles_the_residents_speech_profile(bot_env, standin):
