@@ -62,6 +62,13 @@ def websocket_identity(websocket: WebSocket) -> ChatIdentity:
 def set_session(request: Request, response: Response, settings: Settings, resident_id: str) -> str:
     """Issue the resident's session token, also as an HttpOnly cookie."""
     token = identity.issue_session_token(settings, resident_id)
-    response.set_cookie(identity.SESSION_COOKIE, token, max_age=identity.session_max_age(settings),
-                        path="/api/v1", httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    set_session_cookie(response, settings, token, secure=request.url.scheme == "https")
     return token
+
+
+def set_session_cookie(response: Response, settings: Settings, token: str, *, secure: bool) -> None:
+    """The one way the resident's session cookie is written (HTTP answers and the voice
+    WebSocket's handshake). Path ``/``: the chat API and ``/ws/voice`` both read it;
+    Secure whenever the request came over TLS."""
+    response.set_cookie(identity.SESSION_COOKIE, token, max_age=identity.session_max_age(settings),
+                        path="/", httponly=True, samesite="lax", secure=secure)

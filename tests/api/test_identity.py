@@ -68,7 +68,7 @@ def test_a_first_request_gets_a_fresh_identity_as_cookie_and_token(client):
     assert body["sender_id"].startswith("r-") and len(body["sender_id"]) >= 20
     cookie = resp.headers["set-cookie"]
     assert cookie.startswith(f"{identity.SESSION_COOKIE}=")
-    for attribute in ("HttpOnly", "SameSite=lax", "Path=/api/v1", "Max-Age="):
+    for attribute in ("HttpOnly", "SameSite=lax", "Path=/", "Max-Age="):
         assert attribute.lower() in cookie.lower(), cookie
     assert "secure" not in cookie.lower()  # plain http on loopback; https gets Secure
     assert identity.resident_from_token(client.app.state.settings, body["session_token"]) == body["sender_id"]

@@ -40,7 +40,8 @@ from pydantic import BaseModel, Field
 from starlette.websockets import WebSocketState
 
 from assistant.api.errors import ApiError, ErrorOut
-from assistant.api.identity_deps import ANONYMOUS_ALLOWED, chat_identity, set_session, websocket_identity
+from assistant.api.identity_deps import (ANONYMOUS_ALLOWED, chat_identity, set_session, set_session_cookie,
+                                        websocket_identity)
 from assistant.api.routers.chat import ButtonOut, ReplyOut
 from assistant.channels.speech import (MODEL_MISSING_ZH, PipelineError, SpeechPipeline, SttStream, VoiceTurn,
                                        voice_sender)
@@ -170,9 +171,9 @@ async def voice_stream(websocket: WebSocket) -> None:
     token = None
     if caller.kind == "session":
         token = identity.issue_session_token(settings, caller.subject)
-        cookie = (f"{identity.SESSION_COOKIE}={token}; Max-Age={identity.session_max_age(settings)}; "
-                  f"Path=/api/v1; HttpOnly; SameSite=Lax")
-        headers.append((b"set-cookie", cookie.encode()))
+        handshake = Response()
+        set_session_cookie(handshake, settings, token, secure=websocket.url.scheme == "wss")
+        headers.extend((name, value) for name, value in handshake.raw_headers if name == b"set-cookie")
     await websocket.accept(headers=headers)
     sender = voice_sender(local)
     stream: SttStream | None = None
