@@ -25,7 +25,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment bench-embeddings bench-tickets bench-voice bench-load lock clean
+.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment bench-embeddings bench-tickets bench-voice bench-console bench-load lock clean
 
 help:
 	@echo "make run    set up and start the butler (gateway on http://127.0.0.1:8000)"
@@ -96,7 +96,7 @@ $(RASA_MODEL): $(VENV_RASA)/.installed $(RASA_INPUTS)
 	scripts/train-rasa.sh --out models
 	touch $@
 
-bench: bench-nlu bench-kb bench-sentiment bench-embeddings bench-tickets bench-chat bench-dialogue bench-followup bench-voice
+bench: bench-nlu bench-kb bench-sentiment bench-embeddings bench-tickets bench-chat bench-dialogue bench-followup bench-voice bench-console
 
 bench-tickets: setup
 	$(VENV)/bin/python bench/tickets.py
@@ -111,6 +111,12 @@ bench-load: setup
 # Decoding, synthesis and recognition speeds of voice/ (bench/results/voice.md).
 bench-voice: setup
 	$(VENV)/bin/python bench/voice.py
+	$(VENV)/bin/python bench/voice.py --turns
+	$(VENV)/bin/python bench/voice_wyoming.py
+
+# The console's queue and 民意温度计 with 100,000 tickets (SQLite; --pg for PostgreSQL).
+bench-console: setup
+	$(VENV)/bin/python bench/console.py
 
 bench-embeddings: setup
 	$(VENV)/bin/python bench/embeddings.py

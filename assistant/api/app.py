@@ -35,6 +35,9 @@ ROUTERS = (
     "assistant.api.routers.voice",
     "assistant.api.routers.residents",
     "assistant.api.routers.care",
+    # The residents' page at / and the staff console at /console (HTML, with their own
+    # strict Content-Security-Policy; left out of the OpenAPI document).
+    "assistant.web.pages",
 )
 VOICE_PATH = "/api/v1/voice"
 # Routers whose every route is limited per resident identity and per client address.
