@@ -450,7 +450,7 @@ async def transition(ticket_id: str, request: Request) -> Response:
     form = await request.form()
     if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
         return _refused(request)
-    user = web_session.current_user(request)
+    user = await run_in_threadpool(web_session.current_user, request)
     if user is None:
         return RedirectResponse("/console/login", status_code=303)
     if not _valid_id(ticket_id):
@@ -458,11 +458,12 @@ async def transition(ticket_id: str, request: Request) -> Response:
                       **_staff_context(request, user))
     action = str(form.get("action") or "")
     if user.role not in WORKING_ROLES or (user.role == "worker" and action not in _worker_actions()):
-        return _detail(request, user, ticket_id, status=403, error=f"您的角色（{user.role}）不能执行“{action}”。")
+        refusal = f"您的角色（{user.role}）不能执行“{action}”。"
+        return await run_in_threadpool(lambda: _detail(request, user, ticket_id, status=403, error=refusal))
     note = str(form.get("note") or "")[:2000] or None
     department = str(form.get("department") or "")[:64] or None
     raw = str(form.get("satisfaction") or "").strip()
-    satisfaction = int(raw) if raw.isdigit() else None
+    satisfaction = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 2 else None  # not ²
     if action not in ("派单", "重派"):
         department = None
     try:
@@ -473,7 +474,8 @@ async def transition(ticket_id: str, request: Request) -> Response:
         return render("error.html", status=404, title="没有这张工单", message=f"没有工单 {ticket_id}。",
                       **_staff_context(request, user))
     except service.TicketError as exc:
-        return _detail(request, user, ticket_id, status=409, error=str(exc))
+        error = str(exc)
+        return await run_in_threadpool(lambda: _detail(request, user, ticket_id, status=409, error=error))
     log.info("console_transition", ticket_id=ticket_id, action=action, staff=user.username,
              note=mask_text(note))
     return RedirectResponse(f"/console/tickets/{ticket_id}?{urlencode({'done': action})}", status_code=303)
@@ -485,14 +487,15 @@ async def correct(ticket_id: str, request: Request) -> Response:
     form = await request.form()
     if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
         return _refused(request)
-    user = web_session.current_user(request)
+    user = await run_in_threadpool(web_session.current_user, request)
     if user is None:
         return RedirectResponse("/console/login", status_code=303)
     if not _valid_id(ticket_id):
         return render("error.html", status=404, title="没有这张工单", message="工单号不对。",
                       **_staff_context(request, user))
     if user.role not in CORRECTING_ROLES:
-        return _detail(request, user, ticket_id, status=403, error=f"您的角色（{user.role}）不能更正类别或部门。")
+        refusal = f"您的角色（{user.role}）不能更正类别或部门。"
+        return await run_in_threadpool(lambda: _detail(request, user, ticket_id, status=403, error=refusal))
     category = str(form.get("category") or "")[:16] or None
     department = str(form.get("department") or "")[:64] or None
     note = str(form.get("note") or "")[:2000] or None
@@ -504,7 +507,8 @@ async def correct(ticket_id: str, request: Request) -> Response:
         return render("error.html", status=404, title="没有这张工单", message=f"没有工单 {ticket_id}。",
                       **_staff_context(request, user))
     except service.TicketError as exc:
-        return _detail(request, user, ticket_id, status=422, error=str(exc))
+        error = str(exc)
+        return await run_in_threadpool(lambda: _detail(request, user, ticket_id, status=422, error=error))
     log.info("console_correction", ticket_id=ticket_id, staff=user.username, category=category,
              department=department)
     return RedirectResponse(f"/console/tickets/{ticket_id}?{urlencode({'done': '更正'})}", status_code=303)
@@ -563,7 +567,7 @@ async def booking_status(booking_id: str, status: str, request: Request) -> Resp
     form = await request.form()
     if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
         return _refused(request)
-    user = web_session.current_user(request)
+    user = await run_in_threadpool(web_session.current_user, request)
     if user is None:
         return RedirectResponse("/console/login", status_code=303)
     if user.role not in BOOKING_HANDLERS:
@@ -634,7 +638,7 @@ async def request_done(kind: str, item_id: int, request: Request) -> Response:
     form = await request.form()
     if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
         return _refused(request)
-    user = web_session.current_user(request)
+    user = await run_in_threadpool(web_session.current_user, request)
     if user is None:
         return RedirectResponse("/console/login", status_code=303)
     if user.role not in WORKING_ROLES:
@@ -647,9 +651,13 @@ async def request_done(kind: str, item_id: int, request: Request) -> Response:
     from assistant.kb.unanswered import mark_answered
     from assistant.residents.service import close_handoff
 
-    with get_database().session() as session:
-        found = (close_handoff(session, item_id) if kind == "handoff"
-                 else mark_answered(session, item_id, note))
+    def close() -> object:
+        # A write after a read: a write transaction from the start (SQLite waits its turn).
+        with get_database().transaction() as session:
+            return (close_handoff(session, item_id) if kind == "handoff"
+                    else mark_answered(session, item_id, note))
+
+    found = await run_in_threadpool(close)
     if found is None:
         return render("error.html", status=404, title="没有这条求助", message="没有这条求助。",
                       **_staff_context(request, user))

@@ -273,3 +273,18 @@ def test_residents_own_tickets_and_bookings(web, app_env, clock):
     assert web.post(f"/api/v1/web/my-tickets/{others.id}/rating", json={"score": 1}).status_code == 403
     rated = web.post(url, json={"score": 1, "reason": "门锁还是坏的"})
     assert rated.status_code == 200 and rated.json()["reopened"] is True and "重新打开" in rated.json()["message"]
+
+
+
+def test_a_satisfaction_that_only_looks_like_a_number_is_not_a_500(web, app_env):
+    """"²".isdigit() is True but int("²") raises (a review found the 500): the console
+    reads only ASCII digits, so the transition's own rules answer."""
+    from assistant.tickets.service import file_ticket
+
+    ticket = file_ticket(app_env, description="5号楼路灯坏了", sender_id="web:c", address="5号楼").ticket
+    sign_in(web, "dispatcher1")
+    token = CSRF_RE.search(web.get(f"/console/tickets/{ticket.id}").text).group(1)
+    for odd in ("²", "9" * 5000):
+        answer = web.post(f"/console/tickets/{ticket.id}/transition",
+                          data={"action": "回访", "satisfaction": odd, "csrf_token": token})
+        assert answer.status_code in (200, 409), (odd[:5], answer.status_code)
