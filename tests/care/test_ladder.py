@@ -102,6 +102,7 @@ def test_the_urgent_alert_goes_through_the_tickets_emergency_alert_path(db, cloc
     assert alert["urgency"] == "emergency" and alert["contact_phone"] == "139****5678"
     text = repr(captured.entries)
     assert "13912345678" not in text and "13800001111" not in text
+    assert "张秀英" not in text and "张小明" not in text  # names are not logged either
     assert any(e["event"] == "care_message" and e["recipient"] == "138****1111" for e in captured.entries)
 
 
