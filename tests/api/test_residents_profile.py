@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import pytest
-from structlog.testing import capture_logs
+import structlog
+from structlog.testing import LogCapture
 
 from assistant.residents.profile import slow_down, speech_profile
 from assistant.residents.service import remember_contact
@@ -31,9 +32,16 @@ def test_a_known_resident_never_set_has_the_ordinary_profile(client, tokens, res
                            "updated_at": None}
 
 
-def test_staff_make_a_resident_elderly_and_back_audited_with_the_sender_masked(client, tokens, resident, app_env):
-    with capture_logs() as logs:
-        resp = client.put(URL, json={"elderly": True}, headers=auth(tokens))
+def test_staff_make_a_resident_elderly_and_back_audited_with_the_sender_masked(client, tokens, resident, app_env,
+                                                                              monkeypatch):
+    import assistant.residents.profile as profile
+
+    # A capturing logger in place of the module's own: structlog caches a configured
+    # logger on first use, so capture_logs() sees nothing once another test logged.
+    captured = LogCapture()
+    monkeypatch.setattr(profile, "log", structlog.wrap_logger(None, processors=[captured]))
+    logs = captured.entries
+    resp = client.put(URL, json={"elderly": True}, headers=auth(tokens))
     assert resp.status_code == 200
     body = resp.json()
     assert body["elderly"] is True and body["rate_factor"] == 0.8 and body["set_by"] == "staff:dispatcher1"
