@@ -59,7 +59,7 @@ def test_no_model_names_the_install_command(tmp_path):
 
 
 def test_a_model_is_loaded_by_its_path_only(tmp_path, monkeypatch):
-    # vosk's Model(lang=...) / Model(model_name=...) download at run time: never used.
+    # vosk can also load a model by language or by name, which downloads it at run time: never used.
     # A spy stands in for vosk.Model here, to see the arguments; real loading is tested below.
     import voice.stt as stt
     calls = []
