@@ -177,7 +177,8 @@ def process_specs(settings: Settings) -> list[ProcessSpec]:
             env=env, log_path=logs / "rasa.log", listen=(rasa_host, _port(settings.rasa_url))),
         ProcessSpec(
             name="actions",
-            argv=[app_python, "-m", "rasa_sdk", "--actions", "actions",
+            # rasa-sdk's app in one process (assistant/action_server.py says why)
+            argv=[app_python, "-m", "assistant.action_server", "--actions", "actions",
                   "--port", str(_port(settings.action_server_url))],
             # Residents' policy questions are answered here: load the model at start.
             # rasa-sdk binds to SANIC_HOST (its default is 0.0.0.0).
