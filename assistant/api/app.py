@@ -38,6 +38,7 @@ ROUTERS = (
     # The residents' page at / and the staff console at /console (HTML, with their own
     # strict Content-Security-Policy; left out of the OpenAPI document).
     "assistant.web.pages",
+    "assistant.web.kb_pages",
 )
 VOICE_PATH = "/api/v1/voice"
 # Routers whose every route is limited per resident identity and per client address.
