@@ -176,6 +176,32 @@ class Settings(BaseSettings):
     # Messages per chat per minute the bot answers before asking the resident to slow down.
     telegram_chat_rate_per_minute: int = Field(default=20, ge=1)
 
+    # WeChat (docs/wechat.md). The 公众号 (Official Account) callback /channels/wechat/oa is on
+    # when its token is set: token, AppID, AppSecret and EncodingAESKey (safe mode) as in the
+    # account's 基本配置. WeCom (企业微信) for staff, /channels/wechat/work, is on when its token
+    # is set (its callback is always encrypted: the key is required). The API base URLs point
+    # at WeChat's own servers, or the tests' loopback stand-in.
+    wechat_token: str = ""
+    wechat_app_id: str = ""
+    wechat_app_secret: str = ""
+    wechat_aes_key: str = ""
+    wechat_api_base_url: str = "https://api.weixin.qq.com"
+    # How long a callback waits for the dialogue before it answers "success" and sends the
+    # reply by the customer-service API instead (WeChat gives up after 5 s).
+    wechat_reply_seconds: float = Field(default=4.0, gt=0, le=4.5)
+    # How often the gateway delivers the outbox's wechat/wecom rows.
+    wechat_outbox_seconds: float = Field(default=5.0, gt=0)
+    wecom_corp_id: str = ""
+    wecom_agent_id: str = ""
+    wecom_secret: str = ""
+    wecom_token: str = ""
+    wecom_aes_key: str = ""
+    wecom_api_base_url: str = "https://qyapi.weixin.qq.com"
+    # WeCom userids that may move tickets from WeCom, each with the console role it acts as
+    # ("userid:role,userid:role"; roles as in the console), and who receives staff alerts.
+    wecom_staff: str = ""
+    wecom_alert_to: str = ""
+
     log_level: str = "INFO"
 
     @field_validator("chat_api_key")
