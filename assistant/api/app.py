@@ -35,6 +35,7 @@ ROUTERS = (
     "assistant.api.routers.voice",
     "assistant.api.routers.residents",
     "assistant.api.routers.care",
+    "assistant.channels.wechat",  # WeChat 公众号 and WeCom callbacks (404 until configured)
     # The residents' page at / and the staff console at /console (HTML, with their own
     # strict Content-Security-Policy; left out of the OpenAPI document).
     "assistant.web.pages",
