@@ -11,6 +11,11 @@
 - ``ticket_day_counters``: one row per day holding the last daily sequence number,
   locked while a new id is taken (see ``ids.py``).
 - ``ticket_exports``: the audit log of exports (who exported what, masked or not).
+- ``ticket_attachments``: photos residents sent (``attachments.py``): the bytes live
+  under the data directory with a random name; the row keeps the sniffed type, size
+  and sha256, and the ticket once it is linked (a photo sent before its complaint was
+  filed waits, ``ticket_id`` empty, for the sender's next ticket). Never a URL of the
+  chat app's servers.
 """
 
 from __future__ import annotations
@@ -136,3 +141,20 @@ class TicketExport(Base):
     filters: Mapped[dict] = mapped_column(JSON, default=dict)
     unmasked: Mapped[bool] = mapped_column(Boolean, default=False)
     row_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TicketAttachment(Base):
+    __tablename__ = "ticket_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Empty while the photo waits for its complaint to be filed.
+    ticket_id: Mapped[str | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    sender_id: Mapped[str | None] = mapped_column(String(160), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    linked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    content_type: Mapped[str] = mapped_column(String(32))  # sniffed from the bytes
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # The file's name under data_dir/attachments: random, never the sender's.
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)

@@ -258,6 +258,10 @@ def file_ticket(db: Database, *, description: str, sender_id: str | None = None,
             session.flush()
             message = filed_message(ticket, has_contact=bool(contact_phone), settings=settings)
             filed = FiledTicket(ticket=ticket, created=True, message=message)
+        if sender_id:  # photos the resident sent before the complaint was filed
+            from assistant.tickets.attachments import link_pending
+
+            link_pending(session, sender_id=sender_id, ticket=filed.ticket, now=now)
     if filed.created and filed.ticket.urgency == "emergency":
         filed.alerted = send_alert(filed.ticket, settings)
     log.info("ticket_filed", ticket_id=filed.ticket.id, created=filed.created, category=filed.ticket.category,

@@ -1,5 +1,6 @@
 """Staff API for complaint tickets: list, detail with timeline, transitions,
-corrections and export. Every route needs a staff token (``require_role``).
+corrections, export, and the photos residents sent (attachments). Every route
+needs a staff token (``require_role``).
 
 Personal data is masked unless the user's role is in ``UNMASKED_ROLES``.
 """
@@ -158,3 +159,44 @@ def correction_route(ticket_id: str, body: CorrectionIn, user: Dispatcher, db: D
     except service.TicketError as exc:
         raise _as_api_error(exc) from exc
     return service.ticket_to_dict(ticket, masked=user.role not in UNMASKED_ROLES, timeline=True)
+
+
+def _ticket_exists(db: Database, ticket_id: str) -> str:
+    with db.session() as session:
+        try:
+            service.get_ticket(session, _ticket_id(ticket_id))
+        except service.TicketError as exc:
+            raise _as_api_error(exc) from exc
+    return ticket_id
+
+
+@router.get("/{ticket_id}/attachments")
+def attachments_route(ticket_id: str, _user: Worker, db: DB) -> dict:
+    """The photos residents sent with the ticket (stored by the butler). For the staff
+    who handle tickets: a photo cannot be masked, and viewers see masked data only."""
+    from assistant.tickets import attachments
+
+    _ticket_exists(db, ticket_id)
+    with db.session() as session:
+        return {"items": [attachments.to_dict(row) for row in attachments.list_for_ticket(session, ticket_id)]}
+
+
+@router.get("/{ticket_id}/attachments/{attachment_id}", response_class=Response, responses={200: {
+    "description": "the photo's bytes (image/jpeg, image/png or image/webp, sniffed when it was stored)",
+    "content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}}})
+def attachment_route(ticket_id: str, attachment_id: str, _user: Worker, db: DB) -> Response:
+    from assistant.tickets import attachments
+
+    _ticket_exists(db, ticket_id)
+    try:
+        if not attachment_id.isascii() or not attachment_id.isdigit() or len(attachment_id) > 12:
+            raise attachments.AttachmentNotFound(attachment_id)
+        row, data = attachments.read(db, ticket_id, int(attachment_id))
+    except attachments.AttachmentNotFound as exc:
+        raise ApiError(404, exc.code, f"ticket {ticket_id} has no attachment {attachment_id[:20]}") from exc
+    extension = attachments.TYPES[row.content_type]
+    return Response(data, media_type=row.content_type, headers={
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, no-store",
+        "Content-Disposition": f'inline; filename="{ticket_id}-{row.id}{extension}"'})
