@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assistant.db import Base
@@ -34,3 +34,18 @@ class StaffSignIn(Base):
     client_ip: Mapped[str] = mapped_column(String(64), index=True)
     # pending (being checked) | ok | failed | locked (refused unchecked: locked out)
     outcome: Mapped[str] = mapped_column(String(16))
+
+
+class StaffSession(Base):
+    """One signed-in console session (``assistant.auth.sessions``). Its id travels in
+    the session's signed token as the ``sid`` claim; a token with a ``sid`` is good only
+    while its row is here and not revoked, so signing out ends the session on the server
+    and a copied cookie stops working with it."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

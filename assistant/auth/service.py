@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant import clock
-from assistant.auth.models import ROLES, StaffSignIn, StaffUser
+from assistant.auth.models import ROLES, StaffSession, StaffSignIn, StaffUser
 from assistant.settings import Settings
 
 _hasher = PasswordHasher()
@@ -155,10 +155,14 @@ def rasa_token(settings: Settings) -> str:
     return settings.rasa_token or install_secret(settings, "rasa_token")
 
 
-def issue_token(settings: Settings, user: StaffUser) -> str:
+def issue_token(settings: Settings, user: StaffUser, *, session_id: str | None = None) -> str:
+    """A signed token for ``user``; with ``session_id`` (the ``sid`` claim) it is good
+    only while that server-side session is live (``assistant.auth.sessions``)."""
     now = datetime.now(UTC)
     claims = {"sub": user.username, "role": user.role, "iat": now,
               "exp": now + timedelta(minutes=settings.jwt_ttl_minutes)}
+    if session_id is not None:
+        claims["sid"] = session_id
     return jwt.encode(claims, jwt_secret(settings), algorithm=ALGORITHM)
 
 
@@ -170,6 +174,10 @@ def user_from_token(session: Session, settings: Settings, token: str) -> StaffUs
     user = session.scalar(select(StaffUser).where(StaffUser.username == claims.get("sub")))
     if user is None or not user.active:
         raise AuthError("invalid or expired token")
+    if "sid" in claims:  # a console session: good only while it is live on the server
+        live = session.get(StaffSession, claims["sid"]) if isinstance(claims["sid"], str) else None
+        if live is None or live.revoked_at is not None or live.user_id != user.id:
+            raise AuthError("the session has ended")
     return user
 
 

@@ -11,8 +11,11 @@ and small vanilla scripts, all served by the gateway itself (``/static/...``).
 Every page carries its own strict Content-Security-Policy (scripts and styles from
 this origin only, no inline code); the gateway's ``SecurityHeaders`` keeps a route's
 own policy. Residents' words reach the page through Jinja2's autoescaping or
-``textContent``, never as markup. Every console POST is checked for its CSRF token
-(``assistant.web.session``) before anything else.
+``textContent``, never as markup. Every signed-in console POST goes through one
+dependency, ``require_console_staff(*roles)``: its CSRF token (``assistant.web.session``)
+before anything else, then a live server-side session (``assistant.auth.sessions``:
+signing out revokes it), then the role. The sign-in form has its own double-submit
+token (there is no session yet).
 
 ``router`` holds every route (the static files too), so registering the module in
 ``assistant.api.app.ROUTERS`` is all the wiring it needs; ``install(app)`` does the same
@@ -24,6 +27,8 @@ from __future__ import annotations
 import io
 import mimetypes
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,15 +38,18 @@ from zoneinfo import ZoneInfo
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import or_, select
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from assistant.api.errors import ApiError
 from assistant.api.identity_deps import chat_identity
 from assistant.api.limits import client_address
-from assistant.auth.models import StaffUser
-from assistant.auth.service import UNMASKED_ROLES, AuthError, SignInLocked, issue_token, sign_in
+from assistant.auth.models import ROLES, StaffUser
+from assistant.auth.service import UNMASKED_ROLES, AuthError, SignInLocked, sign_in
+from assistant.auth.sessions import end_session, start_session
 from assistant.db import get_database
 from assistant.dialogue import namespaced_sender
 from assistant.privacy import mask_name, mask_text
@@ -76,7 +84,31 @@ MAX_QUERY = 64
 # whether a resident's number is on file: such searches are for unmasked roles only.
 NUMBER_RE = re.compile(r"\d{7,}")
 
-router = APIRouter(include_in_schema=False)
+class ConsoleRefusal(Exception):
+    """A console request refused before its handler ran: ``response`` is the answer
+    (the refusal page, or the way to the sign-in form)."""
+
+    def __init__(self, response: Response):
+        super().__init__(response.status_code)
+        self.response = response
+
+
+class _ConsoleRoute(APIRoute):
+    """Routes whose dependencies may answer for them by raising ``ConsoleRefusal``."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ConsoleRefusal as refusal:
+                return refusal.response
+
+        return guarded
+
+
+router = APIRouter(include_in_schema=False, route_class=_ConsoleRoute)
 _env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
 
@@ -178,6 +210,16 @@ def my_bookings(caller: Annotated[ChatIdentity, Depends(chat_identity)]) -> JSON
                         headers={"Cache-Control": "no-store"})
 
 
+def _rating_sender(senders: list[str], ticket_id: str) -> str | None:
+    """Which of the resident's senders may rate the ticket: the feedback rule's own
+    (``feedback.find_ticket_to_rate``: filed it, or joined it as a duplicate report)."""
+    from assistant.tickets import feedback
+
+    with get_database().session() as session:
+        return next((sender for sender in senders
+                     if feedback.find_ticket_to_rate(session, sender, "", ticket_id=ticket_id).ticket_id), None)
+
+
 @router.post(MY_TICKETS + "/{ticket_id}/rating")
 async def rate(ticket_id: str, request: Request,
                caller: Annotated[ChatIdentity, Depends(chat_identity)]) -> JSONResponse:
@@ -199,8 +241,7 @@ async def rate(ticket_id: str, request: Request,
         raise ApiError(422, "invalid_request", "reason must be text")
     if not _valid_id(ticket_id):
         raise ApiError(404, "ticket_not_found", f"没有工单 {ticket_id}")
-    owner = next((sender for ticket, sender in _own_tickets(_resident_senders(caller)) if ticket.id == ticket_id),
-                 None)
+    owner = await run_in_threadpool(_rating_sender, _resident_senders(caller), ticket_id)
     if owner is None:
         raise ApiError(403, "feedback_refused", "只能评价自己反映过的事。")
     try:
@@ -237,6 +278,55 @@ def _refused(request: Request) -> HTMLResponse:
                   message="这个页面已经过期或不是从本系统打开的。请刷新页面后再试。")
 
 
+def _to_login(request: Request) -> Response:
+    response = RedirectResponse("/console/login", status_code=303)
+    web_session.clear_session(request, response)  # an ended or forged session: forget it
+    return response
+
+
+@dataclass
+class ConsoleStaff:
+    """A console POST that passed its checks: who sent it, and the form it sent."""
+
+    user: StaffUser
+    form: FormData
+
+    def field(self, name: str, limit: int) -> str:
+        return str(self.form.get(name) or "")[:limit]
+
+
+Refusal = Callable[[Request, StaffUser, str], Response]
+
+
+def _role_refused(request: Request, user: StaffUser, message: str) -> Response:
+    return render("error.html", status=403, title="不能操作", message=message, **_staff_context(request, user))
+
+
+def require_console_staff(*roles: str, what: str = "做这件事",
+                          refused: Refusal = _role_refused) -> Callable[..., Any]:
+    """The dependency of every signed-in console POST, checked in this order:
+    the session's CSRF token (403, nothing else is looked at), a live session
+    (else to the sign-in form), a role among ``roles`` (none: any staff role; else
+    ``refused`` answers, 403). Yields ``ConsoleStaff``."""
+    allowed = frozenset(roles or ROLES)
+    if allowed - set(ROLES):
+        raise ValueError(f"unknown roles: {sorted(allowed - set(ROLES))}")
+
+    async def dependency(request: Request) -> ConsoleStaff:
+        form = await request.form()
+        if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
+            raise ConsoleRefusal(_refused(request))
+        user = await run_in_threadpool(web_session.current_user, request)
+        if user is None:
+            raise ConsoleRefusal(_to_login(request))
+        if user.role not in allowed:
+            message = f"您的角色（{user.role}）不能{what}。"
+            raise ConsoleRefusal(await run_in_threadpool(refused, request, user, message))
+        return ConsoleStaff(user, form)
+
+    return dependency
+
+
 @router.post("/console/login")
 async def login(request: Request) -> Response:
     form = await request.form()
@@ -256,21 +346,21 @@ async def login(request: Request) -> Response:
                            username=username)
     except AuthError:
         return _login_page(request, error="用户名或密码不对。", status=401, username=username)
+    token = await run_in_threadpool(start_session, get_database(), settings, user)
     response = RedirectResponse("/console", status_code=303)
-    web_session.set_session(request, response, issue_token(settings, user))
+    web_session.set_session(request, response, token)
     response.delete_cookie(web_session.LOGIN_CSRF_COOKIE, path=web_session.COOKIE_PATH)
     log.info("console_sign_in", staff=user.username, role=user.role)
     return response
 
 
 @router.post("/console/logout")
-async def logout(request: Request) -> Response:
-    form = await request.form()
-    if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
-        return _refused(request)
-    response = RedirectResponse("/console/login", status_code=303)
-    web_session.clear_session(request, response)
-    return response
+async def logout(request: Request, staff: Annotated[ConsoleStaff, Depends(require_console_staff())]) -> Response:
+    """Sign out: the session ends on the server (a copy of the cookie stops working)."""
+    token = web_session.session_token(request) or ""
+    await run_in_threadpool(end_session, get_database(), get_settings(), token)
+    log.info("console_sign_out", staff=staff.user.username)
+    return _to_login(request)
 
 
 # ---- console: the work queue ------------------------------------------------------------
@@ -445,23 +535,31 @@ def ticket_page(ticket_id: str, request: Request) -> Response:
     return _detail(request, user, ticket_id, done=done if done in (*lifecycle.ACTIONS, "更正") else None)
 
 
-@router.post("/console/tickets/{ticket_id}/transition")
-async def transition(ticket_id: str, request: Request) -> Response:
-    form = await request.form()
-    if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
-        return _refused(request)
-    user = await run_in_threadpool(web_session.current_user, request)
-    if user is None:
-        return RedirectResponse("/console/login", status_code=303)
+def _ticket_refused(request: Request, user: StaffUser, message: str) -> Response:
+    """A role refusal on a ticket's page: the page again, with why."""
+    ticket_id = request.path_params.get("ticket_id", "")
     if not _valid_id(ticket_id):
-        return render("error.html", status=404, title="没有这张工单", message="工单号不对。",
-                      **_staff_context(request, user))
-    action = str(form.get("action") or "")
-    if user.role not in WORKING_ROLES or (user.role == "worker" and action not in _worker_actions()):
+        return _no_such_ticket(request, user)
+    return _detail(request, user, ticket_id, status=403, error=message)
+
+
+def _no_such_ticket(request: Request, user: StaffUser) -> Response:
+    return render("error.html", status=404, title="没有这张工单", message="工单号不对。",
+                  **_staff_context(request, user))
+
+
+@router.post("/console/tickets/{ticket_id}/transition")
+async def transition(ticket_id: str, request: Request, staff: Annotated[ConsoleStaff, Depends(
+        require_console_staff(*WORKING_ROLES, what="处理工单", refused=_ticket_refused))]) -> Response:
+    user, form = staff.user, staff.form
+    if not _valid_id(ticket_id):
+        return _no_such_ticket(request, user)
+    action = staff.field("action", 16)
+    if user.role == "worker" and action not in _worker_actions():
         refusal = f"您的角色（{user.role}）不能执行“{action}”。"
         return await run_in_threadpool(lambda: _detail(request, user, ticket_id, status=403, error=refusal))
-    note = str(form.get("note") or "")[:2000] or None
-    department = str(form.get("department") or "")[:64] or None
+    note = staff.field("note", 2000) or None
+    department = staff.field("department", 64) or None
     raw = str(form.get("satisfaction") or "").strip()
     satisfaction = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 2 else None  # not ²
     if action not in ("派单", "重派"):
@@ -482,23 +580,15 @@ async def transition(ticket_id: str, request: Request) -> Response:
 
 
 @router.post("/console/tickets/{ticket_id}/correct")
-async def correct(ticket_id: str, request: Request) -> Response:
+async def correct(ticket_id: str, request: Request, staff: Annotated[ConsoleStaff, Depends(
+        require_console_staff(*CORRECTING_ROLES, what="更正类别或部门", refused=_ticket_refused))]) -> Response:
     """A dispatcher corrects the category and/or reassigns the department (audited)."""
-    form = await request.form()
-    if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
-        return _refused(request)
-    user = await run_in_threadpool(web_session.current_user, request)
-    if user is None:
-        return RedirectResponse("/console/login", status_code=303)
+    user = staff.user
     if not _valid_id(ticket_id):
-        return render("error.html", status=404, title="没有这张工单", message="工单号不对。",
-                      **_staff_context(request, user))
-    if user.role not in CORRECTING_ROLES:
-        refusal = f"您的角色（{user.role}）不能更正类别或部门。"
-        return await run_in_threadpool(lambda: _detail(request, user, ticket_id, status=403, error=refusal))
-    category = str(form.get("category") or "")[:16] or None
-    department = str(form.get("department") or "")[:64] or None
-    note = str(form.get("note") or "")[:2000] or None
+        return _no_such_ticket(request, user)
+    category = staff.field("category", 16) or None
+    department = staff.field("department", 64) or None
+    note = staff.field("note", 2000) or None
     try:
         await run_in_threadpool(lambda: service.correct_ticket(
             get_database(), ticket_id, actor=f"staff:{user.username}", category=category, department=department,
@@ -561,18 +651,11 @@ def bookings_page(request: Request) -> Response:
 
 
 @router.post("/console/bookings/{booking_id}/{status}")
-async def booking_status(booking_id: str, status: str, request: Request) -> Response:
+async def booking_status(booking_id: str, status: str, request: Request, staff: Annotated[
+        ConsoleStaff, Depends(require_console_staff(*BOOKING_HANDLERS, what="标记预约，只能查看"))]) -> Response:
     from assistant.booking.service import BookingError, set_status
 
-    form = await request.form()
-    if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
-        return _refused(request)
-    user = await run_in_threadpool(web_session.current_user, request)
-    if user is None:
-        return RedirectResponse("/console/login", status_code=303)
-    if user.role not in BOOKING_HANDLERS:
-        return render("error.html", status=403, title="不能操作", message=f"您的角色（{user.role}）只能查看。",
-                      **_staff_context(request, user))
+    user, form = staff.user, staff.form
     if status not in ("done", "no_show"):
         return render("error.html", status=404, title="没有这个操作", message="只能标记已完成或未到。",
                       **_staff_context(request, user))
@@ -634,16 +717,9 @@ def requests_page(request: Request) -> Response:
 
 
 @router.post("/console/requests/{kind}/{item_id}/done")
-async def request_done(kind: str, item_id: int, request: Request) -> Response:
-    form = await request.form()
-    if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
-        return _refused(request)
-    user = await run_in_threadpool(web_session.current_user, request)
-    if user is None:
-        return RedirectResponse("/console/login", status_code=303)
-    if user.role not in WORKING_ROLES:
-        return render("error.html", status=403, title="不能操作", message=f"您的角色（{user.role}）只能查看。",
-                      **_staff_context(request, user))
+async def request_done(kind: str, item_id: int, request: Request, staff: Annotated[
+        ConsoleStaff, Depends(require_console_staff(*WORKING_ROLES, what="处理求助，只能查看"))]) -> Response:
+    user, form = staff.user, staff.form
     if kind not in REQUEST_KINDS:
         return render("error.html", status=404, title="没有这条求助", message="没有这条求助。",
                       **_staff_context(request, user))

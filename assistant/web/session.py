@@ -1,7 +1,9 @@
 """The staff console's session and its CSRF protection.
 
 - The session cookie ``butler_console`` carries the staff member's JWT (the same token
-  the JSON API takes as a bearer, ``assistant.auth.service.issue_token``): HttpOnly,
+  the JSON API takes as a bearer, ``assistant.auth.service.issue_token``) naming a
+  server-side session (``assistant.auth.sessions``, the ``sid`` claim): checked on every
+  request, revoked by signing out, so a copied cookie dies with its session. HttpOnly,
   SameSite=Strict, Secure when the request came over https, path ``/console``.
 - CSRF: every POST carries a token in the form field ``csrf_token`` (or the header
   ``X-CSRF-Token``) that is checked on the server. Signed in, the token is an HMAC of
@@ -50,7 +52,7 @@ def session_token(request: Request) -> str | None:
 
 def current_user(request: Request) -> StaffUser | None:
     """The signed-in staff member, or None (no cookie, an expired or forged token, a
-    user who was deactivated since)."""
+    session that was ended by signing out, a user who was deactivated since)."""
     token = session_token(request)
     if not token:
         return None
