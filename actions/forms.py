@@ -19,19 +19,27 @@ an answer even when the NLU calls it book_service.
 - "再说一遍": the form asks its question again.
 - Two failed answers to the same question: buttons with choices and 转人工.
 - An emergency: rejected, so ``action_emergency`` runs (it drops the form).
+- An elderly resident (stored profile, or the voice request's ``elderly=true``) hears
+  every accepted answer read back before the next question (好的，记下了：明天上午九点。,
+  ``assistant.conversation.readback``); a bare 不对 / 说错了 right after a read-back
+  asks that question again.
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
 import structlog
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.utils import call_potential_coroutine
 
-from assistant import form_turns
+from assistant import clock, form_turns
+from assistant.conversation import readback
 
 log = structlog.get_logger(__name__)
 
@@ -161,6 +169,12 @@ class InterruptibleFormValidation(FormValidationAction):
     # --- the turn ----------------------------------------------------------------------
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        before = dict(tracker.slots)  # rasa-sdk writes extracted values into tracker.slots
+        events = await self._turn(dispatcher, tracker, domain)
+        await self._read_back(events, before, dispatcher, tracker)
+        return events
+
+    async def _turn(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         intent, text = latest_intent(tracker), latest_text(tracker)
         if intent in INTERRUPTING_INTENTS:
             log.info("form_interrupted", form=self.form_name(), intent=intent)
@@ -186,8 +200,13 @@ class InterruptibleFormValidation(FormValidationAction):
         if corrected:
             slot, value = next(iter(corrected.items()))
             log.info("form_correction", form=self.form_name(), slot=slot)
-            dispatcher.utter_message(text=f"好的，改成{value}。")
+            said = (readback.readback_text([(slot, value)], corrected=True, now=self.readback_now())
+                    if self.wants_readback(tracker) else None)
+            dispatcher.utter_message(text=said or f"好的，改成{value}。")
             return [*resumed, SlotSet(slot, value), SlotSet(FAILURES_SLOT, None), SlotSet(REQUESTED_SLOT, requested)]
+        again = await self._wrong_readback(requested, dispatcher, tracker, domain)
+        if again is not None:
+            return [*resumed, *again]
         answers = await self.answers(requested, dispatcher, tracker, domain)
         turn = form_turns.classify(intent, text, answers=answers, confidence=latest_confidence(tracker))
         log.info("form_turn", form=self.form_name(), requested=requested, intent=intent, turn=turn)
@@ -205,6 +224,61 @@ class InterruptibleFormValidation(FormValidationAction):
                     SlotSet(REQUESTED_SLOT, requested)]
         events = await super().run(dispatcher, tracker, domain)
         return [*resumed, *events, *await self._count_failure(requested, events, dispatcher, tracker, domain)]
+
+    # --- the elderly read-back (assistant.conversation.readback) -------------------------
+
+    def readback_now(self) -> datetime:
+        """"Now" for reading a time back as 今天 / 明天 (the project clock)."""
+        return clock.local_now()
+
+    def wants_readback(self, tracker: Tracker) -> bool:
+        """The resident is elderly: the request says so, or their stored profile."""
+        metadata = (tracker.latest_message or {}).get("metadata") or {}
+        if readback.wants_readback(metadata, None):
+            return True
+        try:
+            from assistant.db import get_database
+            from assistant.residents.profile import speech_profile
+
+            return speech_profile(get_database(), tracker.sender_id).elderly
+        except Exception as exc:  # noqa: BLE001 - the read-back is a help, never a reason to fail
+            log.warning("readback_profile_unavailable", error=type(exc).__name__)
+            return False
+
+    async def _read_back(self, events: list[EventType], before: dict[str, Any], dispatcher: CollectingDispatcher,
+                         tracker: Tracker) -> None:
+        """For an elderly resident: the answers this turn accepted, read back before
+        anything else the turn says (the form's next question follows)."""
+        accepted = [(e["name"], e["value"]) for e in events
+                    if e.get("event") == "slot" and e.get("name") in readback.SLOT_KINDS
+                    and e.get("value") is not None and e.get("value") != before.get(e.get("name"))]
+        if not accepted or any(readback.is_readback(m.get("text")) for m in dispatcher.messages):
+            return
+        if not self.wants_readback(tracker):
+            return
+        corrected = all(before.get(slot) is not None for slot, _ in accepted)
+        said = readback.readback_text(accepted, corrected=corrected, now=self.readback_now())
+        if said:
+            dispatcher.utter_message(text=said)
+            dispatcher.messages.insert(0, dispatcher.messages.pop())
+            log.info("form_readback", form=self.form_name(), slots=[slot for slot, _ in accepted])
+
+    async def _wrong_readback(self, requested: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: dict) -> list[EventType] | None:
+        """A bare 不对 / 说错了 right after a read-back: the answers read back are
+        asked again (the first of them now). None for anything else."""
+        if requested in (None, RESUME_SLOT) or not readback.is_bare_correction(latest_text(tracker)):
+            return None
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        wrong = [slot for slot in readback.read_back_last_turn(tracker.events) if slot in required]
+        if not wrong:
+            return None
+        log.info("form_readback_wrong", form=self.form_name(), slots=wrong)
+        dispatcher.utter_message(text=readback.AGAIN_TEXT)
+        for slot in wrong:
+            tracker.slots[slot] = None
+        first = next(slot for slot in required if slot in wrong)
+        return [*(SlotSet(slot, None) for slot in wrong), SlotSet(FAILURES_SLOT, None), SlotSet(REQUESTED_SLOT, first)]
 
     def _leave(self, tracker: Tracker) -> list[EventType]:
         intent = latest_intent(tracker)
