@@ -28,8 +28,18 @@ normal rate.
 
 A long answer is shortened with 要听详细的吗？ (``ear``); the untold rest is kept per
 sender in this process for ``MORE_TTL_SECONDS``, and a yes (要 / 好的 / 详细说说) read
-as the next turn gets it without a second trip to the dialogue (the offer is the
-voice channel's own, not the butler's).
+as the next turn gets it without a second trip to Rasa: the offer is the voice
+channel's own, and Rasa would read a bare 要 / 好的 as an answer to whatever it last
+asked. The yes is still a resident message like any other: it is written to the
+durable inbox before it is answered and its answer after (action ``dialogue``,
+metadata ``butler_voice: details``), and it becomes the conversation memory's last
+reply, so 再说一遍 repeats the details. An emergency in it always goes to the dialogue.
+
+``reply`` is the turn from text to speakable text (dialogue, speech profile, ear) for
+channels that synthesise elsewhere (the Wyoming handle service); the pipeline's runs
+use it too. An elderly request (``elderly=True``) is told to the dialogue as message
+metadata (``butler_elderly``), so the forms read every answer back
+(``assistant.conversation.readback``).
 
 The vosk model is loaded once per process, lazily and under a lock
 (``recogniser_pool``), from ``settings.vosk_model_dir`` or
@@ -52,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import structlog
 
+from assistant import clock
 from assistant.channels.ear import Spoken, for_the_ear
 from assistant.dialogue import Reply, namespaced_sender
 from assistant.settings import Settings
@@ -64,8 +75,8 @@ log = structlog.get_logger(__name__)
 
 __all__ = ["PipelineError", "SpeechToTextError", "DialogueStageError", "TextToSpeechError", "RunStart", "SttEnd",
            "IntentEnd", "TtsEnd", "RunEnd", "RunError", "PipelineEvent", "VoiceTurn", "SpeechPipeline",
-           "SttStream", "recogniser_pool", "model_dir", "speech_rate", "voice_sender", "NOT_HEARD_TEXT",
-           "MODEL_MISSING_ZH"]
+           "SttStream", "SpokenReply", "recogniser_pool", "model_dir", "speech_rate", "voice_sender",
+           "NOT_HEARD_TEXT", "MODEL_MISSING_ZH"]
 
 NORMAL_RATE = 175  # espeak-ng's own words (syllables) per minute: voice.tts.TtsSettings().rate
 POOL_SIZE = 2
@@ -181,6 +192,18 @@ class VoiceTurn:
             if isinstance(event, RunEnd):
                 return event.timings_ms
         return {}
+
+
+@dataclass(frozen=True)
+class SpokenReply:
+    """The butler's answer to one transcript, made for the ear (``SpeechPipeline.reply``)."""
+
+    replies: list[Reply]
+    spoken: Spoken
+    elderly: bool  # the request's flag or the resident's stored profile
+    rate_factor: float  # the slowest asked for: caller, profile, replies, elderly rate
+    dialogue_ms: float = 0.0
+    ear_ms: float = 0.0
 
 
 # -- the model --------------------------------------------------------------------------
@@ -332,28 +355,41 @@ class SpeechPipeline:
     async def _after_stt(self, run: _Run, transcript: str, *, elderly: bool, rate_factor: float) -> VoiceTurn:
         sender = run.sender
         try:
-            started = time.perf_counter()
-            replies, told_rest = await self._dialogue(sender, transcript)
-            run.stage("intent", started)
-            run.emit(IntentEnd(tuple(replies), run.timings["intent"], run.at()))
+            answer = await self.reply(sender, transcript, elderly=elderly, rate_factor=rate_factor)
+            run.timings["intent"] = answer.dialogue_ms
+            run.emit(IntentEnd(tuple(answer.replies), run.timings["intent"], run.at()))
 
-            elderly, rate_factor = await self._profile(sender, elderly, rate_factor)
             started = time.perf_counter()
-            spoken = told_rest or for_the_ear(replies, elderly=elderly)
-            factor = min(spoken.rate_factor, rate_factor,
-                         self.settings.elderly_speech_rate if elderly else 1.0)
-            self._keep_rest(sender, spoken.rest)
-            rate = speech_rate(factor)
+            spoken = answer.spoken
+            rate = speech_rate(answer.rate_factor)
             wav, seconds = (await anyio.to_thread.run_sync(self._synthesise, spoken.text, rate)
                             if spoken.text else (b"", 0.0))
             run.stage("tts", started)
+            run.timings["tts"] = round(run.timings["tts"] + answer.ear_ms, 1)  # the ear's wording is this stage's too
             run.emit(TtsEnd(spoken.text, rate, seconds, run.timings["tts"], run.at()))
         except PipelineError as error:
             run.emit(RunError(error.stage, error.code, error.message, run.at()))
             raise
         run.timings["total"] = round(run.at(), 1)
         run.emit(RunEnd(dict(run.timings), run.at()))
-        return VoiceTurn(sender, transcript, replies, spoken, wav, rate, run.events)
+        return VoiceTurn(sender, transcript, answer.replies, spoken, wav, rate, run.events)
+
+    async def reply(self, sender: str, transcript: str, *, elderly: bool = False,
+                    rate_factor: float = 1.0) -> SpokenReply:
+        """One transcript's answer as speakable text: the dialogue (or the rest of the
+        last answer after a yes to 要听详细的吗？), the resident's speech profile, the
+        ear's wording; the untold rest of a long answer is kept for the next turn.
+        Raises ``DialogueStageError`` when even degraded mode failed."""
+        started = time.perf_counter()
+        replies, told_rest = await self._dialogue(sender, transcript, elderly=elderly)
+        dialogue_ms = round((time.perf_counter() - started) * 1000, 1)
+        started = time.perf_counter()
+        elderly, rate_factor = await self._profile(sender, elderly, rate_factor)
+        spoken = told_rest or for_the_ear(replies, elderly=elderly)
+        factor = min(spoken.rate_factor, rate_factor, self.settings.elderly_speech_rate if elderly else 1.0)
+        self._keep_rest(sender, spoken.rest)
+        ear_ms = round((time.perf_counter() - started) * 1000, 1)
+        return SpokenReply(replies, spoken, elderly, factor, dialogue_ms, ear_ms)
 
     # -- stages -------------------------------------------------------------------------
     def _transcribe(self, data: bytes) -> tuple[str, float]:
@@ -371,7 +407,8 @@ class SpeechPipeline:
         except VoiceError as error:
             raise SpeechToTextError(error.message, code=error.code) from None
 
-    async def _dialogue(self, sender: str, transcript: str) -> tuple[list[Reply], Spoken | None]:
+    async def _dialogue(self, sender: str, transcript: str, *,
+                        elderly: bool = False) -> tuple[list[Reply], Spoken | None]:
         if not transcript:
             return [Reply(text=NOT_HEARD_TEXT)], None
         rest = self._take_rest(sender) if MORE_RE.match(transcript) else ""
@@ -379,12 +416,45 @@ class SpeechPipeline:
             from assistant.safety import assess
 
             if not assess(transcript).emergency:
-                return [Reply(text=rest)], Spoken(text=rest)
+                told = [Reply(text=rest)]
+                await self._record_details(sender, transcript, told)
+                return told, Spoken(text=rest)
+        from assistant.conversation.readback import ELDERLY_METADATA_KEY
+
+        metadata = {ELDERLY_METADATA_KEY: True} if elderly else None
         try:
-            return await self.dialogue.send_or_degrade(sender, transcript), None
+            return await self.dialogue.send_or_degrade(sender, transcript, metadata), None
         except Exception as error:  # noqa: BLE001 - send_or_degrade degrades itself; this is the rest
             log.exception("voice_dialogue_failed", sender=sender)
             raise DialogueStageError(f"the dialogue failed: {type(error).__name__}") from None
+
+    async def _record_details(self, sender: str, transcript: str, told: list[Reply]) -> None:
+        """The yes to 要听详细的吗？ goes where every resident message goes: the inbox
+        (written before it is answered, its answer after) and the conversation memory
+        (再说一遍 repeats the details). The resident hears the details whatever the
+        database says."""
+        from assistant.conversation import store
+        from assistant.db import get_database
+        from assistant.dialogue import inbox_outcome
+        from assistant.inbox import service as inbox
+
+        def write() -> None:
+            db = get_database()
+            channel = sender.split(":", 1)[0] if ":" in sender else "voice"
+            inbox_id = inbox.record(db, sender_id=sender, text=transcript, channel=channel,
+                                    metadata={"butler_voice": "details"})
+            memory = store.load(db, sender)
+            store.save(db, sender, store.Memory(pending=memory.pending, last=[store.Said(r.text) for r in told],
+                                                last_at=clock.now()))
+            state, action, ticket_id = inbox_outcome(told)
+            inbox.finish(db, inbox_id, state=state, action=action, reply=[{"text": r.text} for r in told],
+                         ticket_id=ticket_id)
+
+        try:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(write)
+        except Exception:  # noqa: BLE001 - the details are still told; the log says what was not kept
+            log.exception("voice_details_unrecorded", sender=sender)
 
     async def _profile(self, sender: str, elderly: bool, rate_factor: float) -> tuple[bool, float]:
         """The resident's stored speech profile, when the residents package has one."""

@@ -18,8 +18,8 @@ One TCP server (``settings.wyoming_host:settings.wyoming_port``, 10600) built wi
   (the transcript's ``context.satellite_id`` / ``device_id``, else the client's
   address), and comes back as the butler's reply made for the ear
   (``assistant.channels.ear``; elderly wording when the resident's profile says so).
-  The voice channel's turn rules apply (``assistant.channels.speech``): a yes to
-  要听详细的吗？ gets the rest of the last answer. An emergency is always ``handled``
+  The voice channel's turn rules apply (``SpeechPipeline.reply``): a yes to
+  要听详细的吗？ gets the rest of the last answer (recorded in the inbox like any message). An emergency is always ``handled``
   with its advice, whatever fails.
 
 Wyoming has no TLS and no authentication: the server listens on loopback unless
@@ -46,7 +46,6 @@ from wyoming.info import (AsrModel, AsrProgram, Attribution, Describe, HandleMod
 from wyoming.server import AsyncEventHandler, AsyncTcpServer
 from wyoming.tts import Synthesize
 
-from assistant.channels.ear import for_the_ear
 from assistant.channels.speech import NOT_HEARD_TEXT, PipelineError, SpeechPipeline, model_dir, recogniser_pool
 from assistant.dialogue import DialogueClient, namespaced_sender
 from assistant.settings import Settings
@@ -135,14 +134,11 @@ class ButlerWyoming:
             return Handled(text=NOT_HEARD_TEXT)
         sender = namespaced_sender("wyoming", client_id)
         try:
-            replies, told_rest = await self.speech._dialogue(sender, text)
-            elderly, _ = await self.speech._profile(sender, False, 1.0)
-            spoken = told_rest or for_the_ear(replies, elderly=elderly)
-            self.speech._keep_rest(sender, spoken.rest)
+            answer = await self.speech.reply(sender, text)
         except Exception:  # noqa: BLE001 - the speaker must hear something, an emergency its advice
             log.exception("wyoming_handle_failed", sender=sender)
             return _last_resort(text)
-        return Handled(text=spoken.text)
+        return Handled(text=answer.spoken.text)
 
 
 def _last_resort(text: str) -> Handled | NotHandled:

@@ -143,7 +143,51 @@ def test_a_yes_to_the_offered_details_reads_the_rest(settings, app_env):
 
     turn = run(turns)
     assert turn.spoken.text == "申请时带身份证和户口本。"
-    assert inbox_rows(app_env, sender) == []  # the channel's own offer: the dialogue is not asked
+    # Recorded like any message, and answered: with Rasa down, a message the dialogue was
+    # asked would be degraded mode's "pending" (the channel's own offer needs no Rasa).
+    from assistant.inbox import service as inbox
+
+    [entry] = inbox.list_messages(app_env, sender_id=sender)
+    assert (entry.text, entry.state, entry.action) == ("要", "answered", "dialogue")
+    assert entry.reply == [{"text": "申请时带身份证和户口本。"}]
+    # It is the last thing said: 再说一遍 repeats the details (the gateway's own answer).
+    again = run(lambda p: p.run_transcript("再说一遍", sender=sender))
+    assert again.spoken.text == "申请时带身份证和户口本。"
+    assert again.rate < turn.rate  # a repeat is slower
+
+
+def test_a_yes_with_no_details_waiting_goes_to_the_dialogue(settings, app_env):
+    sender = voice_sender("r-pipeline-test-0008")
+    run(lambda p: p.run_transcript("要", sender=sender))
+    assert inbox_rows(app_env, sender) == [("要", "pending")]  # degraded mode recorded it for the replay
+
+
+def test_an_elderly_request_tells_the_dialogue(settings, app_env, monkeypatch):
+    from assistant.conversation.readback import ELDERLY_METADATA_KEY
+    from assistant.inbox import service as inbox
+
+    sender = voice_sender("r-pipeline-test-0009")
+    run(lambda p: p.run_transcript("你好", sender=sender, elderly=True))
+    run(lambda p: p.run_transcript("你好", sender=voice_sender("r-pipeline-test-0010")))
+    from assistant.inbox.models import InboxMessage
+
+    with app_env.session() as session:
+        metas = {m.sender_id: m.meta for m in session.scalars(select(InboxMessage))}
+    assert metas[sender] == {ELDERLY_METADATA_KEY: True}  # what Rasa's actions read (forms read answers back)
+    assert not metas[voice_sender("r-pipeline-test-0010")]
+    assert inbox.list_messages(app_env, sender_id=sender)
+
+
+def test_reply_is_the_turn_from_text_to_speakable_text(settings, app_env):
+    sender = voice_sender("r-pipeline-test-0011")
+
+    async def reply(p: SpeechPipeline):
+        p._keep_rest(sender, "申请时带身份证和户口本。")
+        return await p.reply(sender, "好的", elderly=True)
+
+    answer = run(reply)
+    assert answer.spoken.text == "申请时带身份证和户口本。" and answer.elderly
+    assert answer.rate_factor == settings.elderly_speech_rate
 
 
 def test_an_unreadable_recording_fails_in_the_stt_stage_with_its_code(settings, korean_wav):
