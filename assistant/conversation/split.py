@@ -63,6 +63,33 @@ def two_requests(first: dict, second: dict) -> tuple[str, str] | None:
     return None
 
 
+def two_problems(first: str, second: str) -> bool:
+    """Two complaints in one message (摆摊占道，还有楼下垃圾好几天没人收): each part names
+    a thing and what is wrong with it, and the things differ. A part that only adds to
+    the first (楼上漏水，还有异味 / 墙上都发霉了) names no thing of its own: one complaint."""
+    from assistant.tickets.duplicates import objects_match, read_problem
+
+    a, b = read_problem(first), read_problem(second)
+    return bool(a.objects and a.faults and b.objects and b.faults) and not objects_match(a.objects, b.objects)
+
+
+def names_offer(said: str, offered: str, intent: str) -> bool:
+    """Does the resident's message name what the offered second request is about?
+    (那理发的事呢 after an offer to book 理发; 垃圾那件事也记上了没 after an offer to
+    file the rubbish complaint.) Naming it is asking for it."""
+    if intent in {"book_service", "cancel_booking"}:
+        from assistant.booking.conversation import service_from
+
+        wanted = service_from(offered)
+        return wanted is not None and service_from(said) == wanted
+    if intent == "file_complaint":
+        from assistant.tickets.duplicates import objects_match, read_problem
+
+        a, b = read_problem(said), read_problem(offered)
+        return bool(a.objects and b.objects) and objects_match(a.objects, b.objects)
+    return False
+
+
 LEADING_FILLER_RE = re.compile(r"^(?:帮我|给我|麻烦|请|我想|我要|想|要|问一下|问下|问问)+")
 
 
@@ -72,7 +99,7 @@ def offer_text(second: str, intent: str) -> str:
     if intent == "book_service":
         return f"另外您说要{what}，现在帮您约吗？"
     if intent == "file_complaint":
-        return f"另外您说要{what}，现在帮您记下来吗？"
+        return f"另外您还说了“{what}”，现在也帮您登记吗？"
     if intent == "cancel_booking":
         return f"另外您说要{what}，现在帮您办吗？"
     return f"另外您还问了“{what}”，现在帮您查吗？"

@@ -5,7 +5,8 @@ name gets a short answer and reaches neither Rasa nor the safety net: it is a
 machine token, not words; words after a slash lose the slash); a yes/no to an
 offered second request; a choice by number or by name (the
 button's payload is sent instead of the text); two requests in one message (the
-first is sent, the second remembered). After: the reply's choices are remembered,
+first is sent, the second remembered; two complaints about different things are two
+requests too). After: the reply's choices are remembered,
 and a remembered second request is offered once the first is done (no form left
 running, no yes/no question open); the replies are remembered for 再说一遍.
 Between the two, 再说一遍 / 慢一点 / 我年纪大了 are answered by ``elder`` from the memory.
@@ -43,14 +44,17 @@ YES_NO_PAYLOADS = {"/affirm", "/deny"}
 YES_WITH_DETAILS_RE = re.compile(r"^(?:好的|好啊|好吧|好|行|可以|要的|要|嗯嗯|嗯|是的|对|没问题|约吧|约)[。.！!~～，,、 ]+(?P<rest>\S.*)$")
 
 
-def taken_offer(said: str, offered: str) -> str | None:
+def taken_offer(said: str, offered: str, intent: str | None = None) -> str | None:
     """The message to send when the resident accepts the offered second request:
-    the request itself, plus any details said with the yes; ``None`` if not a yes."""
+    the request itself, plus any details said with the yes; ``None`` if not a yes.
+    Naming what was offered (那理发的事呢) accepts it too."""
     if YES_RE.match(said) or said == "/affirm":
         return offered
     match = YES_WITH_DETAILS_RE.match(said)
     if match and not NO_RE.match(said):
         return f"{offered}，{match.group('rest')}"
+    if intent and not NO_RE.match(said) and not said.startswith("/") and split.names_offer(said, offered, intent):
+        return offered
     return None
 DECLINED_TEXT = "好的，那先不办了。还有别的事随时找我。"
 
@@ -107,7 +111,7 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
     pending = memory.pending
     if pending is not None and pending.offered:
         new_pending = None  # answered or passed over: either way the offer is spent
-        taken = taken_offer(stripped, pending.text)
+        taken = taken_offer(stripped, pending.text, pending.intent)
         if taken is not None:
             log.info("conversation_second_request_taken", sender=sender, intent=pending.intent)
             message = taken
@@ -156,6 +160,9 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
     except DialogueUnavailable:
         return None
     intents = split.two_requests(first, second)
+    if intents is None and split.task_intent(first) == split.task_intent(second) == "file_complaint" \
+            and split.two_problems(cut.first, cut.second):
+        intents = ("file_complaint", "file_complaint")
     if intents is None:
         return None
     return cut.first, cut.second, intents[1]

@@ -219,7 +219,8 @@ def read_problem(text: str) -> Problem:
     return Problem(frozenset(objects or containers), frozenset(faults), words, rest)
 
 
-def _objects_match(a: frozenset[str], b: frozenset[str]) -> bool:
+def objects_match(a: frozenset[str], b: frozenset[str]) -> bool:
+    """The same thing, or one of its family (灯 and 楼道灯)."""
     if a & b:
         return True
     return any((x in _FAMILIES and y in _FAMILIES[x]) or (y in _FAMILIES and x in _FAMILIES[y])
@@ -238,7 +239,7 @@ def same_problem(a: str, b: str) -> bool:
     if _contrast(pa, pb):
         return False
     if pa.objects and pb.objects:
-        if not _objects_match(pa.objects, pb.objects):
+        if not objects_match(pa.objects, pb.objects):
             return False
         return not (pa.faults and pb.faults) or bool(pa.faults & pb.faults)
     # One or neither names an object (301漏水了, 地下室进水了): the fault must agree, and

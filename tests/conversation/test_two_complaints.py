@@ -1,0 +1,47 @@
+"""Two complaints in one message, and naming an offered second request (issue #11)."""
+
+import pytest
+
+from assistant.conversation.split import candidate_split, names_offer, offer_text, two_problems
+from assistant.conversation.turn import taken_offer
+
+
+@pytest.mark.parametrize("text", [
+    "3号楼门口有人乱摆摊占道，还有楼下垃圾好几天没人收了",
+    "楼道灯坏了一个礼拜，另外电梯也老是不动",
+    "小区门口井盖丢了，还有路灯也不亮",
+    "电梯坏了，还有电梯里面灯也不亮了",  # 电梯里的灯 is a lamp: two things wrong
+])
+def test_two_things_wrong_are_two_complaints(text):
+    cut = candidate_split(text)
+    assert cut is not None
+    assert two_problems(cut.first, cut.second)
+
+
+@pytest.mark.parametrize("text", [
+    "楼上漏水，还有异味",            # the second part adds to the first: no thing of its own
+    "楼上漏水，还有墙上都发霉了",
+    "楼道灯坏了，还有就是一直没人修",
+])
+def test_one_problem_told_in_two_parts_stays_one(text):
+    cut = candidate_split(text)
+    assert cut is not None
+    assert not two_problems(cut.first, cut.second)
+
+
+def test_naming_the_offered_booking_takes_it():
+    offered = "想约后天下午四点上门理发"
+    assert names_offer("那理发的事呢", offered, "book_service")
+    assert taken_offer("那理发的事呢", offered, "book_service") == offered
+    assert not names_offer("那保洁呢", offered, "book_service")
+    assert taken_offer("不用了", offered, "book_service") is None
+
+
+def test_naming_the_offered_complaint_takes_it():
+    offered = "楼下垃圾也好几天没人收了"
+    assert taken_offer("垃圾那件事也记上了没", offered, "file_complaint") == offered
+    assert taken_offer("路灯那个呢", offered, "file_complaint") is None
+
+
+def test_a_second_complaint_is_offered_in_words_that_fit():
+    assert offer_text("楼下垃圾好几天没人收了", "file_complaint") == "另外您还说了“楼下垃圾好几天没人收了”，现在也帮您登记吗？"
