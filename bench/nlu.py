@@ -135,6 +135,13 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "(bench/blind6.md); measured once, at the end",
     },
     {
+        "name": "blind7",
+        "path": "bench/nlu_blind7.yml",
+        "label": "blind",
+        "note": "442 lines (19 intents), written on 2026-12-05 in the session after the fifth round by a helper "
+                "who saw only its brief (252c731, bench/blind7.md); measured once, at the end",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
@@ -192,6 +199,14 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
         "label": "blind",
         "note": "written on 2026-12-05 during the fifth round by a helper who saw no code and no data "
                 "(bench/blind6.md); measured once, at the end",
+    },
+    {
+        "name": "emergency_blind7",
+        "path": "bench/emergency_blind7.jsonl",
+        "label": "blind",
+        "note": "727 lines (312 emergencies, 415 same-topic look-alikes), written on 2026-12-05 in the session "
+                "after the fifth round by a helper who saw only its brief (252c731, bench/blind7.md); "
+                "measured once, at the end",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
