@@ -52,8 +52,9 @@ from assistant.outbox.models import BLOCKED, FAILED, PENDING, SENDING, SENT, Out
 
 log = structlog.get_logger(__name__)
 
-# Channels whose bot process delivers the outbox (assistant/channels/telegram.py).
-PUSH_CHANNELS = frozenset({"telegram"})
+# Channels whose bot process delivers the outbox (assistant/channels/telegram.py; the
+# gateway delivers wechat rows: assistant/channels/wechat.py).
+PUSH_CHANNELS = frozenset({"telegram", "wechat"})
 MAX_ATTEMPTS = 8
 RETRY_FIRST = timedelta(seconds=30)
 RETRY_MAX = timedelta(hours=1)
@@ -136,6 +137,22 @@ def enqueue(session: Session, *, recipient: str, text: str, dedupe_key: str, but
     if added:
         log.info("outbox_enqueued", channel=channel, key=dedupe_key[:200], blocked=blocked)
     return added
+
+
+def block(db: Database, recipient: str, now: datetime | None = None) -> bool:
+    """The resident refused the butler (blocked the bot): nothing is pushed to them
+    until they write again (``unblock``). False when they were already blocked."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with db.transaction() as session:
+            if session.get(OutboxBlocked, recipient) is not None:
+                return False
+            session.add(OutboxBlocked(recipient=recipient, at=now or clock.now()))
+    except IntegrityError:  # blocked at the same moment by the delivery loop
+        return False
+    log.info("outbox_blocked", channel=channel_of(recipient))
+    return True
 
 
 def unblock(db: Database, recipient: str) -> bool:
@@ -245,5 +262,5 @@ async def deliver_due(db: Database, now: datetime | None, adapters: dict[str, Ad
 
 
 __all__ = ["Adapter", "DeliveryError", "DeliveryRun", "MAX_ATTEMPTS", "Outgoing", "PUSH_CHANNELS",
-           "PermanentFailure", "RecipientBlocked", "can_push", "channel_of", "deliver_due", "enqueue",
+           "PermanentFailure", "RecipientBlocked", "block", "can_push", "channel_of", "deliver_due", "enqueue",
            "is_blocked", "unblock"]
