@@ -16,6 +16,11 @@ What the bot does, and only adapts (every rule lives in ``assistant/``):
 - voice notes (OGG/Opus) → the speech pipeline (``assistant/channels/speech.py``) →
   the replies as text and a ``sendVoice`` (OGG/Opus); no ASR model → 请打字;
 - commands /start /help /mytickets /mybookings /checkin /human /elderly;
+- a shared location → the complaint's location (metadata for the dialogue); a photo
+  (its largest size within the cap) or an image sent as a file → downloaded and
+  stored by the butler (``assistant.tickets.attachments``: type sniffed, size capped,
+  attached to the resident's complaint, never a link to Telegram's servers); a
+  caption is read as text;
 - pushed messages: the ``telegram`` rows of the shared outbox (``assistant/outbox``:
   a ticket's 派单 / 已办结 / 回访 with 1–5 rating buttons, stored by
   ``assistant.tickets.feedback.rate_ticket``), delivered by a periodic task;
@@ -81,6 +86,10 @@ NOT_HEARD_TEXT = "抱歉，这段语音我没听清。请再说一遍，或者�
 TOO_LONG_TEXT = "语音太长了，请说短一点（一分钟以内），或者打字告诉我。"
 RATE_LIMITED_TEXT = "您发得太快了，请过一分钟再发。"
 SORRY_TEXT = "抱歉，刚才没处理好。请再说一遍。"
+PHOTO_RECEIVED = "照片收到了"
+PHOTO_LINKED_TEXT = PHOTO_RECEIVED + "，已附在工单 {ticket_id} 上。"
+PHOTO_PENDING_TEXT = PHOTO_RECEIVED + "。登记工单时会一起附上；还没说是什么事的话，请打字告诉我。"
+PHOTO_FAILED_TEXT = "照片没收到，请再发一次。"
 # What a shared location says, with the coordinates as metadata (the complaint form's answer).
 SHARED_LOCATION_TEXT = "就是这里"
 WELCOME_TEXT = ("您好，我是社区管家。报修、投诉、预约服务、问政策，都可以直接跟我说，也可以发语音。\n"
@@ -217,18 +226,16 @@ def take_update(db, update_id: int, sender: str | None) -> bool:  # noqa: ANN001
     resident who writes again may be pushed to again (``outbox.unblock``)."""
     from sqlalchemy.exc import IntegrityError
 
-    from assistant.outbox.models import OutboxBlocked, TelegramUpdate
+    from assistant import outbox
+    from assistant.outbox.models import TelegramUpdate
 
     try:
         with db.transaction() as session:
             session.add(TelegramUpdate(update_id=update_id, received_at=clock.now()))
-            session.flush()
-            if sender:
-                blocked = session.get(OutboxBlocked, sender)
-                if blocked is not None:
-                    session.delete(blocked)
     except IntegrityError:
         return False
+    if sender and outbox.is_blocked(db, sender):  # a read first: most senders never blocked the bot
+        outbox.unblock(db, sender)
     return True
 
 
@@ -487,6 +494,72 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _butler(context).converse(update, context, SHARED_LOCATION_TEXT, {"location": where})
 
 
+def _photo_choice(message: Message, limit: int) -> tuple[str | None, str | None]:
+    """(file id, None) of what to download, or (None, why not): a photo's largest size
+    within ``limit``; an image document within it."""
+    from assistant.tickets.attachments import AttachmentTooLarge, AttachmentTypeRefused, allowed_declared_type
+
+    if message.photo:
+        fitting = [p for p in message.photo if not p.file_size or p.file_size <= limit]
+        if not fitting:
+            return None, str(AttachmentTooLarge(limit))
+        return max(fitting, key=lambda p: (p.width * p.height, p.file_size or 0)).file_id, None
+    document = message.document
+    if document is None:
+        return None, None
+    if not allowed_declared_type(document.mime_type):
+        return None, str(AttachmentTypeRefused())
+    if document.file_size and document.file_size > limit:
+        return None, str(AttachmentTooLarge(limit))
+    return document.file_id, None
+
+
+async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo (or an image sent as a file) in a private chat: downloaded, checked and
+    stored by the butler (``assistant.tickets.attachments``: the sniffed type, the size
+    cap, the ticket it joins); nothing of Telegram's (URL, file id) is kept. A
+    caption is then read as text."""
+    from assistant.tickets.attachments import MAX_BYTES, AttachmentTooLarge
+
+    butler, message, user = _butler(context), update.effective_message, update.effective_user
+    if message is None or user is None or message.chat.type != ChatType.PRIVATE:
+        return  # a group's photos are for the people in it
+    chat_id, sender = message.chat_id, telegram_sender(user.id)
+    file_id, refusal = _photo_choice(message, MAX_BYTES)
+    answer = refusal
+    if file_id is not None:
+        telegram_file = await butler.api(lambda: context.bot.get_file(file_id), "getFile")
+        if telegram_file is not None and telegram_file.file_size and telegram_file.file_size > MAX_BYTES:
+            answer = str(AttachmentTooLarge(MAX_BYTES))
+        else:
+            data = await butler.api(lambda: telegram_file.download_as_bytearray(), "downloadFile") \
+                if telegram_file else None
+            answer = await _store_photo(butler, bytes(data), sender) if data else PHOTO_FAILED_TEXT
+    caption = (message.caption or "").strip()
+    if caption and answer == PHOTO_PENDING_TEXT:
+        answer = PHOTO_RECEIVED + "。"  # the caption's own answer follows
+    if answer:
+        await butler.send_text(context.bot, chat_id, answer)
+    if caption and not await _reason_for_rating(butler, update, context, sender, caption):
+        await butler.converse(update, context, caption)
+
+
+async def _store_photo(butler: Butler, data: bytes, sender: str) -> str:
+    from assistant.tickets.attachments import AttachmentRefused, store
+
+    try:
+        stored = await anyio.to_thread.run_sync(lambda: store(butler.db, data, sender_id=sender, channel="telegram"))
+    except AttachmentRefused as refused:
+        log.info("telegram_photo_refused", code=refused.code)
+        return str(refused)
+    except Exception:  # noqa: BLE001 - the disk or the database: the resident may send it again
+        log.exception("telegram_photo_not_stored")
+        return PHOTO_FAILED_TEXT
+    if stored.ticket_id:
+        return PHOTO_LINKED_TEXT.format(ticket_id=stored.ticket_id)
+    return PHOTO_PENDING_TEXT
+
+
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     from assistant.outbox.tickets import parse_rating_payload
 
@@ -624,23 +697,14 @@ async def elderly(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A resident blocked the bot (or unblocked it): pushes stop (or may go again)
     without waiting for a 403."""
-    from assistant.outbox.models import OutboxBlocked
+    from assistant import outbox
 
     change = update.my_chat_member
     if change is None or change.chat.type != ChatType.PRIVATE:
         return
     butler, sender = _butler(context), telegram_sender(change.from_user.id)
     blocked = change.new_chat_member.status in ("kicked", "left")
-
-    def record() -> None:
-        with butler.db.transaction() as session:
-            row = session.get(OutboxBlocked, sender)
-            if blocked and row is None:
-                session.add(OutboxBlocked(recipient=sender, at=clock.now()))
-            elif not blocked and row is not None:
-                session.delete(row)
-
-    await anyio.to_thread.run_sync(record)
+    await anyio.to_thread.run_sync(outbox.block if blocked else outbox.unblock, butler.db, sender)
     log.info("telegram_chat_member", blocked=blocked, chat=mask_id(change.chat.id))
 
 
@@ -678,6 +742,8 @@ def build_application(settings: Settings, *, dialogue: DialogueClient | None = N
     # New messages only: an edited message is not a second request.
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.VOICE, on_voice))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, on_location))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Document.ALL),
+                                           on_photo))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text))
     application.add_error_handler(on_error)
     return application

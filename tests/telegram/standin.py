@@ -7,7 +7,8 @@ a test must be able to make the API fail on purpose (429 with ``retry_after``, 5
 It implements getMe, deleteWebhook, setWebhook, getUpdates (``offset``, waiting up
 to ``timeout``, answering the final ``timeout=0`` call at shutdown), sendMessage,
 sendVoice, sendChatAction, answerCallbackQuery, editMessageReplyMarkup, getFile and
-the file download route; it records what the bot sent, and the tests inject updates
+the file download route (voice notes, photos and documents the tests add, with the
+size a test may make the server claim); it records what the bot sent, and the tests inject updates
 and faults. Starlette + uvicorn in a thread with its own event loop.
 """
 
@@ -56,6 +57,9 @@ class BotApiStandIn:
         self.calls: list[str] = []
         self.faults: dict[str, list[dict]] = {}
         self.files: dict[str, bytes] = {}
+        # file id → (file_path under the file URL, media type, the file_size getFile claims or None)
+        self.file_meta: dict[str, tuple[str, str, int | None]] = {}
+        self.downloads: list[str] = []
         self.offsets: list[int] = []
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
@@ -115,8 +119,14 @@ class BotApiStandIn:
         with self.lock:
             self.faults.setdefault(method, []).extend({"status": status, "body": body} for _ in range(times))
 
-    def add_file(self, file_id: str, data: bytes) -> None:
+    def add_file(self, file_id: str, data: bytes, *, kind: str = "voice", media_type: str | None = None,
+                 claimed_size: int | None = None) -> None:
+        """A file the bot may fetch: ``kind`` "voice" (OGG), "photos" (JPEG) or
+        "documents"; ``claimed_size`` is what getFile says when it should lie."""
+        extension, default_type = {"voice": (".oga", "audio/ogg"), "photos": (".jpg", "image/jpeg"),
+                                   "documents": (".bin", "application/octet-stream")}[kind]
         self.files[file_id] = data
+        self.file_meta[file_id] = (f"{kind}/{file_id}{extension}", media_type or default_type, claimed_size)
 
     def sent_to(self, chat_id: int, method: str | None = None) -> list[Sent]:
         with self.lock:
@@ -159,6 +169,27 @@ class BotApiStandIn:
         voice = {"file_id": file_id, "file_unique_id": f"u-{file_id}", "duration": duration,
                  "mime_type": "audio/ogg", "file_size": len(self.files.get(file_id, b""))}
         return self.inject({"update_id": self.next_update_id(), "message": self.message(user_id, voice=voice)})
+
+    def photo_update(self, user_id: int, sizes: list[tuple[str, int, int]], *, caption: str | None = None,
+                     claimed_sizes: dict[str, int] | None = None) -> dict:
+        """A photo as Telegram sends it: several sizes (file id, width, height), smallest first."""
+        claimed = claimed_sizes or {}
+        photo = [{"file_id": fid, "file_unique_id": f"u-{fid}", "width": w, "height": h,
+                  "file_size": claimed.get(fid, len(self.files.get(fid, b"")))} for fid, w, h in sizes]
+        extra: dict[str, Any] = {"photo": photo}
+        if caption is not None:
+            extra["caption"] = caption
+        return self.inject({"update_id": self.next_update_id(), "message": self.message(user_id, **extra)})
+
+    def document_update(self, user_id: int, file_id: str, mime_type: str, *, file_name: str = "file",
+                        file_size: int | None = None, caption: str | None = None) -> dict:
+        document = {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_name": file_name,
+                    "mime_type": mime_type,
+                    "file_size": len(self.files.get(file_id, b"")) if file_size is None else file_size}
+        extra: dict[str, Any] = {"document": document}
+        if caption is not None:
+            extra["caption"] = caption
+        return self.inject({"update_id": self.next_update_id(), "message": self.message(user_id, **extra)})
 
     def press(self, user_id: int, sent: Sent, title: str) -> dict:
         data = next(b["callback_data"] for row in sent.buttons for b in row if b["text"] == title)
@@ -203,9 +234,16 @@ class BotApiStandIn:
         return JSONResponse({"ok": True, "result": result})
 
     async def _file(self, request: Request) -> Response:
+        if request.path_params["token"] != TOKEN:
+            return Response(status_code=401)
         name = request.path_params["path"].rsplit("/", 1)[-1].split(".")[0]
         data = self.files.get(name)
-        return Response(data, media_type="audio/ogg") if data is not None else Response(status_code=404)
+        if data is None:
+            return Response(status_code=404)
+        with self.lock:
+            self.downloads.append(name)
+        media_type = self.file_meta.get(name, ("", "audio/ogg", None))[1]
+        return Response(data, media_type=media_type)
 
     async def _api_getMe(self, params, files):  # noqa: ANN001, N802
         return BOT_USER
@@ -270,8 +308,9 @@ class BotApiStandIn:
 
     async def _api_getFile(self, params, files):  # noqa: ANN001, N802
         file_id = params["file_id"]
-        return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(self.files.get(file_id, b"")),
-                "file_path": f"voice/{file_id}.oga"}
+        path, _media_type, claimed = self.file_meta.get(file_id, (f"voice/{file_id}.oga", "audio/ogg", None))
+        size = len(self.files.get(file_id, b"")) if claimed is None else claimed
+        return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": size, "file_path": path}
 
 
 def _free_port() -> int:
