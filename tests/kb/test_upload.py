@@ -4,6 +4,7 @@ changed between two versions (assistant/kb/upload.py, jobs.py, diff.py)."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 
 import pytest
@@ -230,3 +231,95 @@ def test_audit_rows_are_kept_newest_first(tmp_path, monkeypatch):
     assert [r["action"] for r in rows] == ["ingest_started", "upload"]
     assert rows[1] == {"at": "2026-03-01T09:00:00+00:00", "staff": "admin", "action": "upload", "file": "a.md"}
     assert json.loads((kb / "audit.jsonl").read_text(encoding="utf-8").splitlines()[0])["file"] == "a.md"
+
+
+# ---- the console's routes over HTTP (the gateway in-process) -------------------------------------
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def console(app_env, tokens, corpus, monkeypatch):
+    """The gateway with a signed-in dispatcher; ingests read the small test corpus (in
+    place of policy_kb/) with the stand-in model."""
+    from fastapi.testclient import TestClient
+
+    from assistant.api.app import create_app
+    from assistant.kb import service, upload
+    from assistant.settings import get_settings
+
+    from .conftest import CharGramEmbedder
+
+    model = CharGramEmbedder()
+    monkeypatch.setattr(service, "default_embedder", lambda: model)
+    monkeypatch.setattr(upload, "policy_dir", lambda: corpus)
+    with TestClient(create_app(get_settings()), base_url="http://127.0.0.1") as client:
+        client.kb_dir = get_settings().data_dir / "kb"
+        yield client
+
+
+def _sign_in(client, username="dispatcher1") -> str:
+    login = CSRF_RE.search(client.get("/console/login").text).group(1)
+    response = client.post("/console/login", data={"username": username, "password": "correct-horse-battery",
+                                                    "csrf_token": login}, follow_redirects=False)
+    assert response.status_code == 303
+    return CSRF_RE.search(client.get("/console/kb").text).group(1)
+
+
+def test_console_upload_starts_an_ingest_and_the_progress_shows_what_changed(console):
+    csrf = _sign_in(console)
+    response = console.post("/console/kb/upload", data={"csrf_token": csrf},
+                            files={"document": ("../充电桩.md", NOTE.encode(), "text/markdown")},
+                            follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/console/kb?uploaded=1"
+    assert (console.kb_dir / "documents" / "充电桩.md").is_file()
+    jobs.runner_for(console.kb_dir).wait(timeout=120)
+    job = console.get("/console/kb/progress").json()["job"]
+    assert job["state"] == "done" and job["percent"] == 100 and job["staff"] == "dispatcher1"
+    assert "充电桩.md" in job["diff"]["documents_added"]
+    page = console.get("/console/kb")
+    assert page.status_code == 200 and "script-src 'self'" in page.headers["content-security-policy"]
+    assert 'id="kb-diff"' in page.text and "电动汽车充电桩申请" in page.text
+    actions = [row["action"] for row in recent_audit(console.kb_dir)]
+    assert actions == ["ingest_done", "ingest_started", "upload"]
+    assert {row["staff"] for row in recent_audit(console.kb_dir)} == {"dispatcher1"}
+
+
+def test_console_upload_refusals_are_chinese_pages_with_a_code(console):
+    csrf = _sign_in(console)
+    for name, data, status, code, words in (
+        ("报名表.xlsx", b"PK\x03\x04", 415, "unsupported_type", "不支持这种文件"),
+        ("a.md", b"", 422, "empty_document", "文件是空的"),
+        ("a.pdf", b"plain text", 422, "bad_document", "不是有效的 PDF"),
+    ):
+        response = console.post("/console/kb/upload", data={"csrf_token": csrf},
+                                files={"document": (name, data, "application/octet-stream")})
+        assert response.status_code == status, name
+        assert f'data-code="{code}"' in response.text and words in response.text
+    assert jobs.runner_for(console.kb_dir).last is None  # nothing ingested
+
+
+def test_console_upload_over_the_cap_is_refused_before_it_is_read(console):
+    from assistant.kb.upload import MAX_UPLOAD_BYTES
+
+    csrf = _sign_in(console)
+    big = b"#" * (MAX_UPLOAD_BYTES + 128 * 1024)
+    response = console.post("/console/kb/upload", data={"csrf_token": csrf},
+                            files={"document": ("big.md", big, "text/markdown")})
+    assert response.status_code == 413 and response.json()["error"]["code"] == "document_too_large"
+    just_over = b"#" * (MAX_UPLOAD_BYTES + 1)  # within the envelope: the page says it
+    response = console.post("/console/kb/upload", data={"csrf_token": csrf},
+                            files={"document": ("big.md", just_over, "text/markdown")})
+    assert response.status_code == 413 and "文件太大了" in response.text
+
+
+def test_console_upload_needs_csrf_and_an_editor(console):
+    _sign_in(console)
+    forged = console.post("/console/kb/upload", data={"csrf_token": "forged"},
+                          files={"document": ("a.md", NOTE.encode(), "text/markdown")})
+    assert forged.status_code == 403 and not (console.kb_dir / "documents" / "a.md").exists()
+    console.cookies.clear()
+    csrf = _sign_in(console, "worker1")
+    denied = console.post("/console/kb/ingest", data={"csrf_token": csrf})
+    assert denied.status_code == 403 and "只能查看知识库" in denied.text
+    assert jobs.runner_for(console.kb_dir).last is None
