@@ -17,6 +17,7 @@ from assistant.auth.service import ensure_first_admin
 from assistant.channels.speech import SpeechPipeline
 from assistant.db import get_database
 from assistant.dialogue import DialogueClient
+from assistant.kb.upload import MAX_UPLOAD_BYTES as KB_UPLOAD_MAX_BYTES
 from assistant.logging import configure_logging
 from assistant.settings import Settings, get_settings
 
@@ -100,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The voice upload carries a recording: its own cap (BUTLER_VOICE_MAX_BYTES plus the
     # multipart envelope); every other path keeps BUTLER_MAX_BODY_BYTES.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, per_path={
-        VOICE_PATH: (settings.voice_max_bytes + MULTIPART_ENVELOPE_BYTES, "audio_too_large")})
+        VOICE_PATH: (settings.voice_max_bytes + MULTIPART_ENVELOPE_BYTES, "audio_too_large"),
+        # The console's knowledge base upload takes a policy document (assistant/kb/upload.py).
+        "/console/kb/upload": (KB_UPLOAD_MAX_BYTES + MULTIPART_ENVELOPE_BYTES, "document_too_large")})
     app.add_middleware(SecurityHeaders)
     return app
