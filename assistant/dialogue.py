@@ -33,7 +33,7 @@ from assistant.settings import Settings
 
 log = structlog.get_logger(__name__)
 
-CHANNELS = ("web", "telegram", "voice", "wyoming")
+CHANNELS = ("web", "telegram", "voice", "wyoming", "wechat")
 # The metadata key that carries the safety net's verdict to Rasa. Only the gateway
 # may set it: it is removed from whatever a client sends.
 SAFETY_METADATA_KEY = "butler_safety"

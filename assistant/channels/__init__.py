@@ -32,6 +32,7 @@ CHANNELS: dict[str, Channel] = {
     "telegram": Channel("telegram", delivers_reminders=True),   # through the shared outbox
     "voice": Channel("voice", delivers_reminders=False),        # answers while the call lasts
     "wyoming": Channel("wyoming", delivers_reminders=False),    # a speaker: no push
+    "wechat": Channel("wechat", delivers_reminders=True),       # the 公众号: the outbox, by the customer-service API
 }
 
 

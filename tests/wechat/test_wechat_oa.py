@@ -1,0 +1,237 @@
+"""The 公众号 callback, end to end in the gateway: WeChat's side is played by the test
+(signed, encrypted XML POSTed to /channels/wechat/oa), the dialogue is the real client
+in degraded mode (conftest.py), the API calls go to the loopback stand-in."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+
+from tests.wechat.conftest import OA_PATH, OPENID, fields, inbox_rows, outbox_rows, sha1, until
+
+GD_RE = re.compile(r"GD\d{12}")
+
+
+def post_plain(gateway, oa, xml: str):
+    return gateway.post(OA_PATH, params=oa.query(), content=xml.encode())
+
+
+def post_safe(gateway, oa, xml: str, receive_id: str | None = None):
+    encrypt, body = oa.envelope(xml, receive_id)
+    return gateway.post(OA_PATH, params=oa.query(encrypt=encrypt), content=body.encode())
+
+
+def passive_text(response) -> str:
+    assert response.status_code == 200, response.text
+    return fields(response.text)["Content"]
+
+
+def answer(response, standin, already: int = 0) -> str:
+    """The reply, passive or, when the turn took longer than WeChat waits (filing a
+    ticket loads the scorers on first use), by the customer-service send."""
+    assert response.status_code == 200, response.text
+    if response.text != "success":
+        return fields(response.text)["Content"]
+    sent = until(lambda: standin.sent_to(OPENID)[already:], what="the late reply")
+    return sent[0].text
+
+
+def safe_text(oa, response) -> str:
+    assert response.status_code == 200, response.text
+    envelope = fields(response.text)
+    assert envelope["MsgSignature"] == sha1(oa.token, envelope["TimeStamp"], envelope["Nonce"], envelope["Encrypt"])
+    return fields(oa.decrypt(envelope["Encrypt"]))["Content"]
+
+
+# -- off, URL check, refusals --------------------------------------------------------------
+def test_without_settings_the_routes_say_wechat_is_disabled(client):
+    for method in ("get", "post"):
+        for path in ("/channels/wechat/oa", "/channels/wechat/work"):
+            response = getattr(client, method)(path)
+            assert response.status_code == 404 and response.json()["error"]["code"] == "wechat_disabled"
+
+
+def test_the_url_check_returns_echostr_unchanged(gateway, oa):
+    echostr = "5837397520665436492+a/b=="  # a "+" must not turn into a space
+    response = gateway.get(OA_PATH, params={**oa.query(), "echostr": echostr})
+    assert response.status_code == 200 and response.text == echostr
+    assert oa.query()["signature"] == "f464b24fc39322e44b38aa78f5edd27bd1441696"  # PLATFORM_NOTES' known answer
+
+
+def test_bad_signatures_are_refused_with_a_stable_code(gateway, oa):
+    bad = {**oa.query(), "signature": "0" * 40}
+    response = gateway.get(OA_PATH, params={**bad, "echostr": "x"})
+    assert response.status_code == 403 and response.json()["error"]["code"] == "bad_signature"
+    xml = oa.message("text", msg_id=1, Content="你好")
+    response = gateway.post(OA_PATH, params=bad, content=xml.encode())
+    assert response.status_code == 403 and response.json()["error"]["code"] == "bad_signature"
+    encrypt, body = oa.envelope(xml)
+    params = {**oa.query(encrypt=encrypt), "msg_signature": sha1(oa.token, "1714036504", "1514711492")}
+    response = gateway.post(OA_PATH, params=params, content=body.encode())  # msg_signature without Encrypt
+    assert response.status_code == 403 and response.json()["error"]["code"] == "bad_signature"
+    response = post_safe(gateway, oa, xml, receive_id="wx_another_account")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "wrong_receive_id"
+    response = gateway.post(OA_PATH, params=oa.query(), content=b"<xml><unclosed>")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_message"
+    assert inbox_rows(gateway.app.state.wechat.oa.db) == []  # nothing refused reached the dialogue
+
+
+# -- a text message --------------------------------------------------------------------------
+def test_a_text_message_is_answered_passively_in_plain_and_safe_mode(gateway, oa, wechat_env):
+    response = post_plain(gateway, oa, oa.message("text", msg_id=1001, Content="你好"))
+    reply = fields(response.text)
+    assert (reply["ToUserName"], reply["FromUserName"], reply["MsgType"]) == (OPENID, "gh_butler", "text")
+    assert reply["Content"]
+    text = safe_text(oa, post_safe(gateway, oa, oa.message("text", msg_id=1002, Content="请问社区几点上班")))
+    assert text
+    rows = inbox_rows(wechat_env)
+    assert [(r.sender_id, r.channel, r.text) for r in rows] == [
+        (f"wechat:{OPENID}", "wechat", "你好"), (f"wechat:{OPENID}", "wechat", "请问社区几点上班")]
+    assert all(r.state != "received" for r in rows)  # each was answered
+
+
+def test_the_safety_net_runs_on_wechat_messages(gateway, oa, standin):
+    text = answer(post_plain(gateway, oa, oa.message("text", msg_id=1003, Content="着火了！3号楼冒烟了")), standin)
+    assert "119" in text  # the emergency advice, Rasa down or not
+    assert GD_RE.search(text)
+
+
+def test_the_same_msgid_three_times_is_one_turn(gateway, oa, wechat_env):
+    xml = oa.message("text", msg_id=2001, Content="你好", create_time=1733000500)
+    answers = [passive_text(post_plain(gateway, oa, xml)) for _ in range(3)]
+    assert answers[0] and answers[1] == answers[0] == answers[2]  # a retry gets the same reply again
+    assert len(inbox_rows(wechat_env)) == 1
+
+
+def test_events_are_taken_once_by_sender_and_create_time(gateway, oa):
+    xml = oa.message("event", Event="subscribe", create_time=1733000600)
+    first = passive_text(post_plain(gateway, oa, xml))
+    assert "社区管家" in first and "1. 我要投诉" in first  # the welcome, with the menu
+    assert passive_text(post_plain(gateway, oa, xml)) == first
+
+
+def test_subscribe_then_a_number_picks_from_the_menu(gateway, oa, wechat_env):
+    post_plain(gateway, oa, oa.message("event", Event="subscribe"))
+    post_plain(gateway, oa, oa.message("text", msg_id=2101, Content="1"))
+    assert [r.text for r in inbox_rows(wechat_env)] == ["我要投诉"]
+
+
+def test_menu_clicks_map_to_what_the_resident_would_say(gateway, oa, wechat_env):
+    mine = passive_text(post_plain(gateway, oa, oa.message("event", Event="CLICK", EventKey="MY_TICKETS")))
+    assert "还没有投诉记录" in mine  # a local command: no dialogue turn
+    post_plain(gateway, oa, oa.message("event", Event="CLICK", EventKey="HUMAN"))
+    unknown = post_plain(gateway, oa, oa.message("event", Event="CLICK", EventKey="NOT_OURS"))
+    assert unknown.text == "success"
+    assert [r.text for r in inbox_rows(wechat_env)] == ["转人工"]
+
+
+def test_a_location_is_the_place_of_the_complaint(gateway, oa, wechat_env):
+    post_plain(gateway, oa, oa.message("location", msg_id=2201, Location_X="31.2304", Location_Y="121.4737",
+                                       Scale="15", Label="幸福里社区3号楼"))
+    [row] = inbox_rows(wechat_env)
+    assert row.text == "就是这里"
+    assert row.meta["location"] == {"lat": 31.2304, "long": 121.4737, "label": "幸福里社区3号楼"}
+
+
+# -- the 5-second rule -------------------------------------------------------------------------
+class SlowDialogue:
+    """A FAKE dialogue (the only one in these tests): it answers when the test lets it,
+    to make "the dialogue took longer than WeChat waits" happen on cue."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.turns: list[str] = []
+
+    async def send_or_degrade(self, sender, text, metadata=None):  # noqa: ANN001
+        import anyio
+
+        from assistant.dialogue import Button, Reply
+
+        self.turns.append(text)
+        await anyio.to_thread.run_sync(lambda: self.release.wait(30))
+        return [Reply(text="好的，请问是几号楼？", buttons=[Button("3号楼", "3号楼"), Button("5号楼", "5号楼")])]
+
+
+@pytest.fixture
+def slow(gateway, monkeypatch):
+    dialogue = SlowDialogue()
+    oa = gateway.app.state.wechat.oa
+    monkeypatch.setattr(oa, "dialogue", dialogue)
+    monkeypatch.setattr(oa.settings, "wechat_reply_seconds", 0.3)
+    yield dialogue
+    dialogue.release.set()
+
+
+def test_a_slow_reply_answers_success_then_goes_by_customer_service_send(gateway, oa, standin, slow, wechat_env):
+    xml = oa.message("text", msg_id=3001, Content="我要报修")
+    first = post_plain(gateway, oa, xml)
+    assert first.status_code == 200 and first.text == "success"
+    assert post_plain(gateway, oa, xml).text == "success"  # WeChat's retry: no second turn
+    assert standin.sent_to(OPENID) == []
+    slow.release.set()
+    [sent] = until(lambda: standin.sent_to(OPENID), what="the customer-service send")
+    assert sent.path == "/cgi-bin/message/custom/send"
+    assert sent.text == "好的，请问是几号楼？\n回复数字选择：\n1. 3号楼\n2. 5号楼"
+    assert slow.turns == ["我要报修"]
+    until(lambda: [r.state for r in outbox_rows(wechat_env)] == ["sent"], what="the row marked sent")
+    assert standin.count("/cgi-bin/token") == 1
+
+
+# -- pushes ----------------------------------------------------------------------------------
+def _file(db, sender: str) -> str:
+    from assistant.tickets.service import file_ticket
+
+    return file_ticket(db, description="3号楼楼道的灯坏了好几天了，晚上看不见", sender_id=sender).ticket.id
+
+
+def test_a_ticket_state_change_is_pushed_to_the_resident(gateway, standin, wechat_env):
+    from assistant.tickets.service import transition_ticket
+
+    ticket_id = _file(wechat_env, f"wechat:{OPENID}")
+    transition_ticket(wechat_env, ticket_id, "派单", actor="staff:alice")
+    [sent] = until(lambda: standin.sent_to(OPENID), what="the 派单 push")
+    assert ticket_id in sent.text and "已派给" in sent.text
+
+
+def test_a_pushed_score_is_answered_by_number(gateway, oa, standin, wechat_env):
+    from assistant.tickets.service import get_ticket, transition_ticket
+
+    ticket_id = _file(wechat_env, f"wechat:{OPENID}")
+    for action, extra in (("派单", {}), ("开始处置", {}), ("办结", {"note": "已更换灯泡"}), ("回访", {"satisfaction": 4})):
+        transition_ticket(wechat_env, ticket_id, action, actor="staff:alice", **extra)
+    until(lambda: any("打个分" in s.text for s in standin.sent_to(OPENID)), what="the 回访 push")
+    assert "回复数字：5 很满意，4 满意" in standin.sent_to(OPENID)[-1].text
+    answer = passive_text(post_plain(gateway, oa, oa.message("text", msg_id=4001, Content="5")))
+    assert "谢谢您的评价" in answer
+    with wechat_env.session() as session:
+        ticket = get_ticket(session, ticket_id)
+        assert [e.note for e in ticket.events if e.action == "居民评价"] == ["满意（5分）"]
+    assert inbox_rows(wechat_env) == []  # the score went to the ticket, not to the dialogue
+
+
+def test_an_expired_token_is_refreshed_once_and_the_send_goes_through(gateway, standin, wechat_env):
+    from assistant import outbox
+
+    with wechat_env.transaction() as session:
+        outbox.enqueue(session, recipient=f"wechat:{OPENID}", text="第一条", dedupe_key="t1")
+    until(lambda: standin.sent_to(OPENID), what="the first send")
+    standin.expire_tokens()  # WeChat answers 42001 for the cached token
+    with wechat_env.transaction() as session:
+        outbox.enqueue(session, recipient=f"wechat:{OPENID}", text="第二条", dedupe_key="t2")
+    gateway.app.state.wechat.oa.kick.set()
+    until(lambda: len(standin.sent_to(OPENID)) == 2, what="the second send")
+    assert [s.text for s in standin.sent_to(OPENID)] == ["第一条", "第二条"]
+    assert standin.count("/cgi-bin/token") == 2
+    assert standin.sent_to(OPENID)[0].token != standin.sent_to(OPENID)[1].token
+
+
+def test_outside_the_window_the_push_is_recorded_as_undeliverable(gateway, standin, wechat_env):
+    from assistant import outbox
+
+    standin.fail_next("/cgi-bin/message/custom/send", 45015)
+    with wechat_env.transaction() as session:
+        outbox.enqueue(session, recipient=f"wechat:{OPENID}", text="预约提醒", dedupe_key="w1")
+    [row] = until(lambda: [r for r in outbox_rows(wechat_env) if r.state == "failed"], what="the failed row")
+    assert "45015" in row.last_error and standin.sent_to(OPENID) == []
