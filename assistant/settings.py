@@ -104,6 +104,10 @@ class Settings(BaseSettings):
 
     # Where emergencies are posted (empty: console only).
     alert_webhook_url: str = ""
+    # Where the elder-care ladder's urgent alert to an emergency contact who has no push
+    # channel is POSTed through the outbox, with retries (an SMS gateway or the staff phone
+    # desk; docs/care.md). Empty: the log only.
+    care_contact_webhook_url: str = ""
     # Ticket deadlines per urgency: "Nh" hours, "Nd" calendar days, "Nwd" working days.
     ticket_deadlines: dict[str, str] = {"emergency": "2h", "urgent": "24h", "normal": "3wd"}
     # The operators' statutory-holiday file (holidays and make-up working days per year),

@@ -89,6 +89,61 @@ def device_add_command(
     typer.echo(f"{device.device_id} → {device.care_id} ({device.kind})")
 
 
+@app.command("update")
+def update_command(
+    care_id: int = typer.Argument(..., help="老人的登记号"),
+    phone: str = typer.Option(None, "--phone", help="老人电话"),
+    address: str = typer.Option(None, "--address", help="住址"),
+    sender_id: str = typer.Option(None, "--sender-id", help="报平安用的聊天账号"),
+    grid_worker: str = typer.Option(None, "--grid-worker", help="负责的网格员"),
+    quiet_days: int = typer.Option(None, "--quiet-days", help="连续几天没有平安信号就紧急提醒"),
+    window_start: str = typer.Option(None, "--window-start", help="报平安时段的开始"),
+    window_end: str = typer.Option(None, "--window-end", help="报平安时段的结束"),
+    contact: list[str] = typer.Option(None, "--contact", help="紧急联系人 姓名:电话[:关系]，可重复（替换原有的）"),
+    consent: bool = typer.Option(None, "--consent/--no-consent", help="老人是否同意登记"),
+) -> None:
+    """Change an entry of the register (only the options given)."""
+    from assistant.care.service import CareError, update_elder
+    from assistant.db import get_database
+
+    changes = {k: v for k, v in {"phone": phone, "address": address, "sender_id": sender_id,
+                                 "grid_worker": grid_worker, "quiet_days": quiet_days,
+                                 "window_start": window_start, "window_end": window_end,
+                                 "emergency_contacts": contact or None, "consent": consent}.items()
+               if v is not None}
+    try:
+        update_elder(get_database(), care_id, changes, actor="operator:cli")
+    except CareError as exc:
+        _fail(str(exc))
+    typer.echo(care_id)
+
+
+@app.command("deactivate")
+def deactivate_command(care_id: int = typer.Argument(..., help="老人的登记号")) -> None:
+    """Take an elder off the register (no more prompts or alerts; the record stays)."""
+    from assistant.care.service import CareError, deactivate
+    from assistant.db import get_database
+
+    try:
+        deactivate(get_database(), care_id, actor="operator:cli")
+    except CareError as exc:
+        _fail(str(exc))
+    typer.echo(care_id)
+
+
+@device_app.command("remove")
+def device_remove_command(device_id: str = typer.Argument(..., help="设备号")) -> None:
+    """Unmap a home sensor (its readings stay)."""
+    from assistant.care.service import CareError, remove_device
+    from assistant.db import get_database
+
+    try:
+        device = remove_device(get_database(), device_id, actor="operator:cli")
+    except CareError as exc:
+        _fail(str(exc))
+    typer.echo(f"{device.device_id} ✕ {device.care_id}")
+
+
 @app.command("list")
 def list_command(unmasked: bool = typer.Option(False, "--unmasked", help="显示完整姓名和电话")) -> None:
     """The register, with each elder's last sign of life."""
@@ -107,14 +162,16 @@ def list_command(unmasked: bool = typer.Option(False, "--unmasked", help="显示
 
 @app.command("sweep")
 def sweep_command(loop: int = typer.Option(0, "--loop", help="每隔多少秒再跑一次（0：只跑一次）")) -> None:
-    """Run the escalation ladder once (or every --loop seconds)."""
-    from assistant.care.ladder import sweep
+    """Run the escalation ladder once (or every --loop seconds), then deliver the
+    contact messages waiting for the contact webhook."""
+    from assistant.care.ladder import deliver_contact_webhook, sweep
     from assistant.db import get_database
 
     db = get_database()
     while True:
         report = sweep(db)
         typer.echo(report.summary())
+        deliver_contact_webhook(db)
         if loop <= 0:
             return
         time.sleep(loop)

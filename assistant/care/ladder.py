@@ -19,8 +19,11 @@ For every active, consenting elder in the register, at ``now``:
    ticket** to the grid worker ``TICKET_AFTER`` later (at once without a push
    channel), with the address and the last sign of life; then, once the elder has
    been silent for ``quiet_days`` days, the **urgent alert**: an emergency ticket, which
-   alerts staff through the tickets' emergency alert path, and a message to each
-   emergency contact.
+   alerts staff through the tickets' emergency alert path; then (its own step,
+   ``contact``) a message to each emergency contact: pushed when the contact is on a
+   push channel (their ``sender_id``, or a resident of the butler with their phone),
+   else queued for the contact webhook (``care_contact_webhook_url``, retried), and
+   always on the log.
 
 A check-in stops the ladder at once (``service.record_sign`` resolves its open
 steps); a sensor reading that breaks the silence stops it at the next sweep. Every
@@ -32,7 +35,9 @@ Prompts and contact messages are written to ``care_outbox`` (the ladder's record
 a recipient on a push channel (``assistant.outbox.can_push``: Telegram) they are queued
 in the shared outbox in the same transaction, once per elder, episode and step
 (``outbox_key``), the prompts with a 报平安 button the dialogue reads as a check-in;
-the channel's process delivers them with retries. Anything else is delivered by log.
+the channel's process delivers them with retries. A contact message for the webhook
+goes on the outbox's ``sms`` channel (``assistant.outbox.webhook``), delivered by the
+jobs process with the same retries. Anything else is delivered by log.
 """
 
 from __future__ import annotations
@@ -229,17 +234,6 @@ def _release(db: Database, step_id: int) -> None:
         session.execute(delete(CareLadderStep).where(CareLadderStep.id == step_id, CareLadderStep.done.is_(False)))
 
 
-def _send(db: Database, elder: CareResident, step_id: int, *, channel: str, recipient: str, text: str,
-          now: datetime, key: str) -> None:
-    """Write a message to ``care_outbox`` and queue it in the shared outbox (push
-    channels) or deliver it by log."""
-    with db.transaction() as session:
-        queued = _queue(session, recipient=recipient, text=text, key=key, now=now)
-        session.add(CareOutbox(care_id=elder.id, step_id=step_id, channel=channel[:16], recipient=recipient[:160],
-                               text=text, created_at=now, delivered_at=None if queued else now))
-    _deliver(elder.id, channel, recipient, text, via="outbox" if queued else "log")
-
-
 def _deliver(care_id: int, channel: str, recipient: str, text: str, *, via: str = "log") -> None:
     # The text is not logged: a message to a contact names the elder (您的家人王秀兰…), and
     # names are not masked by mask_text; it is kept in care_outbox for staff.
@@ -427,8 +421,12 @@ def _sweep_one(db: Database, elder: CareResident, facts: _Facts, open_steps: dic
         _finish(db, step_id, ticket_id=ticket_id)
         report.sent.append((elder.id, "ticket"))
         return
-    # 3c. The urgent alert, once the elder has been silent for quiet_days days.
-    if "alert" in done or now - quiet.since < timedelta(days=elder.quiet_days):
+    # 3c. The urgent alert, once the elder has been silent for quiet_days days: staff
+    # (an emergency ticket), then 3d. the emergency contacts (``_alert_contacts``).
+    if "alert" in done:
+        _alert_contacts(db, elder, quiet, done, now, report)
+        return
+    if now - quiet.since < timedelta(days=elder.quiet_days):
         return
     step_id = _claim(db, elder.id, quiet.episode, "alert", now, note=reasons)
     if step_id is None:
@@ -439,14 +437,101 @@ def _sweep_one(db: Database, elder: CareResident, facts: _Facts, open_steps: dic
                    f"关怀工单 {done['ticket'].ticket_id}。请马上上门查看，必要时联系紧急联系人。")
     try:
         ticket_id = file_care_ticket(db, elder, description=description, urgency="emergency", now=now)
-        for i, contact in enumerate(elder.emergency_contacts or []):
-            # A contact is a phone number today: delivered by log until an SMS or call channel exists.
-            _send(db, elder, step_id, channel="phone", recipient=contact.get("phone") or "",
-                  text=(f"您好，社区提醒：您的家人{elder.name}已经 {days} 天没有报平安。"
-                        "我们已请工作人员上门查看，也请您尽快联系老人。"), now=now,
-                  key=outbox_key(elder.id, quiet.episode, "alert", f"contact:{i}"))
     except Exception:
         _release(db, step_id)
         raise
     _finish(db, step_id, ticket_id=ticket_id)
     report.sent.append((elder.id, "alert"))
+    done["alert"] = CareLadderStep(step="alert", at=now, done=True, ticket_id=ticket_id)
+    _alert_contacts(db, elder, quiet, done, now, report)
+
+
+def contact_text(elder: CareResident, days: int) -> str:
+    return (f"您好，社区提醒：您的家人{elder.name}已经 {days} 天没有报平安。"
+            "我们已请工作人员上门查看，也请您尽快联系老人。")
+
+
+def _contact_recipient(session, contact: dict) -> str | None:
+    """Where a pushed message reaches the contact: the contact's own chat account
+    (``sender_id``) or a resident of the butler with the contact's phone, on a push
+    channel (Telegram) and not blocking the bot. None: not reachable by push."""
+    from assistant.outbox.models import OutboxBlocked
+    from assistant.residents.models import Resident
+
+    candidates = [contact.get("sender_id")] if contact.get("sender_id") else []
+    phone = (contact.get("phone") or "").strip()
+    if phone:
+        candidates += list(session.scalars(select(Resident.sender_id).where(Resident.phone == phone)
+                                           .order_by(Resident.id.desc())))
+    for sender in candidates:
+        if outbox.can_push(sender) and session.get(OutboxBlocked, sender) is None:
+            return sender
+    return None
+
+
+def _alert_contacts(db: Database, elder: CareResident, quiet: Silence, done: dict, now: datetime,
+                    report: SweepReport) -> None:
+    """The urgent alert's message to each emergency contact, its own ladder step
+    (``contact``, once per episode): pushed to a contact on a push channel (the shared
+    outbox), else queued for the contact webhook (``care_contact_webhook_url``, the
+    outbox's ``sms`` channel, retried), and always on the log (masked, without the
+    text) and in ``care_outbox``. Its own step, so a failure here is retried without
+    filing the emergency ticket again."""
+    from assistant.outbox.webhook import enqueue_sms
+    from assistant.settings import get_settings
+
+    contacts = elder.emergency_contacts or []
+    if "contact" in done or not contacts:
+        return
+    step_id = _claim(db, elder.id, quiet.episode, "contact", now)
+    if step_id is None:
+        return
+    webhook = get_settings().care_contact_webhook_url
+    text = contact_text(elder, (now - quiet.since).days)
+    vias: list[tuple[str, str, str]] = []
+    try:
+        with db.transaction() as session:
+            for i, contact in enumerate(contacts):
+                key = outbox_key(elder.id, quiet.episode, "alert", f"contact:{i}")
+                phone = (contact.get("phone") or "").strip()
+                recipient = _contact_recipient(session, contact)
+                if recipient is not None:
+                    outbox.enqueue(session, recipient=recipient, text=text, dedupe_key=key, now=now)
+                    via, channel = "outbox", _channel(recipient)
+                elif webhook and phone:
+                    enqueue_sms(session, phone=phone, text=text, dedupe_key=key, now=now)
+                    recipient, via, channel = f"sms:{phone}", "webhook", "sms"
+                else:
+                    recipient, via, channel = phone, "log", "phone"
+                session.add(CareOutbox(care_id=elder.id, step_id=step_id, channel=channel, recipient=recipient[:160],
+                                       text=text, created_at=now, delivered_at=now if via == "log" else None))
+                vias.append((channel, recipient, via))
+    except Exception:
+        _release(db, step_id)
+        raise
+    for channel, recipient, via in vias:
+        _deliver(elder.id, channel, recipient, text, via=via)
+    counts: dict[str, int] = {}
+    for channel, _, _ in vias:
+        counts[channel] = counts.get(channel, 0) + 1
+    _finish(db, step_id, ticket_id=done["alert"].ticket_id if "alert" in done else None,
+            note="，".join(f"{CONTACT_CHANNELS.get(k, k)} {v}" for k, v in counts.items()))
+    report.sent.append((elder.id, "contact"))
+
+
+CONTACT_CHANNELS = {"telegram": "Telegram", "sms": "短信网关", "phone": "仅日志"}
+
+
+def deliver_contact_webhook(db: Database, now: datetime | None = None) -> int:
+    """Deliver the contact messages queued for the contact webhook (the outbox's ``sms``
+    channel, with its retries); returns how many were accepted. Nothing without a webhook."""
+    import anyio
+
+    from assistant.outbox.webhook import deliver_webhook_due
+    from assistant.settings import get_settings
+
+    url = get_settings().care_contact_webhook_url
+    if not url:
+        return 0
+    run = anyio.run(lambda: deliver_webhook_due(db, now, url))
+    return len(run.sent)

@@ -9,9 +9,12 @@
 - ``care_signs``: signs of life: a check-in or a sensor reading, with when.
 - ``care_ladder_steps``: every step of the escalation ladder, once per episode
   (unique ``care_id, episode, step``): the daily prompt, the second prompt, the care
-  ticket, the urgent alert; ``resolved_at`` when a sign of life stopped the ladder.
-- ``care_outbox``: what the ladder sends (channel, recipient, text); delivered by log
-  for now (the shared outbox of issue #14 part 5 will take it over).
+  ticket, the urgent alert, the alert's message to the emergency contacts;
+  ``resolved_at`` when a sign of life stopped the ladder.
+- ``care_outbox``: what the ladder sends (channel, recipient, text): the ladder's own
+  record; delivery goes through the shared outbox (``assistant/outbox``) or the log.
+- ``care_events``: the register's audit trail (who created, changed or deactivated an
+  entry, added or removed a device), as ``ticket_events`` is for tickets.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from assistant.db import Base
 
 DEVICE_KINDS = ("water", "door", "motion", "sos")
 SIGN_SOURCES = ("checkin", "sensor")
-STEPS = ("prompt", "second_prompt", "ticket", "alert")
+STEPS = ("prompt", "second_prompt", "ticket", "alert", "contact")
 
 
 class CareResident(Base):
@@ -78,7 +81,7 @@ class CareLadderStep(Base):
     # "day:2026-12-05" for the daily prompt; "silent:<ISO instant>" for an escalation,
     # the instant the silence started (the last sign of life that counts).
     episode: Mapped[str] = mapped_column(String(64))
-    step: Mapped[str] = mapped_column(String(16))  # prompt | second_prompt | ticket | alert
+    step: Mapped[str] = mapped_column(String(16))  # prompt | second_prompt | ticket | alert | contact
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # False while the step is claimed but its work (ticket, alert) is not finished.
     done: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -98,3 +101,19 @@ class CareOutbox(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CareEvent(Base):
+    """The audit trail of the register, as ``ticket_events`` is of tickets: who changed
+    which entry how (create, update, deactivate, device_add, device_remove), with the
+    fields changed; personal values (name, phone, contacts) are kept masked here."""
+
+    __tablename__ = "care_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    care_id: Mapped[int] = mapped_column(ForeignKey("care_residents.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(160))  # "staff:alice", "operator:cli", "system"
+    action: Mapped[str] = mapped_column(String(16))
+    # {"field": [old, new]} (personal values masked); a device's {"device_id", "kind"}.
+    changes: Mapped[dict | None] = mapped_column(JSON)

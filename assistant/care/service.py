@@ -2,7 +2,9 @@
 the ladder, the sensors and the check-in action do with registered elders goes through
 these functions.
 
-- ``register`` / ``add_device``: staff register an elder and map a home sensor;
+- ``register`` / ``update_elder`` / ``deactivate`` / ``add_device`` / ``remove_device``:
+  staff manage the register and its home sensors (the CLI and the staff API call these;
+  every change is audited in ``care_events``);
 - ``record_sign``: a sign of life (a check-in or a sensor reading);
 - ``record_checkin``: an elder's 报平安 from any channel: a sign of life, a warm short
   reply, a care ticket when it also mentions trouble, the emergency flag when the
@@ -23,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assistant import clock
-from assistant.care.models import DEVICE_KINDS, CareDevice, CareLadderStep, CareResident, CareSign
+from assistant.care.models import DEVICE_KINDS, CareDevice, CareEvent, CareLadderStep, CareResident, CareSign
 from assistant.db import Database
 from assistant.privacy import mask_name, mask_phone, mask_text
 
@@ -102,46 +104,185 @@ def _contacts(contacts: list | None) -> list[dict]:
                      "relation": parts[2] if len(parts) > 2 else ""}
         if not isinstance(entry, dict) or not entry.get("name") or not entry.get("phone"):
             raise CareError("紧急联系人要有姓名和电话，例如 王小明:13912345678:儿子。")
-        out.append({"name": str(entry["name"])[:64], "phone": str(entry["phone"])[:32],
-                    "relation": str(entry.get("relation") or "")[:16]})
+        contact = {"name": str(entry["name"])[:64], "phone": str(entry["phone"])[:32],
+                   "relation": str(entry.get("relation") or "")[:16]}
+        if entry.get("sender_id"):  # the contact's own chat account: the urgent alert is pushed there
+            contact["sender_id"] = str(entry["sender_id"])[:160]
+        out.append(contact)
     return out
+
+
+class CareConflict(CareError):
+    """The entry clashes with one already in the register (a sender or a device taken)."""
+
+    code = "care_conflict"
+
+
+class DeviceNotFound(CareNotFound):
+    code = "device_not_found"
+
+
+# The register's fields staff may change after registering (``update_elder``).
+EDITABLE = ("name", "phone", "address", "sender_id", "grid_worker", "window_start", "window_end", "quiet_days",
+            "consent", "emergency_contacts", "active")
+# Fields whose values are personal: masked in the audit trail and the logs.
+_PERSONAL = {"name": mask_name, "phone": mask_phone}
+
+
+def _check_phone(phone: str | None) -> str:
+    phone = _clean(phone, 32, "电话", required=True)
+    if not re.fullmatch(r"\+?[\d\- ]{5,20}", phone):
+        raise CareError("电话号码不对。")
+    return phone
+
+
+def _check_quiet_days(value) -> int:
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        raise CareError("静默天数要在 1 到 30 天之间。") from None
+    if not 1 <= days <= 30:
+        raise CareError("静默天数要在 1 到 30 天之间。")
+    return days
+
+
+def _check_window(window_start: str, window_end: str) -> tuple[str, str]:
+    start, end = parse_hhmm(window_start), parse_hhmm(window_end)
+    if end <= start:
+        raise CareError("报平安的时段要先开始后结束，例如 08:00 到 10:00。")
+    return start.strftime("%H:%M"), end.strftime("%H:%M")
+
+
+def _masked_value(field: str, value):
+    if value is None:
+        return None
+    if field in _PERSONAL:
+        return _PERSONAL[field](value)
+    if field == "emergency_contacts":
+        return [{"name": mask_name(c.get("name")), "phone": mask_phone(c.get("phone")),
+                 "relation": c.get("relation") or ""} for c in value or []]
+    if field == "sender_id":
+        channel, sep, rest = str(value).partition(":")
+        return f"{channel}:{rest[:2]}***" if sep else "***"
+    return value
+
+
+def _audit(session: Session, care_id: int, action: str, actor: str, changes: dict | None, now: datetime) -> None:
+    """One row of the register's audit trail (``care_events``), in the caller's
+    transaction, and one log line; personal values masked in both."""
+    session.add(CareEvent(care_id=care_id, at=now, actor=actor[:160], action=action, changes=changes))
+    log.info("care_register_changed", care_id=care_id, action=action, actor=mask_text(actor),
+             fields=sorted(changes or {}))
 
 
 def register(db: Database, *, name: str, phone: str, address: str, sender_id: str | None = None,
              grid_worker: str | None = None, window_start: str = "08:00", window_end: str = "10:00",
              quiet_days: int = 3, consent: bool = True, emergency_contacts: list | None = None,
-             now: datetime | None = None) -> CareResident:
-    """Register an elder; returns the new entry (its ``id`` is the care id)."""
+             now: datetime | None = None, actor: str = "operator:cli") -> CareResident:
+    """Register an elder; returns the new entry (its ``id`` is the care id). ``actor``
+    ("staff:<username>", "operator:cli") is kept in the audit trail."""
     now = now or clock.now()
     name = _clean(name, 64, "姓名", required=True)
-    phone = _clean(phone, 32, "电话", required=True)
-    if not re.fullmatch(r"\+?[\d\- ]{5,20}", phone):
-        raise CareError("电话号码不对。")
+    phone = _check_phone(phone)
     address = _clean(address, 256, "地址", required=True)
     sender_id = _clean(sender_id, 160, "聊天账号")
     grid_worker = _clean(grid_worker, 48, "网格员")
-    start, end = parse_hhmm(window_start), parse_hhmm(window_end)
-    if end <= start:
-        raise CareError("报平安的时段要先开始后结束，例如 08:00 到 10:00。")
-    if not 1 <= int(quiet_days) <= 30:
-        raise CareError("静默天数要在 1 到 30 天之间。")
+    start, end = _check_window(window_start, window_end)
+    days = _check_quiet_days(quiet_days)
     elder = CareResident(name=name, phone=phone, address=address, sender_id=sender_id, grid_worker=grid_worker,
-                         window_start=start.strftime("%H:%M"), window_end=end.strftime("%H:%M"),
-                         quiet_days=int(quiet_days), consent=bool(consent),
+                         window_start=start, window_end=end, quiet_days=days, consent=bool(consent),
                          emergency_contacts=_contacts(emergency_contacts), active=True, created_at=now)
     try:
         with db.transaction() as session:
             session.add(elder)
             session.flush()
+            _audit(session, elder.id, "create", actor,
+                   {f: [None, _masked_value(f, getattr(elder, f))] for f in EDITABLE
+                    if getattr(elder, f) not in (None, [], "")}, now)
     except IntegrityError:
-        raise CareError(f"聊天账号 {sender_id} 已经登记过了。") from None
+        raise CareConflict(f"聊天账号 {sender_id} 已经登记过了。") from None
     log.info("care_registered", care_id=elder.id, name=mask_name(name), phone=mask_phone(phone),
              has_sender=bool(sender_id), grid_worker=mask_name(grid_worker), quiet_days=elder.quiet_days)
     return elder
 
 
+def update_elder(db: Database, care_id: int, changes: dict, *, actor: str,
+                 now: datetime | None = None) -> CareResident:
+    """Change an entry of the register: any of ``EDITABLE`` (the window's two ends may
+    change alone; they are checked together). Validated as ``register`` validates;
+    every change is audited. ``active`` false takes the elder off the ladder (its open
+    steps are resolved); true puts them back. Returns the entry as it now is."""
+    now = now or clock.now()
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise CareError(f"不能修改：{', '.join(sorted(unknown))}。")
+    clean: dict = {}
+    for field, value in changes.items():
+        if field == "name":
+            clean[field] = _clean(value, 64, "姓名", required=True)
+        elif field == "phone":
+            clean[field] = _check_phone(value)
+        elif field == "address":
+            clean[field] = _clean(value, 256, "地址", required=True)
+        elif field == "sender_id":
+            clean[field] = _clean(value, 160, "聊天账号")
+        elif field == "grid_worker":
+            clean[field] = _clean(value, 48, "网格员")
+        elif field == "quiet_days":
+            clean[field] = _check_quiet_days(value)
+        elif field in ("consent", "active"):
+            if not isinstance(value, bool):
+                raise CareError(f"{field} 只能是 true 或 false。")
+            clean[field] = value
+        elif field == "emergency_contacts":
+            clean[field] = _contacts(value)
+        elif field in ("window_start", "window_end"):
+            parse_hhmm(value)
+            clean[field] = value
+    try:
+        with db.transaction() as session:
+            elder = session.get(CareResident, care_id)
+            if elder is None:
+                raise CareNotFound(f"没有登记号 {care_id}。")
+            if "window_start" in clean or "window_end" in clean:
+                clean["window_start"], clean["window_end"] = _check_window(
+                    clean.get("window_start", elder.window_start), clean.get("window_end", elder.window_end))
+            diff = {}
+            for field, value in clean.items():
+                old = getattr(elder, field)
+                if old != value:
+                    diff[field] = [_masked_value(field, old), _masked_value(field, value)]
+                    setattr(elder, field, value)
+            if diff:
+                action = "update"
+                if "active" in diff:
+                    action = "reactivate" if elder.active else "deactivate"
+                    if not elder.active:
+                        resolve_open_steps(session, care_id, now)
+                session.flush()
+                _audit(session, care_id, action, actor, diff, now)
+            session.flush()
+            session.expunge(elder)
+    except IntegrityError:
+        raise CareConflict(f"聊天账号 {clean.get('sender_id')} 已经登记过了。") from None
+    return elder
+
+
+def deactivate(db: Database, care_id: int, *, actor: str, now: datetime | None = None) -> CareResident:
+    """Take an elder off the register (moved away, in care, passed away): no more
+    prompts or alerts; the entry, its signs and its ladder stay as record."""
+    return update_elder(db, care_id, {"active": False}, actor=actor, now=now)
+
+
+def get_elder(session: Session, care_id: int) -> CareResident:
+    elder = session.get(CareResident, care_id)
+    if elder is None:
+        raise CareNotFound(f"没有登记号 {care_id}。")
+    return elder
+
+
 def add_device(db: Database, *, device_id: str, care_id: int, kind: str,
-               now: datetime | None = None) -> CareDevice:
+               now: datetime | None = None, actor: str = "operator:cli") -> CareDevice:
     now = now or clock.now()
     device_id = _clean(device_id, 64, "设备号", required=True)
     if not re.fullmatch(r"[A-Za-z0-9_.\-]+", device_id):
@@ -152,13 +293,43 @@ def add_device(db: Database, *, device_id: str, care_id: int, kind: str,
         with db.transaction() as session:
             if session.get(CareResident, care_id) is None:
                 raise CareNotFound(f"没有登记号 {care_id}。")
+            if session.get(CareDevice, device_id) is not None:
+                raise CareConflict(f"设备 {device_id} 已经登记过了。")
             device = CareDevice(device_id=device_id, care_id=care_id, kind=kind, created_at=now)
             session.add(device)
             session.flush()
+            _audit(session, care_id, "device_add", actor, {"device_id": device_id, "kind": kind}, now)
     except IntegrityError:
-        raise CareError(f"设备 {device_id} 已经登记过了。") from None
+        raise CareConflict(f"设备 {device_id} 已经登记过了。") from None
     log.info("care_device_added", device_id=device_id, care_id=care_id, kind=kind)
     return device
+
+
+def remove_device(db: Database, device_id: str, *, actor: str, care_id: int | None = None,
+                  now: datetime | None = None) -> CareDevice:
+    """Unmap a home sensor (its readings are kept); ``care_id``: only if it is that
+    elder's. Later readings of the device are logged as unknown."""
+    now = now or clock.now()
+    with db.transaction() as session:
+        device = session.get(CareDevice, device_id)
+        if device is None or (care_id is not None and device.care_id != care_id):
+            raise DeviceNotFound(f"没有设备 {device_id}。")
+        session.delete(device)
+        _audit(session, device.care_id, "device_remove", actor, {"device_id": device_id, "kind": device.kind}, now)
+    log.info("care_device_removed", device_id=device_id, care_id=device.care_id)
+    return device
+
+
+def devices_of(session: Session, care_id: int) -> list[CareDevice]:
+    return list(session.scalars(select(CareDevice).where(CareDevice.care_id == care_id)
+                                .order_by(CareDevice.device_id)))
+
+
+def events_of(session: Session, care_id: int) -> list[dict]:
+    """The entry's audit trail, oldest first."""
+    rows = session.scalars(select(CareEvent).where(CareEvent.care_id == care_id).order_by(CareEvent.id))
+    return [{"at": _aware(e.at).isoformat(), "actor": e.actor, "action": e.action, "changes": e.changes}
+            for e in rows]
 
 
 def elder_for_sender(session: Session, sender_id: str | None) -> CareResident | None:
@@ -307,7 +478,8 @@ def elder_to_dict(elder: CareResident, last_sign: datetime | None, *, masked: bo
     """The staff view of one register entry; ``masked`` hides personal data."""
     contacts = [{"name": mask_name(c.get("name")) if masked else c.get("name"),
                  "phone": mask_phone(c.get("phone")) if masked else c.get("phone"),
-                 "relation": c.get("relation") or ""} for c in elder.emergency_contacts or []]
+                 "relation": c.get("relation") or "", "sender_id": c.get("sender_id")}
+                for c in elder.emergency_contacts or []]
     return {
         "id": elder.id,
         "name": mask_name(elder.name) if masked else elder.name,
@@ -329,7 +501,7 @@ def register_rows(session: Session, *, masked: bool = True) -> list[dict]:
     return [elder_to_dict(e, last.get(e.id), masked=masked) for e in elders]
 
 
-ESCALATION_STEPS = ("second_prompt", "ticket", "alert")
+ESCALATION_STEPS = ("second_prompt", "ticket", "alert", "contact")
 
 
 def open_alerts(session: Session, *, masked: bool = True) -> list[dict]:

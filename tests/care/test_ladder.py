@@ -75,14 +75,14 @@ def test_a_silent_elder_climbs_the_whole_ladder_once(any_db, clock):
     assert run(db, clock, at(2, 23, 0)).sent == []
     # Three quiet days after the last sign of life (registration, 07:00 on day 0): the urgent alert.
     assert run(db, clock, at(3, 6, 59)).sent == []
-    assert run(db, clock, at(3, 7, 0)).sent == [(elder.id, "alert")]
+    assert run(db, clock, at(3, 7, 0)).sent == [(elder.id, "alert"), (elder.id, "contact")]
     alert = next(t for t in tickets(db).values() if t.id != care.id)
     assert alert.urgency == "emergency" and care.id in alert.description and "3 天" in alert.description
     assert outbox(db)[-1][:2] == ("phone", "13800001111") and "张秀英" in outbox(db)[-1][2]
     # And never again for this silence.
     assert run(db, clock, at(3, 7, 0)).sent == []
     assert run(db, clock, at(4, 7, 0)).sent == []
-    assert [s[1] for s in steps(db, elder.id) if s[0] == "silent"] == ["second_prompt", "ticket", "alert"]
+    assert [s[1] for s in steps(db, elder.id) if s[0] == "silent"] == ["second_prompt", "ticket", "alert", "contact"]
     assert len(tickets(db)) == 2
 
 
@@ -144,11 +144,11 @@ def test_a_second_sweep_after_a_restart_sends_nothing_new(db, clock, elder):
             assert sweep(restarted, when).sent == []
         assert (steps(db, elder.id), outbox(db), set(tickets(db))) == before
         clock.move_to(at(3, 7, 0))  # and it climbs on from where the first process left it
-        assert sweep(restarted, at(3, 7, 0)).sent == [(elder.id, "alert")]
+        assert sweep(restarted, at(3, 7, 0)).sent == [(elder.id, "alert"), (elder.id, "contact")]
         assert sweep(restarted, at(3, 7, 0)).sent == []
     finally:
         restarted.dispose()
-    assert [s[1] for s in steps(db, elder.id) if s[0] == "silent"] == ["second_prompt", "ticket", "alert"]
+    assert [s[1] for s in steps(db, elder.id) if s[0] == "silent"] == ["second_prompt", "ticket", "alert", "contact"]
 
 
 def test_a_step_whose_work_failed_is_retried_by_the_next_sweep(db, clock, elder, monkeypatch):

@@ -66,8 +66,9 @@ def test_a_telegram_elders_prompts_reach_the_shared_outbox_once_each(any_db, clo
     # The next day: a new daily prompt, a new key.
     assert run(db, clock, at(1, 8, 5)).sent == [(elder.id, "prompt")]
     assert _pushed(db)[-1][3] == outbox_key(elder.id, "day:2026-12-02", "prompt")
-    # The urgent alert's messages go to the contacts' phones: logged, never pushed.
-    assert run(db, clock, at(3, 7, 0)).sent == [(elder.id, "alert")]
+    # The urgent alert's messages go to the contacts' phones (no push channel, no contact
+    # webhook set): logged, never pushed.
+    assert run(db, clock, at(3, 7, 0)).sent == [(elder.id, "alert"), (elder.id, "contact")]
     assert len(_pushed(db)) == 3
     assert _record(db)[-1][0] == "13800001111" and _record(db)[-1][2] is True
 
