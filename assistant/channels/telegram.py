@@ -396,13 +396,20 @@ class Butler:
 
         return await deliver_due(self.db, clock.now(), {"telegram": lambda out: self.push(bot, out)})
 
+    def housekeeping(self) -> None:
+        """Now and then: forget old update ids and photos that never met their complaint."""
+        from assistant.tickets.attachments import forget_stale
+
+        forget_old_updates(self.db)
+        forget_stale(self.db, settings=self.settings)
+
     async def outbox_loop(self, bot) -> None:  # noqa: ANN001
         rounds = 0
         while True:
             try:
                 await self.deliver_outbox(bot)
                 if rounds % 720 == 0:
-                    await anyio.to_thread.run_sync(forget_old_updates, self.db)
+                    await anyio.to_thread.run_sync(self.housekeeping)
             except Exception:  # noqa: BLE001 - the next round tries again
                 log.exception("telegram_outbox_round_failed")
             rounds += 1
@@ -548,7 +555,8 @@ async def _store_photo(butler: Butler, data: bytes, sender: str) -> str:
     from assistant.tickets.attachments import AttachmentRefused, store
 
     try:
-        stored = await anyio.to_thread.run_sync(lambda: store(butler.db, data, sender_id=sender, channel="telegram"))
+        stored = await anyio.to_thread.run_sync(lambda: store(butler.db, data, sender_id=sender, channel="telegram",
+                                                                  settings=butler.settings))
     except AttachmentRefused as refused:
         log.info("telegram_photo_refused", code=refused.code)
         return str(refused)

@@ -127,3 +127,23 @@ async def test_files_that_are_not_photos_are_refused_and_nothing_is_stored(bot_e
     assert texts(standin) == ["这个文件收不了：只能收 JPG、PNG 或 WebP 格式的照片。"] * 2
     assert standin.downloads == ["fake6"]  # the declared PDF was not even fetched
     assert attachment_rows(bot_env) == [] and stored_files() == []
+
+
+async def test_photos_that_never_met_their_complaint_are_forgotten(bot_env, standin, clock):
+    from datetime import timedelta
+
+    from assistant.channels.telegram import build_application
+    from assistant.settings import get_settings
+    from assistant.tickets.attachments import KEEP_PENDING
+
+    standin.add_file("p7", JPEG, kind="photos")
+    async with bot_running():
+        standin.photo_update(USER, [("p7", 800, 600)])
+        await until(lambda: texts(standin), what="the photo's answer")
+    assert len(attachment_rows(bot_env)) == 1 and len(stored_files()) == 1
+    butler = build_application(get_settings()).bot_data["butler"]
+    butler.housekeeping()  # what the outbox loop runs now and then
+    assert len(attachment_rows(bot_env)) == 1
+    clock.shift(KEEP_PENDING + timedelta(minutes=1))
+    butler.housekeeping()
+    assert attachment_rows(bot_env) == [] and stored_files() == []
