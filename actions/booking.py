@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import FAILURES_SLOT, RESUME_SLOT, InterruptibleFormValidation, register_form
+from actions.forms import FAILURES_SLOT, RESUME_SLOT, InterruptibleFormValidation, for_elders, register_form
 from assistant import form_turns
 from assistant.booking import conversation
 from assistant.booking.catalogue import load_catalogue
@@ -337,7 +337,8 @@ class ActionSubmitBooking(Action):
         address = tracker.get_slot("booking_address") if service.at_home else None
         phone = tracker.get_slot("booking_phone")
         if not tracker.get_slot("booking_confirming"):
-            dispatcher.utter_message(text=confirmation_text(service, starts_at, address=address, phone=phone),
+            dispatcher.utter_message(text=for_elders(tracker, confirmation_text(service, starts_at, address=address,
+                                                                                phone=phone)),
                                      buttons=YES_NO)
             return [SlotSet("booking_confirming", True)]
         if _intent(tracker) != "affirm" or conversation.field_named(_text(tracker)):
@@ -358,7 +359,7 @@ class ActionSubmitBooking(Action):
             return _reset()
         conversation.remember(database, tracker.sender_id, address=address, phone=phone)
         remind = reminder_promised(database, booking.id, tracker.sender_id)
-        dispatcher.utter_message(text=booked_text(booking, remind=remind))
+        dispatcher.utter_message(text=for_elders(tracker, booked_text(booking, remind=remind)))
         return _reset()
 
     def _not_yes(self, dispatcher: CollectingDispatcher, tracker: Tracker, service) -> list[EventType]:
@@ -433,8 +434,8 @@ class ActionSubmitBooking(Action):
                     SlotSet("booking_confirming", False), FollowupAction("booking_form")]
         address = values["booking_address"] if service.at_home else None
         dispatcher.utter_message(
-            text=confirmation_text(service, datetime.fromisoformat(values["booking_time"]), address=address,
-                                   phone=values["booking_phone"]),
+            text=for_elders(tracker, confirmation_text(service, datetime.fromisoformat(values["booking_time"]),
+                                                       address=address, phone=values["booking_phone"])),
             buttons=YES_NO)
         return [SlotSet("booking_service", service.name), *(SlotSet(k, v) for k, v in values.items()),
                 SlotSet("booking_confirming", True)]

@@ -110,6 +110,28 @@ def current_form(tracker: Tracker) -> str | None:
     return None
 
 
+def is_elderly(tracker: Tracker) -> bool:
+    """The resident is elderly: the request says so (the voice request's elderly=true,
+    as message metadata), or their stored speech profile."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    if readback.wants_readback(metadata, None):
+        return True
+    try:
+        from assistant.db import get_database
+        from assistant.residents.profile import speech_profile
+
+        return speech_profile(get_database(), tracker.sender_id).elderly
+    except Exception as exc:  # noqa: BLE001 - the read-back is a help, never a reason to fail
+        log.warning("readback_profile_unavailable", error=type(exc).__name__)
+        return False
+
+
+def for_elders(tracker: Tracker, text: str) -> str:
+    """A form's summary (您要预约…对吗？, 预约好了, 已为您登记) in short sentences for an
+    elderly resident; unchanged for anyone else."""
+    return readback.short_sentences(text) if text and is_elderly(tracker) else text
+
+
 class InterruptibleFormValidation(FormValidationAction):
     """A form validation that tells answers from interruptions (see the module)."""
 
@@ -232,18 +254,7 @@ class InterruptibleFormValidation(FormValidationAction):
         return clock.local_now()
 
     def wants_readback(self, tracker: Tracker) -> bool:
-        """The resident is elderly: the request says so, or their stored profile."""
-        metadata = (tracker.latest_message or {}).get("metadata") or {}
-        if readback.wants_readback(metadata, None):
-            return True
-        try:
-            from assistant.db import get_database
-            from assistant.residents.profile import speech_profile
-
-            return speech_profile(get_database(), tracker.sender_id).elderly
-        except Exception as exc:  # noqa: BLE001 - the read-back is a help, never a reason to fail
-            log.warning("readback_profile_unavailable", error=type(exc).__name__)
-            return False
+        return is_elderly(tracker)
 
     async def _read_back(self, events: list[EventType], before: dict[str, Any], dispatcher: CollectingDispatcher,
                          tracker: Tracker) -> None:

@@ -19,7 +19,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import InterruptibleFormValidation, abandon_forms
+from actions.forms import InterruptibleFormValidation, abandon_forms, for_elders
 from assistant.db import get_database
 from assistant.settings import get_settings
 from assistant.tickets import intake
@@ -186,7 +186,7 @@ class ActionSubmitComplaint(Action):
             log.exception("complaint_submit_failed", sender_id=tracker.sender_id)
             _service_trouble(dispatcher)
             return _reset()
-        dispatcher.utter_message(text=filed.message)
+        dispatcher.utter_message(text=for_elders(tracker, filed.message))
         return [*_reset(), SlotSet("last_ticket_id", filed.ticket.id)]
 
 

@@ -23,7 +23,9 @@ the request said so (``metadata["butler_elderly"]``, the voice channel's
 
 A bare 不对 / 说错了 right after a read-back means the answer just read back is
 wrong: ``read_back_last_turn`` finds it in the tracker's events and the form asks it
-again (``actions/forms.py``). Plain functions, no Rasa.
+again (``actions/forms.py``). The summaries at the end of a form (the booking's
+您要预约…对吗？, 预约好了, the complaint's 已为您登记) are said to an elderly resident in
+short sentences (``short_sentences``). Plain functions, no Rasa.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from voice.normalise import read_date, read_digits, read_number, read_time, spea
 log = structlog.get_logger(__name__)
 
 __all__ = ["ELDERLY_METADATA_KEY", "SLOT_KINDS", "PREFIX", "CORRECTED_PREFIX", "AGAIN_TEXT", "read_value",
-           "readback_text", "is_readback", "is_bare_correction", "wants_readback", "read_back_last_turn"]
+           "readback_text", "is_readback", "is_bare_correction", "wants_readback", "read_back_last_turn",
+           "short_sentences"]
 
 # The metadata key a channel sets for a turn that is spoken to an elderly resident
 # (the voice request's ``elderly=true``): the gateway sends it to Rasa with the message.
@@ -213,3 +216,38 @@ def read_back_last_turn(events: Sequence[dict]) -> list[str]:
             if event["name"] not in slots:
                 slots.insert(0, event["name"])
     return slots if read_back else []
+
+
+# -- a summary in short sentences -------------------------------------------------------
+SHORT_CLAUSE_CHARS = 4  # a clause shorter than this stays with the next one
+_BRACKETED_RE = re.compile(r"[（(]([^（）()]{1,12})[）)]")
+_WEEKDAY_RE = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]")
+_MASKED_PHONE_RE = re.compile(r"(?<!\d)1\d{2}\*{4}(\d{4})(?!\d)")
+_SUMMARY_SENTENCE_RE = re.compile(r"[^。！？!?]+[。！？!?]*")
+_SUMMARY_MARKS = str.maketrans({c: None for c in "“”\"‘’'《》「」*#"})
+
+
+def short_sentences(text: str) -> str:
+    """A summary for an elderly resident: one fact per sentence, no brackets, quotes or
+    masking stars (您要预约12月1日周二下午3点的上门理发。地址3号楼2单元501。联系电话尾号5678。
+    对吗？). The words and their order stay; the ear reads the numbers."""
+    if not text:
+        return text
+    # A weekday in brackets reads on (12月1日周二); anything else bracketed is a clause of its own.
+    said = _BRACKETED_RE.sub(lambda m: m.group(1) if _WEEKDAY_RE.fullmatch(m.group(1)) else f"，{m.group(1)}，", text)
+    said = _MASKED_PHONE_RE.sub(r"尾号\1", said).translate(_SUMMARY_MARKS)
+    out = []
+    for sentence in _SUMMARY_SENTENCE_RE.findall(said):
+        body = sentence.rstrip("。！？!?")
+        end = sentence[len(body):][:1] or "。"
+        merged: list[str] = []
+        for clause in (c.strip() for c in re.split(r"[，,；;]", body)):
+            if not clause:
+                continue
+            if merged and len(merged[-1]) < SHORT_CLAUSE_CHARS:
+                merged[-1] += "，" + clause
+            else:
+                merged.append(clause)
+        if merged:
+            out.append("。".join(merged) + end)
+    return "".join(out)

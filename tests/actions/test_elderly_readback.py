@@ -177,3 +177,33 @@ def test_booking_a_bare_no_after_a_read_back_asks_which_answer(elder, domain):  
     slots, said = run(booking_actions.ValidateBookingForm(),
                       booking_tracker("不对", sender=elder, intent="deny", slots=AT_PHONE), domain)
     assert said == ["哪一项要改？"] and slots["requested_slot"] == booking_actions.WHICH_SLOT
+
+
+def summary_tracker(text: str, *, sender: str, slots: dict, intent: str = "inform") -> Tracker:
+    return booking_tracker(text, sender=sender, intent=intent, slots={**slots, "requested_slot": None})
+
+
+DONE = {**AT_PHONE, "booking_phone": "13912345678"}
+
+
+def test_the_booking_summary_is_said_in_short_sentences_to_an_elder(elder, domain):  # noqa: F811
+    _, said = run(booking_actions.ActionSubmitBooking(), summary_tracker("13912345678", sender=elder, slots=DONE),
+                  domain)
+    # One fact per sentence (the price is the catalogue's): 您要预约…。地址…。联系电话尾号5678。费用10元。对吗？
+    assert said[0].startswith("您要预约11月30日周一下午3点的上门理发。地址3号楼2单元501。联系电话尾号5678。"), said
+    assert said[0].endswith("。对吗？") and not set(said[0]) & set("（）*“”")
+    _, plain = run(booking_actions.ActionSubmitBooking(), summary_tracker("13912345678", sender=OTHER, slots=DONE),
+                   domain)
+    assert "（周一）" in plain[0] and "139****5678" in plain[0]  # anyone else: as before
+    _, booked = run(booking_actions.ActionSubmitBooking(), summary_tracker(
+        "对", sender=elder, intent="affirm", slots={**DONE, "booking_confirming": True}), domain)
+    assert booked[0].startswith("预约好了！预约号YY") and "（" not in booked[0] and "“" not in booked[0]
+
+
+def test_the_complaint_summary_is_said_in_short_sentences_to_an_elder(elder, domain):  # noqa: F811
+    from actions.tickets import ActionSubmitComplaint
+
+    slots = {"complaint_description": "楼道灯坏了", "complaint_location": "3号楼", "complaint_contact": "匿名"}
+    _, said = run(ActionSubmitComplaint(), complaint_tracker("/deny", sender=elder, slots=slots), domain)
+    assert said[0].startswith("已为您登记。工单号 GD"), said
+    assert not set(said[0]) & set("（）“”*")

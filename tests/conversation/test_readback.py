@@ -3,6 +3,7 @@ form answer sounds like read back, on a fixed "now" (never today's date)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -105,3 +106,23 @@ def test_what_the_last_turn_read_back():
     assert readback.read_back_last_turn(events) == ["complaint_location"]
     without = [e for e in events if not (e["event"] == "bot" and readback.is_readback(e["text"]))]
     assert readback.read_back_last_turn(without) == []  # nothing was read back: not ours to reopen
+
+
+def test_a_summary_in_short_sentences():
+    said = readback.short_sentences(
+        "您要预约12月1日（周二）下午3点的上门理发，地址3号楼2单元501，联系电话139****5678，费用20元，对吗？")
+    assert said == "您要预约12月1日周二下午3点的上门理发。地址3号楼2单元501。联系电话尾号5678。费用20元。对吗？"
+    said = readback.short_sentences("已为您登记，工单号 GD202612050007。问题归为“漏水”，由物业维修部处理。"
+                                    "我们会在12月6日下午3点前联系您（电话尾号5678）。")
+    assert said == ("已为您登记。工单号 GD202612050007。问题归为漏水。由物业维修部处理。"
+                    "我们会在12月6日下午3点前联系您。电话尾号5678。")
+    assert readback.short_sentences("好的，改成13号楼。") == "好的，改成13号楼。"  # a short clause stays with the next
+    assert readback.short_sentences("") == ""
+
+
+def test_every_summary_sentence_is_short_and_plain():
+    text = readback.short_sentences("预约好了！预约号YY202612050007。12月7日（周一）下午3点上门理发。"
+                                    "请记好时间，想查的话跟我说“我约了什么”。")
+    sentences = [s for s in re.split(r"[。！？]", text) if s]
+    assert sentences[0] == "预约好了" and all(len(s) <= 18 for s in sentences), sentences
+    assert not set(text) & set("（）()“”*《》")
