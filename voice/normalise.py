@@ -5,8 +5,9 @@ English), and a listener needs identifiers digit by digit, times as 下午三点
 money as 十二点五元. ``speakable`` rewrites a reply in that spirit:
 
 - Markdown, URLs, e-mail addresses and emoji are dropped (the words stay);
-- ids (GD202612050007, YY…) and phone numbers are read digit by digit, 1 as 一 or,
-  with ``yao=True``, as 幺 (how numbers are said on the phone);
+- ids (GD202612050007, YY…), phone numbers and hotlines are read digit by digit,
+  1 as 幺 (幺三八…, 幺幺零: how Chinese operators say them, and no 一 to be misheard
+  as 七); ``yao=False`` says 一. Dates, times, money, room numbers and counts keep 一;
 - dates (2026-12-05 → 二零二六年十二月五日), times (15:30 → 下午三点半, ranges with
   到), money (¥12.5 / 12.5元 → 十二点五元), percentages (百分之…), temperatures;
 - room numbers after 单元/栋 or before 室 digit by digit (501 → 五零一);
@@ -177,7 +178,7 @@ _PUNCT = "，。！？；：、,.!?;:"
 _PUNCT_RUN_RE = re.compile(r"([，。！？；：、,.!?;:])(?:\s*[，。！？；：、,.!?;:])+")
 
 
-def speakable(text: str, *, yao: bool = False) -> str:
+def speakable(text: str, *, yao: bool = True) -> str:
     """``text`` as a synthesiser should read it (see the module's description)."""
     if not text:
         return ""

@@ -69,7 +69,7 @@ ESPEAK = Attribution(name="espeak-ng", url="https://github.com/espeak-ng/espeak-
 BUTLER = Attribution(name="社区管家 (Rasa)", url="https://rasa.com/")
 
 # What a resident hears when even the dialogue's degraded mode failed.
-SOMETHING_BROKE = "抱歉，系统出了点问题，请稍后再说一遍。紧急情况请直接拨打一一零、一一九或一二零。"
+SOMETHING_BROKE = "抱歉，系统出了点问题，请稍后再说一遍。紧急情况请直接拨打幺幺零、幺幺九或幺二零。"
 
 
 def load_pool(settings: Settings) -> RecogniserPool | None:

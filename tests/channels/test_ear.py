@@ -55,7 +55,7 @@ KB_ANSWER = ("本市户籍年满80周岁的老年人可以领取高龄津贴。8
 # -- ids, read-backs, sources ------------------------------------------------------------
 def test_a_booking_confirmation_reads_the_yy_id_letter_by_letter_and_digit_by_digit():
     spoken = for_the_ear([booked_reply()])
-    assert "Y Y 二零二六一二零五零零零七" in spoken.text
+    assert "Y Y 二零二六幺二零五零零零七" in spoken.text
     assert not DIGIT_RE.search(spoken.text)
     assert spoken.rate_factor == 1.0
 
@@ -63,7 +63,7 @@ def test_a_booking_confirmation_reads_the_yy_id_letter_by_letter_and_digit_by_di
 def test_a_ticket_id_is_read_digit_by_digit_and_survives_the_elderly_wording():
     for elderly in (False, True):
         spoken = for_the_ear([ticket_reply()], elderly=elderly)
-        assert "G D 二零二六一二零五零零零七" in spoken.text, spoken.text
+        assert "G D 二零二六幺二零五零零零七" in spoken.text, spoken.text
         assert not DIGIT_RE.search(spoken.text)
     # For an elder the only Latin letters left are the id's own.
     elder = for_the_ear([ticket_reply()], elderly=True).text
@@ -106,7 +106,7 @@ def test_emergency_advice_is_never_shortened():
               "不要回去拿东西。已经通知值班人员，工单号GD202612050001。")
     spoken = for_the_ear([Reply(text=advice, custom={"emergency": {"ticket_id": "GD202612050001"}})])
     assert MORE_PROMPT not in spoken.text and not spoken.rest
-    assert "幺一九" in spoken.text or "一一九" in spoken.text
+    assert "拨打幺幺九" in spoken.text  # a hotline: 1 said 幺
     assert "不要回去拿东西" in spoken.text
 
 
@@ -199,4 +199,17 @@ def test_an_answer_whose_rest_holds_a_phone_or_hotline_is_read_whole():
 
     spoken = for_the_ear([Reply(text=recorded_text(Settings()))])
     assert len(spoken.text) > SHORT_CHARS and MORE_PROMPT not in spoken.text and not spoken.rest
-    assert "一一零" in spoken.text or "幺幺零" in spoken.text
+    assert "幺幺零" in spoken.text
+
+
+def test_the_elderly_booking_summary_is_heard_in_short_plain_sentences():
+    from assistant.conversation.readback import short_sentences
+
+    summary = short_sentences("您要预约12月1日（周二）下午3点的上门理发，地址3号楼2单元501，"
+                              "联系电话139****5678，费用20元，对吗？")
+    spoken = for_the_ear([Reply(text=summary, buttons=[Button("对", "/affirm"), Button("不对", "/deny")])],
+                         elderly=True)
+    assert spoken.text.startswith("您要预约十二月一日周二下午三点的上门理发。地址三号楼二单元五零一。"
+                                  "联系电话尾号五六七八。费用二十元。对吗？")
+    assert not spoken.rest  # a read-back to confirm is never cut
+    assert not set(spoken.text) & set("（）()*“”《》0123456789")

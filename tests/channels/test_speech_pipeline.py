@@ -98,7 +98,7 @@ def test_an_emergency_transcript_gets_the_safety_net_advice_without_rasa(setting
     said = "\n".join(r.text for r in turn.replies)
     assert "119" in said
     assert any(isinstance((r.custom or {}).get("emergency"), dict) for r in turn.replies)
-    assert "幺幺九" in turn.spoken.text or "一一九" in turn.spoken.text
+    assert "幺幺九" in turn.spoken.text
     assert "要听详细的吗" not in turn.spoken.text  # advice is never cut
     assert turn.timings_ms["stt"] == 12.0
     assert inbox_rows(app_env, sender)[0][0] == "楼道里着火了，好多烟"

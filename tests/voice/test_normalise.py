@@ -15,17 +15,17 @@ from hypothesis import strategies as st
 from voice.normalise import read_digits, read_number, read_time, speakable
 
 TABLE = [
-    # ids and phones, digit by digit
-    ("GD202612050007", "G D 二零二六一二零五零零零七"),
-    ("工单GD202612050007已受理", "工单G D 二零二六一二零五零零零七已受理"),
-    ("YY202612050001 理发", "Y Y 二零二六一二零五零零零一 理发"),
-    ("13812345678", "一三八 一二三四 五六七八"),
-    ("请留电话+86 138-1234-5678", "请留电话一三八 一二三四 五六七八"),
-    ("010-12345678", "零一零 一二三四五六七八"),
+    # ids, phones and hotlines, digit by digit, 1 said 幺 as on the phone
+    ("GD202612050007", "G D 二零二六幺二零五零零零七"),
+    ("工单GD202612050007已受理", "工单G D 二零二六幺二零五零零零七已受理"),
+    ("YY202612050001 理发", "Y Y 二零二六幺二零五零零零幺 理发"),
+    ("13812345678", "幺三八 幺二三四 五六七八"),
+    ("请留电话+86 138-1234-5678", "请留电话幺三八 幺二三四 五六七八"),
+    ("010-12345678", "零幺零 幺二三四五六七八"),
     ("尾号5678", "尾号五六七八"),
     ("139****5678", "尾号五六七八"),
-    ("着火了请马上拨打 119。", "着火了请马上拨打 一一九。"),
-    ("12345热线", "一二三四五热线"),
+    ("着火了请马上拨打 119。", "着火了请马上拨打 幺幺九。"),
+    ("12345热线", "幺二三四五热线"),
     ("有110户", "有一百一十户"),
     ("120元", "一百二十元"),
     # dates and times
@@ -89,11 +89,24 @@ def test_table(written, spoken):
     assert speakable(written) == spoken
 
 
-def test_yao_for_one_on_request():
-    assert speakable("13812345678", yao=True) == "幺三八 幺二三四 五六七八"
-    assert speakable("拨打120", yao=True) == "拨打幺二零"
+def test_one_is_yao_in_numbers_read_digit_by_digit_only():
+    # Phones, ids and hotlines: 1 is 幺, as operators say it (幺三八…, 幺幺零).
+    assert speakable("13812345678") == "幺三八 幺二三四 五六七八"
+    assert speakable("拨打120") == "拨打幺二零"
+    assert speakable("尾号1111") == "尾号幺幺幺幺"
+    assert speakable("139****1011") == "尾号幺零幺幺"
+    assert speakable("工单GD202611110001") == "工单G D 二零二六幺幺幺幺零零零幺"
     assert read_digits("110", yao=True) == "幺幺零"
-    assert speakable("11个") == "十一个"  # a quantity is never 幺
+    # Dates, times, money, counts and other values keep 一.
+    assert speakable("2011年11月1日") == "二零一一年十一月一日"
+    assert speakable("11:10") == "上午十一点十分"
+    assert speakable("11个") == "十一个"
+    assert speakable("110户") == "一百一十户"
+    assert speakable("¥11.5") == "十一点五元"
+    assert speakable("1栋101室") == "一栋一零一室"
+    # The old reading on request.
+    assert speakable("13812345678", yao=False) == "一三八 一二三四 五六七八"
+    assert read_digits("110") == "一一零"
 
 
 def test_the_real_help_reply_reads_cleanly():

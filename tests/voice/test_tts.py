@@ -49,7 +49,7 @@ def test_speech_is_a_nonempty_wav_at_espeaks_rate(tts):
 
 def test_text_is_made_speakable_first(tts):
     speech = tts.synthesise("工单GD202612050007，15:30上门")
-    assert speech.text == "工单G D 二零二六一二零五零零零七，下午三点半上门"
+    assert speech.text == "工单G D 二零二六幺二零五零零零七，下午三点半上门"
     raw = tts.synthesise("15:30", normalise=False)
     assert raw.text == "15:30"
 
