@@ -25,7 +25,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment bench-embeddings bench-tickets bench-voice bench-console bench-load lock clean
+.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment bench-embeddings bench-tickets bench-voice bench-console bench-care bench-load lock clean
 
 help:
 	@echo "make run    set up and start the butler (gateway on http://127.0.0.1:8000)"
@@ -96,7 +96,7 @@ $(RASA_MODEL): $(VENV_RASA)/.installed $(RASA_INPUTS)
 	scripts/train-rasa.sh --out models
 	touch $@
 
-bench: bench-nlu bench-kb bench-sentiment bench-embeddings bench-tickets bench-chat bench-dialogue bench-followup bench-voice bench-console
+bench: bench-nlu bench-kb bench-sentiment bench-embeddings bench-tickets bench-chat bench-dialogue bench-followup bench-voice bench-console bench-care
 
 bench-tickets: setup
 	$(VENV)/bin/python bench/tickets.py
@@ -117,6 +117,11 @@ bench-voice: setup
 # The console's queue and 民意温度计 with 100,000 tickets (SQLite; --pg for PostgreSQL).
 bench-console: setup
 	$(VENV)/bin/python bench/console.py
+
+# Elder care: sensor readings per second through MQTT to stored rows, and the ladder's
+# sweep of 10,000 registered elders on SQLite (bench/results/care.md).
+bench-care: setup
+	$(VENV)/bin/python bench/care.py
 
 bench-embeddings: setup
 	$(VENV)/bin/python bench/embeddings.py
