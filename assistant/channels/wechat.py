@@ -26,6 +26,8 @@ What the 公众号 does, and only adapts (every rule lives in ``assistant/``):
 - voice (AMR) → our recogniser (``assistant/channels/speech.py``); WeChat's own
   ``Recognition`` only when ours is not installed; neither: 请打字;
 - location → the place of a complaint (``metadata["location"]``, as Telegram's);
+- image → downloaded by its MediaId, checked and stored by the butler and attached to
+  the resident's complaint (``assistant.tickets.attachments``, as Telegram's photos);
 - ``subscribe`` → a welcome with the menu; menu ``CLICK`` keys → what the resident
   would have typed (``MENU_KEYS``); ``unsubscribe`` stops pushes;
 - pushes: the outbox's ``wechat`` rows (ticket progress, 回访 with a 1–5 score, booking
@@ -72,7 +74,10 @@ NOT_HEARD_TEXT = "抱歉，这段语音我没听清。请再说一遍，或者�
 SPEEX_TEXT = "这种语音格式我还听不了，请直接按住说话发语音，或者打字告诉我。"
 SORRY_TEXT = "抱歉，刚才没处理好。请再说一遍。"
 UNSUPPORTED_TEXT = "这类消息我还看不了。请打字或发语音告诉我您的事。"
-IMAGE_TEXT = "收到图片。请再用文字或语音说说是什么问题、在哪里。"
+PHOTO_RECEIVED = "照片收到了"
+PHOTO_LINKED_TEXT = PHOTO_RECEIVED + "，已附在工单 {ticket_id} 上。"
+PHOTO_PENDING_TEXT = PHOTO_RECEIVED + "。登记工单时会一起附上；还没说是什么事的话，请打字或发语音告诉我。"
+PHOTO_FAILED_TEXT = "照片没收到，请再发一次。"
 SHARED_LOCATION_TEXT = "就是这里"
 WELCOME_TEXT = ("您好，我是社区管家。报修、投诉、预约服务、问政策，都可以直接发文字或语音告诉我。\n"
                 "有紧急情况请直接拨打 119、120 或 110。")
@@ -213,7 +218,7 @@ class OfficialAccount:
                      "label": (message.label or "")[:200]}
             turn = self._dialogue_turn(sender, SHARED_LOCATION_TEXT, {"location": where})
         elif kind == "image":
-            turn = _constant([Reply(text=IMAGE_TEXT)])
+            turn = self._image_turn(sender, message)
         else:
             turn = _constant([Reply(text=UNSUPPORTED_TEXT)])
         return await self.respond(sender, key, entry, turn)
@@ -373,7 +378,7 @@ class OfficialAccount:
             return [Reply(text=MODEL_MISSING_TEXT)]
         try:
             data = await self.api.get_media(message.media_id, self.settings.voice_max_bytes)
-        except (WeChatApiError, Exception) as error:  # noqa: BLE001 - the download failed: ask again
+        except Exception as error:  # noqa: BLE001 - the download failed: ask again
             log.warning("wechat_media_failed", error=type(error).__name__)
             return [Reply(text=NOT_HEARD_TEXT)]
         try:
@@ -387,6 +392,40 @@ class OfficialAccount:
         if not transcript:
             return [Reply(text=NOT_HEARD_TEXT)]
         return await self._dialogue_turn(sender, transcript, {"input": "voice"})
+
+    async def _image_turn(self, sender: str, message: Any) -> list[Reply]:
+        """A photo: downloaded by its MediaId (never kept as WeChat's URL), checked and
+        stored by the butler (``assistant.tickets.attachments``: the sniffed type, the
+        size cap, the complaint it joins)."""
+        from assistant.tickets.attachments import MAX_BYTES, AttachmentRefused, store
+
+        await self._unblock(sender)
+        if self.api is None or not getattr(message, "media_id", ""):
+            return [Reply(text=PHOTO_FAILED_TEXT)]
+        try:
+            data = await self.api.get_media(message.media_id, MAX_BYTES)
+        except WeChatApiError as error:
+            if error.errcode == -2:
+                from assistant.tickets.attachments import AttachmentTooLarge
+
+                return [Reply(text=str(AttachmentTooLarge(MAX_BYTES)))]
+            log.warning("wechat_media_failed", error=str(error.errcode))
+            return [Reply(text=PHOTO_FAILED_TEXT)]
+        except Exception as error:  # noqa: BLE001 - the download failed: ask again
+            log.warning("wechat_media_failed", error=type(error).__name__)
+            return [Reply(text=PHOTO_FAILED_TEXT)]
+        try:
+            stored = await anyio.to_thread.run_sync(lambda: store(self.db, data, sender_id=sender, channel=CHANNEL,
+                                                                      settings=self.settings))
+        except AttachmentRefused as refused:
+            log.info("wechat_photo_refused", code=refused.code)
+            return [Reply(text=str(refused))]
+        except Exception:  # noqa: BLE001 - the disk or the database: the resident may send it again
+            log.exception("wechat_photo_not_stored")
+            return [Reply(text=PHOTO_FAILED_TEXT)]
+        if stored.ticket_id:
+            return [Reply(text=PHOTO_LINKED_TEXT.format(ticket_id=stored.ticket_id))]
+        return [Reply(text=PHOTO_PENDING_TEXT)]
 
     # -- push bookkeeping -----------------------------------------------------------------
     async def _unblock(self, sender: str) -> None:

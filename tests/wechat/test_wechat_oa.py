@@ -235,3 +235,34 @@ def test_outside_the_window_the_push_is_recorded_as_undeliverable(gateway, stand
         outbox.enqueue(session, recipient=f"wechat:{OPENID}", text="预约提醒", dedupe_key="w1")
     [row] = until(lambda: [r for r in outbox_rows(wechat_env) if r.state == "failed"], what="the failed row")
     assert "45015" in row.last_error and standin.sent_to(OPENID) == []
+
+
+# -- photos and unfollowing -------------------------------------------------------------------
+def test_a_photo_is_stored_by_the_butler_and_joins_the_residents_complaint(gateway, oa, standin, wechat_env):
+    from sqlalchemy import select
+
+    from assistant.tickets.models import TicketAttachment
+    from tests.tickets.test_attachments import JPEG, PDF
+
+    ticket_id = _file(wechat_env, f"wechat:{OPENID}")
+    standin.media |= {"p1": JPEG, "p2": PDF}
+    picture = "http://mmbiz.qpic.cn/not-kept"
+    linked = passive_text(post_plain(gateway, oa, oa.message("image", msg_id=6001, MediaId="p1", PicUrl=picture)))
+    assert linked == f"照片收到了，已附在工单 {ticket_id} 上。"
+    refused = passive_text(post_plain(gateway, oa, oa.message("image", msg_id=6002, MediaId="p2", PicUrl=picture)))
+    assert "照片收到了" not in refused
+    with wechat_env.session() as session:
+        rows = session.scalars(select(TicketAttachment)).all()
+    assert [(r.ticket_id, r.content_type, r.channel) for r in rows] == [(ticket_id, "image/jpeg", "wechat")]
+
+
+def test_an_unfollowed_resident_gets_no_pushes_until_they_write_again(gateway, oa, standin, wechat_env):
+    from assistant import outbox
+
+    post_plain(gateway, oa, oa.message("event", Event="unsubscribe"))
+    assert outbox.is_blocked(wechat_env, f"wechat:{OPENID}")
+    with wechat_env.transaction() as session:
+        outbox.enqueue(session, recipient=f"wechat:{OPENID}", text="工单进展", dedupe_key="u1")
+    assert [r.state for r in outbox_rows(wechat_env)] == ["blocked"] and standin.sent_to(OPENID) == []
+    post_plain(gateway, oa, oa.message("event", Event="subscribe"))
+    assert not outbox.is_blocked(wechat_env, f"wechat:{OPENID}")
