@@ -20,6 +20,7 @@ COMMAND_GROUPS: tuple[tuple[str, str], ...] = (
     ("assistant.calendar.cli", "calendar"),
     ("assistant.channels.telegram_cli", "telegram"),
     ("assistant.care.cli", "care"),
+    ("assistant.jobs", "jobs"),
 )
 # (module, command name). Each module exposes ``command`` (a function).
 SINGLE_COMMANDS: tuple[tuple[str, str], ...] = (("assistant.tickets.sentiment_cli", "sentiment"),)

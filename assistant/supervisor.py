@@ -1,5 +1,6 @@
 """One supervisor for the whole butler: starts Rasa, the action server, the
-gateway, the reminders loop and the optional processes its settings switch on (the
+gateway, the periodic jobs (``butler jobs run``: booking reminders, the elder-care
+ladder...) and the optional processes its settings switch on (the
 Wyoming server for smart speakers: ``BUTLER_WYOMING_ENABLED``), restarts whatever
 dies (with back-off), and stops them all together.
 
@@ -190,14 +191,15 @@ def process_specs(settings: Settings) -> list[ProcessSpec]:
                   "--host", settings.gateway_host, "--port", str(settings.gateway_port),
                   "--log-level", "warning"],
             env=env, log_path=logs / "gateway.log", listen=(settings.gateway_host, settings.gateway_port)),
-        # Booking reminders the day before; all state is in the database, so a
-        # restart neither loses nor repeats a reminder. The loop holds the "reminders"
-        # lease (assistant/lease.py): a second loop waits while one runs.
+        # The periodic jobs (assistant/jobs.py): booking reminders, the elder-care
+        # ladder, the contact webhook. All their state is in the database and the job
+        # schedule in data_dir/jobs/, so a restart neither loses nor repeats a message;
+        # each job runs under its own lease, so a second jobs process (a second
+        # supervisor, an orphan) never runs a job beside it.
         ProcessSpec(
-            name="reminders",
-            argv=[app_python, "-m", "assistant.lease", "--name", "reminders", "--data-dir", str(data_dir), "--",
-                  app_python, "-m", "assistant.cli", "bookings", "reminders", "--loop", "60"],
-            env=env, log_path=logs / "reminders.log"),
+            name="jobs",
+            argv=[app_python, "-m", "assistant.cli", "jobs", "run"],
+            env=env, log_path=logs / "jobs.log"),
     ]
     optional = [make(settings, env, logs) for switch, make in OPTIONAL_PROCESSES if getattr(settings, switch)]
     return core + optional
@@ -210,16 +212,6 @@ def _wyoming(settings: Settings, env: dict[str, str], logs: Path) -> ProcessSpec
         argv=[sys.executable, "-m", "assistant.cli", "wyoming", "serve",
               "--host", settings.wyoming_host, "--port", str(settings.wyoming_port)],
         env=env, log_path=logs / "wyoming.log", listen=(settings.wyoming_host, settings.wyoming_port))
-
-
-def _care_sweep(settings: Settings, env: dict[str, str], logs: Path) -> ProcessSpec:
-    """The elder-care escalation ladder (assistant/care/ladder.py): prompts, care tickets and
-    alerts for silent elders. State is in the database; the "care-sweep" lease keeps it to one loop."""
-    return ProcessSpec(
-        name="care-sweep",
-        argv=[sys.executable, "-m", "assistant.lease", "--name", "care-sweep", "--data-dir", str(settings.data_dir),
-              "--", sys.executable, "-m", "assistant.cli", "care", "sweep", "--loop", str(settings.care_sweep_seconds)],
-        env=env, log_path=logs / "care-sweep.log")
 
 
 def _care_sensors(settings: Settings, env: dict[str, str], logs: Path) -> ProcessSpec:
@@ -246,7 +238,6 @@ def _telegram(settings: Settings, env: dict[str, str], logs: Path) -> ProcessSpe
 # A chat-app bot joins with its own switch (e.g. ``telegram_enabled``).
 OPTIONAL_PROCESSES: tuple[tuple[str, Callable[[Settings, dict[str, str], Path], ProcessSpec]], ...] = (
     ("wyoming_enabled", _wyoming),
-    ("care_sweep_seconds", _care_sweep),  # 0 switches the sweep off
     ("care_sensors_enabled", _care_sensors),
     ("telegram_bot_token", _telegram),  # a non-empty token switches the bot on
 )

@@ -63,8 +63,8 @@ def test_process_specs_carry_one_configuration(tmp_path):
     settings = Settings(data_dir=tmp_path, rasa_url="http://127.0.0.1:6005",
                         action_server_url="http://127.0.0.1:6055", gateway_port=8123)
     specs = {s.name: s for s in process_specs(settings)}
-    # wyoming_enabled, care_sweep_seconds and care_sensors_enabled are on by default
-    assert set(specs) == {"rasa", "actions", "gateway", "reminders", "wyoming", "care-sweep", "care-sensors"}
+    # wyoming_enabled and care_sensors_enabled are on by default
+    assert set(specs) == {"rasa", "actions", "gateway", "jobs", "wyoming", "care-sensors"}
     assert "6005" in specs["rasa"].argv and "6055" in specs["actions"].argv and "8123" in specs["gateway"].argv
     assert specs["rasa"].env["BUTLER_ACTION_ENDPOINT"] == "http://127.0.0.1:6055/webhook"
     assert specs["gateway"].env["BUTLER_DATA_DIR"] == str(tmp_path)
@@ -80,8 +80,9 @@ def test_process_specs_carry_one_configuration(tmp_path):
     # Loopback only unless configured: Rasa's interface and rasa-sdk's SANIC_HOST.
     assert argv[argv.index("--interface") + 1] == "127.0.0.1"
     assert specs["actions"].env["SANIC_HOST"] == "127.0.0.1"
-    # The reminders loop runs under its lease.
-    assert specs["reminders"].argv[1:5] == ["-m", "assistant.lease", "--name", "reminders"]
+    # One jobs process runs the periodic jobs (each job under its own lease, assistant/jobs.py).
+    assert specs["jobs"].argv[1:] == ["-m", "assistant.cli", "jobs", "run"] and specs["jobs"].listen is None
+    assert specs["jobs"].log_path == tmp_path / "logs" / "jobs.log"
 
 
 def test_optional_processes_are_switched_on_by_settings(tmp_path):
@@ -94,17 +95,15 @@ def test_optional_processes_are_switched_on_by_settings(tmp_path):
     assert wyoming.env["BUTLER_RASA_TOKEN"] == specs["gateway"].env["BUTLER_RASA_TOKEN"]  # it talks to Rasa too
     off = Settings(data_dir=tmp_path, wyoming_enabled=False, care_sweep_seconds=0, care_sensors_enabled=False)
     names = [s.name for s in process_specs(off)]
-    assert names == ["rasa", "actions", "gateway", "reminders"]  # the four it always runs, unchanged
+    assert names == ["rasa", "actions", "gateway", "jobs"]  # the four it always runs, unchanged
 
 
-def test_the_care_loops_run_under_their_leases(tmp_path):
+def test_the_care_ladder_is_a_job_and_the_sensors_their_own_leased_process(tmp_path):
     specs = {s.name: s for s in process_specs(Settings(data_dir=tmp_path, care_sweep_seconds=30))}
-    sweep, sensors = specs["care-sweep"], specs["care-sensors"]
-    assert sweep.argv[1:5] == ["-m", "assistant.lease", "--name", "care-sweep"]
-    assert sweep.argv[-4:] == ["care", "sweep", "--loop", "30"]
+    assert "care-sweep" not in specs and "reminders" not in specs  # both are jobs of the jobs process
+    sensors = specs["care-sensors"]
     assert sensors.argv[1:5] == ["-m", "assistant.lease", "--name", "care-sensors"]
     assert sensors.argv[-2:] == ["care", "sensors"] and sensors.listen is None
-    assert sweep.log_path == tmp_path / "logs" / "care-sweep.log"
 
 
 def test_the_telegram_bot_runs_only_with_a_token(tmp_path):

@@ -84,7 +84,7 @@ def test_sigkill_of_the_supervisor_leaves_no_process_behind(tmp_path):
                          timeout=float(os.environ.get("BUTLER_TEST_READY_TIMEOUT", "600")))
         family = psutil.Process(run.pid).children(recursive=True)
         commands = " ".join(" ".join(p.cmdline()) for p in family)
-        assert all(part in commands for part in ("rasa run", "assistant.action_server", "uvicorn", "bookings reminders")), commands
+        assert all(part in commands for part in ("rasa run", "assistant.action_server", "uvicorn", "jobs run")), commands
 
         # A second butler on the same ports says which port is taken, by whom, and stops.
         second = subprocess.run([sys.executable, "-m", "assistant.cli", "run"], cwd=PROJECT_ROOT,
