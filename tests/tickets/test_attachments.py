@@ -206,3 +206,17 @@ def test_a_photo_whose_file_is_gone_is_404_not_500(client: TestClient, tokens, w
         path.unlink()
     r = client.get(f"/api/v1/tickets/{ticket_id}/attachments/{attachment_id}", headers=auth(tokens["admin"]))
     assert r.status_code == 404 and r.json()["error"]["code"] == "attachment_not_found"
+
+
+def test_storing_and_linking_on_sqlite_and_postgres(any_db: Database, tmp_path, clock):
+    from assistant.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data")
+    waiting = attachments.store(any_db, JPEG, sender_id=SENDER, channel="telegram", settings=settings)
+    ticket = service.file_ticket(any_db, description=COMPLAINT, sender_id=SENDER).ticket
+    joined = attachments.store(any_db, png(), sender_id=SENDER, channel="telegram", settings=settings)
+    assert waiting.ticket_id is None and joined.ticket_id == ticket.id
+    with any_db.session() as session:
+        assert [a.id for a in attachments.list_for_ticket(session, ticket.id)] == [waiting.id, joined.id]
+    row, data = attachments.read(any_db, ticket.id, joined.id, settings=settings)
+    assert data == png() and row.content_type == "image/png"
