@@ -510,6 +510,11 @@ class WeChat:
         if self.work is not None:
             adapters["wecom"] = self.work.push
         db = self.oa.db if self.oa is not None else self.work.db
+        if self.work is not None:
+            from assistant.channels.wechat_work import sweep_alerts
+
+            now = clock.now()
+            await anyio.to_thread.run_sync(lambda: sweep_alerts(db, self.settings, now))
         return await outbox.deliver_due(db, clock.now(), adapters)
 
     async def outbox_loop(self) -> None:

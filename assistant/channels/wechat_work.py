@@ -1,10 +1,15 @@
 """WeCom (企业微信) for staff (issue #17, docs/wechat.md): the app's callback, always
 encrypted (receive id = the corpid), and pushes to staff through the shared outbox.
 
-- Alerts: ``enqueue_staff_alert`` queues a ticket's alert (an emergency, a care
-  escalation) for each WeCom user of ``BUTLER_WECOM_ALERT_TO`` as an outbox row of
-  channel ``wecom`` (recipient ``wecom:<userid>``); the gateway delivers it with WeCom's
-  app message API. Personal data masked as in the webhook alert.
+- Alerts: every outbox round the gateway looks at the tickets of the last
+  ``ALERT_LOOKBACK`` (``sweep_alerts``): an emergency, or an elder-care ticket (urgent
+  or emergency), is queued once per person (``enqueue_staff_alert``, an outbox row of
+  channel ``wecom``, recipient ``wecom:<userid>``) for everyone of
+  ``BUTLER_WECOM_ALERT_TO`` and, for a care ticket, the responsible grid worker (the
+  ticket's ``网格员 <name>`` department, when that name is a bound WeCom user or its
+  console username). The gateway delivers them with WeCom's app message API. Personal
+  data masked as in the webhook alert. Nothing in the ticket code had to change: the
+  outbox's dedupe key makes each alert once.
 - Commands a staff member sends the app, with the console's role rules and audit:
   ``查 GD…`` (the ticket's state), ``接单 GD…`` (开始处置), ``办结 GD… 说明``. Who may
   is ``BUTLER_WECOM_STAFF``: ``userid:console username`` pairs; the console user's role
@@ -16,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import anyio
@@ -31,6 +37,8 @@ from assistant.settings import Settings
 log = structlog.get_logger(__name__)
 
 CHANNEL = "wecom"
+ALERT_LOOKBACK = timedelta(minutes=30)
+GRID_PREFIX = "网格员 "  # a care ticket's department: 网格员 <the elder's grid worker>
 COMMAND = re.compile(r"^\s*(查|查询|接单|办结)\s*(GD\d{12})\s*(.*)$", re.S | re.I)
 # The console's rule (assistant/api/routers/tickets.py): a worker may start and finish work.
 MAY_MOVE = frozenset({"admin", "dispatcher", "worker"})
@@ -56,9 +64,26 @@ def alert_text(ticket: Any, kind: str = "紧急") -> str:
             f"部门：{ticket.department or '待分派'}\n回复“接单 {ticket.id}”开始处置。")
 
 
+def alert_key(ticket_id: str, user: str) -> str:
+    return f"wecom:alert:{ticket_id}:{user}"
+
+
+def recipients_for(ticket: Any, settings: Settings) -> list[str]:
+    """Everyone of ``BUTLER_WECOM_ALERT_TO``, and a care ticket's grid worker when bound."""
+    users = alert_recipients(settings)
+    department = ticket.department or ""
+    if ticket.channel == "care" and department.startswith(GRID_PREFIX):
+        name = department[len(GRID_PREFIX):].strip()
+        bound = staff_map(settings)
+        worker = name if name in bound else next((u for u, username in bound.items() if username == name), None)
+        if worker and worker not in users:
+            users.append(worker)
+    return users
+
+
 def enqueue_staff_alert(session: Session, ticket: Any, *, kind: str = "紧急", settings: Settings | None = None) -> int:
-    """Queue the alert for every WeCom user of ``BUTLER_WECOM_ALERT_TO``, in the caller's
-    transaction (one row per user and ticket). Returns how many were queued."""
+    """Queue the alert for every recipient (``recipients_for``), in the caller's
+    transaction: one row per person and ticket. Returns how many were queued."""
     from assistant.settings import get_settings
 
     settings = settings or get_settings()
@@ -66,8 +91,46 @@ def enqueue_staff_alert(session: Session, ticket: Any, *, kind: str = "紧急", 
         return 0
     text = alert_text(ticket, kind)
     return sum(outbox.enqueue(session, recipient=f"{CHANNEL}:{user}", channel=CHANNEL, text=text,
-                              dedupe_key=f"wecom:alert:{ticket.id}:{kind}:{user}")
-               for user in alert_recipients(settings))
+                              dedupe_key=alert_key(ticket.id, user))
+               for user in recipients_for(ticket, settings))
+
+
+def alert_kind(ticket: Any) -> str | None:
+    """What a ticket's alert says it is, or None when staff are not alerted."""
+    if ticket.channel == "care" and ticket.urgency in ("urgent", "emergency"):
+        return "关爱·特急" if ticket.urgency == "emergency" else "关爱"
+    return "特急" if ticket.urgency == "emergency" else None
+
+
+def sweep_alerts(db: Any, settings: Settings, now: datetime) -> int:
+    """Queue the alerts of the recent tickets that need one and do not have it yet.
+    Reads first: a round with nothing new writes nothing."""
+    from sqlalchemy import or_
+
+    from assistant.outbox.models import OutboxMessage
+    from assistant.tickets.models import Ticket
+
+    recent = (select(Ticket).where(Ticket.created_at >= now - ALERT_LOOKBACK,
+                                   or_(Ticket.urgency == "emergency",
+                                       (Ticket.channel == "care") & Ticket.urgency.in_(("urgent", "emergency"))))
+              .order_by(Ticket.created_at))
+    with db.session() as session:
+        wanted = {t.id: [alert_key(t.id, u) for u in recipients_for(t, settings)] for t in session.scalars(recent)}
+        keys = [k for ks in wanted.values() for k in ks]
+        have = set(session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys)))) \
+            if keys else set()
+    missing = [ticket_id for ticket_id, ks in wanted.items() if set(ks) - have]
+    if not missing:
+        return 0
+    queued = 0
+    with db.transaction() as session:
+        for ticket in session.scalars(select(Ticket).where(Ticket.id.in_(missing))):
+            kind = alert_kind(ticket)
+            if kind:
+                queued += enqueue_staff_alert(session, ticket, kind=kind, settings=settings)
+    if queued:
+        log.info("wecom_alerts_queued", count=queued)
+    return queued
 
 
 @dataclass

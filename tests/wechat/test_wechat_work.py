@@ -72,14 +72,27 @@ def test_an_emergency_alert_reaches_the_staff_on_wecom(gateway, standin, staff, 
     from assistant.channels.wechat_work import enqueue_staff_alert
     from assistant.tickets.service import file_ticket, get_ticket
 
-    ticket_id = file_ticket(wechat_env, description="3号楼502有煤气味，联系电话13812345678",
-                            sender_id="web:r-2").ticket.id
-    with wechat_env.transaction() as session:
-        ticket = get_ticket(session, ticket_id)
-        assert enqueue_staff_alert(session, ticket, settings=staff) == 2
-        assert enqueue_staff_alert(session, ticket, settings=staff) == 0  # one alert per ticket and person
+    ticket_id = file_ticket(wechat_env, description="3号楼502有煤气味，联系电话13812345678", sender_id="web:r-2",
+                            force_urgency="emergency").ticket.id
+    # Nothing calls WeCom from the ticket code: the gateway's outbox round finds the emergency.
     until(lambda: standin.sent_to("zhangsan") and standin.sent_to("wangwu"), what="the alerts")
     [sent] = standin.sent_to("zhangsan")
     assert sent.path == "/cgi-bin/message/send" and sent.body["agentid"] == int(AGENT_ID)
-    assert ticket_id in sent.text and "13812345678" not in sent.text  # the phone is masked
+    assert sent.text.startswith("【特急】") and ticket_id in sent.text
+    assert "13812345678" not in sent.text  # the phone is masked
+    with wechat_env.transaction() as session:  # once per ticket and person
+        assert enqueue_staff_alert(session, get_ticket(session, ticket_id), settings=staff) == 0
     assert standin.count("/cgi-bin/gettoken") == 1
+
+
+def test_a_care_alert_goes_to_the_elders_grid_worker(gateway, standin, staff, wechat_env, monkeypatch):
+    from assistant.tickets.service import file_ticket, transition_ticket
+
+    monkeypatch.setattr(staff, "wecom_alert_to", "")
+    ticket_id = file_ticket(wechat_env, description="独居老人王阿姨两天没有报平安", channel="care", category="其他",
+                            force_urgency="urgent", check_duplicates=False, actor="system:care").ticket.id
+    transition_ticket(wechat_env, ticket_id, "派单", actor="system:care", department="网格员 worker1",
+                      note="独居老人关怀")
+    [sent] = until(lambda: standin.sent_to("zhangsan"), what="the grid worker's alert")  # worker1 is zhangsan
+    assert sent.text.startswith("【关爱】") and ticket_id in sent.text
+    assert standin.sent_to("wangwu") == []
