@@ -111,5 +111,7 @@ async def test_the_bot_delivers_the_queued_reminder(bot_env, standin, clock):
     assert send_due_reminders(bot_env).sent == [booking.id]
     async with bot_running():
         await until(lambda: any(booking.id in t and "温馨提醒" in t for t in texts(standin)), what="the reminder")
+        # The stand-in has the message before the bot marks the row sent: wait for both.
+        await until(lambda: [r.state for r in _rows(bot_env)] == ["sent"], what="the row marked sent")
     assert [r.state for r in _rows(bot_env)] == ["sent"]
     assert outbox.can_push(f"telegram:{USER}")

@@ -185,8 +185,9 @@ async def test_a_bot_blocked_by_the_resident_stops_pushing_until_they_write_agai
         await until(lambda: outbox.is_blocked(bot_env, f"telegram:{USER}"), what="the chat marked blocked")
         transition_ticket(bot_env, ticket_id, "开始处置", actor="staff:alice")
         transition_ticket(bot_env, ticket_id, "办结", actor="staff:alice", note="已修")
-        await asyncio.sleep(0.6)
-        assert texts(standin) == [] and [r.state for r in _rows(bot_env)] == ["blocked", "blocked"]
+        # The delivery loop reaches the new push and holds it back (no sleep: wait for it).
+        await until(lambda: [r.state for r in _rows(bot_env)] == ["blocked", "blocked"], what="the push held back")
+        assert texts(standin) == []
         standin.text_update(USER, "/help")  # they unblocked the bot and wrote again
         await until(lambda: texts(standin), what="the help")
     assert not outbox.is_blocked(bot_env, f"telegram:{USER}")
