@@ -24,16 +24,26 @@ class Resident(Base):
 
 
 class HandoffRequest(Base):
-    """A resident asked for a person; staff list these and call back."""
+    """A resident needs a person (``assistant.residents.service.request_handoff``), for
+    one of ``HANDOFF_REASONS``: they asked (转人工), the butler did not understand them
+    twice, the knowledge base could not answer their policy question, or what they said
+    while the butler was down waited too long. Staff list these in one place, call
+    back, and close them (who, when, a note)."""
 
     __tablename__ = "handoff_requests"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
     reason: Mapped[str] = mapped_column(String(32))  # asked | misunderstood | unanswered_question | outage
+    # What the resident said last (for unanswered_question: the question itself).
     last_message: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | done
+    # unanswered_question: the knowledge-base entry the search liked best.
+    best_guess: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open | done
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str | None] = mapped_column(String(80))  # "staff:<username>", "cli"
+    staff_note: Mapped[str | None] = mapped_column(Text)
 
 
 class ChatIdempotencyKey(Base):

@@ -93,7 +93,7 @@ class ConsoleRefusal(Exception):
         self.response = response
 
 
-class _ConsoleRoute(APIRoute):
+class ConsoleRoute(APIRoute):
     """Routes whose dependencies may answer for them by raising ``ConsoleRefusal``."""
 
     def get_route_handler(self) -> Callable:
@@ -108,7 +108,7 @@ class _ConsoleRoute(APIRoute):
         return guarded
 
 
-router = APIRouter(include_in_schema=False, route_class=_ConsoleRoute)
+router = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
 _env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
 
@@ -674,70 +674,66 @@ async def booking_status(booking_id: str, status: str, request: Request, staff: 
 
 # ---- console: residents waiting for a person ------------------------------------------------
 
-REQUEST_KINDS = {"handoff": "要找工作人员", "question": "政策问题没答上"}
-
-
-def _waiting(session, status: str, masked: bool) -> list[dict[str, Any]]:
-    """Hand-off requests and unanswered policy questions in one list, newest first: both
-    are residents waiting for a person (``assistant.residents.service``, ``assistant.kb.unanswered``)."""
-    from assistant.kb.unanswered import list_unanswered
+def _waiting(session, status: str, reason: str | None, masked: bool) -> list[dict[str, Any]]:
+    """Residents waiting for a person, every reason in one list, newest first
+    (``assistant.residents.service``: hand-off requests, unanswered policy questions
+    among them)."""
     from assistant.privacy import mask_phone
-    from assistant.residents.service import list_handoffs
+    from assistant.residents.service import REASON_ZH, list_handoffs
 
     rows: list[dict[str, Any]] = []
-    handoff_status = {"open": "open", "done": "done", "all": None}[status]
-    for handoff, resident in list_handoffs(session, handoff_status)[:200]:
-        rows.append({"kind": "handoff", "id": handoff.id, "at": handoff.created_at,
+    wanted = {"open": "open", "done": "done", "all": None}[status]
+    for handoff, resident in list_handoffs(session, wanted, reasons=(reason,) if reason else None, limit=200):
+        rows.append({"id": handoff.id, "at": handoff.created_at, "reason": handoff.reason,
+                     "reason_zh": REASON_ZH.get(handoff.reason, handoff.reason),
+                     "question": handoff.reason == "unanswered_question",
                      "sender": service._mask_sender(resident.sender_id) if masked else resident.sender_id,
                      "phone": mask_phone(resident.phone) if masked else resident.phone,
-                     "reason": handoff.reason, "words": mask_text(handoff.last_message) if masked
-                     else handoff.last_message, "open": handoff.status == "open", "guess": None})
-    question_status = {"open": "open", "done": "answered", "all": None}[status]
-    for question in list_unanswered(session, question_status):
-        rows.append({"kind": "question", "id": question.id, "at": question.created_at,
-                     "sender": service._mask_sender(question.sender_id) if masked else question.sender_id,
-                     "phone": None, "reason": None, "guess": question.best_guess,
-                     "words": mask_text(question.question) if masked else question.question,
-                     "open": question.status == "open"})
-    return sorted(rows, key=lambda r: lifecycle.aware(r["at"]) or datetime.min, reverse=True)
+                     "words": mask_text(handoff.last_message) if masked else handoff.last_message,
+                     "guess": handoff.best_guess, "open": handoff.status == "open",
+                     "closed_by": handoff.closed_by, "closed_at": handoff.closed_at})
+    return rows
 
 
 @router.get("/console/requests", response_class=HTMLResponse)
 def requests_page(request: Request) -> Response:
+    from assistant.residents.service import HANDOFF_REASONS, REASON_ZH
+
     user = web_session.current_user(request)
     if user is None:
         return RedirectResponse("/console/login", status_code=303)
     context = _staff_context(request, user)
     status = request.query_params.get("status") or "open"
     status = status if status in ("open", "done", "all") else "open"
+    reason = request.query_params.get("reason") or ""
+    reason = reason if reason in HANDOFF_REASONS else ""
     with get_database().session() as session:
-        rows = _waiting(session, status, context["masked"])
-    return render("requests.html", **context, rows=rows, tab=status, kinds=REQUEST_KINDS,
+        rows = _waiting(session, status, reason or None, context["masked"])
+    return render("requests.html", **context, rows=rows, tab=status, reason=reason,
+                  reasons=[(key, REASON_ZH[key]) for key in HANDOFF_REASONS],
                   can_close=user.role in WORKING_ROLES, done=request.query_params.get("done") == "1")
 
 
-@router.post("/console/requests/{kind}/{item_id}/done")
-async def request_done(kind: str, item_id: int, request: Request, staff: Annotated[
+@router.post("/console/requests/{item_id}/done")
+async def request_done(item_id: int, request: Request, staff: Annotated[
         ConsoleStaff, Depends(require_console_staff(*WORKING_ROLES, what="处理求助，只能查看"))]) -> Response:
-    user, form = staff.user, staff.form
-    if kind not in REQUEST_KINDS:
-        return render("error.html", status=404, title="没有这条求助", message="没有这条求助。",
-                      **_staff_context(request, user))
-    note = str(form.get("note") or "").strip()[:2000] or None
-    from assistant.kb.unanswered import mark_answered
+    """Staff called the resident back or answered the question: the request is done,
+    with who closed it, when, and an optional note."""
     from assistant.residents.service import close_handoff
+
+    user = staff.user
+    note = staff.field("note", 2000).strip() or None
 
     def close() -> object:
         # A write after a read: a write transaction from the start (SQLite waits its turn).
         with get_database().transaction() as session:
-            return (close_handoff(session, item_id) if kind == "handoff"
-                    else mark_answered(session, item_id, note))
+            return close_handoff(session, item_id, by=f"staff:{user.username}", note=note)
 
     found = await run_in_threadpool(close)
     if found is None:
         return render("error.html", status=404, title="没有这条求助", message="没有这条求助。",
                       **_staff_context(request, user))
-    log.info("console_request_done", kind=kind, item_id=item_id, staff=user.username)
+    log.info("console_request_done", item_id=item_id, staff=user.username)
     return RedirectResponse("/console/requests?done=1", status_code=303)
 
 

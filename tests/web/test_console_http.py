@@ -151,6 +151,7 @@ def test_dispatcher_reassigns_worker_may_not(web, app_env):
 
 def test_residents_waiting_for_a_person_in_one_list(web, app_env):
     from assistant.kb.unanswered import record_unanswered
+    from assistant.residents.models import HandoffRequest
     from assistant.residents.service import remember_contact, request_handoff
 
     with app_env.transaction() as session:
@@ -158,28 +159,39 @@ def test_residents_waiting_for_a_person_in_one_list(web, app_env):
         handoff_id = request_handoff(session, "web:r-waiting", "asked",
                                      last_message="找个人帮我看看<b>燃气表</b>").id
         record_unanswered(session, "web:r-asking", "老年卡在哪里办？电话13812345678", best_guess="老年优待证")
+        request_handoff(session, "web:r-old", "misunderstood", "那个那个东西")
+        request_handoff(session, "telegram:5", "outage", "[系统故障期间留言] 水管爆了吗")
     sign_in(web, "viewer1")
     page = web.get("/console/requests")
     assert page.status_code == 200
     assert "找个人帮我看看&lt;b&gt;燃气表&lt;/b&gt;" in page.text and "<b>燃气表" not in page.text
     assert "老年卡在哪里办" in page.text and "老年优待证" in page.text
     assert "13912345678" not in page.text and "139****5678" in page.text and "138****5678" in page.text
+    # Every reason, in Chinese, in one list.
+    reasons = re.findall(r'<span class="badge reason">([^<]+)</span>', page.text)
+    assert sorted(reasons) == sorted(["要找工作人员", "政策问题没答上", "两次没听懂", "系统故障时留言"])
+    only = web.get("/console/requests", params={"reason": "outage"}).text
+    assert re.findall(r'<span class="badge reason">([^<]+)</span>', only) == ["系统故障时留言"]
     assert "已联系" not in page.text  # viewers read only
     token = CSRF_RE.search(page.text).group(1)
-    assert web.post(f"/console/requests/handoff/{handoff_id}/done", data={"csrf_token": token}).status_code == 403
+    assert web.post(f"/console/requests/{handoff_id}/done", data={"csrf_token": token}).status_code == 403
     web.cookies.clear()
     sign_in(web, "worker1")
     page = web.get("/console/requests")
     token = CSRF_RE.search(page.text).group(1)
-    forms = re.findall(r"/console/requests/(handoff|question)/(\d+)/done", page.text)
-    assert sorted(kind for kind, _ in forms) == ["handoff", "question"]
-    assert web.post(f"/console/requests/{forms[0][0]}/{forms[0][1]}/done", data={}).status_code == 403  # no token
-    for kind, item in forms:
-        done = web.post(f"/console/requests/{kind}/{item}/done", data={"csrf_token": token, "note": "已电话答复"})
+    forms = re.findall(r"/console/requests/(\d+)/done", page.text)
+    assert len(forms) == 4 and page.text.count("已答复") == 1 and page.text.count("已联系") == 3
+    assert web.post(f"/console/requests/{forms[0]}/done", data={}).status_code == 403  # no token
+    for item in forms:
+        done = web.post(f"/console/requests/{item}/done", data={"csrf_token": token, "note": "已电话答复"})
         assert done.status_code == 200 and "已处理。" in done.text
     assert "没有待处理的求助" in web.get("/console/requests").text
-    assert "已电话答复" not in web.get("/console/requests", params={"status": "all"}).text  # notes not shown
-    assert web.post("/console/requests/other/1/done", data={"csrf_token": token}).status_code == 404
+    closed = web.get("/console/requests", params={"status": "all"}).text
+    assert "已电话答复" not in closed and closed.count("已处理（worker1") == 4  # notes not shown; who closed it is
+    assert web.post("/console/requests/999999/done", data={"csrf_token": token}).status_code == 404
+    with app_env.session() as session:
+        rows = session.query(HandoffRequest).all()
+        assert {(r.status, r.closed_by, r.staff_note) for r in rows} == {("done", "staff:worker1", "已电话答复")}
 
 
 def test_export_from_the_console_is_masked_and_audited(web, app_env):

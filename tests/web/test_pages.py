@@ -129,6 +129,11 @@ def test_console_wrong_password_then_sign_in_and_out(context):
     page.wait_for_url("**/console/login")
     page.goto("/console")
     assert page.url.endswith("/console/login")
+    # A copy of the cookie taken before signing out is refused after it: the session
+    # ended on the server, not only in this browser.
+    context.add_cookies([{k: session[k] for k in ("name", "value", "domain", "path", "httpOnly", "sameSite")}])
+    page.goto("/console")
+    assert page.url.endswith("/console/login") and page.locator("input[name=password]").is_visible()
 
 
 def test_ticket_filed_by_chat_moves_through_the_queue(context):
@@ -341,10 +346,11 @@ def test_hand_off_request_reaches_the_console(context):
     sign_in(console, "dispatcher1")
     console.wait_for_url("**/console")
     console.click("nav a:text('居民求助')")
-    row = console.locator("#requests tr.k-handoff", has_text="燃气表").first
+    row = console.locator("#requests tr.r-asked", has_text="燃气表").first
     row.wait_for()
+    assert row.locator(".badge.reason").inner_text() == "要找工作人员"
     console.screenshot(path=str(ARTIFACTS / "console-requests.png"), full_page=True)
     with console.expect_navigation():
         row.locator("button", has_text="已联系").click()
     assert "已处理" in console.inner_text("#done")
-    assert console.locator("#requests tr.k-handoff", has_text="燃气表").count() == 0
+    assert console.locator("#requests tr.r-asked", has_text="燃气表").count() == 0
