@@ -140,8 +140,10 @@ class Taken:
     """One message id: its turn, and the passive reply it got (a retry gets it again)."""
 
     at: float
+    sender: str = ""
     passive: str | None = None
     late: bool = False
+    task: asyncio.Task | None = None
 
 
 @dataclass
@@ -202,9 +204,14 @@ class OfficialAccount:
         key = self.dedupe_key(message)
         entry = self.take(key)
         if entry is None:
-            earlier = self.taken.get(key)
-            log.info("wechat_message_repeated", sender=mask_id(message.source), passive=bool(earlier and earlier.passive))
-            return earlier.passive if earlier else None
+            earlier = self.taken[key]
+            log.info("wechat_message_repeated", sender=mask_id(message.source), running=bool(
+                earlier.task and not earlier.task.done()), passive=bool(earlier.passive))
+            if earlier.task is not None and not earlier.task.done() and not earlier.late:
+                # WeChat gave up on the first request while its turn still runs: this
+                # retry waits for the same turn (never a second one).
+                return await self._wait(earlier, key)
+            return earlier.passive
         sender = wechat_sender(message.source)
         kind = getattr(message, "type", "")
         if kind == "event":
@@ -259,19 +266,30 @@ class OfficialAccount:
                 await self.enqueue_late(sender, key, replies)
             return replies
 
-        task = asyncio.create_task(run())
+        entry.sender = sender
+        entry.task = task = asyncio.create_task(run())
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+        return await self._wait(entry, key)
+
+    async def _wait(self, entry: Taken, key: str) -> str | None:
+        """The turn's reply as the passive answer when it is ready in time, else None."""
+        task = entry.task
+        assert task is not None
         done, _ = await asyncio.wait({task}, timeout=self.settings.wechat_reply_seconds)
+        if entry.passive is not None or entry.late:
+            return entry.passive  # the other request of the pair already decided
         if not done:
             entry.late = True
-            log.info("wechat_reply_late", sender=mask_id(sender))
+            log.info("wechat_reply_late")
             return None
-        text = render(task.result())
+        replies = task.result()
+        text = render(replies)
         if len(text.encode()) <= wechat_api.TEXT_LIMIT_BYTES:
             entry.passive = text or None
             return entry.passive
-        await self.enqueue_late(sender, key, task.result())  # too long for one passive reply
+        entry.late = True  # too long for one passive reply: by the customer-service API
+        await self.enqueue_late(entry.sender, key, replies)
         return None
 
     async def enqueue_late(self, sender: str, key: str, replies: list[Reply]) -> None:
@@ -630,7 +648,11 @@ async def oa_message(request: Request, signature: str = "", timestamp: str = "",
         message = wechat_api.parse(xml)
     except WeChatError as error:
         raise _refuse(error, "oa_message") from None
-    text = await oa.handle(message)
+    try:
+        text = await oa.handle(message)
+    except Exception:  # noqa: BLE001 - a failure of ours: WeChat must not retry into it
+        log.exception("wechat_oa_handler_failed")
+        text = None
     if not text:
         return _success()
     reply = wechat_api.text_reply(message, text)
@@ -660,7 +682,11 @@ async def work_message(request: Request, msg_signature: str = "", timestamp: str
         message = wechat_api.parse(work.cipher.decrypt_body(body, msg_signature, timestamp, nonce), work=True)
     except WeChatError as error:
         raise _refuse(error, "work_message") from None
-    text = await work.handle(message)
+    try:
+        text = await work.handle(message)
+    except Exception:  # noqa: BLE001 - a failure of ours: WeCom must not retry into it
+        log.exception("wecom_handler_failed")
+        text = None
     if not text:
         return _success()
     return _xml(work.cipher.encrypt(wechat_api.text_reply(message, text, work=True), nonce or "0", timestamp or None))

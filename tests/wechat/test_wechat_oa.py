@@ -179,6 +179,21 @@ def test_a_slow_reply_answers_success_then_goes_by_customer_service_send(gateway
     assert standin.count("/cgi-bin/token") == 1
 
 
+def test_a_retry_while_the_turn_still_runs_waits_for_the_same_turn(gateway, oa, standin, slow, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(gateway.app.state.wechat.oa.settings, "wechat_reply_seconds", 30.0)
+    xml = oa.message("text", msg_id=3101, Content="我要报修")
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(post_plain, gateway, oa, xml)
+        until(lambda: slow.turns, what="the first turn")  # WeChat's first try is being answered...
+        retry = pool.submit(post_plain, gateway, oa, xml)  # ...when its retry comes in
+        slow.release.set()
+        answers = [passive_text(first.result(timeout=30)), passive_text(retry.result(timeout=30))]
+    assert answers[0] == answers[1] == "好的，请问是几号楼？\n回复数字选择：\n1. 3号楼\n2. 5号楼"
+    assert slow.turns == ["我要报修"] and standin.sent_to(OPENID) == []
+
+
 # -- pushes ----------------------------------------------------------------------------------
 def _file(db, sender: str) -> str:
     from assistant.tickets.service import file_ticket
