@@ -300,9 +300,12 @@ class OfficialAccount:
             return
 
         def write() -> None:
+            # One row per piece within WeChat's limit (a row holds at most outbox.MAX_TEXT),
+            # sent in order (same time, rising ids).
             with self.db.transaction() as session:
-                outbox.enqueue(session, recipient=sender, channel=CHANNEL, text=text,
-                               dedupe_key=f"wechat:reply:{key}")
+                for i, piece in enumerate(wechat_api.split_bytes(text)):
+                    outbox.enqueue(session, recipient=sender, channel=CHANNEL, text=piece,
+                                   dedupe_key=f"wechat:reply:{key}:{i}")
 
         try:
             await anyio.to_thread.run_sync(write)

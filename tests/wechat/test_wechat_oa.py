@@ -138,11 +138,13 @@ def test_a_location_is_the_place_of_the_complaint(gateway, oa, wechat_env):
 # -- the 5-second rule -------------------------------------------------------------------------
 class SlowDialogue:
     """A FAKE dialogue (the only one in these tests): it answers when the test lets it,
-    to make "the dialogue took longer than WeChat waits" happen on cue."""
+    to make "the dialogue took longer than WeChat waits" happen on cue, and what the test
+    sets (``answer``), to make a reply longer than one WeChat message."""
 
     def __init__(self) -> None:
         self.release = threading.Event()
         self.turns: list[str] = []
+        self.answer: str | None = None
 
     async def send_or_degrade(self, sender, text, metadata=None):  # noqa: ANN001
         import anyio
@@ -151,6 +153,8 @@ class SlowDialogue:
 
         self.turns.append(text)
         await anyio.to_thread.run_sync(lambda: self.release.wait(30))
+        if self.answer is not None:
+            return [Reply(text=self.answer)]
         return [Reply(text="好的，请问是几号楼？", buttons=[Button("3号楼", "3号楼"), Button("5号楼", "5号楼")])]
 
 
@@ -192,6 +196,18 @@ def test_a_retry_while_the_turn_still_runs_waits_for_the_same_turn(gateway, oa, 
         answers = [passive_text(first.result(timeout=30)), passive_text(retry.result(timeout=30))]
     assert answers[0] == answers[1] == "好的，请问是几号楼？\n回复数字选择：\n1. 3号楼\n2. 5号楼"
     assert slow.turns == ["我要报修"] and standin.sent_to(OPENID) == []
+
+
+def test_a_reply_longer_than_one_message_goes_in_pieces(gateway, oa, standin, slow, monkeypatch):
+    monkeypatch.setattr(gateway.app.state.wechat.oa.settings, "wechat_reply_seconds", 30.0)
+    slow.answer = "".join(f"第{i}条：垃圾分类请在每天早七点到九点、晚六点到八点投放到小区东门的分类站。" for i in range(1, 141))
+    slow.release.set()
+    assert post_plain(gateway, oa, oa.message("text", msg_id=3201, Content="垃圾怎么分类")).text == "success"
+    sent = until(lambda: standin.sent_to(OPENID), what="the pieces")
+    until(lambda: "".join(s.text for s in standin.sent_to(OPENID)) == slow.answer, what="every piece")
+    sent = standin.sent_to(OPENID)
+    assert len(sent) > 1 and all(len(s.text.encode()) <= 2048 for s in sent)
+    assert all(s.text.endswith("。") for s in sent)  # cut after sentences
 
 
 # -- pushes ----------------------------------------------------------------------------------
