@@ -52,6 +52,9 @@ def consecutive_misunderstandings(events: list[dict[str, Any]]) -> int:
     return count
 
 
+MISUNDERSTOOD_OFFER = "抱歉，我还是没听明白。要不要让工作人员来帮您？"
+
+
 def previous_bot_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The butler's messages of its last turn before the resident's latest message."""
     seen_current_user = False
@@ -82,8 +85,11 @@ class ActionRequestHuman(Action):
         return "action_request_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        # 转人工 pressed on the offer made after two misunderstandings: staff should know why.
+        offered = any((m.get("text") or "") == MISUNDERSTOOD_OFFER for m in previous_bot_messages(tracker.events))
+        reason = "misunderstood" if offered else "asked"
         with get_database().session() as session:
-            request_handoff(session, tracker.sender_id, "asked", last_resident_text(tracker))
+            request_handoff(session, tracker.sender_id, reason, last_resident_text(tracker))
             phone = handoff_phone(session, tracker.sender_id)
         # In the middle of a form the form runs again afterwards and asks whether to go
         # on (nlu_data/rules/forms.yml): the resident may finish it while waiting.
@@ -151,7 +157,7 @@ class ActionHandleMisunderstanding(Action):
         if _elderly_handed_over(dispatcher, tracker.sender_id, text):
             return [UserUtteranceReverted()]
         dispatcher.utter_message(
-            text="抱歉，我还是没听明白。要不要让工作人员来帮您？",
+            text=MISUNDERSTOOD_OFFER,
             buttons=[{"title": "转人工", "payload": "/request_human"},
                      {"title": "我能做什么", "payload": "/help"}])
         return [UserUtteranceReverted()]

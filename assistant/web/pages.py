@@ -55,7 +55,7 @@ from assistant.dialogue import namespaced_sender
 from assistant.privacy import mask_name, mask_text
 from assistant.residents.identity import ChatIdentity
 from assistant.settings import get_settings
-from assistant.tickets import lifecycle, service, thermometer
+from assistant.tickets import attachments, lifecycle, service, thermometer
 from assistant.tickets.models import Ticket
 from assistant.tickets.routing import get_routing
 from assistant.web import session as web_session
@@ -504,6 +504,9 @@ def _detail(request: Request, user: StaffUser, ticket_id: str, *, error: str | N
         # Other residents' reports linked to this one as duplicates, in their own words.
         reports = [{"at": w.at, "words": mask_text(w.description) if context["masked"] else w.description}
                    for w in ticket.watchers if not w.is_filer and w.description]
+        # Residents' photos: only for roles that handle tickets (a photo cannot be masked).
+        photos = ([attachments.to_dict(a) for a in attachments.list_for_ticket(session, ticket_id)]
+                  if user.role in WORKING_ROLES else [])
     if context["masked"]:  # a resident's sender id in the audit trail, masked as the watchers' are
         for event in data["timeline"]:
             kind, _, sender = (event["actor"] or "").partition(":")
@@ -513,8 +516,27 @@ def _detail(request: Request, user: StaffUser, ticket_id: str, *, error: str | N
     descriptions = {a: lifecycle.TRANSITIONS[a].description for a in actions}
     routing = get_routing()
     return render("ticket.html", status=status, **context, t=data, actions=actions, descriptions=descriptions,
-                  departments=routing.departments, categories=routing.categories, reports=reports,
+                  departments=routing.departments, categories=routing.categories, reports=reports, photos=photos,
                   can_correct=user.role in CORRECTING_ROLES, error=error, done=done)
+
+
+@router.get("/console/tickets/{ticket_id}/attachments/{attachment_id}")
+def ticket_photo(ticket_id: str, attachment_id: str, request: Request) -> Response:
+    """A resident's photo, behind the console session (the API route wants a bearer token)."""
+    user = web_session.current_user(request)
+    if user is None:
+        return RedirectResponse("/console/login", status_code=303)
+    if user.role not in WORKING_ROLES:
+        return Response(status_code=403)
+    if not attachment_id.isdigit():
+        return Response(status_code=404)
+    try:
+        row, data = attachments.read(get_database(), ticket_id, int(attachment_id))
+    except attachments.AttachmentNotFound:
+        return Response(status_code=404)
+    return Response(data, media_type=row.content_type, headers={
+        "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, no-store"})
 
 
 def _valid_id(ticket_id: str) -> bool:

@@ -64,6 +64,21 @@ def misunderstood_twice(db) -> str:
     return sender
 
 
+def offered_a_person_after_two_misunderstandings(db) -> str:
+    """Anyone else is offered 转人工 after two misunderstandings; pressing it says why."""
+    from actions.core import MISUNDERSTOOD_OFFER, ActionRequestHuman
+
+    sender = "web:r-offered"
+    events = [{"event": "user", "text": "那个东西弄一下", "parse_data": {"intent": {"name": "nlu_fallback"}}},
+              {"event": "action", "name": "action_handle_misunderstanding"},
+              {"event": "bot", "text": MISUNDERSTOOD_OFFER, "data": {}},
+              {"event": "user_utterance_reverted"},
+              {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": "/request_human", "parse_data": {"intent": {"name": "request_human"}}}]
+    run(ActionRequestHuman(), tracker(sender, "/request_human", "request_human", events=events))
+    return sender
+
+
 def question_the_kb_could_not_answer(db) -> str:
     from actions.policy import ActionPolicyOfferReply
 
@@ -92,6 +107,7 @@ def said_during_an_outage(db) -> str:
 
 def test_every_reason_is_recorded_by_the_path_that_causes_it(app_env):
     paths = {asked_in_chat: "asked", asked_while_rasa_is_down: "asked", misunderstood_twice: "misunderstood",
+             offered_a_person_after_two_misunderstandings: "misunderstood",
              question_the_kb_could_not_answer: "unanswered_question", said_during_an_outage: "outage"}
     senders = {path(app_env): reason for path, reason in paths.items()}
     listed = recorded(app_env)

@@ -300,3 +300,28 @@ def test_a_satisfaction_that_only_looks_like_a_number_is_not_a_500(web, app_env)
         answer = web.post(f"/console/tickets/{ticket.id}/transition",
                           data={"action": "回访", "satisfaction": odd, "csrf_token": token})
         assert answer.status_code in (200, 409), (odd[:5], answer.status_code)
+
+
+def test_residents_photos_in_the_ticket_detail_for_those_who_handle_it(web, app_env):
+    from assistant.tickets import attachments
+    from assistant.tickets.service import file_ticket
+
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + b"\x00" * 64 + b"\xff\xd9"
+    ticket = file_ticket(app_env, description="5号楼门口井盖丢了", sender_id="telegram:7", address="5号楼").ticket
+    stored = attachments.store(app_env, jpeg, sender_id="telegram:7", channel="telegram")
+    assert stored.ticket_id == ticket.id
+    sign_in(web, "worker1")
+    page = web.get(f"/console/tickets/{ticket.id}")
+    src = f"/console/tickets/{ticket.id}/attachments/{stored.id}"
+    assert "居民照片（1）" in page.text and f'src="{src}"' in page.text
+    photo = web.get(src)
+    assert photo.status_code == 200 and photo.content == jpeg
+    assert photo.headers["content-type"] == "image/jpeg" and photo.headers["x-content-type-options"] == "nosniff"
+    assert web.get(f"/console/tickets/{ticket.id}/attachments/{stored.id + 1}").status_code == 404
+    assert web.get(f"/console/tickets/{ticket.id}/attachments/x").status_code == 404
+    web.cookies.clear()
+    sign_in(web, "viewer1")
+    assert "居民照片" not in web.get(f"/console/tickets/{ticket.id}").text  # a photo cannot be masked
+    assert web.get(src).status_code == 403
+    web.cookies.clear()
+    assert web.get(src, follow_redirects=False).status_code == 303
