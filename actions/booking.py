@@ -179,9 +179,12 @@ class ValidateBookingForm(InterruptibleFormValidation):
         corrected = self._corrected(tracker, "booking_service")
         if corrected is not None:
             return corrected
-        if self._corrects_other(tracker, "booking_service"):
-            return {}
         service = conversation.service_from(_text(tracker), _entities(tracker, "service_type"))
+        if self._corrects_other(tracker, "booking_service"):
+            # 哦不对，我说错了，是约保洁，后天下午两点: the time is the correction read, but
+            # a different service named in the same breath is corrected too.
+            current = tracker.get_slot("booking_service")
+            return {"booking_service": service} if service and current and service != current else {}
         if service:
             return {"booking_service": service}
         if self._requested(tracker) == "booking_service" and _text(tracker):

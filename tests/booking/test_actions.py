@@ -426,3 +426,17 @@ def test_a_policy_question_at_the_read_back_is_answered_and_the_read_back_waits(
                          tracker("电话错了，应该是13900001112", intent="ask_policy", slots=filled, form_active=False),
                          domain)
     assert slots["booking_phone"] == "13900001112" and "139****1112" in said[0]
+
+
+def test_a_changed_mind_names_another_service_with_the_time(app_env, domain):
+    # 约个理发 … 哦不对不对，我说错了，是约保洁，后天下午三点: both answers change.
+    slots, _, _ = run(booking_actions.ValidateBookingForm(),
+                      tracker("哦不对不对，我说错了，是约保洁，后天下午三点",
+                              slots={"booking_service": "理发", "requested_slot": "booking_time"}), domain)
+    assert slots["booking_service"] == "保洁", slots
+    assert slots["booking_time"] == "2026-12-01T15:00", slots  # a 保洁 slot (they start at 13:00, 15:00)
+    # Naming the same service again with a corrected time changes only the time.
+    slots, _, _ = run(booking_actions.ValidateBookingForm(),
+                      tracker("不对，理发改到后天下午三点", slots={"booking_service": "理发", "requested_slot": "booking_address",
+                                                        "booking_time": "2026-11-30T15:00"}), domain)
+    assert "booking_service" not in slots and slots["booking_time"] == "2026-12-01T15:00"
