@@ -172,7 +172,8 @@ class InterruptibleFormValidation(FormValidationAction):
             trial.slots[slot] = None
             trial.slots[REQUESTED_SLOT] = slot
             # Read it as an answer: the 不对 in it is no "no" to the question asked.
-            trial.latest_message = {**(tracker.latest_message or {}), "intent": {"name": "inform", "confidence": 1.0}}
+            trial.latest_message = {**(tracker.latest_message or {}), "intent": {"name": "inform", "confidence": 1.0},
+                                    "text": form_turns.without_negated(text)}
             found = await call_potential_coroutine(method(CollectingDispatcher(), trial, domain)) or {}
             value = found.get(slot)
             if value is not None and str(value) not in (text, text[:120]) and value != tracker.get_slot(slot):

@@ -111,6 +111,18 @@ def resume_answer(text: str | None, intent: str | None) -> Literal["yes", "no"] 
     return None
 
 
+# 不是24号楼 names the wrong answer (是25号楼，不是24号楼 / 不是24号楼是25号楼).
+NEGATED_RE = re.compile(r"(?:而)?不是[^，,。；;！!是]*")
+_WORDS_RE = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+
+
+def without_negated(text: str) -> str:
+    """A correction without the answer it says was wrong, so that reading the new
+    answer cannot pick the old one; the text unchanged when nothing else is left."""
+    kept = NEGATED_RE.sub("", text)
+    return kept if _WORDS_RE.search(CORRECTION_RE.sub("", kept)) else text
+
+
 def corrects(text: str | None) -> bool:
     """The message says an earlier answer was wrong (and is not leaving)."""
     said = _clean(text)

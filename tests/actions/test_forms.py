@@ -137,6 +137,8 @@ def test_leaving_after_the_form_stopped_itself_still_knows_the_form(domain):  # 
 @pytest.mark.parametrize(("text", "intent", "place"), [
     ("不对，是13号楼，不是3号楼", "deny", "13号楼"),
     ("不对不对 是32号楼东边 我说错了", "nlu_fallback", "32号楼东边"),  # the side is kept (assistant/location.py)
+    ("哦说错了，是25号楼，不是24号楼", "nlu_fallback", "25号楼"),  # the wrong one said last
+    ("不是24号楼是25号楼", "inform", "25号楼"),
 ])
 def test_complaint_form_takes_a_corrected_place_at_the_contact_question(app_env, domain, text, intent,  # noqa: F811
                                                                          place):
