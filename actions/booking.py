@@ -220,7 +220,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if self._corrects_other(tracker, "booking_address"):
             return {}
         if self._requested(tracker) == "booking_address" and _text(tracker):
-            return {"booking_address": _text(tracker)}
+            # 地址35号楼2单元702，电话139…: the address clause, not the phone with it.
+            return {"booking_address": conversation.address_in(_text(tracker)) or _text(tracker)}
         early = conversation.address_in(_text(tracker)) if tracker.get_slot("booking_address") is None else None
         if early:
             return {"booking_address": early}  # said before it was asked: kept

@@ -217,8 +217,9 @@ class InterruptibleFormValidation(FormValidationAction):
             tracker.slots[REQUESTED_SLOT] = requested
             tracker.slots[RESUME_SLOT] = None
             resumed = [SlotSet(RESUME_SLOT, None)]
-            if answer == "yes":
+            if answer == "yes" and form_turns.bare_yes(text):
                 return [*resumed, SlotSet(REQUESTED_SLOT, requested)]  # the question again
+            # 好，地址12号楼5单元303，电话…: a yes that answers at once is read as the answer.
         corrected = await self.correction(requested, dispatcher, tracker, domain)
         if corrected:
             slot, value = next(iter(corrected.items()))

@@ -123,6 +123,19 @@ def without_negated(text: str) -> str:
     return kept if _WORDS_RE.search(CORRECTION_RE.sub("", kept)) else text
 
 
+def bare_yes(text: str | None) -> bool:
+    """A yes to 还继续吗？ with nothing after it (好 / 继续吧). 好，地址12号楼5单元303 goes on
+    and answers in the same breath: the rest is read as the answer."""
+    rest = _clean(text)
+    while True:  # 嗯，继续吧 / 好的好的
+        rest = rest.lstrip("，,。.、！!~～ 吧啊呀")
+        match = RESUME_YES_RE.match(rest)
+        if not match or not match.end():
+            break
+        rest = rest[match.end():]
+    return len(_WORDS_RE.findall(rest.strip("吧啊呀"))) < 2
+
+
 def corrects(text: str | None) -> bool:
     """The message says an earlier answer was wrong (and is not leaving)."""
     said = _clean(text)

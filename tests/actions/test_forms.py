@@ -52,6 +52,12 @@ def test_resume_answer(text, intent, answer):
     assert form_turns.resume_answer(text, intent) == answer
 
 
+@pytest.mark.parametrize(("text", "bare"), [("好", True), ("继续吧", True), ("好的。", True), ("嗯，继续", True),
+                                            ("好，地址12号楼5单元303", False), ("行。我住45号楼2单元1102", False)])
+def test_a_bare_yes_to_go_on(text, bare):
+    assert form_turns.bare_yes(text) is bare
+
+
 def complaint_tracker(text: str, *, intent: str, slots: dict, confidence: float = 0.99) -> Tracker:
     values = {"complaint_description": None, "complaint_location": None, "complaint_contact": None,
               "complaint_cancelled": None, "requested_slot": None, "form_resume": None, "form_failures": None}

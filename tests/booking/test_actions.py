@@ -286,6 +286,16 @@ def test_back_from_a_question_asks_whether_to_go_on_then_continues(app_env, doma
     assert slots["booking_time"] == "2026-11-30T15:00" and slots["form_resume"] is None
 
 
+def test_a_yes_to_go_on_that_answers_at_once_is_read_as_the_answer(app_env, domain):
+    resumed = {"booking_service": "理发", "booking_time": "2026-11-30T15:00", "requested_slot": "form_resume",
+               "form_resume": "booking_form"}
+    events, said = validate(tracker("好，地址12号楼5单元303，电话13800001203", intent="affirm", slots=resumed), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_address"] == "12号楼5单元303" and slots["booking_phone"] == "13800001203", slots
+    assert slots["form_resume"] is None
+    assert not any("地址" in m.get("text", "") for m in said)  # not asked again
+
+
 def test_ask_to_go_on_names_what_was_being_booked(app_env, domain):
     from actions.forms import ActionAskFormResume
     dispatcher = CollectingDispatcher()
