@@ -15,8 +15,10 @@ seen. Training data, all of it labelled:
 - ``bench/emergency_blind4.jsonl``: written blind, measured once at the third round's end
   (butler 0.976 / 8.9 %), then made training data in the fourth round;
 - ``bench/emergency_blind5.jsonl``: written blind, measured once at the fourth round's end
-  (butler 0.907 / 5.8 %), then made training data in the fifth round; the blind set is
-  now ``bench/emergency_blind6.jsonl``, never trained on;
+  (butler 0.907 / 5.8 %), then made training data in the fifth round;
+- ``bench/emergency_blind6.jsonl``: written blind, measured once at the fifth round's end
+  (butler 0.958 / 8.3 %), then made training data in the sixth round; the blind set is
+  now ``bench/emergency_blind7.jsonl``, never trained on;
 - ``assistant/safety/data/probes.jsonl``: 921 messages written while designing the
   net (six probes of every kind and register, with same-topic non-emergencies);
 - ``assistant/safety/data/probes_round3.jsonl``: look-alikes found in the third round
@@ -51,7 +53,8 @@ CHECKS = ("楼道里着火了", "想吃火锅", "我妈叫不醒", "电梯坏了
 def training_rows() -> list[dict]:
     paths = [ROOT / "bench" / "emergency_dev.jsonl", ROOT / "bench" / "emergency_blind.jsonl",
              ROOT / "bench" / "emergency_blind3.jsonl", ROOT / "bench" / "emergency_blind4.jsonl",
-             ROOT / "bench" / "emergency_blind5.jsonl", DATA / "probes.jsonl", DATA / "probes_round3.jsonl",
+             ROOT / "bench" / "emergency_blind5.jsonl", ROOT / "bench" / "emergency_blind6.jsonl",
+             DATA / "probes.jsonl", DATA / "probes_round3.jsonl",
              *sorted((ROOT / "nlu_data" / "nlu").glob("*.yml"))]
     return [row for path in paths if path.exists() for row in load(path)]
 

@@ -42,6 +42,9 @@ SUPPRESSED_PLAUSIBLE_SCORE = model.THRESHOLD
 _PERFECTIVE = re.compile(r"^(?:了|啦|咯|喽|啰|嘞|啊|呀|哇|咧|喔|哦|嘛|起来了|le(?![a-z]))")
 _PROGRESSIVE = re.compile(r"(?:在|正|一直)$")
 _QUESTION_END = re.compile(r"(吗|么|嘛)$")
+# A request said politely (帮忙去看看好吗, 能派个人来吗) ends like a question but asks
+# for help: it does not make the cue a question.
+_POLITE_REQUEST = re.compile(r"(?:帮|麻烦|请|派|来|过来|去看|看看|看一下|上门)[^,。]{0,8}(?:好吗|行吗|可以吗|好不好|行不行|吗)$")
 _CONTENT = re.compile(r"[^,。\s啊呀哇吧呢吗了啦!！?？.]")
 # Suppressions that say the message is not about an emergency at all; others
 # (hypothetical, past...) still tell which advice fits if the classifier insists.
@@ -266,7 +269,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                 and not _HAPPENING.search(sentence)):
             # a yes/no question about the cue (厨房着火能用水浇吗); not when it has lasted
             # minutes (倒在门口十几分钟了，一动不动，没人管吗: a complaint about nobody helping)
-            found = _QUESTION_END.search(msg.sentence_after(hit.end, 40))
+            rest = msg.sentence_after(hit.end, 40)
+            found = None if _POLITE_REQUEST.search(rest) else _QUESTION_END.search(rest)
     # Hearsay and policy words elsewhere do not silence a cue said of today
     # (关于充电桩的申请回头再说，我爷爷今天上午走丢了).
     soft = msg.anywhere_soft
