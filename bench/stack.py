@@ -1,5 +1,5 @@
 """The real butler for a benchmark or an end-to-end test: the project's own supervisor
-(Rasa, action server, gateway, reminders, Wyoming) on free loopback ports, a data
+(Rasa, action server, gateway, jobs, Wyoming) on free loopback ports, a data
 directory of its own, the sample policy corpus ingested with the operators' CLI, and
 the servers on the suite's clock (``BUTLER_TEST_NOW``).
 

@@ -2,13 +2,13 @@
 
 A resident's sender id carries the channel (``web:42``, ``telegram:123``; see
 ``assistant.dialogue.namespaced_sender``). A day-before booking reminder is sent by
-the reminders process (``butler bookings reminders``) through a delivery adapter
+the jobs process (``butler jobs run``, its ``booking-reminders`` job) through a delivery adapter
 registered for the channel (``assistant.booking.service.register_reminder_channel``);
 without one the reminder is only written to the log. The action server, which says
 "前一天我会提醒您", runs in another process and cannot see that registry, so the
 channels with a real delivery adapter are declared here, once, and both sides read it.
 
-Telegram delivers them: the reminders process queues a Telegram resident's reminder
+Telegram delivers them: the jobs process queues a Telegram resident's reminder
 in the shared outbox (``assistant.outbox``, ``PUSH_CHANNELS``) and the bot process
 sends it, with retries. The web chat only answers requests (it cannot push a
 message), and the voice channel and the Wyoming satellite have no push either. A

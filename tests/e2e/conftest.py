@@ -79,7 +79,7 @@ class Butler:
 
 @contextmanager
 def running_butler(data_dir: Path) -> Iterator[Butler]:
-    """A whole butler (supervisor, Rasa, action server, gateway, reminders) on free
+    """A whole butler (supervisor, Rasa, action server, gateway, jobs) on free
     loopback ports with its own data directory, ready when it yields; stopped after,
     and failing the test if any process logged a traceback meanwhile."""
     model = Path(os.environ.get("BUTLER_TEST_RASA_MODEL", PROJECT_ROOT / "models" / "butler.tar.gz"))
