@@ -1,6 +1,6 @@
 """No process log holds a resident's phone or identity number in clear: after a short
 conversation that gives both, every log in the data dir's logs/ (Rasa, the action
-server, the gateway, the reminders loop) is scanned for the raw patterns."""
+server, the gateway, the jobs process) is scanned for the raw patterns."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_no_process_log_holds_a_phone_or_an_identity_number(butler):
     time.sleep(2)  # the supervisor writes each line as it comes; let the last ones land
     logs = sorted(Path(butler.settings.data_dir, "logs").glob("*.log"))
     names = {log.name for log in logs}
-    assert {"rasa.log", "actions.log", "gateway.log", "reminders.log"} <= names, names
+    assert {"rasa.log", "actions.log", "gateway.log", "jobs.log"} <= names, names
     leaks = []
     for log in logs:
         for number, line in enumerate(log.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
