@@ -119,8 +119,12 @@ def _due(state: dict, now: datetime, interval: float) -> bool:
         last = datetime.fromisoformat(started)
     except ValueError:
         return True
-    # A clock set back (an operator, a test clock) never stalls a job.
-    return last > now or now >= last + timedelta(seconds=interval)
+    # A clock set back (an operator, a test clock) never stalls a job: the clock counts
+    # as set back only when the last start is more than one interval ahead of now (a
+    # second process whose clock reads a little earlier is not a clock set back).
+    if last - now > timedelta(seconds=interval):
+        return True
+    return now >= last + timedelta(seconds=interval)
 
 
 class JobRunner:

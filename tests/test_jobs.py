@@ -157,6 +157,7 @@ def test_two_real_job_processes_push_each_prompt_once(app_env, clock):
     import os
     import subprocess
     import sys
+    import time
 
     from assistant.settings import PROJECT_ROOT
 
@@ -164,8 +165,11 @@ def test_two_real_job_processes_push_each_prompt_once(app_env, clock):
     for i in range(5):
         register(db, name=f"老人{i}", phone=f"1391234000{i}", address=f"{i}号楼", sender_id=f"telegram:{100 + i}",
                  window_start="09:30", window_end="11:00", now=datetime(2026, 11, 30, 7, 0, tzinfo=TZ))
-    env = {k: v for k, v in os.environ.items() if k != "BUTLER_CLOCK_ANCHOR"}
+    # One clock for both processes: the same start at the same monotonic anchor
+    # (assistant/clock.py), so neither reads the other's start as "in the future".
+    env = dict(os.environ)
     env["BUTLER_CLOCK_START"] = DUE.isoformat()
+    env["BUTLER_CLOCK_ANCHOR"] = repr(time.monotonic())
     command = [sys.executable, "-m", "assistant.cli", "jobs", "run", "--once", "--only", "care-ladder"]
     procs = [subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                               text=True) for _ in range(2)]
@@ -175,3 +179,19 @@ def test_two_real_job_processes_push_each_prompt_once(app_env, clock):
     assert outcomes.count("ran") == 1 and set(outcomes) <= {"ran", "busy", "not_due"}, outputs
     keys = _keys(db)
     assert len(keys) == len(set(keys)) == 5 and all(k.endswith(":day:2026-11-30:prompt") for k in keys)
+
+
+def test_due_counts_the_clock_set_back_only_beyond_one_interval():
+    from assistant.jobs import _due
+
+    last = DUE
+    state = {"last_started": last.isoformat()}
+    assert _due({}, DUE, 60) and _due({"last_started": "garbage"}, DUE, 60)
+    # Another process's clock a little behind (or ahead) within the interval: not due.
+    assert not _due(state, last - timedelta(seconds=5), 60)
+    assert not _due(state, last + timedelta(seconds=59), 60)
+    assert _due(state, last + timedelta(seconds=60), 60)
+    # Exactly one interval behind is not yet "set back"; beyond it, the job runs.
+    assert not _due(state, last - timedelta(seconds=60), 60)
+    assert _due(state, last - timedelta(seconds=61), 60)
+    assert _due(state, last - timedelta(days=1), 60)
