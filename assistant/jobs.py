@@ -4,7 +4,8 @@ jobs run``.
 
 - **Registered jobs** (``JOBS``): booking reminders, the elder-care ladder (daily
   check-in prompts, second prompts, care tickets, urgent alerts), and the delivery of
-  the contact messages queued for the contact webhook. A capability adds its own with
+  the contact messages queued for the contact webhook, the cleanup of photos that
+  never met their complaint. A capability adds its own with
   ``register_job``.
 - **One run at a time per job, across processes**: each run holds the job's own lease
   (``assistant/lease.py``, ``job-<name>``, taken without waiting); a second jobs process
@@ -88,6 +89,14 @@ def _care_contact_webhook(db, now: datetime) -> str:
     from assistant.care.ladder import deliver_contact_webhook
 
     return f"delivered {deliver_contact_webhook(db, now)}"
+
+
+@register_job("attachments-cleanup", every=lambda s: 3600,
+              description="删除等了一天还没对上投诉的照片（连同文件）")
+def _attachments_cleanup(db, now: datetime) -> str:
+    from assistant.tickets.attachments import forget_stale
+
+    return f"forgotten {forget_stale(db, now)}"
 
 
 # ---- the runner ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def _settings(tmp_path, **values) -> Settings:
 def test_the_registry_and_the_settings_that_switch_jobs(tmp_path):
     assert {"booking-reminders", "care-ladder", "care-contact-webhook"} <= set(JOBS)
     names = lambda s: [job.name for job, _ in JobRunner(None, tmp_path, s).jobs]  # noqa: E731
-    assert names(_settings(tmp_path)) == ["booking-reminders", "care-ladder"]
+    assert names(_settings(tmp_path)) == ["booking-reminders", "care-ladder", "attachments-cleanup"]
     assert "care-ladder" not in names(Settings(data_dir=tmp_path, care_sweep_seconds=0))
     assert "care-contact-webhook" in names(_settings(tmp_path, care_contact_webhook_url="http://sms.test/"))
 
