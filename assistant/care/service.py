@@ -476,9 +476,13 @@ def list_elders(session: Session, *, active_only: bool = True) -> list[CareResid
 
 def elder_to_dict(elder: CareResident, last_sign: datetime | None, *, masked: bool = True) -> dict:
     """The staff view of one register entry; ``masked`` hides personal data."""
+    from assistant.tickets.service import _mask_sender
+
     contacts = [{"name": mask_name(c.get("name")) if masked else c.get("name"),
                  "phone": mask_phone(c.get("phone")) if masked else c.get("phone"),
-                 "relation": c.get("relation") or "", "sender_id": c.get("sender_id")}
+                 "relation": c.get("relation") or "",
+                 # A chat account is personal data too: masked as the tickets' watchers are.
+                 "sender_id": _mask_sender(c["sender_id"]) if masked and c.get("sender_id") else c.get("sender_id")}
                 for c in elder.emergency_contacts or []]
     return {
         "id": elder.id,

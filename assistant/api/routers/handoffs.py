@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -18,8 +18,11 @@ from assistant.auth.models import StaffUser
 from assistant.auth.service import UNMASKED_ROLES
 from assistant.privacy import mask_phone, mask_text
 from assistant.residents.service import HANDOFF_REASONS, REASON_ZH, close_handoff, list_handoffs
+from assistant.tickets.service import _mask_sender as mask_sender
 
 router = APIRouter(prefix="/api/v1/handoffs", tags=["handoffs"])
+# Bounded like the care API's ``CareId``: a negative or 30-digit id is 422 invalid_request.
+HandoffId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class HandoffOut(BaseModel):
@@ -46,7 +49,7 @@ def list_route(
     reason: Annotated[Literal[HANDOFF_REASONS] | None, Query()] = None,
 ) -> list[HandoffOut]:
     unmasked = user.role in UNMASKED_ROLES
-    return [HandoffOut(id=h.id, sender_id=r.sender_id,
+    return [HandoffOut(id=h.id, sender_id=r.sender_id if unmasked else mask_sender(r.sender_id),
                        phone=r.phone if unmasked else mask_phone(r.phone),
                        reason=h.reason, reason_text=REASON_ZH.get(h.reason, h.reason),
                        last_message=h.last_message if unmasked else mask_text(h.last_message),
@@ -57,7 +60,7 @@ def list_route(
 
 
 @router.post("/{handoff_id}/done", response_model=dict)
-def done_route(handoff_id: int,
+def done_route(handoff_id: HandoffId,
                user: Annotated[StaffUser, Depends(require_role("admin", "dispatcher", "worker"))],
                session: Annotated[Session, Depends(db_session)]) -> dict:
     if close_handoff(session, handoff_id, by=f"staff:{user.username}") is None:

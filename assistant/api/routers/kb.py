@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -73,26 +73,35 @@ class AnsweredIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
-def _unanswered_out(row) -> UnansweredOut:
-    return UnansweredOut(id=row.id, sender_id=row.sender_id, question=row.question, best_guess=row.best_guess,
-                         status=row.status, created_at=row.created_at.isoformat(timespec="seconds"))
+def _unanswered_out(row, user) -> UnansweredOut:
+    """A left question; for roles that may not see personal data the sender is masked
+    and the question's phone and identity numbers too (as ``GET /api/v1/handoffs``)."""
+    from assistant.auth.service import UNMASKED_ROLES
+    from assistant.privacy import mask_text
+    from assistant.tickets.service import _mask_sender
+
+    unmasked = user.role in UNMASKED_ROLES
+    return UnansweredOut(id=row.id, sender_id=row.sender_id if unmasked else _mask_sender(row.sender_id),
+                         question=row.question if unmasked else mask_text(row.question),
+                         best_guess=row.best_guess, status=row.status,
+                         created_at=row.created_at.isoformat(timespec="seconds"))
 
 
 @router.get("/unanswered", response_model=list[UnansweredOut])
 def unanswered(
     status: Annotated[Literal["open", "answered", "all"], Query()] = "open",
     session: Session = Depends(db_session),
-    _user=Depends(require_role()),
+    user=Depends(require_role()),
 ) -> list[UnansweredOut]:
     """Questions residents left for staff because the knowledge base had no answer."""
     from assistant.kb.unanswered import list_unanswered
 
-    return [_unanswered_out(r) for r in list_unanswered(session, None if status == "all" else status)]
+    return [_unanswered_out(r, user) for r in list_unanswered(session, None if status == "all" else status)]
 
 
 @router.post("/unanswered/{question_id}/answered", response_model=UnansweredOut)
 def answered(
-    question_id: int,
+    question_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     body: AnsweredIn | None = None,
     session: Session = Depends(db_session),
     user=Depends(require_role("admin", "dispatcher", "worker")),
@@ -106,4 +115,4 @@ def answered(
     if row is None:
         raise ApiError(404, "question_not_found", f"no unanswered question {question_id}")
     session.flush()
-    return _unanswered_out(row)
+    return _unanswered_out(row, user)

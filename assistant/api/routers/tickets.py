@@ -186,17 +186,14 @@ def attachments_route(ticket_id: str, _user: Worker, db: DB) -> dict:
     "content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}}})
 def attachment_route(ticket_id: str, attachment_id: str, _user: Worker, db: DB) -> Response:
     from assistant.tickets import attachments
+    from assistant.tickets.attachment_http import parse_attachment_id, photo_response
 
     _ticket_exists(db, ticket_id)
     try:
-        if not attachment_id.isascii() or not attachment_id.isdigit() or len(attachment_id) > 12:
+        number = parse_attachment_id(attachment_id)  # "²", a 30-digit id, "-1": no such photo
+        if number is None:
             raise attachments.AttachmentNotFound(attachment_id)
-        row, data = attachments.read(db, ticket_id, int(attachment_id))
+        row, data = attachments.read(db, ticket_id, number)
     except attachments.AttachmentNotFound as exc:
         raise ApiError(404, exc.code, f"ticket {ticket_id} has no attachment {attachment_id[:20]}") from exc
-    extension = attachments.TYPES[row.content_type]
-    return Response(data, media_type=row.content_type, headers={
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-        "Cache-Control": "private, no-store",
-        "Content-Disposition": f'inline; filename="{ticket_id}-{row.id}{extension}"'})
+    return photo_response(row, data)
