@@ -2,7 +2,8 @@
 
 - The live index's documents (title, source, when the file was updated), uploaded
   documents not ingested yet, and the questions residents left unanswered.
-- Upload (admins and dispatchers; CSRF; at most ``MAX_UPLOAD_BYTES``; the types the
+- Upload (admins and dispatchers; CSRF, the session and the role checked by the
+  console's ``require_console_staff``; one file; at most ``MAX_UPLOAD_BYTES``; the types the
   ingester reads, plain text saved as Markdown; the name sanitised): the document is
   checked and saved under the data directory (``assistant.kb.upload``), then an ingest
   of ``policy_kb/`` plus the uploaded documents starts in a worker thread
@@ -18,11 +19,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import structlog
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -35,10 +36,11 @@ from assistant.kb.diff import live_documents
 from assistant.privacy import mask_text
 from assistant.settings import get_settings
 from assistant.web import session as web_session
+from assistant.web.pages import ConsoleRoute, ConsoleStaff, require_console_staff
 
 log = structlog.get_logger(__name__)
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
 
 PAGE = "/console/kb"
 # Who may change what the butler tells residents: the JSON API's correcting roles.
@@ -80,11 +82,12 @@ def unanswered_questions(masked: bool, limit: int = UNANSWERED_LIMIT) -> list[di
     """Open questions the knowledge base could not answer, newest first, read through
     ``assistant.kb.unanswered`` (never its table)."""
     from assistant.kb.unanswered import list_unanswered
+    from assistant.tickets.service import _mask_sender
 
     with get_database().session() as session:
         rows = list_unanswered(session, "open", limit=limit)
         return [{"id": r.id, "at": _when(r.created_at.isoformat()) if r.created_at else "",
-                 "sender": mask_text(r.sender_id) if masked else r.sender_id,
+                 "sender": _mask_sender(r.sender_id) if masked else r.sender_id,
                  "question": mask_text(r.question) if masked else r.question,
                  "guess": r.best_guess or ""} for r in rows]
 
@@ -143,28 +146,22 @@ def _start_ingest(request: Request, user: StaffUser, reason: str) -> jobs.Ingest
     return job
 
 
-async def _editor(request: Request) -> tuple[StaffUser | None, Any, Response | None]:
-    """The signed-in editor and the parsed form, or the response that refuses them."""
-    user = await run_in_threadpool(web_session.current_user, request)
-    if user is None:
-        return None, None, RedirectResponse("/console/login", status_code=303)
-    form = await request.form(max_files=1, max_fields=5)
-    if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
-        from assistant.web.pages import _refused
+def _viewer_refused(request: Request, user: StaffUser, message: str) -> Response:
+    return _render("error.html", status=403, title="不能操作",
+                   message=f"您的角色（{user.role}）只能查看知识库。", **_context(request, user))
 
-        return None, form, _refused(request)
-    if user.role not in KB_EDITORS:
-        return None, form, _render("error.html", status=403, title="不能操作",
-                                   message=f"您的角色（{user.role}）只能查看知识库。", **_context(request, user))
-    return user, form, None
+
+# Every POST here through the console's one dependency (CSRF, then the session, then the
+# role). The upload form is parsed there, once: its multipart limits go with it (one
+# file, a few fields); the body's size is capped before that (BodySizeLimit, app.py).
+Editor = Annotated[ConsoleStaff, Depends(require_console_staff(
+    *sorted(KB_EDITORS), what="修改知识库", refused=_viewer_refused, form_limits={"max_files": 1, "max_fields": 5}))]
 
 
 @router.post(PAGE + "/upload")
-async def kb_upload(request: Request) -> Response:
-    user, form, refused = await _editor(request)
-    if refused is not None:
-        return refused
-    item = form.get("document")
+async def kb_upload(request: Request, staff: Editor) -> Response:
+    user = staff.user
+    item = staff.form.get("document")
     if not isinstance(item, UploadFile) or not item.filename:
         return await run_in_threadpool(lambda: _page(request, user, error=("no_file", "请选择要上传的文件。"),
                                                      status=422))
@@ -189,10 +186,8 @@ async def kb_upload(request: Request) -> Response:
 
 
 @router.post(PAGE + "/ingest")
-async def kb_ingest(request: Request) -> Response:
-    user, _form, refused = await _editor(request)
-    if refused is not None:
-        return refused
+async def kb_ingest(request: Request, staff: Editor) -> Response:
+    user = staff.user
     try:
         _start_ingest(request, user, reason="manual")
     except jobs.IngestBusy:

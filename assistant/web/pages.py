@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -56,6 +57,7 @@ from assistant.privacy import mask_name, mask_text
 from assistant.residents.identity import ChatIdentity
 from assistant.settings import get_settings
 from assistant.tickets import attachments, lifecycle, service, thermometer
+from assistant.tickets.attachment_http import parse_attachment_id, photo_response
 from assistant.tickets.models import Ticket
 from assistant.tickets.routing import get_routing
 from assistant.web import session as web_session
@@ -109,6 +111,9 @@ class ConsoleRoute(APIRoute):
 
 
 router = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
+# A row id in a path, bounded like the care API's ``CareId``: a negative or 30-digit id is
+# 422 ``invalid_request`` (after the CSRF check), never an integer SQLite cannot hold.
+RowId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 _env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
 
@@ -302,18 +307,23 @@ def _role_refused(request: Request, user: StaffUser, message: str) -> Response:
     return render("error.html", status=403, title="不能操作", message=message, **_staff_context(request, user))
 
 
-def require_console_staff(*roles: str, what: str = "做这件事",
-                          refused: Refusal = _role_refused) -> Callable[..., Any]:
+def require_console_staff(*roles: str, what: str = "做这件事", refused: Refusal = _role_refused,
+                          form_limits: dict[str, int] | None = None) -> Callable[..., Any]:
     """The dependency of every signed-in console POST, checked in this order:
     the session's CSRF token (403, nothing else is looked at), a live session
     (else to the sign-in form), a role among ``roles`` (none: any staff role; else
-    ``refused`` answers, 403). Yields ``ConsoleStaff``."""
+    ``refused`` answers, 403). Yields ``ConsoleStaff``.
+
+    ``form_limits`` are ``request.form``'s multipart limits (``max_files``,
+    ``max_fields``, ``max_part_size``). The form is parsed here, first, and Starlette
+    keeps that parse: a route that takes files must pass its limits here, not later."""
     allowed = frozenset(roles or ROLES)
     if allowed - set(ROLES):
         raise ValueError(f"unknown roles: {sorted(allowed - set(ROLES))}")
+    limits = dict(form_limits or {})
 
     async def dependency(request: Request) -> ConsoleStaff:
-        form = await request.form()
+        form = await request.form(**limits)
         if not web_session.session_csrf_ok(request, str(form.get(web_session.CSRF_FIELD) or "")):
             raise ConsoleRefusal(_refused(request))
         user = await run_in_threadpool(web_session.current_user, request)
@@ -528,15 +538,14 @@ def ticket_photo(ticket_id: str, attachment_id: str, request: Request) -> Respon
         return RedirectResponse("/console/login", status_code=303)
     if user.role not in WORKING_ROLES:
         return Response(status_code=403)
-    if not attachment_id.isdigit():
+    number = parse_attachment_id(attachment_id)  # "²", a 30-digit id, "-1": no such photo
+    if number is None:
         return Response(status_code=404)
     try:
-        row, data = attachments.read(get_database(), ticket_id, int(attachment_id))
+        row, data = attachments.read(get_database(), ticket_id, number)
     except attachments.AttachmentNotFound:
         return Response(status_code=404)
-    return Response(data, media_type=row.content_type, headers={
-        "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox",
-        "Cache-Control": "private, no-store"})
+    return photo_response(row, data)
 
 
 def _valid_id(ticket_id: str) -> bool:
@@ -737,7 +746,7 @@ def requests_page(request: Request) -> Response:
 
 
 @router.post("/console/requests/{item_id}/done")
-async def request_done(item_id: int, request: Request, staff: Annotated[
+async def request_done(item_id: RowId, request: Request, staff: Annotated[
         ConsoleStaff, Depends(require_console_staff(*WORKING_ROLES, what="处理求助，只能查看"))]) -> Response:
     """Staff called the resident back or answered the question: the request is done,
     with who closed it, when, and an optional note."""

@@ -323,3 +323,21 @@ def test_console_upload_needs_csrf_and_an_editor(console):
     denied = console.post("/console/kb/ingest", data={"csrf_token": csrf})
     assert denied.status_code == 403 and "只能查看知识库" in denied.text
     assert jobs.runner_for(console.kb_dir).last is None
+
+
+def test_console_kb_posts_go_through_the_consoles_one_dependency(console):
+    """CSRF first (even before the session), and the upload's multipart limits hold
+    although the dependency parses the form: one file, a few fields."""
+    forged = console.post("/console/kb/ingest", data={"csrf_token": "forged"}, follow_redirects=False)
+    assert forged.status_code == 403  # not the sign-in redirect: nothing else was looked at
+    csrf = _sign_in(console)
+    two = console.post("/console/kb/upload", data={"csrf_token": csrf},
+                       files=[("document", ("a.md", NOTE.encode(), "text/markdown")),
+                              ("document", ("b.md", NOTE.encode(), "text/markdown"))])
+    assert two.status_code == 400 and two.json()["error"]["code"] == "bad_request"
+    fields = {"csrf_token": csrf, **{f"f{i}": "x" for i in range(10)}}
+    many = console.post("/console/kb/upload", data=fields,
+                        files={"document": ("a.md", NOTE.encode(), "text/markdown")})
+    assert many.status_code == 400
+    assert not (console.kb_dir / "documents").exists() or not any((console.kb_dir / "documents").iterdir())
+    assert jobs.runner_for(console.kb_dir).last is None

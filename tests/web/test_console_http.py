@@ -325,3 +325,38 @@ def test_residents_photos_in_the_ticket_detail_for_those_who_handle_it(web, app_
     assert web.get(src).status_code == 403
     web.cookies.clear()
     assert web.get(src, follow_redirects=False).status_code == 303
+
+
+def test_bad_ids_in_console_paths_are_never_a_500(web, app_env):
+    """A photo id the API would refuse ("²" is a digit to isdigit, not to int; 30 digits
+    overflow SQLite's integer) is 404 here too; a request id out of range is 422 with
+    a stable code, after the CSRF check."""
+    from assistant.tickets import attachments
+    from assistant.tickets.service import file_ticket
+
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + b"\x00" * 64 + b"\xff\xd9"
+    ticket = file_ticket(app_env, description="5号楼门口井盖丢了", sender_id="telegram:7", address="5号楼").ticket
+    stored = attachments.store(app_env, jpeg, sender_id="telegram:7", channel="telegram")
+    sign_in(web, "worker1")
+    photo = web.get(f"/console/tickets/{ticket.id}/attachments/{stored.id}")
+    assert photo.status_code == 200 and photo.headers["cache-control"] == "private, no-store"
+    assert photo.headers["content-disposition"] == f'inline; filename="{ticket.id}-{stored.id}.jpg"'
+    for bad in ("²", "1" * 30, "-1", "0"):
+        assert web.get(f"/console/tickets/{ticket.id}/attachments/{bad}").status_code == 404, bad
+    token = CSRF_RE.search(web.get("/console/requests").text).group(1)
+    for bad in ("²", "1" * 30, "-1", str(2**31)):
+        assert web.post(f"/console/requests/{bad}/done", data={}).status_code == 403, bad  # CSRF first
+        response = web.post(f"/console/requests/{bad}/done", data={"csrf_token": token})
+        assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_request", bad
+    assert web.post(f"/console/requests/{2**31 - 1}/done", data={"csrf_token": token}).status_code == 404
+
+
+def test_the_kb_pages_unanswered_senders_are_masked(web, app_env):
+    from assistant.kb.unanswered import record_unanswered
+    from assistant.web.kb_pages import unanswered_questions
+
+    with app_env.transaction() as session:
+        record_unanswered(session, "telegram:654321", "电话13812345678，老年卡在哪里办？")
+    [masked] = unanswered_questions(masked=True)
+    assert masked["sender"] == "telegram:65***" and masked["question"] == "电话138****5678，老年卡在哪里办？"
+    assert unanswered_questions(masked=False)[0]["sender"] == "telegram:654321"
