@@ -16,7 +16,11 @@ Sub-buildings and other ways of naming a building: a courtyard (3号院5号楼: 
 building 5; 三号院), 3#楼 (# for 号), financial numerals (肆号楼, 壹拾贰栋), a prefix of
 the Heavenly Stems (甲1号楼: building 甲1), letters (A座), buildings named by where they
 stand or what they are (北楼, 主楼, 配楼: the building; after a numbered one, 3号楼配楼, a
-wing of it), areas (东区) and 3栋2门 (unit 2).
+wing of it), areas (东区) and 3栋2门 (unit 2). Parts of a building named, not numbered,
+after it (3号楼A座, 2号楼东单元, 10号楼A梯) are its ``wing`` too: 3号楼A座 is not 3号楼B座.
+Also read: 16-602 (building-room), estates of one name by side (北苑 / 南苑), gates by number
+(3号门, not 3号楼), a place at a place (东门岗亭 is not 东门驿站), and a resident correcting
+themselves (……不对是29栋: ``resolve`` takes the place meant).
 """
 
 from __future__ import annotations
@@ -45,12 +49,15 @@ _COMPONENTS: list[tuple[str, str]] = [
     # The whole community (整个小区停水了, 小区所有路灯都不亮): a place of its own, tried
     # before estates so that 整个小区 is not read as an estate named 整个. 我们小区 alone
     # is only "our estate", so it counts only before 全/都/所有.
-    ("whole", r"整个小区|全小区|(?:我们|咱们)?小区(?=里?(?:所有|全部|到处|整片|全|都))"),
+    ("whole", r"整个小区|全小区|(?:我们|咱们)?小区(?=里?(?:所有|全部|到处|整片|家家户户|每家每户|全|都))"),
     # 中心花园 is a garden inside the estate, not an estate named 中心.
-    ("landmark", r"(?:小区)?中心花园"),
+    ("landmark", r"(?:小区)?中心花园|(?P<garden>小区的?花园)"),
     # 3-2-302 / 3-2-1201: building-unit-room, the way forms and parcels write it.
     ("dashed", r"(?<![0-9\-])(?P<d_b>[0-9]{1,3})\s*[-－—]\s*(?P<d_u>[0-9]{1,2})\s*[-－—]\s*(?P<d_r>[0-9]{3,4})(?![0-9\-])"),
-    ("estate", rf"{_NAME}{{2,6}}?(?:小区|花园|家园|公寓|新村|苑)"),
+    # 16-602: building-room.
+    ("dashed2", r"(?<![0-9\-])(?P<d2_b>[0-9]{1,3})\s*[-－—]\s*(?P<d2_r>[0-9]{3,4})(?![0-9\-])"),
+    # 北苑 / 南苑: the parts of one estate, named by where they are.
+    ("estate", rf"{_NAME}{{2,6}}?(?:小区|花园|家园|公寓|新村|苑)|[东南西北中]苑"),
     ("road", rf"{_NAME}{{1,6}}?(?:路|街|巷|弄)\s*(?P<road_no>{_NUM})\s*号(?![楼院房])"),
     ("phase", rf"(?P<p>{_NUM})\s*期"),
     # 东区 / 南区 / B区: an area of the estate (a garage's B区 is read with the garage).
@@ -64,6 +71,9 @@ _COMPONENTS: list[tuple[str, str]] = [
     # 北楼, 主楼, 配楼, 副楼, 裙楼: a building named by where it stands or what it is (after a
     # numbered building, 3号楼配楼, a wing of it). Not 北楼道 / 东楼下 / 业主楼上.
     ("named_building", r"(?<![东南西北业])(?P<nb>[东南西北主副配裙])\s*楼(?![道梯顶上下层房号盘])"),
+    # 东单元 / A单元 / A梯 (Guangdong: a lift core, one stair of flats): a unit named, not numbered; only
+    # right after a building (3号楼东单元), kept as the building's part (``wing``).
+    ("unit_label", r"(?P<ul>[东南西北中]|[A-Za-z])\s*(?:单元|梯(?![子田]))"),
     ("unit", rf"(?P<u>{_NUM})\s*单元"),
     # 2门 is unit 2 in northern usage (5号楼2门1楼); only right after a building.
     ("unit_men", rf"(?P<um>{_NUM})\s*门(?![口卫禁前外里内边岗洞])"),
@@ -75,10 +85,11 @@ _COMPONENTS: list[tuple[str, str]] = [
     ("bare_room", r"(?P<br>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺]{3,4})(?:号(?![楼院]))?"),
     ("place", r"(?:小区|社区)?[东南西北]{1,2}\s*(?:大门|门|侧门|角门)口?|(?:小区|社区)?[正前后]门口?"
               r"|(?:小区|社区)(?:大)?门口?|大门口?"
-              rf"|{_NUM}\s*号?\s*(?:门岗|岗亭)|门岗|岗亭|(?:快递|菜鸟)?驿站|游泳馆|(?:儿童)?游乐场"
+              rf"|{_NUM}\s*号?\s*(?:门岗|岗亭)|{_NUM}\s*号\s*大?门口?(?![卫禁岗])|门岗|岗亭|(?:快递|菜鸟)?驿站|游泳馆"
+              r"|(?:儿童)?(?:游乐场|乐园)|快递柜|丰巢(?:柜|快递柜)?|配电(?:房|室|间)|人工湖|(?<=小区)湖|湖(?=里|边|水)"
               r"|卫生(?:服务)?站|[东西][南北]角"
-              r"|地下车库(?:\s*[A-Za-z0-9一二三四五六七八九十]+\s*区)?|地下室|停车场|车库|(?:中心)?广场"
-              r"|健身器材区|健身角|(?:健身|(?:老年|青少年|儿童)?活动)(?:区|中心|室)|垃圾(?:站|房)|菜市场|幼儿园"
+              r"|地(?:下车)?库(?:\s*[A-Za-z0-9一二三四五六七八九十]+\s*区)?|地下室|停车场|车库|(?:[东南西北]|中心)?广场(?!舞)"
+              r"|健身器材区?|健身角|(?:健身|(?:老年|青少年|儿童)?活动)(?:区|中心|室)|垃圾(?:中转)?(?:站|房)|菜市场|幼儿园"
               r"|物业(?:办公室)?|篮球场|凉亭"
               r"|楼顶|天台|屋顶"),
     # The side of a building (东侧, 西边, 楼前, 后面): only right after a building.
@@ -87,7 +98,7 @@ _COMPONENTS: list[tuple[str, str]] = [
 _SCANNER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _COMPONENTS))
 # The order in which components follow each other inside one location.
 _RANK = {"whole": 0, "landmark": 8, "estate": 0, "road": 1, "phase": 2, "area": 2, "courtyard": 2.5, "building": 3,
-         "dashed": 3, "named_building": 3.5, "unit": 4, "unit_men": 4, "floor": 5, "room": 6, "bare_room": 6,
+         "dashed": 3, "dashed2": 3, "named_building": 3.5, "unit": 4, "unit_men": 4, "unit_label": 4, "floor": 5, "room": 6, "bare_room": 6,
          "side": 7, "place": 8}
 # Ranks after which a bare room, a 2门 unit or a side may follow (a building, a unit, a floor...).
 _AFTER_BUILDING = (3, 3.5, 4, 5)
@@ -111,7 +122,7 @@ class Location:
     area: str | None = None  # 东区, B区
     side: str | None = None  # 东侧, 前, 后 (of the building)
     courtyard: str | None = None  # "3" of 3号院5号楼, "甲3"
-    wing: str | None = None  # 配楼 of 3号楼配楼
+    wing: str | None = None  # 配楼 of 3号楼配楼, A座 of 3号楼A座, 东单元, A梯
     span: str = field(default="", compare=False)  # the words as said (spaces removed)
     start: int = field(default=0, compare=False)  # where in the normalised text
     end: int = field(default=0, compare=False)
@@ -203,8 +214,24 @@ def _place(raw: str) -> str:
         return "岗亭"
     if raw.endswith("驿站"):
         return "驿站"
-    if raw in ("健身器材区", "健身角"):
+    if raw in ("健身器材区", "健身器材", "健身角"):
         return "健身区"
+    gate = re.fullmatch(r"(.+?)号大?门", raw)
+    if gate:  # 3号门 / 三号大门口: gate 3 (not building 3)
+        number = to_int(gate.group(1))
+        return f"{number}号门" if number is not None else raw
+    if raw.startswith("丰巢"):
+        return "快递柜"
+    if raw.startswith("配电"):
+        return "配电房"
+    if raw.startswith("垃圾"):
+        return "垃圾站"  # 垃圾房, 垃圾中转站: one per estate unless said otherwise
+    if raw.endswith(("游乐场", "乐园")):
+        return "游乐场"
+    if raw.endswith("湖"):
+        return "湖"
+    if raw.startswith("地库"):
+        raw = "地下车库" + raw[2:]
     if raw.startswith("卫生") and raw.endswith("站"):
         return "卫生站"
     if raw.endswith("活动室"):
@@ -217,6 +244,10 @@ def _component(kind: str, match: re.Match) -> dict | None:
     g = match.groupdict()
     if kind == "dashed":
         return {"building": _building(g["d_b"]), "unit": to_int(g["d_u"]), "room": _room(g["d_r"])}
+    if kind == "dashed2":
+        return {"building": _building(g["d2_b"]), "room": _room(g["d2_r"])}
+    if kind == "unit_label":
+        return {"wing": g["ul"].upper() + ("单元" if match.group(kind).endswith("单元") else "梯")}
     if kind == "estate":
         return {"estate": match.group(kind)}
     if kind == "road":
@@ -258,7 +289,7 @@ def _component(kind: str, match: re.Match) -> dict | None:
     if kind == "whole":
         return {"place": "全小区"}
     if kind == "landmark":
-        return {"place": "中心花园"}
+        return {"place": "小区花园" if g["garden"] else "中心花园"}
     return None
 
 
@@ -268,7 +299,7 @@ def find_locations(text: str | None) -> list[Location]:
     norm = normalise(text)
     found: list[Location] = []
     current: dict | None = None
-    last_rank, last_end, start = -1, 0, 0
+    last_rank, last_end, start, last_kind = -1, 0, 0, ""
 
     def close() -> None:
         if current:
@@ -282,14 +313,26 @@ def find_locations(text: str | None) -> list[Location]:
         if fields is None:
             continue
         rank = _RANK[kind]
+        gap_joins = current is not None and _JOIN.match(norm[last_end:match.start()])
+        if (kind == "building" and gap_joins and current.get("building") and "wing" not in current
+                and match.group(kind).endswith("座")):
+            # 3号楼A座: a part of building 3, not building A (3号楼A座 and 3号楼B座 are two places).
+            current["wing"] = f"{fields['building']}座"
+            last_end, last_kind = match.end(), "wing"
+            continue
+        if kind == "place" and gap_joins and last_kind == "place" and current.get("place"):
+            # 东门岗亭, 东门快递驿站: a place at a place, the two together (东门岗亭 is not 东门驿站).
+            current["place"] += fields["place"]
+            last_end = match.end()
+            continue
         # A floor may follow a place (地下车库负一层, 车库B2层): the level of that place.
         joined = (current is not None and (rank > last_rank or (kind == "floor" and "floor" not in current
                                                                   and current.get("place")))
                   and _JOIN.match(norm[last_end:match.start()]))
         if kind == "bare_room" and not (joined and last_rank in _AFTER_BUILDING):
             continue  # a bare number is a room only right after a building, unit or floor
-        if kind in ("unit_men", "side") and not (joined and last_rank in (*_AFTER_BUILDING, 6)):
-            continue  # 2门, 东侧, 前面 belong to a building said just before
+        if kind in ("unit_men", "side", "unit_label") and not (joined and last_rank in (*_AFTER_BUILDING, 6)):
+            continue  # 2门, 东侧, 前面, 东单元 belong to a building said just before
         if kind == "named_building" and joined and current.get("building"):
             fields = {"wing": fields["building"]}  # 3号楼配楼: a wing of building 3
         if kind == "floor" and not joined and re.match(r"[0-9]{3,}", match.group("f")):
@@ -299,11 +342,12 @@ def find_locations(text: str | None) -> list[Location]:
         else:
             close()
             current, start = {k: v for k, v in fields.items() if v is not None}, match.start()
-        if kind in ("building", "dashed", "named_building"):
-            current["building_end"] = match.end("d_b") if kind == "dashed" else match.end()
-        if kind in ("unit", "floor", "room", "bare_room", "dashed") and "detail_start" not in current:
-            current["detail_start"] = match.start("d_u") if kind == "dashed" else match.start()
-        last_rank, last_end = rank, match.end()
+        if kind in ("building", "dashed", "dashed2", "named_building"):
+            current["building_end"] = {"dashed": match.end("d_b"), "dashed2": match.end("d2_b")}.get(kind, match.end())
+        if kind in ("unit", "floor", "room", "bare_room", "dashed", "dashed2") and "detail_start" not in current:
+            current["detail_start"] = {"dashed": match.start("d_u"), "dashed2": match.start("d2_r")}.get(kind,
+                                                                                                    match.start())
+        last_rank, last_end, last_kind = rank, match.end(), kind
     close()
     # A floor said with its room is implied by the room; keep what was said.
     return [loc for loc in found if loc.span]
@@ -329,18 +373,50 @@ def strip_locations(text: str | None, repl: str = " ") -> str:
     return norm
 
 
+# Words that put a later location in place of the one said before: a self-correction
+# (19栋……不对是29栋, 3单元……哦不对是1单元) or the neighbour meant (5栋二单元隔壁那个3单元).
+_INSTEAD = re.compile(r"(?:不对|说错了?|搞错了?|弄错了?|错了|口误|更正一下|隔壁)[，,、。\s哦啊呃噢]*(?:应该|其实)?"
+                      r"(?:是|在)?(?:的|那个|那边的?)?\s*$")
+_NOT_BUT = re.compile(r"^[，,、\s]*(?:而|应该)?是\s*$")
+# From the coarsest to the finest: a correction keeps what it does not reach (the building of
+# 3单元……不对是1单元) and drops what it makes unknown (the unit of 19栋2单元……不对是29栋).
+_LEVELS = ("estate", "road", "phase", "area", "courtyard", "building", "wing", "unit", "floor", "room", "side",
+           "place")
+
+
+def _instead(base: Location, later: list[Location], norm: str) -> Location:
+    """``base`` as corrected by the locations said after it (see ``_INSTEAD``)."""
+    for loc in later:
+        gap = norm[base.end:loc.start]
+        # 不是19栋，是29栋: the first one denied, the second said instead.
+        denied = _NOT_BUT.match(gap) and re.search(r"不是\s*$", norm[:base.start])
+        if loc.start < base.end or not (denied or _INSTEAD.search(gap)):
+            continue
+        said = [name for name in _LEVELS if getattr(loc, name) is not None]
+        if not said:
+            continue
+        cut = _LEVELS.index(said[0])
+        fields = {name: getattr(base, name) for name in _LEVELS[:cut]}
+        fields.update({name: getattr(loc, name) for name in _LEVELS[cut:]})
+        base = Location(**fields, span=base.span, start=base.start, end=loc.end)
+    return base
+
+
 def resolve(address: str | None, text: str | None = None) -> Location | None:
     """The location of a report: its address, read with the parser; but when the
     resident's own words (``text``) hold a fuller location that contains the address
     as said (an NLU entity cut 203号楼 to 20, 117号楼 to 17号楼), the fuller one; the same
     words are read in their sentence too (小区 of 我们小区全停水了 is the whole community,
-    and the address alone cannot say so). Without an address, the first location in the text."""
+    and the address alone cannot say so). Without an address, the first location in the text.
+    A location the words then correct (19栋2单元……不对是29栋) or point away from (5栋二单元隔壁
+    那个3单元) gives way to the one meant (29栋, 5栋3单元)."""
     from_text = find_locations(text) if text else []
+    norm = normalise(text)
     if address:
         said = re.sub(r"\s+", "", normalise(address))
-        for loc in from_text:
+        for i, loc in enumerate(from_text):
             if said and said in loc.span:
-                return loc
+                return _instead(loc, from_text[i + 1:], norm)
         parsed = parse_location(address)
         if parsed is not None:
             return parsed
@@ -348,7 +424,7 @@ def resolve(address: str | None, text: str | None = None) -> Location | None:
         # by containment; punctuation and case do not make two places differ.
         place = re.sub(r"[,，。.、\-—!！?？]", "", said).lower()
         return Location(place=place, span=said, end=len(said)) if place else None
-    return from_text[0] if from_text else None
+    return _instead(from_text[0], from_text[1:], norm) if from_text else None
 
 
 def complete(address: str | None, text: str | None) -> str | None:
@@ -383,7 +459,12 @@ def _estate_key(estate: str | None) -> str | None:
 
 
 def _places_match(a: str, b: str) -> bool:
-    return a == b or a in b or b in a  # 车库 / 地下车库
+    """The same place, or one said more fully (车库 / 地下车库, 东门 / 东门岗亭); a number is
+    not part of a longer one (1号门 is not 11号门)."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return re.search(rf"(?<![0-9]){re.escape(short)}(?![0-9])", long) is not None
 
 
 # What tells apart two buildings of one number (3号院5号楼 / 4号院5号楼, 东区3号楼 / 西区3号楼).

@@ -314,3 +314,74 @@ def test_compatible_strict_wants_the_same_qualifiers(a, b, lenient, strict):
     la, lb = parse_location(a), parse_location(b)
     assert compatible(la, lb) is lenient and compatible(lb, la) is lenient
     assert compatible(la, lb, strict=True) is strict and compatible(lb, la, strict=True) is strict
+
+
+# ---- round 3: parts of a building, estates, gates, self-corrections ----------------
+
+@pytest.mark.parametrize(("text", "building", "wing", "unit", "room", "canonical"), [
+    ("7号楼C座门禁坏了", "7", "C座", None, None, "7号楼C座"),   # a part of building 7, not building C
+    ("9号楼南单元楼梯灯坏了", "9", "南单元", None, None, "9号楼南单元"),
+    ("6栋C梯电梯不动了", "6", "C梯", None, None, "6号楼C梯"),  # Guangdong: a lift core
+    ("15栋a单元", "15", "A单元", None, None, "15号楼A单元"),
+    ("10-502漏水", "10", None, None, "502", "10号楼502室"),  # building-room
+])
+def test_parts_of_a_building(text, building, wing, unit, room, canonical):
+    loc = parse_location(text)
+    assert (loc.building, loc.wing, loc.unit, loc.room) == (building, wing, unit, room)
+    assert loc.canonical == canonical
+
+
+@pytest.mark.parametrize("text", ["电话138-1234-5678", "一梯两户", "电梯坏了", "楼梯扶手松了"])
+def test_no_part_of_a_building_where_there_is_none(text):
+    assert parse_location(text) is None
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("7号楼C座", "7号楼D座", False),
+    ("7号楼C座", "七号楼C座", True),
+    ("7号楼C座", "7号楼", True),            # one side does not say which part
+    ("9号楼南单元", "9号楼北单元", False),
+    ("15栋A单元", "15栋B单元", False),
+    ("6栋C梯", "6栋D梯", False),
+    ("东苑5栋", "西苑5栋", False),
+    ("东苑5栋", "东苑五栋", True),
+    ("10-502", "10号楼502室", True),
+    ("10-502", "10-503", False),
+    ("10-502", "11号楼502", False),
+    ("2号门", "12号门", False),             # a number is not part of a longer one
+    ("2号门岗亭", "12号门岗亭", False),
+    ("4号门", "4号楼", False),              # a gate is not the building of that number
+    ("4号门", "四号门口", True),
+    ("地库", "地下车库", True),
+    ("配电室", "配电房", True),
+    ("丰巢柜", "快递柜", True),
+    ("垃圾中转站", "垃圾站", True),
+    ("北广场", "南广场", False),
+    ("北广场", "中心广场", False),
+    ("西门驿站", "西门岗亭", False),        # a place at a place: the two together
+    ("西门", "西门岗亭", True),
+    ("小区花园", "中心花园", False),
+])
+def test_compatible_round_three(a, b, same):
+    assert compatible(parse_location(a), parse_location(b)) is same
+    assert compatible(parse_location(b), parse_location(a)) is same
+
+
+def test_a_dance_is_not_a_square():
+    assert parse_location("晚上跳广场舞太吵") is None
+
+
+def test_every_household_is_the_whole_community():
+    assert parse_location("小区里家家户户都停电了").place == "全小区"
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    ("17栋3单元楼道堆杂物，不对是4单元", "17号楼4单元"),   # the building kept, the unit corrected
+    ("19号楼2单元门禁坏了，哦说错了是29号楼", "29号楼"),    # another building: its unit is not known
+    ("不是19栋，是29栋电梯坏了", "29号楼"),
+    ("8栋二单元隔壁那个一单元楼道灯坏了", "8号楼1单元"),   # the neighbour meant
+    ("8栋二单元楼道灯坏了，5栋也是", "8号楼2单元"),         # a second place, not a correction
+])
+def test_resolve_takes_the_place_meant(text, canonical):
+    assert resolve(location_span(text), text).canonical == canonical
+    assert resolve(None, text).canonical == canonical

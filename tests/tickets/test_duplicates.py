@@ -74,7 +74,7 @@ def test_two_reports_of_one_unknown_thing_are_the_same_problem():
 
 def test_what_a_report_is_about():
     lamp = read_problem("33号楼电梯里的灯不亮")
-    assert lamp.objects == {"电梯灯"} and lamp.faults == {"坏"}
+    assert lamp.objects == {"电梯灯"} and lamp.faults == {"不亮"}
     lift = read_problem("33号楼电梯超载铃乱响")
     assert lift.objects == {"电梯"} and lift.faults == {"吵"}  # a container, when nothing more specific is said
     assert read_problem("十二号楼三单元门前垃圾扔得满地都是").objects == {"垃圾"}
