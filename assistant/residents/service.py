@@ -126,7 +126,8 @@ def list_handoffs(session: Session, status: str | None = "open", *, reasons: tup
         query = query.where(HandoffRequest.status == status)
     if reasons is not None:
         query = query.where(HandoffRequest.reason.in_(reasons))
-    query = query.order_by(HandoffRequest.id.desc())
+    # By when the resident asked (residents_0003 moved older questions in with newer ids).
+    query = query.order_by(HandoffRequest.created_at.desc(), HandoffRequest.id.desc())
     if limit is not None:
         query = query.limit(limit)
     return [(h, r) for h, r in session.execute(query)]

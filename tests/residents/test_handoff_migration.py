@@ -62,5 +62,7 @@ def test_unanswered_questions_move_into_the_one_list_and_back(any_db):
     from assistant.kb.unanswered import list_unanswered
 
     with any_db.session() as session:
+        # In the order residents asked (the moved questions are older than web:q's,
+        # although their ids are newer).
         assert [(q.sender_id, q.status) for q in list_unanswered(session, None)] == [
-            ("telegram:77", "open"), ("web:a", "open"), ("web:q", "answered")]
+            ("web:q", "answered"), ("telegram:77", "open"), ("web:a", "open")]

@@ -38,3 +38,20 @@ def test_a_call_back_is_promised_only_with_a_phone_to_call(db):
     with_phone = handoff_reply("好的，给您转人工。", "13912345678", service_phone="021-12345678",
                                service_hours="8:30-17:30")
     assert "尾号5678" in with_phone and "联系您" in with_phone and "13912345678" not in with_phone
+
+
+def test_the_list_is_in_the_order_residents_asked_not_by_id(any_db):
+    """residents_0003 moved older unanswered questions in after newer requests: the
+    list follows when each resident asked (ties: the newer id first)."""
+    from datetime import datetime, timedelta, timezone
+
+    asked = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)
+    with any_db.transaction() as session:
+        request_handoff(session, "web:new", "asked", "转人工", now=asked)
+        request_handoff(session, "web:old", "unanswered_question", "老年卡在哪里办？", now=asked - timedelta(days=3))
+        request_handoff(session, "web:mid", "misunderstood", "那个东西", now=asked - timedelta(days=1))
+        request_handoff(session, "web:tie", "asked", "也转人工", now=asked)
+    with any_db.session() as session:
+        listed = [r.sender_id for _, r in list_handoffs(session, None)]
+        assert listed == ["web:tie", "web:new", "web:mid", "web:old"]
+        assert [r.sender_id for _, r in list_handoffs(session, None, limit=2)] == ["web:tie", "web:new"]
