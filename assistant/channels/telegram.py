@@ -86,10 +86,6 @@ NOT_HEARD_TEXT = "抱歉，这段语音我没听清。请再说一遍，或者�
 TOO_LONG_TEXT = "语音太长了，请说短一点（一分钟以内），或者打字告诉我。"
 RATE_LIMITED_TEXT = "您发得太快了，请过一分钟再发。"
 SORRY_TEXT = "抱歉，刚才没处理好。请再说一遍。"
-PHOTO_RECEIVED = "照片收到了"
-PHOTO_LINKED_TEXT = PHOTO_RECEIVED + "，已附在工单 {ticket_id} 上。"
-PHOTO_PENDING_TEXT = PHOTO_RECEIVED + "。登记工单时会一起附上；还没说是什么事的话，请打字告诉我。"
-PHOTO_FAILED_TEXT = "照片没收到，请再发一次。"
 # What a shared location says, with the coordinates as metadata (the complaint form's answer).
 SHARED_LOCATION_TEXT = "就是这里"
 WELCOME_TEXT = ("您好，我是社区管家。报修、投诉、预约服务、问政策，都可以直接跟我说，也可以发语音。\n"
@@ -397,11 +393,9 @@ class Butler:
         return await deliver_due(self.db, clock.now(), {"telegram": lambda out: self.push(bot, out)})
 
     def housekeeping(self) -> None:
-        """Now and then: forget old update ids and photos that never met their complaint."""
-        from assistant.tickets.attachments import forget_stale
-
+        """Now and then: forget old update ids. (Photos that never met their complaint
+        are the jobs process's ``attachments-cleanup``.)"""
         forget_old_updates(self.db)
-        forget_stale(self.db, settings=self.settings)
 
     async def outbox_loop(self, bot) -> None:  # noqa: ANN001
         rounds = 0
@@ -526,7 +520,8 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     stored by the butler (``assistant.tickets.attachments``: the sniffed type, the size
     cap, the ticket it joins); nothing of Telegram's (URL, file id) is kept. A
     caption is then read as text."""
-    from assistant.tickets.attachments import MAX_BYTES, AttachmentTooLarge
+    from assistant.tickets.attachments import (MAX_BYTES, PHOTO_FAILED_TEXT, PHOTO_PENDING_TEXT, PHOTO_RECEIVED,
+                                               AttachmentTooLarge)
 
     butler, message, user = _butler(context), update.effective_message, update.effective_user
     if message is None or user is None or message.chat.type != ChatType.PRIVATE:
@@ -552,20 +547,10 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _store_photo(butler: Butler, data: bytes, sender: str) -> str:
-    from assistant.tickets.attachments import AttachmentRefused, store
+    from assistant.tickets.attachments import receive_photo
 
-    try:
-        stored = await anyio.to_thread.run_sync(lambda: store(butler.db, data, sender_id=sender, channel="telegram",
-                                                                  settings=butler.settings))
-    except AttachmentRefused as refused:
-        log.info("telegram_photo_refused", code=refused.code)
-        return str(refused)
-    except Exception:  # noqa: BLE001 - the disk or the database: the resident may send it again
-        log.exception("telegram_photo_not_stored")
-        return PHOTO_FAILED_TEXT
-    if stored.ticket_id:
-        return PHOTO_LINKED_TEXT.format(ticket_id=stored.ticket_id)
-    return PHOTO_PENDING_TEXT
+    return await anyio.to_thread.run_sync(lambda: receive_photo(butler.db, data, sender_id=sender,
+                                                                channel="telegram", settings=butler.settings))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

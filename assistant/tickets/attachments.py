@@ -14,7 +14,14 @@ chat app's servers (issue #15).
     the sender's complaint is filed (``service.file_ticket`` calls it in its
     transaction, whichever channel or path files the ticket — the form, degraded
     mode, an emergency, a duplicate that joins an earlier ticket). A photo waits at
-    most ``PENDING_WINDOW``; ``forget_stale`` removes older ones with their files.
+    most ``PENDING_WINDOW``, and a sender has at most ``MAX_WAITING`` waiting in that
+    window (the next is refused, ``AttachmentTooManyWaiting``). ``forget_stale``
+    removes older ones with their files: the jobs process runs it every hour
+    (``attachments-cleanup`` in ``assistant/jobs.py``), whichever channel they came by.
+
+- ``receive_photo(db, data, sender_id=..., channel=...)``: what a chat channel calls
+  with a photo's bytes: stores it and returns the resident's answer (``PHOTO_*``, or
+  why it was refused), the same on every channel.
 
 - ``list_for_ticket`` / ``read`` are the staff side (``GET /api/v1/tickets/{id}/
   attachments[/{attachment id}]``).
@@ -55,7 +62,14 @@ PENDING_WINDOW = timedelta(hours=1)
 # Pending photos older than this are removed (forget_stale).
 KEEP_PENDING = timedelta(days=1)
 MAX_PER_TICKET = 20
+# Photos one sender may have waiting for a complaint (within PENDING_WINDOW).
+MAX_WAITING = 10
 EVENT_ACTION = "附件"
+# The resident's answers to a photo (every chat channel: ``receive_photo``).
+PHOTO_RECEIVED = "照片收到了"
+PHOTO_LINKED_TEXT = PHOTO_RECEIVED + "，已附在工单 {ticket_id} 上。"
+PHOTO_PENDING_TEXT = PHOTO_RECEIVED + "。登记工单时会一起附上；还没说是什么事的话，请打字或发语音告诉我。"
+PHOTO_FAILED_TEXT = "照片没收到，请再发一次。"
 SUBDIR = "attachments"
 _STORAGE_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp)$")
 
@@ -80,6 +94,13 @@ class AttachmentTypeRefused(AttachmentRefused):
 
     def __init__(self) -> None:
         super().__init__("这个文件收不了：只能收 JPG、PNG 或 WebP 格式的照片。")
+
+
+class AttachmentTooManyWaiting(AttachmentRefused):
+    code = "attachment_too_many_waiting"
+
+    def __init__(self) -> None:
+        super().__init__("照片已经收到好几张了。请先说一下是什么事，登记工单时会一起附上。")
 
 
 class AttachmentNotFound(AttachmentError):
@@ -171,6 +192,12 @@ def _attached_count(session: Session, ticket_id: str) -> int:
     return len(session.scalars(select(TicketAttachment.id).where(TicketAttachment.ticket_id == ticket_id)).all())
 
 
+def _waiting_count(session: Session, sender_id: str, now: datetime) -> int:
+    return len(session.scalars(select(TicketAttachment.id).where(
+        TicketAttachment.sender_id == sender_id, TicketAttachment.ticket_id.is_(None),
+        TicketAttachment.created_at >= now - PENDING_WINDOW)).all())
+
+
 def store(db: Database, data: bytes, *, sender_id: str | None, channel: str, now: datetime | None = None,
           settings: Settings | None = None, max_bytes: int = MAX_BYTES) -> Stored:
     """Check and keep a photo; attach it to the sender's recent open ticket, or let it
@@ -181,11 +208,14 @@ def store(db: Database, data: bytes, *, sender_id: str | None, channel: str, now
     name = _write(data, content_type, settings)
     try:
         with db.transaction() as session:
+            ticket = _recent_ticket(session, sender_id, now) if sender_id else None
+            joins = ticket is not None and _attached_count(session, ticket.id) < MAX_PER_TICKET
+            if not joins and sender_id and _waiting_count(session, sender_id, now) >= MAX_WAITING:
+                raise AttachmentTooManyWaiting
             row = TicketAttachment(sender_id=sender_id, channel=channel[:16], created_at=now,
                                    content_type=content_type, size=len(data), sha256=digest, storage_name=name)
             session.add(row)
-            ticket = _recent_ticket(session, sender_id, now) if sender_id else None
-            if ticket is not None and _attached_count(session, ticket.id) < MAX_PER_TICKET:
+            if joins:
                 _attach(ticket, row, now=now)
             session.flush()
             stored = Stored(row.id, row.ticket_id, content_type, row.size, digest)
@@ -195,6 +225,24 @@ def store(db: Database, data: bytes, *, sender_id: str | None, channel: str, now
     log.info("attachment_stored", attachment_id=stored.id, ticket_id=stored.ticket_id, content_type=content_type,
              size=stored.size, channel=channel)
     return stored
+
+
+def receive_photo(db: Database, data: bytes, *, sender_id: str, channel: str, now: datetime | None = None,
+                  settings: Settings | None = None) -> str:
+    """A chat channel's photo: stored (``store``) and the resident's answer, the same
+    on every channel: attached to the ticket, waiting for the complaint, refused (why)
+    or not stored (send it again). Blocking: call it from a worker thread."""
+    try:
+        stored = store(db, data, sender_id=sender_id, channel=channel, now=now, settings=settings)
+    except AttachmentRefused as refused:
+        log.info("photo_refused", channel=channel, code=refused.code)
+        return str(refused)
+    except Exception:  # noqa: BLE001 - the disk or the database: the resident may send it again
+        log.exception("photo_not_stored", channel=channel)
+        return PHOTO_FAILED_TEXT
+    if stored.ticket_id:
+        return PHOTO_LINKED_TEXT.format(ticket_id=stored.ticket_id)
+    return PHOTO_PENDING_TEXT
 
 
 def link_pending(session: Session, *, sender_id: str, ticket: Ticket, now: datetime) -> int:
@@ -260,6 +308,8 @@ def forget_stale(db: Database, now: datetime | None = None, settings: Settings |
     return len(names)
 
 
-__all__ = ["MAX_BYTES", "TYPES", "AttachmentError", "AttachmentNotFound", "AttachmentRefused",
-           "AttachmentTooLarge", "AttachmentTypeRefused", "Stored", "allowed_declared_type", "check",
-           "forget_stale", "link_pending", "list_for_ticket", "read", "sniff", "store", "to_dict"]
+__all__ = ["MAX_BYTES", "MAX_WAITING", "PHOTO_FAILED_TEXT", "PHOTO_LINKED_TEXT", "PHOTO_PENDING_TEXT",
+           "PHOTO_RECEIVED", "TYPES", "AttachmentError", "AttachmentNotFound", "AttachmentRefused",
+           "AttachmentTooLarge", "AttachmentTooManyWaiting", "AttachmentTypeRefused", "Stored",
+           "allowed_declared_type", "check", "forget_stale", "link_pending", "list_for_ticket", "read",
+           "receive_photo", "sniff", "store", "to_dict"]

@@ -63,7 +63,7 @@ async def test_a_photo_with_a_caption_files_the_complaint_with_the_photo_attache
 
 
 async def test_a_photo_sent_first_waits_for_the_complaint(bot_env, standin):
-    from assistant.channels.telegram import PHOTO_PENDING_TEXT
+    from assistant.tickets.attachments import PHOTO_PENDING_TEXT
 
     standin.add_file("p2", JPEG, kind="photos")
     async with bot_running():
@@ -129,10 +129,12 @@ async def test_files_that_are_not_photos_are_refused_and_nothing_is_stored(bot_e
     assert attachment_rows(bot_env) == [] and stored_files() == []
 
 
-async def test_photos_that_never_met_their_complaint_are_forgotten(bot_env, standin, clock):
+async def test_photos_that_never_met_their_complaint_are_forgotten_by_the_jobs_process(bot_env, standin, clock):
     from datetime import timedelta
 
     from assistant.channels.telegram import build_application
+    from assistant.clock import now
+    from assistant.jobs import JOBS
     from assistant.settings import get_settings
     from assistant.tickets.attachments import KEEP_PENDING
 
@@ -141,9 +143,11 @@ async def test_photos_that_never_met_their_complaint_are_forgotten(bot_env, stan
         standin.photo_update(USER, [("p7", 800, 600)])
         await until(lambda: texts(standin), what="the photo's answer")
     assert len(attachment_rows(bot_env)) == 1 and len(stored_files()) == 1
-    butler = build_application(get_settings()).bot_data["butler"]
-    butler.housekeeping()  # what the outbox loop runs now and then
-    assert len(attachment_rows(bot_env)) == 1
+    cleanup = JOBS["attachments-cleanup"]  # what `butler jobs run` runs every hour
+    assert cleanup.every(get_settings()) == 3600
+    assert cleanup.run(bot_env, now()) == "forgotten 0"
     clock.shift(KEEP_PENDING + timedelta(minutes=1))
-    butler.housekeeping()
+    build_application(get_settings()).bot_data["butler"].housekeeping()  # the bot's own no longer does it
+    assert len(attachment_rows(bot_env)) == 1
+    assert cleanup.run(bot_env, now()) == "forgotten 1"
     assert attachment_rows(bot_env) == [] and stored_files() == []

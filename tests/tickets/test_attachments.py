@@ -142,6 +142,42 @@ def test_a_stale_photo_is_not_attached_and_is_forgotten_with_its_file(app_env: D
     assert rows(app_env) == [] and stored_files(app_env) == []
 
 
+def test_a_sender_may_have_only_so_many_photos_waiting(app_env: Database, clock):
+    for _ in range(attachments.MAX_WAITING):
+        assert attachments.store(app_env, JPEG, sender_id=SENDER, channel="wechat").ticket_id is None
+    with pytest.raises(attachments.AttachmentTooManyWaiting) as refused:
+        attachments.store(app_env, JPEG, sender_id=SENDER, channel="wechat")
+    assert refused.value.code == "attachment_too_many_waiting" and "照片" in str(refused.value)
+    assert len(rows(app_env)) == attachments.MAX_WAITING == len(stored_files(app_env))  # nothing kept of it
+    assert attachments.store(app_env, JPEG, sender_id="wechat:other", channel="wechat").ticket_id is None
+    clock.shift(attachments.PENDING_WINDOW + timedelta(minutes=1))  # the old ones no longer wait for a complaint
+    assert attachments.store(app_env, JPEG, sender_id=SENDER, channel="wechat").ticket_id is None
+
+
+def test_a_full_waiting_list_does_not_stop_a_photo_joining_the_ticket(app_env: Database, clock):
+    for _ in range(attachments.MAX_WAITING):
+        attachments.store(app_env, JPEG, sender_id=SENDER, channel="telegram")
+    ticket = service.file_ticket(app_env, description=COMPLAINT, sender_id=SENDER).ticket  # links them
+    assert attachments.store(app_env, png(), sender_id=SENDER, channel="telegram").ticket_id == ticket.id
+
+
+def test_receive_photo_is_every_channels_answer(app_env: Database, clock, monkeypatch):
+    assert attachments.receive_photo(app_env, JPEG, sender_id=SENDER, channel="wechat") == \
+        attachments.PHOTO_PENDING_TEXT
+    ticket = service.file_ticket(app_env, description=COMPLAINT, sender_id=SENDER).ticket
+    assert attachments.receive_photo(app_env, png(), sender_id=SENDER, channel="wechat") == \
+        f"照片收到了，已附在工单 {ticket.id} 上。"
+    assert attachments.receive_photo(app_env, PDF, sender_id=SENDER, channel="telegram") == \
+        str(attachments.AttachmentTypeRefused())
+
+    def broken_disk(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise OSError("disk full")
+
+    monkeypatch.setattr(attachments, "_write", broken_disk)
+    assert attachments.receive_photo(app_env, JPEG, sender_id=SENDER, channel="wechat") == \
+        attachments.PHOTO_FAILED_TEXT
+
+
 def test_a_duplicate_report_brings_its_photo_to_the_earlier_ticket(app_env: Database, clock):
     first = service.file_ticket(app_env, description=COMPLAINT, address="3号楼", sender_id="web:a").ticket
     attachments.store(app_env, JPEG, sender_id=SENDER, channel="telegram")
