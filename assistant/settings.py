@@ -184,7 +184,9 @@ class Settings(BaseSettings):
     # when its token is set: token, AppID, AppSecret and EncodingAESKey (safe mode) as in the
     # account's 基本配置. WeCom (企业微信) for staff, /channels/wechat/work, is on when its token
     # is set (its callback is always encrypted: the key is required). The API base URLs point
-    # at WeChat's own servers, or the tests' loopback stand-in.
+    # at WeChat's own servers, or the tests' loopback stand-in. With the AES key set, plain
+    # (unencrypted) 公众号 callbacks are refused. A malformed EncodingAESKey switches that
+    # part off with one error line at start; the gateway starts anyway.
     wechat_token: str = ""
     wechat_app_id: str = ""
     wechat_app_secret: str = ""
@@ -201,8 +203,9 @@ class Settings(BaseSettings):
     wecom_token: str = ""
     wecom_aes_key: str = ""
     wecom_api_base_url: str = "https://qyapi.weixin.qq.com"
-    # WeCom userids that may move tickets from WeCom, each with the console role it acts as
-    # ("userid:role,userid:role"; roles as in the console), and who receives staff alerts.
+    # WeCom userids that may move tickets from WeCom, each bound to the console user it acts
+    # as ("userid:console username,…"; that user's role decides what it may do), and who
+    # receives staff alerts.
     wecom_staff: str = ""
     wecom_alert_to: str = ""
 

@@ -5,7 +5,11 @@ residents and the WeCom (企业微信) app for staff, routes of the gateway.
   (``echostr`` back unchanged); ``POST /channels/wechat/oa`` a message, plain or in
   safe mode (``encrypt_type=aes&msg_signature``; the reply is encrypted the same way).
   A bad signature is 403 ``bad_signature``, a message for another AppID 403
-  ``wrong_receive_id``, XML that is not WeChat's 400 ``bad_message``.
+  ``wrong_receive_id``, XML that is not WeChat's 400 ``bad_message``. With
+  ``BUTLER_WECHAT_AES_KEY`` set, a plain callback is 403 ``safe_mode_required``; a
+  ``timestamp`` more than 5 minutes from the server's clock is 403 ``stale_timestamp``;
+  a signed timestamp + nonce seen before with another body is 403 ``replayed_nonce``
+  (WeChat's retries repeat query and body alike, and get the deduplicated answer).
 - ``/channels/wechat/work``: WeCom, always encrypted (``assistant/channels/wechat_work.py``).
 - Off unless configured: 404 ``wechat_disabled`` until ``BUTLER_WECHAT_TOKEN``
   (公众号) or ``BUTLER_WECOM_TOKEN`` (WeCom) is set.
@@ -42,6 +46,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import re
 import time
 from collections import OrderedDict
@@ -66,6 +71,9 @@ CHANNEL = "wechat"
 # A message id is remembered this long (WeChat retries within about 15 s).
 DEDUPE_SECONDS = 300
 DEDUPE_MAX = 50_000
+# Signed (timestamp, nonce, signature) triples seen, with their body's hash: a second
+# request with the same triple must carry the same body (WeChat's own retries do).
+NONCES_MAX = 50_000
 # A pushed list (the 1–5 score) is answered by number within this long.
 CHOICE_SECONDS = 30 * 60
 
@@ -74,10 +82,6 @@ NOT_HEARD_TEXT = "抱歉，这段语音我没听清。请再说一遍，或者�
 SPEEX_TEXT = "这种语音格式我还听不了，请直接按住说话发语音，或者打字告诉我。"
 SORRY_TEXT = "抱歉，刚才没处理好。请再说一遍。"
 UNSUPPORTED_TEXT = "这类消息我还看不了。请打字或发语音告诉我您的事。"
-PHOTO_RECEIVED = "照片收到了"
-PHOTO_LINKED_TEXT = PHOTO_RECEIVED + "，已附在工单 {ticket_id} 上。"
-PHOTO_PENDING_TEXT = PHOTO_RECEIVED + "。登记工单时会一起附上；还没说是什么事的话，请打字或发语音告诉我。"
-PHOTO_FAILED_TEXT = "照片没收到，请再发一次。"
 SHARED_LOCATION_TEXT = "就是这里"
 WELCOME_TEXT = ("您好，我是社区管家。报修、投诉、预约服务、问政策，都可以直接发文字或语音告诉我。\n"
                 "有紧急情况请直接拨打 119、120 或 110。")
@@ -154,6 +158,10 @@ class OfficialAccount:
     api: WeChatApi | None = None
     cipher: wechat_api.Cipher | None = None
     monotonic: Callable[[], float] = time.monotonic
+    # The server's wall time, for WeChat's protocol timestamps (not business time).
+    wall: Callable[[], float] = time.time
+    # (timestamp, nonce, signature) → (when it goes stale, the body's sha256).
+    nonces: OrderedDict[tuple[str, str, str], tuple[float, str]] = field(default_factory=OrderedDict)
     taken: OrderedDict[str, Taken] = field(default_factory=OrderedDict)
     # sender → (number → payload, when pushed): a pushed list answered by number.
     choices: dict[str, tuple[dict[str, str], float]] = field(default_factory=dict)
@@ -165,10 +173,10 @@ class OfficialAccount:
 
     def __post_init__(self) -> None:
         s = self.settings
+        if self.cipher is None and s.wechat_aes_key:  # first: a malformed key raises ValueError (see build)
+            self.cipher = wechat_api.Cipher(s.wechat_token, s.wechat_aes_key, s.wechat_app_id)
         if self.api is None and s.wechat_app_id and s.wechat_app_secret:
             self.api = WeChatApi(s.wechat_api_base_url, s.wechat_app_id, s.wechat_app_secret)
-        if self.cipher is None and s.wechat_aes_key:
-            self.cipher = wechat_api.Cipher(s.wechat_token, s.wechat_aes_key, s.wechat_app_id)
 
     @property
     def db(self):  # noqa: ANN201
@@ -194,9 +202,31 @@ class OfficialAccount:
 
     @staticmethod
     def dedupe_key(message: Any) -> str:
+        """``msg:<MsgId>``; an event (WeChat's rule: sender + ``CreateTime``) as a hash,
+        so the openid reaches neither the outbox's dedupe keys nor the logs."""
         if getattr(message, "type", "") == "event" or not getattr(message, "id", 0):
-            return f"{message.source}:{getattr(message, 'time', 0)}:{getattr(message, 'event', '')}"
+            raw = f"{message.source}:{getattr(message, 'time', 0)}:{getattr(message, 'event', '')}"
+            return "evt:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
         return f"msg:{message.id}"
+
+    # -- replays --------------------------------------------------------------------------
+    def check_fresh(self, timestamp: str, nonce: str, signed: str, body: bytes) -> None:
+        """After the signature checked out: the timestamp within ``MAX_CLOCK_SKEW`` of
+        the wall time, and a (timestamp, nonce, signature) seen before only with the same
+        body. WeChat's retries of a message repeat its query and body (its ``MsgId``
+        dedupe answers them); a leaked signed query with another body is refused."""
+        now = self.wall()
+        stamp = wechat_api.check_timestamp(timestamp, now)
+        while self.nonces:
+            oldest = next(iter(self.nonces.values()))
+            if oldest[0] >= now and len(self.nonces) < NONCES_MAX:
+                break
+            self.nonces.popitem(last=False)
+        key, digest = (timestamp, nonce, signed.lower()), hashlib.sha256(body).hexdigest()
+        seen = self.nonces.get(key)
+        if seen is not None and seen[1] != digest:
+            raise wechat_api.ReplayedNonce("this timestamp and nonce came with another message")
+        self.nonces[key] = (stamp + wechat_api.MAX_CLOCK_SKEW, digest)
 
     # -- a callback -----------------------------------------------------------------------
     async def handle(self, message: Any) -> str | None:
@@ -418,7 +448,7 @@ class OfficialAccount:
         """A photo: downloaded by its MediaId (never kept as WeChat's URL), checked and
         stored by the butler (``assistant.tickets.attachments``: the sniffed type, the
         size cap, the complaint it joins)."""
-        from assistant.tickets.attachments import MAX_BYTES, AttachmentRefused, store
+        from assistant.tickets.attachments import MAX_BYTES, PHOTO_FAILED_TEXT, receive_photo
 
         await self._unblock(sender)
         if self.api is None or not getattr(message, "media_id", ""):
@@ -435,18 +465,9 @@ class OfficialAccount:
         except Exception as error:  # noqa: BLE001 - the download failed: ask again
             log.warning("wechat_media_failed", error=type(error).__name__)
             return [Reply(text=PHOTO_FAILED_TEXT)]
-        try:
-            stored = await anyio.to_thread.run_sync(lambda: store(self.db, data, sender_id=sender, channel=CHANNEL,
+        answer = await anyio.to_thread.run_sync(lambda: receive_photo(self.db, data, sender_id=sender, channel=CHANNEL,
                                                                       settings=self.settings))
-        except AttachmentRefused as refused:
-            log.info("wechat_photo_refused", code=refused.code)
-            return [Reply(text=str(refused))]
-        except Exception:  # noqa: BLE001 - the disk or the database: the resident may send it again
-            log.exception("wechat_photo_not_stored")
-            return [Reply(text=PHOTO_FAILED_TEXT)]
-        if stored.ticket_id:
-            return [Reply(text=PHOTO_LINKED_TEXT.format(ticket_id=stored.ticket_id))]
-        return [Reply(text=PHOTO_PENDING_TEXT)]
+        return [Reply(text=answer)]
 
     # -- push bookkeeping -----------------------------------------------------------------
     async def _unblock(self, sender: str) -> None:
@@ -562,17 +583,28 @@ class WeChat:
 
 
 def build(app: Any) -> WeChat | None:
+    """The configured parts. A part whose settings cannot work (a malformed
+    EncodingAESKey) is switched off with one error line; the gateway and the other
+    channels start anyway."""
     settings: Settings = app.state.settings
     if not (oa_enabled(settings) or work_enabled(settings)):
         return None
     dialogue, speech = getattr(app.state, "dialogue", None), getattr(app.state, "speech", None)
     wechat = WeChat(settings)
     if oa_enabled(settings):
-        wechat.oa = OfficialAccount(settings, dialogue, speech)
+        try:
+            wechat.oa = OfficialAccount(settings, dialogue, speech)
+        except ValueError as error:
+            log.error("wechat_oa_off_misconfigured", setting="BUTLER_WECHAT_AES_KEY", reason=str(error))
     if work_enabled(settings):
         from assistant.channels.wechat_work import WorkApp
 
-        wechat.work = WorkApp(settings)
+        try:
+            wechat.work = WorkApp(settings)
+        except ValueError as error:
+            log.error("wecom_off_misconfigured", setting="BUTLER_WECOM_AES_KEY", reason=str(error))
+    if wechat.oa is None and wechat.work is None:
+        return None
     return wechat
 
 
@@ -646,8 +678,11 @@ async def oa_message(request: Request, signature: str = "", timestamp: str = "",
                 raise wechat_api.SignatureError("safe mode needs BUTLER_WECHAT_AES_KEY")
             xml = oa.cipher.decrypt_body(body, msg_signature, timestamp, nonce)
         else:
+            if oa.cipher is not None:  # safe mode configured: the plain signature does not cover the body
+                raise wechat_api.SafeModeRequired("safe mode is configured: encrypt_type=aes is required")
             wechat_api.check_signature(oa.settings.wechat_token, signature, timestamp, nonce)
             xml = body
+        oa.check_fresh(timestamp, nonce, msg_signature if encrypted else signature, body)
         message = wechat_api.parse(xml)
     except WeChatError as error:
         raise _refuse(error, "oa_message") from None
@@ -682,7 +717,9 @@ async def work_message(request: Request, msg_signature: str = "", timestamp: str
         raise _disabled()
     body = await request.body()
     try:
-        message = wechat_api.parse(work.cipher.decrypt_body(body, msg_signature, timestamp, nonce), work=True)
+        xml = work.cipher.decrypt_body(body, msg_signature, timestamp, nonce)
+        wechat_api.check_timestamp(timestamp, work.wall())
+        message = wechat_api.parse(xml, work=True)
     except WeChatError as error:
         raise _refuse(error, "work_message") from None
     try:

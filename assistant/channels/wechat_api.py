@@ -40,6 +40,8 @@ TOKEN_MARGIN_SECONDS = 300
 # A passive reply's Content and a customer-service text: WeChat counts bytes (UTF-8),
 # not characters; 2048 is its limit, a margin is kept.
 TEXT_LIMIT_BYTES = 2000
+# A callback's ``timestamp`` may be this far from the server's wall time (seconds).
+MAX_CLOCK_SKEW = 300
 API_TIMEOUT = 8.0
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;…\n])")
 
@@ -59,6 +61,26 @@ class SignatureError(WeChatError):
 class ReceiveIdError(WeChatError):
     status = 403
     code = "wrong_receive_id"
+
+
+class SafeModeRequired(WeChatError):
+    """A plain callback where safe mode is configured (the plain signature does not
+    cover the body)."""
+
+    status = 403
+    code = "safe_mode_required"
+
+
+class StaleTimestamp(WeChatError):
+    status = 403
+    code = "stale_timestamp"
+
+
+class ReplayedNonce(WeChatError):
+    """The same signed timestamp and nonce again, with another body."""
+
+    status = 403
+    code = "replayed_nonce"
 
 
 class WeChatApiError(Exception):
@@ -85,6 +107,19 @@ def check_signature(token: str, sig: str, timestamp: str, nonce: str) -> None:
     if not (token and sig and timestamp and nonce) or not hmac.compare_digest(
             signature(token, timestamp, nonce), sig.lower()):
         raise SignatureError("bad signature")
+
+
+def check_timestamp(timestamp: str, now: float) -> int:
+    """The callback's ``timestamp`` (seconds since the epoch, WeChat's protocol time),
+    refused with ``StaleTimestamp`` when it is more than ``MAX_CLOCK_SKEW`` from ``now``
+    (the server's wall time): a leaked signed request cannot be replayed later."""
+    try:
+        value = int(timestamp)
+    except (TypeError, ValueError):
+        raise StaleTimestamp("no valid timestamp") from None
+    if abs(now - value) > MAX_CLOCK_SKEW:
+        raise StaleTimestamp("timestamp too far from the server's time")
+    return value
 
 
 class Cipher:
@@ -157,7 +192,10 @@ def parse(xml: str | bytes, *, work: bool = False) -> Any:
 
 
 def text_reply(message: Any, content: str, *, work: bool = False) -> str:
-    """A passive text reply to ``message`` (To/From swapped), as XML."""
+    """A passive text reply to ``message`` (To/From swapped), as XML. wechatpy puts the
+    content in CDATA as it is: a ``]]>`` in it (a reply echoing the resident's words)
+    would end the section early, so it is split across two sections."""
+    content = content.replace("]]>", "]]]]><![CDATA[>")
     if work:
         from wechatpy.work.replies import TextReply
     else:
@@ -288,6 +326,6 @@ class WeChatApi:
         return response.content
 
 
-__all__ = ["Cipher", "ReceiveIdError", "SignatureError", "TEXT_LIMIT_BYTES", "TOKEN_EXPIRED", "WeChatApi",
-           "WeChatApiError", "WeChatError", "check_signature", "envelope_field", "parse", "signature",
-           "split_bytes", "text_reply"]
+__all__ = ["MAX_CLOCK_SKEW", "Cipher", "ReceiveIdError", "ReplayedNonce", "SafeModeRequired", "SignatureError",
+           "StaleTimestamp", "TEXT_LIMIT_BYTES", "TOKEN_EXPIRED", "WeChatApi", "WeChatApiError", "WeChatError",
+           "check_signature", "check_timestamp", "envelope_field", "parse", "signature", "split_bytes", "text_reply"]

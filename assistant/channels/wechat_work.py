@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -139,6 +141,8 @@ class WorkApp:
     cipher: wechat_api.Cipher = field(init=False)
     api: WeChatApi | None = None
     kick: asyncio.Event = field(default_factory=asyncio.Event)
+    # The server's wall time, for WeCom's protocol timestamps (not business time).
+    wall: Callable[[], float] = time.time
     _db: Any = None
 
     def __post_init__(self) -> None:

@@ -57,6 +57,7 @@ class WeChatServer:
         self.token, self.receive_id = token, receive_id
         self.key = base64.b64decode(aes_key + "=")
         self.times = iter(range(1_733_000_000, 1_733_100_000))
+        self.nonces = iter(range(1_514_711_492, 1_515_711_492))
 
     def encrypt(self, xml: str, receive_id: str | None = None) -> str:
         raw = xml.encode()
@@ -74,7 +75,11 @@ class WeChatServer:
         assert plain[20 + length:].decode() == self.receive_id
         return plain[20:20 + length].decode()
 
-    def query(self, *, encrypt: str | None = None, timestamp: str = "1714036504", nonce: str = "1514711492") -> dict:
+    def query(self, *, encrypt: str | None = None, timestamp: str | None = None, nonce: str | None = None) -> dict:
+        """A callback's signed query: by default now (the butler refuses a timestamp 5
+        minutes off) and a nonce of its own, as WeChat signs each new message."""
+        timestamp = timestamp or str(int(time.time()))
+        nonce = nonce or str(next(self.nonces))
         params = {"timestamp": timestamp, "nonce": nonce, "signature": sha1(self.token, timestamp, nonce)}
         if encrypt is not None:
             params |= {"encrypt_type": "aes", "msg_signature": sha1(self.token, timestamp, nonce, encrypt)}
@@ -108,13 +113,14 @@ def standin() -> Iterator[WeChatStandIn]:
 
 @pytest.fixture
 def wechat_env(app_env, standin: WeChatStandIn, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    """The environment the gateway would read with a 公众号 and a WeCom app configured."""
+    """The environment the gateway would read with a 公众号 (plain mode: no AES key; the
+    ``safe_mode`` fixture adds it) and a WeCom app configured."""
     from assistant.db import get_database
     from assistant.settings import get_settings
 
     for name, value in {
         "WECHAT_TOKEN": OA_TOKEN, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": APP_SECRET,
-        "WECHAT_AES_KEY": OA_AES_KEY, "WECHAT_API_BASE_URL": standin.base_url, "WECHAT_OUTBOX_SECONDS": "0.2",
+        "WECHAT_API_BASE_URL": standin.base_url, "WECHAT_OUTBOX_SECONDS": "0.2",
         "WECOM_CORP_ID": CORP_ID, "WECOM_AGENT_ID": AGENT_ID, "WECOM_SECRET": CORP_SECRET,
         "WECOM_TOKEN": WORK_TOKEN, "WECOM_AES_KEY": WORK_AES_KEY, "WECOM_API_BASE_URL": standin.base_url,
         "RASA_URL": f"http://127.0.0.1:{closed_port()}", "ACTION_SERVER_URL": f"http://127.0.0.1:{closed_port()}",
@@ -142,6 +148,18 @@ def gateway(wechat_env, monkeypatch: pytest.MonkeyPatch):
         # with a dialogue that answers on cue (test_wechat_oa.py, ``slow``).
         monkeypatch.setattr(settings, "wechat_reply_seconds", 60.0)
         yield test_client
+
+
+@pytest.fixture
+def safe_mode(gateway, monkeypatch: pytest.MonkeyPatch):
+    """The running 公众号 with its EncodingAESKey set (safe mode), as the gateway builds
+    it from BUTLER_WECHAT_AES_KEY."""
+    from assistant.channels import wechat_api
+
+    oa = gateway.app.state.wechat.oa
+    monkeypatch.setattr(oa.settings, "wechat_aes_key", OA_AES_KEY)
+    monkeypatch.setattr(oa, "cipher", wechat_api.Cipher(OA_TOKEN, OA_AES_KEY, APP_ID))
+    return oa
 
 
 @pytest.fixture

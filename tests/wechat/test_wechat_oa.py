@@ -57,7 +57,8 @@ def test_the_url_check_returns_echostr_unchanged(gateway, oa):
     echostr = "5837397520665436492+a/b=="  # a "+" must not turn into a space
     response = gateway.get(OA_PATH, params={**oa.query(), "echostr": echostr})
     assert response.status_code == 200 and response.text == echostr
-    assert oa.query()["signature"] == "f464b24fc39322e44b38aa78f5edd27bd1441696"  # PLATFORM_NOTES' known answer
+    known = oa.query(timestamp="1714036504", nonce="1514711492")["signature"]
+    assert known == "f464b24fc39322e44b38aa78f5edd27bd1441696"  # PLATFORM_NOTES' known answer
 
 
 def test_bad_signatures_are_refused_with_a_stable_code(gateway, oa):
@@ -67,23 +68,77 @@ def test_bad_signatures_are_refused_with_a_stable_code(gateway, oa):
     xml = oa.message("text", msg_id=1, Content="你好")
     response = gateway.post(OA_PATH, params=bad, content=xml.encode())
     assert response.status_code == 403 and response.json()["error"]["code"] == "bad_signature"
-    encrypt, body = oa.envelope(xml)
-    params = {**oa.query(encrypt=encrypt), "msg_signature": sha1(oa.token, "1714036504", "1514711492")}
-    response = gateway.post(OA_PATH, params=params, content=body.encode())  # msg_signature without Encrypt
-    assert response.status_code == 403 and response.json()["error"]["code"] == "bad_signature"
-    response = post_safe(gateway, oa, xml, receive_id="wx_another_account")
-    assert response.status_code == 403 and response.json()["error"]["code"] == "wrong_receive_id"
     response = gateway.post(OA_PATH, params=oa.query(), content=b"<xml><unclosed>")
     assert response.status_code == 400 and response.json()["error"]["code"] == "bad_message"
     assert inbox_rows(gateway.app.state.wechat.oa.db) == []  # nothing refused reached the dialogue
 
 
+def test_bad_safe_mode_signatures_are_refused_with_a_stable_code(gateway, oa, safe_mode):
+    xml = oa.message("text", msg_id=1, Content="你好")
+    encrypt, body = oa.envelope(xml)
+    query = oa.query(encrypt=encrypt)
+    params = {**query, "msg_signature": sha1(oa.token, query["timestamp"], query["nonce"])}
+    response = gateway.post(OA_PATH, params=params, content=body.encode())  # msg_signature without Encrypt
+    assert response.status_code == 403 and response.json()["error"]["code"] == "bad_signature"
+    response = post_safe(gateway, oa, xml, receive_id="wx_another_account")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "wrong_receive_id"
+    assert inbox_rows(gateway.app.state.wechat.oa.db) == []  # nothing refused reached the dialogue
+
+
+def test_with_safe_mode_configured_a_plain_callback_is_refused(gateway, oa, safe_mode):
+    response = post_plain(gateway, oa, oa.message("text", msg_id=11, Content="你好"))
+    assert response.status_code == 403 and response.json()["error"]["code"] == "safe_mode_required"
+    assert inbox_rows(safe_mode.db) == []
+
+
+@pytest.mark.parametrize("offset", [-301, 301])
+def test_a_timestamp_five_minutes_off_is_refused_in_both_modes(gateway, oa, monkeypatch, request, offset):
+    now = 1_800_000_000
+    monkeypatch.setattr(gateway.app.state.wechat.oa, "wall", lambda: now)
+    stale = str(now + offset)
+    xml = oa.message("text", msg_id=12, Content="你好")
+    response = gateway.post(OA_PATH, params=oa.query(timestamp=stale), content=xml.encode())
+    assert response.status_code == 403 and response.json()["error"]["code"] == "stale_timestamp"
+    request.getfixturevalue("safe_mode")
+    encrypt, body = oa.envelope(xml)
+    response = gateway.post(OA_PATH, params=oa.query(encrypt=encrypt, timestamp=stale), content=body.encode())
+    assert response.status_code == 403 and response.json()["error"]["code"] == "stale_timestamp"
+    assert inbox_rows(gateway.app.state.wechat.oa.db) == []
+    within = oa.query(encrypt=encrypt, timestamp=str(now + (300 if offset > 0 else -300)))
+    assert gateway.post(OA_PATH, params=within, content=body.encode()).status_code == 200
+
+
+def test_a_signed_query_replayed_with_another_body_is_refused(gateway, oa, wechat_env):
+    query = oa.query()
+    first = gateway.post(OA_PATH, params=query, content=oa.message("text", msg_id=13, Content="你好").encode())
+    assert first.status_code == 200
+    forged = oa.message("text", msg_id=14, Content="我要投诉物业")
+    response = gateway.post(OA_PATH, params=query, content=forged.encode())
+    assert response.status_code == 403 and response.json()["error"]["code"] == "replayed_nonce"
+    assert [r.text for r in inbox_rows(wechat_env)] == ["你好"]
+
+
+def test_wechats_own_retry_repeats_query_and_body_and_gets_the_same_answer(gateway, oa, wechat_env, request):
+    # WeChat retries a message it got no answer to with the same query string (timestamp,
+    # nonce, signature) and the same body: not a replay, the MsgId dedupe answers it.
+    query, xml = oa.query(), oa.message("text", msg_id=15, Content="你好")
+    answers = [passive_text(gateway.post(OA_PATH, params=query, content=xml.encode())) for _ in range(3)]
+    assert answers[0] and answers == [answers[0]] * 3
+    safe = request.getfixturevalue("safe_mode")
+    encrypt, body = oa.envelope(oa.message("text", msg_id=16, Content="请问社区几点上班"))
+    query = oa.query(encrypt=encrypt)
+    texts = [safe_text(oa, gateway.post(OA_PATH, params=query, content=body.encode())) for _ in range(2)]
+    assert texts[0] and texts[1] == texts[0]
+    assert [r.text for r in inbox_rows(safe.db)] == ["你好", "请问社区几点上班"]
+
+
 # -- a text message --------------------------------------------------------------------------
-def test_a_text_message_is_answered_passively_in_plain_and_safe_mode(gateway, oa, wechat_env):
+def test_a_text_message_is_answered_passively_in_plain_and_safe_mode(gateway, oa, wechat_env, request):
     response = post_plain(gateway, oa, oa.message("text", msg_id=1001, Content="你好"))
     reply = fields(response.text)
     assert (reply["ToUserName"], reply["FromUserName"], reply["MsgType"]) == (OPENID, "gh_butler", "text")
     assert reply["Content"]
+    request.getfixturevalue("safe_mode")  # the account switched to safe mode
     text = safe_text(oa, post_safe(gateway, oa, oa.message("text", msg_id=1002, Content="请问社区几点上班")))
     assert text
     rows = inbox_rows(wechat_env)
@@ -188,10 +243,21 @@ def test_a_retry_while_the_turn_still_runs_waits_for_the_same_turn(gateway, oa, 
 
     monkeypatch.setattr(gateway.app.state.wechat.oa.settings, "wechat_reply_seconds", 30.0)
     xml = oa.message("text", msg_id=3101, Content="我要报修")
+    oa_app = gateway.app.state.wechat.oa
+    waits: list[str] = []  # who entered OfficialAccount._wait: the first try, then the retry
+    original_wait = oa_app._wait
+
+    async def counted_wait(entry, key):  # noqa: ANN001, ANN202
+        waits.append(key)
+        return await original_wait(entry, key)
+
+    monkeypatch.setattr(oa_app, "_wait", counted_wait)
     with ThreadPoolExecutor(2) as pool:
         first = pool.submit(post_plain, gateway, oa, xml)
         until(lambda: slow.turns, what="the first turn")  # WeChat's first try is being answered...
         retry = pool.submit(post_plain, gateway, oa, xml)  # ...when its retry comes in
+        until(lambda: len(waits) == 2, what="the retry waiting for the running turn")
+        assert not retry.done()  # the retry is inside the handler, waiting for the same turn
         slow.release.set()
         answers = [passive_text(first.result(timeout=30)), passive_text(retry.result(timeout=30))]
     assert answers[0] == answers[1] == "好的，请问是几号楼？\n回复数字选择：\n1. 3号楼\n2. 5号楼"
@@ -297,3 +363,78 @@ def test_an_unfollowed_resident_gets_no_pushes_until_they_write_again(gateway, o
     assert [r.state for r in outbox_rows(wechat_env)] == ["blocked"] and standin.sent_to(OPENID) == []
     post_plain(gateway, oa, oa.message("event", Event="subscribe"))
     assert not outbox.is_blocked(wechat_env, f"wechat:{OPENID}")
+
+
+# -- what reaches the logs and the reply XML ---------------------------------------------------
+def test_an_event_dedupe_key_holds_no_openid_in_the_outbox_or_the_logs(gateway, oa, standin, slow, wechat_env,
+                                                                         monkeypatch):
+    import structlog
+    from structlog.testing import LogCapture
+
+    from assistant import outbox
+    from assistant.channels.wechat import OfficialAccount
+
+    captured = LogCapture()  # in place of the module's logger (structlog caches configured ones)
+    monkeypatch.setattr(outbox, "log", structlog.wrap_logger(None, processors=[captured]))
+    click = oa.message("event", Event="CLICK", EventKey="HUMAN", create_time=1733000700)
+    assert post_plain(gateway, oa, click).text == "success"  # the dialogue is slow: the reply comes late
+    assert post_plain(gateway, oa, click).text == "success"  # WeChat's retry: still one turn
+    slow.release.set()
+    until(lambda: standin.sent_to(OPENID), what="the late reply")
+    assert slow.turns == ["转人工"]
+    [row] = outbox_rows(wechat_env)
+    assert row.recipient == f"wechat:{OPENID}"  # where it goes, of course
+    assert OPENID not in row.dedupe_key and OPENID[:8] not in row.dedupe_key
+    [logged] = [e for e in captured.entries if e["event"] == "outbox_enqueued"]
+    assert OPENID not in str(logged) and logged["key"] == row.dedupe_key
+
+    message = wechat_api_parse(click)
+    other = wechat_api_parse(oa.message("event", Event="CLICK", EventKey="HUMAN", create_time=1733000701))
+    assert OfficialAccount.dedupe_key(message) == OfficialAccount.dedupe_key(wechat_api_parse(click))
+    assert OfficialAccount.dedupe_key(message) != OfficialAccount.dedupe_key(other)
+
+
+def wechat_api_parse(xml: str):  # noqa: ANN201
+    from assistant.channels import wechat_api
+
+    return wechat_api.parse(xml)
+
+
+def test_a_reply_holding_the_cdata_end_stays_well_formed_xml(gateway, oa, slow, monkeypatch, request):
+    monkeypatch.setattr(gateway.app.state.wechat.oa.settings, "wechat_reply_seconds", 30.0)
+    slow.answer = "您说的是“a]]><b>x</b>]]>”吗？"
+    slow.release.set()
+    response = post_plain(gateway, oa, oa.message("text", msg_id=7001, Content="你好"))
+    assert passive_text(response) == slow.answer
+    request.getfixturevalue("safe_mode")
+    assert safe_text(oa, post_safe(gateway, oa, oa.message("text", msg_id=7002, Content="再说一遍"))) == slow.answer
+
+
+@pytest.mark.parametrize("part", ["oa", "work"])
+def test_a_malformed_aes_key_switches_that_part_off_and_the_gateway_starts(wechat_env, monkeypatch, oa, work,
+                                                                            part):
+    import structlog
+    from fastapi.testclient import TestClient
+    from structlog.testing import LogCapture
+
+    import assistant.channels.wechat as wechat_module
+    from assistant.api.app import create_app
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("BUTLER_WECHAT_AES_KEY" if part == "oa" else "BUTLER_WECOM_AES_KEY", "not-a-key")
+    get_settings.cache_clear()
+    captured = LogCapture()
+    monkeypatch.setattr(wechat_module, "log", structlog.wrap_logger(None, processors=[captured]))
+    with TestClient(create_app(get_settings())) as client:
+        assert client.get("/healthz").status_code == 200
+        state = client.app.state.wechat
+        assert (state.oa is None, state.work is None) == (part == "oa", part == "work")
+        path = OA_PATH if part == "oa" else "/channels/wechat/work"
+        response = client.post(path, params=oa.query(), content=b"<xml/>")
+        assert response.status_code == 404 and response.json()["error"]["code"] == "wechat_disabled"
+        if part == "work":  # the 公众号 still answers
+            assert client.post(OA_PATH, params=oa.query(),
+                               content=oa.message("text", msg_id=7101, Content="你好").encode()).status_code == 200
+    [error] = [e for e in captured.entries if e["log_level"] == "error"]
+    assert error["event"] == ("wechat_oa_off_misconfigured" if part == "oa" else "wecom_off_misconfigured")
+    assert "43 characters" in error["reason"] and "exc_info" not in error

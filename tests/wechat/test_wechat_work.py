@@ -4,13 +4,16 @@ through the outbox by WeCom's app message API (the loopback stand-in)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.wechat.conftest import WORK_PATH, fields, sha1, until
 from tests.wechat.standin import AGENT_ID, CORP_ID
 
 
-def work_query(work, encrypt: str, timestamp: str = "1733000000", nonce: str = "8675309") -> dict:
+def work_query(work, encrypt: str, timestamp: str | None = None, nonce: str = "8675309") -> dict:
+    timestamp = timestamp or str(int(time.time()))  # WeCom signs with its own clock: now
     return {"msg_signature": sha1(work.token, timestamp, nonce, encrypt), "timestamp": timestamp, "nonce": nonce}
 
 
@@ -96,3 +99,16 @@ def test_a_care_alert_goes_to_the_elders_grid_worker(gateway, standin, staff, we
     [sent] = until(lambda: standin.sent_to("zhangsan"), what="the grid worker's alert")  # worker1 is zhangsan
     assert sent.text.startswith("【关爱】") and ticket_id in sent.text
     assert standin.sent_to("wangwu") == []
+
+
+def test_a_message_with_a_stale_timestamp_is_refused(gateway, work, staff, monkeypatch):
+    now = 1_800_000_000
+    monkeypatch.setattr(gateway.app.state.wechat.work, "wall", lambda: now)
+    xml = work.message("text", sender="zhangsan", to=CORP_ID, msg_id=90, Content="查 GD202612050001", AgentID=AGENT_ID)
+    encrypt, body = work.envelope(xml)
+    response = gateway.post(WORK_PATH, params=work_query(work, encrypt, timestamp=str(now - 301)),
+                            content=body.encode())
+    assert response.status_code == 403 and response.json()["error"]["code"] == "stale_timestamp"
+    response = gateway.post(WORK_PATH, params=work_query(work, encrypt, timestamp=str(now - 300)),
+                            content=body.encode())
+    assert response.status_code == 200
