@@ -79,7 +79,9 @@ _COMPONENTS: list[tuple[str, str]] = [
     ("unit_men", rf"(?P<um>{_NUM})\s*门(?![口卫禁前外里内边岗洞])"),
     ("room", rf"(?P<r>{_NUM}|[A-Za-z][0-9]{{3,4}})\s*(?:室|号房|房间|户)"),
     # 5层, 三楼, 负一层, B2层; 801楼上 is the flat above 801, not floor 801.
-    ("floor", rf"(?P<f>负?{_NUM}|[Bb][0-9])\s*(?:层|楼(?![号道梯顶上下]))"),
+    # B1车库: the garage's level (B1 and B2 are two places).
+    ("floor", rf"(?P<f>负?{_NUM}|[Bb][0-9])\s*(?:层|楼(?![号道梯顶上下]))"
+              r"|(?P<fg>(?<![A-Za-z0-9])[Bb][0-9])(?=\s*(?:地下)?(?:车库|停车场|地下室))"),
     # A room number with no marker: only right after a building, unit or floor
     # (3号楼2单元302, 五栋二单元三零二); checked when the components are chained.
     ("bare_room", r"(?P<br>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺]{3,4})(?:号(?![楼院]))?"),
@@ -270,7 +272,7 @@ def _component(kind: str, match: re.Match) -> dict | None:
         value = to_int(g["u"] if kind == "unit" else g["um"])
         return {"unit": value} if value else None
     if kind == "floor":
-        raw = g["f"].strip()
+        raw = (g["f"] or g["fg"]).strip()
         if raw[:1] in "Bb":
             value = -int(raw[1:])
         else:
@@ -335,7 +337,7 @@ def find_locations(text: str | None) -> list[Location]:
             continue  # 2门, 东侧, 前面, 东单元 belong to a building said just before
         if kind == "named_building" and joined and current.get("building"):
             fields = {"wing": fields["building"]}  # 3号楼配楼: a wing of building 3
-        if kind == "floor" and not joined and re.match(r"[0-9]{3,}", match.group("f")):
+        if kind == "floor" and not joined and re.match(r"[0-9]{3,}", match.group("f") or ""):
             continue  # 2026楼? a number that long is no floor
         if joined:
             current.update({k: v for k, v in fields.items() if v is not None})

@@ -361,6 +361,8 @@ def test_no_part_of_a_building_where_there_is_none(text):
     ("西门驿站", "西门岗亭", False),        # a place at a place: the two together
     ("西门", "西门岗亭", True),
     ("小区花园", "中心花园", False),
+    ("B1车库", "B2车库", False),           # a garage's levels
+    ("B1车库", "负一层车库", True),
 ])
 def test_compatible_round_three(a, b, same):
     assert compatible(parse_location(a), parse_location(b)) is same

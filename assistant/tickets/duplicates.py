@@ -101,7 +101,7 @@ _OBJECTS: list[tuple[str, str]] = [
     # A car left for months is a 僵尸车 (停了大半年落满灰也没人开).
     ("僵尸车", r"僵尸车|(?:停|放)(?:了|着)?(?:大?半年|好几个月|几个月|一年多?|好久)|落满了?灰|没人开"),
     ("收费", r"停车费|物业费|乱收费|收费|费用"),  # what parking costs is not where cars stand
-    ("停车", r"被车(?=堵|占|挡)|乱停|违停|停车(?![位场费])|车停得?(?:乱七八糟|乱)?|停满了?车?|停(?:了|着|起)(?:好多|一排|一长溜|一辆|辆)?(?:私家)?车"),
+    ("停车", r"被.{0,3}车(?=给?(?:堵|占|挡))|乱停|违停|停车(?![位场费])|车停得?(?:乱七八糟|乱)?|停满了?车?|停(?:了|着|起)(?:好多|一排|一长溜|一辆|辆)?(?:私家)?车"),
     ("摆摊", r"摆摊|摊贩|小贩|摊子|地摊|菜摊|出摊|占道经营|卖菜|卖水果|摆满了?摊|摊"),
     ("施工", r"施工|工地|打桩"),
     ("装修", r"装修|电钻|砸墙"),
@@ -179,8 +179,8 @@ _FAULTS: list[tuple[str, str]] = [
     # Water coming back up a drain (反水, 倒灌) is both a leak and a blockage.
     ("反水", r"(?:往上)?(?:反|返)水|(?:反|返|冒)上来|倒灌|往上冒水?"),
     ("漏", r"泄[漏露]|(?:漏|渗|滴|冒|进)水|漏雨|漏|渗|滴|冒"),
-    ("堵", r"占道|堵|不通(?!知)|挡|过不去|走不了|出不去|进不来|占"),
-    ("吵", r"异响|吵|响|噪音|噪声|叫|嗡嗡|轰鸣|扰民|声音太大|声音大|嘭|咚|砰|哐|咣当|轰隆|叮叮当当|叮当|开得?(?:老|太|很)大|震耳"),
+    ("堵", r"占道|堵[住死]?|不通(?!知)|挡|过不去|走不了|出不去|进不来|占"),
+    ("吵", r"异响|吵|响|噪音|噪声|叫|嗡嗡|轰鸣|扰民|声音太大|声音大|大声|嘭|咚|砰|哐|咣当|轰隆|叮叮当当|叮当|开得?(?:老|太|很)大|震耳"),
     ("臭", r"臭|味|熏"),
     # Not one fault but another: too bright is not out (路灯太亮 / 路灯不亮), not warm is not a
     # leak (暖气不热 / 暖气管子漏水), an overdue inspection is not a breakdown.
@@ -204,8 +204,13 @@ _FAULT_IMPLIES = {"反水": frozenset({"漏", "堵"})}
 _FAULT_FAMILIES = {"坏": frozenset({"不亮", "失灵", "破", "歪", "丢", "锈"})}
 # Words that tell two reports of one object apart (the exit's puddle is not the entrance's).
 _CONTRASTS: list[tuple[str, str]] = [("出口", "入口")]
-# The rooms of a flat: 厨房漏水 and 卫生间漏水 in one flat are two leaks (洗手间 is 卫生间).
-_SPOTS = re.compile(r"厨房|卫生间|洗手间|客厅|卧室|阳台|书房")
+# Words of which two reports must say the same one when both say one: the rooms of a flat
+# (厨房漏水 and 卫生间漏水 in one flat are two leaks) and kinds of vehicle (电动车乱停 is not
+# 汽车乱停). Each word with the name it is compared by.
+_SPOT_WORDS = {"厨房": "厨房", "卫生间": "卫生间", "洗手间": "卫生间", "客厅": "客厅", "卧室": "卧室", "阳台": "阳台",
+               "书房": "书房", "电动车": "电动车", "电瓶车": "电动车", "电驴": "电动车", "摩托车": "摩托车",
+               "自行车": "自行车", "汽车": "汽车", "私家车": "汽车", "轿车": "汽车", "小汽车": "汽车"}
+_SPOTS = re.compile("|".join(sorted(_SPOT_WORDS, key=len, reverse=True)))
 
 
 _GAS_SMELL = re.compile(r"(煤气|燃气|天然气)的?(?:气)?味道?")
@@ -229,7 +234,7 @@ _FILLER = re.compile(
     # 咋回事, 搞啥子嘛, 吓人, 差点砸到人): what the resident feels or asks, not what is wrong.
     r"下雨天?|刮风|下头|乱糟糟|乱七八糟|那辆|这辆|顶层|家里?|老住户|同志|你好|您好|侬好|我是|麻烦你们?|来看看|看一下|赶紧|快点|"
     r"咋回事|怎么回事|搞啥子|搞什么|吓人|吓死人?|差点砸[到着]人|砸[到着]人|危险|"
-    r"厨房|卫生间|洗手间|客厅|卧室|阳台|书房|外边|外面|全是|全部|到处|随处可见|墙上|"
+    r"厨房|卫生间|洗手间|客厅|卧室|阳台|书房|电动车|电瓶车|电驴|摩托车|自行车|小?汽车|私家车|轿车|外边|外面|全是|全部|到处|随处可见|墙上|"
     r"[了的啊呢吧呀嘛很太大又都还也里上下得到往在是有被让把给就没个点些前]")
 # How much of an unknown rest two reports must share (bigram containment) to be one problem.
 REST_CONTAINMENT = 0.5
@@ -243,7 +248,7 @@ class Problem:
     faults: frozenset[str]
     words: frozenset[str]  # contrasting words said (出口, 入口)
     rest: str = ""  # the words neither table knows, places and filler removed
-    spots: frozenset[str] = frozenset()  # rooms of a flat said (厨房, 卫生间)
+    spots: frozenset[str] = frozenset()  # rooms of a flat and kinds of vehicle said (厨房, 电动车)
 
     @property
     def unknown(self) -> bool:
@@ -272,7 +277,7 @@ def read_problem(text: str) -> Problem:
     faults, rest = _cut(rest, _FAULT_RES)
     faults = {kind for fault in faults for kind in _FAULT_IMPLIES.get(fault, (fault,))}
     words = frozenset(w for pair in _CONTRASTS for w in pair if w in norm)
-    spots = frozenset(m.replace("洗手间", "卫生间") for m in _SPOTS.findall(norm))
+    spots = frozenset(_SPOT_WORDS[m] for m in _SPOTS.findall(norm))
     rest = _FILLER.sub("", strip_locations(rest, ""))
     rest = "".join(ch for ch in rest if "\u4e00" <= ch <= "\u9fff")
     return Problem(frozenset(objects or containers), frozenset(faults), words, rest, spots)

@@ -24,6 +24,8 @@ from assistant.tickets.duplicates import faults_match, read_problem, same_proble
     ("3栋楼下共享单车摆得乱七八糟", "3栋楼下共享单车乱停"),
     ("8栋水管爆了", "八栋水管裂了往外喷水"),
     ("11号楼停水了没通知", "11号楼突然停水也不通知"),  # 不通知 is not 不通 (blocked)
+    ("5号楼消防通道被电瓶车堵住了", "5号楼消防通道停满了电瓶车"),
+    ("东门跳广场舞的音响太大声", "东门广场舞吵死了"),
 ])
 def test_the_same_problem_in_other_words(a: str, b: str):
     assert same_problem(a, b)
@@ -43,6 +45,7 @@ def test_the_same_problem_in_other_words(a: str, b: str):
     ("3栋401厨房漏水", "3栋401卫生间漏水"),  # two rooms of one flat
     ("菜市场门口乱摆摊", "菜市场门口电动车乱停"),
     ("篮球场晚上有人打球", "篮球场的篮筐坏了"),
+    ("8号楼下电动车乱停", "8号楼下汽车乱停"),  # two kinds of vehicle
 ])
 def test_other_problems_at_one_place(a: str, b: str):
     assert not same_problem(a, b)
