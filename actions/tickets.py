@@ -10,6 +10,7 @@ do you rate it? why not satisfied?) is the ``ticket_followup`` slot,
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -172,8 +173,8 @@ class ActionSubmitComplaint(Action):
         location = tracker.get_slot("complaint_location")
         contact = tracker.get_slot("complaint_contact")
         try:
-            filed = file_ticket(
-                get_database(), description=tracker.get_slot("complaint_description") or "",
+            filed = await asyncio.to_thread(  # off the event loop (see ActionEmergency)
+                file_ticket, get_database(), description=tracker.get_slot("complaint_description") or "",
                 sender_id=tracker.sender_id,
                 address=None if location == SHARED_LOCATION else location,
                 lat=tracker.get_slot("complaint_lat"), long=tracker.get_slot("complaint_long"),
@@ -258,8 +259,10 @@ class ActionEmergency(Action):
                     kinds=verdict.get("kinds"), cues=verdict.get("cues"))
         shared = intake.location_from_metadata(metadata)
         place = intake.place_said(text, _entity(tracker, "location"))
-        response = respond_to_emergency(
-            get_database(), text=text, sender_id=tracker.sender_id, address=place,
+        # Off the event loop: filing writes the database and POSTs the staff alert (up to
+        # 5 s when the webhook is slow), and the action server serves everyone on one loop.
+        response = await asyncio.to_thread(
+            respond_to_emergency, get_database(), text=text, sender_id=tracker.sender_id, address=place,
             lat=shared[0] if shared else None, long=shared[1] if shared else None)
         marker = {EMERGENCY_MARKER: {"ticket_id": response.ticket_id, "by": "dialogue"}}
         for i, line in enumerate(response.lines):
@@ -397,7 +400,8 @@ class ActionTicketFollowup(Action):
         kind, ticket_id, asked = pending
         try:
             if kind == EMERGENCY:
-                return self._emergency(dispatcher, tracker, ticket_id)
+                # Off the event loop: an addition to an emergency re-alerts staff by webhook.
+                return await asyncio.to_thread(self._emergency, dispatcher, tracker, ticket_id)
             if not feedback.still_waiting(asked, clock.now()):
                 return _as_usual(tracker, dispatcher, _clear())
             if _intent(tracker) == "deny" and feedback.parse_rating(_text(tracker)) is None:

@@ -91,6 +91,30 @@ def _care_contact_webhook(db, now: datetime) -> str:
     return f"delivered {deliver_contact_webhook(db, now)}"
 
 
+@register_job("staff-alerts", every=lambda s: 15 if s.alert_webhook_url else 0,
+              description="紧急工单提醒：当时没送到值班 webhook 的，重试（有退避）")
+def _staff_alerts(db, now: datetime) -> str:
+    return f"delivered {deliver_staff_alerts(db, now)}"
+
+
+def deliver_staff_alerts(db, now: datetime | None = None, *, transport=None) -> int:
+    """Retry the staff alerts the webhook did not take when they happened
+    (``assistant.tickets.emergency.send_alert`` queued them); returns how many it took now."""
+    import anyio
+
+    from assistant.outbox import deliver_due
+    from assistant.outbox.webhook import json_webhook_adapter
+    from assistant.settings import get_settings
+    from assistant.tickets.emergency import STAFF_ALERT_CHANNEL
+
+    url = get_settings().alert_webhook_url
+    if not url:
+        return 0
+    adapter = json_webhook_adapter(url, transport=transport)
+    run = anyio.run(lambda: deliver_due(db, now, {STAFF_ALERT_CHANNEL: adapter}))
+    return len(run.sent)
+
+
 @register_job("attachments-cleanup", every=lambda s: 3600,
               description="删除等了一天还没对上投诉的照片（连同文件）")
 def _attachments_cleanup(db, now: datetime) -> str:

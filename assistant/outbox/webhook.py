@@ -43,14 +43,35 @@ def webhook_adapter(url: str, *, timeout: float = 10.0, transport: httpx.AsyncBa
                 response = await client.post(url, json=payload)
         except httpx.HTTPError as exc:
             raise DeliveryError(f"{type(exc).__name__}") from exc
-        if response.status_code in (408, 429) or response.status_code >= 500:
-            retry = response.headers.get("Retry-After")
-            raise DeliveryError(f"HTTP {response.status_code}",
-                                retry_after=float(retry) if retry and retry.isdigit() else None)
-        if response.status_code >= 400:
-            raise PermanentFailure(f"HTTP {response.status_code}")
+        _raise_for(response)
 
     return deliver
+
+
+def json_webhook_adapter(url: str, *, timeout: float = 10.0,
+                         transport: httpx.AsyncBaseTransport | None = None) -> Adapter:
+    """An adapter POSTing each row's text, a JSON document queued as it must be sent
+    (a staff alert), to ``url``; the same retry rules as ``webhook_adapter``."""
+
+    async def deliver(message: Outgoing) -> None:
+        try:
+            async with httpx.AsyncClient(timeout=timeout, transport=transport) as client:
+                response = await client.post(url, content=message.text.encode(),
+                                             headers={"Content-Type": "application/json"})
+        except httpx.HTTPError as exc:
+            raise DeliveryError(f"{type(exc).__name__}") from exc
+        _raise_for(response)
+
+    return deliver
+
+
+def _raise_for(response: httpx.Response) -> None:
+    if response.status_code in (408, 429) or response.status_code >= 500:
+        retry = response.headers.get("Retry-After")
+        raise DeliveryError(f"HTTP {response.status_code}",
+                            retry_after=float(retry) if retry and retry.isdigit() else None)
+    if response.status_code >= 400:
+        raise PermanentFailure(f"HTTP {response.status_code}")
 
 
 async def deliver_webhook_due(db: Database, now: datetime | None, url: str, *,

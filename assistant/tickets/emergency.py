@@ -8,11 +8,14 @@ degraded mode and the alert agree on one reading of the message.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 import httpx
 import structlog
 
+from assistant.db import Database
 from assistant.privacy import mask_name, mask_phone, mask_text
 from assistant.safety import GENERAL_ADVICE, advice_for, advice_for_topics, assess
 from assistant.settings import Settings, get_settings
@@ -99,24 +102,52 @@ def alert_payload(ticket: Ticket) -> dict:
     }
 
 
-def send_alert(ticket: Ticket, settings: Settings | None = None, timeout: float = 5.0) -> bool:
+# A staff alert the webhook did not take waits in the shared outbox on this channel and
+# is retried by the jobs process (``staff-alerts`` job) with the outbox's back-off.
+STAFF_ALERT_CHANNEL = "staff_alert"
+
+
+def send_alert(ticket: Ticket, settings: Settings | None = None, timeout: float = 5.0, *,
+               db: Database | None = None) -> bool:
     """Alert staff: always on the console log; also POSTed as JSON to
-    ``alert_webhook_url`` when set. Returns whether the webhook accepted it. A dead
-    webhook never stops the resident's answer: failures are logged, not raised."""
+    ``alert_webhook_url`` when set, at once. Returns whether the webhook accepted it. A
+    dead webhook never stops the resident's answer: failures are logged, not raised, and
+    with ``db`` the alert is queued in the outbox to be retried."""
     settings = settings or get_settings()
     payload = alert_payload(ticket)
     log.warning("ticket_emergency_alert", **payload)
-    return _post(ticket, payload, settings, timeout)
+    delivered = _post(ticket, payload, settings, timeout)
+    if not delivered:
+        _retry_later(db, settings, payload, f"alert:{ticket.id}")
+    return delivered
 
 
-def send_alert_update(ticket: Ticket, update: str, settings: Settings | None = None, timeout: float = 5.0) -> bool:
+def send_alert_update(ticket: Ticket, update: str, settings: Settings | None = None, timeout: float = 5.0, *,
+                      db: Database | None = None) -> bool:
     """What the resident added to an emergency already alerted (where it is, 他流血了):
     the same payload with ``type: emergency_update`` and the addition, masked. Returns
-    whether the webhook accepted it."""
+    whether the webhook accepted it (if not, queued for retry as ``send_alert``)."""
     settings = settings or get_settings()
     payload = {**alert_payload(ticket), "type": "emergency_update", "update": mask_text(update)}
     log.warning("ticket_emergency_alert_update", **payload)
-    return _post(ticket, payload, settings, timeout)
+    delivered = _post(ticket, payload, settings, timeout)
+    if not delivered:
+        digest = hashlib.sha256(payload["update"].encode()).hexdigest()[:16]
+        _retry_later(db, settings, payload, f"alert-update:{ticket.id}:{digest}")
+    return delivered
+
+
+def _retry_later(db: Database | None, settings: Settings, payload: dict, key: str) -> None:
+    if db is None or not settings.alert_webhook_url:
+        return
+    from assistant.outbox import enqueue
+
+    try:
+        with db.transaction() as session:
+            enqueue(session, recipient=f"{STAFF_ALERT_CHANNEL}:webhook", channel=STAFF_ALERT_CHANNEL,
+                    text=json.dumps(payload, ensure_ascii=False), dedupe_key=key)
+    except Exception as exc:  # noqa: BLE001 - the log line above already carries the alert
+        log.error("ticket_emergency_alert_not_queued", error=type(exc).__name__)
 
 
 def _post(ticket: Ticket, payload: dict, settings: Settings, timeout: float) -> bool:

@@ -263,7 +263,7 @@ def file_ticket(db: Database, *, description: str, sender_id: str | None = None,
 
             link_pending(session, sender_id=sender_id, ticket=filed.ticket, now=now)
     if filed.created and filed.ticket.urgency == "emergency":
-        filed.alerted = send_alert(filed.ticket, settings)
+        filed.alerted = send_alert(filed.ticket, settings, db=db)
     log.info("ticket_filed", ticket_id=filed.ticket.id, created=filed.created, category=filed.ticket.category,
              urgency=filed.ticket.urgency, description=mask_text(description))
     return filed
@@ -537,7 +537,7 @@ def _add_to_emergency(db: Database, sender_id: str, *, description: str, address
         session.expunge(ticket)
     log.warning("ticket_emergency_update", ticket_id=ticket.id, description=mask_text(description),
                 location_added=bool(place))
-    delivered = send_alert_update(ticket, f"位置：{place}" if place else description, settings)
+    delivered = send_alert_update(ticket, f"位置：{place}" if place else description, settings, db=db)
     return EmergencyUpdate(ticket=ticket, place=place, has_location=bool(ticket.address or ticket.lat is not None),
                            update_delivered=delivered)
 
