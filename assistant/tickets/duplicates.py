@@ -166,7 +166,7 @@ _FAMILIES = {"灯": {"楼道灯", "大厅灯", "电梯灯", "路灯", "应急灯
 # (kind of fault, pattern), longest first; matches are cut out like the objects.
 _FAULTS: list[tuple[str, str]] = [
     ("挡光", r"挡光|挡住阳光|遮光|挡阳光"),
-    ("困人", r"困人|困住|困了|关在里面"),
+    ("困人", r"困人|困住|困了|关在里面|关了?人"),
     ("拴绳", r"不拴绳|没拴绳|不牵绳|没牵绳"),
     ("裸露", r"裸露|露在外面|漏电"),
     ("砍", r"砍|锯|剪"),
@@ -203,7 +203,8 @@ _FAULT_IMPLIES = {"反水": frozenset({"漏", "堵"})}
 # 坏 is any of its kinds: 电梯坏了 is 电梯不动了, but 不动 is not 不亮.
 _FAULT_FAMILIES = {"坏": frozenset({"不亮", "失灵", "破", "歪", "丢", "锈"})}
 # Words that tell two reports of one object apart (the exit's puddle is not the entrance's).
-_CONTRASTS: list[tuple[str, str]] = [("出口", "入口")]
+# 楼上 / 楼下: the flat above or below (301楼上漏水 is not 301漏到楼下), upstairs or downstairs.
+_CONTRASTS: list[tuple[str, str]] = [("出口", "入口"), ("楼上", "楼下")]
 # Words of which two reports must say the same one when both say one: the rooms of a flat
 # (厨房漏水 and 卫生间漏水 in one flat are two leaks) and kinds of vehicle (电动车乱停 is not
 # 汽车乱停). Each word with the name it is compared by.
@@ -276,7 +277,9 @@ def read_problem(text: str) -> Problem:
     containers, rest = _cut(rest, _CONTAINER_RES)
     faults, rest = _cut(rest, _FAULT_RES)
     faults = {kind for fault in faults for kind in _FAULT_IMPLIES.get(fault, (fault,))}
-    words = frozenset(w for pair in _CONTRASTS for w in pair if w in norm)
+    # Read where the places are cut out: 18号楼下 is building 18, then 下; 18号楼楼下 says 楼下.
+    said = strip_locations(norm)
+    words = frozenset(w for pair in _CONTRASTS for w in pair if w in said)
     spots = frozenset(_SPOT_WORDS[m] for m in _SPOTS.findall(norm))
     rest = _FILLER.sub("", strip_locations(rest, ""))
     rest = "".join(ch for ch in rest if "\u4e00" <= ch <= "\u9fff")

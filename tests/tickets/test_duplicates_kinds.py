@@ -26,6 +26,8 @@ from assistant.tickets.duplicates import faults_match, read_problem, same_proble
     ("11号楼停水了没通知", "11号楼突然停水也不通知"),  # 不通知 is not 不通 (blocked)
     ("5号楼消防通道被电瓶车堵住了", "5号楼消防通道停满了电瓶车"),
     ("东门跳广场舞的音响太大声", "东门广场舞吵死了"),
+    ("二十号楼电梯困人了", "20号楼电梯里关了人"),
+    ("18号楼下那辆车半年没人开", "18号楼楼下有僵尸车"),  # 18号楼下 is building 18, then 下: no 楼下 said
 ])
 def test_the_same_problem_in_other_words(a: str, b: str):
     assert same_problem(a, b)
@@ -46,6 +48,7 @@ def test_the_same_problem_in_other_words(a: str, b: str):
     ("菜市场门口乱摆摊", "菜市场门口电动车乱停"),
     ("篮球场晚上有人打球", "篮球场的篮筐坏了"),
     ("8号楼下电动车乱停", "8号楼下汽车乱停"),  # two kinds of vehicle
+    ("8号楼301楼上漏水", "8号楼301漏到楼下了"),  # the flat above, the flat below
 ])
 def test_other_problems_at_one_place(a: str, b: str):
     assert not same_problem(a, b)
