@@ -56,6 +56,25 @@ def service_from(text: str | None, entity_values: Iterable[str] = (), catalogue:
     return service.name if service else None
 
 
+_BARE_FILLER_RE = re.compile(r"^(?:那个|这个|嗯|呃|啊|我想|我要|想|要|帮我|给我|麻烦|约个?|订个?|预约|约一下|来个|那)+|(?:吧|啊|呀|的|那个|服务)+$")
+
+
+def bare_service_request(text: str | None, catalogue: Catalogue | None = None) -> str | None:
+    """A message that is nothing but a service's everyday name (剪头, 约剪头, 洗澡吧):
+    the canonical service, read as a wish to book it; None for anything longer or else."""
+    said = re.sub(r"[\s，,。.！!？?…~～]+", "", unicodedata.normalize("NFKC", text or ""))
+    core = _BARE_FILLER_RE.sub("", said)
+    if not core or len(core) > 5 or core.isdigit() or said.startswith("/"):
+        return None
+    catalogue = catalogue or load_catalogue()
+    service = catalogue.resolve_service(core)
+    if service is None:
+        return None
+    # Nothing but the name: at most one character besides it (剪头发), so 理发多少钱 is a question.
+    longest = max((w for w in (service.name, *service.aliases) if w and w in core), key=len)
+    return service.name if len(core) - len(longest) <= 1 else None
+
+
 def time_from(text: str | None, entity_values: Iterable[str] = (), now: datetime | None = None) -> str | None:
     """The time a message asks for: an ISO slot start from a button payload
     (``2026-12-01T14:30``) or the Chinese expression said (``明天下午三点``).

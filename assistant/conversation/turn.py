@@ -132,6 +132,11 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
                 log.info("conversation_two_requests", sender=sender, second_intent=intent)
                 message = first
                 new_pending = store.Pending(second, intent, clock.now())
+            else:
+                wished = await _bare_service(client, sender, stripped)
+                if wished is not None:
+                    log.info("conversation_bare_service", sender=sender, service=wished)
+                    message = f'/book_service{{"service_type": "{wished}"}}'
     if local is not None:
         # An ordinal past the end keeps the list it was counted on.
         await _remember(db, sender, memory, local, pending=new_pending, keep_options=bool(local[0].buttons))
@@ -166,6 +171,22 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
     if intents is None:
         return None
     return cut.first, cut.second, intents[1]
+
+
+async def _bare_service(client: DialogueClient, sender: str, text: str) -> str | None:
+    """The service a message that is nothing but its everyday name wants booked (剪头,
+    洗澡吧: words an elder says, which the classifier may not be sure of), when no
+    form is running (inside one it is the form's answer); None otherwise."""
+    from assistant.booking.conversation import bare_service_request
+    from assistant.dialogue import DialogueUnavailable
+
+    service = bare_service_request(text)
+    if service is None:
+        return None
+    try:
+        return service if await client.active_loop(sender) is None else None
+    except DialogueUnavailable:
+        return None
 
 
 async def _first_done(client: DialogueClient, sender: str, replies: list[Reply]) -> bool:
