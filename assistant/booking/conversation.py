@@ -392,8 +392,12 @@ def on_same_day(said: str, current: str | None) -> str:
 
 def address_in(text: str | None) -> str | None:
     """An address said along with other things (我住8号楼2单元502，想约明天理发): the
-    clause that has a clear address shape and no time in it."""
-    for clause in re.split(r"[，,。；;！!？?\s]+", unicodedata.normalize("NFKC", text or "")):
+    clause that has a clear address shape and no time in it; one the resident marks as
+    the address (地址…, 住…) first, so a place named in a complaint said in the same
+    breath (20号楼南门路灯坏了…另外约理发，地址20号楼3单元503) is not taken for it."""
+    clauses = re.split(r"[，,。；;！!？?\s]+", unicodedata.normalize("NFKC", text or ""))
+    marked = [c for c in clauses if re.match(r"^(?:地址|住址|家住|住在|我住|俺住|我家在|家在)", c)]
+    for clause in marked + [c for c in clauses if c not in marked]:
         if not has_address_shape(clause) or normalise_phone(clause):
             continue
         clause = re.sub(r"^(?:我|俺|家)?(?:家)?(?:住|在|是)+", "", clause)

@@ -223,3 +223,11 @@ def test_free_times_without_a_day_are_the_nearest_ones(db, catalogue):
     slots = conversation.free_times(db, "理发", "有什么时间", now=NOW, catalogue=catalogue)
     assert slots and all(s.starts_at > NOW for s in slots)
     assert slots == sorted(slots, key=lambda s: s.starts_at)
+
+
+def test_the_address_the_resident_marks_wins_over_a_place_named_before():
+    from assistant.booking.conversation import address_in
+
+    said = "20号楼南门那个路灯坏了好几天了。另外帮我约明天下午三点上门理发，地址20号楼3单元503"
+    assert address_in(said) == "20号楼3单元503"
+    assert address_in("我住8号楼2单元502，想约明天理发") == "8号楼2单元502"
