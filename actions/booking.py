@@ -188,6 +188,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if service:
             return {"booking_service": service}
         if self._requested(tracker) == "booking_service" and _text(tracker):
+            if conversation.phone_from(_text(tracker)) or conversation.address_in(_text(tracker)):
+                return {}  # a phone or an address said early: kept by its own slot, the service asked again
             return {"booking_service": _text(tracker)}  # validated below: a short re-ask
         return {}
 

@@ -450,3 +450,12 @@ def test_a_changed_mind_names_another_service_with_the_time(app_env, domain):
                       tracker("不对，理发改到后天下午三点", slots={"booking_service": "理发", "requested_slot": "booking_address",
                                                         "booking_time": "2026-11-30T15:00"}), domain)
     assert "booking_service" not in slots and slots["booking_time"] == "2026-12-01T15:00"
+
+
+def test_a_phone_said_when_the_service_is_asked_is_kept_and_the_service_asked_again(app_env, domain):
+    slots, said, _ = run(booking_actions.ValidateBookingForm(),
+                         tracker("15843906627", slots={"requested_slot": "booking_service",
+                                                       "booking_time_text": "明天中午十二点"}), domain)
+    assert slots["booking_phone"] == "15843906627"
+    assert "booking_service" not in slots or slots["booking_service"] is None
+    assert not any("暂时没有" in s for s in said)  # not read as a service the butler lacks
