@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -105,33 +106,10 @@ def gateway(tmp_path_factory) -> Iterator[Gateway]:
            # Pages, not abuse limits, are tested here (tests/api has the limit tests).
            "BUTLER_CHAT_RATE_LIMIT": "1000/minute", "BUTLER_CHAT_IP_RATE_LIMIT": "10000/minute"}
     log = data_dir / "gateway.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "tests.web.gateway_app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the gateway exited ({process.returncode}):\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the gateway did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield Gateway(url=base, db=db, data_dir=data_dir, log=log)
+        with gateway_process(port, env, log) as base:
+            yield Gateway(url=base, db=db, data_dir=data_dir, log=log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
         db.dispose()
     text = log.read_text(encoding="utf-8", errors="replace")
     assert "Traceback (most recent call last)" not in text, text[-4000:]
@@ -175,3 +153,37 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+@contextmanager
+def gateway_process(port: int, env: dict[str, str], log: Path) -> Iterator[str]:
+    """The test gateway (tests.web.gateway_app) as its own uvicorn process on ``port``,
+    with ``env``, its output in ``log``; yields its base URL once /healthz answers, and
+    stops it after."""
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "tests.web.gateway_app:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the gateway exited ({process.returncode}):\n{log.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the gateway did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)  # polling for the server to come up, not synchronising a test
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

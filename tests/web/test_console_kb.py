@@ -16,9 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +26,7 @@ from assistant.auth.service import create_user
 from assistant.db import Database, upgrade
 from assistant.settings import PROJECT_ROOT
 
-from .conftest import ADMIN_PASSWORD, ARTIFACTS, PASSWORD, Gateway, free_port, sign_in
+from .conftest import ADMIN_PASSWORD, ARTIFACTS, PASSWORD, Gateway, free_port, gateway_process, sign_in
 
 NOTE_ID = "xfl-pool"
 NOTE_SOURCE = "幸福里社区游泳池管理办法（示例）"
@@ -93,33 +90,10 @@ def gateway(tmp_path_factory) -> Iterator[Gateway]:
            "BUTLER_ADMIN_USER": "admin", "BUTLER_ADMIN_PASSWORD": ADMIN_PASSWORD,
            "BUTLER_ALERT_WEBHOOK_URL": "", "BUTLER_VOSK_MODEL_DIR": str(data_dir / "no-asr-model")}
     log = data_dir / "gateway.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "tests.web.gateway_app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the gateway exited ({process.returncode}):\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the gateway did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)  # polling for the server to come up, not synchronising a test
-        yield Gateway(url=base, db=db, data_dir=data_dir, log=log)
+        with gateway_process(port, env, log) as base:
+            yield Gateway(url=base, db=db, data_dir=data_dir, log=log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
         db.dispose()
     text = log.read_text(encoding="utf-8", errors="replace")
     assert "Traceback (most recent call last)" not in text, text[-4000:]
