@@ -10,9 +10,13 @@ a variant (``上门剪个头``, ``修一下水管``, ``活动室的``). This com
    wins: ``上门剪头发`` -> 剪头发 -> 理发);
 4. maps a value that is CONTAINED in known variants when they all agree
    (``洗澡澡`` no, ``律`` no: at least two characters);
+   and else maps a value that is mostly a known word with one character typed or
+   heard alike (维秀 -> 维修: ``ServiceLexicon.sounds_like``, the homophone table
+   ``data/service_homophones.json``);
 5. for the booking intents and ``inform`` only (the resident is talking about a
    service, or answering which one), when no ``service_type`` was extracted at
-   all, adds the longest known variant found in the text;
+   all, adds the longest known variant found in the text (or, failing that, one
+   heard alike);
 6. drops a value no rule maps to a canonical name (DIET tagged 礼拜六), and a
    second entity with the same canonical value;
 7. drops every ``service_type`` of an intent about a problem, a ticket or a
@@ -33,6 +37,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
 from nlu_components.entity_cleaner import clean_value
@@ -46,8 +52,25 @@ DEFAULT_FILL_INTENTS = ("book_service", "cancel_booking", "query_booking", "info
 NO_SERVICE_INTENTS = frozenset({"file_complaint", "check_ticket", "emergency", "rate_ticket", "checkin"})
 
 
+# Characters read alike (nlu_components/build_homophones.py): 维秀 -> 维修.
+HOMOPHONES_JSON = Path(__file__).parent / "data" / "service_homophones.json"
+
+
+@lru_cache(maxsize=1)
+def _homophones() -> Dict[str, frozenset]:
+    try:
+        table = json.loads(HOMOPHONES_JSON.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {char: frozenset(same) for char, same in table.items()}
+
+
 def _key(text: str) -> str:
     return clean_value(text).lower()
+
+
+def _is_hanzi(text: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" for c in text)
 
 
 @dataclass
@@ -95,7 +118,32 @@ class ServiceLexicon:
             targets = {c for v, c in self.variants.items() if key in v and len(key) * 5 >= len(v) * 3}
             if len(targets) == 1:
                 return targets.pop()
+        heard = self.sounds_like(key)
+        if heard is not None and (heard[1] - heard[0]) * 5 >= len(key) * 3:
+            return heard[2]  # 维秀 / 上门维秀: a known word with one character heard alike
         return None
+
+    def sounds_like(self, text: str) -> Optional[Tuple[int, int, str]]:
+        """A known word in ``text`` typed or heard with ONE character swapped for one
+        read the same (维秀, 陪真, 里发): (start, end, canonical), the longest word
+        first, or ``None``. Words of two to four hanzi only, so that one swapped
+        character never stands for most of a word."""
+        table = _homophones()
+        if not table:
+            return None
+        lowered = text.lower()
+        best: Optional[Tuple[int, int, str]] = None
+        for variant, canonical in self.variants.items():
+            size = len(variant)
+            if not 2 <= size <= 4 or not _is_hanzi(variant) or (best and size <= best[1] - best[0]):
+                continue
+            for start in range(len(lowered) - size + 1):
+                window = lowered[start:start + size]
+                swapped = [i for i, c in enumerate(window) if c != variant[i]]
+                if len(swapped) == 1 and window[swapped[0]] in table.get(variant[swapped[0]], ()):
+                    best = (start, start + size, canonical)
+                    break
+        return best
 
     def find(self, text: str) -> Optional[Tuple[int, int, str]]:
         """The longest known word in ``text``: (start, end, canonical), or ``None``."""
@@ -131,7 +179,7 @@ def normalise_entities(entities: List[Dict[str, Any]], lexicon: ServiceLexicon, 
             services.add(entity["value"])
         out.append(entity)
     if text and intent in set(fill_intents) and not any(e.get("entity") == ENTITY for e in out):
-        found = lexicon.find(text)
+        found = lexicon.find(text) or lexicon.sounds_like(text)
         if found is not None:
             start, end, canonical = found
             out.append({"entity": ENTITY, "start": start, "end": end, "value": canonical,
