@@ -144,6 +144,14 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "names: no longer evidence",
     },
     {
+        "name": "blind8",
+        "path": "bench/nlu_blind8.yml",
+        "label": "blind",
+        "note": "433 lines (19 intents, service_type over the ten catalogue services), written on 2026-12-05 "
+                "during the seventh round by a helper who saw only its brief (e70bac8, bench/blind8.md); "
+                "measured once, at the end",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
@@ -212,6 +220,14 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
                 "after the fifth round by a helper who saw only its brief (252c731, bench/blind7.md); "
                 "measured once at the sixth round's end (butler 0.978 / 4.8 %, net 0.958 / 3.1 %), then the "
                 "seventh round's rules were tuned on its errors and its lines train the n-gram second opinion",
+    },
+    {
+        "name": "emergency_blind8",
+        "path": "bench/emergency_blind8.jsonl",
+        "label": "blind",
+        "note": "737 lines (321 emergencies, 416 same-topic look-alikes), written on 2026-12-05 during the "
+                "seventh round by a helper who saw only its brief (e70bac8, bench/blind8.md); measured once, "
+                "at the end",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
