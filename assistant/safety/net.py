@@ -59,7 +59,11 @@ _NOT_OVER = re.compile(r"[^,。]{0,2}(?:还在|还是|还有|又|仍|但是?|可
 _PAST_EVENT = re.compile(r"上次|上回|上一次|那次|那回|去年|前年|以前|从前|曾经|小时候|年轻时|当年")
 # A fire/gas/electricity cue that is perceived now or has lasted minutes is not a
 # hazard's what-if, whatever the complaint around it (天然气漏得整栋楼都能闻到; 着火冒烟十分钟了).
-_HAPPENING = re.compile(r"闻到|闻着|能闻|看到|看见|听到|[0-9一二三四五六七八九十几半两]+(?:分钟|个?小时|秒)了|好一会儿了|半天了")
+# A smell that stings (味道呛死人) is perceived too; a span of the day (都一上午了) has lasted.
+_HAPPENING = re.compile(r"闻到|闻着|能闻|看到|看见|听到|[0-9一二三四五六七八九十几半两]+(?:分钟|个?小时|个?钟头|秒)了"
+                        r"|好一会儿了|半天了|一(?:上午|下午|早上|晚上|整天|夜)了|好久了|味[^,。]{0,3}呛")
+# A whereabouts denied (从不出远门, 没住院) accounts for nobody.
+_DENIED = re.compile(r"(?:不|没|没有|未|从不|从没|从来不|从来没)$")
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,8 @@ class _Message:
         self.anywhere_soft = None if self.urgent else s.hypothetical_anywhere_soft.search(text)
         self.aftermath = None if self.urgent else s.past_aftermath.search(text)
         self.hazard = None if self.urgent else s.hazard_markers.search(text)
-        self.accounted = s.accounted.search(text)
+        self.accounted = next((m for m in s.accounted.finditer(text)
+                               if not _DENIED.search(text[max(0, m.start() - 3): m.start()])), None)
         # "It is over" unless what follows says it is not (火已经关了还在响).
         self.over = [m for m in s.past_over.finditer(text) if not _NOT_OVER.match(text, m.end())]
         self.ongoing = [m.start() for m in s.past_ongoing.finditer(text)]
