@@ -17,12 +17,18 @@ seen. Training data, all of it labelled:
 - ``bench/emergency_blind5.jsonl``: written blind, measured once at the fourth round's end
   (butler 0.907 / 5.8 %), then made training data in the fifth round;
 - ``bench/emergency_blind6.jsonl``: written blind, measured once at the fifth round's end
-  (butler 0.958 / 8.3 %), then made training data in the sixth round; the blind set is
-  now ``bench/emergency_blind7.jsonl``, never trained on;
+  (butler 0.958 / 8.3 %), then made training data in the sixth round;
+- ``bench/emergency_blind7.jsonl``: written blind, measured once at the sixth round's end
+  (butler 0.978 / 4.8 %, net 0.958 / 3.1 %), then made training data in the seventh round;
+  the blind set is now ``bench/emergency_blind8.jsonl``, never trained on;
 - ``assistant/safety/data/probes.jsonl``: 921 messages written while designing the
   net (six probes of every kind and register, with same-topic non-emergencies);
 - ``assistant/safety/data/probes_round3.jsonl``: look-alikes found in the third round
   (想不起来 is memory, not a fall), outside the probe rounds of ``build_semantic``;
+- ``assistant/safety/data/probes_round7.jsonl``: plumbing look-alikes written in the seventh
+  round (水出不来, 水往外冒: no electricity, nobody in danger) with a few messages of water
+  reaching electricity, so that set 7's water-and-fuse-box emergencies do not teach the
+  model that any water is one;
 - ``nlu_data/nlu/*.yml``: the ``emergency`` intent's examples against every
   other intent's.
 
@@ -54,7 +60,7 @@ def training_rows() -> list[dict]:
     paths = [ROOT / "bench" / "emergency_dev.jsonl", ROOT / "bench" / "emergency_blind.jsonl",
              ROOT / "bench" / "emergency_blind3.jsonl", ROOT / "bench" / "emergency_blind4.jsonl",
              ROOT / "bench" / "emergency_blind5.jsonl", ROOT / "bench" / "emergency_blind6.jsonl",
-             DATA / "probes.jsonl", DATA / "probes_round3.jsonl",
+             ROOT / "bench" / "emergency_blind7.jsonl", DATA / "probes.jsonl", DATA / "probes_round3.jsonl", DATA / "probes_round7.jsonl",
              *sorted((ROOT / "nlu_data" / "nlu").glob("*.yml"))]
     return [row for path in paths if path.exists() for row in load(path)]
 
