@@ -16,6 +16,13 @@ When Rasa or the action server is down or too slow, the gateway answers in degra
 mode (``assistant/degraded.py``): the safety net, then keyword rules (a hand-off for
 转人工, a ticket for a complaint), else the message is only recorded and replayed
 when the engine is back (``assistant/inbox/replay.py``). Never an error page.
+
+When the inbox itself cannot record a message (the database down, or SQLite's write
+lock starved past every retry), nothing backs an answer. A caller that can tell the
+resident's channel to retry (the HTTP chat API: ``require_record=True``) gets
+``InboxUnavailable`` instead of replies, and answers 503 ``inbox_unavailable``: the
+message was not acted on and the retry (same Idempotency-Key) runs it. An emergency is
+the exception: its advice is given whatever the database says.
 """
 
 from __future__ import annotations
@@ -94,6 +101,12 @@ def inbox_outcome(replies: list[Reply]) -> tuple[str, str, str | None]:
     return "answered", "dialogue", None
 
 
+class InboxUnavailable(Exception):
+    """The inbox could not record a message that is no emergency, so it was neither
+    sent to the dialogue nor answered: acknowledging it would promise what nothing on
+    disk backs. The channel should ask the resident's client to retry."""
+
+
 class DialogueUnavailable(Exception):
     """Rasa did not answer in time or answered with an error."""
 
@@ -141,11 +154,16 @@ class DialogueClient:
         return merge_messages(messages), verdict
 
     async def send_or_degrade(self, sender: str, text: str, metadata: dict | None = None, *,
-                              idempotency_key: str | None = None) -> list[Reply]:
+                              idempotency_key: str | None = None, require_record: bool = False) -> list[Reply]:
         """One resident message: written to the inbox, then through the conversation
         helper (choices by number or name, the butler's own slash payloads only, two
         requests in one message: ``assistant.conversation``), which delivers with
-        ``deliver_or_degrade``; what became of it is written back before it returns."""
+        ``deliver_or_degrade``; what became of it is written back before it returns.
+
+        When the inbox cannot record it: an emergency still goes through (advice first);
+        anything else raises ``InboxUnavailable`` before it reaches the dialogue if
+        ``require_record`` (the caller answers "retry"), else it is answered unrecorded
+        (channels that cannot ask for a retry)."""
         from assistant.conversation import converse
         from assistant.db import get_database
         from assistant.inbox import service as inbox
@@ -156,8 +174,10 @@ class DialogueClient:
             inbox_id: int | None = await anyio.to_thread.run_sync(lambda: inbox.record(
                 db, sender_id=sender, text=text, channel=channel, metadata=metadata,
                 idempotency_key=idempotency_key))
-        except Exception:  # noqa: BLE001 - the database is down: still answer (the safety net first)
+        except Exception as exc:  # noqa: BLE001 - the database is down: the safety net still answers
             log.exception("inbox_unavailable", sender=sender)
+            if require_record and not assess(text).emergency:
+                raise InboxUnavailable(f"inbox: {type(exc).__name__}") from exc
             inbox_id = None
         replies = await converse(self, sender, text, metadata)
         state, action, ticket_id = inbox_outcome(replies)

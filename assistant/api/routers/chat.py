@@ -31,7 +31,7 @@ from assistant.api.deps import dialogue, get_db
 from assistant.api.errors import ApiError, ErrorOut
 from assistant.api.identity_deps import ANONYMOUS_ALLOWED, chat_identity, set_session
 from assistant.db import Database
-from assistant.dialogue import DialogueClient, namespaced_sender
+from assistant.dialogue import DialogueClient, InboxUnavailable, namespaced_sender
 from assistant.residents import idempotency
 from assistant.residents.identity import ChatIdentity, IdentityError
 from assistant.settings import Settings, get_settings
@@ -115,7 +115,14 @@ CHAT_ERRORS: dict[int | str, dict[str, Any]] = {
                 "idempotency_key_reused (the key came with another message)"),
     413: _error("payload_too_large: the body is over the gateway's cap"),
     429: _error("rate_limited: too many messages from this identity or address (Retry-After; a Chinese message)"),
+    503: _error("inbox_unavailable: the message could not be recorded (the database is down or busy), so it was "
+                "not acted on; retry with the same Idempotency-Key (Retry-After; a Chinese message). An emergency "
+                "is still answered with its advice (200)"),
 }
+
+# The 503 when the inbox cannot record a message: it was not acted on, the retry runs it.
+INBOX_UNAVAILABLE_ZH = "系统繁忙，这条消息没能记下。请稍后再发一次。紧急情况请直接拨打 110、119 或 120。"
+INBOX_RETRY_AFTER_SECONDS = 2
 
 
 async def _claim_or_wait(db: Database, sender: str, key: str, fingerprint: str,
@@ -175,11 +182,19 @@ async def chat(body: ChatRequest, request: Request, response: Response,
             return {**out, "replies": first.get("replies", [])}
 
     try:
-        replies = await client.send_or_degrade(sender, text, body.metadata, idempotency_key=idempotency_key)
-    except BaseException:
+        # require_record: a 200 only for a message on disk (an emergency's advice excepted).
+        replies = await client.send_or_degrade(sender, text, body.metadata, idempotency_key=idempotency_key,
+                                               require_record=True)
+    except BaseException as exc:
         if idempotency_key is not None:
-            with anyio.CancelScope(shield=True):
+            # The database that refused the inbox may refuse this too: the 503 still goes
+            # out (the key, left claimed, is taken over once stale).
+            with anyio.CancelScope(shield=True), contextlib.suppress(
+                    *((Exception,) if isinstance(exc, InboxUnavailable) else ())):
                 await anyio.to_thread.run_sync(lambda: idempotency.release(db, sender, idempotency_key))
+        if isinstance(exc, InboxUnavailable):
+            raise ApiError(503, "inbox_unavailable", INBOX_UNAVAILABLE_ZH,
+                           headers={"Retry-After": str(INBOX_RETRY_AFTER_SECONDS)}) from exc
         raise
     out["replies"] = [ReplyOut(text=r.text, buttons=[ButtonOut(title=b.title, payload=b.payload) for b in r.buttons],
                                custom=r.custom).model_dump(exclude_none=True) for r in replies]
