@@ -42,7 +42,7 @@ _CN = "零〇一二三四五六七八九十百千幺壹贰叁肆伍陆柒捌玖�
 _NUM = rf"(?:(?<![0-9])[0-9]+|(?<![这那同每哪整某另几{_CN}])[{_CN}]+)"
 # Characters a name of an estate or road may hold: CJK, but not the words that join
 # a sentence to it (我住在幸福小区 -> 幸福小区).
-_NAME = r"(?:(?![的在住是我你他她家楼和与跟到从给])[\u4e00-\u9fff])"
+_NAME = r"(?:(?![的在住是我你他她家楼和与跟到从给期])[\u4e00-\u9fff])"
 
 # Components, tried in this order at each position (longer markers first).
 _COMPONENTS: list[tuple[str, str]] = [
@@ -51,7 +51,7 @@ _COMPONENTS: list[tuple[str, str]] = [
     # is only "our estate", so it counts only before 全/都/所有.
     ("whole", r"整个小区|全小区|(?:我们|咱们)?小区(?=里?(?:所有|全部|到处|整片|家家户户|每家每户|全|都))"),
     # 中心花园 is a garden inside the estate, not an estate named 中心.
-    ("landmark", r"(?:小区)?中心花园|(?P<garden>小区的?花园)"),
+    ("landmark", r"(?:小区)?中心花园|(?P<garden>小区的?花园|(?<![\u4e00-\u9fff])花园(?=那|里|的|边))"),
     # 3-2-302 / 3-2-1201: building-unit-room, the way forms and parcels write it.
     ("dashed", r"(?<![0-9\-])(?P<d_b>[0-9]{1,3})\s*[-－—]\s*(?P<d_u>[0-9]{1,2})\s*[-－—]\s*(?P<d_r>[0-9]{3,4})(?![0-9\-])"),
     # 16-602: building-room.
@@ -73,26 +73,29 @@ _COMPONENTS: list[tuple[str, str]] = [
     ("named_building", r"(?<![东南西北业])(?P<nb>[东南西北主副配裙])\s*楼(?![道梯顶上下层房号盘])"),
     # 东单元 / A单元 / A梯 (Guangdong: a lift core, one stair of flats): a unit named, not numbered; only
     # right after a building (3号楼东单元), kept as the building's part (``wing``).
-    ("unit_label", r"(?P<ul>[东南西北中]|[A-Za-z])\s*(?:单元|梯(?![子田]))"),
+    ("unit_label", r"(?P<ul>[东南西北中]|[A-Za-z])\s*(?:头(?:那个|的)?\s*)?(?:单元|梯(?![子田]))"),
     ("unit", rf"(?P<u>{_NUM})\s*单元"),
     # 2门 is unit 2 in northern usage (5号楼2门1楼); only right after a building.
     ("unit_men", rf"(?P<um>{_NUM})\s*门(?![口卫禁前外里内边岗洞])"),
     ("room", rf"(?P<r>{_NUM}|[A-Za-z][0-9]{{3,4}})\s*(?:室|号房|房间|户)"),
     # 5层, 三楼, 负一层, B2层; 801楼上 is the flat above 801, not floor 801.
     # B1车库: the garage's level (B1 and B2 are two places).
-    ("floor", rf"(?P<f>负?{_NUM}|[Bb][0-9])\s*(?:层|楼(?![号道梯顶上下]))"
+    ("floor", rf"(?P<f>(?:负|地下)?{_NUM}|[Bb][0-9])\s*(?:层|楼(?![号道梯顶上下]))"
               r"|(?P<fg>(?<![A-Za-z0-9])[Bb][0-9])(?=\s*(?:地下)?(?:车库|停车场|地下室))"),
     # A room number with no marker: only right after a building, unit or floor
     # (3号楼2单元302, 五栋二单元三零二); checked when the components are chained.
-    ("bare_room", r"(?P<br>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺]{3,4})(?:号(?![楼院]))?"),
-    ("place", r"(?:小区|社区)?[东南西北]{1,2}\s*(?:大门|门|侧门|角门)口?|(?:小区|社区)?[正前后]门口?"
+    ("bare_room", r"(?P<br>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖]{3,4})(?:号(?![楼院]))?"),
+    # A gate, its booth (南门岗, 南门保安亭) and what lies outside or across from it (南门外,
+    # 东门对面: not the gate itself).
+    ("place", r"(?:小区|社区)?(?:[东南西北]{1,2}\s*(?:侧\s*大门|大门|门|侧门|角门)|[正前后]门)口?"
+              r"(?:岗亭?|保安亭)?(?:对面|外边|外头|外面|外)?"
               r"|(?:小区|社区)(?:大)?门口?|大门口?"
               rf"|{_NUM}\s*号?\s*(?:门岗|岗亭)|{_NUM}\s*号\s*大?门口?(?![卫禁岗])|门岗|岗亭|(?:快递|菜鸟)?驿站|游泳馆"
               r"|(?:儿童)?(?:游乐场|乐园)|快递柜|丰巢(?:柜|快递柜)?|配电(?:房|室|间)|人工湖|(?<=小区)湖|湖(?=里|边|水)"
               r"|卫生(?:服务)?站|[东西][南北]角"
               r"|地(?:下车)?库(?:\s*[A-Za-z0-9一二三四五六七八九十]+\s*区)?|地下室|停车场|车库|(?:[东南西北]|中心)?广场(?!舞)"
               r"|健身器材区?|健身角|(?:健身|(?:老年|青少年|儿童)?活动)(?:区|中心|室)|垃圾(?:中转)?(?:站|房)|菜市场|幼儿园"
-              r"|物业(?:办公室)?|篮球场|凉亭"
+              r"|物业(?:办公室)?|公交(?:车)?站台?|(?:篮球|羽毛球|网球|足球|乒乓球|排球)场|凉亭|保安亭|(?:游)?泳池|会所|主干道|主路"
               r"|楼顶|天台|屋顶"),
     # The side of a building (东侧, 西边, 楼前, 后面): only right after a building.
     ("side", r"(?P<s>[东南西北])\s*(?:侧|边|面)(?!门)|(?P<fb>[前后])(?:面|边|方)?(?![门台])"),
@@ -106,6 +109,8 @@ _RANK = {"whole": 0, "landmark": 8, "estate": 0, "road": 1, "phase": 2, "area": 
 _AFTER_BUILDING = (3, 3.5, 4, 5)
 # What may stand between two components of one location (3号楼 2单元, 3号楼的东门).
 _JOIN = re.compile(r"^[\s,，、]*(?:的)?\s*$")
+# Between a place and a place at it (西门外面那个公交站).
+_PLACE_JOIN = re.compile(r"^[\s,，、]*(?:的|那个|那边的?)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -195,13 +200,41 @@ def _building(raw: str) -> str | None:
     return str(value) if value is not None and value > 0 else None
 
 
+# What lies across from a place (东门对面) is not the place; outside a gate (南门外, 北门外边)
+# is where residents meet at the gate, the gate's place.
+_BEYOND = re.compile(r"(?:对面|外边|外头|外面|外)$")
+
+
 def _place(raw: str) -> str:
+    """A place as said, normalised (see ``_gate_or_place``); what lies outside or across
+    from it keeps its word (南门口外 -> 南门外, 东大门对面 -> 东门对面)."""
+    raw = re.sub(r"\s+", "", raw)
+    beyond = _BEYOND.search(raw)
+    if beyond and len(raw) > len(beyond.group()):
+        gate = _gate_or_place(raw[:beyond.start()])
+        return gate if beyond.group().startswith("外") else gate + beyond.group()
+    return _gate_or_place(raw)
+
+
+def _gate_or_place(raw: str) -> str:
     """东门口 / 小区东门 / 东大门 -> 东门; 小区门口 / 大门口 / 正门 -> 大门; 地下车库 B 区 ->
     地下车库B区; 3号门岗 / 三号岗亭 -> 3号岗亭; 快递驿站 / 菜鸟驿站 -> 驿站."""
     raw = re.sub(r"\s+", "", raw)
     raw = re.sub(r"^(?:小区|社区)", "", raw)
     if raw.endswith("口") and "门" in raw:
         raw = raw[:-1]
+    booth = re.fullmatch(r"([东南西北正前后侧角大][^0-9]*门)口?(?:岗亭?|保安亭)", raw)
+    if booth:  # 南门岗 / 南门保安亭: the gate's booth
+        return _gate_or_place(booth.group(1)) + "岗亭"
+    raw = re.sub(r"^([东南西北])侧大门$", r"\1大门", raw)  # 东侧大门 is 东门
+    if raw == "保安亭":
+        raw = "岗亭"
+    if raw in ("泳池", "游泳池"):
+        return "游泳池"
+    if raw == "主干道":
+        return "主路"
+    if raw.startswith("公交"):
+        return "公交站"
     if raw in ("门", "大门", "正门"):
         return "大门"
     if re.fullmatch(r"[东南西北]{1,2}大门", raw):
@@ -276,8 +309,9 @@ def _component(kind: str, match: re.Match) -> dict | None:
         if raw[:1] in "Bb":
             value = -int(raw[1:])
         else:
-            value = to_int(raw.removeprefix("负"))
-            value = -value if value is not None and raw.startswith("负") else value
+            below = raw.startswith(("负", "地下"))
+            value = to_int(raw.removeprefix("负").removeprefix("地下"))
+            value = -value if value is not None and below else value
         return {"floor": value} if value is not None and value < 200 else None
     if kind == "area":
         return {"area": g["a"].upper()}
@@ -305,6 +339,9 @@ def find_locations(text: str | None) -> list[Location]:
 
     def close() -> None:
         if current:
+            room, floor = current.get("room"), current.get("floor")
+            if room and room.isdigit() and len(room) <= 2 and floor and floor > 0:
+                current["room"] = f"{floor}{int(room):02d}"  # 十一层01户 is 1101
             span = re.sub(r"\s+", "", norm[start:last_end])
             found.append(Location(**current, span=span, start=start, end=last_end))
 
@@ -322,7 +359,8 @@ def find_locations(text: str | None) -> list[Location]:
             current["wing"] = f"{fields['building']}座"
             last_end, last_kind = match.end(), "wing"
             continue
-        if kind == "place" and gap_joins and last_kind == "place" and current.get("place"):
+        if (kind == "place" and last_kind == "place" and current.get("place")
+                and _PLACE_JOIN.match(norm[last_end:match.start()])):
             # 东门岗亭, 东门快递驿站: a place at a place, the two together (东门岗亭 is not 东门驿站).
             current["place"] += fields["place"]
             last_end = match.end()
@@ -377,7 +415,7 @@ def strip_locations(text: str | None, repl: str = " ") -> str:
 
 # Words that put a later location in place of the one said before: a self-correction
 # (19栋……不对是29栋, 3单元……哦不对是1单元) or the neighbour meant (5栋二单元隔壁那个3单元).
-_INSTEAD = re.compile(r"(?:不对|说错了?|搞错了?|弄错了?|错了|口误|更正一下|隔壁)[，,、。\s哦啊呃噢]*(?:应该|其实)?"
+_INSTEAD = re.compile(r"(?:不对|(?:哦|噢|呃|啊)不(?=[，,、\s])|说错了?|搞错了?|弄错了?|错了|口误|更正一下|隔壁)[，,、。\s哦啊呃噢]*(?:应该|其实)?"
                       r"(?:是|在)?(?:的|那个|那边的?)?\s*$")
 _NOT_BUT = re.compile(r"^[，,、\s]*(?:而|应该)?是\s*$")
 # From the coarsest to the finest: a correction keeps what it does not reach (the building of
@@ -386,8 +424,19 @@ _LEVELS = ("estate", "road", "phase", "area", "courtyard", "building", "wing", "
            "place")
 
 
+# A room corrected by its number alone (七栋三零三，哦不，三零二): the number is no location
+# by itself, so it is read here.
+_ROOM_INSTEAD = re.compile(r"^[，,、\s]*(?:哦|噢|呃|啊)?\s*(?:不对|说错了?|不是|不)[，,、\s哦啊]*(?:应该)?(?:是)?\s*"
+                           r"(?P<r>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺]{3,4})(?![0-9号楼栋幢单层])")
+
+
 def _instead(base: Location, later: list[Location], norm: str) -> Location:
     """``base`` as corrected by the locations said after it (see ``_INSTEAD``)."""
+    fix = _ROOM_INSTEAD.match(norm[base.end:]) if base.room else None
+    if fix and _room(fix.group("r")):
+        fields = {name: getattr(base, name) for name in _LEVELS}
+        base = Location(**{**fields, "room": _room(fix.group("r"))}, span=base.span, start=base.start,
+                        end=base.end + fix.end())
     for loc in later:
         gap = norm[base.end:loc.start]
         # 不是19栋，是29栋: the first one denied, the second said instead.
@@ -465,6 +514,8 @@ def _places_match(a: str, b: str) -> bool:
     not part of a longer one (1号门 is not 11号门)."""
     if a == b:
         return True
+    if a.endswith("对面") != b.endswith("对面") or a.endswith("公交站") != b.endswith("公交站"):
+        return False  # 东门对面 is not 东门, nor is the bus stop outside it
     short, long = sorted((a, b), key=len)
     return re.search(rf"(?<![0-9]){re.escape(short)}(?![0-9])", long) is not None
 
@@ -498,6 +549,10 @@ def compatible(a: Location | None, b: Location | None, *, strict: bool = False) 
     for name in ("unit", "floor", "room", "phase", "area", "side", "courtyard", "wing"):
         x, y = getattr(a, name), getattr(b, name)
         if x is not None and y is not None and x != y:
+            return False
+    for x, y in ((a, b), (b, a)):  # a room's number says its floor: 203 is on floor 2, not 20
+        if (x.floor and x.floor > 0 and y.floor is None and y.room and y.room.isdigit() and len(y.room) in (3, 4)
+                and int(y.room[:-2]) != x.floor):
             return False
     ra, rb = _road_key(a.road), _road_key(b.road)
     if ra and rb and ra != rb:

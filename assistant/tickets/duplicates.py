@@ -53,20 +53,21 @@ _OBJECTS: list[tuple[str, str]] = [
     ("路灯", r"路灯|路上的?灯"),
     ("应急灯", r"应急灯|安全出口指示灯"),
     ("红绿灯", r"红绿灯|信号灯"),
-    ("灯", r"灯"),
+    ("灯", r"灯|照明"),
     ("闭门器", r"闭门器"),
-    ("门禁卡", r"门禁卡"),
+    ("门禁卡", r"门禁卡(?!.{0,2}(?:刷|没反应|失灵))"),
     ("门禁", r"门禁|刷(?:门)?卡|刷脸"),
     ("按钮", r"按钮|按键|按(?:哪|几)?层|(?<=电梯)按了?"),
     ("对讲", r"对讲|门铃"),
     ("天台门", r"(?:天台|楼顶)的?门|通(?:天台|楼顶)的门"),
     ("消防门", r"消防门|防火门"),
-    ("单元门", r"单元门(?![口前外])|防盗门|单元大门"),
+    ("单元门", r"单元的?门(?![口前外])|防盗门|单元大门"),
     ("门锁", r"门锁"),
     ("道闸", r"道闸|(?:出入|进出|门岗|门口)的?栏杆|栏杆(?=.{0,5}抬)|抬杆"),
-    ("扶手", r"扶手|栏杆"),
+    ("扶手", r"扶手"),
+    ("栏杆", r"栏杆"),
     ("台阶", r"台阶"),
-    ("窗户", r"窗户|玻璃|窗"),
+    ("窗户", r"(?<![从往])(?:窗户|玻璃|窗)(?![里口外])"),
     ("瓷砖", r"瓷砖|墙砖|外墙的?砖|墙面?上?的?砖"),
     ("防水", r"防水"),
     ("空调支架", r"空调支架"),
@@ -77,12 +78,12 @@ _OBJECTS: list[tuple[str, str]] = [
     ("燃气表", r"(?:燃气|煤气|天然)?气表"),
     ("水表", r"水表"),
     ("电表", r"电表"),
-    ("水管", r"自来水管|水管|爆管|管子"),
+    ("水管", r"自来水管|水管(?!里?的?出水)|爆管|管子"),
     # A kitchen sink that backs up is the drain (厨房水池往上反水 = 厨房下水道堵了).
     ("下水道", r"下水道|排水沟|下水沟|地漏|下水管|管道堵|(?:厨房|洗菜|洗碗)的?水池|水槽|洗菜池|洗手池|洗脸池|面盆"),
     # 下水井没盖子 is the manhole cover missing: 井 is cut, 没盖子 is left as the fault.
     ("井盖", r"井盖|井(?:口|上)?的?盖(?:子|板)|(?<=[下水污雨窨])井(?=.{0,3}没有?盖)"),
-    ("污水井", r"污水井|窨井"),
+    ("污水井", r"污水井|窨井|下水井|雨水井"),
     ("化粪池", r"化粪池"),
     ("消防通道", r"消防(?:车)?(?:通道|车道)|生命通道|安全出口"),
     ("烧纸", r"烧纸|焚烧|烧垃圾|烧东西|烧树叶"),  # before 垃圾: 烧垃圾 is burning, not rubbish left
@@ -99,9 +100,9 @@ _OBJECTS: list[tuple[str, str]] = [
     ("车棚", r"车棚"),
     ("地锁", r"地锁"),
     # A car left for months is a 僵尸车 (停了大半年落满灰也没人开).
-    ("僵尸车", r"僵尸车|(?:停|放)(?:了|着)?(?:大?半年|好几个月|几个月|一年多?|好久)|落满了?灰|没人开"),
+    ("僵尸车", r"僵尸车|(?:停|放)(?:了|着)?(?:大?半年|好几个月|几个月|一年多?|好久)|落满了?灰|没人开|没(?:动|挪)过"),
     ("收费", r"停车费|物业费|乱收费|收费|费用"),  # what parking costs is not where cars stand
-    ("停车", r"被.{0,3}车(?=给?(?:堵|占|挡))|乱停|违停|停车(?![位场费])|车停得?(?:乱七八糟|乱)?|停满了?车?|停(?:了|着|起)(?:好多|一排|一长溜|一辆|辆)?(?:私家)?车"),
+    ("停车", r"停(?:放)?(?=电动车|电瓶车|自行车|摩托车|汽车|车(?![位场费库]))|(?:推|放)(?:进|到|在)了?楼道里?停|被.{0,3}车(?=给?(?:堵|占|挡))|乱停|违停|停车(?![位场费])|车停得?(?:乱七八糟|乱)?|停满了?车?|停(?:了|着|起)(?:好多|一排|一长溜|一辆|辆)?(?:私家)?车"),
     ("摆摊", r"摆摊|摊贩|小贩|摊子|地摊|菜摊|出摊|占道经营|卖菜|卖水果|摆满了?摊|摊"),
     ("施工", r"施工|工地|打桩"),
     ("装修", r"装修|电钻|砸墙"),
@@ -110,6 +111,7 @@ _OBJECTS: list[tuple[str, str]] = [
     ("广场舞", r"广场舞|跳舞"),
     ("鸣笛", r"鸣笛|按喇叭"),
     ("音响", r"音响|喇叭"),
+    ("唱歌", r"唱?卡拉ok|唱k|k歌|唱歌|放(?:音乐|歌)"),
     ("狗屎", r"狗屎|狗粪|粪便"),
     ("狗", r"狗"),
     ("猫", r"猫"),
@@ -120,14 +122,15 @@ _OBJECTS: list[tuple[str, str]] = [
     ("抽烟", r"抽烟|吸烟"),
     ("群租", r"群租|有人住|住(?:了|着)?.{0,4}人"),
     ("私搭乱建", r"私搭乱建|违建|违章建筑|搭(?:了|个)?.{0,3}棚"),
-    ("绿地", r"绿化带|草坪|草地|绿地|花坛"),
     ("种菜", r"种菜|种了菜|开荒"),
     ("树", r"树"),
-    ("积水", r"积水|积了.{0,4}水|进水|淹了?|一大?滩水?|泡水"),
-    ("水质", r"水质|水黄|水浑|浑浊|黄水"),
-    ("停水", r"停水|断水|没水|没有水|用不了水|来水|不出水|一滴水都?没有?"),
-    ("水压", r"水压|水小|水上不去|出水.{0,5}(?:细|小)|水流.{0,3}(?:细|小)"),
-    ("停电", r"停电|没电|断电|跳闸"),
+    ("积水", r"积水|积了.{0,4}水|进水|淹了?|一大?[滩片]水?|泡水"),
+    ("结冰", r"结冰|结了冰|冻上?(?:了)?冰|结冰"),
+    ("水质", r"水质|水(?:太|很|都|也)?(?:发)?(?:黄|浑|脏|绿)|浑浊|黄水|发黄|发绿"),
+    ("停水", r"停水|断水|没水|没有水|用不了水|(?<!自)来水|(?<!喷泉)不出水|一滴水都?没有?"),
+    ("水压", r"水压(?:太|很|有点)?(?:小|低|不够)?|水小|水上不去|出水.{0,5}(?:细|小)|水流.{0,3}(?:细|小)"
+           r"|出水.{0,2}(?:跟|像)滴的?一样"),
+    ("停电", r"停电(?![瓶动])|没电|断电|跳闸"),
     ("停气", r"停气|断气|没有?(?:天然|燃|煤)?气(?!味)"),
     # 漏气: the gas, and 漏 left as the fault.
     ("燃气", r"燃气|煤气|天然气|(?<=漏)气|气(?=.{0,2}(?:漏|泄))"),
@@ -147,7 +150,7 @@ _OBJECTS: list[tuple[str, str]] = [
     ("游乐设施", r"滑滑梯|滑梯|秋千|跷跷板|游乐设施"),
     ("水池", r"景观池|水池|喷泉"),
     ("监控", r"监控|摄像头"),
-    ("护栏", r"护栏|围栏|围墙"),
+    ("护栏", r"护栏|围栏|围墙|围网|铁丝网"),
     ("座椅", r"座椅|长椅|长凳"),
     ("墙皮", r"墙皮|墙面|墙上的?灰|墙灰"),
     ("网络", r"网络|宽带|信号"),
@@ -155,22 +158,30 @@ _OBJECTS: list[tuple[str, str]] = [
 # Containers: what a problem is in or on. They name the object only when nothing more
 # specific does (电梯坏了; but 电梯里的灯不亮 is a lamp).
 _CONTAINERS: list[tuple[str, str]] = [
-    ("电梯", r"电梯|电悌|轿厢"),
+    ("电梯", r"电梯|电悌|轿厢|升降机"),
     ("外墙", r"外墙"),
     ("人行道", r"人行道"),
+    # 草坪上到处是狗粪, 绿化带积水: where the mess is; the lawn only when nothing else is named.
+    ("绿地", r"绿化带|草坪|草地|绿地|花坛"),
     ("楼道", r"楼道|楼梯间?|走廊"),
 ]
 # A generic member matches every object of its family: 那盏灯不亮 may be the 路灯.
-_FAMILIES = {"灯": {"楼道灯", "大厅灯", "电梯灯", "路灯", "应急灯"}, "厕所": {"公厕", "卫生间"}}
+_FAMILIES = {"灯": {"楼道灯", "大厅灯", "电梯灯", "路灯", "应急灯"}, "厕所": {"公厕", "卫生间"},
+             "栏杆": {"扶手", "护栏"}}
 
 # (kind of fault, pattern), longest first; matches are cut out like the objects.
 _FAULTS: list[tuple[str, str]] = [
     ("挡光", r"挡光|挡住阳光|遮光|挡阳光"),
-    ("困人", r"困人|困住|困了|关在里面|关了?人"),
+    # Nobody at the gate booth (没人值班, 一个保安都没有, 保安不在).
+    # The booth's guard is cut out as the object first, so the words around him are read here.
+    ("缺岗", r"没有?人(?=\s|$|[了，,。！!])|不在岗|一个\s*(?:保安|人)?\s*(?:都|也)?(?:没有|不在)|(?:保安|人)\s*(?:都|也)?(?:没有|不在)"
+           r"|(?:没看见|没看到|看不到|不见)(?:保安|人)?(?=\s|$|[，,。！!])|(?:^|(?<=\s))不在(?=\s|$|[，,。！!])"),
+    ("困人", r"困人|困住|困了|关在里面|关了?人|卡(?:了|住)?人|里面有人出不来"),
     ("拴绳", r"不拴绳|没拴绳|不牵绳|没牵绳"),
     ("裸露", r"裸露|露在外面|漏电"),
     ("砍", r"砍|锯|剪"),
     ("踩", r"踩(?:坏|烂|倒|秃)?"),  # trampled (the lawn)
+    ("歪", r"快(?:要)?倒|要倒"),  # about to fall is leaning, not fallen
     ("倒", r"倒了|倒伏|刮倒|倒|翻了|翻倒"),
     ("贴", r"贴"),
     ("脏", r"脏|卫生差|没人打扫|没打扫"),
@@ -185,12 +196,14 @@ _FAULTS: list[tuple[str, str]] = [
     # Not one fault but another: too bright is not out (路灯太亮 / 路灯不亮), not warm is not a
     # leak (暖气不热 / 暖气管子漏水), an overdue inspection is not a breakdown.
     ("太亮", r"太亮|刺眼|晃眼|照进"),
+    ("暗", r"太暗|很暗|暗|不够亮"),  # dim is not out, and not on all day
+    ("常亮", r"一直亮|(?:白天|大白天)(?:也|都|还)?亮|长明|不灭|亮着"),
     ("不热", r"不热|不够热|不暖和|温度低|冰凉|冰冷"),
     ("过期", r"过期|超期|年检|没检验"),
     # 坏 says only that something is wrong; the other kinds of 坏 say how, and two of them
     # that differ are two faults (路灯不亮 / 路灯杆歪了, 井盖松了 / 井盖丢了).
-    ("不亮", r"不亮|灭|黑|唔着|唔亮"),  # 唔着: Cantonese, not lit
-    ("失灵", r"失灵|不灵|不动|停运|停了|没反应|打不开|关不上|刷不开|锁死|被锁|锁了|抬不起来|不好使|不好用|不能用|不工作|"
+    ("不亮", r"不亮|勿亮|灭|黑|唔着|唔亮"),  # 唔着: Cantonese, 勿亮: Wu, not lit
+    ("失灵", r"失灵|不灵|不动|停运|停了|不出水|不喷水?|卡(?:住|起|死|了)|合不拢|没声音?|锁着|(?<![打刷])不开(?!心)|没反应|打不开|关不上|刷不开|锁死|被锁|锁了|抬不起来|不好使|不好用|不能用|不工作|"
             r"不制冷|不制热|不转|罢工"),
     ("破", r"破|裂|碎|断|折|爆|脱落|掉|塌|窟窿|洞|口子"),
     ("歪", r"松|晃|歪|变形|倾斜"),
@@ -198,13 +211,16 @@ _FAULTS: list[tuple[str, str]] = [
     ("锈", r"锈"),
     ("坏", r"坏|故障|出问题|毛病"),
 ]
+# Objects that are a noise by themselves (拖椅子, 唱卡拉OK): their fault is 吵 whether said or not.
+_NOISES = frozenset({"楼上走动", "唱歌"})
 # A fault that is two kinds at once.
 _FAULT_IMPLIES = {"反水": frozenset({"漏", "堵"})}
 # 坏 is any of its kinds: 电梯坏了 is 电梯不动了, but 不动 is not 不亮.
 _FAULT_FAMILIES = {"坏": frozenset({"不亮", "失灵", "破", "歪", "丢", "锈"})}
 # Words that tell two reports of one object apart (the exit's puddle is not the entrance's).
 # 楼上 / 楼下: the flat above or below (301楼上漏水 is not 301漏到楼下), upstairs or downstairs.
-_CONTRASTS: list[tuple[str, str]] = [("出口", "入口"), ("楼上", "楼下")]
+# 大厅 / 楼道: the hall of the ground floor is not the stairwell of a floor.
+_CONTRASTS: list[tuple[str, str]] = [("出口", "入口"), ("楼上", "楼下"), ("大厅", "楼道")]
 # Words of which two reports must say the same one when both say one: the rooms of a flat
 # (厨房漏水 and 卫生间漏水 in one flat are two leaks) and kinds of vehicle (电动车乱停 is not
 # 汽车乱停). Each word with the name it is compared by.
@@ -215,6 +231,10 @@ _SPOTS = re.compile("|".join(sorted(_SPOT_WORDS, key=len, reverse=True)))
 
 
 _GAS_SMELL = re.compile(r"(煤气|燃气|天然气)的?(?:气)?味道?")
+# What a problem does to the resident (熏得开不了窗, 吵得睡不着, 绕一大圈, 谁都能进): not what
+# is wrong, and cut before the tables are read (开不了窗 names no window).
+_CONSEQUENCE = re.compile(r"开不了窗|睡不着觉?|睡不好觉?|没睡好觉?|没法睡觉?|洗不了澡|没法洗澡|绕一?大?圈|绕远路?"
+                          r"|差点滑倒|谁都能进|随便进|出不了门")
 
 
 def _compile(table: list[tuple[str, str]]) -> list[tuple[str, re.Pattern]]:
@@ -236,6 +256,8 @@ _FILLER = re.compile(
     r"下雨天?|刮风|下头|乱糟糟|乱七八糟|那辆|这辆|顶层|家里?|老住户|同志|你好|您好|侬好|我是|麻烦你们?|来看看|看一下|赶紧|快点|"
     r"咋回事|怎么回事|搞啥子|搞什么|吓人|吓死人?|差点砸[到着]人|砸[到着]人|危险|"
     r"厨房|卫生间|洗手间|客厅|卧室|阳台|书房|电动车|电瓶车|电驴|摩托车|自行车|小?汽车|私家车|轿车|外边|外面|全是|全部|到处|随处可见|墙上|"
+    # the hall of a building, a car said as 有辆车, Cantonese glue (坏咗, 成日停喺度)
+    r"大厅|大堂|有?辆车|咗|喺度|成日|嘅|啲|"
     r"[了的啊呢吧呀嘛很太大又都还也里上下得到往在是有被让把给就没个点些前]")
 # How much of an unknown rest two reports must share (bigram containment) to be one problem.
 REST_CONTAINMENT = 0.5
@@ -273,12 +295,16 @@ def read_problem(text: str) -> Problem:
     垃圾站 or 楼顶 are often the object; where they are is ``location.compatible``'s job)."""
     norm = unicodedata.normalize("NFKC", text or "").lower()
     norm = _GAS_SMELL.sub(r"\1泄漏", norm)  # a smell of gas is how a leak is reported
+    norm = _CONSEQUENCE.sub(" ", norm)
     objects, rest = _cut(norm, _OBJECT_RES)
     containers, rest = _cut(rest, _CONTAINER_RES)
     faults, rest = _cut(rest, _FAULT_RES)
     faults = {kind for fault in faults for kind in _FAULT_IMPLIES.get(fault, (fault,))}
+    if objects & _NOISES:
+        faults.add("吵")
     # Read where the places are cut out: 18号楼下 is building 18, then 下; 18号楼楼下 says 楼下.
     said = strip_locations(norm)
+    said = said.replace("进口", "入口").replace("大堂", "大厅")
     words = frozenset(w for pair in _CONTRASTS for w in pair if w in said)
     spots = frozenset(_SPOT_WORDS[m] for m in _SPOTS.findall(norm))
     rest = _FILLER.sub("", strip_locations(rest, ""))
