@@ -42,6 +42,11 @@ EMERGENCIES = [
     ("我外公每天都在家族群里发早上好，今天到中午都没发，电话也没人接", "silent elder: the daily greeting missed"),
     # the gas company's "no problem" said back as a question is not over
     ("燃气公司还说没问题？现在厨房煤气味又大了", "gas: 还说没问题 is no all-clear"),
+    # the narrowed suppressors leave these alone
+    ("小区宣传栏那边着火了", "fire: 宣传栏 is a place, not a campaign"),
+    ("孩子去买鸡蛋走丢了", "missing: 鸡蛋 is no animal"),
+    ("我一只手抱着小的，大的跑丢了", "missing: 一只手 is no animal"),
+    ("我爸痴呆容易迷路，今天自己走出去了到现在没回", "missing: 容易 describes him, he has gone"),
 ]
 
 NOT_EMERGENCIES = [
@@ -57,6 +62,14 @@ NOT_EMERGENCIES = [
     ("上午被困在电梯里的那个阿姨出来了吗", "asking after a past event"),
 ]
 
+# No cue at all, on purpose: the new cues do not reach these.
+NO_CUE = [
+    ("刚进小区被门口保安拦住打了个招呼", "a greeting, not a blow"),
+    ("一个陌生人打了个电话给我，说是物业的", "a phone call"),
+    ("牛奶在冰箱里放了两天了，还能喝吗", "milk in the fridge, not at the door"),
+    ("我的醉汉朋友打了个呼噜", "snoring"),
+]
+
 
 @pytest.mark.parametrize(("text", "why"), EMERGENCIES)
 def test_fires(text: str, why: str) -> None:
@@ -68,6 +81,12 @@ def test_fires(text: str, why: str) -> None:
 def test_stays_quiet(text: str, why: str) -> None:
     verdict = assess(text)
     assert not verdict.emergency, (text, why, verdict)
+
+
+@pytest.mark.parametrize(("text", "why"), NO_CUE)
+def test_no_cue(text: str, why: str) -> None:
+    verdict = assess(text)
+    assert not verdict.cues and not verdict.suppressed, (text, why, verdict)
 
 
 def test_quiet_ones_still_suppress_for_a_reason() -> None:
