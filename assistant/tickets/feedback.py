@@ -54,14 +54,18 @@ def label_for(score: int) -> str:
 # ---- reading what the resident said --------------------------------------------------------
 
 _DIGITS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
-_STARS = re.compile(r"([1-5一二两三四五])\s*(?:分|星|颗星|个星)")
+_STARS = re.compile(r"([1-5一二两三四五])\s*(?:分|星|颗星|个星|颗|stars?\b|/\s*5)")
+# The same said in English or in pinyin (five stars, wu xing, si fen).
+_WORD_DIGITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+                "yi": 1, "er": 2, "liang": 2, "san": 3, "si": 4, "wu": 5}
+_WORD_STARS = re.compile(r"\b(one|two|three|four|five)\s*stars?\b|\b(yi|er|liang|san|si|wu)\s*(?:xing|fen)\b")
 # Most specific first: 不满意 before 满意, 基本满意 before 满意.
 _SCORED: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"非常不满意|很不满意|极不满意|特别不满意|太不满意|bu\s*man\s*yi|差评|太差|很差|极差|垃圾|一塌糊涂"), 1),
     (re.compile(r"不太满意|不大满意|不怎么满意|不咋满意|不够满意|不咋地|不怎么样"), 2),
     (re.compile(r"不满意|不满|不好|不行|差劲"), 1),
     (re.compile(r"基本满意|还行|还可以|还凑合|凑合|一般般?|马马虎虎|过得去|勉强|中规中矩"), 3),
-    (re.compile(r"非常满意|很满意|特别满意|十分满意|好评|满意|挺好|很好|不错|给力|点赞|man\s*yi"), 5),
+    (re.compile(r"非常满意|很满意|特别满意|十分满意|好评|满意|满分|挺好|很好|不错|给力|点赞|man\s*yi"), 5),
 )
 # Said about the handling without a rating word: the resident is not satisfied.
 _UNHAPPY = re.compile(r"没修好|没解决|没弄好|没处理|又坏|又漏|又堵|又不亮|还是(?:坏|漏|堵|不行|没|不亮|老样子)|白修|敷衍|糊弄"
@@ -87,6 +91,9 @@ def parse_rating(text: str | None) -> int | None:
     stars = _STARS.search(norm)
     if stars:
         return _DIGITS[stars.group(1)]
+    words = _WORD_STARS.search(norm)
+    if words:
+        return _WORD_DIGITS[words.group(1) or words.group(2)]
     bare = re.fullmatch(r"[\s第]*([1-5一二两三四五])[\s。.!！个]*", norm)
     if bare:
         return _DIGITS[bare.group(1)]
