@@ -185,6 +185,9 @@ def test_a_reply_by_a_deadline_is_promised_only_with_a_phone(db: Database, conta
     ("不太满意", 2), ("打两分", 2),
     ("处理得不好，我不满意", 1), ("不满意", 1), ("差评", 1), ("修完又坏了", 1), ("太慢了没人管", 1), ("一星", 1),
     ("你好", None), ("我要预约理发", None), ("", None),
+    # stars and points said in words, English or pinyin
+    ("给个满分", 5), ("four stars", 4), ("5 stars", 5), ("wu xing", 5), ("si fen ba", 4), ("3/5", 3),
+    ("修得不错，给个四颗星", 4), ("five star service", 5), ("我住五号楼", None), ("wuhan", None),
 ])
 def test_parse_rating(text, score):
     assert feedback.parse_rating(text) == score
