@@ -49,6 +49,8 @@ def linked(a: str, b: str) -> bool:
     ("2栋楼下有人半夜唱卡拉OK", "2栋楼下有人放音乐唱歌，吵得睡不着"),
     ("11栋楼下有辆车停了好几个月没动", "11栋楼下的僵尸车占了车位"),
     ("14号楼楼顶热水器漏水", "14号楼楼顶那个热水器一直往下淌水"),
+    ("5栋冇水", "5栋停水了"),  # 冇: Cantonese for 没
+    ("5栋莫得电了", "5栋停电了"),
 ])
 def test_the_same_problem_said_two_ways_is_linked(a, b):
     assert linked(a, b)
@@ -108,3 +110,4 @@ def test_words_that_change_what_is_read():
     assert "停水" not in read_problem("自来水发黄").objects  # 自来水 is no 来水
     assert "窗户" not in read_problem("楼下烧烤熏得开不了窗").objects  # what it does, not a window
     assert "吵" in read_problem("楼上每天拖椅子").faults  # a noise by itself
+    assert "停电" not in read_problem("这栋楼没电梯").objects
