@@ -20,7 +20,10 @@ wing of it), areas (东区) and 3栋2门 (unit 2). Parts of a building named, no
 after it (3号楼A座, 2号楼东单元, 10号楼A梯) are its ``wing`` too: 3号楼A座 is not 3号楼B座.
 Also read: 16-602 (building-room), estates of one name by side (北苑 / 南苑), gates by number
 (3号门, not 3号楼), a place at a place (东门岗亭 is not 东门驿站), and a resident correcting
-themselves (……不对是29栋: ``resolve`` takes the place meant).
+themselves (……不对是29栋, 七栋三零三，哦不，三零二: ``resolve`` takes the place meant).
+A room's number says its floor (203 is on floor 2, not 20; 十一层01户 is 1101); 地下二层 is
+负二层; a gate's booth (南门岗, 南门保安亭) is one place; what lies across from a gate (东门对面)
+or the bus stop outside it is not the gate.
 """
 
 from __future__ import annotations
