@@ -314,7 +314,7 @@ def _say(dispatcher: CollectingDispatcher, outcome: feedback.FeedbackOutcome) ->
 
 
 # What a message that turned out not to answer the pending question gets instead.
-_USUAL = {"file_complaint": "complaint_form", "out_of_scope": "utter_out_of_scope",
+_USUAL = {"file_complaint": "complaint_form", "book_service": "booking_form", "out_of_scope": "utter_out_of_scope",
           "nlu_fallback": "action_handle_misunderstanding", "inform": "action_handle_misunderstanding"}
 
 
@@ -430,6 +430,7 @@ class ActionTicketFollowup(Action):
             db, ticket_id=ticket_id, sender_id=tracker.sender_id, text=_text(tracker),
             awaiting_location=bool(tracker.get_slot("emergency_awaiting_location")),
             reads_as_complaint=_intent(tracker) == "file_complaint",
+            reads_as_request=_intent(tracker) == "book_service",
             lat=shared[0] if shared else None, long=shared[1] if shared else None)
         if response is None:  # not about the emergency, or it is no longer live
             if not live_emergency(db, ticket_id, tracker.sender_id):

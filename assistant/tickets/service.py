@@ -455,10 +455,11 @@ _NO_ANSWER = re.compile(r"^(嗯+|哦+|啊+|好+的?|好吧|行|知道了|收到|
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def place_in_reply(text: str, *, awaiting_location: bool) -> str | None:
+def place_in_reply(text: str, *, awaiting_location: bool, reads_as_request: bool = False) -> str | None:
     """Where the emergency is, from a further message: an address-like phrase (6号楼3单元,
     小区东门); or, when the butler has just asked where, the resident's own words
-    (超市后面那条路) unless the message is a detail of the emergency (他流血了) or says nothing."""
+    (超市后面那条路) unless the message is a detail of the emergency (他流血了), says
+    nothing, or is a request of its own (``reads_as_request``: 我想约个上门理发)."""
     from assistant.tickets.emergency import emergency_kinds, follow_up_advice
     from assistant.tickets.intake import extract_location, normalise
 
@@ -466,7 +467,7 @@ def place_in_reply(text: str, *, awaiting_location: bool) -> str | None:
     place = extract_location(text)
     if place:
         return place
-    if (awaiting_location and not _NO_ANSWER.match(text) and len(_CJK.findall(text)) >= 2
+    if (awaiting_location and not reads_as_request and not _NO_ANSWER.match(text) and len(_CJK.findall(text)) >= 2
             and not follow_up_advice(text) and not emergency_kinds(text)):
         return re.sub(r"^(在|就在|是在|地址是|位置是|位置在)", "", text).strip("。，, ")[:120] or None
     return None
@@ -641,7 +642,7 @@ def respond_to_emergency(db: Database, *, text: str, sender_id: str | None, addr
 
 def follow_up_emergency(db: Database, *, ticket_id: str, sender_id: str, text: str,
                         awaiting_location: bool = False, reads_as_complaint: bool = False,
-                        lat: float | None = None, long: float | None = None,
+                        reads_as_request: bool = False, lat: float | None = None, long: float | None = None,
                         now: datetime | None = None, settings: Settings | None = None) -> EmergencyResponse | None:
     """A message in the minutes after an emergency that the safety net did not read as
     an emergency itself: the answer to "where?" (在6号楼3单元, 小区东门) or a detail
@@ -649,7 +650,9 @@ def follow_up_emergency(db: Database, *, ticket_id: str, sender_id: str, text: s
     ticket is no longer the resident's live emergency, or the message adds nothing
     to it (the caller treats it as an ordinary message). ``reads_as_complaint``: the
     classifier heard a complaint; unless it names a hazard or a detail of the
-    emergency, it is a new matter (3号楼路灯坏了), not the emergency's place."""
+    emergency, it is a new matter (3号楼路灯坏了), not the emergency's place.
+    ``reads_as_request``: the classifier heard a request (a booking); only an
+    address-like phrase in it is taken as the place (在6号楼3单元 is; 我想约个理发 is not)."""
     from assistant.tickets.emergency import emergency_kinds, follow_up_advice
     from assistant.tickets.intake import extract_location, is_substantive
 
@@ -661,7 +664,7 @@ def follow_up_emergency(db: Database, *, ticket_id: str, sender_id: str, text: s
     if (reads_as_complaint and not advice and not emergency_kinds(text)
             and is_substantive(text.replace(place_words, "", 1))):
         return None
-    place = place_in_reply(text, awaiting_location=awaiting_location)
+    place = place_in_reply(text, awaiting_location=awaiting_location, reads_as_request=reads_as_request)
     if not text or (place is None and not advice and (lat is None or long is None)):
         return None
     update = _add_to_emergency(db, sender_id, description=text[:MAX_DESCRIPTION], address=place, lat=lat,

@@ -86,6 +86,22 @@ async def test_a_non_answer_to_where_is_asked_once_more_then_goes_the_usual_way(
     assert not messages and followups(events) == ["complaint_form"]
 
 
+async def test_a_bare_place_read_as_a_booking_is_still_the_emergencys_place(app_env: Database):
+    # 在6号楼3单元 looks like a booking's address answer; the NLU may call it book_service.
+    _, slots, _ = await run(ActionEmergency(), tracker("楼道里着火了", "emergency"))
+    messages, after, events = await run(ActionTicketFollowup(), tracker("在6号楼3单元", "book_service", slots))
+    assert joined(messages).startswith("已记下位置：6号楼3单元") and not followups(events)
+    assert after["emergency_awaiting_location"] is False
+    with app_env.session() as s:
+        assert service.get_ticket(s, slots["emergency_ticket_id"]).address == "6号楼3单元"
+
+
+async def test_a_real_booking_while_asked_where_starts_the_booking_form(app_env: Database):
+    _, slots, _ = await run(ActionEmergency(), tracker("楼道里着火了", "emergency"))
+    messages, _, events = await run(ActionTicketFollowup(), tracker("我想约个上门理发", "book_service", slots))
+    assert followups(events) == ["booking_form"], (messages, events)
+
+
 async def test_a_new_complaint_while_asked_where_is_a_new_matter(app_env: Database):
     _, slots, _ = await run(ActionEmergency(), tracker("楼道里着火了", "emergency"))
     messages, _, events = await run(ActionTicketFollowup(), tracker("3号楼路灯坏了好几天了", "file_complaint", slots))
