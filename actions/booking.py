@@ -49,6 +49,19 @@ def _intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
+def _last_time_buttons(tracker: Tracker) -> list[dict]:
+    """The time buttons offered last in this booking (after a refused time), or []."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "booking_form":
+            break  # the booking started here: nothing offered before counts
+        if event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            times = [b for b in buttons if '"time"' in str(b.get("payload", ""))]
+            if times:
+                return times
+    return []
+
+
 def _subject(tracker: Tracker) -> str:
     """理发预约 / 预约: what the resident is booking, for 刚才的…不约了 / 还继续吗."""
     service = tracker.get_slot("booking_service")
@@ -127,7 +140,25 @@ class ValidateBookingForm(InterruptibleFormValidation):
                     return [*cleared, SlotSet("requested_slot", correction.slot)]
             elif requested == WHICH_SLOT:
                 tracker.slots["requested_slot"] = await self._first_missing(dispatcher, tracker, domain)
-        return await super().run(dispatcher, tracker, domain)
+        events = await super().run(dispatcher, tracker, domain)
+        if active and requested == "booking_time" and conversation.other_answer(_text(tracker)):
+            self._ask_time_again(dispatcher, tracker, events)
+        return events
+
+    def _ask_time_again(self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]) -> None:
+        """An address or a phone number given while the time is still open (a time was
+        refused and others offered): it is kept, and the times to choose from are offered
+        again as buttons, so the resident is never stuck on the time question."""
+        filled = {e.get("name"): e.get("value") for e in events if e.get("event") == "slot"}
+        if filled.get("booking_time") or tracker.get_slot("booking_time"):
+            return
+        if not any(filled.get(name) for name in ("booking_address", "booking_phone")):
+            return
+        buttons = _last_time_buttons(tracker)
+        if not buttons:
+            return
+        what = "电话" if filled.get("booking_phone") else "地址"
+        dispatcher.utter_message(text=f"{what}记下了。时间还没定，下面这几个时间可以约，点一下就行：", buttons=buttons)
 
     async def choice_buttons(self, slot: str, tracker: Tracker, domain: dict) -> list[dict]:
         catalogue = load_catalogue()
@@ -172,7 +203,7 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if correction.value is None:
             return {slot: None, **({"booking_time_text": None} if slot == "booking_time" else {})}
         if slot == "booking_time":  # 改成下午三点半: the day already chosen stays
-            return {slot: conversation.on_same_day(correction.value, tracker.get_slot("booking_time"))}
+            return {slot: conversation.on_same_day(correction.value, tracker.get_slot("booking_time"), now())}
         return {slot: correction.value}
 
     async def extract_booking_service(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
@@ -212,6 +243,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if said:
             return {"booking_time": said}
         if requested == "booking_time" and _text(tracker):
+            if conversation.other_answer(_text(tracker)):
+                return {}  # an address or a phone number said instead: kept by its own slot
             return {"booking_time": _text(tracker)}
         return {}
 
@@ -282,6 +315,10 @@ class ValidateBookingForm(InterruptibleFormValidation):
                 return {"booking_eligibility": None}
             dispatcher.utter_message(text=exc.message + "有需要可以说“转人工”，工作人员帮您想办法。")
             return {**{name: None for name in FORM_SLOTS}, "requested_slot": None}
+        if conversation.asks_eligibility_rule(str(value or "")) and service.eligibility is not None:
+            # 助浴有年龄要求吗？他78了: the question answered along with the answer taken.
+            dispatcher.utter_message(text=f"有要求：{service.name}面向{service.eligibility.describe()}。"
+                                          "您说的情况符合，可以约。")
         return {"booking_eligibility": str(value)}
 
     def _resolve(self, said: str, service: str, dispatcher) -> dict[str, Any]:
@@ -347,7 +384,9 @@ class ActionSubmitBooking(Action):
                                                                                 phone=phone)),
                                      buttons=YES_NO)
             return [SlotSet("booking_confirming", True)]
-        if _intent(tracker) != "affirm" or conversation.field_named(_text(tracker)):
+        said_yes = conversation.confirms(_text(tracker)) or (
+            _intent(tracker) == "affirm" and not conversation.field_named(_text(tracker)))
+        if not said_yes:
             # (a typed 地址 may reach us as affirm: it names what to change)
             return self._not_yes(dispatcher, tracker, service)
         database = get_database()
@@ -418,7 +457,7 @@ class ActionSubmitBooking(Action):
             value = values["booking_time"]
             slot = "booking_time"
         if slot == "booking_time":
-            value = conversation.on_same_day(value, tracker.get_slot("booking_time"))
+            value = conversation.on_same_day(value, tracker.get_slot("booking_time"), now())
             try:
                 found = conversation.resolve_time(get_database(), service.name, value, now=now())
             except BookingError as exc:

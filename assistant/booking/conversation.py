@@ -32,10 +32,17 @@ from assistant.residents.service import get_or_create_resident, remember_contact
 ISO_SLOT_RE = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})")
 AGE_RE = re.compile(r"(?<!\d)(\d{2,3})(?!\d)\s*(?:周岁|岁|多)")
 BARE_AGE_RE = re.compile(r"(?:我|俺)?(?:今年|都)?(\d{2,3})(?:了|啦|吧)?")
-DISABLED_RE = re.compile(r"行动不便|不方便|残疾|残障|轮椅|瘫|走不了|走不动|不能走|腿脚不好|腿脚不便|卧床|拄拐")
+DISABLED_RE = re.compile(r"行动不便|不方便|残疾|残障|轮椅|瘫|走不了|走不动|不能走|腿脚不好|腿脚不便|卧床|拄拐"
+                         r"|(?:腿|脚|腿脚|身子|身体)\S{0,2}(?:不利索|不灵便|不灵活|不听使唤|没劲|不行了?)|走路(?:费劲|困难|不稳)"
+                         r"|下不了楼|起不来床?|需要人扶|得有人扶|坐轮椅")
+# 他78了 / 快八十了 / 奔八十了 / 八十出头: an age said without 岁 (cn2an has made the digits).
+LOOSE_AGE_RE = re.compile(r"(?:他|她|我|俺|老头|老伴|老人|今年|都|已经|快|快要|将近|奔|有|满)\s*"
+                          r"(\d{2,3})(?!\d)\s*(?:了|啦|出头|多|岁)?|(?<!\d)(\d{2,3})\s*(?:了|啦|出头)")
 ABLE_RE = re.compile(r"(?<!不)方便|(?<!不)能走|身体(?:很|还)?好|没有残疾|不是残疾")
 ADDRESS_PREFIX_RE = re.compile(r"^(?:我家(?:住)?在|我(?:住)?在|我家是|家住|住在|住|地址(?:是|在)?|在)[:：\s]*")
-ADDRESS_HINT_RE = re.compile(r"\d|[号楼栋幢室单元路街巷弄村院区苑园里座层门]")
+ADDRESS_HINT_RE = re.compile(r"\d|[号楼栋幢室单元路街巷弄村院苑园里座层]|小区|社区|[东南西北大侧后]门")
+# A question is no address (先问一下，看门诊医保能报多少 at the address question).
+QUESTION_RE = re.compile(r"[?？]|吗|呢$|多少|怎么|咋|能不能|可不可以|是不是|有没有|什么|啥|先问|问一下|问问|请问")
 
 
 @dataclass(frozen=True)
@@ -116,14 +123,22 @@ def eligibility_from(text: str | None) -> Eligibility | None:
     disabled = True if DISABLED_RE.search(text) else (False if ABLE_RE.search(text) else None)
     age = None
     bare = BARE_AGE_RE.fullmatch(text.strip().rstrip("。.!！"))
-    for match in ([bare] if bare else []) + list(AGE_RE.finditer(text)):
-        value = int(match.group(1))
+    for match in ([bare] if bare else []) + list(AGE_RE.finditer(text)) + list(LOOSE_AGE_RE.finditer(text)):
+        value = int(next(g for g in match.groups() if g))
         if 20 <= value <= 120:
             age = value
             break
     if age is None and disabled is None:
         return None
     return Eligibility(age=age, disabled=disabled)
+
+
+ASKS_RULE_RE = re.compile(r"(?:年龄|年纪|岁数|条件|资格)\S{0,3}(?:要求|限制|规定)|有(?:啥|什么)?(?:要求|条件|限制)|多大(?:年纪|岁数)?才|几岁(?:才|以上)")
+
+
+def asks_eligibility_rule(text: str | None) -> bool:
+    """助浴有年龄要求吗 / 要什么条件: the resident asks who the service is for."""
+    return bool(ASKS_RULE_RE.search(unicodedata.normalize("NFKC", text or "")))
 
 
 def address_from(text: str | None, entity_values: Iterable[str] = ()) -> str | None:
@@ -134,10 +149,11 @@ def address_from(text: str | None, entity_values: Iterable[str] = ()) -> str | N
         text = unicodedata.normalize("NFKC", text).strip().rstrip("。.!！,，")
         if not text.startswith("/"):  # a button payload is not words
             text = ADDRESS_PREFIX_RE.sub("", text).strip()
-            if 2 <= len(text) <= 60 and ADDRESS_HINT_RE.search(text) and normalise_phone(text) != text:
+            if (2 <= len(text) <= 60 and ADDRESS_HINT_RE.search(text) and normalise_phone(text) != text
+                    and not QUESTION_RE.search(text)):
                 return text
     for value in entity_values:
-        if value and ADDRESS_HINT_RE.search(value):
+        if value and ADDRESS_HINT_RE.search(value) and not QUESTION_RE.search(value):
             return value.strip()
     return None
 
@@ -224,8 +240,11 @@ def free_times(db: Database, service: str, said: str | None, *, now: datetime | 
         if parsed is not None and parsed.start.date() == (parsed.end - timedelta(seconds=1)).date():
             day = [s for s in slots_for_day(session, service, parsed.start.date(), catalogue)
                    if s.starts_at > to_local(now) and s.free > 0]
-            if day:
-                return day[:limit]
+            # 明天下午都有几点: the part of the day said first; the whole day if it has none.
+            part = ([s for s in day if to_local(parsed.start) <= s.starts_at <= to_local(parsed.end)]
+                    if not parsed.has_clock else [])
+            if part or day:
+                return (part or day)[:limit]
             around = parsed.start
         else:
             around = now
@@ -373,15 +392,24 @@ def field_from_title(title: str | None) -> str | None:
     return field_named(title)
 
 
+PART_OF_DAY_RE = re.compile(r"上午|下午|早上|早晨|晚上|中午|傍晚|午后|白天")
 DAY_WORD_RE = re.compile(r"今天|今儿|明天|明儿|后天|大后天|周|星期|礼拜|月|号|日|下个|这个|下礼拜|改天|过几天|\d{4}-")
 
 
-def on_same_day(said: str, current: str | None) -> str:
-    """A new time said without a day (改成下午三点半) keeps the day already chosen:
-    the ISO start on that day; anything else is returned as said."""
+def on_same_day(said: str, current: str | None, now: datetime | None = None) -> str:
+    """A new time said without a day (改成下午三点半) keeps the day already chosen, and
+    a new day said without a clock time (换成后天吧 / 是后天，时间不变) keeps the clock
+    time already chosen: the ISO start; anything else is returned as said."""
     match = ISO_SLOT_RE.search(current or "")
-    if not match or not said or DAY_WORD_RE.search(unicodedata.normalize("NFKC", said)):
+    if not match or not said:
         return said
+    if DAY_WORD_RE.search(unicodedata.normalize("NFKC", said)):
+        parsed = extract_time(said, now)
+        if parsed is None or parsed.has_clock or parsed.end - parsed.start > timedelta(days=1):
+            return said
+        if PART_OF_DAY_RE.search(unicodedata.normalize("NFKC", said)):
+            return said  # 改到后天上午: a part of the day said, the time is chosen again
+        return f"{parsed.start.date().isoformat()}T{match.group(2)}"
     day = datetime.fromisoformat(f"{match.group(1)}T00:00")
     parsed = extract_time(said, day)
     if parsed is None or not parsed.has_clock:
@@ -405,4 +433,34 @@ def address_in(text: str | None) -> str | None:
             found = address_from(clause)
             if found:
                 return found
+    return None
+
+
+# --- yes at the read-back, said in words ----------------------------------------------
+
+# 好的，刚才那个维修的信息是对的 / 对，就这样 / 没问题，约吧: a yes to the read-back even
+# when the NLU heard something else (after a side question the yes comes with words).
+CONFIRM_RE = re.compile(r"(?<!不)是对的|(?<![不别])对的|都对|全对|没错|没问题|就这样|就这么(?:办|定|着|约)|确认|可以的?$"
+                        r"|就按(?:这个|刚才|这)|约吧|定了吧|^(?:对|嗯|好|行|是|中|成)+(?:的|了|啊|呀|吧)?$")
+NOT_YES_RE = re.compile(r"不对|不是|错了|不行|不要|不约|不用|算了|取消|别|改|换|等等|等一下|等下|[?？吗]")
+
+
+def confirms(text: str | None) -> bool:
+    """A plain yes to the booking read-back said in words: no correction, no new value,
+    no question, nothing named to change."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/") or NOT_YES_RE.search(said) or re.search(r"\d", said):
+        return False
+    return bool(CONFIRM_RE.search(said)) and field_named(said) is None
+
+
+def other_answer(text: str | None) -> str | None:
+    """The booking answer (address, phone) a message gives instead of a time, or None."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/"):
+        return None
+    if phone_from(said):
+        return "booking_phone"
+    if address_in(said):
+        return "booking_address"
     return None

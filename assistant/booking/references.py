@@ -45,6 +45,8 @@ _NUM = r"[0-9]{1,2}|[一二两三四五六七八九十]{1,3}"
 _LATEST_MADE = re.compile(
     r"刚才|刚刚|刚(?:订|定|约|预约|预订|报名|下单|弄)|才(?:订|定|约|预约)的|新(?:订|定|约|预约)的"
     r"|最后(?:那|一|订|定|约|预约)|最新|最近(?:订|定|约|预约|预订)的|上一个")
+# 这个取消了吧 / 刚约的不要了: pointing at the booking just talked about.
+_POINTING = re.compile(r"这个|这一个|这单|这一单|刚(?:才|刚)?(?:订|定|约|预约|预订)的|刚才(?:那个|的)")
 _SOONEST = re.compile(r"最早|最近的?那个|最近一个|最近的预约|下一个|马上(?:要|就)|快到的")
 _ORDINAL = re.compile(rf"第\s*({_NUM})\s*(?:个|条|项)")
 _MONTH_DAY = re.compile(rf"({_NUM})\s*月\s*({_NUM})\s*[日号]")
@@ -248,6 +250,18 @@ def resolve_booking_reference(session: Session, sender_id: str, text: str, *, no
     if hints.clock:
         hour, minute = hints.clock
         matching = [b for b in matching if b.starts_at.hour == hour and (minute is None or b.starts_at.minute == minute)]
+    if not matching and _POINTING.search(norm):
+        # 闺女说周末带我去外头剪，这个取消了吧: the day is said for another reason; the
+        # clause that points (这个取消了吧) says which booking, read on its own.
+        clauses = [c for c in re.split(r"[，,。；;！!？?\s]+", norm) if _POINTING.search(c)]
+        narrowed = _read_hints("，".join(clauses), local_now.date())
+        matching = [b for b in upcoming if not service or b.service == service]
+        for test in (narrowed.day_test, narrowed.period_test):
+            matching = [b for b in matching if test is None or test(b.starts_at.date() if test is narrowed.day_test
+                                                                      else b.starts_at.hour)]
+        if len(matching) > 1:
+            matching = [max(matching, key=lambda b: b.id)]  # 这个: the one just made
+        cues.append("指的是刚说的这个")
     if not matching:
         return BookingReference("none", has_upcoming=True, service=service, cues=cues,
                                 message=f"您没有{_what(hints, service)}的预约。")

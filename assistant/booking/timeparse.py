@@ -174,13 +174,69 @@ def parse_time(text: str, now: datetime | None = None) -> ParsedTime | None:
     return ParsedTime(start=start, end=end, has_clock=has_clock, text=text.strip())
 
 
+# --- one time said haltingly or twice ------------------------------------------------
+#
+# 明天……上午……九点半 / 明天下午 下午一点半 一点半 / 嗯明天，明天上午十点吧 /
+# 换成后天吧，还是下午两点: a day, a part of the day and a clock time said in pieces,
+# with pauses, fillers or repetitions between them. jionlp reads only one piece (and a
+# bare 九点半 then falls on the wrong day), so the pieces of one run are put together
+# first (明天上午九点半). Pieces that disagree (明天还是后天, 上午 … 下午) are left alone.
+_DAY_PIECE = (r"大后天|后天|明天|今天|明儿|今儿|"
+              r"(?:下下个?|下个?|这个?|本)?(?:周|星期)[一二三四五六日末]|"
+              r"[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*[号日]")
+_PERIOD_PIECE = r"上午|下午|早上|早晨|清早|晚上|中午|午后|傍晚|白天|夜里"
+_CLOCK_PIECE = (r"[零〇一二两三四五六七八九十\d]{1,3}\s*(?:点|时)"
+                r"(?:\s*(?:半|一刻|三刻|[零〇一二三四五六七八九十\d]{1,3}\s*分?))?(?:钟)?"
+                r"|\d{1,2}:\d{2}")
+_PIECE_RE = re.compile(rf"(?P<day>{_DAY_PIECE})|(?P<period>{_PERIOD_PIECE})|(?P<clock>{_CLOCK_PIECE})")
+# What may stand between the pieces of one time: pauses, fillers, 还是 (= still).
+_BETWEEN_RE = re.compile(r"(?:[\s，,。、…．.~～\-—]|嗯|呃|额|啊|呀|吧|吗|哦|那个|就|还是|的话|大概|差不多)*")
+
+
+def _compose_run(pieces: list[re.Match]) -> str | None:
+    """One expression from the pieces of a run, or None when they disagree."""
+    parts: dict[str, str] = {}
+    for piece in pieces:
+        kind = piece.lastgroup
+        said = re.sub(r"\s+", "", piece.group())
+        if kind in parts and parts[kind] != said:
+            return None
+        parts[kind] = said
+    return "".join(parts.get(kind, "") for kind in ("day", "period", "clock"))
+
+
+def join_pieces(text: str) -> str:
+    """``明天……上午……九点半`` -> ``明天上午九点半``: the pieces of one time said with
+    pauses, fillers or repetitions joined; anything else is returned unchanged."""
+    pieces = list(_PIECE_RE.finditer(text))
+    runs: list[list[re.Match]] = []
+    for piece in pieces:
+        if runs and _BETWEEN_RE.fullmatch(text[runs[-1][-1].end():piece.start()]):
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+    out, last = [], 0
+    for run in runs:
+        if len(run) < 2:
+            continue
+        joined = _compose_run(run)
+        start, stop = run[0].start(), run[-1].end()
+        if joined is None or joined == text[start:stop]:
+            continue
+        if ADDRESS_AFTER_RE.match(text[stop:]) or text[stop:stop + 1].isdigit():
+            continue  # 3号楼: the last piece is part of an address
+        out.append(text[last:start] + joined)
+        last = stop
+    return "".join(out) + text[last:] if out else text
+
+
 def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | None:
     """Find and resolve the time expression inside a whole sentence
     (``我想预约明天下午三点上门理发`` -> 明天下午三点). ``None`` when there is none."""
     if not sentence:
         return None
     now = local_now(now)
-    norm = normalise(sentence)
+    norm = join_pieces(normalise(sentence))
     try:
         found = _jio().ner.extract_time(norm, time_base=_time_base(now))
     except Exception:
