@@ -103,3 +103,67 @@ def offer_text(second: str, intent: str) -> str:
     if intent == "cancel_booking":
         return f"另外您说要{what}，现在帮您办吗？"
     return f"另外您还问了“{what}”，现在帮您查吗？"
+
+
+# Complaints counted out: 一是…；二是… / 第一…第二… / 一个是…另一个是… / …，还有一个…
+# 第一次 / 第一天 count nothing.
+ENUM_FIRST_RE = re.compile(r"(?:^|[：:，,。；;！!\s])\s*(?:一是|一个是|一件是|其一|第一(?![次天名回遍批期层楼单号])(?:个|件|是|呢)?)[，,、：:\s]*")
+ENUM_SECOND_RE = re.compile(
+    r"[，,。；;！!、\s]*(?:二是|另一个是|另一件是|另一个|另一件|其二|第二(?![次天名回遍批期层楼单号])(?:个|件|是|呢)?"
+    r"|还有一个(?:是|事|问题)?|还有一件(?:事)?(?:是|就是)?)[，,、：:\s]*")
+
+
+def enumerated_split(text: str) -> Split | None:
+    """Two things counted out in one message (我要反映两个事：一是…；二是…): the two
+    parts, the words before the count (我要反映两个事) left out. ``None`` when the
+    message counts nothing."""
+    for second in ENUM_SECOND_RE.finditer(text):
+        firsts = [m for m in ENUM_FIRST_RE.finditer(text, 0, second.start())]
+        start = firsts[-1].end() if firsts else 0
+        if not firsts and not second.group().lstrip(PUNCT).startswith(("还有一", "另一")):
+            continue  # 二是 / 第二 without a first is no count
+        first_part = text[start:second.start()].strip(PUNCT)
+        second_part = text[second.end():].strip(PUNCT)
+        if _enough(first_part) and _enough(second_part):
+            return Split(first_part, second_part)
+    return None
+
+
+PHONE_RE = re.compile(r"(?:(?:我的?)?(?:联系)?(?:电话|手机号?|号码)(?:是|号)?[:：]?\s*)?(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def share_contact(cut: Split) -> Split:
+    """The phone said once counts for both requests (…；二是…臭死了。电话159…):
+    the part without one gets it."""
+    a, b = PHONE_RE.search(cut.first), PHONE_RE.search(cut.second)
+    if a and not b:
+        return Split(cut.first, f"{cut.second}，电话{_digits(a.group())}")
+    if b and not a:
+        return Split(f"{cut.first}，电话{_digits(b.group())}", cut.second)
+    return cut
+
+
+def _digits(said: str) -> str:
+    return re.search(r"1[3-9]\d{9}", said).group()
+
+
+# What an answer to a form's question looks like: a phone, "no phone", a time, an address.
+_VALUE_PARTS_RE = re.compile(
+    r"(?<!\d)1[3-9]\d{9}(?!\d)"
+    r"|匿名|不留(?:电话|手机号?|号码|联系方式)?了?|不想留|不用留|不给|没有电话"
+    r"|\d+\s*(?:号楼|栋|幢|座)|\d+\s*(?:单元|室|号|层|楼)|[零一二三四五六七八九十]+(?:号楼|栋|单元)"
+    r"|今天|明天|后天|大后天|下?(?:周|星期|礼拜)[一二三四五六日天]|\d+月\d+[日号]|[零一二三四五六七八九十\d]+[号日]"
+    r"|上午|下午|中午|晚上|早上|傍晚|早晨|[零一二三四五六七八九十两\d]+(?:点|:|：)(?:半|[零一二三四五\d]+分?|\d\d)?|整|左右"
+    r"|\d+|我的?|电话|手机号?|号码|联系方式|地址|住在?|在|就|是|还是|吧|啊|呀|的|那|了|嗯|就是")
+# A bare number (2) may be a choice: a value names what it is.
+_VALUE_HINT_RE = re.compile(r"1[3-9]\d{9}|匿名|不留|不想留|不用留|点|天|午|晚上|早上|周|星期|礼拜|号楼|栋|幢|单元|室")
+_FILLER_RE = re.compile(rf"[{re.escape(PUNCT)}…·\-]+")
+
+
+def is_bare_value(said: str) -> bool:
+    """A message that is nothing but what a form asks for (13022648170 / 我不留电话，匿名吧 /
+    明天下午两点 / 14号楼2单元601): it answers an offered request's first question."""
+    if not said or said.startswith("/") or not _VALUE_HINT_RE.search(said):
+        return False
+    rest = _FILLER_RE.sub("", _VALUE_PARTS_RE.sub("", said))
+    return len(rest) <= 1 and _VALUE_PARTS_RE.search(said) is not None

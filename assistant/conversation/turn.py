@@ -26,7 +26,7 @@ import anyio
 import structlog
 
 from assistant import clock
-from assistant.conversation import commands, elder, split, store
+from assistant.conversation import commands, elder, recap, split, store
 from assistant.conversation.choices import OutOfRange, Picked, options_from_reply, out_of_range_text, resolve_choice
 from assistant.safety import assess
 
@@ -107,8 +107,33 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
     message = stripped
     new_pending: store.Pending | None = memory.pending
     local: list[Reply] | None = None
-
+    follow_up: str | None = None  # a value answering the offered request's first question
+    both_at_once = False  # 一是…二是…: both asked for outright, the second needs no offer
     pending = memory.pending
+
+    # 两个都记上了吧 / 理发约上了吧: answered from the records, an open offer asked again.
+    if not command and recap.asks_done(stripped):
+        recapped = await _recap(db, sender, pending)
+        if recapped is not None:
+            log.info("conversation_recap", sender=sender)
+            await _remember(db, sender, memory, recapped, pending=pending)
+            return recapped
+
+    # 120打了，理发先不约了: the booking the emergency broke off is let go, said back.
+    dropped = _dropped_after_emergency(stripped, memory)
+    if dropped is not None and not command:
+        from assistant.dialogue import DialogueUnavailable
+
+        try:
+            running = await client.active_loop(sender)
+        except DialogueUnavailable:  # without the tracker the words go on as they were said
+            running = "unknown"
+        if running is None:
+            log.info("conversation_dropped_after_emergency", sender=sender)
+            local_dropped = [Reply(text=dropped)]
+            await _remember(db, sender, memory, local_dropped, pending=None)
+            return local_dropped
+
     if pending is not None and pending.offered:
         new_pending = None  # answered or passed over: either way the offer is spent
         taken = taken_offer(stripped, pending.text, pending.intent)
@@ -117,6 +142,10 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
             message = taken
         elif NO_RE.match(stripped) or stripped == "/deny":
             local = [Reply(text=DECLINED_TEXT)]
+        elif split.is_bare_value(stripped):
+            # 13022648170 / 我不留电话，匿名吧 / 明天下午两点: a yes that already answers.
+            log.info("conversation_second_request_taken_with_value", sender=sender, intent=pending.intent)
+            message, follow_up = pending.text, stripped
     if local is None and message is stripped and not command:
         choice = resolve_choice(stripped, memory.options)
         if isinstance(choice, Picked):
@@ -128,10 +157,11 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
         else:
             found = await _two_requests(client, stripped)
             if found is not None:
-                first, second, intent = found
-                log.info("conversation_two_requests", sender=sender, second_intent=intent)
+                first, second, intent, counted = found
+                log.info("conversation_two_requests", sender=sender, second_intent=intent, counted=counted)
                 message = first
                 new_pending = store.Pending(second, intent, clock.now())
+                both_at_once = counted
             else:
                 wished = await _bare_service(client, sender, stripped)
                 if wished is not None:
@@ -143,6 +173,13 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
         return local
 
     replies = await client.deliver_or_degrade(sender, message, metadata)
+    if follow_up is not None and replies and await _form_running(client, sender):
+        # The offered request asks its first question; the value said with the yes answers it.
+        replies = await client.deliver_or_degrade(sender, follow_up, metadata)
+    if both_at_once and new_pending is not None and await _first_done(client, sender, replies):
+        log.info("conversation_second_request_filed_at_once", sender=sender, intent=new_pending.intent)
+        replies = [*replies, *await client.deliver_or_degrade(sender, new_pending.text, metadata)]
+        new_pending = None
     if new_pending is not None and not new_pending.offered and await _first_done(client, sender, replies):
         offer = Reply(text=split.offer_text(new_pending.text, new_pending.intent),
                       buttons=[Button("好的", "/affirm"), Button("不用了", "/deny")])
@@ -152,14 +189,18 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
     return replies
 
 
-async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, str] | None:
-    """(first part, second part, second intent) when the message holds two different
-    task requests. Classifies only messages with a connector."""
+async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, str, bool] | None:
+    """(first part, second part, second intent, counted out) when the message holds two
+    different task requests. Classifies only messages with a connector or a count
+    (一是…二是…); a phone said once goes with both parts. Two complaints counted out
+    (我要反映两个事：一是…；二是…) are both asked for: ``counted``."""
     from assistant.dialogue import DialogueUnavailable
 
-    cut = split.candidate_split(text)
+    counted = split.enumerated_split(text)
+    cut = counted or split.candidate_split(text)
     if cut is None:
         return None
+    cut = split.share_contact(cut)
     try:
         first, second = await asyncio.gather(client.parse(cut.first), client.parse(cut.second))
     except DialogueUnavailable:
@@ -168,9 +209,13 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
     if intents is None and split.task_intent(first) == split.task_intent(second) == "file_complaint" \
             and split.two_problems(cut.first, cut.second):
         intents = ("file_complaint", "file_complaint")
+    if intents is None and counted is not None and split.two_problems(cut.first, cut.second) \
+            and "file_complaint" in {split.task_intent(first), split.task_intent(second)}:
+        intents = ("file_complaint", "file_complaint")
     if intents is None:
         return None
-    return cut.first, cut.second, intents[1]
+    both = counted is not None and intents == ("file_complaint", "file_complaint")
+    return cut.first, cut.second, intents[1], both
 
 
 async def _bare_service(client: DialogueClient, sender: str, text: str) -> str | None:
@@ -187,6 +232,50 @@ async def _bare_service(client: DialogueClient, sender: str, text: str) -> str |
         return service if await client.active_loop(sender) is None else None
     except DialogueUnavailable:
         return None
+
+
+async def _form_running(client: DialogueClient, sender: str) -> bool:
+    from assistant.dialogue import DialogueUnavailable
+
+    try:
+        return await client.active_loop(sender) is not None
+    except DialogueUnavailable:
+        return False
+
+
+async def _recap(db: Database | None, sender: str, pending: store.Pending | None) -> list[Reply] | None:
+    """What was filed and booked lately, and the offer still open; ``None`` when there is
+    nothing to tell (the question goes to the dialogue)."""
+    from assistant.dialogue import Button, Reply
+
+    try:
+        done = await anyio.to_thread.run_sync(recap.recent, _database(db), sender)
+    except Exception as exc:  # noqa: BLE001 - the records are a help here, never a reason to fail
+        log.warning("conversation_recap_unavailable", error=type(exc).__name__)
+        return None
+    waiting = split.offer_text(pending.text, pending.intent) if pending is not None and pending.offered else None
+    if not done and waiting is None:
+        return None
+    text = recap.recap_text(done, waiting)
+    buttons = [Button("好的", "/affirm"), Button("不用了", "/deny")] if waiting else []
+    return [Reply(text=text, buttons=buttons)]
+
+
+# What the safety net said when it took over (已记录紧急求助 / 请马上拨打 120).
+EMERGENCY_SAID_RE = re.compile(r"紧急求助|马上拨打\s*1[12]0")
+DROP_BOOKING_RE = re.compile(r"先?不约了|先不约|不用约了|不预约了|别约了|不订了|改天再约|以后再约|先不弄了")
+
+
+def _dropped_after_emergency(said: str, memory: store.Memory) -> str | None:
+    """The words for a booking let go right after an emergency broke off its form
+    (120打了，理发先不约了), or ``None``."""
+    if not DROP_BOOKING_RE.search(said) or not any(EMERGENCY_SAID_RE.search(r.text) for r in memory.last):
+        return None
+    from assistant.booking.conversation import service_from
+
+    service = service_from(said)
+    what = f"{service}先不约了" if service else "这次先不约了"
+    return f"好的，{what}，等忙完了再跟我说。您和家人注意安全，有需要随时找我。"
 
 
 async def _first_done(client: DialogueClient, sender: str, replies: list[Reply]) -> bool:

@@ -74,7 +74,7 @@ def test_a_memory_that_cannot_be_read_costs_no_answer(client, tmp_path):
     ("好的 后天下午两点 地址14号楼2单元601", "再帮我约个理发，后天下午两点 地址14号楼2单元601"),
     ("行，明天上午十点", "再帮我约个理发，明天上午十点"),
     ("不用了", None),
-    ("后天下午两点", None),       # no yes: the offer is passed over, the message goes on as it is
+    ("后天下午两点", None),       # no yes word: converse reads it as a value that answers (test_offers_round7)
 ])
 def test_an_offer_taken_with_its_details(said, sent):
     from assistant.conversation.turn import taken_offer
