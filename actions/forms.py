@@ -216,7 +216,11 @@ class InterruptibleFormValidation(FormValidationAction):
             requested = await self._first_missing(dispatcher, tracker, domain)
             tracker.slots[REQUESTED_SLOT] = requested
             tracker.slots[RESUME_SLOT] = None
-            resumed = [SlotSet(RESUME_SLOT, None)]
+            # Going back to the form passes over the detour's own offer (把问题留给工作人员？):
+            # else the form's next yes (the read-back's 对) would answer that one.
+            resumed = [SlotSet(RESUME_SLOT, None),
+                       *(SlotSet(slot, value) for slot, value in DETOUR_OFFER_SLOTS.items()
+                         if tracker.get_slot(slot) not in (None, False) and slot in tracker.slots)]
             if answer == "yes" and form_turns.bare_yes(text):
                 return [*resumed, SlotSet(REQUESTED_SLOT, requested)]  # the question again
             # 好，地址12号楼5单元303，电话…: a yes that answers at once is read as the answer.
@@ -342,6 +346,9 @@ class InterruptibleFormValidation(FormValidationAction):
 # Yes/no questions waiting for an answer outside any form (the booking read-back,
 # "要取消…吗？"): an emergency drops them too, so a later 对 confirms nothing.
 PENDING_QUESTIONS = ("booking_confirming", "booking_cancel_pending")
+# A question in the middle may end with an offer of its own (the policy answer's 把问题留给
+# 工作人员？); going back to the form passes it over.
+DETOUR_OFFER_SLOTS = {"policy_offer_pending": False, "policy_pending_question": None, "policy_best_guess": None}
 # What every form leaves behind besides its answers.
 FORM_STATE_SLOTS = (RESUME_SLOT, FAILURES_SLOT)
 

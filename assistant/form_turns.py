@@ -123,6 +123,10 @@ def without_negated(text: str) -> str:
     return kept if _WORDS_RE.search(CORRECTION_RE.sub("", kept)) else text
 
 
+# Going back to the form in words (回到刚才约保洁的事 / 接着约理发吧 / 继续刚才那个).
+BACK_TO_IT_RE = re.compile(r"^[，,。.、\s那就还是]*(?:(?:回到|回去|说回|接着|继续)\w{0,14}|(?:刚才|之前|前面)\w{0,10})[吧啊。.！!]*$")
+
+
 def bare_yes(text: str | None) -> bool:
     """A yes to 还继续吗？ with nothing after it (好 / 继续吧). 好，地址12号楼5单元303 goes on
     and answers in the same breath: the rest is read as the answer."""
@@ -133,6 +137,8 @@ def bare_yes(text: str | None) -> bool:
         if not match or not match.end():
             break
         rest = rest[match.end():]
+    if BACK_TO_IT_RE.search(rest) and not re.search(r"\d", rest):
+        return True  # 行，那回到刚才约保洁的事: going back names the form, it answers nothing
     return len(_WORDS_RE.findall(rest.strip("吧啊呀"))) < 2
 
 

@@ -12,6 +12,7 @@ import pytest
 from assistant.conversation import converse, recap, split, store
 from assistant.dialogue import Reply
 from assistant.tickets.models import Ticket
+from tests.booking.conftest import domain  # noqa: F401 - the merged domain fixture
 
 
 @pytest.mark.parametrize("said", [
@@ -171,3 +172,27 @@ def test_without_an_emergency_before_it_goes_to_the_dialogue(db, clock):
     dialogue = Dialogue({"保洁先不约了": "好的，刚才的保洁预约不约了。"})
     say(dialogue, db, "保洁先不约了")
     assert dialogue.sent == ["保洁先不约了"]
+
+
+@pytest.mark.parametrize(("text", "bare"), [
+    ("行，那回到刚才约理发的事", True), ("好，接着约吧", True), ("嗯，继续刚才那个", True), ("好，刚才那个体检", True),
+    ("好，还是后天上午十点吧", False), ("行，接着说，地址是8号楼", False), ("好，地址12号楼5单元303", False),
+])
+def test_going_back_in_words_is_a_bare_yes(text, bare):
+    from assistant import form_turns
+
+    assert form_turns.bare_yes(text) is bare
+
+
+def test_going_back_to_the_form_passes_over_the_detours_offer(app_env, domain):  # noqa: F811
+    # 把问题留给工作人员？ was left open by the policy answer in the middle; 继续 goes back
+    # to the form, and the form's later 对 must not answer that offer.
+    from tests.actions.test_forms import complaint_tracker, validate
+
+    slots = {"complaint_description": "楼道灯坏了", "requested_slot": "form_resume", "form_resume": "complaint_form",
+             "policy_offer_pending": True, "policy_pending_question": "医保卡丢了咋补办",
+             "policy_best_guess": "身份证丢了怎么补办？"}
+    events, _ = validate(complaint_tracker("行，那回到刚才的事", intent="affirm", slots=slots), domain)
+    assert {"event": "slot", "name": "policy_offer_pending", "value": False, "timestamp": None} in events
+    assert {"event": "slot", "name": "policy_pending_question", "value": None, "timestamp": None} in events
+    assert {"event": "slot", "name": "requested_slot", "value": "complaint_location", "timestamp": None} in events
