@@ -9,12 +9,12 @@ empty database, then ``b``: the pair counts as linked when ``b`` joined ``a``'s
 ticket. Everything runs: classifier, similarity, location parser, the real
 ``file_ticket`` on SQLite.
 
-Usage: .venv/bin/python bench/location_pairs.py [--set dev|blind|blind2|blind3|blind4|PATH ...] [--tuned] [--dry-run]
+Usage: .venv/bin/python bench/location_pairs.py [--set dev|blind|blind2|blind3|blind4|blind5|PATH ...] [--tuned] [--dry-run]
 Writes bench/results/location_pairs_<set>.json and .md (``--dry-run``: prints, writes
-nothing). A blind set (blind, blind2, blind3, blind4) is run once: a second run is refused unless
+nothing). A blind set (blind, blind2, blind3, blind4, blind5) is run once: a second run is refused unless
 ``--tuned`` says the code was changed after the first, and then goes to
 location_pairs_<set>_tuned.* (it no longer measures unseen data; the untuned first run
-stays in location_pairs_<set>.*). blind, blind2 and blind3 have been tuned on; blind4 is the
+stays in location_pairs_<set>.*). blind to blind4 have been tuned on; blind5 is the
 held-out set.
 """
 
@@ -35,10 +35,10 @@ from assistant.tickets import intake, service  # noqa: E402
 
 SETS = {"dev": ROOT / "bench" / "location_pairs_dev.jsonl", "blind": ROOT / "bench" / "location_pairs_blind.jsonl",
         "blind2": ROOT / "bench" / "location_pairs_blind2.jsonl", "blind3": ROOT / "bench" / "location_pairs_blind3.jsonl",
-        "blind4": ROOT / "bench" / "location_pairs_blind4.jsonl"}
+        "blind4": ROOT / "bench" / "location_pairs_blind4.jsonl", "blind5": ROOT / "bench" / "location_pairs_blind5.jsonl"}
 # Sets written by someone else and measured once, with the code frozen before. blind and
-# blind2 and blind3 were then tuned on (their *_tuned results); blind4 is the one still held out.
-BLIND = ("blind", "blind2", "blind3", "blind4")
+# blind2, blind3 and blind4 were then tuned on (their *_tuned results); blind5 is the one still held out.
+BLIND = ("blind", "blind2", "blind3", "blind4", "blind5")
 
 
 def _report(side: str | dict) -> tuple[str, str | None]:
@@ -136,12 +136,17 @@ NOTES = {
                     "file_ticket (an emergency joins its own ticket by another path), so they count as misses here.",
     "blind4": "Fourth blind set, written by someone else from a brief while round 4 tuned the rule on the third, "
               "and not opened until round 4 was committed; run once, the code not changed because of it.",
+    "blind4_tuned": "TUNED: the fourth blind set again, after round 5 changed the code because of its first run. "
+                    "Not a held-out figure; the untuned first run is location_pairs_blind4.md.",
+    "blind5": "Fifth blind set, written by someone else from a brief (extra hard negatives) while round 5 tuned the "
+              "rule on the fourth, and not opened until round 5 was committed; run once, the code not changed "
+              "because of it.",
 }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--set", action="append", dest="sets", help="dev, blind, blind2, blind3, blind4, or a path to a .jsonl file")
+    parser.add_argument("--set", action="append", dest="sets", help="dev, blind, blind2, blind3, blind4, blind5, or a path to a .jsonl file")
     parser.add_argument("--tuned", action="store_true", help="the code was changed after a blind set's first run")
     parser.add_argument("--dry-run", action="store_true", help="print the figures and errors, write no result file")
     args = parser.parse_args()
