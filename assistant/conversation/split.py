@@ -56,6 +56,20 @@ def task_intent(parsed: dict) -> str | None:
     return None
 
 
+BOOKING_VERB_RE = re.compile(r"约|订(?!单)")
+
+
+def worded_intent(part: str) -> str | None:
+    """The task a part names in words when the classifier is unsure of it: a booking
+    verb and a service (帮我约明天下午三点上门理发，地址…: every detail at once can
+    leave the classifier unsure of the plainest booking)."""
+    from assistant.booking.conversation import service_from
+
+    if BOOKING_VERB_RE.search(part) and service_from(part) is not None and "取消" not in part:
+        return "book_service"
+    return None
+
+
 def two_requests(first: dict, second: dict) -> tuple[str, str] | None:
     a, b = task_intent(first), task_intent(second)
     if a and b and a != b:

@@ -206,6 +206,10 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
     except DialogueUnavailable:
         return None
     intents = split.two_requests(first, second)
+    if intents is None:
+        a = split.task_intent(first) or split.worded_intent(cut.first)
+        b = split.task_intent(second) or split.worded_intent(cut.second)
+        intents = (a, b) if a and b and a != b else None
     if intents is None and split.task_intent(first) == split.task_intent(second) == "file_complaint" \
             and split.two_problems(cut.first, cut.second):
         intents = ("file_complaint", "file_complaint")

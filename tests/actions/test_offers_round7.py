@@ -207,3 +207,18 @@ def test_an_ordinal_is_no_answer_to_a_yes_no_question():
     assert resolve_choice("1", yes_no) is None
     listed = options_from_reply("", [("上门理发", "/a"), ("助餐", "/b")])
     assert resolve_choice("第二个", listed).option.title == "助餐"
+
+
+def test_a_booking_named_in_words_is_a_second_request_when_the_classifier_is_unsure(db, clock):
+    class Unsure(Dialogue):
+        async def parse(self, text):
+            if "约" in text:
+                return {"intent": {"name": "nlu_fallback", "confidence": 0.3}}
+            return {"intent": {"name": "file_complaint", "confidence": 0.9}}
+
+    dialogue = Unsure()
+    say(dialogue, db, "东门路灯不亮了，我电话13512345678。另外帮我约后天上午十点上门保洁，地址6号楼2单元101")
+    assert dialogue.sent == ["东门路灯不亮了，我电话13512345678"]
+    pending = store.load(db, "web:r7").pending
+    assert pending.intent == "book_service" and pending.offered
+    assert pending.text.endswith("电话13512345678")  # the phone said once goes with the booking too
