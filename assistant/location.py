@@ -41,7 +41,7 @@ import cn2an
 # (三零二, 幺零一).
 # 两 is left out: 两栋楼之间 is two buildings, not building 2. A Chinese numeral right
 # after 这/那/同/每... is a count, not a number (这一栋, 同一单元).
-_CN = "零〇一二三四五六七八九十百千幺壹贰叁肆伍陆柒捌玖拾佰仟"  # with the financial numerals
+_CN = "零〇一二三四五六七八九十百千幺廿卅壹贰叁肆伍陆柒捌玖拾佰仟"  # with the financial numerals (廿 is 二十)
 _NUM = rf"(?:(?<![0-9])[0-9]+|(?<![这那同每哪整某另几{_CN}])[{_CN}]+)"
 # Characters a name of an estate or road may hold: CJK, but not the words that join
 # a sentence to it (我住在幸福小区 -> 幸福小区).
@@ -63,8 +63,8 @@ _COMPONENTS: list[tuple[str, str]] = [
     ("estate", rf"{_NAME}{{2,6}}?(?:小区|花园|家园|公寓|新村|苑)|[东南西北中]苑"),
     ("road", rf"{_NAME}{{1,6}}?(?:路|街|巷|弄)\s*(?P<road_no>{_NUM})\s*号(?![楼院房])"),
     ("phase", rf"(?P<p>{_NUM})\s*期"),
-    # 东区 / 南区 / B区: an area of the estate (a garage's B区 is read with the garage).
-    ("area", r"(?P<a>[东南西北中]|[A-Za-z])\s*区"),
+    # 东区 / 南区 / B区 / 老区 / 新区 / 二区: an area of the estate (a garage's B区 is read with the garage).
+    ("area", r"(?P<a>[东南西北中新老]|[A-Za-z]|(?<![0-9])[0-9]{1,2}|(?:(?<![\u4e00-\u9fff])|(?<=小区))[一二三四五六七八九十]{1,2})\s*区"),
     # 3号院 / 三号院 / 甲3号院: a courtyard, a compound of several buildings (3号院5号楼).
     ("courtyard", rf"(?<!月)(?P<cp>[甲乙丙丁])?(?P<c>{_NUM})\s*号\s*院"),
     # 3号楼, 五栋, 12幢, 2座, 第三栋, A座, 甲1号楼, 3#楼 (# for 号); a bare 号 or # (3号2单元)
@@ -77,24 +77,27 @@ _COMPONENTS: list[tuple[str, str]] = [
     # 东单元 / A单元 / A梯 (Guangdong: a lift core, one stair of flats): a unit named, not numbered; only
     # right after a building (3号楼东单元), kept as the building's part (``wing``).
     ("unit_label", r"(?P<ul>[东南西北中]|[A-Za-z])\s*(?:头(?:那个|的)?\s*)?(?:单元|梯(?![子田]))"),
-    ("unit", rf"(?P<u>{_NUM})\s*单元"),
+    # 3门洞 is a unit in northern usage (a doorway, one stair of flats).
+    ("unit", rf"(?P<u>{_NUM})\s*(?:单元|门洞)"),
     # 2门 is unit 2 in northern usage (5号楼2门1楼); only right after a building.
     ("unit_men", rf"(?P<um>{_NUM})\s*门(?![口卫禁前外里内边岗洞])"),
     ("room", rf"(?P<r>{_NUM}|[A-Za-z][0-9]{{3,4}})\s*(?:室|号房|房间|户)"),
     # 5层, 三楼, 负一层, B2层; 801楼上 is the flat above 801, not floor 801.
     # B1车库: the garage's level (B1 and B2 are two places).
     ("floor", rf"(?P<f>(?:负|地下)?{_NUM}|[Bb][0-9])\s*(?:层|楼(?![号道梯顶上下]))"
-              r"|(?P<fg>(?<![A-Za-z0-9])[Bb][0-9])(?=\s*(?:地下)?(?:车库|停车场|地下室))"),
+              r"|(?P<fg>(?<![A-Za-z0-9])[Bb][0-9])(?=\s*(?:地下)?(?:车库|停车场|地下室|储藏|杂物间|层))"
+              # The top floor (顶楼, 顶层), only after a building or unit: not floor 3, not known to be floor 18.
+              r"|(?P<ft>顶楼(?![上下顶])|顶层|最高层|最顶层)"),
     # A room number with no marker: only right after a building, unit or floor
     # (3号楼2单元302, 五栋二单元三零二); checked when the components are chained.
     ("bare_room", r"(?P<br>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖]{3,4})(?:号(?![楼院]))?"),
     # A gate, its booth (南门岗, 南门保安亭) and what lies outside or across from it (南门外,
     # 东门对面: not the gate itself).
-    ("place", r"(?:小区|社区)?(?:[东南西北]{1,2}\s*(?:侧\s*大门|大门|门|侧门|角门)|[正前后]门)口?"
+    ("place", r"(?:小区|社区)?(?:[东南西北]{1,2}\s*(?:边|面)?\s*(?:侧\s*大门|大门|门|侧门|角门)|正大门|[正前后]门)口?"
               r"(?:岗亭?|保安亭)?(?:对面|外边|外头|外面|外)?"
               r"|(?:小区|社区)(?:大)?门口?|大门口?"
               rf"|{_NUM}\s*号?\s*(?:门岗|岗亭)|{_NUM}\s*号\s*大?门口?(?![卫禁岗])|门岗|岗亭|(?:快递|菜鸟)?驿站|游泳馆"
-              r"|(?:儿童)?(?:游乐场|乐园)|快递柜|丰巢(?:柜|快递柜)?|配电(?:房|室|间)|人工湖|(?<=小区)湖|湖(?=里|边|水)"
+              r"|(?:儿童)?(?:游乐场|乐园|游乐区)|(?:自行车|电动车|电瓶车|非机动车)?车棚|储藏(?:室|间)|快递柜|丰巢(?:柜|快递柜)?|配电(?:房|室|间)|人工湖|(?<=小区)湖|湖(?=里|边|水)"
               r"|卫生(?:服务)?站|[东西][南北]角"
               r"|地(?:下车)?库(?:\s*[A-Za-z0-9一二三四五六七八九十]+\s*区)?|地下室|停车场|车库|(?:[东南西北]|中心)?广场(?!舞)"
               r"|健身器材区?|健身角|(?:健身|(?:老年|青少年|儿童)?活动)(?:区|中心|室)|垃圾(?:中转)?(?:站|房)|菜市场|幼儿园"
@@ -131,6 +134,7 @@ class Location:
     place: str | None = None  # 东门, 地下车库B区
     area: str | None = None  # 东区, B区
     side: str | None = None  # 东侧, 前, 后 (of the building)
+    top: bool = False  # the top floor (顶楼, 顶层), its number not said
     courtyard: str | None = None  # "3" of 3号院5号楼, "甲3"
     wing: str | None = None  # 配楼 of 3号楼配楼, A座 of 3号楼A座, 东单元, A梯
     span: str = field(default="", compare=False)  # the words as said (spaces removed)
@@ -177,6 +181,9 @@ def to_int(numeral: str) -> int | None:
         return int(numeral)
     # 幺 is 一 when numbers are read digit by digit (幺零一).
     numeral = numeral.replace("幺", "一").replace("〇", "零")
+    # 廿二 is 二十二, 卅 thirty.
+    numeral = re.sub(r"^廿(?=[一二三四五六七八九]?$)", "二十", numeral)
+    numeral = re.sub(r"^卅(?=[一二三四五六七八九]?$)", "三十", numeral)
     with warnings.catch_warnings(), contextlib.suppress(Exception):
         warnings.simplefilter("ignore")
         # Without 十/百/千, a run of digits is read digit by digit (三零二 -> 302);
@@ -230,6 +237,13 @@ def _gate_or_place(raw: str) -> str:
     if booth:  # 南门岗 / 南门保安亭: the gate's booth
         return _gate_or_place(booth.group(1)) + "岗亭"
     raw = re.sub(r"^([东南西北])侧大门$", r"\1大门", raw)  # 东侧大门 is 东门
+    raw = re.sub(r"^([东南西北]{1,2})[边面]\s*(大?门)", r"\1\2", raw)  # 南边大门 is 南门
+    if raw == "正大门":
+        raw = "大门"
+    if raw.startswith("储藏"):
+        return "储藏室"
+    if raw.endswith("车棚"):
+        return "车棚"
     if raw == "保安亭":
         raw = "岗亭"
     if raw in ("泳池", "游泳池"):
@@ -264,7 +278,7 @@ def _gate_or_place(raw: str) -> str:
         return "配电房"
     if raw.startswith("垃圾"):
         return "垃圾站"  # 垃圾房, 垃圾中转站: one per estate unless said otherwise
-    if raw.endswith(("游乐场", "乐园")):
+    if raw.endswith(("游乐场", "乐园", "游乐区")):
         return "游乐场"
     if raw.endswith("湖"):
         return "湖"
@@ -308,6 +322,8 @@ def _component(kind: str, match: re.Match) -> dict | None:
         value = to_int(g["u"] if kind == "unit" else g["um"])
         return {"unit": value} if value else None
     if kind == "floor":
+        if g["ft"]:
+            return {"top": True}
         raw = (g["f"] or g["fg"]).strip()
         if raw[:1] in "Bb":
             value = -int(raw[1:])
@@ -345,6 +361,8 @@ def find_locations(text: str | None) -> list[Location]:
             room, floor = current.get("room"), current.get("floor")
             if room and room.isdigit() and len(room) <= 2 and floor and floor > 0:
                 current["room"] = f"{floor}{int(room):02d}"  # 十一层01户 is 1101
+            if current.get("place") in ("停车场", "车库") and floor is not None and floor < 0:
+                current["place"] = "地下车库"  # 负一层停车场 is the underground garage
             span = re.sub(r"\s+", "", norm[start:last_end])
             found.append(Location(**current, span=span, start=start, end=last_end))
 
@@ -374,7 +392,8 @@ def find_locations(text: str | None) -> list[Location]:
                   and _JOIN.match(norm[last_end:match.start()]))
         if kind == "bare_room" and not (joined and last_rank in _AFTER_BUILDING):
             continue  # a bare number is a room only right after a building, unit or floor
-        if kind in ("unit_men", "side", "unit_label") and not (joined and last_rank in (*_AFTER_BUILDING, 6)):
+        if (kind in ("unit_men", "side", "unit_label") or (kind == "floor" and match.group("ft"))) and not (
+                joined and last_rank in (*_AFTER_BUILDING, 6)):
             continue  # 2门, 东侧, 前面, 东单元 belong to a building said just before
         if kind == "named_building" and joined and current.get("building"):
             fields = {"wing": fields["building"]}  # 3号楼配楼: a wing of building 3
@@ -552,6 +571,9 @@ def compatible(a: Location | None, b: Location | None, *, strict: bool = False) 
     for name in ("unit", "floor", "room", "phase", "area", "side", "courtyard", "wing"):
         x, y = getattr(a, name), getattr(b, name)
         if x is not None and y is not None and x != y:
+            return False
+    for x, y in ((a, b), (b, a)):  # the top floor is not a floor said by its number (顶层 / 三楼)
+        if x.top and not y.top and (y.floor is not None or (y.room and y.room.isdigit() and len(y.room) in (3, 4))):
             return False
     for x, y in ((a, b), (b, a)):  # a room's number says its floor: 203 is on floor 2, not 20
         if (x.floor and x.floor > 0 and y.floor is None and y.room and y.room.isdigit() and len(y.room) in (3, 4)
