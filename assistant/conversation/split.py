@@ -4,7 +4,8 @@
 并且/对了/以及/还要/同时); only a cut with words on both sides is a candidate. The
 caller classifies both parts and treats them as two requests only when they carry
 two different task intents (``two_requests``): a connector alone proves nothing
-(还有名额吗, 然后呢).
+(还有名额吗, 然后呢). Counted parts (一是…；二是… / 第一…第二… / …，还有一个…) are cut
+by ``enumerated_split``; a phone said once goes with both parts (``share_contact``).
 """
 
 from __future__ import annotations

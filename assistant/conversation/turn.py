@@ -11,6 +11,12 @@ and a remembered second request is offered once the first is done (no form left
 running, no yes/no question open); the replies are remembered for 再说一遍.
 Between the two, 再说一遍 / 慢一点 / 我年纪大了 are answered by ``elder`` from the memory.
 
+An offer answered with a value instead of 对 (13022648170 / 我不留电话，匿名吧 / a time, an
+address) is a yes: the offered request goes first and the value answers its first
+question. Complaints counted out (一是…；二是…) are all asked for: the second is filed
+as soon as the first is, without an offer. 两个都记上了吧 is answered from the records
+(``recap``), and 理发先不约了 right after the safety net took over is said back.
+
 An emergency the safety net recognises is never read as anything else: it goes to
 the dialogue as it was said. If the memory cannot be read or written the message
 goes through as it was said: the helper never costs a resident an answer.
