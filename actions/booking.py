@@ -18,7 +18,7 @@ from assistant.booking.catalogue import load_catalogue
 from assistant.booking.references import resolve_booking_reference
 from assistant.booking.service import (
     BookingError, book, booked_text, cancel, check_eligibility, confirmation_text, nearest_free_slots,
-    normalise_phone, reminder_promised,
+    normalise_phone, reminder_promised, reschedule,
 )
 from assistant.booking.timeparse import local_now
 from assistant.db import get_database
@@ -551,3 +551,66 @@ class ActionQueryBooking(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         dispatcher.utter_message(text=conversation.upcoming_text(get_database(), tracker.sender_id, now=now()))
         return []
+
+
+# --- 改时间: moving a booking (needs the lead's wiring, see RescheduleBooking's docstring) ---
+
+RESCHEDULE_ID, RESCHEDULE_TO = "booking_reschedule_id", "booking_reschedule_to"
+
+
+class ActionRescheduleBooking(Action):
+    """能改到后天吗，还是上午九点半 / 改到周三同一时间: the booking meant (the one just made,
+    the only one, or the one named) moved to the new time, read back first; 对 moves it
+    (``service.reschedule``, same id), 不对 keeps it. A new day alone keeps the clock
+    time, a new clock time alone keeps the day.
+
+    Wiring it needs (not in this helper's files): an intent (e.g. ``reschedule_booking``
+    with examples like 能改到后天吗 / 换个时间 / 往后挪一天), the domain's action and two
+    text slots ``booking_reschedule_id`` / ``booking_reschedule_to`` (custom mappings,
+    ``influence_conversation: false``), a rule intent → this action, and a rule for
+    affirm/deny while ``booking_reschedule_id`` is set → this action."""
+
+    def name(self) -> str:
+        return "action_reschedule_booking"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        database = get_database()
+        pending, target = tracker.get_slot(RESCHEDULE_ID), tracker.get_slot(RESCHEDULE_TO)
+        done = [SlotSet(RESCHEDULE_ID, None), SlotSet(RESCHEDULE_TO, None)]
+        text = _text(tracker)
+        if pending and target and (_intent(tracker) == "deny" or form_turns.is_stop(text)):
+            dispatcher.utter_message(text="好的，不改了，还是原来的时间。")
+            return done
+        if pending and target and (_intent(tracker) == "affirm" or conversation.confirms(text)):
+            try:
+                moved = reschedule(database, pending, datetime.fromisoformat(target), sender_id=tracker.sender_id,
+                                   now=now())
+            except BookingError as exc:
+                dispatcher.utter_message(text=conversation.alternatives_text(exc) if exc.alternatives
+                                         else exc.message)
+                return done
+            dispatcher.utter_message(text=conversation.moved_text(moved))
+            return done
+        with database.session() as session:
+            ref = resolve_booking_reference(session, tracker.sender_id, conversation.reschedule_reference(text),
+                                            now=now())
+        if ref.match != "one":
+            dispatcher.utter_message(text=ref.message or "您要改哪个预约？",
+                                     buttons=[{"title": c.title, "payload": c.payload} for c in ref.candidates])
+            return done
+        booking = ref.booking
+        said = conversation.reschedule_target(text)
+        if not said:
+            dispatcher.utter_message(text="想改到哪天几点？比如“后天上午九点半”。")
+            return done
+        value = conversation.on_same_day(said, booking.starts_at.strftime("%Y-%m-%dT%H:%M"), now())
+        try:
+            slot = conversation.resolve_time(database, booking.service, value, now=now())
+        except BookingError as exc:
+            if exc.alternatives:
+                _offer(dispatcher, exc)
+            else:
+                dispatcher.utter_message(text=exc.message)
+            return done
+        dispatcher.utter_message(text=conversation.move_question(booking, slot.starts_at), buttons=YES_NO)
+        return [SlotSet(RESCHEDULE_ID, booking.id), SlotSet(RESCHEDULE_TO, slot.key)]

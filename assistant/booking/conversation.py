@@ -477,3 +477,35 @@ POINTING_RE = re.compile(r"这个|这一个|这单|这一单|刚(?:才|刚)?(?:�
 
 def points_at_just_made(text: str | None) -> bool:
     return bool(POINTING_RE.search(unicodedata.normalize("NFKC", text or "")))
+
+
+# --- 改时间 -----------------------------------------------------------------------------
+
+_MOVE_RE = re.compile(r"(?:改到|改成|改在|换到|换成|挪到|推到|调到|延到|提前到)")
+
+
+def reschedule_target(text: str | None) -> str | None:
+    """The new time of 能改到后天吗，还是上午九点半 (后天吗，还是上午九点半), or the whole
+    message when it names a time without a 改到 word; None without a time."""
+    said = unicodedata.normalize("NFKC", text or "")
+    match = _MOVE_RE.search(said)
+    part = said[match.end():] if match else said
+    return part.strip(" ,，。") if extract_time(part) is not None else None
+
+
+def reschedule_reference(text: str | None) -> str:
+    """The words that say which booking (before 改到…): the new time is no filter."""
+    said = unicodedata.normalize("NFKC", text or "")
+    match = _MOVE_RE.search(said)
+    return said[:match.start()] if match else ""
+
+
+def move_question(booking: Booking, new_start: datetime) -> str:
+    what = f"上门{booking.service}" if booking.location == "上门" else booking.service
+    return (f"把{when_text(booking.starts_at)}的{what}改到{when_text(new_start)}，"
+            f"预约号{booking.id}不变，对吗？")
+
+
+def moved_text(booking: Booking) -> str:
+    what = f"上门{booking.service}" if booking.location == "上门" else booking.service
+    return f"改好了！预约号{booking.id}，现在是{when_text(booking.starts_at)}的{what}。"

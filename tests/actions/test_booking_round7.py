@@ -19,7 +19,7 @@ from assistant.db import get_database
 from assistant.settings import PROJECT_ROOT
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=TZ)  # Sunday; 明天 = Monday 11-30, 后天 = Tuesday 12-01
-SLOT_NAMES = [*booking_actions.ALL_SLOTS, "requested_slot"]
+SLOT_NAMES = [*booking_actions.ALL_SLOTS, "requested_slot", booking_actions.RESCHEDULE_ID, booking_actions.RESCHEDULE_TO]
 
 
 @pytest.fixture(autouse=True)
@@ -207,3 +207,18 @@ def test_a_later_cancel_is_still_confirmed_first(app_env, domain):
     _, messages = run(booking_actions.ActionCancelBooking(),
                       tracker("这个理发取消了吧", intent="cancel_booking", form_active=False), domain)
     assert messages[0]["text"].startswith("要取消")
+
+
+def test_moving_a_booking_keeps_the_clock_and_is_read_back_first(app_env, domain):
+    made = book(get_database(), sender_id="web:r7", service="维修", starts_at=datetime(2026, 11, 30, 9, 30),
+                address="2号楼202", phone="13800004444", now=NOW)
+    slots, messages = run(booking_actions.ActionRescheduleBooking(),
+                          tracker("那天家里没人，能改到周二吗，还是九点半", intent="reschedule_booking",
+                                  form_active=False), domain)
+    assert slots == {"booking_reschedule_id": made.id, "booking_reschedule_to": "2026-12-01T09:30"}
+    assert "改到12月1日（周二）上午9点半" in messages[0]["text"]
+    done, messages = run(booking_actions.ActionRescheduleBooking(),
+                         tracker("对", intent="affirm", slots=slots, form_active=False), domain)
+    assert "改好了" in messages[0]["text"] and made.id in messages[0]["text"]
+    assert done == {"booking_reschedule_id": None, "booking_reschedule_to": None}
+    assert "12月1日（周二）上午9点半" in conversation.upcoming_text(get_database(), "web:r7", now=NOW)
