@@ -138,6 +138,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
         picked is asked again. Everything else: actions/forms.py."""
         active = (tracker.active_loop or {}).get("name") == self.form_name()
         requested = tracker.get_slot("requested_slot")
+        # rasa-sdk writes each extracted value into tracker.slots before the next extract_
+        # runs: the service as it stood before this message is kept aside.
+        tracker.service_before_turn = tracker.get_slot("booking_service")
         if active and _intent(tracker) != "emergency" and requested not in (None, RESUME_SLOT):
             correction = self._correction(tracker)
             if requested == WHICH_SLOT and correction is None:
@@ -252,6 +255,14 @@ class ValidateBookingForm(InterruptibleFormValidation):
         requested = self._requested(tracker)
         entities = _entities(tracker, "time")
         if requested not in (None, "booking_time") and not any(conversation.ISO_SLOT_RE.search(e) for e in entities):
+            # 先帮我约个明天晚上五点的助餐: another service named with its own time; the time
+            # said for the first service does not carry over to it.
+            named = conversation.service_from(_text(tracker), _entities(tracker, "service_type"))
+            before = getattr(tracker, "service_before_turn", tracker.get_slot("booking_service"))
+            current = conversation.service_from(before or "")
+            said = conversation.time_from(_text(tracker), entities, now())
+            if named and current and named != current and said:
+                return {"booking_time": said}
             return {}
         said = conversation.time_from(_text(tracker), entities, now())
         if said:

@@ -222,3 +222,13 @@ def test_moving_a_booking_keeps_the_clock_and_is_read_back_first(app_env, domain
     assert "改好了" in messages[0]["text"] and made.id in messages[0]["text"]
     assert done == {"booking_reschedule_id": None, "booking_reschedule_to": None}
     assert "12月1日（周二）上午9点半" in conversation.upcoming_text(get_database(), "web:r7", now=NOW)
+
+
+def test_another_service_with_its_own_time_mid_form_takes_that_time(app_env, domain):
+    slots, _ = run(booking_actions.ValidateBookingForm(),
+                   tracker("哦对了，还是先约个明天中午十二点的助餐吧，电话13800005555",
+                           slots={"booking_service": "理发", "booking_time": "2026-11-30T16:30",
+                                  "requested_slot": "booking_address"}), domain)
+    assert slots["booking_service"] == "助餐"
+    assert slots["booking_time"] == "2026-11-30T12:00"
+    assert slots["booking_phone"] == "13800005555"
