@@ -438,6 +438,11 @@ def address_in(text: str | None) -> str | None:
             found = address_from(clause)
             if found:
                 return found
+    # 想约师傅上门修明天下午两点半俺住17号楼1单元201电话133…: said in one breath, no
+    # commas; the building, unit and room the location parser found.
+    for place in find_locations(unicodedata.normalize("NFKC", text or "")):
+        if place.is_structured and place.span and not normalise_phone(place.span):
+            return place.span
     return None
 
 

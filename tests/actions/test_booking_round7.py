@@ -232,3 +232,9 @@ def test_another_service_with_its_own_time_mid_form_takes_that_time(app_env, dom
     assert slots["booking_service"] == "助餐"
     assert slots["booking_time"] == "2026-11-30T12:00"
     assert slots["booking_phone"] == "13800005555"
+
+
+def test_everything_in_one_breath_without_commas_gives_the_address():
+    said = "我家灯不亮了想约师傅来修后天上午十点我住9号楼2单元301手机13800006666"
+    assert conversation.address_in(said) == "9号楼2单元301"
+    assert conversation.phone_from(said) == "13800006666"
