@@ -23,7 +23,10 @@ Also read: 16-602 (building-room), estates of one name by side (北苑 / 南苑)
 themselves (……不对是29栋, 七栋三零三，哦不，三零二: ``resolve`` takes the place meant).
 A room's number says its floor (203 is on floor 2, not 20; 十一层01户 is 1101); 地下二层 is
 负二层; a gate's booth (南门岗, 南门保安亭) is one place; what lies across from a gate (东门对面)
-or the bus stop outside it is not the gate.
+or the bus stop outside it is not the gate. Round 5: 3门洞 is unit 3; 老区 / 新区 / 二区 are
+areas; the top floor (5号楼顶楼, 顶层; ``top``) is not a floor said by its number (三楼, 502);
+廿二 is 22; B1储藏室 is on floor -1; 负一层停车场 is the underground garage; 南边大门 is 南门;
+车棚 (北边车棚 is not 南边车棚), 储藏室 and 游乐区 are places.
 """
 
 from __future__ import annotations
@@ -97,7 +100,7 @@ _COMPONENTS: list[tuple[str, str]] = [
               r"(?:岗亭?|保安亭)?(?:对面|外边|外头|外面|外)?"
               r"|(?:小区|社区)(?:大)?门口?|大门口?"
               rf"|{_NUM}\s*号?\s*(?:门岗|岗亭)|{_NUM}\s*号\s*大?门口?(?![卫禁岗])|门岗|岗亭|(?:快递|菜鸟)?驿站|游泳馆"
-              r"|(?:儿童)?(?:游乐场|乐园|游乐区)|(?:自行车|电动车|电瓶车|非机动车)?车棚|储藏(?:室|间)|快递柜|丰巢(?:柜|快递柜)?|配电(?:房|室|间)|人工湖|(?<=小区)湖|湖(?=里|边|水)"
+              r"|(?:儿童)?(?:游乐场|乐园|游乐区)|(?:[东南西北](?:边|面|侧)?的?)?(?:自行|电动|电瓶|非机动)?车?车棚|储藏(?:室|间)|快递柜|丰巢(?:柜|快递柜)?|配电(?:房|室|间)|人工湖|(?<=小区)湖|湖(?=里|边|水)"
               r"|卫生(?:服务)?站|[东西][南北]角"
               r"|地(?:下车)?库(?:\s*[A-Za-z0-9一二三四五六七八九十]+\s*区)?|地下室|停车场|车库|(?:[东南西北]|中心)?广场(?!舞)"
               r"|健身器材区?|健身角|(?:健身|(?:老年|青少年|儿童)?活动)(?:区|中心|室)|垃圾(?:中转)?(?:站|房)|菜市场|幼儿园"
@@ -243,7 +246,7 @@ def _gate_or_place(raw: str) -> str:
     if raw.startswith("储藏"):
         return "储藏室"
     if raw.endswith("车棚"):
-        return "车棚"
+        return raw[0] + "车棚" if raw[0] in "东南西北" else "车棚"  # 北边车棚 is not 南边车棚
     if raw == "保安亭":
         raw = "岗亭"
     if raw in ("泳池", "游泳池"):

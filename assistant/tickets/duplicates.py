@@ -30,8 +30,12 @@ same problem, and is not linked. The tables were written from the development pa
 set) and, in round 3, from the errors of the second blind set, which is therefore tuned
 too (bench/location_pairs_blind2.md); in round 4 from the errors of the third
 (bench/location_pairs_blind3.md: nobody at a gate booth, noises that are noise by
-themselves, what a problem does to the resident cut out, 暗 / 常亮 apart from 坏). The
-held-out figure is the fourth blind set's.
+themselves, what a problem does to the resident cut out, 暗 / 常亮 apart from 坏); in round 5
+from the errors of the fourth (bench/location_pairs_blind4.md: will not close is not will not
+open, and when both reports say which kind of 坏 the kinds decide; a bin taken away is not a
+full one; 暖气费 is a charge, not the heating; inside a gate is not outside it; cars in the
+fire lane block it; voice-typed 路等 / 不量; 门洞 as a unit; Cantonese 𨋢 / 冷气机 / 唔郁).
+The held-out figure is the fifth blind set's.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ _OBJECTS: list[tuple[str, str]] = [
     ("路灯", r"路灯|路上的?灯"),
     ("应急灯", r"应急灯|安全出口指示灯"),
     ("红绿灯", r"红绿灯|信号灯"),
+    ("车棚灯", r"车棚(?:里|内)?的?灯"),
     ("灯", r"灯|照明"),
     ("闭门器", r"闭门器"),
     ("门禁卡", r"门禁卡(?!.{0,2}(?:刷|没反应|失灵))"),
@@ -64,9 +69,11 @@ _OBJECTS: list[tuple[str, str]] = [
     ("对讲", r"对讲|门铃"),
     ("天台门", r"(?:天台|楼顶)的?门|通(?:天台|楼顶)的门"),
     ("消防门", r"消防门|防火门"),
-    ("单元门", r"单元的?门(?![口前外])|防盗门|单元大门"),
-    ("门锁", r"门锁"),
-    ("道闸", r"道闸|(?:出入|进出|门岗|门口)的?栏杆|栏杆(?=.{0,5}抬)|抬杆"),
+    # The door of a unit said as 3单元那个铁门: the unit's door.
+    ("单元门", r"单元的?门(?![口前外])|防盗门|单元大门|(?<=单元)(?:那个|的)?铁门"),
+    ("电动门", r"(?:电动)?伸缩门|电动门|自动门"),
+    ("门锁", r"门锁(?![上了着住])"),  # 门锁上了 is a gate locked
+    ("道闸", r"道闸|(?:出入|进出|门岗|门口)的?栏杆|(?:栏杆|杆子|杆)(?=.{0,5}抬)|抬杆"),
     ("扶手", r"扶手"),
     ("栏杆", r"栏杆"),
     ("台阶", r"台阶"),
@@ -74,7 +81,7 @@ _OBJECTS: list[tuple[str, str]] = [
     ("瓷砖", r"瓷砖|墙砖|外墙的?砖|墙面?上?的?砖"),
     ("防水", r"防水"),
     ("空调支架", r"空调支架"),
-    ("空调", r"空调外机|空调|外机"),
+    ("空调", r"空调外机|空调|外机|冷气机|冷气"),  # 冷气机: Cantonese
     ("热水器", r"热水器|太阳能"),
     ("水箱", r"水箱"),
     ("消防栓", r"消防栓|消火栓"),
@@ -83,6 +90,8 @@ _OBJECTS: list[tuple[str, str]] = [
     ("电表", r"电表"),
     ("水管", r"自来水管|水管(?!里?的?出水)|爆管|管子"),
     # A kitchen sink that backs up is the drain (厨房水池往上反水 = 厨房下水道堵了).
+    # A drain's cover (下水道盖子) is the manhole cover.
+    ("井盖", r"(?:下水道?|污水|雨水)(?:井)?的?盖(?:子|板)"),
     ("下水道", r"下水道|排水沟|下水沟|地漏|下水管|管道堵|(?:厨房|洗菜|洗碗)的?水池|水槽|洗菜池|洗手池|洗脸池|面盆"),
     # 下水井没盖子 is the manhole cover missing: 井 is cut, 没盖子 is left as the fault.
     ("井盖", r"井盖|井(?:口|上)?的?盖(?:子|板)|(?<=[下水污雨窨])井(?=.{0,3}没有?盖)"),
@@ -93,7 +102,7 @@ _OBJECTS: list[tuple[str, str]] = [
     ("高空抛物", r"高空抛物|高空坠物|往(?:楼)?下(?:扔|丢|抛)(?:东西|垃圾)?"),
     ("垃圾车", r"垃圾车|清运车"),
     ("垃圾", r"垃圾(?:站|房|桶|箱|池)?"),
-    ("杂物", r"杂物|纸箱|纸壳|(?<=堆)(?:了|满了?)?(?:好多|一堆)?东西|易燃物|旧家具|破烂|废品"),
+    ("杂物", r"杂物|鞋柜|鞋架|纸箱|纸壳|(?<=堆)(?:了|满了?)?(?:好多|一堆)?东西|易燃物|旧家具|破烂|废品"),
     ("小广告", r"(?:开锁|办证|贷款|租房)?的?小广告|牛皮癣"),
     # Bikes or cars left anyhow (单车摆得乱七八糟), before the bike is cut out of the text.
     ("停车", r"(?<=车)(?:乱放|摆得?乱七八糟|停得?乱七八糟)"),
@@ -103,22 +112,24 @@ _OBJECTS: list[tuple[str, str]] = [
     ("车棚", r"车棚"),
     ("地锁", r"地锁"),
     # A car left for months is a 僵尸车 (停了大半年落满灰也没人开).
-    ("僵尸车", r"僵尸车|(?:停|放)(?:了|着)?(?:大?半年|好几个月|几个月|一年多?|好久)|落满了?灰|没人开|(?:一直)?没(?:动|挪)过?"),
-    ("收费", r"停车费|物业费|乱收费|收费|费用"),  # what parking costs is not where cars stand
+    ("僵尸车", r"僵尸车|(?<![池泉梯])(?:停|放)(?:了|着)?(?:大?半年|好几个月|几个月|一年多?|好久)|落满了?灰|没人开|(?:一直)?没(?:动|挪)过?"),
+    ("收费", r"停车费|物业费|(?:暖气|供暖|取暖|水|电|燃气|煤气)费|乱收费|收费|费用|收得?.{0,3}(?:不对|太多|太贵|太高)|多收"),  # what parking costs is not where cars stand
     ("停车", r"停(?:放)?(?=电动车|电瓶车|自行车|摩托车|汽车|车(?![位场费库]))|(?:推|放)(?:进|到|在)了?楼道里?停|被.{0,3}车(?=给?(?:堵|占|挡))|乱停|违停|停车(?![位场费])|车停得?(?:乱七八糟|乱)?|停满了?车?|停(?:了|着|起)(?:好多|一排|一长溜|一辆|辆)?(?:私家)?车"),
     ("摆摊", r"摆摊|摊贩|小贩|摊子|地摊|菜摊|出摊|占道经营|卖菜|卖水果|摆满了?摊|摊"),
     ("施工", r"施工|工地|打桩"),
     ("装修", r"装修|电钻|砸墙"),
     ("楼上走动", r"拖(?:椅子|凳子|桌子)|蹦迪|跳来跳去|跺脚|弹珠|脚步声"),
-    ("吵架", r"吵架|摔东西|打架"),
+    ("吵架", r"吵架|摔东西|打架|围着吵|吵起来"),
+    ("剁", r"剁(?:东西|肉|骨头|排骨|啥子?|什么)?"),  # chopping at night, a noise by itself
     ("广场舞", r"广场舞|跳舞"),
+    ("家禽", r"(?:养(?:了|着)?.{0,4})?(?<![火田炸烤烧])(?:鸡|鸭|鹅)(?![蛋毛])子?"),
     ("鸣笛", r"鸣笛|按喇叭"),
     ("音响", r"音响|喇叭"),
     ("唱歌", r"唱?卡拉ok|唱k|k歌|唱歌|放(?:音乐|歌)"),
     ("狗屎", r"狗屎|狗粪|粪便"),
     ("狗", r"狗"),
     ("猫", r"猫"),
-    ("虫鼠", r"老鼠|耗子|蟑螂|蚊子|苍蝇|白蚁"),
+    ("虫鼠", r"老鼠|耗子|蟑螂|小强|蚊子|苍蝇|白蚁"),
     ("蜂窝", r"马蜂窝|蜂窝|蜂巢|马蜂|黄蜂"),
     ("鸽子", r"鸽子"),
     ("油烟", r"(?:饭店|餐馆|饭馆|馆子|餐厅)的?(?:油烟|排烟)|油烟|排烟"),
@@ -127,9 +138,9 @@ _OBJECTS: list[tuple[str, str]] = [
     ("私搭乱建", r"私搭乱建|违建|违章建筑|搭(?:了|个)?.{0,3}棚"),
     ("种菜", r"种菜|种了菜|开荒"),
     ("树", r"树"),
-    ("积水", r"积水|积了.{0,4}水|进水|淹了?|一大?[滩片]水?|泡水"),
+    ("积水", r"积水|积了.{0,4}水|进水|淹了?|一大?[滩片]水?|泡水|被水泡|一地的?(?:脏|污)?水|污水横流|(?:脏|污)水横流"),
     ("结冰", r"结冰|结了冰|冻上?(?:了)?冰|结冰"),
-    ("水质", r"水质|水(?:太|很|都|也)?(?:发)?(?:黄|浑|脏|绿)|浑浊|黄水|发黄|发绿"),
+    ("水质", r"水质|水(?:太|很|都|也|好|有点|真)?(?:发)?(?:黄|浑|脏|绿)|浑浊|黄水|发黄|发绿"),
     ("停水", r"停水|断水|(?:没有?|冇|莫得|没得)水|用不了水|(?<!自)来水|(?<!喷泉)不出水|一滴水都?没有?"),
     ("水压", r"水压(?:太|很|有点)?(?:小|低|不够)?|水小|水上不去|出水.{0,5}(?:细|小)|水流.{0,3}(?:细|小)"
            r"|出水.{0,2}(?:跟|像)滴的?一样"),
@@ -140,7 +151,7 @@ _OBJECTS: list[tuple[str, str]] = [
     ("暖气", r"暖气|供暖"),
     ("电线", r"电线|线路"),
     ("路面", r"路面|坑洼|坑|塌陷"),
-    ("天花板", r"天花板|(?<![亭棚])顶上|楼上(?=.{0,3}[漏渗滴])"),
+    ("天花板", r"天花板|吊顶|(?<![亭棚楼栋幢])顶上|楼上(?=.{0,3}[漏渗滴])"),
     ("公厕", r"公共厕所|公厕"),
     ("卫生间", r"卫生间|洗手间"),
     ("厕所", r"厕所"),
@@ -151,7 +162,8 @@ _OBJECTS: list[tuple[str, str]] = [
     ("健身器材", r"健身器材(?!区)|单杠|双杠|扭腰器|漫步机|跑步机|健身的?(?:器械|设施)|健身的.{0,3}器"),
     ("打球", r"打(?:篮|羽毛|乒乓)?球|拍球"),
     ("游乐设施", r"滑滑梯|滑梯|秋千|跷跷板|游乐设施"),
-    ("水池", r"景观池|水池|喷泉"),
+    ("水池", r"景观池|喷水池|喷泉池?|水池"),
+    ("信箱", r"信报箱|信箱|报箱|邮箱"),
     ("监控", r"监控|摄像头"),
     ("护栏", r"护栏|围栏|围墙|围网|铁丝网"),
     ("座椅", r"座椅|长椅|长凳"),
@@ -161,15 +173,15 @@ _OBJECTS: list[tuple[str, str]] = [
 # Containers: what a problem is in or on. They name the object only when nothing more
 # specific does (电梯坏了; but 电梯里的灯不亮 is a lamp).
 _CONTAINERS: list[tuple[str, str]] = [
-    ("电梯", r"电梯|电悌|轿厢|升降机"),
+    ("电梯", r"电梯|电悌|轿厢|升降机|𨋢"),  # 𨋢: Cantonese
     ("外墙", r"外墙"),
     ("人行道", r"人行道"),
     # 草坪上到处是狗粪, 绿化带积水: where the mess is; the lawn only when nothing else is named.
-    ("绿地", r"绿化带|草坪|草地|绿地|花坛"),
+    ("绿地", r"绿化带|草坪|草地|绿地|花坛|草(?=.{0,2}长)"),
     ("楼道", r"楼道|楼梯间?|走廊"),
 ]
 # A generic member matches every object of its family: 那盏灯不亮 may be the 路灯.
-_FAMILIES = {"灯": {"楼道灯", "大厅灯", "电梯灯", "路灯", "应急灯"}, "厕所": {"公厕", "卫生间"},
+_FAMILIES = {"灯": {"楼道灯", "大厅灯", "电梯灯", "路灯", "应急灯", "车棚灯"}, "厕所": {"公厕", "卫生间"},
              "栏杆": {"扶手", "护栏"}}
 
 # (kind of fault, pattern), longest first; matches are cut out like the objects.
@@ -180,7 +192,12 @@ _FAULTS: list[tuple[str, str]] = [
     ("缺岗", r"没有?人(?=\s|$|[了，,。！!])|不在岗|一个\s*(?:保安|人)?\s*(?:都|也)?(?:没有|不在)|(?:保安|人)\s*(?:都|也)?(?:没有|不在)"
            r"|(?:没看见|没看到|看不到|不见)(?:保安|人)?(?=\s|$|[，,。！!])|(?:^|(?<=\s))不在(?=\s|$|[，,。！!])"),
     ("困人", r"困人|困住|困了|关在里面|关了?人|卡(?:了|住)?人|里面有人出不来"),
-    ("拴绳", r"不拴绳|没拴绳|不牵绳|没牵绳"),
+    ("拴绳", r"绳子?(?:都|也)?(?:不|没有?)(?:拴|牵)|(?:不|没有?)(?:拴|牵)绳?|(?<=狗)(?:到处|乱)跑"),
+    ("夹", r"夹(?:了|到|伤|住)?"),
+    ("撬", r"撬"),
+    # Grass grown tall, a hedge nobody trims (not a tree cut down).
+    ("疯长", r"长得?(?:老|太|好|很|这么)?高|疯长|没(?:得)?人?修剪|没(?:得)?人剪"),
+    ("关不上", r"关不上|关不了|合不拢|一直开着|敞着|一推就开"),  # will not close is not will not open
     ("裸露", r"裸露|露在外面|漏电"),
     ("砍", r"砍|锯|剪"),
     ("踩", r"踩(?:坏|烂|倒|秃)?"),  # trampled (the lawn)
@@ -189,12 +206,13 @@ _FAULTS: list[tuple[str, str]] = [
     ("贴", r"贴"),
     ("脏", r"脏|卫生差|没人打扫|没打扫"),
     ("推销", r"推销|发(?:小广告|传单)"),
-    ("满", r"满|溢|堆|成山|没人收|没人清|没清|清运|没收|乱扔|扔"),
+    ("冒出", r"冒出来|漫出来"),  # a septic tank running over: full, and out (a bin 溢出来 is only full)
+    ("满", r"满|溢|装不下|塞不下|堆|成山|没人收|没人清|没清|清运|没收|乱扔|扔"),
     # Water coming back up a drain (反水, 倒灌) is both a leak and a blockage.
     ("反水", r"(?:往上)?(?:反|返)水|(?:反|返|冒)上来|倒灌|往上冒水?"),
     ("漏", r"泄[漏露]|(?:漏|渗|滴|冒|进|淌)水|往下淌|漏雨|漏|渗|滴|冒"),
     ("堵", r"占道|堵[住死]?|不通(?!知)|挡|过不去|走不了|出不去|进不来|占"),
-    ("吵", r"异响|吵|响|噪音|噪声|叫|嗡嗡|轰鸣|扰民|声音太大|声音大|大声|嘭|咚|砰|哐|咣当|轰隆|叮叮当当|叮当|开得?(?:老|太|很)大|震耳"),
+    ("吵", r"异响|吵|响|噪音|噪声|叫|嗡嗡|轰鸣|扰民|声音太大|声音大|大声|嘭|咚|砰|哐|咣当|轰隆|叮叮当当|叮当|开得?(?:老|太|很|好)大|震耳"),
     ("臭", r"臭|味|熏"),
     # Not one fault but another: too bright is not out (路灯太亮 / 路灯不亮), not warm is not a
     # leak (暖气不热 / 暖气管子漏水), an overdue inspection is not a breakdown.
@@ -205,25 +223,28 @@ _FAULTS: list[tuple[str, str]] = [
     ("过期", r"过期|超期|年检|没检验"),
     # 坏 says only that something is wrong; the other kinds of 坏 say how, and two of them
     # that differ are two faults (路灯不亮 / 路灯杆歪了, 井盖松了 / 井盖丢了).
+    ("失灵", r"按了?(?:也|都)?不亮"),  # a button that does not light when pressed does not work
     ("不亮", r"不亮|勿亮|灭|黑|唔着|唔亮"),  # 唔着: Cantonese, 勿亮: Wu, not lit
-    ("失灵", r"失灵|不灵|不动|停运|停了|不出水|不喷水?|卡(?:住|起|死|了)|合不拢|没声音?|锁着|(?<![打刷])不开(?!心)|没反应|打不开|关不上|刷不开|锁死|被锁|锁了|抬不起来|不好使|不好用|不能用|不工作|"
+    ("失灵", r"失灵|不灵|不动|唔郁|不抬|抬不起来?|锁上|停运|停了|不出水|不喷水?|卡(?:住|起|死|了)|合不拢|没声音?|锁着|(?<![打刷])不开(?!心)|没反应|打不开|关不上|刷不开|锁死|被锁|锁了|抬不起来|不好使|不好用|不能用|不工作|"
             r"不制冷|不制热|不转|罢工"),
-    ("破", r"破|裂|碎|断|折|爆|脱落|掉|塌|窟窿|洞|口子"),
-    ("歪", r"松|晃|歪|变形|倾斜"),
-    ("丢", r"丢|没了|不见|被偷|没有?盖子?"),
+    ("破", r"破|裂缝|裂|碎|断|折|爆|脱落|掉|塌|窟窿|洞|口子"),
+    ("歪", r"松|晃|歪|变形|倾斜|不稳"),
+    ("丢", r"丢|没了|不见|被偷|没有?盖子?|(?:推|搬|拿|拉|偷)走"),
     ("锈", r"锈"),
     ("坏", r"坏|故障|出问题|毛病"),
 ]
 # Objects that are a noise by themselves (拖椅子, 唱卡拉OK): their fault is 吵 whether said or not.
-_NOISES = frozenset({"楼上走动", "唱歌"})
+_NOISES = frozenset({"楼上走动", "唱歌", "吵架", "剁"})
 # A fault that is two kinds at once.
-_FAULT_IMPLIES = {"反水": frozenset({"漏", "堵"})}
+_FAULT_IMPLIES = {"反水": frozenset({"漏", "堵"}), "冒出": frozenset({"满", "漏"})}
 # 坏 is any of its kinds: 电梯坏了 is 电梯不动了, but 不动 is not 不亮.
-_FAULT_FAMILIES = {"坏": frozenset({"不亮", "失灵", "破", "歪", "丢", "锈"})}
+_FAULT_FAMILIES = {"坏": frozenset({"不亮", "失灵", "关不上", "破", "歪", "丢", "锈"})}
 # Words that tell two reports of one object apart (the exit's puddle is not the entrance's).
 # 楼上 / 楼下: the flat above or below (301楼上漏水 is not 301漏到楼下), upstairs or downstairs.
 # 大厅 / 楼道: the hall of the ground floor is not the stairwell of a floor.
-_CONTRASTS: list[tuple[str, str]] = [("出口", "入口"), ("楼上", "楼下"), ("大厅", "楼道")]
+# 门内 / 门外: inside the gate is not outside it (东门里面草坪上 / 东门外面马路上).
+_CONTRASTS: list[tuple[str, str]] = [("出口", "入口"), ("楼上", "楼下"), ("大厅", "楼道"), ("门内", "门外")]
+_GATE_SIDE = (("门内", re.compile(r"门口?(?:里面|里边|里头|以内|内)")), ("门外", re.compile(r"门口?(?:外面|外边|外头|以外|外(?!卖))")))
 # Words of which two reports must say the same one when both say one: the rooms of a flat
 # (厨房漏水 and 卫生间漏水 in one flat are two leaks) and kinds of vehicle (电动车乱停 is not
 # 汽车乱停). Each word with the name it is compared by.
@@ -233,11 +254,12 @@ _SPOT_WORDS = {"厨房": "厨房", "卫生间": "卫生间", "洗手间": "卫�
 _SPOTS = re.compile("|".join(sorted(_SPOT_WORDS, key=len, reverse=True)))
 
 
-_GAS_SMELL = re.compile(r"(煤气|燃气|天然气)的?(?:气)?味道?")
+_GAS_SMELL = re.compile(r"(煤气|燃气|天然气)(?:的|有股?|一股)?(?:气)?味道?")
 # What a problem does to the resident (熏得开不了窗, 吵得睡不着, 绕一大圈, 谁都能进): not what
 # is wrong, and cut before the tables are read (开不了窗 names no window).
-_CONSEQUENCE = re.compile(r"开不了窗|睡不着觉?|睡不好觉?|没睡好觉?|没法睡觉?|洗不了澡|没法洗澡|绕一?大?圈|绕远路?"
-                          r"|差点滑倒|谁都能进|随便进|出不了门")
+_CONSEQUENCE = re.compile(r"开不了窗|睡不着觉?|睡不好觉?|没睡好觉?|没法睡觉?|洗不了澡|没法洗澡|绕了?一?大?圈|绕远路?"
+                          r"|差点滑倒|谁都能进|随便进|出不了门|没(?:地方|处|地儿)扔|热水器都?打不着(?:火)?"
+                          r"|窗户?都?不敢开|不敢开窗")
 
 
 def _compile(table: list[tuple[str, str]]) -> list[tuple[str, re.Pattern]]:
@@ -251,7 +273,7 @@ _OBJECT_RES, _CONTAINER_RES, _FAULT_RES = _compile(_OBJECTS), _compile(_CONTAINE
 # glue of a sentence. What is left of a report without them, its place and its faults
 # (``Problem.rest``), is something the tables do not know (晾衣架, 烧烤店).
 _FILLER = re.compile(
-    r"一直|总是|老是|经常|天天|每天|整天|好几天|几天|最近|今天|昨天|晚上|半夜|夜里|白天|早上|一天到晚|"
+    r"一下(?:大|小)?雨|一[道条个块根片只]|搬到|搬进|放到|放在|一直|总是|老是|经常|天天|每天|整天|好几天|几天|最近|今天|昨天|晚上|半夜|夜里|白天|早上|一天到晚|"
     r"楼上|楼下|楼顶|顶楼|地下室|家里|我家|屋里|小区|社区|旁边|附近|门口|对面|前面|后面|中间|边上|底下|下面|"
     r"那边|这边|那里|这里|那个|这个|有人|好多|很多|特别|非常|严重|厉害|一下|怎么|什么|时候|没人管|"
     # when it rains, the top floor, home, and the words around a report (greetings, 麻烦你们来看看,
@@ -298,6 +320,10 @@ def read_problem(text: str) -> Problem:
     垃圾站 or 楼顶 are often the object; where they are is ``location.compatible``'s job)."""
     norm = unicodedata.normalize("NFKC", text or "").lower()
     norm = _GAS_SMELL.sub(r"\1泄漏", norm)  # a smell of gas is how a leak is reported
+    norm = re.sub(r"(?<=[0-9一二三四五六七八九十])\s*门洞", "单元", norm)  # 2门洞 is unit 2, no 洞 (a hole)
+    # A voice-typed lamp (路等坏了, 楼道等不亮, 晚上不量): 等 / 量 where 灯 / 亮 is meant.
+    norm = re.sub(r"(?<=[路道梯廊])等(?=.{0,2}(?:坏|不亮|不量|亮|灭|黑))", "灯", norm)
+    norm = re.sub(r"(?<=灯).{0,6}不量|(?<=灯)不量", lambda m: m.group().replace("不量", "不亮"), norm)
     norm = _CONSEQUENCE.sub(" ", norm)
     objects, rest = _cut(norm, _OBJECT_RES)
     containers, rest = _cut(rest, _CONTAINER_RES)
@@ -305,10 +331,14 @@ def read_problem(text: str) -> Problem:
     faults = {kind for fault in faults for kind in _FAULT_IMPLIES.get(fault, (fault,))}
     if objects & _NOISES:
         faults.add("吵")
+    if {"消防通道", "停车"} <= objects:  # cars parked in the fire lane block it
+        objects.discard("停车")
+        faults.add("堵")
     # Read where the places are cut out: 18号楼下 is building 18, then 下; 18号楼楼下 says 楼下.
     said = strip_locations(norm)
     said = said.replace("进口", "入口").replace("大堂", "大厅")
-    words = frozenset(w for pair in _CONTRASTS for w in pair if w in said)
+    words = frozenset(w for pair in _CONTRASTS for w in pair if w in said) | frozenset(
+        w for w, pattern in _GATE_SIDE if pattern.search(norm))
     spots = frozenset(_SPOT_WORDS[m] for m in _SPOTS.findall(norm))
     rest = _FILLER.sub("", strip_locations(rest, ""))
     rest = "".join(ch for ch in rest if "\u4e00" <= ch <= "\u9fff")
@@ -330,7 +360,12 @@ def _contrast(a: Problem, b: Problem) -> bool:
 
 
 def faults_match(a: frozenset[str], b: frozenset[str]) -> bool:
-    """A kind of fault in common, 坏 being any of its kinds (坏 and 不亮; not 不亮 and 歪)."""
+    """A kind of fault in common, 坏 being any of its kinds (坏 and 不亮; not 不亮 and 歪).
+    When both say which kind of 坏 besides 坏, the kinds decide (门禁坏了刷不开 is not 门禁坏了
+    关不上); what 坏 does (坏了车出不去) leaves 坏 in."""
+    for general, kinds in _FAULT_FAMILIES.items():
+        if a & kinds and b & kinds:
+            a, b = a - {general}, b - {general}
     if a & b:
         return True
     return any((x in _FAULT_FAMILIES and y in _FAULT_FAMILIES[x]) or (y in _FAULT_FAMILIES and x in _FAULT_FAMILIES[y])
