@@ -63,11 +63,17 @@ BOOKING_VERB_RE = re.compile(r"约|订(?!单)")
 def worded_intent(part: str) -> str | None:
     """The task a part names in words when the classifier is unsure of it: a booking
     verb and a service (帮我约明天下午三点上门理发，地址…: every detail at once can
-    leave the classifier unsure of the plainest booking)."""
+    leave the classifier unsure of the plainest booking), or a thing and its fault
+    (路灯坏了好几天了，我电话…): a complaint."""
     from assistant.booking.conversation import service_from
 
     if BOOKING_VERB_RE.search(part) and service_from(part) is not None and "取消" not in part:
         return "book_service"
+    from assistant.tickets.duplicates import read_problem
+
+    problem = read_problem(part)  # 20号楼南门那个路灯坏了好几天了: a thing and what is wrong with it
+    if problem.objects and problem.faults and not BOOKING_VERB_RE.search(part):
+        return "file_complaint"
     return None
 
 

@@ -222,3 +222,13 @@ def test_a_booking_named_in_words_is_a_second_request_when_the_classifier_is_uns
     pending = store.load(db, "web:r7").pending
     assert pending.intent == "book_service" and pending.offered
     assert pending.text.endswith("电话13512345678")  # the phone said once goes with the booking too
+
+
+@pytest.mark.parametrize(("part", "intent"), [
+    ("帮我约后天上午十点上门保洁，地址6号楼2单元101", "book_service"),
+    ("东门那个路灯坏了好几天了，我电话13512345678", "file_complaint"),
+    ("约个维修，水龙头坏了", "book_service"),
+    ("养老金这个月几号发", None), ("取消明天的理发", None), ("我要投诉理发师", None),
+])
+def test_a_task_named_in_words(part, intent):
+    assert split.worded_intent(part) == intent
