@@ -270,6 +270,12 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if requested == "booking_time" and _text(tracker):
             if conversation.other_answer(_text(tracker)):
                 return {}  # an address or a phone number said instead: kept by its own slot
+            offered = _last_time_buttons(tracker)
+            if offered and conversation.confirms(_text(tracker)):
+                # 对的 / 嗯 after a time was refused: no time is set yet; say so plainly.
+                dispatcher.utter_message(text="您说的那个时间约不了，时间还没定下来。点一个下面的时间，或者说一个别的时间。",
+                                         buttons=offered)
+                return {}
             return {"booking_time": _text(tracker)}
         return {}
 

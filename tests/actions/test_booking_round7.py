@@ -238,3 +238,13 @@ def test_everything_in_one_breath_without_commas_gives_the_address():
     said = "我家灯不亮了想约师傅来修后天上午十点我住9号楼2单元301手机13800006666"
     assert conversation.address_in(said) == "9号楼2单元301"
     assert conversation.phone_from(said) == "13800006666"
+
+
+def test_a_yes_after_a_refused_time_says_the_time_is_still_open(app_env, domain):
+    offered = {"event": "bot", "text": "最近可以约的时间有：…",
+               "data": {"buttons": [{"title": "11月30日（周一）上午9点", "payload": '/inform{"time": "2026-11-30T09:00"}'}]}}
+    slots, messages = run(booking_actions.ValidateBookingForm(),
+                          tracker("嗯对的", slots={"booking_service": "理发", "requested_slot": "booking_time"},
+                                  events=[offered]), domain)
+    assert slots.get("booking_time") is None
+    assert "时间还没定" in messages[0]["text"] and messages[0]["buttons"] == offered["data"]["buttons"]
