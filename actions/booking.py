@@ -62,20 +62,6 @@ def _last_time_buttons(tracker: Tracker) -> list[dict]:
     return []
 
 
-def _just_booked(tracker: Tracker, booking_id: str) -> bool:
-    """The booking ``booking_id`` was made in the turn just before this message."""
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users > 2:
-                return False
-        if event.get("event") == "bot" and booking_id in (event.get("text") or "") and "预约好了" in (
-                event.get("text") or ""):
-            return True
-    return False
-
-
 def _subject(tracker: Tracker) -> str:
     """理发预约 / 预约: what the resident is booking, for 刚才的…不约了 / 还继续吗."""
     service = tracker.get_slot("booking_service")
@@ -540,17 +526,6 @@ class ActionCancelBooking(Action):
             return _reset()
         with database.session() as session:
             ref = resolve_booking_reference(session, tracker.sender_id, _text(tracker), now=now())
-        if ref.match == "one" and conversation.points_at_just_made(_text(tracker)) and _just_booked(tracker,
-                                                                                                  ref.booking.id):
-            # 刚约的不要了 / 这个取消了吧 right after the booking was made: nothing to ask,
-            # it is the one the resident just heard the id of.
-            try:
-                booking = cancel(database, ref.booking.id, sender_id=tracker.sender_id, now=now())
-            except BookingError as exc:
-                dispatcher.utter_message(text=exc.message)
-                return _reset()
-            dispatcher.utter_message(text=conversation.cancelled_just_made_text(booking))
-            return _reset()
         if ref.match == "one":
             dispatcher.utter_message(text=conversation.cancel_question(ref.booking), buttons=YES_NO)
             return [SlotSet("booking_cancel_id", ref.booking.id), SlotSet("booking_cancel_pending", True)]

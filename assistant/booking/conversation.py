@@ -199,11 +199,6 @@ def upcoming_text(db: Database, sender_id: str, *, now: datetime | None = None) 
     return f"您有{len(upcoming)}个预约：\n" + "\n".join(lines)
 
 
-def cancelled_just_made_text(booking: Booking) -> str:
-    what = f"上门{booking.service}" if booking.location == "上门" else booking.service
-    return f"好的，刚约的{when_text(booking.starts_at)}的{what}已经取消了（预约号{booking.id}）。需要的时候再跟我说。"
-
-
 def cancel_question(booking: Booking) -> str:
     what = f"上门{booking.service}" if booking.location == "上门" else booking.service
     return f"要取消{when_text(booking.starts_at)}的{what}（预约号{booking.id}）吗？"
@@ -475,13 +470,6 @@ def other_answer(text: str | None) -> str | None:
         return "booking_address"
     return None
 
-
-# 这个取消了吧 / 刚约的不要了: the booking just made, pointed at.
-POINTING_RE = re.compile(r"这个|这一个|这单|这一单|刚(?:才|刚)?(?:订|定|约|预约|预订)的|刚才(?:那个|的)")
-
-
-def points_at_just_made(text: str | None) -> bool:
-    return bool(POINTING_RE.search(unicodedata.normalize("NFKC", text or "")))
 
 
 # --- 改时间 -----------------------------------------------------------------------------
