@@ -183,8 +183,6 @@ def resolve_by_name(text: str, options: list[Option]) -> Option | None:
 def resolve_choice(text: str, options: list[Option]) -> Picked | OutOfRange | None:
     if not options:
         return None
-    if all((o.payload or "").strip() in YES_NO_PAYLOADS for o in options):
-        return None  # 对 / 不对 is no list: 第二个 there means something else (the second booking)
     ordered = [o for o in options if o.numbered] or options
     index = resolve_ordinal(text, len(ordered))
     if isinstance(index, OutOfRange):

@@ -198,17 +198,6 @@ def test_going_back_to_the_form_passes_over_the_detours_offer(app_env, domain): 
     assert {"event": "slot", "name": "requested_slot", "value": "complaint_location", "timestamp": None} in events
 
 
-def test_an_ordinal_is_no_answer_to_a_yes_no_question():
-    # 要取消理发（YY…）吗？[对 | 不对] — 第二个 means the second booking, not 不对.
-    from assistant.conversation.choices import options_from_reply, resolve_choice
-
-    yes_no = options_from_reply("要取消12月7日的上门理发吗？", [("对", "/affirm"), ("不对", "/deny")])
-    assert resolve_choice("第二个", yes_no) is None
-    assert resolve_choice("1", yes_no) is None
-    listed = options_from_reply("", [("上门理发", "/a"), ("助餐", "/b")])
-    assert resolve_choice("第二个", listed).option.title == "助餐"
-
-
 def test_a_booking_named_in_words_is_a_second_request_when_the_classifier_is_unsure(db, clock):
     class Unsure(Dialogue):
         async def parse(self, text):
