@@ -62,8 +62,9 @@ _PAST_EVENT = re.compile(r"上次|上回|上一次|那次|那回|去年|前年|�
 # A smell that stings (味道呛死人) is perceived too; a span of the day (都一上午了) has lasted.
 _HAPPENING = re.compile(r"闻到|闻着|能闻|看到|看见|听到|[0-9一二三四五六七八九十几半两]+(?:分钟|个?小时|个?钟头|秒)了"
                         r"|好一会儿了|半天了|一(?:上午|下午|早上|晚上|整天|夜)了|好久了|味[^,。]{0,3}呛")
-# A whereabouts denied (从不出远门, 没住院) accounts for nobody.
-_DENIED = re.compile(r"(?:不|没|没有|未|从不|从没|从来不|从来没)$")
+# A whereabouts denied (从不出远门, 没住院) or only announced (说要回老家, 闹着要去医院)
+# accounts for nobody.
+_DENIED = re.compile(r"(?:不|没|没有|未|从不|从没|从来不|从来没|说要|吵着要|闹着要|嚷着要|非要)$")
 
 
 @dataclass(frozen=True)
@@ -278,8 +279,11 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             found = None if _POLITE_REQUEST.search(rest) else _QUESTION_END.search(rest)
     # Hearsay and policy words elsewhere do not silence a cue said of today
     # (关于充电桩的申请回头再说，我爷爷今天上午走丢了).
+    # Hearsay said between today's word and the cue still governs it (刚才新闻里说…着火了).
     soft = msg.anywhere_soft
-    if soft is not None and (msg.time_frame(hit.start) or ("",))[0] == "present":
+    frame = msg.time_frame(hit.start)
+    if soft is not None and frame is not None and frame[0] == "present" and not (
+            frame[1].start() < soft.start() < hit.start):
         soft = None
     found = found or msg.anywhere or soft
     if found:
@@ -336,6 +340,11 @@ def _second_opinion(text: str | None, normalised: str, started: float, quiet: bo
     score = model.probability(normalised)
     if score is None or score < model.THRESHOLD:
         return SafetyVerdict(False, model_score=None if score is None else round(score, 3))
+    # A drama, a dream, a drill, a joke (在看悬疑剧，里面有人被下毒了): the model's
+    # words are the story's, as they would be for a cue.
+    story = lexicon().suppressors.hypothetical_anywhere.search(normalised)
+    if story is not None:
+        return SafetyVerdict(False, suppressed=(f"hypothetical:{_marker(story)}→model",), model_score=round(score, 3))
     verdict = SafetyVerdict(True, kinds=("general",), cues=(f"model:{score:.2f}",), topics=("general",),
                             model_score=round(score, 3))
     if not quiet:
