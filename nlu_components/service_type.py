@@ -156,6 +156,19 @@ class ServiceLexicon:
         return best
 
 
+def _find_spaced(lexicon: ServiceLexicon, text: str) -> Optional[Tuple[int, int, str]]:
+    """A known word typed with spaces inside (jian tou fa, 理 发): found in the text
+    without its spaces, reported at its place in the text as typed."""
+    kept = [i for i, c in enumerate(text) if not c.isspace()]
+    if len(kept) == len(text):
+        return None
+    found = lexicon.find("".join(text[i] for i in kept))
+    if found is None:
+        return None
+    start, end, canonical = found
+    return kept[start], kept[end - 1] + 1, canonical
+
+
 def normalise_entities(entities: List[Dict[str, Any]], lexicon: ServiceLexicon, *, text: str | None = None,
                        intent: str | None = None,
                        fill_intents: Iterable[str] = DEFAULT_FILL_INTENTS,
@@ -179,7 +192,7 @@ def normalise_entities(entities: List[Dict[str, Any]], lexicon: ServiceLexicon, 
             services.add(entity["value"])
         out.append(entity)
     if text and intent in set(fill_intents) and not any(e.get("entity") == ENTITY for e in out):
-        found = lexicon.find(text) or lexicon.sounds_like(text)
+        found = lexicon.find(text) or _find_spaced(lexicon, text) or lexicon.sounds_like(text)
         if found is not None:
             start, end, canonical = found
             out.append({"entity": ENTITY, "start": start, "end": end, "value": canonical,

@@ -43,3 +43,9 @@ def test_a_booking_without_a_known_word_is_filled_from_a_word_heard_alike():
     assert [(e["entity"], e["value"]) for e in entities] == [("service_type", "维修")]
     # a complaint carries no service, heard alike or not
     assert normalise_entities([], LEXICON, text="维秀师傅还没来", intent="file_complaint") == []
+
+
+def test_a_service_word_typed_with_spaces_is_found_where_it_was_typed():
+    text = "我想约个 jian tou fa"
+    entities = normalise_entities([], LEXICON, text=text, intent="book_service")
+    assert [(e["value"], text[e["start"]:e["end"]]) for e in entities] == [("理发", "jian tou fa")]
