@@ -82,6 +82,7 @@ class Suppressors:
     hazard_markers: re.Pattern[str]
     hazard_what_if: re.Pattern[str]
     urgent: re.Pattern[str]
+    everyday: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -172,5 +173,6 @@ def lexicon() -> Lexicon:
         hazard_markers=c(s["hazard_complaint"]["markers"], "hazard_complaint"),
         hazard_what_if=c(s["hazard_complaint"]["what_if"], "hazard_complaint.what_if"),
         urgent=c(s["urgent"], "urgent"),
+        everyday=c(s["everyday"], "everyday") if s.get("everyday") else None,
     )
     return Lexicon(cues, suppressors)

@@ -338,13 +338,23 @@ def _unique(values) -> tuple[str, ...]:
 def _second_opinion(text: str | None, normalised: str, started: float, quiet: bool) -> SafetyVerdict:
     """No cue at all: ask the n-gram model (see model.py)."""
     score = model.probability(normalised)
+    # A drama, a dream, a drill, a joke (在看悬疑剧，里面有人被下毒了), or, unless
+    # urgent, a lost thing or nobody hurt (快递丢了; 没人碰到): the model's words are
+    # the story's, as they would be for a cue. Reported as a suppression, so a
+    # classifier's "emergency" needs the model's own threshold (``plausible``).
+    s = lexicon().suppressors
+    reason = None
+    story = s.hypothetical_anywhere.search(normalised)
+    if story is not None:
+        reason = f"hypothetical:{_marker(story)}"
+    elif s.everyday is not None and not s.urgent.search(normalised):
+        thing = s.everyday.search(normalised)
+        if thing is not None:
+            reason = f"everyday:{thing.group()}"
+    if reason is not None and score is not None:
+        return SafetyVerdict(False, suppressed=(f"{reason}→model",), model_score=round(score, 3))
     if score is None or score < model.THRESHOLD:
         return SafetyVerdict(False, model_score=None if score is None else round(score, 3))
-    # A drama, a dream, a drill, a joke (在看悬疑剧，里面有人被下毒了): the model's
-    # words are the story's, as they would be for a cue.
-    story = lexicon().suppressors.hypothetical_anywhere.search(normalised)
-    if story is not None:
-        return SafetyVerdict(False, suppressed=(f"hypothetical:{_marker(story)}→model",), model_score=round(score, 3))
     verdict = SafetyVerdict(True, kinds=("general",), cues=(f"model:{score:.2f}",), topics=("general",),
                             model_score=round(score, 3))
     if not quiet:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.safety import assess
+from assistant.safety.net import settle_intent
 
 EMERGENCIES = [
     # several people ill after the same meal; bulk liquor; a tight throat with a rash
@@ -80,3 +81,30 @@ def test_a_story_outvotes_the_model_alone():
     verdict = assess("我在追一部剧，里面有人被下毒了，好吓人", quiet=True)
     assert not verdict.emergency
     assert any(s.endswith("→model") for s in verdict.suppressed) or verdict.model_score is None or not verdict.cues
+
+
+@pytest.mark.parametrize("text", [
+    "我的电动车钥匙丢了，谁捡到了告诉我",
+    "门口的快递被人偷了，监控能查吗",
+    "lost my wallet near the gym, anyone seen it?",
+    "楼下有人洒了一地洗洁精，好在没人受伤",
+    "我在看一部警匪剧，里面有人中枪了",
+])
+def test_no_cue_everyday_or_story_outvotes_a_classifier_emergency(text):
+    verdict = assess(text, quiet=True)
+    assert not verdict.emergency
+    if verdict.model_score is not None and not verdict.cues:
+        assert verdict.model_score >= 0.8 or settle_intent("emergency", verdict) is None
+
+
+@pytest.mark.parametrize("text", [
+    "钥匙丢了进不了门，我妈在里面晕倒了",
+    "快递丢了不管了，快来人，楼下有人倒地上不动了",
+])
+def test_a_cue_beside_an_everyday_thing_still_fires(text):
+    assert assess(text, quiet=True).emergency
+
+
+def test_everyday_is_not_read_when_urgent():
+    verdict = assess("手机丢了快来人帮帮我", quiet=True)
+    assert not any(s.startswith("everyday:") for s in verdict.suppressed)
