@@ -119,7 +119,7 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
 
     # 两个都记上了吧 / 理发约上了吧: answered from the records, an open offer asked again.
     if not command and recap.asks_done(stripped):
-        recapped = await _recap(db, sender, pending)
+        recapped = await _recap(db, sender, pending, memory.last)
         if recapped is not None:
             log.info("conversation_recap", sender=sender)
             await _remember(db, sender, memory, recapped, pending=pending)
@@ -253,10 +253,24 @@ async def _form_running(client: DialogueClient, sender: str) -> bool:
         return False
 
 
-async def _recap(db: Database | None, sender: str, pending: store.Pending | None) -> list[Reply] | None:
-    """What was filed and booked lately, and the offer still open; ``None`` when there is
-    nothing to tell (the question goes to the dialogue)."""
+async def _recap(db: Database | None, sender: str, pending: store.Pending | None,
+                 last: list[store.Said]) -> list[Reply] | None:
+    """What was filed and booked lately, and what still waits: the offer still open, or
+    the yes/no question the butler asked last (a read-back not yet confirmed is asked
+    again, never reported as done); ``None`` when there is nothing to tell (the question
+    goes to the dialogue)."""
     from assistant.dialogue import Button, Reply
+
+    asked = last[-1] if last and any(p.strip() in YES_NO_PAYLOADS for _, p in last[-1].buttons) else None
+    if asked is not None and (pending is None or not pending.offered):
+        try:
+            done = await anyio.to_thread.run_sync(recap.recent, _database(db), sender)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("conversation_recap_unavailable", error=type(exc).__name__)
+            return None
+        head = recap.recap_text(done) if done else ""
+        text = f"{head}\n还有一件等您确认：{asked.text}" if head else f"还差您确认一下：{asked.text}"
+        return [Reply(text=text, buttons=[Button(t, p) for t, p in asked.buttons])]
 
     try:
         done = await anyio.to_thread.run_sync(recap.recent, _database(db), sender)

@@ -221,3 +221,14 @@ def test_a_booking_named_in_words_is_a_second_request_when_the_classifier_is_uns
 ])
 def test_a_task_named_in_words(part, intent):
     assert split.worded_intent(part) == intent
+
+
+def test_a_readback_not_yet_confirmed_is_asked_again_not_reported_done(db, clock):
+    _ticket(db, "GD202601010005", "东门路灯不亮", clock.now())
+    readback = store.Said("您要预约后天上午10点的上门保洁，地址6号楼2单元101，对吗？", [("对", "/affirm"), ("不对", "/deny")])
+    store.save(db, "web:r7", store.Memory(last=[readback], last_at=clock.now()))
+    dialogue = Dialogue()
+    [reply] = say(dialogue, db, "路灯记上了没？保洁约上了吧？")
+    assert dialogue.sent == []
+    assert "GD202601010005" in reply.text and "等您确认" in reply.text and "保洁" in reply.text
+    assert [b.payload for b in reply.buttons] == ["/affirm", "/deny"]
