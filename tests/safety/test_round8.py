@@ -62,6 +62,7 @@ NOT_EMERGENCIES = [
     ("我妈做饭老忘关燃气灶，今天没事，但以后怕出事", "a habit of leaving the gas on"),
     ("我在追一部剧，里面有人被下毒了，好吓人", "a drama plot"),
     ("每天早上我都给我爸发语音，他都会回", "a daily habit, nothing missed"),
+    ("小区河边老有小孩玩，没有大人看着，建议装个护栏", "a hazard complaint about children by the river"),
 ]
 
 
