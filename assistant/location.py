@@ -60,14 +60,21 @@ _COMPONENTS: list[tuple[str, str]] = [
     ("landmark", r"(?:小区)?中心花园|(?P<garden>小区的?花园|(?<![\u4e00-\u9fff])花园(?=那|里|的|边))"),
     # 3-2-302 / 3-2-1201: building-unit-room, the way forms and parcels write it.
     ("dashed", r"(?<![0-9\-])(?P<d_b>[0-9]{1,3})\s*[-－—]\s*(?P<d_u>[0-9]{1,2})\s*[-－—]\s*(?P<d_r>[0-9]{3,4})(?![0-9\-])"),
+    # 19-1 / 38-2单元: building-unit (not 3-5天, not a date or a score).
+    ("dashed_bu", r"(?<![0-9\-])(?P<du_b>[0-9]{1,3})\s*[-－—]\s*(?P<du_u>[0-9]{1,2})(?:\s*单元)?"
+                  r"(?![0-9\-]|\s*(?:天|月|日|号|点|分|年|个|次|元|块|岁|%|人|米|层|楼|小时|周))"),
     # 16-602: building-room.
     ("dashed2", r"(?<![0-9\-])(?P<d2_b>[0-9]{1,3})\s*[-－—]\s*(?P<d2_r>[0-9]{3,4})(?![0-9\-])"),
     # 北苑 / 南苑: the parts of one estate, named by where they are.
-    ("estate", rf"{_NAME}{{2,6}}?(?:小区|花园|家园|公寓|新村|苑)|[东南西北中]苑"),
+    # 桂苑 / 兰苑: one character names a 苑; 海棠湾, 枫林园, 江南府 are estates too (not 幼儿园,
+    # 公园, 乐园, 菜园, 政府, 港湾...).
+    ("estate", rf"{_NAME}{{2,6}}?(?:小区|花园|家园|公寓|新村|苑|(?<!幼儿)(?<![公乐菜果校庄])园|(?<![港海])湾|(?<![政王])府)"
+               rf"|{_NAME}苑|[东南西北中]苑"),
     ("road", rf"{_NAME}{{1,6}}?(?:路|街|巷|弄)\s*(?P<road_no>{_NUM})\s*号(?![楼院房])"),
     ("phase", rf"(?P<p>{_NUM})\s*期"),
     # 东区 / 南区 / B区 / 老区 / 新区 / 二区: an area of the estate (a garage's B区 is read with the garage).
-    ("area", r"(?P<a>[东南西北中新老]|[A-Za-z]|(?<![0-9])[0-9]{1,2}|(?:(?<![\u4e00-\u9fff])|(?<=小区))[一二三四五六七八九十]{1,2})\s*区"),
+    # 老小区 / 新小区: the old and the new part of one estate.
+    ("area", r"(?P<a2>[新老])小区|(?P<a>[东南西北中新老]|[A-Za-z]|(?<![0-9])[0-9]{1,2}|(?:(?<![\u4e00-\u9fff])|(?<=小区))[一二三四五六七八九十]{1,2})\s*区"),
     # 3号院 / 三号院 / 甲3号院: a courtyard, a compound of several buildings (3号院5号楼).
     ("courtyard", rf"(?<!月)(?P<cp>[甲乙丙丁])?(?P<c>{_NUM})\s*号\s*院"),
     # 3号楼, 五栋, 12幢, 2座, 第三栋, A座, 甲1号楼, 3#楼 (# for 号); a bare 号 or # (3号2单元)
@@ -79,7 +86,7 @@ _COMPONENTS: list[tuple[str, str]] = [
     ("named_building", r"(?<![东南西北业])(?P<nb>[东南西北主副配裙])\s*楼(?![道梯顶上下层房号盘])"),
     # 东单元 / A单元 / A梯 (Guangdong: a lift core, one stair of flats): a unit named, not numbered; only
     # right after a building (3号楼东单元), kept as the building's part (``wing``).
-    ("unit_label", r"(?P<ul>[东南西北中]|[A-Za-z])\s*(?:头(?:那个|的)?\s*)?(?:单元|梯(?![子田]))"),
+    ("unit_label", r"(?P<ul>[东南西北中]|[A-Za-z])\s*(?:[头间边](?:那个|的)?\s*)?(?:单元|梯(?![子田]))"),
     # 3门洞 is a unit in northern usage (a doorway, one stair of flats).
     ("unit", rf"(?P<u>{_NUM})\s*(?:单元|门洞)"),
     # 2门 is unit 2 in northern usage (5号楼2门1楼); only right after a building.
@@ -90,7 +97,9 @@ _COMPONENTS: list[tuple[str, str]] = [
     ("floor", rf"(?P<f>(?:负|地下)?{_NUM}|[Bb][0-9])\s*(?:层|楼(?![号道梯顶上下]))"
               r"|(?P<fg>(?<![A-Za-z0-9])[Bb][0-9])(?=\s*(?:地下)?(?:车库|停车场|地下室|储藏|杂物间|层))"
               # The top floor (顶楼, 顶层), only after a building or unit: not floor 3, not known to be floor 18.
-              r"|(?P<ft>顶楼(?![上下顶])|顶层|最高层|最顶层)"),
+              r"|(?P<ft>顶楼(?![上下顶])|顶层|最高层|最顶层)"
+              # The ground floor (底楼, 底层), only after a building or unit: floor 1.
+              r"|(?P<fd>底楼(?![上下])|底层)"),
     # A room number with no marker: only right after a building, unit or floor
     # (3号楼2单元302, 五栋二单元三零二); checked when the components are chained.
     ("bare_room", r"(?P<br>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖]{3,4})(?:号(?![楼院]))?"),
@@ -112,7 +121,7 @@ _COMPONENTS: list[tuple[str, str]] = [
 _SCANNER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _COMPONENTS))
 # The order in which components follow each other inside one location.
 _RANK = {"whole": 0, "landmark": 8, "estate": 0, "road": 1, "phase": 2, "area": 2, "courtyard": 2.5, "building": 3,
-         "dashed": 3, "dashed2": 3, "named_building": 3.5, "unit": 4, "unit_men": 4, "unit_label": 4, "floor": 5, "room": 6, "bare_room": 6,
+         "dashed": 3, "dashed2": 3, "dashed_bu": 3, "named_building": 3.5, "unit": 4, "unit_men": 4, "unit_label": 4, "floor": 5, "room": 6, "bare_room": 6,
          "side": 7, "place": 8}
 # Ranks after which a bare room, a 2门 unit or a side may follow (a building, a unit, a floor...).
 _AFTER_BUILDING = (3, 3.5, 4, 5)
@@ -170,9 +179,14 @@ class Location:
         return self.canonical
 
 
+# Traditional characters of an address (24號樓, 22棟) read as simplified ones.
+_TRADITIONAL = str.maketrans("號樓棟層單門區園灣", "号楼栋层单门区园湾")
+
+
 def normalise(text: str | None) -> str:
-    """NFKC (full-width digits and letters become ASCII), spaces kept."""
-    return unicodedata.normalize("NFKC", text or "")
+    """NFKC (full-width digits and letters become ASCII), traditional address characters
+    simplified (號樓 -> 号楼), spaces kept."""
+    return unicodedata.normalize("NFKC", text or "").translate(_TRADITIONAL)
 
 
 def to_int(numeral: str) -> int | None:
@@ -301,6 +315,8 @@ def _component(kind: str, match: re.Match) -> dict | None:
         return {"building": _building(g["d_b"]), "unit": to_int(g["d_u"]), "room": _room(g["d_r"])}
     if kind == "dashed2":
         return {"building": _building(g["d2_b"]), "room": _room(g["d2_r"])}
+    if kind == "dashed_bu":
+        return {"building": _building(g["du_b"]), "unit": to_int(g["du_u"]) or None}
     if kind == "unit_label":
         return {"wing": g["ul"].upper() + ("单元" if match.group(kind).endswith("单元") else "梯")}
     if kind == "estate":
@@ -327,6 +343,8 @@ def _component(kind: str, match: re.Match) -> dict | None:
     if kind == "floor":
         if g["ft"]:
             return {"top": True}
+        if g["fd"]:
+            return {"floor": 1}
         raw = (g["f"] or g["fg"]).strip()
         if raw[:1] in "Bb":
             value = -int(raw[1:])
@@ -336,7 +354,7 @@ def _component(kind: str, match: re.Match) -> dict | None:
             value = -value if value is not None and below else value
         return {"floor": value} if value is not None and value < 200 else None
     if kind == "area":
-        return {"area": g["a"].upper()}
+        return {"area": (g["a"] or g["a2"]).upper()}
     if kind == "side":
         return {"side": f"{g['s']}侧" if g["s"] else g["fb"]}
     if kind in ("room", "bare_room"):
@@ -395,9 +413,15 @@ def find_locations(text: str | None) -> list[Location]:
                   and _JOIN.match(norm[last_end:match.start()]))
         if kind == "bare_room" and not (joined and last_rank in _AFTER_BUILDING):
             continue  # a bare number is a room only right after a building, unit or floor
-        if (kind in ("unit_men", "side", "unit_label") or (kind == "floor" and match.group("ft"))) and not (
+        if (kind in ("unit_men", "side", "unit_label") or (kind == "floor" and (match.group("ft") or match.group("fd")))) and not (
                 joined and last_rank in (*_AFTER_BUILDING, 6)):
             continue  # 2门, 东侧, 前面, 东单元 belong to a building said just before
+        if (kind == "dashed2" and current is not None and current.get("building") and "unit" not in current
+                and _JOIN.match(norm[last_end:match.start()])):
+            # 58栋1-301: after a building, unit 1 room 301 (not building 1).
+            current.update({"unit": to_int(g2) if (g2 := match.group("d2_b")) else None, "room": fields["room"]})
+            last_rank, last_end, last_kind = 6, match.end(), "room"
+            continue
         if kind == "named_building" and joined and current.get("building"):
             fields = {"wing": fields["building"]}  # 3号楼配楼: a wing of building 3
         if kind == "floor" and not joined and re.match(r"[0-9]{3,}", match.group("f") or ""):
@@ -407,8 +431,9 @@ def find_locations(text: str | None) -> list[Location]:
         else:
             close()
             current, start = {k: v for k, v in fields.items() if v is not None}, match.start()
-        if kind in ("building", "dashed", "dashed2", "named_building"):
-            current["building_end"] = {"dashed": match.end("d_b"), "dashed2": match.end("d2_b")}.get(kind, match.end())
+        if kind in ("building", "dashed", "dashed2", "dashed_bu", "named_building"):
+            current["building_end"] = {"dashed": match.end("d_b"), "dashed2": match.end("d2_b"),
+                                       "dashed_bu": match.end("du_b")}.get(kind, match.end())
         if kind in ("unit", "floor", "room", "bare_room", "dashed", "dashed2") and "detail_start" not in current:
             current["detail_start"] = {"dashed": match.start("d_u"), "dashed2": match.start("d2_r")}.get(kind,
                                                                                                     match.start())
@@ -530,7 +555,7 @@ def _estate_key(estate: str | None) -> str | None:
     (words the parser took in front of the name do not count)."""
     if not estate:
         return None
-    match = re.search(r"(.{0,2})(小区|花园|家园|公寓|新村|苑)$", estate)
+    match = re.search(r"(.{0,2})(小区|花园|家园|公寓|新村|苑|园|湾|府)$", estate)
     return match.group(1) + match.group(2) if match else estate
 
 

@@ -45,7 +45,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.location import strip_locations
+from assistant.location import _estate_key, find_locations, normalise, resolve, strip_locations, to_int
 
 # (object, pattern), most specific first: a match is cut out of the text before the
 # next pattern is tried, so 电梯里的灯 is a lamp and not also the lift, and 充电桩 is
@@ -127,8 +127,12 @@ _OBJECTS: list[tuple[str, str]] = [
     ("音响", r"音响|喇叭"),
     ("唱歌", r"唱?卡拉ok|唱k|k歌|唱歌|放(?:音乐|歌)"),
     ("狗屎", r"狗屎|狗粪|粪便"),
+    # A stray is not a kept pet (养狗 / 流浪狗下崽).
+    ("流浪狗", r"流浪狗|野狗"),
+    ("流浪猫", r"流浪猫|野猫"),
     ("狗", r"狗"),
     ("猫", r"猫"),
+    ("鼠药", r"(?:灭|老|耗子)?鼠药|杀虫药|蟑螂药"),  # the poison put down is not the pest
     ("虫鼠", r"老鼠|耗子|蟑螂|小强|蚊子|苍蝇|白蚁"),
     ("蜂窝", r"马蜂窝|蜂窝|蜂巢|马蜂|黄蜂"),
     ("鸽子", r"鸽子"),
@@ -161,7 +165,11 @@ _OBJECTS: list[tuple[str, str]] = [
     ("服务态度", r"态度|找不到人|不作为|服务差"),
     ("健身器材", r"健身器材(?!区)|单杠|双杠|扭腰器|漫步机|跑步机|健身的?(?:器械|设施)|健身的.{0,3}器"),
     ("打球", r"打(?:篮|羽毛|乒乓)?球|拍球"),
-    ("游乐设施", r"滑滑梯|滑梯|秋千|跷跷板|游乐设施"),
+    # Things of one kind at one place are different things (滑梯 / 秋千); 游乐设施 is any of them.
+    ("滑梯", r"滑滑梯|滑梯"),
+    ("秋千", r"秋千"),
+    ("跷跷板", r"跷跷板"),
+    ("游乐设施", r"游乐设施"),
     ("水池", r"景观池|喷水池|喷泉池?|水池"),
     ("信箱", r"信报箱|信箱|报箱|邮箱"),
     ("监控", r"监控|摄像头"),
@@ -179,9 +187,13 @@ _CONTAINERS: list[tuple[str, str]] = [
     # 草坪上到处是狗粪, 绿化带积水: where the mess is; the lawn only when nothing else is named.
     ("绿地", r"绿化带|草坪|草地|绿地|花坛|草(?=.{0,2}长)"),
     ("楼道", r"楼道|楼梯间?|走廊"),
+    # Rain coming through is the roof (楼顶漏雨): 雨 is cut, 漏 left as the fault; a heater's pipe
+    # leaking on the roof is the pipe.
+    ("屋顶", r"(?<=[漏渗])雨|屋面|房顶|屋顶"),
 ]
 # A generic member matches every object of its family: 那盏灯不亮 may be the 路灯.
 _FAMILIES = {"灯": {"楼道灯", "大厅灯", "电梯灯", "路灯", "应急灯", "车棚灯"}, "厕所": {"公厕", "卫生间"},
+             "游乐设施": {"滑梯", "秋千", "跷跷板"},
              "栏杆": {"扶手", "护栏"}}
 
 # (kind of fault, pattern), longest first; matches are cut out like the objects.
@@ -229,12 +241,16 @@ _FAULTS: list[tuple[str, str]] = [
             r"不制冷|不制热|不转|罢工"),
     ("破", r"破|裂缝|裂|碎|断|折|爆|脱落|掉|塌|窟窿|洞|口子"),
     ("歪", r"松|晃|歪|变形|倾斜|不稳"),
-    ("丢", r"丢|没了|不见|被偷|没有?盖子?|(?:推|搬|拿|拉|偷)走"),
+    ("丢", r"丢|没了|不见|被偷|没有?盖子?|(?:推|搬|拿|拉|偷|挪|移|撤)走"),
     ("锈", r"锈"),
     ("坏", r"坏|故障|出问题|毛病"),
 ]
 # Objects that are a noise by themselves (拖椅子, 唱卡拉OK): their fault is 吵 whether said or not.
 _NOISES = frozenset({"楼上走动", "唱歌", "吵架", "剁"})
+# What makes noise by its nature: a report of one of these may say 吵 or not.
+_NOISE_SOURCES = _NOISES | {"音响", "广场舞", "鸣笛", "施工", "装修", "打球", "家禽"}
+# A fault denied before the one meant (电梯没有异响，就是门关得慢): the denied clause is cut.
+_DENIED = re.compile(r"(?:并)?(?:没有|没|不是)[^，,。；;！!？?\s]{1,8}[，,；;\s]*(?=(?:就是|而是|只是|倒是|是)(?!不是))")
 # A fault that is two kinds at once.
 _FAULT_IMPLIES = {"反水": frozenset({"漏", "堵"}), "冒出": frozenset({"满", "漏"})}
 # 坏 is any of its kinds: 电梯坏了 is 电梯不动了, but 不动 is not 不亮.
@@ -258,7 +274,7 @@ _GAS_SMELL = re.compile(r"(煤气|燃气|天然气)(?:的|有股?|一股)?(?:气
 # What a problem does to the resident (熏得开不了窗, 吵得睡不着, 绕一大圈, 谁都能进): not what
 # is wrong, and cut before the tables are read (开不了窗 names no window).
 _CONSEQUENCE = re.compile(r"开不了窗|睡不着觉?|睡不好觉?|没睡好觉?|没法睡觉?|洗不了澡|没法洗澡|绕了?一?大?圈|绕远路?"
-                          r"|差点滑倒|谁都能进|随便进|出不了门|没(?:地方|处|地儿)扔|热水器都?打不着(?:火)?"
+                          r"|差点滑倒|谁都能进|随便进|出不了门|没(?:地方|处|地儿)扔|扔(?:个)?垃圾都?没(?:地方|处|地儿)|热水器都?打不着(?:火)?"
                           r"|窗户?都?不敢开|不敢开窗")
 
 
@@ -325,6 +341,7 @@ def read_problem(text: str) -> Problem:
     norm = re.sub(r"(?<=[路道梯廊])等(?=.{0,2}(?:坏|不亮|不量|亮|灭|黑))", "灯", norm)
     norm = re.sub(r"(?<=灯).{0,6}不量|(?<=灯)不量", lambda m: m.group().replace("不量", "不亮"), norm)
     norm = _CONSEQUENCE.sub(" ", norm)
+    norm = _DENIED.sub(" ", norm)
     objects, rest = _cut(norm, _OBJECT_RES)
     containers, rest = _cut(rest, _CONTAINER_RES)
     faults, rest = _cut(rest, _FAULT_RES)
@@ -391,6 +408,13 @@ def same_problem(a: str, b: str) -> bool:
     pa, pb = read_problem(a), read_problem(b)
     if _contrast(pa, pb) or (pa.spots and pb.spots and not pa.spots & pb.spots):
         return False
+    if places_disagree(a, b):
+        return False
+    # Noise is a problem of its own: 楼下摆摊 (no fault said) is not 摆摊的喇叭太吵, where the noisy
+    # report names a thing making noise (喇叭) that the quiet one does not.
+    for p, q in ((pa, pb), (pb, pa)):
+        if "吵" in q.faults and not p.faults and p.objects and (q.objects & _NOISE_SOURCES) - p.objects:
+            return False
     if pa.objects and pb.objects:
         if not objects_match(pa.objects, pb.objects):
             return False
@@ -412,6 +436,46 @@ def same_problem(a: str, b: str) -> bool:
     if pa.unknown and pb.unknown:
         return _containment(pa.rest, pb.rest) >= REST_CONTAINMENT
     return not (pa.unknown or pb.unknown)
+
+
+# A resident correcting themselves or pointing at the neighbour: only the place meant counts.
+_CORRECTION = re.compile(r"不对|不是|(?:哦|噢|呃|啊)不|说错|搞错|弄错|错了|口误|更正|隔壁")
+# A shop under a building (底商1号铺), a gate or a booth by its number.
+_SHOP = re.compile(r"(?<![0-9])([0-9]+|[一二三四五六七八九十]+)\s*号?\s*(?:商铺|铺面?|门面|门市|店面)")
+_PLACE_NUMBER = re.compile(r"^([0-9]+)号(门|岗亭)$")
+
+
+def _place_keys(text: str) -> dict[str, set[str]]:
+    """Every place number or name said in ``text``: buildings, units, floors, rooms, wings,
+    areas, estates, numbered gates and shops (Chinese numerals read as numbers)."""
+    norm = normalise(text)
+    if _CORRECTION.search(norm):
+        meant = resolve(None, norm)
+        locations = [meant] if meant else []
+    else:
+        locations = find_locations(norm)
+    keys: dict[str, set[str]] = {}
+    for loc in locations:
+        for name in ("building", "unit", "floor", "room", "wing", "area", "courtyard", "phase"):
+            value = getattr(loc, name)
+            if value is not None:
+                keys.setdefault(name, set()).add(str(value))
+        if loc.estate:
+            keys.setdefault("estate", set()).add(_estate_key(loc.estate))
+        number = _PLACE_NUMBER.match(loc.place or "")
+        if number:
+            keys.setdefault(number.group(2), set()).add(number.group(1))
+    for match in _SHOP.finditer(norm):
+        keys.setdefault("shop", set()).add(str(to_int(match.group(1))))
+    return keys
+
+
+def places_disagree(a: str, b: str) -> bool:
+    """Both reports name a place number (or an estate, an area) of one kind and none they
+    name agrees: 北门旁边的33栋 / 北门旁边的38栋, 1-301 / 1-401, 1号铺 / 3号铺, 海棠苑 / 海棠湾.
+    Whatever else the reports share, two numbers that differ are two places."""
+    ka, kb = _place_keys(a), _place_keys(b)
+    return any(ka[name] and kb.get(name) and not ka[name] & kb[name] for name in ka)
 
 
 def _containment(a: str, b: str) -> float:
