@@ -189,7 +189,7 @@ _CONTAINERS: list[tuple[str, str]] = [
     ("楼道", r"楼道|楼梯间?|走廊"),
     # Rain coming through is the roof (楼顶漏雨): 雨 is cut, 漏 left as the fault; a heater's pipe
     # leaking on the roof is the pipe.
-    ("屋顶", r"(?<=[漏渗])雨|屋面|房顶|屋顶"),
+    ("屋顶", r"(?<=[漏渗])雨|雨(?=就?(?:会|要)?[漏渗])|屋面|房顶|屋顶"),
 ]
 # A generic member matches every object of its family: 那盏灯不亮 may be the 路灯.
 _FAMILIES = {"灯": {"楼道灯", "大厅灯", "电梯灯", "路灯", "应急灯", "车棚灯"}, "厕所": {"公厕", "卫生间"},

@@ -37,6 +37,7 @@ def test_different_places_or_problems_are_not_linked(a, b):
     ("廿六号楼楼道灯不亮", "26栋楼道灯坏了"),
     ("31號樓停水了", "31号楼停水了"),
     ("12栋有老鼠", "12栋楼道里老鼠乱窜，晚上吱吱叫"),
+    ("凉亭顶破了漏雨", "凉亭顶上破了个洞，下雨就漏"),
 ])
 def test_the_same_place_said_two_ways_is_linked(a, b):
     assert linked(a, b)
