@@ -217,6 +217,14 @@ class ActionCheckTicket(Action):
         ticket_id = find_ticket_id(_entity(tracker, "ticket_id")) or find_ticket_id(text)
         buttons: list[dict] = []
         try:
+            # GD… 不满意 / GD…打4分: a rating of the resident's own handled ticket, said with
+            # its id, is a rating (the ticket's state alone would drop it).
+            score = feedback.explicit_rating(text.replace(ticket_id, " ")) if ticket_id else None
+            if score is not None:
+                try:
+                    return _rate(dispatcher, tracker, ticket_id, score)
+                except feedback.FeedbackRefused:
+                    pass  # not theirs, or not handled yet: the state, as anyone hears it
             with get_database().session() as session:
                 if ticket_id:
                     answer = public_status(session, ticket_id, tracker.sender_id)

@@ -105,6 +105,17 @@ def parse_rating(text: str | None) -> int | None:
     return None
 
 
+def explicit_rating(text: str | None) -> int | None:
+    """The score a message gives in so many words (4分, 五星, 不满意, 基本满意), or None.
+    Unlike ``parse_rating``, an unhappy account alone (怎么还没人来) is no rating: used
+    where the message could as well be a progress query (GD… 不满意 vs GD… 怎么样了)."""
+    norm = _norm(text)
+    if not norm or _UNHAPPY.search(norm) and not any(p.search(norm) for p, _ in _SCORED) \
+            and not _STARS.search(norm) and not _WORD_STARS.search(norm):
+        return None
+    return parse_rating(norm)
+
+
 def rating_from_entity(value: str | None) -> int | None:
     """The NLU's ``rating`` entity (满意, 五星, 5分...) read the same way as text."""
     return parse_rating(value) if value else None

@@ -146,6 +146,24 @@ async def test_unsatisfied_then_the_reason_reopens_the_latest_handled_ticket(app
         assert t.status == "处置中" and t.ratings[-1].score == 1 and t.ratings[-1].reason == "修完第二天又不亮了"
 
 
+async def test_a_rating_said_with_the_ticket_id_is_a_rating_not_a_progress_query(app_env: Database, clock):
+    tid = handled(app_env, clock)
+    # The NLU may call it check_ticket (the id is what it notices); the rating still counts.
+    messages, slots, _ = await run(ActionCheckTicket(), tracker(f"{tid}不满意", "check_ticket"))
+    assert "原因" in joined(messages) and slots["ticket_followup"].startswith(f"rating_reason|{tid}|")
+    messages, _, _ = await run(ActionCheckTicket(), tracker(f"{tid} 怎么样了", "check_ticket"))
+    assert "当前状态" in joined(messages)  # a progress query stays one
+
+
+async def test_a_score_with_the_ticket_id_is_recorded_and_a_strangers_gets_only_the_state(app_env: Database, clock):
+    tid = handled(app_env, clock)
+    messages, _, _ = await run(ActionCheckTicket(), tracker(f"{tid}打4分", "check_ticket", sender="web:someone-else"))
+    assert "当前状态" in joined(messages)
+    await run(ActionCheckTicket(), tracker(f"{tid}我打4分", "check_ticket"))
+    with app_env.session() as s:
+        assert service.get_ticket(s, tid).ratings[-1].score == 4
+
+
 async def test_a_rating_without_a_score_gets_buttons_and_a_button_records_it(app_env: Database, clock):
     tid = handled(app_env, clock)
     messages, slots, _ = await run(ActionRateTicket(), tracker("评价一下上次的工单", "rate_ticket"))
