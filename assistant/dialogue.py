@@ -27,6 +27,8 @@ the exception: its advice is given whatever the database says.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -115,6 +117,21 @@ class DialogueUnavailable(Exception):
         self.verdict = verdict
 
 
+# Travels with the safety verdict: the message reports a problem and asks for no
+# booking (116号楼门口路灯不亮了，电话139…). The classifier, which has seen bookings said
+# with a place and a phone, may call such a report book_service; Rasa's last NLU
+# component (nlu_components/safety_net.py) then reads it as the complaint it is, when
+# no service was named.
+REPORT_KEY = "reads_as_report"
+_BOOKING_WORDS = re.compile(r"约|订|预定|安排|上门|服务|师傅来|派个人|叫个人")
+
+
+def reads_as_plain_report(text: str) -> bool:
+    from assistant.tickets.intake import reads_as_complaint
+
+    return bool(text) and not text.startswith("/") and not _BOOKING_WORDS.search(text) and reads_as_complaint(text)
+
+
 def without_safety(metadata: dict | None) -> dict:
     """A client's metadata, minus any attempt to speak for the safety net."""
     return {k: v for k, v in (metadata or {}).items() if k != SAFETY_METADATA_KEY}
@@ -143,7 +160,9 @@ class DialogueClient:
     async def _send(self, sender: str, text: str, metadata: dict | None) -> tuple[list[Reply], SafetyVerdict]:
         verdict = assess(text)
         body: dict[str, Any] = {"sender": sender, "message": text,
-                                "metadata": {**without_safety(metadata), SAFETY_METADATA_KEY: verdict.as_metadata()}}
+                                "metadata": {**without_safety(metadata),
+                                             SAFETY_METADATA_KEY: {**verdict.as_metadata(),
+                                                                   REPORT_KEY: reads_as_plain_report(text)}}}
         try:
             resp = await self._client.post("/webhooks/rest/webhook", json=body)
             resp.raise_for_status()

@@ -25,11 +25,16 @@ from rasa.shared.nlu.training_data.message import Message
 
 METADATA_KEY = "butler_safety"
 EMERGENCY_INTENT = "emergency"
+REPORT_KEY = "reads_as_report"  # assistant/dialogue.py REPORT_KEY
+COMPLAINT_INTENT = "file_complaint"
+BOOKING_INTENTS = frozenset({"book_service", "query_booking"})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyNetOverride(GraphComponent):
-    """Sets the intent to ``emergency`` when the gateway's safety net fired."""
+    """Sets the intent to ``emergency`` when the gateway's safety net fired; outvotes
+    the classifier's emergency the net finds implausible; and reads a plain report of a
+    problem taken for a service-less booking as the complaint it is."""
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -42,12 +47,29 @@ class SafetyNetOverride(GraphComponent):
             if not verdict.get("emergency"):
                 if verdict.get("plausible") is False:
                     self._outvote_emergency(message)
+                if verdict.get(REPORT_KEY):
+                    self._report_not_booking(message)
                 continue
             override = {"name": EMERGENCY_INTENT, "confidence": 1.0}
             ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != EMERGENCY_INTENT]
             message.set("intent", override, add_to_output=True)
             message.set("intent_ranking", [override, *ranking], add_to_output=True)
         return messages
+
+    @staticmethod
+    def _report_not_booking(message: Message) -> None:
+        """A plain report of a problem (the gateway's ``reads_as_report``: a problem said,
+        no booking asked for) that the classifier read as a booking intent without any
+        service named: the complaint it is."""
+        intent = message.get("intent") or {}
+        if intent.get("name") not in BOOKING_INTENTS:
+            return
+        if any(e.get("entity") == "service_type" for e in message.get("entities") or []):
+            return
+        override = {"name": COMPLAINT_INTENT, "confidence": intent.get("confidence", 0.0)}
+        ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != COMPLAINT_INTENT]
+        message.set("intent", override, add_to_output=True)
+        message.set("intent_ranking", [override, *ranking], add_to_output=True)
 
     @staticmethod
     def _outvote_emergency(message: Message) -> None:

@@ -49,3 +49,17 @@ def test_the_net_overrides_and_outvotes_the_classifier():
         {"text": "今天天气不错，出去转了转", "intent": "emergency", "verdict": old_gateway},
     ])
     assert got == ["emergency", "file_complaint", "greet", "emergency"]
+
+
+def test_a_plain_report_read_as_a_booking_without_a_service_is_a_complaint():
+    from assistant.dialogue import REPORT_KEY, reads_as_plain_report
+
+    report = "116号楼门口路灯不亮了，电话13912340601"
+    assert reads_as_plain_report(report) and not reads_as_plain_report("我想约个上门理发")
+    verdict = {**assess(report).as_metadata(), REPORT_KEY: True}
+    got = run_component([
+        {"text": report, "intent": "book_service", "verdict": verdict},
+        {"text": report, "intent": "greet", "verdict": verdict},  # only a booking reading is turned
+        {"text": report, "intent": "book_service", "verdict": {**verdict, REPORT_KEY: False}},
+    ])
+    assert got == ["file_complaint", "greet", "book_service"]
