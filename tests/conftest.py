@@ -231,3 +231,19 @@ def tokens(app_env: Database) -> dict[str, str]:
 def any_db(request) -> Database:
     """Runs a test once on SQLite and once on PostgreSQL."""
     return request.getfixturevalue("db" if request.param == "sqlite" else "pg_db")
+
+
+@pytest.fixture
+def domain() -> dict:
+    """Rasa's domain as the action server receives it: every file of domain/ merged
+    (the actions' tests run them with it)."""
+    import yaml
+
+    from assistant.settings import PROJECT_ROOT
+
+    merged: dict = {"slots": {}, "forms": {}, "responses": {}}
+    for path in sorted((PROJECT_ROOT / "domain").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key in merged:
+            merged[key].update(data.get(key) or {})
+    return merged

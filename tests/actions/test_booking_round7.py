@@ -7,7 +7,6 @@ import asyncio
 from datetime import datetime
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -16,7 +15,6 @@ from assistant.booking import conversation
 from assistant.booking.service import book
 from assistant.booking.timeparse import TZ, extract_time, join_pieces
 from assistant.db import get_database
-from assistant.settings import PROJECT_ROOT
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=TZ)  # Sunday; 明天 = Monday 11-30, 后天 = Tuesday 12-01
 SLOT_NAMES = [*booking_actions.ALL_SLOTS, "requested_slot", booking_actions.RESCHEDULE_ID, booking_actions.RESCHEDULE_TO]
@@ -25,16 +23,6 @@ SLOT_NAMES = [*booking_actions.ALL_SLOTS, "requested_slot", booking_actions.RESC
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch):
     monkeypatch.setattr(booking_actions, "now", lambda: NOW)
-
-
-@pytest.fixture
-def domain() -> dict:
-    merged: dict = {"slots": {}, "forms": {}, "responses": {}}
-    for path in sorted((PROJECT_ROOT / "domain").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for key in merged:
-            merged[key].update(data.get(key) or {})
-    return merged
 
 
 def tracker(text: str, *, intent: str = "inform", slots: dict | None = None, events: list | None = None,

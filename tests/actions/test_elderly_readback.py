@@ -15,8 +15,8 @@ import actions.booking as booking_actions
 from actions.tickets import ValidateComplaintForm
 from assistant.conversation.readback import AGAIN_TEXT, ELDERLY_METADATA_KEY
 from assistant.residents.profile import set_elderly
-from tests.booking.conftest import (  # noqa: F401 - the merged domain, the test catalogue installed
-    _the_application_reads_the_test_catalogue, catalogue, domain)
+from tests.booking.conftest import (  # noqa: F401 - the test catalogue installed
+    _the_application_reads_the_test_catalogue, catalogue)
 
 NOW = datetime(2026, 11, 29, 10, 0)  # Sunday, Asia/Shanghai wall clock
 ELDER, OTHER = "web:r-elder", "web:r-young"

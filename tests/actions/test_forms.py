@@ -12,7 +12,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.forms import ActionAskFormResume, ActionLeaveForm, abandon_forms
 from actions.tickets import ValidateComplaintForm
 from assistant import form_turns
-from tests.booking.conftest import domain  # noqa: F401 - the merged domain fixture
 
 
 @pytest.mark.parametrize(("intent", "text", "answers", "confidence", "turn"), [

@@ -12,7 +12,6 @@ import pytest
 from assistant.conversation import converse, recap, split, store
 from assistant.dialogue import Reply
 from assistant.tickets.models import Ticket
-from tests.booking.conftest import domain  # noqa: F401 - the merged domain fixture
 
 
 @pytest.mark.parametrize("said", [

@@ -7,25 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pytest
-import yaml
 
 from assistant.booking.catalogue import DEFAULT_PATH, Catalogue, load_catalogue, save_catalogue
-from assistant.settings import PROJECT_ROOT
 
 # A Sunday morning in Asia/Shanghai (naive = local wall-clock, the storage convention).
 # Tests with fixed dates pass it as ``now=`` explicitly.
 NOW = datetime(2026, 11, 29, 10, 0)
-
-
-@pytest.fixture
-def domain() -> dict:
-    """Rasa's domain as the action server receives it: every file of domain/ merged."""
-    merged: dict = {"slots": {}, "forms": {}, "responses": {}}
-    for path in sorted((PROJECT_ROOT / "domain").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for key in merged:
-            merged[key].update(data.get(key) or {})
-    return merged
 
 
 def with_closed(catalogue: Catalogue, *days: date) -> Catalogue:
