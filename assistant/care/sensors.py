@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -247,6 +248,10 @@ class SensorSubscriber:
         self.client.loop_forever(retry_first_connection=True)
 
 
+# After SIGTERM / Ctrl-C, how long a clean MQTT shutdown may take before the process exits.
+STOP_GRACE_SECONDS = 5.0
+
+
 def run_forever() -> None:
     """``butler care sensors``: warm up, then subscribe until Ctrl-C / SIGTERM."""
     import signal
@@ -257,8 +262,17 @@ def run_forever() -> None:
     warm_up()
     subscriber = SensorSubscriber(get_database(), url=url, prefix=prefix, client_id=client_id)
     stop = threading.Event()
+
+    def _stop(*_) -> None:
+        stop.set()
+        # paho's loop_stop() can wait on a connect that never completes (a broker that is
+        # gone): the supervisor's death (PR_SET_PDEATHSIG) must end this process anyway.
+        timer = threading.Timer(STOP_GRACE_SECONDS, os._exit, args=(0,))
+        timer.daemon = True
+        timer.start()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, _stop)
     subscriber.start()
     log.info("care_sensors_started", url=url, topic=subscriber.topic)
     try:
