@@ -22,24 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 HOMOPHONES_JSON = Path(__file__).parent / "data" / "service_homophones.json"
 
 
-def _is_common(char: str) -> bool:
-    """GB2312 level-1/2 hanzi: the characters an input method offers first."""
-    try:
-        encoded = char.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xF7
-
-
 def _common_chars() -> list[str]:
-    chars = []
-    for high in range(0xB0, 0xF8):
-        for low in range(0xA1, 0xFF):
-            try:
-                chars.append(bytes([high, low]).decode("gb2312"))
-            except UnicodeDecodeError:
-                continue
-    return chars
+    """The common hanzi (GB2312), as the safety net's pinyin tables use them."""
+    from assistant.safety.build_pinyin import is_common_hanzi
+
+    return [chr(c) for c in range(0x4E00, 0xA000) if is_common_hanzi(chr(c))]
 
 
 _ANNOTATED = re.compile(r'\[([^\]]+)\](?:\(service_type\)|\{"entity":\s*"service_type"(?:,\s*"value":\s*"([^"]+)")?\})')

@@ -27,7 +27,8 @@ NORMALISE_YML = DATA / "normalise.yml"
 PINYIN_JSON = DATA / "pinyin.json"
 
 
-def _is_common(char: str) -> bool:
+def is_common_hanzi(char: str) -> bool:
+    """A character of GB2312 (the common set an input method offers first)."""
     try:
         char.encode("gb2312")
     except UnicodeEncodeError:
@@ -56,7 +57,7 @@ def build() -> dict:
     index: dict[str, set[str]] = {}
     for codepoint, readings in pinyin_dict.pinyin_dict.items():
         char = chr(codepoint)
-        if 0x4E00 <= codepoint <= 0x9FFF and _is_common(char):
+        if 0x4E00 <= codepoint <= 0x9FFF and is_common_hanzi(char):
             for reading in readings.split(","):
                 index.setdefault(to_normal(reading), set()).add(char)
 

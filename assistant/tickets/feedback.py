@@ -81,10 +81,10 @@ def _norm(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip().lower()
 
 
-def parse_rating(text: str | None) -> int | None:
+def parse_rating(text: str | None, *, accounts: bool = True) -> int | None:
     """The score 1..5 a message gives: 5分 / 五星 / a bare 1-5, or the words (不满意 1,
     不太满意 2, 基本满意/还行 3, 满意/好评 5), or 1 for an unhappy account of the
-    handling (修完又坏了, 太慢了没人管). None when it gives none."""
+    handling (修完又坏了, 太慢了没人管) unless ``accounts`` is False. None when it gives none."""
     norm = _norm(text)
     if not norm:
         return None
@@ -100,7 +100,7 @@ def parse_rating(text: str | None) -> int | None:
     for pattern, score in _SCORED:
         if pattern.search(norm):
             return score
-    if _UNHAPPY.search(norm):
+    if accounts and _UNHAPPY.search(norm):
         return 1
     return None
 
@@ -109,11 +109,7 @@ def explicit_rating(text: str | None) -> int | None:
     """The score a message gives in so many words (4分, 五星, 不满意, 基本满意), or None.
     Unlike ``parse_rating``, an unhappy account alone (怎么还没人来) is no rating: used
     where the message could as well be a progress query (GD… 不满意 vs GD… 怎么样了)."""
-    norm = _norm(text)
-    if not norm or _UNHAPPY.search(norm) and not any(p.search(norm) for p, _ in _SCORED) \
-            and not _STARS.search(norm) and not _WORD_STARS.search(norm):
-        return None
-    return parse_rating(norm)
+    return parse_rating(text, accounts=False)
 
 
 def rating_from_entity(value: str | None) -> int | None:
