@@ -10,6 +10,7 @@ bookings.
 
 from __future__ import annotations
 
+import math
 import threading
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -56,7 +57,9 @@ class Service(BaseModel):
     name: str
     provider: str
     duration: int = Field(gt=0, le=12 * 60, description="minutes per appointment")
-    capacity: int = Field(gt=0, le=1000, description="appointments per slot")
+    capacity: int = Field(gt=0, le=1000, description="appointments at the same moment")
+    grid: int | None = Field(default=None, gt=0, le=12 * 60,
+                             description="minutes between possible start times (default 30)")
     days: list[int] = Field(min_length=1, description="ISO weekdays, 1 = Monday")
     hours: list[str] = Field(min_length=1, description='windows like "09:00-11:30"')
     price: float = Field(ge=0)
@@ -82,6 +85,13 @@ class Service(BaseModel):
 
     @model_validator(mode="after")
     def _slot_fits(self) -> Service:
+        if self.grid is not None:
+            # Capacity is counted in grid cells from midnight: an appointment must
+            # cover whole cells, or two that do not overlap would share a cell.
+            if self.duration % self.grid:
+                raise ValueError(f"grid {self.grid} must divide the duration {self.duration}")
+            if any(_minute_of_day(w.start) % self.grid for w in self.windows):
+                raise ValueError(f"every working-hours window must start on the {self.grid}-minute grid")
         if not self.slot_starts():
             raise ValueError(f"no {self.duration}-minute slot fits in the working hours {self.hours}")
         return self
@@ -98,17 +108,42 @@ class Service(BaseModel):
     def free(self) -> bool:
         return self.price == 0
 
-    def slot_starts(self) -> list[time]:
-        """Start times of the day's slots: every ``duration`` minutes from the start
-        of each window, as long as the appointment ends inside the window."""
+    @property
+    def step(self) -> int:
+        """Minutes between possible start times: ``grid``, else 30 — or less when
+        30 does not fit the duration or a window's start (a 45-minute service, a
+        window from 8:15), so a catalogue valid before ``grid`` existed stays valid."""
+        if self.grid is not None:
+            return self.grid
+        return math.gcd(30, self.duration, *(_minute_of_day(w.start) for w in self.windows))
+
+    def _starts(self, every: int) -> list[time]:
         starts = []
         for window in self.windows:
             cursor = datetime.combine(date.min, window.start)
             end = datetime.combine(date.min, window.end)
             while cursor + timedelta(minutes=self.duration) <= end:
                 starts.append(cursor.time())
-                cursor += timedelta(minutes=self.duration)
+                cursor += timedelta(minutes=every)
         return starts
+
+    def slot_starts(self) -> list[time]:
+        """The regular start times offered to residents: every ``duration`` minutes
+        from the start of each window, as long as the appointment ends inside it."""
+        return self._starts(self.duration)
+
+    def start_times(self) -> list[time]:
+        """Every start time that may be booked: each ``step`` minutes from the start
+        of each window, as long as the appointment ends inside the window (保洁 at
+        9:00 runs to 11:00). Includes the regular ``slot_starts``."""
+        return sorted(set(self._starts(self.step)))
+
+    def cells(self, starts_at: datetime, ends_at: datetime | None = None) -> list[datetime]:
+        """The capacity cells (``step`` minutes, counted from midnight) an appointment
+        covers, in time order. ``ends_at`` defaults to start + duration; a stored
+        booking passes its own, so a later change of duration still frees what it took."""
+        ends_at = ends_at or starts_at + timedelta(minutes=self.duration)
+        return counter_cells(starts_at, ends_at, self.step)
 
     def price_text(self) -> str:
         text = "免费" if self.free else f"{self.price:g}元"
@@ -193,6 +228,23 @@ class Catalogue(BaseModel):
         data["services"] = {name: {k: v for k, v in body.items() if k != "name" and v is not None}
                             for name, body in data["services"].items()}
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _minute_of_day(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def counter_cells(starts_at: datetime, ends_at: datetime, step: int) -> list[datetime]:
+    """The ``step``-minute cells, aligned to midnight, that [starts_at, ends_at)
+    touches. A start off the grid (a catalogue edited since) takes the cell it falls
+    in: counting too much is safe, counting too little would overbook."""
+    midnight = datetime.combine(starts_at.date(), time.min)
+    cell = midnight + timedelta(minutes=(starts_at - midnight) // timedelta(minutes=step) * step)
+    cells = []
+    while cell < ends_at:
+        cells.append(cell)
+        cell += timedelta(minutes=step)
+    return cells
 
 
 def _parse_window(text: str) -> Window:

@@ -2,11 +2,17 @@
 cancel, reschedule, staff status changes, eligibility, phone numbers, the Chinese
 read-back, and the reminder outbox.
 
+A booking may start at any time on the service's grid (``Service.step``, 30
+minutes by default) as long as it ends inside a working window; capacity is the
+number of appointments at the same moment. It is counted in cells: one counter row
+per (service, ``step``-minute cell), and a booking takes a place in every cell it
+covers (保洁 9:00-11:00 in 9:00, 9:30, 10:00, 10:30).
+
 Everything that changes bookings runs inside ``Database.transaction()`` and locks
-the slot's counter row (``SELECT ... FOR UPDATE``; on SQLite the transaction is
+the counter rows it touches (``SELECT ... FOR UPDATE``; on SQLite the transaction is
 ``BEGIN IMMEDIATE``), so capacity holds under any number of concurrent requests on
-SQLite and PostgreSQL alike. Lock order is always slot rows (sorted by service,
-start) -> day sequence row -> booking rows, so concurrent transactions never
+SQLite and PostgreSQL alike. Lock order is always counter rows (one service, in time
+order) -> day sequence row -> booking rows, so concurrent transactions never
 deadlock.
 
 Times are naive local wall-clock times (see ``models``); callers may pass aware
@@ -188,21 +194,40 @@ def _lock_slot(session: Session, service: str, starts_at: datetime) -> BookingSl
                            .with_for_update().execution_options(populate_existing=True)).one()
 
 
+def _lock_cells(session: Session, service: str, cells: Iterable[datetime]) -> dict[datetime, BookingSlot]:
+    """Lock the counter rows of these cells one by one in time order: two bookings
+    that share cells always lock them in the same order, so neither waits on the other
+    while holding what the other needs."""
+    return {cell: _lock_slot(session, service, cell) for cell in sorted(set(cells))}
+
+
+def _stored_cells(catalogue: Catalogue, booking: Booking) -> list[datetime]:
+    return catalogue.service(booking.service).cells(booking.starts_at, booking.ends_at)
+
+
 # --- slots and availability ------------------------------------------------------------
 
 def _booked_counts(session: Session, service: str, start: datetime, end: datetime) -> dict[datetime, int]:
+    """Counter cells of the service in [start, end): cell -> appointments in it."""
     rows = session.execute(select(BookingSlot.starts_at, BookingSlot.booked)
                            .where(BookingSlot.service == service,
                                   BookingSlot.starts_at >= start, BookingSlot.starts_at < end))
     return {starts_at: booked for starts_at, booked in rows}
 
 
-def candidate_slots(catalogue: Catalogue, service: Service, day: date) -> list[Slot]:
-    """The day's slots from the catalogue (empty on closed or non-working days)."""
+def _occupied(service: Service, counts: dict[datetime, int], starts_at: datetime) -> int:
+    """Appointments already there at the busiest moment of [start, start + duration)."""
+    return max((counts.get(cell, 0) for cell in service.cells(starts_at)), default=0)
+
+
+def candidate_slots(catalogue: Catalogue, service: Service, day: date, *, every: bool = False) -> list[Slot]:
+    """The day's regular slots from the catalogue (empty on closed or non-working
+    days); with ``every``, every start time on the service's grid."""
     if day.isoweekday() not in service.days or catalogue.is_closed(day):
         return []
+    times = service.start_times() if every else service.slot_starts()
     return [Slot(service.name, start, start + timedelta(minutes=service.duration), service.capacity)
-            for start in (datetime.combine(day, t) for t in service.slot_starts())]
+            for start in (datetime.combine(day, t) for t in times)]
 
 
 def slots_for_day(session: Session, service_name: str, day: date,
@@ -213,44 +238,67 @@ def slots_for_day(session: Session, service_name: str, day: date,
     slots = candidate_slots(catalogue, service, day)
     start = datetime.combine(day, time.min)
     counts = _booked_counts(session, service.name, start, start + timedelta(days=1))
-    return [Slot(s.service, s.starts_at, s.ends_at, s.capacity, counts.get(s.starts_at, 0)) for s in slots]
+    return [Slot(s.service, s.starts_at, s.ends_at, s.capacity, _occupied(service, counts, s.starts_at))
+            for s in slots]
 
 
 def nearest_free_slots(session: Session, service_name: str, around: datetime, *, now: datetime | None = None,
                        limit: int = 3, catalogue: Catalogue | None = None) -> list[Slot]:
     """The ``limit`` free slots closest in time to ``around`` (before or after), all in
-    the future and inside the booking horizon, earliest first."""
+    the future and inside the booking horizon, earliest first. The catalogue's
+    regular starts come first (few, tidy buttons); starts in between fill up only
+    when the regular ones run out (two overlapping bookings block both neighbours)."""
     catalogue = catalogue or load_catalogue()
     service = catalogue.service(service_name)
     now, around = to_local(now), to_local(around)
     first_day, last_day = now.date(), now.date() + timedelta(days=catalogue.booking_horizon_days)
-    found: list[Slot] = []
+    regular: list[Slot] = []
+    between: list[Slot] = []
     radius = 3
     while True:
         lo = max(first_day, around.date() - timedelta(days=radius))
         hi = min(last_day, around.date() + timedelta(days=radius))
-        found = []
+        regular, between = [], []
         if lo <= hi:
             start = datetime.combine(lo, time.min)
             counts = _booked_counts(session, service.name, start, datetime.combine(hi, time.min) + timedelta(days=1))
+            regular_starts = set(service.slot_starts())
             day = lo
             while day <= hi:
-                for s in candidate_slots(catalogue, service, day):
-                    booked = counts.get(s.starts_at, 0)
+                for s in candidate_slots(catalogue, service, day, every=True):
+                    booked = _occupied(service, counts, s.starts_at)
                     if s.starts_at > now and booked < s.capacity:
-                        found.append(Slot(s.service, s.starts_at, s.ends_at, s.capacity, booked))
+                        free = Slot(s.service, s.starts_at, s.ends_at, s.capacity, booked)
+                        (regular if s.starts_at.time() in regular_starts else between).append(free)
                 day += timedelta(days=1)
         covers_all = lo <= first_day and hi >= last_day
-        if len(found) >= limit or covers_all:
+        if len(regular) >= limit or covers_all:
             break
         radius *= 2
-    found.sort(key=lambda s: (abs((s.starts_at - around).total_seconds()), s.starts_at))
-    return sorted(found[:limit], key=lambda s: s.starts_at)
+
+    def nearest(slots: list[Slot]) -> list[Slot]:
+        return sorted(slots, key=lambda s: (abs((s.starts_at - around).total_seconds()), s.starts_at))
+
+    found = nearest(regular)[:limit]
+    found += nearest(between)[:limit - len(found)]
+    return sorted(found, key=lambda s: s.starts_at)
+
+
+def _duration_text(minutes: int) -> str:
+    """半小时, 1小时, 1个半小时, 2小时, 45分钟"""
+    hours, rest = divmod(minutes, 60)
+    if rest == 0:
+        return f"{hours}小时"
+    if rest == 30:
+        return f"{hours}个半小时" if hours else "半小时"
+    return f"{minutes}分钟"
 
 
 def _check_bookable_time(catalogue: Catalogue, service: Service, starts_at: datetime, now: datetime) -> Slot:
-    """The catalogue slot starting at ``starts_at``; raises (without alternatives)
-    when that moment cannot be booked at all."""
+    """The appointment starting at ``starts_at`` (any start on the service's grid that
+    ends inside a working window); raises (without alternatives) when that moment
+    cannot be booked at all. Off the grid (下午3点10分) is refused, not rounded: a
+    resident who names a minute means it, and the nearest free starts follow."""
     if starts_at <= now:
         raise BookingError("past", "这个时间已经过去了，请换一个时间。")
     if starts_at.date() > now.date() + timedelta(days=catalogue.booking_horizon_days):
@@ -260,17 +308,25 @@ def _check_bookable_time(catalogue: Catalogue, service: Service, starts_at: date
     if starts_at.isoweekday() not in service.days:
         raise BookingError("closed", f"{service.name}{service.days_text()}服务，"
                                      f"周{WEEKDAYS[starts_at.weekday()]}不上班。")
-    for slot in candidate_slots(catalogue, service, starts_at.date()):
+    for slot in candidate_slots(catalogue, service, starts_at.date(), every=True):
         if slot.starts_at == starts_at:
             return slot
+    moment = starts_at.time()
+    if any(w.start <= moment < w.end for w in service.windows) and starts_at in service.cells(starts_at):
+        # On the grid and inside the hours, but the appointment would run past them.
+        raise BookingError("not_a_slot", f"{service.name}每次{_duration_text(service.duration)}，"
+                                         f"{clock_text(starts_at)}开始就超出服务时间了，"
+                                         f"服务时间是{'、'.join(service.hours)}。")
     raise BookingError("not_a_slot", f"{clock_text(starts_at)}没有{service.name}时段，"
                                      f"服务时间是{'、'.join(service.hours)}。")
 
 
 def find_slot(session: Session, service_name: str, when: ParsedTime | datetime, *, now: datetime | None = None,
               catalogue: Catalogue | None = None) -> Slot:
-    """The slot a resident asked for. A clock time must be a slot start; a day or a
-    part of a day (``后天``, ``下周二上午``) takes its first free slot. Raises
+    """The slot a resident asked for. A clock time must be a start on the service's
+    grid whose whole appointment is free; a day or a part of a day (``后天``,
+    ``下周二上午``) takes its first free regular slot, else its first free start in
+    between. Raises
     ``BookingError`` with the nearest free slots as ``alternatives`` otherwise."""
     catalogue = catalogue or load_catalogue()
     service = catalogue.service(service_name)
@@ -289,20 +345,28 @@ def find_slot(session: Session, service_name: str, when: ParsedTime | datetime, 
             slot = _check_bookable_time(catalogue, service, start, now)
         except BookingError as exc:
             raise BookingError(exc.code, exc.message, alternatives()) from None
-        booked = _booked_counts(session, service.name, slot.starts_at, slot.starts_at + timedelta(seconds=1))
-        slot = Slot(slot.service, slot.starts_at, slot.ends_at, slot.capacity, booked.get(slot.starts_at, 0))
+        counts = _booked_counts(session, service.name, slot.starts_at, slot.ends_at)
+        slot = Slot(slot.service, slot.starts_at, slot.ends_at, slot.capacity,
+                    _occupied(service, counts, slot.starts_at))
         if slot.free <= 0:
             raise BookingError("full", f"{when_text(slot.starts_at)}的{service.name}已经约满了。", alternatives())
         return slot
     if end <= now:
         raise BookingError("past", "这个时间已经过去了，请换一个时间。", alternatives())
     day, in_window = start.date(), []
+    regular_starts = set(service.slot_starts())
     while day <= end.date():
-        in_window += [s for s in slots_for_day(session, service.name, day, catalogue)
+        day_start = datetime.combine(day, time.min)
+        counts = _booked_counts(session, service.name, day_start, day_start + timedelta(days=1))
+        in_window += [Slot(s.service, s.starts_at, s.ends_at, s.capacity, _occupied(service, counts, s.starts_at))
+                      for s in candidate_slots(catalogue, service, day, every=True)
                       if start <= s.starts_at <= end and s.starts_at > now
                       and s.starts_at.date() <= now.date() + timedelta(days=catalogue.booking_horizon_days)]
         day += timedelta(days=1)
     free = [s for s in in_window if s.free > 0]
+    # The first regular start wins (as the buttons offer them); one in between only
+    # when no regular start of the window is free.
+    free.sort(key=lambda s: (s.starts_at.time() not in regular_starts, s.starts_at))
     if free:
         return free[0]
     if in_window:
@@ -399,18 +463,22 @@ def book(db: Database, *, sender_id: str, service: str, starts_at: datetime, add
     full = False
     with db.transaction() as session:
         resident = get_or_create_resident(session, sender_id)
-        counter = _lock_slot(session, svc.name, slot.starts_at)
+        counters = _lock_cells(session, svc.name, svc.cells(slot.starts_at))
+        # The same resident twice at overlapping times (9:00 and 10:00 for a 2-hour
+        # 保洁) is the same wish said twice, not a second cleaner.
         duplicate = session.scalar(select(Booking.id).where(
             Booking.resident_id == resident.id, Booking.service == svc.name,
-            Booking.starts_at == slot.starts_at, Booking.status == "booked"))
+            Booking.starts_at < slot.ends_at, Booking.ends_at > slot.starts_at, Booking.status == "booked"))
         if duplicate:
             raise BookingError("duplicate", f"您已经约了这个时间的{svc.name}，预约号{duplicate}。")
-        if counter.booked >= svc.capacity:
+        if any(counter.booked >= svc.capacity for counter in counters.values()):
             full = True
         else:
-            counter.booked += 1
+            for counter in counters.values():
+                counter.booked += 1
+            first = counters[min(counters)]
             booking = Booking(id=_next_booking_id(session, now.date()), resident_id=resident.id,
-                              slot_id=counter.id, service=svc.name, starts_at=slot.starts_at,
+                              slot_id=first.id, service=svc.name, starts_at=slot.starts_at,
                               ends_at=slot.ends_at, location=svc.location,
                               address=address if svc.at_home else None, phone=phone,
                               status="booked", note=note)
@@ -443,17 +511,19 @@ def _own_booking(session: Session, booking_id: str, sender_id: str | None, *, lo
 
 
 def cancel(db: Database, booking_id: str, *, sender_id: str | None = None, now: datetime | None = None,
-           by: str | None = None) -> Booking:
+           by: str | None = None, catalogue: Catalogue | None = None) -> Booking:
     """Cancel a live booking (a resident's own when ``sender_id`` is given) and
-    free its place in the slot."""
+    free its place in every cell it covers."""
+    catalogue = catalogue or load_catalogue()
     now = to_local(now)
     with db.transaction() as session:
         booking = _own_booking(session, booking_id, sender_id, lock=False)
-        # Slot row first (the global lock order), then the booking row.
-        counter = _lock_slot(session, booking.service, booking.starts_at)
+        # Counter rows first (the global lock order), then the booking row.
+        counters = _lock_cells(session, booking.service, _stored_cells(catalogue, booking))
         booking = _own_booking(session, booking_id, sender_id, lock=True)
-        if booking.starts_at != counter.starts_at:  # rescheduled between the two reads
-            counter = _lock_slot(session, booking.service, booking.starts_at)
+        cells = _stored_cells(catalogue, booking)
+        if set(cells) - set(counters):  # rescheduled between the two reads
+            counters |= _lock_cells(session, booking.service, set(cells) - set(counters))
         if booking.status != "booked":
             raise BookingError("not_cancellable",
                                f"这个预约{STATUS_TEXT.get(booking.status, booking.status)}，不能再取消。")
@@ -461,7 +531,8 @@ def cancel(db: Database, booking_id: str, *, sender_id: str | None = None, now: 
             raise BookingError("started", "这个预约的时间已经到了，不能取消。有事请致电社区。")
         booking.status = "cancelled"
         booking.status_changed_by = by or "resident"
-        counter.booked = max(counter.booked - 1, 0)
+        for cell in cells:
+            counters[cell].booked = max(counters[cell].booked - 1, 0)
         reminder = session.scalar(select(BookingReminder).where(BookingReminder.booking_id == booking.id))
         if reminder is not None and reminder.status == "pending":
             reminder.status = "cancelled"
@@ -472,7 +543,9 @@ def cancel(db: Database, booking_id: str, *, sender_id: str | None = None, now: 
 
 def reschedule(db: Database, booking_id: str, new_start: datetime, *, sender_id: str | None = None,
                now: datetime | None = None, catalogue: Catalogue | None = None) -> Booking:
-    """Move a live booking to another slot of the same service, keeping its id."""
+    """Move a live booking to another start of the same service, keeping its id. The
+    cells the old and the new time share stay taken; only the new ones must be free
+    (保洁 9:00 -> 9:30 needs a place at 11:00-11:30 only)."""
     catalogue = catalogue or load_catalogue()
     now, new_start = to_local(now), to_local(new_start)
     with db.session() as session:
@@ -486,23 +559,29 @@ def reschedule(db: Database, booking_id: str, new_start: datetime, *, sender_id:
     if slot.starts_at == current.starts_at:
         raise BookingError("same_time", "新时间和原来的一样，不用改。")
     full = False
+    new_cells = svc.cells(slot.starts_at)
     with db.transaction() as session:
-        keys = sorted([current.starts_at, slot.starts_at])
-        counters = {k: _lock_slot(session, svc.name, k) for k in keys}
+        counters = _lock_cells(session, svc.name, [*_stored_cells(catalogue, current), *new_cells])
         booking = _own_booking(session, booking_id, sender_id, lock=True)
         if booking.status != "booked":
             raise BookingError("not_changeable",
                                f"这个预约{STATUS_TEXT.get(booking.status, booking.status)}，不能改时间。")
         if booking.starts_at <= now:
             raise BookingError("started", "这个预约的时间已经到了，不能改时间。")
-        new_counter = counters[slot.starts_at]
-        old_counter = counters.get(booking.starts_at) or _lock_slot(session, svc.name, booking.starts_at)
-        if new_counter.booked >= svc.capacity:
+        old_cells = _stored_cells(catalogue, booking)
+        if set(old_cells) - set(counters):  # rescheduled by someone else between the two reads
+            counters |= _lock_cells(session, svc.name, set(old_cells) - set(counters))
+        taking = [cell for cell in new_cells if cell not in old_cells]
+        freeing = [cell for cell in old_cells if cell not in new_cells]
+        if any(counters[cell].booked >= svc.capacity for cell in taking):
             full = True
         else:
-            new_counter.booked += 1
-            old_counter.booked = max(old_counter.booked - 1, 0)
-            booking.starts_at, booking.ends_at, booking.slot_id = slot.starts_at, slot.ends_at, new_counter.id
+            for cell in taking:
+                counters[cell].booked += 1
+            for cell in freeing:
+                counters[cell].booked = max(counters[cell].booked - 1, 0)
+            booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
+            booking.slot_id = counters[new_cells[0]].id
             reminder = session.scalar(select(BookingReminder).where(BookingReminder.booking_id == booking.id))
             due = _reminder_due(catalogue, slot.starts_at, now)
             if reminder is None and due is not None:
@@ -667,8 +746,9 @@ def send_due_reminders(db: Database, now: datetime | None = None, *,
 
 
 def count_live(session: Session, service: str, starts_at: datetime) -> int:
-    """Live bookings in a slot, counted from the bookings themselves (tests check
-    the counter against this)."""
+    """Live bookings under way at the moment ``starts_at`` (the start of a counter
+    cell), counted from the bookings themselves (tests check the counter against this)."""
+    moment = to_local(starts_at)
     return session.scalar(select(func.count()).select_from(Booking).where(
-        Booking.service == service, Booking.starts_at == to_local(starts_at),
+        Booking.service == service, Booking.starts_at <= moment, Booking.ends_at > moment,
         Booking.status.in_(("booked", "done", "no_show")))) or 0
