@@ -4,7 +4,9 @@ call it, and turn the answer into messages and slot events."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -28,6 +30,10 @@ ALL_SLOTS = (*FORM_SLOTS, "booking_time_text", "booking_which", "booking_confirm
              "booking_cancel_pending", "form_resume", "form_failures")
 # The pseudo slot "asked" after a bare 不对 in the middle of the form: 哪一项要改？
 WHICH_SLOT = "booking_which"
+# The pseudo slot "asked" by 明天几点方便？ (a day said without a clock time, kept in
+# booking_time_text): the form has no utter_ask_ for it, so Rasa does not follow our
+# question with its own 您想约哪天几点？; the answer is read as the time's.
+CLOCK_SLOT = "booking_time_text"
 YES_NO = [{"title": "对", "payload": "/affirm"}, {"title": "不对", "payload": "/deny"}]
 
 
@@ -110,6 +116,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
         entities = {name: _entities(tracker, name) for name in ("service_type", "time")}
         if conversation.answers_slot(slot, _text(tracker), entities, now=now()):
             return True
+        if slot == "booking_time" and conversation.kept_day(tracker.get_slot("booking_time_text")) \
+                and conversation.any_time(_text(tracker)):
+            return True  # 都行 / 你看着安排 after 明天几点方便？: the day's first free slot
         return self.is_correction(tracker)
 
     async def correction(self, requested, dispatcher, tracker: Tracker, domain) -> dict | None:
@@ -123,6 +132,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         """A bare 不对 in the middle asks which answer to change (buttons); the answer
         picked is asked again. Everything else: actions/forms.py."""
         active = (tracker.active_loop or {}).get("name") == self.form_name()
+        if tracker.get_slot("requested_slot") == CLOCK_SLOT:
+            tracker.slots["requested_slot"] = "booking_time"  # 几点方便？ answered: it is the time's answer
         requested = tracker.get_slot("requested_slot")
         # rasa-sdk writes each extracted value into tracker.slots before the next extract_
         # runs: the service as it stood before this message is kept aside.
@@ -146,7 +157,35 @@ class ValidateBookingForm(InterruptibleFormValidation):
         events = await super().run(dispatcher, tracker, domain)
         if active and requested == "booking_time" and conversation.other_answer(_text(tracker)):
             self._ask_time_again(dispatcher, tracker, events)
+        await self._ask_clock(dispatcher, tracker, domain, events)
         return events
+
+    async def _ask_clock(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict,
+                         events: list[EventType]) -> None:
+        """A day kept without a clock time (明天), and the time is the next question: ask
+        明天（11月30日）几点方便？ with the day's free starts as buttons, in place of the
+        form's 您想约哪天几点？ — whichever message (the time alone, or the time with the
+        service, address and phone) or turn (the service learnt later) left the day."""
+        if not events or any(e.get("event") == "followup" for e in events):
+            return  # rejected (a question in the middle) or the form handed over
+        state = dict(tracker.slots)
+        state.update({e["name"]: e.get("value") for e in events if e.get("event") == "slot"})
+        day = conversation.kept_day(state.get("booking_time_text"))
+        service = conversation.service_from(state.get("booking_service") or "")
+        if day is None or service is None or state.get("booking_time") is not None:
+            return
+        if state.get("requested_slot") not in (None, "booking_time", CLOCK_SLOT) and any(
+                e.get("event") == "slot" and e.get("name") == "requested_slot" for e in events):
+            return  # the turn asks something else on purpose (哪一项要改？, 还继续吗？)
+        trial = tracker.copy()
+        trial.slots.update(state)
+        missing = await self._first_missing(dispatcher, trial, domain)
+        if missing != "booking_time":
+            return  # an earlier answer (the age for 助浴) is asked first; the day waits
+        starts = conversation.day_starts(get_database(), service, day, now=now())
+        dispatcher.utter_message(text=conversation.clock_question(day, now()),
+                                 buttons=conversation.clock_buttons(starts))
+        events.append(SlotSet("requested_slot", CLOCK_SLOT))
 
     def _ask_time_again(self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]) -> None:
         """An address or a phone number given while the time is still open (a time was
@@ -155,6 +194,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         filled = {e.get("name"): e.get("value") for e in events if e.get("event") == "slot"}
         if filled.get("booking_time") or tracker.get_slot("booking_time"):
             return
+        if conversation.kept_day(tracker.get_slot("booking_time_text")):
+            return  # a day is kept: the clock question (_ask_clock) comes with its buttons
         if not any(filled.get(name) for name in ("booking_address", "booking_phone")):
             return
         buttons = _last_time_buttons(tracker)
@@ -257,7 +298,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
             if conversation.other_answer(_text(tracker)):
                 return {}  # an address or a phone number said instead: kept by its own slot
             offered = _last_time_buttons(tracker)
-            if offered and conversation.confirms(_text(tracker)):
+            kept = conversation.kept_day(tracker.get_slot("booking_time_text"))
+            if offered and not kept and conversation.confirms(_text(tracker)):
                 # 对的 / 嗯 after a time was refused: no time is set yet; say so plainly.
                 dispatcher.utter_message(text="您说的那个时间约不了，时间还没定下来。点一个下面的时间，或者说一个别的时间。",
                                          buttons=offered)
@@ -339,6 +381,13 @@ class ValidateBookingForm(InterruptibleFormValidation):
         return {"booking_eligibility": str(value)}
 
     def _resolve(self, said: str, service: str, dispatcher) -> dict[str, Any]:
+        day = conversation.day_only(said, now())
+        if day is not None and not conversation.any_time(said) and not conversation.asks_free_times(said) \
+                and conversation.day_starts(get_database(), service, day, now=now(), limit=1):
+            # 明天 alone: the day is kept and its clock time asked (_ask_clock), never
+            # guessed. A day with no free start goes on below: full / closed, with the
+            # nearest free times offered.
+            return {"booking_time": None, "booking_time_text": conversation.kept_day_text(day)}
         if conversation.asks_free_times(said):
             # 后天有啥时间: list the free times to choose from, never book the first one.
             slots = conversation.free_times(get_database(), service, said, now=now())
@@ -359,10 +408,12 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if value is None:
             return {"booking_time": None}  # cleared by a correction that named it: asked again
         service = conversation.service_from(tracker.get_slot("booking_service") or "")
+        # 上午十点 after 明天几点方便？: read on the kept day (a new day or a button as said).
+        said = conversation.on_kept_day(str(value), tracker.get_slot("booking_time_text"))
         if service is None:
             # Not known yet: keep what was said and resolve it once the service is known.
-            return {"booking_time": None, "booking_time_text": str(value)}
-        return self._resolve(str(value), service, dispatcher)
+            return {"booking_time": None, "booking_time_text": said}
+        return self._resolve(said, service, dispatcher)
 
     async def validate_booking_address(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if value is None:
@@ -545,22 +596,34 @@ class ActionQueryBooking(Action):
         return []
 
 
-# --- 改时间: moving a booking (needs the lead's wiring, see RescheduleBooking's docstring) ---
+# --- 改时间: moving a booking ----------------------------------------------------------
 
 RESCHEDULE_ID, RESCHEDULE_TO = "booking_reschedule_id", "booking_reschedule_to"
+# 往后挪一天 / 推迟两天 / 提前一天: a shift of the booking's own day (conversation's
+# reschedule_target reads only a new time, and would take the 明天 of 把明天的维修往后挪一天
+# for the new day: the same slot).
+_SHIFT_RE = re.compile(r"(往后|向后|推迟|延后|顺延|往前|向前|提前)[挪推延移调改]?(?:个)?\s*([一两二三1-3])\s*天")
+_SHIFT_DAYS = {"一": 1, "两": 2, "二": 2, "三": 3, "1": 1, "2": 2, "3": 3}
+
+
+def _shifted(text: str, starts_at: datetime) -> str | None:
+    """The ISO start of 往后挪一天 (same clock time, another day), or None."""
+    match = _SHIFT_RE.search(text)
+    if not match:
+        return None
+    days = _SHIFT_DAYS[match.group(2)] * (-1 if match.group(1) in ("往前", "向前", "提前") else 1)
+    return (starts_at + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
 
 
 class ActionRescheduleBooking(Action):
-    """能改到后天吗，还是上午九点半 / 改到周三同一时间: the booking meant (the one just made,
-    the only one, or the one named) moved to the new time, read back first; 对 moves it
-    (``service.reschedule``, same id), 不对 keeps it. A new day alone keeps the clock
-    time, a new clock time alone keeps the day.
+    """能改到后天吗，还是上午九点半 / 改到周三同一时间 / 往后挪一天: the booking meant (the one
+    just made, the only one, the one named, or the one already being moved) moved to the
+    new time, read back first; 对 moves it (``service.reschedule``, same id), 不对 keeps it.
+    A new day alone keeps the clock time, a new clock time alone keeps the day.
 
-    Wiring it needs (not in this helper's files): an intent (e.g. ``reschedule_booking``
-    with examples like 能改到后天吗 / 换个时间 / 往后挪一天), the domain's action and two
-    text slots ``booking_reschedule_id`` / ``booking_reschedule_to`` (custom mappings,
-    ``influence_conversation: false``), a rule intent → this action, and a rule for
-    affirm/deny while ``booking_reschedule_id`` is set → this action."""
+    ``booking_reschedule_id`` stays set while a question about the move is open (改到哪天?,
+    free times offered, 对吗?), so the answer (inform / affirm / deny) comes back here
+    (nlu_data/rules/booking.yml); ``booking_reschedule_to`` is the new slot read back."""
 
     def name(self) -> str:
         return "action_reschedule_booking"
@@ -570,7 +633,11 @@ class ActionRescheduleBooking(Action):
         pending, target = tracker.get_slot(RESCHEDULE_ID), tracker.get_slot(RESCHEDULE_TO)
         done = [SlotSet(RESCHEDULE_ID, None), SlotSet(RESCHEDULE_TO, None)]
         text = _text(tracker)
-        if pending and target and (_intent(tracker) == "deny" or form_turns.is_stop(text)):
+        payload = text.startswith("/")  # a button: the time is its entity, not words
+        said = (next(iter(_entities(tracker, "time")), None) if payload
+                else conversation.reschedule_target(text))
+        if pending and (_intent(tracker) == "deny" or form_turns.is_stop(text)) and not said \
+                and not _SHIFT_RE.search(text):
             dispatcher.utter_message(text="好的，不改了，还是原来的时间。")
             return done
         if pending and target and (_intent(tracker) == "affirm" or conversation.confirms(text)):
@@ -583,26 +650,52 @@ class ActionRescheduleBooking(Action):
                 return done
             dispatcher.utter_message(text=conversation.moved_text(moved))
             return done
+        shift = _SHIFT_RE.search(text)
+        words = text[:shift.start()] if shift else conversation.reschedule_reference(text)
         with database.session() as session:
-            ref = resolve_booking_reference(session, tracker.sender_id, conversation.reschedule_reference(text),
-                                            now=now())
+            chosen = next(iter(_entities(tracker, "booking_id")), "") if payload else words
+            ref = resolve_booking_reference(session, tracker.sender_id, chosen, now=now())
+            if ref.match != "one" and pending:
+                # 不对，改到大后天 while a move is open: still the booking being moved.
+                ref = resolve_booking_reference(session, tracker.sender_id, pending, now=now())
         if ref.match != "one":
+            # The buttons carry the id and the time said, so a tap comes back here (the
+            # reference's own buttons would ask to cancel).
             dispatcher.utter_message(text=ref.message or "您要改哪个预约？",
-                                     buttons=[{"title": c.title, "payload": c.payload} for c in ref.candidates])
+                                     buttons=[{"title": c.title, "payload": self._payload(c.booking_id, said)}
+                                              for c in ref.candidates])
             return done
         booking = ref.booking
-        said = conversation.reschedule_target(text)
-        if not said:
+        keep = [SlotSet(RESCHEDULE_ID, booking.id), SlotSet(RESCHEDULE_TO, None), *self._drop_cancel(tracker)]
+        current = booking.starts_at.strftime("%Y-%m-%dT%H:%M")
+        value = _shifted(text, booking.starts_at) if shift else said
+        if not value:
             dispatcher.utter_message(text="想改到哪天几点？比如“后天上午九点半”。")
-            return done
-        value = conversation.on_same_day(said, booking.starts_at.strftime("%Y-%m-%dT%H:%M"), now())
+            return keep
+        if not conversation.ISO_SLOT_RE.fullmatch(value.strip()):
+            value = conversation.on_same_day(value, current, now())
         try:
             slot = conversation.resolve_time(database, booking.service, value, now=now())
         except BookingError as exc:
             if exc.alternatives:
-                _offer(dispatcher, exc)
-            else:
-                dispatcher.utter_message(text=exc.message)
+                _offer(dispatcher, exc)  # a tap on a time comes back as inform: still this booking
+                return keep
+            dispatcher.utter_message(text=exc.message)
             return done
+        if slot.key == current:
+            dispatcher.utter_message(text="新时间和原来的一样，不用改。想改到哪天几点？")
+            return keep
         dispatcher.utter_message(text=conversation.move_question(booking, slot.starts_at), buttons=YES_NO)
-        return [SlotSet(RESCHEDULE_ID, booking.id), SlotSet(RESCHEDULE_TO, slot.key)]
+        return [SlotSet(RESCHEDULE_ID, booking.id), SlotSet(RESCHEDULE_TO, slot.key), *self._drop_cancel(tracker)]
+
+    @staticmethod
+    def _payload(booking_id: str, said: str | None) -> str:
+        return "/reschedule_booking" + json.dumps({"booking_id": booking_id, **({"time": said} if said else {})},
+                                                  ensure_ascii=False)
+
+    @staticmethod
+    def _drop_cancel(tracker: Tracker) -> list[EventType]:
+        """A move asked after a 要取消…吗？ replaces that question: a later 对 moves, it does not cancel."""
+        if not tracker.get_slot("booking_cancel_pending"):
+            return []
+        return [SlotSet("booking_cancel_pending", False), SlotSet("booking_cancel_id", None)]
