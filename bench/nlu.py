@@ -67,7 +67,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 TASK_INTENTS = (
     "ask_policy", "book_service", "cancel_booking", "query_booking", "file_complaint",
-    "check_ticket", "emergency", "checkin", "request_human",
+    "check_ticket", "emergency", "checkin", "request_human", "reschedule_booking",
 )
 NOT_UNDERSTOOD = ("out_of_scope", "nlu_fallback")
 PROVENANCE = {  # the labels of bench/README.md, plus blind

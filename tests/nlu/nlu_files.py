@@ -25,11 +25,12 @@ JIEBA_DIR = ROOT / "nlu_data" / "jieba"
 CONTRACT_INTENTS = (
     "greet goodbye thank affirm deny help repeat request_human ask_policy book_service "
     "cancel_booking query_booking file_complaint check_ticket emergency checkin out_of_scope inform "
-    "rate_ticket"  # domain/tickets.yml: a resident's rating of a handled ticket (issue #11)
+    "rate_ticket "  # domain/tickets.yml: a resident's rating of a handled ticket (issue #11)
+    "reschedule_booking"  # moving a booking already made (issue #11, actions/booking.py)
 ).split()
 TASK_INTENTS = (
     "ask_policy book_service cancel_booking query_booking file_complaint check_ticket "
-    "emergency checkin request_human"
+    "emergency checkin request_human reschedule_booking"
 ).split()
 SERVICE_TYPES = "理发 助餐 保洁 维修 体检 陪诊 助浴 法律咨询 心理咨询 场地预约".split()
 ENTITIES = ("service_type", "ticket_id", "time", "location")
