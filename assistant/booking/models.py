@@ -24,11 +24,15 @@ REMINDER_STATUSES = ("pending", "sent", "cancelled", "failed")
 
 
 class BookingSlot(Base):
-    """One appointment slot of one service: the row that serialises bookings.
+    """One capacity cell of one service (``Service.step`` minutes from ``starts_at``,
+    cells aligned to midnight): the row that serialises bookings.
 
-    ``booked`` counts the live bookings in the slot. Booking, cancelling and
-    rescheduling lock this row (``SELECT ... FOR UPDATE``) and change the counter in
-    the same transaction as the booking, so capacity can never be exceeded."""
+    ``booked`` counts the live bookings under way in the cell; a booking counts in
+    every cell it covers (保洁 9:00-11:00 in four 30-minute cells), so overlapping
+    appointments share cells. Booking, cancelling and rescheduling lock these rows in
+    time order (``SELECT ... FOR UPDATE``) and change the counters in the same
+    transaction as the booking, so capacity can never be exceeded. ``Booking.slot_id``
+    is the booking's first cell."""
 
     __tablename__ = "booking_slots"
     __table_args__ = (UniqueConstraint("service", "starts_at", name="uq_booking_slots_service_starts_at"),)
