@@ -69,10 +69,57 @@ def is_stop(text: str | None) -> bool:
     return bool(STOP_RE.search(said) or WEAK_STOP_RE.search(said))
 
 
+# Saying NO to a person (不用转人工，你帮我约个理发就行 / 别转人工 / 不要找工作人员): the
+# negation right before the asking. A bare 不 counts, except in a question or a push
+# (能不能转人工, 要不找工作人员吧, 怎么还不转人工: those still ask for one).
+NOT_PERSON_RE = re.compile(
+    r"(?:不用|不要|不需要|不必|无需|没必要|用不着|甭|别|(?<![能可是要会行好还么])不)"
+    r"(?:再|去|帮我|给我|帮忙|麻烦)*$")
+
+
+def _negation(said: str, match: re.Match) -> re.Match | None:
+    """The no said to one hand-off match: right before it, or holding its 要 (不需要人工:
+    the asking verb 要 is the negation's own last character)."""
+    before = NOT_PERSON_RE.search(said[:match.start()])
+    if before is None and match.group().startswith("要"):
+        before = NOT_PERSON_RE.search(said[:match.start() + 1])
+    return before
+
+
+def _person_asks(said: str) -> list[re.Match]:
+    """The hand-off words in ``said`` that ask for a person: not the ones said no to."""
+    return [m for m in PERSON_RE.finditer(said) if _negation(said, m) is None]
+
+
+def declines_person(text: str | None) -> bool:
+    """The message says no to a person (不用转人工, 别转人工, 不要找工作人员) and asks for
+    none elsewhere: whatever the NLU heard, it is no hand-off."""
+    said = _clean(text)
+    return bool(PERSON_RE.search(said)) and not _person_asks(said)
+
+
 def wants_person(text: str | None) -> bool:
     """The message asks for a person (转人工, 算了，找工作人员吧), not merely names one
-    (工作人员态度很差)."""
-    return bool(PERSON_RE.search(_clean(text)))
+    (工作人员态度很差) nor says no to one (不用转人工，你帮我约个理发就行). The one rule of
+    hand-off words: forms and degraded mode call it."""
+    return bool(_person_asks(_clean(text)))
+
+
+# What joins a declined hand-off to the rest of the message (不用转人工了，…).
+_DECLINED_TAIL = re.compile(r"[了啦吧啊]*[，,。.！!、\s]*")
+
+
+def without_declined_person(text: str | None) -> str:
+    """The message without a declined hand-off (不用转人工，你帮我约个理发就行 -> 你帮我约个理发就行),
+    so that the rest is read as usual (its 不用 is no "no" to the question asked)."""
+    if not declines_person(text):
+        return text or ""
+    said = _clean(text)
+    for match in reversed(list(PERSON_RE.finditer(said))):
+        negation = _negation(said, match)
+        tail = _DECLINED_TAIL.match(said, match.end())
+        said = said[:negation.start()] + said[tail.end():]
+    return said
 
 
 def classify(intent: str | None, text: str | None, *, answers: bool, confidence: float = 1.0) -> Turn:
@@ -89,8 +136,8 @@ def classify(intent: str | None, text: str | None, *, answers: bool, confidence:
     if is_stop(text):
         return "stop"
     sure = confidence >= INTENT_CONFIDENCE
-    if intent == "request_human":
-        return "handoff"
+    if intent == "request_human" and not declines_person(text):
+        return "handoff"  # 不用转人工，… said no: the rest is read as the answer
     if intent == "repeat" and sure:
         return "repeat"
     if intent in STOP_INTENTS and sure:
@@ -103,7 +150,7 @@ def classify(intent: str | None, text: str | None, *, answers: bool, confidence:
 def resume_answer(text: str | None, intent: str | None) -> Literal["yes", "no"] | None:
     """The resident's answer to "刚才的…还继续吗？": yes, no, or neither (then the
     message is read as an answer to the form's question)."""
-    said = _clean(text)
+    said = _clean(without_declined_person(text))  # 不用转人工，继续吧: the 不用 is about the person
     if intent == "deny" or RESUME_NO_RE.search(said) or is_stop(said):
         return "no"
     if intent == "affirm" or RESUME_YES_RE.match(said):

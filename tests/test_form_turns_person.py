@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import degraded
-from assistant.form_turns import wants_person
+from assistant.form_turns import declines_person, wants_person, without_declined_person
 
 
 @pytest.mark.parametrize("text", [
@@ -34,3 +34,28 @@ def test_asks_for_a_person(text):
 def test_naming_staff_is_not_asking_for_them(text, degraded_kind):
     assert not wants_person(text)
     assert degraded.decide(text).kind == degraded_kind
+
+
+@pytest.mark.parametrize(("text", "rest"), [
+    ("不用转人工，你帮我约个理发就行", "你帮我约个理发就行"),
+    ("别转人工", ""),
+    ("不要找工作人员，帮我看看3号楼的路灯", "帮我看看3号楼的路灯"),
+    ("不需要人工了，继续吧", "继续吧"),
+    ("不要人工", ""),
+])
+def test_a_declined_hand_off_is_no_hand_off(text, rest):
+    # Issue #11: the words of asking, said no to. The rest of the message is read as usual.
+    assert not wants_person(text) and declines_person(text)
+    assert without_declined_person(text) == rest
+    assert degraded.decide(text).kind != "handoff"
+
+
+@pytest.mark.parametrize("text", ["能不能转人工", "要不找工作人员吧", "怎么还不转人工", "别转人工了…算了还是转人工吧"])
+def test_a_question_or_a_change_of_mind_still_asks(text):
+    assert wants_person(text) and not declines_person(text)
+    assert without_declined_person(text) == text
+    assert degraded.decide(text).kind == "handoff"
+
+
+def test_a_declined_hand_off_with_a_complaint_files_the_complaint_in_degraded_mode():
+    assert degraded.decide("不用转人工，3号楼楼道灯坏了好几天了").kind == "ticket"
