@@ -464,8 +464,10 @@ def strip_locations(text: str | None, repl: str = " ") -> str:
 
 
 # Words that put a later location in place of the one said before: a self-correction
-# (19栋……不对是29栋, 3单元……哦不对是1单元) or the neighbour meant (5栋二单元隔壁那个3单元).
-_INSTEAD = re.compile(r"(?:不对|(?:哦|噢|呃|啊)不(?=[，,、\s])|说错了?|搞错了?|弄错了?|错了|口误|更正一下|隔壁)[，,、。\s哦啊呃噢]*(?:应该|其实)?"
+# (19栋……不对是29栋, 3单元……哦不对是1单元, 3单元，不是，4单元) or the neighbour meant
+# (5栋二单元隔壁那个3单元). 不是 counts only with a pause after it: in 是25号楼，不是24号楼 it
+# denies the place that follows, which stays wrong.
+_INSTEAD = re.compile(r"(?:不对|(?:哦|噢|呃|啊)不(?=[，,、\s])|(?:哦|噢|呃|啊)?不是(?=[，,、。…\s])|说错了?|搞错了?|弄错了?|错了|口误|更正一下|隔壁)[，,、。\s哦啊呃噢]*(?:应该|其实)?"
                       r"(?:是|在)?(?:的|那个|那边的?)?\s*$")
 _NOT_BUT = re.compile(r"^[，,、\s]*(?:而|应该)?是\s*$")
 # From the coarsest to the finest: a correction keeps what it does not reach (the building of

@@ -383,6 +383,9 @@ def test_every_household_is_the_whole_community():
     ("不是19栋，是29栋电梯坏了", "29号楼"),
     ("8栋二单元隔壁那个一单元楼道灯坏了", "8号楼1单元"),   # the neighbour meant
     ("8栋二单元楼道灯坏了，5栋也是", "8号楼2单元"),         # a second place, not a correction
+    ("5号楼3单元，不是，4单元", "5号楼4单元"),               # 不是 with a pause: the unit corrected
+    ("15号楼…哦不对，是16号楼", "16号楼"),
+    ("是25号楼，不是24号楼", "25号楼"),                      # 不是 before a place denies that one
 ])
 def test_resolve_takes_the_place_meant(text, canonical):
     assert resolve(location_span(text), text).canonical == canonical

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from assistant.location import complete, location_span
+from assistant.location import complete, find_locations, location_span, resolve
 from assistant.privacy import MOBILE_RE
 
 # Openers that say "I have a complaint" without saying what it is.
@@ -29,6 +29,13 @@ def is_substantive(text: str | None) -> bool:
     """Does the message say what is wrong (not only "我要投诉")?"""
     rest = _GENERIC.sub("", normalise(text))
     return len(_CJK.findall(rest)) >= 3
+
+
+def says_what_is_wrong(text: str | None) -> bool:
+    """A short report that names a thing and what is wrong with it (灯坏了, 门不灵): too
+    short for ``is_substantive``, still a description."""
+    said = normalise(text)
+    return bool(_PROBLEM_WORDS.search(said)) and len(_CJK.findall(_GENERIC.sub("", said))) >= 2
 
 
 # Questions and requests for information (停水通知是什么时候发的, 5号楼的高龄津贴怎么办理,
@@ -105,12 +112,101 @@ def extract_location(text: str | None) -> str | None:
     return location_span(text)
 
 
+def corrected_place(text: str | None) -> str | None:
+    """The place a message corrects itself to (15号楼…哦不对，是16号楼 -> 16号楼, 5号楼3单元，
+    不是，4单元 -> 5号楼4单元), None when it corrects nothing. The words of the later place
+    when they say it all (29栋), else the parser's whole place (the building kept from before)."""
+    found = find_locations(text)
+    if len(found) < 2:
+        return None
+    meant = resolve(None, text)
+    if meant is None or meant == found[0]:
+        return None
+    last = next((loc for loc in found[1:] if loc.end == meant.end), None)
+    return last.span if last is not None and last == meant else meant.canonical
+
+
 def place_said(text: str | None, entity: str | None = None) -> str | None:
-    """Where a message says the problem is: the NLU ``location`` entity, completed from
-    the message when the tokenizer cut it (jieba's dictionary splits 117号楼 into 1 +
-    17号楼, so the entity says 17号楼: the resident said 117号楼), else the first location
-    the parser finds in the message."""
-    return complete(entity, text) or extract_location(text)
+    """Where a message says the problem is: the place it corrects itself to, if it does
+    (the NLU entity often holds the first, wrong one); else the NLU ``location`` entity,
+    completed from the message when the tokenizer cut it (jieba's dictionary splits 117号楼
+    into 1 + 17号楼, so the entity says 17号楼: the resident said 117号楼); else the first
+    location the parser finds in the message."""
+    return corrected_place(text) or complete(entity, text) or extract_location(text)
+
+
+# --- a complaint said in pieces (灯坏了 / 楼道 / 三楼那个) -----------------------------
+
+# Where inside a building, not which building: staff cannot find 楼道 alone, so at the
+# location question it is a piece of the story and the question is asked again.
+_VAGUE_PLACE = re.compile(r"^(?:楼道|楼梯间?|走廊|过道|楼上|楼下|门口|家门口|单元门口?|电梯里?|隔壁|对门|楼顶|天台"
+                          r"|地下室|车库|里面|外面|旁边|边上|附近|后面|前面|对面|那条路|路边|路口)+$")
+# Words that carry nothing of their own in a piece (在5号楼, 三楼那个, 就是这边).
+_FILLER = re.compile(r"就在|是在|在|就是|那个|这个|那边|这边|那里|这里|那儿|这儿|[的了吧啊呀呢嘛哦噢呃嗯]")
+# A yes or no (to a read-back or a question): never part of the story.
+_YES_NO = re.compile(r"^(?:好的?|对的?|是的?|嗯+|恩|行|可以|没有?|没了|不是|不对|没错|ok)$", re.IGNORECASE)
+# Words that tell more of what is wrong or since when (一直不亮, 晚上, 好几天了): with
+# ``_PROBLEM_WORDS`` they make a message at the location question a detail, not a place.
+_DETAIL = re.compile(r"一直|总是|老是|经常|每天|天天|晚上|夜里|半夜|白天|早上|中午|下午|凌晨|几天|好久|已经|又")
+# The words of a self-correction (哦不对，是 / 不是): they said where, not what is wrong.
+_CORRECTION_ONLY = re.compile(r"^(?:不对|不是|不|说错了?|搞错了?|弄错了?|错了|口误|更正一下|应该|其实|是)+$")
+_EDGES = "，,。.、；;！!？?~～… "
+_MAX_PIECE = 200
+
+
+def _content(piece: str) -> str:
+    return _FILLER.sub("", piece).strip(_EDGES)
+
+
+def story_piece(text: str | None) -> str | None:
+    """What a message adds to the description of a complaint already described, said at
+    the description or location question: its words without the place (在5号楼，晚上一直
+    不亮 -> 晚上一直不亮), or a place too vague to find (楼道). None for a place alone
+    (在5号楼, 超市后面那条路: the answer to "where?"), a yes or no, a phone number or 匿名."""
+    said = normalise(text)
+    if not said or said.startswith("/") or _YES_NO.match(_content(said)) or parse_contact(said):
+        return None
+    found = find_locations(said)
+    if not found:
+        content = _content(said)
+        if _VAGUE_PLACE.match(content) or _PROBLEM_WORDS.search(said) or _DETAIL.search(said):
+            return said.strip(_EDGES)[:_MAX_PIECE]
+        return None  # a place in words (超市后面那条路) is the location's
+    rest = said
+    for loc in reversed(found):
+        rest = rest[:loc.start] + "，" + rest[loc.end:]
+    pieces = [p.strip(_EDGES) for p in re.split(r"[，,。.、；;！!？?\s]+", rest)]
+    kept = [p for p in pieces if _content(p) and not _VAGUE_PLACE.match(_content(p))
+            and not _CORRECTION_ONLY.match(_content(p))]
+    detail = "，".join(re.sub(r"^(?:就在|是在|在|就是|那个|这个)", "", p) for p in kept)
+    if not detail or len(_CJK.findall(_content(detail))) < 2:
+        return None
+    return detail[:_MAX_PIECE]
+
+
+def is_story_not_place(text: str | None) -> bool:
+    """At the location question: the message tells more of the problem (晚上一直不亮) or
+    a place too vague to find (楼道), and names no place staff can find."""
+    return not find_locations(text) and story_piece(text) is not None
+
+
+def add_to_description(description: str, text: str | None) -> str | None:
+    """The description with what a later message adds (灯坏了 + 楼道 + 三楼那个 ->
+    灯坏了，楼道三楼; 路灯坏了 + 在5号楼，晚上一直不亮 -> 路灯坏了，晚上一直不亮), None when it
+    adds nothing. A place right after a vague one joins it (楼道 + 三楼): together they say
+    where, and the description reads as the resident told it."""
+    said = normalise(text)
+    last = re.split(r"[，,]", description)[-1]
+    addition = ""
+    place = place_said(said)
+    if place and _VAGUE_PLACE.match(_content(last)):
+        addition = place
+    piece = story_piece(said)
+    if piece:
+        addition = f"{addition}，{piece}" if addition else f"，{piece}"
+    if not addition or (piece and piece in description):
+        return None
+    return description + addition
 
 
 def location_from_metadata(metadata: dict | None) -> tuple[float, float] | None:
