@@ -21,6 +21,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import InterruptibleFormValidation, abandon_forms, for_elders
+from assistant import form_turns
 from assistant.db import get_database
 from assistant.settings import get_settings
 from assistant.tickets import intake
@@ -95,6 +96,18 @@ class ValidateComplaintForm(InterruptibleFormValidation):
         side = {k: v for k, v in tracker.slots_to_validate().items() if k in SIDE_SLOTS}
         return [*events, *(SlotSet(k, v) for k, v in side.items())]
 
+    async def correction(self, requested: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: dict) -> dict | None:
+        corrected = await super().correction(requested, dispatcher, tracker, domain)
+        if corrected and "complaint_description" in corrected:
+            # The base reads the message without its 不是… part; a description that is just
+            # that message (3单元，不是，4单元 at the location question) corrects nothing: the
+            # message answers the question asked.
+            said = form_turns.without_negated(_text(tracker))
+            if corrected["complaint_description"] in (said, said[:120]):
+                return None
+        return corrected
+
     def _requested(self, tracker: Tracker) -> str | None:
         return tracker.get_slot("requested_slot")
 
@@ -104,17 +117,24 @@ class ValidateComplaintForm(InterruptibleFormValidation):
 
     async def extract_complaint_description(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                             domain: dict) -> dict[str, Any]:
-        if tracker.get_slot("complaint_description"):
-            return {}
         requested, text = self._requested(tracker), _text(tracker)
+        described = tracker.get_slot("complaint_description")
+        if described:
+            # A complaint told in pieces (灯坏了 / 楼道 / 三楼那个, or more detail at the
+            # location question): the description keeps every piece, the place still goes
+            # to the location. Not at the contact question: a phone or 匿名 is said there.
+            if requested not in ("complaint_description", "complaint_location") or self._cancelled(tracker):
+                return {}
+            longer = intake.add_to_description(str(described), text)
+            return {"complaint_description": longer} if longer and len(longer) <= MAX_DESCRIPTION else {}
         if requested == "complaint_description" and self._cancelled(tracker):
             return {"complaint_cancelled": True}
         if requested is None and _asks_about_earlier(tracker):
             # NLU heard a complaint in "我的投诉", an id or "那个漏水的事有回复了吗": end the
             # form, answer the question.
             return {"complaint_cancelled": True}
-        if requested is None and intake.is_substantive(text):
-            return {"complaint_description": text}  # the message that opened the form
+        if requested is None and (intake.is_substantive(text) or intake.says_what_is_wrong(text)):
+            return {"complaint_description": text}  # the message that opened the form (灯坏了 too)
         if requested == "complaint_description" and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 2:
             return {"complaint_description": text}
         return {}
@@ -135,8 +155,11 @@ class ValidateComplaintForm(InterruptibleFormValidation):
         place = intake.place_said(text, _entity(tracker, "location"))
         if place:
             return {"complaint_location": place, **extra}
-        if requested == "complaint_location" and text and not text.startswith("/"):
-            # Residents describe places freely ("超市后面那条路"): keep their words.
+        if requested == "complaint_location" and text and not text.startswith("/") \
+                and not intake.is_story_not_place(text):
+            # Residents describe places freely ("超市后面那条路"): keep their words. Not more
+            # of the problem (晚上一直不亮) or a place too vague to find (楼道): the
+            # description takes those, and the question is asked again.
             return {"complaint_location": text[:120], **extra}
         return extra
 

@@ -37,6 +37,9 @@ from assistant import form_turns
     ("deny", "不记得了", False, 0.95, "answer"),                 # cannot answer: a failed answer, not leaving
     ("nlu_fallback", "想不起来啊", False, 0.5, "answer"),
     ("request_human", "不知道，找工作人员吧", False, 0.9, "handoff"),
+    ("request_human", "不用转人工，你帮我约个理发就行", False, 0.95, "answer"),  # a declined hand-off
+    ("request_human", "别转人工", False, 0.9, "answer"),
+    ("request_human", "能不能转人工", False, 0.9, "handoff"),   # a question that still asks
 ])
 def test_classify(intent, text, answers, confidence, turn):
     assert form_turns.classify(intent, text, answers=answers, confidence=confidence) == turn
@@ -46,6 +49,7 @@ def test_classify(intent, text, answers, confidence, turn):
     ("对", "affirm", "yes"), ("继续", "nlu_fallback", "yes"), ("好的", "affirm", "yes"),
     ("不用了", "deny", "no"), ("算了", "inform", "no"), ("不约了", "cancel_booking", "no"),
     ("明天下午三点", "inform", None),
+    ("不用转人工，继续吧", "request_human", "yes"),   # the 不用 is about the person, not the form
 ])
 def test_resume_answer(text, intent, answer):
     assert form_turns.resume_answer(text, intent) == answer
@@ -144,6 +148,7 @@ def test_leaving_after_the_form_stopped_itself_still_knows_the_form(domain):  # 
     ("不对不对 是32号楼东边 我说错了", "nlu_fallback", "32号楼东边"),  # the side is kept (assistant/location.py)
     ("哦说错了，是25号楼，不是24号楼", "nlu_fallback", "25号楼"),  # the wrong one said last
     ("不是24号楼是25号楼", "inform", "25号楼"),
+    ("不对，是16号楼", "deny", "16号楼"),                   # issue #11: the next message corrects the place
 ])
 def test_complaint_form_takes_a_corrected_place_at_the_contact_question(app_env, domain, text, intent,  # noqa: F811
                                                                          place):
@@ -152,6 +157,20 @@ def test_complaint_form_takes_a_corrected_place_at_the_contact_question(app_env,
     assert {"event": "slot", "name": "requested_slot", "value": "complaint_contact", "timestamp": None} in events
     assert not any(e.get("name") == "complaint_contact" for e in events)  # not read as 匿名
     assert place in said[0]["text"]
+
+
+def test_a_corrected_place_replaces_only_the_place(app_env, domain):  # noqa: F811
+    events, _ = validate(complaint_tracker("不对，是16号楼", intent="inform", slots=AT_CONTACT), domain)
+    changed = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert changed["complaint_location"] == "16号楼"
+    assert "complaint_description" not in changed and "complaint_contact" not in changed
+
+
+@pytest.mark.parametrize("text", ["不用转人工，就在5号楼", "别转人工，5号楼"])
+def test_a_declined_hand_off_is_read_as_the_answer(app_env, domain, text):  # noqa: F811
+    # The NLU hears 转人工; the resident said no to it and answered the question.
+    events, _ = validate(complaint_tracker(text, intent="request_human", slots=AT_LOCATION), domain)
+    assert {"event": "slot", "name": "complaint_location", "value": "5号楼", "timestamp": None} in events
 
 
 def test_no_correction_without_a_new_value(app_env, domain):  # noqa: F811

@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tickets import (
-    ActionCheckTicket, ActionEmergency, ActionSubmitComplaint, ValidateComplaintForm,
+    FORM_SLOTS, ActionCheckTicket, ActionEmergency, ActionSubmitComplaint, ValidateComplaintForm,
 )
 from assistant.db import Database
 from assistant.tickets import service
@@ -206,3 +206,62 @@ async def test_an_emergency_drops_the_active_form_and_its_answers(app_env: Datab
     assert {"event": "active_loop", "name": None, "timestamp": None} in events
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["complaint_description"] is None and slots["requested_slot"] is None
+
+
+# ---- issue #11: a complaint said in pieces, a place corrected in the same message --------------
+
+async def _turns(messages: list[tuple[str, str]]) -> dict:
+    """Runs the form over several messages, each at the question the form asked after the
+    one before (the slots carried over as Rasa would)."""
+    slots: dict = {}
+    for text, intent in messages:
+        slots.update(await validate(tracker(text, slots, intent)))
+        # Rasa's form loop asks the first slot still empty next.
+        slots["requested_slot"] = next((s for s in FORM_SLOTS if not slots.get(s)), None)
+    return slots
+
+
+async def test_a_complaint_said_in_pieces_keeps_every_piece():
+    slots = await _turns([("灯坏了", "file_complaint"), ("楼道", "inform"), ("三楼那个", "inform")])
+    assert slots["complaint_description"] == "灯坏了，楼道三楼"
+    assert slots["complaint_location"] == "三楼"          # the place in the later piece
+    assert slots["requested_slot"] == "complaint_contact"
+
+
+async def test_a_vague_place_is_no_answer_to_where():
+    asked = {"complaint_description": "灯坏了", "requested_slot": "complaint_location"}
+    got = await validate(tracker("楼道", asked, "inform"))
+    assert got["complaint_description"] == "灯坏了，楼道"
+    assert "complaint_location" not in got  # still empty: the form asks where again
+
+
+async def test_more_detail_at_the_location_question_joins_the_opening_description():
+    slots = await _turns([("路灯坏了", "file_complaint"), ("在5号楼，晚上一直不亮", "inform")])
+    assert slots["complaint_location"] == "5号楼"
+    assert slots["complaint_description"] == "路灯坏了，晚上一直不亮"
+
+
+@pytest.mark.parametrize("text", ["在5号楼", "5栋2单元", "超市后面那条路"])
+async def test_a_place_alone_is_not_added_to_the_description(text):
+    asked = {"complaint_description": "路灯坏了", "requested_slot": "complaint_location"}
+    got = await validate(tracker(text, asked, "inform"))
+    assert got["complaint_location"] and "complaint_description" not in got
+
+
+async def test_contact_answers_are_not_added_to_the_description():
+    asked = {"complaint_description": "路灯坏了", "complaint_location": "5号楼",
+             "requested_slot": "complaint_contact"}
+    for text, intent in (("13912345678", "inform"), ("匿名", "inform"), ("不用了", "deny")):
+        got = await validate(tracker(text, asked, intent))
+        assert got["complaint_contact"] and "complaint_description" not in got, text
+
+
+@pytest.mark.parametrize(("text", "entities", "place"), [
+    ("15号楼…哦不对，是16号楼", [{"entity": "location", "value": "15号楼"}], "16号楼"),
+    ("3单元，不是，4单元", [{"entity": "location", "value": "3单元"}], "4单元"),
+    ("15号楼路灯坏了，哦不对，是16号楼", [], "16号楼"),
+])
+async def test_a_place_corrected_in_one_message_fills_the_place_meant(text, entities, place):
+    asked = {"complaint_description": "路灯坏了", "requested_slot": "complaint_location"}
+    got = await validate(tracker(text, asked, "inform", entities=entities))
+    assert got["complaint_location"] == place
