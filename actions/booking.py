@@ -30,6 +30,10 @@ ALL_SLOTS = (*FORM_SLOTS, "booking_time_text", "booking_which", "booking_confirm
              "booking_cancel_pending", "form_resume", "form_failures")
 # The pseudo slot "asked" after a bare 不对 in the middle of the form: 哪一项要改？
 WHICH_SLOT = "booking_which"
+# The pseudo slot "asked" by 明天几点方便？ (a day said without a clock time, kept in
+# booking_time_text): the form has no utter_ask_ for it, so Rasa does not follow our
+# question with its own 您想约哪天几点？; the answer is read as the time's.
+CLOCK_SLOT = "booking_time_text"
 YES_NO = [{"title": "对", "payload": "/affirm"}, {"title": "不对", "payload": "/deny"}]
 
 
@@ -112,6 +116,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
         entities = {name: _entities(tracker, name) for name in ("service_type", "time")}
         if conversation.answers_slot(slot, _text(tracker), entities, now=now()):
             return True
+        if slot == "booking_time" and conversation.kept_day(tracker.get_slot("booking_time_text")) \
+                and conversation.any_time(_text(tracker)):
+            return True  # 都行 / 你看着安排 after 明天几点方便？: the day's first free slot
         return self.is_correction(tracker)
 
     async def correction(self, requested, dispatcher, tracker: Tracker, domain) -> dict | None:
@@ -125,6 +132,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         """A bare 不对 in the middle asks which answer to change (buttons); the answer
         picked is asked again. Everything else: actions/forms.py."""
         active = (tracker.active_loop or {}).get("name") == self.form_name()
+        if tracker.get_slot("requested_slot") == CLOCK_SLOT:
+            tracker.slots["requested_slot"] = "booking_time"  # 几点方便？ answered: it is the time's answer
         requested = tracker.get_slot("requested_slot")
         # rasa-sdk writes each extracted value into tracker.slots before the next extract_
         # runs: the service as it stood before this message is kept aside.
@@ -148,7 +157,38 @@ class ValidateBookingForm(InterruptibleFormValidation):
         events = await super().run(dispatcher, tracker, domain)
         if active and requested == "booking_time" and conversation.other_answer(_text(tracker)):
             self._ask_time_again(dispatcher, tracker, events)
+        await self._ask_clock(dispatcher, tracker, domain, events)
         return events
+
+    async def _ask_clock(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict,
+                         events: list[EventType]) -> None:
+        """A day kept without a clock time (明天), and the time is the next question: ask
+        明天（11月30日）几点方便？ with the day's free starts as buttons, in place of the
+        form's 您想约哪天几点？ — whichever message (the time alone, or the time with the
+        service, address and phone) or turn (the service learnt later) left the day."""
+        if not events or any(e.get("event") == "followup" for e in events):
+            return  # rejected (a question in the middle) or the form handed over
+        state = dict(tracker.slots)
+        state.update({e["name"]: e.get("value") for e in events if e.get("event") == "slot"})
+        day = conversation.kept_day(state.get("booking_time_text"))
+        service = conversation.service_from(state.get("booking_service") or "")
+        if day is None or service is None or state.get("booking_time") is not None:
+            return
+        if state.get("requested_slot") not in (None, "booking_time", CLOCK_SLOT) and any(
+                e.get("event") == "slot" and e.get("name") == "requested_slot" for e in events):
+            return  # the turn asks something else on purpose (哪一项要改？, 还继续吗？)
+        trial = tracker.copy()
+        trial.slots.update(state)
+        missing = await self._first_missing(dispatcher, trial, domain)
+        if missing != "booking_time":
+            return  # an earlier answer (the age for 助浴) is asked first; the day waits
+        starts = conversation.day_starts(get_database(), service, day, now=now())
+        dispatcher.utter_message(text=conversation.clock_question(day, now()),
+                                 buttons=conversation.clock_buttons(starts))
+        # Rasa asks the first requested_slot the events name (back to the form after a
+        # question in the middle sets booking_time): ours replaces it.
+        events[:] = [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")]
+        events.append(SlotSet("requested_slot", CLOCK_SLOT))
 
     def _ask_time_again(self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]) -> None:
         """An address or a phone number given while the time is still open (a time was
@@ -157,6 +197,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         filled = {e.get("name"): e.get("value") for e in events if e.get("event") == "slot"}
         if filled.get("booking_time") or tracker.get_slot("booking_time"):
             return
+        if conversation.kept_day(tracker.get_slot("booking_time_text")):
+            return  # a day is kept: the clock question (_ask_clock) comes with its buttons
         if not any(filled.get(name) for name in ("booking_address", "booking_phone")):
             return
         buttons = _last_time_buttons(tracker)
@@ -259,7 +301,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
             if conversation.other_answer(_text(tracker)):
                 return {}  # an address or a phone number said instead: kept by its own slot
             offered = _last_time_buttons(tracker)
-            if offered and conversation.confirms(_text(tracker)):
+            kept = conversation.kept_day(tracker.get_slot("booking_time_text"))
+            if offered and not kept and conversation.confirms(_text(tracker)):
                 # 对的 / 嗯 after a time was refused: no time is set yet; say so plainly.
                 dispatcher.utter_message(text="您说的那个时间约不了，时间还没定下来。点一个下面的时间，或者说一个别的时间。",
                                          buttons=offered)
@@ -341,6 +384,13 @@ class ValidateBookingForm(InterruptibleFormValidation):
         return {"booking_eligibility": str(value)}
 
     def _resolve(self, said: str, service: str, dispatcher) -> dict[str, Any]:
+        day = conversation.day_only(said, now())
+        if day is not None and not conversation.any_time(said) and not conversation.asks_free_times(said) \
+                and conversation.day_starts(get_database(), service, day, now=now(), limit=1):
+            # 明天 alone: the day is kept and its clock time asked (_ask_clock), never
+            # guessed. A day with no free start goes on below: full / closed, with the
+            # nearest free times offered.
+            return {"booking_time": None, "booking_time_text": conversation.kept_day_text(day)}
         if conversation.asks_free_times(said):
             # 后天有啥时间: list the free times to choose from, never book the first one.
             slots = conversation.free_times(get_database(), service, said, now=now())
@@ -361,10 +411,12 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if value is None:
             return {"booking_time": None}  # cleared by a correction that named it: asked again
         service = conversation.service_from(tracker.get_slot("booking_service") or "")
+        # 上午十点 after 明天几点方便？: read on the kept day (a new day or a button as said).
+        said = conversation.on_kept_day(str(value), tracker.get_slot("booking_time_text"))
         if service is None:
             # Not known yet: keep what was said and resolve it once the service is known.
-            return {"booking_time": None, "booking_time_text": str(value)}
-        return self._resolve(str(value), service, dispatcher)
+            return {"booking_time": None, "booking_time_text": said}
+        return self._resolve(said, service, dispatcher)
 
     async def validate_booking_address(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         if value is None:

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import cn2an
 
@@ -22,9 +22,9 @@ from assistant.booking.catalogue import Catalogue, load_catalogue
 from assistant.booking.models import Booking
 from assistant.booking.service import (
     BookingError, Slot, describe_booking, find_booking_id, find_slot, nearest_free_slots, normalise_phone,
-    slot_label, slots_for_day, to_local, upcoming_bookings, when_text,
+    WEEKDAYS, clock_text, slot_label, slots_for_day, to_local, upcoming_bookings, when_text,
 )
-from assistant.booking.timeparse import extract_time, local_now
+from assistant.booking.timeparse import extract_time, local_now, normalise
 from assistant.db import Database
 from assistant.location import find_locations
 from assistant.residents.service import get_or_create_resident, remember_contact
@@ -111,6 +111,94 @@ def resolve_time(db: Database, service: str, requested: str, *, now: datetime | 
         raise BookingError("vague_time", "请说具体哪一天，比如“下周二上午”。")
     with db.session() as session:
         return find_slot(session, service, when, now=now, catalogue=catalogue)
+
+
+# --- a day without a clock time ------------------------------------------------------
+#
+# 明天 / 周三 / 12月8日 said alone: taking the day's first free slot books a time the
+# resident never said (and a 上午十点 said a turn later is lost). The day is kept (as an
+# absolute date, so it does not move if the talk crosses midnight) and the clock time is
+# asked; the next answer with only a clock time is read on the kept day.
+KEPT_DAY_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+# 都行 / 随便 / 几点都行 / 你看着安排: any time of the day is fine: the first free slot.
+ANY_TIME_RE = re.compile(r"都行|都可以|都成|都中|随便|随意|无所谓|看着(?:安排|办|定)|你(?:来)?(?:安排|定)|听你的"
+                         r"|几点都|什么时候都|啥时候都|哪个都|早晚都")
+# How many starts the clock question offers: few enough for an elderly reader.
+DAY_BUTTONS = 4
+
+
+def any_time(text: str | None) -> bool:
+    return bool(ANY_TIME_RE.search(unicodedata.normalize("NFKC", text or "")))
+
+
+def day_only(said: str | None, now: datetime | None = None) -> date | None:
+    """The day of a time that names a whole day and nothing more (明天, 周三, 12月8日),
+    else None (a clock time, a part of the day such as 明天上午, a span of days, a slot)."""
+    if not said or ISO_SLOT_RE.search(said):
+        return None
+    parsed = extract_time(said, now)
+    if parsed is None or parsed.has_clock:
+        return None
+    start, end = to_local(parsed.start), to_local(parsed.end)
+    # A part of the day (上午, 下午五点前) is a shorter span than the whole day.
+    if start.time() != datetime.min.time() or end - start < timedelta(hours=23, minutes=59):
+        return None
+    return start.date() if start.date() == (end - timedelta(seconds=1)).date() else None
+
+
+def kept_day_text(day: date) -> str:
+    """The day kept while the clock time is asked (2026年11月30日): read back by
+    ``extract_time`` on its own and with a clock time after it."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def kept_day(text: str | None) -> date | None:
+    match = KEPT_DAY_RE.match(text or "")
+    return date(*(int(g) for g in match.groups())) if match else None
+
+
+def on_kept_day(said: str, kept: str | None) -> str:
+    """上午十点 / 三点半 / 都行 said after 明天几点方便？: the same words on the kept day;
+    a slot (a button) or a new day (改后天吧) is taken as said."""
+    if kept_day(kept) is None or ISO_SLOT_RE.search(said or ""):
+        return said
+    if DAY_WORD_RE.search(normalise(said or "")):
+        return said
+    return f"{kept}{said}"
+
+
+def day_name(day: date, now: datetime | None = None) -> str:
+    """明天（11月30日） / 12月8日（周二）: the day as the question names it."""
+    today = local_now(now).date()
+    relative = {0: "今天", 1: "明天", 2: "后天"}.get((day - today).days)
+    if relative:
+        return f"{relative}（{day.month}月{day.day}日）"
+    return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
+
+
+def day_starts(db: Database, service: str, day: date, *, now: datetime | None = None,
+               limit: int = DAY_BUTTONS, catalogue: Catalogue | None = None) -> list[Slot]:
+    """The day's free regular starts, at most ``limit``, spread evenly from the first
+    to the last: the buttons show how early and how late the day can be booked (a 上午
+    and a 下午 resident both find theirs) and any other time can still be said."""
+    now = local_now(now)
+    with db.session() as session:
+        free = [s for s in slots_for_day(session, service, day, catalogue)
+                if s.starts_at > to_local(now) and s.free > 0]
+    if len(free) <= limit or limit < 2:
+        return free[:limit]
+    picks = sorted({round(i * (len(free) - 1) / (limit - 1)) for i in range(limit)})
+    return [free[i] for i in picks]
+
+
+def clock_question(day: date, now: datetime | None = None) -> str:
+    return f"{day_name(day, now)}几点方便？可以选下面的时间，也可以直接说“上午十点”。"
+
+
+def clock_buttons(slots: Iterable[Slot]) -> list[dict]:
+    """The clock question's buttons: the day is in the question, so the title is the
+    clock time alone; the payload is the exact slot, as for every time button."""
+    return [{"title": clock_text(s.starts_at), "payload": f'/inform{{"time": "{s.key}"}}'} for s in slots]
 
 
 def eligibility_from(text: str | None) -> Eligibility | None:

@@ -105,11 +105,23 @@ def local_now(now: datetime | None = None) -> datetime:
     return now.astimezone(TZ)
 
 
+# Homophone typos of the parts of the day from pinyin and voice input (明天下五三点, 夏午,
+# 尚午, 中五). Only before a clock time or at the end of the time, so 五 stays a number
+# elsewhere (下五楼, 上五天班). 下五点 is 下午五点 (下午点 means nothing, so the 五 is the
+# hour and 午 was dropped): 17:00 either way, and the day said with it is kept (明天下五点).
+_PERIOD_TYPO_RE = re.compile(
+    r"(下五|夏午|上五|尚午|中五)"
+    r"(?=\s*(?:[零〇一二两三四五六七八九十\d]+\s*(?:点|時|时|:)|[，,。.!！?？、\s]|吧|啊|呀|$))")
+_AFTERNOON_FIVE_RE = re.compile(r"(?<![上午])下(?=五\s*点)")
+_PERIOD_TYPOS = {"下五": "下午", "夏午": "下午", "上五": "上午", "尚午": "上午", "中五": "中午"}
+
+
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
     for old, new in _REWRITES:
         text = text.replace(old, new)
-    return text
+    text = _PERIOD_TYPO_RE.sub(lambda m: _PERIOD_TYPOS[m.group(1)], text)
+    return _AFTERNOON_FIVE_RE.sub("下午", text)
 
 
 def _time_base(now: datetime) -> dict:
