@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import anyio
 import structlog
 
-from assistant import clock
+from assistant import clock, form_turns
 from assistant.conversation import commands, elder, recap, split, store
 from assistant.conversation.choices import OutOfRange, Picked, options_from_reply, out_of_range_text, resolve_choice
 from assistant.safety import assess
@@ -103,6 +103,12 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
         if memory is not None:
             await _remember(db, sender, memory, replies, pending=memory.pending)
         return replies
+
+    # 不用转人工，你帮我约个理发就行: the declined hand-off is dropped and the rest read as
+    # usual, so the NLU's request_human on its 转人工 never hands the resident over.
+    if not command and form_turns.declines_person(stripped):
+        log.info("conversation_person_declined", sender=sender)
+        stripped = form_turns.without_declined_person(stripped).strip() or "不用了"
 
     # 再说一遍 / 慢一点 / 我年纪大了: answered from the memory, never sent to Rasa (a form waits).
     spoken = await elder.answer(_database(db), sender, stripped, memory)

@@ -79,3 +79,28 @@ def test_a_memory_that_cannot_be_read_costs_no_answer(client, tmp_path):
 def test_an_offer_taken_with_its_details(said, sent):
     from assistant.conversation.turn import taken_offer
     assert taken_offer(said, "再帮我约个理发") == sent
+
+
+class _Recording(DialogueClient):
+    """The real client (Rasa down) that also keeps what the gateway passed on: the
+    test is about the text the dialogue engine gets, which only Rasa itself would see."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.sent: list[str] = []
+
+    async def deliver_or_degrade(self, sender, text, metadata=None):
+        self.sent.append(text)
+        return await super().deliver_or_degrade(sender, text, metadata)
+
+
+@pytest.mark.parametrize(("said", "sent"), [
+    ("不用转人工，你帮我约个理发就行", "你帮我约个理发就行"),
+    ("别转人工了，明天下午三点", "明天下午三点"),
+    ("不用转人工", "不用了"),
+    ("帮我转人工", "帮我转人工"),  # a hand-off asked for goes on as said
+])
+def test_a_declined_hand_off_is_not_passed_on(client, db, clock, said, sent):
+    recording = _Recording(client.settings)
+    anyio.run(lambda: converse(recording, "web:t", said, None, db=db))
+    assert recording.sent == [sent]
