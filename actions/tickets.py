@@ -74,6 +74,10 @@ def _service_trouble(dispatcher: CollectingDispatcher) -> None:
                                   f"（{settings.service_hours}）反映。")
 
 
+# Words that drop the report itself (not just the phone number) at the contact question.
+_DROPS_REPORT = re.compile(r"不投诉了|不反映了|不报了|不登记了|不弄了|不办了")
+
+
 class ValidateComplaintForm(InterruptibleFormValidation):
     """Fills the complaint form from whole messages: the first message usually is
     the description (and may name the place); the place may come as words or as a
@@ -95,6 +99,16 @@ class ValidateComplaintForm(InterruptibleFormValidation):
         events = await super().get_validation_events(dispatcher, tracker, domain)
         side = {k: v for k, v in tracker.slots_to_validate().items() if k in SIDE_SLOTS}
         return [*events, *(SlotSet(k, v) for k, v in side.items())]
+
+    async def answers(self, slot: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: dict) -> bool:
+        if slot == "complaint_contact":
+            # 匿名 / 13912345678 alone IS the answer, though it equals the whole message
+            # (the base class reads such a value as free text), and a 匿名 the NLU hears as
+            # deny must not drop the complaint; only words that drop the report leave.
+            found = await self.extract_complaint_contact(CollectingDispatcher(), tracker, domain)
+            return bool(found.get("complaint_contact")) and not _DROPS_REPORT.search(_text(tracker))
+        return await super().answers(slot, dispatcher, tracker, domain)
 
     async def correction(self, requested: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: dict) -> dict | None:

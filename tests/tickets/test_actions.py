@@ -265,3 +265,13 @@ async def test_a_place_corrected_in_one_message_fills_the_place_meant(text, enti
     asked = {"complaint_description": "路灯坏了", "requested_slot": "complaint_location"}
     got = await validate(tracker(text, asked, "inform", entities=entities))
     assert got["complaint_location"] == place
+
+
+@pytest.mark.parametrize("text", ["匿名", "13912345678"])
+async def test_a_contact_said_alone_is_the_answer_even_when_heard_as_a_no(text):
+    """匿名 alone is often read as deny: it is the contact answer, never leaving the form."""
+    asked = {"complaint_description": "路灯坏了", "complaint_location": "5号楼",
+             "requested_slot": "complaint_contact"}
+    got = await validate(tracker(text, asked, "deny"))
+    assert got.get("complaint_contact") == ("匿名" if text == "匿名" else text)
+    assert not got.get("complaint_cancelled")
