@@ -31,14 +31,18 @@ from assistant.tickets.references import is_reference_to_existing, resolve_ticke
 from assistant import clock
 from assistant.tickets import feedback
 from assistant.tickets.service import (
-    LOCATION_QUESTION, MAX_DESCRIPTION, TicketError, file_ticket, follow_up_emergency, live_emergency, my_tickets_text,
-    public_status, respond_to_emergency,
+    CONTACT_INVITATION, LOCATION_QUESTION, MAX_DESCRIPTION, TicketError, add_contact, file_ticket, follow_up_emergency,
+    live_emergency, my_tickets_text, public_status, respond_to_emergency,
 )
+from assistant.privacy import mask_phone
 
 log = structlog.get_logger(__name__)
 
-FORM_SLOTS = ("complaint_description", "complaint_location", "complaint_contact")
-SIDE_SLOTS = ("complaint_lat", "complaint_long", "complaint_photo", "complaint_cancelled")
+# What the form asks for. The contact is not asked before filing: a resident who leaves at
+# that question would lose the complaint. A phone said at any point is kept (a side slot),
+# and one asked for after filing joins the ticket (ActionTicketFollowup, kind CONTACT).
+FORM_SLOTS = ("complaint_description", "complaint_location")
+SIDE_SLOTS = ("complaint_lat", "complaint_long", "complaint_photo", "complaint_cancelled", "complaint_contact")
 ALL_SLOTS = (*FORM_SLOTS, *SIDE_SLOTS)
 SHARED_LOCATION = "居民发送的定位"
 # Giving up in the middle of the form (the contact question treats "不用了" as anonymous).
@@ -98,6 +102,11 @@ class ValidateComplaintForm(InterruptibleFormValidation):
         the cancellation are filled alongside them and must reach the tracker too."""
         events = await super().get_validation_events(dispatcher, tracker, domain)
         side = {k: v for k, v in tracker.slots_to_validate().items() if k in SIDE_SLOTS}
+        # Not asked for any more, so only a phone number said along the way is kept (and
+        # 匿名 in a conversation that was at the contact question when this changed).
+        said = (await self.extract_complaint_contact(dispatcher, tracker, domain)).get("complaint_contact")
+        if said and (said != intake.ANONYMOUS or self._requested(tracker) == "complaint_contact"):
+            side["complaint_contact"] = said
         return [*events, *(SlotSet(k, v) for k, v in side.items())]
 
     async def answers(self, slot: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -224,8 +233,13 @@ class ActionSubmitComplaint(Action):
             log.exception("complaint_submit_failed", sender_id=tracker.sender_id)
             _service_trouble(dispatcher)
             return _reset()
+        events = [*_reset(), SlotSet("last_ticket_id", filed.ticket.id)]
+        if contact is None:  # never asked: asked now, the complaint already safe
+            dispatcher.utter_message(text=for_elders(tracker, f"{filed.message}{CONTACT_INVITATION}"),
+                                     buttons=[{"title": "不留电话", "payload": "/deny"}])
+            return [*events, _waiting_on(CONTACT, filed.ticket.id)]
         dispatcher.utter_message(text=for_elders(tracker, filed.message))
-        return [*_reset(), SlotSet("last_ticket_id", filed.ticket.id)]
+        return events
 
 
 def _asks_about_earlier(tracker: Tracker) -> bool:
@@ -321,7 +335,7 @@ class ActionEmergency(Action):
 # ---- what the butler waits on outside a form -----------------------------------------------------
 
 FOLLOWUP = "ticket_followup"
-EMERGENCY, RATING, RATING_REASON = "emergency", "rating", "rating_reason"
+EMERGENCY, RATING, RATING_REASON, CONTACT = "emergency", "rating", "rating_reason", "contact"
 
 
 def _pending(tracker: Tracker) -> tuple[str, str, datetime] | None:
@@ -449,6 +463,8 @@ class ActionTicketFollowup(Action):
                 return await asyncio.to_thread(self._emergency, dispatcher, tracker, ticket_id)
             if not feedback.still_waiting(asked, clock.now()):
                 return _as_usual(tracker, dispatcher, _clear())
+            if kind == CONTACT:
+                return await asyncio.to_thread(self._contact, dispatcher, tracker, ticket_id)
             if _intent(tracker) == "deny" and feedback.parse_rating(_text(tracker)) is None:
                 dispatcher.utter_message(text="好的，不评价了。" if kind == RATING else "好的，您的评价已记下。")
                 return _clear()
@@ -465,6 +481,23 @@ class ActionTicketFollowup(Action):
         except Exception:  # noqa: BLE001
             log.exception("ticket_followup_failed", sender_id=tracker.sender_id, kind=kind)
             _service_trouble(dispatcher)
+            return _clear()
+        return _as_usual(tracker, dispatcher, _clear())
+
+    @staticmethod
+    def _contact(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> list[EventType]:
+        """The phone asked for after filing: it joins the ticket; 不留 / 匿名 is fine;
+        anything else goes the usual way (the resident moved on)."""
+        text = _text(tracker)
+        contact = intake.parse_contact(text)
+        if contact and contact[0] == "phone":
+            add_contact(get_database(), ticket_id, sender_id=tracker.sender_id, phone=contact[1], now=clock.now())
+            dispatcher.utter_message(text=for_elders(
+                tracker, f"好的，电话{mask_phone(contact[1])}已记到工单 {ticket_id} 上，处理结果会告诉您。"))
+            return _clear()
+        if contact or _intent(tracker) == "deny":
+            dispatcher.utter_message(text=for_elders(
+                tracker, f"好的，不留也没关系。进度随时说“{ticket_id} 怎么样了”查询。"))
             return _clear()
         return _as_usual(tracker, dispatcher, _clear())
 

@@ -179,6 +179,34 @@ def filed_message(ticket: Ticket, *, has_contact: bool, settings: Settings | Non
     return f"{said}。您没有留联系方式，进度请随时说“{ticket.id} 怎么样了”查询。"
 
 
+# Said after a complaint filed without a phone: filing never waits on the phone (a
+# resident who leaves at the contact question would lose the complaint), the phone is
+# asked for afterwards and joins the ticket (add_contact).
+CONTACT_INVITATION = "想知道处理结果的话，留个手机号给我，我记到工单上；不留也可以。"
+
+
+def add_contact(db: Database, ticket_id: str, *, sender_id: str, phone: str,
+                now: datetime | None = None) -> None:
+    """A phone said after filing joins the resident's own ticket: the filer's contact
+    (when none is there yet) or the resident's watch of a ticket they joined. Audited."""
+    now = aware(now) or utcnow()
+    phone = _clean(phone, 32)
+    with db.transaction() as session:
+        ticket = session.get(Ticket, ticket_id, with_for_update=True)
+        mine = [w for w in (ticket.watchers if ticket else []) if w.sender_id == sender_id]
+        if ticket is None or not (mine or ticket.sender_id == sender_id):
+            raise TicketNotFound(f"没有找到您的工单 {ticket_id}。")
+        if ticket.sender_id == sender_id and not ticket.contact_phone:
+            ticket.contact_phone = phone
+        for watch in mine:
+            watch.contact_phone = watch.contact_phone or phone
+        record_event(ticket, actor=f"resident:{sender_id}", action="补充联系方式", from_state=ticket.status,
+                     to_state=ticket.status, note=f"居民留了电话 {mask_phone(phone)}", now=now)
+        ticket.updated_at = now
+        remember_contact(session, sender_id, phone=phone)
+    log.info("ticket_contact_added", ticket_id=ticket_id)
+
+
 def _analyse(description: str, category: str | None, repeat_count: int = 0):
     # Imported here: the scorer and classifier are another module's, loaded on first use.
     from assistant.tickets.classify import classify_category

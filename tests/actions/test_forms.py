@@ -98,13 +98,8 @@ def test_complaint_form_leaves_on_stop_words(app_env, domain):  # noqa: F811
         events, _ = validate(complaint_tracker("算了不投诉了", intent=intent, slots=AT_LOCATION), domain)
         assert {"event": "slot", "name": "complaint_cancelled", "value": True, "timestamp": None} in events
         assert {"event": "slot", "name": "requested_slot", "value": None, "timestamp": None} in events
-    # At the contact step it does not (不用了 there means no phone): the base class leaves.
-    events, _ = validate(complaint_tracker("不弄了不弄了，没意思", intent="deny", slots=AT_CONTACT), domain)
-    assert events == []  # rejected: the rule "deny inside the complaint form" runs action_leave_form
-    events, _ = validate(complaint_tracker("不弄了不弄了，没意思", intent="nlu_fallback", confidence=0.55,
-                                           slots=AT_CONTACT), domain)
-    assert {"event": "followup", "name": "action_leave_form", "timestamp": None} in events
-    assert not any(e.get("name") == "complaint_contact" for e in events)  # never filed as anonymous
+    # The contact is no longer asked before filing (the complaint is filed once the problem
+    # and the place are known, then the phone is asked for): there is no contact step to leave.
 
 
 def test_complaint_form_says_what_was_dropped(app_env, domain):  # noqa: F811

@@ -12,6 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tickets import (
+    ActionTicketFollowup,
     FORM_SLOTS, ActionCheckTicket, ActionEmergency, ActionSubmitComplaint, ValidateComplaintForm,
 )
 from assistant.db import Database
@@ -225,7 +226,7 @@ async def test_a_complaint_said_in_pieces_keeps_every_piece():
     slots = await _turns([("灯坏了", "file_complaint"), ("楼道", "inform"), ("三楼那个", "inform")])
     assert slots["complaint_description"] == "灯坏了，楼道三楼"
     assert slots["complaint_location"] == "三楼"          # the place in the later piece
-    assert slots["requested_slot"] == "complaint_contact"
+    assert slots["requested_slot"] is None  # filed now; the phone is asked after
 
 
 async def test_a_vague_place_is_no_answer_to_where():
@@ -275,3 +276,40 @@ async def test_a_contact_said_alone_is_the_answer_even_when_heard_as_a_no(text):
     got = await validate(tracker(text, asked, "deny"))
     assert got.get("complaint_contact") == ("匿名" if text == "匿名" else text)
     assert not got.get("complaint_cancelled")
+
+
+async def test_a_complaint_without_a_phone_is_filed_at_once_and_the_phone_joins_it_after(app_env: Database):
+    """Filing never waits on the contact question; the phone asked for afterwards joins
+    the ticket (audited), and no reply deadline is promised before there is one."""
+    filled = {"complaint_description": "12号楼门口的路灯不亮了", "complaint_location": "12号楼"}
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitComplaint().run(dispatcher, tracker("12号楼", filled, "inform"), DOMAIN)
+    said = dispatcher.messages[0]["text"]
+    ticket_id = next(e["value"] for e in events if e["event"] == "slot" and e["name"] == "last_ticket_id")
+    assert ticket_id in said and "手机号" in said and "工作日" not in said
+    waiting = next(e["value"] for e in events if e["event"] == "slot" and e["name"] == "ticket_followup")
+    assert waiting.startswith(f"contact|{ticket_id}|")
+
+    answer = CollectingDispatcher()
+    done = await ActionTicketFollowup().run(answer, tracker("13912340088", {"ticket_followup": waiting}, "inform"),
+                                            DOMAIN)
+    assert "139****0088" in answer.messages[0]["text"] and ticket_id in answer.messages[0]["text"]
+    assert SlotSet("ticket_followup", None) in done
+    with app_env.session() as s:
+        t = service.get_ticket(s, ticket_id)
+        assert t.contact_phone == "13912340088"
+        assert any(e.action == "补充联系方式" for e in t.events)
+
+
+@pytest.mark.parametrize(("text", "intent", "usual"), [
+    ("不留了", "deny", None), ("匿名", "inform", None), ("再反映一个，10号楼垃圾没人收", "file_complaint", "complaint_form")])
+async def test_no_phone_after_filing_is_fine_and_a_new_matter_goes_its_way(app_env: Database, text, intent, usual):
+    filled = {"complaint_description": "11号楼楼道堆满了纸箱", "complaint_location": "11号楼"}
+    events = await ActionSubmitComplaint().run(CollectingDispatcher(), tracker("11号楼", filled, "inform"), DOMAIN)
+    waiting = next(e["value"] for e in events if e["event"] == "slot" and e["name"] == "ticket_followup")
+    answer = CollectingDispatcher()
+    done = await ActionTicketFollowup().run(answer, tracker(text, {"ticket_followup": waiting}, intent), DOMAIN)
+    if usual:
+        assert {"event": "followup", "name": usual, "timestamp": None} in done
+    else:
+        assert "不留也没关系" in answer.messages[0]["text"]
