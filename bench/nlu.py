@@ -153,6 +153,14 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "0.949; 16f3cfb), then its errors were read for round 8's training data: no longer evidence",
     },
     {
+        "name": "blind9",
+        "path": "bench/nlu_blind9.yml",
+        "label": "blind",
+        "note": "483 lines (19 intents, service_type over the ten catalogue services), written on 2026-12-05 "
+                "by a helper who saw only its brief (e20ee0e, bench/blind9.md), while round 9 of the NLU data "
+                "and of the safety net was designed without it; measured once at round 9's end",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
@@ -230,6 +238,21 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
                 "seventh round by a helper who saw only its brief (e70bac8, bench/blind8.md); measured once at "
                 "the seventh round's end (butler 0.966 / 4.8 %, net 0.938 / 3.6 %; 16f3cfb), then the eighth "
                 "round's rules were tuned on its errors and its lines train the n-gram second opinion",
+    },
+    {
+        "name": "emergency_dev9",
+        "path": "bench/emergency_dev9.jsonl",
+        "label": "tuned",
+        "note": "542 lines written by the helper who designed round 9 of the safety net, as its development "
+                "set (bench/DEV_SETS.md); its lines train the n-gram second opinion",
+    },
+    {
+        "name": "emergency_blind9",
+        "path": "bench/emergency_blind9.jsonl",
+        "label": "blind",
+        "note": "740 lines (308 emergencies, 432 same-topic look-alikes), written on 2026-12-05 by a helper who "
+                "saw only its brief (e20ee0e, bench/blind9.md) while round 9 was designed on its own "
+                "development set (bench/emergency_dev9.jsonl); measured once at round 9's end",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
