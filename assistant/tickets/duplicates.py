@@ -84,6 +84,7 @@ _OBJECTS: list[tuple[str, str]] = [
     ("栏杆", r"栏杆"),
     ("台阶", r"台阶"),
     ("窗户", r"(?<![从往])(?:窗户|玻璃|窗)(?![里口外])"),
+    ("地砖", r"地砖|地面砖|铺的砖"),  # the paving under something is not the thing (健身器材那块地砖翘了)
     ("瓷砖", r"瓷砖|墙砖|外墙的?砖|墙面?上?的?砖"),
     ("防水", r"防水"),
     ("空调支架", r"空调支架"),
@@ -170,7 +171,7 @@ _OBJECTS: list[tuple[str, str]] = [
     ("快递员", r"快递员|包裹|快递(?!驿站|柜|站)"),
     ("保安", r"保安(?!亭)|门卫|值班"),
     ("服务态度", r"态度|找不到人|不作为|服务差"),
-    ("健身器材", r"健身器材(?!区)|单杠|双杠|扭腰器|漫步机|跑步机|健身的?(?:器械|设施)|健身的.{0,3}器"),
+    ("健身器材", r"健身器材(?!区|那[块边里]|旁边?|边上?|周围|附近|下面?)|单杠|双杠|扭腰器|漫步机|跑步机|健身的?(?:器械|设施)|健身的.{0,3}器"),
     ("打球", r"打(?:篮|羽毛|乒乓)?球|拍球"),
     # Things of one kind at one place are different things (滑梯 / 秋千); 游乐设施 is any of them.
     ("滑梯", r"滑滑梯|滑梯"),
@@ -240,7 +241,7 @@ _FAULTS: list[tuple[str, str]] = [
     ("反水", r"(?:往上)?(?:反|返)水|(?:反|返|冒)上来|倒灌|往上冒水?"),
     ("漏", r"泄[漏露]|(?:漏|渗|滴|冒|进|淌)水|往下淌|漏雨|漏|渗|滴|冒"),
     ("堵", r"占道|堵[住死]?|不通(?!知)|挡|过不去|走不了|出不去|进不来|占"),
-    ("吵", r"异响|吵|响|噪音|噪声|叫|嗡嗡|轰鸣|扰民|声音太大|声音大|大声|嘭|咚|砰|哐|咣当|轰隆|叮叮当当|叮当|开得?(?:老|太|很|好)大|震耳"),
+    ("吵", r"异响|怪声音?|怪响|异声|吵|响|噪音|噪声|叫|嗡嗡|轰鸣|扰民|声音太大|声音大|大声|嘭|咚|砰|哐|咣当|轰隆|叮叮当当|叮当|开得?(?:老|太|很|好)大|震耳"),
     ("臭", r"臭|味道?|熏|难闻|刺鼻"),
     # Not one fault but another: too bright is not out (路灯太亮 / 路灯不亮), not warm is not a
     # leak (暖气不热 / 暖气管子漏水), an overdue inspection is not a breakdown.
@@ -278,7 +279,9 @@ _FAULT_FAMILIES = {"坏": frozenset({"不亮", "失灵", "关不上", "破", "�
 # 楼上 / 楼下: the flat above or below (301楼上漏水 is not 301漏到楼下), upstairs or downstairs.
 # 大厅 / 楼道: the hall of the ground floor is not the stairwell of a floor.
 # 门内 / 门外: inside the gate is not outside it (东门里面草坪上 / 东门外面马路上).
-_CONTRASTS: list[tuple[str, str]] = [("出口", "入口"), ("楼上", "楼下"), ("大厅", "楼道"), ("门内", "门外")]
+# 低区 / 高区: the low and the high lifts of a tower. 前面 / 后面: in front of a building or behind it.
+_CONTRASTS: list[tuple[str, str]] = [("出口", "入口"), ("楼上", "楼下"), ("大厅", "楼道"), ("门内", "门外"), ("低区", "高区"),
+                                     ("前面", "后面")]
 _GATE_SIDE = (("门内", re.compile(r"门口?(?:里面|里边|里头|以内|内)")), ("门外", re.compile(r"门口?(?:外面|外边|外头|以外|外(?!卖))")))
 # Words of which two reports must say the same one when both say one: the rooms of a flat
 # (厨房漏水 and 卫生间漏水 in one flat are two leaks) and kinds of vehicle (电动车乱停 is not
@@ -289,7 +292,11 @@ _SPOT_WORDS = {"厨房": "厨房", "卫生间": "卫生间", "洗手间": "卫�
                # Which gate of a place (幼儿园门口 / 幼儿园后门) and who goes through it (行人门禁 /
                # 车库门禁): a back gate is not the front one, the people's gate not the cars'.
                "后门": "后门", "侧门": "侧门", "正门": "正门", "前门": "正门", "大门": "正门",
-               "行人": "行人", "人行": "行人", "车库": "车行", "车行": "车行", "机动车": "车行"}
+               "行人": "行人", "人行": "行人", "车库": "车行", "车行": "车行", "机动车": "车行",
+               # Which side of one place (东边那个单元 / 西边那个单元, 湖的东岸 / 西岸).
+               "东边": "东", "靠东": "东", "东侧": "东", "东岸": "东", "西边": "西", "靠西": "西", "西侧": "西",
+               "西岸": "西", "南边": "南", "靠南": "南", "南侧": "南", "南岸": "南", "北边": "北", "靠北": "北",
+               "北侧": "北", "北岸": "北"}
 _SPOTS = re.compile("|".join(sorted(_SPOT_WORDS, key=len, reverse=True)))
 # A gate said as 门口 alone is the place's main gate (not 东门口, 后门口, 3号门口).
 _FRONT_GATE = re.compile(r"(?<![东西南北前后侧正大小0-9一二三四五六七八九十号门])门口")
@@ -298,7 +305,8 @@ _SPOT_GROUPS = {name: group for group, names in (
     ("room", ("厨房", "卫生间", "客厅", "卧室", "阳台", "书房")),
     ("vehicle", ("电动车", "摩托车", "自行车", "汽车")),
     ("gate", ("后门", "侧门", "正门")),
-    ("way", ("行人", "车行"))) for name in names}
+    ("way", ("行人", "车行")),
+    ("side", ("东", "西", "南", "北"))) for name in names}
 
 
 _GAS_SMELL = re.compile(r"(煤气|燃气|天然气)(?:的|有股?|一股)?(?:气)?味道?")
@@ -402,6 +410,8 @@ def read_problem(text: str) -> Problem:
     # Read where the places are cut out: 18号楼下 is building 18, then 下; 18号楼楼下 says 楼下.
     said = strip_locations(norm)
     said = said.replace("进口", "入口").replace("大堂", "大厅")
+    said = re.sub(r"前头|前边", "前面", said)
+    said = re.sub(r"后头|后边", "后面", said)
     words = frozenset(w for pair in _CONTRASTS for w in pair if w in said) | frozenset(
         w for w, pattern in _GATE_SIDE if pattern.search(norm))
     spots = frozenset(_SPOT_WORDS[m] for m in _SPOTS.findall(norm))
@@ -503,13 +513,24 @@ _PLACE_NUMBER = re.compile(r"^([0-9]+)号(门|岗亭)$")
 _BARE_DENIAL = re.compile(r"不是\s*(?:[0-9]+|[零〇一二三四五六七八九十百两]+)\s*[，,、]?\s*(?=是)")
 # An estate the parser does not know by its suffix (幸福里, 桃源居, 金桥二村, 阳光新城, 华府名邸), said
 # right before a building: its last two name characters and its suffix, as ``_estate_key``.
-_ESTATE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(新村|[一二三四五六七八九十]村|新城|新区|名邸|小区|花园|家园|公寓|苑|园|湾|府|里|居|城|邸|庭|村|轩|阁|庄|坊)"
+_ESTATE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(门第|新村|[一二三四五六七八九十]村|新城|新区|名邸|小区|花园|家园|公寓|苑|园|湾|府|里|居|城|邸|庭|村|轩|阁|庄|坊)"
                      r"(?=\s*(?:[0-9]+|[一二三四五六七八九十百两]+)\s*(?:号楼|号院|栋|幢|座|号))")
 _NOT_NAME = re.compile(r"[我你他她们咱俺家这那个的在住是了到从说小区楼]")
 # The old and the new compound of one estate (老院 / 新院, 老楼2号楼), like 老小区 / 新小区.
 _OLD_NEW = re.compile(r"(?<![养敬])(老|新)(?:院|楼|区)(?=\s*(?:[0-9]+|[一二三四五六七八九十]+)\s*(?:号楼|栋|幢))")
 # A basement level said as B2 (地下车库B2 / B3): the floor -2.
 _LEVEL = re.compile(r"(?<![a-z0-9])b\s*([1-9])(?![0-9]|\s*(?:栋|座|幢|号楼|单元|区))")
+_NUM = r"[0-9]+|[一二三四五六七八九十两]+"
+# A lift of a building by its number (1梯 / 2梯, 二号梯); not a layout (一梯两户).
+_LIFT = re.compile(rf"(?<![0-9a-z])({_NUM})\s*号?梯(?!\s*(?:{_NUM})\s*户|子|田|形|队)")
+# A numbered storeroom or parking space (1号储藏间 / 11号储藏间, C-05车位 = C05车位).
+_STORE = re.compile(r"([a-z]?\s*-?\s*[0-9]+)\s*号?\s*(储藏间|储物间|杂物间|库房|车位)")
+# A road and its house number (解放北路12号院 / 解放南路12号院): the road's name must agree.
+_ROAD = re.compile(rf"([\u4e00-\u9fff]{{2}}[东西南北中]?)(路|街|大道|巷)(?=\s*(?:{_NUM})\s*号)")
+# A floor the parser leaves when 楼下 follows it (2楼下水道堵: floor 2's drain, not downstairs).
+_FLOOR_DRAIN = re.compile(r"(?<![0-9号栋幢座])([0-9]{1,2})\s*楼(?=下水)")
+# A spot shared by a floor (公共阳台, 电梯厅, 楼道): not inside a flat of that floor.
+_PUBLIC_SPOT = re.compile(r"公共|电梯厅|电梯间|电梯口|楼道|走廊|过道|楼梯")
 
 
 def _place_keys(text: str) -> dict[str, set[str]]:
@@ -545,7 +566,31 @@ def _place_keys(text: str) -> dict[str, set[str]]:
     if "floor" not in keys:
         for match in _LEVEL.finditer(norm.lower()):
             keys.setdefault("floor", set()).add(str(-int(match.group(1))))
+    if "floor" not in keys:
+        for match in _FLOOR_DRAIN.finditer(norm):
+            keys.setdefault("floor", set()).add(match.group(1))
+    for match in _LIFT.finditer(norm.lower()):
+        keys.setdefault("lift", set()).add(str(to_int(match.group(1))))
+    for match in _STORE.finditer(norm.lower()):
+        kind = "车位" if match.group(2) == "车位" else "储藏间"
+        keys.setdefault(kind, set()).add(re.sub(r"[\s-]", "", match.group(1)).lstrip("0") or "0")
+    for match in _ROAD.finditer(norm):
+        keys.setdefault("road", set()).add(match.group(1) + match.group(2))
     return keys
+
+
+def _flat_or_floor(ka: dict[str, set[str]], kb: dict[str, set[str]], a: str, b: str) -> bool:
+    """One report is in a flat (601) and the other at that floor's shared spot (6楼公共阳台,
+    7楼电梯厅); or one says only a floor and the other only a unit (三楼 / 三单元): two places."""
+    for (kp, p), (kq, q) in (((ka, a), (kb, b)), ((kb, b), (ka, a))):
+        # The flat's report must be about inside it: 501门口走廊 is that floor's corridor too.
+        if (kp.get("room") and not kq.get("room") and kq.get("floor") and _PUBLIC_SPOT.search(q)
+                and not _PUBLIC_SPOT.search(p) and "门口" not in p):
+            return True
+        if (kp.get("floor") and not kp.get("unit") and not kp.get("room")
+                and kq.get("unit") and not kq.get("floor") and not kq.get("room")):
+            return True
+    return False
 
 
 def places_disagree(a: str, b: str) -> bool:
@@ -553,6 +598,8 @@ def places_disagree(a: str, b: str) -> bool:
     name agrees: 北门旁边的33栋 / 北门旁边的38栋, 1-301 / 1-401, 1号铺 / 3号铺, 海棠苑 / 海棠湾.
     Whatever else the reports share, two numbers that differ are two places."""
     ka, kb = _place_keys(a), _place_keys(b)
+    if _flat_or_floor(ka, kb, a, b):
+        return True
     return any(ka[name] and kb.get(name) and not ka[name] & kb[name] for name in ka)
 
 
