@@ -6,6 +6,8 @@ caller classifies both parts and treats them as two requests only when they carr
 two different task intents (``two_requests``): a connector alone proves nothing
 (还有名额吗, 然后呢). Counted parts (一是…；二是… / 第一…第二… / …，还有一个…) are cut
 by ``enumerated_split``; a phone said once goes with both parts (``share_contact``).
+Two bookings of different services are two requests too (``two_bookings``); a person
+asked for with another request (…漏水，给我转个人工) is found by words (``asks_person``).
 """
 
 from __future__ import annotations
@@ -60,13 +62,28 @@ def task_intent(parsed: dict) -> str | None:
 BOOKING_VERB_RE = re.compile(r"约|订(?!单)")
 
 
+# 刚才那个路灯的单子现在啥进度 / 上次报的修好了没: a ticket referred to and asked after.
+PROGRESS_REF_RE = re.compile(r"单子|工单|GD\d|投诉的|报修的|报的|反映的|报上去的|登记的")
+PROGRESS_ASK_RE = re.compile(r"进度|怎么样了|咋样了|如何了|到哪(?:一步)?了|啥情况|什么情况|处理(?:了|好了)?没|"
+                             r"修(?:好)?了没|有(?:没有)?(?:消息|回音|回复)|有人管(?:了)?没")
+
+
+def asks_progress(part: str) -> bool:
+    """The part asks how an earlier ticket is going (刚才那个路灯的单子现在啥进度): it
+    names the ticket (单子, 报的) and asks after it. The classifier may hear 路灯 in it
+    and call it a complaint; these words say otherwise."""
+    return bool(PROGRESS_REF_RE.search(part) and PROGRESS_ASK_RE.search(part))
+
+
 def worded_intent(part: str) -> str | None:
-    """The task a part names in words when the classifier is unsure of it: a booking
-    verb and a service (帮我约明天下午三点上门理发，地址…: every detail at once can
-    leave the classifier unsure of the plainest booking), or a thing and its fault
-    (路灯坏了好几天了，我电话…): a complaint."""
+    """The task a part names in words when the classifier is unsure of it: a progress
+    question (``asks_progress``), a booking verb and a service (帮我约明天下午三点上门理发，
+    地址…: every detail at once can leave the classifier unsure of the plainest booking),
+    or a thing and its fault (路灯坏了好几天了，我电话…): a complaint."""
     from assistant.booking.conversation import service_from
 
+    if asks_progress(part):
+        return "check_ticket"
     if BOOKING_VERB_RE.search(part) and service_from(part) is not None and "取消" not in part:
         return "book_service"
     from assistant.tickets.duplicates import read_problem
@@ -82,6 +99,16 @@ def two_requests(first: dict, second: dict) -> tuple[str, str] | None:
     if a and b and a != b:
         return a, b
     return None
+
+
+def two_bookings(first: str, second: str) -> bool:
+    """Two bookings of different services (约明天中午的助餐，另外还想约个理发): two
+    requests, though the classifier gives both parts the same intent. The same service
+    twice (约理发，还想约明天的) is one booking told in two parts."""
+    from assistant.booking.conversation import service_from
+
+    a, b = service_from(first), service_from(second)
+    return a is not None and b is not None and a != b
 
 
 def two_problems(first: str, second: str) -> bool:
@@ -111,12 +138,15 @@ def names_offer(said: str, offered: str, intent: str) -> bool:
     return False
 
 
-LEADING_FILLER_RE = re.compile(r"^(?:帮我|给我|麻烦|请|我想|我要|想|要|问一下|问下|问问)+")
+# 还想/也想 are left over when the cut was at an earlier connector (…，另外还想约个理发).
+LEADING_FILLER_RE = re.compile(r"^(?:还想|也想|还要|再|帮我|给我|麻烦|请|我想|我要|想|要|问一下|问下|问问)+")
 
 
 def offer_text(second: str, intent: str) -> str:
-    """另外您说要约个维修，现在帮您约吗？"""
-    what = LEADING_FILLER_RE.sub("", second).strip(PUNCT) or second
+    """另外您说要约个维修，现在帮您约吗？ The phone shared with the part (share_contact)
+    is for the form, not worth saying back in the offer."""
+    bare = PHONE_RE.sub("", second).strip(PUNCT) or second
+    what = LEADING_FILLER_RE.sub("", bare).strip(PUNCT) or bare
     if intent == "book_service":
         return f"另外您说要{what}，现在帮您约吗？"
     if intent == "file_complaint":
@@ -188,3 +218,40 @@ def is_bare_value(said: str) -> bool:
         return False
     rest = _FILLER_RE.sub("", _VALUE_PARTS_RE.sub("", said))
     return len(rest) <= 1 and _VALUE_PARTS_RE.search(said) is not None
+
+
+# Hand-off words the one rule (form_turns.wants_person) does not know yet: 转个人工,
+# 转一下人工 (a measure word between the verb and whom). Read as 转人工.
+_PERSON_MEASURE_RE = re.compile(r"转(?:个|一个|一下)(?=人工|工作人员|客服|真人)")
+# What goes with the hand-off words and nothing else (给我…吧).
+_PERSON_LEAD_RE = re.compile(r"(?:你|麻烦|请|快|赶紧|赶快)*(?:给我|帮我|我要|我想|想)?$")
+_PERSON_TAIL_RE = re.compile(r"(?:客服|服务)?(?:吧|啊|呀|了|哈|一下)*")
+# What the hand-off is sent as: the words the classifier and degraded mode both know.
+HAND_OFF_MESSAGE = "我要转人工"
+
+
+def _person_words(text: str) -> str:
+    return _PERSON_MEASURE_RE.sub("转", text)
+
+
+def asks_person(text: str) -> bool:
+    """The message asks for a person (转人工, 给我转个人工, 找工作人员), by the one rule."""
+    from assistant import form_turns
+
+    return form_turns.wants_person(_person_words(text))
+
+
+def without_person(text: str) -> str:
+    """The message without its hand-off words (…车都泡了，给我转个人工，电话139… ->
+    …车都泡了，电话139…): what else the resident asked for."""
+    from assistant import form_turns
+
+    said = _person_words(text)
+    for match in reversed(list(form_turns.PERSON_RE.finditer(said))):
+        if form_turns.NOT_PERSON_RE.search(said[:match.start()]):
+            continue  # 不用转人工: said no to, it stays (form_turns reads it)
+        start = match.start() - len(_PERSON_LEAD_RE.search(said[:match.start()]).group())
+        end = _PERSON_TAIL_RE.match(said, match.end()).end()
+        before, after = said[:start].rstrip(PUNCT), said[end:].lstrip(PUNCT)
+        said = f"{before}，{after}" if before and after else before or after
+    return said.strip(PUNCT)

@@ -16,6 +16,8 @@ address) is a yes: the offered request goes first and the value answers its firs
 question. Complaints counted out (一是…；二是…) are all asked for: the second is filed
 as soon as the first is, without an offer. 两个都记上了吧 is answered from the records
 (``recap``), and 理发先不约了 right after the safety net took over is said back.
+A person asked for with another request (…车都泡了，给我转个人工) is asked outright: the
+other request goes first, the hand-off right after it in the same turn, never offered.
 
 An emergency the safety net recognises is never read as anything else: it goes to
 the dialogue as it was said. If the memory cannot be read or written the message
@@ -48,16 +50,23 @@ NO_RE = re.compile(r"^(?:不用|不用了|不要|不要了|算了|不了|先不|
 YES_NO_PAYLOADS = {"/affirm", "/deny"}
 # 好的 后天下午两点 地址14号楼2单元601: yes, with the details of the second request.
 YES_WITH_DETAILS_RE = re.compile(r"^(?:好的|好啊|好吧|好|行|可以|要的|要|嗯嗯|嗯|是的|对|没问题|约吧|约)[。.！!~～，,、 ]+(?P<rest>\S.*)$")
+# 帮我报上去 / 登记一下吧 / 帮我约: the yes said again in words, no detail of the request
+# (it would join the complaint's description).
+RESTATED_YES_RE = re.compile(r"^(?:那就|那|就)?(?:你|麻烦)?(?:帮我|给我|帮忙)?(?:报上去|报一下|报吧|上报|报|登记|记下来|记上|记一下"
+                             r"|反映上去|反映一下|约上|约一下|约|查一下|查查|查|办一下|办)(?:一下|上|吧|啊|呀|哈|了)*"
+                             r"[。.！!~～，, ]*$")
 
 
 def taken_offer(said: str, offered: str, intent: str | None = None) -> str | None:
     """The message to send when the resident accepts the offered second request:
     the request itself, plus any details said with the yes; ``None`` if not a yes.
     Naming what was offered (那理发的事呢) accepts it too."""
-    if YES_RE.match(said) or said == "/affirm":
+    if YES_RE.match(said) or said == "/affirm" or RESTATED_YES_RE.match(said):
         return offered
     match = YES_WITH_DETAILS_RE.match(said)
     if match and not NO_RE.match(said):
+        if RESTATED_YES_RE.match(match.group("rest")):
+            return offered  # 要的，帮我报上去: a yes twice over
         return f"{offered}，{match.group('rest')}"
     if intent and not NO_RE.match(said) and not said.startswith("/") and split.names_offer(said, offered, intent):
         return offered
@@ -121,6 +130,7 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
     local: list[Reply] | None = None
     follow_up: str | None = None  # a value answering the offered request's first question
     both_at_once = False  # 一是…二是…: both asked for outright, the second needs no offer
+    hand_off = False  # …，给我转个人工: a person asked for outright with another request
     pending = memory.pending
 
     # 两个都记上了吧 / 理发约上了吧: answered from the records, an open offer asked again.
@@ -167,14 +177,18 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
             local = [Reply(text=out_of_range_text(choice),
                            buttons=[Button(o.title, o.message()) for o in choice.options])]
         else:
-            found = await _two_requests(client, stripped)
+            rest = await _besides_person(client, stripped)
+            if rest is not None:
+                log.info("conversation_person_with_request", sender=sender)
+                message, hand_off = rest, True
+            found = await _two_requests(client, message)
             if found is not None:
                 first, second, intent, counted = found
                 log.info("conversation_two_requests", sender=sender, second_intent=intent, counted=counted)
                 message = first
                 new_pending = store.Pending(second, intent, clock.now())
                 both_at_once = counted
-            else:
+            elif not hand_off:
                 wished = await _bare_service(client, sender, stripped)
                 if wished is not None:
                     log.info("conversation_bare_service", sender=sender, service=wished)
@@ -188,6 +202,11 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
     if follow_up is not None and replies and await _form_running(client, sender):
         # The offered request asks its first question; the value said with the yes answers it.
         replies = await client.deliver_or_degrade(sender, follow_up, metadata)
+    if hand_off:
+        # Asked outright: done right after the first request, whether or not its form
+        # still asks something (a hand-off inside a form is recorded and the form goes on).
+        log.info("conversation_hand_off_after_request", sender=sender)
+        replies = [*replies, *await client.deliver_or_degrade(sender, split.HAND_OFF_MESSAGE, metadata)]
     if both_at_once and new_pending is not None and await _first_done(client, sender, replies):
         log.info("conversation_second_request_filed_at_once", sender=sender, intent=new_pending.intent)
         replies = [*replies, *await client.deliver_or_degrade(sender, new_pending.text, metadata)]
@@ -199,6 +218,33 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
         new_pending.offered = True
     await _remember(db, sender, memory, replies, pending=new_pending)
     return replies
+
+
+async def _besides_person(client: DialogueClient, text: str) -> str | None:
+    """What else a message that asks for a person asks for (101号楼车库漏水，车都泡了，
+    给我转个人工，电话…: the complaint), when it is a task; ``None`` otherwise (转人工
+    alone, or 我搞不懂，给我转人工: the message goes on as said)."""
+    from assistant.dialogue import DialogueUnavailable
+
+    if not split.asks_person(text):
+        return None
+    rest = split.without_person(text)
+    if not split.CJK_RE.search(rest) or len(split.CJK_RE.findall(rest)) < 2:
+        return None
+    try:
+        intent = split.task_intent(await client.parse(rest))
+    except DialogueUnavailable:
+        intent = None  # the words decide; degraded mode files and hands over in turn
+    return rest if intent or split.worded_intent(rest) else None
+
+
+def _part_intent(parsed: dict, part: str) -> str | None:
+    """The task of one part: a progress question by its words (the classifier may hear
+    路灯 in 那个路灯的单子啥进度 and call it a complaint), else the classifier's intent,
+    else the task it names in words."""
+    if split.asks_progress(part):
+        return "check_ticket"
+    return split.task_intent(parsed) or split.worded_intent(part)
 
 
 async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, str, bool] | None:
@@ -219,9 +265,10 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
         return None
     intents = split.two_requests(first, second)
     if intents is None:
-        a = split.task_intent(first) or split.worded_intent(cut.first)
-        b = split.task_intent(second) or split.worded_intent(cut.second)
+        a, b = _part_intent(first, cut.first), _part_intent(second, cut.second)
         intents = (a, b) if a and b and a != b else None
+        if a == b == "book_service" and split.two_bookings(cut.first, cut.second):
+            intents = (a, b)  # 助餐, 另外还想约个理发: two services, two bookings
     if intents is None and split.task_intent(first) == split.task_intent(second) == "file_complaint" \
             and split.two_problems(cut.first, cut.second):
         intents = ("file_complaint", "file_complaint")

@@ -1,0 +1,203 @@
+"""Two requests in one message, the cases still lost (issue #11): two bookings of
+different services, a person asked for with a complaint, a complaint with the progress
+of an earlier ticket, and an offered complaint taken with 要的，帮我报上去. Sentences are
+our own, not the blind corpora's."""
+
+from __future__ import annotations
+
+import socket
+
+import anyio
+import pytest
+
+from assistant.conversation import converse, split, store
+from assistant.conversation.turn import taken_offer
+from assistant.dialogue import Button, DialogueClient, Reply
+from assistant.residents.models import HandoffRequest
+from assistant.settings import Settings
+from assistant.tickets.models import Ticket
+
+SENDER = "web:more"
+
+
+class Dialogue:
+    """Stands in for the DialogueClient: what reached Rasa, the intents its NLU gives
+    (``intents``: a word in the part -> intent, first match wins), canned answers, and
+    a form that runs after the messages named in ``opens``."""
+
+    def __init__(self, intents: dict[str, str], answers: dict[str, Reply] | None = None,
+                 opens: tuple[str, ...] = ()):
+        self.intents, self.answers, self.opens = intents, answers or {}, opens
+        self.sent: list[str] = []
+        self.loop: str | None = None
+
+    async def active_loop(self, sender):
+        return self.loop
+
+    async def parse(self, text):
+        name = next((intent for word, intent in self.intents.items() if word in text), "nlu_fallback")
+        return {"intent": {"name": name, "confidence": 0.9}}
+
+    async def deliver_or_degrade(self, sender, text, metadata=None):
+        self.sent.append(text)
+        self.loop = "form" if text in self.opens else None
+        return [self.answers.get(text, Reply(text="好的。"))]
+
+
+def say(dialogue, db, text):
+    return anyio.run(lambda: converse(dialogue, SENDER, text, None, db=db))
+
+
+YES_NO = [Button("对", "/affirm"), Button("不对", "/deny")]
+
+
+# --- 1. two bookings of different services --------------------------------------------------------
+
+def test_two_bookings_of_different_services_are_two_requests(db, clock):
+    said = "约后天上午九点的保洁，电话13912340411，另外还想约个上门理发"
+    first = "约后天上午九点的保洁，电话13912340411"
+    dialogue = Dialogue({"约": "book_service"}, answers={
+        first: Reply(text="您要预约后天上午9点的保洁，对吗？", buttons=YES_NO),
+        "对": Reply(text="已为您预约保洁，预约号 B1。"),
+    }, opens=(first,))
+    replies = say(dialogue, db, said)
+    assert dialogue.sent == [first]
+    assert len(replies) == 1  # the read-back waits for its yes: nothing offered yet
+    assert not store.load(db, SENDER).pending.offered
+
+    replies = say(dialogue, db, "对")
+    assert replies[-1].text == "另外您说要约个上门理发，现在帮您约吗？"  # no 还想, no phone said back
+
+    say(dialogue, db, "约吧，周五下午三点，地址8号楼2单元202")
+    # The yes with its details books the second service; the phone said once goes with it.
+    assert dialogue.sent[-1] == "还想约个上门理发，电话13912340411，周五下午三点，地址8号楼2单元202"
+    assert store.load(db, SENDER).pending is None
+
+
+@pytest.mark.parametrize(("first", "second", "two"), [
+    ("约明天的助餐", "还想约个理发", True),
+    ("约个理发", "还想约明天下午的", False),      # one booking told in two parts
+    ("约个理发", "再约个上门理发", False),        # the same service twice
+])
+def test_two_bookings_need_two_services(first, second, two):
+    assert split.two_bookings(first, second) is two
+
+
+# --- 2. a person asked for with a complaint ---------------------------------------------------------
+
+@pytest.mark.parametrize(("said", "rest"), [
+    ("55号楼车库顶上一直渗水，车都淹了，给我转个人工，电话13912340422",
+     "55号楼车库顶上一直渗水，车都淹了，电话13912340422"),
+    ("帮我转一下人工吧，7号楼门口井盖丢了", "7号楼门口井盖丢了"),
+    ("东门路灯坏了，找工作人员", "东门路灯坏了"),
+    ("不用转人工，东门路灯坏了", "不用转人工，东门路灯坏了"),  # said no to: no hand-off words to take out
+])
+def test_the_hand_off_words_are_taken_out(said, rest):
+    assert split.without_person(said) == rest
+
+
+def test_a_person_asked_for_with_a_complaint_comes_right_after_it(db, clock):
+    rest = "55号楼车库顶上一直渗水，车都淹了，电话13912340422"
+    dialogue = Dialogue({"渗水": "file_complaint", "转人工": "request_human"}, answers={
+        rest: Reply(text="已为您登记，工单号 GD202601010021。"),
+        split.HAND_OFF_MESSAGE: Reply(text="好的，给您转人工。"),
+    })
+    replies = say(dialogue, db, "55号楼车库顶上一直渗水，车都淹了，给我转个人工，电话13912340422")
+    assert dialogue.sent == [rest, split.HAND_OFF_MESSAGE]  # no 要不要: asked outright
+    assert [r.text for r in replies] == ["已为您登记，工单号 GD202601010021。", "好的，给您转人工。"]
+    assert store.load(db, SENDER).pending is None
+
+
+@pytest.mark.parametrize("said", ["给我转个人工", "我搞不懂这个，给我转人工"])
+def test_a_hand_off_alone_goes_on_as_said(db, clock, said):
+    dialogue = Dialogue({"转": "request_human"})
+    say(dialogue, db, said)
+    assert dialogue.sent == [said]
+
+
+@pytest.fixture
+def rasa_down(tmp_path):
+    with socket.socket() as sock:  # a port nobody listens on: Rasa is down
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return DialogueClient(Settings(data_dir=tmp_path / "var", rasa_url=f"http://127.0.0.1:{port}", rasa_timeout=2))
+
+
+def test_with_rasa_down_the_complaint_is_filed_and_the_hand_off_recorded(app_env, rasa_down):
+    replies = say(rasa_down, app_env, "55号楼车库顶上一直渗水，车都淹了，给我转个人工，电话13912340422")
+    with app_env.session() as session:
+        tickets = session.query(Ticket).filter_by(sender_id=SENDER).all()
+        handoffs = session.query(HandoffRequest).all()
+    assert len(tickets) == 1 and "渗水" in tickets[0].description and "人工" not in tickets[0].description
+    assert len(handoffs) == 1
+    assert tickets[0].id in replies[0].text and "工作人员" in replies[-1].text
+
+
+# --- 3. a complaint and the progress of an earlier ticket ------------------------------------------
+
+@pytest.mark.parametrize(("part", "asks"), [
+    ("刚才那个路灯的单子现在啥进度", True), ("上次报的漏水修好了没", True), ("GD202601010001怎么样了", True),
+    ("路灯坏了好几天了", False), ("我要投诉物业", False), ("那个单子我不要了", False),
+])
+def test_a_progress_question_in_words(part, asks):
+    assert split.asks_progress(part) is asks
+
+
+def test_a_complaint_and_the_progress_of_an_earlier_ticket_are_both_answered(db, clock):
+    first = "再反映一个：60号楼北边垃圾堆了两天没人收"
+    progress = "刚才那个路灯的单子现在啥进度"
+    # The classifier hears 路灯 in the progress question and calls it a complaint too.
+    dialogue = Dialogue({"垃圾": "file_complaint", "路灯": "file_complaint"}, answers={
+        first: Reply(text="已登记，工单号 GD202601010031。方便留个手机号吗？", buttons=[Button("不留电话", "/deny")]),
+        "13912340433": Reply(text="好的，电话已记到工单 GD202601010031 上。"),
+        progress: Reply(text="工单 GD202601010030（路灯不亮）：处理中。"),
+    })
+    replies = say(dialogue, db, f"{first}。还有{progress}")
+    assert dialogue.sent == [first]
+    assert len(replies) == 1  # the phone question is open: the second waits
+    replies = say(dialogue, db, "13912340433")  # the phone answers the ticket, not the offer
+    assert dialogue.sent[-1] == "13912340433"
+    assert replies[-1].text == f"另外您还问了“{progress}”，现在帮您查吗？"
+    replies = say(dialogue, db, "好的")
+    assert dialogue.sent[-1] == progress and "处理中" in replies[-1].text
+
+
+# --- 4. an offered complaint taken with 要的，帮我报上去 ----------------------------------------------
+
+@pytest.mark.parametrize(("said", "sent"), [
+    ("要的，帮我报上去", "62号楼旁边那个垃圾站臭死了"),
+    ("帮我报上去吧", "62号楼旁边那个垃圾站臭死了"),
+    ("好，登记一下", "62号楼旁边那个垃圾站臭死了"),
+    ("好的，我电话13912340444", "62号楼旁边那个垃圾站臭死了，我电话13912340444"),  # a detail joins
+    ("不用了", None),
+])
+def test_a_yes_said_again_in_words_adds_nothing_to_the_complaint(said, sent):
+    assert taken_offer(said, "62号楼旁边那个垃圾站臭死了", "file_complaint") == sent
+
+
+async def test_the_taken_complaint_is_filed_at_once(app_env):
+    # What the gateway sends on 要的，帮我报上去 is the complaint alone: the form has the
+    # problem and the place from it and files it before asking for a phone (bf6a1db).
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.tickets import ActionSubmitComplaint
+    from tests.tickets.test_actions import DOMAIN, _turns, tracker
+
+    sent = taken_offer("要的，帮我报上去", "62号楼旁边那个垃圾站臭死了", "file_complaint")
+    slots = await _turns([(sent, "file_complaint")])
+    assert slots["complaint_location"] == "62号楼" and slots["requested_slot"] is None
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitComplaint().run(dispatcher, tracker(sent, slots, sender=SENDER), DOMAIN)
+    with app_env.session() as session:
+        [ticket] = session.query(Ticket).filter_by(sender_id=SENDER).all()
+    assert ticket.description == "62号楼旁边那个垃圾站臭死了"
+    assert ticket.id in dispatcher.messages[0]["text"] and "手机号" in dispatcher.messages[0]["text"]
+
+
+def test_the_offered_complaint_taken_in_words_goes_to_the_dialogue(db, clock):
+    offered = "62号楼旁边那个垃圾站臭死了"
+    store.save(db, SENDER, store.Memory(pending=store.Pending(offered, "file_complaint", clock.now(), offered=True)))
+    dialogue = Dialogue({"垃圾": "file_complaint"})
+    say(dialogue, db, "要的，帮我报上去")
+    assert dialogue.sent == [offered]
+    assert store.load(db, SENDER).pending is None
