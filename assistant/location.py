@@ -68,7 +68,8 @@ _COMPONENTS: list[tuple[str, str]] = [
     # 北苑 / 南苑: the parts of one estate, named by where they are.
     # 桂苑 / 兰苑: one character names a 苑; 海棠湾, 枫林园, 江南府 are estates too (not 幼儿园,
     # 公园, 乐园, 菜园, 政府, 港湾...).
-    ("estate", rf"{_NAME}{{2,6}}?(?:小区|花园|家园|公寓|新村|苑|(?<!幼儿)(?<![公乐菜果校庄])园|(?<![港海])湾|(?<![政王])府)"
+    # 星河湾畔: 畔 ends the name (an estate of its own, not 星河湾), so the building after it stays in the chain.
+    ("estate", rf"{_NAME}{{2,6}}?(?:小区|花园|家园|公寓|新村|苑|(?<!幼儿)(?<![公乐菜果校庄])园|(?<![港海])湾畔?|(?<![政王])府)"
                rf"|{_NAME}苑|[东南西北中]苑"),
     ("road", rf"{_NAME}{{1,6}}?(?:路|街|巷|弄)\s*(?P<road_no>{_NUM})\s*号(?![楼院房])"),
     ("phase", rf"(?P<p>{_NUM})\s*期"),
@@ -467,7 +468,8 @@ def strip_locations(text: str | None, repl: str = " ") -> str:
 # (19栋……不对是29栋, 3单元……哦不对是1单元, 3单元，不是，4单元) or the neighbour meant
 # (5栋二单元隔壁那个3单元). 不是 counts only with a pause after it: in 是25号楼，不是24号楼 it
 # denies the place that follows, which stays wrong.
-_INSTEAD = re.compile(r"(?:不对|(?:哦|噢|呃|啊)不(?=[，,、\s])|(?:哦|噢|呃|啊)?不是(?=[，,、。…\s])|说错了?|搞错了?|弄错了?|错了|口误|更正一下|隔壁)[，,、。\s哦啊呃噢]*(?:应该|其实)?"
+# 二十栋那个不是二十是二十二栋: the denied number said again bare, then the one meant.
+_INSTEAD = re.compile(rf"(?:不对|(?:哦|噢|呃|啊)不(?=[，,、\s])|(?:哦|噢|呃|啊)?不是(?=[，,、。…\s])|不是\s*(?:[0-9]+|[{_CN}]+)\s*|说错了?|搞错了?|弄错了?|错了|口误|更正一下|隔壁)[，,、。\s哦啊呃噢]*(?:应该|其实)?"
                       r"(?:是|在)?(?:的|那个|那边的?)?\s*$")
 _NOT_BUT = re.compile(r"^[，,、\s]*(?:而|应该)?是\s*$")
 # From the coarsest to the finest: a correction keeps what it does not reach (the building of

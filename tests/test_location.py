@@ -390,3 +390,21 @@ def test_every_household_is_the_whole_community():
 def test_resolve_takes_the_place_meant(text, canonical):
     assert resolve(location_span(text), text).canonical == canonical
     assert resolve(None, text).canonical == canonical
+
+
+def test_estate_ending_in_shore_keeps_its_building():
+    # 湾畔 ends the estate's name: the building said after it is kept; 月亮湾畔 is not 月亮湾.
+    from assistant.location import _estate_key
+    loc = resolve(None, "月亮湾畔十二栋门禁坏了")
+    assert loc is not None and loc.building == "12"
+    assert _estate_key(loc.estate) != _estate_key("月亮湾")
+
+
+@pytest.mark.parametrize("text, building", [
+    ("三十栋那个不是三十是三十一栋停电了", "31"),  # the denied number said again bare, no comma
+    ("8栋不是8是18栋楼道灯坏了", "18"),
+    ("7号楼不是很远，电梯坏了", "7"),  # 不是 that denies nothing of the place
+])
+def test_denied_number_said_bare(text, building):
+    loc = resolve(None, text)
+    assert loc is not None and loc.building == building

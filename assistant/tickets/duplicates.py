@@ -109,7 +109,7 @@ _OBJECTS: list[tuple[str, str]] = [
     ("高空抛物", r"高空抛物|高空坠物|往(?:楼)?下(?:扔|丢|抛)(?:东西|垃圾)?"),
     ("垃圾车", r"垃圾车|清运车"),
     ("垃圾", r"垃圾(?:站|房|桶|箱|池)?"),
-    ("杂物", r"杂物|鞋柜|鞋架|纸箱|纸壳|(?<=堆)(?:了|满了?)?(?:好多|很多|不少|一堆|一大堆)?东西|易燃物|旧家具|破烂|废品"),
+    ("杂物", r"杂物|(?<=堆)物|东西(?=堆)|鞋柜|鞋架|纸箱|纸壳|(?<=堆)(?:了|满了?)?(?:好多|很多|不少|一堆|一大堆)?东西|易燃物|旧家具|破烂|废品"),
     ("小广告", r"(?:开锁|办证|贷款|租房)?的?小广告|牛皮癣"),
     ("广告牌", r"广告牌|招牌|横幅|(?<![小])广告"),  # a sign hung on a wall is not the wall's fault
     # Bikes or cars left anyhow (单车摆得乱七八糟), before the bike is cut out of the text.
@@ -214,7 +214,7 @@ _FAULTS: list[tuple[str, str]] = [
     # beside a charger is not the charger broken.
     ("烧", r"着火|起火|冒烟|烧(?:坏|焦|化|起来|了)"),
     # A lamp that flickers is neither out nor dim (一闪一闪, 忽明忽暗): before 暗 and 晃眼.
-    ("闪", r"一闪一闪|闪烁|忽明忽暗|时亮时(?:不亮|灭)|(?:一直|老是|总是|在)闪|闪(?:个不停|来闪去)"),
+    ("闪", r"一闪一闪|闪下闪下|闪烁|忽明忽暗|时亮时(?:不亮|灭)|(?:一直|老是|总是|在)闪|闪(?:个不停|来闪去)"),
     ("挡光", r"挡光|挡住阳光|遮光|挡阳光"),
     # Nobody at the gate booth (没人值班, 一个保安都没有, 保安不在).
     # The booth's guard is cut out as the object first, so the words around him are read here.
@@ -235,13 +235,13 @@ _FAULTS: list[tuple[str, str]] = [
     ("贴", r"贴"),
     ("脏", r"脏|卫生差|没人打扫|没打扫"),
     ("推销", r"推销|发(?:小广告|传单)"),
-    ("冒出", r"冒出来|漫出来|满出来"),  # a septic tank running over: full, and out (a bin 溢出来 is only full)
+    ("冒出", r"冒出来|漫出来|满出来|往外(?:冒|溢|涌)"),  # a septic tank running over: full, and out (a bin 溢出来 is only full)
     ("满", r"满|溢|装不下|塞不下|堆|成山|没人收|没人清|没清|清运|没收|乱扔|扔"),
     # Water coming back up a drain (反水, 倒灌) is both a leak and a blockage.
     ("反水", r"(?:往上)?(?:反|返)水|(?:反|返|冒)上来|倒灌|往上冒水?"),
     ("漏", r"泄[漏露]|(?:漏|渗|滴|冒|进|淌)水|往下淌|漏雨|漏|渗|滴|冒"),
     ("堵", r"占道|堵[住死]?|不通(?!知)|挡|过不去|走不了|出不去|进不来|占"),
-    ("吵", r"异响|怪声音?|怪响|异声|吵|响|噪音|噪声|叫|嗡嗡|轰鸣|扰民|声音太大|声音大|大声|嘭|咚|砰|哐|咣当|轰隆|叮叮当当|叮当|开得?(?:老|太|很|好)大|震耳"),
+    ("吵", r"异响|怪声音?|怪响|异声|吵|响|噪音|噪声|叫|嗡嗡|轰鸣|扰民|声音太大|声音大|大声|嘭|咚|砰|哐|咣当|轰隆|叮叮(?:当当|咣咣|哐哐)|叮当|开得?(?:老|太|很|好)大|震耳"),
     ("臭", r"臭|味道?|熏|难闻|刺鼻"),
     # Not one fault but another: too bright is not out (路灯太亮 / 路灯不亮), not warm is not a
     # leak (暖气不热 / 暖气管子漏水), an overdue inspection is not a breakdown.
@@ -292,7 +292,7 @@ _SPOT_WORDS = {"厨房": "厨房", "卫生间": "卫生间", "洗手间": "卫�
                # Which gate of a place (幼儿园门口 / 幼儿园后门) and who goes through it (行人门禁 /
                # 车库门禁): a back gate is not the front one, the people's gate not the cars'.
                "后门": "后门", "侧门": "侧门", "正门": "正门", "前门": "正门", "大门": "正门",
-               "行人": "行人", "人行": "行人", "车库": "车行", "车行": "车行", "机动车": "车行",
+               "行人": "行人", "人行": "行人", "车库": "车行", "地库": "车行", "车行": "车行", "机动车": "车行",
                # Which side of one place (东边那个单元 / 西边那个单元, 湖的东岸 / 西岸).
                "东边": "东", "靠东": "东", "东侧": "东", "东岸": "东", "西边": "西", "靠西": "西", "西侧": "西",
                "西岸": "西", "南边": "南", "靠南": "南", "南侧": "南", "南岸": "南", "北边": "北", "靠北": "北",
@@ -345,6 +345,8 @@ _FILLER = re.compile(
     r"厨房|卫生间|洗手间|客厅|卧室|阳台|书房|电动车|电瓶车|电驴|摩托车|自行车|小?汽车|私家车|轿车|外边|外面|全是|全部|到处|随处可见|墙上|"
     # the hall of a building, a car said as 有辆车, Cantonese glue (坏咗, 成日停喺度)
     r"大厅|大堂|有?辆车|咗|喺度|成日|嘅|啲|唔该|隔篱|一股|屋里?头|"
+    # when and how many (整晚, 大清早, 好几辆车), who (那户, 装修队), a Cantonese classifier (条路灯)
+    r"整晚|成晚|通宵|大?清早|一早|开始|不停|好?几辆车?|那[户家]|(?<=\s)队|条(?=路)|"
     # a bare number (三楼二号: the flat's number) names a place, not a thing
     r"[0-9一二三四五六七八九十]+号(?![楼栋院])|"
     r"[了的啊呢吧呀嘛很太大又都还也里上下得到往在是有被让把给就没个点些前乱]")
@@ -390,7 +392,9 @@ def read_problem(text: str) -> Problem:
     norm = re.sub(r"(?<=灯).{0,6}不量|(?<=灯)不量", lambda m: m.group().replace("不量", "不亮"), norm)
     # Dialect and voice typing: Cantonese 冇 (没有), Wu 勿 (不), 停店 heard for 停电.
     norm = norm.replace("冇", "没")
-    norm = re.sub(r"勿(?=[热亮灵通动转走响])", "不", norm)
+    norm = re.sub(r"勿(?=[热亮灵通动转走响停])", "不", norm)
+    norm = re.sub(r"(?<=[里外上下])向(?![上下前后东西南北外里])", "", norm)  # Wu 里向 / 外向: inside, outside
+    norm = re.sub(r"漏睡", "漏水", norm)  # voice-typed 漏水
     norm = re.sub(r"停店(?!装修|营业|歇业|整顿)", "停电", norm)
     norm = _NO_CHARGE.sub(" 用不了 ", norm)
     norm = _CONSEQUENCE.sub(" ", norm)
@@ -417,6 +421,9 @@ def read_problem(text: str) -> Problem:
     spots = frozenset(_SPOT_WORDS[m] for m in _SPOTS.findall(norm))
     if _FRONT_GATE.search(norm):
         spots |= {"正门"}
+    # A unit's entry system (1单元门禁) is the people's door, not the garage's (地库入口门禁).
+    if "门禁" in objects and "单元" in norm and not spots & {"行人", "车行"}:
+        spots |= {"行人"}
     rest = _FILLER.sub("", strip_locations(rest, ""))
     rest = "".join(ch for ch in rest if "\u4e00" <= ch <= "\u9fff")
     return Problem(frozenset(objects or containers), frozenset(faults), words, rest, spots)
@@ -521,8 +528,8 @@ _OLD_NEW = re.compile(r"(?<![养敬])(老|新)(?:院|楼|区)(?=\s*(?:[0-9]+|[�
 # A basement level said as B2 (地下车库B2 / B3): the floor -2.
 _LEVEL = re.compile(r"(?<![a-z0-9])b\s*([1-9])(?![0-9]|\s*(?:栋|座|幢|号楼|单元|区))")
 _NUM = r"[0-9]+|[一二三四五六七八九十两]+"
-# A lift of a building by its number (1梯 / 2梯, 二号梯); not a layout (一梯两户).
-_LIFT = re.compile(rf"(?<![0-9a-z])({_NUM})\s*号?梯(?!\s*(?:{_NUM})\s*户|子|田|形|队)")
+# A lift of a building by its number (1梯 / 2梯, 二号梯, 3号电梯); not a layout (一梯两户).
+_LIFT = re.compile(rf"(?<![0-9a-z])({_NUM})\s*号?\s*(?:电梯|梯)(?!\s*(?:{_NUM})\s*户|子|田|形|队)")
 # A numbered storeroom or parking space (1号储藏间 / 11号储藏间, C-05车位 = C05车位).
 _STORE = re.compile(r"([a-z]?\s*-?\s*[0-9]+)\s*号?\s*(储藏间|储物间|杂物间|库房|车位)")
 # A road and its house number (解放北路12号院 / 解放南路12号院): the road's name must agree.
