@@ -34,7 +34,7 @@ CANT_ANSWER_RE = re.compile(r"不记得|记不得|记不清|记不住|想不起|
 # story, 人工费多少 a question. The one rule: forms (算了，找工作人员吧: leave, then hand
 # over) and degraded mode (a hand-off request while Rasa is down) both call wants_person.
 PERSON_RE = re.compile(
-    r"转(接)?人工|转(接)?(给)?(工作人员|客服|真人)"
+    r"转(接|个|一个|一下)?人工|转(接)?(给)?(个|一个|一下)?(工作人员|客服|真人)"
     r"|(找|要|叫|请|联系|接通?|换)(个|一个|一下)?"
     r"(人工|工作人员|真人|客服|物业的?人|值班的?人|管理员|你们的人|社区的人|领导)"
     r"|找个人|(给我)?(回|打)(个)?电话给我(吧)?$|给我回(个)?电话"

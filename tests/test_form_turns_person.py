@@ -59,3 +59,8 @@ def test_a_question_or_a_change_of_mind_still_asks(text):
 
 def test_a_declined_hand_off_with_a_complaint_files_the_complaint_in_degraded_mode():
     assert degraded.decide("不用转人工，3号楼楼道灯坏了好几天了").kind == "ticket"
+
+
+@pytest.mark.parametrize("said", ["给我转个人工", "转一下人工", "帮我转个工作人员"])
+def test_a_measure_word_between_the_verb_and_whom_still_asks(said):
+    assert wants_person(said) and not declines_person(said)

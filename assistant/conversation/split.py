@@ -220,9 +220,6 @@ def is_bare_value(said: str) -> bool:
     return len(rest) <= 1 and _VALUE_PARTS_RE.search(said) is not None
 
 
-# Hand-off words the one rule (form_turns.wants_person) does not know yet: 转个人工,
-# 转一下人工 (a measure word between the verb and whom). Read as 转人工.
-_PERSON_MEASURE_RE = re.compile(r"转(?:个|一个|一下)(?=人工|工作人员|客服|真人)")
 # What goes with the hand-off words and nothing else (给我…吧).
 _PERSON_LEAD_RE = re.compile(r"(?:你|麻烦|请|快|赶紧|赶快)*(?:给我|帮我|我要|我想|想)?$")
 _PERSON_TAIL_RE = re.compile(r"(?:客服|服务)?(?:吧|啊|呀|了|哈|一下)*")
@@ -230,15 +227,11 @@ _PERSON_TAIL_RE = re.compile(r"(?:客服|服务)?(?:吧|啊|呀|了|哈|一下)*
 HAND_OFF_MESSAGE = "我要转人工"
 
 
-def _person_words(text: str) -> str:
-    return _PERSON_MEASURE_RE.sub("转", text)
-
-
 def asks_person(text: str) -> bool:
     """The message asks for a person (转人工, 给我转个人工, 找工作人员), by the one rule."""
     from assistant import form_turns
 
-    return form_turns.wants_person(_person_words(text))
+    return form_turns.wants_person(text)
 
 
 def without_person(text: str) -> str:
@@ -246,7 +239,7 @@ def without_person(text: str) -> str:
     …车都泡了，电话139…): what else the resident asked for."""
     from assistant import form_turns
 
-    said = _person_words(text)
+    said = text
     for match in reversed(list(form_turns.PERSON_RE.finditer(said))):
         if form_turns.NOT_PERSON_RE.search(said[:match.start()]):
             continue  # 不用转人工: said no to, it stays (form_turns reads it)
