@@ -7,11 +7,14 @@ said early, two failed answers, and the honest end of a booking on the web chann
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 
 from tests.e2e.test_booking_chat import catalogue, day_phrase, works  # noqa: F401 - catalogue is a fixture
+
+TICKET_ID = re.compile(r"GD\d{12}")
 
 pytestmark = pytest.mark.e2e
 
@@ -152,8 +155,16 @@ def test_leaving_the_complaint_form(butler):
     assert "位置" in asked or "哪" in asked, asked
     left = butler.say(sender, "算了不投诉了")
     assert "不登记" in left and "工单号" not in left, left
-    # At the contact question 不弄了 is leaving, not an anonymous complaint.
+    # Leaving at the place question again, in other words: still no ticket.
     butler.say(sender, "我家楼下的路灯坏了好几天了")
-    assert "手机号" in butler.say(sender, "3号楼")
     left = butler.say(sender, "算了不弄了")
-    assert "刚才的投诉先不登记了" in left and "工单号" not in left, left
+    assert "不登记" in left and "工单号" not in left, left
+    # Once the place is said the complaint is filed, and 不弄了 at the phone question
+    # that follows leaves the phone, not the complaint: nobody is told it was dropped.
+    butler.say(sender, "我家楼下的路灯坏了好几天了")
+    filed = butler.say(sender, "63号楼")  # a place no other test reports (it would be a duplicate)
+    ticket = TICKET_ID.search(filed)
+    assert ticket and "手机号" in filed, filed
+    left = butler.say(sender, "算了不弄了")
+    assert "不登记" not in left and "手机号好像不对" not in left, left
+    assert ticket.group(0) in butler.say(sender, "我的投诉")
