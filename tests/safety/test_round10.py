@@ -75,3 +75,18 @@ def test_round10_look_alikes_do_not_fire(text, why):
 ])
 def test_round10_suppressors_keep_the_real_ones(text):
     assert assess(text, quiet=True).emergency
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # spaced toneless pinyin: people, places and water reaching power are read as Chinese
+    ("wo nv er zai gong yuan zou diu le", "missing"),
+    ("dui men lao ren hao ji tian mei chu men le", "silent_elder"),
+    ("shui yan dao cha xian ban le hai zai mao huo hua", "electric_water"),
+])
+def test_round10_spaced_pinyin_reports_fire(text, kind):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency and kind in verdict.kinds, verdict
+
+
+def test_round10_pinyin_how_to_question_stays_quiet():
+    assert not assess("cha zuo zen me an zhuang", quiet=True).emergency
