@@ -90,3 +90,13 @@ def test_round10_spaced_pinyin_reports_fire(text, kind):
 
 def test_round10_pinyin_how_to_question_stays_quiet():
     assert not assess("cha zuo zen me an zhuang", quiet=True).emergency
+
+
+@pytest.mark.parametrize(("text", "emergency"), [
+    # A yes/no question about what to do is a cry for help when the danger is said to be going on.
+    ("电箱泡在水里冒火花能拉闸吗", True),
+    ("楼道配电箱还在冒烟能用水泼吗", True),
+    ("厨房着火能用水浇吗", False),  # no sign it is happening: a question
+])
+def test_round10_a_question_about_an_ongoing_danger_fires(text, emergency):
+    assert assess(text, quiet=True).emergency is emergency
