@@ -163,6 +163,14 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "training data: no longer evidence",
     },
     {
+        "name": "blind10",
+        "path": "bench/nlu_blind10.yml",
+        "label": "blind",
+        "note": "543 lines (19 intents, service_type over the ten catalogue services), written on 2026-12-05 "
+                "by a helper who saw only its brief (4c19199, bench/blind10.md) while round 10 was designed "
+                "on set 9; measured once at round 10's end",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
@@ -256,6 +264,14 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
                 "saw only its brief (e20ee0e, bench/blind9.md) while round 9 was designed on its own "
                 "development set (bench/emergency_dev9.jsonl); measured once at round 9's end (butler 0.977 / "
                 "5.3 %, net 0.958 / 4.2 %; 07d64c6), then round 10 was tuned on its errors",
+    },
+    {
+        "name": "emergency_blind10",
+        "path": "bench/emergency_blind10.jsonl",
+        "label": "blind",
+        "note": "751 lines (318 emergencies, 433 same-topic look-alikes), written on 2026-12-05 by a helper who "
+                "saw only its brief (4c19199, bench/blind10.md) while round 10 was tuned on set 9; measured "
+                "once at round 10's end",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
