@@ -58,11 +58,15 @@ def test_an_emergency_inside_the_booking_form_breaks_out(butler, staff_token):
 def test_an_emergency_as_the_answer_to_the_contact_question(butler, staff_token):
     sid = "emergency-e2e-4"
     assert "位置" in butler.say(sid, "小区垃圾好几天没人收了")
-    assert "手机号" in butler.say(sid, "5号楼")
+    filed = butler.say(sid, "5号楼")  # filed on the place; the phone is asked for after
+    complaint = TICKET_ID.search(filed)
+    assert complaint and "手机号" in filed, filed
     replies = butler.chat(sid, "快来人啊 有个老人倒在楼道里叫不醒了")
     assert "120" in replies[0]["text"], replies
     ticket = emergency_ticket(butler, staff_token, replies)
     assert ticket["urgency"] == "emergency" and "叫不醒" in ticket["description"]
+    # The emergency is its own ticket, not an addition to the complaint it interrupted.
+    assert ticket["id"] != complaint.group(0), ticket
 
 
 def test_a_client_cannot_raise_an_emergency_through_metadata(butler):
