@@ -31,8 +31,8 @@ from assistant.tickets.references import is_reference_to_existing, resolve_ticke
 from assistant import clock
 from assistant.tickets import feedback
 from assistant.tickets.service import (
-    CONTACT_INVITATION, LOCATION_QUESTION, MAX_DESCRIPTION, TicketError, add_contact, file_ticket, follow_up_emergency,
-    live_emergency, my_tickets_text, public_status, respond_to_emergency,
+    CONTACT_INVITATION, LOCATION_QUESTION, MAX_DESCRIPTION, TicketError, add_contact, correct_place, file_ticket,
+    filed_asking_contact, follow_up_emergency, live_emergency, my_tickets_text, public_status, respond_to_emergency,
 )
 from assistant.privacy import mask_phone
 
@@ -235,7 +235,8 @@ class ActionSubmitComplaint(Action):
             return _reset()
         events = [*_reset(), SlotSet("last_ticket_id", filed.ticket.id)]
         if contact is None:  # never asked: asked now, the complaint already safe
-            dispatcher.utter_message(text=for_elders(tracker, f"{filed.message}{CONTACT_INVITATION}"),
+            said = filed_asking_contact(filed.ticket) if filed.created else f"{filed.message}{CONTACT_INVITATION}"
+            dispatcher.utter_message(text=for_elders(tracker, said),
                                      buttons=[{"title": "不留电话", "payload": "/deny"}])
             return [*events, _waiting_on(CONTACT, filed.ticket.id)]
         dispatcher.utter_message(text=for_elders(tracker, filed.message))
@@ -490,6 +491,14 @@ class ActionTicketFollowup(Action):
         anything else goes the usual way (the resident moved on)."""
         text = _text(tracker)
         contact = intake.parse_contact(text)
+        place = intake.place_said(text) if form_turns.corrects(text) else None
+        if place and not (contact and contact[0] == "phone"):
+            # 不对，是13号楼，不是3号楼: the place of the ticket just filed, corrected; the
+            # phone question stays open.
+            if correct_place(get_database(), ticket_id, sender_id=tracker.sender_id, place=place, now=clock.now()):
+                dispatcher.utter_message(text=for_elders(tracker, f"好的，工单 {ticket_id} 的位置改成{place}了。"))
+                return [_waiting_on(CONTACT, ticket_id)]
+            return _as_usual(tracker, dispatcher, _clear())
         if contact and contact[0] == "phone":
             add_contact(get_database(), ticket_id, sender_id=tracker.sender_id, phone=contact[1], now=clock.now())
             dispatcher.utter_message(text=for_elders(

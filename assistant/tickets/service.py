@@ -179,10 +179,16 @@ def filed_message(ticket: Ticket, *, has_contact: bool, settings: Settings | Non
     return f"{said}。您没有留联系方式，进度请随时说“{ticket.id} 怎么样了”查询。"
 
 
+def filed_asking_contact(ticket: Ticket) -> str:
+    """Filed without a phone, asked for one now (no reply deadline is promised yet)."""
+    return (f"已为您登记，工单号 {ticket.id}。问题归为“{ticket.category}”，由{ticket.department}处理。"
+            f"{CONTACT_INVITATION}")
+
+
 # Said after a complaint filed without a phone: filing never waits on the phone (a
 # resident who leaves at the contact question would lose the complaint), the phone is
 # asked for afterwards and joins the ticket (add_contact).
-CONTACT_INVITATION = "想知道处理结果的话，留个手机号给我，我记到工单上；不留也可以。"
+CONTACT_INVITATION = "想知道处理结果的话，留个手机号给我，我记到工单上；不留也可以，进度随时问我。"
 
 
 def add_contact(db: Database, ticket_id: str, *, sender_id: str, phone: str,
@@ -205,6 +211,24 @@ def add_contact(db: Database, ticket_id: str, *, sender_id: str, phone: str,
         ticket.updated_at = now
         remember_contact(session, sender_id, phone=phone)
     log.info("ticket_contact_added", ticket_id=ticket_id)
+
+
+def correct_place(db: Database, ticket_id: str, *, sender_id: str, place: str, now: datetime | None = None) -> bool:
+    """The filer corrects the place of a ticket just filed (不对，是13号楼): while it is
+    still 受理 and theirs, the address becomes the place said. Audited; False when the
+    ticket is not theirs or already moving (staff then hear it as a new report)."""
+    now = aware(now) or utcnow()
+    place = _clean(place, 256)
+    with db.transaction() as session:
+        ticket = session.get(Ticket, ticket_id, with_for_update=True)
+        if ticket is None or ticket.sender_id != sender_id or ticket.status != lifecycle.ACCEPTED or not place:
+            return False
+        if ticket.address != place:
+            record_event(ticket, actor=f"resident:{sender_id}", action="更正位置", from_state=ticket.address,
+                         to_state=place, note="居民更正了问题的位置", now=now)
+            ticket.address, ticket.updated_at = place, now
+    log.info("ticket_place_corrected", ticket_id=ticket_id)
+    return True
 
 
 def _analyse(description: str, category: str | None, repeat_count: int = 0):

@@ -313,3 +313,20 @@ async def test_no_phone_after_filing_is_fine_and_a_new_matter_goes_its_way(app_e
         assert {"event": "followup", "name": usual, "timestamp": None} in done
     else:
         assert "不留也没关系" in answer.messages[0]["text"]
+
+
+async def test_a_place_corrected_right_after_filing_corrects_the_ticket(app_env: Database):
+    filled = {"complaint_description": "路灯坏了，在3号楼", "complaint_location": "3号楼"}
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitComplaint().run(dispatcher, tracker("路灯坏了，在3号楼", filled, "file_complaint"), DOMAIN)
+    assert "您没有留联系方式" not in dispatcher.messages[0]["text"]  # it is being asked for
+    waiting = next(e["value"] for e in events if e["event"] == "slot" and e["name"] == "ticket_followup")
+    ticket_id = waiting.split("|")[1]
+    answer = CollectingDispatcher()
+    done = await ActionTicketFollowup().run(
+        answer, tracker("不对，是13号楼，不是3号楼", {"ticket_followup": waiting}, "deny"), DOMAIN)
+    assert "13号楼" in answer.messages[0]["text"]
+    assert any(e["event"] == "slot" and e["name"] == "ticket_followup" and e["value"] for e in done)  # phone still asked
+    with app_env.session() as s:
+        t = service.get_ticket(s, ticket_id)
+        assert t.address == "13号楼" and any(e.action == "更正位置" for e in t.events)
