@@ -116,8 +116,12 @@ def _number(raw: str) -> int | None:
         return None
 
 
+# A hesitation before the choice (嗯…那就第一个吧, 呃，第二个): no content, as elders talk.
+LEADING_HESITATION_RE = re.compile(r"^(?:[嗯恩呃额哦噢唔呐]+[\s…⋯.。，,、~～]*)+")
+
+
 def _clean(text: str) -> str:
-    return text.strip().strip(TRAILING_PUNCT).replace(" ", "")
+    return LEADING_HESITATION_RE.sub("", text.strip()).strip(TRAILING_PUNCT).replace(" ", "")
 
 
 def resolve_ordinal(text: str, count: int) -> int | None | OutOfRange:

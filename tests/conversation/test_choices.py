@@ -37,7 +37,8 @@ def picked(text, options):
     return result.option.message()
 
 
-@pytest.mark.parametrize("text", ["一", "1", "1.", "1、", "第一个", "第一个吧", "第1个", "选一", "那就第一个吧", "我选1"])
+@pytest.mark.parametrize("text", ["一", "1", "1.", "1、", "第一个", "第一个吧", "第1个", "选一", "那就第一个吧", "我选1",
+                                  "嗯…那就第一个吧", "嗯，第一个", "呃 第一个吧"])
 def test_the_first_of_the_services(text):
     assert picked(text, SERVICES) == SERVICE_BUTTONS[0][1]
 
