@@ -117,8 +117,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if conversation.answers_slot(slot, _text(tracker), entities, now=now()):
             return True
         if slot == "booking_time" and conversation.kept_day(tracker.get_slot("booking_time_text")) \
-                and conversation.any_time(_text(tracker)):
-            return True  # 都行 / 你看着安排 after 明天几点方便？: the day's first free slot
+                and (conversation.any_time(_text(tracker)) or conversation.confirms(_text(tracker))):
+            return True  # 都行 / 你看着安排 / 好的 after 明天几点方便？: the day's first free slot
         return self.is_correction(tracker)
 
     async def correction(self, requested, dispatcher, tracker: Tracker, domain) -> dict | None:
@@ -307,6 +307,10 @@ class ValidateBookingForm(InterruptibleFormValidation):
                 dispatcher.utter_message(text="您说的那个时间约不了，时间还没定下来。点一个下面的时间，或者说一个别的时间。",
                                          buttons=offered)
                 return {}
+            if kept and conversation.confirms(_text(tracker)):
+                # 好的 / 对 to 明天几点方便？ names no time of its own: the day's first free
+                # start, read back before anything is booked, so no one is asked again and again.
+                return {"booking_time": "都行"}
             return {"booking_time": _text(tracker)}
         return {}
 

@@ -133,10 +133,11 @@ def test_any_time_takes_the_first_free_slot(app_env, domain, said, slots_before)
     assert slots["booking_time"] == "2026-11-30T09:00"
 
 
-def test_a_yes_at_the_clock_question_asks_it_again(app_env, domain):
-    slots, messages = run(tracker("好的", slots=at_clock_question()), domain)
-    assert slots.get("booking_time") is None
-    assert "几点方便" in texts(messages)
+@pytest.mark.parametrize("said", ["好的", "对", "嗯"])
+def test_a_yes_at_the_clock_question_takes_the_first_free_start(app_env, domain, said):
+    # No time of their own: the first free start, read back before booking (never asked again and again).
+    slots, messages = run(tracker(said, intent="affirm", slots=at_clock_question()), domain)
+    assert slots["booking_time"] == "2026-11-30T09:00"
     assert "约不了" not in texts(messages)
 
 
