@@ -103,6 +103,7 @@ def test_a_reply_that_is_not_a_place_does_not_become_one(db: Database):
 
 @pytest.mark.parametrize("text,advice", [
     ("他流血了", "按压"), ("烟越来越大了", "低姿"), ("还有煤气味", "开关电灯"), ("人还没醒", "侧躺"),
+    ("血还是止不住，咋办", "按压"), ("止不住血啊", "按压"),
 ])
 def test_further_details_get_the_advice_that_fits(text, advice):
     assert any(advice in line for line in follow_up_advice(text)), follow_up_advice(text)
