@@ -272,7 +272,13 @@ class ValidateBookingForm(InterruptibleFormValidation):
         return {}
 
     async def extract_booking_eligibility(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if self._requested(tracker) != "booking_eligibility" or self._correction(tracker) is not None:
+        if self._correction(tracker) is not None:
+            return {}
+        if self._requested(tracker) != "booking_eligibility":
+            # 俺要约个助浴，俺爹腿脚不好使: an age or a disability said before it is asked is kept.
+            facts = None if tracker.get_slot("booking_eligibility") else conversation.eligibility_from(_text(tracker))
+            if facts is not None and (facts.age is not None or facts.disabled):
+                return {"booking_eligibility": _text(tracker)}
             return {}
         return {"booking_eligibility": _text(tracker)}
 
