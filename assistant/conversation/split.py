@@ -121,6 +121,16 @@ def two_problems(first: str, second: str) -> bool:
     return bool(a.objects and a.faults and b.objects and b.faults) and not objects_match(a.objects, b.objects)
 
 
+def two_things(first: str, second: str) -> bool:
+    """Two parts counted out (一个是…，一个是…) that name different things (电梯 / 广场舞),
+    whether or not the reader knows the fault words of each: counting them out says they
+    are two matters."""
+    from assistant.tickets.duplicates import objects_match, read_problem
+
+    a, b = read_problem(first), read_problem(second)
+    return bool(a.objects and b.objects) and not objects_match(a.objects, b.objects)
+
+
 def names_offer(said: str, offered: str, intent: str) -> bool:
     """Does the resident's message name what the offered second request is about?
     (那理发的事呢 after an offer to book 理发; 垃圾那件事也记上了没 after an offer to
@@ -156,12 +166,12 @@ def offer_text(second: str, intent: str) -> str:
     return f"另外您还问了“{what}”，现在帮您查吗？"
 
 
-# Complaints counted out: 一是…；二是… / 第一…第二… / 一个是…另一个是… / …，还有一个…
+# Complaints counted out: 一是…；二是… / 第一…第二… / 一个是…另一个是… / 一个是…，一个是… / …，还有一个…
 # 第一次 / 第一天 count nothing.
-ENUM_FIRST_RE = re.compile(r"(?:^|[：:，,。；;！!\s])\s*(?:一是|一个是|一件是|其一|第一(?![次天名回遍批期层楼单号])(?:个|件|是|呢)?)[，,、：:\s]*")
+ENUM_FIRST_RE = re.compile(r"(?:^|[：:，,。；;！!\s])\s*(?:一是|一个是|一件是|其一|第一(?![次天名回遍批期层楼单号])(?:个|件)?(?:是|呢)?)[，,、：:\s]*")
 ENUM_SECOND_RE = re.compile(
-    r"[，,。；;！!、\s]*(?:二是|另一个是|另一件是|另一个|另一件|其二|第二(?![次天名回遍批期层楼单号])(?:个|件|是|呢)?"
-    r"|还有一个(?:是|事|问题)?|还有一件(?:事)?(?:是|就是)?)[，,、：:\s]*")
+    r"[，,。；;！!、\s]*(?:二是|另一个是|另一件是|另一个|另一件|其二|第二(?![次天名回遍批期层楼单号])(?:个|件)?(?:是|呢)?"
+    r"|还有一个(?:是|事|问题)?|还有一件(?:事)?(?:是|就是)?|(?<=[，,。；;！!、\s])一(?:个|件)是)[，,、：:\s]*")
 
 
 def enumerated_split(text: str) -> Split | None:

@@ -50,9 +50,9 @@ NO_RE = re.compile(r"^(?:不用|不用了|不要|不要了|算了|不了|先不|
 YES_NO_PAYLOADS = {"/affirm", "/deny"}
 # 好的 后天下午两点 地址14号楼2单元601: yes, with the details of the second request.
 YES_WITH_DETAILS_RE = re.compile(r"^(?:好的|好啊|好吧|好|行|可以|要的|要|嗯嗯|嗯|是的|对|没问题|约吧|约)[。.！!~～，,、 ]+(?P<rest>\S.*)$")
-# 帮我报上去 / 登记一下吧 / 帮我约: the yes said again in words, no detail of the request
+# 帮我报上去 / 登记一下吧 / 帮我约 / 那个也报上: the yes said again in words, no detail of the request
 # (it would join the complaint's description).
-RESTATED_YES_RE = re.compile(r"^(?:那就|那|就)?(?:你|麻烦)?(?:帮我|给我|帮忙)?(?:报上去|报一下|报吧|上报|报|登记|记下来|记上|记一下"
+RESTATED_YES_RE = re.compile(r"^(?:那就|那个|这个|那件事?|这件事?|那|就)?也?(?:你|麻烦)?(?:帮我|给我|帮忙)?(?:报上去|报一下|报吧|上报|报|登记|记下来|记上|记一下"
                              r"|反映上去|反映一下|约上|约一下|约|查一下|查查|查|办一下|办)(?:一下|上|吧|啊|呀|哈|了)*"
                              r"[。.！!~～，, ]*$")
 
@@ -164,11 +164,16 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
             message = taken
         elif NO_RE.match(stripped) or stripped == "/deny":
             local = [Reply(text=DECLINED_TEXT)]
+        elif _offered_with_contact_question(memory.last) and _answers_contact(stripped):
+            # The offer came with the first ticket's phone question still open: the phone
+            # (or 不留) is that ticket's, and the offer is asked again once it is answered.
+            log.info("conversation_contact_before_offer", sender=sender, intent=pending.intent)
+            new_pending = store.Pending(pending.text, pending.intent, pending.at)
         elif split.is_bare_value(stripped):
             # 13022648170 / 我不留电话，匿名吧 / 明天下午两点: a yes that already answers.
             log.info("conversation_second_request_taken_with_value", sender=sender, intent=pending.intent)
             message, follow_up = pending.text, stripped
-    if local is None and message is stripped and not command:
+    if local is None and message is stripped and not command and not _rating_said(stripped, memory.options):
         choice = resolve_choice(stripped, memory.options)
         if isinstance(choice, Picked):
             log.info("conversation_choice", sender=sender, title=choice.option.title)
@@ -272,7 +277,7 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
     if intents is None and split.task_intent(first) == split.task_intent(second) == "file_complaint" \
             and split.two_problems(cut.first, cut.second):
         intents = ("file_complaint", "file_complaint")
-    if intents is None and counted is not None and split.two_problems(cut.first, cut.second) \
+    if intents is None and counted is not None and split.two_things(cut.first, cut.second) \
             and "file_complaint" in {split.task_intent(first), split.task_intent(second)}:
         intents = ("file_complaint", "file_complaint")
     if intents is None:
@@ -355,6 +360,44 @@ def _dropped_after_emergency(said: str, memory: store.Memory) -> str | None:
     return f"好的，{what}，等忙完了再跟我说。您和家人注意安全，有需要随时找我。"
 
 
+# After a complaint is filed the butler asks for a phone, with one button: 不留电话. The
+# complaint is done: the phone only joins it, so a second request is offered right away.
+CONTACT_BUTTON_RE = re.compile(r"^不留")
+
+
+def _is_contact_question(reply) -> bool:  # noqa: ANN001 - a Reply, or a remembered Said
+    buttons = [b if isinstance(b, tuple) else (b.title, b.payload) for b in reply.buttons]
+    return bool(buttons) and all(CONTACT_BUTTON_RE.match(t) and p.strip() == "/deny" for t, p in buttons)
+
+
+def _offered_with_contact_question(last: list[store.Said]) -> bool:
+    """The butler's last turn asked for the first ticket's phone and offered the second
+    request with it."""
+    return any(_is_contact_question(said) for said in last)
+
+
+def _answers_contact(said: str) -> bool:
+    """A phone, or 不留 / 匿名: an answer to the phone question, not to the offer."""
+    from assistant.tickets.intake import parse_contact
+
+    if YES_RE.match(said) or NO_RE.match(said) or said.startswith("/"):
+        return False
+    return parse_contact(said) is not None
+
+
+RATING_PAYLOAD = "/rate_ticket"
+
+
+def _rating_said(said: str, options) -> bool:  # noqa: ANN001 - the remembered options
+    """5 / 4分 after the rating buttons (满意 / 基本满意 / 不满意): the question also asks for
+    1 to 5 points, so a number is a score, never the 5th of three buttons."""
+    from assistant.tickets.feedback import parse_rating
+
+    if not options or not all(o.message().startswith(RATING_PAYLOAD) for o in options):
+        return False
+    return parse_rating(said, accounts=False) is not None
+
+
 async def _first_done(client: DialogueClient, sender: str, replies: list[Reply]) -> bool:
     """The first request is done when no form is running and no yes/no question is
     open. The tracker says whether a form runs; without it, a reply ending in a
@@ -364,7 +407,7 @@ async def _first_done(client: DialogueClient, sender: str, replies: list[Reply])
     if not replies:
         return False
     last = replies[-1]
-    if any(b.payload.strip() in YES_NO_PAYLOADS for b in last.buttons):
+    if any(b.payload.strip() in YES_NO_PAYLOADS for b in last.buttons) and not _is_contact_question(last):
         return False
     try:
         return await client.active_loop(sender) is None

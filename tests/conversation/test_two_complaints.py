@@ -45,3 +45,31 @@ def test_naming_the_offered_complaint_takes_it():
 
 def test_a_second_complaint_is_offered_in_words_that_fit():
     assert offer_text("楼下垃圾好几天没人收了", "file_complaint") == "另外您还说了“楼下垃圾好几天没人收了”，现在也帮您登记吗？"
+
+
+# --- the second complaint offered with the first's phone question (blind7) ----------------------
+
+@pytest.mark.parametrize("said", ["对，那个也报上", "那个也报上", "这个也帮我登记一下", "好"])
+def test_that_one_too_takes_the_offered_complaint(said):
+    offered = "小区东门健身器材那边晚上音响太吵"
+    assert taken_offer(said, offered, "file_complaint") == offered
+
+
+@pytest.mark.parametrize(("text", "first", "second"), [
+    ("两件事，一个是12号楼电梯老是卡住，一个是12号楼前面晚上跳舞音响太吵", "12号楼电梯老是卡住",
+     "12号楼前面晚上跳舞音响太吵"),
+    ("第一个是路灯不亮，第二个是井盖丢了", "路灯不亮", "井盖丢了"),
+])
+def test_counted_out_with_the_same_words_twice(text, first, second):
+    from assistant.conversation.split import enumerated_split, two_things
+
+    cut = enumerated_split(text)
+    assert (cut.first, cut.second) == (first, second)
+    assert two_things(cut.first, cut.second)
+
+
+@pytest.mark.parametrize("text", ["我反映一个事，一个是楼道灯坏了", "这一个是我家的问题"])
+def test_one_thing_counted_is_no_split(text):
+    from assistant.conversation.split import enumerated_split
+
+    assert enumerated_split(text) is None

@@ -154,10 +154,11 @@ def test_a_complaint_and_the_progress_of_an_earlier_ticket_are_both_answered(db,
     })
     replies = say(dialogue, db, f"{first}。还有{progress}")
     assert dialogue.sent == [first]
-    assert len(replies) == 1  # the phone question is open: the second waits
+    # The complaint is filed; its phone question does not hold the second back.
+    assert replies[-1].text == f"另外您还问了“{progress}”，现在帮您查吗？"
     replies = say(dialogue, db, "13912340433")  # the phone answers the ticket, not the offer
     assert dialogue.sent[-1] == "13912340433"
-    assert replies[-1].text == f"另外您还问了“{progress}”，现在帮您查吗？"
+    assert replies[-1].text == f"另外您还问了“{progress}”，现在帮您查吗？"  # asked again
     replies = say(dialogue, db, "好的")
     assert dialogue.sent[-1] == progress and "处理中" in replies[-1].text
 
@@ -201,3 +202,40 @@ def test_the_offered_complaint_taken_in_words_goes_to_the_dialogue(db, clock):
     say(dialogue, db, "要的，帮我报上去")
     assert dialogue.sent == [offered]
     assert store.load(db, SENDER).pending is None
+
+
+# --- 5. the second complaint offered with the first's phone question ----------------------------
+
+def test_two_complaints_the_second_offered_with_the_phone_question_and_filed_on_yes(db, clock):
+    first, second = "80号楼下垃圾桶三天没人清了", "小区东门健身器材那边晚上音响太吵"
+    dialogue = Dialogue({"垃圾": "file_complaint", "音响": "file_complaint"}, answers={
+        first: Reply(text="已为您登记，工单号 GD202601010041。留个手机号给我？", buttons=[Button("不留电话", "/deny")]),
+        second: Reply(text="已为您登记，工单号 GD202601010042。", buttons=[Button("不留电话", "/deny")]),
+    })
+    replies = say(dialogue, db, f"{first}，还有{second}")
+    assert dialogue.sent == [first] and "音响" in replies[-1].text
+    replies = say(dialogue, db, "对，那个也报上")
+    assert dialogue.sent[-1] == second and "GD202601010042" in replies[0].text
+
+
+def test_no_phone_said_after_the_offer_answers_the_ticket_and_the_offer_is_asked_again(db, clock):
+    first, second = "80号楼下垃圾桶三天没人清了", "小区东门健身器材那边晚上音响太吵"
+    dialogue = Dialogue({"垃圾": "file_complaint", "音响": "file_complaint"}, answers={
+        first: Reply(text="已为您登记，工单号 GD202601010041。留个手机号给我？", buttons=[Button("不留电话", "/deny")]),
+    })
+    say(dialogue, db, f"{first}，还有{second}")
+    replies = say(dialogue, db, "不留电话了")
+    assert dialogue.sent[-1] == "不留电话了" and "音响" in replies[-1].text
+    say(dialogue, db, "不用了")
+    assert dialogue.sent[-1] == "不留电话了"  # declined: nothing more sent
+
+
+def test_a_number_after_the_rating_buttons_is_a_score_not_a_choice(db, clock):
+    from assistant.conversation.choices import options_from_reply
+    from assistant.tickets.feedback import rating_buttons
+
+    buttons = [(b["title"], b["payload"]) for b in rating_buttons("GD202601010050")]
+    store.save(db, SENDER, store.Memory(options=options_from_reply("您满意吗？", buttons), shown_at=clock.now()))
+    dialogue = Dialogue({})
+    say(dialogue, db, "5")
+    assert dialogue.sent == ["5"]
