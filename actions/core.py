@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import structlog
@@ -97,11 +98,24 @@ class ActionRequestHuman(Action):
         return []
 
 
+def adds_to_emergency(tracker: Tracker) -> bool:
+    """A message right after an emergency that names what is happening now (血还是止不住，
+    咋办): the classifier may hear 咋办 as 再说一遍, but it needs the advice for it."""
+    if not str(tracker.get_slot("ticket_followup") or "").startswith("emergency|"):
+        return False
+    from assistant.tickets.emergency import follow_up_advice
+
+    text = last_resident_text(tracker) or ""
+    return not text.startswith("/") and bool(follow_up_advice(text))
+
+
 class ActionRepeatLastMessage(Action):
     def name(self) -> str:
         return "action_repeat_last_message"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if adds_to_emergency(tracker):
+            return [FollowupAction("action_ticket_followup")]
         messages = previous_bot_messages(tracker.events)
         if not messages:
             dispatcher.utter_message(text="我刚才还没说什么。您有什么需要帮忙的？")
@@ -110,6 +124,17 @@ class ActionRepeatLastMessage(Action):
             data = message.get("data") or {}
             dispatcher.utter_message(text=message.get("text"), buttons=data.get("buttons") or [])
         return []
+
+
+# A rating in so many words: 评价 / 打分, or points and stars (4分, 五颗星).
+RATING_WORDS_RE = re.compile(r"评价|评个价|打分|评分|打个分|打几分|(?:打|给|评)[^，,。；;]{0,3}[1-5一二两三四五]\s*(?:分|颗?星)"
+                             r"|^[1-5一二两三四五]\s*(?:分|颗?星)")
+
+
+def rates_a_ticket(text: str) -> bool:
+    """The resident rates, or wants to rate, a handled ticket (我要评价一下GD…, 那个楼道杂物的事
+    我给4分, 给个五星)."""
+    return bool(RATING_WORDS_RE.search(text or ""))
 
 
 def _elderly_handed_over(dispatcher: CollectingDispatcher, sender: str, text: str) -> bool:
@@ -146,6 +171,9 @@ class ActionHandleMisunderstanding(Action):
             # (the complaint form reads this message as its description) instead of
             # answering 没听明白 and losing it.
             return [FollowupAction("complaint_form")]
+        if not (tracker.active_loop or {}).get("name") and not text.startswith("/") and rates_a_ticket(text):
+            # 我要评价一下GD… / 那件事我给4分: a rating, in words the classifier has not seen.
+            return [FollowupAction("action_rate_ticket")]
         if (not (tracker.active_loop or {}).get("name") and tracker.get_slot("policy_topic")
                 and reads_as_aspect_question(text)):
             # 那要钱吗 right after a policy answer: a follow-up on that answer.

@@ -87,3 +87,43 @@ def test_an_unplaced_aspect_question_after_a_policy_answer_is_a_follow_up():
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionHandleMisunderstanding().run(dispatcher, tracker(None), {}))  # no answer under discussion
     assert "没听明白" in dispatcher.messages[0]["text"]
+
+
+def test_a_rating_in_words_the_classifier_missed_goes_to_the_rating():
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.core import ActionHandleMisunderstanding, rates_a_ticket
+
+    for text in ("我要评价一下GD202601010001", "那个楼道杂物的事我给4分", "给个五星"):
+        dispatcher = CollectingDispatcher()
+        events = asyncio.run(ActionHandleMisunderstanding().run(dispatcher, _fallback_tracker(text), {}))
+        assert events == [{"event": "followup", "name": "action_rate_ticket", "timestamp": None}]
+        assert dispatcher.messages == []
+    for text in ("我住5楼", "评估一下房子", "3点半"):
+        assert not rates_a_ticket(text)
+
+
+def _repeat_tracker(text: str, followup: str | None):
+    from rasa_sdk import Tracker
+    return Tracker("web:m3", {"ticket_followup": followup}, {"text": text, "intent": {"name": "repeat"},
+                                                           "entities": []},
+                   [bot("已记下位置：8号楼"), user("repeat", text)], False, None, {}, "action_listen")
+
+
+def test_a_worse_emergency_heard_as_say_again_gets_the_advice():
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.core import ActionRepeatLastMessage
+
+    events = asyncio.run(ActionRepeatLastMessage().run(
+        CollectingDispatcher(), _repeat_tracker("血还是止不住，咋办", "emergency|GD202601010001|1700000000"), {}))
+    assert events == [{"event": "followup", "name": "action_ticket_followup", "timestamp": None}]
+    for text, followup in (("再说一遍", "emergency|GD202601010001|1700000000"), ("血还是止不住，咋办", None),
+                           ("血还是止不住，咋办", "rating|GD202601010001|1700000000")):
+        dispatcher = CollectingDispatcher()
+        events = asyncio.run(ActionRepeatLastMessage().run(dispatcher, _repeat_tracker(text, followup), {}))
+        assert events == [] and dispatcher.messages[0]["text"] == "已记下位置：8号楼"

@@ -330,3 +330,20 @@ async def test_a_place_corrected_right_after_filing_corrects_the_ticket(app_env:
     with app_env.session() as s:
         t = service.get_ticket(s, ticket_id)
         assert t.address == "13号楼" and any(e.action == "更正位置" for e in t.events)
+
+
+# --- a rating said where a progress question was heard -------------------------------------------
+
+@pytest.mark.parametrize("text", ["那个楼道杂物的事我给4分", "我要评价一下GD202601010001", "给这事打个五星吧"])
+async def test_a_rating_heard_as_a_progress_question_goes_to_the_rating(text):
+    dispatcher = CollectingDispatcher()
+    events = await ActionCheckTicket().run(dispatcher, tracker(text, intent="check_ticket"), DOMAIN)
+    assert events == [{"event": "followup", "name": "action_rate_ticket", "timestamp": None}]
+    assert dispatcher.messages == []
+
+
+async def test_a_progress_question_stays_one(app_env: Database):
+    ticket = _file(app_env, "楼道里堆满了杂物")
+    dispatcher = CollectingDispatcher()
+    events = await ActionCheckTicket().run(dispatcher, tracker(f"{ticket}怎么样了", intent="check_ticket"), DOMAIN)
+    assert events == [] and ticket in dispatcher.messages[0]["text"]
