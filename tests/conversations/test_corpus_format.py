@@ -13,7 +13,8 @@ from conversations.corpus import (
     HERE, CorpusError, Runner, Turn, _booking_matches, _ticket_matches, load_corpus, load_file, normalise,
 )
 
-SETS = [d for d in (HERE / "dev", HERE / "blind", HERE / "blind2", HERE / "blind3", HERE / "blind4") if d.is_dir() and any(d.glob("*.y*ml"))]
+CORPORA = ("dev", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8")
+SETS = [HERE / name for name in CORPORA if (HERE / name).is_dir() and any((HERE / name).glob("*.y*ml"))]
 
 
 @pytest.mark.parametrize("directory", SETS, ids=[d.name for d in SETS])
