@@ -32,7 +32,7 @@ __all__ = ["GENERAL_ADVICE", "alert_payload", "emergency_advice", "emergency_kin
 # is now. The number to call comes from the safety net's advice for the message's kinds.
 FOLLOW_UP_DETAILS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("bleeding", re.compile(r"流血|出血|淌血|冒血|好多血|伤口|止不住血"
-                            r"|血[^，。,！!？?]{0,4}(?:止不住|止不了|停不下|不停|没止住|还在流|一直流)"),
+                            r"|血[^，。,！!？?]{0,8}(?:止不住|止不了|停不下|不停|没止住|还在流|一直流|往外冒|往外流|冒出来|流出来)"),
      "用干净的毛巾或衣服用力按压伤口止血，不要松手，等救护车来。"),
     ("not_breathing", re.compile(r"没(有)?呼吸|不喘气|没气了|心跳(停|没)"),
      "没有呼吸就马上做胸外按压，120 电话里会教您怎么做。"),

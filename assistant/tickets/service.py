@@ -706,14 +706,17 @@ def follow_up_emergency(db: Database, *, ticket_id: str, sender_id: str, text: s
     ``reads_as_request``: the classifier heard a request (a booking); only an
     address-like phrase in it is taken as the place (在6号楼3单元 is; 我想约个理发 is not)."""
     from assistant.tickets.emergency import emergency_kinds, follow_up_advice
-    from assistant.tickets.intake import extract_location, is_substantive
+    from assistant.tickets.intake import extract_location, is_substantive, names_a_problem
 
     settings = settings or get_settings()
     now = aware(now) or utcnow()
     text = lifecycle.clean_text(text) or ""
     advice = follow_up_advice(text)
     place_words = extract_location(text) or ""
-    if (reads_as_complaint and not advice and not emergency_kinds(text)
+    # 就在23号楼下面的停车场 right after "where?": the answer, however the classifier heard
+    # it, unless it names something wrong of its own (3号楼路灯坏了 is a new matter).
+    answers_where = awaiting_location and bool(place_words) and not names_a_problem(text)
+    if (reads_as_complaint and not advice and not emergency_kinds(text) and not answers_where
             and is_substantive(text.replace(place_words, "", 1))):
         return None
     place = place_in_reply(text, awaiting_location=awaiting_location, reads_as_request=reads_as_request)

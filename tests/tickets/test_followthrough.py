@@ -101,9 +101,26 @@ def test_a_reply_that_is_not_a_place_does_not_become_one(db: Database):
         assert service.get_ticket(s, first.ticket_id).address is None
 
 
+@pytest.mark.parametrize("reply,place", [("就在8号楼下面的停车场", "8号楼"), ("就在8号楼楼下", "8号楼")])
+def test_the_answer_to_where_heard_as_a_complaint_is_still_the_answer(db: Database, reply, place):
+    first = service.respond_to_emergency(db, text="楼下有人拿刀打架了", sender_id="web:wc", settings=Settings())
+    answer = service.follow_up_emergency(db, ticket_id=first.ticket_id, sender_id="web:wc", text=reply,
+                                         awaiting_location=True, reads_as_complaint=True, settings=Settings())
+    assert answer is not None and answer.ticket_id == first.ticket_id and not answer.needs_location
+    with db.session() as s:
+        assert service.get_ticket(s, first.ticket_id).address.startswith(place)
+        assert len(service.list_tickets(s)[0]) == 1
+
+
+def test_a_new_problem_at_the_where_question_is_a_new_matter(db: Database):
+    first = service.respond_to_emergency(db, text="楼下有人拿刀打架了", sender_id="web:wn", settings=Settings())
+    assert service.follow_up_emergency(db, ticket_id=first.ticket_id, sender_id="web:wn", text="3号楼路灯坏了好几天了",
+                                       awaiting_location=True, reads_as_complaint=True, settings=Settings()) is None
+
+
 @pytest.mark.parametrize("text,advice", [
     ("他流血了", "按压"), ("烟越来越大了", "低姿"), ("还有煤气味", "开关电灯"), ("人还没醒", "侧躺"),
-    ("血还是止不住，咋办", "按压"), ("止不住血啊", "按压"),
+    ("血还是止不住，咋办", "按压"), ("止不住血啊", "按压"), ("血一直往外冒 止不住", "按压"),
 ])
 def test_further_details_get_the_advice_that_fits(text, advice):
     assert any(advice in line for line in follow_up_advice(text)), follow_up_advice(text)

@@ -33,6 +33,7 @@ def test_reads_as_complaint(text, complaint):
 @pytest.mark.parametrize("text", [
     "6栋楼道里一股尿骚味",       # a place and a problem word the old degraded list lacked
     "12号楼楼下有人养鸡",        # a place and a category keyword
+    "楼上嘞水一直滴到我屋头来了，咋个办嘛",  # water dripping from upstairs, in dialect
     "楼道灯坏了好几天了",        # no place: a problem word and a category keyword (楼道灯)
     "电梯又坏了 老人上不去楼",
     "下水道堵了 污水都冒出来了",
