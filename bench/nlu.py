@@ -172,6 +172,14 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "0.973), then round 11 was tuned on its errors",
     },
     {
+        "name": "blind11",
+        "path": "bench/nlu_blind11.yml",
+        "label": "blind",
+        "note": "525 lines (19 intents, service_type over the ten catalogue services), written on 2026-12-06 "
+                "by a helper who saw only its brief (bc00d36, bench/blind11.md) while round 11 was tuned on set 10; "
+                "to be measured once at round 11's end",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
@@ -274,6 +282,14 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
                 "saw only its brief (4c19199, bench/blind10.md) while round 10 was tuned on set 9; measured "
                 "once at round 10's end (butler 0.972 / 6.7 %, net 0.921 / 4.6 %), then round 11 was tuned on "
                 "its errors",
+    },
+    {
+        "name": "emergency_blind11",
+        "path": "bench/emergency_blind11.jsonl",
+        "label": "blind",
+        "note": "524 lines (182 emergencies, 342 same-topic look-alikes), written on 2026-12-06 by a helper who "
+                "saw only its brief (bc00d36, bench/blind11.md) while round 11 was tuned on set 10; to be "
+                "measured once at round 11's end",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
