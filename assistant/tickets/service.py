@@ -513,10 +513,16 @@ def place_in_reply(text: str, *, awaiting_location: bool, reads_as_request: bool
     (超市后面那条路) unless the message is a detail of the emergency (他流血了), says
     nothing, or is a request of its own (``reads_as_request``: 我想约个上门理发)."""
     from assistant.tickets.emergency import emergency_kinds, follow_up_advice
-    from assistant.tickets.intake import extract_location, normalise
+    from assistant.tickets.intake import corrected_place, extract_location, find_locations, normalise
 
     text = normalise(text)
     place = extract_location(text)
+    if place and awaiting_location:
+        # 在小区广场那边丢的 就10号楼前面 / 就在23号楼下面的停车场: every place said, in the
+        # resident's words from the first to the last (a correction gives the place meant).
+        found = find_locations(text)
+        if len(found) >= 2 and corrected_place(text) is None and found[-1].end - found[0].start <= 40:
+            return text[found[0].start:found[-1].end]
     if place:
         return place
     if (awaiting_location and not reads_as_request and not _NO_ANSWER.match(text) and len(_CJK.findall(text)) >= 2

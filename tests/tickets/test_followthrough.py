@@ -101,7 +101,8 @@ def test_a_reply_that_is_not_a_place_does_not_become_one(db: Database):
         assert service.get_ticket(s, first.ticket_id).address is None
 
 
-@pytest.mark.parametrize("reply,place", [("就在8号楼下面的停车场", "8号楼"), ("就在8号楼楼下", "8号楼")])
+@pytest.mark.parametrize("reply,place", [("就在8号楼下面的停车场", "8号楼下面的停车场"), ("就在8号楼楼下", "8号楼"),
+                                         ("在小区广场那边丢的 就9号楼前面", "广场那边丢的 就9号楼前面")])
 def test_the_answer_to_where_heard_as_a_complaint_is_still_the_answer(db: Database, reply, place):
     first = service.respond_to_emergency(db, text="楼下有人拿刀打架了", sender_id="web:wc", settings=Settings())
     answer = service.follow_up_emergency(db, ticket_id=first.ticket_id, sender_id="web:wc", text=reply,
