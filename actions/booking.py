@@ -119,6 +119,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if slot == "booking_time" and conversation.kept_day(tracker.get_slot("booking_time_text")) \
                 and (conversation.any_time(_text(tracker)) or conversation.confirms(_text(tracker))):
             return True  # 都行 / 你看着安排 / 好的 after 明天几点方便？: the day's first free slot
+        if slot == "booking_time" and conversation.unsure(_text(tracker)) and not form_turns.is_stop(_text(tracker)):
+            return True  # 我也说不好: no question in the middle; the times to pick from are offered
         return self.is_correction(tracker)
 
     async def correction(self, requested, dispatcher, tracker: Tracker, domain) -> dict | None:
@@ -266,8 +268,11 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if service:
             return {"booking_service": service}
         if self._requested(tracker) == "booking_service" and _text(tracker):
-            if conversation.phone_from(_text(tracker)) or conversation.address_in(_text(tracker)):
-                return {}  # a phone or an address said early: kept by its own slot, the service asked again
+            if conversation.phone_from(_text(tracker)) or conversation.address_in(_text(tracker)) \
+                    or conversation.time_from(_text(tracker), _entities(tracker, "time"), now()):
+                # a phone, an address or a time said before the service: kept by its own
+                # slot, the service asked again (never 这项服务暂时没有)
+                return {}
             return {"booking_service": _text(tracker)}  # validated below: a short re-ask
         return {}
 
@@ -292,12 +297,14 @@ class ValidateBookingForm(InterruptibleFormValidation):
         entities = _entities(tracker, "time")
         if requested not in (None, "booking_time") and not any(conversation.ISO_SLOT_RE.search(e) for e in entities):
             # 先帮我约个明天晚上五点的助餐: another service named with its own time; the time
-            # said for the first service does not carry over to it.
+            # said for the first service does not carry over to it. At the service question
+            # (理发，明天下午三点 / 明天上午八点) the time said is the booking's: kept.
             named = conversation.service_from(_text(tracker), _entities(tracker, "service_type"))
             before = getattr(tracker, "service_before_turn", tracker.get_slot("booking_service"))
             current = conversation.service_from(before or "")
             said = conversation.time_from(_text(tracker), entities, now())
-            if named and current and named != current and said:
+            if said and ((named and current and named != current)
+                         or (requested == "booking_service" and current is None)):
                 return {"booking_time": said}
             return {}
         said = conversation.time_from(_text(tracker), entities, now())
@@ -308,6 +315,14 @@ class ValidateBookingForm(InterruptibleFormValidation):
                 return {}  # an address or a phone number said instead: kept by its own slot
             offered = _last_time_buttons(tracker)
             kept = conversation.kept_day(tracker.get_slot("booking_time_text"))
+            if conversation.unsure(_text(tracker)):
+                # 我也说不好: the times that can be booked, to pick from (a day kept: its
+                # clock question comes again with its buttons, _ask_clock).
+                buttons = [] if kept else (offered or await self.choice_buttons("booking_time", tracker, domain))
+                if buttons:
+                    dispatcher.utter_message(text="没关系，下面这几个时间可以约，点一个就行；也可以直接说“明天下午三点”。",
+                                             buttons=buttons)
+                return {}
             if offered and not kept and conversation.confirms(_text(tracker)):
                 # 对的 / 嗯 after a time was refused: no time is set yet; say so plainly.
                 dispatcher.utter_message(text="您说的那个时间约不了，时间还没定下来。点一个下面的时间，或者说一个别的时间。",
@@ -577,8 +592,11 @@ class ActionCancelBooking(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         database = get_database()
         pending = tracker.get_slot("booking_cancel_id")
-        if tracker.get_slot("booking_cancel_pending") and pending and _intent(tracker) in ("affirm", "deny"):
-            if _intent(tracker) == "deny":
+        # 对，取消吧 at 要取消…吗？ is heard as cancel_booking: a yes all the same.
+        said_yes = conversation.confirms_cancel(_text(tracker))
+        if tracker.get_slot("booking_cancel_pending") and pending and (_intent(tracker) in ("affirm", "deny")
+                                                                        or said_yes):
+            if _intent(tracker) == "deny" and not said_yes:
                 dispatcher.utter_message(text="好的，预约保留。")
                 return _reset()
             try:

@@ -60,7 +60,26 @@ def service_from(text: str | None, entity_values: Iterable[str] = (), catalogue:
         if service is not None:
             return service.name
     service = catalogue.resolve_service(text)
-    return service.name if service else None
+    if service is not None:
+        return service.name
+    said = unicodedata.normalize("NFKC", text or "")
+    for name, pattern in SERVICE_PHRASES:
+        if name in catalogue.services and pattern.search(said):
+            return name
+    return None
+
+
+# What residents say for a service without its name or an alias: 修个马桶 / 水龙头坏了
+# (维修), 能不能有人陪我去医院复查 (陪诊). Read only where a booking is being made.
+_FIXTURES = (r"马桶|水龙头|龙头|水管|下水道|水池|灯泡|电灯|灯|门锁|锁|房门|门|窗户|窗|纱窗|插座|开关|电路|线路"
+             r"|空调|热水器|洗衣机|冰箱|电视|燃气灶|煤气灶|油烟机|抽油烟机|暖气|水箱|电器")
+SERVICE_PHRASES = (
+    ("维修", re.compile(rf"修(?:一下|一修|理一下|理|个|下|好)?(?:家里|屋里|家|俺家|我家)?的?(?:{_FIXTURES})"
+                      rf"|(?:{_FIXTURES})\S{{0,4}}?(?:坏了|坏啦|堵了|堵住|漏水|不出水|不亮|不转|要修|得修|修一下|修修)"
+                      r"|(?:来|上门|过来|帮我|给我|帮忙)修")),
+    ("陪诊", re.compile(r"陪\S{0,6}(?:医院|看病|看医生|看大夫|就医|复查|复诊|门诊|拿药|住院|检查)"
+                      r"|(?:医院|看病|复查|复诊|就医)\S{0,12}(?:有人陪|陪我|陪着|陪俺|人陪)")),
+)
 
 
 _BARE_FILLER_RE = re.compile(r"^(?:那个|这个|嗯|呃|啊|我想|我要|想|要|帮我|给我|麻烦|约个?|订个?|预约|约一下|来个|那)+|(?:吧|啊|呀|的|那个|服务)+$")
@@ -547,6 +566,31 @@ def confirms(text: str | None) -> bool:
     if not said or said.startswith("/") or NOT_YES_RE.search(said) or re.search(r"\d", said):
         return False
     return bool(CONFIRM_RE.search(said)) and field_named(said) is None
+
+
+# 我也说不好 / 不知道 / 还没想好 at the time question: the resident cannot name a time;
+# the times that can be booked are offered to pick from (never a question in the middle).
+UNSURE_RE = re.compile(r"说不好|说不准|不好说|不知道|不晓得|不清楚|不确定|拿不准|定不了|没想好|还没想|想不好|不懂|搞不清|整不明白")
+
+
+def unsure(text: str | None) -> bool:
+    said = unicodedata.normalize("NFKC", text or "")
+    return bool(UNSURE_RE.search(said)) and not re.search(r"\d", said) and not asks_free_times(said)
+
+
+# 对，取消吧 / 是的，不要了 / 确定取消 at 要取消…吗？: a yes said with the cancel words
+# again (the NLU hears cancel_booking, not affirm).
+_CANCEL_YES_RE = re.compile(r"^(?:对|对的|是|是的|嗯|嗯嗯|好|好的|行|确定|确认|没错|麻烦了|可以|要)?[，,\s]*"
+                            r"(?:确定|确认|就|那就|帮我|给我)?(?:取消|退掉|退了|不要了|不去了|不约了|撤销|撤了)"
+                            r"(?:吧|掉|了|吧谢谢|掉吧|了吧|就行)?[。.!！]*$")
+
+
+def confirms_cancel(text: str | None) -> bool:
+    """A yes to 要取消…吗？: a plain yes (``confirms``), or the cancel said again (对，取消吧)."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/") or re.search(r"\d|[?？吗]|别|不用取消|先不", said):
+        return False
+    return confirms(said) or bool(_CANCEL_YES_RE.match(said))
 
 
 def other_answer(text: str | None) -> str | None:

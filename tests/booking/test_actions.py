@@ -459,3 +459,51 @@ def test_a_phone_said_when_the_service_is_asked_is_kept_and_the_service_asked_ag
     assert slots["booking_phone"] == "15843906627"
     assert "booking_service" not in slots or slots["booking_service"] is None
     assert not any("暂时没有" in s for s in said)  # not read as a service the butler lacks
+
+
+# --- answers said at another question (issue #11, B1) -----------------------------------
+
+def test_a_time_said_with_the_service_at_the_service_question_is_kept(app_env, domain):
+    slots, said, _ = run(booking_actions.ValidateBookingForm(),
+                         tracker("理发，明天下午三点", slots={"requested_slot": "booking_service"}), domain)
+    assert slots["booking_service"] == "理发" and slots["booking_time"] == "2026-11-30T15:00"
+    assert slots["requested_slot"] == "booking_address"
+
+
+def test_a_time_alone_at_the_service_question_is_kept_and_the_service_asked_again(app_env, domain):
+    slots, said, _ = run(booking_actions.ValidateBookingForm(),
+                         tracker("明天上午八点", slots={"requested_slot": "booking_service"}), domain)
+    assert not any("暂时没有" in s for s in said)
+    assert slots.get("booking_service") is None and slots["booking_time_text"] == "明天上午八点"
+    later, _, _ = run(booking_actions.ValidateBookingForm(),
+                      tracker("陪我去医院看病", slots={"requested_slot": "booking_service", **slots}), domain)
+    assert later["booking_service"] == "陪诊" and later["booking_time"] == "2026-11-30T08:00"
+
+
+def test_unsure_at_the_time_question_offers_the_times_to_pick(app_env, domain):
+    dispatcher = CollectingDispatcher()
+    trk = tracker("那个那个，我也说不好", intent="check_ticket", slots=AT_TIME)
+    events = asyncio.run(booking_actions.ValidateBookingForm().run(dispatcher, trk, domain))
+    assert events  # an answer that failed, not a question in the middle (the form is not rejected)
+    message = next(m for m in dispatcher.messages if m.get("buttons"))
+    assert "没关系" in message["text"] and message["buttons"][0]["payload"].startswith('/inform{"time": "2026-11-30T')
+
+
+def test_unsure_at_the_clock_question_asks_it_again_with_the_day_s_times(app_env, domain):
+    dispatcher = CollectingDispatcher()
+    trk = tracker("我也说不好", intent="check_ticket",
+                  slots={"booking_service": "理发", "booking_time_text": "2026年11月30日",
+                         "requested_slot": booking_actions.CLOCK_SLOT})
+    events = asyncio.run(booking_actions.ValidateBookingForm().run(dispatcher, trk, domain))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["requested_slot"] == booking_actions.CLOCK_SLOT and slots.get("booking_time") is None
+    assert any("几点方便" in (m.get("text") or "") and m.get("buttons") for m in dispatcher.messages)
+
+
+def test_a_yes_said_with_the_cancel_words_cancels(app_env, domain):
+    cleaning = book(app_env, sender_id="web:t1", service="保洁", starts_at=datetime(2026, 11, 30, 10),
+                    address="37号楼1单元101", now=NOW)
+    asked = {"booking_cancel_id": cleaning.id, "booking_cancel_pending": True}
+    _, done, _ = run(booking_actions.ActionCancelBooking(),
+                     tracker("对，取消吧", intent="cancel_booking", slots=asked, form_active=False), domain)
+    assert done == [f"已经取消了预约{cleaning.id}。"]

@@ -231,3 +231,32 @@ def test_the_address_the_resident_marks_wins_over_a_place_named_before():
     said = "20号楼南门那个路灯坏了好几天了。另外帮我约明天下午三点上门理发，地址20号楼3单元503"
     assert address_in(said) == "20号楼3单元503"
     assert address_in("我住8号楼2单元502，想约明天理发") == "8号楼2单元502"
+
+
+@pytest.mark.parametrize(("text", "service"), [
+    ("师傅，明天能来修个马桶不", "维修"),
+    ("家里水龙头坏了，想找人来修", "维修"),
+    ("帮我修修电视", "维修"),
+    ("我年纪大了，下礼拜想去医院复查，能不能有人陪我去", "陪诊"),
+    ("找个人陪我去看病", "陪诊"),
+    ("改一下时间", None),
+    ("明天下午三点", None),
+])
+def test_a_service_said_in_everyday_words(text, service):
+    assert conversation.service_from(text) == service
+
+
+@pytest.mark.parametrize(("text", "unsure"), [
+    ("那个那个，我也说不好", True), ("不知道", True), ("还没想好", True),
+    ("后天有啥时间", False), ("明天下午三点", False), ("13912345678", False),
+])
+def test_unsure_of_a_time(text, unsure):
+    assert conversation.unsure(text) is unsure
+
+
+@pytest.mark.parametrize(("text", "yes"), [
+    ("对", True), ("对，取消吧", True), ("是的，不要了", True), ("确定取消", True), ("取消吧", True),
+    ("不对", False), ("别取消", False), ("先不取消了", False), ("取消理发那个", False), ("取消YY202611290001", False),
+])
+def test_a_yes_to_the_cancel_question(text, yes):
+    assert conversation.confirms_cancel(text) is yes
