@@ -6,6 +6,7 @@ buttons) into ``Option``s. ``resolve_choice`` reads the resident's next message:
 
     一 / 1 / 1. / 选一 / 第一个吧 / 第1个 / 最后一个 / 倒数第二个  -> that option
     理发 / 上门理发 / 要那个助餐的                              -> the option so named
+    对 / 中中中，对着哩 / 系呀，冇错 (a yes/no question)          -> its yes button (/affirm)
     第五个 (of three)                                          -> OutOfRange
     13800138000 / 3号楼 / 明天下午3点 / 78岁                    -> None (an answer, not a choice)
 
@@ -184,9 +185,32 @@ def resolve_by_name(text: str, options: list[Option]) -> Option | None:
     return best[0][1]
 
 
+# A plain yes said in words, in Mandarin or a dialect (中中中，对着哩 / 系呀，冇错 / 嗯呐 对 /
+# 对的对的 / 要得): every clause is a yes and nothing else, so no answer and no correction
+# rides on it. The NLU may hear such a yes as anything; the yes button it answers
+# (payload /affirm) says what it is.
+_YES_WORD = (r"(?:对头|对着哩|对着呢|对着嘞|对的|对|是滴|是嘞|是的|是|嗯呐|嗯哪|嗯|恩|好嘞|好咧|好的|好|行的|行|中|成"
+             r"|可以|没错|冇错|无错|没问题|冇问题|没毛病|系|係|啱嘅|啱|要得|得嘞|妥妥的|妥了|妥|确认|就这样|就这么着|就是|OK|ok)")
+_THANKS = r"(?:谢谢|多谢|谢了|麻烦(?:你|您)?了|辛苦(?:你|您)?了)[啊呀哈啦]*"
+_YES_CLAUSE_RE = re.compile(rf"^(?:{_YES_WORD}[啊呀吧哈嘛哩咧嘞喇啦嘅哒]*)+(?:{_THANKS})?$")
+_THANKS_RE = re.compile(rf"^{_THANKS}$")
+_CLAUSE_SPLIT_RE = re.compile(r"[\s，,。.！!~～、；;…]+")
+
+
+def plain_yes(text: str) -> bool:
+    """The message is nothing but a yes (see ``_YES_WORD``)."""
+    clauses = [c for c in _CLAUSE_SPLIT_RE.split(_clean(text)) if c]
+    yes = [c for c in clauses if _YES_CLAUSE_RE.match(c)]
+    return bool(yes) and all(c in yes or _THANKS_RE.match(c) for c in clauses)
+
+
 def resolve_choice(text: str, options: list[Option]) -> Picked | OutOfRange | None:
     if not options:
         return None
+    # Only a button that is itself a yes (对 / 好的, not 继续 or 把问题留给工作人员).
+    yes = [o for o in options if (o.payload or "").strip() == "/affirm" and plain_yes(o.title)]
+    if len(yes) == 1 and plain_yes(text):
+        return Picked(yes[0])  # a yes in words answers the yes/no question it was asked
     ordered = [o for o in options if o.numbered] or options
     index = resolve_ordinal(text, len(ordered))
     if isinstance(index, OutOfRange):

@@ -118,9 +118,25 @@ def test_free_slot_buttons_by_number_but_not_by_a_stray_number():
         assert resolve_choice(text, slots) is None, text
 
 
-def test_yes_no_buttons_are_left_to_the_dialogue_by_name():
+def test_no_and_other_words_at_yes_no_buttons_are_left_to_the_dialogue():
     yes_no = options_from_reply("对吗？", [("对", "/affirm"), ("不对", "/deny")])
-    for text in ("对", "不对", "对的"):
-        assert resolve_choice(text, yes_no) is None
+    for text in ("不对", "对，地址改一下", "对了，我还想问个事", "是吗", "谢谢", "对不起", "13912345678"):
+        assert resolve_choice(text, yes_no) is None, text
     phone = options_from_reply("方便留个手机号吗？", [("匿名反映", "/deny")])
     assert resolve_choice("匿名", phone) is None
+
+
+@pytest.mark.parametrize("text", ["对", "对的", "中中中，对着哩", "系呀，冇错", "嗯呐 对", "对的对的", "要得", "好的，谢谢",
+                                  "嗯…对", "没毛病", "对头"])
+def test_a_plain_yes_in_words_or_dialect_picks_the_yes_button(text):
+    yes_no = options_from_reply("您要预约…对吗？", [("对", "/affirm"), ("不对", "/deny")])
+    assert picked(text, yes_no) == "/affirm"
+
+
+def test_a_yes_picks_only_a_button_that_is_itself_a_yes():
+    # 还继续吗？ [继续 | 不用了] and 把问题留给工作人员: the dialogue reads the words.
+    resume = options_from_reply("刚才的理发预约还继续吗？", [("继续", "/affirm"), ("不用了", "/deny")])
+    offer = options_from_reply("可以帮您转人工……", [("转人工", "/request_human"), ("把问题留给工作人员", "/affirm"),
+                                                   ("不用了", "/deny")])
+    for options in (resume, offer):
+        assert resolve_choice("好", options) is None
