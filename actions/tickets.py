@@ -283,16 +283,17 @@ class ActionCheckTicket(Action):
                     return _rate(dispatcher, tracker, ticket_id, score)
                 except feedback.FeedbackRefused:
                     pass  # not theirs, or not handled yet: the state, as anyone hears it
+            answered: str | None = None  # the one ticket the answer is about
             with get_database().session() as session:
                 if ticket_id:
-                    answer = public_status(session, ticket_id, tracker.sender_id)
+                    answer, answered = public_status(session, ticket_id, tracker.sender_id), ticket_id
                 elif intake.is_progress_query(text):
                     answer = my_tickets_text(session, tracker.sender_id)
                 else:
                     ref = resolve_ticket_reference(session, tracker.sender_id, text)
                     log.info("ticket_reference", sender_id=tracker.sender_id, match=ref.match, cues=ref.cues)
                     if ref.match == "one":
-                        answer = public_status(session, ref.ticket.id, tracker.sender_id)
+                        answer, answered = public_status(session, ref.ticket.id, tracker.sender_id), ref.ticket.id
                     elif ref.match == "ambiguous":
                         answer = ref.message
                         buttons = [{"title": c.title, "payload": c.payload} for c in ref.candidates]
@@ -300,10 +301,16 @@ class ActionCheckTicket(Action):
                         answer = f"{ref.message}\n{my_tickets_text(session, tracker.sender_id)}"
                     else:
                         answer = my_tickets_text(session, tracker.sender_id)
+                # 路灯修好了吗 about the resident's own ticket, handled and not yet rated: the
+                # answer asks how it went, with the rating buttons.
+                invite = bool(answered) and feedback.awaits_rating(session, tracker.sender_id, answered)
         except Exception:  # noqa: BLE001
             log.exception("check_ticket_failed", sender_id=tracker.sender_id)
             _service_trouble(dispatcher)
             return []
+        if invite:
+            dispatcher.utter_message(text=f"{answer}\n{feedback.INVITATION}", buttons=feedback.rating_buttons(answered))
+            return [_waiting_on(RATING, answered), SlotSet("rating_ticket_id", answered)]
         dispatcher.utter_message(text=answer, buttons=buttons)
         return []
 

@@ -159,6 +159,20 @@ def handled_tickets(session: Session, sender_id: str) -> list[Ticket]:
     return sorted(tickets, key=lambda t: (aware(t.resolved_at or t.updated_at), t.id), reverse=True)
 
 
+def awaits_rating(session: Session, sender_id: str, ticket_id: str) -> bool:
+    """Is this the resident's own handled ticket, not yet rated by them? (路灯修好了吗 about
+    it is a good moment to ask how it went.)"""
+    ticket = session.get(Ticket, ticket_id, options=[selectinload(Ticket.watchers)])
+    if ticket is None or ticket.status not in DONE_STATES or not _linked(ticket, sender_id):
+        return False
+    rated = session.scalars(select(TicketRating.id).where(TicketRating.ticket_id == ticket_id,
+                                                          TicketRating.sender_id == sender_id)).first()
+    return rated is None
+
+
+INVITATION = "处理得怎么样？点下面的按钮评价一下，也可以打 1 到 5 分。"
+
+
 @dataclass
 class RatingTarget:
     """The ticket a rating is about, or why there is none (``message``)."""

@@ -193,3 +193,16 @@ async def test_a_ticket_id_from_someone_else_gets_only_its_state(app_env: Databa
     for text in (joined(watcher), joined(stranger)):
         assert "门口" not in text and "139" not in text and "1单元202" not in text and "受理" in text
     assert "3号楼路灯不亮" in joined(watcher)
+
+
+async def test_asking_after_a_handled_ticket_invites_a_rating_once(app_env: Database, clock):
+    tid = handled(app_env, clock)
+    messages, slots, _ = await run(ActionCheckTicket(), tracker("路灯修好了吗", "check_ticket"))
+    assert tid in joined(messages) and "满意" in [b["title"] for b in messages[-1]["buttons"]]
+    assert slots["ticket_followup"].startswith(f"rating|{tid}|")
+    await run(ActionTicketFollowup(), tracker("5", "inform", slots))  # rated: 5
+    messages, slots, _ = await run(ActionCheckTicket(), tracker("路灯修好了吗", "check_ticket"))
+    assert not messages[-1]["buttons"] and not slots  # rated already: the state alone
+    # Someone else's handled ticket, by id: the state as anyone hears it, no rating.
+    messages, slots, _ = await run(ActionCheckTicket(), tracker(f"{tid}怎么样了", "check_ticket", sender="web:x"))
+    assert not messages[-1]["buttons"] and not slots
