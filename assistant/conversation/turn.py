@@ -14,7 +14,8 @@ Between the two, 再说一遍 / 慢一点 / 我年纪大了 are answered by ``el
 An offer answered with a value instead of 对 (13022648170 / 我不留电话，匿名吧 / a time, an
 address) is a yes: the offered request goes first and the value answers its first
 question. Complaints counted out (一是…；二是…) are all asked for: the second is filed
-as soon as the first is, without an offer. 两个都记上了吧 is answered from the records
+as soon as the first is, without an offer; so is a report or a booking asked after a policy
+question (居住证咋办？还有…楼道里堆满了杂物). 两个都记上了吧 is answered from the records
 (``recap``), and 理发先不约了 right after the safety net took over is said back.
 A person asked for with another request (…车都泡了，给我转个人工) is asked outright: the
 other request goes first, the hand-off right after it in the same turn, never offered.
@@ -283,7 +284,13 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
     if intents is None:
         return None
     both = counted is not None and intents == ("file_complaint", "file_complaint")
+    # 居住证咋办？还有334号楼楼道里堆满了杂物: a question answered in one go, then a report or a
+    # booking asked outright: it starts right after the answer, no offer in between.
+    both = both or (intents[0] == "ask_policy" and intents[1] in AT_ONCE_AFTER_POLICY)
     return cut.first, cut.second, intents[1], both
+
+
+AT_ONCE_AFTER_POLICY = frozenset({"file_complaint", "book_service"})
 
 
 async def _bare_service(client: DialogueClient, sender: str, text: str) -> str | None:

@@ -239,3 +239,26 @@ def test_a_number_after_the_rating_buttons_is_a_score_not_a_choice(db, clock):
     dialogue = Dialogue({})
     say(dialogue, db, "5")
     assert dialogue.sent == ["5"]
+
+
+# --- 6. a policy question, then a report or a booking asked outright ---------------------------
+
+def test_a_complaint_after_a_policy_question_is_filed_right_after_the_answer(db, clock):
+    question, report = "暂住证怎么办", "我们80号楼3单元楼道里堆满了纸箱，物业也不管"
+    dialogue = Dialogue({"怎么办": "ask_policy", "纸箱": "file_complaint"}, answers={
+        question: Reply(text="带身份证到社区服务站办理。"),
+        report: Reply(text="已为您登记，工单号 GD202601010061。", buttons=[Button("不留电话", "/deny")]),
+    })
+    replies = say(dialogue, db, f"{question}？还有{report}")
+    assert dialogue.sent == [question, report]
+    assert "社区服务站" in replies[0].text and "GD202601010061" in replies[-1].text
+    assert store.load(db, SENDER).pending is None
+
+
+def test_a_booking_before_a_policy_question_still_offers_the_question(db, clock):
+    booking, question = "帮我约个上门理发", "暂住证怎么办"
+    dialogue = Dialogue({"约": "book_service", "怎么办": "ask_policy"}, answers={
+        booking: Reply(text="您想约哪天几点？"),
+    }, opens=(booking,))
+    replies = say(dialogue, db, f"{booking}，顺便问下{question}")
+    assert dialogue.sent == [booking] and replies[-1].text == "您想约哪天几点？"
