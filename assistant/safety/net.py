@@ -46,7 +46,9 @@ _QUESTION_END = re.compile(r"(吗|么|嘛)$")
 # for help: it does not make the cue a question.
 # Round 10: a rebuke (你们还不停电吗, 还不派人吗) ends like a question too but demands action now.
 _POLITE_REQUEST = re.compile(r"(?:帮|麻烦|请|派|来|过来|去看|看看|看一下|上门)[^,。]{0,8}(?:好吗|行吗|可以吗|好不好|行不行|吗)$"
-                             r"|还不[^,。]{0,8}吗$")
+                             r"|还不[^,。]{0,8}吗$"
+                             # Round 11: so is "does nobody deal with it?" (整个单元都是煤气味没人管吗).
+                             r"|(?:没人|都不|不)管[^,。]{0,2}吗$")
 _CONTENT = re.compile(r"[^,。\s啊呀哇吧呢吗了啦!！?？.]")
 # Suppressions that say the message is not about an emergency at all; others
 # (hypothetical, past...) still tell which advice fits if the classifier insists.
@@ -65,7 +67,9 @@ _PAST_EVENT = re.compile(r"上次|上回|上一次|那次|那回|去年|前年|�
 _HAPPENING = re.compile(r"闻到|闻着|能闻|看到|看见|听到|[0-9一二三四五六七八九十几半两]+(?:分钟|个?小时|个?钟头|秒)了"
                         r"|好一会儿了|半天了|一(?:上午|下午|早上|晚上|整天|夜)了|好久了|味[^,。]{0,3}呛"
                         # round 10: a leak heard, growing, or filling the building (嘶嘶漏气, 越来越大, 全楼都是)
-                        r"|嘶嘶|越来越(?:大|浓|重|冲|多)|(?:全楼|满楼|整栋楼?|整个楼)都|味道全")
+                        r"|嘶嘶|越来越(?:大|浓|重|冲|多)|(?:全楼|满楼|整栋楼?|整个楼)都|味道全"
+                        # round 11: a whole stairwell or floor filled with it (整个单元都是煤气味)
+                        r"|(?:整个|全|一整个)(?:单元|楼道|楼层|层)都")
 # A whereabouts denied (从不出远门, 没住院) or only announced (说要回老家, 闹着要去医院)
 # accounts for nobody.
 _DENIED = re.compile(r"(?:不|没|没有|未|从不|从没|从来不|从来没|说要|吵着要|闹着要|嚷着要|非要)$")
@@ -160,6 +164,9 @@ def _actual(text: str, hit: _Hit) -> bool:
     """The cue is reported as having happened or happening: 了 in it or just after
     it (着火了, 喝了农药, 泡到水头了), an exclamation (着火啊), 在/正 before it."""
     if re.search("[了咗啦]", hit.text):
+        return True
+    # going on inside the cue (水正往我家电闸里灌, 阀门一直在喷)
+    if re.search("正在|正(?=[往朝向在])|一直在|还在", hit.text):
         return True
     after = text[hit.end: hit.end + 4]
     if _PERFECTIVE.match(after) or re.match(r"^[^,。]{0,2}[了啦]", after):
