@@ -83,6 +83,7 @@ class Suppressors:
     hazard_what_if: re.Pattern[str]
     urgent: re.Pattern[str]
     everyday: re.Pattern[str] | None = None
+    not_now: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -174,5 +175,6 @@ def lexicon() -> Lexicon:
         hazard_what_if=c(s["hazard_complaint"]["what_if"], "hazard_complaint.what_if"),
         urgent=c(s["urgent"], "urgent"),
         everyday=c(s["everyday"], "everyday") if s.get("everyday") else None,
+        not_now=c(s["not_now"], "not_now") if s.get("not_now") else None,
     )
     return Lexicon(cues, suppressors)
