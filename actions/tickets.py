@@ -297,6 +297,10 @@ class ActionCheckTicket(Action):
                     elif ref.match == "ambiguous":
                         answer = ref.message
                         buttons = [{"title": c.title, "payload": c.payload} for c in ref.candidates]
+                    elif ref.match == "none" and intake.reads_as_complaint(text):
+                        # 楼道头的灯儿坏球了 heard as a progress question: it refers to no
+                        # ticket of theirs and reports a problem, so it is a new complaint.
+                        return [FollowupAction("complaint_form")]
                     elif ref.has_any_ticket:
                         answer = f"{ref.message}\n{my_tickets_text(session, tracker.sender_id)}"
                     else:

@@ -72,7 +72,7 @@ _PROBLEM_WORDS = re.compile(
     r"|臭|味儿|异味|骚味|吵|太响|脏|乱扔|乱停|违停|乱贴|乱堆|堆满|占了|占着|占道|破了|破损|裂了|裂缝|塌了"
     r"|掉了|掉下来|脱落|松了|歪了|积水|一闪一闪|闪个不停|没人管|没人修|没人收|没人清|不管|好几天了|好久了"
     r"|隐患|晃眼|扰民|影响休息|太危险|高空抛物|电梯.{0,4}(停|卡|不动|关人)"
-    r"|滴到|渗到|漏到|往下滴|水[^，,。！!？?]{0,4}滴")
+    r"|滴到|渗到|漏到|往下滴|水[^，,。！!？?]{0,4}滴|坏球|坏求|坏逑|烂球|黑黢黢|黑漆漆|黑咕隆咚|黑乎乎")
 # Everyday places residents name instead of a building number (我家楼上漏水): for this
 # rule they place the problem as a building number would.
 _EVERYDAY_PLACE = re.compile(r"我家|俺家|我们家|楼上|楼下|隔壁|对门|楼道|单元门|小区门口|地下室|车库|电梯里")

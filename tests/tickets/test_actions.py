@@ -347,3 +347,11 @@ async def test_a_progress_question_stays_one(app_env: Database):
     dispatcher = CollectingDispatcher()
     events = await ActionCheckTicket().run(dispatcher, tracker(f"{ticket}怎么样了", intent="check_ticket"), DOMAIN)
     assert events == [] and ticket in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["我们楼道头的灯儿坏球了，黑黢黢的，上下楼怕摔到", "楼上嘞水一直滴到我屋头来了"])
+async def test_a_new_problem_heard_as_a_progress_question_opens_the_complaint_form(app_env: Database, text):
+    dispatcher = CollectingDispatcher()
+    events = await ActionCheckTicket().run(dispatcher, tracker(text, intent="check_ticket"), DOMAIN)
+    assert events == [{"event": "followup", "name": "complaint_form", "timestamp": None}]
+    assert dispatcher.messages == []
