@@ -415,11 +415,16 @@ def field_named(text: str | None) -> str | None:
     return None
 
 
+# 换成保洁，不是理发: the value said with 不是 is the wrong one, never the new one.
+_NEGATED_VALUE_RE = re.compile(r"[，,。\s]*(?:而)?不是[^，,。；;！!是]*")
+
+
 def _new_part(text: str) -> str:
     for pattern in _NEW_VALUE_RES:
         match = pattern.search(text)
         if match and match.group(1).strip(" ，,。"):
-            return match.group(1).strip(" ，,。")
+            new = match.group(1).strip(" ，,。")
+            return _NEGATED_VALUE_RE.sub("", new).strip(" ，,。") or new
     return _LEADING_RE.sub("", text) or text
 
 

@@ -69,6 +69,14 @@ _REWRITES = (
     ("晌午", "中午"),
     ("擦黑", "傍晚"),
     ("听日", "明天"),
+    # Northern 明儿(个) / 今儿(个) / 后儿(个): tomorrow, today, the day after.
+    ("明儿个", "明天"),
+    ("明儿", "明天"),
+    ("今儿个", "今天"),
+    ("今儿", "今天"),
+    ("大后儿个", "大后天"),
+    ("大后儿", "大后天"),
+    ("后儿个", "后天"),
     ("后日", "后天"),
     ("明朝", "明天"),
     ("今朝", "今天"),
@@ -242,6 +250,24 @@ def join_pieces(text: str) -> str:
     return "".join(out) + text[last:] if out else text
 
 
+def _with_later_clock(parsed: ParsedTime, later: list[dict], norm: str) -> ParsedTime:
+    """明天晌午前，十点半中不中: a day or a part of the day, then a clock time without a day
+    of its own in a later clause, is that clock time on that day (when it falls inside)."""
+    day = (parsed.end - timedelta(seconds=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    for item in later:
+        _begin, stop = item["offset"]
+        if ADDRESS_AFTER_RE.match(norm[stop:]) or norm[stop:stop + 1].isdigit():
+            continue
+        if re.search(_DAY_PIECE, item["text"]):
+            continue  # a day of its own: another time, not this one's clock
+        clock = parse_time(item["text"], day)
+        if clock is not None and clock.has_clock and clock.start.date() == day.date() \
+                and parsed.start <= clock.start <= parsed.end:
+            return ParsedTime(start=clock.start, end=clock.end, has_clock=True,
+                              text=f"{parsed.text}{clock.text}")
+    return parsed
+
+
 def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | None:
     """Find and resolve the time expression inside a whole sentence
     (``我想预约明天下午三点上门理发`` -> 明天下午三点). ``None`` when there is none."""
@@ -253,7 +279,7 @@ def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | Non
         found = _jio().ner.extract_time(norm, time_base=_time_base(now))
     except Exception:
         found = []
-    for item in found:
+    for index, item in enumerate(found):
         _begin, stop = item["offset"]
         if ADDRESS_AFTER_RE.match(norm[stop:]) or norm[stop:stop + 1].isdigit():
             continue  # 3号楼, 5号门: an address
@@ -261,7 +287,7 @@ def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | Non
             continue
         parsed = parse_time(item["text"], now)
         if parsed is not None:
-            return parsed
+            return _with_later_clock(parsed, found[index + 1:], norm) if not parsed.has_clock else parsed
     # A text holding an address (3号楼2单元, 幸福路8号: the location parser) is not read
     # as a time as a whole.
     if found or any(place.is_structured or place.road for place in find_locations(norm)):

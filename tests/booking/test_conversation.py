@@ -260,3 +260,9 @@ def test_unsure_of_a_time(text, unsure):
 ])
 def test_a_yes_to_the_cancel_question(text, yes):
     assert conversation.confirms_cancel(text) is yes
+
+
+def test_the_value_said_with_bu_shi_is_the_wrong_one():
+    assert conversation.correction_from("不对不对，换成保洁，不是理发") == conversation.Correction("booking_service", "保洁")
+    assert conversation.correction_from("不对，改成13912340199，不是13912340104") == conversation.Correction(
+        "booking_phone", "13912340199")

@@ -144,3 +144,19 @@ def test_dialect_days_and_parts_of_the_day(said, day_offset, hour):
     parsed = extract_time(said, now)
     assert parsed is not None and parsed.has_clock
     assert parsed.start.date() == (now + timedelta(days=day_offset)).date() and parsed.start.hour == hour
+
+
+@pytest.mark.parametrize(("said", "start"), [
+    ("明儿后晌三点", at(2026, 11, 30, 15)),          # northern 明儿 = 明天, never today
+    ("今儿个下午两点", at(2026, 11, 29, 14)),
+    ("明天晌午前，十点半中不中", at(2026, 11, 30, 10, 30)),  # the clock in the next clause, on that day
+    ("明天上午，十点", at(2026, 11, 30, 10)),
+])
+def test_dialect_days_and_a_clock_time_in_a_later_clause(said, start):
+    parsed = extract_time(said, SUN)
+    assert parsed is not None and parsed.has_clock and parsed.start == start
+
+
+def test_a_later_clock_outside_the_part_of_the_day_is_not_taken():
+    parsed = extract_time("明天上午，下午三点", SUN)
+    assert parsed is not None and not parsed.has_clock
