@@ -137,6 +137,22 @@ def rates_a_ticket(text: str) -> bool:
     return bool(RATING_WORDS_RE.search(text or ""))
 
 
+class ActionOutOfScope(Action):
+    """For out_of_scope (once the rule sends it here instead of utter_out_of_scope): a
+    problem at a place the classifier set aside (349号楼楼顶天天有人晚上唱歌喝酒，吵得睡不着)
+    is taken as a report; anything else gets the usual 帮不上忙."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        text = last_resident_text(tracker) or ""
+        if not (tracker.active_loop or {}).get("name") and not text.startswith("/") and reads_as_complaint(text):
+            return [FollowupAction("complaint_form")]
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
+
+
 def _elderly_handed_over(dispatcher: CollectingDispatcher, sender: str, text: str) -> bool:
     """Two misunderstandings bring a person for an elderly resident (issue #13): no
     choice to make, the hand-off is recorded at once. False (the usual offer) for

@@ -127,3 +127,22 @@ def test_a_worse_emergency_heard_as_say_again_gets_the_advice():
         dispatcher = CollectingDispatcher()
         events = asyncio.run(ActionRepeatLastMessage().run(dispatcher, _repeat_tracker(text, followup), {}))
         assert events == [] and dispatcher.messages[0]["text"] == "已记下位置：8号楼"
+
+
+def test_a_report_the_classifier_set_aside_as_out_of_scope_is_taken():
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.core import ActionOutOfScope
+
+    def tracker(text):
+        return Tracker("web:m4", {}, {"text": text, "intent": {"name": "out_of_scope"}, "entities": []},
+                       [user("out_of_scope", text)], False, None, {}, "action_listen")
+
+    events = asyncio.run(ActionOutOfScope().run(CollectingDispatcher(), tracker("9号楼楼顶天天有人唱歌喝酒，吵得睡不着"), {}))
+    assert events == [{"event": "followup", "name": "complaint_form", "timestamp": None}]
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(ActionOutOfScope().run(dispatcher, tracker("帮我写个作文"), {})) == []
+    assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
