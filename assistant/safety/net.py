@@ -72,7 +72,7 @@ _HAPPENING = re.compile(r"闻到|闻着|能闻|看到|看见|听到|[0-9一二�
                         # round 10: a leak heard, growing, or filling the building (嘶嘶漏气, 越来越大, 全楼都是)
                         r"|嘶嘶|越来越(?:大|浓|重|冲|多)|(?:全楼|满楼|整栋楼?|整个楼)都|味道全"
                         # round 11: a whole stairwell or floor filled with it (整个单元都是煤气味)
-                        r"|(?:整个|全|一整个)(?:单元|楼道|楼层|层)都")
+                        r"|(?:整个|全|一整个)(?:单元|楼道|楼层|层)都(?:是|有)?[^,。]{0,3}(?:味|烟)")
 # A whereabouts denied (从不出远门, 没住院) or only announced (说要回老家, 闹着要去医院)
 # accounts for nobody.
 _DENIED = re.compile(r"(?:不|没|没有|未|从不|从没|从来不|从来没|说要|吵着要|闹着要|嚷着要|非要)$")

@@ -147,3 +147,25 @@ def test_round11_the_gate_needs_a_reason():
 def test_round11_not_now_is_not_read_when_urgent(text):
     verdict = assess(text, quiet=True)
     assert not any(s.startswith(("habitual:", "past:")) and s.endswith("→model") for s in verdict.suppressed)
+
+
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        # the new cues keep to their scope
+        ("水管阀门坏了一直在喷水", False),  # water, not gas
+        ("早高峰地铁大家硬往里挤", False),  # a crowd, not a break-in
+        ("我爸的报销被卡在审批那一步", False),  # paperwork, not a person caught
+        ("我爸爬到空调外机上去清洗了", False),  # a chore on a ledge
+        ("我在电梯里没信号，等下回你", False),  # a phone without signal
+        ("自来水入户管道在电表旁边", False),  # 入户 is no water entering
+        ("楼下的垃圾桶倒了没人管", False),  # nobody lying there
+        # the new suppressors keep to theirs
+        ("我爸晕倒了，要是有人在就好了", True),  # a wish, not "it came right"
+        ("楼道堆满杂物，着火了，出不去了", True),  # a hazard complaint on fire, people trapped
+        ("我妈爬两层楼就喘得上气不接下气", True),  # out of breath, not tired from sport
+        ("我妈刷卡进门后倒地没反应", True),  # a person, not the card
+    ],
+)
+def test_round11_scopes(text, emergency):
+    assert assess(text, quiet=True).emergency is emergency
