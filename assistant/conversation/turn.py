@@ -28,6 +28,7 @@ goes through as it was said: the helper never costs a resident an answer.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from typing import TYPE_CHECKING
 
@@ -174,7 +175,14 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
             # 13022648170 / 我不留电话，匿名吧 / 明天下午两点: a yes that already answers.
             log.info("conversation_second_request_taken_with_value", sender=sender, intent=pending.intent)
             message, follow_up = pending.text, stripped
-    if local is None and message is stripped and not command and not _rating_said(stripped, memory.options):
+    rating = None if local is not None or message is not stripped or command else _rating_said(
+        stripped, memory.options)
+    if rating is not None:
+        # 5 after the rating buttons: sent as the rating of that ticket (the classifier may
+        # hear a bare digit as anything, even 再见).
+        log.info("conversation_rating_by_number", sender=sender)
+        message = rating
+    if local is None and message is stripped and not command:
         choice = resolve_choice(stripped, memory.options)
         if isinstance(choice, Picked):
             log.info("conversation_choice", sender=sender, title=choice.option.title)
@@ -395,14 +403,26 @@ def _answers_contact(said: str) -> bool:
 RATING_PAYLOAD = "/rate_ticket"
 
 
-def _rating_said(said: str, options) -> bool:  # noqa: ANN001 - the remembered options
+BARE_SCORE_RE = re.compile(r"^[第\s]*[1-5一二两三四五]\s*(?:分|星|颗星)?[\s。.！!]*$")
+
+
+def _rating_said(said: str, options) -> str | None:  # noqa: ANN001 - the remembered options
     """5 / 4分 after the rating buttons (满意 / 基本满意 / 不满意): the question also asks for
-    1 to 5 points, so a number is a score, never the 5th of three buttons."""
+    1 to 5 points, so a bare number is a score, never the 5th of three buttons. The
+    message that rates the buttons' ticket, or None."""
     from assistant.tickets.feedback import parse_rating
 
     if not options or not all(o.message().startswith(RATING_PAYLOAD) for o in options):
-        return False
-    return parse_rating(said, accounts=False) is not None
+        return None
+    score = parse_rating(said, accounts=False)
+    if score is None or not BARE_SCORE_RE.match(said):
+        return None
+    try:
+        ticket_id = json.loads(options[0].message()[len(RATING_PAYLOAD):]).get("ticket_id")
+    except (ValueError, AttributeError):
+        return None
+    entities = {"rating": f"{score}分", "ticket_id": ticket_id} if ticket_id else {"rating": f"{score}分"}
+    return RATING_PAYLOAD + json.dumps(entities, ensure_ascii=False)
 
 
 async def _first_done(client: DialogueClient, sender: str, replies: list[Reply]) -> bool:

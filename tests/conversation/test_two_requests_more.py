@@ -238,7 +238,10 @@ def test_a_number_after_the_rating_buttons_is_a_score_not_a_choice(db, clock):
     store.save(db, SENDER, store.Memory(options=options_from_reply("您满意吗？", buttons), shown_at=clock.now()))
     dialogue = Dialogue({})
     say(dialogue, db, "5")
-    assert dialogue.sent == ["5"]
+    assert dialogue.sent == ['/rate_ticket{"rating": "5分", "ticket_id": "GD202601010050"}']
+    store.save(db, SENDER, store.Memory(options=options_from_reply("您满意吗？", buttons), shown_at=clock.now()))
+    say(dialogue, db, "第一个")  # a choice by number among the buttons stays one
+    assert dialogue.sent[-1].startswith("/rate_ticket") and "满意" in dialogue.sent[-1]
 
 
 # --- 6. a policy question, then a report or a booking asked outright ---------------------------
