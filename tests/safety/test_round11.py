@@ -32,6 +32,7 @@ LEXICON_EMERGENCIES = [
     # a collapse in the middle of something; lying there with nobody helping
     ("我奶奶吃着吃着就歪下去了", "medical: a collapse mid-meal"),
     ("小区门口有个阿姨躺了好久没人扶", "medical: lying there, nobody helps"),
+    ("开门一股味熏得人头晕，屋里老爷爷坐在沙发上不动", "medical: motionless amid fumes"),
     # someone in a stalled lift
     ("电梯里有个老人，门关了就不动了", "trapped: someone in a stalled lift"),
     ("我在地下室的电梯，然后，停了，没信号了", "trapped: I am in the lift, no signal"),
@@ -160,6 +161,7 @@ def test_round11_not_now_is_not_read_when_urgent(text):
         ("我在电梯里没信号，等下回你", False),  # a phone without signal
         ("自来水入户管道在电表旁边", False),  # 入户 is no water entering
         ("楼下的垃圾桶倒了没人管", False),  # nobody lying there
+        ("我爸坐沙发上不动，一直看电视", False),  # motionless, nothing wrong around
         # the new suppressors keep to theirs
         ("我爸晕倒了，要是有人在就好了", True),  # a wish, not "it came right"
         ("楼道堆满杂物，着火了，出不去了", True),  # a hazard complaint on fire, people trapped
