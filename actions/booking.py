@@ -379,6 +379,14 @@ class ValidateBookingForm(InterruptibleFormValidation):
             dispatcher.utter_message(text="这项服务暂时没有。可以约：" + "、".join(load_catalogue().services) + "。")
             return {"booking_service": None}
         result: dict[str, Any] = {"booking_service": service}
+        before = getattr(tracker, "service_before_turn", None)
+        said = _text(tracker)
+        if service != before and (said.startswith("/") or service not in said) and not self.wants_readback(tracker):
+            # Chosen by number or button, or named in everyday words (修个马桶): the service
+            # understood is said back, so a wrong guess shows at once (elders hear every
+            # answer read back already).
+            where = "上门" if load_catalogue().services[service].at_home else ""
+            dispatcher.utter_message(text=f"好的，约{where}{service}。")
         pending = tracker.get_slot("booking_time_text")
         if pending and tracker.get_slot("booking_time") is None:
             # A time said before the service was known: resolve it now.

@@ -507,3 +507,22 @@ def test_a_yes_said_with_the_cancel_words_cancels(app_env, domain):
     _, done, _ = run(booking_actions.ActionCancelBooking(),
                      tracker("对，取消吧", intent="cancel_booking", slots=asked, form_active=False), domain)
     assert done == [f"已经取消了预约{cleaning.id}。"]
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ('/book_service{"service_type": "助餐"}', "好的，约助餐。"),     # a button, or 第二个 picked
+    ("师傅能来修个马桶不", "好的，约上门维修。"),                    # everyday words
+])
+def test_a_service_chosen_without_its_name_is_said_back(app_env, domain, text, said):
+    entities = [{"entity": "service_type", "value": "助餐"}] if text.startswith("/") else []
+    _, messages, _ = run(booking_actions.ValidateBookingForm(),
+                         tracker(text, intent="book_service", entities=entities,
+                                 slots={"requested_slot": "booking_service"}), domain)
+    assert messages[0] == said
+
+
+def test_a_service_named_is_not_said_back(app_env, domain):
+    _, messages, _ = run(booking_actions.ValidateBookingForm(),
+                         tracker("我想约理发", intent="book_service", slots={"requested_slot": "booking_service"}),
+                         domain)
+    assert messages == []
