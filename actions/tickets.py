@@ -406,6 +406,11 @@ def _as_usual(tracker: Tracker, dispatcher: CollectingDispatcher, events: list[E
     return events
 
 
+# 好，帮我报 / 登记吧 / 报上去: asking for what was just done.
+_ALREADY_ASKED = re.compile(r"^(?:好的?|行|可以|要的?|嗯嗯?|对)?[，,。\s]*(?:那就|那)?(?:你|麻烦)?(?:帮我|给我|帮忙)?"
+                            r"(?:报上去|报一下|报吧|上报|报|登记|记下来|记上|记一下|反映上去|反映一下)"
+                            r"(?:一下|上|吧|啊|呀|哈|了)*[。.！!~～，, ]*$")
+
 # Intents of a reply to "where?" that says nothing (好的, 嗯嗯): the question is asked once more.
 _NON_ANSWERS = frozenset({"affirm", "inform", "nlu_fallback", "out_of_scope"})
 
@@ -525,6 +530,12 @@ class ActionTicketFollowup(Action):
             dispatcher.utter_message(text=for_elders(
                 tracker, f"好的，不留也没关系。进度随时说“{ticket_id} 怎么样了”查询。"))
             return _clear()
+        if _ALREADY_ASKED.match(text):
+            # 好，帮我报 when it was filed already (a report said with a question is filed at once).
+            dispatcher.utter_message(text=for_elders(
+                tracker, f"已经帮您登记好了，工单号 {ticket_id}。留个手机号的话，处理结果会告诉您。"),
+                buttons=[{"title": "不留电话", "payload": "/deny"}])
+            return [_waiting_on(CONTACT, ticket_id)]
         return _as_usual(tracker, dispatcher, _clear())
 
     def _emergency(self, dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> list[EventType]:

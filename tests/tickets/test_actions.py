@@ -355,3 +355,17 @@ async def test_a_new_problem_heard_as_a_progress_question_opens_the_complaint_fo
     events = await ActionCheckTicket().run(dispatcher, tracker(text, intent="check_ticket"), DOMAIN)
     assert events == [{"event": "followup", "name": "complaint_form", "timestamp": None}]
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(("text", "intent"), [("好，帮我报", "affirm"), ("帮我登记一下吧", "nlu_fallback")])
+async def test_asking_to_file_what_was_just_filed_says_it_is_filed(app_env: Database, text, intent):
+    filled = {"complaint_description": "12号楼楼顶漏水漏到我家了", "complaint_location": "12号楼"}
+    events = await ActionSubmitComplaint().run(CollectingDispatcher(), tracker("12号楼", filled, "inform"), DOMAIN)
+    waiting = next(e["value"] for e in events if e["event"] == "slot" and e["name"] == "ticket_followup")
+    ticket_id = waiting.split("|")[1]
+    answer = CollectingDispatcher()
+    done = await ActionTicketFollowup().run(answer, tracker(text, {"ticket_followup": waiting}, intent), DOMAIN)
+    assert ticket_id in answer.messages[0]["text"] and "登记好了" in answer.messages[0]["text"]
+    assert any(e["event"] == "slot" and e["name"] == "ticket_followup" and e["value"] for e in done)
+    with app_env.session() as s:
+        assert s.query(service.Ticket).count() == 1
