@@ -371,6 +371,13 @@ def _second_opinion(text: str | None, normalised: str, started: float, quiet: bo
         thing = s.everyday.search(normalised)
         if thing is not None:
             reason = f"everyday:{thing.group()}"
+    if reason is None and score is not None and not s.urgent.search(normalised):
+        # A past day's event said to be over (昨儿个灶上烧糊了…开窗散了), nothing said of
+        # today: what a cue would be suppressed for, the model may not fire on either.
+        over = next((m for m in s.past_over.finditer(normalised) if not _NOT_OVER.match(normalised, m.end())), None)
+        day = s.past_time.search(normalised)
+        if over is not None and day is not None and not s.past_present.search(normalised):
+            reason = f"past:{day.group()}"
     if reason is None and score is not None and score < model.THRESHOLD:
         reason = _not_now(normalised, s)
     if reason is not None and score is not None:

@@ -171,3 +171,9 @@ def test_round11_not_now_is_not_read_when_urgent(text):
 )
 def test_round11_scopes(text, emergency):
     assert assess(text, quiet=True).emergency is emergency
+
+
+def test_round11_a_past_day_said_to_be_over_does_not_fire_from_the_model():
+    verdict = assess("前天锅烧糊了，屋里都是味，开窗散了", quiet=True)
+    assert not verdict.emergency and not verdict.plausible, verdict
+    assert verdict.suppressed == ("past:前天→model",), verdict
