@@ -12,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant.booking.about import answer_about_service
 from assistant.db import get_database
 from assistant.kb.answer import PolicyAnswer, answer_entry, answer_policy_question
 from assistant.kb.service import warm_up_in_background
@@ -72,6 +73,15 @@ class ActionAskPolicy(Action):
         else:
             # Encoding the question is CPU work: keep the action server's event loop free.
             answer = await asyncio.to_thread(answer_policy_question, question, tracker.get_slot("policy_topic"))
+        about = None if picked or answer.answerable else answer_about_service(question)
+        if about is not None:
+            # 助浴有啥条件: no policy entry, but the catalogue knows the service; one tap books it.
+            name, text = about
+            dispatcher.utter_message(text=text + f"要帮您约{name}吗？", buttons=[
+                {"title": f"约{name}", "payload": "/book_service" + json.dumps({"service_type": name},
+                                                                               ensure_ascii=False)},
+                {"title": "不用了", "payload": "/deny"}])
+            return [SlotSet("policy_offer_pending", False), SlotSet("policy_pending_question", None)]
         if answer.choices:
             # Unsure which entry is meant: ask. "都不是" leads on to staff like a miss.
             dispatcher.utter_message(text=answer.text, buttons=choice_buttons(answer))

@@ -175,3 +175,15 @@ def test_unanswered_store_on_sqlite_and_postgresql(any_db):
     with any_db.session() as session:
         assert [q.sender_id for q in list_unanswered(session)] == ["web:2"]
         assert len(list_unanswered(session, None)) == 2
+
+
+async def test_a_question_about_a_service_the_knowledge_base_lacks_is_answered_from_the_catalogue(policy_env):
+    # blind7 b7-follow-zhuyu-then-book: 助浴有啥条件 got 查不到; the catalogue knows who may book it.
+    policy_env.fusion = FusionModel(policy_env.fusion.ranker, policy_env.fusion.abstainer, 1.01, {})
+    messages, slots = await run(ActionAskPolicy(), tracker("助浴有啥条件"))
+    assert "70岁以上" in messages[0]["text"] and messages[0]["text"].endswith("要帮您约助浴吗？")
+    assert [b["payload"] for b in messages[0]["buttons"]] == ['/book_service{"service_type": "助浴"}', "/deny"]
+    assert slots["policy_offer_pending"] is False
+    # A question about no catalogue service still says it does not know.
+    messages, _ = await run(ActionAskPolicy(), tracker("考驾照要多少钱？"))
+    assert "不想乱说" in messages[0]["text"]
