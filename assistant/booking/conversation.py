@@ -126,7 +126,10 @@ def resolve_time(db: Database, service: str, requested: str, *, now: datetime | 
     when = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}") if match else extract_time(requested, now)
     if when is None:
         raise BookingError("no_time", "没听清是哪天几点。请说“明天下午三点”这样的时间。")
-    if not isinstance(when, datetime) and when.end - when.start > timedelta(days=7):
+    if not isinstance(when, datetime) and not when.has_clock \
+            and (when.end - timedelta(seconds=1)).date() > when.start.date():
+        # 下礼拜 / 这几天 / 下个月: several days, none said; the first free slot of the
+        # span would be a day the resident never named. Asked, never guessed.
         raise BookingError("vague_time", "请说具体哪一天，比如“下周二上午”。")
     with db.session() as session:
         return find_slot(session, service, when, now=now, catalogue=catalogue)

@@ -65,7 +65,8 @@ def test_resolve_time_for_a_service(db, catalogue):
     assert slot.key == "2026-11-30T15:00"
     assert conversation.resolve_time(db, "理发", "2026-12-01T14:30", now=NOW, catalogue=catalogue).key \
         == "2026-12-01T14:30"
-    for said, code in [("随便", "no_time"), ("今年", "vague_time"), ("今天下午三点", "closed")]:
+    for said, code in [("随便", "no_time"), ("今年", "vague_time"), ("今天下午三点", "closed"),
+                       ("下礼拜", "vague_time")]:  # several days, none named: asked, never the first free one
         with pytest.raises(BookingError) as err:
             conversation.resolve_time(db, "理发", said, now=NOW, catalogue=catalogue)
         assert err.value.code == code
