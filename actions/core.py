@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import structlog
@@ -15,6 +14,7 @@ from assistant.residents.profile import speech_profile
 from assistant.residents.service import handoff_phone, handoff_reply, request_handoff
 from assistant.kb.followup import reads_as_aspect_question
 from assistant.settings import get_settings
+from assistant.tickets.feedback import rates_a_ticket
 from assistant.tickets.intake import reads_as_complaint
 
 log = structlog.get_logger(__name__)
@@ -124,17 +124,6 @@ class ActionRepeatLastMessage(Action):
             data = message.get("data") or {}
             dispatcher.utter_message(text=message.get("text"), buttons=data.get("buttons") or [])
         return []
-
-
-# A rating in so many words: 评价 / 打分, or points and stars (4分, 五颗星).
-RATING_WORDS_RE = re.compile(r"评价|评个价|打分|评分|打个分|打几分|(?:打|给|评)[^，,。；;]{0,3}[1-5一二两三四五]\s*(?:分|颗?星)"
-                             r"|^[1-5一二两三四五]\s*(?:分|颗?星)")
-
-
-def rates_a_ticket(text: str) -> bool:
-    """The resident rates, or wants to rate, a handled ticket (我要评价一下GD…, 那个楼道杂物的事
-    我给4分, 给个五星)."""
-    return bool(RATING_WORDS_RE.search(text or ""))
 
 
 class ActionOutOfScope(Action):

@@ -20,7 +20,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.core import rates_a_ticket
 from actions.forms import InterruptibleFormValidation, abandon_forms, for_elders
 from assistant import form_turns
 from assistant.db import get_database
@@ -269,7 +268,7 @@ class ActionCheckTicket(Action):
         text = _text(tracker)
         ticket_id = find_ticket_id(_entity(tracker, "ticket_id")) or find_ticket_id(text)
         buttons: list[dict] = []
-        if not text.startswith("/") and rates_a_ticket(text) and (
+        if not text.startswith("/") and feedback.rates_a_ticket(text) and (
                 not ticket_id or feedback.explicit_rating(text.replace(ticket_id, " ")) is None):
             # 那个楼道杂物的事我给4分 / 我要评价一下GD…: a rating (or the wish to give one) of
             # a ticket named by its words or id; the rating action finds it and records or asks.

@@ -175,8 +175,8 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
             # 13022648170 / 我不留电话，匿名吧 / 明天下午两点: a yes that already answers.
             log.info("conversation_second_request_taken_with_value", sender=sender, intent=pending.intent)
             message, follow_up = pending.text, stripped
-    rating = None if local is not None or message is not stripped or command else _rating_said(
-        stripped, memory.options)
+    rating = None if local is not None or message is not stripped or command else (
+        _rating_said(stripped, memory.options) or _rating_with_id(stripped))
     if rating is not None:
         # 5 after the rating buttons: sent as the rating of that ticket (the classifier may
         # hear a bare digit as anything, even 再见).
@@ -422,6 +422,22 @@ def _rating_said(said: str, options) -> str | None:  # noqa: ANN001 - the rememb
     except (ValueError, AttributeError):
         return None
     entities = {"rating": f"{score}分", "ticket_id": ticket_id} if ticket_id else {"rating": f"{score}分"}
+    return RATING_PAYLOAD + json.dumps(entities, ensure_ascii=False)
+
+
+def _rating_with_id(said: str) -> str | None:
+    """我要评价一下GD202612060005 / GD…打5分: a rating of the ticket named, sent as one (the
+    classifier may hear 评价一下 as anything, even a booking). None otherwise."""
+    from assistant.tickets.feedback import explicit_rating, rates_a_ticket
+    from assistant.tickets.ids import find_ticket_id
+
+    ticket_id = find_ticket_id(said)
+    if not ticket_id or not rates_a_ticket(said.replace(ticket_id, " ")):
+        return None
+    entities: dict[str, str] = {"ticket_id": ticket_id}
+    score = explicit_rating(said.replace(ticket_id, " "))
+    if score is not None:
+        entities["rating"] = f"{score}分"
     return RATING_PAYLOAD + json.dumps(entities, ensure_ascii=False)
 
 

@@ -105,6 +105,17 @@ def parse_rating(text: str | None, *, accounts: bool = True) -> int | None:
     return None
 
 
+# A rating in so many words: 评价 / 打分, or points and stars (4分, 五颗星).
+RATING_WORDS_RE = re.compile(r"评价|评个价|打分|评分|打个分|打几分|(?:打|给|评)[^，,。；;]{0,3}[1-5一二两三四五]\s*(?:分|颗?星)"
+                             r"|^[1-5一二两三四五]\s*(?:分|颗?星)")
+
+
+def rates_a_ticket(text: str | None) -> bool:
+    """The resident rates, or wants to rate, a handled ticket (我要评价一下GD…, 那个楼道杂物的事
+    我给4分, 给个五星)."""
+    return bool(RATING_WORDS_RE.search(text or ""))
+
+
 def explicit_rating(text: str | None) -> int | None:
     """The score a message gives in so many words (4分, 五星, 不满意, 基本满意), or None.
     Unlike ``parse_rating``, an unhappy account alone (怎么还没人来) is no rating: used

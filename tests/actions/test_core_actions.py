@@ -94,7 +94,8 @@ def test_a_rating_in_words_the_classifier_missed_goes_to_the_rating():
 
     from rasa_sdk.executor import CollectingDispatcher
 
-    from actions.core import ActionHandleMisunderstanding, rates_a_ticket
+    from actions.core import ActionHandleMisunderstanding
+    from assistant.tickets.feedback import rates_a_ticket
 
     for text in ("我要评价一下GD202601010001", "那个楼道杂物的事我给4分", "给个五星"):
         dispatcher = CollectingDispatcher()

@@ -265,3 +265,13 @@ def test_a_booking_before_a_policy_question_still_offers_the_question(db, clock)
     }, opens=(booking,))
     replies = say(dialogue, db, f"{booking}，顺便问下{question}")
     assert dialogue.sent == [booking] and replies[-1].text == "您想约哪天几点？"
+
+
+def test_rating_a_ticket_by_its_id_is_sent_as_a_rating(db, clock):
+    dialogue = Dialogue({"评价": "book_service"})  # the classifier may hear anything in 评价一下
+    say(dialogue, db, "我要评价一下GD202601010070")
+    assert dialogue.sent == ['/rate_ticket{"ticket_id": "GD202601010070"}']
+    say(dialogue, db, "GD202601010070 我打4分")
+    assert dialogue.sent[-1] == '/rate_ticket{"ticket_id": "GD202601010070", "rating": "4分"}'
+    say(dialogue, db, "GD202601010070怎么样了")
+    assert dialogue.sent[-1] == "GD202601010070怎么样了"
