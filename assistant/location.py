@@ -112,7 +112,7 @@ _COMPONENTS: list[tuple[str, str]] = [
               rf"|{_NUM}\s*号?\s*(?:门岗|岗亭)|{_NUM}\s*号\s*大?门口?(?![卫禁岗])|门岗|岗亭|(?:快递|菜鸟)?驿站|游泳馆"
               r"|(?:儿童)?(?:游乐场|乐园|游乐区)|(?:[东南西北](?:边|面|侧)?的?)?(?:自行|电动|电瓶|非机动)?车?车棚|储藏(?:室|间)|快递柜|丰巢(?:柜|快递柜)?|配电(?:房|室|间)|人工湖|(?<=小区)湖|湖(?=里|边|水)"
               r"|卫生(?:服务)?站|[东西][南北]角"
-              r"|地(?:下车)?库(?:\s*[A-Za-z0-9一二三四五六七八九十]+\s*区)?|地下室|停车场|车库|(?:[东南西北]|中心)?广场(?!舞)"
+              r"|地(?:下车)?库(?:\s*[A-Za-z0-9一二三四五六七八九十]+\s*区)?|地下室|地[下面]停车场|停车场|车库|(?:[东南西北]|中心)?广场(?!舞)"
               r"|健身器材区?|健身角|(?:健身|(?:老年|青少年|儿童)?活动)(?:区|中心|室)|垃圾(?:中转)?(?:站|房)|菜市场|幼儿园"
               r"|物业(?:办公室)?|公交(?:车)?站台?|(?:篮球|羽毛球|网球|足球|乒乓球|排球)场|凉亭|保安亭|(?:游)?泳池|会所|主干道|主路"
               r"|楼顶|天台|屋顶|(?<=号楼|栋楼)顶(?!楼|层)"),  # 9栋楼顶: building 9, its roof
@@ -128,6 +128,10 @@ _RANK = {"whole": 0, "landmark": 8, "estate": 0, "road": 1, "phase": 2, "area": 
 _AFTER_BUILDING = (3, 3.5, 4, 5)
 # What may stand between two components of one location (3号楼 2单元, 3号楼的东门).
 _JOIN = re.compile(r"^[\s,，、]*(?:的)?\s*$")
+# Name characters between an estate and what follows in it (蓝湾国际2栋, 长虹新村南片3栋): no word
+# of a sentence or of a problem.
+_NAME_GAP = re.compile(r"[\u4e00-\u9fff]{0,4}")
+_NOT_NAME_GAP = re.compile(r"[的在住是我你他她家和与跟到从给了吗呢吧啊呀坏漏堵没不停有都也很太旁边对那这里]")
 # Between a place and a place at it (西门外面那个公交站).
 _PLACE_JOIN = re.compile(r"^[\s,，、]*(?:的|那个|那边的?)?\s*$")
 
@@ -300,6 +304,8 @@ def _gate_or_place(raw: str) -> str:
         return "游乐场"
     if raw.endswith("湖"):
         return "湖"
+    if raw == "地下停车场":
+        return "地下车库"  # 地面停车场 is the one above ground
     if raw.startswith("地库"):
         raw = "地下车库" + raw[2:]
     if raw.startswith("卫生") and raw.endswith("站"):
@@ -412,6 +418,12 @@ def find_locations(text: str | None) -> list[Location]:
         joined = (current is not None and (rank > last_rank or (kind == "floor" and "floor" not in current
                                                                   and current.get("place")))
                   and _JOIN.match(norm[last_end:match.start()]))
+        if (not joined and current is not None and last_kind == "estate" and set(current) == {"estate"}
+                and (rank > last_rank or kind == "whole") and _NAME_GAP.fullmatch(norm[last_end:match.start()])
+                and not _NOT_NAME_GAP.search(norm[last_end:match.start()])):
+            # 蓝湾国际2栋: the estate read (蓝湾) was the start of its name; 长虹新村南片3栋: a part
+            # of the estate not read; 清河家园全小区: the whole of it. One location all the same.
+            joined = True
         if kind == "bare_room" and not (joined and last_rank in _AFTER_BUILDING):
             continue  # a bare number is a room only right after a building, unit or floor
         if (kind in ("unit_men", "side", "unit_label") or (kind == "floor" and (match.group("ft") or match.group("fd")))) and not (
