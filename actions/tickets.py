@@ -525,6 +525,13 @@ class ActionTicketFollowup(Action):
             dispatcher.utter_message(text=for_elders(
                 tracker, f"好的，电话{mask_phone(contact[1])}已记到工单 {ticket_id} 上，处理结果会告诉您。"))
             return _clear()
+        if _DROPS_REPORT.search(text):
+            # 不用了不投诉了: the report is filed already and the butler cannot take it back;
+            # said plainly, with the way to have it withdrawn.
+            dispatcher.utter_message(text=for_elders(
+                tracker, f"好的，电话不留了。工单 {ticket_id} 已经登记上了，我这里撤不回来；"
+                         f"不需要处理的话，说“转人工”，请工作人员帮您取消。"))
+            return _clear()
         if contact or _intent(tracker) == "deny":
             dispatcher.utter_message(text=for_elders(
                 tracker, f"好的，不留也没关系。进度随时说“{ticket_id} 怎么样了”查询。"))

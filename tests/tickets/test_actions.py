@@ -369,3 +369,14 @@ async def test_asking_to_file_what_was_just_filed_says_it_is_filed(app_env: Data
     assert any(e["event"] == "slot" and e["name"] == "ticket_followup" and e["value"] for e in done)
     with app_env.session() as s:
         assert s.query(service.Ticket).count() == 1
+
+
+async def test_dropping_the_report_at_the_phone_question_is_answered_honestly(app_env: Database):
+    filled = {"complaint_description": "9号楼旁边路灯坏了好几天了", "complaint_location": "9号楼"}
+    events = await ActionSubmitComplaint().run(CollectingDispatcher(), tracker("9号楼", filled, "inform"), DOMAIN)
+    waiting = next(e["value"] for e in events if e["event"] == "slot" and e["name"] == "ticket_followup")
+    answer = CollectingDispatcher()
+    await ActionTicketFollowup().run(answer, tracker("不用了不投诉了 谢谢啊", {"ticket_followup": waiting}, "deny"),
+                                     DOMAIN)
+    said = answer.messages[0]["text"]
+    assert "已经登记" in said and "转人工" in said and "不留也没关系" not in said
