@@ -250,6 +250,9 @@ def join_pieces(text: str) -> str:
     return "".join(out) + text[last:] if out else text
 
 
+_ADDRESS_AFTER_CLOCK_RE = re.compile(r"(?<=[点时分半])\s+(?=\d{3,}|\d{1,3}\s*(?:号|栋|幢|楼|单元|室))")
+
+
 def _with_later_clock(parsed: ParsedTime, later: list[dict], norm: str) -> ParsedTime:
     """明天晌午前，十点半中不中: a day or a part of the day, then a clock time without a day
     of its own in a later clause, is that clock time on that day (when it falls inside)."""
@@ -274,7 +277,8 @@ def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | Non
     if not sentence:
         return None
     now = local_now(now)
-    norm = join_pieces(normalise(sentence))
+    # 上午8点 154号楼: a space, then an address's number, is no minute (8点15).
+    norm = join_pieces(_ADDRESS_AFTER_CLOCK_RE.sub("，", normalise(sentence)))
     try:
         found = _jio().ner.extract_time(norm, time_base=_time_base(now))
     except Exception:

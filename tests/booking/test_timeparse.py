@@ -160,3 +160,9 @@ def test_dialect_days_and_a_clock_time_in_a_later_clause(said, start):
 def test_a_later_clock_outside_the_part_of_the_day_is_not_taken():
     parsed = extract_time("明天上午，下午三点", SUN)
     assert parsed is not None and not parsed.has_clock
+
+
+def test_an_address_number_after_a_space_is_no_minute():
+    parsed = extract_time("约保洁 明天 上午8点 154号楼1单元2202 13712340033", SUN)
+    assert parsed is not None and parsed.start == at(2026, 11, 30, 8)
+    assert extract_time("明天上午8点 15分", SUN).start == at(2026, 11, 30, 8, 15)
