@@ -492,7 +492,14 @@ class ActionSubmitBooking(Action):
             _intent(tracker) == "affirm" and not conversation.field_named(_text(tracker)))
         if not said_yes:
             # (a typed 地址 may reach us as affirm: it names what to change)
-            return self._not_yes(dispatcher, tracker, service)
+            events = self._not_yes(dispatcher, tracker, service)
+            if SlotSet("booking_confirming", True) in events and not any(e.get("event") == "followup"
+                                                                         for e in events):
+                # Read back again (corrected) or 哪一项要改？: the resident answers next. Said
+                # outright, so no rule has to know the intent the NLU gave the correction
+                # (地址不对，是3号楼1单元202 heard as affirm: its rule expects a booking).
+                events.append(FollowupAction("action_listen"))
+            return events
         database = get_database()
         facts = conversation.eligibility_from(tracker.get_slot("booking_eligibility")) or conversation.Eligibility()
         try:

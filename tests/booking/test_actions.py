@@ -135,14 +135,18 @@ def test_read_back_then_book_then_remembered_next_time(app_env, domain):
     assert again["requested_slot"] is None
 
 
+LISTEN = {"event": "followup", "name": "action_listen", "timestamp": None}
+
+
 def test_bare_deny_at_read_back_asks_which_answer_with_buttons(app_env, domain):
     filled = {"booking_service": "理发", "booking_time": "2026-11-30T15:00", "booking_address": "幸福路8号",
               "booking_phone": "13912345678", "booking_confirming": True}
     dispatcher = CollectingDispatcher()
     events = asyncio.run(booking_actions.ActionSubmitBooking().run(
         dispatcher, tracker("不对", intent="deny", slots=filled, form_active=False), domain))
-    # Nothing is dropped or asked again yet: which one? with buttons.
-    assert events == [{"event": "slot", "name": "booking_confirming", "value": True, "timestamp": None}]
+    # Nothing is dropped or asked again yet: which one? with buttons; then the resident answers.
+    assert events == [{"event": "slot", "name": "booking_confirming", "value": True, "timestamp": None},
+                      LISTEN]
     assert "哪一项要改" in dispatcher.messages[0]["text"]
     assert [b["title"] for b in dispatcher.messages[0]["buttons"]][:4] == ["时间", "地址", "电话", "服务"]
     # The 地址 button (or a typed 地址, which the NLU may call affirm) asks only the address again.
@@ -166,6 +170,8 @@ def test_bare_deny_at_read_back_asks_which_answer_with_buttons(app_env, domain):
     ("地址不对，是3号楼1单元202", "nlu_fallback", "booking_address", "3号楼1单元202", "地址3号楼1单元202"),
     ("不对，时间改成后天下午三点", "nlu_fallback", "booking_time", "2026-12-01T15:00", "12月1日（周二）下午3点"),
     ("电话不对，13900001111", "deny", "booking_phone", "13900001111", "139****1111"),
+    # heard as affirm by the NLU: still a correction, read back again, and no rule needs to know
+    ("电话不对，改成13912343299，这个是我儿子的", "affirm", "booking_phone", "13912343299", "139****3299"),
 ])
 def test_correction_at_read_back_changes_that_answer_and_reads_back_again(app_env, domain, text, intent, slot,
                                                                           value, in_readback):
@@ -173,7 +179,7 @@ def test_correction_at_read_back_changes_that_answer_and_reads_back_again(app_en
               "booking_phone": "13912345678", "booking_confirming": True}
     slots, said, other = run(booking_actions.ActionSubmitBooking(),
                              tracker(text, intent=intent, slots=filled, form_active=False), domain)
-    assert slots[slot] == value and slots["booking_confirming"] is True and other == []
+    assert slots[slot] == value and slots["booking_confirming"] is True and other == [LISTEN]
     assert in_readback in said[0] and said[0].endswith("对吗？")
     for name in ("booking_time", "booking_address", "booking_phone"):
         if name != slot:
