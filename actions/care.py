@@ -9,9 +9,10 @@ from __future__ import annotations
 import anyio
 import structlog
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.core import adds_to_emergency
 from actions.forms import abandon_forms
 from assistant.care.service import respond_to_checkin
 from assistant.channels import channel_of
@@ -30,6 +31,10 @@ class ActionCheckin(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         sender = tracker.sender_id
+        if adds_to_emergency(tracker):
+            # 我头有点晕 minutes after a gas leak was reported: not a check-in, a detail of
+            # the emergency, with its advice.
+            return [FollowupAction("action_ticket_followup")]
         try:
             # The database work (and a possible alert) runs off the action server's loop.
             response = await anyio.to_thread.run_sync(lambda: respond_to_checkin(

@@ -431,9 +431,13 @@ def _rating_with_id(said: str) -> str | None:
     from assistant.tickets.feedback import explicit_rating, rates_a_ticket
     from assistant.tickets.ids import find_ticket_id
 
+    from assistant.tickets.feedback import reason_in
+
     ticket_id = find_ticket_id(said)
     if not ticket_id or not rates_a_ticket(said.replace(ticket_id, " ")):
         return None
+    if reason_in(said.replace(ticket_id, " ")) is not None:
+        return None  # GD…打1分，昨晚还在跳: the words carry the reason, they go as said
     entities: dict[str, str] = {"ticket_id": ticket_id}
     score = explicit_rating(said.replace(ticket_id, " "))
     if score is not None:

@@ -47,3 +47,13 @@ def test_trouble_in_a_check_in_opens_a_care_ticket(app_env):
 def test_someone_not_in_the_register_is_thanked_and_told_how_to_register(app_env):
     texts, _ = checkin("我挺好的，报个平安", sender="web:r-new")
     assert texts == [care.UNREGISTERED_REPLY]
+
+
+def test_feeling_dizzy_right_after_an_emergency_is_a_detail_of_it_not_a_check_in(app_env):
+    tracker = Tracker("web:gas", {"ticket_followup": "emergency|GD202601010001|1700000000"},
+                      {"text": "我头有点晕", "intent": {"name": "checkin", "confidence": 0.9}, "entities": []},
+                      [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionCheckin().run(dispatcher, tracker, {}))
+    assert events == [{"event": "followup", "name": "action_ticket_followup", "timestamp": None}]
+    assert dispatcher.messages == []

@@ -275,3 +275,5 @@ def test_rating_a_ticket_by_its_id_is_sent_as_a_rating(db, clock):
     assert dialogue.sent[-1] == '/rate_ticket{"ticket_id": "GD202601010070", "rating": "4分"}'
     say(dialogue, db, "GD202601010070怎么样了")
     assert dialogue.sent[-1] == "GD202601010070怎么样了"
+    say(dialogue, db, "GD202601010070打1分，昨晚还在跳，声音一点没小")  # the reason goes with it, as said
+    assert dialogue.sent[-1] == "GD202601010070打1分，昨晚还在跳，声音一点没小"

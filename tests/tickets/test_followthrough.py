@@ -122,7 +122,7 @@ def test_a_new_problem_at_the_where_question_is_a_new_matter(db: Database):
 @pytest.mark.parametrize("text,advice", [
     ("他流血了", "按压"), ("烟越来越大了", "低姿"), ("还有煤气味", "开关电灯"), ("人还没醒", "侧躺"),
     ("血还是止不住，咋办", "按压"), ("止不住血啊", "按压"), ("血一直往外冒 止不住", "按压"),
-    ("佢话个腰好痛", "乱动"), ("他说腿疼得厉害", "乱动"),
+    ("佢话个腰好痛", "乱动"), ("他说腿疼得厉害", "乱动"), ("我头有点晕", "室外"),
 ])
 def test_further_details_get_the_advice_that_fits(text, advice):
     assert any(advice in line for line in follow_up_advice(text)), follow_up_advice(text)
