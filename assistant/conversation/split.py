@@ -158,6 +158,11 @@ def offer_text(second: str, intent: str) -> str:
     bare = PHONE_RE.sub("", second).strip(PUNCT) or second
     what = LEADING_FILLER_RE.sub("", bare).strip(PUNCT) or bare
     if intent == "book_service":
+        from assistant.booking.conversation import service_from
+
+        service = service_from(bare)
+        if service is not None and service not in what:
+            what = f"约个{service}"  # 能约个剃头的不 / 水管也漏 想约个师傅来修: the service by its name
         return f"另外您说要{what}，现在帮您约吗？"
     if intent == "file_complaint":
         return f"另外您还说了“{what}”，现在也帮您登记吗？"

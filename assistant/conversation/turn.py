@@ -46,12 +46,14 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 
-YES_RE = re.compile(r"^(?:好|好的|好啊|好吧|行|行的|可以|要|要的|嗯|嗯嗯|是|是的|对|约吧|约|查吧|查|办吧|记吧|没问题|麻烦了|麻烦你了|帮我约|帮我查)"
+YES_RE = re.compile(r"^(?:好|好的|好啊|好吧|行|行的|可以|要|要的|嗯|嗯嗯|是|是的|对|约吧|约|查吧|查|办吧|记吧|没问题|麻烦了|麻烦你了|帮我约|帮我查"
+                    r"|能约就约|约就约|那就约|那约吧|可以约)"
                     r"[。.！!~～，, ]*$")
 NO_RE = re.compile(r"^(?:不用|不用了|不要|不要了|算了|不了|先不|先不用|先不了|不约了|不需要|没事了|暂时不用)[。.！!~～，, ]*$")
 YES_NO_PAYLOADS = {"/affirm", "/deny"}
 # 好的 后天下午两点 地址14号楼2单元601: yes, with the details of the second request.
-YES_WITH_DETAILS_RE = re.compile(r"^(?:好的|好啊|好吧|好|行|可以|要的|要|嗯嗯|嗯|是的|对|没问题|约吧|约)[。.！!~～，,、 ]+(?P<rest>\S.*)$")
+YES_WITH_DETAILS_RE = re.compile(r"^(?:能约就约|约就约|那就约|可以约|好的|好啊|好吧|好|行|可以|要的|要|嗯嗯|嗯|是的|对|没问题|约吧|约)"
+                                 r"[。.！!~～，,、 ]+(?P<rest>\S.*)$")
 # 帮我报上去 / 登记一下吧 / 帮我约 / 那个也报上: the yes said again in words, no detail of the request
 # (it would join the complaint's description).
 RESTATED_YES_RE = re.compile(r"^(?:那就|那个|这个|那件事?|这件事?|那|就)?也?(?:你|麻烦)?(?:帮我|给我|帮忙)?(?:报上去|报一下|报吧|上报|报|登记|记下来|记上|记一下"

@@ -73,3 +73,10 @@ def test_one_thing_counted_is_no_split(text):
     from assistant.conversation.split import enumerated_split
 
     assert enumerated_split(text) is None
+
+
+def test_an_offered_booking_names_its_service_and_takes_a_yes_in_dialect():
+    assert offer_text("能约个剃头的不", "book_service") == "另外您说要约个理发，现在帮您约吗？"
+    assert offer_text("约个维修", "book_service") == "另外您说要约个维修，现在帮您约吗？"
+    assert taken_offer("能约就约 明天下午4点", "能约个剃头的不", "book_service") == "能约个剃头的不，明天下午4点"
+    assert taken_offer("那就约吧", "能约个剃头的不", "book_service") == "能约个剃头的不"
