@@ -215,6 +215,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
             return [{"title": name, "payload": f'/book_service{{"service_type": "{name}"}}'}
                     for name in list(catalogue.services)[:5]]
         if slot == "booking_time":
+            offered = _last_time_buttons(tracker)
+            if offered:
+                return offered  # the times just offered, not another list that contradicts them
             service = conversation.service_from(tracker.get_slot("booking_service") or "")
             if service is None:
                 return []

@@ -532,3 +532,11 @@ def test_a_service_named_is_not_said_back(app_env, domain):
                          tracker("我想约理发", intent="book_service", slots={"requested_slot": "booking_service"}),
                          domain)
     assert messages == []
+
+
+def test_the_choices_after_two_failed_times_are_the_times_just_offered(app_env, domain):
+    offered = {"event": "bot", "text": "最近可以约的时间有：…",
+               "data": {"buttons": [{"title": "11月30日（周一）下午5点", "payload": '/inform{"time": "2026-11-30T17:00"}'}]}}
+    trk = tracker("对", slots={"booking_service": "助餐", "requested_slot": "booking_time"}, events=[offered])
+    buttons = asyncio.run(booking_actions.ValidateBookingForm().choice_buttons("booking_time", trk, domain))
+    assert buttons == offered["data"]["buttons"]
