@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.core import adds_to_emergency
+from actions.core import answers_ticket_question
 from actions.forms import abandon_forms
 from assistant.care.service import respond_to_checkin
 from assistant.channels import channel_of
@@ -31,9 +31,9 @@ class ActionCheckin(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         sender = tracker.sender_id
-        if adds_to_emergency(tracker):
-            # 我头有点晕 minutes after a gas leak was reported: not a check-in, a detail of
-            # the emergency, with its advice.
+        if answers_ticket_question(tracker):
+            # 我头有点晕 minutes after a gas leak was reported, 今天又卡了一回 根本没修好 when
+            # asked why not satisfied: not a check-in, the answer the butler waits on.
             return [FollowupAction("action_ticket_followup")]
         try:
             # The database work (and a possible alert) runs off the action server's loop.

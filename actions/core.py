@@ -109,6 +109,23 @@ def adds_to_emergency(tracker: Tracker) -> bool:
     return not text.startswith("/") and bool(follow_up_advice(text))
 
 
+def answers_ticket_question(tracker: Tracker) -> bool:
+    """The message answers the ticket question the butler waits on (why not satisfied,
+    a score, a detail of the emergency), whatever intent the classifier gave it (今天又卡了
+    一回 根本没修好 is no 报平安)."""
+    pending = str(tracker.get_slot("ticket_followup") or "")
+    text = last_resident_text(tracker) or ""
+    if text.startswith("/"):
+        return False
+    if pending.startswith("rating_reason|"):
+        return True
+    if pending.startswith("rating|"):
+        from assistant.tickets.feedback import parse_rating
+
+        return parse_rating(text) is not None
+    return adds_to_emergency(tracker)
+
+
 class ActionRepeatLastMessage(Action):
     def name(self) -> str:
         return "action_repeat_last_message"

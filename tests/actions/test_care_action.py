@@ -57,3 +57,15 @@ def test_feeling_dizzy_right_after_an_emergency_is_a_detail_of_it_not_a_check_in
     events = asyncio.run(ActionCheckin().run(dispatcher, tracker, {}))
     assert events == [{"event": "followup", "name": "action_ticket_followup", "timestamp": None}]
     assert dispatcher.messages == []
+
+
+def test_the_reason_for_not_satisfied_heard_as_a_check_in_is_the_reason(app_env):
+    def run(text, pending):
+        tracker = Tracker("web:why", {"ticket_followup": pending},
+                          {"text": text, "intent": {"name": "checkin", "confidence": 0.9}, "entities": []},
+                          [], False, None, {}, "action_listen")
+        return asyncio.run(ActionCheckin().run(CollectingDispatcher(), tracker, {}))
+
+    followup = [{"event": "followup", "name": "action_ticket_followup", "timestamp": None}]
+    assert run("今天又卡了一回 根本没修好", "rating_reason|GD202601010001|1700000000") == followup
+    assert run("今天报个平安", "rating|GD202601010001|1700000000") == []  # no score: a check-in
