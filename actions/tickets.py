@@ -391,7 +391,8 @@ def _say(dispatcher: CollectingDispatcher, outcome: feedback.FeedbackOutcome) ->
 
 # What a message that turned out not to answer the pending question gets instead.
 _USUAL = {"file_complaint": "complaint_form", "book_service": "booking_form", "out_of_scope": "utter_out_of_scope",
-          "nlu_fallback": "action_handle_misunderstanding", "inform": "action_handle_misunderstanding"}
+          "nlu_fallback": "action_handle_misunderstanding", "inform": "action_handle_misunderstanding",
+          "ask_policy": "action_ask_policy", "query_booking": "action_query_booking", "checkin": "action_checkin"}
 
 
 def _as_usual(tracker: Tracker, dispatcher: CollectingDispatcher, events: list[EventType]) -> list[EventType]:

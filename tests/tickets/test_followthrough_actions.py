@@ -206,3 +206,11 @@ async def test_asking_after_a_handled_ticket_invites_a_rating_once(app_env: Data
     # Someone else's handled ticket, by id: the state as anyone hears it, no rating.
     messages, slots, _ = await run(ActionCheckTicket(), tracker(f"{tid}怎么样了", "check_ticket", sender="web:x"))
     assert not messages[-1]["buttons"] and not slots
+
+
+async def test_a_place_heard_as_a_policy_question_is_the_emergencys_place_and_a_real_one_goes_on(app_env: Database):
+    _, slots, _ = await run(ActionEmergency(), tracker("着火咧！快救火", "emergency"))
+    messages, after, _ = await run(ActionTicketFollowup(), tracker("109栋底下电动车棚", "ask_policy", slots))
+    assert "已记下位置" in joined(messages) and "109栋" in joined(messages)
+    messages, _, events = await run(ActionTicketFollowup(), tracker("高龄津贴怎么领", "ask_policy", after))
+    assert followups(events) == ["action_ask_policy"]
