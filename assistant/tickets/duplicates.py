@@ -41,6 +41,9 @@ before a building (幸福里 / 幸福苑, 金桥新村 / 金桥二村), 老院 /
 denied number said again bare (15栋 不是15 是16栋); which gate (门口 / 后门) and whose (行人 /
 车库); an intercom apart from the entry system; flickering, burnt, bulging as faults of their own;
 an outage is its own fault; what was already done about a problem (已经报过两次) cut; 冇, 勿, 停店.
+Round 9 (bench/location_pairs_dev9.md) replaced further tables by general rules for the parts of
+a place the parser does not read (``_parts_differ``): the estate's name whatever its suffix, a
+position before a word of place, a numbered thing, a whole against a part of it.
 """
 
 from __future__ import annotations
@@ -424,6 +427,8 @@ def read_problem(text: str) -> Problem:
     said = said.replace("进口", "入口").replace("大堂", "大厅")
     said = re.sub(r"前头|前边", "前面", said)
     said = re.sub(r"后头|后边", "后面", said)
+    # The door of a place is its front (会所门口 / 会所前面), not its back (会所后面).
+    said = re.sub(r"(?<![东西南北前后侧正大小0-9一二三四五六七八九十号门单元户家])门(?:口|前)", "前面", said)
     words = frozenset(w for pair in _CONTRASTS for w in pair if w in said) | frozenset(
         w for w, pattern in _GATE_SIDE if pattern.search(norm))
     spots = frozenset(_SPOT_WORDS[m] for m in _SPOTS.findall(norm))
@@ -769,8 +774,9 @@ def _parts_differ(a: str, b: str) -> bool:
         return True
     sa, sb = _scope(na), _scope(nb)
     levels = ("estate", "building", "unit")
-    for s, t, locs in ((sa, sb, lb), (sb, sa, la)):
-        if s and (t is None or levels.index(t) > levels.index(s)) and _finer(s, locs):
+    for s, t, locs, own in ((sa, sb, lb, la), (sb, sa, la, lb)):
+        # (整栋楼都停水了，我家502也没水 names the part itself: said more, not another problem)
+        if s and (t is None or levels.index(t) > levels.index(s)) and _finer(s, locs) and not _finer(s, own):
             return True
     return False
 

@@ -54,6 +54,7 @@ def test_parts_that_differ(a, b):
     ("云杉公馆车库2号充电桩坏了", "云杉公馆车库二号充电桩充不进电"),
     ("云杉公馆车库2号充电桩坏了", "云杉公馆车库充电桩坏了"),
     ("云杉公馆6号楼停电了", "云杉公馆6号楼整栋楼都没电了"),  # the building both times
+    ("云杉公馆6号楼502停水了", "云杉公馆6号楼整栋楼都停水了，6号楼502也没水"),  # the whole, and the part too
     ("云杉公馆6号楼电梯坏了", "云杉公馆6号楼2单元电梯坏了，老人下不了楼"),
     ("云杉公馆第八栋二单元门禁坏了", "云杉公馆8号楼2单元门禁刷不开"),  # 第 is read with the building
     ("我说一下云杉公馆4号楼门禁坏了", "云杉公馆4号楼门禁坏了"),  # words in front of the name
@@ -102,3 +103,8 @@ def test_parking_above_ground_is_not_the_garage():
 ])
 def test_estates_and_areas_that_differ(a, b):
     assert places_disagree(a, b)
+
+
+def test_front_of_a_place_is_not_its_back():
+    assert not same_problem("云杉公馆会所门口井盖没了", "云杉公馆会所后面井盖没了")
+    assert same_problem("云杉公馆会所门口井盖没了", "云杉公馆会所前面井盖不见了")
