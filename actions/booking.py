@@ -19,15 +19,31 @@ from assistant.booking import conversation
 from assistant.booking.catalogue import load_catalogue
 from assistant.booking.references import resolve_booking_reference
 from assistant.booking.service import (
-    BookingError, book, booked_text, cancel, check_eligibility, confirmation_text, nearest_free_slots,
-    normalise_phone, reminder_promised, reschedule,
+    BookingError,
+    book,
+    booked_text,
+    cancel,
+    check_eligibility,
+    confirmation_text,
+    nearest_free_slots,
+    normalise_phone,
+    reminder_promised,
+    reschedule,
 )
 from assistant.booking.timeparse import local_now
 from assistant.db import get_database
 
 FORM_SLOTS = ("booking_service", "booking_eligibility", "booking_time", "booking_address", "booking_phone")
-ALL_SLOTS = (*FORM_SLOTS, "booking_time_text", "booking_which", "booking_confirming", "booking_cancel_id",
-             "booking_cancel_pending", "form_resume", "form_failures")
+ALL_SLOTS = (
+    *FORM_SLOTS,
+    "booking_time_text",
+    "booking_which",
+    "booking_confirming",
+    "booking_cancel_id",
+    "booking_cancel_pending",
+    "form_resume",
+    "form_failures",
+)
 # The pseudo slot "asked" after a bare 不对 in the middle of the form: 哪一项要改？
 WHICH_SLOT = "booking_which"
 # The pseudo slot "asked" by 明天几点方便？ (a day said without a clock time, kept in
@@ -47,8 +63,11 @@ def _text(tracker: Tracker) -> str:
 
 
 def _entities(tracker: Tracker, name: str) -> list[str]:
-    return [str(e.get("value")) for e in (tracker.latest_message or {}).get("entities", [])
-            if e.get("entity") == name and e.get("value")]
+    return [
+        str(e.get("value"))
+        for e in (tracker.latest_message or {}).get("entities", [])
+        if e.get("entity") == name and e.get("value")
+    ]
 
 
 def _intent(tracker: Tracker) -> str | None:
@@ -78,14 +97,19 @@ register_form("booking_form", subject=_subject)
 
 
 def _reset(*keep: str) -> list[EventType]:
-    return [SlotSet(name, False if name in ("booking_confirming", "booking_cancel_pending") else None)
-            for name in ALL_SLOTS if name not in keep]
+    return [
+        SlotSet(name, False if name in ("booking_confirming", "booking_cancel_pending") else None)
+        for name in ALL_SLOTS
+        if name not in keep
+    ]
 
 
 def _offer(dispatcher: CollectingDispatcher, error: BookingError) -> None:
     """Say why the time cannot be booked and offer the nearest free slots as buttons."""
-    dispatcher.utter_message(text=conversation.alternatives_text(error),
-                             buttons=conversation.alternatives_buttons(error.alternatives))
+    dispatcher.utter_message(
+        text=conversation.alternatives_text(error),
+        buttons=conversation.alternatives_buttons(error.alternatives),
+    )
 
 
 class ValidateBookingForm(InterruptibleFormValidation):
@@ -96,8 +120,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
     def name(self) -> str:
         return "validate_booking_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: dict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[str]:
         service_name = tracker.get_slot("booking_service")
         service = load_catalogue().services.get(service_name) if service_name else None
         slots = ["booking_service"]
@@ -116,10 +141,17 @@ class ValidateBookingForm(InterruptibleFormValidation):
         entities = {name: _entities(tracker, name) for name in ("service_type", "time")}
         if conversation.answers_slot(slot, _text(tracker), entities, now=now()):
             return True
-        if slot == "booking_time" and conversation.kept_day(tracker.get_slot("booking_time_text")) \
-                and (conversation.any_time(_text(tracker)) or conversation.confirms(_text(tracker))):
+        if (
+            slot == "booking_time"
+            and conversation.kept_day(tracker.get_slot("booking_time_text"))
+            and (conversation.any_time(_text(tracker)) or conversation.confirms(_text(tracker)))
+        ):
             return True  # 都行 / 你看着安排 / 好的 after 明天几点方便？: the day's first free slot
-        if slot == "booking_time" and conversation.unsure(_text(tracker)) and not form_turns.is_stop(_text(tracker)):
+        if (
+            slot == "booking_time"
+            and conversation.unsure(_text(tracker))
+            and not form_turns.is_stop(_text(tracker))
+        ):
             return True  # 我也说不好: no question in the middle; the times to pick from are offered
         return self.is_correction(tracker)
 
@@ -162,8 +194,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
         await self._ask_clock(dispatcher, tracker, domain, events)
         return events
 
-    async def _ask_clock(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict,
-                         events: list[EventType]) -> None:
+    async def _ask_clock(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict, events: list[EventType]
+    ) -> None:
         """A day kept without a clock time (明天), and the time is the next question: ask
         明天（11月30日）几点方便？ with the day's free starts as buttons, in place of the
         form's 您想约哪天几点？ — whichever message (the time alone, or the time with the
@@ -177,7 +210,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if day is None or service is None or state.get("booking_time") is not None:
             return
         if state.get("requested_slot") not in (None, "booking_time", CLOCK_SLOT) and any(
-                e.get("event") == "slot" and e.get("name") == "requested_slot" for e in events):
+            e.get("event") == "slot" and e.get("name") == "requested_slot" for e in events
+        ):
             return  # the turn asks something else on purpose (哪一项要改？, 还继续吗？)
         trial = tracker.copy()
         trial.slots.update(state)
@@ -185,14 +219,19 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if missing != "booking_time":
             return  # an earlier answer (the age for 助浴) is asked first; the day waits
         starts = conversation.day_starts(get_database(), service, day, now=now())
-        dispatcher.utter_message(text=conversation.clock_question(day, now()),
-                                 buttons=conversation.clock_buttons(starts))
+        dispatcher.utter_message(
+            text=conversation.clock_question(day, now()), buttons=conversation.clock_buttons(starts)
+        )
         # Rasa asks the first requested_slot the events name (back to the form after a
         # question in the middle sets booking_time): ours replaces it.
-        events[:] = [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")]
+        events[:] = [
+            e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")
+        ]
         events.append(SlotSet("requested_slot", CLOCK_SLOT))
 
-    def _ask_time_again(self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]) -> None:
+    def _ask_time_again(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]
+    ) -> None:
         """An address or a phone number given while the time is still open (a time was
         refused and others offered): it is kept, and the times to choose from are offered
         again as buttons, so the resident is never stuck on the time question."""
@@ -207,13 +246,17 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if not buttons:
             return
         what = "电话" if filled.get("booking_phone") else "地址"
-        dispatcher.utter_message(text=f"{what}记下了。时间还没定，下面这几个时间可以约，点一下就行：", buttons=buttons)
+        dispatcher.utter_message(
+            text=f"{what}记下了。时间还没定，下面这几个时间可以约，点一下就行：", buttons=buttons
+        )
 
     async def choice_buttons(self, slot: str, tracker: Tracker, domain: dict) -> list[dict]:
         catalogue = load_catalogue()
         if slot == "booking_service":
-            return [{"title": name, "payload": f'/book_service{{"service_type": "{name}"}}'}
-                    for name in list(catalogue.services)[:5]]
+            return [
+                {"title": name, "payload": f'/book_service{{"service_type": "{name}"}}'}
+                for name in list(catalogue.services)[:5]
+            ]
         if slot == "booking_time":
             offered = _last_time_buttons(tracker)
             if offered:
@@ -225,8 +268,10 @@ class ValidateBookingForm(InterruptibleFormValidation):
                 free = nearest_free_slots(session, service, now(), now=now())
             return conversation.alternatives_buttons(free)
         if slot == "booking_eligibility":
-            return [{"title": "70岁以上", "payload": "我七十多岁了"},
-                    {"title": "行动不便", "payload": "我行动不便"}]
+            return [
+                {"title": "70岁以上", "payload": "我七十多岁了"},
+                {"title": "行动不便", "payload": "我行动不便"},
+            ]
         return []
 
     # --- extraction: what the latest message says -----------------------------------
@@ -271,8 +316,11 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if service:
             return {"booking_service": service}
         if self._requested(tracker) == "booking_service" and _text(tracker):
-            if conversation.phone_from(_text(tracker)) or conversation.address_in(_text(tracker)) \
-                    or conversation.time_from(_text(tracker), _entities(tracker, "time"), now()):
+            if (
+                conversation.phone_from(_text(tracker))
+                or conversation.address_in(_text(tracker))
+                or conversation.time_from(_text(tracker), _entities(tracker, "time"), now())
+            ):
                 # a phone, an address or a time said before the service: kept by its own
                 # slot, the service asked again (never 这项服务暂时没有)
                 return {}
@@ -284,7 +332,11 @@ class ValidateBookingForm(InterruptibleFormValidation):
             return {}
         if self._requested(tracker) != "booking_eligibility":
             # 俺要约个助浴，俺爹腿脚不好使: an age or a disability said before it is asked is kept.
-            facts = None if tracker.get_slot("booking_eligibility") else conversation.eligibility_from(_text(tracker))
+            facts = (
+                None
+                if tracker.get_slot("booking_eligibility")
+                else conversation.eligibility_from(_text(tracker))
+            )
             if facts is not None and (facts.age is not None or facts.disabled):
                 return {"booking_eligibility": _text(tracker)}
             return {}
@@ -298,7 +350,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
             return {}
         requested = self._requested(tracker)
         entities = _entities(tracker, "time")
-        if requested not in (None, "booking_time") and not any(conversation.ISO_SLOT_RE.search(e) for e in entities):
+        if requested not in (None, "booking_time") and not any(
+            conversation.ISO_SLOT_RE.search(e) for e in entities
+        ):
             # 先帮我约个明天晚上五点的助餐: another service named with its own time; the time
             # said for the first service does not carry over to it. At the service question
             # (理发，明天下午三点 / 明天上午八点) the time said is the booking's: kept.
@@ -306,8 +360,10 @@ class ValidateBookingForm(InterruptibleFormValidation):
             before = getattr(tracker, "service_before_turn", tracker.get_slot("booking_service"))
             current = conversation.service_from(before or "")
             said = conversation.time_from(_text(tracker), entities, now())
-            if said and ((named and current and named != current)
-                         or (requested == "booking_service" and current is None)):
+            if said and (
+                (named and current and named != current)
+                or (requested == "booking_service" and current is None)
+            ):
                 return {"booking_time": said}
             return {}
         said = conversation.time_from(_text(tracker), entities, now())
@@ -321,15 +377,21 @@ class ValidateBookingForm(InterruptibleFormValidation):
             if conversation.unsure(_text(tracker)):
                 # 我也说不好: the times that can be booked, to pick from (a day kept: its
                 # clock question comes again with its buttons, _ask_clock).
-                buttons = [] if kept else (offered or await self.choice_buttons("booking_time", tracker, domain))
+                buttons = (
+                    [] if kept else (offered or await self.choice_buttons("booking_time", tracker, domain))
+                )
                 if buttons:
-                    dispatcher.utter_message(text="没关系，下面这几个时间可以约，点一个就行；也可以直接说“明天下午三点”。",
-                                             buttons=buttons)
+                    dispatcher.utter_message(
+                        text="没关系，下面这几个时间可以约，点一个就行；也可以直接说“明天下午三点”。",
+                        buttons=buttons,
+                    )
                 return {}
             if offered and not kept and conversation.confirms(_text(tracker)):
                 # 对的 / 嗯 after a time was refused: no time is set yet; say so plainly.
-                dispatcher.utter_message(text="您说的那个时间约不了，时间还没定下来。点一个下面的时间，或者说一个别的时间。",
-                                         buttons=offered)
+                dispatcher.utter_message(
+                    text="您说的那个时间约不了，时间还没定下来。点一个下面的时间，或者说一个别的时间。",
+                    buttons=offered,
+                )
                 return {}
             if kept and conversation.confirms(_text(tracker)):
                 # 好的 / 对 to 明天几点方便？ names no time of its own: the day's first free
@@ -347,7 +409,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if self._requested(tracker) == "booking_address" and _text(tracker):
             # 地址35号楼2单元702，电话139…: the address clause, not the phone with it.
             return {"booking_address": conversation.address_in(_text(tracker)) or _text(tracker)}
-        early = conversation.address_in(_text(tracker)) if tracker.get_slot("booking_address") is None else None
+        early = (
+            conversation.address_in(_text(tracker)) if tracker.get_slot("booking_address") is None else None
+        )
         if early:
             return {"booking_address": early}  # said before it was asked: kept
         if tracker.get_slot("booking_address") is None and _intent(tracker) == "book_service":
@@ -376,15 +440,23 @@ class ValidateBookingForm(InterruptibleFormValidation):
 
     # --- validation: short Chinese re-asks ---------------------------------------------
 
-    async def validate_booking_service(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+    async def validate_booking_service(
+        self, value: Any, dispatcher, tracker: Tracker, domain
+    ) -> dict[str, Any]:
         service = conversation.service_from(str(value or ""))
         if service is None:
-            dispatcher.utter_message(text="这项服务暂时没有。可以约：" + "、".join(load_catalogue().services) + "。")
+            dispatcher.utter_message(
+                text="这项服务暂时没有。可以约：" + "、".join(load_catalogue().services) + "。"
+            )
             return {"booking_service": None}
         result: dict[str, Any] = {"booking_service": service}
         before = getattr(tracker, "service_before_turn", None)
         said = _text(tracker)
-        if service != before and (said.startswith("/") or service not in said) and not self.wants_readback(tracker):
+        if (
+            service != before
+            and (said.startswith("/") or service not in said)
+            and not self.wants_readback(tracker)
+        ):
             # Chosen by number or button, or named in everyday words (修个马桶): the service
             # understood is said back, so a wrong guess shows at once (elders hear every
             # answer read back already).
@@ -396,8 +468,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
             result.update(self._resolve(pending, service, dispatcher))
         return result
 
-    async def validate_booking_eligibility(self, value: Any, dispatcher, tracker: Tracker,
-                                           domain) -> dict[str, Any]:
+    async def validate_booking_eligibility(
+        self, value: Any, dispatcher, tracker: Tracker, domain
+    ) -> dict[str, Any]:
         service = load_catalogue().services.get(tracker.get_slot("booking_service") or "")
         facts = conversation.eligibility_from(str(value or ""))
         if service is None:
@@ -415,14 +488,19 @@ class ValidateBookingForm(InterruptibleFormValidation):
             return {**{name: None for name in FORM_SLOTS}, "requested_slot": None}
         if conversation.asks_eligibility_rule(str(value or "")) and service.eligibility is not None:
             # 助浴有年龄要求吗？他78了: the question answered along with the answer taken.
-            dispatcher.utter_message(text=f"有要求：{service.name}面向{service.eligibility.describe()}。"
-                                          "您说的情况符合，可以约。")
+            dispatcher.utter_message(
+                text=f"有要求：{service.name}面向{service.eligibility.describe()}。您说的情况符合，可以约。"
+            )
         return {"booking_eligibility": str(value)}
 
     def _resolve(self, said: str, service: str, dispatcher) -> dict[str, Any]:
         day = conversation.day_only(said, now())
-        if day is not None and not conversation.any_time(said) and not conversation.asks_free_times(said) \
-                and conversation.day_starts(get_database(), service, day, now=now(), limit=1):
+        if (
+            day is not None
+            and not conversation.any_time(said)
+            and not conversation.asks_free_times(said)
+            and conversation.day_starts(get_database(), service, day, now=now(), limit=1)
+        ):
             # 明天 alone: the day is kept and its clock time asked (_ask_clock), never
             # guessed. A day with no free start goes on below: full / closed, with the
             # nearest free times offered.
@@ -430,8 +508,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if conversation.asks_free_times(said):
             # 后天有啥时间: list the free times to choose from, never book the first one.
             slots = conversation.free_times(get_database(), service, said, now=now())
-            dispatcher.utter_message(text=conversation.free_times_text(slots),
-                                     buttons=conversation.alternatives_buttons(slots))
+            dispatcher.utter_message(
+                text=conversation.free_times_text(slots), buttons=conversation.alternatives_buttons(slots)
+            )
             return {"booking_time": None, "booking_time_text": None}
         try:
             slot = conversation.resolve_time(get_database(), service, said, now=now())
@@ -454,7 +533,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
             return {"booking_time": None, "booking_time_text": said}
         return self._resolve(said, service, dispatcher)
 
-    async def validate_booking_address(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+    async def validate_booking_address(
+        self, value: Any, dispatcher, tracker: Tracker, domain
+    ) -> dict[str, Any]:
         if value is None:
             return {"booking_address": None}  # cleared by a correction that named it: asked again
         address = conversation.address_from(str(value or ""), _entities(tracker, "location"))
@@ -462,7 +543,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
             dispatcher.utter_message(text="请说具体地址，比如“3号楼2单元501”。")
         return {"booking_address": address}
 
-    async def validate_booking_phone(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+    async def validate_booking_phone(
+        self, value: Any, dispatcher, tracker: Tracker, domain
+    ) -> dict[str, Any]:
         if value is None:
             return {"booking_phone": None}  # cleared by a correction that named it: asked again
         phone = normalise_phone(str(value or ""))
@@ -487,33 +570,51 @@ class ActionSubmitBooking(Action):
         address = tracker.get_slot("booking_address") if service.at_home else None
         phone = tracker.get_slot("booking_phone")
         if not tracker.get_slot("booking_confirming"):
-            dispatcher.utter_message(text=for_elders(tracker, confirmation_text(service, starts_at, address=address,
-                                                                                phone=phone)),
-                                     buttons=YES_NO)
+            dispatcher.utter_message(
+                text=for_elders(tracker, confirmation_text(service, starts_at, address=address, phone=phone)),
+                buttons=YES_NO,
+            )
             return [SlotSet("booking_confirming", True)]
         said_yes = conversation.confirms(_text(tracker)) or (
-            _intent(tracker) == "affirm" and not conversation.field_named(_text(tracker)))
+            _intent(tracker) == "affirm" and not conversation.field_named(_text(tracker))
+        )
         if not said_yes:
             # (a typed 地址 may reach us as affirm: it names what to change)
             events = self._not_yes(dispatcher, tracker, service)
-            if SlotSet("booking_confirming", True) in events and not any(e.get("event") == "followup"
-                                                                         for e in events):
+            if SlotSet("booking_confirming", True) in events and not any(
+                e.get("event") == "followup" for e in events
+            ):
                 # Read back again (corrected) or 哪一项要改？: the resident answers next. Said
                 # outright, so no rule has to know the intent the NLU gave the correction
                 # (地址不对，是3号楼1单元202 heard as affirm: its rule expects a booking).
                 events.append(FollowupAction("action_listen"))
             return events
         database = get_database()
-        facts = conversation.eligibility_from(tracker.get_slot("booking_eligibility")) or conversation.Eligibility()
+        facts = (
+            conversation.eligibility_from(tracker.get_slot("booking_eligibility"))
+            or conversation.Eligibility()
+        )
         try:
-            booking = book(database, sender_id=tracker.sender_id, service=service.name, starts_at=starts_at,
-                           address=address, phone=phone, age=facts.age, disabled=facts.disabled, now=now())
+            booking = book(
+                database,
+                sender_id=tracker.sender_id,
+                service=service.name,
+                starts_at=starts_at,
+                address=address,
+                phone=phone,
+                age=facts.age,
+                disabled=facts.disabled,
+                now=now(),
+            )
         except BookingError as exc:
             if exc.alternatives:
                 _offer(dispatcher, exc)
                 # Back into the form for a new time; the rest of the answers are kept.
-                return [SlotSet("booking_confirming", False), SlotSet("booking_time", None),
-                        FollowupAction("booking_form")]
+                return [
+                    SlotSet("booking_confirming", False),
+                    SlotSet("booking_time", None),
+                    FollowupAction("booking_form"),
+                ]
             dispatcher.utter_message(text=exc.message)
             return _reset()
         conversation.remember(database, tracker.sender_id, address=address, phone=phone)
@@ -530,8 +631,11 @@ class ActionSubmitBooking(Action):
             dispatcher.utter_message(text=f"好的，刚才的{_subject(tracker)}不约了。需要的时候再跟我说。")
             return _reset()
         field = _entities(tracker, "booking_field")
-        correction = (conversation.Correction(conversation.field_from_title(field[0])) if field
-                      else conversation.correction_from(text, now=now()))
+        correction = (
+            conversation.Correction(conversation.field_from_title(field[0]))
+            if field
+            else conversation.correction_from(text, now=now())
+        )
         if _intent(tracker) == "ask_policy" and (correction is None or correction.value is None):
             # A real question at the read-back (only 不对/改成 + a value is a correction):
             # answered; the read-back still waits for 对.
@@ -539,11 +643,18 @@ class ActionSubmitBooking(Action):
         if correction is None:
             named = conversation.field_named(text)
             found = conversation.value_slot(text, now=now(), prefer=named)
-            correction = (conversation.Correction(*found) if found
-                          else conversation.Correction(named) if named else None)
+            correction = (
+                conversation.Correction(*found)
+                if found
+                else conversation.Correction(named)
+                if named
+                else None
+            )
         if correction is None or correction.slot is None:
-            dispatcher.utter_message(text="哪一项要改？点一下就行；都对的话说“对”。",
-                                     buttons=[*conversation.which_to_change_buttons(), YES_NO[0]])
+            dispatcher.utter_message(
+                text="哪一项要改？点一下就行；都对的话说“对”。",
+                buttons=[*conversation.which_to_change_buttons(), YES_NO[0]],
+            )
             return [SlotSet("booking_confirming", True)]
         slot = correction.slot
         if slot == "booking_address" and not service.at_home:
@@ -552,21 +663,29 @@ class ActionSubmitBooking(Action):
             # Ask that one answer again; the others are kept.
             return [SlotSet(name, None) for name in ((slot,) if slot else ())] + [
                 *([SlotSet("booking_time_text", None)] if slot == "booking_time" else []),
-                SlotSet("booking_confirming", False), FollowupAction("booking_form")]
+                SlotSet("booking_confirming", False),
+                FollowupAction("booking_form"),
+            ]
         return self._apply(dispatcher, tracker, service, slot, correction.value)
 
-    def _apply(self, dispatcher: CollectingDispatcher, tracker: Tracker, service, slot: str,
-               value: str) -> list[EventType]:
+    def _apply(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, service, slot: str, value: str
+    ) -> list[EventType]:
         """Take one corrected answer and read the booking back again with it."""
-        values = {name: tracker.get_slot(name) for name in ("booking_time", "booking_address", "booking_phone")}
+        values = {
+            name: tracker.get_slot(name) for name in ("booking_time", "booking_address", "booking_phone")
+        }
         catalogue = load_catalogue()
         if slot == "booking_service":
             new_service = catalogue.services.get(conversation.service_from(value) or "")
             if new_service is None or new_service.eligibility is not None:
                 # A service with its own questions: the form asks what it needs.
-                return [SlotSet("booking_service", new_service.name if new_service else None),
-                        SlotSet("booking_eligibility", None), SlotSet("booking_confirming", False),
-                        FollowupAction("booking_form")]
+                return [
+                    SlotSet("booking_service", new_service.name if new_service else None),
+                    SlotSet("booking_eligibility", None),
+                    SlotSet("booking_confirming", False),
+                    FollowupAction("booking_form"),
+                ]
             service = new_service
             value = values["booking_time"]
             slot = "booking_time"
@@ -579,8 +698,12 @@ class ActionSubmitBooking(Action):
                     _offer(dispatcher, exc)
                 else:
                     dispatcher.utter_message(text=exc.message)
-                return [SlotSet("booking_service", service.name), SlotSet("booking_time", None),
-                        SlotSet("booking_confirming", False), FollowupAction("booking_form")]
+                return [
+                    SlotSet("booking_service", service.name),
+                    SlotSet("booking_time", None),
+                    SlotSet("booking_confirming", False),
+                    FollowupAction("booking_form"),
+                ]
             values["booking_time"] = found.key
         elif slot == "booking_address":
             values["booking_address"] = conversation.address_from(value)
@@ -589,15 +712,30 @@ class ActionSubmitBooking(Action):
         if values.get(slot) is None:
             return [SlotSet(slot, None), SlotSet("booking_confirming", False), FollowupAction("booking_form")]
         if service.at_home and not values["booking_address"]:
-            return [SlotSet("booking_service", service.name), SlotSet("booking_time", values["booking_time"]),
-                    SlotSet("booking_confirming", False), FollowupAction("booking_form")]
+            return [
+                SlotSet("booking_service", service.name),
+                SlotSet("booking_time", values["booking_time"]),
+                SlotSet("booking_confirming", False),
+                FollowupAction("booking_form"),
+            ]
         address = values["booking_address"] if service.at_home else None
         dispatcher.utter_message(
-            text=for_elders(tracker, confirmation_text(service, datetime.fromisoformat(values["booking_time"]),
-                                                       address=address, phone=values["booking_phone"])),
-            buttons=YES_NO)
-        return [SlotSet("booking_service", service.name), *(SlotSet(k, v) for k, v in values.items()),
-                SlotSet("booking_confirming", True)]
+            text=for_elders(
+                tracker,
+                confirmation_text(
+                    service,
+                    datetime.fromisoformat(values["booking_time"]),
+                    address=address,
+                    phone=values["booking_phone"],
+                ),
+            ),
+            buttons=YES_NO,
+        )
+        return [
+            SlotSet("booking_service", service.name),
+            *(SlotSet(k, v) for k, v in values.items()),
+            SlotSet("booking_confirming", True),
+        ]
 
 
 class ActionCancelBooking(Action):
@@ -612,8 +750,11 @@ class ActionCancelBooking(Action):
         pending = tracker.get_slot("booking_cancel_id")
         # 对，取消吧 at 要取消…吗？ is heard as cancel_booking: a yes all the same.
         said_yes = conversation.confirms_cancel(_text(tracker))
-        if tracker.get_slot("booking_cancel_pending") and pending and (_intent(tracker) in ("affirm", "deny")
-                                                                        or said_yes):
+        if (
+            tracker.get_slot("booking_cancel_pending")
+            and pending
+            and (_intent(tracker) in ("affirm", "deny") or said_yes)
+        ):
             if _intent(tracker) == "deny" and not said_yes:
                 dispatcher.utter_message(text="好的，预约保留。")
                 return _reset()
@@ -641,7 +782,9 @@ class ActionQueryBooking(Action):
         return "action_query_booking"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        dispatcher.utter_message(text=conversation.upcoming_text(get_database(), tracker.sender_id, now=now()))
+        dispatcher.utter_message(
+            text=conversation.upcoming_text(get_database(), tracker.sender_id, now=now())
+        )
         return []
 
 
@@ -651,7 +794,9 @@ RESCHEDULE_ID, RESCHEDULE_TO = "booking_reschedule_id", "booking_reschedule_to"
 # 往后挪一天 / 推迟两天 / 提前一天: a shift of the booking's own day (conversation's
 # reschedule_target reads only a new time, and would take the 明天 of 把明天的维修往后挪一天
 # for the new day: the same slot).
-_SHIFT_RE = re.compile(r"(往后|向后|推迟|延后|顺延|往前|向前|提前)[挪推延移调改]?(?:个)?\s*([一两二三1-3])\s*天")
+_SHIFT_RE = re.compile(
+    r"(往后|向后|推迟|延后|顺延|往前|向前|提前)[挪推延移调改]?(?:个)?\s*([一两二三1-3])\s*天"
+)
 _SHIFT_DAYS = {"一": 1, "两": 2, "二": 2, "三": 3, "1": 1, "2": 2, "3": 3}
 
 
@@ -683,24 +828,31 @@ class ActionRescheduleBooking(Action):
         done = [SlotSet(RESCHEDULE_ID, None), SlotSet(RESCHEDULE_TO, None)]
         text = _text(tracker)
         payload = text.startswith("/")  # a button: the time is its entity, not words
-        said = (next(iter(_entities(tracker, "time")), None) if payload
-                else conversation.reschedule_target(text))
-        if pending and (_intent(tracker) == "deny" or form_turns.is_stop(text)) and not said \
-                and not _SHIFT_RE.search(text):
+        said = (
+            next(iter(_entities(tracker, "time")), None) if payload else conversation.reschedule_target(text)
+        )
+        if (
+            pending
+            and (_intent(tracker) == "deny" or form_turns.is_stop(text))
+            and not said
+            and not _SHIFT_RE.search(text)
+        ):
             dispatcher.utter_message(text="好的，不改了，还是原来的时间。")
             return done
         if pending and target and (_intent(tracker) == "affirm" or conversation.confirms(text)):
             try:
-                moved = reschedule(database, pending, datetime.fromisoformat(target), sender_id=tracker.sender_id,
-                                   now=now())
+                moved = reschedule(
+                    database, pending, datetime.fromisoformat(target), sender_id=tracker.sender_id, now=now()
+                )
             except BookingError as exc:
-                dispatcher.utter_message(text=conversation.alternatives_text(exc) if exc.alternatives
-                                         else exc.message)
+                dispatcher.utter_message(
+                    text=conversation.alternatives_text(exc) if exc.alternatives else exc.message
+                )
                 return done
             dispatcher.utter_message(text=conversation.moved_text(moved))
             return done
         shift = _SHIFT_RE.search(text)
-        words = text[:shift.start()] if shift else conversation.reschedule_reference(text)
+        words = text[: shift.start()] if shift else conversation.reschedule_reference(text)
         with database.session() as session:
             chosen = next(iter(_entities(tracker, "booking_id")), "") if payload else words
             ref = resolve_booking_reference(session, tracker.sender_id, chosen, now=now())
@@ -710,9 +862,12 @@ class ActionRescheduleBooking(Action):
         if ref.match != "one":
             # The buttons carry the id and the time said, so a tap comes back here (the
             # reference's own buttons would ask to cancel).
-            dispatcher.utter_message(text=ref.message or "您要改哪个预约？",
-                                     buttons=[{"title": c.title, "payload": self._payload(c.booking_id, said)}
-                                              for c in ref.candidates])
+            dispatcher.utter_message(
+                text=ref.message or "您要改哪个预约？",
+                buttons=[
+                    {"title": c.title, "payload": self._payload(c.booking_id, said)} for c in ref.candidates
+                ],
+            )
             return done
         booking = ref.booking
         keep = [SlotSet(RESCHEDULE_ID, booking.id), SlotSet(RESCHEDULE_TO, None), *self._drop_cancel(tracker)]
@@ -735,12 +890,17 @@ class ActionRescheduleBooking(Action):
             dispatcher.utter_message(text="新时间和原来的一样，不用改。想改到哪天几点？")
             return keep
         dispatcher.utter_message(text=conversation.move_question(booking, slot.starts_at), buttons=YES_NO)
-        return [SlotSet(RESCHEDULE_ID, booking.id), SlotSet(RESCHEDULE_TO, slot.key), *self._drop_cancel(tracker)]
+        return [
+            SlotSet(RESCHEDULE_ID, booking.id),
+            SlotSet(RESCHEDULE_TO, slot.key),
+            *self._drop_cancel(tracker),
+        ]
 
     @staticmethod
     def _payload(booking_id: str, said: str | None) -> str:
-        return "/reschedule_booking" + json.dumps({"booking_id": booking_id, **({"time": said} if said else {})},
-                                                  ensure_ascii=False)
+        return "/reschedule_booking" + json.dumps(
+            {"booking_id": booking_id, **({"time": said} if said else {})}, ensure_ascii=False
+        )
 
     @staticmethod
     def _drop_cancel(tracker: Tracker) -> list[EventType]:

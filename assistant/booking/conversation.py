@@ -21,8 +21,20 @@ import cn2an
 from assistant.booking.catalogue import Catalogue, load_catalogue
 from assistant.booking.models import Booking
 from assistant.booking.service import (
-    BookingError, Slot, describe_booking, find_booking_id, find_slot, nearest_free_slots, normalise_phone,
-    WEEKDAYS, clock_text, slot_label, slots_for_day, to_local, upcoming_bookings, when_text,
+    BookingError,
+    Slot,
+    describe_booking,
+    find_booking_id,
+    find_slot,
+    nearest_free_slots,
+    normalise_phone,
+    WEEKDAYS,
+    clock_text,
+    slot_label,
+    slots_for_day,
+    to_local,
+    upcoming_bookings,
+    when_text,
 )
 from assistant.booking.timeparse import extract_time, local_now, normalise
 from assistant.db import Database
@@ -32,17 +44,25 @@ from assistant.residents.service import get_or_create_resident, remember_contact
 ISO_SLOT_RE = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})")
 AGE_RE = re.compile(r"(?<!\d)(\d{2,3})(?!\d)\s*(?:周岁|岁|多)")
 BARE_AGE_RE = re.compile(r"(?:我|俺)?(?:今年|都)?(\d{2,3})(?:了|啦|吧)?")
-DISABLED_RE = re.compile(r"行动不便|不方便|残疾|残障|轮椅|瘫|走不了|走不动|不能走|腿脚不好|腿脚不便|卧床|拄拐"
-                         r"|(?:腿|脚|腿脚|身子|身体)\S{0,2}(?:不利索|不灵便|不灵活|不听使唤|没劲|不行了?)|走路(?:费劲|困难|不稳)"
-                         r"|下不了楼|起不来床?|需要人扶|得有人扶|坐轮椅")
+DISABLED_RE = re.compile(
+    r"行动不便|不方便|残疾|残障|轮椅|瘫|走不了|走不动|不能走|腿脚不好|腿脚不便|卧床|拄拐"
+    r"|(?:腿|脚|腿脚|身子|身体)\S{0,2}(?:不利索|不灵便|不灵活|不听使唤|没劲|不行了?)|走路(?:费劲|困难|不稳)"
+    r"|下不了楼|起不来床?|需要人扶|得有人扶|坐轮椅"
+)
 # 他78了 / 快八十了 / 奔八十了 / 八十出头: an age said without 岁 (cn2an has made the digits).
-LOOSE_AGE_RE = re.compile(r"(?:他|她|我|俺|老头|老伴|老人|今年|都|已经|快|快要|将近|奔|有|满)\s*"
-                          r"(\d{2,3})(?!\d)\s*(?:了|啦|出头|多|岁)?|(?<!\d)(\d{2,3})\s*(?:了|啦|出头)")
+LOOSE_AGE_RE = re.compile(
+    r"(?:他|她|我|俺|老头|老伴|老人|今年|都|已经|快|快要|将近|奔|有|满)\s*"
+    r"(\d{2,3})(?!\d)\s*(?:了|啦|出头|多|岁)?|(?<!\d)(\d{2,3})\s*(?:了|啦|出头)"
+)
 ABLE_RE = re.compile(r"(?<!不)方便|(?<!不)能走|身体(?:很|还)?好|没有残疾|不是残疾")
-ADDRESS_PREFIX_RE = re.compile(r"^(?:我家(?:住)?在|我(?:住)?在|我家是|家住|住在|住|地址(?:是|在)?|在)[:：\s]*")
+ADDRESS_PREFIX_RE = re.compile(
+    r"^(?:我家(?:住)?在|我(?:住)?在|我家是|家住|住在|住|地址(?:是|在)?|在)[:：\s]*"
+)
 ADDRESS_HINT_RE = re.compile(r"\d|[号楼栋幢室单元路街巷弄村院苑园里座层]|小区|社区|[东南西北大侧后]门")
 # A question is no address (先问一下，看门诊医保能报多少 at the address question).
-QUESTION_RE = re.compile(r"[?？]|吗|呢$|多少|怎么|咋|能不能|可不可以|是不是|有没有|什么|啥|先问|问一下|问问|请问")
+QUESTION_RE = re.compile(
+    r"[?？]|吗|呢$|多少|怎么|咋|能不能|可不可以|是不是|有没有|什么|啥|先问|问一下|问问|请问"
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +71,9 @@ class Eligibility:
     disabled: bool | None = None
 
 
-def service_from(text: str | None, entity_values: Iterable[str] = (), catalogue: Catalogue | None = None) -> str | None:
+def service_from(
+    text: str | None, entity_values: Iterable[str] = (), catalogue: Catalogue | None = None
+) -> str | None:
     """The canonical service a message names (NLU entity first, then the catalogue's
     names and aliases in the text)."""
     catalogue = catalogue or load_catalogue()
@@ -71,18 +93,32 @@ def service_from(text: str | None, entity_values: Iterable[str] = (), catalogue:
 
 # What residents say for a service without its name or an alias: 修个马桶 / 水龙头坏了
 # (维修), 能不能有人陪我去医院复查 (陪诊). Read only where a booking is being made.
-_FIXTURES = (r"马桶|水龙头|龙头|水管|下水道|水池|灯泡|电灯|灯|门锁|锁|房门|门|窗户|窗|纱窗|插座|开关|电路|线路"
-             r"|空调|热水器|洗衣机|冰箱|电视|燃气灶|煤气灶|油烟机|抽油烟机|暖气|水箱|电器")
+_FIXTURES = (
+    r"马桶|水龙头|龙头|水管|下水道|水池|灯泡|电灯|灯|门锁|锁|房门|门|窗户|窗|纱窗|插座|开关|电路|线路"
+    r"|空调|热水器|洗衣机|冰箱|电视|燃气灶|煤气灶|油烟机|抽油烟机|暖气|水箱|电器"
+)
 SERVICE_PHRASES = (
-    ("维修", re.compile(rf"修(?:一下|一修|理一下|理|个|下|好)?(?:家里|屋里|家|俺家|我家)?的?(?:{_FIXTURES})"
-                      rf"|(?:{_FIXTURES})\S{{0,4}}?(?:坏了|坏啦|堵了|堵住|漏水|不出水|不亮|不转|要修|得修|修一下|修修)"
-                      r"|(?:来|上门|过来|帮我|给我|帮忙)修")),
-    ("陪诊", re.compile(r"陪\S{0,6}(?:医院|看病|看医生|看大夫|就医|复查|复诊|门诊|拿药|住院|检查)"
-                      r"|(?:医院|看病|复查|复诊|就医)\S{0,12}(?:有人陪|陪我|陪着|陪俺|人陪)")),
+    (
+        "维修",
+        re.compile(
+            rf"修(?:一下|一修|理一下|理|个|下|好)?(?:家里|屋里|家|俺家|我家)?的?(?:{_FIXTURES})"
+            rf"|(?:{_FIXTURES})\S{{0,4}}?(?:坏了|坏啦|堵了|堵住|漏水|不出水|不亮|不转|要修|得修|修一下|修修)"
+            r"|(?:来|上门|过来|帮我|给我|帮忙)修"
+        ),
+    ),
+    (
+        "陪诊",
+        re.compile(
+            r"陪\S{0,6}(?:医院|看病|看医生|看大夫|就医|复查|复诊|门诊|拿药|住院|检查)"
+            r"|(?:医院|看病|复查|复诊|就医)\S{0,12}(?:有人陪|陪我|陪着|陪俺|人陪)"
+        ),
+    ),
 )
 
 
-_BARE_FILLER_RE = re.compile(r"^(?:那个|这个|嗯|呃|啊|我想|我要|想|要|帮我|给我|麻烦|约个?|订个?|预约|约一下|来个|那)+|(?:吧|啊|呀|的|那个|服务)+$")
+_BARE_FILLER_RE = re.compile(
+    r"^(?:那个|这个|嗯|呃|啊|我想|我要|想|要|帮我|给我|麻烦|约个?|订个?|预约|约一下|来个|那)+|(?:吧|啊|呀|的|那个|服务)+$"
+)
 
 
 def bare_service_request(text: str | None, catalogue: Catalogue | None = None) -> str | None:
@@ -117,17 +153,30 @@ def time_from(text: str | None, entity_values: Iterable[str] = (), now: datetime
     return None
 
 
-def resolve_time(db: Database, service: str, requested: str, *, now: datetime | None = None,
-                 catalogue: Catalogue | None = None) -> Slot:
+def resolve_time(
+    db: Database,
+    service: str,
+    requested: str,
+    *,
+    now: datetime | None = None,
+    catalogue: Catalogue | None = None,
+) -> Slot:
     """The slot for what the resident said; ``BookingError`` (with the nearest free
     slots) when it cannot be booked, or code ``no_time`` when no time is in it."""
     now = local_now(now)
     match = ISO_SLOT_RE.fullmatch(requested.strip())
-    when = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}") if match else extract_time(requested, now)
+    when = (
+        datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}")
+        if match
+        else extract_time(requested, now)
+    )
     if when is None:
         raise BookingError("no_time", "没听清是哪天几点。请说“明天下午三点”这样的时间。")
-    if not isinstance(when, datetime) and not when.has_clock \
-            and (when.end - timedelta(seconds=1)).date() > when.start.date():
+    if (
+        not isinstance(when, datetime)
+        and not when.has_clock
+        and (when.end - timedelta(seconds=1)).date() > when.start.date()
+    ):
         # 下礼拜 / 这几天 / 下个月: several days, none said; the first free slot of the
         # span would be a day the resident never named. Asked, never guessed.
         raise BookingError("vague_time", "请说具体哪一天，比如“下周二上午”。")
@@ -143,8 +192,10 @@ def resolve_time(db: Database, service: str, requested: str, *, now: datetime | 
 # asked; the next answer with only a clock time is read on the kept day.
 KEPT_DAY_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 # 都行 / 随便 / 几点都行 / 你看着安排: any time of the day is fine: the first free slot.
-ANY_TIME_RE = re.compile(r"都行|都可以|都成|都中|随便|随意|无所谓|看着(?:安排|办|定)|你(?:来)?(?:安排|定)|听你的"
-                         r"|几点都|什么时候都|啥时候都|哪个都|早晚都")
+ANY_TIME_RE = re.compile(
+    r"都行|都可以|都成|都中|随便|随意|无所谓|看着(?:安排|办|定)|你(?:来)?(?:安排|定)|听你的"
+    r"|几点都|什么时候都|啥时候都|哪个都|早晚都"
+)
 # How many starts the clock question offers: few enough for an elderly reader.
 DAY_BUTTONS = 4
 
@@ -198,15 +249,25 @@ def day_name(day: date, now: datetime | None = None) -> str:
     return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
 
 
-def day_starts(db: Database, service: str, day: date, *, now: datetime | None = None,
-               limit: int = DAY_BUTTONS, catalogue: Catalogue | None = None) -> list[Slot]:
+def day_starts(
+    db: Database,
+    service: str,
+    day: date,
+    *,
+    now: datetime | None = None,
+    limit: int = DAY_BUTTONS,
+    catalogue: Catalogue | None = None,
+) -> list[Slot]:
     """The day's free regular starts, at most ``limit``, spread evenly from the first
     to the last: the buttons show how early and how late the day can be booked (a 上午
     and a 下午 resident both find theirs) and any other time can still be said."""
     now = local_now(now)
     with db.session() as session:
-        free = [s for s in slots_for_day(session, service, day, catalogue)
-                if s.starts_at > to_local(now) and s.free > 0]
+        free = [
+            s
+            for s in slots_for_day(session, service, day, catalogue)
+            if s.starts_at > to_local(now) and s.free > 0
+        ]
     if len(free) <= limit or limit < 2:
         return free[:limit]
     picks = sorted({round(i * (len(free) - 1) / (limit - 1)) for i in range(limit)})
@@ -243,7 +304,9 @@ def eligibility_from(text: str | None) -> Eligibility | None:
     return Eligibility(age=age, disabled=disabled)
 
 
-ASKS_RULE_RE = re.compile(r"(?:年龄|年纪|岁数|条件|资格)\S{0,3}(?:要求|限制|规定)|有(?:啥|什么)?(?:要求|条件|限制)|多大(?:年纪|岁数)?才|几岁(?:才|以上)")
+ASKS_RULE_RE = re.compile(
+    r"(?:年龄|年纪|岁数|条件|资格)\S{0,3}(?:要求|限制|规定)|有(?:啥|什么)?(?:要求|条件|限制)|多大(?:年纪|岁数)?才|几岁(?:才|以上)"
+)
 
 
 def asks_eligibility_rule(text: str | None) -> bool:
@@ -259,8 +322,12 @@ def address_from(text: str | None, entity_values: Iterable[str] = ()) -> str | N
         text = unicodedata.normalize("NFKC", text).strip().rstrip("。.!！,，")
         if not text.startswith("/"):  # a button payload is not words
             text = ADDRESS_PREFIX_RE.sub("", text).strip()
-            if (2 <= len(text) <= 60 and ADDRESS_HINT_RE.search(text) and normalise_phone(text) != text
-                    and not QUESTION_RE.search(text)):
+            if (
+                2 <= len(text) <= 60
+                and ADDRESS_HINT_RE.search(text)
+                and normalise_phone(text) != text
+                and not QUESTION_RE.search(text)
+            ):
                 return text
     for value in entity_values:
         if value and ADDRESS_HINT_RE.search(value) and not QUESTION_RE.search(value):
@@ -284,8 +351,9 @@ def remember(db: Database, sender_id: str, *, address: str | None, phone: str | 
         remember_contact(session, sender_id, address=address, phone=phone)
 
 
-def bookings_to_cancel(db: Database, sender_id: str, text: str | None, *, service: str | None = None,
-                       now: datetime | None = None) -> list[Booking]:
+def bookings_to_cancel(
+    db: Database, sender_id: str, text: str | None, *, service: str | None = None, now: datetime | None = None
+) -> list[Booking]:
     """Which of a resident's upcoming bookings a cancel request means: the one whose
     id is in the message, else those of the service named (我那个理发的预约), else all."""
     now = local_now(now)
@@ -322,7 +390,9 @@ def alternatives_buttons(alternatives: Iterable[Slot]) -> list[dict]:
 def alternatives_text(error: BookingError) -> str:
     if not error.alternatives:
         return error.message + "最近一个月都约满了，您可以打社区电话问问。"
-    return error.message + "最近可以约的时间有：" + "、".join(slot_label(s) for s in error.alternatives) + "。"
+    return (
+        error.message + "最近可以约的时间有：" + "、".join(slot_label(s) for s in error.alternatives) + "。"
+    )
 
 
 # --- "which times are free?" -------------------------------------------------------
@@ -333,26 +403,40 @@ def alternatives_text(error: BookingError) -> str:
 FREE_TIMES_RE = re.compile(
     r"(?:啥|什么|哪些|哪个|几个)(?:时间|时段|时候|钟点)(?:有空|能约|可以|空着|有|行)?[吗呢啊呀]?\s*[？?]?\s*$"
     r"|有(?:啥|什么|哪些)(?:时间|时段|空)|几点(?:有空|能约|可以约|有位|空着)|什么时候(?:有空|能约|可以约|有位)"
-    r"|(?:还有|有没有)(?:空|位子|名额)|有空(?:吗|没|不)|(?:哪些|哪几个)(?:时间|时段)")
+    r"|(?:还有|有没有)(?:空|位子|名额)|有空(?:吗|没|不)|(?:哪些|哪几个)(?:时间|时段)"
+)
 
 
 def asks_free_times(text: str | None) -> bool:
     return bool(text) and FREE_TIMES_RE.search(unicodedata.normalize("NFKC", text)) is not None
 
 
-def free_times(db: Database, service: str, said: str | None, *, now: datetime | None = None,
-               limit: int = 6, catalogue: Catalogue | None = None) -> list[Slot]:
+def free_times(
+    db: Database,
+    service: str,
+    said: str | None,
+    *,
+    now: datetime | None = None,
+    limit: int = 6,
+    catalogue: Catalogue | None = None,
+) -> list[Slot]:
     """The free slots on the day the resident named (后天), else the nearest ones from now."""
     now = local_now(now)
     catalogue = catalogue or load_catalogue()
     parsed = extract_time(said or "", now)
     with db.session() as session:
         if parsed is not None and parsed.start.date() == (parsed.end - timedelta(seconds=1)).date():
-            day = [s for s in slots_for_day(session, service, parsed.start.date(), catalogue)
-                   if s.starts_at > to_local(now) and s.free > 0]
+            day = [
+                s
+                for s in slots_for_day(session, service, parsed.start.date(), catalogue)
+                if s.starts_at > to_local(now) and s.free > 0
+            ]
             # 明天下午都有几点: the part of the day said first; the whole day if it has none.
-            part = ([s for s in day if to_local(parsed.start) <= s.starts_at <= to_local(parsed.end)]
-                    if not parsed.has_clock else [])
+            part = (
+                [s for s in day if to_local(parsed.start) <= s.starts_at <= to_local(parsed.end)]
+                if not parsed.has_clock
+                else []
+            )
             if part or day:
                 return (part or day)[:limit]
             around = parsed.start
@@ -364,8 +448,11 @@ def free_times(db: Database, service: str, said: str | None, *, now: datetime | 
 def free_times_text(slots: list[Slot]) -> str:
     if not slots:
         return "最近一个月都约满了，您可以打社区电话问问。"
-    return "可以约的时间有：" + "、".join(f"{i}. {slot_label(s)}" for i, s in enumerate(slots, 1)) + \
-        "。请选一个，说“第一个”或具体时间都行。"
+    return (
+        "可以约的时间有："
+        + "、".join(f"{i}. {slot_label(s)}" for i, s in enumerate(slots, 1))
+        + "。请选一个，说“第一个”或具体时间都行。"
+    )
 
 
 # --- answers, corrections and early values -------------------------------------------
@@ -374,8 +461,12 @@ def free_times_text(slots: list[Slot]) -> str:
 # answer given before (at any question, or at the read-back), or carry a value asked
 # for later. These decide which, from the words alone; the form action only adapts.
 
-FIELD_TITLES = {"booking_time": "时间", "booking_address": "地址", "booking_phone": "电话",
-                "booking_service": "服务"}
+FIELD_TITLES = {
+    "booking_time": "时间",
+    "booking_address": "地址",
+    "booking_phone": "电话",
+    "booking_service": "服务",
+}
 FIELD_WORDS = {
     "booking_time": re.compile(r"时间|日子|几点|哪天|日期|钟点"),
     "booking_address": re.compile(r"地址|住址|门牌|住的地方|上门的地方"),
@@ -385,11 +476,13 @@ FIELD_WORDS = {
 # 不对 / 改成 / 换成 / 是…不是… / 不是…是… / 说错了
 CORRECTION_RE = re.compile(r"不对|不是|改成|改为|改到|改一下|换成|换到|换个|说错|错了|应该是|搞错")
 _NEW_VALUE_RES = (
-    re.compile(r"(?<!不)是(.+?)[，,。\s]*(?:而)?不是"),        # 是3号楼，不是5号楼
-    re.compile(r"(?:改成|改为|改到|换成|换到|应该是)(.+)$"),     # 时间改成后天下午三点
-    re.compile(r"(?<!不)是(.+)$"),                                # 地址不对，是3号楼1单元202
+    re.compile(r"(?<!不)是(.+?)[，,。\s]*(?:而)?不是"),  # 是3号楼，不是5号楼
+    re.compile(r"(?:改成|改为|改到|换成|换到|应该是)(.+)$"),  # 时间改成后天下午三点
+    re.compile(r"(?<!不)是(.+)$"),  # 地址不对，是3号楼1单元202
 )
-_NOISE_RE = re.compile(r"不对|不是|说错了|错了|搞错了|改一下|要改|改|换|的|了|啊|呀|吧|呢|我|哦|噢|嗯|，|,|。|！|!|\s")
+_NOISE_RE = re.compile(
+    r"不对|不是|说错了|错了|搞错了|改一下|要改|改|换|的|了|啊|呀|吧|呢|我|哦|噢|嗯|，|,|。|！|!|\s"
+)
 _LEADING_RE = re.compile(r"^(?:(?:不对|不是|说错了|错了|搞错了|时间|地址|电话|手机|号码)[，,。\s]*)+")
 _ESTATE_WORDS_RE = re.compile(r"小区|花园|公寓|新村")
 
@@ -397,8 +490,10 @@ _ESTATE_WORDS_RE = re.compile(r"小区|花园|公寓|新村")
 def has_address_shape(text: str) -> bool:
     """A clear address shape: a building, unit, floor or room, or a road number, read
     by the location parser (五栋二单元 as well as 5栋2单元, 203号楼), or an estate's name."""
-    return bool(_ESTATE_WORDS_RE.search(text)
-                or any(place.is_structured or place.road for place in find_locations(text)))
+    return bool(
+        _ESTATE_WORDS_RE.search(text)
+        or any(place.is_structured or place.road for place in find_locations(text))
+    )
 
 
 @dataclass(frozen=True)
@@ -431,8 +526,13 @@ def _new_part(text: str) -> str:
     return _LEADING_RE.sub("", text) or text
 
 
-def value_slot(text: str | None, *, now: datetime | None = None, prefer: str | None = None,
-               catalogue: Catalogue | None = None) -> tuple[str, str] | None:
+def value_slot(
+    text: str | None,
+    *,
+    now: datetime | None = None,
+    prefer: str | None = None,
+    catalogue: Catalogue | None = None,
+) -> tuple[str, str] | None:
     """Which booking answer a piece of text is a value for, and the value:
     a phone number, an address (with a clear address shape), a time, a service.
     ``prefer`` (the answer named, or the one asked) is tried first."""
@@ -441,8 +541,9 @@ def value_slot(text: str | None, *, now: datetime | None = None, prefer: str | N
         return None
     readers = {
         "booking_phone": lambda: normalise_phone(text),
-        "booking_address": lambda: address_from(text) if (prefer == "booking_address"
-                                                          or has_address_shape(text)) else None,
+        "booking_address": lambda: (
+            address_from(text) if (prefer == "booking_address" or has_address_shape(text)) else None
+        ),
         "booking_time": lambda: text if extract_time(text, now) is not None else None,
         "booking_service": lambda: service_from(text, catalogue=catalogue),
     }
@@ -454,8 +555,9 @@ def value_slot(text: str | None, *, now: datetime | None = None, prefer: str | N
     return None
 
 
-def correction_from(text: str | None, *, now: datetime | None = None,
-                    catalogue: Catalogue | None = None) -> Correction | None:
+def correction_from(
+    text: str | None, *, now: datetime | None = None, catalogue: Catalogue | None = None
+) -> Correction | None:
     """A correction (不对，时间改成后天下午三点 / 地址不对，是3号楼1单元202 / 不对),
     or ``None`` when the message corrects nothing."""
     text = unicodedata.normalize("NFKC", text or "").strip()
@@ -475,8 +577,13 @@ def correction_from(text: str | None, *, now: datetime | None = None,
     return Correction(named)
 
 
-def answers_slot(slot: str | None, text: str | None, entity_values: dict[str, list[str]] | None = None, *,
-                 now: datetime | None = None) -> bool:
+def answers_slot(
+    slot: str | None,
+    text: str | None,
+    entity_values: dict[str, list[str]] | None = None,
+    *,
+    now: datetime | None = None,
+) -> bool:
     """Whether a message really answers the booking question ``slot`` (not merely
     carries words the form would otherwise take as the answer)."""
     entity_values = entity_values or {}
@@ -496,8 +603,10 @@ def answers_slot(slot: str | None, text: str | None, entity_values: dict[str, li
 
 def which_to_change_buttons() -> list[dict]:
     """The buttons of "哪一项要改？" at the read-back."""
-    return [{"title": title, "payload": f'/inform{{"booking_field": "{title}"}}'}
-            for title in ("时间", "地址", "电话", "服务")]
+    return [
+        {"title": title, "payload": f'/inform{{"booking_field": "{title}"}}'}
+        for title in ("时间", "地址", "电话", "服务")
+    ]
 
 
 def field_from_title(title: str | None) -> str | None:
@@ -508,7 +617,9 @@ def field_from_title(title: str | None) -> str | None:
 
 
 PART_OF_DAY_RE = re.compile(r"上午|下午|早上|早晨|晚上|中午|傍晚|午后|白天")
-DAY_WORD_RE = re.compile(r"今天|今儿|明天|明儿|后天|大后天|周|星期|礼拜|月|号|日|下个|这个|下礼拜|改天|过几天|\d{4}-")
+DAY_WORD_RE = re.compile(
+    r"今天|今儿|明天|明儿|后天|大后天|周|星期|礼拜|月|号|日|下个|这个|下礼拜|改天|过几天|\d{4}-"
+)
 
 
 def on_same_day(said: str, current: str | None, now: datetime | None = None) -> str:
@@ -560,10 +671,12 @@ def address_in(text: str | None) -> str | None:
 
 # 好的，刚才那个维修的信息是对的 / 对，就这样 / 没问题，约吧: a yes to the read-back even
 # when the NLU heard something else (after a side question the yes comes with words).
-CONFIRM_RE = re.compile(r"(?<!不)是对的|(?<![不别])对的|都对|全对|没错|没问题|就这样|就这么(?:办|定|着|约)|确认|可以的?$"
-                        r"|就按(?:这个|刚才|这)|约吧|定了吧|^(?:对|嗯|好|行|是|中|成)+(?:的|了|啊|呀|吧)?$"
-                        # Cantonese, Sichuanese, northern: 系啊，啱嘅 / 冇错 / 对头 / 是滴 / 妥了
-                        r"|^(?:系|係|啱|对头|是滴|是嘞|妥)(?:啊|呀|嘅|喇|啦|了|的)?(?:[，,\s]*(?:啱|啱嘅|冇错|系啊|对头))?$|冇错")
+CONFIRM_RE = re.compile(
+    r"(?<!不)是对的|(?<![不别])对的|都对|全对|没错|没问题|就这样|就这么(?:办|定|着|约)|确认|可以的?$"
+    r"|就按(?:这个|刚才|这)|约吧|定了吧|^(?:对|嗯|好|行|是|中|成)+(?:的|了|啊|呀|吧)?$"
+    # Cantonese, Sichuanese, northern: 系啊，啱嘅 / 冇错 / 对头 / 是滴 / 妥了
+    r"|^(?:系|係|啱|对头|是滴|是嘞|妥)(?:啊|呀|嘅|喇|啦|了|的)?(?:[，,\s]*(?:啱|啱嘅|冇错|系啊|对头))?$|冇错"
+)
 NOT_YES_RE = re.compile(r"不对|不是|错了|不行|不要|不约|不用|算了|取消|别|改|换|等等|等一下|等下|[?？吗]")
 
 
@@ -578,7 +691,9 @@ def confirms(text: str | None) -> bool:
 
 # 我也说不好 / 不知道 / 还没想好 at the time question: the resident cannot name a time;
 # the times that can be booked are offered to pick from (never a question in the middle).
-UNSURE_RE = re.compile(r"说不好|说不准|不好说|不知道|不晓得|不清楚|不确定|拿不准|定不了|没想好|还没想|想不好|不懂|搞不清|整不明白")
+UNSURE_RE = re.compile(
+    r"说不好|说不准|不好说|不知道|不晓得|不清楚|不确定|拿不准|定不了|没想好|还没想|想不好|不懂|搞不清|整不明白"
+)
 
 
 def unsure(text: str | None) -> bool:
@@ -588,9 +703,11 @@ def unsure(text: str | None) -> bool:
 
 # 对，取消吧 / 是的，不要了 / 确定取消 at 要取消…吗？: a yes said with the cancel words
 # again (the NLU hears cancel_booking, not affirm).
-_CANCEL_YES_RE = re.compile(r"^(?:对|对的|是|是的|嗯|嗯嗯|好|好的|行|确定|确认|没错|麻烦了|可以|要)?[，,\s]*"
-                            r"(?:确定|确认|就|那就|帮我|给我)?(?:取消|退掉|退了|不要了|不去了|不约了|撤销|撤了)"
-                            r"(?:吧|掉|了|吧谢谢|掉吧|了吧|就行)?[。.!！]*$")
+_CANCEL_YES_RE = re.compile(
+    r"^(?:对|对的|是|是的|嗯|嗯嗯|好|好的|行|确定|确认|没错|麻烦了|可以|要)?[，,\s]*"
+    r"(?:确定|确认|就|那就|帮我|给我)?(?:取消|退掉|退了|不要了|不去了|不约了|撤销|撤了)"
+    r"(?:吧|掉|了|吧谢谢|掉吧|了吧|就行)?[。.!！]*$"
+)
 
 
 def confirms_cancel(text: str | None) -> bool:
@@ -613,7 +730,6 @@ def other_answer(text: str | None) -> str | None:
     return None
 
 
-
 # --- 改时间 -----------------------------------------------------------------------------
 
 _MOVE_RE = re.compile(r"(?:改到|改成|改在|换到|换成|挪到|推到|调到|延到|提前到)")
@@ -624,7 +740,7 @@ def reschedule_target(text: str | None) -> str | None:
     message when it names a time without a 改到 word; None without a time."""
     said = unicodedata.normalize("NFKC", text or "")
     match = _MOVE_RE.search(said)
-    part = said[match.end():] if match else said
+    part = said[match.end() :] if match else said
     return part.strip(" ,，。") if extract_time(part) is not None else None
 
 
@@ -632,13 +748,14 @@ def reschedule_reference(text: str | None) -> str:
     """The words that say which booking (before 改到…): the new time is no filter."""
     said = unicodedata.normalize("NFKC", text or "")
     match = _MOVE_RE.search(said)
-    return said[:match.start()] if match else ""
+    return said[: match.start()] if match else ""
 
 
 def move_question(booking: Booking, new_start: datetime) -> str:
     what = f"上门{booking.service}" if booking.location == "上门" else booking.service
-    return (f"把{when_text(booking.starts_at)}的{what}改到{when_text(new_start)}，"
-            f"预约号{booking.id}不变，对吗？")
+    return (
+        f"把{when_text(booking.starts_at)}的{what}改到{when_text(new_start)}，预约号{booking.id}不变，对吗？"
+    )
 
 
 def moved_text(booking: Booking) -> str:

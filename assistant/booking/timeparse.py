@@ -41,7 +41,9 @@ PERIOD_RE = re.compile(r"上午|下午|早上|早晨|清早|早|晚上|晚|中�
 CLOCK_RE = re.compile(r"[零〇一二两三四五六七八九十\d]+\s*(?:点|時|时|:)")
 HOUR_24_RE = re.compile(r"(?:1[3-9]|2[0-3])\s*(?:点|时|:)|十[三四五六七八九]\s*点|二十[一二三]?\s*点")
 # Relation words: with any of them the date is meant literally (no forward roll).
-RELATIVE_RE = re.compile(r"今|明|后天|昨|前天|这|本(?:周|月|星期)|[上下](?=周|个|星期|月|下|上)|去年|前年|后年|现在")
+RELATIVE_RE = re.compile(
+    r"今|明|后天|昨|前天|这|本(?:周|月|星期)|[上下](?=周|个|星期|月|下|上)|去年|前年|后年|现在"
+)
 EXPLICIT_YEAR_RE = re.compile(r"\d{2,4}\s*年|[零〇一二三四五六七八九]{2,4}\s*年")
 MONTH_RE = re.compile(r"[\d一二三四五六七八九十]+\s*月|\d{1,2}\s*/\s*\d{1,2}")
 DAY_RE = re.compile(r"[\d一二三四五六七八九十]+\s*[号日](?!子)")
@@ -119,7 +121,8 @@ def local_now(now: datetime | None = None) -> datetime:
 # hour and 午 was dropped): 17:00 either way, and the day said with it is kept (明天下五点).
 _PERIOD_TYPO_RE = re.compile(
     r"(下五|夏午|上五|尚午|中五)"
-    r"(?=\s*(?:[零〇一二两三四五六七八九十\d]+\s*(?:点|時|时|:)|[，,。.!！?？、\s]|吧|啊|呀|$))")
+    r"(?=\s*(?:[零〇一二两三四五六七八九十\d]+\s*(?:点|時|时|:)|[，,。.!！?？、\s]|吧|啊|呀|$))"
+)
 _AFTERNOON_FIVE_RE = re.compile(r"(?<![上午])下(?=五\s*点)")
 _PERIOD_TYPOS = {"下五": "下午", "夏午": "下午", "上五": "上午", "尚午": "上午", "中五": "中午"}
 
@@ -134,8 +137,14 @@ def normalise(text: str) -> str:
 
 def _time_base(now: datetime) -> dict:
     # A dict of wall-clock fields, so jionlp never consults the machine's time zone.
-    return {"year": now.year, "month": now.month, "day": now.day,
-            "hour": now.hour, "minute": now.minute, "second": now.second}
+    return {
+        "year": now.year,
+        "month": now.month,
+        "day": now.day,
+        "hour": now.hour,
+        "minute": now.minute,
+        "second": now.second,
+    }
 
 
 def _add_months(value: datetime, months: int) -> datetime:
@@ -152,7 +161,9 @@ def _roll_forward(text: str, start: datetime, end: datetime, now: datetime) -> t
     if RELATIVE_RE.search(text) or EXPLICIT_YEAR_RE.search(text):
         return start, end
     has_clock = bool(CLOCK_RE.search(text))
-    date_said = MONTH_RE.search(text) or DAY_RE.search(text) or WEEKDAY_RE.search(text) or HOLIDAY_RE.search(text)
+    date_said = (
+        MONTH_RE.search(text) or DAY_RE.search(text) or WEEKDAY_RE.search(text) or HOLIDAY_RE.search(text)
+    )
     past = end < now if date_said or not has_clock else start < now
     if not past:
         return start, end
@@ -180,7 +191,9 @@ def parse_time(text: str, now: datetime | None = None) -> ParsedTime | None:
     if result.get("type") not in ("time_point", "time_span"):
         return None
     try:
-        start, end = (datetime.strptime(v, "%Y-%m-%d %H:%M:%S").replace(tzinfo=TZ) for v in result["time"][:2])
+        start, end = (
+            datetime.strptime(v, "%Y-%m-%d %H:%M:%S").replace(tzinfo=TZ) for v in result["time"][:2]
+        )
     except (TypeError, ValueError, KeyError):  # open-ended spans ('inf') and the like
         return None
     has_clock = bool(CLOCK_RE.search(norm))
@@ -201,13 +214,17 @@ def parse_time(text: str, now: datetime | None = None) -> ParsedTime | None:
 # with pauses, fillers or repetitions between them. jionlp reads only one piece (and a
 # bare 九点半 then falls on the wrong day), so the pieces of one run are put together
 # first (明天上午九点半). Pieces that disagree (明天还是后天, 上午 … 下午) are left alone.
-_DAY_PIECE = (r"大后天|后天|明天|今天|明儿|今儿|"
-              r"(?:下下个?|下个?|这个?|本)?(?:周|星期)[一二三四五六日末]|"
-              r"[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*[号日]")
+_DAY_PIECE = (
+    r"大后天|后天|明天|今天|明儿|今儿|"
+    r"(?:下下个?|下个?|这个?|本)?(?:周|星期)[一二三四五六日末]|"
+    r"[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*[号日]"
+)
 _PERIOD_PIECE = r"上午|下午|早上|早晨|清早|晚上|中午|午后|傍晚|白天|夜里"
-_CLOCK_PIECE = (r"[零〇一二两三四五六七八九十\d]{1,3}\s*(?:点|时)"
-                r"(?:\s*(?:半|一刻|三刻|[零〇一二三四五六七八九十\d]{1,3}\s*分?))?(?:钟)?"
-                r"|\d{1,2}:\d{2}")
+_CLOCK_PIECE = (
+    r"[零〇一二两三四五六七八九十\d]{1,3}\s*(?:点|时)"
+    r"(?:\s*(?:半|一刻|三刻|[零〇一二三四五六七八九十\d]{1,3}\s*分?))?(?:钟)?"
+    r"|\d{1,2}:\d{2}"
+)
 _PIECE_RE = re.compile(rf"(?P<day>{_DAY_PIECE})|(?P<period>{_PERIOD_PIECE})|(?P<clock>{_CLOCK_PIECE})")
 # What may stand between the pieces of one time: pauses, fillers, 还是 (= still).
 _BETWEEN_RE = re.compile(r"(?:[\s，,。、…．.~～\-—]|嗯|呃|额|啊|呀|吧|吗|哦|那个|就|还是|的话|大概|差不多)*")
@@ -231,7 +248,7 @@ def join_pieces(text: str) -> str:
     pieces = list(_PIECE_RE.finditer(text))
     runs: list[list[re.Match]] = []
     for piece in pieces:
-        if runs and _BETWEEN_RE.fullmatch(text[runs[-1][-1].end():piece.start()]):
+        if runs and _BETWEEN_RE.fullmatch(text[runs[-1][-1].end() : piece.start()]):
             runs[-1].append(piece)
         else:
             runs.append([piece])
@@ -243,7 +260,7 @@ def join_pieces(text: str) -> str:
         start, stop = run[0].start(), run[-1].end()
         if joined is None or joined == text[start:stop]:
             continue
-        if ADDRESS_AFTER_RE.match(text[stop:]) or text[stop:stop + 1].isdigit():
+        if ADDRESS_AFTER_RE.match(text[stop:]) or text[stop : stop + 1].isdigit():
             continue  # 3号楼: the last piece is part of an address
         out.append(text[last:start] + joined)
         last = stop
@@ -259,15 +276,20 @@ def _with_later_clock(parsed: ParsedTime, later: list[dict], norm: str) -> Parse
     day = (parsed.end - timedelta(seconds=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     for item in later:
         _begin, stop = item["offset"]
-        if ADDRESS_AFTER_RE.match(norm[stop:]) or norm[stop:stop + 1].isdigit():
+        if ADDRESS_AFTER_RE.match(norm[stop:]) or norm[stop : stop + 1].isdigit():
             continue
         if re.search(_DAY_PIECE, item["text"]):
             continue  # a day of its own: another time, not this one's clock
         clock = parse_time(item["text"], day)
-        if clock is not None and clock.has_clock and clock.start.date() == day.date() \
-                and parsed.start <= clock.start <= parsed.end:
-            return ParsedTime(start=clock.start, end=clock.end, has_clock=True,
-                              text=f"{parsed.text}{clock.text}")
+        if (
+            clock is not None
+            and clock.has_clock
+            and clock.start.date() == day.date()
+            and parsed.start <= clock.start <= parsed.end
+        ):
+            return ParsedTime(
+                start=clock.start, end=clock.end, has_clock=True, text=f"{parsed.text}{clock.text}"
+            )
     return parsed
 
 
@@ -285,13 +307,13 @@ def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | Non
         found = []
     for index, item in enumerate(found):
         _begin, stop = item["offset"]
-        if ADDRESS_AFTER_RE.match(norm[stop:]) or norm[stop:stop + 1].isdigit():
+        if ADDRESS_AFTER_RE.match(norm[stop:]) or norm[stop : stop + 1].isdigit():
             continue  # 3号楼, 5号门: an address
         if item["text"] in ("现在",):
             continue
         parsed = parse_time(item["text"], now)
         if parsed is not None:
-            return _with_later_clock(parsed, found[index + 1:], norm) if not parsed.has_clock else parsed
+            return _with_later_clock(parsed, found[index + 1 :], norm) if not parsed.has_clock else parsed
     # A text holding an address (3号楼2单元, 幸福路8号: the location parser) is not read
     # as a time as a whole.
     if found or any(place.is_structured or place.road for place in find_locations(norm)):

@@ -55,8 +55,12 @@ class Option:
 
     @classmethod
     def from_dict(cls, raw: dict) -> Option:
-        return cls(title=str(raw.get("title", "")), payload=raw.get("payload"),
-                   names=[str(n) for n in raw.get("names") or []], numbered=bool(raw.get("numbered", True)))
+        return cls(
+            title=str(raw.get("title", "")),
+            payload=raw.get("payload"),
+            names=[str(n) for n in raw.get("names") or []],
+            numbered=bool(raw.get("numbered", True)),
+        )
 
 
 @dataclass
@@ -93,8 +97,14 @@ def options_from_reply(text: str, buttons: list[tuple[str, str]]) -> list[Option
     if len(numbered) >= 2:
         for line in numbered:
             label = re.split(r"[：:]", line, maxsplit=1)[0].strip()
-            match = next((i for i, (title, _) in enumerate(buttons)
-                          if i not in used and title and (title in line or label in title)), None)
+            match = next(
+                (
+                    i
+                    for i, (title, _) in enumerate(buttons)
+                    if i not in used and title and (title in line or label in title)
+                ),
+                None,
+            )
             if match is None:
                 options.append(Option(title=label, payload=None, names=_names(label, None)))
             else:
@@ -103,8 +113,14 @@ def options_from_reply(text: str, buttons: list[tuple[str, str]]) -> list[Option
                 options.append(Option(title=label, payload=payload, names=_names(title, payload) + [label]))
     for i, (title, payload) in enumerate(buttons):
         if i not in used:
-            options.append(Option(title=title, payload=payload, names=_names(title, payload),
-                                  numbered=not numbered or len(numbered) < 2))
+            options.append(
+                Option(
+                    title=title,
+                    payload=payload,
+                    names=_names(title, payload),
+                    numbered=not numbered or len(numbered) < 2,
+                )
+            )
     return options
 
 
@@ -189,8 +205,10 @@ def resolve_by_name(text: str, options: list[Option]) -> Option | None:
 # 对的对的 / 要得): every clause is a yes and nothing else, so no answer and no correction
 # rides on it. The NLU may hear such a yes as anything; the yes button it answers
 # (payload /affirm) says what it is.
-_YES_WORD = (r"(?:对头|对着哩|对着呢|对着嘞|对的|对|是滴|是嘞|是的|是|嗯呐|嗯哪|嗯|恩|好嘞|好咧|好的|好|行的|行|中|成"
-             r"|可以|没错|冇错|无错|没问题|冇问题|没毛病|系|係|啱嘅|啱|要得|得嘞|妥妥的|妥了|妥|确认|就这样|就这么着|就是|OK|ok)")
+_YES_WORD = (
+    r"(?:对头|对着哩|对着呢|对着嘞|对的|对|是滴|是嘞|是的|是|嗯呐|嗯哪|嗯|恩|好嘞|好咧|好的|好|行的|行|中|成"
+    r"|可以|没错|冇错|无错|没问题|冇问题|没毛病|系|係|啱嘅|啱|要得|得嘞|妥妥的|妥了|妥|确认|就这样|就这么着|就是|OK|ok)"
+)
 _THANKS = r"(?:谢谢|多谢|谢了|麻烦(?:你|您)?了|辛苦(?:你|您)?了)[啊呀哈啦]*"
 _YES_CLAUSE_RE = re.compile(rf"^(?:{_YES_WORD}[啊呀吧哈嘛哩咧嘞喇啦嘅哒]*)+(?:{_THANKS})?$")
 _THANKS_RE = re.compile(rf"^{_THANKS}$")
