@@ -59,29 +59,44 @@ _COMPONENTS: list[tuple[str, str]] = [
     # 中心花园 is a garden inside the estate, not an estate named 中心.
     ("landmark", r"(?:小区)?中心花园|(?P<garden>小区的?花园|(?<![\u4e00-\u9fff])花园(?=那|里|的|边))"),
     # 3-2-302 / 3-2-1201: building-unit-room, the way forms and parcels write it.
-    ("dashed", r"(?<![0-9\-])(?P<d_b>[0-9]{1,3})\s*[-－—]\s*(?P<d_u>[0-9]{1,2})\s*[-－—]\s*(?P<d_r>[0-9]{3,4})(?![0-9\-])"),
+    (
+        "dashed",
+        r"(?<![0-9\-])(?P<d_b>[0-9]{1,3})\s*[-－—]\s*(?P<d_u>[0-9]{1,2})\s*[-－—]\s*(?P<d_r>[0-9]{3,4})(?![0-9\-])",
+    ),
     # 19-1 / 38-2单元: building-unit (not 3-5天, not a date or a score).
-    ("dashed_bu", r"(?<![0-9\-])(?P<du_b>[0-9]{1,3})\s*[-－—]\s*(?P<du_u>[0-9]{1,2})(?:\s*单元)?"
-                  r"(?![0-9\-]|\s*(?:天|月|日|号|点|分|年|个|次|元|块|岁|%|人|米|层|楼|小时|周))"),
+    (
+        "dashed_bu",
+        r"(?<![0-9\-])(?P<du_b>[0-9]{1,3})\s*[-－—]\s*(?P<du_u>[0-9]{1,2})(?:\s*单元)?"
+        r"(?![0-9\-]|\s*(?:天|月|日|号|点|分|年|个|次|元|块|岁|%|人|米|层|楼|小时|周))",
+    ),
     # 16-602: building-room.
     ("dashed2", r"(?<![0-9\-])(?P<d2_b>[0-9]{1,3})\s*[-－—]\s*(?P<d2_r>[0-9]{3,4})(?![0-9\-])"),
     # 北苑 / 南苑: the parts of one estate, named by where they are.
     # 桂苑 / 兰苑: one character names a 苑; 海棠湾, 枫林园, 江南府 are estates too (not 幼儿园,
     # 公园, 乐园, 菜园, 政府, 港湾...).
     # 星河湾畔: 畔 ends the name (an estate of its own, not 星河湾), so the building after it stays in the chain.
-    ("estate", rf"{_NAME}{{2,6}}?(?:小区|花园|家园|公寓|新村|苑|(?<!幼儿)(?<![公乐菜果校庄])园|(?<![港海])湾畔?|(?<![政王])府)"
-               rf"|{_NAME}苑|[东南西北中]苑"),
+    (
+        "estate",
+        rf"{_NAME}{{2,6}}?(?:小区|花园|家园|公寓|新村|苑|(?<!幼儿)(?<![公乐菜果校庄])园|(?<![港海])湾畔?|(?<![政王])府)"
+        rf"|{_NAME}苑|[东南西北中]苑",
+    ),
     ("road", rf"{_NAME}{{1,6}}?(?:路|街|巷|弄)\s*(?P<road_no>{_NUM})\s*号(?![楼院房])"),
     ("phase", rf"(?P<p>{_NUM})\s*期"),
     # 东区 / 南区 / B区 / 老区 / 新区 / 二区: an area of the estate (a garage's B区 is read with the garage).
     # 老小区 / 新小区: the old and the new part of one estate.
-    ("area", r"(?P<a2>[新老])小区|(?P<a>[东南西北中新老]|[A-Za-z]|(?<![0-9])[0-9]{1,2}|(?:(?<![\u4e00-\u9fff])|(?<=小区))[一二三四五六七八九十]{1,2})\s*区"),
+    (
+        "area",
+        r"(?P<a2>[新老])小区|(?P<a>[东南西北中新老]|[A-Za-z]|(?<![0-9])[0-9]{1,2}|(?:(?<![\u4e00-\u9fff])|(?<=小区))[一二三四五六七八九十]{1,2})\s*区",
+    ),
     # 3号院 / 三号院 / 甲3号院: a courtyard, a compound of several buildings (3号院5号楼).
     ("courtyard", rf"(?<!月)(?P<cp>[甲乙丙丁])?(?P<c>{_NUM})\s*号\s*院"),
     # 3号楼, 五栋, 12幢, 2座, 第三栋, A座, 甲1号楼, 3#楼 (# for 号); a bare 号 or # (3号2单元)
     # only when a unit or a room follows (12月3号 is a date).
-    ("building", rf"(?<!月)第?(?P<bp>[甲乙丙丁])?(?P<b>{_NUM}|[A-Za-z])\s*(?:号楼|#\s*楼|栋楼|栋|幢|座"
-                 rf"|楼(?=\s*{_NUM}\s*单元)|[号#](?=\s*(?:{_NUM}\s*单元|[0-9]{{3,4}}(?![0-9]))))"),
+    (
+        "building",
+        rf"(?<!月)第?(?P<bp>[甲乙丙丁])?(?P<b>{_NUM}|[A-Za-z])\s*(?:号楼|#\s*楼|栋楼|栋|幢|座"
+        rf"|楼(?=\s*{_NUM}\s*单元)|[号#](?=\s*(?:{_NUM}\s*单元|[0-9]{{3,4}}(?![0-9]))))",
+    ),
     # 北楼, 主楼, 配楼, 副楼, 裙楼: a building named by where it stands or what it is (after a
     # numbered building, 3号楼配楼, a wing of it). Not 北楼道 / 东楼下 / 业主楼上.
     ("named_building", r"(?<![东南西北业])(?P<nb>[东南西北主副配裙])\s*楼(?![道梯顶上下层房号盘])"),
@@ -95,35 +110,63 @@ _COMPONENTS: list[tuple[str, str]] = [
     ("room", rf"(?P<r>{_NUM}|[A-Za-z][0-9]{{3,4}})\s*(?:室|号房|房间|户)"),
     # 5层, 三楼, 负一层, B2层; 801楼上 is the flat above 801, not floor 801.
     # B1车库: the garage's level (B1 and B2 are two places).
-    ("floor", rf"(?P<f>(?:负|地下)?{_NUM}|[Bb][0-9])\s*(?:层|楼(?![号道梯顶上下]))"
-              r"|(?P<fg>(?<![A-Za-z0-9])[Bb][0-9])(?=\s*(?:地下)?(?:车库|停车场|地下室|储藏|杂物间|层))"
-              # The top floor (顶楼, 顶层), only after a building or unit: not floor 3, not known to be floor 18.
-              r"|(?P<ft>顶楼(?![上下顶])|顶层|最高层|最顶层)"
-              # The ground floor (底楼, 底层), only after a building or unit: floor 1.
-              r"|(?P<fd>底楼(?![上下])|底层)"),
+    (
+        "floor",
+        rf"(?P<f>(?:负|地下)?{_NUM}|[Bb][0-9])\s*(?:层|楼(?![号道梯顶上下]))"
+        r"|(?P<fg>(?<![A-Za-z0-9])[Bb][0-9])(?=\s*(?:地下)?(?:车库|停车场|地下室|储藏|杂物间|层))"
+        # The top floor (顶楼, 顶层), only after a building or unit: not floor 3, not known to be floor 18.
+        r"|(?P<ft>顶楼(?![上下顶])|顶层|最高层|最顶层)"
+        # The ground floor (底楼, 底层), only after a building or unit: floor 1.
+        r"|(?P<fd>底楼(?![上下])|底层)",
+    ),
     # A room number with no marker: only right after a building, unit or floor
     # (3号楼2单元302, 五栋二单元三零二); checked when the components are chained.
-    ("bare_room", r"(?P<br>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖]{3,4})(?:号(?![楼院]))?"),
+    (
+        "bare_room",
+        r"(?P<br>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖]{3,4})(?:号(?![楼院]))?",
+    ),
     # A gate, its booth (南门岗, 南门保安亭) and what lies outside or across from it (南门外,
     # 东门对面: not the gate itself).
-    ("place", r"(?:小区|社区)?(?:[东南西北]{1,2}\s*(?:边|面)?\s*(?:侧\s*大门|大门|门|侧门|角门)|正大门|[正前后]门)口?"
-              r"(?:岗亭?|保安亭)?(?:对面|外边|外头|外面|外)?"
-              r"|(?:小区|社区)(?:大)?门口?|大门口?"
-              rf"|{_NUM}\s*号?\s*(?:门岗|岗亭)|{_NUM}\s*号\s*大?门口?(?![卫禁岗])|门岗|岗亭|(?:快递|菜鸟)?驿站|游泳馆"
-              r"|(?:儿童)?(?:游乐场|乐园|游乐区)|(?:[东南西北](?:边|面|侧)?的?)?(?:自行|电动|电瓶|非机动)?车?车棚|储藏(?:室|间)|快递柜|丰巢(?:柜|快递柜)?|配电(?:房|室|间)|人工湖|(?<=小区)湖|湖(?=里|边|水)"
-              r"|卫生(?:服务)?站|[东西][南北]角"
-              r"|地(?:下车)?库(?:\s*[A-Za-z0-9一二三四五六七八九十]+\s*区)?|地下室|地[下面]停车场|停车场|车库|(?:[东南西北]|中心)?广场(?!舞)"
-              r"|健身器材区?|健身角|(?:健身|(?:老年|青少年|儿童)?活动)(?:区|中心|室)|垃圾(?:中转)?(?:站|房)|菜市场|幼儿园"
-              r"|物业(?:办公室)?|公交(?:车)?站台?|(?:篮球|羽毛球|网球|足球|乒乓球|排球)场|凉亭|保安亭|(?:游)?泳池|会所|主干道|主路"
-              r"|楼顶|天台|屋顶|(?<=号楼|栋楼)顶(?!楼|层)"),  # 9栋楼顶: building 9, its roof
+    (
+        "place",
+        r"(?:小区|社区)?(?:[东南西北]{1,2}\s*(?:边|面)?\s*(?:侧\s*大门|大门|门|侧门|角门)|正大门|[正前后]门)口?"
+        r"(?:岗亭?|保安亭)?(?:对面|外边|外头|外面|外)?"
+        r"|(?:小区|社区)(?:大)?门口?|大门口?"
+        rf"|{_NUM}\s*号?\s*(?:门岗|岗亭)|{_NUM}\s*号\s*大?门口?(?![卫禁岗])|门岗|岗亭|(?:快递|菜鸟)?驿站|游泳馆"
+        r"|(?:儿童)?(?:游乐场|乐园|游乐区)|(?:[东南西北](?:边|面|侧)?的?)?(?:自行|电动|电瓶|非机动)?车?车棚|储藏(?:室|间)|快递柜|丰巢(?:柜|快递柜)?|配电(?:房|室|间)|人工湖|(?<=小区)湖|湖(?=里|边|水)"
+        r"|卫生(?:服务)?站|[东西][南北]角"
+        r"|地(?:下车)?库(?:\s*[A-Za-z0-9一二三四五六七八九十]+\s*区)?|地下室|地[下面]停车场|停车场|车库|(?:[东南西北]|中心)?广场(?!舞)"
+        r"|健身器材区?|健身角|(?:健身|(?:老年|青少年|儿童)?活动)(?:区|中心|室)|垃圾(?:中转)?(?:站|房)|菜市场|幼儿园"
+        r"|物业(?:办公室)?|公交(?:车)?站台?|(?:篮球|羽毛球|网球|足球|乒乓球|排球)场|凉亭|保安亭|(?:游)?泳池|会所|主干道|主路"
+        r"|楼顶|天台|屋顶|(?<=号楼|栋楼)顶(?!楼|层)",
+    ),  # 9栋楼顶: building 9, its roof
     # The side of a building (东侧, 西边, 楼前, 后面): only right after a building.
     ("side", r"(?P<s>[东南西北])\s*(?:侧|边|面)(?!门)|(?P<fb>[前后])(?:面|边|方)?(?![门台])"),
 ]
 _SCANNER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _COMPONENTS))
 # The order in which components follow each other inside one location.
-_RANK = {"whole": 0, "landmark": 8, "estate": 0, "road": 1, "phase": 2, "area": 2, "courtyard": 2.5, "building": 3,
-         "dashed": 3, "dashed2": 3, "dashed_bu": 3, "named_building": 3.5, "unit": 4, "unit_men": 4, "unit_label": 4, "floor": 5, "room": 6, "bare_room": 6,
-         "side": 7, "place": 8}
+_RANK = {
+    "whole": 0,
+    "landmark": 8,
+    "estate": 0,
+    "road": 1,
+    "phase": 2,
+    "area": 2,
+    "courtyard": 2.5,
+    "building": 3,
+    "dashed": 3,
+    "dashed2": 3,
+    "dashed_bu": 3,
+    "named_building": 3.5,
+    "unit": 4,
+    "unit_men": 4,
+    "unit_label": 4,
+    "floor": 5,
+    "room": 6,
+    "bare_room": 6,
+    "side": 7,
+    "place": 8,
+}
 # Ranks after which a bare room, a 2门 unit or a side may follow (a building, a unit, a floor...).
 _AFTER_BUILDING = (3, 3.5, 4, 5)
 # What may stand between two components of one location (3号楼 2单元, 3号楼的东门).
@@ -167,12 +210,22 @@ class Location:
         building = ""
         if self.building:
             building = self.building if self.building.endswith("楼") else f"{self.building}号楼"
-        parts = [self.estate or "", self.road or "", f"{self.phase}期" if self.phase else "",
-                 f"{self.area}区" if self.area else "", f"{self.courtyard}号院" if self.courtyard else "",
-                 building, self.wing or "", f"{self.unit}单元" if self.unit else "",
-                 (f"负{-self.floor}层" if self.floor < 0 else f"{self.floor}层")
-                 if self.floor is not None and not self.room else "",
-                 f"{self.room}室" if self.room else "", self.side or "", self.place or ""]
+        parts = [
+            self.estate or "",
+            self.road or "",
+            f"{self.phase}期" if self.phase else "",
+            f"{self.area}区" if self.area else "",
+            f"{self.courtyard}号院" if self.courtyard else "",
+            building,
+            self.wing or "",
+            f"{self.unit}单元" if self.unit else "",
+            (f"负{-self.floor}层" if self.floor < 0 else f"{self.floor}层")
+            if self.floor is not None and not self.room
+            else "",
+            f"{self.room}室" if self.room else "",
+            self.side or "",
+            self.place or "",
+        ]
         return "".join(parts)
 
     @property
@@ -243,7 +296,7 @@ def _place(raw: str) -> str:
     raw = re.sub(r"\s+", "", raw)
     beyond = _BEYOND.search(raw)
     if beyond and len(raw) > len(beyond.group()):
-        gate = _gate_or_place(raw[:beyond.start()])
+        gate = _gate_or_place(raw[: beyond.start()])
         return gate if beyond.group().startswith("外") else gate + beyond.group()
     return _gate_or_place(raw)
 
@@ -333,7 +386,7 @@ def _component(kind: str, match: re.Match) -> dict | None:
         if number is None:
             return None
         name = re.sub(r"\s+", "", match.group(kind))
-        return {"road": name[:name.rindex(g["road_no"].strip()[0])] + f"{number}号"}
+        return {"road": name[: name.rindex(g["road_no"].strip()[0])] + f"{number}号"}
     if kind == "phase":
         return {"phase": to_int(g["p"])}
     if kind == "building":
@@ -401,38 +454,64 @@ def find_locations(text: str | None) -> list[Location]:
         if fields is None:
             continue
         rank = _RANK[kind]
-        gap_joins = current is not None and _JOIN.match(norm[last_end:match.start()])
-        if (kind == "building" and gap_joins and current.get("building") and "wing" not in current
-                and match.group(kind).endswith("座")):
+        gap_joins = current is not None and _JOIN.match(norm[last_end : match.start()])
+        if (
+            kind == "building"
+            and gap_joins
+            and current.get("building")
+            and "wing" not in current
+            and match.group(kind).endswith("座")
+        ):
             # 3号楼A座: a part of building 3, not building A (3号楼A座 and 3号楼B座 are two places).
             current["wing"] = f"{fields['building']}座"
             last_end, last_kind = match.end(), "wing"
             continue
-        if (kind == "place" and last_kind == "place" and current.get("place")
-                and _PLACE_JOIN.match(norm[last_end:match.start()])):
+        if (
+            kind == "place"
+            and last_kind == "place"
+            and current.get("place")
+            and _PLACE_JOIN.match(norm[last_end : match.start()])
+        ):
             # 东门岗亭, 东门快递驿站: a place at a place, the two together (东门岗亭 is not 东门驿站).
             current["place"] += fields["place"]
             last_end = match.end()
             continue
         # A floor may follow a place (地下车库负一层, 车库B2层): the level of that place.
-        joined = (current is not None and (rank > last_rank or (kind == "floor" and "floor" not in current
-                                                                  and current.get("place")))
-                  and _JOIN.match(norm[last_end:match.start()]))
-        if (not joined and current is not None and last_kind == "estate" and set(current) == {"estate"}
-                and (rank > last_rank or kind == "whole") and _NAME_GAP.fullmatch(norm[last_end:match.start()])
-                and not _NOT_NAME_GAP.search(norm[last_end:match.start()])):
+        joined = (
+            current is not None
+            and (rank > last_rank or (kind == "floor" and "floor" not in current and current.get("place")))
+            and _JOIN.match(norm[last_end : match.start()])
+        )
+        if (
+            not joined
+            and current is not None
+            and last_kind == "estate"
+            and set(current) == {"estate"}
+            and (rank > last_rank or kind == "whole")
+            and _NAME_GAP.fullmatch(norm[last_end : match.start()])
+            and not _NOT_NAME_GAP.search(norm[last_end : match.start()])
+        ):
             # 蓝湾国际2栋: the estate read (蓝湾) was the start of its name; 长虹新村南片3栋: a part
             # of the estate not read; 清河家园全小区: the whole of it. One location all the same.
             joined = True
         if kind == "bare_room" and not (joined and last_rank in _AFTER_BUILDING):
             continue  # a bare number is a room only right after a building, unit or floor
-        if (kind in ("unit_men", "side", "unit_label") or (kind == "floor" and (match.group("ft") or match.group("fd")))) and not (
-                joined and last_rank in (*_AFTER_BUILDING, 6)):
+        if (
+            kind in ("unit_men", "side", "unit_label")
+            or (kind == "floor" and (match.group("ft") or match.group("fd")))
+        ) and not (joined and last_rank in (*_AFTER_BUILDING, 6)):
             continue  # 2门, 东侧, 前面, 东单元 belong to a building said just before
-        if (kind == "dashed2" and current is not None and current.get("building") and "unit" not in current
-                and _JOIN.match(norm[last_end:match.start()])):
+        if (
+            kind == "dashed2"
+            and current is not None
+            and current.get("building")
+            and "unit" not in current
+            and _JOIN.match(norm[last_end : match.start()])
+        ):
             # 58栋1-301: after a building, unit 1 room 301 (not building 1).
-            current.update({"unit": to_int(g2) if (g2 := match.group("d2_b")) else None, "room": fields["room"]})
+            current.update(
+                {"unit": to_int(g2) if (g2 := match.group("d2_b")) else None, "room": fields["room"]}
+            )
             last_rank, last_end, last_kind = 6, match.end(), "room"
             continue
         if kind == "named_building" and joined and current.get("building"):
@@ -445,11 +524,18 @@ def find_locations(text: str | None) -> list[Location]:
             close()
             current, start = {k: v for k, v in fields.items() if v is not None}, match.start()
         if kind in ("building", "dashed", "dashed2", "dashed_bu", "named_building"):
-            current["building_end"] = {"dashed": match.end("d_b"), "dashed2": match.end("d2_b"),
-                                       "dashed_bu": match.end("du_b")}.get(kind, match.end())
-        if kind in ("unit", "floor", "room", "bare_room", "dashed", "dashed2") and "detail_start" not in current:
-            current["detail_start"] = {"dashed": match.start("d_u"), "dashed2": match.start("d2_r")}.get(kind,
-                                                                                                    match.start())
+            current["building_end"] = {
+                "dashed": match.end("d_b"),
+                "dashed2": match.end("d2_b"),
+                "dashed_bu": match.end("du_b"),
+            }.get(kind, match.end())
+        if (
+            kind in ("unit", "floor", "room", "bare_room", "dashed", "dashed2")
+            and "detail_start" not in current
+        ):
+            current["detail_start"] = {"dashed": match.start("d_u"), "dashed2": match.start("d2_r")}.get(
+                kind, match.start()
+            )
         last_rank, last_end, last_kind = rank, match.end(), kind
     close()
     # A floor said with its room is implied by the room; keep what was said.
@@ -472,7 +558,7 @@ def strip_locations(text: str | None, repl: str = " ") -> str:
     """``text`` with every location replaced by ``repl`` (what is left says what, not where)."""
     norm = normalise(text)
     for loc in reversed(find_locations(norm)):
-        norm = norm[:loc.start] + repl + norm[loc.end:]
+        norm = norm[: loc.start] + repl + norm[loc.end :]
     return norm
 
 
@@ -481,32 +567,52 @@ def strip_locations(text: str | None, repl: str = " ") -> str:
 # (5栋二单元隔壁那个3单元). 不是 counts only with a pause after it: in 是25号楼，不是24号楼 it
 # denies the place that follows, which stays wrong.
 # 二十栋那个不是二十是二十二栋: the denied number said again bare, then the one meant.
-_INSTEAD = re.compile(rf"(?:不对|(?:哦|噢|呃|啊)不(?=[，,、\s])|(?:哦|噢|呃|啊)?不是(?=[，,、。…\s])|不是\s*(?:[0-9]+|[{_CN}]+)\s*|说错了?|搞错了?|弄错了?|错了|口误|更正一下|隔壁)[，,、。\s哦啊呃噢]*(?:应该|其实)?"
-                      r"(?:是|在)?(?:的|那个|那边的?)?\s*$")
+_INSTEAD = re.compile(
+    rf"(?:不对|(?:哦|噢|呃|啊)不(?=[，,、\s])|(?:哦|噢|呃|啊)?不是(?=[，,、。…\s])|不是\s*(?:[0-9]+|[{_CN}]+)\s*|说错了?|搞错了?|弄错了?|错了|口误|更正一下|隔壁)[，,、。\s哦啊呃噢]*(?:应该|其实)?"
+    r"(?:是|在)?(?:的|那个|那边的?)?\s*$"
+)
 _NOT_BUT = re.compile(r"^[，,、\s]*(?:而|应该)?是\s*$")
 # From the coarsest to the finest: a correction keeps what it does not reach (the building of
 # 3单元……不对是1单元) and drops what it makes unknown (the unit of 19栋2单元……不对是29栋).
-_LEVELS = ("estate", "road", "phase", "area", "courtyard", "building", "wing", "unit", "floor", "room", "side",
-           "place")
+_LEVELS = (
+    "estate",
+    "road",
+    "phase",
+    "area",
+    "courtyard",
+    "building",
+    "wing",
+    "unit",
+    "floor",
+    "room",
+    "side",
+    "place",
+)
 
 
 # A room corrected by its number alone (七栋三零三，哦不，三零二): the number is no location
 # by itself, so it is read here.
-_ROOM_INSTEAD = re.compile(r"^[，,、\s]*(?:哦|噢|呃|啊)?\s*(?:不对|说错了?|不是|不)[，,、\s哦啊]*(?:应该)?(?:是)?\s*"
-                           r"(?P<r>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺]{3,4})(?![0-9号楼栋幢单层])")
+_ROOM_INSTEAD = re.compile(
+    r"^[，,、\s]*(?:哦|噢|呃|啊)?\s*(?:不对|说错了?|不是|不)[，,、\s哦啊]*(?:应该)?(?:是)?\s*"
+    r"(?P<r>(?<![0-9])[0-9]{3,4}(?![0-9])|[零〇一二三四五六七八九幺]{3,4})(?![0-9号楼栋幢单层])"
+)
 
 
 def _instead(base: Location, later: list[Location], norm: str) -> Location:
     """``base`` as corrected by the locations said after it (see ``_INSTEAD``)."""
-    fix = _ROOM_INSTEAD.match(norm[base.end:]) if base.room else None
+    fix = _ROOM_INSTEAD.match(norm[base.end :]) if base.room else None
     if fix and _room(fix.group("r")):
         fields = {name: getattr(base, name) for name in _LEVELS}
-        base = Location(**{**fields, "room": _room(fix.group("r"))}, span=base.span, start=base.start,
-                        end=base.end + fix.end())
+        base = Location(
+            **{**fields, "room": _room(fix.group("r"))},
+            span=base.span,
+            start=base.start,
+            end=base.end + fix.end(),
+        )
     for loc in later:
-        gap = norm[base.end:loc.start]
+        gap = norm[base.end : loc.start]
         # 不是19栋，是29栋: the first one denied, the second said instead.
-        denied = _NOT_BUT.match(gap) and re.search(r"不是\s*$", norm[:base.start])
+        denied = _NOT_BUT.match(gap) and re.search(r"不是\s*$", norm[: base.start])
         if loc.start < base.end or not (denied or _INSTEAD.search(gap)):
             continue
         said = [name for name in _LEVELS if getattr(loc, name) is not None]
@@ -533,7 +639,7 @@ def resolve(address: str | None, text: str | None = None) -> Location | None:
         said = re.sub(r"\s+", "", normalise(address))
         for i, loc in enumerate(from_text):
             if said and said in loc.span:
-                return _instead(loc, from_text[i + 1:], norm)
+                return _instead(loc, from_text[i + 1 :], norm)
         parsed = parse_location(address)
         if parsed is not None:
             return parsed
@@ -609,7 +715,10 @@ def compatible(a: Location | None, b: Location | None, *, strict: bool = False) 
         return False
     if strict:
         said = [(getattr(a, name) is None, getattr(b, name) is None) for name in _QUALIFIERS]
-        said += [(not _estate_key(a.estate), not _estate_key(b.estate)), (not _road_key(a.road), not _road_key(b.road))]
+        said += [
+            (not _estate_key(a.estate), not _estate_key(b.estate)),
+            (not _road_key(a.road), not _road_key(b.road)),
+        ]
         if any(x != y for x, y in said):
             return False
     for name in ("unit", "floor", "room", "phase", "area", "side", "courtyard", "wing"):
@@ -617,11 +726,22 @@ def compatible(a: Location | None, b: Location | None, *, strict: bool = False) 
         if x is not None and y is not None and x != y:
             return False
     for x, y in ((a, b), (b, a)):  # the top floor is not a floor said by its number (顶层 / 三楼)
-        if x.top and not y.top and (y.floor is not None or (y.room and y.room.isdigit() and len(y.room) in (3, 4))):
+        if (
+            x.top
+            and not y.top
+            and (y.floor is not None or (y.room and y.room.isdigit() and len(y.room) in (3, 4)))
+        ):
             return False
     for x, y in ((a, b), (b, a)):  # a room's number says its floor: 203 is on floor 2, not 20
-        if (x.floor and x.floor > 0 and y.floor is None and y.room and y.room.isdigit() and len(y.room) in (3, 4)
-                and int(y.room[:-2]) != x.floor):
+        if (
+            x.floor
+            and x.floor > 0
+            and y.floor is None
+            and y.room
+            and y.room.isdigit()
+            and len(y.room) in (3, 4)
+            and int(y.room[:-2]) != x.floor
+        ):
             return False
     ra, rb = _road_key(a.road), _road_key(b.road)
     if ra and rb and ra != rb:
@@ -641,5 +761,15 @@ def compatible(a: Location | None, b: Location | None, *, strict: bool = False) 
     return (a.unit is not None and b.unit is not None) or bool(a.room and b.room)
 
 
-__all__ = ["Location", "compatible", "complete", "find_locations", "location_span", "normalise", "parse_location",
-           "resolve", "strip_locations", "to_int"]
+__all__ = [
+    "Location",
+    "compatible",
+    "complete",
+    "find_locations",
+    "location_span",
+    "normalise",
+    "parse_location",
+    "resolve",
+    "strip_locations",
+    "to_int",
+]

@@ -61,8 +61,11 @@ from assistant.location import find_locations, normalise, resolve, strip_locatio
 # them; the others match only themselves.
 _OBJECTS: list[tuple[str, str]] = [
     # A dark stairwell is its lamp out (楼梯间黑漆漆的): the container is cut, 黑 is left as the fault.
-    ("楼道灯", r"(?:楼道|楼梯间?|走廊|走道|过道)(?:里|上)?的?(?:声控)?灯|声控灯|感应灯"
-             r"|(?:楼道|楼梯间?|走廊|走道|过道)里?(?=黑|漆黑|一片黑|没有?灯)"),
+    (
+        "楼道灯",
+        r"(?:楼道|楼梯间?|走廊|走道|过道)(?:里|上)?的?(?:声控)?灯|声控灯|感应灯"
+        r"|(?:楼道|楼梯间?|走廊|走道|过道)里?(?=黑|漆黑|一片黑|没有?灯)",
+    ),
     ("大厅灯", r"(?:大厅|大堂)(?:里)?的?灯"),
     ("电梯灯", r"(?:电梯|轿厢)(?:里|内|轿厢里?)?的?灯"),
     ("路灯", r"路灯|路上的?灯"),
@@ -82,7 +85,10 @@ _OBJECTS: list[tuple[str, str]] = [
     ("单元门", r"单元的?门(?![口前外])|防盗门|单元大门|(?<=单元)(?:那个|的)?铁门"),
     ("电动门", r"(?:电动)?伸缩门|电动门|自动门"),
     ("门锁", r"门锁(?![上了着住])"),  # 门锁上了 is a gate locked
-    ("道闸", r"道闸|(?:出入|进出|门岗|门口|入口|进口|出口)(?:那个|的)?栏杆|(?:栏杆|杆子|杆)(?=.{0,5}抬)|抬杆"),
+    (
+        "道闸",
+        r"道闸|(?:出入|进出|门岗|门口|入口|进口|出口)(?:那个|的)?栏杆|(?:栏杆|杆子|杆)(?=.{0,5}抬)|抬杆",
+    ),
     ("扶手", r"扶手"),
     ("栏杆", r"栏杆"),
     ("台阶", r"台阶"),
@@ -102,7 +108,10 @@ _OBJECTS: list[tuple[str, str]] = [
     # A kitchen sink that backs up is the drain (厨房水池往上反水 = 厨房下水道堵了).
     # A drain's cover (下水道盖子) is the manhole cover.
     ("井盖", r"(?:下水道?|污水|雨水)(?:井)?的?盖(?:子|板)"),
-    ("下水道", r"下水道|排水沟|下水沟|地漏|下水管|管道堵|(?:厨房|洗菜|洗碗)的?水池|水槽|洗菜池|洗手池|洗脸池|面盆"),
+    (
+        "下水道",
+        r"下水道|排水沟|下水沟|地漏|下水管|管道堵|(?:厨房|洗菜|洗碗)的?水池|水槽|洗菜池|洗手池|洗脸池|面盆",
+    ),
     # 下水井没盖子 is the manhole cover missing: 井 is cut, 没盖子 is left as the fault.
     ("井盖", r"井盖|井(?:口|上)?的?盖(?:子|板)|(?<=[下水污雨窨])井(?=.{0,3}没有?盖)"),
     ("污水井", r"污水井|窨井|下水井|雨水井"),
@@ -112,7 +121,10 @@ _OBJECTS: list[tuple[str, str]] = [
     ("高空抛物", r"高空抛物|高空坠物|往(?:楼)?下(?:扔|丢|抛)(?:东西|垃圾)?"),
     ("垃圾车", r"垃圾车|清运车"),
     ("垃圾", r"垃圾(?:站|房|桶|箱|池)?"),
-    ("杂物", r"杂物|(?<=堆)物|东西(?=堆)|鞋柜|鞋架|纸箱|纸壳|(?<=堆)(?:了|满了?)?(?:好多|很多|不少|一堆|一大堆)?东西|易燃物|旧家具|破烂|废品"),
+    (
+        "杂物",
+        r"杂物|(?<=堆)物|东西(?=堆)|鞋柜|鞋架|纸箱|纸壳|(?<=堆)(?:了|满了?)?(?:好多|很多|不少|一堆|一大堆)?东西|易燃物|旧家具|破烂|废品",
+    ),
     ("小广告", r"(?:开锁|办证|贷款|租房)?的?小广告|牛皮癣"),
     ("广告牌", r"广告牌|招牌|横幅|(?<![小])广告"),  # a sign hung on a wall is not the wall's fault
     # Bikes or cars left anyhow (单车摆得乱七八糟), before the bike is cut out of the text.
@@ -123,9 +135,18 @@ _OBJECTS: list[tuple[str, str]] = [
     ("车棚", r"车棚"),
     ("地锁", r"地锁"),
     # A car left for months is a 僵尸车 (停了大半年落满灰也没人开).
-    ("僵尸车", r"僵尸车|(?<![池泉梯])(?:停|放)(?:了|着)?(?:大?半年|好几个月|几个月|一年多?|好久)|落满了?灰|没人开|(?:一直)?没(?:动|挪)过?"),
-    ("收费", r"停车费|物业费|(?:暖气|供暖|取暖|水|电|燃气|煤气)费|乱收费|收费|费用|收得?.{0,3}(?:不对|太多|太贵|太高)|多收"),  # what parking costs is not where cars stand
-    ("停车", r"停(?:放)?(?=电动车|电瓶车|自行车|摩托车|汽车|车(?![位场费库]))|(?:推|放)(?:进|到|在)了?楼道里?停|被.{0,3}车(?=给?(?:堵|占|挡))|乱停|违停|停车(?![位场费])|车停得?(?:乱七八糟|乱)?|停满了?车?|停(?:了|着|起)(?:好多|一排|一长溜|一辆|辆)?(?:私家)?车"),
+    (
+        "僵尸车",
+        r"僵尸车|(?<![池泉梯])(?:停|放)(?:了|着)?(?:大?半年|好几个月|几个月|一年多?|好久)|落满了?灰|没人开|(?:一直)?没(?:动|挪)过?",
+    ),
+    (
+        "收费",
+        r"停车费|物业费|(?:暖气|供暖|取暖|水|电|燃气|煤气)费|乱收费|收费|费用|收得?.{0,3}(?:不对|太多|太贵|太高)|多收",
+    ),  # what parking costs is not where cars stand
+    (
+        "停车",
+        r"停(?:放)?(?=电动车|电瓶车|自行车|摩托车|汽车|车(?![位场费库]))|(?:推|放)(?:进|到|在)了?楼道里?停|被.{0,3}车(?=给?(?:堵|占|挡))|乱停|违停|停车(?![位场费])|车停得?(?:乱七八糟|乱)?|停满了?车?|停(?:了|着|起)(?:好多|一排|一长溜|一辆|辆)?(?:私家)?车",
+    ),
     ("摆摊", r"摆摊|摊贩|小贩|摊子|地摊|菜摊|出摊|(?<=占道)经营|卖菜|卖水果|摆满了?摊|摊"),
     ("施工", r"施工|工地|打桩"),
     ("装修", r"装修|电钻|砸墙"),
@@ -153,12 +174,18 @@ _OBJECTS: list[tuple[str, str]] = [
     ("私搭乱建", r"私搭乱建|违建|违章建筑|搭(?:了|个)?.{0,3}棚"),
     ("种菜", r"种菜|种了菜|开荒"),
     ("树", r"树"),
-    ("积水", r"积水|积了.{0,4}水|进水|淹了?|一大?滩水?|一大?片水|泡水|被水泡|一地的?(?:脏|污)?水|污水横流|(?:脏|污)水横流"),
+    (
+        "积水",
+        r"积水|积了.{0,4}水|进水|淹了?|一大?滩水?|一大?片水|泡水|被水泡|一地的?(?:脏|污)?水|污水横流|(?:脏|污)水横流",
+    ),
     ("结冰", r"结冰|结了冰|冻上?(?:了)?冰|结冰"),
     ("水质", r"水质|水(?:太|很|都|也|好|有点|真)?(?:发)?(?:黄|浑|脏|绿)|浑浊|黄水|发黄|发绿"),
     ("停水", r"停水|断水|(?:没有?|冇|莫得|没得)水|用不了水|(?<!自)来水|(?<!喷泉)不出水|一滴水都?没有?"),
-    ("水压", r"水压(?:太|很|有点)?(?:小|低|不够)?|水小|水上不去|出水.{0,5}(?:细|小)|水流.{0,3}(?:细|小)"
-           r"|出水.{0,2}(?:跟|像)滴的?一样"),
+    (
+        "水压",
+        r"水压(?:太|很|有点)?(?:小|低|不够)?|水小|水上不去|出水.{0,5}(?:细|小)|水流.{0,3}(?:细|小)"
+        r"|出水.{0,2}(?:跟|像)滴的?一样",
+    ),
     ("停电", r"停电(?![瓶动])|(?:没有?|冇|莫得|没得)电(?![梯瓶动])|断电|跳闸"),
     ("停气", r"停气|断气|没有?(?:天然|燃|煤)?气(?!味)"),
     # 漏气: the gas, and 漏 left as the fault.
@@ -174,7 +201,10 @@ _OBJECTS: list[tuple[str, str]] = [
     ("快递员", r"快递员|包裹|快递(?!驿站|柜|站)"),
     ("保安", r"保安(?!亭)|门卫|值班"),
     ("服务态度", r"态度|找不到人|不作为|服务差"),
-    ("健身器材", r"健身器材(?!区|那[块边里]|旁边?|边上?|周围|附近|下面?)|单杠|双杠|扭腰器|漫步机|跑步机|健身的?(?:器械|设施)|健身的.{0,3}器"),
+    (
+        "健身器材",
+        r"健身器材(?!区|那[块边里]|旁边?|边上?|周围|附近|下面?)|单杠|双杠|扭腰器|漫步机|跑步机|健身的?(?:器械|设施)|健身的.{0,3}器",
+    ),
     ("打球", r"打(?:篮|羽毛|乒乓)?球|拍球"),
     # Things of one kind at one place are different things (滑梯 / 秋千); 游乐设施 is any of them.
     ("滑梯", r"滑滑梯|滑梯"),
@@ -203,16 +233,22 @@ _CONTAINERS: list[tuple[str, str]] = [
     ("屋顶", r"(?<=[漏渗])雨|雨(?=就?(?:会|要)?[漏渗])|屋面|房顶|屋顶"),
 ]
 # A generic member matches every object of its family: 那盏灯不亮 may be the 路灯.
-_FAMILIES = {"灯": {"楼道灯", "大厅灯", "电梯灯", "路灯", "应急灯", "车棚灯"}, "厕所": {"公厕", "卫生间"},
-             "游乐设施": {"滑梯", "秋千", "跷跷板"},
-             "栏杆": {"扶手", "护栏"}}
+_FAMILIES = {
+    "灯": {"楼道灯", "大厅灯", "电梯灯", "路灯", "应急灯", "车棚灯"},
+    "厕所": {"公厕", "卫生间"},
+    "游乐设施": {"滑梯", "秋千", "跷跷板"},
+    "栏杆": {"扶手", "护栏"},
+}
 
 # (kind of fault, pattern), longest first; matches are cut out like the objects.
 _FAULTS: list[tuple[str, str]] = [
     # A camera whose picture is black or that records nothing does not work (not a lamp out,
     # not nobody on duty); a charger that takes no charge, a meter that stopped counting.
-    ("失灵", r"(?:画面|屏幕|显示屏?)(?:是|都|全|一片)?黑的?|黑屏|没(?:有)?画面|拍不(?:到|清)|(?:读)?数(?:字)?(?:一直)?(?:不变|不动|不走)"
-            r"|(?<!走)不走(?!路)"),
+    (
+        "失灵",
+        r"(?:画面|屏幕|显示屏?)(?:是|都|全|一片)?黑的?|黑屏|没(?:有)?画面|拍不(?:到|清)|(?:读)?数(?:字)?(?:一直)?(?:不变|不动|不走)"
+        r"|(?<!走)不走(?!路)",
+    ),
     # Burnt (着火冒烟过, 烧坏了): before 冒 is read as a leak. Not a kind of 坏: an e-bike on fire
     # beside a charger is not the charger broken.
     ("烧", r"着火|起火|冒烟|烧(?:坏|焦|化|起来|了)"),
@@ -221,8 +257,11 @@ _FAULTS: list[tuple[str, str]] = [
     ("挡光", r"挡光|挡住阳光|遮光|挡阳光"),
     # Nobody at the gate booth (没人值班, 一个保安都没有, 保安不在).
     # The booth's guard is cut out as the object first, so the words around him are read here.
-    ("缺岗", r"没有?人(?=\s|$|[了，,。！!])|不在岗|一个\s*(?:保安|人)?\s*(?:都|也)?(?:没有|不在)|(?:保安|人)\s*(?:都|也)?(?:没有|不在)"
-           r"|(?:没看见|没看到|看不到|不见)(?:保安|人)?(?=\s|$|[，,。！!])|(?:^|(?<=\s))不在(?=\s|$|[，,。！!])"),
+    (
+        "缺岗",
+        r"没有?人(?=\s|$|[了，,。！!])|不在岗|一个\s*(?:保安|人)?\s*(?:都|也)?(?:没有|不在)|(?:保安|人)\s*(?:都|也)?(?:没有|不在)"
+        r"|(?:没看见|没看到|看不到|不见)(?:保安|人)?(?=\s|$|[，,。！!])|(?:^|(?<=\s))不在(?=\s|$|[，,。！!])",
+    ),
     ("困人", r"困人|困住|困了|关在里面|关了?人|卡(?:了|住)?人|里面有人出不来"),
     ("拴绳", r"绳子?(?:都|也)?(?:不|没有?)(?:拴|牵)|(?:不|没有?)(?:拴|牵)绳?|(?<=狗)(?:到处|乱)跑"),
     ("夹", r"夹(?:了|到|伤|住)?"),
@@ -238,13 +277,19 @@ _FAULTS: list[tuple[str, str]] = [
     ("贴", r"贴"),
     ("脏", r"脏|卫生差|没人打扫|没打扫"),
     ("推销", r"推销|发(?:小广告|传单)"),
-    ("冒出", r"冒出来|漫出来|满出来|往外(?:冒|溢|涌)"),  # a septic tank running over: full, and out (a bin 溢出来 is only full)
+    (
+        "冒出",
+        r"冒出来|漫出来|满出来|往外(?:冒|溢|涌)",
+    ),  # a septic tank running over: full, and out (a bin 溢出来 is only full)
     ("满", r"满|溢|装不下|塞不下|堆|成山|没人收|没人清|没清|清运|没收|乱扔|扔"),
     # Water coming back up a drain (反水, 倒灌) is both a leak and a blockage.
     ("反水", r"(?:往上)?(?:反|返)水|(?:反|返|冒)上来|倒灌|往上冒水?"),
     ("漏", r"泄[漏露]|(?:漏|渗|滴|冒|进|淌)水|往下淌|漏雨|漏|渗|滴|冒"),
     ("堵", r"占道|堵[住死]?|不通(?!知)|挡|过不去|走不了|出不去|进不来|占"),
-    ("吵", r"异响|怪声音?|怪响|异声|吵|响|噪音|噪声|叫|嗡嗡|轰鸣|扰民|声音太大|声音大|大声|嘭|咚|砰|哐|咣当|轰隆|叮叮(?:当当|咣咣|哐哐)|叮当|开得?(?:老|太|很|好)大|震耳"),
+    (
+        "吵",
+        r"异响|怪声音?|怪响|异声|吵|响|噪音|噪声|叫|嗡嗡|轰鸣|扰民|声音太大|声音大|大声|嘭|咚|砰|哐|咣当|轰隆|叮叮(?:当当|咣咣|哐哐)|叮当|开得?(?:老|太|很|好)大|震耳",
+    ),
     ("臭", r"臭|味道?|熏|难闻|刺鼻"),
     # Not one fault but another: too bright is not out (路灯太亮 / 路灯不亮), not warm is not a
     # leak (暖气不热 / 暖气管子漏水), an overdue inspection is not a breakdown.
@@ -257,8 +302,11 @@ _FAULTS: list[tuple[str, str]] = [
     # that differ are two faults (路灯不亮 / 路灯杆歪了, 井盖松了 / 井盖丢了).
     ("失灵", r"按了?(?:也|都)?不亮"),  # a button that does not light when pressed does not work
     ("不亮", r"不亮|勿亮|灭|黑|唔着|唔亮"),  # 唔着: Cantonese, 勿亮: Wu, not lit
-    ("失灵", r"失灵|不灵|不动|唔郁|不抬|抬不起来?|锁上|停运|停了|不出水|不喷水?|卡(?:住|起|死|了)|合不拢|没声音?|锁着|(?<![打刷])不开(?!心)|没反应|打不开|关不上|刷不开|锁死|被锁|锁了|抬不起来|不好使|不好用|不能用|用不了|没法用|不工作|"
-            r"不制冷|不制热|不转|罢工"),
+    (
+        "失灵",
+        r"失灵|不灵|不动|唔郁|不抬|抬不起来?|锁上|停运|停了|不出水|不喷水?|卡(?:住|起|死|了)|合不拢|没声音?|锁着|(?<![打刷])不开(?!心)|没反应|打不开|关不上|刷不开|锁死|被锁|锁了|抬不起来|不好使|不好用|不能用|用不了|没法用|不工作|"
+        r"不制冷|不制热|不转|罢工",
+    ),
     ("鼓", r"空鼓|鼓(?:起来?|包)"),  # a wall bulging, not yet cracked
     ("破", r"破|裂缝|裂|碎|断|折|爆|脱落|掉|塌|窟窿|洞|口子"),
     ("歪", r"松|晃|歪|翘|变形|倾斜|不稳"),
@@ -273,7 +321,9 @@ _NOISE_SOURCES = _NOISES | {"音响", "广场舞", "鸣笛", "施工", "装修",
 # No water, power or gas: the object is the fault.
 _OUTAGES = frozenset({"停水", "停电", "停气"})
 # A fault denied before the one meant (电梯没有异响，就是门关得慢): the denied clause is cut.
-_DENIED = re.compile(r"(?:并)?(?:没有|没|不是)[^，,。；;！!？?\s]{1,8}[，,；;\s]*(?=(?:就是|而是|只是|倒是|是)(?!不是))")
+_DENIED = re.compile(
+    r"(?:并)?(?:没有|没|不是)[^，,。；;！!？?\s]{1,8}[，,；;\s]*(?=(?:就是|而是|只是|倒是|是)(?!不是))"
+)
 # A fault that is two kinds at once.
 _FAULT_IMPLIES = {"反水": frozenset({"漏", "堵"}), "冒出": frozenset({"满", "漏"})}
 # 坏 is any of its kinds: 电梯坏了 is 电梯不动了, but 不动 is not 不亮.
@@ -283,45 +333,100 @@ _FAULT_FAMILIES = {"坏": frozenset({"不亮", "失灵", "关不上", "破", "�
 # 大厅 / 楼道: the hall of the ground floor is not the stairwell of a floor.
 # 门内 / 门外: inside the gate is not outside it (东门里面草坪上 / 东门外面马路上).
 # 低区 / 高区: the low and the high lifts of a tower. 前面 / 后面: in front of a building or behind it.
-_CONTRASTS: list[tuple[str, str]] = [("出口", "入口"), ("楼上", "楼下"), ("大厅", "楼道"), ("门内", "门外"), ("低区", "高区"),
-                                     ("前面", "后面")]
-_GATE_SIDE = (("门内", re.compile(r"门口?(?:里面|里边|里头|以内|内)")), ("门外", re.compile(r"门口?(?:外面|外边|外头|以外|外(?!卖))")))
+_CONTRASTS: list[tuple[str, str]] = [
+    ("出口", "入口"),
+    ("楼上", "楼下"),
+    ("大厅", "楼道"),
+    ("门内", "门外"),
+    ("低区", "高区"),
+    ("前面", "后面"),
+]
+_GATE_SIDE = (
+    ("门内", re.compile(r"门口?(?:里面|里边|里头|以内|内)")),
+    ("门外", re.compile(r"门口?(?:外面|外边|外头|以外|外(?!卖))")),
+)
 # Words of which two reports must say the same one when both say one: the rooms of a flat
 # (厨房漏水 and 卫生间漏水 in one flat are two leaks) and kinds of vehicle (电动车乱停 is not
 # 汽车乱停). Each word with the name it is compared by.
-_SPOT_WORDS = {"厨房": "厨房", "卫生间": "卫生间", "洗手间": "卫生间", "客厅": "客厅", "卧室": "卧室", "阳台": "阳台",
-               "书房": "书房", "电动车": "电动车", "电瓶车": "电动车", "电驴": "电动车", "摩托车": "摩托车",
-               "自行车": "自行车", "汽车": "汽车", "私家车": "汽车", "轿车": "汽车", "小汽车": "汽车",
-               # Which gate of a place (幼儿园门口 / 幼儿园后门) and who goes through it (行人门禁 /
-               # 车库门禁): a back gate is not the front one, the people's gate not the cars'.
-               "后门": "后门", "侧门": "侧门", "正门": "正门", "前门": "正门", "大门": "正门",
-               "行人": "行人", "人行": "行人", "车库": "车行", "地库": "车行", "车行": "车行", "机动车": "车行",
-               # Which side of one place (东边那个单元 / 西边那个单元, 湖的东岸 / 西岸).
-               "东边": "东", "靠东": "东", "东侧": "东", "东岸": "东", "西边": "西", "靠西": "西", "西侧": "西",
-               "西岸": "西", "南边": "南", "靠南": "南", "南侧": "南", "南岸": "南", "北边": "北", "靠北": "北",
-               "北侧": "北", "北岸": "北"}
+_SPOT_WORDS = {
+    "厨房": "厨房",
+    "卫生间": "卫生间",
+    "洗手间": "卫生间",
+    "客厅": "客厅",
+    "卧室": "卧室",
+    "阳台": "阳台",
+    "书房": "书房",
+    "电动车": "电动车",
+    "电瓶车": "电动车",
+    "电驴": "电动车",
+    "摩托车": "摩托车",
+    "自行车": "自行车",
+    "汽车": "汽车",
+    "私家车": "汽车",
+    "轿车": "汽车",
+    "小汽车": "汽车",
+    # Which gate of a place (幼儿园门口 / 幼儿园后门) and who goes through it (行人门禁 /
+    # 车库门禁): a back gate is not the front one, the people's gate not the cars'.
+    "后门": "后门",
+    "侧门": "侧门",
+    "正门": "正门",
+    "前门": "正门",
+    "大门": "正门",
+    "行人": "行人",
+    "人行": "行人",
+    "车库": "车行",
+    "地库": "车行",
+    "车行": "车行",
+    "机动车": "车行",
+    # Which side of one place (东边那个单元 / 西边那个单元, 湖的东岸 / 西岸).
+    "东边": "东",
+    "靠东": "东",
+    "东侧": "东",
+    "东岸": "东",
+    "西边": "西",
+    "靠西": "西",
+    "西侧": "西",
+    "西岸": "西",
+    "南边": "南",
+    "靠南": "南",
+    "南侧": "南",
+    "南岸": "南",
+    "北边": "北",
+    "靠北": "北",
+    "北侧": "北",
+    "北岸": "北",
+}
 _SPOTS = re.compile("|".join(sorted(_SPOT_WORDS, key=len, reverse=True)))
 # A gate said as 门口 alone is the place's main gate (not 东门口, 后门口, 3号门口).
 _FRONT_GATE = re.compile(r"(?<![东西南北前后侧正大小0-9一二三四五六七八九十号门])门口")
 # Spots are compared within their group: a report may say a room and a vehicle.
-_SPOT_GROUPS = {name: group for group, names in (
-    ("room", ("厨房", "卫生间", "客厅", "卧室", "阳台", "书房")),
-    ("vehicle", ("电动车", "摩托车", "自行车", "汽车")),
-    ("gate", ("后门", "侧门", "正门")),
-    ("way", ("行人", "车行")),
-    ("side", ("东", "西", "南", "北"))) for name in names}
+_SPOT_GROUPS = {
+    name: group
+    for group, names in (
+        ("room", ("厨房", "卫生间", "客厅", "卧室", "阳台", "书房")),
+        ("vehicle", ("电动车", "摩托车", "自行车", "汽车")),
+        ("gate", ("后门", "侧门", "正门")),
+        ("way", ("行人", "车行")),
+        ("side", ("东", "西", "南", "北")),
+    )
+    for name in names
+}
 
 
 _GAS_SMELL = re.compile(r"(煤气|燃气|天然气)(?:的|有股?|一股)?(?:气)?味道?")
 # What a problem does to the resident (熏得开不了窗, 吵得睡不着, 绕一大圈, 谁都能进): not what
 # is wrong, and cut before the tables are read (开不了窗 names no window).
-_CONSEQUENCE = re.compile(r"开不了窗|睡不着觉?|睡不好觉?|没睡好觉?|没法睡觉?|洗不了澡|没法洗澡|绕了?一?大?圈|绕远路?"
-                          r"|差点滑倒|谁都能进|随便进|出不了门|没(?:地方|处|地儿)扔|扔(?:个)?垃圾都?没(?:地方|处|地儿)|热水器都?打不着(?:火)?"
-                          r"|窗户?都?不敢开|不敢开窗|(?:啥|什么)(?:都|也)用不了|墙(?:都|也)?(?:发霉|长霉)了?"
-                          r"|(?:怕|容易|会|要|万一|担心|小心)(?:着火|起火)")  # a fire feared is not a fire
+_CONSEQUENCE = re.compile(
+    r"开不了窗|睡不着觉?|睡不好觉?|没睡好觉?|没法睡觉?|洗不了澡|没法洗澡|绕了?一?大?圈|绕远路?"
+    r"|差点滑倒|谁都能进|随便进|出不了门|没(?:地方|处|地儿)扔|扔(?:个)?垃圾都?没(?:地方|处|地儿)|热水器都?打不着(?:火)?"
+    r"|窗户?都?不敢开|不敢开窗|(?:啥|什么)(?:都|也)用不了|墙(?:都|也)?(?:发霉|长霉)了?"
+    r"|(?:怕|容易|会|要|万一|担心|小心)(?:着火|起火)"
+)  # a fire feared is not a fire
 # What the resident already did about it (已经报过两次物业, 打了好几次电话): the report's
 # history, not the problem, and cut like a consequence.
-_HISTORY = re.compile(r"(?:已经|之前|以前)?(?:报|反映|投诉|说|打电话)(?:过|了)(?:[一二两三四五几好多]+次)?(?:物业|电话)?")
+_HISTORY = re.compile(
+    r"(?:已经|之前|以前)?(?:报|反映|投诉|说|打电话)(?:过|了)(?:[一二两三四五几好多]+次)?(?:物业|电话)?"
+)
 # A charger that takes no charge (充不进电, 没法充电) does not work: said as 用不了 before the
 # objects are read, so that 充电 is not read as charging left anyhow.
 _NO_CHARGE = re.compile(r"充不(?:进|上|了)电?|(?:没法|不能|无法|充不了)充电")
@@ -352,7 +457,8 @@ _FILLER = re.compile(
     r"整晚|成晚|通宵|大?清早|一早|开始|不停|好?几辆车?|那[户家]|(?<=\s)队|条(?=路)|"
     # a bare number (三楼二号: the flat's number) names a place, not a thing
     r"[0-9一二三四五六七八九十]+号(?![楼栋院])|"
-    r"[了的啊呢吧呀嘛很太大又都还也里上下得到往在是有被让把给就没个点些前乱]")
+    r"[了的啊呢吧呀嘛很太大又都还也里上下得到往在是有被让把给就没个点些前乱]"
+)
 # How much of an unknown rest two reports must share (bigram containment) to be one problem.
 REST_CONTAINMENT = 0.5
 
@@ -430,7 +536,8 @@ def read_problem(text: str) -> Problem:
     # The door of a place is its front (会所门口 / 会所前面), not its back (会所后面).
     said = re.sub(r"(?<![东西南北前后侧正大小0-9一二三四五六七八九十号门单元户家])门(?:口|前)", "前面", said)
     words = frozenset(w for pair in _CONTRASTS for w in pair if w in said) | frozenset(
-        w for w, pattern in _GATE_SIDE if pattern.search(norm))
+        w for w, pattern in _GATE_SIDE if pattern.search(norm)
+    )
     spots = frozenset(_SPOT_WORDS[m] for m in _SPOTS.findall(norm))
     if _FRONT_GATE.search(norm):
         spots |= {"正门"}
@@ -446,20 +553,25 @@ def objects_match(a: frozenset[str], b: frozenset[str]) -> bool:
     """The same thing, or one of its family (灯 and 楼道灯)."""
     if a & b:
         return True
-    return any((x in _FAMILIES and y in _FAMILIES[x]) or (y in _FAMILIES and x in _FAMILIES[y])
-               for x in a for y in b)
+    return any(
+        (x in _FAMILIES and y in _FAMILIES[x]) or (y in _FAMILIES and x in _FAMILIES[y]) for x in a for y in b
+    )
 
 
 def _spots_differ(a: frozenset[str], b: frozenset[str]) -> bool:
     """Both say a spot of one group (a room, a vehicle, a gate) and none agrees."""
     groups = {_SPOT_GROUPS[x] for x in a} & {_SPOT_GROUPS[y] for y in b}
-    return any(not {x for x in a if _SPOT_GROUPS[x] == g} & {y for y in b if _SPOT_GROUPS[y] == g} for g in groups)
+    return any(
+        not {x for x in a if _SPOT_GROUPS[x] == g} & {y for y in b if _SPOT_GROUPS[y] == g} for g in groups
+    )
 
 
 def _contrast(a: Problem, b: Problem) -> bool:
-    return any((x in a.words and y in b.words and x not in b.words and y not in a.words)
-               or (y in a.words and x in b.words and y not in b.words and x not in a.words)
-               for x, y in _CONTRASTS)
+    return any(
+        (x in a.words and y in b.words and x not in b.words and y not in a.words)
+        or (y in a.words and x in b.words and y not in b.words and x not in a.words)
+        for x, y in _CONTRASTS
+    )
 
 
 def faults_match(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -471,8 +583,12 @@ def faults_match(a: frozenset[str], b: frozenset[str]) -> bool:
             a, b = a - {general}, b - {general}
     if a & b:
         return True
-    return any((x in _FAULT_FAMILIES and y in _FAULT_FAMILIES[x]) or (y in _FAULT_FAMILIES and x in _FAULT_FAMILIES[y])
-               for x in a for y in b)
+    return any(
+        (x in _FAULT_FAMILIES and y in _FAULT_FAMILIES[x])
+        or (y in _FAULT_FAMILIES and x in _FAULT_FAMILIES[y])
+        for x in a
+        for y in b
+    )
 
 
 def _covered(p: Problem, q: Problem) -> bool:
@@ -485,8 +601,9 @@ def _covered(p: Problem, q: Problem) -> bool:
 
 
 def _same_objects(a: frozenset[str], b: frozenset[str]) -> bool:
-    return (all(objects_match(frozenset({x}), b) for x in a)
-            and all(objects_match(frozenset({y}), a) for y in b))
+    return all(objects_match(frozenset({x}), b) for x in a) and all(
+        objects_match(frozenset({y}), a) for y in b
+    )
 
 
 def same_problem(a: str, b: str) -> bool:
@@ -533,11 +650,15 @@ _PLACE_NUMBER = re.compile(r"^([0-9]+)号(门|岗亭)$")
 _BARE_DENIAL = re.compile(r"不是\s*(?:[0-9]+|[零〇一二三四五六七八九十百两]+)\s*[，,、]?\s*(?=是)")
 # An estate the parser does not know by its suffix (幸福里, 桃源居, 金桥二村, 阳光新城, 华府名邸), said
 # right before a building: its last two name characters and its suffix, as ``_estate_key``.
-_ESTATE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(门第|新村|[一二三四五六七八九十]村|新城|新区|名邸|小区|花园|家园|公寓|苑|园|湾|府|里|居|城|邸|庭|村|轩|阁|庄|坊)"
-                     r"(?=\s*(?:[0-9]+|[一二三四五六七八九十百两]+)\s*(?:号楼|号院|栋|幢|座|号))")
+_ESTATE = re.compile(
+    r"([\u4e00-\u9fff]{2,4}?)(门第|新村|[一二三四五六七八九十]村|新城|新区|名邸|小区|花园|家园|公寓|苑|园|湾|府|里|居|城|邸|庭|村|轩|阁|庄|坊)"
+    r"(?=\s*(?:[0-9]+|[一二三四五六七八九十百两]+)\s*(?:号楼|号院|栋|幢|座|号))"
+)
 _NOT_NAME = re.compile(r"[我你他她们咱俺家这那个的在住是了到从说小区楼]")
 # The old and the new compound of one estate (老院 / 新院, 老楼2号楼), like 老小区 / 新小区.
-_OLD_NEW = re.compile(r"(?<![养敬])(老|新)(?:院|楼|区)(?=\s*(?:[0-9]+|[一二三四五六七八九十]+)\s*(?:号楼|栋|幢))")
+_OLD_NEW = re.compile(
+    r"(?<![养敬])(老|新)(?:院|楼|区)(?=\s*(?:[0-9]+|[一二三四五六七八九十]+)\s*(?:号楼|栋|幢))"
+)
 # A basement level said as B2 (地下车库B2 / B3): the floor -2.
 _LEVEL = re.compile(r"(?<![a-z0-9])b\s*([1-9])(?![0-9]|\s*(?:栋|座|幢|号楼|单元|区))")
 _NUM = r"[0-9]+|[一二三四五六七八九十两]+"
@@ -597,11 +718,23 @@ def _flat_or_floor(ka: dict[str, set[str]], kb: dict[str, set[str]], a: str, b: 
     7楼电梯厅); or one says only a floor and the other only a unit (三楼 / 三单元): two places."""
     for (kp, p), (kq, q) in (((ka, a), (kb, b)), ((kb, b), (ka, a))):
         # The flat's report must be about inside it: 501门口走廊 is that floor's corridor too.
-        if (kp.get("room") and not kq.get("room") and kq.get("floor") and _PUBLIC_SPOT.search(q)
-                and not _PUBLIC_SPOT.search(p) and "门口" not in p):
+        if (
+            kp.get("room")
+            and not kq.get("room")
+            and kq.get("floor")
+            and _PUBLIC_SPOT.search(q)
+            and not _PUBLIC_SPOT.search(p)
+            and "门口" not in p
+        ):
             return True
-        if (kp.get("floor") and not kp.get("unit") and not kp.get("room")
-                and kq.get("unit") and not kq.get("floor") and not kq.get("room")):
+        if (
+            kp.get("floor")
+            and not kp.get("unit")
+            and not kp.get("room")
+            and kq.get("unit")
+            and not kq.get("floor")
+            and not kq.get("room")
+        ):
             return True
     return False
 
@@ -618,12 +751,16 @@ _NAME_LEAD = re.compile(r"^(?:阿拉|屋头|俺们|俺|我们|咱们|咱|我家|
 _NAME_TAIL = re.compile(r"(?:小区|社区)$|第$")  # 书香门第11号楼, 星河湾畔第十栋: 第 read with the building
 _FULL_SUFFIX = re.compile(r"(?:小区|社区|花园|家园|公寓|新村)$")
 _NUMERALS = frozenset("零〇一二三四五六七八九十百千幺廿卅壹贰叁肆伍陆柒捌玖拾佰仟两")
-_NOT_NAME_END = re.compile(r"(?:旁边|边上|附近|对面|前面|后面|那边|这边|里面|外面|楼下|楼上|门口|隔壁|那栋|这栋)$")
+_NOT_NAME_END = re.compile(
+    r"(?:旁边|边上|附近|对面|前面|后面|那边|这边|里面|外面|楼下|楼上|门口|隔壁|那栋|这栋)$"
+)
 
 
 # Where a name ends and a part of the estate begins (翡翠城南塔楼, 长虹新村南片, 清河家园一组团, 清河家园全小区):
 # the parts are compared by the rules below, not as a name.
-_NAME_PART = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:[一二三四五六七八九十两]+(?:组团|片区|片|区|期|街区|地块)|全|整|所有|每)")
+_NAME_PART = re.compile(
+    r"(?<=[\u4e00-\u9fff]{2})(?:[一二三四五六七八九十两]+(?:组团|片区|片|区|期|街区|地块)|全|整|所有|每)"
+)
 
 
 def _clean_name(name: str) -> str:
@@ -631,7 +768,7 @@ def _clean_name(name: str) -> str:
     cut = [m.start() for m in _NAME_PART.finditer(name)]
     cut += [m.start() for m in _POSITION.finditer(name) if m.start() >= 2]
     if cut:
-        name = name[:min(cut)]
+        name = name[: min(cut)]
     name = _NAME_TAIL.sub("", name)
     return "" if _POSITION.fullmatch(name) else name  # 新院5栋: a part of the estate, no name
 
@@ -643,14 +780,18 @@ def _estate_names(norm: str, locations: list) -> set[str]:
         if not loc.estate:
             continue
         name, end = loc.estate, loc.start + len(loc.estate)
-        if norm[loc.start:end] == name and not _FULL_SUFFIX.search(name):
+        if norm[loc.start : end] == name and not _FULL_SUFFIX.search(name):
             # 阿拉蓝湾国际2栋: the estate read was the start of its name (not 柏庐小区七栋)
             j = end
-            while (j < len(norm) and "\u4e00" <= norm[j] <= "\u9fff" and norm[j] not in _NAME_STOP
-                   and norm[j] not in _NUMERALS):
+            while (
+                j < len(norm)
+                and "\u4e00" <= norm[j] <= "\u9fff"
+                and norm[j] not in _NAME_STOP
+                and norm[j] not in _NUMERALS
+            ):
                 j += 1
             if j > end and (j < loc.end or any(other.start == j for other in locations)):
-                name = norm[loc.start:j]
+                name = norm[loc.start : j]
         names.add(_clean_name(name))
     if locations and not locations[0].estate:
         start = locations[0].start
@@ -663,11 +804,13 @@ def _estate_names(norm: str, locations: list) -> set[str]:
         problem = read_problem(run) if run else None  # (shorter than the text: no endless recursion)
         # Words of a problem (楼道灯5楼不亮) or of where around (垃圾桶旁边) are no name.
         if problem is not None and not problem.faults and problem.rest and not _NOT_NAME_END.search(run):
-            if locations[0].area in ("新", "老") and norm[start:start + 2] in ("新区", "老区"):
-                run += norm[start:start + 2]  # 和平新区5栋 is not 和平小区5栋
+            if locations[0].area in ("新", "老") and norm[start : start + 2] in ("新区", "老区"):
+                run += norm[start : start + 2]  # 和平新区5栋 is not 和平小区5栋
             names.add(run)
     names = {name for name in names if len(name) >= 2}
-    if not names:  # an estate known by its suffix right before a building (翠湖里3号楼: 湖里 read as the lake)
+    if (
+        not names
+    ):  # an estate known by its suffix right before a building (翠湖里3号楼: 湖里 read as the lake)
         for match in _ESTATE.finditer(norm):
             if not _NOT_NAME.search(match.group(1)[-2:]):
                 names.add(_clean_name(match.group(1)[-2:] + match.group(2)))
@@ -689,19 +832,65 @@ def _names_differ(a: set[str], b: set[str]) -> bool:
 #    北片, 左边 / 右边, 内圈 / 外圈, 上层 / 下层, 高区 / 中区, 老院子 / 新院子; 楼前 / 楼后): two
 #    reports that both say one of a kind before one word of place and none agrees are at two
 #    places. Each kind of position has the words of place it can qualify.
-_POSITION = re.compile(r"(?P<q>东南|东北|西南|西北|[东南西北前后左右上下内外里高中低新老旧])"
-                       r"(?P<h>半边|半区|组团|塔楼|塔|片区|片|岸|侧|边|面|头|区|院子|院|苑|楼|排|圈|环|层|门|口|广场|角|梯|段)")
+_POSITION = re.compile(
+    r"(?P<q>东南|东北|西南|西北|[东南西北前后左右上下内外里高中低新老旧])"
+    r"(?P<h>半边|半区|组团|塔楼|塔|片区|片|岸|侧|边|面|头|区|院子|院|苑|楼|排|圈|环|层|门|口|广场|角|梯|段)"
+)
 _POSITION_AFTER = re.compile(r"(?P<h>楼|院)(?P<q>前|后)(?![门台天年])")
-_POSITION_KINDS = {**dict.fromkeys("东南西北", "dir"), "东南": "dir", "东北": "dir", "西南": "dir", "西北": "dir",
-                   "前": "fb", "后": "fb", "左": "lr", "右": "lr", "上": "ud", "下": "ud", "内": "io", "外": "io",
-                   "里": "io", "高": "hl", "中": "hl", "低": "hl", "新": "on", "老": "on", "旧": "on"}
+_POSITION_KINDS = {
+    **dict.fromkeys("东南西北", "dir"),
+    "东南": "dir",
+    "东北": "dir",
+    "西南": "dir",
+    "西北": "dir",
+    "前": "fb",
+    "后": "fb",
+    "左": "lr",
+    "右": "lr",
+    "上": "ud",
+    "下": "ud",
+    "内": "io",
+    "外": "io",
+    "里": "io",
+    "高": "hl",
+    "中": "hl",
+    "低": "hl",
+    "新": "on",
+    "老": "on",
+    "旧": "on",
+}
 _HEAD_OF = {"侧": "边", "面": "边", "头": "边", "塔楼": "塔", "院子": "院", "片区": "片", "半区": "半边"}
-_HEADS_OF_KIND = {"dir": {"半边", "组团", "塔", "片", "岸", "边", "区", "院", "苑", "楼", "门", "口", "广场", "角", "排", "段",
-                          "梯"},
-                  "fb": {"排", "边", "楼", "院", "门"}, "lr": {"边", "半边", "梯", "门", "口"}, "ud": {"层", "段"},
-                  "io": {"圈", "环"}, "hl": {"区"}, "on": {"院", "区", "楼", "片"}}
+_HEADS_OF_KIND = {
+    "dir": {
+        "半边",
+        "组团",
+        "塔",
+        "片",
+        "岸",
+        "边",
+        "区",
+        "院",
+        "苑",
+        "楼",
+        "门",
+        "口",
+        "广场",
+        "角",
+        "排",
+        "段",
+        "梯",
+    },
+    "fb": {"排", "边", "楼", "院", "门"},
+    "lr": {"边", "半边", "梯", "门", "口"},
+    "ud": {"层", "段"},
+    "io": {"圈", "环"},
+    "hl": {"区"},
+    "on": {"院", "区", "楼", "片"},
+}
 # Words where a position is no position (东西 is things, 上门 a visit, 前后 an order).
-_NOT_POSITION = re.compile(r"养老|敬老|东西|上门|出门|进门|开门|关门|前后|上下|里外|内外|左右|高低|新旧|上楼|下楼|上梯|下梯|楼上|楼下|中门|后门|前门|里面?|门口?里")
+_NOT_POSITION = re.compile(
+    r"养老|敬老|东西|上门|出门|进门|开门|关门|前后|上下|里外|内外|左右|高低|新旧|上楼|下楼|上梯|下梯|楼上|楼下|中门|后门|前门|里面?|门口?里"
+)
 
 
 def _positions(norm: str) -> dict[tuple[str, str], set[str]]:
@@ -718,32 +907,83 @@ def _positions(norm: str) -> dict[tuple[str, str], set[str]]:
 # 3. A thing of a place by its number (3号充电桩 / 5号充电桩, 1号口 / 2号口, 第二排 / 第四排, A口 /
 #    B口): things of one kind with numbers that differ are two things. Buildings, units, floors,
 #    rooms, gates, lifts, storerooms and spaces are read above.
-_THING_HEADS = {"充电桩": "桩", "桩": "桩", "出入口": "口", "口": "口", "闸机": "闸", "道闸": "闸", "闸": "闸", "楼梯": "楼梯",
-                "排": "排", "列": "排", "配电房": "配电", "配电室": "配电", "水泵房": "泵房", "泵房": "泵房", "垃圾房": "垃圾",
-                "垃圾站": "垃圾", "垃圾桶": "垃圾桶", "岗": "岗", "窗口": "窗口", "摄像头": "摄像头", "路灯": "路灯", "井": "井",
-                "快递柜": "快递柜", "柜": "柜", "储藏室": "储藏", "储藏间": "储藏", "储物间": "储藏", "杂物间": "储藏", "信箱": "信箱", "通道": "通道", "地块": "地块", "街区": "街区", "区": "区", "组团": "组团", "片区": "片",
-                "球场": "球场", "亭": "亭", "车库": "车库", "库": "车库", "车棚": "车棚", "棚": "车棚"}
-_THING = re.compile(r"(?<![0-9a-z])(?P<n>(?:[a-z]\s*-?\s*)?[0-9]+|[a-z](?=\s*(?:号|口|出入口|闸|排|通道|岗))"
-                    r"|第?[一二三四五六七八九十零幺两]+(?=\s*号)|第[一二三四五六七八九十两]+"
-                    r"|(?<![一二三四五六七八九十零两])[一二三四五六七八九十]+(?=\s*(?:组团|片区|地块|街区|区(?!域))))\s*号?\s*(?P<h>"
-                    + "|".join(sorted(_THING_HEADS, key=len, reverse=True)) + ")")
+_THING_HEADS = {
+    "充电桩": "桩",
+    "桩": "桩",
+    "出入口": "口",
+    "口": "口",
+    "闸机": "闸",
+    "道闸": "闸",
+    "闸": "闸",
+    "楼梯": "楼梯",
+    "排": "排",
+    "列": "排",
+    "配电房": "配电",
+    "配电室": "配电",
+    "水泵房": "泵房",
+    "泵房": "泵房",
+    "垃圾房": "垃圾",
+    "垃圾站": "垃圾",
+    "垃圾桶": "垃圾桶",
+    "岗": "岗",
+    "窗口": "窗口",
+    "摄像头": "摄像头",
+    "路灯": "路灯",
+    "井": "井",
+    "快递柜": "快递柜",
+    "柜": "柜",
+    "储藏室": "储藏",
+    "储藏间": "储藏",
+    "储物间": "储藏",
+    "杂物间": "储藏",
+    "信箱": "信箱",
+    "通道": "通道",
+    "地块": "地块",
+    "街区": "街区",
+    "区": "区",
+    "组团": "组团",
+    "片区": "片",
+    "球场": "球场",
+    "亭": "亭",
+    "车库": "车库",
+    "库": "车库",
+    "车棚": "车棚",
+    "棚": "车棚",
+}
+_THING = re.compile(
+    r"(?<![0-9a-z])(?P<n>(?:[a-z]\s*-?\s*)?[0-9]+|[a-z](?=\s*(?:号|口|出入口|闸|排|通道|岗))"
+    r"|第?[一二三四五六七八九十零幺两]+(?=\s*号)|第[一二三四五六七八九十两]+"
+    r"|(?<![一二三四五六七八九十零两])[一二三四五六七八九十]+(?=\s*(?:组团|片区|地块|街区|区(?!域))))\s*号?\s*(?P<h>"
+    + "|".join(sorted(_THING_HEADS, key=len, reverse=True))
+    + ")"
+)
 
 
 def _things(norm: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for match in _THING.finditer(norm.lower()):
         raw = re.sub(r"[\s-]", "", match.group("n")).removeprefix("第")
-        number = raw if not raw[-1:].isdigit() and raw.isascii() else (
-            raw[0] + str(int(raw[1:])) if raw[:1].isalpha() and raw.isascii() else str(to_int(raw)))
+        number = (
+            raw
+            if not raw[-1:].isdigit() and raw.isascii()
+            else (raw[0] + str(int(raw[1:])) if raw[:1].isalpha() and raw.isascii() else str(to_int(raw)))
+        )
         found.setdefault(_THING_HEADS[match.group("h")], set()).add(number)
     return found
 
 
 # 4. A report about a whole (整栋楼, 全楼, 整个小区, 所有的监控) is not one about a part of it said
 #    by the other (9号楼2单元, 601, 东门): a bigger problem, or another one.
-_SCOPE = (("estate", re.compile(r"整个小区|全小区|(?:那|这)一?大?片(?=都|全|的|区)|一大片(?=都|全)|整片(?!水)|整个片区|小区(?:里)?(?:所有|全部|每)|每栋|所有(?:的)?(?:楼|单元)")),
-          ("building", re.compile(r"整栋楼?|整幢楼?|全楼|整座楼|全栋|整个楼|一整栋|整栋")),
-          ("unit", re.compile(r"整个单元|全单元|整单元")))
+_SCOPE = (
+    (
+        "estate",
+        re.compile(
+            r"整个小区|全小区|(?:那|这)一?大?片(?=都|全|的|区)|一大片(?=都|全)|整片(?!水)|整个片区|小区(?:里)?(?:所有|全部|每)|每栋|所有(?:的)?(?:楼|单元)"
+        ),
+    ),
+    ("building", re.compile(r"整栋楼?|整幢楼?|全楼|整座楼|全栋|整个楼|一整栋|整栋")),
+    ("unit", re.compile(r"整个单元|全单元|整单元")),
+)
 
 
 def _scope(norm: str) -> str | None:
@@ -753,10 +993,16 @@ def _scope(norm: str) -> str | None:
 def _finer(level: str, locations: list) -> bool:
     """A part below ``level`` said: a building or a named place below the estate, a unit, a
     floor or a room below the building, a floor or a room below the unit."""
-    fields = {"estate": ("building", "courtyard", "unit", "floor", "room", "place"), "building": ("unit", "floor", "room"),
-              "unit": ("floor", "room")}[level]
-    return any(getattr(loc, name) is not None and (name != "place" or loc.place != "全小区")
-               for loc in locations for name in fields)
+    fields = {
+        "estate": ("building", "courtyard", "unit", "floor", "room", "place"),
+        "building": ("unit", "floor", "room"),
+        "unit": ("floor", "room"),
+    }[level]
+    return any(
+        getattr(loc, name) is not None and (name != "place" or loc.place != "全小区")
+        for loc in locations
+        for name in fields
+    )
 
 
 def _parts_differ(a: str, b: str) -> bool:
@@ -802,7 +1048,7 @@ def _containment(a: str, b: str) -> float:
 
 
 def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
 
 __all__ = ["Problem", "faults_match", "objects_match", "read_problem", "same_problem"]

@@ -12,61 +12,77 @@ def linked(a: str, b: str) -> bool:
     return same_problem(a, b) and compatible(resolve(None, a), resolve(None, b))
 
 
-@pytest.mark.parametrize("a, b", [
-    # Estates named by a suffix no table knows.
-    ("云杉公馆4号楼门禁坏了", "云杉名都4号楼门禁坏了"),
-    ("我住富力天禧7栋，停水了", "富力天骄7栋停水了"),
-    ("金辉城市花园2号楼路灯不亮", "金辉城2号楼路灯不亮"),  # one name is not the start of the other
-    ("海悦尚城的中心花园狗屎太多", "海悦瀚城的中心花园狗屎太多"),
-    # Positions before a word of place.
-    ("云杉公馆3号楼东塔电梯坏了", "云杉公馆3号楼西塔电梯坏了"),
-    ("云杉公馆南片6栋下水道堵了", "云杉公馆北片6栋下水道堵了"),
-    ("云杉公馆2栋左边那个单元门禁坏了", "云杉公馆2栋右边那个单元门禁坏了"),
-    ("云杉公馆地库上层漏水", "云杉公馆地库下层漏水"),
-    ("云杉公馆环路内圈路灯不亮", "云杉公馆环路外圈路灯不亮"),
-    ("云杉公馆8号楼楼前的树倒了", "云杉公馆8号楼楼后的树倒了"),
-    ("云杉公馆老院子5号楼停电", "云杉公馆新院子5号楼停电"),
-    # Numbered things.
-    ("云杉公馆车库2号充电桩坏了", "云杉公馆车库4号充电桩坏了"),
-    ("云杉公馆车库1号口道闸坏了", "云杉公馆车库3号口道闸坏了"),
-    ("云杉公馆9号楼A口门禁坏了", "云杉公馆9号楼C口门禁坏了"),
-    ("云杉公馆第三排车库门坏了", "云杉公馆第五排车库门坏了"),
-    ("云杉公馆一组团3号楼停水", "云杉公馆三组团3号楼停水"),
-    ("云杉公馆5号楼地下室4号储藏室进水", "云杉公馆5号楼地下室14号储藏室进水"),
-    # A whole against a part of it.
-    ("云杉公馆6号楼3单元停电了", "云杉公馆6号楼整栋楼都停电了"),
-    ("云杉公馆6号楼502停水了", "云杉公馆6号楼全楼停水了"),
-    ("云杉公馆东门路灯不亮", "云杉公馆整个小区路灯都不亮"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # Estates named by a suffix no table knows.
+        ("云杉公馆4号楼门禁坏了", "云杉名都4号楼门禁坏了"),
+        ("我住富力天禧7栋，停水了", "富力天骄7栋停水了"),
+        ("金辉城市花园2号楼路灯不亮", "金辉城2号楼路灯不亮"),  # one name is not the start of the other
+        ("海悦尚城的中心花园狗屎太多", "海悦瀚城的中心花园狗屎太多"),
+        # Positions before a word of place.
+        ("云杉公馆3号楼东塔电梯坏了", "云杉公馆3号楼西塔电梯坏了"),
+        ("云杉公馆南片6栋下水道堵了", "云杉公馆北片6栋下水道堵了"),
+        ("云杉公馆2栋左边那个单元门禁坏了", "云杉公馆2栋右边那个单元门禁坏了"),
+        ("云杉公馆地库上层漏水", "云杉公馆地库下层漏水"),
+        ("云杉公馆环路内圈路灯不亮", "云杉公馆环路外圈路灯不亮"),
+        ("云杉公馆8号楼楼前的树倒了", "云杉公馆8号楼楼后的树倒了"),
+        ("云杉公馆老院子5号楼停电", "云杉公馆新院子5号楼停电"),
+        # Numbered things.
+        ("云杉公馆车库2号充电桩坏了", "云杉公馆车库4号充电桩坏了"),
+        ("云杉公馆车库1号口道闸坏了", "云杉公馆车库3号口道闸坏了"),
+        ("云杉公馆9号楼A口门禁坏了", "云杉公馆9号楼C口门禁坏了"),
+        ("云杉公馆第三排车库门坏了", "云杉公馆第五排车库门坏了"),
+        ("云杉公馆一组团3号楼停水", "云杉公馆三组团3号楼停水"),
+        ("云杉公馆5号楼地下室4号储藏室进水", "云杉公馆5号楼地下室14号储藏室进水"),
+        # A whole against a part of it.
+        ("云杉公馆6号楼3单元停电了", "云杉公馆6号楼整栋楼都停电了"),
+        ("云杉公馆6号楼502停水了", "云杉公馆6号楼全楼停水了"),
+        ("云杉公馆东门路灯不亮", "云杉公馆整个小区路灯都不亮"),
+    ],
+)
 def test_parts_that_differ(a, b):
     assert places_disagree(a, b)
     assert not linked(a, b)
 
 
-@pytest.mark.parametrize("a, b", [
-    # The same estate written with more or fewer words.
-    ("云杉公馆4号楼门禁坏了", "我住云杉公馆4号楼，门禁刷不开"),
-    ("云杉公馆4号楼门禁坏了", "云杉公馆小区4号楼门禁刷不开"),
-    ("阿拉云杉公馆4号楼门禁坏了", "云杉公馆四号楼门禁坏了"),
-    # The same position or number said again, or said by one report only (an elaboration).
-    ("云杉公馆3号楼东塔电梯坏了", "云杉公馆三号楼东塔电梯不动了"),
-    ("云杉公馆3号楼东头楼道灯坏了", "云杉公馆3号楼东边楼道灯不亮"),  # 东头 is 东边
-    ("云杉公馆车库2号充电桩坏了", "云杉公馆车库二号充电桩充不进电"),
-    ("云杉公馆车库2号充电桩坏了", "云杉公馆车库充电桩坏了"),
-    ("云杉公馆6号楼停电了", "云杉公馆6号楼整栋楼都没电了"),  # the building both times
-    ("云杉公馆6号楼502停水了", "云杉公馆6号楼整栋楼都停水了，6号楼502也没水"),  # the whole, and the part too
-    ("云杉公馆6号楼电梯坏了", "云杉公馆6号楼2单元电梯坏了，老人下不了楼"),
-    ("云杉公馆第八栋二单元门禁坏了", "云杉公馆8号楼2单元门禁刷不开"),  # 第 is read with the building
-    ("我说一下云杉公馆4号楼门禁坏了", "云杉公馆4号楼门禁坏了"),  # words in front of the name
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # The same estate written with more or fewer words.
+        ("云杉公馆4号楼门禁坏了", "我住云杉公馆4号楼，门禁刷不开"),
+        ("云杉公馆4号楼门禁坏了", "云杉公馆小区4号楼门禁刷不开"),
+        ("阿拉云杉公馆4号楼门禁坏了", "云杉公馆四号楼门禁坏了"),
+        # The same position or number said again, or said by one report only (an elaboration).
+        ("云杉公馆3号楼东塔电梯坏了", "云杉公馆三号楼东塔电梯不动了"),
+        ("云杉公馆3号楼东头楼道灯坏了", "云杉公馆3号楼东边楼道灯不亮"),  # 东头 is 东边
+        ("云杉公馆车库2号充电桩坏了", "云杉公馆车库二号充电桩充不进电"),
+        ("云杉公馆车库2号充电桩坏了", "云杉公馆车库充电桩坏了"),
+        ("云杉公馆6号楼停电了", "云杉公馆6号楼整栋楼都没电了"),  # the building both times
+        (
+            "云杉公馆6号楼502停水了",
+            "云杉公馆6号楼整栋楼都停水了，6号楼502也没水",
+        ),  # the whole, and the part too
+        ("云杉公馆6号楼电梯坏了", "云杉公馆6号楼2单元电梯坏了，老人下不了楼"),
+        ("云杉公馆第八栋二单元门禁坏了", "云杉公馆8号楼2单元门禁刷不开"),  # 第 is read with the building
+        ("我说一下云杉公馆4号楼门禁坏了", "云杉公馆4号楼门禁坏了"),  # words in front of the name
+    ],
+)
 def test_parts_that_agree(a, b):
     assert not places_disagree(a, b)
     assert linked(a, b)
 
 
-@pytest.mark.parametrize("text", [
-    "堆了好多东西在楼道", "电梯停在5楼不动了", "排了一排车", "上下楼都不方便", "等了3天没人来",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "堆了好多东西在楼道",
+        "电梯停在5楼不动了",
+        "排了一排车",
+        "上下楼都不方便",
+        "等了3天没人来",
+    ],
+)
 def test_no_part_read_from_ordinary_words(text):
     assert not places_disagree(text, text.replace("了", "", 1) or text)
 
@@ -77,11 +93,14 @@ def test_estate_name_is_not_the_problem():
     assert read_problem("绿地新都会12栋下水道堵了").objects == frozenset({"下水道"})
 
 
-@pytest.mark.parametrize("text, canonical", [
-    ("阿拉碧湾国际2栋路灯不亮", "阿拉碧湾2号楼"),  # the estate read is the start of its name
-    ("青松新村南片3栋路灯不亮", "青松新村3号楼"),  # a part of the estate not read
-    ("青松家园全小区停水了", "青松家园全小区"),  # the whole of it
-])
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("阿拉碧湾国际2栋路灯不亮", "阿拉碧湾2号楼"),  # the estate read is the start of its name
+        ("青松新村南片3栋路灯不亮", "青松新村3号楼"),  # a part of the estate not read
+        ("青松家园全小区停水了", "青松家园全小区"),  # the whole of it
+    ],
+)
 def test_estate_chains_with_what_follows(text, canonical):
     assert find_locations(text)[0].canonical == canonical
 
@@ -97,10 +116,13 @@ def test_parking_above_ground_is_not_the_garage():
     assert compatible(below, resolve(None, "云杉公馆地下车库道闸坏了"))
 
 
-@pytest.mark.parametrize("a, b", [
-    ("云杉新区5栋停电了", "我家在云杉小区5栋，停电了"),  # 新区 after a name is part of it
-    ("云杉公馆二区9栋外墙空鼓", "云杉公馆四区9栋外墙空鼓"),  # areas by a Chinese numeral
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("云杉新区5栋停电了", "我家在云杉小区5栋，停电了"),  # 新区 after a name is part of it
+        ("云杉公馆二区9栋外墙空鼓", "云杉公馆四区9栋外墙空鼓"),  # areas by a Chinese numeral
+    ],
+)
 def test_estates_and_areas_that_differ(a, b):
     assert places_disagree(a, b)
 
