@@ -84,6 +84,8 @@ class Suppressors:
     urgent: re.Pattern[str]
     everyday: re.Pattern[str] | None = None
     not_now: re.Pattern[str] | None = None
+    hypothetical_laughter: re.Pattern[str] | None = None
+    laughter_exempt: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -176,5 +178,7 @@ def lexicon() -> Lexicon:
         urgent=c(s["urgent"], "urgent"),
         everyday=c(s["everyday"], "everyday") if s.get("everyday") else None,
         not_now=c(s["not_now"], "not_now") if s.get("not_now") else None,
+        hypothetical_laughter=c(hyp["laughter"], "hypothetical.laughter") if hyp.get("laughter") else None,
+        laughter_exempt=frozenset(hyp.get("laughter_exempt_kinds") or ()),
     )
     return Lexicon(cues, suppressors)

@@ -203,6 +203,10 @@ class _Message:
         self.before = list(s.hypothetical_before.finditer(text))
         self.anywhere = s.hypothetical_anywhere.search(text)
         self.anywhere_soft = None if self.urgent else s.hypothetical_anywhere_soft.search(text)
+        # Laughter is play only when nothing is urgent (嘿嘿嘿快来人啊 is a cry for help).
+        self.laughter = (
+            None if self.urgent or s.hypothetical_laughter is None else s.hypothetical_laughter.search(text)
+        )
         self.aftermath = None if self.urgent else s.past_aftermath.search(text)
         self.hazard = None if self.urgent else s.hazard_markers.search(text)
         self.accounted = next((m for m in s.accounted.finditer(text)
@@ -306,6 +310,9 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             frame[1].start() < soft.start() < hit.start):
         soft = None
     found = found or msg.anywhere or soft
+    if found is None and msg.laughter is not None and not actual and cue.kind not in s.laughter_exempt:
+        # laughter does not make play of a cue said to have happened (嘿嘿，楼下着火了)
+        found = msg.laughter
     if found:
         return f"hypothetical:{_marker(found)}"
     # Past events that are over.
@@ -365,6 +372,8 @@ def _second_opinion(text: str | None, normalised: str, started: float, quiet: bo
     s = lexicon().suppressors
     reason = None
     story = s.hypothetical_anywhere.search(normalised)
+    if story is None and s.hypothetical_laughter is not None and not s.urgent.search(normalised):
+        story = s.hypothetical_laughter.search(normalised)
     if story is not None:
         reason = f"hypothetical:{_marker(story)}"
     elif s.everyday is not None and not s.urgent.search(normalised):

@@ -158,3 +158,43 @@ def test_a_fight_with_blows_still_fires(text):
     verdict = assess(text, quiet=True)
     assert verdict.emergency and "violence" in verdict.kinds, verdict
     assert "fight" in "".join(verdict.cues) or "fighting" in verdict.cues, verdict
+
+
+# 6. Laughter is a soft suppressor: urgency, a cue said to have happened, and
+# self-harm override it.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "嘿嘿嘿快来人啊，有人晕倒了",  # urgent
+        "嘿嘿，楼下着火了",  # actual
+        "嘻嘻我把药全吃了",  # actual, self-harm
+        "嘻嘻，我不想活了",  # self-harm is never play
+        "哈哈，我把自己锁在卫生间出不来了",
+        "嘿嘿，我老公又打我了",
+    ],
+)
+def test_laughter_does_not_silence_a_cry_for_help(text):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency, verdict
+    assert not verdict.cues[0].startswith("model:"), verdict
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "看到他我就像触电一样，哈哈",
+        "放屁太臭了哈哈，我老公说像煤气",
+        "嘿嘿",
+        "嘻嘻",
+        "哈哈哈我刚刚跟邻居打麻将赢了好多",
+        "静电好厉害，摸门把手被电了一下哈哈",  # a static shock, laughed at or not
+        "静电好厉害，摸门把手被电了一下",
+    ],
+)
+def test_laughter_still_marks_play(text):
+    verdict = assess(text, quiet=True)
+    assert not verdict.emergency, verdict
+
+
+def test_a_real_shock_is_no_static():
+    assert _emergency("插座漏电，我被电了一下，手还麻")
