@@ -61,7 +61,8 @@ _WORD_DIGITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
 _WORD_STARS = re.compile(r"\b(one|two|three|four|five)\s*stars?\b|\b(yi|er|liang|san|si|wu)\s*(?:xing|fen)\b")
 # Most specific first: 不满意 before 满意, 基本满意 before 满意.
 _SCORED: tuple[tuple[re.Pattern[str], int], ...] = (
-    (re.compile(r"非常不满意|很不满意|极不满意|特别不满意|太不满意|bu\s*man\s*yi|差评|太差|很差|极差|垃圾|一塌糊涂"), 1),
+    (re.compile(r"非常不满意|很不满意|极不满意|特别不满意|太不满意|bu\s*man\s*yi|差评|太差|很差|极差|一塌糊涂"
+                r"|(?:太|真|很|好|就是个?|简直|真是)垃圾|垃圾(?:服务|物业|处理|态度|部门)|^垃圾[!！。.\s]*$"), 1),
     (re.compile(r"不太满意|不大满意|不怎么满意|不咋满意|不够满意|不咋地|不怎么样"), 2),
     (re.compile(r"不满意|不满|不好|不行|差劲"), 1),
     (re.compile(r"基本满意|还行|还可以|还凑合|凑合|一般般?|马马虎虎|过得去|勉强|中规中矩"), 3),

@@ -208,6 +208,8 @@ def test_a_reply_by_a_deadline_is_promised_only_with_a_phone(db: Database, conta
     # stars and points said in words, English or pinyin
     ("给个满分", 5), ("four stars", 4), ("5 stars", 5), ("wu xing", 5), ("si fen ba", 4), ("3/5", 3),
     ("修得不错，给个四颗星", 4), ("five star service", 5), ("我住五号楼", None), ("wuhan", None),
+    # 垃圾 is the rubbish the ticket was about, unless it is said of the handling
+    ("垃圾拉走了，基本满意吧，就是太慢了", 3), ("垃圾清走了，满意", 5), ("处理得太垃圾了", 1), ("垃圾", 1),
 ])
 def test_parse_rating(text, score):
     assert feedback.parse_rating(text) == score
