@@ -277,3 +277,11 @@ def test_rating_a_ticket_by_its_id_is_sent_as_a_rating(db, clock):
     assert dialogue.sent[-1] == "GD202601010070怎么样了"
     say(dialogue, db, "GD202601010070打1分，昨晚还在跳，声音一点没小")  # the reason goes with it, as said
     assert dialogue.sent[-1] == "GD202601010070打1分，昨晚还在跳，声音一点没小"
+
+
+def test_a_person_asked_for_in_dialect_and_nothing_else_is_sent_as_the_hand_off(db, clock):
+    dialogue = Dialogue({"约": "book_service"})
+    say(dialogue, db, "闺女，俺不会弄这个手机，你给俺找个人说说中不中")
+    assert dialogue.sent == [split.HAND_OFF_MESSAGE]
+    say(dialogue, db, "我想约个上门理发明天下午")
+    assert dialogue.sent[-1] == "我想约个上门理发明天下午"
