@@ -405,7 +405,13 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if corrected is not None:
             return corrected
         if self._corrects_other(tracker, "booking_address"):
-            return {}
+            # 时间换成下午两点 地址是5号楼1单元302 at the address question: the address too.
+            said = (
+                conversation.address_in(_text(tracker))
+                if self._requested(tracker) == "booking_address"
+                else None
+            )
+            return {"booking_address": said} if said else {}
         if self._requested(tracker) == "booking_address" and _text(tracker):
             # 地址35号楼2单元702，电话139…: the address clause, not the phone with it.
             return {"booking_address": conversation.address_in(_text(tracker)) or _text(tracker)}
@@ -426,7 +432,13 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if corrected is not None:
             return corrected
         if self._corrects_other(tracker, "booking_phone"):
-            return {}
+            # 时间改成下午三点，电话13912345678: a phone number said with it is kept too.
+            phone = (
+                conversation.phone_from(_text(tracker))
+                if self._requested(tracker) == "booking_phone"
+                else None
+            )
+            return {"booking_phone": phone} if phone else {}
         phone = conversation.phone_from(_text(tracker))
         if phone:
             return {"booking_phone": phone}

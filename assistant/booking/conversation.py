@@ -629,7 +629,10 @@ def on_same_day(said: str, current: str | None, now: datetime | None = None) -> 
     match = ISO_SLOT_RE.search(current or "")
     if not match or not said:
         return said
-    if DAY_WORD_RE.search(unicodedata.normalize("NFKC", said)):
+    # The day words of the time itself (下午两点 地址是5号楼…: the 号 is the address's).
+    address = address_in(said)
+    said_time = unicodedata.normalize("NFKC", said).replace(address, "") if address else said
+    if DAY_WORD_RE.search(unicodedata.normalize("NFKC", said_time)):
         parsed = extract_time(said, now)
         if parsed is None or parsed.has_clock or parsed.end - parsed.start > timedelta(days=1):
             return said

@@ -827,3 +827,20 @@ def test_the_choices_after_two_failed_times_are_the_times_just_offered(app_env, 
     trk = tracker("对", slots={"booking_service": "助餐", "requested_slot": "booking_time"}, events=[offered])
     buttons = asyncio.run(booking_actions.ValidateBookingForm().choice_buttons("booking_time", trk, domain))
     assert buttons == offered["data"]["buttons"]
+
+
+def test_a_time_corrected_with_the_address_at_the_address_question_keeps_both(app_env, domain):
+    slots, _, _ = run(
+        booking_actions.ValidateBookingForm(),
+        tracker(
+            "哦 时间换成下午两点 地址是5号楼1单元302",
+            slots={
+                "booking_service": "保洁",
+                "booking_time": "2026-11-30T09:00",
+                "requested_slot": "booking_address",
+            },
+        ),
+        domain,
+    )
+    assert slots["booking_time"] == "2026-11-30T14:00"  # the 号 of the address is no day
+    assert slots["booking_address"] == "5号楼1单元302"
