@@ -763,7 +763,30 @@ _NAME_PART = re.compile(
 )
 
 
+# Words that are no part of an estate's name: what the resident does (反映一下, 投诉, 麻烦, 请帮忙,
+# 报修), when (昨晚开始, 早上8点多, 中午, 刚才, 这两天), fillers and who (就是, 又, 还, 我们, 师傅).
+# Said before the place they were read as its estate (麻烦反映一下3号楼 / 昨晚开始3号楼: two
+# estates). The name is what such words leave: the last stretch between them (我们锦江公馆3号楼,
+# 锦江公馆昨晚开始3号楼 -> 锦江公馆); none left, no name. Words that may be a name's are left
+# out (都 of 锦江名都, 天 of 春天花园, 明 of 明珠花园): only compounds of those.
+_NOT_NAME_WORD = re.compile(
+    # asking, reporting, complaining
+    r"反映|反应|投诉|举报|麻烦|请问|请|帮忙|帮|告诉|通知|报修|报个|报一下|咨询|求助|一下|看看|问问"
+    # what happened, and how often
+    r"|开始|发现|看到|看见|听到|听说|注意到|出现|发生|一直|已经|总是|老是|经常|突然|好像|可能"
+    r"|以来|以后|之后|以前|之前"
+    # when
+    r"|早上|早晨|清早|一早|大早|上午|中午|下午|傍晚|晚上|夜里|夜间|半夜|深夜|凌晨"
+    r"|昨[天晚夜日儿]?|今[天晚早日儿年]|明[天早晚儿]|前天|后天|当天|每天|天天|[两几半]天"
+    r"|最近|近来|刚才|刚刚|现在|目前|周末|星期.|礼拜.|点(?:钟|多钟?|半|左右|前后|过)?|左右|分钟|小时"
+    # fillers, who, whom the resident addresses
+    r"|就是|还是|然后|而且|所以|因为|但是|不过|反正|其实|又|还|也|再|嗯|呃|额"
+    r"|我们|咱们|我家|他们|你们|她们|大家|人家|自己|你好|您好|师傅|物业|管家|客服"
+)
+
+
 def _clean_name(name: str) -> str:
+    name = next((part for part in reversed(_NOT_NAME_WORD.split(name)) if part), "")
     name = _NAME_LEAD.sub("", name)
     cut = [m.start() for m in _NAME_PART.finditer(name)]
     cut += [m.start() for m in _POSITION.finditer(name) if m.start() >= 2]

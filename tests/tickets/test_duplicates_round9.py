@@ -130,3 +130,38 @@ def test_estates_and_areas_that_differ(a, b):
 def test_front_of_a_place_is_not_its_back():
     assert not same_problem("云杉公馆会所门口井盖没了", "云杉公馆会所后面井盖没了")
     assert same_problem("云杉公馆会所门口井盖没了", "云杉公馆会所前面井盖不见了")
+
+
+# Words said before the place that are no estate's name: what the resident does (麻烦反映一下),
+# when (昨晚开始, 早上8点多, 中午), fillers and who (就是, 又, 我们). They were read as two estates.
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("麻烦反映一下3号楼电梯坏了", "昨晚开始3号楼电梯坏了"),
+        ("早上8点多3号楼停水了", "中午3号楼还是停水"),
+        ("请帮忙看看7栋门禁，刷不开", "今天上午7栋门禁坏了"),
+        ("投诉一下5号楼楼道灯不亮", "这两天5号楼楼道灯一直不亮"),
+        ("师傅你好，4号楼电梯坏了", "下午三点左右4号楼电梯坏了"),
+        ("我们锦江公馆3号楼电梯坏了", "锦江公馆3号楼电梯坏了"),  # the name after the words is kept
+        ("锦江公馆昨晚开始3号楼停水", "锦江公馆3号楼停水了"),  # and the name before them
+        ("麻烦反映一下锦江小区3号楼电梯坏了", "昨晚开始锦江小区3号楼电梯坏了"),  # an estate the parser reads
+    ],
+)
+def test_words_before_the_place_are_no_estate(a, b):
+    assert not places_disagree(a, b)
+    assert linked(a, b)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("锦江公馆3号楼电梯坏了", "锦江名都3号楼电梯坏了"),  # 都 of a name is no filler
+        ("麻烦反映一下锦江公馆3号楼电梯坏了", "锦江名都3号楼电梯坏了"),
+        ("锦江公馆昨晚开始3号楼停水", "锦江名都3号楼停水了"),
+        ("我们锦江公馆3号楼漏水", "就是锦江名都3号楼漏水"),
+        ("春天花园3号楼停电了", "明珠花园3号楼停电了"),  # 天 and 明 of a name are no time
+    ],
+)
+def test_estate_names_kept_among_such_words(a, b):
+    assert places_disagree(a, b)
+    assert not linked(a, b)
