@@ -365,6 +365,18 @@ class ValidateBookingForm(InterruptibleFormValidation):
                 or (requested == "booking_service" and current is None)
             ):
                 return {"booking_time": said}
+            chosen = tracker.get_slot("booking_time")
+            if (
+                said
+                and chosen
+                and requested in ("booking_address", "booking_phone")
+                and not named
+                and not conversation.other_answer(_text(tracker))
+                and len(_text(tracker).strip()) <= 8
+            ):
+                # 明天 / 十一点 alone at the address or phone question: the time already chosen
+                # is changed (the day or the clock said, the other kept), not ignored.
+                return {"booking_time": conversation.on_same_day(said, chosen, now())}
             return {}
         said = conversation.time_from(_text(tracker), entities, now())
         if said:

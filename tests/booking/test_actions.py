@@ -844,3 +844,20 @@ def test_a_time_corrected_with_the_address_at_the_address_question_keeps_both(ap
     )
     assert slots["booking_time"] == "2026-11-30T14:00"  # the 号 of the address is no day
     assert slots["booking_address"] == "5号楼1单元302"
+
+
+@pytest.mark.parametrize(("said", "time"), [("明天", "2026-11-30T12:00"), ("十一点", "2026-11-29T11:00")])
+def test_a_time_alone_at_the_phone_question_changes_the_time_chosen(app_env, domain, said, time):
+    slots, _, _ = run(
+        booking_actions.ValidateBookingForm(),
+        tracker(
+            said,
+            slots={
+                "booking_service": "助餐",
+                "booking_time": "2026-11-29T12:00",
+                "requested_slot": "booking_phone",
+            },
+        ),
+        domain,
+    )
+    assert slots["booking_time"] == time and slots["requested_slot"] == "booking_phone"
