@@ -37,8 +37,11 @@ class ActionCheckin(Action):
             return [FollowupAction("action_ticket_followup")]
         try:
             # The database work (and a possible alert) runs off the action server's loop.
-            response = await anyio.to_thread.run_sync(lambda: respond_to_checkin(
-                get_database(), sender_id=sender, text=text, channel=channel_of(sender) or "chat"))
+            response = await anyio.to_thread.run_sync(
+                lambda: respond_to_checkin(
+                    get_database(), sender_id=sender, text=text, channel=channel_of(sender) or "chat"
+                )
+            )
         except Exception:  # noqa: BLE001 - the resident gets an honest answer, the log the cause
             log.exception("checkin_failed", sender_id=sender)
             dispatcher.utter_message(text=FAILED)

@@ -77,8 +77,9 @@ def previous_bot_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def handoff_message(first_line: str, phone: str | None = None) -> str:
     settings = get_settings()
-    return handoff_reply(first_line, phone, service_phone=settings.service_phone,
-                         service_hours=settings.service_hours)
+    return handoff_reply(
+        first_line, phone, service_phone=settings.service_phone, service_hours=settings.service_hours
+    )
 
 
 class ActionRequestHuman(Action):
@@ -87,7 +88,9 @@ class ActionRequestHuman(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         # 转人工 pressed on the offer made after two misunderstandings: staff should know why.
-        offered = any((m.get("text") or "") == MISUNDERSTOOD_OFFER for m in previous_bot_messages(tracker.events))
+        offered = any(
+            (m.get("text") or "") == MISUNDERSTOOD_OFFER for m in previous_bot_messages(tracker.events)
+        )
         reason = "misunderstood" if offered else "asked"
         with get_database().session() as session:
             request_handoff(session, tracker.sender_id, reason, last_resident_text(tracker))
@@ -153,7 +156,11 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         text = last_resident_text(tracker) or ""
-        if not (tracker.active_loop or {}).get("name") and not text.startswith("/") and reads_as_complaint(text):
+        if (
+            not (tracker.active_loop or {}).get("name")
+            and not text.startswith("/")
+            and reads_as_complaint(text)
+        ):
             return [FollowupAction("complaint_form")]
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
@@ -187,8 +194,11 @@ class ActionHandleMisunderstanding(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         text = last_resident_text(tracker) or ""
-        if (not (tracker.active_loop or {}).get("name") and not text.startswith("/")
-                and reads_as_complaint(text)):
+        if (
+            not (tracker.active_loop or {}).get("name")
+            and not text.startswith("/")
+            and reads_as_complaint(text)
+        ):
             # A problem at a place in words the classifier has not seen: take the report
             # (the complaint form reads this message as its description) instead of
             # answering 没听明白 and losing it.
@@ -196,18 +206,25 @@ class ActionHandleMisunderstanding(Action):
         if not (tracker.active_loop or {}).get("name") and not text.startswith("/") and rates_a_ticket(text):
             # 我要评价一下GD… / 那件事我给4分: a rating, in words the classifier has not seen.
             return [FollowupAction("action_rate_ticket")]
-        if (not (tracker.active_loop or {}).get("name") and tracker.get_slot("policy_topic")
-                and reads_as_aspect_question(text)):
+        if (
+            not (tracker.active_loop or {}).get("name")
+            and tracker.get_slot("policy_topic")
+            and reads_as_aspect_question(text)
+        ):
             # 那要钱吗 right after a policy answer: a follow-up on that answer.
             return [FollowupAction("action_ask_policy")]
         if consecutive_misunderstandings(tracker.events) < MISUNDERSTANDINGS_BEFORE_OFFER:
             dispatcher.utter_message(
-                text="不好意思，我没听明白。您可以换个说法，比如“我想预约理发”或“路灯坏了”。")
+                text="不好意思，我没听明白。您可以换个说法，比如“我想预约理发”或“路灯坏了”。"
+            )
             return [UserUtteranceReverted()]
         if _elderly_handed_over(dispatcher, tracker.sender_id, text):
             return [UserUtteranceReverted()]
         dispatcher.utter_message(
             text=MISUNDERSTOOD_OFFER,
-            buttons=[{"title": "转人工", "payload": "/request_human"},
-                     {"title": "我能做什么", "payload": "/help"}])
+            buttons=[
+                {"title": "转人工", "payload": "/request_human"},
+                {"title": "我能做什么", "payload": "/help"},
+            ],
+        )
         return [UserUtteranceReverted()]

@@ -31,8 +31,19 @@ from assistant.tickets.references import is_reference_to_existing, resolve_ticke
 from assistant import clock
 from assistant.tickets import feedback
 from assistant.tickets.service import (
-    CONTACT_INVITATION, LOCATION_QUESTION, MAX_DESCRIPTION, TicketError, add_contact, correct_place, file_ticket,
-    filed_asking_contact, follow_up_emergency, live_emergency, my_tickets_text, public_status, respond_to_emergency,
+    CONTACT_INVITATION,
+    LOCATION_QUESTION,
+    MAX_DESCRIPTION,
+    TicketError,
+    add_contact,
+    correct_place,
+    file_ticket,
+    filed_asking_contact,
+    follow_up_emergency,
+    live_emergency,
+    my_tickets_text,
+    public_status,
+    respond_to_emergency,
 )
 from assistant.privacy import mask_phone
 
@@ -42,7 +53,13 @@ log = structlog.get_logger(__name__)
 # that question would lose the complaint. A phone said at any point is kept (a side slot),
 # and one asked for after filing joins the ticket (ActionTicketFollowup, kind CONTACT).
 FORM_SLOTS = ("complaint_description", "complaint_location")
-SIDE_SLOTS = ("complaint_lat", "complaint_long", "complaint_photo", "complaint_cancelled", "complaint_contact")
+SIDE_SLOTS = (
+    "complaint_lat",
+    "complaint_long",
+    "complaint_photo",
+    "complaint_cancelled",
+    "complaint_contact",
+)
 ALL_SLOTS = (*FORM_SLOTS, *SIDE_SLOTS)
 SHARED_LOCATION = "居民发送的定位"
 # Giving up in the middle of the form (the contact question treats "不用了" as anonymous).
@@ -74,8 +91,10 @@ def _reset() -> list[EventType]:
 
 def _service_trouble(dispatcher: CollectingDispatcher) -> None:
     settings = get_settings()
-    dispatcher.utter_message(text=f"抱歉，系统出了点问题，没能登记上。请打社区电话 {settings.service_phone}"
-                                  f"（{settings.service_hours}）反映。")
+    dispatcher.utter_message(
+        text=f"抱歉，系统出了点问题，没能登记上。请打社区电话 {settings.service_phone}"
+        f"（{settings.service_hours}）反映。"
+    )
 
 
 # Words that drop the report itself (not just the phone number) at the contact question.
@@ -90,14 +109,16 @@ class ValidateComplaintForm(InterruptibleFormValidation):
     def name(self) -> str:
         return "validate_complaint_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: dict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[str]:
         if tracker.get_slot("complaint_cancelled"):
             return []  # the form ends; action_submit_complaint says it was dropped
         return list(FORM_SLOTS)
 
-    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: dict) -> list[EventType]:
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
         """rasa-sdk keeps only required slots' events; the coordinates, the photo and
         the cancellation are filled alongside them and must reach the tracker too."""
         events = await super().get_validation_events(dispatcher, tracker, domain)
@@ -109,8 +130,9 @@ class ValidateComplaintForm(InterruptibleFormValidation):
             side["complaint_contact"] = said
         return [*events, *(SlotSet(k, v) for k, v in side.items())]
 
-    async def answers(self, slot: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: dict) -> bool:
+    async def answers(
+        self, slot: str | None, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> bool:
         if slot == "complaint_contact":
             # 匿名 / 13912345678 alone IS the answer, though it equals the whole message
             # (the base class reads such a value as free text), and a 匿名 the NLU hears as
@@ -119,8 +141,9 @@ class ValidateComplaintForm(InterruptibleFormValidation):
             return bool(found.get("complaint_contact")) and not _DROPS_REPORT.search(_text(tracker))
         return await super().answers(slot, dispatcher, tracker, domain)
 
-    async def correction(self, requested: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: dict) -> dict | None:
+    async def correction(
+        self, requested: str | None, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict | None:
         corrected = await super().correction(requested, dispatcher, tracker, domain)
         if corrected and "complaint_description" in corrected:
             # The base reads the message without its 不是… part; a description that is just
@@ -136,10 +159,12 @@ class ValidateComplaintForm(InterruptibleFormValidation):
 
     def _cancelled(self, tracker: Tracker) -> bool:
         return self._requested(tracker) in ("complaint_description", "complaint_location") and bool(
-            _CANCEL.search(_text(tracker)) or _intent(tracker) == "deny")
+            _CANCEL.search(_text(tracker)) or _intent(tracker) == "deny"
+        )
 
-    async def extract_complaint_description(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                            domain: dict) -> dict[str, Any]:
+    async def extract_complaint_description(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         requested, text = self._requested(tracker), _text(tracker)
         described = tracker.get_slot("complaint_description")
         if described:
@@ -162,14 +187,19 @@ class ValidateComplaintForm(InterruptibleFormValidation):
             return {"complaint_description": text}
         return {}
 
-    async def extract_complaint_location(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                         domain: dict) -> dict[str, Any]:
+    async def extract_complaint_location(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         shared = intake.location_from_metadata(_metadata(tracker))
         photo = intake.media_from_metadata(_metadata(tracker))
         extra = {"complaint_photo": photo} if photo else {}
         if shared:  # a shared location is the most precise answer, whenever it comes
-            return {"complaint_location": tracker.get_slot("complaint_location") or SHARED_LOCATION,
-                    "complaint_lat": shared[0], "complaint_long": shared[1], **extra}
+            return {
+                "complaint_location": tracker.get_slot("complaint_location") or SHARED_LOCATION,
+                "complaint_lat": shared[0],
+                "complaint_long": shared[1],
+                **extra,
+            }
         if tracker.get_slot("complaint_location"):
             return extra
         requested, text = self._requested(tracker), _text(tracker)
@@ -178,16 +208,21 @@ class ValidateComplaintForm(InterruptibleFormValidation):
         place = intake.place_said(text, _entity(tracker, "location"))
         if place:
             return {"complaint_location": place, **extra}
-        if requested == "complaint_location" and text and not text.startswith("/") \
-                and not intake.is_story_not_place(text):
+        if (
+            requested == "complaint_location"
+            and text
+            and not text.startswith("/")
+            and not intake.is_story_not_place(text)
+        ):
             # Residents describe places freely ("超市后面那条路"): keep their words. Not more
             # of the problem (晚上一直不亮) or a place too vague to find (楼道): the
             # description takes those, and the question is asked again.
             return {"complaint_location": text[:120], **extra}
         return extra
 
-    async def extract_complaint_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                        domain: dict) -> dict[str, Any]:
+    async def extract_complaint_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         if tracker.get_slot("complaint_contact"):
             return {}
         requested, text = self._requested(tracker), _text(tracker)
@@ -198,8 +233,9 @@ class ValidateComplaintForm(InterruptibleFormValidation):
             return {"complaint_contact": intake.ANONYMOUS}
         return {}
 
-    def validate_complaint_description(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                       domain: dict) -> dict[str, Any]:
+    def validate_complaint_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         if value and len(str(value)) > MAX_DESCRIPTION:
             dispatcher.utter_message(text="说得有点长，请简单说一下是什么问题。")
             return {"complaint_description": None}
@@ -220,12 +256,16 @@ class ActionSubmitComplaint(Action):
         contact = tracker.get_slot("complaint_contact")
         try:
             filed = await asyncio.to_thread(  # off the event loop (see ActionEmergency)
-                file_ticket, get_database(), description=tracker.get_slot("complaint_description") or "",
+                file_ticket,
+                get_database(),
+                description=tracker.get_slot("complaint_description") or "",
                 sender_id=tracker.sender_id,
                 address=None if location == SHARED_LOCATION else location,
-                lat=tracker.get_slot("complaint_lat"), long=tracker.get_slot("complaint_long"),
+                lat=tracker.get_slot("complaint_lat"),
+                long=tracker.get_slot("complaint_long"),
                 contact_phone=None if contact in (None, intake.ANONYMOUS) else contact,
-                media_url=tracker.get_slot("complaint_photo"))
+                media_url=tracker.get_slot("complaint_photo"),
+            )
         except TicketError as exc:
             dispatcher.utter_message(text=str(exc))
             return _reset()
@@ -235,9 +275,14 @@ class ActionSubmitComplaint(Action):
             return _reset()
         events = [*_reset(), SlotSet("last_ticket_id", filed.ticket.id)]
         if contact is None:  # never asked: asked now, the complaint already safe
-            said = filed_asking_contact(filed.ticket) if filed.created else f"{filed.message}{CONTACT_INVITATION}"
-            dispatcher.utter_message(text=for_elders(tracker, said),
-                                     buttons=[{"title": "不留电话", "payload": "/deny"}])
+            said = (
+                filed_asking_contact(filed.ticket)
+                if filed.created
+                else f"{filed.message}{CONTACT_INVITATION}"
+            )
+            dispatcher.utter_message(
+                text=for_elders(tracker, said), buttons=[{"title": "不留电话", "payload": "/deny"}]
+            )
             return [*events, _waiting_on(CONTACT, filed.ticket.id)]
         dispatcher.utter_message(text=for_elders(tracker, filed.message))
         return events
@@ -268,8 +313,11 @@ class ActionCheckTicket(Action):
         text = _text(tracker)
         ticket_id = find_ticket_id(_entity(tracker, "ticket_id")) or find_ticket_id(text)
         buttons: list[dict] = []
-        if not text.startswith("/") and feedback.rates_a_ticket(text) and (
-                not ticket_id or feedback.explicit_rating(text.replace(ticket_id, " ")) is None):
+        if (
+            not text.startswith("/")
+            and feedback.rates_a_ticket(text)
+            and (not ticket_id or feedback.explicit_rating(text.replace(ticket_id, " ")) is None)
+        ):
             # 那个楼道杂物的事我给4分 / 我要评价一下GD…: a rating (or the wish to give one) of
             # a ticket named by its words or id; the rating action finds it and records or asks.
             return [FollowupAction("action_rate_ticket")]
@@ -292,7 +340,10 @@ class ActionCheckTicket(Action):
                     ref = resolve_ticket_reference(session, tracker.sender_id, text)
                     log.info("ticket_reference", sender_id=tracker.sender_id, match=ref.match, cues=ref.cues)
                     if ref.match == "one":
-                        answer, answered = public_status(session, ref.ticket.id, tracker.sender_id), ref.ticket.id
+                        answer, answered = (
+                            public_status(session, ref.ticket.id, tracker.sender_id),
+                            ref.ticket.id,
+                        )
                     elif ref.match == "ambiguous":
                         answer = ref.message
                         buttons = [{"title": c.title, "payload": c.payload} for c in ref.candidates]
@@ -312,7 +363,9 @@ class ActionCheckTicket(Action):
             _service_trouble(dispatcher)
             return []
         if invite:
-            dispatcher.utter_message(text=f"{answer}\n{feedback.INVITATION}", buttons=feedback.rating_buttons(answered))
+            dispatcher.utter_message(
+                text=f"{answer}\n{feedback.INVITATION}", buttons=feedback.rating_buttons(answered)
+            )
             return [_waiting_on(RATING, answered), SlotSet("rating_ticket_id", answered)]
         dispatcher.utter_message(text=answer, buttons=buttons)
         return []
@@ -331,15 +384,26 @@ class ActionEmergency(Action):
         text = _text(tracker)
         metadata = _metadata(tracker)
         verdict = metadata.get(SAFETY_METADATA_KEY) or {}
-        log.warning("emergency_path", sender_id=tracker.sender_id, safety_net=bool(verdict.get("emergency")),
-                    kinds=verdict.get("kinds"), cues=verdict.get("cues"))
+        log.warning(
+            "emergency_path",
+            sender_id=tracker.sender_id,
+            safety_net=bool(verdict.get("emergency")),
+            kinds=verdict.get("kinds"),
+            cues=verdict.get("cues"),
+        )
         shared = intake.location_from_metadata(metadata)
         place = intake.place_said(text, _entity(tracker, "location"))
         # Off the event loop: filing writes the database and POSTs the staff alert (up to
         # 5 s when the webhook is slow), and the action server serves everyone on one loop.
         response = await asyncio.to_thread(
-            respond_to_emergency, get_database(), text=text, sender_id=tracker.sender_id, address=place,
-            lat=shared[0] if shared else None, long=shared[1] if shared else None)
+            respond_to_emergency,
+            get_database(),
+            text=text,
+            sender_id=tracker.sender_id,
+            address=place,
+            lat=shared[0] if shared else None,
+            long=shared[1] if shared else None,
+        )
         marker = {EMERGENCY_MARKER: {"ticket_id": response.ticket_id, "by": "dialogue"}}
         for i, line in enumerate(response.lines):
             dispatcher.utter_message(text=line, json_message=marker if i == 0 else None)
@@ -372,27 +436,42 @@ def _waiting_on(kind: str, ticket_id: str) -> SlotSet:
 
 
 def _clear() -> list[EventType]:
-    return [SlotSet(FOLLOWUP, None), SlotSet("emergency_awaiting_location", None),
-            SlotSet("rating_ticket_id", None)]
+    return [
+        SlotSet(FOLLOWUP, None),
+        SlotSet("emergency_awaiting_location", None),
+        SlotSet("rating_ticket_id", None),
+    ]
 
 
 def _emergency_slots(response) -> list[EventType]:
-    return [SlotSet("emergency_ticket_id", response.ticket_id),
-            SlotSet("emergency_awaiting_location", response.needs_location),
-            _waiting_on(EMERGENCY, response.ticket_id)]
+    return [
+        SlotSet("emergency_ticket_id", response.ticket_id),
+        SlotSet("emergency_awaiting_location", response.needs_location),
+        _waiting_on(EMERGENCY, response.ticket_id),
+    ]
 
 
 def _say(dispatcher: CollectingDispatcher, outcome: feedback.FeedbackOutcome) -> list[EventType]:
     dispatcher.utter_message(text=outcome.message, buttons=outcome.buttons or [])
     if outcome.awaiting:
-        return [_waiting_on(outcome.awaiting, outcome.ticket_id), SlotSet("rating_ticket_id", outcome.ticket_id)]
+        return [
+            _waiting_on(outcome.awaiting, outcome.ticket_id),
+            SlotSet("rating_ticket_id", outcome.ticket_id),
+        ]
     return _clear()
 
 
 # What a message that turned out not to answer the pending question gets instead.
-_USUAL = {"file_complaint": "complaint_form", "book_service": "booking_form", "out_of_scope": "utter_out_of_scope",
-          "nlu_fallback": "action_handle_misunderstanding", "inform": "action_handle_misunderstanding",
-          "ask_policy": "action_ask_policy", "query_booking": "action_query_booking", "checkin": "action_checkin"}
+_USUAL = {
+    "file_complaint": "complaint_form",
+    "book_service": "booking_form",
+    "out_of_scope": "utter_out_of_scope",
+    "nlu_fallback": "action_handle_misunderstanding",
+    "inform": "action_handle_misunderstanding",
+    "ask_policy": "action_ask_policy",
+    "query_booking": "action_query_booking",
+    "checkin": "action_checkin",
+}
 
 
 def _as_usual(tracker: Tracker, dispatcher: CollectingDispatcher, events: list[EventType]) -> list[EventType]:
@@ -407,9 +486,11 @@ def _as_usual(tracker: Tracker, dispatcher: CollectingDispatcher, events: list[E
 
 
 # 好，帮我报 / 登记吧 / 报上去: asking for what was just done.
-_ALREADY_ASKED = re.compile(r"^(?:好的?|行|可以|要的?|嗯嗯?|对)?[，,。\s]*(?:那就|那)?(?:你|麻烦)?(?:帮我|给我|帮忙)?"
-                            r"(?:报上去|报一下|报吧|上报|报|登记|记下来|记上|记一下|反映上去|反映一下)"
-                            r"(?:一下|上|吧|啊|呀|哈|了)*[。.！!~～，, ]*$")
+_ALREADY_ASKED = re.compile(
+    r"^(?:好的?|行|可以|要的?|嗯嗯?|对)?[，,。\s]*(?:那就|那)?(?:你|麻烦)?(?:帮我|给我|帮忙)?"
+    r"(?:报上去|报一下|报吧|上报|报|登记|记下来|记上|记一下|反映上去|反映一下)"
+    r"(?:一下|上|吧|啊|呀|哈|了)*[。.！!~～，, ]*$"
+)
 
 # Intents of a reply to "where?" that says nothing (好的, 嗯嗯): the question is asked once more.
 _NON_ANSWERS = frozenset({"affirm", "inform", "nlu_fallback", "out_of_scope"})
@@ -422,13 +503,21 @@ def _rating_entity(tracker: Tracker) -> int | None:
 def _rate(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str, score: int) -> list[EventType]:
     text = _text(tracker)
     reason = None if text.startswith("/") else feedback.reason_in(text)
-    return _say(dispatcher, feedback.rate_ticket(get_database(), sender_id=tracker.sender_id, ticket_id=ticket_id,
-                                                 score=score, reason=reason))
+    return _say(
+        dispatcher,
+        feedback.rate_ticket(
+            get_database(), sender_id=tracker.sender_id, ticket_id=ticket_id, score=score, reason=reason
+        ),
+    )
 
 
 def _give_reason(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> list[EventType]:
-    return _say(dispatcher, feedback.add_reason(get_database(), sender_id=tracker.sender_id, ticket_id=ticket_id,
-                                                reason=_text(tracker)))
+    return _say(
+        dispatcher,
+        feedback.add_reason(
+            get_database(), sender_id=tracker.sender_id, ticket_id=ticket_id, reason=_text(tracker)
+        ),
+    )
 
 
 class ActionRateTicket(Action):
@@ -442,12 +531,21 @@ class ActionRateTicket(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         text, pending = _text(tracker), _pending(tracker)
         try:
-            if pending and pending[0] == RATING_REASON and feedback.still_waiting(pending[2], clock.now()) \
-                    and not text.startswith("/"):
+            if (
+                pending
+                and pending[0] == RATING_REASON
+                and feedback.still_waiting(pending[2], clock.now())
+                and not text.startswith("/")
+            ):
                 return _give_reason(dispatcher, tracker, pending[1])  # 太慢了没人管: the reason asked for
             score = _rating_entity(tracker) or feedback.parse_rating(text)
             button_id = find_ticket_id(_entity(tracker, "ticket_id"))
-            if not button_id and pending and pending[0] == RATING and feedback.still_waiting(pending[2], clock.now()):
+            if (
+                not button_id
+                and pending
+                and pending[0] == RATING
+                and feedback.still_waiting(pending[2], clock.now())
+            ):
                 button_id = pending[1]
             with get_database().session() as session:
                 target = feedback.find_ticket_to_rate(session, tracker.sender_id, text, ticket_id=button_id)
@@ -489,7 +587,9 @@ class ActionTicketFollowup(Action):
             if kind == CONTACT:
                 return await asyncio.to_thread(self._contact, dispatcher, tracker, ticket_id)
             if _intent(tracker) == "deny" and feedback.parse_rating(_text(tracker)) is None:
-                dispatcher.utter_message(text="好的，不评价了。" if kind == RATING else "好的，您的评价已记下。")
+                dispatcher.utter_message(
+                    text="好的，不评价了。" if kind == RATING else "好的，您的评价已记下。"
+                )
                 return _clear()
             if kind == RATING:
                 score = _rating_entity(tracker) or feedback.parse_rating(_text(tracker))
@@ -517,43 +617,68 @@ class ActionTicketFollowup(Action):
         if place and not (contact and contact[0] == "phone"):
             # 不对，是13号楼，不是3号楼: the place of the ticket just filed, corrected; the
             # phone question stays open.
-            if correct_place(get_database(), ticket_id, sender_id=tracker.sender_id, place=place, now=clock.now()):
-                dispatcher.utter_message(text=for_elders(tracker, f"好的，工单 {ticket_id} 的位置改成{place}了。"))
+            if correct_place(
+                get_database(), ticket_id, sender_id=tracker.sender_id, place=place, now=clock.now()
+            ):
+                dispatcher.utter_message(
+                    text=for_elders(tracker, f"好的，工单 {ticket_id} 的位置改成{place}了。")
+                )
                 return [_waiting_on(CONTACT, ticket_id)]
             return _as_usual(tracker, dispatcher, _clear())
         if contact and contact[0] == "phone":
-            add_contact(get_database(), ticket_id, sender_id=tracker.sender_id, phone=contact[1], now=clock.now())
-            dispatcher.utter_message(text=for_elders(
-                tracker, f"好的，电话{mask_phone(contact[1])}已记到工单 {ticket_id} 上，处理结果会告诉您。"))
+            add_contact(
+                get_database(), ticket_id, sender_id=tracker.sender_id, phone=contact[1], now=clock.now()
+            )
+            dispatcher.utter_message(
+                text=for_elders(
+                    tracker,
+                    f"好的，电话{mask_phone(contact[1])}已记到工单 {ticket_id} 上，处理结果会告诉您。",
+                )
+            )
             return _clear()
         if _DROPS_REPORT.search(text):
             # 不用了不投诉了: the report is filed already and the butler cannot take it back;
             # said plainly, with the way to have it withdrawn.
-            dispatcher.utter_message(text=for_elders(
-                tracker, f"好的，电话不留了。工单 {ticket_id} 已经登记上了，我这里撤不回来；"
-                         f"不需要处理的话，说“转人工”，请工作人员帮您取消。"))
+            dispatcher.utter_message(
+                text=for_elders(
+                    tracker,
+                    f"好的，电话不留了。工单 {ticket_id} 已经登记上了，我这里撤不回来；"
+                    f"不需要处理的话，说“转人工”，请工作人员帮您取消。",
+                )
+            )
             return _clear()
         if contact or _intent(tracker) == "deny":
-            dispatcher.utter_message(text=for_elders(
-                tracker, f"好的，不留也没关系。进度随时说“{ticket_id} 怎么样了”查询。"))
+            dispatcher.utter_message(
+                text=for_elders(tracker, f"好的，不留也没关系。进度随时说“{ticket_id} 怎么样了”查询。")
+            )
             return _clear()
         if _ALREADY_ASKED.match(text):
             # 好，帮我报 when it was filed already (a report said with a question is filed at once).
-            dispatcher.utter_message(text=for_elders(
-                tracker, f"已经帮您登记好了，工单号 {ticket_id}。留个手机号的话，处理结果会告诉您。"),
-                buttons=[{"title": "不留电话", "payload": "/deny"}])
+            dispatcher.utter_message(
+                text=for_elders(
+                    tracker, f"已经帮您登记好了，工单号 {ticket_id}。留个手机号的话，处理结果会告诉您。"
+                ),
+                buttons=[{"title": "不留电话", "payload": "/deny"}],
+            )
             return [_waiting_on(CONTACT, ticket_id)]
         return _as_usual(tracker, dispatcher, _clear())
 
-    def _emergency(self, dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> list[EventType]:
+    def _emergency(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str
+    ) -> list[EventType]:
         db = get_database()
         shared = intake.location_from_metadata(_metadata(tracker))
         response = follow_up_emergency(
-            db, ticket_id=ticket_id, sender_id=tracker.sender_id, text=_text(tracker),
+            db,
+            ticket_id=ticket_id,
+            sender_id=tracker.sender_id,
+            text=_text(tracker),
             awaiting_location=bool(tracker.get_slot("emergency_awaiting_location")),
             reads_as_complaint=_intent(tracker) == "file_complaint",
             reads_as_request=_intent(tracker) == "book_service",
-            lat=shared[0] if shared else None, long=shared[1] if shared else None)
+            lat=shared[0] if shared else None,
+            long=shared[1] if shared else None,
+        )
         if response is None:  # not about the emergency, or it is no longer live
             if not live_emergency(db, ticket_id, tracker.sender_id):
                 return _as_usual(tracker, dispatcher, _clear())

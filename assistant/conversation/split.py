@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-TASK_INTENTS = frozenset({"file_complaint", "book_service", "ask_policy", "check_ticket", "query_booking",
-                          "cancel_booking"})
+TASK_INTENTS = frozenset(
+    {"file_complaint", "book_service", "ask_policy", "check_ticket", "query_booking", "cancel_booking"}
+)
 MIN_CONFIDENCE = 0.5
 PUNCT = "，,。.；;！!？?、 \t\u3000~～"
 # Strong connectors may stand without a comma; 再 only after a pause (，再帮我约个体检),
@@ -43,8 +44,8 @@ def candidate_split(text: str) -> Split | None:
     for match in CONNECTOR_RE.finditer(text):
         if match.start() == 0:
             continue
-        first = text[:match.start()].strip(PUNCT)
-        second = text[match.end():].strip(PUNCT)
+        first = text[: match.start()].strip(PUNCT)
+        second = text[match.end() :].strip(PUNCT)
         if _enough(first) and _enough(second):
             return Split(first, second)
     return None
@@ -64,8 +65,10 @@ BOOKING_VERB_RE = re.compile(r"约|订(?!单)")
 
 # 刚才那个路灯的单子现在啥进度 / 上次报的修好了没: a ticket referred to and asked after.
 PROGRESS_REF_RE = re.compile(r"单子|工单|GD\d|投诉的|报修的|报的|反映的|报上去的|登记的")
-PROGRESS_ASK_RE = re.compile(r"进度|怎么样了|咋样了|如何了|到哪(?:一步)?了|啥情况|什么情况|处理(?:了|好了)?没|"
-                             r"修(?:好)?了没|有(?:没有)?(?:消息|回音|回复)|有人管(?:了)?没")
+PROGRESS_ASK_RE = re.compile(
+    r"进度|怎么样了|咋样了|如何了|到哪(?:一步)?了|啥情况|什么情况|处理(?:了|好了)?没|"
+    r"修(?:好)?了没|有(?:没有)?(?:消息|回音|回复)|有人管(?:了)?没"
+)
 
 
 def asks_progress(part: str) -> bool:
@@ -173,10 +176,13 @@ def offer_text(second: str, intent: str) -> str:
 
 # Complaints counted out: 一是…；二是… / 第一…第二… / 一个是…另一个是… / 一个是…，一个是… / …，还有一个…
 # 第一次 / 第一天 count nothing.
-ENUM_FIRST_RE = re.compile(r"(?:^|[：:，,。；;！!\s])\s*(?:一是|一个是|一件是|其一|第一(?![次天名回遍批期层楼单号])(?:个|件)?(?:是|呢)?)[，,、：:\s]*")
+ENUM_FIRST_RE = re.compile(
+    r"(?:^|[：:，,。；;！!\s])\s*(?:一是|一个是|一件是|其一|第一(?![次天名回遍批期层楼单号])(?:个|件)?(?:是|呢)?)[，,、：:\s]*"
+)
 ENUM_SECOND_RE = re.compile(
     r"[，,。；;！!、\s]*(?:二是|另一个是|另一件是|另一个|另一件|其二|第二(?![次天名回遍批期层楼单号])(?:个|件)?(?:是|呢)?"
-    r"|还有一个(?:是|事|问题)?|还有一件(?:事)?(?:是|就是)?|(?<=[，,。；;！!、\s])一(?:个|件)是)[，,、：:\s]*")
+    r"|还有一个(?:是|事|问题)?|还有一件(?:事)?(?:是|就是)?|(?<=[，,。；;！!、\s])一(?:个|件)是)[，,、：:\s]*"
+)
 
 
 def enumerated_split(text: str) -> Split | None:
@@ -188,14 +194,16 @@ def enumerated_split(text: str) -> Split | None:
         start = firsts[-1].end() if firsts else 0
         if not firsts and not second.group().lstrip(PUNCT).startswith(("还有一", "另一")):
             continue  # 二是 / 第二 without a first is no count
-        first_part = text[start:second.start()].strip(PUNCT)
-        second_part = text[second.end():].strip(PUNCT)
+        first_part = text[start : second.start()].strip(PUNCT)
+        second_part = text[second.end() :].strip(PUNCT)
         if _enough(first_part) and _enough(second_part):
             return Split(first_part, second_part)
     return None
 
 
-PHONE_RE = re.compile(r"(?:(?:我的?)?(?:联系)?(?:电话|手机号?|号码)(?:是|号)?[:：]?\s*)?(?<!\d)1[3-9]\d{9}(?!\d)")
+PHONE_RE = re.compile(
+    r"(?:(?:我的?)?(?:联系)?(?:电话|手机号?|号码)(?:是|号)?[:：]?\s*)?(?<!\d)1[3-9]\d{9}(?!\d)"
+)
 
 
 def share_contact(cut: Split) -> Split:
@@ -220,9 +228,12 @@ _VALUE_PARTS_RE = re.compile(
     r"|\d+\s*(?:号楼|栋|幢|座)|\d+\s*(?:单元|室|号|层|楼)|[零一二三四五六七八九十]+(?:号楼|栋|单元)"
     r"|今天|明天|后天|大后天|下?(?:周|星期|礼拜)[一二三四五六日天]|\d+月\d+[日号]|[零一二三四五六七八九十\d]+[号日]"
     r"|上午|下午|中午|晚上|早上|傍晚|早晨|[零一二三四五六七八九十两\d]+(?:点|:|：)(?:半|[零一二三四五\d]+分?|\d\d)?|整|左右"
-    r"|\d+|我的?|电话|手机号?|号码|联系方式|地址|住在?|在|就|是|还是|吧|啊|呀|的|那|了|嗯|就是")
+    r"|\d+|我的?|电话|手机号?|号码|联系方式|地址|住在?|在|就|是|还是|吧|啊|呀|的|那|了|嗯|就是"
+)
 # A bare number (2) may be a choice: a value names what it is.
-_VALUE_HINT_RE = re.compile(r"1[3-9]\d{9}|匿名|不留|不想留|不用留|点|天|午|晚上|早上|周|星期|礼拜|号楼|栋|幢|单元|室")
+_VALUE_HINT_RE = re.compile(
+    r"1[3-9]\d{9}|匿名|不留|不想留|不用留|点|天|午|晚上|早上|周|星期|礼拜|号楼|栋|幢|单元|室"
+)
 _FILLER_RE = re.compile(rf"[{re.escape(PUNCT)}…·\-]+")
 
 
@@ -256,9 +267,9 @@ def without_person(text: str) -> str:
 
     said = text
     for match in reversed(list(form_turns.PERSON_RE.finditer(said))):
-        if form_turns.NOT_PERSON_RE.search(said[:match.start()]):
+        if form_turns.NOT_PERSON_RE.search(said[: match.start()]):
             continue  # 不用转人工: said no to, it stays (form_turns reads it)
-        start = match.start() - len(_PERSON_LEAD_RE.search(said[:match.start()]).group())
+        start = match.start() - len(_PERSON_LEAD_RE.search(said[: match.start()]).group())
         end = _PERSON_TAIL_RE.match(said, match.end()).end()
         before, after = said[:start].rstrip(PUNCT), said[end:].lstrip(PUNCT)
         said = f"{before}，{after}" if before and after else before or after

@@ -37,7 +37,13 @@ import structlog
 
 from assistant import clock, form_turns
 from assistant.conversation import commands, elder, recap, split, store
-from assistant.conversation.choices import OutOfRange, Picked, options_from_reply, out_of_range_text, resolve_choice
+from assistant.conversation.choices import (
+    OutOfRange,
+    Picked,
+    options_from_reply,
+    out_of_range_text,
+    resolve_choice,
+)
 from assistant.safety import assess
 
 if TYPE_CHECKING:
@@ -46,19 +52,27 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 
-YES_RE = re.compile(r"^(?:好|好的|好啊|好吧|行|行的|可以|要|要的|嗯|嗯嗯|是|是的|对|约吧|约|查吧|查|办吧|记吧|没问题|麻烦了|麻烦你了|帮我约|帮我查"
-                    r"|能约就约|约就约|那就约|那约吧|可以约)"
-                    r"[。.！!~～，, ]*$")
-NO_RE = re.compile(r"^(?:不用|不用了|不要|不要了|算了|不了|先不|先不用|先不了|不约了|不需要|没事了|暂时不用)[。.！!~～，, ]*$")
+YES_RE = re.compile(
+    r"^(?:好|好的|好啊|好吧|行|行的|可以|要|要的|嗯|嗯嗯|是|是的|对|约吧|约|查吧|查|办吧|记吧|没问题|麻烦了|麻烦你了|帮我约|帮我查"
+    r"|能约就约|约就约|那就约|那约吧|可以约)"
+    r"[。.！!~～，, ]*$"
+)
+NO_RE = re.compile(
+    r"^(?:不用|不用了|不要|不要了|算了|不了|先不|先不用|先不了|不约了|不需要|没事了|暂时不用)[。.！!~～，, ]*$"
+)
 YES_NO_PAYLOADS = {"/affirm", "/deny"}
 # 好的 后天下午两点 地址14号楼2单元601: yes, with the details of the second request.
-YES_WITH_DETAILS_RE = re.compile(r"^(?:能约就约|约就约|那就约|可以约|好的|好啊|好吧|好|行|可以|要的|要|嗯嗯|嗯|是的|对|没问题|约吧|约)"
-                                 r"[。.！!~～，,、 ]+(?P<rest>\S.*)$")
+YES_WITH_DETAILS_RE = re.compile(
+    r"^(?:能约就约|约就约|那就约|可以约|好的|好啊|好吧|好|行|可以|要的|要|嗯嗯|嗯|是的|对|没问题|约吧|约)"
+    r"[。.！!~～，,、 ]+(?P<rest>\S.*)$"
+)
 # 帮我报上去 / 登记一下吧 / 帮我约 / 那个也报上: the yes said again in words, no detail of the request
 # (it would join the complaint's description).
-RESTATED_YES_RE = re.compile(r"^(?:那就|那个|这个|那件事?|这件事?|那|就)?也?(?:你|麻烦)?(?:帮我|给我|帮忙)?(?:报上去|报一下|报吧|上报|报|登记|记下来|记上|记一下"
-                             r"|反映上去|反映一下|约上|约一下|约|查一下|查查|查|办一下|办)(?:一下|上|吧|啊|呀|哈|了)*"
-                             r"[。.！!~～，, ]*$")
+RESTATED_YES_RE = re.compile(
+    r"^(?:那就|那个|这个|那件事?|这件事?|那|就)?也?(?:你|麻烦)?(?:帮我|给我|帮忙)?(?:报上去|报一下|报吧|上报|报|登记|记下来|记上|记一下"
+    r"|反映上去|反映一下|约上|约一下|约|查一下|查查|查|办一下|办)(?:一下|上|吧|啊|呀|哈|了)*"
+    r"[。.！!~～，, ]*$"
+)
 
 
 def taken_offer(said: str, offered: str, intent: str | None = None) -> str | None:
@@ -72,9 +86,16 @@ def taken_offer(said: str, offered: str, intent: str | None = None) -> str | Non
         if RESTATED_YES_RE.match(match.group("rest")):
             return offered  # 要的，帮我报上去: a yes twice over
         return f"{offered}，{match.group('rest')}"
-    if intent and not NO_RE.match(said) and not said.startswith("/") and split.names_offer(said, offered, intent):
+    if (
+        intent
+        and not NO_RE.match(said)
+        and not said.startswith("/")
+        and split.names_offer(said, offered, intent)
+    ):
         return offered
     return None
+
+
 DECLINED_TEXT = "好的，那先不办了。还有别的事随时找我。"
 
 
@@ -86,8 +107,9 @@ def _database(db: Database | None) -> Database:
     return get_database()
 
 
-async def converse(client: DialogueClient, sender: str, text: str, metadata: dict | None = None,
-                   db: Database | None = None) -> list[Reply]:
+async def converse(
+    client: DialogueClient, sender: str, text: str, metadata: dict | None = None, db: Database | None = None
+) -> list[Reply]:
     from assistant.dialogue import Button, Reply
 
     stripped = text.strip()
@@ -177,8 +199,11 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
             # 13022648170 / 我不留电话，匿名吧 / 明天下午两点: a yes that already answers.
             log.info("conversation_second_request_taken_with_value", sender=sender, intent=pending.intent)
             message, follow_up = pending.text, stripped
-    rating = None if local is not None or message is not stripped or command else (
-        _rating_said(stripped, memory.options) or _rating_with_id(stripped))
+    rating = (
+        None
+        if local is not None or message is not stripped or command
+        else (_rating_said(stripped, memory.options) or _rating_with_id(stripped))
+    )
     if rating is not None:
         # 5 after the rating buttons: sent as the rating of that ticket (the classifier may
         # hear a bare digit as anything, even 再见).
@@ -190,8 +215,12 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
             log.info("conversation_choice", sender=sender, title=choice.option.title)
             message = choice.option.message()
         elif isinstance(choice, OutOfRange):
-            local = [Reply(text=out_of_range_text(choice),
-                           buttons=[Button(o.title, o.message()) for o in choice.options])]
+            local = [
+                Reply(
+                    text=out_of_range_text(choice),
+                    buttons=[Button(o.title, o.message()) for o in choice.options],
+                )
+            ]
         else:
             rest = await _besides_person(client, stripped)
             if rest is not None:
@@ -233,8 +262,10 @@ async def converse(client: DialogueClient, sender: str, text: str, metadata: dic
         replies = [*replies, *await client.deliver_or_degrade(sender, new_pending.text, metadata)]
         new_pending = None
     if new_pending is not None and not new_pending.offered and await _first_done(client, sender, replies):
-        offer = Reply(text=split.offer_text(new_pending.text, new_pending.intent),
-                      buttons=[Button("好的", "/affirm"), Button("不用了", "/deny")])
+        offer = Reply(
+            text=split.offer_text(new_pending.text, new_pending.intent),
+            buttons=[Button("好的", "/affirm"), Button("不用了", "/deny")],
+        )
         replies = [*replies, offer]
         new_pending.offered = True
     await _remember(db, sender, memory, replies, pending=new_pending)
@@ -302,11 +333,18 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
         intents = (a, b) if a and b and a != b else None
         if a == b == "book_service" and split.two_bookings(cut.first, cut.second):
             intents = (a, b)  # 助餐, 另外还想约个理发: two services, two bookings
-    if intents is None and split.task_intent(first) == split.task_intent(second) == "file_complaint" \
-            and split.two_problems(cut.first, cut.second):
+    if (
+        intents is None
+        and split.task_intent(first) == split.task_intent(second) == "file_complaint"
+        and split.two_problems(cut.first, cut.second)
+    ):
         intents = ("file_complaint", "file_complaint")
-    if intents is None and counted is not None and split.two_things(cut.first, cut.second) \
-            and "file_complaint" in {split.task_intent(first), split.task_intent(second)}:
+    if (
+        intents is None
+        and counted is not None
+        and split.two_things(cut.first, cut.second)
+        and "file_complaint" in {split.task_intent(first), split.task_intent(second)}
+    ):
         intents = ("file_complaint", "file_complaint")
     if intents is None:
         return None
@@ -345,8 +383,9 @@ async def _form_running(client: DialogueClient, sender: str) -> bool:
         return False
 
 
-async def _recap(db: Database | None, sender: str, pending: store.Pending | None,
-                 last: list[store.Said]) -> list[Reply] | None:
+async def _recap(
+    db: Database | None, sender: str, pending: store.Pending | None, last: list[store.Said]
+) -> list[Reply] | None:
     """What was filed and booked lately, and what still waits: the offer still open, or
     the yes/no question the butler asked last (a read-back not yet confirmed is asked
     again, never reported as done); ``None`` when there is nothing to tell (the question
@@ -369,7 +408,9 @@ async def _recap(db: Database | None, sender: str, pending: store.Pending | None
     except Exception as exc:  # noqa: BLE001 - the records are a help here, never a reason to fail
         log.warning("conversation_recap_unavailable", error=type(exc).__name__)
         return None
-    waiting = split.offer_text(pending.text, pending.intent) if pending is not None and pending.offered else None
+    waiting = (
+        split.offer_text(pending.text, pending.intent) if pending is not None and pending.offered else None
+    )
     if not done and waiting is None:
         return None
     text = recap.recap_text(done, waiting)
@@ -437,7 +478,7 @@ def _rating_said(said: str, options) -> str | None:  # noqa: ANN001 - the rememb
     if score is None or not BARE_SCORE_RE.match(said):
         return None
     try:
-        ticket_id = json.loads(options[0].message()[len(RATING_PAYLOAD):]).get("ticket_id")
+        ticket_id = json.loads(options[0].message()[len(RATING_PAYLOAD) :]).get("ticket_id")
     except (ValueError, AttributeError):
         return None
     entities = {"rating": f"{score}分", "ticket_id": ticket_id} if ticket_id else {"rating": f"{score}分"}
@@ -481,9 +522,16 @@ async def _first_done(client: DialogueClient, sender: str, replies: list[Reply])
         return not last.text.rstrip().endswith(("？", "?"))
 
 
-async def _remember(db: Database | None, sender: str, memory: store.Memory | None, replies: list[Reply], *,
-                    pending: store.Pending | None = None, keep_options: bool = False,
-                    keep_last: bool = False) -> None:
+async def _remember(
+    db: Database | None,
+    sender: str,
+    memory: store.Memory | None,
+    replies: list[Reply],
+    *,
+    pending: store.Pending | None = None,
+    keep_options: bool = False,
+    keep_last: bool = False,
+) -> None:
     """Remember the choices of the last reply that has buttons (none: no choices) and
     the replies themselves, for 再说一遍 (``keep_last``: a repeat keeps the replies it
     repeated). ``memory``: what was remembered before this message. Nothing before
@@ -495,8 +543,15 @@ async def _remember(db: Database | None, sender: str, memory: store.Memory | Non
     elif replies:
         new.last = [store.Said(r.text, [(b.title, b.payload) for b in r.buttons]) for r in replies]
         new.last_at = clock.now()
-    if memory is not None and not memory.options and memory.pending is None and not memory.last \
-            and not with_buttons and pending is None and not new.last:
+    if (
+        memory is not None
+        and not memory.options
+        and memory.pending is None
+        and not memory.last
+        and not with_buttons
+        and pending is None
+        and not new.last
+    ):
         return
     if keep_options and memory is not None:
         new.options, new.shown_at = memory.options, clock.now()

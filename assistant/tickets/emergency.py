@@ -24,35 +24,68 @@ from assistant.tickets.models import Ticket
 
 log = structlog.get_logger(__name__)
 
-__all__ = ["GENERAL_ADVICE", "alert_payload", "emergency_advice", "emergency_kinds", "follow_up_advice",
-           "send_alert", "send_alert_update"]
+__all__ = [
+    "GENERAL_ADVICE",
+    "alert_payload",
+    "emergency_advice",
+    "emergency_kinds",
+    "follow_up_advice",
+    "send_alert",
+    "send_alert_update",
+]
 
 # What to do about a detail the resident adds minutes after reporting an emergency
 # (他流血了, 烟越来越大了, 还有煤气味): first aid and escape steps for the situation as it
 # is now. The number to call comes from the safety net's advice for the message's kinds.
 FOLLOW_UP_DETAILS: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    ("bleeding", re.compile(r"流血|出血|淌血|冒血|好多血|伤口|止不住血"
-                            r"|血[^，。,！!？?]{0,8}(?:止不住|止不了|停不下|不停|没止住|还在流|一直流|往外冒|往外流|冒出来|流出来)"),
-     "用干净的毛巾或衣服用力按压伤口止血，不要松手，等救护车来。"),
-    ("not_breathing", re.compile(r"没(有)?呼吸|不喘气|没气了|心跳(停|没)"),
-     "没有呼吸就马上做胸外按压，120 电话里会教您怎么做。"),
-    ("unconscious", re.compile(r"叫不醒|没反应|昏迷|晕过去|晕倒|不省人事|没意识|醒不过来|还没醒"),
-     "让他侧躺、头偏向一边，保持呼吸通畅，不要喂水喂药。"),
-    ("pain", re.compile(r"(?:腰|腿|头|胸口?|背|胯|髋|手|脚|骨头)[^，。,！!？?]{0,3}(?:痛|疼)|好痛|好疼|痛得|疼得|骨折"
-                        r"|起不来|起唔到|动不了|郁唔到"),
-     "先别扶他起来，也别让他乱动，垫件衣服保暖，等 120 的人来处理。"),
-    ("dizzy", re.compile(r"头[^，。,！!？?]{0,3}晕|发晕|晕乎|恶心|想吐|喘不上气|喘不过气|胸闷|头疼|头痛"),
-     "头晕、恶心、喘不上气：有煤气味或烟的话，马上离开到通风的室外；人不舒服请拨打 120。"),
-    ("seizure", re.compile(r"抽搐|抽筋|口吐白沫"),
-     "别往他嘴里塞东西，挪开周围的硬东西，让他侧躺。"),
-    ("burn", re.compile(r"烫伤|烧伤|烫到"),
-     "烫伤的地方用凉水冲 15 分钟，不要涂牙膏酱油。"),
-    ("smoke", re.compile(r"烟(越来越|更|很|好|特别)?(大|浓|多)|浓烟|呛|烟雾|冒烟|全是烟"),
-     "烟大了就弯腰低姿走，用湿毛巾捂住口鼻，往烟少的方向撤，别坐电梯；出不去就关门，用湿布堵住门缝，到窗口呼救。"),
-    ("fire_spreading", re.compile(r"火(越来越|更|很|好)?大|烧起来|烧过来|火势"),
-     "火大了别回去拿东西，随手关门，马上下楼到空旷的地方等消防车。"),
-    ("gas", re.compile(r"煤气味|燃气味|天然气味|液化气味|煤气|燃气|天然气"),
-     "别开关电灯和电器，别点火，别在屋里打电话；打开门窗通风，关掉燃气总阀，人先到室外。"),
+    (
+        "bleeding",
+        re.compile(
+            r"流血|出血|淌血|冒血|好多血|伤口|止不住血"
+            r"|血[^，。,！!？?]{0,8}(?:止不住|止不了|停不下|不停|没止住|还在流|一直流|往外冒|往外流|冒出来|流出来)"
+        ),
+        "用干净的毛巾或衣服用力按压伤口止血，不要松手，等救护车来。",
+    ),
+    (
+        "not_breathing",
+        re.compile(r"没(有)?呼吸|不喘气|没气了|心跳(停|没)"),
+        "没有呼吸就马上做胸外按压，120 电话里会教您怎么做。",
+    ),
+    (
+        "unconscious",
+        re.compile(r"叫不醒|没反应|昏迷|晕过去|晕倒|不省人事|没意识|醒不过来|还没醒"),
+        "让他侧躺、头偏向一边，保持呼吸通畅，不要喂水喂药。",
+    ),
+    (
+        "pain",
+        re.compile(
+            r"(?:腰|腿|头|胸口?|背|胯|髋|手|脚|骨头)[^，。,！!？?]{0,3}(?:痛|疼)|好痛|好疼|痛得|疼得|骨折"
+            r"|起不来|起唔到|动不了|郁唔到"
+        ),
+        "先别扶他起来，也别让他乱动，垫件衣服保暖，等 120 的人来处理。",
+    ),
+    (
+        "dizzy",
+        re.compile(r"头[^，。,！!？?]{0,3}晕|发晕|晕乎|恶心|想吐|喘不上气|喘不过气|胸闷|头疼|头痛"),
+        "头晕、恶心、喘不上气：有煤气味或烟的话，马上离开到通风的室外；人不舒服请拨打 120。",
+    ),
+    ("seizure", re.compile(r"抽搐|抽筋|口吐白沫"), "别往他嘴里塞东西，挪开周围的硬东西，让他侧躺。"),
+    ("burn", re.compile(r"烫伤|烧伤|烫到"), "烫伤的地方用凉水冲 15 分钟，不要涂牙膏酱油。"),
+    (
+        "smoke",
+        re.compile(r"烟(越来越|更|很|好|特别)?(大|浓|多)|浓烟|呛|烟雾|冒烟|全是烟"),
+        "烟大了就弯腰低姿走，用湿毛巾捂住口鼻，往烟少的方向撤，别坐电梯；出不去就关门，用湿布堵住门缝，到窗口呼救。",
+    ),
+    (
+        "fire_spreading",
+        re.compile(r"火(越来越|更|很|好)?大|烧起来|烧过来|火势"),
+        "火大了别回去拿东西，随手关门，马上下楼到空旷的地方等消防车。",
+    ),
+    (
+        "gas",
+        re.compile(r"煤气味|燃气味|天然气味|液化气味|煤气|燃气|天然气"),
+        "别开关电灯和电器，别点火，别在屋里打电话；打开门窗通风，关掉燃气总阀，人先到室外。",
+    ),
 )
 _NUMBER = re.compile(r"11[09]|120")
 
@@ -113,8 +146,9 @@ def alert_payload(ticket: Ticket) -> dict:
 STAFF_ALERT_CHANNEL = "staff_alert"
 
 
-def send_alert(ticket: Ticket, settings: Settings | None = None, timeout: float = 5.0, *,
-               db: Database | None = None) -> bool:
+def send_alert(
+    ticket: Ticket, settings: Settings | None = None, timeout: float = 5.0, *, db: Database | None = None
+) -> bool:
     """Alert staff: always on the console log; also POSTed as JSON to
     ``alert_webhook_url`` when set, at once. Returns whether the webhook accepted it. A
     dead webhook never stops the resident's answer: failures are logged, not raised, and
@@ -128,8 +162,14 @@ def send_alert(ticket: Ticket, settings: Settings | None = None, timeout: float 
     return delivered
 
 
-def send_alert_update(ticket: Ticket, update: str, settings: Settings | None = None, timeout: float = 5.0, *,
-                      db: Database | None = None) -> bool:
+def send_alert_update(
+    ticket: Ticket,
+    update: str,
+    settings: Settings | None = None,
+    timeout: float = 5.0,
+    *,
+    db: Database | None = None,
+) -> bool:
     """What the resident added to an emergency already alerted (where it is, 他流血了):
     the same payload with ``type: emergency_update`` and the addition, masked. Returns
     whether the webhook accepted it (if not, queued for retry as ``send_alert``)."""
@@ -150,8 +190,13 @@ def _retry_later(db: Database | None, settings: Settings, payload: dict, key: st
 
     try:
         with db.transaction() as session:
-            enqueue(session, recipient=f"{STAFF_ALERT_CHANNEL}:webhook", channel=STAFF_ALERT_CHANNEL,
-                    text=json.dumps(payload, ensure_ascii=False), dedupe_key=key)
+            enqueue(
+                session,
+                recipient=f"{STAFF_ALERT_CHANNEL}:webhook",
+                channel=STAFF_ALERT_CHANNEL,
+                text=json.dumps(payload, ensure_ascii=False),
+                dedupe_key=key,
+            )
     except Exception as exc:  # noqa: BLE001 - the log line above already carries the alert
         log.error("ticket_emergency_alert_not_queued", error=type(exc).__name__)
 

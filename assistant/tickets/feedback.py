@@ -56,25 +56,44 @@ def label_for(score: int) -> str:
 _DIGITS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _STARS = re.compile(r"([1-5一二两三四五])\s*(?:分|星|颗星|个星|颗|stars?\b|/\s*5)")
 # The same said in English or in pinyin (five stars, wu xing, si fen).
-_WORD_DIGITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-                "yi": 1, "er": 2, "liang": 2, "san": 3, "si": 4, "wu": 5}
+_WORD_DIGITS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "yi": 1,
+    "er": 2,
+    "liang": 2,
+    "san": 3,
+    "si": 4,
+    "wu": 5,
+}
 _WORD_STARS = re.compile(r"\b(one|two|three|four|five)\s*stars?\b|\b(yi|er|liang|san|si|wu)\s*(?:xing|fen)\b")
 # Most specific first: 不满意 before 满意, 基本满意 before 满意.
 _SCORED: tuple[tuple[re.Pattern[str], int], ...] = (
-    (re.compile(r"非常不满意|很不满意|极不满意|特别不满意|太不满意|bu\s*man\s*yi|差评|太差|很差|极差|一塌糊涂"
-                r"|(?:太|真|很|好|就是个?|简直|真是)垃圾|垃圾(?:服务|物业|处理|态度|部门)|^垃圾[!！。.\s]*$"), 1),
+    (
+        re.compile(
+            r"非常不满意|很不满意|极不满意|特别不满意|太不满意|bu\s*man\s*yi|差评|太差|很差|极差|一塌糊涂"
+            r"|(?:太|真|很|好|就是个?|简直|真是)垃圾|垃圾(?:服务|物业|处理|态度|部门)|^垃圾[!！。.\s]*$"
+        ),
+        1,
+    ),
     (re.compile(r"不太满意|不大满意|不怎么满意|不咋满意|不够满意|不咋地|不怎么样"), 2),
     (re.compile(r"不满意|不满|不好|不行|差劲"), 1),
     (re.compile(r"基本满意|还行|还可以|还凑合|凑合|一般般?|马马虎虎|过得去|勉强|中规中矩"), 3),
     (re.compile(r"非常满意|很满意|特别满意|十分满意|好评|满意|满分|挺好|很好|不错|给力|点赞|man\s*yi"), 5),
 )
 # Said about the handling without a rating word: the resident is not satisfied.
-_UNHAPPY = re.compile(r"没修好|没解决|没弄好|没处理|又坏|又漏|又堵|又不亮|还是(?:坏|漏|堵|不行|没|不亮|老样子)|白修|敷衍|糊弄"
-                      r"|太慢|慢死|没人管|没人来|态度(?:不好|差)|跟没修一样|问题还在|根本没|办结个|看一眼就走")
+_UNHAPPY = re.compile(
+    r"没修好|没解决|没弄好|没处理|又坏|又漏|又堵|又不亮|还是(?:坏|漏|堵|不行|没|不亮|老样子)|白修|敷衍|糊弄"
+    r"|太慢|慢死|没人管|没人来|态度(?:不好|差)|跟没修一样|问题还在|根本没|办结个|看一眼就走"
+)
 # Words that say nothing beyond the rating (the rest is the reason).
 _FILLER = re.compile(
     r"处理得?的?|办得?的?|结果|评价(?:一下)?|打(?:个)?分|给(?:个|你们)?|我(?:的)?|你们|对于?|工单|这个|那个|这次|上次|上回|刚才"
-    r"|办结(?:的|了)?|就是|觉得|感觉|真的?|有点|一下|吧|了|啊|呀|呢|嘛|吗|哦|的|很|太|非常|特别|谢谢|\s")
+    r"|办结(?:的|了)?|就是|觉得|感觉|真的?|有点|一下|吧|了|啊|呀|呢|嘛|吗|哦|的|很|太|非常|特别|谢谢|\s"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -107,8 +126,10 @@ def parse_rating(text: str | None, *, accounts: bool = True) -> int | None:
 
 
 # A rating in so many words: 评价 / 打分, or points and stars (4分, 五颗星).
-RATING_WORDS_RE = re.compile(r"评价|评个价|打分|评分|打个分|打几分|(?:打|给|评)[^，,。；;]{0,3}[1-5一二两三四五]\s*(?:分|颗?星)"
-                             r"|^[1-5一二两三四五]\s*(?:分|颗?星)")
+RATING_WORDS_RE = re.compile(
+    r"评价|评个价|打分|评分|打个分|打几分|(?:打|给|评)[^，,。；;]{0,3}[1-5一二两三四五]\s*(?:分|颗?星)"
+    r"|^[1-5一二两三四五]\s*(?:分|颗?星)"
+)
 
 
 def rates_a_ticket(text: str | None) -> bool:
@@ -150,12 +171,18 @@ def still_waiting(asked_at: datetime | None, now: datetime | None = None) -> boo
 
 def rating_buttons(ticket_id: str) -> list[dict]:
     """满意 / 基本满意 / 不满意, each sending the rating and the ticket back."""
-    return [{"title": title,
-             "payload": "/rate_ticket" + json.dumps({"rating": title, "ticket_id": ticket_id}, ensure_ascii=False)}
-            for title, _score in BUTTON_SCORES]
+    return [
+        {
+            "title": title,
+            "payload": "/rate_ticket"
+            + json.dumps({"rating": title, "ticket_id": ticket_id}, ensure_ascii=False),
+        }
+        for title, _score in BUTTON_SCORES
+    ]
 
 
 # ---- which ticket ----------------------------------------------------------------------------
+
 
 def _linked(ticket: Ticket, sender_id: str) -> bool:
     return ticket.sender_id == sender_id or any(w.sender_id == sender_id for w in ticket.watchers)
@@ -164,10 +191,13 @@ def _linked(ticket: Ticket, sender_id: str) -> bool:
 def handled_tickets(session: Session, sender_id: str) -> list[Ticket]:
     """The resident's handled tickets (filed or linked), the most recently handled first."""
     watched = select(TicketWatcher.ticket_id).where(TicketWatcher.sender_id == sender_id)
-    tickets = list(session.scalars(
-        select(Ticket).where((Ticket.sender_id == sender_id) | Ticket.id.in_(watched),
-                             Ticket.status.in_(DONE_STATES))
-        .options(selectinload(Ticket.watchers))))
+    tickets = list(
+        session.scalars(
+            select(Ticket)
+            .where((Ticket.sender_id == sender_id) | Ticket.id.in_(watched), Ticket.status.in_(DONE_STATES))
+            .options(selectinload(Ticket.watchers))
+        )
+    )
     return sorted(tickets, key=lambda t: (aware(t.resolved_at or t.updated_at), t.id), reverse=True)
 
 
@@ -177,8 +207,11 @@ def awaits_rating(session: Session, sender_id: str, ticket_id: str) -> bool:
     ticket = session.get(Ticket, ticket_id, options=[selectinload(Ticket.watchers)])
     if ticket is None or ticket.status not in DONE_STATES or not _linked(ticket, sender_id):
         return False
-    rated = session.scalars(select(TicketRating.id).where(TicketRating.ticket_id == ticket_id,
-                                                          TicketRating.sender_id == sender_id)).first()
+    rated = session.scalars(
+        select(TicketRating.id).where(
+            TicketRating.ticket_id == ticket_id, TicketRating.sender_id == sender_id
+        )
+    ).first()
     return rated is None
 
 
@@ -193,8 +226,9 @@ class RatingTarget:
     message: str = ""
 
 
-def find_ticket_to_rate(session: Session, sender_id: str, text: str, *, ticket_id: str | None = None,
-                        now: datetime | None = None) -> RatingTarget:
+def find_ticket_to_rate(
+    session: Session, sender_id: str, text: str, *, ticket_id: str | None = None, now: datetime | None = None
+) -> RatingTarget:
     """An id said or sent by a button (it must be the resident's own); else the
     ticket the words refer to (修路灯那个, resolved among the resident's own tickets)
     when it is handled; else the resident's most recently handled ticket."""
@@ -220,6 +254,7 @@ def find_ticket_to_rate(session: Session, sender_id: str, text: str, *, ticket_i
 
 # ---- recording ---------------------------------------------------------------------------------
 
+
 @dataclass
 class FeedbackOutcome:
     """What happened and what the resident is told. ``awaiting``: the butler asked a
@@ -234,8 +269,12 @@ class FeedbackOutcome:
 
 
 def ask_for_rating(ticket_id: str) -> FeedbackOutcome:
-    return FeedbackOutcome(ticket_id=ticket_id, awaiting="rating", buttons=rating_buttons(ticket_id),
-                           message=f"工单 {ticket_id} 已办结，您对处理结果满意吗？也可以打 1 到 5 分。")
+    return FeedbackOutcome(
+        ticket_id=ticket_id,
+        awaiting="rating",
+        buttons=rating_buttons(ticket_id),
+        message=f"工单 {ticket_id} 已办结，您对处理结果满意吗？也可以打 1 到 5 分。",
+    )
 
 
 def _locked(session: Session, ticket_id: str, sender_id: str) -> Ticket:
@@ -253,26 +292,42 @@ def _has_phone(ticket: Ticket, sender_id: str) -> bool:
     return any(w.sender_id == sender_id and w.contact_phone for w in ticket.watchers)
 
 
-def _reopen_or_explain(ticket: Ticket, rating: TicketRating, *, sender_id: str, now: datetime,
-                       settings: Settings) -> tuple[str, bool]:
+def _reopen_or_explain(
+    ticket: Ticket, rating: TicketRating, *, sender_id: str, now: datetime, settings: Settings
+) -> tuple[str, bool]:
     """Reopen for a 不满意 with a reason when the lifecycle allows; the reply says
     only what was done."""
     from assistant.tickets.service import deadline_phrase
 
     refusal = lifecycle.resident_reopen_refusal(ticket, now)
     if refusal:
-        return (f"已记下您的意见，工作人员能看到。{refusal}，不能在这里重新打开；"
-                f"问题还在的话，可以直接告诉我重新反映，或者说“找工作人员”。", False)
-    lifecycle.resident_reopen(ticket, actor=f"resident:{sender_id}", reason=rating.reason or "", now=now,
-                              settings=settings)
+        return (
+            f"已记下您的意见，工作人员能看到。{refusal}，不能在这里重新打开；"
+            f"问题还在的话，可以直接告诉我重新反映，或者说“找工作人员”。",
+            False,
+        )
+    lifecycle.resident_reopen(
+        ticket, actor=f"resident:{sender_id}", reason=rating.reason or "", now=now, settings=settings
+    )
     rating.reopened = True
-    promise = (f"{deadline_phrase(ticket.urgency, settings)}给您答复。" if _has_phone(ticket, sender_id)
-               else f"进度可以随时说“{ticket.id} 怎么样了”查询。")
+    promise = (
+        f"{deadline_phrase(ticket.urgency, settings)}给您答复。"
+        if _has_phone(ticket, sender_id)
+        else f"进度可以随时说“{ticket.id} 怎么样了”查询。"
+    )
     return f"已记下您的意见。工单 {ticket.id} 已重新打开，交回{ticket.department}处理，{promise}", True
 
 
-def rate_ticket(db: Database, *, sender_id: str, ticket_id: str, score: int, reason: str | None = None,
-                now: datetime | None = None, settings: Settings | None = None) -> FeedbackOutcome:
+def rate_ticket(
+    db: Database,
+    *,
+    sender_id: str,
+    ticket_id: str,
+    score: int,
+    reason: str | None = None,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> FeedbackOutcome:
     """Record a resident's rating of a handled ticket. 不满意 without a reason asks
     why; with one it reopens the ticket when the lifecycle allows."""
     settings = settings or get_settings()
@@ -284,33 +339,57 @@ def rate_ticket(db: Database, *, sender_id: str, ticket_id: str, score: int, rea
     with db.transaction() as session:
         ticket = _locked(session, ticket_id, sender_id)
         if ticket.status not in DONE_STATES:
-            raise FeedbackRefused(f"工单 {ticket.id} 还没办结（{lifecycle.state_for_resident(ticket)}），"
-                                  f"办结以后再评价。")
+            raise FeedbackRefused(
+                f"工单 {ticket.id} 还没办结（{lifecycle.state_for_resident(ticket)}），办结以后再评价。"
+            )
         label = label_for(score)
         rating = TicketRating(sender_id=sender_id, at=now, score=score, label=label, reason=reason)
         ticket.ratings.append(rating)
-        record_event(ticket, actor=f"resident:{sender_id}", action="居民评价", from_state=ticket.status,
-                     to_state=ticket.status, note=f"{label}（{score}分）" + (f"：{reason}" if reason else ""),
-                     now=now)
+        record_event(
+            ticket,
+            actor=f"resident:{sender_id}",
+            action="居民评价",
+            from_state=ticket.status,
+            to_state=ticket.status,
+            note=f"{label}（{score}分）" + (f"：{reason}" if reason else ""),
+            now=now,
+        )
         reopened, awaiting = False, None
         if score > UNSATISFIED_MAX:
             message = f"谢谢您的评价，已记下：{label}。"
         elif reason:
-            message, reopened = _reopen_or_explain(ticket, rating, sender_id=sender_id, now=now, settings=settings)
+            message, reopened = _reopen_or_explain(
+                ticket, rating, sender_id=sender_id, now=now, settings=settings
+            )
         else:
             awaiting = "rating_reason"
             can = lifecycle.resident_reopen_refusal(ticket, now) is None
-            message = ("抱歉没让您满意。哪里不满意？说一下原因，" +
-                       ("我帮您把工单重新交给处理部门。" if can else "我记下来给工作人员看。"))
+            message = "抱歉没让您满意。哪里不满意？说一下原因，" + (
+                "我帮您把工单重新交给处理部门。" if can else "我记下来给工作人员看。"
+            )
         session.flush()
         ticket_id = ticket.id
-    log.info("ticket_rated", ticket_id=ticket_id, score=score, reopened=reopened,
-             reason=mask_text(reason) if reason else None)
-    return FeedbackOutcome(ticket_id=ticket_id, message=message, score=score, awaiting=awaiting, reopened=reopened)
+    log.info(
+        "ticket_rated",
+        ticket_id=ticket_id,
+        score=score,
+        reopened=reopened,
+        reason=mask_text(reason) if reason else None,
+    )
+    return FeedbackOutcome(
+        ticket_id=ticket_id, message=message, score=score, awaiting=awaiting, reopened=reopened
+    )
 
 
-def add_reason(db: Database, *, sender_id: str, ticket_id: str, reason: str, now: datetime | None = None,
-               settings: Settings | None = None) -> FeedbackOutcome:
+def add_reason(
+    db: Database,
+    *,
+    sender_id: str,
+    ticket_id: str,
+    reason: str,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> FeedbackOutcome:
     """The reason for the resident's latest rating of the ticket (asked after 不满意);
     reopens the ticket when the lifecycle allows."""
     settings = settings or get_settings()
@@ -324,11 +403,20 @@ def add_reason(db: Database, *, sender_id: str, ticket_id: str, reason: str, now
         if rating is None:
             raise FeedbackRefused(f"您还没有评价工单 {ticket.id}。")
         rating.reason = f"{rating.reason}；{reason}" if rating.reason else reason
-        record_event(ticket, actor=f"resident:{sender_id}", action="评价原因", from_state=ticket.status,
-                     to_state=ticket.status, note=reason, now=now)
+        record_event(
+            ticket,
+            actor=f"resident:{sender_id}",
+            action="评价原因",
+            from_state=ticket.status,
+            to_state=ticket.status,
+            note=reason,
+            now=now,
+        )
         reopened = False
         if rating.score <= UNSATISFIED_MAX and not rating.reopened:
-            message, reopened = _reopen_or_explain(ticket, rating, sender_id=sender_id, now=now, settings=settings)
+            message, reopened = _reopen_or_explain(
+                ticket, rating, sender_id=sender_id, now=now, settings=settings
+            )
         else:
             message = "谢谢，您的意见已记下，工作人员能看到。"
         session.flush()
@@ -342,15 +430,31 @@ def rating_to_dict(rating: TicketRating, *, masked: bool = True) -> dict:
     """The staff view of one rating."""
     from assistant.tickets.service import _mask_sender
 
-    return {"at": aware(rating.at).isoformat() if rating.at else None,
-            "sender_id": _mask_sender(rating.sender_id) if masked else rating.sender_id,
-            "score": rating.score, "label": rating.label,
-            "reason": mask_text(rating.reason) if masked and rating.reason else rating.reason,
-            "reopened": rating.reopened}
+    return {
+        "at": aware(rating.at).isoformat() if rating.at else None,
+        "sender_id": _mask_sender(rating.sender_id) if masked else rating.sender_id,
+        "score": rating.score,
+        "label": rating.label,
+        "reason": mask_text(rating.reason) if masked and rating.reason else rating.reason,
+        "reopened": rating.reopened,
+    }
 
 
 __all__ = [
-    "BUTTON_SCORES", "FeedbackOutcome", "FeedbackRefused", "RatingTarget", "add_reason", "ask_for_rating",
-    "find_ticket_to_rate", "handled_tickets", "label_for", "parse_rating", "rate_ticket", "rating_buttons",
-    "rating_from_entity", "rating_to_dict", "reason_in", "still_waiting",
+    "BUTTON_SCORES",
+    "FeedbackOutcome",
+    "FeedbackRefused",
+    "RatingTarget",
+    "add_reason",
+    "ask_for_rating",
+    "find_ticket_to_rate",
+    "handled_tickets",
+    "label_for",
+    "parse_rating",
+    "rate_ticket",
+    "rating_buttons",
+    "rating_from_entity",
+    "rating_to_dict",
+    "reason_in",
+    "still_waiting",
 ]

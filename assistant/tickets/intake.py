@@ -14,11 +14,14 @@ from assistant.privacy import MOBILE_RE
 _GENERIC = re.compile(
     r"(我|俺)?(想|要|要去|想要|来)?(投诉|反映|举报|报修|报告|提意见|提个意见|反馈)"
     r"(一下|一个|个|下)?(问题|事|事情|情况)?|有(个|一个|件)?(问题|事|事情)(要|想)?(反映|说)?|"
-    r"你好|您好|请问|喂|麻烦|帮(我|忙)?|一下|那个|就是|我们|小区的?|社区的?|这边|[的了吧啊呀呢吗嘛]")
+    r"你好|您好|请问|喂|麻烦|帮(我|忙)?|一下|那个|就是|我们|小区的?|社区的?|这边|[的了吧啊呀呢吗嘛]"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # 匿名 and its homophone typos (匿明, 逆名, ni ming): residents type it in a hurry.
-_ANONYMOUS = re.compile(r"匿名|匿明|逆名|溺名|ni ?ming|不留|不用留|不想留|不方便|不用了|不要了|算了|不需要|没有电话|不给")
+_ANONYMOUS = re.compile(
+    r"匿名|匿明|逆名|溺名|ni ?ming|不留|不用留|不想留|不方便|不用了|不要了|算了|不需要|没有电话|不给"
+)
 
 
 def normalise(text: str | None) -> str:
@@ -47,7 +50,8 @@ def says_what_is_wrong(text: str | None) -> bool:
 # 明天停电吗？): not a report of a problem, whatever words they share with one.
 _QUESTION = re.compile(
     r"[吗么][\s。.？?！!~～]*$|请问|咨询|怎么办理|怎么申请|哪里办|通知|什么时候|几点|几号|哪天"
-    r"|啥时候|多久|政策|规定|流程|要带什么|在哪|如何|怎么办|怎么处理|怎么去|怎么(投诉|举报|报修)|问问|行不行")
+    r"|啥时候|多久|政策|规定|流程|要带什么|在哪|如何|怎么办|怎么处理|怎么去|怎么(投诉|举报|报修)|问问|行不行"
+)
 # Asking about an earlier report (我报修的电梯修了没, 上次投诉的结果呢, 反映了那么久的噪音
 # 到底有没有人在处理) or booking a service (想约个清洗油烟机, 约人修水龙头): the dialogue
 # answers those; they are not a new report.
@@ -56,7 +60,8 @@ _NOT_A_NEW_REPORT = re.compile(
     r"|(投诉|报修|反映)(的|滴|过|单|记录)|(投诉|报修|反映)了(半个月|那么久|好久|好些天|好几天)"
     r"|处理得|处理了没|处理完|有人处理没|在处理|怎么样了?|咋样|咋个样|哪一步|那事|那个事"
     r"|有人来看没|修了没|修好了?没|(?:管|清|弄|搞|处理)(?:好|完)?了没|gd\d"
-    r"|预约|约个|约一下|想约|帮我约|约做|约修|约人|请个师傅|订个|想借|借个")
+    r"|预约|约个|约一下|想约|帮我约|约做|约修|约人|请个师傅|订个|想借|借个"
+)
 # Words about an answer or a price (结果, 回复, 多少): a question about an earlier report or
 # a fee (投诉的结果呢, 换个灯泡多少钱) unless the message also says what is wrong — then
 # they are the complaint's own words (电梯坏了，物业一直不回复; 垃圾堆了多少天了都没人清).
@@ -72,7 +77,8 @@ _PROBLEM_WORDS = re.compile(
     r"|臭|味儿|异味|骚味|吵|太响|脏|乱扔|乱停|违停|乱贴|乱堆|堆满|占了|占着|占道|破了|破损|裂了|裂缝|塌了"
     r"|掉了|掉下来|脱落|松了|歪了|积水|一闪一闪|闪个不停|没人管|没人修|没人收|没人清|不管|好几天了|好久了"
     r"|隐患|晃眼|扰民|影响休息|太危险|高空抛物|电梯.{0,4}(停|卡|不动|关人)"
-    r"|滴到|渗到|漏到|往下滴|水[^，,。！!？?]{0,4}滴|坏球|坏求|坏逑|烂球|黑黢黢|黑漆漆|黑咕隆咚|黑乎乎")
+    r"|滴到|渗到|漏到|往下滴|水[^，,。！!？?]{0,4}滴|坏球|坏求|坏逑|烂球|黑黢黢|黑漆漆|黑咕隆咚|黑乎乎"
+)
 # Everyday places residents name instead of a building number (我家楼上漏水): for this
 # rule they place the problem as a building number would.
 _EVERYDAY_PLACE = re.compile(r"我家|俺家|我们家|楼上|楼下|隔壁|对门|楼道|单元门|小区门口|地下室|车库|电梯里")
@@ -145,15 +151,19 @@ def place_said(text: str | None, entity: str | None = None) -> str | None:
 
 # Where inside a building, not which building: staff cannot find 楼道 alone, so at the
 # location question it is a piece of the story and the question is asked again.
-_VAGUE_PLACE = re.compile(r"^(?:楼道|楼梯间?|走廊|过道|楼上|楼下|门口|家门口|单元门口?|电梯里?|隔壁|对门|楼顶|天台"
-                          r"|地下室|车库|里面|外面|旁边|边上|附近|后面|前面|对面|那条路|路边|路口)+$")
+_VAGUE_PLACE = re.compile(
+    r"^(?:楼道|楼梯间?|走廊|过道|楼上|楼下|门口|家门口|单元门口?|电梯里?|隔壁|对门|楼顶|天台"
+    r"|地下室|车库|里面|外面|旁边|边上|附近|后面|前面|对面|那条路|路边|路口)+$"
+)
 # Words that carry nothing of their own in a piece (在5号楼, 三楼那个, 就是这边).
 _FILLER = re.compile(r"就在|是在|在|就是|那个|这个|那边|这边|那里|这里|那儿|这儿|[的了吧啊呀呢嘛哦噢呃嗯]")
 # A yes or no (to a read-back or a question): never part of the story.
 _YES_NO = re.compile(r"^(?:好的?|对的?|是的?|嗯+|恩|行|可以|没有?|没了|不是|不对|没错|ok)$", re.IGNORECASE)
 # Words that tell more of what is wrong or since when (一直不亮, 晚上, 好几天了): with
 # ``_PROBLEM_WORDS`` they make a message at the location question a detail, not a place.
-_DETAIL = re.compile(r"一直|总是|老是|经常|每天|天天|晚上|夜里|半夜|白天|早上|中午|下午|凌晨|几天|好久|已经|又")
+_DETAIL = re.compile(
+    r"一直|总是|老是|经常|每天|天天|晚上|夜里|半夜|白天|早上|中午|下午|凌晨|几天|好久|已经|又"
+)
 # The words of a self-correction (哦不对，是 / 不是): they said where, not what is wrong.
 _CORRECTION_ONLY = re.compile(r"^(?:不对|不是|不|说错了?|搞错了?|弄错了?|错了|口误|更正一下|应该|其实|是)+$")
 _EDGES = "，,。.、；;！!？?~～… "
@@ -180,10 +190,13 @@ def story_piece(text: str | None) -> str | None:
         return None  # a place in words (超市后面那条路) is the location's
     rest = said
     for loc in reversed(found):
-        rest = rest[:loc.start] + "，" + rest[loc.end:]
+        rest = rest[: loc.start] + "，" + rest[loc.end :]
     pieces = [p.strip(_EDGES) for p in re.split(r"[，,。.、；;！!？?\s]+", rest)]
-    kept = [p for p in pieces if _content(p) and not _VAGUE_PLACE.match(_content(p))
-            and not _CORRECTION_ONLY.match(_content(p))]
+    kept = [
+        p
+        for p in pieces
+        if _content(p) and not _VAGUE_PLACE.match(_content(p)) and not _CORRECTION_ONLY.match(_content(p))
+    ]
     detail = "，".join(re.sub(r"^(?:就在|是在|在|就是|那个|这个)", "", p) for p in kept)
     if not detail or len(_CJK.findall(_content(detail))) < 2:
         return None
@@ -244,8 +257,10 @@ def media_from_metadata(metadata: dict | None) -> str | None:
 ANONYMOUS = "匿名"
 
 # "我的投诉" alone is a question about one's own tickets, not a new complaint.
-_OWN_TICKETS = re.compile(r"^(帮我)?(查|看|查查|看看|查一下|看一下)?(我|俺)(的|之前的|上次的)?"
-                          r"(投诉|工单|报修|反映|诉求)(记录|列表|单子|情况)?[吗呢啊？?。！!]*$")
+_OWN_TICKETS = re.compile(
+    r"^(帮我)?(查|看|查查|看看|查一下|看一下)?(我|俺)(的|之前的|上次的)?"
+    r"(投诉|工单|报修|反映|诉求)(记录|列表|单子|情况)?[吗呢啊？?。！!]*$"
+)
 
 
 def is_progress_query(text: str | None) -> bool:

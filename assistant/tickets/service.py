@@ -36,8 +36,17 @@ from assistant.tickets.duplicates import same_problem
 from assistant.tickets.emergency import emergency_advice, send_alert
 from assistant.tickets.ids import next_ticket_id
 from assistant.tickets.lifecycle import (
-    OPEN_STATES, URGENCY_RANK, URGENCY_ZH, InvalidTransition, TicketError, TicketNotFound, aware,
-    deadline_for, is_overdue, record_event, utcnow,
+    OPEN_STATES,
+    URGENCY_RANK,
+    URGENCY_ZH,
+    InvalidTransition,
+    TicketError,
+    TicketNotFound,
+    aware,
+    deadline_for,
+    is_overdue,
+    record_event,
+    utcnow,
 )
 from assistant.tickets.models import Ticket, TicketWatcher
 from assistant.tickets.routing import get_routing
@@ -86,6 +95,7 @@ class FiledTicket:
 
 # ---- duplicates -------------------------------------------------------------------
 
+
 def is_similar(a: str, b: str) -> bool:
     """The same problem (``assistant.tickets.duplicates.same_problem``): a shared object
     (楼道灯 = 楼梯灯, 下水道 = 排水沟) whose faults agree (坏 / 不亮, not 坏 / 异响)."""
@@ -107,8 +117,15 @@ def report_location(address: str | None, description: str | None) -> Location | 
     return resolve(address, description)
 
 
-def is_nearby(a: Ticket, *, address: str | None, lat: float | None, long: float | None,
-              description: str | None = None, strict: bool = False) -> bool:
+def is_nearby(
+    a: Ticket,
+    *,
+    address: str | None,
+    lat: float | None,
+    long: float | None,
+    description: str | None = None,
+    strict: bool = False,
+) -> bool:
     """Same place. The whole location decides (``assistant.location.compatible``): the
     same building (十二号楼 is 12栋, 20号楼 is not 203号楼) and, where both say them, the
     same unit, floor and room; or the same named place (北门 / 小区北门); an address the
@@ -124,22 +141,34 @@ def is_nearby(a: Ticket, *, address: str | None, lat: float | None, long: float 
     return compatible(la, lb, strict=strict)
 
 
-def find_duplicate(session: Session, *, description: str, address: str | None,
-                   lat: float | None, long: float | None, now: datetime) -> Ticket | None:
+def find_duplicate(
+    session: Session,
+    *,
+    description: str,
+    address: str | None,
+    lat: float | None,
+    long: float | None,
+    now: datetime,
+) -> Ticket | None:
     """The most recent open ticket, filed within the last 7 days, at the same place and
     about the same problem. Of any category: the classifier may put two phrasings of one
     problem in two categories (楼道灯 物业管理 / 楼梯灯 市政设施); the problem rule decides."""
     candidates = session.scalars(
-        select(Ticket).where(Ticket.status.in_(OPEN_STATES), Ticket.created_at >= now - DUPLICATE_WINDOW)
-        .order_by(Ticket.created_at.desc()).limit(200))
+        select(Ticket)
+        .where(Ticket.status.in_(OPEN_STATES), Ticket.created_at >= now - DUPLICATE_WINDOW)
+        .order_by(Ticket.created_at.desc())
+        .limit(200)
+    )
     for ticket in candidates:
-        if (is_nearby(ticket, address=address, lat=lat, long=long, description=description)
-                and is_similar(ticket.description, description)):
+        if is_nearby(ticket, address=address, lat=lat, long=long, description=description) and is_similar(
+            ticket.description, description
+        ):
             return ticket
     return None
 
 
 # ---- filing -----------------------------------------------------------------------
+
 
 def _clean(value: str | None, limit: int) -> str | None:
     value = lifecycle.clean_text(value)
@@ -160,7 +189,7 @@ def _validate(description: str, lat: float | None, long: float | None) -> str:
 
 
 def deadline_phrase(urgency: str, settings: Settings | None = None) -> str:
-    """"2小时内" / "24小时内" / "3个工作日内", from the configured deadline."""
+    """ "2小时内" / "24小时内" / "3个工作日内", from the configured deadline."""
     settings = settings or get_settings()
     specs = {**lifecycle.DEFAULT_DEADLINES, **(settings.ticket_deadlines or {})}
     amount, unit = lifecycle.parse_duration(specs.get(urgency, specs["normal"]))
@@ -174,15 +203,19 @@ def filed_message(ticket: Ticket, *, has_contact: bool, settings: Settings | Non
     an anonymous resident hears how to follow it up themselves."""
     said = f"已为您登记，工单号 {ticket.id}。问题归为“{ticket.category}”，由{ticket.department}处理"
     if has_contact:
-        return (f"{said}，{deadline_phrase(ticket.urgency, settings)}给您答复。"
-                f"您也可以随时说“{ticket.id} 怎么样了”查询进度。")
+        return (
+            f"{said}，{deadline_phrase(ticket.urgency, settings)}给您答复。"
+            f"您也可以随时说“{ticket.id} 怎么样了”查询进度。"
+        )
     return f"{said}。您没有留联系方式，进度请随时说“{ticket.id} 怎么样了”查询。"
 
 
 def filed_asking_contact(ticket: Ticket) -> str:
     """Filed without a phone, asked for one now (no reply deadline is promised yet)."""
-    return (f"已为您登记，工单号 {ticket.id}。问题归为“{ticket.category}”，由{ticket.department}处理。"
-            f"{CONTACT_INVITATION}")
+    return (
+        f"已为您登记，工单号 {ticket.id}。问题归为“{ticket.category}”，由{ticket.department}处理。"
+        f"{CONTACT_INVITATION}"
+    )
 
 
 # Said after a complaint filed without a phone: filing never waits on the phone (a
@@ -191,8 +224,9 @@ def filed_asking_contact(ticket: Ticket) -> str:
 CONTACT_INVITATION = "想知道处理结果的话，留个手机号给我，我记到工单上；不留也可以，进度随时问我。"
 
 
-def add_contact(db: Database, ticket_id: str, *, sender_id: str, phone: str,
-                now: datetime | None = None) -> None:
+def add_contact(
+    db: Database, ticket_id: str, *, sender_id: str, phone: str, now: datetime | None = None
+) -> None:
     """A phone said after filing joins the resident's own ticket: the filer's contact
     (when none is there yet) or the resident's watch of a ticket they joined. Audited."""
     now = aware(now) or utcnow()
@@ -206,14 +240,23 @@ def add_contact(db: Database, ticket_id: str, *, sender_id: str, phone: str,
             ticket.contact_phone = phone
         for watch in mine:
             watch.contact_phone = watch.contact_phone or phone
-        record_event(ticket, actor=f"resident:{sender_id}", action="补充联系方式", from_state=ticket.status,
-                     to_state=ticket.status, note=f"居民留了电话 {mask_phone(phone)}", now=now)
+        record_event(
+            ticket,
+            actor=f"resident:{sender_id}",
+            action="补充联系方式",
+            from_state=ticket.status,
+            to_state=ticket.status,
+            note=f"居民留了电话 {mask_phone(phone)}",
+            now=now,
+        )
         ticket.updated_at = now
         remember_contact(session, sender_id, phone=phone)
     log.info("ticket_contact_added", ticket_id=ticket_id)
 
 
-def correct_place(db: Database, ticket_id: str, *, sender_id: str, place: str, now: datetime | None = None) -> bool:
+def correct_place(
+    db: Database, ticket_id: str, *, sender_id: str, place: str, now: datetime | None = None
+) -> bool:
     """The filer corrects the place of a ticket just filed (不对，是13号楼): while it is
     still 受理 and theirs, the address becomes the place said. Audited; False when the
     ticket is not theirs or already moving (staff then hear it as a new report)."""
@@ -221,11 +264,23 @@ def correct_place(db: Database, ticket_id: str, *, sender_id: str, place: str, n
     place = _clean(place, 256)
     with db.transaction() as session:
         ticket = session.get(Ticket, ticket_id, with_for_update=True)
-        if ticket is None or ticket.sender_id != sender_id or ticket.status != lifecycle.ACCEPTED or not place:
+        if (
+            ticket is None
+            or ticket.sender_id != sender_id
+            or ticket.status != lifecycle.ACCEPTED
+            or not place
+        ):
             return False
         if ticket.address != place:
-            record_event(ticket, actor=f"resident:{sender_id}", action="更正位置", from_state=ticket.address,
-                         to_state=place, note="居民更正了问题的位置", now=now)
+            record_event(
+                ticket,
+                actor=f"resident:{sender_id}",
+                action="更正位置",
+                from_state=ticket.address,
+                to_state=place,
+                note="居民更正了问题的位置",
+                now=now,
+            )
             ticket.address, ticket.updated_at = place, now
     log.info("ticket_place_corrected", ticket_id=ticket_id)
     return True
@@ -242,17 +297,33 @@ def _analyse(description: str, category: str | None, repeat_count: int = 0):
         classification_cues, confidence = ["工作人员或服务类别指定"], 1.0
     else:
         classification = classify_category(description)
-        category, confidence, classification_cues = (classification.category, classification.confidence,
-                                                     list(classification.cues))
+        category, confidence, classification_cues = (
+            classification.category,
+            classification.confidence,
+            list(classification.cues),
+        )
     return category, confidence, classification_cues, sentiment, urgency
 
 
-def file_ticket(db: Database, *, description: str, sender_id: str | None = None, address: str | None = None,
-                lat: float | None = None, long: float | None = None, contact_name: str | None = None,
-                contact_phone: str | None = None, media_url: str | None = None, channel: str = "chat",
-                category: str | None = None, force_urgency: str | None = None, check_duplicates: bool = True,
-                actor: str | None = None, now: datetime | None = None,
-                settings: Settings | None = None) -> FiledTicket:
+def file_ticket(
+    db: Database,
+    *,
+    description: str,
+    sender_id: str | None = None,
+    address: str | None = None,
+    lat: float | None = None,
+    long: float | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+    media_url: str | None = None,
+    channel: str = "chat",
+    category: str | None = None,
+    force_urgency: str | None = None,
+    check_duplicates: bool = True,
+    actor: str | None = None,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> FiledTicket:
     """File a complaint: a new ticket, or a link to the open ticket it duplicates."""
     settings = settings or get_settings()
     now = aware(now) or utcnow()
@@ -276,14 +347,25 @@ def file_ticket(db: Database, *, description: str, sender_id: str | None = None,
     with db.transaction() as session:
         original = None
         if check_duplicates and level != "emergency":
-            original = find_duplicate(session, description=description, address=address, lat=lat, long=long,
-                                      now=now)
+            original = find_duplicate(
+                session, description=description, address=address, lat=lat, long=long, now=now
+            )
         if original is not None:
-            _link_duplicate(session, original, sender_id=sender_id, description=description,
-                            contact_phone=contact_phone, actor=actor, now=now, settings=settings)
-            message = (f"已有居民反映过这个问题（工单号 {original.id}，"
-                       f"{lifecycle.state_for_resident(original)}），已为您加入关注。"
-                       f"进度可以随时说“{original.id} 怎么样了”查询。")
+            _link_duplicate(
+                session,
+                original,
+                sender_id=sender_id,
+                description=description,
+                contact_phone=contact_phone,
+                actor=actor,
+                now=now,
+                settings=settings,
+            )
+            message = (
+                f"已有居民反映过这个问题（工单号 {original.id}，"
+                f"{lifecycle.state_for_resident(original)}），已为您加入关注。"
+                f"进度可以随时说“{original.id} 怎么样了”查询。"
+            )
             filed = FiledTicket(ticket=original, created=False, message=message)
         else:
             resident_id = None
@@ -293,18 +375,40 @@ def file_ticket(db: Database, *, description: str, sender_id: str | None = None,
                 resident_id = resident.id
             route = routing.route(category)
             ticket = Ticket(
-                id=next_ticket_id(session, now), created_at=now, updated_at=now, channel=channel,
-                sender_id=sender_id, resident_id=resident_id, description=description, address=address,
-                lat=lat, long=long, media_url=media_url, contact_name=contact_name, contact_phone=contact_phone,
+                id=next_ticket_id(session, now),
+                created_at=now,
+                updated_at=now,
+                channel=channel,
+                sender_id=sender_id,
+                resident_id=resident_id,
+                description=description,
+                address=address,
+                lat=lat,
+                long=long,
+                media_url=media_url,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
                 category=route.category if category == route.category else category,
-                category_confidence=round(float(confidence), 4), department=route.department,
-                sentiment_score=round(float(sentiment.score), 4), sentiment_label=sentiment.label,
-                urgency=level, cues={"category": category_cues, "sentiment": list(sentiment.cues),
-                                     "urgency": urgency_cues},
-                status=lifecycle.ACCEPTED, deadline_at=deadline_for(level, now, settings), report_count=1)
+                category_confidence=round(float(confidence), 4),
+                department=route.department,
+                sentiment_score=round(float(sentiment.score), 4),
+                sentiment_label=sentiment.label,
+                urgency=level,
+                cues={"category": category_cues, "sentiment": list(sentiment.cues), "urgency": urgency_cues},
+                status=lifecycle.ACCEPTED,
+                deadline_at=deadline_for(level, now, settings),
+                report_count=1,
+            )
             session.add(ticket)
-            record_event(ticket, actor=actor, action="受理", from_state=None, to_state=lifecycle.ACCEPTED,
-                         note=f"类别 {ticket.category}，派往 {ticket.department}，{URGENCY_ZH[level]}", now=now)
+            record_event(
+                ticket,
+                actor=actor,
+                action="受理",
+                from_state=None,
+                to_state=lifecycle.ACCEPTED,
+                note=f"类别 {ticket.category}，派往 {ticket.department}，{URGENCY_ZH[level]}",
+                now=now,
+            )
             if sender_id:
                 ticket.watchers.append(TicketWatcher(sender_id=sender_id, at=now, is_filer=True))
             session.flush()
@@ -316,23 +420,52 @@ def file_ticket(db: Database, *, description: str, sender_id: str | None = None,
             link_pending(session, sender_id=sender_id, ticket=filed.ticket, now=now)
     if filed.created and filed.ticket.urgency == "emergency":
         filed.alerted = send_alert(filed.ticket, settings, db=db)
-    log.info("ticket_filed", ticket_id=filed.ticket.id, created=filed.created, category=filed.ticket.category,
-             urgency=filed.ticket.urgency, description=mask_text(description))
+    log.info(
+        "ticket_filed",
+        ticket_id=filed.ticket.id,
+        created=filed.created,
+        category=filed.ticket.category,
+        urgency=filed.ticket.urgency,
+        description=mask_text(description),
+    )
     return filed
 
 
-def _link_duplicate(session: Session, original: Ticket, *, sender_id: str | None, description: str,
-                    contact_phone: str | None, actor: str, now: datetime, settings: Settings) -> None:
+def _link_duplicate(
+    session: Session,
+    original: Ticket,
+    *,
+    sender_id: str | None,
+    description: str,
+    contact_phone: str | None,
+    actor: str,
+    now: datetime,
+    settings: Settings,
+) -> None:
     """Add the resident as a watcher, count the report, and escalate the original's
     urgency when repeated reports make it more pressing (never lower it)."""
     session.refresh(original, with_for_update=True)
     original.report_count += 1
     already = sender_id and any(w.sender_id == sender_id for w in original.watchers)
     if sender_id and not already:
-        original.watchers.append(TicketWatcher(sender_id=sender_id, at=now, is_filer=False,
-                                               description=description, contact_phone=contact_phone))
-    record_event(original, actor=actor, action="重复反映", from_state=original.status, to_state=original.status,
-                 note=f"第 {original.report_count} 位居民反映：{mask_text(description)[:200]}", now=now)
+        original.watchers.append(
+            TicketWatcher(
+                sender_id=sender_id,
+                at=now,
+                is_filer=False,
+                description=description,
+                contact_phone=contact_phone,
+            )
+        )
+    record_event(
+        original,
+        actor=actor,
+        action="重复反映",
+        from_state=original.status,
+        to_state=original.status,
+        note=f"第 {original.report_count} 位居民反映：{mask_text(description)[:200]}",
+        now=now,
+    )
     from assistant.tickets.sentiment import assess_urgency, score_sentiment
 
     combined = f"{original.description}\n{description}"
@@ -348,8 +481,15 @@ def _link_duplicate(session: Session, original: Ticket, *, sender_id: str | None
         original.cues = {**(original.cues or {}), "urgency": cues}
         new_deadline = deadline_for(level, aware(original.created_at), settings)
         original.deadline_at = min(aware(original.deadline_at), new_deadline)
-        record_event(original, actor="system", action="升级", from_state=URGENCY_ZH[before],
-                     to_state=URGENCY_ZH[level], note="多位居民反映，提高紧急程度", now=now)
+        record_event(
+            original,
+            actor="system",
+            action="升级",
+            from_state=URGENCY_ZH[before],
+            to_state=URGENCY_ZH[level],
+            note="多位居民反映，提高紧急程度",
+            now=now,
+        )
 
 
 def _reported_by(sender_id: str):
@@ -362,9 +502,17 @@ def _recent_emergency(session: Session, sender_id: str, now: datetime) -> Ticket
     """The resident's own open emergency ticket (filed or joined) with activity in the
     last few minutes."""
     return session.scalars(
-        select(Ticket).where(_reported_by(sender_id), Ticket.urgency == "emergency",
-                             Ticket.status.in_(OPEN_STATES), Ticket.updated_at >= now - EMERGENCY_FOLLOW_UP)
-        .order_by(Ticket.created_at.desc()).limit(1).with_for_update()).first()
+        select(Ticket)
+        .where(
+            _reported_by(sender_id),
+            Ticket.urgency == "emergency",
+            Ticket.status.in_(OPEN_STATES),
+            Ticket.updated_at >= now - EMERGENCY_FOLLOW_UP,
+        )
+        .order_by(Ticket.created_at.desc())
+        .limit(1)
+        .with_for_update()
+    ).first()
 
 
 def _is_reporter(ticket: Ticket, sender_id: str) -> bool:
@@ -374,8 +522,13 @@ def _is_reporter(ticket: Ticket, sender_id: str) -> bool:
 def _emergency_of(session: Session, ticket_id: str, sender_id: str, now: datetime) -> Ticket | None:
     """``ticket_id`` when it is this resident's own open emergency ticket, still live."""
     ticket = session.scalars(select(Ticket).where(Ticket.id == ticket_id).with_for_update()).one_or_none()
-    if (ticket is None or not _is_reporter(ticket, sender_id) or ticket.urgency != "emergency"
-            or ticket.status not in OPEN_STATES or aware(ticket.updated_at) < now - EMERGENCY_FOLLOW_UP):
+    if (
+        ticket is None
+        or not _is_reporter(ticket, sender_id)
+        or ticket.urgency != "emergency"
+        or ticket.status not in OPEN_STATES
+        or aware(ticket.updated_at) < now - EMERGENCY_FOLLOW_UP
+    ):
         return None
     return ticket
 
@@ -385,8 +538,13 @@ def live_emergency(db: Database, ticket_id: str, sender_id: str, now: datetime |
     now = aware(now) or utcnow()
     with db.session() as session:
         ticket = session.get(Ticket, ticket_id)
-        return bool(ticket is not None and _is_reporter(ticket, sender_id) and ticket.urgency == "emergency"
-                    and ticket.status in OPEN_STATES and aware(ticket.updated_at) >= now - EMERGENCY_FOLLOW_UP)
+        return bool(
+            ticket is not None
+            and _is_reporter(ticket, sender_id)
+            and ticket.urgency == "emergency"
+            and ticket.status in OPEN_STATES
+            and aware(ticket.updated_at) >= now - EMERGENCY_FOLLOW_UP
+        )
 
 
 @contextmanager
@@ -422,8 +580,11 @@ def _emergency_lock(db: Database, wait: float = EMERGENCY_LOCK_WAIT_SECONDS) -> 
         with db.engine.connect() as conn:
             held = False
             while not held:
-                held = bool(conn.execute(sql_text("SELECT pg_try_advisory_lock(:k)"),
-                                         {"k": _EMERGENCY_LOCK_KEY}).scalar())
+                held = bool(
+                    conn.execute(
+                        sql_text("SELECT pg_try_advisory_lock(:k)"), {"k": _EMERGENCY_LOCK_KEY}
+                    ).scalar()
+                )
                 conn.commit()
                 if not held and time.monotonic() >= deadline:
                     log.warning("emergency_lock_timeout")
@@ -444,8 +605,15 @@ def _emergency_lock(db: Database, wait: float = EMERGENCY_LOCK_WAIT_SECONDS) -> 
 _EMERGENCY_LOCK_KEY = 0x656D657267656E63
 
 
-def _same_place_emergency(session: Session, *, description: str, address: str | None, lat: float | None,
-                          long: float | None, now: datetime) -> Ticket | None:
+def _same_place_emergency(
+    session: Session,
+    *,
+    description: str,
+    address: str | None,
+    lat: float | None,
+    long: float | None,
+    now: datetime,
+) -> Ticket | None:
     """An open emergency ticket of the same kind (fire, gas...) at the same place
     (``is_nearby``: the whole location, or 200 m) with activity in the last
     ``EMERGENCY_SAME_PLACE``: another resident's report of this very emergency. A
@@ -459,51 +627,84 @@ def _same_place_emergency(session: Session, *, description: str, address: str | 
     if not kinds:
         return None
     candidates = session.scalars(
-        select(Ticket).where(Ticket.urgency == "emergency", Ticket.status.in_(OPEN_STATES),
-                             Ticket.updated_at >= now - EMERGENCY_SAME_PLACE)
-        .order_by(Ticket.created_at.desc()).limit(50).with_for_update())
+        select(Ticket)
+        .where(
+            Ticket.urgency == "emergency",
+            Ticket.status.in_(OPEN_STATES),
+            Ticket.updated_at >= now - EMERGENCY_SAME_PLACE,
+        )
+        .order_by(Ticket.created_at.desc())
+        .limit(50)
+        .with_for_update()
+    )
     for ticket in candidates:
         # strict: joining sends no alert, so 5号楼 does not join 3号院5号楼 (location.compatible).
-        if (is_nearby(ticket, address=address, lat=lat, long=long, description=description, strict=True)
-                and kinds & set(emergency_kinds(ticket.description))):
+        if is_nearby(
+            ticket, address=address, lat=lat, long=long, description=description, strict=True
+        ) and kinds & set(emergency_kinds(ticket.description)):
             return ticket
     return None
 
 
-def _join_same_place(db: Database, sender_id: str, *, description: str, address: str | None, lat: float | None,
-                     long: float | None, now: datetime, settings: Settings) -> Ticket | None:
+def _join_same_place(
+    db: Database,
+    sender_id: str,
+    *,
+    description: str,
+    address: str | None,
+    lat: float | None,
+    long: float | None,
+    now: datetime,
+    settings: Settings,
+) -> Ticket | None:
     """Another resident's report of an emergency already filed: they become a reporter
     of that ticket (a watcher with their own words), the report is counted and
     audited, and staff are not alerted a second time (the console log has it)."""
     with db.transaction() as session:
-        ticket = _same_place_emergency(session, description=description, address=address, lat=lat, long=long,
-                                       now=now)
+        ticket = _same_place_emergency(
+            session, description=description, address=address, lat=lat, long=long, now=now
+        )
         if ticket is None:
             return None
         ticket.report_count += 1
         if not any(w.sender_id == sender_id for w in ticket.watchers):
-            ticket.watchers.append(TicketWatcher(sender_id=sender_id, at=now, is_filer=False,
-                                                 description=description[:MAX_DESCRIPTION]))
+            ticket.watchers.append(
+                TicketWatcher(
+                    sender_id=sender_id, at=now, is_filer=False, description=description[:MAX_DESCRIPTION]
+                )
+            )
         if lat is not None and long is not None and ticket.lat is None:
             ticket.lat, ticket.long = lat, long
         if address and not ticket.address:
             ticket.address = _clean(address, 256)
-        record_event(ticket, actor=f"resident:{sender_id}", action="重复反映", from_state=ticket.status,
-                     to_state=ticket.status,
-                     note=f"第 {ticket.report_count} 位居民报告同一紧急情况：{mask_text(description)[:200]}", now=now)
+        record_event(
+            ticket,
+            actor=f"resident:{sender_id}",
+            action="重复反映",
+            from_state=ticket.status,
+            to_state=ticket.status,
+            note=f"第 {ticket.report_count} 位居民报告同一紧急情况：{mask_text(description)[:200]}",
+            now=now,
+        )
         ticket.updated_at = now
         session.flush()
         session.expunge(ticket)
-    log.warning("ticket_emergency_joined", ticket_id=ticket.id, reports=ticket.report_count,
-                description=mask_text(description))
+    log.warning(
+        "ticket_emergency_joined",
+        ticket_id=ticket.id,
+        reports=ticket.report_count,
+        description=mask_text(description),
+    )
     return ticket
 
 
 # The question after the advice when the butler does not know where the emergency is.
 LOCATION_QUESTION = "请告诉我具体位置：几号楼几单元几室？"
 # Replies that answer nothing (the location question stays open).
-_NO_ANSWER = re.compile(r"^(嗯+|哦+|啊+|好+的?|好吧|行|知道了|收到|明白|谢谢|谢了|多谢|ok|okay|是的?|对)[。！!.~]*$",
-                        re.IGNORECASE)
+_NO_ANSWER = re.compile(
+    r"^(嗯+|哦+|啊+|好+的?|好吧|行|知道了|收到|明白|谢谢|谢了|多谢|ok|okay|是的?|对)[。！!.~]*$",
+    re.IGNORECASE,
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -522,11 +723,17 @@ def place_in_reply(text: str, *, awaiting_location: bool, reads_as_request: bool
         # resident's words from the first to the last (a correction gives the place meant).
         found = find_locations(text)
         if len(found) >= 2 and corrected_place(text) is None and found[-1].end - found[0].start <= 40:
-            return text[found[0].start:found[-1].end]
+            return text[found[0].start : found[-1].end]
     if place:
         return place
-    if (awaiting_location and not reads_as_request and not _NO_ANSWER.match(text) and len(_CJK.findall(text)) >= 2
-            and not follow_up_advice(text) and not emergency_kinds(text)):
+    if (
+        awaiting_location
+        and not reads_as_request
+        and not _NO_ANSWER.match(text)
+        and len(_CJK.findall(text)) >= 2
+        and not follow_up_advice(text)
+        and not emergency_kinds(text)
+    ):
         return re.sub(r"^(在|就在|是在|地址是|位置是|位置在)", "", text).strip("。，, ")[:120] or None
     return None
 
@@ -549,9 +756,18 @@ def _says_nothing_new(ticket: Ticket, description: str, place: str | None, lat: 
     return not new_place and description.strip() in {line.strip() for line in said}
 
 
-def _add_to_emergency(db: Database, sender_id: str, *, description: str, address: str | None,
-                      lat: float | None, long: float | None, now: datetime, ticket_id: str | None = None,
-                      settings: Settings | None = None) -> EmergencyUpdate | None:
+def _add_to_emergency(
+    db: Database,
+    sender_id: str,
+    *,
+    description: str,
+    address: str | None,
+    lat: float | None,
+    long: float | None,
+    now: datetime,
+    ticket_id: str | None = None,
+    settings: Settings | None = None,
+) -> EmergencyUpdate | None:
     """A further message about an emergency the resident reported minutes ago joins
     that ticket (one emergency, one ticket) instead of opening another: the words go
     into the description, a place into the ticket's location, an audit event is
@@ -561,22 +777,36 @@ def _add_to_emergency(db: Database, sender_id: str, *, description: str, address
 
     settings = settings or get_settings()
     with db.transaction() as session:
-        ticket = (_emergency_of(session, ticket_id, sender_id, now) if ticket_id
-                  else _recent_emergency(session, sender_id, now))
+        ticket = (
+            _emergency_of(session, ticket_id, sender_id, now)
+            if ticket_id
+            else _recent_emergency(session, sender_id, now)
+        )
         if ticket is None:
             return None
         place = _clean(address, 256)
         if _says_nothing_new(ticket, description, place, lat):
             # The same report again (a resend, a double tap): counted, not a new alert.
-            record_event(ticket, actor=f"resident:{sender_id}", action="重复报告", from_state=ticket.status,
-                         to_state=ticket.status, note=mask_text(description)[:200], now=now)
+            record_event(
+                ticket,
+                actor=f"resident:{sender_id}",
+                action="重复报告",
+                from_state=ticket.status,
+                to_state=ticket.status,
+                note=mask_text(description)[:200],
+                now=now,
+            )
             ticket.updated_at = now
             session.flush()
             session.expunge(ticket)
             log.warning("ticket_emergency_repeat", ticket_id=ticket.id)
-            return EmergencyUpdate(ticket=ticket, place=None,
-                                   has_location=bool(ticket.address or ticket.lat is not None),
-                                   update_delivered=False, repeat=True)
+            return EmergencyUpdate(
+                ticket=ticket,
+                place=None,
+                has_location=bool(ticket.address or ticket.lat is not None),
+                update_delivered=False,
+                repeat=True,
+            )
         stamp = now.astimezone(ZoneInfo(settings.timezone)).strftime("%H:%M")
         addition = f"\n[{stamp} 补充] {description}"
         if len(ticket.description) + len(addition) <= MAX_DESCRIPTION:
@@ -584,27 +814,59 @@ def _add_to_emergency(db: Database, sender_id: str, *, description: str, address
         if place and place != ticket.address:
             before = ticket.address
             ticket.address = place
-            record_event(ticket, actor=f"resident:{sender_id}", action="补充位置", from_state=before,
-                         to_state=place, note=mask_text(description)[:200], now=now)
+            record_event(
+                ticket,
+                actor=f"resident:{sender_id}",
+                action="补充位置",
+                from_state=before,
+                to_state=place,
+                note=mask_text(description)[:200],
+                now=now,
+            )
         else:
             place = None
-            record_event(ticket, actor=f"resident:{sender_id}", action="补充", from_state=ticket.status,
-                         to_state=ticket.status, note=mask_text(description)[:200], now=now)
+            record_event(
+                ticket,
+                actor=f"resident:{sender_id}",
+                action="补充",
+                from_state=ticket.status,
+                to_state=ticket.status,
+                note=mask_text(description)[:200],
+                now=now,
+            )
         if lat is not None and long is not None and ticket.lat is None:
             ticket.lat, ticket.long = lat, long
         session.flush()
         session.expunge(ticket)
-    log.warning("ticket_emergency_update", ticket_id=ticket.id, description=mask_text(description),
-                location_added=bool(place))
+    log.warning(
+        "ticket_emergency_update",
+        ticket_id=ticket.id,
+        description=mask_text(description),
+        location_added=bool(place),
+    )
     delivered = send_alert_update(ticket, f"位置：{place}" if place else description, settings, db=db)
-    return EmergencyUpdate(ticket=ticket, place=place, has_location=bool(ticket.address or ticket.lat is not None),
-                           update_delivered=delivered)
+    return EmergencyUpdate(
+        ticket=ticket,
+        place=place,
+        has_location=bool(ticket.address or ticket.lat is not None),
+        update_delivered=delivered,
+    )
 
 
-def file_emergency(db: Database, *, description: str, sender_id: str | None = None, address: str | None = None,
-                   lat: float | None = None, long: float | None = None, contact_name: str | None = None,
-                   contact_phone: str | None = None, channel: str = "chat", now: datetime | None = None,
-                   settings: Settings | None = None) -> FiledTicket:
+def file_emergency(
+    db: Database,
+    *,
+    description: str,
+    sender_id: str | None = None,
+    address: str | None = None,
+    lat: float | None = None,
+    long: float | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+    channel: str = "chat",
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> FiledTicket:
     """An emergency ticket at once, staff alerted, and what the resident should do right
     now. The same resident's further messages within ``EMERGENCY_FOLLOW_UP`` of their
     last one add to their emergency ticket instead (the very same words again add
@@ -616,31 +878,82 @@ def file_emergency(db: Database, *, description: str, sender_id: str | None = No
     now = aware(now) or utcnow()
     description = _validate(description, lat, long)
     with _emergency_lock(db):
-        update = _add_to_emergency(db, sender_id, description=description, address=address, lat=lat, long=long,
-                                   now=now, settings=settings) if sender_id else None
+        update = (
+            _add_to_emergency(
+                db,
+                sender_id,
+                description=description,
+                address=address,
+                lat=lat,
+                long=long,
+                now=now,
+                settings=settings,
+            )
+            if sender_id
+            else None
+        )
         if update is not None:
             from assistant.tickets.emergency import follow_up_advice
 
-            advice = emergency_advice(description) if update.repeat else (
-                follow_up_advice(description) or emergency_advice(description))
-            return FiledTicket(ticket=update.ticket, created=False, advice=advice,
-                               message=_update_message(update, settings), alerted=update.update_delivered)
+            advice = (
+                emergency_advice(description)
+                if update.repeat
+                else (follow_up_advice(description) or emergency_advice(description))
+            )
+            return FiledTicket(
+                ticket=update.ticket,
+                created=False,
+                advice=advice,
+                message=_update_message(update, settings),
+                alerted=update.update_delivered,
+            )
         # Residents' reports only: staff and integrations filing without a sender mean a new ticket.
-        joined = _join_same_place(db, sender_id, description=description, address=address, lat=lat, long=long,
-                                  now=now, settings=settings) if sender_id else None
+        joined = (
+            _join_same_place(
+                db,
+                sender_id,
+                description=description,
+                address=address,
+                lat=lat,
+                long=long,
+                now=now,
+                settings=settings,
+            )
+            if sender_id
+            else None
+        )
         if joined is not None:
-            return FiledTicket(ticket=joined, created=False, advice=emergency_advice(description),
-                               message=(f"这里的紧急情况已有居民报告（工单号 {joined.id}），您的报告已加入这张工单。"
-                                        f"请同时拨打社区电话 {settings.service_phone}。"))
-        filed = file_ticket(db, description=description, sender_id=sender_id, address=address, lat=lat,
-                            long=long, contact_name=contact_name, contact_phone=contact_phone, channel=channel,
-                            force_urgency="emergency", check_duplicates=False, now=now, settings=settings)
+            return FiledTicket(
+                ticket=joined,
+                created=False,
+                advice=emergency_advice(description),
+                message=(
+                    f"这里的紧急情况已有居民报告（工单号 {joined.id}），您的报告已加入这张工单。"
+                    f"请同时拨打社区电话 {settings.service_phone}。"
+                ),
+            )
+        filed = file_ticket(
+            db,
+            description=description,
+            sender_id=sender_id,
+            address=address,
+            lat=lat,
+            long=long,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            channel=channel,
+            force_urgency="emergency",
+            check_duplicates=False,
+            now=now,
+            settings=settings,
+        )
     filed.advice = emergency_advice(description)
     if filed.alerted:
         filed.message = f"社区已收到紧急求助，已通知值班人员，工单号 {filed.ticket.id}。"
     else:  # only the console log has it: promise nothing more than that
-        filed.message = (f"已记录紧急求助，工单号 {filed.ticket.id}。"
-                         f"请同时拨打社区电话 {settings.service_phone}。")
+        filed.message = (
+            f"已记录紧急求助，工单号 {filed.ticket.id}。请同时拨打社区电话 {settings.service_phone}。"
+        )
     return filed
 
 
@@ -648,8 +961,11 @@ def _update_message(update: EmergencyUpdate, settings: Settings) -> str:
     """已补充 / 已记下位置, and 已告诉值班人员 only when the update was delivered."""
     if update.repeat:
         return f"您刚才已报告过，工单号 {update.ticket.id}，不会重复登记。请同时拨打社区电话 {settings.service_phone}。"
-    said = (f"已记下位置：{update.place}（工单 {update.ticket.id}）。" if update.place
-            else f"已补充到您刚才的紧急工单 {update.ticket.id}。")
+    said = (
+        f"已记下位置：{update.place}（工单 {update.ticket.id}）。"
+        if update.place
+        else f"已补充到您刚才的紧急工单 {update.ticket.id}。"
+    )
     if update.update_delivered:
         return f"{said}已告诉值班人员。"
     return f"{said}请同时拨打社区电话 {settings.service_phone}。"
@@ -668,9 +984,17 @@ class EmergencyResponse:
     follow_up: bool = False
 
 
-def respond_to_emergency(db: Database, *, text: str, sender_id: str | None, address: str | None = None,
-                         lat: float | None = None, long: float | None = None, channel: str = "chat",
-                         settings: Settings | None = None) -> EmergencyResponse:
+def respond_to_emergency(
+    db: Database,
+    *,
+    text: str,
+    sender_id: str | None,
+    address: str | None = None,
+    lat: float | None = None,
+    long: float | None = None,
+    channel: str = "chat",
+    settings: Settings | None = None,
+) -> EmergencyResponse:
     """The one emergency path, shared by the dialogue's action and the gateway's degraded
     mode: the 119/120/110 advice first, then the emergency ticket and the staff alert,
     then, when the message did not say where, the question where. A further message
@@ -681,27 +1005,49 @@ def respond_to_emergency(db: Database, *, text: str, sender_id: str | None, addr
     settings = settings or get_settings()
     address = address or extract_location(text)
     try:
-        filed = file_emergency(db, description=text or "紧急求助", sender_id=sender_id, address=address,
-                               lat=lat, long=long, channel=channel, settings=settings)
+        filed = file_emergency(
+            db,
+            description=text or "紧急求助",
+            sender_id=sender_id,
+            address=address,
+            lat=lat,
+            long=long,
+            channel=channel,
+            settings=settings,
+        )
     except Exception:  # noqa: BLE001 - never let a database problem delay the advice
         log.exception("emergency_ticket_failed", sender_id=sender_id)
         return EmergencyResponse(
-            lines=["\n".join(emergency_advice(text)),
-                   f"也请打社区电话 {settings.service_phone} 告诉工作人员。"],
-            ticket_id=None)
+            lines=[
+                "\n".join(emergency_advice(text)),
+                f"也请打社区电话 {settings.service_phone} 告诉工作人员。",
+            ],
+            ticket_id=None,
+        )
     ticket = filed.ticket
     needs_location = not ticket.address and ticket.lat is None
     lines = ["\n".join(filed.advice), filed.message]
     if needs_location:
         lines.append(LOCATION_QUESTION)
-    return EmergencyResponse(lines=lines, ticket_id=ticket.id, needs_location=needs_location,
-                             follow_up=not filed.created)
+    return EmergencyResponse(
+        lines=lines, ticket_id=ticket.id, needs_location=needs_location, follow_up=not filed.created
+    )
 
 
-def follow_up_emergency(db: Database, *, ticket_id: str, sender_id: str, text: str,
-                        awaiting_location: bool = False, reads_as_complaint: bool = False,
-                        reads_as_request: bool = False, lat: float | None = None, long: float | None = None,
-                        now: datetime | None = None, settings: Settings | None = None) -> EmergencyResponse | None:
+def follow_up_emergency(
+    db: Database,
+    *,
+    ticket_id: str,
+    sender_id: str,
+    text: str,
+    awaiting_location: bool = False,
+    reads_as_complaint: bool = False,
+    reads_as_request: bool = False,
+    lat: float | None = None,
+    long: float | None = None,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> EmergencyResponse | None:
     """A message in the minutes after an emergency that the safety net did not read as
     an emergency itself: the answer to "where?" (在6号楼3单元, 小区东门) or a detail
     (烟越来越大了). It joins ``ticket_id`` with the advice that fits. None when the
@@ -722,24 +1068,40 @@ def follow_up_emergency(db: Database, *, ticket_id: str, sender_id: str, text: s
     # 就在23号楼下面的停车场 right after "where?": the answer, however the classifier heard
     # it, unless it names something wrong of its own (3号楼路灯坏了 is a new matter).
     answers_where = awaiting_location and bool(place_words) and not names_a_problem(text)
-    if (reads_as_complaint and not advice and not emergency_kinds(text) and not answers_where
-            and is_substantive(text.replace(place_words, "", 1))):
+    if (
+        reads_as_complaint
+        and not advice
+        and not emergency_kinds(text)
+        and not answers_where
+        and is_substantive(text.replace(place_words, "", 1))
+    ):
         return None
     place = place_in_reply(text, awaiting_location=awaiting_location, reads_as_request=reads_as_request)
     if not text or (place is None and not advice and (lat is None or long is None)):
         return None
-    update = _add_to_emergency(db, sender_id, description=text[:MAX_DESCRIPTION], address=place, lat=lat,
-                               long=long, now=now, ticket_id=ticket_id, settings=settings)
+    update = _add_to_emergency(
+        db,
+        sender_id,
+        description=text[:MAX_DESCRIPTION],
+        address=place,
+        lat=lat,
+        long=long,
+        now=now,
+        ticket_id=ticket_id,
+        settings=settings,
+    )
     if update is None:
         return None
     lines = (["\n".join(advice)] if advice else []) + [_update_message(update, settings)]
     if not update.has_location:
         lines.append(LOCATION_QUESTION)
-    return EmergencyResponse(lines=lines, ticket_id=update.ticket.id, needs_location=not update.has_location,
-                             follow_up=True)
+    return EmergencyResponse(
+        lines=lines, ticket_id=update.ticket.id, needs_location=not update.has_location, follow_up=True
+    )
 
 
 # ---- staff work -------------------------------------------------------------------
+
 
 def _locked_ticket(session: Session, ticket_id: str) -> Ticket:
     ticket = session.scalars(select(Ticket).where(Ticket.id == ticket_id).with_for_update()).one_or_none()
@@ -748,13 +1110,30 @@ def _locked_ticket(session: Session, ticket_id: str) -> Ticket:
     return ticket
 
 
-def transition_ticket(db: Database, ticket_id: str, action: str, *, actor: str, note: str | None = None,
-                      department: str | None = None, satisfaction: int | None = None,
-                      now: datetime | None = None, settings: Settings | None = None) -> Ticket:
+def transition_ticket(
+    db: Database,
+    ticket_id: str,
+    action: str,
+    *,
+    actor: str,
+    note: str | None = None,
+    department: str | None = None,
+    satisfaction: int | None = None,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> Ticket:
     with db.transaction() as session:
         ticket = _locked_ticket(session, ticket_id)
-        event = lifecycle.apply_transition(ticket, action, actor=actor, note=note, department=department,
-                                           satisfaction=satisfaction, now=now, settings=settings)
+        event = lifecycle.apply_transition(
+            ticket,
+            action,
+            actor=actor,
+            note=note,
+            department=department,
+            satisfaction=satisfaction,
+            now=now,
+            settings=settings,
+        )
         session.flush()
         from assistant.outbox.tickets import enqueue_ticket_update  # the resident hears of it (pushes)
 
@@ -763,9 +1142,16 @@ def transition_ticket(db: Database, ticket_id: str, action: str, *, actor: str, 
         return ticket
 
 
-def correct_ticket(db: Database, ticket_id: str, *, actor: str, category: str | None = None,
-                   department: str | None = None, note: str | None = None,
-                   now: datetime | None = None) -> Ticket:
+def correct_ticket(
+    db: Database,
+    ticket_id: str,
+    *,
+    actor: str,
+    category: str | None = None,
+    department: str | None = None,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> Ticket:
     """Staff correct the category and/or department. A new category also re-routes
     the department unless one is given. Each change is one audit event."""
     now = aware(now) or utcnow()
@@ -782,16 +1168,30 @@ def correct_ticket(db: Database, ticket_id: str, *, actor: str, category: str | 
     with db.transaction() as session:
         ticket = _locked_ticket(session, ticket_id)
         if category is not None and category != ticket.category:
-            record_event(ticket, actor=actor, action="更正类别", from_state=ticket.category, to_state=category,
-                         note=note, now=now)
+            record_event(
+                ticket,
+                actor=actor,
+                action="更正类别",
+                from_state=ticket.category,
+                to_state=category,
+                note=note,
+                now=now,
+            )
             ticket.category = category
             ticket.category_confidence = 1.0
             ticket.cues = {**(ticket.cues or {}), "category": ["工作人员更正"]}
             if department is None:
                 department = routing.department_for(category)
         if department is not None and department != ticket.department:
-            record_event(ticket, actor=actor, action="更正部门", from_state=ticket.department,
-                         to_state=department, note=note, now=now)
+            record_event(
+                ticket,
+                actor=actor,
+                action="更正部门",
+                from_state=ticket.department,
+                to_state=department,
+                note=note,
+                now=now,
+            )
             ticket.department = department
         session.flush()
         _load_all(ticket)
@@ -804,6 +1204,7 @@ def _load_all(ticket: Ticket) -> None:
 
 
 # ---- reading ----------------------------------------------------------------------
+
 
 @dataclass
 class TicketFilters:
@@ -818,8 +1219,11 @@ class TicketFilters:
     ids: list[str] | None = None
 
     def as_dict(self) -> dict:
-        return {k: (v.isoformat() if isinstance(v, datetime) else v)
-                for k, v in self.__dict__.items() if v not in (None, [])}
+        return {
+            k: (v.isoformat() if isinstance(v, datetime) else v)
+            for k, v in self.__dict__.items()
+            if v not in (None, [])
+        }
 
 
 def _filtered(query: Select, f: TicketFilters, now: datetime) -> Select:
@@ -847,9 +1251,15 @@ def _filtered(query: Select, f: TicketFilters, now: datetime) -> Select:
     return query
 
 
-def list_tickets(session: Session, filters: TicketFilters | None = None, *, offset: int = 0,
-                 limit: int | None = 50, now: datetime | None = None,
-                 with_timeline: bool = False) -> tuple[list[Ticket], int]:
+def list_tickets(
+    session: Session,
+    filters: TicketFilters | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = 50,
+    now: datetime | None = None,
+    with_timeline: bool = False,
+) -> tuple[list[Ticket], int]:
     filters = filters or TicketFilters()
     now = aware(now) or utcnow()
     total = session.scalar(_filtered(select(func.count()).select_from(Ticket), filters, now)) or 0
@@ -865,16 +1275,21 @@ def list_tickets(session: Session, filters: TicketFilters | None = None, *, offs
 
 
 def get_ticket(session: Session, ticket_id: str) -> Ticket:
-    ticket = session.get(Ticket, ticket_id, options=[selectinload(Ticket.events), selectinload(Ticket.watchers),
-                                                     selectinload(Ticket.ratings)])
+    ticket = session.get(
+        Ticket,
+        ticket_id,
+        options=[selectinload(Ticket.events), selectinload(Ticket.watchers), selectinload(Ticket.ratings)],
+    )
     if ticket is None:
         raise TicketNotFound(f"没有工单 {ticket_id}")
     return ticket
 
 
-def ticket_to_dict(ticket: Ticket, *, masked: bool = True, now: datetime | None = None,
-                   timeline: bool = False) -> dict:
+def ticket_to_dict(
+    ticket: Ticket, *, masked: bool = True, now: datetime | None = None, timeline: bool = False
+) -> dict:
     """The staff view of a ticket. ``masked`` hides the resident's personal data."""
+
     def iso(dt: datetime | None) -> str | None:
         return aware(dt).isoformat() if dt else None
 
@@ -910,14 +1325,27 @@ def ticket_to_dict(ticket: Ticket, *, masked: bool = True, now: datetime | None 
         "allowed_actions": lifecycle.allowed_actions(ticket.status),
     }
     if timeline:
-        data["timeline"] = [{"at": iso(e.at), "actor": e.actor, "action": e.action, "from": e.from_state,
-                             "to": e.to_state, "note": mask_text(e.note) if masked else e.note}
-                            for e in ticket.events]
+        data["timeline"] = [
+            {
+                "at": iso(e.at),
+                "actor": e.actor,
+                "action": e.action,
+                "from": e.from_state,
+                "to": e.to_state,
+                "note": mask_text(e.note) if masked else e.note,
+            }
+            for e in ticket.events
+        ]
         data["ratings"] = [_rating_dict(r, masked) for r in ticket.ratings]
-        data["watchers"] = [{"sender_id": w.sender_id if not masked else _mask_sender(w.sender_id),
-                             "at": iso(w.at), "is_filer": w.is_filer,
-                             "contact_phone": mask_phone(w.contact_phone) if masked else w.contact_phone}
-                            for w in ticket.watchers]
+        data["watchers"] = [
+            {
+                "sender_id": w.sender_id if not masked else _mask_sender(w.sender_id),
+                "at": iso(w.at),
+                "is_filer": w.is_filer,
+                "contact_phone": mask_phone(w.contact_phone) if masked else w.contact_phone,
+            }
+            for w in ticket.watchers
+        ]
     return data
 
 
@@ -934,9 +1362,11 @@ def _mask_sender(sender_id: str) -> str:
 
 # ---- what residents see -----------------------------------------------------------
 
+
 def _is_own(ticket: Ticket, sender_id: str | None) -> bool:
-    return bool(sender_id) and (ticket.sender_id == sender_id or any(w.sender_id == sender_id
-                                                                      for w in ticket.watchers))
+    return bool(sender_id) and (
+        ticket.sender_id == sender_id or any(w.sender_id == sender_id for w in ticket.watchers)
+    )
 
 
 def own_words(ticket: Ticket, sender_id: str | None) -> str | None:
@@ -993,9 +1423,24 @@ def my_tickets_text(session: Session, sender_id: str, limit: int = 5) -> str:
 
 
 __all__ = [
-    "FiledTicket", "InvalidTransition", "TicketError", "TicketFilters", "TicketInputError", "TicketNotFound",
-    "correct_ticket", "file_emergency", "file_ticket", "find_duplicate", "get_ticket", "list_tickets",
-    "my_tickets", "my_tickets_text", "own_words", "public_status", "ticket_to_dict", "transition_ticket",
+    "FiledTicket",
+    "InvalidTransition",
+    "TicketError",
+    "TicketFilters",
+    "TicketInputError",
+    "TicketNotFound",
+    "correct_ticket",
+    "file_emergency",
+    "file_ticket",
+    "find_duplicate",
+    "get_ticket",
+    "list_tickets",
+    "my_tickets",
+    "my_tickets_text",
+    "own_words",
+    "public_status",
+    "ticket_to_dict",
+    "transition_ticket",
 ]
 
 

@@ -18,8 +18,13 @@ def action(name):
 def test_misunderstandings_are_counted_only_in_a_row():
     assert consecutive_misunderstandings([user("greet"), bot("hi"), user("nlu_fallback")]) == 1
     misunderstood_turn = [action("action_handle_misunderstanding"), bot("?"), action("action_listen")]
-    events = [user("nlu_fallback"), *misunderstood_turn, user("nlu_fallback"), *misunderstood_turn,
-              user("nlu_fallback")]
+    events = [
+        user("nlu_fallback"),
+        *misunderstood_turn,
+        user("nlu_fallback"),
+        *misunderstood_turn,
+        user("nlu_fallback"),
+    ]
     assert consecutive_misunderstandings(events) == 3
     understood_turn = [action("utter_help"), bot("我能帮您"), action("action_listen")]
     events = [user("nlu_fallback"), *misunderstood_turn, user("help"), *understood_turn, user("inform")]
@@ -33,8 +38,15 @@ def test_core_fallbacks_count_as_misunderstandings_too():
 
 
 def test_repeat_gives_the_whole_previous_turn():
-    events = [user("greet"), bot("您好"), user("help"), bot("我能帮您"), bot("选一个", [{"title": "a", "payload": "/a"}]),
-              {"event": "action", "name": "action_listen"}, user("repeat", "再说一遍")]
+    events = [
+        user("greet"),
+        bot("您好"),
+        user("help"),
+        bot("我能帮您"),
+        bot("选一个", [{"title": "a", "payload": "/a"}]),
+        {"event": "action", "name": "action_listen"},
+        user("repeat", "再说一遍"),
+    ]
     assert [m["text"] for m in previous_bot_messages(events)] == ["我能帮您", "选一个"]
 
 
@@ -44,9 +56,17 @@ def test_repeat_with_nothing_said_yet():
 
 def _fallback_tracker(text: str, active_loop: dict | None = None):
     from rasa_sdk import Tracker
-    return Tracker("web:m1", {}, {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.4},
-                                  "entities": []},
-                   [user("nlu_fallback", text)], False, None, active_loop or {}, "action_listen")
+
+    return Tracker(
+        "web:m1",
+        {},
+        {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.4}, "entities": []},
+        [user("nlu_fallback", text)],
+        False,
+        None,
+        active_loop or {},
+        "action_listen",
+    )
 
 
 def test_a_problem_at_a_place_the_classifier_missed_becomes_a_complaint():
@@ -57,14 +77,19 @@ def test_a_problem_at_a_place_the_classifier_missed_becomes_a_complaint():
     from actions.core import ActionHandleMisunderstanding
 
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionHandleMisunderstanding().run(
-        dispatcher, _fallback_tracker("42号楼2单元楼道里一股骚味儿 好几天了"), {}))
+    events = asyncio.run(
+        ActionHandleMisunderstanding().run(
+            dispatcher, _fallback_tracker("42号楼2单元楼道里一股骚味儿 好几天了"), {}
+        )
+    )
     assert events == [{"event": "followup", "name": "complaint_form", "timestamp": None}]
     assert dispatcher.messages == []  # the complaint form asks its own next question
     # Not inside another form, and not for what is no complaint: the usual 没听明白.
     for text, loop in (("42号楼2单元楼道里一股骚味儿", {"name": "booking_form"}), ("嗯那个啥来着", None)):
         dispatcher = CollectingDispatcher()
-        events = asyncio.run(ActionHandleMisunderstanding().run(dispatcher, _fallback_tracker(text, loop), {}))
+        events = asyncio.run(
+            ActionHandleMisunderstanding().run(dispatcher, _fallback_tracker(text, loop), {})
+        )
         assert "没听明白" in dispatcher.messages[0]["text"]
         assert events[0]["event"] == "rewind"
 
@@ -78,14 +103,23 @@ def test_an_unplaced_aspect_question_after_a_policy_answer_is_a_follow_up():
     from actions.core import ActionHandleMisunderstanding
 
     def tracker(topic):
-        return Tracker("web:m2", {"policy_topic": topic}, {"text": "那要钱吗", "intent": {"name": "nlu_fallback"},
-                                                            "entities": []},
-                       [user("nlu_fallback", "那要钱吗")], False, None, {}, "action_listen")
+        return Tracker(
+            "web:m2",
+            {"policy_topic": topic},
+            {"text": "那要钱吗", "intent": {"name": "nlu_fallback"}, "entities": []},
+            [user("nlu_fallback", "那要钱吗")],
+            False,
+            None,
+            {},
+            "action_listen",
+        )
 
     events = asyncio.run(ActionHandleMisunderstanding().run(CollectingDispatcher(), tracker("fl-001"), {}))
     assert events == [{"event": "followup", "name": "action_ask_policy", "timestamp": None}]
     dispatcher = CollectingDispatcher()
-    asyncio.run(ActionHandleMisunderstanding().run(dispatcher, tracker(None), {}))  # no answer under discussion
+    asyncio.run(
+        ActionHandleMisunderstanding().run(dispatcher, tracker(None), {})
+    )  # no answer under discussion
     assert "没听明白" in dispatcher.messages[0]["text"]
 
 
@@ -108,9 +142,17 @@ def test_a_rating_in_words_the_classifier_missed_goes_to_the_rating():
 
 def _repeat_tracker(text: str, followup: str | None):
     from rasa_sdk import Tracker
-    return Tracker("web:m3", {"ticket_followup": followup}, {"text": text, "intent": {"name": "repeat"},
-                                                           "entities": []},
-                   [bot("已记下位置：8号楼"), user("repeat", text)], False, None, {}, "action_listen")
+
+    return Tracker(
+        "web:m3",
+        {"ticket_followup": followup},
+        {"text": text, "intent": {"name": "repeat"}, "entities": []},
+        [bot("已记下位置：8号楼"), user("repeat", text)],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
 
 
 def test_a_worse_emergency_heard_as_say_again_gets_the_advice():
@@ -120,11 +162,19 @@ def test_a_worse_emergency_heard_as_say_again_gets_the_advice():
 
     from actions.core import ActionRepeatLastMessage
 
-    events = asyncio.run(ActionRepeatLastMessage().run(
-        CollectingDispatcher(), _repeat_tracker("血还是止不住，咋办", "emergency|GD202601010001|1700000000"), {}))
+    events = asyncio.run(
+        ActionRepeatLastMessage().run(
+            CollectingDispatcher(),
+            _repeat_tracker("血还是止不住，咋办", "emergency|GD202601010001|1700000000"),
+            {},
+        )
+    )
     assert events == [{"event": "followup", "name": "action_ticket_followup", "timestamp": None}]
-    for text, followup in (("再说一遍", "emergency|GD202601010001|1700000000"), ("血还是止不住，咋办", None),
-                           ("血还是止不住，咋办", "rating|GD202601010001|1700000000")):
+    for text, followup in (
+        ("再说一遍", "emergency|GD202601010001|1700000000"),
+        ("血还是止不住，咋办", None),
+        ("血还是止不住，咋办", "rating|GD202601010001|1700000000"),
+    ):
         dispatcher = CollectingDispatcher()
         events = asyncio.run(ActionRepeatLastMessage().run(dispatcher, _repeat_tracker(text, followup), {}))
         assert events == [] and dispatcher.messages[0]["text"] == "已记下位置：8号楼"
@@ -139,10 +189,20 @@ def test_a_report_the_classifier_set_aside_as_out_of_scope_is_taken():
     from actions.core import ActionOutOfScope
 
     def tracker(text):
-        return Tracker("web:m4", {}, {"text": text, "intent": {"name": "out_of_scope"}, "entities": []},
-                       [user("out_of_scope", text)], False, None, {}, "action_listen")
+        return Tracker(
+            "web:m4",
+            {},
+            {"text": text, "intent": {"name": "out_of_scope"}, "entities": []},
+            [user("out_of_scope", text)],
+            False,
+            None,
+            {},
+            "action_listen",
+        )
 
-    events = asyncio.run(ActionOutOfScope().run(CollectingDispatcher(), tracker("9号楼楼顶天天有人唱歌喝酒，吵得睡不着"), {}))
+    events = asyncio.run(
+        ActionOutOfScope().run(CollectingDispatcher(), tracker("9号楼楼顶天天有人唱歌喝酒，吵得睡不着"), {})
+    )
     assert events == [{"event": "followup", "name": "complaint_form", "timestamp": None}]
     dispatcher = CollectingDispatcher()
     assert asyncio.run(ActionOutOfScope().run(dispatcher, tracker("帮我写个作文"), {})) == []

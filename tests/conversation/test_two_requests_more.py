@@ -25,8 +25,9 @@ class Dialogue:
     (``intents``: a word in the part -> intent, first match wins), canned answers, and
     a form that runs after the messages named in ``opens``."""
 
-    def __init__(self, intents: dict[str, str], answers: dict[str, Reply] | None = None,
-                 opens: tuple[str, ...] = ()):
+    def __init__(
+        self, intents: dict[str, str], answers: dict[str, Reply] | None = None, opens: tuple[str, ...] = ()
+    ):
         self.intents, self.answers, self.opens = intents, answers or {}, opens
         self.sent: list[str] = []
         self.loop: str | None = None
@@ -53,13 +54,18 @@ YES_NO = [Button("对", "/affirm"), Button("不对", "/deny")]
 
 # --- 1. two bookings of different services --------------------------------------------------------
 
+
 def test_two_bookings_of_different_services_are_two_requests(db, clock):
     said = "约后天上午九点的保洁，电话13912340411，另外还想约个上门理发"
     first = "约后天上午九点的保洁，电话13912340411"
-    dialogue = Dialogue({"约": "book_service"}, answers={
-        first: Reply(text="您要预约后天上午9点的保洁，对吗？", buttons=YES_NO),
-        "对": Reply(text="已为您预约保洁，预约号 B1。"),
-    }, opens=(first,))
+    dialogue = Dialogue(
+        {"约": "book_service"},
+        answers={
+            first: Reply(text="您要预约后天上午9点的保洁，对吗？", buttons=YES_NO),
+            "对": Reply(text="已为您预约保洁，预约号 B1。"),
+        },
+        opens=(first,),
+    )
     replies = say(dialogue, db, said)
     assert dialogue.sent == [first]
     assert len(replies) == 1  # the read-back waits for its yes: nothing offered yet
@@ -74,34 +80,46 @@ def test_two_bookings_of_different_services_are_two_requests(db, clock):
     assert store.load(db, SENDER).pending is None
 
 
-@pytest.mark.parametrize(("first", "second", "two"), [
-    ("约明天的助餐", "还想约个理发", True),
-    ("约个理发", "还想约明天下午的", False),      # one booking told in two parts
-    ("约个理发", "再约个上门理发", False),        # the same service twice
-])
+@pytest.mark.parametrize(
+    ("first", "second", "two"),
+    [
+        ("约明天的助餐", "还想约个理发", True),
+        ("约个理发", "还想约明天下午的", False),  # one booking told in two parts
+        ("约个理发", "再约个上门理发", False),  # the same service twice
+    ],
+)
 def test_two_bookings_need_two_services(first, second, two):
     assert split.two_bookings(first, second) is two
 
 
 # --- 2. a person asked for with a complaint ---------------------------------------------------------
 
-@pytest.mark.parametrize(("said", "rest"), [
-    ("55号楼车库顶上一直渗水，车都淹了，给我转个人工，电话13912340422",
-     "55号楼车库顶上一直渗水，车都淹了，电话13912340422"),
-    ("帮我转一下人工吧，7号楼门口井盖丢了", "7号楼门口井盖丢了"),
-    ("东门路灯坏了，找工作人员", "东门路灯坏了"),
-    ("不用转人工，东门路灯坏了", "不用转人工，东门路灯坏了"),  # said no to: no hand-off words to take out
-])
+
+@pytest.mark.parametrize(
+    ("said", "rest"),
+    [
+        (
+            "55号楼车库顶上一直渗水，车都淹了，给我转个人工，电话13912340422",
+            "55号楼车库顶上一直渗水，车都淹了，电话13912340422",
+        ),
+        ("帮我转一下人工吧，7号楼门口井盖丢了", "7号楼门口井盖丢了"),
+        ("东门路灯坏了，找工作人员", "东门路灯坏了"),
+        ("不用转人工，东门路灯坏了", "不用转人工，东门路灯坏了"),  # said no to: no hand-off words to take out
+    ],
+)
 def test_the_hand_off_words_are_taken_out(said, rest):
     assert split.without_person(said) == rest
 
 
 def test_a_person_asked_for_with_a_complaint_comes_right_after_it(db, clock):
     rest = "55号楼车库顶上一直渗水，车都淹了，电话13912340422"
-    dialogue = Dialogue({"渗水": "file_complaint", "转人工": "request_human"}, answers={
-        rest: Reply(text="已为您登记，工单号 GD202601010021。"),
-        split.HAND_OFF_MESSAGE: Reply(text="好的，给您转人工。"),
-    })
+    dialogue = Dialogue(
+        {"渗水": "file_complaint", "转人工": "request_human"},
+        answers={
+            rest: Reply(text="已为您登记，工单号 GD202601010021。"),
+            split.HAND_OFF_MESSAGE: Reply(text="好的，给您转人工。"),
+        },
+    )
     replies = say(dialogue, db, "55号楼车库顶上一直渗水，车都淹了，给我转个人工，电话13912340422")
     assert dialogue.sent == [rest, split.HAND_OFF_MESSAGE]  # no 要不要: asked outright
     assert [r.text for r in replies] == ["已为您登记，工单号 GD202601010021。", "好的，给您转人工。"]
@@ -120,7 +138,9 @@ def rasa_down(tmp_path):
     with socket.socket() as sock:  # a port nobody listens on: Rasa is down
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    return DialogueClient(Settings(data_dir=tmp_path / "var", rasa_url=f"http://127.0.0.1:{port}", rasa_timeout=2))
+    return DialogueClient(
+        Settings(data_dir=tmp_path / "var", rasa_url=f"http://127.0.0.1:{port}", rasa_timeout=2)
+    )
 
 
 def test_with_rasa_down_the_complaint_is_filed_and_the_hand_off_recorded(app_env, rasa_down):
@@ -135,10 +155,18 @@ def test_with_rasa_down_the_complaint_is_filed_and_the_hand_off_recorded(app_env
 
 # --- 3. a complaint and the progress of an earlier ticket ------------------------------------------
 
-@pytest.mark.parametrize(("part", "asks"), [
-    ("刚才那个路灯的单子现在啥进度", True), ("上次报的漏水修好了没", True), ("GD202601010001怎么样了", True),
-    ("路灯坏了好几天了", False), ("我要投诉物业", False), ("那个单子我不要了", False),
-])
+
+@pytest.mark.parametrize(
+    ("part", "asks"),
+    [
+        ("刚才那个路灯的单子现在啥进度", True),
+        ("上次报的漏水修好了没", True),
+        ("GD202601010001怎么样了", True),
+        ("路灯坏了好几天了", False),
+        ("我要投诉物业", False),
+        ("那个单子我不要了", False),
+    ],
+)
 def test_a_progress_question_in_words(part, asks):
     assert split.asks_progress(part) is asks
 
@@ -147,11 +175,17 @@ def test_a_complaint_and_the_progress_of_an_earlier_ticket_are_both_answered(db,
     first = "再反映一个：60号楼北边垃圾堆了两天没人收"
     progress = "刚才那个路灯的单子现在啥进度"
     # The classifier hears 路灯 in the progress question and calls it a complaint too.
-    dialogue = Dialogue({"垃圾": "file_complaint", "路灯": "file_complaint"}, answers={
-        first: Reply(text="已登记，工单号 GD202601010031。方便留个手机号吗？", buttons=[Button("不留电话", "/deny")]),
-        "13912340433": Reply(text="好的，电话已记到工单 GD202601010031 上。"),
-        progress: Reply(text="工单 GD202601010030（路灯不亮）：处理中。"),
-    })
+    dialogue = Dialogue(
+        {"垃圾": "file_complaint", "路灯": "file_complaint"},
+        answers={
+            first: Reply(
+                text="已登记，工单号 GD202601010031。方便留个手机号吗？",
+                buttons=[Button("不留电话", "/deny")],
+            ),
+            "13912340433": Reply(text="好的，电话已记到工单 GD202601010031 上。"),
+            progress: Reply(text="工单 GD202601010030（路灯不亮）：处理中。"),
+        },
+    )
     replies = say(dialogue, db, f"{first}。还有{progress}")
     assert dialogue.sent == [first]
     # The complaint is filed; its phone question does not hold the second back.
@@ -165,13 +199,17 @@ def test_a_complaint_and_the_progress_of_an_earlier_ticket_are_both_answered(db,
 
 # --- 4. an offered complaint taken with 要的，帮我报上去 ----------------------------------------------
 
-@pytest.mark.parametrize(("said", "sent"), [
-    ("要的，帮我报上去", "62号楼旁边那个垃圾站臭死了"),
-    ("帮我报上去吧", "62号楼旁边那个垃圾站臭死了"),
-    ("好，登记一下", "62号楼旁边那个垃圾站臭死了"),
-    ("好的，我电话13912340444", "62号楼旁边那个垃圾站臭死了，我电话13912340444"),  # a detail joins
-    ("不用了", None),
-])
+
+@pytest.mark.parametrize(
+    ("said", "sent"),
+    [
+        ("要的，帮我报上去", "62号楼旁边那个垃圾站臭死了"),
+        ("帮我报上去吧", "62号楼旁边那个垃圾站臭死了"),
+        ("好，登记一下", "62号楼旁边那个垃圾站臭死了"),
+        ("好的，我电话13912340444", "62号楼旁边那个垃圾站臭死了，我电话13912340444"),  # a detail joins
+        ("不用了", None),
+    ],
+)
 def test_a_yes_said_again_in_words_adds_nothing_to_the_complaint(said, sent):
     assert taken_offer(said, "62号楼旁边那个垃圾站臭死了", "file_complaint") == sent
 
@@ -197,7 +235,9 @@ async def test_the_taken_complaint_is_filed_at_once(app_env):
 
 def test_the_offered_complaint_taken_in_words_goes_to_the_dialogue(db, clock):
     offered = "62号楼旁边那个垃圾站臭死了"
-    store.save(db, SENDER, store.Memory(pending=store.Pending(offered, "file_complaint", clock.now(), offered=True)))
+    store.save(
+        db, SENDER, store.Memory(pending=store.Pending(offered, "file_complaint", clock.now(), offered=True))
+    )
     dialogue = Dialogue({"垃圾": "file_complaint"})
     say(dialogue, db, "要的，帮我报上去")
     assert dialogue.sent == [offered]
@@ -206,12 +246,19 @@ def test_the_offered_complaint_taken_in_words_goes_to_the_dialogue(db, clock):
 
 # --- 5. the second complaint offered with the first's phone question ----------------------------
 
+
 def test_two_complaints_the_second_offered_with_the_phone_question_and_filed_on_yes(db, clock):
     first, second = "80号楼下垃圾桶三天没人清了", "小区东门健身器材那边晚上音响太吵"
-    dialogue = Dialogue({"垃圾": "file_complaint", "音响": "file_complaint"}, answers={
-        first: Reply(text="已为您登记，工单号 GD202601010041。留个手机号给我？", buttons=[Button("不留电话", "/deny")]),
-        second: Reply(text="已为您登记，工单号 GD202601010042。", buttons=[Button("不留电话", "/deny")]),
-    })
+    dialogue = Dialogue(
+        {"垃圾": "file_complaint", "音响": "file_complaint"},
+        answers={
+            first: Reply(
+                text="已为您登记，工单号 GD202601010041。留个手机号给我？",
+                buttons=[Button("不留电话", "/deny")],
+            ),
+            second: Reply(text="已为您登记，工单号 GD202601010042。", buttons=[Button("不留电话", "/deny")]),
+        },
+    )
     replies = say(dialogue, db, f"{first}，还有{second}")
     assert dialogue.sent == [first] and "音响" in replies[-1].text
     replies = say(dialogue, db, "对，那个也报上")
@@ -220,9 +267,15 @@ def test_two_complaints_the_second_offered_with_the_phone_question_and_filed_on_
 
 def test_no_phone_said_after_the_offer_answers_the_ticket_and_the_offer_is_asked_again(db, clock):
     first, second = "80号楼下垃圾桶三天没人清了", "小区东门健身器材那边晚上音响太吵"
-    dialogue = Dialogue({"垃圾": "file_complaint", "音响": "file_complaint"}, answers={
-        first: Reply(text="已为您登记，工单号 GD202601010041。留个手机号给我？", buttons=[Button("不留电话", "/deny")]),
-    })
+    dialogue = Dialogue(
+        {"垃圾": "file_complaint", "音响": "file_complaint"},
+        answers={
+            first: Reply(
+                text="已为您登记，工单号 GD202601010041。留个手机号给我？",
+                buttons=[Button("不留电话", "/deny")],
+            ),
+        },
+    )
     say(dialogue, db, f"{first}，还有{second}")
     replies = say(dialogue, db, "不留电话了")
     assert dialogue.sent[-1] == "不留电话了" and "音响" in replies[-1].text
@@ -235,23 +288,31 @@ def test_a_number_after_the_rating_buttons_is_a_score_not_a_choice(db, clock):
     from assistant.tickets.feedback import rating_buttons
 
     buttons = [(b["title"], b["payload"]) for b in rating_buttons("GD202601010050")]
-    store.save(db, SENDER, store.Memory(options=options_from_reply("您满意吗？", buttons), shown_at=clock.now()))
+    store.save(
+        db, SENDER, store.Memory(options=options_from_reply("您满意吗？", buttons), shown_at=clock.now())
+    )
     dialogue = Dialogue({})
     say(dialogue, db, "5")
     assert dialogue.sent == ['/rate_ticket{"rating": "5分", "ticket_id": "GD202601010050"}']
-    store.save(db, SENDER, store.Memory(options=options_from_reply("您满意吗？", buttons), shown_at=clock.now()))
+    store.save(
+        db, SENDER, store.Memory(options=options_from_reply("您满意吗？", buttons), shown_at=clock.now())
+    )
     say(dialogue, db, "第一个")  # a choice by number among the buttons stays one
     assert dialogue.sent[-1].startswith("/rate_ticket") and "满意" in dialogue.sent[-1]
 
 
 # --- 6. a policy question, then a report or a booking asked outright ---------------------------
 
+
 def test_a_complaint_after_a_policy_question_is_filed_right_after_the_answer(db, clock):
     question, report = "暂住证怎么办", "我们80号楼3单元楼道里堆满了纸箱，物业也不管"
-    dialogue = Dialogue({"怎么办": "ask_policy", "纸箱": "file_complaint"}, answers={
-        question: Reply(text="带身份证到社区服务站办理。"),
-        report: Reply(text="已为您登记，工单号 GD202601010061。", buttons=[Button("不留电话", "/deny")]),
-    })
+    dialogue = Dialogue(
+        {"怎么办": "ask_policy", "纸箱": "file_complaint"},
+        answers={
+            question: Reply(text="带身份证到社区服务站办理。"),
+            report: Reply(text="已为您登记，工单号 GD202601010061。", buttons=[Button("不留电话", "/deny")]),
+        },
+    )
     replies = say(dialogue, db, f"{question}？还有{report}")
     assert dialogue.sent == [question, report]
     assert "社区服务站" in replies[0].text and "GD202601010061" in replies[-1].text
@@ -260,9 +321,13 @@ def test_a_complaint_after_a_policy_question_is_filed_right_after_the_answer(db,
 
 def test_a_booking_before_a_policy_question_still_offers_the_question(db, clock):
     booking, question = "帮我约个上门理发", "暂住证怎么办"
-    dialogue = Dialogue({"约": "book_service", "怎么办": "ask_policy"}, answers={
-        booking: Reply(text="您想约哪天几点？"),
-    }, opens=(booking,))
+    dialogue = Dialogue(
+        {"约": "book_service", "怎么办": "ask_policy"},
+        answers={
+            booking: Reply(text="您想约哪天几点？"),
+        },
+        opens=(booking,),
+    )
     replies = say(dialogue, db, f"{booking}，顺便问下{question}")
     assert dialogue.sent == [booking] and replies[-1].text == "您想约哪天几点？"
 
