@@ -270,10 +270,25 @@ def join_pieces(text: str) -> str:
 _ADDRESS_AFTER_CLOCK_RE = re.compile(r"(?<=[点时分半])\s+(?=\d{3,}|\d{1,3}\s*(?:号|栋|幢|楼|单元|室))")
 
 
+def _whole_days(parsed: ParsedTime) -> int:
+    """How many whole calendar days a span covers: 下周 7, 周末 2, 明天 1, 明天上午 0,
+    明天晌午前 0 (from now until tomorrow noon: only one day is named)."""
+    midnight = {"hour": 0, "minute": 0, "second": 0, "microsecond": 0}
+    first = parsed.start.replace(**midnight)
+    if first != parsed.start:
+        first += timedelta(days=1)
+    last = (parsed.end + timedelta(seconds=1)).replace(**midnight)
+    return max(0, (last - first).days)
+
+
 def _with_later_clock(parsed: ParsedTime, later: list[dict], norm: str) -> ParsedTime:
     """明天晌午前，十点半中不中: a day or a part of the day, then a clock time without a day
-    of its own in a later clause, is that clock time on that day (when it falls inside)."""
+    of its own in a later clause, is that clock time on that day (when it falls inside).
+    Only a single day: 下周吧，上午十点 names no day of the week, and its last day (a
+    Sunday) is no answer; the span is left as said, to be asked about."""
     day = (parsed.end - timedelta(seconds=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    if _whole_days(parsed) > 1:
+        return parsed  # 下周 / 周末 / 下个月: several days, none said
     for item in later:
         _begin, stop = item["offset"]
         if ADDRESS_AFTER_RE.match(norm[stop:]) or norm[stop : stop + 1].isdigit():

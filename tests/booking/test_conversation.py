@@ -94,6 +94,7 @@ def test_resolve_time_for_a_service(db, catalogue):
         ("今年", "vague_time"),
         ("今天下午三点", "closed"),
         ("下礼拜", "vague_time"),
+        ("下周吧，上午十点", "vague_time"),  # a clock time, but no day of the week
     ]:  # several days, none named: asked, never the first free one
         with pytest.raises(BookingError) as err:
             conversation.resolve_time(db, "理发", said, now=NOW, catalogue=catalogue)

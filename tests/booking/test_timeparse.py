@@ -168,6 +168,19 @@ def test_dialect_days_and_a_clock_time_in_a_later_clause(said, start):
     assert parsed is not None and parsed.has_clock and parsed.start == start
 
 
+@pytest.mark.parametrize("said", ["下周吧，上午十点", "下周，十点", "下礼拜吧，下午三点"])
+def test_a_later_clock_is_not_put_on_the_last_day_of_a_span(said):
+    # 下周 names no day: its Sunday at 10:00 is a day the resident never said.
+    parsed = extract_time(said, SUN)
+    assert parsed is not None and not parsed.has_clock
+    assert parsed.start.date() < parsed.end.date()
+
+
+def test_a_later_clock_on_a_single_day_of_next_week_is_taken():
+    parsed = extract_time("下周二吧，上午十点", SUN)
+    assert parsed is not None and parsed.has_clock and parsed.start == at(2026, 12, 1, 10)
+
+
 def test_a_later_clock_outside_the_part_of_the_day_is_not_taken():
     parsed = extract_time("明天上午，下午三点", SUN)
     assert parsed is not None and not parsed.has_clock
