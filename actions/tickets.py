@@ -465,7 +465,7 @@ def _say(dispatcher: CollectingDispatcher, outcome: feedback.FeedbackOutcome) ->
 _USUAL = {
     "file_complaint": "complaint_form",
     "book_service": "booking_form",
-    "out_of_scope": "utter_out_of_scope",
+    "out_of_scope": "action_out_of_scope",
     "nlu_fallback": "action_handle_misunderstanding",
     "inform": "action_handle_misunderstanding",
     "ask_policy": "action_ask_policy",
@@ -484,13 +484,6 @@ def _as_usual(tracker: Tracker, dispatcher: CollectingDispatcher, events: list[E
         dispatcher.utter_message(text="好的。有新的情况随时告诉我。")
     return events
 
-
-# 好，帮我报 / 登记吧 / 报上去: asking for what was just done.
-_ALREADY_ASKED = re.compile(
-    r"^(?:好的?|行|可以|要的?|嗯嗯?|对)?[，,。\s]*(?:那就|那)?(?:你|麻烦)?(?:帮我|给我|帮忙)?"
-    r"(?:报上去|报一下|报吧|上报|报|登记|记下来|记上|记一下|反映上去|反映一下)"
-    r"(?:一下|上|吧|啊|呀|哈|了)*[。.！!~～，, ]*$"
-)
 
 # Intents of a reply to "where?" that says nothing (好的, 嗯嗯): the question is asked once more.
 _NON_ANSWERS = frozenset({"affirm", "inform", "nlu_fallback", "out_of_scope"})
@@ -652,7 +645,7 @@ class ActionTicketFollowup(Action):
                 text=for_elders(tracker, f"好的，不留也没关系。进度随时说“{ticket_id} 怎么样了”查询。")
             )
             return _clear()
-        if _ALREADY_ASKED.match(text):
+        if feedback.restates_yes(text):
             # 好，帮我报 when it was filed already (a report said with a question is filed at once).
             dispatcher.utter_message(
                 text=for_elders(

@@ -45,6 +45,13 @@ from assistant.conversation.choices import (
     resolve_choice,
 )
 from assistant.safety import assess
+from assistant.tickets.feedback import (
+    RESTATED_YES_RE,
+    explicit_rating,
+    parse_rating,
+    rates_a_ticket,
+    reason_in,
+)
 
 if TYPE_CHECKING:
     from assistant.db import Database
@@ -65,13 +72,6 @@ YES_NO_PAYLOADS = {"/affirm", "/deny"}
 YES_WITH_DETAILS_RE = re.compile(
     r"^(?:能约就约|约就约|那就约|可以约|好的|好啊|好吧|好|行|可以|要的|要|嗯嗯|嗯|是的|对|没问题|约吧|约)"
     r"[。.！!~～，,、 ]+(?P<rest>\S.*)$"
-)
-# 帮我报上去 / 登记一下吧 / 帮我约 / 那个也报上: the yes said again in words, no detail of the request
-# (it would join the complaint's description).
-RESTATED_YES_RE = re.compile(
-    r"^(?:那就|那个|这个|那件事?|这件事?|那|就)?也?(?:你|麻烦)?(?:帮我|给我|帮忙)?(?:报上去|报一下|报吧|上报|报|登记|记下来|记上|记一下"
-    r"|反映上去|反映一下|约上|约一下|约|查一下|查查|查|办一下|办)(?:一下|上|吧|啊|呀|哈|了)*"
-    r"[。.！!~～，, ]*$"
 )
 
 
@@ -463,15 +463,14 @@ def _answers_contact(said: str) -> bool:
 RATING_PAYLOAD = "/rate_ticket"
 
 
-BARE_SCORE_RE = re.compile(r"^[第\s]*[1-5一二两三四五]\s*(?:分|星|颗星)?[\s。.！!]*$")
+# A bare score: 5 / 4分 / 五星. Not 第一 (an ordinal picks a button: the choice resolver's).
+BARE_SCORE_RE = re.compile(r"^\s*[1-5一二两三四五]\s*(?:分|星|颗星)?[\s。.！!]*$")
 
 
 def _rating_said(said: str, options) -> str | None:  # noqa: ANN001 - the remembered options
     """5 / 4分 after the rating buttons (满意 / 基本满意 / 不满意): the question also asks for
     1 to 5 points, so a bare number is a score, never the 5th of three buttons. The
     message that rates the buttons' ticket, or None."""
-    from assistant.tickets.feedback import parse_rating
-
     if not options or not all(o.message().startswith(RATING_PAYLOAD) for o in options):
         return None
     score = parse_rating(said, accounts=False)
@@ -488,10 +487,7 @@ def _rating_said(said: str, options) -> str | None:  # noqa: ANN001 - the rememb
 def _rating_with_id(said: str) -> str | None:
     """我要评价一下GD202612060005 / GD…打5分: a rating of the ticket named, sent as one (the
     classifier may hear 评价一下 as anything, even a booking). None otherwise."""
-    from assistant.tickets.feedback import explicit_rating, rates_a_ticket
     from assistant.tickets.ids import find_ticket_id
-
-    from assistant.tickets.feedback import reason_in
 
     ticket_id = find_ticket_id(said)
     if not ticket_id or not rates_a_ticket(said.replace(ticket_id, " ")):

@@ -54,7 +54,19 @@ def label_for(score: int) -> str:
 # ---- reading what the resident said --------------------------------------------------------
 
 _DIGITS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
-_STARS = re.compile(r"([1-5一二两三四五])\s*(?:分|星|颗星|个星|颗|stars?\b|/\s*5)")
+# A score, in one grammar for every reader (parse_rating, rates_a_ticket, the chat's turn):
+# stars (五星, 4颗星, 3/5) always; points given (打/给/评 N 分) or said as such (N分 at the end of a
+# clause, 5分满意). Never minutes, money or a fraction: 三分钟前报的, 给我5分钟, 一分钱都没退,
+# 一分都不退给我, 三分之一.
+_N = r"[1-5一二两三四五]"
+_POINT = r"分(?![钟钱之半多秒米厘毫])"
+_STAR = r"(?:颗星|个星|颗|星|stars?\b|/\s*5)"
+_GIVEN = r"(?:打|给|评)[^，,。；;！!？?\d]{0,3}"
+_SCORE_ENDS = r"(?=$|[\s，,。.！!？?；;~～、…)）]|[吧了啊呀哈哦嘛呢]|满意|基本|不满|不太|还行|还可以|一般|凑合|好评|差评)"
+SCORE_RE = re.compile(
+    rf"{_GIVEN}(?P<given>{_N})\s*(?:{_POINT}|{_STAR})"
+    rf"|(?P<said>{_N})\s*(?:{_POINT}{_SCORE_ENDS}|{_STAR})"
+)
 # The same said in English or in pinyin (five stars, wu xing, si fen).
 _WORD_DIGITS = {
     "one": 1,
@@ -108,13 +120,14 @@ def parse_rating(text: str | None, *, accounts: bool = True) -> int | None:
     norm = _norm(text)
     if not norm:
         return None
-    stars = _STARS.search(norm)
+    stars = SCORE_RE.search(norm)
     if stars:
-        return _DIGITS[stars.group(1)]
+        return _DIGITS[stars.group("given") or stars.group("said")]
     words = _WORD_STARS.search(norm)
     if words:
         return _WORD_DIGITS[words.group(1) or words.group(2)]
-    bare = re.fullmatch(r"[\s第]*([1-5一二两三四五])[\s。.!！个]*", norm)
+    # A bare number (not 第一 / 第一个: an ordinal picks a button, the chat resolves it).
+    bare = re.fullmatch(r"\s*([1-5一二两三四五])[\s。.!！]*", norm)
     if bare:
         return _DIGITS[bare.group(1)]
     for pattern, score in _SCORED:
@@ -125,17 +138,38 @@ def parse_rating(text: str | None, *, accounts: bool = True) -> int | None:
     return None
 
 
-# A rating in so many words: 评价 / 打分, or points and stars (4分, 五颗星).
+# A rating in so many words: 评价 / 打分 / 满分, or points and stars given (我给4分, 打个五星) or
+# opening the message (4分, 五颗星) — in the score grammar above, so 三分钟前报的 / 给我5分钟 /
+# 一分钱都没退给我 are no rating.
 RATING_WORDS_RE = re.compile(
-    r"评价|评个价|打分|评分|打个分|打几分|(?:打|给|评)[^，,。；;]{0,3}[1-5一二两三四五]\s*(?:分|颗?星)"
-    r"|^[1-5一二两三四五]\s*(?:分|颗?星)"
+    r"评价|评个价|打分|评分|打个分|打几分|满分"
+    rf"|{_GIVEN}{_N}\s*(?:{_POINT}|{_STAR})|^\s*{_N}\s*(?:{_POINT}{_SCORE_ENDS}|{_STAR})"
 )
 
 
 def rates_a_ticket(text: str | None) -> bool:
     """The resident rates, or wants to rate, a handled ticket (我要评价一下GD…, 那个楼道杂物的事
     我给4分, 给个五星)."""
-    return bool(RATING_WORDS_RE.search(text or ""))
+    return bool(RATING_WORDS_RE.search(_norm(text)))
+
+
+# 帮我报上去 / 登记一下吧 / 帮我约 / 那个也报上: the yes said again in words, no detail of the request
+# (it would join the complaint's description).
+RESTATED_YES_RE = re.compile(
+    r"^(?:那就|那个|这个|那件事?|这件事?|那|就)?也?(?:你|麻烦)?(?:帮我|给我|帮忙)?(?:报上去|报一下|报吧|上报|报|登记|记下来|记上|记一下"
+    r"|反映上去|反映一下|约上|约一下|约|查一下|查查|查|办一下|办)(?:一下|上|吧|啊|呀|哈|了)*"
+    r"[。.！!~～，, ]*$"
+)
+
+
+# 好，帮我报 / 行，登记一下吧: the same after a yes word.
+_YES_FIRST = re.compile(r"^(?:好的?|好啊|行|可以|要的?|嗯嗯?|对)?[，,。\s]*")
+
+
+def restates_yes(text: str | None) -> bool:
+    """帮我报上去 / 好，帮我报 / 那也登记一下: the yes said again in words, asking for what was
+    offered (or was just done), with no detail of the request."""
+    return bool(RESTATED_YES_RE.match(_YES_FIRST.sub("", (text or "").strip(), count=1)))
 
 
 def explicit_rating(text: str | None) -> int | None:
@@ -154,7 +188,7 @@ def reason_in(text: str | None) -> str | None:
     """The resident's reason, when the message says more than a rating: the whole
     message in their words (staff read it), or None for 不满意 / 处理得不好 alone."""
     norm = _norm(text)
-    rest = _STARS.sub(" ", norm)
+    rest = SCORE_RE.sub(" ", norm)
     for pattern, _score in _SCORED:
         rest = pattern.sub(" ", rest)
     rest = _FILLER.sub("", rest)

@@ -298,7 +298,25 @@ def test_a_number_after_the_rating_buttons_is_a_score_not_a_choice(db, clock):
         db, SENDER, store.Memory(options=options_from_reply("您满意吗？", buttons), shown_at=clock.now())
     )
     say(dialogue, db, "第一个")  # a choice by number among the buttons stays one
-    assert dialogue.sent[-1].startswith("/rate_ticket") and "满意" in dialogue.sent[-1]
+    assert dialogue.sent[-1] == '/rate_ticket{"rating": "满意", "ticket_id": "GD202601010050"}'
+
+
+def test_an_ordinal_after_the_rating_buttons_picks_a_button_not_a_score(db, clock):
+    from assistant.conversation.choices import options_from_reply
+    from assistant.tickets.feedback import rating_buttons
+
+    buttons = [(b["title"], b["payload"]) for b in rating_buttons("GD202601010050")]
+    dialogue = Dialogue({})
+    for said, sent in (
+        ("第一", '/rate_ticket{"rating": "满意", "ticket_id": "GD202601010050"}'),
+        ("第三个", '/rate_ticket{"rating": "不满意", "ticket_id": "GD202601010050"}'),
+        ("1分", '/rate_ticket{"rating": "1分", "ticket_id": "GD202601010050"}'),
+    ):
+        store.save(
+            db, SENDER, store.Memory(options=options_from_reply("您满意吗？", buttons), shown_at=clock.now())
+        )
+        say(dialogue, db, said)
+        assert dialogue.sent[-1] == sent, said
 
 
 # --- 6. a policy question, then a report or a booking asked outright ---------------------------
