@@ -66,7 +66,11 @@ FOLLOW_UP_DETAILS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ),
     (
         "dizzy",
-        re.compile(r"头[^，。,！!？?]{0,3}晕|发晕|晕乎|恶心|想吐|喘不上气|喘不过气|胸闷|头疼|头痛"),
+        # A body sense, not an insult: 想吐 / 犯恶心 / 我有点恶心, never 这物业真恶心.
+        re.compile(
+            r"头[^，。,！!？?]{0,3}晕|发晕|晕乎|想吐|犯恶心|喘不上气|喘不过气|胸闷|头疼|头痛"
+            r"|(?:我|他|她|人|老人|孩子)[^，。,！!？?]{0,2}(?:有点|有些|感觉|觉得|直)恶心"
+        ),
         "头晕、恶心、喘不上气：有煤气味或烟的话，马上离开到通风的室外；人不舒服请拨打 120。",
     ),
     ("seizure", re.compile(r"抽搐|抽筋|口吐白沫"), "别往他嘴里塞东西，挪开周围的硬东西，让他侧躺。"),
@@ -90,13 +94,41 @@ FOLLOW_UP_DETAILS: tuple[tuple[str, re.Pattern[str], str], ...] = (
 _NUMBER = re.compile(r"11[09]|120")
 
 
+# Advice for a hurt or unwell body (别扶他起来, 头晕恶心) fits a fall, an injury or an illness;
+# in a fire, a gas leak, live water or a trap the way out comes first (煤气味越来越大，我头好疼 is
+# told to get outside, 家里着火了，我腿动不了 not to lie still).
+_BODY_DETAILS = frozenset({"pain", "dizzy"})
+_HAZARD_TOPICS = frozenset({"fire", "gas", "electric_water", "trapped"})
+_HAZARD_DETAILS = frozenset({"smoke", "fire_spreading", "gas"})
+# The resident speaks of themselves (我腿动不了), not of someone else (我妈摔了, 他起不来).
+_OTHER_PERSON = re.compile(
+    r"[他她]|我(?:们|家|妈|爸|爷|奶|姥|外公|外婆|老公|老婆|媳妇|爱人|儿|女儿|孩子|父|母|邻居|朋友)"
+    r"|老人|老太|老头|大爷|大妈|阿姨|叔|孩子|小孩|邻居|有人|一个人"
+)
+_SELF = re.compile(r"我|俺|自己|本人")
+
+
+def _for_self(line: str) -> str:
+    """The advice said to the resident about themselves: 他 -> 您 (别扶他起来 -> 您先别起来)."""
+    return line.replace("先别扶他起来，也别让他乱动", "您先别起来，也别乱动").replace("他", "您")
+
+
 def follow_up_advice(text: str) -> list[str]:
     """What to do about what the resident just added to their emergency: the advice
     for each detail named (bleeding, smoke, gas...), then the number to call for each
     kind of emergency the safety net reads in it. Empty when the message adds no
-    detail to act on (a place, 好的)."""
-    lines = [line for _, pattern, line in FOLLOW_UP_DETAILS if pattern.search(text or "")]
-    verdict = assess(text or "", quiet=True)
+    detail to act on (a place, 好的). Pain and dizziness get their advice only in a fall,
+    injury or illness, said to 您 when the resident speaks of themselves."""
+    text = text or ""
+    verdict = assess(text, quiet=True)
+    found = [(name, line) for name, pattern, line in FOLLOW_UP_DETAILS if pattern.search(text)]
+    hazard = bool(set(verdict.topics) & _HAZARD_TOPICS) or any(name in _HAZARD_DETAILS for name, _ in found)
+    self_said = bool(_SELF.search(text)) and not _OTHER_PERSON.search(text)
+    lines = [
+        _for_self(line) if self_said and name in _BODY_DETAILS else line
+        for name, line in found
+        if not (hazard and name in _BODY_DETAILS)
+    ]
     for topic in verdict.topics:
         kind_lines = advice_for_topics([topic])
         call = next((line for line in kind_lines if _NUMBER.search(line)), None)
