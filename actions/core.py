@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import structlog
@@ -15,7 +16,7 @@ from assistant.residents.service import handoff_phone, handoff_reply, request_ha
 from assistant.kb.followup import reads_as_aspect_question
 from assistant.settings import get_settings
 from assistant.tickets.feedback import rates_a_ticket
-from assistant.tickets.intake import reads_as_complaint
+from assistant.tickets.intake import extract_location, reads_as_complaint
 
 log = structlog.get_logger(__name__)
 
@@ -146,10 +147,32 @@ class ActionRepeatLastMessage(Action):
         return []
 
 
+# A place in the community or a public object (楼道, 电梯, 楼顶, 路灯, 小区, 9号楼): what the
+# estate answers for, unlike a household matter (我家wifi坏了, 我老公打呼噜太吵了).
+_COMMUNITY_PLACE = re.compile(
+    r"小区|园区|楼道|楼梯|走廊|过道|电梯|楼顶|天台|屋顶|外墙|单元门|大门|门口|门岗|门禁|地下室|车库|地库|停车场"
+    r"|车位|路灯|路面|马路|花园|绿化|草坪|广场|健身器材|游乐|垃圾(?:桶|站|房|点)|消防通道|消防栓|井盖|下水道"
+    r"|化粪池|水箱|围墙|公共|物业|保安|快递柜|充电桩|\d+\s*(?:号楼|栋|幢|单元)|[一二三四五六七八九十百]+(?:号楼|栋|幢)"
+)
+# Said in play (隔壁小孩好吵哦哈哈): no report.
+_PLAY = re.compile(r"哈哈|嘻嘻|嘿嘿|hhh|lol|😂|🤣", re.IGNORECASE)
+
+
+def out_of_scope_report(text: str) -> bool:
+    """A report the classifier set aside as out of scope: a problem (``reads_as_complaint``)
+    at a place in the community or with a public object, not said in play."""
+    return (
+        reads_as_complaint(text)
+        and not _PLAY.search(text)
+        and bool(_COMMUNITY_PLACE.search(text) or extract_location(text))
+    )
+
+
 class ActionOutOfScope(Action):
-    """For out_of_scope (once the rule sends it here instead of utter_out_of_scope): a
-    problem at a place the classifier set aside (349号楼楼顶天天有人晚上唱歌喝酒，吵得睡不着)
-    is taken as a report; anything else gets the usual 帮不上忙."""
+    """For out_of_scope (the rule sends it here instead of utter_out_of_scope): a
+    problem at a place in the community the classifier set aside (349号楼楼顶天天有人晚上唱歌
+    喝酒，吵得睡不着) is taken as a report; anything else (我家wifi坏了, a joke) gets the
+    usual 帮不上忙."""
 
     def name(self) -> str:
         return "action_out_of_scope"
@@ -159,7 +182,7 @@ class ActionOutOfScope(Action):
         if (
             not (tracker.active_loop or {}).get("name")
             and not text.startswith("/")
-            and reads_as_complaint(text)
+            and out_of_scope_report(text)
         ):
             return [FollowupAction("complaint_form")]
         dispatcher.utter_message(response="utter_out_of_scope")

@@ -207,3 +207,25 @@ def test_a_report_the_classifier_set_aside_as_out_of_scope_is_taken():
     dispatcher = CollectingDispatcher()
     assert asyncio.run(ActionOutOfScope().run(dispatcher, tracker("帮我写个作文"), {})) == []
     assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
+def test_out_of_scope_is_a_report_only_at_a_community_place_and_not_in_play():
+    from actions.core import out_of_scope_report
+
+    for text in ("9号楼楼顶天天有人唱歌喝酒，吵得睡不着", "楼道里堆满了杂物", "小区路灯坏了好几天了"):
+        assert out_of_scope_report(text), text
+    for text in ("我家wifi坏了", "我老公打呼噜太吵了", "隔壁小孩好吵哦哈哈", "帮我写个作文"):
+        assert not out_of_scope_report(text), text
+
+
+def test_minutes_or_money_the_classifier_missed_are_no_rating():
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.core import ActionHandleMisunderstanding
+
+    for text in ("三分钟前报的那个修好了没", "给我5分钟", "一分钱都没退给我"):
+        dispatcher = CollectingDispatcher()
+        events = asyncio.run(ActionHandleMisunderstanding().run(dispatcher, _fallback_tracker(text), {}))
+        assert {"event": "followup", "name": "action_rate_ticket", "timestamp": None} not in events, text
