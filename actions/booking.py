@@ -307,7 +307,12 @@ class ValidateBookingForm(InterruptibleFormValidation):
         corrected = self._corrected(tracker, "booking_service")
         if corrected is not None:
             return corrected
-        service = conversation.service_from(_text(tracker), _entities(tracker, "service_type"))
+        if self._requested(tracker) == "booking_service" or not tracker.get_slot("booking_service"):
+            # Asked for, or none chosen yet: everyday words name it too (师傅能来修个马桶不).
+            # On another form turn they are about something else (地址…，楼道灯坏了…).
+            service = conversation.service_asked_for(_text(tracker), _entities(tracker, "service_type"))
+        else:
+            service = conversation.service_from(_text(tracker), _entities(tracker, "service_type"))
         if self._corrects_other(tracker, "booking_service"):
             # 哦不对，我说错了，是约保洁，后天下午两点: the time is the correction read, but
             # a different service named in the same breath is corrected too.

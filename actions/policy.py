@@ -13,6 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.booking.about import answer_about_service
+from assistant.booking.conversation import names_public_place
 from assistant.db import get_database
 from assistant.kb.answer import PolicyAnswer, answer_entry, answer_policy_question
 from assistant.kb.service import warm_up_in_background
@@ -46,8 +47,13 @@ def _picked_entry(tracker: Tracker) -> str | None:
 
 
 def choice_buttons(answer: PolicyAnswer) -> list[dict]:
-    picks = [{"title": title, "payload": "/ask_policy" + json.dumps({"policy_entry": entry_id}, ensure_ascii=False)}
-             for entry_id, title in answer.choices]
+    picks = [
+        {
+            "title": title,
+            "payload": "/ask_policy" + json.dumps({"policy_entry": entry_id}, ensure_ascii=False),
+        }
+        for entry_id, title in answer.choices
+    ]
     return picks + [OFFER_BUTTONS[1], OFFER_BUTTONS[0]]
 
 
@@ -72,32 +78,53 @@ class ActionAskPolicy(Action):
             return [SlotSet("policy_offer_pending", False)]
         else:
             # Encoding the question is CPU work: keep the action server's event loop free.
-            answer = await asyncio.to_thread(answer_policy_question, question, tracker.get_slot("policy_topic"))
+            answer = await asyncio.to_thread(
+                answer_policy_question, question, tracker.get_slot("policy_topic")
+            )
         about = None if picked or answer.answerable else answer_about_service(question)
+        if about is not None and about[0] == "维修" and names_public_place(question):
+            # 电梯坏了什么时候来修理: the property's repair (a complaint), not the home repair service.
+            about = None
         if about is not None:
             # 助浴有啥条件: no policy entry, but the catalogue knows the service; one tap books it.
             name, text = about
-            dispatcher.utter_message(text=text + f"要帮您约{name}吗？", buttons=[
-                {"title": f"约{name}", "payload": "/book_service" + json.dumps({"service_type": name},
-                                                                               ensure_ascii=False)},
-                {"title": "不用了", "payload": "/deny"}])
+            dispatcher.utter_message(
+                text=text + f"要帮您约{name}吗？",
+                buttons=[
+                    {
+                        "title": f"约{name}",
+                        "payload": "/book_service" + json.dumps({"service_type": name}, ensure_ascii=False),
+                    },
+                    {"title": "不用了", "payload": "/deny"},
+                ],
+            )
             return [SlotSet("policy_offer_pending", False), SlotSet("policy_pending_question", None)]
         if answer.choices:
             # Unsure which entry is meant: ask. "都不是" leads on to staff like a miss.
             dispatcher.utter_message(text=answer.text, buttons=choice_buttons(answer))
-            return [SlotSet("policy_topic", None), SlotSet("policy_offer_pending", True),
-                    SlotSet("policy_pending_question", question), SlotSet("policy_best_guess", answer.choices[0][0])]
+            return [
+                SlotSet("policy_topic", None),
+                SlotSet("policy_offer_pending", True),
+                SlotSet("policy_pending_question", question),
+                SlotSet("policy_best_guess", answer.choices[0][0]),
+            ]
         if answer.answerable:
             dispatcher.utter_message(text=answer.text)
             dispatcher.utter_message(response="utter_policy_follow_up")
-            return [SlotSet("policy_topic", answer.follow_up), SlotSet("policy_offer_pending", False),
-                    SlotSet("policy_pending_question", None)]
+            return [
+                SlotSet("policy_topic", answer.follow_up),
+                SlotSet("policy_offer_pending", False),
+                SlotSet("policy_pending_question", None),
+            ]
         if not answer.available or not question:
             dispatcher.utter_message(text=answer.text, buttons=OFFER_BUTTONS[:1])
             return [SlotSet("policy_offer_pending", False)]
         dispatcher.utter_message(text=answer.text, buttons=OFFER_BUTTONS)
-        return [SlotSet("policy_offer_pending", True), SlotSet("policy_pending_question", question),
-                SlotSet("policy_best_guess", answer.alternatives[0] if answer.alternatives else None)]
+        return [
+            SlotSet("policy_offer_pending", True),
+            SlotSet("policy_pending_question", question),
+            SlotSet("policy_best_guess", answer.alternatives[0] if answer.alternatives else None),
+        ]
 
 
 class ActionPolicyOfferReply(Action):
@@ -115,5 +142,8 @@ class ActionPolicyOfferReply(Action):
             dispatcher.utter_message(response="utter_policy_question_left", phone=settings.service_phone)
         else:
             dispatcher.utter_message(response="utter_policy_question_not_left")
-        return [SlotSet("policy_offer_pending", False), SlotSet("policy_pending_question", None),
-                SlotSet("policy_best_guess", None)]
+        return [
+            SlotSet("policy_offer_pending", False),
+            SlotSet("policy_pending_question", None),
+            SlotSet("policy_best_guess", None),
+        ]

@@ -75,7 +75,8 @@ def service_from(
     text: str | None, entity_values: Iterable[str] = (), catalogue: Catalogue | None = None
 ) -> str | None:
     """The canonical service a message names (NLU entity first, then the catalogue's
-    names and aliases in the text)."""
+    names and aliases in the text). Everyday words (修个马桶) are not read here: they
+    are ``service_in_everyday_words``, for where a service is being asked for."""
     catalogue = catalogue or load_catalogue()
     for value in entity_values:
         service = catalogue.resolve_service(value)
@@ -84,15 +85,65 @@ def service_from(
     service = catalogue.resolve_service(text)
     if service is not None:
         return service.name
-    said = unicodedata.normalize("NFKC", text or "")
-    for name, pattern in SERVICE_PHRASES:
-        if name in catalogue.services and pattern.search(said):
-            return name
     return None
 
 
+def service_in_everyday_words(text: str | None, catalogue: Catalogue | None = None) -> str | None:
+    """The service a message asks for in everyday words, without its name or an alias
+    (师傅能来修个马桶不 -> 维修, 有人陪我去医院复查 -> 陪诊, 订明天的饭 -> 助餐).
+
+    Only where a service is being asked for: at the service question, or before any
+    service is chosen. Said on another form turn these words are about something else
+    (an address answer with 楼道灯坏了, 下午我要陪我妈去医院复查 while booking 理发),
+    and never change the service chosen. A public place (楼道, 电梯, 路灯…) is the
+    property's to fix, not a home repair; the resident going with someone to hospital
+    (我要陪我妈去医院) asks for no escort."""
+    said = unicodedata.normalize("NFKC", text or "")
+    if not said or said.startswith("/"):
+        return None
+    catalogue = catalogue or load_catalogue()
+    for name, pattern in SERVICE_PHRASES:
+        if name not in catalogue.services or not pattern.search(said):
+            continue
+        if name == "维修" and names_public_place(said):
+            continue
+        if name == "陪诊" and _GOES_WITH_SOMEONE_RE.search(said) and not _SOMEONE_TO_GO_RE.search(said):
+            continue
+        return name
+    return None
+
+
+def service_asked_for(
+    text: str | None, entity_values: Iterable[str] = (), catalogue: Catalogue | None = None
+) -> str | None:
+    """The service a new request names: by name or alias (``service_from``), else in
+    everyday words (``service_in_everyday_words``). For a request that starts a booking,
+    never for an answer given while a service is already chosen."""
+    return service_from(text, entity_values, catalogue) or service_in_everyday_words(text, catalogue)
+
+
+# Public places: the property fixes them (a complaint), not the home repair service.
+# 小区 followed by a building number is part of an address (幸福小区5号楼), no place.
+PUBLIC_PLACE_RE = re.compile(
+    r"楼道|楼梯间|走廊|电梯|路灯|单元门|门禁|公共|车库|停车场"
+    r"|小区(?!\s*[\d一二三四五六七八九十百]+\s*(?:号|栋|幢|楼|期|区|单元))"
+)
+
+
+def names_public_place(text: str | None) -> bool:
+    """楼道灯坏了 / 电梯坏了 / 小区门口的路灯: the message is about a public place."""
+    return bool(PUBLIC_PLACE_RE.search(unicodedata.normalize("NFKC", text or "")))
+
+
+# 我要陪我妈去医院 / 下午俺得陪老伴复查: the resident goes with someone (no escort asked),
+# unless someone is asked for too (找个人陪 / 有人陪我).
+_GOES_WITH_SOMEONE_RE = re.compile(r"(?:我|俺)[^，,。；;！!？?人]{0,3}陪")
+_SOMEONE_TO_GO_RE = re.compile(r"(?:有|找|派|来|叫|请)(?:个|一个)?(?:人|师傅|志愿者|社工)\S{0,2}陪|人陪")
+
+
 # What residents say for a service without its name or an alias: 修个马桶 / 水龙头坏了
-# (维修), 能不能有人陪我去医院复查 (陪诊). Read only where a booking is being made.
+# (维修), 能不能有人陪我去医院复查 (陪诊), 订明天的饭 (助餐). Read only where a booking is
+# being asked for (service_in_everyday_words).
 _FIXTURES = (
     r"马桶|水龙头|龙头|水管|下水道|水池|灯泡|电灯|灯|门锁|锁|房门|门|窗户|窗|纱窗|插座|开关|电路|线路"
     r"|空调|热水器|洗衣机|冰箱|电视|燃气灶|煤气灶|油烟机|抽油烟机|暖气|水箱|电器"
@@ -113,6 +164,7 @@ SERVICE_PHRASES = (
             r"|(?:医院|看病|复查|复诊|就医)\S{0,12}(?:有人陪|陪我|陪着|陪俺|人陪)"
         ),
     ),
+    ("助餐", re.compile(r"订(?:个|份|一份|两份|几份|点)?[^，,。；;！!？?]{0,6}?的?(?:饭|餐)(?![店馆桌])")),
 )
 
 
@@ -545,7 +597,12 @@ def value_slot(
             address_from(text) if (prefer == "booking_address" or has_address_shape(text)) else None
         ),
         "booking_time": lambda: text if extract_time(text, now) is not None else None,
-        "booking_service": lambda: service_from(text, catalogue=catalogue),
+        # Everyday words (修个马桶) only when the service is named (服务不对，是修马桶).
+        "booking_service": lambda: (
+            service_asked_for(text, catalogue=catalogue)
+            if prefer == "booking_service"
+            else service_from(text, catalogue=catalogue)
+        ),
     }
     order = ([prefer] if prefer in readers else []) + [s for s in readers if s != prefer]
     for slot in order:
@@ -588,8 +645,8 @@ def answers_slot(
     carries words the form would otherwise take as the answer)."""
     entity_values = entity_values or {}
     text = text or ""
-    if slot == "booking_service":
-        return service_from(text, entity_values.get("service_type", ())) is not None
+    if slot == "booking_service":  # the service question: everyday words answer it too
+        return service_asked_for(text, entity_values.get("service_type", ())) is not None
     if slot == "booking_eligibility":
         return eligibility_from(text) is not None
     if slot == "booking_time":

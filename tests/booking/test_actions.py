@@ -805,6 +805,40 @@ def test_a_service_chosen_without_its_name_is_said_back(app_env, domain, text, s
     assert messages[0] == said
 
 
+@pytest.mark.parametrize(
+    ("service", "requested", "text"),
+    [
+        ("助浴", "booking_address", "5号楼1单元302，楼道灯坏了上来注意脚下"),
+        ("理发", "booking_time", "明天上午吧，下午我要陪我妈去医院复查"),
+        ("理发", "booking_address", "5号楼302，我家马桶也坏了"),
+        ("保洁", "booking_phone", "13800001111，下午还得陪老伴看病"),
+    ],
+)
+def test_everyday_words_on_another_form_turn_keep_the_service(app_env, domain, service, requested, text):
+    slots, _, _ = run(
+        booking_actions.ValidateBookingForm(),
+        tracker(
+            text,
+            slots={
+                "booking_service": service,
+                "booking_eligibility": "我七十五岁" if service == "助浴" else None,
+                "requested_slot": requested,
+            },
+        ),
+        domain,
+    )
+    assert slots.get("booking_service", service) == service
+
+
+def test_everyday_words_before_any_service_name_it(app_env, domain):
+    slots, _, _ = run(
+        booking_actions.ValidateBookingForm(),
+        tracker("家里水龙头坏了，想找人来修", intent="book_service"),
+        domain,
+    )
+    assert slots["booking_service"] == "维修"
+
+
 def test_a_service_named_is_not_said_back(app_env, domain):
     _, messages, _ = run(
         booking_actions.ValidateBookingForm(),

@@ -327,7 +327,51 @@ def test_the_address_the_resident_marks_wins_over_a_place_named_before():
     ],
 )
 def test_a_service_said_in_everyday_words(text, service):
-    assert conversation.service_from(text) == service
+    assert conversation.service_in_everyday_words(text) == service
+    assert conversation.service_asked_for(text) == service
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("订明天的饭", "助餐"),
+        ("帮我订个饭", "助餐"),
+        ("订两份午餐", "助餐"),
+        ("幸福小区5号楼302，马桶坏了", "维修"),  # an estate's name in the address is no public place
+        ("我下午要陪我妈去医院复查", None),  # the resident goes with someone: no escort asked
+        ("俺得陪老伴去医院", None),
+        ("5号楼1单元302，楼道灯坏了上来注意脚下", None),  # a public place: the property's
+        ("电梯坏了啥时候来修", None),
+        ("小区门口的路灯不亮了", None),
+        ("小区里的水管漏水了", None),
+        ("订饭店", None),
+    ],
+)
+def test_everyday_words_both_ways(text, service):
+    assert conversation.service_in_everyday_words(text) == service
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "师傅，明天能来修个马桶不",
+        "5号楼1单元302，楼道灯坏了上来注意脚下",
+        "明天上午吧，下午我要陪我妈去医院复查",
+        "找个人陪我去看病",
+    ],
+)
+def test_service_from_reads_names_and_aliases_only(text):
+    # Everyday words are read only where a service is asked for (service_asked_for).
+    assert conversation.service_from(text) is None
+
+
+def test_a_correction_reads_everyday_words_only_when_the_service_is_named():
+    assert conversation.correction_from("服务不对，是修马桶") == conversation.Correction(
+        "booking_service", "维修"
+    )
+    assert conversation.correction_from("不对，是理发") == conversation.Correction("booking_service", "理发")
+    found = conversation.correction_from("不对，楼道灯坏了")
+    assert found is None or found.slot != "booking_service"
 
 
 @pytest.mark.parametrize(

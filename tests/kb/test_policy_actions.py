@@ -18,11 +18,23 @@ from assistant.kb.ingest import ingest
 from assistant.kb.unanswered import list_unanswered
 
 
-def tracker(text: str, intent: str = "ask_policy", slots: dict | None = None, sender: str = "web:abc",
-            entities: list | None = None) -> Tracker:
-    return Tracker(sender, slots or {},
-                   {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []},
-                   [], False, None, {}, "action_listen")
+def tracker(
+    text: str,
+    intent: str = "ask_policy",
+    slots: dict | None = None,
+    sender: str = "web:abc",
+    entities: list | None = None,
+) -> Tracker:
+    return Tracker(
+        sender,
+        slots or {},
+        {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []},
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
 
 
 @pytest.fixture
@@ -37,7 +49,9 @@ def policy_env(db, tmp_path, monkeypatch, corpus, embedder):
     kb_dir = (tmp_path / "var" / "kb").resolve()
     ingest([corpus], kb_dir, embedder)
     shipped = load_fusion()
-    kb = service.KnowledgeBase(kb_dir, embedder=embedder, fusion=FusionModel(shipped.ranker, shipped.abstainer, 0.0, {}))
+    kb = service.KnowledgeBase(
+        kb_dir, embedder=embedder, fusion=FusionModel(shipped.ranker, shipped.abstainer, 0.0, {})
+    )
     service._shared[kb_dir] = kb
     yield kb
     service._shared.pop(kb_dir, None)
@@ -71,7 +85,11 @@ async def test_unanswerable_offers_a_person_and_leaving_the_question(policy_env,
     reply_slots = {"policy_offer_pending": True, "policy_pending_question": "考驾照要多少钱？"}
     messages, slots = await run(ActionPolicyOfferReply(), tracker("好的", "affirm", reply_slots))
     assert messages[0]["response"] == "utter_policy_question_left"
-    assert slots == {"policy_offer_pending": False, "policy_pending_question": None, "policy_best_guess": None}
+    assert slots == {
+        "policy_offer_pending": False,
+        "policy_pending_question": None,
+        "policy_best_guess": None,
+    }
     with db.session() as session:
         [row] = list_unanswered(session)
         assert (row.sender_id, row.question, row.status) == ("web:abc", "考驾照要多少钱？", "open")
@@ -86,26 +104,41 @@ async def test_unsure_which_entry_asks_and_the_pick_is_answered(policy_env, db):
     assert asked["text"].startswith("我不太确定")
     picks = [b for b in asked["buttons"] if b["payload"].startswith("/ask_policy")]
     assert 1 <= len(picks) <= 3 and picks[0]["title"].rstrip("？") in asked["text"]
-    assert [b["payload"] for b in asked["buttons"][len(picks):]] == ["/affirm", "/request_human"]
+    assert [b["payload"] for b in asked["buttons"][len(picks) :]] == ["/affirm", "/request_human"]
     assert slots["policy_offer_pending"] is True and slots["policy_pending_question"] == "老人的补贴怎么领？"
     assert slots["policy_topic"] is None
 
     # The button's payload, as Rasa parses it: intent ask_policy with the entry as entity.
     payload = picks[0]["payload"]
-    entry_id = json.loads(payload[len("/ask_policy"):])["policy_entry"]
-    messages, slots = await run(ActionAskPolicy(), tracker(
-        payload, entities=[{"entity": "policy_entry", "value": entry_id}]))
+    entry_id = json.loads(payload[len("/ask_policy") :])["policy_entry"]
+    messages, slots = await run(
+        ActionAskPolicy(), tracker(payload, entities=[{"entity": "policy_entry", "value": entry_id}])
+    )
     assert "来源：《" in messages[0]["text"] and messages[1]["response"] == "utter_policy_follow_up"
     assert slots["policy_topic"] == entry_id and slots["policy_offer_pending"] is False
 
     # An entry removed since the question was asked: ask again, do not fail.
-    messages, slots = await run(ActionAskPolicy(), tracker(
-        '/ask_policy{"policy_entry": "gone"}', entities=[{"entity": "policy_entry", "value": "gone"}]))
+    messages, slots = await run(
+        ActionAskPolicy(),
+        tracker(
+            '/ask_policy{"policy_entry": "gone"}', entities=[{"entity": "policy_entry", "value": "gone"}]
+        ),
+    )
     assert messages[0]["response"] == "utter_policy_ask_what" and slots == {"policy_offer_pending": False}
 
     # "都不是，留给工作人员" records the original question for staff.
-    messages, _ = await run(ActionPolicyOfferReply(), tracker("/affirm", "affirm", {
-        "policy_offer_pending": True, "policy_pending_question": "老人的补贴怎么领？", "policy_best_guess": entry_id}))
+    messages, _ = await run(
+        ActionPolicyOfferReply(),
+        tracker(
+            "/affirm",
+            "affirm",
+            {
+                "policy_offer_pending": True,
+                "policy_pending_question": "老人的补贴怎么领？",
+                "policy_best_guess": entry_id,
+            },
+        ),
+    )
     assert messages[0]["response"] == "utter_policy_question_left"
     with db.session() as session:
         [row] = list_unanswered(session)
@@ -145,15 +178,27 @@ def test_staff_see_and_close_left_questions(db, tmp_path, monkeypatch):
             worker = issue_token(get_settings(), create_user(session, "w1", "worker-password", "worker"))
         with TestClient(create_app(get_settings())) as client:
             listed = client.get("/api/v1/kb/unanswered", headers={"Authorization": f"Bearer {viewer}"}).json()
-            assert [(q["id"], q["question"], q["status"]) for q in listed] == [(qid, "社区能办护照吗？", "open")]
-            denied = client.post(f"/api/v1/kb/unanswered/{qid}/answered", headers={"Authorization": f"Bearer {viewer}"})
+            assert [(q["id"], q["question"], q["status"]) for q in listed] == [
+                (qid, "社区能办护照吗？", "open")
+            ]
+            denied = client.post(
+                f"/api/v1/kb/unanswered/{qid}/answered", headers={"Authorization": f"Bearer {viewer}"}
+            )
             assert denied.status_code == 403
-            done = client.post(f"/api/v1/kb/unanswered/{qid}/answered", json={"note": "已电话回复"},
-                               headers={"Authorization": f"Bearer {worker}"})
+            done = client.post(
+                f"/api/v1/kb/unanswered/{qid}/answered",
+                json={"note": "已电话回复"},
+                headers={"Authorization": f"Bearer {worker}"},
+            )
             assert done.status_code == 200 and done.json()["status"] == "answered"
-            missing = client.post("/api/v1/kb/unanswered/999/answered", headers={"Authorization": f"Bearer {worker}"})
+            missing = client.post(
+                "/api/v1/kb/unanswered/999/answered", headers={"Authorization": f"Bearer {worker}"}
+            )
             assert missing.status_code == 404 and missing.json()["error"]["code"] == "question_not_found"
-            assert client.get("/api/v1/kb/unanswered", headers={"Authorization": f"Bearer {viewer}"}).json() == []
+            assert (
+                client.get("/api/v1/kb/unanswered", headers={"Authorization": f"Bearer {viewer}"}).json()
+                == []
+            )
     finally:
         get_database().dispose()
         get_settings.cache_clear()
@@ -182,8 +227,27 @@ async def test_a_question_about_a_service_the_knowledge_base_lacks_is_answered_f
     policy_env.fusion = FusionModel(policy_env.fusion.ranker, policy_env.fusion.abstainer, 1.01, {})
     messages, slots = await run(ActionAskPolicy(), tracker("助浴有啥条件"))
     assert "70岁以上" in messages[0]["text"] and messages[0]["text"].endswith("要帮您约助浴吗？")
-    assert [b["payload"] for b in messages[0]["buttons"]] == ['/book_service{"service_type": "助浴"}', "/deny"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        '/book_service{"service_type": "助浴"}',
+        "/deny",
+    ]
     assert slots["policy_offer_pending"] is False
     # A question about no catalogue service still says it does not know.
     messages, _ = await run(ActionAskPolicy(), tracker("考驾照要多少钱？"))
     assert "不想乱说" in messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "question", ["楼道灯坏了什么时候来修", "电梯坏了啥时候来修", "电梯坏了什么时候来修理"]
+)
+async def test_a_public_repair_question_is_not_answered_with_the_home_repair_service(policy_env, question):
+    # The property fixes a stairwell light or a lift: 上门维修's description is no answer.
+    policy_env.fusion = FusionModel(policy_env.fusion.ranker, policy_env.fusion.abstainer, 1.01, {})
+    messages, _ = await run(ActionAskPolicy(), tracker(question))
+    assert "上门" not in messages[0]["text"] and "要帮您约维修吗" not in messages[0]["text"]
+
+
+async def test_a_home_repair_question_is_still_answered_from_the_catalogue(policy_env):
+    policy_env.fusion = FusionModel(policy_env.fusion.ranker, policy_env.fusion.abstainer, 1.01, {})
+    messages, _ = await run(ActionAskPolicy(), tracker("修水管多少钱"))
+    assert messages[0]["text"].endswith("要帮您约维修吗？")
