@@ -762,11 +762,14 @@ def unsure(text: str | None) -> bool:
 
 
 # 对，取消吧 / 是的，不要了 / 确定取消 at 要取消…吗？: a yes said with the cancel words
-# again (the NLU hears cancel_booking, not affirm).
+# again (the NLU hears cancel_booking, not affirm). A cancel verb (取消, 退掉) may stand
+# alone; 不要了 / 不去了 alone answer the question itself as often as the booking (不要
+# [取消]了), so they cancel only after a yes word (是的，不要了).
+_CANCEL_YES_WORDS = r"对|对的|是|是的|嗯|嗯嗯|好|好的|行|确定|确认|没错|麻烦了|可以"
+_CANCEL_TAIL = r"(?:吧|掉|了|吧谢谢|掉吧|了吧|就行)?[。.!！]*$"
 _CANCEL_YES_RE = re.compile(
-    r"^(?:对|对的|是|是的|嗯|嗯嗯|好|好的|行|确定|确认|没错|麻烦了|可以|要)?[，,\s]*"
-    r"(?:确定|确认|就|那就|帮我|给我)?(?:取消|退掉|退了|不要了|不去了|不约了|撤销|撤了)"
-    r"(?:吧|掉|了|吧谢谢|掉吧|了吧|就行)?[。.!！]*$"
+    rf"^(?:(?:{_CANCEL_YES_WORDS}|要)?[，,\s]*(?:确定|确认|就|那就|帮我|给我)?(?:取消|退掉|退了|撤销|撤了)"
+    rf"|(?:{_CANCEL_YES_WORDS})[，,\s]*(?:就|那就)?(?:不要了|不去了|不约了)){_CANCEL_TAIL}"
 )
 
 

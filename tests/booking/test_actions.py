@@ -788,6 +788,29 @@ def test_a_yes_said_with_the_cancel_words_cancels(app_env, domain):
     assert done == [f"已经取消了预约{cleaning.id}。"]
 
 
+@pytest.mark.parametrize("intent", ["deny", "cancel_booking"])
+def test_a_bare_bu_yao_le_at_the_cancel_question_keeps_the_booking(app_env, domain, intent):
+    cleaning = book(
+        app_env,
+        sender_id="web:t1",
+        service="保洁",
+        starts_at=datetime(2026, 11, 30, 10),
+        address="37号楼1单元101",
+        now=NOW,
+    )
+    asked = {"booking_cancel_id": cleaning.id, "booking_cancel_pending": True}
+    _, said, _ = run(
+        booking_actions.ActionCancelBooking(),
+        tracker("不要了", intent=intent, slots=asked, form_active=False),
+        domain,
+    )
+    assert not any("已经取消" in text for text in said)
+    with app_env.session() as session:
+        from assistant.booking.models import Booking
+
+        assert session.get(Booking, cleaning.id).status == "booked"
+
+
 @pytest.mark.parametrize(
     ("text", "said"),
     [

@@ -402,6 +402,14 @@ def test_unsure_of_a_time(text, unsure):
         ("先不取消了", False),
         ("取消理发那个", False),
         ("取消YY202611290001", False),
+        ("不要了", False),  # 不要[取消]了 as often as the booking: no cancel verb, no yes word
+        ("不去了", False),
+        ("那就不要了", False),
+        ("要不要了", False),
+        ("嗯，不约了", True),
+        ("对，不去了", True),
+        ("那就取消吧", True),
+        ("退掉吧", True),
     ],
 )
 def test_a_yes_to_the_cancel_question(text, yes):
