@@ -20,13 +20,20 @@ Turn = Literal["answer", "emergency", "stop", "digress", "handoff", "repeat"]
 # the contact step "不用了" means "no phone"): each of these names the leaving.
 STOP_RE = re.compile(
     r"不约了|不预约了|不想约了|别约了|不订了|先不约|不办了|不弄了|不整了|不搞了|不要了|"
-    r"不投诉了|不反映了|不报了|不登记了|不说了|取消预约|不想弄了|不干了")
+    r"不投诉了|不反映了|不报了|不登记了|不说了|取消预约|不想弄了|不干了"
+)
 # Leaving only when nothing else in the message answers (算了，明天下午三点吧).
 WEAK_STOP_RE = re.compile(r"算了|取消吧|^取消$|退出")
 
 # "I cannot answer that" (不记得了, 想不起来): a failed answer, never leaving (the deny it
 # sounds like would drop the form); the second one offers choices and a person.
-CANT_ANSWER_RE = re.compile(r"不记得|记不得|记不清|记不住|想不起|忘了|忘记了|不知道|不晓得|不清楚|搞不清")
+CANT_ANSWER_RE = re.compile(
+    r"不记得|记不得|记不清|记不住|想不起|忘了|忘记了|不知道|不晓得|不清楚|搞不清"
+    r"|说不好|说不准|不好说|不确定|拿不准|没想好|还没想好|想不好"
+)
+# Said with "I cannot answer" these go their own way, never a failed answer: a person
+# (不知道，帮我转人工), cancelling (我不知道怎么取消这个预约), leaving or complaining.
+OWN_WAY_RE = re.compile(r"人工|客服|工作人员|真人|取消|退出|投诉")
 
 # Asking for a person: a verb of asking before whom (找工作人员, 要人工, 转人工, 叫个真人),
 # a call back asked for (打电话给我吧), or the bare word alone (人工, 人工服务). Naming
@@ -38,7 +45,8 @@ PERSON_RE = re.compile(
     r"|(找|要|叫|请|联系|接通?|换)(个|一个|一下)?"
     r"(人工|工作人员|真人|客服|物业的?人|值班的?人|管理员|你们的人|社区的人|领导)"
     r"|找个人|(给我)?(回|打)(个)?电话给我(吧)?$|给我回(个)?电话"
-    r"|^(人工|人工客服|人工服务|工作人员|客服|真人)$")
+    r"|^(人工|人工客服|人工服务|工作人员|客服|真人)$"
+)
 
 # Intents that leave the form when the message answers nothing.
 STOP_INTENTS = frozenset({"cancel_booking", "deny"})
@@ -69,20 +77,34 @@ def is_stop(text: str | None) -> bool:
     return bool(STOP_RE.search(said) or WEAK_STOP_RE.search(said))
 
 
+def goes_own_way(text: str | None) -> bool:
+    """The message asks for a person, to cancel or to leave (不知道，帮我转人工 / 我不知道
+    怎么取消这个预约): whatever "I don't know" it also says, it is no failed answer."""
+    said = _clean(text)
+    return bool(OWN_WAY_RE.search(said)) or is_stop(said) or wants_person(said)
+
+
+def cant_answer(text: str | None) -> bool:
+    """我也说不好 / 不记得了 / 还没想好: the resident cannot answer the question asked (a
+    failed answer), and asks for nothing else in the same breath (``goes_own_way``)."""
+    return bool(CANT_ANSWER_RE.search(_clean(text))) and not goes_own_way(text)
+
+
 # Saying NO to a person (不用转人工，你帮我约个理发就行 / 别转人工 / 不要找工作人员): the
 # negation right before the asking. A bare 不 counts, except in a question or a push
 # (能不能转人工, 要不找工作人员吧, 怎么还不转人工: those still ask for one).
 NOT_PERSON_RE = re.compile(
     r"(?:不用|不要|不需要|不必|无需|没必要|用不着|甭|别|(?<![能可是要会行好还么])不)"
-    r"(?:再|去|帮我|给我|帮忙|麻烦)*$")
+    r"(?:再|去|帮我|给我|帮忙|麻烦)*$"
+)
 
 
 def _negation(said: str, match: re.Match) -> re.Match | None:
     """The no said to one hand-off match: right before it, or holding its 要 (不需要人工:
     the asking verb 要 is the negation's own last character)."""
-    before = NOT_PERSON_RE.search(said[:match.start()])
+    before = NOT_PERSON_RE.search(said[: match.start()])
     if before is None and match.group().startswith("要"):
-        before = NOT_PERSON_RE.search(said[:match.start() + 1])
+        before = NOT_PERSON_RE.search(said[: match.start() + 1])
     return before
 
 
@@ -118,7 +140,7 @@ def without_declined_person(text: str | None) -> str:
     for match in reversed(list(PERSON_RE.finditer(said))):
         negation = _negation(said, match)
         tail = _DECLINED_TAIL.match(said, match.end())
-        said = said[:negation.start()] + said[tail.end():]
+        said = said[: negation.start()] + said[tail.end() :]
     return said
 
 
@@ -131,7 +153,7 @@ def classify(intent: str | None, text: str | None, *, answers: bool, confidence:
         return "stop"  # 不弄了 is never an answer, not even "no phone" at the contact step
     if answers:
         return "answer"
-    if CANT_ANSWER_RE.search(_clean(text)) and intent != "request_human":
+    if cant_answer(text) and intent != "request_human":
         return "answer"  # read as an answer: it fails, and failures lead to a person
     if is_stop(text):
         return "stop"
@@ -171,7 +193,9 @@ def without_negated(text: str) -> str:
 
 
 # Going back to the form in words (回到刚才约保洁的事 / 接着约理发吧 / 继续刚才那个).
-BACK_TO_IT_RE = re.compile(r"^[，,。.、\s那就还是]*(?:(?:回到|回去|说回|接着|继续)\w{0,14}|(?:刚才|之前|前面)\w{0,10})[吧啊。.！!]*$")
+BACK_TO_IT_RE = re.compile(
+    r"^[，,。.、\s那就还是]*(?:(?:回到|回去|说回|接着|继续)\w{0,14}|(?:刚才|之前|前面)\w{0,10})[吧啊。.！!]*$"
+)
 
 
 def bare_yes(text: str | None) -> bool:
@@ -183,7 +207,7 @@ def bare_yes(text: str | None) -> bool:
         match = RESUME_YES_RE.match(rest)
         if not match or not match.end():
             break
-        rest = rest[match.end():]
+        rest = rest[match.end() :]
     if BACK_TO_IT_RE.search(rest) and not re.search(r"\d", rest):
         return True  # 行，那回到刚才约保洁的事: going back names the form, it answers nothing
     return len(_WORDS_RE.findall(rest.strip("吧啊呀"))) < 2

@@ -9,40 +9,60 @@ from __future__ import annotations
 import pytest
 
 from assistant import degraded
-from assistant.form_turns import declines_person, wants_person, without_declined_person
+from assistant.form_turns import cant_answer, classify, declines_person, wants_person, without_declined_person
 
 
-@pytest.mark.parametrize("text", [
-    "转人工", "找工作人员", "我要人工", "人工服务", "叫个真人", "人工", "人工！",
-    "我要找工作人员", "帮我联系一下物业的人", "算了 找工作人员吧", "不知道，找工作人员吧",
-    # the forms' own list had these; degraded mode now hands them over too
-    "找领导", "找你们的人来看看", "你们打电话给我吧",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "转人工",
+        "找工作人员",
+        "我要人工",
+        "人工服务",
+        "叫个真人",
+        "人工",
+        "人工！",
+        "我要找工作人员",
+        "帮我联系一下物业的人",
+        "算了 找工作人员吧",
+        "不知道，找工作人员吧",
+        # the forms' own list had these; degraded mode now hands them over too
+        "找领导",
+        "找你们的人来看看",
+        "你们打电话给我吧",
+    ],
+)
 def test_asks_for_a_person(text):
     assert wants_person(text)
     assert degraded.decide(text).kind == "handoff"
 
 
-@pytest.mark.parametrize(("text", "degraded_kind"), [
-    ("工作人员态度很差", "recorded"),         # names staff, asks for no one (was a person in forms)
-    ("工作人员态度很差，我要投诉", "ticket"),  # a complaint about staff
-    ("人工费多少", "recorded"),               # a question about a price
-    ("上次工作人员来修过", "recorded"),        # a story (was a person in forms)
-    ("你是真人吗", "recorded"),               # a question about the butler (was a person in forms)
-    ("有人打电话给我说要停水", "recorded"),    # someone else's call (was a person in forms)
-])
+@pytest.mark.parametrize(
+    ("text", "degraded_kind"),
+    [
+        ("工作人员态度很差", "recorded"),  # names staff, asks for no one (was a person in forms)
+        ("工作人员态度很差，我要投诉", "ticket"),  # a complaint about staff
+        ("人工费多少", "recorded"),  # a question about a price
+        ("上次工作人员来修过", "recorded"),  # a story (was a person in forms)
+        ("你是真人吗", "recorded"),  # a question about the butler (was a person in forms)
+        ("有人打电话给我说要停水", "recorded"),  # someone else's call (was a person in forms)
+    ],
+)
 def test_naming_staff_is_not_asking_for_them(text, degraded_kind):
     assert not wants_person(text)
     assert degraded.decide(text).kind == degraded_kind
 
 
-@pytest.mark.parametrize(("text", "rest"), [
-    ("不用转人工，你帮我约个理发就行", "你帮我约个理发就行"),
-    ("别转人工", ""),
-    ("不要找工作人员，帮我看看3号楼的路灯", "帮我看看3号楼的路灯"),
-    ("不需要人工了，继续吧", "继续吧"),
-    ("不要人工", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("不用转人工，你帮我约个理发就行", "你帮我约个理发就行"),
+        ("别转人工", ""),
+        ("不要找工作人员，帮我看看3号楼的路灯", "帮我看看3号楼的路灯"),
+        ("不需要人工了，继续吧", "继续吧"),
+        ("不要人工", ""),
+    ],
+)
 def test_a_declined_hand_off_is_no_hand_off(text, rest):
     # Issue #11: the words of asking, said no to. The rest of the message is read as usual.
     assert not wants_person(text) and declines_person(text)
@@ -50,7 +70,9 @@ def test_a_declined_hand_off_is_no_hand_off(text, rest):
     assert degraded.decide(text).kind != "handoff"
 
 
-@pytest.mark.parametrize("text", ["能不能转人工", "要不找工作人员吧", "怎么还不转人工", "别转人工了…算了还是转人工吧"])
+@pytest.mark.parametrize(
+    "text", ["能不能转人工", "要不找工作人员吧", "怎么还不转人工", "别转人工了…算了还是转人工吧"]
+)
 def test_a_question_or_a_change_of_mind_still_asks(text):
     assert wants_person(text) and not declines_person(text)
     assert without_declined_person(text) == text
@@ -64,3 +86,40 @@ def test_a_declined_hand_off_with_a_complaint_files_the_complaint_in_degraded_mo
 @pytest.mark.parametrize("said", ["给我转个人工", "转一下人工", "帮我转个工作人员"])
 def test_a_measure_word_between_the_verb_and_whom_still_asks(said):
     assert wants_person(said) and not declines_person(said)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不知道",
+        "我也说不好",
+        "说不准",
+        "不好说",
+        "不确定",
+        "拿不准",
+        "没想好",
+        "还没想好",
+        "想不好",
+        "记不清了",
+    ],
+)
+def test_i_cannot_answer_is_a_failed_answer(text):
+    # Never leaving (the deny it sounds like) nor a question in the middle.
+    assert cant_answer(text)
+    assert classify("deny", text, answers=False) == "answer"
+    assert classify("ask_policy", text, answers=False) == "answer"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "turn"),
+    [
+        ("不知道，帮我转人工", "request_human", "handoff"),
+        ("不知道，帮我转人工", "deny", "stop"),  # not read as a failed answer: the intent decides
+        ("我不知道怎么取消这个预约", "cancel_booking", "stop"),
+        ("说不好，算了", "inform", "stop"),
+        ("不清楚，找个工作人员跟我说", "request_human", "handoff"),
+    ],
+)
+def test_i_dont_know_with_a_person_or_a_cancel_goes_its_own_way(text, intent, turn):
+    assert not cant_answer(text)
+    assert classify(intent, text, answers=False) == turn

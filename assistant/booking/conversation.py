@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 
 import cn2an
 
+from assistant import form_turns
 from assistant.booking.catalogue import Catalogue, load_catalogue
 from assistant.booking.models import Booking
 from assistant.booking.service import (
@@ -757,8 +758,15 @@ UNSURE_RE = re.compile(
 
 
 def unsure(text: str | None) -> bool:
+    """我也说不好 at the time question; not when a person, cancelling or leaving is asked
+    in the same breath (不知道，帮我转人工 / 我不知道怎么取消这个预约): those go their own way."""
     said = unicodedata.normalize("NFKC", text or "")
-    return bool(UNSURE_RE.search(said)) and not re.search(r"\d", said) and not asks_free_times(said)
+    return (
+        bool(UNSURE_RE.search(said))
+        and not re.search(r"\d", said)
+        and not asks_free_times(said)
+        and not form_turns.goes_own_way(said)
+    )
 
 
 # 对，取消吧 / 是的，不要了 / 确定取消 at 要取消…吗？: a yes said with the cancel words

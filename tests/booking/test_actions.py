@@ -753,6 +753,21 @@ def test_unsure_at_the_time_question_offers_the_times_to_pick(app_env, domain):
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("不知道，帮我转人工", "request_human"), ("我不知道怎么取消这个预约", "cancel_booking")],
+)
+def test_a_person_or_a_cancel_asked_with_i_dont_know_at_the_time_question_goes_its_own_way(
+    app_env, domain, text, intent
+):
+    dispatcher = CollectingDispatcher()
+    trk = tracker(text, intent=intent, slots=AT_TIME)
+    events = asyncio.run(booking_actions.ValidateBookingForm().run(dispatcher, trk, domain))
+    assert not any("没关系" in (m.get("text") or "") for m in dispatcher.messages)  # no failed answer
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots.get("requested_slot") != "booking_time" and slots.get("booking_time") is None
+
+
 def test_unsure_at_the_clock_question_asks_it_again_with_the_day_s_times(app_env, domain):
     dispatcher = CollectingDispatcher()
     trk = tracker(

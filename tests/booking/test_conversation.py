@@ -383,6 +383,11 @@ def test_a_correction_reads_everyday_words_only_when_the_service_is_named():
         ("后天有啥时间", False),
         ("明天下午三点", False),
         ("13912345678", False),
+        ("不知道，帮我转人工", False),  # a person asked for: goes its own way
+        ("我不知道怎么取消这个预约", False),  # cancelling
+        ("说不好，算了不约了", False),  # leaving
+        ("不清楚，找个工作人员跟我说", False),
+        ("我也不确定", True),
     ],
 )
 def test_unsure_of_a_time(text, unsure):
