@@ -200,8 +200,11 @@ BACK_TO_IT_RE = re.compile(
 
 def bare_yes(text: str | None) -> bool:
     """A yes to 还继续吗？ with nothing after it (好 / 继续吧). 好，地址12号楼5单元303 goes on
-    and answers in the same breath: the rest is read as the answer."""
+    and answers in the same breath: the rest is read as the answer. The 继续 button
+    (its payload, exactly /affirm) is a bare yes too."""
     rest = _clean(text)
+    if rest == "/affirm":
+        return True
     while True:  # 嗯，继续吧 / 好的好的
         rest = rest.lstrip("，,。.、！!~～ 吧啊呀")
         match = RESUME_YES_RE.match(rest)

@@ -9,7 +9,15 @@ from __future__ import annotations
 import pytest
 
 from assistant import degraded
-from assistant.form_turns import cant_answer, classify, declines_person, wants_person, without_declined_person
+from assistant.form_turns import (
+    bare_yes,
+    cant_answer,
+    classify,
+    declines_person,
+    resume_answer,
+    wants_person,
+    without_declined_person,
+)
 
 
 @pytest.mark.parametrize(
@@ -123,3 +131,22 @@ def test_i_cannot_answer_is_a_failed_answer(text):
 def test_i_dont_know_with_a_person_or_a_cancel_goes_its_own_way(text, intent, turn):
     assert not cant_answer(text)
     assert classify(intent, text, answers=False) == turn
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("/affirm", True),  # the 继续 button at 刚才的…还继续吗？
+        ("好", True),
+        ("继续吧", True),
+        ('/affirm{"x": "y"}', False),  # not exactly the button's payload
+        ("/inform", False),
+        ("好，地址12号楼5单元303", False),  # answers in the same breath
+    ],
+)
+def test_a_bare_yes_to_go_on(text, bare):
+    assert bare_yes(text) is bare
+
+
+def test_the_continue_button_is_a_yes_that_answers_nothing():
+    assert resume_answer("/affirm", "affirm") == "yes" and bare_yes("/affirm")

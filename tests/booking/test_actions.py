@@ -466,6 +466,14 @@ def test_back_from_a_question_asks_whether_to_go_on_then_continues(app_env, doma
     assert slots["booking_time"] == "2026-11-30T15:00" and slots["form_resume"] is None
 
 
+def test_the_continue_button_asks_the_form_s_question_again(app_env, domain):
+    # The 继续 button's payload (/affirm) is a bare yes, never an answer to the time question.
+    resumed = {**AT_TIME, "requested_slot": "form_resume", "form_resume": "booking_form"}
+    events, said = validate(tracker("/affirm", intent="affirm", slots=resumed), domain)
+    assert {"event": "slot", "name": "requested_slot", "value": "booking_time", "timestamp": None} in events
+    assert said == []
+
+
 def test_a_yes_to_go_on_that_answers_at_once_is_read_as_the_answer(app_env, domain):
     resumed = {
         "booking_service": "理发",
