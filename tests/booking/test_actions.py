@@ -876,13 +876,22 @@ def test_everyday_words_on_another_form_turn_keep_the_service(app_env, domain, s
     assert slots.get("booking_service", service) == service
 
 
-def test_everyday_words_before_any_service_name_it(app_env, domain):
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("家里水龙头坏了，想找人来修", "维修"),
+        ("帮我订明天的饭", "助餐"),
+        ("订个饭", "助餐"),
+        ("订饭", "助餐"),
+    ],
+)
+def test_everyday_words_before_any_service_name_it(app_env, domain, text, service):
     slots, _, _ = run(
         booking_actions.ValidateBookingForm(),
-        tracker("家里水龙头坏了，想找人来修", intent="book_service"),
+        tracker(text, intent="book_service"),
         domain,
     )
-    assert slots["booking_service"] == "维修"
+    assert slots["booking_service"] == service
 
 
 def test_a_service_named_is_not_said_back(app_env, domain):
