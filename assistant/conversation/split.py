@@ -83,11 +83,11 @@ def worded_intent(part: str) -> str | None:
     question (``asks_progress``), a booking verb and a service (帮我约明天下午三点上门理发，
     地址…: every detail at once can leave the classifier unsure of the plainest booking),
     or a thing and its fault (路灯坏了好几天了，我电话…): a complaint."""
-    from assistant.booking.conversation import service_from
+    from assistant.booking.conversation import service_asked_for
 
     if asks_progress(part):
         return "check_ticket"
-    if BOOKING_VERB_RE.search(part) and service_from(part) is not None and "取消" not in part:
+    if BOOKING_VERB_RE.search(part) and service_asked_for(part) is not None and "取消" not in part:
         return "book_service"
     from assistant.tickets.duplicates import read_problem
 
@@ -108,9 +108,9 @@ def two_bookings(first: str, second: str) -> bool:
     """Two bookings of different services (约明天中午的助餐，另外还想约个理发): two
     requests, though the classifier gives both parts the same intent. The same service
     twice (约理发，还想约明天的) is one booking told in two parts."""
-    from assistant.booking.conversation import service_from
+    from assistant.booking.conversation import service_asked_for
 
-    a, b = service_from(first), service_from(second)
+    a, b = service_asked_for(first), service_asked_for(second)
     return a is not None and b is not None and a != b
 
 
@@ -139,10 +139,10 @@ def names_offer(said: str, offered: str, intent: str) -> bool:
     (那理发的事呢 after an offer to book 理发; 垃圾那件事也记上了没 after an offer to
     file the rubbish complaint.) Naming it is asking for it."""
     if intent in {"book_service", "cancel_booking"}:
-        from assistant.booking.conversation import service_from
+        from assistant.booking.conversation import service_asked_for
 
-        wanted = service_from(offered)
-        return wanted is not None and service_from(said) == wanted
+        wanted = service_asked_for(offered)
+        return wanted is not None and service_asked_for(said) == wanted
     if intent == "file_complaint":
         from assistant.tickets.duplicates import objects_match, read_problem
 
@@ -161,9 +161,9 @@ def offer_text(second: str, intent: str) -> str:
     bare = PHONE_RE.sub("", second).strip(PUNCT) or second
     what = LEADING_FILLER_RE.sub("", bare).strip(PUNCT) or bare
     if intent == "book_service":
-        from assistant.booking.conversation import service_from
+        from assistant.booking.conversation import service_asked_for
 
-        service = service_from(bare)
+        service = service_asked_for(bare)
         if service is not None and service not in what:
             what = f"约个{service}"  # 能约个剃头的不 / 水管也漏 想约个师傅来修: the service by its name
         return f"另外您说要{what}，现在帮您约吗？"

@@ -368,3 +368,13 @@ def test_a_person_asked_for_in_dialect_and_nothing_else_is_sent_as_the_hand_off(
     assert dialogue.sent == [split.HAND_OFF_MESSAGE]
     say(dialogue, db, "我想约个上门理发明天下午")
     assert dialogue.sent[-1] == "我想约个上门理发明天下午"
+
+
+def test_a_second_request_in_everyday_words_names_its_service():
+    # A new request may name the service in everyday words (修马桶 = 维修); a public
+    # place is the property's to fix, no booking.
+    from assistant.conversation.split import offer_text, worded_intent
+
+    assert offer_text("水管也漏 想约个师傅来修", "book_service") == "另外您说要约个维修，现在帮您约吗？"
+    assert worded_intent("帮我约个师傅来修马桶") == "book_service"
+    assert worded_intent("帮我约个师傅来修楼道灯") is None
