@@ -377,6 +377,7 @@ class ValidateBookingForm(InterruptibleFormValidation):
                 and requested in ("booking_address", "booking_phone")
                 and not named
                 and not conversation.other_answer(_text(tracker))
+                and not conversation.names_a_place(_text(tracker))  # 幸福路8号: an address, not the 8th
                 and len(_text(tracker).strip()) <= 8
             ):
                 # 明天 / 十一点 alone at the address or phone question: the time already chosen

@@ -60,6 +60,14 @@ ADDRESS_PREFIX_RE = re.compile(
     r"^(?:我家(?:住)?在|我(?:住)?在|我家是|家住|住在|住|地址(?:是|在)?|在)[:：\s]*"
 )
 ADDRESS_HINT_RE = re.compile(r"\d|[号楼栋幢室单元路街巷弄村院苑园里座层]|小区|社区|[东南西北大侧后]门")
+# Words of a place, not of a time: 幸福路8号 is an address, though 8号 alone is a day.
+PLACE_WORD_RE = re.compile(r"[楼栋幢室单元路街巷弄村院苑园里座层]|小区|社区|[东南西北大侧后]门")
+
+
+def names_a_place(text: str | None) -> bool:
+    """Whether a short answer names a place (幸福路8号, 3栋), so a time read in it (8号 as
+    the 8th) is not a time the resident said."""
+    return bool(PLACE_WORD_RE.search(unicodedata.normalize("NFKC", text or "")))
 # A question is no address (先问一下，看门诊医保能报多少 at the address question).
 QUESTION_RE = re.compile(
     r"[?？]|吗|呢$|多少|怎么|咋|能不能|可不可以|是不是|有没有|什么|啥|先问|问一下|问问|请问"

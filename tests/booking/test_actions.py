@@ -950,3 +950,21 @@ def test_a_time_alone_at_the_phone_question_changes_the_time_chosen(app_env, dom
         domain,
     )
     assert slots["booking_time"] == time and slots["requested_slot"] == "booking_phone"
+
+
+@pytest.mark.parametrize("said", ["幸福路8号", "3栋2单元", "东门8号"])
+def test_an_address_at_the_address_question_never_moves_the_day(app_env, domain, said):
+    # e2e test_full_slot_offers…: 幸福路8号 at the address question moved the booking to the 8th.
+    slots, _, _ = run(
+        booking_actions.ValidateBookingForm(),
+        tracker(
+            said,
+            slots={
+                "booking_service": "理发",
+                "booking_time": "2026-11-30T09:00",
+                "requested_slot": "booking_address",
+            },
+        ),
+        domain,
+    )
+    assert slots.get("booking_time", "2026-11-30T09:00") == "2026-11-30T09:00"

@@ -378,3 +378,13 @@ def test_a_second_request_in_everyday_words_names_its_service():
     assert offer_text("水管也漏 想约个师傅来修", "book_service") == "另外您说要约个维修，现在帮您约吗？"
     assert worded_intent("帮我约个师傅来修马桶") == "book_service"
     assert worded_intent("帮我约个师傅来修楼道灯") is None
+
+
+def test_a_booking_after_a_policy_question_is_offered_after_the_answer(db, clock):
+    question, booking = "养老金资格认证怎么弄", "帮我约个体检"
+    dialogue = Dialogue({"怎么弄": "ask_policy", "约": "book_service"}, answers={
+        question: Reply(text="可以用手机App人脸识别自助认证。"),
+    })
+    replies = say(dialogue, db, f"{question}？另外{booking}")
+    assert dialogue.sent == [question]
+    assert "另外您说要约个体检，现在帮您约吗？" in replies[-1].text
