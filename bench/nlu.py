@@ -181,6 +181,14 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "round 12 was tuned on its errors",
     },
     {
+        "name": "blind12",
+        "path": "bench/nlu_blind12.yml",
+        "label": "blind",
+        "note": "627 lines (19 intents, service_type over the ten catalogue services), written on 2026-12-06 "
+                "by a helper who saw only its brief (cc03cd7, bench/nlu_blind12.md) while round 12 was tuned "
+                "on set 11; unmeasured until round 12's end",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
