@@ -45,6 +45,8 @@ MODEL_SUPPRESSED = "→model"
 _PERFECTIVE = re.compile(r"^(?:了|啦|咯|喽|啰|嘞|啊|呀|哇|咧|喔|哦|嘛|起来了|le(?![a-z]))")
 _PROGRESSIVE = re.compile(r"(?:在|正|一直)$")
 _QUESTION_END = re.compile(r"(吗|么|嘛)$")
+# Just after a cue: it is asked about (你失踪了吗, 着火了么).
+_QUESTION_AFTER = re.compile(r"[了啦]?(?:吗|么)")
 # A request said politely (帮忙去看看好吗, 能派个人来吗) ends like a question but asks
 # for help: it does not make the cue a question.
 # Round 10: a rebuke (你们还不停电吗, 还不派人吗) ends like a question too but demands action now.
@@ -63,7 +65,9 @@ _DAYS_KINDS = ("silent_elder", "missing")
 _NOT_OVER = re.compile(r"[^,。]{0,2}(?:还在|还是|还有|又|仍|但是?|可是|却)")
 # For a missing or silent person a past day is where the silence STARTS (昨天走丢了,
 # still missing); only a past EVENT (上次我爸走丢的事) is over.
-_PAST_EVENT = re.compile(r"上次|上回|上一次|那次|那回|去年|前年|以前|从前|曾经|小时候|年轻时|当年")
+_PAST_EVENT = re.compile(r"上次|上回|上一次|那次|那回|去年|前年|以前|从前|曾经|小时候|年轻时|当年"
+                         # round 12: a month or a week ago is a past event too (上个月我爸走丢那次)
+                         r"|上个?月|上个?(?:星期|礼拜)|上周")
 # A fire/gas/electricity cue that is perceived now or has lasted minutes is not a
 # hazard's what-if, whatever the complaint around it (天然气漏得整栋楼都能闻到; 着火冒烟十分钟了).
 # A smell that stings (味道呛死人) is perceived too; a span of the day (都一上午了) has lasted.
@@ -310,8 +314,10 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             frame[1].start() < soft.start() < hit.start):
         soft = None
     found = found or msg.anywhere or soft
-    if found is None and msg.laughter is not None and not actual and cue.kind not in s.laughter_exempt:
-        # laughter does not make play of a cue said to have happened (嘿嘿，楼下着火了)
+    if (found is None and msg.laughter is not None and cue.kind not in s.laughter_exempt
+            and (not actual or _QUESTION_AFTER.match(text, hit.end))):
+        # laughter does not make play of a cue said to have happened (嘿嘿，楼下着火了), unless
+        # the cue is asked about in jest (你失踪了吗哈哈: a question to the listener)
         found = msg.laughter
     if found:
         return f"hypothetical:{_marker(found)}"
@@ -327,6 +333,10 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             return f"past:{msg.accounted.group()}"
         if cue.kind not in s.habitual_exempt:
             found = s.habitual.search(hit.text)
+            if found is None and cue.kind in s.habitual_after_kinds and s.habitual_after is not None \
+                    and not msg.urgent:
+                # round 12: a count of times after the cue (电梯…关了我好几回了): a recurring problem
+                found = s.habitual_after.search(text[hit.end: hit.end + 8])
             if found:
                 return f"habitual:{_marker(found)}"
         frame = msg.time_frame(hit.start)

@@ -1,0 +1,102 @@
+"""The twelfth round of the safety net (issue #10): general rules for the causes of
+blind set 11's misses and false alarms (the set became a tuning set after it was
+measured once), and two review findings (the typo 一氧化探; a lift that trapped the
+resident before, nobody trapped now). Sentences written for these tests, not copied
+from any set. Each new cue is checked to fire from the lexicon (not the n-gram
+model), each new suppressor both ways."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.safety import assess
+from assistant.safety.normalise import normalise
+
+LEXICON_EMERGENCIES = [
+    # a homophone typo of 一氧化碳
+    ("我家一氧化探中毒了，两个人都晕", "poisoning: 一氧化探"),
+    # Shanghainese 勿 and Cantonese 返屋企
+    ("阿拉阿爹早浪出去，到现在还勿回来", "missing: Shanghainese 勿回来"),
+    ("我个女放学冇返屋企，而家八点了", "missing: Cantonese 冇返屋企"),
+    # the child should be home by now and the phone is off
+    ("孙女早该到家了，打电话关机", "missing: expected home, phone off"),
+    # out for hours, cannot remember the way
+    ("我妈说去菜场买菜，三个小时了，她记不住路", "missing: out for hours, forgets the way"),
+    # a parcel locker is a place, not a lost parcel
+    ("我儿子在快递柜旁边玩，一转眼就不见了", "missing: near a parcel locker"),
+    # the resident inside a room whose lock is broken
+    ("我在厕所里，门把坏了门打不开，手机快没电了", "trapped: locked in, door broken"),
+    # lights that went out are not a fire put out
+    ("电梯卡在半空，灯全灭了，里面有老人", "trapped: the lights went out"),
+    # someone overcome by a fume, whatever the habit before
+    ("楼下那家老是烧东西，今天烟太大，我妈被熏晕了", "poisoning: overcome by smoke"),
+]
+
+NOT_EMERGENCIES = [
+    # a hazard complaint's consequence: could not even run
+    ("过道里全是纸箱，着火了逃都逃不掉，物业管一下", "a hazard's consequence"),
+    # romance
+    ("我跟他第一次见面就擦出了火花", "a spark between two people"),
+    # hyperbole about food
+    ("这个蛋糕太腻了，吃完感觉要中毒了", "food hyperbole"),
+    # a peer fight an adult has dealt with
+    ("弟弟在幼儿园和小朋友打架，老师已经处理了", "a fight dealt with"),
+    ("他推了我一把，保安过来劝开了", "a push, the guard separated them"),
+    # asked about in jest
+    ("这么久不回消息，你晕倒了吗哈哈", "a jest to the listener"),
+    # stuck at home doing something
+    ("被困在家里赶方案，一个礼拜没出门", "stuck at home working"),
+    # a past event a month ago
+    ("上个月我奶奶走失那回，多亏邻居帮忙", "a past event"),
+    # a smell denied in Sichuanese; a leak denied with a bare 不
+    ("插座有点发烫，没得焦糊味", "a smell denied"),
+    ("热水器打不着火，不漏气，想约个师傅", "a leak denied"),
+    # a person as the agent of 电 is figurative
+    ("上课走神被班主任电了一顿", "scolded"),
+    # the door of a gas box left open is a hazard, not gas left on
+    ("小区燃气表箱的门开着，谁都能去拧", "a gas box's door open"),
+    # asking where to seek help, for a friend
+    ("同事让我问一下，被家暴了可以去哪里求助", "asking for a friend"),
+    # spraying pesticide in the greenery (no cue; the model may not fire alone)
+    ("物业在草坪上打了好多农药，味道好大", "pesticide spraying"),
+    # a lift that trapped the resident before, nobody trapped now
+    ("电梯又坏了 关了我好几回了", "a recurring lift fault"),
+    ("这个电梯困过我三次了，你们到底修不修", "a recurring lift fault, counted"),
+]
+
+
+def test_round12_co_typo_is_normalised():
+    assert "一氧化碳" in normalise("一氧化探报警器在响")
+
+
+@pytest.mark.parametrize(("text", "why"), LEXICON_EMERGENCIES)
+def test_round12_cues_fire_from_the_lexicon(text, why):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency, (why, verdict)
+    assert not verdict.cues[0].startswith("model:"), (why, verdict)
+
+
+@pytest.mark.parametrize(("text", "why"), NOT_EMERGENCIES)
+def test_round12_look_alikes_do_not_fire(text, why):
+    verdict = assess(text, quiet=True)
+    assert not verdict.emergency, (why, verdict)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same words in a real emergency still fire
+        "楼道里着火了，我们跑不出去了，快来",
+        "哈哈哈快来人，我爸晕倒了",
+        "嘿嘿，楼下着火了",
+        "电梯又坏了，把我关在里面了，现在出不去",
+        "电梯关了我半个小时了，快来",
+        "楼里煤气味好大，像是漏气了",
+        "我被插座电了一下，手到现在还麻",
+        "孩子把农药喝了一口",
+        "我在卫生间摔倒了起不来",
+        "昨天开始我爸就没回来，到现在还没消息",
+    ],
+)
+def test_round12_suppressors_keep_the_real_ones(text):
+    assert assess(text, quiet=True).emergency
