@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import FAILURES_SLOT, RESUME_SLOT, InterruptibleFormValidation, for_elders, register_form
+from actions.forms import FAILURES_SLOT, HUMAN_BUTTON, RESUME_SLOT, InterruptibleFormValidation, for_elders, register_form
 from assistant import form_turns
 from assistant.booking import conversation
 from assistant.booking.catalogue import load_catalogue
@@ -25,6 +25,7 @@ from assistant.booking.service import (
     cancel,
     check_eligibility,
     confirmation_text,
+    get_booking,
     nearest_free_slots,
     normalise_phone,
     reminder_promised,
@@ -243,8 +244,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if not any(filled.get(name) for name in ("booking_address", "booking_phone")):
             return
         buttons = _last_time_buttons(tracker)
-        if not buttons:
-            return
+        if not buttons or any(HUMAN_BUTTON in (m.get("buttons") or []) for m in dispatcher.messages):
+            return  # none offered, or the second failed answer already offers them with a person
         what = "电话" if filled.get("booking_phone") else "地址"
         dispatcher.utter_message(
             text=f"{what}记下了。时间还没定，下面这几个时间可以约，点一下就行：", buttons=buttons
@@ -780,13 +781,17 @@ class ActionCancelBooking(Action):
         pending = tracker.get_slot("booking_cancel_id")
         # 对，取消吧 at 要取消…吗？ is heard as cancel_booking: a yes all the same.
         said_yes = conversation.confirms_cancel(_text(tracker))
+        keeps = conversation.keeps_booking(_text(tracker))
         if (
             tracker.get_slot("booking_cancel_pending")
             and pending
-            and (_intent(tracker) in ("affirm", "deny") or said_yes)
+            and (_intent(tracker) in ("affirm", "deny") or said_yes or keeps)
         ):
-            if _intent(tracker) == "deny" and not said_yes:
-                dispatcher.utter_message(text="好的，预约保留。")
+            if (_intent(tracker) == "deny" and not said_yes) or keeps:
+                # 不取消了，还是去吃: heard as cancel_booking (取消 is in it), the booking is kept.
+                with database.session() as session:
+                    kept = get_booking(session, pending)
+                dispatcher.utter_message(text=conversation.kept_text(kept))
                 return _reset()
             try:
                 booking = cancel(database, pending, sender_id=tracker.sender_id, now=now())

@@ -330,9 +330,14 @@ class InterruptibleFormValidation(FormValidationAction):
         filled = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         if filled.get(requested) is not None or tracker.get_slot(requested) is not None:
             return [SlotSet(FAILURES_SLOT, None)] if previous else []
-        if self.is_correction(tracker) or any(
-                v is not None for k, v in filled.items() if k not in (requested, REQUESTED_SLOT, RESUME_SLOT)):
-            return []  # something else was taken (a correction, a value said early)
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        taken = {k for k, v in filled.items()
+                 if v is not None and k not in (requested, REQUESTED_SLOT, RESUME_SLOT, FAILURES_SLOT)}
+        if self.is_correction(tracker) or any(k.startswith(requested) and k not in required for k in taken):
+            return []  # a correction, or part of this answer kept (booking_time_text: a day, its clock asked)
+        # Answers to later questions said instead (the time, the address, the phone at the
+        # service question) are kept, but this question is still open: a failed answer,
+        # so the resident is never asked the same thing over and over.
         slot, _, count = previous.partition(":")
         failures = (int(count) if slot == requested and count.isdigit() else 0) + 1
         if failures >= FAILURES_BEFORE_CHOICES:

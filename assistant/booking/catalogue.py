@@ -65,6 +65,10 @@ class Service(BaseModel):
     price: float = Field(ge=0)
     price_note: str | None = None
     location: Literal["上门", "社区服务中心"]
+    sitting: bool = Field(default=False, description=(
+        "a booking is a seat at a sitting (a meal), not a job of `duration` minutes: any start on "
+        "the grid before a window ends may be booked, the seat is held to the window's end, and "
+        "`capacity` is the seats of the sitting"))
     eligibility: Eligibility | None = None
     aliases: list[str] = Field(default_factory=list)
     description: str = ""
@@ -122,7 +126,9 @@ class Service(BaseModel):
         for window in self.windows:
             cursor = datetime.combine(date.min, window.start)
             end = datetime.combine(date.min, window.end)
-            while cursor + timedelta(minutes=self.duration) <= end:
+            # A sitting takes arrivals until it ends; a job must end inside the window.
+            length = timedelta(minutes=every if self.sitting else self.duration)
+            while cursor + length <= end:
                 starts.append(cursor.time())
                 cursor += timedelta(minutes=every)
         return starts
@@ -138,11 +144,24 @@ class Service(BaseModel):
         9:00 runs to 11:00). Includes the regular ``slot_starts``."""
         return sorted(set(self._starts(self.step)))
 
+    def ends_at(self, starts_at: datetime) -> datetime:
+        """When an appointment starting at ``starts_at`` ends: start + duration, or for a
+        sitting the end of the window it starts in (a 17:30 arrival at the 17:00-18:00
+        dinner keeps its seat to 18:00)."""
+        if self.sitting:
+            moment = starts_at.time()
+            for window in self.windows:
+                if window.start <= moment < window.end:
+                    return datetime.combine(starts_at.date(), window.end, tzinfo=starts_at.tzinfo)
+        return starts_at + timedelta(minutes=self.duration)
+
     def cells(self, starts_at: datetime, ends_at: datetime | None = None) -> list[datetime]:
         """The capacity cells (``step`` minutes, counted from midnight) an appointment
-        covers, in time order. ``ends_at`` defaults to start + duration; a stored
-        booking passes its own, so a later change of duration still frees what it took."""
-        ends_at = ends_at or starts_at + timedelta(minutes=self.duration)
+        covers, in time order. ``ends_at`` defaults to ``ends_at(starts_at)``; a stored
+        booking passes its own, so a later change of duration still frees what it took.
+        A sitting's seat covers every cell to the sitting's end, so its last cell counts
+        every seat taken (capacity is per sitting, whenever each resident comes)."""
+        ends_at = ends_at or self.ends_at(starts_at)
         return counter_cells(starts_at, ends_at, self.step)
 
     def price_text(self) -> str:

@@ -147,7 +147,7 @@ def names_public_place(text: str | None) -> bool:
 # 我要陪我妈去医院 / 下午俺得陪老伴复查: the resident goes with someone (no escort asked),
 # unless someone is asked for too (找个人陪 / 有人陪我).
 _GOES_WITH_SOMEONE_RE = re.compile(r"(?:我|俺)[^，,。；;！!？?人]{0,3}陪")
-_SOMEONE_TO_GO_RE = re.compile(r"(?:有|找|派|来|叫|请)(?:个|一个)?(?:人|师傅|志愿者|社工)\S{0,2}陪|人陪")
+_SOMEONE_TO_GO_RE = re.compile(r"(?:有|找|搵|揾|派|来|叫|请)(?:个|一个)?(?:人|师傅|志愿者|社工)\S{0,2}陪|人陪")
 
 
 # What residents say for a service without its name or an alias: 修个马桶 / 水龙头坏了
@@ -156,21 +156,22 @@ _SOMEONE_TO_GO_RE = re.compile(r"(?:有|找|派|来|叫|请)(?:个|一个)?(?:�
 _FIXTURES = (
     r"马桶|水龙头|龙头|水管|下水道|水池|灯泡|电灯|灯|门锁|锁|房门|门|窗户|窗|纱窗|插座|开关|电路|线路"
     r"|空调|热水器|洗衣机|冰箱|电视|燃气灶|煤气灶|油烟机|抽油烟机|暖气|水箱|电器"
+    r"|水喉|喉管|渠|厕所|马桶圈"  # Cantonese 水喉 (tap, pipe), 渠 (drain)
 )
 SERVICE_PHRASES = (
     (
         "维修",
         re.compile(
-            rf"修(?:一下|一修|理一下|理|个|下|好)?(?:家里|屋里|家|俺家|我家)?的?(?:{_FIXTURES})"
+            rf"(?:修|整)(?:一下|一修|理一下|理|个|下|好)?(?:家里|屋里|屋企|家|俺家|我家)?的?(?:{_FIXTURES})"
             rf"|(?:{_FIXTURES})\S{{0,4}}?(?:坏了|坏啦|堵了|堵住|漏水|不出水|不亮|不转|要修|得修|修一下|修修)"
-            r"|(?:来|上门|过来|帮我|给我|帮忙)修"
+            r"|(?:来|上门|过来|帮我|给我|帮忙)修|(?:搵|揾|找)(?:个|人|师傅)+(?:来)?(?:修|整)"
         ),
     ),
     (
         "陪诊",
         re.compile(
-            r"陪\S{0,6}(?:医院|看病|看医生|看大夫|就医|复查|复诊|门诊|拿药|住院|检查)"
-            r"|(?:医院|看病|复查|复诊|就医)\S{0,12}(?:有人陪|陪我|陪着|陪俺|人陪)"
+            r"陪\S{0,6}(?:医院|看病|看医生|看大夫|就医|复查|复诊|门诊|拿药|住院|检查|睇医生|睇病|睇急症|睇大夫)"
+            r"|(?:医院|看病|复查|复诊|就医|睇医生|睇病)\S{0,12}(?:有人陪|陪我|陪着|陪俺|人陪)"
         ),
     ),
     ("助餐", re.compile(r"订(?:个|份|一份|两份|几份|点)?[^，,。；;！!？?]{0,6}?的?(?:饭|餐)(?![店馆桌])")),
@@ -744,7 +745,7 @@ CONFIRM_RE = re.compile(
     r"(?<!不)是对的|(?<![不别])对的|都对|全对|没错|没问题|就这样|就这么(?:办|定|着|约)|确认|可以的?$"
     r"|就按(?:这个|刚才|这)|约吧|定了吧|^(?:对|嗯|好|行|是|中|成)+(?:的|了|啊|呀|吧)?$"
     # Cantonese, Sichuanese, northern: 系啊，啱嘅 / 冇错 / 对头 / 是滴 / 妥了
-    r"|^(?:系|係|啱|对头|是滴|是嘞|妥)(?:啊|呀|嘅|喇|啦|了|的)?(?:[，,\s]*(?:啱|啱嘅|冇错|系啊|对头))?$|冇错"
+    r"|^(?:系|係|啱|对头|是滴|是嘞|妥)(?:啊|呀|嘅|喇|啦|了|的)?(?:[，,\s]*(?:啱|啱嘅|冇错|系啊|对头|对|对的|是|是的))?$|冇错"
 )
 NOT_YES_RE = re.compile(r"不对|不是|错了|不行|不要|不约|不用|算了|取消|别|改|换|等等|等一下|等下|[?？吗]")
 
@@ -795,6 +796,28 @@ def confirms_cancel(text: str | None) -> bool:
     if not said or said.startswith("/") or re.search(r"\d|[?？吗]|别|不用取消|先不", said):
         return False
     return confirms(said) or bool(_CANCEL_YES_RE.match(said))
+
+
+# 不取消了 / 先别取消 / 还是留着吧 / 还是去吃 at 要取消…吗？: the booking is kept (the NLU may
+# hear cancel_booking in it: the word 取消 is there).
+_KEEP_BOOKING_RE = re.compile(
+    r"(?:不|别|甭|先不|不用|不要|不想)(?:要|用|再)?(?:取消|退|撤)|留着|保留|还是(?:去|约着|按原来)|照(?:常|旧)去"
+    r"|不退了|算了不取消|还去"
+)
+
+
+def keeps_booking(text: str | None) -> bool:
+    """The answer to 要取消…吗？ keeps the booking (不取消了，还是去吃 / 先别取消 / 留着吧)."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    return bool(said) and not said.startswith("/") and bool(_KEEP_BOOKING_RE.search(said))
+
+
+def kept_text(booking: Booking | None) -> str:
+    """好的，不取消了，12月7日（周一）中午12点的助餐给您保留着。"""
+    if booking is None:
+        return "好的，不取消了，预约给您保留着。"
+    what = f"上门{booking.service}" if booking.location == "上门" else booking.service
+    return f"好的，不取消了，{when_text(booking.starts_at)}的{what}给您保留着。"
 
 
 def other_answer(text: str | None) -> str | None:

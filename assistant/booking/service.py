@@ -216,7 +216,7 @@ def _booked_counts(session: Session, service: str, start: datetime, end: datetim
 
 
 def _occupied(service: Service, counts: dict[datetime, int], starts_at: datetime) -> int:
-    """Appointments already there at the busiest moment of [start, start + duration)."""
+    """Appointments already there at the busiest moment of the appointment (``Service.cells``)."""
     return max((counts.get(cell, 0) for cell in service.cells(starts_at)), default=0)
 
 
@@ -226,7 +226,7 @@ def candidate_slots(catalogue: Catalogue, service: Service, day: date, *, every:
     if day.isoweekday() not in service.days or catalogue.is_closed(day):
         return []
     times = service.start_times() if every else service.slot_starts()
-    return [Slot(service.name, start, start + timedelta(minutes=service.duration), service.capacity)
+    return [Slot(service.name, start, service.ends_at(start), service.capacity)
             for start in (datetime.combine(day, t) for t in times)]
 
 

@@ -82,6 +82,10 @@ _REWRITES = (
     ("后日", "后天"),
     ("明朝", "明天"),
     ("今朝", "今天"),
+    # Cantonese parts of a day (after 明朝, so 明朝早上 stays tomorrow morning).
+    ("朝早", "早上"),
+    ("下昼", "下午"),
+    ("晏昼", "下午"),
 )
 
 

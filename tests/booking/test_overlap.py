@@ -42,7 +42,6 @@ def _counters(db, service):
     ("保洁", at(TUE, 9)),          # 2 h from 8:00: regular starts 8:00 and 10:00
     ("维修", at(TUE, 9)),          # hourly from 8:30
     ("维修", at(TUE, 10)),
-    ("助餐", at(TUE, 11, 30)),     # 60 min, 11:00-13:00
     ("场地预约", at(TUE, 15)),
 ])
 def test_a_start_between_the_regular_ones_is_booked(db, catalogue, service, when):
@@ -52,6 +51,49 @@ def test_a_start_between_the_regular_ones_is_booked(db, catalogue, service, when
     # It takes a place in every 30-minute cell it covers, and nowhere else.
     cells = {when + timedelta(minutes=30 * k): 1 for k in range(duration // timedelta(minutes=30))}
     assert _counters(db, service) == cells
+
+
+# --- a meal is a seat at a sitting, not a one-hour job ------------------------------------
+
+@pytest.mark.parametrize(("when", "ends"), [
+    (at(TUE, 17, 30), at(TUE, 18)),   # the dinner sitting 17:00-18:00: a late arrival is fine
+    (at(TUE, 17), at(TUE, 18)),
+    (at(TUE, 12, 30), at(TUE, 13)),   # lunch 11:00-13:00
+    (at(TUE, 11, 30), at(TUE, 13)),
+])
+def test_a_meal_seat_is_booked_at_any_start_of_the_sitting(db, catalogue, when, ends):
+    booking = _book(db, catalogue, "助餐", when)
+    assert (booking.starts_at, booking.ends_at) == (when, ends)
+
+
+def test_a_meal_said_in_words_at_half_past_five(db, catalogue):
+    with db.session() as s:
+        slot = find_slot(s, "助餐", parse_time("明天晚上5点半", NOW), now=NOW, catalogue=catalogue)
+    assert (slot.starts_at, slot.ends_at) == (at(MON, 17, 30), at(MON, 18))
+
+
+def test_a_meal_after_the_sitting_is_refused(db, catalogue):
+    with pytest.raises(BookingError) as err:
+        _book(db, catalogue, "助餐", at(TUE, 18))
+    assert err.value.code == "not_a_slot" and "超出" not in err.value.message
+
+
+def test_meal_seats_are_counted_per_sitting(db, catalogue):
+    small = catalogue.model_copy(deep=True)
+    small.services["助餐"].capacity = 2
+    _book(db, small, "助餐", at(TUE, 11), sender="web:a")
+    _book(db, small, "助餐", at(TUE, 12, 30), sender="web:b")
+    with pytest.raises(BookingError) as err:                     # two seats taken for lunch
+        _book(db, small, "助餐", at(TUE, 12), sender="web:c")
+    assert err.value.code == "full"
+    assert _book(db, small, "助餐", at(TUE, 17, 30), sender="web:c").ends_at == at(TUE, 18)  # dinner is another sitting
+    # The offered buttons still start an hour apart (11:00, 12:00, 17:00).
+    assert [s.starts_at.time() for s in slots_for_day_(db, small, TUE)] == [time(11), time(12), time(17)]
+
+
+def slots_for_day_(db, catalogue, day):
+    with db.session() as s:
+        return slots_for_day(s, "助餐", day, catalogue)
 
 
 def test_said_in_words_the_cleaner_comes_at_nine(db, catalogue):

@@ -1,0 +1,98 @@
+"""Round 12 of the booking conversations (issue #11): a cancel taken back at its
+confirmation, Cantonese and dialect names of services, a correction said back, a
+fee question in the middle of the form."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from assistant.booking import conversation
+from assistant.booking.service import book, get_booking
+from tests.booking.test_actions import NOW, fixed_now, run, tracker  # noqa: F401 - fixed_now is a fixture
+
+import actions.booking as booking_actions
+
+
+# --- 不取消了 at 要取消…吗？ -----------------------------------------------------------
+
+@pytest.mark.parametrize("said", ["等等等等 不取消了 还是去吃", "先别取消", "不用取消了", "还是留着吧", "不要取消"])
+def test_taking_the_cancel_back_keeps_the_booking(said):
+    assert conversation.keeps_booking(said)
+
+
+@pytest.mark.parametrize("said", ["对，取消吧", "取消", "是的，不要了", "还是取消吧", "还是要取消", "对"])
+def test_a_yes_to_the_cancel_is_no_keeping(said):
+    assert not conversation.keeps_booking(said)
+
+
+def test_no_cancel_heard_as_cancel_booking_keeps_it_and_says_so(app_env, domain):
+    meal = book(app_env, sender_id="web:t1", service="助餐", starts_at=datetime(2026, 11, 30, 12), now=NOW)
+    slots, said, _ = run(
+        booking_actions.ActionCancelBooking(),
+        tracker("等等等等 不取消了 还是去吃", intent="cancel_booking", form_active=False,
+                slots={"booking_cancel_id": meal.id, "booking_cancel_pending": True}),
+        domain,
+    )
+    assert slots["booking_cancel_pending"] is False and slots["booking_cancel_id"] is None
+    assert "不取消" in said[0] and "保留" in said[0] and "助餐" in said[0]
+    with app_env.session() as session:
+        assert get_booking(session, meal.id).status == "booked"
+
+
+# --- Cantonese and dialect names of services -------------------------------------------
+
+@pytest.mark.parametrize(("said", "service"), [
+    ("我想搵个人陪我去睇医生 唔该", "陪诊"),
+    ("揾人陪我睇医生", "陪诊"),
+    ("想飞个发", "理发"),
+    ("约个飞发", "理发"),
+    ("揾人执屋", "保洁"),
+    ("搵师傅整下水喉", "维修"),
+    ("帮我冲凉", "助浴"),
+    ("想去食饭", "助餐"),
+])
+def test_cantonese_and_dialect_words_name_the_service(said, service):
+    assert conversation.service_asked_for(said) == service
+
+
+def test_going_to_the_doctor_with_someone_is_no_escort():
+    assert conversation.service_asked_for("我要陪我妈去睇医生") is None
+
+
+def test_a_cantonese_morning_is_read():
+    from assistant.booking.timeparse import extract_time
+
+    parsed = extract_time("明天朝早八点", NOW)
+    assert parsed.start.hour == 8 and parsed.start.day == 30
+
+
+def test_a_cantonese_yes_with_dui():
+    assert conversation.confirms("啱 对")
+
+
+# --- the service question failed twice, while other answers were given ---------------
+
+def test_other_answers_at_the_service_question_count_as_failed_answers(app_env, domain):
+    from tests.booking.test_actions import validate
+
+    events, said = validate(tracker("263座2单元801", slots={"requested_slot": "booking_service"}), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_address"] == "263座2单元801"  # kept
+    assert slots["form_failures"] == "booking_service:1"
+    events, said = validate(
+        tracker("13812347218", slots={"requested_slot": "booking_service", "booking_address": "263座2单元801",
+                                      "form_failures": "booking_service:1"}), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_phone"] == "13812347218" and slots["form_failures"] == "booking_service:2"
+    titles = [b["title"] for b in said[-1]["buttons"]]
+    assert "理发" in titles and titles[-1] == "转人工"
+
+
+def test_a_day_at_the_time_question_is_no_failed_answer(app_env, domain):
+    from tests.booking.test_actions import validate
+
+    events, _ = validate(tracker("明天", slots={"requested_slot": "booking_time", "booking_service": "理发"}), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots.get("booking_time_text") and "form_failures" not in slots
