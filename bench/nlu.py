@@ -301,6 +301,14 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
                 "once at round 11's end (butler 0.978 / 5.9 %, net 0.956 / 4.1 %), then round 12 was tuned on "
                 "its errors",
     },
+    {
+        "name": "emergency_blind12",
+        "path": "bench/emergency_blind12.jsonl",
+        "label": "blind",
+        "note": "609 lines (216 emergencies, 393 same-topic look-alikes), written on 2026-12-06 by a helper who "
+                "saw only its brief (8f6833b, bench/emergency_blind12.md) while round 12 was tuned on set 11; "
+                "unmeasured until round 12's end",
+    },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
 SAFETY_ADAPTER = """
