@@ -15,7 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import FAILURES_SLOT, HUMAN_BUTTON, RESUME_SLOT, InterruptibleFormValidation, for_elders, register_form
 from assistant import form_turns
-from assistant.booking import conversation
+from assistant.conversation import readback
+from assistant.booking import about, conversation
 from assistant.booking.catalogue import load_catalogue
 from assistant.booking.references import resolve_booking_reference
 from assistant.booking.service import (
@@ -173,6 +174,21 @@ class ValidateBookingForm(InterruptibleFormValidation):
         # rasa-sdk writes each extracted value into tracker.slots before the next extract_
         # runs: the service as it stood before this message is kept aside.
         tracker.service_before_turn = tracker.get_slot("booking_service")
+        if (
+            active
+            and _intent(tracker) != "emergency"
+            and requested not in (None, RESUME_SLOT, WHICH_SLOT)
+            and about.asks_price(_text(tracker))
+            and not await self.answers(requested, dispatcher, tracker, domain)
+        ):
+            # 上门修东西收不收钱啊 at the address question: answered from the catalogue, then
+            # 刚才的维修预约还继续吗？ (the form's resume question; what was given is kept).
+            named = conversation.service_from(_text(tracker), _entities(tracker, "service_type"))
+            answer = about.price_answer(named or tracker.get_slot("booking_service") or "")
+            if answer:
+                dispatcher.utter_message(text=answer)
+                return [SlotSet(FAILURES_SLOT, None), SlotSet(RESUME_SLOT, self.form_name()),
+                        SlotSet("requested_slot", RESUME_SLOT)]
         if active and _intent(tracker) != "emergency" and requested not in (None, RESUME_SLOT):
             correction = self._correction(tracker)
             if requested == WHICH_SLOT and correction is None:
@@ -189,11 +205,38 @@ class ValidateBookingForm(InterruptibleFormValidation):
                     return [*cleared, SlotSet("requested_slot", correction.slot)]
             elif requested == WHICH_SLOT:
                 tracker.slots["requested_slot"] = await self._first_missing(dispatcher, tracker, domain)
+        before = {name: tracker.get_slot(name) for name in FORM_SLOTS}
         events = await super().run(dispatcher, tracker, domain)
+        if active and requested not in (None, RESUME_SLOT, WHICH_SLOT):
+            self._say_changed(dispatcher, tracker, events, requested, before)
         if active and requested == "booking_time" and conversation.other_answer(_text(tracker)):
             self._ask_time_again(dispatcher, tracker, events)
         await self._ask_clock(dispatcher, tracker, domain, events)
         return events
+
+    def _say_changed(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        events: list[EventType],
+        requested: str,
+        before: dict[str, Any],
+    ) -> None:
+        """An earlier answer corrected while another question is open (时间换成下午两点半
+        at the phone question): said back (好的，时间改成…), then the open question again.
+        An elderly resident hears it in the read-back already."""
+        correction = self._correction(tracker)
+        if correction is None or correction.slot in (None, requested):
+            return
+        filled = {e["name"]: e.get("value") for e in events if e.get("event") == "slot"}
+        value = filled.get(correction.slot)
+        if value is None or value == before.get(correction.slot):
+            return
+        if any(readback.is_readback(m.get("text")) for m in dispatcher.messages):
+            return
+        said = conversation.changed_text(correction.slot, str(value))
+        if said:
+            dispatcher.utter_message(text=said)
 
     async def _ask_clock(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict, events: list[EventType]

@@ -38,3 +38,28 @@ def answer_about_service(text: str | None, catalogue: Catalogue | None = None) -
         parts.append(f"{name}面向{service.eligibility.describe()}。")
     parts.append(service.describe())
     return name, "".join(parts)
+
+
+# 收不收钱 / 多少钱 / 要钱吗 / 免费吗 / 贵不贵: the price asked (in the middle of a booking).
+ASKS_PRICE_RE = re.compile(
+    r"多少钱|收费|收钱|收不收|要钱|要不要钱|价格|价钱|免费|几块|贵不贵|贵吗|花钱|给钱|付钱|费用|啥价|什么价|几多钱|几钱"
+)
+
+
+def asks_price(text: str | None) -> bool:
+    """The message asks what a service costs (上门修东西收不收钱啊, 理发多少钱)."""
+    said = unicodedata.normalize("NFKC", text or "")
+    return bool(said) and not said.startswith("/") and bool(ASKS_PRICE_RE.search(said))
+
+
+def price_answer(service_name: str, catalogue: Catalogue | None = None) -> str | None:
+    """上门维修免费，材料费另算。 / 上门理发每次10元。 — from the catalogue, so it is the
+    price the booking's read-back will say."""
+    catalogue = catalogue or load_catalogue()
+    service = catalogue.services.get(service_name)
+    if service is None:
+        return None
+    what = f"上门{service.name}" if service.at_home else f"{service.name}（在社区服务中心）"
+    price = "免费" if service.free else f"每次{service.price:g}元"
+    note = f"，{service.price_note}" if service.price_note else ""
+    return f"{what}{price}{note}。"

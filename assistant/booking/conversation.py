@@ -40,6 +40,7 @@ from assistant.booking.service import (
 from assistant.booking.timeparse import extract_time, local_now, normalise
 from assistant.db import Database
 from assistant.location import find_locations
+from assistant.privacy import mask_phone
 from assistant.residents.service import get_or_create_resident, remember_contact
 
 ISO_SLOT_RE = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})")
@@ -818,6 +819,24 @@ def kept_text(booking: Booking | None) -> str:
         return "好的，不取消了，预约给您保留着。"
     what = f"上门{booking.service}" if booking.location == "上门" else booking.service
     return f"好的，不取消了，{when_text(booking.starts_at)}的{what}给您保留着。"
+
+
+def changed_text(slot: str, value: str) -> str | None:
+    """好的，时间改成12月7日（周一）下午2点半。 — an earlier answer changed while another
+    question is open, said back so the resident hears it was taken (the open question
+    follows)."""
+    if slot == "booking_time":
+        match = ISO_SLOT_RE.fullmatch(value or "")
+        if not match:
+            return None
+        said = when_text(datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}"))
+    elif slot == "booking_phone":
+        said = mask_phone(value)
+    elif slot in ("booking_address", "booking_service"):
+        said = value
+    else:
+        return None
+    return f"好的，{FIELD_TITLES[slot]}改成{said}。"
 
 
 def other_answer(text: str | None) -> str | None:

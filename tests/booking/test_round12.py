@@ -96,3 +96,62 @@ def test_a_day_at_the_time_question_is_no_failed_answer(app_env, domain):
     events, _ = validate(tracker("明天", slots={"requested_slot": "booking_time", "booking_service": "理发"}), domain)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots.get("booking_time_text") and "form_failures" not in slots
+
+
+# --- a correction at another question is said back ------------------------------------
+
+AT_PHONE_REPAIR = {"booking_service": "维修", "booking_time": "2026-11-30T10:30",
+                   "booking_address": "208栋1单元1502", "requested_slot": "booking_phone"}
+
+
+def test_a_time_changed_at_the_phone_question_is_said_back(app_env, domain):
+    from tests.booking.test_actions import validate
+
+    events, said = validate(tracker("等下 时间换成下午两点半吧 上午我不在家", slots=AT_PHONE_REPAIR), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_time"] == "2026-11-30T14:30"
+    assert [m["text"] for m in said] == ["好的，时间改成11月30日（周一）下午2点半。"]
+
+
+def test_an_answer_to_the_question_asked_is_not_said_back(app_env, domain):
+    from tests.booking.test_actions import validate
+
+    _, said = validate(tracker("13812342231", slots=AT_PHONE_REPAIR), domain)
+    assert said == []
+
+
+def test_changed_text():
+    assert conversation.changed_text("booking_phone", "13812342231") == "好的，电话改成138****2231。"
+    assert conversation.changed_text("booking_address", "3号楼") == "好的，地址改成3号楼。"
+
+
+# --- a fee question in the middle of the form -------------------------------------------
+
+AT_ADDRESS_REPAIR = {"booking_service": "维修", "booking_time": "2026-11-30T09:30",
+                     "requested_slot": "booking_address"}
+
+
+@pytest.mark.parametrize("said", ["诶对了 上门修东西收不收钱啊", "要钱吗", "多少钱啊"])
+def test_a_fee_question_is_answered_and_the_form_asks_to_go_on(app_env, domain, said):
+    from tests.booking.test_actions import validate
+
+    events, messages = validate(tracker(said, intent="inform", confidence=0.4, slots=AT_ADDRESS_REPAIR), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert [m["text"] for m in messages] == ["上门维修免费，材料费另算。"]
+    assert slots["requested_slot"] == "form_resume" and "booking_address" not in slots
+
+
+def test_go_on_with_the_address_after_the_fee_answer(app_env, domain):
+    from tests.booking.test_actions import validate
+
+    events, _ = validate(tracker("继续 203栋1单元602", slots={**AT_ADDRESS_REPAIR, "requested_slot": "form_resume",
+                                                               "form_resume": "booking_form"}), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_address"] == "203栋1单元602" and slots["requested_slot"] == "booking_phone"
+
+
+def test_the_price_answer_comes_from_the_catalogue():
+    from assistant.booking.about import price_answer
+
+    assert price_answer("理发") == "上门理发每次10元。"
+    assert price_answer("助餐") == "助餐（在社区服务中心）每次12元，80岁以上老人每餐补贴5元。"
