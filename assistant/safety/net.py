@@ -38,6 +38,9 @@ PLAUSIBLE_SCORE = 0.5
 # second opinion is as sure as it must be to fire on its own (model.THRESHOLD): the
 # net's explicit reading outweighs a look-alike's words (a rule, not a tuned value).
 SUPPRESSED_PLAUSIBLE_SCORE = model.THRESHOLD
+# The second opinion fires on its own only on messages with at least this many content
+# characters (round 12: a lone 现在, an answer to "when?", scored 0.94).
+MODEL_MIN_CHARS = 3
 # How a suppression found without any cue (a story, an everyday thing, a habit, an
 # event over) is reported: "<category>:<marker>→model".
 MODEL_SUPPRESSED = "→model"
@@ -45,6 +48,9 @@ MODEL_SUPPRESSED = "→model"
 _PERFECTIVE = re.compile(r"^(?:了|啦|咯|喽|啰|嘞|啊|呀|哇|咧|喔|哦|嘛|起来了|le(?![a-z]))")
 _PROGRESSIVE = re.compile(r"(?:在|正|一直)$")
 _QUESTION_END = re.compile(r"(吗|么|嘛)$")
+# Round 12: an A-not-A question right after a cue not said to be happening (油锅着火能不能用水浇).
+# Not a request for help said that way (你们能不能帮忙看看监控).
+_A_NOT_A = re.compile(r"^[^,。你您]{0,2}?(能不能|可不可以|可以不可以|能否)(?![^,。]{0,4}(?:帮|来|派|过来|救|看看|找|上门))")
 # Just after a cue: it is asked about (你失踪了吗, 着火了么).
 _QUESTION_AFTER = re.compile(r"[了啦]?(?:吗|么)")
 # A request said politely (帮忙去看看好吗, 能派个人来吗) ends like a question but asks
@@ -304,7 +310,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             # a yes/no question about the cue (厨房着火能用水浇吗); not when it has lasted
             # minutes (倒在门口十几分钟了，一动不动，没人管吗: a complaint about nobody helping)
             rest = msg.sentence_after(hit.end, 40)
-            found = None if _POLITE_REQUEST.search(rest) else _QUESTION_END.search(rest)
+            found = None if _POLITE_REQUEST.search(rest) else (_QUESTION_END.search(rest) or _A_NOT_A.match(rest))
     # Hearsay and policy words elsewhere do not silence a cue said of today
     # (关于充电桩的申请回头再说，我爷爷今天上午走丢了).
     # Hearsay said between today's word and the cue still governs it (刚才新闻里说…着火了).
@@ -401,7 +407,9 @@ def _second_opinion(text: str | None, normalised: str, started: float, quiet: bo
         reason = _not_now(normalised, s)
     if reason is not None and score is not None:
         return SafetyVerdict(False, suppressed=(f"{reason}{MODEL_SUPPRESSED}",), model_score=round(score, 3))
-    if score is None or score < model.THRESHOLD:
+    if score is None or score < model.THRESHOLD or len(_CONTENT.findall(normalised)) < MODEL_MIN_CHARS:
+        # Round 12: a one- or two-character message (现在, 好的) gives the n-gram model nothing to
+        # read; the cues handle the short cries (救命, 着火, help, 120).
         return SafetyVerdict(False, model_score=None if score is None else round(score, 3))
     verdict = SafetyVerdict(True, kinds=("general",), cues=(f"model:{score:.2f}",), topics=("general",),
                             model_score=round(score, 3))

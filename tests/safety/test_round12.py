@@ -62,6 +62,15 @@ NOT_EMERGENCIES = [
     # a lift that trapped the resident before, nobody trapped now
     ("电梯又坏了 关了我好几回了", "a recurring lift fault"),
     ("这个电梯困过我三次了，你们到底修不修", "a recurring lift fault, counted"),
+    # general first-aid questions: learning, "in general", "the right way"
+    ("有人晕倒了一般怎么处理，我想了解一下", "first aid in general"),
+    ("老人跌倒后正确的扶起方法是什么", "the right way to help"),
+    # an A-not-A question about a cue not said to be happening
+    ("电器着火可不可以用水泼", "an A-not-A question"),
+    ("厨房着火用啥灭比较好", "what puts it out"),
+    # burning leaves in the yard; a past event with an inspection still pending
+    ("楼下保洁在烧树叶，烟好大，呛人", "burning leaves"),
+    ("前年这栋楼有人煤气中毒，燃气管到现在都没查过", "a past event, no inspection since"),
 ]
 
 
@@ -96,7 +105,17 @@ def test_round12_look_alikes_do_not_fire(text, why):
         "孩子把农药喝了一口",
         "我在卫生间摔倒了起不来",
         "昨天开始我爸就没回来，到现在还没消息",
+        "我奶奶走丢一下午了，你们能不能帮忙查监控",
+        "老公在浴室晕倒了，能不能先把他扶起来",
+        "闻到好大的煤气味，能不能开灯",
+        "燃气！快",
     ],
 )
 def test_round12_suppressors_keep_the_real_ones(text):
     assert assess(text, quiet=True).emergency
+
+
+@pytest.mark.parametrize("text", ["现在", "好的", "是我"])
+def test_round12_the_model_does_not_fire_alone_on_two_characters(text):
+    verdict = assess(text, quiet=True)
+    assert not verdict.emergency, verdict
