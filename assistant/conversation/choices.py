@@ -222,6 +222,35 @@ def plain_yes(text: str) -> bool:
     return bool(yes) and all(c in yes or _THANKS_RE.match(c) for c in clauses)
 
 
+# A remark said after an ordinal (最后一个吧 下午晚点好 / 第一个 上午的好): no value of its
+# own (no digits), no change of mind (不/别/改/换/还是), short; a part of the day named in
+# it must be the chosen option's, else the two disagree and nothing is chosen.
+_REMARK_MAX = 8
+_REMARK_VETO_RE = re.compile(r"\d|[不别改换]|还是|或者|要么")
+_PART_OF_DAY_RE = re.compile(r"上午|下午|中午|晚上|早上|傍晚")
+
+
+def _ordinal_with_remark(text: str, ordered: list[Option]) -> Picked | None:
+    """第…个 / 最后一个 / 倒数第二个 (never a bare number) followed by a remark that agrees
+    with the option it names: that option."""
+    clauses = [c for c in (_clean(part) for part in _CLAUSE_SPLIT_RE.split(text.strip())) if c]
+    if len(clauses) < 2:
+        return None
+    head, remarks = clauses[0], clauses[1:]
+    if BARE_RE.match(head):
+        return None
+    index = resolve_ordinal(head, len(ordered))
+    if index is None or isinstance(index, OutOfRange):
+        return None
+    option = ordered[index]
+    for remark in remarks:
+        if len(remark) > _REMARK_MAX or _REMARK_VETO_RE.search(remark):
+            return None
+        if any(part not in option.title for part in _PART_OF_DAY_RE.findall(remark)):
+            return None
+    return Picked(option)
+
+
 def resolve_choice(text: str, options: list[Option]) -> Picked | OutOfRange | None:
     if not options:
         return None
@@ -236,7 +265,9 @@ def resolve_choice(text: str, options: list[Option]) -> Picked | OutOfRange | No
     if index is not None:
         return Picked(ordered[index])
     named = resolve_by_name(text, options)
-    return Picked(named) if named else None
+    if named:
+        return Picked(named)
+    return _ordinal_with_remark(text, ordered)
 
 
 def out_of_range_text(result: OutOfRange) -> str:

@@ -229,3 +229,33 @@ def test_a_yes_picks_only_a_button_that_is_itself_a_yes():
     )
     for options in (resume, offer):
         assert resolve_choice("好", options) is None
+
+
+FREE_TIMES = options_from_reply(
+    "可以约的时间有：1. 12月7日（周一）上午9点、2. 12月7日（周一）上午9点半、3. 12月7日（周一）下午1点半。",
+    [
+        ("12月7日（周一）上午9点", '/inform{"time": "2026-12-07T09:00"}'),
+        ("12月7日（周一）上午9点半", '/inform{"time": "2026-12-07T09:30"}'),
+        ("12月7日（周一）下午1点半", '/inform{"time": "2026-12-07T13:30"}'),
+    ],
+)
+
+
+@pytest.mark.parametrize(("text", "payload"), [
+    ("最后一个吧 下午晚点好", '/inform{"time": "2026-12-07T13:30"}'),
+    ("第一个吧，上午的好", '/inform{"time": "2026-12-07T09:00"}'),
+    ("第二个 谢谢啊", '/inform{"time": "2026-12-07T09:30"}'),
+])
+def test_an_ordinal_with_a_remark_that_agrees_is_a_choice(text, payload):
+    assert picked(text, FREE_TIMES) == payload
+
+
+@pytest.mark.parametrize("text", [
+    "第一个吧 下午的好",          # the first is a morning: the two disagree
+    "最后一个 不对 第二个",
+    "第一个 还是明天下午三点吧",
+    "3 下午晚点好",               # a bare number is no ordinal
+    "最后一个吧 地址是3号楼2单元",
+])
+def test_an_ordinal_with_a_remark_that_disagrees_or_answers_is_no_choice(text):
+    assert resolve_choice(text, FREE_TIMES) is None
