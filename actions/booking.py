@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import FAILURES_SLOT, HUMAN_BUTTON, RESUME_SLOT, InterruptibleFormValidation, for_elders, register_form
 from assistant import form_turns
-from assistant.conversation import readback
+from assistant.conversation import commands, readback
 from assistant.booking import about, conversation
 from assistant.booking.catalogue import load_catalogue
 from assistant.booking.references import resolve_booking_reference
@@ -860,6 +860,12 @@ class ActionQueryBooking(Action):
         return "action_query_booking"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if commands.asks_reminder(_text(tracker)):
+            # 到时候提醒我一下 about a booking: honest about what the channel can send.
+            dispatcher.utter_message(
+                text=conversation.reminder_asked_text(get_database(), tracker.sender_id, now=now())
+            )
+            return []
         dispatcher.utter_message(
             text=conversation.upcoming_text(get_database(), tracker.sender_id, now=now())
         )

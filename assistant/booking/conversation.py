@@ -821,6 +821,27 @@ def kept_text(booking: Booking | None) -> str:
     return f"好的，不取消了，{when_text(booking.starts_at)}的{what}给您保留着。"
 
 
+def reminder_asked_text(db: Database, sender_id: str, *, now: datetime | None = None) -> str:
+    """到时候提醒我一下 after a booking: an honest answer. A channel that can push (Telegram,
+    WeChat) with a reminder scheduled for the next booking hears that it will come; the
+    web chat, a speaker or the phone line cannot send anything unasked, so the resident
+    hears that, with the booking to note down and how to look it up again."""
+    from assistant.booking.service import reminder_promised
+
+    with db.session() as session:
+        upcoming = upcoming_bookings(session, sender_id, now=local_now(now))
+    booking = upcoming[0] if upcoming else None
+    if booking is not None and reminder_promised(db, booking.id, sender_id):
+        return f"好的，{describe_booking(booking)}，前一天我会发消息提醒您。"
+    text = "抱歉，这个聊天没法到时提醒您，我不能主动给您发消息。"
+    if booking is not None:
+        text += (f"您约的是{describe_booking(booking)}，可以记在本子上或在手机上定个闹钟，"
+                 "也可以请家人提醒您；想查的话随时跟我说“我约了什么”。")
+    else:
+        text += "可以在手机上定个闹钟，或者请家人到时候提醒您。"
+    return text
+
+
 def changed_text(slot: str, value: str) -> str | None:
     """好的，时间改成12月7日（周一）下午2点半。 — an earlier answer changed while another
     question is open, said back so the resident hears it was taken (the open question

@@ -155,3 +155,29 @@ def test_the_price_answer_comes_from_the_catalogue():
 
     assert price_answer("理发") == "上门理发每次10元。"
     assert price_answer("助餐") == "助餐（在社区服务中心）每次12元，80岁以上老人每餐补贴5元。"
+
+
+# --- 到时候提醒我一下: honest about the channel -------------------------------------------
+
+def test_a_reminder_asked_on_the_web_chat_is_refused_honestly(app_env):
+    book(app_env, sender_id="web:t1", service="理发", starts_at=datetime(2026, 11, 30, 11), address="241栋", now=NOW)
+    text = conversation.reminder_asked_text(app_env, "web:t1", now=NOW)
+    assert "没法" in text and "理发" in text and "我约了什么" in text
+    assert "会提醒" not in text and "会发消息提醒" not in text
+
+
+def test_a_reminder_asked_on_telegram_is_promised_when_one_is_scheduled(app_env):
+    book(app_env, sender_id="telegram:7", service="理发", starts_at=datetime(2026, 12, 2, 11), address="241栋",
+         now=NOW)
+    assert "前一天我会发消息提醒您" in conversation.reminder_asked_text(app_env, "telegram:7", now=NOW)
+
+
+def test_a_reminder_asked_without_a_booking(app_env):
+    assert "没法" in conversation.reminder_asked_text(app_env, "web:none", now=NOW)
+
+
+def test_a_reminder_heard_as_query_booking_is_answered_honestly(app_env, domain):
+    book(app_env, sender_id="web:t1", service="理发", starts_at=datetime(2026, 11, 30, 11), address="241栋", now=NOW)
+    _, said, _ = run(booking_actions.ActionQueryBooking(),
+                     tracker("到时候提醒我一下哈 我记性不好", intent="query_booking", form_active=False), domain)
+    assert "没法" in said[0] and "理发" in said[0]
