@@ -119,3 +119,12 @@ def test_round12_suppressors_keep_the_real_ones(text):
 def test_round12_the_model_does_not_fire_alone_on_two_characters(text):
     verdict = assess(text, quiet=True)
     assert not verdict.emergency, verdict
+
+
+def test_round12_no_longer_is_over():
+    # "it no longer leaks": no cue, a reason read, so a classifier's "emergency" is outvoted
+    verdict = assess("下午水管漏的那个，关了总阀，现在不漏了", quiet=True)
+    assert not verdict.emergency and not verdict.plausible, verdict
+    # a cue after it still fires; a person hurt is not "over" because the place is fenced off
+    assert assess("水管现在不漏了，可是插座在冒火花", quiet=True).emergency
+    assert assess("有人被电了，已经围起来了", quiet=True).emergency
