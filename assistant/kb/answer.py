@@ -40,6 +40,7 @@ NOT_FOUND_TEXT = "这个问题我暂时查不到准确的政策，不想乱说�
 CHOICE_TEXT = "我不太确定您问的是哪一条。您是想问：\n{options}\n点一下就行。都不是的话，可以转人工，或者把问题留给工作人员。"
 ONE_CHOICE_TEXT = "我不太确定。您是想问“{title}”吗？是的话点一下。不是的话，可以转人工，或者把问题留给工作人员。"
 NOT_IN_ENTRY_TEXT = "这条政策里没有写到这一点，我不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
+NOT_IN_ENTRY_NAMED_TEXT = "关于{name}，政策里没有写到这一点，我不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 UNAVAILABLE_TEXT = "政策知识库暂时用不了。可以帮您转人工，或者把问题留给社区工作人员。"
 SENTENCE_RE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 # What a follow-up asks about, and how a sentence that answers it usually looks:
@@ -47,11 +48,25 @@ SENTENCE_RE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 ASPECTS = (
     (re.compile(r"材料|证件|带什么|带啥|拿什么|拿啥|手续"), re.compile(r"带|持|提供|提交|身份证|户口|证明|材料|证件|照片")),
     (re.compile(r"多少钱|发多少|给多少|补多少|多少元|标准|费用|收费|花多少"), re.compile(r"\d+(\.\d+)?元|免费|不收费|费用|标准")),
-    (re.compile(r"多久|多长时间|几天|什么时候|啥时候|期限|到期|时间"), re.compile(r"\d+个?(工作日|天|日|月|年)|当天|当场|时间|期限|每年|每月|之前|以内")),
-    (re.compile(r"去哪|在哪|哪里|哪儿|找谁|找哪|地方|窗口"), re.compile(r"到.{1,16}(办理|申请|申报|登记)|中心|窗口|服务站|社区|派出所|网上|小程序|APP|app")),
+    (re.compile(r"多久|多长时间|几天|几点|什么时候|啥时候|期限|到期|时间"), re.compile(r"\d+个?(工作日|天|日|月|年)|当天|当场|时间|期限|每年|每月|之前|以内")),
+    (re.compile(r"去哪|在哪|上哪|哪里|哪儿|找谁|找哪|地方|窗口"), re.compile(r"到.{1,16}(办理|申请|申报|登记)|中心|窗口|服务站|社区|派出所|网上|小程序|APP|app")),
     (re.compile(r"电话|热线|联系"), re.compile(r"电话|热线|\d{5,}")),
     (re.compile(r"条件|资格|谁能|哪些人|能不能|可以吗|符合"), re.compile(r"年满|户籍|符合|条件|可以|可申请|可以申请")),
+    # 手机上能弄不: whether it can be done online, on the phone, without going there.
+    (re.compile(r"手机|网上|线上|app|小程序|在家"), re.compile(r"手机|网上|线上|app|小程序|自助|上门")),
+    # 俺81了: an age said after an answer that depends on it (the age bands, 年满…).
+    (re.compile(r"\d{2,3}(?:周?岁|了|啦)"), re.compile(r"\d+周?岁|年满")),
 )
+# What an entry is about, said before an answer that does not name it (住院费用超过起付线… is
+# about 住院费用医保报销比例): the title up to its question words. A title whose head would
+# be no subject (家里着火了怎么办 -> 家里) is named whole.
+_TITLE_ASKS_RE = re.compile(
+    r"怎么|怎样|如何|是什么|是多少|有多少|多少|有什么|有哪些|哪些|是几点|几点|在哪|哪里|去哪|找谁|能不能|谁能|属于"
+    r"|有几|有补贴|有优惠|免费吗|能免费|能享受|还能|能骑|能推|能堆|要戴|要打|会被|分为|被偷|丢了|坏了|到期了|断缴了"
+    r"|去世后|着火了"
+)
+_NO_SUBJECT_END_RE = re.compile(r"[了后里的是在括]$")
+_ARTICLE_TITLE_RE = re.compile(r"\s第[一二三四五六七八九十百零\d]+[条章节]")
 
 
 @dataclass
@@ -89,6 +104,42 @@ def with_source(answer: str, source: str) -> str:
     return answer + f"来源：《{source.strip('《》')}》" if source else answer
 
 
+def entry_name(title: str) -> str | None:
+    """What an entry is about, in a few words (高龄津贴怎么领？发多少？ -> 高龄津贴;
+    住院费用医保报销比例是多少？ -> 住院费用医保报销比例; 家里着火了怎么办？ -> “家里着火了怎么办”);
+    None for an article of a regulation (its source names it) or a title without words."""
+    title = (title or "").strip()
+    if not title or _ARTICLE_TITLE_RE.search(title):
+        return None
+    first = re.split(r"[？?]", title)[0]
+    first = re.sub(r"[（(][^）)]*[）)]", "", first).strip(" ，,。")
+    if len(re.findall(r"[\u4e00-\u9fff]", first)) < 2:
+        return None
+    asks = _TITLE_ASKS_RE.search(first)
+    if asks is None:
+        return first if not title.rstrip().endswith(("？", "?")) else f"“{first.rstrip('吗呢')}”"
+    head = first[: asks.start()]
+    if len(re.findall(r"[\u4e00-\u9fff]", head)) >= 2 and not _NO_SUBJECT_END_RE.search(head):
+        return head
+    return f"“{first.rstrip('吗呢')}”"
+
+
+def named(answer: str, title: str) -> str:
+    """The answer with what it answers said first (关于…：), unless it names it already:
+    a resident who asked 医保报销咋弄 hears that the answer is about 医保报销, and sees at
+    once when the butler took the question for something else."""
+    name = entry_name(title)
+    if name is None or normalise(name.strip("“”")) in normalise(answer):
+        return answer
+    return f"{name}：{answer}" if not name.startswith("“") else f"关于{name}：{answer}"
+
+
+def not_in_entry_text(title: str | None) -> str:
+    """The entry under discussion does not cover the follow-up: said with its name."""
+    name = entry_name(title or "")
+    return NOT_IN_ENTRY_NAMED_TEXT.format(name=name) if name else NOT_IN_ENTRY_TEXT
+
+
 def compose_answer(result: SearchResult) -> str:
     """Answer text for a search result. For long entries (a Markdown note or a long
     article) the best-matching passage is used, else the entry's own text."""
@@ -99,7 +150,7 @@ def compose_answer(result: SearchResult) -> str:
         if passage.startswith(result.title) and prefix_end != -1:
             passage = passage[prefix_end + 1:]  # drop the "title：heading。" prefix
         body = passage or body
-    answer = short_sentences(body)
+    answer = named(short_sentences(body), result.title)
     return with_source(answer, result.source)
 
 
@@ -118,7 +169,7 @@ def focused_answer(question: str, result: SearchResult) -> str | None:
     would not answer it."""
     # The entry's own title words (那高龄津贴发多少？) say which entry, not what about it.
     wanted = set(bigram_tokens(expand_query(normalise(question)))) - set(bigram_tokens(normalise(result.title)))
-    asked = [answer_looks for asks, answer_looks in ASPECTS if asks.search(question)]
+    asked = [answer_looks for asks, answer_looks in ASPECTS if asks.search(normalise(question))]
     sentences = [s.strip() for s in SENTENCE_RE.findall(re.sub(r"\s+", "", result.text)) if s.strip()]
 
     def score(sentence: str) -> int:
@@ -130,7 +181,7 @@ def focused_answer(question: str, result: SearchResult) -> str | None:
     if best == 0:
         return None
     chosen = [x for x in scored if x[0] == best][:2]
-    answer = short_sentences("".join(s for _, _, s in chosen), limit=2)
+    answer = named(short_sentences("".join(s for _, _, s in chosen), limit=2), result.title)
     return with_source(answer, result.source)
 
 
@@ -205,7 +256,8 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
             # asks about, or say the entry does not cover it, instead of repeating.
             focused = focused_answer(question, chosen.results[0])
             if focused is None:
-                return PolicyAnswer(question, False, NOT_IN_ENTRY_TEXT, confidence=answer.confidence,
+                return PolicyAnswer(question, False, not_in_entry_text(answer.title),
+                                    confidence=answer.confidence,
                                     topic=answer.topic, alternatives=[answer.entry_id, *answer.alternatives])
             answer.text = focused
         return answer

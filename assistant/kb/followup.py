@@ -30,12 +30,13 @@ ASPECT_WORDS = (
     "需要带什么材料", "要带什么材料", "带什么材料", "什么材料", "哪些材料", "材料", "证件", "手续", "带什么", "带啥",
     "拿什么", "拿啥", "多少钱", "发多少", "给多少", "补多少", "能领多少", "领多少", "多少元", "标准", "费用", "收费",
     "花钱", "要钱", "交多少", "多少", "多久", "多长时间", "几天", "几个月", "几年", "什么时候", "啥时候", "期限",
-    "到期", "时间", "去哪里", "去哪儿", "去哪", "在哪里", "在哪儿", "在哪", "哪里", "哪儿", "找谁", "找哪",
+    "到期", "时间", "几点", "上哪儿", "上哪", "去哪里", "去哪儿", "去哪", "在哪里", "在哪儿", "在哪", "哪里", "哪儿", "找谁", "找哪",
     "地方", "窗口", "电话", "热线", "联系", "条件", "资格", "谁能", "哪些人", "能不能", "可不可以", "可以吗",
     "符合", "罚款", "处罚", "被罚", "怎么办理", "怎么办", "怎么弄", "怎么申请", "怎么领", "怎么交", "怎么样",
     "怎么", "咋办", "咋弄", "咋", "如何", "什么", "啥", "能", "会", "要", "吗", "呢", "吧", "啊", "呀",
     "我", "我们", "家里", "我家", "我妈", "我爸", "老伴", "爱人", "家人", "孩子", "小孩", "老人", "本人", "亲自",
-    "家属", "代办", "网上", "手机上", "线上", "现场", "预约", "排队", "提前",
+    "俺", "咱", "家属", "代办", "网上", "手机上", "手机", "线上", "能弄不", "能办不", "行不行", "行不", "弄不", "搞不",
+    "弄", "搞", "现场", "预约", "排队", "提前",
     "办理", "申请", "领取", "可以", "需要", "还", "也", "都", "一样", "每个月", "每月", "每年", "一年", "一个月",
     "拿到", "办好", "办下来", "批下来", "下来", "一下", "是", "的", "了", "有", "没有", "是不是", "免费", "本市", "外地", "外地人",
 )
@@ -100,13 +101,27 @@ def decide_follow_up(question: str, current, plain: SearchResponse) -> FollowUpD
 
 
 # A question's shape: a question particle at the end, or a question word.
-_QUESTION_RE = re.compile(r"[吗呢么嘛？?][。.！!]*$|多少|多久|多长|怎么|咋|哪|什么|啥|几|能不能|可不可以|要不要|是不是|有没有|谁")
+_QUESTION_RE = re.compile(r"[吗呢么嘛？?][。.！!]*$|(?:弄|办|行|能|可以|去|领|用|报)不[。.！!]*$|多少|多久|多长|怎么|咋|哪|什么|啥|几|能不能|可不可以|要不要|是不是|有没有|谁")
+
+
+# 俺81了 / 我妈今年八十五岁了: an age and nothing else.
+_AGE_ONLY_RE = re.compile(
+    r"^(?:我|俺|咱|我妈|我爸|我母亲|我父亲|老伴|我老伴|家里老人|老人|他|她)?(?:今年)?(?:都|已经|刚|快|满)?"
+    r"\d{2,3}(?:周?岁)?(?:了|啦)?(?:多)?[。.！!~～，, ]*$"
+)
+
+
+def states_age(text: str) -> bool:
+    """The message is nothing but an age (俺81了): after an answer that depends on age it
+    asks what the answer means for that age."""
+    return bool(_AGE_ONLY_RE.match(normalise(text).strip()))
 
 
 def reads_as_aspect_question(question: str) -> bool:
-    """A short question that names nothing of its own (那要钱吗, 在哪办, 要多久): after a
-    policy answer it can only be about that answer, even when the intent classifier
-    could not place it."""
+    """A short question that names nothing of its own (那要钱吗, 在哪办, 要多久, 手机上能弄不),
+    or an age and nothing else (俺81了): after a policy answer it can only be about that
+    answer, even when the intent classifier could not place it."""
     text = normalise(question).strip()
-    return bool(text) and not text.startswith("/") and bool(_QUESTION_RE.search(text)) \
-        and not has_own_subject(text)
+    if not text or text.startswith("/"):
+        return False
+    return states_age(text) or (bool(_QUESTION_RE.search(text)) and not has_own_subject(text))

@@ -1,6 +1,6 @@
 from assistant.kb.answer import (NOT_FOUND_TEXT, NOT_IN_ENTRY_TEXT, UNAVAILABLE_TEXT, _to_answer, answer_entry,
-                                 answer_policy_question, compose_answer, focused_answer, is_follow_up,
-                                 short_sentences)
+                                 answer_policy_question, compose_answer, entry_name, focused_answer, is_follow_up,
+                                 named, not_in_entry_text, short_sentences)
 from assistant.kb.fusion import FusionModel, choice_count, from_dict, load_fusion
 from assistant.kb.service import KnowledgeBase, SearchResponse, SearchResult
 
@@ -47,8 +47,8 @@ RESIDENCE = SearchResult(
 
 def test_a_follow_up_on_the_same_entry_gets_the_sentence_it_asks_about():
     # 材料 is nowhere in the text: the sentence is found by what a list of materials looks like.
-    assert focused_answer("那要带什么材料？", RESIDENCE) == "带身份证、住所证明到社区服务站办理。来源：《示例市居住证管理办法》"
-    assert focused_answer("多久能拿到？", RESIDENCE) == "一般15个工作日制证。来源：《示例市居住证管理办法》"
+    assert focused_answer("那要带什么材料？", RESIDENCE) == "居住证：带身份证、住所证明到社区服务站办理。来源：《示例市居住证管理办法》"
+    assert focused_answer("多久能拿到？", RESIDENCE) == "居住证：一般15个工作日制证。来源：《示例市居住证管理办法》"
     assert focused_answer("那养的猫要打疫苗吗？", RESIDENCE) is None  # nothing in the entry speaks to it
 
 
@@ -58,10 +58,11 @@ def test_follow_up_on_the_same_entry_does_not_repeat_the_answer(built_kb, embedd
     assert first.entry_id == "old-1"
     amount = answer_policy_question("那高龄津贴每月发多少？", topic_hint=first.follow_up, kb=kb)
     assert amount.answerable and amount.entry_id == "old-1"
-    assert amount.text == "每月100元。来源：《示例市老年人优待办法》"
+    assert amount.text == "高龄津贴：每月100元。来源：《示例市老年人优待办法》"  # named: 每月100元 alone says not of what
     # Nothing in the entry speaks to it: an honest answer, the entry kept as the best guess.
     uncovered = answer_policy_question("那高龄津贴能补发吗？", topic_hint=first.follow_up, kb=kb)
-    assert not uncovered.answerable and uncovered.text == NOT_IN_ENTRY_TEXT
+    assert not uncovered.answerable and uncovered.text == not_in_entry_text("高龄津贴怎么领？")
+    assert uncovered.text.startswith("关于高龄津贴，") and NOT_IN_ENTRY_TEXT[4:] in uncovered.text
     assert uncovered.alternatives[0] == "old-1" and "转人工" in uncovered.text
 
 
@@ -127,3 +128,34 @@ def test_empty_question_gets_a_prompt():
 def test_follow_up_detection():
     assert is_follow_up("那要带什么材料？") and is_follow_up("去哪办？")
     assert not is_follow_up("我今年刚满八十，社区能给啥补贴？")
+
+
+def test_an_entry_is_named_by_the_words_before_its_question():
+    assert entry_name("高龄津贴怎么领？发多少？") == "高龄津贴"
+    assert entry_name("住院费用医保报销比例是多少？") == "住院费用医保报销比例"
+    assert entry_name("养老金领取资格认证怎么做？") == "养老金领取资格认证"
+    assert entry_name("敬老卡（老年优待证）怎么办？") == "敬老卡"
+    # A head that is no subject: the whole question is named.
+    assert entry_name("家里着火了怎么办？") == "“家里着火了怎么办”"
+    assert entry_name("怎么报名当社区志愿者？") == "“怎么报名当社区志愿者”"
+    assert entry_name("养犬登记和文明养犬") == "养犬登记和文明养犬"  # a note's title
+    assert entry_name("幸福里社区居民公约 第五条 居民应当爱护公共设施") is None  # its source names it
+    assert entry_name("t") is None
+
+
+def test_an_answer_says_what_it_answers_unless_it_already_does():
+    assert named("住院费用超过起付线的部分按比例报销。", "住院费用医保报销比例是多少？") == \
+        "住院费用医保报销比例：住院费用超过起付线的部分按比例报销。"
+    said = "本市户籍年满80周岁的老年人可以领取高龄津贴。"
+    assert named(said, "高龄津贴怎么领？发多少？") == said
+    assert named("拨打119。", "家里着火了怎么办？") == "关于“家里着火了怎么办”：拨打119。"
+    pension = SearchResult(id="yl-4", score=1.0, title="养老金领取资格认证怎么做？", source="示例办法",
+                           text="领取养老金的人员每年要做一次认证。可以用手机App人脸识别自助认证。行动不便的可以请工作人员上门认证。")
+    # 手机上能弄不: the sentence about the phone, and what it is about.
+    on_phone = focused_answer("手机上能弄不", pension)
+    assert on_phone.startswith("养老金领取资格认证：可以用手机App") and "来源：《示例办法》" in on_phone
+    allowance = SearchResult(id="ln-1", score=1.0, title="高龄津贴怎么领？发多少？", source="示例办法",
+                             text="年满80周岁的老年人可以领取高龄津贴：80到89岁每月100元。本人或家属到社区申请。")
+    # 俺81了: the sentence about ages; 上哪领: the one about where.
+    assert focused_answer("俺八十一了", allowance).startswith("年满80周岁的老年人可以领取高龄津贴")
+    assert focused_answer("上哪领", allowance).startswith("高龄津贴：本人或家属到社区申请")

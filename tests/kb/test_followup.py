@@ -27,7 +27,7 @@ def response(*results: SearchResult, answerable: bool = True) -> SearchResponse:
 
 
 @pytest.mark.parametrize("question", ["那要带什么材料？", "去哪办？", "发多少？", "要多久能拿到？", "我妈今年82能领吗",
-                                      "网上能办吗", "会罚款吗？"])
+                                      "网上能办吗", "会罚款吗？", "那几点能扔呀", "上哪领", "手机上能弄不"])
 def test_aspect_questions_name_no_subject_of_their_own(question):
     assert not has_own_subject(question), subject_of(question)
     assert is_follow_up(question)
@@ -116,8 +116,11 @@ def test_follow_ups_stay_on_the_entry_under_discussion(real_kb, previous, questi
 
 @pytest.mark.parametrize(("text", "aspect"), [
     ("那要钱吗", True), ("在哪办", True), ("要多久", True), ("带什么材料？", True),
+    ("那几点能扔呀", True), ("上哪领", True), ("手机上能弄不", True),
+    ("俺81了", True), ("我妈今年八十五岁了", True),   # an age and nothing else
     ("居住证怎么办", False),        # a subject of its own: a new question
-    ("好的", False), ("谢谢", False), ("/affirm", False),
+    ("我81了想约个理发", False), ("3号楼81了", False),
+    ("好的", False), ("不", False), ("谢谢", False), ("/affirm", False),
 ])
 def test_reads_as_aspect_question(text, aspect):
     from assistant.kb.followup import reads_as_aspect_question
