@@ -10,13 +10,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant.conversation import commands
 from assistant.db import get_database
 from assistant.residents.profile import speech_profile
-from assistant.residents.service import handoff_phone, handoff_reply, request_handoff
+from assistant.residents.service import handoff_phone, handoff_reply, remember_contact, request_handoff
 from assistant.kb.followup import reads_as_aspect_question
 from assistant.settings import get_settings
 from assistant.tickets.feedback import rates_a_ticket
-from assistant.tickets.intake import extract_location, reads_as_complaint
+from assistant.tickets.intake import extract_location, parse_contact, reads_as_complaint
 
 log = structlog.get_logger(__name__)
 
@@ -93,11 +94,23 @@ class ActionRequestHuman(Action):
             (m.get("text") or "") == MISUNDERSTOOD_OFFER for m in previous_bot_messages(tracker.events)
         )
         reason = "misunderstood" if offered else "asked"
+        text = last_resident_text(tracker) or ""
+        said = parse_contact(text) if not text.startswith("/") else None
         with get_database().session() as session:
-            request_handoff(session, tracker.sender_id, reason, last_resident_text(tracker))
+            request_handoff(session, tracker.sender_id, reason, text)
+            if said is not None and said[0] == "phone":  # 转人工，打我电话13812345678
+                remember_contact(session, tracker.sender_id, phone=said[1])
             phone = handoff_phone(session, tracker.sender_id)
         # In the middle of a form the form runs again afterwards and asks whether to go
         # on (nlu_data/rules/forms.yml): the resident may finish it while waiting.
+        if phone is None and not (tracker.active_loop or {}).get("name"):
+            # No number to call back on: ask for one (the gateway puts the next message's
+            # number on the hand-off: assistant.conversation.turn), never promise a call.
+            settings = get_settings()
+            dispatcher.utter_message(
+                text=commands.handoff_phone_question("好的，给您转人工。", settings.service_phone, settings.service_hours)
+            )
+            return []
         dispatcher.utter_message(text=handoff_message("好的，给您转人工。", phone))
         return []
 
@@ -185,8 +198,62 @@ class ActionOutOfScope(Action):
             and out_of_scope_report(text)
         ):
             return [FollowupAction("complaint_form")]
+        if follows_policy_answer(tracker, text):
+            # 手机上能弄不 right after the 养老金认证 answer: a follow-up, not off-topic.
+            return [FollowupAction("action_ask_policy")]
+        if said_cannot_do(dispatcher, tracker, text):
+            return []
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
+
+
+def follows_policy_answer(tracker: Tracker, text: str) -> bool:
+    """A bare aspect question or an age (那要钱吗, 手机上能弄不, 俺81了) right after a policy
+    answer, outside a form: a follow-up on that answer."""
+    return (
+        not (tracker.active_loop or {}).get("name")
+        and bool(tracker.get_slot("policy_topic"))
+        and reads_as_aspect_question(text)
+    )
+
+
+def _open_handoff(sender_id: str) -> bool:
+    from sqlalchemy import select
+
+    from assistant.residents.models import HandoffRequest, Resident
+
+    with get_database().session() as session:
+        found = session.scalar(
+            select(HandoffRequest.id)
+            .join(Resident, Resident.id == HandoffRequest.resident_id)
+            .where(Resident.sender_id == sender_id, HandoffRequest.status == "open")
+            .limit(1)
+        )
+    return found is not None
+
+
+def said_cannot_do(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+    """A reminder (明早8点提醒我吃降压药) or a call / message to someone (给她打个电话说一声)
+    the classifier could not place: said honestly that the butler cannot, and what it
+    did or can do, instead of 没听明白. False for anything else."""
+    if (tracker.active_loop or {}).get("name") or text.startswith("/"):
+        return False
+    settings = get_settings()
+    if commands.asks_relay(text):
+        try:
+            handed_over = _open_handoff(tracker.sender_id)
+        except Exception as exc:  # noqa: BLE001 - without the record, promise nothing
+            log.warning("handoff_lookup_failed", error=type(exc).__name__)
+            handed_over = False
+        dispatcher.utter_message(
+            text=commands.relay_text(settings.service_phone, settings.service_hours, handed_over),
+            buttons=[] if handed_over else [{"title": "转人工", "payload": "/request_human"}],
+        )
+        return True
+    if commands.asks_reminder(text):
+        dispatcher.utter_message(text=commands.REMINDER_TEXT)
+        return True
+    return False
 
 
 def _elderly_handed_over(dispatcher: CollectingDispatcher, sender: str, text: str) -> bool:
@@ -229,13 +296,11 @@ class ActionHandleMisunderstanding(Action):
         if not (tracker.active_loop or {}).get("name") and not text.startswith("/") and rates_a_ticket(text):
             # 我要评价一下GD… / 那件事我给4分: a rating, in words the classifier has not seen.
             return [FollowupAction("action_rate_ticket")]
-        if (
-            not (tracker.active_loop or {}).get("name")
-            and tracker.get_slot("policy_topic")
-            and reads_as_aspect_question(text)
-        ):
+        if follows_policy_answer(tracker, text):
             # 那要钱吗 right after a policy answer: a follow-up on that answer.
             return [FollowupAction("action_ask_policy")]
+        if said_cannot_do(dispatcher, tracker, text):
+            return [UserUtteranceReverted()]
         if consecutive_misunderstandings(tracker.events) < MISUNDERSTANDINGS_BEFORE_OFFER:
             dispatcher.utter_message(
                 text="不好意思，我没听明白。您可以换个说法，比如“我想预约理发”或“路灯坏了”。"

@@ -71,3 +71,56 @@ def neutralise(text: str) -> str:
     """The words after a slash, without it (/我要投诉 -> 我要投诉): Rasa reads them as text."""
     plain = text.strip().lstrip(SLASHES + " ").strip()
     return plain or "？"
+
+
+# What residents ask of the butler that it cannot do, said honestly (issue #11: a
+# promise depends on a fact the code checks). Read on the paths where the classifier
+# could not place the message (misunderstanding, out of scope), so a booking or a
+# report that mentions 提醒 or 电话 keeps its own way.
+
+# 明早8点提醒我吃降压药 / 到点了喊我一声 / 帮我记着: a reminder at a time of the resident's own.
+REMINDER_RE = re.compile(
+    r"提醒(?:我|一下|俺|咱)|(?:叫|喊|催)(?:我|俺)(?:一声|一下)?(?:吃|起|去|喝|量)|到点(?:了)?(?:就)?(?:叫|喊|提醒|告诉|通知)"
+    r"|(?:帮我|给我|替我)记(?:着|住|一下)|定个闹钟|设个闹钟|闹钟"
+)
+REMINDER_TEXT = (
+    "抱歉，我没法到点提醒您，这个聊天也不能主动给您发消息。可以在手机上定个闹钟，或者请家人到时候提醒您。"
+    "预约社区服务、反映问题、查政策，我都能帮您办。"
+)
+# 你帮我通知下居委会李主任 / 那你给她打个电话说一声呗: a message carried to someone.
+RELAY_RE = re.compile(
+    r"(?:给|帮我给|替我给)(?![我俺咱])(?:她|他|主任|书记|物业|居委会|社区|网格员|[\u4e00-\u9fff]{1,4}?)打(?:个|一个)?电话"
+    r"|(?:通知|转告|告诉|叫|喊)(?:一?下)?(?:她|他|主任|书记|居委会|物业|网格员|[\u4e00-\u9fff]{1,3}(?:主任|书记|师傅))"
+    r"|说一声|带个话|捎个话|传个话"
+)
+
+
+def asks_reminder(text: str) -> bool:
+    """明早8点提醒我吃降压药 / 到点了喊我一声: a reminder the butler cannot send."""
+    return bool(REMINDER_RE.search(text or "")) and not text.startswith("/")
+
+
+def asks_relay(text: str) -> bool:
+    """给她打个电话说一声 / 通知下居委会李主任: a call or a message the butler cannot make."""
+    return bool(RELAY_RE.search(text or "")) and not text.startswith("/")
+
+
+def relay_text(service_phone: str, service_hours: str, handed_over: bool) -> str:
+    """What the butler says to 给她打个电话说一声: it cannot call anyone; what it did do."""
+    done = "您找工作人员的事已经登记了，工作人员看到会处理。" if handed_over else "可以帮您转人工，让工作人员处理。"
+    return (f"抱歉，我没法替您打电话或者传话。{done}"
+            f"着急的话请直接打社区电话 {service_phone}（{service_hours}）。")
+
+
+# The hand-off asks for a number when staff have none to call (转人工 让他们给我打个电话).
+HANDOFF_PHONE_ASK = "留个手机号，工作人员好打给您"
+
+
+def handoff_phone_question(first_line: str, service_phone: str, service_hours: str) -> str:
+    return (f"{first_line}已经帮您登记了。{HANDOFF_PHONE_ASK}；不想留的话，也可以直接打社区电话 "
+            f"{service_phone}（{service_hours}）。")
+
+
+def asked_handoff_phone(last_texts: list[str]) -> bool:
+    """The butler's last reply asked for the hand-off's phone."""
+    return bool(last_texts) and HANDOFF_PHONE_ASK in last_texts[-1]

@@ -151,6 +151,14 @@ async def converse(
         await _remember(db, sender, memory, spoken, pending=memory.pending, keep_options=True, keep_last=True)
         return spoken
 
+    # 转人工 → 留个手机号… → 13812348035: the number goes on the hand-off, said back.
+    if not command and commands.asked_handoff_phone([said.text for said in memory.last]):
+        taken = await _handoff_contact(db, sender, stripped)
+        if taken is not None:
+            log.info("conversation_handoff_contact", sender=sender)
+            await _remember(db, sender, memory, taken, pending=memory.pending)
+            return taken
+
     message = stripped
     new_pending: store.Pending | None = memory.pending
     local: list[Reply] | None = None
@@ -270,6 +278,39 @@ async def converse(
         new_pending.offered = True
     await _remember(db, sender, memory, replies, pending=new_pending)
     return replies
+
+
+async def _handoff_contact(db: Database | None, sender: str, said: str) -> list[Reply] | None:
+    """The answer to the hand-off's phone question: a number (13812348035 / 我电话138…) is
+    remembered for staff to call and the hand-off refreshed; 不留 / 不用了 gets the
+    community's phone. ``None`` when the message is something else (it goes on as said)."""
+    from assistant.dialogue import Reply
+    from assistant.residents.service import handoff_reply, remember_contact, request_handoff
+    from assistant.settings import get_settings
+    from assistant.tickets.intake import parse_contact
+
+    settings = get_settings()
+    if NO_RE.match(said) or said == "/deny":
+        return [Reply(text=f"好的，不留也行。着急的话请直接打社区电话 {settings.service_phone}（{settings.service_hours}）。")]
+    contact = parse_contact(said)
+    if contact is None or not split.is_bare_value(said):
+        return None
+    if contact[0] != "phone":
+        return [Reply(text=f"好的，不留也行。着急的话请直接打社区电话 {settings.service_phone}（{settings.service_hours}）。")]
+
+    def record() -> str:
+        with _database(db).transaction() as session:
+            remember_contact(session, sender, phone=contact[1])
+            request_handoff(session, sender, "asked", said)
+        return contact[1]
+
+    try:
+        phone = await anyio.to_thread.run_sync(record)
+    except Exception as exc:  # noqa: BLE001 - unrecorded, the words go on to the dialogue
+        log.warning("conversation_handoff_contact_failed", error=type(exc).__name__)
+        return None
+    return [Reply(text=handoff_reply("好的，号码记下了。", phone, service_phone=settings.service_phone,
+                                     service_hours=settings.service_hours))]
 
 
 async def _besides_person(client: DialogueClient, text: str) -> str | None:

@@ -104,3 +104,30 @@ def test_a_declined_hand_off_is_not_passed_on(client, db, clock, said, sent):
     recording = _Recording(client.settings)
     anyio.run(lambda: converse(recording, "web:t", said, None, db=db))
     assert recording.sent == [sent]
+
+
+def test_the_number_after_the_hand_off_question_goes_on_the_hand_off(client, db, clock):
+    from assistant.conversation.commands import handoff_phone_question
+    from assistant.residents.service import handoff_phone, list_handoffs
+
+    asked = handoff_phone_question("好的，给您转人工。", "021-12345678", "工作日 8:30-17:30")
+    store.save(db, "web:h1", store.Memory(last=[store.Said(asked, [])], last_at=clock.now()))
+    [reply] = say(client, db, "13812348035", sender="web:h1")
+    assert "尾号8035" in reply.text and "工作人员" in reply.text
+    with db.session() as session:
+        assert handoff_phone(session, "web:h1") == "13812348035"
+        [(handoff, resident)] = list_handoffs(session)
+        assert resident.sender_id == "web:h1"
+    # 不留 gets the community's phone; anything else goes on as said (here: Rasa is down).
+    store.save(db, "web:h2", store.Memory(last=[store.Said(asked, [])], last_at=clock.now()))
+    [reply] = say(client, db, "不用了", sender="web:h2")
+    assert "不留也行" in reply.text and "021-12345678" in reply.text
+    store.save(db, "web:h3", store.Memory(last=[store.Said(asked, [])], last_at=clock.now()))
+    [reply] = say(client, db, "路灯坏了", sender="web:h3")
+    assert "尾号" not in reply.text and "不留也行" not in reply.text
+
+
+def test_a_phone_without_the_hand_off_question_is_not_taken_for_it(client, db, clock):
+    store.save(db, "web:h4", store.Memory(last=[store.Said("请留一个联系电话，11位手机号。", [])], last_at=clock.now()))
+    [reply] = say(client, db, "13812348035", sender="web:h4")
+    assert "号码记下了" not in reply.text

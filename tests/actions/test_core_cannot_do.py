@@ -1,0 +1,98 @@
+"""What the butler cannot do, said honestly (issue #11), and the hand-off's phone:
+actions on a real migrated database (``app_env``) with trackers shaped like Rasa's."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.core import ActionHandleMisunderstanding, ActionOutOfScope, ActionRequestHuman
+from assistant.residents.service import handoff_phone, list_handoffs, remember_contact, request_handoff
+
+
+def tracker(text, intent="nlu_fallback", sender="web:cd1", slots=None, loop=None):
+    return Tracker(
+        sender,
+        slots or {},
+        {"text": text, "intent": {"name": intent}, "entities": []},
+        [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}],
+        False,
+        None,
+        loop or {},
+        "action_listen",
+    )
+
+
+def run(action, track):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, track, {}))
+    return dispatcher.messages, events
+
+
+def test_a_reminder_is_refused_honestly_whichever_way_it_comes(app_env):
+    for text, intent, action in (
+        ("明早8点提醒我吃降压药", "nlu_fallback", ActionHandleMisunderstanding()),
+        ("那你帮我记着 到点了喊我一声", "nlu_fallback", ActionHandleMisunderstanding()),
+        ("下午三点叫我去量血压", "out_of_scope", ActionOutOfScope()),
+    ):
+        messages, _ = run(action, tracker(text, intent))
+        said = messages[0]["text"]
+        assert "没法" in said and "提醒您" in said, text
+        assert "会提醒您" not in said and "没听明白" not in said
+
+
+def test_a_call_or_a_message_to_someone_is_refused_and_says_what_was_done(app_env):
+    messages, _ = run(ActionOutOfScope(), tracker("那你给她打个电话说一声呗", "out_of_scope"))
+    said = messages[0]["text"]
+    assert "没法替您打电话" in said and "021-12345678" in said and "已经登记" not in said
+    assert [b["title"] for b in messages[0]["buttons"]] == ["转人工"]
+    with app_env.transaction() as session:
+        request_handoff(session, "web:cd1", "asked", "通知下居委会李主任")
+    messages, _ = run(ActionOutOfScope(), tracker("你帮我通知下居委会李主任", "out_of_scope"))
+    assert "已经登记" in messages[0]["text"] and "已通知" not in messages[0]["text"]
+
+
+def test_other_unplaced_words_still_get_the_usual_answers(app_env):
+    messages, _ = run(ActionOutOfScope(), tracker("帮我写个作文", "out_of_scope"))
+    assert messages[0]["response"] == "utter_out_of_scope"
+    messages, _ = run(ActionHandleMisunderstanding(), tracker("嗯那个啥来着"))
+    assert "没听明白" in messages[0]["text"]
+    # Inside a form the form's own rules answer.
+    messages, _ = run(ActionHandleMisunderstanding(), tracker("提醒我一下", loop={"name": "booking_form"}))
+    assert "没听明白" in messages[0]["text"]
+
+
+def test_a_follow_up_the_classifier_called_out_of_scope_goes_to_the_policy_answer(app_env):
+    for text in ("手机上能弄不", "俺81了"):
+        _, events = run(ActionOutOfScope(), tracker(text, "out_of_scope", slots={"policy_topic": "yl-004"}))
+        assert events == [{"event": "followup", "name": "action_ask_policy", "timestamp": None}], text
+        _, events = run(ActionHandleMisunderstanding(), tracker(text, slots={"policy_topic": "ln-001"}))
+        assert events == [{"event": "followup", "name": "action_ask_policy", "timestamp": None}], text
+    messages, _ = run(ActionOutOfScope(), tracker("手机上能弄不", "out_of_scope"))  # no answer under discussion
+    assert messages[0]["response"] == "utter_out_of_scope"
+
+
+def test_a_hand_off_without_a_number_asks_for_one_and_promises_no_call(app_env):
+    messages, _ = run(ActionRequestHuman(), tracker("转人工 让他们给我打个电话", "request_human"))
+    said = messages[0]["text"]
+    assert "登记" in said and "留个手机号" in said and "021-12345678" in said
+    assert "会打您" not in said and "回电" not in said
+    with app_env.session() as session:
+        [(handoff, _)] = list_handoffs(session)
+        assert handoff.reason == "asked"
+
+
+def test_a_hand_off_with_a_number_takes_it(app_env):
+    messages, _ = run(ActionRequestHuman(), tracker("转人工，打我电话13812348035", "request_human", sender="web:cd2"))
+    assert "尾号8035" in messages[0]["text"]
+    with app_env.session() as session:
+        assert handoff_phone(session, "web:cd2") == "13812348035"
+
+
+def test_a_known_number_is_called_back_on(app_env):
+    with app_env.transaction() as session:
+        remember_contact(session, "web:cd3", phone="13900001111")
+    messages, _ = run(ActionRequestHuman(), tracker("转人工", "request_human", sender="web:cd3"))
+    assert "尾号1111" in messages[0]["text"] and "留个手机号" not in messages[0]["text"]
