@@ -17,6 +17,7 @@ from typing import Any
 
 import structlog
 from rasa_sdk import Action, Tracker
+from sqlalchemy import select
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -26,6 +27,7 @@ from assistant.db import get_database
 from assistant.settings import get_settings
 from assistant.tickets import intake
 from assistant.dialogue import EMERGENCY_MARKER, SAFETY_METADATA_KEY
+from assistant.tickets.emergency import booking_offer, booking_said_with
 from assistant.tickets.ids import find_ticket_id
 from assistant.tickets.references import is_reference_to_existing, resolve_ticket_reference
 from assistant import clock
@@ -36,16 +38,19 @@ from assistant.tickets.service import (
     MAX_DESCRIPTION,
     TicketError,
     add_contact,
+    asks_to_be_told,
     correct_place,
     file_ticket,
     filed_asking_contact,
     follow_up_emergency,
+    how_to_follow,
     live_emergency,
     my_tickets_text,
     public_status,
     respond_to_emergency,
 )
 from assistant.privacy import mask_phone
+from assistant.residents.models import Resident
 
 log = structlog.get_logger(__name__)
 
@@ -205,7 +210,7 @@ class ValidateComplaintForm(InterruptibleFormValidation):
         requested, text = self._requested(tracker), _text(tracker)
         if requested == "complaint_location" and self._cancelled(tracker):
             return {"complaint_cancelled": True}
-        place = intake.place_said(text, _entity(tracker, "location"))
+        place = intake.place_said(text, _entity(tracker, "location")) or _neighbour_place(tracker, text)
         if place:
             return {"complaint_location": place, **extra}
         if (
@@ -240,6 +245,21 @@ class ValidateComplaintForm(InterruptibleFormValidation):
             dispatcher.utter_message(text="说得有点长，请简单说一下是什么问题。")
             return {"complaint_description": None}
         return {"complaint_description": value}
+
+
+def _neighbour_place(tracker: Tracker, text: str) -> str | None:
+    """我楼上1201那家: the neighbour's home, from the address the resident gave before
+    (a booking's), when the message names no place of its own."""
+    if not intake.names_neighbour(text):
+        return None
+    try:
+        with get_database().session() as session:
+            resident = session.scalar(select(Resident).where(Resident.sender_id == tracker.sender_id))
+            home = resident.address if resident is not None else None
+    except Exception:  # noqa: BLE001 - without the address the butler asks where
+        log.warning("complaint_home_unavailable", sender_id=tracker.sender_id)
+        return None
+    return intake.neighbour_place(text, home)
 
 
 class ActionSubmitComplaint(Action):
@@ -407,6 +427,12 @@ class ActionEmergency(Action):
         marker = {EMERGENCY_MARKER: {"ticket_id": response.ticket_id, "by": "dialogue"}}
         for i, line in enumerate(response.lines):
             dispatcher.utter_message(text=line, json_message=marker if i == 0 else None)
+        service = None if text.startswith("/") or response.follow_up else booking_said_with(text)
+        if service:
+            # …电梯又坏了，顺便给我老伴儿约个助浴: the emergency first and whole, then the
+            # booking said with it is offered (a yes in words: ActionTicketFollowup).
+            offer, buttons = booking_offer(service)
+            dispatcher.utter_message(text=offer, buttons=buttons)
         events = abandon_forms(tracker, domain)
         if response.ticket_id:
             events += [SlotSet("last_ticket_id", response.ticket_id), *_emergency_slots(response)]
@@ -483,6 +509,19 @@ def _as_usual(tracker: Tracker, dispatcher: CollectingDispatcher, events: list[E
     else:
         dispatcher.utter_message(text="好的。有新的情况随时告诉我。")
     return events
+
+
+def _offered_booking(tracker: Tracker) -> str | None:
+    """The service the butler's last turn offered to book after an emergency
+    (``booking_offer``), read from its yes button."""
+    from actions.core import previous_bot_messages
+
+    for message in previous_bot_messages(tracker.events):
+        for button in (message.get("data") or {}).get("buttons") or []:
+            found = re.match(r'^/book_service\{"service_type": "([^"]+)"\}$', str(button.get("payload") or ""))
+            if found:
+                return found.group(1)
+    return None
 
 
 # Intents of a reply to "where?" that says nothing (好的, 嗯嗯): the question is asked once more.
@@ -640,6 +679,13 @@ class ActionTicketFollowup(Action):
                 )
             )
             return _clear()
+        if asks_to_be_told(text) and not contact:
+            # 那你们查完了跟我说一声不 (anonymous, no phone): how to follow it, no promise of a call.
+            dispatcher.utter_message(
+                text=for_elders(tracker, how_to_follow(ticket_id)),
+                buttons=[{"title": "不留电话", "payload": "/deny"}],
+            )
+            return [_waiting_on(CONTACT, ticket_id)]
         if contact or _intent(tracker) == "deny":
             dispatcher.utter_message(
                 text=for_elders(tracker, f"好的，不留也没关系。进度随时说“{ticket_id} 怎么样了”查询。")
@@ -660,6 +706,10 @@ class ActionTicketFollowup(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str
     ) -> list[EventType]:
         db = get_database()
+        offered = _offered_booking(tracker)
+        if offered and (_intent(tracker) == "affirm" or feedback.restates_yes(_text(tracker))):
+            # 好的 to 另外您说要约助浴，现在帮您约吗？ said after an emergency: the booking starts.
+            return [SlotSet("booking_service", offered), FollowupAction("booking_form")]
         shared = intake.location_from_metadata(_metadata(tracker))
         response = follow_up_emergency(
             db,

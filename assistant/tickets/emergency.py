@@ -43,6 +43,8 @@ FOLLOW_UP_DETAILS: tuple[tuple[str, re.Pattern[str], str], ...] = (
         re.compile(
             r"流血|出血|淌血|冒血|好多血|伤口|止不住血"
             r"|血[^，。,！!？?]{0,8}(?:止不住|止不了|停不下|不停|没止住|还在流|一直流|往外冒|往外流|冒出来|流出来)"
+            # 血还是哗哗的流 / 血一直往下滴 / 血哗哗的: still bleeding, in the resident's words.
+            r"|血[^，。,！!？?]{0,6}(?:流|淌|滴|喷|冒|哗哗|呼呼)"
         ),
         "用干净的毛巾或衣服用力按压伤口止血，不要松手，等救护车来。",
     ),
@@ -93,6 +95,40 @@ FOLLOW_UP_DETAILS: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 _NUMBER = re.compile(r"11[09]|120")
 
+# A detail that only means something for the emergency already reported (the ticket's
+# own words give its kinds): 能开灯吗 in a gas leak, 要不要坐电梯 in a fire, 那人跑了 in an
+# attack. (topic of the reported emergency, name, words, advice.)
+CONTEXT_DETAILS: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
+    (
+        "gas",
+        "spark",
+        re.compile(r"灯|开关|电闸|点火|打火|开火|抽烟|火柴|电器|油烟机|排风扇|换气扇|插头|插座|手电|打电话"),
+        "千万不要开灯、按开关，也不要点火、用电器，一点火花就可能引爆燃气。"
+        "借着外面的光关掉燃气阀，打开门窗，人马上到室外，到外面再打电话。",
+    ),
+    (
+        "fire",
+        "lift",
+        re.compile(r"电梯"),
+        "着火时千万不要坐电梯，走楼梯下楼；楼道里烟大下不去，就回屋关门，用湿毛巾堵住门缝，到窗口呼救。",
+    ),
+    (
+        "fire",
+        "smoke",
+        re.compile(r"烟"),
+        "烟大了就弯腰低姿走，用湿毛巾捂住口鼻，往烟少的方向撤，别坐电梯；出不去就关门，用湿布堵住门缝，到窗口呼救。",
+    ),
+    (
+        "violence",
+        "fled",
+        re.compile(
+            r"跑了|逃了|跑掉|逃掉|溜了|跑远|不见了|跑到|逃到|跑去|逃去"
+            r"|(?:往|朝|向)[^，。,！!？?]{0,8}(?:跑|逃|去|走)"
+        ),
+        "别去追，先保证自己安全，马上拨打 110；记住他的样子、穿着和往哪跑了，告诉警察。",
+    ),
+)
+
 
 # Advice for a hurt or unwell body (别扶他起来, 头晕恶心) fits a fall, an injury or an illness;
 # in a fire, a gas leak, live water or a trap the way out comes first (煤气味越来越大，我头好疼 is
@@ -113,15 +149,38 @@ def _for_self(line: str) -> str:
     return line.replace("先别扶他起来，也别让他乱动", "您先别起来，也别乱动").replace("他", "您")
 
 
-def follow_up_advice(text: str) -> list[str]:
+def _context_details(text: str, reported: str | None) -> list[tuple[str, str]]:
+    """The details of ``CONTEXT_DETAILS`` that ``text`` names about the emergency
+    ``reported`` (the ticket's words): 我能开灯找阀门不 after a gas smell."""
+    if not reported or not text:
+        return []
+    topics = set(assess(reported, quiet=True).topics)
+    return [
+        (name, line)
+        for topic, name, pattern, line in CONTEXT_DETAILS
+        if topic in topics and pattern.search(text)
+    ]
+
+
+def follow_up_advice(text: str, reported: str | None = None) -> list[str]:
     """What to do about what the resident just added to their emergency: the advice
     for each detail named (bleeding, smoke, gas...), then the number to call for each
     kind of emergency the safety net reads in it. Empty when the message adds no
     detail to act on (a place, 好的). Pain and dizziness get their advice only in a fall,
-    injury or illness, said to 您 when the resident speaks of themselves."""
+    injury or illness, said to 您 when the resident speaks of themselves. ``reported``:
+    the words of the emergency already reported, which give meaning to details that
+    name no hazard of their own (能开灯吗 in a gas leak, 坐电梯 in a fire, 人跑了 in an
+    attack)."""
     text = text or ""
     verdict = assess(text, quiet=True)
     found = [(name, line) for name, pattern, line in FOLLOW_UP_DETAILS if pattern.search(text)]
+    for name, line in _context_details(text, reported):
+        if name not in {n for n, _ in found}:
+            found.append((name, line))
+    if any(name == "lift" for name, _ in found):
+        # 烟大了，要不要坐电梯: the lift's advice says what the smoke's would (no lift, shut
+        # the door, the window): said once.
+        found = [(name, line) for name, line in found if name != "smoke"]
     hazard = bool(set(verdict.topics) & _HAZARD_TOPICS) or any(name in _HAZARD_DETAILS for name, _ in found)
     self_said = bool(_SELF.search(text)) and not _OTHER_PERSON.search(text)
     lines = [
@@ -137,6 +196,31 @@ def follow_up_advice(text: str) -> list[str]:
         elif call and call not in lines:
             lines.append(call)
     return list(dict.fromkeys(lines))
+
+
+def booking_said_with(text: str) -> str | None:
+    """The service a message reporting an emergency also asks to book (226栋的电梯又坏了
+    …顺便给我老伴儿约个助浴 -> 助浴): the emergency comes first and whole, the booking is
+    offered after it. None when the message asks for no booking after a connector."""
+    from assistant.booking.conversation import service_asked_for
+    from assistant.conversation import split
+
+    cut = split.candidate_split(text or "")
+    if cut is None or split.worded_intent(cut.second) != "book_service":
+        return None
+    return service_asked_for(cut.second)
+
+
+def booking_offer(service: str) -> tuple[str, list[dict]]:
+    """The offer of the booking said with an emergency, and its buttons (the yes is the
+    booking itself, so the button starts it whatever the dialogue waits on)."""
+    return (
+        f"另外您说要约{service}，等这边安全了再约也行。现在帮您约吗？",
+        [
+            {"title": "好的", "payload": f'/book_service{{"service_type": "{service}"}}'},
+            {"title": "先不约", "payload": "/deny"},
+        ],
+    )
 
 
 def emergency_kinds(text: str) -> list[str]:

@@ -124,10 +124,15 @@ def extract_location(text: str | None) -> str | None:
     return location_span(text)
 
 
+# 改成 / 换成 between two places: the later one is meant (213栋 哦不对 改成214栋).
+_CHANGED_TO = re.compile(r"[，,、\s]*(?:应该)?(?:改成|改为|换成|更正为|改一下[，,\s]*是)\s*")
+
+
 def corrected_place(text: str | None) -> str | None:
     """The place a message corrects itself to (15号楼…哦不对，是16号楼 -> 16号楼, 5号楼3单元，
     不是，4单元 -> 5号楼4单元), None when it corrects nothing. The words of the later place
     when they say it all (29栋), else the parser's whole place (the building kept from before)."""
+    text = _CHANGED_TO.sub("，不对是", normalise(text))  # 213栋 哦不对 改成214栋: 改成 says which is meant
     found = find_locations(text)
     if len(found) < 2:
         return None
@@ -145,6 +150,42 @@ def place_said(text: str | None, entity: str | None = None) -> str | None:
     into 1 + 17号楼, so the entity says 17号楼: the resident said 117号楼); else the first
     location the parser finds in the message."""
     return corrected_place(text) or complete(entity, text) or extract_location(text)
+
+
+# A neighbour's home named from the resident's own (我楼上1201那家, 楼下那户, 隔壁邻居): with
+# the resident's address known, it says where.
+_NEIGHBOUR = re.compile(
+    r"(?P<rel>楼上|楼下|隔壁|对门)[的那个\s]{0,3}"
+    r"(?:(?P<room>(?<![0-9])[0-9]{3,4})(?![0-9])[的那个\s]{0,3}(?:那家|那户|家|住户|邻居|人家)?"
+    r"|(?:那家|那户|那一家|那一户|邻居|住户|人家))"
+)
+
+
+def names_neighbour(text: str | None) -> bool:
+    """The message names a neighbour's home from the resident's own (楼上1201那家)."""
+    return bool(_NEIGHBOUR.search(normalise(text)))
+
+
+def neighbour_place(text: str | None, home: str | None) -> str | None:
+    """Where a neighbour named from the resident's home is (我楼上1201那家 with home 225栋2单元
+    1101 -> 225栋2单元1201; 楼下那户 -> 225栋2单元1101楼下), when the message names no place
+    of its own and the resident's address (``home``, remembered from a booking) has a
+    building. None otherwise: the butler asks."""
+    said = normalise(text)
+    if not home or find_locations(said) or MOBILE_RE.search(said):
+        return None
+    match = _NEIGHBOUR.search(said)
+    if match is None:
+        return None
+    found = find_locations(home)
+    at_home = found[0] if found else None
+    if at_home is None or at_home.building is None:
+        return None
+    building = f"{at_home.building}栋" if at_home.building.isdigit() else at_home.building
+    unit = f"{at_home.unit}单元" if at_home.unit else ""
+    if match.group("room"):
+        return f"{building}{unit}{match.group('room')}"
+    return f"{at_home.span}{match.group('rel')}"
 
 
 # --- a complaint said in pieces (灯坏了 / 楼道 / 三楼那个) -----------------------------
@@ -165,7 +206,10 @@ _DETAIL = re.compile(
     r"一直|总是|老是|经常|每天|天天|晚上|夜里|半夜|白天|早上|中午|下午|凌晨|几天|好久|已经|又"
 )
 # The words of a self-correction (哦不对，是 / 不是): they said where, not what is wrong.
-_CORRECTION_ONLY = re.compile(r"^(?:不对|不是|不|说错了?|搞错了?|弄错了?|错了|口误|更正一下|应该|其实|是)+$")
+_CORRECTION_ONLY = re.compile(
+    r"^(?:不对|不是|不|(?:我|俺)?(?:老|总|又|总是|老是)?(?:说错|搞错|弄错|记错|记混|说岔|写错)了?|错了|口误|更正一下"
+    r"|改成|改为|换成|改一下|应该|其实|是)+$"
+)
 _EDGES = "，,。.、；;！!？?~～… "
 _MAX_PIECE = 200
 

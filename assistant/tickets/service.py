@@ -224,6 +224,27 @@ def filed_asking_contact(ticket: Ticket) -> str:
 CONTACT_INVITATION = "想知道处理结果的话，留个手机号给我，我记到工单上；不留也可以，进度随时问我。"
 
 
+# 查完了跟我说一声 / 有结果告诉我: the resident asks to be told the outcome.
+_TELL_ME = re.compile(
+    r"(?:跟|给|和|同)我(?:说|讲|打)?(?:一声|一下|个话|个信)|告诉我|通知我|回复我|回个话|回个信|给个信|给我个信"
+    r"|联系我|打给我|给我打|(?:跟|给|和)我说|知会我|吱一声"
+)
+
+
+def asks_to_be_told(text: str | None) -> bool:
+    """Does the resident ask to be told how a ticket ends (查完了跟我说一声不)?"""
+    return bool(_TELL_ME.search(text or ""))
+
+
+def how_to_follow(ticket_id: str) -> str:
+    """How a resident who left no phone follows their ticket: nobody will call them,
+    so no promise of it; the progress is theirs to ask for, by the ticket's number."""
+    return (
+        f"您没有留电话，处理完我们没法主动联系您。进度随时可以问我，说“{ticket_id} 怎么样了”就能查到；"
+        f"想有结果时接到通知，也可以留个手机号，我记到工单上。"
+    )
+
+
 def add_contact(
     db: Database, ticket_id: str, *, sender_id: str, phone: str, now: datetime | None = None
 ) -> None:
@@ -700,6 +721,39 @@ def _join_same_place(
 
 # The question after the advice when the butler does not know where the emergency is.
 LOCATION_QUESTION = "请告诉我具体位置：几号楼几单元几室？"
+# Places a community has many of (车棚, 楼道, 停车场): said alone, staff cannot tell which.
+_ONE_OF_MANY = re.compile(
+    r"^(?:小区|院子?里?)?(?:的)?(?:车棚|自行车棚|电动车棚|充电棚|充电桩|车库|停车场|停车位|楼道|楼梯间?|楼下|楼上"
+    r"|电梯里?|单元门口?|门口|垃圾房|垃圾站|垃圾桶|垃圾箱|花坛|绿化带|草坪|配电箱|配电房|地下室|天台|楼顶)"
+    r"(?:那边|这边|那里|这里|那儿|这儿|里|边上|旁边)?$"
+)
+
+
+def findable(address: str | None) -> bool:
+    """Can staff find the emergency from ``address``? A building, a road, a gate, an
+    estate or the resident's own words for a spot (超市后面那条路) say where; a place a
+    community has many of, said alone (车棚那边, 楼道), does not."""
+    from assistant.location import parse_location
+
+    if not address:
+        return False
+    said = re.sub(r"\s+", "", address)
+    loc = parse_location(said)
+    if loc is not None and any(
+        getattr(loc, name) is not None for name in ("building", "road", "estate", "courtyard", "unit", "room")
+    ):
+        return True
+    return not _ONE_OF_MANY.match(said)
+
+
+def _where_exactly(address: str | None) -> str:
+    """The question where, naming the vague place the resident said (是几号楼的车棚？)."""
+    place = re.sub(r"^(?:小区|院子?里?)?(?:的)?|(?:那边|这边|那里|这里|那儿|这儿|里|边上|旁边)$", "", address or "")
+    if place and _ONE_OF_MANY.match(re.sub(r"\s+", "", address or "")):
+        return f"请告诉我具体位置：是几号楼的{place}？"
+    return LOCATION_QUESTION
+
+
 # Replies that answer nothing (the location question stays open).
 _NO_ANSWER = re.compile(
     r"^(嗯+|哦+|啊+|好+的?|好吧|行|知道了|收到|明白|谢谢|谢了|多谢|ok|okay|是的?|对)[。！!.~]*$",
@@ -736,6 +790,26 @@ def place_in_reply(text: str, *, awaiting_location: bool, reads_as_request: bool
     ):
         return re.sub(r"^(在|就在|是在|地址是|位置是|位置在)", "", text).strip("。，, ")[:120] or None
     return None
+
+
+# Words before a place that make it a direction (往北门跑了) or the resident's home (我家在
+# 9楼), said about an emergency already placed: not where the emergency is.
+_DIRECTION_BEFORE = re.compile(r"(?:往|朝|向|跑到|逃到|跑去|逃去|跑向|逃向|奔)\s*$")
+_HOME_BEFORE = re.compile(r"(?:我|俺|我们)(?:家|住)(?:在|是|住在?)?\s*$")
+
+
+def not_the_scene(text: str, place: str) -> bool:
+    """In a further message about an emergency whose place is known: ``place`` is
+    where someone ran (那人往北门跑了) or where the resident lives (烟飘到楼上了 我家在9楼),
+    not a new place for the emergency."""
+    from assistant.tickets.intake import normalise
+
+    said = normalise(text)
+    at = said.find(place)
+    if at < 0:
+        return False
+    before = said[max(0, at - 6) : at]
+    return bool(_DIRECTION_BEFORE.search(before) or _HOME_BEFORE.search(before))
 
 
 @dataclass
@@ -898,7 +972,10 @@ def file_emergency(
             advice = (
                 emergency_advice(description)
                 if update.repeat
-                else (follow_up_advice(description) or emergency_advice(description))
+                else (
+                    follow_up_advice(description, update.ticket.description)
+                    or emergency_advice(description)
+                )
             )
             return FiledTicket(
                 ticket=update.ticket,
@@ -1025,10 +1102,10 @@ def respond_to_emergency(
             ticket_id=None,
         )
     ticket = filed.ticket
-    needs_location = not ticket.address and ticket.lat is None
+    needs_location = ticket.lat is None and not findable(ticket.address)
     lines = ["\n".join(filed.advice), filed.message]
     if needs_location:
-        lines.append(LOCATION_QUESTION)
+        lines.append(_where_exactly(ticket.address))
     return EmergencyResponse(
         lines=lines, ticket_id=ticket.id, needs_location=needs_location, follow_up=not filed.created
     )
@@ -1063,7 +1140,10 @@ def follow_up_emergency(
     settings = settings or get_settings()
     now = aware(now) or utcnow()
     text = lifecycle.clean_text(text) or ""
-    advice = follow_up_advice(text)
+    with db.session() as session:
+        reported = session.get(Ticket, ticket_id)
+        reported_words = reported.description if reported is not None else None
+    advice = follow_up_advice(text, reported_words)
     place_words = extract_location(text) or ""
     # 就在23号楼下面的停车场 right after "where?": the answer, however the classifier heard
     # it, unless it names something wrong of its own (3号楼路灯坏了 is a new matter).
@@ -1077,6 +1157,8 @@ def follow_up_emergency(
     ):
         return None
     place = place_in_reply(text, awaiting_location=awaiting_location, reads_as_request=reads_as_request)
+    if place is not None and not awaiting_location and not_the_scene(text, place):
+        place = None  # 那人往北门跑了 / 我家在9楼: where someone went or lives, not where it happens
     if not text or (place is None and not advice and (lat is None or long is None)):
         return None
     update = _add_to_emergency(
@@ -1414,7 +1496,11 @@ def my_tickets(session: Session, sender_id: str, limit: int = 5) -> list[Ticket]
 def my_tickets_text(session: Session, sender_id: str, limit: int = 5) -> str:
     tickets = my_tickets(session, sender_id, limit)
     if not tickets:
-        return "您还没有投诉记录。有问题可以直接告诉我，比如“楼下路灯坏了”。"
+        # Perhaps filed by phone or at the counter: the number finds it wherever it was filed.
+        return (
+            "您在这里还没有投诉记录。之前是打电话或在别处报的，告诉我工单号（GD开头）就能查进度。"
+            "有问题也可以直接告诉我，比如“楼下路灯坏了”。"
+        )
     lines = [f"您最近的 {len(tickets)} 件投诉："]
     for t in tickets:
         words = own_words(t, sender_id)
