@@ -76,8 +76,9 @@ def _intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
-def _last_time_buttons(tracker: Tracker) -> list[dict]:
-    """The time buttons offered last in this booking (after a refused time), or []."""
+def _last_time_offer(tracker: Tracker) -> tuple[str, list[dict]]:
+    """The message and the time buttons offered last in this booking (after a refused
+    time, or a list of free times), or ("", [])."""
     for event in reversed(tracker.events):
         if event.get("event") == "active_loop" and event.get("name") == "booking_form":
             break  # the booking started here: nothing offered before counts
@@ -85,8 +86,13 @@ def _last_time_buttons(tracker: Tracker) -> list[dict]:
             buttons = (event.get("data") or {}).get("buttons") or []
             times = [b for b in buttons if '"time"' in str(b.get("payload", ""))]
             if times:
-                return times
-    return []
+                return event.get("text") or "", times
+    return "", []
+
+
+def _last_time_buttons(tracker: Tracker) -> list[dict]:
+    """The time buttons offered last in this booking (after a refused time), or []."""
+    return _last_time_offer(tracker)[1]
 
 
 def _subject(tracker: Tracker) -> str:
@@ -449,9 +455,15 @@ class ValidateBookingForm(InterruptibleFormValidation):
                     )
                 return {}
             if offered and not kept and conversation.confirms(_text(tracker)):
-                # 对的 / 嗯 after a time was refused: no time is set yet; say so plainly.
+                # 对的 / 嗯 after a time was refused, or after a list of free times: no time
+                # is set yet; say so plainly (a refusal only when there was one).
+                listed = _last_time_offer(tracker)[0].startswith(conversation.FREE_TIMES_PREFIX)
                 dispatcher.utter_message(
-                    text="您说的那个时间约不了，时间还没定下来。点一个下面的时间，或者说一个别的时间。",
+                    text=(
+                        "时间还没选。点一个下面的时间，或者说“第一个”“最后一个”。"
+                        if listed
+                        else "您说的那个时间约不了，时间还没定下来。点一个下面的时间，或者说一个别的时间。"
+                    ),
                     buttons=offered,
                 )
                 return {}
@@ -589,6 +601,14 @@ class ValidateBookingForm(InterruptibleFormValidation):
         try:
             slot = conversation.resolve_time(get_database(), service, said, now=now())
         except BookingError as exc:
+            part_day = conversation.day_of_part(said, now()) if exc.code == "closed" else None
+            if part_day is not None and conversation.day_starts(
+                get_database(), service, part_day, now=now(), limit=1
+            ):
+                # 明天晚上 for 助餐 (dinner is 17:00-18:00): the part of the day has no time,
+                # the day has. Said why; the day is kept and its clock time asked (_ask_clock).
+                dispatcher.utter_message(text=exc.message)
+                return {"booking_time": None, "booking_time_text": conversation.kept_day_text(part_day)}
             if exc.alternatives:
                 _offer(dispatcher, exc)
             else:

@@ -282,6 +282,18 @@ def day_only(said: str | None, now: datetime | None = None) -> date | None:
     return start.date() if start.date() == (end - timedelta(seconds=1)).date() else None
 
 
+def day_of_part(said: str | None, now: datetime | None = None) -> date | None:
+    """The day of a part of one day said without a clock time (明天晚上, 后天上午), else
+    None (a clock time, a whole day, several days, a slot)."""
+    if not said or ISO_SLOT_RE.search(said):
+        return None
+    parsed = extract_time(said, now)
+    if parsed is None or parsed.has_clock:
+        return None
+    start, end = to_local(parsed.start), to_local(parsed.end)
+    return start.date() if start.date() == (end - timedelta(seconds=1)).date() else None
+
+
 def kept_day_text(day: date) -> str:
     """The day kept while the clock time is asked (2026年11月30日): read back by
     ``extract_time`` on its own and with a clock time after it."""
@@ -508,11 +520,14 @@ def free_times(
         return nearest_free_slots(session, service, around, now=now, limit=limit, catalogue=catalogue)
 
 
+FREE_TIMES_PREFIX = "可以约的时间有："
+
+
 def free_times_text(slots: list[Slot]) -> str:
     if not slots:
         return "最近一个月都约满了，您可以打社区电话问问。"
     return (
-        "可以约的时间有："
+        FREE_TIMES_PREFIX
         + "、".join(f"{i}. {slot_label(s)}" for i, s in enumerate(slots, 1))
         + "。请选一个，说“第一个”或具体时间都行。"
     )

@@ -515,7 +515,7 @@ def test_an_address_correction_at_the_phone_step(app_env, domain):
     )
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["booking_address"] == "3号楼1单元202" and slots["requested_slot"] == "booking_phone"
-    assert said == []
+    assert [m["text"] for m in said] == ["好的，地址改成3号楼1单元202。"]  # said back (round 12)
 
 
 def test_a_bare_no_in_the_middle_asks_which_answer_then_asks_it_again(app_env, domain):

@@ -181,3 +181,36 @@ def test_a_reminder_heard_as_query_booking_is_answered_honestly(app_env, domain)
     _, said, _ = run(booking_actions.ActionQueryBooking(),
                      tracker("到时候提醒我一下哈 我记性不好", intent="query_booking", form_active=False), domain)
     assert "没法" in said[0] and "理发" in said[0]
+
+
+# --- a part of the day with no time in it: the day kept, its clock asked --------------------
+
+def test_an_evening_meal_keeps_the_day_and_asks_the_clock_then_half_past_five(app_env, domain):
+    from tests.booking.test_actions import validate
+
+    events, said = validate(tracker("明天晚上想去服务中心吃饭 那个助餐", intent="book_service", form_active=False),
+                            domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_service"] == "助餐" and slots.get("booking_time") is None
+    assert slots["booking_time_text"] == "2026年11月30日"
+    texts = [m["text"] for m in said]
+    assert any("17:00-18:00" in t for t in texts) and "几点方便" in texts[-1]
+    events, said = validate(
+        tracker("五点吧……不对不对 换成五点半 我跳完舞过去",
+                slots={"booking_service": "助餐", "booking_time_text": "2026年11月30日",
+                       "requested_slot": "booking_time_text"}),
+        domain,
+    )
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_time"] == "2026-11-30T17:30"
+
+
+def test_a_bare_yes_after_a_list_of_free_times_is_no_refusal(app_env, domain):
+    from tests.booking.test_actions import validate
+
+    listed = {"event": "bot", "text": "可以约的时间有：1. 11月30日（周一）上午9点。请选一个，说“第一个”或具体时间都行。",
+              "data": {"buttons": [{"title": "11月30日（周一）上午9点",
+                                    "payload": '/inform{"time": "2026-11-30T09:00"}'}]}}
+    _, said = validate(tracker("对", slots={"booking_service": "理发", "requested_slot": "booking_time"},
+                               events=[listed]), domain)
+    assert said[0]["text"].startswith("时间还没选") and "约不了" not in said[0]["text"]
