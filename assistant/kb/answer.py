@@ -39,6 +39,7 @@ MAX_ANSWER_CHARS = 120
 NOT_FOUND_TEXT = "这个问题我暂时查不到准确的政策，不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 CHOICE_TEXT = "我不太确定您问的是哪一条。您是想问：\n{options}\n点一下就行。都不是的话，可以转人工，或者把问题留给工作人员。"
 ONE_CHOICE_TEXT = "我不太确定。您是想问“{title}”吗？是的话点一下。不是的话，可以转人工，或者把问题留给工作人员。"
+NOT_FOUND_NAMED_TEXT = "{name}的事我暂时查不到准确的政策，不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 NOT_IN_ENTRY_TEXT = "这条政策里没有写到这一点，我不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 NOT_IN_ENTRY_NAMED_TEXT = "关于{name}，政策里没有写到这一点，我不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 UNAVAILABLE_TEXT = "政策知识库暂时用不了。可以帮您转人工，或者把问题留给社区工作人员。"
@@ -199,8 +200,36 @@ def _to_answer(question: str, response: SearchResponse, may_ask: bool = True) ->
             text = CHOICE_TEXT.format(options="\n".join(f"{i}. {t}" for i, (_, t) in enumerate(choices, 1)))
         return PolicyAnswer(question, False, text, confidence=response.confidence,
                             alternatives=[r.id for r in response.results[:3]], choices=choices)
+    named_thing = unnamed_credential(question, response.results[0])
+    if named_thing is not None:
+        # 医保卡丢了咋补办 answered with 预防接种证丢了怎么补: the card or certificate the resident
+        # names is nowhere in the entry; an honest 查不到, never the other document's answer.
+        return PolicyAnswer(question, False, NOT_FOUND_NAMED_TEXT.format(name=named_thing),
+                            confidence=response.confidence, alternatives=[r.id for r in response.results[:3]])
     return _answer_from(question, response.results[0], response.confidence,
                         [r.id for r in response.results[1:4]])
+
+
+# A card or a certificate a question names (医保卡, 身份证, 残疾证); 认证 / 刷卡 / 证明 are none.
+_CREDENTIAL_RE = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:(?<![刷打])卡|(?<![认验论保签考])证)(?!明|件|书|据)")
+_CREDENTIAL_NOISE = set("的了我你他她这那个是在丢补办换掉怎么咋有没能要领用张本新旧老带拿")
+
+
+def unnamed_credential(question: str, result: SearchResult) -> str | None:
+    """The card or certificate the question names (医保卡) when the entry found names
+    neither it nor any two characters of it (预防接种证丢了怎么补 for 医保卡丢了咋补办);
+    None when the entry speaks of it (老年卡 / 敬老卡, 医保卡 / 医保电子凭证) or the
+    question names none."""
+    body = normalise(result.title + result.text)
+    for match in _CREDENTIAL_RE.finditer(normalise(question)):
+        said = match.group()
+        core = "".join(ch for ch in said[:-1] if ch not in _CREDENTIAL_NOISE)
+        if len(core) < 2 or said in body:
+            continue
+        if any(core[i : i + 2] in body for i in range(len(core) - 1)):
+            continue
+        return core + said[-1]
+    return None
 
 
 def _answer_from(question: str, result: SearchResult, confidence: float, alternatives: list[str]) -> PolicyAnswer:

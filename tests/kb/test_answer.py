@@ -159,3 +159,25 @@ def test_an_answer_says_what_it_answers_unless_it_already_does():
     # 俺81了: the sentence about ages; 上哪领: the one about where.
     assert focused_answer("俺八十一了", allowance).startswith("年满80周岁的老年人可以领取高龄津贴")
     assert focused_answer("上哪领", allowance).startswith("高龄津贴：本人或家属到社区申请")
+
+
+def test_a_card_the_question_names_and_the_entry_does_not_is_no_answer():
+    from assistant.kb.answer import unnamed_credential
+
+    vaccine = SearchResult(id="jk-8", score=0.9, title="预防接种证丢了怎么补？", source="示例办法", topic="疫苗",
+                           text="带孩子的户口簿到社区卫生服务中心补办预防接种证。", logit=6.8)
+    assert unnamed_credential("医保卡丢了咋补办啊", vaccine) == "医保卡"
+    missed = _to_answer("医保卡丢了咋补办啊", SearchResponse("q", True, 0.73, [vaccine]))
+    assert not missed.answerable and missed.text.startswith("医保卡的事我暂时查不到") and "转人工" in missed.text
+    assert missed.alternatives == ["jk-8"]
+    # The entry speaks of it, in its own words or two of its characters: answered.
+    assert unnamed_credential("预防接种证丢了", vaccine) is None
+    senior = SearchResult(id="ln-3", score=0.9, title="敬老卡（老年优待证）怎么办？", source="s", text="申请敬老卡。")
+    assert unnamed_credential("老年卡咋办", senior) is None
+    e_card = SearchResult(id="yb-7", score=0.9, title="医保电子凭证怎么激活使用？", source="s", text="看病时刷医保。")
+    assert unnamed_credential("没带医保卡，手机能看病刷医保吗？", e_card) is None
+    # 认证, 刷卡, 证明 name no card; a question without one is answered as found.
+    pension = SearchResult(id="yl-4", score=0.9, title="养老金领取资格认证怎么做？", source="s", text="每年认证一次。")
+    assert unnamed_credential("退休金认证我不会弄，手机上怎么操作？", pension) is None
+    assert unnamed_credential("养狗要办证吗", senior) is None
+    assert _to_answer("老年卡咋办", SearchResponse("q", True, 0.9, [senior])).answerable
