@@ -418,6 +418,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
             if said and (
                 (named and current and named != current)
                 or (requested == "booking_service" and current is None)
+                # 我82了，明天上午九点 at the age question: the time said with it is kept.
+                or (requested == "booking_eligibility" and current is not None)
             ):
                 return {"booking_time": said}
             chosen = tracker.get_slot("booking_time")

@@ -214,3 +214,13 @@ def test_a_bare_yes_after_a_list_of_free_times_is_no_refusal(app_env, domain):
     _, said = validate(tracker("对", slots={"booking_service": "理发", "requested_slot": "booking_time"},
                                events=[listed]), domain)
     assert said[0]["text"].startswith("时间还没选") and "约不了" not in said[0]["text"]
+
+
+def test_a_time_said_with_the_age_is_kept(app_env, domain):
+    from tests.booking.test_actions import validate
+
+    events, _ = validate(tracker("我82了 明天上午9点",
+                                 slots={"booking_service": "助浴", "requested_slot": "booking_eligibility"}), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_eligibility"] == "我82了 明天上午9点"
+    assert slots["booking_time"] == "2026-11-30T09:00"
