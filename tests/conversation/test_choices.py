@@ -256,6 +256,7 @@ def test_an_ordinal_with_a_remark_that_agrees_is_a_choice(text, payload):
     "第一个 还是明天下午三点吧",
     "3 下午晚点好",               # a bare number is no ordinal
     "最后一个吧 地址是3号楼2单元",
+    "第一个吧 明天",
 ])
 def test_an_ordinal_with_a_remark_that_disagrees_or_answers_is_no_choice(text):
     assert resolve_choice(text, FREE_TIMES) is None
