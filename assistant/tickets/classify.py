@@ -178,6 +178,13 @@ def classify_category(text: str) -> Classification:
     if not normalized:
         return Classification(FALLBACK_CATEGORY, 0.0, [])
     lexicon = lexicon_scores(normalized)
+    # Typos and dialect words the safety net knows (电题 -> 电梯, 𨋢 -> 电梯): a keyword
+    # found only once they are fixed counts as if typed right.
+    from assistant.safety.normalise import normalise as fix_typos
+
+    for category, (weight, words) in lexicon_scores(fix_typos(text)).items():
+        if weight > lexicon.get(category, (0.0, []))[0]:
+            lexicon[category] = (weight, words)
     combined = {c: LEXICON_WEIGHT * lexicon.get(c, (0.0, []))[0] for c in CATEGORIES}
     model = _load_model()
     if model is not None:

@@ -195,3 +195,14 @@ def test_no_record_here_points_to_the_ticket_number(db: Database):
     with db.session() as s:
         said = service.my_tickets_text(s, "web:r12-7")
     assert "还没有投诉记录" in said and "工单号" in said
+
+
+# ---- category of a typed-wrong keyword ----------------------------------------------------------
+
+
+def test_a_typo_the_safety_net_knows_still_names_the_category():
+    from assistant.tickets.classify import classify_category
+
+    typed = classify_category("226栋的电题又坏了 关了我好几回了")
+    assert typed.category == classify_category("226栋的电梯又坏了 关了我好几回了").category == "物业管理"
+    assert "关键词：电梯" in typed.cues
