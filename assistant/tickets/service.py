@@ -1111,6 +1111,21 @@ def respond_to_emergency(
     )
 
 
+def advice_for_addition(db: Database, ticket_id: str | None, text: str) -> list[str]:
+    """The advice a further message gets about the emergency ``ticket_id``, read with the
+    ticket's own words (我能开灯找一下阀门不 after a gas smell: 千万不要开灯). Empty when it
+    adds nothing to act on: for a caller that must decide whether a message the
+    classifier heard as something else (转人工, 再说一遍) is about the emergency."""
+    reported = None
+    if ticket_id:
+        with db.session() as session:
+            ticket = session.get(Ticket, ticket_id)
+            reported = ticket.description if ticket is not None else None
+    from assistant.tickets.emergency import follow_up_advice
+
+    return follow_up_advice(lifecycle.clean_text(text) or "", reported)
+
+
 def follow_up_emergency(
     db: Database,
     *,
@@ -1134,16 +1149,13 @@ def follow_up_emergency(
     emergency, it is a new matter (3号楼路灯坏了), not the emergency's place.
     ``reads_as_request``: the classifier heard a request (a booking); only an
     address-like phrase in it is taken as the place (在6号楼3单元 is; 我想约个理发 is not)."""
-    from assistant.tickets.emergency import emergency_kinds, follow_up_advice
+    from assistant.tickets.emergency import emergency_kinds
     from assistant.tickets.intake import extract_location, is_substantive, names_a_problem
 
     settings = settings or get_settings()
     now = aware(now) or utcnow()
     text = lifecycle.clean_text(text) or ""
-    with db.session() as session:
-        reported = session.get(Ticket, ticket_id)
-        reported_words = reported.description if reported is not None else None
-    advice = follow_up_advice(text, reported_words)
+    advice = advice_for_addition(db, ticket_id, text)
     place_words = extract_location(text) or ""
     # 就在23号楼下面的停车场 right after "where?": the answer, however the classifier heard
     # it, unless it names something wrong of its own (3号楼路灯坏了 is a new matter).

@@ -206,3 +206,10 @@ def test_a_typo_the_safety_net_knows_still_names_the_category():
     typed = classify_category("226栋的电题又坏了 关了我好几回了")
     assert typed.category == classify_category("226栋的电梯又坏了 关了我好几回了").category == "物业管理"
     assert "关键词：电梯" in typed.cues
+
+
+def test_advice_for_an_addition_reads_the_ticket(db: Database):
+    r = service.respond_to_emergency(db, text=GAS, sender_id="web:r12-8", settings=Settings())
+    assert "不要开灯" in "".join(service.advice_for_addition(db, r.ticket_id, "我能开灯找一下阀门不"))
+    assert service.advice_for_addition(db, r.ticket_id, "转人工") == []
+    assert service.advice_for_addition(db, None, "我能开灯找一下阀门不") == []
