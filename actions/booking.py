@@ -189,8 +189,14 @@ class ValidateBookingForm(InterruptibleFormValidation):
         ):
             # 上门修东西收不收钱啊 at the address question: answered from the catalogue, then
             # 刚才的维修预约还继续吗？ (the form's resume question; what was given is kept).
+            # Only a price of a service (named, or a bare 多少钱啊): 高龄津贴一个月多少钱 is a
+            # policy question, answered by its own rule.
             named = conversation.service_from(_text(tracker), _entities(tracker, "service_type"))
-            answer = about.price_answer(named or tracker.get_slot("booking_service") or "")
+            answer = (
+                about.price_answer(named or tracker.get_slot("booking_service") or "")
+                if named or about.bare_price_question(_text(tracker))
+                else None
+            )
             if answer:
                 dispatcher.utter_message(text=answer)
                 return [SlotSet(FAILURES_SLOT, None), SlotSet(RESUME_SLOT, self.form_name()),

@@ -52,6 +52,16 @@ def asks_price(text: str | None) -> bool:
     return bool(said) and not said.startswith("/") and bool(ASKS_PRICE_RE.search(said))
 
 
+_FILLER_RE = re.compile(r"[\s，,。.!！?？~～…、]|诶|哎|欸|对了|那个|请问|问一下|啊|呀|呢|吧|哈|嘛|这个|上门|服务")
+
+
+def bare_price_question(text: str | None) -> bool:
+    """多少钱啊 / 收费吗 / 要钱不: a price asked with nothing else named, so it is about
+    the service being booked (高龄津贴一个月多少钱 names something else)."""
+    said = unicodedata.normalize("NFKC", text or "")
+    return asks_price(said) and len(_FILLER_RE.sub("", said)) <= 6
+
+
 def price_answer(service_name: str, catalogue: Catalogue | None = None) -> str | None:
     """上门维修免费，材料费另算。 / 上门理发每次10元。 — from the catalogue, so it is the
     price the booking's read-back will say."""

@@ -224,3 +224,11 @@ def test_a_time_said_with_the_age_is_kept(app_env, domain):
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["booking_eligibility"] == "我82了 明天上午9点"
     assert slots["booking_time"] == "2026-11-30T09:00"
+
+
+@pytest.mark.parametrize("said", ["对了，八十岁的高龄津贴一个月多少钱？", "医保报销要钱吗 住院的"])
+def test_a_price_of_something_else_is_no_fee_question(app_env, domain, said):
+    from tests.booking.test_actions import validate
+
+    _, messages = validate(tracker(said, intent="ask_policy", confidence=0.95, slots=AT_ADDRESS_REPAIR), domain)
+    assert not any("免费" in (m.get("text") or "") for m in messages)
