@@ -95,6 +95,22 @@ def _last_time_buttons(tracker: Tracker) -> list[dict]:
     return _last_time_offer(tracker)[1]
 
 
+def _offered_service(tracker: Tracker) -> str | None:
+    """The service the butler's last reply offered to book (its /book_service button), or None."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                break  # only the reply to the message before this one counts
+        elif event.get("event") == "bot":
+            for button in (event.get("data") or {}).get("buttons") or []:
+                match = re.search(r'^/book_service.*"service_type"\s*:\s*"([^"]+)"', str(button.get("payload", "")))
+                if match:
+                    return conversation.service_from(match.group(1))
+    return None
+
+
 def _subject(tracker: Tracker) -> str:
     """理发预约 / 预约: what the resident is booking, for 刚才的…不约了 / 还继续吗."""
     service = tracker.get_slot("booking_service")
@@ -888,6 +904,15 @@ class ActionQueryBooking(Action):
         return "action_query_booking"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if conversation.wishes_to_book(_text(tracker)):
+            # 俺娘八十二了，那给她约一个 right after 要帮您约助浴吗？: a booking, heard as a
+            # question about bookings. The service offered (or named) is booked by the form,
+            # which reads the rest of the message (the age) as usual.
+            service = conversation.service_asked_for(_text(tracker)) or _offered_service(tracker)
+            return [
+                *([SlotSet("booking_service", service)] if service else []),
+                FollowupAction("booking_form"),
+            ]
         if commands.asks_reminder(_text(tracker)):
             # 到时候提醒我一下 about a booking: honest about what the channel can send.
             dispatcher.utter_message(

@@ -836,6 +836,21 @@ def kept_text(booking: Booking | None) -> str:
     return f"好的，不取消了，{when_text(booking.starts_at)}的{what}给您保留着。"
 
 
+# 那给她约一个 / 帮我约一个 / 给俺娘预约一下: a wish to book, not a question about bookings
+# (我约了什么 / 我的预约 / 约了吗), though the NLU may hear query_booking in it.
+_BOOK_WISH_RE = re.compile(
+    r"(?:给|帮|替)(?:她|他|我|俺|咱|我妈|我爸|俺娘|俺爹|老伴|老人)?\S{0,3}?(?:预约|约)(?:一个|个|一下|一次|上)"
+    r"|(?:那|就|那就)(?:预约|约)(?:一个|个|一下)"
+)
+_ASKS_BOOKINGS_RE = re.compile(r"约了|约过|哪些|什么|啥|几个|吗|[?？]|我的预约")
+
+
+def wishes_to_book(text: str | None) -> bool:
+    """那给她约一个 after a service was offered: a booking wished for, not asked about."""
+    said = unicodedata.normalize("NFKC", text or "")
+    return bool(_BOOK_WISH_RE.search(said)) and not _ASKS_BOOKINGS_RE.search(said)
+
+
 def reminder_asked_text(db: Database, sender_id: str, *, now: datetime | None = None) -> str:
     """到时候提醒我一下 after a booking: an honest answer. A channel that can push (Telegram,
     WeChat) with a reminder scheduled for the next booking hears that it will come; the

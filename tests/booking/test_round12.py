@@ -232,3 +232,25 @@ def test_a_price_of_something_else_is_no_fee_question(app_env, domain, said):
 
     _, messages = validate(tracker(said, intent="ask_policy", confidence=0.95, slots=AT_ADDRESS_REPAIR), domain)
     assert not any("免费" in (m.get("text") or "") for m in messages)
+
+
+# --- 那给她约一个 after a service was offered, heard as query_booking -------------------------
+
+@pytest.mark.parametrize(("said", "wish"), [
+    ("俺娘八十二了，那给她约一个", True), ("帮我约一个", True), ("给我妈预约一下", True),
+    ("我约了什么", False), ("我的预约呢", False), ("帮我查查约了哪些", False),
+])
+def test_a_wish_to_book_is_no_question_about_bookings(said, wish):
+    assert conversation.wishes_to_book(said) is wish
+
+
+def test_a_wish_after_an_offer_books_the_service_offered(app_env, domain):
+    offer = {"event": "bot", "text": "助浴：…要帮您约助浴吗？",
+             "data": {"buttons": [{"title": "约助浴", "payload": '/book_service{"service_type": "助浴"}'},
+                                  {"title": "不用了", "payload": "/deny"}]}}
+    events = [{"event": "user", "text": "助浴有啥条件"}, offer, {"event": "user", "text": "俺娘八十二了，那给她约一个"}]
+    slots, said, other = run(booking_actions.ActionQueryBooking(),
+                             tracker("俺娘八十二了，那给她约一个", intent="query_booking", form_active=False,
+                                     events=events), domain)
+    assert slots == {"booking_service": "助浴"} and said == []
+    assert other[0]["event"] == "followup" and other[0]["name"] == "booking_form"
