@@ -332,6 +332,17 @@ class ActionCheckTicket(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         text = _text(tracker)
         ticket_id = find_ticket_id(_entity(tracker, "ticket_id")) or find_ticket_id(text)
+        pending = _pending(tracker)
+        if (
+            pending
+            and pending[0] == CONTACT
+            and not ticket_id
+            and feedback.still_waiting(pending[2], clock.now())
+            and feedback.restates_yes(text)
+        ):
+            # 要的，帮我报上去 right after filing (heard as a progress question): it is filed,
+            # said with its number, and the phone question stays open.
+            return await asyncio.to_thread(ActionTicketFollowup._contact, dispatcher, tracker, pending[1])
         buttons: list[dict] = []
         if (
             not text.startswith("/")

@@ -228,12 +228,24 @@ def emergency_kinds(text: str) -> list[str]:
     return list(assess(text or "", quiet=True).kinds)
 
 
+# First aid a first report needs beyond its kind's advice (孩子手被菜刀划了个大口子 血止不住:
+# press the wound), said right after the number to call.
+_FIRST_AID = frozenset({"bleeding", "not_breathing", "seizure", "burn"})
+
+
 def emergency_advice(text: str) -> list[str]:
     """What to do now, most important first. Called once the message is known to be
     an emergency (the safety net fired, or the classifier said so): when the net
     itself did not fire, the advice follows the cues it set aside, then the general
-    numbers."""
-    return advice_for(assess(text or "", quiet=True))
+    numbers. First aid the message calls for (血止不住: press the wound) comes right
+    after the number to call (after the way out, in a fire or a gas leak)."""
+    verdict = assess(text or "", quiet=True)
+    lines = list(advice_for(verdict))
+    aid = [line for name, pattern, line in FOLLOW_UP_DETAILS if name in _FIRST_AID and pattern.search(text or "")]
+    aid = [line for line in aid if line not in lines]
+    if set(verdict.topics) & _HAZARD_TOPICS:
+        return [*lines, *aid]  # in a fire or a gas leak the way out comes first
+    return [*lines[:1], *aid, *lines[1:]]
 
 
 def alert_payload(ticket: Ticket) -> dict:

@@ -213,3 +213,27 @@ def test_advice_for_an_addition_reads_the_ticket(db: Database):
     assert "不要开灯" in "".join(service.advice_for_addition(db, r.ticket_id, "我能开灯找一下阀门不"))
     assert service.advice_for_addition(db, r.ticket_id, "转人工") == []
     assert service.advice_for_addition(db, None, "我能开灯找一下阀门不") == []
+
+
+def test_a_first_report_of_bleeding_is_told_to_press_after_the_number():
+    from assistant.tickets.emergency import emergency_advice
+
+    lines = emergency_advice("孩子手被菜刀划了个大口子 血止不住")
+    assert "120" in lines[0] and "按压" in lines[1], lines
+    fire = emergency_advice("厨房着火 我手烫伤了")
+    assert "119" in fire[0] and "湿毛巾" in fire[1] and any("凉水" in line for line in fire[2:]), fire
+    assert emergency_advice("楼道里着火了")[0].startswith("着火了")
+
+
+async def test_a_yes_again_right_after_filing_heard_as_progress_says_it_is_filed(app_env: Database, clock):
+    from actions.tickets import ActionCheckTicket
+
+    filed = service.file_ticket(
+        app_env, description="64号楼旁边那个垃圾站臭死了", sender_id="web:r12-9", now=clock.now()
+    )
+    slots = {"ticket_followup": f"contact|{filed.ticket.id}|{int(clock.now().timestamp())}"}
+    messages, after, _ = await run(
+        ActionCheckTicket(), tracker("要的，帮我报上去", "check_ticket", slots, sender="web:r12-9")
+    )
+    assert f"工单号 {filed.ticket.id}" in joined(messages), messages
+    assert after["ticket_followup"].startswith("contact|")
