@@ -118,6 +118,7 @@ def test_follow_ups_stay_on_the_entry_under_discussion(real_kb, previous, questi
     ("那要钱吗", True), ("在哪办", True), ("要多久", True), ("带什么材料？", True),
     ("那几点能扔呀", True), ("上哪领", True), ("手机上能弄不", True),
     ("俺81了", True), ("我妈今年八十五岁了", True),   # an age and nothing else
+    ("我妈都90多了", True), ("我妈都九十多了", True), ("他80多岁了", True),  # 多 before 了 (review 12)
     ("居住证怎么办", False),        # a subject of its own: a new question
     ("我81了想约个理发", False), ("3号楼81了", False),
     ("好的", False), ("不", False), ("谢谢", False), ("/affirm", False),
