@@ -108,6 +108,12 @@ CONTEXT_DETAILS: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
     ),
     (
         "fire",
+        "hot_door",
+        re.compile(r"门把手?[^，。,！!？?]{0,4}(?:烫|热|发烫)|门[^，。,！!？?]{0,3}(?:烫|发烫)|门缝[^，。,！!？?]{0,4}(?:冒烟|进烟)"),
+        "门把手烫说明门外有火，千万不要开门。用湿毛巾或湿衣服堵住门缝，到窗口呼救，打 119 告诉他们您在哪。",
+    ),
+    (
+        "fire",
         "lift",
         re.compile(r"电梯"),
         "着火时千万不要坐电梯，走楼梯下楼；楼道里烟大下不去，就回屋关门，用湿毛巾堵住门缝，到窗口呼救。",
@@ -177,9 +183,9 @@ def follow_up_advice(text: str, reported: str | None = None) -> list[str]:
     for name, line in _context_details(text, reported):
         if name not in {n for n, _ in found}:
             found.append((name, line))
-    if any(name == "lift" for name, _ in found):
-        # 烟大了，要不要坐电梯: the lift's advice says what the smoke's would (no lift, shut
-        # the door, the window): said once.
+    if any(name in ("lift", "hot_door") for name, _ in found):
+        # 烟大了，要不要坐电梯 / 门缝里进烟: the lift's or the door's advice says what the
+        # smoke's would (no lift, the door shut, the window), without its "go out": said once.
         found = [(name, line) for name, line in found if name != "smoke"]
     hazard = bool(set(verdict.topics) & _HAZARD_TOPICS) or any(name in _HAZARD_DETAILS for name, _ in found)
     self_said = bool(_SELF.search(text)) and not _OTHER_PERSON.search(text)

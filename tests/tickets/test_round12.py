@@ -237,3 +237,9 @@ async def test_a_yes_again_right_after_filing_heard_as_progress_says_it_is_filed
     )
     assert f"工单号 {filed.ticket.id}" in joined(messages), messages
     assert after["ticket_followup"].startswith("contact|")
+
+
+@pytest.mark.parametrize("text", ["门把手烫得不得了", "门缝里一直进烟"])
+def test_a_hot_door_in_a_fire_stays_shut(text):
+    lines = follow_up_advice(text, "阿拉楼道里厢烟老大额，好像着火了")
+    assert "不要开门" in lines[0] and not any("往烟少的方向撤" in line for line in lines), lines
