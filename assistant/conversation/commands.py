@@ -78,31 +78,88 @@ def neutralise(text: str) -> str:
 # could not place the message (misunderstanding, out of scope), so a booking or a
 # report that mentions 提醒 or 电话 keeps its own way.
 
+# Someone asking the butler itself: 帮我 / 替我 / 你 / 麻烦您 / 请 (你们 too).
+_ASKS_BUTLER = r"(?:(?:帮|替)(?:忙|我|俺|咱)?|你们?|您|麻烦(?:你|您)?|请(?:你|您)?)"
+# Someone of the resident's own life who may remind or tell them (我女儿天天提醒我量血压).
+_THIRD_PERSON_SUBJECT_RE = re.compile(
+    r"(?:他|她|女儿|闺女|儿子|老伴|老头|老婆子|媳妇|孙子|孙女|家里人|家人|保姆|医生|护士|邻居"
+    r"|物业|社区|居委会|街道|网格员|楼长)"
+    r"[\u4e00-\u9fff]{0,4}$"
+)
+
 # 明早8点提醒我吃降压药 / 到点了喊我一声 / 帮我记着: a reminder at a time of the resident's own.
-REMINDER_RE = re.compile(
-    r"提醒(?:我|一下|俺|咱)|(?:叫|喊|催)(?:我|俺)(?:一声|一下)?(?:吃|起|去|喝|量)|到点(?:了)?(?:就)?(?:叫|喊|提醒|告诉|通知)"
-    r"|(?:帮我|给我|替我)记(?:着|住|一下)|定个闹钟|设个闹钟|闹钟"
+# The words alone are not enough (叫我去哪儿办, 我女儿天天提醒我量血压): the butler is asked
+# (帮我 / 你 right before) or a time to come is named (到时候, 明早, 8点, 到点).
+_REMIND_VERB_RE = re.compile(
+    r"提醒(?:我|俺|咱|一下(?!大家|楼上|楼下|邻居|他|她|物业|那家))|(?:叫|喊|催)(?:我|俺)(?:一声|一下)?(?:起床|起来|吃|喝|量|去)"
+    r"|(?:叫|喊)(?:我|俺)一声|(?:定|设)(?:个|一个)闹钟"
+)
+_MODALS = r"(?:能|可以|能不能|可不可以|记得|到时候?|到点|再|就)"
+_REMIND_ASKED_RE = re.compile(r"(?:" + _ASKS_BUTLER + _MODALS + r"*|^" + _MODALS + r"+)$")
+_PAST_RE = re.compile(r"上次|上回|以前|之前|昨天|前天|已经|刚才|早就")
+_KEEP_IN_MIND_RE = re.compile(r"(?:帮|替|给)(?:我|俺)记(?:着|住|一下)")
+_FUTURE_TIME_RE = re.compile(
+    r"到时候?|到点|明早|明天|明晚|明儿|后天|今晚|今天晚上|今天下午|待会儿?|一会儿?|过会儿?|回头"
+    r"|\d{1,2}\s*(?:点|[:：]\d{2})|[一二三四五六七八九十两]{1,3}点|\d+\s*分钟(?:后|以后|之后)"
+    r"|早上|上午|中午|下午|晚上|夜里|睡前|饭前|饭后"
 )
 REMINDER_TEXT = (
     "抱歉，我没法到点提醒您，这个聊天也不能主动给您发消息。可以在手机上定个闹钟，或者请家人到时候提醒您。"
     "预约社区服务、反映问题、查政策，我都能帮您办。"
 )
+
 # 你帮我通知下居委会李主任 / 那你给她打个电话说一声呗: a message carried to someone.
+# Never the resident's own words to the butler (我跟你说一声) or a wish to be told
+# (查完了跟我说一声: tickets' asks_to_be_told), never a statement (给物业打电话也没人管).
+_SOMEONE = r"(?![我俺咱你您])"
+_TITLED = r"[\u4e00-\u9fff]{1,6}?(?:主任|书记|师傅|经理|大姐|大哥|阿姨|叔|姐|老师)"
+_TARGET = (r"(?:她们|他们|她|他|主任|书记|物业|居委会|社区|网格员|街道|" + _TITLED + ")")
 RELAY_RE = re.compile(
-    r"(?:给|帮我给|替我给)(?![我俺咱])(?:她|他|主任|书记|物业|居委会|社区|网格员|[\u4e00-\u9fff]{1,4}?)打(?:个|一个)?电话"
-    r"|(?:通知|转告|告诉|叫|喊)(?:一?下)?(?:她|他|主任|书记|居委会|物业|网格员|[\u4e00-\u9fff]{1,3}(?:主任|书记|师傅))"
-    r"|说一声|带个话|捎个话|传个话"
+    # a call asked of the butler: 帮我给居委会李主任打个电话 / 你打个电话给物业
+    _ASKS_BUTLER + r"(?:去|再|就)?给" + _SOMEONE + r"[^，,。.！!？?；;\s]{1,10}?打(?:个|一个|一通|通)?电话"
+    r"|" + _ASKS_BUTLER + r"(?:去|再|就)?打(?:个|一个|一通|通)?电话给" + _SOMEONE
+    # a message passed on: 通知下居委会李主任 / 你告诉她一声
+    + r"|(?:" + _ASKS_BUTLER + r"(?:去|再|就)?)?(?:通知|转告)(?:一?下)?" + _TARGET
+    + r"|" + _ASKS_BUTLER + r"(?:去|再|就)?(?:告诉|叫|喊)(?:一?下)?" + _TARGET
+    # words to someone else: 跟物业说一声 / 给她带个话 (not 跟我 / 跟你)
+    + r"|(?:跟|给|和|同|对)" + _SOMEONE + r"[\u4e00-\u9fff]{1,6}?(?:说一声|说一下|带个话|捎个话|传个话|带句话|捎句话)"
+    + r"|" + _ASKS_BUTLER + r"(?:带|捎|传)(?:个|句)话"
 )
+# 我跟她说一声就行 / 我给物业带个话: the resident will do it, nothing is asked.
+_SELF_SUBJECT_RE = re.compile(r"(?<![帮替给叫让])[我俺咱](?:们)?(?:就|先|再|去|回头|自己|还是)?$")
 
 
 def asks_reminder(text: str) -> bool:
-    """明早8点提醒我吃降压药 / 到点了喊我一声: a reminder the butler cannot send."""
-    return bool(REMINDER_RE.search(text or "")) and not text.startswith("/")
+    """明早8点提醒我吃降压药 / 到点了喊我一声 / 你提醒我一下: a reminder the butler cannot send.
+    Not 叫我去哪儿办 (no time, nobody asked) nor 我女儿天天提醒我量血压 (someone else does)."""
+    text = text or ""
+    if text.startswith("/"):
+        return False
+    if _KEEP_IN_MIND_RE.search(text):
+        return True
+    for match in _REMIND_VERB_RE.finditer(text):
+        before = re.split(r"[，,。.！!？?；;\s]", text[: match.start()])[-1]
+        if _PAST_RE.search(before):
+            continue  # 上次你们提醒我交物业费了: told, not asked
+        if _REMIND_ASKED_RE.search(before) or (not before and match.group().startswith("提醒")):
+            return True  # 你提醒我一下 / 能不能提醒我吃药 / 提醒我一下 (said to the butler)
+        if _THIRD_PERSON_SUBJECT_RE.search(before):
+            continue
+        if _FUTURE_TIME_RE.search(text):
+            return True
+    return False
 
 
 def asks_relay(text: str) -> bool:
     """给她打个电话说一声 / 通知下居委会李主任: a call or a message the butler cannot make."""
-    return bool(RELAY_RE.search(text or "")) and not text.startswith("/")
+    text = text or ""
+    if text.startswith("/"):
+        return False
+    for match in RELAY_RE.finditer(text):
+        before = re.split(r"[，,。.！!？?；;\s]", text[: match.start()])[-1]
+        if not _SELF_SUBJECT_RE.search(before):
+            return True
+    return False
 
 
 def relay_text(service_phone: str, service_hours: str, handed_over: bool) -> str:
