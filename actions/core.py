@@ -13,7 +13,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant.conversation import commands
 from assistant.db import get_database
 from assistant.residents.profile import speech_profile
-from assistant.residents.service import handoff_phone, handoff_reply, remember_contact, request_handoff
+from assistant.residents.service import (
+    handoff_phone,
+    handoff_reply,
+    has_open_handoff,
+    remember_contact,
+    request_handoff,
+)
 from assistant.kb.followup import reads_as_aspect_question
 from assistant.settings import get_settings
 from assistant.tickets.feedback import rates_a_ticket
@@ -217,21 +223,6 @@ def follows_policy_answer(tracker: Tracker, text: str) -> bool:
     )
 
 
-def _open_handoff(sender_id: str) -> bool:
-    from sqlalchemy import select
-
-    from assistant.residents.models import HandoffRequest, Resident
-
-    with get_database().session() as session:
-        found = session.scalar(
-            select(HandoffRequest.id)
-            .join(Resident, Resident.id == HandoffRequest.resident_id)
-            .where(Resident.sender_id == sender_id, HandoffRequest.status == "open")
-            .limit(1)
-        )
-    return found is not None
-
-
 def said_cannot_do(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
     """A reminder (明早8点提醒我吃降压药) or a call / message to someone (给她打个电话说一声)
     the classifier could not place: said honestly that the butler cannot, and what it
@@ -241,7 +232,8 @@ def said_cannot_do(dispatcher: CollectingDispatcher, tracker: Tracker, text: str
     settings = get_settings()
     if commands.asks_relay(text):
         try:
-            handed_over = _open_handoff(tracker.sender_id)
+            with get_database().session() as session:
+                handed_over = has_open_handoff(session, tracker.sender_id)
         except Exception as exc:  # noqa: BLE001 - without the record, promise nothing
             log.warning("handoff_lookup_failed", error=type(exc).__name__)
             handed_over = False

@@ -100,6 +100,20 @@ def request_handoff(session: Session, sender_id: str, reason: str, last_message:
     return handoff
 
 
+def has_open_handoff(session: Session, sender_id: str) -> bool:
+    """Is a hand-off to a person open for this resident (asked, misunderstood, outage)?
+    An open unanswered question (``QUESTION_REASONS``) is not one: staff answer the
+    question, nobody has been asked to get in touch about anything else."""
+    found = session.scalar(
+        select(HandoffRequest.id)
+        .join(Resident, Resident.id == HandoffRequest.resident_id)
+        .where(Resident.sender_id == sender_id, HandoffRequest.status == "open",
+               HandoffRequest.reason.not_in(QUESTION_REASONS))
+        .limit(1)
+    )
+    return found is not None
+
+
 def handoff_reply(first_line: str, phone: str | None, *, service_phone: str, service_hours: str) -> str:
     """What the butler says after recording a hand-off. It promises a call back only
     when staff have a number to call (issue #11: a promise depends on a fact the code

@@ -9,7 +9,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.core import ActionHandleMisunderstanding, ActionOutOfScope, ActionRequestHuman
-from assistant.residents.service import handoff_phone, list_handoffs, remember_contact, request_handoff
+from assistant.residents.service import (
+    handoff_phone,
+    has_open_handoff,
+    list_handoffs,
+    remember_contact,
+    request_handoff,
+)
 
 
 def tracker(text, intent="nlu_fallback", sender="web:cd1", slots=None, loop=None):
@@ -52,6 +58,27 @@ def test_a_call_or_a_message_to_someone_is_refused_and_says_what_was_done(app_en
         request_handoff(session, "web:cd1", "asked", "通知下居委会李主任")
     messages, _ = run(ActionOutOfScope(), tracker("你帮我通知下居委会李主任", "out_of_scope"))
     assert "已经登记" in messages[0]["text"] and "已通知" not in messages[0]["text"]
+
+
+def test_an_open_question_left_for_staff_is_no_hand_off_to_a_person(app_env):
+    with app_env.transaction() as session:
+        request_handoff(session, "web:cd4", "unanswered_question", "高龄津贴能补发吗")
+    with app_env.session() as session:
+        assert not has_open_handoff(session, "web:cd4")
+    messages, _ = run(ActionOutOfScope(), tracker("你帮我通知下居委会李主任", "out_of_scope", sender="web:cd4"))
+    assert "已经登记" not in messages[0]["text"] and [b["title"] for b in messages[0]["buttons"]] == ["转人工"]
+    with app_env.transaction() as session:
+        request_handoff(session, "web:cd4", "misunderstood", "嗯那个")
+    with app_env.session() as session:
+        assert has_open_handoff(session, "web:cd4") and not has_open_handoff(session, "web:other")
+
+
+def test_words_that_only_look_like_a_relay_or_a_reminder_are_not_refused(app_env):
+    for text in ("给物业打电话也没人管", "我跟你说一声，我明天不来了", "查完了跟我说一声", "叫我去哪儿办",
+                 "我女儿天天提醒我量血压"):
+        messages, _ = run(ActionOutOfScope(), tracker(text, "out_of_scope"))
+        said = " ".join(m.get("text") or "" for m in messages)
+        assert "没法替您" not in said and "没法到点提醒" not in said, text
 
 
 def test_other_unplaced_words_still_get_the_usual_answers(app_env):
