@@ -111,6 +111,16 @@ def _offered_service(tracker: Tracker) -> str | None:
     return None
 
 
+def _wish_to_book(tracker: Tracker) -> list[EventType] | None:
+    """俺娘八十二了，那给她约一个 right after 要帮您约助浴吗？, heard as a question about
+    bookings or a cancel: the service offered (or named) is booked by the form, which reads
+    the rest of the message (the age) as usual. None for anything else."""
+    if not conversation.wishes_to_book(_text(tracker)):
+        return None
+    service = conversation.service_asked_for(_text(tracker)) or _offered_service(tracker)
+    return [*([SlotSet("booking_service", service)] if service else []), FollowupAction("booking_form")]
+
+
 def _subject(tracker: Tracker) -> str:
     """理发预约 / 预约: what the resident is booking, for 刚才的…不约了 / 还继续吗."""
     service = tracker.get_slot("booking_service")
@@ -254,9 +264,12 @@ class ValidateBookingForm(InterruptibleFormValidation):
         at the phone question): said back (好的，时间改成…), then the open question again.
         An elderly resident hears it in the read-back already."""
         correction = self._correction(tracker)
+        filled = {e["name"]: e.get("value") for e in events if e.get("event") == "slot"}
+        if correction is None and requested == "booking_phone" and before.get("booking_address"):
+            # 125号楼1单元201 at the phone question: the address changed is said back too.
+            correction = conversation.Correction("booking_address", filled.get("booking_address"))
         if correction is None or correction.slot in (None, requested):
             return
-        filled = {e["name"]: e.get("value") for e in events if e.get("event") == "slot"}
         value = filled.get(correction.slot)
         if value is None or value == before.get(correction.slot):
             return
@@ -513,6 +526,15 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if self._requested(tracker) == "booking_address" and _text(tracker):
             # 地址35号楼2单元702，电话139…: the address clause, not the phone with it.
             return {"booking_address": conversation.address_in(_text(tracker)) or _text(tracker)}
+        if self._requested(tracker) == "booking_phone" and conversation.other_answer(_text(tracker)) == (
+            "booking_address"
+        ):
+            # 125号楼1单元201 at the phone question (the address remembered from last time was
+            # taken without asking, or the resident says it again): the address said now.
+            said = conversation.address_in(_text(tracker))
+            if said and said != tracker.get_slot("booking_address"):
+                return {"booking_address": said}
+            return {}
         early = (
             conversation.address_in(_text(tracker)) if tracker.get_slot("booking_address") is None else None
         )
@@ -540,6 +562,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         phone = conversation.phone_from(_text(tracker))
         if phone:
             return {"booking_phone": phone}
+        if self._requested(tracker) == "booking_phone" and conversation.other_answer(_text(tracker)):
+            return {}  # an address said instead: kept by its own slot, the phone asked again
         if self._requested(tracker) == "booking_phone" and _text(tracker):
             return {"booking_phone": _text(tracker)}
         if tracker.get_slot("booking_phone") is None and _intent(tracker) == "book_service":
@@ -887,6 +911,9 @@ class ActionCancelBooking(Action):
                 return _reset()
             dispatcher.utter_message(text=f"已经取消了预约{booking.id}。")
             return _reset()
+        wish = _wish_to_book(tracker)
+        if wish is not None:
+            return wish
         with database.session() as session:
             ref = resolve_booking_reference(session, tracker.sender_id, _text(tracker), now=now())
         if ref.match == "one":
@@ -904,15 +931,9 @@ class ActionQueryBooking(Action):
         return "action_query_booking"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        if conversation.wishes_to_book(_text(tracker)):
-            # 俺娘八十二了，那给她约一个 right after 要帮您约助浴吗？: a booking, heard as a
-            # question about bookings. The service offered (or named) is booked by the form,
-            # which reads the rest of the message (the age) as usual.
-            service = conversation.service_asked_for(_text(tracker)) or _offered_service(tracker)
-            return [
-                *([SlotSet("booking_service", service)] if service else []),
-                FollowupAction("booking_form"),
-            ]
+        wish = _wish_to_book(tracker)
+        if wish is not None:
+            return wish
         if commands.asks_reminder(_text(tracker)):
             # 到时候提醒我一下 about a booking: honest about what the channel can send.
             dispatcher.utter_message(
@@ -988,6 +1009,10 @@ class ActionRescheduleBooking(Action):
                 return done
             dispatcher.utter_message(text=conversation.moved_text(moved))
             return done
+        if not pending:
+            wish = _wish_to_book(tracker)
+            if wish is not None:
+                return wish
         shift = _SHIFT_RE.search(text)
         words = text[: shift.start()] if shift else conversation.reschedule_reference(text)
         with database.session() as session:

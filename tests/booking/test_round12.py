@@ -238,7 +238,7 @@ def test_a_price_of_something_else_is_no_fee_question(app_env, domain, said):
 
 @pytest.mark.parametrize(("said", "wish"), [
     ("俺娘八十二了，那给她约一个", True), ("帮我约一个", True), ("给我妈预约一下", True),
-    ("我约了什么", False), ("我的预约呢", False), ("帮我查查约了哪些", False),
+    ("我约了什么", False), ("我的预约呢", False), ("帮我查查约了哪些", False), ("帮我取消一个", False),
 ])
 def test_a_wish_to_book_is_no_question_about_bookings(said, wish):
     assert conversation.wishes_to_book(said) is wish
@@ -254,3 +254,24 @@ def test_a_wish_after_an_offer_books_the_service_offered(app_env, domain):
                                      events=events), domain)
     assert slots == {"booking_service": "助浴"} and said == []
     assert other[0]["event"] == "followup" and other[0]["name"] == "booking_form"
+
+
+@pytest.mark.parametrize("action", [booking_actions.ActionCancelBooking, booking_actions.ActionRescheduleBooking])
+def test_a_wish_after_an_offer_heard_as_cancel_or_move_books_too(app_env, domain, action):
+    offer = {"event": "bot", "text": "要帮您约助浴吗？",
+             "data": {"buttons": [{"title": "约助浴", "payload": '/book_service{"service_type": "助浴"}'}]}}
+    slots, _, other = run(action(), tracker("那给她约一个", intent="cancel_booking", form_active=False,
+                                            events=[offer, {"event": "user", "text": "那给她约一个"}]), domain)
+    assert slots.get("booking_service") == "助浴" and other[-1]["name"] == "booking_form"
+
+
+def test_an_address_said_at_the_phone_question_is_taken_and_the_phone_asked_again(app_env, domain):
+    from tests.booking.test_actions import validate
+
+    at_phone = {"booking_service": "理发", "booking_time": "2026-11-30T10:00", "booking_address": "125号楼",
+                "requested_slot": "booking_phone"}
+    events, said = validate(tracker("125号楼1单元201", slots=at_phone), domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["booking_address"] == "125号楼1单元201" and slots.get("booking_phone") is None
+    assert not any("手机号好像不对" in (m.get("text") or "") for m in said)
+    assert said[0]["text"] == "好的，地址改成125号楼1单元201。"
