@@ -88,6 +88,15 @@ class Suppressors:
     laughter_exempt: frozenset[str] = frozenset()
     habitual_after: re.Pattern[str] | None = None
     habitual_after_kinds: frozenset[str] = frozenset()
+    habitual_after_needs: re.Pattern[str] | None = None
+    # round 12 review: general-question frames (想了解, 一般怎么) and what makes a cue the resident's own
+    hypothetical_learning: re.Pattern[str] | None = None
+    hypothetical_learning_own: re.Pattern[str] | None = None
+    # round 12 review: an adult dealt with it (over), unless someone is injured
+    past_dealt_with: re.Pattern[str] | None = None
+    past_injury: re.Pattern[str] | None = None
+    # round 12 review: someone unwell makes no message everyday
+    everyday_unless: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -184,5 +193,13 @@ def lexicon() -> Lexicon:
         laughter_exempt=frozenset(hyp.get("laughter_exempt_kinds") or ()),
         habitual_after=c(s["habitual"]["after"], "habitual.after") if s["habitual"].get("after") else None,
         habitual_after_kinds=frozenset(s["habitual"].get("after_kinds") or ()),
+        habitual_after_needs=c(s["habitual"]["after_needs"], "habitual.after_needs")
+        if s["habitual"].get("after_needs") else None,
+        hypothetical_learning=c(hyp["learning"], "hypothetical.learning") if hyp.get("learning") else None,
+        hypothetical_learning_own=c(hyp["learning_own"], "hypothetical.learning_own")
+        if hyp.get("learning_own") else None,
+        past_dealt_with=c(past["dealt_with"], "past.dealt_with") if past.get("dealt_with") else None,
+        past_injury=c(past["injury"], "past.injury") if past.get("injury") else None,
+        everyday_unless=c(s["everyday_unless"], "everyday_unless") if s.get("everyday_unless") else None,
     )
     return Lexicon(cues, suppressors)

@@ -193,6 +193,16 @@ def _actual(text: str, hit: _Hit) -> bool:
     return bool(_PROGRESSIVE.search(text[max(0, hit.start - 3): hit.start]))
 
 
+def _overs(text: str, s: Suppressors) -> list[re.Match[str]]:
+    """The "it is over" phrases of a message (已经灭了, 没事了), in order, without those
+    a following word reopens (火已经关了还在响), and without an adult's dealing with it
+    (保安劝开了) when someone is injured (打得头破血流，物业处理了: round 12 review)."""
+    found = [m for m in s.past_over.finditer(text) if not _NOT_OVER.match(text, m.end())]
+    if s.past_dealt_with is not None and not (s.past_injury is not None and s.past_injury.search(text)):
+        found += [m for m in s.past_dealt_with.finditer(text) if not _NOT_OVER.match(text, m.end())]
+    return sorted(found, key=lambda m: m.start())
+
+
 def _marker(match: re.Match[str]) -> str:
     """The marker a suppressor pattern found (its first group when it has one)."""
     return match.group(1) if match.re.groups and match.group(1) else match.group()
@@ -222,7 +232,13 @@ class _Message:
         self.accounted = next((m for m in s.accounted.finditer(text)
                                if not _DENIED.search(text[max(0, m.start() - 3): m.start()])), None)
         # "It is over" unless what follows says it is not (火已经关了还在响).
-        self.over = [m for m in s.past_over.finditer(text) if not _NOT_OVER.match(text, m.end())]
+        self.over = _overs(text, s)
+        # Round 12 review: a general question (想了解, 一般怎么), and what makes a cue the
+        # resident's own (我妈, 刚才) whatever the question around it.
+        self.learning = (None if self.urgent or s.hypothetical_learning is None
+                         else s.hypothetical_learning.search(text))
+        self.learning_own = (None if s.hypothetical_learning_own is None
+                             else s.hypothetical_learning_own.search(text))
         self.ongoing = [m.start() for m in s.past_ongoing.finditer(text)]
         frames = [(m.start(), name, m) for name, pattern in
                   (("past", s.past_time), ("present", s.past_present), ("habitual", s.habitual))
@@ -320,6 +336,13 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             frame[1].start() < soft.start() < hit.start):
         soft = None
     found = found or msg.anywhere or soft
+    if found is None and msg.learning is not None and (
+            msg.learning_own is None
+            or (not actual and msg.clause_start(msg.learning.start()) == msg.clause_start(hit.start))):
+        # a general question (噎住了怎么急救，想学学; 想了解一下老人摔倒怎么扶): it sets a cue aside
+        # unless the message makes the cue the resident's own (我妈, 刚才) and the cue is said to have
+        # happened or sits in another clause (我想了解一下，我妈摔倒了起不来了: a cry for help)
+        found = msg.learning
     if (found is None and msg.laughter is not None and cue.kind not in s.laughter_exempt
             and (not actual or _QUESTION_AFTER.match(text, hit.end))):
         # laughter does not make play of a cue said to have happened (嘿嘿，楼下着火了), unless
@@ -339,9 +362,11 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             return f"past:{msg.accounted.group()}"
         if cue.kind not in s.habitual_exempt:
             found = s.habitual.search(hit.text)
-            if found is None and cue.kind in s.habitual_after_kinds and s.habitual_after is not None \
-                    and not msg.urgent:
-                # round 12: a count of times after the cue (电梯…关了我好几回了): a recurring problem
+            if (found is None and cue.kind in s.habitual_after_kinds and s.habitual_after is not None
+                    and not msg.urgent
+                    and (s.habitual_after_needs is None or s.habitual_after_needs.search(text))):
+                # round 12: a count of times after the cue in a complaint about a lift breaking down
+                # (电梯又坏了 关了我好几回了): a recurring problem
                 found = s.habitual_after.search(text[hit.end: hit.end + 8])
             if found:
                 return f"habitual:{_marker(found)}"
@@ -394,12 +419,13 @@ def _second_opinion(text: str | None, normalised: str, started: float, quiet: bo
         reason = f"hypothetical:{_marker(story)}"
     elif s.everyday is not None and not s.urgent.search(normalised):
         thing = s.everyday.search(normalised)
-        if thing is not None:
+        if thing is not None and not (s.everyday_unless is not None and s.everyday_unless.search(normalised)):
+            # round 12 review: not when someone is unwell (楼下打了农药，孩子头晕呕吐)
             reason = f"everyday:{thing.group()}"
     if reason is None and score is not None and not s.urgent.search(normalised):
         # A past day's event said to be over (昨儿个灶上烧糊了…开窗散了), nothing said of
         # today: what a cue would be suppressed for, the model may not fire on either.
-        over = next((m for m in s.past_over.finditer(normalised) if not _NOT_OVER.match(normalised, m.end())), None)
+        over = next(iter(_overs(normalised, s)), None)
         day = s.past_time.search(normalised)
         if over is not None and day is not None and not s.past_present.search(normalised):
             reason = f"past:{day.group()}"
@@ -424,7 +450,7 @@ def _not_now(normalised: str, s: Suppressors) -> str | None:
     emergency now: a habit (老有人拉着老人卖保健品), an event said to be over (现在都好了),
     a repair (一直渗水). Used only below the model's own threshold, to make a
     classifier's "emergency" need that threshold (``plausible``); never when urgent."""
-    over = next((m for m in s.past_over.finditer(normalised) if not _NOT_OVER.match(normalised, m.end())), None)
+    over = next(iter(_overs(normalised, s)), None)
     # the urgency of 现在 in 现在都好了 is the phrase's own
     rest = normalised if over is None else normalised[: over.start()] + "," + normalised[over.end():]
     if s.urgent.search(rest):

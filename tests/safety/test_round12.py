@@ -128,3 +128,97 @@ def test_round12_no_longer_is_over():
     # a cue after it still fires; a person hurt is not "over" because the place is fenced off
     assert assess("水管现在不漏了，可是插座在冒火花", quiet=True).emergency
     assert assess("有人被电了，已经围起来了", quiet=True).emergency
+
+
+# ---------------------------------------------------------------------------
+# Round 12 review (#10): each finding both ways. Sentences written for these tests.
+
+REVIEW_MUST_FIRE = [
+    # 1. a wish to learn does not hide the resident's own emergency
+    ("我想了解一下，我妈摔倒了起不来了", "learning frame, own person, actual"),
+    ("我妈摔倒了起不来，想了解下怎么办", "learning frame in another clause"),
+    ("我家孩子误吃了药，一般怎么处理", "own child, 'in general' in another clause"),
+    ("刚才有人晕倒了，想了解一下怎么办", "learning frame, said of just now"),
+    # 2. a victim asking where to report, now
+    ("我老公刚打了我，我去哪报案", "a victim asks where to report"),
+    ("邻居把我打伤了，该去哪报案", "a victim asks where to report (该去哪)"),
+    # 3. someone unwell around a pesticide
+    ("楼下打了农药，孩子头晕呕吐", "pesticide and symptoms"),
+    ("物业刚喷了杀虫剂，我妈闻了以后恶心想吐", "insecticide and nausea"),
+    # 4. "everything else is fine" / "is everything fine?" is not "it is over"
+    ("我爸摔倒了，头流血，其他一切都好", "the rest is fine"),
+    ("老人倒地不起了，一切正常吗", "asked, not said"),
+    # 5. a socket sparking is no romance
+    ("插座擦出火花了", "a socket sparks"),
+    ("电线和插头之间擦出火花", "two things, no person"),
+    # 10. short cries the n-gram model no longer reads alone
+    ("快来", "a short cry"),
+    ("我倒了", "I fell"),
+    ("救救", "a short cry"),
+    ("来人", "a short cry"),
+    ("妈晕了", "a person down, said short"),
+    # should-fix 1: a count of times is no habit for a fire or a person trapped
+    ("家里电线起火好几次", "a fire, counted"),
+    ("电梯困了我三次了", "trapped, counted, nothing said of a breakdown"),
+    # should-fix 2: an adult dealt with a fight, but someone is injured
+    ("打架打得头破血流，物业处理了", "injured, whoever separated them"),
+    ("两个人打起来了，有人受伤了，保安拉开了", "injured, separated by the guard"),
+    # should-fix 3: a leak asked about, or with a smell, is no denial
+    ("煤气罐没漏气吧？好大味", "a leak asked about, with a smell"),
+    ("有没漏气", "is it leaking?"),
+]
+
+REVIEW_MUST_STAY_QUIET = [
+    # 1. general questions
+    ("噎住了怎么急救，想学学", "learning first aid"),
+    ("想了解一下老人摔倒怎么扶", "a general question, same clause"),
+    ("家里老人摔了，正确的扶法是啥", "the right way, nobody of one's own named"),
+    # 2. where to seek help, in general or for a friend
+    ("家暴去哪求助", "where to seek help in general"),
+    ("被家暴了可以去哪里求助，我朋友想问", "asking for a friend"),
+    # 3. pesticide with nobody unwell
+    ("物业在草坪上打了好多农药，味道好大", "pesticide, nobody unwell"),
+    ("喷农药会不会让人头晕", "a what-if about pesticide"),
+    # 4. everything fine, said
+    ("报个平安，今天一切正常", "all is well"),
+    ("今天一切都好", "all is well"),
+    # 5. romance
+    ("我跟他第一次见面就擦出了火花", "a spark between two people"),
+    ("她和新来的同事擦出了火花", "a spark with a colleague"),
+    ("我同佢好有火花，好来电", "Cantonese romance"),
+    # 10. the floor still holds for answers
+    ("现在", "an answer to 'when?'"),
+    ("师傅快来了吗", "is the repairman nearly here?"),
+    ("垃圾我倒了", "took out the rubbish"),
+    # should-fix 1: a lift breakdown complained about, counted
+    ("电梯又坏了 关了我好几回了", "a recurring lift fault"),
+    # should-fix 2: a push, nobody hurt, the guard dealt with it
+    ("他推了我一把，保安过来劝开了", "a push dealt with"),
+    # should-fix 3: a leak denied
+    ("燃气灶点不着火了，不漏气，能来修吗", "a leak denied"),
+]
+
+
+@pytest.mark.parametrize(("text", "why"), REVIEW_MUST_FIRE)
+def test_round12_review_must_fire(text, why):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency, (why, verdict)
+
+
+@pytest.mark.parametrize(("text", "why"), REVIEW_MUST_STAY_QUIET)
+def test_round12_review_must_stay_quiet(text, why):
+    verdict = assess(text, quiet=True)
+    assert not verdict.emergency, (why, verdict)
+
+
+@pytest.mark.parametrize("text", ["快来", "我倒了", "救救", "楼下打了农药，孩子头晕呕吐"])
+def test_round12_review_short_cries_and_symptoms_fire_from_the_lexicon(text):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency and not verdict.cues[0].startswith("model:"), verdict
+
+
+def test_round12_review_bare_laidian_is_no_romance():
+    # 没回来电话: 来电 straddles two words; it must not hide the missing person's cues
+    verdict = assess("我奶奶不见了早上说去买菜到现在都没回来电话也打不通", quiet=True)
+    assert verdict.emergency
+    assert not any("来电" in s for s in verdict.suppressed), verdict
