@@ -222,3 +222,9 @@ def test_round12_review_bare_laidian_is_no_romance():
     verdict = assess("我奶奶不见了早上说去买菜到现在都没回来电话也打不通", quiet=True)
     assert verdict.emergency
     assert not any("来电" in s for s in verdict.suppressed), verdict
+
+
+@pytest.mark.parametrize("text", ["楼下打农药，味道好恶心", "杀虫剂味道让人不舒服"])
+def test_round12_review_a_smell_disliked_is_no_symptom(text):
+    # the pesticide cue needs a person and a symptom; 恶心 of a smell is dislike
+    assert not assess(text, quiet=True).emergency
