@@ -228,3 +228,9 @@ def test_round12_review_bare_laidian_is_no_romance():
 def test_round12_review_a_smell_disliked_is_no_symptom(text):
     # the pesticide cue needs a person and a symptom; 恶心 of a smell is dislike
     assert not assess(text, quiet=True).emergency
+
+
+@pytest.mark.parametrize("text", ["物业来人了吗", "快快乐乐", "赶紧来修", "快来修啊"])
+def test_round12_review_short_cry_cues_are_not_visits_or_joy(text):
+    # 来人了 (someone came), 快来修 (come and repair), 快快乐乐: no cry
+    assert not assess(text, quiet=True).emergency
