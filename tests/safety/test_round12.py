@@ -234,3 +234,8 @@ def test_round12_review_a_smell_disliked_is_no_symptom(text):
 def test_round12_review_short_cry_cues_are_not_visits_or_joy(text):
     # 来人了 (someone came), 快来修 (come and repair), 快快乐乐: no cry
     assert not assess(text, quiet=True).emergency
+
+
+def test_round12_review_an_injury_denied_keeps_a_quarrel_over():
+    assert not assess("打架的已经被保安拉开了，没人受伤", quiet=True).emergency
+    assert assess("两个人打起来了，有人受伤了，保安拉开了", quiet=True).emergency
