@@ -543,7 +543,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if tracker.get_slot("booking_address") is None and _intent(tracker) == "book_service":
             # Offer last time's address only when a booking starts (after a 不对 it is asked).
             remembered, _ = conversation.remembered_contact(get_database(), tracker.sender_id)
-            if remembered:
+            if remembered and conversation.is_home_address(remembered):
+                # (125号楼, the place of an earlier complaint, is no home: the address is asked)
                 return {"booking_address": remembered}
         return {}
 

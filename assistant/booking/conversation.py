@@ -414,6 +414,12 @@ def phone_from(text: str | None) -> str | None:
     return normalise_phone(text)
 
 
+def is_home_address(text: str | None) -> bool:
+    """An address a home visit can find: it names a room (3号楼2单元501) or a road number
+    (幸福路8号); 125号楼 or 小区东门 (a complaint's place) does not."""
+    return any(place.room or place.road for place in find_locations(unicodedata.normalize("NFKC", text or "")))
+
+
 def remembered_contact(db: Database, sender_id: str) -> tuple[str | None, str | None]:
     """The address and phone a resident gave last time."""
     with db.session() as session:

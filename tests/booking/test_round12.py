@@ -275,3 +275,9 @@ def test_an_address_said_at_the_phone_question_is_taken_and_the_phone_asked_agai
     assert slots["booking_address"] == "125号楼1单元201" and slots.get("booking_phone") is None
     assert not any("手机号好像不对" in (m.get("text") or "") for m in said)
     assert said[0]["text"] == "好的，地址改成125号楼1单元201。"
+
+
+@pytest.mark.parametrize(("address", "home"), [("3号楼2单元501", True), ("幸福路8号3号楼201室", True),
+                                               ("125号楼", False), ("小区东门", False)])
+def test_only_an_address_with_a_room_is_a_home(address, home):
+    assert conversation.is_home_address(address) is home
