@@ -95,6 +95,10 @@ class ActionRequestHuman(Action):
         return "action_request_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if adds_to_emergency(tracker):
+            # 我能开灯找一下阀门不 right after a gas smell may be heard as 转人工: it needs the
+            # advice for the emergency (千万不要开灯), which joins its ticket.
+            return [FollowupAction("action_ticket_followup")]
         # 转人工 pressed on the offer made after two misunderstandings: staff should know why.
         offered = any(
             (m.get("text") or "") == MISUNDERSTOOD_OFFER for m in previous_bot_messages(tracker.events)
@@ -124,12 +128,22 @@ class ActionRequestHuman(Action):
 def adds_to_emergency(tracker: Tracker) -> bool:
     """A message right after an emergency that names what is happening now (血还是止不住，
     咋办): the classifier may hear 咋办 as 再说一遍, but it needs the advice for it."""
-    if not str(tracker.get_slot("ticket_followup") or "").startswith("emergency|"):
+    pending = str(tracker.get_slot("ticket_followup") or "")
+    if not pending.startswith("emergency|"):
+        return False
+    text = last_resident_text(tracker) or ""
+    if text.startswith("/"):
         return False
     from assistant.tickets.emergency import follow_up_advice
 
-    text = last_resident_text(tracker) or ""
-    return not text.startswith("/") and bool(follow_up_advice(text))
+    if follow_up_advice(text):
+        return True
+    from assistant.tickets.service import advice_for_addition
+
+    # Read with the ticket's own words: 我能开灯找一下阀门不 names no hazard of its own but
+    # is about the gas smell reported (千万不要开灯).
+    ticket_id = pending.split("|")[1]
+    return bool(ticket_id) and bool(advice_for_addition(get_database(), ticket_id, text))
 
 
 def answers_ticket_question(tracker: Tracker) -> bool:

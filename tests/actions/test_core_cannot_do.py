@@ -123,3 +123,17 @@ def test_a_known_number_is_called_back_on(app_env):
         remember_contact(session, "web:cd3", phone="13900001111")
     messages, _ = run(ActionRequestHuman(), tracker("转人工", "request_human", sender="web:cd3"))
     assert "尾号1111" in messages[0]["text"] and "留个手机号" not in messages[0]["text"]
+
+
+def test_a_question_about_the_emergency_heard_as_a_hand_off_gets_its_advice(app_env):
+    """我能开灯找一下阀门不 after a gas smell may be heard as 转人工: it is about the emergency
+    (read with the ticket's own words), so the follow-up gives 千万不要开灯; a real 转人工 stays one."""
+    from assistant.settings import Settings
+    from assistant.tickets import service
+
+    filed = service.respond_to_emergency(app_env, text="厨房煤气味好大", sender_id="web:cd9", settings=Settings())
+    pending = {"ticket_followup": f"emergency|{filed.ticket_id}|1700000000"}
+    _, events = run(ActionRequestHuman(), tracker("我能开灯找一下阀门不", "request_human", sender="web:cd9", slots=pending))
+    assert events == [{"event": "followup", "name": "action_ticket_followup", "timestamp": None}]
+    messages, events = run(ActionRequestHuman(), tracker("转人工", "request_human", sender="web:cd9", slots=pending))
+    assert events == [] and "转人工" in messages[0]["text"]
