@@ -34,6 +34,12 @@ __all__ = [
     "send_alert_update",
 ]
 
+# After 血 or 伤口: the bleeding said to have stopped (血不流了, 血止住了, 伤口没再出血), but
+# not 血还没止住 (still bleeding).
+_NOT_STOPPED = (
+    r"(?![^，。,！!？?]{0,4}(?:不流|不再|没再|没流|没有流|不出|没出|没有出|(?<![没不])止住|(?<![没不])停了))"
+)
+
 # What to do about a detail the resident adds minutes after reporting an emergency
 # (他流血了, 烟越来越大了, 还有煤气味): first aid and escape steps for the situation as it
 # is now. The number to call comes from the safety net's advice for the message's kinds.
@@ -41,10 +47,14 @@ FOLLOW_UP_DETAILS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     (
         "bleeding",
         re.compile(
-            r"流血|出血|淌血|冒血|好多血|伤口|止不住血"
-            r"|血[^，。,！!？?]{0,8}(?:止不住|止不了|停不下|不停|没止住|还在流|一直流|往外冒|往外流|冒出来|流出来)"
-            # 血还是哗哗的流 / 血一直往下滴 / 血哗哗的: still bleeding, in the resident's words.
-            r"|血[^，。,！!？?]{0,6}(?:流|淌|滴|喷|冒|哗哗|呼呼)"
+            # 没流血 / 没有出血 / 不流血了 / 没伤口: bleeding denied, no pressing a wound.
+            r"(?<![没不])(?<!没有)(?<!没再)(?<!不再)(?<!没怎么)(?:流血|出血|淌血|冒血)|好多血|止不住血"
+            r"|(?<!没)(?<!没有)伤口" + _NOT_STOPPED
+            + r"|血" + _NOT_STOPPED + r"[^，。,！!？?]{0,8}"
+            r"(?:止不住|止不了|停不下|不停|没停|没止住|还在流|一直流|往外冒|往外流|冒出来|流出来)"
+            # 血还是哗哗的流 / 血一直往下滴 / 血哗哗的: still bleeding, in the resident's words
+            # (not 血不流了, 血止住了没再流: it stopped).
+            r"|血" + _NOT_STOPPED + r"[^，。,！!？?]{0,6}(?:流|淌|滴|喷|冒|哗哗|呼呼)"
         ),
         "用干净的毛巾或衣服用力按压伤口止血，不要松手，等救护车来。",
     ),
