@@ -231,9 +231,15 @@ _TELL_ME = re.compile(
 )
 
 
+# 别联系我了 / 不用通知我 / 不要再打给我: the resident asks not to be told (别忘了告诉我 still asks).
+_NOT_ME = re.compile(r"(?:别|不用|不要|不必|甭|无需|不需要|用不着|没必要)(?:再|老|总|又|一直|都)?$")
+
+
 def asks_to_be_told(text: str | None) -> bool:
-    """Does the resident ask to be told how a ticket ends (查完了跟我说一声不)?"""
-    return bool(_TELL_ME.search(text or ""))
+    """Does the resident ask to be told how a ticket ends (查完了跟我说一声不)? Not when
+    the words are denied (别联系我了, 不用通知我)."""
+    text = text or ""
+    return any(not _NOT_ME.search(text[: m.start()]) for m in _TELL_ME.finditer(text))
 
 
 def how_to_follow(ticket_id: str) -> str:
@@ -241,7 +247,7 @@ def how_to_follow(ticket_id: str) -> str:
     so no promise of it; the progress is theirs to ask for, by the ticket's number."""
     return (
         f"您没有留电话，处理完我们没法主动联系您。进度随时可以问我，说“{ticket_id} 怎么样了”就能查到；"
-        f"想有结果时接到通知，也可以留个手机号，我记到工单上。"
+        f"想在有结果时收到通知，也可以留个手机号，我记到工单上。"
     )
 
 
@@ -1510,7 +1516,7 @@ def my_tickets_text(session: Session, sender_id: str, limit: int = 5) -> str:
     if not tickets:
         # Perhaps filed by phone or at the counter: the number finds it wherever it was filed.
         return (
-            "您在这里还没有投诉记录。之前是打电话或在别处报的，告诉我工单号（GD开头）就能查进度。"
+            "您在这里还没有投诉记录。如果之前是打电话或在别处报的，告诉我工单号（GD开头）就能查进度。"
             "有问题也可以直接告诉我，比如“楼下路灯坏了”。"
         )
     lines = [f"您最近的 {len(tickets)} 件投诉："]

@@ -1,9 +1,13 @@
-"""Round 12 review (tickets): bleeding denied or stopped gets no pressing of a wound; ..."""
+"""Round 12 review (tickets): bleeding denied or stopped gets no pressing of a wound; the
+resident-facing wording reads naturally; 别联系我了 is no asking to be told; 小区门口 is a
+place staff can find."""
 
 from __future__ import annotations
 
 import pytest
 
+from assistant.db import Database
+from assistant.tickets import service
 from assistant.tickets.emergency import FOLLOW_UP_DETAILS, emergency_advice, follow_up_advice
 
 PRESS = "用干净的毛巾或衣服用力按压伤口止血，不要松手，等救护车来。"
@@ -32,3 +36,26 @@ def test_a_fall_without_bleeding_gets_no_pressing_advice():
 def test_still_bleeding_still_gets_pressure(text):
     assert BLEEDING.search(text)
     assert PRESS in follow_up_advice(text)
+
+
+# ---- SHOULD 8: resident-facing wording -----------------------------------------------------------
+def test_how_to_follow_reads_naturally():
+    text = service.how_to_follow("GD20260101001")
+    assert "想在有结果时收到通知" in text and "想有结果时接到通知" not in text
+
+
+def test_no_record_here_says_if_it_was_filed_elsewhere(db: Database):
+    with db.session() as session:
+        text = service.my_tickets_text(session, "nobody-here")
+    assert "如果之前是打电话或在别处报的" in text
+
+
+# ---- SHOULD 6: asking not to be told -------------------------------------------------------------
+@pytest.mark.parametrize("text", ["别联系我了", "不用通知我", "不要再打给我", "你们别给我打电话", "不用跟我说"])
+def test_asking_not_to_be_told_is_not_asking(text):
+    assert not service.asks_to_be_told(text)
+
+
+@pytest.mark.parametrize("text", ["别忘了告诉我", "查完了跟我说一声", "不用了，有结果告诉我", "要是不行就通知我"])
+def test_asking_to_be_told_still_is(text):
+    assert service.asks_to_be_told(text)
