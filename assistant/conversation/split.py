@@ -164,8 +164,10 @@ def offer_text(second: str, intent: str) -> str:
         from assistant.booking.conversation import service_asked_for
 
         service = service_asked_for(bare)
-        if service is not None and service not in what:
-            what = f"约个{service}"  # 能约个剃头的不 / 水管也漏 想约个师傅来修: the service by its name
+        if service is not None:
+            # 能约个剃头的不 / 水管也漏 想约个师傅来修 / 给我老伴儿约个助浴: the service by its name
+            # (the words themselves lose their 给我 to the filler cut: 您说要老伴儿约个助浴).
+            what = f"约个{service}"
         return f"另外您说要{what}，现在帮您约吗？"
     if intent == "file_complaint":
         return f"另外您还说了“{what}”，现在也帮您登记吗？"

@@ -65,7 +65,13 @@ YES_RE = re.compile(
     r"[。.！!~～，, ]*$"
 )
 NO_RE = re.compile(
-    r"^(?:不用|不用了|不要|不要了|算了|不了|先不|先不用|先不了|不约了|不需要|没事了|暂时不用)[。.！!~～，, ]*$"
+    r"^(?:不用|不用了|不要|不要了|算了|不了|先不|先不用|先不了|先不约|先不约了|不约了|不需要|没事了|暂时不用|暂时不约|暂时不约了)[。.！!~～，, ]*$"
+)
+# 先不约了 电梯修好再说 / 等我闺女回来再说吧: a no to an offered second request, with a reason
+# or a later time; only read where an offer waits for its answer.
+LATER_RE = re.compile(
+    r"^(?:(?:不用|不用了|不要|不要了|算了|不了|先不|先不用|先不了|先不约|先不约了|不约了|暂时不用|暂时不约|先放放)"
+    r"[。.！!~～，, ]*.{0,20}?|等.{1,16}?)(?:再说|再约|以后|回头|改天|下次|不急)[吧吧呀啊了。.！!~～ ]*$"
 )
 YES_NO_PAYLOADS = {"/affirm", "/deny"}
 # 好的 后天下午两点 地址14号楼2单元601: yes, with the details of the second request.
@@ -196,7 +202,7 @@ async def converse(
         if taken is not None:
             log.info("conversation_second_request_taken", sender=sender, intent=pending.intent)
             message = taken
-        elif NO_RE.match(stripped) or stripped == "/deny":
+        elif NO_RE.match(stripped) or LATER_RE.match(stripped) or stripped == "/deny":
             local = [Reply(text=DECLINED_TEXT)]
         elif _offered_with_contact_question(memory.last) and _answers_contact(stripped):
             # The offer came with the first ticket's phone question still open: the phone

@@ -56,3 +56,8 @@ def test_the_offer_names_the_second_request():
     assert offer_text("约个维修", "book_service") == "另外您说要约个维修，现在帮您约吗？"
     assert offer_text("帮我约个体检", "book_service") == "另外您说要约个体检，现在帮您约吗？"
     assert "上次那个工单怎么样了" in offer_text("上次那个工单怎么样了", "check_ticket")
+
+
+def test_an_offered_booking_names_the_service_not_the_words_around_it():
+    # 给我老伴儿约个助浴 lost its 给我 to the filler cut and read 您说要老伴儿约个助浴
+    assert offer_text("顺便给我老伴儿约个助浴", "book_service") == "另外您说要约个助浴，现在帮您约吗？"

@@ -131,3 +131,13 @@ def test_a_phone_without_the_hand_off_question_is_not_taken_for_it(client, db, c
     store.save(db, "web:h4", store.Memory(last=[store.Said("请留一个联系电话，11位手机号。", [])], last_at=clock.now()))
     [reply] = say(client, db, "13812348035", sender="web:h4")
     assert "号码记下了" not in reply.text
+
+
+def test_a_no_with_a_reason_or_a_later_time_declines_the_offer():
+    from assistant.conversation.turn import LATER_RE, NO_RE
+
+    for said in ("先不约了 电梯修好再说", "等我闺女回来再说吧", "不用了，以后再说", "算了 改天吧", "先不了，下次吧"):
+        assert LATER_RE.match(said), said
+    assert NO_RE.match("先不约") and NO_RE.match("暂时不约了")
+    for said in ("好的 明天再约", "等一下", "约吧 明天上午", "明天再说一遍"):
+        assert not LATER_RE.match(said), said

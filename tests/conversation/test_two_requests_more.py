@@ -72,7 +72,7 @@ def test_two_bookings_of_different_services_are_two_requests(db, clock):
     assert not store.load(db, SENDER).pending.offered
 
     replies = say(dialogue, db, "对")
-    assert replies[-1].text == "另外您说要约个上门理发，现在帮您约吗？"  # no 还想, no phone said back
+    assert replies[-1].text == "另外您说要约个理发，现在帮您约吗？"  # the service by its name; no 还想, no phone said back
 
     say(dialogue, db, "约吧，周五下午三点，地址8号楼2单元202")
     # The yes with its details books the second service; the phone said once goes with it.
