@@ -728,8 +728,9 @@ def _join_same_place(
 # The question after the advice when the butler does not know where the emergency is.
 LOCATION_QUESTION = "请告诉我具体位置：几号楼几单元几室？"
 # Places a community has many of (车棚, 楼道, 停车场): said alone, staff cannot tell which.
+# 小区门口 / 小区大门 / 小区停车场 are the estate's own gate and car park: findable.
 _ONE_OF_MANY = re.compile(
-    r"^(?:小区|院子?里?)?(?:的)?(?:车棚|自行车棚|电动车棚|充电棚|充电桩|车库|停车场|停车位|楼道|楼梯间?|楼下|楼上"
+    r"^(?:小区(?!的?(?:大?门口|停车场))|院子?里?)?(?:的)?(?:车棚|自行车棚|电动车棚|充电棚|充电桩|车库|停车场|停车位|楼道|楼梯间?|楼下|楼上"
     r"|电梯里?|单元门口?|门口|垃圾房|垃圾站|垃圾桶|垃圾箱|花坛|绿化带|草坪|配电箱|配电房|地下室|天台|楼顶)"
     r"(?:那边|这边|那里|这里|那儿|这儿|里|边上|旁边)?$"
 )

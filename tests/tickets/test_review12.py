@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.db import Database
+from assistant.settings import Settings
 from assistant.tickets import service
 from assistant.tickets.emergency import FOLLOW_UP_DETAILS, emergency_advice, follow_up_advice
 
@@ -59,3 +60,23 @@ def test_asking_not_to_be_told_is_not_asking(text):
 @pytest.mark.parametrize("text", ["别忘了告诉我", "查完了跟我说一声", "不用了，有结果告诉我", "要是不行就通知我"])
 def test_asking_to_be_told_still_is(text):
     assert service.asks_to_be_told(text)
+
+
+# ---- SHOULD 7: the estate's own gate and car park ------------------------------------------------
+@pytest.mark.parametrize("place", ["小区门口", "小区的门口", "小区大门口", "小区停车场", "小区门口那边"])
+def test_the_estate_gate_and_car_park_are_findable(place):
+    assert service.findable(place)
+
+
+@pytest.mark.parametrize("place", ["门口", "小区车棚", "小区楼下", "单元门口", "停车场"])
+def test_a_place_of_many_still_asks_which(place):
+    assert not service.findable(place)
+    assert "几号楼的" in service._where_exactly(place)
+
+
+def test_a_fire_at_the_estate_gate_does_not_ask_which_building(db: Database):
+    r = service.respond_to_emergency(
+        db, text="小区门口电动车烧起来了 冒黑烟", sender_id="web:rv12-7", settings=Settings()
+    )
+    assert "119" in r.lines[0]
+    assert not r.needs_location and not any("几号楼的门口" in line for line in r.lines), r.lines
