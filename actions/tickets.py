@@ -17,7 +17,6 @@ from typing import Any
 
 import structlog
 from rasa_sdk import Action, Tracker
-from sqlalchemy import select
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -50,7 +49,6 @@ from assistant.tickets.service import (
     respond_to_emergency,
 )
 from assistant.privacy import mask_phone
-from assistant.residents.models import Resident
 
 log = structlog.get_logger(__name__)
 
@@ -210,7 +208,9 @@ class ValidateComplaintForm(InterruptibleFormValidation):
         requested, text = self._requested(tracker), _text(tracker)
         if requested == "complaint_location" and self._cancelled(tracker):
             return {"complaint_cancelled": True}
-        place = intake.place_said(text, _entity(tracker, "location")) or _neighbour_place(tracker, text)
+        place = intake.place_said(text, _entity(tracker, "location")) or intake.neighbour_place_for(
+            get_database, tracker.sender_id, text
+        )
         if place:
             return {"complaint_location": place, **extra}
         if (
@@ -245,21 +245,6 @@ class ValidateComplaintForm(InterruptibleFormValidation):
             dispatcher.utter_message(text="说得有点长，请简单说一下是什么问题。")
             return {"complaint_description": None}
         return {"complaint_description": value}
-
-
-def _neighbour_place(tracker: Tracker, text: str) -> str | None:
-    """我楼上1201那家: the neighbour's home, from the address the resident gave before
-    (a booking's), when the message names no place of its own."""
-    if not intake.names_neighbour(text):
-        return None
-    try:
-        with get_database().session() as session:
-            resident = session.scalar(select(Resident).where(Resident.sender_id == tracker.sender_id))
-            home = resident.address if resident is not None else None
-    except Exception:  # noqa: BLE001 - without the address the butler asks where
-        log.warning("complaint_home_unavailable", sender_id=tracker.sender_id)
-        return None
-    return intake.neighbour_place(text, home)
 
 
 class ActionSubmitComplaint(Action):

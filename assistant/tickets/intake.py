@@ -6,9 +6,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+import structlog
 
 from assistant.location import complete, find_locations, location_span, resolve
 from assistant.privacy import MOBILE_RE
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from assistant.db import Database
+
+log = structlog.get_logger(__name__)
 
 # Openers that say "I have a complaint" without saying what it is.
 _GENERIC = re.compile(
@@ -187,6 +197,27 @@ def neighbour_place(text: str | None, home: str | None) -> str | None:
         return f"{building}{unit}{match.group('room')}"
     return f"{at_home.span}{match.group('rel')}"
 
+
+
+def neighbour_place_for(database: Callable[[], Database], sender_id: str, text: str | None) -> str | None:
+    """我楼上1201那家: the neighbour's home (``neighbour_place``) from the address the
+    resident gave before (a booking's), read from their record. ``database`` is opened
+    only when the message names a neighbour. None when it names none, no home is known,
+    or the record cannot be read (the butler asks where)."""
+    if not names_neighbour(text):
+        return None
+    from sqlalchemy import select
+
+    from assistant.residents.models import Resident
+
+    try:
+        with database().session() as session:
+            resident = session.scalar(select(Resident).where(Resident.sender_id == sender_id))
+            home = resident.address if resident is not None else None
+    except Exception:  # noqa: BLE001 - without the address the butler asks where
+        log.warning("complaint_home_unavailable", sender_id=sender_id)
+        return None
+    return neighbour_place(text, home)
 
 # --- a complaint said in pieces (灯坏了 / 楼道 / 三楼那个) -----------------------------
 

@@ -8,7 +8,8 @@ import pytest
 
 from assistant.db import Database
 from assistant.settings import Settings
-from assistant.tickets import service
+from assistant.residents.service import remember_contact
+from assistant.tickets import intake, service
 from assistant.tickets.emergency import FOLLOW_UP_DETAILS, emergency_advice, follow_up_advice
 
 PRESS = "用干净的毛巾或衣服用力按压伤口止血，不要松手，等救护车来。"
@@ -80,3 +81,25 @@ def test_a_fire_at_the_estate_gate_does_not_ask_which_building(db: Database):
     )
     assert "119" in r.lines[0]
     assert not r.needs_location and not any("几号楼的门口" in line for line in r.lines), r.lines
+
+
+# ---- SHOULD 5: the neighbour's home is read in assistant, not in the action ----------------------
+def test_the_neighbour_place_reads_the_known_home(db: Database):
+    with db.transaction() as s:
+        remember_contact(s, "web:rv12-5", address="225栋2单元1101")
+    assert intake.neighbour_place_for(lambda: db, "web:rv12-5", "就是我楼上1201那家") == "225栋2单元1201"
+    assert intake.neighbour_place_for(lambda: db, "web:rv12-unknown", "就是我楼上1201那家") is None
+
+
+def test_no_neighbour_named_opens_no_database():
+    def never():
+        raise AssertionError("the database is opened only for a neighbour")
+
+    assert intake.neighbour_place_for(never, "web:rv12-5", "楼下路灯坏了") is None
+
+
+def test_an_unreadable_record_means_asking_where():
+    def broken():
+        raise RuntimeError("database down")
+
+    assert intake.neighbour_place_for(broken, "web:rv12-5", "就是我楼上1201那家") is None
