@@ -239,3 +239,16 @@ def test_round12_review_short_cry_cues_are_not_visits_or_joy(text):
 def test_round12_review_an_injury_denied_keeps_a_quarrel_over():
     assert not assess("打架的已经被保安拉开了，没人受伤", quiet=True).emergency
     assert assess("两个人打起来了，有人受伤了，保安拉开了", quiet=True).emergency
+
+
+@pytest.mark.parametrize("text", ["我屋头厕所漏水 漏到楼下去了 楼下嬢嬢都来敲门了", "我家卫生间漏水漏到楼下了，楼下阿姨来敲门"])
+def test_round12_a_leak_to_the_flat_below_is_a_repair_not_an_emergency(text):
+    # the n-gram model scored these 0.81-0.84: a household leak is the property's, and with
+    # nothing of fire, electricity or a person at risk no classifier "emergency" stands either
+    verdict = assess(text, quiet=True)
+    assert not verdict.emergency and not verdict.plausible
+
+
+@pytest.mark.parametrize("text", ["水漏到楼下电表箱里了 冒火花", "漏水漏到楼下 有人触电了"])
+def test_round12_a_leak_with_sparks_or_a_person_hurt_still_fires(text):
+    assert assess(text, quiet=True).emergency
