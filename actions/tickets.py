@@ -493,6 +493,8 @@ _USUAL = {
     "ask_policy": "action_ask_policy",
     "query_booking": "action_query_booking",
     "checkin": "action_checkin",
+    # 转人工 while the butler waits on "where?" (a rule under ticket_followup): a person, not the place.
+    "request_human": "action_request_human",
 }
 
 
@@ -714,7 +716,7 @@ class ActionTicketFollowup(Action):
             text=_text(tracker),
             awaiting_location=bool(tracker.get_slot("emergency_awaiting_location")),
             reads_as_complaint=_intent(tracker) == "file_complaint",
-            reads_as_request=_intent(tracker) == "book_service",
+            reads_as_request=_intent(tracker) in ("book_service", "request_human"),
             lat=shared[0] if shared else None,
             long=shared[1] if shared else None,
         )

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from actions.tickets import ActionEmergency, ActionTicketFollowup
 from assistant.db import Database
 from assistant.settings import Settings
 from assistant.residents.service import remember_contact
 from assistant.tickets import intake, service
 from assistant.tickets.emergency import FOLLOW_UP_DETAILS, emergency_advice, follow_up_advice
+from tests.tickets.test_followthrough_actions import followups, joined, run, tracker
 
 PRESS = "用干净的毛巾或衣服用力按压伤口止血，不要松手，等救护车来。"
 BLEEDING = dict((name, pattern) for name, pattern, _ in FOLLOW_UP_DETAILS)["bleeding"]
@@ -103,3 +105,21 @@ def test_an_unreadable_record_means_asking_where():
         raise RuntimeError("database down")
 
     assert intake.neighbour_place_for(broken, "web:rv12-5", "就是我楼上1201那家") is None
+
+
+# ---- a person asked for while the butler waits on "where?" ---------------------------------------
+@pytest.mark.parametrize("text", ["转人工", "我要找真人", "给我找个工作人员"])
+async def test_asking_for_a_person_while_asked_where_is_no_place(app_env: Database, text):
+    sender = f"web:rv12-h{len(text)}"
+    _, slots, _ = await run(ActionEmergency(), tracker("楼道里着火了", "emergency", sender=sender))
+    messages, _, events = await run(ActionTicketFollowup(), tracker(text, "request_human", slots, sender=sender))
+    assert "已记下位置" not in joined(messages)
+    assert followups(events) == ["action_request_human"], (messages, events)
+
+
+async def test_a_place_said_with_a_person_asked_for_is_the_place(app_env: Database):
+    _, slots, _ = await run(ActionEmergency(), tracker("楼道里着火了", "emergency", sender="web:rv12-hp"))
+    messages, _, _ = await run(
+        ActionTicketFollowup(), tracker("在6号楼3单元 快叫人来", "request_human", slots, sender="web:rv12-hp")
+    )
+    assert joined(messages).startswith("已记下位置：6号楼3单元")
