@@ -223,11 +223,16 @@ def plain_yes(text: str) -> bool:
 
 
 # A remark said after an ordinal (最后一个吧 下午晚点好 / 第一个 上午的好): no value of its
-# own (no digits, no day, no building: 第一个吧 明天 is left to the dialogue, which keeps
-# the day), no change of mind (不/别/改/换/还是), short; a part of the day named in
-# it must be the chosen option's, else the two disagree and nothing is chosen.
+# own (no digits nor number words: 第一个吧 十点的 names another time; no day, no building:
+# 第一个吧 明天 is left to the dialogue, which keeps the day), no change of mind
+# (不/别/改/换/还是), no question (第一个吧，那天下雨吗 is asked, not a remark), short; a part
+# of the day named in it must be the chosen option's, else the two disagree and nothing
+# is chosen.
 _REMARK_MAX = 8
-_REMARK_VETO_RE = re.compile(r"\d|[不别改换]|还是|或者|要么|今天|明天|后天|周|星期|礼拜|[月号]|楼|栋")
+_REMARK_VETO_RE = re.compile(
+    r"\d|[零〇一二两三四五六七八九十百半几]|[不别改换]|还是|或者|要么|[天周]|星期|礼拜|[月号]|楼|栋"
+    r"|吗|[?？]|呢|啥|什么|怎么|咋|多少|哪"
+)
 _PART_OF_DAY_RE = re.compile(r"上午|下午|中午|晚上|早上|傍晚")
 
 

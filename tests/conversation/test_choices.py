@@ -260,3 +260,14 @@ def test_an_ordinal_with_a_remark_that_agrees_is_a_choice(text, payload):
 ])
 def test_an_ordinal_with_a_remark_that_disagrees_or_answers_is_no_choice(text):
     assert resolve_choice(text, FREE_TIMES) is None
+
+
+@pytest.mark.parametrize("text", [
+    "第一个吧 十点的",            # another time in number words
+    "第一个吧 两点半",
+    "第一个吧，那天下雨吗",        # a question, not a remark
+    "第二个 几点开始？",
+    "最后一个吧 那天行吗",
+])
+def test_an_ordinal_with_a_clock_or_a_question_is_no_choice(text):
+    assert resolve_choice(text, FREE_TIMES) is None
