@@ -899,8 +899,9 @@ class ActionCancelBooking(Action):
             and pending
             and (_intent(tracker) in ("affirm", "deny") or said_yes or keeps)
         ):
-            if (_intent(tracker) == "deny" and not said_yes) or keeps:
+            if not said_yes and (_intent(tracker) == "deny" or keeps):
                 # 不取消了，还是去吃: heard as cancel_booking (取消 is in it), the booking is kept.
+                # A cancel said again wins (取消吧，我还去不了 is no keeping).
                 with database.session() as session:
                     kept = get_booking(session, pending)
                 dispatcher.utter_message(text=conversation.kept_text(kept))

@@ -53,23 +53,31 @@ def asks_price(text: str | None) -> bool:
 
 
 _FILLER_RE = re.compile(r"[\s，,。.!！?？~～…、]|诶|哎|欸|对了|那个|请问|问一下|啊|呀|呢|吧|哈|嘛|这个|上门|服务")
+# What may stand around the price words in a bare price question (要钱不 / 大概多少钱一次).
+_PRICE_TAIL_RE = re.compile(r"吗|不|没|么|嘞|的|是|你们|咱们|这|要|得|大概|一般|一次|每次|一下|都|还|就|贵|钱")
 
 
-def bare_price_question(text: str | None) -> bool:
-    """多少钱啊 / 收费吗 / 要钱不: a price asked with nothing else named, so it is about
-    the service being booked (高龄津贴一个月多少钱 names something else)."""
+def bare_price_question(text: str | None, catalogue: Catalogue | None = None) -> bool:
+    """多少钱啊 / 收费吗 / 要钱不 / 上门修东西收不收钱: a price asked with nothing but fillers
+    and a service's name, so it is about a service (高龄津贴一个月多少钱, 物业费多少钱,
+    医保报多少钱 name something else)."""
     said = unicodedata.normalize("NFKC", text or "")
-    return asks_price(said) and len(_FILLER_RE.sub("", said)) <= 6
+    if not asks_price(said):
+        return False
+    rest = _PRICE_TAIL_RE.sub("", ASKS_PRICE_RE.sub("", _FILLER_RE.sub("", said)))
+    if not rest:
+        return True
+    catalogue = catalogue or load_catalogue()
+    return catalogue.resolve_service(rest) is not None and service_from(rest, (), catalogue) is not None
 
 
 def price_answer(service_name: str, catalogue: Catalogue | None = None) -> str | None:
-    """上门维修免费，材料费另算。 / 上门理发每次10元。 — from the catalogue, so it is the
-    price the booking's read-back will say."""
+    """上门维修免费（材料费另算）。 / 上门理发10元。 — the catalogue's own price text
+    (``Service.price_text``), so it is the price every other answer says."""
     catalogue = catalogue or load_catalogue()
     service = catalogue.services.get(service_name)
     if service is None:
         return None
-    what = f"上门{service.name}" if service.at_home else f"{service.name}（在社区服务中心）"
-    price = "免费" if service.free else f"每次{service.price:g}元"
-    note = f"，{service.price_note}" if service.price_note else ""
-    return f"{what}{price}{note}。"
+    if service.at_home:
+        return f"上门{service.name}{service.price_text()}。"
+    return f"{service.name}在社区服务中心，{service.price_text()}。"

@@ -134,8 +134,9 @@ def service_asked_for(
 
 # Public places: the property fixes them (a complaint), not the home repair service.
 # 小区 followed by a building number is part of an address (幸福小区5号楼), no place.
+# 整个门口都堵了 / 整个楼的灯都不亮: a doorway, a whole building, is no home repair.
 PUBLIC_PLACE_RE = re.compile(
-    r"楼道|楼梯间|走廊|电梯|路灯|单元门|门禁|公共|车库|停车场"
+    r"楼道|楼梯间|走廊|电梯|路灯|单元门|门禁|公共|车库|停车场|门口|大门|整(?:个|栋|幢)?楼|全楼|一栋楼|整个单元"
     r"|小区(?!\s*[\d一二三四五六七八九十百]+\s*(?:号|栋|幢|楼|期|区|单元))"
 )
 
@@ -808,31 +809,54 @@ def unsure(text: str | None) -> bool:
 _CANCEL_YES_WORDS = r"对|对的|是|是的|嗯|嗯嗯|好|好的|行|确定|确认|没错|麻烦了|可以"
 _CANCEL_TAIL = r"(?:吧|掉|了|吧谢谢|掉吧|了吧|就行)?[。.!！]*$"
 _CANCEL_YES_RE = re.compile(
-    rf"^(?:(?:{_CANCEL_YES_WORDS}|要)?[，,\s]*(?:确定|确认|就|那就|帮我|给我)?(?:取消|退掉|退了|撤销|撤了)"
+    rf"^(?:(?:{_CANCEL_YES_WORDS}|要)?[，,\s]*(?:还是|确定|确认|就|那就|帮我|给我)?(?:取消|退掉|退了|撤销|撤了)"
     rf"|(?:{_CANCEL_YES_WORDS})[，,\s]*(?:就|那就)?(?:不要了|不去了|不约了)){_CANCEL_TAIL}"
 )
 
 
-def confirms_cancel(text: str | None) -> bool:
-    """A yes to 要取消…吗？: a plain yes (``confirms``), or the cancel said again (对，取消吧)."""
-    said = unicodedata.normalize("NFKC", text or "").strip()
-    if not said or said.startswith("/") or re.search(r"\d|[?？吗]|别|不用取消|先不", said):
-        return False
-    return confirms(said) or bool(_CANCEL_YES_RE.match(said))
-
-
 # 不取消了 / 先别取消 / 还是留着吧 / 还是去吃 at 要取消…吗？: the booking is kept (the NLU may
-# hear cancel_booking in it: the word 取消 is there).
+# hear cancel_booking in it: the word 取消 is there). Read clause by clause and anchored at
+# the clause's start, so a reason given with a cancel is no keeping: 取消吧，不想留着了 /
+# 取消吧，我还去不了 / 确认取消，钱不退了也行 / 谁还去啊，取消.
+_KEEP_LEAD = r"(?:等等|等一下|等下|哎|诶|哦|嗯|那|那就|那我|我|俺|算了|好|好吧|还是|先)*"
 _KEEP_BOOKING_RE = re.compile(
-    r"(?:不|别|甭|先不|不用|不要|不想)(?:要|用|再)?(?:取消|退|撤)|留着|保留|还是(?:去|约着|按原来)|照(?:常|旧)去"
-    r"|不退了|算了不取消|还去"
+    rf"^{_KEEP_LEAD}(?:"
+    r"(?:不|别|甭|先不|先别|不用|不要|不想|不必)(?:要|用|再)?(?:取消|退|撤)"
+    r"|(?:给我|帮我)?(?:留着|保留)|还是(?:去|约着|按原来)(?!不)|照(?:常|旧)去|不退了|还去(?!不)"
+    r")"
 )
+_CLAUSES_RE = re.compile(r"[\s，,。.;；!！~～…、]+")
+
+
+def _clauses(said: str) -> list[str]:
+    return [c for c in _CLAUSES_RE.split(said) if c]
 
 
 def keeps_booking(text: str | None) -> bool:
     """The answer to 要取消…吗？ keeps the booking (不取消了，还是去吃 / 先别取消 / 留着吧)."""
     said = unicodedata.normalize("NFKC", text or "").strip()
-    return bool(said) and not said.startswith("/") and bool(_KEEP_BOOKING_RE.search(said))
+    if not said or said.startswith("/"):
+        return False
+    return any(_KEEP_BOOKING_RE.match(c) and not _cancels_itself(c) for c in _clauses(said))
+
+
+def _cancels_itself(clause: str) -> bool:
+    # 还是取消吧 / 还是要取消: 还是 leads, but the clause cancels.
+    return bool(_CANCEL_YES_RE.match(re.sub(r"^(?:还是|那就|那)", "", clause)))
+
+
+def confirms_cancel(text: str | None) -> bool:
+    """A yes to 要取消…吗？: a plain yes (``confirms``), or the cancel said again (对，取消吧),
+    alone or with a reason in another clause (取消吧，我还去不了 / 谁还去啊，取消); never
+    when a clause keeps the booking."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/") or re.search(r"\d|[?？吗]|别|不用取消|先不", said):
+        return False
+    if keeps_booking(said):
+        return False
+    if confirms(said) or _CANCEL_YES_RE.match(said):
+        return True
+    return any(_CANCEL_YES_RE.match(c) for c in _clauses(said))
 
 
 def kept_text(booking: Booking | None) -> str:
@@ -849,7 +873,11 @@ _BOOK_WISH_RE = re.compile(
     r"(?:给|帮|替)(?:她|他|我|俺|咱|我妈|我爸|俺娘|俺爹|老伴|老人)?\S{0,3}?(?:预约|约)(?:一个|个|一下|一次|上)"
     r"|(?:那|就|那就)(?:预约|约)(?:一个|个|一下)"
 )
-_ASKS_BOOKINGS_RE = re.compile(r"约了|约过|哪些|什么|啥|几个|吗|[?？]|我的预约|取消|退|不要|不约|改|挪|换|推")
+# 帮我查一下约上没有 / 帮我看下约上没: a question whether a booking went through, no wish.
+_ASKS_BOOKINGS_RE = re.compile(
+    r"约了|约过|哪些|什么|啥|几个|吗|[?？]|我的预约|取消|退|不要|不约|改|挪|换|推"
+    r"|查|看(?:一?下|看)|有没有|成没成|好了没|没有?[呢啊呀吧哈]*[。.!！]*$"
+)
 
 
 def wishes_to_book(text: str | None) -> bool:
@@ -867,7 +895,8 @@ def reminder_asked_text(db: Database, sender_id: str, *, now: datetime | None = 
 
     with db.session() as session:
         upcoming = upcoming_bookings(session, sender_id, now=local_now(now))
-    booking = upcoming[0] if upcoming else None
+    # The one just booked: ids run in the order bookings are made (YY + day made + number).
+    booking = max(upcoming, key=lambda b: b.id) if upcoming else None
     if booking is not None and reminder_promised(db, booking.id, sender_id):
         return f"好的，{describe_booking(booking)}，前一天我会发消息提醒您。"
     text = "抱歉，这个聊天没法到时提醒您，我不能主动给您发消息。"

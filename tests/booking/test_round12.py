@@ -137,7 +137,7 @@ def test_a_fee_question_is_answered_and_the_form_asks_to_go_on(app_env, domain, 
 
     events, messages = validate(tracker(said, intent="inform", confidence=0.4, slots=AT_ADDRESS_REPAIR), domain)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert [m["text"] for m in messages] == ["上门维修免费，材料费另算。"]
+    assert [m["text"] for m in messages] == ["上门维修免费（材料费另算）。"]
     assert slots["requested_slot"] == "form_resume" and "booking_address" not in slots
 
 
@@ -153,8 +153,12 @@ def test_go_on_with_the_address_after_the_fee_answer(app_env, domain):
 def test_the_price_answer_comes_from_the_catalogue():
     from assistant.booking.about import price_answer
 
-    assert price_answer("理发") == "上门理发每次10元。"
-    assert price_answer("助餐") == "助餐（在社区服务中心）每次12元，80岁以上老人每餐补贴5元。"
+    from assistant.booking.catalogue import load_catalogue
+
+    services = load_catalogue().services
+    assert price_answer("理发") == f"上门理发{services['理发'].price_text()}。"
+    assert price_answer("助餐") == f"助餐在社区服务中心，{services['助餐'].price_text()}。"
+    assert price_answer("维修") == "上门维修免费（材料费另算）。"
 
 
 # --- 到时候提醒我一下: honest about the channel -------------------------------------------
