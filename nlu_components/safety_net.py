@@ -28,6 +28,11 @@ EMERGENCY_INTENT = "emergency"
 REPORT_KEY = "reads_as_report"  # assistant/dialogue.py REPORT_KEY
 COMPLAINT_INTENT = "file_complaint"
 BOOKING_INTENTS = frozenset({"book_service", "query_booking"})
+# Next-best intents that are a request of their own, kept when an emergency is outvoted.
+REQUEST_INTENTS = frozenset({
+    "ask_policy", "book_service", "cancel_booking", "query_booking", "reschedule_booking", "check_ticket",
+    "file_complaint", "request_human", "checkin", "rate_ticket",
+})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -46,7 +51,7 @@ class SafetyNetOverride(GraphComponent):
             verdict = (message.get("metadata") or {}).get(METADATA_KEY) or {}
             if not verdict.get("emergency"):
                 if verdict.get("plausible") is False:
-                    self._outvote_emergency(message)
+                    self._outvote_emergency(message, reads_as_report=bool(verdict.get(REPORT_KEY)))
                 if verdict.get(REPORT_KEY):
                     self._report_not_booking(message)
                 continue
@@ -72,13 +77,18 @@ class SafetyNetOverride(GraphComponent):
         message.set("intent_ranking", [override, *ranking], add_to_output=True)
 
     @staticmethod
-    def _outvote_emergency(message: Message) -> None:
-        """The classifier's ``emergency``, outvoted: its next-best intent instead."""
+    def _outvote_emergency(message: Message, reads_as_report: bool = False) -> None:
+        """The classifier's ``emergency``, outvoted: its next-best intent instead; a plain
+        report of a problem (我屋头厕所漏水 漏到楼下去了) whose next-best is no request of its
+        own (thank, greet at ~0.0 behind an emergency at 1.0) is the complaint it is."""
         intent = message.get("intent") or {}
         if intent.get("name") != EMERGENCY_INTENT:
             return
         ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != EMERGENCY_INTENT]
         runner_up = ranking[0] if ranking else {"name": "nlu_fallback", "confidence": 0.0}
+        if reads_as_report and runner_up.get("name") not in REQUEST_INTENTS:
+            runner_up = {"name": COMPLAINT_INTENT, "confidence": runner_up.get("confidence", 0.0)}
+            ranking = [runner_up, *[r for r in ranking if r.get("name") != COMPLAINT_INTENT]]
         message.set("intent", {"name": runner_up["name"], "confidence": runner_up.get("confidence", 0.0)},
                     add_to_output=True)
         message.set("intent_ranking", ranking, add_to_output=True)

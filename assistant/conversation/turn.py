@@ -74,6 +74,9 @@ LATER_RE = re.compile(
     r"[。.！!~～，, ]*.{0,20}?|等.{1,16}?)(?:再说|再约|以后|回头|改天|下次|不急)[吧吧呀啊了。.！!~～ ]*$"
 )
 YES_NO_PAYLOADS = {"/affirm", "/deny"}
+# The complaint's own phone question (assistant.tickets.service.CONTACT_INVITATION and the
+# anonymous how-to-follow answer both end with it).
+TICKET_PHONE_ASK = "我记到工单上"
 # 好的 后天下午两点 地址14号楼2单元601: yes, with the details of the second request.
 YES_WITH_DETAILS_RE = re.compile(
     r"^(?:能约就约|约就约|那就约|可以约|好的|好啊|好吧|好|行|可以|要的|要|嗯嗯|嗯|是的|对|没问题|约吧|约)"
@@ -158,9 +161,14 @@ async def converse(
         return spoken
 
     # 转人工 → 留个手机号… → 13812348035: the number goes on the hand-off, said back.
-    if not command and commands.asked_handoff_phone([said.text for said in memory.last]):
+    last_texts = [said.text or "" for said in memory.last]
+    if not command and commands.asked_handoff_phone(last_texts):
         taken = await _handoff_contact(db, sender, stripped)
-        if taken is not None:
+        if taken is not None and any(TICKET_PHONE_ASK in text for text in last_texts):
+            # 井盖松了…弄好了给我回个电话: the ticket asked for the phone in the same turn; the
+            # number is on the hand-off now and goes on to the dialogue for the ticket too.
+            log.info("conversation_handoff_and_ticket_contact", sender=sender)
+        elif taken is not None:
             log.info("conversation_handoff_contact", sender=sender)
             await _remember(db, sender, memory, taken, pending=memory.pending)
             return taken

@@ -141,3 +141,20 @@ def test_a_no_with_a_reason_or_a_later_time_declines_the_offer():
     assert NO_RE.match("先不约") and NO_RE.match("暂时不约了")
     for said in ("好的 明天再约", "等一下", "约吧 明天上午", "明天再说一遍"):
         assert not LATER_RE.match(said), said
+
+
+def test_a_number_asked_by_the_ticket_and_the_hand_off_at_once_goes_to_both(client, db, clock):
+    """井盖松了…弄好了给我回个电话: the ticket asked for the phone and the hand-off asked again
+    in the same turn: the number is on the hand-off and goes on to the dialogue for the ticket
+    (here Rasa is down, so the degraded answer comes instead of the hand-off's own)."""
+    from assistant.conversation.commands import handoff_phone_question
+    from assistant.residents.service import handoff_phone
+    from assistant.tickets.service import CONTACT_INVITATION
+
+    filed = f"已为您登记，工单号 GD202612060012。{CONTACT_INVITATION}"
+    asked = handoff_phone_question("好的，给您转人工。", "021-12345678", "工作日 8:30-17:30")
+    store.save(db, "web:h5", store.Memory(last=[store.Said(filed, []), store.Said(asked, [])], last_at=clock.now()))
+    replies = say(client, db, "13812342947", sender="web:h5")
+    assert not any("号码记下了" in r.text for r in replies)  # not answered by the hand-off alone
+    with db.session() as session:
+        assert handoff_phone(session, "web:h5") == "13812342947"
