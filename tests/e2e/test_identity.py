@@ -25,7 +25,9 @@ pytestmark = pytest.mark.e2e
 
 TICKET_ID = re.compile(r"GD\d{12}")
 PHONE, MASKED_PHONE = "13912345678", "139****5678"
-VICTIM_PLACE = "17号楼"  # not in any example the butler gives
+# The resident's own door, in no example the butler gives (a bare 17号楼 is a public place,
+# never offered back as a home address).
+VICTIM_PLACE = "17号楼3单元502"
 
 
 class Browser:
