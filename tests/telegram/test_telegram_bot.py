@@ -93,7 +93,7 @@ async def test_buttons_send_their_payload(bot_env, standin):
         await until(lambda: texts(standin), what="the menu")
         [menu] = standin.sent_to(USER, "sendMessage")
         standin.press(USER, menu, "我的工单")
-        await until(lambda: any(t.startswith("您还没有投诉") for t in texts(standin)), what="the ticket list")
+        await until(lambda: any(t.startswith("您在这里还没有投诉") for t in texts(standin)), what="the ticket list")
         standin.text_update(USER, "/start")
         await until(lambda: len(texts(standin)) >= 3, what="the menu again")
         standin.press(USER, standin.sent_to(USER, "sendMessage")[-1], "转人工")
