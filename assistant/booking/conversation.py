@@ -269,31 +269,39 @@ def any_time(text: str | None) -> bool:
     return bool(ANY_TIME_RE.search(unicodedata.normalize("NFKC", text or "")))
 
 
+def _clockless_span(said: str | None, now: datetime | None) -> tuple[datetime, datetime] | None:
+    """The local start and end of a time said without a clock time (明天, 后天上午), else
+    None (a clock time, a slot, nothing readable)."""
+    if not said or ISO_SLOT_RE.search(said):
+        return None
+    parsed = extract_time(said, now)
+    if parsed is None or parsed.has_clock:
+        return None
+    return to_local(parsed.start), to_local(parsed.end)
+
+
+def _one_day(start: datetime, end: datetime) -> date | None:
+    return start.date() if start.date() == (end - timedelta(seconds=1)).date() else None
+
+
 def day_only(said: str | None, now: datetime | None = None) -> date | None:
     """The day of a time that names a whole day and nothing more (明天, 周三, 12月8日),
     else None (a clock time, a part of the day such as 明天上午, a span of days, a slot)."""
-    if not said or ISO_SLOT_RE.search(said):
+    span = _clockless_span(said, now)
+    if span is None:
         return None
-    parsed = extract_time(said, now)
-    if parsed is None or parsed.has_clock:
-        return None
-    start, end = to_local(parsed.start), to_local(parsed.end)
+    start, end = span
     # A part of the day (上午, 下午五点前) is a shorter span than the whole day.
     if start.time() != datetime.min.time() or end - start < timedelta(hours=23, minutes=59):
         return None
-    return start.date() if start.date() == (end - timedelta(seconds=1)).date() else None
+    return _one_day(start, end)
 
 
 def day_of_part(said: str | None, now: datetime | None = None) -> date | None:
-    """The day of a part of one day said without a clock time (明天晚上, 后天上午), else
-    None (a clock time, a whole day, several days, a slot)."""
-    if not said or ISO_SLOT_RE.search(said):
-        return None
-    parsed = extract_time(said, now)
-    if parsed is None or parsed.has_clock:
-        return None
-    start, end = to_local(parsed.start), to_local(parsed.end)
-    return start.date() if start.date() == (end - timedelta(seconds=1)).date() else None
+    """The day of a time within one day said without a clock time (明天晚上, 后天上午; a
+    whole day too), else None (a clock time, several days, a slot)."""
+    span = _clockless_span(said, now)
+    return None if span is None else _one_day(*span)
 
 
 def kept_day_text(day: date) -> str:
