@@ -183,11 +183,11 @@ DEFAULT_SETS: list[dict[str, str]] = [
     {
         "name": "blind12",
         "path": "bench/nlu_blind12.yml",
-        "label": "blind",
+        "label": "tuned",
         "note": "627 lines (19 intents, service_type over the ten catalogue services), written on 2026-12-06 "
                 "by a helper who saw only its brief (cc03cd7, bench/nlu_blind12.md) while round 12 was tuned "
                 "on set 11; measured once at round 12's end (ca49311: macro-F1 0.905, 0.909 with the vote; "
-                "service_type 0.946)",
+                "service_type 0.946), then round 13 was tuned on its errors",
     },
     {
         "name": "blind_2026_11",
@@ -305,10 +305,10 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
     {
         "name": "emergency_blind12",
         "path": "bench/emergency_blind12.jsonl",
-        "label": "blind",
+        "label": "tuned",
         "note": "609 lines (216 emergencies, 393 same-topic look-alikes), written on 2026-12-06 by a helper who "
                 "saw only its brief (8f6833b, bench/emergency_blind12.md) while round 12 was tuned on set 11; "
-                "measured once at round 12's end (ca49311: butler 0.963 / 10.2 %, net 0.940 / 7.9 %)",
+                "measured once at round 12's end (ca49311: butler 0.963 / 10.2 %, net 0.940 / 7.9 %), then round 13 was tuned on its errors",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
