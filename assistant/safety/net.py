@@ -60,6 +60,8 @@ _POLITE_REQUEST = re.compile(r"(?:帮|麻烦|请|派|来|过来|去看|看看|�
                              r"|还不[^,。]{0,8}吗$"
                              # Round 11: so is "does nobody deal with it?" (整个单元都是煤气味没人管吗).
                              r"|(?:没人|都不|不)管[^,。]{0,2}吗$")
+# Round 13: a cue that ends in a result complement (烧到, 漫到, 流进) reaches its object first.
+_RESULT_END = re.compile(r"(?:到|进|入)$")
 _CONTENT = re.compile(r"[^,。\s啊呀哇吧呢吗了啦!！?？.]")
 # Suppressions that say the message is not about an emergency at all; others
 # (hypothetical, past...) still tell which advice fits if the classifier insists.
@@ -67,6 +69,8 @@ _NOT_ABOUT_IT = ("ordinary_sense", "negation", "minor")
 # Kinds whose cues carry their own time span (三天没见, 从昨天到现在没回来): a past
 # time word before them starts the span, it does not close it.
 _DAYS_KINDS = ("silent_elder", "missing")
+# Kinds of a smell or a fume: a habit of the smell does not cover someone unwell now.
+_FUME_KINDS = ("gas", "poisoning")
 # After "it is over": it is not (还在响, 又烧起来).
 _NOT_OVER = re.compile(r"[^,。]{0,2}(?:还在|还是|还有|又|仍|但是?|可是|却)")
 # For a missing or silent person a past day is where the silence STARTS (昨天走丢了,
@@ -82,9 +86,13 @@ _HAPPENING = re.compile(r"闻到|闻着|能闻|看到|看见|听到|[0-9一二�
                         # round 10: a leak heard, growing, or filling the building (嘶嘶漏气, 越来越大, 全楼都是)
                         r"|嘶嘶|越来越(?:大|浓|重|冲|多)|(?:全楼|满楼|整栋楼?|整个楼)都|味道全"
                         # round 11: a whole stairwell or floor filled with it (整个单元都是煤气味)
-                        r"|(?:整个|全|一整个)(?:单元|楼道|楼层|层)都(?:是|有)?[^,。]{0,3}(?:味|烟)")
+                        r"|(?:整个|全|一整个)(?:单元|楼道|楼层|层)都(?:是|有)?[^,。]{0,3}(?:味|烟)"
+                        # round 13: a place full of the smell now (单元头全是煤气味, 满屋都是味)
+                        r"|(?:全|都|满|到处)是[^,。]{0,4}味")
 # A whereabouts denied (从不出远门, 没住院) or only announced (说要回老家, 闹着要去医院)
 # accounts for nobody.
+# Round 13: a whereabouts said of the writer (我在外地出差，我妈说我爸到现在没回家) accounts for nobody missing.
+_WRITER = re.compile(r"(?:^|[,。])(?:我|俺)(?:在|人在|现在在)?(?:外地|外面|外头|国外|单位|公司)?$")
 _DENIED = re.compile(r"(?:不|没|没有|未|从不|从没|从来不|从来没|说要|吵着要|闹着要|嚷着要|非要)$")
 
 
@@ -190,6 +198,10 @@ def _actual(text: str, hit: _Hit) -> bool:
     after = text[hit.end: hit.end + 4]
     if _PERFECTIVE.match(after) or re.match(r"^[^,。]{0,2}[了啦]", after):
         return True
+    # Round 13: a cue ending in a result complement (烧到, 漫到, 流进) takes its object before 了:
+    # 火都烧到一楼窗户了 is as perfective as 烧到了.
+    if _RESULT_END.search(hit.text) and re.match(r"^[^,。]{1,6}[了啦咗]", text[hit.end: hit.end + 7]):
+        return True
     return bool(_PROGRESSIVE.search(text[max(0, hit.start - 3): hit.start]))
 
 
@@ -230,7 +242,8 @@ class _Message:
         self.aftermath = None if self.urgent else s.past_aftermath.search(text)
         self.hazard = None if self.urgent else s.hazard_markers.search(text)
         self.accounted = next((m for m in s.accounted.finditer(text)
-                               if not _DENIED.search(text[max(0, m.start() - 3): m.start()])), None)
+                               if not _DENIED.search(text[max(0, m.start() - 3): m.start()])
+                               and not _WRITER.search(text[max(0, m.start() - 6): m.start()])), None)
         # "It is over" unless what follows says it is not (火已经关了还在响).
         self.over = _overs(text, s)
         # Round 12 review: a general question (想了解, 一般怎么), and what makes a cue the
@@ -360,7 +373,11 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             return f"past:{_marker(found)}"
         if cue.kind in s.accounted_kinds and msg.accounted:
             return f"past:{msg.accounted.group()}"
-        if cue.kind not in s.habitual_exempt:
+        # Round 13: a habit of a smell or a fume does not cover someone unwell now (一开门就一股
+        # 臭鸡蛋味，隔壁阿姨说头晕): the person's symptom is today's.
+        unwell_now = (cue.kind in _FUME_KINDS and s.everyday_unless is not None
+                      and s.everyday_unless.search(text) is not None)
+        if cue.kind not in s.habitual_exempt and not unwell_now:
             found = s.habitual.search(hit.text)
             if (found is None and cue.kind in s.habitual_after_kinds and s.habitual_after is not None
                     and not msg.urgent
@@ -371,6 +388,12 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             if found:
                 return f"habitual:{_marker(found)}"
         frame = msg.time_frame(hit.start)
+        if cue.kind not in _DAYS_KINDS:
+            # Round 13: a time word inside a long cue (我那年在楼道摔了) dates it, and it is nearer
+            # than any before it. Not for the kinds whose cues carry their own span (三天没见).
+            inside = msg.time_frame(hit.end)
+            if inside is not None and inside[1].start() >= hit.start:
+                frame = inside
         if (frame is not None and cue.kind in _DAYS_KINDS and frame[0] == "past"
                 and _PAST_EVENT.fullmatch(frame[1].group())
                 and not msg.ongoing_between(frame[1].start(), hit.end + 12)):
@@ -381,7 +404,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                 return f"past:{marker.group()}"
             # "always" describes its own sentence (你们电梯老是坏！我婆婆心脏不舒服…: the
             # lift is habitual, the heart is now)
-            if (name == "habitual" and cue.kind not in s.habitual_exempt
+            if (name == "habitual" and cue.kind not in s.habitual_exempt and not unwell_now
                     and marker.start() >= msg.sentence_start(hit.start)):
                 return f"habitual:{marker.group()}"
     # Complaints about a hazard that has not (yet) happened, or its what-if.
@@ -413,6 +436,10 @@ def _second_opinion(text: str | None, normalised: str, started: float, quiet: bo
     s = lexicon().suppressors
     reason = None
     story = s.hypothetical_anywhere.search(normalised)
+    if story is None and not s.urgent.search(normalised) and not s.past_present.search(normalised):
+        # Round 13: hearsay, television, news (电视里的老爷爷一个人住在山上) set the model's words
+        # aside as they set a cue's aside, unless urgent or said of today (刚才视频我妈说话不清了).
+        story = s.hypothetical_anywhere_soft.search(normalised)
     if story is None and s.hypothetical_laughter is not None and not s.urgent.search(normalised):
         story = s.hypothetical_laughter.search(normalised)
     if story is not None:
