@@ -52,6 +52,10 @@ WHICH_SLOT = "booking_which"
 # booking_time_text): the form has no utter_ask_ for it, so Rasa does not follow our
 # question with its own 您想约哪天几点？; the answer is read as the time's.
 CLOCK_SLOT = "booking_time_text"
+# The pseudo slot "asked" by the list of every service (能约哪些服务啊): no utter_ask_ for it,
+# so Rasa does not follow the list with its own shorter service question; the answer is
+# read as the service's.
+LIST_SLOT = "booking_service_list"
 YES_NO = [{"title": "对", "payload": "/affirm"}, {"title": "不对", "payload": "/deny"}]
 
 
@@ -202,6 +206,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         active = (tracker.active_loop or {}).get("name") == self.form_name()
         if tracker.get_slot("requested_slot") == CLOCK_SLOT:
             tracker.slots["requested_slot"] = "booking_time"  # 几点方便？ answered: it is the time's answer
+        if tracker.get_slot("requested_slot") == LIST_SLOT:
+            tracker.slots["requested_slot"] = "booking_service"  # a choice from the list of services
         requested = tracker.get_slot("requested_slot")
         # rasa-sdk writes each extracted value into tracker.slots before the next extract_
         # runs: the service as it stood before this message is kept aside.
@@ -250,7 +256,27 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if active and requested == "booking_time" and conversation.other_answer(_text(tracker)):
             self._ask_time_again(dispatcher, tracker, events)
         await self._ask_clock(dispatcher, tracker, domain, events)
+        self._list_services(dispatcher, tracker, events)
         return events
+
+    def _list_services(self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]) -> None:
+        """能约哪些服务啊 while no service is chosen: every service, each a button, in place
+        of the form's short question (five services and 更多服务)."""
+        if any(e.get("event") in ("followup", "active_loop") for e in events):
+            return  # the form handed over or stopped
+        if _intent(tracker) == "emergency" or not conversation.asks_service_list(_text(tracker)):
+            return
+        state = dict(tracker.slots)
+        state.update({e["name"]: e.get("value") for e in events if e.get("event") == "slot"})
+        if state.get("booking_service") or state.get("requested_slot") not in (None, "booking_service", LIST_SLOT):
+            return
+        if tracker.get_slot("requested_slot") not in (None, "booking_service") and (
+            (tracker.active_loop or {}).get("name") == self.form_name()
+        ):
+            return  # another question is open (a correction, 还继续吗？)
+        dispatcher.utter_message(text=conversation.service_list_text(), buttons=conversation.service_buttons())
+        events[:] = [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")]
+        events.append(SlotSet("requested_slot", LIST_SLOT))
 
     def _say_changed(
         self,
@@ -303,9 +329,10 @@ class ValidateBookingForm(InterruptibleFormValidation):
         missing = await self._first_missing(dispatcher, trial, domain)
         if missing != "booking_time":
             return  # an earlier answer (the age for 助浴) is asked first; the day waits
-        starts = conversation.day_starts(get_database(), service, day, now=now())
+        part = conversation.kept_part(state.get("booking_time_text"))
+        starts = conversation.day_starts(get_database(), service, day, now=now(), part=part)
         dispatcher.utter_message(
-            text=conversation.clock_question(day, now()), buttons=conversation.clock_buttons(starts)
+            text=conversation.clock_question(day, now(), part), buttons=conversation.clock_buttons(starts)
         )
         # Rasa asks the first requested_slot the events name (back to the form after a
         # question in the middle sets booking_time): ours replaces it.
@@ -338,10 +365,7 @@ class ValidateBookingForm(InterruptibleFormValidation):
     async def choice_buttons(self, slot: str, tracker: Tracker, domain: dict) -> list[dict]:
         catalogue = load_catalogue()
         if slot == "booking_service":
-            return [
-                {"title": name, "payload": f'/book_service{{"service_type": "{name}"}}'}
-                for name in list(catalogue.services)[:5]
-            ]
+            return conversation.service_buttons(catalogue)  # every one: a resident may want the last
         if slot == "booking_time":
             offered = _last_time_buttons(tracker)
             if offered:
@@ -674,6 +698,14 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if service is None:
             # Not known yet: keep what was said and resolve it once the service is known.
             return {"booking_time": None, "booking_time_text": said}
+        part = conversation.part_of_kept_day(str(value), tracker.get_slot("booking_time_text"), now())
+        if part is not None and conversation.day_starts(
+            get_database(), service, conversation.kept_day(part), now=now(), limit=1,
+            part=conversation.kept_part(part),
+        ):
+            # 上午吧 after 明天几点方便？: half a time. The day and its part are kept and the
+            # clock asked again with that part's free starts (_ask_clock), never guessed.
+            return {"booking_time": None, "booking_time_text": part}
         return self._resolve(said, service, dispatcher)
 
     async def validate_booking_address(
@@ -718,8 +750,12 @@ class ActionSubmitBooking(Action):
                 buttons=YES_NO,
             )
             return [SlotSet("booking_confirming", True)]
-        said_yes = conversation.confirms(_text(tracker)) or (
-            _intent(tracker) == "affirm" and not conversation.field_named(_text(tracker))
+        # 对，那到时候短信会提醒我吧？: a yes, and a question answered once it is booked.
+        asked = conversation.yes_then_question(_text(tracker))
+        said_yes = (
+            conversation.confirms(_text(tracker))
+            or (_intent(tracker) == "affirm" and not conversation.field_named(_text(tracker)))
+            or asked is not None
         )
         if not said_yes:
             # (a typed 地址 may reach us as affirm: it names what to change)
@@ -763,6 +799,8 @@ class ActionSubmitBooking(Action):
         conversation.remember(database, tracker.sender_id, address=address, phone=phone)
         remind = reminder_promised(database, booking.id, tracker.sender_id)
         dispatcher.utter_message(text=for_elders(tracker, booked_text(booking, remind=remind)))
+        if asked is not None and conversation.asks_to_be_reminded(asked):
+            dispatcher.utter_message(text=conversation.reminder_answer(remind))
         return _reset()
 
     def _not_yes(self, dispatcher: CollectingDispatcher, tracker: Tracker, service) -> list[EventType]:

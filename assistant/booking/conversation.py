@@ -70,8 +70,11 @@ def names_a_place(text: str | None) -> bool:
     the 8th) is not a time the resident said."""
     return bool(PLACE_WORD_RE.search(unicodedata.normalize("NFKC", text or "")))
 # A question is no address (先问一下，看门诊医保能报多少 at the address question).
+# A ticket asked after (刚才报的那个GD202612060019现在到哪一步了) is no address either: its
+# digits are an id, 哪一步 a question.
 QUESTION_RE = re.compile(
     r"[?？]|吗|呢$|多少|怎么|咋|能不能|可不可以|是不是|有没有|什么|啥|先问|问一下|问问|请问"
+    r"|哪(?:一步|步|儿了|里了|了)|进度|(?i:GD)\s*\d{6,}"
 )
 
 
@@ -120,7 +123,33 @@ def service_in_everyday_words(text: str | None, catalogue: Catalogue | None = No
         if name == "陪诊" and _GOES_WITH_SOMEONE_RE.search(said) and not _SOMEONE_TO_GO_RE.search(said):
             continue
         return name
-    return None
+    return service_by_head(said, catalogue)
+
+
+def service_by_head(text: str | None, catalogue: Catalogue | None = None) -> str | None:
+    """A long service name said by its head, as residents shorten it (心理那个吧 -> 心理咨询,
+    约个法律的 -> 法律咨询): the first two characters of a name of four or more, when no
+    other service's name or alias starts with them. Only where a service is asked for."""
+    said = unicodedata.normalize("NFKC", text or "")
+    if not said or said.startswith("/"):
+        return None
+    catalogue = catalogue or load_catalogue()
+    found = {
+        service.name
+        for service in catalogue.services.values()
+        if len(service.name) >= 4 and service.name[:2] in said and _head_is_own(service.name, catalogue)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _head_is_own(name: str, catalogue: Catalogue) -> bool:
+    head = name[:2]
+    return not any(
+        word.startswith(head)
+        for service in catalogue.services.values()
+        if service.name != name
+        for word in (service.name, *service.aliases)
+    )
 
 
 def service_asked_for(
@@ -164,9 +193,11 @@ SERVICE_PHRASES = (
     (
         "维修",
         re.compile(
-            rf"(?:修|整(?!个))(?:一下|一修|理一下|理|个|下|好)?(?:家里|屋里|屋企|家|俺家|我家)?的?(?:{_FIXTURES})"
+            rf"(?:修|整(?!个))(?:一下个|下个|一个|一下|一修|理一下|理|个|下|好)?(?:家里|屋里|屋企|家|俺家|我家)?的?(?:{_FIXTURES})"
             rf"|(?:{_FIXTURES})\S{{0,4}}?(?:坏了|坏啦|堵了|堵住|漏水|不出水|不亮|不转|要修|得修|修一下|修修)"
             r"|(?:来|上门|过来|帮我|给我|帮忙)修|(?:搵|揾|找)(?:个|人|师傅)+(?:来)?(?:修|整)"
+            # 约个修的 / 叫个修理的师傅 / 找个修东西的: the one who repairs, asked for.
+            r"|(?:约|叫|找|请|喊|来)(?:个|一个|位)?(?:修|维修|修理)(?:东西|家电)?的"
         ),
     ),
     (
@@ -249,13 +280,42 @@ def resolve_time(
         return find_slot(session, service, when, now=now, catalogue=catalogue)
 
 
+# 能约哪些服务啊 / 都有啥服务 / 可以约些什么: the resident asks which services there are.
+SERVICE_LIST_RE = re.compile(
+    r"(?:哪些|哪几[个样项种]|什么|啥|哪样)(?:样的?)?(?:服务|项目)"
+    r"|(?:能|可以|可)(?:约|预约|订)(?:些|点)?(?:啥|什么|哪些|哪几)"
+    r"|有(?:哪些|什么|啥)(?:能|可以)(?:约|预约)"
+)
+
+
+def asks_service_list(text: str | None) -> bool:
+    said = unicodedata.normalize("NFKC", text or "")
+    return not said.startswith("/") and bool(SERVICE_LIST_RE.search(said)) and "约了" not in said
+
+
+def service_list_text(catalogue: Catalogue | None = None) -> str:
+    names = "、".join((catalogue or load_catalogue()).services)
+    return f"可以约这些服务：{names}。您想约哪一项？点一下就行。"
+
+
+def service_buttons(catalogue: Catalogue | None = None) -> list[dict]:
+    """Every service of the catalogue as a button (its payload books it)."""
+    return [
+        {"title": name, "payload": f'/book_service{{"service_type": "{name}"}}'}
+        for name in (catalogue or load_catalogue()).services
+    ]
+
+
 # --- a day without a clock time ------------------------------------------------------
 #
 # 明天 / 周三 / 12月8日 said alone: taking the day's first free slot books a time the
 # resident never said (and a 上午十点 said a turn later is lost). The day is kept (as an
 # absolute date, so it does not move if the talk crosses midnight) and the clock time is
 # asked; the next answer with only a clock time is read on the kept day.
-KEPT_DAY_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+# 上午吧 said after 明天几点方便？ is half a time: the part of the day is kept with the day
+# (2026年12月7日上午) and the clock asked again with that part's free starts.
+KEPT_PARTS = ("上午", "下午", "中午", "晚上", "早上", "傍晚")
+KEPT_DAY_RE = re.compile(rf"^(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日({'|'.join(KEPT_PARTS)})?$")
 # 都行 / 随便 / 几点都行 / 你看着安排: any time of the day is fine: the first free slot.
 ANY_TIME_RE = re.compile(
     r"都行|都可以|都成|都中|随便|随意|无所谓|看着(?:安排|办|定)|你(?:来)?(?:安排|定)|听你的"
@@ -312,17 +372,46 @@ def kept_day_text(day: date) -> str:
 
 def kept_day(text: str | None) -> date | None:
     match = KEPT_DAY_RE.match(text or "")
-    return date(*(int(g) for g in match.groups())) if match else None
+    return date(*(int(g) for g in match.groups()[:3])) if match else None
+
+
+def kept_part(text: str | None) -> str | None:
+    """The part of the day kept with the day (上午 of 2026年12月7日上午), or None."""
+    match = KEPT_DAY_RE.match(text or "")
+    return match.group(4) if match else None
 
 
 def on_kept_day(said: str, kept: str | None) -> str:
-    """上午十点 / 三点半 / 都行 said after 明天几点方便？: the same words on the kept day;
-    a slot (a button) or a new day (改后天吧) is taken as said."""
-    if kept_day(kept) is None or ISO_SLOT_RE.search(said or ""):
+    """上午十点 / 三点半 / 都行 said after 明天几点方便？: the same words on the kept day
+    (十点 after 明天上午几点？ on the kept part too; 下午两点 names its own part); a slot
+    (a button) or a new day (改后天吧) is taken as said."""
+    day = kept_day(kept)
+    if day is None or ISO_SLOT_RE.search(said or ""):
         return said
     if DAY_WORD_RE.search(normalise(said or "")):
         return said
+    if kept_part(kept) and PART_OF_DAY_RE.search(unicodedata.normalize("NFKC", said or "")):
+        return f"{kept_day_text(day)}{said}"
     return f"{kept}{said}"
+
+
+def part_of_kept_day(said: str | None, kept: str | None, now: datetime | None = None) -> str | None:
+    """上午吧 / 下午 / 后天上午 answering 明天几点方便？: half a time, the day with one part of
+    it and no clock; the kept text of that day and part (2026年12月7日上午), else None."""
+    if kept_day(kept) is None or not said:
+        return None
+    parts = {p for p in KEPT_PARTS if p in unicodedata.normalize("NFKC", said)}
+    if len(parts) != 1:
+        return None
+    if _clockless_span(on_kept_day(said, kept), now) is None:
+        return None  # 上午十点: a clock time, the whole time said
+    part = next(iter(parts))
+    # 那就下午吧: the part on the kept day; 后天上午: the day said with it.
+    on_day = said if DAY_WORD_RE.search(normalise(said)) else f"{kept_day_text(kept_day(kept))}{part}"
+    day = day_of_part(on_day, now)
+    if day is None or day_only(on_day, now) is not None:
+        return None
+    return f"{kept_day_text(day)}{part}"
 
 
 def day_name(day: date, now: datetime | None = None) -> str:
@@ -342,10 +431,12 @@ def day_starts(
     now: datetime | None = None,
     limit: int = DAY_BUTTONS,
     catalogue: Catalogue | None = None,
+    part: str | None = None,
 ) -> list[Slot]:
     """The day's free regular starts, at most ``limit``, spread evenly from the first
     to the last: the buttons show how early and how late the day can be booked (a 上午
-    and a 下午 resident both find theirs) and any other time can still be said."""
+    and a 下午 resident both find theirs) and any other time can still be said. With
+    ``part`` (上午), only the starts within that part of the day."""
     now = local_now(now)
     with db.session() as session:
         free = [
@@ -353,13 +444,18 @@ def day_starts(
             for s in slots_for_day(session, service, day, catalogue)
             if s.starts_at > to_local(now) and s.free > 0
         ]
+    if part:  # 明天上午几点？: that part's starts only
+        span = extract_time(f"{kept_day_text(day)}{part}", now)
+        free = [s for s in free if span is not None and to_local(span.start) <= s.starts_at <= to_local(span.end)]
     if len(free) <= limit or limit < 2:
         return free[:limit]
     picks = sorted({round(i * (len(free) - 1) / (limit - 1)) for i in range(limit)})
     return [free[i] for i in picks]
 
 
-def clock_question(day: date, now: datetime | None = None) -> str:
+def clock_question(day: date, now: datetime | None = None, part: str | None = None) -> str:
+    if part:
+        return f"{day_name(day, now)}{part}几点方便？可以选下面的时间，也可以直接告诉我几点。"
     return f"{day_name(day, now)}几点方便？可以选下面的时间，也可以直接说“上午十点”。"
 
 
@@ -635,8 +731,11 @@ def value_slot(
         return None
     readers = {
         "booking_phone": lambda: normalise_phone(text),
+        # 地址305号楼2单元601，电话还是139…: the address clause, not the phone said with it.
         "booking_address": lambda: (
-            address_from(text) if (prefer == "booking_address" or has_address_shape(text)) else None
+            (address_in(text) or address_from(text))
+            if (prefer == "booking_address" or has_address_shape(text))
+            else None
         ),
         "booking_time": lambda: text if extract_time(text, now) is not None else None,
         # Everyday words (修个马桶) only when the service is named (服务不对，是修马桶).
@@ -789,6 +888,49 @@ def confirms(text: str | None) -> bool:
     if not said or said.startswith("/") or NOT_YES_RE.search(said) or re.search(r"\d", said):
         return False
     return bool(CONFIRM_RE.search(said)) and field_named(said) is None
+
+
+# 对，那到时候短信会提醒我吧？ / 好的，要带身份证吗: a yes to the read-back, then a question
+# of its own. The yes books; the question is answered after (a reminder honestly).
+_YES_CLAUSES_RE = re.compile(r"[，,。.！!~～\s]+")
+_CHANGES_RE = re.compile(r"不对|不是|错了|说错|搞错|改|换|取消|不约|不要|不用|算了|等等|等一下|\d")
+_ASKS_RE = re.compile(r"[?？]|吗|吧$|呢|不$|没$|啥|什么|怎么|咋|几|多少|是不是|会不会|能不能|有没有")
+
+
+def yes_then_question(text: str | None) -> str | None:
+    """The question asked after a plain yes to the read-back (对，那到时候短信会提醒我吧？ ->
+    那到时候短信会提醒我吧？), or None: no yes first, no question after it, or a change
+    asked for (对，时间改成三点 is a correction, 对吗？ a question about the yes itself)."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/"):
+        return None
+    clauses = [c for c in _YES_CLAUSES_RE.split(said) if c]
+    if len(clauses) < 2 or not confirms(clauses[0]):
+        return None
+    rest = "，".join(clauses[1:])
+    if _CHANGES_RE.search(rest):
+        return None
+    asks = _ASKS_RE.search(rest.rstrip("?？")) or re.search(r"[?？]$", said)
+    return rest if asks or asks_to_be_reminded(rest) else None
+
+
+# 到时候短信会提醒我吧 / 能提前通知我不 / 会发短信吗: the resident asks to be reminded.
+_REMINDED_RE = re.compile(r"提醒|短信|通知我|叫我一声|喊我一声")
+
+
+def asks_to_be_reminded(text: str | None) -> bool:
+    from assistant.conversation.commands import asks_reminder
+
+    said = unicodedata.normalize("NFKC", text or "")
+    return asks_reminder(said) or bool(_REMINDED_RE.search(said))
+
+
+def reminder_answer(remind: bool) -> str:
+    """The honest answer to "会提醒我吗" right after a booking: a reminder only when one is
+    scheduled on a channel that can deliver it (``service.reminder_promised``)."""
+    if remind:
+        return "会的，前一天我会在这里发消息提醒您。"
+    return "这个聊天发不了短信，到时候也没法提醒您。您可以在手机上定个闹钟，或者请家人提醒您。"
 
 
 # 我也说不好 / 不知道 / 还没想好 at the time question: the resident cannot name a time;

@@ -209,3 +209,48 @@ def test_back_from_a_question_in_the_middle_the_clock_question_is_asked(app_env,
     asked = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "requested_slot"]
     assert asked == [booking_actions.CLOCK_SLOT]
     assert "几点方便" in texts(dispatcher.messages)
+
+
+# --- a part of the day said at the clock question: half a time (blind9, round 13) -------------
+
+@pytest.mark.parametrize(("said", "kept"), [
+    ("上午吧", KEPT + "上午"), ("下午", KEPT + "下午"), ("那就下午吧", KEPT + "下午"),
+    ("后天上午", "2026年12月1日上午"),
+])
+def test_a_part_of_the_day_at_the_clock_question_is_half_a_time(said, kept):
+    assert conversation.part_of_kept_day(said, KEPT, NOW) == kept
+
+
+@pytest.mark.parametrize("said", ["上午十点", "都行", "明天", "上午下午都行", "三点"])
+def test_a_clock_time_or_a_whole_day_is_no_half_time(said):
+    assert conversation.part_of_kept_day(said, KEPT, NOW) is None
+    assert conversation.part_of_kept_day(said, None, NOW) is None
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("十点", KEPT + "上午十点"), ("下午两点", KEPT + "下午两点"), ("2026-11-30T14:00", "2026-11-30T14:00"),
+])
+def test_a_clock_time_is_read_on_the_kept_part(said, expected):
+    assert conversation.on_kept_day(said, KEPT + "上午") == expected
+
+
+def test_the_part_is_kept_and_its_clock_time_asked_with_its_starts(app_env, domain):
+    slots, messages = run(tracker("上午吧", slots=at_clock_question()), domain)
+    assert slots.get("booking_time") is None
+    assert slots["booking_time_text"] == KEPT + "上午"
+    assert slots["requested_slot"] == booking_actions.CLOCK_SLOT
+    assert "上午几点方便" in texts(messages)
+    hours = [int(b["payload"].split("T")[1][:2]) for b in messages[-1]["buttons"]]
+    assert hours and all(9 <= h < 12 for h in hours)  # 理发's morning, nothing of the afternoon
+
+
+def test_the_clock_time_after_the_part_is_taken_on_that_day(app_env, domain):
+    slots, _ = run(tracker("十点", slots=at_clock_question(booking_time_text=KEPT + "上午")), domain)
+    assert slots["booking_time"] == "2026-11-30T10:00"
+
+
+def test_a_part_without_a_free_start_is_not_kept(app_env, domain):
+    # 体检 works only in the morning: its afternoon has no start, so the day's times are offered.
+    slots, messages = run(tracker("下午", slots=at_clock_question(booking_service="体检",
+                                                                 booking_time_text="2026年12月1日")), domain)
+    assert slots.get("booking_time_text") != "2026年12月1日下午"
