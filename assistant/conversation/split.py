@@ -1,7 +1,7 @@
 """Two requests in one message: 我要投诉楼上漏水，顺便约个维修.
 
 ``candidate_split`` cuts a message at its first connector (顺便/顺带/另外/还有/还想/也想/再/然后/
-并且/对了/以及/还要/同时); only a cut with words on both sides is a candidate. The
+并且/对了/以及/还要/同时; Cantonese 仲有/仲想/仲要); only a cut with words on both sides is a candidate. The
 caller classifies both parts and treats them as two requests only when they carry
 two different task intents (``two_requests``): a connector alone proves nothing
 (还有名额吗, 然后呢). Counted parts (一是…；二是… / 第一…第二… / …，还有一个…) are cut
@@ -23,7 +23,8 @@ PUNCT = "，,。.；;！!？?、 \t\u3000~～"
 # Strong connectors may stand without a comma; 再 only after a pause (，再帮我约个体检),
 # since 再见 / 再说一遍 / 我再想想 are no second request.
 CONNECTOR_RE = re.compile(
-    r"(?:[，,。；;！!、\s]\s*)?(?:顺便(?:问一下|问问|说一下)?|顺带|另外|还有(?:就是)?|然后|并且|对了|以及|还要|还想|也想|同时)"
+    r"(?:[，,。；;！!、\s]\s*)?(?:顺便(?:问一下|问问|说一下)?|顺带|另外|还有(?:就是)?|然后|并且|对了|以及|还要|还想|也想|同时"
+    r"|仲有|仲想|仲要)"  # Cantonese 仲 = 还
     r"|[，,。；;！!、]\s*(?:再|再帮我|再给我)(?=[帮给约问查办预投反报])"
 )
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")

@@ -42,6 +42,7 @@ from assistant.conversation.choices import (
     Picked,
     options_from_reply,
     out_of_range_text,
+    plain_yes,
     resolve_choice,
 )
 from assistant.safety import assess
@@ -51,6 +52,7 @@ from assistant.tickets.feedback import (
     parse_rating,
     rates_a_ticket,
     reason_in,
+    restates_yes,
 )
 
 if TYPE_CHECKING:
@@ -65,7 +67,8 @@ YES_RE = re.compile(
     r"[。.！!~～，, ]*$"
 )
 NO_RE = re.compile(
-    r"^(?:不用|不用了|不要|不要了|算了|不了|先不|先不用|先不了|先不约|先不约了|不约了|不需要|没事了|暂时不用|暂时不约|暂时不约了)[。.！!~～，, ]*$"
+    r"^(?:不用|不用了|不要|不要了|算了|不了|先不|先不用|先不用了|先不要了|先不了|先不约|先不约了|不约了|不需要|没事了"
+    r"|暂时不用|暂时不用了|暂时不约|暂时不约了)[。.！!~～，, ]*$"
 )
 # 先不约了 电梯修好再说 / 等我闺女回来再说吧: a no to an offered second request, with a reason
 # or a later time; only read where an offer waits for its answer.
@@ -84,11 +87,52 @@ YES_WITH_DETAILS_RE = re.compile(
 )
 
 
+# 要得，约嘛 / 好的你帮我报上去 / 中，约吧: every clause a yes, said plainly in any dialect
+# (choices.plain_yes) or said again in words (feedback.restates_yes), with or without the
+# particle a dialect ends it with (约嘛, 报上去噻).
+_CLAUSE_RE = re.compile(r"[\s，,。.！!~～、；;…]+")
+_END_PARTICLES_RE = re.compile(r"(?<=.)[嘛噻撒哦呗咯嘞哈啦呀啊吧]+$")
+
+
+def says_yes(said: str) -> bool:
+    """The message is a yes and nothing else, however it is said."""
+    clauses = [c for c in _CLAUSE_RE.split(said.strip()) if c]
+    return bool(clauses) and all(
+        YES_RE.match(c) or plain_yes(c) or restates_yes(c) or restates_yes(_END_PARTICLES_RE.sub("", c))
+        for c in clauses
+    )
+
+
+# 保洁先不用了，等电梯修好再说 / 那个先不约了: what was offered named (or pointed at) first,
+# then the no; the no is read on what follows.
+_NAMED_NO_RE = re.compile(r"^(?P<topic>[^，,。！!？?\s]{1,10}?)(?=先不|不用|不要|暂时不|先放|不了|不约|算了)")
+_TOPIC_TAIL_RE = re.compile(r"(?:的事儿?|这事儿?|那事儿?|的话|就|呢|嘛|啊|呀|吧)+$")
+_POINTERS = frozenset({"这个", "那个", "这", "那", "这件事", "那件事", "这事", "那事", "这个事", "那个事"})
+
+
+def declines_offer(said: str, offered: str, intent: str | None = None) -> bool:
+    """A no to the offered second request: 不用了 / 先不约了，等我闺女回来再说, or the same
+    after naming what was offered (保洁先不用了，等电梯修好再说)."""
+    if said == "/deny" or NO_RE.match(said) or LATER_RE.match(said):
+        return True
+    match = _NAMED_NO_RE.match(said)
+    if match is None:
+        return False
+    topic = _TOPIC_TAIL_RE.sub("", match.group("topic")) or match.group("topic")
+    named = topic in _POINTERS or bool(intent and split.names_offer(topic, offered, intent))
+    rest = said[match.end() :]
+    return named and bool(NO_RE.match(rest) or LATER_RE.match(rest))
+
+
 def taken_offer(said: str, offered: str, intent: str | None = None) -> str | None:
     """The message to send when the resident accepts the offered second request:
     the request itself, plus any details said with the yes; ``None`` if not a yes.
     Naming what was offered (那理发的事呢) accepts it too."""
     if YES_RE.match(said) or said == "/affirm" or RESTATED_YES_RE.match(said):
+        return offered
+    if declines_offer(said, offered, intent):
+        return None  # 保洁先不用了: naming what was offered is no yes when a no follows
+    if says_yes(said):
         return offered
     match = YES_WITH_DETAILS_RE.match(said)
     if match and not NO_RE.match(said):
@@ -106,6 +150,20 @@ def taken_offer(said: str, offered: str, intent: str | None = None) -> str | Non
 
 
 DECLINED_TEXT = "好的，那先不办了。还有别的事随时找我。"
+
+# 帮我报上去 / 好的，登记一下 / 给我反映上去: filing asked for in words, nothing else said.
+_FILE_VERB_RE = re.compile(r"报|登记|记上|记下|记一下|反映")
+
+
+def files_remembered(said: str, pending: store.Pending) -> bool:
+    """The resident asks, in words and nothing else, for the report they made in the
+    same breath as another request to be filed, before it was offered."""
+    return (
+        not pending.offered
+        and pending.intent == "file_complaint"
+        and bool(_FILE_VERB_RE.search(said))
+        and restates_yes(said)
+    )
 
 
 def _database(db: Database | None) -> Database:
@@ -210,7 +268,7 @@ async def converse(
         if taken is not None:
             log.info("conversation_second_request_taken", sender=sender, intent=pending.intent)
             message = taken
-        elif NO_RE.match(stripped) or LATER_RE.match(stripped) or stripped == "/deny":
+        elif declines_offer(stripped, pending.text, pending.intent):
             local = [Reply(text=DECLINED_TEXT)]
         elif _offered_with_contact_question(memory.last) and _answers_contact(stripped):
             # The offer came with the first ticket's phone question still open: the phone
@@ -221,6 +279,11 @@ async def converse(
             # 13022648170 / 我不留电话，匿名吧 / 明天下午两点: a yes that already answers.
             log.info("conversation_second_request_taken_with_value", sender=sender, intent=pending.intent)
             message, follow_up = pending.text, stripped
+    elif pending is not None and not command and files_remembered(stripped, pending):
+        # 好的你帮我报上去 while the report said with a question still waits for its offer:
+        # the resident asks for it to be filed before it was offered; it is.
+        log.info("conversation_second_request_asked_before_offer", sender=sender)
+        message, new_pending = pending.text, None
     rating = (
         None
         if local is not None or message is not stripped or command

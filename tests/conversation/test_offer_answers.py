@@ -1,0 +1,138 @@
+"""Answers to an offered second request, said as residents say them (blind9, round 13):
+a dialect yes (要得，约嘛), a yes run into the request (好的你帮我报上去), a no after naming
+what was offered (保洁先不用了，等…再说), and a Cantonese second request (…，仲有想约个
+师傅上门整下个水喉). Own sentences; the dialogue is a stand-in that records what reached
+it, the memory a real migrated database."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.conversation import converse, split, store
+from assistant.conversation.turn import DECLINED_TEXT, declines_offer, says_yes, taken_offer
+from assistant.dialogue import Button, Reply
+
+SENDER = "web:offers13"
+
+
+class Dialogue:
+    """What reached Rasa, the intents its NLU gives (a word in the part -> intent)."""
+
+    def __init__(self, intents: dict[str, str], answers: dict[str, Reply] | None = None):
+        self.intents, self.answers = intents, answers or {}
+        self.sent: list[str] = []
+
+    async def active_loop(self, sender):
+        return None
+
+    async def parse(self, text):
+        name = next((intent for word, intent in self.intents.items() if word in text), "nlu_fallback")
+        return {"intent": {"name": name, "confidence": 0.9}}
+
+    async def deliver_or_degrade(self, sender, text, metadata=None):
+        self.sent.append(text)
+        return [self.answers.get(text, Reply(text="好的。"))]
+
+
+def say(dialogue, db, text):
+    return anyio.run(lambda: converse(dialogue, SENDER, text, None, db=db))
+
+
+OFFERED_BOOKING = "帮我约个陪诊，我妈下周要去医院复查"
+
+
+@pytest.mark.parametrize("said", ["要得，约嘛", "要得", "中，约吧", "好的你帮我约", "行，帮我约上", "系呀，约啦", "嗯，约"])
+def test_a_yes_in_any_words_takes_the_offer(said):
+    assert says_yes(said)
+    assert taken_offer(said, OFFERED_BOOKING, "book_service") == OFFERED_BOOKING
+
+
+@pytest.mark.parametrize("said", ["我不知道", "要得好久哦", "约了什么", "好的，下周二上午九点", "不用了"])
+def test_not_a_bare_yes(said):
+    assert not says_yes(said)
+
+
+YESES = ["好", "好的", "要得", "中", "行", "可以", "嗯", "对", "没问题", "系呀"]
+RESTATED = ["约嘛", "帮我约", "你帮我约上", "约吧", "帮我报上去", "登记一下"]
+
+
+@given(st.lists(st.sampled_from(YESES + RESTATED), min_size=1, max_size=3), st.sampled_from(["，", "，", " ", "。"]))
+@settings(max_examples=60, deadline=None)
+def test_clauses_that_are_all_yes_are_a_yes(clauses, comma):
+    assert says_yes(comma.join(clauses))
+
+
+@pytest.mark.parametrize(("said", "offered"), [
+    ("保洁先不用了，等电梯修好再说", "我还想约个保洁"),
+    ("那个先不约了", "我还想约个保洁"),
+    ("理发的事先不用了", "再帮我约个理发"),
+    ("不用了", "我还想约个保洁"),
+])
+def test_a_no_after_naming_the_offer(said, offered):
+    assert declines_offer(said, offered, "book_service")
+    assert taken_offer(said, offered, "book_service") is None
+
+
+@pytest.mark.parametrize(("said", "offered"), [
+    ("理发先不用了", "我还想约个保洁"),  # another service named: no answer to this offer
+    ("保洁什么时候有空", "我还想约个保洁"),
+])
+def test_not_a_no_to_this_offer(said, offered):
+    assert not declines_offer(said, offered, "book_service")
+
+
+def test_the_named_no_drops_the_offer(db, clock):
+    store.save(db, SENDER, store.Memory(pending=store.Pending("我还想约个保洁", "book_service", clock.now(),
+                                                              offered=True)))
+    dialogue = Dialogue({"保洁": "book_service"})
+    replies = say(dialogue, db, "保洁先不用了，等电梯修好再说")
+    assert dialogue.sent == [] and replies[0].text == DECLINED_TEXT
+    assert store.load(db, SENDER).pending is None
+
+
+def test_the_dialect_yes_sends_the_offered_booking(db, clock):
+    store.save(db, SENDER, store.Memory(pending=store.Pending(OFFERED_BOOKING, "book_service", clock.now(),
+                                                              offered=True)))
+    dialogue = Dialogue({"陪诊": "book_service"})
+    say(dialogue, db, "要得，约嘛")
+    assert dialogue.sent == [OFFERED_BOOKING]
+
+
+def test_filing_asked_for_before_the_offer_files_the_remembered_report(db, clock):
+    report = "45号楼下的垃圾桶满了，三天没人收"
+    store.save(db, SENDER, store.Memory(pending=store.Pending(report, "file_complaint", clock.now())))
+    dialogue = Dialogue({"垃圾": "file_complaint"})
+    say(dialogue, db, "好的你帮我报上去")
+    assert dialogue.sent == [report]
+    assert store.load(db, SENDER).pending is None
+
+
+def test_a_yes_to_something_else_before_the_offer_leaves_the_report_waiting(db, clock):
+    report = "45号楼下的垃圾桶满了，三天没人收"
+    store.save(db, SENDER, store.Memory(pending=store.Pending(report, "file_complaint", clock.now())))
+    dialogue = Dialogue({"垃圾": "file_complaint"})
+    say(dialogue, db, "好的")
+    assert dialogue.sent == ["好的"]
+
+
+# --- Cantonese 仲有 (= 还有) --------------------------------------------------------------------
+
+def test_cantonese_also_cuts_two_requests():
+    cut = split.candidate_split("厕所天花板渗水渗到我屋企，21座5楼，仲有想约个师傅上门整下个水喉")
+    assert cut is not None
+    assert cut.second == "想约个师傅上门整下个水喉"
+    assert split.worded_intent(cut.second) == "book_service"
+    assert "维修" in split.offer_text(cut.second, "book_service")
+
+
+def test_the_cantonese_second_request_is_offered_after_the_complaint(db, clock):
+    first = "厕所天花板渗水渗到我屋企，21座5楼"
+    dialogue = Dialogue({"渗水": "file_complaint"},
+                        answers={first: Reply(text="已为您登记，工单号 GD202601010071。",
+                                              buttons=[Button("不留电话", "/deny")])})
+    replies = say(dialogue, db, f"{first}，仲有想约个师傅上门整下个水喉")
+    assert dialogue.sent == [first]
+    assert "维修" in replies[-1].text
