@@ -95,9 +95,10 @@ class ActionRequestHuman(Action):
         return "action_request_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        if adds_to_emergency(tracker):
+        if adds_to_emergency(tracker) or asks_about_pending_ticket(tracker):
             # 我能开灯找一下阀门不 right after a gas smell may be heard as 转人工: it needs the
-            # advice for the emergency (千万不要开灯), which joins its ticket.
+            # advice for the emergency (千万不要开灯), which joins its ticket. 有人来处理了吗
+            # right after a report asks what was done with it, not for a person.
             return [FollowupAction("action_ticket_followup")]
         # 转人工 pressed on the offer made after two misunderstandings: staff should know why.
         offered = any(
@@ -144,6 +145,18 @@ def adds_to_emergency(tracker: Tracker) -> bool:
     # is about the gas smell reported (千万不要开灯).
     ticket_id = pending.split("|")[1]
     return bool(ticket_id) and bool(advice_for_addition(get_database(), ticket_id, text))
+
+
+def asks_about_pending_ticket(tracker: Tracker) -> bool:
+    """A question about what was done with the ticket the butler waits on (派人了吗,
+    你们通知物业了没有), whatever intent the classifier gave it."""
+    pending = str(tracker.get_slot("ticket_followup") or "")
+    text = last_resident_text(tracker) or ""
+    if pending.split("|")[0] not in ("emergency", "filed", "contact") or text.startswith("/"):
+        return False
+    from assistant.tickets.asking import asks_what_was_done
+
+    return asks_what_was_done(text)
 
 
 def answers_ticket_question(tracker: Tracker) -> bool:

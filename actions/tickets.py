@@ -27,6 +27,7 @@ from assistant.settings import get_settings
 from assistant.tickets import intake
 from assistant.dialogue import EMERGENCY_MARKER, SAFETY_METADATA_KEY
 from assistant.tickets.emergency import booking_offer, booking_said_with
+from assistant.tickets.asking import asks_what_was_done
 from assistant.tickets.ids import find_ticket_id
 from assistant.tickets.references import is_reference_to_existing, resolve_ticket_reference
 from assistant import clock
@@ -42,6 +43,7 @@ from assistant.tickets.service import (
     file_ticket,
     filed_asking_contact,
     follow_up_emergency,
+    handling_answer,
     how_to_follow,
     live_emergency,
     my_tickets_text,
@@ -290,7 +292,9 @@ class ActionSubmitComplaint(Action):
             )
             return [*events, _waiting_on(CONTACT, filed.ticket.id)]
         dispatcher.utter_message(text=for_elders(tracker, filed.message))
-        return events
+        # Filed with a phone: nothing is asked, but a question about it right after (是不是已经
+        # 派人过去了, heard as a booking query) is about this ticket (ActionTicketFollowup).
+        return [*events, _waiting_on(FILED, filed.ticket.id)]
 
 
 def _asks_about_earlier(tracker: Tracker) -> bool:
@@ -328,6 +332,13 @@ class ActionCheckTicket(Action):
             # 要的，帮我报上去 right after filing (heard as a progress question): it is filed,
             # said with its number, and the phone question stays open.
             return await asyncio.to_thread(ActionTicketFollowup._contact, dispatcher, tracker, pending[1])
+        if not ticket_id and not text.startswith("/") and not intake.is_progress_query(text) and asks_what_was_done(text):
+            # 你们通知城管了吗 / 路灯的事派人了吗: what was really done with that ticket (by its id,
+            # the state as anyone hears it, below).
+            answered = await asyncio.to_thread(_handling_of, tracker, text)
+            if answered:
+                dispatcher.utter_message(text=for_elders(tracker, answered))
+                return []
         buttons: list[dict] = []
         if (
             not text.startswith("/")
@@ -387,6 +398,31 @@ class ActionCheckTicket(Action):
         return []
 
 
+def _just_filed(tracker: Tracker) -> str | None:
+    """The ticket the conversation has just been about (filed, asked about, or an
+    emergency), while the butler still waits on it."""
+    pending = _pending(tracker)
+    if pending is None or not pending[1]:
+        return None
+    if pending[0] == EMERGENCY or feedback.still_waiting(pending[2], clock.now()):
+        return pending[1]
+    return None
+
+
+def _handling_of(tracker: Tracker, text: str) -> str | None:
+    """What was done with the ticket a question is about (a reference to one of the
+    resident's own, or the one just filed), or None when it names none of theirs."""
+    target = None
+    if is_reference_to_existing(text):
+        with get_database().session() as session:
+            ref = resolve_ticket_reference(session, tracker.sender_id, text)
+        target = ref.ticket.id if ref.match == "one" else None
+    target = target or _just_filed(tracker)
+    if not target:
+        return None
+    return handling_answer(get_database(), target, tracker.sender_id, text)
+
+
 class ActionEmergency(Action):
     """What to do first, at once; then the emergency ticket and the staff alert
     (``respond_to_emergency``: the advice is given even if filing fails). Whatever
@@ -439,6 +475,8 @@ class ActionEmergency(Action):
 
 FOLLOWUP = "ticket_followup"
 EMERGENCY, RATING, RATING_REASON, CONTACT = "emergency", "rating", "rating_reason", "contact"
+# Filed with a phone: nothing asked, but the next question may be about it (派人了吗).
+FILED = "filed"
 
 
 def _pending(tracker: Tracker) -> tuple[str, str, datetime] | None:
@@ -616,6 +654,8 @@ class ActionTicketFollowup(Action):
                 return _as_usual(tracker, dispatcher, _clear())
             if kind == CONTACT:
                 return await asyncio.to_thread(self._contact, dispatcher, tracker, ticket_id)
+            if kind == FILED:
+                return await asyncio.to_thread(self._filed, dispatcher, tracker, ticket_id)
             if _intent(tracker) == "deny" and feedback.parse_rating(_text(tracker)) is None:
                 dispatcher.utter_message(
                     text="好的，不评价了。" if kind == RATING else "好的，您的评价已记下。"
@@ -638,11 +678,36 @@ class ActionTicketFollowup(Action):
         return _as_usual(tracker, dispatcher, _clear())
 
     @staticmethod
-    def _contact(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> list[EventType]:
-        """The phone asked for after filing: it joins the ticket; 不留 / 匿名 is fine;
+    def _handling(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> bool:
+        """是不是已经派人过去了 / 你们通知物业了没有 / 那啥时候能来人修啊 about the ticket the
+        butler waits on: what was really done with it. False when the message asks no such
+        thing (or the ticket is not the resident's)."""
+        text = _text(tracker)
+        if text.startswith("/") or not asks_what_was_done(text):
+            return False
+        answer = handling_answer(get_database(), ticket_id, tracker.sender_id, text)
+        if not answer:
+            return False
+        dispatcher.utter_message(text=for_elders(tracker, answer))
+        return True
+
+    @classmethod
+    def _filed(cls, dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> list[EventType]:
+        """Right after a ticket filed with a phone: a question about what was done with it
+        is answered from its state (and the next may be too); anything else goes the usual way."""
+        if cls._handling(dispatcher, tracker, ticket_id):
+            return [_waiting_on(FILED, ticket_id)]
+        return _as_usual(tracker, dispatcher, _clear())
+
+    @classmethod
+    def _contact(cls, dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> list[EventType]:
+        """The phone asked for after filing: it joins the ticket; 不留 / 匿名 is fine; a
+        question about what was done with it is answered (the phone question stays open);
         anything else goes the usual way (the resident moved on)."""
         text = _text(tracker)
         contact = intake.parse_contact(text)
+        if not contact and cls._handling(dispatcher, tracker, ticket_id):
+            return [_waiting_on(CONTACT, ticket_id)]
         place = intake.place_said(text) if form_turns.corrects(text) else None
         if place and not (contact and contact[0] == "phone"):
             # 不对，是13号楼，不是3号楼: the place of the ticket just filed, corrected; the
@@ -708,6 +773,12 @@ class ActionTicketFollowup(Action):
         if offered and (_intent(tracker) == "affirm" or feedback.restates_yes(_text(tracker))):
             # 好的 to 另外您说要约助浴，现在帮您约吗？ said after an emergency: the booking starts.
             return [SlotSet("booking_service", offered), FollowupAction("booking_form")]
+        if self._handling(dispatcher, tracker, ticket_id):
+            # 你们通知物业和消防了没有啊: a question about what was done, not a detail of the
+            # emergency nor a new complaint; "where?" is still open if it was.
+            if tracker.get_slot("emergency_awaiting_location"):
+                dispatcher.utter_message(text=LOCATION_QUESTION)
+            return []
         shared = intake.location_from_metadata(_metadata(tracker))
         response = follow_up_emergency(
             db,

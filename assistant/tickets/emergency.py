@@ -60,8 +60,15 @@ FOLLOW_UP_DETAILS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ),
     (
         "not_breathing",
-        re.compile(r"没(有)?呼吸|不喘气|没气了|心跳(停|没)"),
-        "没有呼吸就马上做胸外按压，120 电话里会教您怎么做。",
+        # 没呼吸了 / 没得气了 (Sichuanese) / 断气 / 胸口都不动了 / 摸不到心跳: no breath, no pulse
+        # (not 喘不上气: short of breath, still breathing; not 煤气没气了).
+        re.compile(
+            r"没(?:有)?(?:了)?呼吸|呼吸(?:停|没)了?|不呼吸|不喘气|不出气|(?<![煤燃然化罐瓶气])没得?气(?:了|儿)"
+            r"|断气|没(?:有)?气息|胸口?[^，。,！!？?]{0,3}(?:不动|不起伏|没起伏)"
+            r"|(?:没|摸不到|摸不着|听不到)(?:有)?(?:心跳|脉搏?)|心跳(?:停|没)"
+        ),
+        "没有呼吸就马上做心肺复苏：让他平躺在硬地上，双手叠放在胸口正中，用力快速往下按，"
+        "每分钟 100 到 120 下，不要停，一直按到 120 的人来。120 电话里医生也会教您怎么做。",
     ),
     (
         "unconscious",
@@ -105,6 +112,15 @@ FOLLOW_UP_DETAILS: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 _NUMBER = re.compile(r"11[09]|120")
 
+# Out of the danger (我们已经跑到楼下了, 人都出来了, 逃到外面了).
+_GOT_OUT = (
+    r"(?:跑|逃|走|撤|冲|下|出)(?:到|出|下)(?:了)?(?:楼下|外面|室外|楼外|屋外|小区|门口|马路|空地)"
+    r"|(?:已经|都|全|我们|人)[^，。,！!？?]{0,3}(?:出来|下来|下楼|跑出|逃出|撤出)"
+    r"|到(?:了)?(?:楼下|外面|室外|屋外)|在楼下了?|出来了|下楼了|跑出来"
+)
+# A context detail that fits whatever emergency was reported.
+ANY_TOPIC = "*"
+
 # A detail that only means something for the emergency already reported (the ticket's
 # own words give its kinds): 能开灯吗 in a gas leak, 要不要坐电梯 in a fire, 那人跑了 in an
 # attack. (topic of the reported emergency, name, words, advice.)
@@ -133,6 +149,52 @@ CONTEXT_DETAILS: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
         "smoke",
         re.compile(r"烟"),
         "烟大了就弯腰低姿走，用湿毛巾捂住口鼻，往烟少的方向撤，别坐电梯；出不去就关门，用湿布堵住门缝，到窗口呼救。",
+    ),
+    (
+        # 要不要先把她扶起来坐着 after a fall: moving someone hurt can make it worse.
+        "medical",
+        "move_person",
+        re.compile(
+            r"扶|抱起|抱到|抱上|抬起|抬到|抬上|背起|背到|背下|搬动|挪动|搬到|挪到|拉起|拽起|坐起|站起|翻(?:个)?身|起来坐"
+        ),
+        "先别扶起来，也别搬动、别让人坐起来，尤其是摔到头或起不来的时候，乱动可能伤得更重。"
+        "让人保持原来的姿势躺着，垫件衣服保暖，等 120 的人来处理。",
+    ),
+    (
+        # 她有高血压，药在包里: what the doctor must know; the medicine goes with them.
+        "medical",
+        "history",
+        re.compile(
+            r"高血压|低血压|心脏病|冠心病|心脏不好|糖尿病|低血糖|哮喘|癫痫|羊癫疯|脑梗|中风|心梗|过敏|病史"
+            r"|做过手术|搭过桥|支架|(?:吃|带|有)[^，。,！!？?]{0,4}药|药(?:在|放|带)|速效救心|硝酸甘油"
+        ),
+        "这些情况很重要：打 120 时告诉医生有什么病、平时吃什么药，药带上交给医生。"
+        "现在吃不吃药听 120 医生的，别自己加药。",
+    ),
+    (
+        # 我们已经跑到楼下了: out of the fire; what now is to keep away and guide the firemen.
+        "fire",
+        "got_out",
+        re.compile(_GOT_OUT),
+        "出来了就好。离着火的楼远一点，千万别再回去拿东西。在安全的地方等消防车，"
+        "车到了给他们指路，告诉他们楼里还有没有人。",
+    ),
+    (
+        "gas",
+        "got_out",
+        re.compile(_GOT_OUT),
+        "到了室外就好，别再回去，离那栋楼远一点，附近别点火、别抽烟。"
+        "在外面拨打 119 或燃气抢修电话，等人来。",
+    ),
+    (
+        # 消防车还没到 / 救护车怎么还没来: call again, say where, have someone wait outside.
+        ANY_TOPIC,
+        "not_arrived",
+        re.compile(
+            r"(?:消防车|消防员|消防|救护车|急救车|120|119|110|警车|警察|民警|救援|医生|人)[^，。,！!？?]{0,4}"
+            r"(?:还没|还不|没|怎么还没|咋还没|还冇|仲未)(?:有)?(?:到|来|过来|赶到)"
+        ),
+        "还没到的话，再打一次 {numbers}，说清楚地址，问问还要多久；能的话请人到小区门口或楼下接一下。",
     ),
     (
         "violence",
@@ -165,17 +227,40 @@ def _for_self(line: str) -> str:
     return line.replace("先别扶他起来，也别让他乱动", "您先别起来，也别乱动").replace("他", "您")
 
 
+# Who the resident waits for, named in the message (消防车还没到), and their number.
+_RESPONDER_NUMBER = (
+    (re.compile(r"消防|119"), "119"),
+    (re.compile(r"救护|急救|医生|120"), "120"),
+    (re.compile(r"警|110"), "110"),
+)
+
+
+def _numbers_for(text: str, topics: list[str]) -> str:
+    """The number to call again: the responder named (消防车 -> 119), else the numbers of
+    the emergency reported (its kinds' advice)."""
+    named = [number for pattern, number in _RESPONDER_NUMBER if pattern.search(text)]
+    if named:
+        return "或".join(named)
+    found: list[str] = []
+    for topic in topics:
+        for line in advice_for_topics([topic]):
+            found += _NUMBER.findall(line)
+    return "或".join(dict.fromkeys(found)) or "110、119 或 120"
+
+
 def _context_details(text: str, reported: str | None) -> list[tuple[str, str]]:
     """The details of ``CONTEXT_DETAILS`` that ``text`` names about the emergency
     ``reported`` (the ticket's words): 我能开灯找阀门不 after a gas smell."""
     if not reported or not text:
         return []
-    topics = set(assess(reported, quiet=True).topics)
-    return [
-        (name, line)
-        for topic, name, pattern, line in CONTEXT_DETAILS
-        if topic in topics and pattern.search(text)
-    ]
+    topics = list(assess(reported, quiet=True).topics)
+    found: list[tuple[str, str]] = []
+    for topic, name, pattern, line in CONTEXT_DETAILS:
+        if (topic == ANY_TOPIC or topic in topics) and pattern.search(text):
+            if name == "move_person" and re.search(r"车|东西|箱|柜|家具", text):
+                continue  # 把车挪一下 makes way; it moves no one hurt
+            found.append((name, line.replace("{numbers}", _numbers_for(text, topics))))
+    return found
 
 
 def follow_up_advice(text: str, reported: str | None = None) -> list[str]:
@@ -193,6 +278,9 @@ def follow_up_advice(text: str, reported: str | None = None) -> list[str]:
     for name, line in _context_details(text, reported):
         if name not in {n for n, _ in found}:
             found.append((name, line))
+    if any(name == "pain" for name, _ in found):
+        # 她腰疼，能扶起来吗: the pain's advice already says not to lift anyone.
+        found = [(name, line) for name, line in found if name != "move_person"]
     if any(name in ("lift", "hot_door") for name, _ in found):
         # 烟大了，要不要坐电梯 / 门缝里进烟: the lift's or the door's advice says what the
         # smoke's would (no lift, the door shut, the window), without its "go out": said once.

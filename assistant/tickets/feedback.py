@@ -326,17 +326,33 @@ def _has_phone(ticket: Ticket, sender_id: str) -> bool:
     return any(w.sender_id == sender_id and w.contact_phone for w in ticket.watchers)
 
 
+def _heard(rating: TicketRating, *, with_score: bool) -> str:
+    """What the reply to a 不满意 says first, as a clerk would: the rating (or the reason)
+    was heard, and sorry, before what was done about it."""
+    if with_score:
+        return f"收到您的评价：{rating.label}（{rating.score}分）。抱歉没让您满意。"
+    return "收到，您说的原因已记下。"
+
+
 def _reopen_or_explain(
-    ticket: Ticket, rating: TicketRating, *, sender_id: str, now: datetime, settings: Settings
+    ticket: Ticket,
+    rating: TicketRating,
+    *,
+    sender_id: str,
+    now: datetime,
+    settings: Settings,
+    with_score: bool = True,
 ) -> tuple[str, bool]:
-    """Reopen for a 不满意 with a reason when the lifecycle allows; the reply says
-    only what was done."""
+    """Reopen for a 不满意 with a reason when the lifecycle allows; the reply first
+    acknowledges the rating (``with_score``: said in this message) or the reason, then
+    says only what was done."""
     from assistant.tickets.service import deadline_phrase
 
+    heard = _heard(rating, with_score=with_score)
     refusal = lifecycle.resident_reopen_refusal(ticket, now)
     if refusal:
         return (
-            f"已记下您的意见，工作人员能看到。{refusal}，不能在这里重新打开；"
+            f"{heard}工作人员能看到您的意见。{refusal}，不能在这里重新打开；"
             f"问题还在的话，可以直接告诉我重新反映，或者说“找工作人员”。",
             False,
         )
@@ -349,7 +365,7 @@ def _reopen_or_explain(
         if _has_phone(ticket, sender_id)
         else f"进度可以随时说“{ticket.id} 怎么样了”查询。"
     )
-    return f"已记下您的意见。工单 {ticket.id} 已重新打开，交回{ticket.department}处理，{promise}", True
+    return f"{heard}工单 {ticket.id} 已重新打开，交回{ticket.department}处理，{promise}", True
 
 
 def rate_ticket(
@@ -449,7 +465,7 @@ def add_reason(
         reopened = False
         if rating.score <= UNSATISFIED_MAX and not rating.reopened:
             message, reopened = _reopen_or_explain(
-                ticket, rating, sender_id=sender_id, now=now, settings=settings
+                ticket, rating, sender_id=sender_id, now=now, settings=settings, with_score=False
             )
         else:
             message = "谢谢，您的意见已记下，工作人员能看到。"

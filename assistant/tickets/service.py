@@ -447,6 +447,8 @@ def file_ticket(
             link_pending(session, sender_id=sender_id, ticket=filed.ticket, now=now)
     if filed.created and filed.ticket.urgency == "emergency":
         filed.alerted = send_alert(filed.ticket, settings, db=db)
+        if filed.alerted:
+            _note_alert_delivered(db, filed.ticket.id, now)
     log.info(
         "ticket_filed",
         ticket_id=filed.ticket.id,
@@ -926,6 +928,8 @@ def _add_to_emergency(
         location_added=bool(place),
     )
     delivered = send_alert_update(ticket, f"位置：{place}" if place else description, settings, db=db)
+    if delivered:
+        _note_alert_delivered(db, ticket.id, now)
     return EmergencyUpdate(
         ticket=ticket,
         place=place,
@@ -1199,6 +1203,124 @@ def follow_up_emergency(
     return EmergencyResponse(
         lines=lines, ticket_id=update.ticket.id, needs_location=not update.has_location, follow_up=True
     )
+
+
+# ---- what was done with a report (你们通知物业了没有, 派人了吗, 啥时候来人) -----------------
+
+# The audit event written when the staff webhook took an emergency's alert: what the
+# resident may later be told as 已通知 (the console log alone is no notice to anyone).
+ALERT_DELIVERED = "告警送达"
+
+
+def _note_alert_delivered(db: Database, ticket_id: str, now: datetime) -> None:
+    try:
+        with db.transaction() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is not None and not any(e.action == ALERT_DELIVERED for e in ticket.events):
+                record_event(
+                    ticket,
+                    actor="system",
+                    action=ALERT_DELIVERED,
+                    from_state=ticket.status,
+                    to_state=ticket.status,
+                    note="值班人员已收到紧急告警",
+                    now=now,
+                )
+    except Exception as exc:  # noqa: BLE001 - the alert went out; only the record of it is missing
+        log.warning("ticket_alert_note_failed", ticket_id=ticket_id, error=type(exc).__name__)
+
+
+def alert_delivered(session: Session, ticket: Ticket) -> bool:
+    """Did staff really receive this emergency's alert: the webhook took it at once
+    (audited), or the outbox delivered it later (the ``staff-alerts`` job)?"""
+    from assistant.outbox.models import SENT, OutboxMessage
+
+    if any(e.action == ALERT_DELIVERED for e in ticket.events):
+        return True
+    sent = session.scalars(
+        select(OutboxMessage.id).where(
+            OutboxMessage.state == SENT,
+            or_(
+                OutboxMessage.dedupe_key == f"alert:{ticket.id}",
+                OutboxMessage.dedupe_key.like(f"alert-update:{ticket.id}:%"),
+            ),
+        )
+    ).first()
+    return sent is not None
+
+
+_CALL_NUMBER = re.compile(r"11[09]|120")
+
+
+def emergency_numbers(description: str | None) -> list[str]:
+    """The numbers to call for the emergency the words describe (119 for a fire, 120 for
+    someone hurt), from the safety net's advice for its kinds."""
+    from assistant.safety import advice_for_topics, assess
+
+    topics = assess(description or "", quiet=True).topics
+    found: list[str] = []
+    for topic in topics:
+        for line in advice_for_topics([topic]):
+            found += _CALL_NUMBER.findall(line)
+    return list(dict.fromkeys(found)) or ["110", "119", "120"]
+
+
+# Whom a resident may ask about (你们通知城管了吗): the butler files tickets; it tells
+# nobody outside by itself.
+_OUTSIDE = re.compile(r"城管|消防|警察|派出所|公安|物业|保安|居委会?|街道|环卫|供电局|自来水公司|燃气公司")
+_WHEN_ASKED = re.compile(r"(?:啥|什么|哪|甚么)时候|多久|多长时间|几时|几点|哪天|几天|何时|啥时|还没")
+
+
+def handling_answer(
+    db: Database, ticket_id: str, sender_id: str, text: str, *, settings: Settings | None = None
+) -> str | None:
+    """The honest answer to 你们通知物业了没有 / 是不是已经派人了 / 啥时候来人 about the
+    resident's own ticket: only what was really done. An emergency is 已通知 only when
+    staff's alert was delivered, else 已记录, with the number to call (the butler calls
+    no one); an ordinary ticket says its state (受理: not yet dispatched) and who
+    handles it, never a visit time nobody set. None when the ticket is not theirs."""
+    settings = settings or get_settings()
+    with db.session() as session:
+        ticket = session.get(
+            Ticket, ticket_id, options=[selectinload(Ticket.watchers), selectinload(Ticket.events)]
+        )
+        if ticket is None or not _is_own(ticket, sender_id):
+            return None
+        lines: list[str] = []
+        undispatched = ticket.status == lifecycle.ACCEPTED
+        if ticket.urgency == "emergency" and ticket.status in OPEN_STATES:
+            numbers = "或".join(emergency_numbers(ticket.description))
+            if alert_delivered(session, ticket):
+                lines.append(f"您的紧急求助已通知社区值班人员，工单号 {ticket.id}，他们会尽快处理。")
+            else:
+                lines.append(
+                    f"您的紧急求助已记录，工单号 {ticket.id}，但还没能通知到值班人员。"
+                    f"请打社区电话 {settings.service_phone}，让工作人员尽快处理。"
+                )
+            if undispatched:
+                lines.append("工单现在是“受理”状态，还没有派人的记录。")
+            lines.append(f"我这里没法替您拨打 {numbers}，还没打的话，请马上拨打。")
+            return "".join(lines)
+        if undispatched:
+            lines.append(
+                f"工单 {ticket.id} 已登记受理，由{ticket.department}处理。现在还在等派单，还没派人。"
+            )
+        elif ticket.status == lifecycle.DISPATCHED:
+            lines.append(f"工单 {ticket.id} 已派给{ticket.department}，等他们安排人处理。")
+        else:
+            lines.append(f"工单 {ticket.id} {lifecycle.state_for_resident(ticket)}。")
+        if undispatched and _OUTSIDE.search(text or ""):
+            lines.append("我这里是登记工单，不会另外打电话通知谁，由工单转给负责的部门。")
+        if ticket.status in (lifecycle.ACCEPTED, lifecycle.DISPATCHED) and _WHEN_ASKED.search(text or ""):
+            lines.append("什么时候上门，要等处理部门安排，我这里还看不到具体时间。")
+        phone = ticket.contact_phone if ticket.sender_id == sender_id else next(
+            (w.contact_phone for w in ticket.watchers if w.sender_id == sender_id and w.contact_phone), None
+        )
+        if phone and ticket.status in OPEN_STATES:
+            lines.append(f"有结果会按您留的电话 {mask_phone(phone)} 告诉您。")
+        elif ticket.status in OPEN_STATES:
+            lines.append(f"进度随时说“{ticket.id} 怎么样了”就能查到。")
+        return "".join(lines)
 
 
 # ---- staff work -------------------------------------------------------------------

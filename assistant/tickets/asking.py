@@ -1,0 +1,73 @@
+"""Questions a resident asks about a report they have just made: was anyone told
+(你们通知物业了没有, 报警了吗), has someone been sent (是不是已经派人过去了), when will
+someone come (那啥时候能来人修啊). They are about what was done with the ticket, so
+the answer is the ticket's real state (``service.handling_answer``), never a new
+complaint or a booking lookup.
+
+The rule is grammatical, not a list of sentences: an act the community would do
+about a report (tell, report on, send someone, come, repair, handle) asked about in
+a perfective or yes/no frame (…了没有, …了吗, 是不是已经…, 有没有…), or a when-question
+(啥时候 / 多久 / 几点) about someone coming or the thing being handled. A message that
+names a new problem (3号楼路灯也坏了，什么时候修) is a report, not this question.
+"""
+
+from __future__ import annotations
+
+import re
+
+# What the community (the butler, staff, 物业) would do about a report.
+_TOLD = (
+    r"通知|告诉|知会|联系|转告|报警|上报|报上去|报给|报了|反映上去|反映给|转给|转到|交给|交到"
+    r"|打(?:了|过)?(?:电话|119|120|110|幺幺九|幺二零|幺幺零)|(?:叫|喊|找)(?:了|过)?(?:人|师傅|物业|保安|电工)"
+    r"|(?:跟|给|和|同|向)(?:物业|社区|居委会?|保安|城管|消防|警察|派出所|值班|上面|领导|他们)[^，。,！!？?]{0,3}"
+    r"(?:说|讲|反映|打招呼|打电话)"
+)
+# 有人来吗 asks about someone sent; 有人吗 alone only whether anyone is there.
+_SENT = (
+    r"派(?:了|过)?(?:人|师傅|单)|派过去|安排(?:了|好)?(?:人|师傅)|来(?:了)?人"
+    r"|有(?:了)?人(?:来|去|过来|过去|上门|管|处理|修|理)"
+)
+_KNOWN = r"(?:物业|社区|居委会?|保安|城管|消防|警察|派出所|值班|工作人员|你们|他们)[^，。,！!？?]{0,4}(?:知道|收到|晓得|看到)"
+# …了没有 / …了吗 / 是不是已经… / 有没有… / …没啊: asking whether it has happened.
+_DONE_FRAME = re.compile(
+    r"了(?:没有?|吗|么|嘛|不|冇|未)|过(?:没有?|吗|么)|是不是|是否|有没有|有冇|已经[^，。,！!]{0,10}(?:吗|么|吧|没)"
+    r"|(?:没有?|吗|么|嘛|冇|未)[啊呀呢吧哈嘛]*[？?。!！~]*$|[？?]"
+)
+_ACT = re.compile(rf"(?:{_TOLD}|{_SENT}|{_KNOWN})")
+# 啥时候 / 什么时候 / 多久 / 几点 … 来人 / 修 / 处理: when the report will be acted on.
+_WHEN = re.compile(
+    r"(?:啥|什么|哪|甚么|么)时候|多久|多长时间|几时|几点|哪天|几天|何时|要等多久|得等多久|啥时|咋还没|怎么还没"
+)
+_COME = re.compile(r"来|上门|过来|到|修|处理|弄|管|派|解决|搞|整")
+# 到哪一步了 / 进展 / 怎么样了: the progress itself.
+_PROGRESS = re.compile(r"到哪一?步|进展|进度|(?:怎么|咋|怎)样了|有消息|有回音|有结果|有下文|办得怎么样")
+# Emergency services the resident waits for: 消防车还没到 is how things stand (advice
+# follows), not a question about what the community did.
+_RESPONDERS = re.compile(r"消防车|消防员|救护车|急救车|警车|警察|民警|120|119|110")
+
+
+def asks_what_was_done(text: str | None) -> bool:
+    """Does the message ask what was done with the resident's report (told, sent,
+    when someone comes, how far it got)? False for a new problem said with a
+    question (3号楼路灯也坏了，什么时候修), for how the emergency stands (消防车还没到),
+    and for a question about what to do (要不要打120)."""
+    from assistant.tickets.intake import names_a_problem, normalise
+
+    text = normalise(text or "")
+    if not text or text.startswith("/") or names_a_problem(text):
+        return False
+    if _PROGRESS.search(text):
+        return True
+    when = _WHEN.search(text)
+    if when and _COME.search(text[when.start() :]):
+        # 救护车怎么还没来: the responders the resident called, not the community.
+        return not _RESPONDERS.search(text)
+    act = _ACT.search(text)
+    if act is None:
+        return False
+    if re.search(r"(?:要不要|用不用|该不该|需不需要|能不能|可不可以|我(?:来|去|再)?)\s*$", text[: act.start()]):
+        return False  # 要不要打120 / 我打电话 are about what to do, not what was done
+    return bool(_DONE_FRAME.search(text[act.start() :]) or _DONE_FRAME.search(text[: act.start()]))
+
+
+__all__ = ["asks_what_was_done"]
