@@ -155,15 +155,32 @@ DECLINED_TEXT = "好的，那先不办了。还有别的事随时找我。"
 _FILE_VERB_RE = re.compile(r"报|登记|记上|记下|记一下|反映")
 
 
-def files_remembered(said: str, pending: store.Pending) -> bool:
-    """The resident asks, in words and nothing else, for the report they made in the
-    same breath as another request to be filed, before it was offered."""
-    return (
-        not pending.offered
-        and pending.intent == "file_complaint"
-        and bool(_FILE_VERB_RE.search(said))
-        and restates_yes(said)
-    )
+# 好的约 明天上午10点… / 那就约吧，后天下午: a booking asked for, the details after the verb.
+_BOOK_NOW_RE = re.compile(
+    r"^(?:好的?|好啊|行|可以|要的?|嗯嗯?|对|中|要得|成)?[，,。\s]*(?:那就|就|那|帮我|给我|麻烦|你)*(?:预约|约|订)(?![了过])"
+    r"(?:一下|上|吧|嘛|个|一个)?[，,。\s]*"
+)
+
+
+def asked_before_offer(said: str, pending: store.Pending) -> str | None:
+    """The message to send when the resident asks for the request they made in the same
+    breath as a question before it was offered: a report to be filed in words and nothing
+    else (好的你帮我报上去), or a booking with a booking verb and no other service
+    (好的约 明天上午10点 222栋1单元1801: the request, with the details). None otherwise."""
+    if pending.offered:
+        return None
+    if pending.intent == "file_complaint":
+        return pending.text if _FILE_VERB_RE.search(said) and restates_yes(said) else None
+    if pending.intent != "book_service":
+        return None
+    from assistant.booking.conversation import service_asked_for
+
+    match = _BOOK_NOW_RE.match(said)
+    named = service_asked_for(said)
+    if match is None or (named is not None and named != service_asked_for(pending.text)):
+        return None
+    rest = said[match.end() :].strip(split.PUNCT)
+    return f"{pending.text}，{rest}" if rest else pending.text
 
 
 def _database(db: Database | None) -> Database:
@@ -279,11 +296,12 @@ async def converse(
             # 13022648170 / 我不留电话，匿名吧 / 明天下午两点: a yes that already answers.
             log.info("conversation_second_request_taken_with_value", sender=sender, intent=pending.intent)
             message, follow_up = pending.text, stripped
-    elif pending is not None and not command and files_remembered(stripped, pending):
-        # 好的你帮我报上去 while the report said with a question still waits for its offer:
-        # the resident asks for it to be filed before it was offered; it is.
-        log.info("conversation_second_request_asked_before_offer", sender=sender)
-        message, new_pending = pending.text, None
+    elif pending is not None and not command and (asked := asked_before_offer(stripped, pending)) is not None:
+        # 好的你帮我报上去 / 好的约 明天上午10点… while the request said with a question still
+        # waits for its offer: the resident asks for it before it was offered; it goes now,
+        # with the details said.
+        log.info("conversation_second_request_asked_before_offer", sender=sender, intent=pending.intent)
+        message, new_pending = asked, None
     rating = (
         None
         if local is not None or message is not stripped or command
@@ -294,9 +312,16 @@ async def converse(
         # hear a bare digit as anything, even 再见).
         log.info("conversation_rating_by_number", sender=sender)
         message = rating
+    asked_after_yes: str | None = None
     if local is None and message is stripped and not command:
+        yes_then = _yes_then_question(stripped, memory.options)
         choice = resolve_choice(stripped, memory.options)
-        if isinstance(choice, Picked):
+        if yes_then is not None:
+            # 对，那到时候短信会提醒我吧？ at a yes/no question: the yes is its button, the
+            # question is answered after it (the NLU would hear only the question).
+            log.info("conversation_yes_then_question", sender=sender)
+            message, asked_after_yes = yes_then
+        elif isinstance(choice, Picked):
             log.info("conversation_choice", sender=sender, title=choice.option.title)
             message = choice.option.message()
         elif isinstance(choice, OutOfRange):
@@ -334,6 +359,8 @@ async def converse(
         return local
 
     replies = await client.deliver_or_degrade(sender, message, metadata)
+    if asked_after_yes is not None:
+        replies = [*replies, *await _question_after_yes(client, db, sender, asked_after_yes, metadata)]
     if follow_up is not None and replies and await _form_running(client, sender):
         # The offered request asks its first question; the value said with the yes answers it.
         replies = await client.deliver_or_degrade(sender, follow_up, metadata)
@@ -355,6 +382,38 @@ async def converse(
         new_pending.offered = True
     await _remember(db, sender, memory, replies, pending=new_pending)
     return replies
+
+
+def _yes_then_question(said: str, options) -> tuple[str, str] | None:  # noqa: ANN001 - remembered options
+    """(the yes button's message, the question) when the message answers the butler's
+    yes/no question with a plain yes and then asks something (对，那到时候短信会提醒我吧？);
+    None otherwise."""
+    from assistant.booking.conversation import yes_then_question
+
+    yes = [o for o in options or [] if (o.payload or "").strip() == "/affirm" and plain_yes(o.title)]
+    if len(yes) != 1:
+        return None
+    question = yes_then_question(said)
+    return (yes[0].message(), question) if question else None
+
+
+async def _question_after_yes(
+    client: DialogueClient, db: Database | None, sender: str, question: str, metadata: dict | None
+) -> list[Reply]:
+    """The question said after a yes: a reminder is answered by what this channel can
+    really send (``booking.conversation.reminder_asked_text``); anything else goes to
+    the dialogue as a question of its own."""
+    from assistant.booking.conversation import asks_to_be_reminded, reminder_asked_text
+    from assistant.dialogue import Reply
+
+    if asks_to_be_reminded(question):
+        try:
+            text = await anyio.to_thread.run_sync(lambda: reminder_asked_text(_database(db), sender))
+        except Exception as exc:  # noqa: BLE001 - the booking is made; the answer is a help
+            log.warning("conversation_reminder_answer_unavailable", error=type(exc).__name__)
+            return []
+        return [Reply(text=text)]
+    return await client.deliver_or_degrade(sender, question, metadata)
 
 
 async def _handoff_contact(db: Database | None, sender: str, said: str) -> list[Reply] | None:

@@ -136,3 +136,65 @@ def test_the_cantonese_second_request_is_offered_after_the_complaint(db, clock):
     replies = say(dialogue, db, f"{first}，仲有想约个师傅上门整下个水喉")
     assert dialogue.sent == [first]
     assert "维修" in replies[-1].text
+
+
+# --- a yes, then a question, at a yes/no question ------------------------------------------------
+
+READ_BACK = Reply(text="您要预约12月1日（周二）上午8点半在社区服务中心的体检，联系电话139****5678，对吗？",
+                  buttons=[Button("对", "/affirm"), Button("不对", "/deny")])
+
+
+def _at_read_back(db, clock):
+    from assistant.conversation.choices import options_from_reply
+
+    options = options_from_reply(READ_BACK.text, [(b.title, b.payload) for b in READ_BACK.buttons])
+    store.save(db, SENDER, store.Memory(options=options, shown_at=clock.now(),
+                                        last=[store.Said(READ_BACK.text, [("对", "/affirm"), ("不对", "/deny")])],
+                                        last_at=clock.now()))
+
+
+def test_a_yes_then_a_reminder_question_confirms_and_answers_honestly(app_env, clock):
+    _at_read_back(app_env, clock)
+    dialogue = Dialogue({}, answers={"/affirm": Reply(text="预约好了！预约号YY202611290001。")})
+    replies = say(dialogue, app_env, "对，那到时候会发短信提醒我吧？")
+    assert dialogue.sent == ["/affirm"]  # the reminder is answered here, by what the channel can send
+    assert "预约号" in replies[0].text
+    assert "没法" in replies[-1].text and "提醒" in replies[-1].text
+
+
+def test_a_yes_then_another_question_goes_on_as_a_question(db, clock):
+    _at_read_back(db, clock)
+    dialogue = Dialogue({})
+    say(dialogue, db, "好的，要带身份证吗")
+    assert dialogue.sent == ["/affirm", "要带身份证吗"]
+
+
+@pytest.mark.parametrize("said", ["对，时间改成九点", "对", "不对，会提醒我吗"])
+def test_no_yes_then_question_there(db, clock, said):
+    _at_read_back(db, clock)
+    dialogue = Dialogue({})
+    say(dialogue, db, said)
+    assert len(dialogue.sent) == 1
+
+
+# --- a booking asked for before its offer ---------------------------------------------------------
+
+@pytest.mark.parametrize(("said", "sent"), [
+    ("好的约 后天上午9点 18栋3单元602", "帮我约个保洁，后天上午9点 18栋3单元602"),
+    ("约吧", "帮我约个保洁"),
+    ("行，那就约一下，明天下午", "帮我约个保洁，明天下午"),
+])
+def test_a_booking_asked_for_before_its_offer_goes_with_its_details(db, clock, said, sent):
+    store.save(db, SENDER, store.Memory(pending=store.Pending("帮我约个保洁", "book_service", clock.now())))
+    dialogue = Dialogue({"保洁": "book_service"})
+    say(dialogue, db, said)
+    assert dialogue.sent == [sent]
+    assert store.load(db, SENDER).pending is None
+
+
+@pytest.mark.parametrize("said", ["好的", "约了什么", "我还想约个理发，明天上午", "预约过了吗"])
+def test_no_booking_asked_for_before_its_offer(db, clock, said):
+    store.save(db, SENDER, store.Memory(pending=store.Pending("帮我约个保洁", "book_service", clock.now())))
+    dialogue = Dialogue({"保洁": "book_service"})
+    say(dialogue, db, said)
+    assert dialogue.sent == [said]
