@@ -160,3 +160,44 @@ def test_round13_a_story_outvotes_the_classifier():
     verdict = assess("电视里的老奶奶一个人住在山里，邻居送饭给她", quiet=True)
     assert not verdict.emergency and not verdict.plausible, verdict
     assert settle_intent("emergency", verdict) is None
+
+
+# ---------------------------------------------------------------------------
+# The vote (settle_intent): messages without any cue that say what they are about. The
+# classifier's "emergency" is outvoted whatever the model's score below its threshold
+# (a what-if), or at any score (nobody in danger). Sentences written for these tests.
+
+OUTVOTED = [
+    ("那个井盖松松垮垮的，早晚有人要踩空", "a what-if: 早晚"),
+    ("楼道里的电线耷拉着，迟早得出事", "a what-if: 迟早出事"),
+    ("万一停电了电梯里有人咋办", "a what-if: 万一"),
+    ("我婆婆做饭把锅烧糊了，菜都焦了", "food burnt"),
+    ("这个药太难喝了", "a taste"),
+    ("我老伴清静惯了，不爱出门", "staying in by choice"),
+    ("真想把楼上那个装修的揍一顿", "a wish, anger"),
+    ("电梯里的紧急按钮按了有人接吗", "a question about the emergency button"),
+]
+
+
+@pytest.mark.parametrize(("text", "why"), OUTVOTED)
+def test_round13_no_cue_and_a_reason_outvotes_the_classifier(text, why):
+    verdict = assess(text, quiet=True)
+    assert not verdict.emergency and not verdict.plausible, (why, verdict)
+    assert settle_intent("emergency", verdict) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same words with an emergency in them
+        "做饭把锅烧糊了，满屋子烟，我妈呛得喘不上气",
+        "我恨不得马上飞回去，我爸一个人在家晕倒了",
+        "堵车了，救护车过不来，我妈已经叫不醒了",
+        "按了紧急按钮没人应，我们还关在电梯里",
+        "我爸一直没接电话，万一出事了呢，你们现在赶紧派人去他家看看",
+    ],
+)
+def test_round13_vote_reasons_keep_the_real_ones(text):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency, verdict
+    assert settle_intent("emergency", verdict) == "emergency"
