@@ -59,7 +59,9 @@ _QUESTION_AFTER = re.compile(r"[了啦]?(?:吗|么)")
 _POLITE_REQUEST = re.compile(r"(?:帮|麻烦|请|派|来|过来|去看|看看|看一下|上门)[^,。]{0,8}(?:好吗|行吗|可以吗|好不好|行不行|吗)$"
                              r"|还不[^,。]{0,8}吗$"
                              # Round 11: so is "does nobody deal with it?" (整个单元都是煤气味没人管吗).
-                             r"|(?:没人|都不|不)管[^,。]{0,2}吗$")
+                             r"|(?:没人|都不|不)管[^,。]{0,2}吗$"
+                             # Round 13: "do you have …?" asks the desk for something (你们有AED吗).
+                             r"|你们[^,。什么啥]{0,4}有[^,。什么啥]{1,8}吗$")
 # Round 13: a cue that ends in a result complement (烧到, 漫到, 流进) reaches its object first.
 _RESULT_END = re.compile(r"(?:到|进|入)$")
 _CONTENT = re.compile(r"[^,。\s啊呀哇吧呢吗了啦!！?？.]")

@@ -38,6 +38,23 @@ LEXICON_EMERGENCIES = [
     ("楼下垃圾堆让人点着了，火都烧到二楼阳台了，物业也没人管", "fire: spreading, in a complaint"),
     # parcels piling up at an elder's door for days
     ("对门独居的老太太门口快递越堆越多，好几天了", "silent elder: parcels piling"),
+    # set 12's emergencies the lexicon left to the n-gram model, by reason
+    ("我奶奶一个人住，这几天敲门她都不理人", "silent elder: knocks ignored"),
+    ("车库里那个老头烤着炭火，人歪在椅子上叫不动", "poisoning: a brazier, slumped"),
+    ("阿拉爷爷吃了老酒，困在沙发上叫伊勿应", "medical: Shanghainese 叫伊勿应"),
+    ("我舅舅一个人住，电话打了十几便都没接", "silent elder: 遍 typed 便"),
+    ("地下室一股像臭鸡蛋一样的味道，越来越浓", "gas: a smell like rotten eggs"),
+    ("my son lost 了，在 park 门口", "missing: lost 了"),
+    ("my dad 在楼下 no breathing 了", "medical: no breathing"),
+    ("我家孩子把自个儿锁车里了，出不来", "trapped: a child in a car"),
+    ("奶奶吃了山上采的野菇，现在一直呕", "poisoning: wild mushrooms"),
+    ("有人往保安肚子上扎了一刀", "violence: stabbed"),
+    ("一个阿姨硬拉着我家孩子走，孩子哭着说不认识她", "violence: a child led away by a stranger"),
+    ("有个男的从窗户外面爬上来，想爬进屋", "violence: climbing in"),
+    ("电暖器倒在水盆里了，还插着电", "electric_water: plugged in, in water"),
+    ("我爸在卫生间洗澡洗了好久，叫他也不答应", "medical: no answer from the bath"),
+    ("外婆出去买菜到现在还没转来，伊有点糊涂", "missing: Shanghainese 没转来"),
+    ("help，我同事在车库倒了，没有呼吸，你们有除颤仪吗", "medical: asking the desk for a defibrillator"),
 ]
 
 NOT_EMERGENCIES = [
@@ -82,6 +99,11 @@ NOT_EMERGENCIES = [
     ("找不到我的耳机了，是不是被弟弟拿走了", "earphones"),
     # television, with nothing said of today
     ("电视里那个独居老人好几天没人去看他", "television"),
+    # the new cues' ordinary cases
+    ("猫在阳台外面爬来爬去，想进来", "a cat climbing"),
+    ("孩子把钥匙锁车里了，能帮忙开一下吗", "keys locked in the car"),
+    ("我老公不理人，跟我冷战三天了", "a sulk"),
+    ("充电器还插着电，出门前要拔掉吗", "a charger plugged in, no water"),
 ]
 
 
@@ -89,6 +111,9 @@ def test_round13_dialect_and_typos_are_normalised():
     assert "困在电梯" in normalise("阿拉困勒电梯里厢了")
     assert "恶心" in normalise("头晕恶信")
     assert "纪录片" in normalise("一部记录片")
+    assert "保安" in normalise("快派保按来")
+    assert "不应" in normalise("叫伊勿应")
+    assert "没回来" in normalise("到现在还没转来")
 
 
 @pytest.mark.parametrize(("text", "why"), LEXICON_EMERGENCIES)
