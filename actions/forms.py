@@ -203,7 +203,11 @@ class InterruptibleFormValidation(FormValidationAction):
             log.info("form_interrupted", form=self.form_name(), intent=intent)
             return []  # nothing extracted: Rasa rejects the form and the rules decide
         if (tracker.active_loop or {}).get("name") != self.form_name():
-            return await super().run(dispatcher, tracker, domain)  # the form starts
+            # The form starts: an offer a detour left open (把问题留给工作人员？) is passed over,
+            # else the read-back's 对 would answer that offer instead of this form.
+            passed = [SlotSet(slot, value) for slot, value in DETOUR_OFFER_SLOTS.items()
+                      if tracker.get_slot(slot) not in (None, False) and slot in tracker.slots]
+            return [*passed, *await super().run(dispatcher, tracker, domain)]  # the form starts
         if self._back_from_interruption(tracker):
             # A question in the middle was answered: ask whether to go on.
             return [SlotSet(RESUME_SLOT, self.form_name()), SlotSet(REQUESTED_SLOT, RESUME_SLOT)]

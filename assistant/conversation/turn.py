@@ -350,9 +350,15 @@ async def converse(
                 both_at_once = counted
             elif not hand_off:
                 wished = await _bare_service(client, sender, stripped)
+                times_of = None if wished is not None else await _free_times_asked(client, sender, stripped)
                 if wished is not None:
                     log.info("conversation_bare_service", sender=sender, service=wished)
                     message = f'/book_service{{"service_type": "{wished}"}}'
+                elif times_of is not None:
+                    # 明天能剪头不 都有啥时间: the booking starts, and the words answer its time
+                    # question (the free times of that day are listed).
+                    log.info("conversation_free_times_of_a_service", sender=sender, service=times_of)
+                    message, follow_up = f'/book_service{{"service_type": "{times_of}"}}', stripped
     if local is not None:
         # An ordinal past the end keeps the list it was counted on.
         await _remember(db, sender, memory, local, pending=new_pending, keep_options=bool(local[0].buttons))
@@ -551,6 +557,25 @@ async def _bare_service(client: DialogueClient, sender: str, text: str) -> str |
         return service if await client.active_loop(sender) is None else None
     except DialogueUnavailable:
         return None
+
+
+async def _free_times_asked(client: DialogueClient, sender: str, text: str) -> str | None:
+    """The service whose free times a message asks for (明天能剪头不 都有啥时间), when no
+    form is running and the classifier places the message in no task (its words name the
+    service and ask for times: a booking); None otherwise."""
+    from assistant.booking.conversation import asks_free_times, service_from
+    from assistant.dialogue import DialogueUnavailable
+
+    service = service_from(text)
+    if service is None or not asks_free_times(text):
+        return None
+    try:
+        if await client.active_loop(sender) is not None:
+            return None
+        parsed = await client.parse(text)
+    except DialogueUnavailable:
+        return None
+    return None if split.task_intent(parsed) else service
 
 
 async def _form_running(client: DialogueClient, sender: str) -> bool:

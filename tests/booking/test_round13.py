@@ -197,3 +197,21 @@ def test_a_reminder_question_with_a_change_books_nothing(app_env, domain):
     slots, messages, _ = run(booking_actions.ActionSubmitBooking(),
                              tracker("对，时间改成九点，会提醒我吗", slots=FILLED, form_active=False), domain)
     assert "预约号" not in texts(messages)
+
+
+# --- an offer a policy answer left open is passed over when a booking starts ----------------------
+
+def test_a_booking_that_starts_passes_over_the_policy_offer(app_env, domain):
+    trk = tracker("帮我约个保洁，明天上午10点 22栋1单元1801", intent="book_service", form_active=False,
+                  slots={"policy_offer_pending": True, "policy_pending_question": "医保卡丢了咋补办"})
+    slots, _, _ = run(booking_actions.ValidateBookingForm(), trk, domain)
+    assert slots["policy_offer_pending"] is False  # the read-back's 对 is the booking's
+    assert slots["policy_pending_question"] is None
+    assert slots["booking_service"] == "保洁"
+
+
+def test_a_running_booking_leaves_no_offer_slots_behind(app_env, domain):
+    slots, _, _ = run(booking_actions.ValidateBookingForm(),
+                      tracker("明天上午10点", slots={"booking_service": "保洁", "requested_slot": "booking_time"}),
+                      domain)
+    assert "policy_offer_pending" not in slots

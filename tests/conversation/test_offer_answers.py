@@ -198,3 +198,36 @@ def test_no_booking_asked_for_before_its_offer(db, clock, said):
     dialogue = Dialogue({"保洁": "book_service"})
     say(dialogue, db, said)
     assert dialogue.sent == [said]
+
+
+# --- the free times of a service, asked in words the classifier cannot place ---------------------
+
+class FormDialogue(Dialogue):
+    """A booking form starts on /book_service and asks its time question."""
+
+    def __init__(self, intents):
+        super().__init__(intents)
+        self.loop = None
+
+    async def active_loop(self, sender):
+        return self.loop
+
+    async def deliver_or_degrade(self, sender, text, metadata=None):
+        self.sent.append(text)
+        if text.startswith("/book_service"):
+            self.loop = "booking_form"
+            return [Reply(text="您想约哪天几点？")]
+        return [Reply(text="可以约的时间有：1. 明天上午9点。")]
+
+
+def test_the_free_times_of_a_named_service_start_its_booking(db, clock):
+    dialogue = FormDialogue({})
+    replies = say(dialogue, db, "后天能剪头不 都有啥时间")
+    assert dialogue.sent == ['/book_service{"service_type": "理发"}', "后天能剪头不 都有啥时间"]
+    assert "可以约的时间" in replies[-1].text
+
+
+def test_free_times_the_classifier_places_go_on_as_said(db, clock):
+    dialogue = FormDialogue({"剪头": "book_service"})
+    say(dialogue, db, "后天能剪头不 都有啥时间")
+    assert dialogue.sent == ["后天能剪头不 都有啥时间"]
