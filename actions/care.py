@@ -9,10 +9,10 @@ from __future__ import annotations
 import anyio
 import structlog
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.core import answers_ticket_question
+from actions.core import answers_ticket_question, ticket_followup_here
 from actions.forms import abandon_forms
 from assistant.care.service import respond_to_checkin
 from assistant.channels import channel_of
@@ -33,8 +33,11 @@ class ActionCheckin(Action):
         sender = tracker.sender_id
         if answers_ticket_question(tracker):
             # 我头有点晕 minutes after a gas leak was reported, 今天又卡了一回 根本没修好 when
-            # asked why not satisfied: not a check-in, the answer the butler waits on.
-            return [FollowupAction("action_ticket_followup")]
+            # asked why not satisfied: not a check-in, the answer the butler waits on (answered
+            # here: after a followed-up action no rule says what comes next).
+            answered = await ticket_followup_here(dispatcher, tracker, domain, self.name())
+            if answered is not None:
+                return answered
         try:
             # The database work (and a possible alert) runs off the action server's loop.
             response = await anyio.to_thread.run_sync(

@@ -99,7 +99,9 @@ class ActionRequestHuman(Action):
             # 我能开灯找一下阀门不 right after a gas smell may be heard as 转人工: it needs the
             # advice for the emergency (千万不要开灯), which joins its ticket. 有人来处理了吗
             # right after a report asks what was done with it, not for a person.
-            return [FollowupAction("action_ticket_followup")]
+            answered = await ticket_followup_here(dispatcher, tracker, domain, self.name())
+            if answered is not None:
+                return answered
         # 转人工 pressed on the offer made after two misunderstandings: staff should know why.
         offered = any(
             (m.get("text") or "") == MISUNDERSTOOD_OFFER for m in previous_bot_messages(tracker.events)
@@ -124,6 +126,24 @@ class ActionRequestHuman(Action):
             return []
         dispatcher.utter_message(text=handoff_message("好的，给您转人工。", phone))
         return []
+
+
+async def ticket_followup_here(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict, caller: str
+) -> list | None:
+    """Answer the ticket question the butler waits on inside the action the classifier's
+    intent led to (转人工, 再说一遍, 报平安), instead of a FollowupAction: after a followed-up
+    action no rule says what comes next, and the dialogue policy guessed (a 没听明白, then a
+    complaint form, after 你们跟物业说了没 heard as 转人工). None when the follow-up hands the
+    message back to ``caller`` itself: the caller then does its usual work."""
+    from actions.tickets import ActionTicketFollowup
+
+    collected = CollectingDispatcher()
+    events = await ActionTicketFollowup().run(collected, tracker, domain)
+    if any(e.get("event") == "followup" and e.get("name") == caller for e in events):
+        return None
+    dispatcher.messages.extend(collected.messages)
+    return events
 
 
 def adds_to_emergency(tracker: Tracker) -> bool:
@@ -173,7 +193,7 @@ def answers_ticket_question(tracker: Tracker) -> bool:
         from assistant.tickets.feedback import parse_rating
 
         return parse_rating(text) is not None
-    return adds_to_emergency(tracker)
+    return adds_to_emergency(tracker) or asks_about_pending_ticket(tracker)
 
 
 class ActionRepeatLastMessage(Action):
@@ -182,7 +202,9 @@ class ActionRepeatLastMessage(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         if adds_to_emergency(tracker):
-            return [FollowupAction("action_ticket_followup")]
+            answered = await ticket_followup_here(dispatcher, tracker, domain, self.name())
+            if answered is not None:
+                return answered
         messages = previous_bot_messages(tracker.events)
         if not messages:
             dispatcher.utter_message(text="我刚才还没说什么。您有什么需要帮忙的？")

@@ -61,9 +61,13 @@ def test_someone_not_in_the_register_is_thanked_and_told_how_to_register(app_env
 
 
 def test_feeling_dizzy_right_after_an_emergency_is_a_detail_of_it_not_a_check_in(app_env):
+    from assistant.settings import Settings
+    from assistant.tickets import service
+
+    filed = service.respond_to_emergency(app_env, text="厨房煤气味好大", sender_id="web:gas", settings=Settings())
     tracker = Tracker(
         "web:gas",
-        {"ticket_followup": "emergency|GD202601010001|1700000000"},
+        {"ticket_followup": f"emergency|{filed.ticket_id}|1700000000"},
         {"text": "我头有点晕", "intent": {"name": "checkin", "confidence": 0.9}, "entities": []},
         [],
         False,
@@ -73,11 +77,27 @@ def test_feeling_dizzy_right_after_an_emergency_is_a_detail_of_it_not_a_check_in
     )
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionCheckin().run(dispatcher, tracker, {}))
-    assert events == [{"event": "followup", "name": "action_ticket_followup", "timestamp": None}]
-    assert dispatcher.messages == []
+    # Answered in place (after a followed-up action no rule says what comes next).
+    said = "".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "室外" in said and filed.ticket_id in said and care.UNREGISTERED_REPLY not in said
+    assert not any(e["event"] == "followup" for e in events)
 
 
-def test_the_reason_for_not_satisfied_heard_as_a_check_in_is_the_reason(app_env):
+def test_the_reason_for_not_satisfied_heard_as_a_check_in_is_the_reason(app_env, clock):
+    from datetime import timedelta
+
+    from assistant.tickets import feedback, service
+
+    filed = service.file_ticket(
+        app_env, description="5号楼电梯老是卡住", sender_id="web:why", address="5号楼",
+        now=clock.now() - timedelta(days=2),
+    )
+    for action, note in (("派单", None), ("开始处置", None), ("办结", "已检修")):
+        service.transition_ticket(app_env, filed.ticket.id, action, actor="staff:t", note=note,
+                                  now=clock.now() - timedelta(days=1))
+    feedback.rate_ticket(app_env, sender_id="web:why", ticket_id=filed.ticket.id, score=1, now=clock.now())
+    asked = int(clock.now().timestamp())
+
     def run(text, pending):
         tracker = Tracker(
             "web:why",
@@ -89,8 +109,11 @@ def test_the_reason_for_not_satisfied_heard_as_a_check_in_is_the_reason(app_env)
             {},
             "action_listen",
         )
-        return asyncio.run(ActionCheckin().run(CollectingDispatcher(), tracker, {}))
+        dispatcher = CollectingDispatcher()
+        events = asyncio.run(ActionCheckin().run(dispatcher, tracker, {}))
+        return "".join(m.get("text") or "" for m in dispatcher.messages), events
 
-    followup = [{"event": "followup", "name": "action_ticket_followup", "timestamp": None}]
-    assert run("今天又卡了一回 根本没修好", "rating_reason|GD202601010001|1700000000") == followup
-    assert run("今天报个平安", "rating|GD202601010001|1700000000") == []  # no score: a check-in
+    said, events = run("今天又卡了一回 根本没修好", f"rating_reason|{filed.ticket.id}|{asked}")
+    assert "重新打开" in said and not any(e["event"] == "followup" for e in events)
+    said, events = run("今天报个平安", f"rating|{filed.ticket.id}|{asked}")  # no score: a check-in
+    assert events == [] and "重新打开" not in said

@@ -155,21 +155,26 @@ def _repeat_tracker(text: str, followup: str | None):
     )
 
 
-def test_a_worse_emergency_heard_as_say_again_gets_the_advice():
+def test_a_worse_emergency_heard_as_say_again_gets_the_advice(app_env):
     import asyncio
 
     from rasa_sdk.executor import CollectingDispatcher
 
     from actions.core import ActionRepeatLastMessage
+    from assistant.settings import Settings
+    from assistant.tickets import service
 
+    filed = service.respond_to_emergency(
+        app_env, text="我老伴切菜把手割了个大口子", sender_id="web:m3", address="8号楼", settings=Settings()
+    )
+    dispatcher = CollectingDispatcher()
     events = asyncio.run(
         ActionRepeatLastMessage().run(
-            CollectingDispatcher(),
-            _repeat_tracker("血还是止不住，咋办", "emergency|GD202601010001|1700000000"),
-            {},
+            dispatcher, _repeat_tracker("血还是止不住，咋办", f"emergency|{filed.ticket_id}|1700000000"), {}
         )
     )
-    assert events == [{"event": "followup", "name": "action_ticket_followup", "timestamp": None}]
+    # The advice, answered in place (not a followed-up action: after one no rule says what comes next).
+    assert "按压" in dispatcher.messages[0]["text"] and not any(e["event"] == "followup" for e in events)
     for text, followup in (
         ("再说一遍", "emergency|GD202601010001|1700000000"),
         ("血还是止不住，咋办", None),

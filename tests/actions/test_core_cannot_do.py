@@ -133,7 +133,27 @@ def test_a_question_about_the_emergency_heard_as_a_hand_off_gets_its_advice(app_
 
     filed = service.respond_to_emergency(app_env, text="厨房煤气味好大", sender_id="web:cd9", settings=Settings())
     pending = {"ticket_followup": f"emergency|{filed.ticket_id}|1700000000"}
-    _, events = run(ActionRequestHuman(), tracker("我能开灯找一下阀门不", "request_human", sender="web:cd9", slots=pending))
-    assert events == [{"event": "followup", "name": "action_ticket_followup", "timestamp": None}]
+    messages, events = run(
+        ActionRequestHuman(), tracker("我能开灯找一下阀门不", "request_human", sender="web:cd9", slots=pending)
+    )
+    # Answered here, not by a followed-up action (after one, no rule says what comes next).
+    assert "不要开灯" in messages[0]["text"] and not any(e["event"] == "followup" for e in events)
+    assert any(filed.ticket_id in (m.get("text") or "") for m in messages)
     messages, events = run(ActionRequestHuman(), tracker("转人工", "request_human", sender="web:cd9", slots=pending))
     assert events == [] and "转人工" in messages[0]["text"]
+
+
+def test_a_question_about_what_was_done_heard_as_a_hand_off_is_answered_in_place(app_env):
+    """你们跟物业说了没 right after an emergency, heard as 转人工: what was really done with
+    the ticket (only logged here: 已记录, never 已通知), answered by the hand-off action itself."""
+    from assistant.settings import Settings
+    from assistant.tickets import service
+
+    filed = service.respond_to_emergency(app_env, text="9号楼楼道里着火了", sender_id="web:cd10", settings=Settings())
+    pending = {"ticket_followup": f"emergency|{filed.ticket_id}|1700000000"}
+    messages, events = run(
+        ActionRequestHuman(), tracker("你们跟物业说了没", "request_human", sender="web:cd10", slots=pending)
+    )
+    said = "".join(m.get("text") or "" for m in messages)
+    assert "已记录" in said and "已通知" not in said and "119" in said
+    assert not any(e["event"] == "followup" for e in events)
