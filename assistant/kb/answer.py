@@ -44,20 +44,54 @@ NOT_IN_ENTRY_TEXT = "这条政策里没有写到这一点，我不想乱说。�
 NOT_IN_ENTRY_NAMED_TEXT = "关于{name}，政策里没有写到这一点，我不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 UNAVAILABLE_TEXT = "政策知识库暂时用不了。可以帮您转人工，或者把问题留给社区工作人员。"
 SENTENCE_RE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
-# What a follow-up asks about, and how a sentence that answers it usually looks:
+# What a follow-up asks about, how a sentence that answers it usually looks, and how
+# to say the aspect when the entry is silent on it (关于异地就医，政策里没有写到要带什么材料):
 # 那要带什么材料？ is answered by 带身份证、住所证明…, which shares no word with it.
+_ELIGIBLE_LOOKS = re.compile(r"年满|户籍|符合|条件|低于|高于|以上|以下|不满|满\d|可申请|可以申请|可以领|可以办|才能")
+_WEAK_ELIGIBILITY_RE = re.compile(r"能申请|能领|能办|能享受|申请得了|领得了|办得了")
 ASPECTS = (
-    (re.compile(r"材料|证件|带什么|带啥|拿什么|拿啥|手续"), re.compile(r"带|持|提供|提交|身份证|户口|证明|材料|证件|照片")),
-    (re.compile(r"多少钱|发多少|给多少|补多少|多少元|标准|费用|收费|花多少"), re.compile(r"\d+(\.\d+)?元|免费|不收费|费用|标准")),
-    (re.compile(r"多久|多长时间|几天|几点|什么时候|啥时候|期限|到期|时间"), re.compile(r"\d+个?(工作日|天|日|月|年)|当天|当场|时间|期限|每年|每月|之前|以内")),
-    (re.compile(r"去哪|在哪|上哪|哪里|哪儿|找谁|找哪|地方|窗口"), re.compile(r"到.{1,16}(办理|申请|申报|登记)|中心|窗口|服务站|社区|派出所|网上|小程序|APP|app")),
-    (re.compile(r"电话|热线|联系"), re.compile(r"电话|热线|\d{5,}")),
-    (re.compile(r"条件|资格|谁能|哪些人|能不能|可以吗|符合"), re.compile(r"年满|户籍|符合|条件|可以|可申请|可以申请")),
+    (re.compile(r"材料|证件|带什么|带啥|带哪|拿什么|拿啥|拿哪|手续|准备什么|准备啥|准备哪"),
+     re.compile(r"带|持|提供|提交|身份证|户口|证明|材料|证件|照片"), "要带什么材料"),
+    (re.compile(r"多少钱|发多少|给多少|补多少|领多少|拿多少|多少元|标准|费用|收费|花多少"),
+     re.compile(r"\d+(\.\d+)?[万千百]?元|免费|不收费|费用|标准"), "具体的钱数"),
+    # Three kinds of time: how long it takes (办下来要多久), when (几点扔, 什么时候报名), until when.
+    (re.compile(r"多久|多长时间|几天|几个月|几年|多少天|多少个工作日"),
+     re.compile(r"(?<!满)\d+个?(工作日|天|日|月|年)|当天|当场|以内|之内|每年|每月|每周|每天"), "要多长时间"),
+    (re.compile(r"几点|什么时候|啥时候|哪天|几号|几月|时间"),
+     re.compile(r"\d+点|\d+月|\d+日|\d+号|\d+个?(工作日|天|月|年)内|当天|时间|每年|每月|之前"), "具体的时间"),
+    (re.compile(r"期限|到期|过期|有效期|截止"), re.compile(r"期限|到期|之前|以内|内|每年|\d+个?(天|月|年)"), "期限"),
+    (re.compile(r"去哪|在哪|上哪|哪里|哪儿|找谁|找哪|地方|窗口"),
+     re.compile(r"到.{1,16}(办理|申请|申报|登记)|中心|窗口|服务站|社区|派出所|网上|小程序|APP|app"), "具体地点"),
+    (re.compile(r"电话|热线|联系"), re.compile(r"电话|热线|\d{5,}"), "联系电话"),
+    (re.compile(r"条件|资格|谁能|哪些人|能不能|可以吗|符合|够格|够不够|算不算"), _ELIGIBLE_LOOKS, "申请条件"),
+    # 这种能申请不 after the resident's own case: whether they qualify. Weak: 网上能办吗 asks
+    # about doing it online, so these words count only when nothing else is asked.
+    (_WEAK_ELIGIBILITY_RE, _ELIGIBLE_LOOKS, "申请条件"),
     # 手机上能弄不: whether it can be done online, on the phone, without going there.
-    (re.compile(r"手机|网上|线上|app|小程序|在家"), re.compile(r"手机|网上|线上|app|小程序|自助|上门")),
+    (re.compile(r"手机|网上|线上|app|小程序|在家"), re.compile(r"手机|网上|线上|app|小程序|自助|上门"),
+     "能不能在网上办"),
+    # 垃圾分类咋分 / 属于什么垃圾: which kinds there are, or which kind a thing is.
+    (re.compile(r"咋分|怎么分(?!配)|如何分|分几类|哪几类|哪些类|分为|分成|属于什么|属于哪|算什么|算啥|是什么垃圾"),
+     re.compile(r"分为|分成|[2-9两几四三五六]类|属于"), "怎么分类"),
     # 俺81了: an age said after an answer that depends on it (the age bands, 年满…).
-    (re.compile(r"\d{2,3}(?:周?岁|了|啦)"), re.compile(r"\d+周?岁|年满")),
+    (re.compile(r"\d{2,3}(?:周?岁|了|啦)"), re.compile(r"\d+周?岁|年满"), "按年龄怎么算"),
 )
+
+
+def asked_aspects(question: str) -> list[int]:
+    """Which aspects (indices into ``ASPECTS``) a question asks about."""
+    norm = normalise(question)
+    found = [i for i, (asks, _, _) in enumerate(ASPECTS) if asks.search(norm)]
+    weak = next(i for i, aspect in enumerate(ASPECTS) if aspect[0] is _WEAK_ELIGIBILITY_RE)
+    return [i for i in found if i != weak] if len(found) > 1 else found
+
+
+def answers_aspect(text: str, aspects: list[int]) -> bool:
+    """The text has what an answer to one of the aspects looks like."""
+    norm = normalise(text)
+    return any(ASPECTS[i][1].search(norm) for i in aspects)
+
+
 # What an entry is about, said before an answer that does not name it (住院费用超过起付线… is
 # about 住院费用医保报销比例): the title up to its question words. A title whose head would
 # be no subject (家里着火了怎么办 -> 家里) is named whole.
@@ -135,10 +169,17 @@ def named(answer: str, title: str) -> str:
     return f"{name}：{answer}" if not name.startswith("“") else f"关于{name}：{answer}"
 
 
-def not_in_entry_text(title: str | None) -> str:
-    """The entry under discussion does not cover the follow-up: said with its name."""
+def not_in_entry_text(title: str | None, question: str = "") -> str:
+    """The entry under discussion does not cover the follow-up: said with its name and,
+    when the follow-up asks for something recognisable (材料, 多久…), with what was asked,
+    so the resident hears that the question was understood (关于异地就医，政策里没有写到
+    要带什么材料)."""
     name = entry_name(title or "")
-    return NOT_IN_ENTRY_NAMED_TEXT.format(name=name) if name else NOT_IN_ENTRY_TEXT
+    text = NOT_IN_ENTRY_NAMED_TEXT.format(name=name) if name else NOT_IN_ENTRY_TEXT
+    aspects = asked_aspects(question) if question else []
+    if aspects:
+        text = text.replace("没有写到这一点", f"没有写到{ASPECTS[aspects[0]][2]}", 1)
+    return text
 
 
 def compose_answer(result: SearchResult) -> str:
@@ -170,14 +211,16 @@ def focused_answer(question: str, result: SearchResult) -> str | None:
     would not answer it."""
     # The entry's own title words (那高龄津贴发多少？) say which entry, not what about it.
     wanted = set(bigram_tokens(expand_query(normalise(question)))) - set(bigram_tokens(normalise(result.title)))
-    asked = [answer_looks for asks, answer_looks in ASPECTS if asks.search(normalise(question))]
+    aspects = asked_aspects(question)
     sentences = [s.strip() for s in SENTENCE_RE.findall(re.sub(r"\s+", "", result.text)) if s.strip()]
 
     def score(sentence: str) -> int:
         norm = normalise(sentence)
-        return sum(1 for b in wanted if b in norm) + 2 * sum(1 for looks in asked if looks.search(norm))
+        return sum(1 for b in wanted if b in norm) + 2 * sum(1 for i in aspects if ASPECTS[i][1].search(norm))
 
-    scored = [(score(s), i, s) for i, s in enumerate(sentences)]
+    # A follow-up that asks for something (厨余的几点扔: a time) is answered only by a
+    # sentence that gives it; one that merely shares a word (厨余) would not answer it.
+    scored = [(score(s), i, s) for i, s in enumerate(sentences) if not aspects or answers_aspect(s, aspects)]
     best = max((score for score, _, _ in scored), default=0)
     if best == 0:
         return None
@@ -186,13 +229,94 @@ def focused_answer(question: str, result: SearchResult) -> str | None:
     return with_source(answer, result.source)
 
 
+# Aspects whose question word says sharply what the answer is (a sum, a time, a list of
+# materials, the kinds): enough to settle which of close entries is meant. 能不能 / 在哪
+# ask about almost anything.
+_SHARP_ASPECTS = frozenset({"要带什么材料", "具体的钱数", "要多长时间", "具体的时间", "期限", "怎么分类"})
+_SHARP_WORDS_RE = re.compile(r"多少|几|多久|多长|什么时候|啥时候|咋分|怎么分|如何分|带什么|带啥|带哪|拿什么|拿啥|材料|证件|属于")
+# How far (ranker log-odds) below the best an entry that asks what the question asks may
+# stand and still be preferred (垃圾分类现在几点能扔 -> 垃圾定时定点投放是几点).
+ASPECT_MARGIN = 4.0
+
+
+def title_asks(title: str, aspects: list[int]) -> bool:
+    """The entry's own question asks one of the aspects (垃圾定时定点投放是几点？: a time)."""
+    norm = normalise(title)
+    return any(ASPECTS[i][0].search(norm) for i in aspects)
+
+
+def prefer_asked_aspect(question: str, response: SearchResponse) -> SearchResponse:
+    """A question says what kind of answer it wants with its question word (几点 a time,
+    咋分 the kinds, 带啥 materials). When the best entry neither asks nor answers that, and
+    a close one of the same topic is the very question of that kind, answering with the
+    entry that has the kind of answer asked for is surer than asking which one is meant."""
+    aspects = [i for i in asked_aspects(question) if ASPECTS[i][2] in _SHARP_ASPECTS]
+    if not aspects or not _SHARP_WORDS_RE.search(normalise(question)) or not response.answerable \
+            or len(response.results) < 2:
+        return response
+    top = response.results[0]
+    if title_asks(top.title, aspects):
+        if response.uncertain and not any(title_asks(r.title, aspects) for r in response.results[1:]
+                                          if top.logit - r.logit <= ASPECT_MARGIN):
+            # 垃圾分类每天几点可以倒: the best entry is the one question of that kind near it.
+            return SearchResponse(response.query, True, response.confidence, response.results, uncertain=False)
+        return response
+    if answers_aspect(top.text, aspects):
+        return response
+    for r in response.results[1:]:
+        if top.logit - r.logit > ASPECT_MARGIN:
+            break
+        if r.topic == top.topic and title_asks(r.title, aspects) and answers_aspect(r.text, aspects):
+            results = [r, *(x for x in response.results if x is not r)]
+            return SearchResponse(response.query, True, response.confidence, results, uncertain=False)
+    return response
+
+
+# Words that name a kind of benefit or document after what it is for (独生子女 + 补贴).
+_NAMED_KIND_WORDS = frozenset({"补贴", "津贴", "补助", "奖励", "奖金", "救助", "扶助", "证", "卡", "保险", "金", "费"})
+_NOT_A_NAME_RE = re.compile(r"有|没|什么|怎|咋|啥|哪|多少|能|要")
+
+
+def unnamed_benefit(question: str, results: list[SearchResult]) -> str | None:
+    """The benefit or document the question names by a word of its own (独生子女补贴,
+    育婴师证) when none of the entries speaks of that word, in the resident's words or in
+    the colloquial table's formal ones (电瓶车保险 is spoken of as 电动自行车…): offering
+    or answering those entries (育儿补贴, 子女投靠…) would be answering another question.
+    None when an entry speaks of it, or the question names no such thing."""
+    import jieba
+
+    texts = [normalise(r.title + r.text) for r in results]
+    words = jieba.lcut(normalise(question))
+    for word, kind in zip(words, words[1:]):
+        if kind not in _NAMED_KIND_WORDS or len(word) < 3 or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
+            continue
+        if _NOT_A_NAME_RE.search(word):
+            continue
+        said = [word, *expand_query(word).split()[1:]]
+
+        def spoken_of(term: str) -> bool:
+            absent = [not any(term[i:i + 2] in t for t in texts) for i in range(len(term) - 1)]
+            return not any(a and b for a, b in zip(absent, absent[1:]))
+
+        if not any(spoken_of(term) for term in said):
+            return word + kind
+    return None
+
+
 def _to_answer(question: str, response: SearchResponse, may_ask: bool = True) -> PolicyAnswer:
     if not response.answerable or not response.results:
-        return PolicyAnswer(question, False, NOT_FOUND_TEXT, confidence=response.confidence,
-                            alternatives=[r.id for r in response.results[:3]])
+        # 独生子女奖励咋领: say what is not known, so the resident hears the question was understood.
+        missing = unnamed_benefit(question, response.results[:3]) if response.results else None
+        return PolicyAnswer(question, False, NOT_FOUND_NAMED_TEXT.format(name=missing) if missing else NOT_FOUND_TEXT,
+                            confidence=response.confidence, alternatives=[r.id for r in response.results[:3]])
     if may_ask and response.uncertain:
         # Rather a question back than a confident wrong answer: residents pick one.
         offered = response.results[:choice_count([r.logit for r in response.results])]
+        missing = unnamed_benefit(question, offered)
+        if missing is not None:
+            # 独生子女补贴咋领 and no entry speaks of 独生子女: an honest 查不到, not three unrelated choices.
+            return PolicyAnswer(question, False, NOT_FOUND_NAMED_TEXT.format(name=missing),
+                                confidence=response.confidence, alternatives=[r.id for r in response.results[:3]])
         choices = [(r.id, r.title) for r in offered]
         if len(choices) == 1:
             text = ONE_CHOICE_TEXT.format(title=choices[0][1].rstrip("？?"))
@@ -200,7 +324,7 @@ def _to_answer(question: str, response: SearchResponse, may_ask: bool = True) ->
             text = CHOICE_TEXT.format(options="\n".join(f"{i}. {t}" for i, (_, t) in enumerate(choices, 1)))
         return PolicyAnswer(question, False, text, confidence=response.confidence,
                             alternatives=[r.id for r in response.results[:3]], choices=choices)
-    named_thing = unnamed_credential(question, response.results[0])
+    named_thing = unnamed_credential(question, response.results[0]) or unnamed_benefit(question, response.results[:1])
     if named_thing is not None:
         # 医保卡丢了咋补办 answered with 预防接种证丢了怎么补: the card or certificate the resident
         # names is nowhere in the entry; an honest 查不到, never the other document's answer.
@@ -254,7 +378,7 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
         kb = kb or get_knowledge_base()
         plain = kb.search(question, top_k=5)
         if not topic_hint:
-            return _to_answer(question, plain)
+            return _to_answer(question, prefer_asked_aspect(question, plain))
         hinted_entry = kb.entry(topic_hint)
         if hinted_entry is not None:
             # Follow-up or new question, on content: does another entry fit it clearly
@@ -263,7 +387,7 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
             _log().info("kb_follow_up_decision", follow_up=decision.follow_up, reason=decision.reason,
                         current=hinted_entry.id, better=decision.better)
             if not decision.follow_up:
-                return _to_answer(question, plain)
+                return _to_answer(question, prefer_asked_aspect(question, plain))
         # A follow-up: search again with the entry (or words) under discussion.
         context = hinted_entry.title if hinted_entry else topic_hint
         combined = kb.search(f"{context} {question}", top_k=5)
@@ -285,7 +409,10 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
             # asks about, or say the entry does not cover it, instead of repeating.
             focused = focused_answer(question, chosen.results[0])
             if focused is None:
-                return PolicyAnswer(question, False, not_in_entry_text(answer.title),
+                sibling = sibling_answer(question, hinted_entry, plain)
+                if sibling is not None:
+                    return sibling
+                return PolicyAnswer(question, False, not_in_entry_text(answer.title, question),
                                     confidence=answer.confidence,
                                     topic=answer.topic, alternatives=[answer.entry_id, *answer.alternatives])
             answer.text = focused
@@ -293,6 +420,37 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
     except (KbNotFound, EmbeddingModelError) as exc:
         _log().warning("kb_unavailable", error=str(exc)[:200])
         return PolicyAnswer(question, False, UNAVAILABLE_TEXT, available=False)
+
+
+def shares_subject(title: str, other: str) -> bool:
+    """Two entries speak of the same thing: their names share two characters in a row
+    (垃圾定时定点投放 / 生活垃圾: 垃圾; 小学入学报名 / 老年大学: nothing)."""
+    one, two = (normalise((entry_name(t) or t).strip("“”")) for t in (title, other))
+    return any(one[i:i + 2] in two for i in range(len(one) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", one[i:i + 2]))
+
+
+def sibling_answer(question: str, current, plain: SearchResponse) -> PolicyAnswer | None:  # noqa: ANN001
+    """A follow-up the entry under discussion does not cover (厨余的几点扔 after the fines
+    for not sorting) may be the very question of another entry on the same topic
+    (垃圾定时定点投放是几点？): that entry answers it, named, before an honest "not
+    written". It must be found by the question alone, be on the same topic, ask what the
+    follow-up asks and have such an answer."""
+    aspects = asked_aspects(question)
+    if not aspects:
+        return None
+    for r in plain.results:
+        if r.id == current.id or r.topic != current.topic:
+            continue
+        if not (title_asks(r.title, aspects) and answers_aspect(r.text, aspects)):
+            continue
+        if not shares_subject(r.title, current.title):
+            continue  # 什么时候报名 after 老年大学怎么报名: 小学入学报名 is another thing
+        focused = focused_answer(question, r)
+        if focused is not None:
+            answer = _answer_from(question, r, plain.confidence, [current.id])
+            answer.text = focused
+            return answer
+    return None
 
 
 def answer_entry(entry_id: str, *, kb: KnowledgeBase | None = None) -> PolicyAnswer | None:

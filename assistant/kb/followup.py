@@ -39,6 +39,8 @@ ASPECT_WORDS = (
     "弄", "搞", "现场", "预约", "排队", "提前",
     "办理", "申请", "领取", "可以", "需要", "还", "也", "都", "一样", "每个月", "每月", "每年", "一年", "一个月",
     "拿到", "办好", "办下来", "批下来", "下来", "一下", "是", "的", "了", "有", "没有", "是不是", "免费", "本市", "外地", "外地人",
+    # 要带哪些证件 / 要准备啥: materials asked with 哪些 / 准备; 这种能申请不: the case just told.
+    "带哪些", "拿哪些", "哪些", "哪样", "准备", "这种情况", "这种", "这样的", "这样", "像我这样", "我这样",
 )
 _ASPECT_RE = re.compile("|".join(map(re.escape, sorted(ASPECT_WORDS, key=len, reverse=True))))
 # How far (in the ranker's log-odds) another entry must lead the entry under
@@ -53,10 +55,35 @@ class FollowUpDecision:
     better: str | None = None  # the entry the question is about instead, when new
 
 
+# Clauses in which residents tell their own case (我一个人，退休金两千出头 / 我不想跑一趟)
+# before or after the question itself.
+_CLAUSE_SPLIT_RE = re.compile(r"[，,。；;！!？?、\s]+")
+_OWN_CASE_RE = re.compile(r"^(?:我|俺|咱|本人|家里|我家|我们|老伴|我老伴|我妈|我爸|我老公|我老婆|我儿子|我女儿|孩子|娃)")
+# ...unless the clause says what the resident wants (我想办居住证，要带啥): that is the subject.
+_WANTS_RE = re.compile(r"(?<!不)(?:想|要|打算|准备)(?:办|申请|问|了解|领|交|咨询|弄|搞|报|考|换|补)|问一下|问下|咨询")
+
+
+def asking_part(question: str) -> str:
+    """The part of a message that asks, without the clauses in which the resident tells
+    their own case: 我一个人，退休金一个月两千出头，这种能申请不 asks 这种能申请不 about the
+    policy under discussion, with 我一个人… as the case; 手机上能弄不，我不想跑一趟 asks
+    手机上能弄不. A message that is one clause, or whose other clauses are not the
+    resident's own case (我想办居住证，要带啥: what they want), is returned whole."""
+    clauses = [c for c in _CLAUSE_SPLIT_RE.split(normalise(question)) if c]
+    if len(clauses) < 2:
+        return question
+    asking = [c for c in clauses if _QUESTION_RE.search(c)]
+    told = [c for c in clauses if not _QUESTION_RE.search(c)]
+    if not asking or not told or not _OWN_CASE_RE.match(told[0]) or any(_WANTS_RE.search(c) for c in told):
+        return question
+    return "，".join(asking)
+
+
 def subject_of(question: str) -> str:
     """The question's own subject: the question without openers, aspect words, the
-    resident's own people and punctuation (那要带什么材料？ -> "", 居住证怎么办 -> 居住证)."""
-    q = normalise(question).strip()
+    resident's own people, the case they tell and punctuation (那要带什么材料？ -> "",
+    居住证怎么办 -> 居住证, 我一个人，退休金两千，这种能申请不 -> "")."""
+    q = normalise(asking_part(question)).strip()
     q = OPENER_RE.sub("", q)
     q = _ASPECT_RE.sub(" ", q)
     q = re.sub(r"[0-9]+(?:岁|周岁)?", " ", q)  # 我妈今年82能领吗: an age is no subject
@@ -101,7 +128,7 @@ def decide_follow_up(question: str, current, plain: SearchResponse) -> FollowUpD
 
 
 # A question's shape: a question particle at the end, or a question word.
-_QUESTION_RE = re.compile(r"[吗呢么嘛？?][。.！!]*$|(?:弄|办|行|能|可以|去|领|用|报)不[。.！!]*$|多少|多久|多长|怎么|咋|哪|什么|啥|几|能不能|可不可以|要不要|是不是|有没有|谁")
+_QUESTION_RE = re.compile(r"[吗呢么嘛？?][。.！!]*$|(?:弄|办|行|能|可以|去|领|用|报|请|批|拿|享受|算)不[。.！!]*$|多少|多久|多长|怎么|咋|哪|什么|啥|几|能不能|可不可以|要不要|是不是|有没有|谁")
 
 
 # 俺81了 / 我妈今年八十五岁了 / 我妈都90多了: an age and nothing else.
@@ -124,4 +151,5 @@ def reads_as_aspect_question(question: str) -> bool:
     text = normalise(question).strip()
     if not text or text.startswith("/"):
         return False
-    return states_age(text) or (bool(_QUESTION_RE.search(text)) and not has_own_subject(text))
+    # 手机上能办不，我腿脚不方便: the question is asked in one clause, the case told in another.
+    return states_age(text) or (bool(_QUESTION_RE.search(asking_part(text))) and not has_own_subject(text))

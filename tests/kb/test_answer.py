@@ -181,3 +181,87 @@ def test_a_card_the_question_names_and_the_entry_does_not_is_no_answer():
     assert unnamed_credential("退休金认证我不会弄，手机上怎么操作？", pension) is None
     assert unnamed_credential("养狗要办证吗", senior) is None
     assert _to_answer("老年卡咋办", SearchResponse("q", True, 0.9, [senior])).answerable
+
+
+# --- issue #11 round 13: what a follow-up asks for, entries that ask the same, things the KB lacks ---
+
+FINES = SearchResult(id="w-7", score=0.9, title="垃圾不分类会被罚款吗？", source="示例条例", topic="垃圾分类",
+                     text="混合投放厨余垃圾、经劝阻拒不改正的，可以处50元以上200元以下罚款。", logit=9.0)
+KINDS = SearchResult(id="w-1", score=0.8, title="生活垃圾分为哪几类？", source="示例条例", topic="垃圾分类",
+                     text="生活垃圾分为可回收物、有害垃圾、厨余垃圾和其他垃圾四类。", logit=7.5)
+HOURS = SearchResult(id="w-6", score=0.6, title="垃圾定时定点投放是几点？", source="示例条例", topic="垃圾分类",
+                     text="定时投放时间为早上7点到9点、晚上6点到8点。", logit=5.5)
+
+
+def test_the_honest_not_written_answer_names_what_was_asked():
+    text = not_in_entry_text("异地就医怎么备案？", "那得准备啥材料过去")
+    assert text.startswith("关于异地就医，政策里没有写到要带什么材料") and "转人工" in text
+    assert "要多长时间" in not_in_entry_text("居住证怎么办理？", "批下来得几天")
+    assert "具体的钱数" in not_in_entry_text("居住证怎么办理？", "一共花多少钱")
+    # Nothing recognisable asked: the general words, as before.
+    assert not_in_entry_text("居住证怎么办理？", "那我老伴呢") == not_in_entry_text("居住证怎么办理？")
+
+
+def test_a_follow_up_asking_for_a_kind_of_answer_gets_only_a_sentence_of_that_kind():
+    # 厨余 is in the sentence about fines, but it gives no time: no answer from it.
+    assert focused_answer("厨余垃圾几点能倒", FINES) is None
+    assert "早上7点到9点" in focused_answer("厨余垃圾几点能倒", HOURS)
+    # Asked for nothing in particular: a shared word is enough, as before.
+    assert "罚款" in focused_answer("那厨余垃圾混着扔呢", FINES)
+
+
+def test_the_entry_that_asks_what_the_question_asks_is_preferred_when_close():
+    from assistant.kb.answer import prefer_asked_aspect
+
+    close = SearchResponse("q", True, 0.8, [FINES, KINDS, HOURS], uncertain=True)
+    # 咋分 asks for the kinds: the entry whose own question is 分为哪几类, answered outright.
+    kinds = _to_answer("垃圾到底咋分嘛", prefer_asked_aspect("垃圾到底咋分嘛", close))
+    assert kinds.answerable and kinds.entry_id == "w-1" and not kinds.choices
+    hours = _to_answer("每天几点可以倒垃圾", prefer_asked_aspect("每天几点可以倒垃圾", close))
+    assert hours.answerable and hours.entry_id == "w-6"
+    # Too far below the best, or on another topic: left to the ranker.
+    far = SearchResult(**{**HOURS.__dict__, "logit": FINES.logit - 4.5})
+    assert prefer_asked_aspect("每天几点可以倒垃圾", SearchResponse("q", True, 0.8, [FINES, far])).results[0] is FINES
+    other = SearchResult(**{**HOURS.__dict__, "topic": "社区设施"})
+    assert prefer_asked_aspect("每天几点可以倒垃圾", SearchResponse("q", True, 0.8, [FINES, other])).results[0] is FINES
+    # 能不能 asks about almost anything: it settles nothing.
+    assert prefer_asked_aspect("能不能混着倒", close) is close
+    # The best entry is the only one of that kind near it: no question back.
+    first = SearchResponse("q", True, 0.6, [HOURS, FINES, KINDS], uncertain=True)
+    assert _to_answer("几点倒垃圾", prefer_asked_aspect("几点倒垃圾", first)).entry_id == "w-6"
+
+
+def test_a_follow_up_the_entry_does_not_cover_is_answered_by_the_same_topics_entry_of_that_kind():
+    from assistant.kb.answer import sibling_answer
+    from assistant.kb.documents import Entry
+
+    current = Entry(id=FINES.id, title=FINES.title, text=FINES.text, topic=FINES.topic)
+    plain = SearchResponse("q", False, 0.2, [KINDS, HOURS])
+    answer = sibling_answer("厨余垃圾几点能倒", current, plain)
+    assert answer.answerable and answer.entry_id == "w-6" and answer.follow_up == "w-6"
+    assert answer.text.startswith("垃圾定时定点投放：") and "来源：《示例条例》" in answer.text
+    assert sibling_answer("那厨余垃圾呢", current, plain) is None  # nothing asked in particular
+    # Another thing on the same topic (老年大学 vs 小学入学) is no answer to 什么时候报名.
+    adult = Entry(id="e-8", title="老年大学怎么报名？", text="到社区老年学校报名。", topic="教育入学")
+    school = SearchResult(id="e-1", score=0.9, title="小学入学报名时间是什么时候？", source="s", topic="教育入学",
+                          text="每年4月到5月网上报名。", logit=6.0)
+    assert sibling_answer("什么时候报名", adult, SearchResponse("q", True, 0.6, [school])) is None
+
+
+def test_a_benefit_no_entry_speaks_of_is_an_honest_dont_know_with_its_name():
+    from assistant.kb.answer import unnamed_benefit
+
+    childcare = SearchResult(id="c-3", score=0.7, title="育儿补贴怎么申请？", source="s", topic="生育",
+                             text="3岁以下婴幼儿每孩每年发放育儿补贴。", logit=7.8)
+    moving = SearchResult(id="h-5", score=0.7, title="子女投靠父母落户需要什么条件？", source="s", topic="户籍",
+                          text="未成年子女可以投靠父母落户。", logit=7.5)
+    assert unnamed_benefit("独生子女奖励咋领", [childcare, moving]) == "独生子女奖励"
+    unsure = _to_answer("独生子女奖励咋领", SearchResponse("q", True, 0.3, [childcare, moving], uncertain=True))
+    assert not unsure.answerable and not unsure.choices and unsure.text.startswith("独生子女奖励的事我暂时查不到")
+    abstained = _to_answer("独生子女奖励咋领", SearchResponse("q", False, 0.1, [childcare]))
+    assert abstained.text.startswith("独生子女奖励的事我暂时查不到")
+    # Spoken of in the entry's formal words (电瓶车 -> 电动自行车), or named by no word of its own: answered.
+    bike = SearchResult(id="d-9", score=0.9, title="电动自行车要买保险吗？", source="s", text="建议购买电动自行车第三者责任险。")
+    assert unnamed_benefit("电瓶车保险在哪买", [bike]) is None
+    assert unnamed_benefit("育儿补贴咋领", [childcare]) is None
+    assert unnamed_benefit("有没有补贴", [childcare]) is None

@@ -126,3 +126,85 @@ def test_follow_ups_stay_on_the_entry_under_discussion(real_kb, previous, questi
 def test_reads_as_aspect_question(text, aspect):
     from assistant.kb.followup import reads_as_aspect_question
     assert reads_as_aspect_question(text) is aspect
+
+
+# --- the resident's own case told beside the question (issue #11 round 13) ---
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from assistant.kb.followup import asking_part  # noqa: E402
+
+OWN_CASE = st.tuples(st.sampled_from(["我", "俺", "我妈", "我家", "老伴", "我们"]),
+                     st.sampled_from(["一个人住", "腿脚不好", "没有工作", "退休金不多", "租房子住", "刚从外地来",
+                                      "身体不太好", "有个残疾证"]))
+MORE_CASE = st.lists(st.sampled_from(["儿女都在外地", "一个月一千来块", "房子是租的", "老伴走得早"]), max_size=2)
+BARE_ASKS = st.sampled_from(["这种能申请不", "像我这样能领吗", "手机上能弄不", "要带啥材料", "去哪办", "能申请吗",
+                             "网上能办不", "要多久"])
+OWN_ASKS = st.sampled_from(["居住证怎么办", "低保咋申请", "公租房在哪申请", "敬老卡去哪办"])
+
+
+@given(OWN_CASE, MORE_CASE, BARE_ASKS, st.booleans())
+def test_a_question_about_the_policy_under_discussion_with_the_residents_own_case_names_no_subject(
+        case, more, ask, ask_first):
+    told = ["".join(case), *more]
+    message = "，".join([ask, *told] if ask_first else [*told, ask])
+    assert not has_own_subject(message), message
+    assert asking_part(message) == ask
+
+
+@given(OWN_CASE, MORE_CASE, OWN_ASKS)
+def test_a_subject_in_the_asking_part_is_still_a_subject(case, more, ask):
+    message = "，".join(["".join(case), *more, ask])
+    assert has_own_subject(message), message
+
+
+@pytest.mark.parametrize("message", ["我想办居住证，要带啥", "我要申请低保，去哪办", "俺想问一下公租房，能申请吗"])
+def test_a_clause_that_says_what_the_resident_wants_is_the_subject_not_their_case(message):
+    assert asking_part(message) == message and has_own_subject(message)
+
+
+@pytest.mark.parametrize(("text", "aspect"), [
+    ("手机上能办不，我腿脚不方便", True), ("我一个人，一个月一千来块，这种能申请不", True),
+    ("我想办居住证，要带啥", False), ("要带哪些证件", True), ("得准备啥", True),
+])
+def test_reads_as_aspect_question_with_the_residents_own_case(text, aspect):
+    from assistant.kb.followup import reads_as_aspect_question
+    assert reads_as_aspect_question(text) is aspect
+
+
+@pytest.fixture(scope="module")
+def sample_kb(tmp_path_factory):
+    from assistant.embeddings.model import EmbeddingModelMissing, default_model_dir, load_embedder
+
+    try:
+        embedder = load_embedder(default_model_dir())
+    except EmbeddingModelMissing:
+        pytest.fail("the embedding model is missing: run `butler models prepare` (make setup does)")
+    kb_dir = tmp_path_factory.mktemp("kb-all")
+    ingest([REPO / "policy_kb"], kb_dir, embedder)
+    return KnowledgeBase(kb_dir, embedder=embedder)
+
+
+@pytest.mark.slow
+def test_follow_ups_on_the_sample_corpus_with_the_real_model(sample_kb):
+    """Own wordings (none from a bench set) for the behaviours of round 13."""
+    kb = sample_kb
+    kinds = answer_policy_question("生活垃圾到底怎么个分法，总是弄不清", kb=kb)
+    assert kinds.entry_id == "lj-001"
+    hours = answer_policy_question("剩饭剩菜几点可以扔", topic_hint=kinds.follow_up, kb=kb)
+    assert hours.entry_id == "lj-006" and "7点" in hours.text  # the same topic's entry about times
+    assert answer_policy_question("垃圾分类每天几点可以倒", kb=kb).entry_id == "lj-006"
+    assert answer_policy_question("高龄补贴在哪申请", kb=kb).entry_id == "ln-001"
+    dibao = answer_policy_question("低保咋办理", kb=kb)
+    case = answer_policy_question("我老伴没了，一个月就一千多块钱养老金，像我这样能申请不", topic_hint=dibao.follow_up,
+                                  kb=kb)
+    assert case.entry_id == "sj-001" and "低保" in case.text
+    birth = answer_policy_question("孩子出生了户口怎么落", kb=kb)
+    papers = answer_policy_question("得拿哪些证件", topic_hint=birth.follow_up, kb=kb)
+    assert papers.entry_id == birth.entry_id == "sy-005" and "出生医学证明" in papers.text
+    away = answer_policy_question("异地就医怎么备案", kb=kb)
+    silent = answer_policy_question("那得准备啥材料", topic_hint=away.follow_up, kb=kb)
+    assert not silent.answerable and "要带什么材料" in silent.text
+    lacking = answer_policy_question("独生子女奖励咋领", kb=kb)
+    assert not lacking.answerable and not lacking.choices and "独生子女" in lacking.text
