@@ -245,7 +245,7 @@ class _Message:
         self.hazard = None if self.urgent else s.hazard_markers.search(text)
         self.accounted = next((m for m in s.accounted.finditer(text)
                                if not _DENIED.search(text[max(0, m.start() - 3): m.start()])
-                               and not _WRITER.search(text[max(0, m.start() - 6): m.start()])), None)
+                               and not _WRITER.search(text, 0, m.start())), None)
         # "It is over" unless what follows says it is not (火已经关了还在响).
         self.over = _overs(text, s)
         # Round 12 review: a general question (想了解, 一般怎么), and what makes a cue the
