@@ -297,6 +297,32 @@ def said_cannot_do(dispatcher: CollectingDispatcher, tracker: Tracker, text: str
     return False
 
 
+def phone_for_open_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+    """A bare phone number (我电话139…) from a resident whose hand-off to a person is open:
+    the number staff will call, whatever came between (the gateway takes it only right
+    after the phone question). False for anything else."""
+    if (tracker.active_loop or {}).get("name") or text.startswith("/"):
+        return False
+    said = parse_contact(text)
+    if said is None or said[0] != "phone":
+        return False
+    from assistant.conversation.split import is_bare_value
+
+    if not is_bare_value(text):
+        return False
+    try:
+        with get_database().transaction() as session:
+            if not has_open_handoff(session, tracker.sender_id):
+                return False
+            remember_contact(session, tracker.sender_id, phone=said[1])
+            request_handoff(session, tracker.sender_id, "asked", text)
+    except Exception as exc:  # noqa: BLE001 - unrecorded: the usual answer follows
+        log.warning("handoff_phone_failed", error=type(exc).__name__)
+        return False
+    dispatcher.utter_message(text=handoff_message("好的，号码记下了。", said[1]))
+    return True
+
+
 def _elderly_handed_over(dispatcher: CollectingDispatcher, sender: str, text: str) -> bool:
     """Two misunderstandings bring a person for an elderly resident (issue #13): no
     choice to make, the hand-off is recorded at once. False (the usual offer) for
@@ -342,6 +368,8 @@ class ActionHandleMisunderstanding(Action):
             return [FollowupAction("action_ask_policy")]
         if said_cannot_do(dispatcher, tracker, text):
             return [UserUtteranceReverted()]
+        if phone_for_open_handoff(dispatcher, tracker, text):
+            return []
         if consecutive_misunderstandings(tracker.events) < MISUNDERSTANDINGS_BEFORE_OFFER:
             dispatcher.utter_message(
                 text="不好意思，我没听明白。您可以换个说法，比如“我想预约理发”或“路灯坏了”。"

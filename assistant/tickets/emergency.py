@@ -199,6 +199,17 @@ CONTEXT_DETAILS: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
         "能的话请人到小区门口或楼下接一下。",
     ),
     (
+        # 那现在咋办 / 我们该怎么做: nothing new, the advice for what was reported, again.
+        ANY_TOPIC,
+        "what_now",
+        re.compile(
+            r"^(?:那|那么|那现在|我们|我|咱们|俺们|俺|现在|接下来|下面|然后|到底|该|应该|要|可|可是|但是)*"
+            r"(?:怎么|咋|怎样|如何|该咋|咋个|点样)(?:办|整|弄|做|搞|处理)"
+            r"(?:呢|啊|呀|嘛|哦|哇|才好|好|啦|嘞)*[？?！!。…~]*$"
+        ),
+        "{advice}",
+    ),
+    (
         "violence",
         "fled",
         re.compile(
@@ -261,6 +272,8 @@ def _context_details(text: str, reported: str | None) -> list[tuple[str, str]]:
         if (topic == ANY_TOPIC or topic in topics) and pattern.search(text):
             if name == "move_person" and re.search(r"车|东西|箱|柜|家具", text):
                 continue  # 把车挪一下 makes way; it moves no one hurt
+            if line == "{advice}":
+                line = "\n".join(advice_for_topics(topics))
             found.append((name, line.replace("{numbers}", _numbers_for(text, topics))))
     return found
 

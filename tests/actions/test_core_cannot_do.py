@@ -157,3 +157,18 @@ def test_a_question_about_what_was_done_heard_as_a_hand_off_is_answered_in_place
     said = "".join(m.get("text") or "" for m in messages)
     assert "已记录" in said and "已通知" not in said and "119" in said
     assert not any(e["event"] == "followup" for e in events)
+
+
+def test_a_phone_said_later_goes_on_the_open_hand_off(app_env):
+    """转人工, then something else, then 我电话139…: the number staff will call, not 没听明白.
+    Without an open hand-off the same number is no answer to anything."""
+    from assistant.residents.service import handoff_phone
+
+    messages, _ = run(ActionRequestHuman(), tracker("我眼神不好，给我找个真人", "request_human", sender="web:cd11"))
+    assert "手机号" in messages[0]["text"]
+    messages, events = run(ActionHandleMisunderstanding(), tracker("我电话13900007777", "inform", sender="web:cd11"))
+    assert "7777" in messages[0]["text"] and "没听明白" not in messages[0]["text"] and events == []
+    with app_env.session() as session:
+        assert handoff_phone(session, "web:cd11") == "13900007777"
+    messages, _ = run(ActionHandleMisunderstanding(), tracker("我电话13900008888", "inform", sender="web:cd12"))
+    assert "没听明白" in messages[0]["text"]

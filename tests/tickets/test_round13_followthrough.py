@@ -252,3 +252,16 @@ def test_a_low_rating_with_a_reason_is_acknowledged_before_the_reopening(db, clo
     assert outcome.reopened
     assert outcome.message.startswith("收到您的评价") and "抱歉" in outcome.message
     assert outcome.message.index("抱歉") < outcome.message.index("重新打开")
+
+
+# ---- 那现在咋办: the advice for what was reported, again -----------------------------------------
+
+
+@pytest.mark.parametrize("asked", ["那现在咋办啊", "我们该怎么做？", "到底怎么办呢"])
+def test_a_bare_what_now_gets_the_reported_emergencys_advice(asked):
+    assert any("119" in line for line in follow_up_advice(asked, "18号楼厨房着火了"))
+    assert any("120" in line for line in follow_up_advice(asked, "我爷爷突然晕倒了叫不醒"))
+
+
+def test_what_now_about_something_else_is_not_the_emergency():
+    assert follow_up_advice("那我的预约怎么办", "18号楼厨房着火了") == []
