@@ -144,12 +144,33 @@ def states_age(text: str) -> bool:
     return bool(_AGE_ONLY_RE.match(normalise(text).strip()))
 
 
+# 那老年卡呢 / 公租房呢: the question just answered, asked again about another thing.
+_AND_WHAT_ABOUT_RE = re.compile(r"^(?:那么|那|还有|那要是)?([\u4e00-\u9fffa-z0-9]{2,8}?)呢[?？。.!！~～]*$")
+# ...but not about the butler's own things (那我的预约呢, 工单呢, 人呢) or about no thing at all.
+_NOT_A_POLICY_THING_RE = re.compile(
+    r"预约|工单|单子|师傅|工作人员|人工|电话|回复|结果|进度|你|您|他|她|这个|那个|然后|好的|是的"
+    r"|天|上午|下午|晚上|早上|中午|点|楼|单元|门口|小区|\d"  # a time or a place: the booking or the report
+)
+
+
+def asks_about_another_thing(text: str) -> bool:
+    """那老年卡呢 right after a policy answer: the same kind of question about another
+    thing (the knowledge base then decides what the thing is)."""
+    match = _AND_WHAT_ABOUT_RE.match(normalise(text).strip())
+    if match is None or _NOT_A_POLICY_THING_RE.search(match.group(1)):
+        return False
+    return len(re.sub(r"^(?:我|俺|咱)(?:的|家)?", "", match.group(1))) >= 2
+
+
 def reads_as_aspect_question(question: str) -> bool:
     """A short question that names nothing of its own (那要钱吗, 在哪办, 要多久, 手机上能弄不),
-    or an age and nothing else (俺81了): after a policy answer it can only be about that
-    answer, even when the intent classifier could not place it."""
+    an age and nothing else (俺81了), or the same question about another thing (那老年卡呢):
+    after a policy answer it can only be a policy question, even when the intent
+    classifier could not place it."""
     text = normalise(question).strip()
     if not text or text.startswith("/"):
         return False
+    if states_age(text) or asks_about_another_thing(text):
+        return True
     # 手机上能办不，我腿脚不方便: the question is asked in one clause, the case told in another.
-    return states_age(text) or (bool(_QUESTION_RE.search(asking_part(text))) and not has_own_subject(text))
+    return bool(_QUESTION_RE.search(asking_part(text))) and not has_own_subject(text)

@@ -208,3 +208,15 @@ def test_follow_ups_on_the_sample_corpus_with_the_real_model(sample_kb):
     assert not silent.answerable and "要带什么材料" in silent.text
     lacking = answer_policy_question("独生子女奖励咋领", kb=kb)
     assert not lacking.answerable and not lacking.choices and "独生子女" in lacking.text
+
+
+@pytest.mark.parametrize(("text", "policy"), [
+    ("那老年卡呢", True), ("还有医保呢", True), ("残疾证呢？", True), ("那高龄津贴呢", True),
+    # the butler's own things, a time or a place: the booking or the report, not a policy
+    ("那我的工单呢", False), ("那后天下午呢", False), ("5号楼呢", False), ("楼道的灯呢", False),
+])
+def test_the_same_question_about_another_thing_reads_as_a_policy_question(text, policy):
+    from assistant.kb.followup import asks_about_another_thing, reads_as_aspect_question
+    assert asks_about_another_thing(text) is policy
+    if policy:
+        assert reads_as_aspect_question(text)
