@@ -55,6 +55,17 @@ LEXICON_EMERGENCIES = [
     ("我爸在卫生间洗澡洗了好久，叫他也不答应", "medical: no answer from the bath"),
     ("外婆出去买菜到现在还没转来，伊有点糊涂", "missing: Shanghainese 没转来"),
     ("help，我同事在车库倒了，没有呼吸，你们有除颤仪吗", "medical: asking the desk for a defibrillator"),
+    ("隔壁独居的大爷好几天没见人了，今天我去敲门他也不理", "silent elder: knocks ignored, days"),
+    ("我孙子 lost 了，就在小区门口", "missing: lost 了, a Chinese child word"),
+    ("我外孙在超市门口刚才还在我身边，一转头人就没了，他才五岁", "missing: gone, the child named farther back"),
+    ("孙女出去买酱油，都一个多小时了还没回来", "missing: an hour and more"),
+    ("我爸突然说不清话了，右手也抬不起来", "medical: speech and an arm"),
+    ("喝了半瓶药酒，现在心跳很块，站都站不稳", "medical: 很块 typed for 很快, cannot stand"),
+    ("小区门口那个接线板泡在积水里，还有小孩在旁边玩", "electric_water: an extension board in water"),
+    ("电梯把我困里面了", "trapped: shut in by the lift"),
+    ("我被卡在3号楼的电梯里了，呼叫按钮按了没人应", "trapped: a lift named by its building"),
+    ("地下室进水了，仓库里面还有个大爷，门被水堵住推不开", "trapped: someone inside, the door held by water"),
+    ("地库里有辆车一直发动着，车门关着，里面的人歪在座位上", "poisoning: a car running in a garage"),
 ]
 
 NOT_EMERGENCIES = [
@@ -104,6 +115,9 @@ NOT_EMERGENCIES = [
     ("孩子把钥匙锁车里了，能帮忙开一下吗", "keys locked in the car"),
     ("我老公不理人，跟我冷战三天了", "a sulk"),
     ("充电器还插着电，出门前要拔掉吗", "a charger plugged in, no water"),
+    ("今天手抬不起来，肩周炎又犯了", "a stiff shoulder"),
+    ("接线板是不是泡过水就不能用了", "a question about a wet board"),
+    ("孙子出去玩一个多小时了还没回来，估计在同学家", "at a classmate's home"),
 ]
 
 
