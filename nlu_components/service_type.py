@@ -52,6 +52,12 @@ DEFAULT_FILL_INTENTS = ("book_service", "cancel_booking", "query_booking", "info
 NO_SERVICE_INTENTS = frozenset({"file_complaint", "check_ticket", "emergency", "rate_ticket", "checkin"})
 
 
+# 我 in a service word stands for whoever the service is for: 他/她 (a parent, a spouse),
+# 俺/咱 (northern "I"), 您 (a carer speaking to the elder).
+SELF = "我"
+OTHER_PERSONS = ("他", "她", "俺", "咱", "您")
+
+
 # Characters read alike (nlu_components/build_homophones.py): 维秀 -> 维修.
 HOMOPHONES_JSON = Path(__file__).parent / "data" / "service_homophones.json"
 
@@ -91,6 +97,12 @@ class ServiceLexicon:
             key = _key(str(variant))
             if target in names and len(key) >= 2 and key not in lexicon.variants:
                 lexicon.variants[key] = target
+        # A service asked for oneself (陪我看病) is asked for a parent or a spouse with
+        # the same words and another pronoun (陪他看病, 陪俺看病): one variant, every person.
+        for key, target in list(lexicon.variants.items()):
+            if SELF in key:
+                for other in OTHER_PERSONS:
+                    lexicon.variants.setdefault(key.replace(SELF, other), target)
         return lexicon
 
     def to_json(self) -> str:

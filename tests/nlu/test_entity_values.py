@@ -145,6 +145,18 @@ def test_normaliser_maps_near_misses(value: str, service: str) -> None:
     assert LEXICON.normalise(value) == service
 
 
+def test_a_service_said_for_oneself_is_known_for_another_person() -> None:
+    # Only 陪我… is in the data; a daughter says 陪他…, a northern resident 陪俺….
+    lexicon = ServiceLexicon.build(["陪诊", "理发"], [("陪我看病", "陪诊"), ("剪头发", "理发")])
+    assert lexicon.normalise("陪他看病") == "陪诊"
+    assert lexicon.find("找个人陪俺看病") == (3, 7, "陪诊")
+    assert lexicon.normalise("陪你看病") is None      # 你 is the butler, not the one to go with
+    assert lexicon.normalise("剪他头发") is None      # no 我 in the word: nothing added
+    text = "闺女在外地 想找人陪她看病"
+    out = normalise_entities([], LEXICON, text=text, intent="book_service")
+    assert [(e["value"], text[e["start"]:e["end"]]) for e in out] == [("陪诊", "陪她看病")]
+
+
 @pytest.mark.parametrize("value", ["火车票", "修", "", "明天下午", "地方"])  # 地方 is only half of 借个地方
 def test_normaliser_leaves_unknown_values_alone(value: str) -> None:
     assert LEXICON.normalise(value) is None
