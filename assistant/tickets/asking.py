@@ -24,14 +24,17 @@ _TOLD = (
 )
 # 有人来吗 asks about someone sent; 有人吗 alone only whether anyone is there.
 _SENT = (
-    r"派(?:了|过)?(?:人|师傅|单)|派过去|安排(?:了|好)?(?:人|师傅)|来(?:了)?人"
+    r"派(?:了|过|咗)?(?:人|师傅|单)|派过[去来]|安排(?:了|好|咗)?(?:人|师傅|过去|过来)|来(?:了)?人"
     r"|有(?:了)?人(?:来|去|过来|过去|上门|管|处理|修|理)"
+    r"|(?:师傅|工人|[电水木修理维]{1,3}工|物业的?人)[^，。,！!？?]{0,4}(?:来|上门|过来)"
+    r"|(?:你们|社区|物业|街道|居委会?|上面)[^，。,！!？?]{0,3}(?:处理|管|修|弄|解决)"
 )
 _KNOWN = r"(?:物业|社区|居委会?|保安|城管|消防|警察|派出所|值班|工作人员|你们|他们)[^，。,！!？?]{0,4}(?:知道|收到|晓得|看到)"
 # …了没有 / …了吗 / 是不是已经… / 有没有… / …没啊: asking whether it has happened.
 _DONE_FRAME = re.compile(
     r"了(?:没有?|吗|么|嘛|不|冇|未)|过(?:没有?|吗|么)|是不是|是否|有没有|有冇|已经[^，。,！!]{0,10}(?:吗|么|吧|没)"
-    r"|(?:没有?|吗|么|嘛|冇|未)[啊呀呢吧哈嘛]*[？?。!！~]*$|[？?]"
+    r"|(?:没有?|没得|吗|么|嘛|冇|未|不)[啊呀呢吧哈嘛哇]*[？?。!！~]*$|[？?]"
+    r"|([\u4e00-\u9fff])[不没]\1"  # 管不管 / 来没来: A-not-A
 )
 _ACT = re.compile(rf"(?:{_TOLD}|{_SENT}|{_KNOWN})")
 # 啥时候 / 什么时候 / 多久 / 几点 … 来人 / 修 / 处理: when the report will be acted on.
@@ -46,15 +49,27 @@ _PROGRESS = re.compile(r"到哪一?步|进展|进度|(?:怎么|咋|怎)样了|�
 _RESPONDERS = re.compile(r"消防车|消防员|救护车|急救车|警车|警察|民警|120|119|110")
 
 
+def _new_problem(text: str) -> bool:
+    """The message reports something wrong with a thing (5号楼电梯也坏了): a report. A
+    fault word alone (你们管不管啊: 不管) names no thing and reports nothing new."""
+    from assistant.tickets.duplicates import read_problem
+    from assistant.tickets.intake import names_a_problem
+
+    if not names_a_problem(text):
+        return False
+    problem = read_problem(text)
+    return bool(problem.objects or problem.faults)
+
+
 def asks_what_was_done(text: str | None) -> bool:
     """Does the message ask what was done with the resident's report (told, sent,
     when someone comes, how far it got)? False for a new problem said with a
     question (3号楼路灯也坏了，什么时候修), for how the emergency stands (消防车还没到),
     and for a question about what to do (要不要打120)."""
-    from assistant.tickets.intake import names_a_problem, normalise
+    from assistant.tickets.intake import normalise
 
     text = normalise(text or "")
-    if not text or text.startswith("/") or names_a_problem(text):
+    if not text or text.startswith("/") or _new_problem(text):
         return False
     if _PROGRESS.search(text):
         return True

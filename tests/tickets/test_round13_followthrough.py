@@ -55,7 +55,11 @@ def test_a_request_a_statement_or_a_report_is_not(who, frame):
 
 @pytest.mark.parametrize(
     "text",
-    ["师傅大概几点能上门", "派人过去了没得", "这事报上去没有", "到底多久才能来修", "有人来管了吗", "现在弄到哪一步了"],
+    [
+        "师傅大概几点能上门", "派人过去了没得", "这事报上去没有", "到底多久才能来修", "有人来管了吗", "现在弄到哪一步了",
+        # dialects and yes/no by V不: Cantonese 咗/未, Sichuanese 没得, northern …不
+        "派咗师傅未呀", "人安排过去没得", "修理工今天能来不", "你们管不管啊",
+    ],
 )
 def test_sending_and_when_questions(text):
     assert asks_what_was_done(text)
@@ -69,6 +73,9 @@ def test_sending_and_when_questions(text):
         "5号楼电梯也坏了，什么时候修",  # a new problem said with a question
         "有人吗",  # anyone there
         "我打了110了",
+        "你们处理一下",  # a request
+        "师傅刚来了",  # a statement
+        "帮我找个师傅来修",
     ],
 )
 def test_not_a_question_about_what_was_done(text):
