@@ -97,6 +97,17 @@ class Suppressors:
     past_injury: re.Pattern[str] | None = None
     # round 12 review: someone unwell makes no message everyday
     everyday_unless: re.Pattern[str] | None = None
+    # round 13b: a fall feared in a complaint about what makes people fall (hazard_complaint.fall_*)
+    hazard_fall_cue: re.Pattern[str] | None = None
+    hazard_fall_markers: re.Pattern[str] | None = None
+    hazard_fall_what_if: re.Pattern[str] | None = None
+    hazard_fall_anchor: re.Pattern[str] | None = None
+    hazard_fall_person: re.Pattern[str] | None = None
+    # round 13b: a lasting condition named as the reason for a service (chronic.*)
+    chronic_cues: re.Pattern[str] | None = None
+    chronic_lasting: re.Pattern[str] | None = None
+    chronic_frame: re.Pattern[str] | None = None
+    chronic_acute: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +148,12 @@ def _cue(kind: str, entry, macros: dict[str, str]) -> Cue:
         present=bool(entry.get("present", False)),
         advice=entry.get("advice"),
     )
+
+
+def _optional(section: dict, field_prefix: str, key_prefix: str, names: tuple[str, ...], c) -> dict:
+    """Optional patterns of one section (a rule that all its parts must be present to apply)."""
+    return {f"{field_prefix}{name}": c(section[f"{key_prefix}{name}"], f"{field_prefix}{name}")
+            for name in names if section.get(f"{key_prefix}{name}")}
 
 
 @cache
@@ -201,5 +218,7 @@ def lexicon() -> Lexicon:
         past_dealt_with=c(past["dealt_with"], "past.dealt_with") if past.get("dealt_with") else None,
         past_injury=c(past["injury"], "past.injury") if past.get("injury") else None,
         everyday_unless=c(s["everyday_unless"], "everyday_unless") if s.get("everyday_unless") else None,
+        **_optional(s["hazard_complaint"], "hazard_fall_", "fall_", ("cue", "markers", "what_if", "anchor", "person"), c),
+        **_optional(s.get("chronic") or {}, "chronic_", "", ("cues", "lasting", "frame", "acute"), c),
     )
     return Lexicon(cues, suppressors)

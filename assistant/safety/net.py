@@ -243,6 +243,14 @@ class _Message:
         )
         self.aftermath = None if self.urgent else s.past_aftermath.search(text)
         self.hazard = None if self.urgent else s.hazard_markers.search(text)
+        # Round 13b: a hazard that makes people fall (灯坏了, 太滑, 结冰, 没扶手), or any hazard complained
+        # of, and what anchors a fall in the message (刚, 已经, 起不来, 流血).
+        self.fall_hazard = (None if self.urgent or s.hazard_fall_markers is None
+                            else s.hazard_fall_markers.search(text) or self.hazard)
+        self.fall_anchor = None if s.hazard_fall_anchor is None else s.hazard_fall_anchor.search(text)
+        # Round 13b: a service asked for, or whether the person qualifies, with no acute sign anywhere.
+        self.chronic_frame = (None if self.urgent or s.chronic_frame is None or s.chronic_acute is None
+                              or s.chronic_acute.search(text) else s.chronic_frame.search(text))
         self.accounted = next((m for m in s.accounted.finditer(text)
                                if not _DENIED.search(text[max(0, m.start() - 3): m.start()])
                                and not _WRITER.search(text, 0, m.start())), None)
@@ -409,6 +417,23 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             if (name == "habitual" and cue.kind not in s.habitual_exempt and not unwell_now
                     and marker.start() >= msg.sentence_start(hit.start)):
                 return f"habitual:{marker.group()}"
+    # Round 13b: a lasting condition named as the reason for a service (她六十八，中风了下不了床，能约助浴吗):
+    # a description of the person, when its sentence says what lasts and nothing acute is said.
+    if (cue.kind == "medical" and msg.chronic_frame is not None and s.chronic_cues is not None
+            and s.chronic_lasting is not None and s.chronic_cues.search(hit.text)):
+        sentence_start = msg.sentence_start(hit.start)
+        sentence = text[sentence_start: hit.end + len(msg.sentence_after(hit.end, len(text)))]
+        lasting = s.chronic_lasting.search(sentence)
+        if lasting:
+            return f"chronic:{lasting.group()}"
+    # Round 13b: a fall feared in a complaint about what makes people fall (灯坏了…摔了咋整): "what then?"
+    # at once after the fall, nothing anchoring it in time, an injury or a person of the writer's own.
+    if (cue.kind == "medical" and msg.fall_hazard is not None and msg.fall_anchor is None
+            and s.hazard_fall_cue is not None and s.hazard_fall_what_if is not None
+            and s.hazard_fall_cue.search(hit.text) and s.hazard_fall_what_if.match(text[hit.end:])
+            and not (s.hazard_fall_person is not None
+                     and s.hazard_fall_person.search(text[msg.clause_start(hit.start): hit.end]))):
+        return f"hazard_complaint:{msg.fall_hazard.group()}"
     # Complaints about a hazard that has not (yet) happened, or its what-if.
     if cue.kind in s.hazard_kinds and msg.hazard:
         region = text[max(msg.sentence_start(hit.start), hit.start - 12): hit.end + 12]
