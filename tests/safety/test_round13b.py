@@ -36,6 +36,9 @@ CHRONIC_FIRE = [
     "我姥姥卧床好几年了，能约上门护理吗，今天叫不醒了",
     "我爸中风了瘫在床上，刚从床上摔下来，能派护工来吗",
     "能约护工吗，我婆婆中风了下不了床，快来人",
+    # the consequence said as a new state (下不了床了, 瘫在床上了) is news, not a description
+    "我爸中风了，下不了床了，能派个人上门帮忙吗",
+    "我妈脑梗了瘫在床上了，能上门看看吗",
     # no service asked for, no lasting consequence: the old rules stand
     "我妈中风了，下不了床了",
     "我爸中风了",
