@@ -332,6 +332,13 @@ class ActionCheckTicket(Action):
             # 要的，帮我报上去 right after filing (heard as a progress question): it is filed,
             # said with its number, and the phone question stays open.
             return await asyncio.to_thread(ActionTicketFollowup._contact, dispatcher, tracker, pending[1])
+        if not ticket_id and not text.startswith("/") and not is_reference_to_existing(text):
+            from actions.core import said_cannot_do
+
+            if said_cannot_do(dispatcher, tracker, text):
+                # 到时候提醒我一下 / 帮我给她打个电话 heard as a progress question: said honestly
+                # that the butler cannot, not "您还没有投诉记录".
+                return []
         if not ticket_id and not text.startswith("/") and not intake.is_progress_query(text) and asks_what_was_done(text):
             # 你们通知城管了吗 / 路灯的事派人了吗: what was really done with that ticket (by its id,
             # the state as anyone hears it, below).

@@ -1278,13 +1278,15 @@ def handling_answer(
     resident's own ticket: only what was really done. An emergency is 已通知 only when
     staff's alert was delivered, else 已记录, with the number to call (the butler calls
     no one); an ordinary ticket says its state (受理: not yet dispatched) and who
-    handles it, never a visit time nobody set. None when the ticket is not theirs."""
+    handles it, never a visit time nobody set. None when the ticket is not theirs or no
+    longer open (the usual progress answer then says it was handled and asks for a rating)."""
     settings = settings or get_settings()
     with db.session() as session:
         ticket = session.get(
             Ticket, ticket_id, options=[selectinload(Ticket.watchers), selectinload(Ticket.events)]
         )
-        if ticket is None or not _is_own(ticket, sender_id):
+        if ticket is None or not _is_own(ticket, sender_id) or ticket.status not in OPEN_STATES:
+            # Handled or closed: the usual progress answer says so and asks for a rating.
             return None
         lines: list[str] = []
         undispatched = ticket.status == lifecycle.ACCEPTED

@@ -272,3 +272,23 @@ def test_a_bare_what_now_gets_the_reported_emergencys_advice(asked):
 
 def test_what_now_about_something_else_is_not_the_emergency():
     assert follow_up_advice("那我的预约怎么办", "18号楼厨房着火了") == []
+
+
+# ---- what the progress action keeps doing --------------------------------------------------------
+
+
+async def test_a_handled_ticket_asked_about_in_words_still_invites_a_rating(app_env, clock):
+    from tests.tickets.test_followthrough_actions import handled
+
+    tid = handled(app_env, clock, sender="web:h1")
+    messages, slots, _ = await run(ActionCheckTicket(), tracker("路灯的事咋样了", "check_ticket", sender="web:h1"))
+    assert "已办结" in joined(messages) and messages[0]["buttons"]
+    assert slots["ticket_followup"].startswith(f"rating|{tid}|")
+    assert service.handling_answer(app_env, tid, "web:h1", "派人了吗") is None  # not open: no "not dispatched"
+
+
+async def test_a_reminder_heard_as_a_progress_question_is_refused_honestly(app_env):
+    from assistant.conversation.commands import REMINDER_TEXT
+
+    messages, _, _ = await run(ActionCheckTicket(), tracker("到点了记得叫我一声，我老忘事", "check_ticket", sender="web:h2"))
+    assert joined(messages) == REMINDER_TEXT
