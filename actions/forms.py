@@ -193,9 +193,23 @@ class InterruptibleFormValidation(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         before = dict(tracker.slots)  # rasa-sdk writes extracted values into tracker.slots
+        # Rasa validates a form that starts with the form already active and no question asked.
+        starting = (tracker.active_loop or {}).get("name") != self.form_name() or before.get(REQUESTED_SLOT) is None
         events = await self._turn(dispatcher, tracker, domain)
         await self._read_back(events, before, dispatcher, tracker)
+        if starting and events:
+            events = [*self._pass_over_offers(before), *events]
         return events
+
+    def _pass_over_offers(self, slots: dict[str, Any]) -> list[EventType]:
+        """A form that starts passes over an offer a detour left open (把问题留给工作人员？
+        after 医保卡丢了咋补办, then 好的约 明天上午10点…): else the read-back's 对 would answer
+        that offer instead of this form."""
+        passed = [SlotSet(slot, value) for slot, value in DETOUR_OFFER_SLOTS.items()
+                  if slots.get(slot) not in (None, False) and slot in slots]
+        if passed:
+            log.info("form_start_passes_over_offer", form=self.form_name(), slots=[e["name"] for e in passed])
+        return passed
 
     async def _turn(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         intent, text = latest_intent(tracker), latest_text(tracker)
@@ -203,11 +217,7 @@ class InterruptibleFormValidation(FormValidationAction):
             log.info("form_interrupted", form=self.form_name(), intent=intent)
             return []  # nothing extracted: Rasa rejects the form and the rules decide
         if (tracker.active_loop or {}).get("name") != self.form_name():
-            # The form starts: an offer a detour left open (把问题留给工作人员？) is passed over,
-            # else the read-back's 对 would answer that offer instead of this form.
-            passed = [SlotSet(slot, value) for slot, value in DETOUR_OFFER_SLOTS.items()
-                      if tracker.get_slot(slot) not in (None, False) and slot in tracker.slots]
-            return [*passed, *await super().run(dispatcher, tracker, domain)]  # the form starts
+            return await super().run(dispatcher, tracker, domain)  # the form starts
         if self._back_from_interruption(tracker):
             # A question in the middle was answered: ask whether to go on.
             return [SlotSet(RESUME_SLOT, self.form_name()), SlotSet(REQUESTED_SLOT, RESUME_SLOT)]
