@@ -313,6 +313,11 @@ async def converse(
         log.info("conversation_rating_by_number", sender=sender)
         message = rating
     asked_after_yes: str | None = None
+    if local is None and message is stripped and not command and _reminder_after_booking(stripped, memory.last):
+        # 到时候提醒我一下哈 right after 预约好了: answered by what this channel can send (the
+        # classifier may hear a progress question in it).
+        log.info("conversation_reminder_after_booking", sender=sender)
+        local = await _question_after_yes(client, db, sender, stripped, metadata) or None
     if local is None and message is stripped and not command:
         yes_then = _yes_then_question(stripped, memory.options)
         choice = resolve_choice(stripped, memory.options)
@@ -388,6 +393,17 @@ async def converse(
         new_pending.offered = True
     await _remember(db, sender, memory, replies, pending=new_pending)
     return replies
+
+
+# The butler's words for a booking just made or moved (service.booked_text, conversation.moved_text).
+BOOKED_RE = re.compile(r"预约好了|改好了！预约号")
+
+
+def _reminder_after_booking(said: str, last: list[store.Said]) -> bool:
+    """A reminder asked for (到时候提醒我一下哈 我记性不好) right after a booking was made."""
+    from assistant.conversation.commands import asks_reminder
+
+    return any(BOOKED_RE.search(s.text or "") for s in last) and asks_reminder(said)
 
 
 def _yes_then_question(said: str, options) -> tuple[str, str] | None:  # noqa: ANN001 - remembered options

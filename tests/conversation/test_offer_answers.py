@@ -231,3 +231,32 @@ def test_free_times_the_classifier_places_go_on_as_said(db, clock):
     dialogue = FormDialogue({"剪头": "book_service"})
     say(dialogue, db, "后天能剪头不 都有啥时间")
     assert dialogue.sent == ["后天能剪头不 都有啥时间"]
+
+
+# --- a reminder asked for right after a booking ---------------------------------------------------
+
+def _just_booked(db, clock, text="预约好了！预约号YY202611290001。11月30日（周一）上午11点上门理发。请记好时间。"):
+    store.save(db, SENDER, store.Memory(last=[store.Said(text, [])], last_at=clock.now()))
+
+
+def test_a_reminder_asked_right_after_a_booking_is_answered_honestly(app_env, clock):
+    _just_booked(app_env, clock)
+    dialogue = Dialogue({"提醒": "check_ticket"})
+    replies = say(dialogue, app_env, "到时候提醒我一下哈 我记性不好")
+    assert dialogue.sent == []  # never a progress question
+    assert "没法" in replies[0].text and "提醒" in replies[0].text
+
+
+@pytest.mark.parametrize("said", ["谢谢", "我约了什么"])
+def test_other_words_after_a_booking_go_on(db, clock, said):
+    _just_booked(db, clock)
+    dialogue = Dialogue({})
+    say(dialogue, db, said)
+    assert dialogue.sent == [said]
+
+
+def test_a_reminder_asked_without_a_booking_just_made_goes_on(db, clock):
+    _just_booked(db, clock, text="已为您登记，工单号 GD202611290001。")
+    dialogue = Dialogue({})
+    say(dialogue, db, "到时候提醒我一下")
+    assert dialogue.sent == ["到时候提醒我一下"]
