@@ -9,7 +9,7 @@ import json
 import os
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.booking.about import answer_about_service
@@ -127,6 +127,33 @@ class ActionAskPolicy(Action):
         ]
 
 
+def last_yes_no_question(tracker: Tracker) -> list[dict] | None:
+    """The buttons of the last yes/no question (a message offering /affirm) in the
+    butler's latest turn, the one before the resident's current message; None when that
+    turn asked none."""
+    events = list(tracker.events or [])
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    if not users:
+        return None
+    end = users[-1]
+    start = users[-2] if len(users) > 1 else -1
+    for event in reversed(events[start + 1:end]):
+        buttons = (event.get("data") or {}).get("buttons") or [] if event.get("event") == "bot" else []
+        if any(str(b.get("payload", "")).startswith("/affirm") for b in buttons):
+            return buttons
+    return None
+
+
+def answers_another_question(tracker: Tracker) -> bool:
+    """The yes/no is for the question a running form asked after the offer (对 to the
+    booking's read-back 对吗？, while an earlier question still waited to be left for
+    staff): the latest yes/no question is not the offer."""
+    if not (tracker.active_loop or {}).get("name"):
+        return False
+    buttons = last_yes_no_question(tracker)
+    return buttons is not None and not any(b.get("title") == OFFER_BUTTONS[1]["title"] for b in buttons)
+
+
 class ActionPolicyOfferReply(Action):
     """The resident's yes/no to leaving an unanswered question for staff."""
 
@@ -134,6 +161,15 @@ class ActionPolicyOfferReply(Action):
         return "action_policy_offer_reply"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        cleared = [
+            SlotSet("policy_offer_pending", False),
+            SlotSet("policy_pending_question", None),
+            SlotSet("policy_best_guess", None),
+        ]
+        if answers_another_question(tracker):
+            # The resident moved on (医保卡丢了咋补办… then booked a cleaning): the offer lapses
+            # and the form takes its own yes/no.
+            return [*cleared, FollowupAction(tracker.active_loop["name"])]
         question = tracker.get_slot("policy_pending_question")
         if _latest_intent(tracker) == "affirm" and question:
             with get_database().session() as session:
@@ -142,8 +178,4 @@ class ActionPolicyOfferReply(Action):
             dispatcher.utter_message(response="utter_policy_question_left", phone=settings.service_phone)
         else:
             dispatcher.utter_message(response="utter_policy_question_not_left")
-        return [
-            SlotSet("policy_offer_pending", False),
-            SlotSet("policy_pending_question", None),
-            SlotSet("policy_best_guess", None),
-        ]
+        return cleared

@@ -251,3 +251,37 @@ async def test_a_home_repair_question_is_still_answered_from_the_catalogue(polic
     policy_env.fusion = FusionModel(policy_env.fusion.ranker, policy_env.fusion.abstainer, 1.01, {})
     messages, _ = await run(ActionAskPolicy(), tracker("修水管多少钱"))
     assert messages[0]["text"].endswith("要帮您约维修吗？")
+
+
+def turn_tracker(text: str, intent: str, slots: dict, events: list, loop: str | None) -> Tracker:
+    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}
+    return Tracker("web:abc", slots, latest, [*events, {"event": "user", "text": text, "parse_data": latest}],
+                   False, None, {"name": loop} if loop else {}, "action_listen")
+
+
+OFFER_EVENT = {"event": "bot", "text": "医保卡的事我暂时查不到…", "data": {"buttons": [
+    {"title": "转人工", "payload": "/request_human"}, {"title": "把问题留给工作人员", "payload": "/affirm"},
+    {"title": "不用了", "payload": "/deny"}]}}
+READ_BACK_EVENT = {"event": "bot", "text": "您要预约…上门保洁，对吗？", "data": {"buttons": [
+    {"title": "对", "payload": "/affirm"}, {"title": "不对", "payload": "/deny"}]}}
+
+
+async def test_a_yes_to_a_forms_read_back_is_not_a_yes_to_an_older_offer(policy_env, db):
+    # 医保卡丢了咋补办 (no answer, the offer) … then a cleaning booked: 对 to 对吗？ is the booking's.
+    pending = {"policy_offer_pending": True, "policy_pending_question": "医保卡丢了咋补办"}
+    history = [{"event": "user", "text": "医保卡丢了咋补办 顺便约个保洁"}, OFFER_EVENT,
+               {"event": "user", "text": "明天上午10点"}, {"event": "bot", "text": "请留一个联系电话"},
+               {"event": "user", "text": "13812347071"}, READ_BACK_EVENT]
+    dispatcher = CollectingDispatcher()
+    events = await ActionPolicyOfferReply().run(dispatcher, turn_tracker("对", "affirm", pending, history,
+                                                                          "booking_form"), {})
+    assert dispatcher.messages == []
+    assert {"event": "followup", "name": "booking_form"} in [{k: e[k] for k in ("event", "name")} for e in events
+                                                              if e.get("event") == "followup"]
+    assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"}["policy_offer_pending"] is False
+    with db.session() as session:
+        assert list_unanswered(session) == []
+    # The offer itself the latest yes/no question (asked in the middle of the form): the yes is the offer's.
+    again = [*history[:-1], OFFER_EVENT, {"event": "bot", "text": "您想约哪天几点？"}]
+    messages, _ = await run(ActionPolicyOfferReply(), turn_tracker("好的", "affirm", pending, again, "booking_form"))
+    assert messages[0]["response"] == "utter_policy_question_left"
