@@ -190,6 +190,14 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "service_type 0.946), then round 13 was tuned on its errors",
     },
     {
+        "name": "blind13",
+        "path": "bench/nlu_blind13.yml",
+        "label": "blind",
+        "note": "672 lines (19 intents, service_type over the ten catalogue services), written on 2026-12-06 "
+                "by a helper who saw only its brief (052b1b2, bench/nlu_blind13.md) while round 13 was tuned "
+                "on set 12; measured once at round 13's end",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
@@ -309,6 +317,14 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
         "note": "609 lines (216 emergencies, 393 same-topic look-alikes), written on 2026-12-06 by a helper who "
                 "saw only its brief (8f6833b, bench/emergency_blind12.md) while round 12 was tuned on set 11; "
                 "measured once at round 12's end (ca49311: butler 0.963 / 10.2 %, net 0.940 / 7.9 %), then round 13 was tuned on its errors",
+    },
+    {
+        "name": "emergency_blind13",
+        "path": "bench/emergency_blind13.jsonl",
+        "label": "blind",
+        "note": "561 lines (196 emergencies, 365 same-topic look-alikes), written on 2026-12-06 by a helper who "
+                "saw only its brief (a6fbbfc, bench/emergency_blind13.md) while round 13 was tuned on set 12; "
+                "measured once at round 13's end",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
