@@ -974,6 +974,11 @@ class ActionQueryBooking(Action):
         wish = _wish_to_book(tracker)
         if wish is not None:
             return wish
+        service = conversation.service_from(_text(tracker), _entities(tracker, "service_type"))
+        if service and conversation.asks_free_times(_text(tracker)):
+            # 明天能剪头不 都有啥时间: the free times of a service are asked to book it, not
+            # what is booked; the form lists that day's free times from these words.
+            return [SlotSet("booking_service", service), FollowupAction("booking_form")]
         if commands.asks_reminder(_text(tracker)):
             # 到时候提醒我一下 about a booking: honest about what the channel can send.
             dispatcher.utter_message(

@@ -930,7 +930,7 @@ def reminder_answer(remind: bool) -> str:
     scheduled on a channel that can deliver it (``service.reminder_promised``)."""
     if remind:
         return "会的，前一天我会在这里发消息提醒您。"
-    return "这个聊天发不了短信，到时候也没法提醒您。您可以在手机上定个闹钟，或者请家人提醒您。"
+    return "这个聊天发不了短信，也发不了提醒。您可以在手机上定个闹钟，或者请家人帮您记着。"
 
 
 # 我也说不好 / 不知道 / 还没想好 at the time question: the resident cannot name a time;
@@ -1049,7 +1049,9 @@ def reminder_asked_text(db: Database, sender_id: str, *, now: datetime | None = 
     booking = max(upcoming, key=lambda b: b.id) if upcoming else None
     if booking is not None and reminder_promised(db, booking.id, sender_id):
         return f"好的，{describe_booking(booking)}，前一天我会发消息提醒您。"
-    text = "抱歉，这个聊天没法到时提醒您，我不能主动给您发消息。"
+    # Said without the words of a promise (到时提醒您, 会提醒您): a resident skimming the
+    # reply must not read one.
+    text = "抱歉，这个聊天发不了提醒，我不能主动给您发消息。"
     if booking is not None:
         text += (f"您约的是{describe_booking(booking)}，可以记在本子上或在手机上定个闹钟，"
                  "也可以请家人提醒您；想查的话随时跟我说“我约了什么”。")

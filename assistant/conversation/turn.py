@@ -577,8 +577,9 @@ async def _bare_service(client: DialogueClient, sender: str, text: str) -> str |
 
 async def _free_times_asked(client: DialogueClient, sender: str, text: str) -> str | None:
     """The service whose free times a message asks for (明天能剪头不 都有啥时间), when no
-    form is running and the classifier places the message in no task (its words name the
-    service and ask for times: a booking); None otherwise."""
+    form is running and the classifier hears no booking in it (no task, or a question
+    about bookings or policy: its words name the service and ask for times, a booking);
+    None otherwise."""
     from assistant.booking.conversation import asks_free_times, service_from
     from assistant.dialogue import DialogueUnavailable
 
@@ -591,7 +592,7 @@ async def _free_times_asked(client: DialogueClient, sender: str, text: str) -> s
         parsed = await client.parse(text)
     except DialogueUnavailable:
         return None
-    return None if split.task_intent(parsed) else service
+    return None if split.task_intent(parsed) in ("book_service", "cancel_booking") else service
 
 
 async def _form_running(client: DialogueClient, sender: str) -> bool:

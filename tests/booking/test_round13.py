@@ -189,7 +189,8 @@ def test_a_yes_with_a_reminder_question_books_and_answers_honestly(app_env, doma
                                      form_active=False), domain)
     said = texts(messages)
     assert "预约号YY" in said
-    assert "没法" in said and "前一天我会" not in said  # the web chat cannot push anything
+    assert "发不了" in said and "前一天我会" not in said  # the web chat cannot push anything
+    assert not any(w in said for w in ("会提醒您", "到时提醒您"))  # no words of a promise
     assert slots["booking_confirming"] is False
 
 
@@ -217,3 +218,16 @@ def test_a_running_booking_leaves_no_offer_slots_behind(app_env, domain):
                                                   "policy_offer_pending": True}),
                       domain)
     assert "policy_offer_pending" not in slots  # an offer made inside the form is the resume question's
+
+
+def test_the_free_times_of_a_service_heard_as_a_query_start_its_booking(app_env, domain):
+    slots, _, other = run(booking_actions.ActionQueryBooking(),
+                          tracker("后天能剪头不 都有啥时间", intent="query_booking", form_active=False), domain)
+    assert slots == {"booking_service": "理发"}
+    assert other == [{"event": "followup", "name": "booking_form", "timestamp": None}]
+
+
+def test_what_is_booked_is_still_a_query(app_env, domain):
+    slots, messages, _ = run(booking_actions.ActionQueryBooking(),
+                             tracker("我约了什么", intent="query_booking", form_active=False), domain)
+    assert slots == {} and "没有预约" in texts(messages)

@@ -159,7 +159,7 @@ def test_a_yes_then_a_reminder_question_confirms_and_answers_honestly(app_env, c
     replies = say(dialogue, app_env, "对，那到时候会发短信提醒我吧？")
     assert dialogue.sent == ["/affirm"]  # the reminder is answered here, by what the channel can send
     assert "预约号" in replies[0].text
-    assert "没法" in replies[-1].text and "提醒" in replies[-1].text
+    assert "不能" in replies[-1].text and "到时提醒您" not in replies[-1].text
 
 
 def test_a_yes_then_another_question_goes_on_as_a_question(db, clock):
@@ -227,6 +227,12 @@ def test_the_free_times_of_a_named_service_start_its_booking(db, clock):
     assert "可以约的时间" in replies[-1].text
 
 
+def test_free_times_heard_as_a_question_about_bookings_start_the_booking(db, clock):
+    dialogue = FormDialogue({"剪头": "query_booking"})
+    say(dialogue, db, "后天能剪头不 都有啥时间")
+    assert dialogue.sent[0] == '/book_service{"service_type": "理发"}'
+
+
 def test_free_times_the_classifier_places_go_on_as_said(db, clock):
     dialogue = FormDialogue({"剪头": "book_service"})
     say(dialogue, db, "后天能剪头不 都有啥时间")
@@ -244,7 +250,7 @@ def test_a_reminder_asked_right_after_a_booking_is_answered_honestly(app_env, cl
     dialogue = Dialogue({"提醒": "check_ticket"})
     replies = say(dialogue, app_env, "到时候提醒我一下哈 我记性不好")
     assert dialogue.sent == []  # never a progress question
-    assert "没法" in replies[0].text and "提醒" in replies[0].text
+    assert "不能" in replies[0].text and "到时提醒您" not in replies[0].text
 
 
 @pytest.mark.parametrize("said", ["谢谢", "我约了什么"])
