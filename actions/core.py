@@ -23,6 +23,7 @@ from assistant.residents.service import (
 from assistant.kb.followup import reads_as_aspect_question
 from assistant.settings import get_settings
 from assistant.tickets.feedback import rates_a_ticket
+from assistant.tickets.ids import find_ticket_id
 from assistant.tickets.intake import extract_location, parse_contact, reads_as_complaint
 
 log = structlog.get_logger(__name__)
@@ -363,6 +364,12 @@ class ActionHandleMisunderstanding(Action):
         if not (tracker.active_loop or {}).get("name") and not text.startswith("/") and rates_a_ticket(text):
             # 我要评价一下GD… / 那件事我给4分: a rating, in words the classifier has not seen.
             return [FollowupAction("action_rate_ticket")]
+        if not (tracker.active_loop or {}).get("name") and not text.startswith("/") and find_ticket_id(text):
+            # GD… 基本满意 / GD…咋样了 the classifier could not place: about that ticket (its
+            # state, or a rating said with its id), answered here by the progress action.
+            from actions.tickets import ActionCheckTicket
+
+            return await ActionCheckTicket().run(dispatcher, tracker, domain)
         if follows_policy_answer(tracker, text):
             # 那要钱吗 right after a policy answer: a follow-up on that answer.
             return [FollowupAction("action_ask_policy")]

@@ -172,3 +172,21 @@ def test_a_phone_said_later_goes_on_the_open_hand_off(app_env):
         assert handoff_phone(session, "web:cd11") == "13900007777"
     messages, _ = run(ActionHandleMisunderstanding(), tracker("我电话13900008888", "inform", sender="web:cd12"))
     assert "没听明白" in messages[0]["text"]
+
+
+def test_a_ticket_id_the_classifier_could_not_place_is_about_that_ticket(app_env, clock):
+    """GD… 基本满意 heard as nothing: a rating said with the id (recorded), not 没听明白; a
+    bare id with words the classifier missed gets the ticket's state."""
+    from datetime import timedelta
+
+    from assistant.tickets import service
+
+    filed = service.file_ticket(app_env, description="33号楼垃圾桶好几天没人倒", sender_id="web:cd13",
+                                address="33号楼", now=clock.now() - timedelta(days=2))
+    tid = filed.ticket.id
+    messages, _ = run(ActionHandleMisunderstanding(), tracker(f"{tid} 弄得咋样嘞", sender="web:cd13"))
+    assert "受理" in messages[0]["text"] and "没听明白" not in messages[0]["text"]
+    for action, note in (("派单", None), ("开始处置", None), ("办结", "已清运")):
+        service.transition_ticket(app_env, tid, action, actor="staff:t", note=note, now=clock.now() - timedelta(days=1))
+    messages, _ = run(ActionHandleMisunderstanding(), tracker(f"{tid} 基本满意", sender="web:cd13"))
+    assert "谢谢您的评价" in messages[0]["text"] and "基本满意" in messages[0]["text"]
