@@ -472,6 +472,9 @@ def _second_opinion(text: str | None, normalised: str, started: float, quiet: bo
     if story is not None:
         reason = f"hypothetical:{_marker(story)}"
     elif s.everyday is not None and not s.urgent.search(normalised):
+        # Review 13: the phrases that say nothing of anyone's safety (堵车, 难吃, 真想) moved to
+        # `not_now` (below the threshold only); what is left says nobody is in danger, and any sign
+        # of a body in trouble (`everyday_unless`: 发紫, 肿, 喘, 不说话) hands the message to the model.
         thing = s.everyday.search(normalised)
         if thing is not None and not (s.everyday_unless is not None and s.everyday_unless.search(normalised)):
             # round 12 review: not when someone is unwell (楼下打了农药，孩子头晕呕吐)

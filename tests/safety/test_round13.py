@@ -210,7 +210,9 @@ OUTVOTED = [
     ("那个井盖松松垮垮的，早晚有人要踩空", "a what-if: 早晚"),
     ("楼道里的电线耷拉着，迟早得出事", "a what-if: 迟早出事"),
     ("万一停电了电梯里有人咋办", "a what-if: 万一"),
-    ("我婆婆做饭把锅烧糊了，菜都焦了", "food burnt"),
+    # review 13: burnt food is `not_now`, below the model's threshold only (菜烧糊了，我妈一下子坐地上不说话了
+    # is an emergency the model sees); at 0.85 我婆婆做饭把锅烧糊了，菜都焦了 is now the model's call
+    ("锅烧糊了，菜都焦了，今晚只能叫外卖", "food burnt"),
     ("这个药太难喝了", "a taste"),
     ("我老伴清静惯了，不爱出门", "staying in by choice"),
     ("真想把楼上那个装修的揍一顿", "a wish, anger"),
