@@ -1051,7 +1051,7 @@ def reminder_asked_text(db: Database, sender_id: str, *, now: datetime | None = 
         return f"好的，{describe_booking(booking)}，前一天我会发消息提醒您。"
     # Said without the words of a promise (到时提醒您, 会提醒您): a resident skimming the
     # reply must not read one.
-    text = "抱歉，这个聊天发不了提醒，我不能主动给您发消息。"
+    text = "抱歉，这个聊天没法给您发提醒，我不能主动给您发消息。"
     if booking is not None:
         text += (f"您约的是{describe_booking(booking)}，可以记在本子上或在手机上定个闹钟，"
                  "也可以请家人提醒您；想查的话随时跟我说“我约了什么”。")
