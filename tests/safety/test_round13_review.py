@@ -36,6 +36,14 @@ FIRE = [
     "本来是闹着玩的，结果他拿刀把人捅了，快报警",
     # 7. a device that smokes
     "楼下电动车充电，充电头烫得冒烟了",
+    # 8. a quarrel or anger is no reason for silence; a sulk that ends suddenly is no sulk
+    "老伴跟我吵架，吵着吵着人就没反应了",
+    "我爸刚才生气，突然就没反应了",
+    "我妈跟我怄气，突然一下就没反应了，脸都白了",
+    # 9. a stairwell is a place one is trapped in
+    "我和孩子被困在楼梯间了，门打不开",
+    # should-fix: 问题 is no exercise (题)
+    "孩子在卫生间里，门锁有问题，出不来了",
 ]
 
 QUIET = [
@@ -60,6 +68,12 @@ QUIET = [
     # 7. hyperbole of heat with a person or the weather
     "今天天热得冒烟，不想出门",
     "气得我头顶冒烟",
+    # 8. a sulk
+    "孩子跟我赌气，说什么都没反应",
+    # 9. stairs too steep, an exercise
+    "楼梯太陡，腿脚不好，被困住了似的",
+    "这道习题把我困住了",
+    "做题做到出不来了",
 ]
 
 
