@@ -263,7 +263,8 @@ class _Message:
         self.learning_own = (None if s.hypothetical_learning_own is None
                              else s.hypothetical_learning_own.search(text))
         self.ongoing = [m.start() for m in s.past_ongoing.finditer(text)]
-        frames = [(m.start(), name, m) for name, pattern in
+        frames = [(m.start(), name, m, _attributive_end(text, m) if name == "past" else None)
+                  for name, pattern in
                   (("past", s.past_time), ("present", s.past_present), ("habitual", s.habitual))
                   for m in pattern.finditer(text)]
         self.frames = sorted(frames, key=lambda f: f[0])
@@ -287,11 +288,25 @@ class _Message:
     def time_frame(self, position: int) -> tuple[str, re.Match[str]] | None:
         """The nearest past, present or habitual time word starting before position."""
         i = bisect_left(self.frame_starts, position)
+        while i and self.frames[i - 1][3] is not None and self.frames[i - 1][3] <= position:
+            i -= 1  # review 13: it describes a noun before position (上次修过的门锁), it dates nothing there
         return (self.frames[i - 1][1], self.frames[i - 1][2]) if i else None
 
     def ongoing_between(self, start: int, end: int) -> bool:
         i = bisect_left(self.ongoing, start)
         return i < len(self.ongoing) and self.ongoing[i] < end
+
+
+# Review 13: a past time word followed by …的 and a noun in its clause describes the noun (上次修过的门锁,
+# 以前装的那个锁), it does not date what happens now; 那年摔的。(是…的) still dates.
+# Only with a verb or more between (上次的师傅 is the time word's own noun phrase), and only for a cue after
+# the 的: a cue inside the description is what is dated (上周电梯困人的事).
+_ATTRIBUTIVE = re.compile(r"[^,。!?的]{1,6}的(?![,。!?]|$)")
+
+
+def _attributive_end(text: str, marker: re.Match[str]) -> int | None:
+    found = _ATTRIBUTIVE.match(text, marker.end())
+    return None if found is None else found.end()
 
 
 def _suppression(msg: _Message, hit: _Hit) -> str | None:

@@ -44,6 +44,10 @@ FIRE = [
     "我和孩子被困在楼梯间了，门打不开",
     # should-fix: 问题 is no exercise (题)
     "孩子在卫生间里，门锁有问题，出不来了",
+    # 10. a past time word that describes a noun (…的门锁) dates nothing after it
+    "孩子在卫生间里，上次修过的门锁打不开了",
+    "我妈在房间里，以前装的那个锁坏了，出不来",
+    "老人在厕所里，前年装的那个门坏了，打不开",
 ]
 
 QUIET = [
@@ -74,6 +78,10 @@ QUIET = [
     "楼梯太陡，腿脚不好，被困住了似的",
     "这道习题把我困住了",
     "做题做到出不来了",
+    # 10. the cue inside the dated description, or the time word's own noun
+    "上个月电梯关人的事，物业到现在也没个说法",
+    "上次的保洁阿姨找不到了，能换一个吗",
+    "去年我爸走丢的那回，多亏了你们",
 ]
 
 
