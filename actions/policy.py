@@ -61,11 +61,25 @@ def _latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
+def answered_this_message(tracker: Tracker) -> bool:
+    """action_ask_policy already ran since the resident's latest message."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == "action_ask_policy":
+            return True
+    return False
+
+
 class ActionAskPolicy(Action):
     def name(self) -> str:
         return "action_ask_policy"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if answered_this_message(tracker):
+            # Predicted again for the same message (a follow-up the classifier could not place,
+            # handed here by the fallback): it is answered; listen instead of saying it again.
+            return [FollowupAction("action_listen")]
         question = _latest_text(tracker)
         picked = _picked_entry(tracker)
         if picked:  # a choice button: answer that entry

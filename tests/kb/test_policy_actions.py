@@ -285,3 +285,22 @@ async def test_a_yes_to_a_forms_read_back_is_not_a_yes_to_an_older_offer(policy_
     again = [*history[:-1], OFFER_EVENT, {"event": "bot", "text": "您想约哪天几点？"}]
     messages, _ = await run(ActionPolicyOfferReply(), turn_tracker("好的", "affirm", pending, again, "booking_form"))
     assert messages[0]["response"] == "utter_policy_question_left"
+
+
+async def test_the_same_message_is_answered_once_however_often_the_action_is_predicted(policy_env):
+    # 办下来要多久 handed over by the fallback, then predicted again for the same message.
+    latest = {"text": "办下来要多久", "intent": {"name": "nlu_fallback", "confidence": 0.5}, "entities": []}
+    events = [{"event": "user", "text": "办下来要多久", "parse_data": latest},
+              {"event": "action", "name": "action_handle_misunderstanding"},
+              {"event": "action", "name": "action_ask_policy"},
+              {"event": "bot", "text": "关于居住证，政策里没有写到要多长时间…"}]
+    again = Tracker("web:abc", {"policy_topic": "hj-1"}, latest, events, False, None, {}, "action_ask_policy")
+    dispatcher = CollectingDispatcher()
+    result = await ActionAskPolicy().run(dispatcher, again, {})
+    assert dispatcher.messages == [] and [e["name"] for e in result if e.get("event") == "followup"] == [
+        "action_listen"]
+    # The first time for this message it answers.
+    first = Tracker("web:abc", {}, latest, events[:2], False, None, {}, "action_handle_misunderstanding")
+    dispatcher = CollectingDispatcher()
+    await ActionAskPolicy().run(dispatcher, first, {})
+    assert dispatcher.messages
