@@ -297,6 +297,8 @@ class _Message:
         return i < len(self.ongoing) and self.ongoing[i] < end
 
 
+# Review 13: a state said as new on the cue itself (从轮椅上栽下来起不来了) is news, not a description.
+_NEW_STATE = re.compile(r"(?:起不来|动不了|不能动|起不了身)[了啦咯喽]")
 # Review 13: a past time word followed by …的 and a noun in its clause describes the noun (上次修过的门锁,
 # 以前装的那个锁), it does not date what happens now; 那年摔的。(是…的) still dates.
 # Only with a verb or more between (上次的师傅 is the time word's own noun phrase), and only for a cue after
@@ -435,7 +437,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     # Round 13b: a lasting condition named as the reason for a service (她六十八，中风了下不了床，能约助浴吗):
     # a description of the person, when its sentence says what lasts and nothing acute is said.
     if (cue.kind == "medical" and msg.chronic_frame is not None and s.chronic_cues is not None
-            and s.chronic_lasting is not None and s.chronic_cues.search(hit.text)):
+            and s.chronic_lasting is not None and s.chronic_cues.search(hit.text)
+            and not _NEW_STATE.search(text, hit.start, min(len(text), hit.end + 1))):
         sentence_start = msg.sentence_start(hit.start)
         sentence = text[sentence_start: hit.end + len(msg.sentence_after(hit.end, len(text)))]
         lasting = s.chronic_lasting.search(sentence)

@@ -48,6 +48,16 @@ FIRE = [
     "孩子在卫生间里，上次修过的门锁打不开了",
     "我妈在房间里，以前装的那个锁坏了，出不来",
     "老人在厕所里，前年装的那个门坏了，打不开",
+    # 11. asleep and not moving is no one accounted for; the child's own word, contradicted after
+    "独居的张奶奶两天没出门，从窗户看她在屋里睡着不动",
+    "孩子说在同学家写作业，都晚上十一点了还没回来，电话也打不通",
+    "我儿子下午在同学家，他同学说他早就走了，人找不到了",
+    # 12. a fall from the wheelchair, a new state on the cue, inside a question about a service
+    "我妈坐轮椅好几年了，从轮椅上栽下来起不来了，你们有护理上门吗",
+    "我爸卧床多年，刚才从床上滚下来了，能派护工吗",
+    # 13. a particular person, or lying there, anchors the feared fall
+    "楼梯结冰太滑，对门老太太摔了咋整啊，躺那不动",
+    "小区路面结冰了，隔壁大爷摔了谁负责",
 ]
 
 QUIET = [
@@ -82,6 +92,13 @@ QUIET = [
     "上个月电梯关人的事，物业到现在也没个说法",
     "上次的保洁阿姨找不到了，能换一个吗",
     "去年我爸走丢的那回，多亏了你们",
+    # 11. accounted for
+    "孙女一直没回消息，估计在同学家玩呢",
+    "找了半天没见着孙子，原来他躲在床底下玩呢",
+    # 12. a lasting condition in a question about a service
+    "我爸中风好几年了，瘫在床上，你们能上门助浴吗",
+    # 13. a generic fall feared in a hazard complaint
+    "楼道灯坏了，黑灯瞎火的，老人摔了谁负责",
 ]
 
 
