@@ -86,6 +86,7 @@ class Suppressors:
     not_now: re.Pattern[str] | None = None
     hypothetical_laughter: re.Pattern[str] | None = None
     laughter_exempt: frozenset[str] = frozenset()
+    counterfactual_exempt: frozenset[str] = frozenset()
     habitual_after: re.Pattern[str] | None = None
     habitual_after_kinds: frozenset[str] = frozenset()
     habitual_after_needs: re.Pattern[str] | None = None
@@ -208,6 +209,7 @@ def lexicon() -> Lexicon:
         not_now=c(s["not_now"], "not_now") if s.get("not_now") else None,
         hypothetical_laughter=c(hyp["laughter"], "hypothetical.laughter") if hyp.get("laughter") else None,
         laughter_exempt=frozenset(hyp.get("laughter_exempt_kinds") or ()),
+        counterfactual_exempt=frozenset(hyp.get("counterfactual_exempt_kinds") or ()),
         habitual_after=c(s["habitual"]["after"], "habitual.after") if s["habitual"].get("after") else None,
         habitual_after_kinds=frozenset(s["habitual"].get("after_kinds") or ()),
         habitual_after_needs=c(s["habitual"]["after_needs"], "habitual.after_needs")

@@ -348,7 +348,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     found = next((m for m in reversed(msg.before) if sentence_start <= m.start() and m.end() <= hit.end), None)
     if found is None:
         found = s.hypothetical_once.search(before)
-    if found is None and not msg.urgent:
+    if found is None and not msg.urgent and cue.kind not in s.counterfactual_exempt:
         found = s.hypothetical_counterfactual.search(before)
     if found is None and not actual:
         found = s.hypothetical_before_near.search(text[max(msg.clause_start(hit.start), hit.start - 12): hit.start])

@@ -129,3 +129,38 @@ def test_review13_moved_phrases_still_outvote_below_threshold(text):
     verdict = assess(text, quiet=True)
     assert not verdict.emergency and not verdict.plausible, verdict
     assert settle_intent("emergency", verdict) is None
+
+
+# SHOULD-FIX: self-harm said in earnest fires (真的 before it is sincerity, not a what-if); a wish to die
+# said outright is a cue; 真想不到 is surprise, not a wish.
+SELF_HARM = [
+    "我真的不想活了",
+    "我是真的不想活了，药都买好了",
+    "真想一死了之",
+    "我恨不得从这楼上跳下去",
+]
+
+
+@pytest.mark.parametrize("text", SELF_HARM)
+def test_review13_self_harm_in_earnest_fires(text):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency and "self_harm" in verdict.kinds, verdict
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "真着火了怎么办，我们楼没有灭火器",  # the counterfactual still sets other kinds aside
+        "累死了算了，今天加了一天班",
+    ],
+)
+def test_review13_counterfactual_and_hyperbole_stay_quiet(text):
+    assert not assess(text, quiet=True).emergency
+
+
+def test_review13_zhen_xiang_bu_dao_is_no_wish():
+    from assistant.safety.lexicon import lexicon
+
+    not_now = lexicon().suppressors.not_now
+    assert not_now.search("真想把他揍一顿")
+    assert not not_now.search("真想不到他会这样")
