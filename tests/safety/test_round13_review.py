@@ -164,3 +164,28 @@ def test_review13_zhen_xiang_bu_dao_is_no_wish():
     not_now = lexicon().suppressors.not_now
     assert not_now.search("真想把他揍一顿")
     assert not not_now.search("真想不到他会这样")
+
+
+# SHOULD-FIX: lexicon gaps, each with its look-alike.
+GAPS_FIRE = [
+    ("我爷爷躺在床上不喘气了", "medical"),
+    ("楼下那家窗户冒烟，烟越来越大", "fire"),
+    ("我奶奶不肯来城里，她刚才电话里说话含含糊糊的", "medical"),
+    ("孩子烧得说胡话了", "medical"),
+    ("楼下有人被空调外机砸中了", None),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), GAPS_FIRE)
+def test_review13_lexicon_gaps_fire(text, kind):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency and verdict.cues and not verdict.cues[0].startswith("model:"), verdict
+    assert kind is None or kind in verdict.kinds, verdict
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["烟越来越大了，这雾霾", "厨房油烟越来越大", "他刚才喝了酒说话含含糊糊", "跑完步累得不喘气了", "我的车被树枝砸中了"],
+)
+def test_review13_lexicon_gap_look_alikes_stay_quiet(text):
+    assert not assess(text, quiet=True).emergency
