@@ -27,7 +27,7 @@ from assistant.settings import get_settings
 from assistant.tickets import intake
 from assistant.dialogue import EMERGENCY_MARKER, SAFETY_METADATA_KEY
 from assistant.tickets.emergency import booking_offer, booking_said_with
-from assistant.tickets.asking import asks_what_was_done
+from assistant.tickets.asking import asks_what_was_done, besides_the_question
 from assistant.tickets.ids import find_ticket_id
 from assistant.tickets.references import is_reference_to_existing, resolve_ticket_reference
 from assistant import clock
@@ -780,24 +780,26 @@ class ActionTicketFollowup(Action):
         if offered and (_intent(tracker) == "affirm" or feedback.restates_yes(_text(tracker))):
             # 好的 to 另外您说要约助浴，现在帮您约吗？ said after an emergency: the booking starts.
             return [SlotSet("booking_service", offered), FollowupAction("booking_form")]
-        if self._handling(dispatcher, tracker, ticket_id):
-            # 你们通知物业和消防了没有啊: a question about what was done, not a detail of the
-            # emergency nor a new complaint; "where?" is still open if it was.
+        text = _text(tracker)
+        asked = CollectingDispatcher()
+        if self._handling(asked, tracker, ticket_id):
+            # 你们通知物业和消防了没有啊: a question about what was done, answered from the
+            # ticket. Said with a detail or the place (有人来了吗，他不喘气了 / 3号楼2单元，派人了吗),
+            # the rest joins the emergency with its advice first, then the answer.
+            rest = besides_the_question(text)
+            response = self._follow_up(db, tracker, ticket_id, rest) if rest else None
+            lines = [line for line in response.lines if line != LOCATION_QUESTION] if response else []
+            for line in lines:
+                dispatcher.utter_message(text=line)
+            dispatcher.messages.extend(asked.messages)
+            if response is not None:
+                if response.needs_location:
+                    dispatcher.utter_message(text=LOCATION_QUESTION)
+                return _emergency_slots(response)
             if tracker.get_slot("emergency_awaiting_location"):
                 dispatcher.utter_message(text=LOCATION_QUESTION)
             return []
-        shared = intake.location_from_metadata(_metadata(tracker))
-        response = follow_up_emergency(
-            db,
-            ticket_id=ticket_id,
-            sender_id=tracker.sender_id,
-            text=_text(tracker),
-            awaiting_location=bool(tracker.get_slot("emergency_awaiting_location")),
-            reads_as_complaint=_intent(tracker) == "file_complaint",
-            reads_as_request=_intent(tracker) in ("book_service", "request_human"),
-            lat=shared[0] if shared else None,
-            long=shared[1] if shared else None,
-        )
+        response = self._follow_up(db, tracker, ticket_id, text)
         if response is None:  # not about the emergency, or it is no longer live
             if not live_emergency(db, ticket_id, tracker.sender_id):
                 return _as_usual(tracker, dispatcher, _clear())
@@ -809,3 +811,19 @@ class ActionTicketFollowup(Action):
         for line in response.lines:
             dispatcher.utter_message(text=line)
         return _emergency_slots(response)
+
+    @staticmethod
+    def _follow_up(db, tracker: Tracker, ticket_id: str, text: str):
+        """The emergency ``ticket_id`` followed up with ``text`` (a detail, the place)."""
+        shared = intake.location_from_metadata(_metadata(tracker))
+        return follow_up_emergency(
+            db,
+            ticket_id=ticket_id,
+            sender_id=tracker.sender_id,
+            text=text,
+            awaiting_location=bool(tracker.get_slot("emergency_awaiting_location")),
+            reads_as_complaint=_intent(tracker) == "file_complaint",
+            reads_as_request=_intent(tracker) in ("book_service", "request_human"),
+            lat=shared[0] if shared else None,
+            long=shared[1] if shared else None,
+        )

@@ -85,4 +85,16 @@ def asks_what_was_done(text: str | None) -> bool:
     return bool(_DONE_FRAME.search(text[act.start() :]) or _DONE_FRAME.search(text[: act.start()]))
 
 
-__all__ = ["asks_what_was_done"]
+_CLAUSE = re.compile(r"[，,。；;！!？?~～…\s]+")
+
+
+def besides_the_question(text: str | None) -> str:
+    """What a message says besides asking what was done: the clauses that do not ask
+    it (有人来了吗，他不喘气了 -> 他不喘气了; 3号楼2单元，派人了吗 -> 3号楼2单元). A resident
+    who is still in the emergency asks and tells in one breath; the question is answered
+    from the ticket, the rest is a detail or the place. Empty when every clause asks."""
+    clauses = [c for c in _CLAUSE.split(text or "") if c]
+    return "，".join(c for c in clauses if not asks_what_was_done(c))
+
+
+__all__ = ["asks_what_was_done", "besides_the_question"]
