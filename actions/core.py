@@ -102,7 +102,14 @@ class ActionRequestHuman(Action):
             # right after a report asks what was done with it, not for a person.
             answered = await ticket_followup_here(dispatcher, tracker, domain, self.name())
             if answered is not None:
-                return answered
+                if not _also_wants_person(tracker, answered):
+                    return answered
+                # 派人了没有，给我转人工: the ticket's state first, then the person asked for.
+                return answered + await self._hand_off(dispatcher, tracker)
+        return await self._hand_off(dispatcher, tracker)
+
+    @staticmethod
+    async def _hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
         # 转人工 pressed on the offer made after two misunderstandings: staff should know why.
         offered = any(
             (m.get("text") or "") == MISUNDERSTOOD_OFFER for m in previous_bot_messages(tracker.events)
@@ -145,6 +152,18 @@ async def ticket_followup_here(
         return None
     dispatcher.messages.extend(collected.messages)
     return events
+
+
+def _also_wants_person(tracker: Tracker, answered: list) -> bool:
+    """The message answered about the pending ticket also asks for a person in words of
+    its own (到底有没有人处理，转人工), not only in how the classifier heard it (有人来处理了吗
+    heard as 转人工). A follow-up that moved on to another action keeps its way."""
+    from assistant.form_turns import wants_person
+
+    text = last_resident_text(tracker) or ""
+    if text.startswith("/") or any(e.get("event") == "followup" for e in answered):
+        return False
+    return wants_person(text)
 
 
 def adds_to_emergency(tracker: Tracker) -> bool:

@@ -190,3 +190,30 @@ def test_a_ticket_id_the_classifier_could_not_place_is_about_that_ticket(app_env
         service.transition_ticket(app_env, tid, action, actor="staff:t", note=note, now=clock.now() - timedelta(days=1))
     messages, _ = run(ActionHandleMisunderstanding(), tracker(f"{tid} 基本满意", sender="web:cd13"))
     assert "谢谢您的评价" in messages[0]["text"] and "基本满意" in messages[0]["text"]
+
+
+def test_a_question_about_what_was_done_with_a_request_for_a_person_gets_both(app_env):
+    """Review 13 (SHOULD): 来人了没有啊，我要找工作人员 asks two things: the ticket's state is
+    said first, then the hand-off is made. The same question without words asking for a
+    person (heard as 转人工 by the classifier) gets only the state."""
+    from assistant.settings import Settings
+    from assistant.tickets import service
+
+    filed = service.respond_to_emergency(app_env, text="4号楼楼道里着火了", sender_id="web:cd13", settings=Settings())
+    pending = {"ticket_followup": f"emergency|{filed.ticket_id}|1700000000"}
+    messages, events = run(
+        ActionRequestHuman(), tracker("来人了没有啊，我要找工作人员", "request_human", sender="web:cd13", slots=pending)
+    )
+    said = [m.get("text") or "" for m in messages]
+    assert "已记录" in said[0] and filed.ticket_id in said[0]
+    assert "转人工" in said[-1] and not any(e["event"] == "followup" for e in events)
+    with app_env.session() as session:
+        assert has_open_handoff(session, "web:cd13")
+
+    filed = service.respond_to_emergency(app_env, text="4号楼楼道里着火了", sender_id="web:cd14", settings=Settings())
+    pending = {"ticket_followup": f"emergency|{filed.ticket_id}|1700000000"}
+    messages, _ = run(ActionRequestHuman(), tracker("来人了没有啊", "request_human", sender="web:cd14", slots=pending))
+    said = "".join(m.get("text") or "" for m in messages)
+    assert "已记录" in said and "转人工" not in said
+    with app_env.session() as session:
+        assert not has_open_handoff(session, "web:cd14")
