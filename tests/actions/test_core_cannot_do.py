@@ -217,3 +217,18 @@ def test_a_question_about_what_was_done_with_a_request_for_a_person_gets_both(ap
     assert "已记录" in said and "转人工" not in said
     with app_env.session() as session:
         assert not has_open_handoff(session, "web:cd14")
+
+
+def test_the_reviewers_lines_get_the_state_and_the_hand_off(app_env):
+    from assistant.settings import Settings
+    from assistant.tickets import service
+
+    for n, said in enumerate(("派人了没有，给我转人工", "到底有没有人处理，转人工")):
+        sender = f"web:cd2{n}"
+        filed = service.respond_to_emergency(app_env, text="4号楼楼道里着火了", sender_id=sender, settings=Settings())
+        pending = {"ticket_followup": f"emergency|{filed.ticket_id}|1700000000"}
+        messages, _ = run(ActionRequestHuman(), tracker(said, "request_human", sender=sender, slots=pending))
+        texts = [m.get("text") or "" for m in messages]
+        assert filed.ticket_id in texts[0] and "转人工" in texts[-1], said
+        with app_env.session() as session:
+            assert has_open_handoff(session, sender)

@@ -76,3 +76,21 @@ async def test_the_question_alone_is_only_answered(app_env: Database, clock):
     assert "没法替您拨打" in text and "低姿" not in text
     assert messages[-1]["text"] == service.LOCATION_QUESTION  # "where?" is still open
     assert after == {} and _ticket(app_env, tid).description == before
+
+
+async def test_the_reviewers_lines(app_env: Database, clock):
+    """The lines of the review itself: each detail gets its advice, the place is recorded."""
+    for first, said, advice in (
+        ("我爸在5号楼楼下晕倒了", "有人来了吗，他不喘气了", "心肺复苏"),
+        ("5号楼楼道着火了", "叫人了没有，烟越来越大了", "低姿"),
+        ("我妈在5号楼门口摔倒了", "有人过来了吗，要不要先把他扶起来", "别扶"),
+    ):
+        slots = await _emergency(first)
+        messages, _, _ = await run(ActionTicketFollowup(), tracker(said, "ask_progress", slots))
+        text = joined(messages)
+        assert advice in text and "没法替您拨打" in text, said
+    slots = await _emergency("楼道里着火了")
+    tid = slots["emergency_ticket_id"]
+    messages, after, _ = await run(ActionTicketFollowup(), tracker("3号楼2单元，派人了吗", "inform", slots))
+    assert after["emergency_awaiting_location"] is False and _ticket(app_env, tid).address == "3号楼2单元"
+    assert service.LOCATION_QUESTION not in joined(messages)
