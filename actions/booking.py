@@ -754,7 +754,11 @@ class ActionSubmitBooking(Action):
         asked = conversation.yes_then_question(_text(tracker))
         said_yes = (
             conversation.confirms(_text(tracker))
-            or (_intent(tracker) == "affirm" and not conversation.field_named(_text(tracker)))
+            or (
+                _intent(tracker) == "affirm"
+                and not conversation.field_named(_text(tracker))
+                and not conversation.hedges(_text(tracker))
+            )
             or asked is not None
         )
         if not said_yes:
@@ -811,13 +815,20 @@ class ActionSubmitBooking(Action):
         if form_turns.is_stop(text) or _intent(tracker) == "cancel_booking":
             dispatcher.utter_message(text=f"好的，刚才的{_subject(tracker)}不约了。需要的时候再跟我说。")
             return _reset()
+        if conversation.hedges(text) and conversation.correction_from(text, now=now()) is None:
+            # 好，我再想想吧 / 行，我问问我女儿吧: not settled yet; nothing is booked, the
+            # read-back waits for 对.
+            dispatcher.utter_message(text="好的，不着急。想好了跟我说“对”，我就帮您约上。")
+            return [SlotSet("booking_confirming", True), FollowupAction("action_listen")]
         field = _entities(tracker, "booking_field")
         correction = (
             conversation.Correction(conversation.field_from_title(field[0]))
             if field
             else conversation.correction_from(text, now=now())
         )
-        if _intent(tracker) == "ask_policy" and (correction is None or correction.value is None):
+        if (_intent(tracker) == "ask_policy" or conversation.by_the_way(text)) and (
+            correction is None or correction.value is None
+        ):
             # A real question at the read-back (only 不对/改成 + a value is a correction):
             # answered; the read-back still waits for 对.
             return [SlotSet("booking_confirming", True), FollowupAction("action_ask_policy")]

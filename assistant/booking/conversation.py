@@ -893,8 +893,31 @@ def confirms(text: str | None) -> bool:
 # 对，那到时候短信会提醒我吧？ / 好的，要带身份证吗: a yes to the read-back, then a question
 # of its own. The yes books; the question is answered after (a reminder honestly).
 _YES_CLAUSES_RE = re.compile(r"[，,。.！!~～\s]+")
-_CHANGES_RE = re.compile(r"不对|不是|错了|说错|搞错|改|换|取消|不约|不要|不用|算了|等等|等一下|\d")
-_ASKS_RE = re.compile(r"[?？]|吗|吧$|呢|不$|没$|啥|什么|怎么|咋|几|多少|是不是|会不会|能不能|有没有")
+# A hedge after the yes (好，我再想想吧 / 行，我问问我女儿吧 / 对，等我儿子回来再说吧) takes
+# the yes back: nothing is settled yet.
+_HEDGE_RE = re.compile(r"想想|想一下|考虑|商量|(?<!想)问问(?![你您])|再说|没想好|还没想|不确定|拿不准|回头|改天")
+_CHANGES_RE = re.compile(
+    r"不对|(?<!是)不是|错了|说错|搞错|改|换|取消|不约|(?<!要)不要|(?<!用)不用|算了|等等|等一下|等会|等下|先不|\d|" + _HEDGE_RE.pattern
+)
+# A question is marked: a question mark, 吗, a question word, or A不A (要不要, 用不用). A
+# sentence ending in 吧 or carrying 呢 is not one by itself (我还没想好呢 is a statement).
+_ASKS_RE = re.compile(
+    r"[?？]|吗|不$|没$|啥|什么|怎么|咋|几|哪|多少|多久|多长|谁|为什么|是不是|会不会|能不能|有没有|可不可以"
+    r"|([\u4e00-\u9fff])不\1"
+)
+# 对了，… opens a new topic ("by the way"); it is never a yes.
+_BY_THE_WAY_RE = re.compile(r"^(?:哦|噢|啊|诶|欸|唉)?对了")
+
+
+def by_the_way(text: str | None) -> bool:
+    """对了，你们几点下班: a new topic opened at the read-back, never a yes nor a correction."""
+    return bool(_BY_THE_WAY_RE.match(unicodedata.normalize("NFKC", text or "").strip()))
+
+
+def hedges(text: str | None) -> bool:
+    """好，我再想想吧 / 嗯，我考虑一下吧 / 好的，我还没想好呢: a yes word with a hedge after it
+    is no yes."""
+    return bool(_HEDGE_RE.search(unicodedata.normalize("NFKC", text or "")))
 
 
 def yes_then_question(text: str | None) -> str | None:
@@ -905,7 +928,7 @@ def yes_then_question(text: str | None) -> str | None:
     if not said or said.startswith("/"):
         return None
     clauses = [c for c in _YES_CLAUSES_RE.split(said) if c]
-    if len(clauses) < 2 or not confirms(clauses[0]):
+    if len(clauses) < 2 or _BY_THE_WAY_RE.match(said) or not confirms(clauses[0]):
         return None
     rest = "，".join(clauses[1:])
     if _CHANGES_RE.search(rest):

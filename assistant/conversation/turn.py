@@ -157,9 +157,20 @@ _FILE_VERB_RE = re.compile(r"报|登记|记上|记下|记一下|反映")
 
 # 好的约 明天上午10点… / 那就约吧，后天下午: a booking asked for, the details after the verb.
 _BOOK_NOW_RE = re.compile(
-    r"^(?:好的?|好啊|行|可以|要的?|嗯嗯?|对|中|要得|成)?[，,。\s]*(?:那就|就|那|帮我|给我|麻烦|你)*(?:预约|约|订)(?![了过])"
-    r"(?:一下|上|吧|嘛|个|一个)?[，,。\s]*"
+    # The verb stands as a verb: followed by a particle, the end, punctuation or a value
+    # (约 明天上午 / 约下午两点), never by what makes it a noun or another question (订单号,
+    # 你约的是几点, 约不上怎么办).
+    r"^(?:好的?|好啊|行|可以|要的?|嗯嗯?|对|中|要得|成)?[，,。\s]*(?:那就|就|那|帮我|给我|麻烦|你)*(?:预约|约|订)"
+    r"(?![了过的不单好到])"
+    r"(?:(?:一下|上|吧|嘛|个|一个)|(?=$|[，,。.!！\s]|\d|[今明后大下上这本周星礼早中晚凌零一二三四五六七八九十两]))"
+    r"[，,。\s]*"
 )
+
+
+def _asks_yes_or_no(options) -> bool:  # noqa: ANN001 - remembered options
+    """The butler's last reply asked a yes/no question (its 对/不对 buttons): a yes word
+    answers that question, not the request still waiting for its offer."""
+    return any((o.payload or "").strip() in ("/affirm", "/deny") for o in options or [])
 
 
 def asked_before_offer(said: str, pending: store.Pending) -> str | None:
@@ -296,7 +307,12 @@ async def converse(
             # 13022648170 / 我不留电话，匿名吧 / 明天下午两点: a yes that already answers.
             log.info("conversation_second_request_taken_with_value", sender=sender, intent=pending.intent)
             message, follow_up = pending.text, stripped
-    elif pending is not None and not command and (asked := asked_before_offer(stripped, pending)) is not None:
+    elif (
+        pending is not None
+        and not command
+        and not _asks_yes_or_no(memory.options)
+        and (asked := asked_before_offer(stripped, pending)) is not None
+    ):
         # 好的你帮我报上去 / 好的约 明天上午10点… while the request said with a question still
         # waits for its offer: the resident asks for it before it was offered; it goes now,
         # with the details said.

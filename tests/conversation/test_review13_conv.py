@@ -1,0 +1,99 @@
+"""Review 13 (items 16-18): at a yes/no question a hedge (好，我再想想吧) or a new topic
+(对了，…) is no yes with a question after it; a request still waiting for its offer is not
+sent on a yes that answers the butler's yes/no question; a booking verb counts only as a
+verb (订单号, 你约的是几点, 约不上怎么办 are no booking). Own sentences; the dialogue is a
+stand-in that records what reached it, the memory a real migrated database."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.conversation import store
+from assistant.conversation.choices import options_from_reply
+from assistant.conversation.turn import asked_before_offer
+from assistant.dialogue import Button, Reply
+from tests.conversation.test_offer_answers import SENDER, Dialogue, say
+
+HEDGES = [
+    "好，我再想想吧",
+    "嗯，我考虑一下吧",
+    "行，我问问我女儿吧",
+    "对，等我儿子回来再说吧",
+    "好的，我还没想好呢",
+    "对了，你们几点下班",
+]
+
+HAND_OFF = Reply(text="这个我帮您转给工作人员，好吗？", buttons=[Button("好的", "/affirm"), Button("不用", "/deny")])
+READ_BACK = Reply(text="您要预约12月1日（周二）上午8点半在社区服务中心的体检，联系电话139****5678，对吗？",
+                  buttons=[Button("对", "/affirm"), Button("不对", "/deny")])
+
+
+def _at(db, clock, reply, pending=None):
+    pairs = [(b.title, b.payload) for b in reply.buttons]
+    store.save(db, SENDER, store.Memory(options=options_from_reply(reply.text, pairs), shown_at=clock.now(),
+                                        last=[store.Said(reply.text, pairs)], last_at=clock.now(),
+                                        pending=pending))
+
+
+# --- 16. a hedge at any yes/no question -----------------------------------------------------------
+
+@pytest.mark.parametrize("said", HEDGES)
+@pytest.mark.parametrize("question", [HAND_OFF, READ_BACK])
+def test_a_hedge_at_a_yes_no_question_sends_no_yes(db, clock, said, question):
+    _at(db, clock, question)
+    dialogue = Dialogue({})
+    say(dialogue, db, said)
+    assert "/affirm" not in dialogue.sent
+    assert dialogue.sent == [said]
+
+
+@pytest.mark.parametrize(("said", "question"), [("好的，几点能打过来", "几点能打过来"),
+                                                ("好，要不要先留个电话", "要不要先留个电话")])
+def test_a_yes_then_a_marked_question_at_a_yes_no_question(db, clock, said, question):
+    _at(db, clock, HAND_OFF)
+    dialogue = Dialogue({})
+    say(dialogue, db, said)
+    assert dialogue.sent == ["/affirm", question]
+
+
+# --- 17. a request waiting for its offer, at a read-back -----------------------------------------
+
+COMPLAINT = "3号楼楼道的灯坏了好几天了"
+
+
+@pytest.mark.parametrize("said", ["对，记上吧", "好的，登记一下", "好的你帮我报上去"])
+def test_a_yes_at_the_read_back_is_the_read_backs_not_the_waiting_complaints(db, clock, said):
+    _at(db, clock, READ_BACK, store.Pending(COMPLAINT, "file_complaint", clock.now()))
+    dialogue = Dialogue({"灯": "file_complaint"})
+    say(dialogue, db, said)
+    assert COMPLAINT not in " ".join(dialogue.sent)
+    assert store.load(db, SENDER).pending is not None  # still offered after the booking
+
+
+@pytest.mark.parametrize("said", ["对，记上吧", "好的，登记一下"])
+def test_without_a_yes_no_question_the_waiting_complaint_is_filed(db, clock, said):
+    _at(db, clock, Reply(text="开放时间是早上8点到晚上8点。", buttons=[]),
+        store.Pending(COMPLAINT, "file_complaint", clock.now()))
+    dialogue = Dialogue({"灯": "file_complaint"})
+    say(dialogue, db, said)
+    assert dialogue.sent == [COMPLAINT]
+
+
+# --- 18. a booking verb is a verb ----------------------------------------------------------------
+
+WAITING = "帮我约个保洁"
+
+
+@pytest.mark.parametrize("said", ["你约的是几点", "订单号是多少", "约不上怎么办", "预约单在哪看", "约好了没有"])
+def test_no_booking_verb_there(clock, said):
+    assert asked_before_offer(said, store.Pending(WAITING, "book_service", clock.now())) is None
+
+
+@pytest.mark.parametrize(("said", "sent"), [
+    ("帮我约明天下午两点", "帮我约个保洁，明天下午两点"),
+    ("好，约 周三上午", "帮我约个保洁，周三上午"),
+    ("那就订吧", "帮我约个保洁"),
+    ("约", "帮我约个保洁"),
+])
+def test_a_booking_verb_with_a_value_or_nothing_after_it(clock, said, sent):
+    assert asked_before_offer(said, store.Pending(WAITING, "book_service", clock.now())) == sent
