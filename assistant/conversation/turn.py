@@ -335,6 +335,13 @@ async def converse(
         log.info("conversation_reminder_after_booking", sender=sender)
         local = await _question_after_yes(client, db, sender, stripped, metadata) or None
     if local is None and message is stripped and not command:
+        moved = await _move_after_booking(client, stripped, memory.last)
+        if moved is not None:
+            # 换个时间，改成下午两点半 right after 预约好了 while the classifier is unsure:
+            # the booking just made is moved (the classifier alone would not understand).
+            log.info("conversation_move_after_booking", sender=sender)
+            message = moved
+    if local is None and message is stripped and not command:
         yes_then = _yes_then_question(stripped, memory.options)
         choice = resolve_choice(stripped, memory.options)
         if yes_then is not None:
@@ -420,6 +427,45 @@ def _reminder_after_booking(said: str, last: list[store.Said]) -> bool:
     from assistant.conversation.commands import asks_reminder
 
     return any(BOOKED_RE.search(s.text or "") for s in last) and asks_reminder(said)
+
+
+# 换个时间 / 改成… / 挪到…: a change of time asked for in words.
+_MOVE_WORDS_RE = re.compile(
+    r"(?:换|改|调|挪)(?:个|一下|下)?(?:时间|钟点|日子|点儿?)|改到|改成|改在|换到|换成|挪到|推到|调到|延到|提前到"
+)
+_BOOKING_ID_RE = re.compile(r"预约号\s*([A-Z]{2}\d{8,})")
+
+
+async def _move_after_booking(client: DialogueClient, said: str, last: list[store.Said]) -> str | None:
+    """The reschedule payload for 换个时间，改成下午两点半 said right after a booking was
+    made (预约好了…预约号YY…), when the message asks for a change and carries the new time
+    and the classifier is unsure what it is; None otherwise (a confident classifier, no
+    booking just made, no time, or a cancel said)."""
+    import json
+
+    from assistant.booking.conversation import reschedule_target
+    from assistant.dialogue import DialogueUnavailable
+
+    made = [s.text for s in last if BOOKED_RE.search(s.text or "")]
+    if not made or not _MOVE_WORDS_RE.search(said):
+        return None
+    booked = _BOOKING_ID_RE.search(made[-1])
+    if form_turns.is_stop(said) or re.search(r"取消|不约|退掉", said):
+        return None
+    if re.search(r"的话|如果|要是|假如", said):
+        return None  # 改成下午的话要加钱吗: asked about a move, not asked for
+    target = reschedule_target(said)
+    if target is None:
+        return None
+    try:
+        parsed = await client.parse(said)
+    except DialogueUnavailable:
+        return None
+    intent = parsed.get("intent") or {}
+    if intent.get("name") != "nlu_fallback" and float(intent.get("confidence") or 0) >= split.MIN_CONFIDENCE:
+        return None
+    entities = {**({"booking_id": booked.group(1)} if booked else {}), "time": target}
+    return "/reschedule_booking" + json.dumps(entities, ensure_ascii=False)
 
 
 def _yes_then_question(said: str, options) -> tuple[str, str] | None:  # noqa: ANN001 - remembered options

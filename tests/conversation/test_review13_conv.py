@@ -97,3 +97,60 @@ def test_no_booking_verb_there(clock, said):
 ])
 def test_a_booking_verb_with_a_value_or_nothing_after_it(clock, said, sent):
     assert asked_before_offer(said, store.Pending(WAITING, "book_service", clock.now())) == sent
+
+
+# --- a change of time right after a booking, the classifier unsure ------------------------------
+
+class Unsure(Dialogue):
+    """A stand-in whose classifier gives one intent at one confidence to every message."""
+
+    def __init__(self, name: str, confidence: float):
+        super().__init__({})
+        self.name, self.confidence = name, confidence
+
+    async def parse(self, text):
+        return {"intent": {"name": self.name, "confidence": self.confidence}}
+
+
+BOOKED = Reply(text="预约好了！预约号YY202611290007。12月1日（周二）上午9点半上门维修。")
+
+
+def _booked(db, clock):
+    store.save(db, SENDER, store.Memory(last=[store.Said(BOOKED.text, [])], last_at=clock.now()))
+
+
+@pytest.mark.parametrize(("said", "time"), [
+    ("换个时间，改成下午两点半", "下午两点半"),
+    ("能不能调到后天上午十点", "后天上午十点"),
+    ("改个时间吧，挪到周四下午三点", "周四下午三点"),
+])
+def test_a_move_right_after_a_booking_goes_to_the_reschedule(db, clock, said, time):
+    import json
+
+    _booked(db, clock)
+    dialogue = Unsure("nlu_fallback", 0.55)
+    say(dialogue, db, said)
+    assert len(dialogue.sent) == 1 and dialogue.sent[0].startswith("/reschedule_booking")
+    assert json.loads(dialogue.sent[0].removeprefix("/reschedule_booking")) == {
+        "booking_id": "YY202611290007", "time": time}
+
+
+@pytest.mark.parametrize("said", ["换个时间吧", "改成下午两点半的话要加钱吗", "改天再说", "不约了，取消吧，改到下午也不行"])
+def test_no_move_without_a_time_or_with_a_cancel(db, clock, said):
+    _booked(db, clock)
+    dialogue = Unsure("nlu_fallback", 0.4)
+    say(dialogue, db, said)
+    assert not any(s.startswith("/reschedule_booking") for s in dialogue.sent)
+
+
+def test_a_confident_classifier_keeps_the_words(db, clock):
+    _booked(db, clock)
+    dialogue = Unsure("book_service", 0.93)
+    say(dialogue, db, "换个时间，改成下午两点半")
+    assert dialogue.sent == ["换个时间，改成下午两点半"]
+
+
+def test_no_move_without_a_booking_just_made(db, clock):
+    dialogue = Unsure("nlu_fallback", 0.4)
+    say(dialogue, db, "换个时间，改成下午两点半")
+    assert dialogue.sent == ["换个时间，改成下午两点半"]
