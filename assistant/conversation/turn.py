@@ -110,10 +110,30 @@ _TOPIC_TAIL_RE = re.compile(r"(?:的事儿?|这事儿?|那事儿?|的话|就|呢
 _POINTERS = frozenset({"这个", "那个", "这", "那", "这件事", "那件事", "这事", "那事", "这个事", "那个事"})
 
 
+# 对，不过先不用 / 好的，等会再说 / 好，我再想想: a yes word that only acknowledges, then the
+# no, a later time or a hedge; what follows the yes decides.
+_ACK_THEN_RE = re.compile(
+    r"^(?:好|好的|好啊|好吧|行|行吧|可以|嗯|嗯嗯|是|是的|对|对的|知道了|晓得了)[。.！!~～，,、\s]+"
+    r"(?:不过|但是|可是|只是)?[，,\s]*(?P<rest>\S.*)$"
+)
+
+
+def _acknowledged_then_no(said: str) -> bool:
+    from assistant.booking.conversation import hedges
+
+    match = _ACK_THEN_RE.match(said)
+    if match is None:
+        return False
+    rest = match.group("rest")
+    bare = _END_PARTICLES_RE.sub("", rest.rstrip("。.！!~～ "))
+    return bool(NO_RE.match(rest) or NO_RE.match(bare) or LATER_RE.match(rest) or hedges(rest))
+
+
 def declines_offer(said: str, offered: str, intent: str | None = None) -> bool:
-    """A no to the offered second request: 不用了 / 先不约了，等我闺女回来再说, or the same
-    after naming what was offered (保洁先不用了，等电梯修好再说)."""
-    if said == "/deny" or NO_RE.match(said) or LATER_RE.match(said):
+    """A no to the offered second request: 不用了 / 先不约了，等我闺女回来再说, the same
+    after naming what was offered (保洁先不用了，等电梯修好再说), or after a yes word that
+    only acknowledges (对，不过先不用 / 好的，等会再说)."""
+    if said == "/deny" or NO_RE.match(said) or LATER_RE.match(said) or _acknowledged_then_no(said):
         return True
     match = _NAMED_NO_RE.match(said)
     if match is None:

@@ -154,3 +154,25 @@ def test_no_move_without_a_booking_just_made(db, clock):
     dialogue = Unsure("nlu_fallback", 0.4)
     say(dialogue, db, "换个时间，改成下午两点半")
     assert dialogue.sent == ["换个时间，改成下午两点半"]
+
+
+# --- should: a yes word that only acknowledges, then a no or a later, at an offer ----------------
+
+@pytest.mark.parametrize("said", ["对，不过先不用", "好的，等会再说", "好，我再想想吧", "行，但是暂时不约", "嗯，先不用了吧"])
+def test_an_acknowledged_no_at_an_offer_declines_it(db, clock, said):
+    from assistant.conversation.turn import DECLINED_TEXT
+
+    store.save(db, SENDER, store.Memory(pending=store.Pending(WAITING, "book_service", clock.now(), offered=True)))
+    dialogue = Dialogue({"保洁": "book_service"})
+    replies = say(dialogue, db, said)
+    assert dialogue.sent == []
+    assert replies[0].text == DECLINED_TEXT
+
+
+@pytest.mark.parametrize(("said", "sent"), [("好的，后天下午两点", "帮我约个保洁，后天下午两点"),
+                                            ("好的，帮我约上", WAITING)])
+def test_a_yes_with_details_at_an_offer_still_takes_it(db, clock, said, sent):
+    store.save(db, SENDER, store.Memory(pending=store.Pending(WAITING, "book_service", clock.now(), offered=True)))
+    dialogue = Dialogue({"保洁": "book_service"})
+    say(dialogue, db, said)
+    assert dialogue.sent == [sent]
