@@ -31,6 +31,16 @@ CANT_ANSWER_RE = re.compile(
     r"不记得|记不得|记不清|记不住|想不起|忘了|忘记了|不知道|不晓得|不清楚|搞不清"
     r"|说不好|说不准|不好说|不确定|拿不准|没想好|还没想好|想不好"
 )
+# Only hesitation (这个那个 / 额…那个 / 嗯，就是那个): the resident is searching for words and
+# has said nothing yet. The classifier may call it help (round 13's data: not knowing how
+# is help), but at a form's question it is a failed answer, so the question is asked
+# again and, the second time, offered as buttons. A bare 嗯/啊 is left alone: at a yes/no
+# question it is a yes.
+HESITATION_ONLY_RE = re.compile(
+    r"^(?:这个|那个|这|那|那啥|就是说?|额+|呃+|唔+|嗯+|啊+|哎+|诶+|emm+|em+|uh+|um+|的|呀|吧|[\s,，.。、…~～!！-])*$",
+    re.IGNORECASE,
+)
+HESITATION_WORD_RE = re.compile(r"这个|那个|那啥|就是|额|呃|emm|um|uh", re.IGNORECASE)
 # Said with "I cannot answer" these go their own way, never a failed answer: a person
 # (不知道，帮我转人工), cancelling (我不知道怎么取消这个预约), leaving or complaining.
 OWN_WAY_RE = re.compile(r"人工|客服|工作人员|真人|取消|退出|投诉")
@@ -87,7 +97,10 @@ def goes_own_way(text: str | None) -> bool:
 def cant_answer(text: str | None) -> bool:
     """我也说不好 / 不记得了 / 还没想好: the resident cannot answer the question asked (a
     failed answer), and asks for nothing else in the same breath (``goes_own_way``)."""
-    return bool(CANT_ANSWER_RE.search(_clean(text))) and not goes_own_way(text)
+    said = _clean(text)
+    if said and HESITATION_ONLY_RE.match(said) and HESITATION_WORD_RE.search(said):
+        return True
+    return bool(CANT_ANSWER_RE.search(said)) and not goes_own_way(text)
 
 
 # Saying NO to a person (不用转人工，你帮我约个理发就行 / 别转人工 / 不要找工作人员): the
