@@ -192,11 +192,11 @@ DEFAULT_SETS: list[dict[str, str]] = [
     {
         "name": "blind13",
         "path": "bench/nlu_blind13.yml",
-        "label": "blind",
+        "label": "tuned",
         "note": "672 lines (19 intents, service_type over the ten catalogue services), written on 2026-12-06 "
                 "by a helper who saw only its brief (052b1b2, bench/nlu_blind13.md) while round 13 was tuned "
                 "on set 12; measured once at round 13's end (82125c7: macro-F1 0.907, 0.913 with the vote; "
-                "service_type 0.911; 0.878 on the 555 lines not in the training data word for word)",
+                "service_type 0.911; 0.878 on the 555 lines not in the training data word for word), then round 14 was tuned on its errors",
     },
     {
         "name": "blind_2026_11",
@@ -322,10 +322,10 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
     {
         "name": "emergency_blind13",
         "path": "bench/emergency_blind13.jsonl",
-        "label": "blind",
+        "label": "tuned",
         "note": "561 lines (196 emergencies, 365 same-topic look-alikes), written on 2026-12-06 by a helper who "
                 "saw only its brief (a6fbbfc, bench/emergency_blind13.md) while round 13 was tuned on set 12; "
-                "measured once at round 13's end (82125c7: butler 0.975 / 7.7 %, net 0.934 / 5.2 %)",
+                "measured once at round 13's end (82125c7: butler 0.975 / 7.7 %, net 0.934 / 5.2 %), then round 14 was tuned on its errors",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
