@@ -199,6 +199,14 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "service_type 0.911; 0.878 on the 555 lines not in the training data word for word), then round 14 was tuned on its errors",
     },
     {
+        "name": "blind14",
+        "path": "bench/nlu_blind14.yml",
+        "label": "blind",
+        "note": "709 lines (19 intents, 132 service_type spans over the ten catalogue services), written on "
+                "2026-12-06 by a helper who saw only its brief (eaf6d97, bench/nlu_blind14.md) while round 14 "
+                "was tuned on set 13; measured once at round 14's end",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
@@ -326,6 +334,14 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
         "note": "561 lines (196 emergencies, 365 same-topic look-alikes), written on 2026-12-06 by a helper who "
                 "saw only its brief (a6fbbfc, bench/emergency_blind13.md) while round 13 was tuned on set 12; "
                 "measured once at round 13's end (82125c7: butler 0.975 / 7.7 %, net 0.934 / 5.2 %), then round 14 was tuned on its errors",
+    },
+    {
+        "name": "emergency_blind14",
+        "path": "bench/emergency_blind14.jsonl",
+        "label": "blind",
+        "note": "538 lines (194 emergencies, 344 same-topic look-alikes), written on 2026-12-06 by a helper who "
+                "saw only its brief (96d597e, bench/emergency_blind14.md) while round 14 was tuned on set 13; "
+                "measured once at round 14's end",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
