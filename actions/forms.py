@@ -79,6 +79,12 @@ LEFT_TEXTS: dict[str, str] = {
     "complaint_form": "好的，刚才的{subject}先不登记了。有需要随时跟我说。",
 }
 DEFAULT_LEFT_TEXT = "好的，刚才的{subject}先不办了。有需要随时跟我说。"
+# Put off (改天吧 / 我去问问儿子): said as a pause, not a loss; nothing is kept meanwhile.
+PUT_OFF_TEXTS: dict[str, str] = {
+    "booking_form": "好的，刚才的{subject}先不约了。您定好了随时跟我说，我再帮您约。",
+    "complaint_form": "好的，刚才的{subject}先不登记了。您想好了随时跟我说。",
+}
+DEFAULT_PUT_OFF_TEXT = "好的，刚才的{subject}先不办了。您想好了随时跟我说。"
 
 
 def register_form(form: str, *, subject: Subject, left_text: str | None = None) -> None:
@@ -93,6 +99,8 @@ def subject_of(form: str | None, tracker: Tracker) -> str:
 
 
 def left_text(form: str | None, tracker: Tracker) -> str:
+    if form_turns.defers(latest_text(tracker)) and not form_turns.is_stop(latest_text(tracker)):
+        return PUT_OFF_TEXTS.get(form or "", DEFAULT_PUT_OFF_TEXT).format(subject=subject_of(form, tracker))
     return LEFT_TEXTS.get(form or "", DEFAULT_LEFT_TEXT).format(subject=subject_of(form, tracker))
 
 

@@ -58,6 +58,33 @@ PERSON_RE = re.compile(
     r"|^(人工|人工客服|人工服务|工作人员|客服|真人)$"
 )
 
+# Putting it off (改天吧 / 回头再说 / 我去问问儿子 / 我找个人问问再说吧 / 等我闺女回来再定):
+# the resident cannot settle it now and will come back; the form is left, never asked
+# again and again. Only when nothing in the message answers the question (回头再说，明天
+# 下午三点吧 answers). 再说一遍 is a repeat, 我想问问… a question: neither puts anything off.
+_ASKED_ONE = (
+    r"(?:我|俺)?(?:儿子|女儿|闺女|孩子|娃|伢|家里人?|家人|屋里人|老伴儿?|老头子?|老婆子?|爱人|媳妇|老公|老婆"
+    r"|婆婆|公公|他们|她们|他|她|别人|人家)"
+)
+DEFER_RE = re.compile(
+    r"改天|改日|回头(?:再|说)|以后再|下次再|下回再|过(?:两|几|一阵|些)天?再|等(?:我|俺)?.{0,10}?(?:回来|有空|定了|问了|商量)"
+    r"|再说(?!一遍|一次|一下|遍|清楚|慢)|再定|再约吧"
+    rf"|(?:(?<![想要])问问|问一下|问下|商量商量|商量一下|商量下|合计合计|合计一下){_ASKED_ONE}"
+    rf"|(?:跟|和|同){_ASKED_ONE}(?:商量|合计|说一声)"
+    r"|(?:找个?人|找人)(?:问问|问一下|问下|商量)"
+)
+# 我(去)找个人问问 is the resident asking someone themselves, not asking us for a person.
+# (帮我找个人问问 / 你给我找个人问问 still ask us.)
+_SELF_ASK_RE = re.compile(r"找个?人(?:问问|问一下|问下|商量)")
+_ASKS_US_RE = re.compile(r"(?:帮|给|替)(?:我|俺)$|(?:你|您|麻烦|请)$")
+
+
+def defers(text: str | None) -> bool:
+    """改天吧 / 回头再说哈 / 我去问问儿子 / 我找个人问问再说吧: the resident puts the matter
+    off, for now (a form is left)."""
+    return bool(DEFER_RE.search(_clean(text)))
+
+
 # Intents that leave the form when the message answers nothing.
 STOP_INTENTS = frozenset({"cancel_booking", "deny"})
 # Questions in the middle: answered, then the form asks whether to go on.
@@ -91,7 +118,7 @@ def goes_own_way(text: str | None) -> bool:
     """The message asks for a person, to cancel or to leave (不知道，帮我转人工 / 我不知道
     怎么取消这个预约): whatever "I don't know" it also says, it is no failed answer."""
     said = _clean(text)
-    return bool(OWN_WAY_RE.search(said)) or is_stop(said) or wants_person(said)
+    return bool(OWN_WAY_RE.search(said)) or is_stop(said) or wants_person(said) or defers(said)
 
 
 def cant_answer(text: str | None) -> bool:
@@ -122,8 +149,14 @@ def _negation(said: str, match: re.Match) -> re.Match | None:
 
 
 def _person_asks(said: str) -> list[re.Match]:
-    """The hand-off words in ``said`` that ask for a person: not the ones said no to."""
-    return [m for m in PERSON_RE.finditer(said) if _negation(said, m) is None]
+    """The hand-off words in ``said`` that ask for a person: not the ones said no to, nor
+    找个人问问 (the resident will ask someone themselves)."""
+    return [
+        m for m in PERSON_RE.finditer(said)
+        if _negation(said, m) is None
+        and not (m.group() == "找个人" and _SELF_ASK_RE.match(said, m.start())
+                 and not _ASKS_US_RE.search(said[: m.start()]))
+    ]
 
 
 def declines_person(text: str | None) -> bool:
@@ -166,6 +199,8 @@ def classify(intent: str | None, text: str | None, *, answers: bool, confidence:
         return "stop"  # 不弄了 is never an answer, not even "no phone" at the contact step
     if answers:
         return "answer"
+    if defers(text) and not wants_person(text):
+        return "stop"  # 这个日子我定不了，我去问问儿子: put off, not a failed answer
     if cant_answer(text) and intent != "request_human":
         return "answer"  # read as an answer: it fails, and failures lead to a person
     if is_stop(text):
