@@ -132,6 +132,20 @@ def reads_as_plain_report(text: str) -> bool:
     return bool(text) and not text.startswith("/") and not _BOOKING_WORDS.search(text) and reads_as_complaint(text)
 
 
+# Also travels with the safety verdict: the message asks what became of a report already
+# made (通知了没有, 派人了吗, 啥时候来人, 修好了没, 我报的那个咋样了), by the one rule of
+# assistant/tickets/asking.py. Such short questions share their words with thanks,
+# greetings, good-byes and booking changes; Rasa's NLU component
+# nlu_components/ticket_question.py turns those readings into check_ticket.
+TICKET_QUESTION_KEY = "asks_about_ticket"
+
+
+def asks_about_ticket(text: str) -> bool:
+    from assistant.tickets.asking import asks_what_was_done
+
+    return bool(text) and not text.startswith("/") and asks_what_was_done(text)
+
+
 def without_safety(metadata: dict | None) -> dict:
     """A client's metadata, minus any attempt to speak for the safety net."""
     return {k: v for k, v in (metadata or {}).items() if k != SAFETY_METADATA_KEY}
@@ -162,7 +176,8 @@ class DialogueClient:
         body: dict[str, Any] = {"sender": sender, "message": text,
                                 "metadata": {**without_safety(metadata),
                                              SAFETY_METADATA_KEY: {**verdict.as_metadata(),
-                                                                   REPORT_KEY: reads_as_plain_report(text)}}}
+                                                                   REPORT_KEY: reads_as_plain_report(text),
+                                                                   TICKET_QUESTION_KEY: asks_about_ticket(text)}}}
         try:
             resp = await self._client.post("/webhooks/rest/webhook", json=body)
             resp.raise_for_status()
