@@ -37,7 +37,7 @@ from assistant.booking.service import (
     upcoming_bookings,
     when_text,
 )
-from assistant.booking.timeparse import extract_time, local_now, normalise
+from assistant.booking.timeparse import extract_time, last_day_said, local_now, normalise
 from assistant.db import Database
 from assistant.location import find_locations
 from assistant.privacy import mask_phone
@@ -669,6 +669,9 @@ _NEW_VALUE_RES = (
     re.compile(r"(?<!不)是(.+?)[，,。\s]*(?:而)?不是"),  # 是3号楼，不是5号楼
     re.compile(r"(?:改成|改为|改到|换成|换到|应该是)(.+)$"),  # 时间改成后天下午三点
     re.compile(r"(?<!不)是(.+)$"),  # 地址不对，是3号楼1单元202
+    # 明天上午十点 不对不对 下午三点半: a value, taken back, and the new one in the same breath
+    # (the last 不对 / 说错了 counts).
+    re.compile(r"^.*(?:不对|说错了|错了|搞错了)[啊呀了，,。.！!\s]*(.+)$"),
 )
 _NOISE_RE = re.compile(
     r"不对|不是|说错了|错了|搞错了|改一下|要改|改|换|的|了|啊|呀|吧|呢|我|哦|噢|嗯|，|,|。|！|!|\s"
@@ -753,6 +756,17 @@ def value_slot(
     return None
 
 
+def _with_day_said_before(text: str, value: str, now: datetime | None) -> str:
+    """明天上午十点 不对 下午三点半: the new clock time said without a day keeps the day said
+    before it in the same message (明天下午三点半)."""
+    at = text.rfind(value)
+    if at <= 0 or last_day_said(value) is not None:
+        return value
+    day = last_day_said(text[:at])
+    parsed = extract_time(value, now) if day else None
+    return f"{day}{value}" if parsed is not None and parsed.has_clock else value
+
+
 def correction_from(
     text: str | None, *, now: datetime | None = None, catalogue: Catalogue | None = None
 ) -> Correction | None:
@@ -768,6 +782,8 @@ def correction_from(
         found = value_slot(text, now=now, prefer=named, catalogue=catalogue)
     if found is not None:
         slot, value = found
+        if slot == "booking_time" and new != text:
+            value = _with_day_said_before(text, value, now)
         if named is None or slot == named:
             return Correction(slot, value)
     if named is None and _NOISE_RE.sub("", text) and found is None:

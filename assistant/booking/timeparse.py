@@ -84,6 +84,11 @@ _REWRITES = (
     ("今朝", "今天"),
     # Cantonese parts of a day (after 明朝, so 明朝早上 stays tomorrow morning).
     ("朝早", "早上"),
+    # Wu 上半天 / 下半天 (also 上半日 / 下半日): the morning, the afternoon.
+    ("上半天", "上午"),
+    ("下半天", "下午"),
+    ("上半日", "上午"),
+    ("下半日", "下午"),
     ("下昼", "下午"),
     ("晏昼", "下午"),
 )
@@ -271,6 +276,12 @@ def join_pieces(text: str) -> str:
     return "".join(out) + text[last:] if out else text
 
 
+def last_day_said(text: str) -> str | None:
+    """The last day named in ``text`` (明天 / 下周二 / 12月8日), as said, or None."""
+    days = re.findall(_DAY_PIECE, normalise(text or ""))
+    return days[-1] if days else None
+
+
 _ADDRESS_AFTER_CLOCK_RE = re.compile(r"(?<=[点时分半])\s+(?=\d{3,}|\d{1,3}\s*(?:号|栋|幢|楼|单元|室))")
 
 
@@ -300,11 +311,14 @@ def _with_later_clock(parsed: ParsedTime, later: list[dict], norm: str) -> Parse
         if re.search(_DAY_PIECE, item["text"]):
             continue  # a day of its own: another time, not this one's clock
         clock = parse_time(item["text"], day)
+        # 中午 is 12:00-14:00 to the parser, but 明天中午的助餐 11点 is lunch at 11: the
+        # hour before noon belongs to it in speech.
+        earliest = parsed.start - timedelta(hours=1) if "中午" in parsed.text else parsed.start
         if (
             clock is not None
             and clock.has_clock
             and clock.start.date() == day.date()
-            and parsed.start <= clock.start <= parsed.end
+            and earliest <= clock.start <= parsed.end
         ):
             return ParsedTime(
                 start=clock.start, end=clock.end, has_clock=True, text=f"{parsed.text}{clock.text}"

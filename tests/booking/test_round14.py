@@ -1,0 +1,97 @@
+"""Round 14 (blind10, tuned): a time taken back in the same breath, the hour before noon
+said with 中午, Wu 上半天 / 下半天. Own sentences (never a bench line), a fixed "today"
+(Sunday 2026-11-29 10:00, Asia/Shanghai), a real migrated database; the actions run
+without Rasa."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.booking as booking_actions
+from assistant.booking import conversation
+from assistant.booking.timeparse import TZ, extract_time
+
+NOW = datetime(2026, 11, 29, 10, 0, tzinfo=TZ)  # Sunday
+SLOT_NAMES = [*booking_actions.ALL_SLOTS, "requested_slot"]
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch):
+    monkeypatch.setattr(booking_actions, "now", lambda: NOW)
+
+
+def tracker(text: str, *, intent: str = "inform", slots: dict | None = None, form_active: bool = True,
+            sender: str = "web:r14", events: list | None = None) -> Tracker:
+    values = dict.fromkeys(SLOT_NAMES)
+    values.update(booking_confirming=False, booking_cancel_pending=False)
+    values.update(slots or {})
+    return Tracker(sender, values, {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": []},
+                   events or [], False, None, {"name": "booking_form"} if form_active else {}, "action_listen")
+
+
+def run(action, trk: Tracker, domain: dict) -> tuple[dict, list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, trk, domain))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return slots, dispatcher.messages, [e for e in events if e.get("event") != "slot"]
+
+
+def texts(messages: list[dict]) -> str:
+    return " ".join(m.get("text") or "" for m in messages)
+
+
+# --- a time taken back in the same breath ---------------------------------------------------
+
+@pytest.mark.parametrize(("said", "value"), [
+    ("后天上午九点 哦不对 下午两点", "后天下午两点"),
+    ("周二早上八点，不对，九点", "周二九点"),
+    ("大后天十点 说错了 大后天下午四点", "大后天下午四点"),
+    ("明天下午三点 不对不对 是四点", "明天四点"),
+])
+def test_the_time_said_after_the_take_back_counts_with_the_day_said_before(said, value):
+    correction = conversation.correction_from(said, now=NOW)
+    assert correction == conversation.Correction("booking_time", value)
+
+
+@pytest.mark.parametrize(("said", "slot", "value"), [
+    ("不对 5号楼", "booking_address", "5号楼"),
+    ("地址不对，是7号楼1单元101", "booking_address", "7号楼1单元101"),
+    ("不对，时间改成后天上午十点", "booking_time", "后天上午十点"),
+])
+def test_corrections_without_a_value_taken_back_read_as_before(said, slot, value):
+    assert conversation.correction_from(said, now=NOW) == conversation.Correction(slot, value)
+
+
+def test_the_booking_form_takes_the_second_time_at_the_time_question(app_env, domain):
+    slots, _, _ = run(booking_actions.ValidateBookingForm(), tracker(
+        "后天上午十点 不对不对 下午两点半",
+        slots={"booking_service": "理发", "requested_slot": "booking_time"}), domain)
+    assert slots["booking_time"] == "2026-12-01T14:30"
+
+
+# --- parts of the day -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("said", "hour", "minute"), [
+    ("帮我订后天中午的饭 十一点", 11, 0),
+    ("明天中午吧，十一点半", 11, 30),
+    ("明天中午 十二点半", 12, 30),
+])
+def test_the_hour_before_noon_said_with_zhongwu_is_that_hour(said, hour, minute):
+    parsed = extract_time(said, NOW)
+    assert parsed is not None and parsed.has_clock
+    assert (parsed.start.hour, parsed.start.minute) == (hour, minute)
+
+
+@pytest.mark.parametrize(("said", "hour"), [
+    ("后天上半天九点钟", 9),
+    ("明朝下半天两点钟", 14),
+    ("后天下半日三点", 15),
+])
+def test_wu_halves_of_the_day(said, hour):
+    parsed = extract_time(said, NOW)
+    assert parsed is not None and parsed.has_clock and parsed.start.hour == hour
