@@ -2,9 +2,10 @@
 normalised message, scored in plain Python from ``data/model.json`` (built by
 ``build_model.py``; about 8,000 n-grams, loaded once, ~0.05 ms a message).
 
-The cue lexicon decides whenever it finds a cue, fired or suppressed: it can say
-why. The model is asked only when the lexicon found nothing at all, and fires only
-above ``THRESHOLD``. 0.8 was chosen by leaving each probe round out in turn
+The cue lexicon decides whenever a cue fires: it can say why. The model is asked
+when the lexicon found nothing at all, and fires only above ``THRESHOLD``; when every
+cue was suppressed it votes on the classifier's "emergency", and overrules the
+suppression only at ``net.OVERRULE_SCORE`` (round 14; never a denial or an event over). 0.8 was chosen by leaving each probe round out in turn
 (``python -m assistant.safety.build_semantic --evaluate --historical``: the model
 retrained without round k, the rules as they were before tuning on round k): pooled
 recall 0.79 (rules) -> 0.855 at 0.9 -> 0.909 at 0.8, false alarms 0.098 -> 0.101 ->

@@ -41,6 +41,15 @@ SUPPRESSED_PLAUSIBLE_SCORE = model.THRESHOLD
 # The second opinion fires on its own only on messages with at least this many content
 # characters (round 12: a lone 现在, an answer to "when?", scored 0.94).
 MODEL_MIN_CHARS = 3
+# Round 14: when every cue was explained away (an ordinary sense, a habit, a hazard
+# complaint...) but the second opinion is at least this sure, the explanation is
+# overruled and the net fires. Measured on each blind set as it was when measured once
+# (the lexicon and the model of that day, neither ever tuned on it): sets 9-12 pooled
+# +10 emergencies caught for 1 false alarm at 0.85-0.93 alike, +7 for 1 at 0.95. The
+# review rounds' hand-written look-alikes of tests/safety (枕头大战, a lift that stops,
+# a child hiding) score 0.91-0.93 on today's model, so the bar is 0.95. Most overruled
+# readings were "ordinary sense" ones the rest of the message did not bear out.
+OVERRULE_SCORE = 0.95
 # How a suppression found without any cue (a story, an everyday thing, a habit, an
 # event over) is reported: "<category>:<marker>→model".
 MODEL_SUPPRESSED = "→model"
@@ -68,6 +77,11 @@ _CONTENT = re.compile(r"[^,。\s啊呀哇吧呢吗了啦!！?？.]")
 # Suppressions that say the message is not about an emergency at all; others
 # (hypothetical, past...) still tell which advice fits if the classifier insists.
 _NOT_ABOUT_IT = ("ordinary_sense", "negation", "minor")
+# Explanations the second opinion never overrules (OVERRULE_SCORE): a denial said
+# outright (没有着火) and an event said to be over (孩子已经被抱出来了) are grammar the
+# n-gram model cannot read; on the blind sets as measured once, overruling them caught
+# no emergency and raised two false alarms.
+_FINAL = ("negation", "past")
 # Kinds whose cues carry their own time span (三天没见, 从昨天到现在没回来): a past
 # time word before them starts the span, it does not close it.
 _DAYS_KINDS = ("silent_elder", "missing")
@@ -474,11 +488,31 @@ def _unique(values) -> tuple[str, ...]:
 def _second_opinion(text: str | None, normalised: str, started: float, quiet: bool) -> SafetyVerdict:
     """No cue at all: ask the n-gram model (see model.py)."""
     score = model.probability(normalised)
-    # A drama, a dream, a drill, a joke (在看悬疑剧，里面有人被下毒了), or, unless
-    # urgent, a lost thing or nobody hurt (快递丢了; 没人碰到): the model's words are
-    # the story's, as they would be for a cue. Reported as a suppression, so a
-    # classifier's "emergency" needs the model's own threshold (``plausible``).
     s = lexicon().suppressors
+    reason = _model_set_aside(normalised, s, score)
+    if reason is None and score is not None and score < model.THRESHOLD:
+        reason = _not_now(normalised, s)
+    if reason is not None and score is not None:
+        return SafetyVerdict(False, suppressed=(f"{reason}{MODEL_SUPPRESSED}",), model_score=round(score, 3))
+    if score is None or score < model.THRESHOLD or len(_CONTENT.findall(normalised)) < MODEL_MIN_CHARS:
+        # Round 12: a one- or two-character message (现在, 好的) gives the n-gram model nothing to
+        # read; the cues handle the short cries (救命, 着火, help, 120).
+        return SafetyVerdict(False, model_score=None if score is None else round(score, 3))
+    verdict = SafetyVerdict(True, kinds=("general",), cues=(f"model:{score:.2f}",), topics=("general",),
+                            model_score=round(score, 3))
+    if not quiet:
+        log.warning("safety_net_fired", kinds=list(verdict.kinds), cues=list(verdict.cues), suppressed=[],
+                    text=mask_text(text), ms=round((time.perf_counter() - started) * 1000, 3))
+    return verdict
+
+
+def _model_set_aside(normalised: str, s: Suppressors, score: float | None) -> str | None:
+    """Why the model's words may not make the message an emergency, as for a cue: a
+    drama, a dream, a drill, a joke (在看悬疑剧，里面有人被下毒了), or, unless urgent, a
+    lost thing or nobody hurt (快递丢了; 没人碰到), a past day's event over. Reported as a
+    suppression, so a classifier's "emergency" needs the model's own threshold
+    (``plausible``); the same reasons keep the model from overruling the cues'
+    explanations (``OVERRULE_SCORE``)."""
     reason = None
     story = s.hypothetical_anywhere.search(normalised)
     if story is None and not s.urgent.search(normalised) and not s.past_present.search(normalised):
@@ -504,20 +538,7 @@ def _second_opinion(text: str | None, normalised: str, started: float, quiet: bo
         day = s.past_time.search(normalised)
         if over is not None and day is not None and not s.past_present.search(normalised):
             reason = f"past:{day.group()}"
-    if reason is None and score is not None and score < model.THRESHOLD:
-        reason = _not_now(normalised, s)
-    if reason is not None and score is not None:
-        return SafetyVerdict(False, suppressed=(f"{reason}{MODEL_SUPPRESSED}",), model_score=round(score, 3))
-    if score is None or score < model.THRESHOLD or len(_CONTENT.findall(normalised)) < MODEL_MIN_CHARS:
-        # Round 12: a one- or two-character message (现在, 好的) gives the n-gram model nothing to
-        # read; the cues handle the short cries (救命, 着火, help, 120).
-        return SafetyVerdict(False, model_score=None if score is None else round(score, 3))
-    verdict = SafetyVerdict(True, kinds=("general",), cues=(f"model:{score:.2f}",), topics=("general",),
-                            model_score=round(score, 3))
-    if not quiet:
-        log.warning("safety_net_fired", kinds=list(verdict.kinds), cues=list(verdict.cues), suppressed=[],
-                    text=mask_text(text), ms=round((time.perf_counter() - started) * 1000, 3))
-    return verdict
+    return reason
 
 
 def _not_now(normalised: str, s: Suppressors) -> str | None:
@@ -563,8 +584,10 @@ def assess(text: str | None, *, quiet: bool = False) -> SafetyVerdict:
     fired: list[_Hit] = []
     suppressed: list[str] = []
     fallback: list[str] = []
+    hits = []
     for hit in _find(normalised, lex):
         reason = _suppression(message, hit)
+        hits.append((hit, reason))
         if reason is None:
             fired.append(hit)
         else:
@@ -574,17 +597,27 @@ def assess(text: str | None, *, quiet: bool = False) -> SafetyVerdict:
 
     if not fired and not suppressed:
         return _second_opinion(text, normalised, started, quiet)
-    # Every cue suppressed: the n-gram model still scores the message, only as a vote
-    # on a classifier's "emergency" (``plausible``), never to fire on its own.
+    # Every cue suppressed: the n-gram model still scores the message, as a vote on a
+    # classifier's "emergency" (``plausible``), and fires only when it is at least
+    # ``OVERRULE_SCORE`` sure: then the cues explained away for a reason other than
+    # "not about it" give the kinds (general when there are none).
     score = None if fired else model.probability(normalised)
-    kinds = _ordered((h.cue.kind for h in fired), KIND_ORDER)
+    overruled = (score is not None and score >= OVERRULE_SCORE
+                 and len(_CONTENT.findall(normalised)) >= MODEL_MIN_CHARS
+                 and not any(why.startswith(_FINAL) for _, why in hits)
+                 and _model_set_aside(normalised, lex.suppressors, score) is None)
+    if overruled:
+        fired = [h for h, why in hits if why is not None and not why.startswith(_NOT_ABOUT_IT)]
+    kinds = _ordered((h.cue.kind for h in fired), KIND_ORDER) or (("general",) if overruled else ())
     if len(kinds) > 1:
         kinds = tuple(k for k in kinds if k != "general")
     topics = _ordered((h.cue.topic for h in fired if h.cue.kind in kinds), TOPIC_ORDER)
+    if overruled and not topics:
+        topics = ("general",)
     verdict = SafetyVerdict(
-        emergency=bool(fired),
+        emergency=bool(fired) or overruled,
         kinds=kinds,
-        cues=_unique(h.text for h in fired),
+        cues=((f"model:{score:.2f}",) if overruled else ()) + _unique(h.text for h in fired),
         suppressed=_unique(suppressed),
         topics=topics,
         model_score=None if score is None else round(score, 3),

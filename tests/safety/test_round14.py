@@ -1,0 +1,65 @@
+"""Round 14 (issue #10): structure of the safety net's second opinion.
+
+A cue the lexicon explained away (an ordinary sense, a hazard complaint, a habit)
+is overruled when the n-gram model is at least ``OVERRULE_SCORE`` sure; a denial and
+an event said to be over never are. The model is replaced by a fixed score here, so
+the rule is tested apart from whatever the trained model says of these sentences.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.safety import assess, model
+from assistant.safety.net import OVERRULE_SCORE, PLAUSIBLE_SCORE, SUPPRESSED_PLAUSIBLE_SCORE
+
+
+@pytest.fixture
+def sure(monkeypatch):
+    """The second opinion gives every message the score asked for."""
+
+    def set_score(value: float) -> None:
+        monkeypatch.setattr(model, "probability", lambda normalised: value if normalised else None)
+
+    return set_score
+
+
+def test_the_overrule_bar_is_above_the_votes():
+    assert OVERRULE_SCORE > SUPPRESSED_PLAUSIBLE_SCORE > PLAUSIBLE_SCORE
+
+
+def test_a_very_sure_second_opinion_overrules_an_explanation_and_keeps_the_cues_kind(sure):
+    sure(0.97)
+    verdict = assess("楼道里堆满了纸箱，有火灾隐患", quiet=True)
+    assert verdict.emergency
+    assert verdict.kinds == ("fire",) and "fire" in verdict.topics
+    assert verdict.cues[0].startswith("model:") and verdict.suppressed  # says why, both ways
+
+
+def test_an_ordinary_sense_overruled_gives_general_advice(sure):
+    # The ordinary sense said the cue was not about an emergency: its kind is not trusted.
+    sure(0.97)
+    verdict = assess("老张跟人吵架，气得冒火了", quiet=True)
+    assert verdict.emergency and verdict.kinds == ("general",) and verdict.topics == ("general",)
+
+
+def test_below_the_bar_the_explanation_stands_and_the_model_only_votes(sure):
+    sure(OVERRULE_SCORE - 0.03)
+    verdict = assess("楼道里堆满了纸箱，有火灾隐患", quiet=True)
+    assert not verdict.emergency and verdict.plausible  # a classifier's emergency may stand
+    assert verdict.cues == ()
+
+
+@pytest.mark.parametrize("text", [
+    "昨天楼下着火了，已经灭了，没人受伤",   # over
+    "厨房没有着火，放心",                   # denied
+])
+def test_a_denial_or_an_event_over_is_never_overruled(sure, text):
+    sure(0.99)
+    assert not assess(text, quiet=True).emergency
+
+
+def test_a_cue_that_fired_is_not_rescored(sure):
+    sure(0.99)
+    verdict = assess("楼道里着火了", quiet=True)
+    assert verdict.emergency and verdict.model_score is None and not verdict.cues[0].startswith("model:")
