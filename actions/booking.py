@@ -943,9 +943,18 @@ class ActionCancelBooking(Action):
         # 对，取消吧 at 要取消…吗？ is heard as cancel_booking: a yes all the same.
         said_yes = conversation.confirms_cancel(_text(tracker))
         keeps = conversation.keeps_booking(_text(tracker))
+        named = conversation.service_from(_text(tracker))
+        other = False
+        if tracker.get_slot("booking_cancel_pending") and pending and named:
+            with database.session() as session:
+                asked = get_booking(session, pending)
+            # 确定 取消理发 when 保洁 was asked about: no answer to that question; the one
+            # named is looked up below.
+            other = asked is not None and asked.service != named
         if (
             tracker.get_slot("booking_cancel_pending")
             and pending
+            and not other
             and (_intent(tracker) in ("affirm", "deny") or said_yes or keeps)
         ):
             if not said_yes and (_intent(tracker) == "deny" or keeps):

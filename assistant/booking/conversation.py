@@ -889,7 +889,7 @@ def address_in(text: str | None) -> str | None:
 # 好的，刚才那个维修的信息是对的 / 对，就这样 / 没问题，约吧: a yes to the read-back even
 # when the NLU heard something else (after a side question the yes comes with words).
 CONFIRM_RE = re.compile(
-    r"(?<!不)是对的|(?<![不别])对的|都对|全对|没错|没问题|就这样|就这么(?:办|定|着|约)|确认|可以的?$"
+    r"(?<!不)是对的|(?<![不别])对的|都对|全对|没错|没问题|就这样|就这么(?:办|定|着|约)|确认|(?<!不)确定|可以的?$"
     r"|就按(?:这个|刚才|这)|约吧|定了吧|^(?:对|嗯|好|行|是|中|成)+(?:的|了|啊|呀|吧)?$"
     # Cantonese, Sichuanese, northern: 系啊，啱嘅 / 冇错 / 对头 / 是滴 / 妥了
     r"|^(?:系|係|啱|对头|是滴|是嘞|妥)(?:啊|呀|嘅|喇|啦|了|的)?(?:[，,\s]*(?:啱|啱嘅|冇错|系啊|对头|对|对的|是|是的))?$|冇错"
@@ -1034,11 +1034,31 @@ def _cancels_itself(clause: str) -> bool:
     return bool(_CANCEL_YES_RE.match(re.sub(r"^(?:还是|那就|那)", "", clause)))
 
 
+_LEADING_YES_RE = re.compile(rf"^(?:{_CANCEL_YES_WORDS})(?:[，,\s]|(?=取消|退|撤|把|将))")
+
+
+def _without_service(said: str, catalogue: Catalogue | None = None) -> str:
+    """确定 取消保洁 / 对，把理发那个取消了: the service named (and 那个 / 的预约 with it)
+    taken out, so the cancel said again reads as it does without it."""
+    catalogue = catalogue or load_catalogue()
+    service = catalogue.resolve_service(said)
+    if service is None:
+        return said
+    for word in sorted((service.name, *service.aliases), key=len, reverse=True):
+        if word and word in said:
+            said = re.sub(rf"(?:把|将)?(?:上门)?{re.escape(word)}(?:的)?(?:那个|这个)?(?:预约|服务)?", "", said)
+            break
+    return said.strip()
+
+
 def confirms_cancel(text: str | None) -> bool:
     """A yes to 要取消…吗？: a plain yes (``confirms``), or the cancel said again (对，取消吧),
-    alone or with a reason in another clause (取消吧，我还去不了 / 谁还去啊，取消); never
-    when a clause keeps the booking."""
+    alone or with a reason in another clause (取消吧，我还去不了 / 谁还去啊，取消), the
+    service named after a yes word (确定 取消保洁; 取消理发那个 alone may be a new request,
+    its own reference decides); never when a clause keeps the booking."""
     said = unicodedata.normalize("NFKC", text or "").strip()
+    if _LEADING_YES_RE.match(said):
+        said = _without_service(said)
     if not said or said.startswith("/") or re.search(r"\d|[?？吗]|别|不用取消|先不", said):
         return False
     if keeps_booking(said):

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from assistant.booking.catalogue import Catalogue, load_catalogue
 from assistant.booking.models import Booking
-from assistant.booking.service import WEEKDAYS, find_booking_id, to_local, upcoming_bookings
+from assistant.booking.service import WEEKDAYS, find_booking_id, to_local, upcoming_bookings, when_text
 
 Match = Literal["one", "ambiguous", "none"]
 MAX_CANDIDATES = 4
@@ -286,10 +286,14 @@ def resolve_booking_reference(session: Session, sender_id: str, text: str, *, no
         rest = [b for b in matching if b.id != chosen.id]
         return BookingReference("one", [chosen, *rest], has_upcoming=True, service=service, cues=cues)
     what = _what(hints, service)
+    shown = matching[:MAX_CANDIDATES]
+    # Said in words too (a voice channel, a resident who reads the text, not the buttons):
+    # each one's service and time, in the buttons' order.
+    listed = "；".join(f"{b.service}，{when_text(to_local(b.starts_at))}" for b in shown)
     return BookingReference(
         "ambiguous", matching, has_upcoming=True, service=service, cues=cues,
-        candidates=[BookingChoice(b.id, booking_label(b), cancel_payload(b.id)) for b in matching[:MAX_CANDIDATES]],
-        message=f"您有{len(matching)}个{what}预约，是哪一个？")
+        candidates=[BookingChoice(b.id, booking_label(b), cancel_payload(b.id)) for b in shown],
+        message=f"您有{len(matching)}个{what}预约：{listed}。是哪一个？")
 
 
 __all__ = ["BookingChoice", "BookingReference", "booking_label", "cancel_payload", "resolve_booking_reference"]

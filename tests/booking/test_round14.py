@@ -95,3 +95,40 @@ def test_the_hour_before_noon_said_with_zhongwu_is_that_hour(said, hour, minute)
 def test_wu_halves_of_the_day(said, hour):
     parsed = extract_time(said, NOW)
     assert parsed is not None and parsed.has_clock and parsed.start.hour == hour
+
+
+# --- cancelling one of several ------------------------------------------------------------
+
+def _haircut_and_cleaning(db):
+    from assistant.booking.service import book
+
+    haircut = book(db, sender_id="web:r14", service="理发", starts_at=datetime(2026, 12, 1, 9, 30),
+                   address="8号楼1单元101", now=NOW)
+    cleaning = book(db, sender_id="web:r14", service="保洁", starts_at=datetime(2026, 12, 1, 13),
+                    address="8号楼1单元101", now=NOW)
+    return haircut, cleaning
+
+
+def test_which_one_names_each_booking_in_words(app_env, domain):
+    _haircut_and_cleaning(app_env)
+    _, said, _ = run(booking_actions.ActionCancelBooking(),
+                     tracker("我要退掉一个预约", intent="cancel_booking", form_active=False), domain)
+    assert "理发" in texts(said) and "保洁" in texts(said) and "下午1点" in texts(said)
+
+
+@pytest.mark.parametrize("said", ["确定 取消保洁", "是的，把保洁那个取消了吧", "嗯 保洁取消掉", "确定"])
+def test_the_cancel_said_again_with_the_service_is_a_yes(app_env, domain, said):
+    _, cleaning = _haircut_and_cleaning(app_env)
+    slots, messages, _ = run(booking_actions.ActionCancelBooking(), tracker(
+        said, intent="cancel_booking", form_active=False,
+        slots={"booking_cancel_id": cleaning.id, "booking_cancel_pending": True}), domain)
+    assert f"已经取消了预约{cleaning.id}" in texts(messages)
+
+
+def test_another_service_named_is_no_yes_to_the_question(app_env, domain):
+    haircut, cleaning = _haircut_and_cleaning(app_env)
+    slots, messages, _ = run(booking_actions.ActionCancelBooking(), tracker(
+        "确定 取消理发", intent="affirm", form_active=False,
+        slots={"booking_cancel_id": cleaning.id, "booking_cancel_pending": True}), domain)
+    assert "已经取消" not in texts(messages)
+    assert slots == {"booking_cancel_id": haircut.id, "booking_cancel_pending": True}
