@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from assistant.kb.followup import decide_follow_up, has_own_subject
+from assistant.kb.followup import decide_follow_up, has_own_subject, subject_of, subject_tokens, titled_by
 from assistant.kb.fusion import choice_count
 from assistant.kb.service import KnowledgeBase, SearchResponse, SearchResult, get_knowledge_base
 from assistant.kb.text import bigram_tokens, expand_query, normalise
@@ -67,9 +67,12 @@ ASPECTS = (
     # 这种能申请不 after the resident's own case: whether they qualify. Weak: 网上能办吗 asks
     # about doing it online, so these words count only when nothing else is asked.
     (_WEAK_ELIGIBILITY_RE, _ELIGIBLE_LOOKS, "申请条件"),
-    # 手机上能弄不: whether it can be done online, on the phone, without going there.
-    (re.compile(r"手机|网上|线上|app|小程序|在家"), re.compile(r"手机|网上|线上|app|小程序|自助|上门"),
-     "能不能在网上办"),
+    # 手机上能弄不: whether it can be done online, on the phone, without going there. Paying
+    # through 微信 / 支付宝 is doing it on the phone.
+    (re.compile(r"手机|网上|线上|app|小程序|在家"),
+     re.compile(r"手机|网上|线上|app|小程序|自助|上门|微信|支付宝|公众号|网站|平台"), "能不能在网上办"),
+    # 能派人上门来评定不: whether someone comes to the home; only a sentence that says so answers it.
+    (re.compile(r"上门|到家|来家"), re.compile(r"上门|到家|入户"), "能不能上门办"),
     # 垃圾分类咋分 / 属于什么垃圾: which kinds there are, or which kind a thing is.
     (re.compile(r"咋分|怎么分(?!配)|如何分|分几类|哪几类|哪些类|分为|分成|属于什么|属于哪|算什么|算啥|是什么垃圾"),
      re.compile(r"分为|分成|[2-9两几四三五六]类|属于"), "怎么分类"),
@@ -387,6 +390,8 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
             _log().info("kb_follow_up_decision", follow_up=decision.follow_up, reason=decision.reason,
                         current=hinted_entry.id, better=decision.better)
             if not decision.follow_up:
+                if decision.reason == "names_other" and not plain.answerable:
+                    return _to_answer(question, named_by_title(question, plain))
                 return _to_answer(question, prefer_asked_aspect(question, plain))
         # A follow-up: search again with the entry (or words) under discussion.
         context = hinted_entry.title if hinted_entry else topic_hint
@@ -408,6 +413,11 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
             # The follow-up lands on the entry already given: answer just the part it
             # asks about, or say the entry does not cover it, instead of repeating.
             focused = focused_answer(question, chosen.results[0])
+            if focused is None and not asked_aspects(question) and has_own_subject(question) \
+                    and titled_by(subject_tokens(subject_of(question)), [hinted_entry]):
+                # 高龄津贴呢 / 那高龄津贴那个呢 right after the 高龄津贴 answer: it asks for that
+                # very entry, nothing about it; the answer again, not "not written".
+                return answer
             if focused is None:
                 sibling = sibling_answer(question, hinted_entry, plain)
                 if sibling is not None:
@@ -420,6 +430,16 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
     except (KbNotFound, EmbeddingModelError) as exc:
         _log().warning("kb_unavailable", error=str(exc)[:200])
         return PolicyAnswer(question, False, UNAVAILABLE_TEXT, available=False)
+
+
+def named_by_title(question: str, plain: SearchResponse) -> SearchResponse:
+    """A short question that names another thing (那敬老卡的那个呢, 疫苗呢) which the abstainer,
+    reading few words, would refuse: the one entry titled by what it names answers it;
+    when several are, the resident is asked which (those entries first)."""
+    tokens = subject_tokens(subject_of(question))
+    titled = titled_by(tokens, plain.results)
+    rest = [r for r in plain.results if r not in titled]
+    return SearchResponse(plain.query, True, plain.confidence, [*titled, *rest], uncertain=len(titled) > 1)
 
 
 def shares_subject(title: str, other: str) -> bool:

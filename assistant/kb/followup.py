@@ -41,6 +41,13 @@ ASPECT_WORDS = (
     "拿到", "办好", "办下来", "批下来", "下来", "一下", "是", "的", "了", "有", "没有", "是不是", "免费", "本市", "外地", "外地人",
     # 要带哪些证件 / 要准备啥: materials asked with 哪些 / 准备; 这种能申请不: the case just told.
     "带哪些", "拿哪些", "哪些", "哪样", "准备", "这种情况", "这种", "这样的", "这样", "像我这样", "我这样",
+    # Where, how and what in regional speech (上哪疙瘩领去, 咋整, 要带啥伐), and asking for it
+    # to be done at home (能派人上门来评定不): aspects of the thing under discussion, not things.
+    "哪嘎达", "嘎达", "哪旮旯", "旮旯", "哪疙瘩", "疙瘩", "哪块儿", "哪块", "哪搭", "啥地方", "哪个地方",
+    "去哪块儿", "去哪块", "上哪块儿", "上哪块", "在哪块儿", "在哪块", "按月", "按年", "按季度", "按季", "一次性",
+    "咋整", "咋个", "啥子", "撒子", "伐", "上门", "到家里", "来家里", "到家",
+    # 那敬老卡的那个呢: pointing words around the thing named.
+    "的那个", "那个", "这个", "那种", "那项", "那条",
 )
 _ASPECT_RE = re.compile("|".join(map(re.escape, sorted(ASPECT_WORDS, key=len, reverse=True))))
 # How far (in the ranker's log-odds) another entry must lead the entry under
@@ -51,14 +58,17 @@ LEAD_MARGIN = 2.0
 @dataclass
 class FollowUpDecision:
     follow_up: bool
-    reason: str  # no_subject | nothing_answerable | same_entry | close_to_current | current_covers | better_entry
+    # no_subject | names_other | nothing_answerable | same_entry | close_to_current | current_covers | better_entry
+    reason: str
     better: str | None = None  # the entry the question is about instead, when new
 
 
 # Clauses in which residents tell their own case (我一个人，退休金两千出头 / 我不想跑一趟)
 # before or after the question itself.
 _CLAUSE_SPLIT_RE = re.compile(r"[，,。；;！!？?、\s]+")
-_OWN_CASE_RE = re.compile(r"^(?:我|俺|咱|本人|家里|我家|我们|老伴|我老伴|我妈|我爸|我老公|我老婆|我儿子|我女儿|孩子|娃)")
+# A supposed case (要是人瘫在床上去不了, 如果我在外地) is told the same way.
+_OWN_CASE_RE = re.compile(r"^(?:要是|如果|假如|万一|假设)?(?:我|俺|咱|本人|家里|我家|我们|老伴|我老伴|我妈|我爸|我老公|我老婆"
+                          r"|我儿子|我女儿|孩子|娃)|^(?:要是|如果|假如|万一|假设)")
 # ...unless the clause says what the resident wants (我想办居住证，要带啥): that is the subject.
 _WANTS_RE = re.compile(r"(?<!不)(?:想|要|打算|准备)(?:办|申请|问|了解|领|交|咨询|弄|搞|报|考|换|补)|问一下|问下|咨询")
 
@@ -89,11 +99,26 @@ def subject_of(question: str) -> str:
     q = re.sub(r"[0-9]+(?:岁|周岁)?", " ", q)  # 我妈今年82能领吗: an age is no subject
     q = re.sub(r"[^\u4e00-\u9fffa-z]+", " ", q)
     q = re.sub(r"今年|现在|已经|刚|还能|还是", " ", q)
-    return re.sub(r"\s+", " ", q).strip()
+    # What is left between the aspect words may be a verb framed by a particle (上哪办去 ->
+    # 办去, 70岁就能领了吗 -> 就 领, 在网上能缴不 -> 在 缴不): the frame goes, the verb stays
+    # (养老金要交几年: 交 tells it from 养老金怎么领), but a lone verb names no thing.
+    runs = (_FRAME_END_RE.sub("", _FRAME_START_RE.sub("", run)) for run in q.split())
+    return " ".join(run for run in runs if run)
+
+
+# Characters that frame a verb rather than name a thing: a preposition or adverb before it
+# (在, 就, 才), a direction or an A不 question after it (办去, 交不, 上门来).
+_FRAME_START_RE = re.compile(r"^[在就才都还也又再把被给让跟和来去到得]+")
+_FRAME_END_RE = re.compile(r"(?<=[\u4e00-\u9fff])[来去不给了过着]+$")
+
+
+def things_named(subject: str) -> list[str]:
+    """The runs of a subject that can name a thing: two characters or more."""
+    return [run for run in subject.split() if len(re.sub(r"[^\u4e00-\u9fffa-z]", "", run)) >= 2]
 
 
 def has_own_subject(question: str) -> bool:
-    return len(re.sub(r"[^\u4e00-\u9fffa-z]", "", subject_of(question))) >= 2
+    return bool(things_named(subject_of(question)))
 
 
 def _coverage(tokens: set[str], text: str) -> float:
@@ -103,12 +128,36 @@ def _coverage(tokens: set[str], text: str) -> float:
     return sum(1 for t in tokens if t in norm) / len(tokens)
 
 
+def subject_tokens(subject: str) -> set[str]:
+    """The words of the things a subject names (its lone verbs left out)."""
+    named = " ".join(things_named(subject))
+    return set(bigram_tokens(named)) or ({named} if named else set())
+
+
+def names_another_entry(tokens: set[str], current, plain: SearchResponse) -> bool:  # noqa: ANN001
+    """None of the subject's words is anywhere in the entry under discussion, and all of
+    them are in the title of the best entry found for the question alone."""
+    return bool(tokens) and (_coverage(tokens, current.title + current.text) == 0
+                             and _coverage(tokens, plain.results[0].title) == 1.0)
+
+
+def titled_by(tokens: set[str], results: list) -> list:  # noqa: ANN001 - search results
+    """The results whose title names every word of the subject, best first."""
+    return [r for r in results if tokens and _coverage(tokens, r.title) == 1.0]
+
+
 def decide_follow_up(question: str, current, plain: SearchResponse) -> FollowUpDecision:  # noqa: ANN001
     """``current``: the entry under discussion (an ``Entry``); ``plain``: the knowledge
     base searched with the question alone."""
     subject = subject_of(question)
-    if len(re.sub(r"[^\u4e00-\u9fffa-z]", "", subject)) < 2:
+    if not things_named(subject):
         return FollowUpDecision(True, "no_subject")
+    if plain.results and plain.results[0].id != current.id \
+            and names_another_entry(subject_tokens(subject), current, plain):
+        # 那敬老卡的那个呢 after the 居家养老服务补贴 answer, 疫苗呢 after 家庭医生: the question names
+        # a thing the entry under discussion never mentions and another entry is titled by. A
+        # short question scores low with the abstainer, but what it names settles it.
+        return FollowUpDecision(False, "names_other", better=plain.results[0].id)
     if not plain.answerable or not plain.results:
         return FollowUpDecision(True, "nothing_answerable")
     top = plain.results[0]
@@ -128,7 +177,9 @@ def decide_follow_up(question: str, current, plain: SearchResponse) -> FollowUpD
 
 
 # A question's shape: a question particle at the end, or a question word.
-_QUESTION_RE = re.compile(r"[吗呢么嘛？?][。.！!]*$|(?:弄|办|行|能|可以|去|领|用|报|请|批|拿|享受|算)不[。.！!]*$|多少|多久|多长|怎么|咋|哪|什么|啥|几|能不能|可不可以|要不要|是不是|有没有|谁")
+# A clause ending in 不 after a verb asks (能交不, 上门来评定不, 要钱不); 也不 / 还不 / 我不 do not.
+_QUESTION_RE = re.compile(r"[吗呢么嘛？?][。.！!]*$|(?<=[\u4e00-\u9fff])(?<![也还都就我你他她并可绝决])不[。.！!]*$"
+                          r"|多少|多久|多长|怎么|咋|哪|什么|啥|几|能不能|可不可以|要不要|是不是|有没有|谁|是.{1,12}还是")
 
 
 # 俺81了 / 我妈今年八十五岁了 / 我妈都90多了: an age and nothing else.
@@ -157,9 +208,16 @@ def asks_about_another_thing(text: str) -> bool:
     """那老年卡呢 right after a policy answer: the same kind of question about another
     thing (the knowledge base then decides what the thing is)."""
     match = _AND_WHAT_ABOUT_RE.match(normalise(text).strip())
-    if match is None or _NOT_A_POLICY_THING_RE.search(match.group(1)):
+    if match is None:
         return False
-    return len(re.sub(r"^(?:我|俺|咱)(?:的|家)?", "", match.group(1))) >= 2
+    # 那敬老卡的那个呢: the thing named by what sets it apart (from a list just heard).
+    thing = _POINTED_RE.sub("", match.group(1))
+    if _NOT_A_POLICY_THING_RE.search(thing):
+        return False
+    return len(re.sub(r"^(?:我|俺|咱)(?:的|家)?", "", thing)) >= 2
+
+
+_POINTED_RE = re.compile(r"的?(?:那个|那种|那项|那条|那一个|那一项)$")
 
 
 def reads_as_aspect_question(question: str) -> bool:

@@ -265,3 +265,51 @@ def test_a_benefit_no_entry_speaks_of_is_an_honest_dont_know_with_its_name():
     assert unnamed_benefit("电瓶车保险在哪买", [bike]) is None
     assert unnamed_benefit("育儿补贴咋领", [childcare]) is None
     assert unnamed_benefit("有没有补贴", [childcare]) is None
+
+
+# --- round 14: paying on the phone, coming to the home, the same thing again ---
+
+def _result(id_, title, text="", topic="高龄与老年优待", logit=5.0):
+    return SearchResult(id=id_, score=0.9, title=title, source="示例市老年人优待办法", topic=topic, text=text,
+                        logit=logit)
+
+
+HOME_CARE = _result("e-5", "居家养老服务补贴谁能领？", "失能等级为中度以上的老年人可以申请居家养老服务补贴。", logit=10.0)
+AGED = _result("e-1", "高龄津贴怎么领？", "年满80周岁的老年人可以领取高龄津贴。", logit=6.0)
+MEALS = _result("e-4", "老年人助餐服务怎么申请？", "70周岁以上的老人每餐享受助餐补贴。", logit=7.0)
+HOMES = _result("e-9", "家庭适老化改造有补贴吗？", "政府最高补贴3000元。", logit=4.0)
+CHILD = _result("s-3", "育儿补贴怎么申请？", "3岁以下婴幼儿每月发育儿补贴。", topic="生育与儿童", logit=5.5)
+
+
+def test_paying_through_a_phone_app_answers_whether_it_can_be_done_on_the_phone():
+    insurance = _result("y-1", "城乡居民医保怎么参保缴费？",
+                        "每年9月到12月集中缴费。可以通过银行、支付宝或社区事务受理中心缴费。", topic="医疗保险")
+    assert focused_answer("用手机能缴不", insurance) == (
+        "城乡居民医保：可以通过银行、支付宝或社区事务受理中心缴费。来源：《示例市老年人优待办法》")
+
+
+def test_coming_to_the_home_is_answered_only_by_a_sentence_that_says_so():
+    card = _result("c-1", "残疾证怎么办理？", "带身份证到街道残联申请，再到指定医院做残疾评定。", topic="残疾人服务")
+    assert focused_answer("人下不了床，能派人上门来评定不", card) is None
+    assert "上门" in not_in_entry_text(card.title, "人下不了床，能派人上门来评定不")
+    visits = _result("d-1", "家庭医生能上门吗？", "行动不便的签约居民，家庭医生可以上门随访。", topic="疫苗与健康")
+    assert "上门随访" in focused_answer("能到家里来看不", visits)
+
+
+def test_a_short_question_naming_an_entrys_title_is_answered_by_it_even_when_the_abstainer_refuses():
+    from assistant.kb.answer import named_by_title
+    refused = SearchResponse("q", False, 0.2, [AGED, HOMES])
+    chosen = named_by_title("那高龄津贴那个呢", refused)
+    assert chosen.answerable and not chosen.uncertain and chosen.results[0].id == "e-1"
+    assert _to_answer("那高龄津贴那个呢", chosen).entry_id == "e-1"
+    # two entries titled by what it names: the resident is asked which
+    both = named_by_title("补贴的那个呢", SearchResponse("q", False, 0.2, [MEALS, HOME_CARE, HOMES]))
+    assert both.uncertain and [r.id for r in both.results[:2]] == ["e-5", "e-9"]
+
+
+def test_asking_again_for_the_entry_just_given_repeats_it(built_kb, embedder):
+    kb = lax_kb(built_kb, embedder)
+    first = answer_policy_question("高龄津贴怎么领？", kb=kb)
+    for again in ("那高龄津贴的那个呢", "高龄津贴呢"):
+        repeat = answer_policy_question(again, topic_hint=first.follow_up, kb=kb)
+        assert repeat.answerable and repeat.entry_id == "old-1" and repeat.text == first.text, again

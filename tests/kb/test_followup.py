@@ -48,12 +48,22 @@ def test_no_subject_stays_on_the_current_entry_whatever_the_search_found():
 
 
 def test_nothing_answerable_stays_on_the_current_entry():
-    assert decide_follow_up("居住证怎么办", YB, response(HJ, answerable=False)).reason == "nothing_answerable"
+    # 租房子 is in no title found: the abstainer's refusal leaves the question on 医保.
+    assert decide_follow_up("租房子的怎么办", YB, response(HJ, answerable=False)).reason == "nothing_answerable"
+
+
+def test_a_thing_another_entry_is_titled_by_and_the_current_one_never_mentions_is_new_even_when_refused():
+    # 居住证怎么办 after 医保: a short question the abstainer refuses, but what it names settles it.
+    decision = decide_follow_up("居住证怎么办", YB, response(HJ, answerable=False))
+    assert not decision.follow_up and decision.reason == "names_other" and decision.better == "hj-001"
+    close = SearchResult(**{**HJ.__dict__, "logit": YB_RESULT.logit + 1.0})
+    assert decide_follow_up("那居住证的那个呢", YB, response(close, YB_RESULT)).reason == "names_other"
 
 
 def test_an_entry_only_slightly_ahead_of_the_current_one_is_no_new_question():
     close = SearchResult(**{**HJ.__dict__, "logit": YB_RESULT.logit + 1.0})
-    assert decide_follow_up("居住证怎么办", YB, response(close, YB_RESULT)).reason == "close_to_current"
+    # 医保费 is in the entry under discussion: the scores decide, and they are close.
+    assert decide_follow_up("医保费怎么交", YB, response(close, YB_RESULT)).reason == "close_to_current"
 
 
 def test_the_current_entry_naming_the_subject_keeps_the_question():
@@ -220,3 +230,45 @@ def test_the_same_question_about_another_thing_reads_as_a_policy_question(text, 
     assert asks_about_another_thing(text) is policy
     if policy:
         assert reads_as_aspect_question(text)
+
+
+# --- round 14: regional place words, a verb framed by particles, a supposed case, 那X的那个呢 ---
+
+@pytest.mark.parametrize("text", [
+    "得上哪疙瘩领去啊",            # 哪疙瘩 / 哪嘎达: where, in the north-east
+    "七十岁就能领了吗",             # an age, 就, a lone verb: nothing named
+    "在网上能缴不",                # 在 … 缴不: a framed verb and an A不 question
+    "手机上能办不，我腿脚不方便",
+    "那得去哪块儿交呢",
+    "是按季度发还是按年发",          # A还是B asks which
+])
+def test_aspect_questions_in_other_words_name_no_subject(text):
+    from assistant.kb.followup import reads_as_aspect_question
+    assert not has_own_subject(text), subject_of(text)
+    assert reads_as_aspect_question(text)
+
+
+@pytest.mark.parametrize("text", ["那残疾补贴的那个呢", "敬老卡那个呢", "那公租房那种呢"])
+def test_the_thing_pointed_at_with_na_ge_is_another_thing(text):
+    from assistant.kb.followup import asks_about_another_thing, reads_as_aspect_question
+    assert asks_about_another_thing(text) and reads_as_aspect_question(text)
+    assert has_own_subject(text)
+
+
+@pytest.mark.parametrize("text", ["那个呢", "那我的预约的那个呢", "3号楼那个呢"])
+def test_pointing_at_nothing_or_at_the_butlers_own_things_is_no_other_policy_thing(text):
+    from assistant.kb.followup import asks_about_another_thing
+    assert not asks_about_another_thing(text)
+
+
+def test_a_supposed_case_is_told_like_the_residents_own():
+    assert asking_part("要是老人下不了楼，能派人上门来办不") == "能派人上门来办不"
+    assert asking_part("如果我人在外地，网上能交不") == "网上能交不"
+    assert subject_of("要是老人下不了楼，能上门来评定不") == "评定"  # 上门 is how, not what
+
+
+def test_a_verb_beside_the_thing_stays_in_the_subject_for_coverage():
+    # 交 tells 养老金要交几年 from 养老金怎么领: dropped only as a subject on its own.
+    assert subject_of("养老金要交几年") == "养老金 交"
+    assert has_own_subject("养老金要交几年")
+    assert not has_own_subject("上哪交去")
