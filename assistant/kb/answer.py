@@ -39,6 +39,8 @@ MAX_ANSWER_CHARS = 120
 NOT_FOUND_TEXT = "这个问题我暂时查不到准确的政策，不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 CHOICE_TEXT = "我不太确定您问的是哪一条。您是想问：\n{options}\n点一下就行。都不是的话，可以转人工，或者把问题留给工作人员。"
 ONE_CHOICE_TEXT = "我不太确定。您是想问“{title}”吗？是的话点一下。不是的话，可以转人工，或者把问题留给工作人员。"
+KINDS_TEXT = ("关于{kind}，我这里查到这几项：\n{options}\n想了解哪一项，点一下或者说第几个就行。"
+              "都不是的话，可以转人工，或者把问题留给工作人员。")
 NOT_FOUND_NAMED_TEXT = "{name}的事我暂时查不到准确的政策，不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 NOT_IN_ENTRY_TEXT = "这条政策里没有写到这一点，我不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
 NOT_IN_ENTRY_NAMED_TEXT = "关于{name}，政策里没有写到这一点，我不想乱说。可以帮您转人工，或者把问题留给社区工作人员，他们会回复您。"
@@ -306,7 +308,59 @@ def unnamed_benefit(question: str, results: list[SearchResult]) -> str | None:
     return None
 
 
+# 老人都有哪些补贴能领 / 生孩子有哪些补贴: the kinds of a benefit, not one of them. Each
+# kind word with what an entry of that kind says (高龄津贴, 助餐补贴 are 补贴; 半价 is 优惠).
+_ASKS_KINDS_RE = re.compile(r"(?:都|一共|总共|还)有(?:啥|些啥|什么|哪些|哪几种|哪几样|几种)|有哪些|有哪几[种样项个]"
+                            r"|有些(?:啥|什么)|(?:能|可以)领(?:啥|什么|哪些)")
+_KINDS = (
+    (re.compile(r"补贴|津贴|补助|福利|钱"), re.compile(r"补贴|津贴|补助|救助金|奖励"), "补贴"),
+    (re.compile(r"优待|优惠|照顾|福利"), re.compile(r"优待|优惠|免费|半价|减免"), "优惠"),
+)
+# An entry that itself lists the kinds (残疾人两项补贴是什么, 低保家庭还能享受哪些优惠) answers.
+_TITLE_LISTS_RE = re.compile(r"是什么|有什么|有哪些|哪些|哪几")
+# How far below the best (ranker log-odds) an entry of the kind may be listed, and how many.
+KINDS_MARGIN = 8.0
+MAX_KINDS = 4
+KINDS_TOP_K = 8
+
+
+def asks_kinds(question: str) -> bool:
+    norm = normalise(question)
+    return bool(_ASKS_KINDS_RE.search(norm)) and any(asks.search(norm) for asks, _, _ in _KINDS)
+
+
+def kinds_listed(question: str, response: SearchResponse) -> tuple[str, list[SearchResult]] | None:
+    """For a question asking what kinds of a benefit there are: the kind word and the
+    entries titled by that kind on the best entry's topic (at least two, best first; an
+    entry that merely mentions one, 产假有多少天 beside 生育津贴, is not one). None when
+    the question asks no such thing, the best entry lists the kinds itself, or fewer than
+    two entries are of that kind."""
+    if not response.answerable or not response.results or not asks_kinds(question):
+        return None
+    top = response.results[0]
+    if _TITLE_LISTS_RE.search(normalise(top.title)):
+        return None
+    norm = normalise(question)
+    for asks, looks, kind in _KINDS:
+        if not asks.search(norm):
+            continue
+        listed = [r for r in response.results if r.topic == top.topic and top.logit - r.logit <= KINDS_MARGIN
+                  and looks.search(normalise(r.title))][:MAX_KINDS]
+        if len(listed) >= 2:
+            return kind, listed
+    return None
+
+
 def _to_answer(question: str, response: SearchResponse, may_ask: bool = True) -> PolicyAnswer:
+    kinds = kinds_listed(question, response) if may_ask else None
+    if kinds is not None:
+        # Several entries of the kind asked about: list them to pick from, rather than
+        # answer one as if it were all there is.
+        kind, listed = kinds
+        choices = [(r.id, r.title) for r in listed]
+        text = KINDS_TEXT.format(kind=kind, options="\n".join(f"{i}. {t}" for i, (_, t) in enumerate(choices, 1)))
+        return PolicyAnswer(question, False, text, confidence=response.confidence,
+                            alternatives=[r.id for r in listed], choices=choices)
     if not response.answerable or not response.results:
         # 独生子女奖励咋领: say what is not known, so the resident hears the question was understood.
         missing = unnamed_benefit(question, response.results[:3]) if response.results else None
@@ -379,7 +433,7 @@ def answer_policy_question(question: str, topic_hint: str | None = None, *,
         return PolicyAnswer(question, False, "请问您想了解哪方面的政策？")
     try:
         kb = kb or get_knowledge_base()
-        plain = kb.search(question, top_k=5)
+        plain = kb.search(question, top_k=KINDS_TOP_K if asks_kinds(question) else 5)
         if not topic_hint:
             return _to_answer(question, prefer_asked_aspect(question, plain))
         hinted_entry = kb.entry(topic_hint)

@@ -267,7 +267,7 @@ def test_a_benefit_no_entry_speaks_of_is_an_honest_dont_know_with_its_name():
     assert unnamed_benefit("有没有补贴", [childcare]) is None
 
 
-# --- round 14: paying on the phone, coming to the home, the same thing again ---
+# --- round 14: the kinds of a benefit, paying on the phone, coming to the home, the same thing again ---
 
 def _result(id_, title, text="", topic="高龄与老年优待", logit=5.0):
     return SearchResult(id=id_, score=0.9, title=title, source="示例市老年人优待办法", topic=topic, text=text,
@@ -279,6 +279,30 @@ AGED = _result("e-1", "高龄津贴怎么领？", "年满80周岁的老年人可
 MEALS = _result("e-4", "老年人助餐服务怎么申请？", "70周岁以上的老人每餐享受助餐补贴。", logit=7.0)
 HOMES = _result("e-9", "家庭适老化改造有补贴吗？", "政府最高补贴3000元。", logit=4.0)
 CHILD = _result("s-3", "育儿补贴怎么申请？", "3岁以下婴幼儿每月发育儿补贴。", topic="生育与儿童", logit=5.5)
+
+
+def test_a_question_about_the_kinds_of_a_benefit_lists_the_entries_titled_by_that_kind():
+    from assistant.kb.answer import kinds_listed
+    response = SearchResponse("q", True, 0.95, [HOME_CARE, MEALS, AGED, CHILD, HOMES])
+    for question in ("我们老两口能领哪些补贴", "老人都有些什么补助", "上了岁数的还有啥补贴"):
+        kind, listed = kinds_listed(question, response)
+        # 助餐 merely mentions a 补贴; 育儿补贴 is another topic
+        assert kind == "补贴" and [r.id for r in listed] == ["e-5", "e-1", "e-9"], question
+    answer = _to_answer("我们老两口能领哪些补贴", response)
+    assert not answer.answerable and [c[0] for c in answer.choices] == ["e-5", "e-1", "e-9"]
+    assert answer.text.startswith("关于补贴，我这里查到这几项：\n1. 居家养老服务补贴谁能领？\n2. 高龄津贴怎么领？")
+    assert "第几个" in answer.text and "转人工" in answer.text
+
+
+def test_one_benefit_asked_about_or_an_entry_that_lists_the_kinds_itself_is_answered():
+    from assistant.kb.answer import kinds_listed
+    response = SearchResponse("q", True, 0.95, [HOME_CARE, MEALS, AGED, HOMES])
+    assert kinds_listed("居家养老服务补贴谁能领", response) is None  # one benefit, by name
+    listing = _result("c-2", "残疾人两项补贴是什么？", "困难残疾人生活补贴和重度残疾人护理补贴。", topic="残疾人服务", logit=12.0)
+    other = _result("c-4", "残疾人创业有补贴吗？", "可以申请一次性创业补贴。", topic="残疾人服务", logit=7.0)
+    assert kinds_listed("残疾人都有哪些补贴", SearchResponse("q", True, 0.95, [listing, other])) is None
+    assert kinds_listed("老人都有啥补贴", SearchResponse("q", True, 0.95, [HOME_CARE, MEALS])) is None  # one kind only
+    assert kinds_listed("老人都有啥补贴", SearchResponse("q", False, 0.1, [HOME_CARE, AGED])) is None  # nothing found
 
 
 def test_paying_through_a_phone_app_answers_whether_it_can_be_done_on_the_phone():
