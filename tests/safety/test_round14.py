@@ -63,3 +63,23 @@ def test_a_cue_that_fired_is_not_rescored(sure):
     sure(0.99)
     verdict = assess("楼道里着火了", quiet=True)
     assert verdict.emergency and verdict.model_score is None and not verdict.cues[0].startswith("model:")
+
+
+# ---- symptoms said in English in mixed speech -------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "浴室的燃气热水器一开，全家 headache",
+    "家里烤火，一家人都 dizzy 想睡觉",
+    "煤炉子生着，屋里两个人都 throwing up",
+])
+def test_a_households_symptom_in_english_beside_a_fume_source_fires(text):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency and "co" in verdict.topics
+
+
+@pytest.mark.parametrize("text", [
+    "全家都 sick 了，感冒传染",            # no fume source: a cold
+    "一家人都 headache，天天加班熬夜",
+])
+def test_an_english_symptom_without_a_fume_source_does_not_fire_on_this_cue(text):
+    assert "co" not in assess(text, quiet=True).topics
