@@ -29,6 +29,12 @@ seen. Training data, all of it labelled:
   measured once before the round's rule changes (net 0.957 / 7.2 %), then tuned on;
 - ``bench/emergency_blind9.jsonl``: written blind, measured once at the ninth round's end
   (butler 0.977 / 5.3 %, net 0.958 / 4.2 %), then made training data in the tenth round;
+- ``bench/emergency_blind10.jsonl`` … ``emergency_blind13.jsonl``: each written blind and
+  measured once at the end of rounds 10–13 (butler 0.972 / 6.7 %, 0.978 / 5.9 %, 0.963 /
+  10.2 %, 0.975 / 7.7 %), then tuned on; added to the model's training data in round 14
+  (until then the model had seen sets up to 9 only). Left out one at a time, they set the
+  round-14 choices (``net.OVERRULE_SCORE``; 8,000 1–3-grams kept: 20,000 or 1–4-grams did
+  no better out of sample);
 - ``assistant/safety/data/probes.jsonl``: 921 messages written while designing the
   net (six probes of every kind and register, with same-topic non-emergencies);
 - ``assistant/safety/data/probes_round3.jsonl``: look-alikes found in the third round
@@ -37,6 +43,10 @@ seen. Training data, all of it labelled:
   round (水出不来, 水往外冒: no electricity, nobody in danger) with a few messages of water
   reaching electricity, so that set 7's water-and-fuse-box emergencies do not teach the
   model that any water is one;
+- ``assistant/safety/data/probes_round14.jsonl``: things that stop or fall while in use
+  (洗衣机洗着洗着不动了, 积木叠着叠着散了), written in round 14 with a few persons who do
+  (做饭做着做着倒地上了): once sets 10-13 joined, the model read "V着V着 + 倒了/不动了" as an
+  emergency whatever stopped;
 - ``nlu_data/nlu/*.yml``: the ``emergency`` intent's examples against every
   other intent's.
 
@@ -70,7 +80,10 @@ def training_rows() -> list[dict]:
              ROOT / "bench" / "emergency_blind5.jsonl", ROOT / "bench" / "emergency_blind6.jsonl",
              ROOT / "bench" / "emergency_blind7.jsonl",
              ROOT / "bench" / "emergency_blind8.jsonl", ROOT / "bench" / "emergency_dev9.jsonl",
-             ROOT / "bench" / "emergency_blind9.jsonl", DATA / "probes.jsonl", DATA / "probes_round3.jsonl", DATA / "probes_round7.jsonl",
+             ROOT / "bench" / "emergency_blind9.jsonl",
+             *(ROOT / "bench" / f"emergency_blind{k}.jsonl" for k in (10, 11, 12, 13)),
+             DATA / "probes.jsonl", DATA / "probes_round3.jsonl", DATA / "probes_round7.jsonl",
+             DATA / "probes_round14.jsonl",
              *sorted((ROOT / "nlu_data" / "nlu").glob("*.yml"))]
     return [row for path in paths if path.exists() for row in load(path)]
 

@@ -83,3 +83,29 @@ def test_a_households_symptom_in_english_beside_a_fume_source_fires(text):
 ])
 def test_an_english_symptom_without_a_fume_source_does_not_fire_on_this_cue(text):
     assert "co" not in assess(text, quiet=True).topics
+
+
+# ---- the second opinion's training data ------------------------------------------
+
+def test_the_shipped_model_was_built_from_todays_training_data():
+    """model.json is data built by ``python -m assistant.safety.build_model``: it must be
+    rebuilt whenever a training set joins (round 14: sets 10-13 and probes_round14)."""
+    import json
+
+    from assistant.safety import build_model
+
+    rows = build_model.training_rows()
+    shipped = json.loads(model.MODEL_JSON.read_text(encoding="utf-8"))
+    assert shipped["trained_on"] == len(rows)
+    assert shipped["emergencies"] == sum(bool(r["emergency"]) for r in rows)
+    texts = {r["text"] for r in rows}
+    for k in (10, 11, 12, 13):
+        first = (build_model.ROOT / "bench" / f"emergency_blind{k}.jsonl").read_text(encoding="utf-8").splitlines()[0]
+        assert json.loads(first)["text"] in texts
+
+
+def test_a_thing_that_stops_or_falls_while_in_use_is_not_a_person_collapsing():
+    # written for this round, not taken from any set: the model alone must not fire on them
+    for text in ("电饭锅煮着煮着就不动了", "鞋柜摆着摆着就倒了", "跑步机跑着跑着突然停了"):
+        assert not assess(text, quiet=True).emergency, text
+    assert assess("我爸吃着吃着饭突然倒了，叫不醒", quiet=True).emergency
