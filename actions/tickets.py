@@ -39,6 +39,7 @@ from assistant.tickets.service import (
     TicketError,
     add_contact,
     asks_to_be_told,
+    asks_to_hear_the_outcome,
     correct_place,
     file_ticket,
     filed_asking_contact,
@@ -332,6 +333,13 @@ class ActionCheckTicket(Action):
             # 要的，帮我报上去 right after filing (heard as a progress question): it is filed,
             # said with its number, and the phone question stays open.
             return await asyncio.to_thread(ActionTicketFollowup._contact, dispatcher, tracker, pending[1])
+        if not ticket_id and not text.startswith("/") and asks_to_hear_the_outcome(text):
+            # 有结果了给我回个电话 (13778918804) / 修好了发个短信告诉我一声, heard as 转人工 or
+            # 报平安 and turned into this intent (nlu_components/ticket_question.py): about the
+            # ticket just filed, the phone joins it or how to follow it is said honestly.
+            told = await asyncio.to_thread(_told_of, dispatcher, tracker, pending)
+            if told is not None:
+                return told
         if not ticket_id and not text.startswith("/") and not is_reference_to_existing(text):
             from actions.core import said_cannot_do
 
@@ -403,6 +411,32 @@ class ActionCheckTicket(Action):
             return [_waiting_on(RATING, answered), SlotSet("rating_ticket_id", answered)]
         dispatcher.utter_message(text=answer, buttons=buttons)
         return []
+
+
+# The action each reading turned by nlu_components/ticket_question.py would have run,
+# when the wish to be told is about no ticket just filed (给我回个电话 as a hand-off).
+_TOLD_READINGS = {"request_human": "action_request_human", "checkin": "action_checkin"}
+
+
+def _told_of(
+    dispatcher: CollectingDispatcher, tracker: Tracker, pending: tuple[str, str, datetime] | None
+) -> list[EventType] | None:
+    """A wish to be told how a report ends, right after it was filed: without a phone on
+    the ticket, the phone question's own answer (a phone said joins the ticket; none: how
+    to follow it, no call promised); with one, it is there already. About no ticket just
+    filed: the classifier's own reading runs (a hand-off), or None (the usual check)."""
+    if pending and pending[0] in (CONTACT, FILED) and feedback.still_waiting(pending[2], clock.now()):
+        kind, ticket_id, _ = pending
+        if kind == CONTACT:
+            return ActionTicketFollowup._contact(dispatcher, tracker, ticket_id)
+        dispatcher.utter_message(
+            text=for_elders(tracker, f"您的电话已经记在工单号 {ticket_id} 上了，处理结果会告诉您。进度也可以随时问我。")
+        )
+        return [_waiting_on(FILED, ticket_id)]
+    original = ((tracker.latest_message or {}).get("ticket_question_override") or {}).get("intent") or {}
+    if original.get("name") in _TOLD_READINGS:
+        return [FollowupAction(_TOLD_READINGS[original["name"]])]
+    return None
 
 
 def _just_filed(tracker: Tracker) -> str | None:

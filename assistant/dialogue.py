@@ -146,6 +146,20 @@ def asks_about_ticket(text: str) -> bool:
     return bool(text) and not text.startswith("/") and asks_what_was_done(text)
 
 
+# And: the message asks to be told how a report ends (有结果了给我回个电话, 修好了发个短信
+# 告诉我一声: assistant.tickets.service.asks_to_hear_the_outcome), not for a person now
+# (转人工). The classifier hears a call-back as 转人工 and 告诉我一声 as 报平安; the NLU
+# component turns those readings into check_ticket too, whose action records the phone
+# on the ticket just filed or says honestly how to follow it.
+TOLD_KEY = "asks_to_be_told"
+
+
+def asks_to_be_told_of_report(text: str) -> bool:
+    from assistant.tickets.service import asks_to_hear_the_outcome
+
+    return bool(text) and not text.startswith("/") and asks_to_hear_the_outcome(text)
+
+
 def without_safety(metadata: dict | None) -> dict:
     """A client's metadata, minus any attempt to speak for the safety net."""
     return {k: v for k, v in (metadata or {}).items() if k != SAFETY_METADATA_KEY}
@@ -177,7 +191,8 @@ class DialogueClient:
                                 "metadata": {**without_safety(metadata),
                                              SAFETY_METADATA_KEY: {**verdict.as_metadata(),
                                                                    REPORT_KEY: reads_as_plain_report(text),
-                                                                   TICKET_QUESTION_KEY: asks_about_ticket(text)}}}
+                                                                   TICKET_QUESTION_KEY: asks_about_ticket(text),
+                                                                   TOLD_KEY: asks_to_be_told_of_report(text)}}}
         try:
             resp = await self._client.post("/webhooks/rest/webhook", json=body)
             resp.raise_for_status()

@@ -41,13 +41,19 @@ TICKET_INTENT = "check_ticket"
 SMALL_TALK_INTENTS = frozenset({
     "thank", "greet", "goodbye", "help", "cancel_booking", "reschedule_booking", "nlu_fallback",
 })
+# A wish to be told how a report ends (有结果了给我回个电话, 修好了发个短信告诉我一声: the
+# gateway's asks_to_be_told) is heard as 转人工 or 报平安 too; those readings are turned
+# as well (the action hands a message about no report of theirs back to them).
+TOLD_KEY = "asks_to_be_told"  # assistant/dialogue.py TOLD_KEY
+TOLD_INTENTS = SMALL_TALK_INTENTS | {"request_human", "checkin"}
 OVERRIDE_KEY = "ticket_question_override"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class TicketQuestionOverride(GraphComponent):
     """Turns a small-talk, help or booking-change reading of a question about a report
-    (the gateway's ``asks_about_ticket``) into ``check_ticket``."""
+    (the gateway's ``asks_about_ticket``), and a 转人工 or 报平安 reading of a wish to be
+    told how it ends (``asks_to_be_told``), into ``check_ticket``."""
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -57,10 +63,12 @@ class TicketQuestionOverride(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             verdict = (message.get("metadata") or {}).get(METADATA_KEY) or {}
-            if verdict.get("emergency") or not verdict.get(TICKET_QUESTION_KEY):
+            if verdict.get("emergency"):
                 continue
             intent = message.get("intent") or {}
-            if intent.get("name") not in SMALL_TALK_INTENTS:
+            name = intent.get("name")
+            if not ((verdict.get(TICKET_QUESTION_KEY) and name in SMALL_TALK_INTENTS)
+                    or (verdict.get(TOLD_KEY) and name in TOLD_INTENTS)):
                 continue
             ranking = message.get("intent_ranking") or []
             override = {"name": TICKET_INTENT, "confidence": max(float(intent.get("confidence") or 0.0), 0.0)}

@@ -48,7 +48,11 @@ _WHEN = re.compile(
 )
 _COME = re.compile(r"来|上门|过来|到|修|处理|弄|管|派|解决|搞|整")
 # 到哪一步了 / 进展 / 怎么样了: the progress itself.
-_PROGRESS = re.compile(r"到哪一?步|进展|进度|(?:怎么|咋|怎)样了|有消息|有回音|有结果|有下文|办得怎么样")
+# 有消息 / 有结果 only asked (有结果了吗, 有没有消息): 有结果了给我回个电话 is a wish to be told.
+_PROGRESS = re.compile(
+    r"到哪一?步|(?<!有)进展|(?<!有)进度|(?:怎么|咋|怎)样了|办得怎么样|有没有(?:消息|回音|结果|下文|回复|进展)"
+    r"|有(?:消息|回音|结果|下文|回复|进展)了?(?:吗|么|嘛|没有?|冇|未|不|[？?])"
+)
 # Emergency services the resident waits for: 消防车还没到 is how things stand (advice
 # follows), not a question about what the community did.
 _RESPONDERS = re.compile(r"消防车|消防员|救护车|急救车|警车|警察|民警|120|119|110")

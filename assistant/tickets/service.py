@@ -228,6 +228,8 @@ CONTACT_INVITATION = "想知道处理结果的话，留个手机号给我，我�
 _TELL_ME = re.compile(
     r"(?:跟|给|和|同)我(?:说|讲|打)?(?:一声|一下|个话|个信)|告诉我|通知我|回复我|回个话|回个信|给个信|给我个信"
     r"|联系我|打给我|给我打|(?:跟|给|和)我说|知会我|吱一声"
+    # 处理好了给我回个电话 / 修好了发个短信: a call or a text back is being told too.
+    r"|(?:给|跟)?我?回(?:个|一个|一下|一通)?电话|回电|(?:发|来)(?:个|条|一条)?短信|短信(?:通知|告诉|说)"
 )
 
 
@@ -240,6 +242,28 @@ def asks_to_be_told(text: str | None) -> bool:
     the words are denied (别联系我了, 不用通知我)."""
     text = text or ""
     return any(not _NOT_ME.search(text[: m.start()]) for m in _TELL_ME.finditer(text))
+
+
+# 处理好了 / 有结果了 / 修完以后: the outcome the resident waits for, said before the tell-me.
+_OUTCOME = re.compile(
+    r"(?:修|处理|弄|搞|办|整|维修)(?:好|完)|搞定|解决|有(?:了)?(?:结果|消息|进展|回复|下文|信儿?)|结果出来|好了|完了"
+)
+
+
+def asks_to_hear_the_outcome(text: str | None) -> bool:
+    """A wish to be told how a report ends, not a request for a person now: 有结果了给我回个
+    电话 / 修好了你们发个短信告诉我一声 (the outcome said first), or 有消息告诉我 (no person
+    named). 转人工 / 让工作人员给我回电话 without an outcome asks for a person
+    (``form_turns.wants_person``: the hand-off's rule)."""
+    from assistant.form_turns import wants_person
+
+    text = text or ""
+    if not asks_to_be_told(text):
+        return False
+    told = next(m for m in _TELL_ME.finditer(text) if not _NOT_ME.search(text[: m.start()]))
+    if _OUTCOME.search(text[: told.start()]) and not re.search(r"转(?:接)?(?:个|一个|一下)?人工|人工客服", text):
+        return True
+    return not wants_person(text)
 
 
 def how_to_follow(ticket_id: str) -> str:
@@ -1618,7 +1642,8 @@ def public_status(session: Session, ticket_id: str, sender_id: str | None = None
     state = f"当前状态：{ticket.status}，{lifecycle.state_for_resident(ticket)}。"
     words = own_words(ticket, sender_id)
     if words and ticket.sender_id == sender_id:
-        return f"您反映的“{_summary(words)}”（工单 {ticket.id}）{state}"
+        # 工单号 said as such: the number the resident quotes to check it again.
+        return f"您反映的“{_summary(words)}”（工单号 {ticket.id}）{state}"
     if words:
         return f"您反映的“{_summary(words)}”已并入工单 {ticket.id}，{state}"
     if _is_own(ticket, sender_id):

@@ -10,7 +10,14 @@ import subprocess
 
 import pytest
 
-from assistant.dialogue import REPORT_KEY, TICKET_QUESTION_KEY, asks_about_ticket, reads_as_plain_report
+from assistant.dialogue import (
+    REPORT_KEY,
+    TICKET_QUESTION_KEY,
+    TOLD_KEY,
+    asks_about_ticket,
+    asks_to_be_told_of_report,
+    reads_as_plain_report,
+)
 from assistant.safety import assess
 from assistant.settings import PROJECT_ROOT
 
@@ -38,7 +45,7 @@ print(json.dumps(out))
 def gateway_verdict(text: str) -> dict:
     """What assistant/dialogue.py sends for this text."""
     return {**assess(text).as_metadata(), REPORT_KEY: reads_as_plain_report(text),
-            TICKET_QUESTION_KEY: asks_about_ticket(text)}
+            TICKET_QUESTION_KEY: asks_about_ticket(text), TOLD_KEY: asks_to_be_told_of_report(text)}
 
 
 def run_component(cases: list[tuple[str, str]]) -> list[dict]:
@@ -139,3 +146,16 @@ def test_the_gateway_sends_the_key_to_rasa():
 
     asyncio.run(go())
     assert [s["metadata"][SAFETY_METADATA_KEY][TICKET_QUESTION_KEY] for s in sent] == [True, False]
+
+
+def test_a_wish_to_be_told_how_it_ends_heard_as_a_hand_off_or_a_check_in():
+    """处理完了打个电话给我说一声 heard as 转人工, 弄好以后发条短信 as 报平安: check_ticket, whose
+    action puts the phone on the ticket just filed (or runs the hand-off when there is none).
+    A call-back asked for with no outcome (给我回个电话) or with 转人工 stays a hand-off; a
+    request intent other than those two is left alone."""
+    cases = [("处理完了打个电话给我说一声", "request_human"), ("弄好以后发条短信告诉我", "checkin"),
+             ("有进展了给我回电 13900002222", "thank"),
+             ("给我回个电话", "request_human"), ("转人工，修好了给我回电话", "request_human"),
+             ("弄好以后发条短信告诉我", "book_service")]
+    got = run_component(cases)
+    assert [g["intent"] for g in got] == ["check_ticket"] * 3 + ["request_human", "request_human", "book_service"]
