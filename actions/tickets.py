@@ -389,9 +389,13 @@ class ActionCheckTicket(Action):
                     elif ref.match == "ambiguous":
                         answer = ref.message
                         buttons = [{"title": c.title, "payload": c.payload} for c in ref.candidates]
-                    elif ref.match == "none" and intake.reads_as_complaint(text):
+                    elif ref.match == "none" and (
+                        intake.reads_as_complaint(text) or intake.reads_as_complaint(besides_the_question(text))
+                    ):
                         # 楼道头的灯儿坏球了 heard as a progress question: it refers to no
-                        # ticket of theirs and reports a problem, so it is a new complaint.
+                        # ticket of theirs and reports a problem, so it is a new complaint. So is
+                        # a report said with a question about following it (…井盖翘了，帮我报一下，
+                        # 报完能查到进度不): filed first; the filing says how to follow it.
                         return [FollowupAction("complaint_form")]
                     elif ref.has_any_ticket:
                         answer = f"{ref.message}\n{my_tickets_text(session, tracker.sender_id)}"
