@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
@@ -26,7 +26,7 @@ from assistant.db import get_database
 from assistant.settings import get_settings
 from assistant.tickets import intake
 from assistant.dialogue import EMERGENCY_MARKER, SAFETY_METADATA_KEY
-from assistant.tickets.emergency import booking_offer, booking_said_with
+from assistant.tickets.emergency import booking_offer, booking_said_with, place_said_before
 from assistant.tickets.asking import asks_what_was_done, besides_the_question
 from assistant.tickets.ids import find_ticket_id
 from assistant.tickets.references import is_reference_to_existing, resolve_ticket_reference
@@ -443,6 +443,21 @@ def _told_of(
     return None
 
 
+def _previous_resident_text(tracker: Tracker, within: timedelta = timedelta(minutes=10)) -> str | None:
+    """The resident's message before the latest one, when it was said within ``within``
+    of it (the same matter, still going on); None otherwise."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    latest, earlier = users[-1], users[-2]
+    try:
+        if float(latest.get("timestamp") or 0) - float(earlier.get("timestamp") or 0) > within.total_seconds():
+            return None
+    except (TypeError, ValueError):
+        return None
+    return earlier.get("text")
+
+
 def _just_filed(tracker: Tracker) -> str | None:
     """The ticket the conversation has just been about (filed, asked about, or an
     emergency), while the butler still waits on it."""
@@ -490,6 +505,11 @@ class ActionEmergency(Action):
         )
         shared = intake.location_from_metadata(metadata)
         place = intake.place_said(text, _entity(tracker, "location"))
+        earlier_place = None
+        if not place and not shared:
+            # 有火星了 right after 投诉下 429座楼下电单车充电冒烟: the report's place.
+            earlier_place = place_said_before(_previous_resident_text(tracker))
+            place = earlier_place
         # Off the event loop: filing writes the database and POSTs the staff alert (up to
         # 5 s when the webhook is slow), and the action server serves everyone on one loop.
         response = await asyncio.to_thread(
@@ -504,6 +524,10 @@ class ActionEmergency(Action):
         marker = {EMERGENCY_MARKER: {"ticket_id": response.ticket_id, "by": "dialogue"}}
         for i, line in enumerate(response.lines):
             dispatcher.utter_message(text=line, json_message=marker if i == 0 else None)
+        borrowed = bool(earlier_place and response.ticket_id and not response.follow_up and not response.needs_location)
+        if borrowed:
+            # Said back, so a wrong guess is corrected (the place question stays open for it).
+            dispatcher.utter_message(text=f"位置按您刚才说的“{earlier_place}”记下了。不对的话，请告诉我准确位置。")
         service = None if text.startswith("/") or response.follow_up else booking_said_with(text)
         if service:
             # …电梯又坏了，顺便给我老伴儿约个助浴: the emergency first and whole, then the
@@ -513,6 +537,8 @@ class ActionEmergency(Action):
         events = abandon_forms(tracker, domain)
         if response.ticket_id:
             events += [SlotSet("last_ticket_id", response.ticket_id), *_emergency_slots(response)]
+            if borrowed:
+                events.append(SlotSet("emergency_awaiting_location", True))
         return events
 
 

@@ -342,6 +342,23 @@ def booking_offer(service: str) -> tuple[str, list[dict]]:
     )
 
 
+def place_said_before(earlier: str | None) -> str | None:
+    """The place of the report the resident made just before an emergency said without
+    one (投诉下 429座楼下电单车充电冒烟, then 有火星了 好大焦味): it is the same matter
+    going worse, so its place is the emergency's. Only a message that reported
+    something (a complaint, a word for something wrong, a hazard, fired or held back)
+    lends its place: 帮我约个理发 3号楼 says where the resident lives, not where it burns."""
+    from assistant.tickets.intake import names_a_problem, place_said, reads_as_complaint
+
+    if not earlier or earlier.startswith("/"):
+        return None
+    if not (reads_as_complaint(earlier) or names_a_problem(earlier)):
+        verdict = assess(earlier)
+        if not (verdict.emergency or verdict.suppressed):
+            return None
+    return place_said(earlier)
+
+
 def emergency_kinds(text: str) -> list[str]:
     """The kinds of emergency the safety net reads in the text, most urgent first."""
     return list(assess(text or "", quiet=True).kinds)
