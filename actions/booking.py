@@ -115,6 +115,21 @@ def _offered_service(tracker: Tracker) -> str | None:
     return None
 
 
+def _service_just_talked_about(tracker: Tracker) -> str | None:
+    """The one bookable service the butler's last reply was about (老年人体检… answered,
+    then 就约一个好伐), or None (none, or several)."""
+    named: set[str] = set()
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                break  # only the reply to the message before this one counts
+        elif event.get("event") == "bot":
+            named |= conversation.services_named(event.get("text") or "")
+    return next(iter(named)) if len(named) == 1 else None
+
+
 def _wish_to_book(tracker: Tracker) -> list[EventType] | None:
     """俺娘八十二了，那给她约一个 right after 要帮您约助浴吗？, heard as a question about
     bookings or a cancel: the service offered (or named) is booked by the form, which reads
@@ -429,6 +444,15 @@ class ValidateBookingForm(InterruptibleFormValidation):
             return {"booking_service": service} if service and current and service != current else {}
         if service:
             return {"booking_service": service}
+        if (
+            self._requested(tracker) is None
+            and not tracker.get_slot("booking_service")
+            and conversation.wishes_to_book(_text(tracker))
+        ):
+            # 就约一个好伐 right after the answer about 老年人体检: that service is meant.
+            talked_about = _offered_service(tracker) or _service_just_talked_about(tracker)
+            if talked_about:
+                return {"booking_service": talked_about}
         if self._requested(tracker) == "booking_service" and _text(tracker):
             if (
                 conversation.phone_from(_text(tracker))

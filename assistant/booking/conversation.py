@@ -288,9 +288,33 @@ SERVICE_LIST_RE = re.compile(
 )
 
 
+# 我想预约个服务 你们都有些啥 / 有哪些服务啊: "what is there", said of services.
+_WHAT_IS_THERE_RE = re.compile(r"(?:都|都有|有)(?:些|哪些)?(?:啥|什么|哪些|哪几样)")
+
+
 def asks_service_list(text: str | None) -> bool:
     said = unicodedata.normalize("NFKC", text or "")
-    return not said.startswith("/") and bool(SERVICE_LIST_RE.search(said)) and "约了" not in said
+    if said.startswith("/") or "约了" in said:
+        return False
+    if SERVICE_LIST_RE.search(said):
+        return True
+    # (理发服务都有什么要求 asks about one service, not which there are)
+    return (
+        bool(re.search(r"服务(?!中心|站|台|热线|电话|队)", said))
+        and bool(_WHAT_IS_THERE_RE.search(said))
+        and service_from(said) is None
+    )
+
+
+def services_named(text: str | None, catalogue: Catalogue | None = None) -> set[str]:
+    """Every service a text names by its name or an alias (社区有理发、助餐、保洁等服务 ->
+    three of them)."""
+    said = unicodedata.normalize("NFKC", text or "")
+    catalogue = catalogue or load_catalogue()
+    return {
+        service.name for service in catalogue.services.values()
+        if any(word and word in said for word in (service.name, *service.aliases))
+    }
 
 
 def service_list_text(catalogue: Catalogue | None = None) -> str:

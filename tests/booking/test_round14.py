@@ -132,3 +132,40 @@ def test_another_service_named_is_no_yes_to_the_question(app_env, domain):
         slots={"booking_cancel_id": cleaning.id, "booking_cancel_pending": True}), domain)
     assert "已经取消" not in texts(messages)
     assert slots == {"booking_cancel_id": haircut.id, "booking_cancel_pending": True}
+
+
+# --- which services there are, asked in other words ------------------------------------------
+
+@pytest.mark.parametrize("said", ["想约个服务，你们都有些啥", "社区都有哪些服务呀", "服务都有什么"])
+def test_what_services_there_are_in_other_words(said):
+    assert conversation.asks_service_list(said)
+
+
+@pytest.mark.parametrize("said", ["助浴服务都有什么要求", "服务中心有啥活动吗"])
+def test_what_one_service_asks_or_something_else(said):
+    assert not conversation.asks_service_list(said)
+
+
+# --- a booking wished for right after an answer about one service -----------------------------
+
+def _after(answer: str, said: str) -> list[dict]:
+    return [{"event": "user", "text": "老人打疫苗的事问一下"}, {"event": "bot", "text": answer},
+            {"event": "user", "text": said}]
+
+
+def test_the_service_just_talked_about_is_the_one_booked(app_env, domain):
+    said = "那就约一个吧"
+    answer = "65岁以上的老人每年可以免费做一次体检，带身份证预约。"
+    slots, messages, _ = run(booking_actions.ValidateBookingForm(), tracker(
+        said, intent="book_service", form_active=False, events=_after(answer, said)), domain)
+    assert slots["booking_service"] == "体检"
+    assert slots["requested_slot"] == "booking_time"
+    assert "体检" in texts(messages)
+
+
+def test_no_service_is_guessed_from_an_answer_naming_several(app_env, domain):
+    said = "那就约一个吧"
+    answer = "社区有理发、助餐、保洁等服务。"
+    slots, _, _ = run(booking_actions.ValidateBookingForm(), tracker(
+        said, intent="book_service", form_active=False, events=_after(answer, said)), domain)
+    assert not slots.get("booking_service")
