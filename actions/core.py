@@ -361,6 +361,14 @@ def _elderly_handed_over(dispatcher: CollectingDispatcher, sender: str, text: st
     return True
 
 
+def asks_to_book(text: str) -> bool:
+    """A booking asked for in words (a booking verb and a service: 能约上门洗澡吗), by the
+    rule two requests in one message are read with (``split.worded_intent``)."""
+    from assistant.conversation.split import worded_intent
+
+    return worded_intent(text) == "book_service"
+
+
 class ActionHandleMisunderstanding(Action):
     """Runs for nlu_fallback (a rule) and as Rasa's core fallback (config.yml).
     Like Rasa's own default fallback it reverts the resident's message, so the
@@ -380,6 +388,11 @@ class ActionHandleMisunderstanding(Action):
             # (the complaint form reads this message as its description) instead of
             # answering 没听明白 and losing it.
             return [FollowupAction("complaint_form")]
+        if not (tracker.active_loop or {}).get("name") and not text.startswith("/") and asks_to_book(text):
+            # 我帮我妈问问，她84了，能约上门洗澡吗: a booking verb and a service, in words the
+            # classifier has not seen: the booking form starts and reads this message (the
+            # service, an age, a time said with it).
+            return [FollowupAction("booking_form")]
         if not (tracker.active_loop or {}).get("name") and not text.startswith("/") and rates_a_ticket(text):
             # 我要评价一下GD… / 那件事我给4分: a rating, in words the classifier has not seen.
             return [FollowupAction("action_rate_ticket")]
