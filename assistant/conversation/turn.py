@@ -165,8 +165,17 @@ def taken_offer(said: str, offered: str, intent: str | None = None) -> str | Non
         and not said.startswith("/")
         and split.names_offer(said, offered, intent)
     ):
-        return offered
+        # 约体检 后天早上8点: naming it with its details is asking for it with them (the
+        # details answer the form's questions, never lost to a bare "约个体检").
+        return f"{offered}，{said}" if intent == "book_service" and _has_booking_details(said) else offered
     return None
+
+
+def _has_booking_details(said: str) -> bool:
+    """A time, a phone or an address said in the message."""
+    from assistant.booking.conversation import address_in, phone_from, time_from
+
+    return bool(time_from(said) or phone_from(said) or address_in(said))
 
 
 DECLINED_TEXT = "好的，那先不办了。还有别的事随时找我。"
