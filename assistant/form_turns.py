@@ -73,6 +73,8 @@ DEFER_RE = re.compile(
     rf"|(?:跟|和|同){_ASKED_ONE}(?:商量|合计|说一声)"
     r"|(?:找个?人|找人)(?:问问|问一下|问下|商量)"
 )
+# 我帮我妈问问她能不能约: asking on someone's behalf, nothing put off.
+_ON_BEHALF_RE = re.compile(r"[帮替]\S{0,4}$")
 # 我(去)找个人问问 is the resident asking someone themselves, not asking us for a person.
 # (帮我找个人问问 / 你给我找个人问问 still ask us.)
 _SELF_ASK_RE = re.compile(r"找个?人(?:问问|问一下|问下|商量)")
@@ -82,7 +84,10 @@ _ASKS_US_RE = re.compile(r"(?:帮|给|替)(?:我|俺)$|(?:你|您|麻烦|请)$")
 def defers(text: str | None) -> bool:
     """改天吧 / 回头再说哈 / 我去问问儿子 / 我找个人问问再说吧: the resident puts the matter
     off, for now (a form is left)."""
-    return bool(DEFER_RE.search(_clean(text)))
+    said = _clean(text)
+    return any(
+        not _ON_BEHALF_RE.search(said[max(0, m.start() - 6) : m.start()]) for m in DEFER_RE.finditer(said)
+    )
 
 
 # Intents that leave the form when the message answers nothing.

@@ -46,6 +46,7 @@ def test_putting_it_off_leaves_the_form(text):
         "我问问你，上门要钱吗",
         "给我找个人",
         "帮我找个人问问",  # 帮我找个人: asks us for a person
+        "我帮我妈问问她能不能约",  # asked on someone's behalf
     ],
 )
 def test_no_putting_off(text):
