@@ -476,6 +476,17 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     return None
 
 
+def _subject_explained(text: str, hit: _Hit, why: str) -> bool:
+    """An ordinary sense that names the cue's own subject, right before it (鹦鹉走丢了,
+    猫又丢了): the thing that is lost or stuck is not a person, however sure the model is.
+    Farther away it is a word the message only mentions (在菜鸟驿站门口走丢了, 手机定位也没有),
+    which the second opinion may overrule."""
+    if not why.startswith("ordinary_sense:"):
+        return False
+    marker = why.split(":", 1)[1]
+    return bool(marker) and text.find(marker, max(0, hit.start - len(marker) - 1), hit.start) != -1
+
+
 def _ordered(values, order: tuple[str, ...]) -> tuple[str, ...]:
     rank = {value: i for i, value in enumerate(order)}
     return tuple(sorted(set(values), key=lambda v: rank.get(v, len(order))))
@@ -604,7 +615,8 @@ def assess(text: str | None, *, quiet: bool = False) -> SafetyVerdict:
     score = None if fired else model.probability(normalised)
     overruled = (score is not None and score >= OVERRULE_SCORE
                  and len(_CONTENT.findall(normalised)) >= MODEL_MIN_CHARS
-                 and not any(why.startswith(_FINAL) for _, why in hits)
+                 and not any(why.startswith(_FINAL) or _subject_explained(normalised, hit, why) for hit, why in hits
+                             if why is not None)
                  and _model_set_aside(normalised, lex.suppressors, score) is None)
     if overruled:
         fired = [h for h, why in hits if why is not None and not why.startswith(_NOT_ABOUT_IT)]

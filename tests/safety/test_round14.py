@@ -109,3 +109,12 @@ def test_a_thing_that_stops_or_falls_while_in_use_is_not_a_person_collapsing():
     for text in ("电饭锅煮着煮着就不动了", "鞋柜摆着摆着就倒了", "跑步机跑着跑着突然停了"):
         assert not assess(text, quiet=True).emergency, text
     assert assess("我爸吃着吃着饭突然倒了，叫不醒", quiet=True).emergency
+
+
+# ---- an ordinary sense that names the cue's own subject ------------------------------
+
+@pytest.mark.parametrize("text", ["我家鹦鹉走丢了，三天没回来", "我家猫又走丢了，两天没回来"])
+def test_a_pet_named_right_before_the_cue_is_never_overruled(sure, text):
+    sure(0.99)
+    assert not assess(text, quiet=True).emergency
+
