@@ -118,3 +118,29 @@ def test_a_pet_named_right_before_the_cue_is_never_overruled(sure, text):
     sure(0.99)
     assert not assess(text, quiet=True).emergency
 
+
+
+# ---- set 13's errors, by their general reasons (own sentences) ------------------------
+
+@pytest.mark.parametrize("text", [
+    "我姨一个人住，这两天微信都没回，平时天天给我发早安",         # not replied for days
+    "老同事一个人住，三天没回消息了，以前秒回的",                 # lives alone: whoever the writer calls them
+    "对门大姐独居，昨儿个到今儿个打她电话都不接",                 # dialect days
+])
+def test_a_person_living_alone_silent_for_days_fires(text):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency and not verdict.cues[0].startswith("model:"), verdict
+
+
+@pytest.mark.parametrize("text", [
+    "我姨一个人住，这两天微信都没回，原来是去旅游了",
+    "同事三天没回消息了，估计在休假",
+    "我一个人住，客服三天没回我消息",
+])
+def test_a_silence_explained_or_not_about_a_person_alone_does_not_fire(text):
+    assert not assess(text, quiet=True).emergency
+
+
+def test_a_parcel_station_named_after_a_bird_is_no_pet():
+    assert assess("我闺女在菜鸟驿站那取快递，转眼人就走丢了，才五岁", quiet=True).emergency
+    assert not assess("养的小鸟走丢了", quiet=True).emergency
