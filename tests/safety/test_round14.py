@@ -144,3 +144,19 @@ def test_a_silence_explained_or_not_about_a_person_alone_does_not_fire(text):
 def test_a_parcel_station_named_after_a_bird_is_no_pet():
     assert assess("我闺女在菜鸟驿站那取快递，转眼人就走丢了，才五岁", quiet=True).emergency
     assert not assess("养的小鸟走丢了", quiet=True).emergency
+
+
+@pytest.mark.parametrize("text", [
+    "顺便问下停车费，另外楼下那辆电动车在燃烧",                       # 在燃烧 is 在烧
+    "洗衣机的管子掉了，水流到电暖气底下了，插头还插着",               # a heater is electric
+    "the pipe burst and water is running into the 电箱, sparking",    # English verbs of water and sparks
+])
+def test_fire_and_water_on_electricity_in_other_words_fire(text):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency and not verdict.cues[0].startswith("model:"), verdict
+
+
+@pytest.mark.parametrize("text", ["跳操半小时，卡路里在燃烧", "我们的青春在燃烧", "蜡烛在燃烧，许个愿吧",
+                                  "电暖气开着，屋里暖和", "the kids are sparking joy lol"])
+def test_burning_calories_youth_or_a_candle_and_a_warm_heater_do_not_fire(text):
+    assert not assess(text, quiet=True).emergency
