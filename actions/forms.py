@@ -110,11 +110,16 @@ def current_form(tracker: Tracker) -> str | None:
     name = (tracker.active_loop or {}).get("name")
     if name:
         return name
+    # The form that ended in this turn: the last one activated (maybe turns ago: the
+    # booking started at the first message) when it was deactivated after the last message.
+    ended_now = heard = False
     for event in reversed(tracker.events):
-        if event.get("event") == "active_loop" and event.get("name"):
-            return event["name"]
-        if event.get("event") == "user":
-            break
+        if event.get("event") == "active_loop":
+            if event.get("name"):
+                return event["name"] if ended_now or not heard else None
+            ended_now = ended_now or not heard
+        elif event.get("event") == "user":
+            heard = True
     return None
 
 
@@ -397,6 +402,10 @@ def abandon_forms(tracker: Tracker, domain: dict) -> list[EventType]:
             *(SlotSet(flag, False) for flag in PENDING_QUESTIONS if tracker.get_slot(flag))]
 
 
+# Intents whose own rule would answer a message a form already left on.
+ANSWERED_AGAIN_INTENTS = frozenset({"nlu_fallback", "out_of_scope", "request_human"})
+
+
 class ActionLeaveForm(Action):
     """The resident leaves the form: say what was dropped, drop it."""
 
@@ -410,6 +419,11 @@ class ActionLeaveForm(Action):
         if form_turns.wants_person(latest_text(tracker)):
             # 算了，找工作人员吧: leaving AND a person; the hand-off is not dropped with the form.
             return [*abandon_forms(tracker, domain), FollowupAction("action_request_human")]
+        if form_turns.defers(latest_text(tracker)) or latest_intent(tracker) in ANSWERED_AGAIN_INTENTS:
+            # The form ended itself on words the classifier heard as something else: its rule
+            # would answer the same message again (没听明白 after 改天吧, a hand-off after 我找个人
+            # 问问再说吧). Leaving was the answer.
+            return [*abandon_forms(tracker, domain), FollowupAction("action_listen")]
         return abandon_forms(tracker, domain)
 
 

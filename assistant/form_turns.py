@@ -168,7 +168,8 @@ def declines_person(text: str | None) -> bool:
     """The message says no to a person (不用转人工, 别转人工, 不要找工作人员) and asks for
     none elsewhere: whatever the NLU heard, it is no hand-off."""
     said = _clean(text)
-    return bool(PERSON_RE.search(said)) and not _person_asks(said)
+    said_no = any(_negation(said, m) is not None for m in PERSON_RE.finditer(said))
+    return said_no and not _person_asks(said)
 
 
 def wants_person(text: str | None) -> bool:
@@ -190,6 +191,8 @@ def without_declined_person(text: str | None) -> str:
     said = _clean(text)
     for match in reversed(list(PERSON_RE.finditer(said))):
         negation = _negation(said, match)
+        if negation is None:
+            continue  # 找个人问问: no hand-off words said no to
         tail = _DECLINED_TAIL.match(said, match.end())
         said = said[: negation.start()] + said[tail.end() :]
     return said

@@ -89,4 +89,31 @@ def test_booking_form_is_put_off(app_env, domain, text, slots, intent):
     left = asyncio.run(ActionLeaveForm().run(dispatcher, trk, domain))
     said = dispatcher.messages[0]["text"]
     assert "先不约了" in said and "随时" in said and slots["booking_service"] in said
-    assert all(e.get("event") != "followup" for e in left)  # no hand-off with it
+    # No hand-off with it, and the message is not answered again by its intent's rule.
+    assert [e["name"] for e in left if e.get("event") == "followup"] == ["action_listen"]
+
+
+def test_put_off_words_that_name_someone_are_no_declined_hand_off():
+    # 我找个人问问再说吧 names 找个人 without asking us or saying no to us.
+    assert not form_turns.declines_person("我找个人问问再说吧")
+    assert form_turns.without_declined_person("我找个人问问再说吧") == "我找个人问问再说吧"
+
+
+def test_a_form_started_turns_ago_that_ended_itself_is_named(app_env, domain):
+    # The booking started at the first message; this turn it ended itself (nlu_fallback).
+    events = [{"event": "user", "text": "帮我约个陪诊"}, {"event": "active_loop", "name": "booking_form"},
+              {"event": "bot", "text": "您想约哪天几点？"},
+              {"event": "user", "text": "改天吧"}, {"event": "active_loop", "name": None}]
+    values = dict.fromkeys([*booking_actions.ALL_SLOTS, "requested_slot"])
+    values.update(booking_service="陪诊")
+    trk = Tracker("web:defer2", values, {"text": "改天吧", "intent": {"name": "nlu_fallback", "confidence": 0.3}},
+                  events, False, None, {}, "booking_form")
+    dispatcher = CollectingDispatcher()
+    left = asyncio.run(ActionLeaveForm().run(dispatcher, trk, domain))
+    assert "陪诊预约先不约了" in dispatcher.messages[0]["text"]
+    assert left[-1] == {"event": "followup", "name": "action_listen", "timestamp": None}
+    # A form that ended in an earlier turn is not this one's.
+    later = Tracker("web:defer2", values, {"text": "改天吧"}, [*events, {"event": "user", "text": "好"}],
+                    False, None, {}, "action_listen")
+    from actions.forms import current_form
+    assert current_form(later) is None
