@@ -160,3 +160,19 @@ def test_fire_and_water_on_electricity_in_other_words_fire(text):
                                   "电暖气开着，屋里暖和", "the kids are sparking joy lol"])
 def test_burning_calories_youth_or_a_candle_and_a_warm_heater_do_not_fire(text):
     assert not assess(text, quiet=True).emergency
+
+
+@pytest.mark.parametrize("text", [
+    "can I barbecue on the balcony, is it a fire hazard",   # a hazard asked about, in English
+    "stuck in traffic, 晚点到",                              # stuck in a jam, not shut in
+    "I'm stuck in a meeting, call you later",
+    "生日蛋糕插上蜡烛，蜡烛上的火苗一闪一闪",                 # a candle's own flame
+])
+def test_english_hazards_traffic_and_candle_flames_do_not_fire(text):
+    assert not assess(text, quiet=True).emergency
+
+
+@pytest.mark.parametrize("text", ["help I'm stuck in the lift", "stuck in the elevator with my kid",
+                                  "蜡烛倒了火苗窜到窗帘上", "蜡烛的火苗点着了桌布，快来人", "fire! the kitchen is on fire"])
+def test_stuck_in_a_lift_and_a_candle_that_set_things_alight_still_fire(text):
+    assert assess(text, quiet=True).emergency
