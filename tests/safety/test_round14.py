@@ -176,3 +176,8 @@ def test_english_hazards_traffic_and_candle_flames_do_not_fire(text):
                                   "蜡烛倒了火苗窜到窗帘上", "蜡烛的火苗点着了桌布，快来人", "fire! the kitchen is on fire"])
 def test_stuck_in_a_lift_and_a_candle_that_set_things_alight_still_fire(text):
     assert assess(text, quiet=True).emergency
+
+
+def test_a_near_miss_inside_a_cue_that_names_the_person_is_a_near_miss():
+    assert not assess("小区滑梯那边的地砖特别滑，我家孩子差点摔了，铺个垫子吧", quiet=True).emergency
+    assert assess("我妈差点摔了，现在躺在地上起不来", quiet=True).emergency  # what follows still fires
