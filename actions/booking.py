@@ -59,6 +59,17 @@ LIST_SLOT = "booking_service_list"
 YES_NO = [{"title": "对", "payload": "/affirm"}, {"title": "不对", "payload": "/deny"}]
 
 
+CANNOT_REMIND_TEXT = "抱歉，每天到点提醒您，这个我做不到。我能帮您把服务约上，约好了您按时去就行。"
+EVERY_TIME_RE = re.compile(r"每天|天天|每日|每顿|每回|每次|每周|每个星期|按时按点")
+
+
+def _said(text: str) -> dict:
+    """A message as rasa-sdk's dispatcher keeps it (to put one before the others)."""
+    dispatcher = CollectingDispatcher()
+    dispatcher.utter_message(text=text)
+    return dispatcher.messages[0]
+
+
 def now() -> datetime:
     """The current local time (a function so tests can fix "today")."""
     return local_now()
@@ -266,6 +277,16 @@ class ValidateBookingForm(InterruptibleFormValidation):
                 tracker.slots["requested_slot"] = await self._first_missing(dispatcher, tracker, domain)
         before = {name: tracker.get_slot(name) for name in FORM_SLOTS}
         events = await super().run(dispatcher, tracker, domain)
+        if (
+            not active
+            and _intent(tracker) != "emergency"
+            and commands.asks_reminder(_text(tracker))
+            and EVERY_TIME_RE.search(_text(tracker))
+        ):
+            # 你能不能每天中午提醒我去吃饭 heard as a booking of 助餐: the booking starts, but the
+            # reminder asked for is said honestly first (a booking's own reminder, the day
+            # before on a push channel, is no daily reminder; reminder_answer says that one).
+            dispatcher.messages.insert(0, {**_said(CANNOT_REMIND_TEXT)})
         if active and requested not in (None, RESUME_SLOT, WHICH_SLOT):
             self._say_changed(dispatcher, tracker, events, requested, before)
         if active and requested == "booking_time" and conversation.other_answer(_text(tracker)):

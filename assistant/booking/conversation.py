@@ -885,12 +885,33 @@ def on_same_day(said: str, current: str | None, now: datetime | None = None) -> 
     return f"{day.date().isoformat()}T{start.hour:02d}:{start.minute:02d}"
 
 
+# What may follow an address's first piece after a space (3号楼2单元 501 / 446栋1单元 一楼 101 /
+# 12栋 3单元 602室): a unit, a floor or a room, nothing else.
+_ADDRESS_REST_RE = re.compile(r"^(?:[零一二三四五六七八九十\d]{1,3}(?:单元|楼|层|室|号|户|门)|\d{2,4})$")
+
+
+def _spaced_parts(clause: str) -> list[str]:
+    """A clause cut at its spaces, each address piece kept with the unit, floor and room
+    said after it (3号楼2单元 501 -> 3号楼2单元 501, one part)."""
+    parts: list[str] = []
+    for word in clause.split():
+        if parts and _ADDRESS_REST_RE.match(word) and has_address_shape(parts[-1]):
+            parts[-1] = f"{parts[-1]} {word}"
+        else:
+            parts.append(word)
+    return parts
+
+
 def address_in(text: str | None) -> str | None:
     """An address said along with other things (我住8号楼2单元502，想约明天理发): the
     clause that has a clear address shape and no time in it; one the resident marks as
     the address (地址…, 住…) first, so a place named in a complaint said in the same
     breath (20号楼南门路灯坏了…另外约理发，地址20号楼3单元503) is not taken for it."""
-    clauses = re.split(r"[，,。；;！!？?\s]+", unicodedata.normalize("NFKC", text or ""))
+    clauses = [
+        piece
+        for part in re.split(r"[，,。；;！!？?]+", unicodedata.normalize("NFKC", text or ""))
+        for piece in _spaced_parts(part)
+    ]
     marked = [c for c in clauses if re.match(r"^(?:地址|住址|家住|住在|我住|俺住|我家在|家在)", c)]
     for clause in marked + [c for c in clauses if c not in marked]:
         if not has_address_shape(clause) or normalise_phone(clause):

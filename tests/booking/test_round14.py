@@ -169,3 +169,38 @@ def test_no_service_is_guessed_from_an_answer_naming_several(app_env, domain):
     slots, _, _ = run(booking_actions.ValidateBookingForm(), tracker(
         said, intent="book_service", form_active=False, events=_after(answer, said)), domain)
     assert not slots.get("booking_service")
+
+
+# --- a daily reminder asked for with a booking --------------------------------------------------
+
+def test_a_daily_reminder_heard_as_a_booking_is_said_honestly_first(app_env, domain):
+    slots, messages, _ = run(booking_actions.ValidateBookingForm(), tracker(
+        "我老忘事 你每天晚上提醒我去食堂吃饭行不", intent="book_service", form_active=False), domain)
+    assert slots["booking_service"] == "助餐"
+    assert messages[0]["text"] == booking_actions.CANNOT_REMIND_TEXT
+    assert "会提醒" not in texts(messages)
+
+
+def test_a_booking_without_a_daily_reminder_says_nothing_of_reminders(app_env, domain):
+    _, messages, _ = run(booking_actions.ValidateBookingForm(), tracker(
+        "帮我约个助餐 到时候提醒我一下", intent="book_service", form_active=False), domain)
+    assert booking_actions.CANNOT_REMIND_TEXT not in texts(messages)
+
+
+# --- an address said in pieces with spaces --------------------------------------------------------
+
+@pytest.mark.parametrize(("said", "address"), [
+    ("17栋2单元 三楼 302", "17栋2单元 三楼 302"),
+    ("6号楼1单元 1101", "6号楼1单元 1101"),
+    ("21栋 2单元 801室", "21栋 2单元 801室"),
+])
+def test_the_room_said_after_a_space_stays_with_the_address(said, address):
+    assert conversation.address_in(said) == address
+
+
+@pytest.mark.parametrize(("said", "address"), [
+    ("9号楼 后天上午", "9号楼"),
+    ("地址12号楼3单元402，电话13900002222", "12号楼3单元402"),
+])
+def test_what_is_no_address_is_not_joined(said, address):
+    assert conversation.address_in(said) == address
