@@ -181,3 +181,14 @@ def test_stuck_in_a_lift_and_a_candle_that_set_things_alight_still_fire(text):
 def test_a_near_miss_inside_a_cue_that_names_the_person_is_a_near_miss():
     assert not assess("小区滑梯那边的地砖特别滑，我家孩子差点摔了，铺个垫子吧", quiet=True).emergency
     assert assess("我妈差点摔了，现在躺在地上起不来", quiet=True).emergency  # what follows still fires
+
+
+@pytest.mark.parametrize("text", ["头几年我在电梯里被关了半个钟头，打那以后就怕坐电梯", "头些年俺家厨房着火了，烧了半个屋",
+                                  "这蛋糕甜到中毒", "刚看了个节目讲野蘑菇中毒，吓人"])
+def test_a_dialect_past_years_sweetness_and_a_show_are_no_emergency(text):
+    assert not assess(text, quiet=True).emergency
+
+
+@pytest.mark.parametrize("text", ["我爸吃了野蘑菇中毒了，在吐", "头几年就独居的王奶奶，三天没开门了"])
+def test_a_poisoning_now_and_a_silence_now_still_fire(text):
+    assert assess(text, quiet=True).emergency
