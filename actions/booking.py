@@ -278,7 +278,7 @@ class ValidateBookingForm(InterruptibleFormValidation):
         before = {name: tracker.get_slot(name) for name in FORM_SLOTS}
         events = await super().run(dispatcher, tracker, domain)
         if (
-            not active
+            (not active or requested is None)  # the form starts (Rasa runs it active, nothing asked)
             and _intent(tracker) != "emergency"
             and commands.asks_reminder(_text(tracker))
             and EVERY_TIME_RE.search(_text(tracker))

@@ -181,6 +181,16 @@ def test_a_daily_reminder_heard_as_a_booking_is_said_honestly_first(app_env, dom
     assert "会提醒" not in texts(messages)
 
 
+def test_the_form_started_by_rasa_says_it_too(app_env, domain):
+    # Rasa runs the validation of a form that starts with the form already active.
+    _, messages, _ = run(booking_actions.ValidateBookingForm(), tracker(
+        "我记性差 你每天中午提醒我去食堂吃饭", intent="book_service", form_active=True), domain)
+    assert messages[0]["text"] == booking_actions.CANNOT_REMIND_TEXT
+    _, messages, _ = run(booking_actions.ValidateBookingForm(), tracker(
+        "天天提醒我去吃午饭", slots={"booking_service": "助餐", "requested_slot": "booking_time"}), domain)
+    assert booking_actions.CANNOT_REMIND_TEXT not in texts(messages)  # not in the middle of it
+
+
 def test_a_booking_without_a_daily_reminder_says_nothing_of_reminders(app_env, domain):
     _, messages, _ = run(booking_actions.ValidateBookingForm(), tracker(
         "帮我约个助餐 到时候提醒我一下", intent="book_service", form_active=False), domain)
