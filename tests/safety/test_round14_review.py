@@ -1,0 +1,108 @@
+"""Review of round 14 (issue #10): the set-13 suppressors narrowed to their reasons.
+
+Each rule is tested both ways: the reviewer's emergencies and our own sentences of the
+same shape must fire on a cue of the lexicon (not on the n-gram model's score), and the
+look-alike each round-14 commit meant to quiet stays quiet. None of these sentences is
+taken from a bench set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.safety import assess
+
+
+def _fires_on_a_cue(text: str) -> None:
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency and not verdict.cues[0].startswith("model:"), verdict
+
+
+# 1. 'fire hazard / risk / safety / exit' is a compound naming no fire: it is no cue, but it
+#    no longer silences a fire said elsewhere in the message.
+@pytest.mark.parametrize("text", [
+    "fire in the bike shed, I said it was a fire hazard, come now",       # the reviewer's
+    "the storage room is on fire! everyone said it was a fire risk",
+    "楼道 fire 了，那堆纸箱早就是 fire hazard",
+    "smoke everywhere in 3栋 corridor, fire safety door is locked",
+    "there is a fire on the 5th floor and the fire safety exit is blocked",
+    "the kitchen is burning, we never had a fire safety check",            # ours
+    "smoke coming out of 5栋 basement, the fire exit is locked, help",
+])
+def test_a_fire_said_beside_a_fire_hazard_fires(text):
+    _fires_on_a_cue(text)
+
+
+@pytest.mark.parametrize("text", [
+    "can I barbecue on the balcony, is it a fire hazard",
+    "when is the next fire safety check for building 3",
+    "where is the fire exit on our floor",
+    "those e-bikes in the hallway are a real fire risk, please move them",
+])
+def test_a_fire_hazard_asked_about_does_not_fire(text):
+    assert not assess(text, quiet=True).emergency
+
+
+# 2. A candle's own flame is no fire; a flame that reaches something is.
+@pytest.mark.parametrize("text", [
+    "蜡烛火苗窜到窗帘上了",                     # the reviewer's
+    "蜡烛的火苗燎着蚊帐了",
+    "蜡烛上的火苗把床帘引燃了",                 # ours
+    "供桌上蜡烛的火苗烧到了挂画",
+    "烛台上的火苗掉到地毯上了",
+])
+def test_a_candle_flame_that_reaches_something_fires(text):
+    _fires_on_a_cue(text)
+
+
+@pytest.mark.parametrize("text", [
+    "生日蛋糕上插了蜡烛，蜡烛上有小火苗，孩子可高兴了",
+    "停电了点了根蜡烛，蜡烛的火苗一晃一晃的",
+    "香薰蜡烛的火光好温馨",
+])
+def test_a_candle_flame_that_stays_on_its_candle_does_not_fire(text):
+    assert not assess(text, quiet=True).emergency
+
+
+# 3. Stuck in traffic / a meeting / at work is no one shut in, unless that is where the lift is.
+@pytest.mark.parametrize("text", [
+    "my dad is stuck in the office lift, he is panicking",                # the reviewer's
+    "stuck in the office toilet, lock broken, help",                      # ours
+    "my mum is trapped at work in the elevator",
+])
+def test_stuck_in_a_lift_or_a_toilet_at_the_office_fires(text):
+    _fires_on_a_cue(text)
+
+
+@pytest.mark.parametrize("text", [
+    "stuck in traffic, 晚点到",
+    "I'm stuck in a meeting, call you later",
+    "stuck at work till 9, can the cleaner come tomorrow",
+])
+def test_stuck_in_traffic_a_meeting_or_at_work_does_not_fire(text):
+    assert not assess(text, quiet=True).emergency
+
+
+# 4. A metaphor of 燃烧 is what burns (its subject or object), not a word near it.
+@pytest.mark.parametrize("text", [
+    "蜡烛倒了，窗帘正在烧",                     # the reviewer's
+    "屋里正在烧，有生命危险",
+    "楼上正在烧，我心里慌得很",
+    "对面楼正在燃烧，热量烤得窗户都烫",
+    "点蜡烛的时候窗帘在燃烧了，我心里一急",     # ours
+    "火烛啊，隔壁屋正在烧",
+    "拜佛的蜡烛掉了，被子在烧着",
+])
+def test_a_fire_burning_beside_a_candle_a_life_or_a_heart_fires(text):
+    _fires_on_a_cue(text)
+
+
+@pytest.mark.parametrize("text", [
+    "跑步半小时，脂肪在燃烧",
+    "我在燃烧卡路里，别打扰我",
+    "青春正在燃烧，加油",
+    "蜡烛在燃烧，许个愿吧",
+    "心中的梦想正在燃烧",
+])
+def test_calories_youth_a_dream_or_a_candle_burning_do_not_fire(text):
+    assert not assess(text, quiet=True).emergency
