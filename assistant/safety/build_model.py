@@ -44,9 +44,11 @@ seen. Training data, all of it labelled:
   reaching electricity, so that set 7's water-and-fuse-box emergencies do not teach the
   model that any water is one;
 - ``assistant/safety/data/probes_round14.jsonl``: things that stop or fall while in use
-  (洗衣机洗着洗着不动了, 积木叠着叠着散了), written in round 14 with a few persons who do
+  (洗衣机洗着洗着不动了, 积木叠着叠着散了), written in round 14 with persons who do
   (做饭做着做着倒地上了): once sets 10-13 joined, the model read "V着V着 + 倒了/不动了" as an
-  emergency whatever stopped;
+  emergency whatever stopped. The review of round 14 found 24 things against 6 persons had taught
+  it the opposite for the verbs only the things used (睡着, 晾着, 看着看着): 22 persons with those
+  verbs were added, so there are as many persons as things;
 - ``nlu_data/nlu/*.yml``: the ``emergency`` intent's examples against every
   other intent's.
 

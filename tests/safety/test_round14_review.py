@@ -106,3 +106,37 @@ def test_a_fire_burning_beside_a_candle_a_life_or_a_heart_fires(text):
 ])
 def test_calories_youth_a_dream_or_a_candle_burning_do_not_fire(text):
     assert not assess(text, quiet=True).emergency
+
+
+# 5. The second opinion, rebuilt with as many persons as things in probes_round14 (the same
+#    verbs: 睡着, 晾着, 看着看着), fires again on a person who collapses while doing something.
+@pytest.mark.parametrize("text", [
+    "姥爷看报纸看着看着手一直抖，话也说不清了",       # the reviewer's, no cue: the model alone
+    "老伴儿睡着睡着呼吸声很怪，摇他不醒",
+    "外公看报看着看着头就耷拉下来了，手里的报纸也掉了",  # ours, not in the training data
+    "老伴儿晾着床单人就顺着墙滑下去了",
+])
+def test_a_person_who_collapses_while_doing_something_fires_on_the_model_alone(text):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency and verdict.cues[0].startswith("model:"), verdict
+
+
+@pytest.mark.parametrize("text", [
+    "邻居老太太晾着衣服从阳台栽下去了",               # the reviewer's: 栽下去 is a fall from a height
+    "大爷修空调从梯子上栽下来了",
+    "老年食堂的王伯三天没来吃饭了，他一个人住",       # a daily round missed (the rebuilt model's loss)
+    "楼下张奶奶两天没去晨练了，她一个人住",
+])
+def test_a_fall_from_a_height_said_with_zai_and_a_missed_daily_round_fire_on_a_cue(text):
+    _fires_on_a_cue(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我老公看电视看着看着就打起呼噜来了",
+    "被子晾着晾着就被风吹掉了",
+    "奶奶看着看着电视就睡着了，我给她盖了毯子",       # 睡着了 is asleep, not 电视着了
+    "在楼顶栽了两棵树",
+    "我这两天没去食堂吃饭，自己做的",
+])
+def test_asleep_a_thing_blown_down_and_planting_do_not_fire(text):
+    assert not assess(text, quiet=True).emergency
