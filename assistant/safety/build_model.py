@@ -76,7 +76,8 @@ C = 4.0
 CHECKS = ("楼道里着火了", "想吃火锅", "我妈叫不醒", "电梯坏了什么时候修", "孩子不见了", "天然气费怎么交")
 
 
-def training_rows() -> list[dict]:
+def training_paths() -> list[Path]:
+    """The files the model is trained on, in order (those that exist)."""
     paths = [ROOT / "bench" / "emergency_dev.jsonl", ROOT / "bench" / "emergency_blind.jsonl",
              ROOT / "bench" / "emergency_blind3.jsonl", ROOT / "bench" / "emergency_blind4.jsonl",
              ROOT / "bench" / "emergency_blind5.jsonl", ROOT / "bench" / "emergency_blind6.jsonl",
@@ -87,7 +88,23 @@ def training_rows() -> list[dict]:
              DATA / "probes.jsonl", DATA / "probes_round3.jsonl", DATA / "probes_round7.jsonl",
              DATA / "probes_round14.jsonl",
              *sorted((ROOT / "nlu_data" / "nlu").glob("*.yml"))]
-    return [row for path in paths if path.exists() for row in load(path)]
+    return [path for path in paths if path.exists()]
+
+
+def training_rows() -> list[dict]:
+    return [row for path in training_paths() for row in load(path)]
+
+
+def source_counts() -> dict[str, list[int]]:
+    """Per training file (path from the repository root): [messages, emergencies]. Stored in
+    model.json, so a test can tell which file changed since the model was built: the safety
+    files (bench sets, probes) must match; the NLU files are the NLU owner's and may run ahead
+    of the model until the safety owner rebuilds it (review 14)."""
+    counts = {}
+    for path in training_paths():
+        rows = load(path)
+        counts[path.relative_to(ROOT).as_posix()] = [len(rows), sum(bool(r["emergency"]) for r in rows)]
+    return counts
 
 
 def _fit(texts: list[str], labels: list[bool]):
@@ -119,6 +136,7 @@ def build() -> dict:
         "ngram_range": list(NGRAMS),
         "trained_on": len(rows),
         "emergencies": sum(labels),
+        "sources": source_counts(),
         "ngrams": vocabulary,
         "idf": [round(float(v), 5) for v in vectoriser.idf_],
         "coef": [round(float(v), 5) for v in classifier.coef_[0]],

