@@ -82,6 +82,12 @@ _NOT_ABOUT_IT = ("ordinary_sense", "negation", "minor")
 # n-gram model cannot read; on the blind sets as measured once, overruling them caught
 # no emergency and raised two false alarms.
 _FINAL = ("negation", "past")
+# Review 14: after a cue with 真 before it, what keeps it a what-if (真着火了的话, 真着火了会不会…,
+# a consequence: 真着火了跑都跑不出去, 就全完了), and a how-to that does so when nothing anchors the
+# cue (真着火了怎么办).
+_WHAT_IF_AFTER = re.compile(r"的话|会不会|会怎(?:么)?样|跑都跑不|逃都逃不|(?:跑|逃)不(?:出去|脱|掉|赢|了)"
+                            r"|(?:就|全|都)完了|还得了|不得了|那就|可就")
+_HOW_AFTER = re.compile(r"怎么办|咋办|咋整|怎么弄|咋弄|该怎么|怎么处理")
 # A near miss said inside a long cue, just before its verb (孩子差点摔了, 老人险些被撞).
 _NEAR_MISS_INSIDE = re.compile(r"(?:差点|差一点|险些)(?:儿)?(?:就)?(?=[^,。]{1,4}$)")
 # Kinds whose cues carry their own time span (三天没见, 从昨天到现在没回来): a past
@@ -370,6 +376,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         found = s.hypothetical_once.search(before)
     if found is None and not msg.urgent and cue.kind not in s.counterfactual_exempt:
         found = s.hypothetical_counterfactual.search(before)
+        if found is not None and actual and _sincere(msg, hit, found):
+            found = None
     if found is None and not actual:
         found = s.hypothetical_before_near.search(text[max(msg.clause_start(hit.start), hit.start - 12): hit.start])
     after = msg.sentence_after(hit.end, s.hypothetical_after_window)
@@ -480,6 +488,20 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         if not actual or s.hazard_what_if.search(after):
             return f"hazard_complaint:{msg.hazard.group()}"
     return None
+
+
+def _sincere(msg: _Message, hit: _Hit, marker: re.Match[str]) -> bool:
+    """Review 14: an emphatic 真/真的 just before a cue said to have happened (我爸真的不喘气了,
+    真的着火了，不是开玩笑) is sincerity, not a what-if. It stays a what-if when said 真要/真要是, or
+    with 的话/会不会 after the cue, or with 怎么办 after it in a sentence that names no real person
+    or place (真着火了怎么办; but 我爸真的叫不醒了怎么办 is a cry)."""
+    if marker.group().endswith(("要", "要是")):
+        return False
+    after = msg.sentence_after(hit.end, 16)
+    if _WHAT_IF_AFTER.search(after):
+        return False
+    sentence = msg.text[msg.sentence_start(hit.start): msg.clause_end(hit.end)]
+    return not (_HOW_AFTER.search(after) and not msg.s.hypothetical_anchor.search(sentence))
 
 
 def _subject_explained(text: str, hit: _Hit, why: str) -> bool:

@@ -140,3 +140,30 @@ def test_a_fall_from_a_height_said_with_zai_and_a_missed_daily_round_fire_on_a_c
 ])
 def test_asleep_a_thing_blown_down_and_planting_do_not_fire(text):
     assert not assess(text, quiet=True).emergency
+
+
+# 0. An emphatic 真的 before a cue said to have happened is sincerity, not a what-if; a joke
+#    denied (不是开玩笑) makes the message earnest, not play.
+@pytest.mark.parametrize("text", [
+    "我爸真的不喘气了",                         # the reviewer's
+    "孩子真的吞了电池",
+    "真的着火了，不是开玩笑",
+    "老伴真的摔倒了起不来了",                   # ours
+    "真的有煤气味了，好大一股",
+    "我爸真的叫不醒了怎么办",                   # 怎么办 with a person: a cry
+    "我没跟你开玩笑，厨房着火了",
+])
+def test_a_cue_said_to_have_happened_after_an_emphatic_zhende_fires(text):
+    _fires_on_a_cue(text)
+
+
+@pytest.mark.parametrize("text", [
+    "真着火了怎么办",                           # nothing anchors it: a what-if
+    "真着火了的话会不会烧到我家",
+    "真要着火了怎么跑",
+    "楼道里杂物堆成这样，真着火了跑都跑不出去",  # a consequence
+    "老人真摔了会不会骨折",
+    "跟你开玩笑呢，我晕倒了",
+])
+def test_a_zhen_what_if_a_consequence_or_a_joke_does_not_fire(text):
+    assert not assess(text, quiet=True).emergency
