@@ -167,3 +167,29 @@ def test_a_cue_said_to_have_happened_after_an_emphatic_zhende_fires(text):
 ])
 def test_a_zhen_what_if_a_consequence_or_a_joke_does_not_fire(text):
     assert not assess(text, quiet=True).emergency
+
+
+# Note 18 / note 14 (pre-existing): hearsay, a video or a game frames a story, not what happened
+# to the resident's own in its clause, nor what happened while the game was being played.
+@pytest.mark.parametrize("text", [
+    "我妈照着视频里的偏方吃草药中毒了，一直吐",        # the reviewer's
+    "看了短视频里的做法煮野蘑菇，全家中毒了",
+    "新闻里刚说完，我家就有人食物中毒了，上吐下泻",
+    "老公打着游戏突然捂着胸口喘不上来",
+    "群里说的那种野菜我们挖来吃了，一家人都中毒了",   # ours
+    "听说那个牌子的奶粉有问题，我家孩子喝了中毒了，一直吐",
+    "孩子玩着游戏突然抽起来了，嘴里吐白沫",
+])
+def test_the_residents_own_after_hearsay_or_while_playing_fires(text):
+    _fires_on_a_cue(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我妈说新闻里有个老人煤气中毒了",
+    "看新闻说，我家附近有人煤气中毒了，好吓人",
+    "视频里那个人吃野蘑菇中毒了",
+    "我爸在看视频，视频里有人晕倒了",
+    "我玩游戏被困在迷宫里了，出不来",
+])
+def test_hearsay_a_video_or_a_game_about_others_does_not_fire(text):
+    assert not assess(text, quiet=True).emergency
