@@ -193,3 +193,22 @@ def test_the_residents_own_after_hearsay_or_while_playing_fires(text):
 ])
 def test_hearsay_a_video_or_a_game_about_others_does_not_fire(text):
     assert not assess(text, quiet=True).emergency
+
+
+# Note 18 (pre-existing): someone at the edge of a roof or a ledge, with a jump or a struggle near.
+@pytest.mark.parametrize("text", [
+    "有个人站在天台边上，差一点就跳了",                # the reviewer's
+    "老人在楼顶边上坐着，差点跳下去，拉不住",
+    "隔壁小伙子翻到阳台护栏外了，怎么劝都不下来",      # ours
+])
+def test_someone_on_the_edge_of_a_roof_about_to_jump_fires(text):
+    _fires_on_a_cue(text)
+
+
+@pytest.mark.parametrize("text", [
+    "楼顶边上的护栏松了，谁来修",
+    "天台边上有人坐着抽烟",
+])
+def test_a_roof_edge_without_a_jump_does_not_fire_on_this_cue(text):
+    verdict = assess(text, quiet=True)
+    assert not any(cue == "在楼顶边上" or "边上" in cue for cue in verdict.cues), verdict
