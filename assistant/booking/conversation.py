@@ -933,8 +933,14 @@ def address_in(text: str | None) -> str | None:
 
 # 好的，刚才那个维修的信息是对的 / 对，就这样 / 没问题，约吧: a yes to the read-back even
 # when the NLU heard something else (after a side question the yes comes with words).
+# 确定 is a yes only as a clause of its own (确定 / 确定了 / 我确定 / 确定，约吧): inside a
+# sentence it is as often the resident being unsure or putting it off (我不太确定 / 还没
+# 确定 / 确定不了 / 我再确定一下 / 等我确定了再说), and a yes here books or cancels.
+_CONFIRM_WORD = r"(?:^|[，,。.！!\s])(?:那就|那|就|我|俺)?确定(?:的|了|啊|呀|吧|哈)*(?=$|[，,。.！!\s])"
 CONFIRM_RE = re.compile(
-    r"(?<!不)是对的|(?<![不别])对的|都对|全对|没错|没问题|就这样|就这么(?:办|定|着|约)|确认|(?<!不)确定|可以的?$"
+    r"(?<!不)是对的|(?<![不别])对的|都对|全对|没错|没问题|就这样|就这么(?:办|定|着|约)|确认|"
+    + _CONFIRM_WORD
+    + r"|可以的?$"
     r"|就按(?:这个|刚才|这)|约吧|定了吧|^(?:对|嗯|好|行|是|中|成)+(?:的|了|啊|呀|吧)?$"
     # Cantonese, Sichuanese, northern: 系啊，啱嘅 / 冇错 / 对头 / 是滴 / 妥了
     r"|^(?:系|係|啱|对头|是滴|是嘞|妥)(?:啊|呀|嘅|喇|啦|了|的)?(?:[，,\s]*(?:啱|啱嘅|冇错|系啊|对头|对|对的|是|是的))?$|冇错"
