@@ -212,3 +212,13 @@ def test_someone_on_the_edge_of_a_roof_about_to_jump_fires(text):
 def test_a_roof_edge_without_a_jump_does_not_fire_on_this_cue(text):
     verdict = assess(text, quiet=True)
     assert not any(cue == "在楼顶边上" or "边上" in cue for cue in verdict.cues), verdict
+
+
+# Set 13's one miss, by its reason: 会 typed for 回 after 没 in a silence (our own sentences).
+@pytest.mark.parametrize("text", ["我爸一个人住，这两天微信一直没会，平常天天发语音的", "我奶奶独居，三天没会消息了"])
+def test_a_silence_typed_mei_hui_for_mei_hui_fires(text):
+    _fires_on_a_cue(text)
+
+
+def test_not_yet_learned_is_no_silence():
+    assert not assess("我游泳学了半年一直没会", quiet=True).emergency
