@@ -222,3 +222,15 @@ def test_a_silence_typed_mei_hui_for_mei_hui_fires(text):
 
 def test_not_yet_learned_is_no_silence():
     assert not assess("我游泳学了半年一直没会", quiet=True).emergency
+
+
+# Two older misses of the tuned sets, by their reasons (our own sentences): 应该是 is "probably"
+# (a guess about what is happening), not "what should one do"; a scald typed in pinyin.
+@pytest.mark.parametrize("text", ["仓库里头有人在砸门，应该是被反锁了", "wo ba tang shang le, kai shui"])
+def test_a_guess_with_yinggai_shi_and_a_scald_in_pinyin_fire(text):
+    _fires_on_a_cue(text)
+
+
+@pytest.mark.parametrize("text", ["着火了应该打什么电话", "电梯困人应该找谁"])
+def test_what_one_should_do_still_does_not_fire(text):
+    assert not assess(text, quiet=True).emergency
