@@ -67,8 +67,11 @@ _ASKED_ONE = (
     r"|婆婆|公公|他们|她们|他|她|别人|人家)"
 )
 DEFER_RE = re.compile(
-    r"改天|改日|回头(?:再|说)|以后再|下次再|下回再|过(?:两|几|一阵|些)天?再|等(?:我|俺)?.{0,10}?(?:回来|有空|定了|问了|商量)"
-    r"|再说(?!一遍|一次|一下|遍|清楚|慢)|再定|再约吧"
+    r"改天|改日|回头(?:再|说)|(?:以后|下次|下回)再(?!也)|过(?:两|几|一阵|些)天?再"
+    # 等我儿子回来再定 puts it off; 等我下班回来就行 / 等我回来以后 names a time (one we
+    # cannot read: the question fails and is asked again).
+    r"|(?P<wait>等(?:我|俺)?.{0,10}?(?:回来|有空|定了|问了|商量)(?!就|以后|之后|后|的时候|那会))"
+    r"|再说(?!一遍|一次|一下|下|遍|说|清楚|慢)|再定|再约吧"
     rf"|(?:(?<![想要])问问|问一下|问下|商量商量|商量一下|商量下|合计合计|合计一下){_ASKED_ONE}"
     rf"|(?:跟|和|同){_ASKED_ONE}(?:商量|合计|说一声)"
     r"|(?:找个?人|找人)(?:问问|问一下|问下|商量)"
@@ -81,13 +84,39 @@ _SELF_ASK_RE = re.compile(r"找个?人(?:问问|问一下|问下|商量)")
 _ASKS_US_RE = re.compile(r"(?:帮|给|替)(?:我|俺)$|(?:你|您|麻烦|请)$")
 
 
+# 你问问他们师傅几点有空 / 你们找人问问 / 麻烦跟他说一声: asked of us, nothing put off. A
+# deferral is the resident speaking of themselves.
+_TO_US_RE = re.compile(r"(?:你们|你|您|麻烦|请|帮我|给我|替我|帮忙)(?:先|再|去|也|就|帮我|给我|帮忙|赶紧|快)*$")
+# 问问她要不要带证件 / 问问师傅几点能来: a question for us to pass on, said without 我 (我
+# 问问我儿子他哪天有空 is the resident's own errand).
+_PASSED_ON_RE = re.compile(r"要不要|能不能|会不会|有没有|是不是|可不可以|几点|几号|哪天|什么时候|啥时候|[吗?？]")
+_SELF_RE = re.compile(r"我|俺|咱")
+
+
+def _defer_matches(said: str) -> list[re.Match]:
+    found = []
+    for m in DEFER_RE.finditer(said):
+        before = said[max(0, m.start() - 6) : m.start()]
+        if _ON_BEHALF_RE.search(before):
+            continue
+        if m.group().startswith(("问", "找", "跟", "和", "同")) and (
+            _TO_US_RE.search(before)
+            or (_PASSED_ON_RE.search(said[m.end() :]) and not _SELF_RE.search(said[: m.end()]))
+        ):
+            continue
+        found.append(m)
+    return found
+
+
 def defers(text: str | None) -> bool:
     """改天吧 / 回头再说哈 / 我去问问儿子 / 我找个人问问再说吧: the resident puts the matter
     off, for now (a form is left)."""
-    said = _clean(text)
-    return any(
-        not _ON_BEHALF_RE.search(said[max(0, m.start() - 6) : m.start()]) for m in DEFER_RE.finditer(said)
-    )
+    return bool(_defer_matches(_clean(text)))
+
+
+def _only_waits(text: str | None) -> bool:
+    """The only deferral said is 等…回来 / 等…有空: weak enough that a sure question wins."""
+    return all(m.group("wait") for m in _defer_matches(_clean(text)))
 
 
 # Intents that leave the form when the message answers nothing.
@@ -207,7 +236,8 @@ def classify(intent: str | None, text: str | None, *, answers: bool, confidence:
         return "stop"  # 不弄了 is never an answer, not even "no phone" at the contact step
     if answers:
         return "answer"
-    if defers(text) and not wants_person(text):
+    sure_question = intent in DIGRESSION_INTENTS and confidence >= CONFIDENCE_BY_INTENT.get(intent, INTENT_CONFIDENCE)
+    if defers(text) and not wants_person(text) and not (sure_question and _only_waits(text)):
         return "stop"  # 这个日子我定不了，我去问问儿子: put off, not a failed answer
     if cant_answer(text) and intent != "request_human":
         return "answer"  # read as an answer: it fails, and failures lead to a person
