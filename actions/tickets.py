@@ -508,7 +508,7 @@ class ActionEmergency(Action):
         earlier_place = None
         if not place and not shared:
             # 有火星了 right after 投诉下 429座楼下电单车充电冒烟: the report's place.
-            earlier_place = place_said_before(_previous_resident_text(tracker))
+            earlier_place = place_said_before(_previous_resident_text(tracker), text)
             place = earlier_place
         # Off the event loop: filing writes the database and POSTs the staff alert (up to
         # 5 s when the webhook is slow), and the action server serves everyone on one loop.

@@ -146,6 +146,19 @@ def asks_about_ticket(text: str) -> bool:
     return bool(text) and not text.startswith("/") and asks_what_was_done(text)
 
 
+# And: the message cancels or moves a booking, or names one (约的助浴师傅几点到，改到后天吧:
+# assistant/tickets/asking.py changes_a_booking). A booking's worker is asked about in a
+# report's words (师傅几点来), so the NLU component leaves a cancel or reschedule reading
+# of such a message alone instead of answering it with the tickets.
+BOOKING_CHANGE_KEY = "changes_booking"
+
+
+def changes_booking(text: str) -> bool:
+    from assistant.tickets.asking import changes_a_booking
+
+    return bool(text) and not text.startswith("/") and changes_a_booking(text)
+
+
 # And: the message asks to be told how a report ends (有结果了给我回个电话, 修好了发个短信
 # 告诉我一声: assistant.tickets.service.asks_to_hear_the_outcome), not for a person now
 # (转人工). The classifier hears a call-back as 转人工 and 告诉我一声 as 报平安; the NLU
@@ -192,7 +205,8 @@ class DialogueClient:
                                              SAFETY_METADATA_KEY: {**verdict.as_metadata(),
                                                                    REPORT_KEY: reads_as_plain_report(text),
                                                                    TICKET_QUESTION_KEY: asks_about_ticket(text),
-                                                                   TOLD_KEY: asks_to_be_told_of_report(text)}}}
+                                                                   TOLD_KEY: asks_to_be_told_of_report(text),
+                                                                   BOOKING_CHANGE_KEY: changes_booking(text)}}}
         try:
             resp = await self._client.post("/webhooks/rest/webhook", json=body)
             resp.raise_for_status()

@@ -47,6 +47,11 @@ SMALL_TALK_INTENTS = frozenset({
 TOLD_KEY = "asks_to_be_told"  # assistant/dialogue.py TOLD_KEY
 TOLD_INTENTS = SMALL_TALK_INTENTS | {"request_human", "checkin"}
 OVERRIDE_KEY = "ticket_question_override"
+# A cancel or reschedule reading stays when the message itself changes or names a
+# booking (约的助浴师傅几点到，改到后天吧: the gateway's changes_booking): a booking's
+# worker is asked about in a report's words (师傅几点来), and the change is the request.
+BOOKING_CHANGE_KEY = "changes_booking"  # assistant/dialogue.py BOOKING_CHANGE_KEY
+BOOKING_CHANGE_INTENTS = frozenset({"cancel_booking", "reschedule_booking"})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -67,6 +72,8 @@ class TicketQuestionOverride(GraphComponent):
                 continue
             intent = message.get("intent") or {}
             name = intent.get("name")
+            if name in BOOKING_CHANGE_INTENTS and verdict.get(BOOKING_CHANGE_KEY):
+                continue
             if not ((verdict.get(TICKET_QUESTION_KEY) and name in SMALL_TALK_INTENTS)
                     or (verdict.get(TOLD_KEY) and name in TOLD_INTENTS)):
                 continue

@@ -36,7 +36,9 @@ _HANDLED = r"(?:维修|修理|修|处理|弄|搞|整|解决)(?:好|完|妥)|(?:�
 _KNOWN = r"(?:物业|社区|居委会?|保安|城管|消防|警察|派出所|值班|工作人员|你们|他们)[^，。,！!？?]{0,4}(?:知道|收到|晓得|看到)"
 # …了没有 / …了吗 / 是不是已经… / 有没有… / …没啊: asking whether it has happened.
 _DONE_FRAME = re.compile(
-    r"了(?:没有?|吗|么|嘛|不|冇|未)|过(?:没有?|吗|么)|是不是|是否|有没有|有冇|已经[^，。,！!]{0,10}(?:吗|么|吧|没)"
+    # 了没 asks only where the clause ends (修好了没 / 修好了没有啊，…): 修好了没问题了 /
+    # 弄好了没事了 is thanks, 没 starting the next word.
+    r"了没有?(?=[啊呀呢吧哈嘛哇]*(?:$|[，,。；;！!？?~～\s]))|了(?:吗|么|嘛|不|冇|未)|过(?:没有?|吗|么)|是不是|是否|有没有|有冇|已经[^，。,！!]{0,10}(?:吗|么|吧|没)"
     r"|(?:没有?|没得|吗|么|嘛|冇|未|不)[啊呀呢吧哈嘛哇]*[？?。!！~]*$|[？?]"
     r"|(?:没有?|吗|么|冇)[啊呀呢吧哈嘛哇]*[，,](?=.)"  # 修好没，我都等两天了: the question, then more
     r"|([\u4e00-\u9fff])[不没]\1"  # 管不管 / 来没来: A-not-A
@@ -94,6 +96,31 @@ def asks_what_was_done(text: str | None) -> bool:
     return bool(_DONE_FRAME.search(text[act.start() :]) or _DONE_FRAME.search(text[: act.start()]))
 
 
+# A change to a booking: called off (取消 / 不要了 / 别来了) or moved (改到下午 / 换个时间 /
+# 挪到周五 / 推迟), or the booking itself named (约的 / 预约 / 约了 / 订的). A booking's
+# worker is asked about with the same words as a report's (师傅几点来), so these tell
+# the two apart when the classifier read a cancel or a change.
+_BOOKING_CHANGE = re.compile(
+    r"取消|不(?:想|用)?要了|不想要|(?:不用|别|不要)(?:再)?(?:来|上门|过来)了?|不约了"
+    r"|(?:改|换|挪)(?:到|成|在|个|一下|天|日子|期|时间|约)|推到|推迟|延后|延期|提前|往后推|往前挪"
+    r"|约(?:的|了|好的)|预约|预定|订(?:的|了)"
+)
+
+
+def changes_a_booking(text: str | None) -> bool:
+    """Does the message cancel or move a booking, or name one or a bookable service
+    (约的助浴师傅几点到，改到后天吧 / 保洁阿姨什么时候来？我想改个时间)? A cancel or reschedule
+    reading of it is the resident's own request, not a ticket question said in booking
+    words (我前天报的那个事现在咋样了)."""
+    from assistant.booking.conversation import service_from
+    from assistant.tickets.intake import normalise
+
+    text = normalise(text or "")
+    if not text or text.startswith("/"):
+        return False
+    return bool(_BOOKING_CHANGE.search(text)) or service_from(text) is not None
+
+
 _CLAUSE = re.compile(r"[，,。；;！!？?~～…\s]+")
 
 
@@ -106,4 +133,4 @@ def besides_the_question(text: str | None) -> str:
     return "，".join(c for c in clauses if not asks_what_was_done(c))
 
 
-__all__ = ["asks_what_was_done", "besides_the_question"]
+__all__ = ["asks_what_was_done", "besides_the_question", "changes_a_booking"]

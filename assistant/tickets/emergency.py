@@ -342,12 +342,36 @@ def booking_offer(service: str) -> tuple[str, list[dict]]:
     )
 
 
-def place_said_before(earlier: str | None) -> str | None:
+# A hazard a report names before it is an emergency (楼道里有股焦味, 电动车充电线发烫, 一股
+#煤气味): the kind of emergency it can turn into, for a report the net read nothing in.
+_HAZARD_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("fire", re.compile(r"烟|焦|糊味|火星|火花|冒火|着火|起火|烧|短路|充电|电线[^，。,！!？?]{0,4}(?:烫|热|化|冒)")),
+    ("gas", re.compile(r"煤气|燃气|天然气|液化气|臭鸡蛋味")),
+    ("electric_water", re.compile(r"漏电|电线|电箱|电闸|配电|插座")),
+    ("flood", re.compile(r"漏水|淹|积水|进水|爆管|水管")),
+    ("lift", re.compile(r"电梯")),
+)
+
+
+def _matters(text: str) -> set[str]:
+    """The kinds of emergency a message is about: what the net read (fired, or held
+    back as talk of a hazard), and the hazards it names. ``general`` (the model's
+    own vote) says no kind, so it matches nothing."""
+    verdict = assess(text, quiet=True)
+    kinds = {*verdict.kinds, *verdict.topics, *verdict.fallback_topics}
+    kinds |= {kind for kind, words in _HAZARD_WORDS if words.search(text)}
+    return kinds - {"general"}
+
+
+def place_said_before(earlier: str | None, text: str | None = None) -> str | None:
     """The place of the report the resident made just before an emergency said without
     one (投诉下 429座楼下电单车充电冒烟, then 有火星了 好大焦味): it is the same matter
     going worse, so its place is the emergency's. Only a message that reported
     something (a complaint, a word for something wrong, a hazard, fired or held back)
-    lends its place: 帮我约个理发 3号楼 says where the resident lives, not where it burns."""
+    lends its place: 帮我约个理发 3号楼 says where the resident lives, not where it burns.
+    And only about the same matter as the emergency ``text`` (their kinds meet: 冒烟 then
+    着火): 小区东门路灯坏了 then 我爸摔倒了 are two matters, the fall may be anywhere, and
+    in an emergency the resident may not correct a wrong place said back."""
     from assistant.tickets.intake import names_a_problem, place_said, reads_as_complaint
 
     if not earlier or earlier.startswith("/"):
@@ -356,6 +380,8 @@ def place_said_before(earlier: str | None) -> str | None:
         verdict = assess(earlier)
         if not (verdict.emergency or verdict.suppressed):
             return None
+    if text is not None and not (_matters(earlier) & _matters(text)):
+        return None
     return place_said(earlier)
 
 

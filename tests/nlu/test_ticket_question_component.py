@@ -11,11 +11,13 @@ import subprocess
 import pytest
 
 from assistant.dialogue import (
+    BOOKING_CHANGE_KEY,
     REPORT_KEY,
     TICKET_QUESTION_KEY,
     TOLD_KEY,
     asks_about_ticket,
     asks_to_be_told_of_report,
+    changes_booking,
     reads_as_plain_report,
 )
 from assistant.safety import assess
@@ -45,7 +47,8 @@ print(json.dumps(out))
 def gateway_verdict(text: str) -> dict:
     """What assistant/dialogue.py sends for this text."""
     return {**assess(text).as_metadata(), REPORT_KEY: reads_as_plain_report(text),
-            TICKET_QUESTION_KEY: asks_about_ticket(text), TOLD_KEY: asks_to_be_told_of_report(text)}
+            TICKET_QUESTION_KEY: asks_about_ticket(text), TOLD_KEY: asks_to_be_told_of_report(text),
+            BOOKING_CHANGE_KEY: changes_booking(text)}
 
 
 def run_component(cases: list[tuple[str, str]]) -> list[dict]:
@@ -159,3 +162,49 @@ def test_a_wish_to_be_told_how_it_ends_heard_as_a_hand_off_or_a_check_in():
              ("弄好以后发条短信告诉我", "book_service")]
     got = run_component(cases)
     assert [g["intent"] for g in got] == ["check_ticket"] * 3 + ["request_human", "request_human", "book_service"]
+
+
+def test_a_booking_cancelled_or_moved_keeps_its_reading():
+    """Review 14 item 7: a booking's worker is asked about in a report's words (师傅几点来),
+    so 约的助浴师傅几点到，改到后天吧 read as a reschedule was answered with the tickets. A
+    message that cancels, moves or names a booking keeps a cancel or reschedule reading; a
+    question about a report read as one is still turned, and a thanks reading of the same
+    words is not what this exempts."""
+    kept = [("师傅啥时候上门，不想要了取消吧", "cancel_booking"),
+            ("约的助浴师傅几点到，改到后天吧", "reschedule_booking"),
+            ("明天约的理发师傅几点来，能不能改到下午", "reschedule_booking"),
+            ("保洁阿姨什么时候来？我想改个时间", "reschedule_booking"),
+            # own sentences of the same shape
+            ("理发师傅几点到？挪到周五吧", "reschedule_booking"),
+            ("上门的阿姨啥时候来，别来了", "cancel_booking"),
+            ("我预约的那个师傅什么时候到，推迟一天行不行", "reschedule_booking")]
+    turned = [("我前天报的那个事现在咋样了", "cancel_booking"), ("处理完了吗，我还等着用", "reschedule_booking"),
+              ("电工师傅啥时候来修", "reschedule_booking"), ("派人了没有啊", "cancel_booking")]
+    got = run_component(kept + turned)
+    assert [g["intent"] for g in got] == [i for _, i in kept] + ["check_ticket"] * len(turned)
+    assert all(g["override"] is None for g in got[: len(kept)])
+
+
+def test_the_gateway_sends_the_booking_change_key():
+    import asyncio
+
+    import httpx
+
+    from assistant.dialogue import SAFETY_METADATA_KEY, DialogueClient
+    from assistant.settings import Settings
+
+    sent: list[dict] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        return httpx.Response(200, json=[])
+
+    async def go() -> None:
+        client = httpx.AsyncClient(base_url="http://rasa", transport=httpx.MockTransport(handler))
+        dialogue = DialogueClient(Settings(), client)
+        await dialogue.send("web:r-2", "约的助浴师傅几点到，改到后天吧")
+        await dialogue.send("web:r-2", "师傅派过去了吗")
+        await client.aclose()
+
+    asyncio.run(go())
+    assert [s["metadata"][SAFETY_METADATA_KEY][BOOKING_CHANGE_KEY] for s in sent] == [True, False]
