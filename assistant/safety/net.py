@@ -91,7 +91,8 @@ _HOW_AFTER = re.compile(r"怎么办|咋办|咋整|怎么弄|咋弄|该怎么|怎
 # Review 14: the resident's household (not a place by it: 我家附近, 我家楼下), and following a video
 # or a post (照着视频里的偏方): what makes a cue theirs despite hearsay (see _own_clause).
 _HOUSEHOLD = re.compile(r"(?:我|俺|咱)(?:们)?家(?!附近|旁边|楼|对面|小区|那|门口|周围|隔壁)|全家|一家人|一家子|家里人|一家老小")
-_ACTED_ON = re.compile(r"(?:照着|按照|按着|跟着|学着|照)[^,。]{0,2}$")
+_ACTED_ON = re.compile(r"(?:照着|按照|按着|跟着|学着|照|按)[^,。]{0,2}$")
+_REMEDY_AFTER = re.compile(r"[^,。]{0,3}?的?(?:偏方|土方子?|方子|秘方|做法|办法|法子|药方)")
 # A near miss said inside a long cue, just before its verb (孩子差点摔了, 老人险些被撞).
 _NEAR_MISS_INSIDE = re.compile(r"(?:差点|差一点|险些)(?:儿)?(?:就)?(?=[^,。]{1,4}$)")
 # Kinds whose cues carry their own time span (三天没见, 从昨天到现在没回来): a past
@@ -500,13 +501,16 @@ def _own_clause(msg: _Message, hit: _Hit, soft: re.Match[str]) -> bool:
     """Review 14: a cue said to have happened to the resident's own (我妈, 我家, 全家) in its
     clause is theirs, not the story's: 看了短视频里的做法煮野蘑菇，全家中毒了; 新闻里刚说完，我家就有人
     食物中毒了. The hearsay or video still governs a cue in its own clause (新闻里说有个老人中毒了),
-    unless the resident acted on it (我妈照着视频里的偏方吃草药中毒了)."""
+    unless the resident acted on it (我妈照着视频里的偏方吃草药中毒了, 听群里说的偏方给孩子喝了煤油)."""
     start = msg.clause_start(hit.start)
+    if start <= soft.start() < hit.end:
+        # in the cue's own clause: theirs only when the resident acted on what was heard or seen,
+        # before the marker (照着视频里) or after it (听群里说的偏方给孩子喝了煤油)
+        return bool(_ACTED_ON.search(msg.text[max(start, soft.start() - 4): soft.start()])
+                    or _REMEDY_AFTER.match(msg.text, soft.end()))
     before = msg.text[start: hit.start]
     own = msg.s.hypothetical_learning_own
-    if not ((own is not None and own.search(before)) or _HOUSEHOLD.search(before)):
-        return False
-    return not start <= soft.start() < hit.end or bool(_ACTED_ON.search(msg.text[max(start, soft.start() - 4): soft.start()]))
+    return bool((own is not None and own.search(before)) or _HOUSEHOLD.search(before))
 
 
 def _sincere(msg: _Message, hit: _Hit, marker: re.Match[str]) -> bool:

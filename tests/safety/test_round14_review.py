@@ -234,3 +234,29 @@ def test_a_guess_with_yinggai_shi_and_a_scald_in_pinyin_fire(text):
 @pytest.mark.parametrize("text", ["着火了应该打什么电话", "电梯困人应该找谁"])
 def test_what_one_should_do_still_does_not_fire(text):
     assert not assess(text, quiet=True).emergency
+
+
+# Review item 20: a game is a story only when the cue is in it (游戏里, 这个游戏, 关卡, level) or shouted
+# in play; playing one is what the person was doing when it happened. Hearsay acted on (听群里说的偏方给
+# 孩子喝了…) is the resident's own.
+@pytest.mark.parametrize("text", [
+    "老公玩手机游戏的时候突然喘不上气",                # the reviewer's
+    "小孙子边玩游戏边吃果冻，噎住了脸发紫",
+    "我儿子打游戏打到一半突然倒了，叫不醒",
+    "听群里说的偏方给孩子喝了煤油，孩子一直咳喘不上气",
+    "我老公通宵打游戏，早上起来说胸口疼，嘴唇发紫",   # ours
+    "按群里说的土方子给我爸吃了草乌，现在嘴麻说不出话",
+])
+def test_a_person_taken_ill_while_playing_or_after_a_remedy_heard_of_fires(text):
+    _fires_on_a_cue(text)
+
+
+@pytest.mark.parametrize("text", [
+    "这个游戏里着火了要按哪个键",
+    "我玩游戏被困在迷宫里了，出不来",
+    "打游戏打得我头晕，快晕倒了哈哈",
+    "孙女玩游戏一直喊有坏人抢劫",
+    "新闻里说有个老人喝了煤油中毒了",
+])
+def test_a_cue_inside_a_game_shouted_in_play_or_in_the_news_does_not_fire(text):
+    assert not assess(text, quiet=True).emergency
