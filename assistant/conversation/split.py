@@ -62,6 +62,16 @@ def task_intent(parsed: dict) -> str | None:
 
 
 BOOKING_VERB_RE = re.compile(r"约|订(?!单)")
+# A booking verb and a service that ask for no booking: a refusal (不想约… / 别给我约… / 我妈
+# 不让约…), a booking already made (约的… / 上次约… / 我约了…) or a complaint about one
+# (…咋还不来 / 没人来). A question A不A (能不能约 / 要不要约 / 想不想约) still asks.
+NO_NEW_BOOKING_RE = re.compile(
+    r"(?:(?<!要)不要|(?<!想)不想|(?<!用)不用|(?<!让)不让|不愿意?|不打算|不需要|不必|用不着|没必要|别|甭)"
+    r"(?:再|给|帮|替|跟)?(?:我|俺|他|她|他们|她们|老人|人)?(?:预约|约|订)"
+    r"|(?<!能)(?<!可以)(?:约|订)(?:的|过)(?!时间|话|日子|号)|(?<![帮给替]我)(?<![帮给替])(?:约|订)好?了(?!吗|吧|没|啊|呀)"
+    r"|上次|上回|之前约|前天约|昨天约"
+    r"|没人来|(?:咋|怎么|为啥|为什么|咋个)还?(?:不|没)(?:来|到)|还(?:不|没)(?:来|到)"
+)
 
 
 # 刚才那个路灯的单子现在啥进度 / 上次报的修好了没: a ticket referred to and asked after.
@@ -88,7 +98,12 @@ def worded_intent(part: str) -> str | None:
 
     if asks_progress(part):
         return "check_ticket"
-    if BOOKING_VERB_RE.search(part) and service_asked_for(part) is not None and "取消" not in part:
+    if (
+        BOOKING_VERB_RE.search(part)
+        and service_asked_for(part) is not None
+        and "取消" not in part
+        and not NO_NEW_BOOKING_RE.search(part)
+    ):
         return "book_service"
     from assistant.tickets.duplicates import read_problem
 
