@@ -890,12 +890,30 @@ def on_same_day(said: str, current: str | None, now: datetime | None = None) -> 
 _ADDRESS_REST_RE = re.compile(r"^(?:[零一二三四五六七八九十\d]{1,3}(?:单元|楼|层|室|号|户|门)|\d{2,4})$")
 
 
+def _starts_phone(words: list[str]) -> bool:
+    """139 1234 5678 / 1391 2345 678: a mobile said in digit groups (as elders and the
+    voice channel say it) begins with ``words[0]``; none of its groups is a room."""
+    groups = []
+    for word in words:
+        if not word.isdigit():
+            break
+        groups.append(word)
+    return len(groups) > 1 and normalise_phone("".join(groups)) is not None
+
+
 def _spaced_parts(clause: str) -> list[str]:
     """A clause cut at its spaces, each address piece kept with the unit, floor and room
-    said after it (3号楼2单元 501 -> 3号楼2单元 501, one part)."""
+    said after it (3号楼2单元 501 -> 3号楼2单元 501, one part); a phone said in groups
+    after the address (3号楼2单元 139 1234 5678) is not its room."""
     parts: list[str] = []
-    for word in clause.split():
-        if parts and _ADDRESS_REST_RE.match(word) and has_address_shape(parts[-1]):
+    words = clause.split()
+    for i, word in enumerate(words):
+        if (
+            parts
+            and _ADDRESS_REST_RE.match(word)
+            and has_address_shape(parts[-1])
+            and not _starts_phone(words[i:])
+        ):
             parts[-1] = f"{parts[-1]} {word}"
         else:
             parts.append(word)

@@ -89,3 +89,36 @@ def test_queding_at_the_cancel_question_cancels(app_env, domain):
         "确定", intent="nlu_fallback", slots={"booking_cancel_id": cleaning.id, "booking_cancel_pending": True}),
         domain))
     assert f"已经取消了预约{cleaning.id}" in texts(dispatcher.messages)
+
+
+# --- item 17: a phone said in groups after the address is not its room -----------------------
+
+@pytest.mark.parametrize(
+    ("said", "address"),
+    [
+        ("3号楼2单元 139 1234 5678", "3号楼2单元"),
+        ("12栋3单元602 1391 2345 678", "12栋3单元602"),
+        ("我住5号楼1单元 186 0000 1111", "5号楼1单元"),
+        ("7栋2单元 301 158 8888 9999", "7栋2单元 301"),
+    ],
+)
+def test_a_phone_in_groups_after_the_address_stays_a_phone(said, address):
+    assert conversation.address_in(said) == address
+
+
+def test_the_phone_said_with_the_address_is_read_as_the_phone():
+    assert booking_actions.normalise_phone("3号楼2单元 139 1234 5678") == "13912345678"
+
+
+@pytest.mark.parametrize(
+    ("said", "address"),
+    [
+        # What the original change meant: a unit, floor or room said after a space.
+        ("3号楼2单元 501", "3号楼2单元 501"),
+        ("3号楼2单元 1302", "3号楼2单元 1302"),
+        ("12栋 3单元 602室", "12栋 3单元 602室"),
+        ("446栋1单元 一楼 101", "446栋1单元 一楼 101"),
+    ],
+)
+def test_a_room_said_after_a_space_is_still_joined(said, address):
+    assert conversation.address_in(said) == address
