@@ -397,6 +397,11 @@ class ActionCheckTicket(Action):
                         # a report said with a question about following it (…井盖翘了，帮我报一下，
                         # 报完能查到进度不): filed first; the filing says how to follow it.
                         return [FollowupAction("complaint_form")]
+                    elif _follows_policy(tracker, text):
+                        # 那高龄的那个呢 right after the 高龄津贴 answer, heard as a progress
+                        # question: it refers to no ticket of theirs and follows the policy
+                        # answer, so it is asked of the policy, not 您还没有投诉记录.
+                        return [FollowupAction("action_ask_policy")]
                     elif ref.has_any_ticket:
                         answer = f"{ref.message}\n{my_tickets_text(session, tracker.sender_id)}"
                     else:
@@ -415,6 +420,22 @@ class ActionCheckTicket(Action):
             return [_waiting_on(RATING, answered), SlotSet("rating_ticket_id", answered)]
         dispatcher.utter_message(text=answer, buttons=buttons)
         return []
+
+
+# A message that names a report (我报的 / 投诉 / 工单 / 报修) is about the tickets even right
+# after a policy answer.
+_NAMES_A_REPORT = re.compile(r"报的|报了|报修|投诉|工单|反映的|反映了|GD\d", re.IGNORECASE)
+
+
+def _follows_policy(tracker: Tracker, text: str) -> bool:
+    """A bare follow-up (那高龄的那个呢, 那要钱吗) right after a policy answer, that neither
+    names a report nor asks what was done with one: the policy action's (the same rule
+    as actions/core.py uses for off-topic and fallback readings)."""
+    from actions.core import follows_policy_answer
+
+    if not text or text.startswith("/") or _NAMES_A_REPORT.search(text) or asks_what_was_done(text):
+        return False
+    return follows_policy_answer(tracker, text)
 
 
 # The action each reading turned by nlu_components/ticket_question.py would have run,

@@ -1,14 +1,18 @@
 """Review 14, tickets items: a booking's change is not a ticket question (item 7), thanks
 with 了没 starting the next word are not a progress question (item 10), and an emergency
 borrows the place only of an earlier report about the same matter (item 11). Each with
-the reviewer's sentences and our own of the same shape, both ways."""
+the reviewer's sentences and our own of the same shape, both ways. And a follow-up on a
+policy answer heard as a progress question goes back to the policy action."""
 
 from __future__ import annotations
 
 import pytest
 
+from actions.tickets import ActionCheckTicket
+from assistant.db import Database
 from assistant.tickets.asking import asks_what_was_done, changes_a_booking
 from assistant.tickets.emergency import place_said_before
+from tests.tickets.test_followthrough_actions import followups, joined, run, tracker
 
 # --- item 7 -------------------------------------------------------------------------
 
@@ -91,3 +95,29 @@ def test_an_unrelated_report_lends_no_place(earlier, text):
 ])
 def test_a_report_of_the_same_matter_lends_its_place(earlier, text, place):
     assert place_said_before(earlier, text) == place
+
+
+# --- after a policy answer (from the policy helper) ----------------------------------
+
+
+_AFTER_POLICY = {"policy_topic": "高龄津贴"}
+
+
+@pytest.mark.parametrize("text", ["那高龄的那个呢", "那残疾人的呢", "那要钱吗"])
+async def test_a_follow_up_on_a_policy_answer_goes_back_to_the_policy(app_env: Database, clock, text):
+    messages, _, events = await run(ActionCheckTicket(), tracker(text, "check_ticket", _AFTER_POLICY, sender="web:pol1"))
+    assert followups(events) == ["action_ask_policy"]
+    assert "还没有投诉记录" not in joined(messages)
+
+
+@pytest.mark.parametrize("text", ["那高龄的那个呢", "那要钱吗"])
+async def test_without_a_policy_answer_it_stays_a_ticket_question(app_env: Database, clock, text):
+    messages, _, events = await run(ActionCheckTicket(), tracker(text, "check_ticket", sender="web:pol2"))
+    assert followups(events) == []
+    assert "还没有投诉记录" in joined(messages)
+
+
+@pytest.mark.parametrize("text", ["我报的那个咋样了", "我的投诉呢", "派人了没有"])
+async def test_a_question_about_a_report_stays_one_after_a_policy_answer(app_env: Database, clock, text):
+    _, _, events = await run(ActionCheckTicket(), tracker(text, "check_ticket", _AFTER_POLICY, sender="web:pol3"))
+    assert "action_ask_policy" not in followups(events)
