@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant import form_turns
 from assistant.conversation import commands
 from assistant.db import get_database
 from assistant.residents.profile import speech_profile
@@ -106,6 +107,11 @@ class ActionRequestHuman(Action):
                     return answered
                 # 派人了没有，给我转人工: the ticket's state first, then the person asked for.
                 return answered + await self._hand_off(dispatcher, tracker)
+        text = last_resident_text(tracker) or ""
+        if follows_policy_answer(tracker, text) and not form_turns.mentions_person(text):
+            # 在手机上能交不 我不想跑一趟 right after a policy answer may be heard as 转人工 (不想跑
+            # 一趟): a follow-up on that answer, which asks for nobody; 帮我转人工 still hands off.
+            return [FollowupAction("action_ask_policy")]
         return await self._hand_off(dispatcher, tracker)
 
     @staticmethod

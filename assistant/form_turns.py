@@ -201,6 +201,18 @@ def declines_person(text: str | None) -> bool:
     return said_no and not _person_asks(said)
 
 
+# Words that bring a person into the message at all (有人吗 / 有没有人能帮我 / 让工作人员上门):
+# with any of them a short question is not taken away from the hand-off.
+_PERSON_WORD_RE = re.compile(r"人工|客服|工作人员|真人|有人|找人|找个人|人呢|值班|物业的?人")
+
+
+def mentions_person(text: str | None) -> bool:
+    """The message asks for a person (``wants_person``) or names one in a way that may
+    (有人吗, 能让工作人员上门办吗): a hand-off the classifier heard in it is kept."""
+    said = _clean(text)
+    return wants_person(said) or bool(_PERSON_WORD_RE.search(said))
+
+
 def wants_person(text: str | None) -> bool:
     """The message asks for a person (转人工, 算了，找工作人员吧), not merely names one
     (工作人员态度很差) nor says no to one (不用转人工，你帮我约个理发就行). The one rule of

@@ -53,3 +53,58 @@ def test_a_booking_asked_for_in_words_still_starts_the_form(text):
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionHandleMisunderstanding().run(dispatcher, _fallback_tracker(text), {}))
     assert events == [BOOKING_FORM]
+
+
+# --- a short question after a policy answer heard as 转人工 ----------------------------------
+
+POLICY_FOLLOWUP = {"event": "followup", "name": "action_ask_policy", "timestamp": None}
+
+
+def _after_policy(text: str, sender: str):
+    from rasa_sdk import Tracker
+
+    return Tracker(
+        sender,
+        {"policy_topic": "养老金资格认证"},
+        {"text": text, "intent": {"name": "request_human", "confidence": 0.8}, "entities": []},
+        [{"event": "user", "text": text, "parse_data": {"intent": {"name": "request_human"}}}],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
+
+
+@pytest.mark.parametrize("text", ["在手机上能交不 我不想跑一趟", "手机上能弄不，俺腿脚不好", "要本人去吗"])
+def test_a_question_on_the_policy_answer_heard_as_a_hand_off_goes_to_the_policy(app_env, text):
+    from actions.core import ActionRequestHuman
+    from assistant.residents.service import list_handoffs
+
+    events = asyncio.run(ActionRequestHuman().run(CollectingDispatcher(), _after_policy(text, "web:rv14p"), {}))
+    assert events == [POLICY_FOLLOWUP]
+    with app_env.session() as session:
+        assert list_handoffs(session) == []
+
+
+@pytest.mark.parametrize("text", ["帮我转人工", "有人吗", "我要找客服问问", "能让工作人员上门办吗"])
+def test_a_person_asked_for_after_a_policy_answer_is_still_handed_over(app_env, text):
+    from actions.core import ActionRequestHuman
+    from assistant.residents.service import list_handoffs
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionRequestHuman().run(dispatcher, _after_policy(text, "web:rv14h"), {}))
+    assert POLICY_FOLLOWUP not in events
+    with app_env.session() as session:
+        assert len(list_handoffs(session)) == 1
+
+
+def test_without_a_policy_answer_before_the_hand_off_is_kept(app_env):
+    from rasa_sdk import Tracker
+
+    from actions.core import ActionRequestHuman
+
+    text = "在手机上能交不 我不想跑一趟"
+    trk = Tracker("web:rv14n", {}, {"text": text, "intent": {"name": "request_human"}, "entities": []},
+                  [{"event": "user", "text": text}], False, None, {}, "action_listen")
+    events = asyncio.run(ActionRequestHuman().run(CollectingDispatcher(), trk, {}))
+    assert POLICY_FOLLOWUP not in events
