@@ -92,6 +92,8 @@ _HOW_AFTER = re.compile(r"怎么办|咋办|咋整|怎么弄|咋弄|该怎么|怎
 # or a post (照着视频里的偏方): what makes a cue theirs despite hearsay (see _own_clause).
 _HOUSEHOLD = re.compile(r"(?:我|俺|咱)(?:们)?家(?!附近|旁边|楼|对面|小区|那|门口|周围|隔壁)|全家|一家人|一家子|家里人|一家老小")
 _ACTED_ON = re.compile(r"(?:照着|按照|按着|跟着|学着|照|按)[^,。]{0,2}$")
+_INSIDE = re.compile(r"里|中|上|内")
+_SUDDEN = re.compile(r"突然|忽然|一下子")
 _REMEDY_AFTER = re.compile(r"[^,。]{0,3}?的?(?:偏方|土方子?|方子|秘方|做法|办法|法子|药方)")
 # A near miss said inside a long cue, just before its verb (孩子差点摔了, 老人险些被撞).
 _NEAR_MISS_INSIDE = re.compile(r"(?:差点|差一点|险些)(?:儿)?(?:就)?(?=[^,。]{1,4}$)")
@@ -506,8 +508,15 @@ def _own_clause(msg: _Message, hit: _Hit, soft: re.Match[str]) -> bool:
     if start <= soft.start() < hit.end:
         # in the cue's own clause: theirs only when the resident acted on what was heard or seen,
         # before the marker (照着视频里) or after it (听群里说的偏方给孩子喝了煤油)
-        return bool(_ACTED_ON.search(msg.text[max(start, soft.start() - 4): soft.start()])
-                    or _REMEDY_AFTER.match(msg.text, soft.end()))
+        if _ACTED_ON.search(msg.text[max(start, soft.start() - 4): soft.start()]) or _REMEDY_AFTER.match(msg.text, soft.end()):
+            return True
+        # a person of theirs watching when it happened (我爸刷短视频刷着刷着突然说不出话了): the watching is
+        # what they were doing; not what the video showed (我爸看视频里有个人突然晕倒了)
+        own = msg.s.hypothetical_learning_own
+        watcher = msg.text[start: soft.start()]
+        return bool(((own is not None and own.search(watcher)) or _HOUSEHOLD.search(watcher))
+                    and not _INSIDE.match(msg.text, soft.end())
+                    and _SUDDEN.search(msg.text[soft.end(): hit.start]))
     before = msg.text[start: hit.start]
     own = msg.s.hypothetical_learning_own
     return bool((own is not None and own.search(before)) or _HOUSEHOLD.search(before))

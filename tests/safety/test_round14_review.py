@@ -260,3 +260,15 @@ def test_a_person_taken_ill_while_playing_or_after_a_remedy_heard_of_fires(text)
 ])
 def test_a_cue_inside_a_game_shouted_in_play_or_in_the_news_does_not_fire(text):
     assert not assess(text, quiet=True).emergency
+
+
+# Note 22: watching a video is what the person was doing when it happened, not the video's story.
+@pytest.mark.parametrize("text", ["我爸刷短视频刷着刷着突然说不出话了", "我妈看视频看着看着突然晕过去了"])
+def test_a_person_taken_ill_while_watching_videos_fires(text):
+    _fires_on_a_cue(text)
+
+
+@pytest.mark.parametrize("text", ["我爸看视频里有个人突然晕倒了", "他们在玩狼人杀，有人喊杀人了",
+                                  "刷视频刷到一个老人突然摔倒了，好可怜"])
+def test_what_a_video_shows_or_a_party_game_does_not_fire(text):
+    assert not assess(text, quiet=True).emergency
