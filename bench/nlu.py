@@ -204,7 +204,8 @@ DEFAULT_SETS: list[dict[str, str]] = [
         "label": "blind",
         "note": "709 lines (19 intents, 132 service_type spans over the ten catalogue services), written on "
                 "2026-12-06 by a helper who saw only its brief (eaf6d97, bench/nlu_blind14.md) while round 14 "
-                "was tuned on set 13; measured once at round 14's end",
+                "was tuned on set 13; measured once at round 14's end (d59506d: macro-F1 0.931, 0.936 with the vote; "
+                "service_type 0.922; 0.892 on the 550 lines not in the training data word for word)",
     },
     {
         "name": "blind_2026_11",
@@ -341,7 +342,7 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
         "label": "blind",
         "note": "538 lines (194 emergencies, 344 same-topic look-alikes), written on 2026-12-06 by a helper who "
                 "saw only its brief (96d597e, bench/emergency_blind14.md) while round 14 was tuned on set 13; "
-                "measured once at round 14's end",
+                "measured once at round 14's end (d59506d: butler 0.979 / 4.6 %, net 0.974 / 3.8 %)",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
