@@ -110,19 +110,28 @@ def _last_time_buttons(tracker: Tracker) -> list[dict]:
     return _last_time_offer(tracker)[1]
 
 
-def _offered_service(tracker: Tracker) -> str | None:
-    """The service the butler's last reply offered to book (its /book_service button), or None."""
+def _last_reply(tracker: Tracker) -> list[dict]:
+    """The bot events of the butler's reply to the message before this one, latest first
+    (only that reply counts as what was just offered or talked about)."""
+    events: list[dict] = []
     users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             users += 1
             if users > 1:
-                break  # only the reply to the message before this one counts
+                break
         elif event.get("event") == "bot":
-            for button in (event.get("data") or {}).get("buttons") or []:
-                match = re.search(r'^/book_service.*"service_type"\s*:\s*"([^"]+)"', str(button.get("payload", "")))
-                if match:
-                    return conversation.service_from(match.group(1))
+            events.append(event)
+    return events
+
+
+def _offered_service(tracker: Tracker) -> str | None:
+    """The service the butler's last reply offered to book (its /book_service button), or None."""
+    for event in _last_reply(tracker):
+        for button in (event.get("data") or {}).get("buttons") or []:
+            match = re.search(r'^/book_service.*"service_type"\s*:\s*"([^"]+)"', str(button.get("payload", "")))
+            if match:
+                return conversation.service_from(match.group(1))
     return None
 
 
@@ -130,14 +139,8 @@ def _service_just_talked_about(tracker: Tracker) -> str | None:
     """The one bookable service the butler's last reply was about (老年人体检… answered,
     then 就约一个好伐), or None (none, or several)."""
     named: set[str] = set()
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users > 1:
-                break  # only the reply to the message before this one counts
-        elif event.get("event") == "bot":
-            named |= conversation.services_named(event.get("text") or "")
+    for event in _last_reply(tracker):
+        named |= conversation.services_named(event.get("text") or "")
     return next(iter(named)) if len(named) == 1 else None
 
 
