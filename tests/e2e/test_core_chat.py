@@ -46,12 +46,27 @@ def test_thanks_and_goodbye(butler):
     assert "再见" in butler.say("core-5", "拜拜")
 
 
+# Noise a resident might send by accident (a pocket, a cat, a child at the keyboard).
+NOISE = ["呜哩哇啦呜哩哇啦", "hjkl qwer", "叽里咕噜叽里咕噜", "zxcv bnmm", "噼里啪啦咕噜咕噜", "asdfgh jkl",
+         "ㄅㄆㄇㄈ", "啊啊啊啊啊啊啊", "qqqq pppp", "咿咿呀呀咿咿呀呀", "jjjj kkkk", "呱呱呱呱呱"]
+
+
 def test_two_misunderstandings_in_a_row_offer_a_person(butler):
-    # Two messages the NLU cannot place (both fall below its threshold: nlu_fallback).
-    # DIET reads some other noise confidently (阿巴阿巴 -> greet at 0.89 with the colloquial
-    # data of issue #10), which is a known weakness, not what this test is about.
-    first = butler.chat("core-6", "呜哩哇啦呜哩哇啦")
-    second = butler.chat("core-6", "hjkl qwer")
+    # Two messages the NLU cannot place (nlu_fallback), in a row. Which noise DIET places
+    # varies between trainings of the same data: the trainings of round 14 read
+    # 呜哩哇啦呜哩哇啦 as out_of_scope at 0.99 and hjkl qwer as affirm at 0.95, where earlier
+    # ones fell back (a known weakness of the classifier: a gibberish guard is on the list
+    # for round 15; not what this test is about). So the real NLU, through the gateway's
+    # parse endpoint, picks two noises it cannot place, and the test chats them in a row.
+    unplaced = []
+    for text in NOISE:
+        resp = butler.http.post(f"{butler.gateway_url}/api/v1/nlu/parse", json={"text": text})
+        assert resp.status_code == 200, resp.text
+        if resp.json()["intent"]["name"] == "nlu_fallback":
+            unplaced.append(text)
+    assert len(unplaced) >= 2, f"the NLU placed all but {unplaced} of {NOISE}"
+    first = butler.chat("core-6", unplaced[0])
+    second = butler.chat("core-6", unplaced[1])
     assert len(first) == 1 and "没听明白" in first[0]["text"]
     assert any(b["payload"] == "/request_human" for r in second for b in r["buttons"])
 
