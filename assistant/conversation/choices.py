@@ -4,7 +4,7 @@
 when the text numbers the choices: the help menu numbers five items and has four
 buttons) into ``Option``s. ``resolve_choice`` reads the resident's next message:
 
-    一 / 1 / 1. / 选一 / 第一个吧 / 第1个 / 最后一个 / 倒数第二个  -> that option
+    一 / 1 / 1. / 选一 / 第一个吧 / 第1个 / 头一个 / 最后一个 / 倒数第二个  -> that option
     理发 / 上门理发 / 要那个助餐的                              -> the option so named
     对 / 中中中，对着哩 / 系呀，冇错 (a yes/no question)          -> its yes button (/affirm)
     第五个 (of three)                                          -> OutOfRange
@@ -32,6 +32,10 @@ _UNIT = r"(?:个|项|条|种|位|家|样)"
 EXPLICIT_RE = re.compile(rf"^{_PREFIX}第(?P<n>{_NUM})(?:{_UNIT}|号)?{_SUFFIX}$")
 BARE_RE = re.compile(rf"^{_PREFIX}(?P<n>{_NUM}){_SUFFIX}$")
 LAST_RE = re.compile(rf"^{_PREFIX}最后(?:一{_UNIT}|那{_UNIT}?|{_UNIT}|的)?{_SUFFIX}$")
+# 头一个 / 头个 / 最前面那个 / 打头的: the first, as it is said in the north and by elders.
+FIRST_RE = re.compile(
+    rf"^{_PREFIX}(?:头一?{_UNIT}|最前(?:面|头|边)?(?:的|那?{_UNIT}?)|打头(?:的|那?{_UNIT}?)){_SUFFIX}$"
+)
 FROM_END_RE = re.compile(rf"^{_PREFIX}倒数第?(?P<n>{_NUM}){_UNIT}?{_SUFFIX}$")
 YES_NO_PAYLOADS = frozenset({"/affirm", "/deny"})
 TRAILING_PUNCT = "。.！!？?~～、，,；; \t\n\u3000"
@@ -150,6 +154,8 @@ def resolve_ordinal(text: str, count: int) -> int | None | OutOfRange:
         return None
     if LAST_RE.match(t):
         return count - 1
+    if FIRST_RE.match(t):
+        return 0
     if m := FROM_END_RE.match(t):
         n = _number(m.group("n"))
         if n is None or n < 1:

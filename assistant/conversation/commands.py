@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import re
+import unicodedata
 
 import structlog
 import yaml
@@ -94,7 +95,8 @@ _REMIND_VERB_RE = re.compile(
     r"提醒(?:我|俺|咱|一下(?!大家|楼上|楼下|邻居|他|她|物业|那家))|(?:叫|喊|催)(?:我|俺)(?:一声|一下)?(?:起床|起来|吃|喝|量|去)"
     r"|(?:叫|喊)(?:我|俺)一声|(?:定|设)(?:个|一个)闹钟"
 )
-_MODALS = r"(?:能|可以|能不能|可不可以|记得|到时候?|到点|再|就)"
+# 天天 / 每天 / 按时: how often, said of the reminder asked for (你天天提醒我吃药 / 每天提醒我量血压).
+_MODALS = r"(?:能|可以|能不能|可不可以|记得|到时候?|到点|再|就|天天|每天|每日|每晚|每早|每周|按时|准时)"
 _REMIND_ASKED_RE = re.compile(r"(?:" + _ASKS_BUTLER + _MODALS + r"*|^" + _MODALS + r"+)$")
 _PAST_RE = re.compile(r"上次|上回|以前|之前|昨天|前天|已经|刚才|早就")
 _KEEP_IN_MIND_RE = re.compile(r"(?:帮|替|给)(?:我|俺)记(?:着|住|一下)")
@@ -181,3 +183,37 @@ def handoff_phone_question(first_line: str, service_phone: str, service_hours: s
 def asked_handoff_phone(last_texts: list[str]) -> bool:
     """The butler's last reply asked for the hand-off's phone."""
     return bool(last_texts) and HANDOFF_PHONE_ASK in last_texts[-1]
+
+
+# --- noise -------------------------------------------------------------------------
+#
+# hjkl qwer / asdf!!: letters with no word in them. The intent classifier, which has seen
+# few Latin letters, may call such noise anything, even a yes at a read-back (affirm 0.95
+# in one training): no classifier decides it. A message with a Chinese character or a
+# digit is words or a value; so is one with a Latin word the butler knows (ok, pinyin dui).
+_CJK_OR_DIGIT_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3100-\u312f0-9０-９]")
+_LATIN_WORD_RE = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]+")
+KNOWN_LATIN_WORDS = frozenset(
+    {
+        "ok", "okay", "okk", "yes", "yeah", "yep", "no", "nope", "hi", "hello", "help", "bye", "thanks",
+        "thank", "thx", "sos", "wifi", "app", "gd", "yy",
+        # pinyin, as typed without the IME: dui / haode / shide / buyong / keyi
+        "dui", "duide", "duia", "hao", "haode", "haoa", "shi", "shide", "keyi", "xing", "en", "enen", "ng",
+        "bu", "budui", "buyong", "buyao", "bushi", "meiyou", "suanle", "xiexie", "nihao", "zaijian",
+        "renggong", "rengong", "zhuanrengong",
+    }
+)
+NOISE_MESSAGE = "/nlu_fallback"
+
+
+def is_noise(text: str | None) -> bool:
+    """The message is Latin letters with no word the butler knows, no Chinese and no digit
+    (hjkl qwer, zxcv bnmm): it answers nothing."""
+    said = (text or "").strip()
+    if not said or said.startswith(tuple(SLASHES)) or _CJK_OR_DIGIT_RE.search(said):
+        return False
+    words = [w.lower() for w in _LATIN_WORD_RE.findall(said)]
+    if not words:
+        return False  # punctuation or emoji alone: left to the dialogue as before
+    normalised = [unicodedata.normalize("NFKC", w) for w in words]
+    return not any(w in KNOWN_LATIN_WORDS for w in normalised)

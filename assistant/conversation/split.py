@@ -1,7 +1,7 @@
 """Two requests in one message: 我要投诉楼上漏水，顺便约个维修.
 
 ``candidate_split`` cuts a message at its first connector (顺便/顺带/另外/还有/还想/也想/再/然后/
-并且/对了/以及/还要/同时; Cantonese 仲有/仲想/仲要); only a cut with words on both sides is a candidate. The
+并且/对了/以及/还要/同时; Cantonese 仲有/仲想/仲要/同埋); only a cut with words on both sides is a candidate. The
 caller classifies both parts and treats them as two requests only when they carry
 two different task intents (``two_requests``): a connector alone proves nothing
 (还有名额吗, 然后呢). Counted parts (一是…；二是… / 第一…第二… / …，还有一个…) are cut
@@ -24,7 +24,7 @@ PUNCT = "，,。.；;！!？?、 \t\u3000~～"
 # since 再见 / 再说一遍 / 我再想想 are no second request.
 CONNECTOR_RE = re.compile(
     r"(?:[，,。；;！!、\s]\s*)?(?:顺便(?:问一下|问问|说一下)?|顺带|另外|还有(?:就是)?|然后|并且|对了|以及|还要|还想|也想|同时"
-    r"|仲有|仲想|仲要)"  # Cantonese 仲 = 还
+    r"|仲有|仲想|仲要|同埋)"  # Cantonese 仲 = 还, 同埋 = 以及
     r"|[，,。；;！!、]\s*(?:再|再帮我|再给我)(?=[帮给约问查办预投反报])"
 )
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -99,7 +99,7 @@ def worded_intent(part: str) -> str | None:
     if asks_progress(part):
         return "check_ticket"
     if (
-        BOOKING_VERB_RE.search(part)
+        (BOOKING_VERB_RE.search(part) or COME_TO_DO_RE.search(part) or _service_and_details(part))
         and service_asked_for(part) is not None
         and "取消" not in part
         and not NO_NEW_BOOKING_RE.search(part)
@@ -111,6 +111,31 @@ def worded_intent(part: str) -> str | None:
     if problem.objects and problem.faults and not BOOKING_VERB_RE.search(part):
         return "file_complaint"
     return None
+
+
+# 你们那有人上门给洗不 / 能派个人来帮我打扫吗: someone asked to come and do it, a booking.
+COME_TO_DO_RE = re.compile(
+    r"(?:有|派|来|找|叫)(?:个|一个)?(?:人|师傅|阿姨)\S{0,3}(?:上门|来|过来)\S{0,4}(?:不|吗|么|没有|伐|冇)[？?。！!\s]*$"
+    r"|(?:能|可以|能不能|可不可以)\S{0,4}上门\S{0,6}(?:不|吗|么|伐|冇)?[？?。！!\s]*$"
+)
+
+
+def _service_and_details(part: str) -> bool:
+    """保洁 明天下午3点 / 理发，后天上午，5号楼: a service's name and a booking's details
+    (a time, an address, a phone) and nothing else."""
+    from assistant.booking.conversation import service_from
+
+    service = service_from(part)
+    if service is None:
+        return False
+    rest = part
+    from assistant.booking.catalogue import load_catalogue
+
+    entry = load_catalogue().services.get(service)
+    for word in sorted({service, *(entry.aliases if entry else ())}, key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    rest = rest.strip(PUNCT)
+    return bool(rest) and is_bare_value(rest)
 
 
 def two_requests(first: dict, second: dict) -> tuple[str, str] | None:
@@ -138,6 +163,18 @@ def two_problems(first: str, second: str) -> bool:
 
     a, b = read_problem(first), read_problem(second)
     return bool(a.objects and a.faults and b.objects and b.faults) and not objects_match(a.objects, b.objects)
+
+
+def two_questions(first: str, second: str) -> bool:
+    """Two policy questions about different things (养老金咋查 还有医保卡丢了咋补办): each
+    part names its own subject and the subjects share no word. A part that asks on about
+    the same thing (居住证咋办，还有要带啥材料) names none of its own: one question."""
+    from assistant.kb.followup import has_own_subject, subject_of
+
+    if not (has_own_subject(first) and has_own_subject(second)):
+        return False
+    a, b = subject_of(first), subject_of(second)
+    return bool(a and b) and not any(a[i : i + 2] in b for i in range(len(a) - 1))
 
 
 def two_things(first: str, second: str) -> bool:
@@ -271,11 +308,22 @@ _PERSON_TAIL_RE = re.compile(r"(?:客服|服务)?(?:吧|啊|呀|了|哈|一下)*
 HAND_OFF_MESSAGE = "我要转人工"
 
 
-def asks_person(text: str) -> bool:
-    """The message asks for a person (转人工, 给我转个人工, 找工作人员), by the one rule."""
-    from assistant import form_turns
+# 给我回个电话 / 打电话给我: a call back, which 修好了给我回个电话 asks only once the report is done.
+_CALL_BACK_RE = re.compile(r"(?:给我)?(?:回|打)(?:个|一个)?电话(?:给我)?(?:吧)?")
 
-    return form_turns.wants_person(text)
+
+def asks_person(text: str) -> bool:
+    """The message asks for a person (转人工, 给我转个人工, 找工作人员), by the one rule;
+    not a call back asked for when the report is done (处理好了给我回个电话 139…: to be
+    told the outcome, ``asks_to_hear_the_outcome``), unless a person is asked besides."""
+    from assistant import form_turns
+    from assistant.tickets.service import asks_to_hear_the_outcome
+
+    if not form_turns.wants_person(text):
+        return False
+    if not asks_to_hear_the_outcome(text):
+        return True
+    return form_turns.wants_person(_CALL_BACK_RE.sub("，", text))
 
 
 def without_person(text: str) -> str:

@@ -9,7 +9,9 @@ first is sent, the second remembered; two complaints about different things are 
 requests too). After: the reply's choices are remembered,
 and a remembered second request is offered once the first is done (no form left
 running, no yes/no question open); the replies are remembered for 再说一遍.
-Between the two, 再说一遍 / 慢一点 / 我年纪大了 are answered by ``elder`` from the memory.
+Between the two, 再说一遍 / 慢一点 / 我年纪大了 are answered by ``elder`` from the memory,
+and noise (hjkl qwer: Latin letters, no word) reaches Rasa as not understood, never as
+whatever the classifier makes of it.
 
 An offer answered with a value instead of 对 (13022648170 / 我不留电话，匿名吧 / a time, an
 address) is a yes: the offered request goes first and the value answers its first
@@ -67,8 +69,9 @@ YES_RE = re.compile(
     r"[。.！!~～，, ]*$"
 )
 NO_RE = re.compile(
-    r"^(?:不用|不用了|不要|不要了|算了|不了|先不|先不用|先不用了|先不要了|先不了|先不约|先不约了|不约了|不需要|没事了"
-    r"|暂时不用|暂时不用了|暂时不约|暂时不约了)[。.！!~～，, ]*$"
+    r"^(?:不用|不用了|不要|不要了|算了|就算了|不了|先不|先不用|先不用了|先不要了|先不了|先不约|先不约了|不约了|不需要|没事了"
+    r"|暂时不用|暂时不用了|暂时不约|暂时不约了"
+    r"|唔使|唔使住|唔駛|唔駛住|唔要|唔需要|唔洗|唔洗住)[。.！!~～，, ]*$"  # Cantonese 唔使(住) = 先不用
 )
 # 先不约了 电梯修好再说 / 等我闺女回来再说吧: a no to an offered second request, with a reason
 # or a later time; only read where an offer waits for its answer.
@@ -91,7 +94,7 @@ YES_WITH_DETAILS_RE = re.compile(
 # (choices.plain_yes) or said again in words (feedback.restates_yes), with or without the
 # particle a dialect ends it with (约嘛, 报上去噻).
 _CLAUSE_RE = re.compile(r"[\s，,。.！!~～、；;…]+")
-_END_PARTICLES_RE = re.compile(r"(?<=.)[嘛噻撒哦呗咯嘞哈啦呀啊吧]+$")
+_END_PARTICLES_RE = re.compile(r"(?<=.)[嘛噻撒哦呗咯嘞哈啦呀啊吧喇囉]+$")
 
 
 def says_yes(said: str) -> bool:
@@ -105,7 +108,7 @@ def says_yes(said: str) -> bool:
 
 # 保洁先不用了，等电梯修好再说 / 那个先不约了: what was offered named (or pointed at) first,
 # then the no; the no is read on what follows.
-_NAMED_NO_RE = re.compile(r"^(?P<topic>[^，,。！!？?\s]{1,10}?)(?=先不|不用|不要|暂时不|先放|不了|不约|算了)")
+_NAMED_NO_RE = re.compile(r"^(?P<topic>[^，,。！!？?\s]{1,10}?)(?=先不|不用|不要|暂时不|先放|不了|不约|算了|唔使|唔駛|唔要|唔洗)")
 _TOPIC_TAIL_RE = re.compile(r"(?:的事儿?|这事儿?|那事儿?|的话|就|呢|嘛|啊|呀|吧)+$")
 _POINTERS = frozenset({"这个", "那个", "这", "那", "这件事", "那件事", "这事", "那事", "这个事", "那个事"})
 
@@ -129,19 +132,41 @@ def _acknowledged_then_no(said: str) -> bool:
     return bool(NO_RE.match(rest) or NO_RE.match(bare) or LATER_RE.match(rest) or hedges(rest))
 
 
-def declines_offer(said: str, offered: str, intent: str | None = None) -> bool:
-    """A no to the offered second request: 不用了 / 先不约了，等我闺女回来再说, the same
-    after naming what was offered (保洁先不用了，等电梯修好再说), or after a yes word that
-    only acknowledges (对，不过先不用 / 好的，等会再说)."""
-    if said == "/deny" or NO_RE.match(said) or LATER_RE.match(said) or _acknowledged_then_no(said):
+# 过两天再说 / 改天吧 / 多谢: a clause that puts it off or thanks, said with a no.
+_LATER_CLAUSE_RE = re.compile(
+    r"^[^不要约]{0,8}?(?:再说|再约|再讲|再看)$"  # 过两天再说 / 下个月再约 / 等我闺女回来再说
+    r"|^(?:改天|下次|回头|以后)$"
+)
+_THANKS_CLAUSE_RE = re.compile(r"^(?:谢谢|多谢|谢了|谢谢你|谢谢您|唔该|唔该晒|麻烦了)$")
+
+
+def _says_no(said: str, offered: str, intent: str | None) -> bool:
+    """One clause that says no to the offer, plainly or after naming what was offered."""
+    bare = _END_PARTICLES_RE.sub("", said.rstrip("。.！!~～ "))
+    if NO_RE.match(said) or NO_RE.match(bare) or LATER_RE.match(said):
         return True
-    match = _NAMED_NO_RE.match(said)
+    match = _NAMED_NO_RE.match(bare)
     if match is None:
         return False
     topic = _TOPIC_TAIL_RE.sub("", match.group("topic")) or match.group("topic")
     named = topic in _POINTERS or bool(intent and split.names_offer(topic, offered, intent))
-    rest = said[match.end() :]
+    rest = bare[match.end() :]
     return named and bool(NO_RE.match(rest) or LATER_RE.match(rest))
+
+
+def declines_offer(said: str, offered: str, intent: str | None = None) -> bool:
+    """A no to the offered second request: 不用了 / 先不约了，等我闺女回来再说, the same
+    after naming what was offered (保洁先不用了，等电梯修好再说 / 保洁唔使住喇), after a yes
+    word that only acknowledges (对，不过先不用 / 好的，等会再说), or said in clauses each
+    of which is a no, a later or thanks (体检就算了 过两天再说 不约了 / 保洁唔使住喇 多谢)."""
+    if said == "/deny" or _says_no(said, offered, intent) or _acknowledged_then_no(said):
+        return True
+    clauses = [c for c in _CLAUSE_RE.split(said.strip()) if c]
+    if len(clauses) < 2:
+        return False
+    noes = [c for c in clauses if _says_no(c, offered, intent)]
+    rest = [_END_PARTICLES_RE.sub("", c) for c in clauses if c not in noes]
+    return bool(noes) and all(_LATER_CLAUSE_RE.match(c) or _THANKS_CLAUSE_RE.match(c) for c in rest)
 
 
 def taken_offer(said: str, offered: str, intent: str | None = None) -> str | None:
@@ -318,6 +343,16 @@ async def converse(
             local_dropped = [Reply(text=dropped)]
             await _remember(db, sender, memory, local_dropped, pending=None)
             return local_dropped
+
+    if not command and commands.is_noise(stripped):
+        # hjkl qwer: letters with no word in them answer nothing (the classifier may hear a
+        # yes in them and confirm a read-back): the dialogue hears that it was not
+        # understood, and an open offer or list stays open.
+        log.info("conversation_noise", sender=sender)
+        noise_replies = await client.deliver_or_degrade(sender, commands.NOISE_MESSAGE, metadata)
+        await _remember(db, sender, memory, noise_replies, pending=pending,
+                        keep_options=not any(r.buttons for r in noise_replies))
+        return noise_replies
 
     if pending is not None and pending.offered:
         new_pending = None  # answered or passed over: either way the offer is spent
@@ -631,6 +666,12 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
         intents = ("file_complaint", "file_complaint")
     if (
         intents is None
+        and split.task_intent(first) == split.task_intent(second) == "ask_policy"
+        and split.two_questions(cut.first, cut.second)
+    ):
+        intents = ("ask_policy", "ask_policy")  # 养老金咋查 还有医保卡丢了咋补办: both answered
+    if (
+        intents is None
         and counted is not None
         and split.two_things(cut.first, cut.second)
         and "file_complaint" in {split.task_intent(first), split.task_intent(second)}
@@ -646,8 +687,9 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
 
 
 # A booking after a policy answer is offered, as the issue asks (另外您说要约个体检，现在帮您约吗？):
-# the resident has just read an answer and may want to ask on before booking.
-AT_ONCE_AFTER_POLICY = frozenset({"file_complaint"})
+# the resident has just read an answer and may want to ask on before booking. A report, or a
+# second question (养老金咋查 还有医保卡丢了咋补办), is answered right after the first.
+AT_ONCE_AFTER_POLICY = frozenset({"file_complaint", "ask_policy"})
 
 
 async def _bare_service(client: DialogueClient, sender: str, text: str) -> str | None:
