@@ -490,8 +490,13 @@ class ValidateBookingForm(InterruptibleFormValidation):
         return {}
 
     async def extract_booking_eligibility(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        if self._correction(tracker) is not None:
+        correction = self._correction(tracker)
+        if correction is not None and correction.slot != "booking_service":
             return {}
+        if correction is not None and self._requested(tracker) == "booking_eligibility":
+            return {}  # 不对，是助浴 at the age question: no age said, the question stays
+        # (约理发 哦不对 是助浴 给我妈洗个澡 她83了: the service corrected in the same breath
+        # keeps the age said with it.)
         if self._requested(tracker) != "booking_eligibility":
             # 俺要约个助浴，俺爹腿脚不好使: an age or a disability said before it is asked is kept.
             facts = (
@@ -661,12 +666,13 @@ class ValidateBookingForm(InterruptibleFormValidation):
         said = _text(tracker)
         if (
             service != before
-            and (said.startswith("/") or service not in said)
+            and (said.startswith("/") or service not in said or len(conversation.services_named(said)) > 1)
             and not self.wants_readback(tracker)
         ):
-            # Chosen by number or button, or named in everyday words (修个马桶): the service
-            # understood is said back, so a wrong guess shows at once (elders hear every
-            # answer read back already).
+            # Chosen by number or button, named in everyday words (修个马桶), or one of two
+            # services named in one breath (约理发 哦不对 是助浴): the service understood is
+            # said back, so a wrong guess shows at once (elders hear every answer read back
+            # already).
             where = "上门" if load_catalogue().services[service].at_home else ""
             dispatcher.utter_message(text=f"好的，约{where}{service}。")
         pending = tracker.get_slot("booking_time_text")

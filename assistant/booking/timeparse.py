@@ -209,6 +209,10 @@ def parse_time(text: str, now: datetime | None = None) -> ParsedTime | None:
     if has_clock and not PERIOD_RE.search(norm) and not HOUR_24_RE.search(norm) and 1 <= start.hour <= 6:
         # 三点 in a booking means 15:00: services work in the daytime.
         start, end = start + timedelta(hours=12), end + timedelta(hours=12)
+    if has_clock and "中午" in norm and not re.search(r"晚|夜", norm) and start.hour >= 18:
+        # 明天中午10点: jionlp adds 12 to any hour after 中午 (22:00); noon is never the
+        # evening, so a morning hour said with it is that late morning (10:00).
+        start, end = start - timedelta(hours=12), end - timedelta(hours=12)
     start, end = _roll_forward(norm, start, end, now)
     if has_clock and result["type"] == "time_point":
         # jionlp gives a point as the whole hour/minute it names; a booking wants the instant.

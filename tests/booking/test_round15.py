@@ -1,0 +1,49 @@
+"""Round 15 (blind11, tuned): an hour before noon said with 中午, and a service corrected in
+the same breath as the age. Own sentences (never a bench line), a fixed "today" (Sunday
+2026-11-29 10:00, Asia/Shanghai), a real migrated database; the actions run without Rasa."""
+
+from __future__ import annotations
+
+import pytest
+
+import actions.booking as booking_actions
+from assistant.booking.timeparse import extract_time
+from tests.booking.form_helpers import NOW, run, texts
+from tests.booking.form_helpers import tracker as _tracker
+
+
+def tracker(text: str, **kwargs):
+    return _tracker(text, **{"sender": "web:r15", **kwargs})
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch):
+    monkeypatch.setattr(booking_actions, "now", lambda: NOW)
+
+
+@pytest.mark.parametrize(("said", "hour", "minute"), [
+    ("后天中午 10点", 10, 0),
+    ("后天中午十点半", 10, 30),
+    ("后天中午九点", 9, 0),
+    ("后天中午12点", 12, 0),
+    ("后天中午一点", 13, 0),
+    ("后天晚上十点", 22, 0),
+])
+def test_noon_with_a_morning_hour_is_that_morning_never_the_evening(said, hour, minute):
+    parsed = extract_time(said, now=NOW)
+    assert (parsed.start.day, parsed.start.hour, parsed.start.minute) == (1, hour, minute)
+
+
+def test_a_service_corrected_in_the_same_breath_keeps_the_age_said_with_it(app_env, domain):
+    said = "帮我约个保洁 啊不对 是助浴 我爸都八十五了"
+    slots, messages, _ = run(booking_actions.ValidateBookingForm(), tracker(
+        said, intent="book_service", slots={"requested_slot": None}), domain)
+    assert slots.get("booking_service") == "助浴"
+    assert slots.get("booking_eligibility") == said
+    assert "助浴" in texts(messages)  # the service understood is said back: two were named
+
+
+def test_a_service_correction_at_the_age_question_is_no_age(app_env, domain):
+    slots, _, _ = run(booking_actions.ValidateBookingForm(), tracker(
+        "不对 是助浴", slots={"booking_service": "助浴", "requested_slot": "booking_eligibility"}), domain)
+    assert not slots.get("booking_eligibility")
