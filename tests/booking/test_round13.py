@@ -5,48 +5,26 @@ read-back. Own sentences (never a bench line), a fixed "today" (Sunday 2026-11-2
 
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 import actions.booking as booking_actions
 from assistant.booking import conversation
 from assistant.booking.catalogue import DEFAULT_PATH, load_catalogue
-from assistant.booking.timeparse import TZ
+from tests.booking.form_helpers import NOW, run, texts
+from tests.booking.form_helpers import tracker as _tracker
 
-NOW = datetime(2026, 11, 29, 10, 0, tzinfo=TZ)  # Sunday
-SLOT_NAMES = [*booking_actions.ALL_SLOTS, "requested_slot"]
 PACKAGED = load_catalogue(DEFAULT_PATH)
+
+
+def tracker(text: str, **kwargs):
+    return _tracker(text, **{"sender": "web:r13", **kwargs})
 
 
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch):
     monkeypatch.setattr(booking_actions, "now", lambda: NOW)
-
-
-def tracker(text: str, *, intent: str = "inform", slots: dict | None = None, form_active: bool = True,
-            sender: str = "web:r13") -> Tracker:
-    values = dict.fromkeys(SLOT_NAMES)
-    values.update(booking_confirming=False, booking_cancel_pending=False)
-    values.update(slots or {})
-    return Tracker(sender, values, {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": []},
-                   [], False, None, {"name": "booking_form"} if form_active else {}, "action_listen")
-
-
-def run(action, trk: Tracker, domain: dict) -> tuple[dict, list[dict], list[dict]]:
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, trk, domain))
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    return slots, dispatcher.messages, [e for e in events if e.get("event") != "slot"]
-
-
-def texts(messages: list[dict]) -> str:
-    return " ".join(m.get("text") or "" for m in messages)
 
 
 # --- a long name said by its head --------------------------------------------------------

@@ -5,44 +5,24 @@ without Rasa."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 import actions.booking as booking_actions
 from assistant.booking import conversation
-from assistant.booking.timeparse import TZ, extract_time
+from assistant.booking.timeparse import extract_time
+from tests.booking.form_helpers import NOW, run, texts
+from tests.booking.form_helpers import tracker as _tracker
 
-NOW = datetime(2026, 11, 29, 10, 0, tzinfo=TZ)  # Sunday
-SLOT_NAMES = [*booking_actions.ALL_SLOTS, "requested_slot"]
+
+def tracker(text: str, **kwargs):
+    return _tracker(text, **{"sender": "web:r14", **kwargs})
 
 
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch):
     monkeypatch.setattr(booking_actions, "now", lambda: NOW)
-
-
-def tracker(text: str, *, intent: str = "inform", slots: dict | None = None, form_active: bool = True,
-            sender: str = "web:r14", events: list | None = None) -> Tracker:
-    values = dict.fromkeys(SLOT_NAMES)
-    values.update(booking_confirming=False, booking_cancel_pending=False)
-    values.update(slots or {})
-    return Tracker(sender, values, {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": []},
-                   events or [], False, None, {"name": "booking_form"} if form_active else {}, "action_listen")
-
-
-def run(action, trk: Tracker, domain: dict) -> tuple[dict, list[dict], list[dict]]:
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, trk, domain))
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    return slots, dispatcher.messages, [e for e in events if e.get("event") != "slot"]
-
-
-def texts(messages: list[dict]) -> str:
-    return " ".join(m.get("text") or "" for m in messages)
 
 
 # --- a time taken back in the same breath ---------------------------------------------------
