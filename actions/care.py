@@ -31,6 +31,11 @@ class ActionCheckin(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         sender = tracker.sender_id
+        from actions.tickets import told_here
+
+        told = await told_here(dispatcher, tracker)
+        if told is not None:  # 有结果了告诉我一声 right after filing, heard as 报平安
+            return told
         if answers_ticket_question(tracker):
             # 我头有点晕 minutes after a gas leak was reported, 今天又卡了一回 根本没修好 when
             # asked why not satisfied: not a check-in, the answer the butler waits on (answered

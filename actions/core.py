@@ -97,7 +97,13 @@ class ActionRequestHuman(Action):
         return "action_request_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        if adds_to_emergency(tracker) or asks_about_pending_ticket(tracker):
+        from actions.tickets import told_here
+
+        told = await told_here(dispatcher, tracker)
+        if told is not None:
+            # 修好了给我回个电话 right after filing: to hear the outcome, not a person now.
+            return told
+        if adds_to_emergency(tracker, details=True) or asks_about_pending_ticket(tracker):
             # 我能开灯找一下阀门不 right after a gas smell may be heard as 转人工: it needs the
             # advice for the emergency (千万不要开灯), which joins its ticket. 有人来处理了吗
             # right after a report asks what was done with it, not for a person.
@@ -172,18 +178,23 @@ def _also_wants_person(tracker: Tracker, answered: list) -> bool:
     return wants_person(text)
 
 
-def adds_to_emergency(tracker: Tracker) -> bool:
+def adds_to_emergency(tracker: Tracker, details: bool = False) -> bool:
     """A message right after an emergency that names what is happening now (血还是止不住，
-    咋办): the classifier may hear 咋办 as 再说一遍, but it needs the advice for it."""
+    咋办): the classifier may hear 咋办 as 再说一遍, but it needs the advice for it.
+    ``details``: any further word on it counts too (拿毛巾按着呢还在渗 heard as 报平安,
+    我不敢过去看 heard as 转人工), not only one with advice of its own; off for 再说一遍,
+    whose own words would count."""
     pending = str(tracker.get_slot("ticket_followup") or "")
     if not pending.startswith("emergency|"):
         return False
     text = last_resident_text(tracker) or ""
     if text.startswith("/"):
         return False
-    from assistant.tickets.emergency import follow_up_advice
+    from assistant.tickets.emergency import adds_a_detail, follow_up_advice
 
     if follow_up_advice(text):
+        return True
+    if details and adds_a_detail(text) and not form_turns.mentions_person(text):
         return True
     from assistant.tickets.service import advice_for_addition
 
@@ -219,7 +230,7 @@ def answers_ticket_question(tracker: Tracker) -> bool:
         from assistant.tickets.feedback import parse_rating
 
         return parse_rating(text) is not None
-    return adds_to_emergency(tracker) or asks_about_pending_ticket(tracker)
+    return adds_to_emergency(tracker, details=True) or asks_about_pending_ticket(tracker)
 
 
 class ActionRepeatLastMessage(Action):

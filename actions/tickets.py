@@ -464,6 +464,24 @@ def _told_of(
     return None
 
 
+async def told_here(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """修好了给我回个电话 (139…) right after a report was filed, heard as 转人工 or 报平安:
+    the wish to be told its outcome, answered inside the action the classifier led to
+    (the phone joins the ticket, or how to follow it is said honestly: nobody promised to
+    call). None when the message is no such wish or no ticket was just filed."""
+    text = _text(tracker)
+    pending = _pending(tracker)
+    if (
+        text.startswith("/")
+        or pending is None
+        or pending[0] not in (CONTACT, FILED)
+        or not feedback.still_waiting(pending[2], clock.now())
+        or not asks_to_hear_the_outcome(text)
+    ):
+        return None
+    return await asyncio.to_thread(_told_of, dispatcher, tracker, pending)
+
+
 def _previous_resident_text(tracker: Tracker, within: timedelta = timedelta(minutes=10)) -> str | None:
     """The resident's message before the latest one, when it was said within ``within``
     of it (the same matter, still going on); None otherwise."""
@@ -843,7 +861,9 @@ class ActionTicketFollowup(Action):
             return [_waiting_on(CONTACT, ticket_id)]
         if contact or _intent(tracker) == "deny":
             dispatcher.utter_message(
-                text=for_elders(tracker, f"好的，不留也没关系。进度随时说“{ticket_id} 怎么样了”查询。")
+                text=for_elders(
+                    tracker, f"好的，不留也没关系。工单号 {ticket_id}，进度随时说“{ticket_id} 怎么样了”查询。"
+                )
             )
             return _clear()
         if feedback.restates_yes(text):
@@ -908,7 +928,10 @@ class ActionTicketFollowup(Action):
             text=text,
             awaiting_location=bool(tracker.get_slot("emergency_awaiting_location")),
             reads_as_complaint=_intent(tracker) == "file_complaint",
-            reads_as_request=_intent(tracker) in ("book_service", "request_human"),
+            # 转人工 heard in 我不敢过去看 asks for nobody: only one that names a person is a request.
+            reads_as_request=_intent(tracker) == "book_service"
+            or (_intent(tracker) == "request_human" and form_turns.mentions_person(text)),
+            reads_as_question=_intent(tracker) == "ask_policy",
             lat=shared[0] if shared else None,
             long=shared[1] if shared else None,
         )

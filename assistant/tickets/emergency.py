@@ -180,6 +180,14 @@ CONTEXT_DETAILS: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
         "车到了给他们指路，告诉他们楼里还有没有人。",
     ),
     (
+        # 要不要敲门叫一下邻居 / 能按门铃吗 in a gas leak: warn them by knocking, no doorbell.
+        "gas",
+        "neighbours",
+        re.compile(r"敲门|拍门|门铃|叫门|喊门|(?:叫|喊|通知|告诉|提醒)[^，。,！!？?]{0,3}(?:邻居|隔壁|对门|楼上|楼下|那家)"),
+        "可以用手敲门、大声喊邻居一起出来，但别按门铃，门铃也会打出火花。"
+        "喊过了就先到室外，别在楼道里等。",
+    ),
+    (
         "gas",
         "got_out",
         re.compile(_GOT_OUT),
@@ -315,6 +323,43 @@ def follow_up_advice(text: str, reported: str | None = None) -> list[str]:
         elif call and call not in lines:
             lines.append(call)
     return list(dict.fromkeys(lines))
+
+
+# Words that steer or end the exchange rather than tell more about the emergency
+# (好的, 谢谢, 知道了, 算了, 没事了…): what is left after them must still say something.
+_CLOSING_WORDS = re.compile(
+    r"好的|好吧|好嘞|嗯+|哦+|噢+|行吧|可以|知道了|明白了|晓得了|收到|谢谢|多谢|感谢|辛苦了?|唔该|麻烦了?"
+    r"|算了|不用了|没事了|再见|拜拜|你们|您|啊|呀|吧|哈|了|的|呢|嘛"
+)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# A question in the resident's words (要不要敲门嘛, 能进去看看吗, 咋整).
+_ASKS = re.compile(r"[吗么嘛呢？?]|要不要|能不能|可不可以|该不该|行不行|用不用|怎么|咋|啷个|点样|得唔得")
+
+
+def adds_a_detail(text: str | None) -> bool:
+    """Does a message said in the minutes after an emergency tell more about it (穿的灰色棉袄
+    戴个蓝帽子, 拿毛巾按着呢还在渗, 闸已经拉了 水还在往下滴, 我已经把窗子打开了), rather
+    than close the exchange (好的谢谢, 知道了) or ask for something else (约个理发)?
+    What the classifier made of it does not matter: details are rarely in its training."""
+    from assistant.conversation.split import worded_intent
+
+    text = text or ""
+    if len(_HAN.findall(_CLOSING_WORDS.sub("", text))) < 4:
+        return False
+    return worded_intent(text) != "book_service"
+
+
+def asks_about_it(text: str | None) -> bool:
+    """The detail is said as a question (要不要敲门嘛, 我能进去看看吗)."""
+    return bool(_ASKS.search(text or ""))
+
+
+def advice_again(reported: str | None) -> list[str]:
+    """The advice for the emergency reported (the ticket's words), said again when the
+    resident asks something about it the butler has no answer of its own for."""
+    if not reported:
+        return []
+    return list(advice_for_topics(list(assess(reported, quiet=True).topics)))
 
 
 def booking_said_with(text: str) -> str | None:

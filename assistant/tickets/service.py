@@ -247,6 +247,8 @@ def asks_to_be_told(text: str | None) -> bool:
 # 处理好了 / 有结果了 / 修完以后: the outcome the resident waits for, said before the tell-me.
 _OUTCOME = re.compile(
     r"(?:修|处理|弄|搞|办|整|维修)(?:好|完)|搞定|解决|有(?:了)?(?:结果|消息|进展|回复|下文|信儿?)|结果出来|好了|完了"
+    # 垃圾收走了 / 车拖走了 / 东西清掉了: the thing taken away is the outcome too.
+    r"|(?:收|清|拉|运|搬|拖|挪|弄)(?:走|掉)"
 )
 
 
@@ -1073,10 +1075,11 @@ def _update_message(update: EmergencyUpdate, settings: Settings) -> str:
     """已补充 / 已记下位置, and 已告诉值班人员 only when the update was delivered."""
     if update.repeat:
         return f"您刚才已报告过，工单号 {update.ticket.id}，不会重复登记。请同时拨打社区电话 {settings.service_phone}。"
+    # The number said plainly as 工单号: the one thing the resident needs to quote later.
     said = (
-        f"已记下位置：{update.place}（工单 {update.ticket.id}）。"
+        f"已记下位置：{update.place}，工单号 {update.ticket.id}。"
         if update.place
-        else f"已补充到您刚才的紧急工单 {update.ticket.id}。"
+        else f"已补充到您刚才的紧急工单，工单号 {update.ticket.id}。"
     )
     if update.update_delivered:
         return f"{said}已告诉值班人员。"
@@ -1170,6 +1173,7 @@ def follow_up_emergency(
     awaiting_location: bool = False,
     reads_as_complaint: bool = False,
     reads_as_request: bool = False,
+    reads_as_question: bool = False,
     lat: float | None = None,
     long: float | None = None,
     now: datetime | None = None,
@@ -1183,8 +1187,10 @@ def follow_up_emergency(
     classifier heard a complaint; unless it names a hazard or a detail of the
     emergency, it is a new matter (3号楼路灯坏了), not the emergency's place.
     ``reads_as_request``: the classifier heard a request (a booking); only an
-    address-like phrase in it is taken as the place (在6号楼3单元 is; 我想约个理发 is not)."""
-    from assistant.tickets.emergency import emergency_kinds
+    address-like phrase in it is taken as the place (在6号楼3单元 is; 我想约个理发 is not).
+    ``reads_as_question``: the classifier heard a policy question (高龄津贴怎么领): it joins
+    only with a place or advice of its own, never as a mere detail."""
+    from assistant.tickets.emergency import adds_a_detail, advice_again, asks_about_it, emergency_kinds
     from assistant.tickets.intake import extract_location, is_substantive, names_a_problem
 
     settings = settings or get_settings()
@@ -1206,8 +1212,16 @@ def follow_up_emergency(
     place = place_in_reply(text, awaiting_location=awaiting_location, reads_as_request=reads_as_request)
     if place is not None and not awaiting_location and not_the_scene(text, place):
         place = None  # 那人往北门跑了 / 我家在9楼: where someone went or lives, not where it happens
-    if not text or (place is None and not advice and (lat is None or long is None)):
+    # 穿的灰色棉袄 戴个蓝帽子 / 闸已经拉了 水还在往下滴: more about the emergency, in words no
+    # advice is keyed to, whatever the classifier heard; it joins the ticket for staff.
+    detail = not reads_as_request and not reads_as_question and adds_a_detail(text)
+    if not text or (place is None and not advice and not detail and (lat is None or long is None)):
         return None
+    if not advice and place is None and detail and asks_about_it(text):
+        # 要不要进去看看嘛: no answer of our own for it; what matters for this emergency, again.
+        with db.session() as session:
+            ticket = session.get(Ticket, ticket_id)
+            advice = advice_again(ticket.description if ticket is not None else None)
     update = _add_to_emergency(
         db,
         sender_id,
