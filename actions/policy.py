@@ -117,7 +117,9 @@ class ActionAskPolicy(Action):
             # Unsure which entry is meant: ask. "都不是" leads on to staff like a miss.
             dispatcher.utter_message(text=answer.text, buttons=choice_buttons(answer))
             return [
-                SlotSet("policy_topic", None),
+                # One entry offered (您是想问“高龄津贴怎么领”吗？): a bare aspect question next (一个月
+                # 有好多钱咯) is about it, as after its answer; several offered: about none yet.
+                SlotSet("policy_topic", answer.choices[0][0] if len(answer.choices) == 1 else None),
                 SlotSet("policy_offer_pending", True),
                 SlotSet("policy_pending_question", question),
                 SlotSet("policy_best_guess", answer.choices[0][0]),

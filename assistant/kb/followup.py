@@ -48,6 +48,12 @@ ASPECT_WORDS = (
     "咋整", "咋个", "啥子", "撒子", "伐", "上门", "到家里", "来家里", "到家",
     # 那敬老卡的那个呢: pointing words around the thing named.
     "的那个", "那个", "这个", "那种", "那项", "那条",
+    # How much and how long in regional speech (一个月有好多钱咯, 要好久, 几多钱, 几耐), the
+    # application handed in (交上去了多久能下来, 递上去以后), and the particles that end them.
+    "好多钱", "几多钱", "好多", "几多", "好久", "几耐", "个月", "个星期",
+    "交上去", "递上去", "报上去", "交上", "递上", "报上", "以后", "之后", "完了以后", "等多久", "要等",
+    "到账", "打到卡上", "打卡上", "批",
+    "咯", "哦", "嘞", "噻", "撒", "哇", "喔", "哈",
 )
 _ASPECT_RE = re.compile("|".join(map(re.escape, sorted(ASPECT_WORDS, key=len, reverse=True))))
 # How far (in the ranker's log-odds) another entry must lead the entry under
@@ -179,7 +185,9 @@ def decide_follow_up(question: str, current, plain: SearchResponse) -> FollowUpD
 # A question's shape: a question particle at the end, or a question word.
 # A clause ending in 不 after a verb asks (能交不, 上门来评定不, 要钱不); 也不 / 还不 / 我不 do not.
 _QUESTION_RE = re.compile(r"[吗呢么嘛？?][。.！!]*$|(?<=[\u4e00-\u9fff])(?<![也还都就我你他她并可绝决])不[。.！!]*$"
-                          r"|多少|多久|多长|怎么|咋|哪|什么|啥|几|能不能|可不可以|要不要|是不是|有没有|谁|是.{1,12}还是")
+                          r"|多少|多久|多长|怎么|咋|哪|什么|啥|几|能不能|可不可以|要不要|是不是|有没有|谁|是.{1,12}还是"
+                          # 有好多钱咯 / 要好久哦 (Hunan, Sichuan): how much, how long.
+                          r"|好多钱|好久[哦咯嘛啊呀哟]*[？?。.！!]*$|要好久|得好久")
 
 
 # 俺81了 / 我妈今年八十五岁了 / 我妈都90多了: an age and nothing else.

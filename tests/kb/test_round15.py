@@ -1,0 +1,58 @@
+"""Round 15: a policy follow-up said in regional words (一个月有好多钱咯 / 要好久哦 / 交上去了多久
+能下来) asks an aspect of the entry under discussion, and a single entry offered as "是想问…吗"
+is that entry for a bare aspect question next. The knowledge base is the stand-in of conftest."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions import policy as policy_actions
+from assistant.kb.answer import ASPECTS, PolicyAnswer, answer_policy_question, asked_aspects
+from assistant.kb.followup import reads_as_aspect_question
+from assistant.kb.service import KnowledgeBase
+from tests.kb.test_policy_actions import policy_env, run, tracker  # noqa: F401 - the fixture
+
+AMOUNT = next(i for i, a in enumerate(ASPECTS) if a[2] == "具体的钱数")
+DURATION = next(i for i, a in enumerate(ASPECTS) if a[2] == "要多长时间")
+
+
+@pytest.mark.parametrize(
+    "text", ["每个月能有好多钱嘛", "批下来要好久哦", "材料交上去以后要等几天", "递上去了多久能到账", "一年有几多钱"]
+)
+def test_regional_aspect_questions_name_nothing_of_their_own(text):
+    assert reads_as_aspect_question(text)
+
+
+@pytest.mark.parametrize("text", ["我们楼好多人都没领到", "好久没见着居委会的人了", "居住证咋个办嘛"])
+def test_statements_and_new_subjects_are_no_bare_aspect(text):
+    assert not reads_as_aspect_question(text)
+
+
+@pytest.mark.parametrize(
+    "text,aspect", [("每个月能有好多钱嘛", AMOUNT), ("一年有几多钱", AMOUNT), ("批下来要好久哦", DURATION)]
+)
+def test_regional_words_ask_the_aspect(text, aspect):
+    assert aspect in asked_aspects(text)
+
+
+def test_a_regional_amount_follow_up_is_answered_from_the_entry(policy_env: KnowledgeBase):  # noqa: F811
+    first = answer_policy_question("高龄津贴怎么领", kb=policy_env)
+    assert first.answerable and first.follow_up == "old-1"
+    answer = answer_policy_question("每个月能有好多钱嘛", first.follow_up, kb=policy_env)
+    assert answer.answerable and "100元" in answer.text
+
+
+async def test_one_entry_offered_becomes_the_topic(monkeypatch):
+    offered = PolicyAnswer("老人补贴", False, "您是想问“高龄津贴怎么领？”吗？", choices=[("old-1", "高龄津贴怎么领？")])
+    monkeypatch.setattr(policy_actions, "answer_policy_question", lambda q, hint=None: offered)
+    _, slots = await run(policy_actions.ActionAskPolicy(), tracker("老人补贴"))
+    assert slots["policy_topic"] == "old-1" and slots["policy_offer_pending"] is True
+
+
+async def test_several_entries_offered_leave_no_topic(monkeypatch):
+    offered = PolicyAnswer(
+        "卡", False, "您是想问哪一条？", choices=[("old-1", "高龄津贴怎么领？"), ("old-2", "敬老卡怎么办？")]
+    )
+    monkeypatch.setattr(policy_actions, "answer_policy_question", lambda q, hint=None: offered)
+    _, slots = await run(policy_actions.ActionAskPolicy(), tracker("卡"))
+    assert "policy_topic" in slots and slots["policy_topic"] is None
