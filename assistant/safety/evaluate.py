@@ -58,6 +58,14 @@ def load(path: Path) -> list[dict]:
     return rows
 
 
+# The blind sets from set 4 on name two kinds in their writers' words (round 15): the same kinds.
+KIND_ALIASES = {"lone_elder": "silent_elder", "water_electric": "electric_water"}
+
+
+def _kind(row: dict) -> str | None:
+    return KIND_ALIASES.get(row.get("kind"), row.get("kind"))
+
+
 def evaluate(rows: list[dict]) -> dict:
     warm_up()  # compile the lexicon outside the timing
     results, timings = [], []
@@ -79,13 +87,13 @@ def evaluate(rows: list[dict]) -> dict:
         "recall_lexicon": (sum(r["emergency"] for r, _ in by_lexicon) / len(positives)) if positives else None,
         "false_alarm_rate_lexicon": (sum(not r["emergency"] for r, _ in by_lexicon) / len(negatives))
         if negatives else None,
-        "kind_first": (sum(v.kinds[:1] == (r["kind"],) for r, v in with_kind) / len(with_kind)) if with_kind else None,
-        "kind_any": (sum(r["kind"] in v.kinds for r, v in with_kind) / len(with_kind)) if with_kind else None,
+        "kind_first": (sum(v.kinds[:1] == (_kind(r),) for r, v in with_kind) / len(with_kind)) if with_kind else None,
+        "kind_any": (sum(_kind(r) in v.kinds for r, v in with_kind) / len(with_kind)) if with_kind else None,
         "latency_ms_p50": statistics.median(timings) if timings else 0.0,
         "latency_ms_p99": sorted(timings)[int(0.99 * (len(timings) - 1))] if timings else 0.0,
         "misses": [(r, v) for r, v in positives if not v.emergency],
         "false_alarms": [(r, v) for r, v in negatives if v.emergency],
-        "kind_mismatches": [(r, v) for r, v in with_kind if r["kind"] not in v.kinds],
+        "kind_mismatches": [(r, v) for r, v in with_kind if _kind(r) not in v.kinds],
     }
 
 

@@ -119,7 +119,13 @@ _HAPPENING = re.compile(r"闻到|闻着|能闻|看到|看见|听到|[0-9一二�
                         # round 11: a whole stairwell or floor filled with it (整个单元都是煤气味)
                         r"|(?:整个|全|一整个)(?:单元|楼道|楼层|层)都(?:是|有)?[^,。]{0,3}(?:味|烟)"
                         # round 13: a place full of the smell now (单元头全是煤气味, 满屋都是味)
-                        r"|(?:全|都|满|到处)是[^,。]{0,4}味")
+                        r"|(?:全|都|满|到处)是[^,。]{0,4}味"
+                        # round 15: a smell that overwhelms people (燃气味冲得人都受不了了, 熏得人头晕)
+                        r"|味[^,。]{0,3}(?:冲|熏)得[^,。]{0,4}(?:受不了|睁不开|喘不|头晕|想吐|难受|头疼|头痛)")
+# Round 15: nearly fainting (差点晕倒) is no near miss when the message names the body unwell now
+# (头晕恶心吐，刚才差点晕倒): it is the faint coming on, and the symptoms are today's.
+_FAINT = re.compile(r"晕倒|晕过去|昏倒|昏过去|晕了过去|昏了过去")
+_UNWELL_NOW = re.compile(r"头晕|恶心|想吐|(?<![吐呕])吐了|呕吐|(?<=[晕心])吐|胸闷|心慌|出冷汗|冒冷汗|喘不上|喘不过|站不稳|眼前发黑|浑身无力|手脚发麻")
 # A whereabouts denied (从不出远门, 没住院) or only announced (说要回老家, 闹着要去医院)
 # accounts for nobody.
 # Round 13: a whereabouts said of the writer (我在外地出差，我妈说我爸到现在没回家) accounts for nobody missing.
@@ -166,6 +172,11 @@ class SafetyVerdict:
             # story, a lost thing, anger, a habit, something over): nothing supports the
             # classifier's "emergency" (0 emergencies among ~1,000 such messages of the
             # tuned sets; most of set 10's classifier false alarms).
+            return False
+        if self.suppressed and all(x.split(":", 1)[0] in _FINAL for x in self.suppressed):
+            # Round 15: every cue denied or said to be over (上回…晕倒了, 前天着火了…谁来刷): final for
+            # the classifier's vote as for the model's overrule. At each blind run of sets 12-14 the
+            # classifier-plausible messages explained only so were 2 look-alikes and no emergency.
             return False
         return self.model_score >= (SUPPRESSED_PLAUSIBLE_SCORE if self.suppressed else PLAUSIBLE_SCORE)
 
@@ -360,7 +371,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     before = text[max(msg.clause_start(hit.start), hit.start - 8): hit.start]
     for pattern in (s.negation, s.near_miss):
         found = pattern.search(before)
-        if found:
+        if found and not (pattern is s.near_miss and _FAINT.search(hit.text) and _UNWELL_NOW.search(text)):
             return f"negation:{_marker(found)}"
     # Round 14: a near miss inside a cue that spans its person (我家孩子差点摔了) is one too.
     found = _NEAR_MISS_INSIDE.search(hit.text)
@@ -538,13 +549,21 @@ def _sincere(msg: _Message, hit: _Hit, marker: re.Match[str]) -> bool:
 
 def _subject_explained(text: str, hit: _Hit, why: str) -> bool:
     """An ordinary sense that names the cue's own subject, right before it (鹦鹉走丢了,
-    猫又丢了): the thing that is lost or stuck is not a person, however sure the model is.
+    猫又丢了), or an idiom that holds the whole cue (气得冒火): the thing that is lost or
+    stuck is not a person, the fuming is anger, however sure the model is.
     Farther away it is a word the message only mentions (在菜鸟驿站门口走丢了, 手机定位也没有),
     which the second opinion may overrule."""
     if not why.startswith("ordinary_sense:"):
         return False
     marker = why.split(":", 1)[1]
-    return bool(marker) and text.find(marker, max(0, hit.start - len(marker) - 1), hit.start) != -1
+    if not marker:
+        return False
+    if text.find(marker, max(0, hit.start - len(marker) - 1), hit.start) != -1:
+        return True
+    # Round 15: an idiom that holds the whole cue (气得冒火, 累得我要死了) says what the cue's words
+    # mean here; the n-gram model reads only the words (0.96 on 我快被我儿子气得冒火了).
+    at = text.find(marker, max(0, hit.end - len(marker)), hit.start + len(marker))
+    return at != -1 and at <= hit.start and hit.end <= at + len(marker)
 
 
 def _ordered(values, order: tuple[str, ...]) -> tuple[str, ...]:

@@ -134,8 +134,9 @@ def test_round11_the_gate_needs_a_reason():
     assert SafetyVerdict(False, model_score=0.6).plausible
     # a reason read without any cue outvotes it, whatever the score below firing
     assert not SafetyVerdict(False, suppressed=("everyday:一肚子气→model",), model_score=0.79).plausible
-    # a cue suppressed keeps the model's own threshold
-    assert SafetyVerdict(False, suppressed=("past:昨天→着火",), model_score=0.85).plausible
+    # a cue suppressed keeps the model's own threshold (round 15: unless denied or over, which is final)
+    assert SafetyVerdict(False, suppressed=("hazard_complaint:隐患→着火",), model_score=0.85).plausible
+    assert not SafetyVerdict(False, suppressed=("past:昨天→着火",), model_score=0.85).plausible
 
 
 @pytest.mark.parametrize(

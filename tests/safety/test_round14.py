@@ -38,8 +38,10 @@ def test_a_very_sure_second_opinion_overrules_an_explanation_and_keeps_the_cues_
 
 def test_an_ordinary_sense_overruled_gives_general_advice(sure):
     # The ordinary sense said the cue was not about an emergency: its kind is not trusted.
+    # Round 15: an ordinary word beside the cue (烧烤 by 烟太大); an idiom holding the whole cue
+    # (气得冒火) is never overruled (tests/safety/test_round15.py).
     sure(0.97)
-    verdict = assess("老张跟人吵架，气得冒火了", quiet=True)
+    verdict = assess("隔壁烧烤店油烟太大了，窗户都关上了", quiet=True)
     assert verdict.emergency and verdict.kinds == ("general",) and verdict.topics == ("general",)
 
 

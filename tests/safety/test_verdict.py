@@ -162,7 +162,10 @@ def test_after_the_net_explained_its_cues_away_the_bar_is_the_models_own():
     explained = SafetyVerdict(False, suppressed=("hypothetical:万一→着火",), model_score=between)
     assert not explained.plausible                      # a question about fire, however fiery its words
     assert SafetyVerdict(False, model_score=between).plausible  # no cue read at all: even odds suffice
-    assert SafetyVerdict(False, suppressed=("past:昨天→着火",), model_score=SUPPRESSED_PLAUSIBLE_SCORE).plausible
+    assert SafetyVerdict(False, suppressed=("hypothetical:万一→着火",), model_score=SUPPRESSED_PLAUSIBLE_SCORE).plausible
+    # round 15: a cue denied or said to be over is final, whatever the model's score
+    assert not SafetyVerdict(False, suppressed=("past:昨天→着火",), model_score=0.99).plausible
+    assert not SafetyVerdict(False, suppressed=("negation:没有→着火", "past:昨天→冒烟"), model_score=0.99).plausible
 
 
 def test_model_fires_on_a_phrasing_the_lexicon_lacks():
