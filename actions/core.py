@@ -21,7 +21,7 @@ from assistant.residents.service import (
     remember_contact,
     request_handoff,
 )
-from assistant.kb.followup import reads_as_aspect_question
+from assistant.kb.followup import follows_answer
 from assistant.settings import get_settings
 from assistant.tickets.feedback import rates_a_ticket
 from assistant.tickets.ids import find_ticket_id
@@ -114,7 +114,7 @@ class ActionRequestHuman(Action):
                 # 派人了没有，给我转人工: the ticket's state first, then the person asked for.
                 return answered + await self._hand_off(dispatcher, tracker)
         text = last_resident_text(tracker) or ""
-        if follows_policy_answer(tracker, text) and not form_turns.mentions_person(text):
+        if follows_policy_answer(tracker, text):
             # 在手机上能交不 我不想跑一趟 right after a policy answer may be heard as 转人工 (不想跑
             # 一趟): a follow-up on that answer, which asks for nobody; 帮我转人工 still hands off.
             return [FollowupAction("action_ask_policy")]
@@ -301,11 +301,11 @@ class ActionOutOfScope(Action):
 
 def follows_policy_answer(tracker: Tracker, text: str) -> bool:
     """A bare aspect question or an age (那要钱吗, 手机上能弄不, 俺81了) right after a policy
-    answer, outside a form: a follow-up on that answer."""
-    return (
-        not (tracker.active_loop or {}).get("name")
-        and bool(tracker.get_slot("policy_topic"))
-        and reads_as_aspect_question(text)
+    answer, outside a form: a follow-up on that answer (``assistant.kb.followup.follows_answer``,
+    the one rule; the classifier's 转人工 reading kept when a person is named)."""
+    heard = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    return not (tracker.active_loop or {}).get("name") and follows_answer(
+        text, tracker.get_slot("policy_topic"), heard_as_handoff=heard == "request_human"
     )
 
 

@@ -422,19 +422,11 @@ class ActionCheckTicket(Action):
         return []
 
 
-# A message that names a report (我报的 / 投诉 / 工单 / 报修) is about the tickets even right
-# after a policy answer.
-_NAMES_A_REPORT = re.compile(r"报的|报了|报修|投诉|工单|反映的|反映了|GD\d", re.IGNORECASE)
-
-
 def _follows_policy(tracker: Tracker, text: str) -> bool:
-    """A bare follow-up (那高龄的那个呢, 那要钱吗) right after a policy answer, that neither
-    names a report nor asks what was done with one: the policy action's (the same rule
-    as actions/core.py uses for off-topic and fallback readings)."""
+    """A bare follow-up (那高龄的那个呢, 那要钱吗) right after a policy answer: the policy
+    action's (the one rule, ``assistant.kb.followup.follows_answer``)."""
     from actions.core import follows_policy_answer
 
-    if not text or text.startswith("/") or _NAMES_A_REPORT.search(text) or asks_what_was_done(text):
-        return False
     return follows_policy_answer(tracker, text)
 
 

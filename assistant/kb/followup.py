@@ -240,3 +240,31 @@ def reads_as_aspect_question(question: str) -> bool:
         return True
     # 手机上能办不，我腿脚不方便: the question is asked in one clause, the case told in another.
     return bool(_QUESTION_RE.search(asking_part(text))) and not has_own_subject(text)
+
+
+# A message that names a report (我报的 / 投诉 / 工单 / 报修 / GD…) is about the tickets,
+# even right after a policy answer.
+_NAMES_A_REPORT_RE = re.compile(r"报的|报了|报修|投诉|工单|反映的|反映了|gd\d", re.IGNORECASE)
+
+
+def follows_answer(text: str | None, topic: str | None, *, heard_as_handoff: bool = False) -> bool:
+    """The one rule for a message said right after a policy answer about ``topic`` (the
+    entry under discussion): a follow-up on it when it reads as a bare aspect question, an
+    age or the same question about another thing (``reads_as_aspect_question``), and names
+    no report of the resident's (我报的那个呢, 工单) nor asks what was done with one (派人了吗).
+    ``heard_as_handoff``: the classifier heard 转人工; a message that names a person (有人吗,
+    能让工作人员上门办吗) keeps that reading. Every action such a message may reach
+    (fallback, out of scope, 转人工, a progress question) asks this, nothing else."""
+    text = (text or "").strip()
+    if not topic or not text or text.startswith("/"):
+        return False
+    from assistant.tickets.asking import asks_what_was_done
+
+    if _NAMES_A_REPORT_RE.search(text) or asks_what_was_done(text):
+        return False
+    if heard_as_handoff:
+        from assistant.form_turns import mentions_person
+
+        if mentions_person(text):
+            return False
+    return reads_as_aspect_question(text)

@@ -56,3 +56,31 @@ async def test_several_entries_offered_leave_no_topic(monkeypatch):
     monkeypatch.setattr(policy_actions, "answer_policy_question", lambda q, hint=None: offered)
     _, slots = await run(policy_actions.ActionAskPolicy(), tracker("卡"))
     assert "policy_topic" in slots and slots["policy_topic"] is None
+
+
+# ---- the one rule for a follow-up on a policy answer ---------------------------------------------
+
+from assistant.kb.followup import follows_answer  # noqa: E402
+
+
+@pytest.mark.parametrize("text", ["那一个月有好多钱嘛", "在手机上能弄不", "俺八十三了", "那敬老卡呢"])
+def test_a_bare_aspect_question_follows_the_answer(text):
+    assert follows_answer(text, "old-1")
+
+
+@pytest.mark.parametrize(
+    "text", ["我报的那个路灯呢", "GD202612010003 咋样了", "你们派人了没有", "/request_human", "那要钱吗 工单号多少"]
+)
+def test_a_report_or_a_payload_is_no_policy_follow_up(text):
+    assert not follows_answer(text, "old-1")
+
+
+def test_without_an_answer_under_discussion_nothing_follows():
+    assert not follows_answer("那要钱吗", None)
+
+
+def test_a_person_named_keeps_the_hand_off_reading_only():
+    # 有人吗 heard as 转人工 asks for someone; as a fallback it is a bare question on the answer.
+    assert not follows_answer("有人吗", "old-1", heard_as_handoff=True)
+    assert follows_answer("有人吗", "old-1")
+    assert follows_answer("在手机上能交不 我不想跑一趟", "old-1", heard_as_handoff=True)
