@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.forms import FAILURES_SLOT, HUMAN_BUTTON, RESUME_SLOT, InterruptibleFormValidation, for_elders, register_form
 from assistant import form_turns
 from assistant.conversation import commands, readback
+from assistant.conversation.choices import plain_yes
 from assistant.booking import about, conversation
 from assistant.booking.catalogue import load_catalogue
 from assistant.booking.references import resolve_booking_reference
@@ -486,6 +487,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
                 # a phone, an address or a time said before the service: kept by its own
                 # slot, the service asked again (never 这项服务暂时没有)
                 return {}
+            if plain_yes(_text(tracker)):
+                return {}  # 对 没毛病: a yes names no service; the question is asked again
             return {"booking_service": _text(tracker)}  # validated below: a short re-ask
         return {}
 

@@ -47,3 +47,11 @@ def test_a_service_correction_at_the_age_question_is_no_age(app_env, domain):
     slots, _, _ = run(booking_actions.ValidateBookingForm(), tracker(
         "不对 是助浴", slots={"booking_service": "助浴", "requested_slot": "booking_eligibility"}), domain)
     assert not slots.get("booking_eligibility")
+
+
+@pytest.mark.parametrize("said", ["对 没毛病", "嗯呐 是的"])
+def test_a_yes_at_the_service_question_names_no_service(app_env, domain, said):
+    slots, messages, _ = run(booking_actions.ValidateBookingForm(), tracker(
+        said, slots={"requested_slot": "booking_service"}), domain)
+    assert not slots.get("booking_service")
+    assert "暂时没有" not in texts(messages)
