@@ -27,7 +27,7 @@ from assistant.settings import get_settings
 from assistant.tickets import intake
 from assistant.dialogue import EMERGENCY_MARKER, SAFETY_METADATA_KEY
 from assistant.tickets.emergency import booking_offer, booking_said_with, place_said_before
-from assistant.tickets.asking import asks_what_was_done, besides_the_question
+from assistant.tickets.asking import asks_if_recorded, asks_what_was_done, besides_the_question
 from assistant.tickets.ids import find_ticket_id
 from assistant.tickets.references import is_reference_to_existing, resolve_ticket_reference
 from assistant import clock
@@ -49,6 +49,7 @@ from assistant.tickets.service import (
     live_emergency,
     my_tickets_text,
     public_status,
+    recorded_read_back,
     respond_to_emergency,
 )
 from assistant.privacy import mask_phone
@@ -793,11 +794,26 @@ class ActionTicketFollowup(Action):
         dispatcher.utter_message(text=for_elders(tracker, answer))
         return True
 
+    @staticmethod
+    def _read_back(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> bool:
+        """是2单元啊 你给记对了没: the ticket as recorded (a place said with it corrected first).
+        False when the message asks no such thing."""
+        text = _text(tracker)
+        if text.startswith("/") or not asks_if_recorded(text):
+            return False
+        said = recorded_read_back(
+            get_database(), ticket_id, sender_id=tracker.sender_id, text=text, now=clock.now()
+        )
+        if not said:
+            return False
+        dispatcher.utter_message(text=for_elders(tracker, said))
+        return True
+
     @classmethod
     def _filed(cls, dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> list[EventType]:
         """Right after a ticket filed with a phone: a question about what was done with it
         is answered from its state (and the next may be too); anything else goes the usual way."""
-        if cls._handling(dispatcher, tracker, ticket_id):
+        if cls._read_back(dispatcher, tracker, ticket_id) or cls._handling(dispatcher, tracker, ticket_id):
             return [_waiting_on(FILED, ticket_id)]
         return _as_usual(tracker, dispatcher, _clear())
 
@@ -808,7 +824,9 @@ class ActionTicketFollowup(Action):
         anything else goes the usual way (the resident moved on)."""
         text = _text(tracker)
         contact = intake.parse_contact(text)
-        if not contact and cls._handling(dispatcher, tracker, ticket_id):
+        if not contact and (
+            cls._read_back(dispatcher, tracker, ticket_id) or cls._handling(dispatcher, tracker, ticket_id)
+        ):
             return [_waiting_on(CONTACT, ticket_id)]
         place = intake.place_said(text) if form_turns.corrects(text) else None
         if place and not (contact and contact[0] == "phone"):

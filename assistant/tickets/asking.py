@@ -134,3 +134,16 @@ def besides_the_question(text: str | None) -> str:
 
 
 __all__ = ["asks_what_was_done", "besides_the_question", "changes_a_booking"]
+
+
+# 你给记对了没 / 记下来了吗 / 没记错吧 / 写对了吗: whether the report was taken down right.
+_RECORDED = re.compile(
+    r"(?:记|写|登记|录)(?:对|准|清楚|下来?|上|好|进去)(?:了)?(?:没有?|吗|么|不|没得|冇)"
+    r"|(?:记|写|登记)错(?:了)?(?:没有?|吗|么)|没(?:有)?(?:记|写|登记)错吧|(?:记|写)对(?:了)?吧"
+)
+
+
+def asks_if_recorded(text: str | None) -> bool:
+    """Does the resident ask whether their report was taken down right (是2单元啊 你给记对了没)?
+    The answer is the ticket as recorded, read back."""
+    return bool(_RECORDED.search(text or ""))

@@ -138,11 +138,18 @@ def extract_location(text: str | None) -> str | None:
 _CHANGED_TO = re.compile(r"[，,、\s]*(?:应该)?(?:改成|改为|换成|更正为|改一下[，,\s]*是)\s*")
 
 
+# 不是3单元 是2单元: the wrong part named again before the right one; only the right one counts.
+_DENIED_PART = re.compile(
+    r"不是\s*[0-9]+\s*(?:号楼|号院|栋|幢|座|单元|门|楼|层|室|号)\s*[，,、\s]*(?:而是|应该是|是)\s*(?=[0-9])"
+)
+
+
 def corrected_place(text: str | None) -> str | None:
     """The place a message corrects itself to (15号楼…哦不对，是16号楼 -> 16号楼, 5号楼3单元，
     不是，4单元 -> 5号楼4单元), None when it corrects nothing. The words of the later place
     when they say it all (29栋), else the parser's whole place (the building kept from before)."""
     text = _CHANGED_TO.sub("，不对是", normalise(text))  # 213栋 哦不对 改成214栋: 改成 says which is meant
+    text = _DENIED_PART.sub("，不对是", text)
     found = find_locations(text)
     if len(found) < 2:
         return None

@@ -307,6 +307,33 @@ def add_contact(
     log.info("ticket_contact_added", ticket_id=ticket_id)
 
 
+def recorded_read_back(
+    db: Database, ticket_id: str, *, sender_id: str, text: str, now: datetime | None = None
+) -> str | None:
+    """是2单元啊 你给记对了没 right after filing: the ticket as recorded, read back (工单号,
+    位置, 问题). A place said with the question that differs from the one recorded
+    corrects it first (the building kept: 521号楼3单元 + 2单元 -> 521号楼2单元) while the
+    ticket is still 受理. None when the ticket is not the resident's."""
+    from assistant.tickets.intake import corrected_place, extract_location, place_said
+
+    with db.session() as session:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None or ticket.sender_id != sender_id:
+            return None
+        address, description = ticket.address, ticket.description
+    said = place_said(text)
+    if said and address and said not in address:
+        meant = corrected_place(f"{address}，不对是{said}") or said
+        if correct_place(db, ticket_id, sender_id=sender_id, place=meant, now=now):
+            address = meant
+    elif said and not address and correct_place(db, ticket_id, sender_id=sender_id, place=said, now=now):
+        address = said
+    clause = re.split(r"[，,。！!？?\s]", (description or "").strip(), maxsplit=1)[0]
+    problem = clause.replace(extract_location(clause) or "", "", 1).strip("的在 ") or clause
+    where = f"位置是{address}，" if address else "还没有位置，"
+    return f"记下了：工单号 {ticket_id}，{where}问题是“{problem[:40]}”。不对的话直接告诉我改。"
+
+
 def correct_place(
     db: Database, ticket_id: str, *, sender_id: str, place: str, now: datetime | None = None
 ) -> bool:

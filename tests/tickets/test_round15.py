@@ -179,3 +179,52 @@ async def test_no_phone_the_number_is_said_plainly(app_env: Database, clock):
     tid, slots = _filed(app_env, clock, sender, "34号楼1单元有人群租")
     messages, _, _ = await run(ActionTicketFollowup(), tracker("电话就不留了", "deny", slots, sender=sender))
     assert f"工单号 {tid}" in joined(messages)
+
+
+# ---- a place corrected in the same breath, and "did you get it right?" -----------------------
+
+from assistant.tickets.asking import asks_if_recorded  # noqa: E402
+from assistant.tickets.intake import place_said  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text,place",
+    [
+        ("618号楼4单元楼道灯不亮 哎不是4单元 是1单元", "618号楼1单元"),
+        ("37栋2单元门口垃圾堆着，不是2单元，是3单元", "37号楼3单元"),
+        ("12栋的路灯坏了 不是12栋而是13栋", "13栋"),
+    ],
+)
+def test_a_part_denied_and_said_again_is_corrected(text, place):
+    assert place_said(text) == place
+
+
+def test_a_denial_of_something_else_keeps_the_place():
+    assert place_said("3号楼不是电梯坏了 是楼道灯") == "3号楼"
+
+
+@pytest.mark.parametrize("text", ["你给记对了没", "写对了吗", "记下来了没有", "没记错吧", "登记对了没"])
+def test_asking_whether_it_was_taken_down(text):
+    assert asks_if_recorded(text)
+
+
+@pytest.mark.parametrize("text", ["我记不清了", "记得早点来修", "你们记一下"])
+def test_no_question_about_the_record(text):
+    assert not asks_if_recorded(text)
+
+
+async def test_did_you_get_it_right_reads_the_ticket_back_and_corrects_it(app_env: Database, clock):
+    sender = "web:r15-readback"
+    filed = service.file_ticket(
+        app_env, description="618号楼4单元楼道灯不亮", sender_id=sender, address="618号楼4单元", now=clock.now()
+    )
+    tid = filed.ticket.id
+    slots = {"ticket_followup": f"contact|{tid}|{int(clock.now().timestamp())}"}
+    messages, after, _ = await run(ActionTicketFollowup(), tracker("是1单元呀 记对了没", "inform", slots, sender=sender))
+    said = joined(messages)
+    assert "618号楼1单元" in said and tid in said and "楼道灯" in said, said
+    assert after["ticket_followup"].startswith(f"contact|{tid}|")
+    with app_env.session() as s:
+        assert service.get_ticket(s, tid).address == "618号楼1单元"
+    messages, _, _ = await run(ActionTicketFollowup(), tracker("写对了吧", "inform", slots, sender=sender))
+    assert "618号楼1单元" in joined(messages)
