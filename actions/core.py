@@ -331,7 +331,32 @@ def said_cannot_do(dispatcher: CollectingDispatcher, tracker: Tracker, text: str
     if commands.asks_reminder(text):
         dispatcher.utter_message(text=commands.REMINDER_TEXT)
         return True
+    if _ASKS_TEXT_MESSAGE.search(text):
+        dispatcher.utter_message(text=_no_text_message(tracker.sender_id))
+        return True
     return False
+
+
+# 给我发个短信确认一下 / 短信通知我: a text message the butler cannot send (it has no SMS, and
+# a chat cannot speak first); what the resident has instead is said with it.
+_ASKS_TEXT_MESSAGE = re.compile(
+    r"(?:发|来|给我)(?:个|条|一条|一个)?(?:短信|短消息|信息确认|确认短信|确认信息)|短信(?:确认|通知|告诉|提醒|发给)"
+)
+
+
+def _no_text_message(sender_id: str) -> str:
+    """No SMS: said plainly, with the resident's bookings (their numbers) to note down."""
+    from assistant.booking.conversation import upcoming_text
+
+    said = "我这里发不了短信，这个聊天也不能主动给您发消息。"
+    try:
+        bookings = upcoming_text(get_database(), sender_id)
+    except Exception as exc:  # noqa: BLE001 - the honest part stands without the list
+        log.warning("booking_lookup_failed", error=type(exc).__name__)
+        return said
+    if bookings.startswith("您有"):
+        return f"{said}{bookings}\n预约号记下来就行，想查随时跟我说“我约了什么”。"
+    return said
 
 
 def phone_for_open_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:

@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import InterruptibleFormValidation, abandon_forms, for_elders
 from assistant import form_turns
+from assistant.conversation import commands
 from assistant.db import get_database
 from assistant.settings import get_settings
 from assistant.tickets import intake
@@ -108,6 +109,10 @@ def _service_trouble(dispatcher: CollectingDispatcher) -> None:
 _DROPS_REPORT = re.compile(r"不投诉了|不反映了|不报了|不登记了|不弄了|不办了")
 
 
+# A report said as an errand (给居委会打个电话，就说…): the butler cannot call anyone.
+RELAY_AS_TICKET = "我没法替您打电话。可以把这件事登记成工单，转给负责的部门处理。"
+
+
 class ValidateComplaintForm(InterruptibleFormValidation):
     """Fills the complaint form from whole messages: the first message usually is
     the description (and may name the place); the place may come as words or as a
@@ -189,6 +194,9 @@ class ValidateComplaintForm(InterruptibleFormValidation):
             # form, answer the question.
             return {"complaint_cancelled": True}
         if requested is None and (intake.is_substantive(text) or intake.says_what_is_wrong(text)):
+            if not text.startswith("/") and commands.asks_relay(text):
+                # 你帮我给居委会王主任打个电话 就说我家暖气不热: no call is made; what is done instead.
+                dispatcher.utter_message(text=RELAY_AS_TICKET)
             return {"complaint_description": text}  # the message that opened the form (灯坏了 too)
         if requested == "complaint_description" and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 2:
             return {"complaint_description": text}

@@ -232,3 +232,22 @@ def test_the_reviewers_lines_get_the_state_and_the_hand_off(app_env):
         assert filed.ticket_id in texts[0] and "转人工" in texts[-1], said
         with app_env.session() as session:
             assert has_open_handoff(session, sender)
+
+
+def test_a_text_message_is_refused_honestly_with_the_bookings_to_note(app_env, monkeypatch):
+    messages, _ = run(ActionOutOfScope(), tracker("能不能发条短信给我确认下", "out_of_scope", sender="web:sms1"))
+    said = messages[0]["text"]
+    assert "发不了短信" in said and "已发送" not in said and "帮不上忙" not in said
+    import assistant.booking.conversation as booking_conversation
+
+    monkeypatch.setattr(
+        booking_conversation, "upcoming_text", lambda db, sender: "您有1个预约：\n1. 12月8日（周二）上午8点 体检（已预约，YY202612060015）"
+    )
+    messages, _ = run(ActionHandleMisunderstanding(), tracker("约好了你短信通知我一下", "nlu_fallback", sender="web:sms2"))
+    said = messages[0]["text"]
+    assert "发不了短信" in said and "YY202612060015" in said and "预约号" in said
+
+
+def test_a_message_about_something_else_is_not_taken_for_a_text_message(app_env):
+    messages, _ = run(ActionOutOfScope(), tracker("今天天气怎么样", "out_of_scope", sender="web:sms3"))
+    assert [m.get("response") for m in messages] == ["utter_out_of_scope"]

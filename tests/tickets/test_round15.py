@@ -228,3 +228,24 @@ async def test_did_you_get_it_right_reads_the_ticket_back_and_corrects_it(app_en
         assert service.get_ticket(s, tid).address == "618号楼1单元"
     messages, _, _ = await run(ActionTicketFollowup(), tracker("写对了吧", "inform", slots, sender=sender))
     assert "618号楼1单元" in joined(messages)
+
+
+# ---- a report said as an errand (给居委会打个电话，就说…) ------------------------------------------
+
+from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
+
+from actions.tickets import RELAY_AS_TICKET, ValidateComplaintForm  # noqa: E402
+from tests.tickets.test_actions import DOMAIN as FORM_DOMAIN  # noqa: E402
+from tests.tickets.test_actions import tracker as form_tracker  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text,relay",
+    [("你替我给物业李经理打个电话 就说我家水管冻裂了", True), ("我家水管冻裂了 到处是水", False)],
+)
+async def test_a_report_said_as_a_call_says_no_call_is_made(text, relay):
+    dispatcher = CollectingDispatcher()
+    events = await ValidateComplaintForm().run(dispatcher, form_tracker(text), FORM_DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["complaint_description"] == text
+    assert (RELAY_AS_TICKET in joined(dispatcher.messages)) is relay
