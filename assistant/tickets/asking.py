@@ -48,7 +48,8 @@ _ACT = re.compile(rf"(?:{_TOLD}|{_SENT}|{_KNOWN}|{_HANDLED})")
 _WHEN = re.compile(
     r"(?:啥|什么|哪|甚么|么)时候|多久|多长时间|几时|几点|哪天|几天|何时|要等多久|得等多久|啥时|咋还没|怎么还没"
 )
-_COME = re.compile(r"来|上门|过来|到|修|处理|弄|管|派|解决|搞|整")
+# Not 批下来 / 办下来 / 到账 / 到手: an application coming through (交上去了多久能下来), no one coming.
+_COME = re.compile(r"(?<![下出起])来|上门|过来|到(?![账手卡])|修|处理|弄|管|派|解决|搞|整")
 # 到哪一步了 / 进展 / 怎么样了: the progress itself.
 # 有消息 / 有结果 only asked (有结果了吗, 有没有消息): 有结果了给我回个电话 is a wish to be told.
 _PROGRESS = re.compile(

@@ -84,3 +84,17 @@ def test_a_person_named_keeps_the_hand_off_reading_only():
     assert not follows_answer("有人吗", "old-1", heard_as_handoff=True)
     assert follows_answer("有人吗", "old-1")
     assert follows_answer("在手机上能交不 我不想跑一趟", "old-1", heard_as_handoff=True)
+
+
+@pytest.mark.parametrize("text", ["材料交上去了要多久才能批下来啊", "多久能到账"])
+def test_an_application_coming_through_is_no_question_about_a_report(text):
+    from assistant.tickets.asking import asks_what_was_done
+
+    assert not asks_what_was_done(text) and follows_answer(text, "old-1")
+
+
+@pytest.mark.parametrize("text", ["师傅多久能来", "什么时候能派人过来", "几点到"])
+def test_someone_coming_is_still_a_question_about_the_report(text):
+    from assistant.tickets.asking import asks_what_was_done
+
+    assert asks_what_was_done(text) and not follows_answer(text, "old-1")
