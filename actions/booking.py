@@ -450,6 +450,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
             return {slot: None, **({"booking_time_text": None} if slot == "booking_time" else {})}
         if slot == "booking_time":  # 改成下午三点半: the day already chosen stays
             return {slot: conversation.on_same_day(correction.value, tracker.get_slot("booking_time"), now())}
+        if slot == "booking_address":  # 是568号楼 不是566: the unit and room already said stay
+            return {slot: conversation.amended_address(tracker.get_slot("booking_address"), correction.value)}
         return {slot: correction.value}
 
     async def extract_booking_service(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
@@ -955,7 +957,10 @@ class ActionSubmitBooking(Action):
                 ]
             values["booking_time"] = found.key
         elif slot == "booking_address":
-            values["booking_address"] = conversation.address_from(value)
+            said = conversation.address_from(value)
+            values["booking_address"] = (
+                conversation.amended_address(tracker.get_slot("booking_address"), said) if said else None
+            )
         elif slot == "booking_phone":
             values["booking_phone"] = normalise_phone(value)
         if values.get(slot) is None:

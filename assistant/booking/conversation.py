@@ -40,6 +40,7 @@ from assistant.booking.service import (
 from assistant.booking.timeparse import extract_time, last_day_said, local_now, normalise
 from assistant.db import Database
 from assistant.location import find_locations
+from assistant.location import normalise as normalise_location
 from assistant.privacy import mask_phone
 from assistant.residents.service import get_or_create_resident, remember_contact
 
@@ -538,6 +539,35 @@ def address_from(text: str | None, entity_values: Iterable[str] = ()) -> str | N
         if value and ADDRESS_HINT_RE.search(value) and not QUESTION_RE.search(value):
             return value.strip()
     return None
+
+
+_FINER_PARTS = ("wing", "unit", "floor", "room")
+
+
+def amended_address(before: str | None, said: str) -> str:
+    """The address after a correction that names only another building (是568号楼 不是566
+    for 566号楼2单元301): that building, with the unit and room already said (568号楼2单元301).
+    A correction with its own unit, room, estate, road or place replaces the whole address;
+    so does any correction of an address this cannot read."""
+    if not before or not said:
+        return said
+    old, new = find_locations(before), find_locations(said)
+    if len(old) != 1 or len(new) != 1:
+        return said
+    o, n = old[0], new[0]
+    if (
+        n.building is None
+        or any(getattr(n, part) is not None for part in _FINER_PARTS)
+        or n.estate or n.road or n.place or n.courtyard
+        or o.building is None or o.building == n.building or o.building_end is None
+        or not any(getattr(o, part) is not None for part in _FINER_PARTS)
+    ):
+        return said
+    norm = normalise_location(before)
+    at = norm.rfind(o.building, o.start, o.building_end)
+    if at < 0:
+        return said
+    return norm[:at] + n.building + norm[at + len(o.building) :]
 
 
 def phone_from(text: str | None) -> str | None:

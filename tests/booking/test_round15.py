@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 import actions.booking as booking_actions
+from assistant.booking import conversation
 from assistant.booking.timeparse import extract_time
 from tests.booking.form_helpers import NOW, run, texts
 from tests.booking.form_helpers import tracker as _tracker
@@ -55,3 +56,22 @@ def test_a_yes_at_the_service_question_names_no_service(app_env, domain, said):
         said, slots={"requested_slot": "booking_service"}), domain)
     assert not slots.get("booking_service")
     assert "暂时没有" not in texts(messages)
+
+
+@pytest.mark.parametrize(("before", "said", "after"), [
+    ("312号楼1单元202", "314号楼", "314号楼1单元202"),
+    ("阳光花园7号楼3单元", "9号楼", "阳光花园9号楼3单元"),
+    ("312号楼1单元202", "314号楼2单元101", "314号楼2单元101"),  # a whole address said: it replaces
+    ("312号楼", "314号楼", "314号楼"),
+    ("312号楼1单元202", "北门", "北门"),
+])
+def test_a_building_corrected_keeps_the_unit_and_room_said(before, said, after):
+    assert conversation.amended_address(before, said) == after
+
+
+def test_the_building_corrected_at_the_phone_question_keeps_the_rest(app_env, domain):
+    slots, _, _ = run(booking_actions.ValidateBookingForm(), tracker(
+        "哎 楼号说错了 应该是314号楼 不是312", slots={
+            "booking_service": "保洁", "booking_time": "2026-12-01T15:00",
+            "booking_address": "312号楼1单元202", "requested_slot": "booking_phone"}), domain)
+    assert slots.get("booking_address") == "314号楼1单元202"
