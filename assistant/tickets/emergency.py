@@ -161,6 +161,13 @@ CONTEXT_DETAILS: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
         "让人保持原来的姿势躺着，垫件衣服保暖，等 120 的人来处理。",
     ),
     (
+        # 拿毛巾按着呢还在渗 after a cut: still bleeding, said without 血 (渗 / 止不住 / 还在流).
+        "medical",
+        "still_bleeding",
+        re.compile(r"(?:还在|还是|一直|继续|往外)(?:渗|流|冒|淌|滴)(?!眼泪|泪|鼻涕|口水|汗|水)|渗(?:出来|透|血)|止不住|按不住"),
+        "继续用力按住伤口，别松手看；毛巾湿透了别拿掉，上面再加一块接着按。能的话把伤处抬高到比心口高，等 120 的人来。",
+    ),
+    (
         # 她有高血压，药在包里: what the doctor must know; the medicine goes with them.
         "medical",
         "history",
@@ -269,6 +276,10 @@ def _numbers_for(text: str, topics: list[str]) -> str:
     return "或".join(dict.fromkeys(found)) or "110、119 或 120"
 
 
+# A wound in the emergency reported (切到手, 划了个口子, 流血): what 还在渗 can be about.
+_WOUND = re.compile(r"血|伤口|口子|切|割|划|扎|刺|砍|戳")
+
+
 def _context_details(text: str, reported: str | None) -> list[tuple[str, str]]:
     """The details of ``CONTEXT_DETAILS`` that ``text`` names about the emergency
     ``reported`` (the ticket's words): 我能开灯找阀门不 after a gas smell."""
@@ -280,6 +291,8 @@ def _context_details(text: str, reported: str | None) -> list[tuple[str, str]]:
         if (topic == ANY_TOPIC or topic in topics) and pattern.search(text):
             if name == "move_person" and re.search(r"车|东西|箱|柜|家具", text):
                 continue  # 把车挪一下 makes way; it moves no one hurt
+            if name == "still_bleeding" and not _WOUND.search(reported):
+                continue  # 还在流 after a fall with no wound: not bleeding
             if line == "{advice}":
                 line = "\n".join(advice_for_topics(topics))
             found.append((name, line.replace("{numbers}", _numbers_for(text, topics))))
@@ -333,7 +346,9 @@ _CLOSING_WORDS = re.compile(
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # A question in the resident's words (要不要敲门嘛, 能进去看看吗, 咋整).
-_ASKS = re.compile(r"[吗么嘛呢？?]|要不要|能不能|可不可以|该不该|行不行|用不用|怎么|咋|啷个|点样|得唔得")
+_ASKS = re.compile(
+    r"[？?]|[吗么嘛呢][啊呀哦哟]*[。.！!～~\s]*$|要不要|能不能|可不可以|该不该|行不行|用不用|怎么|咋|啷个|点样|得唔得"
+)
 
 
 def adds_a_detail(text: str | None) -> bool:

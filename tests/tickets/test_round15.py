@@ -249,3 +249,22 @@ async def test_a_report_said_as_a_call_says_no_call_is_made(text, relay):
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["complaint_description"] == text
     assert (RELAY_AS_TICKET in joined(dispatcher.messages)) is relay
+
+
+# ---- still bleeding, said without 血; a statement is no question ----------------------------------
+
+from assistant.tickets.emergency import follow_up_advice  # noqa: E402
+
+
+def test_still_seeping_after_a_cut_gets_the_pressing_advice():
+    lines = follow_up_advice("纱布压着呢 还是往外渗", "我爸削苹果把手划了个大口子 血一直止不住")
+    assert any("按住伤口" in line for line in lines)
+
+
+@pytest.mark.parametrize("text", ["她还在流眼泪", "还是往外渗"])
+def test_no_wound_reported_no_pressing_advice(text):
+    assert not any("按住伤口" in line for line in follow_up_advice(text, "我奶奶在客厅摔倒了起不来"))
+
+
+def test_a_statement_ending_in_a_particle_mid_sentence_is_no_question():
+    assert not asks_about_it("毛巾按着呢还在渗") and asks_about_it("他人在哪呢")
