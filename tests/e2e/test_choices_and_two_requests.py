@@ -171,3 +171,35 @@ def test_a_short_new_question_after_a_medical_insurance_answer(butler, resident)
     assert "医保" in first and "来源" in first, first
     second = r.say("居住证怎么办")
     assert "居住证" in second and "来源：《示例市居住证" in second, second
+
+
+def test_the_first_of_the_free_times_said_as_toushige(butler, resident):
+    # Round 15: 头一个 (the north's "the first one") picks the first free time offered.
+    r = resident("the_first_of_the_free_times_said_as_toushige")
+    listed = r.chat("我想约个保洁 后天都有啥时间")
+    times = [b for b in buttons(listed) if '"time"' in (b.get("payload") or "")]
+    if not times:
+        pytest.skip(f"no free time listed on the servers' day: {joined(listed)}")
+    after = r.say("头一个吧")
+    assert "地址" in after and "没听清" not in after, after
+
+
+def test_a_second_request_declined_in_clauses(butler, resident):
+    # Round 15: naming what was offered, then no, then a later time is a no, never a yes.
+    r = resident("a_second_request_declined_in_clauses")
+    text = r.say("居住证怎么办理，还有帮我约个理发")
+    assert "另外您说要约个理发" in text, text
+    after = r.say("理发就算了 下礼拜再说 先不约了")
+    assert "先不办了" in after and "几点" not in after, after
+
+
+def test_noise_at_the_read_back_books_nothing(butler, resident, staff_token):
+    # Round 15: Latin-letter noise never confirms a read-back, whatever the classifier hears.
+    r = resident("noise_at_the_read_back_books_nothing")
+    asked = r.say("约个维修，后天上午10点，地址8号楼1单元101，电话13912340101")
+    if "对吗" not in asked:
+        pytest.skip(f"no read-back on the servers' day: {asked}")
+    after = r.say("vbnm tyui")
+    assert "预约号" not in after, after
+    done = r.say("对")
+    assert "预约号" in done, done
