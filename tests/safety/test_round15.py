@@ -99,6 +99,7 @@ def test_a_choice_of_numbers_or_steps_is_a_question(text):
 
 
 @pytest.mark.parametrize("text", [
+    "我妈摔了一跤爬不起来，是先拉她还是打120",      # the older choice markers (先…还是) want no pause too
     "我家着火了，是打119还是先往下跑",
     "厨房煤气味好大，是打119还是打燃气公司",
     "快点，还是打120吧，他脸都白了",
