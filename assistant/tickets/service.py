@@ -1234,6 +1234,8 @@ def follow_up_emergency(
         and not emergency_kinds(text)
         and not answers_where
         and is_substantive(text.replace(place_words, "", 1))
+        # 保安说监控里看见她往南门走了 names nothing wrong: more about the emergency, not a new matter.
+        and names_a_problem(text)
     ):
         return None
     place = place_in_reply(text, awaiting_location=awaiting_location, reads_as_request=reads_as_request)

@@ -62,6 +62,7 @@ async def test_the_place_is_read_back_with_the_ticket_number(app_env: Database, 
         ("19号楼1单元502我爸手划了个大口子血止不住", "纱布捂上了还是往外渗", "query_booking", "工单号"),
         ("20号楼2单元楼道里一股煤气味", "窗户推开了 对门那家要不要去拍门叫一下", "query_booking", "门铃"),
         ("21号楼1单元301我妈摔倒了起不来", "邻居家有轮椅 要不要借过来", "nlu_fallback", "120"),
+        ("26号楼2单元我爷爷出去遛弯找不到了", "物业保安说监控里看见他往西门走了", "file_complaint", "工单号"),
     ],
 )
 async def test_a_detail_joins_the_emergency_whatever_the_classifier_heard(
@@ -105,6 +106,7 @@ async def test_a_detail_heard_as_a_hand_off_joins_the_emergency_unless_a_person_
     "text,intent,usual",
     [
         ("顺便帮我约个明天上午的理发", "book_service", "booking_form"),
+        ("对了 小区西门的路灯也坏了好几天了", "file_complaint", "complaint_form"),
         ("好的谢谢", "affirm", None),
     ],
 )
