@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
 from pathlib import Path
 
 from assistant.safety.evaluate import load
@@ -91,8 +92,21 @@ def training_paths() -> list[Path]:
              *(ROOT / "bench" / f"emergency_blind{k}.jsonl" for k in (10, 11, 12, 13, 14)),
              DATA / "probes.jsonl", DATA / "probes_round3.jsonl", DATA / "probes_round7.jsonl",
              DATA / "probes_round14.jsonl",
-             *sorted((ROOT / "nlu_data" / "nlu").glob("*.yml"))]
+             *committed_nlu_files()]
     return [path for path in paths if path.exists()]
+
+
+def committed_nlu_files() -> list[Path]:
+    """The NLU training files committed at HEAD (review 15: a file still being written by the NLU
+    owner, untracked, made the shipped weights irreproducible from any commit). Outside a git
+    checkout (an exported tree), every file there."""
+    folder = ROOT / "nlu_data" / "nlu"
+    try:
+        listed = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "-r", "--name-only", "HEAD", "--",
+                                 "nlu_data/nlu"], capture_output=True, text=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        return sorted(folder.glob("*.yml"))
+    return sorted(ROOT / name for name in listed if name.endswith(".yml") and "/" not in name[len("nlu_data/nlu/"):])
 
 
 def training_rows() -> list[dict]:
