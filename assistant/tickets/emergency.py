@@ -342,7 +342,7 @@ def follow_up_advice(text: str, reported: str | None = None) -> list[str]:
 # (好的, 谢谢, 知道了, 算了, 没事了…): what is left after them must still say something.
 _CLOSING_WORDS = re.compile(
     r"好的|好吧|好嘞|嗯+|哦+|噢+|行吧|可以|知道了|明白了|晓得了|收到|谢谢|多谢|感谢|辛苦了?|唔该|麻烦了?"
-    r"|算了|不用了|没事了|再见|拜拜|你们|您|啊|呀|吧|哈|了|的|呢|嘛"
+    r"|算了|不用了|没事了|再见|拜拜|报个平安|报平安|平安|挺好|很好|你们|您|啊|呀|吧|哈|了|的|呢|嘛"
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # A question in the resident's words (要不要敲门嘛, 能进去看看吗, 咋整).

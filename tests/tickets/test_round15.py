@@ -38,7 +38,9 @@ def test_a_further_word_is_a_detail(text):
     assert adds_a_detail(text)
 
 
-@pytest.mark.parametrize("text", ["好的谢谢", "嗯嗯知道了", "算了", "收到 辛苦了", "顺便帮我约个明天上午的理发"])
+@pytest.mark.parametrize(
+    "text", ["好的谢谢", "嗯嗯知道了", "算了", "收到 辛苦了", "顺便帮我约个明天上午的理发", "报个平安 我挺好的"]
+)
 def test_closing_talk_and_a_booking_are_no_detail(text):
     assert not adds_a_detail(text)
 
