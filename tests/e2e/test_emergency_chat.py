@@ -82,3 +82,21 @@ def test_nlu_parse_reports_the_safety_net(butler):
     assert "gas" in body["safety"]["kinds"] and body["safety"]["cues"]
     calm = butler.http.post(f"{butler.gateway_url}/api/v1/nlu/parse", json={"text": "今晚吃火锅去"}).json()
     assert calm["safety"]["emergency"] is False
+
+
+def test_what_follows_an_emergency_joins_its_ticket_whatever_the_classifier_hears(butler, staff_token):
+    # Round 15: the place is read back with the 工单号; further words in the minutes after
+    # (a description of the person, what was done) are details of the emergency, never
+    # 没听明白, a booking answer or a 报平安.
+    sid = "emergency-e2e-r15"
+    replies = butler.chat(sid, "我外婆早上出门买菜到现在没回来 她有点糊涂 电话也打不通")
+    assert "110" in replies[0]["text"], replies
+    ticket = emergency_ticket(butler, staff_token, replies)
+    where = butler.say(sid, "我们住622号楼3单元")
+    assert "工单号" in where and ticket["id"] in where, where
+    for detail in ("她穿一件红毛衣 背有点驼", "保安说监控里看见她往南门走了"):
+        said = butler.say(sid, detail)
+        assert ticket["id"] in said, said
+        assert not any(word in said for word in ("没听明白", "没有预约", "平安", "帮不上忙")), said
+    resp = butler.http.get(f"{butler.gateway_url}/api/v1/tickets/{ticket['id']}", headers=auth(staff_token))
+    assert "红毛衣" in resp.json()["description"]
