@@ -754,6 +754,10 @@ class ValidateBookingForm(InterruptibleFormValidation):
         service = conversation.service_from(tracker.get_slot("booking_service") or "")
         # 上午十点 after 明天几点方便？: read on the kept day (a new day or a button as said).
         said = conversation.on_kept_day(str(value), tracker.get_slot("booking_time_text"))
+        if said == str(value):
+            # 换成晚上6点吧 after the free times of one day were offered: that day's clock.
+            said = conversation.on_offered_day(said, [b.get("payload") or "" for b in _last_time_buttons(tracker)],
+                                               now())
         if service is None:
             # Not known yet: keep what was said and resolve it once the service is known.
             return {"booking_time": None, "booking_time_text": said}

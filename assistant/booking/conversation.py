@@ -890,6 +890,22 @@ DAY_WORD_RE = re.compile(
 )
 
 
+def on_offered_day(said: str, offered: Iterable[str], now: datetime | None = None) -> str:
+    """晚上6点 said without a day after the free times of one day were offered (button
+    payloads with ISO starts): that clock on that day, as an ISO start; anything else (a
+    day said, no clock, times offered on several days) as said."""
+    starts = [m.group(0) for m in map(ISO_SLOT_RE.search, offered) if m]
+    days = {start[:10] for start in starts}
+    if len(days) != 1 or not said or ISO_SLOT_RE.search(said):
+        return said
+    if DAY_WORD_RE.search(unicodedata.normalize("NFKC", said)):
+        return said
+    parsed = extract_time(said, now)
+    if parsed is None or not parsed.has_clock:
+        return said
+    return on_same_day(said, starts[0], now)
+
+
 def on_same_day(said: str, current: str | None, now: datetime | None = None) -> str:
     """A new time said without a day (改成下午三点半) keeps the day already chosen, and
     a new day said without a clock time (换成后天吧 / 是后天，时间不变) keeps the clock

@@ -75,3 +75,24 @@ def test_the_building_corrected_at_the_phone_question_keeps_the_rest(app_env, do
             "booking_service": "保洁", "booking_time": "2026-12-01T15:00",
             "booking_address": "312号楼1单元202", "requested_slot": "booking_phone"}), domain)
     assert slots.get("booking_address") == "314号楼1单元202"
+
+
+def test_a_clock_said_after_one_days_free_times_is_on_that_day(app_env, domain):
+    offered = [{"title": f"12月1日（周二）{t}", "payload": f'/inform{{"time": "2026-12-01T{iso}"}}'}
+               for t, iso in (("下午2点", "14:00"), ("下午4点", "16:00"))]
+    events = [{"event": "active_loop", "name": "booking_form"},
+              {"event": "bot", "text": "最近可以约的时间有：", "data": {"buttons": offered}}]
+    slots, _, _ = run(booking_actions.ValidateBookingForm(), tracker(
+        "改成下午4点吧 2点太早了", events=events,
+        slots={"booking_service": "理发", "requested_slot": "booking_time"}), domain)
+    assert slots.get("booking_time") == "2026-12-01T16:00"  # not today (Sunday), the day offered
+
+
+def test_a_clock_with_its_own_day_is_taken_as_said(app_env, domain):
+    offered = [{"title": "12月1日（周二）下午2点", "payload": '/inform{"time": "2026-12-01T14:00"}'}]
+    events = [{"event": "active_loop", "name": "booking_form"},
+              {"event": "bot", "text": "最近可以约的时间有：", "data": {"buttons": offered}}]
+    slots, _, _ = run(booking_actions.ValidateBookingForm(), tracker(
+        "大后天上午十点", events=events,
+        slots={"booking_service": "理发", "requested_slot": "booking_time"}), domain)
+    assert slots.get("booking_time") == "2026-12-02T10:00"
