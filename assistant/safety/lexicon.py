@@ -93,6 +93,9 @@ class Suppressors:
     # round 12 review: general-question frames (想了解, 一般怎么) and what makes a cue the resident's own
     hypothetical_learning: re.Pattern[str] | None = None
     hypothetical_learning_own: re.Pattern[str] | None = None
+    # review 15: a price asked after a cue that names no person (跌倒报警的手环要多少钱)
+    hypothetical_after_unless_person: re.Pattern[str] | None = None
+    hypothetical_person: re.Pattern[str] | None = None
     # round 12 review: an adult dealt with it (over), unless someone is injured
     past_dealt_with: re.Pattern[str] | None = None
     past_injury: re.Pattern[str] | None = None
@@ -217,6 +220,9 @@ def lexicon() -> Lexicon:
         hypothetical_learning=c(hyp["learning"], "hypothetical.learning") if hyp.get("learning") else None,
         hypothetical_learning_own=c(hyp["learning_own"], "hypothetical.learning_own")
         if hyp.get("learning_own") else None,
+        hypothetical_after_unless_person=c(hyp["after_unless_person"], "hypothetical.after_unless_person")
+        if hyp.get("after_unless_person") else None,
+        hypothetical_person=c(hyp["person"], "hypothetical.person") if hyp.get("person") else None,
         past_dealt_with=c(past["dealt_with"], "past.dealt_with") if past.get("dealt_with") else None,
         past_injury=c(past["injury"], "past.injury") if past.get("injury") else None,
         everyday_unless=c(s["everyday_unless"], "everyday_unless") if s.get("everyday_unless") else None,

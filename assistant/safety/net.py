@@ -407,6 +407,12 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         sentence = text[msg.sentence_start(hit.start): msg.clause_end(hit.end)]
         if not s.hypothetical_anchor.search(sentence):
             found = s.hypothetical_after_unless_actual.search(after)
+        if found is None and s.hypothetical_after_unless_person is not None and not (
+                s.hypothetical_person is not None
+                and s.hypothetical_person.search(text, max(msg.clause_start(hit.start), hit.start - 6), hit.end)):
+            # review 15: a way out, a price, a choice of numbers asked about a cue with no person as its
+            # subject (跌倒报警的手环要多少钱); a person in it (老人被困电梯里，救援要多少钱) is asking from inside
+            found = s.hypothetical_after_unless_person.search(after)
         if (found is None and cue.kind != "general" and not s.hypothetical_perceived.search(sentence)
                 and not _HAPPENING.search(sentence)):
             # a yes/no question about the cue (厨房着火能用水浇吗); not when it has lasted

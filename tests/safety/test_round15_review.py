@@ -42,3 +42,36 @@ def test_a_fire_that_cannot_be_put_out_fires(text):
 @pytest.mark.parametrize("text", ["热水器点着火几秒就灭了", "燃气灶点着火一会儿就灭", "这灶点着火老是熄，火苗一下就没了"])
 def test_a_flame_that_goes_out_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- notes 2 and 3: a way out, a price, a choice of numbers asked from inside the emergency -------
+
+@pytest.mark.parametrize("text", [
+    "我被反锁在卫生间了，有没有办法出来",
+    "老人摔了起不来，有没有办法",
+    "老人起不来，有没有办法",
+    "我爸被困电梯里了，有没有办法快点",
+    "孩子误喝了消毒水，有没有什么法子",
+    "俺娘喝了农药，有没有啥法子",
+    "老人被困电梯里，救援要多少钱",
+    "我奶奶被关在电梯里头了，开锁要多少钱",
+    "着火了是打119还是打110",
+    "煤气泄漏了是打119还是打燃气公司",
+    "油锅着火了，是先灭火还是打119",
+    "我爸晕倒，是先扶还是打120",
+])
+def test_asked_from_inside_the_emergency_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "跌倒报警的手环要多少钱",
+    "燃气泄漏报警器装一个要多少钱",
+    "被困电梯有没有办法自救",
+    "老人摔倒有没有什么办法预防",
+    "着火是打119还是打110",
+    "闻到煤气味是打燃气公司还是打119",
+    "我妈记性差，担心她吃多了，有没有提醒的办法",
+])
+def test_a_general_way_price_or_number_question_stays_quiet(text):
+    assert not fires(text)
