@@ -208,6 +208,14 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "service_type 0.922; 0.892 on the 550 lines not in the training data word for word), then round 15 was tuned on its errors",
     },
     {
+        "name": "blind15",
+        "path": "bench/nlu_blind15.yml",
+        "label": "blind",
+        "note": "737 lines (19 intents, 133 service_type spans over the ten catalogue services), written on "
+                "2026-12-06 by a helper who saw only its brief (6f3344a, bench/nlu_blind15.md) while round 15 "
+                "was tuned on set 14; not yet measured",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
@@ -343,6 +351,14 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
         "note": "538 lines (194 emergencies, 344 same-topic look-alikes), written on 2026-12-06 by a helper who "
                 "saw only its brief (96d597e, bench/emergency_blind14.md) while round 14 was tuned on set 13; "
                 "measured once at round 14's end (d59506d: butler 0.979 / 4.6 %, net 0.974 / 3.8 %), then round 15 was tuned on its errors",
+    },
+    {
+        "name": "emergency_blind15",
+        "path": "bench/emergency_blind15.jsonl",
+        "label": "blind",
+        "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-06 by a helper who "
+                "saw only its brief (9877adc, bench/emergency_blind15.md) while round 15 was tuned on set 14; "
+                "not yet measured",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
