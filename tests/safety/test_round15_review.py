@@ -75,3 +75,23 @@ def test_asked_from_inside_the_emergency_fires(text):
 ])
 def test_a_general_way_price_or_number_question_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- note 4: one adult tablet taken by a young child is a poisoning ------------------------------
+
+@pytest.mark.parametrize("text", [
+    "孩子吃了一片安眠药",
+    "孩子偷吃了奶奶一片降糖药",
+    "小孩偷吃了一片安眠药怎么办",
+    "宝宝刚才舔了一颗爷爷的降压药",
+    "我家娃偷吃了姥姥的药",
+])
+def test_a_child_who_took_an_adults_medicine_is_poisoned(text):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency and "poisoning" in verdict.kinds, verdict
+
+
+@pytest.mark.parametrize("text", ["睡前吃了一颗安眠药", "我儿子失眠，吃了一片安眠药睡了", "孩子感冒了，吃了药睡了",
+                                  "怎么防止孩子偷吃老人的药"])
+def test_an_adults_dose_or_a_childs_own_medicine_stays_quiet(text):
+    assert not fires(text)
