@@ -553,6 +553,10 @@ def _sincere(msg: _Message, hit: _Hit, marker: re.Match[str]) -> bool:
     return not (_HOW_AFTER.search(after) and not msg.s.hypothetical_anchor.search(sentence))
 
 
+# Review 15: the idioms of feeling an ordinary sense may hold a cue in (气得冒火, 累得我要死了, 笑死了).
+_FEELING_IDIOM = re.compile(r"(?:热|累|吵|烦|气|笑|饿|困|急|冷|忙|臭|闷|馋|乐|美|爽|渴|恨|辣|吓|想|无聊)(?:得|死)|冒(?:火|烟|青烟)|火冒")
+
+
 def _subject_explained(text: str, hit: _Hit, why: str) -> bool:
     """An ordinary sense that names the cue's own subject, right before it (鹦鹉走丢了,
     猫又丢了), or an idiom that holds the whole cue (气得冒火): the thing that is lost or
@@ -568,6 +572,10 @@ def _subject_explained(text: str, hit: _Hit, why: str) -> bool:
         return True
     # Round 15: an idiom that holds the whole cue (气得冒火, 累得我要死了) says what the cue's words
     # mean here; the n-gram model reads only the words (0.96 on 我快被我儿子气得冒火了).
+    # Review 15: only an idiom of feeling; a word that merely holds the cue (落水口 a child fell into) may be
+    # overruled like any other.
+    if not _FEELING_IDIOM.search(marker):
+        return False
     at = text.find(marker, max(0, hit.end - len(marker)), hit.start + len(marker))
     return at != -1 and at <= hit.start and hit.end <= at + len(marker)
 

@@ -95,3 +95,21 @@ def test_a_child_who_took_an_adults_medicine_is_poisoned(text):
                                   "怎么防止孩子偷吃老人的药"])
 def test_an_adults_dose_or_a_childs_own_medicine_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- note 5: a drainpipe hides only the 落水 cue; a child can fall into a drain opening -----------
+
+@pytest.mark.parametrize("text", [
+    "落水管爆了水漫到插座",
+    "落水口有个孩子掉进去了",
+    "孩子掉进落水口了",
+    "小孩滑进路边的落水口了",
+])
+def test_a_drainpipe_hides_no_other_cue_and_a_fall_into_a_drain_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["落水管堵了", "阳台的落水管漏水了", "落水口盖子坏了谁来修", "路边的落水口堵了，水漫上来了",
+                                  "我快被我儿子气得冒火了", "累得我要死了"])
+def test_a_drainpipe_or_an_idiom_of_feeling_stays_quiet(text):
+    assert not fires(text)
