@@ -113,3 +113,15 @@ def test_a_drainpipe_hides_no_other_cue_and_a_fall_into_a_drain_fires(text):
                                   "我快被我儿子气得冒火了", "累得我要死了"])
 def test_a_drainpipe_or_an_idiom_of_feeling_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- note 7: stuffy (闷) is no hyperbole, it may be carbon monoxide --------------------------------
+
+@pytest.mark.parametrize("text", ["闷得我要死了，头好晕", "屋里烧着炭，闷得人快死了", "渴得我要死了，嘴唇发紫说不出话"])
+def test_stuffy_or_thirsty_to_death_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["热得我要死了", "今天加班累得我要死了", "吵得人要死，楼上又在装修"])
+def test_hyperbole_of_heat_work_or_noise_stays_quiet(text):
+    assert not fires(text)
