@@ -125,3 +125,14 @@ def test_stuffy_or_thirsty_to_death_fires(text):
 @pytest.mark.parametrize("text", ["热得我要死了", "今天加班累得我要死了", "吵得人要死，楼上又在装修"])
 def test_hyperbole_of_heat_work_or_noise_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- note 10: a habit of going out does not account for a child who cannot be reached now ---------
+
+@pytest.mark.parametrize("text", ["孩子天天出去玩，手机关机了", "我儿子每天都出去耍，这会儿电话没人接"])
+def test_a_child_out_every_day_who_cannot_be_reached_now_fires(text):
+    assert fires(text)
+
+
+def test_a_child_out_every_day_stays_quiet():
+    assert not fires("孩子天天出去玩，不着家")
