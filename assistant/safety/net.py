@@ -104,6 +104,11 @@ _DAYS_KINDS = ("silent_elder", "missing")
 _FUME_KINDS = ("gas", "poisoning")
 # After "it is over": it is not (还在响, 又烧起来).
 _NOT_OVER = re.compile(r"[^,。]{0,2}(?:还在|还是|还有|又|仍|但是?|可是|却)")
+# Review 15: a new symptom said later with a turn or now (后来扶起来了，可是现在说头疼想吐) reopens what was over:
+# a head injury after a fall, a poisoning after the smell went.
+_REOPENED = re.compile(r"(?:可是|但是?|不过|结果|现在|这会儿?|又|却)[^。]{0,10}?(?<![不没])"
+                       r"(?:头晕|头疼|头痛|恶心|想吐|吐了|呕吐|胸闷|胸口疼|心慌|喘不|上不来气|站不稳|眼前发黑"
+                       r"|说不出话|说话不清|叫不醒|叫不应|昏过去|昏迷|迷糊|抽搐|流血|出血|起不来|动不了)")
 # For a missing or silent person a past day is where the silence STARTS (昨天走丢了,
 # still missing); only a past EVENT (上次我爸走丢的事) is over.
 _PAST_EVENT = re.compile(r"上次|上回|上一次|那次|那回|去年|前年|以前|从前|曾经|小时候|年轻时|当年"
@@ -251,7 +256,8 @@ def _overs(text: str, s: Suppressors) -> list[re.Match[str]]:
     """The "it is over" phrases of a message (已经灭了, 没事了), in order, without those
     a following word reopens (火已经关了还在响), and without an adult's dealing with it
     (保安劝开了) when someone is injured (打得头破血流，物业处理了: round 12 review)."""
-    found = [m for m in s.past_over.finditer(text) if not _NOT_OVER.match(text, m.end())]
+    found = [m for m in s.past_over.finditer(text)
+             if not _NOT_OVER.match(text, m.end()) and not _REOPENED.search(text, m.end())]
     if s.past_dealt_with is not None and not (s.past_injury is not None and s.past_injury.search(text)):
         found += [m for m in s.past_dealt_with.finditer(text) if not _NOT_OVER.match(text, m.end())]
     return sorted(found, key=lambda m: m.start())

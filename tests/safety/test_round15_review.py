@@ -136,3 +136,20 @@ def test_a_child_out_every_day_who_cannot_be_reached_now_fires(text):
 
 def test_a_child_out_every_day_stays_quiet():
     assert not fires("孩子天天出去玩，不着家")
+
+
+# ---- note 6: a new symptom said after "it is over" reopens it ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "刚才老人摔倒了，后来扶起来了，可是现在说头疼想吐",
+    "我爸下午摔了一跤，已经扶起来了，但是这会儿老说头晕",
+    "煤气味开窗散了，可是我妈现在头晕恶心",
+])
+def test_a_symptom_after_the_event_was_over_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["刚才老人摔倒了，后来扶起来了，现在不头疼了", "我妈前天摔了一跤，后来没事了",
+                                  "昨天厨房着火，已经灭了，现在没事"])
+def test_an_event_over_with_no_new_symptom_stays_quiet(text):
+    assert not fires(text)
