@@ -404,6 +404,14 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             found = None
     if found is None and not actual:
         found = s.hypothetical_before_near.search(text[max(msg.clause_start(hit.start), hit.start - 12): hit.start])
+    if found is None and actual and not msg.urgent and s.hypothetical_worry is not None:
+        # review 15: a worry governing the cue (担心她晚上摔了没人知道) is a what-if even in the perfective
+        found = s.hypothetical_worry.search(text[max(msg.clause_start(hit.start), hit.start - 8): hit.start])
+        end_clause = msg.clause_start(hit.end - 1)
+        if found is None and end_clause > hit.start:
+            # a cue that spans clauses (我妈一个人住，担心她晚上摔了): the worry just before its verb (the cue's
+            # last three characters) in that verb's clause
+            found = s.hypothetical_worry.search(text[end_clause: max(end_clause, hit.end - 3)])
     after = msg.sentence_after(hit.end, s.hypothetical_after_window)
     if found is None:
         found = s.hypothetical_after.search(after)

@@ -153,3 +153,26 @@ def test_a_symptom_after_the_event_was_over_fires(text):
                                   "昨天厨房着火，已经灭了，现在没事"])
 def test_an_event_over_with_no_new_symptom_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- note 26: 有什么办法 follows the same rule as 有没有办法; a worry governs a cue it precedes -------
+
+@pytest.mark.parametrize("text", [
+    "邻居家着火了，有没有什么办法",
+    "煤气泄漏了，有没有什么办法",
+    "厨房着火了有什么办法",
+    "我妈噎住了有啥办法",
+    "我好担心，我妈摔了起不来",
+    "担心她摔了，快来人",
+])
+def test_what_to_do_asked_about_an_actual_emergency_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "电梯困人有没得办法自救",
+    "家里小孩把自己反锁在房间里的时候有没有什么办法从外面打开",
+    "我妈一个人住，担心她晚上摔了没人知道，有什么办法",
+])
+def test_a_general_way_or_a_worry_stays_quiet(text):
+    assert not fires(text)
