@@ -50,6 +50,12 @@ _WHEN = re.compile(
 )
 # Not 批下来 / 办下来 / 到账 / 到手: an application coming through (交上去了多久能下来), no one coming.
 _COME = re.compile(r"(?<![下出起])来|上门|过来|到(?![账手卡])|修|处理|弄|管|派|解决|搞|整")
+# 下来 / 出来 decided by the subject: a person coming down or out (你们啥时候能下来人看看 /
+# 物业的人啥时候出来 / 工作人员几时下来) is someone coming; an application (交上去了多久能批下来,
+# 补贴多久能办下来) is not.
+_COME_DOWN_OR_OUT = re.compile(r"[下出]来")
+_COMING_PERSON = re.compile(r"人|师傅|工人|[电水木修理维]{1,3}工|你们|物业|保安|值班|社区|居委")
+_APPLICATION = re.compile(r"批|审|办|钱|补贴|津贴|补助|交上去|递上去|报上去|申请|材料|手续|证|卡|到账|到手|结果")
 # 到哪一步了 / 进展 / 怎么样了: the progress itself.
 # 有消息 / 有结果 only asked (有结果了吗, 有没有消息): 有结果了给我回个电话 is a wish to be told.
 _PROGRESS = re.compile(
@@ -73,6 +79,13 @@ def _new_problem(text: str) -> bool:
     return bool(problem.objects or problem.faults)
 
 
+def _someone_comes(text: str, asked: str) -> bool:
+    """What is asked about after the when-word is someone coming or the thing handled."""
+    if _COME.search(asked):
+        return True
+    return bool(_COME_DOWN_OR_OUT.search(asked) and _COMING_PERSON.search(text) and not _APPLICATION.search(text))
+
+
 def asks_what_was_done(text: str | None) -> bool:
     """Does the message ask what was done with the resident's report (told, sent,
     when someone comes, how far it got)? False for a new problem said with a
@@ -86,7 +99,7 @@ def asks_what_was_done(text: str | None) -> bool:
     if _PROGRESS.search(text):
         return True
     when = _WHEN.search(text)
-    if when and _COME.search(text[when.start() :]):
+    if when and _someone_comes(text, text[when.start() :]):
         # 救护车怎么还没来: the responders the resident called, not the community.
         return not _RESPONDERS.search(text)
     act = _ACT.search(text)
