@@ -176,3 +176,19 @@ def test_what_to_do_asked_about_an_actual_emergency_fires(text):
 ])
 def test_a_general_way_or_a_worry_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- note 9: a child locked alone in a car is the danger whatever the air -------------------------
+
+@pytest.mark.parametrize("text", [
+    "孩子在车里睡着了，车锁了，空调开着",
+    "宝宝在车上睡着了，我把钥匙锁里面了，车窗开着",
+    "闺女在车里，车门锁了开着空调，我进不去",
+])
+def test_a_child_locked_in_a_car_with_the_air_on_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["孩子在车里睡觉，车没锁，我就在旁边", "宝宝在车上睡着了，车锁了，我就在车旁边看着"])
+def test_a_child_in_an_open_car_or_watched_by_it_stays_quiet(text):
+    assert not fires(text)
