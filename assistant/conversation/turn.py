@@ -467,7 +467,12 @@ async def converse(
         # still asks something (a hand-off inside a form is recorded and the form goes on).
         log.info("conversation_hand_off_after_request", sender=sender)
         replies = [*replies, *await client.deliver_or_degrade(sender, split.HAND_OFF_MESSAGE, metadata)]
-    if both_at_once and new_pending is not None and await _first_done(client, sender, replies):
+    if both_at_once and new_pending is not None and (
+        await _first_done(client, sender, replies)
+        # 养老金咋查 还有医保卡丢了咋补办: the second question is answered too when the first
+        # was met with "您是想问…吗？" (asked outright, it waits for no yes).
+        or (new_pending.intent == "ask_policy" and not await _form_running(client, sender))
+    ):
         log.info("conversation_second_request_filed_at_once", sender=sender, intent=new_pending.intent)
         replies = [*replies, *await client.deliver_or_degrade(sender, new_pending.text, metadata)]
         new_pending = None

@@ -142,3 +142,30 @@ def test_noise_at_a_read_back_reaches_the_dialogue_as_not_understood(client, db,
     kept = store.load(db, "web:n1")
     assert kept.pending is not None and kept.pending.offered  # the offer still waits for its answer
     assert [o.title for o in kept.options] == ["对", "不对"]  # and the question its buttons
+
+
+class _TwoQuestions(_Recording):
+    """Rasa as it reads two policy questions: each an ask_policy, the first met with a
+    "did you mean" question (yes/no buttons), no form running."""
+
+    async def parse(self, text):
+        return {"intent": {"name": "ask_policy", "confidence": 1.0}, "entities": []}
+
+    async def active_loop(self, sender):
+        return None
+
+    async def deliver_or_degrade(self, sender, text, metadata=None):
+        from assistant.dialogue import Button, Reply
+
+        self.sent.append(text)
+        if len(self.sent) == 1:
+            return [Reply(text="您是想问“老年卡怎么办”吗？", buttons=[Button("是", "/affirm"), Button("不用了", "/deny")])]
+        return [Reply(text=f"答：{text}")]
+
+
+def test_two_policy_questions_are_both_answered_even_after_a_did_you_mean(client, db, clock):  # noqa: F811
+    two = _TwoQuestions(client.settings)
+    replies = anyio.run(lambda: converse(two, "web:q2", "老年卡咋办 还有廉租房怎么申请", None, db=db))
+    assert two.sent == ["老年卡咋办", "廉租房怎么申请"]
+    assert replies[-1].text == "答：廉租房怎么申请"
+    assert store.load(db, "web:q2").pending is None  # nothing left to offer
