@@ -67,6 +67,7 @@ from __future__ import annotations
 import json
 import math
 import subprocess
+import tempfile
 from pathlib import Path
 
 from assistant.safety.evaluate import load
@@ -109,8 +110,29 @@ def committed_nlu_files() -> list[Path]:
     return sorted(ROOT / name for name in listed if name.endswith(".yml") and "/" not in name[len("nlu_data/nlu/"):])
 
 
+def committed_text(path: Path, commit: str = "HEAD") -> str | None:
+    """The file's bytes as committed (review 15: a committed NLU file with uncommitted edits must not
+    reach the weights), or None outside a git checkout or for a file not in the commit."""
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:{path.relative_to(ROOT).as_posix()}"],
+                              capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def load_committed(path: Path, commit: str = "HEAD") -> list[dict]:
+    """The rows of a training file as committed (the working tree's only when it is not in git)."""
+    text = committed_text(path, commit)
+    if text is None:
+        return load(path)
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / path.name
+        copy.write_text(text, encoding="utf-8")
+        return load(copy)
+
+
 def training_rows() -> list[dict]:
-    return [row for path in training_paths() for row in load(path)]
+    return [row for path in training_paths() for row in load_committed(path)]
 
 
 def source_counts() -> dict[str, list[int]]:
@@ -120,7 +142,7 @@ def source_counts() -> dict[str, list[int]]:
     of the model until the safety owner rebuilds it (review 14)."""
     counts = {}
     for path in training_paths():
-        rows = load(path)
+        rows = load_committed(path)
         counts[path.relative_to(ROOT).as_posix()] = [len(rows), sum(bool(r["emergency"]) for r in rows)]
     return counts
 

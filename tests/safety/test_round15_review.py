@@ -22,8 +22,29 @@ def test_the_model_is_trained_on_committed_nlu_files_only():
     committed = {p.relative_to(build_model.ROOT).as_posix() for p in build_model.committed_nlu_files()}
     nlu_sources = {name for name in shipped["sources"] if name.startswith("nlu_data/")}
     assert nlu_sources <= committed, nlu_sources - committed
-    trained = {p.relative_to(build_model.ROOT).as_posix() for p in build_model.training_paths()}
-    assert {name for name in trained if name.startswith("nlu_data/")} <= committed
+
+
+def test_the_shipped_counts_are_those_of_the_files_committed_with_the_model():
+    """Reproducible: every NLU file of the commit that last changed model.json is a source, with the
+    counts of its committed bytes (the NLU owner's later commits may run ahead until the next rebuild)."""
+    import subprocess
+
+    shipped = json.loads(build_model.MODEL_JSON.read_text(encoding="utf-8"))
+    try:
+        commit = subprocess.run(["git", "-C", str(build_model.ROOT), "log", "-1", "--format=%H", "--",
+                                 "assistant/safety/data/model.json"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        listed = subprocess.run(["git", "-C", str(build_model.ROOT), "ls-tree", "-r", "--name-only", commit, "--",
+                                 "nlu_data/nlu"], capture_output=True, text=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    if not commit:
+        pytest.skip("model.json not committed yet")
+    at_commit = {name for name in listed if name.endswith(".yml")}
+    assert {name for name in shipped["sources"] if name.startswith("nlu_data/")} == at_commit
+    for name in sorted(at_commit):
+        rows = build_model.load_committed(build_model.ROOT / name, commit)
+        assert shipped["sources"][name] == [len(rows), sum(bool(r["emergency"]) for r in rows)], name
 
 
 # ---- note 1: a flame that goes out is a stove fault, a fire that cannot be put out is a fire -----
