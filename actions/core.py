@@ -11,6 +11,7 @@ from rasa_sdk.events import FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant import form_turns
+from assistant.channels import can_receive_reminders
 from assistant.conversation import commands
 from assistant.db import get_database
 from assistant.residents.profile import speech_profile
@@ -329,26 +330,19 @@ def said_cannot_do(dispatcher: CollectingDispatcher, tracker: Tracker, text: str
         )
         return True
     if commands.asks_reminder(text):
-        dispatcher.utter_message(text=commands.REMINDER_TEXT)
+        dispatcher.utter_message(text=commands.reminder_said(can_receive_reminders(tracker.sender_id)))
         return True
-    if _ASKS_TEXT_MESSAGE.search(text):
+    if commands.asks_text_message(text):
         dispatcher.utter_message(text=_no_text_message(tracker.sender_id))
         return True
     return False
-
-
-# 给我发个短信确认一下 / 短信通知我: a text message the butler cannot send (it has no SMS, and
-# a chat cannot speak first); what the resident has instead is said with it.
-_ASKS_TEXT_MESSAGE = re.compile(
-    r"(?:发|来|给我)(?:个|条|一条|一个)?(?:短信|短消息|信息确认|确认短信|确认信息)|短信(?:确认|通知|告诉|提醒|发给)"
-)
 
 
 def _no_text_message(sender_id: str) -> str:
     """No SMS: said plainly, with the resident's bookings (their numbers) to note down."""
     from assistant.booking.conversation import upcoming_text
 
-    said = "我这里发不了短信，这个聊天也不能主动给您发消息。"
+    said = commands.cannot_text_said(can_receive_reminders(sender_id))
     try:
         bookings = upcoming_text(get_database(), sender_id)
     except Exception as exc:  # noqa: BLE001 - the honest part stands without the list

@@ -152,6 +152,53 @@ def asks_reminder(text: str) -> bool:
     return False
 
 
+# 给我发个短信确认一下 / 短信通知我 / 你们发条短信给我: a text message asked of the butler, which
+# has no SMS. Not a message someone else sent (有人给我发短信说社保卡要冻结, 银行发短信来了):
+# a third party or a past send before it, or 说 after it (what the message said), is a story.
+_TEXT_MESSAGE_RE = re.compile(
+    r"(?:发|来)(?:个|条|一条|一个)?(?:短信|短消息|确认短信|确认信息)(?:给我|给俺|到我手机)?"
+    r"|(?:发|来)(?:个|条|一条)?信息确认|短信(?:确认|通知|告诉|提醒|发给我|发我)"
+)
+_TEXT_SENT_BY_OTHERS_RE = re.compile(
+    r"有人|别人|人家|他们?|她们?|谁|对方|银行|陌生|骗子|号码|收到|上次|昨天|刚才|之前|经常|老是|总是|天天"
+)
+_TEXT_TOLD_RE = re.compile(r"^\s*(?:了|过|来了|过来)|^[^，,。.！!？?；;]{0,4}说")
+
+
+def asks_text_message(text: str) -> bool:
+    """给我发个短信确认一下 / 约好了你短信通知我一下: an SMS asked of the butler. Not 有人给我发短信说
+    社保卡要冻结，是真的吗 (someone else's message) nor 给我发了短信 (already sent)."""
+    text = text or ""
+    if text.startswith("/"):
+        return False
+    for match in _TEXT_MESSAGE_RE.finditer(text):
+        before = re.split(r"[，,。.！!？?；;\s]", text[: match.start()])[-1]
+        if _TEXT_SENT_BY_OTHERS_RE.search(before) or _TEXT_TOLD_RE.search(text[match.end() :]):
+            continue
+        return True
+    return False
+
+
+def cannot_text_said(can_push: bool) -> str:
+    """No SMS, said plainly; whether this chat can bring word later is the channel's fact
+    (``assistant.channels.can_receive_reminders``): Telegram and WeChat get the booking
+    reminders and ticket updates, the web page and the speaker do not."""
+    if can_push:
+        return "我这里发不了短信。预约的提醒和工单的进展会发到这个聊天里。"
+    return "我这里发不了短信，这个聊天也不能主动给您发消息。"
+
+
+def reminder_said(can_push: bool) -> str:
+    """明早8点提醒我吃药: the butler has no reminders of its own; on a push channel the chat
+    does bring the booking reminders, so it is not said that it never speaks first."""
+    if not can_push:
+        return REMINDER_TEXT
+    return (
+        "抱歉，我没法到点提醒您吃药、办事。预约的提醒会发到这个聊天里，别的事可以在手机上定个闹钟，"
+        "或者请家人到时候提醒您。预约社区服务、反映问题、查政策，我都能帮您办。"
+    )
+
+
 def asks_relay(text: str) -> bool:
     """给她打个电话说一声 / 通知下居委会李主任: a call or a message the butler cannot make."""
     text = text or ""

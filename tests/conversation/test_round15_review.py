@@ -3,13 +3,32 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import pytest
 
 from assistant.booking.timeparse import TZ, parse_time
+from assistant.conversation import commands
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=TZ)  # a Monday morning
+
+
+def tracker(text, intent="nlu_fallback", sender="web:rv15", slots=None):
+    """A tracker shaped like Rasa's, for an action run outside a form."""
+    from rasa_sdk import Tracker
+
+    return Tracker(sender, slots or {}, {"text": text, "intent": {"name": intent}, "entities": []},
+                   [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}],
+                   False, None, {}, "action_listen")
+
+
+def run(action, track):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, track, {}))
+    return dispatcher.messages, events
 
 
 # --- note 12: 中午 moves only the morning hour said right after it ------------------------------
@@ -44,3 +63,47 @@ def test_a_late_morning_range_after_noon_ends_after_it_starts_on_the_same_day(sa
     assert parsed is not None
     assert parsed.start.hour == 10 and parsed.end.hour == 11
     assert parsed.start.date() == parsed.end.date() and parsed.end > parsed.start
+
+
+# --- notes 17 and 18: an SMS asked of the butler, and what this chat can bring later -----------
+
+@pytest.mark.parametrize("said", [
+    "预约好了给我发个短信吧", "约上了你短信通知我一声", "你们发条短信给我确认下", "能不能来条确认短信",
+])
+def test_an_sms_asked_of_the_butler_is_read_as_one(said):
+    assert commands.asks_text_message(said)
+
+
+@pytest.mark.parametrize("said", [
+    "有人给我发短信说医保卡要停了，是真的吗", "他们天天给我发短信推销", "银行发短信来了说卡被冻结",
+    "刚才收到一条短信说我中奖了", "居委会给我发了短信", "发短信说我欠费了是咋回事",
+])
+def test_a_message_someone_else_sent_is_not_asked_of_the_butler(said):
+    assert not commands.asks_text_message(said)
+
+
+def test_a_push_channel_is_not_told_the_chat_never_speaks_first():
+    pushed = commands.cannot_text_said(can_push=True)
+    assert "发不了短信" in pushed and "不能主动" not in pushed and "聊天里" in pushed
+    web = commands.cannot_text_said(can_push=False)
+    assert "发不了短信" in web and "不能主动给您发消息" in web
+    assert "不能主动" not in commands.reminder_said(can_push=True)
+    assert commands.reminder_said(can_push=False) == commands.REMINDER_TEXT
+
+
+@pytest.mark.parametrize(("sender", "pushes"), [("telegram:4711", True), ("wechat:oA9x", True), ("web:r-77", False)])
+def test_the_sms_answer_says_what_the_channel_really_does(app_env, sender, pushes):
+    from actions.core import ActionHandleMisunderstanding
+
+    messages, _ = run(ActionHandleMisunderstanding(), tracker("约好了你发个短信告诉我", "nlu_fallback", sender=sender))
+    said = messages[0]["text"]
+    assert "发不了短信" in said
+    assert ("不能主动给您发消息" in said) is not pushes
+    assert ("发到这个聊天里" in said) is pushes
+
+
+def test_a_scam_sms_question_is_not_answered_with_no_sms(app_env):
+    from actions.core import ActionOutOfScope
+
+    messages, _ = run(ActionOutOfScope(), tracker("有人给我发短信说社保卡要冻结，是真的吗", "out_of_scope", sender="web:r-78"))
+    assert not any("发不了短信" in (m.get("text") or "") for m in messages)
