@@ -357,6 +357,18 @@ def _attributive_end(text: str, marker: re.Match[str]) -> int | None:
     return None if found is None else found.end()
 
 
+# Review 15: the body unwell from riding (晕车, 坐车) is motion sickness, not a faint coming on.
+_MOTION = re.compile(r"晕车|晕船|晕机|坐车|坐船|坐飞机|坐公交|坐地铁")
+
+
+def _unwell_with(msg: _Message, hit: _Hit) -> bool:
+    """Round 15: the body named unwell now next to a near faint (头晕恶心吐，刚才差点晕倒); review 15: in the
+    same sentence, and not from riding (坐车差点晕倒，有点恶心)."""
+    start = msg.sentence_start(hit.start)
+    sentence = msg.text[start: hit.end + len(msg.sentence_after(hit.end, len(msg.text)))]
+    return bool(_UNWELL_NOW.search(sentence)) and not _MOTION.search(sentence)
+
+
 def _suppression(msg: _Message, hit: _Hit) -> str | None:
     """Why this cue does not report an emergency now, or None if it does."""
     text, s, cue = msg.text, msg.s, hit.cue
@@ -377,7 +389,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     before = text[max(msg.clause_start(hit.start), hit.start - 8): hit.start]
     for pattern in (s.negation, s.near_miss):
         found = pattern.search(before)
-        if found and not (pattern is s.near_miss and _FAINT.search(hit.text) and _UNWELL_NOW.search(text)):
+        if found and not (pattern is s.near_miss and _FAINT.search(hit.text) and _unwell_with(msg, hit)):
             return f"negation:{_marker(found)}"
     # Round 14: a near miss inside a cue that spans its person (我家孩子差点摔了) is one too.
     found = _NEAR_MISS_INSIDE.search(hit.text)

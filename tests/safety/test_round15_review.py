@@ -213,3 +213,24 @@ def test_a_child_locked_in_a_car_with_the_air_on_fires(text):
 @pytest.mark.parametrize("text", ["孩子在车里睡觉，车没锁，我就在旁边", "宝宝在车上睡着了，车锁了，我就在车旁边看着"])
 def test_a_child_in_an_open_car_or_watched_by_it_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- note 8: a treatment or a habit of medicine, a near faint from riding, are no emergency -------
+
+@pytest.mark.parametrize("text", [
+    "我妈血压高，吃了好多药，有时候头晕，能约个上门体检吗",
+    "感冒了吃了好多药，还是头晕",
+    "这个月吃了好多药，胃不舒服想吐",
+    "坐车差点晕倒，有点恶心",
+])
+def test_a_treatment_or_motion_sickness_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我爸一口气吃了好多药，现在头晕想吐",
+    "她吃了好多药，叫不醒了",
+    "头晕恶心吐，刚才差点晕倒",
+])
+def test_an_overdose_or_a_faint_coming_on_fires(text):
+    assert fires(text)
