@@ -97,6 +97,7 @@ class Suppressors:
     hypothetical_after_unless_person: re.Pattern[str] | None = None
     hypothetical_person: re.Pattern[str] | None = None
     hypothetical_worry: re.Pattern[str] | None = None
+    report_wait: re.Pattern[str] | None = None
     # round 12 review: an adult dealt with it (over), unless someone is injured
     past_dealt_with: re.Pattern[str] | None = None
     past_injury: re.Pattern[str] | None = None
@@ -225,6 +226,7 @@ def lexicon() -> Lexicon:
         if hyp.get("after_unless_person") else None,
         hypothetical_person=c(hyp["person"], "hypothetical.person") if hyp.get("person") else None,
         hypothetical_worry=c(hyp["worry"], "hypothetical.worry") if hyp.get("worry") else None,
+        report_wait=c(s["report_wait"], "report_wait") if s.get("report_wait") else None,
         past_dealt_with=c(past["dealt_with"], "past.dealt_with") if past.get("dealt_with") else None,
         past_injury=c(past["injury"], "past.injury") if past.get("injury") else None,
         everyday_unless=c(s["everyday_unless"], "everyday_unless") if s.get("everyday_unless") else None,

@@ -661,6 +661,13 @@ def _model_set_aside(normalised: str, s: Suppressors, score: float | None) -> st
         if thing is not None and not (s.everyday_unless is not None and s.everyday_unless.search(normalised)):
             # round 12 review: not when someone is unwell (楼下打了农药，孩子头晕呕吐)
             reason = f"everyday:{thing.group()}"
+    if (reason is None and s.report_wait is not None
+            and not (s.everyday_unless is not None and s.everyday_unless.search(normalised))):
+        # Review 15: a report chased after days (到底来不来人 我都报三天了), whatever its impatience (来人 is
+        # urgent): a ticket, unless someone is unwell.
+        wait = s.report_wait.search(normalised)
+        if wait is not None:
+            reason = f"everyday:{wait.group()}"
     if reason is None and score is not None and not s.urgent.search(normalised):
         # A past day's event said to be over (昨儿个灶上烧糊了…开窗散了), nothing said of
         # today: what a cue would be suppressed for, the model may not fire on either.

@@ -234,3 +234,24 @@ def test_a_treatment_or_motion_sickness_stays_quiet(text):
 ])
 def test_an_overdose_or_a_faint_coming_on_fires(text):
     assert fires(text)
+
+
+# ---- note 31: a report chased after days is a ticket, not a cry for help --------------------------
+
+@pytest.mark.parametrize("text", [
+    "到底来不来人 我都报三天了",
+    "到底来不来人啊，我都报了三天了",
+    "水管漏水报修好几天了，快来人啊",
+])
+def test_a_report_chased_after_days_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "快来人啊",
+    "楼上漏水漏到电闸了，报了三天了，快来人啊",
+    "报了三天了，我爸现在头晕站不稳，快来人",
+    "煤气味好重，报了两天了还不来人",
+])
+def test_a_cry_with_a_danger_fires_whatever_the_wait(text):
+    assert fires(text)
