@@ -351,17 +351,44 @@ _ASKS = re.compile(
 )
 
 
+# What a further word on an emergency speaks of: the people in it (他, 老人, 孙子, 邻居), a
+# body (血, 腿, 喘, 疼), what someone wears (穿, 帽子, 拐杖), the hazard's things (火, 烟, 水, 电,
+# 煤气, 门, 窗, 闸, 阀), the place around it (屋里, 楼道, 地上) and what was done or seen (已经,
+# 拉了, 按着, 推开, 监控里看见). A matter of its own (我约的理发是几点, 明天天气怎么样) has none.
+_ABOUT_IT = re.compile(
+    r"他|她|(?<![工客])人(?![工民])|孩子|小孩|宝宝|娃|爸|妈|爷|奶|姥|外婆|外公|孙|老伴|老公|媳妇|儿子|女儿|闺女|邻居|保安"
+    r"|血|头|脸|嘴|眼|鼻|耳|脖|肩|胳膊|手|腿|脚|腰|胸|背|肚|身|喘|呼吸|心跳|脉|伤|口子|疼|痛|晕|醒|吐|抽|烫|肿|麻|说话|动不了|起不来|躺|趴"
+    r"|穿|戴|衣|袄|褂|裤|鞋|帽|拐|轮椅|个子|胖|瘦"
+    r"|火|烟|焦|糊|(?<![薪退])水(?![费表])|电(?![话费视脑影梯])|煤气|燃气|天然气|气味|味道|味儿|门(?![诊])|窗|闸|阀|开关|线|插座|插头|锅|灶|炉"
+    r"|地上|地面|地板|墙|顶|楼道|楼梯|电梯|屋|房间|家里|厨房|卫生间|厕所|阳台|车"
+    r"|湿|渗|滴|冒|漏|响|声|动静|喊|哭|叫|热|烫|冷"
+    r"|已经|拉了|关了|关掉|关上|打开|推开|按着|按住|捂|压着|纱布|毛巾|绷带|扶|抱|拍门|敲门|进去|出去|过去|过来|跑|走|监控|看见|看到|找到|找了|报警|打了"
+)
+
+
 def adds_a_detail(text: str | None) -> bool:
     """Does a message said in the minutes after an emergency tell more about it (穿的灰色棉袄
     戴个蓝帽子, 拿毛巾按着呢还在渗, 闸已经拉了 水还在往下滴, 我已经把窗子打开了), rather
-    than close the exchange (好的谢谢, 知道了) or ask for something else (约个理发)?
-    What the classifier made of it does not matter: details are rarely in its training."""
+    than close the exchange (好的谢谢, 知道了) or ask for something else? A detail speaks of
+    the emergency's people, body, hazard, place or what was done (``_ABOUT_IT``); a task in
+    words (约个理发, 我约的理发几点, 把理发改到后天, 取消, 我报的事咋样了) or a matter that names
+    none of that (明天天气怎么样) goes its own way. What the classifier made of it does not
+    matter: details are rarely in its training."""
     from assistant.conversation.split import worded_intent
+    from assistant.tickets.asking import changes_a_booking
 
     text = text or ""
-    if len(_HAN.findall(_CLOSING_WORDS.sub("", text))) < 4:
+    said = _CLOSING_WORDS.sub("", text)
+    if len(_HAN.findall(said)) < 4:
         return False
-    return worded_intent(text) != "book_service"
+    if not _ABOUT_IT.search(said):
+        from assistant.tickets.intake import extract_location
+
+        if not extract_location(text):  # 18号楼2单元三楼: a place is about it too
+            return False
+    if worded_intent(text) in ("book_service", "check_ticket") or changes_a_booking(text):
+        return False
+    return True
 
 
 def asks_about_it(text: str | None) -> bool:
