@@ -237,30 +237,78 @@ def asked_handoff_phone(last_texts: list[str]) -> bool:
 # hjkl qwer / asdf!!: letters with no word in them. The intent classifier, which has seen
 # few Latin letters, may call such noise anything, even a yes at a read-back (affirm 0.95
 # in one training): no classifier decides it. A message with a Chinese character or a
-# digit is words or a value; so is one with a Latin word the butler knows (ok, pinyin dui).
+# digit is words or a value; so is one with a Latin word: pinyin typed without the IME
+# (xie xie, zhuanrengong, mei you: every token a run of Mandarin syllables), or a word
+# of the classifier's own Latin training lines (human please, five stars, cancel my
+# booking), which it was taught to read.
 _CJK_OR_DIGIT_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3100-\u312f0-9０-９]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]+")
+# Chat words seldom in the training lines.
 KNOWN_LATIN_WORDS = frozenset(
-    {
-        "ok", "okay", "okk", "yes", "yeah", "yep", "no", "nope", "hi", "hello", "help", "bye", "thanks",
-        "thank", "thx", "sos", "wifi", "app", "gd", "yy",
-        # pinyin, as typed without the IME: dui / haode / shide / buyong / keyi
-        "dui", "duide", "duia", "hao", "haode", "haoa", "shi", "shide", "keyi", "xing", "en", "enen", "ng",
-        "bu", "budui", "buyong", "buyao", "bushi", "meiyou", "suanle", "xiexie", "nihao", "zaijian",
-        "renggong", "rengong", "zhuanrengong",
-    }
+    {"ok", "okay", "okk", "yes", "yeah", "yep", "no", "nope", "hi", "hello", "help", "bye", "thanks",
+     "thank", "thx", "sos", "wifi", "app", "gd", "yy"}
 )
 NOISE_MESSAGE = "/nlu_fallback"
+# [理发](service_type) / [明天]{"entity": "time"}: the annotation is no word of the example.
+_ANNOTATION_RE = re.compile(r"\]\([^)]*\)|\]\{[^}]*\}")
+_VOWEL_RE = re.compile(r"[aeiouv]")
+
+
+@lru_cache
+def latin_vocabulary(nlu_dir: Path = PROJECT_ROOT / "nlu_data" / "nlu") -> frozenset[str]:
+    """Every Latin word (two letters or more, lower case) of the intent examples the
+    classifier is trained on: what it was taught to read in Latin letters."""
+    words: set[str] = set()
+    for path in sorted(Path(nlu_dir).glob("*.yml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            log.warning("nlu_data_unreadable", path=str(path), error=str(exc)[:200])
+            continue
+        for entry in data.get("nlu") or [] if isinstance(data, dict) else []:
+            if isinstance(entry, dict) and entry.get("intent"):
+                examples = _ANNOTATION_RE.sub("", str(entry.get("examples") or ""))
+                words.update(w.lower() for w in _LATIN_WORD_RE.findall(examples) if len(w) >= 2)
+    return frozenset(words)
+
+
+@lru_cache
+def pinyin_syllables() -> frozenset[str]:
+    """Every Mandarin syllable without its tone (zhuang, lv, a), from pypinyin's dictionary."""
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return frozenset(to_normal(p).replace("ü", "v") for said in pinyin_dict.values() for p in said.split(","))
+
+
+def is_pinyin(word: str) -> bool:
+    """The word is a run of Mandarin syllables (xiexie, zhuanrengong, haode); hjkl, qwer,
+    zxcv are not. Syllables without a vowel (ng, hm) only as the whole word."""
+    syllables = pinyin_syllables()
+    word = word.lower()
+    if word in syllables:
+        return True
+    reach = [True] + [False] * len(word)
+    for end in range(1, len(word) + 1):
+        reach[end] = any(
+            reach[start] and word[start:end] in syllables and _VOWEL_RE.search(word[start:end])
+            for start in range(max(0, end - 6), end)
+        )
+    return reach[-1]
+
+
+def is_known_latin_word(word: str) -> bool:
+    word = unicodedata.normalize("NFKC", word).lower()
+    return word in KNOWN_LATIN_WORDS or word in latin_vocabulary() or is_pinyin(word)
 
 
 def is_noise(text: str | None) -> bool:
-    """The message is Latin letters with no word the butler knows, no Chinese and no digit
+    """The message is Latin letters with no word in them, no Chinese and no digit
     (hjkl qwer, zxcv bnmm): it answers nothing."""
     said = (text or "").strip()
     if not said or said.startswith(tuple(SLASHES)) or _CJK_OR_DIGIT_RE.search(said):
         return False
-    words = [w.lower() for w in _LATIN_WORD_RE.findall(said)]
+    words = _LATIN_WORD_RE.findall(said)
     if not words:
         return False  # punctuation or emoji alone: left to the dialogue as before
-    normalised = [unicodedata.normalize("NFKC", w) for w in words]
-    return not any(w in KNOWN_LATIN_WORDS for w in normalised)
+    return not any(is_known_latin_word(w) for w in words)

@@ -6,10 +6,14 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
+import anyio
 import pytest
 
 from assistant.booking.timeparse import TZ, parse_time
-from assistant.conversation import commands
+from assistant.conversation import commands, converse, store
+from assistant.conversation.choices import options_from_reply
+
+from .test_turn import _Recording, client  # noqa: F401 - the fixture of a client whose Rasa is down
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=TZ)  # a Monday morning
 
@@ -107,3 +111,38 @@ def test_a_scam_sms_question_is_not_answered_with_no_sms(app_env):
 
     messages, _ = run(ActionOutOfScope(), tracker("有人给我发短信说社保卡要冻结，是真的吗", "out_of_scope", sender="web:r-78"))
     assert not any("发不了短信" in (m.get("text") or "") for m in messages)
+
+
+# --- note 11: Latin letters the classifier was taught, or pinyin, are words; only a mash is noise --
+
+@pytest.mark.parametrize("said", [
+    "human please", "agent please", "five stars", "cancel my booking", "check my ticket",  # the training's words
+    "xie xie", "xie xie ni", "mei you", "suan le", "zhuan ren gong", "wo yao tou su", "bang wo yuyue xiujiao",  # pinyin
+    "OK", "thx",
+])
+def test_latin_words_and_pinyin_are_not_noise(said):
+    assert not commands.is_noise(said)
+
+
+@pytest.mark.parametrize("said", ["hjkl qwer", "zxcv bnmm!!", "sdfg", "qwrt yxcv", "mnbv,,"])
+def test_a_mash_of_letters_is_noise(said):
+    assert commands.is_noise(said)
+
+
+@pytest.mark.parametrize(("word", "pinyin"), [
+    ("zhuangrengong", True), ("xiexie", True), ("lvse", True), ("ng", True),
+    ("hjkl", False), ("qwer", False), ("nm", False),
+])
+def test_pinyin_is_read_by_its_syllables(word, pinyin):
+    assert commands.is_pinyin(word) is pinyin
+
+
+@pytest.mark.parametrize("said", ["human please", "xie xie"])
+def test_latin_words_reach_the_dialogue_as_said(client, db, clock, said):  # noqa: F811
+    yes_no = [("对", "/affirm"), ("不对", "/deny")]
+    store.save(db, "web:rv15-latin", store.Memory(
+        options=options_from_reply("您要预约…对吗？", yes_no), shown_at=clock.now(), pending=None,
+        last=[store.Said("您要预约…对吗？", yes_no)], last_at=clock.now()))
+    recording = _Recording(client.settings)
+    anyio.run(lambda: converse(recording, "web:rv15-latin", said, None, db=db))
+    assert recording.sent == [said]
