@@ -28,6 +28,23 @@ TICKET_ID_RE = re.compile(r"GD\d{12}")
 BOOKING_ID_RE = re.compile(r"YY\d{8,}")
 PLACEHOLDER_RE = re.compile(r"\{(day):([^{}:]+)(?::(\d))?\}|\{(ticket|booking)\}")
 
+
+class _CorpusYamlLoader(yaml.SafeLoader):
+    """YAML 1.1 reads an unquoted 0541 as the octal number 353 (and 0011 as 9): script writers
+    expect the last four digits of a phone that way (`expect: [0541]`). Here a number with a
+    leading zero stays the text it was written as; every other scalar resolves as usual."""
+
+
+_CorpusYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_CorpusYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$"),
+    list("-+0123456789"),
+)
+
 TURN_KEYS = {"say", "expect", "forbid", "buttons", "note"}
 STAFF_KEYS = {"staff", "note"}
 CONVERSATION_KEYS = {"id", "about", "turns", "goal", "dates", "rasa_story"}
@@ -143,7 +160,7 @@ def _parse_goal(raw: Any, where: str) -> dict[str, Any]:
 def load_file(path: Path) -> list[Conversation]:
     where = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_CorpusYamlLoader)
     except yaml.YAMLError as exc:
         raise CorpusError(f"{where}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("conversations"), list):

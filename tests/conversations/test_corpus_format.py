@@ -13,7 +13,7 @@ from conversations.corpus import (
     HERE, CorpusError, Runner, Turn, _booking_matches, _ticket_matches, load_corpus, load_file, normalise,
 )
 
-CORPORA = ("dev", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10")
+CORPORA = ("dev", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11")
 SETS = [HERE / name for name in CORPORA if (HERE / name).is_dir() and any((HERE / name).glob("*.y*ml"))]
 
 
@@ -37,6 +37,17 @@ def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "kind.yml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_digits_with_a_leading_zero_stay_the_digits_written(tmp_path):
+    # YAML 1.1 would read 0541 as the octal 353 and 0011 as 9: the check would then look for
+    # words the script never wrote (blind11's call-back script expected the phone's 0541).
+    conversation, = load_file(write(tmp_path, (
+        "conversations: [{id: a, turns: [{say: '13912340541', expect: [0541, 0011, 0987, 5678], forbid: [0377]}],"
+        " goal: {bookings: 0, tickets: 1, handoff: false}, dates: true}]")))
+    turn = conversation.turns[0]
+    assert turn.expect == ["0541", "0011", "0987", "5678"] and turn.forbid == ["0377"]
+    assert conversation.goal == {"bookings": 0, "tickets": 1, "handoff": False}
 
 
 @pytest.mark.parametrize("text, message", [
