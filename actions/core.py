@@ -115,7 +115,7 @@ class ActionRequestHuman(Action):
                 # 派人了没有，给我转人工: the ticket's state first, then the person asked for.
                 return answered + await self._hand_off(dispatcher, tracker)
         text = last_resident_text(tracker) or ""
-        if follows_policy_answer(tracker, text):
+        if follows_policy_answer(tracker, text, handoff=True):
             # 在手机上能交不 我不想跑一趟 right after a policy answer may be heard as 转人工 (不想跑
             # 一趟): a follow-up on that answer, which asks for nobody; 帮我转人工 still hands off.
             return [FollowupAction("action_ask_policy")]
@@ -300,13 +300,15 @@ class ActionOutOfScope(Action):
         return []
 
 
-def follows_policy_answer(tracker: Tracker, text: str) -> bool:
+def follows_policy_answer(tracker: Tracker, text: str, handoff: bool = False) -> bool:
     """A bare aspect question or an age (那要钱吗, 手机上能弄不, 俺81了) right after a policy
     answer, outside a form: a follow-up on that answer (``assistant.kb.followup.follows_answer``,
-    the one rule; the classifier's 转人工 reading kept when a person is named)."""
+    the one rule; a 转人工 reading kept when a person is named). ``handoff``: the hand-off
+    itself asks, however it was reached (the classifier, two fallbacks, a button): 有人吗
+    there is always a person asked for."""
     heard = ((tracker.latest_message or {}).get("intent") or {}).get("name")
     return not (tracker.active_loop or {}).get("name") and follows_answer(
-        text, tracker.get_slot("policy_topic"), heard_as_handoff=heard == "request_human"
+        text, tracker.get_slot("policy_topic"), heard_as_handoff=handoff or heard == "request_human"
     )
 
 

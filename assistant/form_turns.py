@@ -203,7 +203,12 @@ def declines_person(text: str | None) -> bool:
 
 # Words that bring a person into the message at all (有人吗 / 有没有人能帮我 / 让工作人员上门):
 # with any of them a short question is not taken away from the hand-off.
-_PERSON_WORD_RE = re.compile(r"人工|客服|工作人员|真人|有人|找人|找个人|人呢|值班|物业的?人")
+# A person asked to come (叫个人过来, 快让物业派个人来, 来个人帮帮我) or to be spoken to (你们领导,
+# 负责人, 管事的): the counted 个人 is someone sent, never 派人上门来评定 (how a service works).
+_PERSON_WORD_RE = re.compile(
+    r"人工|客服|工作人员|真人|有人|找人|找个人|人呢|值班|物业的?人"
+    r"|(?:叫|派|喊|找|让|来|要)(?:个|一个|几个)人|你们的人|领导|负责人|负责的人|管事的|主管|经理"
+)
 
 
 def mentions_person(text: str | None) -> bool:

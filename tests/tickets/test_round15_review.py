@@ -7,12 +7,16 @@ from datetime import timedelta
 
 import pytest
 
+from actions.core import ActionRequestHuman
 from actions.tickets import ActionEmergency, ActionTicketFollowup
 from assistant.db import Database
+from assistant.form_turns import mentions_person
+from assistant.kb.followup import follows_answer, subject_of
+from assistant.residents.service import has_open_handoff
 from assistant.tickets import service
 from assistant.tickets.asking import asks_what_was_done
 from assistant.tickets.emergency import adds_a_detail
-from tests.tickets.test_followthrough_actions import joined, run, tracker
+from tests.tickets.test_followthrough_actions import followups, joined, run, tracker
 
 
 # --- note 21: 下来 / 出来 is someone coming when a person comes, not an application -------------
@@ -79,3 +83,48 @@ async def test_another_matter_after_an_emergency_goes_its_own_way(app_env: Datab
     with app_env.session() as session:
         assert said not in service.get_ticket(session, tid).description
     assert "已补充" not in joined(messages) and tid not in joined(messages), joined(messages)
+
+
+# --- note 14: a person asked to come, or a superior asked for, is a hand-off after an emergency --
+
+@pytest.mark.parametrize("said", ["能不能叫个人过来帮帮我", "快让物业派个人过来", "我要跟你们领导说", "找你们负责人来"])
+def test_a_person_asked_to_come_or_a_superior_names_a_person(said):
+    assert mentions_person(said)
+
+
+@pytest.mark.parametrize("said", ["能派人上门来评定不", "他一个人在家", "我躲在屋里没敢出去", "戴个蓝帽子"])
+def test_words_with_a_person_in_them_ask_for_nobody(said):
+    assert not mentions_person(said)
+
+
+async def test_a_person_asked_for_after_an_emergency_is_handed_off(app_env: Database, clock):
+    sender = "web:rv15-person"
+    _, slots, _ = await run(ActionEmergency(), tracker("41号楼3单元我爸摔了起不来", "emergency", sender=sender))
+    tid = slots["emergency_ticket_id"]
+    clock.move_to(clock.now() + timedelta(minutes=2))
+    messages, _, _ = await run(ActionRequestHuman(), tracker("能不能叫个人过来帮帮我", "request_human", slots, sender=sender))
+    assert "转人工" in joined(messages) or "工作人员" in joined(messages), joined(messages)
+    with app_env.session() as session:
+        assert "叫个人" not in service.get_ticket(session, tid).description
+        assert has_open_handoff(session, sender)
+
+
+# --- note 16: the hand-off reached any way keeps a person asked for after a policy answer ---------
+
+@pytest.mark.parametrize("heard", ["nlu_fallback", "request_human"])
+async def test_anyone_there_after_a_policy_answer_is_a_hand_off_however_reached(app_env: Database, heard):
+    sender = f"web:rv15-anyone-{heard}"
+    _, _, events = await run(ActionRequestHuman(), tracker("有人吗", heard, {"policy_topic": "old-1"}, sender=sender))
+    assert "action_ask_policy" not in followups(events)
+    with app_env.session() as session:
+        assert has_open_handoff(session, sender)
+
+
+def test_a_bare_aspect_after_a_policy_answer_is_still_a_follow_up():
+    assert follows_answer("交了以后多久到账", "old-1", heard_as_handoff=True)
+    assert follows_answer("那要带啥材料", "old-1", heard_as_handoff=True)
+
+
+@pytest.mark.parametrize(("said", "kept"), [("以后的养老金怎么领", "以后"), ("好多老人说高龄津贴领不到", "好多")])
+def test_many_and_later_are_no_aspect_words(said, kept):
+    assert kept in subject_of(said)
