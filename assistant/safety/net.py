@@ -636,7 +636,7 @@ def _second_opinion(text: str | None, normalised: str, started: float, quiet: bo
     return verdict
 
 
-def _model_set_aside(normalised: str, s: Suppressors, score: float | None) -> str | None:
+def _model_set_aside(normalised: str, s: Suppressors, score: float | None, overrule: bool = False) -> str | None:
     """Why the model's words may not make the message an emergency, as for a cue: a
     drama, a dream, a drill, a joke (在看悬疑剧，里面有人被下毒了), or, unless urgent, a
     lost thing or nobody hurt (快递丢了; 没人碰到), a past day's event over. Reported as a
@@ -661,7 +661,7 @@ def _model_set_aside(normalised: str, s: Suppressors, score: float | None) -> st
         if thing is not None and not (s.everyday_unless is not None and s.everyday_unless.search(normalised)):
             # round 12 review: not when someone is unwell (楼下打了农药，孩子头晕呕吐)
             reason = f"everyday:{thing.group()}"
-    if (reason is None and s.report_wait is not None
+    if (reason is None and not overrule and s.report_wait is not None
             and not (s.everyday_unless is not None and s.everyday_unless.search(normalised))):
         # Review 15: a report chased after days (到底来不来人 我都报三天了), whatever its impatience (来人 is
         # urgent): a ticket, unless someone is unwell.
@@ -743,7 +743,7 @@ def assess(text: str | None, *, quiet: bool = False) -> SafetyVerdict:
                  and len(_CONTENT.findall(normalised)) >= MODEL_MIN_CHARS
                  and not any(why.startswith(_FINAL) or _subject_explained(normalised, hit, why) for hit, why in hits
                              if why is not None)
-                 and _model_set_aside(normalised, lex.suppressors, score) is None)
+                 and _model_set_aside(normalised, lex.suppressors, score, overrule=True) is None)
     if overruled:
         fired = [h for h, why in hits if why is not None and not why.startswith(_NOT_ABOUT_IT)]
     kinds = _ordered((h.cue.kind for h in fired), KIND_ORDER) or (("general",) if overruled else ())

@@ -252,6 +252,9 @@ def test_a_report_chased_after_days_stays_quiet(text):
     "楼上漏水漏到电闸了，报了三天了，快来人啊",
     "报了三天了，我爸现在头晕站不稳，快来人",
     "煤气味好重，报了两天了还不来人",
+    "我报修了三天了，电梯今天把我妈关里面了，快来人",
+    "报了两天了，孩子刚才被关在电梯里，快来人啊",
+    "电梯把我妈关里面了",
 ])
 def test_a_cry_with_a_danger_fires_whatever_the_wait(text):
     assert fires(text)
