@@ -258,3 +258,21 @@ def test_a_report_chased_after_days_stays_quiet(text):
 ])
 def test_a_cry_with_a_danger_fires_whatever_the_wait(text):
     assert fires(text)
+
+
+# ---- L5: the Cantonese progressive 紧 is something going on now ---------------------------------
+
+@pytest.mark.parametrize("text", [
+    "投诉下 楼下啲电单车充电 宜家冒紧烟 好大件事",
+    "啲电池出紧烟",
+    "我屋企电箱冒紧烟",
+    "厨房着紧火呀",
+])
+def test_cantonese_smoke_or_fire_going_on_fires(text):
+    verdict = assess(text, quiet=True)
+    assert verdict.emergency and {"fire", "electric_water"} & set(verdict.kinds), verdict
+
+
+@pytest.mark.parametrize("text", ["投诉下楼下啲电单车成日喺楼道充电，好危险", "电单车充电冒烟点算"])
+def test_cantonese_hazard_complaint_or_question_stays_quiet(text):
+    assert not fires(text)
