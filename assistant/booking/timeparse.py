@@ -42,8 +42,11 @@ CLOCK_RE = re.compile(r"[零〇一二两三四五六七八九十\d]+\s*(?:点|�
 HOUR_24_RE = re.compile(r"(?:1[3-9]|2[0-3])\s*(?:点|时|:)|十[三四五六七八九]\s*点|二十[一二三]?\s*点")
 # 中午10点 / 中午十一点: a morning hour said right after 中午 (jionlp reads it as 22:00/23:00).
 _NOON_MORNING_HOUR_RE = re.compile(r"中午\s*(?:[89]|1[01]|[八九]|十一?)\s*(?:点|时|:)")
-# Another part of the day said in the same message: the hour belongs to it, not to 中午.
-_OTHER_PERIOD_RE = re.compile(r"上午|下午|午后|早上|早晨|清早|晚上|傍晚|夜里|半夜|凌晨")
+# An evening meant in the same message (晚上九点, 夜里, 下午8点): an hour of 20-23 is then
+# that evening. Any other part of the day (明天中午十点或者下午三点) leaves 中午十点 at 10:00.
+_EVENING_SAID_RE = re.compile(
+    r"晚|夜|(?:下午|午后|傍晚)\s*(?:[89]|1[01]|[八九]|十一?)\s*(?:点|时|:)"
+)
 # Relation words: with any of them the date is meant literally (no forward roll).
 RELATIVE_RE = re.compile(
     r"今|明|后天|昨|前天|这|本(?:周|月|星期)|[上下](?=周|个|星期|月|下|上)|去年|前年|后年|现在"
@@ -213,10 +216,10 @@ def parse_time(text: str, now: datetime | None = None) -> ParsedTime | None:
     if has_clock and not PERIOD_RE.search(norm) and not HOUR_24_RE.search(norm) and 1 <= start.hour <= 6:
         # 三点 in a booking means 15:00: services work in the daytime.
         start, end = start + timedelta(hours=12), end + timedelta(hours=12)
-    if has_clock and _NOON_MORNING_HOUR_RE.search(norm) and not _OTHER_PERIOD_RE.search(norm):
+    if has_clock and _NOON_MORNING_HOUR_RE.search(norm) and not _EVENING_SAID_RE.search(norm):
         # 明天中午10点: jionlp adds 12 to any hour after 中午 (22:00); noon is never the
         # evening, so a morning hour said right after it is that late morning (10:00).
-        # Only that hour: 明天中午不行，下午6点吧 is 18:00 (another part of the day is said),
+        # Only an hour of 20-23 (明天中午不行，下午6点吧 stays 18:00), never an evening said too,
         # and each end of 中午10点半到11点 is moved on its own (jionlp may read one as 11:00).
         if start.hour >= 20:
             start = start - timedelta(hours=12)

@@ -146,3 +146,11 @@ def test_latin_words_reach_the_dialogue_as_said(client, db, clock, said):  # noq
     recording = _Recording(client.settings)
     anyio.run(lambda: converse(recording, "web:rv15-latin", said, None, db=db))
     assert recording.sent == [said]
+
+
+# --- note 29: 中午十点 stays late morning when another daytime part is said with it --------------
+
+@pytest.mark.parametrize("said", ["明天中午十点或者下午三点", "明天中午11点，下午也行"])
+def test_noon_hour_with_another_daytime_part_is_still_late_morning(said):
+    parsed = parse_time(said, NOW)
+    assert parsed is not None and parsed.start.hour in (10, 11)
