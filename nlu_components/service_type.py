@@ -56,6 +56,8 @@ NO_SERVICE_INTENTS = frozenset({"file_complaint", "check_ticket", "emergency", "
 # 俺/咱 (northern "I"), 您 (a carer speaking to the elder).
 SELF = "我"
 OTHER_PERSONS = ("他", "她", "俺", "咱", "您")
+# The measure word that splits a two-character service word (推个头, 查个体).
+MEASURE = "个"
 
 
 # Characters read alike (nlu_components/build_homophones.py): 维秀 -> 维修.
@@ -103,6 +105,11 @@ class ServiceLexicon:
             if SELF in key:
                 for other in OTHER_PERSONS:
                     lexicon.variants.setdefault(key.replace(SELF, other), target)
+        # A two-character verb-object word is split by 个 in speech (推头 -> 推个头,
+        # 查体 -> 查个体, 洗澡 -> 洗个澡): the split word is the same service.
+        for key, target in list(lexicon.variants.items()):
+            if len(key) == 2 and _is_hanzi(key) and MEASURE not in key:
+                lexicon.variants.setdefault(key[0] + MEASURE + key[1], target)
         return lexicon
 
     def to_json(self) -> str:
