@@ -45,6 +45,7 @@ from assistant.tickets.service import (
     file_ticket,
     filed_asking_contact,
     follow_up_emergency,
+    get_ticket,
     handling_answer,
     how_to_follow,
     live_emergency,
@@ -455,8 +456,23 @@ def _told_of(
         kind, ticket_id, _ = pending
         if kind == CONTACT:
             return ActionTicketFollowup._contact(dispatcher, tracker, ticket_id)
+        said = intake.parse_contact(_text(tracker))
+        if said and said[0] == "phone":
+            # 修好了打这个电话 139…: the number said is the one to call, on the ticket now.
+            held = add_contact(
+                get_database(), ticket_id, sender_id=tracker.sender_id, phone=said[1], now=clock.now(), replace=True
+            )
+        else:
+            try:
+                with get_database().session() as session:
+                    held = get_ticket(session, ticket_id).contact_phone
+            except TicketError:
+                held = None
+        number = f"号码是{mask_phone(held)}，" if held else ""
         dispatcher.utter_message(
-            text=for_elders(tracker, f"您的电话已经记在工单号 {ticket_id} 上了，处理结果会告诉您。进度也可以随时问我。")
+            text=for_elders(
+                tracker, f"您的电话已经记在工单号 {ticket_id} 上了，{number}处理结果会告诉您。进度也可以随时问我。"
+            )
         )
         return [_waiting_on(FILED, ticket_id)]
     original = ((tracker.latest_message or {}).get("ticket_question_override") or {}).get("intent") or {}

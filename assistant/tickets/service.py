@@ -230,6 +230,9 @@ _TELL_ME = re.compile(
     r"|联系我|打给我|给我打|(?:跟|给|和)我说|知会我|吱一声"
     # 处理好了给我回个电话 / 修好了发个短信: a call or a text back is being told too.
     r"|(?:给|跟)?我?回(?:个|一个|一下|一通)?电话|回电|(?:发|来)(?:个|条|一条)?短信|短信(?:通知|告诉|说)"
+    # 修好了打这个电话 139… / 弄完了打我手机: the number to call when it is done.
+    # Not 我打这个电话没人接 (the resident's own call).
+    r"|(?<![我俺])打(?:这个|这|我这个|我的|我)(?:电话|号码|号|手机)(?![^，,。]{0,3}(?:没|不|占线|关机))"
 )
 
 
@@ -278,10 +281,13 @@ def how_to_follow(ticket_id: str) -> str:
 
 
 def add_contact(
-    db: Database, ticket_id: str, *, sender_id: str, phone: str, now: datetime | None = None
-) -> None:
+    db: Database, ticket_id: str, *, sender_id: str, phone: str, now: datetime | None = None,
+    replace: bool = False,
+) -> str | None:
     """A phone said after filing joins the resident's own ticket: the filer's contact
-    (when none is there yet) or the resident's watch of a ticket they joined. Audited."""
+    (when none is there yet) or the resident's watch of a ticket they joined. Audited.
+    ``replace``: the number said is the one to call (修好了打这个电话 139…), whatever was
+    there. Returns the number the ticket now holds for this resident."""
     now = aware(now) or utcnow()
     phone = _clean(phone, 32)
     with db.transaction() as session:
@@ -289,10 +295,11 @@ def add_contact(
         mine = [w for w in (ticket.watchers if ticket else []) if w.sender_id == sender_id]
         if ticket is None or not (mine or ticket.sender_id == sender_id):
             raise TicketNotFound(f"没有找到您的工单 {ticket_id}。")
-        if ticket.sender_id == sender_id and not ticket.contact_phone:
+        if ticket.sender_id == sender_id and (replace or not ticket.contact_phone):
             ticket.contact_phone = phone
         for watch in mine:
-            watch.contact_phone = watch.contact_phone or phone
+            watch.contact_phone = phone if replace else (watch.contact_phone or phone)
+        held = ticket.contact_phone if ticket.sender_id == sender_id else (mine[0].contact_phone if mine else None)
         record_event(
             ticket,
             actor=f"resident:{sender_id}",
@@ -305,6 +312,7 @@ def add_contact(
         ticket.updated_at = now
         remember_contact(session, sender_id, phone=phone)
     log.info("ticket_contact_added", ticket_id=ticket_id)
+    return held
 
 
 def recorded_read_back(

@@ -128,3 +128,42 @@ def test_a_bare_aspect_after_a_policy_answer_is_still_a_follow_up():
 @pytest.mark.parametrize(("said", "kept"), [("以后的养老金怎么领", "以后"), ("好多老人说高龄津贴领不到", "好多")])
 def test_many_and_later_are_no_aspect_words(said, kept):
     assert kept in subject_of(said)
+
+
+# --- note 15: a call-back number said after filing is the one on the ticket, said back ----------
+
+def _filed_with_phone(db: Database, clock, sender: str) -> tuple[str, dict]:
+    filed = service.file_ticket(db, description="42号楼北门的路灯不亮了", sender_id=sender, address="42号楼北门",
+                                contact_phone="13700001111", now=clock.now())
+    stamp = int(clock.now().timestamp())
+    return filed.ticket.id, {"ticket_followup": f"filed|{filed.ticket.id}|{stamp}", "last_ticket_id": filed.ticket.id}
+
+
+async def test_a_new_call_back_number_replaces_the_one_on_the_ticket(app_env: Database, clock):
+    sender = "web:rv15-newphone"
+    tid, slots = _filed_with_phone(app_env, clock, sender)
+    clock.move_to(clock.now() + timedelta(minutes=1))
+    messages, _, _ = await run(ActionRequestHuman(),
+                               tracker("灯修好了打这个号 13900002222", "request_human", slots, sender=sender))
+    with app_env.session() as session:
+        assert service.get_ticket(session, tid).contact_phone == "13900002222"
+    said = joined(messages)
+    assert "2222" in said and "1111" not in said and tid in said, said
+
+
+async def test_a_call_back_without_a_number_says_which_number_is_on_the_ticket(app_env: Database, clock):
+    sender = "web:rv15-samephone"
+    tid, slots = _filed_with_phone(app_env, clock, sender)
+    clock.move_to(clock.now() + timedelta(minutes=1))
+    messages, _, _ = await run(ActionRequestHuman(), tracker("灯修好了给我回个电话", "request_human", slots, sender=sender))
+    with app_env.session() as session:
+        assert service.get_ticket(session, tid).contact_phone == "13700001111"
+    assert "1111" in joined(messages) and tid in joined(messages), joined(messages)
+
+
+@pytest.mark.parametrize(("said", "wish"), [
+    ("灯修好了打这个号 13900002222", True), ("弄完了打我手机", True),
+    ("我打这个电话没人接", False), ("打这个号码一直占线", False),
+])
+def test_the_number_to_call_when_done_is_a_wish_to_be_told(said, wish):
+    assert service.asks_to_hear_the_outcome(said) is wish
