@@ -330,6 +330,8 @@ def recorded_read_back(
             return None
         address, description = ticket.address, ticket.description
     said = place_said(text)
+    if said and not _corrects_recorded_place(text, said, address):
+        said = None  # 我家是5号楼，你记对了没: not the ticket's place; read back, the resident says
     if said and address and said not in address:
         meant = corrected_place(f"{address}，不对是{said}") or said
         if correct_place(db, ticket_id, sender_id=sender_id, place=meant, now=now):
@@ -340,6 +342,28 @@ def recorded_read_back(
     problem = clause.replace(extract_location(clause) or "", "", 1).strip("的在 ") or clause
     where = f"位置是{address}，" if address else "还没有位置，"
     return f"记下了：工单号 {ticket_id}，{where}问题是“{problem[:40]}”。不对的话直接告诉我改。"
+
+
+_PLACE_KINDS = ("courtyard", "building", "unit", "floor", "room", "place", "estate", "road")
+
+
+def _corrects_recorded_place(text: str, said: str, address: str | None) -> bool:
+    """A place said with 记对了没 corrects the ticket's when the message says a correction
+    (不对，是2单元), or names the same kind of part as the one recorded (是2单元啊 for a
+    ticket at 3单元) and is not where the resident lives (我家是5号楼, 我住3单元)."""
+    from assistant import form_turns
+    from assistant.location import parse_location
+
+    if form_turns.corrects(text):
+        return True
+    if not_the_scene(text, said):
+        return False
+    if not address:
+        return True
+    mine, recorded = parse_location(said), parse_location(address)
+    if mine is None or recorded is None:
+        return False
+    return any(getattr(mine, kind) is not None and getattr(recorded, kind) is not None for kind in _PLACE_KINDS)
 
 
 def correct_place(

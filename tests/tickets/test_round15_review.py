@@ -167,3 +167,35 @@ async def test_a_call_back_without_a_number_says_which_number_is_on_the_ticket(a
 ])
 def test_the_number_to_call_when_done_is_a_wish_to_be_told(said, wish):
     assert service.asks_to_hear_the_outcome(said) is wish
+
+
+# --- note 19: a place said with 记对了没 corrects the ticket only as a correction ------------------
+
+def _filed_at(db: Database, clock, sender: str, description: str, address: str) -> str:
+    return service.file_ticket(db, description=description, sender_id=sender, address=address, now=clock.now()).ticket.id
+
+
+@pytest.mark.parametrize(("said", "kept"), [
+    ("我家是5号楼，你记对了没", "3号楼门口"),
+    ("我住7号楼 写对了吗", "3号楼门口"),
+])
+def test_where_the_resident_lives_does_not_move_the_ticket(app_env: Database, clock, said, kept):
+    sender = f"web:rv15-home-{len(said)}"
+    tid = _filed_at(app_env, clock, sender, "3号楼门口路灯不亮", "3号楼门口")
+    answer = service.recorded_read_back(app_env, tid, sender_id=sender, text=said, now=clock.now())
+    assert answer is not None and kept in answer and tid in answer
+    with app_env.session() as session:
+        assert service.get_ticket(session, tid).address == kept
+
+
+@pytest.mark.parametrize(("said", "moved"), [
+    ("不对，是5号楼，记对了没", "5号楼"),
+    ("是2单元哈 你写对了没", "43号楼2单元"),
+])
+def test_a_correction_or_the_same_kind_of_part_corrects_it(app_env: Database, clock, said, moved):
+    sender = f"web:rv15-fix-{len(said)}"
+    tid = _filed_at(app_env, clock, sender, "43号楼3单元楼道灯不亮", "43号楼3单元")
+    answer = service.recorded_read_back(app_env, tid, sender_id=sender, text=said, now=clock.now())
+    with app_env.session() as session:
+        address = service.get_ticket(session, tid).address
+    assert moved in address and moved in answer, (address, answer)
