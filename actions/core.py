@@ -119,6 +119,10 @@ class ActionRequestHuman(Action):
             # 在手机上能交不 我不想跑一趟 right after a policy answer may be heard as 转人工 (不想跑
             # 一趟): a follow-up on that answer, which asks for nobody; 帮我转人工 still hands off.
             return [FollowupAction("action_ask_policy")]
+        if form_turns.refuses_someone(text):
+            # 不用叫医生啊 就是跟你说一声 / 别叫人来 heard as 转人工: a person said no to is not asked for.
+            dispatcher.utter_message(text="好的，不叫人。需要人帮忙的时候，随时说“转人工”。")
+            return []
         return await self._hand_off(dispatcher, tracker)
 
     @staticmethod

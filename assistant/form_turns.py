@@ -54,7 +54,8 @@ PERSON_RE = re.compile(
     r"转(接|个|一个|一下)?人工|转(接)?(给)?(个|一个|一下)?(工作人员|客服|真人)"
     r"|(找|要|叫|请|联系|接通?|换)(个|一个|一下)?"
     r"(人工|工作人员|真人|客服|物业的?人|值班的?人|管理员|你们的人|社区的人|领导)"
-    r"|找个人|(给我)?(回|打)(个)?电话给我(吧)?$|给我回(个)?电话"
+    r"|找个人(?!信息|社保|养老|账户|帐户|所得|名义|档案|卫生|原因|隐私|资料|缴费|申请)"
+    r"|(给我)?(回|打)(个)?电话给我(吧)?$|给我回(个)?电话"
     r"|^(人工|人工客服|人工服务|工作人员|客服|真人)$"
 )
 
@@ -201,13 +202,33 @@ def declines_person(text: str | None) -> bool:
     return said_no and not _person_asks(said)
 
 
+# 不用叫医生啊 / 别叫人来 / 不用找人 / 不要派人上门: someone (a person, a doctor, staff) said no to.
+_REFUSES_SOMEONE_RE = re.compile(
+    r"(?:不用|不要|不需要|不必|无需|没必要|用不着|甭|别)(?:再|去|帮我|给我|帮忙|麻烦)*"
+    r"(?:叫|找|喊|派|请|联系|打电话叫)(?:个|一个|几个|位)?"
+    r"(?:人|医生|大夫|救护车|工作人员|物业|保安|师傅|客服|人工|你们的人|社区的人)"
+)
+
+
+def refuses_someone(text: str | None) -> bool:
+    """The message says no to someone being called or sent (不用叫医生啊 就是跟你说一声, 别叫人来,
+    不用找人) and asks for no person elsewhere: whatever the NLU heard, it is no hand-off.
+    叫个人来 / 不用叫医生 叫个物业的人来 still ask."""
+    said = _clean(text)
+    if not (_REFUSES_SOMEONE_RE.search(said) or declines_person(said)):
+        return False
+    rest = _REFUSES_SOMEONE_RE.sub("", without_declined_person(said))
+    return not _person_asks(rest) and not _PERSON_WORD_RE.search(rest)
+
+
 # Words that bring a person into the message at all (有人吗 / 有没有人能帮我 / 让工作人员上门):
 # with any of them a short question is not taken away from the hand-off.
 # A person asked to come (叫个人过来, 快让物业派个人来, 来个人帮帮我) or to be spoken to (你们领导,
 # 负责人, 管事的): the counted 个人 is someone sent, never 派人上门来评定 (how a service works).
 _PERSON_WORD_RE = re.compile(
-    r"人工|客服|工作人员|真人|有人|找人|找个人|人呢|值班|物业的?人"
-    r"|(?:叫|派|喊|找|让|来|要)(?:个|一个|几个)人|你们的人|领导|负责人|负责的人|管事的|主管|经理"
+    r"人工|客服|工作人员|真人|有人|找人|人呢|值班|物业的?人"
+    r"|(?:叫|派|喊|找|让|来|要)(?:个|一个|几个)人(?!信息|社保|养老|账户|帐户|所得|名义|档案|卫生|原因|隐私|资料|缴费|申请)"
+    r"|你们的人|领导|负责人|负责的人|管事的|主管|经理"
 )
 
 

@@ -10,7 +10,7 @@ import pytest
 from actions.core import ActionRequestHuman
 from actions.tickets import ActionEmergency, ActionTicketFollowup
 from assistant.db import Database
-from assistant.form_turns import mentions_person
+from assistant.form_turns import mentions_person, refuses_someone
 from assistant.kb.followup import follows_answer, subject_of
 from assistant.residents.service import has_open_handoff
 from assistant.tickets import service
@@ -199,3 +199,33 @@ def test_a_correction_or_the_same_kind_of_part_corrects_it(app_env: Database, cl
     with app_env.session() as session:
         address = service.get_ticket(session, tid).address
     assert moved in address and moved in answer, (address, answer)
+
+
+# --- review 15 note 38: 个人 (personal) is nobody asked for -------------------------------------
+
+@pytest.mark.parametrize("said", ["我要个人社保缴费记录", "找个人所得税的表", "要个人名义办的那个卡"])
+def test_personal_is_no_person_asked_for(said):
+    assert not mentions_person(said)
+
+
+# --- review 15 note L2: someone said no to is no hand-off ----------------------------------------
+
+@pytest.mark.parametrize("said", ["不用叫大夫 就是跟你们说一声", "别叫人过来了", "不用找人 我自己能弄", "不要派人上门了"])
+def test_someone_said_no_to_is_refused(said):
+    assert refuses_someone(said)
+
+
+@pytest.mark.parametrize("said", ["叫个人来", "不用叫大夫，叫个物业的人来", "给我转人工", "不用叫救护车 帮我转人工"])
+def test_someone_still_asked_for_is_no_refusal(said):
+    assert not refuses_someone(said)
+
+
+async def test_a_refusal_heard_as_a_hand_off_hands_off_nobody(app_env: Database):
+    sender = "web:rv15-refuse"
+    messages, _, _ = await run(ActionRequestHuman(), tracker("别叫人过来了 我就说一声", "request_human", sender=sender))
+    with app_env.session() as session:
+        assert not has_open_handoff(session, sender)
+    assert "不叫人" in joined(messages)
+    messages, _, _ = await run(ActionRequestHuman(), tracker("还是叫个人来吧", "request_human", sender=sender))
+    with app_env.session() as session:
+        assert has_open_handoff(session, sender)
