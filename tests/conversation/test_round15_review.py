@@ -154,3 +154,13 @@ def test_latin_words_reach_the_dialogue_as_said(client, db, clock, said):  # noq
 def test_noon_hour_with_another_daytime_part_is_still_late_morning(said):
     parsed = parse_time(said, NOW)
     assert parsed is not None and parsed.start.hour in (10, 11)
+
+
+# --- note 36 (a): the syllables are data, the same as pypinyin's ----------------------------------
+
+def test_the_syllable_list_is_pypinyins():
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    built = {to_normal(p).replace("ü", "v") for said in pinyin_dict.values() for p in said.split(",")}
+    assert commands.pinyin_syllables() == built
