@@ -299,9 +299,15 @@ def is_pinyin(word: str) -> bool:
     return reach[-1]
 
 
+# aaaa / ha ha / a / oh: sounds, not words, though each is a syllable.
+_INTERJECTION_RE = re.compile(r"^(?:a|o|e|ha|he|hei|hai|ai|ei|ou|ao|ya|yo|wa|la|ah|oh|hm)+$")
+
+
 def is_known_latin_word(word: str) -> bool:
     word = unicodedata.normalize("NFKC", word).lower()
-    return word in KNOWN_LATIN_WORDS or word in latin_vocabulary() or is_pinyin(word)
+    if word in KNOWN_LATIN_WORDS or word in latin_vocabulary():
+        return True
+    return is_pinyin(word) and not _INTERJECTION_RE.match(word)
 
 
 def is_noise(text: str | None) -> bool:

@@ -344,10 +344,11 @@ async def converse(
             await _remember(db, sender, memory, local_dropped, pending=None)
             return local_dropped
 
-    if not command and commands.is_noise(stripped):
-        # hjkl qwer: letters with no word in them answer nothing (the classifier may hear a
-        # yes in them and confirm a read-back): the dialogue hears that it was not
-        # understood, and an open offer or list stays open.
+    if not command and commands.is_noise(stripped) and _answer_awaited(memory, pending):
+        # hjkl qwer at a read-back, a list, an offer or a question: letters with no word in
+        # them answer nothing (the classifier may hear a yes in them and confirm a
+        # read-back): the dialogue hears that it was not understood, and an open offer or
+        # list stays open. With nothing waiting, the words go to the dialogue as said.
         log.info("conversation_noise", sender=sender)
         noise_replies = await client.deliver_or_degrade(sender, commands.NOISE_MESSAGE, metadata)
         await _remember(db, sender, memory, noise_replies, pending=pending,
@@ -802,6 +803,14 @@ CONTACT_BUTTON_RE = re.compile(r"^不留")
 def _is_contact_question(reply) -> bool:  # noqa: ANN001 - a Reply, or a remembered Said
     buttons = [b if isinstance(b, tuple) else (b.title, b.payload) for b in reply.buttons]
     return bool(buttons) and all(CONTACT_BUTTON_RE.match(t) and p.strip() == "/deny" for t, p in buttons)
+
+
+def _answer_awaited(memory: store.Memory, pending: store.Pending | None) -> bool:
+    """A yes, a choice or an answer is waited for: a list or buttons shown, an offer open,
+    or the butler's last reply asked something (您要预约…对吗？)."""
+    if memory.options or (pending is not None and pending.offered):
+        return True
+    return any(re.search(r"[？?]", said.text or "") for said in memory.last)
 
 
 def _offered_with_contact_question(last: list[store.Said]) -> bool:

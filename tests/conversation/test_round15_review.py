@@ -164,3 +164,28 @@ def test_the_syllable_list_is_pypinyins():
 
     built = {to_normal(p).replace("ü", "v") for said in pinyin_dict.values() for p in said.split(",")}
     assert commands.pinyin_syllables() == built
+
+
+# --- note 36 (b): the noise guard where a yes or a pick is awaited; sounds are no words -----------
+
+@pytest.mark.parametrize("said", ["aaaa", "ha ha", "a", "hahaha", "oh"])
+def test_sounds_are_no_words(said):
+    assert commands.is_noise(said)
+
+
+def test_noise_with_nothing_awaited_goes_to_the_dialogue_as_said(client, db, clock):  # noqa: F811
+    store.save(db, "web:rv15-idle", store.Memory(
+        options=[], shown_at=clock.now(), pending=None,
+        last=[store.Said("好的，已经帮您登记了。", [])], last_at=clock.now()))
+    recording = _Recording(client.settings)
+    anyio.run(lambda: converse(recording, "web:rv15-idle", "qwrt yxcv", None, db=db))
+    assert recording.sent == ["qwrt yxcv"]
+
+
+def test_noise_at_a_question_without_buttons_is_not_understood(client, db, clock):  # noqa: F811
+    store.save(db, "web:rv15-ask", store.Memory(
+        options=[], shown_at=clock.now(), pending=None,
+        last=[store.Said("您要预约明天上午9点的理发，对吗？", [])], last_at=clock.now()))
+    recording = _Recording(client.settings)
+    anyio.run(lambda: converse(recording, "web:rv15-ask", "ha ha", None, db=db))
+    assert recording.sent == [commands.NOISE_MESSAGE]
