@@ -1057,6 +1057,14 @@ class ActionQueryBooking(Action):
         return "action_query_booking"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        from actions.core import answers_ticket_question, ticket_followup_here
+
+        if answers_ticket_question(tracker):
+            # 我已经把窗子打开了 要不要敲门嘛 minutes after a gas report, heard as a booking query:
+            # the emergency's detail (or the ticket question waited on), never 您现在没有预约.
+            answered = await ticket_followup_here(dispatcher, tracker, domain, self.name())
+            if answered is not None:
+                return answered
         wish = _wish_to_book(tracker)
         if wish is not None:
             return wish

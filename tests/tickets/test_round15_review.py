@@ -229,3 +229,28 @@ async def test_a_refusal_heard_as_a_hand_off_hands_off_nobody(app_env: Database)
     messages, _, _ = await run(ActionRequestHuman(), tracker("还是叫个人来吧", "request_human", sender=sender))
     with app_env.session() as session:
         assert has_open_handoff(session, sender)
+
+
+# --- note L1: a word on an emergency heard as a booking query joins it --------------------------
+
+async def test_a_detail_heard_as_a_booking_query_is_no_booking_answer(app_env: Database, clock):
+    from actions.booking import ActionQueryBooking
+
+    sender = "web:rv15-gasq"
+    _, slots, _ = await run(ActionEmergency(), tracker("44号楼2单元楼道里煤气味特别冲", "emergency", sender=sender))
+    tid = slots["emergency_ticket_id"]
+    clock.move_to(clock.now() + timedelta(minutes=3))
+    messages, _, _ = await run(ActionQueryBooking(),
+                               tracker("窗户都开了 要不要去拍拍对门", "query_booking", slots, sender=sender))
+    said = joined(messages)
+    assert tid in said and "没有预约" not in said, said
+
+
+async def test_a_booking_query_after_an_emergency_is_still_answered(app_env: Database, clock):
+    from actions.booking import ActionQueryBooking
+
+    sender = "web:rv15-gasq2"
+    _, slots, _ = await run(ActionEmergency(), tracker("45号楼1单元我爸摔了起不来", "emergency", sender=sender))
+    clock.move_to(clock.now() + timedelta(minutes=3))
+    messages, _, _ = await run(ActionQueryBooking(), tracker("我约了些啥", "query_booking", slots, sender=sender))
+    assert "预约" in joined(messages) and slots["emergency_ticket_id"] not in joined(messages), joined(messages)
