@@ -622,6 +622,13 @@ def _waiting_on(kind: str, ticket_id: str) -> SlotSet:
     return SlotSet(FOLLOWUP, f"{kind}|{ticket_id}|{int(clock.now().timestamp())}")
 
 
+def _answered() -> list[EventType]:
+    """The phone question answered and said back: nothing more to do but listen. Without
+    it the dialogue policy, unsure what follows, may run its core fallback (没听明白) after
+    好的，不留也没关系 (review 15 note L6)."""
+    return [*_clear(), FollowupAction("action_listen")]
+
+
 def _clear() -> list[EventType]:
     return [
         SlotSet(FOLLOWUP, None),
@@ -874,7 +881,7 @@ class ActionTicketFollowup(Action):
                     f"好的，电话{mask_phone(contact[1])}已记到工单 {ticket_id} 上，处理结果会告诉您。",
                 )
             )
-            return _clear()
+            return _answered()
         if _DROPS_REPORT.search(text):
             # 不用了不投诉了: the report is filed already and the butler cannot take it back;
             # said plainly, with the way to have it withdrawn.
@@ -885,7 +892,7 @@ class ActionTicketFollowup(Action):
                     f"不需要处理的话，说“转人工”，请工作人员帮您取消。",
                 )
             )
-            return _clear()
+            return _answered()
         if asks_to_be_told(text) and not contact:
             # 那你们查完了跟我说一声不 (anonymous, no phone): how to follow it, no promise of a call.
             dispatcher.utter_message(
@@ -899,7 +906,7 @@ class ActionTicketFollowup(Action):
                     tracker, f"好的，不留也没关系。工单号 {ticket_id}，进度随时说“{ticket_id} 怎么样了”查询。"
                 )
             )
-            return _clear()
+            return _answered()
         if feedback.restates_yes(text):
             # 好，帮我报 when it was filed already (a report said with a question is filed at once).
             dispatcher.utter_message(

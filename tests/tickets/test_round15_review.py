@@ -254,3 +254,16 @@ async def test_a_booking_query_after_an_emergency_is_still_answered(app_env: Dat
     clock.move_to(clock.now() + timedelta(minutes=3))
     messages, _, _ = await run(ActionQueryBooking(), tracker("我约了些啥", "query_booking", slots, sender=sender))
     assert "预约" in joined(messages) and slots["emergency_ticket_id"] not in joined(messages), joined(messages)
+
+
+# --- note L6: the phone question answered, the butler listens (no fallback after it) -------------
+
+@pytest.mark.parametrize(("said", "intent"), [("不留了", "deny"), ("匿名吧", "deny"), ("13600004444", "inform")])
+async def test_the_phone_question_answered_ends_in_listening(app_env: Database, clock, said, intent):
+    sender = f"web:rv15-contact-{len(said)}-{intent}"
+    filed = service.file_ticket(app_env, description="46号楼门口井盖松了", sender_id=sender, address="46号楼门口",
+                                now=clock.now())
+    slots = {"ticket_followup": f"contact|{filed.ticket.id}|{int(clock.now().timestamp())}"}
+    messages, after, events = await run(ActionTicketFollowup(), tracker(said, intent, slots, sender=sender))
+    assert filed.ticket.id in joined(messages) and followups(events) == ["action_listen"], joined(messages)
+    assert after["ticket_followup"] is None
