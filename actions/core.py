@@ -120,8 +120,9 @@ class ActionRequestHuman(Action):
             # 一趟): a follow-up on that answer, which asks for nobody; 帮我转人工 still hands off.
             return [FollowupAction("action_ask_policy")]
         if form_turns.refuses_someone(text):
-            # 不用叫医生啊 就是跟你说一声 / 别叫人来 heard as 转人工: a person said no to is not asked for.
-            dispatcher.utter_message(text="好的，不叫人。需要人帮忙的时候，随时说“转人工”。")
+            # 不用叫医生啊 就是跟你说一声 / 别叫人来 heard as 转人工: a person said no to is not asked
+            # for. Only the hand-off is answered: a booking or a ticket still stands, said so.
+            dispatcher.utter_message(text=_no_handoff_said(tracker))
             return []
         return await self._hand_off(dispatcher, tracker)
 
@@ -302,6 +303,26 @@ class ActionOutOfScope(Action):
             return []
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
+
+
+def _no_handoff_said(tracker: Tracker) -> str:
+    """明天不用派师傅来了 heard as 转人工: no hand-off, and what still stands (an upcoming
+    booking, the ticket just filed) with how to change it: nothing is cancelled by it."""
+    from assistant.booking.conversation import upcoming_text
+
+    lines = ["好的，不转人工。"]
+    try:
+        bookings = upcoming_text(get_database(), tracker.sender_id)
+    except Exception as exc:  # noqa: BLE001 - the honest first line stands without the list
+        log.warning("booking_lookup_failed", error=type(exc).__name__)
+        bookings = ""
+    if bookings.startswith("您有"):
+        lines.append(f"{bookings}\n这些预约还在，要取消就说“取消预约”。")
+    pending = str(tracker.get_slot("ticket_followup") or "").split("|")
+    ticket_id = pending[1] if len(pending) > 1 and pending[1] else tracker.get_slot("last_ticket_id")
+    if ticket_id:
+        lines.append(f"工单 {ticket_id} 还开着；不需要处理了的话，说“转人工”，请工作人员帮您撤销。")
+    return "".join(lines)
 
 
 def follows_policy_answer(tracker: Tracker, text: str, handoff: bool = False) -> bool:

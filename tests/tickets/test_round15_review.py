@@ -225,7 +225,7 @@ async def test_a_refusal_heard_as_a_hand_off_hands_off_nobody(app_env: Database)
     messages, _, _ = await run(ActionRequestHuman(), tracker("别叫人过来了 我就说一声", "request_human", sender=sender))
     with app_env.session() as session:
         assert not has_open_handoff(session, sender)
-    assert "不叫人" in joined(messages)
+    assert "不转人工" in joined(messages)
     messages, _, _ = await run(ActionRequestHuman(), tracker("还是叫个人来吧", "request_human", sender=sender))
     with app_env.session() as session:
         assert has_open_handoff(session, sender)
@@ -267,3 +267,20 @@ async def test_the_phone_question_answered_ends_in_listening(app_env: Database, 
     messages, after, events = await run(ActionTicketFollowup(), tracker(said, intent, slots, sender=sender))
     assert filed.ticket.id in joined(messages) and followups(events) == ["action_listen"], joined(messages)
     assert after["ticket_followup"] is None
+
+
+# --- note 42: a visit said no to cancels nothing, and says what still stands --------------------
+
+async def test_a_visit_refused_says_the_booking_and_the_ticket_still_stand(app_env: Database, clock, monkeypatch):
+    import assistant.booking.conversation as booking_conversation
+
+    monkeypatch.setattr(booking_conversation, "upcoming_text",
+                        lambda db, sender: "您有1个预约：\n1. 12月8日（周二）上午9点 上门维修（已预约，YY202612070003）")
+    sender = "web:rv15-novisit"
+    tid = _filed_at(app_env, clock, sender, "47号楼2单元厨房水管漏水", "47号楼2单元")
+    slots = {"ticket_followup": f"filed|{tid}|{int(clock.now().timestamp())}", "last_ticket_id": tid}
+    messages, _, _ = await run(ActionRequestHuman(), tracker("明天不用派师傅来了", "request_human", slots, sender=sender))
+    said = joined(messages)
+    assert "不转人工" in said and "YY202612070003" in said and "取消预约" in said and tid in said, said
+    with app_env.session() as session:
+        assert not has_open_handoff(session, sender)
