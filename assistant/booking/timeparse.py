@@ -41,7 +41,8 @@ PERIOD_RE = re.compile(r"上午|下午|早上|早晨|清早|早|晚上|晚|中�
 CLOCK_RE = re.compile(r"[零〇一二两三四五六七八九十\d]+\s*(?:点|時|时|:)")
 HOUR_24_RE = re.compile(r"(?:1[3-9]|2[0-3])\s*(?:点|时|:)|十[三四五六七八九]\s*点|二十[一二三]?\s*点")
 # 中午10点 / 中午十一点: a morning hour said right after 中午 (jionlp reads it as 22:00/23:00).
-_NOON_MORNING_HOUR_RE = re.compile(r"中午\s*(?:[89]|1[01]|[八九]|十一?)\s*(?:点|时|:)")
+_NOON_MORNING_HOUR_RE = re.compile(r"中午\s*([89]|1[01]|[八九]|十一?)\s*(?:点|时|:)")
+_NOON_HOURS = {"8": 8, "9": 9, "10": 10, "11": 11, "八": 8, "九": 9, "十": 10, "十一": 11}
 # An evening meant in the same message (晚上九点, 夜里, 下午8点): an hour of 20-23 is then
 # that evening. Any other part of the day (明天中午十点或者下午三点) leaves 中午十点 at 10:00.
 _EVENING_SAID_RE = re.compile(
@@ -216,14 +217,17 @@ def parse_time(text: str, now: datetime | None = None) -> ParsedTime | None:
     if has_clock and not PERIOD_RE.search(norm) and not HOUR_24_RE.search(norm) and 1 <= start.hour <= 6:
         # 三点 in a booking means 15:00: services work in the daytime.
         start, end = start + timedelta(hours=12), end + timedelta(hours=12)
-    if has_clock and _NOON_MORNING_HOUR_RE.search(norm) and not _EVENING_SAID_RE.search(norm):
+    noon = _NOON_MORNING_HOUR_RE.search(norm) if has_clock else None
+    if noon is not None:
         # 明天中午10点: jionlp adds 12 to any hour after 中午 (22:00); noon is never the
         # evening, so a morning hour said right after it is that late morning (10:00).
         # Only an hour of 20-23 (明天中午不行，下午6点吧 stays 18:00), never an evening said too,
         # and each end of 中午10点半到11点 is moved on its own (jionlp may read one as 11:00).
-        if start.hour >= 20:
+        # With an evening said too (明天中午10点，不行就晚上8点), only the hour said after 中午.
+        said, evening = _NOON_HOURS[noon.group(1)], bool(_EVENING_SAID_RE.search(norm))
+        if start.hour >= 20 and (not evening or start.hour - 12 == said):
             start = start - timedelta(hours=12)
-        if end.hour >= 20:
+        if end.hour >= 20 and (not evening or end.hour - 12 == said):
             end = end - timedelta(hours=12)
     start, end = _roll_forward(norm, start, end, now)
     if has_clock and result["type"] == "time_point":

@@ -189,3 +189,11 @@ def test_noise_at_a_question_without_buttons_is_not_understood(client, db, clock
     recording = _Recording(client.settings)
     anyio.run(lambda: converse(recording, "web:rv15-ask", "ha ha", None, db=db))
     assert recording.sent == [commands.NOISE_MESSAGE]
+
+
+# --- note 40: the hour said after 中午 is late morning even with an evening said too ---------------
+
+@pytest.mark.parametrize(("said", "hour"), [("明天中午10点，不行就晚上8点", 10), ("明天中午十一点或者晚上九点", 11)])
+def test_the_noon_hour_is_read_as_said_beside_an_evening(said, hour):
+    parsed = parse_time(said, NOW)
+    assert parsed is not None and parsed.start.hour == hour and parsed.end == parsed.start
