@@ -30,9 +30,10 @@ PLACEHOLDER_RE = re.compile(r"\{(day):([^{}:]+)(?::(\d))?\}|\{(ticket|booking)\}
 
 
 class _CorpusYamlLoader(yaml.SafeLoader):
-    """YAML 1.1 reads an unquoted 0541 as the octal number 353 (and 0011 as 9): script writers
-    expect the last four digits of a phone that way (`expect: [0541]`). Here a number with a
-    leading zero stays the text it was written as; every other scalar resolves as usual."""
+    """YAML 1.1 reads an unquoted 0541 as the octal number 353 (and 0011 as 9), and 10:30 as the
+    base-60 number 630: script writers expect the last four digits of a phone (`expect: [0541]`)
+    and a clock (`expect: [10:30]`) that way. Here both stay the text written; every other
+    scalar resolves as usual."""
 
 
 _CorpusYamlLoader.yaml_implicit_resolvers = {
@@ -41,7 +42,7 @@ _CorpusYamlLoader.yaml_implicit_resolvers = {
 }
 _CorpusYamlLoader.add_implicit_resolver(
     "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$"),
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?(?:0|[1-9][0-9_]*))$"),
     list("-+0123456789"),
 )
 

@@ -39,14 +39,14 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_digits_with_a_leading_zero_stay_the_digits_written(tmp_path):
-    # YAML 1.1 would read 0541 as the octal 353 and 0011 as 9: the check would then look for
-    # words the script never wrote (blind11's call-back script expected the phone's 0541).
+def test_digits_with_a_leading_zero_and_clocks_stay_the_text_written(tmp_path):
+    # YAML 1.1 would read 0541 as the octal 353, 0011 as 9 and 10:30 as 630: the check would then
+    # look for words the script never wrote (blind11's call-back script expected the phone's 0541).
     conversation, = load_file(write(tmp_path, (
-        "conversations: [{id: a, turns: [{say: '13912340541', expect: [0541, 0011, 0987, 5678], forbid: [0377]}],"
-        " goal: {bookings: 0, tickets: 1, handoff: false}, dates: true}]")))
+        "conversations: [{id: a, turns: [{say: '13912340541', expect: [0541, 0011, 0987, 5678, 10:30],"
+        " forbid: [0377]}], goal: {bookings: 0, tickets: 1, handoff: false}, dates: true}]")))
     turn = conversation.turns[0]
-    assert turn.expect == ["0541", "0011", "0987", "5678"] and turn.forbid == ["0377"]
+    assert turn.expect == ["0541", "0011", "0987", "5678", "10:30"] and turn.forbid == ["0377"]
     assert conversation.goal == {"bookings": 0, "tickets": 1, "handoff": False}
 
 
