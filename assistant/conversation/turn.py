@@ -468,10 +468,16 @@ async def converse(
         # still asks something (a hand-off inside a form is recorded and the form goes on).
         log.info("conversation_hand_off_after_request", sender=sender)
         replies = [*replies, *await client.deliver_or_degrade(sender, split.HAND_OFF_MESSAGE, metadata)]
+    if new_pending is not None and new_pending.intent == "ask_policy" and _asks_did_you_mean(replies):
+        # 养老金咋查 还有医保卡丢了咋补办 met with "您是想问…吗？": the yes/no stays the last thing
+        # said (answering the second now would replace the first's topic, and 对 would answer
+        # nothing); the second waits, said so, and is offered once the first is answered.
+        both_at_once = False
+        replies = [*replies[:-1], Reply(text=f"您的另一个问题“{new_pending.text}”，等这个说清楚了接着回答您。"),
+                   replies[-1]]
     if both_at_once and new_pending is not None and (
         await _first_done(client, sender, replies)
-        # 养老金咋查 还有医保卡丢了咋补办: the second question is answered too when the first
-        # was met with "您是想问…吗？" (asked outright, it waits for no yes).
+        # The second question is answered too when the first was answered outright.
         or (new_pending.intent == "ask_policy" and not await _form_running(client, sender))
     ):
         log.info("conversation_second_request_filed_at_once", sender=sender, intent=new_pending.intent)
@@ -486,6 +492,11 @@ async def converse(
         new_pending.offered = True
     await _remember(db, sender, memory, replies, pending=new_pending)
     return replies
+
+
+def _asks_did_you_mean(replies: list[Reply]) -> bool:
+    """The last reply asks the resident to confirm the question (您是想问“…”吗？)."""
+    return bool(replies) and bool(re.search(r"您是想问.*吗[？?]\s*$", replies[-1].text or "", re.DOTALL))
 
 
 # The butler's words for a booking just made or moved (service.booked_text, conversation.moved_text).

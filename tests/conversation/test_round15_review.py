@@ -197,3 +197,14 @@ def test_noise_at_a_question_without_buttons_is_not_understood(client, db, clock
 def test_the_noon_hour_is_read_as_said_beside_an_evening(said, hour):
     parsed = parse_time(said, NOW)
     assert parsed is not None and parsed.start.hour == hour and parsed.end == parsed.start
+
+
+# --- note 33: a did-you-mean is the last thing said -------------------------------------------------
+
+def test_a_did_you_mean_is_recognised_and_an_answer_is_not():
+    from assistant.conversation.turn import _asks_did_you_mean
+    from assistant.dialogue import Reply
+
+    assert _asks_did_you_mean([Reply(text="您是想问“医保卡丢了怎么补办？”吗？")])
+    assert not _asks_did_you_mean([Reply(text="养老金资格认证可以在手机上办。")])
+    assert not _asks_did_you_mean([])
