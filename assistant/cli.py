@@ -76,11 +76,11 @@ def _warn_about_holiday_calendar() -> None:
 @app.command()
 def run() -> None:
     """Start and supervise the whole butler (Rasa, actions, gateway) until Ctrl-C."""
-    import signal as _signal
     import threading
 
     from assistant.logging import configure_logging
     from assistant.settings import get_settings
+    from assistant.shutdown import stop_on_signals
     from assistant.supervisor import Supervisor, process_specs, wait_until_ready
 
     settings = get_settings()
@@ -92,8 +92,7 @@ def run() -> None:
     _warn_about_holiday_calendar()
     supervisor = Supervisor(process_specs(settings))
     stop = threading.Event()
-    for sig in (_signal.SIGINT, _signal.SIGTERM):
-        _signal.signal(sig, lambda *_: stop.set())
+    stop_on_signals(stop)
     supervisor.start()
     gateway = f"http://{settings.gateway_host}:{settings.gateway_port}"
     typer.echo(f"starting… logs in {settings.data_dir / 'logs'}")

@@ -219,11 +219,10 @@ app = typer.Typer(help="定时任务：预约提醒、报平安提示与升级�
 def run_command(once: bool = typer.Option(False, "--once", help="把到期的任务各跑一次就退出"),
                 only: list[str] = typer.Option(None, "--only", help="只跑这些任务（可重复）")) -> None:
     """Run the registered periodic jobs when due, until SIGTERM or Ctrl-C."""
-    import signal
-
     from assistant.db import get_database
     from assistant.logging import configure_logging
     from assistant.settings import get_settings
+    from assistant.shutdown import stop_on_signals
 
     settings = get_settings()
     configure_logging(settings)  # JSON, personal data masked
@@ -238,8 +237,7 @@ def run_command(once: bool = typer.Option(False, "--once", help="把到期的任
             typer.echo(f"{name}: {outcome}")
         return
     stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+    stop_on_signals(stop)
     runner.run_forever(stop)
 
 

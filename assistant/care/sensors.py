@@ -254,25 +254,22 @@ STOP_GRACE_SECONDS = 5.0
 
 def run_forever() -> None:
     """``butler care sensors``: warm up, then subscribe until Ctrl-C / SIGTERM."""
-    import signal
-
     from assistant.db import get_database
+    from assistant.shutdown import stop_on_signals
 
     url, prefix, client_id = mqtt_config()
     warm_up()
     subscriber = SensorSubscriber(get_database(), url=url, prefix=prefix, client_id=client_id)
     stop = threading.Event()
 
-    def _stop(*_) -> None:
-        stop.set()
+    def _exit_after_grace() -> None:
         # paho's loop_stop() can wait on a connect that never completes (a broker that is
         # gone): the supervisor's death (PR_SET_PDEATHSIG) must end this process anyway.
         timer = threading.Timer(STOP_GRACE_SECONDS, os._exit, args=(0,))
         timer.daemon = True
         timer.start()
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, _stop)
+    stop_on_signals(stop, also=_exit_after_grace)
     subscriber.start()
     log.info("care_sensors_started", url=url, topic=subscriber.topic)
     try:
