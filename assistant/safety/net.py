@@ -100,6 +100,8 @@ _NEAR_MISS_INSIDE = re.compile(r"(?:差点|差一点|险些)(?:儿)?(?:就)?(?=[
 # Kinds whose cues carry their own time span (三天没见, 从昨天到现在没回来): a past
 # time word before them starts the span, it does not close it.
 _DAYS_KINDS = ("silent_elder", "missing")
+# Round 16: a person said to feel sick (人有点恶心, 我有点难受) is the body, not a smell found disgusting (味道好恶心).
+_PERSON_UNWELL = re.compile(r"(?:人|我|俺|他|她)(?:都|也|就|还)?(?:有点|有些|开始|觉得|感觉|好|很)?(?:恶心|发晕|难受|不舒服)")
 # Kinds of a smell or a fume: a habit of the smell does not cover someone unwell now.
 _FUME_KINDS = ("gas", "poisoning")
 # After "it is over": it is not (还在响, 又烧起来).
@@ -252,15 +254,36 @@ def _actual(text: str, hit: _Hit) -> bool:
     return bool(_PROGRESSIVE.search(text[max(0, hit.start - 3): hit.start]))
 
 
+# Round 16: what usually happens (平时半小时就回来了, 一般十分钟就到家了) is the baseline a lateness is measured
+# against, not an event that is over.
+_USUALLY = re.compile(r"平时|平常|平日|往常|往日|以往|一般|通常|向来|素来|每天|每次|每回|天天|照理|按说|本来")
+
+
+def _clause_start(text: str, position: int) -> int:
+    return max(text.rfind(",", 0, position), text.rfind("。", 0, position)) + 1
+
+
 def _overs(text: str, s: Suppressors) -> list[re.Match[str]]:
     """The "it is over" phrases of a message (已经灭了, 没事了), in order, without those
     a following word reopens (火已经关了还在响), and without an adult's dealing with it
     (保安劝开了) when someone is injured (打得头破血流，物业处理了: round 12 review)."""
     found = [m for m in s.past_over.finditer(text)
-             if not _NOT_OVER.match(text, m.end()) and not _REOPENED.search(text, m.end())]
+             if not _NOT_OVER.match(text, m.end()) and not _REOPENED.search(text, m.end())
+             and not _USUALLY.search(text, _clause_start(text, m.start()), m.start())]
     if s.past_dealt_with is not None and not (s.past_injury is not None and s.past_injury.search(text)):
         found += [m for m in s.past_dealt_with.finditer(text) if not _NOT_OVER.match(text, m.end())]
     return sorted(found, key=lambda m: m.start())
+
+
+# Round 16: someone not seen, not back or not answering (咋没下楼, 没回来, 联系不上): what an accounted whereabouts explains.
+_ABSENCE = re.compile(r"没(?:下楼|下来|回|见|来|出门|出来|到家|接|开门|人应|动静|露面)|不接|不应|联系不上|找不到|找不着|不见了")
+
+
+def _accounted(text: str, s: Suppressors) -> re.Match[str] | None:
+    """Where the person is said to be (在战友家, 住院了, 在家养着), not denied (没住院) nor said of the writer."""
+    return next((m for m in s.accounted.finditer(text)
+                 if not _DENIED.search(text[max(0, m.start() - 3): m.start()])
+                 and not _WRITER.search(text, 0, m.start())), None)
 
 
 def _marker(match: re.Match[str]) -> str:
@@ -297,9 +320,7 @@ class _Message:
         # Round 13b: a service asked for, or whether the person qualifies, with no acute sign anywhere.
         self.chronic_frame = (None if self.urgent or s.chronic_frame is None or s.chronic_acute is None
                               or s.chronic_acute.search(text) else s.chronic_frame.search(text))
-        self.accounted = next((m for m in s.accounted.finditer(text)
-                               if not _DENIED.search(text[max(0, m.start() - 3): m.start()])
-                               and not _WRITER.search(text, 0, m.start())), None)
+        self.accounted = _accounted(text, s)
         # "It is over" unless what follows says it is not (火已经关了还在响).
         self.over = _overs(text, s)
         # Round 12 review: a general question (想了解, 一般怎么), and what makes a cue the
@@ -482,8 +503,9 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             return f"past:{msg.accounted.group()}"
         # Round 13: a habit of a smell or a fume does not cover someone unwell now (一开门就一股
         # 臭鸡蛋味，隔壁阿姨说头晕): the person's symptom is today's.
-        unwell_now = (cue.kind in _FUME_KINDS and s.everyday_unless is not None
-                      and s.everyday_unless.search(text) is not None)
+        unwell_now = (cue.kind in _FUME_KINDS and ((s.everyday_unless is not None
+                                                    and s.everyday_unless.search(text) is not None)
+                                                   or _PERSON_UNWELL.search(text) is not None))
         if cue.kind not in s.habitual_exempt and not unwell_now:
             found = s.habitual.search(hit.text)
             if (found is None and cue.kind in s.habitual_after_kinds and s.habitual_after is not None
@@ -661,6 +683,14 @@ def _model_set_aside(normalised: str, s: Suppressors, score: float | None, overr
         if thing is not None and not (s.everyday_unless is not None and s.everyday_unless.search(normalised)):
             # round 12 review: not when someone is unwell (楼下打了农药，孩子头晕呕吐)
             reason = f"everyday:{thing.group()}"
+    if (reason is None and not s.urgent.search(normalised)
+            and not (s.everyday_unless is not None and s.everyday_unless.search(normalised))):
+        # Round 16: someone not seen or not back is said to be somewhere (咋没下楼…他女儿说他在家养着; 没回来…在老战友
+        # 家喝酒) and nobody is unwell nor anything urgent: accounted for, as the cues of a silence or a disappearance
+        # are. Only for an absence: 有人在我家门口捅锁眼 is where a stranger is, not where someone missed is.
+        where = _accounted(normalised, s) if _ABSENCE.search(normalised) else None
+        if where is not None:
+            reason = f"past:{where.group()}"
     if (reason is None and not overrule and s.report_wait is not None
             and not (s.everyday_unless is not None and s.everyday_unless.search(normalised))):
         # Review 15: a report chased after days (到底来不来人 我都报三天了), whatever its impatience (来人 is
@@ -696,6 +726,12 @@ def _not_now(normalised: str, s: Suppressors) -> str | None:
     repair = s.not_now.search(normalised) if s.not_now is not None else None
     if repair is not None:
         return f"not_now:{repair.group()}"
+    # Round 16: a condition that has lasted years (瘫在床上好几年了，出不了门，他咋认证), nothing acute said:
+    # a question about the person, as for a medical cue (`chronic`).
+    if s.chronic_lasting is not None and s.chronic_acute is not None and not s.chronic_acute.search(normalised):
+        lasting = s.chronic_lasting.search(normalised)
+        if lasting is not None:
+            return f"chronic:{lasting.group()}"
     return None
 
 
@@ -715,7 +751,9 @@ def assess(text: str | None, *, quiet: bool = False) -> SafetyVerdict:
     started = time.perf_counter()
     normalised = normalise(text)
     if not normalised:
-        return SafetyVerdict(False)
+        # Round 16: nothing left once the fillers are gone (然后呢, 嗯嗯): nothing supports a classifier's
+        # "emergency" either (model_score 0, not None: None means no model is installed).
+        return SafetyVerdict(False, model_score=0.0 if text and text.strip() else None)
     lex = lexicon()
     message = _Message(normalised, lex.suppressors)
     fired: list[_Hit] = []

@@ -1,0 +1,218 @@
+"""Round 16 (issue #10): set 15's errors, by their general reasons, in our own words.
+
+Each reason is tested both ways: the look-alike it explains stays quiet and the
+emergency that shares its words still fires. No sentence here is taken from a set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.safety import assess
+from assistant.safety.net import settle_intent
+
+
+def fires(text: str) -> bool:
+    return assess(text, quiet=True).emergency
+
+
+def kinds(text: str) -> tuple[str, ...]:
+    return assess(text, quiet=True).kinds
+
+
+# ---- misses -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "my uncle took too many pills, 现在一直犯困",
+    "roommate swallowed a whole bottle of sleeping tablets",
+    "我表哥吃了很多药",                         # the whole message: a report, not a treatment (review 15 note 44)
+    "外婆一口气吞了好多药，我拦都拦不住",
+    "my sister took a lot of pills and now she is confused",
+])
+def test_a_large_dose_said_as_one_act_is_poisoning(text):
+    assert "poisoning" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我妈每天早上都要吃好多药，能约个上门量血压吗",
+    "这阵子感冒吃了很多药，嘴里发苦",
+    "I take a lot of pills for my heart, can the clinic deliver them",
+])
+def test_a_treatment_of_many_pills_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "车棚那边一滩积水，走过去脚底发麻，插座箱就泡在边上",
+    "楼道水坑里踩进去腿一麻，旁边电线垂下来了",
+])
+def test_standing_water_that_tingles_by_electricity_fires(text):
+    assert "electric_water" in kinds(text)
+
+
+def test_a_leg_gone_numb_with_no_electricity_stays_quiet():
+    assert not fires("在水边钓了一下午鱼，蹲得腿发麻了")
+
+
+@pytest.mark.parametrize("text", [
+    "楼下草坪刚喷了药，我外孙在那打滚还啃了草，现在上吐下泻",
+    "物业给花坛撒了药也不立个牌子，小孙女摸了花又舔手，这会儿在吐",
+])
+def test_someone_unwell_after_playing_in_sprayed_greens_is_poisoning(text):
+    assert "poisoning" in kinds(text)
+
+
+def test_greens_sprayed_with_nobody_unwell_stays_quiet():
+    assert not fires("小区绿化今天打药，提醒一下家长别让孩子去草地上玩")
+
+
+@pytest.mark.parametrize("text", [
+    "有个男的正在翻我家窗户，半个身子都探进来了",
+    "小偷在爬我们家阳台，我一个人在屋里",
+    "一个陌生人在翻我家阳太",                    # 台 typed 太
+])
+def test_a_stranger_climbing_into_the_home_is_violence(text):
+    assert "violence" in kinds(text)
+
+
+@pytest.mark.parametrize("text", ["今天太阳太大了，阳台的花都晒蔫了", "怎么防小偷翻我家窗户，装什么防盗网好"])
+def test_a_balcony_or_a_burglar_asked_about_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我闺女放学到现在还没回，平常四点半就到家了，电话也打不通",
+    "老头子下楼遛弯还没回来，这都三个钟头了，往常一个钟头就回来了",
+])
+def test_what_usually_happens_is_the_baseline_not_an_event_over(text):
+    assert "missing" in kinds(text)
+
+
+def test_someone_who_came_back_is_still_over():
+    assert not fires("我儿子刚才没回来，后来就回来了，在同学楼下玩")
+
+
+def test_you_did_not_even_know_is_a_rebuke_not_a_what_if():
+    assert fires("说好每天有人来看独居老人，12栋孙奶奶三天没开门了，你们都不知道吗")
+
+
+def test_nobody_would_know_is_still_a_what_if():
+    assert not fires("我妈一个人住，哪天摔了都不知道")
+
+
+@pytest.mark.parametrize("text", [
+    "热水器一开就一股浓的没气味，我跟我老婆都有点恶心",
+    "厨房一开火就有煤气味，人有点发晕",
+])
+def test_a_habit_of_a_gas_smell_does_not_cover_someone_unwell_now(text):
+    assert "gas" in kinds(text)
+
+
+def test_a_habit_of_a_gas_smell_found_nasty_is_not_someone_unwell():
+    assert not fires("厨房一开火就有股煤气味，味道好恶心，能派人查查管子吗")
+
+
+# ---- false alarms -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "楼梯口那个灭火器过期了，就是着火时候要用的，能换新的吗",
+    "着火时用的逃生面罩在哪里领",
+])
+def test_what_is_used_when_there_is_a_fire_is_no_fire(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", ["我奶奶记性差，怕她降压药吃重了，有提醒吃药的服务吗", "就怕孩子把药吃多了，药箱放哪好"])
+def test_a_fear_of_a_double_dose_is_a_what_if(text):
+    assert not fires(text)
+
+
+def test_a_double_dose_taken_still_fires():
+    assert fires("我爸降压药吃重了，现在头晕站不住")
+
+
+@pytest.mark.parametrize("text", ["医生说长期熬夜等于慢性中毒", "天天喝奶茶，我妈说这是慢性中毒"])
+def test_chronic_poisoning_is_a_figure_of_speech(text):
+    assert not fires(text)
+
+
+def test_a_fear_that_lasts_since_a_past_fire_is_no_fire_now():
+    assert not fires("去年楼上着火那次吓得不轻，到现在一听到警报声就腿软")
+
+
+def test_a_past_fire_still_burning_is_a_fire():
+    assert fires("昨天楼下着火了，到现在还在冒烟")
+
+
+@pytest.mark.parametrize("text", ["我儿子今晚没回来，刚发消息说在老同学家过夜", "老伴没回家，原来在战友家打牌呢"])
+def test_someone_at_a_friends_home_is_accounted_for(text):
+    assert not fires(text)
+
+
+def test_someone_who_left_a_friends_home_and_is_not_back_fires():
+    assert fires("我爸说在战友家吃饭，早就走了，到现在没回来，电话打不通")
+
+
+@pytest.mark.parametrize("text", ["天热得我整个人像着火似的", "今日个头好似着咗火咁，有冇凉茶"])
+def test_feeling_like_on_fire_is_a_simile(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", ["这季度的业绩简直要杀了我", "期末考试要杀了我，作业写不完"])
+def test_work_that_kills_me_is_a_figure_of_speech(text):
+    assert not fires(text)
+
+
+def test_a_threat_to_kill_still_fires():
+    assert fires("前夫在门外喊要杀了我，一直踹门")
+
+
+@pytest.mark.parametrize("text", ["千万别把孩子一个人锁在车里", "出门前不要把老人反锁在屋里", "别把宝宝关在阳台上"])
+def test_a_warning_not_to_lock_someone_in_is_no_event(text):
+    assert not fires(text)
+
+
+def test_someone_locked_in_still_fires():
+    assert fires("孩子被反锁在屋里了，我进不去")
+
+
+# ---- the classifier's vote -----------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["然后呢", "嗯嗯", "？"])
+def test_a_message_of_fillers_gives_the_classifier_no_support(text):
+    verdict = assess(text, quiet=True)
+    assert not verdict.emergency and not verdict.plausible
+    assert settle_intent("emergency", verdict) is None
+
+
+def test_a_condition_of_years_asked_about_gives_the_classifier_no_support():
+    verdict = assess("我婆婆卧床好多年了，下不了楼，年审怎么弄", quiet=True)
+    assert not verdict.emergency and not verdict.plausible
+
+
+def test_a_condition_of_years_with_something_new_still_fires():
+    assert fires("我爸卧床好多年了，刚才突然叫不醒")
+
+
+# ---- the second opinion alone ---------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "邻居问钱奶奶怎么两天没出门，她儿子说她感冒了在家歇着，饭有人送",
+    "我叔昨晚没回来，刚问到了，在老同学家住下了",
+])
+def test_someone_not_seen_but_said_to_be_somewhere_is_accounted_for(text):
+    verdict = assess(text, quiet=True)
+    assert not verdict.emergency and not verdict.plausible
+
+
+def test_a_stranger_at_the_door_is_not_a_whereabouts():
+    assert fires("有个陌生男的在我家门口转了一下午，刚才在撬锁")
+
+
+@pytest.mark.parametrize("text", ["楼上漏水顺着墙往下流，还没流到插座，麻烦去说一声", "卫生间渗水了，暂时还没碰到电线"])
+def test_water_that_has_not_reached_electricity_yet_is_a_leak(text):
+    assert not fires(text)
+
+
+def test_water_that_has_reached_electricity_fires():
+    assert fires("楼上漏水已经流到插座里了，一直在冒火花")
