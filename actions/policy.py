@@ -19,6 +19,7 @@ from assistant.kb.answer import PolicyAnswer, answer_entry, answer_policy_questi
 from assistant.kb.service import warm_up_in_background
 from assistant.kb.unanswered import record_unanswered
 from assistant.settings import get_settings
+from assistant.tickets.intake import extract_location, parse_contact, reads_as_complaint
 
 # Begin loading the model and the index when the action server starts, not when the
 # first resident asks (the supervisor turns the setting on). rasa-sdk imports this
@@ -57,6 +58,16 @@ def choice_buttons(answer: PolicyAnswer) -> list[dict]:
     return picks + [OFFER_BUTTONS[1], OFFER_BUTTONS[0]]
 
 
+def reports_a_problem(text: str) -> bool:
+    """A report, not a question: it reads as a complaint (``intake.reads_as_complaint``:
+    never a question or a request for information) and says where, or leaves a phone
+    for the outcome, which nobody asking about a policy does."""
+    if not text or text.startswith("/") or not reads_as_complaint(text):
+        return False
+    contact = parse_contact(text)
+    return bool(extract_location(text)) or bool(contact and contact[0] == "phone")
+
+
 def _latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
@@ -82,6 +93,10 @@ class ActionAskPolicy(Action):
             return [FollowupAction("action_listen")]
         question = _latest_text(tracker)
         picked = _picked_entry(tracker)
+        if not picked and reports_a_problem(question):
+            # 665号楼下水道返味 一开门就闻到 电话139…: a problem at a place, said with no question,
+            # heard as a policy question (闻到 ~ 燃气味): the report is taken, not answered.
+            return [FollowupAction("complaint_form")]
         if picked:  # a choice button: answer that entry
             answer = await asyncio.to_thread(answer_entry, picked)
             if answer is None:  # gone since (the knowledge base was updated)

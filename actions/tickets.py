@@ -50,11 +50,14 @@ from assistant.tickets.service import (
     how_to_follow,
     live_emergency,
     my_tickets_text,
+    own_words,
+    place_just_reported,
     public_status,
     recorded_read_back,
     respond_to_emergency,
+    which_of_several,
 )
-from assistant.privacy import mask_phone
+from assistant.privacy import mask_phone, mask_text
 
 log = structlog.get_logger(__name__)
 
@@ -224,6 +227,14 @@ class ValidateComplaintForm(InterruptibleFormValidation):
         place = intake.place_said(text, _entity(tracker, "location")) or intake.neighbour_place_for(
             get_database, tracker.sender_id, text
         )
+        if not place and requested is None and intake.points_back(text):
+            # 一是634号楼西边的垃圾桶满了 二是那边的路灯也不亮: 那边 is where the report just filed is.
+            place = place_just_reported(get_database(), tracker.sender_id, now=clock.now())
+        if place and intake.needs_more_place(place) and requested != "complaint_location":
+            # 下水道堵了…一楼都冒水了 / 垃圾站好几天没清了: a floor, or one of several garbage
+            # stations, said in the report is no place staff can find; where is asked (said as
+            # the answer to "where?" it is what the resident knows, and taken).
+            return extra
         if place:
             return {"complaint_location": place, **extra}
         if (
@@ -292,6 +303,7 @@ class ActionSubmitComplaint(Action):
             _service_trouble(dispatcher)
             return _reset()
         events = [*_reset(), SlotSet("last_ticket_id", filed.ticket.id)]
+        phone = None if contact in (None, intake.ANONYMOUS) else contact
         if contact is None:  # never asked: asked now, the complaint already safe
             said = (
                 filed_asking_contact(filed.ticket)
@@ -301,11 +313,38 @@ class ActionSubmitComplaint(Action):
             dispatcher.utter_message(
                 text=for_elders(tracker, said), buttons=[{"title": "不留电话", "payload": "/deny"}]
             )
+            _hand_off_said_with(dispatcher, tracker, phone)
             return [*events, _waiting_on(CONTACT, filed.ticket.id)]
         dispatcher.utter_message(text=for_elders(tracker, filed.message))
+        _hand_off_said_with(dispatcher, tracker, phone)
         # Filed with a phone: nothing is asked, but a question about it right after (是不是已经
         # 派人过去了, heard as a booking query) is about this ticket (ActionTicketFollowup).
         return [*events, _waiting_on(FILED, filed.ticket.id)]
+
+
+def _hand_off_said_with(dispatcher: CollectingDispatcher, tracker: Tracker, phone: str | None) -> bool:
+    """电梯又停了…你们赶紧派人修 我要跟你们工作人员直接说: the report is filed, and the person
+    asked for in the same words is asked for too (a hand-off for staff). A call back is
+    promised only with a phone to call; without one, the phone asked for next reaches staff
+    too (``ActionTicketFollowup._contact``), and the community's number is given."""
+    from assistant.residents.service import remember_contact, request_handoff
+
+    said = str(tracker.get_slot("complaint_description") or "")
+    if not said or said.startswith("/") or not form_turns.wants_person(said):
+        return False
+    with get_database().session() as session:
+        request_handoff(session, tracker.sender_id, "asked", said)
+        if phone:
+            remember_contact(session, tracker.sender_id, phone=phone)
+    settings = get_settings()
+    if phone:
+        line = (f"您说要找工作人员，也帮您转了人工，工作人员会打您尾号{phone[-4:]}的电话。"
+                f"着急的话可以直接打社区电话 {settings.service_phone}（{settings.service_hours}）。")
+    else:
+        line = (f"您说要找工作人员，也帮您转了人工。留了手机号，工作人员会打给您；"
+                f"着急的话可以直接打社区电话 {settings.service_phone}（{settings.service_hours}）。")
+    dispatcher.utter_message(text=for_elders(tracker, line))
+    return True
 
 
 def _asks_about_earlier(tracker: Tracker) -> bool:
@@ -357,6 +396,8 @@ class ActionCheckTicket(Action):
                 # 到时候提醒我一下 / 帮我给她打个电话 heard as a progress question: said honestly
                 # that the butler cannot, not "您还没有投诉记录".
                 return []
+        if not ticket_id and not text.startswith("/") and asks_what_was_done(text) and _asked_which(dispatcher, tracker):
+            return []
         if not ticket_id and not text.startswith("/") and not intake.is_progress_query(text) and asks_what_was_done(text):
             # 你们通知城管了吗 / 路灯的事派人了吗: what was really done with that ticket (by its id,
             # the state as anyone hears it, below).
@@ -525,6 +566,47 @@ def _just_filed(tracker: Tracker) -> str | None:
     return None
 
 
+def _asked_which(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """我报的事现在啥进度了 right after two reports: the question names no ticket (no id, no
+    words that pick one of the resident's), so each is listed and the resident says which
+    (the next message, 路灯那个, is a reference ActionCheckTicket resolves)."""
+    text = _text(tracker)
+    if text.startswith("/") or find_ticket_id(text) or not intake.names_no_report(text):
+        return False
+    if is_reference_to_existing(text):
+        with get_database().session() as session:
+            if resolve_ticket_reference(session, tracker.sender_id, text).match == "one":
+                return False
+    listed = which_of_several(get_database(), tracker.sender_id, now=clock.now())
+    if not listed:
+        return False
+    dispatcher.utter_message(text=for_elders(tracker, listed))
+    return True
+
+
+# 路灯那个也给登记上 / 那件也帮我报一下: asking to file a matter (of those just reported).
+_FILE_IT_TOO = re.compile(r"(?:也|一起|一块儿?|都)(?:给|帮我?|帮忙|替我)?(?:登记|记|报|录|反映)")
+
+
+def _filed_already(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """两个事…路灯也不亮 filed as two tickets, then 路灯那个也给登记上: the matter named is
+    filed already, said so with its number (never filed a second time)."""
+    text = _text(tracker)
+    if text.startswith("/") or not _FILE_IT_TOO.search(text):
+        return False
+    with get_database().session() as session:
+        ref = resolve_ticket_reference(session, tracker.sender_id, text)
+        ticket = ref.ticket
+        if ticket is None or not feedback.still_waiting(ticket.created_at, clock.now()):
+            return False
+        ticket_id, words = ticket.id, own_words(ticket, tracker.sender_id)
+    about = f"“{mask_text(words)[:16]}”" if words else "这件事"
+    dispatcher.utter_message(
+        text=for_elders(tracker, f"{about}已经登记上了，工单号 {ticket_id}。进度随时说“{ticket_id} 怎么样了”查询。")
+    )
+    return True
+
+
 def _handling_of(tracker: Tracker, text: str) -> str | None:
     """What was done with the ticket a question is about (a reference to one of the
     resident's own, or the one just filed), or None when it names none of theirs."""
@@ -604,6 +686,28 @@ FOLLOWUP = "ticket_followup"
 EMERGENCY, RATING, RATING_REASON, CONTACT = "emergency", "rating", "rating_reason", "contact"
 # Filed with a phone: nothing asked, but the next question may be about it (派人了吗).
 FILED = "filed"
+
+
+def _corrected_place(tracker: Tracker, ticket_id: str, text: str) -> str | None:
+    """The place a correction right after filing means: another side of the building said
+    before (615号楼东边, then 改成北边那个 东边那个是快递柜 -> 615号楼北边), else the place it
+    names (不对，是13号楼)."""
+    with get_database().session() as session:
+        try:
+            address = get_ticket(session, ticket_id).address
+        except TicketError:
+            address = None
+    return intake.side_corrected(address, text) or intake.place_said(text)
+
+
+def _phone_for_hand_off(sender_id: str, phone: str) -> None:
+    """A phone given for a ticket while a hand-off is open (asked for with the report):
+    staff calling back have it too."""
+    from assistant.residents.service import has_open_handoff, remember_contact
+
+    with get_database().session() as session:
+        if has_open_handoff(session, sender_id):
+            remember_contact(session, sender_id, phone=phone)
 
 
 def _pending(tracker: Tracker) -> tuple[str, str, datetime] | None:
@@ -844,7 +948,11 @@ class ActionTicketFollowup(Action):
     def _filed(cls, dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> list[EventType]:
         """Right after a ticket filed with a phone: a question about what was done with it
         is answered from its state (and the next may be too); anything else goes the usual way."""
-        if cls._read_back(dispatcher, tracker, ticket_id) or cls._handling(dispatcher, tracker, ticket_id):
+        if cls._read_back(dispatcher, tracker, ticket_id):
+            return [_waiting_on(FILED, ticket_id)]
+        if _asked_which(dispatcher, tracker):
+            return _clear()
+        if cls._handling(dispatcher, tracker, ticket_id) or _filed_already(dispatcher, tracker):
             return [_waiting_on(FILED, ticket_id)]
         return _as_usual(tracker, dispatcher, _clear())
 
@@ -859,7 +967,7 @@ class ActionTicketFollowup(Action):
             cls._read_back(dispatcher, tracker, ticket_id) or cls._handling(dispatcher, tracker, ticket_id)
         ):
             return [_waiting_on(CONTACT, ticket_id)]
-        place = intake.place_said(text) if form_turns.corrects(text) else None
+        place = _corrected_place(tracker, ticket_id, text) if form_turns.corrects(text) else None
         if place and not (contact and contact[0] == "phone"):
             # 不对，是13号楼，不是3号楼: the place of the ticket just filed, corrected; the
             # phone question stays open.
@@ -875,10 +983,11 @@ class ActionTicketFollowup(Action):
             add_contact(
                 get_database(), ticket_id, sender_id=tracker.sender_id, phone=contact[1], now=clock.now()
             )
+            _phone_for_hand_off(tracker.sender_id, contact[1])
             dispatcher.utter_message(
                 text=for_elders(
                     tracker,
-                    f"好的，电话{mask_phone(contact[1])}已记到工单 {ticket_id} 上，处理结果会告诉您。",
+                    f"好的，电话{mask_phone(contact[1])}已记到工单上，工单号 {ticket_id}，处理结果会告诉您。",
                 )
             )
             return _answered()

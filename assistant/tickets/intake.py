@@ -86,6 +86,8 @@ _PROBLEM_WORDS = re.compile(
     r"坏了|坏掉|损坏|不亮|不灭|不灵|不动了|不转|不通|故障|跳闸|漏水|漏了|渗水|滴水|爆管|堵了|堵住|堵死|堵塞"
     r"|臭|味儿|异味|骚味|吵|太响|脏|乱扔|乱停|违停|乱贴|乱堆|堆满|占了|占着|占道|破了|破损|裂了|裂缝|塌了"
     r"|掉了|掉下来|脱落|松了|歪了|积水|一闪一闪|闪个不停|没人管|没人修|没人收|没人清|不管|好几天了|好久了"
+    # 灯一直闪 / 老是闪 / 闪来闪去: a light that flickers; 返味 / 串味: a smell coming up a drain.
+    r"|(?:一直|老是?|总是?|不停地?|直)闪|闪来闪去|闪个没完|返味|反味|串味|冒味"
     r"|隐患|晃眼|扰民|影响休息|太危险|高空抛物|电梯.{0,4}(停|卡|不动|关人)"
     r"|滴到|渗到|漏到|往下滴|水[^，,。！!？?]{0,4}滴|坏球|坏求|坏逑|烂球|黑黢黢|黑漆漆|黑咕隆咚|黑乎乎"
 )
@@ -158,6 +160,75 @@ def corrected_place(text: str | None) -> str | None:
         return None
     last = next((loc for loc in found[1:] if loc.end == meant.end), None)
     return last.span if last is not None and last == meant else meant.canonical
+
+
+def only_a_floor(place: str | None) -> bool:
+    """A place that is only a floor (一楼, 三层): said in a report (我们楼那个下水道堵了 一楼都
+    冒水了) it tells how far the problem reaches, not where staff should go; the building
+    is still to be asked."""
+    found = find_locations(place)
+    if len(found) != 1:
+        return False
+    loc = found[0]
+    return (loc.floor is not None or loc.top) and not any(
+        (loc.building, loc.unit, loc.room, loc.estate, loc.road, loc.place, loc.area, loc.courtyard, loc.wing,
+         loc.side, loc.phase)
+    )
+
+
+# 那边的路灯也不亮 / 同一个地方 / 也在那儿: the place just talked about, not a new one.
+_POINTS_BACK = re.compile(r"那边|那里|那儿|那块儿?|那旁边|同一个?地方|同一处|同一个?位置|一样的地方|也在那")
+
+
+def points_back(text: str | None) -> bool:
+    """The message places its problem where the one just reported was (二是那边的路灯也不亮),
+    naming no place of its own."""
+    said = normalise(text)
+    return bool(_POINTS_BACK.search(said)) and not find_locations(said)
+
+
+# Facilities an estate has several of (垃圾站, 车棚, 快递柜…): named alone, with no building,
+# gate or side, staff do not know which one.
+_ONE_OF_SEVERAL = re.compile(
+    r"^(?:垃圾(?:中转)?(?:站|房)|(?:自行|电动|电瓶|非机动)?车?车棚|快递柜|丰巢(?:柜|快递柜)?|(?:快递|菜鸟)?驿站"
+    r"|配电(?:房|室|间)|储藏(?:室|间)|健身器材区?|凉亭|保安亭|岗亭|门岗)$"
+)
+
+
+def needs_more_place(place: str | None) -> bool:
+    """A place said in a report that staff cannot go to as it is: only a floor (一楼 of 我们楼
+    那个下水道…一楼都冒水了: how far it reaches, not where), or one of several like facilities
+    named alone (垃圾站好几天没清了: which one?). The building is asked."""
+    if only_a_floor(place):
+        return True
+    found = find_locations(place)
+    if len(found) != 1:
+        return False
+    loc = found[0]
+    return bool(loc.place and _ONE_OF_SEVERAL.match(loc.place)) and not any(
+        (loc.building, loc.unit, loc.room, loc.estate, loc.road, loc.area, loc.courtyard, loc.side, loc.phase)
+    )
+
+
+# 改成北边那个 / 应该是西边: the side of the same building, said again.
+_SIDE_CHANGED = re.compile(r"(?:改成|改为|换成|应该是|其实是|不对是|(?<!不)是)\s*(?:在)?\s*(?P<d>[东南西北])\s*(?:边|面|侧|头)")
+
+
+def side_corrected(address: str | None, text: str | None) -> str | None:
+    """The place of a ticket corrected to another side of its building (615号楼东边, then
+    哦不对 改成北边那个 -> 615号楼北边); None when the message names no side or the address
+    no building. The building said before is kept, not lost to the correction."""
+    said = normalise(text)
+    match = _SIDE_CHANGED.search(said)
+    if not match or not address:
+        return None
+    loc = find_locations(address)
+    if not loc or not loc[0].building:
+        return None
+    first = loc[0]
+    base = normalise(address)[first.start:first.building_end] if first.building_end else ""
+    base = base or (first.building if first.building.endswith("楼") else f"{first.building}号楼")
+    return f"{base}{match.group('d')}边"
 
 
 def place_said(text: str | None, entity: str | None = None) -> str | None:
@@ -343,6 +414,19 @@ _OWN_TICKETS = re.compile(
     r"^(帮我)?(查|看|查查|看看|查一下|看一下)?(我|俺)(的|之前的|上次的)?"
     r"(投诉|工单|报修|反映|诉求)(记录|列表|单子|情况)?[吗呢啊？?。！!]*$"
 )
+
+
+# 我报的事 / 我反映的那些 / 这几件事 / 都咋样了: the resident's reports, none picked out.
+_ALL_MINE = re.compile(
+    r"(?:我|俺)(?:之前|今天)?(?:报|反映|投诉|说|提)的(?:事|那些|这些|几件|两件|东西)"
+    r"|(?:那|这)(?:几|两)件|(?:那|这)些事|(?:两|几)件事|都(?:怎么样|咋样|啥进度|有进度|处理)"
+)
+
+
+def names_no_report(text: str | None) -> bool:
+    """The question is about the resident's reports as a whole (我报的事现在啥进度了), not
+    one picked out by its words."""
+    return bool(_ALL_MINE.search(normalise(text)))
 
 
 def is_progress_query(text: str | None) -> bool:

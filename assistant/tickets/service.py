@@ -1598,6 +1598,45 @@ def list_tickets(
     return list(session.scalars(query)), total
 
 
+def place_just_reported(
+    db: Database, sender_id: str, *, now: datetime | None = None, within: timedelta = timedelta(minutes=10)
+) -> str | None:
+    """Where the resident's newest report of the last minutes is (634号楼西边的垃圾桶满了, then
+    那边的路灯也不亮: 那边 is that place). None without one, or without an address."""
+    now = aware(now) or utcnow()
+    with db.session() as session:
+        ticket = session.scalar(
+            select(Ticket)
+            .where(Ticket.sender_id == sender_id, Ticket.created_at >= now - within)
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            .limit(1)
+        )
+        return ticket.address if ticket is not None and ticket.address else None
+
+
+def which_of_several(
+    db: Database, sender_id: str, *, now: datetime | None = None, within: timedelta = timedelta(minutes=30)
+) -> str | None:
+    """我报的事现在啥进度了 with two reports filed in the last minutes and still open: the
+    question names neither, so both are listed, in the resident's words with their state,
+    and the resident is asked which. None with fewer than two."""
+    now = aware(now) or utcnow()
+    with db.session() as session:
+        recent = [
+            t for t in my_tickets(session, sender_id)
+            if t.status in lifecycle.OPEN_STATES and (aware(t.created_at) or now) >= now - within
+        ]
+        if len(recent) < 2:
+            return None
+        lines = [f"您刚才报了 {len(recent)} 件事："]
+        for t in recent:
+            words = own_words(t, sender_id)
+            state = lifecycle.state_for_resident(t)
+            lines.append(f"{t.id}：{_summary(words, 16)}，{state}" if words else f"{t.id}：{state}")
+        lines.append("您问的是哪一件？说说是哪件事，或者说工单号就行。")
+        return "\n".join(lines)
+
+
 def get_ticket(session: Session, ticket_id: str) -> Ticket:
     ticket = session.get(
         Ticket,
