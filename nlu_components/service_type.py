@@ -53,9 +53,10 @@ NO_SERVICE_INTENTS = frozenset({"file_complaint", "check_ticket", "emergency", "
 
 
 # 我 in a service word stands for whoever the service is for: 他/她 (a parent, a spouse),
-# 俺/咱 (northern "I"), 您 (a carer speaking to the elder).
+# 俺/咱 (northern "I"), 您 (a carer speaking to the elder), 佢 (Cantonese he/she),
+# 侬 (Shanghainese you), 伊 (Shanghainese he/she).
 SELF = "我"
-OTHER_PERSONS = ("他", "她", "俺", "咱", "您")
+OTHER_PERSONS = ("他", "她", "俺", "咱", "您", "佢", "侬", "伊")
 # The measure word that splits a two-character service word (推个头, 查个体).
 MEASURE = "个"
 
