@@ -675,12 +675,15 @@ def _model_set_aside(normalised: str, s: Suppressors, score: float | None, overr
         story = s.hypothetical_laughter.search(normalised)
     if story is not None:
         reason = f"hypothetical:{_marker(story)}"
-    elif s.everyday is not None and not s.urgent.search(normalised):
+    elif s.everyday is not None:
         # Review 13: the phrases that say nothing of anyone's safety (堵车, 难吃, 真想) moved to
         # `not_now` (below the threshold only); what is left says nobody is in danger, and any sign
         # of a body in trouble (`everyday_unless`: 发紫, 肿, 喘, 不说话) hands the message to the model.
+        # Round 16: unless urgent outside the phrase itself (the 现在 of 烧现在退了 is the phrase's own).
         thing = s.everyday.search(normalised)
-        if thing is not None and not (s.everyday_unless is not None and s.everyday_unless.search(normalised)):
+        if (thing is not None
+                and not s.urgent.search(normalised[: thing.start()] + "," + normalised[thing.end():])
+                and not (s.everyday_unless is not None and s.everyday_unless.search(normalised))):
             # round 12 review: not when someone is unwell (楼下打了农药，孩子头晕呕吐)
             reason = f"everyday:{thing.group()}"
     if (reason is None and not s.urgent.search(normalised)

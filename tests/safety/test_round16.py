@@ -216,3 +216,26 @@ def test_water_that_has_not_reached_electricity_yet_is_a_leak(text):
 
 def test_water_that_has_reached_electricity_fires():
     assert fires("楼上漏水已经流到插座里了，一直在冒火花")
+
+
+# ---- set 15 joins the model's training data: what the rules now say themselves ---------------
+
+@pytest.mark.parametrize("text", [
+    "我奶奶织着织着毛衣头就垂下去了，叫她也不应",
+    "外公看报看着看着头就耷拉下来了，手里的报纸也掉了",   # round 14 review's, read by the model alone until now
+])
+def test_a_head_that_drops_in_the_middle_of_something_is_a_collapse(text):
+    assert "medical" in kinds(text)
+
+
+def test_a_head_that_drops_from_sleepiness_stays_quiet():
+    assert not fires("我做作业写着写着头就耷拉下来了，困死了")
+
+
+@pytest.mark.parametrize("text", ["我家宝宝昨晚有点低烧，喂了药，现在已经退了", "老伴下午发热，吃了片药体温退下来了"])
+def test_a_fever_said_to_be_down_stays_quiet(text):
+    assert not fires(text)
+
+
+def test_a_fever_that_comes_back_with_a_fit_fires():
+    assert fires("孩子高烧吃了退烧药，刚退了又烧起来，还抽了一下")
