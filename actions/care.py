@@ -6,10 +6,12 @@ path (advice first, ticket, alert), as ``action_emergency`` does."""
 
 from __future__ import annotations
 
+import re
+
 import anyio
 import structlog
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.core import answers_ticket_question, ticket_followup_here
@@ -20,6 +22,17 @@ from assistant.db import get_database
 from assistant.dialogue import EMERGENCY_MARKER
 
 log = structlog.get_logger(__name__)
+
+# A question (…呢, …吗, …？) that says nothing of how the resident is: not a check-in.
+_QUESTION_END = re.compile(r"(?:呢|吗|嘛|么|不|没|[?？])[\s。.!！~～]*$")
+_SIGN_OF_LIFE = re.compile(r"平安|挺好|很好|都好|好着|没事|好好的|报到|签到|活着|身体|精神|舒服|还行")
+
+
+def asks_not_checks_in(text: str) -> bool:
+    """咁助餐呢 / 那敬老卡呢: a question, with no word of how the resident is."""
+    said = (text or "").strip()
+    return bool(said) and not said.startswith("/") and bool(_QUESTION_END.search(said)) and not _SIGN_OF_LIFE.search(said)
+
 
 FAILED = "报平安没记上，请稍后再说一次。身体不舒服请打120，或者说“转人工”。"
 
@@ -43,6 +56,10 @@ class ActionCheckin(Action):
             answered = await ticket_followup_here(dispatcher, tracker, domain, self.name())
             if answered is not None:
                 return answered
+        if asks_not_checks_in(text) and tracker.get_slot("policy_topic"):
+            # 咁助餐呢 right after a policy answer, heard as 报平安: a question about another
+            # thing, asked of the knowledge base, not thanked for as a sign of life.
+            return [FollowupAction("action_ask_policy")]
         try:
             # The database work (and a possible alert) runs off the action server's loop.
             response = await anyio.to_thread.run_sync(
