@@ -239,3 +239,15 @@ def test_a_fever_said_to_be_down_stays_quiet(text):
 
 def test_a_fever_that_comes_back_with_a_fit_fires():
     assert fires("孩子高烧吃了退烧药，刚退了又烧起来，还抽了一下")
+
+
+# ---- requests16 (convA16): 打 a phone, not a person ----------------------------------------
+
+@pytest.mark.parametrize("text", ["号码是13800001111，我外孙女的，打她的就行", "我的不常开机，打他的吧"])
+def test_calling_someones_number_is_no_blow(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", ["隔壁男的一直打她的脸，快来人", "有人在打我的头，救命"])
+def test_a_blow_to_someones_face_still_fires(text):
+    assert "violence" in kinds(text)
