@@ -127,6 +127,11 @@ def test_a_fear_of_a_double_dose_is_a_what_if(text):
     assert not fires(text)
 
 
+@pytest.mark.parametrize("text", ["那个怕冷的老太太在楼道摔倒了起不来", "怕黑的小孙子被关在储物间了，一直哭"])
+def test_fear_that_describes_someone_is_no_what_if(text):
+    assert fires(text)
+
+
 def test_a_double_dose_taken_still_fires():
     assert fires("我爸降压药吃重了，现在头晕站不住")
 
