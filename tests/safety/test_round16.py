@@ -256,3 +256,12 @@ def test_calling_someones_number_is_no_blow(text):
 @pytest.mark.parametrize("text", ["隔壁男的一直打她的脸，快来人", "有人在打我的头，救命"])
 def test_a_blow_to_someones_face_still_fires(text):
     assert "violence" in kinds(text)
+
+
+def test_hands_numb_from_cold_water_are_no_shock():
+    assert not fires("洗完碗手在冷水里泡得发麻，厨房灯也不亮")
+
+
+def test_a_fever_down_then_up_again_is_not_set_aside():
+    verdict = assess("孩子烧退了又烧到40度，人迷迷糊糊的", quiet=True)
+    assert not any(x.startswith("everyday:") for x in verdict.suppressed), verdict
