@@ -1068,6 +1068,11 @@ class ActionQueryBooking(Action):
         wish = _wish_to_book(tracker)
         if wish is not None:
             return wish
+        offered = conversation.asks_service_offered(_text(tracker))
+        if offered is not None:
+            # 听说你们这能叫人上门剃头 是不是啊: whether the service comes, asked to have it;
+            # the form asks the day and time (never 您现在没有预约).
+            return [SlotSet("booking_service", offered), FollowupAction("booking_form")]
         service = conversation.service_from(_text(tracker), _entities(tracker, "service_type"))
         if service and conversation.asks_free_times(_text(tracker)):
             # 明天能剪头不 都有啥时间: the free times of a service are asked to book it, not

@@ -10,6 +10,7 @@ Rasa.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -59,7 +60,9 @@ LOOSE_AGE_RE = re.compile(
 )
 ABLE_RE = re.compile(r"(?<!不)方便|(?<!不)能走|身体(?:很|还)?好|没有残疾|不是残疾")
 ADDRESS_PREFIX_RE = re.compile(
-    r"^(?:我家(?:住)?在|我(?:住)?在|我家是|家住|住在|住|地址(?:是|在)?|在)[:：\s]*"
+    r"^(?:我家(?:住)?在|我(?:住)?在|我家是|家住|住在|住|地址(?:是|在)?|在"
+    # 她住672号楼… / 俺娘家在… / 老人住在…: the person the booking is for, then where they live.
+    r"|(?:她|他|俺|我妈|我爸|俺娘|俺爹|老人家?|老伴儿?|我们|咱)(?:家)?(?:住在|住|在|是))[:：\s]*"
 )
 ADDRESS_HINT_RE = re.compile(r"\d|[号楼栋幢室单元路街巷弄村院苑园里座层]|小区|社区|[东南西北大侧后]门")
 # Words of a place, not of a time: 幸福路8号 is an address, though 8号 alone is a day.
@@ -512,6 +515,7 @@ def eligibility_from(text: str | None) -> Eligibility | None:
 
 ASKS_RULE_RE = re.compile(
     r"(?:年龄|年纪|岁数|条件|资格)\S{0,3}(?:要求|限制|规定)|有(?:啥|什么)?(?:要求|条件|限制)|多大(?:年纪|岁数)?才|几岁(?:才|以上)"
+    r"|岁(?:以上|往上)?(?:的)?才(?:能|可以|行|给)"  # 是不是得七十岁才行
 )
 
 
@@ -542,15 +546,56 @@ def address_from(text: str | None, entity_values: Iterable[str] = ()) -> str | N
 
 
 _FINER_PARTS = ("wing", "unit", "floor", "room")
+# 201 / 二零一 / 201室: a room said by its number alone (门牌号错了，是201不是301).
+_BARE_ROOM_RE = re.compile(r"^(?:[0-9]{3,4}|[零〇一二三四五六七八九幺]{3,4})(?:室|号|房|户)?$")
+
+
+def _room_amended(before: str, said: str) -> str | None:
+    """The address with only its unit and/or room corrected (门牌号错了 是201 / 是3单元201
+    for 617号楼2单元301): the building and what is coarser stay as said before (617号楼2单元201,
+    617号楼3单元201). None when the correction names a building or more, or the address
+    said before has no building to keep."""
+    old = find_locations(before)
+    if len(old) != 1 or old[0].building is None:
+        return None
+    o = old[0]
+    bare = re.sub(r"\s+", "", normalise_location(said))
+    new = find_locations(said)
+    if not new and _BARE_ROOM_RE.match(bare):
+        digits = re.sub(r"[室号房户]$", "", bare)
+        room = re.sub(r"\D", "", cn2an.transform(digits.replace("幺", "一"), "cn2an")) if not digits.isdigit() else digits
+        room = str(int(room)) if room.isdigit() else None
+        if not room or o.room is None:
+            return None
+        norm = normalise_location(before)
+        at = norm.rfind(o.room, o.start, o.end)
+        if at >= 0:
+            return norm[:at] + room + norm[at + len(o.room) :]
+        return dataclasses.replace(o, room=room).canonical
+    if len(new) != 1:
+        return None
+    n = new[0]
+    coarse = (n.building, n.estate, n.road, n.place, n.courtyard, n.phase, n.area, n.wing)
+    if any(v is not None for v in coarse) or (n.unit is None and n.room is None):
+        return None
+    fields = {"unit": n.unit, "room": n.room, "floor": n.floor}
+    if n.unit is None:  # 是201室: the unit said before stays
+        fields["unit"] = o.unit
+    return dataclasses.replace(o, **fields).canonical
 
 
 def amended_address(before: str | None, said: str) -> str:
     """The address after a correction that names only another building (是568号楼 不是566
-    for 566号楼2单元301): that building, with the unit and room already said (568号楼2单元301).
-    A correction with its own unit, room, estate, road or place replaces the whole address;
-    so does any correction of an address this cannot read."""
+    for 566号楼2单元301): that building, with the unit and room already said (568号楼2单元301);
+    one that names only the room, or the unit and room (是201不是301), keeps the building
+    (``_room_amended``). A correction with its own building and unit or room, an estate, a
+    road or a place replaces the whole address; so does any correction of an address this
+    cannot read."""
     if not before or not said:
         return said
+    roomed = _room_amended(before, said)
+    if roomed is not None:
+        return roomed
     old, new = find_locations(before), find_locations(said)
     if len(old) != 1 or len(new) != 1:
         return said
@@ -713,12 +758,12 @@ FIELD_TITLES = {
 }
 FIELD_WORDS = {
     "booking_time": re.compile(r"时间|日子|几点|哪天|日期|钟点"),
-    "booking_address": re.compile(r"地址|住址|门牌|住的地方|上门的地方"),
+    "booking_address": re.compile(r"地址|住址|门牌|房号|房间号|楼号|单元号|住的地方|上门的地方"),
     "booking_phone": re.compile(r"电话|手机|号码"),
     "booking_service": re.compile(r"服务|项目"),
 }
 # 不对 / 改成 / 换成 / 是…不是… / 不是…是… / 说错了
-CORRECTION_RE = re.compile(r"不对|不是|改成|改为|改到|改一下|换成|换到|换个|说错|错了|应该是|搞错")
+CORRECTION_RE = re.compile(r"不对|(?<!是)不是|改成|改为|改到|改一下|换成|换到|换个|说错|错了|应该是|搞错")
 _NEW_VALUE_RES = (
     re.compile(r"(?<!不)是(.+?)[，,。\s]*(?:而)?不是"),  # 是3号楼，不是5号楼
     re.compile(r"(?:改成|改为|改到|换成|换到|应该是)(.+)$"),  # 时间改成后天下午三点
@@ -861,7 +906,11 @@ def answers_slot(
     if slot == "booking_eligibility":
         return eligibility_from(text) is not None
     if slot == "booking_time":
-        return time_from(text, entity_values.get("time", ()), now) is not None
+        from assistant.conversation.split import asks_progress
+
+        # 我上礼拜报过一个楼道灯 现在弄到哪一步了: a question about a report, whose 上礼拜 is
+        # no time for the booking.
+        return time_from(text, entity_values.get("time", ()), now) is not None and not asks_progress(text)
     if slot == "booking_address":
         return address_from(text) is not None
     if slot == "booking_phone":
@@ -1208,6 +1257,27 @@ def wishes_to_book(text: str | None) -> bool:
     """那给她约一个 after a service was offered: a booking wished for, not asked about."""
     said = unicodedata.normalize("NFKC", text or "")
     return bool(_BOOK_WISH_RE.search(said)) and not _ASKS_BOOKINGS_RE.search(said)
+
+
+# 听说你们这能叫人上门剃头 是不是啊 / 社区有没有上门洗澡的 / 你们能派人来修水管不: whether a
+# service is offered, asked to have it; never a question about bookings already made.
+_ASKS_OFFERED_RE = re.compile(
+    r"能不能|能|可以|可不可以|有没有|是不是|有人|有师傅|叫人|叫个人|派人|派个人|找人|上门"
+)
+_OWN_BOOKING_RE = re.compile(
+    r"约了|约的|约过|约上|约好|我的预约|的预约|预约了|有没有(?:预约|约)|我约|预约号|YY\d|查|看一?下|看看|取消|不约|不要|改到|改成|挪|推迟|提前|几点来|什么时候来|咋还不来|怎么还不来"
+)
+
+
+def asks_service_offered(text: str | None, catalogue: Catalogue | None = None) -> str | None:
+    """The service a message asks to have when it asks whether it is offered (能叫人上门剃头
+    是不是啊): the NLU may hear a question about bookings in it, but a resident who asks
+    whether the barber comes to the home wants one; None for a question about a booking
+    made (我约的理发几点来), or a message naming no service."""
+    said = unicodedata.normalize("NFKC", text or "")
+    if not _ASKS_OFFERED_RE.search(said) or _OWN_BOOKING_RE.search(said):
+        return None
+    return service_from(said, catalogue=catalogue)
 
 
 def reminder_asked_text(db: Database, sender_id: str, *, now: datetime | None = None) -> str:

@@ -346,6 +346,30 @@ def _with_later_clock(parsed: ParsedTime, later: list[dict], norm: str) -> Parse
     return parsed
 
 
+def _with_later_day(parsed: ParsedTime, later: list[dict], norm: str, now: datetime) -> ParsedTime | None:
+    """社区饭堂中午那餐 明天十二点啦: a part of the day (or a clock time) said without a day,
+    then a day with what the first left out in a later clause, is one time (明天中午十二点),
+    not the part of today. Only pieces that agree (中午 … 明天下午 is left alone); None
+    when nothing later completes it."""
+    if re.search(_DAY_PIECE, parsed.text) or WEEKDAY_RE.search(parsed.text) or DAY_RE.search(parsed.text):
+        return None
+    for item in later:
+        _begin, stop = item["offset"]
+        if ADDRESS_AFTER_RE.match(norm[stop:]) or norm[stop : stop + 1].isdigit():
+            continue
+        if not re.search(_DAY_PIECE, item["text"]):
+            continue
+        pieces = list(_PIECE_RE.finditer(parsed.text)) + list(_PIECE_RE.finditer(item["text"]))
+        joined = _compose_run(pieces)
+        if joined is None:
+            # 中午不行 明天下午三点: a bare part of the day, then a whole time (a day and a
+            # clock) that disagrees with it: the whole time is the one meant.
+            whole = parse_time(item["text"], now)
+            return whole if whole is not None and whole.has_clock and not parsed.has_clock else None
+        return parse_time(joined, now)
+    return None
+
+
 def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | None:
     """Find and resolve the time expression inside a whole sentence
     (``我想预约明天下午三点上门理发`` -> 明天下午三点). ``None`` when there is none."""
@@ -366,6 +390,9 @@ def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | Non
             continue
         parsed = parse_time(item["text"], now)
         if parsed is not None:
+            merged = _with_later_day(parsed, found[index + 1 :], norm, now)
+            if merged is not None:
+                return merged
             return _with_later_clock(parsed, found[index + 1 :], norm) if not parsed.has_clock else parsed
     # A text holding an address (3号楼2单元, 幸福路8号: the location parser) is not read
     # as a time as a whole.
