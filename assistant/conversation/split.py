@@ -75,7 +75,7 @@ NO_NEW_BOOKING_RE = re.compile(
 
 
 # 刚才那个路灯的单子现在啥进度 / 上次报的修好了没: a ticket referred to and asked after.
-PROGRESS_REF_RE = re.compile(r"单子|工单|GD\d|投诉的|报修的|报的|反映的|报上去的|登记的")
+PROGRESS_REF_RE = re.compile(r"单子|工单|GD\d|投诉的|报修的|报的|反映的|报上去的|登记的|报过|反映过|投诉过|报修过")
 PROGRESS_ASK_RE = re.compile(
     r"进度|怎么样了|咋样了|如何了|到哪(?:一步)?了|啥情况|什么情况|处理(?:了|好了)?没|"
     r"修(?:好)?了没|有(?:没有)?(?:消息|回音|回复)|有人管(?:了)?没"
@@ -155,6 +155,27 @@ def two_bookings(first: str, second: str) -> bool:
     return a is not None and b is not None and a != b
 
 
+# 多少钱 / 怎么约 / 有没有 / 能…吗: a part that asks about a service, not for it.
+_ASKS_RE = re.compile(r"[?？吗么嘛]|多少|怎么|咋|啥|什么|几|能不能|可不可以|有没有|是不是|要不要|收费|贵不贵")
+
+
+def booking_carried(first: str, second: str) -> bool:
+    """帮我约两个 明天上午九点半理发 还有明天中午的助餐: the booking verb of the first part
+    carries over to a second part that names another service and nothing but a booking's
+    details (a day, a time, 的): two bookings, though the classifier may hear the bare
+    second part as a question about the service. A part that asks (助餐多少钱) stays a question."""
+    from assistant.booking.conversation import service_asked_for, service_from
+
+    if not BOOKING_VERB_RE.search(first) or NO_NEW_BOOKING_RE.search(first) or _ASKS_RE.search(second):
+        return False
+    a, b = service_asked_for(first), service_from(second)
+    if a is None or b is None or a == b:
+        return False
+    bare = PHONE_RE.sub("", second).strip(PUNCT)
+    bare = LEADING_FILLER_RE.sub("", bare).strip(PUNCT)
+    return bare in {b, f"约个{b}", f"约{b}"} or _service_and_details(bare)
+
+
 def two_problems(first: str, second: str) -> bool:
     """Two complaints in one message (摆摊占道，还有楼下垃圾好几天没人收): each part names
     a thing and what is wrong with it, and the things differ. A part that only adds to
@@ -205,7 +226,10 @@ def names_offer(said: str, offered: str, intent: str) -> bool:
 
 
 # 还想/也想 are left over when the cut was at an earlier connector (…，另外还想约个理发).
-LEADING_FILLER_RE = re.compile(r"^(?:还想|也想|还要|再|帮我|给我|麻烦|请|我想|我要|想|要|问一下|问下|问问)+")
+LEADING_FILLER_RE = re.compile(
+    r"^(?:还想|也想|还要|再|帮我|给我|麻烦|请|我想|我要|想|要|问一下|问下|问问"
+    r"|反映(?:一下|一?个)?(?:事儿?|情况)?|说(?:一下|一?个)(?:事儿?|情况))+"  # 顺便反映个事 小区门口…
+)
 
 
 def offer_text(second: str, intent: str) -> str:

@@ -169,16 +169,46 @@ def declines_offer(said: str, offered: str, intent: str | None = None) -> bool:
     return bool(noes) and all(_LATER_CLAUSE_RE.match(c) or _THANKS_CLAUSE_RE.match(c) for c in rest)
 
 
+# 管的话就记一下 / 能约的话就约 / 要是能管就帮我报上去: a yes on a condition the offer
+# itself answers (it was offered, so it can be done): the condition is read as met.
+_CONDITION_RE = re.compile(
+    r"^(?:要是|如果|假如)?[^，,。！!？?\s]{1,6}?的话[，,\s]*(?:就|那就|那)?"
+    r"|^(?:要是|如果|假如)[^，,。！!？?\s]{1,6}?[，,\s]*(?:就|那就|那)"
+)
+
+
+def _yes_with_values(said: str) -> str | None:
+    """记一下 电话139… / 帮我报上去，电话139…: a yes said again in words, then nothing but
+    what the request's form asks (a phone, a time, an address): those values; else None."""
+    clauses = [c for c in _CLAUSE_RE.split(said.strip()) if c]
+    if len(clauses) < 2 or not (restates_yes(clauses[0]) or says_yes(clauses[0])):
+        return None
+    rest = said.strip()[said.strip().find(clauses[1]) :]
+    return rest if split.is_bare_value(rest) else None
+
+
 def taken_offer(said: str, offered: str, intent: str | None = None) -> str | None:
     """The message to send when the resident accepts the offered second request:
     the request itself, plus any details said with the yes; ``None`` if not a yes.
-    Naming what was offered (那理发的事呢) accepts it too."""
+    Naming what was offered (那理发的事呢) accepts it too; so does a yes on a condition
+    (管的话就记一下), with the values said after it (电话139…)."""
+    condition = _CONDITION_RE.match(said)
+    if condition and said[condition.end() :].strip() and not NO_RE.match(said[condition.end() :]):
+        rest = said[condition.end() :].strip()
+        values = _yes_with_values(rest)
+        if values is not None:
+            return f"{offered}，{values}"
+        if says_yes(rest) or restates_yes(rest):
+            return offered
     if YES_RE.match(said) or said == "/affirm" or RESTATED_YES_RE.match(said):
         return offered
     if declines_offer(said, offered, intent):
         return None  # 保洁先不用了: naming what was offered is no yes when a no follows
     if says_yes(said):
         return offered
+    values = _yes_with_values(said)
+    if values is not None and not NO_RE.match(said):
+        return f"{offered}，{values}"  # 帮我登记一下，电话139…
     match = YES_WITH_DETAILS_RE.match(said)
     if match and not NO_RE.match(said):
         if RESTATED_YES_RE.match(match.group("rest")):
@@ -675,6 +705,12 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
         intents = (a, b) if a and b and a != b else None
         if a == b == "book_service" and split.two_bookings(cut.first, cut.second):
             intents = (a, b)  # 助餐, 另外还想约个理发: two services, two bookings
+    if (
+        (intents is None or intents[0] == "book_service")
+        and _part_intent(first, cut.first) == "book_service"
+        and split.booking_carried(cut.first, cut.second)
+    ):
+        intents = ("book_service", "book_service")  # 约明早理发 还有明天中午的助餐: 约 goes with both
     if (
         intents is None
         and split.task_intent(first) == split.task_intent(second) == "file_complaint"
