@@ -222,8 +222,21 @@ def taken_offer(said: str, offered: str, intent: str | None = None) -> str | Non
     ):
         # 约体检 后天早上8点: naming it with its details is asking for it with them (the
         # details answer the form's questions, never lost to a bare "约个体检").
+        if intent == "file_complaint" and _places_it_closer(said, offered):
+            # 摆摊的就在636号楼边上那个南门口: naming the report with a building where it had
+            # none (小区南门口) says where it is: those words go first, the place is theirs.
+            return f"{said}，{offered}"
         return f"{offered}，{said}" if intent == "book_service" and _has_booking_details(said) else offered
     return None
+
+
+def _places_it_closer(said: str, offered: str) -> bool:
+    """The message names a building, unit or room where the offered report named none."""
+    from assistant.location import find_locations
+
+    return any(p.is_structured for p in find_locations(said)) and not any(
+        p.is_structured for p in find_locations(offered)
+    )
 
 
 def _has_booking_details(said: str) -> bool:

@@ -86,3 +86,11 @@ def test_asking_to_speak_with_staff_is_asking_for_a_person(said, person):
 def test_the_offer_says_the_matter_without_the_words_that_announce_it():
     text = split.offer_text("说个情况 东门外面的井盖松了 踩上去咣当响", "file_complaint")
     assert text == "另外您还说了“东门外面的井盖松了 踩上去咣当响”，现在也帮您登记吗？"
+
+
+def test_naming_the_offered_report_with_a_building_says_where_it_is():
+    offered = "北门外面天天有人烧树叶 烟大得很"
+    said = "烧树叶的就在95号楼后头那个北门外面"
+    assert taken_offer(said, offered, "file_complaint") == f"{said}，{offered}"
+    # Named without a building: the report as offered.
+    assert taken_offer("烧树叶那个也报一下", offered, "file_complaint") == offered
