@@ -201,3 +201,20 @@ async def test_asking_to_file_a_matter_just_filed_says_its_number(app_env: Datab
     )
     assert f"工单号 {slots['last_ticket_id']}" in joined(messages) and "井盖" in joined(messages)
     assert not followups(events)  # not filed a second time
+
+
+@pytest.mark.parametrize(
+    "text,asks",
+    [
+        ("那你们会找对方谈谈吧", True),
+        ("你们会不会去跟隔壁沟通一下", True),
+        ("那你们跟楼上那家说了没有", True),
+        ("我自己会跟楼上说的", False),
+        ("会不会很贵啊", False),
+        ("隔壁天天半夜装修 吵死了", False),
+    ],
+)
+def test_whether_the_other_party_will_be_told_is_a_question_about_the_report(text, asks):
+    from assistant.tickets.asking import asks_what_was_done
+
+    assert asks_what_was_done(text) is asks
