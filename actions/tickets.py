@@ -41,6 +41,7 @@ from assistant.tickets.service import (
     add_contact,
     asks_to_be_told,
     asks_to_hear_the_outcome,
+    asks_who_reported_stays_unknown,
     correct_place,
     file_ticket,
     filed_asking_contact,
@@ -56,6 +57,7 @@ from assistant.tickets.service import (
     recorded_read_back,
     respond_to_emergency,
     which_of_several,
+    who_reported_answer,
 )
 from assistant.privacy import mask_phone, mask_text
 
@@ -566,6 +568,18 @@ def _just_filed(tracker: Tracker) -> str | None:
     return None
 
 
+def _who_reported(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> bool:
+    """你们不会把我说出去吧 right after an (anonymous) report: what is true of who can see
+    the reporter's details, not the help menu."""
+    if not asks_who_reported_stays_unknown(_text(tracker)):
+        return False
+    said = who_reported_answer(get_database(), ticket_id, tracker.sender_id)
+    if not said:
+        return False
+    dispatcher.utter_message(text=for_elders(tracker, said))
+    return True
+
+
 def _asked_which(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """我报的事现在啥进度了 right after two reports: the question names no ticket (no id, no
     words that pick one of the resident's), so each is listed and the resident says which
@@ -948,7 +962,7 @@ class ActionTicketFollowup(Action):
     def _filed(cls, dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> list[EventType]:
         """Right after a ticket filed with a phone: a question about what was done with it
         is answered from its state (and the next may be too); anything else goes the usual way."""
-        if cls._read_back(dispatcher, tracker, ticket_id):
+        if cls._read_back(dispatcher, tracker, ticket_id) or _who_reported(dispatcher, tracker, ticket_id):
             return [_waiting_on(FILED, ticket_id)]
         if _asked_which(dispatcher, tracker):
             return _clear()
@@ -964,7 +978,9 @@ class ActionTicketFollowup(Action):
         text = _text(tracker)
         contact = intake.parse_contact(text)
         if not contact and (
-            cls._read_back(dispatcher, tracker, ticket_id) or cls._handling(dispatcher, tracker, ticket_id)
+            cls._read_back(dispatcher, tracker, ticket_id)
+            or _who_reported(dispatcher, tracker, ticket_id)
+            or cls._handling(dispatcher, tracker, ticket_id)
         ):
             return [_waiting_on(CONTACT, ticket_id)]
         place = _corrected_place(tracker, ticket_id, text) if form_turns.corrects(text) else None

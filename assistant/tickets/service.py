@@ -1637,6 +1637,36 @@ def which_of_several(
         return "\n".join(lines)
 
 
+# 你们不会把我说出去吧 / 能保密吗 / 别让他知道是我: whether the reporter stays unknown.
+_WHO_REPORTED = re.compile(
+    r"(?<![我俺])(?:不会|别|不要|会不会|能不能不|可不可以不)[^，。,！!？?]{0,8}(?:说出去|告诉|透露|泄露|暴露|讲出去|捅出去)"
+    r"|保密|(?:知道|查到|晓得|发现)是我|说是我"
+    r"|(?:被|让)(?:他|她|他们|她们|对方|那家|邻居|人家|楼上|楼下|隔壁|对门)[^，。,！!？?]{0,3}知道"
+)
+
+
+def asks_who_reported_stays_unknown(text: str | None) -> bool:
+    """The resident asks whether the people reported on will learn who reported them."""
+    return bool(text) and not str(text).startswith("/") and bool(_WHO_REPORTED.search(str(text)))
+
+
+def who_reported_answer(db: Database, ticket_id: str, sender_id: str) -> str | None:
+    """What is true of the reporter's identity on their own ticket: the phone is on it or
+    not; what is published hides phones, names and room numbers (``open311.public_text``).
+    No promise about what a person will say: a worry is for staff, by 转人工."""
+    with db.session() as session:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None or not _is_own(ticket, sender_id):
+            return None
+        first = (
+            "工单上记了您的电话，只给处理的工作人员联系您用。"
+            if ticket.contact_phone
+            else "您是匿名登记的，工单上没有记您的电话。"
+        )
+    return (f"{first}对外公开的工单信息会隐去电话、姓名和门牌号。"
+            "担心被知道是谁反映的，可以说“转人工”，跟工作人员交代一声。")
+
+
 def get_ticket(session: Session, ticket_id: str) -> Ticket:
     ticket = session.get(
         Ticket,

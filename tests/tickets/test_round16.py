@@ -218,3 +218,23 @@ def test_whether_the_other_party_will_be_told_is_a_question_about_the_report(tex
     from assistant.tickets.asking import asks_what_was_done
 
     assert asks_what_was_done(text) is asks
+
+
+@pytest.mark.parametrize("contact,expected", [(None, "匿名"), ("13912340724", "记了您的电话")])
+async def test_whether_the_reporter_stays_unknown_is_answered_truly(app_env: Database, contact, expected):
+    sender = f"web:r16-anon-{contact}"
+    filled = {"complaint_description": "63号楼顶上有人私搭鸽子棚", "complaint_location": "63号楼",
+              "complaint_contact": contact}
+    _, slots, _ = await run(ActionSubmitComplaint(), tracker("63号楼", "inform", filled, sender=sender))
+    messages, _, _ = await run(
+        ActionTicketFollowup(),
+        tracker("他们家不会知道是我举报的吧", "greet", {"ticket_followup": slots["ticket_followup"]}, sender=sender),
+    )
+    said = joined(messages)
+    assert expected in said and "隐去" in said, said
+
+
+@pytest.mark.parametrize("text,asks", [("你们不会把我说出去吧", True), ("能保密不", True), ("别让楼上知道", True),
+                                       ("我不会告诉别人", False), ("谢谢你们", False)])
+def test_asks_who_reported_stays_unknown(text, asks):
+    assert service.asks_who_reported_stays_unknown(text) is asks
