@@ -263,13 +263,29 @@ def _clause_start(text: str, position: int) -> int:
     return max(text.rfind(",", 0, position), text.rfind("。", 0, position)) + 1
 
 
+# Round 16: a return said of a person named only there (孩子没回家…老公已经回来了) is someone else's.
+_RETURNS = ("回来了", "到家了", "回家了")
+_BROUGHT = tuple("送带领接找抱扶背拉劝喊叫")
+_NAMED = re.compile(r"老公|老婆|爱人|丈夫|妻子|媳妇|老伴|[我俺他她]?(?:爸爸?|妈妈?)|爷爷|奶奶|外公|外婆|姥姥|姥爷"
+                    r"|儿子|女儿|闺女|孩子|哥哥|姐姐|弟弟|妹妹|邻居")
+
+
+def _someone_else_back(text: str, over: re.Match[str]) -> bool:
+    if over.group() not in _RETURNS or text[over.start() - 1: over.start()] in _BROUGHT:
+        return False  # 邻居送回来了: the one missing, brought back by someone
+    start = _clause_start(text, over.start())
+    named = _NAMED.search(text, start, over.start())
+    return named is not None and named.group() not in text[:start]
+
+
 def _overs(text: str, s: Suppressors) -> list[re.Match[str]]:
     """The "it is over" phrases of a message (已经灭了, 没事了), in order, without those
     a following word reopens (火已经关了还在响), and without an adult's dealing with it
     (保安劝开了) when someone is injured (打得头破血流，物业处理了: round 12 review)."""
     found = [m for m in s.past_over.finditer(text)
              if not _NOT_OVER.match(text, m.end()) and not _REOPENED.search(text, m.end())
-             and not _USUALLY.search(text, _clause_start(text, m.start()), m.start())]
+             and not _USUALLY.search(text, _clause_start(text, m.start()), m.start())
+             and not _someone_else_back(text, m)]
     if s.past_dealt_with is not None and not (s.past_injury is not None and s.past_injury.search(text)):
         found += [m for m in s.past_dealt_with.finditer(text) if not _NOT_OVER.match(text, m.end())]
     return sorted(found, key=lambda m: m.start())

@@ -265,3 +265,23 @@ def test_hands_numb_from_cold_water_are_no_shock():
 def test_a_fever_down_then_up_again_is_not_set_aside():
     verdict = assess("孩子烧退了又烧到40度，人迷迷糊糊的", quiet=True)
     assert not any(x.startswith("everyday:") for x in verdict.suppressed), verdict
+
+
+# ---- who came back ------------------------------------------------------------------------
+
+def test_someone_else_coming_home_does_not_end_a_disappearance():
+    assert "missing" in kinds("闺女放学到现在没回家，电话也不接，她爸刚到家了")
+
+
+@pytest.mark.parametrize("text", [
+    "我爷爷上午走丢了，隔壁王叔把他送回来了",
+    "我爸走丢了，儿子带回家了",
+    "老太太出去没回来，手机没电了，现在回来了",
+])
+def test_the_missing_person_back_or_brought_back_is_over(text):
+    assert not fires(text)
+
+
+def test_a_return_with_nothing_urgent_left_gives_the_classifier_no_support():
+    verdict = assess("舅公今天电话打不通，原来去老年活动中心了，手机没开，现在回来了", quiet=True)
+    assert not verdict.emergency and not verdict.plausible
