@@ -285,3 +285,7 @@ def test_the_missing_person_back_or_brought_back_is_over(text):
 def test_a_return_with_nothing_urgent_left_gives_the_classifier_no_support():
     verdict = assess("舅公今天电话打不通，原来去老年活动中心了，手机没开，现在回来了", quiet=True)
     assert not verdict.emergency and not verdict.plausible
+
+
+def test_too_many_pills_asked_about_in_general_stays_quiet():
+    assert not fires("is it bad to take too many vitamin pills")
