@@ -289,3 +289,55 @@ def test_a_return_with_nothing_urgent_left_gives_the_classifier_no_support():
 
 def test_too_many_pills_asked_about_in_general_stays_quiet():
     assert not fires("is it bad to take too many vitamin pills")
+
+
+# ---- review 16 (notes 1, 2, 3, 5, 6, 13, 15): this round's readings held to their reasons ---------
+
+@pytest.mark.parametrize("text", [
+    "我好怕 隔壁冒烟着火了",
+    "我好怕有人在撬我家的锁",
+    "我怕死了 那个男的在打我姐",
+    "我外婆怕冷 在卫生间晕倒了",
+    "他怕疼 摔倒了起不来",
+])
+def test_fear_felt_now_or_with_its_own_object_is_no_what_if(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["我前夫简直疯了 要打死我", "他下班回来喝多了 说要杀了我"])
+def test_a_threat_near_a_figure_of_speech_word_still_fires(text):
+    assert "violence" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "吃了好多药还是没见好", "外公吃了很多药病也不见好", "我吃了很多药 现在好多了", "他吃了好多药 药费太贵了", "这几年吃了很多药",
+])
+def test_a_treatment_of_many_medicines_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", ["孩子说是去同学家写作业 到现在还没回来 电话也打不通", "我妈说是去菜场 天都黑了还没回 手机关机"])
+def test_said_to_be_going_somewhere_and_not_back_is_missing(text):
+    assert fires(text)
+
+
+def test_said_to_be_staying_somewhere_is_accounted_for():
+    assert not fires("我爸没下楼 说是去我哥家住几天")
+
+
+@pytest.mark.parametrize("text", ["外公看电视看着看着头就耷拉下来 打起呼噜了", "孩子写作业写着写着头就歪下去了 睡着了"])
+def test_dozing_off_is_sleep(text):
+    assert not fires(text)
+
+
+def test_dozing_off_that_cannot_be_woken_fires():
+    assert fires("奶奶听收音机听着听着头就垂下来了 睡着了一样 叫不醒")
+
+
+def test_water_by_the_fridge_that_tingles_fires():
+    assert "electric_water" in kinds("厨房漏水 冰箱底下的水一踩脚就发麻")
+
+
+def test_a_condition_of_years_with_something_acute_keeps_the_vote_open():
+    verdict = assess("老伴瘫在床上好多年了 这两天不吃不喝 叫他也不太理人", quiet=True)
+    assert not any(x.startswith("chronic:") for x in verdict.suppressed), verdict
