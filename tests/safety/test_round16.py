@@ -341,3 +341,7 @@ def test_water_by_the_fridge_that_tingles_fires():
 def test_a_condition_of_years_with_something_acute_keeps_the_vote_open():
     verdict = assess("老伴瘫在床上好多年了 这两天不吃不喝 叫他也不太理人", quiet=True)
     assert not any(x.startswith("chronic:") for x in verdict.suppressed), verdict
+
+
+def test_too_many_vitamins_stays_quiet():
+    assert not fires("took too many pills this month to count, vitamins mostly")
