@@ -266,8 +266,20 @@ def _clause_start(text: str, position: int) -> int:
 # Round 16: a return said of a person named only there (孩子没回家…老公已经回来了) is someone else's.
 _RETURNS = ("回来了", "到家了", "回家了")
 _BROUGHT = tuple("送带领接找抱扶背拉劝喊叫")
-_NAMED = re.compile(r"老公|老婆|爱人|丈夫|妻子|媳妇|老伴|[我俺他她]?(?:爸爸?|妈妈?)|爷爷|奶奶|外公|外婆|姥姥|姥爷"
-                    r"|儿子|女儿|闺女|孩子|哥哥|姐姐|弟弟|妹妹|邻居")
+# Review 16 (note 26): the kin word's person, in any of its forms (我爸, 爸爸, 老爸 are one), and the general word
+# for their kind said first (老人 走丢了… 奶奶回来了 is the same old woman); only a different person (孩子 missing,
+# 老公 back) is someone else.
+_KIN_FORMS = (
+    ("elder", re.compile(r"爸|爹")), ("elder", re.compile(r"妈|娘")),
+    ("elder", re.compile(r"爷爷|外公|姥爷|老爷子|阿公")), ("elder", re.compile(r"奶奶|外婆|姥姥|老太太|阿婆|阿嬷")),
+    ("spouse", re.compile(r"老公|丈夫|老伴|爱人")), ("spouse", re.compile(r"老婆|妻子|媳妇|老伴|爱人")),
+    ("child", re.compile(r"儿子|孩子|小孩|娃")), ("child", re.compile(r"女儿|闺女|孩子|小孩|娃")),
+    ("child", re.compile(r"哥哥|弟弟")), ("child", re.compile(r"姐姐|妹妹")),
+    ("other", re.compile(r"邻居")),
+)
+_KIND_WORDS = {"elder": re.compile(r"老人|老年人|老太太|老爷子|老头|老大爷|大爷|大妈|老奶奶|老爷爷|独居|老伴"),
+               "child": re.compile(r"孩子|小孩|娃|宝宝|小朋友")}
+_NAMED = re.compile("|".join(form.pattern for _, form in _KIN_FORMS))
 
 
 def _someone_else_back(text: str, over: re.Match[str]) -> bool:
@@ -275,7 +287,17 @@ def _someone_else_back(text: str, over: re.Match[str]) -> bool:
         return False  # 邻居送回来了: the one missing, brought back by someone
     start = _clause_start(text, over.start())
     named = _NAMED.search(text, start, over.start())
-    return named is not None and named.group() not in text[:start]
+    if named is None:
+        return False
+    before = text[:start]
+    for kind, form in _KIN_FORMS:
+        if form.search(named.group()):
+            if form.search(before):
+                return False
+            general = _KIND_WORDS.get(kind)
+            if general is not None and general.search(before):
+                return False
+    return True
 
 
 def _overs(text: str, s: Suppressors) -> list[re.Match[str]]:

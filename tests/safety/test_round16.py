@@ -345,3 +345,11 @@ def test_a_condition_of_years_with_something_acute_keeps_the_vote_open():
 
 def test_too_many_vitamins_stays_quiet():
     assert not fires("took too many pills this month to count, vitamins mostly")
+
+
+@pytest.mark.parametrize("text", [
+    "我妈上午出门一直没回来 电话也不接，妈妈刚刚回来了",      # one person in two forms (review 16 note 26)
+    "老人走丢了一上午，爷爷已经回来了",                      # the general word said first
+])
+def test_the_same_person_named_another_way_back_is_over(text):
+    assert not fires(text)
