@@ -324,6 +324,10 @@ class ActionSubmitComplaint(Action):
         return [*events, _waiting_on(FILED, filed.ticket.id)]
 
 
+# A person named: staff, not a call back about the outcome.
+_A_PERSON = re.compile(r"人工|工作人员|客服|真人|领导|负责人|管事的")
+
+
 def _hand_off_said_with(dispatcher: CollectingDispatcher, tracker: Tracker, phone: str | None) -> bool:
     """电梯又停了…你们赶紧派人修 我要跟你们工作人员直接说: the report is filed, and the person
     asked for in the same words is asked for too (a hand-off for staff). A call back is
@@ -333,6 +337,9 @@ def _hand_off_said_with(dispatcher: CollectingDispatcher, tracker: Tracker, phon
 
     said = str(tracker.get_slot("complaint_description") or "")
     if not said or said.startswith("/") or not form_turns.wants_person(said):
+        return False
+    if not _A_PERSON.search(said) or asks_to_hear_the_outcome(said):
+        # 修好了给我回个电话: to hear the outcome (the phone question after filing), no person now.
         return False
     with get_database().session() as session:
         request_handoff(session, tracker.sender_id, "asked", said)
@@ -399,7 +406,7 @@ class ActionCheckTicket(Action):
                 # that the butler cannot, not "您还没有投诉记录".
                 return []
         if not ticket_id and not text.startswith("/") and asks_what_was_done(text) and _asked_which(dispatcher, tracker):
-            return []
+            return [_waiting_on(WHICH, "-")]
         if not ticket_id and not text.startswith("/") and not intake.is_progress_query(text) and asks_what_was_done(text):
             # 你们通知城管了吗 / 路灯的事派人了吗: what was really done with that ticket (by its id,
             # the state as anyone hears it, below).
@@ -568,6 +575,14 @@ def _just_filed(tracker: Tracker) -> str | None:
     return None
 
 
+def _names_one_of_mine(tracker: Tracker) -> bool:
+    text = _text(tracker)
+    if text.startswith("/") or find_ticket_id(text):
+        return bool(find_ticket_id(text))
+    with get_database().session() as session:
+        return resolve_ticket_reference(session, tracker.sender_id, text).match == "one"
+
+
 def _who_reported(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> bool:
     """你们不会把我说出去吧 right after an (anonymous) report: what is true of who can see
     the reporter's details, not the help menu."""
@@ -698,6 +713,8 @@ class ActionEmergency(Action):
 
 FOLLOWUP = "ticket_followup"
 EMERGENCY, RATING, RATING_REASON, CONTACT = "emergency", "rating", "rating_reason", "contact"
+# Several reports listed and the resident asked which one (路灯那个 answers).
+WHICH = "which"
 # Filed with a phone: nothing asked, but the next question may be about it (派人了吗).
 FILED = "filed"
 
@@ -908,6 +925,12 @@ class ActionTicketFollowup(Action):
                 return await asyncio.to_thread(self._contact, dispatcher, tracker, ticket_id)
             if kind == FILED:
                 return await asyncio.to_thread(self._filed, dispatcher, tracker, ticket_id)
+            if kind == WHICH:
+                # 路灯那个, after the reports were listed: that one's state (the progress
+                # action resolves the words among the resident's own tickets).
+                if _names_one_of_mine(tracker):
+                    return [*_clear(), *(await ActionCheckTicket().run(dispatcher, tracker, domain))]
+                return _as_usual(tracker, dispatcher, _clear())
             if _intent(tracker) == "deny" and feedback.parse_rating(_text(tracker)) is None:
                 dispatcher.utter_message(
                     text="好的，不评价了。" if kind == RATING else "好的，您的评价已记下。"
@@ -965,7 +988,7 @@ class ActionTicketFollowup(Action):
         if cls._read_back(dispatcher, tracker, ticket_id) or _who_reported(dispatcher, tracker, ticket_id):
             return [_waiting_on(FILED, ticket_id)]
         if _asked_which(dispatcher, tracker):
-            return _clear()
+            return [_waiting_on(WHICH, ticket_id)]
         if cls._handling(dispatcher, tracker, ticket_id) or _filed_already(dispatcher, tracker):
             return [_waiting_on(FILED, ticket_id)]
         return _as_usual(tracker, dispatcher, _clear())

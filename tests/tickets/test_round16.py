@@ -238,3 +238,27 @@ async def test_whether_the_reporter_stays_unknown_is_answered_truly(app_env: Dat
                                        ("我不会告诉别人", False), ("谢谢你们", False)])
 def test_asks_who_reported_stays_unknown(text, asks):
     assert service.asks_who_reported_stays_unknown(text) is asks
+
+
+async def test_after_the_list_the_words_of_one_report_get_its_state(app_env: Database, clock):
+    sender = "web:r16-pick"
+    for description, place in (("64号楼后门的路灯不亮了", "64号楼"), ("64号楼2单元楼道里堆满了旧家具", "64号楼2单元")):
+        filled = {"complaint_description": description, "complaint_location": place, "complaint_contact": "13912340725"}
+        _, slots, _ = await run(ActionSubmitComplaint(), tracker(place, "inform", filled, sender=sender))
+    messages, listed, _ = await run(
+        ActionTicketFollowup(), tracker("我报的那些事咋样了", "check_ticket", {"ticket_followup": slots["ticket_followup"]}, sender=sender)
+    )
+    assert "哪一件" in joined(messages) and listed["ticket_followup"].startswith("which|")
+    messages, _, _ = await run(
+        ActionTicketFollowup(), tracker("家具那个", "inform", {"ticket_followup": listed["ticket_followup"]}, sender=sender)
+    )
+    said = joined(messages)
+    assert slots["last_ticket_id"] in said and "哪一件" not in said, said
+
+
+async def test_a_call_back_about_the_outcome_is_no_hand_off(app_env: Database):
+    sender = "web:r16-callback"
+    said = "65号楼后面的井盖松了 修好了给我回个电话"
+    filled = {"complaint_description": said, "complaint_location": "65号楼"}
+    messages, _, _ = await run(ActionSubmitComplaint(), tracker(said, "file_complaint", filled, sender=sender))
+    assert "人工" not in joined(messages)
