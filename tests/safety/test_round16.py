@@ -353,3 +353,17 @@ def test_too_many_vitamins_stays_quiet():
 ])
 def test_the_same_person_named_another_way_back_is_over(text):
     assert not fires(text)
+
+
+@pytest.mark.parametrize("text", ["我好怕 那个人拿着刀要砍我", "我很害怕 他拿刀要砍我"])
+def test_fear_felt_now_before_a_pause_governs_nothing(text):
+    assert "violence" in kinds(text)
+
+
+@pytest.mark.parametrize("text", ["怕着火", "我怕煤气泄漏", "就怕孩子摔倒"])
+def test_fear_of_something_is_still_a_what_if(text):
+    assert not fires(text)
+
+
+def test_a_dose_and_what_to_do_is_an_overdose():
+    assert "poisoning" in kinds("我爸吃了好多药 咋办")
