@@ -370,6 +370,11 @@ def _with_later_day(parsed: ParsedTime, later: list[dict], norm: str, now: datet
     return None
 
 
+_YEAR_ONLY_RE = re.compile(r"今年|去年|明年|前年|后年|\d{4}年")
+# 今年八十一了 / 今年都69了: an age follows the year.
+_AGE_AFTER_RE = re.compile(r"\s*(?:都|已经|也)?\s*(?:\d{2,3}|[一二三四五六七八九十]{2,4})(?!\s*(?:月|号|日|点|时))")
+
+
 def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | None:
     """Find and resolve the time expression inside a whole sentence
     (``我想预约明天下午三点上门理发`` -> 明天下午三点). ``None`` when there is none."""
@@ -386,8 +391,10 @@ def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | Non
         _begin, stop = item["offset"]
         if ADDRESS_AFTER_RE.match(norm[stop:]) or norm[stop : stop + 1].isdigit():
             continue  # 3号楼, 5号门: an address
-        if item["text"] in ("现在",):
-            continue
+        if item["text"] in ("现在",) or (
+            _YEAR_ONLY_RE.fullmatch(item["text"]) and _AGE_AFTER_RE.match(norm[stop:])
+        ):
+            continue  # 我今年八十一了: the year of an age, not a booking's time
         parsed = parse_time(item["text"], now)
         if parsed is not None:
             merged = _with_later_day(parsed, found[index + 1 :], norm, now)

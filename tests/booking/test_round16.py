@@ -119,3 +119,13 @@ def test_a_question_about_an_earlier_report_does_not_answer_the_time_question():
     said = "哎 我前几天在这投诉过一个井盖 现在弄到哪一步了"
     assert not conversation.answers_slot("booking_time", said)
     assert conversation.answers_slot("booking_time", "周五上午十点")
+
+
+@pytest.mark.parametrize("said", ["我姓王 今年七十九了 想叫人上门理个发", "俺爹今年都83了 想约个助浴"])
+def test_the_year_of_an_age_is_no_booking_time(said):
+    assert extract_time(said, SMALL_HOURS) is None
+
+
+def test_a_time_after_an_age_is_still_read():
+    parsed = extract_time("我今年七十九 想约后天上午十点", SMALL_HOURS)
+    assert (parsed.start.day, parsed.start.hour) == (12, 10)
