@@ -1000,6 +1000,14 @@ class ActionTicketFollowup(Action):
         anything else goes the usual way (the resident moved on)."""
         text = _text(tracker)
         contact = intake.parse_contact(text)
+        score = None if contact or text.startswith("/") else feedback.explicit_rating(text)
+        if score is not None:
+            with get_database().session() as session:
+                handled = feedback.awaits_rating(session, tracker.sender_id, ticket_id)
+            if handled:
+                # 不满意 门禁修了又坏了, the phone question still open when staff had handled it
+                # since: a rating of it (with its reason), not a new report.
+                return _rate(dispatcher, tracker, ticket_id, score)
         if not contact and (
             cls._read_back(dispatcher, tracker, ticket_id)
             or _who_reported(dispatcher, tracker, ticket_id)

@@ -262,3 +262,20 @@ async def test_a_call_back_about_the_outcome_is_no_hand_off(app_env: Database):
     filled = {"complaint_description": said, "complaint_location": "65号楼"}
     messages, _, _ = await run(ActionSubmitComplaint(), tracker(said, "file_complaint", filled, sender=sender))
     assert "人工" not in joined(messages)
+
+
+async def test_unhappy_with_a_reason_while_the_phone_was_still_asked_rates_the_handled_ticket(app_env: Database, clock):
+    sender = "web:r16-rate"
+    filled = {"complaint_description": "66号楼单元门的门禁坏了", "complaint_location": "66号楼"}
+    _, slots, _ = await run(ActionSubmitComplaint(), tracker("66号楼", "inform", filled, sender=sender))
+    tid = slots["last_ticket_id"]
+    for action in ("派单", "开始处置", "办结"):
+        service.transition_ticket(app_env, tid, action, actor="staff:t", note="已修", now=clock.now())
+    messages, _, events = await run(
+        ActionTicketFollowup(),
+        tracker("不满意 才修好两天又刷不开了", "file_complaint", {"ticket_followup": slots["ticket_followup"]}, sender=sender),
+    )
+    assert "complaint_form" not in followups(events)
+    with app_env.session() as s:
+        ticket = service.get_ticket(s, tid)
+        assert ticket.status in ("受理", "派单", "处置中"), ticket.status  # reopened with the reason
