@@ -114,7 +114,7 @@ def test_calories_youth_a_dream_or_a_candle_burning_do_not_fire(text):
     "姥爷看报纸看着看着手一直抖，话也说不清了",       # the reviewer's, no cue: the model alone
     "老伴儿睡着睡着呼吸声很怪，摇他不醒",
     # 外公看报看着看着头就耷拉下来了 moved to test_round16.py: a cue reads it since round 16
-    "老伴儿晾着床单人就顺着墙滑下去了",
+    # 老伴儿晾着床单人就顺着墙滑下去了 moved to test_round16.py: a cue reads it since round 16
 ])
 def test_a_person_who_collapses_while_doing_something_fires_on_the_model_alone(text):
     verdict = assess(text, quiet=True)

@@ -367,3 +367,11 @@ def test_fear_of_something_is_still_a_what_if(text):
 
 def test_a_dose_and_what_to_do_is_an_overdose():
     assert "poisoning" in kinds("我爸吃了好多药 咋办")
+
+
+@pytest.mark.parametrize("text", [
+    "外婆擦着窗户人就贴着墙出溜到地上了",
+    "老伴儿晾着床单人就顺着墙滑下去了",     # round 14 review's, read by the model alone until the round-16 rebuild
+])
+def test_someone_sliding_down_the_wall_is_a_collapse(text):
+    assert "medical" in kinds(text)
