@@ -134,9 +134,12 @@ class ServiceLexicon:
         if contained:
             return self.variants[max(contained)[1]]
         if len(key) >= 2:
-            # Only variants the value is most of (聊聊天解 in 聊聊天解闷, not 地方 in 借个地方).
+            # Only variants the value is most of (聊聊天解 in 聊聊天解闷, not 地方 in 借个地方),
+            # and only when every variant holding it agrees: 老年 is in 老年餐 but also in
+            # 老年体检 and 老年活动室, so it names no service (老年舞蹈队想借活动室).
+            holders = {c for v, c in self.variants.items() if key in v}
             targets = {c for v, c in self.variants.items() if key in v and len(key) * 5 >= len(v) * 3}
-            if len(targets) == 1:
+            if len(targets) == 1 and holders == targets:
                 return targets.pop()
         heard = self.sounds_like(key)
         if heard is not None and (heard[1] - heard[0]) * 5 >= len(key) * 3:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nlu_components.service_type import ServiceLexicon
+from nlu_components.service_type import ServiceLexicon, normalise_entities
 
 from .nlu_files import ROOT
 from .test_entity_values import LEXICON
@@ -31,6 +31,16 @@ def test_a_service_for_another_person_in_dialect_is_known() -> None:
     # In the training lexicon: 睇医生 (Cantonese for seeing a doctor) and 报餐 (signing up for meals).
     assert LEXICON.find("搵个人陪佢去睇医生得唔得")[2] == "陪诊"
     assert LEXICON.find("下个礼拜报个餐 晚饭不要")[2] == "助餐"
+
+
+def test_a_word_shared_by_several_services_names_none() -> None:
+    # 老年 is part of 老年餐 (助餐) but also of 老年体检 and 老年活动室: DIET tagging it
+    # in 老年合唱团想借个活动室 must not add 助餐 to the room booking.
+    assert LEXICON.normalise("老年") is None
+    text = "老年合唱团想借个活动室"
+    entities = [{"entity": "service_type", "start": 0, "end": 2, "value": "老年"},
+                {"entity": "service_type", "start": 6, "end": 11, "value": "借个活动室"}]
+    assert [e["value"] for e in normalise_entities(entities, LEXICON, text=text, intent="book_service")] == ["场地预约"]
 
 
 # New wording, in none of the sets: what each line means for the butler.
