@@ -375,3 +375,8 @@ def test_a_dose_and_what_to_do_is_an_overdose():
 ])
 def test_someone_sliding_down_the_wall_is_a_collapse(text):
     assert "medical" in kinds(text)
+
+
+@pytest.mark.parametrize("text", ["我妈逛累了 靠着墙坐下来歇会儿", "外公贴着墙坐下来 说脚酸"])
+def test_sitting_down_against_a_wall_to_rest_is_no_collapse(text):
+    assert "medical" not in kinds(text)
