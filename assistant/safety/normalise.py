@@ -7,7 +7,8 @@ One function, :func:`normalise`, pure and fast (the tables are compiled once, fr
    zero-width characters removed;
 2. whole phrases typed in pinyin become Chinese (``jiu ming`` -> 救命,
    ``zhaohuo le`` -> 着火了); English stays English;
-3. spaces disappear except between two Latin letters or digits (``help me``);
+3. spaces disappear except between two Latin letters or digits (``help me``); a pause after fear felt now
+   (``我好怕 他…``, ``我很害怕啊 …``) becomes a comma first;
 4. dialect words with one Mandarin equivalent (咗 -> 了, 冇 -> 没, 𨋢 -> 电梯);
 5. listed typos (着伙 -> 着火, 煤汽 -> 煤气, 救名 -> 救命);
 6. homophone typos of the commonest cues, by pinyin: a cue typed with one
@@ -87,6 +88,11 @@ def _tables() -> _Tables:
 _LATIN_RUN = re.compile(r"[a-z][a-z' ]*[a-z]|[a-z]")
 _SPACE_NOT_BETWEEN_LATIN = re.compile(r"(?<![a-z0-9])\s+|\s+(?![a-z0-9])")
 _SPACES = re.compile(r"\s+")
+# Review 16 (note 29): fear felt now (我好怕 / 我很害怕 / 怕死了) with a spoken pause after it (a space, 啊, 呀)
+# ends its clause (我好怕 他拿刀要砍我: the next clause is the event); without one it governs what follows as a
+# worry (我好怕孩子摔倒). Kept as a comma before spaces go.
+_FEAR_NOW_PAUSE = re.compile(
+    r"((?:[好很真太挺超]|非常|特别)害?怕|害怕|怕死了|怕得要命)(?:[啊呀哇]+\s*|\s+)(?=[\u4e00-\u9fff])")
 _REPEATS = re.compile(r"([\u4e00-\u9fff])\1{2,}")
 
 
@@ -122,6 +128,7 @@ def normalise(text: str | None) -> str:
     tables = _tables()
     text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()
     text = _pinyin_to_chinese(text, tables)
+    text = _FEAR_NOW_PAUSE.sub(r"\1,", text)
     text = _SPACE_NOT_BETWEEN_LATIN.sub("", text)
     text = _SPACES.sub(" ", text)
     text = tables.replace.sub(lambda m: tables.replacements[m.group()], text)

@@ -380,3 +380,21 @@ def test_someone_sliding_down_the_wall_is_a_collapse(text):
 @pytest.mark.parametrize("text", ["我妈逛累了 靠着墙坐下来歇会儿", "外公贴着墙坐下来 说脚酸"])
 def test_sitting_down_against_a_wall_to_rest_is_no_collapse(text):
     assert "medical" not in kinds(text)
+
+
+# ---- review 16 (note 29): fear felt now is a worry unless a pause follows it -------------------------
+
+@pytest.mark.parametrize("text", ["我好怕外孙女摔倒", "我很害怕老伴半夜摔倒", "真怕孩子被车撞"])
+def test_fear_without_a_pause_is_still_a_worry(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", ["好害怕啊 楼道里全是烟", "我真怕呀他拿着刀在门口", "好怕 我爸倒在地上不动了"])
+def test_fear_before_a_pause_leaves_the_event_to_the_next_clause(text):
+    assert fires(text)
+
+
+def test_a_pause_after_fear_felt_now_is_kept_as_a_clause_break():
+    from assistant.safety.normalise import normalise
+    assert normalise("我好怕 他来") == "我好怕,他来"
+    assert normalise("我好怕他来") == "我好怕他来"
