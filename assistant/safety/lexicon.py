@@ -114,6 +114,10 @@ class Suppressors:
     chronic_lasting: re.Pattern[str] | None = None
     chronic_frame: re.Pattern[str] | None = None
     chronic_acute: re.Pattern[str] | None = None
+    # round 16 review: the smell a fire said to be over leaves behind (past.residue_*)
+    past_residue_event: re.Pattern[str] | None = None
+    past_residue_left: re.Pattern[str] | None = None
+    past_residue_unless: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -232,5 +236,6 @@ def lexicon() -> Lexicon:
         everyday_unless=c(s["everyday_unless"], "everyday_unless") if s.get("everyday_unless") else None,
         **_optional(s["hazard_complaint"], "hazard_fall_", "fall_", ("cue", "markers", "what_if", "anchor", "person"), c),
         **_optional(s.get("chronic") or {}, "chronic_", "", ("cues", "lasting", "frame", "acute"), c),
+        **_optional(past, "past_residue_", "residue_", ("event", "left", "unless"), c),
     )
     return Lexicon(cues, suppressors)

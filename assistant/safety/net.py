@@ -254,6 +254,26 @@ def _actual(text: str, hit: _Hit) -> bool:
     return bool(_PROGRESSIVE.search(text[max(0, hit.start - 3): hit.start]))
 
 
+def _residue(text: str, hit: _Hit, msg: "_Message") -> re.Match[str] | None:
+    """Round 16 review: a fire's smell left over from a fire said to be over on a past day (上个礼拜楼下烧过一趟，
+    现在还有焦味道): the fire event with 过 after a past time word, the smell said to be left (还有, 一直有) just
+    before the cue, and nothing after the event says it is back, growing or hurting anyone."""
+    s = lexicon().suppressors
+    if s.past_residue_event is None or s.past_residue_left is None:
+        return None
+    if not s.past_residue_left.search(text[max(msg.clause_start(hit.start), hit.start - 8): hit.start]):
+        return None
+    day = s.past_time.search(text, 0, hit.start)
+    if day is None:
+        return None
+    event = s.past_residue_event.search(text, day.end(), hit.start)
+    if event is None:
+        return None
+    if s.past_residue_unless is not None and s.past_residue_unless.search(text, event.end()):
+        return None
+    return event
+
+
 # Round 16: what usually happens (平时半小时就回来了, 一般十分钟就到家了) is the baseline a lateness is measured
 # against, not an event that is over.
 _USUALLY = re.compile(r"平时|平常|平日|往常|往日|以往|一般|通常|向来|素来|每天|每次|每回|天天|照理|按说|本来")
@@ -535,6 +555,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         if found is None:
             found = next((m for m in msg.over if m.start() >= hit.end), None)
         found = found or msg.aftermath
+        if found is None and cue.kind == "fire" and "味" in hit.text:
+            found = _residue(text, hit, msg)
         if found:
             return f"past:{_marker(found)}"
         if cue.kind in s.accounted_kinds and msg.accounted:

@@ -398,3 +398,23 @@ def test_a_pause_after_fear_felt_now_is_kept_as_a_clause_break():
     from assistant.safety.normalise import normalise
     assert normalise("我好怕 他来") == "我好怕,他来"
     assert normalise("我好怕他来") == "我好怕他来"
+
+
+# ---- set 15's remaining false alarm: the smell a fire said to be over leaves behind -------------------
+
+@pytest.mark.parametrize("text", [
+    "前几天楼道里着过一次火 到现在还有股焦糊味 能不能派人刷刷墙",
+    "上个月三楼烧过一场，走廊里一直有烧焦的味道，什么时候来粉刷",
+])
+def test_the_smell_left_by_a_fire_that_is_over_is_no_fire(text):
+    assert "fire" not in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "上周隔壁烧过一回，现在又有焦味了",
+    "昨天厨房起过火，现在还有焦味，越来越浓",
+    "上个月电箱烧过，现在还有焦味，插座也发烫",
+    "前两天楼下烧过一次 现在还有焦糊味 我妈闻了头晕",
+])
+def test_a_smell_back_or_growing_after_a_past_fire_still_fires(text):
+    assert "fire" in kinds(text)
