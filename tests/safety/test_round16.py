@@ -418,3 +418,8 @@ def test_the_smell_left_by_a_fire_that_is_over_is_no_fire(text):
 ])
 def test_a_smell_back_or_growing_after_a_past_fire_still_fires(text):
     assert "fire" in kinds(text)
+
+
+@pytest.mark.parametrize("text", ["我真的太怕了 那个男的拿刀要捅我", "好害怕了 有人拿着刀堵在我家门口"])
+def test_fear_said_as_a_state_governs_nothing(text):
+    assert "violence" in kinds(text)
