@@ -106,7 +106,7 @@ def test_ambiguous_gives_buttons_with_the_booking_id(db, catalogue, now, world):
     assert ref.match == "ambiguous" and ref.booking is None and ref.service == "理发"
     assert [c.booking_id for c in ref.candidates] == [world["haircut_wed"], world["haircut_sat"]]
     assert ref.candidates[0].title == f"{world['haircut_wed']} 理发 12月2日（周三）15:00"
-    assert ref.candidates[1].payload == f"取消预约{world['haircut_sat']}" == cancel_payload(world["haircut_sat"])
+    assert ref.candidates[1].payload == f'/cancel_booking{{"booking_id": "{world["haircut_sat"]}"}}' == cancel_payload(world["haircut_sat"])
     # Said in words too, in the buttons' order (a voice channel reads the text).
     assert ref.message == "您有2个理发预约：理发，12月2日（周三）下午3点；理发，12月5日（周六）上午9点半。是哪一个？"
     everything = _resolve(db, catalogue, now, AMY, "取消预约")
