@@ -19,7 +19,7 @@ from assistant.kb.answer import PolicyAnswer, answer_entry, answer_policy_questi
 from assistant.kb.service import warm_up_in_background
 from assistant.kb.unanswered import record_unanswered
 from assistant.settings import get_settings
-from assistant.tickets.intake import extract_location, parse_contact, reads_as_complaint
+from assistant.tickets.intake import reports_a_problem  # a report heard as a policy question
 
 # Begin loading the model and the index when the action server starts, not when the
 # first resident asks (the supervisor turns the setting on). rasa-sdk imports this
@@ -56,16 +56,6 @@ def choice_buttons(answer: PolicyAnswer) -> list[dict]:
         for entry_id, title in answer.choices
     ]
     return picks + [OFFER_BUTTONS[1], OFFER_BUTTONS[0]]
-
-
-def reports_a_problem(text: str) -> bool:
-    """A report, not a question: it reads as a complaint (``intake.reads_as_complaint``:
-    never a question or a request for information) and says where, or leaves a phone
-    for the outcome, which nobody asking about a policy does."""
-    if not text or text.startswith("/") or not reads_as_complaint(text):
-        return False
-    contact = parse_contact(text)
-    return bool(extract_location(text)) or bool(contact and contact[0] == "phone")
 
 
 def _latest_intent(tracker: Tracker) -> str | None:

@@ -177,7 +177,13 @@ def only_a_floor(place: str | None) -> bool:
 
 
 # 那边的路灯也不亮 / 同一个地方 / 也在那儿: the place just talked about, not a new one.
-_POINTS_BACK = re.compile(r"那边|那里|那儿|那块儿?|那旁边|同一个?地方|同一处|同一个?位置|一样的地方|也在那")
+# 那边 owned by someone (你们那边 / 我那边 / 我家那里 / 物业那儿) is that person's or office's
+# side, not the place just reported (review 16 note 7).
+_POINTS_BACK = re.compile(
+    r"(?<!你们)(?<!我们)(?<!咱们)(?<!他们)(?<!她们)(?<![你我他她俺咱家里业区会儿女子妈爸])"
+    r"(?:那边|那里|那儿|那块儿?|那旁边)"
+    r"|同一个?地方|同一处|同一个?位置|一样的地方|也在那"
+)
 
 
 def points_back(text: str | None) -> bool:
@@ -447,3 +453,26 @@ def parse_contact(text: str | None) -> tuple[str, str | None] | None:
     if _ANONYMOUS.search(text) or text in ("不", "不用", "没有", "no"):
         return "anonymous", None
     return None
+
+
+# 能不能办个家庭医生签约 / 归谁管 / 医保卡掉了: a question, an application or a document, said
+# with an address or a phone, is still a question (review 16 note 9).
+_ASKS_OR_APPLIES = re.compile(
+    r"能不能|能否|可不可以|可以[^，,。！!？?]{0,8}[吗嘛么]|归谁|找谁|谁管|哪里管|哪个部门|办(?!公)|申请|补办|签约|挂失"
+    r"|激活|领取|报销|报名|(?:怎么|咋)(?:弄|交|查|领|补|处理|解决)"
+)
+_DOCUMENTS = re.compile(r"医保卡|社保卡|身份证|户口本|居住证|老年证|残疾证|银行卡|补贴|养老金|低保|医保|社保")
+
+
+def reports_a_problem(text: str | None) -> bool:
+    """A report heard as a policy question: it reads as a complaint (``reads_as_complaint``),
+    asks nothing, applies for nothing, names no document or benefit, and says where or
+    leaves a phone for the outcome (665号楼下水道返味 电话139…). 医保卡掉了 我住7号楼 电话…
+    and 5号楼有人乱停车 归谁管 stay questions."""
+    if not text or text.startswith("/") or not reads_as_complaint(text):
+        return False
+    said = normalise(text)
+    if _ASKS_OR_APPLIES.search(said) or _DOCUMENTS.search(said):
+        return False
+    contact = parse_contact(text)
+    return bool(extract_location(text)) or bool(contact and contact[0] == "phone")

@@ -1,0 +1,55 @@
+"""Review 16's notes on the ticket rules (new wording, not the review's lines)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.tickets.service import asks_who_reported_stays_unknown
+
+
+@pytest.mark.parametrize("text", [
+    "修好以后能不能告诉我一声",
+    "你们会不会告诉我啥时候来修",
+    "别告诉我还得再等一个礼拜",
+    "不要告诉我这事又没人管了",
+])
+def test_told_to_me_is_news_asked_for_not_a_privacy_worry(text: str) -> None:
+    assert not asks_who_reported_stays_unknown(text)
+
+
+@pytest.mark.parametrize("text", [
+    "你们可别告诉楼下是我说的",
+    "不会告诉对门吧",
+    "能不能不告诉他家是谁反映的",
+    "别让隔壁知道是我",
+    "你们不会把我讲出去吧",
+])
+def test_told_to_the_other_party_is_the_privacy_worry(text: str) -> None:
+    assert asks_who_reported_stays_unknown(text)
+
+
+@pytest.mark.parametrize(("text", "report"), [
+    ("社保卡找不到了 住12号楼 手机13912340801", False),  # a document: 补办 is asked
+    ("我是9号楼的 老伴腿脚不好 可以申请上门护理吗", False),
+    ("6号楼门口天天有人摆摊 这个找谁管", False),
+    ("22号楼的楼道灯不亮了 电话13912340802", True),
+    ("14号楼物业办公室门口的井盖松了", True),
+])
+def test_a_question_said_with_an_address_is_no_report(text: str, report: bool) -> None:
+    from assistant.tickets.intake import reports_a_problem
+
+    assert reports_a_problem(text) is report
+
+
+@pytest.mark.parametrize(("text", "back"), [
+    ("你们那边啥时候派个人来 楼下路灯黑了", False),
+    ("我那里的楼道窗户也碎了", False),
+    ("俺家那边的水管也漏了", False),
+    ("社区那里也没人管", False),
+    ("另外那边的垃圾桶也满了", True),
+    ("那儿的台阶也塌了一块", True),
+])
+def test_a_there_owned_by_someone_is_not_the_place_just_reported(text: str, back: bool) -> None:
+    from assistant.tickets.intake import points_back
+
+    assert points_back(text) is back
