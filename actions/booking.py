@@ -1068,7 +1068,9 @@ class ActionQueryBooking(Action):
         wish = _wish_to_book(tracker)
         if wish is not None:
             return wish
-        offered = conversation.asks_service_offered(_text(tracker))
+        offered = conversation.asks_service_offered(
+            _text(tracker), booked=conversation.services_booked(get_database(), tracker.sender_id, now=now())
+        )
         if offered is not None:
             # 听说你们这能叫人上门剃头 是不是啊: whether the service comes, asked to have it;
             # the form asks the day and time (never 您现在没有预约).

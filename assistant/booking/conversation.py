@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -763,7 +763,7 @@ FIELD_WORDS = {
     "booking_service": re.compile(r"服务|项目"),
 }
 # 不对 / 改成 / 换成 / 是…不是… / 不是…是… / 说错了
-CORRECTION_RE = re.compile(r"不对|(?<!是)不是|改成|改为|改到|改一下|换成|换到|换个|说错|错了|应该是|搞错")
+CORRECTION_RE = re.compile(r"不对|(?<![^但可就还倒要]是)(?<!^是)不是|改成|改为|改到|改一下|换成|换到|换个|说错|错了|应该是|搞错")
 _NEW_VALUE_RES = (
     re.compile(r"(?<!不)是(.+?)[，,。\s]*(?:而)?不是"),  # 是3号楼，不是5号楼
     re.compile(r"(?:改成|改为|改到|换成|换到|应该是)(.+)$"),  # 时间改成后天下午三点
@@ -1266,18 +1266,31 @@ _ASKS_OFFERED_RE = re.compile(
 )
 _OWN_BOOKING_RE = re.compile(
     r"约了|约的|约过|约上|约好|我的预约|的预约|预约了|有没有(?:预约|约)|我约|预约号|YY\d|查|看一?下|看看|取消|不约|不要|改到|改成|挪|推迟|提前|几点来|什么时候来|咋还不来|怎么还不来"
+    # 还来不来 / 今天能来吗 / 能准时到吧 / 早点到: a visit already set asked after (review 16 note 18).
+    r"|来不来|能来吗|能不能来|还来|准时|按时|早点[到来]|晚点[到来]|到吧|迟到"
 )
 
 
-def asks_service_offered(text: str | None, catalogue: Catalogue | None = None) -> str | None:
+def asks_service_offered(
+    text: str | None, catalogue: Catalogue | None = None, booked: Collection[str] = ()
+) -> str | None:
     """The service a message asks to have when it asks whether it is offered (能叫人上门剃头
     是不是啊): the NLU may hear a question about bookings in it, but a resident who asks
     whether the barber comes to the home wants one; None for a question about a booking
-    made (我约的理发几点来), or a message naming no service."""
+    made (我约的理发几点来, 助浴的师傅今天能来吗), for a service in ``booked`` (the
+    resident's upcoming bookings: 我妈的助浴是不是明天上午 asks about the one made), or
+    a message naming no service."""
     said = unicodedata.normalize("NFKC", text or "")
     if not _ASKS_OFFERED_RE.search(said) or _OWN_BOOKING_RE.search(said):
         return None
-    return service_from(said, catalogue=catalogue)
+    service = service_from(said, catalogue=catalogue)
+    return None if service in booked else service
+
+
+def services_booked(db: Database, sender_id: str, *, now: datetime | None = None) -> set[str]:
+    """The services of the resident's upcoming bookings."""
+    with db.session() as session:
+        return {b.service for b in upcoming_bookings(session, sender_id, now=local_now(now))}
 
 
 def reminder_asked_text(db: Database, sender_id: str, *, now: datetime | None = None) -> str:
@@ -1365,3 +1378,27 @@ def move_question(booking: Booking, new_start: datetime) -> str:
 def moved_text(booking: Booking) -> str:
     what = f"上门{booking.service}" if booking.location == "上门" else booking.service
     return f"改好了！预约号{booking.id}，现在是{when_text(booking.starts_at)}的{what}。"
+
+
+# 取消YY202612070001 / 帮我把预约号YY…退了 / YY…不要了: a booking id with nothing but a cancel
+# word and fillers. Sent as the cancel intent with the id: the classifier does not place
+# a line made mostly of an id (the round-16 model reads them all as nlu_fallback).
+_CANCEL_WORD_RE = re.compile(r"取消|撤销|撤掉|退掉|退了|退订|不要了|不去了|不约了|不用了")
+_CANCEL_FILLER_RE = re.compile(
+    r"我要|我想|帮我|给我|麻烦你?|请|把|这个|那个|预约号|订单号|单号|预约|号码?|的|一下|掉|吧|了|啊|呀|哈|嗯|[:：,，.。!！\s]"
+)
+
+
+def cancel_by_id(text: str | None) -> str | None:
+    """The cancel payload (``/cancel_booking{"booking_id": …}``) for a message that is only a
+    booking id and a word to cancel it; None otherwise (a question, a move, other words)."""
+    from assistant.booking.references import cancel_payload
+
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    booking_id = find_booking_id(said)
+    if not booking_id or said.startswith("/"):
+        return None
+    rest = re.sub(booking_id, "", said.upper().replace(" ", ""), flags=re.IGNORECASE)
+    if not _CANCEL_WORD_RE.search(rest) or _CANCEL_FILLER_RE.sub("", _CANCEL_WORD_RE.sub("", rest)):
+        return None
+    return cancel_payload(booking_id)

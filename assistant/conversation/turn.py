@@ -449,6 +449,14 @@ async def converse(
             # the booking just made is moved (the classifier alone would not understand).
             log.info("conversation_move_after_booking", sender=sender)
             message = moved
+    if local is None and message is stripped and not command and not _asks_yes_or_no(memory.options):
+        from assistant.booking.conversation import cancel_by_id
+
+        by_id = cancel_by_id(stripped)
+        if by_id is not None:
+            # 取消YY202612070001: the id and a cancel word, which the classifier does not place.
+            log.info("conversation_cancel_by_id", sender=sender)
+            message = by_id
     if local is None and message is stripped and not command:
         yes_then = _yes_then_question(stripped, memory.options)
         choice = resolve_choice(stripped, memory.options)
