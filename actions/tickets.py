@@ -987,7 +987,9 @@ class ActionTicketFollowup(Action):
         is answered from its state (and the next may be too); anything else goes the usual way."""
         if cls._read_back(dispatcher, tracker, ticket_id) or _who_reported(dispatcher, tracker, ticket_id):
             return [_waiting_on(FILED, ticket_id)]
-        if _asked_which(dispatcher, tracker):
+        said = _text(tracker)
+        # 谢谢 两件事都麻烦你们了 / 我还有两件事要说: no question, no list (review 16 note 10).
+        if (asks_what_was_done(said) or intake.is_progress_query(said)) and _asked_which(dispatcher, tracker):
             return [_waiting_on(WHICH, ticket_id)]
         if cls._handling(dispatcher, tracker, ticket_id) or _filed_already(dispatcher, tracker):
             return [_waiting_on(FILED, ticket_id)]

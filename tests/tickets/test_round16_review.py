@@ -53,3 +53,22 @@ def test_a_there_owned_by_someone_is_not_the_place_just_reported(text: str, back
     from assistant.tickets.intake import points_back
 
     assert points_back(text) is back
+
+
+@pytest.mark.parametrize("text", ["辛苦了 这两件事就拜托你们了", "我另外还有两件事想说说"])
+async def test_two_reports_then_no_question_lists_nothing(app_env, clock, text):
+    """Review 16 note 10: right after two reports, words naming both but asking nothing."""
+    from actions.tickets import ActionSubmitComplaint, ActionTicketFollowup
+    from tests.tickets.test_followthrough_actions import joined, run, tracker
+
+    sender = "web:r16-review-two"
+    first = {"complaint_description": "71号楼西侧的路灯不亮了", "complaint_location": "71号楼",
+             "complaint_contact": "13912340831"}
+    await run(ActionSubmitComplaint(), tracker("71号楼", "inform", first, sender=sender))
+    second = {"complaint_description": "71号楼2单元门口堆了好多装修垃圾", "complaint_location": "71号楼2单元",
+              "complaint_contact": "13912340831"}
+    _, slots, _ = await run(ActionSubmitComplaint(), tracker("71号楼2单元", "inform", second, sender=sender))
+    messages, _, _ = await run(
+        ActionTicketFollowup(), tracker(text, "thank", {"ticket_followup": slots["ticket_followup"]}, sender=sender)
+    )
+    assert "哪一件" not in joined(messages)
