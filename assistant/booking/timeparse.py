@@ -346,6 +346,9 @@ def _with_later_clock(parsed: ParsedTime, later: list[dict], norm: str) -> Parse
     return parsed
 
 
+_REFUSED_RE = re.compile(r"不行|没空|没时间|不方便|不在家|不要|不可以|不合适|来不了|去不了|有事")
+
+
 def _with_later_day(parsed: ParsedTime, later: list[dict], norm: str, now: datetime) -> ParsedTime | None:
     """社区饭堂中午那餐 明天十二点啦: a part of the day (or a clock time) said without a day,
     then a day with what the first left out in a later clause, is one time (明天中午十二点),
@@ -359,6 +362,11 @@ def _with_later_day(parsed: ParsedTime, later: list[dict], norm: str, now: datet
             continue
         if not re.search(_DAY_PIECE, item["text"]):
             continue
+        at = norm.find(parsed.text)
+        if _REFUSED_RE.search(norm[at + len(parsed.text) if at >= 0 else 0 : _begin]):
+            # 上午我没空 后天吧 / 下午三点不行 明天吧: the first piece is refused, not carried
+            # (review 16 note 21): the later day alone, its hour still to ask.
+            return parse_time(item["text"], now)
         pieces = list(_PIECE_RE.finditer(parsed.text)) + list(_PIECE_RE.finditer(item["text"]))
         joined = _compose_run(pieces)
         if joined is None:

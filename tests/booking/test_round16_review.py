@@ -53,3 +53,15 @@ def test_is_it_so_asks_and_corrects_nothing() -> None:
     from assistant.booking.conversation import correction_from
 
     assert correction_from("上门洗澡是不是只给八十岁以上的", now=datetime(2026, 11, 28, 10)) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("早上我没时间 大后天吧", 1),
+    ("晚上六点不方便 周一吧", 30),
+])
+def test_a_refused_part_of_the_day_is_not_carried_to_the_later_day(text: str, day: int) -> None:
+    """Review 16 note 21: the later day alone; its hour is still to ask."""
+    from assistant.booking.timeparse import extract_time
+
+    found = extract_time(text, now=datetime(2026, 11, 28, 10))
+    assert found is not None and found.start.day == day and not found.has_clock
