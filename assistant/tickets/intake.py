@@ -228,6 +228,10 @@ def side_corrected(address: str | None, text: str | None) -> str | None:
     match = _SIDE_CHANGED.search(said)
     if not match or not address:
         return None
+    if any(p.building for p in find_locations(said)) or re.search(r"(?:那|这)(?:栋|幢|座|个楼|号楼)", said):
+        # 不是东边，是西边的12号楼 / 是南面那栋楼: another building named, not a side of this one
+        # (review 16 note 8): place_said decides.
+        return None
     loc = find_locations(address)
     if not loc or not loc[0].building:
         return None

@@ -72,3 +72,12 @@ async def test_two_reports_then_no_question_lists_nothing(app_env, clock, text):
         ActionTicketFollowup(), tracker(text, "thank", {"ticket_followup": slots["ticket_followup"]}, sender=sender)
     )
     assert "哪一件" not in joined(messages)
+
+
+@pytest.mark.parametrize("text", ["不是西边 是东边的23号楼", "说错了 是南边那个9号楼", "不对 是北面那幢楼"])
+def test_a_side_with_another_building_is_no_side_of_this_one(text: str) -> None:
+    """Review 16 note 8: the building said now is not lost to the side of the old one."""
+    from assistant.tickets.intake import side_corrected
+
+    assert side_corrected("518号楼西边", text) is None
+    assert side_corrected("518号楼西边", "哦不对 改成东边那个") == "518号楼东边"
