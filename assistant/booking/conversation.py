@@ -563,6 +563,16 @@ def _room_amended(before: str, said: str) -> str | None:
     new = find_locations(said)
     if not new and _BARE_ROOM_RE.match(bare):
         digits = re.sub(r"[室号房户]$", "", bare)
+        if (
+            bare.endswith("号") and digits.isdigit() and o.building.isdigit() and len(digits) == len(o.building)
+            and digits[0] == o.building[0] and (o.room is None or digits[0] != o.room[0])
+        ):
+            # 楼号错了 是568号 for 566号楼2单元301: a number like the building's, unlike the
+            # room's, said with 号 is the building (review 16 note 19).
+            norm = normalise_location(before)
+            at = norm.find(o.building, o.start)
+            if at >= 0:
+                return norm[:at] + digits + norm[at + len(o.building) :]
         room = re.sub(r"\D", "", cn2an.transform(digits.replace("幺", "一"), "cn2an")) if not digits.isdigit() else digits
         room = str(int(room)) if room.isdigit() else None
         if not room or o.room is None:

@@ -65,3 +65,11 @@ def test_a_refused_part_of_the_day_is_not_carried_to_the_later_day(text: str, da
 
     found = extract_time(text, now=datetime(2026, 11, 28, 10))
     assert found is not None and found.start.day == day and not found.has_clock
+
+
+def test_a_number_like_the_building_said_with_hao_is_the_building() -> None:
+    """Review 16 note 19: 楼号错了 是428号 for 426号楼3单元102 moves the building, keeps the room."""
+    from assistant.booking.conversation import amended_address
+
+    assert amended_address("426号楼3单元102", "428号") == "428号楼3单元102"
+    assert amended_address("426号楼3单元102", "105") == "426号楼3单元105"
