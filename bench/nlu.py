@@ -217,6 +217,15 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "vote; service_type 0.962; 0.886 on the 596 lines not in the training data word for word), then round 16 was tuned on its errors",
     },
     {
+        "name": "blind16",
+        "path": "bench/nlu_blind16.yml",
+        "label": "blind",
+        "note": "749 lines (19 intents, 130 service_type spans over the ten catalogue services), written on "
+                "2026-12-06 by a helper who saw only its brief (872e023, bench/nlu_blind16.md) while round 16 "
+                "was tuned on set 15; measured once at round 16's end (04a5aa7: macro-F1 0.925, 0.929 with the "
+                "vote; service_type 0.962; 0.903 on the 601 lines not in the training data word for word)",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
@@ -360,6 +369,14 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
         "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-06 by a helper who "
                 "saw only its brief (9877adc, bench/emergency_blind15.md) while round 15 was tuned on set 14; "
                 "measured once at round 15's end (9ef8c17: butler 0.976 / 4.0 %, net 0.966 / 2.8 %), then round 16 was tuned on its errors",
+    },
+    {
+        "name": "emergency_blind16",
+        "path": "bench/emergency_blind16.jsonl",
+        "label": "blind",
+        "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-06 by a helper who "
+                "saw only its brief (eb417a5, bench/emergency_blind16.md) while round 16 was tuned on set 15; "
+                "measured once at round 16's end (04a5aa7: butler 0.981 / 7.4 %, net 0.952 / 7.1 %)",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
