@@ -219,11 +219,11 @@ DEFAULT_SETS: list[dict[str, str]] = [
     {
         "name": "blind16",
         "path": "bench/nlu_blind16.yml",
-        "label": "blind",
+        "label": "tuned",
         "note": "749 lines (19 intents, 130 service_type spans over the ten catalogue services), written on "
                 "2026-12-06 by a helper who saw only its brief (872e023, bench/nlu_blind16.md) while round 16 "
                 "was tuned on set 15; measured once at round 16's end (04a5aa7: macro-F1 0.925, 0.929 with the "
-                "vote; service_type 0.962; 0.903 on the 601 lines not in the training data word for word)",
+                "vote; service_type 0.962; 0.903 on the 601 lines not in the training data word for word), then round 17 was tuned on its errors",
     },
     {
         "name": "blind_2026_11",
@@ -373,10 +373,10 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
     {
         "name": "emergency_blind16",
         "path": "bench/emergency_blind16.jsonl",
-        "label": "blind",
+        "label": "tuned",
         "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-06 by a helper who "
                 "saw only its brief (eb417a5, bench/emergency_blind16.md) while round 16 was tuned on set 15; "
-                "measured once at round 16's end (04a5aa7: butler 0.981 / 7.4 %, net 0.952 / 7.1 %)",
+                "measured once at round 16's end (04a5aa7: butler 0.981 / 7.4 %, net 0.952 / 7.1 %), then round 17 was tuned on its errors",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
