@@ -54,6 +54,8 @@ PERSON_RE = re.compile(
     r"转(接|个|一个|一下)?人工|转(接)?(给)?(个|一个|一下)?(工作人员|客服|真人)"
     r"|(找|要|叫|请|联系|接通?|换)(个|一个|一下)?"
     r"(人工|工作人员|真人|客服|物业的?人|值班的?人|管理员|你们的人|社区的人|领导)"
+    # 找你们领导 / 联系社区负责人 / 我要找管事的: whoever is in charge, asked for.
+    r"|(找|联系|叫)(一下)?(你们|社区|物业|居委会?)?的?(领导|负责人|管事的)"
     r"|找个人(?!信息|社保|养老|账户|帐户|所得|名义|档案|卫生|原因|隐私|资料|缴费|申请)"
     r"|(给我)?(回|打)(个)?电话给我(吧)?$|给我回(个)?电话"
     r"|^(人工|人工客服|人工服务|工作人员|客服|真人)$"
@@ -245,11 +247,23 @@ def mentions_person(text: str | None) -> bool:
     return wants_person(said) or bool(_PERSON_WORD_RE.search(said))
 
 
-def wants_person(text: str | None) -> bool:
+# Staff of the community or of the butler's service, as the one asked for: not a call back
+# (给我回个电话, which may only ask to hear the outcome), nor anyone sent to do a job
+# (叫物业的人来修, 找个人来看看).
+_STAFF_RE = re.compile(r"人工|工作人员|客服|真人|领导|负责人|管事的|值班的?人|管理员")
+
+
+def wants_person(text: str | None, *, staff_only: bool = False) -> bool:
     """The message asks for a person (转人工, 算了，找工作人员吧), not merely names one
     (工作人员态度很差) nor says no to one (不用转人工，你帮我约个理发就行). The one rule of
-    hand-off words: forms and degraded mode call it."""
-    return bool(_person_asks(_clean(text)))
+    hand-off words: forms and degraded mode call it. ``staff_only``: only a member of
+    staff asked for (我要跟你们工作人员直接说, 转人工), not a call back (修好了给我回个电话)
+    nor someone sent to work (叫物业的人来修): what a report filed in the same words can
+    also ask for."""
+    asks = _person_asks(_clean(text))
+    if staff_only:
+        return any(_STAFF_RE.search(m.group()) for m in asks)
+    return bool(asks)
 
 
 # What joins a declined hand-off to the rest of the message (不用转人工了，…).

@@ -150,3 +150,46 @@ def test_a_bare_yes_to_go_on(text, bare):
 
 def test_the_continue_button_is_a_yes_that_answers_nothing():
     assert resume_answer("/affirm", "affirm") == "yes" and bare_yes("/affirm")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "转人工吧",
+        "我想和你们客服直接讲",
+        "能不能找你们领导来跟我说",
+        "麻烦联系社区负责人",
+        "我要找管事的",
+        "楼道灯坏了 我要跟工作人员当面说",
+    ],
+)
+def test_staff_asked_for(text):
+    assert wants_person(text, staff_only=True)
+    assert wants_person(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "水管漏了 修好了给我回个电话",  # a call back: may only ask to hear the outcome
+        "路灯不亮 快叫物业的人来修",  # someone sent to work, no staff to speak with
+        "你们打电话给我吧",
+        "帮我找个人来看看",
+    ],
+)
+def test_asks_for_someone_who_is_not_staff(text):
+    assert wants_person(text)
+    assert not wants_person(text, staff_only=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "工作人员上午来过了",  # names staff, asks for no one
+        "不用转人工 你帮我约个理发",  # said no to
+        "客服电话是多少",
+        "我跟我们领导商量一下",  # the resident's own boss
+    ],
+)
+def test_no_staff_asked_for(text):
+    assert not wants_person(text, staff_only=True)
