@@ -279,6 +279,23 @@ def _residue(text: str, hit: _Hit, msg: "_Message") -> re.Match[str] | None:
 _USUALLY = re.compile(r"平时|平常|平日|往常|往日|以往|一般|通常|向来|素来|每天|每次|每回|天天|照理|按说|本来")
 
 
+# Round 17 (set 16): a day to come in the cue's own clause (下周电梯困人应急演练, 明天停电梯) puts the cue in the future:
+# no emergency now, whatever its aspect. Only in its clause: 明天来修，现在燃气还在漏 is today.
+_FUTURE = re.compile(r"下周|下个?(?:星期|礼拜|月)|明年|明天|明儿|明早|明晚|后天|下次|下回|下一次|改天|过几天|到时候"
+                     r"|next (?:week|month|time)|tomorrow")
+# Round 17: someone's question passed on (我老公问电梯困人了能不能自己扒门出去): the cue is what was asked about
+# when a question about it follows in its sentence; not a message from the one in trouble (他被困住了，他问…), nor a
+# question about a person named in it (邻居问钱奶奶怎么两天没出门: about her).
+_ASKED = re.compile(r"(?:老公|老婆|爱人|丈夫|妻子|媳妇|老伴|妈妈|爸爸|我妈|我爸|爷爷|奶奶|外公|外婆|姥姥|姥爷|孩子|儿子|女儿"
+                    r"|老师|家长|人家|有人|别人|邻居|朋友|同事|同学)(?:想|也|还|就)?问(?!题|候|好)")
+_ASKED_WHAT = re.compile(r"能不能|可不可以|可以不可以|能否|会不会|要不要|多久|多长时间|哪个|哪里|怎么|咋|吗|么|呢|是不是")
+# Round 17: a laugh about what the resident is watching (我在看动画片，他掉进水里了哈哈) is the show's, not a report.
+_WATCHING = re.compile(r"(?:在|正在)(?:看|追|刷)|看的(?:那|这)")
+# Round 17: a cue whose subject is an animal or a thing (它们为什么找不到妈妈): no person in trouble.
+_NOT_A_PERSON = re.compile(r"(?<![其])它们?|牠们?")
+_PERSON_KINDS = ("missing", "trapped", "medical", "silent_elder")
+
+
 def _clause_start(text: str, position: int) -> int:
     return max(text.rfind(",", 0, position), text.rfind("。", 0, position)) + 1
 
@@ -464,6 +481,10 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     for start, end, word in msg.ordinary_always:
         if start < hit.end and hit.start < end:
             return f"ordinary_sense:{word}"
+    if cue.kind in _PERSON_KINDS:
+        it = _NOT_A_PERSON.search(text, msg.clause_start(max(hit.start, hit.end - 1)), hit.end)
+        if it is not None:
+            return f"ordinary_sense:{it.group()}"
     # Denials and near misses, just before the cue in its clause.
     before = text[max(msg.clause_start(hit.start), hit.start - 8): hit.start]
     for pattern in (s.negation, s.near_miss):
@@ -535,6 +556,16 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     if soft is not None and actual and _own_clause(msg, hit, soft):
         soft = None
     found = found or msg.anywhere or soft
+    if found is None and not msg.urgent:
+        clause_start = msg.clause_start(hit.start)
+        future = _FUTURE.search(text, clause_start, hit.start)
+        if future is not None and not s.past_present.search(text, future.end(), hit.start):
+            found = future
+        asked = _ASKED.search(text, clause_start, hit.start)
+        if (found is None and asked is not None and _ASKED_WHAT.search(text, asked.end(), hit.end + len(msg.sentence_after(hit.end, 20)))
+                and not (s.hypothetical_learning_own is not None and s.hypothetical_learning_own.search(hit.text))
+                and not (s.hypothetical_person is not None and s.hypothetical_person.search(text, asked.end(), hit.end))):
+            found = asked
     if found is None and msg.learning is not None and (
             msg.learning_own is None
             or (not actual and msg.clause_start(msg.learning.start()) == msg.clause_start(hit.start))):
@@ -543,7 +574,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         # happened or sits in another clause (我想了解一下，我妈摔倒了起不来了: a cry for help)
         found = msg.learning
     if (found is None and msg.laughter is not None and cue.kind not in s.laughter_exempt
-            and (not actual or _QUESTION_AFTER.match(text, hit.end))):
+            and (not actual or _QUESTION_AFTER.match(text, hit.end) or _WATCHING.search(text))):
         # laughter does not make play of a cue said to have happened (嘿嘿，楼下着火了), unless
         # the cue is asked about in jest (你失踪了吗哈哈: a question to the listener)
         found = msg.laughter

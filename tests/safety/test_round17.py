@@ -1,0 +1,192 @@
+"""Round 17 (issue #10): set 16's errors, by their general reasons, in our own words.
+
+Each reason is tested both ways: the look-alike it explains stays quiet and the
+emergency that shares its words still fires. No sentence here is taken from a set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.safety import assess
+from assistant.safety.normalise import normalise
+
+
+def fires(text: str) -> bool:
+    return assess(text, quiet=True).emergency
+
+
+def kinds(text: str) -> tuple[str, ...]:
+    return assess(text, quiet=True).kinds
+
+
+# ---- false alarms: questions ---------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "我儿子问电梯坏了会不会掉下去",
+    "我爸问燃气泄漏了要不要先开窗",
+    "有人问着火了怎么办",
+])
+def test_a_question_passed_on_is_about_the_cue(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我老公问我爸晕倒了怎么办，快来人",              # urgent
+    "我妈问你们啥时候来，我爸摔倒了起不来",           # the cue in its own clause, a person of theirs
+    "我老婆问能不能快点派人来，她被困在电梯里了",
+    "朋友问孩子发高烧抽搐了怎么办，现在在抽",
+])
+def test_a_question_passed_on_does_not_hide_a_real_one(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "孩子走丢了一般先找谁",
+    "小孩在公园走失了，一般是先报警还是先广播",
+])
+def test_in_general_questions_are_questions(text):
+    assert not fires(text)
+
+
+def test_in_general_does_not_hide_a_person_of_theirs():
+    assert fires("我妈被困电梯了，一般多久能到")
+
+
+@pytest.mark.parametrize("text", [
+    "有没有这种煤气泄漏会自动关阀的装置",
+    "老人住一楼，有没有那种晕倒了能自动打电话的手表",
+])
+def test_a_product_asked_about_is_no_report(text):
+    assert not fires(text)
+
+
+def test_someone_asking_whether_anyone_saw_a_child_still_fires():
+    assert fires("有没有人看见我家孩子，他走丢了")
+
+
+def test_a_relayed_assignment_is_a_question_but_a_plea_passed_on_is_not():
+    assert not fires("楼道起火了往哪边跑呀，老师叫我们问的")
+    assert fires("我妈让我问问你们，我爸一直联系不上")
+
+
+# ---- false alarms: time and worry ------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "下个月燃气公司来做泄漏演示，要停气多久",
+    "明天物业搞电梯困人救援培训吗",
+])
+def test_a_day_to_come_in_the_cue_clause_is_not_now(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "明天来修吧，现在燃气还在漏，味道好大",
+    "说好明天来修，我家厨房现在着火了",
+])
+def test_a_day_to_come_elsewhere_does_not_date_the_cue(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我怕哪天孩子从窗户掉下去",
+    "那个井盖一直松着，就怕哪天有人踩空掉下去了",
+])
+def test_an_indefinite_day_feared_is_a_what_if(text):
+    assert not fires(text)
+
+
+def test_a_past_day_named_then_is_no_what_if():
+    assert fires("那天我奶奶摔倒了，现在还起不来")
+
+
+# ---- false alarms: shows, animals, play --------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "看的那个节目里，有人被困在山洞",
+    "在追一部韩剧，女主被绑架了",
+    "昨天看的那个恐怖片，好多人被砍",
+    "在看动画片，小熊掉进河里了哈哈",
+    "我在看电视，哈哈，楼下着火了",
+])
+def test_a_show_or_a_laugh_about_it_is_no_report(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "楼下打起来了，有人被砍了，快报警",
+    "我女儿被绑架了，对方要钱",
+    "我在看电视，突然听到楼下有人喊救命",
+])
+def test_a_show_word_nowhere_near_still_fires(text):
+    assert fires(text)
+
+
+def test_a_programme_typed_with_a_homophone_is_a_programme():
+    assert "节目" in normalise("昨晚看的那个寻亲节木")
+    assert "目亲" not in normalise("过节母亲摔了")
+
+
+def test_an_animal_as_the_subject_is_no_person():
+    assert not fires("它们被困在笼子里了")
+    assert fires("它把孩子咬了，孩子流血了")
+
+
+@pytest.mark.parametrize("text", [
+    "我家狗跑出去了，帮忙找一下",
+    "孩子看电视看得入迷，叫他都不理",
+])
+def test_a_pet_run_off_or_a_child_absorbed_is_everyday(text):
+    verdict = assess(text, quiet=True)
+    assert not verdict.emergency and not verdict.plausible
+
+
+def test_a_pet_run_off_does_not_hide_a_fall():
+    assert fires("我家狗跑出去了，我爸去追，摔倒起不来了")
+
+
+# ---- false alarms: figures of speech ----------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "今天加班加得我快 heart attack 了",
+    "我孙子又不写作业，我真想揍死他",
+    "被论文困住了，一个月没出门",
+    "困在家里一个冬天，闷死了",
+    "堵在高速上两个小时了，饿得要命",
+    "被 ddl 困住了，stuck 在工位上",
+])
+def test_hyperbole_and_figurative_traps_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my dad is having a heart attack",
+    "我孙子被人打了，我要打死他",
+    "高速上出车祸了，人被困在车里出不来",
+    "被大火堵在屋里困住了",
+    "老人困在家里三天了，门打不开",
+])
+def test_the_real_ones_sharing_their_words_fire(text):
+    assert fires(text)
+
+
+def test_a_call_device_that_does_not_respond_is_a_repair():
+    assert not fires("家里那个紧急呼叫器按了没反应，是不是坏了")
+    assert fires("我妈按了呼叫器，叫她没反应")
+
+
+# ---- false alarms: over, or only its handling goes on ---------------------------------------
+
+def test_a_past_robbery_whose_case_is_still_open_is_past():
+    assert not fires("上个月被人抢了包，派出所到现在都没消息")
+    assert fires("刚才被人抢了包，派出所到现在都没消息")
+
+
+def test_children_who_went_back_to_playing_are_over():
+    assert not fires("两个孩子打架，一个把另一个推倒了，后来又玩起来了")
+    assert fires("孩子被推倒了，头磕破了在流血")
+
+
+def test_a_child_already_taken_to_hospital_is_over():
+    assert not fires("小孩在滑梯摔倒了，家长已经带去医院了")
+    assert fires("我爸摔倒了，我已经带去医院了，医生说骨折了")
