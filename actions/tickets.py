@@ -51,15 +51,13 @@ from assistant.tickets.service import (
     how_to_follow,
     live_emergency,
     my_tickets_text,
-    own_words,
     place_just_reported,
     public_status,
     recorded_read_back,
     respond_to_emergency,
-    which_of_several,
     who_reported_answer,
 )
-from assistant.privacy import mask_phone, mask_text
+from assistant.privacy import mask_phone
 
 log = structlog.get_logger(__name__)
 
@@ -324,10 +322,6 @@ class ActionSubmitComplaint(Action):
         return [*events, _waiting_on(FILED, filed.ticket.id)]
 
 
-# A person named: staff, not a call back about the outcome.
-_A_PERSON = re.compile(r"人工|工作人员|客服|真人|领导|负责人|管事的")
-
-
 def _hand_off_said_with(dispatcher: CollectingDispatcher, tracker: Tracker, phone: str | None) -> bool:
     """电梯又停了…你们赶紧派人修 我要跟你们工作人员直接说: the report is filed, and the person
     asked for in the same words is asked for too (a hand-off for staff). A call back is
@@ -336,10 +330,11 @@ def _hand_off_said_with(dispatcher: CollectingDispatcher, tracker: Tracker, phon
     from assistant.residents.service import remember_contact, request_handoff
 
     said = str(tracker.get_slot("complaint_description") or "")
-    if not said or said.startswith("/") or not form_turns.wants_person(said):
+    if not said or said.startswith("/") or not form_turns.wants_person(said, staff_only=True):
+        # 修好了给我回个电话 / 叫物业的人来修: a call back or someone to do the job, no staff now.
         return False
-    if not _A_PERSON.search(said) or asks_to_hear_the_outcome(said):
-        # 修好了给我回个电话: to hear the outcome (the phone question after filing), no person now.
+    if asks_to_hear_the_outcome(said):
+        # 修好了让工作人员给我回个电话: to hear the outcome (the phone question after filing).
         return False
     with get_database().session() as session:
         request_handoff(session, tracker.sender_id, "asked", said)
@@ -357,16 +352,9 @@ def _hand_off_said_with(dispatcher: CollectingDispatcher, tracker: Tracker, phon
 
 
 def _asks_about_earlier(tracker: Tracker) -> bool:
-    """A message that opened the complaint form but asks about an earlier matter: an
-    id, 我的投诉, or a reference to one of the resident's own tickets (那个漏水的事有回复了吗).
-    A reference to nothing the resident has filed stays a new complaint."""
-    text = _text(tracker)
-    if intake.is_progress_query(text):
-        return True
-    if not is_reference_to_existing(text):
-        return False
-    with get_database().session() as session:
-        return resolve_ticket_reference(session, tracker.sender_id, text).match != "none"
+    """The complaint form opened on a question about an earlier matter of the resident's
+    (``intake.asks_about_earlier``)."""
+    return intake.asks_about_earlier(get_database(), tracker.sender_id, _text(tracker), now=clock.now())
 
 
 class ActionCheckTicket(Action):
@@ -575,14 +563,6 @@ def _just_filed(tracker: Tracker) -> str | None:
     return None
 
 
-def _names_one_of_mine(tracker: Tracker) -> bool:
-    text = _text(tracker)
-    if text.startswith("/") or find_ticket_id(text):
-        return bool(find_ticket_id(text))
-    with get_database().session() as session:
-        return resolve_ticket_reference(session, tracker.sender_id, text).match == "one"
-
-
 def _who_reported(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> bool:
     """你们不会把我说出去吧 right after an (anonymous) report: what is true of who can see
     the reporter's details, not the help menu."""
@@ -596,43 +576,22 @@ def _who_reported(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id:
 
 
 def _asked_which(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """我报的事现在啥进度了 right after two reports: the question names no ticket (no id, no
-    words that pick one of the resident's), so each is listed and the resident says which
-    (the next message, 路灯那个, is a reference ActionCheckTicket resolves)."""
-    text = _text(tracker)
-    if text.startswith("/") or find_ticket_id(text) or not intake.names_no_report(text):
-        return False
-    if is_reference_to_existing(text):
-        with get_database().session() as session:
-            if resolve_ticket_reference(session, tracker.sender_id, text).match == "one":
-                return False
-    listed = which_of_several(get_database(), tracker.sender_id, now=clock.now())
+    """我报的事现在啥进度了 right after two reports: each listed, the resident asked which
+    (``intake.which_of_mine_to_ask``)."""
+    listed = intake.which_of_mine_to_ask(get_database(), tracker.sender_id, _text(tracker), now=clock.now())
     if not listed:
         return False
     dispatcher.utter_message(text=for_elders(tracker, listed))
     return True
 
 
-# 路灯那个也给登记上 / 那件也帮我报一下: asking to file a matter (of those just reported).
-_FILE_IT_TOO = re.compile(r"(?:也|一起|一块儿?|都)(?:给|帮我?|帮忙|替我)?(?:登记|记|报|录|反映)")
-
-
 def _filed_already(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """两个事…路灯也不亮 filed as two tickets, then 路灯那个也给登记上: the matter named is
-    filed already, said so with its number (never filed a second time)."""
-    text = _text(tracker)
-    if text.startswith("/") or not _FILE_IT_TOO.search(text):
+    """路灯那个也给登记上 about a matter just filed: said filed, with its number
+    (``intake.already_filed``)."""
+    said = intake.already_filed(get_database(), tracker.sender_id, _text(tracker), now=clock.now())
+    if not said:
         return False
-    with get_database().session() as session:
-        ref = resolve_ticket_reference(session, tracker.sender_id, text)
-        ticket = ref.ticket
-        if ticket is None or not feedback.still_waiting(ticket.created_at, clock.now()):
-            return False
-        ticket_id, words = ticket.id, own_words(ticket, tracker.sender_id)
-    about = f"“{mask_text(words)[:16]}”" if words else "这件事"
-    dispatcher.utter_message(
-        text=for_elders(tracker, f"{about}已经登记上了，工单号 {ticket_id}。进度随时说“{ticket_id} 怎么样了”查询。")
-    )
+    dispatcher.utter_message(text=for_elders(tracker, said))
     return True
 
 
@@ -717,18 +676,6 @@ EMERGENCY, RATING, RATING_REASON, CONTACT = "emergency", "rating", "rating_reaso
 WHICH = "which"
 # Filed with a phone: nothing asked, but the next question may be about it (派人了吗).
 FILED = "filed"
-
-
-def _corrected_place(tracker: Tracker, ticket_id: str, text: str) -> str | None:
-    """The place a correction right after filing means: another side of the building said
-    before (615号楼东边, then 改成北边那个 东边那个是快递柜 -> 615号楼北边), else the place it
-    names (不对，是13号楼)."""
-    with get_database().session() as session:
-        try:
-            address = get_ticket(session, ticket_id).address
-        except TicketError:
-            address = None
-    return intake.side_corrected(address, text) or intake.place_said(text)
 
 
 def _phone_for_hand_off(sender_id: str, phone: str) -> None:
@@ -928,7 +875,7 @@ class ActionTicketFollowup(Action):
             if kind == WHICH:
                 # 路灯那个, after the reports were listed: that one's state (the progress
                 # action resolves the words among the resident's own tickets).
-                if _names_one_of_mine(tracker):
+                if intake.names_one_of_mine(get_database(), tracker.sender_id, _text(tracker), now=clock.now()):
                     return [*_clear(), *(await ActionCheckTicket().run(dispatcher, tracker, domain))]
                 return _as_usual(tracker, dispatcher, _clear())
             if _intent(tracker) == "deny" and feedback.parse_rating(_text(tracker)) is None:
@@ -1016,7 +963,7 @@ class ActionTicketFollowup(Action):
             or cls._handling(dispatcher, tracker, ticket_id)
         ):
             return [_waiting_on(CONTACT, ticket_id)]
-        place = _corrected_place(tracker, ticket_id, text) if form_turns.corrects(text) else None
+        place = intake.place_corrected_on(get_database(), ticket_id, text) if form_turns.corrects(text) else None
         if place and not (contact and contact[0] == "phone"):
             # 不对，是13号楼，不是3号楼: the place of the ticket just filed, corrected; the
             # phone question stays open.

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 import structlog
 
 from assistant.location import complete, find_locations, location_span, resolve
-from assistant.privacy import MOBILE_RE
+from assistant.privacy import MOBILE_RE, mask_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
 
     from assistant.db import Database
 
@@ -480,3 +481,100 @@ def reports_a_problem(text: str | None) -> bool:
         return False
     contact = parse_contact(text)
     return bool(extract_location(text)) or bool(contact and contact[0] == "phone")
+
+
+# --- right after filing: which of the resident's reports a message is about ------------------
+# The follow-up actions (actions/tickets.py) only say what these return.
+
+# 路灯那个也给登记上 / 那件也帮我报一下: asking to file a matter (of those just reported).
+_FILE_IT_TOO = re.compile(r"(?:也|一起|一块儿?|都)(?:给|帮我?|帮忙|替我)?(?:登记|记|报|录|反映)")
+
+
+def asks_to_file_it_too(text: str | None) -> bool:
+    """The message asks to file a matter too (那件也帮我报一下), typed, not a button."""
+    return bool(text) and not text.startswith("/") and bool(_FILE_IT_TOO.search(text))
+
+
+def already_filed(db: Database, sender_id: str, text: str | None, *, now: datetime | None = None) -> str | None:
+    """两个事…路灯也不亮 filed as two tickets, then 路灯那个也给登记上: the matter named is
+    filed already, and this says so with its number (never filed a second time). None when
+    the message asks to file nothing, or names none of the resident's reports of the last
+    minutes."""
+    if not asks_to_file_it_too(text):
+        return None
+    from assistant.tickets.feedback import still_waiting
+    from assistant.tickets.references import resolve_ticket_reference
+    from assistant.tickets.service import own_words
+
+    with db.session() as session:
+        ticket = resolve_ticket_reference(session, sender_id, text, now=now).ticket
+        if ticket is None or not still_waiting(ticket.created_at, now):
+            return None
+        ticket_id, words = ticket.id, own_words(ticket, sender_id)
+    about = f"“{mask_text(words)[:16]}”" if words else "这件事"
+    return f"{about}已经登记上了，工单号 {ticket_id}。进度随时说“{ticket_id} 怎么样了”查询。"
+
+
+def asks_about_earlier(db: Database, sender_id: str, text: str | None, *, now: datetime | None = None) -> bool:
+    """A message that opened the complaint form but asks about an earlier matter: an id,
+    我的投诉, or a reference to one of the resident's own tickets (那个漏水的事有回复了吗).
+    A reference to nothing the resident has filed stays a new complaint."""
+    from assistant.tickets.references import is_reference_to_existing, resolve_ticket_reference
+
+    if is_progress_query(text):
+        return True
+    if not is_reference_to_existing(text):
+        return False
+    with db.session() as session:
+        return resolve_ticket_reference(session, sender_id, text or "", now=now).match != "none"
+
+
+def names_one_of_mine(db: Database, sender_id: str, text: str | None, *, now: datetime | None = None) -> bool:
+    """路灯那个 / GD… after the reports were listed: the message picks out one of the
+    resident's own tickets (an id, or words that fit exactly one). A button's payload
+    picks one only by its id."""
+    from assistant.tickets.ids import find_ticket_id
+    from assistant.tickets.references import resolve_ticket_reference
+
+    text = text or ""
+    if text.startswith("/") or find_ticket_id(text):
+        return bool(find_ticket_id(text))
+    with db.session() as session:
+        return resolve_ticket_reference(session, sender_id, text, now=now).match == "one"
+
+
+def which_of_mine_to_ask(
+    db: Database, sender_id: str, text: str | None, *, now: datetime | None = None
+) -> str | None:
+    """我报的事现在啥进度了 right after two reports: the question names no ticket (no id, no
+    words that pick one of the resident's), so this lists each and asks which (the next
+    message, 路灯那个, is a reference the progress answer resolves). None when the message
+    picks one, names the reports not as a whole, or fewer than two were just filed."""
+    from assistant.tickets.ids import find_ticket_id
+    from assistant.tickets.references import is_reference_to_existing, resolve_ticket_reference
+    from assistant.tickets.service import which_of_several
+
+    text = text or ""
+    if text.startswith("/") or find_ticket_id(text) or not names_no_report(text):
+        return None
+    if is_reference_to_existing(text):
+        with db.session() as session:
+            if resolve_ticket_reference(session, sender_id, text, now=now).match == "one":
+                return None
+    return which_of_several(db, sender_id, now=now)
+
+
+def place_corrected_on(db: Database, ticket_id: str, text: str | None) -> str | None:
+    """The place a correction right after filing means for that ticket: another side of
+    the building it was filed at (615号楼东边, then 改成北边那个 东边那个是快递柜 ->
+    615号楼北边), else the place the correction names (不对，是13号楼). None when it names
+    none."""
+    from assistant.tickets.lifecycle import TicketError
+    from assistant.tickets.service import get_ticket
+
+    with db.session() as session:
+        try:
+            address = get_ticket(session, ticket_id).address
+        except TicketError:
+            address = None
+    return side_corrected(address, text) or place_said(text)

@@ -56,7 +56,7 @@ async def test_there_after_a_report_is_the_place_of_that_report(app_env: Databas
 
 
 async def test_a_report_asking_for_a_person_is_filed_and_handed_off(app_env: Database, monkeypatch):
-    monkeypatch.setattr("assistant.form_turns.wants_person", lambda text: "转人工" in (text or ""))
+    monkeypatch.setattr("assistant.form_turns.wants_person", lambda text, **_: "转人工" in (text or ""))
     sender = "web:r16-person"
     said = "52号楼的门禁坏了好几天 进不去门 给我转人工"
     filled = {"complaint_description": said, "complaint_location": "52号楼"}

@@ -1,0 +1,25 @@
+"""Round 17: a report said with a person asked for hands off only when the person is staff
+(``form_turns.wants_person(staff_only=True)``), not someone sent to do the job. New wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.tickets import ActionSubmitComplaint
+from assistant.db import Database
+from tests.tickets.test_followthrough_actions import joined, run, tracker
+
+
+@pytest.mark.parametrize(("said", "handed_off"), [
+    ("61号楼车棚的顶棚掀开了 顺便帮我联系一下社区负责人", True),
+    ("61号楼车棚的顶棚掀开了 我想跟你们工作人员直接讲", True),
+    ("61号楼车棚的顶棚掀开了 赶紧叫物业的人来修", False),
+    ("61号楼车棚的顶棚掀开了 修好了给我回个电话", False),
+])
+async def test_staff_asked_with_a_report_is_handed_off(app_env: Database, said: str, handed_off: bool) -> None:
+    filled = {"complaint_description": said, "complaint_location": "61号楼"}
+    messages, slots, _ = await run(
+        ActionSubmitComplaint(), tracker(said, "file_complaint", filled, sender=f"web:r17-ho-{len(said)}-{said[-2:]}")
+    )
+    assert slots.get("last_ticket_id")
+    assert ("转了人工" in joined(messages)) is handed_off
