@@ -291,6 +291,9 @@ _ASKED = re.compile(r"(?:老公|老婆|爱人|丈夫|妻子|媳妇|老伴|妈妈
 _ASKED_WHAT = re.compile(r"能不能|可不可以|可以不可以|能否|会不会|要不要|多久|多长时间|哪个|哪里|怎么|咋|吗|么|呢|是不是")
 # Round 17: a laugh about what the resident is watching (我在看动画片，他掉进水里了哈哈) is the show's, not a report.
 _WATCHING = re.compile(r"(?:在|正在)(?:看|追|刷)|看的(?:那|这)")
+# Round 17 (set 16): a cue said to be going on now in its own clause (煤气管子又在嘶嘶漏气, 正在冒烟) is not the habit an
+# earlier clause describes (天天说安全安全，…又在漏气).
+_GOING_NOW = re.compile(r"正在|又在|还在|这会儿?(?:正)?在|现在(?:正)?在|此刻")
 # Round 17: a cue whose subject is an animal or a thing (它们为什么找不到妈妈): no person in trouble.
 _NOT_A_PERSON = re.compile(r"(?<![其])它们?|牠们?")
 _PERSON_KINDS = ("missing", "trapped", "medical", "silent_elder")
@@ -625,7 +628,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             # "always" describes its own sentence (你们电梯老是坏！我婆婆心脏不舒服…: the
             # lift is habitual, the heart is now)
             if (name == "habitual" and cue.kind not in s.habitual_exempt and not unwell_now
-                    and marker.start() >= msg.sentence_start(hit.start)):
+                    and marker.start() >= msg.sentence_start(hit.start)
+                    and not _GOING_NOW.search(text, msg.clause_start(hit.start), hit.end)):
                 return f"habitual:{marker.group()}"
     # Round 13b: a lasting condition named as the reason for a service (她六十八，中风了下不了床，能约助浴吗):
     # a description of the person, when its sentence says what lasts and nothing acute is said.
