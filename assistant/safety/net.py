@@ -294,6 +294,11 @@ _WATCHING = re.compile(r"(?:在|正在)(?:看|追|刷)|看的(?:那|这)")
 # Round 17 (set 16): a cue said to be going on now in its own clause (煤气管子又在嘶嘶漏气, 正在冒烟) is not the habit an
 # earlier clause describes (天天说安全安全，…又在漏气).
 _GOING_NOW = re.compile(r"正在|又在|还在|这会儿?(?:正)?在|现在(?:正)?在|此刻")
+# Round 17 (lead's brief): fear felt now, then a pause, then a bare event about nobody in particular (真怕 老人摔倒) is
+# still the worry: the event is not said to happen (no 了, 在, 正), nobody is named (他, 我, 我妈, 有人) and nothing places
+# it (楼道, 现在). 我好怕 他拿刀要砍我 and 好害怕啊 楼道里全是烟 are what the fear is about, happening; 好怕啊，着火 a cry.
+_FEAR_PAUSE = re.compile(r"(?:怕|害怕|担心|生怕)[啊呀哇哦]?,$")
+_SOMEONE = re.compile(r"他|她|我|俺|你|有人|咱|谁")
 # Round 17: a cue whose subject is an animal or a thing (它们为什么找不到妈妈): no person in trouble.
 _NOT_A_PERSON = re.compile(r"(?<![其])它们?|牠们?")
 _PERSON_KINDS = ("missing", "trapped", "medical", "silent_elder")
@@ -519,6 +524,15 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             found = None
     if found is None and not actual:
         found = s.hypothetical_before_near.search(text[max(msg.clause_start(hit.start), hit.start - 12): hit.start])
+    if found is None and not actual and not msg.urgent:
+        clause_start = msg.clause_start(hit.start)
+        fear = _FEAR_PAUSE.search(text, max(0, clause_start - 6), clause_start) if clause_start else None
+        clause = text[clause_start: msg.clause_end(hit.end)]
+        # the event has a subject of its own (老人摔倒); a bare cry after the fear (好怕啊，着火) is the cry
+        said = len(_CONTENT.findall(clause)) > 2
+        if (fear is not None and said and not s.hypothetical_anchor.search(clause) and not _SOMEONE.search(clause)
+                and not _GOING_NOW.search(clause)):
+            found = fear
     if found is None and actual and not msg.urgent and s.hypothetical_worry is not None:
         # review 15: a worry governing the cue (担心她晚上摔了没人知道) is a what-if even in the perfective
         found = s.hypothetical_worry.search(text[max(msg.clause_start(hit.start), hit.start - 8): hit.start])

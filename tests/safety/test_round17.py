@@ -256,3 +256,20 @@ def test_a_carer_searching_everywhere_fires_but_not_for_a_thing():
 def test_a_whereabouts_the_place_denies_late_at_night_fires():
     assert fires("我儿子说在网吧，网吧老板说根本没见着他，这都半夜了")
     assert not fires("我女儿说在同学家写作业，同学家长说她们在楼上")
+
+
+# ---- the brief: fear felt now, then a pause ------------------------------------------------
+
+@pytest.mark.parametrize("text", ["真怕 老人摔倒", "好怕啊 小孩子被拐"])
+def test_fear_then_a_bare_event_about_nobody_in_particular_is_a_worry(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我好怕 他拿刀要砍我",          # someone named
+    "好害怕啊 楼道里全是烟",        # placed
+    "好怕啊，着火",                 # a bare cry
+    "真怕啊 老人摔倒了",            # said to have happened
+])
+def test_fear_then_what_is_happening_fires(text):
+    assert fires(text)
