@@ -57,6 +57,9 @@ CLOCK_SLOT = "booking_time_text"
 # so Rasa does not follow the list with its own shorter service question; the answer is
 # read as the service's.
 LIST_SLOT = "booking_service_list"
+# The pseudo slot "asked" by the age question said of the person served (请问她今年多大年纪？):
+# no utter_ask_ for it, so Rasa does not add the domain's 请问您…; the answer is the age's.
+AGE_SLOT = "booking_eligibility_of"
 YES_NO = [{"title": "对", "payload": "/affirm"}, {"title": "不对", "payload": "/deny"}]
 
 
@@ -77,7 +80,7 @@ def now() -> datetime:
 
 
 def _text(tracker: Tracker) -> str:
-    return (tracker.latest_message or {}).get("text") or ""
+    return commands.words_of(tracker.latest_message)
 
 
 def _entities(tracker: Tracker, name: str) -> list[str]:
@@ -109,6 +112,18 @@ def _last_time_offer(tracker: Tracker) -> tuple[str, list[dict]]:
 def _last_time_buttons(tracker: Tracker) -> list[dict]:
     """The time buttons offered last in this booking (after a refused time), or []."""
     return _last_time_offer(tracker)[1]
+
+
+def _booking_texts(tracker: Tracker) -> list[str]:
+    """What the resident said in this booking, latest first: this message, then the ones
+    since the booking form started."""
+    said = [_text(tracker)]
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "booking_form":
+            break
+        if event.get("event") == "user" and event.get("text") and event.get("text") != said[0]:
+            said.append(event.get("text"))
+    return said
 
 
 def _last_reply(tracker: Tracker) -> list[dict]:
@@ -143,6 +158,19 @@ def _service_just_talked_about(tracker: Tracker) -> str | None:
     for event in _last_reply(tracker):
         named |= conversation.services_named(event.get("text") or "")
     return next(iter(named)) if len(named) == 1 else None
+
+
+_LEFT_RE = re.compile(r"刚才的(\S{1,8}?)预约(?:先)?不约了")
+
+
+def _service_left_last(tracker: Tracker) -> str | None:
+    """The service of the booking the butler's last reply said was dropped (好的，刚才的理发预约
+    不约了), or None."""
+    for event in _last_reply(tracker):
+        match = _LEFT_RE.search(event.get("text") or "")
+        if match:
+            return conversation.service_from(match.group(1))
+    return None
 
 
 def _wish_to_book(tracker: Tracker) -> list[EventType] | None:
@@ -238,10 +266,13 @@ class ValidateBookingForm(InterruptibleFormValidation):
             tracker.slots["requested_slot"] = "booking_time"  # 几点方便？ answered: it is the time's answer
         if tracker.get_slot("requested_slot") == LIST_SLOT:
             tracker.slots["requested_slot"] = "booking_service"  # a choice from the list of services
+        if tracker.get_slot("requested_slot") == AGE_SLOT:
+            tracker.slots["requested_slot"] = "booking_eligibility"  # 请问她今年多大年纪？ answered
         requested = tracker.get_slot("requested_slot")
         # rasa-sdk writes each extracted value into tracker.slots before the next extract_
         # runs: the service as it stood before this message is kept aside.
         tracker.service_before_turn = tracker.get_slot("booking_service")
+        tracker.slots_before_turn = dict(tracker.slots)
         if (
             active
             and _intent(tracker) != "emergency"
@@ -279,6 +310,13 @@ class ValidateBookingForm(InterruptibleFormValidation):
                     return [*cleared, SlotSet("requested_slot", correction.slot)]
             elif requested == WHICH_SLOT:
                 tracker.slots["requested_slot"] = await self._first_missing(dispatcher, tracker, domain)
+        if (not active or requested is None) and _intent(tracker) != "emergency" and conversation.only_lonely(
+            _text(tracker)
+        ):
+            # 一个人在家 有点闷得慌 heard as a booking: no service named, none wished for: what
+            # there is for company, and a booking offered, not the service question.
+            dispatcher.utter_message(text=conversation.LONELY_TEXT, buttons=conversation.LONELY_BUTTONS)
+            return [*(SlotSet(name, None) for name in FORM_SLOTS), SlotSet("requested_slot", None)]
         before = {name: tracker.get_slot(name) for name in FORM_SLOTS}
         events = await super().run(dispatcher, tracker, domain)
         if (
@@ -297,7 +335,37 @@ class ValidateBookingForm(InterruptibleFormValidation):
             self._ask_time_again(dispatcher, tracker, events)
         await self._ask_clock(dispatcher, tracker, domain, events)
         self._list_services(dispatcher, tracker, events)
+        await self._ask_age_of(dispatcher, tracker, domain, events)
         return events
+
+    async def _ask_age_of(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict, events: list[EventType]
+    ) -> None:
+        """The age question, when it comes next, asks about the person the booking is for
+        (帮我妈约个助浴 -> 请问她今年多大年纪？), not the resident (the domain's 请问您…)."""
+        if not events or any(e.get("event") in ("followup", "active_loop") for e in events):
+            return  # rejected (a question in the middle), or the form handed over or stopped
+        state = dict(tracker.slots)
+        state.update({e["name"]: e.get("value") for e in events if e.get("event") == "slot"})
+        if state.get("requested_slot") not in (None, "booking_eligibility", AGE_SLOT) and any(
+            e.get("event") == "slot" and e.get("name") == "requested_slot" for e in events
+        ):
+            return  # the turn asks something else on purpose (哪一项要改？, 还继续吗？, the clock)
+        if any(HUMAN_BUTTON in (m.get("buttons") or []) for m in dispatcher.messages):
+            return  # choices offered after two failed answers: they stand as the question
+        service = load_catalogue().services.get(state.get("booking_service") or "")
+        if service is None or service.eligibility is None or state.get("booking_eligibility"):
+            return
+        trial = tracker.copy()
+        trial.slots.update(state)
+        if await self._first_missing(dispatcher, trial, domain) != "booking_eligibility":
+            return
+        who = conversation.person_served(_booking_texts(tracker))
+        if who == "您":
+            return
+        dispatcher.utter_message(text=conversation.eligibility_question(service.eligibility.describe(), who))
+        events[:] = [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")]
+        events.append(SlotSet("requested_slot", AGE_SLOT))
 
     def _list_services(self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]) -> None:
         """能约哪些服务啊 while no service is chosen: every service, each a button, in place
@@ -436,9 +504,22 @@ class ValidateBookingForm(InterruptibleFormValidation):
         return conversation.correction_from(_text(tracker), now=now())
 
     def _corrects_other(self, tracker: Tracker, slot: str) -> bool:
-        """The message corrects another answer than ``slot``: not an answer to it."""
+        """The message corrects another answer than ``slot``: not an answer to it. A slip
+        put right in the same breath (约个理发，明天下午三点，哦不对，四点吧: no time was
+        given before this message) is no correction of an earlier answer: the message
+        answers every question as usual, the slip's answer with its new value."""
         correction = self._correction(tracker)
-        return correction is not None and correction.slot != slot
+        return correction is not None and correction.slot != slot and not self._slip_in_one_breath(tracker, correction)
+
+    @staticmethod
+    def _slip_in_one_breath(tracker: Tracker, correction: conversation.Correction) -> bool:
+        """The answer corrected had no value before this message: the wrong value was said
+        in it, and put right in it."""
+        before = getattr(tracker, "slots_before_turn", tracker.slots)
+        names = (correction.slot, "booking_time_text") if correction.slot == "booking_time" else (correction.slot,)
+        return correction.slot is not None and correction.value is not None and all(
+            before.get(name) is None for name in names
+        )
 
     def _corrected(self, tracker: Tracker, slot: str) -> dict[str, Any] | None:
         """``{slot: value}`` when the message corrects ``slot``; ``{slot: None}`` when
@@ -452,6 +533,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
             return {slot: conversation.on_same_day(correction.value, tracker.get_slot("booking_time"), now())}
         if slot == "booking_address":  # 是568号楼 不是566: the unit and room already said stay
             return {slot: conversation.amended_address(tracker.get_slot("booking_address"), correction.value)}
+        if slot == "booking_phone":  # 后四位是6621: the rest of the number already given stays
+            return {slot: conversation.amended_phone(tracker.get_slot("booking_phone"), correction.value)}
         return {slot: correction.value}
 
     async def extract_booking_service(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
@@ -480,6 +563,15 @@ class ValidateBookingForm(InterruptibleFormValidation):
             talked_about = _offered_service(tracker) or _service_just_talked_about(tracker)
             if talked_about:
                 return {"booking_service": talked_about}
+        if (
+            self._requested(tracker) is None
+            and not tracker.get_slot("booking_service")
+            and conversation.takes_back_leaving(_text(tracker))
+        ):
+            # 哎呀我又想了下，还是要剪 right after 刚才的理发预约不约了: that booking, taken up again.
+            left = _service_left_last(tracker)
+            if left:
+                return {"booking_service": left}
         if self._requested(tracker) == "booking_service" and _text(tracker):
             if (
                 conversation.phone_from(_text(tracker))
@@ -496,7 +588,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
 
     async def extract_booking_eligibility(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         correction = self._correction(tracker)
-        if correction is not None and correction.slot != "booking_service":
+        if correction is not None and correction.slot != "booking_service" and self._corrects_other(
+            tracker, "booking_eligibility"
+        ):
             return {}
         if correction is not None and self._requested(tracker) == "booking_eligibility":
             return {}  # 不对，是助浴 at the age question: no age said, the question stays
@@ -694,7 +788,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if service is None:
             return {"booking_eligibility": None}
         if facts is None:
-            dispatcher.utter_message(text="请说一下您的年纪，比如“七十五岁”；行动不便也可以直接告诉我。")
+            who = conversation.person_served(_booking_texts(tracker))
+            dispatcher.utter_message(text=f"请说一下{who}的年纪，比如“七十五岁”；行动不便也可以直接告诉我。")
             return {"booking_eligibility": None}
         try:
             check_eligibility(service, age=facts.age, disabled=facts.disabled)
@@ -966,7 +1061,7 @@ class ActionSubmitBooking(Action):
                 conversation.amended_address(tracker.get_slot("booking_address"), said) if said else None
             )
         elif slot == "booking_phone":
-            values["booking_phone"] = normalise_phone(value)
+            values["booking_phone"] = conversation.amended_phone(tracker.get_slot("booking_phone"), value)
         if values.get(slot) is None:
             return [SlotSet(slot, None), SlotSet("booking_confirming", False), FollowupAction("booking_form")]
         if service.at_home and not values["booking_address"]:
@@ -1040,8 +1135,24 @@ class ActionCancelBooking(Action):
         wish = _wish_to_book(tracker)
         if wish is not None:
             return wish
+        raw = (tracker.latest_message or {}).get("text") or ""
         with database.session() as session:
-            ref = resolve_booking_reference(session, tracker.sender_id, _text(tracker), now=now())
+            # A button's payload names the booking by its id; words name it as they can.
+            ref = resolve_booking_reference(
+                session, tracker.sender_id, raw if raw.startswith("/") else _text(tracker), now=now()
+            )
+        if ref.match == "one" and raw.startswith("/") and raw != _text(tracker) and conversation.cancels_again(
+            _text(tracker)
+        ):
+            # 保洁那个不要了, picked from 是哪一个？ after 我想取消一个预约: the cancel asked for and
+            # said again with the choice, in words: done, not asked a third time.
+            try:
+                booking = cancel(database, ref.booking.id, sender_id=tracker.sender_id, now=now())
+            except BookingError as exc:
+                dispatcher.utter_message(text=exc.message)
+                return _reset()
+            dispatcher.utter_message(text=conversation.cancelled_text(booking))
+            return _reset()
         if ref.match == "one":
             dispatcher.utter_message(text=conversation.cancel_question(ref.booking), buttons=YES_NO)
             return [SlotSet("booking_cancel_id", ref.booking.id), SlotSet("booking_cancel_pending", True)]
@@ -1075,6 +1186,10 @@ class ActionQueryBooking(Action):
             # 听说你们这能叫人上门剃头 是不是啊: whether the service comes, asked to have it;
             # the form asks the day and time (never 您现在没有预约).
             return [SlotSet("booking_service", offered), FollowupAction("booking_form")]
+        if conversation.asks_service_list(_text(tracker)):
+            # 你哋有啲咩服务可以约呀 / 你们这儿能约哪些服务: which services there are, to book
+            # one (the form lists them all as buttons), never 您现在没有预约.
+            return [FollowupAction("booking_form")]
         service = conversation.service_from(_text(tracker), _entities(tracker, "service_type"))
         if service and conversation.asks_free_times(_text(tracker)):
             # 明天能剪头不 都有啥时间: the free times of a service are asked to book it, not

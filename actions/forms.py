@@ -39,7 +39,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.utils import call_potential_coroutine
 
 from assistant import clock, form_turns
-from assistant.conversation import readback
+from assistant.conversation import commands, readback
 
 log = structlog.get_logger(__name__)
 
@@ -65,7 +65,7 @@ def latest_confidence(tracker: Tracker) -> float:
 
 
 def latest_text(tracker: Tracker) -> str:
-    return ((tracker.latest_message or {}).get("text") or "").strip()
+    return commands.words_of(tracker.latest_message).strip()
 
 
 # --- what each form is about, for "刚才的…不约了 / 还继续吗" -------------------------

@@ -46,16 +46,18 @@ from assistant.privacy import mask_phone
 from assistant.residents.service import get_or_create_resident, remember_contact
 
 ISO_SLOT_RE = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})")
-AGE_RE = re.compile(r"(?<!\d)(\d{2,3})(?!\d)\s*(?:周岁|岁|多)")
+AGE_RE = re.compile(r"(?<!\d)(\d{2,3})(?!\d)\s*(?:几|来)?\s*(?:周岁|岁|多)")  # 八十几岁 / 七十来岁
 BARE_AGE_RE = re.compile(r"(?:我|俺)?(?:今年|都)?(\d{2,3})(?:了|啦|吧)?")
 DISABLED_RE = re.compile(
     r"行动不便|不方便|残疾|残障|轮椅|瘫|走不了|走不动|不能走|腿脚不好|腿脚不便|卧床|拄拐"
     r"|(?:腿|脚|腿脚|身子|身体)\S{0,2}(?:不利索|不灵便|不灵活|不听使唤|没劲|不行了?)|走路(?:费劲|困难|不稳)"
     r"|下不了楼|起不来床?|需要人扶|得有人扶|坐轮椅"
+    # Cantonese: 行唔稳 / 行唔郁 / 行路唔方便 (cannot walk steadily, cannot move)
+    r"|行(?:路)?唔(?:稳|郁|到|动|得|方便)|郁唔到"
 )
 # 他78了 / 快八十了 / 奔八十了 / 八十出头: an age said without 岁 (cn2an has made the digits).
 LOOSE_AGE_RE = re.compile(
-    r"(?:他|她|我|俺|老头|老伴|老人|今年|都|已经|快|快要|将近|奔|有|满)\s*"
+    r"(?:他|她|佢|我|俺|老头|老伴|老人|今年|都|已经|快|快要|将近|奔|有|满)\s*"
     r"(\d{2,3})(?!\d)\s*(?:了|啦|出头|多|岁)?|(?<!\d)(\d{2,3})\s*(?:了|啦|出头)"
 )
 ABLE_RE = re.compile(r"(?<!不)方便|(?<!不)能走|身体(?:很|还)?好|没有残疾|不是残疾")
@@ -285,15 +287,17 @@ def resolve_time(
 
 
 # 能约哪些服务啊 / 都有啥服务 / 可以约些什么: the resident asks which services there are.
+# Cantonese 咩 / 乜嘢 / 边啲 ask "what / which" too (你哋有啲咩服务).
+_WHICH = r"哪些|哪几[个样项种]|什么|啥|哪样|咩|乜嘢|乜|边啲|边几[样个种]"
 SERVICE_LIST_RE = re.compile(
-    r"(?:哪些|哪几[个样项种]|什么|啥|哪样)(?:样的?)?(?:服务|项目)"
-    r"|(?:能|可以|可)(?:约|预约|订)(?:些|点)?(?:啥|什么|哪些|哪几)"
-    r"|有(?:哪些|什么|啥)(?:能|可以)(?:约|预约)"
+    rf"(?:{_WHICH})(?:样的?)?(?:服务|项目)"
+    rf"|(?:能|可以|可)(?:约|预约|订)(?:些|点|啲)?(?:{_WHICH})"
+    rf"|有(?:{_WHICH})(?:能|可以)(?:约|预约)"
 )
 
 
 # 我想预约个服务 你们都有些啥 / 有哪些服务啊: "what is there", said of services.
-_WHAT_IS_THERE_RE = re.compile(r"(?:都|都有|有)(?:些|哪些)?(?:啥|什么|哪些|哪几样)")
+_WHAT_IS_THERE_RE = re.compile(rf"(?:都|都有|有)(?:些|哪些|啲)?(?:{_WHICH})")
 
 
 def asks_service_list(text: str | None) -> bool:
@@ -513,6 +517,31 @@ def eligibility_from(text: str | None) -> Eligibility | None:
     return Eligibility(age=age, disabled=disabled)
 
 
+# The person a booking is for, when it is not the resident (帮我妈约 / 替俺爹 / 我奶奶她82了):
+# the age question asks about them, never 您.
+_KIN = (
+    r"(?P<she>妈妈?|娘|阿妈|奶奶|外婆|姥姥|婆婆|母亲|老母亲|老太太|阿婆|阿嫲|嫲嫲|老妈|丈母娘)"
+    r"|(?P<he>爸爸?|爹|阿爸|爷爷|外公|姥爷|公公|父亲|老父亲|老爷子|老爸|老汉儿?|阿公|老豆|岳父)"
+    r"|(?P<they>老伴儿?|老人家?|家里老人|家里的老人)"
+)
+_SERVED_RE = re.compile(rf"(?:帮|替|给|为|我|俺|咱|阿)(?:我|俺|咱)?(?:家|屋里|屋头)?(?:的)?(?:{_KIN})(?!说|让|叫|讲|喊|要我)")
+
+
+def person_served(texts: Iterable[str | None]) -> str:
+    """Who the booking is for, as the age question names them: 她 / 他 / 老人家 for a
+    relative named as the one served (帮我妈约个助浴 / 替俺爹 / 我家老伴), 您 otherwise."""
+    for text in texts:
+        match = _SERVED_RE.search(unicodedata.normalize("NFKC", text or ""))
+        if match:
+            return "她" if match.group("she") else "他" if match.group("he") else "老人家"
+    return "您"
+
+
+def eligibility_question(rule: str, who: str) -> str:
+    """这项服务面向70岁以上…。请问她今年多大年纪？"""
+    return f"这项服务面向{rule}。请问{who}今年多大年纪？"
+
+
 ASKS_RULE_RE = re.compile(
     r"(?:年龄|年纪|岁数|条件|资格)\S{0,3}(?:要求|限制|规定)|有(?:啥|什么)?(?:要求|条件|限制)|多大(?:年纪|岁数)?才|几岁(?:才|以上)"
     r"|岁(?:以上|往上)?(?:的)?才(?:能|可以|行|给)"  # 是不是得七十岁才行
@@ -623,6 +652,28 @@ def amended_address(before: str | None, said: str) -> str:
     if at < 0:
         return said
     return norm[:at] + n.building + norm[at + len(o.building) :]
+
+
+_TAIL_RE = re.compile(r"(?<!\d)(\d{2,5})(?!\d)")
+
+
+def phone_tail(text: str | None) -> str | None:
+    """The last digits of a phone said alone to correct it (尾号是6621 / 后四位6621): the
+    one group of 2 to 5 digits in the words, or None."""
+    groups = _TAIL_RE.findall(unicodedata.normalize("NFKC", text or ""))
+    return groups[0] if len(groups) == 1 else None
+
+
+def amended_phone(before: str | None, said: str | None) -> str | None:
+    """The phone after a correction: a whole number said is the number; only its last
+    digits said (是6621，不是6612) replace the same number of digits at the end of the
+    phone already given; None when neither reads."""
+    whole = normalise_phone(said)
+    if whole:
+        return whole
+    tail = phone_tail(said)
+    old = normalise_phone(before)
+    return f"{old[: -len(tail)]}{tail}" if tail and old else None
 
 
 def phone_from(text: str | None) -> str | None:
@@ -773,19 +824,35 @@ FIELD_WORDS = {
     "booking_service": re.compile(r"服务|项目"),
 }
 # 不对 / 改成 / 换成 / 是…不是… / 不是…是… / 说错了
-CORRECTION_RE = re.compile(r"不对|(?<![^但可就还倒要]是)(?<!^是)不是|改成|改为|改到|改一下|换成|换到|换个|说错|错了|应该是|搞错")
+# A slip said in any words (说岔了, 整反了, 讲错咗, 记错了, 说反了) is 说错了.
+_SLIP = r"说错|错了|搞错|讲错|说岔|弄错|整错|记错|说反|整反|搞反|弄反|讲反"
+CORRECTION_RE = re.compile(
+    r"不对|(?<![^但可就还倒要]是)(?<!^是)不是|改成|改为|改到|改一下|换成|换到|换个|应该是|" + _SLIP
+)
 _NEW_VALUE_RES = (
     re.compile(r"(?<!不)是(.+?)[，,。\s]*(?:而)?不是"),  # 是3号楼，不是5号楼
     re.compile(r"(?:改成|改为|改到|换成|换到|应该是)(.+)$"),  # 时间改成后天下午三点
+    # 不是周二啊 我说的周三 / 不对 我要的是下午: the value the resident meant, named as theirs.
+    re.compile(r"(?:我|俺)(?:说|讲|要|约|讲)的(?:是)?(.+)$"),
     re.compile(r"(?<!不)是(.+)$"),  # 地址不对，是3号楼1单元202
     # 明天上午十点 不对不对 下午三点半: a value, taken back, and the new one in the same breath
     # (the last 不对 / 说错了 counts).
     re.compile(r"^.*(?:不对|说错了|错了|搞错了)[啊呀了，,。.！!\s]*(.+)$"),
 )
 _NOISE_RE = re.compile(
-    r"不对|不是|说错了|错了|搞错了|改一下|要改|改|换|的|了|啊|呀|吧|呢|我|哦|噢|嗯|，|,|。|！|!|\s"
+    r"不对|不是|(?:" + _SLIP + r")了?|改一下|要改|改|换|的|了|啊|呀|吧|呢|我|俺|哦|噢|嗯|，|,|。|！|!|\s"
 )
-_LEADING_RE = re.compile(r"^(?:(?:不对|不是|说错了|错了|搞错了|时间|地址|电话|手机|号码)[，,。\s]*)+")
+_LEADING_RE = re.compile(
+    r"^(?:(?:不对|不是|(?:" + _SLIP + r")了?|时间|地址|电话|手机|号码)[，,。\s]*)+"
+)
+# Cantonese 唔系…系… is 不是…是…, 讲错咗 is 说错了: read as Mandarin for the correction
+# (系 only opening a clause: 联系, 关系, 系统 stay).
+_CANTONESE_CORRECTION = (
+    (re.compile(r"唔[系係]"), "不是"),
+    (re.compile(r"(?:(?<=^)|(?<=[，,。.！!\s]))[系係](?![统列数])"), "是"),
+    (re.compile(r"咗"), "了"),
+)
+_CANTONESE_RE = re.compile(r"[唔咗嘅啱咁冇佢哋喺]")
 _ESTATE_WORDS_RE = re.compile(r"小区|花园|公寓|新村")
 
 
@@ -815,8 +882,9 @@ def field_named(text: str | None) -> str | None:
     return None
 
 
-# 换成保洁，不是理发: the value said with 不是 is the wrong one, never the new one.
-_NEGATED_VALUE_RE = re.compile(r"[，,。\s]*(?:而)?不是[^，,。；;！!是]*")
+# 换成保洁，不是理发: the value said with 不是 is the wrong one, never the new one. It ends
+# with its clause: a comma, or a space after it (不是周二啊 周三: said apart, spoken).
+_NEGATED_VALUE_RE = re.compile(r"[，,。\s]*(?:而)?不是[^，,。；;！!是\s]*")
 
 
 def _new_part(text: str) -> str:
@@ -825,7 +893,8 @@ def _new_part(text: str) -> str:
         if match and match.group(1).strip(" ，,。"):
             new = match.group(1).strip(" ，,。")
             return _NEGATED_VALUE_RE.sub("", new).strip(" ，,。") or new
-    return _LEADING_RE.sub("", text) or text
+    rest = _NEGATED_VALUE_RE.sub("", text).strip(" ，,。")  # 不是周二啊 周三: the value after it
+    return _LEADING_RE.sub("", rest) or _LEADING_RE.sub("", text) or text
 
 
 def value_slot(
@@ -841,8 +910,20 @@ def value_slot(
     text = unicodedata.normalize("NFKC", text or "").strip()
     if not text or text.startswith("/"):
         return None
-    readers = {
-        "booking_phone": lambda: normalise_phone(text),
+    readers = _readers(text, now=now, prefer=prefer, catalogue=catalogue)
+    order = ([prefer] if prefer in readers else []) + [s for s in readers if s != prefer]
+    for slot in order:
+        value = readers[slot]()
+        if value:
+            return slot, value
+    return None
+
+
+def _readers(text: str, *, now: datetime | None, prefer: str | None, catalogue: Catalogue | None) -> dict:
+    """How each booking answer is read out of ``text`` (value_slot's readers)."""
+    return {
+        # 电话后四位错了，是6621: only the digits said wrong, when the phone is the one named.
+        "booking_phone": lambda: normalise_phone(text) or (phone_tail(text) if prefer == "booking_phone" else None),
         # 地址305号楼2单元601，电话还是139…: the address clause, not the phone said with it.
         "booking_address": lambda: (
             (address_in(text) or address_from(text))
@@ -857,12 +938,14 @@ def value_slot(
             else service_from(text, catalogue=catalogue)
         ),
     }
-    order = ([prefer] if prefer in readers else []) + [s for s in readers if s != prefer]
-    for slot in order:
-        value = readers[slot]()
-        if value:
-            return slot, value
-    return None
+
+
+def _slots_said(text: str, *, now: datetime | None, catalogue: Catalogue | None) -> set[str]:
+    """Every booking answer a piece of text has a value for."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if not text or text.startswith("/"):
+        return set()
+    return {slot for slot, read in _readers(text, now=now, prefer=None, catalogue=catalogue).items() if read()}
 
 
 def _with_day_said_before(text: str, value: str, now: datetime | None) -> str:
@@ -882,10 +965,22 @@ def correction_from(
     """A correction (不对，时间改成后天下午三点 / 地址不对，是3号楼1单元202 / 不对),
     or ``None`` when the message corrects nothing."""
     text = unicodedata.normalize("NFKC", text or "").strip()
-    if not text or text.startswith("/") or not CORRECTION_RE.search(text):
+    if _CANTONESE_RE.search(text):
+        for pattern, mandarin in _CANTONESE_CORRECTION:
+            text = pattern.sub(mandarin, text)
+    if not text or text.startswith("/") or not (first := CORRECTION_RE.search(text)):
         return None
     named = field_named(text)
     new = _new_part(text)
+    if named is None and first.start() > 0:
+        # 约个理发，哦不是不是，是保洁…明天上午十点: the new words name a service and a time;
+        # the answer corrected is the one said before the slip (the service), the time is
+        # only said along with it.
+        before = _slots_said(text[: first.start()], now=now, catalogue=catalogue)
+        after = _slots_said(new, now=now, catalogue=catalogue)
+        both = [slot for slot in _readers(new, now=now, prefer=None, catalogue=catalogue) if slot in before & after]
+        if len(after) > 1 and both:
+            named = both[0]
     found = value_slot(new, now=now, prefer=named, catalogue=catalogue)
     if found is None and new != text:
         found = value_slot(text, now=now, prefer=named, catalogue=catalogue)
@@ -1077,7 +1172,16 @@ def confirms(text: str | None) -> bool:
     said = unicodedata.normalize("NFKC", text or "").strip()
     if not said or said.startswith("/") or NOT_YES_RE.search(said) or re.search(r"\d", said):
         return False
-    return bool(CONFIRM_RE.search(said)) and field_named(said) is None
+    if field_named(said) is not None:
+        return False
+    clauses = [c for c in _YES_CLAUSES_RE.split(said) if c]
+    # 中 就这 / 啱，就咁: a yes, then "just so" in a clause of its own.
+    return bool(CONFIRM_RE.search(said)) or (
+        bool(clauses) and all(CONFIRM_RE.search(c) or _SO_BE_IT_RE.match(c) for c in clauses)
+    )
+
+
+_SO_BE_IT_RE = re.compile(r"^就(?:这|咁|系咁|酱|这个|这么着)(?:样)?(?:吧|啦|喇|了|嘛|哈|呀|啊)*$")
 
 
 # 对，那到时候短信会提醒我吧？ / 好的，要带身份证吗: a yes to the read-back, then a question
@@ -1242,6 +1346,12 @@ def confirms_cancel(text: str | None) -> bool:
     return any(_CANCEL_YES_RE.match(c) for c in _clauses(said))
 
 
+def cancelled_text(booking: Booking) -> str:
+    """好的，已经取消了12月8日（周二）下午3点的上门保洁（预约号YY…）。"""
+    what = f"上门{booking.service}" if booking.location == "上门" else booking.service
+    return f"好的，已经取消了{when_text(booking.starts_at)}的{what}（预约号{booking.id}）。"
+
+
 def kept_text(booking: Booking | None) -> str:
     """好的，不取消了，12月7日（周一）中午12点的助餐给您保留着。"""
     if booking is None:
@@ -1397,6 +1507,51 @@ _CANCEL_WORD_RE = re.compile(r"取消|撤销|撤掉|退掉|退了|退订|不要�
 _CANCEL_FILLER_RE = re.compile(
     r"我要|我想|帮我|给我|麻烦你?|请|把|这个|那个|预约号|订单号|单号|预约|号码?|的|一下|掉|吧|了|啊|呀|哈|嗯|[:：,，.。!！\s]"
 )
+
+
+# 一个人在家 有点闷得慌 / 老伴走了挺孤单的: loneliness said, nothing asked for. The classifier
+# may hear a booking in it (a line of its data books 心理咨询 to chat); with no service
+# named and no wish to book, it is answered with what is there, never a service question.
+_LONELY_RE = re.compile(
+    r"闷得慌|闷得很|闷死了?|好闷|有点闷|挺闷|怪闷|孤单|孤独|寂寞|没人(?:说话|聊|陪)|没个说话的"
+    r"|一个人\S{0,4}(?:无聊|没意思|闷)"
+)
+_WANTS_SOMETHING_RE = re.compile(r"约|预约|订|报名|帮我|给我|能不能|可以|想找|要找|找个|派|安排|[?？吗]")
+LONELY_TEXT = (
+    "一个人在家闷的话，可以到社区服务中心的活动室坐坐，那里白天有老邻居下棋聊天；"
+    "想找人说说心里话，也可以约社区的心理咨询师谈谈心，免费的。要帮您约吗？"
+)
+LONELY_BUTTONS = [{"title": "约心理咨询", "payload": '/book_service{"service_type": "心理咨询"}'}]
+
+
+def only_lonely(text: str | None) -> bool:
+    """一个人在家 有点闷得慌: loneliness said, and no service nor anything else asked for."""
+    said = unicodedata.normalize("NFKC", text or "")
+    return (
+        bool(_LONELY_RE.search(said))
+        and not _WANTS_SOMETHING_RE.search(said)
+        and service_asked_for(said) is None
+    )
+
+
+# 还是要剪 / 我又想了下，还是约吧 / 改主意了: the resident takes back leaving a booking.
+_TAKES_BACK_RE = re.compile(r"还是(?:要|想|得|约|订|预约|帮我|给我)|又想|改主意|想了想|想了一?下|想通了|反悔")
+
+
+def takes_back_leaving(text: str | None) -> bool:
+    """哎呀我又想了下，还是要剪: the booking just dropped is wanted after all (no leaving
+    said again, no question)."""
+    said = unicodedata.normalize("NFKC", text or "")
+    return bool(_TAKES_BACK_RE.search(said)) and not form_turns.is_stop(said) and not re.search(r"[?？吗]", said)
+
+
+def cancels_again(text: str | None) -> bool:
+    """保洁那个不要了 / 把剪头那个取消掉 when picking from the list of bookings (是哪一个？):
+    the cancel said again with the choice, no question, no keeping, no hesitation."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/") or re.search(r"[?？吗]|别|先不|不取消|再说|想想", said):
+        return False
+    return bool(_CANCEL_WORD_RE.search(said)) and not keeps_booking(said)
 
 
 def cancel_by_id(text: str | None) -> str | None:

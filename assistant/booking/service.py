@@ -136,8 +136,19 @@ def normalise_phone(text: str | None) -> str | None:
     Accepts spaces, dashes, +86, full-width digits."""
     if not text:
         return None
-    match = MOBILE_RE.search(unicodedata.normalize("NFKC", text))
+    said = unicodedata.normalize("NFKC", text)
+    match = MOBILE_RE.search(said)
+    if match is None:
+        # 幺三七七幺二三六四零八: read out digit by digit (voice, elders), 幺 for 1, 洞 for 0.
+        for spoken in _SPOKEN_NUMBER_RE.finditer(said):
+            match = MOBILE_RE.search(re.sub(r"[\s-]", "", spoken.group()).translate(_SPOKEN_DIGITS))
+            if match:
+                break
     return f"{match.group(1)}{match.group(2)}{match.group(3)}" if match else None
+
+
+_SPOKEN_DIGITS = str.maketrans("幺一二两三四五六七八九零〇洞", "11223456789000")
+_SPOKEN_NUMBER_RE = re.compile(r"[幺一二两三四五六七八九零〇洞](?:[\s-]?[幺一二两三四五六七八九零〇洞]){10,}")
 
 
 def check_eligibility(service: Service, *, age: int | None = None, disabled: bool | None = None) -> None:

@@ -28,6 +28,22 @@ NOT_A_COMMAND_TEXT = ("这样的指令我这里用不了。请直接用一句话
                       "有紧急情况请直接说发生了什么，或者拨打 110、119、120。")
 
 
+# A message the conversation layer sends as the intent it knows it to be (a correction at
+# the booking read-back, whatever the classifier would hear in it, goes as /inform): its
+# words travel in the message metadata under this key, for the action to read. Only the
+# layer sets it: a client's own is dropped (``converse``).
+WORDS_KEY = "butler_words"
+
+
+def words_of(message: dict | None) -> str:
+    """The words of a message as the resident said them: its text, or, for a payload the
+    conversation layer sent in their place, the words it kept (``WORDS_KEY``)."""
+    message = message or {}
+    text = message.get("text") or ""
+    words = (message.get("metadata") or {}).get(WORDS_KEY)
+    return words if text.startswith("/") and isinstance(words, str) and words.strip() else text
+
+
 def looks_like_command(text: str) -> bool:
     return text.lstrip().startswith(tuple(SLASHES))
 
