@@ -91,6 +91,22 @@ def _someone_comes(text: str, asked: str) -> bool:
     return bool(_COME_DOWN_OR_OUT.search(asked) and _COMING_PERSON.search(text) and not _APPLICATION.search(text))
 
 
+# A promise asked for about the report (打个包票, 保证明天修好, 给句准话 明儿能来不, 这回肯定能
+# 修好吧): the same honest answer, which gives none.
+PROMISE_ASKED = re.compile(
+    r"包票|保票|保证|担保|准话|准信|(?:肯定|一定|必须)(?:能|会|得|要|给)?(?:修好|弄好|来|到|办好|解决|处理好)"
+    r"|(?:今天|今儿|明天|明儿|马上)(?:能|会|就)?(?:来|到|修好|弄好)(?:不|吗|嘛|没|么|不了)"
+)
+
+
+def asks_for_a_promise(text: str | None) -> bool:
+    """The resident asks for a promise about the report: a day, or that it will be fixed."""
+    from assistant.tickets.intake import normalise
+
+    said = normalise(text or "")
+    return bool(said) and not said.startswith("/") and bool(PROMISE_ASKED.search(said))
+
+
 def asks_what_was_done(text: str | None) -> bool:
     """Does the message ask what was done with the resident's report (told, sent,
     when someone comes, how far it got)? False for a new problem said with a
@@ -103,6 +119,8 @@ def asks_what_was_done(text: str | None) -> bool:
         return False
     if _PROGRESS.search(text):
         return True
+    if PROMISE_ASKED.search(text) and _COME.search(text):
+        return True  # 你能保证明天修好吗 / 给句准话 明儿能来不: what will be done, a promise asked
     when = _WHEN.search(text)
     if when and _someone_comes(text, text[when.start() :]):
         # 救护车怎么还没来: the responders the resident called, not the community.

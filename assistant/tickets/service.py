@@ -33,6 +33,7 @@ from assistant.residents.service import get_or_create_resident, remember_contact
 from assistant.settings import Settings, get_settings
 from assistant.tickets import lifecycle
 from assistant.tickets.duplicates import same_problem
+from assistant.tickets.asking import asks_for_a_promise
 from assistant.tickets.emergency import emergency_advice, send_alert
 from assistant.tickets.ids import next_ticket_id
 from assistant.tickets.lifecycle import (
@@ -1412,7 +1413,10 @@ def handling_answer(
             lines.append(f"工单 {ticket.id} {lifecycle.state_for_resident(ticket)}。")
         if undispatched and _OUTSIDE.search(text or ""):
             lines.append("我这里是登记工单，不会另外打电话通知谁，由工单转给负责的部门。")
-        if ticket.status in (lifecycle.ACCEPTED, lifecycle.DISPATCHED) and _WHEN_ASKED.search(text or ""):
+        if ticket.status in (lifecycle.ACCEPTED, lifecycle.DISPATCHED) and asks_for_a_promise(text):
+            # 你给我打个包票 明天之前修好: no promise of a day nobody set.
+            lines.append("我没法替处理部门打包票：什么时候上门、哪天修好，要等他们安排，我这里还看不到具体时间。")
+        elif ticket.status in (lifecycle.ACCEPTED, lifecycle.DISPATCHED) and _WHEN_ASKED.search(text or ""):
             lines.append("什么时候上门，要等处理部门安排，我这里还看不到具体时间。")
         phone = ticket.contact_phone if ticket.sender_id == sender_id else next(
             (w.contact_phone for w in ticket.watchers if w.sender_id == sender_id and w.contact_phone), None
