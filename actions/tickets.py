@@ -27,7 +27,13 @@ from assistant.db import get_database
 from assistant.settings import get_settings
 from assistant.tickets import intake
 from assistant.dialogue import EMERGENCY_MARKER, SAFETY_METADATA_KEY
-from assistant.tickets.emergency import booking_offer, booking_said_with, place_said_before
+from assistant.tickets.emergency import (
+    booking_after,
+    booking_offer,
+    booking_said_with,
+    place_said_before,
+    report_resumed,
+)
 from assistant.tickets.asking import asks_if_recorded, asks_what_was_done, besides_the_question
 from assistant.tickets.ids import find_ticket_id
 from assistant.tickets.references import is_reference_to_existing, resolve_ticket_reference
@@ -193,9 +199,9 @@ class ValidateComplaintForm(InterruptibleFormValidation):
             return {"complaint_description": longer} if longer and len(longer) <= MAX_DESCRIPTION else {}
         if requested == "complaint_description" and self._cancelled(tracker):
             return {"complaint_cancelled": True}
-        if requested is None and _asks_about_earlier(tracker):
+        if requested is None and (_asks_about_earlier(tracker) or _rates_handled(tracker)):
             # NLU heard a complaint in "我的投诉", an id or "那个漏水的事有回复了吗": end the
-            # form, answer the question.
+            # form, answer the question. So in 垃圾房弄干净了，巴适得很: a rating of the work.
             return {"complaint_cancelled": True}
         if requested is None and (intake.is_substantive(text) or intake.says_what_is_wrong(text)):
             if not text.startswith("/") and commands.asks_relay(text):
@@ -279,6 +285,8 @@ class ActionSubmitComplaint(Action):
         if tracker.get_slot("complaint_cancelled"):
             if _asks_about_earlier(tracker):
                 return [*_reset(), FollowupAction("action_check_ticket")]
+            if _rates_handled(tracker):
+                return [*_reset(), FollowupAction("action_rate_ticket")]
             dispatcher.utter_message(text="好的，这次先不登记了。有需要随时跟我说。")
             return _reset()
         location = tracker.get_slot("complaint_location")
@@ -355,6 +363,11 @@ def _asks_about_earlier(tracker: Tracker) -> bool:
     """The complaint form opened on a question about an earlier matter of the resident's
     (``intake.asks_about_earlier``)."""
     return intake.asks_about_earlier(get_database(), tracker.sender_id, _text(tracker), now=clock.now())
+
+
+def _rates_handled(tracker: Tracker) -> bool:
+    """A rating of a handled ticket said unasked (``feedback.rates_handled_ticket``)."""
+    return feedback.rates_handled_ticket(get_database(), tracker.sender_id, _text(tracker))
 
 
 class ActionCheckTicket(Action):
@@ -848,6 +861,56 @@ class ActionRateTicket(Action):
             return _clear()
 
 
+# What a booking or a report interrupted by an emergency had been told, kept for after it.
+_KEPT_BOOKING = ("booking_service", "booking_eligibility", "booking_time", "booking_time_text",
+                 "booking_address", "booking_phone")
+
+
+def _interrupted(tracker: Tracker) -> tuple[str | None, dict[str, Any]]:
+    """The form an emergency interrupted and its slots as they were then (the emergency
+    dropped them: ``abandon_forms``), read back from the conversation's events. More
+    messages about the emergency keep it; a form started since, or a restart, ends it."""
+    slots: dict[str, Any] = {}
+    loop: str | None = None
+    found: tuple[str | None, dict[str, Any]] = (None, {})
+    for event in tracker.events or []:
+        kind = event.get("event")
+        if kind == "slot":
+            slots[event.get("name")] = event.get("value")
+        elif kind == "active_loop":
+            loop = event.get("name")
+            if loop:
+                found = (None, {})
+        elif kind in ("restart", "session_started"):
+            slots, loop, found = {}, None, (None, {})
+        elif kind == "action" and event.get("name") == "action_emergency" and loop:
+            found = (loop, dict(slots))
+    return found
+
+
+def _back_to_interrupted(tracker: Tracker, text: str) -> list[EventType]:
+    """After an emergency, what it interrupted taken up again: a booking asked for (白车来了
+    想约个陪诊…, 保洁还约啊 with what was said of it before), or the report that was asked
+    "where?" filed where the message says, once it says the emergency is over. [] otherwise."""
+    form, before = _interrupted(tracker)
+    service = booking_after(text, before.get("booking_service") if form == "booking_form" else None)
+    if service:
+        kept = (
+            [SlotSet(name, before[name]) for name in _KEPT_BOOKING if before.get(name) is not None]
+            if form == "booking_form" and before.get("booking_service") == service
+            else [SlotSet("booking_service", service)]
+        )
+        return [*kept, FollowupAction("booking_form")]
+    described = before.get("complaint_description") if form == "complaint_form" else None
+    place = report_resumed(text, described)
+    if not place:
+        return []
+    contact = intake.parse_contact(text)
+    phone = [SlotSet("complaint_contact", contact[1])] if contact and contact[0] == "phone" else []
+    return [SlotSet("complaint_description", described), SlotSet("complaint_location", place), *phone,
+            FollowupAction("action_submit_complaint")]
+
+
 class ActionTicketFollowup(Action):
     """The answer to the question the butler waits on outside a form: where the
     emergency is (在6号楼3单元) or what else happens (烟越来越大了) joins the emergency
@@ -1051,6 +1114,15 @@ class ActionTicketFollowup(Action):
                 dispatcher.utter_message(text=LOCATION_QUESTION)
             return []
         response = self._follow_up(db, tracker, ticket_id, text)
+        resumed = _back_to_interrupted(tracker, text)
+        if resumed:
+            # 没事了…保洁还约啊，743号楼… / 闸拉了，没事了。我住747号楼…: the emergency takes what
+            # is about it (its place), then what it interrupted goes on.
+            for line in response.lines if response is not None else []:
+                if line != LOCATION_QUESTION:
+                    dispatcher.utter_message(text=line)
+            slots = _emergency_slots(response) if response is not None else []
+            return [*slots, SlotSet("emergency_awaiting_location", False), *resumed]
         if response is None:  # not about the emergency, or it is no longer live
             if not live_emergency(db, ticket_id, tracker.sender_id):
                 return _as_usual(tracker, dispatcher, _clear())

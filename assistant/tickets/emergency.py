@@ -429,6 +429,59 @@ def booking_offer(service: str) -> tuple[str, list[dict]]:
     )
 
 
+# ---- after an emergency: back to what it interrupted ------------------------------------------
+
+# The emergency said over, or in the hands of those who came (没事了, 缓过来了, 火灭了, 闸拉了,
+# 救护车到了, 送医院了, 人跑了): the resident goes back to what they were doing before it.
+_OVER = re.compile(
+    r"没(?:啥|什么|大)?事(?:儿)?了(?![吗吧么])|没大碍|(?<![没不])缓过来|(?<![没不])好多了|吐出来了|(?<![没不])(?:灭|扑灭)了(?![吗吧么没])"
+    r"|(?:闸|阀门?|总闸|电闸|气)(?:已经)?(?:拉|关|合)(?:掉|上|好)?了|(?:拉|关)(?:了|掉了?)(?:闸|阀|电闸|总闸)"
+    r"|(?:警察|民警|消防|救护车|白车|医生|保安|120|110|119)(?:的人)?(?:已经)?(?:来|到|嚟)(?:了|咗|哒|啦|咯)(?![吗么没冇])"
+    r"|送(?:去|到|进|咗去|咗)?(?:了)?医院(?![吗么没])|(?:人|他|她|贼|小偷)(?:已经)?跑(?:了|咗|咯|掉了)(?![吗么没])"
+)
+
+
+def said_over(text: str | None) -> bool:
+    """The message says the emergency is over or handled by those who came (没事了, 闸拉了,
+    救护车来了, 送医院了): what it adds is about what the emergency interrupted."""
+    return bool(text) and not text.startswith("/") and bool(_OVER.search(text))
+
+
+# 还约 / 接着约 / 继续约吧 / 还是约上: the booking the emergency interrupted, asked for again.
+_BOOK_AGAIN = re.compile(r"(?:还|接着|继续|照样|还是)(?:要|得|想)?(?:帮我)?(?:预约|约|订)")
+
+
+def booking_after(text: str | None, interrupted_service: str | None = None) -> str | None:
+    """The service a message in the minutes after an emergency asks to book: a booking
+    verb and a service (白车来了 想约个陪诊 明天下午一点…), or the booking the emergency
+    interrupted, asked for again (保洁还约 / 接着约吧: ``interrupted_service``). None when it
+    asks for no booking (在6号楼3单元, 约的理发师傅来了没)."""
+    from assistant.booking.conversation import service_asked_for
+    from assistant.conversation import split
+
+    said = text or ""
+    if not said or said.startswith("/"):
+        return None
+    if split.worded_intent(said) == "book_service":
+        return service_asked_for(said)
+    if interrupted_service and _BOOK_AGAIN.search(said) and not split.NO_NEW_BOOKING_RE.search(said):
+        return interrupted_service
+    return None
+
+
+def report_resumed(text: str | None, interrupted_description: str | None) -> str | None:
+    """The place of the report an emergency interrupted at "where?" (天花板往下渗水, then the
+    sparks), when a message after the emergency says it is over and where (闸拉了 没事了
+    我住747号楼2单元302): the report is filed there. None when there was no such report,
+    the message says no place, or says nothing is over (在6号楼3单元 / 6号楼3单元 门都烧坏了:
+    the emergency's own place and state)."""
+    from assistant.tickets.intake import place_said
+
+    if not interrupted_description or not said_over(text):
+        return None
+    return place_said(text)
+
+
 # A hazard a report names before it is an emergency (楼道里有股焦味, 电动车充电线发烫, 一股
 #煤气味): the kind of emergency it can turn into, for a report the net read nothing in.
 _HAZARD_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -1,0 +1,57 @@
+"""Round 17: a rating said unasked in the regions' words, about work said done, is the
+rating of the resident's handled ticket (not a new report, not a greeting). New wording,
+not the corpora's."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.db import Database
+from assistant.tickets import feedback
+from tests.tickets.test_followthrough_actions import handled, run, tracker
+
+
+@pytest.mark.parametrize(("text", "score"), [
+    ("安逸得很", 5),
+    ("杠杠的", 5),
+    ("手脚麻利 没得说", 5),
+    ("真棒", 5),
+    ("心里不得劲", None),
+    ("干活不利索", None),
+])
+def test_praise_in_the_regions_words(text: str, score: int | None) -> None:
+    assert feedback.parse_rating(text, accounts=False) == score
+
+
+def test_unasked_praise_of_work_done_rates_the_handled_ticket(app_env: Database, clock) -> None:
+    handled(app_env, clock, sender="web:r17a")
+    assert feedback.rates_handled_ticket(app_env, "web:r17a", "灯换好了 亮堂堂的 安逸得很")
+    assert feedback.rates_handled_ticket(app_env, "web:r17a", "修完了 杠杠的")
+
+
+@pytest.mark.parametrize("text", [
+    "安逸得很",  # no work said done: about anything
+    "灯修好了 很好 可是4号楼楼道里又堆满了纸箱",  # a new matter with it
+    "/greet",
+])
+def test_praise_without_work_done_or_with_a_new_matter_is_no_rating(app_env: Database, clock, text) -> None:
+    handled(app_env, clock, sender="web:r17b")
+    assert not feedback.rates_handled_ticket(app_env, "web:r17b", text)
+
+
+def test_nothing_handled_or_already_rated_is_no_rating(app_env: Database, clock) -> None:
+    assert not feedback.rates_handled_ticket(app_env, "web:r17c", "修完了 杠杠的")
+    tid = handled(app_env, clock, sender="web:r17d")
+    feedback.rate_ticket(app_env, sender_id="web:r17d", ticket_id=tid, score=5, now=clock.now())
+    assert not feedback.rates_handled_ticket(app_env, "web:r17d", "修完了 杠杠的")
+
+
+async def test_the_complaint_form_opened_on_such_praise_hands_it_to_the_rating(app_env: Database, clock) -> None:
+    from actions.tickets import ActionSubmitComplaint
+
+    handled(app_env, clock, sender="web:r17e")
+    _, _, events = await run(
+        ActionSubmitComplaint(),
+        tracker("灯换好了 亮堂堂的 安逸得很", "file_complaint", {"complaint_cancelled": True}, sender="web:r17e"),
+    )
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_rate_ticket"]
