@@ -299,6 +299,35 @@ _GOING_NOW = re.compile(r"正在|又在|还在|这会儿?(?:正)?在|现在(?:�
 # it (楼道, 现在). 我好怕 他拿刀要砍我 and 好害怕啊 楼道里全是烟 are what the fear is about, happening; 好怕啊，着火 a cry.
 _FEAR_PAUSE = re.compile(r"(?:怕|害怕|担心|生怕)[啊呀哇哦]?,$")
 _SOMEONE = re.compile(r"他|她|我|俺|你|有人|咱|谁")
+# Round 17: a show being watched (电视剧, 电影, 动画片, 追剧) is the story only of what happens in it. A person of the
+# message's, outside the show (not 剧里, 电影里的, 男主的爸爸), taken suddenly while watching (我在看电视剧，我爸突然倒了;
+# 看电影的时候我爸突然喘不上气了; 陪孙子看动画片，孙子突然抽起来了) is no part of it. Dreams, drills and classes stay stories.
+_MEDIA = re.compile(r"电影|电视剧|连续剧|悬疑剧|动画片?|动漫|综艺|纪录片|追剧|美剧|韩剧|日剧|港剧|网剧|节目")
+_WATCHER_THEN = re.compile(r"[,。]|的时候|时|着|到一半|一半")
+
+
+def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | None) -> bool:
+    """A person outside the show taken suddenly after the show is named (see _MEDIA)."""
+    if person is None or not _MEDIA.fullmatch(media.group()) or _INSIDE.match(text, media.end()):
+        return False
+    sentence_end = text.find("。", media.end())
+    rest = text[media.end(): len(text) if sentence_end == -1 else sentence_end]
+    then = _WATCHER_THEN.search(rest)
+    if then is None:
+        return False
+    start = max(text.rfind(",", 0, media.start()), text.rfind("。", 0, media.start())) + 1
+    watcher = person.search(text, start, media.start())
+    if watcher is not None and text[watcher.start() - 1: watcher.start()] != "的" and _SUDDEN.match(
+            rest, then.end() if rest[then.start()] not in ",。" else then.end()):
+        return True  # the watcher taken while watching (我妈追剧追到一半突然说不出话了)
+    for who in person.finditer(rest, then.end()):
+        if rest[who.start() - 1: who.start()] == "的" or _INSIDE.match(rest, who.end()):
+            continue
+        if _SUDDEN.search(rest, who.end(), who.end() + 6):
+            return True
+    return False
+
+
 # Round 17: a cue whose subject is an animal or a thing (它们为什么找不到妈妈): no person in trouble.
 _NOT_A_PERSON = re.compile(r"(?<![其])它们?|牠们?")
 _PERSON_KINDS = ("missing", "trapped", "medical", "silent_elder")
@@ -572,7 +601,11 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         soft = None
     if soft is not None and actual and _own_clause(msg, hit, soft):
         soft = None
-    found = found or msg.anywhere or soft
+    anywhere = msg.anywhere
+    if anywhere is not None and all(_watching_taken(text, m, s.hypothetical_person)
+                                    for m in s.hypothetical_anywhere.finditer(text)):
+        anywhere = None
+    found = found or anywhere or soft
     if found is None and not msg.urgent:
         clause_start = msg.clause_start(hit.start)
         future = _FUTURE.search(text, clause_start, hit.start)
@@ -776,6 +809,9 @@ def _model_set_aside(normalised: str, s: Suppressors, score: float | None, overr
     explanations (``OVERRULE_SCORE``)."""
     reason = None
     story = s.hypothetical_anywhere.search(normalised)
+    if story is not None and all(_watching_taken(normalised, m, s.hypothetical_person)
+                                 for m in s.hypothetical_anywhere.finditer(normalised)):
+        story = None  # round 17: a person outside the show taken suddenly while watching
     if story is None and not s.urgent.search(normalised) and not s.past_present.search(normalised):
         # Round 13: hearsay, television, news (电视里的老爷爷一个人住在山上) set the model's words
         # aside as they set a cue's aside, unless urgent or said of today (刚才视频我妈说话不清了).

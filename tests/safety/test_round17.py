@@ -273,3 +273,25 @@ def test_fear_then_a_bare_event_about_nobody_in_particular_is_a_worry(text):
 ])
 def test_fear_then_what_is_happening_fires(text):
     assert fires(text)
+
+
+# ---- recall: a person of the message's taken while watching a show ----------------------------
+
+@pytest.mark.parametrize("text", [
+    "我在看电视剧，我爸突然倒了",
+    "看电影的时候我爸突然喘不上气了",
+    "我妈追剧追到一半突然说不出话了",
+])
+def test_someone_taken_suddenly_while_watching_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "电视剧里我爸最喜欢的角色突然晕倒了",     # inside the show
+    "我爸在看电视剧，剧里的人突然晕倒了",
+    "看电视剧，男主的爸爸突然倒了",            # the show's own people
+    "我妈在看综艺，主持人突然晕倒了",
+    "梦见我爸突然倒了",                        # a dream stays a story
+])
+def test_what_happens_in_the_show_stays_the_show(text):
+    assert not fires(text)
