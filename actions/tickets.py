@@ -338,8 +338,8 @@ def _hand_off_said_with(dispatcher: CollectingDispatcher, tracker: Tracker, phon
     from assistant.residents.service import remember_contact, request_handoff
 
     said = str(tracker.get_slot("complaint_description") or "")
-    if not said or said.startswith("/") or not form_turns.wants_person(said, staff_only=True):
-        # 修好了给我回个电话 / 叫物业的人来修: a call back or someone to do the job, no staff now.
+    if not said or said.startswith("/") or not intake.asks_staff_with_report(said):
+        # 修好了给我回个电话 / 叫值班的人来换一下: a call back or someone to do the job, no staff now.
         return False
     if asks_to_hear_the_outcome(said):
         # 修好了让工作人员给我回个电话: to hear the outcome (the phone question after filing).

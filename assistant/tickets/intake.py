@@ -578,3 +578,34 @@ def place_corrected_on(db: Database, ticket_id: str, text: str | None) -> str | 
         except TicketError:
             address = None
     return side_corrected(address, text) or place_said(text)
+
+
+# --- a report said with staff asked for ------------------------------------------------------
+
+# A clause of the message (residents use a space as a comma).
+_CLAUSE_EDGE = re.compile(r"[，,。.！!？?；;、\s]+")
+# Someone sent to do the job (叫值班的人来换一下, 快叫管理员来看看, 找人过来处理): the person
+# comes to work on the thing, nobody asks to talk to staff.
+_SENT_TO_WORK = re.compile(
+    r"(?:来|过来|上来|下来|过去|上门)[^，,。！!？?]{0,3}(?:修|换|看|瞧|瞅|处理|弄|清|收|搞|整|查|管|解决|打扫|疏通)"
+)
+# Staff told before (找管理员反映过了, 跟工作人员说过好几次): what was done, a story.
+_TOLD_BEFORE = re.compile(r"(?:反映|说|讲|投诉|提|打电话)(?:过|了好几|了几|了多少)")
+
+
+def asks_staff_with_report(text: str | None) -> bool:
+    """A report said with a member of staff asked for now (…给我转人工 / 顺便帮我联系一下社区负责人
+    / 我想跟你们工作人员直接讲): the report is filed and handed off too. Decided clause by
+    clause on ``form_turns.wants_person(staff_only=True)``, without a clause that sends
+    someone to do the job (叫值班的人来换一下) or tells what staff heard before (找管理员
+    反映过了): those ask for no person."""
+    from assistant import form_turns
+
+    said = normalise(text)
+    if not said or said.startswith("/") or not form_turns.wants_person(said, staff_only=True):
+        return False
+    clauses = [c for c in _CLAUSE_EDGE.split(said) if c]
+    return any(
+        form_turns.wants_person(c, staff_only=True) and not _SENT_TO_WORK.search(c) and not _TOLD_BEFORE.search(c)
+        for c in clauses
+    )

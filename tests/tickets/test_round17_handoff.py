@@ -23,3 +23,20 @@ async def test_staff_asked_with_a_report_is_handed_off(app_env: Database, said: 
     )
     assert slots.get("last_ticket_id")
     assert ("转了人工" in joined(messages)) is handed_off
+
+
+@pytest.mark.parametrize(("said", "asks"), [
+    # review 17 note 12: someone sent to do the job, or staff told before, is no hand-off
+    ("二楼走廊灯不亮 叫值班的师傅来换个灯泡", False),
+    ("车库顶上滴水 快叫管理员下来瞅瞅", False),
+    ("化粪池冒了 找值班的人过去处理一下", False),
+    ("草坪没人修剪 跟管理员说过好几次了 叫他们来弄", False),
+    # staff asked for now, clause by clause
+    ("说过好几回了都没用 直接给我转人工", True),
+    ("楼道里堆满了杂物 我要找你们负责人反映", True),
+    ("井盖丢了 我要跟你们客服说", True),
+])
+def test_staff_asked_with_a_report_clause_by_clause(said: str, asks: bool) -> None:
+    from assistant.tickets.intake import asks_staff_with_report
+
+    assert asks_staff_with_report(said) is asks
