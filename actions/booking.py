@@ -160,6 +160,15 @@ def _service_just_talked_about(tracker: Tracker) -> str | None:
     return next(iter(named)) if len(named) == 1 else None
 
 
+def _picked_from_cancel_list(tracker: Tracker) -> bool:
+    """The butler's last reply listed bookings to cancel (是哪一个？ with their buttons)."""
+    return any(
+        str(button.get("payload", "")).startswith("/cancel_booking")
+        for event in _last_reply(tracker)
+        for button in (event.get("data") or {}).get("buttons") or []
+    )
+
+
 _LEFT_RE = re.compile(r"刚才的(\S{1,8}?)预约(?:先)?不约了")
 
 
@@ -313,7 +322,7 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if (not active or requested is None) and _intent(tracker) != "emergency" and conversation.only_lonely(
             _text(tracker)
         ):
-            # 一个人在家 有点闷得慌 heard as a booking: no service named, none wished for: what
+            # 孩子都不在身边 整天没人说话 heard as a booking: no service named, none wished for: what
             # there is for company, and a booking offered, not the service question.
             dispatcher.utter_message(text=conversation.LONELY_TEXT, buttons=conversation.LONELY_BUTTONS)
             return [*(SlotSet(name, None) for name in FORM_SLOTS), SlotSet("requested_slot", None)]
@@ -533,7 +542,7 @@ class ValidateBookingForm(InterruptibleFormValidation):
             return {slot: conversation.on_same_day(correction.value, tracker.get_slot("booking_time"), now())}
         if slot == "booking_address":  # 是568号楼 不是566: the unit and room already said stay
             return {slot: conversation.amended_address(tracker.get_slot("booking_address"), correction.value)}
-        if slot == "booking_phone":  # 后四位是6621: the rest of the number already given stays
+        if slot == "booking_phone":  # 尾号是4417: the rest of the number already given stays
             return {slot: conversation.amended_phone(tracker.get_slot("booking_phone"), correction.value)}
         return {slot: correction.value}
 
@@ -568,7 +577,7 @@ class ValidateBookingForm(InterruptibleFormValidation):
             and not tracker.get_slot("booking_service")
             and conversation.takes_back_leaving(_text(tracker))
         ):
-            # 哎呀我又想了下，还是要剪 right after 刚才的理发预约不约了: that booking, taken up again.
+            # 想来想去还是约吧 right after 刚才的理发预约不约了: that booking, taken up again.
             left = _service_left_last(tracker)
             if left:
                 return {"booking_service": left}
@@ -1141,10 +1150,14 @@ class ActionCancelBooking(Action):
             ref = resolve_booking_reference(
                 session, tracker.sender_id, raw if raw.startswith("/") else _text(tracker), now=now()
             )
-        if ref.match == "one" and raw.startswith("/") and raw != _text(tracker) and conversation.cancels_again(
-            _text(tracker)
+        if (
+            ref.match == "one"
+            and raw.startswith("/")
+            and raw != _text(tracker)
+            and _picked_from_cancel_list(tracker)
+            and conversation.cancels_again(_text(tracker))
         ):
-            # 保洁那个不要了, picked from 是哪一个？ after 我想取消一个预约: the cancel asked for and
+            # 助浴那个退了吧, picked from 是哪一个？ after 帮我退一个预约: the cancel asked for and
             # said again with the choice, in words: done, not asked a third time.
             try:
                 booking = cancel(database, ref.booking.id, sender_id=tracker.sender_id, now=now())
@@ -1187,7 +1200,7 @@ class ActionQueryBooking(Action):
             # the form asks the day and time (never 您现在没有预约).
             return [SlotSet("booking_service", offered), FollowupAction("booking_form")]
         if conversation.asks_service_list(_text(tracker)):
-            # 你哋有啲咩服务可以约呀 / 你们这儿能约哪些服务: which services there are, to book
+            # 你哋有边啲服务 / 你们这儿能约哪些服务: which services there are, to book
             # one (the form lists them all as buttons), never 您现在没有预约.
             return [FollowupAction("booking_form")]
         service = conversation.service_from(_text(tracker), _entities(tracker, "service_type"))

@@ -46,13 +46,13 @@ from assistant.privacy import mask_phone
 from assistant.residents.service import get_or_create_resident, remember_contact
 
 ISO_SLOT_RE = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})")
-AGE_RE = re.compile(r"(?<!\d)(\d{2,3})(?!\d)\s*(?:几|来)?\s*(?:周岁|岁|多)")  # 八十几岁 / 七十来岁
+AGE_RE = re.compile(r"(?<!\d)(\d{2,3})(?!\d)\s*(?:几|来)?\s*(?:周岁|岁|多)")  # 九十几岁 / 七十来岁
 BARE_AGE_RE = re.compile(r"(?:我|俺)?(?:今年|都)?(\d{2,3})(?:了|啦|吧)?")
 DISABLED_RE = re.compile(
     r"行动不便|不方便|残疾|残障|轮椅|瘫|走不了|走不动|不能走|腿脚不好|腿脚不便|卧床|拄拐"
     r"|(?:腿|脚|腿脚|身子|身体)\S{0,2}(?:不利索|不灵便|不灵活|不听使唤|没劲|不行了?)|走路(?:费劲|困难|不稳)"
     r"|下不了楼|起不来床?|需要人扶|得有人扶|坐轮椅"
-    # Cantonese: 行唔稳 / 行唔郁 / 行路唔方便 (cannot walk steadily, cannot move)
+    # Cantonese: 行唔郁 / 行路唔方便 (cannot walk steadily, cannot move)
     r"|行(?:路)?唔(?:稳|郁|到|动|得|方便)|郁唔到"
 )
 # 他78了 / 快八十了 / 奔八十了 / 八十出头: an age said without 岁 (cn2an has made the digits).
@@ -287,7 +287,7 @@ def resolve_time(
 
 
 # 能约哪些服务啊 / 都有啥服务 / 可以约些什么: the resident asks which services there are.
-# Cantonese 咩 / 乜嘢 / 边啲 ask "what / which" too (你哋有啲咩服务).
+# Cantonese 咩 / 乜嘢 / 边啲 ask "what / which" too (有乜嘢服务).
 _WHICH = r"哪些|哪几[个样项种]|什么|啥|哪样|咩|乜嘢|乜|边啲|边几[样个种]"
 SERVICE_LIST_RE = re.compile(
     rf"(?:{_WHICH})(?:样的?)?(?:服务|项目)"
@@ -658,7 +658,7 @@ _TAIL_RE = re.compile(r"(?<!\d)(\d{2,5})(?!\d)")
 
 
 def phone_tail(text: str | None) -> str | None:
-    """The last digits of a phone said alone to correct it (尾号是6621 / 后四位6621): the
+    """The last digits of a phone said alone to correct it (尾号是4417 / 后三位417): the
     one group of 2 to 5 digits in the words, or None."""
     groups = _TAIL_RE.findall(unicodedata.normalize("NFKC", text or ""))
     return groups[0] if len(groups) == 1 else None
@@ -666,7 +666,7 @@ def phone_tail(text: str | None) -> str | None:
 
 def amended_phone(before: str | None, said: str | None) -> str | None:
     """The phone after a correction: a whole number said is the number; only its last
-    digits said (是6621，不是6612) replace the same number of digits at the end of the
+    digits said (是4417，不是4471) replace the same number of digits at the end of the
     phone already given; None when neither reads."""
     whole = normalise_phone(said)
     if whole:
@@ -922,7 +922,7 @@ def value_slot(
 def _readers(text: str, *, now: datetime | None, prefer: str | None, catalogue: Catalogue | None) -> dict:
     """How each booking answer is read out of ``text`` (value_slot's readers)."""
     return {
-        # 电话后四位错了，是6621: only the digits said wrong, when the phone is the one named.
+        # 手机尾号错了，是4417: only the digits said wrong, when the phone is the one named.
         "booking_phone": lambda: normalise_phone(text) or (phone_tail(text) if prefer == "booking_phone" else None),
         # 地址305号楼2单元601，电话还是139…: the address clause, not the phone said with it.
         "booking_address": lambda: (
@@ -973,7 +973,7 @@ def correction_from(
     named = field_named(text)
     new = _new_part(text)
     if named is None and first.start() > 0:
-        # 约个理发，哦不是不是，是保洁…明天上午十点: the new words name a service and a time;
+        # 想约助餐 呃不对 是体检…后天早上八点: the new words name a service and a time;
         # the answer corrected is the one said before the slip (the service), the time is
         # only said along with it.
         before = _slots_said(text[: first.start()], now=now, catalogue=catalogue)
@@ -1175,7 +1175,7 @@ def confirms(text: str | None) -> bool:
     if field_named(said) is not None:
         return False
     clauses = [c for c in _YES_CLAUSES_RE.split(said) if c]
-    # 中 就这 / 啱，就咁: a yes, then "just so" in a clause of its own.
+    # 行 就这吧 / 系，就咁啦: a yes, then "just so" in a clause of its own.
     return bool(CONFIRM_RE.search(said)) or (
         bool(clauses) and all(CONFIRM_RE.search(c) or _SO_BE_IT_RE.match(c) for c in clauses)
     )
@@ -1509,7 +1509,7 @@ _CANCEL_FILLER_RE = re.compile(
 )
 
 
-# 一个人在家 有点闷得慌 / 老伴走了挺孤单的: loneliness said, nothing asked for. The classifier
+# 孩子都不在身边 整天没人说话 / 老伴走了挺孤单的: loneliness said, nothing asked for. The classifier
 # may hear a booking in it (a line of its data books 心理咨询 to chat); with no service
 # named and no wish to book, it is answered with what is there, never a service question.
 _LONELY_RE = re.compile(
@@ -1525,7 +1525,7 @@ LONELY_BUTTONS = [{"title": "约心理咨询", "payload": '/book_service{"servic
 
 
 def only_lonely(text: str | None) -> bool:
-    """一个人在家 有点闷得慌: loneliness said, and no service nor anything else asked for."""
+    """孩子都不在身边 整天没人说话: loneliness said, and no service nor anything else asked for."""
     said = unicodedata.normalize("NFKC", text or "")
     return (
         bool(_LONELY_RE.search(said))
@@ -1534,19 +1534,19 @@ def only_lonely(text: str | None) -> bool:
     )
 
 
-# 还是要剪 / 我又想了下，还是约吧 / 改主意了: the resident takes back leaving a booking.
+# 还是约吧 / 想来想去还是要约 / 改主意了: the resident takes back leaving a booking.
 _TAKES_BACK_RE = re.compile(r"还是(?:要|想|得|约|订|预约|帮我|给我)|又想|改主意|想了想|想了一?下|想通了|反悔")
 
 
 def takes_back_leaving(text: str | None) -> bool:
-    """哎呀我又想了下，还是要剪: the booking just dropped is wanted after all (no leaving
+    """想来想去还是约吧: the booking just dropped is wanted after all (no leaving
     said again, no question)."""
     said = unicodedata.normalize("NFKC", text or "")
     return bool(_TAKES_BACK_RE.search(said)) and not form_turns.is_stop(said) and not re.search(r"[?？吗]", said)
 
 
 def cancels_again(text: str | None) -> bool:
-    """保洁那个不要了 / 把剪头那个取消掉 when picking from the list of bookings (是哪一个？):
+    """助浴那个退了吧 / 把剪头那个取消掉 when picking from the list of bookings (是哪一个？):
     the cancel said again with the choice, no question, no keeping, no hesitation."""
     said = unicodedata.normalize("NFKC", text or "").strip()
     if not said or said.startswith("/") or re.search(r"[?？吗]|别|先不|不取消|再说|想想", said):

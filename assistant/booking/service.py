@@ -139,7 +139,7 @@ def normalise_phone(text: str | None) -> str | None:
     said = unicodedata.normalize("NFKC", text)
     match = MOBILE_RE.search(said)
     if match is None:
-        # 幺三七七幺二三六四零八: read out digit by digit (voice, elders), 幺 for 1, 洞 for 0.
+        # 幺五八零零幺二三四五六: read out digit by digit (voice, elders), 幺 for 1, 洞 for 0.
         for spoken in _SPOKEN_NUMBER_RE.finditer(said):
             match = MOBILE_RE.search(re.sub(r"[\s-]", "", spoken.group()).translate(_SPOKEN_DIGITS))
             if match:

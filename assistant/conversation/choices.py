@@ -85,6 +85,11 @@ def _names(title: str, payload: str | None) -> list[str]:
     # An entity value in words (理发) names its button; a machine value (a slot's
     # 2026-12-07T10:00) does not.
     names.extend(v for v in ENTITY_VALUE_RE.findall(payload or "") if CJK_RE.search(v))
+    # A title made of parts (YY202612070006 理发 12月8日（周二）09:00): its one word part
+    # names it too (理发那个).
+    words = [part for part in title.split() if CJK_RE.fullmatch(part[:1] or "x") and not re.search(r"\d", part)]
+    if len(title.split()) > 1 and len(words) == 1:
+        names.append(words[0])
     seen: list[str] = []
     for name in names:
         if name and name not in seen:
@@ -174,11 +179,36 @@ def resolve_ordinal(text: str, count: int) -> int | None | OutOfRange:
     return None
 
 
+# On a list of bookings to cancel, the cancel word says what the list is for: 助浴那个退了吧
+# names the one to cancel and nothing else.
+_CANCEL_PAYLOAD = "/cancel_booking"
+_CANCEL_WORDS_RE = re.compile(r"不要了|不要|取消掉?|退掉|退了|不约了|不去了|不用了|删掉|撤掉|算了")
+
+
+def _service_names(text: str) -> str:
+    """The text with a service's everyday name (吃饭, 剪头) replaced by the catalogue's name
+    (助餐, 理发), so a list naming services is chosen from in any of their words."""
+    from assistant.booking.catalogue import load_catalogue
+
+    try:
+        services = load_catalogue().services.values()
+    except Exception:  # noqa: BLE001 - without the catalogue the words are matched as said
+        return text
+    words = sorted(((w, s.name) for s in services for w in s.aliases if w and w not in s.name),
+                   key=lambda pair: -len(pair[0]))
+    for word, name in words:
+        if word in text and name not in text:
+            text = text.replace(word, name, 1)
+    return text
+
+
 def resolve_by_name(text: str, options: list[Option]) -> Option | None:
     """The one option the message names, when the message says nothing else. Yes/no
     buttons (对/不对, 匿名反映) are left to the dialogue: it reads 对, 不对 and 匿名 in
     its own words, and a form may want the words themselves."""
     t = _clean(text)
+    if options and all((o.payload or "").startswith(_CANCEL_PAYLOAD) for o in options):
+        t = _service_names(_CANCEL_WORDS_RE.sub("", t)) or t
     core = PUNCT_RE.sub("", FILLER_RE.sub("", t))
     best: list[tuple[int, Option]] = []
     for option in options:
@@ -213,7 +243,9 @@ def resolve_by_name(text: str, options: list[Option]) -> Option | None:
 # (payload /affirm) says what it is.
 _YES_WORD = (
     r"(?:对头|对着哩|对着呢|对着嘞|对的|对|是滴|是嘞|是的|是|嗯呐|嗯哪|嗯|恩|好嘞|好咧|好的|好|行的|行|中|成"
-    r"|可以|没错|冇错|无错|没问题|冇问题|没毛病|系|係|啱嘅|啱|要得|得嘞|妥妥的|妥了|妥|确认|就这样|就这么着|就是|OK|ok)"
+    r"|可以|没错|冇错|无错|没问题|冇问题|没毛病|系|係|啱嘅|啱|要得|得嘞|妥妥的|妥了|妥|确认|就这样|就这么着|就是|OK|ok"
+    # 就这 / 就咁 / 就系咁: "just so", a yes said of what was read back (行 就这吧 / 系，就咁啦)
+    r"|就这个|就这|就系咁|就咁|就酱)"
 )
 _THANKS = r"(?:谢谢|多谢|谢了|麻烦(?:你|您)?了|辛苦(?:你|您)?了)[啊呀哈啦]*"
 _YES_CLAUSE_RE = re.compile(rf"^(?:{_YES_WORD}[啊呀吧哈嘛哩咧嘞喇啦嘅哒]*)+(?:{_THANKS})?$")
@@ -240,6 +272,9 @@ _REMARK_VETO_RE = re.compile(
     r"|吗|[?？]|呢|啥|什么|怎么|咋|多少|哪"
 )
 _PART_OF_DAY_RE = re.compile(r"上午|下午|中午|晚上|早上|傍晚")
+# 下午我得去医院 / 上午要去接孙子 / 早上有事: the part of the day the resident is busy in, a
+# reason for the choice: the option chosen must lie outside it.
+_BUSY_RE = re.compile(r"得去|要去|得上|要上|有事|没空|忙|上班|去医院|接孩子|接孙")
 
 
 def _ordinal_with_remark(text: str, ordered: list[Option]) -> Picked | None:
@@ -258,7 +293,11 @@ def _ordinal_with_remark(text: str, ordered: list[Option]) -> Picked | None:
     for remark in remarks:
         if len(remark) > _REMARK_MAX or _REMARK_VETO_RE.search(remark):
             return None
-        if any(part not in option.title for part in _PART_OF_DAY_RE.findall(remark)):
+        parts = _PART_OF_DAY_RE.findall(remark)
+        if _BUSY_RE.search(remark):
+            if any(part in option.title for part in parts):
+                return None  # 最后一个，下午我要去医院 while the last is in the afternoon
+        elif any(part not in option.title for part in parts):
             return None
     return Picked(option)
 

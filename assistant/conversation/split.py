@@ -232,6 +232,12 @@ LEADING_FILLER_RE = re.compile(
 )
 
 
+def offer_subject(second: str) -> str:
+    """The words of a second request as it is said back (no phone, no lead-in filler)."""
+    bare = PHONE_RE.sub("", second).strip(PUNCT) or second
+    return LEADING_FILLER_RE.sub("", bare).strip(PUNCT) or bare
+
+
 def offer_text(second: str, intent: str) -> str:
     """另外您说要约个维修，现在帮您约吗？ The phone shared with the part (share_contact)
     is for the form, not worth saying back in the offer."""
@@ -294,6 +300,34 @@ def share_contact(cut: Split) -> Split:
     if b and not a:
         return Split(f"{cut.first}，电话{_digits(b.group())}", cut.second)
     return cut
+
+
+def share_place(first: str, second: str) -> str:
+    """Two reports said together (734栋楼下天天跳舞，还有人把车停到消防通道上): a second part
+    that names no place at all happens where the first does; it gets the first's building."""
+    from assistant.location import find_locations
+
+    if find_locations(second):
+        return second
+    places = [p for p in find_locations(first) if p.is_structured and p.span]
+    return f"{second}（{places[0].span}）" if places else second
+
+
+# 这两件事都跟你说下 / 有两件事要反映: the resident says there are two matters, as counting them
+# out does (一是…二是…).
+_SAYS_TWO_RE = re.compile(r"(?:两|2)\s*(?:个|件|样|桩)(?:事|事情|问题|情况)")
+# The clause that only says so, left off the part it ends (…堵在楼梯口，这两件事都跟你说下).
+_SAYS_TWO_CLAUSE_RE = re.compile(r"[，,。；;！!\s]*[^，,。；;！!\s]{0,6}(?:两|2)\s*(?:个|件|样|桩)(?:事|事情|问题|情况)[^，,。；;！!]{0,10}[。.！!]*$")
+
+
+def says_two(text: str) -> bool:
+    """The message says it holds two matters (这两件事都跟你说下)."""
+    return bool(_SAYS_TWO_RE.search(text or ""))
+
+
+def without_count(part: str) -> str:
+    """A part without the clause that only counts the matters."""
+    return _SAYS_TWO_CLAUSE_RE.sub("", part) or part
 
 
 def _digits(said: str) -> str:

@@ -305,6 +305,9 @@ async def converse(
     from assistant.dialogue import Button, Reply
 
     stripped = text.strip()
+    # The words behind a payload are the layer's to keep (commands.WORDS_KEY), never a client's.
+    metadata = {k: v for k, v in (metadata or {}).items() if k != commands.WORDS_KEY} if metadata else metadata
+    sent_metadata = metadata
     try:
         memory: store.Memory | None = await anyio.to_thread.run_sync(store.load, _database(db), sender)
     except Exception as exc:  # noqa: BLE001 - the memory is a help, never a reason to fail
@@ -363,9 +366,18 @@ async def converse(
     both_at_once = False  # 一是…二是…: both asked for outright, the second needs no offer
     hand_off = False  # …，给我转个人工: a person asked for outright with another request
     pending = memory.pending
+    not_yet: Reply | None = None  # 路灯那件也报上了吧？ while it is offered: said before it is done
 
-    # 两个都记上了吧 / 理发约上了吧: answered from the records, an open offer asked again.
-    if not command and recap.asks_done(stripped):
+    # 两个都记上了吧 / 理发约上了吧: answered from the records, an open offer asked again. 路灯那件
+    # 也报上了吧？ naming the request still offered asks for it: it is taken below, said so.
+    asked_if_done = (
+        not command
+        and recap.asks_done(stripped)
+        and pending is not None
+        and pending.offered
+        and split.names_offer(stripped, pending.text, pending.intent)
+    )
+    if not command and recap.asks_done(stripped) and not asked_if_done:
         recapped = await _recap(db, sender, pending, memory.last)
         if recapped is not None:
             log.info("conversation_recap", sender=sender)
@@ -404,6 +416,8 @@ async def converse(
         if taken is not None:
             log.info("conversation_second_request_taken", sender=sender, intent=pending.intent)
             message = taken
+            if asked_if_done:
+                not_yet = Reply(text=f"“{split.offer_subject(pending.text)}”这件还没办，这就帮您办。")
         elif declines_offer(stripped, pending.text, pending.intent):
             local = [Reply(text=DECLINED_TEXT)]
         elif _offered_with_contact_question(memory.last) and _answers_contact(stripped):
@@ -449,14 +463,13 @@ async def converse(
             # the booking just made is moved (the classifier alone would not understand).
             log.info("conversation_move_after_booking", sender=sender)
             message = moved
-    if local is None and message is stripped and not command and not _asks_yes_or_no(memory.options):
-        from assistant.booking.conversation import cancel_by_id
-
-        by_id = cancel_by_id(stripped)
-        if by_id is not None:
-            # 取消YY202612070001: the id and a cancel word, which the classifier does not place.
-            log.info("conversation_cancel_by_id", sender=sender)
-            message = by_id
+    if local is None and message is stripped and not command:
+        worded = _worded_intent(stripped, memory)
+        if worded is not None:
+            # Words the classifier may not place, sent as the intent they are, the words kept
+            # for the action (commands.WORDS_KEY): see _worded_intent.
+            log.info("conversation_worded_intent", sender=sender, intent=worded.split("{", 1)[0])
+            message, sent_metadata = worded, {**(metadata or {}), commands.WORDS_KEY: stripped}
     if local is None and message is stripped and not command:
         yes_then = _yes_then_question(stripped, memory.options)
         choice = resolve_choice(stripped, memory.options)
@@ -468,6 +481,9 @@ async def converse(
         elif isinstance(choice, Picked):
             log.info("conversation_choice", sender=sender, title=choice.option.title)
             message = choice.option.message()
+            if message.startswith(CANCEL_PAYLOAD) and stripped != choice.option.title:
+                # 助浴那个退了吧: the booking picked, and the words (a cancel said again) kept.
+                sent_metadata = {**(metadata or {}), commands.WORDS_KEY: stripped}
         elif isinstance(choice, OutOfRange):
             local = [
                 Reply(
@@ -508,7 +524,9 @@ async def converse(
         await _remember(db, sender, memory, local, pending=new_pending, keep_options=bool(local[0].buttons))
         return local
 
-    replies = await client.deliver_or_degrade(sender, message, metadata)
+    replies = await client.deliver_or_degrade(sender, message, sent_metadata)
+    if not_yet is not None:
+        replies = [not_yet, *replies]
     if asked_after_yes is not None:
         replies = [*replies, *await _question_after_yes(client, db, sender, asked_after_yes, metadata)]
     if follow_up is not None and replies and await _form_running(client, sender):
@@ -543,6 +561,49 @@ async def converse(
         new_pending.offered = True
     await _remember(db, sender, memory, replies, pending=new_pending)
     return replies
+
+
+def _worded_intent(said: str, memory: store.Memory) -> str | None:
+    """The intent payload for words whose meaning the conversation knows better than the
+    classifier, or None. One place for all of them, each sent with its words kept:
+
+    - a correction of the booking read-back just asked, with its new value (搞错了，楼号说反了，
+      是18号楼): ``/inform``, whatever the classifier hears in it (a report, a question), so
+      the read-back takes it (``_corrects_readback``);
+    - a booking id with only a word to cancel it (取消YY…, YY…不要了), not at a yes/no question:
+      ``/cancel_booking{"booking_id": …}`` (the round-16 model read such lines as nlu_fallback;
+      ``booking.conversation.cancel_by_id``).
+    """
+    from assistant.booking.conversation import cancel_by_id
+
+    if _corrects_readback(said, memory.last):
+        return "/inform"
+    if not _asks_yes_or_no(memory.options):
+        return cancel_by_id(said)
+    return None
+
+
+CANCEL_PAYLOAD = "/cancel_booking"
+# The booking read-back (assistant.booking.service.confirmation_text, and its short
+# sentences for elders), asked with its 对 / 不对 buttons.
+BOOKING_READBACK_RE = re.compile(r"^您要预约")
+
+
+def _corrects_readback(said: str, last: list[store.Said]) -> bool:
+    """The message corrects one answer of the booking read-back just asked, with the new
+    value (是18号楼，别的不变 / 手机尾号是4417): not leaving, not a bare 不对 (the
+    read-back asks which one itself), not a question put to it."""
+    from assistant.booking.conversation import correction_from, hedges
+
+    asked = last[-1] if last else None
+    if asked is None or not BOOKING_READBACK_RE.match(asked.text or ""):
+        return False
+    if not {p.strip() for _, p in asked.buttons} >= YES_NO_PAYLOADS:
+        return False
+    if form_turns.is_stop(said) or hedges(said) or re.search(r"[?？吗]", said):
+        return False
+    correction = correction_from(said, now=clock.local_now())
+    return correction is not None and correction.slot is not None and correction.value is not None
 
 
 def _asks_did_you_mean(replies: list[Reply]) -> bool:
@@ -716,6 +777,10 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
     if cut is None:
         return None
     cut = split.share_contact(cut)
+    # 这两件事都跟你说下: the matters said to be two, as counting them out says.
+    said_two = counted is None and split.says_two(text)
+    if said_two:
+        cut = split.Split(split.without_count(cut.first), split.without_count(cut.second))
     try:
         first, second = await asyncio.gather(client.parse(cut.first), client.parse(cut.second))
     except DialogueUnavailable:
@@ -746,14 +811,17 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
         intents = ("ask_policy", "ask_policy")  # 养老金咋查 还有医保卡丢了咋补办: both answered
     if (
         intents is None
-        and counted is not None
+        and (counted is not None or said_two)
         and split.two_things(cut.first, cut.second)
         and "file_complaint" in {split.task_intent(first), split.task_intent(second)}
     ):
         intents = ("file_complaint", "file_complaint")
     if intents is None:
         return None
-    both = counted is not None and intents == ("file_complaint", "file_complaint")
+    both = (counted is not None or said_two) and intents == ("file_complaint", "file_complaint")
+    if intents == ("file_complaint", "file_complaint"):
+        # …还有人把车停到消防通道上: a second report naming no place is at the first's.
+        cut = split.Split(cut.first, split.share_place(cut.first, cut.second))
     # 居住证咋办？还有334号楼楼道里堆满了杂物: a question answered in one go, then a report or a
     # booking asked outright: it starts right after the answer, no offer in between.
     both = both or (intents[0] == "ask_policy" and intents[1] in AT_ONCE_AFTER_POLICY)

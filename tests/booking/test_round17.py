@@ -190,8 +190,13 @@ def _two(db):
     return bath, cut
 
 
-def _picked(text: str, payload: str, domain: dict):
-    trk = tracker(payload, intent="cancel_booking", form_active=False)
+def _picked(text: str, payload: str, domain: dict, *, listed: bool = True):
+    """The pick sent as the button's payload with the words kept, after the list (or not)."""
+    asked = {"event": "bot", "text": "您有2个预约：…是哪一个？",
+             "data": {"buttons": [{"title": "…", "payload": payload}]}}
+    events = [{"event": "user", "text": "帮我退一个预约"}, *([asked] if listed else []),
+              {"event": "user", "text": payload}]
+    trk = tracker(payload, intent="cancel_booking", form_active=False, events=events)
     trk.latest_message["metadata"] = {commands.WORDS_KEY: text}
     return run(booking_actions.ActionCancelBooking(), trk, domain)
 
@@ -207,6 +212,13 @@ def test_a_bare_pick_is_still_asked(app_env, domain):
     checkup, _ = _two(app_env)
     slots, said, _ = _picked("第一个", cancel_payload(checkup.id), domain)
     assert slots == {"booking_cancel_id": checkup.id, "booking_cancel_pending": True} and "吗" in said[0]
+
+
+def test_a_typed_id_with_a_cancel_word_is_still_asked(app_env, domain):
+    """取消YY… typed (no list shown): the id sent as the intent, the words kept; asked first."""
+    checkup, _ = _two(app_env)
+    slots, _, _ = _picked(f"把{checkup.id}取消掉", cancel_payload(checkup.id), domain, listed=False)
+    assert slots == {"booking_cancel_id": checkup.id, "booking_cancel_pending": True}
 
 
 def test_a_tap_is_still_asked(app_env, domain):
