@@ -19,7 +19,8 @@ Turn = Literal["answer", "emergency", "stop", "digress", "handoff", "repeat"]
 # Words that leave whatever form is running. Deliberately not bare 不用了/不要 (at
 # the contact step "不用了" means "no phone"): each of these names the leaving.
 STOP_RE = re.compile(
-    r"不约了|不预约了|不想约了|别约了|不订了|先不约|不办了|不弄了|不整了|不搞了|不要了|"
+    # 不弄了 / 先不弄这了 / 不搞这个了: the thing dropped may be pointed at (这, 这个, 那个, 它).
+    r"不约了|不预约了|不想约了|别约了|不订了|先不约|不(?:办|弄|整|搞)(?:这个?|那个?|它)?了|不要了|"
     r"不投诉了|不反映了|不报了|不登记了|不说了|取消预约|不想弄了|不干了"
 )
 # Leaving only when nothing else in the message answers (算了，明天下午三点吧).
