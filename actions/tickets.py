@@ -1011,6 +1011,11 @@ class ActionTicketFollowup(Action):
         question about what was done with it is answered (the phone question stays open);
         anything else goes the usual way (the resident moved on)."""
         text = _text(tracker)
+        service = booking_after(text)
+        if service:
+            # 对了顺便约个维修…明天下午两点半…电话139…: a new request with its own details, not
+            # the phone for the ticket just filed; the booking starts with them.
+            return [*_clear(), SlotSet("booking_service", service), FollowupAction("booking_form")]
         contact = intake.parse_contact(text)
         score = None if contact or text.startswith("/") else feedback.explicit_rating(text)
         if score is not None:
