@@ -55,3 +55,16 @@ async def test_the_complaint_form_opened_on_such_praise_hands_it_to_the_rating(a
         tracker("灯换好了 亮堂堂的 安逸得很", "file_complaint", {"complaint_cancelled": True}, sender="web:r17e"),
     )
     assert [e["name"] for e in events if e["event"] == "followup"] == ["action_rate_ticket"]
+
+
+async def test_the_complaint_form_opened_on_such_praise_ends_itself(app_env: Database, clock) -> None:
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.tickets import ValidateComplaintForm
+    from tests.tickets.test_followthrough_actions import DOMAIN
+
+    handled(app_env, clock, sender="web:r17f")
+    t = tracker("路灯换好了 亮亮堂堂 杠杠的", "file_complaint", {"requested_slot": None}, sender="web:r17f")
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), t, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots.get("complaint_cancelled") is True and not slots.get("complaint_description")
