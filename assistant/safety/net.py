@@ -302,8 +302,10 @@ _SOMEONE = re.compile(r"他|她|我|俺|你|有人|咱|谁")
 # Round 17: a show being watched (电视剧, 电影, 动画片, 追剧) is the story only of what happens in it. A person of the
 # message's, outside the show (not 剧里, 电影里的, 男主的爸爸), taken suddenly while watching (我在看电视剧，我爸突然倒了;
 # 看电影的时候我爸突然喘不上气了; 陪孙子看动画片，孙子突然抽起来了) is no part of it. Dreams, drills and classes stay stories.
-_MEDIA = re.compile(r"电影|电视剧|连续剧|悬疑剧|动画片?|动漫|综艺|纪录片|追剧|美剧|韩剧|日剧|港剧|网剧|节目")
+_MEDIA = re.compile(r"电影|电视剧|连续剧|悬疑剧|动画片?|动漫|综艺|纪录片|追剧|美剧|韩剧|日剧|港剧|网剧|节目|新闻|直播")
 _WATCHER_THEN = re.compile(r"[,。]|的时候|时|着|到一半|一半")
+# Between the show and 突然, only the watching itself (看着看着, 追到一半, 的时候): no one else is its subject.
+_STILL_WATCHING = re.compile(r"[看着了到一半的时候时追刷就又在呢,]*")
 
 
 def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | None) -> bool:
@@ -317,9 +319,10 @@ def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | N
         return False
     start = max(text.rfind(",", 0, media.start()), text.rfind("。", 0, media.start())) + 1
     watcher = person.search(text, start, media.start())
-    if watcher is not None and text[watcher.start() - 1: watcher.start()] != "的" and _SUDDEN.match(
-            rest, then.end() if rest[then.start()] not in ",。" else then.end()):
-        return True  # the watcher taken while watching (我妈追剧追到一半突然说不出话了)
+    sudden = _SUDDEN.search(rest)
+    if (watcher is not None and text[watcher.start() - 1: watcher.start()] != "的" and sudden is not None
+            and _STILL_WATCHING.fullmatch(rest, 0, sudden.start())):
+        return True  # the watcher taken while watching (我妈追剧追到一半突然说不出话了, 看着看着突然)
     for who in person.finditer(rest, then.end()):
         if rest[who.start() - 1: who.start()] == "的" or _INSIDE.match(rest, who.end()):
             continue
@@ -601,6 +604,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         soft = None
     if soft is not None and actual and _own_clause(msg, hit, soft):
         soft = None
+    if soft is not None and _watching_taken(text, soft, s.hypothetical_person):
+        soft = None  # round 17: taken suddenly while watching the news or a video (老爸看新闻看着看着突然嘴歪了)
     anywhere = msg.anywhere
     if anywhere is not None and all(_watching_taken(text, m, s.hypothetical_person)
                                     for m in s.hypothetical_anywhere.finditer(text)):
@@ -624,7 +629,12 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         # happened or sits in another clause (我想了解一下，我妈摔倒了起不来了: a cry for help)
         found = msg.learning
     if (found is None and msg.laughter is not None and cue.kind not in s.laughter_exempt
-            and (not actual or _QUESTION_AFTER.match(text, hit.end) or _WATCHING.search(text))):
+            and (not actual or _QUESTION_AFTER.match(text, hit.end) or _WATCHING.search(text))
+            and not (cue.kind in _PERSON_KINDS and s.hypothetical_learning_own is not None
+                     and not _QUESTION_AFTER.match(text, hit.end)
+                     and msg.laughter.end() <= msg.clause_start(hit.start)
+                     and s.hypothetical_learning_own.search(text, msg.clause_start(hit.start), hit.end))):
+        # round 17: not a body in trouble of theirs in a later clause than the laugh (哈哈刚才笑完，我妈就说胸口疼)
         # laughter does not make play of a cue said to have happened (嘿嘿，楼下着火了), unless
         # the cue is asked about in jest (你失踪了吗哈哈: a question to the listener)
         found = msg.laughter
@@ -816,6 +826,8 @@ def _model_set_aside(normalised: str, s: Suppressors, score: float | None, overr
         # Round 13: hearsay, television, news (电视里的老爷爷一个人住在山上) set the model's words
         # aside as they set a cue's aside, unless urgent or said of today (刚才视频我妈说话不清了).
         story = s.hypothetical_anywhere_soft.search(normalised)
+        if story is not None and _watching_taken(normalised, story, s.hypothetical_person):
+            story = None
     if story is None and s.hypothetical_laughter is not None and not s.urgent.search(normalised):
         story = s.hypothetical_laughter.search(normalised)
     if story is not None:

@@ -295,3 +295,33 @@ def test_someone_taken_suddenly_while_watching_fires(text):
 ])
 def test_what_happens_in_the_show_stays_the_show(text):
     assert not fires(text)
+
+
+# ---- own probes after set 16: play, rehearsals, nuisance cries, the news ------------------------
+
+@pytest.mark.parametrize("text", [
+    "我们在排练小品，剧情是老人摔倒没人扶",
+    "孩子们在演戏，演到有人被绑架",
+    "我儿子玩吃鸡游戏一直喊救命",
+    "我快被楼上装修的噪音逼疯了，救救我吧",
+    "放屁太臭了哈哈，我老公说像煤气",
+])
+def test_play_rehearsal_and_nuisance_cries_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "玩过家家的时候孩子真的摔了，头在流血",     # a real injury in play
+    "彩排的时候我爸突然晕倒了",
+    "楼上有人砸东西吵得要命，救命啊，他拿刀了",
+    "哈哈哈刚才笑完，我妈就说胸口疼得厉害",     # a body in trouble after the laugh
+    "老爸看新闻看着看着突然嘴歪了，说话不清楚",  # taken while watching the news
+    "我妈看直播的时候突然晕倒了",
+])
+def test_the_real_ones_around_play_and_shows_fire(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["新闻里一个老人突然晕倒了", "我爸在看新闻，新闻里的人突然倒了", "你失踪了吗哈哈"])
+def test_the_news_and_a_jest_stay_stories(text):
+    assert not fires(text)
