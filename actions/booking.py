@@ -1204,6 +1204,16 @@ class ActionQueryBooking(Action):
             # one (the form lists them all as buttons), never 您现在没有预约.
             return [FollowupAction("booking_form")]
         service = conversation.service_from(_text(tracker), _entities(tracker, "service_type"))
+        facts = about.answer_about_service(_text(tracker))
+        if (
+            facts is not None
+            and not conversation.about_own_booking(_text(tracker))
+            and not conversation.asks_free_times(_text(tracker))
+        ):
+            # 心理咨询礼拜几有啊 heard as a question about bookings: the service's days, hours and
+            # price from the catalogue, never 您现在没有预约.
+            dispatcher.utter_message(text=facts[1])
+            return []
         if service and conversation.asks_free_times(_text(tracker)):
             # 明天能剪头不 都有啥时间: the free times of a service are asked to book it, not
             # what is booked; the form lists that day's free times from these words.

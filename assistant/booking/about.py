@@ -14,7 +14,9 @@ from assistant.booking.catalogue import Catalogue, load_catalogue
 from assistant.booking.conversation import asks_eligibility_rule, service_from
 
 # Price, days or hours asked of a service (多少钱, 收费吗, 哪天有, 几点开始).
-ASKS_FACTS_RE = re.compile(r"多少钱|收费|收钱|要钱|价格|价钱|免费|几块|哪天|哪几天|星期几|周几|几点|啥时候|什么时候|时间")
+ASKS_FACTS_RE = re.compile(
+    r"多少钱|收费|收钱|要钱|价格|价钱|免费|几块|哪天|哪几天|星期几|周几|礼拜几|几点|啥时候|什么时候|时间"
+)
 
 
 def answer_about_service(text: str | None, catalogue: Catalogue | None = None) -> tuple[str, str] | None:

@@ -1160,6 +1160,8 @@ CONFIRM_RE = re.compile(
     + _CONFIRM_WORD
     + r"|可以的?$"
     r"|就按(?:这个|刚才|这)|约吧|定了吧|^(?:对|嗯|好|行|是|中|成)+(?:的|了|啊|呀|吧)?$"
+    # 这下对了 / 现在对了: the read-back after a correction is right now
+    r"|^(?:这下|这回|这次|现在)(?:就|都)?(?:对|没错|没问题)了?(?:吧|啊|呀)?$"
     # Cantonese, Sichuanese, northern: 系啊，啱嘅 / 冇错 / 对头 / 是滴 / 妥了
     r"|^(?:系|係|啱|对头|是滴|是嘞|妥)(?:啊|呀|嘅|喇|啦|了|的)?(?:[，,\s]*(?:啱|啱嘅|冇错|系啊|对头|对|对的|是|是的))?$|冇错"
 )
@@ -1389,6 +1391,16 @@ _OWN_BOOKING_RE = re.compile(
     # 还来不来 / 今天能来吗 / 能准时到吧 / 早点到: a visit already set asked after (review 16 note 18).
     r"|来不来|能来吗|能不能来|还来|准时|按时|早点[到来]|晚点[到来]|到吧|迟到"
 )
+
+
+_MINE_RE = re.compile(r"(?:我|俺|咱)[^，,。？?\s]{0,2}的|(?:我|俺|咱)[^，,。？?]{0,6}(?:去|来|到)")
+
+
+def about_own_booking(text: str | None) -> bool:
+    """The message is about a booking the resident made (我约的理发几点来 / 预约号YY… /
+    我下礼拜几点去体检), not about the service."""
+    said = unicodedata.normalize("NFKC", text or "")
+    return bool(_OWN_BOOKING_RE.search(said) or _MINE_RE.search(said))
 
 
 def asks_service_offered(

@@ -241,3 +241,20 @@ def test_words_of_a_payload():
     assert commands.words_of({"text": "/inform", "metadata": {commands.WORDS_KEY: "是9号楼"}}) == "是9号楼"
     assert commands.words_of({"text": "是9号楼", "metadata": {commands.WORDS_KEY: "别的"}}) == "是9号楼"
     assert commands.words_of({"text": "/affirm"}) == "/affirm"
+
+
+@pytest.mark.parametrize(("text", "yes"), [("现在对了", True), ("这下没问题了", True), ("这下对了吗", False)])
+def test_right_now_after_a_correction_is_a_yes(text, yes):
+    assert conversation.confirms(text) is yes
+
+
+def test_when_a_service_is_offered_heard_as_a_question_about_bookings(app_env, domain):
+    _, said, events = run(booking_actions.ActionQueryBooking(),
+                          tracker("请问心理咨询礼拜几有啊", intent="query_booking", form_active=False), domain)
+    assert "周二" in said[0] and "周五" in said[0] and not events
+
+
+def test_a_question_about_ones_own_booking_is_still_about_bookings(app_env, domain):
+    _, said, _ = run(booking_actions.ActionQueryBooking(),
+                     tracker("我下礼拜几点去体检", intent="query_booking", form_active=False), domain)
+    assert "没有预约" in said[0]
