@@ -660,7 +660,10 @@ _TAIL_RE = re.compile(r"(?<!\d)(\d{2,5})(?!\d)")
 def phone_tail(text: str | None) -> str | None:
     """The last digits of a phone said alone to correct it (尾号是4417 / 后三位417): the
     one group of 2 to 5 digits in the words, or None."""
-    groups = _TAIL_RE.findall(unicodedata.normalize("NFKC", text or ""))
+    said = unicodedata.normalize("NFKC", text or "")
+    if re.search(r"中间|前[两二三四五几]位|开头|前面", said):
+        return None  # 中间四位是1234: not the end of the number; the phone is asked again
+    groups = _TAIL_RE.findall(said)
     return groups[0] if len(groups) == 1 else None
 
 

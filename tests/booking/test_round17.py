@@ -258,3 +258,8 @@ def test_a_question_about_ones_own_booking_is_still_about_bookings(app_env, doma
     _, said, _ = run(booking_actions.ActionQueryBooking(),
                      tracker("我下礼拜几点去体检", intent="query_booking", form_active=False), domain)
     assert "没有预约" in said[0]
+
+
+def test_digits_said_for_the_middle_of_the_phone_are_no_tail():
+    assert conversation.phone_tail("中间四位说错了，是5566") is None
+    assert conversation.phone_tail("尾号是5566") == "5566"
