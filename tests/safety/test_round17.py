@@ -325,3 +325,21 @@ def test_the_real_ones_around_play_and_shows_fire(text):
 @pytest.mark.parametrize("text", ["新闻里一个老人突然晕倒了", "我爸在看新闻，新闻里的人突然倒了", "你失踪了吗哈哈"])
 def test_the_news_and_a_jest_stay_stories(text):
     assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "上周五楼道电线起火，物业到现在都没来换线",       # the repair is what goes on
+    "我们单元的消防栓被人拆了，着火了都没法用",       # the hazard's what-if
+    "我家老头子脾气大，跟我吵架摔了个碗",             # a thing thrown down
+])
+def test_repairs_pending_hazard_what_ifs_and_thrown_things_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "昨天楼道电线起火，到现在都没来人修，今天又冒烟了",
+    "楼道着火了，消防栓被拆了没法用",
+    "我老公跟我吵架摔了我一下，我头破了",
+])
+def test_the_fire_now_and_the_person_thrown_still_fire(text):
+    assert fires(text)
