@@ -99,12 +99,24 @@ PROMISE_ASKED = re.compile(
 )
 
 
+# Asked, not said: 包票 / 准话 ask by themselves; otherwise a question's end (吗, 吧, 不, ？) or
+# A不A (中不中). 师傅明天一定要来啊 / 我保证按时到 ask nothing.
+_PROMISE_FRAME = re.compile(
+    r"包票|保票|准话|准信|(?:吗|么|嘛|吧|不|没|冇)[啊呀呢哈]*[？?。.!！~～\s]*$|([\u4e00-\u9fff])不\1|[？?]"
+)
+
+
 def asks_for_a_promise(text: str | None) -> bool:
     """The resident asks for a promise about the report: a day, or that it will be fixed."""
     from assistant.tickets.intake import normalise
 
     said = normalise(text or "")
-    return bool(said) and not said.startswith("/") and bool(PROMISE_ASKED.search(said))
+    return (
+        bool(said)
+        and not said.startswith("/")
+        and bool(PROMISE_ASKED.search(said))
+        and bool(_PROMISE_FRAME.search(said))
+    )
 
 
 def asks_what_was_done(text: str | None) -> bool:
@@ -119,7 +131,7 @@ def asks_what_was_done(text: str | None) -> bool:
         return False
     if _PROGRESS.search(text):
         return True
-    if PROMISE_ASKED.search(text) and _COME.search(text):
+    if asks_for_a_promise(text) and _COME.search(text):
         return True  # 你能保证明天修好吗 / 给句准话 明儿能来不: what will be done, a promise asked
     when = _WHEN.search(text)
     if when and _someone_comes(text, text[when.start() :]):

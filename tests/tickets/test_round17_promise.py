@@ -28,3 +28,11 @@ def test_a_question_without_a_promise_asked_gets_no_refusal(db: Database, text: 
     filed = service.file_ticket(db, description="15号楼后门的路灯不亮了", sender_id="web:p2", address="15号楼")
     answer = service.handling_answer(db, filed.ticket.id, "web:p2", text)
     assert "打包票" not in answer
+
+
+@pytest.mark.parametrize("text", ["师傅明天一定要来啊", "我保证按时在家等着"])
+def test_a_promise_said_not_asked_is_no_question(text: str) -> None:
+    from assistant.tickets.asking import asks_for_a_promise
+
+    assert not asks_for_a_promise(text)
+    assert not asks_what_was_done(text)
