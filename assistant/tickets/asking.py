@@ -94,7 +94,7 @@ def _someone_comes(text: str, asked: str) -> bool:
 # A promise asked for about the report (打个包票, 保证明天修好, 给句准话 明儿能来不, 这回肯定能
 # 修好吧): the same honest answer, which gives none.
 PROMISE_ASKED = re.compile(
-    r"包票|保票|保证|担保|准话|准信|(?:肯定|一定|必须)(?:能|会|得|要|给)?(?:修好|弄好|来|到|办好|解决|处理好)"
+    r"包票|保票|保证(?![金书人])|担保|准话|准信|(?:肯定|一定|必须)(?:能|会|得|要|给)?(?:修好|弄好|来|到|办好|解决|处理好)"
     r"|(?:今天|今儿|明天|明儿|马上)(?:能|会|就)?(?:来|到|修好|弄好)(?:不|吗|嘛|没|么|不了)"
 )
 

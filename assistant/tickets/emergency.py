@@ -441,10 +441,18 @@ _OVER = re.compile(
 )
 
 
+# Said after it, the emergency goes on (救护车到了 但是人还没醒 / 闸拉了 还在冒烟).
+_GOES_ON = re.compile(r"还没(?:醒|灭|好|退|止住|缓过来|出来|找到|回来)|还在|还是(?:不|没)|又(?:开始|烧|冒|着)|越来越")
+
+
 def said_over(text: str | None) -> bool:
     """The message says the emergency is over or handled by those who came (没事了, 闸拉了,
-    救护车来了, 送医院了): what it adds is about what the emergency interrupted."""
-    return bool(text) and not text.startswith("/") and bool(_OVER.search(text))
+    救护车来了, 送医院了), and nothing after that says it goes on (但是人还没醒): what it
+    adds is about what the emergency interrupted."""
+    if not text or text.startswith("/"):
+        return False
+    over = _OVER.search(text)
+    return over is not None and not _GOES_ON.search(text, over.end())
 
 
 # 还约 / 接着约 / 继续约吧 / 还是约上: the booking the emergency interrupted, asked for again.

@@ -93,6 +93,9 @@ _SCORED: tuple[tuple[re.Pattern[str], int], ...] = (
     ),
     (re.compile(r"不太满意|不大满意|不怎么满意|不咋满意|不够满意|不咋地|不怎么样"), 2),
     (re.compile(r"不满意|不满|不好|不行|差劲"), 1),
+    # The regions' praise said with a no, a degree word between (没那么麻利, 不咋安逸, 不太靠谱).
+    (re.compile(r"(?:不|没|别)(?:太|怎么|咋|咋个|那么|大|很|是很|够|算)?"
+                r"(?:巴适|安逸|几好|杠杠的|顶呱呱|呱呱叫|得劲|靠谱|利索|麻利|快手)"), 2),
     (re.compile(r"基本满意|还行|还可以|还凑合|凑合|一般般?|马马虎虎|过得去|勉强|中规中矩"), 3),
     (re.compile(r"非常满意|很满意|特别满意|十分满意|好评|满意|满分|挺好|很好|不错|给力|点赞|man\s*yi"), 5),
     # Praise in the regions' words (巴适得很, 几好, 杠杠的, 没得说, 得劲, 手脚麻利), not said

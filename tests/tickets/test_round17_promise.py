@@ -36,3 +36,14 @@ def test_a_promise_said_not_asked_is_no_question(text: str) -> None:
 
     assert not asks_for_a_promise(text)
     assert not asks_what_was_done(text)
+
+
+@pytest.mark.parametrize("text", [
+    "押的保证金能退吗 来领的时候要带啥",  # review 17 note 22: a deposit, a policy question
+    "你们必须来处理一下 楼下又在砸墙了",  # a demand with a new matter
+    "后天能来吗 我上午不在家",
+])
+def test_a_demand_or_a_deposit_is_no_promise_asked(text: str) -> None:
+    from assistant.tickets.asking import asks_for_a_promise
+
+    assert not asks_for_a_promise(text)

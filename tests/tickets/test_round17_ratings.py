@@ -16,8 +16,8 @@ from tests.tickets.test_followthrough_actions import handled, run, tracker
     ("杠杠的", 5),
     ("手脚麻利 没得说", 5),
     ("真棒", 5),
-    ("心里不得劲", None),
-    ("干活不利索", None),
+    ("心里不得劲", 2),
+    ("干活不利索", 2),
 ])
 def test_praise_in_the_regions_words(text: str, score: int | None) -> None:
     assert feedback.parse_rating(text, accounts=False) == score
@@ -68,3 +68,15 @@ async def test_the_complaint_form_opened_on_such_praise_ends_itself(app_env: Dat
     events = await ValidateComplaintForm().run(CollectingDispatcher(), t, DOMAIN)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots.get("complaint_cancelled") is True and not slots.get("complaint_description")
+
+
+@pytest.mark.parametrize("text", [
+    "活是干完了 师傅没那么利索",
+    "弄是弄好了 就是不咋得劲",
+    "修完了 不太靠谱 三天两头出毛病",
+    "换好了 也不怎么安逸",
+])
+def test_praise_negated_with_a_degree_word_between_is_no_five(text: str) -> None:
+    """Review 17 note 23."""
+    assert (feedback.parse_rating(text) or 0) <= 3
+    assert (feedback.explicit_rating(text) or 0) <= 3

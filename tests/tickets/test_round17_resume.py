@@ -132,3 +132,9 @@ def test_the_booking_form_taken_up_again_reads_the_rest_of_the_message(app_env: 
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots.get("booking_address") == "8号楼1单元502" and slots.get("booking_phone") == "13912340999", (
         slots, dispatcher.messages)
+
+
+@pytest.mark.parametrize("text", ["警察到了 可是人还在门口踹门", "闸关掉了 但插座还在冒烟"])
+def test_over_then_still_going_on_is_not_over(text: str) -> None:
+    """Review 17 note 24."""
+    assert not said_over(text)
