@@ -55,8 +55,13 @@ PERSON_RE = re.compile(
     r"转(接|个|一个|一下)?人工|转(接)?(给)?(个|一个|一下)?(工作人员|客服|真人)"
     r"|(找|要|叫|请|联系|接通?|换)(个|一个|一下)?"
     r"(人工|工作人员|真人|客服|物业的?人|值班的?人|管理员|你们的人|社区的人|领导)"
-    # 找你们领导 / 联系社区负责人 / 我要找管事的: whoever is in charge, asked for.
-    r"|(找|联系|叫)(一下)?(你们|社区|物业|居委会?)?的?(领导|负责人|管事的)"
+    # 找你们领导 / 麻烦联系社区负责人 / 我要找管事的: whoever is in charge, asked of us — at
+    # the start of a clause or after a request frame (never 我得去找居委会领导开证明: the
+    # resident's own errand), and not sent to do a job (叫物业负责人来修一下: the report's).
+    r"|(?:(?<=^)|(?<=[，,。！!\s])|(?<=我要)|(?<=我想)|(?<=帮我)|(?<=给我)|(?<=麻烦)|(?<=麻烦你)|(?<=请)"
+    r"|(?<=能不能)|(?<=可以)|(?<=让我)|(?<=你们)|(?<=赶紧)|(?<=快))"
+    r"(找|联系|叫)(一下)?(你们|社区|物业|居委会?)?的?(领导|负责人|管事的)"
+    r"(?![^，,。！!？?]{0,6}(?:修|看看|看一下|处理|换|清理|开门|弄|签字|盖章|开证明))"
     r"|找个人(?!信息|社保|养老|账户|帐户|所得|名义|档案|卫生|原因|隐私|资料|缴费|申请)"
     r"|(给我)?(回|打)(个)?电话给我(吧)?$|给我回(个)?电话"
     r"|^(人工|人工客服|人工服务|工作人员|客服|真人)$"
@@ -251,7 +256,8 @@ def mentions_person(text: str | None) -> bool:
 # Staff of the community or of the butler's service, as the one asked for: not a call back
 # (给我回个电话, which may only ask to hear the outcome), nor anyone sent to do a job
 # (叫物业的人来修, 找个人来看看).
-_STAFF_RE = re.compile(r"人工|工作人员|客服|真人|领导|负责人|管事的|值班的?人|管理员")
+# (值班的人 / 管理员 are left out: they are mostly sent to do a job, 叫管理员来开一下门.)
+_STAFF_RE = re.compile(r"人工|工作人员|客服|真人|领导|负责人|管事的")
 
 
 def wants_person(text: str | None, *, staff_only: bool = False) -> bool:

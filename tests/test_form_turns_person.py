@@ -193,3 +193,19 @@ def test_asks_for_someone_who_is_not_staff(text):
 )
 def test_no_staff_asked_for(text):
     assert not wants_person(text, staff_only=True)
+
+
+@pytest.mark.parametrize("text", [
+    "后天上午我得去找街道领导签个字 换个时间吧",  # the resident's own errand
+    "我先去找小区负责人问问 回头再约",
+    "楼道灯不亮 叫物业负责人来换一下",  # someone sent to do a job: the report's
+])
+def test_in_charge_named_on_an_errand_or_for_a_job_is_no_hand_off(text):
+    """Review 17 note 1: 找/叫 + 负责人/领导 asks us for a person only when asked of us."""
+    assert not wants_person(text)
+    assert not wants_person(text, staff_only=True)
+
+
+def test_someone_on_duty_sent_is_not_staff_to_speak_with():
+    """Review 17 note 2: 管理员 / 值班的人 are mostly sent to do a job."""
+    assert not wants_person("电梯卡住了 快叫值班的人来开一下", staff_only=True)

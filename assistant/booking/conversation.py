@@ -524,14 +524,25 @@ _KIN = (
     r"|(?P<he>爸爸?|爹|阿爸|爷爷|外公|姥爷|公公|父亲|老父亲|老爷子|老爸|老汉儿?|阿公|老豆|岳父)"
     r"|(?P<they>老伴儿?|老人家?|家里老人|家里的老人)"
 )
-_SERVED_RE = re.compile(rf"(?:帮|替|给|为|我|俺|咱|阿)(?:我|俺|咱)?(?:家|屋里|屋头)?(?:的)?(?:{_KIN})(?!说|让|叫|讲|喊|要我)")
+# The relative as the booking's object: 帮/替/给/为 + kin (帮我妈约 / 替俺爹), or kin + what
+# makes them the one served (我妈腿脚不好 / 我奶奶82了 / 我家老伴儿洗澡不方便). A relative
+# only named (我爸走得早 / 我妈不在家) is no one served; 自己 (给我自己约) is the resident.
+_CONDITION = r"(?:她|他|佢)?(?:今年|都|快|已经)?(?:要|想|需要|得|约|洗澡|冲凉|腿|脚|身体|行动|走路|年纪|岁数|中风|瘫|\d|[六七八九]十)"
+_SERVED_RE = re.compile(
+    rf"(?:(?P<for>帮|替|给|为)(?:我|俺|咱)?|我|俺|咱|(?=阿))(?:家|屋里|屋头)?(?:的)?(?:{_KIN})"
+    rf"(?P<condition>[，,\s]*{_CONDITION})?"
+)
+_SELF_SERVED_RE = re.compile(r"(?:给|帮|替|为)(?:我)?自己|我自己(?:约|要)")
 
 
 def person_served(texts: Iterable[str | None]) -> str:
     """Who the booking is for, as the age question names them: 她 / 他 / 老人家 for a
     relative named as the one served (帮我妈约个助浴 / 替俺爹 / 我家老伴), 您 otherwise."""
     for text in texts:
-        match = _SERVED_RE.search(unicodedata.normalize("NFKC", text or ""))
+        said = unicodedata.normalize("NFKC", text or "")
+        if _SELF_SERVED_RE.search(said):
+            return "您"
+        match = next((m for m in _SERVED_RE.finditer(said) if m.group("for") or m.group("condition")), None)
         if match:
             return "她" if match.group("she") else "他" if match.group("he") else "老人家"
     return "您"
@@ -661,10 +672,18 @@ def phone_tail(text: str | None) -> str | None:
     """The last digits of a phone said alone to correct it (尾号是4417 / 后三位417): the
     one group of 2 to 5 digits in the words, or None."""
     said = unicodedata.normalize("NFKC", text or "")
-    if re.search(r"中间|前[两二三四五几]位|开头|前面", said):
-        return None  # 中间四位是1234: not the end of the number; the phone is asked again
+    if re.search(r"中间|前[两二三四五几]?位|开头|前面|打头", said):
+        return None  # 中间四位是1234 / 139开头的: not the end of the number; asked again
     groups = _TAIL_RE.findall(said)
-    return groups[0] if len(groups) == 1 else None
+    if len(groups) != 1:
+        return None
+    # Said as the end (尾号 / 后三位 / 最后两位 / 末尾), or bare four digits (是5683).
+    if _END_SAID_RE.search(said) or len(groups[0]) == 4:
+        return groups[0]
+    return None
+
+
+_END_SAID_RE = re.compile(r"尾号|尾数|后[两二三四五几]?位|最后|末尾|后面|后头")
 
 
 def amended_phone(before: str | None, said: str | None) -> str | None:
@@ -985,6 +1004,10 @@ def correction_from(
         if len(after) > 1 and both:
             named = both[0]
     found = value_slot(new, now=now, prefer=named, catalogue=catalogue)
+    if named == "booking_phone" and (found is None or found[0] != named) and _END_SAID_RE.search(text):
+        # 电话最后两位反了，是83: the end of the number, said as the end in the message.
+        tail = phone_tail(f"尾号{new}")
+        found = (named, f"尾号{tail}") if tail else found
     if found is None and new != text:
         found = value_slot(text, now=now, prefer=named, catalogue=catalogue)
     if found is not None:
@@ -1527,11 +1550,16 @@ _CANCEL_FILLER_RE = re.compile(
 # 孩子都不在身边 整天没人说话 / 老伴走了挺孤单的: loneliness said, nothing asked for. The classifier
 # may hear a booking in it (a line of its data books 心理咨询 to chat); with no service
 # named and no wish to book, it is answered with what is there, never a service question.
+# (闷 alone is also stuffy air: 有点闷 空调不制冷了 / 天气好闷; only 闷得慌, 心里闷, or 闷 said of
+# being alone counts.)
 _LONELY_RE = re.compile(
-    r"闷得慌|闷得很|闷死了?|好闷|有点闷|挺闷|怪闷|孤单|孤独|寂寞|没人(?:说话|聊|陪)|没个说话的"
-    r"|一个人\S{0,4}(?:无聊|没意思|闷)"
+    r"闷得慌|心里(?:头)?闷|孤单|孤独|寂寞|没人(?:说话|聊|陪)|没个说话的"
+    r"|(?:一个人|没人|冷冷清清)\S{0,4}(?:无聊|没意思|闷)"
 )
-_WANTS_SOMETHING_RE = re.compile(r"约|预约|订|报名|帮我|给我|能不能|可以|想找|要找|找个|派|安排|[?？吗]")
+_WANTS_SOMETHING_RE = re.compile(
+    r"约|预约|订|报名|帮我|给我|能不能|可以|想找|要找|找个|派|安排|[?？吗]"
+    r"|坏|不制冷|不制热|不转|漏|不亮|空调|暖气|天气|停电|停水"  # a broken thing or the weather: no loneliness
+)
 LONELY_TEXT = (
     "一个人在家闷的话，可以到社区服务中心的活动室坐坐，那里白天有老邻居下棋聊天；"
     "想找人说说心里话，也可以约社区的心理咨询师谈谈心，免费的。要帮您约吗？"

