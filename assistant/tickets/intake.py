@@ -588,6 +588,8 @@ _CLAUSE_EDGE = re.compile(r"[，,。.！!？?；;、\s]+")
 # comes to work on the thing, nobody asks to talk to staff.
 _SENT_TO_WORK = re.compile(
     r"(?:来|过来|上来|下来|过去|上门)[^，,。！!？?]{0,3}(?:修|换|看|瞧|瞅|处理|弄|清|收|搞|整|查|管|解决|打扫|疏通)"
+    # 叫管理员赶紧来 / 叫值班的人过来: someone called to the place, not to talk (叫负责人来跟我说 is).
+    r"|(?:叫|喊|让|派)[^，,。！!？?]{0,8}(?:来|过来|上来|下来|上门)(?![^，,。！!？?]{0,4}(?:说|谈|讲|解释|聊|交代))"
 )
 # Staff told before (找管理员反映过了, 跟工作人员说过好几次): what was done, a story.
 _TOLD_BEFORE = re.compile(r"(?:反映|说|讲|投诉|提|打电话)(?:过|了好几|了几|了多少)")
