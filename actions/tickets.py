@@ -201,7 +201,7 @@ class ValidateComplaintForm(InterruptibleFormValidation):
             return {"complaint_cancelled": True}
         if requested is None and (_asks_about_earlier(tracker) or _rates_handled(tracker)):
             # NLU heard a complaint in "我的投诉", an id or "那个漏水的事有回复了吗": end the
-            # form, answer the question. So in 垃圾房弄干净了，巴适得很: a rating of the work.
+            # form, answer the question. So in 路灯换好了 安逸得很: a rating of the work.
             return {"complaint_cancelled": True}
         if requested is None and (intake.is_substantive(text) or intake.says_what_is_wrong(text)):
             if not text.startswith("/") and commands.asks_relay(text):
@@ -889,8 +889,8 @@ def _interrupted(tracker: Tracker) -> tuple[str | None, dict[str, Any]]:
 
 
 def _back_to_interrupted(tracker: Tracker, text: str) -> list[EventType]:
-    """After an emergency, what it interrupted taken up again: a booking asked for (白车来了
-    想约个陪诊…, 保洁还约啊 with what was said of it before), or the report that was asked
+    """After an emergency, what it interrupted taken up again: a booking asked for (救护车到了
+    我想约个助浴…, 剪头发的还是约上吧 with what was said of it before), or the report that was asked
     "where?" filed where the message says, once it says the emergency is over. [] otherwise."""
     form, before = _interrupted(tracker)
     service = booking_after(text, before.get("booking_service") if form == "booking_form" else None)
@@ -1013,7 +1013,7 @@ class ActionTicketFollowup(Action):
         text = _text(tracker)
         service = booking_after(text)
         if service:
-            # 对了顺便约个维修…明天下午两点半…电话139…: a new request with its own details, not
+            # 另外我想约个保洁 后天上午九点…电话139…: a new request with its own details, not
             # the phone for the ticket just filed; the booking starts with them.
             return [*_clear(), SlotSet("booking_service", service), FollowupAction("booking_form")]
         contact = intake.parse_contact(text)
@@ -1121,7 +1121,7 @@ class ActionTicketFollowup(Action):
         response = self._follow_up(db, tracker, ticket_id, text)
         resumed = _back_to_interrupted(tracker, text)
         if resumed:
-            # 没事了…保洁还约啊，743号楼… / 闸拉了，没事了。我住747号楼…: the emergency takes what
+            # 缓过来了…剪头发的还是约上吧，8号楼… / 总阀关上了 好多了 在12号楼…: the emergency takes what
             # is about it (its place), then what it interrupted goes on.
             for line in response.lines if response is not None else []:
                 if line != LOCATION_QUESTION:

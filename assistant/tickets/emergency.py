@@ -431,7 +431,7 @@ def booking_offer(service: str) -> tuple[str, list[dict]]:
 
 # ---- after an emergency: back to what it interrupted ------------------------------------------
 
-# The emergency said over, or in the hands of those who came (没事了, 缓过来了, 火灭了, 闸拉了,
+# The emergency said over, or in the hands of those who came (没啥事了, 缓过来了, 火灭了, 总阀关上了,
 # 救护车到了, 送医院了, 人跑了): the resident goes back to what they were doing before it.
 _OVER = re.compile(
     r"没(?:啥|什么|大)?事(?:儿)?了(?![吗吧么])|没大碍|(?<![没不])缓过来|(?<![没不])好多了|吐出来了|(?<![没不])(?:灭|扑灭)了(?![吗吧么没])"
@@ -441,12 +441,12 @@ _OVER = re.compile(
 )
 
 
-# Said after it, the emergency goes on (救护车到了 但是人还没醒 / 闸拉了 还在冒烟).
+# Said after it, the emergency goes on (警察到了 可是人还在踹门 / 闸关掉了 但插座还在冒烟).
 _GOES_ON = re.compile(r"还没(?:醒|灭|好|退|止住|缓过来|出来|找到|回来)|还在|还是(?:不|没)|又(?:开始|烧|冒|着)|越来越")
 
 
 def said_over(text: str | None) -> bool:
-    """The message says the emergency is over or handled by those who came (没事了, 闸拉了,
+    """The message says the emergency is over or handled by those who came (没啥事了, 总阀关上了,
     救护车来了, 送医院了), and nothing after that says it goes on (但是人还没醒): what it
     adds is about what the emergency interrupted."""
     if not text or text.startswith("/"):
@@ -461,8 +461,8 @@ _BOOK_AGAIN = re.compile(r"(?:还|接着|继续|照样|还是)(?:要|得|想)?(?
 
 def booking_after(text: str | None, interrupted_service: str | None = None) -> str | None:
     """The service a message in the minutes after an emergency asks to book: a booking
-    verb and a service (白车来了 想约个陪诊 明天下午一点…), or the booking the emergency
-    interrupted, asked for again (保洁还约 / 接着约吧: ``interrupted_service``). None when it
+    verb and a service (救护车到了 我想约个助浴 后天上午十点…), or the booking the emergency
+    interrupted, asked for again (剪头发的还是约上吧 / 接着约吧: ``interrupted_service``). None when it
     asks for no booking (在6号楼3单元, 约的理发师傅来了没)."""
     from assistant.booking.conversation import service_asked_for
     from assistant.conversation import split
@@ -479,8 +479,8 @@ def booking_after(text: str | None, interrupted_service: str | None = None) -> s
 
 def report_resumed(text: str | None, interrupted_description: str | None) -> str | None:
     """The place of the report an emergency interrupted at "where?" (天花板往下渗水, then the
-    sparks), when a message after the emergency says it is over and where (闸拉了 没事了
-    我住747号楼2单元302): the report is filed there. None when there was no such report,
+    sparks), when a message after the emergency says it is over and where (总阀关上了 好多了
+    在12号楼3单元201): the report is filed there. None when there was no such report,
     the message says no place, or says nothing is over (在6号楼3单元 / 6号楼3单元 门都烧坏了:
     the emergency's own place and state)."""
     from assistant.tickets.intake import place_said

@@ -98,7 +98,7 @@ _SCORED: tuple[tuple[re.Pattern[str], int], ...] = (
                 r"(?:巴适|安逸|几好|杠杠的|顶呱呱|呱呱叫|得劲|靠谱|利索|麻利|快手)"), 2),
     (re.compile(r"基本满意|还行|还可以|还凑合|凑合|一般般?|马马虎虎|过得去|勉强|中规中矩"), 3),
     (re.compile(r"非常满意|很满意|特别满意|十分满意|好评|满意|满分|挺好|很好|不错|给力|点赞|man\s*yi"), 5),
-    # Praise in the regions' words (巴适得很, 几好, 杠杠的, 没得说, 得劲, 手脚麻利), not said
+    # Praise in the regions' words (安逸, 杠杠的, 没得说, 得劲, 手脚麻利), not said
     # with a no before it (不得劲, 不利索, 没那么麻利).
     (re.compile(r"(?<![不没])(?:巴适|安逸|几好|好好嘢|杠杠的|没得说|没说的|顶呱呱|呱呱叫|得劲|靠谱|利索|麻利|快手|(?:真|很|太|超)棒|棒棒|(?:超|真|很)赞)"), 5),
 )
@@ -255,7 +255,7 @@ def awaits_rating(session: Session, sender_id: str, ticket_id: str) -> bool:
     return rated is None
 
 
-# The work said done (修好了, 弄干净了, 清走了, 整返好喇, 搞定, 不漏了): what a praise or a
+# The work said done (修好了, 弄干净了, 清走了, 整好了, 搞定, 不漏了): what a praise or a
 # complaint right after it is about.
 _WORK_DONE = re.compile(
     r"(?:修|弄|整|搞|清|收拾|处理|换|疏通|补|装|填|加固|清运|打扫|扫)(?:好|完|干净|走|掉|妥|返好|返)"
@@ -264,7 +264,7 @@ _WORK_DONE = re.compile(
 
 
 def rates_handled_ticket(db: Database, sender_id: str, text: str | None) -> bool:
-    """垃圾房弄干净了，巴适得很 / 门禁整返好喇，几好: a rating said unasked, about work said
+    """路灯换好了 安逸得很 / 修完了 杠杠的: a rating said unasked, about work said
     done, while the resident has a handled ticket they have not rated: the rating of it,
     not a new report nor a greeting. Not when it also reports something wrong (修好了
     很好 可楼道灯又不亮了: a new matter)."""

@@ -1414,7 +1414,7 @@ def handling_answer(
         if undispatched and _OUTSIDE.search(text or ""):
             lines.append("我这里是登记工单，不会另外打电话通知谁，由工单转给负责的部门。")
         if ticket.status in (lifecycle.ACCEPTED, lifecycle.DISPATCHED) and asks_for_a_promise(text):
-            # 你给我打个包票 明天之前修好: no promise of a day nobody set.
+            # 你能保证后天之前给修好吗: no promise of a day nobody set.
             lines.append("我没法替处理部门打包票：什么时候上门、哪天修好，要等他们安排，我这里还看不到具体时间。")
         elif ticket.status in (lifecycle.ACCEPTED, lifecycle.DISPATCHED) and _WHEN_ASKED.search(text or ""):
             lines.append("什么时候上门，要等处理部门安排，我这里还看不到具体时间。")

@@ -34,7 +34,7 @@ def form_then_emergency(form: str, said: dict) -> list[dict]:
 
 @pytest.mark.parametrize(("text", "over"), [
     ("没啥事了 虚惊一场", True),
-    ("闸已经拉了", True),
+    ("总阀已经关上了", True),
     ("救护车到了 人抬走了", True),
     ("送到医院了 医生在看", True),
     ("小偷已经跑了", True),
@@ -56,9 +56,9 @@ def test_a_booking_asked_for_after_an_emergency() -> None:
 
 
 def test_a_report_resumed_only_once_the_emergency_is_over() -> None:
-    assert report_resumed("火灭了 没事了 在12号楼3单元201", "厨房水管往外渗水") == "12号楼3单元201"
+    assert report_resumed("火扑灭了 好多了 在12号楼3单元201", "厨房水管往外渗水") == "12号楼3单元201"
     assert report_resumed("在12号楼3单元201", "厨房水管往外渗水") is None  # the emergency's own place
-    assert report_resumed("火灭了 没事了 在12号楼3单元201", None) is None
+    assert report_resumed("火扑灭了 好多了 在12号楼3单元201", None) is None
 
 
 async def test_the_interrupted_booking_goes_on_with_what_was_said(app_env: Database) -> None:
@@ -86,10 +86,10 @@ async def test_a_new_booking_after_an_emergency_starts_its_form(app_env: Databas
 
 
 async def test_the_interrupted_report_is_filed_where_the_message_says(app_env: Database) -> None:
-    _, slots, _ = await run(ActionEmergency(), tracker("插座那边冒火花了 噼啪响", "emergency"))
+    _, slots, _ = await run(ActionEmergency(), tracker("插座那边冒火花了 一股焦糊味", "emergency"))
     events = form_then_emergency("complaint_form", {"complaint_description": "厨房水管往外渗水 地上全湿了"})
     _, after_slots, returned = await run(
-        ActionTicketFollowup(), after("闸已经拉了 没事了。在12号楼3单元201", "inform", slots, events)
+        ActionTicketFollowup(), after("总阀关上了 现在好多了。在12号楼3单元201", "inform", slots, events)
     )
     assert followups(returned) == ["action_submit_complaint"]
     assert after_slots["complaint_description"] == "厨房水管往外渗水 地上全湿了"
@@ -97,7 +97,7 @@ async def test_the_interrupted_report_is_filed_where_the_message_says(app_env: D
 
 
 async def test_the_emergencys_own_place_files_no_interrupted_report(app_env: Database) -> None:
-    _, slots, _ = await run(ActionEmergency(), tracker("插座那边冒火花了 噼啪响", "emergency"))
+    _, slots, _ = await run(ActionEmergency(), tracker("插座那边冒火花了 一股焦糊味", "emergency"))
     events = form_then_emergency("complaint_form", {"complaint_description": "厨房水管往外渗水 地上全湿了"})
     messages, _, returned = await run(ActionTicketFollowup(), after("在12号楼3单元201", "inform", slots, events))
     assert not followups(returned) and joined(messages).startswith("已记下位置：12号楼3单元201")
