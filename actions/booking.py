@@ -169,16 +169,20 @@ def _picked_from_cancel_list(tracker: Tracker) -> bool:
     )
 
 
-_LEFT_RE = re.compile(r"刚才的(\S{1,8}?)预约(?:先)?不约了")
-
-
 def _service_left_last(tracker: Tracker) -> str | None:
-    """The service of the booking the butler's last reply said was dropped (好的，刚才的理发预约
-    不约了), or None."""
-    for event in _last_reply(tracker):
-        match = _LEFT_RE.search(event.get("text") or "")
-        if match:
-            return conversation.service_from(match.group(1))
+    """The service of the booking the form left in the butler's last turn (action_leave_form
+    ran after the message before this one): the last service the form held, or None."""
+    users, left = 0, False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            users += 1
+            if users > 1 and not left:
+                return None  # the turn before this message left nothing
+        elif kind == "action" and event.get("name") == "action_leave_form" and users == 1:
+            left = True
+        elif left and kind == "slot" and event.get("name") == "booking_service" and event.get("value"):
+            return conversation.service_from(str(event["value"]))
     return None
 
 
@@ -522,13 +526,7 @@ class ValidateBookingForm(InterruptibleFormValidation):
 
     @staticmethod
     def _slip_in_one_breath(tracker: Tracker, correction: conversation.Correction) -> bool:
-        """The answer corrected had no value before this message: the wrong value was said
-        in it, and put right in it."""
-        before = getattr(tracker, "slots_before_turn", tracker.slots)
-        names = (correction.slot, "booking_time_text") if correction.slot == "booking_time" else (correction.slot,)
-        return correction.slot is not None and correction.value is not None and all(
-            before.get(name) is None for name in names
-        )
+        return conversation.slip_in_one_breath(correction, getattr(tracker, "slots_before_turn", tracker.slots))
 
     def _corrected(self, tracker: Tracker, slot: str) -> dict[str, Any] | None:
         """``{slot: value}`` when the message corrects ``slot``; ``{slot: None}`` when
@@ -1150,12 +1148,8 @@ class ActionCancelBooking(Action):
             ref = resolve_booking_reference(
                 session, tracker.sender_id, raw if raw.startswith("/") else _text(tracker), now=now()
             )
-        if (
-            ref.match == "one"
-            and raw.startswith("/")
-            and raw != _text(tracker)
-            and _picked_from_cancel_list(tracker)
-            and conversation.cancels_again(_text(tracker))
+        if ref.match == "one" and conversation.picked_to_cancel(
+            _text(tracker), raw, listed=_picked_from_cancel_list(tracker)
         ):
             # 助浴那个退了吧, picked from 是哪一个？ after 帮我退一个预约: the cancel asked for and
             # said again with the choice, in words: done, not asked a third time.

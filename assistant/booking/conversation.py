@@ -1588,6 +1588,25 @@ def takes_back_leaving(text: str | None) -> bool:
     return bool(_TAKES_BACK_RE.search(said)) and not form_turns.is_stop(said) and not re.search(r"[?？吗]", said)
 
 
+def slip_in_one_breath(correction: Correction, before: dict) -> bool:
+    """A correction of an answer that had no value before this message (``before``: the
+    form's slots then): the wrong value was said in it and put right in it (约个理发，明天
+    下午三点，哦不对，四点吧), so the message answers every question, not only that one."""
+    if correction.slot is None or correction.value is None:
+        return False
+    names = (correction.slot, "booking_time_text") if correction.slot == "booking_time" else (correction.slot,)
+    return all(before.get(name) is None for name in names)
+
+
+def picked_to_cancel(words: str | None, payload: str | None, *, listed: bool) -> bool:
+    """A booking picked from the list of bookings to cancel (``listed``: the butler's last
+    reply was that list), sent as its button's payload, in words that say the cancel again
+    (助浴那个退了吧): cancelled without asking a third time."""
+    return bool(
+        listed and payload and payload.startswith("/") and words != payload and cancels_again(words)
+    )
+
+
 def cancels_again(text: str | None) -> bool:
     """助浴那个退了吧 / 把剪头那个取消掉 when picking from the list of bookings (是哪一个？):
     the cancel said again with the choice, no question, no keeping, no hesitation."""

@@ -151,8 +151,11 @@ def test_loneliness_heard_as_a_booking_gets_company_offered_not_the_service_ques
 # --- a dropped booking taken up again ----------------------------------------------------------
 
 def test_a_dropped_booking_taken_up_again_keeps_its_service(app_env, domain):
-    events = [{"event": "user", "text": "先不弄了"},
+    events = [{"event": "slot", "name": "booking_service", "value": "保洁"},
+              {"event": "user", "text": "先不弄了"},
+              {"event": "action", "name": "action_leave_form"},
               {"event": "bot", "text": "好的，刚才的保洁预约不约了。需要的时候再跟我说。"},
+              {"event": "slot", "name": "booking_service", "value": None},
               {"event": "user", "text": "想了想还是约吧，周二下午三点"}]
     slots, _, _ = run(FORM(), tracker("想了想还是约吧，周二下午三点", intent="book_service", form_active=False,
                                       events=events), domain)
