@@ -283,11 +283,19 @@ _USUALLY = re.compile(r"平时|平常|平日|往常|往日|以往|一般|通常|
 # no emergency now, whatever its aspect. Only in its clause: 明天来修，现在燃气还在漏 is today.
 _FUTURE = re.compile(r"下周|下个?(?:星期|礼拜|月)|明年|明天|明儿|明早|明晚|后天|下次|下回|下一次|改天|过几天|到时候"
                      r"|next (?:week|month|time)|tomorrow")
+# Review 17 (note 7): the day to come governs only its own event. A cue said to have happened (着火了, 摔下来流了血) after
+# that event is closed (后天就过年了 我家厨房着火了: 了 ends the day's clause) or after a turn of events (结果, 突然, 刚)
+# is today's, also with no comma between (spoken messages lose their spaces in normalise).
+_FUTURE_CLOSED = re.compile(r"了|结果|突然|忽然|刚|已经|正在|现在|这会")
 # Round 17: someone's question passed on (我老公问电梯困人了能不能自己扒门出去): the cue is what was asked about
 # when a question about it follows in its sentence; not a message from the one in trouble (他被困住了，他问…), nor a
 # question about a person named in it (邻居问钱奶奶怎么两天没出门: about her).
 _ASKED = re.compile(r"(?:老公|老婆|爱人|丈夫|妻子|媳妇|老伴|妈妈|爸爸|我妈|我爸|爷爷|奶奶|外公|外婆|姥姥|姥爷|孩子|儿子|女儿"
                     r"|老师|家长|人家|有人|别人|邻居|朋友|同事|同学)(?:想|也|还|就)?问(?!题|候|好)")
+# Review 17 (note 9): a question passed on about something said to have happened to someone (他家老人晕倒了, 她摔倒了)
+# or said to go on (烟都上来了, 现在, 还在) is a relayed emergency, not a general question.
+_RELAYED_WHO = re.compile(r"他|她|爸|妈|爷|奶|孙|老伴|老公|老婆|儿子|女儿|我们|咱们|俺们|我家|他家|她家")
+_RELAYED_NOW = re.compile(r"现在|这会|还在|正在|都上来|越来越|已经|烟都|火都|叫不醒|喊不醒|起不来|没反应|快不行|不行了")
 _ASKED_WHAT = re.compile(r"能不能|可不可以|可以不可以|能否|会不会|要不要|多久|多长时间|哪个|哪里|怎么|咋|吗|么|呢|是不是")
 # Round 17: a laugh about what the resident is watching (我在看动画片，他掉进水里了哈哈) is the show's, not a report.
 _WATCHING = re.compile(r"(?:在|正在)(?:看|追|刷)|看的(?:那|这)")
@@ -299,11 +307,15 @@ _GOING_NOW = re.compile(r"正在|又在|还在|这会儿?(?:正)?在|现在(?:�
 # it (楼道, 现在). 我好怕 他拿刀要砍我 and 好害怕啊 楼道里全是烟 are what the fear is about, happening; 好怕啊，着火 a cry.
 _FEAR_PAUSE = re.compile(r"(?:怕|害怕|担心|生怕)[啊呀哇哦]?,$")
 _SOMEONE = re.compile(r"他|她|我|俺|你|有人|咱|谁")
+# Review 17 (note 17): a state or a result in the clause (倒地不起, 不省人事, 高烧抽筋) says the event is happening, even
+# with no 了 (telegraphic speech): the fear is about what is there, not a worry.
+_STATE_NOW = re.compile(r"不起|不省人事|昏迷|抽筋|抽搐|抽起来|高烧|烧到|流血|出血|血流|满脸血|是血|喘不|上不来气|透不过气"
+                        r"|没反应|叫不醒|喊不醒|没气|没呼吸|不动了|一动不动|口吐|翻白眼|不醒")
 # Round 17: a show being watched (电视剧, 电影, 动画片, 追剧) is the story only of what happens in it. A person of the
 # message's, outside the show (not 剧里, 电影里的, 男主的爸爸), taken suddenly while watching (我在看电视剧，我爸突然倒了;
 # 看电影的时候我爸突然喘不上气了; 陪孙子看动画片，孙子突然抽起来了) is no part of it. Dreams, drills and classes stay stories.
 _MEDIA = re.compile(r"电影|电视剧|连续剧|悬疑剧|动画片?|动漫|综艺|纪录片|追剧|美剧|韩剧|日剧|港剧|网剧|节目|新闻|直播")
-_WATCHER_THEN = re.compile(r"[,。]|的时候|时|着|到一半|一半")
+_WATCHER_THEN = re.compile(r"[,。]|的时候|时|着|到一半|一半|完|之后|以后|后")
 # Between the show and 突然, only the watching itself (看着看着, 追到一半, 的时候): no one else is its subject.
 _STILL_WATCHING = re.compile(r"[看着了到一半的时候时追刷就又在呢,]*")
 
@@ -333,6 +345,20 @@ def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | N
 
 # Round 17: a cue whose subject is an animal or a thing (它们为什么找不到妈妈): no person in trouble.
 _NOT_A_PERSON = re.compile(r"(?<![其])它们?|牠们?")
+# Review 17 (note 6): the animal or thing is the cue's subject only when nothing between 它 and the cue names a person
+# or a 把/被 (它把孩子腿咬出血了, 电梯它卡住了把我们困在里面, 我出去找它的时候我爸摔倒了) and 它 is no verb's object
+# (我爸吃了它以后就倒了): otherwise the person is the one in trouble.
+_A_PERSON_NEAR = re.compile(r"我|你|他|她|俺|咱|人|孩|娃|孙|爸|妈|爷|奶|婆|公|儿|女|宝|哥|姐|弟|妹"
+                            r"|老人|老头|老太|大爷|大妈|邻居|把|被|以后|之后|的时候|然后|结果|后就")
+
+
+def _the_subject(text: str, hit: "_Hit", it: re.Match[str]) -> re.Match[str] | None:
+    """Review 17 (note 6): 它 as the cue's subject: not the object of a verb before it (吃了它, 找它), and nothing
+    between it and the cue's verb names a person, a 把/被 or the end of a subordinate clause (以后, 的时候)."""
+    if text[it.start() - 1: it.start()] in ("了", "过", "着", "把", "被", "给", "找", "吃", "喝", "用"):
+        return None
+    between = text[it.end(): hit.start] if it.end() <= hit.start else text[it.end(): hit.end]
+    return None if _A_PERSON_NEAR.search(between) else it
 _PERSON_KINDS = ("missing", "trapped", "medical", "silent_elder")
 
 
@@ -522,7 +548,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         if start < hit.end and hit.start < end:
             return f"ordinary_sense:{word}"
     if cue.kind in _PERSON_KINDS:
-        it = _NOT_A_PERSON.search(text, msg.clause_start(max(hit.start, hit.end - 1)), hit.end)
+        its = list(_NOT_A_PERSON.finditer(text, msg.clause_start(max(hit.start, hit.end - 1)), hit.end))
+        it = _the_subject(text, hit, its[-1]) if its else None
         if it is not None:
             return f"ordinary_sense:{it.group()}"
     # Denials and near misses, just before the cue in its clause.
@@ -563,7 +590,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         # the event has a subject of its own (老人摔倒); a bare cry after the fear (好怕啊，着火) is the cry
         said = len(_CONTENT.findall(clause)) > 2
         if (fear is not None and said and not s.hypothetical_anchor.search(clause) and not _SOMEONE.search(clause)
-                and not _GOING_NOW.search(clause)):
+                and not _GOING_NOW.search(clause) and not _STATE_NOW.search(clause)):
             found = fear
     if found is None and actual and not msg.urgent and s.hypothetical_worry is not None:
         # review 15: a worry governing the cue (担心她晚上摔了没人知道) is a what-if even in the perfective
@@ -604,6 +631,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         soft = None
     if soft is not None and actual and _own_clause(msg, hit, soft):
         soft = None
+    if soft is not None and "问" in soft.group() and _relayed_now(msg, hit, soft, actual):
+        soft = None  # review 17 (note 9): 托我问，他家老人晕倒了叫不醒 is relayed, not a general question
     if soft is not None and _watching_taken(text, soft, s.hypothetical_person):
         soft = None  # round 17: taken suddenly while watching the news or a video (老爸看新闻看着看着突然嘴歪了)
     anywhere = msg.anywhere
@@ -614,12 +643,14 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     if found is None and not msg.urgent:
         clause_start = msg.clause_start(hit.start)
         future = _FUTURE.search(text, clause_start, hit.start)
-        if future is not None and not s.past_present.search(text, future.end(), hit.start):
+        if (future is not None and not s.past_present.search(text, future.end(), hit.start)
+                and not (actual and _FUTURE_CLOSED.search(text, future.end(), hit.start))):
             found = future
         asked = _ASKED.search(text, clause_start, hit.start)
         if (found is None and asked is not None and _ASKED_WHAT.search(text, asked.end(), hit.end + len(msg.sentence_after(hit.end, 20)))
                 and not (s.hypothetical_learning_own is not None and s.hypothetical_learning_own.search(hit.text))
-                and not (s.hypothetical_person is not None and s.hypothetical_person.search(text, asked.end(), hit.end))):
+                and not (s.hypothetical_person is not None and s.hypothetical_person.search(text, asked.end(), hit.end))
+                and not _relayed_now(msg, hit, asked, actual)):
             found = asked
     if found is None and msg.learning is not None and (
             msg.learning_own is None
@@ -714,6 +745,18 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         if not actual or s.hazard_what_if.search(after):
             return f"hazard_complaint:{msg.hazard.group()}"
     return None
+
+
+def _relayed_now(msg: _Message, hit: _Hit, asked: re.Match[str], actual: bool) -> bool:
+    """Review 17 (note 9): a passed-on question about a cue said to have happened to someone named after the relay
+    (他家老人, 她), or with something said to go on in its sentence (烟都上来了, 现在): the emergency is relayed."""
+    if not actual:
+        return False
+    text = msg.text
+    if _RELAYED_WHO.search(text, asked.end(), hit.end):
+        return True
+    sentence = text[msg.sentence_start(hit.start): hit.end + len(msg.sentence_after(hit.end, len(text)))]
+    return bool(_RELAYED_NOW.search(sentence))
 
 
 def _own_clause(msg: _Message, hit: _Hit, soft: re.Match[str]) -> bool:

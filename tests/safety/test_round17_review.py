@@ -1,0 +1,174 @@
+"""Review 17: the round's suppressors narrowed by reason (who the cue is about, the clause it belongs to,
+whether it is happening now). The reviewer's counter-examples and look-alikes of our own, both ways.
+No sentence here is taken from a set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.safety import assess
+
+
+def verdict(text: str):
+    return assess(text, quiet=True)
+
+
+def fires(text: str) -> bool:
+    return verdict(text).emergency
+
+
+def lexicon_kinds(text: str) -> tuple[str, ...]:
+    """The kinds the cues found (not the n-gram model's `general`)."""
+    v = verdict(text)
+    return v.kinds if v.emergency and not v.cues[0].startswith("model:") else ()
+
+
+# ---- note 6: 它 silences a person's cue only when it is the cue's own subject ---------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("狗追着孩子咬，它把孩子腿咬出血了", "medical"),
+    ("那条狗扑上来 它把我孙子咬得满脸是血", "medical"),
+    ("它是我家狗 我出去找它的时候 我爸在路边摔倒了起不来", "medical"),
+    ("电梯它卡住了把我们困在里面", "trapped"),
+    ("那只野猫它一爪子挠在我外孙脸上 脸上流了好多血", "medical"),
+    ("家里那台旧电梯它半路停了 把我和我妈关在里头了", "trapped"),
+])
+def test_an_animal_or_thing_hurting_or_holding_a_person(text, kind):
+    assert kind in lexicon_kinds(text)
+
+
+def test_a_person_after_eating_it_is_the_one_in_trouble():
+    v = verdict("我爸吃了它以后就倒在地上没反应了")
+    assert v.emergency and "medical" in v.kinds
+
+
+@pytest.mark.parametrize("text", [
+    "它们被困在笼子里了",
+    "我家小乌龟它好几天不动了",
+    "小黄狗它跑丢了 谁看到了告诉我一声",
+])
+def test_an_animal_as_the_subject_stays_quiet(text):
+    assert not fires(text)
+
+
+# ---- note 7: a day to come governs only its own event ---------------------------------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("后天就过年了 我家厨房着火了", "fire"),
+    ("下周就要搬家了结果我爸从梯子上摔下来流了好多血", "medical"),
+    ("下个月孙子就要考试了 他刚才从楼梯上滚下来头破了", "medical"),
+    ("明天还要去复查呢 我妈突然晕过去了", "medical"),
+])
+def test_a_realised_event_after_a_future_day(text, kind):
+    assert kind in lexicon_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "明天物业要停电梯 一整天",
+    "下礼拜小区搞一次着火逃生的演练",
+    "后天工人来换燃气管 要停气",
+])
+def test_what_is_planned_for_a_day_to_come_stays_quiet(text):
+    assert not fires(text)
+
+
+# ---- note 8: a show governs only what happens in it ------------------------------------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("我在看韩剧，突然闻到好大一股煤气味", "gas"),
+    ("我老伴看节目看着看着突然倒了，叫不醒", "medical"),
+    ("这个节目刚看完 我老公突然胸口疼得不行", "medical"),
+    ("那个养生节目看完以后 我爸忽然说喘不上气", "medical"),
+])
+def test_a_person_taken_while_or_after_watching(text, kind):
+    assert kind in lexicon_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "节目里那个老头突然晕倒了 演得跟真的一样",
+    "昨晚那个韩剧 女主被困在地下室了 好揪心",
+])
+def test_what_happens_in_the_show_stays_quiet(text):
+    assert not fires(text)
+
+
+# ---- note 9: a question passed on about something happening to someone ----------------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("邻居问楼道里着火了要不要往下跑，烟都上来了", "fire"),
+    ("楼下邻居托我问，他家老人晕倒了叫不醒，能不能帮忙叫救护车", "medical"),
+    ("奶奶让我问 她摔倒了起不来怎么办", "medical"),
+    ("我同事问 她爸刚才摔倒了头破了 能不能派人去看看", "medical"),
+])
+def test_a_relayed_emergency(text, kind):
+    assert kind in lexicon_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "邻居问家里着火了应该往哪边跑",
+    "我妈让我问 老人摔倒了要不要马上扶起来",
+    "我老婆问燃气泄漏了能不能开灯",
+])
+def test_a_general_question_passed_on_stays_quiet(text):
+    assert not fires(text)
+
+
+# ---- note 10: a device or a meeting is the cue's subject, not just nearby --------------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("按了呼叫器，我爸躺着没反应", "medical"),
+    ("摁了好几下呼叫铃 我妈躺在床上还是没反应", "medical"),
+    ("我们被困在会议室了，门锁坏了打不开", "trapped"),
+    ("开会的时候电梯坏了 我们几个被困在里面了", "trapped"),
+])
+def test_a_person_near_a_device_or_a_meeting(text, kind):
+    assert kind in lexicon_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "按了呼叫器半天没反应 是不是坏了",
+    "天天被会议困住 连陪孙子的时间都没有",
+])
+def test_the_device_or_the_meeting_itself_stays_quiet(text):
+    assert not fires(text)
+
+
+# ---- note 14: a threat to one's own grandchild never hides an injury told before it ----------------
+
+@pytest.mark.parametrize("text", [
+    "我孙子调皮得很 爬柜子摔下来头磕破了血流不止 我真想打死他",
+    "孙子从楼梯上摔下来满头是血 我真想打死他",
+    "我外孙从床上翻下来额头磕破了 这孩子我真想揍死他",
+])
+def test_an_injury_before_the_threat(text):
+    assert "medical" in lexicon_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我孙子作业又没写完 气得我真想打死他",
+    "这个外孙天天玩手机不睡觉 我迟早要揍死他",
+])
+def test_the_threat_alone_stays_quiet(text):
+    assert not fires(text)
+
+
+# ---- note 17: a state said without 了 is happening, not feared -------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "好怕呀，老人倒地不起",
+    "我好怕，孩子高烧抽筋",
+    "担心，老人晕倒不省人事",
+    "害怕啊，老太太满脸是血",
+    "好担心，孩子喘不上气",
+])
+def test_a_state_after_the_fear(text):
+    assert "medical" in lexicon_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "真怕啊，老人摔倒",
+    "担心，孩子走丢",
+])
+def test_a_bare_feared_event_stays_a_worry(text):
+    assert not fires(text)
