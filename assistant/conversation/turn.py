@@ -570,17 +570,33 @@ def _worded_intent(said: str, memory: store.Memory) -> str | None:
     - a correction of the booking read-back just asked, with its new value (搞错了，楼号说反了，
       是18号楼): ``/inform``, whatever the classifier hears in it (a report, a question), so
       the read-back takes it (``_corrects_readback``);
+    - the cancel said again at 要取消…吗？ (对 取消 / 嗯 取消吧): ``/affirm``, its yes;
     - a booking id with only a word to cancel it (取消YY…, YY…不要了), not at a yes/no question:
       ``/cancel_booking{"booking_id": …}`` (the round-16 model read such lines as nlu_fallback;
       ``booking.conversation.cancel_by_id``).
     """
-    from assistant.booking.conversation import cancel_by_id
+    from assistant.booking.conversation import cancel_by_id, confirms_cancel
 
     if _corrects_readback(said, memory.last):
         return "/inform"
+    if _asks_to_cancel(memory.last) and confirms_cancel(said):
+        return "/affirm"  # 对 取消 / 取消吧 at 要取消…吗？: a yes in the question's own words
     if not _asks_yes_or_no(memory.options):
         return cancel_by_id(said)
     return None
+
+
+# The cancel question (assistant.booking.conversation.cancel_question), with its 对 / 不对.
+CANCEL_QUESTION_RE = re.compile(r"^要取消.*吗[？?]$")
+
+
+def _asks_to_cancel(last: list[store.Said]) -> bool:
+    asked = last[-1] if last else None
+    return (
+        asked is not None
+        and bool(CANCEL_QUESTION_RE.match((asked.text or "").strip()))
+        and {p.strip() for _, p in asked.buttons} >= YES_NO_PAYLOADS
+    )
 
 
 CANCEL_PAYLOAD = "/cancel_booking"

@@ -128,3 +128,12 @@ def test_worded_intents_have_one_place():
     elsewhere = store.Memory(last=[store.Said("好的。", [])])
     assert _worded_intent("把YY202611290001退掉吧", elsewhere) == '/cancel_booking{"booking_id": "YY202611290001"}'
     assert _worded_intent("是18号楼", elsewhere) is None
+
+
+@pytest.mark.parametrize(("text", "sent"), [("嗯 取消吧", "/affirm"), ("是的 退掉", "/affirm"),
+                                            ("先别取消", None), ("取消吗", None)])
+def test_the_cancel_said_again_at_the_cancel_question_is_its_yes(text, sent):
+    from assistant.conversation.turn import _worded_intent
+
+    asked = store.Said("要取消12月1日（周二）上午9点的体检（预约号YY202611290001）吗？", [("对", "/affirm"), ("不对", "/deny")])
+    assert _worded_intent(text, store.Memory(last=[asked])) == sent
