@@ -299,6 +299,10 @@ _RELAYED_NOW = re.compile(r"现在|这会|还在|正在|都上来|越来越|已�
 _ASKED_WHAT = re.compile(r"能不能|可不可以|可以不可以|能否|会不会|要不要|多久|多长时间|哪个|哪里|怎么|咋|吗|么|呢|是不是")
 # Round 17: a laugh about what the resident is watching (我在看动画片，他掉进水里了哈哈) is the show's, not a report.
 _WATCHING = re.compile(r"(?:在|正在)(?:看|追|刷)|看的(?:那|这)")
+# Review 17 (note 11): a fire or gas said to have happened after a laugh while watching is not guessed to be the
+# show's (我在看电视 哈哈 厨房着火了): only when the message puts it in the show (片里, 剧里, 节目里, 动画里).
+_SHOW_EXEMPT = ("fire", "gas")
+_IN_SHOW = re.compile(r"(?:片|剧|节目|动画|视频|电视|电影|里面那个)(?:里|中|上)(?!面?[有是]?(?:我|俺))")
 # Round 17 (set 16): a cue said to be going on now in its own clause (煤气管子又在嘶嘶漏气, 正在冒烟) is not the habit an
 # earlier clause describes (天天说安全安全，…又在漏气).
 _GOING_NOW = re.compile(r"正在|又在|还在|这会儿?(?:正)?在|现在(?:正)?在|此刻")
@@ -317,7 +321,8 @@ _STATE_NOW = re.compile(r"不起|不省人事|昏迷|抽筋|抽搐|抽起来|高
 _MEDIA = re.compile(r"电影|电视剧|连续剧|悬疑剧|动画片?|动漫|综艺|纪录片|追剧|美剧|韩剧|日剧|港剧|网剧|节目|新闻|直播")
 _WATCHER_THEN = re.compile(r"[,。]|的时候|时|着|到一半|一半|完|之后|以后|后")
 # Between the show and 突然, only the watching itself (看着看着, 追到一半, 的时候): no one else is its subject.
-_STILL_WATCHING = re.compile(r"[看着了到一半的时候时追刷就又在呢,]*")
+_STILL_WATCHING = re.compile(r"[看着了到一半的时候时追刷就又在呢,哈嘿嘻]*")
+_SMELT = re.compile(r"(?:就|又)?(?:闻到|闻着|闻见|一股|好大一股|有股)")
 
 
 def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | None) -> bool:
@@ -326,6 +331,9 @@ def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | N
         return False
     sentence_end = text.find("。", media.end())
     rest = text[media.end(): len(text) if sentence_end == -1 else sentence_end]
+    smelt = _SUDDEN.search(rest)
+    if smelt is not None and _STILL_WATCHING.fullmatch(rest, 0, smelt.start()) and _SMELT.match(rest, smelt.end()):
+        return True  # review 17 (note 8): the watcher smells something (正在追剧呢 突然闻到一股煤气味): no show smells
     then = _WATCHER_THEN.search(rest)
     if then is None:
         return False
@@ -660,7 +668,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         # happened or sits in another clause (我想了解一下，我妈摔倒了起不来了: a cry for help)
         found = msg.learning
     if (found is None and msg.laughter is not None and cue.kind not in s.laughter_exempt
-            and (not actual or _QUESTION_AFTER.match(text, hit.end) or _WATCHING.search(text))
+            and (not actual or _QUESTION_AFTER.match(text, hit.end)
+                 or (_WATCHING.search(text) and (cue.kind not in _SHOW_EXEMPT or _IN_SHOW.search(text))))
             and not (cue.kind in _PERSON_KINDS and s.hypothetical_learning_own is not None
                      and not _QUESTION_AFTER.match(text, hit.end)
                      and msg.laughter.end() <= msg.clause_start(hit.start)

@@ -106,7 +106,7 @@ def test_a_past_day_named_then_is_no_what_if():
     "看的那个节目里，有人被困在山洞",
     "这个恐怖片里好多人被砍",
     "在看海底小纵队，有只企鹅掉进水里了哈哈",
-    "我在看电视，哈哈，楼下着火了",
+    "动画片里房子着火了，哈哈，我在看呢",
 ])
 def test_a_show_or_a_laugh_about_it_is_no_report(text):
     assert not fires(text)

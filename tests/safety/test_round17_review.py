@@ -172,3 +172,70 @@ def test_a_state_after_the_fear(text):
 ])
 def test_a_bare_feared_event_stays_a_worry(text):
     assert not fires(text)
+
+
+def test_a_device_that_does_not_answer_does_not_hide_a_person_who_does_not():
+    assert "medical" in lexicon_kinds("按了报警器没反应 我妈也没反应")
+
+
+# ---- note 11 (SHOULD): a fire or gas after a laugh while watching is not guessed to be the show's --------------
+
+@pytest.mark.parametrize("text", [
+    "我在看电视 哈哈 厨房着火了",
+    "正在追剧呢 嘿嘿 突然闻到一股煤气味",
+])
+def test_fire_or_gas_after_a_laugh_while_watching(text):
+    assert fires(text)
+
+
+def test_fire_inside_the_show_after_a_laugh_stays_quiet():
+    assert not fires("动画片里房子着火了，哈哈，我在看呢")
+
+
+# ---- note 15 (SHOULD): water leaking at a gas appliance is no gas leak --------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "燃气热水器下面一直漏 地上湿了一大片",
+    "燃气灶旁边的水龙头还是漏 找人来修一下",
+    "煤气公司的人说管子没事 可厨房水槽还在漏",
+    "天然气热水器底下还在漏 一直滴答滴答",
+])
+def test_water_at_a_gas_appliance_stays_quiet(text):
+    assert "gas" not in lexicon_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "燃气管子那里现在又漏了 一股臭味",
+    "液化气罐阀门一直漏 味道好大",
+])
+def test_a_gas_pipe_or_valve_leaking_again(text):
+    assert "gas" in lexicon_kinds(text)
+
+
+# ---- note 16 (SHOULD): a numb limb after sleeping is no one pinned ------------------------------------------
+
+def test_a_limb_numb_from_sleeping_on_it_is_not_pinned():
+    assert "trapped" not in lexicon_kinds("睡觉压着胳膊了 早上起来手麻得动不了")
+    assert "trapped" not in lexicon_kinds("昨晚睡姿不对压着腿了 现在腿麻得起不来")
+
+
+@pytest.mark.parametrize("text", [
+    "柜子倒下来压着我妈的腿 她动不了",
+    "书架翻了压住了孩子的腿 抽不出来",
+])
+def test_a_person_pinned_by_a_fall(text):
+    assert "trapped" in lexicon_kinds(text)
+
+
+# ---- note 8: no show smells: a smell noticed suddenly while watching is the watcher's -----------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("正在追剧呢 突然闻到一股煤气味", "gas"),
+    ("在看电影 突然闻到烧焦的味道", "fire"),
+])
+def test_a_smell_noticed_while_watching(text, kind):
+    assert kind in lexicon_kinds(text)
+
+
+def test_a_smell_in_the_film_stays_quiet():
+    assert not fires("电影里突然闻到煤气味的那个情节好吓人")
