@@ -304,7 +304,7 @@ def test_what_happens_in_the_show_stays_the_show(text):
     "孩子们在演戏，演到有人被绑架",
     "我儿子玩吃鸡游戏一直喊救命",
     "我快被楼上装修的噪音逼疯了，救救我吧",
-    "放屁太臭了哈哈，我老公说像煤气",
+    "老伴炖的酸菜一股怪味 孙子捂着鼻子说是不是煤气 嘻嘻",
 ])
 def test_play_rehearsal_and_nuisance_cries_stay_quiet(text):
     assert not fires(text)

@@ -239,3 +239,25 @@ def test_a_smell_noticed_while_watching(text, kind):
 
 def test_a_smell_in_the_film_stays_quiet():
     assert not fires("电影里突然闻到煤气味的那个情节好吓人")
+
+
+# ---- fixer A's request (blind13, tuned): a booking's words are no emergency's -------------------------------
+# A time too early to get up for (起不来 after 太早/这么早) and tidying up (过来收拾, with nobody as its object).
+
+@pytest.mark.parametrize("text", [
+    "约这么早 我可起不来",
+    "七点那个太早了 老头子起不来的",
+    "我闺女说周末来帮我收拾一下",
+    "儿子说他下班过来收拾，保洁先不约了",
+])
+def test_too_early_to_get_up_or_tidying_up_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("我爸起那么早 在厕所晕倒了起不来", "medical"),
+    ("我妈太早出门摔了一跤起不来了", "medical"),
+    ("楼上那个男的说要收拾我 还拿着棍子", "violence"),
+])
+def test_a_fall_or_a_threat_with_the_same_words(text, kind):
+    assert kind in lexicon_kinds(text)
