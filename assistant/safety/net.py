@@ -440,6 +440,12 @@ def _marker(match: re.Match[str]) -> str:
     return match.group(1) if match.re.groups and match.group(1) else match.group()
 
 
+def _own_span(match: re.Match[str]) -> tuple[int, int]:
+    if "threat" in match.re.groupindex and match.group("threat"):
+        return match.span("threat")
+    return match.span()
+
+
 class _Message:
     """One normalised message and everything the suppressors need from it, found
     once (a long run-on transcript has many cues: each must cost little)."""
@@ -451,7 +457,8 @@ class _Message:
         self.sentence_starts = [0] + [m.end() for m in re.finditer("。", text)]
         self.clause_starts = [0] + [m.end() for m in re.finditer("[,。]", text)]
         self.ordinary = [(m.start(), m.end(), m.group()) for m in s.ordinary.finditer(text)]
-        self.ordinary_always = [(m.start(), m.end(), m.group()) for m in s.ordinary_always.finditer(text)]
+        # Review 17 (note 14): a pattern's `threat` group, when it matched, is the only part it sets aside.
+        self.ordinary_always = [(*_own_span(m), m.group()) for m in s.ordinary_always.finditer(text)]
         self.before = list(s.hypothetical_before.finditer(text))
         self.anywhere = s.hypothetical_anywhere.search(text)
         self.anywhere_soft = None if self.urgent else s.hypothetical_anywhere_soft.search(text)

@@ -143,6 +143,7 @@ def test_the_device_or_the_meeting_itself_stays_quiet(text):
 ])
 def test_an_injury_before_the_threat(text):
     assert "medical" in lexicon_kinds(text)
+    assert "violence" not in lexicon_kinds(text)  # the threat alone is still exasperation
 
 
 @pytest.mark.parametrize("text", [
