@@ -287,6 +287,8 @@ _FUTURE = re.compile(r"下周|下个?(?:星期|礼拜|月)|明年|明天|明儿|
 # that event is closed (后天就过年了 我家厨房着火了: 了 ends the day's clause) or after a turn of events (结果, 突然, 刚)
 # is today's, also with no comma between (spoken messages lose their spaces in normalise).
 _FUTURE_CLOSED = re.compile(r"了|结果|突然|忽然|刚|已经|正在|现在|这会")
+# A realised cue is in the day to come only through a modal between them (明天电梯要停了, 下周会…了).
+_FUTURE_MODAL = re.compile(r"要|会|将|打算|准备|计划|可能|得")
 # Round 17: someone's question passed on (我老公问电梯困人了能不能自己扒门出去): the cue is what was asked about
 # when a question about it follows in its sentence; not a message from the one in trouble (他被困住了，他问…), nor a
 # question about a person named in it (邻居问钱奶奶怎么两天没出门: about her).
@@ -322,6 +324,9 @@ _MEDIA = re.compile(r"电影|电视剧|连续剧|悬疑剧|动画片?|动漫|综
 _WATCHER_THEN = re.compile(r"[,。]|的时候|时|着|到一半|一半|完|之后|以后|后")
 # Between the show and 突然, only the watching itself (看着看着, 追到一半, 的时候): no one else is its subject.
 _STILL_WATCHING = re.compile(r"[看着了到一半的时候时追刷就又在呢,哈嘿嘻]*")
+_WATCHED = re.compile(r"看完|看了|看着|刚看")
+_AT_ONCE = re.compile(r"就(?:倒|晕|昏|抽|吐|喘|说不出|栽|摔|不行)")
+_AROUND = re.compile(r"外面|外头|楼下|楼上|隔壁|对门|对面|厨房|家里|屋里|窗外|门外|楼道")
 _SMELT = re.compile(r"(?:就|又)?(?:闻到|闻着|闻见|一股|好大一股|有股)")
 
 
@@ -335,6 +340,8 @@ def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | N
     if smelt is not None and _STILL_WATCHING.fullmatch(rest, 0, smelt.start()) and _SMELT.match(rest, smelt.end()):
         return True  # review 17 (note 8): the watcher smells something (正在追剧呢 突然闻到一股煤气味): no show smells
     then = _WATCHER_THEN.search(rest)
+    if then is None and _WATCHED.search(text, max(0, media.start() - 4), media.start()):
+        then = re.compile("").match(rest)  # 刚看完电视剧 老伴就倒了: the watching is over before the show is named
     if then is None:
         return False
     start = max(text.rfind(",", 0, media.start()), text.rfind("。", 0, media.start())) + 1
@@ -346,9 +353,10 @@ def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | N
     for who in person.finditer(rest, then.end()):
         if rest[who.start() - 1: who.start()] == "的" or _INSIDE.match(rest, who.end()):
             continue
-        if _SUDDEN.search(rest, who.end(), who.end() + 6):
+        if _SUDDEN.search(rest, who.end(), who.end() + 6) or _AT_ONCE.match(rest, who.end()):
             return True
-    return False
+    # review 17 (note 8): the watcher's surroundings (外面突然着火了, 楼下突然冒烟): no part of a show
+    return any(_SUDDEN.search(rest, where.end(), where.end() + 4) for where in _AROUND.finditer(rest, then.end()))
 
 
 # Round 17: a cue whose subject is an animal or a thing (它们为什么找不到妈妈): no person in trouble.
@@ -659,7 +667,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         clause_start = msg.clause_start(hit.start)
         future = _FUTURE.search(text, clause_start, hit.start)
         if (future is not None and not s.past_present.search(text, future.end(), hit.start)
-                and not (actual and _FUTURE_CLOSED.search(text, future.end(), hit.start))):
+                and not (actual and (_FUTURE_CLOSED.search(text, future.end(), hit.start)
+                                     or not _FUTURE_MODAL.search(text, future.end(), hit.start)))):
             found = future
         asked = _ASKED.search(text, clause_start, hit.start)
         if (found is None and asked is not None and _ASKED_WHAT.search(text, asked.end(), hit.end + len(msg.sentence_after(hit.end, 20)))

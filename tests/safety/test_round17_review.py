@@ -262,3 +262,23 @@ def test_too_early_to_get_up_or_tidying_up_stays_quiet(text):
 ])
 def test_a_fall_or_a_threat_with_the_same_words(text, kind):
     assert kind in lexicon_kinds(text)
+
+
+# ---- own look-alikes of notes 7 and 8 (spoken, no comma): the day to come, the show -------------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("到时候再约 我家厨房冒烟了好大的烟", "fire"),
+    ("看新闻的时候 外面突然着火了", "fire"),
+    ("刚看完电视剧 老伴就倒在沙发上叫不醒", "medical"),
+])
+def test_today_after_a_day_to_come_or_a_show(text, kind):
+    assert kind in lexicon_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "明天电梯要停了",
+    "在看电影 电影里楼下突然着火了",
+    "看了那部电视剧 男主就晕倒了",
+])
+def test_the_day_to_come_or_the_show_still_governs_its_own(text):
+    assert not fires(text)
