@@ -656,6 +656,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         soft = None
     if soft is not None and "问" in soft.group() and _relayed_now(msg, hit, soft, actual):
         soft = None  # review 17 (note 9): 托我问，他家老人晕倒了叫不醒 is relayed, not a general question
+    if soft is not None and _real_at_the_show(msg, hit, soft, actual):
+        soft = None  # review 17 (note 8): 排练节目 领舞的阿姨突然倒下了 happened at the show, not in it
     if soft is not None and _watching_taken(text, soft, s.hypothetical_person):
         soft = None  # round 17: taken suddenly while watching the news or a video (老爸看新闻看着看着突然嘴歪了)
     anywhere = msg.anywhere
@@ -770,6 +772,22 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         if not actual or s.hazard_what_if.search(after):
             return f"hazard_complaint:{msg.hazard.group()}"
     return None
+
+
+# Review 17 (note 8): a show, a rehearsal or a game of pretend is where people were when something real happened to
+# one of them (在排练节目 领舞的阿姨突然倒下了, 过家家玩着玩着 孩子从床上摔下来头破了, 演小品 结果台子塌了砸到人了):
+# a realised cue after it with a turn of events or a real person as subject, and nothing saying it was played.
+_SHOW_OR_PLAY = re.compile(r"节目|过家家|角色扮演|排练|彩排|小品|演戏|剧情")
+_PLAYED = re.compile(r"演|扮|角色|女主|男主|主角|主持人|台词|剧里|片里|节目里|戏里|小品里|剧情里|假装|装作")
+_REAL_TURN = re.compile(r"突然|忽然|结果|真的|真摔|现在|刚才|一下子|不小心|有个|有人|阿姨|大爷|大妈|老人|老师|孩子|小孩|我家|我妈|我爸"
+                        r"|闻到|闻见|出来一看|跑出去|厨房|家里|楼下|外面")
+
+
+def _real_at_the_show(msg: _Message, hit: _Hit, marker: re.Match[str], actual: bool) -> bool:
+    if not actual or not _SHOW_OR_PLAY.fullmatch(marker.group()) or _INSIDE.match(msg.text, marker.end()):
+        return False
+    between = msg.text[marker.end(): hit.start]
+    return not _PLAYED.search(between + hit.text) and bool(_REAL_TURN.search(between + hit.text))
 
 
 def _relayed_now(msg: _Message, hit: _Hit, asked: re.Match[str], actual: bool) -> bool:

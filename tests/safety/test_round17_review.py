@@ -282,3 +282,24 @@ def test_today_after_a_day_to_come_or_a_show(text, kind):
 ])
 def test_the_day_to_come_or_the_show_still_governs_its_own(text):
     assert not fires(text)
+
+
+# ---- note 8's reason at a rehearsal or a game of pretend: something real happened there ---------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("我们在排练节目 领舞的阿姨突然倒下了 叫不醒", "medical"),
+    ("社区文艺节目彩排的时候 有个大爷晕倒了", "medical"),
+    ("过家家玩着玩着 孩子从床上摔下来头破了", "medical"),
+    ("看节目的时候闻到焦味 出来一看厨房冒烟了", "fire"),
+])
+def test_something_real_at_a_show_or_a_game(text, kind):
+    assert kind in lexicon_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "小品里老人摔倒了 大家笑得不行",
+    "节目里有个大爷突然晕倒了 是演的",
+    "这个节目 主持人突然晕倒了",
+])
+def test_what_is_played_stays_quiet(text):
+    assert not fires(text)
