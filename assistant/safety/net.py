@@ -288,6 +288,10 @@ _FUTURE = re.compile(r"下周|下个?(?:星期|礼拜|月)|明年|明天|明儿|
 # is today's, also with no comma between (spoken messages lose their spaces in normalise).
 _FUTURE_CLOSED = re.compile(r"了|结果|突然|忽然|刚|已经|正在|现在|这会")
 # A realised cue is in the day to come only through a modal between them (明天电梯要停了, 下周会…了).
+# Review 17: a condition, a fear of some day or a product asked about earlier in the sentence does not govern a cue
+# said to have happened, or a state, after a turn of events (结果, 这下, 刚才): spoken messages are one sentence.
+_TURNED = re.compile(r"结果|这下|刚才|刚刚")
+_STATE_CUE = re.compile(r"起不来|动不了|站不起来|叫不醒|没反应|不省人事")
 _FUTURE_MODAL = re.compile(r"要|会|将|打算|准备|计划|可能|得")
 # Round 17: someone's question passed on (我老公问电梯困人了能不能自己扒门出去): the cue is what was asked about
 # when a question about it follows in its sentence; not a message from the one in trouble (他被困住了，他问…), nor a
@@ -296,7 +300,7 @@ _ASKED = re.compile(r"(?:老公|老婆|爱人|丈夫|妻子|媳妇|老伴|妈妈
                     r"|老师|家长|人家|有人|别人|邻居|朋友|同事|同学)(?:想|也|还|就)?问(?!题|候|好)")
 # Review 17 (note 9): a question passed on about something said to have happened to someone (他家老人晕倒了, 她摔倒了)
 # or said to go on (烟都上来了, 现在, 还在) is a relayed emergency, not a general question.
-_RELAYED_WHO = re.compile(r"他|她|爸|妈|爷|奶|孙|老伴|老公|老婆|儿子|女儿|我们|咱们|俺们|我家|他家|她家")
+_RELAYED_WHO = re.compile(r"我(?:的)?(?:同学|朋友|同事|邻居|室友|舍友)|他|她|爸|妈|爷|奶|孙|老伴|老公|老婆|儿子|女儿|我们|咱们|俺们|我家|他家|她家")
 _RELAYED_NOW = re.compile(r"现在|这会|还在|正在|都上来|越来越|已经|烟都|火都|叫不醒|喊不醒|起不来|没反应|快不行|不行了")
 _ASKED_WHAT = re.compile(r"能不能|可不可以|可以不可以|能否|会不会|要不要|多久|多长时间|哪个|哪里|怎么|咋|吗|么|呢|是不是")
 # Round 17: a laugh about what the resident is watching (我在看动画片，他掉进水里了哈哈) is the show's, not a report.
@@ -598,6 +602,9 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     actual = _actual(text, hit)
     sentence_start = msg.sentence_start(hit.start)
     found = next((m for m in reversed(msg.before) if sentence_start <= m.start() and m.end() <= hit.end), None)
+    if (found is not None and (actual or _STATE_CUE.search(hit.text))
+            and _TURNED.search(text, found.end(), hit.start)):
+        found = None  # review 17: 怕哪天她摔了 结果今天真摔了 / 有没有那种手环 我妈刚才摔倒了: it happened since
     if found is None:
         found = s.hypothetical_once.search(before)
     if found is None and not msg.urgent and cue.kind not in s.counterfactual_exempt:

@@ -303,3 +303,24 @@ def test_something_real_at_a_show_or_a_game(text, kind):
 ])
 def test_what_is_played_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- own look-alikes: a condition or a fear of some day before a turn of events ----------------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("我一直怕哪天她摔了 结果今天真摔了 起不来", "medical"),
+    ("就怕哪天着火 这下真着火了 烟好大", "fire"),
+    ("有没有那种报警的手环 我妈刚才摔倒了起不来", "medical"),
+    ("老师叫我们问的 我同学被困在电梯里了", "trapped"),
+])
+def test_it_happened_since(text, kind):
+    assert kind in lexicon_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "有没有那种摔倒了能自动报警的手环",
+    "万一今天电梯困人了怎么办",
+    "万一摔了起不来 结果没人知道咋办",
+])
+def test_the_condition_still_governs(text):
+    assert not fires(text)
