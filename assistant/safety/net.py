@@ -321,6 +321,8 @@ _SOMEONE = re.compile(r"他|她|我|俺|你|有人|咱|谁")
 # with no 了 (telegraphic speech): the fear is about what is there, not a worry.
 _STATE_NOW = re.compile(r"不起|不省人事|昏迷|抽筋|抽搐|抽起来|高烧|烧到|流血|出血|血流|满脸血|是血|喘不|上不来气|透不过气"
                         r"|没反应|叫不醒|喊不醒|没气|没呼吸|不动了|一动不动|口吐|翻白眼|不醒")
+# … unless the clause places the state in some night or day to come, or in nobody noticing (老人半夜昏迷没人管): feared.
+_SOMEDAY = re.compile(r"半夜|夜里|晚上|以后|将来|哪天|有一天|老了|到时候|没人管|没人知道|没人发现")
 # Round 17: a show being watched (电视剧, 电影, 动画片, 追剧) is the story only of what happens in it. A person of the
 # message's, outside the show (not 剧里, 电影里的, 男主的爸爸), taken suddenly while watching (我在看电视剧，我爸突然倒了;
 # 看电影的时候我爸突然喘不上气了; 陪孙子看动画片，孙子突然抽起来了) is no part of it. Dreams, drills and classes stay stories.
@@ -620,7 +622,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         # the event has a subject of its own (老人摔倒); a bare cry after the fear (好怕啊，着火) is the cry
         said = len(_CONTENT.findall(clause)) > 2
         if (fear is not None and said and not s.hypothetical_anchor.search(clause) and not _SOMEONE.search(clause)
-                and not _GOING_NOW.search(clause) and not _STATE_NOW.search(clause)):
+                and not _GOING_NOW.search(clause)
+                and not (_STATE_NOW.search(clause) and not _SOMEDAY.search(clause))):
             found = fear
     if found is None and actual and not msg.urgent and s.hypothetical_worry is not None:
         # review 15: a worry governing the cue (担心她晚上摔了没人知道) is a what-if even in the perfective

@@ -170,6 +170,7 @@ def test_a_state_after_the_fear(text):
 @pytest.mark.parametrize("text", [
     "真怕啊，老人摔倒",
     "担心，孩子走丢",
+    "真怕啊，老人半夜昏迷没人管",
 ])
 def test_a_bare_feared_event_stays_a_worry(text):
     assert not fires(text)
@@ -323,4 +324,12 @@ def test_it_happened_since(text, kind):
     "万一摔了起不来 结果没人知道咋办",
 ])
 def test_the_condition_still_governs(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "朋友托我问 她孩子被困在电梯里过 物业要不要赔",
+    "我妈问 她上次摔倒了起不来 社区能不能装扶手",
+])
+def test_a_passed_on_question_about_what_is_over_stays_quiet(text):
     assert not fires(text)
