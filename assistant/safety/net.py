@@ -345,6 +345,9 @@ def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | N
     smelt = _SUDDEN.search(rest)
     if smelt is not None and _STILL_WATCHING.fullmatch(rest, 0, smelt.start()) and _SMELT.match(rest, smelt.end()):
         return True  # review 17 (note 8): the watcher smells something (正在追剧呢 突然闻到一股煤气味): no show smells
+    for where in _AROUND.finditer(rest):
+        if _STILL_WATCHING.fullmatch(rest, 0, where.start()) and _SUDDEN.search(rest, where.end(), where.end() + 4):
+            return True  # review 17 (note 8): 我在看追剧 厨房突然冒黑烟了: the watcher's surroundings
     then = _WATCHER_THEN.search(rest)
     if then is None and _WATCHED.search(text, max(0, media.start() - 4), media.start()):
         then = re.compile("").match(rest)  # 刚看完电视剧 老伴就倒了: the watching is over before the show is named
@@ -788,7 +791,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
 # one of them (在排练节目 领舞的阿姨突然倒下了, 过家家玩着玩着 孩子从床上摔下来头破了, 演小品 结果台子塌了砸到人了):
 # a realised cue after it with a turn of events or a real person as subject, and nothing saying it was played.
 _SHOW_OR_PLAY = re.compile(r"节目|过家家|角色扮演|排练|彩排|小品|演戏|剧情")
-_PLAYED = re.compile(r"演|扮|角色|女主|男主|主角|主持人|台词|剧里|片里|节目里|戏里|小品里|剧情里|假装|装作")
+_PLAYED = re.compile(r"剧情|剧本|情节|写的|演|扮|角色|女主|男主|主角|主持人|台词|剧里|片里|节目里|戏里|小品里|剧情里|假装|装作")
 _REAL_TURN = re.compile(r"突然|忽然|结果|真的|真摔|现在|刚才|一下子|不小心|有个|有人|阿姨|大爷|大妈|老人|老师|孩子|小孩|我家|我妈|我爸"
                         r"|闻到|闻见|出来一看|跑出去|厨房|家里|楼下|外面")
 

@@ -333,3 +333,24 @@ def test_the_condition_still_governs(text):
 ])
 def test_a_passed_on_question_about_what_is_over_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- notes 29, 30 and note 8's residue (reviewer, 01:22) -------------------------------------------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("孙子摔得头破血流 我真想打死他爸", "medical"),
+    ("老伴磕得头破血流了", "medical"),
+    ("外孙在院子里撞得头破血流 他妈还不管", "medical"),
+    ("我在看追剧 厨房突然冒黑烟了", "fire"),
+])
+def test_a_head_broken_open_or_the_kitchen_while_watching(text, kind):
+    assert kind in lexicon_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "上个月老伴磕得头破血流 现在好了",
+    "我们在排练小品 剧情是老人摔倒了",
+    "排练小品呢 剧本里写的是老太太晕倒了",
+])
+def test_over_or_written_in_the_play_stays_quiet(text):
+    assert not fires(text)
