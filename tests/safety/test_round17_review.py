@@ -354,3 +354,13 @@ def test_a_head_broken_open_or_the_kitchen_while_watching(text, kind):
 ])
 def test_over_or_written_in_the_play_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- note 28 (SHOULD): a gas leak back after a repair, said with 又开始漏 ---------------------------------------
+
+def test_a_gas_leak_back_after_a_repair():
+    assert "gas" in lexicon_kinds("燃气管子 上礼拜修了 今天又开始漏 一股味")
+
+
+def test_water_back_at_a_gas_heater_after_a_repair_stays_quiet():
+    assert not fires("燃气热水器上礼拜修了 今天又开始漏 地上一滩水")
