@@ -1357,17 +1357,38 @@ def _without_service(said: str, catalogue: Catalogue | None = None) -> str:
     return said.strip()
 
 
+# A request besides the cancel (review 17 note 27): another booking (另外帮我约个…, 约个…),
+# a move (改到…, 换成…), a question. Read with the cancel words blanked out (帮我取消预约
+# is the cancel itself); a reason or a later wish (那天还有事, 改天再约) is no request.
+_CANCEL_WORDS_RE = re.compile(r"取消|退掉|退了|撤销|撤了")
+_BESIDES_RE = re.compile(
+    r"另外|顺便|顺带|再(?:帮|给|替)"
+    r"|(?:帮|给|替)(?:我|俺|咱|她|他|老伴|我妈|我爸|家里)?[^|\s，,。]{0,4}?(?:约|订|预约|报修|修|查|安排|登记)"
+    r"|(?:约|订|预约)(?:一个|个|一下|一次|上)"
+    r"|(?:改|换|挪|推|调)(?:到|成|在)"
+    r"|想问|问一?下|咨询"
+)
+
+
+def asks_besides_cancel(text: str | None) -> bool:
+    """The message asks for something besides the cancel (取消吧 另外帮我约个保洁 /
+    退掉 改到下周三吧): not a yes alone, so the conversation layer lets the words go on."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    return bool(_BESIDES_RE.search(_CANCEL_WORDS_RE.sub("|", said)))
+
+
 def confirms_cancel(text: str | None) -> bool:
     """A yes to 要取消…吗？: a plain yes (``confirms``), or the cancel said again (对，取消吧),
     alone or with a reason in another clause (取消吧，我还去不了 / 谁还去啊，取消), the
     service named after a yes word (确定 取消保洁; 取消理发那个 alone may be a new request,
-    its own reference decides); never when a clause keeps the booking."""
+    its own reference decides); never when a clause keeps the booking, nor when something
+    else is asked with it (``asks_besides_cancel``: the rest would be lost)."""
     said = unicodedata.normalize("NFKC", text or "").strip()
     if _LEADING_YES_RE.match(said):
         said = _without_service(said)
     if not said or said.startswith("/") or re.search(r"\d|[?？吗]|别|不用取消|先不", said):
         return False
-    if keeps_booking(said):
+    if keeps_booking(said) or asks_besides_cancel(said):
         return False
     if confirms(said) or _CANCEL_YES_RE.match(said):
         return True

@@ -570,7 +570,9 @@ def _worded_intent(said: str, memory: store.Memory) -> str | None:
     - a correction of the booking read-back just asked, with its new value (搞错了，楼号说反了，
       是18号楼): ``/inform``, whatever the classifier hears in it (a report, a question), so
       the read-back takes it (``_corrects_readback``);
-    - the cancel said again at 要取消…吗？ (对 取消 / 嗯 取消吧): ``/affirm``, its yes;
+    - the cancel said again at 要取消…吗？ (对 取消 / 嗯 取消吧): ``/affirm``, its yes, only when
+      it is the cancel alone (``confirms_cancel`` refuses a second request with it, which
+      goes on as words to the two-request split or the reschedule reading);
     - a booking id with only a word to cancel it (取消YY…, YY…不要了), not at a yes/no question:
       ``/cancel_booking{"booking_id": …}`` (the round-16 model read such lines as nlu_fallback;
       ``booking.conversation.cancel_by_id``).
