@@ -587,7 +587,9 @@ _CLAUSE_EDGE = re.compile(r"[，,。.！!？?；;、\s]+")
 # Someone sent to do the job (叫值班的人来换一下, 快叫管理员来看看, 找人过来处理): the person
 # comes to work on the thing, nobody asks to talk to staff.
 _SENT_TO_WORK = re.compile(
-    r"(?:来|过来|上来|下来|过去|上门)[^，,。！!？?]{0,3}(?:修|换|看|瞧|瞅|处理|弄|清|收|搞|整|查|管|解决|打扫|疏通)"
+    # The job right after 来, no word of talking between (来跟我说清楚 is no 来…清: someone to talk).
+    r"(?:来|过来|上来|下来|过去|上门)[^，,。！!？?说谈讲聊]{0,3}"
+    r"(?:修|换|看|瞧|瞅|处理|弄|清(?!楚)|收|搞|整|查|管|解决|打扫|疏通)"
     # 叫管理员赶紧来 / 叫值班的人过来: someone called to the place, not to talk (叫负责人来跟我说 is).
     r"|(?:叫|喊|让|派)[^，,。！!？?]{0,8}(?:来|过来|上来|下来|上门)(?![^，,。！!？?]{0,4}(?:说|谈|讲|解释|聊|交代))"
 )

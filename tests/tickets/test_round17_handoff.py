@@ -38,6 +38,12 @@ async def test_staff_asked_with_a_report_is_handed_off(app_env: Database, said: 
     ("说过好几回了都没用 直接给我转人工", True),
     ("楼道里堆满了杂物 我要找你们负责人反映", True),
     ("井盖丢了 我要跟你们客服说", True),
+    # someone to talk with, after 来: 说清楚 is no job (清 of 清理)
+    ("楼上天天半夜砸东西 叫你们负责人来跟我讲清楚", True),
+    ("物业费乱收 叫你们管事的来跟我们说清楚", True),
+    # the job right after 来 still sends someone
+    ("垃圾站满了 叫管理员来清一下", False),
+    ("门禁坏了 叫值班的人来看一眼", False),
 ])
 def test_staff_asked_with_a_report_clause_by_clause(said: str, asks: bool) -> None:
     from assistant.tickets.intake import asks_staff_with_report
