@@ -195,6 +195,20 @@ def test_no_staff_asked_for(text):
     assert not wants_person(text, staff_only=True)
 
 
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        # review 17 (d24516d's residue): the leader's number asked for, to call them oneself
+        ("我想联系一下居委会负责人的手机 号码多少", False),
+        ("找物业领导的联系方式 能给我吗", False),
+        # asked outright, a phone said only after it
+        ("麻烦找你们负责人 电话一直打不通", True),
+    ],
+)
+def test_a_leaders_number_asked_for_is_no_hand_off(text, asks):
+    assert wants_person(text) is asks
+
+
 @pytest.mark.parametrize("text", [
     "后天上午我得去找街道领导签个字 换个时间吧",  # the resident's own errand
     "我先去找小区负责人问问 回头再约",
