@@ -364,3 +364,23 @@ def test_a_gas_leak_back_after_a_repair():
 
 def test_water_back_at_a_gas_heater_after_a_repair_stays_quiet():
     assert not fires("燃气热水器上礼拜修了 今天又开始漏 地上一滩水")
+
+
+# ---- note 31: 如果/要是 + 可以/方便/有空…的话 is politeness, not a condition --------------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("如果可以的话请快点派人 我老伴晕过去了", "medical"),
+    ("要是方便的话你们赶紧来一下 厨房着火了", "fire"),
+    ("如果有空的话帮忙叫个人 我妈在卫生间摔倒了爬不起来", "medical"),
+])
+def test_a_polite_if_governs_no_real_emergency(text, kind):
+    assert kind in lexicon_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "如果方便的话想问一下 如果老人在家摔倒了起不来该怎么办",
+    "要是可以的话 教教我万一厨房着火了怎么自救",
+    "如果老人晕倒了 应该先打120还是先扶起来",
+])
+def test_a_real_what_if_after_a_polite_if_stays_quiet(text):
+    assert not fires(text)
