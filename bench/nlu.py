@@ -228,11 +228,11 @@ DEFAULT_SETS: list[dict[str, str]] = [
     {
         "name": "blind17",
         "path": "bench/nlu_blind17.yml",
-        "label": "blind",
+        "label": "tuned",
         "note": "748 lines (19 intents, 131 service_type spans over the ten catalogue services), written on "
                 "2026-12-07 by a helper who saw only its brief (b7f3fc4, bench/nlu_blind17.md) while round 17 "
                 "was tuned on set 16; measured once at round 17's end (8ce2c20: macro-F1 0.926, 0.930 with the "
-                "vote; service_type 0.931; 0.898 on the 612 lines not in the training data word for word)",
+                "vote; service_type 0.931; 0.898 on the 612 lines not in the training data word for word), then round 18 was tuned on its errors",
     },
     {
         "name": "blind_2026_11",
@@ -390,10 +390,10 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
     {
         "name": "emergency_blind17",
         "path": "bench/emergency_blind17.jsonl",
-        "label": "blind",
+        "label": "tuned",
         "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-07 by a helper who "
                 "saw only its brief (0fddec2, bench/emergency_blind17.md) while round 17 was tuned on set 16; "
-                "measured once at round 17's end (8ce2c20: butler 0.957 / 4.8 %, net 0.937 / 3.7 %)",
+                "measured once at round 17's end (8ce2c20: butler 0.957 / 4.8 %, net 0.937 / 3.7 %), then round 18 was tuned on its errors",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
