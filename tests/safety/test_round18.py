@@ -1,0 +1,43 @@
+"""Round 18 (issue #10): set 17's errors, by their general reasons, in our own words.
+
+Each reason is tested both ways: the emergency it explains fires (worded several ways: spaces for
+commas, no punctuation, the cue in another clause) and the look-alike that shares its words stays
+quiet. No sentence here is taken from a set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.safety import assess
+
+
+def fires(text: str) -> bool:
+    return assess(text, quiet=True).emergency
+
+
+def kinds(text: str) -> tuple[str, ...]:
+    return assess(text, quiet=True).kinds
+
+
+# ---- a habit told, then 这下 (好了/可好): today's event ----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "对门天天在楼道里充电瓶车 这下好了 电瓶车着火了 烟全冲上来了",
+    "隔壁老是乱接电线这下可好插座冒火花了",
+    "他家整天开着煤气灶不管，这下倒好，一屋子煤气味，人都熏晕了",
+    "这下好了，楼上经常漏水，水流进我家配电箱了还在冒火花",
+    "楼下总是往垃圾桶里扔烟头 这下可好 垃圾桶烧起来了 火挺大",
+])
+def test_a_habit_then_this_time_is_today(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "电梯经常困人，这下好了，业主都不敢坐了",
+    "楼下天天烧烤冒烟，这下好了，物业终于管了",
+    "楼道里天天堆杂物，这下可好，消防来检查罚款了",
+    "老是漏气的那根管子这下修好了",
+])
+def test_this_time_does_not_make_a_habit_or_a_repair_an_emergency(text):
+    assert not fires(text)
