@@ -41,3 +41,30 @@ def test_a_habit_then_this_time_is_today(text):
 ])
 def test_this_time_does_not_make_a_habit_or_a_repair_an_emergency(text):
     assert not fires(text)
+
+
+# ---- a silent elder: nobody has seen them (没人见, 没人看到); 上周 only as a time word; 起 = since -------
+
+@pytest.mark.parametrize("text", [
+    "对门的王奶奶 三天了都没人见过 门口的奶也没拿",
+    "隔壁独居大爷没人看见好几天了",
+    "我们单元的李大爷这两天没人瞧见过 敲门也不应",
+    "顺便反映个事 三楼一个人住的老太太 好几天没人见着了",
+    "楼下周叔叔说他爸前天晚上起就打不通电话",          # 周 a surname after 楼下; 起 = since
+    "楼上周奶奶跟我说 她老伴昨天起就联系不上",
+    "昨天起就没见隔壁大爷出门",
+])
+def test_nobody_has_seen_the_elder(text):
+    assert "silent_elder" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我家狗三天没人见过了",
+    "上周隔壁大爷两天没人见，后来才知道去女儿家了",
+    "上周小区里有个老人晕倒了",                          # 上周 still dates a cue
+    "上周楼道里电瓶车着火了",
+    "昨天起床的时候我妈摔了一跤，没事",                  # 起床 is no "since"
+    "晚上周大爷来下棋了",
+])
+def test_nobody_seen_and_since_do_not_overreach(text):
+    assert not fires(text)
