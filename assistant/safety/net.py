@@ -281,8 +281,9 @@ _USUALLY = re.compile(r"平时|平常|平日|往常|往日|以往|一般|通常|
 
 # Round 17 (set 16): a day to come in the cue's own clause (下周电梯困人应急演练, 明天停电梯) puts the cue in the future:
 # no emergency now, whatever its aspect. Only in its clause: 明天来修，现在燃气还在漏 is today.
-_FUTURE = re.compile(r"下周|下个?(?:星期|礼拜|月)|明年|明天|明儿|明早|明晚|后天|下次|下回|下一次|改天|过几天|到时候"
-                     r"|next (?:week|month|time)|tomorrow")
+# Round 18: not a day that describes a noun (约明天的钟点工 厨房煤气味好大: 明天的 dates the booking, not the smell).
+_FUTURE = re.compile(r"(?:下周|下个?(?:星期|礼拜|月)|明年|明天|明儿|明早|明晚|后天|下次|下回|下一次|改天|过几天|到时候"
+                     r"|next (?:week|month|time)|tomorrow)(?!的)")
 # Review 17 (note 7): the day to come governs only its own event. A cue said to have happened (着火了, 摔下来流了血) after
 # that event is closed (后天就过年了 我家厨房着火了: 了 ends the day's clause) or after a turn of events (结果, 突然, 刚)
 # is today's, also with no comma between (spoken messages lose their spaces in normalise).

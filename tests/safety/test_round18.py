@@ -68,3 +68,33 @@ def test_nobody_has_seen_the_elder(text):
 ])
 def test_nobody_seen_and_since_do_not_overreach(text):
     assert not fires(text)
+
+
+# ---- asked whether it is serious, of a cue said to have happened; a day that describes a noun -------
+
+@pytest.mark.parametrize("text", [
+    "打扰一下 我觉得家里煤气好像漏了 不知道要不要紧",
+    "厨房有股煤气味 要紧吗",
+    "孩子吞了个纽扣电池要不要紧",
+    "我爸刚摔了一跤起不来 严不严重啊",
+    "我家燃气灶那边好像泄漏了吧要紧吗",
+    "帮我订下周的体检 诶等下 我爸突然说胸口好痛",   # a booking's day, then the emergency
+    "小爱同学 设个明天的闹钟 算了 楼道里好大的烟 着火了",
+    "明天的保洁取消吧 家里煤气味好重",
+])
+def test_a_real_cue_asked_about_or_after_a_booking_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "一氧化碳中毒严重吗",
+    "老人摔倒严重吗",
+    "吃错药要不要紧",
+    "我妈摔了一跤，不要紧，能走",
+    "明天电梯要停了",
+    "明天的演练要模拟着火",
+    "明天要检修燃气 会有煤气味吗",
+    "下周的聚会要是有人喝多了晕倒怎么办",
+])
+def test_a_general_question_or_a_day_to_come_stays_quiet(text):
+    assert not fires(text)
