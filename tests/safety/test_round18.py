@@ -98,3 +98,33 @@ def test_a_real_cue_asked_about_or_after_a_booking_fires(text):
 ])
 def test_a_general_question_or_a_day_to_come_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- threats and blows in other words: 家伙 as a weapon, revenge vowed, 要给我好看, English hit ----------
+
+@pytest.mark.parametrize("text", [
+    "楼道里有个醉汉拎着家伙 嚷着要找我老公算账",
+    "那个人抄起家伙就冲过来了 吓死人",
+    "前夫堵在楼下 扬言要报仇 手里还拿着刀",
+    "他在我家门口一直砸门 说要给我们好看",
+    "外面那个男的踹门踹得咣咣响讲要畀你好看",
+    "someone is hitting my dad 快来人 help",
+    "my neighbour beat her kid 血流了一地 快报警",
+    "有个男的在楼下 kicking 我儿子 快 call police",
+])
+def test_a_threat_or_a_blow_in_other_words_fires(text):
+    assert "violence" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "师傅提着家伙来修水管了",
+    "抄家伙干活了 今天要把院子收拾了",
+    "我儿子打游戏输了说要报仇",
+    "在楼下说要拼命减肥",
+    "这件衣服要让我好看点",
+    "化个妆要给我好看多了",
+    "what number to call police in china",
+    "how do i call police",
+])
+def test_tools_games_looks_and_questions_stay_quiet(text):
+    assert not fires(text)
