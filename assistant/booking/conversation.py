@@ -1650,3 +1650,70 @@ def cancel_by_id(text: str | None) -> str | None:
     if not _CANCEL_WORD_RE.search(rest) or _CANCEL_FILLER_RE.sub("", _CANCEL_WORD_RE.sub("", rest)):
         return None
     return cancel_payload(booking_id)
+
+
+# --- a booking said as its values alone ------------------------------------------------
+#
+# 维修 后天 上午九点半 5号楼1单元302 139…: a service and a day with its clock, then perhaps
+# an address and a phone, and nothing else; the classifier may hear a report in the service
+# word (保洁) or take the phone for a ticket just filed. Every part must be one of the values:
+# a word of complaint, a question, a cancel or a move (没来, 多少钱, 不要了, 改) leaves it alone.
+_LINE_LEAD_RE = re.compile(r"^(?:然后|那个|那|还有|另外|再|我自己|自己|我|俺|给我|帮我|也|要|想)+")
+_LINE_TIME_RE = re.compile(r"^[今明后大天上下中午早晚点半分钟刻整一二三四五六七八九十零〇两\d:：号日月周星期礼拜的]+$")
+_LINE_REFUSE_RE = re.compile(r"[?？吗呢]|不|别|没|改|换|挪|取消|退|撤")
+_ADDRESS_LEAD_RE = re.compile(r"^(?:地址|住址|我家|俺家|家)?(?:住在|住|在|是)?[:：]?$")
+
+
+def _only_address(part: str) -> bool:
+    """A part that is an address and nothing more (住5号楼2单元 yes, 5号楼2单元漏水 no)."""
+    if extract_time(part) is not None:
+        return False
+    rest = re.sub(r"\s+", "", part)
+    for place in find_locations(part):
+        if place.span:
+            rest = rest.replace(re.sub(r"\s+", "", place.span), "", 1)
+    return rest != re.sub(r"\s+", "", part) and bool(_ADDRESS_LEAD_RE.match(rest))
+
+
+def booking_line(text: str | None, catalogue: Catalogue | None = None) -> str | None:
+    """The service a message books when it is nothing but a booking's values (a service by
+    its name or everyday name, a day and clock time, an address, a phone), else None."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/") or _LINE_REFUSE_RE.search(said):
+        return None
+    parts = [
+        part
+        for clause in re.split(r"[，,。.；;！!、]+", said)
+        for part in _spaced_parts(clause.strip())
+        if part
+    ]
+    service: str | None = None
+    clock = False
+    digits: list[str] = []
+    after_address = False
+    for part in parts:
+        room = after_address and bool(re.fullmatch(r"[一二三四五六七八九零〇两幺]{2,4}", part))
+        after_address = False
+        if room:
+            continue  # 3号楼 二单元 一零二: the room said after the address
+        if part.isdigit():
+            digits.append(part)  # a phone, maybe said in groups
+            continue
+        if normalise_phone(part) is not None:
+            continue
+        if _LINE_TIME_RE.match(part):
+            parsed = extract_time(part)
+            if parsed is None:
+                return None
+            clock = clock or parsed.has_clock
+            continue
+        if _only_address(part):
+            after_address = True
+            continue
+        named = bare_service_request(_LINE_LEAD_RE.sub("", part), catalogue)
+        if named is None or service not in (None, named):
+            return None
+        service = named
+    if digits and normalise_phone("".join(digits)) is None:
+        return None
+    return service if service is not None and clock else None

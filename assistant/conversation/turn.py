@@ -519,6 +519,12 @@ async def converse(
                     # question (the free times of that day are listed).
                     log.info("conversation_free_times_of_a_service", sender=sender, service=times_of)
                     message, follow_up = f'/book_service{{"service_type": "{times_of}"}}', stripped
+                elif (line := await _booking_line(client, sender, stripped)) is not None:
+                    # 保洁 明天 下午两点 3号楼501 139…: a booking said as its values alone, which
+                    # the classifier heard as something else (a report, a phone for the ticket
+                    # just filed): the booking starts and the words answer its questions.
+                    log.info("conversation_booking_line", sender=sender, service=line)
+                    message, follow_up = f'/book_service{{"service_type": "{line}"}}', stripped
     if local is not None:
         # An ordinal past the end keeps the list it was counted on.
         await _remember(db, sender, memory, local, pending=new_pending, keep_options=bool(local[0].buttons))
@@ -878,6 +884,25 @@ async def _free_times_asked(client: DialogueClient, sender: str, text: str) -> s
 
     service = service_from(text)
     if service is None or not asks_free_times(text):
+        return None
+    try:
+        if await client.active_loop(sender) is not None:
+            return None
+        parsed = await client.parse(text)
+    except DialogueUnavailable:
+        return None
+    return None if split.task_intent(parsed) in ("book_service", "cancel_booking") else service
+
+
+async def _booking_line(client: DialogueClient, sender: str, text: str) -> str | None:
+    """The service of a message that is nothing but a booking's values (``booking_line``),
+    when no form is running (inside one they are its answers) and the classifier hears no
+    booking task in it; None otherwise."""
+    from assistant.booking.conversation import booking_line
+    from assistant.dialogue import DialogueUnavailable
+
+    service = booking_line(text)
+    if service is None:
         return None
     try:
         if await client.active_loop(sender) is not None:
