@@ -128,3 +128,33 @@ def test_a_threat_or_a_blow_in_other_words_fires(text):
 ])
 def test_tools_games_looks_and_questions_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- dialect smoke, a search everywhere in vain, a door that will not open with the resident inside ----
+
+@pytest.mark.parametrize("text,kind", [
+    ("啲楼梯全系烟 我哋落唔到去", "fire"),
+    ("楼道都系烟 睇唔到路", "fire"),
+    ("养老院没人看着 我婆婆自己出去了 到处找不着", "missing"),
+    ("我婆婆下午出门买菜 到现在 哪儿都找不到", "missing"),
+    ("孩子放学没回来 我们满小区都没找着", "missing"),
+    ("我妈找不到了 她的手机也打不通", "missing"),
+    ("卫生间门锁坏了拧不开 我出不去了", "trapped"),
+    ("房门推不开 屋里只有我一个 喊了半天没人应", "trapped"),
+    ("屋里就我一个人 这个门怎么都打不开 窗户也开不了", "trapped"),
+])
+def test_dialect_smoke_a_vain_search_and_a_door_that_holds_the_resident(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我爸的眼镜到处找不着",
+    "孩子的作业本哪都找不到",
+    "我妈到处找不到她的手机",
+    "我妈找不到自己的拐杖了",
+    "门打不开了 我在外面进不去 找个开锁的",
+    "钥匙断在锁里了 门打不开 回不了家",
+    "柜门拧不开了 帮忙看看",
+])
+def test_a_lost_thing_or_a_door_locking_someone_out_stays_quiet(text):
+    assert not fires(text)
