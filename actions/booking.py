@@ -547,7 +547,7 @@ class ValidateBookingForm(InterruptibleFormValidation):
     async def extract_booking_service(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         corrected = self._corrected(tracker, "booking_service")
         if corrected is not None:
-            return corrected
+            return {**corrected, **self._eligibility_with(tracker, corrected.get("booking_service"))}
         if self._requested(tracker) == "booking_service" or not tracker.get_slot("booking_service"):
             # Asked for, or none chosen yet: everyday words name it too (师傅能来修个马桶不).
             # On another form turn they are about something else (地址…，楼道灯坏了…).
@@ -592,6 +592,20 @@ class ValidateBookingForm(InterruptibleFormValidation):
                 return {}  # 对 没毛病: a yes names no service; the question is asked again
             return {"booking_service": _text(tracker)}  # validated below: a short re-ask
         return {}
+
+    def _eligibility_with(self, tracker: Tracker, service_said: str | None) -> dict[str, Any]:
+        """不是理发 是助浴 她八十多了 at a later question: the age or the disability said with
+        the change of service is the person's, no answer being corrected; kept for a service
+        that asks it (the eligibility was not among the questions of the service before)."""
+        if self._requested(tracker) == "booking_eligibility" or tracker.get_slot("booking_eligibility"):
+            return {}
+        service = load_catalogue().services.get(conversation.service_from(service_said or "") or "")
+        if service is None or service.eligibility is None:
+            return {}
+        facts = conversation.eligibility_from(_text(tracker))
+        if facts is None or (facts.age is None and not facts.disabled):
+            return {}
+        return {"booking_eligibility": _text(tracker)}
 
     async def extract_booking_eligibility(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         correction = self._correction(tracker)
