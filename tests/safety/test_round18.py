@@ -158,3 +158,35 @@ def test_dialect_smoke_a_vain_search_and_a_door_that_holds_the_resident(text, ki
 ])
 def test_a_lost_thing_or_a_door_locking_someone_out_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- false alarms: ordinary senses and devices -------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "我家孩子一听到音乐就跟触电似的蹦起来",
+    "他一看见那个姑娘就像触电了一样",
+    "今天的麻辣烫辣得我舌头都冒火了",
+    "这个火锅底料辣得嗓子眼都着了火",
+    "楼道烟感老是响，没着火，帮忙换个电池",
+    "家里的烟雾报警器半夜一直叫 也没冒烟 是不是坏了 来检查一下",
+    "遥控器按了半天没反应",
+    "我家那个一键呼叫的按钮坏了，按了几下都没反应，派人来修修",
+])
+def test_likenesses_spice_and_devices_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "一摸冰箱就像触电一样 手都麻了",                 # a touch, not a sight: live metal
+    "一碰洗衣机就像触电似的",
+    "锅里的油辣椒烧起来了 厨房着火了",               # spice, and a real fire in its own clause
+    "烟感一直在响 没着火 但是一屋子烟",
+    "燃气报警器叫个不停 没冒烟 麻烦来看看 我有点头晕",  # a gas detector, someone unwell
+    "报警器一直响 没看到火 有股煤气味",
+    "按了呼叫器，我爸躺着没反应",                    # the device pressed, the person silent
+    "我按他胸口他也没反应",
+    "敲门按门铃都没反应 独居大爷三天没下楼了",
+])
+def test_the_same_words_with_a_real_emergency_fire(text):
+    assert fires(text)
+
