@@ -292,6 +292,8 @@ _FUTURE_CLOSED = re.compile(r"了|结果|突然|忽然|刚|已经|正在|现在|
 # Review 17: a condition, a fear of some day or a product asked about earlier in the sentence does not govern a cue
 # said to have happened, or a state, after a turn of events (结果, 这下, 刚才): spoken messages are one sentence.
 _TURNED = re.compile(r"结果|这下|刚才|刚刚")
+# Round 18: sooner or later (迟早着火, 早晚会出事) is a what-if of its clause, whatever follows the cue.
+_SOONER = re.compile(r"(?:迟早|早晚(?=会|得|要|也|都))[^,。吧呢了啊]{0,3}$")
 _STATE_CUE = re.compile(r"起不来|动不了|站不起来|叫不醒|没反应|不省人事")
 _FUTURE_MODAL = re.compile(r"要|会|将|打算|准备|计划|可能|得")
 # Round 17: someone's question passed on (我老公问电梯困人了能不能自己扒门出去): the cue is what was asked about
@@ -637,6 +639,9 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             # a cue that spans clauses (我妈一个人住，担心她晚上摔了): the worry just before its verb (the cue's
             # last three characters) in that verb's clause
             found = s.hypothetical_worry.search(text[end_clause: max(end_clause, hit.end - 3)])
+        if found is None and hit.end - hit.start > 4:
+            # round 18: sooner or later inside a long cue, just before its verb (电线乱拉迟早着火啊)
+            found = _SOONER.search(text, max(hit.start, msg.clause_start(hit.end - 1)), hit.end - 2)
     after = msg.sentence_after(hit.end, s.hypothetical_after_window)
     if found is None:
         found = s.hypothetical_after.search(after)

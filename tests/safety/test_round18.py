@@ -190,3 +190,36 @@ def test_likenesses_spice_and_devices_stay_quiet(text):
 def test_the_same_words_with_a_real_emergency_fire(text):
     assert fires(text)
 
+
+# ---- false alarms: what-ifs, habits, hearsay, a policy question ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "哪天煤气真漏了我们老两口也闻不出来 可咋整",
+    "楼道里堆着液化气罐 哪天炸了怎么办",
+    "这家店太脏了 迟早食物中毒吧",
+    "那些电线乱拉 迟早着火啊",
+    "我外公冬天总爱在屋里烧炭取暖，我不放心",
+    "收音机里说有个人在河边溺水了",
+    "电台上讲有人在工地上触电了，太惨了",
+    "老人走丢是不是要等二十四小时才能报案",
+    "孩子被锁在车里的画该怎么办",                  # 的画 typed for 的话
+])
+def test_what_ifs_habits_hearsay_and_policy_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "怕哪天煤气漏了咋整 结果今天真漏了 满屋子煤气味",
+    "插线板乱拉 迟早出事 这不插线板烧起来了",
+    "不知道哪天开始漏的 现在满屋子煤气味 怎么办",
+    "天天乱扔烟头 迟早出事 今天真的着火了",
+    "我说迟早出事吧 楼下着火了啊",
+    "冬天老爱在屋里烧炭 今天一家人都头晕呕吐",
+    "我爸老爱喝酒 今天喝多了叫不醒",
+    "小区广播说有人被困电梯 我老公就在里面",
+    "广播说有人被困电梯 我妈还在里面",
+    "我家孩子走丢了两个小时了 是不是要等24小时才能立案",
+    "孩子被锁在车里了 车门打不开",
+])
+def test_the_same_frames_around_a_real_emergency_fire(text):
+    assert fires(text)
