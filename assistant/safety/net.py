@@ -294,6 +294,9 @@ _FUTURE_CLOSED = re.compile(r"了|结果|突然|忽然|刚|已经|正在|现在|
 _TURNED = re.compile(r"结果|这下|刚才|刚刚")
 # Round 18: sooner or later (迟早着火, 早晚会出事) is a what-if of its clause, whatever follows the cue.
 _SOONER = re.compile(r"(?:迟早|早晚(?=会|得|要|也|都))[^,。吧呢了啊]{0,3}$")
+# Round 18: a fall feared with nobody to notice it (没人管, 没人知道), said of no particular time.
+_NOBODY_NOTICES = re.compile(r"没(?:有)?人(?:管|知道|发现|照顾|扶|看见|看到)")
+_DATED = re.compile(r"刚|已经|现在|今天|今早|今晚|昨天|昨晚|前天|才|这会|正在|还在|一直|起不来|叫不醒|不省人事|血")
 _STATE_CUE = re.compile(r"起不来|动不了|站不起来|叫不醒|没反应|不省人事")
 _FUTURE_MODAL = re.compile(r"要|会|将|打算|准备|计划|可能|得")
 # Round 17: someone's question passed on (我老公问电梯困人了能不能自己扒门出去): the cue is what was asked about
@@ -642,6 +645,14 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         if found is None and hit.end - hit.start > 4:
             # round 18: sooner or later inside a long cue, just before its verb (电线乱拉迟早着火啊)
             found = _SOONER.search(text, max(hit.start, msg.clause_start(hit.end - 1)), hit.end - 2)
+        clause_start = msg.clause_start(hit.start)
+        if found is None and clause_start:
+            # round 18: fear, a pause, then a fall nobody would notice (担心 老人半夜摔了没人管) is the worry; the pause
+            # alone (担心 我妈摔倒了) says it happened
+            fear = _FEAR_PAUSE.search(text, max(0, clause_start - 6), clause_start)
+            clause = text[clause_start: msg.clause_end(hit.end)]
+            if fear is not None and _NOBODY_NOTICES.search(clause) and not _DATED.search(clause):
+                found = fear
     after = msg.sentence_after(hit.end, s.hypothetical_after_window)
     if found is None:
         found = s.hypothetical_after.search(after)

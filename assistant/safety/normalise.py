@@ -91,8 +91,9 @@ _SPACES = re.compile(r"\s+")
 # Review 16 (note 29): fear felt now (我好怕 / 我很害怕 / 怕死了) with a spoken pause after it (a space, 啊, 呀)
 # ends its clause (我好怕 他拿刀要砍我: the next clause is the event); without one it governs what follows as a
 # worry (我好怕孩子摔倒). Kept as a comma before spaces go.
+# Round 18: 担心 too (担心 我妈摔倒了: the mother did fall; 担心我妈摔倒 is the worry), not 不用担心/别担心.
 _FEAR_NOW_PAUSE = re.compile(
-    r"((?:[好很真太挺超]|非常|特别)害?怕|害怕|怕死了|怕得要命)(?:[啊呀哇]+\s*|\s+)(?=[\u4e00-\u9fff])")
+    r"((?:[好很真太挺超]|非常|特别)害?怕|害怕|怕死了|怕得要命|(?<![不别])担心(?:死了)?)(?:[啊呀哇]+\s*|\s+)(?=[\u4e00-\u9fff])")
 _REPEATS = re.compile(r"([\u4e00-\u9fff])\1{2,}")
 
 

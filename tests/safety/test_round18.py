@@ -223,3 +223,28 @@ def test_what_ifs_habits_hearsay_and_policy_stay_quiet(text):
 ])
 def test_the_same_frames_around_a_real_emergency_fire(text):
     assert fires(text)
+
+
+# ---- fear, a spoken pause, then what happened (known leftover: 担心 我妈摔倒了) -------------------------
+
+@pytest.mark.parametrize("text", [
+    "担心 我妈摔倒了",
+    "好担心啊 我爸晕倒了",
+    "担心死了 孩子从床上摔下来了",
+    "担心 我妈刚才摔倒了没人扶",
+    "好担心 我妈摔倒了 一直没人管",
+    "担心 我妈晚上摔倒了没人知道 快来",
+])
+def test_fear_and_a_pause_then_a_fall_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "担心我妈摔倒",
+    "我很担心 孩子会走丢",
+    "担心 老人半夜摔了没人管",
+    "担心 我妈摔倒了没人知道",
+    "不用担心 我妈摔了一跤没事",
+])
+def test_a_worry_without_a_pause_or_about_nobody_noticing_stays_quiet(text):
+    assert not fires(text)
