@@ -798,7 +798,7 @@ class ValidateBookingForm(InterruptibleFormValidation):
         pending = tracker.get_slot("booking_time_text")
         if pending and tracker.get_slot("booking_time") is None:
             # A time said before the service was known: resolve it now.
-            result.update(self._resolve(pending, service, dispatcher))
+            result.update(self._resolve(pending, service, dispatcher, tracker.sender_id))
         return result
 
     async def validate_booking_eligibility(
@@ -827,7 +827,10 @@ class ValidateBookingForm(InterruptibleFormValidation):
             )
         return {"booking_eligibility": str(value)}
 
-    def _resolve(self, said: str, service: str, dispatcher) -> dict[str, Any]:
+    def _resolve(self, said: str, service: str, dispatcher, sender_id: str | None = None) -> dict[str, Any]:
+        if sender_id:
+            # 再约一个同一天下午四点的: the day of the booking just made, not today.
+            said = conversation.on_day_of_last_booking(get_database(), sender_id, said, now())
         day = conversation.day_only(said, now())
         if (
             day is not None
@@ -885,7 +888,7 @@ class ValidateBookingForm(InterruptibleFormValidation):
             # 上午吧 after 明天几点方便？: half a time. The day and its part are kept and the
             # clock asked again with that part's free starts (_ask_clock), never guessed.
             return {"booking_time": None, "booking_time_text": part}
-        return self._resolve(said, service, dispatcher)
+        return self._resolve(said, service, dispatcher, tracker.sender_id)
 
     async def validate_booking_address(
         self, value: Any, dispatcher, tracker: Tracker, domain

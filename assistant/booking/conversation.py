@@ -1717,3 +1717,31 @@ def booking_line(text: str | None, catalogue: Catalogue | None = None) -> str | 
     if digits and normalise_phone("".join(digits)) is None:
         return None
     return service if service is not None and clock else None
+
+
+# --- the same day as the booking just made ---------------------------------------------
+#
+# 再约一个同一天下午四点的 / 助餐也约在同一天中午: the day of the resident's booking made last,
+# never today (the time parser reads 同一天 alone as today). A day said outright with it
+# (明天同一时间) is the day said.
+_SAME_DAY_RE = re.compile(r"(?:同一|同)(?:个)?(?:天|日)(?:子)?|一样的?(?:那)?(?:一)?天|跟(?:刚才|上一个|那个)一样的?日子")
+
+
+def on_day_of_last_booking(db: Database, sender_id: str, said: str, now: datetime | None = None) -> str:
+    """``said`` with 同一天 (and its like) read as the day of the resident's most recently
+    made live booking (2026年12月8日下午四点); unchanged when it names no such day, names a
+    day of its own, or the resident has no live booking."""
+    text = unicodedata.normalize("NFKC", said or "")
+    match = _SAME_DAY_RE.search(text)
+    if match is None:
+        return said
+    rest = text[: match.start()] + text[match.end():]
+    if day_only(rest, now) is not None or re.search(r"[今明后昨]天|大后天|周|星期|礼拜|\d+\s*[号日]", rest):
+        return said
+    now = local_now(now)
+    with db.session() as session:
+        upcoming = upcoming_bookings(session, sender_id, now=now)
+    if not upcoming:
+        return said
+    last = max(upcoming, key=lambda b: (b.created_at, b.id))
+    return text[: match.start()] + kept_day_text(last.starts_at.date()) + text[match.end():]

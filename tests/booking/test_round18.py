@@ -1,11 +1,17 @@
 """Round 18 (issue #11, blind14 read): the age said with a later change of service is the
-person's age, not an answer being corrected. New wording."""
+person's age, not an answer being corrected; 同一天 is the day of the booking just made.
+New wording."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import pytest
 
 import actions.booking as booking_actions
+from assistant.booking.conversation import on_day_of_last_booking
+from assistant.booking.service import book
+from tests.booking.test_actions import NOW
 from tests.booking.test_actions import run, tracker  # noqa: F401
 from tests.booking.test_actions import fixed_now  # noqa: F401 - a fixture
 
@@ -45,3 +51,37 @@ def test_numbers_of_a_place_or_a_day_with_the_change_are_no_age(app_env, domain,
     slots, _, _ = run(FORM(), tracker(said, slots={
         "booking_service": "理发", "requested_slot": "booking_time"}), domain)
     assert not slots.get("booking_eligibility")
+
+
+# --- the same day as the booking just made -----------------------------------------------------
+
+SENDER = "web:sameday18"
+
+
+def _booked(db):
+    book(db, sender_id=SENDER, service="体检", starts_at=datetime(2026, 12, 3, 9), now=NOW)
+    return book(db, sender_id=SENDER, service="助餐", starts_at=datetime(2026, 12, 2, 12), now=NOW)
+
+
+@pytest.mark.parametrize("said", ["同一天下午三点", "再约个理发 同一天 下午三点", "也约在同一日下午三点吧", "同一个日子 下午三点"])
+def test_the_same_day_is_the_day_of_the_booking_made_last(db, said):
+    _booked(db)
+    got = on_day_of_last_booking(db, SENDER, said, NOW)
+    assert "2026年12月2日" in got and "三点" in got
+
+
+@pytest.mark.parametrize("said", ["明天下午三点", "后天同一时间", "同一天下午三点 周三", "下午三点"])
+def test_a_day_said_outright_or_none_said_stays(db, said):
+    _booked(db)
+    assert on_day_of_last_booking(db, SENDER, said, NOW) == said
+
+
+def test_without_a_live_booking_the_words_stay(db):
+    assert on_day_of_last_booking(db, SENDER, "同一天下午三点", NOW) == "同一天下午三点"
+
+
+def test_the_form_books_a_second_service_on_the_same_day(app_env, domain):
+    _booked(app_env)
+    slots, _, _ = run(FORM(), tracker("再约一个同一天下午三点的理发", intent="book_service", form_active=False,
+                                      sender=SENDER), domain)
+    assert slots["booking_time"] == "2026-12-02T15:00"
