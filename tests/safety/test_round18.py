@@ -248,3 +248,25 @@ def test_fear_and_a_pause_then_a_fall_fires(text):
 ])
 def test_a_worry_without_a_pause_or_about_nobody_noticing_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- a cue asked about and laughed at after it (known leftover: a food smell joked as a leak) ----------
+
+@pytest.mark.parametrize("text", [
+    "隔壁煮臭豆腐 我问老公是不是漏气了 哈哈哈",
+    "我家螺蛳粉一开锅 闺女就喊是不是煤气泄漏了嘻嘻",
+    "老头子打了个喷嚏 孙子问爷爷是不是中毒了 哈哈",
+])
+def test_a_cue_asked_in_jest_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "厨房一股怪味 是不是漏气了 哈哈 我有点慌",
+    "哈哈 刚才闻到煤气味 是不是漏气了",
+    "楼上是不是着火了 哈哈 烟好大 快来",
+    "他是不是晕倒了嘿嘿 叫了半天都不应",
+    "是不是漏气了哈哈 我头好晕",
+])
+def test_a_laugh_does_not_hide_a_real_one(text):
+    assert fires(text)
