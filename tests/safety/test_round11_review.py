@@ -182,13 +182,13 @@ def test_laughter_does_not_silence_a_cry_for_help(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "看到他我就像触电一样，哈哈",
-        "放屁太臭了哈哈，我老公说像煤气",
+        "跟他对视一眼就像触电一样，哈哈",
+        "我家老头子的臭脚丫子哈哈，孙女说闻着像煤气",
         "嘿嘿",
         "嘻嘻",
         "哈哈哈我刚刚跟邻居打麻将赢了好多",
-        "静电好厉害，摸门把手被电了一下哈哈",  # a static shock, laughed at or not
-        "静电好厉害，摸门把手被电了一下",
+        "冬天干燥静电大，碰了下车门被电了一下嘿嘿",  # a static shock, laughed at or not
+        "冬天干燥静电大，碰了下车门被电了一下",
     ],
 )
 def test_laughter_still_marks_play(text):
