@@ -1745,3 +1745,50 @@ def on_day_of_last_booking(db: Database, sender_id: str, said: str, now: datetim
         return said
     last = max(upcoming, key=lambda b: (b.created_at, b.id))
     return text[: match.start()] + kept_day_text(last.starts_at.date()) + text[match.end():]
+
+
+# --- a booking to cancel named by its time ---------------------------------------------
+#
+# 四点那个不要了 / 把下午三点的取消吧 with two bookings: the one at that clock time (and day, if
+# said) is the one meant, when exactly one live booking is there. Only a cancel word, the
+# time, a service name and fillers: a question, a move or another request leaves it alone.
+_HALF_DAY_RE = re.compile(r"上午|下午|早上|早晨|晚上|中午|傍晚|凌晨|夜里|[0-9]{2}\s*[:：]")
+_DAY_WORD_RE = re.compile(r"[今明后]天|大后天|周|星期|礼拜|\d+\s*[号日]|[一二三四五六七八九十]+[号日]")
+
+
+def cancel_by_time(db: Database, sender_id: str, text: str | None, now: datetime | None = None) -> str | None:
+    """The cancel payload for the one live booking at the clock time a cancel names
+    (四点那个不要了), or None (no such booking, or several, or other words)."""
+    from assistant.booking.references import cancel_payload
+
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/") or not _CANCEL_WORD_RE.search(said):
+        return None
+    if re.search(r"[?？吗呢]|别|先不|不取消|再说|想想|改|换|挪|约个|再约|还要|另外|顺便|投诉|坏了", said):
+        return None
+    parsed = extract_time(said, now)
+    if parsed is None or not parsed.has_clock or not parsed.text:
+        return None
+    rest = said.replace(parsed.text, "")
+    for service in load_catalogue().services.values():
+        for word in sorted((service.name, *service.aliases), key=len, reverse=True):
+            if word:
+                rest = rest.replace(word, "")
+    rest = _CANCEL_FILLER_RE.sub("", _CANCEL_WORD_RE.sub("", rest))
+    if re.sub(r"[点钟的个]|那", "", rest):
+        return None
+    now = local_now(now)
+    with db.session() as session:
+        upcoming = upcoming_bookings(session, sender_id, now=now)
+    start = parsed.start
+    exact = bool(_HALF_DAY_RE.search(parsed.text))
+    day_said = bool(_DAY_WORD_RE.search(parsed.text))
+    named = service_from(said)
+    found = [
+        b for b in upcoming
+        if (b.starts_at.hour == start.hour if exact else b.starts_at.hour % 12 == start.hour % 12)
+        and b.starts_at.minute == start.minute
+        and (not day_said or b.starts_at.date() == start.date())
+        and (named is None or b.service == named)
+    ]
+    return cancel_payload(found[0].id) if len(found) == 1 else None

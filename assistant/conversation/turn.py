@@ -470,6 +470,14 @@ async def converse(
             # for the action (commands.WORDS_KEY): see _worded_intent.
             log.info("conversation_worded_intent", sender=sender, intent=worded.split("{", 1)[0])
             message, sent_metadata = worded, {**(metadata or {}), commands.WORDS_KEY: stripped}
+    if local is None and message is stripped and not command and not memory.options:
+        # (With a list or a yes/no shown, 三点那个 is about what was shown.)
+        by_time = await _cancel_by_time(db, sender, stripped)
+        if by_time is not None:
+            # 四点那个不要了 with two bookings: the one at that time, sent as its cancel (the
+            # classifier may not place the words), the words kept for the action.
+            log.info("conversation_cancel_by_time", sender=sender)
+            message, sent_metadata = by_time, {**(metadata or {}), commands.WORDS_KEY: stripped}
     if local is None and message is stripped and not command:
         yes_then = _yes_then_question(stripped, memory.options)
         choice = resolve_choice(stripped, memory.options)
@@ -892,6 +900,16 @@ async def _free_times_asked(client: DialogueClient, sender: str, text: str) -> s
     except DialogueUnavailable:
         return None
     return None if split.task_intent(parsed) in ("book_service", "cancel_booking") else service
+
+
+async def _cancel_by_time(db: Database | None, sender: str, text: str) -> str | None:
+    from assistant.booking.conversation import cancel_by_time
+
+    try:
+        return await anyio.to_thread.run_sync(lambda: cancel_by_time(_database(db), sender, text))
+    except Exception as exc:  # noqa: BLE001 - the bookings are a help here, never a reason to fail
+        log.warning("conversation_cancel_by_time_unavailable", error=type(exc).__name__)
+        return None
 
 
 async def _booking_line(client: DialogueClient, sender: str, text: str) -> str | None:

@@ -2,15 +2,19 @@
 
 A booking said as its values alone (service, day and clock, address, phone) is a booking,
 even when the classifier hears a report in the service word or the phone seems to answer
-the ticket just filed. Own wording; the dialogue is a stand-in recording what reached it."""
+the ticket just filed; a booking to cancel is named by its time. Own wording; the dialogue is a stand-in recording what reached it."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import anyio
 import pytest
 
-from assistant.booking.conversation import booking_line
+from assistant.booking.conversation import booking_line, cancel_by_time
+from assistant.booking.service import book
 from assistant.conversation import converse, store
+from assistant.conversation.choices import Option
 from assistant.dialogue import Reply
 
 SENDER = "web:round18"
@@ -118,3 +122,64 @@ def test_a_complaint_at_a_booking_time_goes_on_as_said(db, clock):
     said = "保洁 后天上午十点没来 9号楼"
     say(dialogue, db, said)
     assert dialogue.sent == [said]
+
+
+# --- a booking to cancel named by its time --------------------------------------------------------
+
+NOW18 = datetime(2026, 11, 29, 10, 0)
+
+
+def _two_bookings(db):
+    early = book(db, sender_id=SENDER, service="场地预约", starts_at=datetime(2026, 12, 1, 9), now=NOW18)
+    late = book(db, sender_id=SENDER, service="场地预约", starts_at=datetime(2026, 12, 1, 15), now=NOW18)
+    return early, late
+
+
+@pytest.mark.parametrize("said", ["三点的那个不要了", "把下午三点那个取消吧", "下午3点的场地退了", "三点钟那个 不约了"])
+def test_the_booking_at_the_time_named_is_the_one_cancelled(db, said):
+    _, late = _two_bookings(db)
+    assert cancel_by_time(db, SENDER, said, NOW18) == f'/cancel_booking{{"booking_id": "{late.id}"}}'
+
+
+@pytest.mark.parametrize("said", [
+    "三点那个能不能不要了",  # a question
+    "三点那个改到四点",  # a move
+    "五点那个不要了",  # no booking then
+    "三点那个不要了 再约个理发",  # another request
+    "三点那个我先不取消",  # kept
+    "下午三点楼下吵得要命 不要了",  # other words
+])
+def test_other_words_or_no_booking_at_that_time_stay(db, said):
+    _two_bookings(db)
+    assert cancel_by_time(db, SENDER, said, NOW18) is None
+
+
+def test_two_bookings_at_that_time_are_not_guessed(db):
+    book(db, sender_id=SENDER, service="场地预约", starts_at=datetime(2026, 12, 1, 15), now=NOW18)
+    book(db, sender_id=SENDER, service="理发", starts_at=datetime(2026, 12, 2, 15), address="幸福路8号", now=NOW18)
+    assert cancel_by_time(db, SENDER, "三点那个不要了", NOW18) is None
+    assert cancel_by_time(db, SENDER, "三点那个理发不要了", NOW18) is not None
+
+
+class CancelDialogue(FormDialogue):
+    async def deliver_or_degrade(self, sender, text, metadata=None):
+        self.sent.append(text)
+        self.metadata = metadata
+        return [Reply(text="要取消…吗？")]
+
+
+def test_the_cancel_by_time_reaches_the_dialogue_as_its_payload(db, clock):
+    clock.move_to(NOW18)
+    _, late = _two_bookings(db)
+    dialogue = CancelDialogue({})
+    say(dialogue, db, "三点那个不要了")
+    assert dialogue.sent == [f'/cancel_booking{{"booking_id": "{late.id}"}}']
+
+
+def test_with_a_list_shown_the_time_is_about_the_list(db, clock):
+    clock.move_to(NOW18)
+    _two_bookings(db)
+    store.save(db, SENDER, store.Memory(options=[Option("12月1日下午3点", "/inform")], shown_at=clock.now()))
+    dialogue = CancelDialogue({})
+    say(dialogue, db, "三点那个不要了")
+    assert not dialogue.sent[0].startswith("/cancel_booking")
