@@ -270,3 +270,49 @@ def test_a_cue_asked_in_jest_stays_quiet(text):
 ])
 def test_a_laugh_does_not_hide_a_real_one(text):
     assert fires(text)
+
+
+# ---- cues the lexicon lacked (set 17's emergencies that only the n-gram model caught), in new words -------
+
+def lexicon_kinds(text: str) -> tuple[str, ...]:
+    verdict = assess(text, quiet=True)
+    assert any(not cue.startswith("model:") for cue in verdict.cues), verdict
+    return verdict.kinds
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("卫生间地上积了好多水 排插整个泡在里面", "electric_water"),
+    ("楼下电梯底坑在灌水 电梯还在跑", "electric_water"),
+    ("下暴雨路口积水 电线杆旁边有个人走过去弹了一下", "electric_water"),
+    ("婆婆早上吃了山上摘的野果 现在肚子疼得直打滚", "poisoning"),
+    ("我爷爷突然抽处起来了 口吐白沫", "medical"),
+    ("我外公在沙发上出虚汗 说话都说不清了", "medical"),
+    ("my grandma lives alone 48 hours 没回消息了", "silent_elder"),
+    ("我爸一个人在家 从昨天到现在电话打不桶", "silent_elder"),
+    ("工地上的架子倒下来把两个工人压住了", "trapped"),
+    ("小区门口那个电动车自然了 烧得好大", "fire"),
+    ("车棚里电瓶车烧的噼里啪啦 全是烟", "fire"),
+    ("楼道里一股烧电线的味道", "fire"),
+    ("我奶奶有点糊涂 一转眼哪都看不到人了", "missing"),
+    ("俺家孩儿在公园走散了", "missing"),
+    ("家里一股像坏鸡蛋的味 我有点恶心", "gas"),
+    ("the kitchen smells like gas 我妈说头晕", "gas"),
+    ("这电梯一动不动 门也开不了 我们三个在里面", "trapped"),
+])
+def test_the_lexicon_reads_what_only_the_model_read(text, kind):
+    assert kind in lexicon_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "这车开起来很自然了",
+    "今天吃了野菜 好香",
+    "刚才在 gas station 加油 一股味",
+    "冰箱里有个坏鸡蛋 一股坏鸡蛋味",
+    "狗在水坑里抖了一下 路灯好亮",
+    "我爸哪都看不着他的眼镜",
+    "壁炉里柴火烧得噼里啪啦的 好暖和",
+    "插头泡在水里洗了一下还能用吗",
+    "电梯井进水了 上礼拜修好了",
+])
+def test_the_new_cues_keep_their_ordinary_senses(text):
+    assert not fires(text)
