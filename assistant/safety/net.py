@@ -616,6 +616,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     if (found is not None and (actual or _STATE_CUE.search(hit.text))
             and _TURNED.search(text, found.end(), hit.start)):
         found = None  # review 17: 怕哪天她摔了 结果今天真摔了 / 有没有那种手环 我妈刚才摔倒了: it happened since
+    if found is not None and _HOW_AFTER.search(text, found.end(), hit.start):
+        found = None  # round 18: the what-then closes the condition (哪天着火了咋办 今天真着火了: the second is today's)
     if found is None:
         found = s.hypothetical_once.search(before)
     if found is None and not msg.urgent and cue.kind not in s.counterfactual_exempt:

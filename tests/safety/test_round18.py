@@ -316,3 +316,24 @@ def test_the_lexicon_reads_what_only_the_model_read(text, kind):
 ])
 def test_the_new_cues_keep_their_ordinary_senses(text):
     assert not fires(text)
+
+
+# ---- the what-then closes a condition: what is told after it is today's ---------------------------------
+
+@pytest.mark.parametrize("text", [
+    "我妈哪天摔倒了怎么办 今天她真的摔了起不来",
+    "老说哪天着火了咋办 今天真着火了",
+    "万一着火了怎么办 现在楼下真着火了",
+    "门口那个男的拿着家伙 说要给我点颜色看看",
+])
+def test_after_the_what_then_or_a_threat_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "万一今天电梯困人了怎么办",
+    "如果老人摔倒了怎么办，怎么扶",
+    "万一着火怎么办 楼道里堆满了杂物 到时候烧起来",
+])
+def test_the_condition_still_governs_up_to_its_what_then(text):
+    assert not fires(text)
