@@ -183,6 +183,8 @@ def test_likenesses_spice_and_devices_stay_quiet(text):
     "烟感一直在响 没着火 但是一屋子烟",
     "燃气报警器叫个不停 没冒烟 麻烦来看看 我有点头晕",  # a gas detector, someone unwell
     "报警器一直响 没看到火 有股煤气味",
+    "烟感一直响 没着火 但是孩子一直咳嗽 来看看",     # someone coughing: the smoke is there
+    "墙上的画要掉下来砸到人了",                      # a painting is no 的话
     "按了呼叫器，我爸躺着没反应",                    # the device pressed, the person silent
     "我按他胸口他也没反应",
     "敲门按门铃都没反应 独居大爷三天没下楼了",
