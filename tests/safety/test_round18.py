@@ -339,3 +339,27 @@ def test_after_the_what_then_or_a_threat_fires(text):
 ])
 def test_the_condition_still_governs_up_to_its_what_then(text):
     assert not fires(text)
+
+
+# ---- whether it will be all right, asked of a cue said to have happened; onto the ledge after a threat ----
+
+@pytest.mark.parametrize("text", [
+    "家里煤气好像漏了 会不会有危险",
+    "我妈吃错药了 会不会有事",
+    "孩子把消毒液喝了一口会不会出事",
+    "天天说要跳楼 这下好了 真站到窗台上了",
+    "我儿子爬到窗台上了 要跳下去",
+])
+def test_asked_from_inside_or_onto_the_ledge_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "吃错药会不会有事",
+    "老人摔倒会不会有危险",
+    "煤气泄漏会不会死人",
+    "他站到窗台上去了 在擦玻璃",
+    "猫爬到窗台上了 跳下去了",
+])
+def test_general_questions_and_window_cleaning_stay_quiet(text):
+    assert not fires(text)
