@@ -762,6 +762,12 @@ class ValidateBookingForm(InterruptibleFormValidation):
             return {"booking_phone": phone}
         if self._requested(tracker) == "booking_phone" and conversation.other_answer(_text(tracker)):
             return {}  # an address said instead: kept by its own slot, the phone asked again
+        if (
+            self._requested(tracker) == "booking_phone"
+            and tracker.get_slot("booking_time")
+            and conversation.time_instead_of_phone(_text(tracker), now())
+        ):
+            return {}  # 十一点半 at the phone question: the time changes (extract_booking_time), no failed phone
         if self._requested(tracker) == "booking_phone" and _text(tracker):
             return {"booking_phone": _text(tracker)}
         if tracker.get_slot("booking_phone") is None and _intent(tracker) == "book_service":

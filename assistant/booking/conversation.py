@@ -1792,3 +1792,15 @@ def cancel_by_time(db: Database, sender_id: str, text: str | None, now: datetime
         and (named is None or b.service == named)
     ]
     return cancel_payload(found[0].id) if len(found) == 1 else None
+
+
+def time_instead_of_phone(text: str | None, now: datetime | None = None) -> bool:
+    """十一点半 / 明天上午 said at the phone question: a short time and nothing of a phone (no
+    run of digits, no place), so the time is changed and the phone asked again, no failed
+    answer counted."""
+    said = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    if not said or said.startswith("/") or len(said) > 8 or re.search(r"\d{5,}", said):
+        return False
+    if names_a_place(said) or phone_tail(said) is not None:
+        return False
+    return time_from(said, now=now) is not None

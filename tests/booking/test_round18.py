@@ -85,3 +85,22 @@ def test_the_form_books_a_second_service_on_the_same_day(app_env, domain):
     slots, _, _ = run(FORM(), tracker("再约一个同一天下午三点的理发", intent="book_service", form_active=False,
                                       sender=SENDER), domain)
     assert slots["booking_time"] == "2026-12-02T15:00"
+
+
+# --- a time said at the phone question ----------------------------------------------------------
+
+MEAL = {"booking_service": "助餐", "booking_time": "2026-11-30T12:00", "requested_slot": "booking_phone"}
+
+
+@pytest.mark.parametrize(("said", "when"), [("十二点半", "2026-11-30T12:30"), ("中午十一点吧", "2026-11-30T11:00")])
+def test_a_time_at_the_phone_question_changes_the_time_and_counts_no_failed_phone(app_env, domain, said, when):
+    slots, messages, _ = run(FORM(), tracker(said, slots=MEAL), domain)
+    assert slots.get("booking_time") == when
+    assert not slots.get("booking_phone")
+    assert not any("手机号好像不对" in m for m in messages)
+
+
+@pytest.mark.parametrize("said", ["1391234", "一三九一二三四"])
+def test_a_short_number_at_the_phone_question_is_still_a_wrong_phone(app_env, domain, said):
+    _, messages, _ = run(FORM(), tracker(said, slots=MEAL), domain)
+    assert any("手机号" in m for m in messages)
