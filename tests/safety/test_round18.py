@@ -363,3 +363,33 @@ def test_asked_from_inside_or_onto_the_ledge_fires(text):
 ])
 def test_general_questions_and_window_cleaning_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- a device or an animal guards 没反应/不动了 only as its subject (known leftover: unless in a window) ------
+
+@pytest.mark.parametrize("text", [
+    "我爸看电视看着看着就没反应了",
+    "我妈在开空调的屋里躺着没反应",
+    "老伴拿着手机坐在那没反应了",
+    "我爸在冰箱旁边坐着没反应",
+    "电视开着 我爷爷坐沙发上没反应",
+    "遥控器掉地上了我妈歪在沙发上没反应",
+    "我妈喂完猫就没反应了",
+    "我用手机打他电话没反应",
+])
+def test_a_device_or_an_animal_nearby_does_not_hide_a_person(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "电视没反应",
+    "我按了遥控器没反应",
+    "空调开了没反应 帮忙看下",
+    "我家猫不动了",
+    "我家的乌龟好几天不动了",
+    "楼道的灯没反应",
+    "5号楼的电梯坏了 里面没人 就是不动了",
+    "我的小仓鼠好像病了，不动了",
+])
+def test_a_device_or_an_animal_as_the_subject_stays_quiet(text):
+    assert not fires(text)
