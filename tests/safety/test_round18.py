@@ -187,6 +187,8 @@ def test_likenesses_spice_and_devices_stay_quiet(text):
     "墙上的画要掉下来砸到人了",                      # a painting is no 的话
     "按了呼叫器，我爸躺着没反应",                    # the device pressed, the person silent
     "我按他胸口他也没反应",
+    "掐了人中 按了半天还是没反应",                   # a person pressed, not a button
+    "给老伴按胸口按了好久也没反应",
     "敲门按门铃都没反应 独居大爷三天没下楼了",
 ])
 def test_the_same_words_with_a_real_emergency_fire(text):
