@@ -807,9 +807,10 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
 
 
 # Round 18 (known leftover): a cue asked about (是不是漏气了) and laughed at after it (哈哈) is a jest, like 你失踪了吗哈哈,
-# unless the writer says they are uneasy or unwell (我有点慌, 头晕) or smells it now (闻到).
+# unless the writer says they are uneasy or unwell (我有点慌, 头晕), smells or sees it now (闻到, 好多烟), or hurries (快去看看).
 _ASKED_BEFORE = re.compile(r"(?:是不是|是否|会不会|莫不是|该不会)[^,。]{0,3}$")
-_UNEASY = re.compile(r"慌|害怕|好怕|吓人|吓死|担心|不放心|头[^,。]{0,2}(?:晕|疼|痛)|恶心|难受|不舒服|闻到|闻着|现在|还在")
+_UNEASY = re.compile(r"慌|害怕|好怕|吓人|吓死|担心|不放心|头[^,。]{0,2}(?:晕|疼|痛)|恶心|难受|不舒服|闻到|闻着|现在|还在"
+                     r"|烟|火苗|冒|血|哭|倒|躺|快|赶紧|急|打不通|不接|没人|救")
 
 
 def _asked_in_jest(msg: _Message, hit: _Hit) -> bool:

@@ -271,6 +271,8 @@ def test_a_cue_asked_in_jest_stays_quiet(text):
     "楼上是不是着火了 哈哈 烟好大 快来",
     "他是不是晕倒了嘿嘿 叫了半天都不应",
     "是不是漏气了哈哈 我头好晕",
+    "楼上是不是着火了哈哈 好多烟",
+    "是不是有人晕倒了 哈哈 快去看看",
 ])
 def test_a_laugh_does_not_hide_a_real_one(text):
     assert fires(text)
