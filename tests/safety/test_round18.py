@@ -397,3 +397,13 @@ def test_a_device_or_an_animal_nearby_does_not_hide_a_person(text):
 ])
 def test_a_device_or_an_animal_as_the_subject_stays_quiet(text):
     assert not fires(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("佢冇咗气", True),                      # Cantonese: his breath is gone
+    ("我爷爷好像没了气", True),
+    ("他没了气力 走不动", False),
+    ("轮胎没了气", False),
+])
+def test_a_breath_gone_with_the_aspect_before_it(text, expected):
+    assert fires(text) is expected
