@@ -1010,7 +1010,8 @@ class ActionTicketFollowup(Action):
         """The phone asked for after filing: it joins the ticket; 不留 / 匿名 is fine; a
         question about what was done with it is answered (the phone question stays open);
         anything else goes the usual way (the resident moved on)."""
-        text = _text(tracker)
+        # The words behind /inform when the conversation layer sent a place correction so.
+        text = commands.words_of(tracker.latest_message).strip()
         service = booking_after(text)
         if service:
             # 另外我想约个保洁 后天上午九点…电话139…: a new request with its own details, not

@@ -148,7 +148,8 @@ INTENT_CONFIDENCE = 0.7
 CONFIDENCE_BY_INTENT = {"check_ticket": 0.55, "query_booking": 0.55, "help": 0.55}
 
 # A resident correcting an earlier answer (不对，是13号楼，不是3号楼 / 我说错了).
-CORRECTION_RE = re.compile(r"不对|不是|说错|错了|搞错|改成|改为|换成|应该是")
+# 勿对 / 勿是 (Shanghainese), 唔啱 (Cantonese): "not right" in the resident's own words.
+CORRECTION_RE = re.compile(r"不对|不是|说错|错了|搞错|改成|改为|换成|应该是|勿对|勿是|唔啱")
 
 # The answer to "刚才的…还继续吗？"
 RESUME_YES_RE = re.compile(r"^(?:对|是|是的|好|好的|行|可以|要|继续|接着|接着约|继续吧|嗯|恩|ok|OK|继续约)")

@@ -595,11 +595,22 @@ def _worded_intent(said: str, memory: store.Memory) -> str | None:
 
     if _corrects_readback(said, memory.last):
         return "/inform"
+    if _corrects_ticket_place(said, memory.last):
+        return "/inform"  # 不对 是西边那个 at the ticket's phone question: the ticket's place
     if _asks_to_cancel(memory.last) and confirms_cancel(said):
         return "/affirm"  # 对 取消 / 取消吧 at 要取消…吗？: a yes in the question's own words
     if not _asks_yes_or_no(memory.options):
         return cancel_by_id(said)
     return None
+
+
+def _corrects_ticket_place(said: str, last: list[store.Said]) -> bool:
+    """The place of the ticket just filed put right (不对 是816号楼门口 / 改成西边那个) while its
+    phone question is open: the words go as ``/inform`` to the ticket's follow-up, which
+    corrects its place (the classifier may hear a booking's cancel or move in 改成)."""
+    from assistant.tickets.intake import corrects_place
+
+    return bool(last) and TICKET_PHONE_ASK in (last[-1].text or "") and corrects_place(said)
 
 
 # The cancel question (assistant.booking.conversation.cancel_question), with its 对 / 不对.

@@ -564,6 +564,20 @@ def which_of_mine_to_ask(
     return which_of_several(db, sender_id, now=now)
 
 
+def corrects_place(text: str | None) -> bool:
+    """不对，是13号楼 / 勿对，是816号楼门口 / 说岔了 改成西边那个: the message puts a place
+    right (a correction and a place or a side said again), no phone in it; for the ticket
+    just filed, whatever intent the classifier hears in it."""
+    from assistant import form_turns
+
+    said = normalise(text)
+    if not said or said.startswith("/") or not form_turns.corrects(said) or re.search(r"\d{7,}", said):
+        return False
+    if reads_as_complaint(said):
+        return False  # 不对 3号楼也有人乱停车: another report, at another place
+    return bool(_SIDE_CHANGED.search(said) or place_said(said))
+
+
 def place_corrected_on(db: Database, ticket_id: str, text: str | None) -> str | None:
     """The place a correction right after filing means for that ticket: another side of
     the building it was filed at (615号楼东边, then 改成北边那个 东边那个是快递柜 ->

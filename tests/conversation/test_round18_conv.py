@@ -15,7 +15,9 @@ from assistant.booking.conversation import booking_line, cancel_by_time
 from assistant.booking.service import book
 from assistant.conversation import converse, store
 from assistant.conversation.choices import Option
+from assistant.conversation.turn import TICKET_PHONE_ASK
 from assistant.dialogue import Reply
+from assistant.tickets.intake import corrects_place
 
 SENDER = "web:round18"
 
@@ -183,3 +185,37 @@ def test_with_a_list_shown_the_time_is_about_the_list(db, clock):
     dialogue = CancelDialogue({})
     say(dialogue, db, "三点那个不要了")
     assert not dialogue.sent[0].startswith("/cancel_booking")
+
+
+# --- the place of the ticket just filed, put right at its phone question ----------------------------
+
+INVITED = f"已为您登记，工单号 GD202612070009。想知道处理结果的话，留个手机号给我，{TICKET_PHONE_ASK}；不留也可以。"
+PLACE_FIXES = ["哦 说错了 换成南边那个", "勿对，是17号楼后门，勿是71号楼", "唔啱，系23座门口", "不对不对 应该是5号楼",
+               "说错了是17号楼后门不是71号楼"]
+
+
+@pytest.mark.parametrize("said", PLACE_FIXES)
+def test_a_place_put_right_reads_as_such(said):
+    assert corrects_place(said)
+
+
+@pytest.mark.parametrize("said", ["不对 电话是13912345678", "不是这个问题 是楼上漏水", "不对 3号楼也有人乱停车",
+                                  "17号楼后门", "好的谢谢", "不是 我说的是路灯"])
+def test_other_words_are_no_place_put_right(said):
+    assert not corrects_place(said)
+
+
+@pytest.mark.parametrize("said", PLACE_FIXES[:3])
+def test_at_the_tickets_phone_question_a_place_put_right_goes_to_the_ticket(db, clock, said):
+    store.save(db, SENDER, store.Memory(last=[store.Said(INVITED, [])], last_at=clock.now()))
+    dialogue = CancelDialogue({"换成": "cancel_booking"})
+    say(dialogue, db, said)
+    assert dialogue.sent == ["/inform"]
+    assert dialogue.metadata["butler_words"] == said
+
+
+def test_without_the_phone_question_a_place_put_right_goes_on_as_said(db, clock):
+    store.save(db, SENDER, store.Memory(last=[store.Said("您要预约…对吗？", [])], last_at=clock.now()))
+    dialogue = CancelDialogue({})
+    say(dialogue, db, "勿对，是17号楼后门，勿是71号楼")
+    assert dialogue.sent == ["勿对，是17号楼后门，勿是71号楼"]
