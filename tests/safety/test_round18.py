@@ -407,3 +407,26 @@ def test_a_device_or_an_animal_as_the_subject_stays_quiet(text):
 ])
 def test_a_breath_gone_with_the_aspect_before_it(text, expected):
     assert fires(text) is expected
+
+
+# ---- probes: a snorer, an electricity bill, a pet's jump ---------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "我老公打呼噜打得震天响 救命啊",
+    "这个月电费怎么这么贵 是不是漏电了",
+    "电费涨了好多 会不会漏电啊",
+    "我家猫从阳台跳下去了 找不着了",
+])
+def test_a_snorer_a_bill_and_a_pet_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我老公打呼噜突然停了 憋着没气了 救命",
+    "我想交一下电费 顺便说我家洗衣机漏电 刚才我妈碰了一下人就倒了",
+    "电费贵 是不是漏电了 刚才摸冰箱被电了一下",
+    "我家孩子抱着猫从阳台跳下去了",
+    "他说要从楼上跳下去",
+])
+def test_the_same_words_with_a_real_emergency_still_fire(text):
+    assert fires(text)
