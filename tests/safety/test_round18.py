@@ -430,3 +430,29 @@ def test_a_snorer_a_bill_and_a_pet_stay_quiet(text):
 ])
 def test_the_same_words_with_a_real_emergency_still_fire(text):
     assert fires(text)
+
+
+# ---- probes: someone going under in water, an antibiotic with drink, half the body out of a window ------
+
+@pytest.mark.parametrize("text", [
+    "小区池塘里有个小孩在扑腾",
+    "河里有个人在挣扎 快来人",
+    "我爸他吃了半瓶白酒又吃了头孢 现在脸通红",
+    "我老公吃了甲硝唑还喝了酒 现在心慌喘不上气",
+    "阳台上晾衣服的时候 我婆婆半个身子探出去了 拉都拉不住",
+    "我妈擦窗户半个身子探出去了 吓死我了 要掉下去了",
+])
+def test_water_drink_and_a_window_fire(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "孩子在泳池里扑腾得可开心了",
+    "我儿子在学游泳 在水里扑腾",
+    "鱼在水里扑腾",
+    "吃头孢能喝酒吗",
+    "我把半个身子探出去晾衣服",
+    "我妈擦窗户的时候半个身子探出窗外 我让她小心点",
+])
+def test_play_questions_and_chores_stay_quiet(text):
+    assert not fires(text)
