@@ -155,6 +155,7 @@ def test_dialect_smoke_a_vain_search_and_a_door_that_holds_the_resident(text, ki
     "门打不开了 我在外面进不去 找个开锁的",
     "钥匙断在锁里了 门打不开 回不了家",
     "柜门拧不开了 帮忙看看",
+    "门打不开了 屋里就我一个 不过我不急 等开锁师傅明天来",   # inside, and calm about it
 ])
 def test_a_lost_thing_or_a_door_locking_someone_out_stays_quiet(text):
     assert not fires(text)
