@@ -1235,6 +1235,14 @@ class ActionQueryBooking(Action):
             # 明天能剪头不 都有啥时间: the free times of a service are asked to book it, not
             # what is booked; the form lists that day's free times from these words.
             return [SlotSet("booking_service", service), FollowupAction("booking_form")]
+        picked = conversation.picks_service(_text(tracker))
+        if picked is not None and picked not in conversation.services_booked(
+            get_database(), tracker.sender_id, now=now()
+        ):
+            # 洗澡那个 我奶奶九十了 after the services were shown, heard as a question about
+            # bookings: the service picked is booked (the form reads the age said with it),
+            # never 您现在没有预约.
+            return [SlotSet("booking_service", picked), FollowupAction("booking_form")]
         if commands.asks_reminder(_text(tracker)):
             # 到时候提醒我一下 about a booking: honest about what the channel can send.
             dispatcher.utter_message(

@@ -1804,3 +1804,20 @@ def time_instead_of_phone(text: str | None, now: datetime | None = None) -> bool
     if names_a_place(said) or phone_tail(said) is not None:
         return False
     return time_from(said, now=now) is not None
+
+
+# 洗澡那个 我奶奶九十了 / 剃头的那个吧 after the services were shown: a service picked by its
+# everyday name, heard as a question about bookings; no question, nothing of a booking made.
+_PICKED_RE = re.compile(r"那个|这个|那项|那种|那样")
+_NOT_A_PICK_RE = re.compile(r"[?？吗呢]|怎么|咋|几点|哪天|什么时候|多少|啥时候|进度|还没|没来|不来")
+
+
+def picks_service(text: str | None, catalogue: Catalogue | None = None) -> str | None:
+    """The service a message picks to book (洗澡那个 我奶奶九十了), or None (a question, a
+    booking of the resident's own, no service, no word of picking)."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/") or not _PICKED_RE.search(said) or _NOT_A_PICK_RE.search(said):
+        return None
+    if about_own_booking(said):
+        return None
+    return service_asked_for(said, catalogue=catalogue)

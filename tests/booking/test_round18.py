@@ -104,3 +104,30 @@ def test_a_time_at_the_phone_question_changes_the_time_and_counts_no_failed_phon
 def test_a_short_number_at_the_phone_question_is_still_a_wrong_phone(app_env, domain, said):
     _, messages, _ = run(FORM(), tracker(said, slots=MEAL), domain)
     assert any("手机号" in m for m in messages)
+
+
+# --- a service picked by its everyday name, heard as a question about bookings -----------------
+
+QUERY = booking_actions.ActionQueryBooking
+
+
+@pytest.mark.parametrize(("said", "service"), [("助浴那个，老太太都八十八了", "助浴"), ("剪头的那个吧", "理发"),
+                                               ("上门修东西那个 我家马桶漏了", "维修")])
+def test_a_service_picked_by_name_and_heard_as_a_query_is_booked(app_env, domain, said, service):
+    slots, messages, others = run(QUERY(), tracker(said, intent="query_booking", form_active=False), domain)
+    assert slots.get("booking_service") == service
+    assert any(e.get("name") == "booking_form" for e in others)
+    assert not any("没有预约" in m for m in messages)
+
+
+@pytest.mark.parametrize("said", ["剪头那个约的几点", "洗澡那个咋还没来", "我约的那个助浴", "那个理发多少钱"])
+def test_a_question_about_a_booking_stays_a_question(app_env, domain, said):
+    slots, _, others = run(QUERY(), tracker(said, intent="query_booking", form_active=False), domain)
+    assert not any(e.get("name") == "booking_form" for e in others)
+
+
+def test_a_service_already_booked_is_answered_with_the_booking(app_env, domain):
+    book(app_env, sender_id=SENDER, service="理发", starts_at=datetime(2026, 12, 2, 15), address="幸福路8号", now=NOW)
+    _, messages, others = run(QUERY(), tracker("剪头的那个吧", intent="query_booking", form_active=False,
+                                               sender=SENDER), domain)
+    assert not any(e.get("name") == "booking_form" for e in others)
