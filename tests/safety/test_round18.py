@@ -457,3 +457,23 @@ def test_water_drink_and_a_window_fire(text):
 ])
 def test_play_questions_and_chores_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- probes: a reassurance asked by the sick person; someone followed, told of another ---------------------
+
+@pytest.mark.parametrize("text", [
+    "我爸说胸口像被压着 喘不过来气 让我别担心",
+    "我妈胸口疼 叫我们不用担心 她躺会就好",
+    "我女儿发消息说有个男的一直跟着她 她现在躲在便利店",
+])
+def test_reported_reassurance_and_a_follower_fire(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我爸摔了一跤 没事了 别担心",
+    "孩子找到了 叫我别担心",
+    "有个小伙子一直跟着她学画画",
+])
+def test_over_and_an_apprentice_stay_quiet(text):
+    assert not fires(text)
