@@ -477,3 +477,11 @@ def test_reported_reassurance_and_a_follower_fire(text):
 ])
 def test_over_and_an_apprentice_stay_quiet(text):
     assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "那个装修师傅攥着家伙冲我吼 说要砍我",
+    "打麻将输了 那人拎着家伙堵在我家门口说要报仇",
+])
+def test_a_craftsman_or_a_game_does_not_hide_a_threat(text):
+    assert "violence" in kinds(text)
