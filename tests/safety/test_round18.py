@@ -485,3 +485,12 @@ def test_over_and_an_apprentice_stay_quiet(text):
 ])
 def test_a_craftsman_or_a_game_does_not_hide_a_threat(text):
     assert "violence" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "鱼塘里有个孩子在扑腾",
+    "孩子在泳池里玩得好好的 突然在水里扑腾 喊救命",
+    "屋里就我一个 门打不开 我出不去 开锁的也进不去",
+])
+def test_the_new_cues_guards_do_not_reach_past_their_reason(text):
+    assert fires(text)
