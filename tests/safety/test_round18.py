@@ -494,3 +494,7 @@ def test_a_craftsman_or_a_game_does_not_hide_a_threat(text):
 ])
 def test_the_new_cues_guards_do_not_reach_past_their_reason(text):
     assert fires(text)
+
+
+def test_stage_fright_does_not_hide_a_sudden_sweat():
+    assert fires("我爸考完驾照回来 突然冒冷汗 话都说不清了")
