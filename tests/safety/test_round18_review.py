@@ -38,3 +38,32 @@ def test_a_thing_said_after_a_missing_person_is_the_next_clause(text):
 ])
 def test_a_thing_that_ends_the_search_is_what_is_lost(text):
     assert not fires(text)
+
+
+# ---- note 2: 要你好看 is a threat whatever the next clause starts with; only the comparison is guarded --------
+
+@pytest.mark.parametrize("text", [
+    "隔壁那个男的冲我喊要你好看 一会儿带人过来",
+    "他在电话里说要我好看，多找几个人堵我",
+    "他在门外嚷嚷要你好看的",
+    "门口那人说要俺好看些",
+    "那个醉汉拍着门讲要你好看一点",
+    "要你好看 点名道姓骂了半个钟头还在楼道里",
+    # the verb-of-giving forms, each the only cue of its line (note 3: pinned)
+    "他发语音说要给我们好看 人已经到楼下了",
+    "楼下那个醉汉嚷嚷要给你们好看一个劲往楼上冲",
+    "隔壁男的扬言要给我好看 多半今晚就来",
+    "那人讲要给俺好看的 在门口转了好几圈",
+])
+def test_a_threat_of_looking_good_whatever_follows(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "老公说要给我好看的衣服当生日礼物",
+    "这个发型要让你好看一点",
+    "换个灯光要叫我们好看些",
+    "化完妆要让我好看多了",
+])
+def test_looking_better_is_no_threat(text):
+    assert not fires(text)
