@@ -88,6 +88,9 @@ _FINAL = ("negation", "past")
 _WHAT_IF_AFTER = re.compile(r"的话|会不会|会怎(?:么)?样|跑都跑不|逃都逃不|(?:跑|逃)不(?:出去|脱|掉|赢|了)"
                             r"|(?:就|全|都)完了|还得了|不得了|那就|可就")
 _HOW_AFTER = re.compile(r"怎么办|咋办|咋整|怎么弄|咋弄|该怎么|怎么处理")
+# Review 18 (note 1): what to do now, asked after a cue said to have happened to one's own or to someone there
+_PLEA_AFTER = re.compile(r"(?:要|应该|该)(?:怎么办|咋办|怎么做|怎么处理|打什么电话|打哪个电话|打几|找谁|叫谁)|(?:应该|该)?打(?:什么|哪个)电话")
+_SOMEONE_IN_IT = re.compile(r"(?:困|关|锁|卡|压|埋)(?:住)?了(?:个|一个|两个|几个|好几个)?人|有人(?:被|在|倒|晕|摔|受伤)")
 # Review 14: the resident's household (not a place by it: 我家附近, 我家楼下), and following a video
 # or a post (照着视频里的偏方): what makes a cue theirs despite hearsay (see _own_clause).
 _HOUSEHOLD = re.compile(r"(?:我|俺|咱)(?:们)?家(?!附近|旁边|楼|对面|小区|那|门口|周围|隔壁)|全家|一家人|一家子|家里人|一家老小")
@@ -336,10 +339,41 @@ _MEDIA = re.compile(r"电影|电视剧|连续剧|悬疑剧|动画片?|动漫|综
 _WATCHER_THEN = re.compile(r"[,。]|的时候|时|着|到一半|一半|完|之后|以后|后")
 # Between the show and 突然, only the watching itself (看着看着, 追到一半, 的时候): no one else is its subject.
 _STILL_WATCHING = re.compile(r"[看着了到一半的时候时追刷就又在呢,哈嘿嘻]*")
-_WATCHED = re.compile(r"看完|看了|看着|刚看")
+_WATCHED = re.compile(r"看完|看了|看着|刚看|在看|正看|在追")
+# Review 18 (note 1): in the show (有个老人, 里面, 主角…) between the watching and the person: the show's, not theirs
+_SHOW_PERSON = re.compile(r"里面|里头|里边|剧里|片里|有个|有一个|一个|主角|女主|男主|演员|角色|镜头")
+# Review 18 (note 1): the show over and left (看完电影出来, 散场): what happens after is life, unless told of the show
+_LEFT_SHOW = re.compile(r"(?:出来|散场|散了|回来|回家|回到家|到家)")
+_TOLD_OF_SHOW = re.compile(r"(?:电影|剧|片|节目|视频)(?:里|中|上)|剧情|演|主角|女主|男主|角色|镜头")
 _AT_ONCE = re.compile(r"就(?:倒|晕|昏|抽|吐|喘|说不出|栽|摔|不行)")
 _AROUND = re.compile(r"外面|外头|楼下|楼上|隔壁|对门|对面|厨房|家里|屋里|窗外|门外|楼道")
 _SMELT = re.compile(r"(?:就|又)?(?:闻到|闻着|闻见|一股|好大一股|有股)")
+
+
+# Review 18 (note 1): a drill denied (不是演习) or a real event said during it (演练的时候真着火了, 是真的): not the drill.
+_DRILL = re.compile(r"演习|演练|drill")
+_DRILL_DENIED = re.compile(r"(?:不是|并非|哪是|不像|没有|没在|可不是)(?:在)?(?:搞|做|消防|防火|逃生)?$")
+_REAL_IN_DRILL = re.compile(r"真的|是真|真(?=[^,。]{0,2}(?:着|起|冒|烧|摔|倒|晕|被|有|困|出|伤))|not a drill|real")
+_PRETEND = re.compile(r"假装|装作|模拟|假设|假的|扮|当作|当成")
+
+
+# Review 18 (note 1): how long before the police take a report (才能报案), asked while the search goes on (我们都找了两个钟头了):
+# not the aftermath of something over but a search under way.
+_SEARCH_ON = re.compile(r"找了[^,。]{0,8}了|还没找到|没找着|还在找|正在找|到处找|找遍了")
+
+
+def _searching_now(text: str, aftermath: re.Match[str]) -> bool:
+    return bool(aftermath.group().startswith(("能报", "报不报")) and text[aftermath.end(): aftermath.end() + 1] in ("案", "警")
+                and _SEARCH_ON.search(text))
+
+
+def _real_despite_drill(text: str, drill: re.Match[str], hit: "_Hit") -> bool:
+    if not _DRILL.fullmatch(drill.group()):
+        return False
+    if _DRILL_DENIED.search(text, max(0, drill.start() - 6), drill.start()):
+        return True
+    between = text[drill.end(): hit.end] if drill.end() <= hit.start else text[hit.start: drill.start()]
+    return bool(_REAL_IN_DRILL.search(between) and not _PRETEND.search(between))
 
 
 def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | None) -> bool:
@@ -354,8 +388,12 @@ def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | N
     for where in _AROUND.finditer(rest):
         if _STILL_WATCHING.fullmatch(rest, 0, where.start()) and _SUDDEN.search(rest, where.end(), where.end() + 4):
             return True  # review 17 (note 8): 我在看追剧 厨房突然冒黑烟了: the watcher's surroundings
+    watched = _WATCHED.search(text, max(0, media.start() - 4), media.start())
+    if (watched is not None and watched.group() in ("看完", "刚看") and _LEFT_SHOW.match(rest)
+            and not _TOLD_OF_SHOW.search(rest)):
+        return True  # review 18 (note 1): 刚看完电影出来 电梯卡住了 — the show is over and left behind
     then = _WATCHER_THEN.search(rest)
-    if then is None and _WATCHED.search(text, max(0, media.start() - 4), media.start()):
+    if then is None and watched is not None:
         then = re.compile("").match(rest)  # 刚看完电视剧 老伴就倒了: the watching is over before the show is named
     if then is None:
         return False
@@ -368,6 +406,8 @@ def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | N
     for who in person.finditer(rest, then.end()):
         if rest[who.start() - 1: who.start()] == "的" or _INSIDE.match(rest, who.end()):
             continue
+        if _SHOW_PERSON.search(rest, then.end(), who.start()):
+            break  # review 18 (note 1): 我在看电视剧 里面有个老人突然晕倒 — a person of the show
         if _SUDDEN.search(rest, who.end(), who.end() + 6) or _AT_ONCE.match(rest, who.end()):
             return True
     # review 17 (note 8): the watcher's surroundings (外面突然着火了, 楼下突然冒烟): no part of a show
@@ -658,6 +698,11 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     after = msg.sentence_after(hit.end, s.hypothetical_after_window)
     if found is None:
         found = s.hypothetical_after.search(after)
+        if found is not None and actual and _PLEA_AFTER.match(after, found.start(found.lastindex or 0)) and (
+                (s.hypothetical_learning_own is not None
+                 and s.hypothetical_learning_own.search(text, sentence_start, hit.end))
+                or _SOMEONE_IN_IT.search(text, max(sentence_start, hit.start - 4), hit.end + 2)):
+            found = None  # review 18 (note 1): 我妈吃了一整瓶安眠药 要怎么办, 电梯里困了人 应该打什么电话: a plea
     if found is None and not actual:
         # A person or a place anywhere earlier in the sentence anchors the cue
         # (我老汉儿突然抽起来了，口吐白沫，咋个办: a cry for help, not a question).
@@ -693,7 +738,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     if soft is not None and _watching_taken(text, soft, s.hypothetical_person):
         soft = None  # round 17: taken suddenly while watching the news or a video (老爸看新闻看着看着突然嘴歪了)
     anywhere = msg.anywhere
-    if anywhere is not None and all(_watching_taken(text, m, s.hypothetical_person)
+    if anywhere is not None and all(_watching_taken(text, m, s.hypothetical_person) or _real_despite_drill(text, m, hit)
                                     for m in s.hypothetical_anywhere.finditer(text)):
         anywhere = None
     found = found or anywhere or soft
@@ -735,7 +780,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         found = s.past_aspect.search(text[hit.start: hit.end + 4])
         if found is None:
             found = next((m for m in msg.over if m.start() >= hit.end), None)
-        found = found or msg.aftermath
+        if found is None and msg.aftermath is not None and not _searching_now(text, msg.aftermath):
+            found = msg.aftermath
         if found is None and cue.kind == "fire" and "味" in hit.text:
             found = _residue(text, hit, msg)
         if found:

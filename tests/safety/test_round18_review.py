@@ -67,3 +67,49 @@ def test_a_threat_of_looking_good_whatever_follows(text):
 ])
 def test_looking_better_is_no_threat(text):
     assert not fires(text)
+
+
+# ---- note 1: frame words and questions that do not govern a real emergency ---------------------------------
+
+@pytest.mark.parametrize("text", [
+    # a drill denied or a real event during it
+    "这回不是消防演练 三楼真冒烟了",
+    "是真的着火了不是演习",
+    "搞演习的时候仓库真的烧起来了，有两个人没出来",
+    # the watching under way or over and left; the person is theirs
+    "我们正看电影呢 我奶奶突然说不出话了",
+    "老伴在看连续剧 我爸突然从沙发上栽下来了",
+    "刚看完电影回家 发现厨房着火了",
+    "刚看完电视剧出来倒垃圾 楼道里全是烟",
+    # what to do now, asked after one's own or someone there taken
+    "请问 我家孩子吞了枚硬币 应该怎么办",
+    "我爸刚喝了半瓶农药 该打什么电话",
+    "麻烦问下 电梯里关了个人 要打什么电话",
+    # two people shut in together, after a habit
+    "这电梯老是坏 刚才又把我跟孙子关里面了",
+    "电梯三天两头出毛病，这会儿又把我和老伴困里面了",
+    # how long before a report, asked while searching
+    "老人走丢了多久才能报警 已经找了一上午了",
+    "我爸走失了，多长时间才能报警，小区里到处找遍了",
+])
+def test_a_frame_that_does_not_hold_the_emergency(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "明天消防演练 假装三楼着火了",
+    "今天搞消防演习 模拟有人被困在三楼",
+    "楼里在搞消防演练 说是着火了大家往下跑",
+    "我在看电视剧 里面有个老人突然晕倒了",
+    "我看着电影 有个人突然倒地抽搐 好吓人",
+    "刚看完电影出来 电影里那个人被困在电梯里太吓人了",
+    "刚看完一部电影 讲一个小孩走丢了",
+    "请问一下电梯困人应该打什么电话",
+    "老人吃错药要怎么办",
+    "如果有人被困在电梯里 应该打什么电话",
+    "电梯经常把人困里面 物业也不管",
+    "老人走丢了多久才能报警",
+    "摔了一跤医药费能报吗",
+])
+def test_the_frame_still_holds_its_look_alikes(text):
+    assert not fires(text)
