@@ -118,3 +118,42 @@ def test_a_frame_that_does_not_hold_the_emergency(text):
 ])
 def test_the_frame_still_holds_its_look_alikes(text):
     assert not fires(text)
+
+
+# ---- notes 9 and 25: an "always" entry's span must not reach another clause's emergency ---------------------
+
+@pytest.mark.parametrize("text", [
+    "烟雾报警器一直叫 没有着火 老人坐地上起不来了 派个人来看看",
+    "烟感响个不停没着火可我妈昏过去了快来看看",
+    "烟感一直响，没起火，配电箱那边冒火花了，快来看看",
+    "辣椒炒得太猛辣得我眼泪直流 灶台着火了",
+    "吃火锅辣得满头汗 电磁炉烧起来了",
+    "我家猫追着外孙女从窗台跳下去了",
+    "为了救那只猫 我儿子从二楼阳台跳下去了",
+    "小狗跑了 孙子跟着从窗户跳下去了",
+    "老头子打鼾 打着打着就没动静了 救命啊",
+    "我妈打呼噜 呼噜声一下停了 嘴唇发紫 救命",
+    # each quiet in the lexicon at 3213c16 (the always span swallowed its cues)
+    "我家狗拽着闺女从阳台跳下去了",
+    "为了追狗 外孙往楼下跳下去了",
+    "老伴打呼噜 打着打着不喘气了 救命",
+    "烟感一直响 没着火 奶奶抽过去了 快派人看看",
+    "辣得我直冒汗 锅里着火了",
+    "辣得孩子直哭 油锅起火了",
+])
+def test_an_always_entry_keeps_to_its_own_clause(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "烟雾报警器一直叫 没有着火 估计是电池没电了 来换一下",
+    "烟感老响 没冒烟 应该是坏了 找人来修",
+    "这麻辣烫辣得我舌头都冒火了",
+    "辣得我嗓子眼着火了 哈哈",
+    "隔壁的狗从阳台跳下去了",
+    "我家猫咪自己往楼下跳下去了",
+    "我老公打鼾跟打雷一样 救命",
+    "室友打呼噜吵死了 救救我",
+])
+def test_the_ordinary_sense_still_holds(text):
+    assert not fires(text)
