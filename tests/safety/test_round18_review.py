@@ -157,3 +157,24 @@ def test_an_always_entry_keeps_to_its_own_clause(text):
 ])
 def test_the_ordinary_sense_still_holds(text):
     assert not fires(text)
+
+
+# ---- note 18: a fridge in the kitchen is no bad egg; a source ruled out leaves the smell unexplained ----------
+
+@pytest.mark.parametrize("text", [
+    "灶台边上冰箱那块一股臭鸡蛋味 我头有点发晕",
+    "屋里像臭鸡蛋一样的味道 冰箱翻过了 不是冰箱的事",
+    "垃圾早倒了 还是有股臭鸡蛋味 越来越重",
+    "冰箱后头靠着燃气管 有一股烂鸡蛋的味",
+])
+def test_an_egg_smell_next_to_a_fridge_is_gas(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "冰箱里的蛋放臭了 一股臭鸡蛋味",
+    "鸡蛋放坏了，厨房一股臭鸡蛋味",
+    "下水道返味 闻着像臭鸡蛋",
+])
+def test_a_bad_egg_or_a_drain_is_no_gas(text):
+    assert not fires(text)
