@@ -859,12 +859,25 @@ _UNEASY = re.compile(r"慌|害怕|好怕|吓人|吓死|担心|不放心|头[^,�
                      r"|烟|火苗|冒|血|哭|倒|躺|快|赶紧|急|打不通|不接|没人|救")
 
 
+# Review 18 (notes 15, 22): a jest closes the message — nothing but the laugh and particles after it (你失踪了吗哈哈);
+# anything said after the laugh (嘴里有蓝色的东西, 我手麻得不行) is the resident still telling of it.
+_JEST_CLOSES = re.compile(r"[哈嘻嘿呵啊呀吧嘛哦呢啦么吗~～…,。!?！？\s]*")
+
+
+def _last_laugh_end(msg: _Message, start: int) -> int:
+    end = msg.laughter.end()
+    for m in msg.s.hypothetical_laughter.finditer(msg.text, start):
+        end = m.end()
+    return end
+
+
 def _asked_in_jest(msg: _Message, hit: _Hit) -> bool:
     text = msg.text
     clause_start = msg.clause_start(hit.start)
     rest = text[:hit.start] + "," + text[hit.end:]  # the body in trouble said besides the cue asked about
     return bool(_ASKED_BEFORE.search(text, clause_start, hit.start)
                 and msg.laughter is not None and msg.laughter.start() >= hit.end
+                and _JEST_CLOSES.fullmatch(text, _last_laugh_end(msg, hit.end))
                 and not _UNEASY.search(rest)
                 and not (msg.s.everyday_unless is not None and msg.s.everyday_unless.search(rest)))
 

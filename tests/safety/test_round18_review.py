@@ -178,3 +178,24 @@ def test_an_egg_smell_next_to_a_fridge_is_gas(text):
 ])
 def test_a_bad_egg_or_a_drain_is_no_gas(text):
     assert not fires(text)
+
+
+# ---- notes 15 and 22: a jest closes the message; what is said after the laugh is still the telling ----------
+
+@pytest.mark.parametrize("text", [
+    "我家丫头是不是误吃了蟑螂药 嘻嘻 嘴角有白沫",
+    "是不是漏电了呵呵 我胳膊一直发麻",
+    "外婆是不是中风了哈哈，她嘴角往一边歪",
+    "孩子是不是吞了硬币 哈哈哈 小脸憋得通红",
+])
+def test_what_follows_the_laugh_is_still_told(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "老王你是不是走丢了哈哈哈",
+    "楼下炖榴莲 我问邻居是不是漏气了 嘿嘿",
+    "是不是又着火了哈哈~",
+])
+def test_a_laugh_that_closes_the_question_is_a_jest(text):
+    assert not fires(text)
