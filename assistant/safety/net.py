@@ -350,6 +350,9 @@ _AROUND = re.compile(r"外面|外头|楼下|楼上|隔壁|对门|对面|厨房|�
 _SMELT = re.compile(r"(?:就|又)?(?:闻到|闻着|闻见|一股|好大一股|有股)")
 
 
+# Review 18 (note 10): a liking (老爱玩火) is a habit of the verb it governs; an event said to have happened after it
+# (把窗帘点着了) is today's.
+_LIKING = re.compile(r"老爱|总爱|就爱|特爱|老喜欢|总喜欢")
 # Review 18 (note 1): a drill denied (不是演习) or a real event said during it (演练的时候真着火了, 是真的): not the drill.
 _DRILL = re.compile(r"演习|演练|drill")
 _DRILL_DENIED = re.compile(r"(?:不是|并非|哪是|不像|没有|没在|可不是)(?:在)?(?:搞|做|消防|防火|逃生)?$")
@@ -821,6 +824,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             # "always" describes its own sentence (你们电梯老是坏！我婆婆心脏不舒服…: the
             # lift is habitual, the heart is now)
             if (name == "habitual" and cue.kind not in s.habitual_exempt and not unwell_now
+                    and not (actual and _LIKING.fullmatch(marker.group()) and marker.end() < hit.start)
                     and marker.start() >= msg.sentence_start(hit.start)
                     and not _GOING_NOW.search(text, msg.clause_start(hit.start), hit.end)):
                 return f"habitual:{marker.group()}"

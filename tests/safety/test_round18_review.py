@@ -199,3 +199,30 @@ def test_what_follows_the_laugh_is_still_told(text):
 ])
 def test_a_laugh_that_closes_the_question_is_a_jest(text):
     assert not fires(text)
+
+
+# ---- note 10: 哪天 asking for a day, the estate's PA or a broadcast of a place of ours, a liking then an event -----
+
+@pytest.mark.parametrize("text", [
+    "师傅哪天来都可以 先说个急的 我家天然气漏了咋办",
+    "哪天上门都行，我奶奶刚才摔了爬不起来，怎么办",
+    "你们哪天能来修水管 厨房燃气一直在漏 咋整",
+    "楼里的广播说有人困在2号楼电梯里了",
+    "广播里讲有个老人倒在7栋门口了",
+    "收音机里说有人在我们小区楼下打架动刀了",
+    "我家小子总爱玩打火机 把沙发点着了",
+    "老头子就爱乱拉电线 插座烧起来了",
+])
+def test_a_day_asked_for_a_local_broadcast_a_liking_then_an_event(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我妈要是哪天摔倒了怎么办",
+    "收音机里说有人被困在电梯里了",
+    "广播里说外地有人在雨天触电了",
+    "孩子老爱玩火 怎么教育",
+    "他就爱把窗帘点着玩",
+])
+def test_a_what_if_hearsay_and_a_habit_stay_quiet(text):
+    assert not fires(text)
