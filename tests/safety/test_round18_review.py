@@ -140,6 +140,9 @@ def test_the_frame_still_holds_its_look_alikes(text):
     "烟感一直响 没着火 奶奶抽过去了 快派人看看",
     "辣得我直冒汗 锅里着火了",
     "辣得孩子直哭 油锅起火了",
+    # note 30: the snore that stops between the nuisance and the cry
+    "老爷子呼噜好响 一下子停了 救命啊",
+    "我爸打鼾打得震天响，后来没声了，救命",
 ])
 def test_an_always_entry_keeps_to_its_own_clause(text):
     assert fires(text)
