@@ -196,6 +196,16 @@ def _wish_to_book(tracker: Tracker) -> list[EventType] | None:
     return [*([SlotSet("booking_service", service)] if service else []), FollowupAction("booking_form")]
 
 
+def _service_picked(tracker: Tracker) -> list[EventType] | None:
+    """洗澡那个 我奶奶九十了, heard as a question about bookings or a cancel (no cancel word in
+    it: ``picks_service``): the service picked is booked by the form when the resident holds
+    no booking of it. None for anything else."""
+    picked = conversation.picks_service(_text(tracker))
+    if picked is None or picked in conversation.services_booked(get_database(), tracker.sender_id, now=now()):
+        return None
+    return [SlotSet("booking_service", picked), FollowupAction("booking_form")]
+
+
 def _subject(tracker: Tracker) -> str:
     """理发预约 / 预约: what the resident is booking, for 刚才的…不约了 / 还继续吗."""
     service = tracker.get_slot("booking_service")
@@ -1162,7 +1172,7 @@ class ActionCancelBooking(Action):
                 return _reset()
             dispatcher.utter_message(text=f"已经取消了预约{booking.id}。")
             return _reset()
-        wish = _wish_to_book(tracker)
+        wish = _wish_to_book(tracker) or _service_picked(tracker)
         if wish is not None:
             return wish
         raw = (tracker.latest_message or {}).get("text") or ""
@@ -1235,14 +1245,12 @@ class ActionQueryBooking(Action):
             # 明天能剪头不 都有啥时间: the free times of a service are asked to book it, not
             # what is booked; the form lists that day's free times from these words.
             return [SlotSet("booking_service", service), FollowupAction("booking_form")]
-        picked = conversation.picks_service(_text(tracker))
-        if picked is not None and picked not in conversation.services_booked(
-            get_database(), tracker.sender_id, now=now()
-        ):
+        picked = _service_picked(tracker)
+        if picked is not None:
             # 洗澡那个 我奶奶九十了 after the services were shown, heard as a question about
             # bookings: the service picked is booked (the form reads the age said with it),
             # never 您现在没有预约.
-            return [SlotSet("booking_service", picked), FollowupAction("booking_form")]
+            return picked
         if commands.asks_reminder(_text(tracker)):
             # 到时候提醒我一下 about a booking: honest about what the channel can send.
             dispatcher.utter_message(

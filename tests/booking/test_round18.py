@@ -131,3 +131,16 @@ def test_a_service_already_booked_is_answered_with_the_booking(app_env, domain):
     _, messages, others = run(QUERY(), tracker("剪头的那个吧", intent="query_booking", form_active=False,
                                                sender=SENDER), domain)
     assert not any(e.get("name") == "booking_form" for e in others)
+
+
+def test_a_service_picked_by_name_and_heard_as_a_cancel_is_booked(app_env, domain):
+    slots, _, others = run(booking_actions.ActionCancelBooking(),
+                           tracker("助浴那个，老太太都八十八了", intent="cancel_booking", form_active=False), domain)
+    assert slots.get("booking_service") == "助浴"
+    assert any(e.get("name") == "booking_form" for e in others)
+
+
+def test_a_cancel_naming_the_service_stays_a_cancel(app_env, domain):
+    _, _, others = run(booking_actions.ActionCancelBooking(),
+                       tracker("助浴那个取消吧", intent="cancel_booking", form_active=False), domain)
+    assert not any(e.get("name") == "booking_form" for e in others)
