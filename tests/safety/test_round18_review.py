@@ -229,3 +229,33 @@ def test_a_day_asked_for_a_local_broadcast_a_liking_then_an_event(text):
 ])
 def test_a_what_if_hearsay_and_a_habit_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- conversations fixer: a part of the day too early for the resident, a head count for a meal ---------------
+
+@pytest.mark.parametrize("text", [
+    "换成下午吧 一早我可起不来",
+    "九点那个算了，九点我起不来",
+    "别约上午了 上午俺实在起不来",
+    "约两个人的饭 我和老伴",
+    "我老伴也要吃 一共两位",
+    "孙子周末也吃，四个人四份",
+    # the n-gram model alone called these (0.80-0.94) before the head count was read
+    "我家老伴也吃 两个人 两个",
+    "老太婆也吃 三个人 三份",
+    "我家老爷子也一起吃 两个人",
+])
+def test_a_time_choice_and_a_head_count_are_no_emergency(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "上午我在卫生间摔了 起不来",
+    "今天上午我爸起不来了 浑身发抖",
+    "上午我起不来了 腿没知觉",
+    "我奶奶摔了一跤起不来了",
+    "我们一家三个人吃了剩饭 现在都上吐下泻",
+    "奶奶也吃了两个 现在嘴唇发紫",
+])
+def test_a_fall_or_a_meal_gone_wrong_still_fires(text):
+    assert fires(text)
