@@ -259,3 +259,23 @@ def test_a_time_choice_and_a_head_count_are_no_emergency(text):
 ])
 def test_a_fall_or_a_meal_gone_wrong_still_fires(text):
     assert fires(text)
+
+
+# ---- note 3: the craftsman guard on the work, not on any 装; a quarrel is menace; a word being learnt ---------
+
+@pytest.mark.parametrize("text", [
+    "隔壁搞装修的跟我吵架 抄起家伙冲上来了",
+    "楼下装修那家跟我们吵起来，攥着家伙冲进来了",
+])
+def test_a_renovator_in_a_quarrel_with_a_weapon(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "装修师傅拎着家伙上楼干活 吵得很",
+    "师傅提着家伙来安装热水器",
+    "police 这个单词怎么读",
+    "英语课上老师教 call the police 怎么念",
+])
+def test_a_craftsman_at_work_and_a_word_learnt(text):
+    assert not fires(text)
