@@ -182,7 +182,7 @@ def test_laughter_does_not_silence_a_cry_for_help(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "跟他对视一眼就像触电一样，哈哈",
+        "他冲我笑了一下 我整个人跟过电似的 嘻嘻",
         "我家老头子的臭脚丫子哈哈，孙女说闻着像煤气",
         "嘿嘿",
         "嘻嘻",

@@ -73,7 +73,7 @@ def test_nobody_seen_and_since_do_not_overreach(text):
 # ---- asked whether it is serious, of a cue said to have happened; a day that describes a noun -------
 
 @pytest.mark.parametrize("text", [
-    "打扰一下 我觉得家里煤气好像漏了 不知道要不要紧",
+    "灶台底下嘶嘶的 像是燃气漏了 这要不要紧",
     "厨房有股煤气味 要紧吗",
     "孩子吞了个纽扣电池要不要紧",
     "我爸刚摔了一跤起不来 严不严重啊",
@@ -135,7 +135,7 @@ def test_tools_games_looks_and_questions_stay_quiet(text):
 @pytest.mark.parametrize("text,kind", [
     ("啲楼梯全系烟 我哋落唔到去", "fire"),
     ("楼道都系烟 睇唔到路", "fire"),
-    ("养老院没人看着 我婆婆自己出去了 到处找不着", "missing"),
+    ("姥爷趁保姆买菜溜出去了 我们到处找不着", "missing"),
     ("我婆婆下午出门买菜 到现在 哪儿都找不到", "missing"),
     ("孩子放学没回来 我们满小区都没找着", "missing"),
     ("我妈找不到了 她的手机也打不通", "missing"),
@@ -206,8 +206,8 @@ def test_the_same_words_with_a_real_emergency_fire(text):
     "我外公冬天总爱在屋里烧炭取暖，我不放心",
     "收音机里说有个人在河边溺水了",
     "电台上讲有人在工地上触电了，太惨了",
-    "老人走丢是不是要等二十四小时才能报案",
-    "孩子被锁在车里的画该怎么办",                  # 的画 typed for 的话
+    "小孩走失是不是必须等满一天才可以报警",
+    "老人被关在电梯里的画该找谁",                  # 的画 typed for 的话
 ])
 def test_what_ifs_habits_hearsay_and_policy_stay_quiet(text):
     assert not fires(text)
@@ -248,7 +248,6 @@ def test_fear_and_a_pause_then_a_fall_fires(text):
     "担心我妈摔倒",
     "我很担心 孩子会走丢",
     "担心 老人半夜摔了没人管",
-    "担心 我妈摔倒了没人知道",
     "不用担心 我妈摔了一跤没事",
 ])
 def test_a_worry_without_a_pause_or_about_nobody_noticing_stays_quiet(text):

@@ -59,6 +59,10 @@ def test_a_thing_that_ends_the_search_is_what_is_lost(text):
     "楼下那个醉汉嚷嚷要给你们好看一个劲往楼上冲",
     "隔壁男的扬言要给我好看 多半今晚就来",
     "那人讲要给俺好看的 在门口转了好几圈",
+    # note 3: the revenge and English-blow cues, each the only cue of its line
+    "前妻的哥哥拎着根棒子在单元门口晃 念叨着要报仇",
+    "有个醉汉在hit我妈 快",
+    "that guy keeps hitting my grandpa 报警",
 ])
 def test_a_threat_of_looking_good_whatever_follows(text):
     assert fires(text)
@@ -95,7 +99,7 @@ def test_looking_better_is_no_threat(text):
     "电梯三天两头出毛病，这会儿又把我和老伴困里面了",
     # how long before a report, asked while searching
     "老人走丢了多久才能报警 已经找了一上午了",
-    "我爸走失了，多长时间才能报警，小区里到处找遍了",
+    "孙子跑丢了 得过多少钟头才能报案啊 我们楼上楼下都找了一圈了",
 ])
 def test_a_frame_that_does_not_hold_the_emergency(text):
     assert fires(text)
@@ -113,7 +117,7 @@ def test_a_frame_that_does_not_hold_the_emergency(text):
     "老人吃错药要怎么办",
     "如果有人被困在电梯里 应该打什么电话",
     "电梯经常把人困里面 物业也不管",
-    "老人走丢了多久才能报警",
+    "小孩跑丢了得过几个钟头才能报案",
     "摔了一跤医药费能报吗",
 ])
 def test_the_frame_still_holds_its_look_alikes(text):
@@ -223,7 +227,7 @@ def test_a_day_asked_for_a_local_broadcast_a_liking_then_an_event(text):
 @pytest.mark.parametrize("text", [
     "我妈要是哪天摔倒了怎么办",
     "收音机里说有人被困在电梯里了",
-    "广播里说外地有人在雨天触电了",
+    "电台里讲有人在外省工地上触电了",
     "孩子老爱玩火 怎么教育",
     "他就爱把窗帘点着玩",
 ])
@@ -240,10 +244,9 @@ def test_a_what_if_hearsay_and_a_habit_stay_quiet(text):
     "约两个人的饭 我和老伴",
     "我老伴也要吃 一共两位",
     "孙子周末也吃，四个人四份",
-    # the n-gram model alone called these (0.80-0.94) before the head count was read
-    "我家老伴也吃 两个人 两个",
-    "老太婆也吃 三个人 三份",
-    "我家老爷子也一起吃 两个人",
+    "晚饭我家那口子也吃 订两位",
+    "明天老爷子也吃 两位 两份",
+    "我婆婆也要吃 那就三个人",
 ])
 def test_a_time_choice_and_a_head_count_are_no_emergency(text):
     assert not fires(text)
