@@ -282,3 +282,23 @@ def test_a_renovator_in_a_quarrel_with_a_weapon(text):
 ])
 def test_a_craftsman_at_work_and_a_word_learnt(text):
     assert not fires(text)
+
+
+# ---- note 32: the time-choice reading of 起不来 never with a body part or symptom after it -------------------
+
+@pytest.mark.parametrize("text", [
+    "一早我起不来 膝盖动不了 家里没人",
+    "早上九点我起不来，腿使不上劲，老伴出门了",
+    "上午俺起不来 浑身发抖",
+    "老伴也吃 一共两个人 我们都吃了山上采的野菜",
+])
+def test_not_up_with_a_body_in_trouble(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "七点那个我起不来 太早了",
+    "早上我起不来 能不能约晚点",
+])
+def test_not_up_that_early_stays_a_time_choice(text):
+    assert not fires(text)
