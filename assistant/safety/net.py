@@ -365,6 +365,11 @@ _PRETEND = re.compile(r"假装|装作|模拟|假设|假的|扮|当作|当成")
 _SEARCH_ON = re.compile(r"找了[^,。]{0,8}了|还没找到|没找着|还在找|正在找|到处找|找遍了")
 
 
+# Review 18 (note 1's look-alike): how long the police wait before taking a report, asked with no search told
+_REPORT_RULE = re.compile(r"(?:立案|报案|报警)[^,。]{0,4}(?:要|得|必须|需要)(?:等|过)[^,。]{0,8}(?:吗|么|嘛|是吧|对吧)"
+                          r"|(?:立案|报案|报警)[^,。]{0,4}(?:要等|得等)?(?:多久|多长时间|几个?(?:小时|钟头|天))")
+
+
 def _searching_now(text: str, aftermath: re.Match[str]) -> bool:
     return bool(aftermath.group().startswith(("能报", "报不报")) and text[aftermath.end(): aftermath.end() + 1] in ("案", "警")
                 and _SEARCH_ON.search(text))
@@ -706,6 +711,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                  and s.hypothetical_learning_own.search(text, sentence_start, hit.end))
                 or _SOMEONE_IN_IT.search(text, max(sentence_start, hit.start - 4), hit.end + 2)):
             found = None  # review 18 (note 1): 我妈吃了一整瓶安眠药 要怎么办, 电梯里困了人 应该打什么电话: a plea
+    if found is None and cue.kind == "missing" and not msg.urgent and not _SEARCH_ON.search(text):
+        found = _REPORT_RULE.search(after)  # review 18: 孩子走失了派出所立案要等二十四小时吗 — a rule asked about
     if found is None and not actual:
         # A person or a place anywhere earlier in the sentence anchors the cue
         # (我老汉儿突然抽起来了，口吐白沫，咋个办: a cry for help, not a question).

@@ -302,3 +302,27 @@ def test_not_up_with_a_body_in_trouble(text):
 ])
 def test_not_up_that_early_stays_a_time_choice(text):
     assert not fires(text)
+
+
+# ---- note 1's look-alikes and note 19: a feeling like a shock, a seasonal habit worried about, a number asked,
+# ---- a rule of the police asked with no search told, a threat said to be only words ------------------------------
+
+@pytest.mark.parametrize("text", [
+    "那个视频看得我跟过电似的",
+    "我公公冬天喜欢在卧室烧炭盆，我挺不放心",
+    "police 号码是多少来着 我记一下",
+    "老人走丢了 报警要等多久",
+    "隔壁那人说要给你好看 其实就是说说而已 吓唬人的",
+])
+def test_look_alikes_of_note_one_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "一摸冰箱就像触电一样 手还麻",
+    "我公公冬天喜欢在卧室烧炭盆 刚才人晕过去了",
+    "孙女走失了 派出所立案得等一天吗 我们都找了一下午了",
+    "那人说要给我们点颜色看看 还在门口砸门",
+])
+def test_and_their_emergencies_still_fire(text):
+    assert fires(text)
