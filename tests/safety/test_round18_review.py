@@ -326,3 +326,11 @@ def test_look_alikes_of_note_one_stay_quiet(text):
 ])
 def test_and_their_emergencies_still_fire(text):
     assert fires(text)
+
+
+# ---- note 5: 上周 after 楼 is the time word unless a name follows it (楼上周阿姨) -----------------------------------
+
+def test_last_week_after_a_building_is_a_time_word():
+    assert not fires("咱们楼上周有个老人被关在电梯里了")
+    assert fires("楼上周叔叔家厨房着火了 烟冒到我家阳台")
+    assert fires("楼下周奶奶摔在楼道里起不来了")
