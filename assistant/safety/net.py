@@ -344,7 +344,7 @@ _WATCHED = re.compile(r"看完|看了|看着|刚看|在看|正看|在追")
 _SHOW_PERSON = re.compile(r"里面|里头|里边|剧里|片里|有个|有一个|一个|主角|女主|男主|演员|角色|镜头")
 # Review 18 (note 1): the show over and left (看完电影出来, 散场): what happens after is life, unless told of the show
 _LEFT_SHOW = re.compile(r"(?:出来|散场|散了|回来|回家|回到家|到家)")
-_TOLD_OF_SHOW = re.compile(r"(?:电影|剧|片|节目|视频)(?:里|中|上)|剧情|演|主角|女主|男主|角色|镜头")
+_TOLD_OF_SHOW = re.compile(r"(?:电影|剧|片|节目|视频|新闻)(?:里|中|上)|剧情|演|主角|女主|男主|角色|镜头|新闻|报道|讲|说")
 _AT_ONCE = re.compile(r"就(?:倒|晕|昏|抽|吐|喘|说不出|栽|摔|不行)")
 _AROUND = re.compile(r"外面|外头|楼下|楼上|隔壁|对门|对面|厨房|家里|屋里|窗外|门外|楼道")
 _SMELT = re.compile(r"(?:就|又)?(?:闻到|闻着|闻见|一股|好大一股|有股)")
