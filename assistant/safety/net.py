@@ -370,6 +370,9 @@ _REPORT_RULE = re.compile(r"(?:立案|报案|报警)[^,。]{0,4}(?:要|得|必�
                           r"|(?:立案|报案|报警)[^,。]{0,4}(?:要等|得等)?(?:多久|多长时间|几个?(?:小时|钟头|天))")
 
 
+_DISTRESS = re.compile(r"急死|急哭|急疯|急坏|吓死|怎么办|咋办|天黑|还没回|没回来|打不通|联系不上")
+
+
 def _searching_now(text: str, aftermath: re.Match[str]) -> bool:
     return bool(aftermath.group().startswith(("能报", "报不报")) and text[aftermath.end(): aftermath.end() + 1] in ("案", "警")
                 and _SEARCH_ON.search(text))
@@ -711,7 +714,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                  and s.hypothetical_learning_own.search(text, sentence_start, hit.end))
                 or _SOMEONE_IN_IT.search(text, max(sentence_start, hit.start - 4), hit.end + 2)):
             found = None  # review 18 (note 1): 我妈吃了一整瓶安眠药 要怎么办, 电梯里困了人 应该打什么电话: a plea
-    if found is None and cue.kind == "missing" and not msg.urgent and not _SEARCH_ON.search(text):
+    if (found is None and cue.kind == "missing" and not msg.urgent and not _SEARCH_ON.search(text)
+            and not s.past_present.search(text) and not _DISTRESS.search(text)):
         found = _REPORT_RULE.search(after)  # review 18: 孩子走失了派出所立案要等二十四小时吗 — a rule asked about
     if found is None and not actual:
         # A person or a place anywhere earlier in the sentence anchors the cue

@@ -336,3 +336,19 @@ def test_last_week_after_a_building_is_a_time_word():
     assert not fires("咱们楼上周有个老人被关在电梯里了")
     assert fires("楼上周叔叔家厨房着火了 烟冒到我家阳台")
     assert fires("楼下周奶奶摔在楼道里起不来了")
+
+
+# ---- own rewordings of this round's new suppressors: each still lets a real emergency through ------------------
+
+@pytest.mark.parametrize("text", [
+    "我爸也吃了三个 现在肚子疼得打滚",            # the head count, with a body in trouble
+    "九点我起不来 头晕得厉害 一个人在家",          # the time choice, with a symptom
+    "我妈冬天爱在屋里烧炭 今天一直叫不醒",         # the seasonal habit, with someone unwell now
+    "外孙跑丢了 报警得等多长时间 急死我了",        # the police's rule, asked in distress
+    "老人走失了 立案要等二十四小时吗 现在天都黑了",
+    "他说只是嘴上说说 结果拿着刀冲过来了",         # only words, then a weapon
+    "快call police 电话是多少我忘了 有人在砍人",   # a number asked, with a blow
+    "楼上周围全是烟 着火了",                      # 周围 is no week
+])
+def test_the_new_suppressors_let_a_real_emergency_through(text):
+    assert fires(text)
