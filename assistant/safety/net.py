@@ -341,7 +341,8 @@ _WATCHER_THEN = re.compile(r"[,。]|的时候|时|着|到一半|一半|完|之�
 _STILL_WATCHING = re.compile(r"[看着了到一半的时候时追刷就又在呢,哈嘿嘻]*")
 _WATCHED = re.compile(r"看完|看了|看着|刚看|在看|正看|在追")
 # Review 18 (note 1): in the show (有个老人, 里面, 主角…) between the watching and the person: the show's, not theirs
-_SHOW_PERSON = re.compile(r"里面|里头|里边|剧里|片里|有个|有一个|一个|主角|女主|男主|演员|角色|镜头")
+_SHOW_PERSON = re.compile(r"里面|里头|里边|剧里|片里|有个|有一个|主角|女主|男主|演员|角色|镜头")
+_OWN_WHO = re.compile(r"(?:我|俺)(?:家|们家)?(?:的)?(?:爸|妈|爷|奶|姥|外公|外婆|老伴|老公|老婆|儿|女|孙|孩子|婆婆|公公)")
 # Review 18 (note 1): the show over and left (看完电影出来, 散场): what happens after is life, unless told of the show
 _LEFT_SHOW = re.compile(r"(?:出来|散场|散了|回来|回家|回到家|到家)")
 _TOLD_OF_SHOW = re.compile(r"(?:电影|剧|片|节目|视频|新闻)(?:里|中|上)|剧情|演|主角|女主|男主|角色|镜头|新闻|报道|讲|说")
@@ -399,7 +400,8 @@ def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | N
     for where in _AROUND.finditer(rest):
         if _STILL_WATCHING.fullmatch(rest, 0, where.start()) and _SUDDEN.search(rest, where.end(), where.end() + 4):
             return True  # review 17 (note 8): 我在看追剧 厨房突然冒黑烟了: the watcher's surroundings
-    watched = _WATCHED.search(text, max(0, media.start() - 4), media.start())
+    # 追剧 is itself the watching (我在追剧): its 追 counts with the 在 before it
+    watched = _WATCHED.search(text, max(0, media.start() - 4), media.start() + (1 if media.group() == "追剧" else 0))
     if (watched is not None and watched.group() in ("看完", "刚看") and _LEFT_SHOW.match(rest)
             and not _TOLD_OF_SHOW.search(rest)):
         return True  # review 18 (note 1): 刚看完电影出来 电梯卡住了 — the show is over and left behind
@@ -417,8 +419,8 @@ def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | N
     for who in person.finditer(rest, then.end()):
         if rest[who.start() - 1: who.start()] == "的" or _INSIDE.match(rest, who.end()):
             continue
-        if _SHOW_PERSON.search(rest, then.end(), who.start()):
-            break  # review 18 (note 1): 我在看电视剧 里面有个老人突然晕倒 — a person of the show
+        if _SHOW_PERSON.search(rest, then.end(), who.start()) and not _OWN_WHO.match(rest, who.start()):
+            continue  # review 18 (note 1): 我在看电视剧 里面有个老人突然晕倒 — a person of the show, not one's own
         if _SUDDEN.search(rest, who.end(), who.end() + 6) or _AT_ONCE.match(rest, who.end()):
             return True
     # review 17 (note 8): the watcher's surroundings (外面突然着火了, 楼下突然冒烟): no part of a show
