@@ -355,3 +355,13 @@ def test_last_week_after_a_building_is_a_time_word():
 ])
 def test_the_new_suppressors_let_a_real_emergency_through(text):
     assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "这电线哪天都可能着火 怎么办",
+    "老人哪天都有可能摔倒 怎么办",
+    "哪天能来个人看看 我担心哪天煤气漏了咋整",
+    "要是我妈吃了安眠药 要怎么办",
+])
+def test_some_day_and_what_if_still_hold_after_the_scheduling_and_plea_rules(text):
+    assert not fires(text)
