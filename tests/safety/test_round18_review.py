@@ -187,6 +187,7 @@ def test_an_egg_smell_next_to_a_fridge_is_gas(text):
     "冰箱里的蛋放臭了 一股臭鸡蛋味",
     "鸡蛋放坏了，厨房一股臭鸡蛋味",
     "下水道返味 闻着像臭鸡蛋",
+    "卫生间地漏反味 闻着像臭鸡蛋",
 ])
 def test_a_bad_egg_or_a_drain_is_no_gas(text):
     assert not fires(text)
@@ -316,7 +317,7 @@ def test_not_up_that_early_stays_a_time_choice(text):
     "那个视频看得我跟过电似的",
     "我公公冬天喜欢在卧室烧炭盆，我挺不放心",
     "police 号码是多少来着 我记一下",
-    "老人走丢了 报警要等多久",
+    "想问一下 老人走丢了报警要等多久",
     "隔壁那人说要给你好看 其实就是说说而已 吓唬人的",
 ])
 def test_look_alikes_of_note_one_stay_quiet(text):
@@ -364,4 +365,28 @@ def test_the_new_suppressors_let_a_real_emergency_through(text):
     "要是我妈吃了安眠药 要怎么办",
 ])
 def test_some_day_and_what_if_still_hold_after_the_scheduling_and_plea_rules(text):
+    assert not fires(text)
+
+
+# ---- the reviewer's probes of c10bffb/63a6b71 (after note 33): the new suppressors negated, owned or mixed ------
+
+@pytest.mark.parametrize("text", [
+    "那人讲要你好看 我看不像是气话 已经上楼来了",        # only words, denied, and he is coming
+    "他说要给我们点颜色看看 可不是吓唬我们的 人就在门外",
+    "someone attack 我妈 在3栋 police 电话是多少 快",     # a number asked, with a blow said
+    "我外孙走丢了 立案得等一天吗",                       # the police's rule, asked of one's own
+    "问一下 我儿子不见了 报警要过多久",
+    "他晚上老爱躺床上抽烟 被子烧起来了",                 # a liking, then today's event
+    "刚看完电视剧回来 我婆婆说心口疼 倒在门口了",         # one's own telling, after the show
+])
+def test_the_new_suppressors_negated_owned_or_mixed(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "他说要给我好看 其实就是气话 早就走了",
+    "咨询一下 小孩走失了立案要等满一天吗",
+    "刚看完新闻回来 听说有人被困在电梯里了",
+])
+def test_and_their_look_alikes_stay_quiet(text):
     assert not fires(text)
