@@ -115,7 +115,11 @@ def gateway(tmp_path_factory) -> Iterator[Gateway]:
     assert "Traceback (most recent call last)" not in text, text[-4000:]
 
 
-@pytest.fixture(scope="session")
+# Module-scoped, not session-scoped: while sync_playwright is open, its event loop counts
+# as running in the main thread, and every later test of the same process that calls
+# asyncio.run() fails ("cannot be called from a running event loop"). Under pytest-xdist
+# any file may follow a browser test on the same worker, so the browser closes with its file.
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no {CHROMIUM}: `make` installs Debian's chromium (requirements/apt.txt)")
