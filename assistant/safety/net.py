@@ -345,7 +345,7 @@ _SHOW_PERSON = re.compile(r"里面|里头|里边|剧里|片里|有个|有一个|
 _OWN_WHO = re.compile(r"(?:我|俺)(?:家|们家)?(?:的)?(?:爸|妈|爷|奶|姥|外公|外婆|老伴|老公|老婆|儿|女|孙|孩子|婆婆|公公)")
 # Review 18 (note 1): the show over and left (看完电影出来, 散场): what happens after is life, unless told of the show
 _LEFT_SHOW = re.compile(r"(?:出来|散场|散了|回来|回家|回到家|到家)")
-_TOLD_OF_SHOW = re.compile(r"(?:电影|剧|片|节目|视频|新闻)(?:里|中|上)|剧情|演|主角|女主|男主|角色|镜头|新闻|报道|讲的|讲了|说的是|说有|听说|据说")
+_TOLD_OF_SHOW = re.compile(r"(?:电影|剧|片|节目|视频|新闻)(?:里|中|上)|剧情|演|主角|女主|男主|角色|镜头|新闻|报道|讲的是|说的是|(?:^|(?<=[,。来家]))(?:说|讲)|听说|据说")
 _AT_ONCE = re.compile(r"就(?:倒|晕|昏|抽|吐|喘|说不出|栽|摔|不行)")
 _AROUND = re.compile(r"外面|外头|楼下|楼上|隔壁|对门|对面|厨房|家里|屋里|窗外|门外|楼道")
 _SMELT = re.compile(r"(?:就|又)?(?:闻到|闻着|闻见|一股|好大一股|有股)")

@@ -390,3 +390,15 @@ def test_the_new_suppressors_negated_owned_or_mixed(text):
 ])
 def test_and_their_look_alikes_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- notes 34 and 35 (rewordings): a denial with 哪是, a hurry with the police's number, one's own 说有 after the show
+
+@pytest.mark.parametrize("text", [
+    "他说要我好看 哪是气话 人都到楼下了",
+    "police 电话是多少 快 有人闯进来了",
+    "刚看完电影回家 我妈说有点头晕 倒在沙发上了",
+    "刚看完电视剧回来 我爸讲了句胸口疼 就倒了",
+])
+def test_notes_34_35_rewordings_fire(text):
+    assert fires(text)
