@@ -402,3 +402,22 @@ def test_and_their_look_alikes_stay_quiet(text):
 ])
 def test_notes_34_35_rewordings_fire(text):
     assert fires(text)
+
+
+# ---- note 37 (SHOULD, lexicon gap): fallen onto a sofa, a bed or a chair with a symptom said near ----------------
+
+@pytest.mark.parametrize("text", [
+    "刚看完电视剧到家 听我婆婆说心口疼 这会儿瘫在沙发上了",
+    "我爸说胸口疼 栽在床边了",
+    "奶奶吐了两回 瘫在椅子上叫不醒",
+])
+def test_fallen_onto_furniture_with_a_symptom(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "累死了 倒在床上不想动",
+    "头有点疼 倒在床上休息一会",
+])
+def test_dropping_onto_a_bed_to_rest(text):
+    assert not fires(text)
