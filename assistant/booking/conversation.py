@@ -1678,9 +1678,13 @@ def _only_address(part: str) -> bool:
 def booking_line(text: str | None, catalogue: Catalogue | None = None) -> str | None:
     """The service a message books when it is nothing but a booking's values (a service by
     its name or everyday name, a day and clock time, an address, a phone), else None."""
+    from assistant.conversation import split
+
     said = unicodedata.normalize("NFKC", text or "").strip()
     if not said or said.startswith("/") or _LINE_REFUSE_RE.search(said):
         return None
+    if split.NO_NEW_BOOKING_RE.search(said):
+        return None  # 我约了维修 明天上午九点: the booking they have, told to ask about it
     parts = [
         part
         for clause in re.split(r"[，,。.；;！!、]+", said)

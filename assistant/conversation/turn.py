@@ -939,7 +939,13 @@ async def _booking_line(client: DialogueClient, sender: str, text: str) -> str |
         parsed = await client.parse(text)
     except DialogueUnavailable:
         return None
-    return None if split.task_intent(parsed) in ("book_service", "cancel_booking") else service
+    # Any booking task the classifier hears (a query or a move of the booking they have too)
+    # goes on as said: only words it cannot place are a new booking.
+    # (reschedule_booking is no TASK_INTENT of the splitter, so the intent is read here.)
+    intent = parsed.get("intent") or {}
+    booking_tasks = ("book_service", "cancel_booking", "query_booking", "reschedule_booking")
+    heard = intent.get("name") if float(intent.get("confidence") or 0) >= split.MIN_CONFIDENCE else None
+    return None if heard in booking_tasks else service
 
 
 async def _form_running(client: DialogueClient, sender: str) -> bool:

@@ -1,0 +1,72 @@
+"""Round 18 review notes on the conversation/booking commits (REVIEW18.md), each by reason."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+
+from assistant.booking.conversation import booking_line
+from assistant.conversation import converse
+from assistant.dialogue import Reply
+
+SENDER = "web:round18review"
+
+
+class _Dialogue:
+    def __init__(self, intents: dict[str, str], loop: str | None = None):
+        self.intents, self.loop = intents, loop
+        self.sent: list[str] = []
+
+    async def active_loop(self, sender):
+        return self.loop
+
+    async def parse(self, text):
+        name = next((intent for word, intent in self.intents.items() if word in text), "nlu_fallback")
+        return {"intent": {"name": name, "confidence": 0.9}}
+
+    async def deliver_or_degrade(self, sender, text, metadata=None):
+        self.sent.append(text)
+        if text.startswith("/book_service"):
+            self.loop = "booking_form"
+            return [Reply(text="您想约哪天几点？")]
+        return [Reply(text="好的。")]
+
+
+def _say(dialogue, db, text):
+    return anyio.run(lambda: converse(dialogue, SENDER, text, None, db=db))
+
+
+# --- note 8: a booking already made, told with its values, is no new booking ----------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "我约了保洁 周四 下午两点 7号楼",  # 约了: made already
+        "我订了助餐 后天中午十二点",
+        "约的理发 周五上午十点半",
+        "上次约的维修 后天 上午九点",
+    ],
+)
+def test_a_booking_already_made_is_no_booking_line(said):
+    assert booking_line(said) is None
+
+
+def test_a_new_booking_with_the_same_values_still_is_one():
+    assert booking_line("保洁 周四 下午两点 7号楼") == "保洁"
+
+
+@pytest.mark.parametrize("heard", ["query_booking", "reschedule_booking"])
+def test_a_booking_line_heard_as_a_query_or_a_move_goes_on_as_said(db, clock, heard):
+    said = "助浴 周六 下午三点 12号楼2单元"
+    dialogue = _Dialogue({"助浴": heard})
+    _say(dialogue, db, said)
+    assert dialogue.sent == [said]
+
+
+def test_a_booking_line_the_classifier_cannot_place_still_starts_the_booking(db, clock):
+    said = "助浴 周六 下午三点 12号楼2单元"
+    dialogue = _Dialogue({"助浴": "nlu_fallback"})
+    _say(dialogue, db, said)
+    assert dialogue.sent[0] == '/book_service{"service_type": "助浴"}'
+
