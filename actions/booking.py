@@ -612,10 +612,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         service = load_catalogue().services.get(conversation.service_from(service_said or "") or "")
         if service is None or service.eligibility is None:
             return {}
-        facts = conversation.eligibility_from(_text(tracker))
-        if facts is None or (facts.age is None and not facts.disabled):
-            return {}
-        return {"booking_eligibility": _text(tracker)}
+        kept = conversation.eligibility_with_correction(_text(tracker))
+        return {} if kept is None else {"booking_eligibility": kept}
 
     async def extract_booking_eligibility(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         correction = self._correction(tracker)

@@ -564,6 +564,30 @@ def asks_eligibility_rule(text: str | None) -> bool:
     return bool(ASKS_RULE_RE.search(unicodedata.normalize("NFKC", text or "")))
 
 
+# 不是理发 是助浴 60岁以上才行吗 / 是不是要七十岁以上: the number is the rule asked about, not
+# the person's age — unless a person owns the age in the same words (她都八十了 能约吗).
+_ASKS_WITH_NUMBER_RE = re.compile(r"[?？吗]|是不是|是否|要不要|得不得|需不需要|够不够")
+_AGE_OWNER_RE = re.compile(
+    r"(?:她|他|佢|我|俺|妈|爸|爹|娘|奶奶|爷爷|外婆|外公|姥姥|姥爷|婆婆|公公|老人家?|老太太|老爷子|老伴儿?)"
+    r"(?:今年|都|已经|快|有)?(?:\d|[一二三四五六七八九十])"
+)
+
+
+def eligibility_with_correction(text: str | None) -> str | None:
+    """The words of a change of service (不是理发 是助浴 我爸九十了) as the person's eligibility
+    answer, when they tell an age or a disability of the person; None for a question about the
+    rule (不是理发 是助浴 60岁以上才行吗) or words without either."""
+    said = unicodedata.normalize("NFKC", text or "")
+    facts = eligibility_from(said)
+    if facts is None or (facts.age is None and not facts.disabled):
+        return None
+    if facts.age is not None and not facts.disabled and (
+        asks_eligibility_rule(said) or _ASKS_WITH_NUMBER_RE.search(said)
+    ) and not _AGE_OWNER_RE.search(said):
+        return None
+    return text
+
+
 def address_from(text: str | None, entity_values: Iterable[str] = ()) -> str | None:
     """An address from an answer to "请告诉我地址": the answer itself without
     我住在/地址是 (NLU often tags only part of it, 幸福路8号 of 幸福路8号3号楼201室),

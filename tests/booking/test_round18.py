@@ -144,3 +144,30 @@ def test_a_cancel_naming_the_service_stays_a_cancel(app_env, domain):
     _, _, others = run(booking_actions.ActionCancelBooking(),
                        tracker("助浴那个取消吧", intent="cancel_booking", form_active=False), domain)
     assert not any(e.get("name") == "booking_form" for e in others)
+
+
+# --- round 18 review, note 13: a question about the rule said with the change is no age ---------
+
+@pytest.mark.parametrize("said", [
+    "搞错了 不是理发 换成助浴 要六十五岁以上才可以吗",
+    "不是理发 我说的是助浴 是不是得满七十五岁",
+    "不是剪头 是助浴 年纪有要求吗 八十岁够不够",
+])
+def test_a_question_about_the_rule_with_the_change_is_no_age(app_env, domain, said):
+    held = {"booking_service": "理发", "booking_time": "2026-12-10T14:00:00",
+            "booking_address": "6号楼2单元402", "requested_slot": "booking_phone"}
+    slots, messages, _ = run(FORM(), tracker(said, slots=held), domain)
+    assert slots.get("booking_service") == "助浴"
+    assert not slots.get("booking_eligibility")
+    assert slots.get("booking_time", held["booking_time"]) == held["booking_time"]
+    assert slots.get("booking_address", held["booking_address"]) == held["booking_address"]
+    assert not any("只面向" in m for m in messages)
+
+
+def test_an_age_owned_by_the_person_with_a_question_is_kept(app_env, domain):
+    said = "不是理发 是助浴 我外婆都八十七了 能约吗"
+    slots, _, _ = run(FORM(), tracker(said, slots={
+        "booking_service": "理发", "requested_slot": "booking_time"}), domain)
+    assert slots.get("booking_service") == "助浴"
+    assert slots.get("booking_eligibility") == said
+
