@@ -1752,7 +1752,12 @@ def booking_line(text: str | None, catalogue: Catalogue | None = None) -> str | 
 # 再约一个同一天下午四点的 / 助餐也约在同一天中午: the day of the resident's booking made last,
 # never today (the time parser reads 同一天 alone as today). A day said outright with it
 # (明天同一时间) is the day said.
-_SAME_DAY_RE = re.compile(r"(?:同一|同)(?:个)?(?:天|日)(?:子)?|一样的?(?:那)?(?:一)?天|跟(?:刚才|上一个|那个)一样的?日子")
+_SAME_DAY_RE = re.compile(
+    r"(?<!不)(?:同一|同)(?:个)?(?:天(?!天)|日)(?:子)?|一样的?(?:那)?(?:一)?天(?!天)|跟(?:刚才|上一个|那个)一样的?日子"
+)
+# 不要同一天 / 别跟上次同一天 / 同一天不行: the day refused is no day to book (不过/不错 refuse nothing).
+_SAME_DAY_REFUSED_BEFORE_RE = re.compile(r"(?:不(?![过错])|别|没)[^，,。；;!！?？]{0,6}$")
+_SAME_DAY_REFUSED_AFTER_RE = re.compile(r"^\s*(?:不行|不要|不好|不方便|不合适|不可以|没空|换)")
 
 
 def on_day_of_last_booking(db: Database, sender_id: str, said: str, now: datetime | None = None) -> str:
@@ -1762,6 +1767,10 @@ def on_day_of_last_booking(db: Database, sender_id: str, said: str, now: datetim
     text = unicodedata.normalize("NFKC", said or "")
     match = _SAME_DAY_RE.search(text)
     if match is None:
+        return said
+    if _SAME_DAY_REFUSED_BEFORE_RE.search(text[: match.start()]) or _SAME_DAY_REFUSED_AFTER_RE.search(
+        text[match.end():]
+    ):
         return said
     rest = text[: match.start()] + text[match.end():]
     if day_only(rest, now) is not None or re.search(r"[今明后昨]天|大后天|周|星期|礼拜|\d+\s*[号日]", rest):

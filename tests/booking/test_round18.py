@@ -82,7 +82,7 @@ def test_without_a_live_booking_the_words_stay(db):
 
 def test_the_form_books_a_second_service_on_the_same_day(app_env, domain):
     _booked(app_env)
-    slots, _, _ = run(FORM(), tracker("再约一个同一天下午三点的理发", intent="book_service", form_active=False,
+    slots, _, _ = run(FORM(), tracker("理发也给我排在同一天 下午三点", intent="book_service", form_active=False,
                                       sender=SENDER), domain)
     assert slots["booking_time"] == "2026-12-02T15:00"
 
@@ -170,4 +170,25 @@ def test_an_age_owned_by_the_person_with_a_question_is_kept(app_env, domain):
         "booking_service": "理发", "requested_slot": "booking_time"}), domain)
     assert slots.get("booking_service") == "助浴"
     assert slots.get("booking_eligibility") == said
+
+
+# --- round 18 review, note 14: the day refused or a different one is no same day ----------------
+
+@pytest.mark.parametrize("said", [
+    "别排在同一天 下午三点以后",
+    "不想跟上回同一天 下午三点吧",
+    "同一天没空 下午三点",
+    "换个不同日子 下午三点",
+    "不是同一日 下午三点",
+    "还是跟往常一样天天中午十二点",  # 天天: every day, no 一样的天
+])
+def test_a_refused_or_different_day_leaves_the_words(db, said):
+    _booked(db)
+    assert on_day_of_last_booking(db, SENDER, said, NOW) == said
+
+
+@pytest.mark.parametrize("said", ["不过同一天下午三点也行", "跟刚才一样的那天 下午三点"])
+def test_the_same_day_after_a_but_still_is_that_day(db, said):
+    _booked(db)
+    assert "2026年12月2日" in on_day_of_last_booking(db, SENDER, said, NOW)
 
