@@ -192,3 +192,22 @@ def test_the_same_day_after_a_but_still_is_that_day(db, said):
     _booked(db)
     assert "2026年12月2日" in on_day_of_last_booking(db, SENDER, said, NOW)
 
+
+# --- round 18 review, note 21: a time moved at the phone question is no failed phone ------------
+
+@pytest.mark.parametrize(("said", "when"), [("改到十一点", "2026-11-30T11:00"), ("十一点半吧", "2026-11-30T11:30")])
+def test_a_time_moved_at_the_phone_question_counts_no_failure(app_env, domain, said, when):
+    slots, _, _ = run(FORM(), tracker(said, slots=MEAL), domain)
+    assert slots.get("booking_time") == when
+    assert not slots.get("form_failures")
+
+
+def test_a_time_moved_keeps_an_earlier_failure_as_it_was(app_env, domain):
+    slots, messages, _ = run(FORM(), tracker("十一点半吧", slots={**MEAL, "form_failures": "booking_phone:1"}), domain)
+    assert slots.get("form_failures", "booking_phone:1") == "booking_phone:1"
+    assert not any("工作人员" in m for m in messages)
+
+
+def test_a_wrong_phone_at_the_phone_question_still_counts(app_env, domain):
+    slots, _, _ = run(FORM(), tracker("5678123", slots=MEAL), domain)
+    assert slots.get("form_failures") == "booking_phone:1"
