@@ -473,7 +473,9 @@ async def converse(
     if local is None and message is stripped and not command and not memory.options:
         # (With a list or a yes/no shown, 三点那个 is about what was shown.)
         by_time = await _cancel_by_time(db, sender, stripped)
-        if by_time is not None:
+        # Inside a running form (a booking asking its time) the time named is about the
+        # question asked, not a booking to cancel.
+        if by_time is not None and not await _form_running(client, sender):
             # 四点那个不要了 with two bookings: the one at that time, sent as its cancel (the
             # classifier may not place the words), the words kept for the action.
             log.info("conversation_cancel_by_time", sender=sender)

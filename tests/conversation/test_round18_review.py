@@ -70,3 +70,35 @@ def test_a_booking_line_the_classifier_cannot_place_still_starts_the_booking(db,
     _say(dialogue, db, said)
     assert dialogue.sent[0] == '/book_service{"service_type": "助浴"}'
 
+
+# --- note 17 NIT 1: inside a running form a time named is about the question asked -------------
+
+
+def _two_bookings_at_different_times(db):
+    from datetime import datetime
+
+    from assistant.booking.service import book
+
+    now = datetime(2026, 11, 29, 10, 0)
+    book(db, sender_id=SENDER, service="场地预约", starts_at=datetime(2026, 12, 1, 9), now=now)
+    return book(db, sender_id=SENDER, service="场地预约", starts_at=datetime(2026, 12, 1, 16), now=now)
+
+
+def test_a_cancel_by_time_waits_while_a_form_runs(db, clock):
+    from datetime import datetime
+
+    clock.move_to(datetime(2026, 11, 29, 10, 0))
+    _two_bookings_at_different_times(db)
+    dialogue = _Dialogue({}, loop="booking_form")
+    _say(dialogue, db, "下午四点钟那个场地退掉")
+    assert dialogue.sent == ["下午四点钟那个场地退掉"]
+
+
+def test_a_cancel_by_time_without_a_form_is_the_cancel(db, clock):
+    from datetime import datetime
+
+    clock.move_to(datetime(2026, 11, 29, 10, 0))
+    late = _two_bookings_at_different_times(db)
+    dialogue = _Dialogue({})
+    _say(dialogue, db, "下午四点钟那个场地退掉")
+    assert dialogue.sent == [f'/cancel_booking{{"booking_id": "{late.id}"}}']
