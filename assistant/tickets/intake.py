@@ -575,7 +575,17 @@ def corrects_place(text: str | None) -> bool:
         return False
     if reads_as_complaint(said):
         return False  # 不对 3号楼也有人乱停车: another report, at another place
+    if _NOT_THE_TICKETS_PLACE.search(said):
+        return False  # 号码不对 我家住14栋 / 我不是6号楼的: the resident's home, or another thing put right
     return bool(_SIDE_CHANGED.search(said) or place_said(said))
+
+
+# Where the resident lives (我住 / 我家在 / 住在 / 我是…的) is no place of the ticket, and a
+# correction of something else (电话不是 / 号码不对 / 我不是…) puts no place right.
+_NOT_THE_TICKETS_PLACE = re.compile(
+    r"我(?:家)?(?:就)?住|俺(?:家)?住|住在|住的是|我家(?:在|是)|俺家(?:在|是)|我是\S{0,8}的"
+    r"|我不是|(?:电话|号码|手机|名字|称呼|时间)(?:号码?)?(?:不是|不对|错了|说错)"
+)
 
 
 def place_corrected_on(db: Database, ticket_id: str, text: str | None) -> str | None:

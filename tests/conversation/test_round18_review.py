@@ -102,3 +102,28 @@ def test_a_cancel_by_time_without_a_form_is_the_cancel(db, clock):
     dialogue = _Dialogue({})
     _say(dialogue, db, "下午四点钟那个场地退掉")
     assert dialogue.sent == [f'/cancel_booking{{"booking_id": "{late.id}"}}']
+
+
+# --- note 24: the resident's home, or another thing put right, is no place of the ticket --------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "号码不对 我家住14栋 直接来家里找我",
+        "我不是6号楼的 我是9号楼的",
+        "手机号说错了 住在21号楼那边",
+        "不对 我住的是东区3栋",
+    ],
+)
+def test_the_residents_home_or_another_thing_put_right_is_no_place_fix(said):
+    from assistant.tickets.intake import corrects_place
+
+    assert not corrects_place(said)
+
+
+@pytest.mark.parametrize("said", ["不对 是14栋后面那盏", "说错了 应该在21号楼西门"])
+def test_a_place_put_right_still_is_one(said):
+    from assistant.tickets.intake import corrects_place
+
+    assert corrects_place(said)
