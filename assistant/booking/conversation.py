@@ -1846,6 +1846,8 @@ def time_instead_of_phone(text: str | None, now: datetime | None = None) -> bool
 # 洗澡那个 我奶奶九十了 / 剃头的那个吧 after the services were shown: a service picked by its
 # everyday name, heard as a question about bookings; no question, nothing of a booking made.
 _PICKED_RE = re.compile(r"那个|这个|那项|那种|那样")
+# A refusal, a refund or no longer wanting it: 算了 / 退钱 / 不需要 / 免了.
+_DECLINES_PICK_RE = re.compile(r"算了|退|撤|不要|不用|不需要|不想|免了|不必")
 _NOT_A_PICK_RE = re.compile(r"[?？吗呢]|怎么|咋|几点|哪天|什么时候|多少|啥时候|进度|还没|没来|不来")
 
 
@@ -1855,6 +1857,6 @@ def picks_service(text: str | None, catalogue: Catalogue | None = None) -> str |
     said = unicodedata.normalize("NFKC", text or "").strip()
     if not said or said.startswith("/") or not _PICKED_RE.search(said) or _NOT_A_PICK_RE.search(said):
         return None
-    if about_own_booking(said):
-        return None
+    if about_own_booking(said) or _CANCEL_WORD_RE.search(said) or _DECLINES_PICK_RE.search(said):
+        return None  # 助浴那个 退了吧 / 保洁那个 算了: a service declined is no pick
     return service_asked_for(said, catalogue=catalogue)

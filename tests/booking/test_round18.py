@@ -211,3 +211,13 @@ def test_a_time_moved_keeps_an_earlier_failure_as_it_was(app_env, domain):
 def test_a_wrong_phone_at_the_phone_question_still_counts(app_env, domain):
     slots, _, _ = run(FORM(), tracker("5678123", slots=MEAL), domain)
     assert slots.get("form_failures") == "booking_phone:1"
+
+
+# --- round 18 review, note 33: a service declined by name is no pick, whatever the action -------
+
+@pytest.mark.parametrize("said", ["理发那个 就算了吧", "助餐那个 退钱给我", "那个保洁我不需要了", "体检那个 退掉算了"])
+def test_a_service_declined_by_name_stays_a_cancel(app_env, domain, said):
+    assert booking_actions.conversation.picks_service(said) is None
+    _, _, others = run(booking_actions.ActionCancelBooking(),
+                       tracker(said, intent="cancel_booking", form_active=False), domain)
+    assert not any(e.get("name") == "booking_form" for e in others)
