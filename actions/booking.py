@@ -197,7 +197,7 @@ def _wish_to_book(tracker: Tracker) -> list[EventType] | None:
 
 
 def _service_picked(tracker: Tracker) -> list[EventType] | None:
-    """洗澡那个 我奶奶九十了, heard as a question about bookings or a cancel (no cancel word in
+    """助浴那个 我外公八十六了, heard as a question about bookings or a cancel (no cancel word in
     it: ``picks_service``): the service picked is booked by the form when the resident holds
     no booking of it. None for anything else."""
     picked = conversation.picks_service(_text(tracker))
@@ -1258,7 +1258,7 @@ class ActionQueryBooking(Action):
             return [SlotSet("booking_service", service), FollowupAction("booking_form")]
         picked = _service_picked(tracker)
         if picked is not None:
-            # 洗澡那个 我奶奶九十了 after the services were shown, heard as a question about
+            # 助浴那个 我外公八十六了 after the services were shown, heard as a question about
             # bookings: the service picked is booked (the form reads the age said with it),
             # never 您现在没有预约.
             return picked

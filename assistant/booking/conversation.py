@@ -1843,20 +1843,28 @@ def time_instead_of_phone(text: str | None, now: datetime | None = None) -> bool
     return time_from(said, now=now) is not None
 
 
-# 洗澡那个 我奶奶九十了 / 剃头的那个吧 after the services were shown: a service picked by its
+# 助浴那个 我外公八十六了 / 剃头的那个吧 after the services were shown: a service picked by its
 # everyday name, heard as a question about bookings; no question, nothing of a booking made.
 _PICKED_RE = re.compile(r"那个|这个|那项|那种|那样")
 # A refusal, a refund or no longer wanting it: 算了 / 退钱 / 不需要 / 免了.
 _DECLINES_PICK_RE = re.compile(r"算了|退|撤|不要|不用|不需要|不想|免了|不必")
+# Feedback on a service had (剪得不好, 饭菜太咸, 阿姨不错) or a move of it (改/换/挪).
+_SERVICE_USED_RE = re.compile(
+    r"改|换|挪|推迟|提前|[剪做洗扫修弄搞]得|饭菜|味道|态度|不错|挺好|满意|难吃|好吃|太[咸淡硬贵慢差]|来的(?:阿姨|师傅|人)"
+)
 _NOT_A_PICK_RE = re.compile(r"[?？吗呢]|怎么|咋|几点|哪天|什么时候|多少|啥时候|进度|还没|没来|不来")
 
 
 def picks_service(text: str | None, catalogue: Catalogue | None = None) -> str | None:
-    """The service a message picks to book (洗澡那个 我奶奶九十了), or None (a question, a
+    """The service a message picks to book (助浴那个 我外公八十六了), or None (a question, a
     booking of the resident's own, no service, no word of picking)."""
     said = unicodedata.normalize("NFKC", text or "").strip()
     if not said or said.startswith("/") or not _PICKED_RE.search(said) or _NOT_A_PICK_RE.search(said):
         return None
     if about_own_booking(said) or _CANCEL_WORD_RE.search(said) or _DECLINES_PICK_RE.search(said):
         return None  # 助浴那个 退了吧 / 保洁那个 算了: a service declined is no pick
+    from assistant.conversation import split
+
+    if split.NO_NEW_BOOKING_RE.search(said) or _SERVICE_USED_RE.search(said):
+        return None  # 那个保洁 上次来的阿姨不错 / 理发那个 改个时间: a service had, told of or moved
     return service_asked_for(said, catalogue=catalogue)

@@ -221,3 +221,18 @@ def test_a_service_declined_by_name_stays_a_cancel(app_env, domain, said):
     _, _, others = run(booking_actions.ActionCancelBooking(),
                        tracker(said, intent="cancel_booking", form_active=False), domain)
     assert not any(e.get("name") == "booking_form" for e in others)
+
+
+# --- round 18 review, note 26: feedback on, or a move of, a service had is no pick -------------
+
+@pytest.mark.parametrize("said", [
+    "那个助浴 前天来的师傅挺细心",  # feedback
+    "这个保洁 扫得一点都不干净",
+    "那个助餐 今天的汤太淡",
+    "理发那个 换个师傅",  # a change
+    "上回那个维修 还行",  # one had before
+])
+def test_feedback_or_a_move_of_a_service_had_is_no_pick(app_env, domain, said):
+    assert booking_actions.conversation.picks_service(said) is None
+    _, _, others = run(QUERY(), tracker(said, intent="query_booking", form_active=False), domain)
+    assert not any(e.get("name") == "booking_form" for e in others)
