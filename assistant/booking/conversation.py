@@ -1682,6 +1682,8 @@ def cancel_by_id(text: str | None) -> str | None:
 # an address and a phone, and nothing else; the classifier may hear a report in the service
 # word (保洁) or take the phone for a ticket just filed. Every part must be one of the values:
 # a word of complaint, a question, a cancel or a move (没来, 多少钱, 不要了, 改) leaves it alone.
+# Lead words before the service (然后, 我自己, 帮我…): a connector or the person booking, never
+# a value; a booking already made (我约了…) is refused before (split.NO_NEW_BOOKING_RE).
 _LINE_LEAD_RE = re.compile(r"^(?:然后|那个|那|还有|另外|再|我自己|自己|我|俺|给我|帮我|也|要|想)+")
 _LINE_TIME_RE = re.compile(r"^[今明后大天上下中午早晚点半分钟刻整一二三四五六七八九十零〇两\d:：号日月周星期礼拜的]+$")
 _LINE_REFUSE_RE = re.compile(r"[?？吗呢]|不|别|没|改|换|挪|取消|退|撤")

@@ -137,7 +137,7 @@ def _two_bookings(db):
     return early, late
 
 
-@pytest.mark.parametrize("said", ["三点的那个不要了", "把下午三点那个取消吧", "下午3点的场地退了", "三点钟那个 不约了"])
+@pytest.mark.parametrize("said", ["三点钟的场地帮我退掉", "把下午三点那个取消吧", "下午3点的场地退了", "三点钟那个 不约了"])
 def test_the_booking_at_the_time_named_is_the_one_cancelled(db, said):
     _, late = _two_bookings(db)
     assert cancel_by_time(db, SENDER, said, NOW18) == f'/cancel_booking{{"booking_id": "{late.id}"}}'
@@ -146,8 +146,8 @@ def test_the_booking_at_the_time_named_is_the_one_cancelled(db, said):
 @pytest.mark.parametrize("said", [
     "三点那个能不能不要了",  # a question
     "三点那个改到四点",  # a move
-    "五点那个不要了",  # no booking then
-    "三点那个不要了 再约个理发",  # another request
+    "把五点钟的那个退掉",  # no booking then
+    "把三点钟的那个退掉 再约个理发",  # another request
     "三点那个我先不取消",  # kept
     "下午三点楼下吵得要命 不要了",  # other words
 ])
@@ -159,8 +159,8 @@ def test_other_words_or_no_booking_at_that_time_stay(db, said):
 def test_two_bookings_at_that_time_are_not_guessed(db):
     book(db, sender_id=SENDER, service="场地预约", starts_at=datetime(2026, 12, 1, 15), now=NOW18)
     book(db, sender_id=SENDER, service="理发", starts_at=datetime(2026, 12, 2, 15), address="幸福路8号", now=NOW18)
-    assert cancel_by_time(db, SENDER, "三点那个不要了", NOW18) is None
-    assert cancel_by_time(db, SENDER, "三点那个理发不要了", NOW18) is not None
+    assert cancel_by_time(db, SENDER, "把三点钟的那个退掉", NOW18) is None
+    assert cancel_by_time(db, SENDER, "把三点钟的理发退掉", NOW18) is not None
 
 
 class CancelDialogue(FormDialogue):
@@ -174,7 +174,7 @@ def test_the_cancel_by_time_reaches_the_dialogue_as_its_payload(db, clock):
     clock.move_to(NOW18)
     _, late = _two_bookings(db)
     dialogue = CancelDialogue({})
-    say(dialogue, db, "三点那个不要了")
+    say(dialogue, db, "把三点钟的那个退掉")
     assert dialogue.sent == [f'/cancel_booking{{"booking_id": "{late.id}"}}']
 
 
@@ -183,7 +183,7 @@ def test_with_a_list_shown_the_time_is_about_the_list(db, clock):
     _two_bookings(db)
     store.save(db, SENDER, store.Memory(options=[Option("12月1日下午3点", "/inform")], shown_at=clock.now()))
     dialogue = CancelDialogue({})
-    say(dialogue, db, "三点那个不要了")
+    say(dialogue, db, "把三点钟的那个退掉")
     assert not dialogue.sent[0].startswith("/cancel_booking")
 
 
