@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import anyio
 import pytest
 
 from assistant.booking.conversation import booking_line, cancel_by_time
 from assistant.booking.service import book
-from assistant.conversation import converse, store
+from assistant.conversation import store
 from assistant.conversation.choices import Option
 from assistant.conversation.turn import TICKET_PHONE_ASK
 from assistant.dialogue import Reply
 from assistant.tickets.intake import corrects_place
+from tests.conversation._helpers import WordDialogue, converse_once
 
 SENDER = "web:round18"
 
@@ -61,30 +61,14 @@ def test_anything_besides_the_values_is_not_a_booking_line(said):
     assert booking_line(said) is None
 
 
-class FormDialogue:
+class FormDialogue(WordDialogue):
     """A booking form starts on /book_service; the classifier's intents by word."""
 
-    def __init__(self, intents: dict[str, str], loop: str | None = None):
-        self.intents, self.loop = intents, loop
-        self.sent: list[str] = []
-
-    async def active_loop(self, sender):
-        return self.loop
-
-    async def parse(self, text):
-        name = next((intent for word, intent in self.intents.items() if word in text), "nlu_fallback")
-        return {"intent": {"name": name, "confidence": 0.9}}
-
-    async def deliver_or_degrade(self, sender, text, metadata=None):
-        self.sent.append(text)
-        if text.startswith("/book_service"):
-            self.loop = "booking_form"
-            return [Reply(text="您想约哪天几点？")]
-        return [Reply(text="您要预约……对吗？")]
+    answer = "您要预约……对吗？"
 
 
 def say(dialogue, db, text):
-    return anyio.run(lambda: converse(dialogue, SENDER, text, None, db=db))
+    return converse_once(dialogue, db, SENDER, text)
 
 
 LINE = "维修 后天 上午九点半 5号楼1单元302 13912345678"

@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import anyio
 import pytest
 
 from assistant.booking.conversation import booking_line
-from assistant.conversation import converse
-from assistant.dialogue import Reply
+from tests.conversation._helpers import WordDialogue, converse_once
 
 SENDER = "web:round18review"
 
 
-class _Dialogue:
-    def __init__(self, intents: dict[str, str], loop: str | None = None):
-        self.intents, self.loop = intents, loop
-        self.sent: list[str] = []
-
-    async def active_loop(self, sender):
-        return self.loop
-
-    async def parse(self, text):
-        name = next((intent for word, intent in self.intents.items() if word in text), "nlu_fallback")
-        return {"intent": {"name": name, "confidence": 0.9}}
-
-    async def deliver_or_degrade(self, sender, text, metadata=None):
-        self.sent.append(text)
-        if text.startswith("/book_service"):
-            self.loop = "booking_form"
-            return [Reply(text="您想约哪天几点？")]
-        return [Reply(text="好的。")]
+_Dialogue = WordDialogue
 
 
 def _say(dialogue, db, text):
-    return anyio.run(lambda: converse(dialogue, SENDER, text, None, db=db))
+    return converse_once(dialogue, db, SENDER, text)
 
 
 # --- note 8: a booking already made, told with its values, is no new booking ----------------------
