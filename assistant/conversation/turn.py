@@ -901,16 +901,12 @@ async def _free_times_asked(client: DialogueClient, sender: str, text: str) -> s
     about bookings or policy: its words name the service and ask for times, a booking);
     None otherwise."""
     from assistant.booking.conversation import asks_free_times, service_from
-    from assistant.dialogue import DialogueUnavailable
 
     service = service_from(text)
     if service is None or not asks_free_times(text):
         return None
-    try:
-        if await client.active_loop(sender) is not None:
-            return None
-        parsed = await client.parse(text)
-    except DialogueUnavailable:
+    parsed = await _parsed_outside_forms(client, sender, text)
+    if parsed is None:
         return None
     return None if split.task_intent(parsed) in ("book_service", "cancel_booking") else service
 
@@ -930,16 +926,12 @@ async def _booking_line(client: DialogueClient, sender: str, text: str) -> str |
     when no form is running (inside one they are its answers) and the classifier hears no
     booking task in it; None otherwise."""
     from assistant.booking.conversation import booking_line
-    from assistant.dialogue import DialogueUnavailable
 
     service = booking_line(text)
     if service is None:
         return None
-    try:
-        if await client.active_loop(sender) is not None:
-            return None
-        parsed = await client.parse(text)
-    except DialogueUnavailable:
+    parsed = await _parsed_outside_forms(client, sender, text)
+    if parsed is None:
         return None
     # Any booking task the classifier hears (a query or a move of the booking they have too)
     # goes on as said: only words it cannot place are a new booking.
@@ -948,6 +940,19 @@ async def _booking_line(client: DialogueClient, sender: str, text: str) -> str |
     booking_tasks = ("book_service", "cancel_booking", "query_booking", "reschedule_booking")
     heard = intent.get("name") if float(intent.get("confidence") or 0) >= split.MIN_CONFIDENCE else None
     return None if heard in booking_tasks else service
+
+
+async def _parsed_outside_forms(client: DialogueClient, sender: str, text: str) -> dict | None:
+    """The classifier's reading of ``text`` when no form is running (inside one, the words
+    are its answers); None while a form runs or the dialogue engine is down."""
+    from assistant.dialogue import DialogueUnavailable
+
+    try:
+        if await client.active_loop(sender) is not None:
+            return None
+        return await client.parse(text)
+    except DialogueUnavailable:
+        return None
 
 
 async def _form_running(client: DialogueClient, sender: str) -> bool:
