@@ -13,7 +13,7 @@ from conversations.corpus import (
     HERE, CorpusError, Runner, Turn, _booking_matches, _ticket_matches, load_corpus, load_file, normalise,
 )
 
-CORPORA = ("dev", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15")
+CORPORA = ("dev", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16")
 SETS = [HERE / name for name in CORPORA if (HERE / name).is_dir() and any((HERE / name).glob("*.y*ml"))]
 
 
