@@ -38,7 +38,7 @@ from assistant.booking.service import (
     upcoming_bookings,
     when_text,
 )
-from assistant.booking.timeparse import extract_time, last_day_said, local_now, normalise
+from assistant.booking.timeparse import CLOCK_RE, extract_time, last_day_said, local_now, normalise
 from assistant.db import Database
 from assistant.location import find_locations
 from assistant.location import normalise as normalise_location
@@ -872,12 +872,20 @@ FIELD_WORDS = {
 # 不对 / 改成 / 换成 / 是…不是… / 不是…是… / 说错了
 # A slip said in any words (说岔了, 整反了, 讲错咗, 记错了, 说反了) is 说错了.
 _SLIP = r"说错|错了|搞错|讲错|说岔|弄错|整错|记错|说反|整反|搞反|弄反|讲反"
+# What a new time starts with: a part of the day, a day, a number of the clock.
+_TIME_AHEAD = r"(?=[上下中早晚明后今大周星礼一二三四五六七八九十两]|\d{1,2}\s*[点:：])"
+# 改四点吧 / 换下午的 / 还是上午吧…上午十点半 / 还是改回十点: a change of mind with the value
+# right after the word (还是 "rather", not 电话还是139… "still").
+_CHANGED_TO = r"(?:还是|改|换|挪)(?:改回|换回|回到|回)?" + _TIME_AHEAD
 CORRECTION_RE = re.compile(
-    r"不对|(?<![^但可就还倒要]是)(?<!^是)不是|改成|改为|改到|改一下|换成|换到|换个|应该是|" + _SLIP
+    r"不对|(?<![^但可就还倒要]是)(?<!^是)不是|改成|改为|改到|改一下|换成|换到|换个|应该是|"
+    + _CHANGED_TO + "|" + _SLIP
 )
 _NEW_VALUE_RES = (
     re.compile(r"(?<!不)是(.+?)[，,。\s]*(?:而)?不是"),  # 是3号楼，不是5号楼
     re.compile(r"(?:改成|改为|改到|换成|换到|应该是)(.+)$"),  # 时间改成后天下午三点
+    # 不对 三点我得去接孙子 改四点吧: the value after the change, not the one it gives up.
+    re.compile(_CHANGED_TO + r"(.+)$"),
     # 不是周二啊 我说的周三 / 不对 我要的是下午: the value the resident meant, named as theirs.
     re.compile(r"(?:我|俺)(?:说|讲|要|约|讲)的(?:是)?(.+)$"),
     re.compile(r"(?<!不)是(.+)$"),  # 地址不对，是3号楼1单元202
@@ -1005,6 +1013,23 @@ def _with_day_said_before(text: str, value: str, now: datetime | None) -> str:
     return f"{day}{value}" if parsed is not None and parsed.has_clock else value
 
 
+_CLAUSE_CUT_RE = re.compile(r"[，,。；;！!\s]+")
+# A clause that gives a time up (三点我有事 / 2点太早了 / 三点不行 / 三点得去接孙子).
+_GIVES_UP_RE = re.compile(r"不|没|太|有事|忙|得去|要去|得接|要接|上班|来不及")
+
+
+def _last_clock_said(value: str, now: datetime | None) -> str:
+    """不对 三点我有事 四点吧 / 改成下午4点吧 2点太早了: of several clock times said in a
+    correction, each in its own clause, the new one is in the clause that gives none up (the
+    last such, if several); a day said before it is put back by ``_with_day_said_before``."""
+    clauses = [c for c in _CLAUSE_CUT_RE.split(value) if c]
+    clocked = [c for c in clauses if CLOCK_RE.search(c) and extract_time(c, now) is not None]
+    if len(clocked) < 2:
+        return value
+    kept = [c for c in clocked if not _GIVES_UP_RE.search(c)]
+    return kept[-1] if kept else value
+
+
 def correction_from(
     text: str | None, *, now: datetime | None = None, catalogue: Catalogue | None = None
 ) -> Correction | None:
@@ -1036,6 +1061,8 @@ def correction_from(
         found = value_slot(text, now=now, prefer=named, catalogue=catalogue)
     if found is not None:
         slot, value = found
+        if slot == "booking_time":
+            value = _last_clock_said(value, now)
         if slot == "booking_time" and new != text:
             value = _with_day_said_before(text, value, now)
         if named is None or slot == named:

@@ -37,6 +37,9 @@ FIRST_RE = re.compile(
     rf"^{_PREFIX}(?:头一?{_UNIT}|最前(?:面|头|边)?(?:的|那?{_UNIT}?)|打头(?:的|那?{_UNIT}?)){_SUFFIX}$"
 )
 FROM_END_RE = re.compile(rf"^{_PREFIX}倒数第?(?P<n>{_NUM}){_UNIT}?{_SUFFIX}$")
+# 中间那个 / 当中的 / 正中间那个: the middle one (of an even count, the earlier of the two
+# middle ones: the read-back says which it is, and it is put right there).
+MIDDLE_RE = re.compile(rf"^{_PREFIX}(?:正?中间|当中)(?:的|那?{_UNIT}?){_SUFFIX}$")
 YES_NO_PAYLOADS = frozenset({"/affirm", "/deny"})
 TRAILING_PUNCT = "。.！!？?~～、，,；; \t\n\u3000"
 FILLER_RE = re.compile(r"那个|这个|我要|我想|想要|就要|我选|一下|帮我|给我|[要就吧的呢啊呀嗯那选我个约是吗]")
@@ -161,6 +164,8 @@ def resolve_ordinal(text: str, count: int) -> int | None | OutOfRange:
         return count - 1
     if FIRST_RE.match(t):
         return 0
+    if MIDDLE_RE.match(t):
+        return (count - 1) // 2 if count >= 3 else None
     if m := FROM_END_RE.match(t):
         n = _number(m.group("n"))
         if n is None or n < 1:
@@ -261,16 +266,19 @@ def plain_yes(text: str) -> bool:
 
 
 # A remark said after an ordinal (最后一个吧 下午晚点好 / 第一个 上午的好): no value of its
-# own (no digits nor number words: 第一个吧 十点的 names another time; no day, no building:
+# own (no digits nor number words: 第一个吧 十点的 names another time; no day (白天, the
+# daytime, is none: 最后那个 白天要上班 says why), no building:
 # 第一个吧 明天 is left to the dialogue, which keeps the day), no change of mind
 # (不/别/改/换/还是), no question (第一个吧，那天下雨吗 is asked, not a remark), short; a part
 # of the day named in it must be the chosen option's, else the two disagree and nothing
 # is chosen.
 _REMARK_MAX = 8
 _REMARK_VETO_RE = re.compile(
-    r"\d|[零〇一二两三四五六七八九十百半几]|[不别改换]|还是|或者|要么|[天周]|星期|礼拜|[月号]|楼|栋"
+    r"\d|[零〇一二两三四五六七八九十百半几]|[不别改换]|还是|或者|要么|(?<!白)天|周|星期|礼拜|[月号]|楼|栋"
     r"|吗|[?？]|呢|啥|什么|怎么|咋|多少|哪"
 )
+# 晚一点好 / 早点儿: "a bit later / earlier", no clock time (一点 is no one o'clock there).
+_A_BIT_RE = re.compile(r"(?<=[早晚迟])一?点儿?(?![半钟0-9])")
 _PART_OF_DAY_RE = re.compile(r"上午|下午|中午|晚上|早上|傍晚")
 # 下午我得去医院 / 上午要去接孙子 / 早上有事: the part of the day the resident is busy in, a
 # reason for the choice: the option chosen must lie outside it.
@@ -291,7 +299,7 @@ def _ordinal_with_remark(text: str, ordered: list[Option]) -> Picked | None:
         return None
     option = ordered[index]
     for remark in remarks:
-        if len(remark) > _REMARK_MAX or _REMARK_VETO_RE.search(remark):
+        if len(remark) > _REMARK_MAX or _REMARK_VETO_RE.search(_A_BIT_RE.sub("", remark)):
             return None
         parts = _PART_OF_DAY_RE.findall(remark)
         if _BUSY_RE.search(remark):

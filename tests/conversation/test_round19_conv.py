@@ -1,0 +1,104 @@
+"""Round 19 (issue #11, blind15 read): bookings, lists and corrections said the way
+residents say them. Own wording throughout; the dialogue is a stand-in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from assistant.booking.conversation import correction_from
+from assistant.clock import TZ
+from assistant.conversation import split, store
+from assistant.conversation.choices import Option, Picked, resolve_choice
+from assistant.conversation.turn import _corrects_readback
+
+NOW = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)
+
+# --- two bookings said with a spoken pause before 再 -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "second"),
+    [
+        ("帮我约后天下午两点的保洁 再约周五上午的体检", "约周五上午的体检"),
+        ("约个理发 再帮我订一份大后天中午的饭", "帮我订一份大后天中午的饭"),  # 订 books as 约 does
+        ("后天上午的陪诊帮我约一下，再订个助餐", "订个助餐"),
+    ],
+)
+def test_a_pause_before_zai_cuts_two_bookings(said, second):
+    cut = split.candidate_split(said)
+    assert cut is not None and cut.second == second
+    assert split.two_bookings(cut.first, cut.second)
+
+
+@pytest.mark.parametrize("said", ["我再想想", "约好了 再见", "约个保洁 再说吧", "理发 再约"])
+def test_zai_that_asks_nothing_is_no_cut(said):
+    assert split.candidate_split(said) is None
+
+
+# --- the middle of a list, and the daytime as a reason ---------------------------------
+
+SIX = [Option(f"周三{t}", f'/inform{{"time": "{i}"}}', [f"周三{t}"]) for i, t in enumerate(
+    ["上午9点", "上午10点", "上午11点", "下午2点", "下午3点", "下午4点"])]
+FIVE = SIX[:5]
+
+
+@pytest.mark.parametrize("said", ["中间那个", "中间的吧", "当中那个", "就要正中间那个"])
+def test_the_middle_one_is_picked(said):
+    picked = resolve_choice(said, FIVE)
+    assert isinstance(picked, Picked) and picked.option is FIVE[2]
+    picked = resolve_choice(said, SIX)  # an even count: the earlier middle one, read back later
+    assert isinstance(picked, Picked) and picked.option is SIX[2]
+
+
+def test_no_middle_of_two():
+    assert resolve_choice("中间那个", SIX[:2]) is None
+
+
+@pytest.mark.parametrize("said", ["最后一个吧 白天我要上班", "最后那个 晚一点好 白天忙", "第一个 白天都行"])
+def test_the_daytime_said_as_a_reason_keeps_the_ordinal(said):
+    picked = resolve_choice(said, SIX)
+    assert isinstance(picked, Picked)
+    assert picked.option is (SIX[0] if said.startswith("第一") else SIX[-1])
+
+
+@pytest.mark.parametrize("said", ["最后一个 明天", "最后一个 天天忙", "最后一个 白天下雨吗"])
+def test_a_day_or_a_question_after_the_ordinal_is_still_no_pick(said):
+    assert resolve_choice(said, SIX) is None
+
+
+# --- a new time after a change word ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [
+        ("不对 两点我得去医院拿药 改三点半吧", "三点半"),
+        ("不对，十点孙子要上课，换十一点", "十一点"),
+        ("不行 五点太晚了 换四点吧", "四点"),
+        ("不对 三点我有事 四点吧", "四点"),
+        ("算了 还是改回上午九点", "上午九点"),
+        ("噢还是下午吧 上午要去买药 下午两点半", "下午两点半"),
+        ("改成下午4点吧 2点太早了", "下午4点"),
+    ],
+)
+def test_the_time_after_the_change_is_the_new_one(said, value):
+    correction = correction_from(said, now=NOW)
+    assert correction is not None and correction.slot == "booking_time"
+    assert value in correction.value
+
+
+@pytest.mark.parametrize("said", ["电话还是13912345678", "还是一样", "改天再说", "还是不约了", "换个师傅"])
+def test_still_or_another_day_corrects_no_time(said):
+    correction = correction_from(said, now=NOW)
+    assert correction is None or correction.slot != "booking_time"
+
+
+READBACK = store.Said("您要预约12月8日（周二）下午2点的上门理发，地址5号楼1单元101，联系电话139****5678，对吗？",
+                      [("对", "/affirm"), ("不对", "/deny")])
+
+
+@pytest.mark.parametrize("said", ["哎还是上午吧 下午要睡觉 上午十一点", "不对 两点要接孩子 改三点吧"])
+def test_a_change_of_mind_at_the_readback_corrects_it(said):
+    assert _corrects_readback(said, [READBACK])
