@@ -295,6 +295,10 @@ _FUTURE_CLOSED = re.compile(r"了|结果|突然|忽然|刚|已经|正在|现在|
 # Review 17: a condition, a fear of some day or a product asked about earlier in the sentence does not govern a cue
 # said to have happened, or a state, after a turn of events (结果, 这下, 刚才): spoken messages are one sentence.
 _TURNED = re.compile(r"结果|这下|刚才|刚刚")
+# Round 19 (set 18): a change of subject (顺便, 另外, 对了, 还有我们楼那个…) ends what a question, a policy word or a day to come
+# governed: 我想预约明天上门理发 顺便问下…我妈出门一直没回来 and 高龄津贴怎么申请 还有…独居的奶奶三天没见了 report now.
+_TOPIC_SHIFT = re.compile(r"顺便|另外|对了|再就是|再问|还想问|还有(?:就是|个事|件事|一件事|一个事|个问题|一个问题|啊|呀|呢|,)"
+                          r"|还有(?=我们|我家|俺家|咱们|咱家|那个|这个|楼上|楼下|隔壁|对门)")
 # Round 18: sooner or later (迟早着火, 早晚会出事) is a what-if of its clause, whatever follows the cue.
 _SOONER = re.compile(r"(?:迟早|早晚(?=会|得|要|也|都))[^,。吧呢了啊]{0,3}$")
 # Round 18: a fall feared with nobody to notice it (没人管, 没人知道), said of no particular time.
@@ -518,8 +522,10 @@ def _marker(match: re.Match[str]) -> str:
 
 
 def _own_span(match: re.Match[str]) -> tuple[int, int]:
-    if "threat" in match.re.groupindex and match.group("threat"):
-        return match.span("threat")
+    # Round 19: any group named threat… (threat, threat_sibling: a name may occur once in the joined pattern)
+    for name in match.re.groupindex:
+        if name.startswith("threat") and match.group(name):
+            return match.span(name)
     return match.span()
 
 
@@ -670,6 +676,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     if (found is not None and (actual or _STATE_CUE.search(hit.text))
             and _TURNED.search(text, found.end(), hit.start)):
         found = None  # review 17: 怕哪天她摔了 结果今天真摔了 / 有没有那种手环 我妈刚才摔倒了: it happened since
+    if found is not None and _TOPIC_SHIFT.search(text, found.end(), hit.start):
+        found = None  # round 19: 有没有那种手环 另外我们楼的奶奶三天没见了: another subject
     if found is not None and _HOW_AFTER.search(text, found.end(), hit.start):
         found = None  # round 18: the what-then closes the condition (哪天着火了咋办 今天真着火了: the second is today's)
     if found is None:
@@ -753,6 +761,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         soft = None  # review 17 (note 9): 托我问，他家老人晕倒了叫不醒 is relayed, not a general question
     if soft is not None and _real_at_the_show(msg, hit, soft, actual):
         soft = None  # review 17 (note 8): 排练节目 领舞的阿姨突然倒下了 happened at the show, not in it
+    if soft is not None and soft.end() <= hit.start and _TOPIC_SHIFT.search(text, soft.end(), hit.start):
+        soft = None  # round 19: 补贴怎么申请 还有我们楼那个独居的奶奶三天没见了
     if soft is not None and _watching_taken(text, soft, s.hypothetical_person):
         soft = None  # round 17: taken suddenly while watching the news or a video (老爸看新闻看着看着突然嘴歪了)
     anywhere = msg.anywhere
@@ -764,6 +774,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         clause_start = msg.clause_start(hit.start)
         future = _FUTURE.search(text, clause_start, hit.start)
         if (future is not None and not s.past_present.search(text, future.end(), hit.start)
+                and not _TOPIC_SHIFT.search(text, future.end(), hit.start)
                 and not (actual and (_FUTURE_CLOSED.search(text, future.end(), hit.start)
                                      or not _FUTURE_MODAL.search(text, future.end(), hit.start)))):
             found = future

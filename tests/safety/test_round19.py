@@ -1,0 +1,137 @@
+"""Round 19 (issue #10): set 18's errors, by their general reasons, in our own words.
+
+Each reason is tested both ways: the emergency it explains fires (worded several ways: spaces for
+commas, no punctuation, another person or building) and the look-alike that shares its words stays
+quiet. No sentence here is taken from a set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.safety._helpers import fires, kinds, verdict
+
+
+# ---- figures of speech: anger or heat inside, a heart that jumps, hyperbole with 到/得, a laugh, a thing lost ----
+
+@pytest.mark.parametrize("text", [
+    "热得我心里一直冒火 空调什么时候能修好",
+    "看到物业这态度我心头就冒火",
+    "吓得我心都快跳出来了 原来是猫把花盆碰倒了",
+    "天太闷了 心脏都要跳出嗓子眼了 快来修空调吧",
+    "复习考试复习到吐血 下周还要考三门",
+    "这周忙得快要吐血了",
+    "笑得我从沙发上滚下来 这个视频太好笑",
+    "笑翻了 差点从凳子上掉下去",
+    "我的包裹又失踪了 一个礼拜都查不到物流",
+    "快递柜里的件失踪了 谁能帮我查一下",
+])
+def test_figures_of_speech_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("厨房墙上的插座在冒火 我心里慌得很", "fire"),
+    ("我爸咳嗽咳到吐血了 一口一口的", "medical"),
+    ("我妈笑着笑着从椅子上摔下来了 起不来 腰疼", "medical"),
+    ("孙子从椅子上摔下来了 头磕破了在流血", "medical"),
+    ("我家孩子失踪了 放学到现在都没回来", "missing"),
+    ("他说要从楼上跳下去 已经站到窗台上了", "self_harm"),
+])
+def test_the_same_words_of_a_real_emergency_fire(text, kind):
+    assert kind in kinds(text)
+
+
+# ---- a device or a button: an English word for it, a typo, a test; a device against getting lost ---------------
+
+@pytest.mark.parametrize("text", [
+    "楼道的 smoke alarm 没冒烟也一直叫 应该是没电了 来换一个吧",
+    "电梯里的呼叫按扭按了没反应 麻烦派人修一下",
+    "我家emergency按钮坏了 按下去不亮",
+    "楼下那个 emergency 出口的灯不亮了",
+    "物业来测试一下 紧急呼叫按钮按了没人接 要修",
+    "有没有防止老人走失的手环 想给我爸买一个",
+    "想给我妈装个定位 以防走丢",
+    "走丢的手环在哪里领",
+])
+def test_devices_and_their_repairs_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("我被关在电梯里了 紧急按钮按了没人接", "trapped"),
+    ("应急按钮试了一下没人应 里头还有个老人", "trapped"),
+    ("emergency 我爸倒在地上叫不醒", "medical"),
+    ("我妈戴着防走失手环呢 可她现在还是走丢了 手环也没信号", "missing"),
+    ("买了防走丢的手表 结果爷爷今天还是走丢了 到现在没找到", "missing"),
+    ("smoke alarm 一直响 屋里好多烟 呛得喘不过气", "fire"),
+])
+def test_a_real_emergency_near_a_device_fires(text, kind):
+    assert kind in kinds(text)
+
+
+# ---- the writer is the one who stays in; a child's threat to a sibling; 真有人…怎么办 --------------------------
+
+@pytest.mark.parametrize("text", [
+    "放假我一个人宅家三天没下楼 外卖盒子堆满了门口",
+    "宅了一整个星期没出门 说的就是我",
+    "我闺女嚷着要打死她弟弟 因为弟弟把她的作业撕了",
+    "儿子说要弄死他妹妹 就因为妹妹抢了遥控器",
+    "楼道连个灭火器都没有 真有人着火了怎么办",
+    "楼道连个灭火器都没有 真着火了怎么办",
+    "健身区一个扶手都没有 真有人摔了咋整",
+])
+def test_the_writer_a_sibling_quarrel_and_a_what_if_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("对门独居的大爷三天没出门 外卖堆在门口 我宅家都没听见他动静", "silent_elder"),
+    ("我舍友宅在屋里两天没出来 敲门也不应 打电话关机", "silent_elder"),
+    ("儿子说要打死他妹妹 手里拿着刀", "violence"),
+    ("大女儿掐着她弟弟的脖子 弟弟脸都紫了 快来", "medical"),
+    ("隔壁男的说要杀了他老婆 在砸门", "violence"),
+    ("楼下真有人晕倒了 躺在地上 快来", "medical"),
+    ("楼道里着火了 连个灭火器都没有 怎么办", "fire"),
+    ("楼道着火了连个人都没有", "fire"),
+])
+def test_the_same_words_of_a_real_emergency_fire_too(text, kind):
+    assert kind in kinds(text)
+
+
+def test_a_sibling_threat_sets_aside_only_the_threat():
+    result = verdict("孙女说要揍死她哥哥 她哥哥从床上摔下来头破了 在流血")
+    assert result.emergency and "medical" in result.kinds
+
+
+# ---- misses: a change of subject, water over a socket, no sound inside, a surface hot with a burning smell -----
+
+@pytest.mark.parametrize("text,kind", [
+    ("下周三帮我约个保洁 另外我爸早上出去遛弯到现在还没回来 电话也打不通", "missing"),
+    ("请问残疾证在哪办 对了 对门的大爷好几天没露面了 敲门也没人应", "silent_elder"),
+    ("明天的助餐能不能加一份 还有我家老头子出门一直没回来 他有点糊涂", "missing"),
+    ("补贴怎么领 还有就是隔壁独居的阿婆两天没开门了", "silent_elder"),
+    ("楼上漏水 泡了插线板 还在滋滋响", "electric_water"),
+    ("卫生间水管裂了水漫了排插", "electric_water"),
+    ("对门独居的大爷家 这几天一点声音都没有 窗帘也没拉开", "silent_elder"),
+    ("隔壁老太太家三天了一点响动也没有", "silent_elder"),
+    ("有股焦味 摸了下墙壁发烫 不知道里面怎么了", "fire"),
+    ("插座好烫 还有股塑料糊味", "fire"),
+    ("我闻到一股焦糊味。天花板越来越烫了", "fire"),
+])
+def test_misses_of_set_18_by_reason(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "想问问补贴政策 还有就是如果老人走丢了该怎么办",
+    "明天要是停电了 电梯困人怎么办",
+    "水管爆了 还好没淹到插座",
+    "担心下雨淹插座 插座能不能装高一点",
+    "楼上装修停了 这几天一点声响都没有 终于清净了",
+    "冬天地暖开着 地板好烫 饭烧糊了",
+    "屋顶那边越来越烫 夏天太阳晒的 顶楼就是热",
+    "开关面板有点烫手 没有焦味也没有烟",
+])
+def test_their_look_alikes_stay_quiet(text):
+    assert not fires(text)
