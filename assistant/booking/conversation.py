@@ -1162,6 +1162,30 @@ def on_same_day(said: str, current: str | None, now: datetime | None = None) -> 
     return f"{day.date().isoformat()}T{start.hour:02d}:{start.minute:02d}"
 
 
+# 还是第二个吧 / 换最后那个 / 等下 第一个太早了 还是要第三个: another of the times just listed,
+# picked by its place in the list after one was already chosen (the form asks on).
+_REPICK_RE = re.compile(r"(?:还是|换成?|改成?|改选|要)(?:要|选)?(?P<pick>[^，,。；;！!？?\s]+)$")
+
+
+def repicked_time(text: str | None, offered: list[dict]) -> str | None:
+    """The ISO start of the listed time a change of mind picks by its place in the list
+    (``offered``: the time buttons shown last), or None (no change word, no ordinal)."""
+    from assistant.conversation.choices import resolve_ordinal
+
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/") or not offered or re.search(r"[?？吗]", said):
+        return None
+    clauses = [c for c in re.split(r"[，,。；;！!\s]+", said) if c]
+    match = _REPICK_RE.search(clauses[-1]) if clauses else None
+    if match is None:
+        return None
+    index = resolve_ordinal(match.group("pick"), len(offered))
+    if not isinstance(index, int):
+        return None
+    start = ISO_SLOT_RE.search(str(offered[index].get("payload", "")))
+    return f"{start.group(1)}T{start.group(2)}" if start else None
+
+
 # What may follow an address's first piece after a space (3号楼2单元 501 / 446栋1单元 一楼 101 /
 # 12栋 3单元 602室): a unit, a floor or a room, nothing else.
 _ADDRESS_REST_RE = re.compile(r"^(?:[零一二三四五六七八九十\d]{1,3}(?:单元|楼|层|室|号|户|门)|\d{2,4})$")
