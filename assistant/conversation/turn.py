@@ -239,6 +239,13 @@ def _places_it_closer(said: str, offered: str) -> bool:
     )
 
 
+def _has_booking_time(said: str) -> bool:
+    """A day or a clock time said: only a booking asks for one (a ticket's phone never does)."""
+    from assistant.booking.conversation import time_from
+
+    return time_from(said) is not None
+
+
 def _has_booking_details(said: str) -> bool:
     """A time, a phone or an address said in the message."""
     from assistant.booking.conversation import address_in, phone_from, time_from
@@ -420,7 +427,9 @@ async def converse(
                 not_yet = Reply(text=f"“{split.offer_subject(pending.text)}”这件还没办，这就帮您办。")
         elif declines_offer(stripped, pending.text, pending.intent):
             local = [Reply(text=DECLINED_TEXT)]
-        elif _offered_with_contact_question(memory.last) and _answers_contact(stripped):
+        elif _offered_with_contact_question(memory.last) and _answers_contact(stripped) and not (
+            pending.intent == "book_service" and _has_booking_time(stripped)
+        ):
             # The offer came with the first ticket's phone question still open: the phone
             # (or 不留) is that ticket's, and the offer is asked again once it is answered.
             log.info("conversation_contact_before_offer", sender=sender, intent=pending.intent)

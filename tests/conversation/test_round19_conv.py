@@ -12,6 +12,7 @@ from assistant.clock import TZ
 from assistant.conversation import split, store
 from assistant.conversation.choices import Option, Picked, resolve_choice
 from assistant.conversation.turn import _corrects_readback
+from assistant.dialogue import Reply
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)
 
@@ -102,3 +103,48 @@ READBACK = store.Said("您要预约12月8日（周二）下午2点的上门理�
 @pytest.mark.parametrize("said", ["哎还是上午吧 下午要睡觉 上午十一点", "不对 两点要接孩子 改三点吧"])
 def test_a_change_of_mind_at_the_readback_corrects_it(said):
     assert _corrects_readback(said, [READBACK])
+
+
+# --- a booking's time said at the ticket's phone question, the booking offered with it ---
+
+CONTACT_ASK = store.Said("已为您登记，工单号 GD202612070009。想知道处理结果的话，留个手机号给我，我记到工单上；"
+                         "不留也可以，进度随时问我。", [("不留电话", "/deny")])
+OFFER = store.Said("另外您说要约个维修，现在帮您约吗？", [("好的", "/affirm"), ("不用了", "/deny")])
+
+
+def _offered_at_contact_question(db):
+    from assistant import clock
+
+    store.save(db, "web:r19", store.Memory(
+        pending=store.Pending("家里灯不亮 想约个师傅上门修", "book_service", clock.now(), offered=True),
+        last=[CONTACT_ASK, OFFER], last_at=clock.now()))
+
+
+@pytest.mark.parametrize("said", [
+    "后天上午十点 我家是7号楼3单元201 电话13912345678",
+    "周三下午三点半 13912345678",
+    "13912345678 明天下午两点 5栋101",
+])
+def test_a_time_with_the_phone_takes_the_offered_booking(db, clock, said):
+    from tests.conversation._helpers import WordDialogue, converse_once
+
+    class BookingDialogue(WordDialogue):
+        async def deliver_or_degrade(self, sender, text, metadata=None):
+            self.sent.append(text)
+            self.loop = "booking_form"  # the booking asked for starts its form
+            return [Reply(text="维修想约哪天几点？")]
+
+    _offered_at_contact_question(db)
+    dialogue = BookingDialogue({})
+    converse_once(dialogue, db, "web:r19", said)
+    assert dialogue.sent == ["家里灯不亮 想约个师傅上门修", said]  # the booking, then its answers
+
+
+def test_a_phone_alone_is_still_the_tickets(db, clock):
+    from tests.conversation._helpers import WordDialogue, converse_once
+
+    _offered_at_contact_question(db)
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, "web:r19", "13912345678")
+    assert dialogue.sent == ["13912345678"]
+    assert store.load(db, "web:r19").pending is not None  # the offer is asked again after it
