@@ -297,6 +297,7 @@ _FUTURE_CLOSED = re.compile(r"了|结果|突然|忽然|刚|已经|正在|现在|
 _TURNED = re.compile(r"结果|这下|刚才|刚刚")
 # Round 19 (set 18): a change of subject (顺便, 另外, 对了, 还有我们楼那个…) ends what a question, a policy word or a day to come
 # governed: 我想预约明天上门理发 顺便问下…我妈出门一直没回来 and 高龄津贴怎么申请 还有…独居的奶奶三天没见了 report now.
+_WATCHING_NOW = re.compile(r"正在(?=看|追|刷|听|读|玩)")
 _TOPIC_SHIFT = re.compile(r"顺便|另外|对了|再就是|再问|还想问|还有(?:就是|个事|件事|一件事|一个事|个问题|一个问题|啊|呀|呢|,)"
                           r"|还有(?=我们|我家|俺家|咱们|咱家|那个|这个|楼上|楼下|隔壁|对门)")
 # Round 18: sooner or later (迟早着火, 早晚会出事) is a what-if of its clause, whatever follows the cue.
@@ -391,6 +392,27 @@ def _real_despite_drill(text: str, drill: re.Match[str], hit: "_Hit") -> bool:
         return True
     between = text[drill.end(): hit.end] if drill.end() <= hit.start else text[hit.start: drill.start()]
     return bool(_REAL_IN_DRILL.search(between) and not _PRETEND.search(between))
+
+
+def _real_against_story(msg: "_Message", story: re.Match[str], hit: "_Hit") -> bool:
+    """Round 19: after a show or hearsay, a cue said to be real (真, 真的, 是真) at a place or a person of the resident's
+    own (我家楼下真着火了, 楼下真的冒烟了), and not put in the show (剧里, 片里) nor played, is the resident's event."""
+    between = msg.text[story.end(): hit.end]
+    return bool(_REAL_IN_DRILL.search(between) and msg.s.hypothetical_anchor.search(between)
+                and not _PRETEND.search(between) and not _IN_SHOW.search(between))
+
+
+def _real_beside_show(msg: "_Message", show: re.Match[str], hit: "_Hit", actual: bool) -> bool:
+    """Round 19: a show named (电影, 电视剧) does not hold a cue said to have happened after it at the resident's own
+    place or with a cry for help after the show's name (我在看电影 楼下着火了 快来人; 在看电影 我家楼下真的着火了), unless
+    the message puts it in the show (片里, 剧里) or it is played."""
+    if not actual or hit.start < show.end() or not _MEDIA.fullmatch(show.group()):
+        return False
+    text = msg.text
+    rest = text[show.end():]
+    if _IN_SHOW.search(rest) or _PRETEND.search(rest) or _SHOW_PERSON.search(text, show.end(), hit.start):
+        return False
+    return bool(_real_against_story(msg, show, hit) or msg.s.urgent.search(text, show.end()))
 
 
 def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | None) -> bool:
@@ -506,6 +528,9 @@ def _overs(text: str, s: Suppressors) -> list[re.Match[str]]:
 
 
 # Round 16: someone not seen, not back or not answering (咋没下楼, 没回来, 联系不上): what an accounted whereabouts explains.
+# Round 19: what says a person is safe now, among the over phrases; 现在 just before 已经/都/人 is that phrase's own
+_SAFE_NOW = re.compile(r"好好的|挺好的|没事|冇事|没大碍|联系上了|找到了|找着了|找回来了|回来了|到家了|回家了|醒过来|缓过来|一切")
+_OVER_NOW = re.compile(r"现在(?=已经|都|也|人|没事|好)")
 _ABSENCE = re.compile(r"没(?:下楼|下来|回|见|来|出门|出来|到家|接|开门|人应|动静|露面)|不接|不应|联系不上|找不到|找不着|不见了")
 
 
@@ -544,7 +569,9 @@ class _Message:
         self.ordinary_always = [(*_own_span(m), m.group()) for m in s.ordinary_always.finditer(text)]
         self.before = list(s.hypothetical_before.finditer(text))
         self.anywhere = s.hypothetical_anywhere.search(text)
-        self.anywhere_soft = None if self.urgent else s.hypothetical_anywhere_soft.search(text)
+        # Round 19: the 正在 of 正在看节目 is the watching's own, no urgency
+        self.anywhere_soft = (None if s.urgent.search(_WATCHING_NOW.sub("", text))
+                              else s.hypothetical_anywhere_soft.search(text))
         # Laughter is play only when nothing is urgent (嘿嘿嘿快来人啊 is a cry for help).
         self.laughter = (
             None if self.urgent or s.hypothetical_laughter is None else s.hypothetical_laughter.search(text)
@@ -763,10 +790,13 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         soft = None  # review 17 (note 8): 排练节目 领舞的阿姨突然倒下了 happened at the show, not in it
     if soft is not None and soft.end() <= hit.start and _TOPIC_SHIFT.search(text, soft.end(), hit.start):
         soft = None  # round 19: 补贴怎么申请 还有我们楼那个独居的奶奶三天没见了
+    if soft is not None and actual and soft.end() <= hit.start and _real_against_story(msg, soft, hit):
+        soft = None  # round 19: 电视里在播节目 我家楼下真着火了: 真 sets the resident's own event against the show
     if soft is not None and _watching_taken(text, soft, s.hypothetical_person):
         soft = None  # round 17: taken suddenly while watching the news or a video (老爸看新闻看着看着突然嘴歪了)
     anywhere = msg.anywhere
     if anywhere is not None and all(_watching_taken(text, m, s.hypothetical_person) or _real_despite_drill(text, m, hit)
+                                    or _real_beside_show(msg, m, hit, actual)
                                     for m in s.hypothetical_anywhere.finditer(text)):
         anywhere = None
     found = found or anywhere or soft
@@ -1082,6 +1112,16 @@ def _model_set_aside(normalised: str, s: Suppressors, score: float | None, overr
         wait = s.report_wait.search(normalised)
         if wait is not None:
             reason = f"everyday:{wait.group()}"
+    if reason is None and score is not None and _ABSENCE.search(normalised):
+        # Round 19 (set 18): someone not answering or not seen, then said safe (现在已经联系上了 人好好的, 找到了 没事了):
+        # whatever the model reads in the absence, the message says it is over. Urgency outside the phrase cancels it
+        # (the 现在 of 现在已经 / 现在人 is the phrase's own).
+        over = next((m for m in _overs(normalised, s) if _SAFE_NOW.search(m.group())), None)
+        if over is not None and over.start() > _ABSENCE.search(normalised).start():
+            start = over.start() - 2 if normalised.endswith("现在", 0, over.start()) else over.start()
+            rest = _OVER_NOW.sub("", normalised[:start] + "," + normalised[over.end():])
+            if not s.urgent.search(rest) and not (s.everyday_unless is not None and s.everyday_unless.search(rest)):
+                reason = f"past:{_marker(over)}"
     if reason is None and score is not None and not s.urgent.search(normalised):
         # A past day's event said to be over (昨儿个灶上烧糊了…开窗散了), nothing said of
         # today: what a cue would be suppressed for, the model may not fire on either.

@@ -14,7 +14,8 @@ One function, :func:`normalise`, pure and fast (the tables are compiled once, fr
 6. homophone typos of the commonest cues, by pinyin: a cue typed with one
    character replaced by a character of the same reading (就命, 店梯, 晕到);
 7. fillers (嗯, 呃, 那个那个) removed;
-8. punctuation: sentence ends become ``。``, everything else ``,``; runs collapse;
+8. punctuation: sentence ends become ``。``, everything else ``,``; runs collapse (a title in 《》 has
+   become 节目 at step 1: its words are the work's);
 9. a character repeated three times or more is kept twice (ASR stutter).
 """
 
@@ -95,6 +96,10 @@ _SPACES = re.compile(r"\s+")
 _FEAR_NOW_PAUSE = re.compile(
     r"((?:[好很真太挺超]|非常|特别)害?怕|害怕|怕死了|怕得要命|(?<![不别])担心(?:死了)?)(?:[啊呀哇]+\s*|\s+)(?=[\u4e00-\u9fff])")
 _REPEATS = re.compile(r"([\u4e00-\u9fff])\1{2,}")
+# Round 19: a work's title in 《》 (在看《The Martian》 一个人 stuck 在火星, 《救命》这首歌) is a show, a book or a song: its
+# words are the work's, not the resident's. The title becomes 节目, so the show rules read it (a person taken suddenly
+# while watching, 刚看完…出来, a fire of one's own said 真) and no cue fires on the title's own words.
+_TITLE = re.compile(r"《[^《》]{1,40}》")
 
 
 def _pinyin_to_chinese(text: str, tables: _Tables) -> str:
@@ -128,6 +133,7 @@ def normalise(text: str | None) -> str:
         return ""
     tables = _tables()
     text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()
+    text = _TITLE.sub("节目", text)
     text = _pinyin_to_chinese(text, tables)
     text = _FEAR_NOW_PAUSE.sub(r"\1,", text)
     text = _SPACE_NOT_BETWEEN_LATIN.sub("", text)

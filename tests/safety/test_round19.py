@@ -135,3 +135,76 @@ def test_misses_of_set_18_by_reason(text, kind):
 ])
 def test_their_look_alikes_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- someone not answering, then said safe (the model's words set aside) ---------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "下午一直打不通我爸电话 现在已经联系上了 他手机没电了",
+    "隔壁阿婆一直没人应 联系上了 人好好的 就是耳背",
+    "楼上大爷两天没下楼 刚才他儿子来了 人好好的",
+])
+def test_an_absence_then_said_safe_stays_quiet_and_outvotes_the_classifier(text):
+    result = verdict(text)
+    assert not result.emergency and not result.plausible
+
+
+@pytest.mark.parametrize("text", [
+    "对门奶奶一直没开门 刚联系上了 说话含糊不清",
+    "我爸一直打不通 现在联系上了 但他说胸口疼站不起来",
+])
+def test_an_absence_said_over_with_someone_unwell_still_counts(text):
+    assert verdict(text).plausible
+
+
+# ---- a work's title in 《》 is a show; 真 at one's own place sets a real event against it -----------------------
+
+@pytest.mark.parametrize("text", [
+    "正在看《火星救援》 一个人被困在火星上 太惨了",
+    "《救命》这首歌太好听了",
+    "我在听《着火了》这首歌",
+    "在看《甄嬛传》 里面有人被下毒了",
+    "看了个视频 说是有人真着火了",
+    "电视里在演着火的戏 真吓人",
+    "正在看电影 一个人被困在火星上 太惨了",
+    "我在看电影 电影里楼下着火了 吓死我了",
+    "在看电影 里面有个人被困在火星上 快来看",
+])
+def test_a_title_or_a_show_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("我爸在看《新闻联播》 突然倒了 叫不醒", "medical"),
+    ("刚看完《流浪地球》出来 电梯卡住了 我们被困在里面", "trapped"),
+    ("电视里在放《消防员》 我家楼下真的着火了 烟都上来了", "fire"),
+    ("听说楼下真着火了 烟都上来了", "fire"),
+    ("我妈在看《新闻联播》的时候突然嘴歪了 说不出话", "medical"),
+    ("我在看电影 楼下着火了 快来人", "fire"),
+    ("在看电视剧呢 我家厨房真的冒烟了 好大的烟", "fire"),
+])
+def test_a_real_event_around_a_title_or_a_show_fires(text, kind):
+    assert kind in kinds(text)
+
+
+# ---- a machine summoned (叫电梯, 叫车) is no person called; nerves that tie the tongue are no stroke ----------------
+
+@pytest.mark.parametrize("text", [
+    "叫了半天电梯都没反应 按钮也不亮",
+    "叫车叫了半天没反应",
+    "见到偶像激动得话都说不出来了",
+    "面试的时候紧张得话都说不利索",
+])
+def test_a_machine_summoned_or_nerves_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "叫我爸没反应 他躺在床上",
+    "我爸在车里叫了半天没反应",
+    "车里的孩子叫了半天没反应",
+    "我妈突然话都说不清了 嘴也歪了",
+    "我爸话都说不清了 手也抬不起来",
+])
+def test_a_person_called_or_slurring_fires(text):
+    assert "medical" in kinds(text)
