@@ -188,6 +188,10 @@ class SafetyVerdict:
             # the classifier's vote as for the model's overrule. At each blind run of sets 12-14 the
             # classifier-plausible messages explained only so were 2 look-alikes and no emergency.
             return False
+        if self.suppressed and all(_held_by_ordinary_sense(x) for x in self.suppressed):
+            # Round 19: every cue lies wholly inside an ordinary sense (闺女说要杀了她弟弟 holds 杀了她; 救命稻草 holds 救命):
+            # the words mean something else here, and the n-gram model reads only the words.
+            return False
         return self.model_score >= (SUPPRESSED_PLAUSIBLE_SCORE if self.suppressed else PLAUSIBLE_SCORE)
 
     def as_metadata(self) -> dict:
@@ -202,6 +206,13 @@ class SafetyVerdict:
             "plausible": self.plausible,
             "version": VERSION,
         }
+
+
+def _held_by_ordinary_sense(suppression: str) -> bool:
+    """An ``ordinary_sense:<marker>→<cue>`` suppression whose marker holds the whole cue."""
+    why, _, cue = suppression.rpartition("→")
+    category, _, marker = why.partition(":")
+    return category == "ordinary_sense" and bool(cue) and cue in marker
 
 
 @dataclass(frozen=True)
@@ -1137,10 +1148,13 @@ def _not_now(normalised: str, s: Suppressors) -> str | None:
     emergency now: a habit (老有人拉着老人卖保健品), an event said to be over (现在都好了),
     a repair (一直渗水). Used only below the model's own threshold, to make a
     classifier's "emergency" need that threshold (``plausible``); never when urgent."""
-    over = next(iter(_overs(normalised, s)), None)
-    # the urgency of 现在 in 现在都好了 is the phrase's own
-    rest = normalised if over is None else normalised[: over.start()] + "," + normalised[over.end():]
-    if s.urgent.search(rest):
+    overs = _overs(normalised, s)
+    over = next(iter(overs), None)
+    # the urgency of 现在 in 现在都好了 is the phrase's own; round 19: of every over phrase (虚惊一场…现在好了)
+    rest = normalised
+    for m in reversed(overs):
+        rest = rest[: m.start()] + "," + rest[m.end():]
+    if s.urgent.search(_OVER_NOW.sub("", rest)):
         return None
     if over is not None:
         return f"past:{_marker(over)}"
@@ -1150,6 +1164,11 @@ def _not_now(normalised: str, s: Suppressors) -> str | None:
     repair = s.not_now.search(normalised) if s.not_now is not None else None
     if repair is not None:
         return f"not_now:{repair.group()}"
+    # Round 19: a hazard complained of (没装燃气报警器 这是个大 risk 物业不管一下, 连个围栏都没有), with no cue at all and
+    # nothing urgent: what a fire or gas cue in it would be set aside for, below the model's own threshold.
+    hazard = s.hazard_markers.search(normalised)
+    if hazard is not None:
+        return f"hazard_complaint:{hazard.group()}"
     # Round 16: a condition that has lasted years (瘫在床上好几年了，出不了门，他咋认证), nothing acute said:
     # a question about the person, as for a medical cue (`chronic`).
     if s.chronic_lasting is not None and s.chronic_acute is not None and not s.chronic_acute.search(normalised):

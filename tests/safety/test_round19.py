@@ -208,3 +208,27 @@ def test_a_machine_summoned_or_nerves_stay_quiet(text):
 ])
 def test_a_person_called_or_slurring_fires(text):
     assert "medical" in kinds(text)
+
+
+# ---- the classifier's vote: what the net explains, the model may not make plausible --------------------------
+
+@pytest.mark.parametrize("text", [
+    "儿子说要弄死他妹妹 就因为妹妹抢了遥控器",         # the cue wholly inside an ordinary sense
+    "这本书就是我的救命稻草",
+    "刚才以为孩子丢了 原来躲在床底下睡着了 吓我一跳 现在好了",   # over, with the over phrase's own 现在
+    "好几栋楼道都没装烟感 这是个大隐患 物业管管吧",       # a hazard complained of, no cue
+    "小区门口连个红绿灯都没有 孩子一跑就到马路上了",
+    "看电视说独居老人好多都没人管 我得常去看看对门阿婆",   # television's words
+])
+def test_the_vote_is_not_plausible_when_the_net_explains(text):
+    result = verdict(text)
+    assert not result.emergency and not result.plausible
+
+
+@pytest.mark.parametrize("text", [
+    "电视说有个老人在家摔倒没人管 我妈现在也摔了起不来",
+    "楼道没人管 我爸刚在那摔倒了起不来",
+    "刚才以为孩子丢了 现在还没找到 天都黑了",
+])
+def test_the_same_frames_with_an_emergency_stay_plausible(text):
+    assert verdict(text).plausible
