@@ -793,12 +793,18 @@ def _offered_booking(tracker: Tracker) -> str | None:
 _NON_ANSWERS = frozenset({"affirm", "inform", "nlu_fallback", "out_of_scope"})
 
 
-def _rating_entity(tracker: Tracker) -> int | None:
-    return feedback.rating_from_entity(_entity(tracker, "rating"))
+def _words(tracker: Tracker) -> str:
+    """The resident's words, also behind a payload the conversation layer sent for them."""
+    return commands.words_of(tracker.latest_message).strip()
+
+
+def _score(tracker: Tracker) -> int | None:
+    """The score the message gives, its words before the NLU's entity (``feedback.score_of``)."""
+    return feedback.score_of(_words(tracker), _entity(tracker, "rating"))
 
 
 def _rate(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str, score: int) -> list[EventType]:
-    text = _text(tracker)
+    text = _words(tracker)
     reason = None if text.startswith("/") else feedback.reason_in(text)
     return _say(
         dispatcher,
@@ -835,7 +841,7 @@ class ActionRateTicket(Action):
                 and not text.startswith("/")
             ):
                 return _give_reason(dispatcher, tracker, pending[1])  # 太慢了没人管: the reason asked for
-            score = _rating_entity(tracker) or feedback.parse_rating(text)
+            score = _score(tracker)
             button_id = find_ticket_id(_entity(tracker, "ticket_id"))
             if (
                 not button_id
@@ -947,7 +953,7 @@ class ActionTicketFollowup(Action):
                 )
                 return _clear()
             if kind == RATING:
-                score = _rating_entity(tracker) or feedback.parse_rating(_text(tracker))
+                score = _score(tracker)
                 if score is None:
                     return _as_usual(tracker, dispatcher, _clear())
                 return _rate(dispatcher, tracker, ticket_id, score)

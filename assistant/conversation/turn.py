@@ -372,6 +372,7 @@ async def converse(
     follow_up: str | None = None  # a value answering the offered request's first question
     both_at_once = False  # 一是…二是…: both asked for outright, the second needs no offer
     hand_off = False  # …，给我转个人工: a person asked for outright with another request
+    cancel_first = False  # a cancel said outright, then another request: the cancel needs no yes
     pending = memory.pending
     not_yet: Reply | None = None  # 路灯那件也报上了吧？ while it is offered: said before it is done
 
@@ -390,6 +391,15 @@ async def converse(
             log.info("conversation_recap", sender=sender)
             await _remember(db, sender, memory, recapped, pending=pending)
             return recapped
+
+    # 补充一下… / 再给他们加一句…: more words on the resident's own open ticket join it,
+    # whatever the classifier hears in them (a new report, a booking).
+    if not command and not memory.options:
+        added = await _added_to_ticket(client, db, sender, stripped)
+        if added is not None:
+            log.info("conversation_added_to_ticket", sender=sender)
+            await _remember(db, sender, memory, added, pending=pending)
+            return added
 
     # 120打了，理发先不约了: the booking the emergency broke off is let go, said back.
     dropped = _dropped_after_emergency(stripped, memory)
@@ -459,6 +469,13 @@ async def converse(
         # hear a bare digit as anything, even 再见).
         log.info("conversation_rating_by_number", sender=sender)
         message = rating
+    elif local is None and message is stripped and not command and not memory.options:
+        unasked = await _unasked_rating(client, db, sender, stripped)
+        if unasked is not None:
+            # 弄好了 蛮好额 谢谢侬 / 现在路宽敞了 你们要得 after staff handled the resident's
+            # ticket: its rating, the words kept for the reason (heard as thanks or 报平安).
+            log.info("conversation_unasked_rating", sender=sender)
+            message, sent_metadata = unasked, {**(metadata or {}), commands.WORDS_KEY: stripped}
     asked_after_yes: str | None = None
     if local is None and message is stripped and not command and _reminder_after_booking(stripped, memory.last):
         # 到时候提醒我一下哈 right after 预约好了: answered by what this channel can send (the
@@ -527,6 +544,10 @@ async def converse(
                 message = first
                 new_pending = store.Pending(second, intent, clock.now())
                 both_at_once = counted
+                cancel_first = _cancels_outright(first)
+                # 理发不要了 取消吧 给我爸换个助浴…: a booking cancelled to book another in one
+                # breath is one change of plan; the new booking starts right after the cancel.
+                both_at_once = both_at_once or (cancel_first and intent == "book_service")
             elif not hand_off:
                 wished = await _bare_service(client, sender, stripped)
                 times_of = None if wished is not None else await _free_times_asked(client, sender, stripped)
@@ -550,6 +571,13 @@ async def converse(
         return local
 
     replies = await client.deliver_or_degrade(sender, message, sent_metadata)
+    if cancel_first and replies and _asks_to_cancel([store.Said(replies[-1].text, [
+        (b.title, b.payload) for b in replies[-1].buttons
+    ])]):
+        # The cancel said outright with another request (维修不用了 给取消了吧 还有…报一下):
+        # the words are its yes; asking again would hold the other request behind a question.
+        log.info("conversation_cancel_with_another_request", sender=sender)
+        replies = [*replies[:-1], *await client.deliver_or_degrade(sender, "/affirm", metadata)]
     if not_yet is not None:
         replies = [not_yet, *replies]
     if asked_after_yes is not None:
@@ -613,6 +641,14 @@ def _worded_intent(said: str, memory: store.Memory) -> str | None:
     if not _asks_yes_or_no(memory.options):
         return cancel_by_id(said)
     return None
+
+
+def _cancels_outright(part: str) -> bool:
+    """The part cancels a booking in plain words (理发不要了 取消吧 / 给取消了吧): no question,
+    no keeping it, no hesitation."""
+    from assistant.booking.conversation import cancels_again
+
+    return cancels_again(part) and not split.HESITATES_RE.search(part)
 
 
 def _corrects_ticket_place(said: str, last: list[store.Said]) -> bool:
@@ -827,7 +863,7 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
     from assistant.dialogue import DialogueUnavailable
 
     counted = split.enumerated_split(text)
-    cut = counted or split.candidate_split(text)
+    cut = counted or split.candidate_split(text) or split.cancel_then_request(text)
     if cut is None:
         return None
     cut = split.share_contact(cut)
@@ -1097,6 +1133,48 @@ def _rating_with_id(said: str) -> str | None:
     if score is not None:
         entities["rating"] = f"{score}分"
     return RATING_PAYLOAD + json.dumps(entities, ensure_ascii=False)
+
+
+async def _added_to_ticket(client: DialogueClient, db: Database | None, sender: str, said: str) -> list[Reply] | None:
+    """The reply when the message adds to the resident's own open ticket
+    (``intake.adds_to_report``, ``service.own_open_ticket``), outside any form (a form's
+    question takes more words itself); the words are joined to the ticket. None otherwise."""
+    from assistant.dialogue import Reply
+    from assistant.tickets.intake import adds_to_report
+    from assistant.tickets.service import add_detail, own_open_ticket
+
+    if not adds_to_report(said):
+        return None
+
+    def add() -> str | None:
+        database = _database(db)
+        ticket_id = own_open_ticket(database, sender, said, now=clock.now())
+        return add_detail(database, ticket_id, sender_id=sender, text=said, now=clock.now()) if ticket_id else None
+
+    try:
+        if await _form_running(client, sender):
+            return None
+        told = await anyio.to_thread.run_sync(add)
+    except Exception as exc:  # noqa: BLE001 - without the records the words go as said
+        log.warning("ticket_detail_unavailable", error=type(exc).__name__)
+        return None
+    return [Reply(text=told)] if told else None
+
+
+async def _unasked_rating(client: DialogueClient, db: Database | None, sender: str, said: str) -> str | None:
+    """The rating payload for a rating said unasked of the resident's handled ticket
+    (``feedback.unasked_rating``), outside any form; None otherwise."""
+    from assistant.tickets.feedback import unasked_rating
+
+    try:
+        found = await anyio.to_thread.run_sync(unasked_rating, _database(db), sender, said)
+    except Exception as exc:  # noqa: BLE001 - without the records the words go as said
+        log.warning("unasked_rating_unavailable", error=type(exc).__name__)
+        return None
+    if found is None or await _form_running(client, sender):
+        return None
+    ticket_id, score = found
+    return RATING_PAYLOAD + json.dumps({"rating": f"{score}分", "ticket_id": ticket_id}, ensure_ascii=False)
 
 
 async def _first_done(client: DialogueClient, sender: str, replies: list[Reply]) -> bool:

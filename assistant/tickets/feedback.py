@@ -95,12 +95,15 @@ _SCORED: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"不满意|不满|不好|不行|差劲"), 1),
     # The regions' praise said with a no, a degree word between (没那么麻利, 不咋安逸, 不太靠谱).
     (re.compile(r"(?:不|没|别)(?:太|怎么|咋|咋个|那么|大|很|是很|够|算)?"
-                r"(?:巴适|安逸|几好|杠杠的|顶呱呱|呱呱叫|得劲|靠谱|利索|麻利|快手)"), 2),
+                r"(?:巴适|安逸|几好|杠杠的|顶呱呱|呱呱叫|得劲|靠谱|利索|麻利|快手|蛮好|灵光|板扎)"), 2),
     (re.compile(r"基本满意|还行|还可以|还凑合|凑合|一般般?|马马虎虎|过得去|勉强|中规中矩"), 3),
     (re.compile(r"非常满意|很满意|特别满意|十分满意|好评|满意|满分|挺好|很好|不错|给力|点赞|man\s*yi"), 5),
     # Praise in the regions' words (安逸, 杠杠的, 没得说, 得劲, 手脚麻利), not said
     # with a no before it (不得劲, 不利索, 没那么麻利).
-    (re.compile(r"(?<![不没])(?:巴适|安逸|几好|好好嘢|杠杠的|没得说|没说的|顶呱呱|呱呱叫|得劲|靠谱|利索|麻利|快手|(?:真|很|太|超)棒|棒棒|(?:超|真|很)赞)"), 5),
+    # 蛮好 / 老好 / 交关好 / 灵光 (吴语), 要得 / 板扎 (西南), 美滴很 (西北), 嘎嘎好 / 贼好 (东北),
+    # 好得很, 没毛病, 妥妥的.
+    (re.compile(r"(?<![不没])(?:巴适|安逸|几好|好好嘢|杠杠的|没得说|没说的|顶呱呱|呱呱叫|得劲|靠谱|利索|麻利|快手|(?:真|很|太|超)棒|棒棒|(?:超|真|很)赞"
+                r"|蛮好|蛮灵|老好|交关好|灵光|(?:你们|师傅|这回|这次)?要得|板扎|美滴很|嘎嘎好|贼好|好得很|没毛病|妥妥)"), 5),
 )
 # Said about the handling without a rating word: the resident is not satisfied.
 _UNHAPPY = re.compile(
@@ -190,6 +193,16 @@ def rating_from_entity(value: str | None) -> int | None:
     return parse_rating(value) if value else None
 
 
+def score_of(words: str | None, entity: str | None) -> int | None:
+    """The score a message gives: the resident's own words first, the NLU's ``rating``
+    entity only when the words give none (a button's payload, a word the grammar lacks).
+    The entity is a span the classifier cut out of the words and may cut wrongly: 满意
+    out of 不满意, 好 out of 不好."""
+    said = (words or "").strip()
+    from_words = None if not said or said.startswith("/") else parse_rating(said)
+    return from_words if from_words is not None else rating_from_entity(entity)
+
+
 def reason_in(text: str | None) -> str | None:
     """The resident's reason, when the message says more than a rating: the whole
     message in their words (staff read it), or None for 不满意 / 处理得不好 alone."""
@@ -258,26 +271,52 @@ def awaits_rating(session: Session, sender_id: str, ticket_id: str) -> bool:
 # The work said done (修好了, 弄干净了, 清走了, 整好了, 搞定, 不漏了): what a praise or a
 # complaint right after it is about.
 _WORK_DONE = re.compile(
-    r"(?:修|弄|整|搞|清|收拾|处理|换|疏通|补|装|填|加固|清运|打扫|扫)(?:好|完|干净|走|掉|妥|返好|返)"
+    r"(?:修|弄|整|搞|干|做|清|收拾|处理|换|疏通|补|装|填|加固|清运|打扫|扫|挪|搬|拖|运|拆|砍)(?:好|完|干净|走|掉|妥|返好|返)"
     r"|搞定|通了|亮了|不漏了|不堵了|不吵了|消停|干净了"
+    # 修是修了 / 清是清了 / 挪是挪走了: the work granted, before a but.
+    r"|(?P<verb>[修弄整搞干做清换补挪搬拖管])是(?P=verb)"
 )
 
 
-def rates_handled_ticket(db: Database, sender_id: str, text: str | None) -> bool:
-    """路灯换好了 安逸得很 / 修完了 杠杠的: a rating said unasked, about work said
-    done, while the resident has a handled ticket they have not rated: the rating of it,
-    not a new report nor a greeting. Not when it also reports something wrong (修好了
-    很好 可楼道灯又不亮了: a new matter)."""
+# The outcome as it is now (现在路宽敞了, 终于不吵了, 这下亮堂了): what the work changed, said
+# in place of the work itself.
+_OUTCOME_NOW = re.compile(r"(?:现在|如今|这下|这回|终于|总算|可算|已经)[^，,。！!？?\s]{1,8}了")
+# The praise said to the people who did the work (你们要得, 师傅辛苦了, 谢谢你们).
+_TO_THE_WORKERS = re.compile(
+    r"(?:你们|师傅|工作人员|物业)[^，,。！!？?\s]{0,3}(?:要得|辛苦|真行|厉害|给力|不错|可以|棒|好样的)|谢谢(?:你们|师傅)"
+)
+
+
+def _about_the_work(said: str) -> bool:
+    return bool(_WORK_DONE.search(said) or _OUTCOME_NOW.search(said) or _TO_THE_WORKERS.search(said))
+
+
+def unasked_rating(db: Database, sender_id: str, text: str | None) -> tuple[str, int] | None:
+    """路灯换好了 安逸得很 / 修完了 杠杠的 / 现在路宽敞了 你们要得 / 修好了又坏了 不满意: a
+    rating said unasked, about the work (said done, its outcome now, or praise to those
+    who did it), while the resident has a handled ticket they have not rated: the rating
+    of it (the ticket and the score), not a new report, a greeting or 报平安. Not when it
+    also reports something wrong (修好了 很好 可楼道灯又不亮了: a new matter). None otherwise."""
     from assistant.tickets.intake import names_a_problem
 
     said = _norm(text)
-    if not said or said.startswith("/") or not _WORK_DONE.search(said) or explicit_rating(said) is None:
-        return False
-    if names_a_problem(said) and explicit_rating(said) >= 4:
-        return False
+    if not said or said.startswith("/") or not _about_the_work(said):
+        return None
+    score = explicit_rating(said)
+    # The fix said (不堵了, 不漏了) is no problem: what is left once it is taken out may be.
+    rest = _OUTCOME_NOW.sub(" ", _WORK_DONE.sub(" ", said))
+    if score is None or (names_a_problem(rest) and score >= 4):
+        return None
     with db.session() as session:
         handled = handled_tickets(session, sender_id)
-        return bool(handled) and awaits_rating(session, sender_id, handled[0].id)
+        if handled and awaits_rating(session, sender_id, handled[0].id):
+            return handled[0].id, score
+    return None
+
+
+def rates_handled_ticket(db: Database, sender_id: str, text: str | None) -> bool:
+    """Is the message a rating said unasked of the resident's handled ticket (``unasked_rating``)?"""
+    return unasked_rating(db, sender_id, text) is not None
 
 
 INVITATION = "处理得怎么样？点下面的按钮评价一下，也可以打 1 到 5 分。"
@@ -365,6 +404,27 @@ def _heard(rating: TicketRating, *, with_score: bool) -> str:
     return "收到，您说的原因已记下。"
 
 
+# The problem still there, or back (又漏了, 还是不亮, 跟没修一样, 晚上又停回来了): what a
+# reopening is for.
+_FAULT = r"(?:坏|漏|堵|不亮|不行|不灵|不通|不动|没反应|响|吵|停|渗|跳|冒|臭|满|滴|堆|闪|黑|脏|乱|湿|味)"
+_STILL_WRONG = re.compile(
+    rf"(?:又|还|还是|还在|就|仍|仍然|依然|依旧|照样|照旧)(?:又|一直|在|很|挺|那么|是)?{_FAULT}|又(?:来|回来)"
+    # 又刷不开了 / 又打不着火 / 照样关不上: a verb between, then its no.
+    rf"|(?:又|还是|照样|照旧|依旧|仍然)[^，,。！!？?\s]{{0,3}}(?:{_FAULT}|不|没)"
+    r"|没修好|没解决|没弄好|没处理|没(?:清|弄|搬|挪|拖)走|还是(?:没|老样子|那样)|还有|问题还在"
+    r"|跟没(?:修|处理|弄|管|来)一样|根本没|压根没|白修|没人来|一点没|一点都没"
+)
+
+
+def reopens(reason: str | None) -> bool:
+    """Does a 不满意 with this reason call for the work again? Not when the resident grants
+    the work was done (弄是弄好了, 修好了) and only finds fault with how (拖了三天, 态度差):
+    sending a fixed thing back to the department helps nobody; staff see the rating. Yes
+    when the problem is still there or back (修好了又坏了), or the work is not granted."""
+    said = _norm(reason)
+    return bool(_STILL_WRONG.search(said)) or not _WORK_DONE.search(said)
+
+
 def _reopen_or_explain(
     ticket: Ticket,
     rating: TicketRating,
@@ -380,6 +440,12 @@ def _reopen_or_explain(
     from assistant.tickets.service import deadline_phrase
 
     heard = _heard(rating, with_score=with_score)
+    if not reopens(rating.reason):
+        return (
+            f"{heard}您说的已记下，工作人员能看到。事情本身已经办好了，工单 {ticket.id} 就不重新打开了；"
+            f"要是问题又出现，随时告诉我。",
+            False,
+        )
     refusal = lifecycle.resident_reopen_refusal(ticket, now)
     if refusal:
         return (
@@ -537,5 +603,7 @@ __all__ = [
     "rating_from_entity",
     "rating_to_dict",
     "reason_in",
+    "score_of",
     "still_waiting",
+    "unasked_rating",
 ]

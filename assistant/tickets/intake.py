@@ -637,3 +637,27 @@ def asks_staff_with_report(text: str | None) -> bool:
         form_turns.wants_person(c, staff_only=True) and not _SENT_TO_WORK.search(c) and not _TOLD_BEFORE.search(c)
         for c in clauses
     )
+
+
+# --- more words on a report already made -------------------------------------------------------
+
+# 补充一下 / 再给他们加一句 / 忘了说 / 还有个情况: more of a matter already told.
+_ADDS = re.compile(
+    r"补充(?:一下|一点|一句|说明|两句|个情况)?|(?:再|还|多)?(?:加|补|带|捎|多说)(?:上)?(?:一|两|几)?句"
+    r"|忘了?(?:说|讲|告诉你)|刚才(?:没|漏)(?:说|讲)|漏(?:说|讲)了|还有个情况|还有一个情况|再提一(?:下|句|点)"
+)
+# …also, another thing: a new matter (补充一下 我家门口的路灯也坏了 / 还有一件事).
+_ANOTHER_MATTER = re.compile(
+    r"(?:还有|另外|另)(?:一件|一个|个|件)?(?:事|问题)|别的事|也(?:坏|漏|堵|不亮|不行|有|是|没人|出|满|臭|吵|要|想)"
+    r"|(?:约|预约|订|办|问)(?:个|一下|下)"
+)
+
+
+def adds_to_report(text: str | None) -> bool:
+    """Does the message add to a matter already reported (补充一下 味儿是从地下室出来的 /
+    再给他们加一句 他们半夜还在唱歌 / 忘了说 是东边那盏), rather than report another (补充一下
+    我家门口的路灯也坏了) or ask for something else? The words must say it is more."""
+    said = normalise(text)
+    if not said or said.startswith("/") or not _ADDS.search(said):
+        return False
+    return not _ANOTHER_MATTER.search(said)

@@ -463,7 +463,16 @@ def file_ticket(
             original = find_duplicate(
                 session, description=description, address=address, lat=lat, long=long, now=now
             )
-        if original is not None:
+        if original is not None and sender_id and _is_reporter(original, sender_id):
+            # The resident's own open ticket (filed or joined, an emergency too): the same
+            # matter told again is more of it, not a second resident's report.
+            _append_detail(session, original, sender_id=sender_id, text=description, now=now, settings=settings)
+            message = (
+                f"这件事您已经反映过了（工单号 {original.id}，{lifecycle.state_for_resident(original)}），"
+                f"刚才说的已补充到工单上。进度可以随时说“{original.id} 怎么样了”查询。"
+            )
+            filed = FiledTicket(ticket=original, created=False, message=message)
+        elif original is not None:
             _link_duplicate(
                 session,
                 original,
@@ -544,6 +553,78 @@ def file_ticket(
         description=mask_text(description),
     )
     return filed
+
+
+def _append_detail(
+    session: Session, ticket: Ticket, *, sender_id: str, text: str, now: datetime, settings: Settings
+) -> bool:
+    """The resident's further words on their own ticket: into its description (stamped 补充)
+    and its timeline. False when the ticket already has those very words."""
+    said = [line.split("] ", 1)[-1].strip() for line in ticket.description.split("\n")]
+    if text.strip() in said:
+        return False
+    stamp = now.astimezone(ZoneInfo(settings.timezone)).strftime("%m-%d %H:%M")
+    addition = f"\n[{stamp} 补充] {text.strip()}"
+    if len(ticket.description) + len(addition) <= MAX_DESCRIPTION:
+        ticket.description += addition
+    record_event(
+        ticket,
+        actor=f"resident:{sender_id}",
+        action="补充",
+        from_state=ticket.status,
+        to_state=ticket.status,
+        note=mask_text(text)[:200],
+        now=now,
+    )
+    ticket.updated_at = now
+    return True
+
+
+def own_open_ticket(db: Database, sender_id: str, text: str | None = None, *, now: datetime | None = None) -> str | None:
+    """The resident's own open ticket (filed or joined within the duplicate window) a
+    further word is about: the one the words refer to when they name one of theirs, else
+    the latest. None when they have none open."""
+    from assistant.tickets.references import resolve_ticket_reference
+
+    now = aware(now) or utcnow()
+    with db.session() as session:
+        if text:
+            ref = resolve_ticket_reference(session, sender_id, text, now=now)
+            if ref.match == "one" and ref.ticket.status in OPEN_STATES:
+                return ref.ticket.id
+        ticket = session.scalars(
+            select(Ticket)
+            .where(_reported_by(sender_id), Ticket.status.in_(OPEN_STATES), Ticket.created_at >= now - DUPLICATE_WINDOW)
+            .order_by(Ticket.updated_at.desc(), Ticket.created_at.desc())
+            .limit(1)
+        ).first()
+        return ticket.id if ticket else None
+
+
+def add_detail(
+    db: Database,
+    ticket_id: str,
+    *,
+    sender_id: str,
+    text: str,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> str | None:
+    """补充一下… / 再给他们加一句…: the resident's further words joined to their own open
+    ticket (``ticket_id``), and what they are told; None when it is not theirs or no longer open."""
+    settings = settings or get_settings()
+    now = aware(now) or utcnow()
+    text = (_clean(text, MAX_DESCRIPTION) or "").strip()
+    if not text:
+        return None
+    with db.transaction() as session:
+        ticket = session.scalars(select(Ticket).where(Ticket.id == ticket_id).with_for_update()).one_or_none()
+        if ticket is None or not _is_reporter(ticket, sender_id) or ticket.status not in OPEN_STATES:
+            return None
+        _append_detail(session, ticket, sender_id=sender_id, text=text, now=now, settings=settings)
+        state = lifecycle.state_for_resident(ticket)
+    log.info("ticket_detail_added", ticket_id=ticket_id, description=mask_text(text))
+    return f"好的，已补充到工单 {ticket_id} 上（{state}），处理的人能看到。"
 
 
 def _link_duplicate(
