@@ -169,6 +169,14 @@ def _picked_from_cancel_list(tracker: Tracker) -> bool:
     )
 
 
+def _listed_own_bookings(tracker: Tracker) -> bool:
+    """The butler's last reply listed the resident's bookings (您有2个预约：1. …（YY…）2. …):
+    a booking named from it is picked from a list, as from the cancel list."""
+    return any(
+        len(set(re.findall(r"YY\d{8,}", event.get("text") or ""))) >= 2 for event in _last_reply(tracker)
+    )
+
+
 def _service_left_last(tracker: Tracker) -> str | None:
     """The service of the booking the form left in the butler's last turn (action_leave_form
     ran after the message before this one): the last service the form held, or None."""
@@ -1197,11 +1205,14 @@ class ActionCancelBooking(Action):
             ref = resolve_booking_reference(
                 session, tracker.sender_id, raw if raw.startswith("/") else _text(tracker), now=now()
             )
-        if ref.match == "one" and conversation.picked_to_cancel(
-            _text(tracker), raw, listed=_picked_from_cancel_list(tracker)
+        if ref.match == "one" and (
+            conversation.picked_to_cancel(_text(tracker), raw, listed=_picked_from_cancel_list(tracker))
+            or (_listed_own_bookings(tracker) and conversation.cancels_again(_text(tracker)))
         ):
             # 助浴那个退了吧, picked from 是哪一个？ after 帮我退一个预约: the cancel asked for and
-            # said again with the choice, in words: done, not asked a third time.
+            # said again with the choice, in words: done, not asked a third time. So is one
+            # named with a cancel word from the list of the resident's bookings just shown
+            # (我约了哪些 → 下午那个退掉): they saw it and chose it.
             try:
                 booking = cancel(database, ref.booking.id, sender_id=tracker.sender_id, now=now())
             except BookingError as exc:

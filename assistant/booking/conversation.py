@@ -1707,7 +1707,10 @@ def cancels_again(text: str | None) -> bool:
     """助浴那个退了吧 / 把剪头那个取消掉 when picking from the list of bookings (是哪一个？):
     the cancel said again with the choice, no question, no keeping, no hesitation."""
     said = unicodedata.normalize("NFKC", text or "").strip()
-    if not said or said.startswith("/") or re.search(r"[?？吗]|别|先不|不取消|再说|想想", said):
+    # A question asked without 吗 (要不要取消呢 / 是不是该退掉) cancels nothing either.
+    if not said or said.startswith("/") or re.search(
+        r"[?？吗呢]|要不要|该不该|用不用|是不是|别|先不|不取消|再说|想想", said
+    ):
         return False
     return bool(_CANCEL_WORD_RE.search(said)) and not keeps_booking(said)
 

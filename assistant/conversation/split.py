@@ -53,6 +53,29 @@ def candidate_split(text: str) -> Split | None:
     return None
 
 
+_CLAUSE_RE = re.compile(r"[^，,。；;！!\s]+")
+
+
+def cancel_then_request(text: str) -> Split | None:
+    """理发不要了 取消吧 给我爸换个助浴… : a cancel said outright first, then another request
+    with no connector between: the message cut after the last clause that cancels. None when
+    nothing follows the cancel, or the cancel is not said outright (a question, keeping it)."""
+    from assistant.booking.conversation import _CANCEL_WORD_RE, cancels_again
+
+    clauses = list(_CLAUSE_RE.finditer(text))
+    cancelling = [i for i, c in enumerate(clauses) if _CANCEL_WORD_RE.search(c.group())]
+    if not cancelling or cancelling[-1] == len(clauses) - 1:
+        return None
+    end = clauses[cancelling[-1]].end()
+    first, second = text[:end].strip(PUNCT), text[clauses[cancelling[-1] + 1].start() :].strip(PUNCT)
+    if not cancels_again(first) or HESITATES_RE.search(first) or not _enough(second):
+        return None
+    return Split(first, second)
+
+
+HESITATES_RE = re.compile(r"[呢嘛]|要不要|是不是|想想|考虑")
+
+
 def task_intent(parsed: dict) -> str | None:
     """The task intent Rasa's NLU gives a part, when it is confident enough."""
     intent = parsed.get("intent") or {}

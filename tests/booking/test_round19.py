@@ -45,3 +45,62 @@ def test_no_change_of_mind_keeps_the_time(app_env, domain, said):
     slots, _, _ = run(booking_actions.ValidateBookingForm(), tracker(said), domain)
     assert slots.get("booking_time") in (None, "2026-12-01T08:30")
 
+
+
+# --- a booking named with a cancel word from the list of the resident's bookings ----------
+
+def _two_bookings(db):
+    from datetime import datetime
+
+    from assistant.booking.service import book
+
+    cut = book(db, sender_id="web:r19", service="理发", starts_at=datetime(2026, 12, 1, 16), address="幸福路8号",
+               now=NOW)
+    meal = book(db, sender_id="web:r19", service="助餐", starts_at=datetime(2026, 12, 2, 11), now=NOW)
+    return cut, meal
+
+
+def _after_list(db, said, payload=None):
+    from assistant.booking.conversation import upcoming_text
+    from assistant.conversation import commands
+
+    listed = upcoming_text(db, "web:r19", now=NOW)
+    events = [{"event": "user", "text": "我都约了啥"}, {"event": "bot", "text": listed, "data": {}},
+              {"event": "user", "text": payload or said}]
+    trk = _tracker(payload or said, intent="cancel_booking", sender="web:r19", form_active=False, events=events)
+    if payload:
+        trk.latest_message["metadata"] = {commands.WORDS_KEY: said}
+    return trk
+
+
+@pytest.mark.parametrize("said", ["下午四点那个退掉", "理发那个取消了吧", "把剪头的不要了"])
+def test_one_named_with_a_cancel_word_from_the_shown_list_is_cancelled(app_env, domain, said):
+    from assistant.booking.references import cancel_payload
+
+    cut, meal = _two_bookings(app_env)
+    payload = cancel_payload(cut.id) if "四点" in said else None  # a time: sent as its payload
+    _, messages, _ = run(booking_actions.ActionCancelBooking(), _after_list(app_env, said, payload), domain)
+    text = " ".join(m.get("text") or "" for m in messages)
+    assert "取消" in text and "吗" not in text
+    from assistant.booking.service import get_booking
+
+    with app_env.session() as session:
+        assert get_booking(session, cut.id).status == "cancelled"
+        assert get_booking(session, meal.id).status != "cancelled"
+
+
+@pytest.mark.parametrize("said", ["理发那个要不要取消呢", "理发那个先别取消"])
+def test_a_question_or_keeping_from_the_list_cancels_nothing(app_env, domain, said):
+    cut, _ = _two_bookings(app_env)
+    run(booking_actions.ActionCancelBooking(), _after_list(app_env, said), domain)
+    from assistant.booking.service import get_booking
+
+    with app_env.session() as session:
+        assert get_booking(session, cut.id).status != "cancelled"
+
+
+def test_without_a_list_shown_the_cancel_is_asked_first(app_env, domain):
+    cut, _ = _two_bookings(app_env)
+    trk = _tracker("理发那个取消了吧", intent="cancel_booking", sender="web:r19", form_active=False)
+    slots, messages, _ = run(booking_actions.ActionCancelBooking(), trk, domain)
+    assert slots.get("booking_cancel_pending") is True and "吗" in messages[0]["text"]

@@ -148,3 +148,71 @@ def test_a_phone_alone_is_still_the_tickets(db, clock):
     converse_once(dialogue, db, "web:r19", "13912345678")
     assert dialogue.sent == ["13912345678"]
     assert store.load(db, "web:r19").pending is not None  # the offer is asked again after it
+
+
+# --- a cancel said outright, then another request ----------------------------------------
+
+
+class CancelDialogue:
+    """The cancel asks 要取消…吗？ until /affirm; a booking starts a form; a report is filed."""
+
+    def __init__(self):
+        self.sent: list[str] = []
+        self.loop = None
+
+    async def active_loop(self, sender):
+        return self.loop
+
+    async def parse(self, text):
+        for word, intent in (("不要了", "cancel_booking"), ("退掉", "cancel_booking"), ("取消", "cancel_booking"),
+                             ("不用了", "cancel_booking"), ("约", "book_service"), ("订", "book_service"),
+                             ("松了", "file_complaint"), ("坏了", "file_complaint")):
+            if word in text:
+                return {"intent": {"name": intent, "confidence": 0.95}}
+        return {"intent": {"name": "nlu_fallback", "confidence": 0.9}}
+
+    async def deliver_or_degrade(self, sender, text, metadata=None):
+        from assistant.dialogue import Button
+
+        self.sent.append(text)
+        intent = (await self.parse(text))["intent"]["name"]
+        if text == "/affirm":
+            return [Reply(text="已经取消了预约YY202612070001。")]
+        if intent == "cancel_booking":
+            return [Reply(text="要取消12月8日（周二）上午10点的上门保洁（预约号YY202612070001）吗？",
+                          buttons=[Button("对", "/affirm"), Button("不对", "/deny")])]
+        if intent == "book_service":
+            self.loop = "booking_form"
+            return [Reply(text="您要预约……对吗？")]
+        return [Reply(text="已为您登记，工单号 GD202612070003。")]
+
+
+@pytest.mark.parametrize(("said", "first", "second"), [
+    ("保洁不要了 退掉吧 给我妈改约个理发 后天上午十点", "保洁不要了 退掉吧", "给我妈改约个理发 后天上午十点"),
+    ("把保洁取消了，帮我订一份明天中午的饭", "把保洁取消了", "帮我订一份明天中午的饭"),
+])
+def test_a_cancel_then_a_booking_cancels_and_books_at_once(db, clock, said, first, second):
+    from tests.conversation._helpers import converse_once
+
+    dialogue = CancelDialogue()
+    replies = converse_once(dialogue, db, "web:r19c", said)
+    assert dialogue.sent == [first, "/affirm", second]
+    assert "已经取消" in replies[0].text and not any("要取消" in r.text for r in replies)
+
+
+def test_a_cancel_then_a_report_cancels_and_offers_the_report(db, clock):
+    from tests.conversation._helpers import converse_once
+
+    dialogue = CancelDialogue()
+    replies = converse_once(dialogue, db, "web:r19c", "保洁不用了 家里人收拾好了 给退掉吧 还有5号楼门口的井盖松了 报一下")
+    assert dialogue.sent[:2] == ["保洁不用了 家里人收拾好了 给退掉吧", "/affirm"]
+    assert "井盖" in replies[-1].text  # offered right after the cancel
+
+
+@pytest.mark.parametrize("said", ["保洁要不要取消呢 约个理发吧", "保洁先别取消 约个理发"])
+def test_a_hesitant_cancel_is_still_asked(db, clock, said):
+    from tests.conversation._helpers import converse_once
+
+    dialogue = CancelDialogue()
+    converse_once(dialogue, db, "web:r19c", said)
+    assert "/affirm" not in dialogue.sent
