@@ -188,6 +188,10 @@ class SafetyVerdict:
             # the classifier's vote as for the model's overrule. At each blind run of sets 12-14 the
             # classifier-plausible messages explained only so were 2 look-alikes and no emergency.
             return False
+        if self.suppressed and all(_SOMEDAY_WORRY.match(x) for x in self.suppressed):
+            # Round 19: a worry of some day to come (就怕我爸哪天出门找不着家了): no day is today. On the tuned sets no
+            # emergency's cues were all explained so (a classifier-plausible look-alike of set 18 was).
+            return False
         if self.suppressed and all(_held_by_ordinary_sense(x) for x in self.suppressed):
             # Round 19: every cue lies wholly inside an ordinary sense (闺女说要杀了她弟弟 holds 杀了她; 救命稻草 holds 救命):
             # the words mean something else here, and the n-gram model reads only the words.
@@ -206,6 +210,11 @@ class SafetyVerdict:
             "plausible": self.plausible,
             "version": VERSION,
         }
+
+
+# Round 19: a hurry for a repair or a look (你们赶紧找人瞅瞅, 快派人来修) is no cry for help in a message without a cue
+_REPAIR_HURRY = re.compile(r"(?:赶紧|赶快|快点?|马上)(?:找人|派人|叫人|来人)?(?:来|过来)?(?:给)?(?:修|瞅瞅|瞅一下|看看|看一下|瞧瞧|检查|处理|弄)")
+_SOMEDAY_WORRY = re.compile(r"hypothetical:[^→]*(?:哪(?:一)?天|有一天)[^→]*→")
 
 
 def _held_by_ordinary_sense(suppression: str) -> bool:
@@ -1154,7 +1163,7 @@ def _not_now(normalised: str, s: Suppressors) -> str | None:
     rest = normalised
     for m in reversed(overs):
         rest = rest[: m.start()] + "," + rest[m.end():]
-    if s.urgent.search(_OVER_NOW.sub("", rest)):
+    if s.urgent.search(_REPAIR_HURRY.sub("", _OVER_NOW.sub("", rest))):
         return None
     if over is not None:
         return f"past:{_marker(over)}"

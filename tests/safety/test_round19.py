@@ -232,3 +232,24 @@ def test_the_vote_is_not_plausible_when_the_net_explains(text):
 ])
 def test_the_same_frames_with_an_emergency_stay_plausible(text):
     assert verdict(text).plausible
+
+
+@pytest.mark.parametrize("text", [
+    "担心有一天老伴走丢了找不着 他越来越糊涂",          # a worry of some day
+    "楼道灯一天到晚闪个不停 你们赶紧派人来修",          # a habit with a repair's hurry
+    "叫儿子吃饭不理我 又在打游戏",                     # a child called to a meal
+    "喊老婆吃饭没人应",
+])
+def test_some_day_a_repair_hurry_and_a_meal_call_are_not_plausible(text):
+    result = verdict(text)
+    assert not result.emergency and not result.plausible
+
+
+@pytest.mark.parametrize("text", [
+    "怕哪天她摔了 结果今天真摔了 起不来",
+    "喊老公吃饭半天没人应 卫生间门反锁着",
+    "喊我爸吃饭没人应",
+    "喊老伴吃饭没人应 他在屋里",
+])
+def test_today_a_locked_door_or_an_elder_still_counts(text):
+    assert verdict(text).plausible
