@@ -9,10 +9,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.safety import assess
-
-
-def fires(text: str) -> bool:
-    return assess(text, quiet=True).emergency
+from tests.safety._helpers import fires
 
 
 # ---- misses -------------------------------------------------------------------------

@@ -9,10 +9,7 @@ import pytest
 
 from assistant.safety import assess
 from assistant.safety import build_model
-
-
-def fires(text: str) -> bool:
-    return assess(text, quiet=True).emergency
+from tests.safety._helpers import fires
 
 
 # ---- note 20: the second opinion is trained on committed files only --------------------------

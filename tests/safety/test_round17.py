@@ -10,14 +10,7 @@ import pytest
 
 from assistant.safety import assess
 from assistant.safety.normalise import normalise
-
-
-def fires(text: str) -> bool:
-    return assess(text, quiet=True).emergency
-
-
-def kinds(text: str) -> tuple[str, ...]:
-    return assess(text, quiet=True).kinds
+from tests.safety._helpers import fires, kinds
 
 
 # ---- false alarms: questions ---------------------------------------------------------

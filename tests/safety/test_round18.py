@@ -10,14 +10,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.safety import assess
-
-
-def fires(text: str) -> bool:
-    return assess(text, quiet=True).emergency
-
-
-def kinds(text: str) -> tuple[str, ...]:
-    return assess(text, quiet=True).kinds
+from tests.safety._helpers import fires, kinds
 
 
 # ---- a habit told, then 这下 (好了/可好): today's event ----------------------------------------

@@ -6,12 +6,8 @@ punctuation, roles swapped). No sentence here is taken from a set.
 from __future__ import annotations
 
 import pytest
+from tests.safety._helpers import fires
 
-from assistant.safety import assess
-
-
-def fires(text: str) -> bool:
-    return assess(text, quiet=True).emergency
 
 
 # ---- note 6: a thing of theirs after the search is its object only when it ends the clause -------------

@@ -253,3 +253,25 @@ def test_some_day_a_repair_hurry_and_a_meal_call_are_not_plausible(text):
 ])
 def test_today_a_locked_door_or_an_elder_still_counts(text):
     assert verdict(text).plausible
+
+
+# ---- the head count of a meal booking (round 18) sets aside only a count, never a meal gone wrong -----------------
+
+@pytest.mark.parametrize("text", [
+    "助餐帮我订三位 我和老伴还有孙子",
+    "我儿子中午也过来吃 那就订两份",
+    "今天晚饭四个人吃 加一份红烧肉",
+])
+def test_a_head_count_for_a_meal_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我们三个人吃了食堂的盒饭 现在都在拉肚子",
+    "两个人吃了昨天剩的饺子 现在嘴唇发麻 手也抖",
+    "全家五口人吃了凉拌菜 都头晕想吐",
+    "我老伴也吃了两个野果 现在说胡话",
+    "一共两位 我和我爸 他刚吃完就说胸口疼喘不上气",
+])
+def test_a_count_of_people_who_ate_something_gone_wrong_fires(text):
+    assert fires(text)
