@@ -927,9 +927,19 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         region = text[max(msg.sentence_start(hit.start), hit.start - 12): hit.end + 12]
         if _HAPPENING.search(region) and not s.hazard_what_if.search(after):
             return None
+        if (actual and msg.clause_start(hit.end - 1) <= hit.start
+                and _PLACE_BEFORE.search(text, msg.clause_start(hit.start), hit.start)
+                and not _CONDITION.search(text, msg.clause_start(hit.start), hit.start)):
+            return None  # round 19: 灭火器都过期了 楼下冒黑烟了 怎么办 — a realised cue at a place is a plea, not the what-if
         if not actual or s.hazard_what_if.search(after):
             return f"hazard_complaint:{msg.hazard.group()}"
     return None
+
+
+# Round 19: a place named just before a realised cue (楼下冒黑烟了, 三楼着火了, 厨房煤气味), with no condition in its clause
+_PLACE_BEFORE = re.compile(r"(?:楼下|楼上|隔壁|对门|对面|[\d一二三四五六七八九十]+(?:楼|层|栋|幢|号楼|单元)|厨房|卧室|客厅|阳台"
+                           r"|我家|俺家|家里|屋里|楼道里|地下室|车库)(?:的|那边|那里|这边|那家|家)?$")
+_CONDITION = re.compile(r"真|万一|要是|如果|假如|一旦|哪天|的话")
 
 
 # Round 18 (known leftover): a cue asked about (是不是漏气了) and laughed at after it (哈哈) is a jest, like 你失踪了吗哈哈,

@@ -275,3 +275,26 @@ def test_a_head_count_for_a_meal_stays_quiet(text):
 ])
 def test_a_count_of_people_who_ate_something_gone_wrong_fires(text):
     assert fires(text)
+
+
+# ---- a hazard complained of: a realised cue at a place, then 怎么办, is a plea (was quiet) ------------------------
+
+@pytest.mark.parametrize("text", [
+    "灭火器都过期了 楼下冒黑烟了 怎么办",
+    "楼道堆满杂物 三楼着火了怎么办啊",
+    "连个灭火器都没有 厨房着火了 咋整",
+    "楼道里电动车停满了 隔壁那家冒烟了怎么办",
+])
+def test_a_realised_fire_at_a_place_in_a_hazard_complaint_fires(text):
+    assert "fire" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "楼道里堆满了纸箱 着火了怎么办",
+    "消防通道堵了 着火了咋办",
+    "楼道堆满了杂物 万一三楼着火了怎么办",
+    "电动车都停在楼道里 真要是一楼着火了咋整",
+    "楼道里乱拉电线给电动车充电，着火了往哪跑",
+])
+def test_the_hazard_what_if_stays_quiet(text):
+    assert not fires(text)
