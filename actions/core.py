@@ -290,6 +290,10 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         text = last_resident_text(tracker) or ""
+        if asks_about_own_ticket(tracker, text):
+            # 你们去管了没 今晚还吵 set aside as off-topic: what was done with their report (a
+            # problem said as still going on is no new report).
+            return [FollowupAction("action_check_ticket")]
         if (
             not (tracker.active_loop or {}).get("name")
             and not text.startswith("/")
@@ -303,6 +307,23 @@ class ActionOutOfScope(Action):
             return []
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
+
+
+def asks_about_own_ticket(tracker: Tracker, text: str) -> bool:
+    """Outside a form, a question about what was done with a report (``asks_what_was_done``)
+    from a resident with an open ticket of their own (``own_open_ticket``)."""
+    if (tracker.active_loop or {}).get("name") or not text or text.startswith("/"):
+        return False
+    from assistant.tickets.asking import asks_what_was_done
+    from assistant.tickets.service import own_open_ticket
+
+    if not asks_what_was_done(text):
+        return False
+    try:
+        return own_open_ticket(get_database(), tracker.sender_id) is not None
+    except Exception as exc:  # noqa: BLE001 - without the records, the usual answer
+        log.warning("ticket_lookup_failed", error=type(exc).__name__)
+        return False
 
 
 def _no_handoff_said(tracker: Tracker) -> str:
@@ -442,6 +463,12 @@ class ActionHandleMisunderstanding(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         text = last_resident_text(tracker) or ""
+        if asks_about_own_ticket(tracker, text):
+            # 派人去看了没有 水还在漏 in words the classifier could not place: their report's
+            # state (a problem said as still going on is no new report).
+            from actions.tickets import ActionCheckTicket
+
+            return await ActionCheckTicket().run(dispatcher, tracker, domain)
         if (
             not (tracker.active_loop or {}).get("name")
             and not text.startswith("/")

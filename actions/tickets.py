@@ -40,6 +40,7 @@ from assistant.tickets.references import is_reference_to_existing, resolve_ticke
 from assistant import clock
 from assistant.tickets import feedback
 from assistant.tickets.service import (
+    own_open_ticket,
     CONTACT_INVITATION,
     LOCATION_QUESTION,
     MAX_DESCRIPTION,
@@ -616,7 +617,9 @@ def _handling_of(tracker: Tracker, text: str) -> str | None:
         with get_database().session() as session:
             ref = resolve_ticket_reference(session, tracker.sender_id, text)
         target = ref.ticket.id if ref.match == "one" else None
-    target = target or _just_filed(tracker)
+    # Else the one just filed, else the resident's latest open one (你们去管了没 今晚还吵, a
+    # day after the report: about their report, not nothing).
+    target = target or _just_filed(tracker) or own_open_ticket(get_database(), tracker.sender_id, now=clock.now())
     if not target:
         return None
     return handling_answer(get_database(), target, tracker.sender_id, text)
@@ -1002,6 +1005,14 @@ class ActionTicketFollowup(Action):
         """Right after a ticket filed with a phone: a question about what was done with it
         is answered from its state (and the next may be too); anything else goes the usual way."""
         if cls._read_back(dispatcher, tracker, ticket_id) or _who_reported(dispatcher, tracker, ticket_id):
+            return [_waiting_on(FILED, ticket_id)]
+        words = _words(tracker)  # the words behind /inform when the gateway sent a place correction so
+        place = intake.place_corrected_on(get_database(), ticket_id, words) if intake.corrects_place(words) else None
+        if place and correct_place(get_database(), ticket_id, sender_id=tracker.sender_id, place=place,
+                                   now=clock.now()):
+            # 说错了 是911栋门口 不是910, right after a ticket filed with its phone: its place,
+            # corrected, as at the phone question.
+            dispatcher.utter_message(text=for_elders(tracker, f"好的，工单 {ticket_id} 的位置改成{place}了。"))
             return [_waiting_on(FILED, ticket_id)]
         said = _text(tracker)
         # 谢谢 两件事都麻烦你们了 / 我还有两件事要说: no question, no list (review 16 note 10).

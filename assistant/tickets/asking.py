@@ -72,16 +72,25 @@ _PROGRESS = re.compile(
 _RESPONDERS = re.compile(r"消防车|消防员|救护车|急救车|警车|警察|民警|120|119|110")
 
 
+# Still so (今晚还吵, 灯还是不亮, 水一直在漏): the matter reported, going on, not a new one.
+_STILL = re.compile(r"还|仍|依然|依旧|照样|照旧|一直")
+_CLAUSES = re.compile(r"[，,。；;！!？?~～…\s]+")
+
+
 def _new_problem(text: str) -> bool:
     """The message reports something wrong with a thing (5号楼电梯也坏了): a report. A
-    fault word alone (你们管不管啊: 不管) names no thing and reports nothing new."""
+    fault word alone (你们管不管啊: 不管) names no thing and reports nothing new; nor does a
+    problem said to be still so (你们去管了没 今晚还吵: the report's own matter going on)."""
     from assistant.tickets.duplicates import read_problem
     from assistant.tickets.intake import names_a_problem
 
     if not names_a_problem(text):
         return False
     problem = read_problem(text)
-    return bool(problem.objects or problem.faults)
+    if not (problem.objects or problem.faults):
+        return False
+    clauses = [c for c in _CLAUSES.split(text) if c and names_a_problem(c)]
+    return not clauses or not all(_STILL.search(c) and "也" not in c for c in clauses)
 
 
 def _someone_comes(text: str, asked: str) -> bool:

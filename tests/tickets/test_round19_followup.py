@@ -1,0 +1,60 @@
+"""Round 19 (conversation fixer B): a question about what was done with a report, said
+with its problem still going on (你们去管了没 今晚还吵), asks about that report; it was
+read as a new problem, and off-topic or not understood it got 帮不上忙. New wording."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from actions.core import ActionHandleMisunderstanding, ActionOutOfScope
+from assistant.db import Database
+from assistant.tickets import service
+from assistant.tickets.asking import asks_what_was_done
+from tests.tickets.test_followthrough_actions import ActionCheckTicket, followups, joined, run, tracker
+
+
+@pytest.mark.parametrize("text", [
+    "物业到底管没管 楼上还在蹦",
+    "派人看了没有 下水道一直在冒水",
+    "你们处理了吗 路灯照样黑着",
+    "有人去说了没 那狗还是天天叫",
+])
+def test_a_question_with_the_problem_still_going_on_asks_what_was_done(text: str) -> None:
+    assert asks_what_was_done(text)
+
+
+@pytest.mark.parametrize("text", [
+    "3栋门口的井盖也松了 啥时候修",  # another thing, also broken: a report
+    "我家水管漏了 你们管不管",
+])
+def test_a_new_problem_with_a_question_is_still_a_report(text: str) -> None:
+    assert not asks_what_was_done(text)
+
+
+def _filed(db: Database, clock, sender: str) -> str:
+    tid = service.file_ticket(db, description="18号楼楼上每天半夜蹦迪", sender_id=sender, address="18号楼",
+                              contact_phone="13900001111", now=clock.now() - timedelta(days=1)).ticket.id
+    for action in ("派单", "开始处置"):
+        service.transition_ticket(db, tid, action, actor="staff:t", now=clock.now() - timedelta(hours=3))
+    return tid
+
+
+async def test_off_topic_or_not_understood_it_is_answered_from_the_residents_ticket(app_env: Database, clock) -> None:
+    tid = _filed(app_env, clock, "web:r19fu1")
+    _, _, events = await run(ActionOutOfScope(), tracker("物业到底管没管 楼上还在蹦", "out_of_scope", sender="web:r19fu1"))
+    assert followups(events) == ["action_check_ticket"]
+    messages, _, _ = await run(
+        ActionHandleMisunderstanding(), tracker("物业到底管没管 楼上还在蹦", "nlu_fallback", sender="web:r19fu1")
+    )
+    assert tid in joined(messages) and "正在处理" in joined(messages)
+    # Days later, nothing pending: the progress action still finds their open report.
+    messages, _, _ = await run(ActionCheckTicket(), tracker("你们去说了没有 今晚还蹦", "check_ticket", sender="web:r19fu1"))
+    assert tid in joined(messages) and "没有投诉记录" not in joined(messages)
+
+
+async def test_without_a_ticket_of_their_own_it_is_no_question_about_one(app_env: Database, clock) -> None:
+    _filed(app_env, clock, "web:r19fu2")
+    _, _, events = await run(ActionOutOfScope(), tracker("物业到底管没管 楼上还在蹦", "out_of_scope", sender="web:r19fu3"))
+    assert "action_check_ticket" not in followups(events)  # a report, as before
