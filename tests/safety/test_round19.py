@@ -298,3 +298,23 @@ def test_a_realised_fire_at_a_place_in_a_hazard_complaint_fires(text):
 ])
 def test_the_hazard_what_if_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- own probes: the resident inside a door locked from outside; a pet stuck is no person --------------------------
+
+@pytest.mark.parametrize("text", [
+    "我在地下室 门从外面锁死了 手机只剩百分之五的电",
+    "我在储物间里 门被锁住了 喊了半天没人",
+    "我们在阳台上 门从外面被插上了 孩子还小",
+    "我家猫卡在柜子后面 孩子去够 结果孩子也卡住出不来了",
+])
+def test_someone_shut_in_fires(text):
+    assert "trapped" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我家猫卡在柜子后面了 出不来 一直叫",
+    "小狗钻到沙发底下了 出不来",
+])
+def test_a_pet_stuck_stays_quiet(text):
+    assert not fires(text)
