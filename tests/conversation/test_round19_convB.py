@@ -1,0 +1,60 @@
+"""Round 19 (conversation fixer B): someone in charge, or a person to call, asked for in
+the resident's words is a hand-off (那你找个管事的人跟我说 got "您没有留电话…", 你让人给我打
+个电话 got the booking menu; 让领导过来给我们说明白, a round-18 leftover). New wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import form_turns
+from assistant.conversation import split
+from assistant.dialogue import Reply
+from tests.conversation._helpers import WordDialogue, converse_once
+
+
+@pytest.mark.parametrize("text", [
+    "你叫个说了算的人来跟我谈",
+    "那就请你们管事的过来给个说法",
+    "让物业经理来跟大伙解释清楚",
+    "找个能做主的吧 跟你说不明白",
+    "能不能让人给我回个电话 我眼睛看不清字",
+    "我要找你们主任",
+])
+def test_someone_in_charge_or_a_call_asked_for_is_a_person(text: str) -> None:
+    assert form_turns.wants_person(text)
+    assert split.asks_person(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我明天得去找个管事的盖章",  # the resident's own errand
+    "叫物业主任来修一下水泵",  # someone sent to do a job: the report's
+    "你们主任的电话是多少",  # a number asked for
+    "处理好了让人给我回个电话",  # to be told the outcome (asks_to_hear_the_outcome)
+])
+def test_errands_jobs_numbers_and_outcomes_are_no_hand_off(text: str) -> None:
+    assert not split.asks_person(text)
+
+
+class _ContactAsked(WordDialogue):
+    """Files the report and asks for the phone (the 不留电话 button), then records."""
+
+    def __init__(self):
+        super().__init__({})
+        self.turn = 0
+
+    async def deliver_or_degrade(self, sender, text, metadata=None):
+        self.sent.append(text)
+        self.turn += 1
+        if self.turn == 1:
+            from assistant.dialogue import Button
+
+            return [Reply(text="已为您登记，工单号 GD202612070001。想知道处理结果的话，留个手机号给我，我记到工单上。",
+                          buttons=[Button("不留电话", "/deny")])]
+        return [Reply(text="好的。")]
+
+
+def test_at_the_tickets_phone_question_someone_in_charge_asked_for_is_handed_off(db) -> None:
+    dialogue = _ContactAsked()
+    converse_once(dialogue, db, "web:r19p1", "帮我把这个月的水费减一半 家里实在困难")
+    converse_once(dialogue, db, "web:r19p1", "那你叫个能做主的来跟我讲")
+    assert dialogue.sent[-1] == split.HAND_OFF_MESSAGE
