@@ -652,12 +652,21 @@ def _cancels_outright(part: str) -> bool:
 
 
 def _corrects_ticket_place(said: str, last: list[store.Said]) -> bool:
-    """The place of the ticket just filed put right (不对 是816号楼门口 / 改成西边那个) while its
-    phone question is open: the words go as ``/inform`` to the ticket's follow-up, which
-    corrects its place (the classifier may hear a booking's cancel or move in 改成)."""
+    """The place of the ticket just filed put right (不对 是816号楼门口 / 改成西边那个) right
+    after it was filed (its phone question open, or filed with the phone said): the words go
+    as ``/inform`` to the ticket's follow-up, which corrects its place (the classifier may
+    hear a booking's cancel or move in 改成, or nothing it knows)."""
     from assistant.tickets.intake import corrects_place
 
-    return bool(last) and TICKET_PHONE_ASK in (last[-1].text or "") and corrects_place(said)
+    return bool(last) and _just_filed(last[-1].text or "") and corrects_place(said)
+
+
+# The butler's words for a ticket just filed (assistant.tickets.service), and its phone question.
+TICKET_FILED = "已为您登记，工单号"
+
+
+def _just_filed(text: str) -> bool:
+    return TICKET_PHONE_ASK in text or TICKET_FILED in text
 
 
 # The cancel question (assistant.booking.conversation.cancel_question), with its 对 / 不对.

@@ -576,7 +576,12 @@ def corrects_place(text: str | None) -> bool:
     if reads_as_complaint(said):
         return False  # 不对 3号楼也有人乱停车: another report, at another place
     if _NOT_THE_TICKETS_PLACE.search(said):
-        return False  # 号码不对 我家住14栋 / 我不是6号楼的: the resident's home, or another thing put right
+        # 号码不对 我家住14栋 / 我不是6号楼的: the resident's home, or another thing put right,
+        # is no place of the ticket; the clauses besides them may still put its place right
+        # (说错了 是911栋门口 不是910 我住911: the home only says why the resident knows).
+        said = "，".join(c for c in _CLAUSE_EDGE.split(said) if c and not _NOT_THE_TICKETS_PLACE.search(c))
+        if not said or not form_turns.corrects(said):
+            return False
     return bool(_SIDE_CHANGED.search(said) or place_said(said))
 
 
