@@ -314,7 +314,8 @@ _FUTURE_CLOSED = re.compile(r"了|结果|突然|忽然|刚|已经|正在|现在|
 # A realised cue is in the day to come only through a modal between them (明天电梯要停了, 下周会…了).
 # Review 17: a condition, a fear of some day or a product asked about earlier in the sentence does not govern a cue
 # said to have happened, or a state, after a turn of events (结果, 这下, 刚才): spoken messages are one sentence.
-_TURNED = re.compile(r"结果|这下|刚才|刚刚")
+_FUME_UNWELL = re.compile(r"头(?:好|很|有点|特别|都)?(?:晕|疼|痛)|恶心|想吐|喘不|呛得")
+_TURNED = re.compile(r"结果|这下|刚才|刚刚|今天|今儿|今早|今晚|这回|这次|真的")
 # Round 19 (set 18): a change of subject (顺便, 另外, 对了, 还有我们楼那个…) ends what a question, a policy word or a day to come
 # governed: 我想预约明天上门理发 顺便问下…我妈出门一直没回来 and 高龄津贴怎么申请 还有…独居的奶奶三天没见了 report now.
 _WATCHING_NOW = re.compile(r"正在(?=看|追|刷|听|读|玩)")
@@ -426,13 +427,16 @@ def _real_beside_show(msg: "_Message", show: re.Match[str], hit: "_Hit", actual:
     """Round 19: a show named (电影, 电视剧) does not hold a cue said to have happened after it at the resident's own
     place or with a cry for help after the show's name (我在看电影 楼下着火了 快来人; 在看电影 我家楼下真的着火了), unless
     the message puts it in the show (片里, 剧里) or it is played."""
-    if not actual or hit.start < show.end() or not _MEDIA.fullmatch(show.group()):
-        return False
     text = msg.text
+    if hit.start < show.end() or not _MEDIA.fullmatch(show.group()) or _INSIDE.match(text, show.end()):
+        return False
     rest = text[show.end():]
     if _IN_SHOW.search(rest) or _PRETEND.search(rest) or _SHOW_PERSON.search(text, show.end(), hit.start):
         return False
-    return bool(_real_against_story(msg, show, hit) or msg.s.urgent.search(text, show.end()))
+    if (hit.cue.kind in _SHOW_EXEMPT and "味" in hit.text
+            and (_AROUND.search(text, show.end(), hit.start) or _FUME_UNWELL.search(rest))):
+        return True  # 在追剧 厨房煤气味好大 我头好晕: no show smells in the resident's kitchen
+    return actual and bool(_real_against_story(msg, show, hit) or msg.s.urgent.search(text, show.end()))
 
 
 def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | None) -> bool:

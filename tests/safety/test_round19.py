@@ -318,3 +318,34 @@ def test_someone_shut_in_fires(text):
 ])
 def test_a_pet_stuck_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- own probes: this round's new look-alike words around a real emergency ----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "我心里直冒火 楼下那家又在楼道烧东西 现在整个楼道都是烟 呛得人喘不过气",
+    "吓得我心都要跳出来了 楼上有人从阳台上跳下来了 躺在地上不动",
+    "加班到吐血也就算了 我同事刚才真吐血了 一大口 人也晕了",
+    "快递失踪就算了 我儿子也失踪了 从中午到现在都没回来",
+    "我一个人宅家 刚才厨房突然着火了 火很大",
+    "我闺女说要杀了她弟弟 刚才真拿剪刀捅了他 流了好多血",
+    "连个扶手都没有 我妈刚刚从楼梯上摔下来了 头在流血",
+    "就怕哪天出事 今天我妈真的走丢了 到现在没找到",
+    "喊我老公吃饭没人应 推门一看他倒在卫生间地上",
+    "我在看《新闻联播》 楼下突然着火了 烟都冒到我家了",
+    "在追剧 厨房煤气味好大 我头好晕",
+    "防走丢的手环响了 显示我爸在河边 电话打不通 他有老年痴呆",
+])
+def test_this_rounds_look_alike_words_do_not_hide_a_real_emergency(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "在追剧 剧里厨房着火了 好吓人",
+    "追剧呢 里面厨房煤气爆炸了",
+    "电视剧里那个厨房着火了 看得我心慌",
+    "怕哪天着火 今天检查了一下电线 还好",
+    "就怕哪天我妈走丢了 这次给她买了个手环",
+])
+def test_a_show_or_a_worry_with_today_in_it_stays_quiet(text):
+    assert not fires(text)
