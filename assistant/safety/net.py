@@ -315,7 +315,9 @@ _FUTURE_CLOSED = re.compile(r"了|结果|突然|忽然|刚|已经|正在|现在|
 # Review 17: a condition, a fear of some day or a product asked about earlier in the sentence does not govern a cue
 # said to have happened, or a state, after a turn of events (结果, 这下, 刚才): spoken messages are one sentence.
 _FUME_UNWELL = re.compile(r"头(?:好|很|有点|特别|都)?(?:晕|疼|痛)|恶心|想吐|喘不|呛得")
-_TURNED = re.compile(r"结果|这下|刚才|刚刚|今天|今儿|今早|今晚|这回|这次|真的")
+_TURNED = re.compile(r"结果|这下|刚才|刚刚")
+# Round 19: today named after the condition's own event (就怕哪天出事 今天我妈真的走丢了), not inside the condition (万一今天…)
+_TODAY_TURN = re.compile(r"今天|今儿|今早|今晚|这回|这次")
 # Round 19 (set 18): a change of subject (顺便, 另外, 对了, 还有我们楼那个…) ends what a question, a policy word or a day to come
 # governed: 我想预约明天上门理发 顺便问下…我妈出门一直没回来 and 高龄津贴怎么申请 还有…独居的奶奶三天没见了 report now.
 _WATCHING_NOW = re.compile(r"正在(?=看|追|刷|听|读|玩)")
@@ -413,6 +415,11 @@ def _real_despite_drill(text: str, drill: re.Match[str], hit: "_Hit") -> bool:
         return True
     between = text[drill.end(): hit.end] if drill.end() <= hit.start else text[hit.start: drill.start()]
     return bool(_REAL_IN_DRILL.search(between) and not _PRETEND.search(between))
+
+
+def _today_turned(text: str, start: int, end: int) -> bool:
+    today = _TODAY_TURN.search(text, start, end)
+    return today is not None and len(_CONTENT.findall(text, start, today.start())) >= 2
 
 
 def _real_against_story(msg: "_Message", story: re.Match[str], hit: "_Hit") -> bool:
@@ -725,7 +732,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     sentence_start = msg.sentence_start(hit.start)
     found = next((m for m in reversed(msg.before) if sentence_start <= m.start() and m.end() <= hit.end), None)
     if (found is not None and (actual or _STATE_CUE.search(hit.text))
-            and _TURNED.search(text, found.end(), hit.start)):
+            and (_TURNED.search(text, found.end(), hit.start) or _today_turned(text, found.end(), hit.start))):
         found = None  # review 17: 怕哪天她摔了 结果今天真摔了 / 有没有那种手环 我妈刚才摔倒了: it happened since
     if found is not None and _TOPIC_SHIFT.search(text, found.end(), hit.start):
         found = None  # round 19: 有没有那种手环 另外我们楼的奶奶三天没见了: another subject
