@@ -349,3 +349,22 @@ def test_this_rounds_look_alike_words_do_not_hide_a_real_emergency(text):
 ])
 def test_a_show_or_a_worry_with_today_in_it_stays_quiet(text):
     assert not fires(text)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("九号楼那个独居的李奶奶 窗帘一个礼拜没拉开了 晾的衣服也没收", "silent_elder"),
+    ("对门独居阿婆 晾的衣服三天都没收", "silent_elder"),
+    ("我妈被蛇咬了 腿肿得厉害 在小区花园里", "medical"),
+    ("孩子在草丛里被毒蛇咬伤了", "medical"),
+])
+def test_own_probes_missed_signs(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "小区草丛里有蛇 怕孩子被蛇咬 能不能来抓一下",
+    "我家窗帘一直没拉开 因为我上夜班",
+    "楼下晾的衣服好几天没收了 也不知道谁家的",
+])
+def test_their_look_alikes_stay_quiet_too(text):
+    assert not fires(text)
