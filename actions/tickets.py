@@ -288,6 +288,12 @@ class ActionSubmitComplaint(Action):
                 return [*_reset(), FollowupAction("action_check_ticket")]
             if _rates_handled(tracker):
                 return [*_reset(), FollowupAction("action_rate_ticket")]
+            service = booking_after(_text(tracker))
+            if service:
+                # 算了不说这个了…你帮我约个陪诊吧 明天上午八点: the report is let go and the
+                # booking asked for in the same breath starts with what was said of it.
+                dispatcher.utter_message(text="好的，这件事先不登记了。")
+                return [*_reset(), SlotSet("booking_service", service), FollowupAction("booking_form")]
             dispatcher.utter_message(text="好的，这次先不登记了。有需要随时跟我说。")
             return _reset()
         location = tracker.get_slot("complaint_location")

@@ -58,3 +58,38 @@ async def test_without_a_ticket_of_their_own_it_is_no_question_about_one(app_env
     _filed(app_env, clock, "web:r19fu2")
     _, _, events = await run(ActionOutOfScope(), tracker("物业到底管没管 楼上还在蹦", "out_of_scope", sender="web:r19fu3"))
     assert "action_check_ticket" not in followups(events)  # a report, as before
+
+
+@pytest.mark.parametrize(("text", "service"), [
+    ("不反映了 我自己去说 你帮我约个保洁 后天上午九点", "保洁"),
+    ("算了算了 不报了 给我订个助餐吧", "助餐"),
+])
+async def test_a_report_let_go_with_a_booking_asked_starts_the_booking(app_env: Database, clock, text, service) -> None:
+    from actions.tickets import ActionSubmitComplaint
+
+    messages, slots, events = await run(
+        ActionSubmitComplaint(), tracker(text, "book_service", {"complaint_cancelled": True}, sender="web:r19lf1")
+    )
+    assert followups(events) == ["booking_form"] and slots.get("booking_service") == service
+    assert "不登记" in joined(messages)
+
+
+async def test_a_report_let_go_alone_ends_there(app_env: Database, clock) -> None:
+    from actions.tickets import ActionSubmitComplaint
+
+    messages, _, events = await run(
+        ActionSubmitComplaint(), tracker("算了 不报了 邻里邻居的", "deny", {"complaint_cancelled": True}, sender="web:r19lf2")
+    )
+    assert followups(events) == [] and "不登记" in joined(messages)
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("车库墙上一直在冒水", "供水供电供气"),  # water from a pipe, said without 漏水: not the cars
+    ("地下室跑水了 淹了一大片", "供水供电供气"),
+    ("16栋车库里那根管子破了 水哗哗往下淌", "供水供电供气"),
+    ("地下车库有人乱停车 堵着出口", "违章停车"),  # the cars themselves
+])
+def test_water_running_from_a_pipe_is_the_supplys_not_the_cars(text: str, category: str) -> None:
+    from assistant.tickets.classify import classify_category
+
+    assert classify_category(text).category == category
