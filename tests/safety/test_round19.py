@@ -368,3 +368,17 @@ def test_own_probes_missed_signs(text, kind):
 ])
 def test_their_look_alikes_stay_quiet_too(text):
     assert not fires(text)
+
+
+def test_water_said_not_to_have_got_into_the_box_is_no_cue():
+    result = verdict("楼顶水箱漏了 一直滴水 滴到电表箱上面了 不过没进去")
+    assert "electric_water" not in result.kinds
+
+
+@pytest.mark.parametrize("text", [
+    "楼上漏水 滴到电表箱上了 已经渗进去了 还在冒火花",
+    "水漫到插座那边了 没进去吧 我好怕",
+    "漏水流到配电箱里了",
+])
+def test_water_into_something_electrical_still_fires(text):
+    assert "electric_water" in kinds(text)
