@@ -1924,3 +1924,46 @@ def picks_service(text: str | None, catalogue: Catalogue | None = None) -> str |
     if split.NO_NEW_BOOKING_RE.search(said) or _SERVICE_USED_RE.search(said):
         return None  # 那个保洁 上次来的阿姨不错 / 理发那个 改个时间: a service had, told of or moved
     return service_asked_for(said, catalogue=catalogue)
+
+
+# --- the phone or the address of a booking just made, put right ------------------------
+#
+# 哎刚才电话留错了 最后一位是8不是6 139… / 地址说错了 是12栋3单元402, right after 预约好了: the
+# booking just made keeps its time; only the contact said wrong changes (the classifier may
+# hear nothing it knows in such words).
+def contact_fixed_after_booking(
+    db: Database, sender_id: str, booking_id: str, text: str | None, now: datetime | None = None
+) -> str | None:
+    """The reply when the words put right the phone or the address of the booking just
+    made (``booking_id``), after changing it; None when they correct no contact (a time
+    is the reschedule's), or the booking cannot be changed."""
+    from assistant.booking.service import change_contact, get_booking
+
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/") or form_turns.is_stop(said) or re.search(r"[?？吗]", said):
+        return None
+    correction = correction_from(said, now=now)
+    if correction is None or correction.value is None or correction.slot not in ("booking_phone", "booking_address"):
+        return None
+    with db.session() as session:
+        booking = get_booking(session, booking_id)
+    if booking is None or booking.status != "booked":
+        return None
+    if correction.slot == "booking_phone":
+        phone = amended_phone(booking.phone, correction.value)
+        if phone is None:
+            return None
+        changed, what = {"phone": phone}, f"联系电话改成{mask_phone(phone)}"
+    else:
+        if booking.location != "上门":
+            return None
+        place = address_from(correction.value)
+        address = amended_address(booking.address, place) if place else None
+        if not address:
+            return None
+        changed, what = {"address": address}, f"上门地址改成{address}"
+    try:
+        change_contact(db, booking_id, sender_id=sender_id, now=now, **changed)
+    except BookingError as exc:
+        return exc.message
+    return f"好的，{when_text(booking.starts_at)}的{booking.service}预约（{booking_id}）{what}了，时间不变。"

@@ -552,6 +552,27 @@ def cancel(db: Database, booking_id: str, *, sender_id: str | None = None, now: 
     return booking
 
 
+def change_contact(db: Database, booking_id: str, *, sender_id: str, phone: str | None = None,
+                   address: str | None = None, now: datetime | None = None) -> Booking:
+    """The phone or the address of a live booking of the resident's own, put right after it
+    was made (电话留错了 最后一位是8): the booking keeps its id, time and place in the slot."""
+    now = to_local(now)
+    with db.transaction() as session:
+        booking = _own_booking(session, booking_id, sender_id, lock=True)
+        if booking.status != "booked":
+            raise BookingError("not_changeable", f"这个预约{STATUS_TEXT.get(booking.status, booking.status)}，不能再改了。")
+        if booking.starts_at <= now:
+            raise BookingError("started", "这个预约的时间已经到了，不能再改了。有事请致电社区。")
+        if phone:
+            booking.phone = phone
+        if address and booking.location == "上门":
+            booking.address = address
+        session.flush()
+    log.info("booking_contact_changed", booking_id=booking.id, phone=mask_phone(phone) if phone else None,
+             address_changed=bool(address))
+    return booking
+
+
 def reschedule(db: Database, booking_id: str, new_start: datetime, *, sender_id: str | None = None,
                now: datetime | None = None, catalogue: Catalogue | None = None) -> Booking:
     """Move a live booking to another start of the same service, keeping its id. The

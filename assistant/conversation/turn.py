@@ -490,6 +490,13 @@ async def converse(
             log.info("conversation_move_after_booking", sender=sender)
             message = moved
     if local is None and message is stripped and not command:
+        fixed = await _contact_after_booking(db, sender, stripped, memory.last)
+        if fixed is not None:
+            # 哎刚才电话留错了 最后一位是8 139… right after 预约好了: the booking's phone (or
+            # address) is put right and said back (the classifier may not place the words).
+            log.info("conversation_contact_after_booking", sender=sender)
+            local = [Reply(text=fixed)]
+    if local is None and message is stripped and not command:
         worded = _worded_intent(stripped, memory)
         if worded is not None:
             # Words the classifier may not place, sent as the intent they are, the words kept
@@ -758,6 +765,24 @@ async def _move_after_booking(client: DialogueClient, said: str, last: list[stor
         return None
     entities = {**({"booking_id": booked.group(1)} if booked else {}), "time": target}
     return "/reschedule_booking" + json.dumps(entities, ensure_ascii=False)
+
+
+async def _contact_after_booking(db: Database | None, sender: str, said: str, last: list[store.Said]) -> str | None:
+    """The reply for a phone or an address put right right after a booking was made
+    (``booking.conversation.contact_fixed_after_booking``), or None."""
+    from assistant.booking.conversation import contact_fixed_after_booking
+
+    made = [s.text for s in last if BOOKED_RE.search(s.text or "")]
+    booked = _BOOKING_ID_RE.search(made[-1]) if made else None
+    if booked is None:
+        return None
+    try:
+        return await anyio.to_thread.run_sync(
+            lambda: contact_fixed_after_booking(_database(db), sender, booked.group(1), said, now=clock.local_now())
+        )
+    except Exception as exc:  # noqa: BLE001 - the booking is a help here, never a reason to fail
+        log.warning("conversation_contact_after_booking_failed", error=type(exc).__name__)
+        return None
 
 
 def _yes_then_question(said: str, options) -> tuple[str, str] | None:  # noqa: ANN001 - remembered options

@@ -216,3 +216,60 @@ def test_a_hesitant_cancel_is_still_asked(db, clock, said):
     dialogue = CancelDialogue()
     converse_once(dialogue, db, "web:r19c", said)
     assert "/affirm" not in dialogue.sent
+
+
+# --- the phone or the address of a booking just made, put right --------------------------
+
+
+def _just_booked(db, clock):
+    from datetime import timedelta
+
+    from assistant.booking.service import book
+
+    starts = (clock.local_now() + timedelta(days=2)).replace(hour=15, minute=0, second=0, microsecond=0)
+    booking = book(db, sender_id="web:r19b", service="理发", starts_at=starts, address="6号楼2单元301",
+                   phone="13912345678", now=clock.local_now())
+    store.save(db, "web:r19b", store.Memory(
+        last=[store.Said(f"预约好了！预约号{booking.id}。请记好时间。", [])], last_at=clock.now()))
+    return booking
+
+
+@pytest.mark.parametrize(("said", "phone"), [
+    ("哎呀刚才手机号留错了 最后一位是5不是8 13912345675", "13912345675"),
+    ("电话说错了，应该是13812345678", "13812345678"),
+    ("号码错了 尾号是5679", "13912345679"),
+])
+def test_the_phone_of_a_booking_just_made_is_put_right(db, clock, said, phone):
+    from assistant.booking.service import get_booking
+    from tests.conversation._helpers import WordDialogue, converse_once
+
+    booking = _just_booked(db, clock)
+    dialogue = WordDialogue({})
+    replies = converse_once(dialogue, db, "web:r19b", said)
+    assert dialogue.sent == []  # answered here
+    assert phone[-4:] in replies[0].text and "时间不变" in replies[0].text
+    with db.session() as session:
+        assert get_booking(session, booking.id).phone == phone
+
+
+def test_the_address_of_a_booking_just_made_is_put_right(db, clock):
+    from assistant.booking.service import get_booking
+    from tests.conversation._helpers import WordDialogue, converse_once
+
+    booking = _just_booked(db, clock)
+    converse_once(WordDialogue({}), db, "web:r19b", "地址说错了 是8号楼2单元301 不是6号楼")
+    with db.session() as session:
+        assert get_booking(session, booking.id).address.startswith("8号楼")
+
+
+@pytest.mark.parametrize("said", ["改到下午四点吧", "我的电话是13912345678 对吧", "电话对吗？", "谢谢"])
+def test_no_contact_put_right_goes_on_as_said(db, clock, said):
+    from assistant.booking.service import get_booking
+    from tests.conversation._helpers import WordDialogue, converse_once
+
+    booking = _just_booked(db, clock)
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, "web:r19b", said)
+    assert dialogue.sent  # the dialogue reads it
+    with db.session() as session:
+        assert get_booking(session, booking.id).phone == "13912345678"
