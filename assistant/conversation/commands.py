@@ -234,6 +234,44 @@ def relay_text(service_phone: str, service_hours: str, handed_over: bool) -> str
             f"着急的话请直接打社区电话 {service_phone}（{service_hours}）。")
 
 
+# --- someone else's number -----------------------------------------------------------
+
+# A number asked for (…的电话是多少 / 帮我查下…的电话 / 把他手机号给我).
+_NUMBER_ASKED_RE = re.compile(
+    r"(?:电话|号码|手机号?|联系方式|微信号?)[^，,。！!？?]{0,4}?(?:多少|几号|给我|发我|告诉我|给一下|说一下|知道不|知道吗|晓得不|晓得吗|有吗|有没有)"
+    r"|(?:查|找|要|问|给我|告诉我|发我)[^，,。！!？?]{0,14}?(?:电话|号码|手机号?|联系方式|微信)"
+)
+# Of a household (那户人家, 楼上, 502那户, 他家): private, never given out.
+_PRIVATE_PARTY_RE = re.compile(
+    r"那户|这户|哪户|那家人|人家的|邻居|楼上|楼下|对门|他家|她家|他们家|住户|业主|房东|租户"
+    r"|\d+(?:室|号)?(?:的|那)|隔壁(?:家|邻居|那家|的人|住的)"
+)
+# Of another estate or an outside body (隔壁那个小区的物业, 别的小区): not the butler's to know.
+_OTHER_PLACE_RE = re.compile(r"(?:隔壁|旁边|对面|别的|其他|外面|附近)的?(?:那个|那|这个)?(?:小区|楼盘|院子|大院|单位|公司|物业)")
+_MINE_RE = re.compile(r"^(?:我的?|俺的?)(?:电话|号码|手机)")
+
+
+def someones_number_said(text: str, *, problem: bool) -> str | None:
+    """The honest answer when the resident asks for a household's number (private: never
+    given) or another estate's (not known: where to ask), or None when no such number is
+    asked for. ``problem``: the message also reports a problem, which the butler can take."""
+    said = (text or "").strip()
+    if not said or said.startswith("/") or _MINE_RE.match(said) or not _NUMBER_ASKED_RE.search(said):
+        return None
+    if _OTHER_PLACE_RE.search(said):
+        answer = ("别的小区或单位的电话，我这里没有，也不能随便编一个给您。"
+                  "可以打 12345 市民热线问，或者请咱们社区居委会帮忙联系。")
+        if problem:
+            answer += "他们那边影响到咱们小区的事，也可以跟我说清楚在哪、什么情况，我登记下来交给社区去协调。"
+        return answer
+    if _PRIVATE_PARTY_RE.search(said):
+        answer = "住户的电话属于个人隐私，我这里不能查，也不能告诉别人。"
+        if problem:
+            answer += "您说的问题可以登记成工单，由物业或社区去联系对方处理：说一下您家在哪、什么情况就行。"
+        return answer
+    return None
+
+
 # The hand-off asks for a number when staff have none to call (转人工 让他们给我打个电话).
 HANDOFF_PHONE_ASK = "留个手机号，工作人员好打给您"
 

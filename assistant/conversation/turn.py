@@ -401,6 +401,15 @@ async def converse(
             await _remember(db, sender, memory, added, pending=pending)
             return added
 
+    # 帮我查下502那户人家的电话 / 隔壁小区物业电话是多少: someone else's number, never given
+    # or made up, said so (the classifier hears a report in the problem said with it).
+    if not command and not memory.options:
+        numbers = await _someones_number(client, sender, stripped)
+        if numbers is not None:
+            log.info("conversation_someones_number", sender=sender)
+            await _remember(db, sender, memory, numbers, pending=pending)
+            return numbers
+
     # 120打了，理发先不约了: the booking the emergency broke off is let go, said back.
     dropped = _dropped_after_emergency(stripped, memory)
     if dropped is not None and not command:
@@ -1193,6 +1202,18 @@ async def _added_to_ticket(client: DialogueClient, db: Database | None, sender: 
         log.warning("ticket_detail_unavailable", error=type(exc).__name__)
         return None
     return [Reply(text=told)] if told else None
+
+
+async def _someones_number(client: DialogueClient, sender: str, said: str) -> list[Reply] | None:
+    """The honest reply when a household's or another estate's number is asked for
+    (``commands.someones_number_said``), outside any form; None otherwise."""
+    from assistant.dialogue import Reply
+    from assistant.tickets.intake import names_a_problem
+
+    answer = commands.someones_number_said(said, problem=names_a_problem(said))
+    if answer is None or await _form_running(client, sender):
+        return None
+    return [Reply(text=answer)]
 
 
 async def _unasked_rating(client: DialogueClient, db: Database | None, sender: str, said: str) -> str | None:

@@ -58,3 +58,41 @@ def test_at_the_tickets_phone_question_someone_in_charge_asked_for_is_handed_off
     converse_once(dialogue, db, "web:r19p1", "帮我把这个月的水费减一半 家里实在困难")
     converse_once(dialogue, db, "web:r19p1", "那你叫个能做主的来跟我讲")
     assert dialogue.sent[-1] == split.HAND_OFF_MESSAGE
+
+
+@pytest.mark.parametrize("text", [
+    "你帮我查查12栋601那家的手机号 他家空调水老滴我窗台上",
+    "对门邻居的微信能给我一个不",
+    "楼上那户人家电话多少 我要当面找他",
+])
+def test_a_households_number_is_private_and_never_filed(db, text: str) -> None:
+    dialogue = WordDialogue({"": "file_complaint"})
+    replies = converse_once(dialogue, db, "web:r19n1", text)
+    assert dialogue.sent == [] and "隐私" in replies[0].text
+
+
+@pytest.mark.parametrize("text", [
+    "对面那个小区物业的电话你知道不 他们的狗老跑过来",
+    "旁边单位的联系方式是多少",
+])
+def test_another_estates_number_is_not_made_up(db, text: str) -> None:
+    dialogue = WordDialogue({"": "file_complaint"})
+    replies = converse_once(dialogue, db, "web:r19n2", text)
+    assert dialogue.sent == [] and "12345" in replies[0].text and "居委会" in replies[0].text
+
+
+@pytest.mark.parametrize("text", [
+    "我电话是13912345678",  # one's own number said
+    "社区服务中心电话多少",  # the community's own: the usual answer
+    "楼上漏水 电话13912345678",  # a report with the resident's phone
+])
+def test_own_or_the_communitys_number_goes_as_said(db, text: str) -> None:
+    dialogue = WordDialogue({"": "file_complaint"})
+    converse_once(dialogue, db, "web:r19n3", text)
+    assert dialogue.sent == [text]
+
+
+def test_inside_a_form_the_number_question_goes_to_the_form(db) -> None:
+    dialogue = WordDialogue({"": "file_complaint"}, loop="complaint_form")
+    converse_once(dialogue, db, "web:r19n4", "楼上那户人家电话多少")
+    assert dialogue.sent == ["楼上那户人家电话多少"]
