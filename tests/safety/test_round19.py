@@ -382,3 +382,25 @@ def test_water_said_not_to_have_got_into_the_box_is_no_cue():
 ])
 def test_water_into_something_electrical_still_fires(text):
     assert "electric_water" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "这空调 is killing me 热到爆炸了 快来修",
+    "我家 fire alarm 的电池没电了 一直 beep",
+    "孙子一天到晚喊着要离家出走 其实就是说说",
+    "她说要跳槽 我说跳吧",
+    "热得我要冒烟了 空调快修",
+])
+def test_hyperbole_a_detector_in_english_an_intention_and_a_job_change_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "孩子离家出走了 到现在没找到",
+    "他闹着要离家出走 已经两天没回来了 电话也关机",
+    "fire alarm 一直响 楼道里好多烟",
+    "他说要跳下去 站在窗台上",
+    "插座热得冒烟了",
+])
+def test_the_same_words_of_an_emergency_fire(text):
+    assert fires(text)
