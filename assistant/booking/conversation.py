@@ -214,7 +214,8 @@ SERVICE_PHRASES = (
         ),
     ),
     ("理发", re.compile(r"飞(?:个|下|一下|次)发")),  # Cantonese 飞发 (a haircut), split by a measure word
-    ("助餐", re.compile(r"订(?:个|份|一份|两份|几份|点)?[^，,。；;！!？?]{0,6}?的?(?:饭|餐)(?![店馆桌])")),
+    # 订明天的饭 / 订个明天上午十一点的饭: the meal ordered, its day and clock said between.
+    ("助餐", re.compile(r"订(?:个|份|一份|两份|几份|点)?[^，,。；;！!？?\s]{0,10}?的?(?:饭|餐)(?![店馆桌])")),
 )
 
 

@@ -104,3 +104,11 @@ def test_without_a_list_shown_the_cancel_is_asked_first(app_env, domain):
     trk = _tracker("理发那个取消了吧", intent="cancel_booking", sender="web:r19", form_active=False)
     slots, messages, _ = run(booking_actions.ActionCancelBooking(), trk, domain)
     assert slots.get("booking_cancel_pending") is True and "吗" in messages[0]["text"]
+
+
+@pytest.mark.parametrize("said", ["再订个后天上午十一点半的饭 就我一个", "帮我订份明天中午十二点的饭", "订大后天下午五点的餐"])
+def test_a_meal_ordered_with_its_time_between_names_the_meal(said):
+    from assistant.booking.conversation import service_asked_for
+
+    assert service_asked_for(said) == "助餐"
+
