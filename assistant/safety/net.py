@@ -315,6 +315,8 @@ _FUTURE_CLOSED = re.compile(r"了|结果|突然|忽然|刚|已经|正在|现在|
 # Review 17: a condition, a fear of some day or a product asked about earlier in the sentence does not govern a cue
 # said to have happened, or a state, after a turn of events (结果, 这下, 刚才): spoken messages are one sentence.
 _FUME_UNWELL = re.compile(r"头(?:好|很|有点|特别|都)?(?:晕|疼|痛)|恶心|想吐|喘不|呛得")
+_LATIN_CUE = re.compile(r"[a-z]{3}")
+_EN_PAST_AFTER = re.compile(r"[a-z ']{0,20}?\b(?<!since )(?<!from )(?<!till )(?<!until )(yesterday|last (?:week|night|month|year|time)|(?:[a-z]+ )?(?:days?|weeks?|months?|years?) ago)\b")
 _TURNED = re.compile(r"结果|这下|刚才|刚刚")
 # Round 19: today named after the condition's own event (就怕哪天出事 今天我妈真的走丢了), not inside the condition (万一今天…)
 _TODAY_TURN = re.compile(r"今天|今儿|今早|今晚|这回|这次")
@@ -893,6 +895,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                 found = s.habitual_after.search(text[hit.end: hit.end + 8])
             if found:
                 return f"habitual:{_marker(found)}"
+        if cue.kind not in _DAYS_KINDS and _LATIN_CUE.search(hit.text) and _EN_PAST_AFTER.match(text, hit.end):
+            return f"past:{_EN_PAST_AFTER.match(text, hit.end).group(1)}"  # round 19: English puts the time after (fell last year)
         frame = msg.time_frame(hit.start)
         if cue.kind not in _DAYS_KINDS:
             # Round 13: a time word inside a long cue (我那年在楼道摔了) dates it, and it is nearer

@@ -404,3 +404,24 @@ def test_hyperbole_a_detector_in_english_an_intention_and_a_job_change_stay_quie
 ])
 def test_the_same_words_of_an_emergency_fire(text):
     assert fires(text)
+
+
+# ---- English: the time after the cue (fell last year); smoke of a chimney or cooking --------------------------------
+
+@pytest.mark.parametrize("text", [
+    "想约个保洁 my mom fell last year and can't clean much now",
+    "grandpa fainted two days ago, now fine, want a checkup",
+    "there's smoke coming out of 楼下的烟囱 他们在烧饭",
+])
+def test_english_past_and_cooking_smoke_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my dad has been unconscious since yesterday",
+    "my dad fell yesterday and still can't get up 一直喊疼",
+    "my mom fell down just now 起不来",
+    "there's smoke coming out of 楼下的窗户 好像着火了",
+])
+def test_english_now_or_since_still_fires(text):
+    assert fires(text)
