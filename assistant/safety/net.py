@@ -317,6 +317,9 @@ _FUTURE_CLOSED = re.compile(r"了|结果|突然|忽然|刚|已经|正在|现在|
 _FUME_UNWELL = re.compile(r"头(?:好|很|有点|特别|都)?(?:晕|疼|痛)|恶心|想吐|喘不|呛得")
 _LATIN_CUE = re.compile(r"[a-z]{3}")
 _EN_PAST_AFTER = re.compile(r"[a-z ']{0,20}?\b(?<!since )(?<!from )(?<!till )(?<!until )(yesterday|last (?:week|night|month|year|time)|(?:[a-z]+ )?(?:days?|weeks?|months?|years?) ago)\b")
+_EN_STILL = re.compile(r"\b(?:still|since|keeps?|right now|(?:won.?t|can.?t|cannot|couldn.?t) (?:get up|move|breathe|stand|wake|stop)"
+                       r"|not (?:moving|breathing|waking|answering|responding)|lying|on the floor|unconscious|bleeding)\b"
+                       r"|还在|一直|起不来|叫不醒|动不了")
 _TURNED = re.compile(r"结果|这下|刚才|刚刚")
 # Round 19: today named after the condition's own event (就怕哪天出事 今天我妈真的走丢了), not inside the condition (万一今天…)
 _TODAY_TURN = re.compile(r"今天|今儿|今早|今晚|这回|这次")
@@ -895,7 +898,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                 found = s.habitual_after.search(text[hit.end: hit.end + 8])
             if found:
                 return f"habitual:{_marker(found)}"
-        if cue.kind not in _DAYS_KINDS and _LATIN_CUE.search(hit.text) and _EN_PAST_AFTER.match(text, hit.end):
+        if (cue.kind not in _DAYS_KINDS and _LATIN_CUE.search(hit.text) and _EN_PAST_AFTER.match(text, hit.end)
+                and not _EN_STILL.search(msg.sentence_after(hit.end, 80))):
             return f"past:{_EN_PAST_AFTER.match(text, hit.end).group(1)}"  # round 19: English puts the time after (fell last year)
         frame = msg.time_frame(hit.start)
         if cue.kind not in _DAYS_KINDS:

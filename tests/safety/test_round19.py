@@ -419,6 +419,9 @@ def test_english_past_and_cooking_smoke_stay_quiet(text):
 
 @pytest.mark.parametrize("text", [
     "my dad has been unconscious since yesterday",
+    "my mom fell yesterday and is still on the floor",
+    "my grandma fell last night, she is lying there now",
+    "my dad collapsed yesterday and won't wake up",
     "my dad fell yesterday and still can't get up 一直喊疼",
     "my mom fell down just now 起不来",
     "there's smoke coming out of 楼下的窗户 好像着火了",
