@@ -1688,8 +1688,10 @@ def takes_back_leaving(text: str | None) -> bool:
 def slip_in_one_breath(correction: Correction, before: dict) -> bool:
     """A correction of an answer that had no value before this message (``before``: the
     form's slots then): the wrong value was said in it and put right in it (约个理发，明天
-    下午三点，哦不对，四点吧), so the message answers every question, not only that one."""
-    if correction.slot is None or correction.value is None:
+    下午三点，哦不对，四点吧), so the message answers every question, not only that one. So
+    does one that only names an answer not given yet (给我爸换个助浴…地址电话不变 as a booking
+    starts: 换个 and 地址 read as a correction of an address nobody gave): nothing is put right."""
+    if correction.slot is None:
         return False
     names = (correction.slot, "booking_time_text") if correction.slot == "booking_time" else (correction.slot,)
     return all(before.get(name) is None for name in names)

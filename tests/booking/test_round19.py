@@ -112,3 +112,13 @@ def test_a_meal_ordered_with_its_time_between_names_the_meal(said):
 
     assert service_asked_for(said) == "助餐"
 
+
+
+@pytest.mark.parametrize(("said", "service"), [
+    ("给我妈换个保洁 后天上午九点 地址电话跟上次一样", "保洁"),
+    ("那换成理发吧 明天下午三点 地址不变", "理发"),
+])
+def test_a_booking_that_starts_with_a_change_word_keeps_its_service(app_env, domain, said, service):
+    trk = _tracker(said, intent="book_service", sender="web:r19s", form_active=False)
+    slots, _, _ = run(booking_actions.ValidateBookingForm(), trk, domain)
+    assert slots.get("booking_service") == service
