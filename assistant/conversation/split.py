@@ -122,6 +122,8 @@ def worded_intent(part: str) -> str | None:
 
     if asks_progress(part):
         return "check_ticket"
+    if _wants_service_first(part):
+        return "book_service"
     if (
         (BOOKING_VERB_RE.search(part) or COME_TO_DO_RE.search(part) or _service_and_details(part))
         and service_asked_for(part) is not None
@@ -135,6 +137,26 @@ def worded_intent(part: str) -> str | None:
     if problem.objects and problem.faults and not BOOKING_VERB_RE.search(part):
         return "file_complaint"
     return None
+
+
+# 我要剪头发 / 我想洗澡 said first, as a wish (want verb, then the service's everyday name).
+_WANT_FIRST_RE = re.compile(r"^(?:我|俺|咱|我们)?(?:就|还)?(?:要|想|想要|需要)")
+_FIRST_CLAUSE_RE = re.compile(r"[\s，,。.！!；;]+")
+# What makes the rest a question or another matter (多少钱, 怎么约, 取消, 不要了).
+_NOT_A_WISH_RE = re.compile(r"[？?吗么]|多少|怎么|咋|什么|啥|哪|几|能不能|可不可以|取消|不要|不用|不约|投诉|反映")
+
+
+def _wants_service_first(part: str) -> bool:
+    """我要剪头发 剪头发 上门的那个 我腿脚不好下不了楼: the first clause is a wish for a
+    service by its everyday name (``bare_service_request`` with a want verb), and the rest
+    says it again or why, asking nothing else: a booking, however long an elder's words."""
+    from assistant.booking.conversation import bare_service_request
+
+    clauses = [c for c in _FIRST_CLAUSE_RE.split(part.strip()) if c]
+    want = _WANT_FIRST_RE.match(clauses[0]) if clauses else None
+    if want is None or _NOT_A_WISH_RE.search(part):
+        return False
+    return bare_service_request(clauses[0][want.end() :]) is not None
 
 
 # 你们那有人上门给洗不 / 能派个人来帮我打扫吗: someone asked to come and do it, a booking.

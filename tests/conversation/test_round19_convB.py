@@ -96,3 +96,24 @@ def test_inside_a_form_the_number_question_goes_to_the_form(db) -> None:
     dialogue = WordDialogue({"": "file_complaint"}, loop="complaint_form")
     converse_once(dialogue, db, "web:r19n4", "楼上那户人家电话多少")
     assert dialogue.sent == ["楼上那户人家电话多少"]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("我想洗澡 洗个澡 我八十多了 自己洗不了", "book_service"),  # a wish, said again, with why
+    ("俺要剃头 剃头 走不动道了 上门的", "book_service"),
+    ("要吃饭 吃饭 中午那顿", "book_service"),
+    ("我要剪头发 多少钱", None),  # a question
+    ("我想剃头 但是不用上门", None),
+    ("我想问问洗澡的事", None),
+])
+def test_an_elders_wish_for_a_service_said_over_is_a_booking(text: str, intent) -> None:
+    assert split.worded_intent(text) == intent
+
+
+async def test_not_understood_such_a_wish_starts_the_booking(db) -> None:
+    from actions.core import ActionHandleMisunderstanding
+    from tests.tickets.test_followthrough_actions import followups, run, tracker
+
+    _, _, events = await run(ActionHandleMisunderstanding(),
+                             tracker("俺要剃头 剃头 走不动道了 上门的", "nlu_fallback", sender="web:r19w1"))
+    assert followups(events) == ["booking_form"]
