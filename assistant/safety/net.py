@@ -320,6 +320,9 @@ _EN_PAST_AFTER = re.compile(r"[a-z ']{0,20}?\b(?<!since )(?<!from )(?<!till )(?<
 _EN_STILL = re.compile(r"\b(?:still|since|keeps?|right now|(?:won.?t|can.?t|cannot|couldn.?t) (?:get up|move|breathe|stand|wake|stop)"
                        r"|not (?:moving|breathing|waking|answering|responding)|lying|on the floor|unconscious|bleeding)\b"
                        r"|还在|一直|起不来|叫不醒|动不了")
+_SMELT_BY = re.compile(r"(?:我|俺|我们|俺们)[^,。]{0,2}(?:闻到|闻着|闻见)")
+_OWN_WATCHER = re.compile(r"(?:我|俺)(?:家|们家)?(?:的)?(?:爸|妈|爷|奶|姥|外公|外婆|老伴|老公|老婆|儿|女|孙|孩子|娃|宝宝|婆婆|公公)|^(?:孩子|娃|宝宝|老伴)")
+_OTHER_PERSON = re.compile(r"主持人|嘉宾|选手|演员|的人|有人|个人|有个|那个|这个|他|她|人家|里")
 _TURNED = re.compile(r"结果|这下|刚才|刚刚")
 # Round 19: today named after the condition's own event (就怕哪天出事 今天我妈真的走丢了), not inside the condition (万一今天…)
 _TODAY_TURN = re.compile(r"今天|今儿|今早|今晚|这回|这次")
@@ -446,9 +449,18 @@ def _real_beside_show(msg: "_Message", show: re.Match[str], hit: "_Hit", actual:
     if _IN_SHOW.search(rest) or _PRETEND.search(rest) or _SHOW_PERSON.search(text, show.end(), hit.start):
         return False
     if (hit.cue.kind in _SHOW_EXEMPT and "味" in hit.text
-            and (_AROUND.search(text, show.end(), hit.start) or _FUME_UNWELL.search(rest))):
-        return True  # 在追剧 厨房煤气味好大 我头好晕: no show smells in the resident's kitchen
-    return actual and bool(_real_against_story(msg, show, hit) or msg.s.urgent.search(text, show.end()))
+            and (_AROUND.search(text, show.end(), hit.start) or _FUME_UNWELL.search(rest)
+                 or _SMELT_BY.search(text, show.end(), hit.end))):
+        return True  # 在追剧 厨房煤气味好大 我头好晕 / 孩子在看节目 我闻到一股煤气味: no show smells in one's home
+    start = max(text.rfind(",", 0, show.start()), text.rfind("。", 0, show.start())) + 1
+    if ((actual or hit.cue.kind == "medical") and hit.cue.kind in _PERSON_KINDS
+            and (_OWN_WHO.search(text, show.end(), hit.end)
+                 or (_OWN_WATCHER.search(text, start, show.start())
+                     and not _OTHER_PERSON.search(text, show.end(), hit.start + 2)))):
+        return True  # 节目刚放完 我爸就说头疼嘴歪 / 我家孩子在看节目 看着看着从沙发上摔下来 头磕破了: one's own person
+    if not actual:
+        return False
+    return bool(_real_against_story(msg, show, hit) or msg.s.urgent.search(text, show.end()))
 
 
 def _watching_taken(text: str, media: re.Match[str], person: re.Pattern[str] | None) -> bool:
@@ -826,6 +838,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         soft = None  # review 17 (note 8): 排练节目 领舞的阿姨突然倒下了 happened at the show, not in it
     if soft is not None and soft.end() <= hit.start and _TOPIC_SHIFT.search(text, soft.end(), hit.start):
         soft = None  # round 19: 补贴怎么申请 还有我们楼那个独居的奶奶三天没见了
+    if soft is not None and soft.end() <= hit.start and _real_beside_show(msg, soft, hit, actual):
+        soft = None  # round 19: the resident's own person or smell after a show named (see _real_beside_show)
     if soft is not None and actual and soft.end() <= hit.start and _real_against_story(msg, soft, hit):
         soft = None  # round 19: 电视里在播节目 我家楼下真着火了: 真 sets the resident's own event against the show
     if soft is not None and _watching_taken(text, soft, s.hypothetical_person):

@@ -428,3 +428,25 @@ def test_english_past_and_cooking_smoke_stay_quiet(text):
 ])
 def test_english_now_or_since_still_fires(text):
     assert fires(text)
+
+
+# ---- a title is a show, but the resident's own person or smell after it is real ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "孩子在看《小猪佩奇》 我闻到一股煤气味",
+    "《新闻联播》刚放完 我爸就说头疼 嘴有点歪",
+    "我家孩子在看《熊出没》 看着看着从沙发上摔下来 头磕破了流血",
+    "我在读《老人与海》 楼下突然有人喊救命",
+    "按《居家养老服务办法》 我想申请助餐 另外我妈摔倒了起不来",
+])
+def test_a_real_event_after_a_title_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我家孩子在看《熊出没》 里面熊二从树上摔下来了 笑死",
+    "我妈在看《甄嬛传》 剧里皇后被毒死了 她哭得稀里哗啦",
+    "我在看《急诊室的故事》 一个病人心脏骤停 好紧张",
+])
+def test_what_happens_in_a_titled_show_stays_quiet(text):
+    assert not fires(text)
