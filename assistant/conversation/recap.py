@@ -37,6 +37,16 @@ def asks_done(text: str) -> bool:
     return bool(DONE_RE.search(text)) and bool(ASKED_RE.search(text))
 
 
+# 两个事都报上了吧 / 两件都记上了吗 / 都约好了没: every request asked about, so the one still
+# offered too (it was said with the first: asking whether all is done asks for it).
+_ALL_RE = re.compile(r"(?:两|俩|2|三|几)\s*(?:个|件|样|桩)?(?:事|事情|问题|都)|都")
+
+
+def asks_all_done(text: str) -> bool:
+    """Does the message ask whether every request said was recorded (两个事都报上了吧)?"""
+    return asks_done(text) and bool(_ALL_RE.search(text))
+
+
 @dataclass
 class Done:
     kind: str  # "ticket" | "booking"

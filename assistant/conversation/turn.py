@@ -383,7 +383,7 @@ async def converse(
         and recap.asks_done(stripped)
         and pending is not None
         and pending.offered
-        and split.names_offer(stripped, pending.text, pending.intent)
+        and (split.names_offer(stripped, pending.text, pending.intent) or recap.asks_all_done(stripped))
     )
     if not command and recap.asks_done(stripped) and not asked_if_done:
         recapped = await _recap(db, sender, pending, memory.last)
@@ -439,6 +439,8 @@ async def converse(
     if pending is not None and pending.offered:
         new_pending = None  # answered or passed over: either way the offer is spent
         taken = taken_offer(stripped, pending.text, pending.intent)
+        if taken is None and asked_if_done:
+            taken = pending.text  # 两个事都报上了吧 while the second is offered: it is asked for
         if taken is not None:
             log.info("conversation_second_request_taken", sender=sender, intent=pending.intent)
             message = taken

@@ -273,3 +273,29 @@ def test_no_contact_put_right_goes_on_as_said(db, clock, said):
     assert dialogue.sent  # the dialogue reads it
     with db.session() as session:
         assert get_booking(session, booking.id).phone == "13912345678"
+
+
+# --- asking whether both were done while the second is still offered -----------------------
+
+
+@pytest.mark.parametrize("said", ["两件事都记上了吧", "俩都登记了吗", "都报上去了没"])
+def test_asking_if_all_is_done_takes_the_offered_report(db, clock, said):
+    from assistant import clock as project_clock
+    from tests.conversation._helpers import WordDialogue, converse_once
+
+    offered = "单元门口的垃圾箱满了没人清"
+    store.save(db, "web:r19d", store.Memory(
+        pending=store.Pending(offered, "file_complaint", project_clock.now(), offered=True),
+        last=[store.Said(f"另外您还说了“{offered}”，现在也帮您登记吗？", [("好的", "/affirm"), ("不用了", "/deny")])],
+        last_at=project_clock.now()))
+    dialogue = WordDialogue({})
+    replies = converse_once(dialogue, db, "web:r19d", said)
+    assert dialogue.sent == [offered]
+    assert "还没办" in replies[0].text
+
+
+def test_asking_about_one_thing_done_is_no_take():
+    from assistant.conversation.recap import asks_all_done
+
+    assert not asks_all_done("路灯那个记上了吗")
+    assert not asks_all_done("都有啥服务")  # no question of recording
