@@ -450,3 +450,21 @@ def test_a_real_event_after_a_title_fires(text):
 ])
 def test_what_happens_in_a_titled_show_stays_quiet(text):
     assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "卖保健品的在门口拦着我爸不让走 非要他办卡",
+    "这个月电费怎么这么高 是不是哪里漏电了",
+])
+def test_a_seller_and_an_electricity_bill_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "对门阿婆被两个卖保健品的围在屋里不让走 还推了她一把",
+    "几个人把我堵在楼道里不让走",
+    "我老公把我关在家里不让出门 还打我",
+    "热水器漏电了 我手被电了一下",
+])
+def test_kept_by_force_or_a_live_leak_fires(text):
+    assert fires(text)
