@@ -468,3 +468,20 @@ def test_a_seller_and_an_electricity_bill_stay_quiet(text):
 ])
 def test_kept_by_force_or_a_live_leak_fires(text):
     assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "小孩在游泳池里沉下去了 没浮上来",
+    "有个人跳下去就没浮上来 河边",
+    "他在湖里沉下去了",
+])
+def test_someone_going_under_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "石头扔进湖里沉下去了 没浮上来",
+    "孩子在泳池里玩 学游泳呢 沉下去又浮上来 好开心",
+])
+def test_a_thing_sinking_or_play_stays_quiet(text):
+    assert not fires(text)
