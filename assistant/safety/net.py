@@ -1205,11 +1205,20 @@ def _not_now(normalised: str, s: Suppressors) -> str | None:
     # the urgency of 现在 in 现在都好了 is the phrase's own; round 19: of every over phrase (虚惊一场…现在好了)
     rest = normalised
     for m in reversed(overs):
-        rest = rest[: m.start()] + "," + rest[m.end():]
-    if s.urgent.search(_REPAIR_HURRY.sub("", _OVER_NOW.sub("", rest))):
+        start = m.start() - 2 if rest.endswith("现在", 0, m.start()) else m.start()
+        rest = rest[:start] + "," + rest[m.end():]
+    rest = _REPAIR_HURRY.sub("", _OVER_NOW.sub("", rest))
+    day = s.past_time.search(normalised, 0, 4)
+    if day is not None and not _GOING_NOW.search(rest) and not s.past_ongoing.search(rest):
+        # Round 19: a message that opens on a past day (上周暴雨地下室进过水 现在干了, 前年…现在出门都揣紧钱包): its 现在 tells
+        # how things are since, no urgency
+        rest = rest.replace("现在", "")
+    if s.urgent.search(rest):
         return None
     if over is not None:
         return f"past:{_marker(over)}"
+    if day is not None:
+        return f"past:{day.group()}"
     habit = s.habitual.search(normalised)
     if habit is not None:
         return f"habitual:{_marker(habit)}"

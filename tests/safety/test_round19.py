@@ -485,3 +485,21 @@ def test_someone_going_under_fires(text):
 ])
 def test_a_thing_sinking_or_play_stays_quiet(text):
     assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "刚才电梯卡了一下 现在已经好了 人都出来了",
+    "前年我在公交上被人偷过钱包 现在出门都捂着包",
+    "上个月楼下车库进过水 现在干了",
+])
+def test_a_past_day_or_an_over_phrase_with_its_own_now_is_not_plausible(text):
+    result = verdict(text)
+    assert not result.emergency and not result.plausible
+
+
+@pytest.mark.parametrize("text", [
+    "昨晚我爸出门遛弯 现在还没回来 电话也不接",
+    "上午我妈说头晕 现在叫不醒了",
+])
+def test_a_past_day_that_goes_on_still_counts(text):
+    assert fires(text)
