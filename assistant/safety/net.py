@@ -167,6 +167,8 @@ class SafetyVerdict:
     # Advice topics of cues suppressed as hypothetical/past/hazard talk: used only
     # when the classifier calls the message an emergency although the net did not.
     fallback_topics: tuple[str, ...] = field(default=(), repr=False)
+    # Round 19: every cue's own subject is explained as no person (鹦鹉走丢了, my dog 跑丢了): final for the vote.
+    subject_explained: bool = field(default=False, repr=False)
 
     @property
     def plausible(self) -> bool:
@@ -187,6 +189,10 @@ class SafetyVerdict:
             # Round 15: every cue denied or said to be over (上回…晕倒了, 前天着火了…谁来刷): final for
             # the classifier's vote as for the model's overrule. At each blind run of sets 12-14 the
             # classifier-plausible messages explained only so were 2 look-alikes and no emergency.
+            return False
+        if self.subject_explained:
+            # Round 19: what is lost or stuck is a pet or a thing named as the cue's own subject, the same reason the
+            # model may not overrule it (`_subject_explained`); the n-gram model reads 走丢 alone.
             return False
         if self.suppressed and all(_SOMEDAY_WORRY.match(x) for x in self.suppressed):
             # Round 19: a worry of some day to come (就怕我爸哪天出门找不着家了): no day is today. On the tuned sets no
@@ -1302,6 +1308,8 @@ def assess(text: str | None, *, quiet: bool = False) -> SafetyVerdict:
         topics=topics,
         model_score=None if score is None else round(score, 3),
         fallback_topics=_ordered(fallback, TOPIC_ORDER),
+        subject_explained=(not fired and not overruled and bool(hits)
+                           and all(why is not None and _subject_explained(normalised, hit, why) for hit, why in hits)),
     )
     elapsed_ms = round((time.perf_counter() - started) * 1000, 3)
     if quiet:

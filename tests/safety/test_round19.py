@@ -503,3 +503,20 @@ def test_a_past_day_or_an_over_phrase_with_its_own_now_is_not_plausible(text):
 ])
 def test_a_past_day_that_goes_on_still_counts(text):
     assert fires(text)
+
+
+def test_a_pet_named_as_the_cues_subject_is_final_for_the_vote():
+    result = verdict("my cat 跑丢了 橘色的 叫 mimi")
+    assert not result.emergency and not result.plausible
+
+
+@pytest.mark.parametrize("text", [
+    "有个人正顺着水管往我家阳台爬",
+    "有个男的踩着空调外机往我家窗户爬",
+])
+def test_someone_climbing_in_by_a_drainpipe_fires(text):
+    assert "violence" in kinds(text)
+
+
+def test_rain_seeping_in_stays_quiet():
+    assert not fires("雨水往我家阳台里钻")
