@@ -264,6 +264,10 @@ class InterruptibleFormValidation(FormValidationAction):
             return [*resumed, *again]
         answers = await self.answers(requested, dispatcher, tracker, domain)
         turn = form_turns.classify(intent, text, answers=answers, confidence=latest_confidence(tracker))
+        if turn == "stop" and self._opened_by_this_message(tracker):
+            # 算了不说这个了…你帮我约个陪诊吧 明天上午八点: the message that let the report go
+            # opened this form; its 算了 was about the report, not the booking it asks for.
+            turn = "answer"
         log.info("form_turn", form=self.form_name(), requested=requested, intent=intent, turn=turn)
         if turn == "stop":
             # A form that reads leaving itself (the complaint form ends with its own
@@ -279,6 +283,16 @@ class InterruptibleFormValidation(FormValidationAction):
                     SlotSet(REQUESTED_SLOT, requested)]
         events = await super().run(dispatcher, tracker, domain)
         return [*resumed, *events, *await self._count_failure(requested, events, dispatcher, tracker, domain)]
+
+    def _opened_by_this_message(self, tracker: Tracker) -> bool:
+        """This form was opened after the resident's latest message (by an action that read
+        it: a report let go for a booking), so that message is the form's first words."""
+        for event in reversed(tracker.events or []):
+            if event.get("event") == "user":
+                return False
+            if event.get("event") == "active_loop" and event.get("name") == self.form_name():
+                return True
+        return False
 
     # --- the elderly read-back (assistant.conversation.readback) -------------------------
 
