@@ -1077,7 +1077,8 @@ def _sincere(msg: _Message, hit: _Hit, marker: re.Match[str]) -> bool:
 
 
 # Review 15: the idioms of feeling an ordinary sense may hold a cue in (气得冒火, 累得我要死了, 笑死了).
-_FEELING_IDIOM = re.compile(r"(?:热|累|吵|烦|气|笑|饿|困|急|冷|忙|臭|闷|馋|乐|美|爽|渴|恨|辣|吓|想|无聊)(?:得|死)|冒(?:火|烟|青烟)|火冒")
+_FEELING_IDIOM = re.compile(r"(?:热|累|吵|烦|气|笑|饿|困|急|冷|忙|臭|闷|馋|乐|美|爽|渴|恨|辣|吓|想|无聊)(?:得|死)|冒(?:火|烟|青烟)|火冒"
+                            r"|(?:热情|斗志|激情|热血|士气|气氛|小宇宙)[^,。]{0,4}(?:烧|燃)起来")  # round 19
 
 
 def _subject_explained(text: str, hit: _Hit, why: str) -> bool:

@@ -520,3 +520,28 @@ def test_someone_climbing_in_by_a_drainpipe_fires(text):
 
 def test_rain_seeping_in_stays_quiet():
     assert not fires("雨水往我家阳台里钻")
+
+
+# ---- tuned NLU emergencies the net had missed (own wording of each reason) ----------------------------------------
+
+@pytest.mark.parametrize("text,kind", [
+    ("灶房燃起来了 快来人", "fire"),
+    ("我家阳台燃起来了", "fire"),
+    ("我儿子被几个人围在巷子口打", "violence"),
+    ("楼上吵了好久 刚才一声惨叫 然后就没动静了", "violence"),
+    ("对门传来呼救 一直在喊", "violence"),
+    ("我爸坐着坐着头一歪 怎么摇都没反应", "medical"),
+])
+def test_tuned_nlu_misses_by_reason(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "全场的热情一下子燃起来了",
+    "昨天被人堵在门口打了一顿 今天想报案",
+    "电视里传出呼救声 吓我一跳",
+    "遥控器怎么拍都没反应",
+    "收音机摇了半天没反应",
+])
+def test_their_look_alikes_stay_quiet_as_well(text):
+    assert not fires(text)
