@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant.booking.about import answer_about_service
 from assistant.booking.conversation import names_public_place
 from assistant.db import get_database
-from assistant.kb.answer import PolicyAnswer, answer_entry, answer_policy_question
+from assistant.kb.answer import PolicyAnswer, answer_entry, answer_policy_question, own_record_answer
 from assistant.kb.service import warm_up_in_background
 from assistant.kb.unanswered import record_unanswered
 from assistant.settings import get_settings
@@ -87,6 +87,12 @@ class ActionAskPolicy(Action):
             # 665号楼下水道返味 一开门就闻到 电话139…: a problem at a place, said with no question,
             # heard as a policy question (闻到 ~ 燃气味): the report is taken, not answered.
             return [FollowupAction("complaint_form")]
+        own = None if picked or question.startswith("/") else own_record_answer(question)
+        if own is not None:
+            # 你帮我查查我这个月养老金到账没有: the resident's own account, which the butler cannot
+            # see: said so, with where to ask (not the nearest policy entry).
+            dispatcher.utter_message(text=own)
+            return [SlotSet("policy_offer_pending", False), SlotSet("policy_pending_question", None)]
         if picked:  # a choice button: answer that entry
             answer = await asyncio.to_thread(answer_entry, picked)
             if answer is None:  # gone since (the knowledge base was updated)

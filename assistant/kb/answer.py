@@ -542,3 +542,34 @@ def answer_entry(entry_id: str, *, kb: KnowledgeBase | None = None) -> PolicyAns
     result = SearchResult(id=entry.id, score=1.0, title=entry.title, source=entry.source, topic=entry.topic,
                           text=entry.text)
     return _answer_from(entry.title, result, 1.0, [])
+
+
+# --- a resident's own record, which the butler cannot see -----------------------------------
+
+# Money paid to or by the resident (养老金, 社保, 补贴…) and its status asked (到账没有, 扣了多少,
+# 交了几年): a look into their own account, not a question about the policy.
+_MONEY_RE = re.compile(r"养老金|退休金|退休工资|社保|医保|补贴|津贴|低保|抚恤金|公积金")
+_STATUS_RE = re.compile(
+    r"到账|到了没|到没到|发了没|发没发|发下来没|打过来没|打到卡|余额|还剩多少|扣了多少|扣款|缴费记录|交了几年|缴了几年"
+    r"|交没交|缴没缴|交上了没|缴上了没|交了没有|缴了没有|停了没|断缴"
+)
+# Asked of the resident's own (帮我查查 / 我这个月的 / 我妈的…咋还没): not 养老金几号到账 in general.
+_OWN_RE = re.compile(r"(?:帮|给|替)我(?:查|看)|你(?:帮我)?查查|查一下我|我(?:这个月|上个月|今年|的|家)|我(?:妈|爸|老伴)的|咋还没|怎么还没|还没收到")
+_WHERE_TO_ASK = (
+    (re.compile(r"医保"), "医保的可以打 12393 医保热线，或者用医保App、医保卡查"),
+    (re.compile(r"公积金"), "公积金可以打 12329 热线，或者用公积金App查"),
+    (re.compile(r"补贴|津贴|低保|抚恤金"), "补贴发没发，可以问社区居委会，或者查一下发放的银行卡"),
+    (re.compile(r"养老金|退休|社保"), "养老金和社保可以打 12333 社保热线，或者用社保App、发放养老金的银行卡查"),
+)
+
+
+def own_record_answer(question: str | None) -> str | None:
+    """The honest answer when a resident asks the butler to look into their own account
+    (你帮我查查我这个月养老金到账没有): it cannot see anyone's records; where to ask. None
+    for a question about the policy itself (养老金每月几号发)."""
+    said = (question or "").strip()
+    if not said or said.startswith("/") or not (_MONEY_RE.search(said) and _STATUS_RE.search(said)
+                                               and _OWN_RE.search(said)):
+        return None
+    where = next((text for pattern, text in _WHERE_TO_ASK if pattern.search(said)), _WHERE_TO_ASK[-1][1])
+    return f"我这里看不到个人的到账和缴费记录，没法替您查。{where}。"
