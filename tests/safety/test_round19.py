@@ -545,3 +545,29 @@ def test_tuned_nlu_misses_by_reason(text, kind):
 ])
 def test_their_look_alikes_stay_quiet_as_well(text):
     assert not fires(text)
+
+
+# ---- tuned NLU look-alikes the net fired on: a ticket, a call, a handrail, a car, a balcony, a chore ------------------
+
+@pytest.mark.parametrize("text", [
+    "我报的那个单子一直没动静了",
+    "打我儿子的 13800001234 他在家",
+    "你打我手机吧",
+    "单元门口的扶手断了一截 老人差点摔",
+    "有人乱停车 堵着我的车出不去",
+    "楼上扔东西 我家雨棚被砸了个坑",
+    "年纪大了拖不动了 想找人来拖地",
+])
+def test_tuned_nlu_look_alikes_by_reason(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "他打我 还抢我手机",
+    "切菜把手指切断了一截 血直流",
+    "楼道着火了 我们被烟堵着出不去",
+    "楼上扔东西 我妈被砸了 头在流血",
+    "我爸弄着弄着突然不动了",
+])
+def test_the_same_words_of_a_real_emergency_still_fire(text):
+    assert fires(text)
