@@ -571,3 +571,22 @@ def test_tuned_nlu_look_alikes_by_reason(text):
 ])
 def test_the_same_words_of_a_real_emergency_still_fire(text):
     assert fires(text)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("我被关厕所了", "trapped"),
+    ("孩子被锁车里了", "trapped"),
+    ("楼下有人跳河", "self_harm"),
+    ("桥上有个女的要跳江", "self_harm"),
+])
+def test_short_messages_shut_in_or_into_water_fire(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "暑假去海边跳海里游泳",
+    "万一孩子被关厕所了怎么办",
+    "我被关厕所了 哈哈 开玩笑的",
+])
+def test_a_swim_a_what_if_or_a_joke_stays_quiet(text):
+    assert not fires(text)
