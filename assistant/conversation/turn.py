@@ -383,7 +383,12 @@ async def converse(
         and recap.asks_done(stripped)
         and pending is not None
         and pending.offered
-        and (split.names_offer(stripped, pending.text, pending.intent) or recap.asks_all_done(stripped))
+        and (
+            split.names_offer(stripped, pending.text, pending.intent)
+            # 两个事都报上了吧: a report the resident told us is counted among "both" (a
+            # booking or a question offered still needs its yes: the recap asks it again).
+            or (pending.intent == "file_complaint" and recap.asks_all_done(stripped))
+        )
     )
     if not command and recap.asks_done(stripped) and not asked_if_done:
         recapped = await _recap(db, sender, pending, memory.last)

@@ -299,3 +299,14 @@ def test_asking_about_one_thing_done_is_no_take():
 
     assert not asks_all_done("路灯那个记上了吗")
     assert not asks_all_done("都有啥服务")  # no question of recording
+
+
+def test_asking_if_all_is_done_leaves_an_offered_booking_offered(db, clock):
+    from assistant import clock as project_clock
+    from tests.conversation._helpers import WordDialogue, converse_once
+
+    store.save(db, "web:r19e", store.Memory(
+        pending=store.Pending("约个保洁", "book_service", project_clock.now(), offered=True)))
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, "web:r19e", "俩都登记了吗")
+    assert dialogue.sent == [] and store.load(db, "web:r19e").pending is not None
