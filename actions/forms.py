@@ -281,8 +281,29 @@ class InterruptibleFormValidation(FormValidationAction):
         if turn == "repeat":
             return [*resumed, SlotSet(FAILURES_SLOT, tracker.get_slot(FAILURES_SLOT)),
                     SlotSet(REQUESTED_SLOT, requested)]
+        if not answers and turn == "answer":
+            self._file_in_passing(dispatcher, tracker, intent)
         events = await super().run(dispatcher, tracker, domain)
         return [*resumed, *events, *await self._count_failure(requested, events, dispatcher, tracker, domain)]
+
+    def _file_in_passing(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None) -> None:
+        """还有个事 楼上漏水…921栋3单元201 你们给报一下, heard as a report while another form asks
+        its question: filed at once (``tickets.service.file_in_passing``), and the form asks on."""
+        if self.form_name() == "complaint_form" or intent != "file_complaint":
+            return
+        if latest_confidence(tracker) < form_turns.INTENT_CONFIDENCE:
+            return
+        from assistant.db import get_database
+        from assistant.tickets.service import file_in_passing
+
+        try:
+            filed = file_in_passing(get_database(), sender_id=tracker.sender_id, text=latest_text(tracker))
+        except Exception:  # noqa: BLE001 - the form goes on; the report is said again if need be
+            log.exception("form_report_in_passing_failed", form=self.form_name())
+            return
+        if filed is not None:
+            log.info("form_report_in_passing", form=self.form_name(), ticket_id=filed.ticket.id)
+            dispatcher.utter_message(text=filed.message)
 
     def _opened_by_this_message(self, tracker: Tracker) -> bool:
         """This form was opened after the resident's latest message (by an action that read

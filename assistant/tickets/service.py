@@ -418,6 +418,23 @@ def _analyse(description: str, category: str | None, repeat_count: int = 0):
     return category, confidence, classification_cues, sentiment, urgency
 
 
+def file_in_passing(db: Database, *, sender_id: str, text: str, now: datetime | None = None) -> FiledTicket | None:
+    """A report said in the middle of another request (约保洁… 还有个事 楼上漏水漏到我家了
+    921栋3单元201 你们给报一下 电话139…): when it says what is wrong and where, it is filed as
+    said, with the phone said in it, and the other request goes on; None when it is no
+    whole report (no problem or no place: the form it interrupted reads it as usual)."""
+    from assistant.tickets.intake import extract_location, parse_contact, reads_as_complaint
+
+    if not reads_as_complaint(text):
+        return None
+    place = extract_location(text)
+    if not place:
+        return None
+    contact = parse_contact(text)
+    phone = contact[1] if contact and contact[0] == "phone" else None
+    return file_ticket(db, description=text, sender_id=sender_id, address=place, contact_phone=phone, now=now)
+
+
 def file_ticket(
     db: Database,
     *,

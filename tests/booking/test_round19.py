@@ -122,3 +122,36 @@ def test_a_booking_that_starts_with_a_change_word_keeps_its_service(app_env, dom
     trk = _tracker(said, intent="book_service", sender="web:r19s", form_active=False)
     slots, _, _ = run(booking_actions.ValidateBookingForm(), trk, domain)
     assert slots.get("booking_service") == service
+
+
+# --- a report said while the booking form asks its question --------------------------------
+
+def _at_time_question(said, intent="file_complaint"):
+    return _tracker(said, intent=intent, sender="web:r19r", slots={
+        "booking_service": "保洁", "requested_slot": "booking_time"})
+
+
+@pytest.mark.parametrize("said", [
+    "对了还有个事 楼上水管漏到我家厨房了 12栋2单元301 帮我报一下 电话13912345678",
+    "先说个别的，7号楼门口路灯坏了好几天了，给报一下",
+])
+def test_a_whole_report_in_the_booking_form_is_filed_and_the_form_goes_on(app_env, domain, said):
+    from assistant.tickets.models import Ticket
+
+    slots, messages, _ = run(booking_actions.ValidateBookingForm(), _at_time_question(said), domain)
+    assert any("工单号" in (m.get("text") or "") for m in messages)
+    assert slots.get("requested_slot") in (None, "booking_time")  # the time is asked on
+    with app_env.session() as session:
+        assert session.query(Ticket).count() == 1
+
+
+@pytest.mark.parametrize(("said", "intent"), [
+    ("楼道灯坏了", "file_complaint"),  # no place: the form reads it as usual
+    ("12栋2单元301 楼上漏水", "inform"),  # not heard as a report
+])
+def test_no_whole_report_files_nothing(app_env, domain, said, intent):
+    from assistant.tickets.models import Ticket
+
+    run(booking_actions.ValidateBookingForm(), _at_time_question(said, intent), domain)
+    with app_env.session() as session:
+        assert session.query(Ticket).count() == 0
