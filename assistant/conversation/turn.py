@@ -415,6 +415,15 @@ async def converse(
             await _remember(db, sender, memory, numbers, pending=pending)
             return numbers
 
+    # 那你们倒是再派人来看看啊, with an open report of theirs and no booking: what has been done
+    # with the report (the classifier may hear a booking question in it).
+    if not command and not memory.options:
+        demanded = await _demand_for_ticket(client, db, sender, stripped)
+        if demanded is not None:
+            log.info("conversation_someone_demanded", sender=sender)
+            await _remember(db, sender, memory, demanded, pending=pending)
+            return demanded
+
     # 120打了，理发先不约了: the booking the emergency broke off is let go, said back.
     dropped = _dropped_after_emergency(stripped, memory)
     if dropped is not None and not command:
@@ -1207,6 +1216,34 @@ async def _added_to_ticket(client: DialogueClient, db: Database | None, sender: 
         told = await anyio.to_thread.run_sync(add)
     except Exception as exc:  # noqa: BLE001 - without the records the words go as said
         log.warning("ticket_detail_unavailable", error=type(exc).__name__)
+        return None
+    return [Reply(text=told)] if told else None
+
+
+async def _demand_for_ticket(client: DialogueClient, db: Database | None, sender: str, said: str) -> list[Reply] | None:
+    """The reply to someone demanded (``asking.demands_someone``) by a resident with an open
+    ticket of their own and no upcoming booking, outside any form; None otherwise."""
+    from assistant.booking.service import upcoming_bookings
+    from assistant.dialogue import Reply
+    from assistant.tickets.asking import demands_someone
+    from assistant.tickets.service import demand_answer
+
+    if not demands_someone(said):
+        return None
+
+    def answer() -> str | None:
+        database = _database(db)
+        with database.session() as session:
+            if upcoming_bookings(session, sender, now=clock.local_now()):
+                return None  # 师傅 may be the booking's: the dialogue decides
+        return demand_answer(database, sender, said, now=clock.now())
+
+    try:
+        if await _form_running(client, sender):
+            return None
+        told = await anyio.to_thread.run_sync(answer)
+    except Exception as exc:  # noqa: BLE001 - without the records the words go as said
+        log.warning("ticket_demand_unavailable", error=type(exc).__name__)
         return None
     return [Reply(text=told)] if told else None
 

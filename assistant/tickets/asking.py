@@ -154,6 +154,29 @@ def asks_what_was_done(text: str | None) -> bool:
     return bool(_DONE_FRAME.search(text[act.start() :]) or _DONE_FRAME.search(text[: act.start()]))
 
 
+# 那你们倒是再派人来看看啊 / 赶紧叫师傅来修 / 快来人处理一下: someone demanded, not asked about.
+_DEMANDS_SOMEONE = re.compile(
+    r"(?:派|叫|找|喊|来)(?:个|几个)?(?:人|师傅|工人)[^，,。！!？?]{0,4}(?:看看|看一下|瞧瞧|修|处理|弄|管)"
+)
+
+
+# Asked, or for the home (能不能派个人上门修一下我家洗衣机): a service asked for, a booking's.
+_ASKS_A_SERVICE = re.compile(r"能不能|可不可以|可以|能否|[吗么？?]|我家|家里|俺家")
+
+
+def demands_someone(text: str | None) -> bool:
+    """Does the message demand that someone be sent (再派人来看看啊), naming no new problem and
+    asking for no booking? About a report of the resident's, it is answered from the
+    ticket (what has been done), as a question about it would be."""
+    from assistant.conversation.split import worded_intent
+    from assistant.tickets.intake import normalise
+
+    said = normalise(text or "")
+    if not said or said.startswith("/") or not _DEMANDS_SOMEONE.search(said) or _ASKS_A_SERVICE.search(said):
+        return False
+    return not _new_problem(said) and worded_intent(said) != "book_service"
+
+
 # A change to a booking: called off (取消 / 不要了 / 别来了) or moved (改到下午 / 换个时间 /
 # 挪到周五 / 推迟), or the booking itself named (约的 / 预约 / 约了 / 订的). A booking's
 # worker is asked about with the same words as a report's (师傅几点来), so these tell
@@ -191,7 +214,7 @@ def besides_the_question(text: str | None) -> str:
     return "，".join(c for c in clauses if not asks_what_was_done(c))
 
 
-__all__ = ["asks_what_was_done", "besides_the_question", "changes_a_booking"]
+__all__ = ["asks_what_was_done", "besides_the_question", "changes_a_booking", "demands_someone"]
 
 
 # 你给记对了没 / 记下来了吗 / 没记错吧 / 写对了吗: whether the report was taken down right.

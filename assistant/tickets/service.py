@@ -597,6 +597,16 @@ def _append_detail(
     return True
 
 
+def demand_answer(db: Database, sender_id: str, text: str, *, now: datetime | None = None) -> str | None:
+    """再派人来看看啊 from a resident with an open ticket of their own: what has been done with
+    it (``handling_answer``: a visit time nobody set is never promised). None without one."""
+    ticket_id = own_open_ticket(db, sender_id, text, now=now)
+    if not ticket_id:
+        return None
+    answer = handling_answer(db, ticket_id, sender_id, text)
+    return f"{answer}派人要由处理部门安排，我这里没法直接派。" if answer else None
+
+
 def own_open_ticket(db: Database, sender_id: str, text: str | None = None, *, now: datetime | None = None) -> str | None:
     """The resident's own open ticket (filed or joined within the duplicate window) a
     further word is about: the one the words refer to when they name one of theirs, else
@@ -1469,6 +1479,12 @@ _OUTSIDE = re.compile(r"城管|消防|警察|派出所|公安|物业|保安|居�
 _WHEN_ASKED = re.compile(r"(?:啥|什么|哪|甚么)时候|多久|多长时间|几时|几点|哪天|几天|何时|啥时|还没")
 
 
+def _reopened_by_resident(ticket: Ticket) -> bool:
+    """The ticket's latest change of state was the resident's own reopening."""
+    moves = [e for e in ticket.events if e.from_state != e.to_state]
+    return bool(moves) and max(moves, key=lambda e: (aware(e.at), e.id or 0)).action == lifecycle.RESIDENT_REOPEN_ACTION
+
+
 def handling_answer(
     db: Database, ticket_id: str, sender_id: str, text: str, *, settings: Settings | None = None
 ) -> str | None:
@@ -1507,6 +1523,9 @@ def handling_answer(
             )
         elif ticket.status == lifecycle.DISPATCHED:
             lines.append(f"工单 {ticket.id} 已派给{ticket.department}，等他们安排人处理。")
+        elif _reopened_by_resident(ticket):
+            # Reopened on the resident's 不满意: said so, and who has it now.
+            lines.append(f"工单 {ticket.id} 已经按您的意见重新打开，交回{ticket.department}处理了。")
         else:
             lines.append(f"工单 {ticket.id} {lifecycle.state_for_resident(ticket)}。")
         if undispatched and _OUTSIDE.search(text or ""):

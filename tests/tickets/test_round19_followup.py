@@ -93,3 +93,48 @@ def test_water_running_from_a_pipe_is_the_supplys_not_the_cars(text: str, catego
     from assistant.tickets.classify import classify_category
 
     assert classify_category(text).category == category
+
+
+@pytest.mark.parametrize("text", ["那你们赶紧叫个师傅来瞧瞧啊", "快派人来处理一下", "倒是再找人来修啊"])
+def test_someone_demanded_is_no_new_report(text: str) -> None:
+    from assistant.tickets.asking import demands_someone
+
+    assert demands_someone(text)
+
+
+@pytest.mark.parametrize("text", ["能不能派个人上门修一下我家洗衣机", "叫师傅来剪个头", "派人来看看 7号楼路灯也坏了"])
+def test_a_booking_or_a_new_problem_is_no_such_demand(text: str) -> None:
+    from assistant.tickets.asking import demands_someone
+
+    assert not demands_someone(text)
+
+
+def test_after_a_reopening_someone_demanded_hears_it_was_reopened(app_env: Database, clock) -> None:
+    import anyio
+
+    from assistant.conversation import converse
+    from assistant.dialogue import Reply
+    from assistant.tickets import feedback
+
+    tid = _filed(app_env, clock, "web:r19dm1")
+    service.transition_ticket(app_env, tid, "办结", actor="staff:t", note="已劝离", now=clock.now())
+    feedback.rate_ticket(app_env, sender_id="web:r19dm1", ticket_id=tid, score=1, reason="当天晚上又蹦上了",
+                         now=clock.now())
+
+    class Dialogue:
+        sent: list = []
+
+        async def active_loop(self, sender):
+            return None
+
+        async def parse(self, text):
+            return {"intent": {"name": "query_booking", "confidence": 0.9}}
+
+        async def deliver_or_degrade(self, sender, text, metadata=None):
+            self.sent.append(text)
+            return [Reply(text="您现在没有预约。")]
+
+    dialogue = Dialogue()
+    replies = anyio.run(lambda: converse(dialogue, "web:r19dm1", "那你们赶紧叫个师傅来瞧瞧啊", None, db=app_env))
+    assert dialogue.sent == [] and tid in replies[0].text and "重新打开" in replies[0].text
+    assert "没法直接派" in replies[0].text
