@@ -590,3 +590,23 @@ def test_short_messages_shut_in_or_into_water_fire(text, kind):
 ])
 def test_a_swim_a_what_if_or_a_joke_stays_quiet(text):
     assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "上次吵架的事已经解决了",
+    "第一次见他有种触电的感觉",
+    "我妈坐船晕船",
+    "脑梗的预防有哪些",
+])
+def test_short_look_alikes_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我爸晕车 现在晕过去了 叫不醒",
+    "打架还没解决 现在又打起来了 有人流血了",
+    "刚才触电了 手还麻",
+    "一摸冰箱就有种触电的感觉",
+])
+def test_short_emergencies_with_the_same_words_fire(text):
+    assert fires(text)
