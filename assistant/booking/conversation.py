@@ -1926,6 +1926,11 @@ def picks_service(text: str | None, catalogue: Catalogue | None = None) -> str |
 
     if split.NO_NEW_BOOKING_RE.search(said) or _SERVICE_USED_RE.search(said):
         return None  # 那个保洁 上次来的阿姨不错 / 理发那个 改个时间: a service had, told of or moved
+    if names_public_place(said):
+        from assistant.tickets.duplicates import read_problem
+
+        if read_problem(said).faults:
+            return None  # 维修那个 电梯坏了: a public place's fault is a report, not a home repair
     return service_asked_for(said, catalogue=catalogue)
 
 

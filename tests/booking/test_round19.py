@@ -155,3 +155,17 @@ def test_no_whole_report_files_nothing(app_env, domain, said, intent):
     run(booking_actions.ValidateBookingForm(), _at_time_question(said, intent), domain)
     with app_env.session() as session:
         assert session.query(Ticket).count() == 0
+
+
+@pytest.mark.parametrize("said", ["维修那个 单元门的门禁坏了", "那个维修 地下车库的灯全不亮", "保洁那个 楼道里脏得很"])
+def test_a_public_places_fault_is_no_pick_to_book(said):
+    from assistant.booking.conversation import picks_service
+
+    assert picks_service(said) is None
+
+
+@pytest.mark.parametrize(("said", "service"), [("维修那个 我家热水器打不着火", "维修"), ("保洁那个吧 家里太乱了", "保洁")])
+def test_a_homes_fault_with_the_service_picked_still_books(said, service):
+    from assistant.booking.conversation import picks_service
+
+    assert picks_service(said) == service
