@@ -610,3 +610,22 @@ def test_short_look_alikes_stay_quiet(text):
 ])
 def test_short_emergencies_with_the_same_words_fire(text):
     assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我妈用消毒水拖地 味道好大",
+    "爷爷吃饭老噎着 想买个辅食机",
+    "我爸老摔跤 想买个助行器",
+])
+def test_a_cleaning_product_in_use_and_a_bare_always_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "孩子把拖地的消毒水喝了一口 现在一直吐",
+    "奶奶噎着了 脸都紫了",
+    "他老呛着 现在喘不上气了",
+    "我老伴摔了 起不来",
+])
+def test_a_poison_swallowed_or_a_choke_now_fires(text):
+    assert fires(text)
