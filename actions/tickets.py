@@ -181,8 +181,12 @@ class ValidateComplaintForm(InterruptibleFormValidation):
         return tracker.get_slot("requested_slot")
 
     def _cancelled(self, tracker: Tracker) -> bool:
-        return self._requested(tracker) in ("complaint_description", "complaint_location") and bool(
-            _CANCEL.search(_text(tracker)) or _intent(tracker) == "deny"
+        # 那算了 就当噪音投诉吧 847号楼5单元: the 算了 lets go of something else (a call the
+        # butler cannot make); the report is asked for.
+        return (
+            self._requested(tracker) in ("complaint_description", "complaint_location")
+            and bool(_CANCEL.search(_text(tracker)) or _intent(tracker) == "deny")
+            and not intake.asks_to_file(_text(tracker))
         )
 
     async def extract_complaint_description(

@@ -399,7 +399,7 @@ async def converse(
 
     # 补充一下… / 再给他们加一句…: more words on the resident's own open ticket join it,
     # whatever the classifier hears in them (a new report, a booking).
-    if not command and not memory.options:
+    if not command and _no_list_shown(memory.options):
         added = await _added_to_ticket(client, db, sender, stripped)
         if added is not None:
             log.info("conversation_added_to_ticket", sender=sender)
@@ -408,7 +408,7 @@ async def converse(
 
     # 帮我查下502那户人家的电话 / 隔壁小区物业电话是多少: someone else's number, never given
     # or made up, said so (the classifier hears a report in the problem said with it).
-    if not command and not memory.options:
+    if not command and _no_list_shown(memory.options):
         numbers = await _someones_number(client, sender, stripped)
         if numbers is not None:
             log.info("conversation_someones_number", sender=sender)
@@ -417,7 +417,7 @@ async def converse(
 
     # 那你们倒是再派人来看看啊, with an open report of theirs and no booking: what has been done
     # with the report (the classifier may hear a booking question in it).
-    if not command and not memory.options:
+    if not command and _no_list_shown(memory.options):
         demanded = await _demand_for_ticket(client, db, sender, stripped)
         if demanded is not None:
             log.info("conversation_someone_demanded", sender=sender)
@@ -1123,6 +1123,12 @@ def _dropped_after_emergency(said: str, memory: store.Memory) -> str | None:
 # After a complaint is filed the butler asks for a phone, with one button: 不留电话. The
 # complaint is done: the phone only joins it, so a second request is offered right away.
 CONTACT_BUTTON_RE = re.compile(r"^不留")
+
+
+def _no_list_shown(options) -> bool:  # noqa: ANN001 - the remembered options
+    """No list the message could choose from: none shown, or only the 不留电话 of the ticket's
+    phone question (补充一下… right after filing adds to the ticket, it picks nothing)."""
+    return not options or all(CONTACT_BUTTON_RE.match(o.title or "") for o in options)
 
 
 def _is_contact_question(reply) -> bool:  # noqa: ANN001 - a Reply, or a remembered Said

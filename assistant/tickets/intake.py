@@ -666,3 +666,18 @@ def adds_to_report(text: str | None) -> bool:
     if not said or said.startswith("/") or not _ADDS.search(said):
         return False
     return not _ANOTHER_MATTER.search(said)
+
+
+# 就当噪音投诉吧 / 那还是给我报上去 / 登记一下吧: the resident asks to file it (after a 算了 about
+# something else: a call the butler cannot make, a booking).
+_FILE_IT = re.compile(
+    r"(?:就当|当成|当作|还是|那就|就)(?:个|是|给我|帮我)?[^，,。！!？?\s]{0,4}(?<![不别])(?:投诉|报修|反映|登记|报上去|报一下)"
+    r"|(?<![不别])(?:投诉|报修|反映|登记|报)(?:一下|上去)?吧"
+)
+
+
+def asks_to_file(text: str | None) -> bool:
+    """Does the message ask for the report to be filed (那算了 就当噪音投诉吧 847号楼…)? Its 算了
+    then lets go of something else, never of the report."""
+    said = normalise(text)
+    return bool(said) and not said.startswith("/") and bool(_FILE_IT.search(said))

@@ -126,3 +126,17 @@ def test_inside_a_form_or_with_no_open_ticket_the_words_go_as_said(db: Database,
     dialogue = _Recorder()
     _converse(dialogue, db, "web:r19add9", "补充一点 是东边那个摊子")
     assert dialogue.sent == ["补充一点 是东边那个摊子"]
+
+
+def test_right_after_filing_at_the_phone_question_the_words_still_join_the_ticket(db: Database, clock) -> None:
+    """The phone question's 不留电话 button is no list the words choose from."""
+    from assistant.conversation import store
+    from assistant.conversation.choices import options_from_reply
+    tid = _file(db, clock, "web:r19add10")
+    asked = f"已为您登记，工单号 {tid}。想知道处理结果的话，留个手机号给我，我记到工单上。"
+    store.save(db, "web:r19add10", store.Memory(
+        options=options_from_reply(asked, [("不留电话", "/deny")]), shown_at=clock.now(),
+        last=[store.Said(asked, [("不留电话", "/deny")])], last_at=clock.now()))
+    dialogue = _Recorder()
+    replies = _converse(dialogue, db, "web:r19add10", "补充一点 烧烤摊的烟也往我家窗户里灌")
+    assert dialogue.sent == [] and tid in replies[0].text

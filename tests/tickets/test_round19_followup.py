@@ -138,3 +138,32 @@ def test_after_a_reopening_someone_demanded_hears_it_was_reopened(app_env: Datab
     replies = anyio.run(lambda: converse(dialogue, "web:r19dm1", "那你们赶紧叫个师傅来瞧瞧啊", None, db=app_env))
     assert dialogue.sent == [] and tid in replies[0].text and "重新打开" in replies[0].text
     assert "没法直接派" in replies[0].text
+
+
+@pytest.mark.parametrize("text", ["那算了 还是给我报上去吧 就在19栋2单元门口", "行吧算了 就当个投诉登记吧 19栋后面"])
+async def test_a_let_go_about_something_else_with_the_report_asked_for_files_it(app_env: Database, clock, text) -> None:
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.tickets import ValidateComplaintForm
+    from tests.tickets.test_followthrough_actions import DOMAIN
+
+    t = tracker(text, "file_complaint", {"requested_slot": "complaint_location",
+                                         "complaint_description": "楼上天天半夜拖椅子"}, sender="web:r19cf1")
+    t.active_loop = {"name": "complaint_form"}
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), t, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert not slots.get("complaint_cancelled") and "19" in (slots.get("complaint_location") or "")
+
+
+async def test_a_plain_let_go_still_drops_the_report(app_env: Database, clock) -> None:
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.tickets import ValidateComplaintForm
+    from tests.tickets.test_followthrough_actions import DOMAIN
+
+    t = tracker("算了算了 不报了", "deny", {"requested_slot": "complaint_location",
+                                          "complaint_description": "楼上天天半夜拖椅子"}, sender="web:r19cf2")
+    t.active_loop = {"name": "complaint_form"}
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), t, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots.get("complaint_cancelled") is True
