@@ -329,6 +329,8 @@ _EN_STILL = re.compile(r"\b(?:still|since|keeps?|right now|(?:won.?t|can.?t|cann
 _SMELT_BY = re.compile(r"(?:我|俺|我们|俺们)[^,。]{0,2}(?:闻到|闻着|闻见)")
 _OWN_WATCHER = re.compile(r"(?:我|俺)(?:家|们家)?(?:的)?(?:爸|妈|爷|奶|姥|外公|外婆|老伴|老公|老婆|儿|女|孙|孩子|娃|宝宝|婆婆|公公)|^(?:孩子|娃|宝宝|老伴)")
 _OTHER_PERSON = re.compile(r"主持人|嘉宾|选手|演员|的人|有人|个人|有个|那个|这个|他|她|人家|里")
+_NOW_INSIDE = re.compile(r"在|一直|已经|正|还|现在|刚")
+_MODAL_INSIDE = re.compile(r"(?<![不没])(?:会不会|可能会|会|容易)$")
 _TURNED = re.compile(r"结果|这下|刚才|刚刚")
 # Round 19: today named after the condition's own event (就怕哪天出事 今天我妈真的走丢了), not inside the condition (万一今天…)
 _TODAY_TURN = re.compile(r"今天|今儿|今早|今晚|这回|这次")
@@ -769,6 +771,12 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             found = None
     if found is None and not actual:
         found = s.hypothetical_before_near.search(text[max(msg.clause_start(hit.start), hit.start - 12): hit.start])
+    if found is None and hit.end - hit.start > 4 and not _PERFECTIVE.match(text[hit.end:]):
+        # round 19: "will" inside a long cue, just before its verb (插线板是不是用久了会冒烟 要不要换): a what-if, whatever
+        # 了 the cue holds before it (用久了)
+        found = _MODAL_INSIDE.search(text, max(hit.start, msg.clause_start(hit.end - 1)), hit.end - 2)
+        if found is not None and _NOW_INSIDE.search(text, hit.start, found.start()):
+            found = None  # 电线一直在冒烟会不会着火: something is happening already, the question is its consequence
     if found is None and not actual and not msg.urgent:
         clause_start = msg.clause_start(hit.start)
         fear = _FEAR_PAUSE.search(text, max(0, clause_start - 6), clause_start) if clause_start else None

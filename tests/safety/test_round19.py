@@ -629,3 +629,21 @@ def test_a_cleaning_product_in_use_and_a_bare_always_stay_quiet(text):
 ])
 def test_a_poison_swallowed_or_a_choke_now_fires(text):
     assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "插线板是不是用久了会冒烟 要不要换新的",
+    "电线老化了容易着火",
+    "冬天电热毯开久了会不会起火",
+])
+def test_will_inside_a_long_cue_is_a_what_if(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "电线一直在冒烟 会不会着火",
+    "插线板用久了会冒烟 现在真冒烟了",
+    "插线板冒烟了 要不要换新的",
+])
+def test_something_happening_before_the_will_still_fires(text):
+    assert fires(text)
