@@ -383,7 +383,17 @@ def said_cannot_do(dispatcher: CollectingDispatcher, tracker: Tracker, text: str
     if commands.asks_text_message(text):
         dispatcher.utter_message(text=_no_text_message(tracker.sender_id))
         return True
+    if commands.asks_weather(text) and not reads_as_complaint(text) and not _names_a_service(text):
+        # 明天会不会下雨啊 我想晒被子: no forecast offline; said so, not 帮不上忙 or a menu.
+        dispatcher.utter_message(text=commands.WEATHER_TEXT)
+        return True
     return False
+
+
+def _names_a_service(text: str) -> bool:
+    from assistant.booking.conversation import service_from
+
+    return service_from(text) is not None
 
 
 def _no_text_message(sender_id: str) -> str:

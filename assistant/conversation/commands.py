@@ -234,6 +234,26 @@ def relay_text(service_phone: str, service_hours: str, handed_over: bool) -> str
             f"着急的话请直接打社区电话 {service_phone}（{service_hours}）。")
 
 
+# --- the weather ----------------------------------------------------------------------
+
+# The weather asked (明天会不会下雨, 今天多少度, 外面冷不冷): the butler is offline and has no forecast.
+_WEATHER_RE = re.compile(
+    r"天气|下雨|下雪|下不下|会不会下|晴天|阴天|刮风|雾霾|空气质量|台风"
+    # 几度 / 冷不冷 said of a day or outdoors (温度调到多少合适 is the air conditioner's).
+    r"|(?:今天|明天|后天|外面|这几天|最近|周末|今儿|明儿)[^，,。！!？?]{0,6}(?:气温|温度|几度|多少度|冷不冷|热不热|降温|升温|大风)"
+)
+_ASKED_RE = re.compile(r"[吗么嘛？?]|会不会|下不下|怎么样|咋样|多少|几度|冷不冷|热不热|好不好|有没有|[\u4e00-\u9fff]不[\u4e00-\u9fff]")
+WEATHER_TEXT = "我这里联不了网，查不到天气预报，天气怎么样我不知道，也不好乱猜。可以看看手机上的天气预报，或者听听电视、广播里的天气。"
+
+
+def asks_weather(text: str | None) -> bool:
+    """Does the message ask about the weather (明天会不会下雨啊 我想晒被子)? Not a report made
+    in weather words (下雨天楼道漏水) nor a service asked about (下雨天助餐送不送): the caller
+    checks those."""
+    said = (text or "").strip()
+    return bool(said) and not said.startswith("/") and bool(_WEATHER_RE.search(said)) and bool(_ASKED_RE.search(said))
+
+
 # --- someone else's number -----------------------------------------------------------
 
 # A number asked for (…的电话是多少 / 帮我查下…的电话 / 把他手机号给我).

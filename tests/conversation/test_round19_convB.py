@@ -117,3 +117,28 @@ async def test_not_understood_such_a_wish_starts_the_booking(db) -> None:
     _, _, events = await run(ActionHandleMisunderstanding(),
                              tracker("俺要剃头 剃头 走不动道了 上门的", "nlu_fallback", sender="web:r19w1"))
     assert followups(events) == ["booking_form"]
+
+
+@pytest.mark.parametrize("text", ["后天出太阳不 天气咋样", "今儿外面冷不冷啊 要不要穿棉袄", "周末会不会下雪"])
+def test_the_weather_asked_is_said_unknown_offline(text: str) -> None:
+    from actions.core import said_cannot_do
+    from assistant.conversation import commands
+    from tests.tickets.test_followthrough_actions import tracker
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    assert said_cannot_do(dispatcher, tracker(text, "out_of_scope"), text)
+    assert dispatcher.messages[0]["text"] == commands.WEATHER_TEXT
+
+
+@pytest.mark.parametrize("text", ["下雨天楼道顶上就往下滴水", "下雨天助餐还送不送", "空调温度调到多少合适"])
+def test_weather_words_in_a_report_a_service_or_a_room_are_no_forecast_asked(text: str) -> None:
+    from actions.core import said_cannot_do
+    from tests.tickets.test_followthrough_actions import tracker
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    said_cannot_do(dispatcher, tracker(text, "out_of_scope"), text)
+    assert all("天气预报" not in m.get("text", "") for m in dispatcher.messages)
