@@ -647,3 +647,26 @@ def test_will_inside_a_long_cue_is_a_what_if(text):
 ])
 def test_something_happening_before_the_will_still_fires(text):
     assert fires(text)
+
+
+# ---- own probes, lone elders and the missing: a week unseen, a meal not taken, an errand, slipped out ---------------
+
+@pytest.mark.parametrize("text,kind", [
+    ("对门李阿姨平时天天在楼下晒太阳 这礼拜一次都没见着 敲门也没动静", "silent_elder"),
+    ("我们楼那个孤寡老人 送饭的说这两天都没人来拿", "silent_elder"),
+    ("孩子说去买酱油 一个多小时了 小卖部的人说没见过他", "missing"),
+    ("我家老人从养老院自己跑出来了 院里打电话说找不到", "missing"),
+])
+def test_own_probes_of_lone_elders_and_the_missing(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "这礼拜没见着物业的人来打扫",
+    "这周末对门阿姨没见着 说是回老家了",
+    "送饭的说今天没人来拿 他们全家去旅游了",
+    "我爸从医院自己跑出来了 现在在家呢",
+    "孩子去同学家玩 一个多小时了 同学妈妈说他们在写作业",
+])
+def test_their_look_alikes_stay_quiet_here_too(text):
+    assert not fires(text)
