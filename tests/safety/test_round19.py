@@ -670,3 +670,12 @@ def test_own_probes_of_lone_elders_and_the_missing(text, kind):
 ])
 def test_their_look_alikes_stay_quiet_here_too(text):
     assert not fires(text)
+
+
+def test_a_delivery_left_at_the_door_is_everyday():
+    result = verdict("送水的一直在敲门 我在上班 叫他放门口")
+    assert not result.emergency and not result.plausible
+
+
+def test_a_stranger_who_will_not_leave_the_door_still_fires():
+    assert fires("有个男的一直在敲门 说是快递 我没买东西 他不走 我一个人在家好害怕")
