@@ -383,6 +383,10 @@ def said_cannot_do(dispatcher: CollectingDispatcher, tracker: Tracker, text: str
     if commands.asks_text_message(text):
         dispatcher.utter_message(text=_no_text_message(tracker.sender_id))
         return True
+    if commands.asks_hospital_number(text) and not reads_as_complaint(text):
+        # 帮我挂个市一院的专家号: a hospital's own booking; said so, and what the community does.
+        dispatcher.utter_message(text=commands.HOSPITAL_TEXT)
+        return True
     if commands.asks_weather(text) and not reads_as_complaint(text) and not _names_a_service(text):
         # 明天会不会下雨啊 我想晒被子: no forecast offline; said so, not 帮不上忙 or a menu.
         dispatcher.utter_message(text=commands.WEATHER_TEXT)

@@ -254,6 +254,28 @@ def asks_weather(text: str | None) -> bool:
     return bool(said) and not said.startswith("/") and bool(_WEATHER_RE.search(said)) and bool(_ASKED_RE.search(said))
 
 
+# --- a hospital's registration ----------------------------------------------------------
+
+# 帮我挂个市一院的专家号 / 给我约个医院的号: a hospital's own booking, not the community's.
+_HOSPITAL_NUMBER_RE = re.compile(r"挂(?:个|一个|了|上)?[^，,。！!？?\s]{0,8}号(?!楼|码)|(?:医院|门诊)[^，,。！!？?\s]{0,8}(?:的)?(?:号|专家号)(?!楼|码)|预约挂号|专家号")
+# Asked of the butler (帮我挂, 给我约, 能不能), not told (我挂了个号明天去).
+_ASKS_US_TO_RE = re.compile(r"帮|给我|替我|能不能|能否|可不可以|麻烦|你们?(?:能|可以)")
+HOSPITAL_TEXT = ("医院的挂号我这里办不了，要在医院的App、公众号或者挂号电话上约。"
+                 "社区能做的是陪诊：派人陪您去医院看病，要约的话跟我说“约陪诊”。")
+
+
+def asks_hospital_number(text: str | None) -> bool:
+    """Does the message ask the butler to book a hospital appointment (挂号, 专家号)?"""
+    said = (text or "").strip()
+    return (
+        bool(said)
+        and not said.startswith("/")
+        and bool(_HOSPITAL_NUMBER_RE.search(said))
+        and bool(_ASKS_US_TO_RE.search(said))
+        and "费" not in said
+    )
+
+
 # --- someone else's number -----------------------------------------------------------
 
 # A number asked for (…的电话是多少 / 帮我查下…的电话 / 把他手机号给我).

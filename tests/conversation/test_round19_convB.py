@@ -142,3 +142,23 @@ def test_weather_words_in_a_report_a_service_or_a_room_are_no_forecast_asked(tex
     dispatcher = CollectingDispatcher()
     said_cannot_do(dispatcher, tracker(text, "out_of_scope"), text)
     assert all("天气预报" not in m.get("text", "") for m in dispatcher.messages)
+
+
+@pytest.mark.parametrize("text", ["麻烦给我挂一个中医院周三的骨科号", "你们能不能帮忙预约挂号"])
+def test_a_hospital_booking_asked_is_said_not_ours_with_the_escort_service(text: str) -> None:
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.core import said_cannot_do
+    from assistant.conversation import commands
+    from tests.tickets.test_followthrough_actions import tracker
+
+    dispatcher = CollectingDispatcher()
+    assert said_cannot_do(dispatcher, tracker(text, "out_of_scope"), text)
+    assert dispatcher.messages[0]["text"] == commands.HOSPITAL_TEXT and "陪诊" in commands.HOSPITAL_TEXT
+
+
+@pytest.mark.parametrize("text", ["我昨天挂了个专家号", "挂号费能报销吗", "9号楼2单元门口挂的牌子掉了"])
+def test_a_hospital_number_told_or_a_fee_is_no_booking_asked(text: str) -> None:
+    from assistant.conversation import commands
+
+    assert not commands.asks_hospital_number(text)
