@@ -679,3 +679,12 @@ def test_a_delivery_left_at_the_door_is_everyday():
 
 def test_a_stranger_who_will_not_leave_the_door_still_fires():
     assert fires("有个男的一直在敲门 说是快递 我没买东西 他不走 我一个人在家好害怕")
+
+
+def test_the_writer_called_to_a_meal_is_everyday():
+    result = verdict("我闺女在厨房喊我吃饭呢 不聊了")
+    assert not result.emergency and not result.plausible
+
+
+def test_a_meal_call_then_someone_down_fires():
+    assert fires("老伴喊我吃饭 我进去一看他倒在地上了")
