@@ -126,6 +126,12 @@ def _booking_texts(tracker: Tracker) -> list[str]:
     return said
 
 
+def _keeps_contact(tracker: Tracker, which: str) -> bool:
+    """The resident said in this booking that the address or the phone stays as last time
+    (地址电话不变 / 电话一样): the remembered one is taken, at whatever turn it is asked."""
+    return any(conversation.keeps_contact(said) in (which, "both") for said in _booking_texts(tracker))
+
+
 def _last_reply(tracker: Tracker) -> list[dict]:
     """The bot events of the butler's reply to the message before this one, latest first
     (only that reply counts as what was just offered or talked about)."""
@@ -565,6 +571,8 @@ class ValidateBookingForm(InterruptibleFormValidation):
         correction = self._correction(tracker)
         if correction is None or correction.slot != slot:
             return None
+        if correction.value is None and self._slip_in_one_breath(tracker, correction):
+            return None  # 换个助浴…地址电话不变 as the booking starts: no address given yet to ask again
         if correction.value is None:
             return {slot: None, **({"booking_time_text": None} if slot == "booking_time" else {})}
         if slot == "booking_time":  # 改成下午三点半: the day already chosen stays
@@ -755,6 +763,13 @@ class ValidateBookingForm(InterruptibleFormValidation):
             )
             return {"booking_address": said} if said else {}
         if self._requested(tracker) == "booking_address" and _text(tracker):
+            if not conversation.address_in(_text(tracker)) and conversation.keeps_contact(_text(tracker)) in (
+                "address", "both"
+            ):
+                # 地址还是原来的 at the address question: the one given last time.
+                remembered, _ = conversation.remembered_contact(get_database(), tracker.sender_id)
+                if remembered and conversation.is_home_address(remembered):
+                    return {"booking_address": remembered}
             # 地址35号楼2单元702，电话139…: the address clause, not the phone with it.
             return {"booking_address": conversation.address_in(_text(tracker)) or _text(tracker)}
         if self._requested(tracker) == "booking_phone" and conversation.other_answer(_text(tracker)) == (
@@ -771,8 +786,11 @@ class ValidateBookingForm(InterruptibleFormValidation):
         )
         if early:
             return {"booking_address": early}  # said before it was asked: kept
-        if tracker.get_slot("booking_address") is None and _intent(tracker) == "book_service":
-            # Offer last time's address only when a booking starts (after a 不对 it is asked).
+        if tracker.get_slot("booking_address") is None and (
+            _intent(tracker) == "book_service" or _keeps_contact(tracker, "address")
+        ):
+            # Offer last time's address only when a booking starts (after a 不对 it is asked),
+            # or when the resident said it stays (地址电话不变) in this booking.
             remembered, _ = conversation.remembered_contact(get_database(), tracker.sender_id)
             if remembered and conversation.is_home_address(remembered):
                 # (125号楼, the place of an earlier complaint, is no home: the address is asked)
@@ -804,7 +822,9 @@ class ValidateBookingForm(InterruptibleFormValidation):
             return {}  # 十一点半 at the phone question: the time changes (extract_booking_time), no failed phone
         if self._requested(tracker) == "booking_phone" and _text(tracker):
             return {"booking_phone": _text(tracker)}
-        if tracker.get_slot("booking_phone") is None and _intent(tracker) == "book_service":
+        if tracker.get_slot("booking_phone") is None and (
+            _intent(tracker) == "book_service" or _keeps_contact(tracker, "phone")
+        ):
             _, remembered = conversation.remembered_contact(get_database(), tracker.sender_id)
             if remembered:
                 return {"booking_phone": remembered}

@@ -727,6 +727,26 @@ def phone_from(text: str | None) -> str | None:
     return normalise_phone(text)
 
 
+# 地址电话不变 / 地址一样 / 电话还是那个 / 地址电话跟刚才一样: the contact given last time, kept.
+_KEEPS_CONTACT_RE = re.compile(
+    r"(?:地址|住址|电话|手机号?|号码|联系方式)[^，,。；;！!？?\s]{0,5}?"
+    r"(?:不变|没变|一样|照旧|同上|还是那个|还是原来的?|跟(?:刚才|上次|之前|原来|以前)(?:的)?一样)"
+)
+
+
+def keeps_contact(text: str | None) -> str | None:
+    """Which contact the words keep from last time: "address", "phone", "both", or None
+    (地址电话不变 → both; 电话一样 → phone)."""
+    said = unicodedata.normalize("NFKC", text or "")
+    kept = {("phone" if re.search(r"电话|手机|号码|联系方式", m.group()) and not re.match(r"地址|住址", m.group())
+             else "address") for m in _KEEPS_CONTACT_RE.finditer(said)}
+    if any(re.match(r"(?:地址|住址)\S{0,2}(?:电话|手机)", m.group()) for m in _KEEPS_CONTACT_RE.finditer(said)):
+        kept = {"address", "phone"}
+    if not kept:
+        return None
+    return "both" if len(kept) == 2 else kept.pop()
+
+
 def is_home_address(text: str | None) -> bool:
     """An address a home visit can find: it names a room (3号楼2单元501) or a road number
     (幸福路8号); 125号楼 or 小区东门 (a complaint's place) does not."""

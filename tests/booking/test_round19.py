@@ -169,3 +169,25 @@ def test_a_homes_fault_with_the_service_picked_still_books(said, service):
     from assistant.booking.conversation import picks_service
 
     assert picks_service(said) == service
+
+
+@pytest.mark.parametrize("said", ["给我妈换个保洁 后天上午九点 地址电话不变", "那换成维修吧 后天上午十点 地址电话跟上次一样"])
+def test_contact_said_to_stay_is_taken_from_last_time(app_env, domain, said):
+    from assistant.booking.conversation import remember
+
+    remember(app_env, "web:r19k", address="3号楼2单元501", phone="13912345678")
+    trk = _tracker(said, intent="book_service", sender="web:r19k", form_active=False)
+    slots, _, _ = run(booking_actions.ValidateBookingForm(), trk, domain)
+    assert slots.get("booking_address") == "3号楼2单元501"
+    assert slots.get("booking_phone") == "13912345678"
+
+
+def test_contact_said_to_stay_is_taken_at_a_later_question(app_env, domain):
+    from assistant.booking.conversation import remember
+
+    remember(app_env, "web:r19k", address="3号楼2单元501", phone="13912345678")
+    events = [{"event": "active_loop", "name": "booking_form"}, {"event": "user", "text": "地址还是原来的"}]
+    trk = _tracker("地址还是原来的", sender="web:r19k", events=events, slots={
+        "booking_service": "保洁", "booking_time": "2026-12-01T09:00", "requested_slot": "booking_address"})
+    slots, _, _ = run(booking_actions.ValidateBookingForm(), trk, domain)
+    assert slots.get("booking_address") == "3号楼2单元501"
