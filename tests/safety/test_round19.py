@@ -688,3 +688,15 @@ def test_the_writer_called_to_a_meal_is_everyday():
 
 def test_a_meal_call_then_someone_down_fires():
     assert fires("老伴喊我吃饭 我进去一看他倒在地上了")
+
+
+def test_a_smell_gone_once_the_valve_is_shut_is_over():
+    assert not fires("厨房闻到一点煤气味 关了总阀就闻不到了 想请人来查查")
+
+
+@pytest.mark.parametrize("text", [
+    "厨房煤气味好大 关了阀门还是有 头晕",
+    "煤气味很重 关了阀门也没用 我头好晕",
+])
+def test_a_smell_that_stays_after_the_valve_still_fires(text):
+    assert "gas" in kinds(text)
