@@ -276,6 +276,38 @@ def asks_hospital_number(text: str | None) -> bool:
     )
 
 
+# --- pushed back after a can't ------------------------------------------------------------
+
+# 你们系统里看不到吗 / 那你就大概估摸一下嘛 / 真的查不到啊: the resident presses after the butler
+# said it cannot: asked again, never a new request.
+_PUSHES_BACK_RE = re.compile(
+    r"估摸|大概|猜一?下|猜猜|随便说|说个大概|真的(?:查|看|不|没)|确定(?:查|看|不|没)|系统里|电脑里|后台"
+    r"|(?:看|查)不到(?:吗|啊|呀|么|嘛)|不能(?:查|看)(?:吗|啊|么|嘛)|没法(?:查|看)(?:吗|啊|么)|你就说"
+)
+# What each can't answer said (its opening words), and what is said again.
+_SAID_AGAIN = (
+    ("我这里联不了网", "这个我确实不知道：我这里没有天气预报，猜也没有根据，不好乱说。看看手机上的天气预报最稳妥。"),
+    ("我这里看不到个人的", "确实看不到：我这里只有社区的服务和工单，没有社保、医保、银行的数据，没法替您查。"
+                        "刚才说的热线和App能查到。"),
+    ("医院的挂号我这里办不了", "确实办不了：医院的号只能在医院自己的渠道挂。陪您去医院的陪诊，我这里能约。"),
+)
+
+
+def pushed_back_said(text: str | None, last_said: str | None) -> str | None:
+    """The can't said again, when the resident presses right after it (你们系统里看不到吗,
+    大概估摸一下嘛); None when the last reply was no such can't or the message asks anything
+    else (a service, a report)."""
+    from assistant.booking.conversation import service_from
+    from assistant.conversation.split import worded_intent
+
+    said, last = (text or "").strip(), last_said or ""
+    if not said or said.startswith("/") or len(said) > 24 or not _PUSHES_BACK_RE.search(said):
+        return None
+    if worded_intent(said) or service_from(said):
+        return None  # 那帮我约个陪诊吧 大概后天上午: a request of its own
+    return next((again for opening, again in _SAID_AGAIN if last.startswith(opening)), None)
+
+
 # --- someone else's number -----------------------------------------------------------
 
 # A number asked for (…的电话是多少 / 帮我查下…的电话 / 把他手机号给我).

@@ -415,6 +415,15 @@ async def converse(
             await _remember(db, sender, memory, numbers, pending=pending)
             return numbers
 
+    # 你们系统里看不到吗 / 大概估摸一下嘛, pressed right after a can't: the can't said again.
+    if not command and not memory.options and memory.last:
+        again = commands.pushed_back_said(stripped, memory.last[-1].text)
+        if again is not None:
+            log.info("conversation_pushed_back", sender=sender)
+            again_replies = [Reply(text=again)]
+            await _remember(db, sender, memory, again_replies, pending=pending)
+            return again_replies
+
     # 那你们倒是再派人来看看啊, with an open report of theirs and no booking: what has been done
     # with the report (the classifier may hear a booking question in it).
     if not command and _no_list_shown(memory.options):

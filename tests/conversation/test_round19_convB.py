@@ -162,3 +162,35 @@ def test_a_hospital_number_told_or_a_fee_is_no_booking_asked(text: str) -> None:
     from assistant.conversation import commands
 
     assert not commands.asks_hospital_number(text)
+
+
+def _after(db, sender: str, said_before: str, text: str):
+    from assistant.conversation import store
+
+    from assistant import clock
+
+    store.save(db, sender, store.Memory(last=[store.Said(said_before, [])], last_at=clock.now()))
+    dialogue = WordDialogue({"": "help"})
+    return dialogue, converse_once(dialogue, db, sender, text)
+
+
+@pytest.mark.parametrize("text", ["你就随便说个大概嘛", "真的查不到啊", "你们电脑里看不到吗"])
+def test_pressed_right_after_a_cant_it_is_said_again(db, text: str) -> None:
+    from assistant.conversation import commands
+    from assistant.kb.answer import own_record_answer
+
+    dialogue, replies = _after(db, "web:r19pb1", commands.WEATHER_TEXT, text)
+    assert dialogue.sent == [] and "不知道" in replies[0].text
+    dialogue, replies = _after(db, "web:r19pb2", own_record_answer("帮我查查我的医保到账没有"), text)
+    assert dialogue.sent == [] and "看不到" in replies[0].text
+
+
+@pytest.mark.parametrize(("before", "text"), [
+    ("好的，约上门保洁。", "你就随便说个大概嘛"),  # no can't before
+    (None, "那帮我约个陪诊吧 大概后天上午"),  # a request after the can't
+])
+def test_no_cant_before_or_a_request_goes_as_said(db, before, text: str) -> None:
+    from assistant.conversation import commands
+
+    dialogue, _ = _after(db, "web:r19pb3", before or commands.HOSPITAL_TEXT, text)
+    assert dialogue.sent == [text]
