@@ -700,3 +700,15 @@ def test_a_smell_gone_once_the_valve_is_shut_is_over():
 ])
 def test_a_smell_that_stays_after_the_valve_still_fires(text):
     assert "gas" in kinds(text)
+
+
+def test_a_snorer_who_sounds_out_of_breath_stays_quiet():
+    assert not fires("我老伴打鼾打得喘不上气似的 要不要去医院看看")
+
+
+@pytest.mark.parametrize("text", [
+    "我爸打呼噜打着打着喘不过气了 脸都紫了 叫不醒",
+    "他喘不过气似的 脸都紫了",
+])
+def test_a_sleeper_who_stops_breathing_fires(text):
+    assert "medical" in kinds(text)
