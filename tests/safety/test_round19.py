@@ -712,3 +712,21 @@ def test_a_snorer_who_sounds_out_of_breath_stays_quiet():
 ])
 def test_a_sleeper_who_stops_breathing_fires(text):
     assert "medical" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my friend has been missing in action 好几天没回我消息了 估计在忙",
+    "I'm missing you 好想你",
+])
+def test_english_missing_idioms_and_a_friend_guessed_busy_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my son is missing 放学到现在没回来",
+    "my grandpa went missing 一下午了",
+    "我妈两天没回消息了 估计在忙 不过她一个人住 有点担心",
+    "独居的爷爷三天没接电话 可能在忙吧 敲门也没人应",
+])
+def test_missing_and_silent_people_still_fire(text):
+    assert fires(text)
