@@ -667,17 +667,18 @@ class ValidateBookingForm(InterruptibleFormValidation):
         return {"booking_eligibility": _text(tracker)}
 
     async def extract_booking_time(self, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
+        if self._requested(tracker) in ("booking_address", "booking_phone") and tracker.get_slot("booking_time"):
+            # 还是第二个吧 / 噢不对 我要第二个 at the address question: another of the times
+            # listed, by its place (before any correction reading: the list says which).
+            repicked = conversation.repicked_time(_text(tracker), _last_time_buttons(tracker))
+            if repicked is not None:
+                return {"booking_time": repicked}
         corrected = self._corrected(tracker, "booking_time")
         if corrected is not None:
             return corrected
         if self._corrects_other(tracker, "booking_time"):
             return {}
         requested = self._requested(tracker)
-        if requested in ("booking_address", "booking_phone") and tracker.get_slot("booking_time"):
-            # 还是第二个吧 at the address question: another of the times listed, by its place.
-            repicked = conversation.repicked_time(_text(tracker), _last_time_buttons(tracker))
-            if repicked is not None:
-                return {"booking_time": repicked}
         entities = _entities(tracker, "time")
         if requested not in (None, "booking_time") and not any(
             conversation.ISO_SLOT_RE.search(e) for e in entities

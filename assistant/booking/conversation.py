@@ -1196,15 +1196,14 @@ def repicked_time(text: str | None, offered: list[dict]) -> str | None:
     said = unicodedata.normalize("NFKC", text or "").strip()
     if not said or said.startswith("/") or not offered or re.search(r"[?？吗]", said):
         return None
-    clauses = [c for c in re.split(r"[，,。；;！!\s]+", said) if c]
-    match = _REPICK_RE.search(clauses[-1]) if clauses else None
-    if match is None:
-        return None
-    index = resolve_ordinal(match.group("pick"), len(offered))
-    if not isinstance(index, int):
-        return None
-    start = ISO_SLOT_RE.search(str(offered[index].get("payload", "")))
-    return f"{start.group(1)}T{start.group(2)}" if start else None
+    # 哦不 我要第一个 早点好: the clause that picks, wherever the reason is said.
+    for clause in reversed([c for c in re.split(r"[，,。；;！!\s]+", said) if c]):
+        match = _REPICK_RE.search(clause)
+        index = resolve_ordinal(match.group("pick"), len(offered)) if match else None
+        if isinstance(index, int):
+            start = ISO_SLOT_RE.search(str(offered[index].get("payload", "")))
+            return f"{start.group(1)}T{start.group(2)}" if start else None
+    return None
 
 
 # What may follow an address's first piece after a space (3号楼2单元 501 / 446栋1单元 一楼 101 /
