@@ -1229,6 +1229,9 @@ class ActionCancelBooking(Action):
         if ref.match == "one" and (
             conversation.picked_to_cancel(_text(tracker), raw, listed=_picked_from_cancel_list(tracker))
             or (_listed_own_bookings(tracker) and conversation.cancels_again(_text(tracker)))
+            or conversation.cancels_one_of_several_by_time(
+                get_database(), tracker.sender_id, _text(tracker), ref.booking, now=now()
+            )
         ):
             # 助浴那个退了吧, picked from 是哪一个？ after 帮我退一个预约: the cancel asked for and
             # said again with the choice, in words: done, not asked a third time. So is one

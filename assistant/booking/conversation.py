@@ -1909,6 +1909,25 @@ def cancel_by_time(db: Database, sender_id: str, text: str | None, now: datetime
     return cancel_payload(found[0].id) if len(found) == 1 else None
 
 
+def cancels_one_of_several_by_time(
+    db: Database, sender_id: str, text: str | None, booking: Booking | None, now: datetime | None = None
+) -> bool:
+    """四点那个不要了 / 三点那个取消掉 with several live bookings: the cancel said outright names
+    the one by its clock time, which singles it out — done without asking again (the one
+    just made, 刚才订的那个不要了, or the only one, is still asked)."""
+    if booking is None or not cancels_again(text):
+        return False
+    said = unicodedata.normalize("NFKC", text or "")
+    parsed = extract_time(said, now)
+    if parsed is None or not parsed.has_clock:
+        return False
+    start = to_local(booking.starts_at)
+    if (start.hour % 12, start.minute) != (parsed.start.hour % 12, parsed.start.minute):
+        return False
+    with db.session() as session:
+        return len(upcoming_bookings(session, sender_id, now=local_now(now))) >= 2
+
+
 def time_instead_of_phone(text: str | None, now: datetime | None = None) -> bool:
     """十一点半 / 明天上午 said at the phone question: a short time and nothing of a phone (no
     run of digits, no place), so the time is changed and the phone asked again, no failed

@@ -192,3 +192,33 @@ def test_contact_said_to_stay_is_taken_at_a_later_question(app_env, domain):
         "booking_service": "保洁", "booking_time": "2026-12-01T09:00", "requested_slot": "booking_address"})
     slots, _, _ = run(booking_actions.ValidateBookingForm(), trk, domain)
     assert slots.get("booking_address") == "3号楼2单元501"
+
+
+@pytest.mark.parametrize("said", ["下午四点那个不要了", "四点的那个理发退掉吧"])
+def test_one_of_several_named_by_its_time_with_a_cancel_is_cancelled(app_env, domain, said):
+    from assistant.booking.references import cancel_payload
+    from assistant.booking.service import get_booking
+    from assistant.conversation import commands
+
+    cut, meal = _two_bookings(app_env)
+    trk = _tracker(cancel_payload(cut.id), intent="cancel_booking", sender="web:r19", form_active=False)
+    trk.latest_message["metadata"] = {commands.WORDS_KEY: said}
+    run(booking_actions.ActionCancelBooking(), trk, domain)
+    with app_env.session() as session:
+        assert get_booking(session, cut.id).status == "cancelled"
+        assert get_booking(session, meal.id).status != "cancelled"
+
+
+def test_the_only_booking_named_by_its_time_is_still_asked(app_env, domain):
+    from datetime import datetime
+
+    from assistant.booking.references import cancel_payload
+    from assistant.booking.service import book
+    from assistant.conversation import commands
+
+    only = book(app_env, sender_id="web:r19", service="理发", starts_at=datetime(2026, 12, 1, 16),
+                address="幸福路8号", now=NOW)
+    trk = _tracker(cancel_payload(only.id), intent="cancel_booking", sender="web:r19", form_active=False)
+    trk.latest_message["metadata"] = {commands.WORDS_KEY: "四点那个不要了"}
+    slots, _, _ = run(booking_actions.ActionCancelBooking(), trk, domain)
+    assert slots.get("booking_cancel_pending") is True
