@@ -169,10 +169,18 @@ def _clean(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip().rstrip("。.!！?？~～ ")
 
 
+# 不用了 我自己打扫吧 / 不麻烦了 俺自己剪: the service declined, the resident will do it themselves.
+DO_IT_MYSELF_RE = re.compile(
+    r"(?:不用|不要|不麻烦|不需要)(?:你们)?了[啊吧呀]?[，,。\s]*[^，,。！!？?]{0,4}?(?:我|俺|咱)(?:自己|自个儿?|个人)"
+    r"(?:来|弄|搞|打扫|扫|收拾|剪|理|洗|做|修|去|整)"
+)
+
+
 def is_stop(text: str | None) -> bool:
-    """The message says the resident is leaving (不约了, 算了不要了, 不投诉了, 算了…)."""
+    """The message says the resident is leaving (不约了, 算了不要了, 不投诉了, 算了…, 不用了 我自己
+    打扫吧)."""
     said = _clean(text)
-    return bool(STOP_RE.search(said) or WEAK_STOP_RE.search(said))
+    return bool(STOP_RE.search(said) or WEAK_STOP_RE.search(said) or DO_IT_MYSELF_RE.search(said))
 
 
 def goes_own_way(text: str | None) -> bool:

@@ -194,3 +194,14 @@ def test_no_cant_before_or_a_request_goes_as_said(db, before, text: str) -> None
 
     dialogue, _ = _after(db, "web:r19pb3", before or commands.HOSPITAL_TEXT, text)
     assert dialogue.sent == [text]
+
+
+@pytest.mark.parametrize("text", ["不麻烦了 俺自个儿剪", "嗯 不用了啊 我自己收拾吧 拜拜", "不要了 我自己修"])
+def test_the_service_declined_to_do_it_oneself_leaves_the_form(text: str) -> None:
+    assert form_turns.is_stop(text)
+    assert form_turns.classify("goodbye", text, answers=False) == "stop"
+
+
+@pytest.mark.parametrize("text", ["不用上门 我自己去", "我自己去服务中心吃", "不用了谢谢"])
+def test_coming_oneself_or_a_plain_thanks_is_no_leaving(text: str) -> None:
+    assert not form_turns.is_stop(text)
