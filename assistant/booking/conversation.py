@@ -897,7 +897,10 @@ _SLIP = r"说错|错了|搞错|讲错|说岔|弄错|整错|记错|说反|整反|
 _TIME_AHEAD = r"(?=[上下中早晚明后今大周星礼一二三四五六七八九十两]|\d{1,2}\s*[点:：])"
 # 改四点吧 / 换下午的 / 还是上午吧…上午十点半 / 还是改回十点: a change of mind with the value
 # right after the word (还是 "rather", not 电话还是139… "still").
-_CHANGED_TO = r"(?:还是|改|换|挪)(?:改回|换回|回到|回)?" + _TIME_AHEAD
+# A day named with a deferral in its clause (还是明天再说吧 / 那还是明天问问我女儿再说 / 还是下午
+# 再想想吧) puts the decision off, not the booking: no change of mind (``hedges`` reads it).
+_DEFERS_AHEAD = r"(?![^，,。；;！!？?\s]*(?:再说|再定(?![个一份])|再决定|再议|再看看|再看吧|再想|想想|想一下|考虑|商量|问问|没想好))"
+_CHANGED_TO = r"(?:还是|改|换|挪)(?:改回|换回|回到|回)?" + _TIME_AHEAD + _DEFERS_AHEAD
 CORRECTION_RE = re.compile(
     r"不对|(?<![^但可就还倒要]是)(?<!^是)不是|改成|改为|改到|改一下|换成|换到|换个|应该是|"
     + _CHANGED_TO + "|" + _SLIP
@@ -1312,7 +1315,9 @@ _SO_BE_IT_RE = re.compile(r"^就(?:这|咁|系咁|酱|这个|这么着)(?:样)?(
 _YES_CLAUSES_RE = re.compile(r"[，,。.！!~～\s]+")
 # A hedge after the yes (好，我再想想吧 / 行，我问问我女儿吧 / 对，等我儿子回来再说吧) takes
 # the yes back: nothing is settled yet.
-_HEDGE_RE = re.compile(r"想想|想一下|考虑|商量|(?<!想)问问(?![你您])|再说|没想好|还没想|不确定|拿不准|回头|改天")
+_HEDGE_RE = re.compile(
+    r"想想|想一下|考虑|商量|(?<!想)问问(?![你您])|再说|再定(?![个一份])|再决定|再看看|再看吧|没想好|还没想|不确定|拿不准|回头|改天"
+)
 _CHANGES_RE = re.compile(
     r"不对|(?<!是)不是|错了|说错|搞错|改|换|取消|不约|(?<!要)不要|(?<!用)不用|算了|等等|等一下|等会|等下|先不|\d|" + _HEDGE_RE.pattern
 )

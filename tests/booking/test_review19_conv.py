@@ -1,0 +1,50 @@
+"""Review 19 (booking): the reviewer's notes on the booking conversation, one section each
+(the note's number in its heading). Own sentences, a fixed "today" (Sunday 2026-11-29
+10:00); the actions run without Rasa."""
+
+from __future__ import annotations
+
+import pytest
+
+import actions.booking as booking_actions
+from assistant.booking import conversation
+from tests.booking.form_helpers import NOW, run, texts
+from tests.booking.form_helpers import tracker as _tracker
+from tests.booking.test_round13 import FILLED
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch):
+    monkeypatch.setattr(booking_actions, "now", lambda: NOW)
+
+
+def _readback(said: str):
+    return _tracker(said, sender="web:rv19b", intent="inform", slots=FILLED, form_active=False)
+
+
+# --- #6: a day named with a deferral puts the decision off, not the booking ---------------
+
+@pytest.mark.parametrize("said", [
+    "那还是后天跟我老伴商量了再说",
+    "还是周五再定吧",
+    "还是下礼拜再看看吧",
+    "还是明早考虑考虑",
+    "还是下午等我儿子回来问问",
+])
+def test_a_hedge_naming_a_day_at_the_readback_waits(app_env, domain, said):
+    slots, messages, _ = run(booking_actions.ActionSubmitBooking(), _readback(said), domain)
+    assert "不着急" in texts(messages)
+    assert slots.get("booking_time") in (None, FILLED["booking_time"])
+    assert conversation.correction_from(said, now=NOW) is None
+
+
+@pytest.mark.parametrize("said", ["还是周四吧", "改三点吧", "换到后天上午 我再问问别的事"])
+def test_a_change_of_mind_with_a_day_still_corrects_the_time(app_env, domain, said):
+    slots, messages, _ = run(booking_actions.ActionSubmitBooking(), _readback(said), domain)
+    assert "不着急" not in texts(messages)
+    assert conversation.correction_from(said, now=NOW).slot == "booking_time"
+
+
+def test_a_booking_again_is_no_deferral():
+    # 再定个… books another: 再定 alone is the deferral.
+    assert conversation.correction_from("改明天 再定个理发", now=NOW).slot == "booking_time"
