@@ -141,7 +141,7 @@ def _handoff(db: Database, settings: Settings, sender_id: str, text: str) -> Out
 
 def _ticket(db: Database, settings: Settings, sender_id: str, text: str, metadata: dict | None) -> Outcome:
     from assistant.tickets.intake import extract_location, location_from_metadata, media_from_metadata
-    from assistant.tickets.service import file_ticket
+    from assistant.tickets.service import duplicate_heading, file_ticket
 
     shared = location_from_metadata(metadata or {})
     filed = file_ticket(db, description=text, sender_id=sender_id, address=extract_location(text),
@@ -151,8 +151,8 @@ def _ticket(db: Database, settings: Settings, sender_id: str, text: str, metadat
     query = f"系统恢复后可以说“{ticket.id} 怎么样了”查询进度；急事请拨打社区电话 {settings.service_phone}（{settings.service_hours}）。"
     if filed.created:
         line = f"{PREFIX}已记下您的投诉，工单号 {ticket.id}（{ticket.category}，由{ticket.department}处理）。{query}"
-    else:
-        line = f"{PREFIX}这个问题已有居民反映过（工单号 {ticket.id}），已记下您的反映并为您加入关注。{query}"
+    else:  # the resident's own report told again, or another's joined: the service's words
+        line = f"{PREFIX}{duplicate_heading(ticket, own=filed.own)}{query}"
     if filed.alerted:  # an acute hazard in a complaint raises the staff alert (file_ticket)
         line += "已通知值班人员。"
     return Outcome("ticket", [line], ticket_id=ticket.id,

@@ -88,6 +88,7 @@ class FiledTicket:
     message: str  # what the resident is told
     alerted: bool = False
     advice: list[str] = field(default_factory=list)
+    own: bool = False  # not created: the resident's own open ticket, told again (no one else's)
 
     @property
     def duplicate(self) -> bool:
@@ -196,6 +197,16 @@ def deadline_phrase(urgency: str, settings: Settings | None = None) -> str:
     amount, unit = lifecycle.parse_duration(specs.get(urgency, specs["normal"]))
     number = f"{amount:g}"
     return {"h": f"{number}小时内", "d": f"{number}天内", "wd": f"{number}个工作日内"}[unit]
+
+
+def duplicate_heading(original: Ticket, *, own: bool) -> str:
+    """What a resident hears first when their report joins an open ticket: their own told
+    again (more of it), or another resident's (a watcher now). One wording for every channel
+    (the chat, degraded mode), so nobody is told 已有居民反映过 about their own report."""
+    state = lifecycle.state_for_resident(original)
+    if own:
+        return f"这件事您已经反映过了（工单号 {original.id}，{state}），刚才说的已补充到工单上。"
+    return f"已有居民反映过这个问题（工单号 {original.id}，{state}），已为您加入关注。"
 
 
 def filed_message(ticket: Ticket, *, has_contact: bool, settings: Settings | None = None) -> str:
@@ -484,11 +495,8 @@ def file_ticket(
             # The resident's own open ticket (filed or joined, an emergency too): the same
             # matter told again is more of it, not a second resident's report.
             _append_detail(session, original, sender_id=sender_id, text=description, now=now, settings=settings)
-            message = (
-                f"这件事您已经反映过了（工单号 {original.id}，{lifecycle.state_for_resident(original)}），"
-                f"刚才说的已补充到工单上。进度可以随时说“{original.id} 怎么样了”查询。"
-            )
-            filed = FiledTicket(ticket=original, created=False, message=message)
+            message = f"{duplicate_heading(original, own=True)}进度可以随时说“{original.id} 怎么样了”查询。"
+            filed = FiledTicket(ticket=original, created=False, message=message, own=True)
         elif original is not None:
             _link_duplicate(
                 session,
@@ -500,11 +508,7 @@ def file_ticket(
                 now=now,
                 settings=settings,
             )
-            message = (
-                f"已有居民反映过这个问题（工单号 {original.id}，"
-                f"{lifecycle.state_for_resident(original)}），已为您加入关注。"
-                f"进度可以随时说“{original.id} 怎么样了”查询。"
-            )
+            message = f"{duplicate_heading(original, own=False)}进度可以随时说“{original.id} 怎么样了”查询。"
             filed = FiledTicket(ticket=original, created=False, message=message)
         else:
             resident_id = None
