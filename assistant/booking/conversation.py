@@ -1730,6 +1730,32 @@ def picked_to_cancel(words: str | None, payload: str | None, *, listed: bool) ->
     )
 
 
+# The booking 要取消…吗？ asks about (cancel_question): its service and its id.
+_ASKED_BOOKING_RE = re.compile(r"的(?:上门)?(?P<service>[^的（(]+)[（(]预约号(?P<id>[A-Za-z0-9]+)[）)]")
+# A booking named without its service (刚才约的 / 那个预约 / 订好的), and a matter that is no
+# booking (那个投诉 / 报的工单 / 反映的事): the cancel words name which.
+_A_BOOKING_RE = re.compile(r"预约|约的|约好的|订的|订好的|约了的")
+_NO_BOOKING_RE = re.compile(r"投诉|工单|报修|报的|反映|举报|登记|申请|报名|快递|外卖|订单|会员|订阅")
+
+
+def cancel_names_asked(words: str | None, question: str | None) -> bool:
+    """Do the cancel words name the booking the cancel question asks about (理发不要了 取消吧 at
+    要取消…的理发（预约号…）吗？)? Its service, in any words the catalogue knows, or its id, or a
+    booking said without its service when nothing else is named. Not a complaint or anything
+    else withdrawn (那个投诉不用了 撤销吧), nor a bare 那个不要了: those never answer the
+    question for a booking the words did not name."""
+    said = unicodedata.normalize("NFKC", words or "")
+    asked = _ASKED_BOOKING_RE.search(question or "")
+    if not said or asked is None:
+        return False
+    if find_booking_id(said):
+        return find_booking_id(said) == asked.group("id").upper()
+    named = service_from(said) or service_in_everyday_words(said)
+    if named is not None or _NO_BOOKING_RE.search(said):
+        return named is not None and named == service_from(asked.group("service"))
+    return bool(_A_BOOKING_RE.search(said))
+
+
 def cancels_again(text: str | None) -> bool:
     """助浴那个退了吧 / 把剪头那个取消掉 when picking from the list of bookings (是哪一个？):
     the cancel said again with the choice, no question, no keeping, no hesitation."""

@@ -373,6 +373,7 @@ async def converse(
     both_at_once = False  # 一是…二是…: both asked for outright, the second needs no offer
     hand_off = False  # …，给我转个人工: a person asked for outright with another request
     cancel_first = False  # a cancel said outright, then another request: the cancel needs no yes
+    cancel_words = ""  # that cancel's words: its yes is sent only for the booking they name
     pending = memory.pending
     not_yet: Reply | None = None  # 路灯那件也报上了吧？ while it is offered: said before it is done
 
@@ -585,7 +586,7 @@ async def converse(
                 message = first
                 new_pending = store.Pending(second, intent, clock.now())
                 both_at_once = counted
-                cancel_first = _cancels_outright(first)
+                cancel_first, cancel_words = _cancels_outright(first), first
                 # 理发不要了 取消吧 给我爸换个助浴…: a booking cancelled to book another in one
                 # breath is one change of plan; the new booking starts right after the cancel.
                 both_at_once = both_at_once or (cancel_first and intent == "book_service")
@@ -614,9 +615,11 @@ async def converse(
     replies = await client.deliver_or_degrade(sender, message, sent_metadata)
     if cancel_first and replies and _asks_to_cancel([store.Said(replies[-1].text, [
         (b.title, b.payload) for b in replies[-1].buttons
-    ])]):
+    ])]) and _cancel_names_asked(cancel_words, replies[-1].text):
         # The cancel said outright with another request (维修不用了 给取消了吧 还有…报一下):
         # the words are its yes; asking again would hold the other request behind a question.
+        # Only for the booking the words name (那个投诉不用了 撤销吧 names none: a booking it
+        # did not mention is never cancelled on a yes nobody gave; the question stays asked).
         log.info("conversation_cancel_with_another_request", sender=sender)
         replies = [*replies[:-1], *await client.deliver_or_degrade(sender, "/affirm", metadata)]
     if not_yet is not None:
@@ -682,6 +685,12 @@ def _worded_intent(said: str, memory: store.Memory) -> str | None:
     if not _asks_yes_or_no(memory.options):
         return cancel_by_id(said)
     return None
+
+
+def _cancel_names_asked(words: str, question: str) -> bool:
+    from assistant.booking.conversation import cancel_names_asked
+
+    return cancel_names_asked(words, question)
 
 
 def _cancels_outright(part: str) -> bool:

@@ -1,0 +1,42 @@
+"""Review 19 (conversation): the reviewer's notes on the conversation layer, one section
+each (the note's number in its heading). New wording, not the review's."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conversation._helpers import converse_once
+from tests.conversation.test_round19_conv import CancelDialogue
+
+
+# --- #21: a cancel of something else is no yes for a booking ----------------------------------
+
+@pytest.mark.parametrize("said", [
+    "之前反映的那个事不用了 取消吧 帮我约个理发",
+    "那个工单取消掉 给我订个明天中午的饭",
+    "那个不要了 退掉吧 帮我约个理发",  # nothing named: the resident answers the question
+])
+def test_a_cancel_that_names_no_booking_leaves_the_question_asked(db, clock, said):
+    dialogue = CancelDialogue()
+    replies = converse_once(dialogue, db, "web:rv19c1", said)
+    assert "/affirm" not in dialogue.sent
+    assert any("要取消" in r.text for r in replies)
+
+
+@pytest.mark.parametrize("said", [
+    "打扫卫生那个不要了 退掉吧 帮我约个理发",  # the asked booking's service in everyday words
+    "约好的那个退掉吧 给我订个明天中午的饭",  # a booking, nothing else named
+    "YY202612070001取消 帮我约个理发",  # its id
+])
+def test_a_cancel_that_names_the_asked_booking_is_its_yes(db, clock, said):
+    dialogue = CancelDialogue()
+    converse_once(dialogue, db, "web:rv19c2", said)
+    assert dialogue.sent[1] == "/affirm"
+
+
+def test_a_cancel_naming_another_service_is_no_yes_for_the_asked_one():
+    from assistant.booking.conversation import cancel_names_asked
+
+    asked = "要取消12月8日（周二）上午10点的上门保洁（预约号YY202612070001）吗？"
+    assert not cancel_names_asked("理发不要了 取消吧", asked)
+    assert cancel_names_asked("保洁不要了 取消吧", asked)
