@@ -323,15 +323,44 @@ _PRIVATE_PARTY_RE = re.compile(
 # Of another estate or an outside body (隔壁那个小区的物业, 别的小区): not the butler's to know.
 _OTHER_PLACE_RE = re.compile(r"(?:隔壁|旁边|对面|别的|其他|外面|附近)的?(?:那个|那|这个)?(?:小区|楼盘|院子|大院|单位|公司|物业)")
 _MINE_RE = re.compile(r"^(?:我的?|俺的?)(?:电话|号码|手机)")
+_NUMBER_WORD_RE = re.compile(r"电话|号码|手机号?|联系方式|微信号?")
+# The community's own (物业的电话 / 你们居委会电话 / 社区服务中心): the butler's to give.
+_OURS_RE = re.compile(r"物业|社区|居委会?|你们|管家|客服|服务中心|服务站|管理处|物管|办事处|街道|村委")
+# The asking around the owner (帮我查查 / 麻烦你把 / 请问), and an owner said only as 他 / 她 /
+# 对方 / 人家: the household is then the one the message tells of.
+_ASKING_RE = re.compile(
+    r"^(?:请问|麻烦你?|你(?!们)|您|能不能|能|可以|可不可以|帮我|给我|帮忙|把|查查|查一下|查下|查|找找|找一下|找|要一下|要|"
+    r"问一下|问问|问|告诉我|发我|一下)*"
+)
+_PRONOUN_OWNER_RE = re.compile(r"^(?:他们?|她们?|它|对方|人家|那人|这人|那个人|这个人|那家|这家)?(?:家)?的?$")
+
+
+def _number_owners(said: str) -> list[str]:
+    """Whose number each number word names: the words before it in its clause, the asking
+    taken off (物业的电话是多少 → 物业的; 帮我查下502那户人家的电话 → 502那户人家的)."""
+    owners = []
+    for word in _NUMBER_WORD_RE.finditer(said):
+        clause = re.split(r"[，,。！!？?；;\s]", said[: word.start()])[-1]
+        owners.append(_ASKING_RE.sub("", clause))
+    return owners
 
 
 def someones_number_said(text: str, *, problem: bool) -> str | None:
     """The honest answer when the resident asks for a household's number (private: never
     given) or another estate's (not known: where to ask), or None when no such number is
-    asked for. ``problem``: the message also reports a problem, which the butler can take."""
+    asked for. ``problem``: the message also reports a problem, which the butler can take.
+    The owner is read before the number word (物业的电话是多少 我家楼上漏水: the community's
+    own, whatever household the problem names); only an owner said as 他 / 对方, or not at
+    all, is the household the message tells of."""
     said = (text or "").strip()
     if not said or said.startswith("/") or _MINE_RE.match(said) or not _NUMBER_ASKED_RE.search(said):
         return None
+    owners = _number_owners(said)
+    if owners and not any(_PRONOUN_OWNER_RE.match(owner) for owner in owners):
+        theirs = [owner for owner in owners if _OTHER_PLACE_RE.search(owner) or not _OURS_RE.search(owner)]
+        if not theirs:
+            return None  # the community's own number: the usual answer
+        said = " ".join(theirs)  # the households and places named as the owners, nothing else
     if _OTHER_PLACE_RE.search(said):
         answer = ("别的小区或单位的电话，我这里没有，也不能随便编一个给您。"
                   "可以打 12345 市民热线问，或者请咱们社区居委会帮忙联系。")

@@ -40,3 +40,31 @@ def test_a_cancel_naming_another_service_is_no_yes_for_the_asked_one():
     asked = "要取消12月8日（周二）上午10点的上门保洁（预约号YY202612070001）吗？"
     assert not cancel_names_asked("理发不要了 取消吧", asked)
     assert cancel_names_asked("保洁不要了 取消吧", asked)
+
+
+# --- #24: whose number is asked: the owner before the number word ------------------------------
+
+@pytest.mark.parametrize("text", [
+    "请问物业管理处的电话是多少 楼上天天往下滴水",
+    "你们居委会的联系方式发我一下 对门那户老是堵门",
+    "社区电话给我 隔壁那家狗整夜叫",
+])
+def test_the_communitys_own_number_with_a_neighbours_problem_goes_on(db, text):
+    from tests.conversation._helpers import WordDialogue
+
+    dialogue = WordDialogue({"": "ask_policy"})
+    replies = converse_once(dialogue, db, "web:rv19n1", text)
+    assert dialogue.sent == [text] and not any("隐私" in r.text for r in replies)
+
+
+@pytest.mark.parametrize("text", [
+    "麻烦你把对门那家的电话给我 他家狗整夜叫",
+    "我打了物业电话没人接 楼上那户的电话多少",  # two numbers: the household's is asked too
+    "楼下天天装修 能把他手机号给我吗",  # 他: the household the message tells of
+])
+def test_a_households_number_is_still_private(db, text):
+    from tests.conversation._helpers import WordDialogue
+
+    dialogue = WordDialogue({"": "file_complaint"})
+    replies = converse_once(dialogue, db, "web:rv19n2", text)
+    assert dialogue.sent == [] and "隐私" in replies[0].text
