@@ -728,8 +728,10 @@ def phone_from(text: str | None) -> str | None:
 
 
 # 地址电话不变 / 地址一样 / 电话还是那个 / 地址电话跟刚才一样: the contact given last time, kept.
+# No negation between the contact and the word that keeps it: 地址跟上次不一样 / 电话和之前不一样了
+# / 地址别跟上次一样 say it changed (the form asks for the new one).
 _KEEPS_CONTACT_RE = re.compile(
-    r"(?:地址|住址|电话|手机号?|号码|联系方式)[^，,。；;！!？?\s]{0,5}?"
+    r"(?:地址|住址|电话|手机号?|号码|联系方式)(?:(?![不没别非])[^，,。；;！!？?\s]){0,5}?"
     r"(?:不变|没变|一样|照旧|同上|还是那个|还是原来的?|跟(?:刚才|上次|之前|原来|以前)(?:的)?一样)"
 )
 

@@ -48,3 +48,27 @@ def test_a_change_of_mind_with_a_day_still_corrects_the_time(app_env, domain, sa
 def test_a_booking_again_is_no_deferral():
     # 再定个… books another: 再定 alone is the deferral.
     assert conversation.correction_from("改明天 再定个理发", now=NOW).slot == "booking_time"
+
+
+# --- #33: a contact said to differ from last time is not last time's ---------------------------
+
+def _at_the_address_question(db, said):
+    from assistant.booking.conversation import remember
+
+    remember(db, "web:rv19k", address="6号楼1单元302", phone="13812345678")
+    events = [{"event": "active_loop", "name": "booking_form"}, {"event": "user", "text": said}]
+    return _tracker(said, sender="web:rv19k", events=events, slots={
+        "booking_service": "保洁", "booking_time": "2026-12-01T09:00", "requested_slot": "booking_address"})
+
+
+@pytest.mark.parametrize("said", ["住址和上回不一样了", "地址可别跟之前一样 我搬新家了", "地址跟原来的没一样 换地方住了"])
+def test_an_address_said_to_differ_is_asked_for(app_env, domain, said):
+    slots, _, _ = run(booking_actions.ValidateBookingForm(), _at_the_address_question(app_env, said), domain)
+    assert slots.get("booking_address") != "6号楼1单元302"
+    assert conversation.keeps_contact(said) is None
+
+
+@pytest.mark.parametrize("said", ["住址跟上回一样", "地址没变"])
+def test_an_address_said_to_stay_is_last_times(app_env, domain, said):
+    slots, _, _ = run(booking_actions.ValidateBookingForm(), _at_the_address_question(app_env, said), domain)
+    assert slots.get("booking_address") == "6号楼1单元302"
