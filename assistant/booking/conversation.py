@@ -1042,18 +1042,23 @@ def _with_day_said_before(text: str, value: str, now: datetime | None) -> str:
 _CLAUSE_CUT_RE = re.compile(r"[，,。；;！!\s]+")
 # A clause that gives a time up (三点我有事 / 2点太早了 / 三点不行 / 三点得去接孙子).
 _GIVES_UP_RE = re.compile(r"不|没|太|有事|忙|得去|要去|得接|要接|上班|来不及")
+# A clause that offers a time only as a fallback (四点半也行 / 五点也可以 / 三点都行): the
+# choice is the time said outright; the fallback wins only when it is all there is.
+_FALLBACK_RE = re.compile(r"也行|也可以|也成|也好|也中|也没问题|也凑合|都行|都可以|都成")
 
 
 def _last_clock_said(value: str, now: datetime | None) -> str:
     """不对 三点我有事 四点吧 / 改成下午4点吧 2点太早了: of several clock times said in a
     correction, each in its own clause, the new one is in the clause that gives none up (the
-    last such, if several); a day said before it is put back by ``_with_day_said_before``."""
+    last such, if several), and not one offered as a fallback (改四点吧 四点半也行: 四点); a
+    day said before it is put back by ``_with_day_said_before``."""
     clauses = [c for c in _CLAUSE_CUT_RE.split(value) if c]
     clocked = [c for c in clauses if CLOCK_RE.search(c) and extract_time(c, now) is not None]
     if len(clocked) < 2:
         return value
     kept = [c for c in clocked if not _GIVES_UP_RE.search(c)]
-    return kept[-1] if kept else value
+    chosen = [c for c in kept if not _FALLBACK_RE.search(c)]
+    return (chosen or kept)[-1] if kept else value
 
 
 def correction_from(

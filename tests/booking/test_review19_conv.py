@@ -72,3 +72,18 @@ def test_an_address_said_to_differ_is_asked_for(app_env, domain, said):
 def test_an_address_said_to_stay_is_last_times(app_env, domain, said):
     slots, _, _ = run(booking_actions.ValidateBookingForm(), _at_the_address_question(app_env, said), domain)
     assert slots.get("booking_address") == "6号楼1单元302"
+
+
+# --- #7: a fallback time said after the choice ---------------------------------------------
+
+@pytest.mark.parametrize(("said", "kept"), [
+    ("改五点吧 五点半也可以", "五点"),
+    ("还是十点，十点半都行", "十点"),
+    ("换成下午三点 三点一刻也成", "下午三点"),
+    ("不对 两点我要接孙子 三点吧", "三点"),  # a time given up is still passed over
+    ("不对 两点不行 三点也行", "三点"),  # the fallback, when it is all there is
+])
+def test_the_time_chosen_wins_over_a_fallback(said, kept):
+    found = conversation.correction_from(said, now=NOW)
+    assert found.slot == "booking_time" and found.value.startswith(kept)
+    assert not found.value.startswith(kept + "半") and "一刻" not in found.value
