@@ -1221,12 +1221,14 @@ def _rating_with_id(said: str) -> str | None:
 async def _added_to_ticket(client: DialogueClient, db: Database | None, sender: str, said: str) -> list[Reply] | None:
     """The reply when the message adds to the resident's own open ticket
     (``intake.adds_to_report``, ``service.own_open_ticket``), outside any form (a form's
-    question takes more words itself); the words are joined to the ticket. None otherwise."""
+    question takes more words itself); the words are joined to the ticket. None otherwise,
+    and None for words the safety net finds plausibly acute (忘了说 那个井盖下面好像有人在喊):
+    they go to the dialogue, where the classifier's emergency vote is heard."""
     from assistant.dialogue import Reply
     from assistant.tickets.intake import adds_to_report
     from assistant.tickets.service import add_detail, own_open_ticket
 
-    if not adds_to_report(said):
+    if not adds_to_report(said) or assess(said).plausible:
         return None
 
     def add() -> str | None:
