@@ -1265,6 +1265,8 @@ def address_in(text: str | None) -> str | None:
     for clause in marked + [c for c in clauses if c not in marked]:
         if not has_address_shape(clause) or normalise_phone(clause):
             continue
+        # 住址7栋… / 地址是… : the marker goes whole (not its 住 alone, which left 址7栋…).
+        clause = re.sub(r"^(?:地址|住址)(?:是|在|为)?[:：]?", "", clause)
         clause = re.sub(r"^(?:我|俺|家)?(?:家)?(?:住|在|是)+", "", clause)
         if extract_time(clause) is None:
             found = address_from(clause)

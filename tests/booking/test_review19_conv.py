@@ -87,3 +87,24 @@ def test_the_time_chosen_wins_over_a_fallback(said, kept):
     found = conversation.correction_from(said, now=NOW)
     assert found.slot == "booking_time" and found.value.startswith(kept)
     assert not found.value.startswith(kept + "半") and "一刻" not in found.value
+
+
+# --- #8: a change of mind and the address in one message ------------------------------------
+
+@pytest.mark.parametrize("said", ["还是第一个 地址是5号楼2单元301", "哎 换成头一个吧，住址7栋1单元402"])
+def test_a_repick_with_the_address_keeps_both(app_env, domain, said):
+    from tests.booking.test_round19 import tracker as listed_tracker
+
+    slots, _, _ = run(booking_actions.ValidateBookingForm(),
+                      listed_tracker(said, booking_time="2026-12-01T09:30"), domain)
+    assert slots.get("booking_time") == "2026-12-01T08:30"
+    assert slots.get("booking_address", "").startswith(("5号楼", "7栋"))
+
+
+@pytest.mark.parametrize(("said", "address"), [
+    ("住址7栋1单元402", "7栋1单元402"),
+    ("约个保洁，住址是十二栋三单元六零一", "十二栋三单元六零一"),
+    ("地址：3号楼2单元501 电话13912345678", "3号楼2单元501"),
+])
+def test_the_address_marker_goes_whole(said, address):
+    assert conversation.address_in(said) == address
