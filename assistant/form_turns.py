@@ -68,9 +68,10 @@ PERSON_RE = re.compile(
     # resident's own errand; not sent to do a job or to sign).
     r"|(?<!去)(找|叫|请|喊|让)(个|一个|位)?(你们|社区|物业|居委会?)?的?(管事|负责|能做主|做得了主|说了算|拍板|当家)的(人)?"
     r"(?![^，,。！!？?]{0,6}(?:修|看看|看一下|处理|换|清理|开门|弄|签字|盖章|开证明))"
-    # 让你们领导过来给我们说明白 / 叫经理来解释: someone in charge sent for to explain.
+    # 让你们领导过来给我们说明白 / 叫经理来解释 / 让主任来见我: someone in charge sent for to
+    # explain (见 only as a meeting: 请你们领导见谅 / 别见怪 is an apology).
     r"|(让|叫|请|喊)(你们|社区|物业|居委会?)?的?(领导|负责人|管事的|经理|主任)[^，,。！!？?]{0,6}"
-    r"(说|讲|解释|交代|谈|见|给个说法)"
+    r"(说|讲|解释|交代|谈|见(?:我|面|个面|一面|一下|见)|来见|给个说法)"
     # 你让人给我打个电话 (I cannot type): a person to call me, asked now.
     r"|(让|叫|找|派)(个|一个)?(人|工作人员)(给我|跟我)(打|回)(个|一个)?电话"
     r"|找个人(?!信息|社保|养老|账户|帐户|所得|名义|档案|卫生|原因|隐私|资料|缴费|申请)"
@@ -217,12 +218,18 @@ def _negation(said: str, match: re.Match) -> re.Match | None:
     return before
 
 
+# 请领导多多见谅 / 请工作人员别见怪 / 请你们领导放心: a courtesy to someone, no summons.
+_COURTESY_AFTER_RE = re.compile(r"[^，,。！!？?]{0,6}?(?:见谅|见笑|见怪|包涵|海涵|原谅|指正|费心|放心|受累)")
+
+
 def _person_asks(said: str) -> list[re.Match]:
     """The hand-off words in ``said`` that ask for a person: not the ones said no to, nor
-    找个人问问 (the resident will ask someone themselves)."""
+    找个人问问 (the resident will ask someone themselves), nor a courtesy said to them
+    (请领导见谅)."""
     return [
         m for m in PERSON_RE.finditer(said)
         if _negation(said, m) is None
+        and not _COURTESY_AFTER_RE.match(said, m.end())
         and not (m.group() == "找个人" and _SELF_ASK_RE.match(said, m.start())
                  and not _ASKS_US_RE.search(said[: m.start()]))
     ]
