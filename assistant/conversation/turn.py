@@ -56,6 +56,7 @@ from assistant.tickets.feedback import (
     reason_in,
     restates_yes,
 )
+from assistant.tickets.service import FILED_OPENING
 
 if TYPE_CHECKING:
     from assistant.db import Database
@@ -711,8 +712,8 @@ def _corrects_ticket_place(said: str, last: list[store.Said]) -> bool:
     return bool(last) and _just_filed(last[-1].text or "") and corrects_place(said)
 
 
-# The butler's words for a ticket just filed (assistant.tickets.service), and its phone question.
-TICKET_FILED = "已为您登记，工单号"
+# The butler's words for a ticket just filed (the service's own), and its phone question.
+TICKET_FILED = FILED_OPENING
 
 
 def _just_filed(text: str) -> bool:

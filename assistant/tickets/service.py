@@ -209,11 +209,16 @@ def duplicate_heading(original: Ticket, *, own: bool) -> str:
     return f"已有居民反映过这个问题（工单号 {original.id}，{state}），已为您加入关注。"
 
 
+# How every filing is said (filed_message, filed_asking_contact): the conversation layer
+# knows a ticket was just filed by these words (turn.TICKET_FILED), so they live here once.
+FILED_OPENING = "已为您登记，工单号"
+
+
 def filed_message(ticket: Ticket, *, has_contact: bool, settings: Settings | None = None) -> str:
     """What a resident hears when their complaint is filed. A reply by a deadline
     ("3个工作日内给您答复") is promised only when there is a phone to reply to;
     an anonymous resident hears how to follow it up themselves."""
-    said = f"已为您登记，工单号 {ticket.id}。问题归为“{ticket.category}”，由{ticket.department}处理"
+    said = f"{FILED_OPENING} {ticket.id}。问题归为“{ticket.category}”，由{ticket.department}处理"
     if has_contact:
         return (
             f"{said}，{deadline_phrase(ticket.urgency, settings)}给您答复。"
@@ -225,7 +230,7 @@ def filed_message(ticket: Ticket, *, has_contact: bool, settings: Settings | Non
 def filed_asking_contact(ticket: Ticket) -> str:
     """Filed without a phone, asked for one now (no reply deadline is promised yet)."""
     return (
-        f"已为您登记，工单号 {ticket.id}。问题归为“{ticket.category}”，由{ticket.department}处理。"
+        f"{FILED_OPENING} {ticket.id}。问题归为“{ticket.category}”，由{ticket.department}处理。"
         f"{CONTACT_INVITATION}"
     )
 

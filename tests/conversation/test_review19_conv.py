@@ -68,3 +68,15 @@ def test_a_households_number_is_still_private(db, text):
     dialogue = WordDialogue({"": "file_complaint"})
     replies = converse_once(dialogue, db, "web:rv19n2", text)
     assert dialogue.sent == [] and "隐私" in replies[0].text
+
+
+# --- #20: a ticket just filed is known by the service's own words -------------------------------
+
+def test_the_filed_marker_is_the_services_own_words(db, clock):
+    from assistant.conversation import turn
+    from assistant.tickets import service
+
+    assert turn.TICKET_FILED is service.FILED_OPENING
+    filed = service.file_ticket(db, description="3号楼西边垃圾桶满了没人清", sender_id="web:rv19f", address="3号楼")
+    assert turn._just_filed(filed.message)
+    assert turn._just_filed(service.filed_asking_contact(filed.ticket))
