@@ -251,4 +251,7 @@ def test_a_text_message_is_refused_honestly_with_the_bookings_to_note(app_env, m
 def test_a_message_about_something_else_is_not_taken_for_a_text_message(app_env):
     messages, _ = run(ActionOutOfScope(), tracker("今天天气怎么样", "out_of_scope", sender="web:sms3"))
     # No text message refused; since round 19 the weather itself is said unknown (offline).
+    from assistant.conversation.commands import WEATHER_TEXT
+
     assert len(messages) == 1 and "短信" not in (messages[0].get("text") or "")
+    assert messages[0].get("text") == WEATHER_TEXT
