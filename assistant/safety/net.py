@@ -633,7 +633,9 @@ class _Message:
             None if self.urgent or s.hypothetical_laughter is None else s.hypothetical_laughter.search(text)
         )
         self.aftermath = None if self.urgent else s.past_aftermath.search(text)
-        self.hazard = None if self.urgent else s.hazard_markers.search(text)
+        # review 19 (note 2): another hazard named (消防通道堵了) before the missing kit
+        self.hazard = (None if self.urgent else next((m for m in s.hazard_markers.finditer(text) if not _NO_KIT.match(m.group())),
+                                                      None) or s.hazard_markers.search(text))
         # Round 13b: a hazard that makes people fall (灯坏了, 太滑, 结冰, 没扶手), or any hazard complained
         # of, and what anchors a fall in the message (刚, 已经, 起不来, 流血).
         self.fall_hazard = (None if self.urgent or s.hazard_fall_markers is None
@@ -978,6 +980,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                 and _PLACE_BEFORE.search(text, msg.clause_start(hit.start), hit.start)
                 and not _CONDITION.search(text, msg.clause_start(hit.start), hit.start)):
             return None  # round 19: 灭火器都过期了 楼下冒黑烟了 怎么办 — a realised cue at a place is a plea, not the what-if
+        if _NO_KIT.match(msg.hazard.group()) and not s.hazard_what_if.search(after):
+            return None  # review 19 (note 2): 楼道起火 连个灭火器都没有 — the missing kit is a what-if only with its what-then
         if not actual or s.hazard_what_if.search(after):
             return f"hazard_complaint:{msg.hazard.group()}"
     return None
@@ -987,6 +991,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
 _PLACE_BEFORE = re.compile(r"(?:楼下|楼上|隔壁|对门|对面|[\d一二三四五六七八九十]+(?:楼|层|栋|幢|号楼|单元)|厨房|卧室|客厅|阳台"
                            r"|我家|俺家|家里|屋里|楼道里|地下室|车库)(?:的|那边|那里|这边|那家|家)?$")
 _CONDITION = re.compile(r"真|万一|要是|如果|假如|一旦|哪天|的话")
+# Review 19 (note 2): equipment missing altogether (连个灭火器都没有), the weakest hazard marker
+_NO_KIT = re.compile(r"连个")
 
 
 # Round 18 (known leftover): a cue asked about (是不是漏气了) and laughed at after it (哈哈) is a jest, like 你失踪了吗哈哈,

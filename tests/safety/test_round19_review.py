@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.safety._helpers import fires, verdict
+from tests.safety._helpers import fires, kinds, verdict
 
 
 # ---- note 1: hyperbole of effort (加班加到吐血) is the writer's own complaint with no result ------------------------
@@ -31,3 +31,30 @@ def test_blood_said_as_a_result_or_of_a_relative_fires(text):
 ])
 def test_the_complaint_of_effort_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- note 2: "not even one X" names equipment, and holds a cue only with its what-then ---------------------------
+
+@pytest.mark.parametrize("text,kind", [
+    ("五楼着火 物业连个人影都没来", "fire"),
+    ("地下室冒烟 连个管事的人都没有", "fire"),
+    ("楼下煤气泄漏 连个人都找不到 都没有", "gas"),
+    ("电梯间起火 连个灭火器都没有", "fire"),
+    ("连个灭火器都没有 我家阳台着火 烟好大", "fire"),
+])
+def test_a_fire_while_nobody_comes_fires(text, kind):
+    result = verdict(text)
+    assert kind in result.kinds and not any(x.startswith("hazard_complaint") for x in result.suppressed)
+
+
+@pytest.mark.parametrize("text", [
+    "楼道里连个灭火器都没有 真着火了咋办",
+    "连个烟感都没有 万一着火怎么办",
+])
+def test_the_missing_kit_what_if_stays_quiet(text):
+    assert not fires(text)
+
+
+def test_a_charger_smoking_now_is_no_charging_complaint():
+    # the hazard marker 充电 is a charging complaint, not a charger (充电头, 充电器) smoking now
+    assert "fire" in kinds("充电头热得冒烟 一股焦糊味")
