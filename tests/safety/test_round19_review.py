@@ -58,3 +58,18 @@ def test_the_missing_kit_what_if_stays_quiet(text):
 def test_a_charger_smoking_now_is_no_charging_complaint():
     # the hazard marker 充电 is a charging complaint, not a charger (充电头, 充电器) smoking now
     assert "fire" in kinds("充电头热得冒烟 一股焦糊味")
+
+
+# ---- note 3: the writer who stays in is the writer; anyone else named is the one silent -------------------------
+
+@pytest.mark.parametrize("text", [
+    "我表哥宅在家好几天了 敲门不开 电话也打不通",
+    "我男朋友宅家三天了 电话关机 敲门没人应",
+    "我室友独居 宅了好几天 打电话没人接 敲门不应",
+])
+def test_someone_else_who_stays_in_and_is_silent_fires(text):
+    assert set(kinds(text)) & {"silent_elder", "missing"}
+
+
+def test_the_writer_who_stays_in_stays_quiet():
+    assert not fires("一个人宅家一整周没出门 说的就是我自己")
