@@ -73,3 +73,21 @@ def test_someone_else_who_stays_in_and_is_silent_fires(text):
 
 def test_the_writer_who_stays_in_stays_quiet():
     assert not fires("一个人宅家一整周没出门 说的就是我自己")
+
+
+# ---- note 4: a lift's emergency button, with someone inside said anywhere -----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "电梯突然不动了 紧急按钮按了没反应 就我一个人",
+    "我在电梯里 应急按钮试了一下没反应",
+])
+def test_the_button_with_someone_inside_fires(text):
+    assert "trapped" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "物业例行检查 电梯紧急按钮试了一下没反应 尽快修",
+    "我家床头的紧急呼叫按钮坏了 按了没反应 来修一下",
+])
+def test_the_button_test_or_repair_stays_quiet(text):
+    assert not fires(text)
