@@ -91,3 +91,18 @@ def test_the_button_with_someone_inside_fires(text):
 ])
 def test_the_button_test_or_repair_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- note 5: a sibling's threat is play only over a trifle, with nothing under way --------------------------------
+
+@pytest.mark.parametrize("text", [
+    "我家老大老二都四十了 老大喝多了说要弄死他弟弟 在踹门",
+    "我儿子追着他哥满院子跑 说要弄死他哥",
+])
+def test_a_grown_brothers_threat_with_an_act_fires(text):
+    result = verdict(text)
+    assert "violence" in result.kinds and not any(x.startswith("ordinary_sense") for x in result.suppressed)
+
+
+def test_a_childs_threat_over_a_trifle_stays_quiet():
+    assert not fires("小孙子嚷着要打死他哥哥 就因为哥哥抢了他的零食")
