@@ -106,3 +106,17 @@ def test_a_grown_brothers_threat_with_an_act_fires(text):
 
 def test_a_childs_threat_over_a_trifle_stays_quiet():
     assert not fires("小孙子嚷着要打死他哥哥 就因为哥哥抢了他的零食")
+
+
+# ---- note 10: reaching someone else is a step of the search --------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "对门独居的大爷两天没露面 刚联系上了他女儿 她说马上过来",
+    "楼上奶奶三天没开门 联系上了居委会 让我们先等着",
+])
+def test_a_third_party_reached_does_not_end_the_silence(text):
+    assert "silent_elder" in kinds(text)
+
+
+def test_the_person_reached_ends_it():
+    assert not fires("我妈一天没接电话 现在联系上她了 人没事")
