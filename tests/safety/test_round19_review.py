@@ -120,3 +120,17 @@ def test_a_third_party_reached_does_not_end_the_silence(text):
 
 def test_the_person_reached_ends_it():
     assert not fires("我妈一天没接电话 现在联系上她了 人没事")
+
+
+# ---- note 11: somebody inside a car is no car summoned -------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "敲车窗喊车里的大哥没反应 人歪在座位上",
+    "叫车上那个女的好半天没反应 车门锁着",
+])
+def test_a_person_in_a_car_not_responding_fires(text):
+    assert "medical" in kinds(text)
+
+
+def test_a_car_summoned_stays_quiet():
+    assert not fires("叫了个网约车半天没反应 平台也联系不上")
