@@ -134,3 +134,18 @@ def test_a_person_in_a_car_not_responding_fires(text):
 
 def test_a_car_summoned_stays_quiet():
     assert not fires("叫了个网约车半天没反应 平台也联系不上")
+
+
+# ---- note 12: tongue-tied with nerves, unless a body sign follows ---------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "我奶奶气得话都说不出来了 一边手抬不起来",
+    "我外公激动得话都说不清了 嘴角也斜了",
+])
+def test_slurring_with_a_body_sign_fires(text):
+    result = verdict(text)
+    assert "medical" in result.kinds and any(c.startswith("话都说不") for c in result.cues)
+
+
+def test_nerves_stay_quiet():
+    assert not fires("第一次上台紧张得话都说不利索")
