@@ -198,10 +198,9 @@ class SafetyVerdict:
             # Round 19: a worry of some day to come (就怕我爸哪天出门找不着家了): no day is today. On the tuned sets no
             # emergency's cues were all explained so (a classifier-plausible look-alike of set 18 was).
             return False
-        if self.suppressed and all(_held_by_ordinary_sense(x) for x in self.suppressed):
-            # Round 19: every cue lies wholly inside an ordinary sense (闺女说要杀了她弟弟 holds 杀了她; 救命稻草 holds 救命):
-            # the words mean something else here, and the n-gram model reads only the words.
-            return False
+        # Review 19 (note 14): an ordinary sense, even one holding the whole cue, is the net's least certain reading: the
+        # classifier's vote stands on the model's own threshold (a round-19 rule that made it final silenced the
+        # classifier on 我爸累得吐血了 and 老大说要杀了他弟弟 已经把门踹开了 while those senses were too wide).
         return self.model_score >= (SUPPRESSED_PLAUSIBLE_SCORE if self.suppressed else PLAUSIBLE_SCORE)
 
     def as_metadata(self) -> dict:
@@ -221,13 +220,6 @@ class SafetyVerdict:
 # Round 19: a hurry for a repair or a look (你们赶紧找人瞅瞅, 快派人来修) is no cry for help in a message without a cue
 _REPAIR_HURRY = re.compile(r"(?:赶紧|赶快|快点?|马上)(?:找人|派人|叫人|来人)?(?:来|过来)?(?:给)?(?:修|瞅瞅|瞅一下|看看|看一下|瞧瞧|检查|处理|弄)")
 _SOMEDAY_WORRY = re.compile(r"hypothetical:[^→]*(?:哪(?:一)?天|有一天)[^→]*→")
-
-
-def _held_by_ordinary_sense(suppression: str) -> bool:
-    """An ``ordinary_sense:<marker>→<cue>`` suppression whose marker holds the whole cue."""
-    why, _, cue = suppression.rpartition("→")
-    category, _, marker = why.partition(":")
-    return category == "ordinary_sense" and bool(cue) and cue in marker
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,11 @@ def test_an_absence_then_said_safe_stays_quiet_and_outvotes_the_classifier(text)
     "我爸一直打不通 现在联系上了 但他说胸口疼站不起来",
 ])
 def test_an_absence_said_over_with_someone_unwell_still_counts(text):
-    assert verdict(text).plausible
+    # review 19 (note 13): the net itself fires (not only the classifier's vote), medical when a symptom is named
+    result = verdict(text)
+    assert result.emergency
+    if "胸口疼" in text:
+        assert "medical" in result.kinds
 
 
 # ---- a work's title in 《》 is a show; 真 at one's own place sets a real event against it -----------------------

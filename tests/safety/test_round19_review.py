@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.safety import SafetyVerdict
 from tests.safety._helpers import fires, kinds, verdict
 
 
@@ -149,3 +150,11 @@ def test_slurring_with_a_body_sign_fires(text):
 
 def test_nerves_stay_quiet():
     assert not fires("第一次上台紧张得话都说不利索")
+
+
+# ---- note 14: an ordinary sense is the net's least certain reading: the vote stands on the model's threshold -------
+
+def test_an_ordinary_sense_holding_the_cue_leaves_the_vote_to_the_model():
+    held = ("ordinary_sense:累得吐血→吐血",)
+    assert SafetyVerdict(False, suppressed=held, model_score=0.9).plausible
+    assert not SafetyVerdict(False, suppressed=held, model_score=0.3).plausible
