@@ -158,3 +158,18 @@ def test_an_ordinary_sense_holding_the_cue_leaves_the_vote_to_the_model():
     held = ("ordinary_sense:累得吐血→吐血",)
     assert SafetyVerdict(False, suppressed=held, model_score=0.9).plausible
     assert not SafetyVerdict(False, suppressed=held, model_score=0.3).plausible
+
+
+# ---- note 15: television quoted, then the resident's own ------------------------------------------------------------
+
+@pytest.mark.parametrize("text,kind", [
+    ("电视报道说有暴雨 我家阳台积水泡到插座了", "electric_water"),
+    ("电视讲着讲着 我奶奶突然歪倒了叫不醒", "medical"),
+])
+def test_the_residents_own_after_television_fires(text, kind):
+    result = verdict(text)
+    assert kind in result.kinds and not any(x.startswith("hypothetical:电视") for x in result.suppressed)
+
+
+def test_television_news_stays_quiet():
+    assert not fires("电视说有个小区着火了 烧了好几户")
