@@ -173,3 +173,21 @@ def test_the_residents_own_after_television_fires(text, kind):
 
 def test_television_news_stays_quiet():
     assert not fires("电视说有个小区着火了 烧了好几户")
+
+
+# ---- note 18: a pet fallen in, and a person who goes in after it ----------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "猫掉进窨井了 我儿子下去抓 半天没上来",
+    "狗掉进鱼塘里了 老伴跳下去捞 人不见了",
+])
+def test_a_person_who_went_in_after_a_pet_fires(text):
+    assert "trapped" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我家狗掉进沟里了 爬不上来",
+    "小猫卡在空调外机后面了 下不来",
+])
+def test_a_pet_stuck_alone_stays_quiet(text):
+    assert not fires(text)
