@@ -595,9 +595,10 @@ def _marker(match: re.Match[str]) -> str:
 
 
 def _own_span(match: re.Match[str]) -> tuple[int, int]:
-    # Round 19: any group named threat… (threat, threat_sibling: a name may occur once in the joined pattern)
+    # Round 19: any group named threat… (threat, threat_sibling: a name may occur once in the joined pattern); review 19:
+    # or own_… (own_heat)
     for name in match.re.groupindex:
-        if name.startswith("threat") and match.group(name):
+        if name.startswith(("threat", "own_")) and match.group(name):
             return match.span(name)
     return match.span()
 
@@ -612,7 +613,8 @@ class _Message:
         self.urgent = bool(s.urgent.search(text))
         self.sentence_starts = [0] + [m.end() for m in re.finditer("。", text)]
         self.clause_starts = [0] + [m.end() for m in re.finditer("[,。]", text)]
-        self.ordinary = [(m.start(), m.end(), m.group()) for m in s.ordinary.finditer(text)]
+        # Review 19 (note 22): an ordinary sense's `own_` group, when it matched, is the only part it sets aside.
+        self.ordinary = [(*_own_span(m), m.group()) for m in s.ordinary.finditer(text)]
         # Review 17 (note 14): a pattern's `threat` group, when it matched, is the only part it sets aside.
         self.ordinary_always = [(*_own_span(m), m.group()) for m in s.ordinary_always.finditer(text)]
         self.before = list(s.hypothetical_before.finditer(text))

@@ -191,3 +191,22 @@ def test_a_person_who_went_in_after_a_pet_fires(text):
 ])
 def test_a_pet_stuck_alone_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- note 22: a thing hot to bursting is the thing -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "热水器热得要炸了 一直在响",
+    "液化气罐晒得滚烫 热得要爆炸了",
+    "手机充电热得快要着火了",
+])
+def test_a_thing_hot_to_bursting_fires(text):
+    assert "fire" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "今天热得我要爆炸了",
+    "热到冒烟了 空调还不来修",
+])
+def test_heat_felt_by_a_person_stays_quiet(text):
+    assert not fires(text)
