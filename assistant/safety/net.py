@@ -317,7 +317,12 @@ _LATIN_CUE = re.compile(r"[a-z]{3}")
 _EN_PAST_AFTER = re.compile(r"[a-z ']{0,20}?\b(?<!since )(?<!from )(?<!till )(?<!until )(yesterday|last (?:week|night|month|year|time)|(?:[a-z]+ )?(?:days?|weeks?|months?|years?) ago)\b")
 _EN_STILL = re.compile(r"\b(?:still|since|keeps?|right now|(?:won.?t|can.?t|cannot|couldn.?t) (?:get up|move|breathe|stand|wake|stop)"
                        r"|not (?:moving|breathing|waking|answering|responding)|lying|on the floor|unconscious|bleeding)\b"
-                       r"|还在|一直|起不来|叫不醒|动不了")
+                       # review 19 (note 23): again after it, or a symptom named (the way _REOPENED reads Chinese); a bare now or
+                       # today is not enough (fainted two days ago, now fine)
+                       r"|\b(?:again|confused|vomit\w*|throw\w* up|threw up"
+                       r"|sleepy|drowsy|dizzy|(?:won.?t|can.?t|cannot|couldn.?t) (?:walk|talk|speak|see)|swollen|swelling|smell\w*"
+                       r"|headache|head ?ache|hurts?|pain\w*|blood|faint\w*|passed out|breath\w*|worse)\b"
+                       r"|还在|一直|起不来|叫不醒|动不了|又|头晕|头疼|头痛|恶心|想吐|吐了|呕吐|迷糊|站不稳|肿")
 _SMELT_BY = re.compile(r"(?:我|俺|我们|俺们)[^,。]{0,2}(?:闻到|闻着|闻见)")
 _OWN_WATCHER = re.compile(r"(?:我|俺)(?:家|们家)?(?:的)?(?:爸|妈|爷|奶|姥|外公|外婆|老伴|老公|老婆|儿|女|孙|孩子|娃|宝宝|婆婆|公公)|^(?:孩子|娃|宝宝|老伴)")
 _OTHER_PERSON = re.compile(r"主持人|嘉宾|选手|演员|的人|有人|个人|有个|那个|这个|他|她|人家|里")

@@ -210,3 +210,18 @@ def test_a_thing_hot_to_bursting_fires(text):
 ])
 def test_heat_felt_by_a_person_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- note 23: an English past that comes back now ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,kind", [
+    ("my grandpa fell yesterday, today he is dizzy and vomiting", "medical"),
+    ("gas leak last month, now I smell gas again", "gas"),
+])
+def test_an_english_past_event_back_now_fires(text, kind):
+    result = verdict(text)
+    assert kind in result.kinds and not any(x.startswith("past:") for x in result.suppressed)
+
+
+def test_an_english_past_event_over_stays_quiet():
+    assert not fires("my dad fell two years ago, we want a grab bar")
