@@ -225,3 +225,13 @@ def test_an_english_past_event_back_now_fires(text, kind):
 
 def test_an_english_past_event_over_stays_quiet():
     assert not fires("my dad fell two years ago, we want a grab bar")
+
+
+# ---- note 25: people in a car park are no car blocked in -------------------------------------------------------------
+
+def test_people_trapped_in_a_car_park_fire():
+    assert "trapped" in kinds("地库进水了 没到腰了 我和孩子在停车场出不去")
+
+
+def test_a_car_blocked_in_stays_quiet():
+    assert not fires("有辆车堵着我车 出不去 请帮忙挪车")
