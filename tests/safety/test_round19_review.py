@@ -235,3 +235,17 @@ def test_people_trapped_in_a_car_park_fire():
 
 def test_a_car_blocked_in_stays_quiet():
     assert not fires("有辆车堵着我车 出不去 请帮忙挪车")
+
+
+# ---- note 26: a number left after a blow is a contact ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "他又在打我 我手机号13712345678",
+    "楼上男的在打他老婆 我电话是13612345678 快派人",
+])
+def test_a_blow_with_a_contact_number_fires(text):
+    assert "violence" in kinds(text)
+
+
+def test_a_call_asked_for_stays_quiet():
+    assert not fires("有事打我手机 13512345678")
