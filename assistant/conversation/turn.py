@@ -56,7 +56,7 @@ from assistant.tickets.feedback import (
     reason_in,
     restates_yes,
 )
-from assistant.tickets.service import FILED_OPENING
+from assistant.tickets.service import CONTACT_ASK_WORDS, FILED_OPENING
 
 if TYPE_CHECKING:
     from assistant.db import Database
@@ -83,7 +83,7 @@ LATER_RE = re.compile(
 YES_NO_PAYLOADS = {"/affirm", "/deny"}
 # The complaint's own phone question (assistant.tickets.service.CONTACT_INVITATION and the
 # anonymous how-to-follow answer both end with it).
-TICKET_PHONE_ASK = "我记到工单上"
+TICKET_PHONE_ASK = CONTACT_ASK_WORDS
 # 好的 后天下午两点 地址14号楼2单元601: yes, with the details of the second request.
 YES_WITH_DETAILS_RE = re.compile(
     r"^(?:能约就约|约就约|那就约|可以约|好的|好啊|好吧|好|行|可以|要的|要|嗯嗯|嗯|是的|对|没问题|约吧|约)"

@@ -238,7 +238,10 @@ def filed_asking_contact(ticket: Ticket) -> str:
 # Said after a complaint filed without a phone: filing never waits on the phone (a
 # resident who leaves at the contact question would lose the complaint), the phone is
 # asked for afterwards and joins the ticket (add_contact).
-CONTACT_INVITATION = "想知道处理结果的话，留个手机号给我，我记到工单上；不留也可以，进度随时问我。"
+# The words every phone question about a ticket carries (CONTACT_INVITATION, how_to_follow):
+# the conversation layer knows by them that the ticket's phone was asked (turn.TICKET_PHONE_ASK).
+CONTACT_ASK_WORDS = "我记到工单上"
+CONTACT_INVITATION = f"想知道处理结果的话，留个手机号给我，{CONTACT_ASK_WORDS}；不留也可以，进度随时问我。"
 
 
 # 查完了跟我说一声 / 有结果告诉我: the resident asks to be told the outcome.
@@ -293,7 +296,7 @@ def how_to_follow(ticket_id: str) -> str:
     so no promise of it; the progress is theirs to ask for, by the ticket's number."""
     return (
         f"您没有留电话，处理完我们没法主动联系您。进度随时可以问我，说“{ticket_id} 怎么样了”就能查到；"
-        f"想在有结果时收到通知，也可以留个手机号，我记到工单上。"
+        f"想在有结果时收到通知，也可以留个手机号，{CONTACT_ASK_WORDS}。"
     )
 
 
