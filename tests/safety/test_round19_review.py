@@ -249,3 +249,17 @@ def test_a_blow_with_a_contact_number_fires(text):
 
 def test_a_call_asked_for_stays_quiet():
     assert not fires("有事打我手机 13512345678")
+
+
+# ---- note 27: the thing a person went into the water for ------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "孩子下河去捡球 沉下去就没浮上来",
+    "我弟跳进水库捞手机 沉下去了 没浮上来",
+])
+def test_a_person_gone_under_after_a_thing_fires(text):
+    assert "trapped" in kinds(text)
+
+
+def test_a_thing_that_sinks_stays_quiet():
+    assert not fires("往池塘里扔了块砖 沉下去就没浮上来")
