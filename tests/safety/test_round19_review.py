@@ -263,3 +263,19 @@ def test_a_person_gone_under_after_a_thing_fires(text):
 
 def test_a_thing_that_sinks_stays_quiet():
     assert not fires("往池塘里扔了块砖 沉下去就没浮上来")
+
+
+# ---- note 30: a pet is the look-alike only as the lost one itself ---------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "孩子追着猫跑丢了",
+    "遛狗的时候 我奶奶和狗一起走丢了",
+    "猫跑丢了 孙子出去找 天黑了还没回来",
+])
+def test_a_person_lost_with_or_after_a_pet_fires(text):
+    assert "missing" in kinds(text)
+
+
+def test_a_pet_lost_stays_quiet():
+    result = verdict("我家猫又跑丢了 帮忙留意一下")
+    assert not result.emergency and not result.plausible
