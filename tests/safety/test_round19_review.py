@@ -279,3 +279,19 @@ def test_a_person_lost_with_or_after_a_pet_fires(text):
 def test_a_pet_lost_stays_quiet():
     result = verdict("我家猫又跑丢了 帮忙留意一下")
     assert not result.emergency and not result.plausible
+
+
+# ---- note 31: a topic named after the cue (中风的症状) is no question when it is said to be back ----------------------
+
+@pytest.mark.parametrize("text", [
+    "我外婆脑梗的症状又出现了",
+    "老伴心梗的症状又犯了 脸色发白",
+])
+def test_a_condition_back_again_fires(text):
+    result = verdict(text)
+    assert "medical" in result.kinds and not any(x.startswith("hypothetical:的症状") for x in result.suppressed)
+
+
+@pytest.mark.parametrize("text", ["脑梗的症状一般有哪些", "煤气中毒的危害"])
+def test_a_topic_asked_stays_quiet(text):
+    assert not fires(text)
