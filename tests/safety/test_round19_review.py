@@ -295,3 +295,17 @@ def test_a_condition_back_again_fires(text):
 @pytest.mark.parametrize("text", ["脑梗的症状一般有哪些", "煤气中毒的危害"])
 def test_a_topic_asked_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- note 34: a snorer "out of breath" is the sound only while the sleeper is fine after it ------------------------
+
+@pytest.mark.parametrize("text", [
+    "我外公打呼噜打得喘不上气 推他也不醒",
+    "老公睡着打鼾 忽然喘不过气 接着就没动静了",
+])
+def test_a_sleeper_in_trouble_after_the_snore_fires(text):
+    assert "medical" in kinds(text)
+
+
+def test_the_snore_alone_stays_quiet():
+    assert not fires("我爸打呼噜跟喘不过气一样 吵得全家睡不着")
