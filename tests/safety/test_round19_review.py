@@ -309,3 +309,21 @@ def test_a_sleeper_in_trouble_after_the_snore_fires(text):
 
 def test_the_snore_alone_stays_quiet():
     assert not fires("我爸打呼噜跟喘不过气一样 吵得全家睡不着")
+
+
+# ---- start of round (the brief's own example): a smell noticed with gas named around it ----------------------------
+
+@pytest.mark.parametrize("text", [
+    "前天刚装的天然气 今天又闻到味了",
+    "家里燃气表那里闻到股怪味",
+])
+def test_a_smell_noticed_by_the_gas_fires(text):
+    assert "gas" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "燃气公司说闻到味就打电话",
+    "燃气灶边上闻到一股饭香",
+])
+def test_an_instruction_or_another_smell_stays_quiet(text):
+    assert not fires(text)
