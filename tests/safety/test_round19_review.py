@@ -327,3 +327,13 @@ def test_a_smell_noticed_by_the_gas_fires(text):
 ])
 def test_an_instruction_or_another_smell_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- a probe's look-alike: a barbecue's fire kept where it burns ---------------------------------------------------
+
+def test_a_barbecue_fire_burning_high_stays_quiet():
+    assert not fires("楼下烤串的炭火特别旺 闻着好香")
+
+
+def test_a_barbecue_fire_that_spreads_fires():
+    assert "fire" in kinds("烧烤摊的炭火太旺了 窜到遮阳棚上了")
