@@ -337,3 +337,17 @@ def test_a_barbecue_fire_burning_high_stays_quiet():
 
 def test_a_barbecue_fire_that_spreads_fires():
     assert "fire" in kinds("烧烤摊的炭火太旺了 窜到遮阳棚上了")
+
+
+# ---- a probe's look-alike: the writer content to stay in is the writer ---------------------------------------------
+
+def test_the_writer_content_to_stay_in_stays_quiet():
+    assert not fires("我一个人住 这礼拜都没下楼 真舒服")
+
+
+@pytest.mark.parametrize("text", [
+    "我舅舅一个人住 好几天没出门了 挺安逸的",
+    "我一个人住 好几天没出门了 挺舒服 就是今天摔了起不来",
+])
+def test_someone_else_or_a_body_in_trouble_fires(text):
+    assert fires(text)
