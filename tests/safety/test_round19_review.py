@@ -351,3 +351,15 @@ def test_the_writer_content_to_stay_in_stays_quiet():
 ])
 def test_someone_else_or_a_body_in_trouble_fires(text):
     assert fires(text)
+
+
+# ---- probes' look-alikes: a child called to get up, a child crying over a toy (the model's words set aside) --------
+
+@pytest.mark.parametrize("text", ["叫闺女起来没人应 又在赖床", "小孙子搭的乐高倒了 哭了半天"])
+def test_a_childs_grumble_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", ["叫儿子起床没人应 敲门也不开 半天了", "孙女玩积木 哭个不停 脸都发紫了"])
+def test_the_same_with_a_sign_still_fires(text):
+    assert fires(text)
