@@ -336,7 +336,8 @@ async def converse(
         stripped = commands.neutralise(stripped)
 
     # An emergency is never read as a choice, an answer to an offer or two requests.
-    if memory is None or assess(stripped).emergency:
+    verdict = assess(stripped)
+    if memory is None or verdict.emergency:
         replies = await client.deliver_or_degrade(sender, stripped, metadata)
         if memory is not None:
             await _remember(db, sender, memory, replies, pending=memory.pending)
@@ -399,9 +400,13 @@ async def converse(
             await _remember(db, sender, memory, recapped, pending=pending)
             return recapped
 
+    # The shortcuts below answer before the dialogue: words the net finds plausibly acute
+    # (忘了说 那个井盖下面好像有人在喊) never take them, so the classifier's emergency vote is heard.
+    shortcut = not command and _no_list_shown(memory.options) and not verdict.plausible
+
     # 补充一下… / 再给他们加一句…: more words on the resident's own open ticket join it,
     # whatever the classifier hears in them (a new report, a booking).
-    if not command and _no_list_shown(memory.options):
+    if shortcut:
         added = await _added_to_ticket(client, db, sender, stripped)
         if added is not None:
             log.info("conversation_added_to_ticket", sender=sender)
@@ -410,7 +415,7 @@ async def converse(
 
     # 帮我查下502那户人家的电话 / 隔壁小区物业电话是多少: someone else's number, never given
     # or made up, said so (the classifier hears a report in the problem said with it).
-    if not command and _no_list_shown(memory.options):
+    if shortcut:
         numbers = await _someones_number(client, sender, stripped)
         if numbers is not None:
             log.info("conversation_someones_number", sender=sender)
@@ -418,7 +423,7 @@ async def converse(
             return numbers
 
     # 你们系统里看不到吗 / 大概估摸一下嘛, pressed right after a can't: the can't said again.
-    if not command and not memory.options and memory.last:
+    if not command and not memory.options and memory.last and not verdict.plausible:
         again = commands.pushed_back_said(stripped, memory.last[-1].text)
         if again is not None:
             log.info("conversation_pushed_back", sender=sender)
@@ -428,7 +433,7 @@ async def converse(
 
     # 那你们倒是再派人来看看啊, with an open report of theirs and no booking: what has been done
     # with the report (the classifier may hear a booking question in it).
-    if not command and _no_list_shown(memory.options):
+    if shortcut:
         demanded = await _demand_for_ticket(client, db, sender, stripped)
         if demanded is not None:
             log.info("conversation_someone_demanded", sender=sender)
@@ -1222,14 +1227,13 @@ def _rating_with_id(said: str) -> str | None:
 async def _added_to_ticket(client: DialogueClient, db: Database | None, sender: str, said: str) -> list[Reply] | None:
     """The reply when the message adds to the resident's own open ticket
     (``intake.adds_to_report``, ``service.own_open_ticket``), outside any form (a form's
-    question takes more words itself); the words are joined to the ticket. None otherwise,
-    and None for words the safety net finds plausibly acute (忘了说 那个井盖下面好像有人在喊):
-    they go to the dialogue, where the classifier's emergency vote is heard."""
+    question takes more words itself); the words are joined to the ticket. None otherwise.
+    (The caller never asks it of words the safety net finds plausibly acute.)"""
     from assistant.dialogue import Reply
     from assistant.tickets.intake import adds_to_report
     from assistant.tickets.service import add_detail, own_open_ticket
 
-    if not adds_to_report(said) or assess(said).plausible:
+    if not adds_to_report(said):
         return None
 
     def add() -> str | None:

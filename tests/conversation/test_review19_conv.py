@@ -90,3 +90,45 @@ def test_the_tickets_phone_question_marker_is_the_services_own_words(db, clock):
     filed = service.file_ticket(db, description="2号楼门口的台阶塌了一块", sender_id="web:rv19g", address="2号楼")
     assert turn._just_filed(service.CONTACT_INVITATION)
     assert turn.TICKET_PHONE_ASK in service.how_to_follow(filed.ticket.id)
+
+
+# --- #16 (the sibling shortcuts): words the net finds plausibly acute reach the dialogue --------
+
+def test_a_number_asked_with_plausibly_acute_words_reaches_the_dialogue(db, clock):
+    from assistant.safety import assess
+    from tests.conversation._helpers import WordDialogue
+
+    said = "帮我查下楼下那户的电话 他家一直有股怪味"
+    assert assess(said).plausible and not assess(said).emergency
+    dialogue = WordDialogue({"": "file_complaint"})
+    converse_once(dialogue, db, "web:rv19s1", said)
+    assert dialogue.sent == [said]
+
+
+def test_someone_demanded_with_plausibly_acute_words_reaches_the_dialogue(db, clock):
+    from datetime import timedelta
+
+    from assistant.safety import assess
+    from assistant.tickets import service
+    from tests.conversation._helpers import WordDialogue
+
+    said = "你们倒是派人来看看啊 楼道里一直有股怪味"
+    assert assess(said).plausible and not assess(said).emergency
+    service.file_ticket(db, description="4号楼楼道里有股怪味", sender_id="web:rv19s2", address="4号楼",
+                        now=clock.now() - timedelta(hours=2))
+    dialogue = WordDialogue({"": "file_complaint"})
+    converse_once(dialogue, db, "web:rv19s2", said)
+    assert dialogue.sent == [said]
+
+
+def test_someone_demanded_of_nothing_acute_is_still_answered_from_the_report(db, clock):
+    from datetime import timedelta
+
+    from assistant.tickets import service
+    from tests.conversation._helpers import WordDialogue
+
+    service.file_ticket(db, description="4号楼门口的路灯不亮", sender_id="web:rv19s3", address="4号楼",
+                        now=clock.now() - timedelta(hours=2))
+    dialogue = WordDialogue({"": "file_complaint"})
+    converse_once(dialogue, db, "web:rv19s3", "你们倒是再派人来看看啊")
+    assert dialogue.sent == []
