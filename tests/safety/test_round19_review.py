@@ -363,3 +363,20 @@ def test_a_childs_grumble_stays_quiet(text):
 @pytest.mark.parametrize("text", ["叫儿子起床没人应 敲门也不开 半天了", "孙女玩积木 哭个不停 脸都发紫了"])
 def test_the_same_with_a_sign_still_fires(text):
     assert fires(text)
+
+
+# ---- review 19b #B1: the effort hyperbole (累得吐血) is the writer's own complaint with nothing after it ---------------
+
+@pytest.mark.parametrize("text", [
+    "我表哥搬家累得吐血 嘴角都是血",
+    "通宵赶稿子 赶得吐血 整个人晕乎乎的",
+    "我室友加班熬得吐血，趴在桌上叫不醒",
+    "我闺蜜忙得吐血 脸色煞白",
+])
+def test_b1_blood_after_the_effort_or_of_a_friend_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["这星期天天改方案 改得吐血", "复习考试复习到吐血，总算考完了"])
+def test_b1_the_writers_effort_stays_quiet(text):
+    assert not fires(text)
