@@ -981,8 +981,12 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                 and _PLACE_BEFORE.search(text, msg.clause_start(hit.start), hit.start)
                 and not _CONDITION.search(text, msg.clause_start(hit.start), hit.start)):
             return None  # round 19: 灭火器都过期了 楼下冒黑烟了 怎么办 — a realised cue at a place is a plea, not the what-if
-        if _NO_KIT.match(msg.hazard.group()) and not s.hazard_what_if.search(after):
-            return None  # review 19 (note 2): 楼道起火 连个灭火器都没有 — the missing kit is a what-if only with its what-then
+        if _NO_KIT.match(msg.hazard.group()) and (
+                not s.hazard_what_if.search(after)
+                or (actual and not _CONDITION.search(text, msg.clause_start(hit.start), hit.start))):
+            # review 19 (note 2): 楼道起火 连个灭火器都没有 — the missing kit is a what-if only with its what-then;
+            # review 19b (B2): and only with a condition (万一, 要是, 真) before the cue — 走廊着火了怎么办 is a plea
+            return None
         if not actual or s.hazard_what_if.search(after):
             return f"hazard_complaint:{msg.hazard.group()}"
     return None

@@ -380,3 +380,22 @@ def test_b1_blood_after_the_effort_or_of_a_friend_fires(text):
 @pytest.mark.parametrize("text", ["这星期天天改方案 改得吐血", "复习考试复习到吐血，总算考完了"])
 def test_b1_the_writers_effort_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- review 19b #B2: a realised fire with "what now" is a plea even when the kit is missing ---------------------------
+
+@pytest.mark.parametrize("text", [
+    "电梯口着火了咋办 连个灭火器都没有",
+    "过道起火了 怎么办啊 连个灭火毯都没有",
+    "车库里冒烟了咋整 连个灭火器都没有",
+])
+def test_b2_a_realised_fire_without_kit_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "走廊连个灭火器都没有 万一着火了咋办",
+    "电梯口连个灭火器都没有 如果起火了怎么办",
+])
+def test_b2_the_missing_kit_what_if_stays_quiet(text):
+    assert not fires(text)
