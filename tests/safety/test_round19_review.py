@@ -399,3 +399,20 @@ def test_b2_a_realised_fire_without_kit_fires(text):
 ])
 def test_b2_the_missing_kit_what_if_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- review 19b #B3: the writer who stays in is said positively (我…宅家), not "nobody else listed" ------------------
+
+@pytest.mark.parametrize("text", [
+    "小刘宅在屋里四五天了 敲门没动静 电话也不接",
+    "五楼那个姑娘宅着一个礼拜没露面了，敲门不开",
+    "我租户小陈宅家好几天了，敲门不应，门口有股臭味",
+    "单元里有个独居青年三天没见着了 敲门没人应",
+])
+def test_b3_someone_named_who_stays_in_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["我最近天天宅家 三天没出门了 舒服得很", "我是独居青年 一个礼拜没下楼了 外卖续命"])
+def test_b3_the_writer_who_stays_in_stays_quiet(text):
+    assert not fires(text)
