@@ -416,3 +416,18 @@ def test_b3_someone_named_who_stays_in_fires(text):
 @pytest.mark.parametrize("text", ["我最近天天宅家 三天没出门了 舒服得很", "我是独居青年 一个礼拜没下楼了 外卖续命"])
 def test_b3_the_writer_who_stays_in_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- review 19b #B20: "not very comfortable" (不太舒服) is unwell, never the writer content to stay in --------------
+
+@pytest.mark.parametrize("text", [
+    "我楼上的老赵两天没下楼了 敲门不开 之前跟我说心口不太舒服",
+    "老钱两天没出门了 我敲门不应 前几天说胸口不太舒服",
+    "302的先生三天没露面，我去敲门没人应，上周说身上不是很舒服",
+])
+def test_b20_unwell_said_before_a_silence_fires(text):
+    assert fires(text)
+
+
+def test_b20_the_writer_content_stays_quiet():
+    assert not fires("我一个人住 三天没下楼了 蛮自在的")
