@@ -431,3 +431,18 @@ def test_b20_unwell_said_before_a_silence_fires(text):
 
 def test_b20_the_writer_content_stays_quiet():
     assert not fires("我一个人住 三天没下楼了 蛮自在的")
+
+
+# ---- review 19b #B5: a call bell pressed, then a person found unresponsive, is the person ------------------------------
+
+@pytest.mark.parametrize("text", [
+    "我奶奶在屋里按了呼叫铃 我进去一看 没反应了",
+    "外婆按了床边的紧急按钮，等护工赶到，人没有反应",
+    "我爷爷拉了卫生间的报警铃，我赶过去，叫他没反应",
+])
+def test_b5_a_person_found_after_the_bell_fires(text):
+    assert fires(text)
+
+
+def test_b5_the_bell_itself_not_responding_stays_quiet():
+    assert not fires("小区的紧急按钮按了半天没反应 是不是坏了")
