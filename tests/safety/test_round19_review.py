@@ -446,3 +446,20 @@ def test_b5_a_person_found_after_the_bell_fires(text):
 
 def test_b5_the_bell_itself_not_responding_stays_quiet():
     assert not fires("小区的紧急按钮按了半天没反应 是不是坏了")
+
+
+# ---- review 19b #B6: a threat over money or property, or after drink, is no children's quarrel -----------------------
+
+@pytest.mark.parametrize("text", [
+    "我二儿子为了老房子的事 嚷着要弄死他哥哥",
+    "老二因为欠钱不还，说要打死他哥",
+    "我大儿子喝酒回来说要打死他弟弟，为了分家的事",
+    "因为遗产的事 我闺女说要杀了她妹妹",
+])
+def test_b6_a_grown_quarrel_threat_fires(text):
+    assert "violence" in kinds(text)
+
+
+@pytest.mark.parametrize("text", ["小孙女闹着要打死她哥哥，因为哥哥抢了她的娃娃", "我儿子说要揍死他妹妹，为了一包薯片"])
+def test_b6_a_childs_trifle_stays_quiet(text):
+    assert not fires(text)
