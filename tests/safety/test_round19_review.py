@@ -463,3 +463,19 @@ def test_b6_a_grown_quarrel_threat_fires(text):
 @pytest.mark.parametrize("text", ["小孙女闹着要打死她哥哥，因为哥哥抢了她的娃娃", "我儿子说要揍死他妹妹，为了一包薯片"])
 def test_b6_a_childs_trifle_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- review 19b #B8: 联系上 ends a silence only of the one missing; anyone else reached is a step of the search ------
+
+@pytest.mark.parametrize("text", [
+    "楼下孤寡老人两天没见了 刚联系上她外甥 说马上过来",
+    "隔壁阿婆三天没开门，联系上了她儿媳妇，正往这边赶",
+    "我妈一天一夜没接电话，总算联系上了她楼下的老姐妹，也说没看见她",
+])
+def test_b8_someone_else_reached_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["隔壁阿婆两天没开门 刚联系上她了 在她闺女家住着", "对门大爷一天没见人，已经联系上了，人好好的"])
+def test_b8_the_one_missing_reached_stays_quiet(text):
+    assert not fires(text)
