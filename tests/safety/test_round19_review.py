@@ -479,3 +479,20 @@ def test_b8_someone_else_reached_fires(text):
 @pytest.mark.parametrize("text", ["隔壁阿婆两天没开门 刚联系上她了 在她闺女家住着", "对门大爷一天没见人，已经联系上了，人好好的"])
 def test_b8_the_one_missing_reached_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- review 19b #B9: "so nervous he can't talk" of a relative with anything after it keeps the cue --------------------
+
+@pytest.mark.parametrize("text", [
+    "我外公一着急话都说不清了 右手抬不动",
+    "我妈激动得话都说不利索，嘴里淌口水",
+    "老伴气得话都说不出来了，眼睛往上翻",
+    "我爸紧张得话都说不清 现在一直坐在那发呆",
+])
+def test_b9_a_relative_who_cannot_talk_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["第一次相亲紧张得话都说不清了 好丢人", "被领导批评 气得话都说不出来了"])
+def test_b9_the_writers_own_figure_stays_quiet(text):
+    assert not fires(text)
