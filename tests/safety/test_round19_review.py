@@ -496,3 +496,19 @@ def test_b9_a_relative_who_cannot_talk_fires(text):
 @pytest.mark.parametrize("text", ["第一次相亲紧张得话都说不清了 好丢人", "被领导批评 气得话都说不出来了"])
 def test_b9_the_writers_own_figure_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- review 19b #B10: what the TV said is hearsay; a later clause that happened here is not -------------------------
+
+@pytest.mark.parametrize("text", [
+    "电视讲要降温，暖气片爆了，热水冲到电闸上，啪啪冒火",
+    "电视说有暴雨 地下室进水了 水淹到配电箱了",
+    "电视报道说有寒潮，燃气管冻裂了，满屋子煤气味",
+])
+def test_b10_a_real_event_after_the_tv_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["电视说外地有个老人走丢了", "电视讲有户人家煤气中毒 好吓人"])
+def test_b10_what_the_tv_said_stays_quiet(text):
+    assert not fires(text)
