@@ -512,3 +512,15 @@ def test_b10_a_real_event_after_the_tv_fires(text):
 @pytest.mark.parametrize("text", ["电视说外地有个老人走丢了", "电视讲有户人家煤气中毒 好吓人"])
 def test_b10_what_the_tv_said_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- review 19b #B11: "so hot it explodes" of a thing before it is the thing heating ---------------------------------
+
+@pytest.mark.parametrize("text", ["热水壶热得要爆炸了 一直在响", "卧室那个小太阳烤得冒烟了", "被窝里的电热毯热得冒烟了"])
+def test_b11_a_thing_that_heats_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["今天热得我要冒烟了", "天气热到要爆炸", "这天热得人都要着火了"])
+def test_b11_the_weather_figure_stays_quiet(text):
+    assert not fires(text)
