@@ -516,7 +516,8 @@ def test_b10_what_the_tv_said_stays_quiet(text):
 
 # ---- review 19b #B11: "so hot it explodes" of a thing before it is the thing heating ---------------------------------
 
-@pytest.mark.parametrize("text", ["热水壶热得要爆炸了 一直在响", "卧室那个小太阳烤得冒烟了", "被窝里的电热毯热得冒烟了"])
+@pytest.mark.parametrize("text", ["热水壶热得要爆炸了 一直在响", "卧室那个小太阳烤得冒烟了", "被窝里的电热毯热得冒烟了",
+    "液化气罐在太阳底下晒了一天，摸着热得要爆炸了"])
 def test_b11_a_thing_that_heats_fires(text):
     assert fires(text)
 
