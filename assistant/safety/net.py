@@ -322,7 +322,12 @@ _EN_STILL = re.compile(r"\b(?:still|since|keeps?|right now|(?:won.?t|can.?t|cann
                        r"|\b(?:again|confused|vomit\w*|throw\w* up|threw up"
                        r"|sleepy|drowsy|dizzy|(?:won.?t|can.?t|cannot|couldn.?t) (?:walk|talk|speak|see)|swollen|swelling|smell\w*"
                        r"|headache|head ?ache|hurts?|pain\w*|blood|faint\w*|passed out|breath\w*|worse)\b"
-                       r"|还在|一直|起不来|叫不醒|动不了|又|头晕|头疼|头痛|恶心|想吐|吐了|呕吐|迷糊|站不稳|肿")
+                       r"|还在|一直|起不来|叫不醒|动不了|又|头晕|头疼|头痛|恶心|想吐|吐了|呕吐|迷糊|站不稳|肿"
+                       # review 19b (B12): a state of the person told in the present after now/today (now he is acting
+                       # strange, now her face looks droopy) keeps the cue, unless it says they are fine
+                       r"|\b(?:now|today|this morning|tonight|at the moment),? (?:he|she|his|her|they|their|my \w+)\b"
+                       r"(?! (?:is|are|'s|seems?|looks?) (?:fine|ok|okay|alright|all right|better|good|well|doing))"
+                       r"|\b(?:slurr\w*|droop\w*|weak|numb|strange|not making sense|not himself|not herself)\b")
 _SMELT_BY = re.compile(r"(?:我|俺|我们|俺们)[^,。]{0,2}(?:闻到|闻着|闻见)")
 _OWN_WATCHER = re.compile(r"(?:我|俺)(?:家|们家)?(?:的)?(?:爸|妈|爷|奶|姥|外公|外婆|老伴|老公|老婆|儿|女|孙|孩子|娃|宝宝|婆婆|公公)|^(?:孩子|娃|宝宝|老伴)")
 _OTHER_PERSON = re.compile(r"主持人|嘉宾|选手|演员|的人|有人|个人|有个|那个|这个|他|她|人家|里")

@@ -525,3 +525,22 @@ def test_b11_a_thing_that_heats_fires(text):
 @pytest.mark.parametrize("text", ["今天热得我要冒烟了", "天气热到要爆炸", "这天热得人都要着火了"])
 def test_b11_the_weather_figure_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- review 19b #B12: English past + a state of the person told now keeps the cue ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "my nana fell last week and today she can barely lift her arm",
+    "my husband fell two days ago and now his speech is slurred",
+    "my father fainted yesterday, this morning he looks grey and confused",
+])
+def test_b12_a_present_state_after_an_english_past_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my mum fell last year, now she is fine, where can I get a grab rail",
+    "my grandad fainted last month, how do I apply for a home visit",
+])
+def test_b12_the_past_with_a_request_stays_quiet(text):
+    assert not fires(text)
