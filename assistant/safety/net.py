@@ -334,6 +334,8 @@ _OTHER_PERSON = re.compile(r"主持人|嘉宾|选手|演员|的人|有人|个人
 _NOW_INSIDE = re.compile(r"在|一直|已经|正|还|现在|刚")
 _MODAL_INSIDE = re.compile(r"(?<![不没])(?:会不会|可能会|会|容易)$")
 _TURNED = re.compile(r"结果|这下|刚才|刚刚")
+# Review 19b (B16): a symptom had (有…的症状) is someone's, not the topic
+_SYMPTOM_HAD = re.compile(r"有(?!没有|什么|哪些|啥)")
 # Round 19: today named after the condition's own event (就怕哪天出事 今天我妈真的走丢了), not inside the condition (万一今天…)
 _TODAY_TURN = re.compile(r"今天|今儿|今早|今晚|这回|这次")
 # Round 19 (set 18): a change of subject (顺便, 另外, 对了, 还有我们楼那个…) ends what a question, a policy word or a day to come
@@ -822,6 +824,12 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                  and s.hypothetical_learning_own.search(text, sentence_start, hit.end))
                 or _SOMEONE_IN_IT.search(text, max(sentence_start, hit.start - 4), hit.end + 2)):
             found = None  # review 18 (note 1): 我妈吃了一整瓶安眠药 要怎么办, 电梯里困了人 应该打什么电话: a plea
+        if found is not None and "症状" in found.group() and (
+                _SYMPTOM_HAD.search(text, msg.clause_start(hit.start), hit.start)
+                or re.match(r"[^,。]{0,4}的症状了", after)
+                or (s.hypothetical_learning_own is not None
+                    and s.hypothetical_learning_own.search(text, msg.clause_start(hit.start), hit.end))):
+            found = None  # review 19b (B16): 我妈好像有中风的症状了, 我爸中风的症状… — a symptom with an owner is no topic
     if (found is None and cue.kind == "missing" and not msg.urgent and not _SEARCH_ON.search(text)
             and not s.past_present.search(text) and not _DISTRESS.search(text) and _ASKING.search(text)
             and not (s.hypothetical_learning_own is not None and s.hypothetical_learning_own.search(text))):

@@ -544,3 +544,19 @@ def test_b12_a_present_state_after_an_english_past_fires(text):
 ])
 def test_b12_the_past_with_a_request_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- review 19b #B16: a symptom with an owner (我妈…的症状, 有…的症状了) is no topic ---------------------------------
+
+@pytest.mark.parametrize("text", [
+    "我外婆像是有脑梗的症状了",
+    "我老公心梗的症状 刚才全冒出来了",
+    "奶奶这会儿有点中风的症状",
+])
+def test_b16_a_symptom_with_an_owner_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["脑梗的症状有哪些", "中风的症状一般是什么样的"])
+def test_b16_the_symptom_as_a_topic_stays_quiet(text):
+    assert not fires(text)
