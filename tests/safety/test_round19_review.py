@@ -560,3 +560,18 @@ def test_b16_a_symptom_with_an_owner_fires(text):
 @pytest.mark.parametrize("text", ["脑梗的症状有哪些", "中风的症状一般是什么样的"])
 def test_b16_the_symptom_as_a_topic_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- review 19b #B21: called to get up and not answering is a grumble only with its own sign of play -----------------
+
+@pytest.mark.parametrize("text", [
+    "叫我老婆起床没应，全身冰凉",
+    "喊儿子起来没人应，浑身发烫",
+    "叫女儿起床没人应，身上烫得吓人",
+])
+def test_b21_called_to_get_up_with_a_body_sign_fires(text):
+    assert fires(text)
+
+
+def test_b21_called_to_get_up_while_lazing_stays_quiet():
+    assert not fires("叫儿子起床没人应 又躲被窝里玩手机")
