@@ -575,3 +575,18 @@ def test_b21_called_to_get_up_with_a_body_sign_fires(text):
 
 def test_b21_called_to_get_up_while_lazing_stays_quiet():
     assert not fires("叫儿子起床没人应 又躲被窝里玩手机")
+
+
+# ---- review 19b #B22: a child crying over a toy is a tantrum only over the toy's own state ---------------------------
+
+@pytest.mark.parametrize("text", [
+    "小孙子把积木块塞进嘴里咽下去了 哭个不停",
+    "女儿玩拼图 一块卡在喉咙里了 哭得厉害",
+    "宝宝把气球碎片吃进去了，哭个不停",
+])
+def test_b22_a_swallowed_or_stuck_toy_fires(text):
+    assert fires(text)
+
+
+def test_b22_a_toy_that_fell_down_stays_quiet():
+    assert not fires("外孙的玩具城堡塌了 闹了半天")
