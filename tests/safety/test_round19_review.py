@@ -590,3 +590,17 @@ def test_b22_a_swallowed_or_stuck_toy_fires(text):
 
 def test_b22_a_toy_that_fell_down_stays_quiet():
     assert not fires("外孙的玩具城堡塌了 闹了半天")
+
+
+# ---- review 19b #B4: a lift broken down with someone in it is trapped, not a repair of the button --------------------
+
+@pytest.mark.parametrize("text", [
+    "电梯又坏了 门开不了 按紧急按钮也没反应 我儿子在哭",
+    "电梯坏在半路了，门打不开，报警按钮没反应",
+])
+def test_b4_a_broken_lift_with_the_button_dead_fires(text):
+    assert "trapped" in kinds(text)
+
+
+def test_b4_the_button_itself_broken_stays_quiet():
+    assert not fires("楼道电梯的紧急按钮坏了好久了 按了没反应 麻烦修一下")
