@@ -604,3 +604,13 @@ def test_b4_a_broken_lift_with_the_button_dead_fires(text):
 
 def test_b4_the_button_itself_broken_stays_quiet():
     assert not fires("楼道电梯的紧急按钮坏了好久了 按了没反应 麻烦修一下")
+
+
+# ---- review 19b #B7: a door named is no act under way unless it is forced --------------------------------------------
+
+def test_b7_children_at_the_door_stay_quiet():
+    assert not fires("两个娃在门口玩，哥哥嚷着要打死他妹妹，因为妹妹抢了他的玩具")
+
+
+def test_b7_a_door_kicked_in_fires():
+    assert "violence" in kinds("我儿子说要打死他弟弟，为了一块糖，已经把房门踹开了")
