@@ -614,3 +614,14 @@ def test_b7_children_at_the_door_stay_quiet():
 
 def test_b7_a_door_kicked_in_fires():
     assert "violence" in kinds("我儿子说要打死他弟弟，为了一块糖，已经把房门踹开了")
+
+
+# ---- review 19b #B15: a person who took the dog out (带狗, 牵狗) is the one lost -----------------------------------------
+
+@pytest.mark.parametrize("text", ["我爷爷带狗出去溜达到现在没回来", "我爸牵狗出门走丢了", "我外婆带猫去打针 半路走丢了"])
+def test_b15_a_person_with_the_pet_lost_fires(text):
+    assert fires(text)
+
+
+def test_b15_the_pet_itself_lost_stays_quiet():
+    assert not fires("我家猫咪跑丢了 找了一晚上")
