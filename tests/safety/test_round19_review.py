@@ -625,3 +625,18 @@ def test_b15_a_person_with_the_pet_lost_fires(text):
 
 def test_b15_the_pet_itself_lost_stays_quiet():
     assert not fires("我家猫咪跑丢了 找了一晚上")
+
+
+# ---- review 19b #B17: a snorer out of breath with any sign after it is a sleeper in trouble ---------------------------
+
+@pytest.mark.parametrize("text", [
+    "我爸睡觉打呼噜，喘不过气，现在怎么摇都摇不动，脸发灰",
+    "老公打鼾打着打着喘不上气，后面就不动了",
+    "老公打鼾喘不过气来 然后一下就不动了",
+])
+def test_b17_a_snorer_with_a_sign_after_fires(text):
+    assert "medical" in kinds(text)
+
+
+def test_b17_the_noise_stays_quiet():
+    assert not fires("我老伴打呼噜打得喘不过气似的 吵得我一夜没睡")
