@@ -640,3 +640,14 @@ def test_b17_a_snorer_with_a_sign_after_fires(text):
 
 def test_b17_the_noise_stays_quiet():
     assert not fires("我老伴打呼噜打得喘不过气似的 吵得我一夜没睡")
+
+
+# ---- review 19b #B13: a blow under way (在打我, 又打孩子) is a blow even when a call-back number follows ----------------
+
+@pytest.mark.parametrize("text", ["他又在打我 你们打我手机13612345678", "我男人正在打孩子 快拨我电话13712345678"])
+def test_b13_a_blow_with_a_call_back_fires(text):
+    assert "violence" in kinds(text)
+
+
+def test_b13_a_call_back_alone_stays_quiet():
+    assert not fires("有事打我电话13812345678")
