@@ -651,3 +651,13 @@ def test_b13_a_blow_with_a_call_back_fires(text):
 
 def test_b13_a_call_back_alone_stays_quiet():
     assert not fires("有事打我电话13812345678")
+
+
+# ---- review 19b #B14: a thing thrown in that sinks, across a comma, is a thing -----------------------------------------
+
+def test_b14_a_thing_sinking_after_a_comma_stays_quiet():
+    assert not fires("朝湖里丢了个石子，沉下去再也没浮上来")
+
+
+def test_b14_a_child_going_in_after_it_fires():
+    assert fires("孩子下河去捡球，一下沉下去了，没浮上来")
