@@ -403,6 +403,14 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
                 "saw only its brief (5c26dcd, bench/emergency_blind18.md) while round 18 was tuned on set 17; "
                 "measured once at round 18's end (225c36a: butler 0.986 / 5.1 %, net 0.976 / 4.0 %), then round 19 was tuned on its errors",
     },
+    {
+        "name": "emergency_blind19",
+        "path": "bench/emergency_blind19.jsonl",
+        "label": "blind",
+        "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-07 by a helper who "
+                "saw only its brief (3786852, bench/emergency_blind19.md) while round 19 was tuned on set 18; "
+                "measured once at round 19's end (8cc8f79: butler 0.995 / 2.6 %, net 0.986 / 2.0 %)",
+    },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
 SAFETY_ADAPTER = """
