@@ -59,6 +59,8 @@ from assistant.tickets.feedback import (
 from assistant.tickets.service import CONTACT_ASK_WORDS, FILED_OPENING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from assistant.db import Database
     from assistant.dialogue import DialogueClient, Reply
 
@@ -1229,7 +1231,6 @@ async def _added_to_ticket(client: DialogueClient, db: Database | None, sender: 
     (``intake.adds_to_report``, ``service.own_open_ticket``), outside any form (a form's
     question takes more words itself); the words are joined to the ticket. None otherwise.
     (The caller never asks it of words the safety net finds plausibly acute.)"""
-    from assistant.dialogue import Reply
     from assistant.tickets.intake import adds_to_report
     from assistant.tickets.service import add_detail, own_open_ticket
 
@@ -1241,12 +1242,23 @@ async def _added_to_ticket(client: DialogueClient, db: Database | None, sender: 
         ticket_id = own_open_ticket(database, sender, said, now=clock.now())
         return add_detail(database, ticket_id, sender_id=sender, text=said, now=clock.now()) if ticket_id else None
 
+    return await _told_outside_forms(client, sender, add, "ticket_detail_unavailable")
+
+
+async def _told_outside_forms(
+    client: DialogueClient, sender: str, work: Callable[[], str | None], unavailable: str
+) -> list[Reply] | None:
+    """``work()`` (blocking: it reads the records) answered as the reply, only when no form
+    runs; None when a form runs, ``work`` has nothing to say, or the records are out of
+    reach (then the words go to the dialogue as said, and ``unavailable`` is logged)."""
+    from assistant.dialogue import Reply
+
     try:
         if await _form_running(client, sender):
             return None
-        told = await anyio.to_thread.run_sync(add)
+        told = await anyio.to_thread.run_sync(work)
     except Exception as exc:  # noqa: BLE001 - without the records the words go as said
-        log.warning("ticket_detail_unavailable", error=type(exc).__name__)
+        log.warning(unavailable, error=type(exc).__name__)
         return None
     return [Reply(text=told)] if told else None
 
@@ -1255,7 +1267,6 @@ async def _demand_for_ticket(client: DialogueClient, db: Database | None, sender
     """The reply to someone demanded (``asking.demands_someone``) by a resident with an open
     ticket of their own and no upcoming booking, outside any form; None otherwise."""
     from assistant.booking.service import upcoming_bookings
-    from assistant.dialogue import Reply
     from assistant.tickets.asking import demands_someone
     from assistant.tickets.service import demand_answer
 
@@ -1269,14 +1280,7 @@ async def _demand_for_ticket(client: DialogueClient, db: Database | None, sender
                 return None  # 师傅 may be the booking's: the dialogue decides
         return demand_answer(database, sender, said, now=clock.now())
 
-    try:
-        if await _form_running(client, sender):
-            return None
-        told = await anyio.to_thread.run_sync(answer)
-    except Exception as exc:  # noqa: BLE001 - without the records the words go as said
-        log.warning("ticket_demand_unavailable", error=type(exc).__name__)
-        return None
-    return [Reply(text=told)] if told else None
+    return await _told_outside_forms(client, sender, answer, "ticket_demand_unavailable")
 
 
 async def _someones_number(client: DialogueClient, sender: str, said: str) -> list[Reply] | None:

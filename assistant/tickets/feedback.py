@@ -26,7 +26,7 @@ from assistant.db import Database
 from assistant.privacy import mask_text
 from assistant.settings import Settings, get_settings
 from assistant.tickets import lifecycle
-from assistant.tickets.lifecycle import DONE_STATES, TicketError, TicketNotFound, aware, record_event, utcnow
+from assistant.tickets.lifecycle import DONE_STATES, TicketError, TicketNotFound, aware, record_resident_word, utcnow
 from assistant.tickets.models import Ticket, TicketRating, TicketWatcher
 
 log = structlog.get_logger(__name__)
@@ -492,15 +492,7 @@ def rate_ticket(
         label = label_for(score)
         rating = TicketRating(sender_id=sender_id, at=now, score=score, label=label, reason=reason)
         ticket.ratings.append(rating)
-        record_event(
-            ticket,
-            actor=f"resident:{sender_id}",
-            action="居民评价",
-            from_state=ticket.status,
-            to_state=ticket.status,
-            note=f"{label}（{score}分）" + (f"：{reason}" if reason else ""),
-            now=now,
-        )
+        record_resident_word(ticket, sender_id, "居民评价", f"{label}（{score}分）" + (f"：{reason}" if reason else ""), now)
         reopened, awaiting = False, None
         if score > UNSATISFIED_MAX:
             message = f"谢谢您的评价，已记下：{label}。"
@@ -550,15 +542,7 @@ def add_reason(
         if rating is None:
             raise FeedbackRefused(f"您还没有评价工单 {ticket.id}。")
         rating.reason = f"{rating.reason}；{reason}" if rating.reason else reason
-        record_event(
-            ticket,
-            actor=f"resident:{sender_id}",
-            action="评价原因",
-            from_state=ticket.status,
-            to_state=ticket.status,
-            note=reason,
-            now=now,
-        )
+        record_resident_word(ticket, sender_id, "评价原因", reason, now)
         reopened = False
         if rating.score <= UNSATISFIED_MAX and not rating.reopened:
             message, reopened = _reopen_or_explain(

@@ -197,6 +197,15 @@ def record_event(ticket: Ticket, *, actor: str, action: str, from_state: str | N
     return event
 
 
+def record_resident_word(ticket: Ticket, sender_id: str, action: str, note: str | None,
+                         now: datetime) -> TicketEvent:
+    """Audits what a resident said about their ticket that leaves its state where it was
+    (an addition, a phone left, a rating, the same report again): one shape for the
+    timeline, whichever path heard it."""
+    return record_event(ticket, actor=f"resident:{sender_id}", action=action, from_state=ticket.status,
+                        to_state=ticket.status, note=note, now=now)
+
+
 def apply_transition(ticket: Ticket, action: str, *, actor: str, note: str | None = None,
                      department: str | None = None, satisfaction: int | None = None,
                      now: datetime | None = None, settings: Settings | None = None) -> TicketEvent:

@@ -47,6 +47,7 @@ from assistant.tickets.lifecycle import (
     deadline_for,
     is_overdue,
     record_event,
+    record_resident_word,
     utcnow,
 )
 from assistant.tickets.models import Ticket, TicketWatcher
@@ -320,15 +321,7 @@ def add_contact(
         for watch in mine:
             watch.contact_phone = phone if replace else (watch.contact_phone or phone)
         held = ticket.contact_phone if ticket.sender_id == sender_id else (mine[0].contact_phone if mine else None)
-        record_event(
-            ticket,
-            actor=f"resident:{sender_id}",
-            action="补充联系方式",
-            from_state=ticket.status,
-            to_state=ticket.status,
-            note=f"居民留了电话 {mask_phone(phone)}",
-            now=now,
-        )
+        record_resident_word(ticket, sender_id, "补充联系方式", f"居民留了电话 {mask_phone(phone)}", now)
         ticket.updated_at = now
         remember_contact(session, sender_id, phone=phone)
     log.info("ticket_contact_added", ticket_id=ticket_id)
@@ -596,15 +589,7 @@ def _append_detail(
     addition = f"\n[{stamp} 补充] {text.strip()}"
     if len(ticket.description) + len(addition) <= MAX_DESCRIPTION:
         ticket.description += addition
-    record_event(
-        ticket,
-        actor=f"resident:{sender_id}",
-        action="补充",
-        from_state=ticket.status,
-        to_state=ticket.status,
-        note=mask_text(text)[:200],
-        now=now,
-    )
+    record_resident_word(ticket, sender_id, "补充", mask_text(text)[:200], now)
     ticket.updated_at = now
     return True
 
@@ -912,15 +897,7 @@ def _join_same_place(
             ticket.lat, ticket.long = lat, long
         if address and not ticket.address:
             ticket.address = _clean(address, 256)
-        record_event(
-            ticket,
-            actor=f"resident:{sender_id}",
-            action="重复反映",
-            from_state=ticket.status,
-            to_state=ticket.status,
-            note=f"第 {ticket.report_count} 位居民报告同一紧急情况：{mask_text(description)[:200]}",
-            now=now,
-        )
+        record_resident_word(ticket, sender_id, "重复反映", f"第 {ticket.report_count} 位居民报告同一紧急情况：{mask_text(description)[:200]}", now)
         ticket.updated_at = now
         session.flush()
         session.expunge(ticket)
@@ -1076,15 +1053,7 @@ def _add_to_emergency(
         place = _clean(address, 256)
         if _says_nothing_new(ticket, description, place, lat):
             # The same report again (a resend, a double tap): counted, not a new alert.
-            record_event(
-                ticket,
-                actor=f"resident:{sender_id}",
-                action="重复报告",
-                from_state=ticket.status,
-                to_state=ticket.status,
-                note=mask_text(description)[:200],
-                now=now,
-            )
+            record_resident_word(ticket, sender_id, "重复报告", mask_text(description)[:200], now)
             ticket.updated_at = now
             session.flush()
             session.expunge(ticket)
@@ -1114,15 +1083,7 @@ def _add_to_emergency(
             )
         else:
             place = None
-            record_event(
-                ticket,
-                actor=f"resident:{sender_id}",
-                action="补充",
-                from_state=ticket.status,
-                to_state=ticket.status,
-                note=mask_text(description)[:200],
-                now=now,
-            )
+            record_resident_word(ticket, sender_id, "补充", mask_text(description)[:200], now)
         if lat is not None and long is not None and ticket.lat is None:
             ticket.lat, ticket.long = lat, long
         session.flush()
