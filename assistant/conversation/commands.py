@@ -332,16 +332,22 @@ _ASKING_RE = re.compile(
     r"^(?:请问|麻烦你?|你(?!们)|您|能不能|能|可以|可不可以|帮我|给我|帮忙|把|查查|查一下|查下|查|找找|找一下|找|要一下|要|"
     r"问一下|问问|问|告诉我|发我|一下)*"
 )
+# The community addressed, then asked (你们帮我查… / 物业能告诉我…): the one asked, not the
+# number's owner, which comes after the asking.
+_ADDRESSEE_RE = re.compile(
+    r"^(?:" + _OURS_RE.pattern + r")(?:的人|那边|这边)?(?=请|麻烦|能|可以|可不可以|帮|给我|把|查|找|要|问|告诉|发我)"
+)
 _PRONOUN_OWNER_RE = re.compile(r"^(?:他们?|她们?|它|对方|人家|那人|这人|那个人|这个人|那家|这家)?(?:家)?的?$")
 
 
 def _number_owners(said: str) -> list[str]:
     """Whose number each number word names: the words before it in its clause, the asking
-    taken off (物业的电话是多少 → 物业的; 帮我查下502那户人家的电话 → 502那户人家的)."""
+    taken off, and so is the community addressed before it (物业的电话是多少 → 物业的;
+    帮我查下502那户人家的电话 → 502那户人家的; 你们帮我查一下楼上那家的电话 → 楼上那家的)."""
     owners = []
     for word in _NUMBER_WORD_RE.finditer(said):
         clause = re.split(r"[，,。！!？?；;\s]", said[: word.start()])[-1]
-        owners.append(_ASKING_RE.sub("", clause))
+        owners.append(_ASKING_RE.sub("", _ADDRESSEE_RE.sub("", clause)))
     return owners
 
 

@@ -132,3 +132,27 @@ def test_someone_demanded_of_nothing_acute_is_still_answered_from_the_report(db,
     dialogue = WordDialogue({"": "file_complaint"})
     converse_once(dialogue, db, "web:rv19s3", "你们倒是再派人来看看啊")
     assert dialogue.sent == []
+
+
+# --- review19b #B18: the community addressed before the asking is not the number's owner --------
+
+@pytest.mark.parametrize("text", [
+    "你们能帮我查查楼下那户的手机号吗",
+    "物业可以把对门邻居的微信给我不",
+    "社区麻烦告诉我302的电话",
+])
+def test_a_households_number_asked_of_the_community_is_private(db, text):
+    from tests.conversation._helpers import WordDialogue
+
+    dialogue = WordDialogue({"": "ask_policy"})
+    replies = converse_once(dialogue, db, "web:rv19n3", text)
+    assert dialogue.sent == [] and any("隐私" in r.text for r in replies)
+
+
+@pytest.mark.parametrize("text", ["你们物业的电话多少", "社区能给我居委会的联系方式吗", "请问你们服务中心电话是多少"])
+def test_the_communitys_own_number_asked_of_it_goes_on(db, text):
+    from tests.conversation._helpers import WordDialogue
+
+    dialogue = WordDialogue({"": "ask_policy"})
+    replies = converse_once(dialogue, db, "web:rv19n4", text)
+    assert dialogue.sent == [text] and not any("隐私" in r.text for r in replies)
