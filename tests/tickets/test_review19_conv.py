@@ -7,34 +7,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import anyio
 import pytest
 
-from assistant.dialogue import Reply
 from assistant.tickets import service
+from tests.conversation._helpers import WordDialogue, converse_once
 
 
-class _Recorder:
-    """The dialogue: records what reaches it."""
-
-    def __init__(self):
-        self.loop, self.sent = None, []
-
-    async def active_loop(self, sender):
-        return self.loop
-
-    async def parse(self, text):
-        return {"intent": {"name": "file_complaint", "confidence": 0.9}}
-
-    async def deliver_or_degrade(self, sender, text, metadata=None):
-        self.sent.append(text)
-        return [Reply(text="好的。")]
-
-
-def _converse(dialogue, db, sender, text):
-    from assistant.conversation import converse
-
-    return anyio.run(lambda: converse(dialogue, sender, text, None, db=db))
+def _recorder() -> WordDialogue:
+    """The dialogue hears a complaint in everything: records what reaches it."""
+    return WordDialogue({"": "file_complaint"})
 
 
 # --- #17: degraded mode and the reporter's own ticket ----------------------------------------
@@ -62,8 +43,8 @@ def test_added_words_plausibly_acute_reach_the_dialogue(db, clock):
     assert assess(said).plausible and not assess(said).emergency  # the classifier's vote decides
     service.file_ticket(db, description="9号楼后面修路挖的坑没围起来", sender_id="web:rv19a", address="9号楼",
                         now=clock.now() - timedelta(hours=1))
-    dialogue = _Recorder()
-    _converse(dialogue, db, "web:rv19a", said)
+    dialogue = _recorder()
+    converse_once(dialogue, db, "web:rv19a", said)
     assert dialogue.sent == [said]
 
 
@@ -71,6 +52,6 @@ def test_added_words_plausibly_acute_reach_the_dialogue(db, clock):
 def test_added_words_of_nothing_acute_still_join_the_ticket(db, clock, said):
     tid = service.file_ticket(db, description="9号楼后面修路挖的坑没围起来", sender_id="web:rv19b",
                               address="9号楼", now=clock.now() - timedelta(hours=1)).ticket.id
-    dialogue = _Recorder()
-    replies = _converse(dialogue, db, "web:rv19b", said)
+    dialogue = _recorder()
+    replies = converse_once(dialogue, db, "web:rv19b", said)
     assert dialogue.sent == [] and tid in replies[0].text

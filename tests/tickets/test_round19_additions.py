@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import anyio
 import pytest
 
 from assistant.db import Database
-from assistant.dialogue import Reply
 from assistant.tickets import intake, service
+from tests.conversation._helpers import WordDialogue, converse_once
 
 
 @pytest.mark.parametrize("text", [
@@ -88,31 +87,17 @@ def test_a_plain_report_matching_the_residents_own_emergency_is_no_other_residen
     assert "您已经反映过" in later.message and "已有居民反映" not in later.message
 
 
-class _Recorder:
-    def __init__(self, loop: str | None = None):
-        self.loop, self.sent = loop, []
-
-    async def active_loop(self, sender):
-        return self.loop
-
-    async def parse(self, text):
-        return {"intent": {"name": "file_complaint", "confidence": 0.9}}
-
-    async def deliver_or_degrade(self, sender, text, metadata=None):
-        self.sent.append(text)
-        return [Reply(text="已为您登记，工单号 GD000000000000。")]
-
-
-def _converse(dialogue, db, sender, text):
-    from assistant.conversation import converse
-
-    return anyio.run(lambda: converse(dialogue, sender, text, None, db=db))
+def _recorder(loop: str | None = None) -> WordDialogue:
+    """The dialogue hears a complaint in everything and answers as one filed."""
+    dialogue = WordDialogue({"": "file_complaint"}, loop=loop)
+    dialogue.answer = "已为您登记，工单号 GD000000000000。"
+    return dialogue
 
 
 def test_the_chat_joins_the_words_to_the_ticket_without_a_second_report(db: Database, clock) -> None:
     tid = _file(db, clock, "web:r19add7")
-    dialogue = _Recorder()
-    replies = _converse(dialogue, db, "web:r19add7", "忘了告诉你 他们还在人行道上摆桌子")
+    dialogue = _recorder()
+    replies = converse_once(dialogue, db, "web:r19add7", "忘了告诉你 他们还在人行道上摆桌子")
     assert dialogue.sent == [] and tid in replies[0].text
     with db.session() as session:
         assert "摆桌子" in service.get_ticket(session, tid).description
@@ -120,11 +105,11 @@ def test_the_chat_joins_the_words_to_the_ticket_without_a_second_report(db: Data
 
 def test_inside_a_form_or_with_no_open_ticket_the_words_go_as_said(db: Database, clock) -> None:
     _file(db, clock, "web:r19add8")
-    dialogue = _Recorder(loop="complaint_form")
-    _converse(dialogue, db, "web:r19add8", "补充一点 是东边那个摊子")
+    dialogue = _recorder(loop="complaint_form")
+    converse_once(dialogue, db, "web:r19add8", "补充一点 是东边那个摊子")
     assert dialogue.sent == ["补充一点 是东边那个摊子"]
-    dialogue = _Recorder()
-    _converse(dialogue, db, "web:r19add9", "补充一点 是东边那个摊子")
+    dialogue = _recorder()
+    converse_once(dialogue, db, "web:r19add9", "补充一点 是东边那个摊子")
     assert dialogue.sent == ["补充一点 是东边那个摊子"]
 
 
@@ -137,6 +122,6 @@ def test_right_after_filing_at_the_phone_question_the_words_still_join_the_ticke
     store.save(db, "web:r19add10", store.Memory(
         options=options_from_reply(asked, [("不留电话", "/deny")]), shown_at=clock.now(),
         last=[store.Said(asked, [("不留电话", "/deny")])], last_at=clock.now()))
-    dialogue = _Recorder()
-    replies = _converse(dialogue, db, "web:r19add10", "补充一点 烧烤摊的烟也往我家窗户里灌")
+    dialogue = _recorder()
+    replies = converse_once(dialogue, db, "web:r19add10", "补充一点 烧烤摊的烟也往我家窗户里灌")
     assert dialogue.sent == [] and tid in replies[0].text
