@@ -235,6 +235,14 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "vote; service_type 0.931; 0.898 on the 612 lines not in the training data word for word), then round 18 was tuned on its errors",
     },
     {
+        "name": "blind18",
+        "path": "bench/nlu_blind18.yml",
+        "label": "blind",
+        "note": "748 lines (19 intents, 130 service_type spans over the ten catalogue services), written on "
+                "2026-12-07 by a helper who saw only its brief (18e3bc8, bench/nlu_blind18.md) while round 20 "
+                "was tuned on set 17",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
@@ -410,6 +418,13 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
         "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-07 by a helper who "
                 "saw only its brief (3786852, bench/emergency_blind19.md) while round 19 was tuned on set 18; "
                 "measured once at round 19's end (8cc8f79: butler 0.995 / 2.6 %, net 0.986 / 2.0 %), then round 20 was tuned on its errors",
+    },
+    {
+        "name": "emergency_blind20",
+        "path": "bench/emergency_blind20.jsonl",
+        "label": "blind",
+        "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-07 by a helper who "
+                "saw only its brief (47c8d3b, bench/emergency_blind20.md) while round 20 was tuned on set 19",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
