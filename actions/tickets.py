@@ -121,7 +121,7 @@ _DROPS_REPORT = re.compile(r"不投诉了|不反映了|不报了|不登记了|�
 
 
 # A report said as an errand (给居委会打个电话，就说…): the butler cannot call anyone.
-RELAY_AS_TICKET = "我没法替您打电话。可以把这件事登记成工单，转给负责的部门处理。"
+RELAY_AS_TICKET = "我没法替您打电话或传话。可以把这件事登记成工单，转给负责的部门处理。"
 
 
 class ValidateComplaintForm(InterruptibleFormValidation):

@@ -130,17 +130,20 @@ REMINDER_TEXT = (
 # Never the resident's own words to the butler (我跟你说一声) or a wish to be told
 # (查完了跟我说一声: tickets' asks_to_be_told), never a statement (给物业打电话也没人管).
 _SOMEONE = r"(?![我俺咱你您])"
+# 给我闺女打个电话 / 通知我儿子: someone of the resident's own family, named after 我.
+_KIN = (r"(?:我|俺|咱)(?:的|家)?(?:闺女|女儿|儿子|老伴儿?|老头子?|老婆子?|媳妇儿?|爱人|孙子|孙女|外孙女?|女婿|儿媳妇?|家里人|家人"
+        r"|大儿子|小儿子|大女儿|小女儿|大闺女|小闺女|姑娘|丫头|妹妹|姐姐|弟弟|哥哥|侄子|侄女|保姆|邻居)")
 _TITLED = r"[\u4e00-\u9fff]{1,6}?(?:主任|书记|师傅|经理|大姐|大哥|阿姨|叔|姐|老师)"
 _TARGET = (r"(?:她们|他们|她|他|主任|书记|物业|居委会|社区|网格员|街道|" + _TITLED + ")")
 RELAY_RE = re.compile(
     # a call asked of the butler: 帮我给居委会李主任打个电话 / 你打个电话给物业
-    _ASKS_BUTLER + r"(?:去|再|就)?给" + _SOMEONE + r"[^，,。.！!？?；;\s]{1,10}?打(?:个|一个|一通|通)?电话"
-    r"|" + _ASKS_BUTLER + r"(?:去|再|就)?打(?:个|一个|一通|通)?电话给" + _SOMEONE
-    # a message passed on: 通知下居委会李主任 / 你告诉她一声
-    + r"|(?:" + _ASKS_BUTLER + r"(?:去|再|就)?)?(?:通知|转告)(?:一?下)?" + _TARGET
-    + r"|" + _ASKS_BUTLER + r"(?:去|再|就)?(?:告诉|叫|喊)(?:一?下)?" + _TARGET
+    _ASKS_BUTLER + r"(?:去|再|就)?给(?:" + _SOMEONE + r"|(?=" + _KIN + r"))[^，,。.！!？?；;\s]{1,10}?打(?:个|一个|一通|通)?电话"
+    r"|" + _ASKS_BUTLER + r"(?:去|再|就)?打(?:个|一个|一通|通)?电话给(?:" + _SOMEONE + r"|(?=" + _KIN + r"))"
+    # a message passed on: 通知下居委会李主任 / 你告诉她一声 / 通知我儿子
+    + r"|(?:" + _ASKS_BUTLER + r"(?:去|再|就)?)?(?:通知|转告)(?:一?下)?(?:" + _TARGET + "|" + _KIN + ")"
+    + r"|" + _ASKS_BUTLER + r"(?:去|再|就)?(?:告诉|叫|喊)(?:一?下)?(?:" + _TARGET + "|" + _KIN + ")"
     # words to someone else: 跟物业说一声 / 给她带个话 (not 跟我 / 跟你)
-    + r"|(?:跟|给|和|同|对)" + _SOMEONE + r"[\u4e00-\u9fff]{1,6}?(?:说一声|说一下|带个话|捎个话|传个话|带句话|捎句话)"
+    + r"|(?:跟|给|和|同|对)" + _SOMEONE + r"[\u4e00-\u9fff]{1,6}?(?:说一声|说一下|说声|讲一声|讲一下|讲声|打个招呼|打声招呼|带个话|捎个话|传个话|带句话|捎句话)"
     + r"|" + _ASKS_BUTLER + r"(?:带|捎|传)(?:个|句)话"
 )
 # 我跟她说一声就行 / 我给物业带个话: the resident will do it, nothing is asked.

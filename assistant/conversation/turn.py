@@ -38,7 +38,7 @@ import anyio
 import structlog
 
 from assistant import clock, form_turns
-from assistant.conversation import commands, elder, recap, split, store
+from assistant.conversation import commands, elder, numbers, recap, split, store
 from assistant.conversation.choices import (
     OutOfRange,
     Picked,
@@ -301,6 +301,32 @@ def asked_before_offer(said: str, pending: store.Pending) -> str | None:
     return f"{pending.text}，{rest}" if rest else pending.text
 
 
+async def _number_again(db: Database | None, sender: str, said: str, memory: store.Memory) -> list[Reply] | None:
+    """The resident's ticket or booking number said again, or what it is (``numbers``);
+    a question the last reply left open is asked again after it. None: not asked, or
+    nothing on record (the dialogue answers)."""
+    from assistant.dialogue import Button, Reply
+
+    asked = numbers.asked(said)
+    if asked is None:
+        return None
+    last_texts = [s.text or "" for s in memory.last]
+    try:
+        text = await anyio.to_thread.run_sync(
+            lambda: numbers.answer(_database(db), sender, asked[0], asked[1], last_texts))
+    except Exception as exc:  # noqa: BLE001 - without the records the dialogue answers
+        log.warning("number_lookup_failed", error=type(exc).__name__)
+        return None
+    if text is None:
+        return None
+    replies = [Reply(text=text)]
+    open_question = memory.last[-1] if memory.last else None
+    if open_question is not None and re.search(r"[？?]\s*$", open_question.text or ""):
+        replies.append(Reply(text=open_question.text,
+                             buttons=[Button(t, p) for t, p in open_question.buttons]))
+    return replies
+
+
 def _database(db: Database | None) -> Database:
     if db is not None:
         return db
@@ -356,6 +382,14 @@ async def converse(
     if spoken is not None:
         await _remember(db, sender, memory, spoken, pending=memory.pending, keep_options=True, keep_last=True)
         return spoken
+
+    # 那个号再说一遍 我拿笔记一下 / 啥叫工单号: the resident's own number again, from the records.
+    if not command:
+        again = await _number_again(db, sender, stripped, memory)
+        if again is not None:
+            log.info("conversation_number_again", sender=sender)
+            await _remember(db, sender, memory, again, pending=memory.pending, keep_options=True)
+            return again
 
     # 转人工 → 留个手机号… → 13812348035: the number goes on the hand-off, said back.
     last_texts = [said.text or "" for said in memory.last]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -176,6 +177,18 @@ def _softmax(scores: dict[str, float]) -> dict[str, float]:
 # How much the lexicon's summed weight counts against the model's log-probability.
 LEXICON_WEIGHT = 1.0
 
+# Water coming through from above (楼上漏水漏到我家, 天花板往下滴水 楼上渗下来的) is a leak to
+# fix, not a quarrel: 楼上 only says where it comes from. It is the neighbours' dispute
+# when the resident says so — a neighbour named as the one at fault, a refusal, a
+# quarrel — or when it is an air conditioner's or a balcony's water (空调水, 晾衣服滴水).
+_LEAK_FROM_ABOVE = re.compile(r"漏水|渗水|滴水|漏下来|渗下来|滴下来|往下滴|往下漏|漏到|渗到|水漏|渗漏|的水")
+_FROM_ABOVE = re.compile(r"楼上|楼顶上|上面一层|上一层|上层")
+_NEIGHBOUR_DISPUTE = re.compile(
+    r"邻居|他家|他们家|那家|那户|住户|不肯|不认|不理|不管|不开门|不配合|不让|赔|协商|调解|纠纷|吵|骂|矛盾|说了也没用|找过"
+    r"|空调|外机|晾|浇花|洗衣机"
+)
+LEAK_WEIGHT = 3.0
+
 
 def classify_category(text: str) -> Classification:
     """The likeliest category, a confidence in [0, 1] and the cues behind it."""
@@ -198,6 +211,12 @@ def classify_category(text: str) -> Classification:
             combined[category] += math.log(max(p, 1e-6)) + math.log(len(CATEGORIES))
     elif not lexicon:
         return Classification(FALLBACK_CATEGORY, 0.2, [])
+    leak = _LEAK_FROM_ABOVE.search(normalized)
+    if leak and _FROM_ABOVE.search(normalized) and not _NEIGHBOUR_DISPUTE.search(normalized):
+        combined["邻里纠纷"] -= LEXICON_WEIGHT * lexicon.pop("邻里纠纷", (0.0, []))[0]
+        combined["供水供电供气"] += LEAK_WEIGHT
+        weight, words = lexicon.get("供水供电供气", (0.0, []))
+        lexicon["供水供电供气"] = (weight + LEAK_WEIGHT, [leak.group(0), *(w for w in words if w != leak.group(0))])
     posterior = _softmax(combined)
     best = max(posterior, key=posterior.get)
     cues = [f"关键词：{w}" for w in lexicon.get(best, (0.0, []))[1][:5]]

@@ -122,11 +122,32 @@ def _norm(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip().lower()
 
 
+# 不满意……哦搞错了 说反了 是满意 / 三分，打错了，五分: the resident takes back what they said
+# first; what follows the correction is the rating (when it gives one).
+_TAKEN_BACK = re.compile(
+    r"说反了|搞反了|弄反了|说错了|搞错了|弄错了|打错了|点错了|按错了|讲错了|讲反了|口误|更正一下|纠正一下"
+    r"|不是不满意|不对不对|不不不|哦不|啊不|呃不"
+)
+
+
 def parse_rating(text: str | None, *, accounts: bool = True) -> int | None:
     """The score 1..5 a message gives: 5分 / 五星 / a bare 1-5, or the words (不满意 1,
     不太满意 2, 基本满意/还行 3, 满意/好评 5), or 1 for an unhappy account of the
-    handling (修完又坏了, 太慢了没人管) unless ``accounts`` is False. None when it gives none."""
+    handling (修完又坏了, 太慢了没人管) unless ``accounts`` is False. None when it gives none.
+    A rating taken back in the same message (不满意…说反了，是满意) is the one said after."""
     norm = _norm(text)
+    if not norm:
+        return None
+    taken_back = list(_TAKEN_BACK.finditer(norm))
+    if taken_back:
+        after = norm[taken_back[-1].end():]
+        corrected = _score_in(after, accounts=accounts)
+        if corrected is not None:
+            return corrected
+    return _score_in(norm, accounts=accounts)
+
+
+def _score_in(norm: str, *, accounts: bool) -> int | None:
     if not norm:
         return None
     stars = SCORE_RE.search(norm)

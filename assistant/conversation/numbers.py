@@ -1,0 +1,128 @@
+"""The resident's own number asked again (那个号再说一遍 我拿笔记一下 / 工单号是多少来着), or
+what such a number is (啥叫工单号 我不懂): answered from the records, before the dialogue.
+
+An elder who did not catch the GD number, or does not know what it is for, says so in
+words the classifier hears as anything (a hand-off, a new report, 没听明白). The answer
+is the number of the resident's latest ticket or booking — the one the words name (工单 /
+预约), else the newer of the two — read out plainly, and what it is for. Nothing is
+promised beyond what the records say (who handles it, how to ask after it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from assistant.db import Database
+
+Kind = Literal["ticket", "booking", "any"]
+
+MAX_LENGTH = 40
+# The number itself: 工单号 / 预约号 / 编号 / 那个号 / 号码. Never a day (几号, 8号) or a place
+# (3号楼, 2号门): no digit or 几 before it, no 楼/门/院/线 after it.
+_NUMBER = (r"(?:(?:(?P<kind>工单|预约|受理|报修|单子的?|投诉的?)|编|(?:那个|这个|刚才那?个?|你说的那?个?|那|这))"
+           r"(?<![几\d一二三四五六七八九十两])号(?:码|子)?|(?<![几\d一二三四五六七八九十两机话])号码)(?![楼门院线栋座室])")
+_AGAIN = (r"再(?:说|报|念|讲|发|告诉我|给我说|跟我说|重复)(?:一)?(?:遍|次|下)?|重(?:新)?(?:说|报|念)(?:一)?(?:遍|次|下)?"
+          r"|重复(?:一)?(?:遍|次|下)?|是多少|多少来着|是啥来着|是什么来着|是几来着|多少啊|多少呀|是多少啊|呢[？?]*$"
+          r"|没记住|没记下|没记全|记不住|忘了|没听清|没看清|看不清|记一下|拿笔|记下来|抄一下|抄下来")
+_ASKED_AGAIN = (re.compile(rf"{_NUMBER}[^，,。！!？?]{{0,8}}?(?:{_AGAIN})"),
+                re.compile(rf"(?:{_AGAIN})[^，,。！!？?]{{0,6}}?{_NUMBER}"))
+# 啥叫工单号 / 工单号是什么意思 / 这个编号是干啥的 / 工单号 我不懂
+_WHAT = r"(?:啥|什么|甚么|撒子|么子)"
+_EXPLAIN = re.compile(
+    rf"{_WHAT}(?:叫|是)(?:个)?(?P<a>工单号?|预约号|编号)"
+    rf"|(?P<b>工单号?|预约号|编号)(?:是|指|就是)?(?:个)?{_WHAT}(?:意思|东西|玩意儿?|名堂)?"
+    rf"|(?P<c>工单号?|预约号|编号)[^，,。！!？?]{{0,4}}?(?:干啥|干什么|做啥|做什么|有啥用|有什么用)"
+    r"|(?:不懂|不知道|不晓得|弄不懂|搞不懂)(?:啥是|什么是|啥叫|什么叫)?(?:这个|那个)?(?P<d>工单号?|预约号|编号)"
+    r"|(?P<e>工单号?|预约号|编号)[^，,。！!？?]{0,4}?(?:不懂|不明白|看不懂|听不懂)"
+)
+_GD_OR_YY = re.compile(r"(?:GD|gd|YY|yy)\s*\d{6,}")
+
+
+def _kind_of(word: str | None) -> Kind:
+    if not word:
+        return "any"
+    if word.startswith("预约"):
+        return "booking"
+    if word.startswith("编"):
+        return "any"
+    return "ticket"
+
+
+def asked(text: str | None) -> tuple[Kind, bool] | None:
+    """(which number, explain it too) when the message asks for the resident's number again
+    or what it is; None for anything else (a number given: GD… 怎么样了 is a progress query)."""
+    said = re.sub(r"\s+", " ", (text or "").strip())
+    if not said or said.startswith("/") or len(said) > MAX_LENGTH or _GD_OR_YY.search(said):
+        return None
+    explain = _EXPLAIN.search(said)
+    again = next((m for m in (p.search(said) for p in _ASKED_AGAIN) if m), None)
+    if explain:
+        word = next(g for g in explain.groups() if g)
+        return _kind_of(word), True
+    if again:
+        return _kind_of(again.group("kind")), False
+    return None
+
+
+def _spaced(number: str) -> str:
+    """GD202612070006 read in groups an elder can copy: GD 2026 1207 0006."""
+    head, digits = number[:2], number[2:]
+    return f"{head} {' '.join(digits[i:i + 4] for i in range(0, len(digits), 4))}"
+
+
+_PHONE_SAID = re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d[\d*]{4}\d{4}|电话")
+
+
+def answer(db: Database, sender_id: str, kind: Kind, explain: bool, last_said: list[str] = ()) -> str | None:
+    """The number of the resident's latest ticket or booking said again (with what it is
+    for when ``explain``), or None when they have neither (the dialogue answers).
+    那个号码多少来着 right after a phone number was said (社区电话 021-…) and no GD/YY id is
+    about that phone: None, the dialogue answers it."""
+    if kind == "any" and not explain and any(_PHONE_SAID.search(t) for t in last_said) and not any(
+        _GD_OR_YY.search(t) for t in last_said
+    ):
+        return None
+    from assistant.booking.models import Booking
+    from assistant.residents.models import Resident
+    from assistant.tickets.service import my_tickets
+    from sqlalchemy import select
+
+    with db.session() as session:
+        tickets = my_tickets(session, sender_id, limit=1) if kind in ("ticket", "any") else []
+        ticket = tickets[0] if tickets else None
+        booking = None
+        if kind in ("booking", "any"):
+            booking = session.scalars(
+                select(Booking).join(Resident, Resident.id == Booking.resident_id)
+                .where(Resident.sender_id == sender_id, Booking.status == "booked")
+                .order_by(Booking.created_at.desc(), Booking.id.desc()).limit(1)
+            ).first()
+        if ticket is not None and booking is not None:
+            if booking.created_at and ticket.created_at and _aware(booking.created_at) > _aware(ticket.created_at):
+                ticket = None
+            else:
+                booking = None
+        if ticket is not None:
+            number = ticket.id
+            if explain:
+                return (f"工单号就是您反映的这件事的登记编号：{number}（{_spaced(number)}）。"
+                        f"事情已经登记了，转给了{ticket.department}处理，您不用管这个号也行。"
+                        f"想问进度的时候，把这个号告诉我，或者直接问我“我报的事怎么样了”。")
+            return (f"您的工单号是：{number}。\n分开念是：{_spaced(number)}。\n"
+                    f"记下来，以后问进度报这个号就行；记不住也没关系，直接问我“我报的事怎么样了”。")
+        if booking is not None:
+            number = booking.id
+            if explain:
+                return (f"预约号就是您这次预约的编号：{number}（{_spaced(number)}）。"
+                        f"预约已经约好了，到时候按约好的时间来。想查或者取消，跟我说“我约了什么”就行。")
+            return (f"您的预约号是：{number}。\n分开念是：{_spaced(number)}。\n"
+                    f"记不住也没关系，想查的话跟我说“我约了什么”。")
+    return None
+
+
+def _aware(value):  # noqa: ANN001, ANN202 - a stored datetime, naive on SQLite
+    from datetime import UTC
+
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

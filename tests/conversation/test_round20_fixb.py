@@ -1,0 +1,147 @@
+"""Round 20 (conversation fixer B, blind16 read by reason): a rating taken back in the same
+message, water through the ceiling from upstairs as a leak, a call to the resident's own
+family asked of the butler, and the resident's own number asked again or explained.
+New wording, both ways."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.conversation import commands, numbers
+from assistant.dialogue import Reply
+from assistant.tickets.classify import classify_category
+from assistant.tickets.feedback import parse_rating
+from tests.conversation._helpers import WordDialogue, converse_once
+
+# --- a rating taken back -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("said", "score"), [
+    ("不满意，哎呀说错了，是很满意", 5),
+    ("我给五分……不对不对 弄错了 三分", 3),
+    ("满意 点错了 我是想说不太满意", 2),
+    ("基本满意吧，讲反了，挺好的", 5),
+])
+def test_a_rating_taken_back_is_the_one_said_after(said: str, score: int) -> None:
+    assert parse_rating(said) == score
+
+
+@pytest.mark.parametrize(("said", "score"), [
+    ("不满意 修了跟没修一样", 1),  # no taking back
+    ("我说错了地址 不过处理得还行", 3),  # a correction of something else, the rating stands
+    ("满意", 5),
+])
+def test_without_a_rating_after_the_correction_the_rating_stands(said: str, score: int) -> None:
+    assert parse_rating(said) == score
+
+
+# --- water from upstairs ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("said", [
+    "楼上往下漏水 我家卧室顶上都湿了 12号楼301",
+    "厕所吊顶一直在滴水 估计是楼上渗下来的",
+    "楼上的水漏到我们家客厅了",
+])
+def test_water_through_the_ceiling_from_upstairs_is_a_leak(said: str) -> None:
+    assert classify_category(said).category == "供水供电供气"
+
+
+@pytest.mark.parametrize("said", [
+    "楼上邻居家漏水到我家 找他好几次都不开门",  # the neighbour at fault: their dispute
+    "楼上空调外机的水老滴在我家窗台上",
+    "楼上装修天天敲墙 吵死了",
+])
+def test_a_neighbour_at_fault_or_their_noise_is_not_a_leak(said: str) -> None:
+    assert classify_category(said).category != "供水供电供气"
+
+
+# --- a call to the resident's own family -------------------------------------------------
+
+
+@pytest.mark.parametrize("said", [
+    "麻烦你帮我给我儿子打个电话 叫他晚上早点回",
+    "你打电话给我老伴 说我在医院",
+    "帮我通知一下我女儿 明天不用来接我",
+    "你去跟隔壁老王讲一声 他家车挡着我了",
+])
+def test_a_call_or_word_to_someone_asked_of_the_butler_is_a_relay(said: str) -> None:
+    assert commands.asks_relay(said)
+
+
+@pytest.mark.parametrize("said", [
+    "我待会给我儿子打个电话",
+    "我女儿给我打过电话了",
+    "你给我回个电话吧",  # a call to the resident: a hand-off's, not a relay
+    "我跟楼下讲过一声了",
+])
+def test_the_residents_own_calls_are_no_relay(said: str) -> None:
+    assert not commands.asks_relay(said)
+
+
+# --- the number asked again / explained --------------------------------------------------
+
+
+@pytest.mark.parametrize(("said", "kind", "explain"), [
+    ("刚才那个号你再念一遍 我找个笔", "any", False),
+    ("工单号多少来着 我忘了", "ticket", False),
+    ("预约号再给我说一下", "booking", False),
+    ("工单号是个啥东西 俺不明白", "ticket", True),
+    ("这个编号有啥用", "any", True),
+])
+def test_the_number_asked_again_or_explained(said: str, kind: str, explain: bool) -> None:
+    assert numbers.asked(said) == (kind, explain)
+
+
+@pytest.mark.parametrize("said", [
+    "你再说一遍",  # the elder repeat, not the number
+    "我住5号楼 再说一遍地址",
+    "体检是几号",
+    "把社区电话号码再说一遍",
+    "GD202612070003 现在咋样了",
+])
+def test_no_number_asked(said: str) -> None:
+    assert numbers.asked(said) is None
+
+
+def _file(db, sender: str):
+    from assistant.tickets.service import file_ticket
+
+    return file_ticket(db, description="单元门口的路灯不亮了", sender_id=sender, address="7号楼2单元",
+                       check_duplicates=False).ticket
+
+
+def test_the_number_asked_again_is_the_residents_latest_ticket(db) -> None:
+    ticket = _file(db, "web:r20b-n1")
+    dialogue = WordDialogue({})
+    replies = converse_once(dialogue, db, "web:r20b-n1", "那个号麻烦你再报一遍 我记一下")
+    assert dialogue.sent == []
+    assert ticket.id in replies[0].text
+
+
+def test_what_the_number_is_said_with_the_number(db) -> None:
+    ticket = _file(db, "web:r20b-n2")
+    dialogue = WordDialogue({})
+    replies = converse_once(dialogue, db, "web:r20b-n2", "工单号是什么意思啊 我不懂这些")
+    assert dialogue.sent == []
+    assert ticket.id in replies[0].text and "编号" in replies[0].text
+
+
+def test_without_a_ticket_or_booking_the_dialogue_answers(db) -> None:
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, "web:r20b-n3", "工单号多少来着")
+    assert dialogue.sent == ["工单号多少来着"]
+
+
+class _PhoneSaid(WordDialogue):
+    async def deliver_or_degrade(self, sender, text, metadata=None):
+        self.sent.append(text)
+        return [Reply(text="也可以直接打社区电话 021-12345678（工作日 8:30-17:30）。")]
+
+
+def test_the_number_right_after_a_phone_was_said_is_that_phone(db) -> None:
+    _file(db, "web:r20b-n4")
+    dialogue = _PhoneSaid({})
+    converse_once(dialogue, db, "web:r20b-n4", "我找人工")
+    converse_once(dialogue, db, "web:r20b-n4", "那个号码多少来着")
+    assert dialogue.sent[-1] == "那个号码多少来着"
