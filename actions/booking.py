@@ -344,6 +344,21 @@ class ValidateBookingForm(InterruptibleFormValidation):
                 dispatcher.utter_message(text=answer)
                 return [SlotSet(FAILURES_SLOT, None), SlotSet(RESUME_SLOT, self.form_name()),
                         SlotSet("requested_slot", RESUME_SLOT)]
+        if (
+            active
+            and _intent(tracker) != "emergency"
+            and requested not in (None, RESUME_SLOT, WHICH_SLOT)
+            and tracker.get_slot("booking_service")
+            and about.asks_where(_text(tracker))
+            and not form_turns.is_stop(_text(tracker))
+            and not await self.answers(requested, dispatcher, tracker, domain)
+        ):
+            # 是上门来洗吧 不用我们出去吧 at the time question: where the service is done, from the
+            # catalogue, and the same question again (its 不用 leaves nothing; no failed answer).
+            answer = about.where_answer(tracker.get_slot("booking_service"))
+            if answer:
+                dispatcher.utter_message(text=answer)
+                return [SlotSet(FAILURES_SLOT, None)]
         if active and _intent(tracker) != "emergency" and requested not in (None, RESUME_SLOT):
             correction = self._correction(tracker)
             if requested == WHICH_SLOT and correction is None:

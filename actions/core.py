@@ -300,8 +300,9 @@ class ActionOutOfScope(Action):
             and out_of_scope_report(text)
         ):
             return [FollowupAction("complaint_form")]
-        if follows_policy_answer(tracker, text):
-            # 手机上能弄不 right after the 养老金认证 answer: a follow-up, not off-topic.
+        if follows_policy_answer(tracker, text) or asks_about_a_service(tracker, text):
+            # 手机上能弄不 right after the 养老金认证 answer: a follow-up, not off-topic; 食堂几点
+            # 开饭: a service's hours, from the catalogue.
             return [FollowupAction("action_ask_policy")]
         if said_cannot_do(dispatcher, tracker, text):
             return []
@@ -356,6 +357,24 @@ def follows_policy_answer(tracker: Tracker, text: str, handoff: bool = False) ->
     return not (tracker.active_loop or {}).get("name") and follows_answer(
         text, tracker.get_slot("policy_topic"), heard_as_handoff=handoff or heard == "request_human"
     )
+
+
+def asks_about_a_service(tracker: Tracker, text: str) -> bool:
+    """Outside a form, a catalogue service's days, hours, place or what it is asked
+    (``assistant.booking.about.answer_about_service``), in words the classifier could not
+    place: action_ask_policy answers it from the catalogue. Not a report (电梯坏了几点来修)."""
+    from assistant.booking.about import answer_about_service
+
+    if (tracker.active_loop or {}).get("name") or not text or text.startswith("/") or reads_as_complaint(text):
+        return False
+    about = answer_about_service(text)
+    return about is not None and not (about[0] == "维修" and _public_place(text))
+
+
+def _public_place(text: str) -> bool:
+    from assistant.booking.conversation import names_public_place
+
+    return names_public_place(text)
 
 
 def said_cannot_do(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
@@ -506,8 +525,9 @@ class ActionHandleMisunderstanding(Action):
             from actions.tickets import ActionCheckTicket
 
             return await ActionCheckTicket().run(dispatcher, tracker, domain)
-        if follows_policy_answer(tracker, text):
-            # 那要钱吗 right after a policy answer: a follow-up on that answer.
+        if follows_policy_answer(tracker, text) or asks_about_a_service(tracker, text):
+            # 那要钱吗 right after a policy answer: a follow-up on that answer. 法律咨询是星期几 /
+            # 助浴是干哈的: a service's facts, which the catalogue answers.
             return [FollowupAction("action_ask_policy")]
         if said_cannot_do(dispatcher, tracker, text):
             return [UserUtteranceReverted()]

@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.booking.about import answer_about_service
+from assistant.booking.about import answer_about_service, catalogue_first
 from assistant.booking.conversation import names_public_place
 from assistant.db import get_database
 from assistant.kb.answer import PolicyAnswer, answer_entry, answer_policy_question, own_record_answer
@@ -101,15 +101,22 @@ class ActionAskPolicy(Action):
         elif question.startswith("/"):  # the 政策咨询 button: no question yet
             dispatcher.utter_message(response="utter_policy_ask_what")
             return [SlotSet("policy_offer_pending", False)]
+        elif catalogue_first(question):
+            # 法律咨询是星期几 / 社区食堂几点开饭: the catalogue the booking form enforces is the one
+            # answer to a service's days, hours and place (a policy entry may say it otherwise,
+            # or be another entry that merely shares a word).
+            answer = None
         else:
             # Encoding the question is CPU work: keep the action server's event loop free.
             answer = await asyncio.to_thread(
                 answer_policy_question, question, tracker.get_slot("policy_topic")
             )
-        about = None if picked or answer.answerable else answer_about_service(question)
+        about = None if picked or (answer is not None and answer.answerable) else answer_about_service(question)
         if about is not None and about[0] == "维修" and names_public_place(question):
             # 电梯坏了什么时候来修理: the property's repair (a complaint), not the home repair service.
             about = None
+        if about is None and answer is None:
+            answer = await asyncio.to_thread(answer_policy_question, question, tracker.get_slot("policy_topic"))
         if about is not None:
             # 助浴有啥条件: no policy entry, but the catalogue knows the service; one tap books it.
             name, text = about

@@ -52,7 +52,10 @@ OWN_WAY_RE = re.compile(r"人工|客服|工作人员|真人|取消|退出|投诉
 # story, 人工费多少 a question. The one rule: forms (算了，找工作人员吧: leave, then hand
 # over) and degraded mode (a hand-off request while Rasa is down) both call wants_person.
 PERSON_RE = re.compile(
-    r"转(接|个|一个|一下)?人工|转(接)?(给)?(个|一个|一下)?(工作人员|客服|真人)"
+    # 让物业的人给我回个电话 / 叫社区的人给我打个电话: a person to call me, whose may be named
+    # (first: the whole request is the hand-off, no 让物业的人 left over as a report).
+    r"(让|叫|找|派|请)(你们|咱们)?(社区|物业|居委会?|街道)?的?(个|一个)?(人|工作人员|管事的人?|负责人|领导)(给我|跟我)(打|回)(个|一个)?电话"
+    r"|转(接|个|一个|一下)?人工|转(接)?(给)?(个|一个|一下)?(工作人员|客服|真人)"
     r"|(找|要|叫|请|联系|接通?|换)(个|一个|一下)?"
     r"(人工|工作人员|真人|客服|物业的?人|值班的?人|管理员|你们的人|社区的人|领导)"
     # 找你们领导 / 麻烦联系社区负责人 / 我要找管事的: whoever is in charge, asked of us — at
@@ -73,7 +76,6 @@ PERSON_RE = re.compile(
     r"|(让|叫|请|喊)(你们|社区|物业|居委会?)?的?(领导|负责人|管事的|经理|主任)[^，,。！!？?]{0,6}"
     r"(说|讲|解释|交代|谈|见(?:我|面|个面|一面|一下|见)|来见|给个说法)"
     # 你让人给我打个电话 (I cannot type): a person to call me, asked now.
-    r"|(让|叫|找|派)(个|一个)?(人|工作人员)(给我|跟我)(打|回)(个|一个)?电话"
     r"|找个人(?!信息|社保|养老|账户|帐户|所得|名义|档案|卫生|原因|隐私|资料|缴费|申请)"
     r"|(给我)?(回|打)(个)?电话给我(吧)?$|给我回(个)?电话"
     r"|^(人工|人工客服|人工服务|工作人员|客服|真人)$"

@@ -13,9 +13,13 @@ import unicodedata
 from assistant.booking.catalogue import Catalogue, load_catalogue
 from assistant.booking.conversation import asks_eligibility_rule, service_from
 
-# Price, days or hours asked of a service (多少钱, 收费吗, 哪天有, 几点开始).
+# Price, days or hours asked of a service (多少钱, 收费吗, 哪天有, 几点开始), where it is done
+# (是上门的吗, 要去哪), or what it is (助浴是干啥的, 体检要空腹吗: its description says so).
 ASKS_FACTS_RE = re.compile(
-    r"多少钱|收费|收钱|要钱|价格|价钱|免费|几块|哪天|哪几天|星期几|周几|礼拜几|几点|啥时候|什么时候|时间"
+    r"多少钱|收费|收钱|要钱|价格|价钱|免费|几块|哪天|哪几天|星期几|周几|礼拜几|几点|啥时候|什么时候|时间|开饭|开门"
+    r"|上门(?:吗|吧|不|伐|么|嘛|的吗|服务吗)|(?:在|去)(?:哪|哪儿|哪里|哪块|啥地方|什么地方)"
+    r"|(?:是|就是)?(?:干啥|干哈|干嘛|干什么|做啥|做什么|弄啥|啥|什么|甚么|撒子|么子)(?:的|玩意儿?|东西|意思|服务)[吗呢啊呀？?]*$"
+    r"|空腹|空肚|空着肚子|饿着肚子|不吃早饭|吃早饭|吃早餐|能吃东西|吃东西吗"
 )
 
 
@@ -83,3 +87,48 @@ def price_answer(service_name: str, catalogue: Catalogue | None = None) -> str |
     if service.at_home:
         return f"上门{service.name}{service.price_text()}。"
     return f"{service.name}在社区服务中心，{service.price_text()}。"
+
+
+# 是上门来洗吧 不用我们出去吧 / 要我们自己过去吗 / 在家里就能剪吗: where the service is done, asked
+# in the middle of booking it (the 不用 there is no leaving).
+ASKS_WHERE_RE = re.compile(
+    r"上门(?:吗|吧|不|伐|么|嘛|的吗|的吧|服务吗|来|的)|(?:到|来|上)(?:我|俺)?家(?:里)?(?:来|吗|吧|伐)"
+    r"|(?:要|得|用|需要)(?:我们?|俺们?|咱们?|我家老头子?|我家老太太|老人)?(?:自己)?(?:出去|出门|过去|跑一趟)(?:吗|吧|不|伐|么|嘛)?"
+    r"|不用(?:我们?|俺们?|咱们?)?(?:出去|出门|过去)|在家(?:里)?(?:就)?(?:能|可以|行)"
+    r"|(?:在|去)(?:哪|哪儿|哪里|哪块|啥地方|什么地方)(?:弄|做|洗|剪|吃|看|办|约)?(?:吗|啊|呀|呢|？|\?)?$"
+)
+
+
+def asks_where(text: str | None) -> bool:
+    """The message asks where the service is done (at home, or at the centre)."""
+    said = unicodedata.normalize("NFKC", text or "")
+    return bool(said) and not said.startswith("/") and bool(ASKS_WHERE_RE.search(said))
+
+
+def where_answer(service_name: str, catalogue: Catalogue | None = None) -> str | None:
+    """是的，助浴是上门服务… / 助餐在社区服务中心… — from the catalogue's location."""
+    catalogue = catalogue or load_catalogue()
+    service = catalogue.services.get(service_name)
+    if service is None:
+        return None
+    if service.at_home:
+        return f"是的，{service.name}是上门服务，{service.provider}的人到您家里来，不用出门。"
+    return f"{service.name}不上门，在{service.location}，需要到那里去。"
+
+
+# A service's schedule or place asked (几点, 星期几, 上门吗, 在哪): the catalogue answers; words
+# of a policy (补贴, 申请, 报销…) make it a policy question for the knowledge base.
+_SCHEDULE_OR_PLACE_RE = re.compile(
+    r"哪天|哪几天|星期几|周几|礼拜几|几点|啥时候|什么时候|开饭|开门|上门(?:吗|吧|不|伐|么|嘛|的吗)"
+    r"|(?:在|去)(?:哪|哪儿|哪里|哪块|啥地方|什么地方)"
+)
+_POLICY_WORDS_RE = re.compile(r"补贴|津贴|补助|申请|办理|政策|报销|医保|社保|证|卡|资格|条件|材料|手续")
+
+
+def catalogue_first(text: str | None) -> bool:
+    """A catalogue service's days, hours or place asked, in no policy's words: answered from
+    the catalogue before the knowledge base (``answer_about_service`` has its answer)."""
+    said = unicodedata.normalize("NFKC", text or "")
+    if not _SCHEDULE_OR_PLACE_RE.search(said) or _POLICY_WORDS_RE.search(said):
+        return False
+    return answer_about_service(said) is not None

@@ -145,3 +145,25 @@ def test_the_number_right_after_a_phone_was_said_is_that_phone(db) -> None:
     converse_once(dialogue, db, "web:r20b-n4", "我找人工")
     converse_once(dialogue, db, "web:r20b-n4", "那个号码多少来着")
     assert dialogue.sent[-1] == "那个号码多少来着"
+
+
+# --- a person of someone's to call the resident -------------------------------------------
+
+
+@pytest.mark.parametrize("said", [
+    "叫物业的人给我回个电话",
+    "让你们社区的工作人员跟我打个电话",
+    "请居委会的领导给我回电话",
+])
+def test_someones_person_to_call_me_is_the_whole_hand_off(said: str) -> None:
+    from assistant.conversation import split
+
+    assert split.asks_person(said)
+    assert split.without_person(said) == ""
+
+
+def test_a_report_said_with_someones_person_to_call_keeps_the_report() -> None:
+    from assistant.conversation import split
+
+    assert split.without_person("电梯又停了 叫物业的人给我回个电话") == "电梯又停了"
+    assert not split.asks_person("修好了让物业给我回个电话")  # the outcome, told by phone

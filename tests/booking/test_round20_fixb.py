@@ -1,0 +1,70 @@
+"""Round 20 (conversation fixer B, blind16 read by reason): a service's schedule, place or
+nature asked in words the classifier cannot place (法律咨询礼拜几有 / 食堂几点开饭 / 助浴是干啥的)
+is answered from the catalogue, and where the service is done asked in the middle of
+booking it (是上门的吧 不用我们出门吧) is answered and the same question asked again — its 不用
+is no leaving. New wording, both ways; a fixed "today", the actions run without Rasa."""
+
+from __future__ import annotations
+
+import pytest
+
+import actions.booking as booking_actions
+from assistant.booking import about
+from tests.booking.form_helpers import NOW, run, texts, tracker
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch):
+    monkeypatch.setattr(booking_actions, "now", lambda: NOW)
+
+
+@pytest.mark.parametrize(("said", "service"), [
+    ("心理咨询一般礼拜几有人", "心理咨询"),
+    ("社区食堂晚上几点开饭呀", "助餐"),
+    ("那个助浴到底是干啥的", "助浴"),
+    ("体检是不是得空着肚子去", "体检"),
+])
+def test_a_services_facts_are_answered_from_the_catalogue(said: str, service: str) -> None:
+    found = about.answer_about_service(said)
+    assert found is not None and found[0] == service
+
+
+@pytest.mark.parametrize("said", ["理发师傅手艺好不好", "食堂的菜太咸了", "我想约个保洁"])
+def test_other_words_about_a_service_are_no_fact_asked(said: str) -> None:
+    assert about.answer_about_service(said) is None
+
+
+@pytest.mark.parametrize("said", ["法律咨询星期几有", "社区食堂中午几点开门", "陪诊是上门的吗"])
+def test_schedule_or_place_goes_to_the_catalogue_first(said: str) -> None:
+    assert about.catalogue_first(said)
+
+
+@pytest.mark.parametrize("said", ["助餐补贴怎么申请", "法律援助要什么材料", "我想约理发"])
+def test_policy_words_go_to_the_knowledge_base(said: str) -> None:
+    assert not about.catalogue_first(said)
+
+
+@pytest.mark.parametrize("said", [
+    "是上门来剪的吧 不用我们出门吧",
+    "要我们自己过去吗",
+    "师傅是到家里来吗",
+])
+def test_where_asked_at_the_time_question_is_answered_and_asked_again(app_env, domain, said: str) -> None:
+    trk = tracker(said, intent="deny", slots={"booking_service": "理发", "requested_slot": "booking_time"})
+    slots, messages, _ = run(booking_actions.ValidateBookingForm(), trk, domain)
+    assert "上门" in texts(messages) and "不出门" not in texts(messages)
+    assert "不约" not in texts(messages)
+    assert slots.get("booking_time") is None and "booking_cancelled" not in slots
+
+
+def test_a_centre_service_says_where_to_go(app_env, domain) -> None:
+    trk = tracker("要我们自己过去吗", slots={"booking_service": "助餐", "requested_slot": "booking_time"})
+    _, messages, _ = run(booking_actions.ValidateBookingForm(), trk, domain)
+    assert "社区服务中心" in texts(messages)
+
+
+@pytest.mark.parametrize("said", ["不用上门了 不约了", "算了 不用来了"])
+def test_leaving_is_still_leaving(app_env, domain, said: str) -> None:
+    trk = tracker(said, intent="deny", slots={"booking_service": "理发", "requested_slot": "booking_time"})
+    _, messages, _ = run(booking_actions.ValidateBookingForm(), trk, domain)
+    assert "上门服务" not in texts(messages)
