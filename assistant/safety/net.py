@@ -615,6 +615,13 @@ def _overs(text: str, s: Suppressors) -> list[re.Match[str]]:
 # Round 19: what says a person is safe now, among the over phrases; 现在 just before 已经/都/人 is that phrase's own
 _SAFE_NOW = re.compile(r"好好的|挺好的|没事|冇事|没大碍|联系上了|找到了|找着了|找回来了|回来了|到家了|回家了|醒过来|缓过来|一切")
 _OVER_NOW = re.compile(r"现在(?=已经|都|也|人|没事|好)")
+# round 20: the calm of a repair asked in no hurry or a fear of some mishap (see not_now) does not hold when somebody
+# is not answering or not found
+_CALM = re.compile(r"有空|抽空|方便的时候|不(?:着|太)?急|怕|三长两短")
+_NOSEE_NOW = re.compile(r"没人接|打不通|关机|联系不上|没人应|敲门|没开门|不开门|没动静|没见")
+_BODY_NOW = re.compile(r"说胡话|胡言乱语|不认人|认不出人|神志不清|迷迷糊糊|站不住|站不稳|走不了路|说不出话|说不清话|嘴歪|抽了|发烧|高烧|烧到")
+# round 20: 现在 before a denial of the thing (现在没味儿, 现在没漏, 现在不冒了) tells how it is, no urgency
+_DENIED_NOW = re.compile(r"现在(?=(?:还|倒|也)?(?:没|不)(?:有)?(?:味|漏|冒|响|烟|闻到|事|什么事|啥事))")
 _ABSENCE = re.compile(r"没(?:下楼|下来|回|见|来|出门|出来|到家|接|开门|人应|动静|露面)|不接|不应|联系不上|找不到|找不着|不见了")
 
 
@@ -1276,7 +1283,7 @@ def _not_now(normalised: str, s: Suppressors) -> str | None:
     for m in reversed(overs):
         start = m.start() - 2 if rest.endswith("现在", 0, m.start()) else m.start()
         rest = rest[:start] + "," + rest[m.end():]
-    rest = _REPAIR_HURRY.sub("", _OVER_NOW.sub("", rest))
+    rest = _REPAIR_HURRY.sub("", _DENIED_NOW.sub("", _OVER_NOW.sub("", rest)))
     day = s.past_time.search(normalised, 0, 4)
     if day is not None and not _GOING_NOW.search(rest) and not s.past_ongoing.search(rest):
         # Round 19: a message that opens on a past day (上周暴雨地下室进过水 现在干了, 前年…现在出门都揣紧钱包): its 现在 tells
@@ -1292,6 +1299,12 @@ def _not_now(normalised: str, s: Suppressors) -> str | None:
     if habit is not None:
         return f"habitual:{_marker(habit)}"
     repair = s.not_now.search(normalised) if s.not_now is not None else None
+    if repair is not None and _CALM.match(repair.group()) and (
+            _ABSENCE.search(normalised) or _NOSEE_NOW.search(normalised) or _BODY_NOW.search(normalised)
+            or (s.everyday_unless is not None and s.everyday_unless.search(normalised))):
+        # round 20: 打电话一直不接 怕出事 你们有空去看看, 怕出事 我爸一下午都说胡话 — no hurry said, but somebody is not
+        # answering or a body is in trouble
+        repair = None
     if repair is not None:
         return f"not_now:{repair.group()}"
     # Round 19: a hazard complained of (没装燃气报警器 这是个大 risk 物业不管一下, 连个围栏都没有), with no cue at all and

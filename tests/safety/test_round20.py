@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.safety._helpers import fires, kinds
+from tests.safety._helpers import fires, kinds, verdict
 
 
 # how to save oneself asked from inside a realised event (咋自救, 如何自救: after_unless_actual)
@@ -187,3 +187,46 @@ def test_look_alikes_stay_quiet(text):
 ])
 def test_kinds_of_the_new_cues(text, kind):
     assert kind in kinds(text)
+
+
+# ---- the classifier's vote: a repair asked in no hurry, a fear of some mishap with nothing happening ----
+
+@pytest.mark.parametrize("text", [
+    "楼道那个电表箱的盖子掉了，下雨天老往里进水，你们有空过来弄一下",
+    "家里那个一键呼叫的器子好像没电了，不着急，抽空来换个电池",
+    "厨房那根燃气软管有点老了，现在没闻到味，就是怕哪天出事，找人来瞅瞅",
+    "我妈一个人在老家不肯来城里，我就怕她哪天有个三长两短",
+    "车库那根煤气管被车蹭歪了 现在没漏 就怕出事 物业来看看",
+])
+def test_calm_repairs_and_vague_fears_are_outvoted(text):
+    v = verdict(text)
+    assert not v.emergency and not v.plausible
+
+
+@pytest.mark.parametrize("text", [
+    "我爸胸口闷得慌 你们有空赶紧来一趟",
+    "我奶奶摔了一跤 腿肿得老高 不急的话明天也行",
+    "我妈头晕得站不住 你们有空来看看",
+    "楼道里有股焦味 现在没看到烟 怕出事你们快来",
+    "孩子吞了个硬币 现在没什么反应 怕出事",
+    "我老伴刚才说胸口疼 现在没事了 可是嘴唇发紫",
+    "燃气灶旁边有股味 现在没漏吧 可我头好晕",
+    "老人在楼下坐着不动 叫也不理 有空来看看",
+    "我外婆一个人在家 电话一直没人接 怕出什么事 有空帮忙去敲敲门",
+    "电梯停在半截 里面好像有人在喊 有空派人来",
+    "我家娃发高烧抽了一下 现在没抽了 怕有个三长两短",
+    "怕出事我才打的 我爸一下午都说胡话",
+])
+def test_real_emergencies_with_the_calm_words_still_count(text):
+    v = verdict(text)
+    assert v.emergency or v.plausible
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("我妈今天突然说胡话 还不认人", True),
+    ("我爷爷一下午都在胡言乱语 叫他也不太理", True),
+    ("我老公喝多了 一晚上都在说胡话", False),
+    ("你一直说胡话呢 我爸说", False),
+])
+def test_confusion_come_on_in_a_relative(text, expected):
+    assert fires(text) is expected
