@@ -855,6 +855,14 @@ class ActionRateTicket(Action):
             ):
                 return _give_reason(dispatcher, tracker, pending[1])  # 太慢了没人管: the reason asked for
             score = _score(tracker)
+            if score is None and not text.startswith("/") and asks_what_was_done(text):
+                # 救护车咋还不来 你们给打了没啊 heard as a rating: what was done with their own
+                # report (an emergency's: the butler calls no one, the number to call), never
+                # 您还没有已办结的工单可以评价.
+                answered = _handling_of(tracker, text)
+                if answered:
+                    dispatcher.utter_message(text=for_elders(tracker, answered))
+                    return []
             button_id = find_ticket_id(_entity(tracker, "ticket_id"))
             if (
                 not button_id

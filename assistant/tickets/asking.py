@@ -72,6 +72,14 @@ _PROGRESS = re.compile(
 _RESPONDERS = re.compile(r"消防车|消防员|救护车|急救车|警车|警察|民警|120|119|110")
 
 
+# 你们给打了没 / 帮我叫了吗 / 你们报120了没有, said with the responders named: whether the
+# community called them for the resident.
+_CALLED_THEM = re.compile(
+    r"(?:你们?|您|社区|物业|值班的?)[^，,。！!？?\s]{0,3}(?:打|叫|喊|通知|联系|报)(?:了|过|咗)?"
+    r"(?:120|119|110|救护车|急救车?|消防车?|警察)?(?:了|过)?(?:没有?|吗|么|嘛|冇|未|不|[？?])"
+)
+
+
 # Still so (今晚还吵, 灯还是不亮, 水一直在漏): the matter reported, going on, not a new one.
 _STILL = re.compile(r"还|仍|依然|依旧|照样|照旧|一直")
 _CLAUSES = re.compile(r"[，,。；;！!？?~～…\s]+")
@@ -142,6 +150,10 @@ def asks_what_was_done(text: str | None) -> bool:
         return True
     if asks_for_a_promise(text) and _COME.search(text):
         return True  # 你能保证明天修好吗 / 给句准话 明儿能来不: what will be done, a promise asked
+    if _RESPONDERS.search(text) and _CALLED_THEM.search(text):
+        # 救护车咋还不来 你们给打了没啊: whether the community called them — it calls no one;
+        # the honest answer says so, with the number to call.
+        return True
     when = _WHEN.search(text)
     if when and _someone_comes(text, text[when.start() :]):
         # 救护车怎么还没来: the responders the resident called, not the community.

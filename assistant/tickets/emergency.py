@@ -404,6 +404,26 @@ def advice_again(reported: str | None) -> list[str]:
     return list(advice_for_topics(list(assess(reported, quiet=True).topics)))
 
 
+# 不要扒门 / 不要随意搬动病人 / 别回去拿东西: what the advice warns against (its first two
+# characters after a manner word).
+_WARNED = re.compile(r"(?:千万)?(?:不要|别|不能|切勿)(?:乱|随意|随便|自己|擅自)?([\u4e00-\u9fff]{2})")
+
+
+def advice_touched(text: str | None, reported: str | None) -> list[str]:
+    """The advice for the emergency reported, again, when a further message speaks of what
+    it warns against (门扒不开 after 不要扒门: the resident is at it): both characters of the
+    warned act within a few characters of each other. Empty otherwise."""
+    said = text or ""
+    lines = advice_again(reported)
+    for line in lines:
+        for match in _WARNED.finditer(line):
+            first, second = match.group(1)
+            for at in (i for i, c in enumerate(said) if c == first):
+                if second in said[max(0, at - 3) : at + 4]:
+                    return lines
+    return []
+
+
 def booking_said_with(text: str) -> str | None:
     """The service a message reporting an emergency also asks to book (226栋的电梯又坏了
     …顺便给我老伴儿约个助浴 -> 助浴): the emergency comes first and whole, the booking is

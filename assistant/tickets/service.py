@@ -1050,7 +1050,7 @@ def _add_to_emergency(
         )
         if ticket is None:
             return None
-        place = _clean(address, 256)
+        place = _within_known_building(ticket.address, _clean(address, 256))
         if _says_nothing_new(ticket, description, place, lat):
             # The same report again (a resend, a double tap): counted, not a new alert.
             record_resident_word(ticket, sender_id, "重复报告", mask_text(description)[:200], now)
@@ -1103,6 +1103,24 @@ def _add_to_emergency(
         has_location=bool(ticket.address or ticket.lat is not None),
         update_delivered=delivered,
     )
+
+
+def _within_known_building(known: str | None, place: str | None) -> str | None:
+    """卡在7楼跟8楼中间 / 3单元502 after 1049号楼电梯里关了个小孩: a part of a building said
+    without the building is inside the one the ticket already has (1049号楼 7楼), never in
+    its place. A place with a building, an estate, a road or a named place of its own
+    stands as said."""
+    from assistant.location import parse_location
+
+    if not known or not place:
+        return place
+    before, after = parse_location(known), parse_location(place)
+    if before is None or after is None or not (before.building or before.courtyard):
+        return place
+    own = (after.building, after.courtyard, after.estate, after.road, after.place)
+    if any(own) or not any(v is not None for v in (after.unit, after.floor, after.room)):
+        return place
+    return f"{known} {place}"[:256]
 
 
 def file_emergency(
@@ -1331,7 +1349,13 @@ def follow_up_emergency(
     address-like phrase in it is taken as the place (在6号楼3单元 is; 我想约个理发 is not).
     ``reads_as_question``: the classifier heard a policy question (高龄津贴怎么领): it joins
     only with a place or advice of its own, never as a mere detail."""
-    from assistant.tickets.emergency import adds_a_detail, advice_again, asks_about_it, emergency_kinds
+    from assistant.tickets.emergency import (
+        adds_a_detail,
+        advice_again,
+        advice_touched,
+        asks_about_it,
+        emergency_kinds,
+    )
     from assistant.tickets.intake import extract_location, is_substantive, names_a_problem
 
     settings = settings or get_settings()
@@ -1360,6 +1384,12 @@ def follow_up_emergency(
     detail = not reads_as_request and not reads_as_question and adds_a_detail(text)
     if not text or (place is None and not advice and not detail and (lat is None or long is None)):
         return None
+    if not advice and (place is not None or detail):
+        # 卡在7楼跟8楼中间 门扒不开 after 不要扒门: the resident is at what the advice warns
+        # against; the advice again.
+        with db.session() as session:
+            ticket = session.get(Ticket, ticket_id)
+            advice = advice_touched(text, ticket.description if ticket is not None else None)
     if not advice and place is None and detail and asks_about_it(text):
         # 要不要进去看看嘛: no answer of our own for it; what matters for this emergency, again.
         with db.session() as session:
