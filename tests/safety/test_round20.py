@@ -230,3 +230,46 @@ def test_real_emergencies_with_the_calm_words_still_count(text):
 ])
 def test_confusion_come_on_in_a_relative(text, expected):
     assert fires(text) is expected
+
+
+# ---- cues the lexicon lacked (set 19's emergencies only the n-gram model caught, or caught under the wrong kind) ----
+
+@pytest.mark.parametrize("text,kind", [
+    ("厨房的煤气管子断了 一直在往外冒气", "gas"),
+    ("液化气瓶的阀门坏了 嗤嗤地往外喷气", "gas"),
+    ("隔壁窗户里红光一闪一闪 噼啪响 还冒烟", "fire"),
+    ("对面楼顶火光冲天 噼里啪啦的", "fire"),
+    ("一帮人拎着钢管在楼下打人", "violence"),
+    ("停车场那边几个人把一个老头按在地上踹", "violence"),
+    ("电梯门夹住了我孩子的手 拔不出来", "trapped"),
+    ("电梯把老人夹住了", "trapped"),
+    ("我在小区仓库里面 门被人从外面锁了 出不去", "trapped"),
+    ("我妈在厕所扑通一声 然后就没动静了", "medical"),
+    ("听到楼上砰的一声 老大爷一直在喊疼", "medical"),
+    ("我爸脚下一滑 腿疼得站不起来", "medical"),
+    ("我奶奶fall在地上 get不起来了", "medical"),
+    ("门口有个小孩被车撞了 躺着不动", "medical"),
+    ("屋里进水了 插线板还插着呢 水都漫过去了", "electric_water"),
+    ("拖地的水还没干 我妈扶着洗衣机一下就倒了 说手发麻", "electric_water"),
+    ("隔壁大爷一个人住 这都三天没瞅见人了", "silent_elder"),
+    ("我家然气灶关不上 一直在漏期", "gas"),
+])
+def test_new_cues_fire_with_their_kind(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "燃气热水器的排气管一直往外冒气 是正常的吗",
+    "过年楼下放鞭炮 火光噼里啪啦的 吵死了",
+    "楼上咚的一声 他家孩子又在蹦 吵得我没法睡",
+    "楼上咚的一声 估计是在搬东西",
+    "我听到咚的一声 孩子哼哼唧唧地要吃的",
+    "下雨天路滑 脚下一滑差点摔倒 还好没事",
+    "电梯门老夹人 该修了",
+    "电梯门夹人吗 我想问问有没有感应",
+    "电热毯还插着 忘了关",
+    "煤气罐用完了 阀门那里不冒气了 来换一罐",
+    "last fall 我妈去旅游了",
+])
+def test_look_alikes_of_the_new_cues_stay_quiet(text):
+    assert not fires(text)
