@@ -445,20 +445,51 @@ def _real_despite_drill(text: str, drill: re.Match[str], hit: "_Hit", actual: bo
 # Round 20 (review 20 note 1): a class or a training (培训, 急救课, 讲座) names the topic of its day, not a pretend event:
 # what happens to somebody there, said real (真晕倒了) or sudden of someone particular (有个老人突然倒地), is real. A role
 # played (演摔倒的人, 扮伤员) stays the class's, and so does a sudden event taught (老人突然晕倒怎么办).
-_COURSE = re.compile(r"培训|急救课|安全课|课上讲|讲座|知识讲座|科普|消防宣传|宣传周")
+_COURSE = re.compile(r"培训|急救课|安全课|课上讲|讲座|知识讲座|科普|消防宣传|宣传周|宣传")
+_URGENT_AT_COURSE = re.compile(r"快叫|快来|救护车|120|119|110|救命|赶紧|快打")
 _ACTING = re.compile(r"演(?!示|讲)|扮|假装|装作|模拟|假的|当作|当成")
-_PARTICULAR = re.compile(r"有个|有位|有一个|有一位|有人|[\u4e00-\u9fff](?:阿姨|奶奶|爷爷|大爷|大妈|大娘|叔|婶|老师|师傅|姐|哥)")
+_PARTICULAR = re.compile(r"有个|有位|有一个|有一位|有人|[\u4e00-\u9fff](?:阿姨|奶奶|爷爷|大爷|大妈|大娘|叔|婶|师傅|姐|哥)")
+# review 20 (notes 7, 8): the class's topic is taught (讲, 教, 学, 演示) or asked after the cue (怎么办, 怎么扶, 的时候); a
+# teacher is never the particular person of a taught event
+_TAUGHT = re.compile(r"讲(?!座|堂|台)|教(?!室|学楼)|学(?!校|生|堂|员)|演示|示范|介绍|说了?(?:说)?(?=[^,。]{0,6}(?:怎么|如何))")
+_TAUGHT_AFTER = re.compile(r"[^,。]{0,3}?(?:怎么|咋|如何|该|应该|要怎|的时候|时(?:候)?(?:要|该|怎)|的处理|的急救)")
 
 
 def _real_at_course(text: str, course: re.Match[str], hit: "_Hit", actual: bool) -> bool:
     if course.end() > hit.start:
         return False
     between = text[course.end(): hit.end]
-    if _ACTING.search(between) or _HOW_AFTER.match(text, hit.end, min(len(text), hit.end + 8)):
+    if _ACTING.search(between) or _TAUGHT_AFTER.match(text, hit.end):
         return False
     if _REAL_IN_DRILL.search(between):
         return True
-    return bool(_SUDDEN.search(between) and (actual or _PARTICULAR.search(between)))
+    if _TAUGHT.search(between):
+        return False
+    # review 20 (note 7): an event at the class said to have happened, a state (起不来, 叫不醒, 抽搐), one's own kin or an
+    # urgent word is the resident's, like a sudden event of someone particular
+    if actual or _STATE_NOW.search(between) or _OWN_WHO.search(text, 0, hit.end) or _URGENT_AT_COURSE.search(text):
+        return True
+    return bool(_SUDDEN.search(between) and _PARTICULAR.search(between))
+
+
+# Review 20 (note 5): 咋找 and 自救 (how to find, how to save oneself) are a question only when the message is the bare
+# cue and the question (困电梯咋自救？ 孩子走丢咋找？), perhaps with a generic who (孩子, 老人), or carries a general frame
+# (一般, 万一, 想学, 讲讲); anything told besides — the writer, one's own kin, a place, a time, a plea, a state — is a resident in it.
+_BARE_HOW = re.compile(r"(?:怎么|咋|咋个|如何)自救|咋(?:个)?找(?![到着])")
+_GENERIC_WHO = re.compile(r"(?:孩子|小孩子?|小朋友|老人家?|老年人|宝宝|人)?")
+_GENERIC_WHERE = re.compile(r"(?:在)?(?:电梯|厕所|卫生间)?(?:里)?了?")  # 被困电梯咋自救: the cue's own place
+_ONLY_PARTICLES = re.compile(r"[啊呀呢哦嘛吧哈呐,。!?]*")
+_GENERAL_FRAME = re.compile(r"一般|万一|如果|要是|想学|学学|讲讲|请教|有经验|科普|知识")
+
+
+def _only_asked(msg: "_Message", hit: "_Hit", found: re.Match[str]) -> bool:
+    text = msg.text
+    if _GENERAL_FRAME.search(text) or msg.learning is not None:
+        return True
+    start = hit.end + found.start(1)
+    end = hit.end + found.end(1)
+    return bool(_GENERIC_WHO.fullmatch(text, 0, hit.start) and _GENERIC_WHERE.fullmatch(text, hit.end, start)
+                and _ONLY_PARTICLES.fullmatch(text, end))
 
 
 def _today_turned(text: str, start: int, end: int) -> bool:
@@ -619,7 +650,7 @@ _OVER_NOW = re.compile(r"现在(?=已经|都|也|人|没事|好)")
 # is not answering or not found
 _CALM = re.compile(r"有空|抽空|方便的时候|不(?:着|太)?急|怕|三长两短")
 _NOSEE_NOW = re.compile(r"没人接|打不通|关机|联系不上|没人应|敲门|没开门|不开门|没动静|没见")
-_BODY_NOW = re.compile(r"说胡话|胡言乱语|不认人|认不出人|神志不清|迷迷糊糊|站不住|站不稳|走不了路|说不出话|说不清话|嘴歪|抽了|发烧|高烧|烧到")
+_BODY_NOW = re.compile(r"舌头|嘴角|口水|耷拉|说胡话|胡言乱语|不认人|认不出人|神志不清|迷迷糊糊|站不住|站不稳|走不了路|说不出话|说不清话|嘴歪|抽了|发烧|高烧|烧到")
 # round 20: 现在 before a denial of the thing (现在没味儿, 现在没漏, 现在不冒了) tells how it is, no urgency
 _DENIED_NOW = re.compile(r"现在(?=(?:还|倒|也)?(?:没|不)(?:有)?(?:味|漏|冒|响|烟|闻到|事|什么事|啥事))")
 _ABSENCE = re.compile(r"没(?:下楼|下来|回|见|来|出门|出来|到家|接|开门|人应|动静|露面)|不接|不应|联系不上|找不到|找不着|不见了")
@@ -872,6 +903,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             found = s.hypothetical_after_unless_actual.search(after)
             if found is not None and _ABSENCE.search(after, 0, found.start(1)):
                 found = None  # round 20: 孙女放学没回家 打电话也不接 怎么找 — a second sign of the absence told: a search under way
+            if found is not None and _BARE_HOW.fullmatch(found.group(1)) and not _only_asked(msg, hit, found):
+                found = None  # review 20 (note 5): 我困电梯咋自救, 我闺女走丢咋找, 孩子刚走丢 咋找 — told, not asked
         if found is None and s.hypothetical_after_unless_person is not None and not (
                 s.hypothetical_person is not None
                 and s.hypothetical_person.search(text, max(msg.clause_start(hit.start), hit.start - 6), hit.end)):
@@ -896,6 +929,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         soft = None
     if soft is not None and "问" in soft.group() and _relayed_now(msg, hit, soft, actual):
         soft = None  # review 17 (note 9): 托我问，他家老人晕倒了叫不醒 is relayed, not a general question
+    if soft is not None and _COURSE.fullmatch(soft.group()) and _real_at_course(text, soft, hit, actual):
+        soft = None  # review 20 (note 7): 宣传活动现场有个小孩被开水烫伤了 — it happened at the event
     if soft is not None and _real_at_the_show(msg, hit, soft, actual):
         soft = None  # review 17 (note 8): 排练节目 领舞的阿姨突然倒下了 happened at the show, not in it
     if soft is not None and soft.end() <= hit.start and _TOPIC_SHIFT.search(text, soft.end(), hit.start):
@@ -1310,6 +1345,8 @@ def _not_now(normalised: str, s: Suppressors) -> str | None:
     # Round 19: a hazard complained of (没装燃气报警器 这是个大 risk 物业不管一下, 连个围栏都没有), with no cue at all and
     # nothing urgent: what a fire or gas cue in it would be set aside for, below the model's own threshold.
     hazard = s.hazard_markers.search(normalised)
+    if hazard is not None and s.everyday_unless is not None and s.everyday_unless.search(normalised):
+        hazard = None  # round 20 (review 20 note 6): 报警器坏了没响，我老公在浴室洗澡晕了 — the complaint is not the message
     if hazard is not None:
         return f"hazard_complaint:{hazard.group()}"
     # Round 16: a condition that has lasted years (瘫在床上好几年了，出不了门，他咋认证), nothing acute said:
