@@ -323,3 +323,30 @@ def test_review20_emergencies_fire(text):
 ])
 def test_review20_look_alikes_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- a whereabouts with 他/她 before the family (去他儿子家): accounted for, unless the family or the phone says otherwise ----
+
+@pytest.mark.parametrize("text", [
+    "我妈说去她闺女家 到现在她闺女说根本没见到人",
+    "奶奶去她女儿家 路上走丢了 到现在找不到",
+    "爷爷去他儿子家 半路上手机关机了 一天没消息",
+    "外婆去她闺女家住 三天了 今天闺女打电话说没到",
+    "老爷子去他女儿家 三个小时了还没到 电话打不通",
+    "我奶奶去她儿子家 两天没见 儿子说一直没来 电话也没人接",
+    "他说去他儿子家 好几天了 儿子说根本没去 现在联系不上",
+    "隔壁大爷去他闺女家 两天了 他闺女说没见着人",
+    "我婆婆说去她女儿家 可她女儿说没来过 到处找不到",
+    "爷爷去他孩子家 在车站走丢了 找不着了",
+])
+def test_a_whereabouts_contradicted_still_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "对门大爷去他儿子家住了 这几天没见人",
+    "隔壁奶奶去了她女儿家 好几天没见 挺好的",
+    "楼上王奶奶去她孙子家住了，所以一个礼拜没见着",
+])
+def test_a_whereabouts_accounts_for_a_silence(text):
+    assert not fires(text)
