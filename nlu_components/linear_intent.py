@@ -174,6 +174,24 @@ class LinearIntentModel:
         return model
 
 
+def sharpen(ranking: Iterable[Dict[Text, Any]], temperature: float) -> List[Dict[Text, Any]]:
+    """The linear model's probabilities at another temperature, ``p ** (1 / T)``
+    renormalised, best first. ``T < 1`` sharpens them: the regression spreads its
+    probability over many intents (L2 on tens of thousands of n-grams), so averaged
+    with DIET's near-certain softmax it pulled readings both agreed on under the
+    fallback threshold (round 17). ``T = 1`` leaves the ranking as it is."""
+    items = [(str(r["name"]), float(r.get("confidence") or 0.0)) for r in ranking]
+    if temperature == 1.0 or not items:
+        return [{"name": n, "confidence": c} for n, c in sorted(items, key=lambda item: -item[1])]
+    logs = np.log(np.maximum(np.array([c for _n, c in items], dtype=np.float64), 1e-300)) / float(temperature)
+    logs -= logs.max()
+    probs = np.exp(logs)
+    probs /= probs.sum()
+    out = [{"name": n, "confidence": float(p)} for (n, _c), p in zip(items, probs)]
+    out.sort(key=lambda r: -r["confidence"])
+    return out
+
+
 def vote(diet_ranking: Iterable[Dict[Text, Any]], linear_ranking: Iterable[Dict[Text, Any]], weight: float,
          ranking_length: int = 10) -> List[Dict[Text, Any]]:
     """``weight * p_DIET + (1 - weight) * p_linear`` per intent, best first. An intent
@@ -230,6 +248,9 @@ else:
         def get_default_config() -> Dict[Text, Any]:
             return {
                 "diet_weight": 0.5,  # w in p = w * p_DIET + (1 - w) * p_linear
+                # T: the linear probabilities enter the vote as p ** (1 / T), renormalised
+                # (sharpen); below 1 they are surer, so the vote keeps DIET's scale.
+                "linear_temperature": 1.0,
                 "C": 10.0,  # inverse regularisation of the logistic regression
                 "class_weight": None,  # or "balanced"
                 "char_min_ngram": 1,
@@ -286,7 +307,8 @@ else:
                 diet_ranking = message.get("intent_ranking") or []
                 if not diet_ranking and message.get("intent"):
                     diet_ranking = [message.get("intent")]
-                linear = self.model.ranking(text, _tokens(message))
+                linear = sharpen(self.model.ranking(text, _tokens(message)),
+                                 float(self._config["linear_temperature"]))
                 ranking = vote(diet_ranking, linear, weight, int(self._config["ranking_length"]))
                 message.set(DIET_RANKING_KEY, diet_ranking, add_to_output=True)
                 message.set("intent", dict(ranking[0]), add_to_output=True)

@@ -23,7 +23,7 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from nlu_components.linear_intent import LinearIntentVote, fallback, vote
+from nlu_components.linear_intent import LinearIntentVote, fallback, sharpen, vote
 
 lines = {
     "book_service": ["我想订一次上门剪发", "麻烦帮忙安排个保洁阿姨来打扫", "给我妈登记一下下周的体检",
@@ -81,6 +81,17 @@ voted = vote([{"name": "a", "confidence": 0.8}, {"name": "nlu_fallback", "confid
 out["vote"] = [[r["name"], round(r["confidence"], 3)] for r in voted]
 out["fallback"] = [fallback(voted), fallback([{"name": "a", "confidence": 0.9}]),
                    fallback([{"name": "a", "confidence": 0.5}]), fallback([])]
+# The linear model's probabilities at a lower temperature: surer, same order, sum 1.
+soft = [{"name": "b", "confidence": 0.3}, {"name": "a", "confidence": 0.6}, {"name": "c", "confidence": 0.1}]
+out["sharp"] = [[r["name"], round(r["confidence"], 4)] for r in sharpen(soft, 0.5)]
+out["unchanged"] = [[r["name"], r["confidence"]] for r in sharpen(soft, 1.0)]
+# In the component: the same config with a temperature gives a surer top intent.
+cold = LinearIntentVote.load({**config, "linear_temperature": 0.3}, storage, resource, context)
+warm_message, cold_message = message("三号楼过道的灯坏了好几天", wrong), message("三号楼过道的灯坏了好几天", wrong)
+component.process([warm_message])
+cold.process([cold_message])
+out["colder_surer"] = [warm_message.get("intent")["name"], cold_message.get("intent")["name"],
+                       cold_message.get("intent")["confidence"] > warm_message.get("intent")["confidence"]]
 print(json.dumps(out, ensure_ascii=False))
 """
 
@@ -104,3 +115,7 @@ def test_the_vote_trains_persists_loads_and_moves_a_reading(tmp_path):
     assert got["reloaded_equal"]
     assert got["vote"] == [["b", 0.5], ["a", 0.4]]
     assert got["fallback"] == ["nlu_fallback", "a", "nlu_fallback", "nlu_fallback"]
+    # p ** (1 / T) renormalised: 0.36 / 0.46, 0.09 / 0.46, 0.01 / 0.46, best first.
+    assert got["sharp"] == [["a", 0.7826], ["b", 0.1957], ["c", 0.0217]]
+    assert got["unchanged"] == [["a", 0.6], ["b", 0.3], ["c", 0.1]]
+    assert got["colder_surer"] == ["file_complaint", "file_complaint", True]
