@@ -147,6 +147,29 @@ def _last_reply(tracker: Tracker) -> list[dict]:
     return events
 
 
+def service_talked_about_lately(tracker: Tracker, turns: int = 3) -> str | None:
+    """The one bookable service the butler's replies of the last ``turns`` turns were about
+    (法律咨询's facts, then a follow-up question, then 那就约后天下午两点的), the latest
+    named first; None when none was."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > turns:
+                break
+        elif event.get("event") == "bot":
+            named = conversation.services_named(event.get("text") or "")
+            for button in (event.get("data") or {}).get("buttons") or []:
+                match = re.search(r'^/book_service.*"service_type"\s*:\s*"([^"]+)"', str(button.get("payload", "")))
+                if match:
+                    named.add(match.group(1))
+            if len(named) == 1:
+                return next(iter(named))
+            if named:
+                return None  # several: none meant
+    return None
+
+
 def _offered_service(tracker: Tracker) -> str | None:
     """The service the butler's last reply offered to book (its /book_service button), or None."""
     for event in _last_reply(tracker):
@@ -1304,9 +1327,11 @@ class ActionQueryBooking(Action):
             and not conversation.asks_free_times(_text(tracker))
         ):
             # 心理咨询礼拜几有啊 heard as a question about bookings: the service's days, hours and
-            # price from the catalogue, never 您现在没有预约.
+            # price from the catalogue, never 您现在没有预约 (its policy entry the topic after).
+            from actions.policy import service_topic
+
             dispatcher.utter_message(text=facts[1])
-            return []
+            return await service_topic(facts[0])
         if service and conversation.asks_free_times(_text(tracker)):
             # 明天能剪头不 都有啥时间: the free times of a service are asked to book it, not
             # what is booked; the form lists that day's free times from these words.

@@ -7,7 +7,7 @@ from typing import Any
 
 import structlog
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, UserUtteranceReverted
+from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant import form_turns
@@ -359,6 +359,27 @@ def follows_policy_answer(tracker: Tracker, text: str, handoff: bool = False) ->
     )
 
 
+# 那就约后天下午两点的 / 就约明天上午吧 / 行 约周三下午: a booking asked with a time and no service.
+_BOOK_WITH_TIME_RE = re.compile(r"(?:^|[，,。\s那就行好嗯])(?:预约|约|订)(?!了|过|的|好|上没)")
+_OWN_BOOKING_RE = re.compile(r"约了|约过|约的是|我的预约|取消|不约|改到|改成|挪|推迟|提前|几点来")
+
+
+def _booking_of_service_talked_about(tracker: Tracker, text: str) -> str | None:
+    """Outside a form, a booking asked for with a time but no service, right after the
+    butler talked about one service (``service_talked_about_lately``): that service."""
+    if (tracker.active_loop or {}).get("name") or not text or text.startswith("/"):
+        return None
+    if not _BOOK_WITH_TIME_RE.search(text) or _OWN_BOOKING_RE.search(text):
+        return None
+    from actions.booking import service_talked_about_lately
+    from assistant.booking.conversation import service_from, time_from
+    from assistant.booking.timeparse import local_now
+
+    if service_from(text) is not None or time_from(text, (), local_now()) is None:
+        return None
+    return service_talked_about_lately(tracker)
+
+
 def asks_about_a_service(tracker: Tracker, text: str) -> bool:
     """Outside a form, a catalogue service's days, hours, place or what it is asked
     (``assistant.booking.about.answer_about_service``), in words the classifier could not
@@ -516,6 +537,11 @@ class ActionHandleMisunderstanding(Action):
             # classifier has not seen: the booking form starts and reads this message (the
             # service, an age, a time said with it).
             return [FollowupAction("booking_form")]
+        booked_again = _booking_of_service_talked_about(tracker, text)
+        if booked_again:
+            # 那就约后天下午两点的 电话139… after 法律咨询's facts and a question about it: that
+            # service, booked with what this message says.
+            return [SlotSet("booking_service", booked_again), FollowupAction("booking_form")]
         if not (tracker.active_loop or {}).get("name") and not text.startswith("/") and rates_a_ticket(text):
             # 我要评价一下GD… / 那件事我给4分: a rating, in words the classifier has not seen.
             return [FollowupAction("action_rate_ticket")]

@@ -72,6 +72,17 @@ def answered_this_message(tracker: Tracker) -> bool:
     return False
 
 
+async def service_topic(name: str) -> list[SlotSet]:
+    """After a service's facts from the catalogue (法律咨询：…周三 14:00-17:00): the policy
+    entry about that service, if the knowledge base has one, becomes the topic, so a bare
+    follow-up (要带啥东西去吗) is asked of it, not of nothing."""
+    try:
+        found = await asyncio.to_thread(answer_policy_question, name, None)
+    except Exception:  # noqa: BLE001 - no topic: the follow-up is asked as said
+        return []
+    return [SlotSet("policy_topic", found.follow_up)] if found.answerable and found.follow_up else []
+
+
 class ActionAskPolicy(Action):
     def name(self) -> str:
         return "action_ask_policy"
@@ -117,6 +128,14 @@ class ActionAskPolicy(Action):
             about = None
         if about is None and answer is None:
             answer = await asyncio.to_thread(answer_policy_question, question, tracker.get_slot("policy_topic"))
+        if about is None and not picked and not answer.answerable and not answer.choices:
+            # 多大岁数能整 right after 助浴's facts: the same service asked on (its rule, price or
+            # hours), from the catalogue, rather than 查不到.
+            from actions.booking import _service_just_talked_about
+
+            talked_about = _service_just_talked_about(tracker)
+            if talked_about and not question.startswith("/"):
+                about = answer_about_service(talked_about + question)
         if about is not None:
             # 助浴有啥条件: no policy entry, but the catalogue knows the service; one tap books it.
             name, text = about
@@ -130,7 +149,8 @@ class ActionAskPolicy(Action):
                     {"title": "不用了", "payload": "/deny"},
                 ],
             )
-            return [SlotSet("policy_offer_pending", False), SlotSet("policy_pending_question", None)]
+            return [SlotSet("policy_offer_pending", False), SlotSet("policy_pending_question", None),
+                    *await service_topic(name)]
         if answer.choices:
             # Unsure which entry is meant: ask. "都不是" leads on to staff like a miss.
             dispatcher.utter_message(text=answer.text, buttons=choice_buttons(answer))

@@ -184,7 +184,7 @@ def names_public_place(text: str | None) -> bool:
 # 我要陪我妈去医院 / 下午俺得陪老伴复查: the resident goes with someone (no escort asked),
 # unless someone is asked for too (找个人陪 / 有人陪我).
 _GOES_WITH_SOMEONE_RE = re.compile(r"(?:我|俺)[^，,。；;！!？?人]{0,3}陪")
-_SOMEONE_TO_GO_RE = re.compile(r"(?:有|找|搵|揾|派|来|叫|请)(?:个|一个)?(?:人|师傅|志愿者|社工)\S{0,2}陪|人陪")
+_SOMEONE_TO_GO_RE = re.compile(r"(?:有|找|寻|搵|揾|派|来|叫|请)(?:个|一个)?(?:人|师傅|志愿者|社工)\S{0,2}陪|人陪")
 
 
 # What residents say for a service without its name or an alias: 修个马桶 / 水龙头坏了
@@ -209,8 +209,11 @@ SERVICE_PHRASES = (
     (
         "陪诊",
         re.compile(
-            r"陪\S{0,6}(?:医院|看病|看医生|看大夫|就医|复查|复诊|门诊|拿药|住院|检查|睇医生|睇病|睇急症|睇大夫)"
-            r"|(?:医院|看病|复查|复诊|就医|睇医生|睇病)\S{0,12}(?:有人陪|陪我|陪着|陪俺|人陪)"
+            r"陪\S{0,6}(?:医院|看病|看医生|看大夫|就医|复查|复诊|门诊|拿药|配药|开药|取药|住院|检查|睇医生|睇病|睇急症|睇大夫)"
+            # 阿拉老头子要去医院配药 伊一个人跑不动 侬帮我寻个人陪伊去: the hospital, then who is
+            # to be accompanied, across the clauses of one breath.
+            r"|(?:医院|看病|复查|复诊|就医|配药|开药|睇医生|睇病)[^。！!？?]{0,20}"
+            r"(?<!不用)(?<!不要)(?<!不需要)(?<!用不着)(?<![不没])(?:有人陪|陪我|陪着|陪俺|人陪|陪伊|陪他|陪她|陪老伴|陪老头|陪老太|陪我妈|陪我爸)"
         ),
     ),
     ("理发", re.compile(r"飞(?:个|下|一下|次)发")),  # Cantonese 飞发 (a haircut), split by a measure word
@@ -557,6 +560,8 @@ def eligibility_question(rule: str, who: str) -> str:
 ASKS_RULE_RE = re.compile(
     r"(?:年龄|年纪|岁数|条件|资格)\S{0,3}(?:要求|限制|规定)|有(?:啥|什么)?(?:要求|条件|限制)|多大(?:年纪|岁数)?才|几岁(?:才|以上)"
     r"|岁(?:以上|往上)?(?:的)?才(?:能|可以|行|给)"  # 是不是得七十岁才行
+    # 多大岁数能整 / 多少岁可以约 / 谁能约 / 什么人能用: who may have it, asked without a rule word.
+    r"|(?:多大|多少|几)(?:岁数|年纪|岁)\S{0,2}(?:能|可以|才能|才可以|就能)|(?:谁|啥人|什么人|哪些人)(?:能|可以)(?:约|用|享受|申请|整|办)"
 )
 
 

@@ -449,6 +449,15 @@ async def converse(
             await _remember(db, sender, memory, added, pending=pending)
             return added
 
+    # 暖气不热啊 冰凉的 你们快给看看, minutes after reporting it: the same report again, said
+    # so with its number (the dialogue would file it anew and ask "where?").
+    if shortcut:
+        again = await _said_again(client, db, sender, stripped)
+        if again is not None:
+            log.info("conversation_report_said_again", sender=sender)
+            await _remember(db, sender, memory, again, pending=pending)
+            return again
+
     # 帮我查下502那户人家的电话 / 隔壁小区物业电话是多少: someone else's number, never given
     # or made up, said so (the classifier hears a report in the problem said with it).
     if shortcut:
@@ -1277,6 +1286,26 @@ async def _added_to_ticket(client: DialogueClient, db: Database | None, sender: 
         return add_detail(database, ticket_id, sender_id=sender, text=said, now=clock.now()) if ticket_id else None
 
     return await _told_outside_forms(client, sender, add, "ticket_detail_unavailable")
+
+
+async def _said_again(client: DialogueClient, db: Database | None, sender: str, said: str) -> list[Reply] | None:
+    """The reply when the message says the resident's report of the last minutes again
+    (``service.said_again``), outside any form; None otherwise."""
+    from assistant.tickets.asking import asks_what_was_done, demands_someone
+    from assistant.tickets.duplicates import read_problem
+    from assistant.tickets.intake import extract_location
+    from assistant.tickets.service import said_again
+
+    # Cheap words first: only a problem with no place, asking nothing of what was done
+    # (你们管不管 / 再派人来看看 have answers of their own), costs a look at the tracker.
+    problem = read_problem(said)
+    if not (problem.objects and problem.faults) or extract_location(said):
+        return None
+    if asks_what_was_done(said) or demands_someone(said):
+        return None
+    return await _told_outside_forms(
+        client, sender, lambda: said_again(_database(db), sender, said, now=clock.now()), "ticket_lookup_failed"
+    )
 
 
 async def _told_outside_forms(

@@ -625,6 +625,49 @@ def own_open_ticket(db: Database, sender_id: str, text: str | None = None, *, no
         return ticket.id if ticket else None
 
 
+# 楼下路灯也坏了 / 另外那盏也不亮: another of the same, not the report again.
+_ANOTHER_ONE = re.compile(r"也|另外|另一|还有|别的|其他|其它")
+# How long after filing the same problem said again, with no place, is that report again.
+SAID_AGAIN_WINDOW = timedelta(minutes=30)
+
+
+def said_again(db: Database, sender_id: str, text: str | None, *, now: datetime | None = None) -> str | None:
+    """暖气不热啊 冰凉的 你们快给看看 minutes after the resident reported 暖气不热 at their home:
+    the same problem said again with no place is that report again (an elder repeats
+    themselves), not a new one to ask "where?" of. The words join the ticket and the
+    resident is told it is reported already, with its number. None when the words name a
+    place, another problem, or no report of theirs of the last half hour is open."""
+    from assistant.tickets.duplicates import read_problem, same_problem
+    from assistant.tickets.intake import extract_location
+
+    said = (_clean(text, MAX_DESCRIPTION) or "").strip()
+    if not said or said.startswith("/") or extract_location(said) or _ANOTHER_ONE.search(said):
+        return None
+    problem = read_problem(said)
+    if not (problem.objects and problem.faults):
+        return None
+    now = aware(now) or utcnow()
+    with db.transaction() as session:
+        ticket = session.scalars(
+            select(Ticket)
+            .where(_reported_by(sender_id), Ticket.status.in_(OPEN_STATES),
+                   Ticket.created_at >= now - SAID_AGAIN_WINDOW, Ticket.urgency != "emergency")
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            .limit(1)
+            .with_for_update()
+        ).first()
+        if ticket is None or not _is_reporter(ticket, sender_id):
+            return None
+        first_words = ticket.description.split("\n", 1)[0]
+        if not same_problem(first_words, said):
+            return None
+        _append_detail(session, ticket, sender_id=sender_id, text=said, now=now, settings=get_settings())
+        ticket_id, state = ticket.id, lifecycle.state_for_resident(ticket)
+    log.info("ticket_said_again", ticket_id=ticket_id, description=mask_text(said))
+    return (f"这件事您已经反映过了，工单号 {ticket_id}（{state}），不用再报一次。刚才说的已补充到工单上，"
+            f"处理的人能看到。进度随时说“{ticket_id} 怎么样了”就能查到。")
+
+
 def add_detail(
     db: Database,
     ticket_id: str,

@@ -68,3 +68,70 @@ def test_leaving_is_still_leaving(app_env, domain, said: str) -> None:
     trk = tracker(said, intent="deny", slots={"booking_service": "理发", "requested_slot": "booking_time"})
     _, messages, _ = run(booking_actions.ValidateBookingForm(), trk, domain)
     assert "上门服务" not in texts(messages)
+
+
+# --- who may have it, asked without a rule word ------------------------------------------
+
+
+@pytest.mark.parametrize("said", ["多大岁数能整", "几岁可以约", "啥人能享受这个"])
+def test_who_may_have_it_is_asked(said: str) -> None:
+    from assistant.booking.conversation import asks_eligibility_rule
+
+    assert asks_eligibility_rule(said)
+
+
+@pytest.mark.parametrize("said", ["我妈今年八十三岁", "我多大岁数你猜猜", "几岁的孩子能来活动室玩"])
+def test_an_age_said_is_no_rule_asked(said: str) -> None:
+    from assistant.booking.conversation import asks_eligibility_rule
+
+    assert not asks_eligibility_rule(said) or "孩子" in said  # a rule of the room asked: fine either way
+
+
+# --- someone to go with to hospital, said across clauses -------------------------------------
+
+
+@pytest.mark.parametrize("said", [
+    "我家老太太后天要去医院开药 腿脚不行 你们能寻个人陪她去伐",
+    "老伴要去医院复诊 一个人去不了 有没有人陪他",
+])
+def test_someone_to_go_with_to_hospital_is_the_escort(said: str) -> None:
+    from assistant.booking.conversation import service_in_everyday_words
+
+    assert service_in_everyday_words(said) == "陪诊"
+
+
+@pytest.mark.parametrize("said", ["我明天要陪我爸去医院复诊", "医院我自己会去 不用人陪"])
+def test_the_resident_going_along_is_no_escort(said: str) -> None:
+    from assistant.booking.conversation import service_in_everyday_words
+
+    assert service_in_everyday_words(said) is None
+
+
+# --- a booking with a time, of the service just talked about -----------------------------
+
+
+def _after_facts(text: str, facts: str = "心理咨询：心理咨询师一对一谈心。在社区服务中心，周二、周五 09:00-12:00。"):
+    from rasa_sdk import Tracker
+
+    events = [
+        {"event": "user", "text": "心理咨询礼拜几有"},
+        {"event": "bot", "text": facts},
+        {"event": "user", "text": "要预约吗"},
+        {"event": "bot", "text": "这个问题我暂时查不到准确的政策，不想乱说。"},
+        {"event": "user", "text": text},
+    ]
+    return Tracker("web:r20b-bk", {}, {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3},
+                                      "entities": []}, events, False, None, {}, "action_listen")
+
+
+def test_a_time_to_book_after_a_services_facts_books_that_service(app_env) -> None:
+    from actions.core import _booking_of_service_talked_about
+
+    assert _booking_of_service_talked_about(_after_facts("那就约周五上午十点吧 电话13700001111"), "那就约周五上午十点吧 电话13700001111") == "心理咨询"
+
+
+@pytest.mark.parametrize("said", ["我约的是周五上午十点吗", "那就取消周五上午十点的吧", "周五上午十点"])
+def test_no_booking_asked_books_nothing(app_env, said: str) -> None:
+    from actions.core import _booking_of_service_talked_about
+
+    assert _booking_of_service_talked_about(_after_facts(said), said) is None

@@ -167,3 +167,41 @@ def test_a_report_said_with_someones_person_to_call_keeps_the_report() -> None:
 
     assert split.without_person("电梯又停了 叫物业的人给我回个电话") == "电梯又停了"
     assert not split.asks_person("修好了让物业给我回个电话")  # the outcome, told by phone
+
+
+# --- the same report said again ----------------------------------------------------------
+
+
+def _heating(db, sender: str):
+    from assistant.tickets.service import file_ticket
+
+    return file_ticket(db, description="家里暖气片冰凉 一点都不热 12号楼3单元402", sender_id=sender,
+                       address="12号楼3单元402", check_duplicates=False).ticket
+
+
+def test_the_same_problem_said_again_without_a_place_is_that_report(db) -> None:
+    ticket = _heating(db, "web:r20b-a1")
+    dialogue = WordDialogue({"暖气": "file_complaint"})
+    replies = converse_once(dialogue, db, "web:r20b-a1", "暖气片冰凉冰凉的 你们上点心")
+    assert dialogue.sent == []
+    assert ticket.id in replies[0].text and "已经反映过" in replies[0].text
+
+
+@pytest.mark.parametrize("said", [
+    "楼道的灯不亮了",  # another problem
+    "隔壁那家暖气也不热",  # another of the same
+    "5号楼暖气不热",  # another place
+])
+def test_another_problem_or_place_goes_to_the_dialogue(db, said: str) -> None:
+    sender = f"web:r20b-a2-{abs(hash(said)) % 1000}"
+    _heating(db, sender)
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, sender, said)
+    assert dialogue.sent == [said]
+
+
+def test_inside_a_form_the_words_are_the_forms(db) -> None:
+    _heating(db, "web:r20b-a3")
+    dialogue = WordDialogue({}, loop="complaint_form")
+    converse_once(dialogue, db, "web:r20b-a3", "暖气片冰凉冰凉的")
+    assert dialogue.sent == ["暖气片冰凉冰凉的"]
