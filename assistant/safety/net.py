@@ -479,7 +479,7 @@ _BARE_HOW = re.compile(r"(?:怎么|咋|咋个|如何)自救|咋(?:个)?找(?![�
 _GENERIC_WHO = re.compile(r"(?:孩子|小孩子?|小朋友|老人家?|老年人|宝宝|人)?")
 _GENERIC_WHERE = re.compile(r"(?:在)?(?:电梯|厕所|卫生间)?(?:里)?了?")  # 被困电梯咋自救: the cue's own place
 _ONLY_PARTICLES = re.compile(r"[啊呀呢哦嘛吧哈呐,。!?]*")
-_GENERAL_FRAME = re.compile(r"一般|万一|如果|要是|想学|学学|讲讲|请教|有经验|科普|知识")
+_GENERAL_FRAME = re.compile(r"一般|万一|如果|要是|想学|学学|讲讲|请教|有经验|科普|知识|有没有(?:好|什么)?(?:办法|法子)|有啥(?:好)?(?:办法|法子)|问问|群里|讨论")
 
 
 def _only_asked(msg: "_Message", hit: "_Hit", found: re.Match[str]) -> bool:
@@ -489,7 +489,7 @@ def _only_asked(msg: "_Message", hit: "_Hit", found: re.Match[str]) -> bool:
     start = hit.end + found.start(1)
     end = hit.end + found.end(1)
     return bool(_GENERIC_WHO.fullmatch(text, 0, hit.start) and _GENERIC_WHERE.fullmatch(text, hit.end, start)
-                and _ONLY_PARTICLES.fullmatch(text, end))
+                and _ONLY_PARTICLES.fullmatch(text, end) and "啊啊" not in text[end:])  # review 20 (note 19): a cry
 
 
 def _today_turned(text: str, start: int, end: int) -> bool:

@@ -350,3 +350,48 @@ def test_a_whereabouts_contradicted_still_fires(text):
 ])
 def test_a_whereabouts_accounts_for_a_silence(text):
     assert not fires(text)
+
+
+# ---- review 20 notes 17-19: the firecrackers' own glow; a locksmith called; 咋找 with a cry or a general frame ----
+
+@pytest.mark.parametrize("text", [
+    "楼下有人放鞭炮，把车棚引着了，火光冲天",
+    "炮仗把草坪点着了 火光越来越大",
+    "烟花厂那边火光冲天，还在炸",
+    "放完鞭炮 垃圾桶里还有火光 冒烟了",
+    "鞭炮把楼下的电动车点着了",
+    "放烟花掉到阳台上 火光一片",
+    "烟花店着火了 火光冲天",
+    "小孩放鞭炮炸伤手了 流了好多血",
+    "鞭炮崩到柴火堆上 火光越来越大",
+    "放炮的火星子溅到窗帘上 着了",
+    "烟花落到草垛上 起火了",
+    "有个自称开锁师傅的人在撬对门的门 对门家没人",
+    "我没叫开锁的 现在有人在撬我家的门",
+    "门外有人在撬锁 我一个人在家 好怕",
+    "小偷正在撬三楼的防盗门",
+    "钥匙丢了好几天了 刚才听到有人在撬我家门锁",
+    "有两个人在撬隔壁的门 隔壁老太太一个人住",
+    "刚才有人拿螺丝刀撬我家的门锁 现在还在门口",
+    "有人冒充开锁公司的在撬二楼的门",
+    "楼上两个人在撬门 说不是开锁的",
+    "物业管不管事啊，现在有人在撬我家隔壁的门",
+    "半夜有人撬楼下的门 保安快来",
+    "孩子走丢咋找啊啊啊",
+])
+def test_review20_notes_17_to_19_emergencies_fire(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "过年放鞭炮火光噼里啪啦的，真热闹",
+    "楼下放烟花 火光映得满天红 好看",
+    "钥匙丢了，找开锁师傅撬开了我家的门，多少钱合适",
+    "钥匙锁屋里了 找人来撬一下我家的门锁",
+    "叫了个锁匠来撬门 半小时了还没到",
+    "孩子走丢咋找 有没有好办法",
+    "老人走丢咋找回来，有啥好办法，问问",
+    "困电梯咋自救 小区群里在讨论",
+])
+def test_review20_notes_17_to_19_look_alikes_stay_quiet(text):
+    assert not fires(text)
