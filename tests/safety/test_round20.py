@@ -395,3 +395,30 @@ def test_review20_notes_17_to_19_emergencies_fire(text):
 ])
 def test_review20_notes_17_to_19_look_alikes_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- review 20 note 18: the writer only startled by a noise, nobody named near the silence ----
+
+@pytest.mark.parametrize("text", [
+    "楼上咚的一声 吓我一跳 然后老太太就没动静了",
+    "隔壁大爷屋里砰的一声 吓我一跳 敲门他也没动静了",
+    "吓我一跳 我妈突然倒了 叫她没反应",
+    "我爸摔了一下 吓我一跳 现在躺着没反应",
+    "孩子从床上掉下来 吓我一跳 哭了一声就没动静了",
+    "楼下有人倒地上了 吓我一跳 拍他也没反应",
+    "吓我一跳 老伴在沙发上叫不醒 没反应",
+    "我奶奶喘着喘着就没动静了 吓我一跳",
+    "听到她喊了一声 吓我一跳 现在屋里没动静了",
+    "吓死我了 我老公抽了一下就没反应了",
+    "楼上咚的一声，然后听到老太太哼哼，现在没动静了",
+])
+def test_a_silence_with_someone_near_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "楼上半夜咚的一声，然后就没动静了，吓我一跳，能不能管管",
+    "楼上砰的一声 就没动静了 吓我一跳 大半夜的装修吗",
+])
+def test_a_noise_that_startled_the_writer_stays_quiet(text):
+    assert not fires(text)
