@@ -528,7 +528,7 @@ class ValidateBookingForm(InterruptibleFormValidation):
         part = conversation.kept_part(state.get("booking_time_text"))
         starts = conversation.day_starts(get_database(), service, day, now=now(), part=part)
         dispatcher.utter_message(
-            text=conversation.clock_question(day, now(), part), buttons=conversation.clock_buttons(starts)
+            text=conversation.clock_question(day, now(), part, starts), buttons=conversation.clock_buttons(starts)
         )
         # Rasa asks the first requested_slot the events name (back to the form after a
         # question in the middle sets booking_time): ours replaces it.
@@ -1099,7 +1099,7 @@ class ActionSubmitBooking(Action):
         if conversation.hedges(text) and conversation.correction_from(text, now=now()) is None:
             # 好，我再想想吧 / 行，我问问我女儿吧: not settled yet; nothing is booked, the
             # read-back waits for 对.
-            dispatcher.utter_message(text="好的，不着急。想好了跟我说“对”，我就帮您约上。")
+            dispatcher.utter_message(text="好的，那先不约上，不着急。想好了跟我说“对”，我就帮您约上。")
             return [SlotSet("booking_confirming", True), FollowupAction("action_listen")]
         field = _entities(tracker, "booking_field")
         correction = (

@@ -489,10 +489,15 @@ def day_starts(
     return [free[i] for i in picks]
 
 
-def clock_question(day: date, now: datetime | None = None, part: str | None = None) -> str:
+def clock_question(day: date, now: datetime | None = None, part: str | None = None,
+                   starts: Iterable[Slot] = ()) -> str:
+    """明天几点方便？ with the times its buttons offer said in words too (都有哪些时间 is
+    answered in the text, and a voice channel reads the text)."""
+    offered = "、".join(clock_text(s.starts_at) for s in starts)
+    choose = f"可以约{offered}等时间，点下面的按钮就行" if offered else "可以选下面的时间"
     if part:
-        return f"{day_name(day, now)}{part}几点方便？可以选下面的时间，也可以直接告诉我几点。"
-    return f"{day_name(day, now)}几点方便？可以选下面的时间，也可以直接说“上午十点”。"
+        return f"{day_name(day, now)}{part}几点方便？{choose}，也可以直接告诉我几点。"
+    return f"{day_name(day, now)}几点方便？{choose}，也可以直接说“上午十点”。"
 
 
 def clock_buttons(slots: Iterable[Slot]) -> list[dict]:
@@ -2058,3 +2063,74 @@ def contact_fixed_after_booking(
     except BookingError as exc:
         return exc.message
     return f"好的，{when_text(booking.starts_at)}的{booking.service}预约（{booking_id}）{what}了，时间不变。"
+
+
+# --- a booking asked about: by its id, or when the worker comes -------------------------
+#
+# YY… 这个还在吧 / 帮我查查YY…: one of the resident's bookings named by its id and asked
+# about (no cancel, no move): its line. 师傅几点来 / 阿姨啥时候到 with a home-visit booking
+# of theirs: when it is. The classifier may hear a new booking in either (the id's digits
+# even read as a day), or a ticket's progress.
+_ASKS_WHEN_COMES_RE = re.compile(
+    r"(?:几点|什么时候|啥时候|几时|哪会儿|多会儿|什么时间|啥时间)[^，,。？?]{0,4}(?:来|到|上门|过来)"
+    r"|(?:来|到|上门|过来)(?:的话)?[^，,。？?]{0,2}(?:几点|什么时候|啥时候|几时|什么时间|啥时间)"
+)
+_WORKER_RE = re.compile(r"师傅|师父|阿姨|人家|工作人员|你们的人|他们|她|他|人")
+
+
+def booking_asked_by_id(db: Database, sender_id: str, text: str | None, *, now: datetime | None = None) -> str | None:
+    """The answer to a message that names one of the resident's bookings by its id and
+    asks nothing else of it (a cancel, a move and a new time go on as said), or None."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    booking_id = find_booking_id(said)
+    if not booking_id or said.startswith("/"):
+        return None
+    rest = re.sub(booking_id, "", said.upper().replace(" ", ""), flags=re.IGNORECASE)
+    if _CANCEL_WORD_RE.search(rest) or _MOVE_RE.search(rest) or re.search(r"改|换|挪|推迟|提前|延", rest):
+        return None
+    if extract_time(rest, now) is not None:
+        return None  # YY… 改后天: a new time with it is a move, not a question
+    from assistant.residents.models import Resident
+
+    with db.session() as session:
+        booking = session.get(Booking, booking_id)
+        owner = session.get(Resident, booking.resident_id) if booking is not None else None
+        if booking is None or owner is None or owner.sender_id != sender_id:
+            return None
+        line = describe_booking(booking)
+        status = booking.status
+    if status == "booked":
+        return f"预约号{booking_id}还在：{line}。要取消或改时间，跟我说就行。"
+    return f"预约号{booking_id}：{line}。"
+
+
+def asks_when_worker_comes(text: str | None) -> bool:
+    """师傅几点来 / 阿姨啥时候到 / 几点上门: when the visit is, asked."""
+    said = text or ""
+    return bool(_ASKS_WHEN_COMES_RE.search(said)) and not _CANCEL_WORD_RE.search(said)
+
+
+def visit_time_text(db: Database, sender_id: str, text: str | None, *, booking_id: str | None = None,
+                    now: datetime | None = None) -> str | None:
+    """The answer to 师傅几点来 from the resident's bookings: the one just made (``booking_id``),
+    else the one upcoming booking of the service the words name (修理工 of a 维修 booking;
+    a bare 你们几点来 may be about a ticket); None when it is not clear which (the words go
+    on as said)."""
+    if not asks_when_worker_comes(text):
+        return None
+    now = local_now(now)
+    named = service_from(text or "")
+    with db.session() as session:
+        upcoming = upcoming_bookings(session, sender_id, now=now)
+        chosen = [b for b in upcoming if b.id == booking_id] if booking_id else []
+        if not chosen and named:
+            chosen = [b for b in upcoming if b.service == named]
+        if len(chosen) != 1:
+            return None
+        booking = chosen[0]
+        what = f"上门{booking.service}" if booking.location == "上门" else booking.service
+        when = when_text(booking.starts_at)
+        home = booking.location == "上门"
+    if home:
+        return f"您约的{what}是{when}（预约号{booking.id}），到时候工作人员按这个时间上门，请在家等候。"
+    return f"您约的{what}是{when}（预约号{booking.id}），请按时到{booking.location or '服务中心'}。"

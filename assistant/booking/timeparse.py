@@ -383,12 +383,18 @@ _YEAR_ONLY_RE = re.compile(r"今年|去年|明年|前年|后年|\d{4}年")
 _AGE_AFTER_RE = re.compile(r"\s*(?:都|已经|也)?\s*(?:\d{2,3}|[一二三四五六七八九十]{2,4})(?!\s*(?:月|号|日|点|时))")
 
 
+_RECORD_ID_RE = re.compile(r"(?:[Yy][Yy]|[Gg][Dd])\s*[0-9０-９]{8,}")
+
+
 def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | None:
     """Find and resolve the time expression inside a whole sentence
     (``我想预约明天下午三点上门理发`` -> 明天下午三点). ``None`` when there is none."""
     if not sentence:
         return None
     now = local_now(now)
+    # YY202612070024 这个还在吧: a booking's or ticket's id holds the day it was made in its
+    # digits, never the time asked for.
+    sentence = _RECORD_ID_RE.sub("，", sentence)
     # 上午8点 154号楼: a space, then an address's number, is no minute (8点15).
     norm = join_pieces(_ADDRESS_AFTER_CLOCK_RE.sub("，", normalise(sentence)))
     try:

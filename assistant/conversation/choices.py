@@ -16,6 +16,7 @@ to the dialogue, which reads answers better than a pattern can.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -28,7 +29,7 @@ _NUM = rf"(?:[0-9]{{1,2}}|[{CN_NUMERAL}]{{1,3}})"
 # Words around a choice that carry no content: 那就第一个吧, 我选1, 要那个助餐的.
 _PREFIX = r"(?:那|就|我|要|选|想|择|还是|用|是)*"
 _SUFFIX = r"(?:吧|啊|呀|的|呢|哈|嘛|那个|这个|就行|就好|好了|可以|行)*"
-_UNIT = r"(?:个|项|条|种|位|家|样)"
+_UNIT = r"(?:个|项|条|种|位|家|样|件事?|单)"  # 第二件(事): a ticket listed
 EXPLICIT_RE = re.compile(rf"^{_PREFIX}第(?P<n>{_NUM})(?:{_UNIT}|号)?{_SUFFIX}$")
 BARE_RE = re.compile(rf"^{_PREFIX}(?P<n>{_NUM}){_SUFFIX}$")
 LAST_RE = re.compile(rf"^{_PREFIX}最后(?:一{_UNIT}|那{_UNIT}?|{_UNIT}|的)?{_SUFFIX}$")
@@ -272,7 +273,7 @@ def plain_yes(text: str) -> bool:
 # (不/别/改/换/还是), no question (第一个吧，那天下雨吗 is asked, not a remark), short; a part
 # of the day named in it must be the chosen option's, else the two disagree and nothing
 # is chosen.
-_REMARK_MAX = 8
+_REMARK_MAX = 14  # 最后一个吧 晚上大伙儿都下班了: a reason may take a few words
 _REMARK_VETO_RE = re.compile(
     r"\d|[零〇一二两三四五六七八九十百半几]|[不别改换]|还是|或者|要么|(?<!白)天|周|星期|礼拜|[月号]|楼|栋"
     r"|吗|[?？]|呢|啥|什么|怎么|咋|多少|哪"
@@ -323,7 +324,7 @@ def resolve_choice(text: str, options: list[Option]) -> Picked | OutOfRange | No
         return OutOfRange(index.asked, ordered)
     if index is not None:
         return Picked(ordered[index])
-    named = resolve_by_name(text, options)
+    named = resolve_by_name(text, options) or resolve_by_pinyin(text, options)
     if named:
         return Picked(named)
     return _ordinal_with_remark(text, ordered)
@@ -332,3 +333,154 @@ def resolve_choice(text: str, options: list[Option]) -> Picked | OutOfRange | No
 def out_of_range_text(result: OutOfRange) -> str:
     listed = "；".join(f"{i}. {o.title}" for i, o in enumerate(result.options, 1))
     return f"只有{len(result.options)}个可以选：{listed}。请说第几个，或者直接说名字。"
+
+
+# --- names said in pinyin ----------------------------------------------------------------
+#
+# xinli咨询那个 / lifa: a service typed in pinyin (a phone keyboard left in Latin, or a
+# resident who cannot find the characters). The message and each option's name are read
+# as toneless pinyin; only a message with Latin letters in it is read so.
+_LATIN_RE = re.compile(r"[A-Za-z]{2,}")
+
+
+def _pinyin(text: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(text)).lower().replace("ü", "v")
+
+
+def resolve_by_pinyin(text: str, options: list[Option]) -> Option | None:
+    """The one option whose name the message says in pinyin (all of it, or in part
+    together with characters: xinli咨询), when the message says nothing else."""
+    t = _clean(text)
+    if not _LATIN_RE.search(t):
+        return None
+    core = _pinyin(PUNCT_RE.sub("", FILLER_RE.sub("", t)))
+    if len(core) < 4:
+        return None
+    hits = []
+    for option in options:
+        if (option.payload or "").strip() in YES_NO_PAYLOADS:
+            continue
+        spelled = {_pinyin(PUNCT_RE.sub("", n)) for n in option.names if n}
+        if core in spelled:
+            hits.append((2, option))
+        elif any(s.startswith(core) for s in spelled):
+            hits.append((1, option))
+    if not hits:
+        return None
+    hits.sort(key=lambda x: -x[0])
+    if len(hits) > 1 and hits[0][0] == hits[1][0]:
+        return None
+    return hits[0][1]
+
+
+# --- lists of the resident's own records ---------------------------------------------------
+#
+# 您有3个预约：1. …（已预约，YY…）… / 您刚才报了 2 件事：GD…：… — the butler lists bookings or
+# tickets as text, without buttons (one per record would crowd the chat). Each line that
+# names one record (YY… / GD…) is an option all the same: 2 / 中间那个 / 把第二个取消了 /
+# 第一件怎么样了 / 绿化那件 pick it, with what the resident wants done to it.
+RECORD_ID_RE = re.compile(r"(?:YY|GD)\d{12}")
+# What is asked of a picked record, around the choice: a cancel, or its progress.
+_RECORD_CANCEL_RE = re.compile(
+    r"^(?:把|将|帮我把|给我把|麻烦把)?(?P<choice>.+?)(?:给我|帮我)?(?:取消掉?|不要了|退掉|退了|不约了|不去了|删掉|撤掉|撤了|算了)"
+    r"[了吧啊呀哈]*$"
+    r"|^(?:取消|退掉|撤掉|删掉|不要)(?P<choice2>.+?)$"
+)
+_RECORD_CANCEL_FILLER_RE = re.compile(r"^(?:帮我把|给我把|麻烦把|把|将)|(?:给我|帮我)?[了吧啊呀哈掉]*$")
+_RECORD_PROGRESS_RE = re.compile(
+    r"^(?P<choice>.+?)(?:现在)?(?:怎么样了?|咋样了?|怎样了|进度(?:如何|怎样|咋样)?|到哪一?步了?|到哪了|办得?怎么样了?|处理得?怎么样了?|有结果了?吗?|呢)"
+    r"[了吗呢啊呀吧]*$"
+)
+
+
+_POINTER_TAIL_RE = re.compile(r"(?:的)?(?:那|这)(?:一)?(?:件事?|个|条|单)?$")
+
+
+def record_lines(text: str) -> list[Option]:
+    """The records a reply lists, one option per line naming exactly one record (at least
+    two such lines; else no list)."""
+    options: list[Option] = []
+    for line in (text or "").splitlines():
+        ids = set(RECORD_ID_RE.findall(line.upper()))
+        if len(ids) != 1:
+            continue
+        record = ids.pop()
+        numbered = NUMBERED_LINE_RE.match(line)
+        title = (numbered.group(2) if numbered else line).strip()
+        names = [record]
+        if record.startswith("GD"):
+            # GD…：楼道灯坏了好几天…，已受理: the resident's own words name it.
+            said = re.split(r"[：:]", title, maxsplit=1)[-1]
+            said = re.split(r"[…，,]", said, maxsplit=1)[0].strip()
+            if CJK_RE.search(said):
+                names.append(said)
+        else:
+            names.extend(_services_in(title))
+        options.append(Option(title=title, payload=None, names=names, numbered=True))
+    return options if len(options) >= 2 else []
+
+
+def _services_in(text: str) -> list[str]:
+    from assistant.booking.catalogue import load_catalogue
+
+    try:
+        services = load_catalogue().services.values()
+    except Exception:  # noqa: BLE001 - without the catalogue a line is picked by number only
+        return []
+    return [s.name for s in services if s.name in text]
+
+
+def record_of(option: Option) -> str | None:
+    found = RECORD_ID_RE.search(option.title.upper())
+    return found.group(0) if found else None
+
+
+def resolve_record(text: str, options: list[Option]) -> tuple[Option, str] | None:
+    """(the record picked, what is asked of it: "cancel", "progress" or "") when the
+    message picks one of the listed records by number, position or name, alone or with a
+    cancel or a progress question around it; None otherwise."""
+    if not options:
+        return None
+    t = _clean(text)
+    readings = [(t, "")]
+    if m := _RECORD_CANCEL_RE.match(t):
+        readings.append((m.group("choice") or m.group("choice2"), "cancel"))
+    if _CANCEL_WORDS_RE.search(t):
+        # 头一个不要了 取消掉: the cancel said twice over; what is left names the booking.
+        left = _RECORD_CANCEL_FILLER_RE.sub("", _CANCEL_WORDS_RE.sub("", t))
+        readings.append((left, "cancel"))
+    if m := _RECORD_PROGRESS_RE.match(t):
+        readings.append((m.group("choice"), "progress"))
+    for said, asked in readings:
+        said = (said or "").strip(TRAILING_PUNCT)
+        if not said:
+            continue
+        # 电梯那件 / 绿化带的那个: the words before the pointer name it.
+        said = _POINTER_TAIL_RE.sub("", said) if not _POINTER_TAIL_RE.fullmatch(said) else said
+        index = resolve_ordinal(said, len(options))
+        if isinstance(index, int):
+            return options[index], asked
+        by_id = [o for o in options if record_of(o) and record_of(o) in said.upper()]
+        if len(by_id) == 1:
+            return by_id[0], asked
+        named = resolve_by_name(said, options)
+        if named is not None:
+            return named, asked
+    return None
+
+
+def record_message(option: Option, asked: str) -> str:
+    """The message a picked record stands for: its cancel, its progress, or (a booking
+    picked alone) its id, which the dialogue reads as the booking asked about."""
+    record = record_of(option) or option.title
+    if record.startswith("GD"):
+        if asked == "cancel":
+            return f"{record}不要了"
+        return "/check_ticket" + json.dumps({"ticket_id": record}, ensure_ascii=False)
+    if asked == "cancel":
+        from assistant.booking.references import cancel_payload
+
+        return cancel_payload(record)
+    return f"{record}这个预约怎么样了"

@@ -26,7 +26,7 @@ CONNECTOR_RE = re.compile(
     r"(?:[，,。；;！!、\s]\s*)?(?:顺便(?:问一下|问问|说一下)?|顺带|另外|还有(?:就是)?|然后|并且|对了|以及|还要|还想|也想|同时"
     r"|仲有|仲想|仲要|同埋)"  # Cantonese 仲 = 还, 同埋 = 以及
     # A space is a spoken pause, as a comma is (约理发 再订个助餐); 订 books as 约 does.
-    r"|(?:[，,。；;！!、]|(?<=\S)\s)\s*(?:再|再帮我|再给我)(?=[帮给约订问查办预投反报])"
+    r"|(?:[，,。；;！!、]|(?<=\S)\s)\s*(?:再|再帮我|再给我)(?=[帮给约订问查办预投反报借])"
 )
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -305,6 +305,23 @@ def offer_text(second: str, intent: str) -> str:
     return f"另外您还问了“{what}”，现在帮您查吗？"
 
 
+def later_text(second: str, intent: str) -> str:
+    """心理咨询也记下了，这件办好接着帮您约。 Said with the first request's question when two
+    were asked in one message: the second was heard, and waits its turn."""
+    bare = PHONE_RE.sub("", second).strip(PUNCT) or second
+    what = LEADING_FILLER_RE.sub("", bare).strip(PUNCT) or bare
+    if intent == "book_service":
+        from assistant.booking.conversation import service_asked_for
+
+        service = service_asked_for(bare)
+        return f"您说的{service}也记下了，这个办好接着帮您约。" if service else f"“{what}”也记下了，这个办好接着帮您约。"
+    if intent == "file_complaint":
+        return f"您说的“{what}”也记下了，这件办好接着帮您登记。"
+    if intent == "ask_policy":
+        return f"您问的“{what}”也记下了，这件办好接着帮您查。"
+    return f"您说的“{what}”也记下了，这件办好接着帮您办。"
+
+
 # Complaints counted out: 一是…；二是… / 第一…第二… / 一个是…另一个是… / 一个是…，一个是… / …，还有一个…
 # 第一次 / 第一天 count nothing.
 ENUM_FIRST_RE = re.compile(
@@ -369,6 +386,25 @@ _SAYS_TWO_CLAUSE_RE = re.compile(r"[，,。；;！!\s]*[^，,。；;！!\s]{0,6}
 def says_two(text: str) -> bool:
     """The message says it holds two matters (这两件事都跟你说下)."""
     return bool(_SAYS_TWO_RE.search(text or ""))
+
+
+# 对，两个都对 / 都要 / 两样都约上: a yes that covers both requests said in one message.
+_BOTH_YES_RE = re.compile(
+    r"^(?:(?:对|好|好的|是|是的|嗯|行|可以|没错)[，,。\s]*)?(?:两个|两样|两件|俩|两个预约|两项)?都"
+    # (两个都约上了吧 asks whether it is done: the recap's, never a yes.)
+    r"(?:对|要|约|行|可以|没错|是对的|订|办|帮我约|帮我订|约上|订上)[的吧啊呀哈！!。，,\s]*$"
+)
+
+
+def yes_to_both(text: str) -> bool:
+    """The message says yes to both requests (对，两个都对 / 两样都约上)."""
+    said = (text or "").strip()
+    if "都" not in said:
+        return False
+    clauses = [c for c in re.split(r"[，,。！!\s]+", said) if c]
+    return bool(clauses) and bool(_BOTH_YES_RE.match(clauses[-1])) and all(
+        _BOTH_YES_RE.match(c) or re.fullmatch(r"对|好|好的|是|是的|嗯|行|可以|没错|对的", c) for c in clauses
+    )
 
 
 def without_count(part: str) -> str:

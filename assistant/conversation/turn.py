@@ -45,7 +45,10 @@ from assistant.conversation.choices import (
     options_from_reply,
     out_of_range_text,
     plain_yes,
+    record_lines,
+    record_message,
     resolve_choice,
+    resolve_record,
 )
 from assistant.safety import assess
 from assistant.tickets.feedback import (
@@ -217,6 +220,10 @@ def taken_offer(said: str, offered: str, intent: str | None = None) -> str | Non
         if RESTATED_YES_RE.match(match.group("rest")):
             return offered  # 要的，帮我报上去: a yes twice over
         return f"{offered}，{match.group('rest')}"
+    if intent == "file_complaint" and not NO_RE.match(said) and _places_the_offer(said, offered):
+        # 车库就是1026号楼底下那个车库的入口 after 车库入口老有车乱停…现在也帮您登记吗？: where the
+        # offered report is, said of the place it named: a yes, with its location first.
+        return f"{said}，{offered}"
     if (
         intent
         and not NO_RE.match(said)
@@ -231,6 +238,19 @@ def taken_offer(said: str, offered: str, intent: str | None = None) -> str | Non
             return f"{said}，{offered}"
         return f"{offered}，{said}" if intent == "book_service" and _has_booking_details(said) else offered
     return None
+
+
+def _places_the_offer(said: str, offered: str) -> bool:
+    """The message gives a building (or unit, room) for the place the offered report names
+    (车库入口 / 车库的入口 at 1026号楼), naming no problem of its own."""
+    from assistant.tickets.duplicates import read_problem
+
+    if not _places_it_closer(said, offered):
+        return False
+    here, there = read_problem(said), read_problem(offered)
+    if here.faults or (here.objects and not (here.objects & there.objects)):
+        return False  # 1026号楼电梯也坏了: a problem of its own
+    return bool((here.spots & there.spots) or (here.words & there.words) or (here.objects & there.objects))
 
 
 def _places_it_closer(said: str, offered: str) -> bool:
@@ -414,6 +434,7 @@ async def converse(
     cancel_words = ""  # that cancel's words: its yes is sent only for the booking they name
     pending = memory.pending
     not_yet: Reply | None = None  # 路灯那件也报上了吧？ while it is offered: said before it is done
+    split_now = False  # two requests found in this very message
 
     # 两个都记上了吧 / 理发约上了吧: answered from the records, an open offer asked again. 路灯那件
     # 也报上了吧？ naming the request still offered asks for it: it is taken below, said so.
@@ -429,7 +450,12 @@ async def converse(
             or (pending.intent == "file_complaint" and recap.asks_all_done(stripped))
         )
     )
-    if not command and recap.asks_done(stripped) and not asked_if_done:
+    # 两样都约上吧 at the first request's read-back is a yes to both (below), not a question.
+    yes_to_both = (
+        not command and pending is not None and not pending.offered and split.yes_to_both(stripped)
+        and any((o.payload or "").strip() == "/affirm" for o in memory.options)
+    )
+    if not command and recap.asks_done(stripped) and not asked_if_done and not yes_to_both:
         recapped = await _recap(db, sender, pending, memory.last)
         if recapped is not None:
             log.info("conversation_recap", sender=sender)
@@ -457,6 +483,23 @@ async def converse(
             log.info("conversation_report_said_again", sender=sender)
             await _remember(db, sender, memory, again, pending=pending)
             return again
+
+    # YY… 这个还在吧 / 师傅几点来 right after 预约好了: the booking asked about, from the records
+    # (the classifier may hear a new booking in the id, or a ticket's progress).
+    if not command and not verdict.plausible:
+        about_booking = await _booking_asked(client, db, sender, stripped, memory.last)
+        if about_booking is not None:
+            log.info("conversation_booking_asked", sender=sender)
+            await _remember(db, sender, memory, about_booking, pending=pending)
+            return about_booking
+
+    # 你们记的是哪个门 right after a ticket was filed: the place on it, from the records.
+    if not command and not verdict.plausible:
+        recorded = await _recorded_place(client, db, sender, stripped, memory.last)
+        if recorded is not None:
+            log.info("conversation_recorded_place", sender=sender)
+            await _remember(db, sender, memory, recorded, pending=pending, keep_options=True)
+            return recorded
 
     # 帮我查下502那户人家的电话 / 隔壁小区物业电话是多少: someone else's number, never given
     # or made up, said so (the classifier hears a report in the problem said with it).
@@ -545,6 +588,20 @@ async def converse(
         # with the details said.
         log.info("conversation_second_request_asked_before_offer", sender=sender, intent=pending.intent)
         message, new_pending = asked, None
+    elif (
+        pending is not None
+        and not pending.offered
+        and not command
+        and pending.intent == "book_service"
+        and split.is_bare_value(stripped)
+        and _has_booking_time(stripped)
+        and not await _form_running(client, sender)
+    ):
+        # 明天早上九点 电话139… while the booking said with a question still waits for its
+        # offer (the answer ended on buttons of its own): the values are the booking's, asked
+        # for before it was offered; no form runs that they could answer.
+        log.info("conversation_second_request_values_before_offer", sender=sender)
+        message, new_pending = f"{pending.text}，{stripped}", None
     rating = (
         None
         if local is not None or message is not stripped or command
@@ -599,6 +656,13 @@ async def converse(
             # classifier may not place the words), the words kept for the action.
             log.info("conversation_cancel_by_time", sender=sender)
             message, sent_metadata = by_time, {**(metadata or {}), commands.WORDS_KEY: stripped}
+    yes_buttons = [o for o in memory.options if (o.payload or "").strip() == "/affirm" and plain_yes(o.title)]
+    if (
+        local is None and message is stripped and not command and len(yes_buttons) == 1
+        and pending is not None and not pending.offered and split.yes_to_both(stripped)
+    ):
+        # 对，两个都对 at the first request's read-back: its yes (the second follows below).
+        message = yes_buttons[0].message()
     if local is None and message is stripped and not command:
         yes_then = _yes_then_question(stripped, memory.options)
         choice = resolve_choice(stripped, memory.options)
@@ -620,6 +684,18 @@ async def converse(
                     buttons=[Button(o.title, o.message()) for o in choice.options],
                 )
             ]
+        elif (record := resolve_record(stripped, _records_listed(memory.last))) is not None:
+            # 2 / 把中间那个取消了 / 第一件怎么样了 after the butler listed the resident's
+            # bookings or tickets as lines (no buttons): that record, with what is asked of it.
+            option, asked = record
+            log.info("conversation_record_choice", sender=sender, asked=asked or "which")
+            message = record_message(option, asked)
+            if message.startswith(CANCEL_PAYLOAD):
+                sent_metadata = {**(metadata or {}), commands.WORDS_KEY: stripped}
+            elif not message.startswith("/"):
+                told = await _booking_asked(client, db, sender, message, [], anywhere=True)
+                if told is not None:
+                    local = told
         else:
             rest = await _besides_person(client, stripped)
             if rest is not None:
@@ -632,6 +708,7 @@ async def converse(
                 message = split.HAND_OFF_MESSAGE
             found = await _two_requests(client, message)
             if found is not None:
+                split_now = True
                 first, second, intent, counted = found
                 log.info("conversation_two_requests", sender=sender, second_intent=intent, counted=counted)
                 message = first
@@ -700,6 +777,18 @@ async def converse(
         log.info("conversation_second_request_filed_at_once", sender=sender, intent=new_pending.intent)
         replies = [*replies, *await client.deliver_or_degrade(sender, new_pending.text, metadata)]
         new_pending = None
+    if (
+        new_pending is not None
+        and not new_pending.offered
+        and not split_now
+        and split.yes_to_both(stripped)
+        and await _first_done(client, sender, replies)
+    ):
+        # 对，两个都对 at the first request's read-back: the yes covers the second too, which
+        # starts right away with what was said for it (its own read-back asks its yes).
+        log.info("conversation_second_request_taken_with_both", sender=sender, intent=new_pending.intent)
+        replies = [*replies, *await client.deliver_or_degrade(sender, new_pending.text, metadata)]
+        new_pending = None
     if new_pending is not None and not new_pending.offered and await _first_done(client, sender, replies):
         offer = Reply(
             text=split.offer_text(new_pending.text, new_pending.intent),
@@ -707,6 +796,12 @@ async def converse(
         )
         replies = [*replies, offer]
         new_pending.offered = True
+    elif split_now and new_pending is not None and not new_pending.offered and replies:
+        # 先约理发 居住证的事待会儿说: the first request asks its questions, and the resident
+        # hears at once that the second was heard too (it is offered once the first is done).
+        note = split.later_text(new_pending.text, new_pending.intent)
+        if note and not any(split.offer_subject(new_pending.text) in (r.text or "") for r in replies):
+            replies = [*replies[:-1], Reply(text=note), replies[-1]]
     await _remember(db, sender, memory, replies, pending=new_pending)
     return replies
 
@@ -729,6 +824,10 @@ def _worded_intent(said: str, memory: store.Memory) -> str | None:
 
     if _corrects_readback(said, memory.last):
         return "/inform"
+    if _hedges_at_readback(said, memory.last):
+        # 先这样吧 我回去跟老伴商量商量 at the read-back: not settled, nothing booked; the
+        # classifier may hear a goodbye and leave the read-back unanswered.
+        return "/deny"
     if _corrects_ticket_place(said, memory.last):
         return "/inform"  # 不对 是西边那个 at the ticket's phone question: the ticket's place
     if _asks_to_cancel(memory.last) and confirms_cancel(said):
@@ -736,6 +835,72 @@ def _worded_intent(said: str, memory: store.Memory) -> str | None:
     if not _asks_yes_or_no(memory.options):
         return cancel_by_id(said)
     return None
+
+
+async def _recorded_place(
+    client: DialogueClient, db: Database | None, sender: str, said: str, last: list[store.Said]
+) -> list[Reply] | None:
+    """The place on the ticket just filed (its id in the butler's last turn), when the message
+    asks what was recorded (你们记的是哪个门), outside forms; None otherwise."""
+    from assistant.tickets.ids import find_ticket_id
+    from assistant.tickets.service import asks_what_was_recorded, recorded_place_text
+
+    if not asks_what_was_recorded(said):
+        return None
+    # (filed, or its place just put right: 好的，工单 GD… 的位置改成…了)
+    filed = [find_ticket_id(s.text) for s in last]
+    ticket_id = next((t for t in reversed(filed) if t), None)
+    if ticket_id is None:
+        return None
+    return await _told_outside_forms(
+        client, sender, lambda: recorded_place_text(_database(db), sender, ticket_id), "recorded_place_unavailable"
+    )
+
+
+def _records_listed(last: list[store.Said]):  # noqa: ANN202 - a list of Options
+    """The records (bookings, tickets) the butler's last turn listed as lines without
+    buttons of their own: the latest such list, else none."""
+    for said in reversed(last):
+        if said.buttons:
+            continue
+        listed = record_lines(said.text)
+        if listed:
+            return listed
+    return []
+
+
+async def _booking_asked(
+    client: DialogueClient, db: Database | None, sender: str, said: str, last: list[store.Said], *,
+    anywhere: bool = False,
+) -> list[Reply] | None:
+    """The answer to a booking of the resident's asked about by its id (YY… 这个还在吧), or
+    to 师傅几点来 (the booking just made, else the only one), outside forms (``anywhere``:
+    a record picked from a list is answered inside one too); None otherwise."""
+    from assistant.booking.conversation import asks_when_worker_comes, booking_asked_by_id, visit_time_text
+    from assistant.booking.service import find_booking_id
+    from assistant.dialogue import Reply
+
+    by_id = find_booking_id(said) is not None
+    if not by_id and not asks_when_worker_comes(said):
+        return None
+    made = [s.text for s in last if BOOKED_RE.search(s.text or "")]
+    just_booked = _BOOKING_ID_RE.search(made[-1]) if made else None
+
+    def answer() -> str | None:
+        database = _database(db)
+        if by_id:
+            return booking_asked_by_id(database, sender, said, now=clock.local_now())
+        return visit_time_text(database, sender, said, booking_id=just_booked.group(1) if just_booked else None,
+                               now=clock.local_now())
+
+    if anywhere:
+        try:
+            told = await anyio.to_thread.run_sync(answer)
+        except Exception as exc:  # noqa: BLE001 - the records are a help here
+            log.warning("conversation_booking_asked_unavailable", error=type(exc).__name__)
+            return None
+        return [Reply(text=told)] if told else None
+    return await _told_outside_forms(client, sender, answer, "conversation_booking_asked_unavailable")
 
 
 def _cancel_names_asked(words: str, question: str) -> bool:
@@ -804,6 +969,21 @@ def _corrects_readback(said: str, last: list[store.Said]) -> bool:
         return False
     correction = correction_from(said, now=clock.local_now())
     return correction is not None and correction.slot is not None and correction.value is not None
+
+
+def _hedges_at_readback(said: str, last: list[store.Said]) -> bool:
+    """The message puts off the booking read-back just asked (我再想想 / 先这样吧，回去商量
+    商量再约), with no correction and no question in it."""
+    from assistant.booking.conversation import correction_from, hedges
+
+    asked = last[-1] if last else None
+    if asked is None or not BOOKING_READBACK_RE.match(asked.text or ""):
+        return False
+    if not {p.strip() for _, p in asked.buttons} >= YES_NO_PAYLOADS:
+        return False
+    if not hedges(said) or re.search(r"[?？吗]", said) or form_turns.is_stop(said):
+        return False
+    return correction_from(said, now=clock.local_now()) is None
 
 
 def _asks_did_you_mean(replies: list[Reply]) -> bool:
@@ -1017,9 +1197,12 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
         intents = ("book_service", "book_service")  # 约明早理发 还有明天中午的助餐: 约 goes with both
     if (
         intents is None
-        and split.task_intent(first) == split.task_intent(second) == "file_complaint"
         and split.two_problems(cut.first, cut.second)
+        and "file_complaint" in {split.task_intent(first), split.task_intent(second)}
+        and {split.task_intent(first), split.task_intent(second)} <= {"file_complaint", None}
     ):
+        # 803号楼门口路灯黑了 还有803号楼后面垃圾堆成山了: each part names a thing and its fault,
+        # different things; the classifier may place only one of the two (the other unsure).
         intents = ("file_complaint", "file_complaint")
     if (
         intents is None

@@ -396,15 +396,21 @@ _CREDENTIAL_RE = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:(?<![刷打])卡|(?<![认�
 _CREDENTIAL_NOISE = set("的了我你他她这那个是在丢补办换掉怎么咋有没能要领用张本新旧老带拿")
 
 
+_ASKING_RE = re.compile(r"(?:请|我)?(?:问一下|问下|问问|请问|打听一下|打听下|咨询一下|想问)")
+
+
 def unnamed_credential(question: str, result: SearchResult) -> str | None:
     """The card or certificate the question names (医保卡) when the entry found names
     neither it nor any two characters of it (预防接种证丢了怎么补 for 医保卡丢了咋补办);
     None when the entry speaks of it (老年卡 / 敬老卡, 医保卡 / 医保电子凭证) or the
     question names none."""
     body = normalise(result.title + result.text)
-    for match in _CREDENTIAL_RE.finditer(normalise(question)):
+    # 问一下老年证在哪办: the asking words are no part of the card's name (下老年证 would be
+    # read as 下年证), and 老 of 老年 is the name itself, not 旧.
+    asked = _ASKING_RE.sub("，", normalise(question))
+    for match in _CREDENTIAL_RE.finditer(asked):
         said = match.group()
-        core = "".join(ch for ch in said[:-1] if ch not in _CREDENTIAL_NOISE)
+        core = "".join(ch for i, ch in enumerate(said[:-1]) if ch not in _CREDENTIAL_NOISE or said[i : i + 2] == "老年")
         if len(core) < 2 or said in body:
             continue
         if any(core[i : i + 2] in body for i in range(len(core) - 1)):

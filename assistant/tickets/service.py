@@ -1765,6 +1765,29 @@ def list_tickets(
     return list(session.scalars(query)), total
 
 
+# 你们记的是哪个门 / 登记的地址对吗 / 位置写的啥: what the ticket holds, asked of it.
+_ASKS_RECORDED_RE = re.compile(
+    r"(?<![要需得该登])(?:登记|记|写|填|录)(?:的|了|上|下)?(?:是|的是|成)?(?:哪|什么|啥|哪儿|哪里)"
+    r"|(?:地址|位置|地点)(?:改|更正|换)(?:过来|好|对)了?(?:吧|吗|没|伐)"
+    r"|(?:地址|位置|地点|门)(?:登记|记|写)(?:得|的)?(?:对|没错)(?:了)?(?:吗|没|不|伐|哇)"
+    r"|记对了(?:吗|没|伐)"
+)
+
+
+def asks_what_was_recorded(text: str | None) -> bool:
+    return bool(_ASKS_RECORDED_RE.search(text or ""))
+
+
+def recorded_place_text(db: Database, sender_id: str, ticket_id: str) -> str | None:
+    """工单 GD… 上记的位置是…: the place on the resident's own ticket, or None (not theirs,
+    or no place on it)."""
+    with db.session() as session:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None or ticket.sender_id != sender_id or not ticket.address:
+            return None
+        return f"工单 {ticket.id} 上记的位置是{ticket.address}。不对的话，直接说“改成…”就行。"
+
+
 def place_just_reported(
     db: Database, sender_id: str, *, now: datetime | None = None, within: timedelta = timedelta(minutes=10)
 ) -> str | None:
@@ -1796,11 +1819,13 @@ def which_of_several(
         if len(recent) < 2:
             return None
         lines = [f"您刚才报了 {len(recent)} 件事："]
-        for t in recent:
+        # In the order they were told, numbered: 第二件 / 2 is the second the resident reported.
+        recent.sort(key=lambda t: (aware(t.created_at) or now, t.id))
+        for i, t in enumerate(recent, 1):
             words = own_words(t, sender_id)
             state = lifecycle.state_for_resident(t)
-            lines.append(f"{t.id}：{_summary(words, 16)}，{state}" if words else f"{t.id}：{state}")
-        lines.append("您问的是哪一件？说说是哪件事，或者说工单号就行。")
+            lines.append(f"{i}. {t.id}：{_summary(words, 16)}，{state}" if words else f"{i}. {t.id}：{state}")
+        lines.append("您问的是哪一件？说第几件、说说是哪件事，或者说工单号都行。")
         return "\n".join(lines)
 
 
@@ -1956,8 +1981,10 @@ def public_status(session: Session, ticket_id: str, sender_id: str | None = None
     state = f"当前状态：{ticket.status}，{lifecycle.state_for_resident(ticket)}。"
     words = own_words(ticket, sender_id)
     if words and ticket.sender_id == sender_id:
-        # 工单号 said as such: the number the resident quotes to check it again.
-        return f"您反映的“{_summary(words)}”（工单号 {ticket.id}）{state}"
+        # 工单号 said as such: the number the resident quotes to check it again. The place as
+        # it stands on the ticket (a place put right since is the one shown: 你们记的是哪个门).
+        where = f"位置记的是{ticket.address}，" if ticket.address else ""
+        return f"您反映的“{_summary(words)}”（工单号 {ticket.id}）{where}{state}"
     if words:
         return f"您反映的“{_summary(words)}”已并入工单 {ticket.id}，{state}"
     if _is_own(ticket, sender_id):
@@ -1984,9 +2011,9 @@ def my_tickets_text(session: Session, sender_id: str, limit: int = 5) -> str:
             "有问题也可以直接告诉我，比如“楼下路灯坏了”。"
         )
     lines = [f"您最近的 {len(tickets)} 件投诉："]
-    for t in tickets:
+    for i, t in enumerate(tickets, 1):
         words = own_words(t, sender_id)
-        lines.append(f"{t.id}：{_summary(words, 12)}，{t.status}" if words else f"{t.id}：{t.status}")
+        lines.append(f"{i}. {t.id}：{_summary(words, 12)}，{t.status}" if words else f"{i}. {t.id}：{t.status}")
     return "\n".join(lines)
 
 

@@ -44,7 +44,12 @@ def test_a_hedge_at_a_yes_no_question_sends_no_yes(db, clock, said, question):
     dialogue = Dialogue({})
     say(dialogue, db, said)
     assert "/affirm" not in dialogue.sent
-    assert dialogue.sent == [said]
+    # At the booking read-back a hedge is its no, the words kept for the read-back's answer
+    # (round 20: the classifier may hear a goodbye in 先这样吧…); elsewhere the words go as said.
+    from assistant.booking.conversation import hedges
+
+    expected = ["/deny"] if question is READ_BACK and hedges(said) else [said]
+    assert dialogue.sent == expected
 
 
 @pytest.mark.parametrize(("said", "question"), [("好的，几点能打过来", "几点能打过来"),

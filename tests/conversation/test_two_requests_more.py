@@ -68,7 +68,10 @@ def test_two_bookings_of_different_services_are_two_requests(db, clock):
     )
     replies = say(dialogue, db, said)
     assert dialogue.sent == [first]
-    assert len(replies) == 1  # the read-back waits for its yes: nothing offered yet
+    # The read-back waits for its yes: nothing offered yet, the second only said to be heard
+    # (round 20), before the question, which stays the last thing said.
+    assert [r.text for r in replies] == ["您说的理发也记下了，这个办好接着帮您约。", "您要预约后天上午9点的保洁，对吗？"]
+    assert not replies[0].buttons
     assert not store.load(db, SENDER).pending.offered
 
     replies = say(dialogue, db, "对")
