@@ -422,3 +422,39 @@ def test_a_silence_with_someone_near_fires(text):
 ])
 def test_a_noise_that_startled_the_writer_stays_quiet(text):
     assert not fires(text)
+
+
+# ---- own look-alikes written after set 19: a nightmare's cry, up and off, a ticket asked after, an injury treated ----
+
+@pytest.mark.parametrize("text", [
+    "我老伴晚上老做噩梦喊救命",
+    "外卖小哥摔了一跤 爬起来就走了",
+    "能不能帮我查一下 我报的那个燃气漏气的单子处理了没",
+    "孩子不小心把手指夹门缝里了 紫了一块 冰敷了",
+])
+def test_own_look_alikes_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我老伴做噩梦喊救命 醒过来就喘不上气",
+    "梦里喊救命 叫不醒 我老公怎么了",
+    "我妈说梦话喊救命 然后就抽起来了",
+    "救命 我做了噩梦醒来发现屋里全是烟",
+    "外卖小哥摔了一跤 爬不起来了",
+    "我爸摔了一跤 爬起来没走两步又倒了",
+    "老人摔了一跤 爬起来就走了 走了几步又晕倒了",
+    "我报的那个燃气漏气的单子还没人管 现在味越来越大了",
+    "我报的燃气漏气的事到现在没人来 我头晕得厉害",
+    "快来 我家燃气漏气了 之前报的单子没用",
+    "孩子磕破头 贴了创可贴 现在一直在流血止不住",
+    "我老公被刀划了 擦了药还是流血不止",
+    "孩子头撞了个包 冰敷了 可是一直吐",
+    "孩子头磕了一下 吐了两次 一直想睡",
+])
+def test_emergencies_sharing_the_own_look_alikes_words_fire(text):
+    assert fires(text)
+
+
+def test_a_treatment_that_did_not_help_is_no_explanation():
+    assert verdict("孩子夹到手了 冰敷了也不管用 手指都黑了").plausible
