@@ -458,3 +458,34 @@ def test_emergencies_sharing_the_own_look_alikes_words_fire(text):
 
 def test_a_treatment_that_did_not_help_is_no_explanation():
     assert verdict("孩子夹到手了 冰敷了也不管用 手指都黑了").plausible
+
+
+# ---- review 20 notes 20, 23: the whereabouts, the locksmith and the thud said positively (the reviewer's lines) ----
+
+@pytest.mark.parametrize("text", [
+    "我外婆去她孙子家，下午出的门，天黑了人还没见着",
+    "楼下奶奶去她儿子家 人不见了 儿子也在找",
+    "爷爷去他儿子家，儿子来电话问他怎么还没到，已经四个钟头了",
+    "说是去他儿子家了，可是屋里灯一直亮着，敲门没人应，三天了",
+    "前夫找人来撬我家的门，我和孩子躲在卧室里",
+    "房东找人来撬门要把我们赶出去，还动手推我妈",
+    "有人假扮开锁公司的在撬邻居的门，邻居出差了",
+    "两个开锁师傅打扮的人在撬对门的锁，对门家里没人，像小偷",
+    "卫生间砰的一声，吓我一跳，推门推不开，里面没动静了",
+])
+def test_review20_notes_20_23_emergencies_fire(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "对门阿婆去她女儿家住几天 所以没见着",
+    "对门大爷去他儿子家住了 这几天没见人",
+    "隔壁王奶奶去儿子家住了，所以这几天没见着",
+    "钥匙丢了，找开锁师傅撬开了我家的门，多少钱合适",
+    "钥匙锁屋里了 找人来撬一下我家的门锁",
+    "叫了个锁匠来撬门 半小时了还没到",
+    "楼上半夜咚的一声，然后就没动静了，吓我一跳，能不能管管",
+    "楼上砰的一声 就没动静了 吓我一跳 大半夜的装修吗",
+])
+def test_review20_notes_20_23_look_alikes_stay_quiet(text):
+    assert not fires(text)
