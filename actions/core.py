@@ -389,6 +389,12 @@ def asks_about_a_service(tracker: Tracker, text: str) -> bool:
     if (tracker.active_loop or {}).get("name") or not text or text.startswith("/") or reads_as_complaint(text):
         return False
     about = answer_about_service(text)
+    if about is None:
+        # 上门要另外加钱不 right after 理发's price: the service just talked about, asked on.
+        from actions.booking import _service_just_talked_about
+
+        talked_about = _service_just_talked_about(tracker)
+        about = answer_about_service(talked_about + text) if talked_about else None
     return about is not None and not (about[0] == "维修" and _public_place(text))
 
 
@@ -558,7 +564,9 @@ class ActionHandleMisunderstanding(Action):
         if said_cannot_do(dispatcher, tracker, text):
             return [UserUtteranceReverted()]
         if phone_for_open_handoff(dispatcher, tracker, text):
-            return []
+            # Reverted like every answer here: with [] the policy predicts this fallback again
+            # and the same reply came ten times (review 20 note 11).
+            return [UserUtteranceReverted()]
         if consecutive_misunderstandings(tracker.events) < MISUNDERSTANDINGS_BEFORE_OFFER:
             dispatcher.utter_message(
                 text="不好意思，我没听明白。您可以换个说法，比如“我想预约理发”或“路灯坏了”。"

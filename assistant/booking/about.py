@@ -16,7 +16,7 @@ from assistant.booking.conversation import asks_eligibility_rule, service_from
 # Price, days or hours asked of a service (多少钱, 收费吗, 哪天有, 几点开始), where it is done
 # (是上门的吗, 要去哪), or what it is (助浴是干啥的, 体检要空腹吗: its description says so).
 ASKS_FACTS_RE = re.compile(
-    r"多少钱|收费|收钱|要钱|价格|价钱|免费|几块|哪天|哪几天|星期几|周几|礼拜几|几点|啥时候|什么时候|时间|开饭|开门"
+    r"多少钱|收费|收钱|要钱|加钱|另收|额外收|价格|价钱|免费|几块|哪天|哪几天|星期几|周几|礼拜几|几点|啥时候|什么时候|时间|开饭|开门"
     r"|上门(?:吗|吧|不|伐|么|嘛|的吗|服务吗)|(?:在|去)(?:哪|哪儿|哪里|哪块|啥地方|什么地方)"
     r"|(?:是|就是)?(?:干啥|干哈|干嘛|干什么|做啥|做什么|弄啥|啥|什么|甚么|撒子|么子)(?:的|玩意儿?|东西|意思|服务)[吗呢啊呀？?]*$"
     r"|空腹|空肚|空着肚子|饿着肚子|不吃早饭|吃早饭|吃早餐|能吃东西|吃东西吗"
@@ -48,7 +48,7 @@ def answer_about_service(text: str | None, catalogue: Catalogue | None = None) -
 
 # 收不收钱 / 多少钱 / 要钱吗 / 免费吗 / 贵不贵: the price asked (in the middle of a booking).
 ASKS_PRICE_RE = re.compile(
-    r"多少钱|收费|收钱|收不收|要钱|要不要钱|价格|价钱|免费|几块|贵不贵|贵吗|花钱|给钱|付钱|费用|啥价|什么价|几多钱|几钱"
+    r"多少钱|收费|收钱|收不收|要钱|要不要钱|加钱|另收|额外收|价格|价钱|免费|几块|贵不贵|贵吗|花钱|给钱|付钱|费用|啥价|什么价|几多钱|几钱"
 )
 
 
@@ -93,7 +93,10 @@ def price_answer(service_name: str, catalogue: Catalogue | None = None) -> str |
 # in the middle of booking it (the 不用 there is no leaving).
 ASKS_WHERE_RE = re.compile(
     r"上门(?:吗|吧|不|伐|么|嘛|的吗|的吧|服务吗|来|的)|(?:到|来|上)(?:我|俺)?家(?:里)?(?:来|吗|吧|伐)"
-    r"|(?:要|得|用|需要)(?:我们?|俺们?|咱们?|我家老头子?|我家老太太|老人)?(?:自己)?(?:出去|出门|过去|跑一趟)(?:吗|吧|不|伐|么|嘛)?"
+    # 要我们自己过去吗: we asked to go, as a question (我明天要出门 / 我要出去买菜 say where the
+    # resident will be, and ask nothing).
+    r"|(?:要|得|用|需要)(?:我们?|俺们?|咱们?|我家老头子?|我家老太太|老人)?(?:自己)?(?:出去|出门|过去|跑一趟)"
+    r"(?:吗|吧|不|伐|么|嘛|[？?])"
     r"|不用(?:我们?|俺们?|咱们?)?(?:出去|出门|过去)|在家(?:里)?(?:就)?(?:能|可以|行)"
     r"|(?:在|去)(?:哪|哪儿|哪里|哪块|啥地方|什么地方)(?:弄|做|洗|剪|吃|看|办|约)?(?:吗|啊|呀|呢|？|\?)?$"
 )

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from assistant.db import Database
 
-Kind = Literal["ticket", "booking", "any"]
+Kind = Literal["ticket", "booking", "any", "pointer"]
 
 MAX_LENGTH = 40
 # The number itself: 工单号 / 预约号 / 编号 / 那个号 / 号码. Never a day (几号, 8号) or a place
 # (3号楼, 2号门): no digit or 几 before it, no 楼/门/院/线 after it.
-_NUMBER = (r"(?:(?:(?P<kind>工单|预约|受理|报修|单子的?|投诉的?)|编|(?:那个|这个|刚才那?个?|你说的那?个?|那|这))"
-           r"(?<![几\d一二三四五六七八九十两])号(?:码|子)?|(?<![几\d一二三四五六七八九十两机话])号码)(?![楼门院线栋座室])")
+_NUMBER = (r"(?:(?P<kind>工单|预约|受理|报修|单子的?|投诉的?)号(?:码|子)?|(?P<bare>编号|号码|号子|号))"
+           r"(?<![几\d一二三四五六七八九十两]号)(?<![几\d一二三四五六七八九十两]号码)(?![楼门院线栋座室])")
 _AGAIN = (r"再(?:说|报|念|讲|发|告诉我|给我说|跟我说|重复)(?:一)?(?:遍|次|下)?|重(?:新)?(?:说|报|念)(?:一)?(?:遍|次|下)?"
           r"|重复(?:一)?(?:遍|次|下)?|是多少|多少来着|是啥来着|是什么来着|是几来着|多少啊|多少呀|是多少啊|呢[？?]*$"
           r"|没记住|没记下|没记全|记不住|忘了|没听清|没看清|看不清|记一下|拿笔|记下来|抄一下|抄下来")
@@ -38,6 +38,15 @@ _EXPLAIN = re.compile(
     r"|(?P<e>工单号?|预约号|编号)[^，,。！!？?]{0,4}?(?:不懂|不明白|看不懂|听不懂)"
 )
 _GD_OR_YY = re.compile(r"(?:GD|gd|YY|yy)\s*\d{6,}")
+# What may stand before a bare 号 / 号码 / 编号 in its clause when it is the resident's own
+# number the butler just said (那你把那个号再说一遍 / 刚才那个号码): pointers, requests and the
+# repeat itself. Anything else names whose number it is (物业的号码, 社保卡号码, 身份证号码,
+# 挂号的号码, 居委会那个号码): not the resident's ticket or booking.
+_OWN_POINTER = re.compile(
+    r"(?:那你|你|您|麻烦你?|麻烦您|请|再|就|把|给我|跟我|帮我|那|这|个|那个|这个|刚才|刚刚|刚|你说的|你刚说的|你刚才说的"
+    r"|的|嗯|哦|啊|哎|诶|我的|我那个|我这个|我|俺|说|一遍|一下|念|报|讲|重复)*"
+)
+_CLAUSE_BREAK = re.compile(r"[，,。！!？?\s]")
 
 
 def _kind_of(word: str | None) -> Kind:
@@ -50,20 +59,35 @@ def _kind_of(word: str | None) -> Kind:
     return "ticket"
 
 
+def _whose(said: str, start: int) -> bool:
+    """Words before a bare number in its clause name whose number it is (物业的号码)."""
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(said, 0, start)), default=0)
+    return not _OWN_POINTER.fullmatch(said[clause_start:start])
+
+
 def asked(text: str | None) -> tuple[Kind, bool] | None:
     """(which number, explain it too) when the message asks for the resident's number again
-    or what it is; None for anything else (a number given: GD… 怎么样了 is a progress query)."""
+    or what it is; None for anything else (a number given: GD… 怎么样了 is a progress query;
+    someone else's number: 物业的号码是多少). A bare 号 / 号码 is ``pointer``: the resident's
+    only right after the butler said one (``answer`` checks)."""
     said = re.sub(r"\s+", " ", (text or "").strip())
     if not said or said.startswith("/") or len(said) > MAX_LENGTH or _GD_OR_YY.search(said):
         return None
     explain = _EXPLAIN.search(said)
-    again = next((m for m in (p.search(said) for p in _ASKED_AGAIN) if m), None)
     if explain:
         word = next(g for g in explain.groups() if g)
+        at = explain.start(next(i for i, g in enumerate(explain.groups(), 1) if g))
+        if word == "编号" and _whose(said, at):
+            return None
         return _kind_of(word), True
-    if again:
+    again = next((m for m in (p.search(said) for p in _ASKED_AGAIN) if m), None)
+    if again is None:
+        return None
+    if again.group("kind"):
         return _kind_of(again.group("kind")), False
-    return None
+    if _whose(said, again.start("bare")):
+        return None
+    return ("any" if again.group("bare") == "编号" else "pointer"), False
 
 
 def _spaced(number: str) -> str:
@@ -72,18 +96,16 @@ def _spaced(number: str) -> str:
     return f"{head} {' '.join(digits[i:i + 4] for i in range(0, len(digits), 4))}"
 
 
-_PHONE_SAID = re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d[\d*]{4}\d{4}|电话")
-
-
 def answer(db: Database, sender_id: str, kind: Kind, explain: bool, last_said: list[str] = ()) -> str | None:
     """The number of the resident's latest ticket or booking said again (with what it is
     for when ``explain``), or None when they have neither (the dialogue answers).
-    那个号码多少来着 right after a phone number was said (社区电话 021-…) and no GD/YY id is
-    about that phone: None, the dialogue answers it."""
-    if kind == "any" and not explain and any(_PHONE_SAID.search(t) for t in last_said) and not any(
-        _GD_OR_YY.search(t) for t in last_said
-    ):
-        return None
+    A bare 那个号 / 号码 (``pointer``) is the resident's only when the last replies said a
+    GD/YY id (right after 社区电话 021-… it is that phone: None, the dialogue answers)."""
+    if kind == "pointer":
+        # 那个号再说一遍: the resident's own only when the butler's last replies said one.
+        if not any(_GD_OR_YY.search(t) for t in last_said):
+            return None
+        kind = "any"
     from assistant.booking.models import Booking
     from assistant.residents.models import Resident
     from assistant.tickets.service import my_tickets

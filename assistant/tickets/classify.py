@@ -181,10 +181,11 @@ LEXICON_WEIGHT = 1.0
 # fix, not a quarrel: 楼上 only says where it comes from. It is the neighbours' dispute
 # when the resident says so — a neighbour named as the one at fault, a refusal, a
 # quarrel — or when it is an air conditioner's or a balcony's water (空调水, 晾衣服滴水).
-_LEAK_FROM_ABOVE = re.compile(r"漏水|渗水|滴水|漏下来|渗下来|滴下来|往下滴|往下漏|漏到|渗到|水漏|渗漏|的水")
+# Water that moves down (漏/渗/滴/流下来), never 楼上的水声 (a noise) or 水果.
+_LEAK_FROM_ABOVE = re.compile(r"漏水|渗水|滴水|漏下来|渗下来|滴下来|流下来|往下滴|往下漏|往下流|漏到|渗到|水漏|渗漏")
 _FROM_ABOVE = re.compile(r"楼上|楼顶上|上面一层|上一层|上层")
 _NEIGHBOUR_DISPUTE = re.compile(
-    r"邻居|他家|他们家|那家|那户|住户|不肯|不认|不理|不管|不开门|不配合|不让|赔|协商|调解|纠纷|吵|骂|矛盾|说了也没用|找过"
+    r"邻居|他家|他们家|那家|那户|住户|不肯|不认|不理|不开门|不配合|不让|赔|协商|调解|纠纷|吵|骂|矛盾|说了也没用|找过"
     r"|空调|外机|晾|浇花|洗衣机"
 )
 LEAK_WEIGHT = 3.0

@@ -126,8 +126,15 @@ def _norm(text: str | None) -> str:
 # first; what follows the correction is the rating (when it gives one).
 _TAKEN_BACK = re.compile(
     r"说反了|搞反了|弄反了|说错了|搞错了|弄错了|打错了|点错了|按错了|讲错了|讲反了|口误|更正一下|纠正一下"
-    r"|不是不满意|不对不对|不不不|哦不|啊不|呃不"
+    r"|不是不满意|不对不对"
+    # 满意 哦不，非常满意: an interjection takes back only with a pause after it, never as the
+    # start of 不满意 (哦不满意 is 1).
+    r"|(?:不不不|哦不|啊不|呃不|噢不)(?=[，,。.、…！!\s~～])"
 )
+
+
+# The words of a correction (说错了, 说反了…): they take back what came before, rated or not.
+_SAID_WRONG = re.compile(r"反了|错了|口误|更正|纠正|不是不满意|不对不对")
 
 
 def parse_rating(text: str | None, *, accounts: bool = True) -> int | None:
@@ -139,6 +146,10 @@ def parse_rating(text: str | None, *, accounts: bool = True) -> int | None:
     if not norm:
         return None
     taken_back = list(_TAKEN_BACK.finditer(norm))
+    if taken_back and _score_in(norm[: taken_back[-1].start()], accounts=False) is None and not _SAID_WRONG.search(
+        norm[: taken_back[-1].end()]
+    ):
+        taken_back = []  # 哦不，… with no rating before it takes nothing back
     if taken_back:
         after = norm[taken_back[-1].end():]
         corrected = _score_in(after, accounts=accounts)

@@ -35,3 +35,35 @@ def test_no_booking_form_otherwise(text, loop):
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionHandleMisunderstanding().run(dispatcher, _fallback_tracker(text, loop), {}))
     assert {"event": "followup", "name": "booking_form", "timestamp": None} not in events
+
+
+def test_a_phone_for_an_open_hand_off_is_answered_once(db, monkeypatch):
+    # review 20 note 11: returning no event let the policy predict the fallback again (ten
+    # replies); the message is reverted like every other answer of the fallback.
+    import actions.core as core
+    from assistant.residents.service import request_handoff
+
+    monkeypatch.setattr(core, "get_database", lambda: db)
+    with db.transaction() as session:
+        request_handoff(session, "web:m1", "asked", "找个人跟我说")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionHandleMisunderstanding().run(
+        dispatcher, _fallback_tracker("806号楼3单元102 电话13900208061"), {}))
+    assert [e["event"] for e in events] == ["rewind"]
+    assert len(dispatcher.messages) == 1 and "8061" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["我腿脚不好 想找个人陪我去医院复查", "能不能找个人陪我老伴去医院拿药"])
+def test_someone_to_go_along_to_hospital_is_no_hand_off(text):
+    from assistant import form_turns
+    from assistant.booking.conversation import service_in_everyday_words
+
+    assert not form_turns.wants_person(text)
+    assert service_in_everyday_words(text) == "陪诊"
+
+
+@pytest.mark.parametrize("text", ["你给我找个人说说话", "找个人来帮我弄这个手机"])
+def test_someone_to_talk_to_is_still_a_person(text):
+    from assistant import form_turns
+
+    assert form_turns.wants_person(text)

@@ -135,3 +135,26 @@ def test_no_booking_asked_books_nothing(app_env, said: str) -> None:
     from actions.core import _booking_of_service_talked_about
 
     assert _booking_of_service_talked_about(_after_facts(said), said) is None
+
+
+@pytest.mark.parametrize("said", ["我后天要出门 不在家", "我得出去接孙子 下午吧", "周三要出去 周四行不"])
+def test_the_resident_out_is_no_where_question(said: str) -> None:
+    # review 20 note 9: where the resident will be asks nothing
+    assert not about.asks_where(said)
+
+
+def test_a_price_asked_on_after_a_services_price_is_about_that_service(app_env) -> None:
+    # review 20 note 16: 上门要另外加钱不 right after 理发's price names no service itself
+    from rasa_sdk import Tracker
+
+    from actions.core import asks_about_a_service
+
+    said = "上门的话还要另外加钱不"
+    events = [{"event": "user", "text": "理发多少钱"}, {"event": "bot", "text": "上门理发10元。"},
+              {"event": "user", "text": said}]
+    trk = Tracker("web:r20b-p", {}, {"text": said, "intent": {"name": "nlu_fallback"}, "entities": []},
+                  events, False, None, {}, "action_listen")
+    assert asks_about_a_service(trk, said)
+    alone = Tracker("web:r20b-p", {}, {"text": said, "intent": {"name": "nlu_fallback"}, "entities": []},
+                    [{"event": "user", "text": said}], False, None, {}, "action_listen")
+    assert not asks_about_a_service(alone, said)

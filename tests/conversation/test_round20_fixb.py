@@ -21,6 +21,8 @@ from tests.conversation._helpers import WordDialogue, converse_once
     ("我给五分……不对不对 弄错了 三分", 3),
     ("满意 点错了 我是想说不太满意", 2),
     ("基本满意吧，讲反了，挺好的", 5),
+    ("满意 哦不，不太满意", 2),
+    ("五分 啊不 三分吧", 3),
 ])
 def test_a_rating_taken_back_is_the_one_said_after(said: str, score: int) -> None:
     assert parse_rating(said) == score
@@ -30,6 +32,10 @@ def test_a_rating_taken_back_is_the_one_said_after(said: str, score: int) -> Non
     ("不满意 修了跟没修一样", 1),  # no taking back
     ("我说错了地址 不过处理得还行", 3),  # a correction of something else, the rating stands
     ("满意", 5),
+    # an interjection before 不满意 is no taking back (review 20 note 3)
+    ("哦不满意", 1),
+    ("啊不满意 换了灯泡第二天又灭了", 1),
+    ("呃不满意", 1),
 ])
 def test_without_a_rating_after_the_correction_the_rating_stands(said: str, score: int) -> None:
     assert parse_rating(said) == score
@@ -83,7 +89,7 @@ def test_the_residents_own_calls_are_no_relay(said: str) -> None:
 
 
 @pytest.mark.parametrize(("said", "kind", "explain"), [
-    ("刚才那个号你再念一遍 我找个笔", "any", False),
+    ("刚才那个号你再念一遍 我找个笔", "pointer", False),
     ("工单号多少来着 我忘了", "ticket", False),
     ("预约号再给我说一下", "booking", False),
     ("工单号是个啥东西 俺不明白", "ticket", True),
@@ -99,6 +105,12 @@ def test_the_number_asked_again_or_explained(said: str, kind: str, explain: bool
     "体检是几号",
     "把社区电话号码再说一遍",
     "GD202612070003 现在咋样了",
+    # someone else's number, named before it (review 20 note 2)
+    "物业办公室的号码是多少",
+    "你们服务热线号码多少来着",
+    "我医保卡号码忘了",
+    "门卫那个号码再说一遍",
+    "老年证编号是什么意思",
 ])
 def test_no_number_asked(said: str) -> None:
     assert numbers.asked(said) is None
@@ -111,12 +123,30 @@ def _file(db, sender: str):
                        check_duplicates=False).ticket
 
 
+class _SaysTheNumber(WordDialogue):
+    def __init__(self, number: str):
+        super().__init__({})
+        self.number = number
+
+    async def deliver_or_degrade(self, sender, text, metadata=None):
+        self.sent.append(text)
+        return [Reply(text=f"已为您登记，工单号 {self.number}。")]
+
+
 def test_the_number_asked_again_is_the_residents_latest_ticket(db) -> None:
     ticket = _file(db, "web:r20b-n1")
-    dialogue = WordDialogue({})
+    dialogue = _SaysTheNumber(ticket.id)
+    converse_once(dialogue, db, "web:r20b-n1", "单元门口的路灯不亮了 7号楼2单元")
     replies = converse_once(dialogue, db, "web:r20b-n1", "那个号麻烦你再报一遍 我记一下")
-    assert dialogue.sent == []
+    assert dialogue.sent == ["单元门口的路灯不亮了 7号楼2单元"]
     assert ticket.id in replies[0].text
+
+
+def test_a_bare_number_with_no_id_just_said_goes_to_the_dialogue(db) -> None:
+    _file(db, "web:r20b-n5")
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, "web:r20b-n5", "那个号麻烦你再报一遍")
+    assert dialogue.sent == ["那个号麻烦你再报一遍"]
 
 
 def test_what_the_number_is_said_with_the_number(db) -> None:
@@ -205,3 +235,8 @@ def test_inside_a_form_the_words_are_the_forms(db) -> None:
     dialogue = WordDialogue({}, loop="complaint_form")
     converse_once(dialogue, db, "web:r20b-a3", "暖气片冰凉冰凉的")
     assert dialogue.sent == ["暖气片冰凉冰凉的"]
+
+
+def test_water_heard_from_upstairs_is_noise_not_a_leak() -> None:
+    # review 20 note 4: 的水 is no water moving down
+    assert classify_category("楼上的水声哗哗响到半夜 睡不着").category != "供水供电供气"
