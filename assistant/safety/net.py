@@ -315,7 +315,7 @@ _FUTURE_CLOSED = re.compile(r"了|结果|突然|忽然|刚|已经|正在|现在|
 # said to have happened, or a state, after a turn of events (结果, 这下, 刚才): spoken messages are one sentence.
 _FUME_UNWELL = re.compile(r"头(?:好|很|有点|特别|都)?(?:晕|疼|痛)|恶心|想吐|喘不|呛得")
 _LATIN_CUE = re.compile(r"[a-z]{3}")
-_EN_PAST_AFTER = re.compile(r"[a-z ']{0,20}?\b(?<!since )(?<!from )(?<!till )(?<!until )(yesterday|last (?:week|night|month|year|time)|(?:[a-z]+ )?(?:days?|weeks?|months?|years?) ago)\b")
+_EN_PAST_AFTER = re.compile(r"[a-z ']{0,20}?\b(?<!since )(?<!from )(?<!till )(?<!until )(yesterday|last (?:week|night|month|year|time)|(?:[a-z]+ )?(?:days?|weeks?|months?|years?) ago)(?![a-z])")  # round 20: not \b — Chinese may follow at once
 _EN_STILL = re.compile(r"\b(?:still|since|keeps?|right now|(?:won.?t|can.?t|cannot|couldn.?t) (?:get up|move|breathe|stand|wake|stop)"
                        r"|not (?:moving|breathing|waking|answering|responding)|lying|on the floor|unconscious|bleeding)\b"
                        # review 19 (note 23): again after it, or a symptom named (the way _REOPENED reads Chinese); a bare now or

@@ -489,3 +489,32 @@ def test_review20_notes_20_23_emergencies_fire(text):
 ])
 def test_review20_notes_20_23_look_alikes_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- own probes in other registers (dialect, English in mixed speech, spoken fillers) ----
+
+@pytest.mark.parametrize("text", [
+    "help 我爸 chest pain 好厉害 出冷汗",
+    "我妈 heart attack 了 快叫救护车",
+    "哎呀妈呀 俺家孩子掉冰窟窿里了",
+    "我被 stuck 在电梯里了 快来",
+])
+def test_other_registers_fire(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "电梯 stuck 在一楼好几天了 什么时候修",
+    "my dad had a heart attack last year 想约个体检",
+])
+def test_other_registers_look_alikes_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("有人 attack 我 快报警", "violence"),
+    ("my father is having a heart attack 快来", "medical"),
+    ("my mom fell yesterday 现在还躺在地上起不来", "medical"),
+])
+def test_english_attack_is_violence_only_without_heart(text, kind):
+    assert kinds(text)[:1] == (kind,)
