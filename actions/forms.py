@@ -289,10 +289,11 @@ class InterruptibleFormValidation(FormValidationAction):
     def _file_in_passing(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None) -> None:
         """还有个事 楼上漏水…921栋3单元201 你们给报一下, heard as a report while another form asks
         its question: filed at once (``tickets.service.file_in_passing``), and the form asks on."""
-        if self.form_name() == "complaint_form" or intent != "file_complaint":
+        if self.form_name() == "complaint_form":
             return
-        if latest_confidence(tracker) < form_turns.INTENT_CONFIDENCE:
-            return
+        heard = intent == "file_complaint" and latest_confidence(tracker) >= form_turns.INTENT_CONFIDENCE
+        if not heard and not form_turns.files_report(latest_text(tracker)):
+            return  # (你们给报一下 with a problem is a report however unsure the classifier is)
         from assistant.db import get_database
         from assistant.tickets.service import file_in_passing
 

@@ -401,3 +401,18 @@ def corrects(text: str | None) -> bool:
     """The message says an earlier answer was wrong (and is not leaving)."""
     said = _clean(text)
     return bool(CORRECTION_RE.search(said)) and not STOP_RE.search(said)
+
+
+# 你们给报一下 / 帮我反映上去: filing asked for in words (not 记一下 / 登记一下 / 报修, which a
+# booking's answers say too: 热水器坏了 记一下地址).
+_FILE_ASKED_RE = re.compile(r"报一下(?!名)|报上去|反映一下|反映上去|给报|帮我报|帮忙报")
+
+
+def files_report(text: str | None) -> bool:
+    """还有个事 楼上漏水漏到我家了 你们给报一下: a problem reported, and filing it asked for in
+    words, whatever form is asking its question (the classifier may not be sure of it)."""
+    from assistant.tickets.intake import reads_as_complaint
+
+    said = _clean(text)
+    return bool(_FILE_ASKED_RE.search(said)) and reads_as_complaint(said)
+

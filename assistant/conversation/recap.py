@@ -24,8 +24,9 @@ WINDOW = timedelta(minutes=30)
 # (吗 / 吧 / 没 / 没有 / ？). 都 / 两个 / 那个 alone prove nothing.
 DONE_RE = re.compile(
     r"(?:记上|记下|记好|登记上|登记好|登记|报上去|报上|反映上去|提交|约上|约好|预约上|订上|订好)了?"
-    r"(?:吗|吧|没有?|么|嘛|不|没|啊|呀)?\s*[？?]?")
-ASKED_RE = re.compile(r"(?:吗|吧|没有?|么|嘛|[？?])")
+    r"(?:吗|吧|没有?|么|嘛|不|没|啊|呀|伐|哇|未|冇)?\s*[？?]?")
+# 伐 / 哇 (Wu), 未 / 冇 (Cantonese): the question particle in the resident's own words.
+ASKED_RE = re.compile(r"(?:吗|吧|没有?|么|嘛|伐|哇|未|冇|[？?])")
 # Progress questions go to the dialogue (怎么样了 / 修好了没 / 处理了吗).
 PROGRESS_RE = re.compile(r"怎么样|进度|修好|弄好|处理了|办结|到哪|还没修|还没人")
 
@@ -39,7 +40,7 @@ def asks_done(text: str) -> bool:
 
 # 两个事都报上了吧 / 两件都记上了吗 / 都约好了没: every request asked about, so the one still
 # offered too (it was said with the first: asking whether all is done asks for it).
-_ALL_RE = re.compile(r"(?:两|俩|2|三|几)\s*(?:个|件|样|桩)?(?:事|事情|问题|都)|都")
+_ALL_RE = re.compile(r"(?:两|俩|2|三|几)\s*(?:个|件|样|桩)?(?:事|事情|问题|都)|都|侪")  # 侪: Wu 都
 
 
 def asks_all_done(text: str) -> bool:

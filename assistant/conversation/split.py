@@ -365,6 +365,19 @@ def share_contact(cut: Split) -> Split:
     return cut
 
 
+def share_address(cut: Split) -> Split:
+    """Two bookings said together with one address (明天上午十点约个理发 再订个助餐 地址813号楼
+    1单元101): the part without one gets it, as the phone said once (``share_contact``)."""
+    from assistant.booking.conversation import address_in
+
+    a, b = address_in(cut.first), address_in(cut.second)
+    if b and not a:
+        return Split(f"{cut.first}，地址{b}", cut.second)
+    if a and not b:
+        return Split(cut.first, f"{cut.second}，地址{a}")
+    return cut
+
+
 def share_place(first: str, second: str) -> str:
     """Two reports said together (734栋楼下天天跳舞，还有人把车停到消防通道上): a second part
     that names no place at all happens where the first does; it gets the first's building."""

@@ -1187,8 +1187,10 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
     if intents is None:
         a, b = _part_intent(first, cut.first), _part_intent(second, cut.second)
         intents = (a, b) if a and b and a != b else None
-        if a == b == "book_service" and split.two_bookings(cut.first, cut.second):
-            intents = (a, b)  # 助餐, 另外还想约个理发: two services, two bookings
+        if a == "book_service" and b in (None, "book_service") and split.two_bookings(cut.first, cut.second):
+            # 助餐, 另外还想约个理发 / …再借明天下午的活动室: two services asked for, two bookings
+            # (the classifier may not place the second part's words).
+            intents = (a, "book_service")
     if (
         (intents is None or intents[0] == "book_service")
         and _part_intent(first, cut.first) == "book_service"
@@ -1219,6 +1221,8 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
         intents = ("file_complaint", "file_complaint")
     if intents is None:
         return None
+    if intents == ("book_service", "book_service"):
+        cut = split.share_address(cut)  # …再订个助餐 地址813号楼1单元101: the address goes with both
     both = (counted is not None or said_two) and intents == ("file_complaint", "file_complaint")
     if intents == ("file_complaint", "file_complaint"):
         # …还有人把车停到消防通道上: a second report naming no place is at the first's.
@@ -1329,7 +1333,12 @@ async def _recap(
     goes to the dialogue)."""
     from assistant.dialogue import Button, Reply
 
-    asked = last[-1] if last and any(p.strip() in YES_NO_PAYLOADS for _, p in last[-1].buttons) else None
+    # (A ticket's phone question, with its one 不留电话, waits for no yes: the ticket is filed.)
+    asked = (
+        last[-1]
+        if last and any(p.strip() in YES_NO_PAYLOADS for _, p in last[-1].buttons) and not _is_contact_question(last[-1])
+        else None
+    )
     if asked is not None and (pending is None or not pending.offered):
         try:
             done = await anyio.to_thread.run_sync(recap.recent, _database(db), sender)

@@ -426,3 +426,70 @@ def test_zai_jie_after_a_pause_is_a_second_booking():
     assert cut is not None and cut.second == "借后天晚上的活动室"
     assert split.two_bookings(cut.first, cut.second)
     assert split.candidate_split("活动室我还能再借一次吗") is None  # no pause before 再: one question
+
+
+# --- a report asked to be filed in the middle of another form -----------------------------------
+
+
+@pytest.mark.parametrize("said", ["对了 6号楼门口的下水道堵了 臭得很 你们给报一下", "顺便帮我反映一下 5号楼电梯老是停"])
+def test_a_report_asked_to_be_filed_is_one(said):
+    from assistant.form_turns import files_report
+
+    assert files_report(said)
+
+
+@pytest.mark.parametrize("said", ["水管坏了 记一下地址 3号楼101", "马桶漏水 3号楼101 报修", "下午三点 地址9号楼201"])
+def test_a_bookings_answers_file_nothing(said):
+    from assistant.form_turns import files_report
+
+    assert not files_report(said)
+
+
+def test_one_address_said_with_two_bookings_goes_with_both():
+    cut = split.share_contact(split.candidate_split("后天上午九点约个理发 再约后天下午的保洁 地址31号楼2单元402 电话13911113232"))
+    shared = split.share_address(cut)
+    assert "31号楼2单元402" in shared.first and "13911113232" in shared.first
+    assert shared.second == cut.second
+
+
+def test_two_addresses_stay_each_with_its_booking():
+    cut = split.Split("后天上午九点约个理发 地址31号楼2单元402", "再约后天下午的保洁 地址5号楼101")
+    assert split.share_address(cut) == cut
+
+
+def test_the_recap_never_asks_to_confirm_a_filed_tickets_phone_question(db, clock):
+    from assistant.tickets import service
+    from assistant.tickets.service import CONTACT_ASK_WORDS
+
+    filed = service.file_ticket(db, description="8号楼后面垃圾堆成山了", sender_id=SENDER, address="8号楼",
+                                now=clock.now())
+    asked = f"已为您登记，工单号 {filed.ticket.id}。{CONTACT_ASK_WORDS}"
+    memory = store.Memory(last=[store.Said(asked, [("不留电话", "/deny")])], last_at=clock.now())
+    store.save(db, SENDER, memory)
+    assert store.load(db, SENDER).last  # remembered: the question is there to be confused with
+    replies = converse_once(WordDialogue({}), db, SENDER, "两件都记上了吗")
+    said = " ".join(r.text for r in replies)
+    assert "等您确认" not in said and "还差您确认" not in said
+
+
+@pytest.mark.parametrize("said", ["两桩事体侪记好了伐", "两样都约上了未"])
+def test_both_done_asked_in_dialect(said):
+    from assistant.conversation import recap
+
+    assert recap.asks_all_done(said)
+
+
+def test_a_second_booking_the_classifier_cannot_place_is_still_two(db, clock):
+    said = "后天中午订份助餐 再借后天上午十点的活动室 电话13911113434"
+    dialogue = Dialogue({"订": "book_service"}, opens=("后天中午订份助餐，电话13911113434",))
+    say(dialogue, db, said)
+    assert dialogue.sent == ["后天中午订份助餐，电话13911113434"]
+    pending = store.load(db, SENDER_TWO).pending
+    assert pending is not None and pending.intent == "book_service" and "活动室" in pending.text
+
+
+def test_a_second_part_that_books_nothing_is_no_second_booking(db, clock):
+    said = "后天中午订份助餐 再借我两把椅子"
+    dialogue = Dialogue({"订": "book_service"})
+    say(dialogue, db, said)
+    assert dialogue.sent == [said]
