@@ -518,3 +518,25 @@ def test_other_registers_look_alikes_stay_quiet(text):
 ])
 def test_english_attack_is_violence_only_without_heart(text, kind):
     assert kinds(text)[:1] == (kind,)
+
+
+# ---- review 20 notes 27, 29: a smell said to grow, a lock found prised with someone maybe about ----
+
+@pytest.mark.parametrize("text,kind", [
+    ("我报的燃气漏气的单子有人处理吗？味道更大了", "gas"),
+    ("厨房燃气灶那边 味越来越冲了 头有点晕", "gas"),
+    ("我家的锁被人撬了，开锁师傅说是被人撬坏的，小偷可能还在楼里", "violence"),
+    ("回家发现门被撬开了 屋里有动静", "violence"),
+    ("下班回来窗户被人撬开了 里面好像有人在翻东西", "violence"),
+])
+def test_review20_notes_27_29_fire(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "煤气费越来越贵 味道更大的是楼下的垃圾",
+    "去年我家锁被人撬了 想装个监控",
+    "这个香水的味道越来越浓了",
+])
+def test_review20_notes_27_29_look_alikes_stay_quiet(text):
+    assert not fires(text)
