@@ -540,3 +540,33 @@ def test_review20_notes_27_29_fire(text, kind):
 ])
 def test_review20_notes_27_29_look_alikes_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- own look-alikes, second batch: could (就能), always (老冒烟), a toy knife, a thing taken out of a mouth ----
+
+@pytest.mark.parametrize("text", [
+    "楼道里堆的纸箱子太多了 一点火星就能烧起来 赶紧清走",
+    "那个火锅店的烟道老冒烟 味道大得很",
+    "小孙子拿着玩具刀追着猫跑 可爱死了",
+    "孩子把硬币放嘴里 我赶紧抠出来了 没咽下去",
+])
+def test_second_batch_look_alikes_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "楼道纸箱子烧起来了 火都能看见了",
+    "我家厨房着火了 一点火星就烧起来了 快来",
+    "插座冒火花 眼看就能烧起来了 快来人",
+    "隔壁烟道老冒烟 今天突然冒黑烟还有火苗",
+    "那个烟道一直在冒烟 现在着火了",
+    "有人拿着刀在追人 不是玩具 是真刀",
+    "小孙子拿着水果刀追着他姐姐砍 已经划破了",
+    "孩子把硬币吞下去了 抠不出来",
+    "孩子把硬币放嘴里 咽下去了 现在喘不上气",
+    "孩子把硬币放嘴里 抠出来了 没咽下去 可是一直咳 喘不上气",
+    "孩子把纽扣电池放嘴里 抠出来了一个 还有一个不知道咽没咽下去",
+    "我爸咳得厉害 老咳 今天咳出血了 喘不上气",
+])
+def test_second_batch_emergencies_sharing_the_words_fire(text):
+    assert fires(text)
