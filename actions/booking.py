@@ -198,6 +198,17 @@ def _picked_from_cancel_list(tracker: Tracker) -> bool:
     )
 
 
+def _looked_up_just_now(tracker: Tracker, booking_id: str) -> bool:
+    """The butler's last reply showed this booking because the resident looked it up (我查一下
+    YY… 这个还在吧 → 您有1个预约…): a cancel said outright next (那就取消了吧) is decided on what
+    they saw. Not the reply that made it (预约好了: a cancel right after it is confirmed first)."""
+    return any(
+        booking_id in (event.get("text") or "") and "预约好了" not in (event.get("text") or "")
+        and "要取消" not in (event.get("text") or "")
+        for event in _last_reply(tracker)
+    )
+
+
 def _listed_own_bookings(tracker: Tracker) -> bool:
     """The butler's last reply listed the resident's bookings (您有2个预约：1. …（YY…）2. …):
     a booking named from it is picked from a list, as from the cancel list."""
@@ -898,6 +909,15 @@ class ValidateBookingForm(InterruptibleFormValidation):
         if pending and tracker.get_slot("booking_time") is None:
             # A time said before the service was known: resolve it now.
             result.update(self._resolve(pending, service, dispatcher, tracker.sender_id))
+        held = tracker.get_slot("booking_time")
+        if before and service != before and held:
+            # 不剃了…还是给我订个助餐吧 with 下午三点 held for 理发: a time the new service has no
+            # slot at is asked again (助餐 at 15:00 would only fail at the read-back).
+            try:
+                conversation.resolve_time(get_database(), service, str(held), now=now())
+            except BookingError:
+                dispatcher.utter_message(text=f"{service}的服务时间和{before}不一样，刚才说的时间约不了。")
+                result.update({"booking_time": None, "booking_time_text": None})
         return result
 
     async def validate_booking_eligibility(
@@ -1267,6 +1287,7 @@ class ActionCancelBooking(Action):
         if ref.match == "one" and (
             conversation.picked_to_cancel(_text(tracker), raw, listed=_picked_from_cancel_list(tracker))
             or (_listed_own_bookings(tracker) and conversation.cancels_again(_text(tracker)))
+            or (_looked_up_just_now(tracker, ref.booking.id) and conversation.cancels_again(_text(tracker)))
             or conversation.cancels_one_of_several_by_time(
                 get_database(), tracker.sender_id, _text(tracker), ref.booking, now=now()
             )

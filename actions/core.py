@@ -380,6 +380,18 @@ def _booking_of_service_talked_about(tracker: Tracker, text: str) -> str | None:
     return service_talked_about_lately(tracker)
 
 
+_CHANGES_A_BOOKING_RE = re.compile(r"取消|不要了|不约了|退掉|退了|改到|改成|改个|换个|换到|挪|推迟|提前|延后")
+
+
+def _looks_up_a_booking(tracker: Tracker, text: str) -> bool:
+    """Outside a form, a booking id said with no cancel or move (我查一下 YY… 这个还在吧)."""
+    from assistant.booking.references import find_booking_id
+
+    if (tracker.active_loop or {}).get("name") or not text or text.startswith("/"):
+        return False
+    return bool(find_booking_id(text)) and not _CHANGES_A_BOOKING_RE.search(text)
+
+
 def asks_about_a_service(tracker: Tracker, text: str) -> bool:
     """Outside a form, a catalogue service's days, hours, place or what it is asked
     (``assistant.booking.about.answer_about_service``), in words the classifier could not
@@ -543,6 +555,9 @@ class ActionHandleMisunderstanding(Action):
             # classifier has not seen: the booking form starts and reads this message (the
             # service, an age, a time said with it).
             return [FollowupAction("booking_form")]
+        if _looks_up_a_booking(tracker, text):
+            # 我查一下 YY… 这个还在吧: the resident's bookings, that one among them.
+            return [FollowupAction("action_query_booking")]
         booked_again = _booking_of_service_talked_about(tracker, text)
         if booked_again:
             # 那就约后天下午两点的 电话139… after 法律咨询's facts and a question about it: that

@@ -381,6 +381,12 @@ def _rates_handled(tracker: Tracker) -> bool:
     return feedback.rates_handled_ticket(get_database(), tracker.sender_id, _text(tracker))
 
 
+def _has_upcoming_booking(session, sender_id: str) -> bool:  # noqa: ANN001 - a SQLAlchemy session
+    from assistant.booking.service import upcoming_bookings
+
+    return bool(upcoming_bookings(session, sender_id, now=clock.now()))
+
+
 class ActionCheckTicket(Action):
     """By id anyone hears the state; 我的投诉 lists the resident's own tickets; a
     reference (那个漏水的事) is resolved among the resident's own tickets, and when
@@ -476,6 +482,10 @@ class ActionCheckTicket(Action):
                         return [FollowupAction("action_ask_policy")]
                     elif ref.has_any_ticket:
                         answer = f"{ref.message}\n{my_tickets_text(session, tracker.sender_id)}"
+                    elif _has_upcoming_booking(session, tracker.sender_id):
+                        # 那师傅到底几点来啊 right after booking a repair, heard as a progress
+                        # question: no report of theirs, a booking — its time, not 没有投诉记录.
+                        return [FollowupAction("action_query_booking")]
                     else:
                         answer = my_tickets_text(session, tracker.sender_id)
                 # 路灯修好了吗 about the resident's own ticket, handled and not yet rated: the

@@ -913,13 +913,16 @@ _TIME_AHEAD = r"(?=[上下中早晚明后今大周星礼一二三四五六七八
 # 再想想吧) puts the decision off, not the booking: no change of mind (``hedges`` reads it).
 _DEFERS_AHEAD = r"(?![^，,。；;！!？?\s]*(?:再说|再定(?![个一份])|再决定|再议|再看看|再看吧|再想|想想|想一下|考虑|商量|问问|没想好))"
 _CHANGED_TO = r"(?:还是|改|换|挪)(?:改回|换回|回到|回)?" + _TIME_AHEAD + _DEFERS_AHEAD
+# 不剃了…还是给我订个助餐吧 / 不剪了 改约保洁: another service asked for instead.
+_INSTEAD_ASKED = r"(?:还是|改|换)(?:给我|帮我|给俺|帮俺)?(?:订|约|预约)(?:个|一个|一下|上)?(?=[\u4e00-\u9fff])(?![吧了啊呀嘛])"
 CORRECTION_RE = re.compile(
     r"不对|(?<![^但可就还倒要]是)(?<!^是)不是|改成|改为|改到|改一下|换成|换到|换个|应该是|"
-    + _CHANGED_TO + "|" + _SLIP
+    + _CHANGED_TO + "|" + _SLIP + "|" + _INSTEAD_ASKED
 )
 _NEW_VALUE_RES = (
     re.compile(r"(?<!不)是(.+?)[，,。\s]*(?:而)?不是"),  # 是3号楼，不是5号楼
     re.compile(r"(?:改成|改为|改到|换成|换到|应该是)(.+)$"),  # 时间改成后天下午三点
+    re.compile(_INSTEAD_ASKED + r"(.+)$"),  # 还是给我订个助餐吧
     # 不对 三点我得去接孙子 改四点吧: the value after the change, not the one it gives up.
     re.compile(_CHANGED_TO + r"(.+)$"),
     # 不是周二啊 我说的周三 / 不对 我要的是下午: the value the resident meant, named as theirs.

@@ -154,7 +154,8 @@ def test_a_cancel_naming_the_service_stays_a_cancel(app_env, domain):
     "不是剪头 是助浴 年纪有要求吗 八十岁够不够",
 ])
 def test_a_question_about_the_rule_with_the_change_is_no_age(app_env, domain, said):
-    held = {"booking_service": "理发", "booking_time": "2026-12-10T14:00:00",
+    # A Wednesday, when 助浴 works (since round 20 a time the new service lacks is asked again).
+    held = {"booking_service": "理发", "booking_time": "2026-12-09T14:00:00",
             "booking_address": "6号楼2单元402", "requested_slot": "booking_phone"}
     slots, messages, _ = run(FORM(), tracker(said, slots=held), domain)
     assert slots.get("booking_service") == "助浴"

@@ -158,3 +158,95 @@ def test_a_price_asked_on_after_a_services_price_is_about_that_service(app_env) 
     alone = Tracker("web:r20b-p", {}, {"text": said, "intent": {"name": "nlu_fallback"}, "entities": []},
                     [{"event": "user", "text": said}], False, None, {}, "action_listen")
     assert not asks_about_a_service(alone, said)
+
+
+# --- a booking looked up, then cancelled outright -----------------------------------------
+
+
+def _escort(db):
+    from datetime import datetime
+
+    from assistant.booking.service import book
+
+    return book(db, sender_id="web:r20b-lk", service="陪诊", starts_at=datetime(2026, 12, 1, 8), address="5号楼101",
+                now=NOW)
+
+
+def test_a_booking_id_the_classifier_missed_is_looked_up(app_env) -> None:
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.core import ActionHandleMisunderstanding
+    from tests.actions.test_core_actions import _fallback_tracker
+
+    events = asyncio.run(ActionHandleMisunderstanding().run(
+        CollectingDispatcher(), _fallback_tracker("帮我看看 YY202611290007 还作数不"), {}))
+    assert events == [{"event": "followup", "name": "action_query_booking", "timestamp": None}]
+    events = asyncio.run(ActionHandleMisunderstanding().run(
+        CollectingDispatcher(), _fallback_tracker("YY202611290007 改到后天"), {}))
+    assert {"event": "followup", "name": "action_query_booking", "timestamp": None} not in events
+
+
+def _after(reply: str, said: str):
+    return tracker(said, intent="cancel_booking", form_active=False, sender="web:r20b-lk", events=[
+        {"event": "user", "text": "查一下"}, {"event": "bot", "text": reply}, {"event": "user", "text": said}])
+
+
+def test_a_cancel_right_after_looking_the_booking_up_is_done(app_env, domain) -> None:
+    booking = _escort(app_env)
+    shown = f"您有1个预约：\n1. 12月1日（周二）上午8点 上门陪诊（已预约，{booking.id}）"
+    _, messages, _ = run(booking_actions.ActionCancelBooking(), _after(shown, "那就退掉吧 不用人陪了"), domain)
+    assert "取消" in texts(messages) and "吗" not in texts(messages)
+
+
+def test_a_cancel_right_after_making_it_is_asked_first(app_env, domain) -> None:
+    booking = _escort(app_env)
+    made = f"预约好了！预约号{booking.id}。12月1日（周二）上午8点上门陪诊。"
+    _, messages, _ = run(booking_actions.ActionCancelBooking(), _after(made, "哎 还是帮我取消了吧"), domain)
+    assert "要取消" in texts(messages)
+
+
+def test_when_the_worker_comes_with_no_report_is_about_the_booking(app_env, monkeypatch) -> None:
+    import asyncio
+
+    from assistant import clock
+
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+
+    from actions.tickets import ActionCheckTicket
+    from tests.tickets.test_followthrough_actions import tracker as ticket_tracker
+
+    _escort(app_env)
+    from rasa_sdk.executor import CollectingDispatcher
+
+    events = asyncio.run(ActionCheckTicket().run(
+        CollectingDispatcher(), ticket_tracker("那人到底几点到啊 我好在楼下等", "check_ticket", sender="web:r20b-lk"), {}))
+    assert {"event": "followup", "name": "action_query_booking", "timestamp": None} in events
+
+
+# --- another service asked for instead, in the middle of a booking ------------------------
+
+
+@pytest.mark.parametrize("intent", ["cancel_booking", "deny", "book_service"])
+def test_another_service_instead_switches_and_asks_a_time_it_has(app_env, domain, intent) -> None:
+    trk = tracker("算了不剪了 上周刚理过 还是帮我约个保洁吧", intent=intent, slots={
+        "booking_service": "理发", "booking_time": "2026-12-01T16:30", "requested_slot": "booking_address"})
+    slots, messages, _ = run(booking_actions.ValidateBookingForm(), trk, domain)
+    assert slots.get("booking_service") == "保洁"
+    assert slots.get("booking_time") is None  # 保洁 has no 16:30 start: asked again
+
+
+def test_a_time_the_new_service_has_is_kept(app_env, domain) -> None:
+    trk = tracker("不理发了 改约维修", intent="inform", slots={
+        "booking_service": "理发", "booking_time": "2026-12-01T09:30", "requested_slot": "booking_address"})
+    slots, _, _ = run(booking_actions.ValidateBookingForm(), trk, domain)
+    assert slots.get("booking_service") == "维修" and "booking_time" not in slots
+
+
+@pytest.mark.parametrize("said", ["还是约吧", "我还是约下午的吧"])
+def test_going_on_names_no_other_service(said: str) -> None:
+    from assistant.booking.conversation import correction_from
+
+    found = correction_from(said)
+    assert found is None or found.slot != "booking_service"
