@@ -451,7 +451,7 @@ _ACTING = re.compile(r"演(?!示|讲)|扮|假装|装作|模拟|假的|当作|当
 _PARTICULAR = re.compile(r"有个|有位|有一个|有一位|有人|[\u4e00-\u9fff](?:阿姨|奶奶|爷爷|大爷|大妈|大娘|叔|婶|师傅|姐|哥)")
 # review 20 (notes 7, 8): the class's topic is taught (讲, 教, 学, 演示) or asked after the cue (怎么办, 怎么扶, 的时候); a
 # teacher is never the particular person of a taught event
-_TAUGHT = re.compile(r"讲(?!座|堂|台)|教(?!室|学楼)|学(?!校|生|堂|员)|演示|示范|介绍|说了?(?:说)?(?=[^,。]{0,6}(?:怎么|如何))")
+_TAUGHT = re.compile(r"(?:医生|老师|专家|讲师|大夫|护士)(?:说|讲(?!着|完|到一半)|介绍)|讲(?!座|堂|台|着|完|到一半)|教(?!室|学楼)|学(?!校|生|堂|员)|演示(?!完)|示范|介绍|说了?(?:说)?(?=[^,。]{0,6}(?:怎么|如何))")
 _TAUGHT_AFTER = re.compile(r"[^,。]{0,3}?(?:怎么|咋|如何|该|应该|要怎|的时候|时(?:候)?(?:要|该|怎)|的处理|的急救)")
 
 

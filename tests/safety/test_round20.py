@@ -570,3 +570,24 @@ def test_second_batch_look_alikes_stay_quiet(text):
 ])
 def test_second_batch_emergencies_sharing_the_words_fire(text):
     assert fires(text)
+
+
+# ---- review 20 notes 30, 31: a repair word holds 'stuck' only with nobody in it; the teacher who collapses ----
+
+@pytest.mark.parametrize("text", [
+    "我被 stuck 在电梯里 报修电话打不通",
+    "我儿子 stuck 在电梯里面 物业说什么时候修还不知道 他在里面哭",
+    "讲座上老师讲着讲着突然晕倒了",
+    "急救课演示完，王老师自己突然倒下了，叫不醒",
+])
+def test_review20_notes_30_31_fire(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "电梯 stuck 在一楼好几天了 什么时候修",
+    "讲座里医生说中风了嘴会歪，要马上打120",
+    "急救课上老师讲老人突然晕倒怎么办",
+])
+def test_review20_notes_30_31_look_alikes_stay_quiet(text):
+    assert not fires(text)
