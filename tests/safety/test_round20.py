@@ -591,3 +591,25 @@ def test_review20_notes_30_31_fire(text):
 ])
 def test_review20_notes_30_31_look_alikes_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- own look-alikes, third batch: hair in a zip, an adult away guessed to be enjoying it ----
+
+@pytest.mark.parametrize("text", [
+    "小孩的头发卡在拉链里了 哭着让我弄",
+    "我老公钓鱼去了 一天都没回来 估计钓得高兴",
+])
+def test_third_batch_look_alikes_stay_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "孩子的头卡在栏杆里了",
+    "孩子的手卡在电梯门缝里了 拔不出来",
+    "我老公钓鱼去了 一天都没回来 电话打不通 估计钓得高兴吧 可是天都黑了",
+    "我奶奶出去打牌 一天没回来 估计玩得高兴",
+    "我老公出去喝酒 估计喝得高兴 可是一晚上没回来 手机也关机了",
+    "孩子头发卷进风扇里了 头皮都扯破了 一直哭",
+])
+def test_third_batch_emergencies_sharing_the_words_fire(text):
+    assert fires(text)
