@@ -787,7 +787,13 @@ async def converse(
         # 对，两个都对 at the first request's read-back: the yes covers the second too, which
         # starts right away with what was said for it (its own read-back asks its yes).
         log.info("conversation_second_request_taken_with_both", sender=sender, intent=new_pending.intent)
-        replies = [*replies, *await client.deliver_or_degrade(sender, new_pending.text, metadata)]
+        second = await _deliver_second_booking(client, sender, new_pending, metadata)
+        if second and _is_readback(second[-1]):
+            # Read back with what was said for it, to a resident who said both are right: that
+            # yes is its yes too (asking again would ask what was just answered); the booking
+            # made is said with its time, so a mistake is seen at once.
+            second = [*second[:-1], *await client.deliver_or_degrade(sender, "/affirm", metadata)]
+        replies = [*replies, *second]
         new_pending = None
     if new_pending is not None and not new_pending.offered and await _first_done(client, sender, replies):
         offer = Reply(
@@ -984,6 +990,29 @@ def _hedges_at_readback(said: str, last: list[store.Said]) -> bool:
     if not hedges(said) or re.search(r"[?？吗]", said) or form_turns.is_stop(said):
         return False
     return correction_from(said, now=clock.local_now()) is None
+
+
+async def _deliver_second_booking(
+    client: DialogueClient, sender: str, pending: store.Pending, metadata: dict | None
+) -> list[Reply]:
+    """The waiting request sent on: a booking of a service its words name starts as that
+    service's booking, and the words then answer its questions (借明天下午三点的活动室: words
+    the classifier may not place); anything else goes as it was said."""
+    from assistant.booking.conversation import service_asked_for
+
+    service = service_asked_for(pending.text) if pending.intent == "book_service" else None
+    if service is None:
+        return await client.deliver_or_degrade(sender, pending.text, metadata)
+    started = await client.deliver_or_degrade(sender, f'/book_service{{"service_type": "{service}"}}', metadata)
+    if started and await _form_running(client, sender):
+        return await client.deliver_or_degrade(sender, pending.text, metadata)
+    return started
+
+
+def _is_readback(reply) -> bool:  # noqa: ANN001 - a Reply
+    """The booking read-back (您要预约…对吗？) with its 对 / 不对."""
+    return bool(BOOKING_READBACK_RE.match(reply.text or "")) and {
+        b.payload.strip() for b in reply.buttons} >= YES_NO_PAYLOADS
 
 
 def _asks_did_you_mean(replies: list[Reply]) -> bool:

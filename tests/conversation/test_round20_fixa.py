@@ -249,10 +249,15 @@ YES_NO = [Button("对", "/affirm"), Button("不对", "/deny")]
 TWO = "后天上午十点约个保洁，再约后天下午两点的陪诊，电话都是13911113030"
 
 
+START_ESCORT = '/book_service{"service_type": "陪诊"}'
+
+
 def _two_bookings_dialogue(first: str, second_reply: Reply | None = None) -> Dialogue:
     answers = {first: Reply(text="您要预约后天上午10点的上门保洁，对吗？", buttons=YES_NO),
-               "/affirm": Reply(text="预约好了！预约号YY202612070101。")}
-    dialogue = Dialogue({"约": "book_service"}, answers=answers, opens=(first,))
+               "/affirm": Reply(text="预约好了！预约号YY202612070101。"),
+               START_ESCORT: Reply(text="陪诊想约哪天几点？")}
+    # The second booking starts as its service's booking (a form), then its words answer it.
+    dialogue = Dialogue({"约": "book_service"}, answers=answers, opens=(first, START_ESCORT))
     return dialogue
 
 
@@ -273,7 +278,7 @@ def test_a_yes_to_both_books_the_first_and_starts_the_second(db, clock, yes):
     dialogue = _two_bookings_dialogue(cut.first)
     say(dialogue, db, TWO)
     replies = say(dialogue, db, yes)
-    assert dialogue.sent[-2:] == ["/affirm", cut.second]
+    assert dialogue.sent[-3:] == ["/affirm", START_ESCORT, cut.second]
     assert "现在帮您约吗" not in " ".join(r.text for r in replies)
     assert store.load(db, SENDER_TWO).pending is None
 
@@ -493,3 +498,22 @@ def test_a_second_part_that_books_nothing_is_no_second_booking(db, clock):
     dialogue = Dialogue({"订": "book_service"})
     say(dialogue, db, said)
     assert dialogue.sent == [said]
+
+
+def test_a_yes_to_both_confirms_the_seconds_readback_too(db, clock):
+    cut = split.share_contact(split.candidate_split(TWO))
+    dialogue = _two_bookings_dialogue(cut.first)
+    dialogue.answers[cut.second] = Reply(text="您要预约后天下午2点的上门陪诊，对吗？", buttons=YES_NO)
+    say(dialogue, db, TWO)
+    replies = say(dialogue, db, "对，两个都对")
+    assert dialogue.sent[-4:] == ["/affirm", START_ESCORT, cut.second, "/affirm"]
+    assert replies[-1].text.startswith("预约好了")
+
+
+def test_a_yes_to_both_leaves_the_seconds_question_open(db, clock):
+    cut = split.share_contact(split.candidate_split(TWO))
+    dialogue = _two_bookings_dialogue(cut.first)
+    dialogue.answers[cut.second] = Reply(text="请告诉我上门的地址，比如“3号楼2单元501”。")
+    say(dialogue, db, TWO)
+    say(dialogue, db, "对，两个都对")
+    assert dialogue.sent[-3:] == ["/affirm", START_ESCORT, cut.second]
