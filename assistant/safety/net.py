@@ -446,6 +446,8 @@ def _real_despite_drill(text: str, drill: re.Match[str], hit: "_Hit", actual: bo
 # what happens to somebody there, said real (真晕倒了) or sudden of someone particular (有个老人突然倒地), is real. A role
 # played (演摔倒的人, 扮伤员) stays the class's, and so does a sudden event taught (老人突然晕倒怎么办).
 _COURSE = re.compile(r"培训|急救课|安全课|课上讲|讲座|知识讲座|科普|消防宣传|宣传周|宣传")
+# review 20 (note 33): 就能 before perceiving or a state is the present (就能闻到, 就能看到…躺在), not a what-if
+_PERCEIVED_OR_STATE = re.compile(r"闻|看|听|感觉|见|瞅|瞧|躺|倒|趴|摸到")
 _URGENT_AT_COURSE = re.compile(r"快叫|快来|救护车|120|119|110|救命|赶紧|快打")
 _ACTING = re.compile(r"演(?!示|讲)|扮|假装|装作|模拟|假的|当作|当成")
 _PARTICULAR = re.compile(r"有个|有位|有一个|有一位|有人|[\u4e00-\u9fff](?:阿姨|奶奶|爷爷|大爷|大妈|大娘|叔|婶|师傅|姐|哥)")
@@ -841,7 +843,10 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         if found is not None and actual and _sincere(msg, hit, found):
             found = None
     if found is None and not actual:
-        found = s.hypothetical_before_near.search(text[max(msg.clause_start(hit.start), hit.start - 12): hit.start])
+        near_start = max(msg.clause_start(hit.start), hit.start - 12)
+        found = s.hypothetical_before_near.search(text[near_start: hit.start])
+        if found is not None and found.group(1).endswith("能") and _PERCEIVED_OR_STATE.match(text, near_start + found.end(1)):
+            found = None  # review 20 (note 33): 在门口就能闻到煤气味, 开门就能看到我爸躺在地上 — so strong it is perceived now
     if found is None and hit.end - hit.start > 4 and not _PERFECTIVE.match(text[hit.end:]):
         # round 19: "will" inside a long cue, just before its verb (插线板是不是用久了会冒烟 要不要换): a what-if, whatever
         # 了 the cue holds before it (用久了)

@@ -613,3 +613,50 @@ def test_third_batch_look_alikes_stay_quiet(text):
 ])
 def test_third_batch_emergencies_sharing_the_words_fire(text):
     assert fires(text)
+
+
+# ---- review 20 note 33, review 20b notes 1-7: the reviewers' lines (就能 perceived; the ticket only at the end; up and off of
+# the one who fell; a nightmare's cry in it; a treatment of a small injury; asthma; joy with 得; 跳喽 only before 了) ----
+
+@pytest.mark.parametrize("text", [
+    "我报的那个燃气漏气的单子处理了没 味道呛得我头疼",
+    "我报的漏气的单子有人来吗 家里老人闻着直咳嗽 站不稳",
+    "两个人打架 一个被捅了 另一个爬起来就跑了",
+    "孩子从滑梯上摔下来 爬起来就跑了 后来说头疼一直吐",
+    "做了个噩梦醒来救命 床边站着个陌生男人",
+    "孩子手指被门夹了 冰敷了 指甲都掉了 一直哭",
+    "奶奶 asthma attack 了 inhaler 找不到",
+    "老爷子跟人下棋笑着笑着话都说不清了，他孙子吓哭了",
+    "我同事说他不想活了要跳喽",
+    "有个学生在天台边上哭 说要跳喽",
+    "有人跳喽了",
+    "站在楼道里就能闻到煤气味，特别浓",
+    "在门口就能闻到煤气味",
+    "进单元门就能闻到煤气味 好冲",
+    "楼道里就能闻到一股烧焦的味道",
+    "开门就能看到我爸躺在地上",
+    "老爷子跟人下棋笑着笑着话都说不清了，他孙子哭了",
+])
+def test_review20b_emergencies_fire(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我报的燃气漏气的单子处理好了吗",
+    "我反映的楼道电线老化的单子有人处理没",
+    "能不能帮我查一下 我报的那个燃气漏气的单子处理了没",
+    "孩子摔了一跤 爬起来就跑了 没事",
+    "老头在楼下绊了一下 爬起来就走了",
+    "做了个噩梦 梦里一直喊救命 醒了就好了",
+    "孩子梦里喊救命 拍拍就又睡着了",
+    "我老伴晚上老做噩梦喊救命",
+    "脚踢到桌腿 紫了一块 冰敷了",
+    "我爷爷收到孙子的信高兴得话都说不出来了，乐坏了",
+    "我爷爷激动得话都说不出来了，高兴坏了",
+    "准备好了吗 跳喽",
+    "广场舞开始喽 跳喽",
+    "楼道里堆的纸箱子太多了 一点火星就能烧起来 赶紧清走",
+    "老伴收到花 感动得话都说不出来了，哭了",
+])
+def test_review20b_look_alikes_stay_quiet(text):
+    assert not fires(text)
