@@ -447,7 +447,7 @@ def _real_despite_drill(text: str, drill: re.Match[str], hit: "_Hit", actual: bo
 # played (演摔倒的人, 扮伤员) stays the class's, and so does a sudden event taught (老人突然晕倒怎么办).
 _COURSE = re.compile(r"培训|急救课|安全课|课上讲|讲座|知识讲座|科普|消防宣传|宣传周|宣传")
 # review 20 (note 33): 就能 before perceiving or a state is the present (就能闻到, 就能看到…躺在), not a what-if
-_PERCEIVED_OR_STATE = re.compile(r"闻|看|听|感觉|见|瞅|瞧|躺|倒|趴|摸到")
+_PERCEIVED_OR_STATE = re.compile(r"闻|看|听|感觉|见|瞅|瞧|躺|倒|趴|摸到|现在")
 _URGENT_AT_COURSE = re.compile(r"快叫|快来|救护车|120|119|110|救命|赶紧|快打")
 _ACTING = re.compile(r"演(?!示|讲)|扮|假装|装作|模拟|假的|当作|当成")
 _PARTICULAR = re.compile(r"有个|有位|有一个|有一位|有人|[\u4e00-\u9fff](?:阿姨|奶奶|爷爷|大爷|大妈|大娘|叔|婶|师傅|姐|哥)")
@@ -481,15 +481,24 @@ _BARE_HOW = re.compile(r"(?:怎么|咋|咋个|如何)自救|咋(?:个)?找(?![�
 _GENERIC_WHO = re.compile(r"(?:孩子|小孩子?|小朋友|老人家?|老年人|宝宝|人)?")
 _GENERIC_WHERE = re.compile(r"(?:在)?(?:电梯|厕所|卫生间)?(?:里)?了?")  # 被困电梯咋自救: the cue's own place
 _ONLY_PARTICLES = re.compile(r"[啊呀呢哦嘛吧哈呐,。!?]*")
+# review 20b (note 19): 真有事 is "if something happens" only in a frame of a device broken, a person alone or a what-then
+_CF_FRAME = re.compile(r"坏了|没电|独居|一个人住|万一|没人知道|谁知道|怎么办|咋办|咋整|的话|谁负责")
+_CF_NOW = re.compile(r"这回|这次|这下|现在|爸|妈|爷|奶|太|婆|公|伴|老头|孩子")
+_ASKED_AFTER = re.compile(r"(?:有没有|有啥|有什么)(?:好|什么)?(?:办法|法子)|想学|学学|讨论|问问")
+_TOLD_AFTER = re.compile(r"还没|没找到|找不到|小时|钟头|岁|天黑|报警|急|已经|刚|要是|如果")
 _GENERAL_FRAME = re.compile(r"一般|万一|如果|要是|想学|学学|讲讲|请教|有经验|科普|知识|有没有(?:好|什么)?(?:办法|法子)|有啥(?:好)?(?:办法|法子)|问问|群里|讨论")
 
 
 def _only_asked(msg: "_Message", hit: "_Hit", found: re.Match[str]) -> bool:
     text = msg.text
-    if _GENERAL_FRAME.search(text) or msg.learning is not None:
-        return True
     start = hit.end + found.start(1)
     end = hit.end + found.end(1)
+    # review 20b (note 10): a general frame before the cue (万一孩子走丢咋找, 一般…); after the question only a way asked or
+    # a wish to learn with nothing told (孩子走丢咋找 有没有好办法), never 要是天黑了咋办 (the parent's next step)
+    if _GENERAL_FRAME.search(text, 0, hit.start) or (msg.learning is not None and msg.learning.start() < hit.start):
+        return True
+    if _ASKED_AFTER.search(text, end) and not _TOLD_AFTER.search(text, end):
+        return True
     return bool(_GENERIC_WHO.fullmatch(text, 0, hit.start) and _GENERIC_WHERE.fullmatch(text, hit.end, start)
                 and _ONLY_PARTICLES.fullmatch(text, end) and "啊啊" not in text[end:])  # review 20 (note 19): a cry
 
@@ -842,10 +851,14 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         found = s.hypothetical_counterfactual.search(before)
         if found is not None and actual and _sincere(msg, hit, found):
             found = None
+        if found is not None and "事" in found.group() and (
+                not _CF_FRAME.search(text) or _CF_NOW.search(text, max(0, hit.start - len(before) - 4), hit.start - len(found.group()) + 1)):
+            found = None  # review 20b (note 19): 这回我爸真有事喊都喊不应 — something really is wrong, not "if"
     if found is None and not actual:
         near_start = max(msg.clause_start(hit.start), hit.start - 12)
         found = s.hypothetical_before_near.search(text[near_start: hit.start])
-        if found is not None and found.group(1).endswith("能") and _PERCEIVED_OR_STATE.match(text, near_start + found.end(1)):
+        if (found is not None and found.group(1).endswith("能") and _PERCEIVED_OR_STATE.match(text, near_start + found.end(1))
+                and not _QUESTION_END.search(msg.sentence_after(hit.end, 40))):
             found = None  # review 20 (note 33): 在门口就能闻到煤气味, 开门就能看到我爸躺在地上 — so strong it is perceived now
     if found is None and hit.end - hit.start > 4 and not _PERFECTIVE.match(text[hit.end:]):
         # round 19: "will" inside a long cue, just before its verb (插线板是不是用久了会冒烟 要不要换): a what-if, whatever

@@ -660,3 +660,58 @@ def test_review20b_emergencies_fire(text):
 ])
 def test_review20b_look_alikes_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- review 20b notes 8-10, 14, 16, 19-21: the reviewer's lines (stuck with someone in it; a toy knife only as the knife; a
+# general frame only before the cue; nothing taken out closes a swallowed battery; 真有事 of now; 都能看到; the button's unwell) ----
+
+@pytest.mark.parametrize("text", [
+    "电梯 stuck 好几天了 今天又 stuck 了 困了个快递员",
+    "电梯 stuck 几天了 刚才又 stuck 住 楼下的小伙子被关着出不来",
+    "电梯 stuck 了 报修了 里面那个外卖小哥一直拍门",
+    "拿着刀的那个男的从玩具店冲出来了 大家快跑",
+    "醉汉拿着刀在泡沫箱子上乱砍 冲着路人比划",
+    "娃走丢咋找 要是天黑了咋办",
+    "孩子走丢咋找 小区群里讨论半天了 还没找到",
+    "我妈走丢咋找 一般都去哪 她有老年痴呆 已经四个小时",
+    "我儿子走丢咋找 如果报警要带啥 他才五岁",
+    "孩子吞了一颗纽扣电池 另一颗掏出来了 现在一直吐口水",
+    "这回我爸真有事喊都喊不应",
+    "我妈这次真有事喊她也不应",
+    "爷爷真有事喊不应",
+    "老太太真有什么事喊都喊不应 门也锁着",
+    "在小区门口也能看见浓烟 是3号楼",
+    "站在楼下都能看到火苗往外窜",
+    "隔着两栋楼都能听到爆炸声",
+    "在一楼都能闻到焦味",
+    "现在出门准能看到大火",
+    "楼下肯定能看到浓烟 三楼那家",
+    "走廊的报警按钮没人理 我爸抽起来了 派人来修",
+])
+def test_review20b_second_emergencies_fire(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "电梯 stuck 在一楼好几天了 什么时候修",
+    "电梯老是 stuck 啥时候修",
+    "电梯 stuck 修不修啊",
+    "孩子拿着玩具刀到处跑",
+    "儿子拿着塑料刀跟同学玩",
+    "万一孩子走丢咋找",
+    "孩子走丢咋找 有没有好办法 想学学",
+    "弹珠抠出来了 没吃下去 孩子在玩呢",
+    "孩子把硬币放嘴里 我赶紧抠出来了 没咽下去",
+    "门铃坏了 真有点事喊都喊不应",
+    "俺们楼那几个独居老人家的门铃都坏了，真有事喊都喊不应，赶紧给整整。",
+    "一点火星就能烧起来 所以别在楼道抽烟",
+    "装了这个就能闻到煤气味吗",
+    "活动室的紧急按钮没反应 你们派人修一下",
+    "大厅的呼叫按钮没人应 好多老人在那儿活动 派人检查下",
+    "困电梯咋自救？",
+    "孩子走丢咋找？",
+    "老人走丢咋找回来，有啥好办法，问问",
+    "困电梯咋自救 小区群里在讨论",
+])
+def test_review20b_second_look_alikes_stay_quiet(text):
+    assert not fires(text)
