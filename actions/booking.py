@@ -1275,6 +1275,13 @@ class ActionCancelBooking(Action):
                 return _reset()
             dispatcher.utter_message(text=f"已经取消了预约{booking.id}。")
             return _reset()
+        if not tracker.get_slot("booking_cancel_pending") and conversation.cancel_taken_back(_text(tracker)):
+            # 我想取消……算了还是留着吧 不取消了: the cancel taken back in the same breath; the
+            # booking is kept and said so (asking 要取消…吗？ would invite a yes to the wrong thing).
+            with database.session() as session:
+                ref = resolve_booking_reference(session, tracker.sender_id, _text(tracker), now=now())
+            dispatcher.utter_message(text=conversation.kept_text(ref.booking if ref.match == "one" else None))
+            return _reset()
         wish = _wish_to_book(tracker) or _service_picked(tracker)
         if wish is not None:
             return wish

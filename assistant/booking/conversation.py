@@ -1457,6 +1457,23 @@ def keeps_booking(text: str | None) -> bool:
     return any(_KEEP_BOOKING_RE.match(c) and not _cancels_itself(c) for c in _clauses(said))
 
 
+# 留着也没用 / 留着干嘛: keeping it said to be pointless — a reason to cancel.
+_NO_USE_RE = re.compile(r"没用|没必要|白搭|浪费|干嘛|干啥|去不了|也不去")
+
+
+def cancel_taken_back(text: str | None) -> bool:
+    """那个助餐我想取消……算了算了还是留着吧 不取消了: a cancel asked and taken back in the same
+    breath — the last word on it keeps the booking (留着 / 不取消了 after the 取消)."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/"):
+        return False
+    clauses = _clauses(said)
+    kept = [i for i, c in enumerate(clauses)
+            if _KEEP_BOOKING_RE.match(c) and not _cancels_itself(c) and not _NO_USE_RE.search(c)]
+    cancelled = [i for i, c in enumerate(clauses) if _CANCEL_WORD_RE.search(c) and i not in kept]
+    return bool(kept) and bool(cancelled) and kept[-1] > cancelled[-1]
+
+
 def _cancels_itself(clause: str) -> bool:
     # 还是取消吧 / 还是要取消: 还是 leads, but the clause cancels.
     return bool(_CANCEL_YES_RE.match(re.sub(r"^(?:还是|那就|那)", "", clause)))

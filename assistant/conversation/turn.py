@@ -475,6 +475,15 @@ async def converse(
             await _remember(db, sender, memory, added, pending=pending)
             return added
 
+    # 打个三分吧 → 已记下 → 来得太慢了 又停回来了: why, said unasked right after rating; it joins
+    # the rating (the dialogue hears a new report in it and asks "where?").
+    if shortcut and any(RATED_RE.search(said.text or "") for said in memory.last):
+        why = await _reason_after_rating(client, db, sender, stripped)
+        if why is not None:
+            log.info("conversation_reason_after_rating", sender=sender)
+            await _remember(db, sender, memory, why, pending=pending)
+            return why
+
     # 暖气不热啊 冰凉的 你们快给看看, minutes after reporting it: the same report again, said
     # so with its number (the dialogue would file it anew and ask "where?").
     if shortcut:
@@ -1507,6 +1516,21 @@ async def _added_to_ticket(client: DialogueClient, db: Database | None, sender: 
         return add_detail(database, ticket_id, sender_id=sender, text=said, now=clock.now()) if ticket_id else None
 
     return await _told_outside_forms(client, sender, add, "ticket_detail_unavailable")
+
+
+# The butler's words when a rating was recorded (feedback: 谢谢您的评价，已记下 / 收到您的评价).
+RATED_RE = re.compile(r"谢谢您的评价|收到您的评价")
+
+
+async def _reason_after_rating(client: DialogueClient, db: Database | None, sender: str, said: str) -> list[Reply] | None:
+    """The reply when the message gives the reason of the rating just recorded
+    (``feedback.reason_after_rating``), outside any form; None otherwise."""
+    from assistant.tickets.feedback import reason_after_rating
+
+    return await _told_outside_forms(
+        client, sender, lambda: reason_after_rating(_database(db), sender, said, now=clock.now()),
+        "rating_reason_unavailable",
+    )
 
 
 async def _said_again(client: DialogueClient, db: Database | None, sender: str, said: str) -> list[Reply] | None:

@@ -589,6 +589,39 @@ def add_reason(
     return FeedbackOutcome(ticket_id=ticket_id, message=message, score=score, reopened=reopened)
 
 
+# How the handling went, said of the work (太慢, 才有人管, 态度, 又…了): a reason, not a new matter.
+_OF_THE_HANDLING = re.compile(r"慢|拖|才(?:有人|来|管|修|弄)|态度|师傅|工人|敷衍|糊弄|马虎|凑合|不彻底|没弄好|没修好|效率")
+
+
+def reason_after_rating(db: Database, sender_id: str, text: str | None, *, now: datetime | None = None) -> str | None:
+    """来得太慢了 报了好几天才有人管 而且今天又停回来了 right after the resident rated their
+    ticket (打个三分吧 → 已记下：基本满意): why, said unasked. It joins that rating as its
+    reason (``add_reason``: an unhappy one reopens the ticket), instead of being taken for
+    a new report and asked "where?". None when no rating of theirs is that recent, the
+    words name a place of their own (a new matter) or say nothing of the handling."""
+    from assistant.tickets.intake import extract_location
+
+    said = (text or "").strip()
+    if not said or said.startswith("/") or extract_location(said) or reason_in(said) is None:
+        return None
+    if not (_UNHAPPY.search(said) or _STILL_WRONG.search(said) or _OF_THE_HANDLING.search(said)
+            or _about_the_work(said)):
+        return None
+    now = aware(now) or utcnow()
+    with db.session() as session:
+        rating = session.scalars(
+            select(TicketRating).where(TicketRating.sender_id == sender_id)
+            .order_by(TicketRating.at.desc(), TicketRating.id.desc()).limit(1)
+        ).first()
+        if rating is None or not still_waiting(rating.at, now):
+            return None
+        ticket_id = rating.ticket_id
+    try:
+        return add_reason(db, sender_id=sender_id, ticket_id=ticket_id, reason=said, now=now).message
+    except FeedbackRefused:
+        return None
+
+
 def rating_to_dict(rating: TicketRating, *, masked: bool = True) -> dict:
     """The staff view of one rating."""
     from assistant.tickets.service import _mask_sender

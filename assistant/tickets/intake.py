@@ -62,6 +62,9 @@ def says_what_is_wrong(text: str | None) -> bool:
 _QUESTION = re.compile(
     r"[吗么][\s。.？?！!~～]*$|请问|咨询|怎么办理|怎么申请|哪里办|通知|什么时候|几点|几号|哪天"
     r"|啥时候|多久|政策|规定|流程|要带什么|在哪|如何|怎么办|怎么处理|怎么去|怎么(投诉|举报|报修)|问问|行不行"
+    # 这两天小区是不是要停水？我看群里有人在说: an outage to come, asked about (nothing is
+    # wrong yet: there is nothing to file).
+    r"|(?:是不是|会不会|是否|要不要|听说)(?:又|还)?(?:要|会)?(?:停水|停电|停气|断水|断电|断气)"
 )
 # Asking about an earlier report (我报修的电梯修了没, 上次投诉的结果呢, 反映了那么久的噪音
 # 到底有没有人在处理) or booking a service (想约个清洗油烟机, 约人修水龙头): the dialogue

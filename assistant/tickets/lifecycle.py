@@ -51,7 +51,7 @@ RESIDENT_REOPEN_ACTION = "居民重新打开"
 STATE_FOR_RESIDENT = {
     ACCEPTED: "已受理，正在安排处理部门",
     DISPATCHED: "已派给相关部门，等待处理",
-    IN_PROGRESS: "相关部门正在处理",
+    IN_PROGRESS: "相关部门正在处理中",
     RESOLVED: "已处理完毕，稍后会回访您",
     FOLLOWED_UP: "已回访，等待结案",
     CLOSED: "已办结并关闭",

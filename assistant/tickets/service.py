@@ -1979,6 +1979,9 @@ def public_status(session: Session, ticket_id: str, sender_id: str | None = None
     if ticket is None:
         return f"没有查到工单 {ticket_id}。请核对一下工单号，是 GD 加 12 位数字。"
     state = f"当前状态：{ticket.status}，{lifecycle.state_for_resident(ticket)}。"
+    if ticket.status in OPEN_STATES and _reopened_by_resident(ticket):
+        # 你们得重新派人来看 after 不满意: that it was reopened on their word, and is back with them.
+        state += f"这件事已经按您的意见重新打开，交回{ticket.department}重新处理。"
     words = own_words(ticket, sender_id)
     if words and ticket.sender_id == sender_id:
         # 工单号 said as such: the number the resident quotes to check it again. The place as

@@ -250,3 +250,22 @@ def test_going_on_names_no_other_service(said: str) -> None:
 
     found = correction_from(said)
     assert found is None or found.slot != "booking_service"
+
+
+# --- a cancel taken back in the same breath -------------------------------------------------
+
+
+def test_a_cancel_taken_back_in_one_breath_keeps_the_booking(app_env, domain) -> None:
+    _escort(app_env)
+    said = "陪诊那个我要取消…哎不对不对 还是留着吧 不取消了"
+    trk = tracker(said, intent="cancel_booking", form_active=False, sender="web:r20b-lk")
+    _, messages, _ = run(booking_actions.ActionCancelBooking(), trk, domain)
+    assert "保留" in texts(messages) and "吗" not in texts(messages)
+
+
+@pytest.mark.parametrize("said", ["陪诊取消吧 留着也没用", "不取消了 还是取消吧"])
+def test_a_cancel_said_last_is_still_asked(app_env, domain, said: str) -> None:
+    _escort(app_env)
+    trk = tracker(said, intent="cancel_booking", form_active=False, sender="web:r20b-lk")
+    _, messages, _ = run(booking_actions.ActionCancelBooking(), trk, domain)
+    assert "要取消" in texts(messages)

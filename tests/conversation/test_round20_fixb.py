@@ -240,3 +240,66 @@ def test_inside_a_form_the_words_are_the_forms(db) -> None:
 def test_water_heard_from_upstairs_is_noise_not_a_leak() -> None:
     # review 20 note 4: 的水 is no water moving down
     assert classify_category("楼上的水声哗哗响到半夜 睡不着").category != "供水供电供气"
+
+
+# --- someone to go along to hospital is the escort, someone to talk to a person (review 20 #24)
+
+
+@pytest.mark.parametrize("said", ["找个人陪我去看病", "帮我找个人陪我妈去医院拿药"])
+def test_someone_to_go_along_to_hospital_reaches_the_dialogue_as_said(db, said: str) -> None:
+    from assistant.conversation import split
+
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, "web:r20b-esc", said)
+    assert dialogue.sent == [said] and split.HAND_OFF_MESSAGE not in dialogue.sent
+
+
+def test_someone_to_talk_to_is_a_person(db) -> None:
+    from assistant.conversation import split
+
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, "web:r20b-esc2", "想找个人陪我说说话")
+    assert dialogue.sent == [split.HAND_OFF_MESSAGE]
+
+
+# --- the reason for a rating, said unasked right after it -----------------------------------
+
+
+def _rated(db, sender: str, score: int):
+    from assistant.tickets import feedback, service
+
+    ticket = service.file_ticket(db, description="8号楼门口电动车乱停 盲道堵死了", sender_id=sender,
+                                 address="8号楼", check_duplicates=False).ticket
+    for action in ("派单", "开始处置", "办结"):
+        service.transition_ticket(db, ticket.id, action, actor="staff:t", note="已清理")
+    feedback.rate_ticket(db, sender_id=sender, ticket_id=ticket.id, score=score)
+    return ticket
+
+
+class _Rated(WordDialogue):
+    async def deliver_or_degrade(self, sender, text, metadata=None):
+        self.sent.append(text)
+        return [Reply(text="谢谢您的评价，已记下：基本满意。")]
+
+
+def test_a_reason_right_after_a_rating_joins_it(db) -> None:
+    from assistant.tickets.models import TicketRating
+
+    ticket = _rated(db, "web:r20b-r1", 3)
+    dialogue = _Rated({})
+    converse_once(dialogue, db, "web:r20b-r1", "给三分")
+    replies = converse_once(dialogue, db, "web:r20b-r1", "拖了快一个礼拜才来人 今天车又停满了")
+    assert dialogue.sent == ["给三分"] and "记下" in replies[0].text
+    with db.session() as session:
+        rating = session.query(TicketRating).filter_by(ticket_id=ticket.id).one()
+        assert "一个礼拜" in (rating.reason or "")
+
+
+@pytest.mark.parametrize("said", ["9号楼门口的路灯也坏了", "谢谢你们", "理发多少钱"])
+def test_a_new_matter_or_thanks_after_a_rating_goes_to_the_dialogue(db, said: str) -> None:
+    sender = f"web:r20b-r2-{abs(hash(said)) % 1000}"
+    _rated(db, sender, 3)
+    dialogue = _Rated({})
+    converse_once(dialogue, db, sender, "给三分")
+    converse_once(dialogue, db, sender, said)
+    assert dialogue.sent == ["给三分", said]

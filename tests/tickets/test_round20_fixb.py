@@ -86,3 +86,37 @@ async def test_a_rating_is_still_a_rating(app_env: Database) -> None:
 
     messages, _, _ = await run(ActionRateTicket(), tracker("五星好评", "rate_ticket", sender="web:r20e4"))
     assert "120" not in joined(messages)
+
+
+@pytest.mark.parametrize("said", ["对了 最近小区是不是又要停电啊 群里有人说", "下礼拜会不会停水 我好存点水"])
+def test_an_outage_to_come_asked_about_is_no_report(said: str) -> None:
+    from assistant.tickets.intake import reads_as_complaint
+
+    assert not reads_as_complaint(said)
+
+
+@pytest.mark.parametrize("said", ["12号楼整栋停电了 好几个小时了", "12号楼又停水了 你们管不管"])
+def test_an_outage_now_is_a_report(said: str) -> None:
+    from assistant.tickets.intake import reads_as_complaint
+
+    assert reads_as_complaint(said)
+
+
+def test_a_ticket_reopened_on_the_residents_word_says_so(db: Database) -> None:
+    from assistant.tickets import feedback
+
+    ticket = service.file_ticket(db, description="6号楼地下室渗水 墙皮都泡起来了", sender_id="web:r20e5",
+                                 address="6号楼", check_duplicates=False).ticket
+    for action in ("派单", "开始处置", "办结"):
+        service.transition_ticket(db, ticket.id, action, actor="staff:t", note="已处理")
+    feedback.rate_ticket(db, sender_id="web:r20e5", ticket_id=ticket.id, score=1, reason="墙上还在往外冒水")
+    with db.session() as session:
+        said = service.public_status(session, ticket.id, "web:r20e5")
+    assert "重新打开" in said
+    other = service.file_ticket(db, description="7号楼门口井盖松了", sender_id="web:r20e6", address="7号楼",
+                                check_duplicates=False).ticket
+    for action in ("派单", "开始处置"):
+        service.transition_ticket(db, other.id, action, actor="staff:t")
+    with db.session() as session:
+        said = service.public_status(session, other.id, "web:r20e6")
+    assert "重新打开" not in said and "处理中" in said
