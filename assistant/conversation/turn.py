@@ -240,6 +240,27 @@ def taken_offer(said: str, offered: str, intent: str | None = None) -> str | Non
     return None
 
 
+def _place_of_waiting_report(pending: store.Pending, said: str) -> str | None:
+    """The waiting report's words with its place, when it names none and a clause of the
+    message puts the same thing at a building (跳舞的在1029号楼旁边的小广场 for 广场舞音响
+    开得震天响); None otherwise."""
+    from assistant.location import find_locations
+    from assistant.tickets.duplicates import objects_match, read_problem
+
+    if pending.intent != "file_complaint" or any(p.is_structured for p in find_locations(pending.text)):
+        return None
+    waiting = read_problem(pending.text)
+    if not waiting.objects:
+        return None
+    for clause in (c.strip() for c in re.split(r"[，,。；;！!\s]+", said)):
+        if not clause or not any(p.is_structured for p in find_locations(clause)):
+            continue
+        here = read_problem(clause)
+        if here.objects and objects_match(here.objects, waiting.objects):
+            return f"{pending.text}，{clause}"
+    return None
+
+
 def _places_the_offer(said: str, offered: str) -> bool:
     """The message gives a building (or unit, room) for the place the offered report names
     (车库入口 / 车库的入口 at 1026号楼), naming no problem of its own."""
@@ -786,6 +807,13 @@ async def converse(
         log.info("conversation_second_request_filed_at_once", sender=sender, intent=new_pending.intent)
         replies = [*replies, *await client.deliver_or_degrade(sender, new_pending.text, metadata)]
         new_pending = None
+    if new_pending is not None and new_pending is pending and message is stripped and not command:
+        # 狗屎在1029号楼门前，跳舞的在1029号楼旁边的小广场, answering the first report's where:
+        # the clause about the waiting report is its place, kept with it (never asked again).
+        placed = _place_of_waiting_report(new_pending, stripped)
+        if placed is not None:
+            log.info("conversation_waiting_report_placed", sender=sender)
+            new_pending.text = placed
     if (
         new_pending is not None
         and not new_pending.offered

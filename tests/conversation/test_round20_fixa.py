@@ -517,3 +517,22 @@ def test_a_yes_to_both_leaves_the_seconds_question_open(db, clock):
     say(dialogue, db, TWO)
     say(dialogue, db, "对，两个都对")
     assert dialogue.sent[-3:] == ["/affirm", START_ESCORT, cut.second]
+
+
+# --- the waiting report's place said with the first's -----------------------------------------
+
+
+def test_the_waiting_reports_place_said_with_the_first_is_kept():
+    from assistant.conversation.turn import _place_of_waiting_report
+
+    waiting = store.Pending("晚上篮球场有人打球吵到半夜", "file_complaint", NOW)
+    said = "狗屎在66号楼后门那块，打球的在66号楼东边的篮球场"
+    assert _place_of_waiting_report(waiting, said) == "晚上篮球场有人打球吵到半夜，打球的在66号楼东边的篮球场"
+
+
+@pytest.mark.parametrize("said", ["狗屎在66号楼后门那块", "在66号楼后门，别的不知道"])
+def test_no_clause_about_the_waiting_report_keeps_it_as_it_was(said):
+    from assistant.conversation.turn import _place_of_waiting_report
+
+    waiting = store.Pending("晚上篮球场有人打球吵到半夜", "file_complaint", NOW)
+    assert _place_of_waiting_report(waiting, said) is None
