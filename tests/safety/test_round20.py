@@ -715,3 +715,45 @@ def test_review20b_second_emergencies_fire(text):
 ])
 def test_review20b_second_look_alikes_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- review 20b notes 15, 17: this round's new cues kept off ordinary messages; hair caught in a machine ----
+
+@pytest.mark.parametrize("text", [
+    "孩子头发卡在扶梯缝里 人被拉着走",
+    "头发卡在泳池排水口了 孩子在水下上不来",
+    "小孙女头发卡住在电动门里 门还在关",
+    "我奶奶fall在地上 get不起来了",
+    "我奶奶 fall down 了 起不来",
+    "一帮人拎着钢管在楼下打人",
+    "停车场那边几个人把一个老头按在地上踹",
+    "回家发现门被撬开了 屋里有动静",
+    "我家的锁被人撬了，开锁师傅说是被人撬坏的，小偷可能还在楼里",
+    "我妈在厕所扑通一声 然后就没动静了",
+    "隔壁窗户里红光一闪一闪 噼啪响 还冒烟",
+    "你们方便的时候来看看，我家老头子说话舌头有点大，嘴角往下耷拉",
+    "我妈今天突然说胡话 还不认人",
+])
+def test_review20b_new_cues_still_fire(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "吃炭火锅 红光一闪一闪 炭噼啪响 好有气氛",
+    "烤红薯的炉子红光噼啪的 真香",
+    "楼顶的广告牌红光一闪一闪 劈啪响了一下就好了",
+    "咚的一声 我老公不吭声 在生闷气",
+    "楼上扑通一声 她家孩子哼哼两声又睡了",
+    "我早上 get不起来 太困了",
+    "秋天了 leaves fall down 好美",
+    "这个股票又 fall down 了",
+    "小孩们拎着木棍在追泡泡 玩得开心",
+    "摔跤课上教练把他摁在地上打 练得好狠",
+    "我家孩子舌头有点大 说英语不标准 想报个班",
+    "我老公刚才说胡话 说要给我买个包",
+    "我家门锁被人撬坏了 正在等师傅来换",
+    "单元门的锁被撬了 物业正在修 什么时候好",
+    "电视里说那个小偷还在逃 大家注意",
+])
+def test_review20b_new_cues_look_alikes_stay_quiet(text):
+    assert not fires(text)
