@@ -453,7 +453,7 @@ _ACTING = re.compile(r"演(?!示|讲)|扮|假装|装作|模拟|假的|当作|当
 _PARTICULAR = re.compile(r"有个|有位|有一个|有一位|有人|[\u4e00-\u9fff](?:阿姨|奶奶|爷爷|大爷|大妈|大娘|叔|婶|师傅|姐|哥)")
 # review 20 (notes 7, 8): the class's topic is taught (讲, 教, 学, 演示) or asked after the cue (怎么办, 怎么扶, 的时候); a
 # teacher is never the particular person of a taught event
-_TAUGHT = re.compile(r"(?:医生|老师|专家|讲师|大夫|护士)(?:说|讲(?!着|完|到一半)|介绍)|讲(?!座|堂|台|着|完|到一半)|教(?!室|学楼)|学(?!校|生|堂|员)|演示(?!完)|示范|介绍|说了?(?:说)?(?=[^,。]{0,6}(?:怎么|如何))")
+_TAUGHT = re.compile(r"(?:医生|老师|专家|讲师|大夫|护士)(?:说|讲(?!着|完|到一半)|介绍(?!完))|讲(?!座|堂|台|着|完|到一半|到中途|了[一二三四五六七八九十几半\d])|教(?!室|学楼|了一半)|学(?!校|生|堂|员|着学)|演示(?!完)|示范|介绍|说了?(?:说)?(?=[^,。]{0,6}(?:怎么|如何))")
 _TAUGHT_AFTER = re.compile(r"[^,。]{0,3}?(?:怎么|咋|如何|该|应该|要怎|的时候|时(?:候)?(?:要|该|怎)|的处理|的急救)")
 
 
@@ -461,10 +461,14 @@ def _real_at_course(text: str, course: re.Match[str], hit: "_Hit", actual: bool)
     if course.end() > hit.start:
         return False
     between = text[course.end(): hit.end]
-    if _ACTING.search(between) or _TAUGHT_AFTER.match(text, hit.end):
+    if _ACTING.search(between):
         return False
-    if _REAL_IN_DRILL.search(between):
-        return True
+    if _REAL_IN_DRILL.search(between) or _OWN_WHO.search(text, 0, hit.end):
+        return True  # review 20b (notes 11, 23): one's own person at the class is real, even asking what to do
+    if _TAUGHT_AFTER.match(text, hit.end):
+        return False
+    if _STATE_NOW.search(between):
+        return True  # review 20b (note 11): a state said at the class (口吐白沫, 晕过去) is real whatever was taught
     if _TAUGHT.search(between):
         return False
     # review 20 (note 7): an event at the class said to have happened, a state (起不来, 叫不醒, 抽搐), one's own kin or an
@@ -661,7 +665,7 @@ _OVER_NOW = re.compile(r"现在(?=已经|都|也|人|没事|好)")
 # is not answering or not found
 _CALM = re.compile(r"有空|抽空|方便的时候|不(?:着|太)?急|怕|三长两短")
 _NOSEE_NOW = re.compile(r"没人接|打不通|关机|联系不上|没人应|敲门|没开门|不开门|没动静|没见")
-_BODY_NOW = re.compile(r"舌头|嘴角|口水|耷拉|说胡话|胡言乱语|不认人|认不出人|神志不清|迷迷糊糊|站不住|站不稳|走不了路|说不出话|说不清话|嘴歪|抽了|发烧|高烧|烧到")
+_BODY_NOW = re.compile(r"脸色|嘴唇|手脚冰凉|尿不出|停不下来|肿|舌头|嘴角|口水|耷拉|说胡话|胡言乱语|不认人|认不出人|神志不清|迷迷糊糊|站不住|站不稳|走不了路|说不出话|说不清话|嘴歪|抽了|发烧|高烧|烧到")
 # round 20: 现在 before a denial of the thing (现在没味儿, 现在没漏, 现在不冒了) tells how it is, no urgency
 _DENIED_NOW = re.compile(r"现在(?=(?:还|倒|也)?(?:没|不)(?:有)?(?:味|漏|冒|响|烟|闻到|事|什么事|啥事))")
 _ABSENCE = re.compile(r"没(?:下楼|下来|回|见|来|出门|出来|到家|接|开门|人应|动静|露面)|不接|不应|联系不上|找不到|找不着|不见了")

@@ -757,3 +757,40 @@ def test_review20b_new_cues_still_fire(text):
 ])
 def test_review20b_new_cues_look_alikes_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- review 20b notes 11-13, 18, 23: time at a class is not its topic; 这下真出事 is now; a mouth gone to one side ----
+
+@pytest.mark.parametrize("text", [
+    "讲座刚讲了十分钟 有个大爷突然倒地 口吐白沫",
+    "培训班上我妈学着学着突然晕倒了",
+    "急救培训介绍完 张阿姨自己摔了 头磕出血",
+    "培训课教了一半 我爸说胸口疼 满头大汗",
+    "科普讲座讲到中途 旁边大娘晕过去了",
+    "这下真出事 厨房着火了 快打119",
+    "我妈这回真出事 摔在浴室起不来",
+    "我爸这次真出事 倒在厕所叫不醒",
+    "老太太这下真出事 躺地上一动不动",
+    "我爷爷说话有点含糊 嘴角往一边歪",
+    "不急的 就是我爷爷说话有点含糊 嘴角往一边歪",
+    "她今天一直迷迷糊糊的认不出人",
+    "社区讲座上我妈突然倒地抽搐该怎么办",
+])
+def test_review20b_third_emergencies_fire(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "急救课上老师讲老人突然晕倒怎么办",
+    "讲座里医生说中风了嘴会歪，要马上打120",
+    "培训课教我们有人倒地抽搐时怎么做",
+    "真出事谁负责",
+    "真出事咋整",
+    "小孙子做鬼脸嘴角往一边歪",
+    "我奶奶老年痴呆好几年了 认不出人",
+    "有空来一下 我家马桶堵了",
+    "抽空来看看 我家门口的地砖翘起来了",
+    "今天社区做老人跌倒急救培训，要找志愿者演摔倒的人，谁愿意来",
+])
+def test_review20b_third_look_alikes_stay_quiet(text):
+    assert not fires(text)
