@@ -794,3 +794,15 @@ def test_review20b_third_emergencies_fire(text):
 ])
 def test_review20b_third_look_alikes_stay_quiet(text):
     assert not fires(text)
+
+
+# ---- review 20 note 41: a sport or a game only as the frame named; 下课/放学 is where bullying happens ----
+
+@pytest.mark.parametrize("text,expected", [
+    ("几个大孩子放学堵着我儿子，下课就把他摁在地上打", True),
+    ("不是闹着玩的 有人拿着棍子在追我儿子打", True),
+    ("摔跤课上教练把他摁在地上打 练得好狠", False),
+    ("小孩们拎着木棍在追泡泡 玩得开心", False),
+])
+def test_review20_note41_a_sport_only_as_its_frame(text, expected):
+    assert fires(text) is expected
