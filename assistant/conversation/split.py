@@ -365,12 +365,16 @@ def share_contact(cut: Split) -> Split:
     return cut
 
 
+# 都是817号楼… / 一样是…: the words that say it is shared are no part of the address (review20 #32).
+_SHARED_RE = re.compile(r"^(?:地址)?(?:都是|都在|一样是|也是|还是)")
+
+
 def share_address(cut: Split) -> Split:
     """Two bookings said together with one address (明天上午十点约个理发 再订个助餐 地址813号楼
     1单元101): the part without one gets it, as the phone said once (``share_contact``)."""
     from assistant.booking.conversation import address_in
 
-    a, b = address_in(cut.first), address_in(cut.second)
+    a, b = (_SHARED_RE.sub("", x) if x else x for x in (address_in(cut.first), address_in(cut.second)))
     if b and not a:
         return Split(f"{cut.first}，地址{b}", cut.second)
     if a and not b:

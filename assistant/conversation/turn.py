@@ -824,13 +824,9 @@ async def converse(
         # 对，两个都对 at the first request's read-back: the yes covers the second too, which
         # starts right away with what was said for it (its own read-back asks its yes).
         log.info("conversation_second_request_taken_with_both", sender=sender, intent=new_pending.intent)
+        # Its own read-back is shown and asks its own 对 (review20 #39: the yes was given to the
+        # first read-back; the second's fee, address and phone were never shown).
         second = await _deliver_second_booking(client, sender, new_pending, metadata)
-        if second and _is_readback(second[-1]) and _reads_back_the_words(second, new_pending.text):
-            # Read back with exactly what was said for it (its service, day and clock time, an
-            # address only if said), to a resident who said both are right: that yes is its yes
-            # too. The read-back stays in the reply, and the booking made follows it. A time
-            # moved, a day it does not work or anything not said leaves the read-back asking.
-            second = [*second, *await client.deliver_or_degrade(sender, "/affirm", metadata)]
         replies = [*replies, *second]
         new_pending = None
     if new_pending is not None and not new_pending.offered and await _first_done(client, sender, replies):
@@ -1045,36 +1041,6 @@ async def _deliver_second_booking(
     if started and await _form_running(client, sender):
         return await client.deliver_or_degrade(sender, pending.text, metadata)
     return started
-
-
-_READBACK_ADDRESS_RE = re.compile(r"地址([^，,。]+)")
-
-
-def _reads_back_the_words(replies: list[Reply], words: str) -> bool:
-    """The read-back (the last reply) shows the service, the day and the clock time the words
-    said, and an address only when the words said it; nothing in the turn moved the time
-    (最近可以约…)."""
-    from assistant.booking.conversation import service_asked_for
-    from assistant.booking.service import when_text
-    from assistant.booking.timeparse import extract_time
-
-    text = replies[-1].text or ""
-    if any("最近可以约" in (r.text or "") or "约不了" in (r.text or "") for r in replies):
-        return False
-    service = service_asked_for(words)
-    parsed = extract_time(words, clock.local_now())
-    if service is None or service not in text or parsed is None or not parsed.has_clock:
-        return False
-    if when_text(parsed.start) not in text:
-        return False
-    address = _READBACK_ADDRESS_RE.search(text)
-    return address is None or address.group(1).strip() in words
-
-
-def _is_readback(reply) -> bool:  # noqa: ANN001 - a Reply
-    """The booking read-back (您要预约…对吗？) with its 对 / 不对."""
-    return bool(BOOKING_READBACK_RE.match(reply.text or "")) and {
-        b.payload.strip() for b in reply.buttons} >= YES_NO_PAYLOADS
 
 
 def _asks_did_you_mean(replies: list[Reply]) -> bool:
