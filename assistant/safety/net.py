@@ -486,9 +486,11 @@ _GENERIC_WHO = re.compile(r"(?:孩子|小孩子?|小朋友|老人家?|老年人|
 _GENERIC_WHERE = re.compile(r"(?:在)?(?:电梯|厕所|卫生间)?(?:里)?了?")  # 被困电梯咋自救: the cue's own place
 _ONLY_PARTICLES = re.compile(r"[啊呀呢哦嘛吧哈呐,。!?]*")
 # review 20b (note 19): 真有事 is "if something happens" only in a frame of a device broken, a person alone or a what-then
-_CF_FRAME = re.compile(r"坏了|没电|独居|一个人住|万一|没人知道|谁知道|怎么办|咋办|咋整|的话|谁负责")
+# review 20b (note 39): a person living alone is no such frame (独居那个阿姨真有啥事敲门不应: knocked, no answer)
+_CF_FRAME = re.compile(r"坏了|没电|万一|没人知道|谁知道|怎么办|咋办|咋整|的话|谁负责")
 _CF_NOW = re.compile(r"这回|这次|这下|现在|爸|妈|爷|奶|太|婆|公|伴|老头|孩子")
 _ASKED_AFTER = re.compile(r"(?:有没有|有啥|有什么)(?:好|什么)?(?:办法|法子)|想学|学学|讨论|问问")
+_ASK_TAIL = re.compile(r"[^,。]{0,3}[啊呀呢哦嘛吧哈呐,。!?]*")
 _TOLD_AFTER = re.compile(r"还没|没找到|找不到|小时|钟头|岁|天黑|报警|急|已经|刚|要是|如果")
 _GENERAL_FRAME = re.compile(r"一般|万一|如果|要是|想学|学学|讲讲|请教|有经验|科普|知识|有没有(?:好|什么)?(?:办法|法子)|有啥(?:好)?(?:办法|法子)|问问|群里|讨论")
 
@@ -501,7 +503,11 @@ def _only_asked(msg: "_Message", hit: "_Hit", found: re.Match[str]) -> bool:
     # a wish to learn with nothing told (孩子走丢咋找 有没有好办法), never 要是天黑了咋办 (the parent's next step)
     if _GENERAL_FRAME.search(text, 0, hit.start) or (msg.learning is not None and msg.learning.start() < hit.start):
         return True
-    if _ASKED_AFTER.search(text, end) and not _TOLD_AFTER.search(text, end):
+    # review 20b (notes 34, 41): only of a generic who (孩子, 老人), and with nothing after the way asked — one's own
+    # grandson (我孙子走丢咋找), clothes, a place or the family out searching told after it is a search under way
+    asked = _ASKED_AFTER.search(text, end)
+    if (asked is not None and not _TOLD_AFTER.search(text, end) and _GENERIC_WHO.fullmatch(text, 0, hit.start)
+            and _ASK_TAIL.fullmatch(_ASKED_AFTER.sub("", text[asked.end():]))):
         return True
     return bool(_GENERIC_WHO.fullmatch(text, 0, hit.start) and _GENERIC_WHERE.fullmatch(text, hit.end, start)
                 and _ONLY_PARTICLES.fullmatch(text, end) and "啊啊" not in text[end:])  # review 20 (note 19): a cry
@@ -644,6 +650,12 @@ def _someone_else_back(text: str, over: re.Match[str]) -> bool:
     return True
 
 
+# review 20b (note 38): up and off (爬起来就跑了) says a fall is over, never a stabbing or a fight: whoever ran off, the
+# wound stays
+_UP_AND_OFF = re.compile(r"起来[^,。]{0,5}就(?:走|跑)")
+_WOUND = re.compile(r"捅|砍|刺伤|刀|打架|打起来|打群架|斗殴|血|受伤")
+
+
 def _overs(text: str, s: Suppressors) -> list[re.Match[str]]:
     """The "it is over" phrases of a message (已经灭了, 没事了), in order, without those
     a following word reopens (火已经关了还在响), and without an adult's dealing with it
@@ -651,7 +663,8 @@ def _overs(text: str, s: Suppressors) -> list[re.Match[str]]:
     found = [m for m in s.past_over.finditer(text)
              if not _NOT_OVER.match(text, m.end()) and not _REOPENED.search(text, m.end())
              and not _USUALLY.search(text, _clause_start(text, m.start()), m.start())
-             and not _someone_else_back(text, m)]
+             and not _someone_else_back(text, m)
+             and not (_UP_AND_OFF.search(m.group()) and _WOUND.search(text))]
     if s.past_dealt_with is not None and not (s.past_injury is not None and s.past_injury.search(text)):
         found += [m for m in s.past_dealt_with.finditer(text) if not _NOT_OVER.match(text, m.end())]
     return sorted(found, key=lambda m: m.start())
