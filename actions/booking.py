@@ -198,17 +198,6 @@ def _picked_from_cancel_list(tracker: Tracker) -> bool:
     )
 
 
-def _looked_up_just_now(tracker: Tracker, booking_id: str) -> bool:
-    """The butler's last reply showed this booking because the resident looked it up (我查一下
-    YY… 这个还在吧 → 您有1个预约…): a cancel said outright next (那就取消了吧) is decided on what
-    they saw. Not the reply that made it (预约好了: a cancel right after it is confirmed first)."""
-    return any(
-        booking_id in (event.get("text") or "") and "预约好了" not in (event.get("text") or "")
-        and "要取消" not in (event.get("text") or "")
-        for event in _last_reply(tracker)
-    )
-
-
 def _listed_own_bookings(tracker: Tracker) -> bool:
     """The butler's last reply listed the resident's bookings (您有2个预约：1. …（YY…）2. …):
     a booking named from it is picked from a list, as from the cancel list."""
@@ -1294,7 +1283,6 @@ class ActionCancelBooking(Action):
         if ref.match == "one" and (
             conversation.picked_to_cancel(_text(tracker), raw, listed=_picked_from_cancel_list(tracker))
             or (_listed_own_bookings(tracker) and conversation.cancels_again(_text(tracker)))
-            or (_looked_up_just_now(tracker, ref.booking.id) and conversation.cancels_again(_text(tracker)))
             or conversation.cancels_one_of_several_by_time(
                 get_database(), tracker.sender_id, _text(tracker), ref.booking, now=now()
             )
