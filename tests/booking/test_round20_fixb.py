@@ -193,11 +193,13 @@ def _after(reply: str, said: str):
         {"event": "user", "text": "查一下"}, {"event": "bot", "text": reply}, {"event": "user", "text": said}])
 
 
-def test_a_cancel_right_after_looking_the_booking_up_is_done(app_env, domain) -> None:
+def test_a_cancel_right_after_looking_the_booking_up_is_still_read_back(app_env, domain) -> None:
+    # Cancelling at once after a lookup (6f8707b) skipped the read-back, so the resident's 对
+    # that follows got 没听明白 (tests/e2e/test_booking_chat.py); a cancel is always asked first.
     booking = _escort(app_env)
     shown = f"您有1个预约：\n1. 12月1日（周二）上午8点 上门陪诊（已预约，{booking.id}）"
     _, messages, _ = run(booking_actions.ActionCancelBooking(), _after(shown, "那就退掉吧 不用人陪了"), domain)
-    assert "取消" in texts(messages) and "吗" not in texts(messages)
+    assert "要取消" in texts(messages) and booking.id in texts(messages)
 
 
 def test_a_cancel_right_after_making_it_is_asked_first(app_env, domain) -> None:
