@@ -237,11 +237,11 @@ DEFAULT_SETS: list[dict[str, str]] = [
     {
         "name": "blind18",
         "path": "bench/nlu_blind18.yml",
-        "label": "blind",
+        "label": "tuned",
         "note": "748 lines (19 intents, 130 service_type spans over the ten catalogue services), written on "
                 "2026-12-07 by a helper who saw only its brief (18e3bc8, bench/nlu_blind18.md) while round 20 "
                 "was tuned on set 17; measured once at round 20's end (e6a3ec6: macro-F1 0.926, 0.935 with the "
-                "vote; service_type 0.961)",
+                "vote; service_type 0.961), then round 21 was tuned on its errors",
     },
     {
         "name": "blind_2026_11",
@@ -423,10 +423,10 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
     {
         "name": "emergency_blind20",
         "path": "bench/emergency_blind20.jsonl",
-        "label": "blind",
+        "label": "tuned",
         "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-07 by a helper who "
                 "saw only its brief (47c8d3b, bench/emergency_blind20.md) while round 20 was tuned on set 19; "
-                "measured once at round 20's end (e6a3ec6: butler 0.990 / 4.8 %, net 0.961 / 4.0 %)",
+                "measured once at round 20's end (e6a3ec6: butler 0.990 / 4.8 %, net 0.961 / 4.0 %), then round 21 was tuned on its errors",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
