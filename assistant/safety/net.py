@@ -940,6 +940,9 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                 found = None  # round 20: 孙女放学没回家 打电话也不接 怎么找 — a second sign of the absence told: a search under way
             if found is not None and _BARE_HOW.fullmatch(found.group(1)) and not _only_asked(msg, hit, found):
                 found = None  # review 20 (note 5): 我困电梯咋自救, 我闺女走丢咋找, 孩子刚走丢 咋找 — told, not asked
+            if (found is not None and _WRITER_ASKS.search(after, 0, found.start(1))
+                    and "," in text[hit.start: hit.end + found.start(1)]):
+                found = None  # round 21 (set 20): 灯里头往下淌水，一闪一闪的，俺咋整 — told, then the writer asks what to do
         if found is None and s.hypothetical_after_unless_person is not None and not (
                 s.hypothetical_person is not None
                 and s.hypothetical_person.search(text, max(msg.clause_start(hit.start), hit.start - 6), hit.end)):
@@ -952,6 +955,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             # minutes (倒在门口十几分钟了，一动不动，没人管吗: a complaint about nobody helping)
             rest = msg.sentence_after(hit.end, 40)
             found = None if _POLITE_REQUEST.search(rest) else (_QUESTION_END.search(rest) or _A_NOT_A.match(rest))
+    if found is None and not actual and not msg.urgent:
+        found = _topic_of(msg, hit)
     # Hearsay and policy words elsewhere do not silence a cue said of today
     # (关于充电桩的申请回头再说，我爷爷今天上午走丢了).
     # Hearsay said between today's word and the cue still governs it (刚才新闻里说…着火了).
@@ -1197,6 +1202,45 @@ def _own_clause(msg: _Message, hit: _Hit, soft: re.Match[str]) -> bool:
     before = msg.text[start: hit.start]
     own = msg.s.hypothetical_learning_own
     return bool((own is not None and own.search(before)) or _HOUSEHOLD.search(before))
+
+
+# Round 21 (set 20): the writer as the subject of the what-to-do question (俺咋整, 我该怎么办, 我们咋办) after a pause in what
+# is told: asked from inside (a bare 电梯困人我们该怎么办 stays a question)
+_WRITER_ASKS = re.compile(r"(?:我|俺|咱)(?:们|俩)?(?:这|现在)?(?:该|要|应该|得|可)?$")
+# Round 21 (set 20): a cue that names the topic of something else, not an event now: a media item (抖音上那个火灾视频, 着火
+#的新闻), a device's trigger (一天没开门就提醒子女的那种), prevention or a simulation (防触电培训, 模拟摔倒的垫子) just before it.
+# Not a video the writer took (我拍了楼下着火的视频) and never when urgent or said to have happened (checked by the caller).
+_TOPIC_NOUN = re.compile(r"(?:的|之类的|相关的?)?(?:视频|短视频|新闻|报道|纪录片|电影|片子|图片|照片|帖子|段子|文章|小说|节目)")
+_FILMED = re.compile(r"拍|录|发给|发到")
+_TRIGGER_AFTER = re.compile(r"[^,。]{0,2}?就(?:会)?(?:自动)?(?:提醒|通知|推送|发(?:消息|短信|信息|微信)|告警|预警|自动报警)(?!了)[^,。]{0,6}?(?:的|吗|么|呢|那种)")
+_DEVICE = re.compile(r"装|设备|门磁|手环|手表|传感器|感应|探测|系统|app|功能|监测|智能|smart|报警器")
+# … or one cause guessed against another (是不是电表坏了还是哪里漏电): the cue right after 还是 in a 是不是 question, with
+# nothing perceived or going on in the sentence
+_OR_GUESS = re.compile(r"还是(?:哪里|哪儿|什么地方|哪)?(?:有|在)?$")
+_GUESS_ASKED = re.compile(r"是不是|是否|难道|会不会")
+# what the senses say now (not 突然, which a bill or a price may carry: 电费突然翻倍)
+_SENSED = re.compile(r"(?:有|一|这)股|闻到|闻着|看到|看见|听到|听见|现在|正在|刚才|刚刚|冒|还在|一直在|滋滋|噼啪|麻|烫|焦|糊|味")
+_AGAINST_BEFORE = re.compile(r"(?:预防|防止|防范|谨防|(?<![消堤边国海])防|模拟|仿真|假装|装作)[^,。]?$")
+
+
+def _topic_of(msg: _Message, hit: _Hit) -> re.Match[str] | None:
+    text = msg.text
+    found = _AGAINST_BEFORE.search(text, max(msg.clause_start(hit.start), hit.start - 3), hit.start)
+    if found is not None:
+        return found
+    found = _TOPIC_NOUN.match(text, hit.end)
+    if found is not None and not _FILMED.search(text, msg.sentence_start(hit.start), hit.start):
+        return found
+    found = _TRIGGER_AFTER.match(text, hit.end)
+    if found is not None and _DEVICE.search(text):
+        return found
+    sentence_start = msg.sentence_start(hit.start)
+    found = _OR_GUESS.search(text, msg.clause_start(hit.start), hit.start)
+    if found is not None and _GUESS_ASKED.search(text, sentence_start, found.start()):
+        sentence = text[sentence_start: msg.clause_end(hit.end)]
+        if not _SENSED.search(sentence) and not _HAPPENING.search(sentence):
+            return found
+    return None
 
 
 def _sincere(msg: _Message, hit: _Hit, marker: re.Match[str]) -> bool:
