@@ -229,7 +229,11 @@ def _wish_to_book(tracker: Tracker) -> list[EventType] | None:
     the rest of the message (the age) as usual. None for anything else."""
     if not conversation.wishes_to_book(_text(tracker)):
         return None
-    service = conversation.service_asked_for(_text(tracker)) or _offered_service(tracker)
+    # 同一天再订一场 right after 预约好了…场地预约: the one service just talked about.
+    service = (
+        conversation.service_asked_for(_text(tracker)) or _offered_service(tracker)
+        or _service_just_talked_about(tracker)
+    )
     return [*([SlotSet("booking_service", service)] if service else []), FollowupAction("booking_form")]
 
 

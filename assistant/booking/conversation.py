@@ -666,6 +666,8 @@ def _room_amended(before: str, said: str) -> str | None:
     fields = {"unit": n.unit, "room": n.room, "floor": n.floor}
     if n.unit is None:  # 是201室: the unit said before stays
         fields["unit"] = o.unit
+    if n.room is None and n.floor is None:  # 单元说错了 是5单元: the room said before stays
+        fields["room"], fields["floor"] = o.room, o.floor
     return dataclasses.replace(o, **fields).canonical
 
 
@@ -1074,12 +1076,29 @@ def _last_clock_said(value: str, now: datetime | None) -> str:
     return (chosen or kept)[-1] if kept else value
 
 
+# A phone number with its label (电话是138… / 手机139…), as said along with a correction.
+_SAID_PHONE_RE = re.compile(
+    r"(?:(?:我的?)?(?:联系)?(?:电话|手机号?|号码)(?:号码)?(?:是|号|就是)?[:：]?\s*)?(?<!\d)1[3-9]\d{9}(?!\d)"
+)
+
+
 def correction_from(
     text: str | None, *, now: datetime | None = None, catalogue: Catalogue | None = None
 ) -> Correction | None:
     """A correction (不对，时间改成后天下午三点 / 地址不对，是3号楼1单元202 / 不对),
-    or ``None`` when the message corrects nothing."""
+    or ``None`` when the message corrects nothing. A phone number given in the same breath
+    (不对 十点去不了 改下午四点 电话是138…: the answer to the phone question) is no
+    correction of the phone when the rest corrects another answer: that one is read."""
     text = unicodedata.normalize("NFKC", text or "").strip()
+    rest = _SAID_PHONE_RE.sub(" ", text).strip()
+    if rest != text and CORRECTION_RE.search(rest) and field_named(rest) != "booking_phone":
+        other = _correction_from(rest, now=now, catalogue=catalogue)
+        if other is not None and other.slot not in (None, "booking_phone") and other.value is not None:
+            return other
+    return _correction_from(text, now=now, catalogue=catalogue)
+
+
+def _correction_from(text: str, *, now: datetime | None, catalogue: Catalogue | None) -> Correction | None:
     if _CANTONESE_RE.search(text):
         for pattern, mandarin in _CANTONESE_CORRECTION:
             text = pattern.sub(mandarin, text)
@@ -1553,6 +1572,8 @@ def kept_text(booking: Booking | None) -> str:
 _BOOK_WISH_RE = re.compile(
     r"(?:给|帮|替)(?:她|他|我|俺|咱|我妈|我爸|俺娘|俺爹|老伴|老人)?\S{0,3}?(?:预约|约)(?:一个|个|一下|一次|上)"
     r"|(?:那|就|那就)(?:预约|约)(?:一个|个|一下)"
+    # 同一天下午三点再订一场 / 再约一个后天的 right after a booking: one more of the same.
+    r"|再(?:预约|约|订|来)(?:一|1)?(?:场|个|次|份|回)(?!的话|要钱|收钱|多少)"
 )
 # 帮我查一下约上没有 / 帮我看下约上没: a question whether a booking went through, no wish.
 _ASKS_BOOKINGS_RE = re.compile(

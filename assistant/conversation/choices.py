@@ -22,6 +22,9 @@ from dataclasses import asdict, dataclass, field
 
 import cn2an
 
+from assistant.booking.service import BOOKING_ID_RE
+from assistant.tickets.ids import TICKET_ID_RE
+
 NUMBERED_LINE_RE = re.compile(r"^\s*(\d{1,2})\s*[.、．)）]\s*(\S.*)$")
 ENTITY_VALUE_RE = re.compile(r'"[^"]+"\s*:\s*"([^"]+)"')
 CN_NUMERAL = "一二两三四五六七八九十"
@@ -381,7 +384,8 @@ def resolve_by_pinyin(text: str, options: list[Option]) -> Option | None:
 # tickets as text, without buttons (one per record would crowd the chat). Each line that
 # names one record (YY… / GD…) is an option all the same: 2 / 中间那个 / 把第二个取消了 /
 # 第一件怎么样了 / 绿化那件 pick it, with what the resident wants done to it.
-RECORD_ID_RE = re.compile(r"(?:YY|GD)\d{12}")
+# Built from the ids' own patterns (a ticket's ends where its digits end: GD + 13 digits is none).
+RECORD_ID_RE = re.compile(f"(?:{BOOKING_ID_RE.pattern})|(?:{TICKET_ID_RE.pattern})")
 # What is asked of a picked record, around the choice: a cancel, or its progress.
 _RECORD_CANCEL_RE = re.compile(
     r"^(?:把|将|帮我把|给我把|麻烦把)?(?P<choice>.+?)(?:给我|帮我)?(?:取消掉?|不要了|退掉|退了|不约了|不去了|删掉|撤掉|撤了|算了)"

@@ -449,6 +449,7 @@ async def converse(
     new_pending: store.Pending | None = memory.pending
     local: list[Reply] | None = None
     follow_up: str | None = None  # a value answering the offered request's first question
+    contact_first: str | None = None  # a phone for the ticket just filed, sent before the message
     both_at_once = False  # 一是…二是…: both asked for outright, the second needs no offer
     hand_off = False  # …，给我转个人工: a person asked for outright with another request
     cancel_first = False  # a cancel said outright, then another request: the cancel needs no yes
@@ -599,10 +600,18 @@ async def converse(
         elif _offered_with_contact_question(memory.last) and _answers_contact(stripped) and not (
             pending.intent == "book_service" and _has_booking_time(stripped)
         ):
-            # The offer came with the first ticket's phone question still open: the phone
-            # (or 不留) is that ticket's, and the offer is asked again once it is answered.
-            log.info("conversation_contact_before_offer", sender=sender, intent=pending.intent)
-            new_pending = store.Pending(pending.text, pending.intent, pending.at)
+            if _contact_for_both(stripped, pending):
+                # The booking offered was asked for with its time (…顺便约个心理咨询 明天上午10点),
+                # or the phone comes with the home address only a booking asks: the phone is the
+                # ticket's and the booking's; the ticket takes it, then the booking starts with it
+                # (its read-back still asks 对吗 before anything is booked).
+                log.info("conversation_contact_for_ticket_and_offer", sender=sender)
+                contact_first, message = stripped, f"{pending.text}，{stripped}"
+            else:
+                # The offer came with the first ticket's phone question still open: the phone
+                # (or 不留) is that ticket's, and the offer is asked again once it is answered.
+                log.info("conversation_contact_before_offer", sender=sender, intent=pending.intent)
+                new_pending = store.Pending(pending.text, pending.intent, pending.at)
         elif split.is_bare_value(stripped):
             # 13022648170 / 我不留电话，匿名吧 / 明天下午两点: a yes that already answers.
             log.info("conversation_second_request_taken_with_value", sender=sender, intent=pending.intent)
@@ -770,6 +779,9 @@ async def converse(
         await _remember(db, sender, memory, local, pending=new_pending, keep_options=bool(local[0].buttons))
         return local
 
+    earlier: list[Reply] = []
+    if contact_first is not None:
+        earlier = await client.deliver_or_degrade(sender, contact_first, metadata)
     replies = await client.deliver_or_degrade(sender, message, sent_metadata)
     if cancel_first and replies and _asks_to_cancel([store.Said(replies[-1].text, [
         (b.title, b.payload) for b in replies[-1].buttons
@@ -787,6 +799,7 @@ async def converse(
     if follow_up is not None and replies and await _form_running(client, sender):
         # The offered request asks its first question; the value said with the yes answers it.
         replies = await client.deliver_or_degrade(sender, follow_up, metadata)
+    replies = [*earlier, *replies]  # the ticket's phone said back before the booking it starts
     if hand_off:
         # Asked outright: done right after the first request, whether or not its form
         # still asks something (a hand-off inside a form is recorded and the form goes on).
@@ -1276,6 +1289,16 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
         and "file_complaint" in {split.task_intent(first), split.task_intent(second)}
     ):
         intents = ("file_complaint", "file_complaint")
+    if (
+        (counted is not None or said_two)
+        and intents != ("file_complaint", "file_complaint")
+        and "book_service" not in (intents or ())
+        and split.two_problems(cut.first, cut.second)
+    ):
+        # 反映两个事 1220号楼后头路灯黑了 还有楼门口车乱停…: the resident says there are two
+        # matters and each part names a thing and its fault: two reports, whatever the
+        # classifier makes of the part that carries the count.
+        intents = ("file_complaint", "file_complaint")
     if intents is None:
         return None
     if intents == ("book_service", "book_service"):
@@ -1466,6 +1489,18 @@ def _offered_with_contact_question(last: list[store.Said]) -> bool:
     """The butler's last turn asked for the first ticket's phone and offered the second
     request with it."""
     return any(_is_contact_question(said) for said in last)
+
+
+def _contact_for_both(said: str, pending: store.Pending) -> bool:
+    """A phone said at the ticket's phone question while a booking is offered, that is the
+    booking's too: the booking was asked for with its day or time, or the words also give a
+    home address (地址就是…1103 电话139…: a filed ticket asks no address, a booking does).
+    不留电话 / 匿名 is the ticket's alone."""
+    from assistant.booking.conversation import address_in, phone_from
+
+    if pending.intent != "book_service" or phone_from(said) is None:
+        return False
+    return _has_booking_time(pending.text) or bool(address_in(said))
 
 
 def _answers_contact(said: str) -> bool:
