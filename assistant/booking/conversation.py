@@ -1610,6 +1610,24 @@ def about_own_booking(text: str | None) -> bool:
     return bool(_OWN_BOOKING_RE.search(said) or _MINE_RE.search(said))
 
 
+# 我现在都订了些啥 / 我约了哪些 / 一共预约了几个: what the resident has booked, asked and nothing
+# else (约了什么时候来 asks after a visit; 再约 / 取消 / 改 ask for something).
+_WHAT_BOOKED_RE = re.compile(
+    r"^[^，,。？?\s]{0,6}?(?:都|一共|总共)?(?:预约|约|订)(?:了|过)(?:些|哪些|哪几个|几个|几样)?"
+    r"(?:啥|什么|哪些|哪几个|几个|几样)?(?:东西|服务|预约)?[呀啊呢哈吧嘛]*[？?。.！!]*$"
+)
+
+
+def asks_what_booked(text: str | None) -> bool:
+    """我现在都订了些啥: a question about the resident's own bookings, whatever the classifier
+    hears in it (a bare 订了些啥 can sound like 你能干啥)."""
+    said = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    if not said or re.search(r"再|取消|不要|改|换|挪|退", said):
+        return False
+    match = _WHAT_BOOKED_RE.match(said)
+    return bool(match) and bool(re.search(r"啥|什么|哪|几", said))
+
+
 def asks_service_offered(
     text: str | None, catalogue: Catalogue | None = None, booked: Collection[str] = ()
 ) -> str | None:

@@ -873,7 +873,7 @@ def _worded_intent(said: str, memory: store.Memory) -> str | None:
       ``/cancel_booking{"booking_id": …}`` (the round-16 model read such lines as nlu_fallback;
       ``booking.conversation.cancel_by_id``).
     """
-    from assistant.booking.conversation import cancel_by_id, confirms_cancel
+    from assistant.booking.conversation import asks_what_booked, cancel_by_id, confirms_cancel
 
     if _corrects_readback(said, memory.last):
         return "/inform"
@@ -886,6 +886,8 @@ def _worded_intent(said: str, memory: store.Memory) -> str | None:
     if _asks_to_cancel(memory.last) and confirms_cancel(said):
         return "/affirm"  # 对 取消 / 取消吧 at 要取消…吗？: a yes in the question's own words
     if not _asks_yes_or_no(memory.options):
+        if asks_what_booked(said):
+            return "/query_booking"  # 我现在都订了些啥: the bookings listed, never the help menu
         return cancel_by_id(said)
     return None
 

@@ -198,3 +198,24 @@ def test_without_the_count_the_second_waits_for_its_offer(db, clock):
     dialogue = WordDialogue({"路灯": "query_booking", "乱停": "file_complaint"})
     converse_once(dialogue, db, "web:r21c", "2201号楼东头的路灯坏了 还有小区门口天天有车乱停 堵着路")
     assert len(dialogue.sent) == 1
+
+
+# --- what the resident has booked, asked in words the classifier may take for help ------------
+
+
+@pytest.mark.parametrize("said", ["我这会儿都订了些啥", "帮我看看约了哪几个", "总共预约了几样"])
+def test_what_was_booked_is_sent_as_the_bookings_question(db, clock, said):
+    from tests.conversation._helpers import WordDialogue, converse_once
+
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, "web:r21d", said)
+    assert dialogue.sent == ["/query_booking"]
+
+
+@pytest.mark.parametrize("said", ["约了什么时候来", "再订一个吧", "你都能干些啥", "我约了理发"])
+def test_other_words_about_booking_go_as_said(db, clock, said):
+    from tests.conversation._helpers import WordDialogue, converse_once
+
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, "web:r21e", said)
+    assert dialogue.sent == [said]
