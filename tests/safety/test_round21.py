@@ -156,3 +156,29 @@ def test_emergencies_sharing_the_new_rules_words_fire(text):
 def test_what_the_topic_rules_report():
     assert "hypothetical:防→触电" in verdict("防触电培训明天几点").suppressed
     assert any(x.startswith("hypothetical:") and x.endswith("→着火") for x in verdict("抖音上那个着火的视频").suppressed)
+
+
+# --- the classifier's vote (plausible): a repair complained of, English danger --------------------------------
+
+@pytest.mark.parametrize("text", [
+    "小区后门的门禁坏了好几天了，外卖小哥随便进出",
+    "楼下的感应灯不亮好些天了，也没人来修",
+    "独居老人家里的一键呼叫器没电了，也没人来换",
+    "充电桩旁边的电线裸露着，小孩总在那边跑，so dangerous",
+])
+def test_repairs_complained_of_do_not_back_a_classifier_emergency(text):
+    v = verdict(text)
+    assert not v.emergency
+    assert not v.plausible
+
+
+@pytest.mark.parametrize("text", [
+    "楼道的灯坏了好几天了 我妈今天摔了起不来",
+    "电梯坏了三天了 我爸被关在里面出不来",
+    "独居的王大爷家门铃坏了好几天了，这两天都没见他出门",
+    "电梯的紧急按钮没电了，也没人来修，我爸现在关在里面",
+    "孩子丢了两天了",
+    "插座冒火花了 so dangerous 快来人",
+])
+def test_emergencies_beside_a_repair_complaint_fire(text):
+    assert fires(text)
