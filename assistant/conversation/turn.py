@@ -633,7 +633,7 @@ async def converse(
         and not command
         and pending.intent == "book_service"
         and split.is_bare_value(stripped)
-        and _has_booking_time(stripped)
+        and (_has_booking_time(stripped) or _home_address_for(stripped, pending))
         and not await _form_running(client, sender)
     ):
         # 明天早上九点 电话139… while the booking said with a question still waits for its
@@ -1491,6 +1491,16 @@ def _offered_with_contact_question(last: list[store.Said]) -> bool:
     """The butler's last turn asked for the first ticket's phone and offered the second
     request with it."""
     return any(_is_contact_question(said) for said in last)
+
+
+def _home_address_for(said: str, pending: store.Pending) -> bool:
+    """1226号楼1单元101 said while a home-visit booking asked with its time waits for its offer
+    (…另外给俺约个理发 明天上午九点半 上门): the address is that booking's, not the question's."""
+    from assistant.booking.catalogue import load_catalogue
+    from assistant.booking.conversation import address_in, service_asked_for
+
+    service = load_catalogue().services.get(service_asked_for(pending.text) or "")
+    return bool(service and service.at_home and address_in(said) and _has_booking_time(pending.text))
 
 
 def _contact_for_both(said: str, pending: store.Pending) -> bool:

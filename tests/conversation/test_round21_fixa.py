@@ -219,3 +219,34 @@ def test_other_words_about_booking_go_as_said(db, clock, said):
     dialogue = WordDialogue({})
     converse_once(dialogue, db, "web:r21e", said)
     assert dialogue.sent == [said]
+
+
+# --- a home address said while a home booking with its time waits for its offer -------------
+
+
+def _waiting(db, text):
+    from assistant import clock
+
+    store.save(db, "web:r21f", store.Memory(pending=store.Pending(text, "book_service", clock.now())))
+
+
+def test_an_address_for_a_waiting_home_booking_goes_with_it(db, clock):
+    from tests.conversation._helpers import WordDialogue, converse_once
+
+    _waiting(db, "再帮我约个上门保洁 后天下午两点")
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, "web:r21f", "2301号楼2单元502")
+    assert dialogue.sent == ["再帮我约个上门保洁 后天下午两点，2301号楼2单元502"]
+
+
+@pytest.mark.parametrize(("waiting", "said"), [
+    ("再帮我约个上门保洁", "2301号楼2单元502"),  # no time said with it: the offer still comes first
+    ("再约个心理咨询 后天下午两点", "2301号楼2单元502"),  # not a home visit: no address of its
+])
+def test_an_address_without_a_home_booking_with_its_time_goes_as_said(db, clock, waiting, said):
+    from tests.conversation._helpers import WordDialogue, converse_once
+
+    _waiting(db, waiting)
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, "web:r21f", said)
+    assert dialogue.sent == [said]
