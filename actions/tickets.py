@@ -1112,8 +1112,9 @@ class ActionTicketFollowup(Action):
                 )
             )
             return _answered()
-        if asks_to_be_told(text) and not contact:
-            # 那你们查完了跟我说一声不 (anonymous, no phone): how to follow it, no promise of a call.
+        if asks_to_be_told(text) and not (contact and contact[0] == "phone"):
+            # 那你们查完了跟我说一声不 / 电话我不留 处理完给我回个电话 (anonymous, no phone): how to
+            # follow it, no promise of a call.
             dispatcher.utter_message(
                 text=for_elders(tracker, how_to_follow(ticket_id)),
                 buttons=[{"title": "不留电话", "payload": "/deny"}],

@@ -548,6 +548,43 @@ def parse_location(text: str | None) -> Location | None:
     return found[0] if found else None
 
 
+# Numbers said digit by digit (一二四七, 三零一, 幺零二): how speech recognition writes a spoken
+# building or room number. Staff cannot dispatch to 一二四七号楼 at a glance.
+_DIGIT_BY_DIGIT = re.compile(r"(?<![十百千廿卅])[零〇一二三四五六七八九幺]{2,}(?![十百千])")
+# A Chinese number in a place: before what it numbers (号楼, 栋, 单元, 楼, 室...), or a run said
+# digit by digit (the bare room of 二单元三零一). Not a count (这一栋, 同一单元), not a name (三里屯).
+_PLACE_NUMBER = re.compile(
+    rf"(?<![这那同每哪整某另几{_CN}])[{_CN}]+(?=\s*(?:号|栋|幢|座|单元|门洞|门|层|楼|室|户|期|院|#))"
+    r"|(?<![这那同每哪整某另几零〇一二三四五六七八九十百千幺廿卅])[零〇一二三四五六七八九幺]{2,}"
+    r"(?![零〇一二三四五六七八九十百千幺廿卅])"
+)
+
+
+def with_digits(text: str | None) -> str | None:
+    """A place as written for staff: when a number of it was said digit by digit (一二四七号楼
+    二单元三零一, as speech recognition writes what an elder says), every number of the place
+    in Arabic digits (1247号楼2单元301); a place said with positional numerals only (五栋,
+    十二号楼) or in digits stays as said."""
+    if not text:
+        return text
+    found = [loc for loc in find_locations(text) if _DIGIT_BY_DIGIT.search(loc.span)]
+    if not found:
+        return text
+    norm = normalise(text)
+    out, at = [], 0
+    for loc in found:
+        out.append(norm[at : loc.start])
+
+        def digits(match: re.Match) -> str:
+            value = to_int(match.group())
+            return str(value) if value is not None else match.group()
+
+        out.append(_PLACE_NUMBER.sub(digits, norm[loc.start : loc.end]))
+        at = loc.end
+    out.append(norm[at:])
+    return "".join(out)
+
+
 def location_span(text: str | None) -> str | None:
     """The words of the first location as said, spaces removed (3号楼2单元, 小区东门)."""
     found = parse_location(text)
@@ -772,4 +809,5 @@ __all__ = [
     "resolve",
     "strip_locations",
     "to_int",
+    "with_digits",
 ]

@@ -40,7 +40,7 @@ from assistant.booking.service import (
 )
 from assistant.booking.timeparse import CLOCK_RE, extract_time, last_day_said, local_now, normalise
 from assistant.db import Database
-from assistant.location import find_locations
+from assistant.location import compatible, find_locations
 from assistant.location import normalise as normalise_location
 from assistant.privacy import mask_phone
 from assistant.residents.service import get_or_create_resident, remember_contact
@@ -917,9 +917,12 @@ _DEFERS_AHEAD = r"(?![^，,。；;！!？?\s]*(?:再说|再定(?![个一份])|�
 _CHANGED_TO = r"(?:还是|改|换|挪)(?:改回|换回|回到|回)?" + _TIME_AHEAD + _DEFERS_AHEAD
 # 不剃了…还是给我订个助餐吧 / 不剪了 改约保洁: another service asked for instead.
 _INSTEAD_ASKED = r"(?:还是|改|换)(?:给我|帮我|给俺|帮俺)?(?:订|约|预约)(?:个|一个|一下|上)?(?=[\u4e00-\u9fff])(?![吧了啊呀嘛])"
+# 啥 十点？俺说的是下午两点 / 我要的是周三: the value the resident meant, named as theirs (what
+# they thought they heard, asked before it, is not it).
+_MEANT = r"(?:我|俺)(?:刚才|明明)?(?:说|讲|要|约)的(?:是|就是)"
 CORRECTION_RE = re.compile(
     r"不对|(?<![^但可就还倒要]是)(?<!^是)不是|改成|改为|改到|改一下|换成|换到|换个|应该是|"
-    + _CHANGED_TO + "|" + _SLIP + "|" + _INSTEAD_ASKED
+    + _CHANGED_TO + "|" + _SLIP + "|" + _INSTEAD_ASKED + "|" + _MEANT
 )
 _NEW_VALUE_RES = (
     re.compile(r"(?<!不)是(.+?)[，,。\s]*(?:而)?不是"),  # 是3号楼，不是5号楼
@@ -928,7 +931,7 @@ _NEW_VALUE_RES = (
     # 不对 三点我得去接孙子 改四点吧: the value after the change, not the one it gives up.
     re.compile(_CHANGED_TO + r"(.+)$"),
     # 不是周二啊 我说的周三 / 不对 我要的是下午: the value the resident meant, named as theirs.
-    re.compile(r"(?:我|俺)(?:说|讲|要|约|讲)的(?:是)?(.+)$"),
+    re.compile(r"(?:我|俺)(?:刚才|明明)?(?:说|讲|要|约|讲)的(?:是)?(.+)$"),
     re.compile(r"(?<!不)是(.+)$"),  # 地址不对，是3号楼1单元202
     # 明天上午十点 不对不对 下午三点半: a value, taken back, and the new one in the same breath
     # (the last 不对 / 说错了 counts).
@@ -1283,6 +1286,31 @@ def _spaced_parts(clause: str) -> list[str]:
     return parts
 
 
+def _said_again_more_fully(address: str, after: list[str]) -> str | None:
+    """1266号楼 1266号楼1单元 一楼 101 / 8栋，8栋3单元502: the same building said again right
+    after, this time with its unit, floor or room (an elder repeating and adding as they
+    go): the fuller saying is the address. None when nothing after says the same building
+    more fully (a second place of its own is no repetition). Said in pieces, the place is
+    written as the parser reads it (1266号楼1单元101室: 一楼 is the floor of room 101)."""
+    first = find_locations(address)
+    if len(first) != 1 or first[0].building is None:
+        return None
+    fullest, best = None, first[0]
+    for clause in after:
+        if normalise_phone(clause) or extract_time(clause) is not None:
+            break
+        found = find_locations(clause)
+        if len(found) != 1:
+            break
+        loc = found[0]
+        if loc.building != best.building or not compatible(loc, best):
+            break
+        finer = [part for part in _FINER_PARTS if getattr(loc, part) is not None]
+        if len(finer) > len([part for part in _FINER_PARTS if getattr(best, part) is not None]):
+            fullest, best = loc.canonical, loc
+    return fullest
+
+
 def address_in(text: str | None) -> str | None:
     """An address said along with other things (我住8号楼2单元502，想约明天理发): the
     clause that has a clear address shape and no time in it; one the resident marks as
@@ -1294,16 +1322,16 @@ def address_in(text: str | None) -> str | None:
         for piece in _spaced_parts(part)
     ]
     marked = [c for c in clauses if re.match(r"^(?:地址|住址|家住|住在|我住|俺住|我家在|家在)", c)]
-    for clause in marked + [c for c in clauses if c not in marked]:
-        if not has_address_shape(clause) or normalise_phone(clause):
+    for said in marked + [c for c in clauses if c not in marked]:
+        if not has_address_shape(said) or normalise_phone(said):
             continue
         # 住址7栋… / 地址是… : the marker goes whole (not its 住 alone, which left 址7栋…).
-        clause = re.sub(r"^(?:地址|住址)(?:是|在|为)?[:：]?", "", clause)
+        clause = re.sub(r"^(?:地址|住址)(?:是|在|为)?[:：]?", "", said)
         clause = re.sub(r"^(?:我|俺|家)?(?:家)?(?:住|在|是)+", "", clause)
         if extract_time(clause) is None:
             found = address_from(clause)
             if found:
-                return found
+                return _said_again_more_fully(found, clauses[clauses.index(said) + 1 :]) or found
     # 想约师傅上门修明天下午两点半俺住17号楼1单元201电话133…: said in one breath, no
     # commas; the building, unit and room the location parser found.
     for place in find_locations(unicodedata.normalize("NFKC", text or "")):
@@ -1569,9 +1597,10 @@ def kept_text(booking: Booking | None) -> str:
 
 # 那给她约一个 / 帮我约一个 / 给俺娘预约一下: a wish to book, not a question about bookings
 # (我约了什么 / 我的预约 / 约了吗), though the NLU may hear query_booking in it.
+# 订 is booked too (那给我订一个, 就订一份).
 _BOOK_WISH_RE = re.compile(
-    r"(?:给|帮|替)(?:她|他|我|俺|咱|我妈|我爸|俺娘|俺爹|老伴|老人)?\S{0,3}?(?:预约|约)(?:一个|个|一下|一次|上)"
-    r"|(?:那|就|那就)(?:预约|约)(?:一个|个|一下)"
+    r"(?:给|帮|替)(?:她|他|我|俺|咱|我妈|我爸|俺娘|俺爹|老伴|老人)?\S{0,3}?(?:预约|约|预订|订)(?:一个|个|一下|一次|一份|份|上)"
+    r"|(?:那|就|那就)(?:预约|约|预订|订)(?:一个|个|一下|一份|份)"
     # 同一天下午三点再订一场 / 再约一个后天的 right after a booking: one more of the same.
     r"|再(?:预约|约|订|来)(?:一|1)?(?:场|个|次|份|回)(?!的话|要钱|收钱|多少)"
 )

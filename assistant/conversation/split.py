@@ -395,10 +395,10 @@ def share_place(first: str, second: str) -> str:
 
 # 这两件事都跟你说下 / 有两件事要反映: the resident says there are two matters, as counting them
 # out does (一是…二是…).
-_SAYS_TWO_RE = re.compile(r"(?:(?:两|2)\s*(?:个|件|样|桩)|俩\s*(?:个|件|样|桩)?)(?:事|事情|问题|情况)")
+_SAYS_TWO_RE = re.compile(r"(?:(?:两|2)\s*(?:个|件|样|桩)|(?<![我你他她咱们])俩\s*(?:个|件|样|桩)?)(?:事|事情|问题|情况)")
 # The clause that only says so, left off the part it ends (…堵在楼梯口，这两件事都跟你说下).
 _SAYS_TWO_CLAUSE_RE = re.compile(
-    r"[，,。；;！!\s]*[^，,。；;！!\s]{0,6}(?:(?:两|2)\s*(?:个|件|样|桩)|俩\s*(?:个|件|样|桩)?)(?:事|事情|问题|情况)"
+    r"[，,。；;！!\s]*[^，,。；;！!\s]{0,6}(?:(?:两|2)\s*(?:个|件|样|桩)|(?<![我你他她咱们])俩\s*(?:个|件|样|桩)?)(?:事|事情|问题|情况)"
     r"[^，,。；;！!]{0,10}[。.！!]*$"
 )
 
@@ -429,7 +429,7 @@ def yes_to_both(text: str) -> bool:
 
 # 反映两个事 / 跟你说俩事：… said first, before the first matter: no part of it.
 _SAYS_TWO_LEAD_RE = re.compile(
-    r"^[^，,。；;！!\s]{0,8}?(?:(?:两|2)\s*(?:个|件|样|桩)|俩\s*(?:个|件|样|桩)?)(?:事儿?|事情|问题|情况)"
+    r"^[^，,。；;！!\s]{0,8}?(?:(?:两|2)\s*(?:个|件|样|桩)|(?<![我你他她咱们])俩\s*(?:个|件|样|桩)?)(?:事儿?|事情|问题|情况)"
     r"[啊呀哈吧哦]*[：:，,。；;！!\s]+"
 )
 

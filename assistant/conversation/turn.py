@@ -51,6 +51,7 @@ from assistant.conversation.choices import (
     resolve_record,
 )
 from assistant.safety import assess
+from assistant.tickets.asking import asks_how_to_know
 from assistant.tickets.feedback import (
     RESTATED_YES_RE,
     explicit_rating,
@@ -550,6 +551,17 @@ async def converse(
             await _remember(db, sender, memory, again_replies, pending=pending)
             return again_replies
 
+    # 那我咋知道办没办, right after reporting: how the outcome will reach them (their phone on the
+    # ticket, or its number to ask by), not the menu.
+    if shortcut and asks_how_to_know(stripped):
+        follow = await _told_outside_forms(
+            client, sender, lambda: _follow_answer(db, sender, stripped), "ticket_lookup_failed"
+        )
+        if follow is not None:
+            log.info("conversation_how_to_follow", sender=sender)
+            await _remember(db, sender, memory, follow, pending=pending)
+            return follow
+
     # 那你们倒是再派人来看看啊, with an open report of theirs and no booking: what has been done
     # with the report (the classifier may hear a booking question in it).
     if shortcut:
@@ -716,6 +728,13 @@ async def converse(
             if message.startswith(CANCEL_PAYLOAD) and stripped != choice.option.title:
                 # 助浴那个退了吧: the booking picked, and the words (a cancel said again) kept.
                 sent_metadata = {**(metadata or {}), commands.WORDS_KEY: stripped}
+        elif (offered := _offered_booking_taken(stripped, memory.options)) is not None:
+            # 那给我订一个 明儿中午十一点半 at 要帮您约助餐吗？[约助餐 | 不用了]: the booking offered,
+            # asked for in words; the time said with it answers its first question.
+            log.info("conversation_offered_booking_taken", sender=sender)
+            message = offered
+            if _has_booking_details(stripped):
+                follow_up = stripped
         elif isinstance(choice, OutOfRange):
             local = [
                 Reply(
@@ -857,6 +876,23 @@ async def converse(
             replies = [*replies[:-1], Reply(text=note), replies[-1]]
     await _remember(db, sender, memory, replies, pending=new_pending)
     return replies
+
+
+def _offered_booking_taken(said: str, options) -> str | None:  # noqa: ANN001 - remembered options
+    """The booking button's message when the butler offered one service's booking (要帮您约助餐吗？
+    with 约助餐 / 不用了) and the resident asks for it in words (那给我订一个 / 好 给俺约上 明天
+    中午): a wish to book naming no other service. None otherwise."""
+    from assistant.booking.conversation import service_asked_for, wishes_to_book
+
+    booking = [o for o in options if (o.payload or "").startswith("/book_service{")]
+    if len(booking) != 1 or not wishes_to_book(said):
+        return None
+    try:
+        offered = json.loads(booking[0].payload[len("/book_service") :]).get("service_type")
+    except (ValueError, AttributeError):
+        return None
+    named = service_asked_for(said)
+    return booking[0].message() if offered and named in (None, offered) else None
 
 
 def _worded_intent(said: str, memory: store.Memory) -> str | None:
@@ -1617,6 +1653,12 @@ async def _said_again(client: DialogueClient, db: Database | None, sender: str, 
     return await _told_outside_forms(
         client, sender, lambda: said_again(_database(db), sender, said, now=clock.now()), "ticket_lookup_failed"
     )
+
+
+def _follow_answer(db: Database | None, sender: str, said: str) -> str | None:
+    from assistant.tickets.service import follow_answer
+
+    return follow_answer(_database(db), sender, said, now=clock.now())
 
 
 async def _told_outside_forms(

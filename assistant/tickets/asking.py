@@ -166,6 +166,32 @@ def asks_what_was_done(text: str | None) -> bool:
     return bool(_DONE_FRAME.search(text[act.start() :]) or _DONE_FRAME.search(text[: act.start()]))
 
 
+# 那我咋知道办没办 / 我上哪知道处理结果 / 我怎么晓得修好了没有: how the resident will learn the
+# outcome of their report (not what it is now): how to follow it is the answer.
+_HOW_TO_KNOW = re.compile(
+    r"^(?:那|那么|那样的话|这样的话|这样)?[，,\s]*(?:我|俺)(?:们)?(?:到时候|以后|回头|后面)?"
+    r"(?:咋|怎么|怎样|如何|从哪儿?|上哪儿?|去哪儿?|在哪儿?)(?:才|能|可以|会)?"
+    r"(?:知道|晓得|得知|知晓|看到|查到|听到)"
+)
+# What is to be learnt: the handling (办没办, 处理结果, 修好了没有), or nothing more said (那我咋知道呢).
+_THE_OUTCOME = re.compile(
+    r"办|处理|修|弄|搞|解决|结果|进度|进展|好(?:了|没)|完(?:了|没)|管(?:了|没|不管)|了没"
+    r"|^[啊呀呢吧哈嘛？?。!！\s]*$"
+)
+
+
+def asks_how_to_know(text: str | None) -> bool:
+    """那我咋知道办没办 / 那我上哪知道结果: how the resident will learn what became of their
+    report. Not 你怎么知道我住哪 (someone else knowing)."""
+    from assistant.tickets.intake import normalise
+
+    said = normalise(text or "").strip()
+    if not said or said.startswith("/") or len(said) > 30 or _new_problem(said):
+        return False
+    asked = _HOW_TO_KNOW.search(said)
+    return bool(asked) and bool(_THE_OUTCOME.search(said[asked.end() :]))
+
+
 # 那你们倒是再派人来看看啊 / 赶紧叫师傅来修 / 快来人处理一下: someone demanded, not asked about.
 _DEMANDS_SOMEONE = re.compile(
     r"(?:派|叫|找|喊|来)(?:个|几个)?(?:人|师傅|工人)[^，,。！!？?]{0,4}(?:看看|看一下|瞧瞧|修|处理|弄|管)"

@@ -49,6 +49,9 @@ LEXICON: dict[str, dict[str, float]] = {
         "粪便": 2, "污水": 2, "油烟": 2, "烧烤": 1, "焚烧": 2, "烧垃圾": 3, "建筑垃圾": 3, "装修垃圾": 3,
         "小广告": 3, "牛皮癣": 3, "乱贴": 2, "乱扔": 2, "乱倒": 2, "堆放": 1, "杂物": 1, "分类": 1,
         "灰尘": 2, "扬尘": 2, "化粪池": 3, "满了": 1, "没人清理": 2, "脏乱": 2,
+        # What is smelt in the air (喷漆的味, 刺鼻, 呛人): the air the neighbours breathe.
+        "喷漆": 2, "油漆味": 3, "刺鼻": 2, "呛人": 2, "呛死": 2, "废气": 2, "气味": 2, "味儿大": 2,
+        "味道大": 2, "熏人": 2, "熏得": 2,
     },
     "噪音扰民": {
         "噪音": 3, "噪声": 3, "吵": 2, "太吵": 3, "扰民": 3, "睡不着": 2, "广场舞": 3, "音响": 2,
@@ -72,6 +75,7 @@ LEXICON: dict[str, dict[str, float]] = {
         "出不去": 1, "停在": 2, "停了": 1, "车牌": 2, "长期停放": 3,
     },
     "占道经营": {
+        "小卖部": 1, "超市": 1, "门面": 1, "铺子": 1,
         "摆摊": 3, "摊贩": 3, "小贩": 3, "流动摊": 3, "占道经营": 3, "占道": 2, "出摊": 3,
         "夜市": 2, "地摊": 3, "卖菜": 2, "卖水果": 2, "店外经营": 3, "门口摆": 2, "出店经营": 3,
         "烧烤摊": 3, "早点摊": 3, "占用人行道": 2, "三轮车": 1, "叫卖": 2, "城管": 2, "商铺": 1,
@@ -190,6 +194,14 @@ _NEIGHBOUR_DISPUTE = re.compile(
 )
 LEAK_WEIGHT = 3.0
 
+# A shop's goods, tables or stalls put out on the way (小卖部把货全堆人行道上了, 超市的箱子摆到路上):
+# the shop occupies the way, 占道经营; the pavement is where, not what is broken.
+_SHOP = r"小卖部|超市|[\u4e00-\u9fff]{0,3}(?:店|铺)(?:里|家|老板)?|门面|饭馆|餐馆|商户|老板"
+_PUT_OUT = r"[堆摆放搁占摊铺码垒]"
+_THE_WAY = r"人行道|马路|路上|路边|道上|街上|门口|过道|盲道"
+_SHOP_ON_THE_WAY = re.compile(rf"(?:{_SHOP})[^，,。！!？?]{{0,10}}{_PUT_OUT}[^，,。！!？?]{{0,6}}(?:{_THE_WAY})")
+SHOP_OUT_WEIGHT = 3.0
+
 
 def classify_category(text: str) -> Classification:
     """The likeliest category, a confidence in [0, 1] and the cues behind it."""
@@ -218,6 +230,11 @@ def classify_category(text: str) -> Classification:
         combined["供水供电供气"] += LEAK_WEIGHT
         weight, words = lexicon.get("供水供电供气", (0.0, []))
         lexicon["供水供电供气"] = (weight + LEAK_WEIGHT, [leak.group(0), *(w for w in words if w != leak.group(0))])
+    shop_out = _SHOP_ON_THE_WAY.search(normalized)
+    if shop_out:
+        combined["占道经营"] += SHOP_OUT_WEIGHT
+        weight, words = lexicon.get("占道经营", (0.0, []))
+        lexicon["占道经营"] = (weight + SHOP_OUT_WEIGHT, [shop_out.group(0), *words])
     posterior = _softmax(combined)
     best = max(posterior, key=posterior.get)
     cues = [f"关键词：{w}" for w in lexicon.get(best, (0.0, []))[1][:5]]

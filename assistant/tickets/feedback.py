@@ -522,11 +522,15 @@ def rate_ticket(
                 f"工单 {ticket.id} 还没办结（{lifecycle.state_for_resident(ticket)}），办结以后再评价。"
             )
         label = label_for(score)
+        before = next((r for r in reversed(ticket.ratings) if r.sender_id == sender_id), None)
         rating = TicketRating(sender_id=sender_id, at=now, score=score, label=label, reason=reason)
         ticket.ratings.append(rating)
         record_resident_word(ticket, sender_id, "居民评价", f"{label}（{score}分）" + (f"：{reason}" if reason else ""), now)
         reopened, awaiting = False, None
-        if score > UNSATISFIED_MAX:
+        if score > UNSATISFIED_MAX and before is not None and before.score != score:
+            # 三星吧 … 算了 人家大半夜来修的 改成五星: the rating changed, said with its new score.
+            message = f"谢谢您的评价，已改成：{label}（{score}分）。"
+        elif score > UNSATISFIED_MAX:
             message = f"谢谢您的评价，已记下：{label}。"
         elif reason:
             message, reopened = _reopen_or_explain(
@@ -598,14 +602,19 @@ def reason_after_rating(db: Database, sender_id: str, text: str | None, *, now: 
     ticket (打个三分吧 → 已记下：基本满意): why, said unasked. It joins that rating as its
     reason (``add_reason``: an unhappy one reopens the ticket), instead of being taken for
     a new report and asked "where?". None when no rating of theirs is that recent, the
-    words name a place of their own (a new matter) or say nothing of the handling."""
+    words name a place of their own (a new matter) or say nothing of the handling.
+    Another score said as a change (算了 人家大半夜来修的 改成五星, ``changed_score``)
+    changes the rating: a new one is recorded, the words its reason."""
     from assistant.tickets.intake import extract_location
 
     said = (text or "").strip()
-    if not said or said.startswith("/") or extract_location(said) or reason_in(said) is None:
+    if not said or said.startswith("/") or extract_location(said):
         return None
-    if not (_UNHAPPY.search(said) or _STILL_WRONG.search(said) or _OF_THE_HANDLING.search(said)
-            or _about_the_work(said)):
+    changed = changed_score(said)
+    if changed is None and reason_in(said) is None:
+        return None
+    if changed is None and not (_UNHAPPY.search(said) or _STILL_WRONG.search(said) or _OF_THE_HANDLING.search(said)
+                                or _about_the_work(said)):
         return None
     now = aware(now) or utcnow()
     with db.session() as session:
@@ -615,11 +624,33 @@ def reason_after_rating(db: Database, sender_id: str, text: str | None, *, now: 
         ).first()
         if rating is None or not still_waiting(rating.at, now):
             return None
-        ticket_id = rating.ticket_id
+        ticket_id, score_before = rating.ticket_id, rating.score
     try:
+        if changed is not None and changed != score_before and (changed > UNSATISFIED_MAX or reason_in(said)):
+            # 哎算了 人家师傅大半夜来修的 改成五星: another score, with why: the rating changed.
+            return rate_ticket(
+                db, sender_id=sender_id, ticket_id=ticket_id, score=changed, reason=reason_in(said), now=now
+            ).message
+        if reason_in(said) is None:
+            return None  # 改成五星 of the score already given: nothing to add
         return add_reason(db, sender_id=sender_id, ticket_id=ticket_id, reason=said, now=now).message
     except FeedbackRefused:
         return None
+
+
+# 改成五星 / 还是给五星吧 / 换成4分 / 改打一星: a score said as a change of the one given.
+_CHANGE_TO = re.compile(r"(?:改|换|调)(?:成|为|到|打|给|评)?|还是(?:给|打|评)?|重新(?:打|给|评)")
+
+
+def changed_score(text: str | None) -> int | None:
+    """The new score of a rating changed in words (改成五星, 还是给4分吧, 重新打个一星), or
+    None when the message changes no score (its stars or points must follow a change word)."""
+    norm = _norm(text)
+    for change in _CHANGE_TO.finditer(norm):
+        score = SCORE_RE.search(norm, change.end())
+        if score and score.start() - change.end() <= 3:
+            return _DIGITS[score.group("given") or score.group("said")]
+    return None
 
 
 def rating_to_dict(rating: TicketRating, *, masked: bool = True) -> dict:
@@ -643,6 +674,7 @@ __all__ = [
     "RatingTarget",
     "add_reason",
     "ask_for_rating",
+    "changed_score",
     "find_ticket_to_rate",
     "handled_tickets",
     "label_for",

@@ -178,6 +178,14 @@ def _clean(value: str | None, limit: int) -> str | None:
     return value[:limit] if value else None
 
 
+def _address(value: str | None) -> str | None:
+    """A ticket's address as staff read it: a number said digit by digit (一二四七号楼, as
+    speech recognition writes it) in Arabic digits (``location.with_digits``)."""
+    from assistant.location import with_digits
+
+    return _clean(with_digits(value), 256)
+
+
 def _validate(description: str, lat: float | None, long: float | None) -> str:
     description = lifecycle.clean_text(description) or ""
     if not description:
@@ -296,7 +304,7 @@ def how_to_follow(ticket_id: str) -> str:
     """How a resident who left no phone follows their ticket: nobody will call them,
     so no promise of it; the progress is theirs to ask for, by the ticket's number."""
     return (
-        f"您没有留电话，处理完我们没法主动联系您。进度随时可以问我，说“{ticket_id} 怎么样了”就能查到；"
+        f"您没有留电话，处理完我们没法主动联系您。工单号 {ticket_id}，进度随时可以问我，说“{ticket_id} 怎么样了”就能查到；"
         f"想在有结果时收到通知，也可以留个手机号，{CONTACT_ASK_WORDS}。"
     )
 
@@ -386,7 +394,7 @@ def correct_place(
     still 受理 and theirs, the address becomes the place said. Audited; False when the
     ticket is not theirs or already moving (staff then hear it as a new report)."""
     now = aware(now) or utcnow()
-    place = _clean(place, 256)
+    place = _address(place)
     with db.transaction() as session:
         ticket = session.get(Ticket, ticket_id, with_for_update=True)
         if (
@@ -473,7 +481,7 @@ def file_ticket(
     routing = get_routing()
     if category is not None and not routing.has_category(category):
         raise TicketInputError(f"没有“{category}”这个类别。")
-    address, media_url = _clean(complete(address, description), 256), _clean(media_url, 512)
+    address, media_url = _address(complete(address, description)), _clean(media_url, 512)
     try:  # a javascript:/data: URL would run in a staff member's browser: http(s) only
         media_url = http_url(media_url)
     except UnsafeUrl as exc:
@@ -602,6 +610,34 @@ def demand_answer(db: Database, sender_id: str, text: str, *, now: datetime | No
         return None
     answer = handling_answer(db, ticket_id, sender_id, text)
     return f"{answer}派人要由处理部门安排，我这里没法直接派。" if answer else None
+
+
+def follow_answer(db: Database, sender_id: str, text: str | None, *, now: datetime | None = None) -> str | None:
+    """那我咋知道办没办 (``asking.asks_how_to_know``) from a resident with an open ticket of
+    their own: how they will learn the outcome, as it really is. With their phone on it,
+    the outcome is told them; without, nobody can call them, and the ticket's number is
+    theirs to ask by (``how_to_follow``). None without an open ticket or such a question."""
+    from assistant.tickets.asking import asks_how_to_know
+
+    if not asks_how_to_know(text):
+        return None
+    ticket_id = own_open_ticket(db, sender_id, text, now=now)
+    if not ticket_id:
+        return None
+    with db.session() as session:
+        ticket = session.get(Ticket, ticket_id, options=[selectinload(Ticket.watchers)])
+        if ticket is None:
+            return None
+        phone = ticket.contact_phone if ticket.sender_id == sender_id else None
+        phone = phone or next(
+            (w.contact_phone for w in ticket.watchers if w.sender_id == sender_id and w.contact_phone), None
+        )
+    if not phone:
+        return how_to_follow(ticket_id)
+    return (
+        f"您留了电话 {mask_phone(phone)}，工单 {ticket_id} 有结果会按这个电话告诉您。"
+        f"进度也可以随时问我，说“{ticket_id} 怎么样了”就能查到。"
+    )
 
 
 def own_open_ticket(db: Database, sender_id: str, text: str | None = None, *, now: datetime | None = None) -> str | None:
@@ -939,7 +975,7 @@ def _join_same_place(
         if lat is not None and long is not None and ticket.lat is None:
             ticket.lat, ticket.long = lat, long
         if address and not ticket.address:
-            ticket.address = _clean(address, 256)
+            ticket.address = _address(address)
         record_resident_word(ticket, sender_id, "重复反映", f"第 {ticket.report_count} 位居民报告同一紧急情况：{mask_text(description)[:200]}", now)
         ticket.updated_at = now
         session.flush()
@@ -1093,7 +1129,7 @@ def _add_to_emergency(
         )
         if ticket is None:
             return None
-        place = _within_known_building(ticket.address, _clean(address, 256))
+        place = _within_known_building(ticket.address, _address(address))
         if _says_nothing_new(ticket, description, place, lat):
             # The same report again (a resend, a double tap): counted, not a new alert.
             record_resident_word(ticket, sender_id, "重复报告", mask_text(description)[:200], now)
