@@ -51,7 +51,7 @@ from assistant.conversation.choices import (
     resolve_record,
 )
 from assistant.safety import assess
-from assistant.tickets.asking import asks_how_to_know
+from assistant.tickets.asking import asks_how_handled, asks_how_to_know
 from assistant.tickets.feedback import (
     RESTATED_YES_RE,
     explicit_rating,
@@ -561,6 +561,16 @@ async def converse(
             log.info("conversation_how_to_follow", sender=sender)
             await _remember(db, sender, memory, follow, pending=pending)
             return follow
+
+    # 咋处理的, once the resident's report is handled: what staff wrote when they closed it.
+    if shortcut and asks_how_handled(stripped):
+        outcome = await _told_outside_forms(
+            client, sender, lambda: _outcome_answer(db, sender, stripped), "ticket_lookup_failed"
+        )
+        if outcome is not None:
+            log.info("conversation_how_handled", sender=sender)
+            await _remember(db, sender, memory, outcome, pending=pending)
+            return outcome
 
     # 那你们倒是再派人来看看啊, with an open report of theirs and no booking: what has been done
     # with the report (the classifier may hear a booking question in it).
@@ -1653,6 +1663,12 @@ async def _said_again(client: DialogueClient, db: Database | None, sender: str, 
     return await _told_outside_forms(
         client, sender, lambda: said_again(_database(db), sender, said, now=clock.now()), "ticket_lookup_failed"
     )
+
+
+def _outcome_answer(db: Database | None, sender: str, said: str) -> str | None:
+    from assistant.tickets.service import outcome_answer
+
+    return outcome_answer(_database(db), sender, said, now=clock.now())
 
 
 def _follow_answer(db: Database | None, sender: str, said: str) -> str | None:

@@ -192,6 +192,26 @@ def asks_how_to_know(text: str | None) -> bool:
     return bool(asked) and bool(_THE_OUTCOME.search(said[asked.end() :]))
 
 
+# 咋处理的 / 你们最后是怎么弄的 / 处理结果是啥: how a handled report was handled (the outcome
+# staff wrote when they closed it), asked once it is done.
+_HOW_HANDLED = re.compile(
+    r"(?:咋|怎么|怎样|如何|咋个)(?:给|帮我们?)?(?:处理|弄|修|解决|办|整|搞)(?:好)?的"
+    r"|处理(?:的)?(?:结果|情况)(?:是)?(?:啥|什么|咋样|怎么样|如何)"
+    r"|(?:最后|后来|到底)(?:是)?(?:咋|怎么)(?:处理|弄|解决|办)"
+)
+
+
+def asks_how_handled(text: str | None) -> bool:
+    """咋处理的 / 你们最后是怎么弄的: how the resident's handled report was handled. Not a
+    new problem said with it, and not how to do something (怎么办理)."""
+    from assistant.tickets.intake import normalise, reads_as_complaint
+
+    said = normalise(text or "").strip()
+    if not said or said.startswith("/") or len(said) > 30 or not _HOW_HANDLED.search(said):
+        return False
+    return not (_new_problem(said) or reads_as_complaint(said))
+
+
 # 那你们倒是再派人来看看啊 / 赶紧叫师傅来修 / 快来人处理一下: someone demanded, not asked about.
 _DEMANDS_SOMEONE = re.compile(
     r"(?:派|叫|找|喊|来)(?:个|几个)?(?:人|师傅|工人)[^，,。！!？?]{0,4}(?:看看|看一下|瞧瞧|修|处理|弄|管)"

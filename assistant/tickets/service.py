@@ -640,6 +640,41 @@ def follow_answer(db: Database, sender_id: str, text: str | None, *, now: dateti
     )
 
 
+def outcome_answer(db: Database, sender_id: str, text: str | None, *, now: datetime | None = None) -> str | None:
+    """咋处理的 (``asking.asks_how_handled``) once the resident's report is handled: what staff
+    wrote when they closed it (the 办结 note), with the ticket's number; the ticket the words
+    name among their own, else the latest handled. None when they have no handled ticket, or
+    the words are about one still open (what was done so far is answered elsewhere)."""
+    from assistant.tickets.asking import asks_how_handled
+    from assistant.tickets.lifecycle import DONE_STATES
+    from assistant.tickets.references import resolve_ticket_reference
+
+    if not asks_how_handled(text):
+        return None
+    now = aware(now) or utcnow()
+    with db.session() as session:
+        ref = resolve_ticket_reference(session, sender_id, text or "", now=now)
+        if ref.match == "one":
+            ticket = ref.ticket
+        else:
+            ticket = session.scalars(
+                select(Ticket)
+                .where(_reported_by(sender_id))
+                .order_by(Ticket.updated_at.desc(), Ticket.created_at.desc())
+                .limit(1)
+            ).first()
+        if ticket is None or ticket.status not in DONE_STATES:
+            return None
+        done = [e for e in ticket.events if e.action == "办结"]
+        note = (done[-1].note or "").strip() if done else ""
+        when = aware(done[-1].at) if done else aware(ticket.resolved_at)
+        day = f"{when.astimezone(ZoneInfo(get_settings().timezone)):%-m月%-d日}" if when else ""
+        told = f"工单 {ticket.id} {day}已办结"
+        if note:
+            return f"{told}，处理情况是：{mask_text(note)[:200]}。对结果不满意的话，跟我说“不满意”和原因就行。"
+        return f"{told}，工作人员没写具体怎么处理的。想知道细节，可以说“转人工”问工作人员。"
+
+
 def own_open_ticket(db: Database, sender_id: str, text: str | None = None, *, now: datetime | None = None) -> str | None:
     """The resident's own open ticket (filed or joined within the duplicate window) a
     further word is about: the one the words refer to when they name one of theirs, else

@@ -274,3 +274,31 @@ def test_another_service_named_is_not_the_offered_one(db: Database) -> None:
     converse_once(dialogue, db, "web:r21b10", "社区食堂几点开饭")
     converse_once(dialogue, db, "web:r21b10", "那给我约个理发")
     assert '/book_service{"service_type": "助餐"}' not in dialogue.sent
+
+
+# --- how a handled report was handled ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("said", ["你们最后是咋弄的", "那个门禁怎么给修好的", "处理结果是什么"])
+def test_how_it_was_handled_is_asked(said: str) -> None:
+    from assistant.tickets.asking import asks_how_handled
+
+    assert asks_how_handled(said)
+
+
+@pytest.mark.parametrize("said", ["居住证怎么办理", "这事咋办啊", "6号楼水管又爆了 上回咋修的"])
+def test_how_to_do_something_or_a_new_problem_is_not_that_question(said: str) -> None:
+    from assistant.tickets.asking import asks_how_handled
+
+    assert not asks_how_handled(said)
+
+
+def test_the_outcome_is_what_staff_wrote_when_they_closed_it(db: Database) -> None:
+    tid = _handled(db, "web:r21b11")
+    told = service.outcome_answer(db, "web:r21b11", "你们最后是咋弄的")
+    assert told is not None and tid in told and "已更换" in told
+
+
+def test_an_open_report_gets_no_outcome(db: Database) -> None:
+    service.file_ticket(db, description="3312号楼门口下水道堵了", sender_id="web:r21b12", address="3312号楼")
+    assert service.outcome_answer(db, "web:r21b12", "你们最后是咋弄的") is None
