@@ -302,3 +302,19 @@ def test_the_outcome_is_what_staff_wrote_when_they_closed_it(db: Database) -> No
 def test_an_open_report_gets_no_outcome(db: Database) -> None:
     service.file_ticket(db, description="3312号楼门口下水道堵了", sender_id="web:r21b12", address="3312号楼")
     assert service.outcome_answer(db, "web:r21b12", "你们最后是咋弄的") is None
+
+
+# --- the stall said by what is sold ------------------------------------------------------------
+
+
+def test_a_stall_is_found_by_what_is_sold(db: Database) -> None:
+    from assistant.tickets.references import resolve_ticket_reference
+
+    service.file_ticket(db, description="3313号楼西边路灯不亮", sender_id="web:r21b13", address="3313号楼")
+    sold = service.file_ticket(db, description="3314号楼门口有人占道卖水果 堵得过不去", sender_id="web:r21b13",
+                               address="3314号楼")
+    with db.session() as s:
+        ref = resolve_ticket_reference(s, "web:r21b13", "卖水果那个还没管吧")
+        assert ref.match == "one" and ref.ticket.id == sold.ticket.id
+        other = resolve_ticket_reference(s, "web:r21b13", "路灯那个修了没")
+        assert other.match == "one" and other.ticket.id != sold.ticket.id
