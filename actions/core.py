@@ -327,6 +327,23 @@ def asks_about_own_ticket(tracker: Tracker, text: str) -> bool:
         return False
 
 
+def refers_to_own_ticket(tracker: Tracker, text: str) -> bool:
+    """Outside a form, a message that points back at one of the resident's own reports
+    (``references.is_reference_to_existing``: 卖菜那个还没管吧) and reports nothing new."""
+    if (tracker.active_loop or {}).get("name") or not text or text.startswith("/") or reads_as_complaint(text):
+        return False
+    from assistant.tickets.references import is_reference_to_existing, resolve_ticket_reference
+
+    if not is_reference_to_existing(text):
+        return False
+    try:
+        with get_database().session() as session:
+            return resolve_ticket_reference(session, tracker.sender_id, text).match == "one"
+    except Exception as exc:  # noqa: BLE001 - without the records, the usual answer
+        log.warning("ticket_lookup_failed", error=type(exc).__name__)
+        return False
+
+
 def _no_handoff_said(tracker: Tracker) -> str:
     """明天不用派师傅来了 heard as 转人工: no hand-off, and what still stands (an upcoming
     booking, the ticket just filed) with how to change it: nothing is cancelled by it."""
@@ -538,6 +555,12 @@ class ActionHandleMisunderstanding(Action):
         if asks_about_own_ticket(tracker, text):
             # 派人去看了没有 水还在漏 in words the classifier could not place: their report's
             # state (a problem said as still going on is no new report).
+            from actions.tickets import ActionCheckTicket
+
+            return await ActionCheckTicket().run(dispatcher, tracker, domain)
+        if refers_to_own_ticket(tracker, text):
+            # 卖菜那个还没管吧 in words the classifier could not place: that report of theirs, by
+            # what it was about (its state, as the progress action says it).
             from actions.tickets import ActionCheckTicket
 
             return await ActionCheckTicket().run(dispatcher, tracker, domain)

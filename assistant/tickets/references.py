@@ -128,6 +128,8 @@ _REFERENCE_VERBS = (
 _REFERENCE = re.compile(
     _REFERENCE_VERBS +
     r"|那(?:个|件|桩)(?:[^，。！？,.!?]{0,14}?)(?:的)?(?:事|事情|事儿|问题|情况|投诉|工单|单子|报修)"
+    # 卖菜那个还没管吧 / 井盖那件是不是还没修: one of theirs pointed at, asked whether it is done yet.
+    r"|那(?:个|件|桩)(?:事儿?)?[，,\s]*(?:是不是)?(?:还|也)?没(?:有)?(?:人)?(?:修|弄|处理|解决|搞|办|管|整|动)"
 )
 # A new report about a problem coming back (楼上又漏水了) or a wish to report.
 _NEW_REPORT = re.compile(r"又|再次|重新|还在|(?:想|要|来)(?:要)?(?:反映|投诉|举报|报修)|新的")

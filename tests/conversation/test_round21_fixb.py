@@ -318,3 +318,41 @@ def test_a_stall_is_found_by_what_is_sold(db: Database) -> None:
         assert ref.match == "one" and ref.ticket.id == sold.ticket.id
         other = resolve_ticket_reference(s, "web:r21b13", "路灯那个修了没")
         assert other.match == "one" and other.ticket.id != sold.ticket.id
+
+
+@pytest.mark.parametrize("said", ["卖水果那个还没管吧", "井盖那件是不是还没修"])
+def test_one_of_theirs_pointed_at_and_asked_if_done_yet_refers_back(said: str) -> None:
+    from assistant.tickets.references import is_reference_to_existing
+
+    assert is_reference_to_existing(said)
+
+
+@pytest.mark.parametrize("said", ["那个人没管好自己的狗", "那个路灯坏了"])
+def test_a_pointer_without_asking_after_a_report_does_not_refer_back(said: str) -> None:
+    from assistant.tickets.references import is_reference_to_existing
+
+    assert not is_reference_to_existing(said)
+
+
+def test_the_fallback_answers_a_pointer_back_with_that_reports_state(db: Database, monkeypatch) -> None:
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    import actions.core as core
+    from actions.core import ActionHandleMisunderstanding
+    from tests.actions.test_core_actions import _fallback_tracker
+
+    monkeypatch.setattr(core, "get_database", lambda: db)
+    import actions.tickets as tickets_actions
+
+    monkeypatch.setattr(tickets_actions, "get_database", lambda: db)
+    service.file_ticket(db, description="3315号楼西边路灯不亮", sender_id="web:m1", address="3315号楼")
+    sold = service.file_ticket(db, description="3316号楼门口有人占道卖水果", sender_id="web:m1", address="3316号楼")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionHandleMisunderstanding().run(dispatcher, _fallback_tracker("卖水果那个还没管吧"), {}))
+    assert any(sold.ticket.id in (m.get("text") or "") and "受理" in (m.get("text") or "")
+               for m in dispatcher.messages)
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionHandleMisunderstanding().run(dispatcher, _fallback_tracker("那个人没管好自己的狗"), {}))
+    assert not any(sold.ticket.id in (m.get("text") or "") for m in dispatcher.messages)
