@@ -115,7 +115,15 @@ asyncio.run(main())
 """
 
 
-@pytest.mark.skipif(not os.environ.get("BUTLER_TEST_RASA_MODEL"), reason="no BUTLER_TEST_RASA_MODEL")
+# The probe is for a model whose pipeline holds the guard: it is not in config.yml yet (docs/nlu.md,
+# "Measured (round 21)"), so it skips until it is.
+GUARD_IN_CONFIG = "nlu_components.noise_guard.NoiseGuard" in (ROOT / "config.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(
+    not os.environ.get("BUTLER_TEST_RASA_MODEL") or not GUARD_IN_CONFIG,
+    reason="no BUTLER_TEST_RASA_MODEL, or the guard is not in config.yml",
+)
 def test_the_model_reads_noise_as_fallback_and_real_short_messages_as_intents() -> None:
     model = Path(os.environ["BUTLER_TEST_RASA_MODEL"])
     done = subprocess.run(
