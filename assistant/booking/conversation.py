@@ -1994,10 +1994,41 @@ def on_day_of_last_booking(db: Database, sender_id: str, said: str, now: datetim
     now = local_now(now)
     with db.session() as session:
         upcoming = upcoming_bookings(session, sender_id, now=now)
-    if not upcoming:
+        # 理发那个取消了吧，整个同一天下午一点的保洁: the booking cancelled in this very breath
+        # (or a few minutes ago) is the one talked about last; its day is meant.
+        cancelled = [
+            b for b in _cancelled_lately(session, sender_id, now)
+            if b.updated_at is not None and _aware(b.updated_at) >= now - _JUST_CANCELLED
+        ]
+    talked_about = [(_aware(b.created_at), b) for b in upcoming] + [(_aware(b.updated_at), b) for b in cancelled]
+    if not talked_about:
         return said
-    last = max(upcoming, key=lambda b: (b.created_at, b.id))
+    last = max(talked_about, key=lambda pair: (pair[0], pair[1].id))[1]
     return text[: match.start()] + kept_day_text(last.starts_at.date()) + text[match.end():]
+
+
+_JUST_CANCELLED = timedelta(minutes=10)
+
+
+def _aware(value: datetime) -> datetime:
+    from datetime import UTC
+
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _cancelled_lately(session, sender_id: str, now: datetime) -> list[Booking]:
+    """The resident's cancelled bookings still ahead, the last changed first (a few)."""
+    from sqlalchemy import select
+
+    from assistant.booking.service import to_local
+    from assistant.residents.models import Resident
+
+    query = (
+        select(Booking).join(Resident, Resident.id == Booking.resident_id)
+        .where(Resident.sender_id == sender_id, Booking.status == "cancelled", Booking.starts_at > to_local(now))
+        .order_by(Booking.updated_at.desc()).limit(5)
+    )
+    return list(session.scalars(query))
 
 
 # --- a booking to cancel named by its time ---------------------------------------------
