@@ -1210,10 +1210,19 @@ _WRITER_ASKS = re.compile(r"(?:我|俺|咱)(?:们|俩)?(?:这|现在)?(?:该|要
 # Round 21 (set 20): a cue that names the topic of something else, not an event now: a media item (抖音上那个火灾视频, 着火
 #的新闻), a device's trigger (一天没开门就提醒子女的那种), prevention or a simulation (防触电培训, 模拟摔倒的垫子) just before it.
 # Not a video the writer took (我拍了楼下着火的视频) and never when urgent or said to have happened (checked by the caller).
-_TOPIC_NOUN = re.compile(r"(?:的|之类的|相关的?)?(?:视频|短视频|新闻|报道|纪录片|电影|片子|图片|照片|帖子|段子|文章|小说|节目)")
-_FILMED = re.compile(r"拍|录|发给|发到")
+# Review 21 (P4): a photo or a video is how residents report now (三楼着火的照片 我刚拍的, 着火了 照片发你们了): it names a
+# topic only when someone else published it — a platform or the writer watching it in the sentence (抖音上, 网上, 刷到,
+# 看了个). A published item (新闻, 报道, 帖子, 节目) is one in itself. Filmed or sent, on either side of the cue: a report.
+_PUBLISHED_NOUN = re.compile(r"(?:的|之类的|相关的?)?(?:新闻|报道|纪录片|电影|帖子|段子|文章|小说|节目)")
+_MEDIA_NOUN = re.compile(r"(?:的|之类的|相关的?)?(?:视频|短视频|片子|图片|照片)")
+_PUBLISHER = re.compile(r"抖音|快手|微博|小红书|头条|b站|视频号|公众号|网上|网络上|网传|新闻|电视|朋友圈|转发|转的|刷到|刷了|"
+                        r"(?:看|看到|看见)(?:了|过)?(?:个|一个|一段|段|条|一条|几个|几段)|看过|(?:别人|人家|网友)(?:发|拍|转)")
+_FILMED = re.compile(r"拍|录|发给|发到|发你|发群|发过来|发上来|传给|传到")
 _TRIGGER_AFTER = re.compile(r"[^,。]{0,2}?就(?:会)?(?:自动)?(?:提醒|通知|推送|发(?:消息|短信|信息|微信)|告警|预警|自动报警)(?!了)[^,。]{0,6}?(?:的|吗|么|呢|那种)")
 _DEVICE = re.compile(r"装|设备|门磁|手环|手表|传感器|感应|探测|系统|app|功能|监测|智能|smart|报警器")
+# Review 21 (P5): … unless the rest of the message says the device went off or the event is here (我妈戴着呢 刚才响了)
+_WENT_OFF = re.compile(r"刚才|刚刚|正在|这会儿?|(?:响|叫|报警|推送|通知|提醒|打电话|打来|亮|闪)(?:了|起来|个不停|半天)"
+                       r"|一直(?:在)?(?:响|叫|报警|闪)|收到(?:了)?(?:提醒|通知|消息|推送|短信|电话)")
 # … or one cause guessed against another (是不是电表坏了还是哪里漏电): the cue right after 还是 in a 是不是 question, with
 # nothing perceived or going on in the sentence
 _OR_GUESS = re.compile(r"还是(?:哪里|哪儿|什么地方|哪)?(?:有|在)?$")
@@ -1228,13 +1237,16 @@ def _topic_of(msg: _Message, hit: _Hit) -> re.Match[str] | None:
     found = _AGAINST_BEFORE.search(text, max(msg.clause_start(hit.start), hit.start - 3), hit.start)
     if found is not None:
         return found
-    found = _TOPIC_NOUN.match(text, hit.end)
-    if found is not None and not _FILMED.search(text, msg.sentence_start(hit.start), hit.start):
+    sentence_start = msg.sentence_start(hit.start)
+    sentence = text[sentence_start: hit.end] + msg.sentence_after(hit.end, len(text))
+    found = _PUBLISHED_NOUN.match(text, hit.end)
+    if found is None and _PUBLISHER.search(sentence):
+        found = _MEDIA_NOUN.match(text, hit.end)
+    if found is not None and not _FILMED.search(sentence):
         return found
     found = _TRIGGER_AFTER.match(text, hit.end)
-    if found is not None and _DEVICE.search(text):
+    if found is not None and _DEVICE.search(text) and not _WENT_OFF.search(text, found.end()):
         return found
-    sentence_start = msg.sentence_start(hit.start)
     found = _OR_GUESS.search(text, msg.clause_start(hit.start), hit.start)
     if found is not None and _GUESS_ASKED.search(text, sentence_start, found.start()):
         sentence = text[sentence_start: msg.clause_end(hit.end)]
