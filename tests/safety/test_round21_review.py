@@ -177,3 +177,30 @@ def test_a_phone_call_unanswered_is_no_violence(text):
 ])
 def test_blows_still_fire_as_violence(text):
     assert "violence" in kinds(text)
+
+
+# --- S6: the fire, ambulance and fire-engine emoji alone, and HELP!! -------------------------------------------------
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("🔥🔥🔥", "fire"),
+    ("🔥", "fire"),
+    ("🚒", "fire"),
+    ("🚑🚑", "medical"),
+    ("救护车！", "medical"),
+    ("HELP!!!", "general"),
+    ("help!!", "general"),
+])
+def test_a_cry_in_emoji_or_shouted_fires(text, kind):
+    assert kinds(text)[:1] == (kind,)
+
+
+@pytest.mark.parametrize("text", [
+    "help",
+    "这活动太🔥了",
+    "🔥🔥 这家店排队的人好多",
+    "救护车到了吗",
+    "消防车堵在门口了 谁的车挡着",
+    "这房租简直就是抢钱",
+])
+def test_a_menu_word_or_popular_or_a_vehicle_talked_about_stays_quiet(text):
+    assert not fires(text)
