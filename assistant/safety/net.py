@@ -979,6 +979,9 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         soft = None  # round 19: the resident's own person or smell after a show named (see _real_beside_show)
     if soft is not None and actual and soft.end() <= hit.start and _real_against_story(msg, soft, hit):
         soft = None  # round 19: 电视里在播节目 我家楼下真着火了: 真 sets the resident's own event against the show
+    if (soft is not None and _MEDIA_NOUN.search(soft.group()) and _OWN_FILMED.search(text)
+            and not _PUBLISHER.search(text)):
+        soft = None  # review 21 (S11): 楼道着火的视频我刚拍的 火还很大 — a video the writer just took is the report
     if soft is not None and _watching_taken(text, soft, s.hypothetical_person):
         soft = None  # round 17: taken suddenly while watching the news or a video (老爸看新闻看着看着突然嘴歪了)
     anywhere = msg.anywhere
@@ -1218,6 +1221,8 @@ _MEDIA_NOUN = re.compile(r"(?:的|之类的|相关的?)?(?:视频|短视频|片�
 _PUBLISHER = re.compile(r"抖音|快手|微博|小红书|头条|b站|视频号|公众号|网上|网络上|网传|新闻|电视|朋友圈|转发|转的|刷到|刷了|"
                         r"(?:看|看到|看见)(?:了|过)?(?:个|一个|一段|段|条|一条|几个|几段)|看过|(?:别人|人家|网友)(?:发|拍|转)")
 _FILMED = re.compile(r"拍|录|发给|发到|发你|发群|发过来|发上来|传给|传到")
+# review 21 (S11): filmed by the writer (我刚拍的, 刚录的): the report's own media, whatever a media word elsewhere says
+_OWN_FILMED = re.compile(r"(?:我|俺|刚|才)(?:刚刚?|才)?(?:拍|录)")
 _TRIGGER_AFTER = re.compile(r"[^,。]{0,2}?就(?:会)?(?:自动)?(?:提醒|通知|推送|发(?:消息|短信|信息|微信)|告警|预警|自动报警)(?!了)[^,。]{0,6}?(?:的|吗|么|呢|那种)")
 _DEVICE = re.compile(r"装|设备|门磁|手环|手表|传感器|感应|探测|系统|app|功能|监测|智能|smart|报警器")
 # Review 21 (P5): … unless the rest of the message says the device went off or the event is here (我妈戴着呢 刚才响了)

@@ -204,3 +204,28 @@ def test_a_cry_in_emoji_or_shouted_fires(text, kind):
 ])
 def test_a_menu_word_or_popular_or_a_vehicle_talked_about_stays_quiet(text):
     assert not fires(text)
+
+
+# --- S11, S18: water by its other names, a video the writer just took, a breathing machine on a person ---------------
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("娃儿掉水塘里了", "medical"),
+    ("老人掉鱼塘里了", "medical"),
+    ("楼道着火的视频我刚拍的 火还很大", "fire"),
+    ("车库冒烟的视频 俺刚录的", "fire"),
+    ("我爸用着呼吸机突然不出气了", "medical"),
+    ("爷爷躺在床上 呼吸机都不出气了", "medical"),
+])
+def test_recall_holes_closed(text, kind):
+    assert kinds(text)[:1] == (kind,)
+
+
+@pytest.mark.parametrize("text", [
+    "手机掉鱼塘里了",
+    "钥匙掉水塘里了 捞不上来",
+    "群里转的着火视频 我刚看的",
+    "家里制氧机突然不出气了，能派人修吗",
+    "煤气灶不出气了",
+])
+def test_their_look_alikes_stay_quiet(text):
+    assert not fires(text)
