@@ -941,7 +941,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             if found is not None and _BARE_HOW.fullmatch(found.group(1)) and not _only_asked(msg, hit, found):
                 found = None  # review 20 (note 5): 我困电梯咋自救, 我闺女走丢咋找, 孩子刚走丢 咋找 — told, not asked
             if (found is not None and _WRITER_ASKS.search(after, 0, found.start(1))
-                    and "," in text[hit.start: hit.end + found.start(1)]):
+                    and ("," in text[hit.start: hit.end + found.start(1)]
+                         or _WE_ASK.search(after, 0, found.start(1)))):
                 found = None  # round 21 (set 20): 灯里头往下淌水，一闪一闪的，俺咋整 — told, then the writer asks what to do
         if found is None and s.hypothetical_after_unless_person is not None and not (
                 s.hypothetical_person is not None
@@ -1210,6 +1211,9 @@ def _own_clause(msg: _Message, hit: _Hit, soft: re.Match[str]) -> bool:
 # Round 21 (set 20): the writer as the subject of the what-to-do question (俺咋整, 我该怎么办, 我们咋办) after a pause in what
 # is told: asked from inside (a bare 电梯困人我们该怎么办 stays a question)
 _WRITER_ASKS = re.compile(r"(?:我|俺|咱)(?:们|俩)?(?:这|现在)?(?:该|要|应该|得|可)?$")
+# Review 21 (S16): … or several of them ask it with no pause (电梯困人我们该怎么办): the people in it; a general frame
+# (遇到, 如果, 的话) is read before this, a bare 着火怎么办 has no subject
+_WE_ASK = re.compile(r"(?:我们|俺们|咱们|我俩|俺俩|咱俩)(?:这|现在)?(?:该|要|应该|得|可)?$")
 # Round 21 (set 20): a cue that names the topic of something else, not an event now: a media item (抖音上那个火灾视频, 着火
 #的新闻), a device's trigger (一天没开门就提醒子女的那种), prevention or a simulation (防触电培训, 模拟摔倒的垫子) just before it.
 # Not a video the writer took (我拍了楼下着火的视频) and never when urgent or said to have happened (checked by the caller).

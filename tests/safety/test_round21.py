@@ -66,7 +66,7 @@ def test_typos_by_sound():
     "我儿子一直睡懒觉，叫他也不动",
     "喊他起床吃饭，叫了半天也不动，又在玩手机",
     "我妈在家里到处找她的老花镜",
-    "电梯困人我们该怎么办",
+    "遇到电梯困人我们该怎么办",  # review 21 (S16): the general frame; said bare, several people ask from inside
     "着火怎么办",
 ])
 def test_the_new_cues_keep_off_ordinary_messages(text):

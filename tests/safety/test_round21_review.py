@@ -229,3 +229,12 @@ def test_recall_holes_closed(text, kind):
 ])
 def test_their_look_alikes_stay_quiet(text):
     assert not fires(text)
+
+
+# --- S16: several people asking what to do, no pause and no general frame, ask from inside ----------------------------
+
+def test_we_ask_what_to_do_from_inside():
+    assert "trapped" in kinds("电梯困人我们该怎么办")
+    assert not fires("着火怎么办")
+    assert not fires("万一着火我们该怎么办")
+    assert not fires("电梯困人的话我们该怎么办")
