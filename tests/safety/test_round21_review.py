@@ -238,3 +238,12 @@ def test_we_ask_what_to_do_from_inside():
     assert not fires("着火怎么办")
     assert not fires("万一着火我们该怎么办")
     assert not fires("电梯困人的话我们该怎么办")
+
+
+# --- S10: blood said as a simile ---------------------------------------------------------------------------------------
+
+def test_blood_as_a_simile_stays_quiet_and_real_blood_fires():
+    assert not fires("番茄汁洒了一地 跟血流了一地似的")
+    assert not fires("红油漆洒了 像血流了一地")
+    assert "medical" in kinds("孩子被玻璃划了，血淌了一手")
+    assert "medical" in kinds("他手被门夹了 血流了一地 像拧开的水龙头")
