@@ -1611,10 +1611,33 @@ _ASKS_BOOKINGS_RE = re.compile(
 )
 
 
+# 不用帮我订一个 / 先不给我订一份了 / 别再订一场了 / 没必要再约一次: the wish said with a no
+# right before it in its clause is a refusal (review 21 M1/M2). 别忘了给我约一个 still wishes.
+_WISH_NEGATED_BEFORE_RE = re.compile(
+    r"(?:不用|不要|(?<!忘)别|甭|先不|不必|没必要|用不着|不需要|不想)(?:再|还|先|就)?$"
+)
+# 再订一场就算了 / 给她约一个还是算了: the wish dropped after it. A bare 算了 stays a wish
+# (那就给我约一个算了 = just book one).
+_WISH_DROPPED_AFTER_RE = re.compile(r"^[了吧]?(?:的话)?(?:就|还是)算了")
+_CLAUSE_END = "，,。.！!？?；;\n \u3000"
+
+
+def _wish_negated(said: str, match: re.Match[str]) -> bool:
+    before = said[: match.start()]
+    for mark in _CLAUSE_END:
+        before = before.rsplit(mark, 1)[-1]
+    if _WISH_NEGATED_BEFORE_RE.search(before):
+        return True
+    return bool(_WISH_DROPPED_AFTER_RE.search(said[match.end() :]))
+
+
 def wishes_to_book(text: str | None) -> bool:
-    """那给她约一个 after a service was offered: a booking wished for, not asked about."""
+    """那给她约一个 after a service was offered: a booking wished for, not asked about,
+    and not refused in its clause (不用帮我订一个, 别再订一场了)."""
     said = unicodedata.normalize("NFKC", text or "")
-    return bool(_BOOK_WISH_RE.search(said)) and not _ASKS_BOOKINGS_RE.search(said)
+    if _ASKS_BOOKINGS_RE.search(said):
+        return False
+    return any(not _wish_negated(said, m) for m in _BOOK_WISH_RE.finditer(said))
 
 
 # 听说你们这能叫人上门剃头 是不是啊 / 社区有没有上门洗澡的 / 你们能派人来修水管不: whether a

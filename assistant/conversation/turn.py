@@ -655,7 +655,7 @@ async def converse(
         and not command
         and pending.intent == "book_service"
         and split.is_bare_value(stripped)
-        and (_has_booking_time(stripped) or _home_address_for(stripped, pending))
+        and (_has_booking_time(stripped) or _home_address_for(stripped, pending, memory.last))
         and not await _form_running(client, sender)
     ):
         # 明天早上九点 电话139… while the booking said with a question still waits for its
@@ -1539,12 +1539,21 @@ def _offered_with_contact_question(last: list[store.Said]) -> bool:
     return any(_is_contact_question(said) for said in last)
 
 
-def _home_address_for(said: str, pending: store.Pending) -> bool:
+# 请告诉我具体位置：几号楼几单元几室？/ 在哪个位置？/ 地址是哪里？: the butler's last reply asked
+# for a place (an emergency's or a report's location question).
+_PLACE_QUESTION_RE = re.compile(r"(?:几号楼|在哪|哪里|哪儿|哪个位置|具体位置|地址|什么位置)[^？?]{0,20}[？?]")
+
+
+def _home_address_for(said: str, pending: store.Pending, last=()) -> bool:  # noqa: ANN001 - remembered Said
     """1226号楼1单元101 said while a home-visit booking asked with its time waits for its offer
-    (…另外给俺约个理发 明天上午九点半 上门): the address is that booking's, not the question's."""
+    (…另外给俺约个理发 明天上午九点半 上门): the address is that booking's, not the question's.
+    Only when nothing else asked for a place: after an emergency's or a report's location
+    question (请告诉我具体位置：几号楼几单元几室？) the address answers that question (review 21 M6)."""
     from assistant.booking.catalogue import load_catalogue
     from assistant.booking.conversation import address_in, service_asked_for
 
+    if any(_PLACE_QUESTION_RE.search(getattr(reply, "text", None) or "") for reply in last):
+        return False
     service = load_catalogue().services.get(service_asked_for(pending.text) or "")
     return bool(service and service.at_home and address_in(said) and _has_booking_time(pending.text))
 

@@ -209,7 +209,27 @@ def asks_how_handled(text: str | None) -> bool:
     said = normalise(text or "").strip()
     if not said or said.startswith("/") or len(said) > 30 or not _HOW_HANDLED.search(said):
         return False
+    if _HOW_TO_SUBJECT.search(said) and not about_our_matter(said):
+        return False
+    if _BACK_TO_OLD.search(said) and not _AGAIN_NOW.search(said):
+        # 上回那个漏水咋处理的: the old problem named to point at it, not said anew.
+        return True
     return not (_new_problem(said) or reads_as_complaint(said))
+
+
+# 老年卡怎么弄的 / 居住证是咋办的 / 医保报销怎么弄的: how one gets a document or a benefit, a
+# question for the knowledge base, not about the resident's report (review 21 M3).
+_HOW_TO_SUBJECT = re.compile(r"卡|证|报销|手续|补贴|低保|社保|医保|养老金|户口|证明|本子")
+# 你们最后咋弄的 / 我反映的那个 / 上回那个漏水: the words are about the resident's own matter.
+_BACK_TO_OLD = re.compile(r"上回|上次|之前|前几天|前阵子|那个|那件|那事")
+_OUR_MATTER = re.compile(r"你们|我们?(?:反映|报|提|投诉|说|报修)(?:过)?的|俺(?:反映|报)的")
+_AGAIN_NOW = re.compile(r"又|还在|还是|再次|现在|今天|刚才|刚刚")
+
+
+def about_our_matter(text: str | None) -> bool:
+    """你们最后是咋弄的 / 我反映的那个 / 上回那个: about the resident's own report."""
+    said = text or ""
+    return bool(_OUR_MATTER.search(said) or _BACK_TO_OLD.search(said))
 
 
 # 那你们倒是再派人来看看啊 / 赶紧叫师傅来修 / 快来人处理一下: someone demanded, not asked about.

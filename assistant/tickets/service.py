@@ -640,12 +640,26 @@ def follow_answer(db: Database, sender_id: str, text: str | None, *, now: dateti
     )
 
 
+# 咋处理的 said with no word about the resident's report: their latest ticket only when
+# it was closed this recently.
+OUTCOME_UNNAMED_WITHIN = timedelta(days=7)
+_NAMED_CUES = ("工单号", "话题", "类别", "地点", "时间")
+
+
+def _note_said(note: str, limit: int = 200) -> str:
+    """The 办结 note as one sentence: its own full stop kept (no 。。), a long note cut with …"""
+    note = note.strip()
+    if len(note) > limit:
+        return note[:limit].rstrip("，,、；; ") + "…。"
+    return note if note[-1:] in "。！!？?…" else f"{note}。"
+
+
 def outcome_answer(db: Database, sender_id: str, text: str | None, *, now: datetime | None = None) -> str | None:
     """咋处理的 (``asking.asks_how_handled``) once the resident's report is handled: what staff
     wrote when they closed it (the 办结 note), with the ticket's number; the ticket the words
     name among their own, else the latest handled. None when they have no handled ticket, or
     the words are about one still open (what was done so far is answered elsewhere)."""
-    from assistant.tickets.asking import asks_how_handled
+    from assistant.tickets.asking import about_our_matter, asks_how_handled
     from assistant.tickets.lifecycle import DONE_STATES
     from assistant.tickets.references import resolve_ticket_reference
 
@@ -668,10 +682,15 @@ def outcome_answer(db: Database, sender_id: str, text: str | None, *, now: datet
         done = [e for e in ticket.events if e.action == "办结"]
         note = (done[-1].note or "").strip() if done else ""
         when = aware(done[-1].at) if done else aware(ticket.resolved_at)
+        named = ref.match == "one" and any(c.startswith(_NAMED_CUES) for c in ref.cues)
+        if not named and not about_our_matter(text) and (when is None or now - when > OUTCOME_UNNAMED_WITHIN):
+            # 咋处理的 with no word about their report, weeks after it was closed: not "the"
+            # ticket (review 21 M3).
+            return None
         day = f"{when.astimezone(ZoneInfo(get_settings().timezone)):%-m月%-d日}" if when else ""
         told = f"工单 {ticket.id} {day}已办结"
         if note:
-            return f"{told}，处理情况是：{mask_text(note)[:200]}。对结果不满意的话，跟我说“不满意”和原因就行。"
+            return f"{told}，处理情况是：{_note_said(mask_text(note))}对结果不满意的话，跟我说“不满意”和原因就行。"
         return f"{told}，工作人员没写具体怎么处理的。想知道细节，可以说“转人工”问工作人员。"
 
 
