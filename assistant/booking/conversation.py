@@ -1619,6 +1619,8 @@ _WISH_NEGATED_BEFORE_RE = re.compile(
 # 再订一场就算了 / 给她约一个还是算了: the wish dropped after it. A bare 算了 stays a wish
 # (那就给我约一个算了 = just book one).
 _WISH_DROPPED_AFTER_RE = re.compile(r"^[了吧]?(?:的话)?(?:就|还是)算了")
+_VISIT_AGAIN_RE = re.compile(r"再来(?:一|1)?[次回]")
+_MUST_BEFORE_RE = re.compile(r"(?:得|又要)$")
 _CLAUSE_END = "，,。.！!？?；;\n \u3000"
 
 
@@ -1627,6 +1629,9 @@ def _wish_negated(said: str, match: re.Match[str]) -> bool:
     for mark in _CLAUSE_END:
         before = before.rsplit(mark, 1)[-1]
     if _WISH_NEGATED_BEFORE_RE.search(before):
+        return True
+    if _VISIT_AGAIN_RE.fullmatch(match.group()) and _MUST_BEFORE_RE.search(before):
+        # 修好又坏了 师傅还得再来一次: a visit that has to happen again, a complaint, not a wish.
         return True
     return bool(_WISH_DROPPED_AFTER_RE.search(said[match.end() :]))
 

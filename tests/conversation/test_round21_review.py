@@ -137,3 +137,16 @@ def test_a_long_note_is_cut_with_an_ellipsis(db: Database) -> None:
     _closed(db, "web:r21rv4", "6602号楼屋顶渗水", "已联系防水公司，" * 30, days_ago=1)
     told = service.outcome_answer(db, "web:r21rv4", "咋处理的")
     assert told is not None and "…。对结果" in told
+
+
+# --- M2: a visit that has to happen again is a complaint, not one more booking ------------------
+
+
+@pytest.mark.parametrize("said", ["刚换的龙头又滴水了 工人还得再来一次", "师傅又要再来一回 烦死了"])
+def test_a_visit_that_must_happen_again_is_no_wish(said: str) -> None:
+    assert not wishes_to_book(said)
+
+
+@pytest.mark.parametrize("said", ["礼拜六上午再来一次吧", "我还要再来一次", "还得再给我约一个"])
+def test_one_more_visit_wished_for_stays_a_wish(said: str) -> None:
+    assert wishes_to_book(said)
