@@ -17,11 +17,11 @@ domain words included). A token is a *known word* when
 * it is Latin and either a token of the training data (``ok``, ``sos``, ``wifi``) or
   a run of valid pinyin syllables (``baoxiu``, ``jiu ming``: the gateway's pinyin
   normalisation and DIET read those), or
-* it is Chinese, jieba's dictionary does not tag it as an onomatopoeia (``o``), an
-  interjection (``e``), a modal particle (``y``) or a state word (``z``: 嘀嘀,
-  哼哼唧唧), it is not a lone character of jieba's catch-all tag ``zg`` (啊, 唉),
-  and it is a token of the training data or shares a character bigram with a
-  training line.
+* it is Chinese, jieba's dictionary does not tag it as an onomatopoeia (``o``: 叽里咕噜,
+  嗡嗡), and it is a token of the training data or holds a character of a training
+  line. Interjections (``e``: 哎哟, a cry of pain), modal particles (``y``), state words
+  (``z``) and lone ``zg`` characters (冇, 係: Cantonese no / yes; 啊, which may be a
+  scream) are left to the classifiers on purpose (review 21, S1).
 
 A message with no known word is noise, unless its normalised text is itself a
 training line (对, 嗯, 中, ok, 嗯嗯, 对对对 are lines of affirm: a whole message the
@@ -51,8 +51,8 @@ FILENAME = "noise_guard.json"
 FALLBACK_INTENT = "nlu_fallback"
 FLAG_KEY = "noise_guard"
 
-# jieba dictionary tags of words that carry no request: onomatopoeia, interjections,
-# modal particles, state words (嘀嘀, 哼哼唧唧).
+# jieba dictionary tags of words that carry no request: onomatopoeia only. Interjections,
+# modal particles and state words stay known (哎哟 is pain, 冇/係 are answers).
 NO_CONTENT_TAGS = frozenset({"o"})
 NOT_TAUGHT_LATIN_FROM = frozenset({"out_of_scope", "nlu_fallback"})
 _RUN = re.compile(r"(.)\1{2,}")  # a character three times or more
