@@ -241,7 +241,16 @@ DEFAULT_SETS: list[dict[str, str]] = [
         "note": "748 lines (19 intents, 130 service_type spans over the ten catalogue services), written on "
                 "2026-12-07 by a helper who saw only its brief (18e3bc8, bench/nlu_blind18.md) while round 20 "
                 "was tuned on set 17; measured once at round 20's end (e6a3ec6: macro-F1 0.926, 0.935 with the "
-                "vote; service_type 0.961), then round 21 was tuned on its errors",
+                "vote; service_type 0.961), then declared tuned for round 21 (whose NLU data did not change)",
+    },
+    {
+        "name": "blind19",
+        "path": "bench/nlu_blind19.yml",
+        "label": "blind",
+        "note": "748 lines (19 intents, 130 service_type spans over the ten catalogue services), written on "
+                "2026-12-07 by a helper who saw only its brief (61a4c0a, bench/nlu_blind19.md) while round 21 "
+                "was tuned on set 18; measured once at round 21's end (850f471, with the NLU data unchanged since "
+                "round 20: macro-F1 0.908, 0.912 with the vote; service_type 0.907)",
     },
     {
         "name": "blind_2026_11",
@@ -427,6 +436,14 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
         "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-07 by a helper who "
                 "saw only its brief (47c8d3b, bench/emergency_blind20.md) while round 20 was tuned on set 19; "
                 "measured once at round 20's end (e6a3ec6: butler 0.990 / 4.8 %, net 0.961 / 4.0 %), then round 21 was tuned on its errors",
+    },
+    {
+        "name": "emergency_blind21",
+        "path": "bench/emergency_blind21.jsonl",
+        "label": "blind",
+        "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-07 by a helper who "
+                "saw only its brief (d62446f, bench/emergency_blind21.md) while round 21 was tuned on set 20; "
+                "measured once at round 21's end (850f471: butler 0.961 / 4.6 %, net 0.952 / 4.0 %)",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
