@@ -25,12 +25,13 @@ export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment bench-embeddings bench-tickets bench-voice bench-console bench-care bench-load lock clean
+.PHONY: help setup run test apt model bench bench-nlu bench-kb bench-chat bench-sentiment bench-embeddings bench-tickets bench-voice bench-console bench-care bench-load lint lock clean
 
 help:
 	@echo "make run    set up and start the butler (gateway on http://127.0.0.1:8000)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make bench  all benchmarks (results in bench/results/)"
+	@echo "make lint   ruff (the version pinned in requirements/app.lock) on the whole tree"
 
 setup: apt $(VENV_RASA)/.installed $(VENV)/.installed $(EMBEDDING_MANIFEST) $(EMBEDDING_ONNX) $(KB_INDEX) $(RASA_MODEL)
 
@@ -156,6 +157,12 @@ bench-followup: setup
 	$(VENV)/bin/python bench/followup.py bench/followup_blind.jsonl
 
 # Re-pin both environments from what is installed now (after a deliberate upgrade).
+# ruff is pinned in requirements/app.lock but is not a dependency of the app or its tests, so
+# `make setup` does not install it; this target does, then checks the tree (pyproject [tool.ruff]).
+lint: $(VENV)/.installed
+	$(VENV)/bin/pip install -q -c requirements/app.lock ruff
+	$(VENV)/bin/ruff check .
+
 lock:
 	# `pip list --format=freeze` writes name==version even for a package installed from a
 	# local wheel (`pip freeze` would write its file:// path, which a fresh machine lacks).
