@@ -560,6 +560,20 @@ _PLACE_NUMBER = re.compile(
 )
 
 
+# Two neighbouring numerals (三四, 五六, 七八) are the everyday "three or four", "between five
+# and six" (三四号楼之间的路灯, 七八楼的楼道灯), not a number said digit by digit: such a pair stays as
+# said (review 21, F3). Any other pair (七七, 幺零, 二五) and every longer run is a number.
+_DIGIT_VALUE = {c: i for i, chars in enumerate(("零〇", "一幺", "二", "三", "四", "五", "六", "七", "八", "九")) for c in chars}
+
+
+def _is_range_pair(run: str) -> bool:
+    return len(run) == 2 and _DIGIT_VALUE.get(run[1], -1) - _DIGIT_VALUE.get(run[0], -9) == 1
+
+
+def _said_digit_by_digit(span: str) -> bool:
+    return any(not _is_range_pair(m.group()) for m in _DIGIT_BY_DIGIT.finditer(span))
+
+
 def with_digits(text: str | None) -> str | None:
     """A place as written for staff: when a number of it was said digit by digit (一二四七号楼
     二单元三零一, as speech recognition writes what an elder says), every number of the place
@@ -567,7 +581,7 @@ def with_digits(text: str | None) -> str | None:
     十二号楼) or in digits stays as said."""
     if not text:
         return text
-    found = [loc for loc in find_locations(text) if _DIGIT_BY_DIGIT.search(loc.span)]
+    found = [loc for loc in find_locations(text) if _said_digit_by_digit(loc.span)]
     if not found:
         return text
     norm = normalise(text)
@@ -576,6 +590,8 @@ def with_digits(text: str | None) -> str | None:
         out.append(norm[at : loc.start])
 
         def digits(match: re.Match) -> str:
+            if _is_range_pair(match.group()):
+                return match.group()
             value = to_int(match.group())
             return str(value) if value is not None else match.group()
 

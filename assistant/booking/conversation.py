@@ -1613,12 +1613,18 @@ _ASKS_BOOKINGS_RE = re.compile(
 
 # 不用帮我订一个 / 先不给我订一份了 / 别再订一场了 / 没必要再约一次: the wish said with a no
 # right before it in its clause is a refusal (review 21 M1/M2). 别忘了给我约一个 still wishes.
+# Review 21 (F1): any no that governs the wish — a bare 不 before 给/帮 (不给她约个了, 不帮她约个了),
+# 用不着你 / 我没叫你 / 谁让你 before it — but not 要不 / 不如 (a suggestion: 要不给我约一个).
 _WISH_NEGATED_BEFORE_RE = re.compile(
-    r"(?:不用|不要|(?<!忘)别|甭|先不|不必|没必要|用不着|不需要|不想)(?:再|还|先|就)?$"
+    r"(?:不用|不要|(?<!忘)别|甭|先不|不必|没必要|用不着|不需要|不想|(?<![要如])不|没(?:叫|让|要|说)|谁(?:让|叫|要))"
+    r"(?:再|还|先|就)?(?:你|您|你们|他们)?$"
 )
-# 再订一场就算了 / 给她约一个还是算了: the wish dropped after it. A bare 算了 stays a wish
-# (那就给我约一个算了 = just book one).
-_WISH_DROPPED_AFTER_RE = re.compile(r"^[了吧]?(?:的话)?(?:就|还是)算了")
+# 再订一场就算了 / 给她约一个还是算了 / 给她订一份就不必了 / 给我订一个不用了: the wish dropped after
+# it in its clause. A bare 算了 stays a wish (那就给我约一个算了 = just book one), and so does
+# 不用太早 (a wish with a condition).
+_WISH_DROPPED_AFTER_RE = re.compile(
+    r"^[了吧]?(?:的话)?(?:(?:就|还是)算了|(?:就|还是)?(?:不必|不用|免)(?:了|啦)?[吧啊呀]?$)"
+)
 _VISIT_AGAIN_RE = re.compile(r"再来(?:一|1)?[次回]")
 _MUST_BEFORE_RE = re.compile(r"(?:得|又要)$")
 _CLAUSE_END = "，,。.！!？?；;\n \u3000"
@@ -1633,7 +1639,10 @@ def _wish_negated(said: str, match: re.Match[str]) -> bool:
     if _VISIT_AGAIN_RE.fullmatch(match.group()) and _MUST_BEFORE_RE.search(before):
         # 修好又坏了 师傅还得再来一次: a visit that has to happen again, a complaint, not a wish.
         return True
-    return bool(_WISH_DROPPED_AFTER_RE.search(said[match.end() :]))
+    after = said[match.end() :]
+    for mark in _CLAUSE_END:
+        after = after.split(mark, 1)[0]
+    return bool(_WISH_DROPPED_AFTER_RE.search(after))
 
 
 def wishes_to_book(text: str | None) -> bool:

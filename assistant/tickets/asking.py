@@ -219,10 +219,20 @@ def asks_how_handled(text: str | None) -> bool:
 
 # 老年卡怎么弄的 / 居住证是咋办的 / 医保报销怎么弄的: how one gets a document or a benefit, a
 # question for the knowledge base, not about the resident's report (review 21 M3).
-_HOW_TO_SUBJECT = re.compile(r"卡|证|报销|手续|补贴|低保|社保|医保|养老金|户口|证明|本子")
+# Review 21 (F2): a benefit or an insurance by any of its names (养老保险, 残疾人补助, 高龄津贴, 公积金).
+_HOW_TO_SUBJECT = re.compile(
+    r"卡|证|报销|手续|补贴|补助|津贴|低保|社保|医保|保险|养老金|公积金|户口|落户|证明|本子|护照|驾照|待遇|资格|认证|登记|备案"
+)
 # 你们最后咋弄的 / 我反映的那个 / 上回那个漏水: the words are about the resident's own matter.
-_BACK_TO_OLD = re.compile(r"上回|上次|之前|前几天|前阵子|那个|那件|那事")
-_OUR_MATTER = re.compile(r"你们|我们?(?:反映|报|提|投诉|说|报修)(?:过)?的|俺(?:反映|报)的")
+# Not a bare 那个 (a filler: 那个电动车充电怎么弄的) — the named problem itself is matched among
+# the resident's tickets by the caller.
+_BACK_TO_OLD = re.compile(r"上回|上次|之前|前几天|前阵子|那件事|那事")
+# 你们 as the ones who handled it (你们最后咋弄的, 你们是怎么处理的), not 你们这 / 你们这儿 (at your
+# place: 你们这老年卡怎么弄的 asks how it is done here) — review 21 F2.
+_OUR_MATTER = re.compile(
+    r"你们(?!这|那)(?:最后|后来|到底|究竟)?(?:是)?(?:咋|怎么|怎样|如何|给|帮)"
+    r"|我们?(?:反映|报|提|投诉|说|报修)(?:过)?的|俺(?:反映|报)的"
+)
 _AGAIN_NOW = re.compile(r"又|还在|还是|再次|现在|今天|刚才|刚刚")
 
 

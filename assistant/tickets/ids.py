@@ -24,6 +24,9 @@ from assistant.settings import get_settings
 from assistant.tickets.models import TicketDayCounter
 
 TICKET_ID_RE = re.compile(r"GD\d{12}(?!\d)")
+# A ticket id as a resident may mistype it (a digit too few or too many, a space): enough to
+# know they mean one ticket, not enough to say which.
+TICKET_ID_LIKE_RE = re.compile(r"GD\s*\d{6,}", re.IGNORECASE)
 MAX_DAILY_SEQUENCE = 9999
 
 

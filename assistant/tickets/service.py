@@ -660,6 +660,7 @@ def outcome_answer(db: Database, sender_id: str, text: str | None, *, now: datet
     name among their own, else the latest handled. None when they have no handled ticket, or
     the words are about one still open (what was done so far is answered elsewhere)."""
     from assistant.tickets.asking import about_our_matter, asks_how_handled
+    from assistant.tickets.ids import TICKET_ID_LIKE_RE
     from assistant.tickets.lifecycle import DONE_STATES
     from assistant.tickets.references import resolve_ticket_reference
 
@@ -668,8 +669,16 @@ def outcome_answer(db: Database, sender_id: str, text: str | None, *, now: datet
     now = aware(now) or utcnow()
     with db.session() as session:
         ref = resolve_ticket_reference(session, sender_id, text or "", now=now)
+        by_id = any(c.startswith("工单号") for c in ref.cues)
+        if TICKET_ID_LIKE_RE.search(text or "") and not (ref.match == "one" and by_id):
+            # an id mistyped (a digit too few): they mean one ticket, maybe not the latest
+            return None
         if ref.match == "one":
             ticket = ref.ticket
+        elif ref.match == "ambiguous" or ref.mentioned_id or any(c.startswith(_NAMED_CUES) for c in ref.cues):
+            # The words name a ticket (a problem, a place) that is not one of theirs, or several:
+            # never answer with another one (review 21 F2: 上回那个漏水… got the lift's).
+            return None
         else:
             ticket = session.scalars(
                 select(Ticket)
