@@ -221,7 +221,7 @@ def asks_how_handled(text: str | None) -> bool:
 # question for the knowledge base, not about the resident's report (review 21 M3).
 # Review 21 (F2): a benefit or an insurance by any of its names (养老保险, 残疾人补助, 高龄津贴, 公积金).
 _HOW_TO_SUBJECT = re.compile(
-    r"卡|证|报销|手续|补贴|补助|津贴|低保|社保|医保|保险|养老金|公积金|户口|落户|证明|本子|护照|驾照|待遇|资格|认证|登记|备案"
+    r"卡|证|报销|手续|补贴|补助|津贴|奖励|低保|社保|医保|保险|养老金|公积金|户口|落户|开户|证明|本子|护照|驾照|待遇|资格|认证|登记|备案"
 )
 # 你们最后咋弄的 / 我反映的那个 / 上回那个漏水: the words are about the resident's own matter.
 # Not a bare 那个 (a filler: 那个电动车充电怎么弄的) — the named problem itself is matched among

@@ -60,6 +60,8 @@ def _closed(db: Database, sender: str, description: str, note: str, days_ago: in
     "养老保险咋弄的",
     "残疾人补助是怎么办的",
     "那个敬老卡怎么弄的",
+    "燃气开户怎么弄的",
+    "独生子女奖励咋弄的",
 ])
 def test_how_it_is_done_here_is_a_how_to_question(said: str) -> None:
     assert not asks_how_handled(said)
