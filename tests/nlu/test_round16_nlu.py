@@ -9,16 +9,14 @@ parse new wording with a trained model in the Rasa venv; they run when
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from nlu_components.service_type import ServiceLexicon, normalise_entities
 
-from .nlu_files import ROOT
+from .model_probe import intents_read_by
 from .test_entity_values import LEXICON
 
 
@@ -61,27 +59,11 @@ INTENT_LINES = {
     "你说今年冬天会下雪不": "out_of_scope",
 }
 
-PROBE = """
-import asyncio, json, sys
-from rasa.core.agent import Agent
-agent = Agent.load(sys.argv[1])
-async def main():
-    out = {}
-    for text in json.loads(sys.argv[2]):
-        out[text] = (await agent.parse_message(text))["intent"]["name"]
-    print("RESULT" + json.dumps(out, ensure_ascii=False))
-asyncio.run(main())
-"""
 
 
 @pytest.mark.skipif(not os.environ.get("BUTLER_TEST_RASA_MODEL"), reason="no BUTLER_TEST_RASA_MODEL")
 def test_everyday_and_short_lines_keep_their_intent() -> None:
     model = Path(os.environ["BUTLER_TEST_RASA_MODEL"])
-    done = subprocess.run([str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", PROBE, str(model),
-                           json.dumps(list(INTENT_LINES), ensure_ascii=False)],
-                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                          capture_output=True, text=True, timeout=600)
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT"))
-    got = json.loads(line[len("RESULT"):])
+    got = intents_read_by(model, list(INTENT_LINES))
     wrong = {text: (want, got[text]) for text, want in INTENT_LINES.items() if got[text] != want}
     assert not wrong

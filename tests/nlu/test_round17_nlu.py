@@ -10,16 +10,15 @@ names a model (``scripts/train-rasa.sh``), else skip.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from .nlu_files import ROOT, load_training
+from .model_probe import intents_read_by
+from .nlu_files import load_training
 
 SERVICE_WORDS = ("理发", "剃头", "剪头", "陪诊", "保洁", "打扫", "维修", "体检", "助浴", "助餐",
                  "法律咨询", "心理咨询", "活动室", "场地", "律师", "送饭", "洗澡")
@@ -62,27 +61,11 @@ INTENT_LINES = {
     "超市鸡蛋今天多少钱": "out_of_scope",
 }
 
-PROBE = """
-import asyncio, json, sys
-from rasa.core.agent import Agent
-agent = Agent.load(sys.argv[1])
-async def main():
-    out = {}
-    for text in json.loads(sys.argv[2]):
-        out[text] = (await agent.parse_message(text))["intent"]["name"]
-    print("RESULT" + json.dumps(out, ensure_ascii=False))
-asyncio.run(main())
-"""
 
 
 @pytest.mark.skipif(not os.environ.get("BUTLER_TEST_RASA_MODEL"), reason="no BUTLER_TEST_RASA_MODEL")
 def test_service_questions_requests_and_bare_answers_keep_their_intent() -> None:
     model = Path(os.environ["BUTLER_TEST_RASA_MODEL"])
-    done = subprocess.run([str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", PROBE, str(model),
-                           json.dumps(list(INTENT_LINES), ensure_ascii=False)],
-                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                          capture_output=True, text=True, timeout=600)
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT"))
-    got = json.loads(line[len("RESULT"):])
+    got = intents_read_by(model, list(INTENT_LINES))
     wrong = {text: (want, got[text]) for text, want in INTENT_LINES.items() if got[text] != want}
     assert not wrong

@@ -9,15 +9,14 @@ line, not the noises of tests/e2e/test_core_chat.py).
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from nlu_components.noise_guard import NoiseVocabulary, guard, is_pinyin, normalise
 
+from .model_probe import intents_read_by
 from .nlu_files import JIEBA_DIR, ROOT, load_training
 
 NOISE = [
@@ -117,17 +116,6 @@ def test_pinyin_and_normalisation() -> None:
     ]
 
 
-PROBE = """
-import asyncio, json, sys
-from rasa.core.agent import Agent
-agent = Agent.load(sys.argv[1])
-async def main():
-    out = {}
-    for text in json.loads(sys.argv[2]):
-        out[text] = (await agent.parse_message(text))["intent"]["name"]
-    print("RESULT" + json.dumps(out, ensure_ascii=False))
-asyncio.run(main())
-"""
 
 
 # The probe is for a model whose pipeline holds the guard: it is not in config.yml yet (docs/nlu.md,
@@ -141,22 +129,7 @@ GUARD_IN_CONFIG = "nlu_components.noise_guard.NoiseGuard" in (ROOT / "config.yml
 )
 def test_the_model_reads_noise_as_fallback_and_real_short_messages_as_intents() -> None:
     model = Path(os.environ["BUTLER_TEST_RASA_MODEL"])
-    done = subprocess.run(
-        [
-            str(ROOT / ".venv-rasa" / "bin" / "python"),
-            "-c",
-            PROBE,
-            str(model),
-            json.dumps(NOISE + NOT_NOISE, ensure_ascii=False),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT"))
-    got = json.loads(line[len("RESULT") :])
+    got = intents_read_by(model, NOISE + NOT_NOISE)
     assert {t: got[t] for t in NOISE if got[t] != "nlu_fallback"} == {}
     assert {t: got[t] for t in NOT_NOISE if got[t] == "nlu_fallback"} == {}
     assert got["有人倒在楼道里了"] == "emergency"
