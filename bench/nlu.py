@@ -246,11 +246,11 @@ DEFAULT_SETS: list[dict[str, str]] = [
     {
         "name": "blind19",
         "path": "bench/nlu_blind19.yml",
-        "label": "blind",
+        "label": "tuned",
         "note": "748 lines (19 intents, 130 service_type spans over the ten catalogue services), written on "
                 "2026-12-07 by a helper who saw only its brief (61a4c0a, bench/nlu_blind19.md) while round 21 "
                 "was tuned on set 18; measured once at round 21's end (850f471, with the NLU data unchanged since "
-                "round 20: macro-F1 0.908, 0.912 with the vote; service_type 0.907)",
+                "round 20: macro-F1 0.908, 0.912 with the vote; service_type 0.907), then round 22 was tuned on its errors",
     },
     {
         "name": "blind_2026_11",
@@ -440,10 +440,10 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
     {
         "name": "emergency_blind21",
         "path": "bench/emergency_blind21.jsonl",
-        "label": "blind",
+        "label": "tuned",
         "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-07 by a helper who "
                 "saw only its brief (d62446f, bench/emergency_blind21.md) while round 21 was tuned on set 20; "
-                "measured once at round 21's end (850f471: butler 0.961 / 4.6 %, net 0.952 / 4.0 %)",
+                "measured once at round 21's end (850f471: butler 0.961 / 4.6 %, net 0.952 / 4.0 %), then round 22 was tuned on its errors",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
