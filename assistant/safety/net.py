@@ -70,7 +70,9 @@ _POLITE_REQUEST = re.compile(r"(?:帮|麻烦|请|派|来|过来|去看|看看|�
                              # Round 11: so is "does nobody deal with it?" (整个单元都是煤气味没人管吗).
                              r"|(?:没人|都不|不)管[^,。]{0,2}吗$"
                              # Round 13: "do you have …?" asks the desk for something (你们有AED吗).
-                             r"|你们[^,。什么啥]{0,4}有[^,。什么啥]{1,8}吗$")
+                             r"|你们[^,。什么啥]{0,4}有[^,。什么啥]{1,8}吗$"
+                             # Round 22: so is "what are you doing?" or a 到底 demanding an answer (你们到底在干嘛, 到底管不管嘛).
+                             r"|(?:干嘛|干什么|干啥|搞什么|搞啥)[^,。]{0,2}$|(?:到底|究竟)[^,。]{0,8}(?:嘛|吗|么)$")
 # Round 13: a cue that ends in a result complement (烧到, 漫到, 流进) reaches its object first.
 _RESULT_END = re.compile(r"(?:到|进|入)$")
 _CONTENT = re.compile(r"[^,。\s啊呀哇吧呢吗了啦!！?？.]")
@@ -402,6 +404,20 @@ _SMELT = re.compile(r"(?:就|又)?(?:闻到|闻着|闻见|一股|好大一股|�
 
 # Review 18 (note 10): a liking (老爱玩火) is a habit of the verb it governs; an event said to have happened after it
 # (把窗帘点着了) is today's.
+# Round 22: the habit is the background of today's instance told after it, the cue's own verb again after today or now
+# (天天打孩子 今天打得孩子嗷嗷叫, 经常吵架 刚才又动刀了 is another cue's): 今天/刚才/现在 then, within a few characters, the
+# verb that opens the cue (打) or a going-on (还在, 正在).
+_TODAY_NOW = re.compile(r"(?:今天|今儿|今晚|今早|今天早上|今天晚上|这回|这次|刚才|刚刚|现在|这会儿?|此刻)")
+
+
+def _today_again(text: str, hit: "_Hit", after: str) -> bool:
+    today = _TODAY_NOW.search(after)
+    if today is None:
+        return False
+    rest = after[today.end(): today.end() + 8]
+    return bool(_GOING_NOW.search(rest) or (hit.text[:1] and hit.text[:1] in rest))
+
+
 _LIKING = re.compile(r"(?:(?:冬天|夏天|平时|平常|晚上)(?:里)?)?(?:总|老|就|都|特)?(?:爱|喜欢)")
 # Review 18 (note 1): a drill denied (不是演习) or a real event said during it (演练的时候真着火了, 是真的): not the drill.
 _DRILL = re.compile(r"演习|演练|drill")
@@ -445,11 +461,12 @@ def _real_despite_drill(text: str, drill: re.Match[str], hit: "_Hit", actual: bo
 # Round 20 (review 20 note 1): a class or a training (培训, 急救课, 讲座) names the topic of its day, not a pretend event:
 # what happens to somebody there, said real (真晕倒了) or sudden of someone particular (有个老人突然倒地), is real. A role
 # played (演摔倒的人, 扮伤员) stays the class's, and so does a sudden event taught (老人突然晕倒怎么办).
-_COURSE = re.compile(r"培训|急救课|安全课|课上讲|讲座|知识讲座|科普|消防宣传|宣传周|宣传")
+# Round 22: a demonstration (演示, 示范教学) is such a class.
+_COURSE = re.compile(r"培训|急救课|安全课|课上讲|讲座|知识讲座|科普|消防宣传|宣传周|宣传|演示|示范教学|现场示范")
 # review 20 (note 33): 就能 before perceiving or a state is the present (就能闻到, 就能看到…躺在), not a what-if
 _PERCEIVED_OR_STATE = re.compile(r"闻|看|听|感觉|见|瞅|瞧|躺|倒|趴|摸到|现在")
 _URGENT_AT_COURSE = re.compile(r"快叫|快来|救护车|120|119|110|救命|赶紧|快打")
-_ACTING = re.compile(r"演(?!示|讲)|扮|假装|装作|模拟|假的|当作|当成")
+_ACTING = re.compile(r"演(?!示|讲|习|练)|扮|假装|装作|模拟|假的|当作|当成")
 _PARTICULAR = re.compile(r"有个|有位|有一个|有一位|有人|[\u4e00-\u9fff](?:阿姨|奶奶|爷爷|大爷|大妈|大娘|叔|婶|师傅|姐|哥)")
 # review 20 (notes 7, 8): the class's topic is taught (讲, 教, 学, 演示) or asked after the cue (怎么办, 怎么扶, 的时候); a
 # teacher is never the particular person of a taught event
@@ -674,6 +691,8 @@ def _overs(text: str, s: Suppressors) -> list[re.Match[str]]:
 # Round 19: what says a person is safe now, among the over phrases; 现在 just before 已经/都/人 is that phrase's own
 _SAFE_NOW = re.compile(r"好好的|挺好的|没事|冇事|没大碍|联系上了|找到了|找着了|找回来了|回来了|到家了|回家了|醒过来|缓过来|一切")
 _OVER_NOW = re.compile(r"现在(?=已经|都|也|人|没事|好)")
+# Round 22: 现在 before "it has passed" (现在缓过来了, 现在好多了) tells how it is since, no urgency (the everyday phrases)
+_PASSED_NOW = re.compile(r"现在(?=(?:已经|都|也)?(?:缓过来|好了|好多了|没事))")
 # round 20: the calm of a repair asked in no hurry or a fear of some mishap (see not_now) does not hold when somebody
 # is not answering or not found
 _CALM = re.compile(r"有空|抽空|方便的时候|不(?:着|太)?急|怕|三长两短")
@@ -1077,7 +1096,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
             if (name == "habitual" and cue.kind not in s.habitual_exempt and not unwell_now
                     and not (actual and _LIKING.fullmatch(marker.group()) and marker.end() < hit.start)
                     and marker.start() >= msg.sentence_start(hit.start)
-                    and not _GOING_NOW.search(text, msg.clause_start(hit.start), hit.end)):
+                    and not _GOING_NOW.search(text, msg.clause_start(hit.start), hit.end)
+                    and not _today_again(text, hit, msg.sentence_after(hit.end, 40))):
                 return f"habitual:{marker.group()}"
     # Round 13b: a lasting condition named as the reason for a service (她六十八，中风了下不了床，能约助浴吗):
     # a description of the person, when its sentence says what lasts and nothing acute is said.
@@ -1367,9 +1387,11 @@ def _model_set_aside(normalised: str, s: Suppressors, score: float | None, overr
         # Round 16: unless urgent outside the phrase itself (the 现在 of 烧现在退了 is the phrase's own).
         thing = s.everyday.search(normalised)
         if (thing is not None
-                and not s.urgent.search(normalised[: thing.start()] + "," + normalised[thing.end():])
-                and not (s.everyday_unless is not None and s.everyday_unless.search(normalised))):
-            # round 12 review: not when someone is unwell (楼下打了农药，孩子头晕呕吐)
+                and not s.urgent.search(_PASSED_NOW.sub("", normalised[: thing.start()] + "," + normalised[thing.end():]))
+                and not (s.everyday_unless is not None
+                         and s.everyday_unless.search(normalised[: thing.start()] + "," + normalised[thing.end():]))):
+            # round 12 review: not when someone is unwell (楼下打了农药，孩子头晕呕吐); round 22: outside the phrase (晕车晕得我想吐
+            # is the motion sickness's own nausea)
             reason = f"everyday:{thing.group()}"
     if (reason is None and not s.urgent.search(normalised)
             and not (s.everyday_unless is not None and s.everyday_unless.search(normalised))):
