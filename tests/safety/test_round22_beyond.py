@@ -1,0 +1,105 @@
+"""Round 22 (issue #10): round 21's leftovers and emergencies of an old compound that no set has had yet.
+
+Each new cue is tested both ways, in our own words: the emergency fires, its everyday look-alike stays quiet.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.safety import advice_for
+from tests.safety._helpers import fires, kinds, verdict
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # English mixed into Chinese: sparks, breathing
+    ("厨房那个插头在sparking，还有焦味", "fire"),
+    ("the socket sparked 了一下 又冒烟", "fire"),
+    ("我爷爷breathe不过来了", "medical"),
+    # cries still cried
+    ("HELP!! 我老公倒在地上了", "medical"),
+    ("🔥🔥🔥", "fire"),
+    # a battery swelling while hot
+    ("电动车电池在楼道充电，鼓包了还滋滋响", "fire"),
+    # hardly wakes by a coal stove
+    ("我婆婆屋里烧着煤球炉，人叫不太醒了", "poisoning"),
+    # a child out on a ledge or a window sill, the window open
+    ("我家娃爬到空调外机上去了", "trapped"),
+    ("孙子站在窗台上，窗户大开着，住六楼", "general"),
+    # a child behind a locked door, out of reach
+    ("我闺女在车里，车门锁了钥匙在里面", "trapped"),
+    ("风把门带上反锁了，孩子一个人在屋里", "trapped"),
+    # someone gone down a well or a septic tank
+    ("有个工人下了窨井，到现在没上来", "trapped"),
+    # a lift door open onto an empty shaft
+    ("三楼的电梯门自己开了，里面轿厢不在，黑洞洞的", "trapped"),
+    # a hand caught in a wheel or a chain
+    ("老人的手指被卷进自行车链条里了", "medical"),
+    # a vehicle that hit someone
+    ("一辆电动车把小孩撞倒了", "medical"),
+    ("快递车撞到一个老人了", "medical"),
+    # things thrown down at people, going on
+    ("楼上一直在往下砸酒瓶，已经砸伤人了", "violence"),
+    # a dog attacking or a bite that bleeds
+    ("有只疯狗见人就咬，在三号楼下", "violence"),
+    ("我妈被流浪狗咬了，小腿一直流血", "medical"),
+    # a child snatched
+    ("刚才有个女的抢了个孩子就跑", "violence"),
+])
+def test_round22_beyond_fires(text, kind):
+    assert kind in kinds(text), verdict(text)
+
+
+@pytest.mark.parametrize("text", [
+    # round 21's leftovers
+    "HELP!! 这个预约在哪里点",
+    "help help 怎么设置提醒",
+    "👍🔥",
+    "这家店🔥👍👍",
+    "电视 上 说 隔壁 小区 着火 了",
+    # English look-alikes
+    "spark这个词怎么念",
+    "这个活动想spark一下邻里的热情",
+    "车的spark plug该换了",
+    # a phone battery swollen, a repair
+    "手机电池鼓包了，哪里能换",
+    # a child at a window with the guard on, or doing homework
+    "孩子趴在窗台上写作业",
+    "孙子坐在窗台上看书，有防盗网的",
+    # a pet or a thing behind a door; the car key
+    "钥匙锁在车里了，帮我找个开锁的",
+    # a lift door under repair
+    "电梯门开着在检修，围起来了",
+    # clothes in the washing machine; a near miss
+    "衣服被卷进洗衣机滚筒里了",
+    "孩子手差点被门缝夹到",
+    # a car hit, no person; a near miss
+    "刚才一辆车差点撞到人",
+    "倒车把我家的电动车撞倒了",
+    # a complaint about throwing things down
+    "楼上老往下扔烟头，物业管管",
+    # a dog: a vaccine after an old bite, a slipper, a question
+    "上个月被狗咬了，狂犬疫苗还要打几针",
+    "我家狗咬了我的拖鞋",
+    "这狗会不会咬人啊",
+    # children snatching toys; a custody fight
+    "俩孩子在抢小孩的玩具",
+    "离婚了在跟他抢孩子的抚养权",
+])
+def test_round22_beyond_quiet(text):
+    assert not fires(text), verdict(text)
+
+
+def test_a_fall_gets_the_call_and_do_not_move():
+    # The kind of a fall stays medical: its advice already says call 120 and do not move the person.
+    lines = advice_for(verdict("我爸在卫生间滑倒了，起不来"))
+    assert "120" in lines[0]
+    assert any("不要随意搬动" in line for line in lines)
+
+
+def test_a_smoke_alarm_sounding_now_fires_and_one_complained_of_does_not():
+    # Over-sensitive but sounding now, nothing said against a fire: recall first.
+    assert "fire" in kinds("那个一炒菜就响的烟感 这会儿一直在叫")
+    # Complained of, not sounding now; or sounding with the fault said.
+    assert not fires("楼道的烟感太灵敏了，一抽烟就响，能调一下吗")
+    assert not fires("烟感失灵了一直乱叫，来个人换一下")
