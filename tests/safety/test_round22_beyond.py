@@ -38,6 +38,9 @@ from tests.safety._helpers import fires, kinds, verdict
     # a vehicle that hit someone
     ("一辆电动车把小孩撞倒了", "medical"),
     ("快递车撞到一个老人了", "medical"),
+    # a crash with someone down, then who pays: the person down still fires
+    ("电动车撞人了，人躺在地上不动，保险咋赔啊", "medical"),
+    ("充电宝鼓包了烫手，在冒烟", "fire"),
     # things thrown down at people, going on
     ("楼上一直在往下砸酒瓶，已经砸伤人了", "violence"),
     # a dog attacking or a bite that bleeds
@@ -61,8 +64,11 @@ def test_round22_beyond_fires(text, kind):
     "spark这个词怎么念",
     "这个活动想spark一下邻里的热情",
     "车的spark plug该换了",
-    # a phone battery swollen, a repair
+    # a phone battery swollen, a repair; a swollen power bank asked about
     "手机电池鼓包了，哪里能换",
+    "充电宝鼓起来了还有点热，还能用吗",
+    # who pays after a crash
+    "电动车撞了人，保险怎么赔",
     # a child at a window with the guard on, or doing homework
     "孩子趴在窗台上写作业",
     "孙子坐在窗台上看书，有防盗网的",
