@@ -101,6 +101,10 @@ def test_a_fall_gets_the_call_and_do_not_move():
     lines = advice_for(verdict("我爸在卫生间滑倒了，起不来"))
     assert "120" in lines[0]
     assert any("不要随意搬动" in line for line in lines)
+    # ... and what the resident tells next about the fall (起不来) gets "do not lift him".
+    from assistant.tickets.emergency import follow_up_advice
+
+    assert any("先别扶" in line for line in follow_up_advice("她摔在厨房地上了，起不来"))
 
 
 def test_a_smoke_alarm_sounding_now_fires_and_one_complained_of_does_not():
