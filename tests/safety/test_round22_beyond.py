@@ -48,6 +48,9 @@ from tests.safety._helpers import fires, kinds, verdict
     ("我妈被流浪狗咬了，小腿一直流血", "medical"),
     # a child snatched
     ("刚才有个女的抢了个孩子就跑", "violence"),
+    # fighting heard with a scream; hardly answers
+    ("对门传来扭打的声音，还有女的在惨叫", "violence"),
+    ("我外婆低血糖，迷迷糊糊的，喊不太应", "medical"),
 ])
 def test_round22_beyond_fires(text, kind):
     assert kind in kinds(text), verdict(text)
@@ -88,6 +91,8 @@ def test_round22_beyond_fires(text, kind):
     "上个月被狗咬了，狂犬疫苗还要打几针",
     "我家狗咬了我的拖鞋",
     "这狗会不会咬人啊",
+    # fighting and screams on a screen
+    "我老公在打游戏，全是打斗声和惨叫，吵死了",
     # children snatching toys; a custody fight
     "俩孩子在抢小孩的玩具",
     "离婚了在跟他抢孩子的抚养权",
