@@ -695,7 +695,7 @@ _OVER_NOW = re.compile(r"现在(?=已经|都|也|人|没事|好)")
 _PASSED_NOW = re.compile(r"现在(?=(?:已经|都|也)?(?:缓过来|好了|好多了|没事))")
 # round 20: the calm of a repair asked in no hurry or a fear of some mishap (see not_now) does not hold when somebody
 # is not answering or not found
-_CALM = re.compile(r"有空|抽空|方便的时候|不(?:着|太)?急|怕|三长两短")
+_CALM = re.compile(r"有空|抽空|方便的时候|不(?:着|太)?急|怕|三长两短|(?:看着|想想|想起来)?就?(?:怪)?不放心")
 _NOSEE_NOW = re.compile(r"没人接|打不通|关机|联系不上|没人应|敲门|没开门|不开门|没动静|没见")
 _BODY_NOW = re.compile(r"脸色|嘴唇|手脚冰凉|尿不出|停不下来|肿|舌头|嘴角|口水|耷拉|说胡话|胡言乱语|不认人|认不出人|神志不清|迷迷糊糊|站不住|站不稳|走不了路|说不出话|说不清话|嘴歪|抽了|发烧|高烧|烧到")
 # round 20: 现在 before a denial of the thing (现在没味儿, 现在没漏, 现在不冒了) tells how it is, no urgency

@@ -133,3 +133,22 @@ def test_round22_false_alarms_quiet(text):
 ])
 def test_round22_false_alarm_rules_still_fire(text, kind):
     assert kind in kinds(text), verdict(text)
+
+
+# --- the classifier's vote: look-alikes with no cue that the n-gram model found plausible -------------------
+
+@pytest.mark.parametrize("text", [
+    "双十一抢购抢到半夜，手都点酸了",
+    "对门那个孤老家里堆满了纸壳子，电暖气就放旁边，想想就不放心",
+])
+def test_round22_not_plausible(text):
+    v = verdict(text)
+    assert not v.emergency and not v.plausible, v
+
+
+@pytest.mark.parametrize("text", [
+    # the worry with someone not answering stays plausible (or fires)
+    "我姥姥一个人在家生着炉子，电话一直没人接，真不放心",
+])
+def test_round22_worry_with_silence_stays_plausible(text):
+    assert verdict(text).plausible, verdict(text)

@@ -48,6 +48,9 @@ from tests.safety._helpers import fires, kinds, verdict
     ("我妈被流浪狗咬了，小腿一直流血", "medical"),
     # a child snatched
     ("刚才有个女的抢了个孩子就跑", "violence"),
+    # someone struggling in water; 找 typed for 着 in set alight
+    ("有个老太太在河里扑腾，快不行了", "trapped"),
+    ("谁把楼道的纸壳子点找了，烟好大", "fire"),
     # fighting heard with a scream; hardly answers
     ("对门传来扭打的声音，还有女的在惨叫", "violence"),
     ("我外婆低血糖，迷迷糊糊的，喊不太应", "medical"),
@@ -91,6 +94,9 @@ def test_round22_beyond_fires(text, kind):
     "上个月被狗咬了，狂犬疫苗还要打几针",
     "我家狗咬了我的拖鞋",
     "这狗会不会咬人啊",
+    # play or a swimming lesson in water
+    "我家小孩在水池里扑腾着学游泳",
+    "孙子在游泳池里扑腾着玩水",
     # fighting and screams on a screen
     "我老公在打游戏，全是打斗声和惨叫，吵死了",
     # children snatching toys; a custody fight
