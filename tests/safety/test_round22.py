@@ -152,3 +152,21 @@ def test_round22_not_plausible(text):
 ])
 def test_round22_worry_with_silence_stays_plausible(text):
     assert verdict(text).plausible, verdict(text)
+
+
+@pytest.mark.parametrize("text", [
+    # asleep and snoring; the writer's own guess that someone sleeps
+    "我爸喝了点酒在床上睡着了，打鼾呢",
+    "敲了两下我奶奶的门没应，大概是在睡午觉",
+])
+def test_round22_asleep_quiet(text):
+    assert not fires(text), verdict(text)
+
+
+@pytest.mark.parametrize("text", [
+    # asleep, snoring, and cannot be woken or a body in trouble: fires
+    "我爸喝醉了睡着了打呼噜，推都推不醒",
+    "我妈睡着了打鼾，嘴唇发紫",
+])
+def test_round22_asleep_in_trouble_fires(text):
+    assert fires(text), verdict(text)
