@@ -82,6 +82,7 @@ def test_round22_beyond_fires(text, kind):
     "钥匙锁在车里了，帮我找个开锁的",
     # a lift door under repair
     "电梯门开着在检修，围起来了",
+    "电梯门开了但轿厢不在，这种情况以前出过吗",
     # clothes in the washing machine; a near miss
     "衣服被卷进洗衣机滚筒里了",
     "孩子手差点被门缝夹到",
