@@ -198,6 +198,17 @@ def _picked_from_cancel_list(tracker: Tracker) -> bool:
     )
 
 
+def _words_before(tracker: Tracker) -> str:
+    """The resident's message before this one, in their words (commands.words_of)."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                return commands.words_of(event)
+    return ""
+
+
 def _listed_own_bookings(tracker: Tracker) -> bool:
     """The butler's last reply listed the resident's bookings (您有2个预约：1. …（YY…）2. …):
     a booking named from it is picked from a list, as from the cancel list."""
@@ -1106,7 +1117,10 @@ class ActionSubmitBooking(Action):
         value (地址不对，是3号楼1单元202: taken, read back again), the answer to change
         (地址不对 / the 地址 button: asked again), or a bare 不对 (which one? buttons)."""
         text = _text(tracker)
-        if form_turns.is_stop(text) or _intent(tracker) == "cancel_booking":
+        if (form_turns.is_stop(text) or _intent(tracker) == "cancel_booking") and not (
+            # 哎算了 还是八点半吧: the change is let go, the booking kept with the value said.
+            conversation.changes_mind_on_value(text, now=now())
+        ):
             dispatcher.utter_message(text=f"好的，刚才的{_subject(tracker)}不约了。需要的时候再跟我说。")
             return _reset()
         if conversation.hedges(text) and conversation.correction_from(text, now=now()) is None:
@@ -1229,7 +1243,8 @@ class ActionSubmitBooking(Action):
 
 class ActionCancelBooking(Action):
     """取消预约: by id, by service (我那个理发的预约), by day, or the one just made
-    (刚才订的那个不要了); several that fit → which one, with buttons; always confirmed first."""
+    (刚才订的那个不要了); several that fit → which one, with buttons; confirmed first, unless the
+    resident asked outright to cancel and picked from the list (or said the cancel again)."""
 
     def name(self) -> str:
         return "action_cancel_booking"
@@ -1286,6 +1301,9 @@ class ActionCancelBooking(Action):
             )
         if ref.match == "one" and (
             conversation.picked_to_cancel(_text(tracker), raw, listed=_picked_from_cancel_list(tracker))
+            or conversation.picked_after_cancel_asked(
+                _text(tracker), raw, listed=_picked_from_cancel_list(tracker), asked=_words_before(tracker)
+            )
             or (_listed_own_bookings(tracker) and conversation.cancels_again(_text(tracker)))
             or conversation.cancels_one_of_several_by_time(
                 get_database(), tracker.sender_id, _text(tracker), ref.booking, now=now()
@@ -1306,7 +1324,8 @@ class ActionCancelBooking(Action):
             dispatcher.utter_message(text=conversation.cancel_question(ref.booking), buttons=YES_NO)
             return [SlotSet("booking_cancel_id", ref.booking.id), SlotSet("booking_cancel_pending", True)]
         buttons = [{"title": c.title, "payload": c.payload} for c in ref.candidates]
-        dispatcher.utter_message(text=ref.message, buttons=buttons)
+        # 要取消哪一个？: the pick cancels it (picked_after_cancel_asked), so the question says so.
+        dispatcher.utter_message(text=ref.message.replace("是哪一个？", "要取消哪一个？"), buttons=buttons)
         return [SlotSet("booking_cancel_id", None), SlotSet("booking_cancel_pending", False)]
 
 

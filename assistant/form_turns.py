@@ -189,6 +189,13 @@ def is_stop(text: str | None) -> bool:
     return bool(STOP_RE.search(said) or WEAK_STOP_RE.search(said) or DO_IT_MYSELF_RE.search(said))
 
 
+def only_weak_stop(text: str | None) -> bool:
+    """The only leaving word is a weak one (算了, 取消吧): 哎算了 还是八点半吧 lets go of a change,
+    not of the form, when a value comes with it (the caller reads the value)."""
+    said = _clean(text)
+    return bool(WEAK_STOP_RE.search(said)) and not STOP_RE.search(said) and not DO_IT_MYSELF_RE.search(said)
+
+
 def goes_own_way(text: str | None) -> bool:
     """The message asks for a person, to cancel or to leave (不知道，帮我转人工 / 我不知道
     怎么取消这个预约): whatever "I don't know" it also says, it is no failed answer."""

@@ -38,7 +38,7 @@ from assistant.booking.service import (
     upcoming_bookings,
     when_text,
 )
-from assistant.booking.timeparse import CLOCK_RE, extract_time, last_day_said, local_now, normalise
+from assistant.booking.timeparse import CLOCK_RE, PERIOD_RE, extract_time, last_day_said, local_now, normalise
 from assistant.db import Database
 from assistant.location import compatible, find_locations
 from assistant.location import normalise as normalise_location
@@ -920,9 +920,12 @@ _INSTEAD_ASKED = r"(?:还是|改|换)(?:给我|帮我|给俺|帮俺)?(?:订|约|
 # 啥 十点？俺说的是下午两点 / 我要的是周三: the value the resident meant, named as theirs (what
 # they thought they heard, asked before it, is not it).
 _MEANT = r"(?:我|俺)(?:刚才|明明)?(?:说|讲|要|约)的(?:是|就是)"
+# 明天下午三点 哦不 四点吧: a value taken back with an interjection and a bare 不, spoken; the
+# new value follows. Not 哦不用了 / 啊不要 / 呃不行 (a no to something), nor 不 inside a word.
+_OH_NO = r"(?:哦|噢|喔|呃|额|诶|欸|啊|哎)不+(?![用要行了想去会能可好])"
 CORRECTION_RE = re.compile(
     r"不对|(?<![^但可就还倒要]是)(?<!^是)不是|改成|改为|改到|改一下|换成|换到|换个|应该是|"
-    + _CHANGED_TO + "|" + _SLIP + "|" + _INSTEAD_ASKED + "|" + _MEANT
+    + _CHANGED_TO + "|" + _SLIP + "|" + _INSTEAD_ASKED + "|" + _MEANT + "|" + _OH_NO
 )
 _NEW_VALUE_RES = (
     re.compile(r"(?<!不)是(.+?)[，,。\s]*(?:而)?不是"),  # 是3号楼，不是5号楼
@@ -935,7 +938,7 @@ _NEW_VALUE_RES = (
     re.compile(r"(?<!不)是(.+)$"),  # 地址不对，是3号楼1单元202
     # 明天上午十点 不对不对 下午三点半: a value, taken back, and the new one in the same breath
     # (the last 不对 / 说错了 counts).
-    re.compile(r"^.*(?:不对|说错了|错了|搞错了)[啊呀了，,。.！!\s]*(.+)$"),
+    re.compile(r"^.*(?:不对|说错了|错了|搞错了|" + _OH_NO + r")[啊呀了，,。.！!\s]*(.+)$"),
 )
 _NOISE_RE = re.compile(
     r"不对|不是|(?:" + _SLIP + r")了?|改一下|要改|改|换|的|了|啊|呀|吧|呢|我|俺|哦|噢|嗯|，|,|。|！|!|\s"
@@ -1048,13 +1051,47 @@ def _slots_said(text: str, *, now: datetime | None, catalogue: Catalogue | None)
 
 def _with_day_said_before(text: str, value: str, now: datetime | None) -> str:
     """明天上午十点 不对 下午三点半: the new clock time said without a day keeps the day said
-    before it in the same message (明天下午三点半)."""
+    before it in the same message (明天下午三点半), and a bare clock (明天晚上七点 哦不 八点)
+    the part of the day said with the one it replaces (明天晚上八点, never 8:00)."""
     at = text.rfind(value)
     if at <= 0 or last_day_said(value) is not None:
         return value
     day = last_day_said(text[:at])
     parsed = extract_time(value, now) if day else None
-    return f"{day}{value}" if parsed is not None and parsed.has_clock else value
+    if parsed is None or not parsed.has_clock:
+        return value
+    period = None if PERIOD_RE.search(value) else _period_of_clock_before(text[:at])
+    return f"{day}{period or ''}{value}"
+
+
+# 明天晚上七点 / 下午三点半: a part of the day said right before its clock time.
+_PERIOD_CLOCK_RE = re.compile(r"(上午|下午|早上|早晨|晚上|中午|傍晚)[零〇一二两三四五六七八九十\d]+\s*(?:点|:|：)")
+
+
+def _period_of_clock_before(text: str) -> str | None:
+    """The part of the day said with the last clock time in ``text``, or None."""
+    found = _PERIOD_CLOCK_RE.findall(text)
+    return found[-1] if found else None
+
+
+def _slip_slot(
+    text: str, marker: re.Match, new: str, *, now: datetime | None, catalogue: Catalogue | None
+) -> str | None:
+    """The answer a slip in one breath puts right: a value said in the clause right before
+    the marker (明天上午九点 不对 …) and a value of the same kind at the head of what follows
+    (… 九点半 地址1531号楼2单元101). None when nothing of that kind was said before it (地址不对
+    是3号楼: the field is named, not a value), or when the words after it begin with another
+    kind of answer."""
+    before = _CLAUSE_CUT_RE.split(text[: marker.start()].strip(" ，,。"))[-1]
+    head = _CLAUSE_CUT_RE.split(new.strip(" ，,。"))[0]
+    if not before or not head or field_named(before):
+        return None
+    said_before = _slots_said(before, now=now, catalogue=catalogue)
+    said_after = _slots_said(head, now=now, catalogue=catalogue)
+    for slot in ("booking_time", "booking_phone", "booking_address", "booking_service"):
+        if slot in said_before and slot in said_after:
+            return slot
+    return None
 
 
 _CLAUSE_CUT_RE = re.compile(r"[，,。；;！!\s]+")
@@ -1107,8 +1144,11 @@ def _correction_from(text: str, *, now: datetime | None, catalogue: Catalogue | 
             text = pattern.sub(mandarin, text)
     if not text or text.startswith("/") or not (first := CORRECTION_RE.search(text)):
         return None
-    named = field_named(text)
     new = _new_part(text)
+    # 明天上午九点 不对 九点半 地址1531号楼… : a value said, taken back, and the same kind of
+    # value right after it is the slip's answer; 地址 / 电话 said later only label their own
+    # values (they name no answer to put right).
+    named = _slip_slot(text, first, new, now=now, catalogue=catalogue) or field_named(text)
     if named is None and first.start() > 0:
         # 想约助餐 呃不对 是体检…后天早上八点: the new words name a service and a time;
         # the answer corrected is the one said before the slip (the service), the time is
@@ -1136,6 +1176,17 @@ def _correction_from(text: str, *, now: datetime | None, catalogue: Catalogue | 
     if named is None and _NOISE_RE.sub("", text) and found is None:
         return None  # words we cannot place: not a correction we understand
     return Correction(named)
+
+
+def changes_mind_on_value(text: str | None, *, now: datetime | None = None) -> bool:
+    """哎算了 还是八点半吧 / 算了算了 改回上午十点 at the read-back: 算了 gives up the change just
+    made, and the value said with it is the answer wanted (a correction), not leaving the
+    booking. Only with a weak leaving word (算了) and a new value; 算了不约了, 算了我自己剪 and
+    算了 还是明天再说吧 (put off) leave as before."""
+    if not form_turns.only_weak_stop(text) or hedges(text):
+        return False
+    found = correction_from(text, now=now)
+    return found is not None and found.slot is not None and found.value is not None
 
 
 def answers_slot(
@@ -1872,6 +1923,51 @@ def picked_to_cancel(words: str | None, payload: str | None, *, listed: bool) ->
     return bool(
         listed and payload and payload.startswith("/") and words != payload and cancels_again(words)
     )
+
+
+# 我要取消一个预约 / 帮我退一个 / 理发那个不要了: a cancel asked for outright in words.
+_CANCEL_ASKED_RE = re.compile(r"取消|撤销|退掉|退了|退订|退(?:一|个|两|二|那|这)|不要了|不去了|不约了")
+# A question, a hesitation or a keeping word: not asked outright (能退吗 / 要不要取消呢).
+_NOT_OUTRIGHT_RE = re.compile(r"[?？吗呢]|要不要|该不该|能不能|可不可以|怎么|咋|如何|是不是|别|先不|不取消|再说|想想|算了")
+# A pick that says something besides which one (第二个吗 / 第二个先别动 / 第二个改到下午).
+_NOT_A_BARE_PICK_RE = re.compile(r"[?？吗呢]|要不要|是不是|别|先不|不取消|不要取消|再说|想想|算了|留着|保留|改|换|挪|推")
+
+
+def cancel_asked_outright(text: str | None) -> bool:
+    """我要取消一个预约 / 帮我退一个预约: the resident asked in words to cancel, no question,
+    no hesitation (能退吗 / 要不要取消呢 ask about it)."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/") or _NOT_OUTRIGHT_RE.search(said):
+        return False
+    return bool(_CANCEL_ASKED_RE.search(said)) and not keeps_booking(said)
+
+
+def picked_after_cancel_asked(words: str | None, payload: str | None, *, listed: bool, asked: str | None) -> bool:
+    """第二个 / 理发那个 / a tap, from the list of bookings (``listed``) the butler showed
+    because the resident asked outright to cancel one (``asked``: their message before):
+    the only question left was which one, and the pick answers it; the cancel is done,
+    not asked a third time. A pick with more in it (第二个吗 / 第二个先别取消) is not."""
+    said = unicodedata.normalize("NFKC", words or "").strip()
+    if not listed or not payload or not payload.startswith("/") or not cancel_asked_outright(asked):
+        return False
+    return said == payload or not _NOT_A_BARE_PICK_RE.search(said)
+
+
+# The butler's word that a booking was cancelled (cancelled_text, or by id).
+_CANCELLED_SAID_RE = re.compile(r"已经取消了.*?(?:预约号|预约)\s*(YY\d{8,})")
+
+
+def cancel_confirmed_again(said: str | None, last: Iterable[str]) -> str | None:
+    """对 / 对 取消 / 好的 right after the butler said a booking was cancelled: the cancel is
+    done already; said so with its number (the dialogue would hear a yes to nothing, or a
+    new cancel of another booking). None for anything else."""
+    text = unicodedata.normalize("NFKC", said or "").strip()
+    done = [m.group(1) for t in last for m in [_CANCELLED_SAID_RE.search(t or "")] if m]
+    if not done or not text or text.startswith("/"):
+        return None
+    if not (confirms(text) or confirms_cancel(text)) or _NOT_OUTRIGHT_RE.search(text):
+        return None
+    return f"好的，预约{done[-1]}已经取消了，不用再确认。还有别的事随时找我。"
 
 
 # The booking 要取消…吗？ asks about (cancel_question): its service and its id.

@@ -222,6 +222,20 @@ def booking_carried(first: str, second: str) -> bool:
     return bare in {b, f"约个{b}", f"约{b}"} or _service_and_details(bare)
 
 
+def problems_side_by_side(text: str) -> Split | None:
+    """楼道灯坏了 垃圾也没人清: two complaints said one after the other with no connector word,
+    cut at the clause boundary where each side names its own thing and what is wrong with it
+    (``two_problems``). None when no cut does (漏水了 墙上都发霉了 adds to one thing; 路灯不亮了
+    好几天了 names one)."""
+    for match in _CLAUSE_RE.finditer(text):
+        if match.start() == 0:
+            continue
+        first, second = text[: match.start()].strip(PUNCT), text[match.start() :].strip(PUNCT)
+        if _enough(first) and _enough(second) and two_problems(first, second):
+            return Split(first, second)
+    return None
+
+
 def two_problems(first: str, second: str) -> bool:
     """Two complaints in one message (摆摊占道，还有楼下垃圾好几天没人收): each part names
     a thing and what is wrong with it, and the things differ. A part that only adds to
@@ -395,10 +409,14 @@ def share_place(first: str, second: str) -> str:
 
 # 这两件事都跟你说下 / 有两件事要反映: the resident says there are two matters, as counting them
 # out does (一是…二是…).
-_SAYS_TWO_RE = re.compile(r"(?:(?:两|2)\s*(?:个|件|样|桩)|(?<![我你他她咱们])俩\s*(?:个|件|样|桩)?)(?:事|事情|问题|情况)")
+# 俩 counts matters, not the pair of people it follows (我们娘俩, 他爷俩, 老两口); 事 opening
+# another word (事先, 事后, 事实, 事业, 事务) is no matter counted (娘俩事先说好的).
+_TWO = r"(?:(?:两|2)\s*(?:个|件|样|桩)|(?<![我你他她咱们娘爷哥姐妹弟兄儿女子妻夫公婆孙口])俩\s*(?:个|件|样|桩)?)"
+_MATTER_AFTER = r"(?![先后实业务])"
+_SAYS_TWO_RE = re.compile(_TWO + r"(?:事情|事" + _MATTER_AFTER + r"|问题|情况)")
 # The clause that only says so, left off the part it ends (…堵在楼梯口，这两件事都跟你说下).
 _SAYS_TWO_CLAUSE_RE = re.compile(
-    r"[，,。；;！!\s]*[^，,。；;！!\s]{0,6}(?:(?:两|2)\s*(?:个|件|样|桩)|(?<![我你他她咱们])俩\s*(?:个|件|样|桩)?)(?:事|事情|问题|情况)"
+    r"[，,。；;！!\s]*[^，,。；;！!\s]{0,6}" + _TWO + r"(?:事情|事" + _MATTER_AFTER + r"|问题|情况)"
     r"[^，,。；;！!]{0,10}[。.！!]*$"
 )
 
@@ -429,7 +447,7 @@ def yes_to_both(text: str) -> bool:
 
 # 反映两个事 / 跟你说俩事：… said first, before the first matter: no part of it.
 _SAYS_TWO_LEAD_RE = re.compile(
-    r"^[^，,。；;！!\s]{0,8}?(?:(?:两|2)\s*(?:个|件|样|桩)|(?<![我你他她咱们])俩\s*(?:个|件|样|桩)?)(?:事儿?|事情|问题|情况)"
+    r"^[^，,。；;！!\s]{0,8}?" + _TWO + r"(?:事儿|事情|事" + _MATTER_AFTER + r"|问题|情况)"
     r"[啊呀哈吧哦]*[：:，,。；;！!\s]+"
 )
 
@@ -452,6 +470,8 @@ _VALUE_PARTS_RE = re.compile(
     r"|今天|明天|后天|大后天|下?(?:周|星期|礼拜)[一二三四五六日天]|\d+月\d+[日号]|[零一二三四五六七八九十\d]+[号日]"
     r"|上午|下午|中午|晚上|早上|傍晚|早晨|[零一二三四五六七八九十两\d]+(?:点|:|：)(?:半|[零一二三四五\d]+分?|\d\d)?|整|左右"
     r"|\d+|我的?|电话|手机号?|号码|联系方式|地址|住在?|在|就|是|还是|吧|啊|呀|的|那|了|嗯|就是"
+    # 明天下午三点 哦不 四点吧: a value taken back and said again in one breath is still values.
+    r"|(?:哦|噢|喔|呃|额|诶|欸|啊|哎)?不对|(?:哦|噢|喔|呃|额|诶|欸|啊|哎)不+(?![用要行了想去会能可好])"
 )
 # A bare number (2) may be a choice: a value names what it is.
 _VALUE_HINT_RE = re.compile(
