@@ -130,8 +130,18 @@ def reads_as_complaint(text: str | None) -> bool:
     scores = {c: s for c, s in lexicon_scores(said).items() if c != FALLBACK_CATEGORY}
     heaviest = max((weight for weight, _ in scores.values()), default=0.0)
     if extract_location(said) or _EVERYDAY_PLACE.search(said):
-        return problem or heaviest >= _STRONG_WEIGHT
+        return problem or heaviest >= _STRONG_WEIGHT or _thing_and_its_fault(said)
     return problem and heaviest >= _STRONG_WEIGHT
+
+
+def _thing_and_its_fault(said: str) -> bool:
+    """楼上那家天天后半夜拖椅子蹦跶 … 我住1528号楼802: a thing and what is wrong with it, as the
+    duplicate reader reads a report (楼上走动 + 吵), said with a place: a report in words no
+    problem word or category keyword names."""
+    from assistant.tickets.duplicates import read_problem
+
+    found = read_problem(said)
+    return bool(found.objects and found.faults)
 
 
 def extract_location(text: str | None) -> str | None:
@@ -431,9 +441,11 @@ _OWN_TICKETS = re.compile(
 
 
 # 我报的事 / 我反映的那些 / 这几件事 / 都咋样了: the resident's reports, none picked out.
+# Counted by any counter (我报的那几个事 / 那俩问题 / 这两样): several, none picked out.
 _ALL_MINE = re.compile(
-    r"(?:我|俺)(?:之前|今天)?(?:报|反映|投诉|说|提)的(?:事|那些|这些|几件|两件|东西)"
-    r"|(?:那|这)(?:几|两)件|(?:那|这)些事|(?:两|几)件事|都(?:怎么样|咋样|啥进度|有进度|处理)"
+    r"(?:我|俺)(?:之前|今天|刚才)?(?:报|反映|投诉|说|提)的(?:那|这)?(?:事|那些|这些|几|两|俩|东西)"
+    r"|(?:那|这)(?:几|两|俩)(?:个|件|样|桩)?(?:事|问题|情况)|(?:那|这)(?:几|两)件|(?:那|这)些事|(?:两|几)件事"
+    r"|都(?:怎么样|咋样|啥进度|有进度|处理)"
 )
 
 
