@@ -44,7 +44,7 @@ booking is asked about, ...) live in ``turn.py`` and the topic modules (``split`
    then nothing reaches the dialogue). Most steps act only on an ``untouched`` message
    (no earlier step changed it, no ``local`` answer, no command). In order: the offer or
    waiting request (``read_offer``), a rating, the booking just made (reminder, move,
-   contact), words sent as their intent, a cancel by time, 对，两个都对 at a read-back, then a
+   contact; a yes after a cancel done), words sent as their intent, a cancel by time, 对，两个都对 at a read-back, then a
    choice / a record / a person asked for / two requests / a bare service (``read_choice``).
 3. ``deliver``: a ``local`` answer is remembered and returned; otherwise the message goes
    to the dialogue (a phone for the ticket just filed first, when there is one).
@@ -99,6 +99,7 @@ from assistant.conversation.turn import (
     _booking_line,
     _cancel_by_time,
     _cancel_names_asked,
+    _cancel_said_again,
     _cancels_outright,
     _contact_after_booking,
     _contact_for_both,
@@ -568,6 +569,17 @@ async def read_reminder_after_booking(ctx: TurnContext) -> None:
         ctx.local = await _question_after_yes(ctx.client, ctx.db, ctx.sender, ctx.stripped, ctx.metadata) or None
 
 
+async def read_cancel_said_again(ctx: TurnContext) -> None:
+    """对 / 对 取消 right after 已经取消了…: the cancel is done (a pick from the list of bookings
+    the resident asked to cancel does it at once), said so again with its number; the
+    dialogue would hear a yes to nothing, or a cancel of another booking."""
+    if ctx.untouched:
+        done = _cancel_said_again(ctx.stripped, ctx.memory)
+        if done is not None:
+            log.info("conversation_cancel_confirmed_again", sender=ctx.sender)
+            ctx.local = [Reply(text=done)]
+
+
 async def read_move_after_booking(ctx: TurnContext) -> None:
     """换个时间，改成下午两点半 right after 预约好了 while the classifier is unsure: the booking
     just made is moved (the classifier alone would not understand)."""
@@ -720,6 +732,7 @@ REWRITES: tuple[Callable[[TurnContext], Awaitable[None]], ...] = (
     read_offer,
     read_rating,
     read_reminder_after_booking,
+    read_cancel_said_again,
     read_move_after_booking,
     read_contact_after_booking,
     read_worded_intent,

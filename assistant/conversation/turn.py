@@ -608,6 +608,16 @@ def _asks_did_you_mean(replies: list[Reply]) -> bool:
 BOOKED_RE = re.compile(r"预约好了|改好了！预约号")
 
 
+def _cancel_said_again(said: str, memory: store.Memory) -> str | None:
+    """对 / 对 取消 right after the butler said a booking was cancelled (a pick from the list
+    of bookings to cancel does it at once): the cancel is done; said so with its number."""
+    from assistant.booking.conversation import cancel_confirmed_again
+
+    if memory.options:
+        return None
+    return cancel_confirmed_again(said, [s.text or "" for s in memory.last])
+
+
 def _reminder_after_booking(said: str, last: list[store.Said]) -> bool:
     """A reminder asked for (到时候提醒我一下哈 我记性不好) right after a booking was made."""
     from assistant.conversation.commands import asks_reminder
@@ -784,7 +794,10 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
     from assistant.dialogue import DialogueUnavailable
 
     counted = split.enumerated_split(text)
-    cut = counted or split.candidate_split(text) or split.cancel_then_request(text)
+    cut = (
+        counted or split.candidate_split(text) or split.cancel_then_request(text)
+        or split.problems_side_by_side(text)  # 楼道灯坏了 垃圾也没人清: no connector said
+    )
     if cut is None:
         return None
     cut = split.share_contact(cut)

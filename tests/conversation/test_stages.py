@@ -26,7 +26,7 @@ def test_the_stages_run_in_this_order():
         "someone_demanded", "dropped_after_emergency", "noise",
     ]
     assert [step.__name__ for step in stages.REWRITES] == [
-        "read_offer", "read_rating", "read_reminder_after_booking", "read_move_after_booking",
+        "read_offer", "read_rating", "read_reminder_after_booking", "read_cancel_said_again", "read_move_after_booking",
         "read_contact_after_booking", "read_worded_intent", "read_cancel_by_time", "read_yes_to_both",
         "read_choice",
     ]
@@ -183,3 +183,18 @@ def test_noise_keeps_the_buttons_it_was_said_at(db, clock):
     ctx = _context("qwop zxvb", memory, db=db)
     anyio.run(lambda: answer_early(ctx))
     assert [o.payload for o in store.load(db, SENDER).options] == ["/affirm", "/deny"]
+
+
+@pytest.mark.parametrize(
+    ("said", "answers"), [("嗯 对的", True), ("好 取消吧", True), ("对 那保洁还在吧", False), ("不对 撤错了", False)]
+)
+def test_read_cancel_said_again_answers_a_yes_after_a_cancel_done(db, clock, said, answers):
+    """Round 22: the rewrite added after the refactor — a yes right after 已经取消了… is answered
+    locally; anything else goes on to the dialogue."""
+    done = "好的，已经取消了12月4日（周五）上午9点的上门保洁（预约号YY202612010003）。"
+    ctx = _context(said, _remembered([done], []), db=db)
+    ctx.message = ctx.stripped  # as run_turn sets it before the rewrites
+    anyio.run(lambda: stages.read_cancel_said_again(ctx))
+    assert (ctx.local is not None) is answers
+    if answers:
+        assert "YY202612010003" in ctx.local[0].text
