@@ -35,7 +35,14 @@ _SUFFIX = r"(?:吧|啊|呀|的|呢|哈|嘛|那个|这个|就行|就好|好了|�
 _UNIT = r"(?:个|项|条|种|位|家|样|件事?|单)"  # 第二件(事): a ticket listed
 EXPLICIT_RE = re.compile(rf"^{_PREFIX}第(?P<n>{_NUM})(?:{_UNIT}|号)?{_SUFFIX}$")
 BARE_RE = re.compile(rf"^{_PREFIX}(?P<n>{_NUM}){_SUFFIX}$")
-LAST_RE = re.compile(rf"^{_PREFIX}最后(?:一{_UNIT}|那{_UNIT}?|{_UNIT}|的)?{_SUFFIX}$")
+LAST_RE = re.compile(
+    rf"^{_PREFIX}(?:最后(?:面|头|边)?(?:一{_UNIT}|那{_UNIT}?|{_UNIT}|的)?"
+    # 末尾那个 / 最底下的 / 最下面那个: the last of a list read top to bottom.
+    rf"|(?:末尾|最末|最底下|最下面|最下边|垫底)(?:的|那?{_UNIT}?)){_SUFFIX}$"
+)
+# 后面那个 / 下面那个 / 前面那个 / 上边的: of two, the later or the earlier one (of more, no one).
+LATER_OF_TWO_RE = re.compile(rf"^{_PREFIX}(?:后面|后边|后头|下面|下边|后一)(?:的|那?{_UNIT}?){_SUFFIX}$")
+EARLIER_OF_TWO_RE = re.compile(rf"^{_PREFIX}(?:前面|前边|前头|上面|上边|前一)(?:的|那?{_UNIT}?){_SUFFIX}$")
 # 头一个 / 头个 / 最前面那个 / 打头的: the first, as it is said in the north and by elders.
 FIRST_RE = re.compile(
     rf"^{_PREFIX}(?:头一?{_UNIT}|最前(?:面|头|边)?(?:的|那?{_UNIT}?)|打头(?:的|那?{_UNIT}?)){_SUFFIX}$"
@@ -170,6 +177,10 @@ def resolve_ordinal(text: str, count: int) -> int | None | OutOfRange:
         return 0
     if MIDDLE_RE.match(t):
         return (count - 1) // 2 if count >= 3 else None
+    if LATER_OF_TWO_RE.match(t):
+        return 1 if count == 2 else None
+    if EARLIER_OF_TWO_RE.match(t):
+        return 0 if count == 2 else None
     if m := FROM_END_RE.match(t):
         n = _number(m.group("n"))
         if n is None or n < 1:

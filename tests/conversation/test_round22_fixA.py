@@ -267,3 +267,31 @@ def test_a_thing_and_its_fault_at_a_place_is_a_report(said, report):
     from assistant.tickets.intake import reads_as_complaint
 
     assert reads_as_complaint(said) is report
+
+
+# --- a list chosen by where the option stands --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "count", "index"),
+    [("末尾那个", 3, 2), ("最底下的", 4, 3), ("最后边那个吧", 2, 1), ("下边那个", 2, 1), ("前面那个", 2, 0),
+     ("上边的", 2, 0), ("倒数第二个", 4, 2), ("正中间那个", 3, 1)],
+)
+def test_a_choice_by_where_it_stands(said, count, index):
+    from assistant.conversation.choices import resolve_ordinal
+
+    assert resolve_ordinal(said, count) == index
+
+
+@pytest.mark.parametrize("said", ["下边那个", "前面那个"])
+def test_before_or_after_of_more_than_two_is_no_choice(said):
+    from assistant.conversation.choices import resolve_ordinal
+
+    assert resolve_ordinal(said, 3) is None
+
+
+@pytest.mark.parametrize("said", ["后面再说吧", "前面那个助餐不要了", "下面有人喊"])
+def test_words_about_something_else_are_no_place_in_the_list(said):
+    from assistant.conversation.choices import resolve_ordinal
+
+    assert resolve_ordinal(said, 2) is None
