@@ -816,6 +816,12 @@ class ValidateBookingForm(InterruptibleFormValidation):
                 else None
             )
             return {"booking_address": said} if said else {}
+        if (
+            self._requested(tracker) == "booking_address"
+            and conversation.other_answer(_text(tracker)) == "booking_phone"
+            and not conversation.address_in(_text(tracker))
+        ):
+            return {}  # a phone alone at the address question: kept by its own slot, the address asked again
         if self._requested(tracker) == "booking_address" and _text(tracker):
             if not conversation.address_in(_text(tracker)) and conversation.keeps_contact(_text(tracker)) in (
                 "address", "both"

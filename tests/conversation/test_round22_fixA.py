@@ -295,3 +295,28 @@ def test_words_about_something_else_are_no_place_in_the_list(said):
     from assistant.conversation.choices import resolve_ordinal
 
     assert resolve_ordinal(said, 2) is None
+
+
+# --- a phone alone at the address question --------------------------------------------------------
+
+
+def test_a_phone_alone_at_the_address_question_is_kept_and_the_address_asked_again(app_env, domain):
+    slots, said, _ = run(
+        booking_actions.ValidateBookingForm(),
+        tracker("13700006666", slots={"booking_service": "维修", "booking_time": "2026-11-30T10:30",
+                                      "requested_slot": "booking_address"}),
+        domain,
+    )
+    assert slots.get("booking_phone") == "13700006666"
+    assert slots.get("booking_address") is None
+    assert not any("具体地址" in s for s in said)
+
+
+def test_an_address_at_the_address_question_is_still_taken(app_env, domain):
+    slots, _, _ = run(
+        booking_actions.ValidateBookingForm(),
+        tracker("2303号楼1单元402 电话13700006666", slots={"booking_service": "维修", "booking_time": "2026-11-30T10:30",
+                                                        "requested_slot": "booking_address"}),
+        domain,
+    )
+    assert slots.get("booking_address", "").startswith("2303号楼1单元402")
