@@ -554,14 +554,16 @@ def _corrects_readback(said: str, last: list[store.Said]) -> bool:
     """The message corrects one answer of the booking read-back just asked, with the new
     value (是18号楼，别的不变 / 手机尾号是4417): not leaving, not a bare 不对 (the
     read-back asks which one itself), not a question put to it."""
-    from assistant.booking.conversation import correction_from, hedges
+    from assistant.booking.conversation import changes_mind_on_value, correction_from, hedges
 
     asked = last[-1] if last else None
     if asked is None or not BOOKING_READBACK_RE.match(asked.text or ""):
         return False
     if not {p.strip() for _, p in asked.buttons} >= YES_NO_PAYLOADS:
         return False
-    if form_turns.is_stop(said) or hedges(said) or re.search(r"[?？吗]", said):
+    # 唉 算了算了 还是上午十点吧: 算了 lets go of the change just made, the value is the answer.
+    stops = form_turns.is_stop(said) and not changes_mind_on_value(said, now=clock.local_now())
+    if stops or hedges(said) or re.search(r"[?？吗]", said):
         return False
     correction = correction_from(said, now=clock.local_now())
     return correction is not None and correction.slot is not None and correction.value is not None

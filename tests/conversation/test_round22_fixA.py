@@ -320,3 +320,22 @@ def test_an_address_at_the_address_question_is_still_taken(app_env, domain):
         domain,
     )
     assert slots.get("booking_address", "").startswith("2303号楼1单元402")
+
+
+# --- 算了 with a value at the read-back reaches the read-back, whatever the classifier hears ------
+
+
+READ_BACK = "您要预约12月1日（周二）下午3点的上门维修，地址2303号楼1单元402，联系电话137****6666，免费，对吗？"
+
+
+@pytest.mark.parametrize(
+    ("said", "corrects"),
+    [("唉 算了算了 还是上午十点吧 上午家里有人", True), ("算了吧 改回上午九点半", True), ("算了 不约了", False),
+     ("算了 还是回头再说吧", False)],
+)
+def test_let_go_of_a_change_corrects_the_read_back(said, corrects):
+    from assistant.conversation import store
+    from assistant.conversation.turn import _corrects_readback
+
+    last = [store.Said(READ_BACK, [("对", "/affirm"), ("不对", "/deny")])]
+    assert _corrects_readback(said, last) is corrects
