@@ -368,6 +368,17 @@ PHONE_RE = re.compile(
 )
 
 
+# A phone with its label (电话139… / 手机号是139…), as said after a request.
+_LABELLED_PHONE_RE = re.compile(r"[，,\s]*(?:(?:我的?)?(?:联系)?(?:电话|手机号?|号码)(?:号码)?(?:是|号)?[:：]?\s*)?(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def without_phone(part: str) -> str:
+    """The part without a phone said with it (and its label): what is asked, for the
+    classifier; the whole part when nothing else is left."""
+    rest = _LABELLED_PHONE_RE.sub("", part).strip(PUNCT)
+    return rest if _enough(rest) else part
+
+
 def share_contact(cut: Split) -> Split:
     """The phone said once counts for both requests (…；二是…臭死了。电话159…):
     the part without one gets it."""

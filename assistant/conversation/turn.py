@@ -808,7 +808,12 @@ async def _two_requests(client: DialogueClient, text: str) -> tuple[str, str, st
     if said_two:
         cut = split.Split(split.without_count(cut.first), split.without_count(cut.second))
     try:
-        first, second = await asyncio.gather(client.parse(cut.first), client.parse(cut.second))
+        # Each part is classified without the phone said for both (share_contact): a number
+        # tells who to call back, no request, and the classifier hears 门口井盖也松了 电话139…
+        # as inform (two problems side by side were never cut).
+        first, second = await asyncio.gather(
+            client.parse(split.without_phone(cut.first)), client.parse(split.without_phone(cut.second))
+        )
     except DialogueUnavailable:
         return None
     intents = split.two_requests(first, second)

@@ -339,3 +339,12 @@ def test_let_go_of_a_change_corrects_the_read_back(said, corrects):
 
     last = [store.Said(READ_BACK, [("对", "/affirm"), ("不对", "/deny")])]
     assert _corrects_readback(said, last) is corrects
+
+
+@pytest.mark.parametrize(
+    ("part", "asked"),
+    [("门口井盖也松了 电话13700007777", "门口井盖也松了"), ("东门路灯坏了，手机号是13700007777", "东门路灯坏了"),
+     ("13700007777", "13700007777")],
+)
+def test_a_part_is_classified_without_the_phone_said_for_both(part, asked):
+    assert split.without_phone(part) == asked
