@@ -222,13 +222,18 @@ def booking_carried(first: str, second: str) -> bool:
     return bare in {b, f"约个{b}", f"约{b}"} or _service_and_details(bare)
 
 
+# 垃圾也没人清 / 井盖也松了: 也 right after the second thing marks a matter of its own.
+_ALSO_RE = re.compile(r"^[^，,。；;！!\s]{1,10}?也")
+
+
 def problems_side_by_side(text: str) -> Split | None:
     """楼道灯坏了 垃圾也没人清: two complaints said one after the other with no connector word,
-    cut at the clause boundary where each side names its own thing and what is wrong with it
-    (``two_problems``). None when no cut does (漏水了 墙上都发霉了 adds to one thing; 路灯不亮了
-    好几天了 names one)."""
+    cut at the clause boundary where the next clause marks its thing with 也 and each side
+    names its own thing and what is wrong with it (``two_problems``). None otherwise: two
+    clauses without 也 tell one matter (垃圾房没人清运 苍蝇嗡嗡的: the flies are the garbage's;
+    漏水了 墙上都发霉了 adds to one thing; 路灯不亮了 好几天了 names one)."""
     for match in _CLAUSE_RE.finditer(text):
-        if match.start() == 0:
+        if match.start() == 0 or not _ALSO_RE.match(match.group()):
             continue
         first, second = text[: match.start()].strip(PUNCT), text[match.start() :].strip(PUNCT)
         if _enough(first) and _enough(second) and two_problems(first, second):

@@ -231,7 +231,8 @@ def test_two_problems_side_by_side_are_cut(said):
 
 @pytest.mark.parametrize(
     "said",
-    ["2301号楼门口路灯不亮了 都三天了 电话13700005555", "卫生间漏水 墙上都发霉了", "电梯坏了 老人下不了楼"],
+    ["2301号楼门口路灯不亮了 都三天了 电话13700005555", "卫生间漏水 墙上都发霉了", "电梯坏了 老人下不了楼",
+     "垃圾站好几天没人收了 老鼠到处窜"],
 )
 def test_one_problem_in_two_clauses_is_not_cut(said):
     assert split.problems_side_by_side(said) is None
