@@ -109,7 +109,10 @@ _THIRD_PERSON_SUBJECT_RE = re.compile(
 # (帮我 / 你 right before) or a time to come is named (到时候, 明早, 8点, 到点).
 _REMIND_VERB_RE = re.compile(
     r"提醒(?:我|俺|咱|一下(?!大家|楼上|楼下|邻居|他|她|物业|那家))|(?:叫|喊|催)(?:我|俺)(?:一声|一下)?(?:起床|起来|吃|喝|量|去)"
-    r"|(?:叫|喊)(?:我|俺)一声|(?:定|设)(?:个|一个)闹钟"
+    r"|(?:叫|喊)(?:我|俺)(?:一声|一下)|(?:定|设)(?:个|一个)闹钟"
+    # 给我提个醒 / 提前提一下醒: the same asked in other words (a 提个醒 nobody is asked for
+    # is left alone below: a third person before it, or no time and no one asked).
+    r"|(?:给(?:我|俺|咱))?提(?:个|一个|一下|下)醒儿?"
 )
 # 天天 / 每天 / 按时: how often, said of the reminder asked for (你天天提醒我吃药 / 每天提醒我量血压).
 _MODALS = r"(?:能|可以|能不能|可不可以|记得|到时候?|到点|再|就|天天|每天|每日|每晚|每早|每周|按时|准时)"
@@ -279,6 +282,66 @@ def asks_hospital_number(text: str | None) -> bool:
     )
 
 
+# --- errands the butler cannot run -------------------------------------------------------
+#
+# Paying a bill, calling a car, phoning the resident every day: asked of the butler in many
+# words (and heard by the classifier as anything: the help menu, a progress question), it
+# can do none of them; said plainly, with what the resident can do instead.
+
+# Asked of the butler (帮我 / 替我 / 给我把 / 你 / 麻烦你), never told (我交了电费) or asked how
+# (电费怎么交: a question, the knowledge base's).
+_ERRAND_ASKER = r"(?:(?:帮|替)(?:我|俺|咱|忙)?|给(?:我|俺)(?=把|叫|喊|打|约|订|交|缴|充)|你(?!们?[^，,。！!？?\s]{0,3}(?:怎么|咋))|您|麻烦(?:你|您)?)"
+_BILL = (r"(?:电费|水费|燃气费|煤气费|天然气费|气费|话费|电话费|手机费|物业费|暖气费|取暖费|供暖费|网费|宽带费"
+         r"|有线电视费|电视费|房租|卫生费|垃圾费)")
+_PAY = r"(?:交|缴|付|充|续)"
+_SAME_CLAUSE = r"[^，,。！!？?；;\s]"
+_PAY_FOR_ME_RE = re.compile(
+    _ERRAND_ASKER + _SAME_CLAUSE + r"{0,10}?(?:" + _PAY + r"(?:一下|下|了|上|个)?" + _SAME_CLAUSE + r"{0,6}?(?P<bill>"
+    + _BILL + r")|(?P<bill2>" + _BILL + r")" + _SAME_CLAUSE + r"{0,6}?" + _PAY + r")"
+)
+_HOW_RE = re.compile(r"怎么|咋|如何|哪里|哪儿|在哪|多少钱|几号|什么时候|啥时候|能不能.{0,6}网上")
+# 给我叫个出租车 / 帮我打个车 / 你帮俺喊辆滴滴: a car called for the resident (an ambulance
+# is the safety net's, never this).
+_CAR_RE = re.compile(
+    _ERRAND_ASKER + _SAME_CLAUSE + r"{0,4}?(?:叫|打|约|喊|订|派)(?:个|辆|一辆|一个|部|台)?"
+    r"(?<!救护)(?<!消防)(?:出租车?|的士|网约车|滴滴|专车|快车|(?<![救护消防警])车(?![位库棚费子]))"
+)
+# 每天早上给我打个电话 / 你们能不能天天打电话问问我: the resident phoned again and again.
+_CALLS_ME_RE = re.compile(
+    r"(?:给|跟|打给)(?:我|俺)(?:打|来|回)?(?:个|一个|通|一通)?电话|打(?:个|一个|通|一通)?电话(?:给|找|问问?|看看)(?:我|俺)"
+)
+_OFTEN_RE = re.compile(r"每天|天天|每日|每早|每晚|每天早上|每天晚上|每周|每个礼拜|定时|定期|隔[一两三几]天|时不时|经常|按时")
+# 我闺女每天给我打电话: someone of the resident's own calls them; nothing is asked.
+_CALLER_OF_THEIR_OWN_RE = re.compile(r"闺女|女儿|儿子|老伴|孙[子女]|他们?|她们?|家里人|家人|邻居|保姆|亲戚|朋友|老同事")
+_CALL_ASKED_RE = re.compile(r"能不能|能否|可不可以|可以|行不行|帮|麻烦|你们?|您|请")
+
+
+def errand_said(text: str | None, *, can_push: bool = False) -> str | None:
+    """The butler's honest answer to an errand it cannot run (a bill paid for the resident,
+    a car called, a phone call every day), or None when the message asks no such thing."""
+    said = (text or "").strip()
+    if not said or said.startswith("/") or _PAST_RE.search(said):
+        return None
+    paid = _PAY_FOR_ME_RE.search(said)
+    if paid and not _HOW_RE.search(said):
+        bill = paid.group("bill") or paid.group("bill2")
+        return (f"抱歉，交{bill}这样的缴费我没法替您办，我这里不能付钱。"
+                "可以请家人在手机上帮您交，或者带上缴费单去附近的银行、营业厅交。"
+                "实在不方便的话，说“转人工”，我请社区工作人员帮您想办法。")
+    if _CAR_RE.search(said) and not _HOW_RE.search(said):
+        return ("抱歉，叫车我没法帮您叫。可以用手机叫车、打出租车电话，或者请家人帮忙。"
+                "要是去医院看病需要人陪，社区有陪诊服务，我能帮您约。")
+    call = _CALLS_ME_RE.search(said)
+    if call and _OFTEN_RE.search(said) and _CALL_ASKED_RE.search(said) and not _CALLER_OF_THEIR_OWN_RE.search(
+        said[: call.start()]
+    ):
+        pushed = "；这个聊天也会把预约提醒发给您" if can_push else ""
+        return ("抱歉，我没法给您打电话，也不能每天主动找您"
+                f"{pushed}。您可以每天在这里跟我说一声“我挺好的”，就算报了平安。"
+                "想让社区定期关照您，说“转人工”，请工作人员帮您登记。")
+    return None
+
+
 # --- pushed back after a can't ------------------------------------------------------------
 
 # 你们系统里看不到吗 / 那你就大概估摸一下嘛 / 真的查不到啊: the resident presses after the butler
@@ -286,6 +349,8 @@ def asks_hospital_number(text: str | None) -> bool:
 _PUSHES_BACK_RE = re.compile(
     r"估摸|大概|猜一?下|猜猜|随便说|说个大概|真的(?:查|看|不|没)|确定(?:查|看|不|没)|系统里|电脑里|后台"
     r"|(?:看|查)不到(?:吗|啊|呀|么|嘛)|不能(?:查|看)(?:吗|啊|么|嘛)|没法(?:查|看)(?:吗|啊|么)|你就说"
+    # 那咋交啊 我不会弄手机, right after a can't: how to do it without the butler.
+    r"|不会(?:弄|用|搞|玩)手机|^(?:那|那要|那我|那我该)?(?:去|上|到)?(?:咋|怎么|如何|哪里|哪儿|哪)(?:交|缴|弄|办|叫)"
 )
 # What each can't answer said (its opening words), and what is said again.
 _SAID_AGAIN = (
@@ -293,6 +358,9 @@ _SAID_AGAIN = (
     ("我这里看不到个人的", "确实看不到：我这里只有社区的服务和工单，没有社保、医保、银行的数据，没法替您查。"
                         "刚才说的热线和App能查到。"),
     ("医院的挂号我这里办不了", "确实办不了：医院的号只能在医院自己的渠道挂。陪您去医院的陪诊，我这里能约。"),
+    ("抱歉，交", "不会弄手机也能交：带上缴费单或者户号，去附近的银行或营业厅，窗口就能交；也可以请家人在手机上帮您交。"
+               "还是不方便的话，说“转人工”，我请社区工作人员帮您想办法。"),
+    ("抱歉，叫车", "不会用手机叫车的话，可以到路边招手拦出租车，或者请家人、邻居帮忙叫。去医院要人陪，跟我说“约陪诊”。"),
 )
 
 

@@ -29,6 +29,7 @@ booking is asked about, ...) live in ``turn.py`` and the topic modules (``split`
    booking_asked         the booking just made asked about
    recorded_place        你们记的是哪个门: the place on the ticket just filed
    someones_number       someone else's number: never given, said so
+   errand_refused        帮我把电费交了 / 叫个车 / 每天给我打电话: can't, said so
    pushed_back           你们系统里看不到吗 right after a can't: the can't again
    how_to_follow         那我咋知道办没办: how the outcome will reach them
    how_handled           咋处理的: what staff wrote when they closed the ticket
@@ -44,7 +45,8 @@ booking is asked about, ...) live in ``turn.py`` and the topic modules (``split`
    then nothing reaches the dialogue). Most steps act only on an ``untouched`` message
    (no earlier step changed it, no ``local`` answer, no command). In order: the offer or
    waiting request (``read_offer``), a rating, the booking just made (reminder, move,
-   contact; a yes after a cancel done), words sent as their intent, a cancel by time, 对，两个都对 at a read-back, then a
+   contact; a yes after a cancel done), an update after an emergency, words sent as their intent, a cancel by
+   time, 对，两个都对 at a read-back, then a
    choice / a record / a person asked for / two requests / a bare service (``read_choice``).
 3. ``deliver``: a ``local`` answer is remembered and returned; otherwise the message goes
    to the dialogue (a phone for the ticket just filed first, when there is one).
@@ -107,6 +109,8 @@ from assistant.conversation.turn import (
     _demand_for_ticket,
     _deliver_second_booking,
     _dropped_after_emergency,
+    _emergency_update,
+    _errand_refused,
     _first_done,
     _follow_answer,
     _form_running,
@@ -378,6 +382,12 @@ async def _someones(ctx: TurnContext) -> list[Reply] | None:
     return await _someones_number(ctx.client, ctx.sender, ctx.stripped)
 
 
+async def _errand(ctx: TurnContext) -> list[Reply] | None:
+    """帮我把电费交了 / 给我叫个出租车 / 每天早上给我打个电话: an errand the butler cannot run,
+    said so with what the resident can do instead (``turn._errand_refused``)."""
+    return await _errand_refused(ctx.client, ctx.sender, ctx.stripped)
+
+
 async def _pushed_back(ctx: TurnContext) -> list[Reply] | None:
     """你们系统里看不到吗 / 大概估摸一下嘛, pressed right after a can't: the can't said again."""
     again = commands.pushed_back_said(ctx.stripped, ctx.memory.last[-1].text)
@@ -442,6 +452,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("booking_asked", _booking, needs=("no_command", "not_plausible")),
     Stage("recorded_place", _place, needs=("no_command", "not_plausible"), keep_options=True),
     Stage("someones_number", _someones, needs=("shortcut",)),
+    Stage("errand_refused", _errand, needs=("shortcut",)),
     Stage("pushed_back", _pushed_back, needs=("no_command", "no_options", "said_before", "not_plausible")),
     Stage("how_to_follow", _how_to_follow, needs=("shortcut", "asks_how_to_know")),
     Stage("how_handled", _how_handled, needs=("shortcut", "asks_how_handled")),
@@ -600,6 +611,18 @@ async def read_contact_after_booking(ctx: TurnContext) -> None:
             ctx.local = [Reply(text=fixed)]
 
 
+async def read_emergency_update(ctx: TurnContext) -> None:
+    """他走了 好像往楼下跑了 right after an emergency, heard as a goodbye, a greeting, thanks or
+    the menu: sent as an update on it (``turn._emergency_update``), the words kept for the
+    action. Words the net finds plausibly acute too: only a goodbye-like reading is rerouted,
+    so the classifier's own emergency vote is heard as it is."""
+    if ctx.untouched:
+        update = await _emergency_update(ctx.client, ctx.stripped, ctx.memory)
+        if update is not None:
+            log.info("conversation_emergency_update", sender=ctx.sender)
+            ctx.message, ctx.sent_metadata = update, ctx.with_words()
+
+
 async def read_worded_intent(ctx: TurnContext) -> None:
     """Words the classifier may not place, sent as the intent they are, the words kept for the
     action (commands.WORDS_KEY): see ``turn._worded_intent``."""
@@ -735,6 +758,7 @@ REWRITES: tuple[Callable[[TurnContext], Awaitable[None]], ...] = (
     read_cancel_said_again,
     read_move_after_booking,
     read_contact_after_booking,
+    read_emergency_update,
     read_worded_intent,
     read_cancel_by_time,
     read_yes_to_both,

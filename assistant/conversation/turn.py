@@ -1239,6 +1239,51 @@ async def _demand_for_ticket(client: DialogueClient, db: Database | None, sender
     return await _told_outside_forms(client, sender, answer, "ticket_demand_unavailable")
 
 
+# The butler's words right after an emergency (tickets.service: the ticket filed, the place
+# asked, an addition said back).
+_EMERGENCY_TURN_RE = re.compile(r"紧急求助|紧急工单|请告诉我具体位置")
+# Intents whose rules never reach the emergency's follow-up: words heard so go to a goodbye,
+# a greeting, thanks or the menu instead of the emergency they are about.
+_BYPASSING_INTENTS = frozenset({"goodbye", "greet", "thank", "help"})
+# 好的 谢谢 / 知道了 再见: a closing and nothing more, left to be one.
+_CLOSING_RE = re.compile(
+    r"^(?:(?:好的?|嗯+|行|中|知道了|明白了?|晓得了|收到|谢谢(?:你们?|您)?|多谢|感谢|再见|拜拜|没事了|好了|先这样|就这样)"
+    r"[\s，,。.！!~～啊呀哈了吧哦嘞]*)+$"
+)
+
+
+async def _emergency_update(client: DialogueClient, said: str, memory: store.Memory) -> str | None:
+    """``/inform`` (sent with the words) for a message right after an emergency turn that the
+    classifier hears as a goodbye, a greeting, thanks or a wish for the menu (他走了 好像往楼下跑了 /
+    人跑了 往东门去了): its rules would never let the emergency's follow-up read it, which
+    decides on the words whether it adds to the emergency (its advice that fits) or not.
+    None for a closing and nothing more (好的 谢谢), or any other reading."""
+    from assistant.dialogue import DialogueUnavailable
+
+    if not memory.last or not any(_EMERGENCY_TURN_RE.search(s.text or "") for s in memory.last):
+        return None
+    if _CLOSING_RE.match(said) or memory.options:
+        return None
+    try:
+        parsed = await client.parse(said)
+    except DialogueUnavailable:
+        return None
+    return "/inform" if ((parsed.get("intent") or {}).get("name")) in _BYPASSING_INTENTS else None
+
+
+async def _errand_refused(client: DialogueClient, sender: str, said: str) -> list[Reply] | None:
+    """The honest can't for an errand the butler cannot run (``commands.errand_said``: a bill
+    paid, a car called, a call every day), outside a form (a form's question keeps its turn);
+    None otherwise."""
+    from assistant.channels import can_receive_reminders
+    from assistant.dialogue import Reply
+
+    text = commands.errand_said(said, can_push=can_receive_reminders(sender))
+    if text is None or await _form_running(client, sender):
+        return None
+    return [Reply(text=text)]
+
+
 async def _someones_number(client: DialogueClient, sender: str, said: str) -> list[Reply] | None:
     """The honest reply when a household's or another estate's number is asked for
     (``commands.someones_number_said``), outside any form; None otherwise."""

@@ -22,12 +22,13 @@ def test_the_stages_run_in_this_order():
     assert [stage.name for stage in STAGES] == [
         "command_refused", "safety_net", "person_declined", "elder", "number_again", "handoff_contact",
         "recap", "added_to_ticket", "reason_after_rating", "report_said_again", "booking_asked",
-        "recorded_place", "someones_number", "pushed_back", "how_to_follow", "how_handled",
+        "recorded_place", "someones_number", "errand_refused", "pushed_back", "how_to_follow", "how_handled",
         "someone_demanded", "dropped_after_emergency", "noise",
     ]
     assert [step.__name__ for step in stages.REWRITES] == [
         "read_offer", "read_rating", "read_reminder_after_booking", "read_cancel_said_again", "read_move_after_booking",
-        "read_contact_after_booking", "read_worded_intent", "read_cancel_by_time", "read_yes_to_both",
+        "read_contact_after_booking", "read_emergency_update", "read_worded_intent", "read_cancel_by_time",
+        "read_yes_to_both",
         "read_choice",
     ]
     assert [step.__name__ for step in stages.AFTER_DELIVERY] == [
@@ -113,6 +114,9 @@ CASES = [
     # A booking let go after the safety net took over: said back.
     ("dropped_after_emergency", [EMERGENCY_TOLD], [], "人已经送医院了，修脚先不约了", "dropped_after_emergency"),
     ("dropped_without_emergency", ["好的，已经帮您登记了。"], [], "人已经送医院了，修脚先不约了", None),
+    # An errand the butler cannot run: said so; asked how to do it oneself: left to the dialogue.
+    ("errand_refused", [], [], "麻烦帮我把这个季度的暖气费交一下", "errand_refused"),
+    ("errand_asked_how", [], [], "暖气费在哪儿交", None),
     # Letters with no word while a yes is awaited: not understood; with nothing awaited: as said.
     ("noise", [READBACK], YES_NO, "qwop zxvb", "noise"),
     ("noise_nothing_awaited", [], [], "qwop zxvb", None),
