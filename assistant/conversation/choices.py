@@ -267,7 +267,12 @@ _YES_WORD = (
     # 就这 / 就咁 / 就系咁: "just so", a yes said of what was read back (行 就这吧 / 系，就咁啦)
     r"|就这个|就这|就系咁|就咁|就酱)"
 )
-_THANKS = r"(?:谢谢|多谢|谢了|麻烦(?:你|您)?了|辛苦(?:你|您)?了)[啊呀哈啦]*"
+# 对 奶奶说谢谢你 / 好的 太感谢你们了 / 对 我妈让我谢谢你: thanks (passed on for someone too)
+# ride on a yes and change nothing.
+_THANKS = (
+    r"(?:[\u4e00-\u9fff]{1,4}?(?:说|让我|叫我|要我|让俺|叫俺))?(?:太|真是?|非常|好|十分)?"
+    r"(?:谢谢|多谢|感谢|谢了|麻烦(?:你们?|您)?了|辛苦(?:你们?|您)?了)(?:你们?|您|大家)?(?:啦|了)?[啊呀哈啦哦]*"
+)
 _YES_CLAUSE_RE = re.compile(rf"^(?:{_YES_WORD}[啊呀吧哈嘛哩咧嘞喇啦嘅哒]*)+(?:{_THANKS})?$")
 _THANKS_RE = re.compile(rf"^{_THANKS}$")
 _CLAUSE_SPLIT_RE = re.compile(r"[\s，,。.！!~～、；;…]+")
