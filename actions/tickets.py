@@ -857,6 +857,12 @@ class ActionRateTicket(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         text, pending = _text(tracker), _pending(tracker)
         try:
+            if pending and pending[0] == EMERGENCY and not text.startswith("/") and _score(tracker) is None:
+                # 就在…号楼底下那个车棚棚 right after "where?", heard as a rating (no rule of the
+                # emergency's follow-up is keyed to that intent): the emergency's place or detail.
+                taken = await asyncio.to_thread(_emergency_answer, dispatcher, tracker, pending[1])
+                if taken is not None:
+                    return taken
             if (
                 pending
                 and pending[0] == RATING_REASON
@@ -883,8 +889,11 @@ class ActionRateTicket(Action):
                 button_id = pending[1]
             with get_database().session() as session:
                 target = feedback.find_ticket_to_rate(session, tracker.sender_id, text, ticket_id=button_id)
+            if target.open_named and score is None:
+                # 卖菜那个还没弄吧 right after rating another ticket: that open one's state.
+                return [*_clear(), *(await ActionCheckTicket().run(dispatcher, tracker, domain))]
             if target.ticket_id is None:
-                dispatcher.utter_message(text=target.message)
+                dispatcher.utter_message(text=target.message or feedback.not_handled_yet(target.open_named))
                 return _clear()
             if score is None:
                 return _say(dispatcher, feedback.ask_for_rating(target.ticket_id))
@@ -948,6 +957,27 @@ def _back_to_interrupted(tracker: Tracker, text: str) -> list[EventType]:
             FollowupAction("action_submit_complaint")]
 
 
+def _usual_after_emergency(tracker: Tracker, dispatcher: CollectingDispatcher, events: list[EventType]) -> list[EventType]:
+    """A message that turned out to add nothing to the emergency goes the usual way; words the
+    conversation layer sent on as an update (heard by the classifier as a goodbye or a thanks,
+    ``conversation.turn._emergency_update``) are acknowledged, never met with 没听明白."""
+    if _text(tracker) == "/inform" and _words(tracker) != "/inform":
+        dispatcher.utter_message(text="好的。有新的情况随时告诉我。")
+        return events
+    return _as_usual(tracker, dispatcher, events)
+
+
+def _emergency_answer(dispatcher: CollectingDispatcher, tracker: Tracker, ticket_id: str) -> list[EventType] | None:
+    """The message joins the live emergency ``ticket_id`` (its place, or a detail with the
+    advice that fits), said so; None when it adds nothing to it."""
+    response = ActionTicketFollowup._follow_up(get_database(), tracker, ticket_id, _words(tracker))
+    if response is None:
+        return None
+    for line in response.lines:
+        dispatcher.utter_message(text=line)
+    return _emergency_slots(response)
+
+
 class ActionTicketFollowup(Action):
     """The answer to the question the butler waits on outside a form: where the
     emergency is (在6号楼3单元) or what else happens (烟越来越大了) joins the emergency
@@ -1004,7 +1034,7 @@ class ActionTicketFollowup(Action):
         """是不是已经派人过去了 / 你们通知物业了没有 / 那啥时候能来人修啊 about the ticket the
         butler waits on: what was really done with it. False when the message asks no such
         thing (or the ticket is not the resident's)."""
-        text = _text(tracker)
+        text = _words(tracker)
         if text.startswith("/") or not asks_what_was_done(text):
             return False
         answer = handling_answer(get_database(), ticket_id, tracker.sender_id, text)
@@ -1146,7 +1176,7 @@ class ActionTicketFollowup(Action):
         if offered and (_intent(tracker) == "affirm" or feedback.restates_yes(_text(tracker))):
             # 好的 to 另外您说要约助浴，现在帮您约吗？ said after an emergency: the booking starts.
             return [SlotSet("booking_service", offered), FollowupAction("booking_form")]
-        text = _text(tracker)
+        text = _words(tracker)  # the words behind /inform when the conversation layer sent them so
         asked = CollectingDispatcher()
         if self._handling(asked, tracker, ticket_id):
             # 你们通知物业和消防了没有啊: a question about what was done, answered from the
@@ -1177,12 +1207,12 @@ class ActionTicketFollowup(Action):
             return [*slots, SlotSet("emergency_awaiting_location", False), *resumed]
         if response is None:  # not about the emergency, or it is no longer live
             if not live_emergency(db, ticket_id, tracker.sender_id):
-                return _as_usual(tracker, dispatcher, _clear())
+                return _usual_after_emergency(tracker, dispatcher, _clear())
             if tracker.get_slot("emergency_awaiting_location") and _intent(tracker) in _NON_ANSWERS:
                 # 好的 / 嗯 to "where?": asked once more, then the next message goes the usual way.
                 dispatcher.utter_message(text=LOCATION_QUESTION)
                 return [SlotSet("emergency_awaiting_location", False)]
-            return _as_usual(tracker, dispatcher, [SlotSet("emergency_awaiting_location", False)])
+            return _usual_after_emergency(tracker, dispatcher, [SlotSet("emergency_awaiting_location", False)])
         for line in response.lines:
             dispatcher.utter_message(text=line)
         return _emergency_slots(response)

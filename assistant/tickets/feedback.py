@@ -360,6 +360,9 @@ class RatingTarget:
 
     ticket_id: str | None
     message: str = ""
+    # The words name only tickets of theirs that are still open (卖菜那个还没弄吧 right after
+    # rating another): the first of them; nothing is to be rated, its state is asked.
+    open_named: str | None = None
 
 
 def find_ticket_to_rate(
@@ -385,6 +388,8 @@ def find_ticket_to_rate(
         done = [t for t in ref.tickets if t.status in DONE_STATES]
         if done:
             return RatingTarget(done[0].id)
+        # Another matter of theirs, still open: never the last handled one rated again.
+        return RatingTarget(None, open_named=ref.tickets[0].id)
     return RatingTarget(handled[0].id)
 
 
@@ -402,6 +407,11 @@ class FeedbackOutcome:
     awaiting: str | None = None
     reopened: bool = False
     buttons: list[dict] = field(default_factory=list)
+
+
+def not_handled_yet(ticket_id: str | None) -> str:
+    """A score given to a matter still open: nothing rated, said so."""
+    return f"工单 {ticket_id} 还没办结，现在还不能评价。办结以后可以跟我说“满意”或“不满意”。"
 
 
 def ask_for_rating(ticket_id: str) -> FeedbackOutcome:
@@ -676,6 +686,7 @@ __all__ = [
     "ask_for_rating",
     "changed_score",
     "find_ticket_to_rate",
+    "not_handled_yet",
     "handled_tickets",
     "label_for",
     "parse_rating",
