@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.core import answers_ticket_question, ticket_followup_here
 from actions.forms import abandon_forms
+from assistant.care.besides import request_besides_checkin
 from assistant.care.service import respond_to_checkin
 from assistant.channels import channel_of
 from assistant.db import get_database
@@ -35,6 +36,21 @@ def asks_not_checks_in(text: str) -> bool:
 
 
 FAILED = "报平安没记上，请稍后再说一次。身体不舒服请打120，或者说“转人工”。"
+
+
+def _besides_the_checkin(text: str) -> list[EventType]:
+    """A report or a booking said with the check-in (报个平安…就是卫生间顶上漏水了): recorded
+    check-in first (said above), then the request goes its own way: the complaint form with
+    the report's words, or the booking form. [] when there is none (or a care ticket was
+    already opened for the trouble said)."""
+    besides = request_besides_checkin(text)
+    if besides is None:
+        return []
+    log.info("checkin_with_request", intent=besides.intent)
+    if besides.intent == "file_complaint":
+        return [SlotSet("complaint_description", besides.words), FollowupAction("complaint_form")]
+    service = [SlotSet("booking_service", besides.service)] if besides.service else []
+    return [*service, FollowupAction("booking_form")]
 
 
 class ActionCheckin(Action):
@@ -74,7 +90,7 @@ class ActionCheckin(Action):
         if not response.emergency:
             for line in response.lines:
                 dispatcher.utter_message(text=line)
-            return []
+            return [] if response.ticket_id else _besides_the_checkin(text)
         marker = {EMERGENCY_MARKER: {"ticket_id": response.ticket_id, "by": "dialogue"}}
         for i, line in enumerate(response.lines):
             dispatcher.utter_message(text=line, json_message=marker if i == 0 else None)
