@@ -52,6 +52,8 @@ LEXICON: dict[str, dict[str, float]] = {
         # What is smelt in the air (喷漆的味, 刺鼻, 呛人): the air the neighbours breathe.
         "喷漆": 2, "油漆味": 3, "刺鼻": 2, "呛人": 2, "呛死": 2, "废气": 2, "气味": 2, "味儿大": 2,
         "味道大": 2, "熏人": 2, "熏得": 2,
+        # Kitchen waste (泔水桶, 厨余, 剩饭剩菜, 地沟油): waste to be cleared, wherever it stands.
+        "泔水": 3, "泔水桶": 3, "潲水": 3, "馊水": 3, "厨余": 3, "剩饭": 2, "剩菜": 2, "地沟油": 3, "油污": 2,
     },
     "噪音扰民": {
         "噪音": 3, "噪声": 3, "吵": 2, "太吵": 3, "扰民": 3, "睡不着": 2, "广场舞": 3, "音响": 2,
@@ -200,6 +202,9 @@ _SHOP = r"小卖部|超市|[\u4e00-\u9fff]{0,3}(?:店|铺)(?:里|家|老板)?|�
 _PUT_OUT = r"[堆摆放搁占摊铺码垒]"
 _THE_WAY = r"人行道|马路|路上|路边|道上|街上|门口|过道|盲道"
 _SHOP_ON_THE_WAY = re.compile(rf"(?:{_SHOP})[^，,。！!？?]{{0,10}}{_PUT_OUT}[^，,。！!？?]{{0,6}}(?:{_THE_WAY})")
+# What a shop puts out that is its waste (饭店把泔水桶摆在人行道上, 垃圾堆门口): the waste is the
+# matter (环境卫生), not business done on the way.
+_WASTE_PUT_OUT = re.compile(r"泔水|潲水|馊水|厨余|垃圾|剩饭|剩菜|地沟油|油污|污水")
 SHOP_OUT_WEIGHT = 3.0
 
 
@@ -231,7 +236,11 @@ def classify_category(text: str) -> Classification:
         weight, words = lexicon.get("供水供电供气", (0.0, []))
         lexicon["供水供电供气"] = (weight + LEAK_WEIGHT, [leak.group(0), *(w for w in words if w != leak.group(0))])
     shop_out = _SHOP_ON_THE_WAY.search(normalized)
-    if shop_out:
+    if shop_out and _WASTE_PUT_OUT.search(shop_out.group(0)):
+        combined["环境卫生"] += SHOP_OUT_WEIGHT
+        weight, words = lexicon.get("环境卫生", (0.0, []))
+        lexicon["环境卫生"] = (weight + SHOP_OUT_WEIGHT, [shop_out.group(0), *words])
+    elif shop_out:
         combined["占道经营"] += SHOP_OUT_WEIGHT
         weight, words = lexicon.get("占道经营", (0.0, []))
         lexicon["占道经营"] = (weight + SHOP_OUT_WEIGHT, [shop_out.group(0), *words])
