@@ -1,0 +1,225 @@
+"""Round 22 (conversation fixer B, blind18 read by reason): a yes with thanks passed on (对 奶奶说
+谢谢你) is a yes; 提个醒 asks a reminder; errands the butler cannot run (a bill paid, a car
+called, a call every day) are said plainly, and pressed on (那咋交啊) told how; a check-in with a
+report or a booking does both; an emergency's place heard as a rating, and an update heard as a
+goodbye, join the emergency; kitchen waste a shop puts out is 环境卫生; after a rating, another
+open matter named is not rated again. New wording, both ways."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from assistant.care.besides import request_besides_checkin
+from assistant import clock
+from assistant.conversation import store
+from assistant.conversation.choices import plain_yes
+from assistant.conversation.commands import asks_reminder, errand_said, pushed_back_said
+from assistant.db import Database
+from assistant.settings import Settings
+from assistant.tickets import feedback, service
+from assistant.tickets.classify import classify_category
+from assistant.tickets.lifecycle import aware, utcnow
+from tests.conversation._helpers import WordDialogue, converse_once
+
+# --- a yes with thanks passed on ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("said", [
+    "对 爷爷说谢谢你们", "是的 我妈让我谢谢您", "好的 太感谢了", "行 真是辛苦你们了", "对的 外婆叫我谢谢你啦",
+])
+def test_a_yes_with_thanks_passed_on_is_a_yes(said: str) -> None:
+    assert plain_yes(said)
+
+
+@pytest.mark.parametrize("said", [
+    "对 爷爷说改到下午", "对 我妈说不对", "谢谢你们", "对 爷爷说谢谢你 地址是5号楼", "不对 谢谢",
+])
+def test_anything_besides_thanks_keeps_it_no_plain_yes(said: str) -> None:
+    assert not plain_yes(said)
+
+
+# --- 提个醒 -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("said", ["到时候你给俺提个醒哈", "前一天帮我提一下醒", "到点了喊我一下"])
+def test_a_reminder_asked_in_other_words(said: str) -> None:
+    assert asks_reminder(said)
+
+
+@pytest.mark.parametrize("said", [
+    "我儿子到时候会给我提个醒", "提醒大家别在楼道堆东西", "给楼上提个醒 别往下扔东西", "上回就提醒过物业",
+])
+def test_a_reminder_nobody_asks_of_the_butler(said: str) -> None:
+    assert not asks_reminder(said)
+
+
+# --- errands the butler cannot run -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("said", "word"), [
+    ("你帮我把燃气费缴一下 两百", "燃气费"),
+    ("麻烦给我充五十块话费", "话费"),
+    ("替我把暖气费交了吧", "暖气费"),
+])
+def test_a_bill_paid_for_the_resident_is_refused_plainly(said: str, word: str) -> None:
+    answer = errand_said(said)
+    assert answer is not None and word in answer and "没法" in answer
+
+
+@pytest.mark.parametrize("said", [
+    "帮俺叫辆车 俺要去车站", "你给我约个网约车去医院", "麻烦帮我打个的士",
+    "我一个人在家 你们可不可以每天晚上给我来个电话", "能不能隔两天打电话问问我",
+])
+def test_a_car_or_a_call_every_day_is_refused_plainly(said: str) -> None:
+    answer = errand_said(said)
+    assert answer is not None and "没法" in answer
+
+
+@pytest.mark.parametrize("said", [
+    "燃气费在哪里交", "上个月水费交了没", "我刚交了物业费", "物业费多少钱一平", "交了暖气费还不热",
+    "帮我叫救护车", "你们这个车棚啥时候修", "车位被占了帮我看看", "我儿子每天晚上给我打电话",
+    "修好了给我回个电话", "我想约个陪诊 明天上午",
+])
+def test_other_words_about_bills_cars_and_calls_are_left_alone(said: str) -> None:
+    assert errand_said(said) is None
+
+
+def test_a_call_every_day_names_the_check_in_instead() -> None:
+    assert "我挺好的" in errand_said("你们能不能天天早上给俺打个电话")
+
+
+@pytest.mark.parametrize("said", ["那我该咋缴呢", "我又不会用手机", "那去哪儿交"])
+def test_pressed_after_the_bill_refusal_it_says_how(said: str) -> None:
+    assert "银行" in pushed_back_said(said, errand_said("帮我把水费交了"))
+
+
+def test_the_errand_is_answered_before_the_dialogue(db: Database) -> None:
+    dialogue = WordDialogue({"交": "help"})
+    replies = converse_once(dialogue, db, "web:r22b1", "帮我把这个月水费交了 一百块")
+    assert "没法" in replies[0].text and dialogue.sent == []
+
+
+def test_inside_a_form_the_errand_goes_to_the_form(db: Database) -> None:
+    dialogue = WordDialogue({}, loop="booking_form")
+    converse_once(dialogue, db, "web:r22b2", "帮我打个车")
+    assert dialogue.sent == ["帮我打个车"]
+
+
+# --- a check-in with a request ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("said", "intent", "words"), [
+    ("报个平安 我挺好的 就是阳台顶上渗水了 墙都湿了", "file_complaint", "阳台顶上渗水了 墙都湿了"),
+    ("今天都好 不过楼道那个灯又坏了", "file_complaint", "楼道那个灯又坏了"),
+    ("平安无事 另外想约个后天上午的保洁", "book_service", "想约个后天上午的保洁"),
+])
+def test_a_check_in_with_a_request_carries_it(said: str, intent: str, words: str) -> None:
+    besides = request_besides_checkin(said)
+    assert besides is not None and besides.intent == intent and besides.words == words
+
+
+@pytest.mark.parametrize("said", [
+    "报个平安 身体挺好 早饭吃了两个包子", "我很好 就是腰有点酸", "今天挺好 昨天水管漏了 现在修好了", "平安",
+    "楼道灯坏了",  # a report alone is no check-in with a report
+])
+def test_a_check_in_alone_carries_nothing(said: str) -> None:
+    assert request_besides_checkin(said) is None
+
+
+def test_the_booking_said_with_a_check_in_names_its_service() -> None:
+    assert request_besides_checkin("报平安 顺便给我约个明天的理发").service == "理发"
+
+
+# --- an emergency's follow-up, whatever the classifier heard ----------------------------------------
+
+
+class ParsingDialogue(WordDialogue):
+    def __init__(self, intent: str):
+        super().__init__({})
+        self.intent = intent
+
+    async def parse(self, text):
+        return {"intent": {"name": self.intent, "confidence": 0.9}}
+
+
+def _after_emergency(db: Database, sender: str) -> None:
+    store.save(db, sender, store.Memory(last=[
+        store.Said("遇到危险请马上拨打 110。"),
+        store.Said("已记录紧急求助，工单号 GD202612070001。请同时拨打社区电话 021-12345678。"),
+    ], last_at=clock.now()))
+
+
+def test_an_update_heard_as_a_goodbye_goes_to_the_emergency(db: Database) -> None:
+    _after_emergency(db, "web:r22b3")
+    dialogue = ParsingDialogue("goodbye")
+    converse_once(dialogue, db, "web:r22b3", "他下楼了 没声了")
+    assert dialogue.sent == ["/inform"]
+
+
+@pytest.mark.parametrize("said", ["好的 谢谢你们", "知道了 再见"])
+def test_a_closing_after_an_emergency_stays_a_closing(db: Database, said: str) -> None:
+    _after_emergency(db, "web:r22b4")
+    dialogue = ParsingDialogue("goodbye")
+    converse_once(dialogue, db, "web:r22b4", said)
+    assert dialogue.sent == [said]
+
+
+def test_without_an_emergency_a_goodbye_is_a_goodbye(db: Database) -> None:
+    store.save(db, "web:r22b5", store.Memory(last=[store.Said("预约好了！预约号YY202612070001。")],
+                                             last_at=clock.now()))
+    dialogue = ParsingDialogue("goodbye")
+    converse_once(dialogue, db, "web:r22b5", "他走了 我也走了")
+    assert dialogue.sent == ["他走了 我也走了"]
+
+
+def test_a_place_after_a_fire_joins_the_emergency(db: Database) -> None:
+    first = service.respond_to_emergency(db, text="后面楼冒黑烟了 好像烧起来了", sender_id="web:r22b6",
+                                         settings=Settings())
+    response = service.follow_up_emergency(
+        db, ticket_id=first.ticket_id, sender_id="web:r22b6", text="就在幺二零八号楼后面那个自行车棚",
+        awaiting_location=True, now=aware(utcnow()) + timedelta(minutes=1), settings=Settings(),
+    )
+    assert response is not None
+    with db.session() as s:
+        assert service.get_ticket(s, first.ticket_id).address.startswith("1208号楼")
+
+
+# --- kitchen waste ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("said", [
+    "面馆老板把泔水桶放在马路边上 一股馊味", "食堂的厨余垃圾堆在路边好几天", "小吃店天天把潲水倒在门口",
+])
+def test_kitchen_waste_put_out_is_the_environment(said: str) -> None:
+    assert classify_category(said).category == "环境卫生"
+
+
+@pytest.mark.parametrize("said", ["五金店把货架摆到人行道上了", "早点摊天天占着路口卖"])
+def test_goods_or_a_stall_on_the_way_stays_occupying(said: str) -> None:
+    assert classify_category(said).category == "占道经营"
+
+
+# --- after a rating, another open matter ------------------------------------------------------------
+
+
+def _handled(db: Database, sender: str) -> str:
+    filed = service.file_ticket(db, description="2210号楼门口的路灯不亮", sender_id=sender, address="2210号楼",
+                                now=utcnow() - timedelta(days=3))
+    for action in ("派单", "开始处置", "办结"):
+        service.transition_ticket(db, filed.ticket.id, action, actor="staff:t", note="已修好",
+                                  now=utcnow() - timedelta(days=1))
+    return filed.ticket.id
+
+
+def test_another_open_matter_named_is_not_the_one_to_rate(db: Database) -> None:
+    handled = _handled(db, "web:r22b7")
+    stall = service.file_ticket(db, description="2211号楼后门有人摆摊卖水果 占了半条路", sender_id="web:r22b7",
+                                address="2211号楼").ticket.id
+    with db.session() as s:
+        target = feedback.find_ticket_to_rate(s, "web:r22b7", "卖水果那个还没管吧")
+        assert target.ticket_id is None and target.open_named == stall
+        assert feedback.find_ticket_to_rate(s, "web:r22b7", "路灯那个挺好").ticket_id == handled
+        assert feedback.find_ticket_to_rate(s, "web:r22b7", "满意").ticket_id == handled
+
