@@ -6,6 +6,26 @@ import re
 
 # Mainland mobile numbers, optionally +86 / spaced / dashed.
 MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+# A mobile number read out digit by digit (voice, elders): 幺 for 1, 洞 for 0.
+_SPOKEN_DIGITS = str.maketrans("幺一二两三四五六七八九零〇洞", "11223456789000")
+_SPOKEN_NUMBER_RE = re.compile(r"[幺一二两三四五六七八九零〇洞](?:[\s-]?[幺一二两三四五六七八九零〇洞]){10,}")
+
+
+def mobile_in(text: str | None) -> str | None:
+    """The mainland mobile number in ``text`` as 11 digits, written (139 1234 5678, +86…) or
+    read out digit by digit (幺五八零零幺二三四五六), or None: the one reading of a phone for
+    every capability (bookings, tickets)."""
+    if not text:
+        return None
+    match = MOBILE_RE.search(text)
+    if match is None:
+        for spoken in _SPOKEN_NUMBER_RE.finditer(text):
+            match = MOBILE_RE.search(re.sub(r"[\s-]", "", spoken.group()).translate(_SPOKEN_DIGITS))
+            if match:
+                break
+    return f"{match.group(1)}{match.group(2)}{match.group(3)}" if match else None
+
+
 # Landlines such as 021-12345678.
 LANDLINE_RE = re.compile(r"(?<!\d)(0\d{2,3})-(\d{7,8})(?!\d)")
 # 18-digit resident identity numbers.

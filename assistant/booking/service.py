@@ -38,7 +38,7 @@ from assistant.booking.models import Booking, BookingDaySequence, BookingReminde
 from assistant.booking.timeparse import TZ, ParsedTime
 from assistant.channels import can_receive_reminders
 from assistant.db import Database
-from assistant.privacy import MOBILE_RE, mask_phone, mask_text
+from assistant.privacy import mask_phone, mask_text, mobile_in
 from assistant.residents.models import Resident
 from assistant.residents.service import get_or_create_resident
 
@@ -133,22 +133,11 @@ def slot_label(slot: Slot) -> str:
 
 def normalise_phone(text: str | None) -> str | None:
     """The mainland mobile number said in ``text`` as 11 digits, or ``None``.
-    Accepts spaces, dashes, +86, full-width digits."""
+    Accepts spaces, dashes, +86, full-width digits, and digits read out one by one
+    (幺五八零零幺二三四五六: ``privacy.mobile_in``)."""
     if not text:
         return None
-    said = unicodedata.normalize("NFKC", text)
-    match = MOBILE_RE.search(said)
-    if match is None:
-        # 幺五八零零幺二三四五六: read out digit by digit (voice, elders), 幺 for 1, 洞 for 0.
-        for spoken in _SPOKEN_NUMBER_RE.finditer(said):
-            match = MOBILE_RE.search(re.sub(r"[\s-]", "", spoken.group()).translate(_SPOKEN_DIGITS))
-            if match:
-                break
-    return f"{match.group(1)}{match.group(2)}{match.group(3)}" if match else None
-
-
-_SPOKEN_DIGITS = str.maketrans("幺一二两三四五六七八九零〇洞", "11223456789000")
-_SPOKEN_NUMBER_RE = re.compile(r"[幺一二两三四五六七八九零〇洞](?:[\s-]?[幺一二两三四五六七八九零〇洞]){10,}")
+    return mobile_in(unicodedata.normalize("NFKC", text))
 
 
 def check_eligibility(service: Service, *, age: int | None = None, disabled: bool | None = None) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 from assistant.location import complete, find_locations, location_span, resolve
-from assistant.privacy import MOBILE_RE, mask_text
+from assistant.privacy import MOBILE_RE, mask_text, mobile_in
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -467,9 +467,9 @@ def parse_contact(text: str | None) -> tuple[str, str | None] | None:
     """("phone", "13912345678"), ("anonymous", None), or None when the message is
     neither a phone number nor a wish to stay anonymous."""
     text = normalise(text)
-    match = MOBILE_RE.search(text)
-    if match:
-        return "phone", "".join(match.group(1, 2, 3))
+    phone = mobile_in(text)  # 幺三八…: read out digit by digit too, as bookings take it
+    if phone:
+        return "phone", phone
     if _ANONYMOUS.search(text) or text in ("不", "不用", "没有", "no"):
         return "anonymous", None
     return None

@@ -223,3 +223,40 @@ def test_another_open_matter_named_is_not_the_one_to_rate(db: Database) -> None:
         assert feedback.find_ticket_to_rate(s, "web:r22b7", "路灯那个挺好").ticket_id == handled
         assert feedback.find_ticket_to_rate(s, "web:r22b7", "满意").ticket_id == handled
 
+
+
+# --- spoken digits and 再说一遍 at every step ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("said", "phone"), [
+    ("电话是幺五九 零零二二 三三四四", "15900223344"),
+    ("打这个 一八六幺二三四五六七八", "18612345678"),
+])
+def test_a_phone_read_out_digit_by_digit_goes_on_the_ticket(said: str, phone: str) -> None:
+    from assistant.tickets.intake import parse_contact
+
+    assert parse_contact(said) == ("phone", phone)
+
+
+@pytest.mark.parametrize("said", ["幺二号楼二单元幺零一", "三三零八号楼", "一二三四五六"])
+def test_a_place_or_a_short_number_is_no_phone(said: str) -> None:
+    from assistant.tickets.intake import parse_contact
+
+    assert parse_contact(said) is None
+
+
+@pytest.mark.parametrize(("said", "kind"), [
+    ("没太听明白", "repeat"), ("听不大清楚", "repeat"), ("侬讲啥 我听勿懂", "repeat"), ("你刚讲的我没记住", "repeat"),
+    ("前面那句再讲一道", "repeat"), ("声音大点", "repeat"), ("讲慢一点 我拿个笔", "slower"),
+])
+def test_not_taken_in_said_in_many_words_is_a_repeat(said: str, kind: str) -> None:
+    from assistant.conversation.elder import command
+
+    assert command(said) == kind
+
+
+@pytest.mark.parametrize("said", ["再说吧", "记一下我闺女的电话", "听不懂普通话的人咋约", "你刚说的那个助餐几点开"])
+def test_other_words_with_those_in_them_are_no_command(said: str) -> None:
+    from assistant.conversation.elder import command
+
+    assert command(said) is None
