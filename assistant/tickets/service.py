@@ -1192,6 +1192,11 @@ def _add_to_emergency(
         )
         if ticket is None:
             return None
+        if ticket_id is None and another_emergency(ticket.description, ticket.address, description, _address(address)):
+            # 还有 隔壁2312号楼有人拿刀打架 minutes after a fire: another emergency somewhere else,
+            # its own ticket and alert (joined, it would move the fire to that building).
+            log.warning("ticket_emergency_another", ticket_id=ticket.id)
+            return None
         place = _within_known_building(ticket.address, _address(address))
         if _says_nothing_new(ticket, description, place, lat):
             # The same report again (a resend, a double tap): counted, not a new alert.
@@ -1245,6 +1250,33 @@ def _add_to_emergency(
         has_location=bool(ticket.address or ticket.lat is not None),
         update_delivered=delivered,
     )
+
+
+# 隔壁 / 对面 / 另一栋 / 还有…: words that put what follows somewhere else.
+_ELSEWHERE_RE = re.compile(r"隔壁|对面|旁边(?:那|的)?(?:栋|幢|楼)|另一(?:栋|幢|个楼|边)|别的楼|还有|另外|同时")
+
+
+def another_emergency(reported: str | None, known: str | None, text: str, place: str | None) -> bool:
+    """A new emergency message from the resident whose emergency is minutes old is another
+    emergency, not more of the same, when it is of other kinds only (the safety net's
+    ``emergency_kinds``: violence after a fire) and happens at another place: a building
+    other than the one the ticket has, or, when the ticket has none yet, a place said as
+    elsewhere (隔壁2312号楼 / 还有…). 我妈吓晕过去了 after the fire (no place) stays the same
+    emergency, with the advice that fits it."""
+    from assistant.location import compatible, parse_location
+    from assistant.tickets.emergency import emergency_kinds
+
+    if not place:
+        return False
+    new = set(emergency_kinds(text))
+    if not new or new & set(emergency_kinds(reported or "")):
+        return False
+    here, there = parse_location(known) if known else None, parse_location(place)
+    if here is not None and there is not None and (here.building or here.courtyard) and (
+        there.building or there.courtyard
+    ):
+        return not compatible(here, there)
+    return bool(_ELSEWHERE_RE.search(text))
 
 
 def _within_known_building(known: str | None, place: str | None) -> str | None:

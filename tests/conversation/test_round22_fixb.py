@@ -260,3 +260,32 @@ def test_other_words_with_those_in_them_are_no_command(said: str) -> None:
     from assistant.conversation.elder import command
 
     assert command(said) is None
+
+
+# --- a second emergency somewhere else --------------------------------------------------------------
+
+
+def _emergencies(db: Database, sender: str, *texts: str) -> list[str | None]:
+    return [service.respond_to_emergency(db, text=t, sender_id=sender, settings=Settings()).ticket_id for t in texts]
+
+
+def test_another_kind_of_emergency_said_to_be_elsewhere_is_its_own_ticket(db: Database) -> None:
+    first, second = _emergencies(db, "web:r22b8", "地下车库冒烟了 好像着火了", "另外 对面2321号楼有人拿着刀在打架")
+    assert first != second
+    with db.session() as s:
+        assert "2321" not in (service.get_ticket(s, first).address or "")  # the fire's place is not moved
+
+
+def test_another_kind_of_emergency_at_another_building_is_its_own_ticket(db: Database) -> None:
+    first, second = _emergencies(db, "web:r22b9", "2322号楼2单元冒黑烟了", "2330号楼门口有人被打了 倒在地上")
+    assert first != second
+
+
+@pytest.mark.parametrize("texts", [
+    ("家里厨房起火了", "我爸被烟呛晕过去了 叫不醒"),  # the same emergency's casualty, no place
+    ("2323号楼1单元着火了", "2323号楼5楼还有人困在里面出不来"),  # the same building
+    ("有人拿刀在楼下追人", "2324号楼 我老伴被砍了一刀 流了好多血"),  # the answer to where, with the harm
+])
+def test_more_of_the_same_emergency_joins_it(db: Database, texts: tuple[str, str]) -> None:
+    first, second = _emergencies(db, f"web:r22b10-{len(texts[1])}", *texts)
+    assert first == second
