@@ -135,3 +135,37 @@ def catalogue_first(text: str | None) -> bool:
     if not _SCHEDULE_OR_PLACE_RE.search(said) or _POLICY_WORDS_RE.search(said):
         return False
     return answer_about_service(said) is not None
+
+
+# 你们有陪着去医院的没有 / 有没有上门理发的 / 这边有帮老人洗澡的吗: whether a service is offered at
+# all, asked in its name or in everyday words (the classifier may hear a question about the
+# resident's own bookings in it).
+_IS_THERE_RE = re.compile(
+    r"有没有|有木有|有冇|有无|(?<![还没只就])有(?!人要)[^，,。！!？?]{1,16}?(?:吗|没有|没|不|么|嘛|伐|冇)[？?。!！]*$"
+)
+# About the resident's own bookings or a record (我约的理发还有没有 / 有没有我的预约), not a service.
+_OWN_RE = re.compile(r"我(?:的|约的?|订的?)|约了|订了|约过|订过|预约号|取消|改到|改成|空|名额|号吗|时间|还有")
+
+
+def asks_if_offered(text: str | None, catalogue: Catalogue | None = None) -> tuple[str, str] | None:
+    """``(service name, answer)`` when the message asks whether the community offers a service
+    (in its name, an alias or everyday words: 陪着去医院 is 陪诊): yes, what it is, and that it
+    can be booked; None for anything else (its own bookings, a report, no service named)."""
+    from assistant.booking.conversation import names_public_place, service_asked_for
+    from assistant.tickets.intake import reads_as_complaint
+
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/") or not _IS_THERE_RE.search(said) or _OWN_RE.search(said):
+        return None
+    catalogue = catalogue or load_catalogue()
+    name = service_asked_for(said, (), catalogue) or _named_in(said, catalogue)
+    if name is None or reads_as_complaint(said) or (name == "维修" and names_public_place(said)):
+        return None
+    return name, f"有的。{catalogue.services[name].describe()}要帮您约{name}吗？"
+
+
+def _named_in(said: str, catalogue: Catalogue) -> str | None:
+    """The one service whose name or alias the words contain (你们有陪诊吗), or None."""
+    found = {service.name for service in catalogue.services.values()
+             if any(word and word in said for word in (service.name, *service.aliases))}
+    return found.pop() if len(found) == 1 else None

@@ -30,6 +30,7 @@ booking is asked about, ...) live in ``turn.py`` and the topic modules (``split`
    recorded_place        你们记的是哪个门: the place on the ticket just filed
    someones_number       someone else's number: never given, said so
    errand_refused        帮我把电费交了 / 叫个车 / 每天给我打电话: can't, said so
+   service_offered       你们有陪着去医院的没有: yes, what it is, with its booking button
    pushed_back           你们系统里看不到吗 right after a can't: the can't again
    how_to_follow         那我咋知道办没办: how the outcome will reach them
    how_handled           咋处理的: what staff wrote when they closed the ticket
@@ -111,6 +112,7 @@ from assistant.conversation.turn import (
     _dropped_after_emergency,
     _emergency_update,
     _errand_refused,
+    _service_offered,
     _first_done,
     _follow_answer,
     _form_running,
@@ -388,6 +390,12 @@ async def _errand(ctx: TurnContext) -> list[Reply] | None:
     return await _errand_refused(ctx.client, ctx.sender, ctx.stripped)
 
 
+async def _offered(ctx: TurnContext) -> list[Reply] | None:
+    """那你们有陪着去医院的没有: yes, what it is, and one tap books it (the classifier may hear a
+    question about the resident's own bookings in it; ``turn._service_offered``)."""
+    return await _service_offered(ctx.client, ctx.sender, ctx.stripped)
+
+
 async def _pushed_back(ctx: TurnContext) -> list[Reply] | None:
     """你们系统里看不到吗 / 大概估摸一下嘛, pressed right after a can't: the can't said again."""
     again = commands.pushed_back_said(ctx.stripped, ctx.memory.last[-1].text)
@@ -453,6 +461,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("recorded_place", _place, needs=("no_command", "not_plausible"), keep_options=True),
     Stage("someones_number", _someones, needs=("shortcut",)),
     Stage("errand_refused", _errand, needs=("shortcut",)),
+    Stage("service_offered", _offered, needs=("shortcut",)),
     Stage("pushed_back", _pushed_back, needs=("no_command", "no_options", "said_before", "not_plausible")),
     Stage("how_to_follow", _how_to_follow, needs=("shortcut", "asks_how_to_know")),
     Stage("how_handled", _how_handled, needs=("shortcut", "asks_how_handled")),

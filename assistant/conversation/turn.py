@@ -1271,6 +1271,20 @@ async def _emergency_update(client: DialogueClient, said: str, memory: store.Mem
     return "/inform" if ((parsed.get("intent") or {}).get("name")) in _BYPASSING_INTENTS else None
 
 
+async def _service_offered(client: DialogueClient, sender: str, said: str) -> list[Reply] | None:
+    """Whether a service is offered, asked outside a form (``booking.about.asks_if_offered``):
+    the answer with its booking button; None otherwise."""
+    from assistant.booking.about import asks_if_offered
+    from assistant.dialogue import Button, Reply
+
+    found = asks_if_offered(said)
+    if found is None or await _form_running(client, sender):
+        return None
+    name, text = found
+    payload = "/book_service" + json.dumps({"service_type": name}, ensure_ascii=False)
+    return [Reply(text=text, buttons=[Button(f"约{name}", payload), Button("不用了", "/deny")])]
+
+
 async def _errand_refused(client: DialogueClient, sender: str, said: str) -> list[Reply] | None:
     """The honest can't for an errand the butler cannot run (``commands.errand_said``: a bill
     paid, a car called, a call every day), outside a form (a form's question keeps its turn);

@@ -289,3 +289,31 @@ def test_another_kind_of_emergency_at_another_building_is_its_own_ticket(db: Dat
 def test_more_of_the_same_emergency_joins_it(db: Database, texts: tuple[str, str]) -> None:
     first, second = _emergencies(db, f"web:r22b10-{len(texts[1])}", *texts)
     assert first == second
+
+
+# --- whether a service is offered --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("said", "name"), [
+    ("那社区有没有人陪老人去看病的", "陪诊"), ("你们那有剪头发的吗", "理发"), ("有法律咨询没有", "法律咨询"),
+])
+def test_whether_a_service_is_offered_is_answered_with_its_booking(said: str, name: str) -> None:
+    from assistant.booking.about import asks_if_offered
+
+    found = asks_if_offered(said)
+    assert found is not None and found[0] == name and "要帮您约" in found[1]
+
+
+@pytest.mark.parametrize("said", [
+    "有没有我约的那个理发", "明天助餐还有没有位置", "楼道灯有没有人管", "有没有养老金的政策", "我约了理发没有",
+])
+def test_own_bookings_reports_and_policies_are_not_that_question(said: str) -> None:
+    from assistant.booking.about import asks_if_offered
+
+    assert asks_if_offered(said) is None
+
+
+def test_the_offer_is_made_before_the_dialogue_with_its_button(db: Database) -> None:
+    dialogue = WordDialogue({"有": "query_booking"})
+    replies = converse_once(dialogue, db, "web:r22b11", "那你们有陪人上医院的没有")
+    assert dialogue.sent == [] and replies[0].buttons[0].title == "约陪诊"

@@ -22,7 +22,7 @@ def test_the_stages_run_in_this_order():
     assert [stage.name for stage in STAGES] == [
         "command_refused", "safety_net", "person_declined", "elder", "number_again", "handoff_contact",
         "recap", "added_to_ticket", "reason_after_rating", "report_said_again", "booking_asked",
-        "recorded_place", "someones_number", "errand_refused", "pushed_back", "how_to_follow", "how_handled",
+        "recorded_place", "someones_number", "errand_refused", "service_offered", "pushed_back", "how_to_follow", "how_handled",
         "someone_demanded", "dropped_after_emergency", "noise",
     ]
     assert [step.__name__ for step in stages.REWRITES] == [
@@ -117,6 +117,9 @@ CASES = [
     # An errand the butler cannot run: said so; asked how to do it oneself: left to the dialogue.
     ("errand_refused", [], [], "麻烦帮我把这个季度的暖气费交一下", "errand_refused"),
     ("errand_asked_how", [], [], "暖气费在哪儿交", None),
+    # Whether a service is offered: yes, with its booking; one's own booking asked about: not this.
+    ("service_offered", [], [], "你们那有没有帮老人剪头发的", "service_offered"),
+    ("own_booking_is_no_offer", [], [], "有没有我约的那个理发", None),
     # Letters with no word while a yes is awaited: not understood; with nothing awaited: as said.
     ("noise", [READBACK], YES_NO, "qwop zxvb", "noise"),
     ("noise_nothing_awaited", [], [], "qwop zxvb", None),
