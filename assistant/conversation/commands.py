@@ -332,9 +332,11 @@ def errand_said(text: str | None, *, can_push: bool = False) -> str | None:
         return ("抱歉，叫车我没法帮您叫。可以用手机叫车、打出租车电话，或者请家人帮忙。"
                 "要是去医院看病需要人陪，社区有陪诊服务，我能帮您约。")
     call = _CALLS_ME_RE.search(said)
-    if call and _OFTEN_RE.search(said) and _CALL_ASKED_RE.search(said) and not _CALLER_OF_THEIR_OWN_RE.search(
-        said[: call.start()]
-    ):
+    # The clause of the call says who is to call: 你们能不能每天…给我来个电话 asks the butler (a
+    # 老伴走了 said before it is no caller); 我闺女每天给我打电话 tells of someone of their own.
+    clause = re.split(r"[，,。.！!？?；;\s]", said[: call.start()])[-1] if call else ""
+    asked_here, own_here = _CALL_ASKED_RE.search(clause), _CALLER_OF_THEIR_OWN_RE.search(clause)
+    if call and _OFTEN_RE.search(said) and (asked_here or (not own_here and _CALL_ASKED_RE.search(said))):
         pushed = "；这个聊天也会把预约提醒发给您" if can_push else ""
         return ("抱歉，我没法给您打电话，也不能每天主动找您"
                 f"{pushed}。您可以每天在这里跟我说一声“我挺好的”，就算报了平安。"

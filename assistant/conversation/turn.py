@@ -1241,7 +1241,7 @@ async def _demand_for_ticket(client: DialogueClient, db: Database | None, sender
 
 # The butler's words right after an emergency (tickets.service: the ticket filed, the place
 # asked, an addition said back).
-_EMERGENCY_TURN_RE = re.compile(r"紧急求助|紧急工单|请告诉我具体位置")
+_EMERGENCY_TURN_RE = re.compile(r"紧急求助|紧急工单|请告诉我具体位置|已记下位置")
 # Intents whose rules never reach the emergency's follow-up: words heard so go to a goodbye,
 # a greeting, thanks or the menu instead of the emergency they are about.
 _BYPASSING_INTENTS = frozenset({"goodbye", "greet", "thank", "help"})

@@ -317,3 +317,17 @@ def test_the_offer_is_made_before_the_dialogue_with_its_button(db: Database) -> 
     dialogue = WordDialogue({"有": "query_booking"})
     replies = converse_once(dialogue, db, "web:r22b11", "那你们有陪人上医院的没有")
     assert dialogue.sent == [] and replies[0].buttons[0].title == "约陪诊"
+
+
+def test_someone_gone_said_before_the_call_is_no_caller() -> None:
+    assert errand_said("老头子走了家里就我一个 你们可以每天早上给我来个电话不") is not None
+    assert errand_said("我外孙女天天晚上给我打电话 你们别担心") is None
+
+
+def test_an_update_after_the_place_was_taken_goes_to_the_emergency(db: Database) -> None:
+    store.save(db, "web:r22b12", store.Memory(last=[
+        store.Said("已记下位置：2340号楼2单元301，工单号 GD202612070009。请同时拨打社区电话 021-12345678。"),
+    ], last_at=clock.now()))
+    dialogue = ParsingDialogue("goodbye")
+    converse_once(dialogue, db, "web:r22b12", "那人从楼梯跑下去了")
+    assert dialogue.sent == ["/inform"]
