@@ -145,6 +145,9 @@ _IS_THERE_RE = re.compile(
 )
 # About the resident's own bookings or a record (我约的理发还有没有 / 有没有我的预约), not a service.
 _OWN_RE = re.compile(r"我(?:的|约的?|订的?)|约了|订了|约过|订过|预约号|取消|改到|改成|空|名额|号吗|时间|还有")
+# 有人来修了不 / 有人来管没 right after a report: whether someone came or will come, the report's
+# progress (a thing done, 了, or someone coming), not whether a service exists.
+_PROGRESS_RE = re.compile(r"了(?:不|没|吗|么|嘛|伐|没有)|有(?:没有)?人(?:来|去|过来|上门|管|修|处理|弄|看)")
 
 
 def asks_if_offered(text: str | None, catalogue: Catalogue | None = None) -> tuple[str, str] | None:
@@ -156,6 +159,8 @@ def asks_if_offered(text: str | None, catalogue: Catalogue | None = None) -> tup
 
     said = unicodedata.normalize("NFKC", text or "").strip()
     if not said or said.startswith("/") or not _IS_THERE_RE.search(said) or _OWN_RE.search(said):
+        return None
+    if _PROGRESS_RE.search(said):
         return None
     catalogue = catalogue or load_catalogue()
     name = service_asked_for(said, (), catalogue) or _named_in(said, catalogue)

@@ -331,3 +331,10 @@ def test_an_update_after_the_place_was_taken_goes_to_the_emergency(db: Database)
     dialogue = ParsingDialogue("goodbye")
     converse_once(dialogue, db, "web:r22b12", "那人从楼梯跑下去了")
     assert dialogue.sent == ["/inform"]
+
+
+@pytest.mark.parametrize("said", ["那到底有人来修了没", "有人过来看吗", "有没有人来管管"])
+def test_whether_someone_came_is_the_reports_progress_not_a_service(said: str) -> None:
+    from assistant.booking.about import asks_if_offered
+
+    assert asks_if_offered(said) is None
