@@ -51,6 +51,12 @@ from tests.safety._helpers import fires, kinds, verdict
     # someone struggling in water; 找 typed for 着 in set alight
     ("有个老太太在河里扑腾，快不行了", "trapped"),
     ("谁把楼道的纸壳子点找了，烟好大", "fire"),
+    # a stove that will not light, with a smell after it
+    ("煤气灶怎么都点不着，屋里一股臭鸡蛋味", "gas"),
+    # Cantonese lift (喺…度困咗, 成个钟), Hokkien fall (跋倒, 起袂来), 没出过门 of an elder alone
+    ("我阿爷喺电梯度困咗成个钟", "trapped"),
+    ("阮阿公跋倒了起袂来", "medical"),
+    ("独居的刘奶奶好几天没出过门了", "silent_elder"),
     # fighting heard with a scream; hardly answers
     ("对门传来扭打的声音，还有女的在惨叫", "violence"),
     ("我外婆低血糖，迷迷糊糊的，喊不太应", "medical"),
@@ -95,6 +101,9 @@ def test_round22_beyond_fires(text, kind):
     "上个月被狗咬了，狂犬疫苗还要打几针",
     "我家狗咬了我的拖鞋",
     "这狗会不会咬人啊",
+    # a stove that will not light, no smell; an umbrella left in the lift (Cantonese)
+    "燃气灶打不着火，没什么味，来修一下吧",
+    "我把遮落咗喺电梯度，有冇人执到",
     # play or a swimming lesson in water
     "我家小孩在水池里扑腾着学游泳",
     "孙子在游泳池里扑腾着玩水",
