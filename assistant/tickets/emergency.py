@@ -230,6 +230,8 @@ CONTEXT_DETAILS: tuple[tuple[str, str, re.Pattern[str], str], ...] = (
         re.compile(
             r"跑了|逃了|跑掉|逃掉|溜了|跑远|不见了|跑到|逃到|跑去|逃去"
             r"|(?:往|朝|向)[^，。,！!？?]{0,8}(?:跑|逃|去|走)"
+            # 他下楼了 / 人走了 / 离开了: gone from the door, as said of the one who threatened.
+            r"|(?<![拿抢偷搬])走了|走远了|离开了|下楼了|下去了|出去了"
         ),
         "别去追，先保证自己安全，马上拨打 110；记住他的样子、穿着和往哪跑了，告诉警察。",
     ),

@@ -338,3 +338,14 @@ def test_whether_someone_came_is_the_reports_progress_not_a_service(said: str) -
     from assistant.booking.about import asks_if_offered
 
     assert asks_if_offered(said) is None
+
+
+@pytest.mark.parametrize("said", ["那个人下楼了 听不到声音了", "他好像离开了", "人走了 外面安静了"])
+def test_the_one_who_threatened_gone_gets_the_advice_not_to_follow(db: Database, said: str) -> None:
+    first = service.respond_to_emergency(db, text="有人拿着棍子在砸我家门 我一个人在家", sender_id="web:r22b13",
+                                         address="2350号楼1单元101", settings=Settings())
+    response = service.follow_up_emergency(
+        db, ticket_id=first.ticket_id, sender_id="web:r22b13", text=said,
+        now=aware(utcnow()) + timedelta(minutes=1), settings=Settings(),
+    )
+    assert response is not None and "110" in response.lines[0] and "别去追" in response.lines[0]
