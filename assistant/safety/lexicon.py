@@ -38,6 +38,9 @@ class Cue:
     pattern: re.Pattern[str]
     needs: tuple[re.Pattern[str], ...] = ()
     unless: re.Pattern[str] | None = None
+    # review 22: what explains the cue away only when said before it (上次有车撞到人, 万一电梯门开着): the same words
+    # said after it are a remark on the place's history or the danger, not the event's time or condition
+    unless_before: re.Pattern[str] | None = None
     window: int = 12
     alone: bool = False
     present: bool = False
@@ -153,6 +156,8 @@ def _cue(kind: str, entry, macros: dict[str, str]) -> Cue:
         pattern=_compile(entry["cue"], macros, kind),
         needs=tuple(_compile(n, macros, f"{kind} needs") for n in needs),
         unless=_compile(entry["unless"], macros, f"{kind} unless") if entry.get("unless") else None,
+        unless_before=_compile(entry["unless_before"], macros, f"{kind} unless_before")
+        if entry.get("unless_before") else None,
         window=int(entry.get("window", 12)),
         alone=bool(entry.get("alone", False)),
         present=bool(entry.get("present", False)),

@@ -837,6 +837,10 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         found = cue.unless.search(_region(text, hit, cue.window))
         if found:
             return f"ordinary_sense:{found.group()}"
+    if cue.unless_before is not None:
+        found = cue.unless_before.search(text, 0 if cue.window < 0 else max(0, hit.start - cue.window), hit.start)
+        if found:
+            return f"ordinary_sense:{found.group()}"
     for start, end, word in msg.ordinary:
         overlaps = start < hit.end and hit.start < end
         inside_cue = hit.start <= start and end <= hit.end
