@@ -166,6 +166,19 @@ CONFIDENCE_BY_INTENT = {"check_ticket": 0.55, "query_booking": 0.55, "help": 0.5
 # 勿对 / 勿是 (Shanghainese), 唔啱 (Cantonese): "not right" in the resident's own words.
 CORRECTION_RE = re.compile(r"不对|不是|说错|错了|搞错|改成|改为|换成|应该是|勿对|勿是|唔啱")
 
+# 明天下午三点 哦不 四点吧 / 七点 呃不八点: a value taken back with an interjection and a bare
+# 不, spoken. The 不 stands alone: a pause or the end comes after it, or the new value itself
+# (a number with its unit, a day, a part of the day; 是 before it). 不 opening a word is no
+# take-back: 呃不知道 / 哦不错 / 额不清楚 / 啊不急 / 哦不太方便 / 啊不一定 / 哦不用了 / 啊不要.
+_VALUE_AHEAD = (
+    r"(?:[零一二两三四五六七八九十百\d]+\s*(?:点(?![都也儿])|[:：]\d|号|栋|幢|座|单元|楼|室|层|月|日)"
+    r"|今天|明天|明儿|后天|大后天|下午|下(?:个)?(?:周|星期|礼拜)|上午|中午|晚上|早上|早晨|傍晚|凌晨"
+    r"|(?:这|那)?(?:周|星期|礼拜)[一二三四五六日天末])"
+)
+TAKEN_BACK = (
+    r"(?:哦|噢|喔|呃|额|诶|欸|啊|哎)不+(?=$|[，,。.！!、；;\s]|(?:是[，,\s]*)?" + _VALUE_AHEAD + ")"
+)
+
 # The answer to "刚才的…还继续吗？"
 RESUME_YES_RE = re.compile(r"^(?:对|是|是的|好|好的|行|可以|要|继续|接着|接着约|继续吧|嗯|恩|ok|OK|继续约)")
 RESUME_NO_RE = re.compile(r"不用|不要|不了|不继续|算了|不约|别|没了|不想")

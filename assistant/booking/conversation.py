@@ -921,11 +921,12 @@ _INSTEAD_ASKED = r"(?:还是|改|换)(?:给我|帮我|给俺|帮俺)?(?:订|约|
 # they thought they heard, asked before it, is not it).
 _MEANT = r"(?:我|俺)(?:刚才|明明)?(?:说|讲|要|约)的(?:是|就是)"
 # 明天下午三点 哦不 四点吧: a value taken back with an interjection and a bare 不, spoken; the
-# new value follows. Not 哦不用了 / 啊不要 / 呃不行 (a no to something), nor 不 inside a word.
-_OH_NO = r"(?:哦|噢|喔|呃|额|诶|欸|啊|哎)不+(?![用要行了想去会能可好])"
+# new value follows (form_turns.TAKEN_BACK: not 哦不用了 / 呃不知道 / 哦不错, 不 opening a word).
+_OH_NO = form_turns.TAKEN_BACK
+# 对不对 (a tag question), 没说错 / 不错了 (right, good): no take-back.
 CORRECTION_RE = re.compile(
-    r"不对|(?<![^但可就还倒要]是)(?<!^是)不是|改成|改为|改到|改一下|换成|换到|换个|应该是|"
-    + _CHANGED_TO + "|" + _SLIP + "|" + _INSTEAD_ASKED + "|" + _MEANT + "|" + _OH_NO
+    r"(?<!对)不对|(?<![^但可就还倒要]是)(?<!^是)不是|改成|改为|改到|改一下|换成|换到|换个|应该是|"
+    + _CHANGED_TO + "|(?<![没不])(?:" + _SLIP + ")|" + _INSTEAD_ASKED + "|" + _MEANT + "|" + _OH_NO
 )
 _NEW_VALUE_RES = (
     re.compile(r"(?<!不)是(.+?)[，,。\s]*(?:而)?不是"),  # 是3号楼，不是5号楼
@@ -1138,6 +1139,19 @@ def correction_from(
     return _correction_from(text, now=now, catalogue=catalogue)
 
 
+# 下午三点 哦不 我再想想 / 三号楼 不对 等一下: a value taken back with nothing new after the
+# last take-back word. The answer is to be asked again, never the value given up read anew.
+_TAKE_BACK_LAST_RE = re.compile(r"^(.*)(?:(?<!对)不对|(?<![没不])(?:说错了?|错了|搞错了?)|" + _OH_NO + r")(.*)$")
+
+
+def _taken_back_alone(text: str, *, now: datetime | None, catalogue: Catalogue | None) -> Correction | None:
+    match = _TAKE_BACK_LAST_RE.match(text)
+    if match is None or field_named(text) or _slots_said(match.group(2), now=now, catalogue=catalogue):
+        return None
+    before = _slots_said(match.group(1), now=now, catalogue=catalogue)
+    return Correction(next(iter(sorted(before)))) if len(before) == 1 else None
+
+
 def _correction_from(text: str, *, now: datetime | None, catalogue: Catalogue | None) -> Correction | None:
     if _CANTONESE_RE.search(text):
         for pattern, mandarin in _CANTONESE_CORRECTION:
@@ -1145,6 +1159,8 @@ def _correction_from(text: str, *, now: datetime | None, catalogue: Catalogue | 
     if not text or text.startswith("/") or not (first := CORRECTION_RE.search(text)):
         return None
     new = _new_part(text)
+    if (taken_back := _taken_back_alone(text, now=now, catalogue=catalogue)) is not None:
+        return taken_back
     # 明天上午九点 不对 九点半 地址1531号楼… : a value said, taken back, and the same kind of
     # value right after it is the slip's answer; 地址 / 电话 said later only label their own
     # values (they name no answer to put right).

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant import form_turns
+
 TASK_INTENTS = frozenset(
     {"file_complaint", "book_service", "ask_policy", "check_ticket", "query_booking", "cancel_booking"}
 )
@@ -480,14 +482,15 @@ def _digits(said: str) -> str:
 
 # What an answer to a form's question looks like: a phone, "no phone", a time, an address.
 _VALUE_PARTS_RE = re.compile(
+    # 明天下午三点 哦不 四点吧: a value taken back and said again in one breath is still values
+    # (first: 啊 alone would leave 不; 呃不知道 / 哦不错 are words, form_turns.TAKEN_BACK).
+    r"(?:哦|噢|喔|呃|额|诶|欸|啊|哎)?不对|" + form_turns.TAKEN_BACK + "|"
     r"(?<!\d)1[3-9]\d{9}(?!\d)"
     r"|匿名|不留(?:电话|手机号?|号码|联系方式)?了?|不想留|不用留|不给|没有电话"
     r"|\d+\s*(?:号楼|栋|幢|座)|\d+\s*(?:单元|室|号|层|楼)|[零一二三四五六七八九十]+(?:号楼|栋|单元)"
     r"|今天|明天|后天|大后天|下?(?:周|星期|礼拜)[一二三四五六日天]|\d+月\d+[日号]|[零一二三四五六七八九十\d]+[号日]"
     r"|上午|下午|中午|晚上|早上|傍晚|早晨|[零一二三四五六七八九十两\d]+(?:点|:|：)(?:半|[零一二三四五\d]+分?|\d\d)?|整|左右"
     r"|\d+|我的?|电话|手机号?|号码|联系方式|地址|住在?|在|就|是|还是|吧|啊|呀|的|那|了|嗯|就是"
-    # 明天下午三点 哦不 四点吧: a value taken back and said again in one breath is still values.
-    r"|(?:哦|噢|喔|呃|额|诶|欸|啊|哎)?不对|(?:哦|噢|喔|呃|额|诶|欸|啊|哎)不+(?![用要行了想去会能可好])"
 )
 # A bare number (2) may be a choice: a value names what it is.
 _VALUE_HINT_RE = re.compile(

@@ -1,0 +1,100 @@
+"""Review 22, fixer A: a 不 opening a word (呃不晓得 / 哦不赖 / 啊不慌) is no value taken back, and
+a value taken back with nothing new after it is asked again, never read anew (MUST 6); 前面
+那个 / 后面那个 at a yes/no read-back is no pick of 对 or 不对 (MUST 10). Own wordings, both ways."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from assistant.booking.conversation import Correction, correction_from
+from assistant.clock import TZ
+from assistant.conversation import split, store
+
+TODAY = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)
+READ_BACK = "您要预约12月3日（周四）上午9点的上门保洁，地址17号楼3单元201，联系电话139****2468，免费，对吗？"
+
+
+def _at_read_back():
+    return [store.Said(READ_BACK, [("对", "/affirm"), ("不对", "/deny")])]
+
+
+# --- MUST 6: 不 opening a word is no take-back --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "后天上午九点 呃不晓得我女儿有没有空",
+        "周四上午 哦不赖 就定这天",
+        "下午四点半 啊不慌 你们慢慢排",
+        "明早八点 额不确定能不能起来",
+        "上午十点 哎不太好说",
+        "下午两点 诶不一定在家",
+        "大后天 哦不会下雪吧",
+    ],
+)
+def test_a_word_opening_with_bu_after_an_interjection_takes_nothing_back(said):
+    assert correction_from(said, now=TODAY) is None
+    assert not split.is_bare_value(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "slot", "value"),
+    [
+        ("后天上午九点 呃不 十点", "booking_time", "后天上午十点"),
+        ("礼拜四下午三点 哦不四点半吧", "booking_time", "周四下午四点半吧"),
+        ("周四上午 啊不不 周五上午", "booking_time", "周五上午"),
+        ("12号楼 哎不是 21号楼", "booking_address", "21号楼"),
+        ("七号楼一单元 诶不，二单元", "booking_address", "二单元"),
+    ],
+)
+def test_a_bare_bu_before_the_new_value_still_takes_the_old_one_back(said, slot, value):
+    found = correction_from(said, now=TODAY)
+    assert found is not None and found.slot == slot and found.value == value
+
+
+@pytest.mark.parametrize("said", ["后天上午九点 呃不 十点", "周四上午 啊不不 周五上午", "下午三点 哦不 四点 电话13900002468"])
+def test_a_slip_in_values_is_still_a_bare_value(said):
+    assert split.is_bare_value(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "slot"),
+    [
+        ("下午四点 哦不 让我再琢磨琢磨", "booking_time"),
+        ("周三上午 不对 等等", "booking_time"),
+        ("19号楼 呃不", "booking_address"),
+        ("明早九点 说错了", "booking_time"),
+    ],
+)
+def test_a_value_taken_back_with_nothing_new_is_asked_again(said, slot):
+    assert correction_from(said, now=TODAY) == Correction(slot, None)
+
+
+@pytest.mark.parametrize("said", ["上午九点 对不对", "周四上午九点挺不错了", "上午九点 这下没说错吧", "没错 上午九点"])
+def test_right_said_with_bu_or_mei_is_no_correction(said):
+    assert correction_from(said, now=TODAY) is None
+
+
+def test_the_old_corrections_still_hold():
+    found = correction_from("上午九点 不对不对 下午两点半", now=TODAY)
+    assert found is not None and found.slot == "booking_time" and found.value.endswith("下午两点半")
+    found = correction_from("我说错了 是17号楼3单元202", now=TODAY)
+    assert found is not None and found.slot == "booking_address" and found.value.startswith("17号楼3单元202")
+
+
+@pytest.mark.parametrize(
+    ("said", "corrects"),
+    [
+        ("上午九点 哦不赖 就这么定", False),
+        ("周四上午九点 呃不晓得下雨不", False),
+        ("上午九点 啊不慌 慢慢来", False),
+        ("上午九点 哦不 十点半吧", True),
+    ],
+)
+def test_only_a_real_take_back_corrects_the_read_back(said, corrects):
+    from assistant.conversation.turn import _corrects_readback
+
+    assert _corrects_readback(said, _at_read_back()) is corrects
