@@ -410,6 +410,33 @@ _SMELT = re.compile(r"(?:就|又)?(?:闻到|闻着|闻见|一股|好大一股|�
 _TODAY_NOW = re.compile(r"(?:今天|今儿|今晚|今早|今天早上|今天晚上|这回|这次|刚才|刚刚|现在|这会儿?|此刻)")
 
 
+# Review 22 (MUST 1, 12): what is asked after a cue — prevention, who pays, whether it can still be used — is a topic or
+# the aftermath only while nothing says the event is on now. Prevention named after a cue said to have happened (摔倒了
+# 防范有啥用) is a complaint; who pays after a hit told now, to one's own, or with someone still down or hurt (刚才…撞倒
+# 一个老太太 谁来赔 她坐地上哭; 把我爸撞了 怎么定责) is asked from inside it; 能用吗 after smoke still going (还在冒烟 还能
+# 用吗) asks about a fire.
+_PREVENTION = re.compile(r"预防|防治|防范")
+_WHO_PAYS = re.compile(r"赔|定责|责任")
+_HIT_ON = re.compile(r"刚才|刚刚|刚(?=[^,。]{0,4}(?:撞|轧|碾|刮|被))|现在|正在|还在|躺|倒在|倒地|坐(?:在)?地上|在地上|起不来|站不起|爬不起|"
+                     r"动不了|不动|流血|出血|是血|血流|疼|痛|哭|昏|晕|叫不醒|没反应|不省|快来|救命|120|救护车|送医院|骨折|断了")
+_STILL_DOWN = re.compile(r"刚才|刚刚|现在|正在|还在|躺着|躺在|倒在|倒地|在地上|起不来|站不起|爬不起|不动|流血|出血|血流|是血|昏|叫不醒|没反应|不省")
+_USE_ASKED = re.compile(r"能用吗|能坐吗|安全吗|有用吗|管用吗")
+_GOING_ON_BEFORE = re.compile(r"(?:还在|正在|一直在?|又在|不停地?)[^,。]{0,2}$")
+
+
+def _aftermath_asked_while_on(msg: "_Message", hit: "_Hit", found: re.Match[str], actual: bool) -> bool:
+    asked = found.group(found.lastindex or 0)
+    text = msg.text
+    if _PREVENTION.match(asked):
+        return actual
+    if _WHO_PAYS.search(asked):
+        sentence = text[msg.sentence_start(hit.start): hit.end + len(msg.sentence_after(hit.end, len(text)))]
+        return bool(_HIT_ON.search(sentence) or _OWN_WHO.search(text, max(0, hit.start - 8), hit.end))
+    if _USE_ASKED.search(asked):
+        return bool(_GOING_ON_BEFORE.search(text, max(0, hit.start - 6), hit.start))
+    return False
+
+
 def _today_again(text: str, hit: "_Hit", after: str) -> bool:
     today = _TODAY_NOW.search(after)
     if today is None:
@@ -949,6 +976,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                 or (s.hypothetical_learning_own is not None
                     and s.hypothetical_learning_own.search(text, msg.clause_start(hit.start), hit.end))):
             found = None  # review 19b (B16): 我妈好像有中风的症状了, 我爸中风的症状… — a symptom with an owner is no topic
+        if found is not None and _aftermath_asked_while_on(msg, hit, found, actual):
+            found = None
     if (found is None and cue.kind == "missing" and not msg.urgent and not _SEARCH_ON.search(text)
             and not s.past_present.search(text) and not _DISTRESS.search(text) and _ASKING.search(text)
             and not (s.hypothetical_learning_own is not None and s.hypothetical_learning_own.search(text))):
@@ -1054,8 +1083,9 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
         found = s.past_aspect.search(text[hit.start: hit.end + 4])
         if found is None:
             found = next((m for m in msg.over if m.start() >= hit.end), None)
-        if found is None and msg.aftermath is not None and not _searching_now(text, msg.aftermath):
-            found = msg.aftermath
+        if (found is None and msg.aftermath is not None and not _searching_now(text, msg.aftermath)
+                and not (cue.kind in _PERSON_KINDS and _STILL_DOWN.search(text))):
+            found = msg.aftermath  # review 22: not with the person still down or hurt now (赔偿谁出 大爷躺着不动)
         if found is None and cue.kind == "fire" and "味" in hit.text:
             found = _residue(text, hit, msg)
         if found:

@@ -63,3 +63,57 @@ def test_fighting_heard_again_today_after_last_night_fires():
 
 def test_fighting_heard_last_night_only_stays_quiet():
     assert not fires("昨晚隔壁有打斗声和尖叫 吵得我一夜没睡好")
+
+
+# --- MUST 1, 12: prevention, who pays, "can it still be used" asked while it is on now ----------------------------
+
+@pytest.mark.parametrize("text", [
+    "我妈在卫生间摔倒了 防范有啥用 人都起不来了",
+    "老人摔倒了 预防跌倒的扶手也没装 头上流血了",
+    "我爸在楼梯上摔倒了 预防有什么用 腿都肿了",
+    "天然气泄漏了 防范工作根本没做 一屋子的味",
+])
+def test_a_fall_or_a_leak_now_blamed_on_no_prevention_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "居委会办了个讲座 讲老人跌倒预防的知识",
+    "想了解一下煤气泄漏防范",
+    "老人跌倒预防怎么做",
+])
+def test_prevention_as_a_topic_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "刚才电瓶车撞倒一个老太太 谁来赔 她坐地上哭",
+    "车撞到人了 赔多少 人还在地上躺着",
+    "一辆货车把我爸撞了 怎么定责",
+    "刚刚一辆摩托撞倒了个大爷 赔偿谁出 大爷躺着不动",
+    "电动车把我儿子撞了 谁的责任",
+    "小车撞到人了 咋赔 那人腿上全是血",
+])
+def test_who_pays_asked_with_the_hit_on_now_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "上个月骑车撞了人 保险怎么理赔",
+    "电瓶车撞了行人 赔多少合适",
+    "电动车撞了人 保险怎么赔",
+])
+def test_who_pays_asked_as_the_aftermath_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "电池鼓包了 还在冒烟 还能用吗",
+    "充电宝鼓包了 一直在冒烟 还能用吗",
+])
+def test_a_battery_still_smoking_asked_about_fires(text):
+    assert "fire" in kinds(text)
+
+
+def test_a_warm_swollen_battery_asked_about_stays_quiet():
+    assert not fires("充电宝鼓起来了有点烫 还能用吗")
