@@ -117,3 +117,26 @@ def test_a_battery_still_smoking_asked_about_fires(text):
 
 def test_a_warm_swollen_battery_asked_about_stays_quiet():
     assert not fires("充电宝鼓起来了有点烫 还能用吗")
+
+
+# --- MUST 2: gone every weekend is a habit only with nothing alarming in the sentence --------------------------------
+
+@pytest.mark.parametrize("text", [
+    "我妈有点糊涂 一到晚上就没影了 这会儿天都黑透了",
+    "我爸老年痴呆 每到晚上就不见人影 我们到处找",
+    "孙子一放假就没影了 已经两天没回家了",
+    "我外公有点糊涂 每到晚上就不见人影 现在天都黑了",
+    "我爷爷老年痴呆 一到周末就没影了 家里人在找",
+    "外孙一放暑假就没影了 都三天没回来了",
+])
+def test_a_confused_elder_or_a_child_gone_for_days_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "孙子一放假就没影了 天天在外面打球",
+    "我儿子一到周末就不见人影 跟同学打球去了",
+    "老伴每逢休息日就没影了 去公园下棋",
+])
+def test_gone_every_weekend_as_a_habit_stays_quiet(text):
+    assert not fires(text)
