@@ -140,3 +140,26 @@ def test_a_confused_elder_or_a_child_gone_for_days_fires(text):
 ])
 def test_gone_every_weekend_as_a_habit_stays_quiet(text):
     assert not fires(text)
+
+
+# --- MUST 3: children fighting is a trifle only with no push, kick, stairs, stool or pain after it -----------------
+
+@pytest.mark.parametrize("text", [
+    "两个孙子打架 大的把小的推下楼梯了",
+    "俩熊孩子打起来了 一个拿板凳抡另一个",
+    "俩孩子打起来了 小的被踢到肚子 疼得直哭",
+    "两个外孙打架 哥哥把弟弟从台阶上推下去了",
+    "俩娃打起来了 大的抡起凳子就往下砸",
+    "几个孩子打起来了 小的被踹了一脚 肚子疼",
+])
+def test_children_fighting_with_harm_after_it_fire(text):
+    assert "violence" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "俩孙子为抢遥控器又打起来了 烦死了",
+    "俩孩子为抢零食又打起来了 吵得我头疼",
+    "两个孙女为个娃娃掐起来了 烦死人",
+])
+def test_children_fighting_over_a_trifle_stay_quiet(text):
+    assert not fires(text)
