@@ -163,3 +163,24 @@ def test_children_fighting_with_harm_after_it_fire(text):
 ])
 def test_children_fighting_over_a_trifle_stay_quiet(text):
     assert not fires(text)
+
+
+# --- MUST 4: a game accounts for an elder only with no absence told after it, and not as a habit -------------------
+
+@pytest.mark.parametrize("text", [
+    "我妈在屋里打麻将呢 手机一直没人接 打了一下午了",
+    "独居的张奶奶平时在活动室打牌 这三天都没见她下楼",
+    "独居的张奶奶平时在打麻将 这三天都没见她下楼",
+    "我爸在茶馆打牌 电话打了十几遍都没人接",
+    "楼下独居的王爷爷平时在棋牌室打麻将 好几天没见人了",
+])
+def test_a_game_with_the_silence_told_after_it_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我妈电话没人接 在活动室打牌呢",
+    "我爸没接电话 在楼下打麻将",
+])
+def test_a_game_that_explains_the_silence_stays_quiet(text):
+    assert not fires(text)
