@@ -184,3 +184,22 @@ def test_a_game_with_the_silence_told_after_it_fires(text):
 ])
 def test_a_game_that_explains_the_silence_stays_quiet(text):
     assert not fires(text)
+
+
+# --- MUST 13: the writer's guess that someone sleeps is no account of an elder not answering the door ----------------
+
+@pytest.mark.parametrize("text", [
+    "我妈一个人住 敲门叫了半天没应 估计睡熟了吧",
+    "我爷爷一个人住 敲门半天没人应 可能睡着了吧",
+])
+def test_an_elder_alone_not_answering_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "叫了两声没应 估计睡熟了",
+    "喊了几声没人应 可能睡着了",
+    "我老公喊他没应 估计睡死了",
+])
+def test_a_guess_at_home_stays_quiet(text):
+    assert not fires(text)
