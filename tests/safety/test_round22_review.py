@@ -203,3 +203,23 @@ def test_an_elder_alone_not_answering_fires(text):
 ])
 def test_a_guess_at_home_stays_quiet(text):
     assert not fires(text)
+
+
+# --- MUST 5: 可能 blocks a spark cue only as a modal, not before a short told as happened ---------------------------
+
+@pytest.mark.parametrize("text", [
+    "插座可能短路了 噼里啪啦的 还有火星",
+    "电线可能短路了 一直滋滋响",
+    "墙上的开关可能短路了 一直在冒火花",
+])
+def test_a_short_told_as_happened_with_a_hedge_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "电线可能短路吗",
+    "插座可能会短路吗",
+    "这个插线板可能容易短路吧",
+])
+def test_a_short_asked_about_stays_quiet(text):
+    assert not fires(text)
