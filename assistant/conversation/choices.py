@@ -41,8 +41,8 @@ LAST_RE = re.compile(
     rf"|(?:末尾|最末|最底下|最下面|最下边|垫底)(?:的|那?{_UNIT}?)){_SUFFIX}$"
 )
 # 后面那个 / 下面那个 / 前面那个 / 上边的: of two, the later or the earlier one (of more, no one).
-LATER_OF_TWO_RE = re.compile(rf"^{_PREFIX}(?:后面|后边|后头|下面|下边|后一)(?:的|那?{_UNIT}?){_SUFFIX}$")
-EARLIER_OF_TWO_RE = re.compile(rf"^{_PREFIX}(?:前面|前边|前头|上面|上边|前一)(?:的|那?{_UNIT}?){_SUFFIX}$")
+LATER_OF_TWO_RE = re.compile(rf"^{_PREFIX}(?:后面|后边|后头|下面|下边|下头|后一)(?:的|那?{_UNIT}?){_SUFFIX}$")
+EARLIER_OF_TWO_RE = re.compile(rf"^{_PREFIX}(?:前面|前边|前头|上面|上边|上头|前一)(?:的|那?{_UNIT}?){_SUFFIX}$")
 # 头一个 / 头个 / 最前面那个 / 打头的: the first, as it is said in the north and by elders.
 FIRST_RE = re.compile(
     rf"^{_PREFIX}(?:头一?{_UNIT}|最前(?:面|头|边)?(?:的|那?{_UNIT}?)|打头(?:的|那?{_UNIT}?)){_SUFFIX}$"
@@ -330,6 +330,16 @@ def _ordinal_with_remark(text: str, ordered: list[Option]) -> Picked | None:
     return Picked(option)
 
 
+_BY_PLACE_RES = (LAST_RE, FIRST_RE, MIDDLE_RE, LATER_OF_TWO_RE, EARLIER_OF_TWO_RE)
+
+
+def said_by_place(text: str) -> bool:
+    """The message (or its first clause, a remark after it) picks by where an option stands
+    (前面那个 / 后边的 / 最后那个 / 头一个 / 中间那个), not by its number or its name."""
+    clauses = [c for c in (_clean(part) for part in _CLAUSE_SPLIT_RE.split(text.strip())) if c]
+    return bool(clauses) and any(place.match(clauses[0]) for place in _BY_PLACE_RES)
+
+
 def resolve_choice(text: str, options: list[Option]) -> Picked | OutOfRange | None:
     if not options:
         return None
@@ -338,6 +348,11 @@ def resolve_choice(text: str, options: list[Option]) -> Picked | OutOfRange | No
     if len(yes) == 1 and plain_yes(text):
         return Picked(yes[0])  # a yes in words answers the yes/no question it was asked
     ordered = [o for o in options if o.numbered] or options
+    if all((o.payload or "").strip() in YES_NO_PAYLOADS for o in ordered) and said_by_place(text):
+        # 还是前面那个吧 at a read-back just changed: the earlier value, never 对 (nor 后面那个
+        # 不对). Words placing an option in a list point at what was said, not at the two
+        # buttons of a yes/no question: left to the dialogue.
+        return None
     index = resolve_ordinal(text, len(ordered))
     if isinstance(index, OutOfRange):
         return OutOfRange(index.asked, ordered)

@@ -98,3 +98,53 @@ def test_only_a_real_take_back_corrects_the_read_back(said, corrects):
     from assistant.conversation.turn import _corrects_readback
 
     assert _corrects_readback(said, _at_read_back()) is corrects
+
+
+# --- MUST 10: a place in a list at a yes/no read-back picks no button ---------------------------
+
+
+def _yes_no(text):
+    from assistant.conversation.choices import options_from_reply
+
+    return options_from_reply(text, [("对", "/affirm"), ("不对", "/deny")])
+
+
+@pytest.mark.parametrize(
+    "said", ["那还是上头那个吧", "用前边的", "就上边那个", "还是后头那个", "下边的吧", "最后那个", "头一个吧", "还是前一个吧 早点好"]
+)
+def test_a_place_in_a_list_at_a_read_back_is_no_yes_or_no(said):
+    from assistant.conversation.choices import resolve_choice
+
+    assert resolve_choice(said, _yes_no("改好了：周四上午十点的上门保洁，对吗？")) is None
+    assert resolve_choice(said, _yes_no(READ_BACK)) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "index"), [("那还是上头那个吧", 0), ("用前边的", 0), ("还是后头那个", 1), ("下边的吧", 1), ("最后那个", 1)]
+)
+def test_a_place_in_a_list_of_two_bookings_still_picks(said, index):
+    from assistant.conversation.choices import Option, Picked, resolve_choice
+
+    listed = [Option("12月3日上午9点 上门保洁", "/cancel_booking{\"booking_id\": \"YY1\"}"),
+              Option("12月4日下午3点 助浴", "/cancel_booking{\"booking_id\": \"YY2\"}")]
+    assert resolve_choice(said, listed) == Picked(listed[index])
+
+
+@pytest.mark.parametrize(("said", "payload"), [("对", "/affirm"), ("第二个", "/deny"), ("对的 没错", "/affirm")])
+def test_a_yes_or_a_button_number_at_a_read_back_is_still_read(said, payload):
+    from assistant.conversation.choices import Picked, resolve_choice
+
+    result = resolve_choice(said, _yes_no(READ_BACK))
+    assert isinstance(result, Picked) and result.option.payload == payload
+
+
+def test_the_extra_yes_button_beside_a_numbered_list_does_not_hide_the_list():
+    from assistant.conversation.choices import Picked, options_from_reply, resolve_choice
+
+    listed = options_from_reply(
+        "您问的可能是：\n1. 老年证怎么办？\n2. 助餐补贴怎么领？",
+        [("老年证怎么办？", "/ask_policy{\"policy_entry\": \"a\"}"), ("助餐补贴怎么领？", "/ask_policy{\"policy_entry\": \"b\"}"),
+         ("把问题留给工作人员", "/affirm")],
+    )
+    result = resolve_choice("后边那个", listed)
+    assert isinstance(result, Picked) and "助餐" in result.option.title
