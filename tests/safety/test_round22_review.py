@@ -223,3 +223,15 @@ def test_a_short_told_as_happened_with_a_hedge_fires(text):
 ])
 def test_a_short_asked_about_stays_quiet(text):
     assert not fires(text)
+
+
+# --- SHOULD 1: 差不多天天 is no 多天 -----------------------------------------------------------------------------------
+
+def test_almost_every_day_is_no_span_of_days():
+    assert not fires("我妈差不多天天不接电话 她耳朵背 你们上门时多敲几下门")
+    assert not fires("我爸差不多天天不下楼 腿脚不方便 想约个上门理发")
+
+
+@pytest.mark.parametrize("text", ["独居的李奶奶多天没下楼了 敲门也没人应", "我妈多日联系不上 电话一直关机"])
+def test_many_days_silent_still_fires(text):
+    assert "silent_elder" in kinds(text)
