@@ -1,0 +1,51 @@
+"""Round 22 review, conversation fixer B's MUSTs: an errand the butler cannot run is the
+resident's ride or a bill paid for them, never a vehicle sent for a job, a car plate or a
+question about a bill (MUST 7); harm said after an emergency of another kind is its casualty
+wherever it lies, not another emergency, unless said as a new matter with nothing tying it to the
+first (MUST 8). New wordings (and the reviewer's own), both ways."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.conversation.commands import errand_said
+from assistant.db import Database
+from tests.conversation._helpers import WordDialogue, converse_once
+
+# --- MUST 7: a ride or a bill paid for the resident, nothing else ---------------------------------
+
+
+@pytest.mark.parametrize("said", [
+    # the reviewer's
+    "你们能派车来拉垃圾吗", "你帮我派个车把楼下的僵尸车拖走", "麻烦你打个车牌号查一下是谁的车",
+    "帮我问问物业费能不能缓交", "帮我查下电费交了没", "帮忙交一下物业费的发票开一下",
+    # new
+    "麻烦你们派辆车把院里砍下来的树枝运走", "你帮我叫个车来收一下旧沙发", "帮我约个车把坏掉的电动车拖去修",
+    "你帮我看一下这个月水费交上没有", "帮我打听下暖气费能不能晚点交", "替我核对一下燃气费是不是多收了",
+    "麻烦你把物业费的收据补开一张", "帮我查查网费欠了多少",
+])
+def test_a_vehicle_for_a_job_a_plate_or_a_question_about_a_bill_is_no_errand(said: str) -> None:
+    assert errand_said(said) is None
+
+
+@pytest.mark.parametrize("said", [
+    "帮我叫个车 送我老伴去医院", "你给俺打个车到高铁站", "麻烦你们派个车来接我去复查", "你能不能帮我喊辆出租",
+    "帮我叫个车拉我去医院",
+])
+def test_the_residents_ride_is_still_refused_plainly(said: str) -> None:
+    answer = errand_said(said)
+    assert answer is not None and "叫车" in answer
+
+
+@pytest.mark.parametrize(("said", "bill"), [
+    ("你替我把燃气费缴上吧", "燃气费"), ("能不能帮我把宽带费续一下", "宽带费"), ("麻烦你把这季度的暖气费交一下", "暖气费"),
+])
+def test_a_bill_paid_for_the_resident_is_still_refused_plainly(said: str, bill: str) -> None:
+    answer = errand_said(said)
+    assert answer is not None and bill in answer
+
+
+def test_a_vehicle_asked_for_a_job_reaches_the_dialogue(db: Database) -> None:
+    dialogue = WordDialogue({"车": "report_issue"})
+    converse_once(dialogue, db, "web:rv22b1", "你们能不能派个车把单元门口的建筑垃圾拉走")
+    assert dialogue.sent == ["你们能不能派个车把单元门口的建筑垃圾拉走"]
