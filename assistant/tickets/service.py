@@ -1198,6 +1198,8 @@ def _add_to_emergency(
             log.warning("ticket_emergency_another", ticket_id=ticket.id)
             return None
         place = _within_known_building(ticket.address, _address(address))
+        if casualty_elsewhere(ticket.description, ticket.address, description, place):
+            place = None  # the casualty's place stays in its words; the ticket keeps the emergency's
         if _says_nothing_new(ticket, description, place, lat):
             # The same report again (a resend, a double tap): counted, not a new alert.
             record_resident_word(ticket, sender_id, "重复报告", mask_text(description)[:200], now)
@@ -1254,6 +1256,18 @@ def _add_to_emergency(
 
 # 隔壁 / 对面 / 另一栋 / 还有…: words that put what follows somewhere else.
 _ELSEWHERE_RE = re.compile(r"隔壁|对面|旁边(?:那|的)?(?:栋|幢|楼)|另一(?:栋|幢|个楼|边)|别的楼|还有|另外|同时")
+# Harm that an emergency of any kind leaves behind: someone hurt or taken ill (medical), choked by
+# its smoke (poisoning), shut in by it (trapped). Said after another kind, it is most often the
+# first one's casualty, wherever it lies (被砍的人倒在4号楼门口, 从5号楼跑出来的时候摔倒了).
+_CONSEQUENCE_KINDS = frozenset({"medical", "poisoning", "trapped"})
+# Said as a new matter: 还有 / 另外 / 对面… (还有人困在里面 is the same fire's people, no new matter).
+_NEW_MATTER_RE = re.compile(r"还有(?!人|个人|几个人)|另外|同时|对面|隔壁|另一(?:栋|幢|个楼|边)|别的楼")
+# Words that tie the harm to the first emergency: its victim (被砍的, 受伤的), its smoke, fleeing it,
+# the fright of it.
+_TIED_TO_THE_FIRST_RE = re.compile(
+    r"被(?:砍|捅|刺|扎|打|烧|烫|炸|烟|熏|呛)|烟|呛|熏|烧伤|烫伤|炸伤|跑出来|逃出来|救出来|抬出来|背出来|冲出来|出来的时候"
+    r"|吓|受伤的|伤者|伤员|那个(?:人|男的|女的|老人)|刚才那"
+)
 
 
 def another_emergency(reported: str | None, known: str | None, text: str, place: str | None) -> bool:
@@ -1262,16 +1276,49 @@ def another_emergency(reported: str | None, known: str | None, text: str, place:
     ``emergency_kinds``: violence after a fire) and happens at another place: a building
     other than the one the ticket has, or, when the ticket has none yet, a place said as
     elsewhere (隔壁2312号楼 / 还有…). 我妈吓晕过去了 after the fire (no place) stays the same
-    emergency, with the advice that fits it."""
-    from assistant.location import compatible, parse_location
+    emergency, with the advice that fits it. Harm only (someone hurt, choked, shut in:
+    ``_CONSEQUENCE_KINDS``) is the first one's casualty wherever it lies, unless said as a
+    new matter (还有 隔壁5号楼一个老人摔倒了) with nothing tying it to the first (被烟呛晕, 被砍的人,
+    跑出来的时候)."""
+    new = _new_kinds(reported, text) if place else set()
+    if not new or not _elsewhere(known, text, place):
+        return False
+    if new <= _CONSEQUENCE_KINDS:
+        return bool(_NEW_MATTER_RE.search(text)) and not _TIED_TO_THE_FIRST_RE.search(text)
+    return True
+
+
+def casualty_elsewhere(reported: str | None, known: str | None, text: str, place: str | None) -> bool:
+    """The first emergency's casualty said at another building (被砍的人倒在4号楼门口了): it
+    joins the ticket, but the ticket keeps the emergency's own place — the casualty's is in
+    its words, sent to staff as they are (moved, the fire would be sent to where the hurt lies)."""
+    from assistant.location import parse_location
+
+    here = parse_location(known) if known else None
+    if here is None or not (here.building or here.courtyard):
+        return False  # no place of its own yet: the casualty's is the first one the ticket gets
+    new = _new_kinds(reported, text) if place else set()
+    return bool(new) and new <= _CONSEQUENCE_KINDS and _elsewhere(known, text, place) and not another_emergency(
+        reported, known, text, place
+    )
+
+
+def _new_kinds(reported: str | None, text: str) -> set[str]:
+    """The emergency kinds of the text when none of them is the reported one's; else empty."""
     from assistant.tickets.emergency import emergency_kinds
 
-    if not place:
-        return False
     new = set(emergency_kinds(text))
     if not new or new & set(emergency_kinds(reported or "")):
-        return False
-    here, there = parse_location(known) if known else None, parse_location(place)
+        return set()
+    return new
+
+
+def _elsewhere(known: str | None, text: str, place: str | None) -> bool:
+    """Is ``place`` another building than the ticket's (``known``), or, when the ticket has
+    no building yet, said as elsewhere?"""
+    from assistant.location import compatible, parse_location
+
+    here, there = parse_location(known) if known else None, parse_location(place) if place else None
     if here is not None and there is not None and (here.building or here.courtyard) and (
         there.building or there.courtyard
     ):
