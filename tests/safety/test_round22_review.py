@@ -235,3 +235,33 @@ def test_almost_every_day_is_no_span_of_days():
 @pytest.mark.parametrize("text", ["独居的李奶奶多天没下楼了 敲门也没人应", "我妈多日联系不上 电话一直关机"])
 def test_many_days_silent_still_fires(text):
     assert "silent_elder" in kinds(text)
+
+
+# --- SHOULD 2: a window or balcony forced is the verb's own object, with the commonest subjects ---------------------
+
+@pytest.mark.parametrize("text", [
+    "有个男的正在掰我家防盗窗 我和孩子在家",
+    "有个女的在扒我家防盗网 想进来",
+    "有人在拉我家窗户 我一个人在家好害怕",
+    "有个陌生人正在翻隔壁阳台",
+    "有个男的顺着空调外机爬上阳台了",
+])
+def test_someone_forcing_or_climbing_a_window_fires(text):
+    assert "violence" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "有人在拉窗户上的小广告 撕得满地都是",
+    "有个人在翻隔壁阳台的花盆 是他家亲戚吧",
+    "楼上有人在爬阳台外面装空调",
+    "有个人在拉阳台上的晾衣绳",
+])
+def test_a_thing_at_a_window_handled_stays_quiet(text):
+    assert not fires(text)
+
+
+def test_a_woman_is_not_read_as_a_daughter():
+    from assistant.safety.normalise import normalise
+    assert "女儿" not in normalise("有个女的在楼下等人")
+    assert "女儿" not in normalise("一个女孩在跳绳")
+    assert normalise("我个女发烧了") == "我女儿发烧了"
