@@ -265,3 +265,22 @@ def test_a_woman_is_not_read_as_a_daughter():
     assert "女儿" not in normalise("有个女的在楼下等人")
     assert "女儿" not in normalise("一个女孩在跳绳")
     assert normalise("我个女发烧了") == "我女儿发烧了"
+
+
+# --- SHOULD 11: the knocks counted at an elder's door are the silence ------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "我外婆独居 今天敲了好几次门都没应 可能在睡觉",
+    "隔壁独居的刘大爷 敲了半天门没应 估计在睡觉",
+    "我姥姥一个人住 上午敲了三次门都没人开",
+])
+def test_knocks_counted_at_an_elders_door_fire(text):
+    assert "silent_elder" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "敲了好几次门都没应 快递只好放门口了",
+    "给独居老人送饭 敲了两下门 她就出来拿了",
+])
+def test_knocks_with_no_elder_or_answered_stay_quiet(text):
+    assert not fires(text)
