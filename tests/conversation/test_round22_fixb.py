@@ -1,5 +1,5 @@
-"""Round 22 (conversation fixer B, blind18 read by reason): a yes with thanks passed on (对 奶奶说
-谢谢你) is a yes; 提个醒 asks a reminder; errands the butler cannot run (a bill paid, a car
+"""Round 22 (conversation fixer B, blind18 read by reason): a yes with thanks passed on (是 姥姥叫我
+谢谢你们) is a yes; 提个醒 asks a reminder; errands the butler cannot run (a bill paid, a car
 called, a call every day) are said plainly, and pressed on (那咋交啊) told how; a check-in with a
 report or a booking does both; an emergency's place heard as a rating, and an update heard as a
 goodbye, join the emergency; kitchen waste a shop puts out is 环境卫生; after a rating, another
@@ -27,14 +27,14 @@ from tests.conversation._helpers import WordDialogue, converse_once
 
 
 @pytest.mark.parametrize("said", [
-    "对 爷爷说谢谢你们", "是的 我妈让我谢谢您", "好的 太感谢了", "行 真是辛苦你们了", "对的 外婆叫我谢谢你啦",
+    "是 姥姥叫我谢谢你们", "是的 我妈让我谢谢您", "好的 太感谢了", "行 真是辛苦你们了", "对的 外婆叫我谢谢你啦",
 ])
 def test_a_yes_with_thanks_passed_on_is_a_yes(said: str) -> None:
     assert plain_yes(said)
 
 
 @pytest.mark.parametrize("said", [
-    "对 爷爷说改到下午", "对 我妈说不对", "谢谢你们", "对 爷爷说谢谢你 地址是5号楼", "不对 谢谢",
+    "对 爷爷说改到下午", "对 我妈说不对", "谢谢你们", "对 外公说谢谢 门牌是7号楼", "不对 谢谢",
 ])
 def test_anything_besides_thanks_keeps_it_no_plain_yes(said: str) -> None:
     assert not plain_yes(said)
@@ -97,7 +97,7 @@ def test_pressed_after_the_bill_refusal_it_says_how(said: str) -> None:
 
 def test_the_errand_is_answered_before_the_dialogue(db: Database) -> None:
     dialogue = WordDialogue({"交": "help"})
-    replies = converse_once(dialogue, db, "web:r22b1", "帮我把这个月水费交了 一百块")
+    replies = converse_once(dialogue, db, "web:r22b1", "你帮我把下季度的燃气费缴一下 两百块")
     assert "没法" in replies[0].text and dialogue.sent == []
 
 
@@ -218,7 +218,7 @@ def test_another_open_matter_named_is_not_the_one_to_rate(db: Database) -> None:
     stall = service.file_ticket(db, description="2211号楼后门有人摆摊卖水果 占了半条路", sender_id="web:r22b7",
                                 address="2211号楼").ticket.id
     with db.session() as s:
-        target = feedback.find_ticket_to_rate(s, "web:r22b7", "卖水果那个还没管吧")
+        target = feedback.find_ticket_to_rate(s, "web:r22b7", "摆摊的事到现在还没人管吧")
         assert target.ticket_id is None and target.open_named == stall
         assert feedback.find_ticket_to_rate(s, "web:r22b7", "路灯那个挺好").ticket_id == handled
         assert feedback.find_ticket_to_rate(s, "web:r22b7", "满意").ticket_id == handled
@@ -315,7 +315,7 @@ def test_own_bookings_reports_and_policies_are_not_that_question(said: str) -> N
 
 def test_the_offer_is_made_before_the_dialogue_with_its_button(db: Database) -> None:
     dialogue = WordDialogue({"有": "query_booking"})
-    replies = converse_once(dialogue, db, "web:r22b11", "那你们有陪人上医院的没有")
+    replies = converse_once(dialogue, db, "web:r22b11", "你们这儿有没有人陪老人去看病")
     assert dialogue.sent == [] and replies[0].buttons[0].title == "约陪诊"
 
 
