@@ -416,6 +416,9 @@ _TODAY_NOW = re.compile(r"(?:今天|今儿|今晚|今早|今天早上|今天晚�
 # 一个老太太 谁来赔 她坐地上哭; 把我爸撞了 怎么定责) is asked from inside it; 能用吗 after smoke still going (还在冒烟 还能
 # 用吗) asks about a fire.
 _PREVENTION = re.compile(r"预防|防治|防范")
+# … and before a cue: prevention governs only what has not happened (怎么预防老人摔倒), never a cue said to have (…防范
+# 煤气还是泄漏了; spoken messages lose their pauses, so the marker may sit right before it)
+_PREVENTION_BEFORE = re.compile(r"^(?:预防|防止|防范|以防|提防|避免|怎么防|如何防|怎么预防|怎样预防|如何预防)$")
 _WHO_PAYS = re.compile(r"赔|定责|责任")
 _HIT_ON = re.compile(r"刚才|刚刚|刚(?=[^,。]{0,4}(?:撞|轧|碾|刮|被))|现在|正在|还在|躺|倒在|倒地|坐(?:在)?地上|在地上|起不来|站不起|爬不起|"
                      r"动不了|不动|流血|出血|是血|血流|疼|痛|哭|昏|晕|叫不醒|没反应|不省|快来|救命|120|救护车|送医院|骨折|断了")
@@ -908,6 +911,8 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
     if (found is not None and (actual or _STATE_CUE.search(hit.text))
             and (_TURNED.search(text, found.end(), hit.start) or _today_turned(text, found.end(), hit.start))):
         found = None  # review 17: 怕哪天她摔了 结果今天真摔了 / 有没有那种手环 我妈刚才摔倒了: it happened since
+    if found is not None and actual and _PREVENTION_BEFORE.search(found.group()):
+        found = None  # review 22: 说了多少次要防范 煤气还是泄漏了, 物业从来不搞预防 现在3号楼着火了 — prevented things do not happen
     if found is not None and _TOPIC_SHIFT.search(text, found.end(), hit.start):
         found = None  # round 19: 有没有那种手环 另外我们楼的奶奶三天没见了: another subject
     if found is not None and _HOW_AFTER.search(text, found.end(), hit.start):

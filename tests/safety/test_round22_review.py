@@ -284,3 +284,19 @@ def test_knocks_counted_at_an_elders_door_fire(text):
 ])
 def test_knocks_with_no_elder_or_answered_stay_quiet(text):
     assert not fires(text)
+
+
+# --- MUST 1, its other side: a prevention word before a cue said to have happened governs nothing -----------------
+
+@pytest.mark.parametrize("text", [
+    "说了多少次要防范 煤气还是泄漏了 满屋子味",
+    "物业从来不搞预防 现在3号楼着火了",
+    "防范意识太差了 楼下有人晕倒了",
+])
+def test_prevention_blamed_before_a_cue_that_happened_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", ["怎么预防老人摔倒", "预防煤气泄漏有什么办法", "如何防止孩子触电"])
+def test_prevention_asked_before_a_cue_stays_quiet(text):
+    assert not fires(text)
