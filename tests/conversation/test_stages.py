@@ -8,6 +8,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
+from assistant import form_turns
 from assistant.conversation import commands, stages, store
 from assistant.conversation.choices import options_from_reply
 from assistant.conversation.stages import FLAGS, STAGES, Stage, TurnContext, answer_early
@@ -166,10 +167,14 @@ def test_a_declined_hand_off_is_dropped_from_the_words_and_nothing_is_answered(d
     ctx = _context("不用转人工了，你帮我约个周五的保洁就行", store.Memory(), db=db)
     assert anyio.run(lambda: answer_early(ctx)) is None
     assert "人工" not in ctx.stripped and "保洁" in ctx.stripped
-    # A slash command is never read for it.
-    ctx = _context("/affirm", store.Memory(), db=db, command=True)
+    # One of the butler's own buttons is never read for it, even when its payload carries words
+    # that would decline (removing no_command from the stage's flags fails here).
+    button = '/inform{"note": "不用找人工了，给我约个理发"}'
+    assert form_turns.declines_person(button)
+    memory = _remembered(["还有别的要帮您吗？"], [("约理发", button)])
+    ctx = _context(button, memory, db=db, command=True)
     anyio.run(lambda: answer_early(ctx))
-    assert ctx.stripped == "/affirm"
+    assert ctx.stripped == button
 
 
 def test_a_stage_that_drops_the_waiting_request_drops_it_and_one_that_does_not_keeps_it(db, clock):
