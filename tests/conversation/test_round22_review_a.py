@@ -148,3 +148,10 @@ def test_the_extra_yes_button_beside_a_numbered_list_does_not_hide_the_list():
     )
     result = resolve_choice("后边那个", listed)
     assert isinstance(result, Picked) and "助餐" in result.option.title
+
+
+@pytest.mark.parametrize(("said", "clock"), [("后天上午九点 呃不明早八点", "八点"), ("今天下午 哦不今晚七点", "七点")])
+def test_a_day_said_short_right_after_a_bare_bu_is_the_new_value(said, clock):
+    found = correction_from(said, now=TODAY)
+    assert found is not None and found.slot == "booking_time" and found.value.endswith(clock)
+    assert correction_from(said.split()[0] + " 啊不明白你意思", now=TODAY) is None
