@@ -1136,6 +1136,7 @@ def _suppression(msg: _Message, hit: _Hit) -> str | None:
                     and not (actual and _LIKING.fullmatch(marker.group()) and marker.end() < hit.start)
                     and marker.start() >= msg.sentence_start(hit.start)
                     and not _GOING_NOW.search(text, msg.clause_start(hit.start), hit.end)
+                    and not (actual and _TURNED.search(text, marker.end(), hit.start))  # review 22: 天天讲预防 结果…摔倒了
                     and not _today_again(text, hit, msg.sentence_after(hit.end, 40))):
                 return f"habitual:{marker.group()}"
     # Round 13b: a lasting condition named as the reason for a service (她六十八，中风了下不了床，能约助浴吗):

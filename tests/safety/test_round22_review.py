@@ -300,3 +300,16 @@ def test_prevention_blamed_before_a_cue_that_happened_fires(text):
 @pytest.mark.parametrize("text", ["怎么预防老人摔倒", "预防煤气泄漏有什么办法", "如何防止孩子触电"])
 def test_prevention_asked_before_a_cue_stays_quiet(text):
     assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "天天讲预防 结果我妈在楼道摔倒了起不来",
+    "老是说楼道太黑 这下我爸真摔倒了 头磕破了",
+])
+def test_a_habit_then_a_turn_of_events_fires(text):
+    assert "medical" in kinds(text)
+
+
+@pytest.mark.parametrize("text", ["电梯老是坏 结果今天又要爬楼", "我妈天天摔东西 烦死了"])
+def test_a_habit_alone_stays_quiet(text):
+    assert not fires(text)
