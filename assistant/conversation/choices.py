@@ -268,10 +268,13 @@ _YES_WORD = (
     r"|就这个|就这|就系咁|就咁|就酱)"
 )
 # 对 奶奶说谢谢你 / 好的 太感谢你们了 / 对 我妈让我谢谢你: thanks (passed on for someone too)
-# ride on a yes and change nothing.
+# ride on a yes and change nothing. 麻烦 / 辛苦 are thanks only put to us (麻烦你们了 / 太辛苦您了)
+# or bare (好 麻烦了); 太麻烦了 / 我妈说麻烦了 is "it is a hassle", a doubt, never thanks.
+_THANKED = r"(?:你们?|您|大家)"
 _THANKS = (
-    r"(?:[\u4e00-\u9fff]{1,4}?(?:说|让我|叫我|要我|让俺|叫俺))?(?:太|真是?|非常|好|十分)?"
-    r"(?:谢谢|多谢|感谢|谢了|麻烦(?:你们?|您)?了|辛苦(?:你们?|您)?了)(?:你们?|您|大家)?(?:啦|了)?[啊呀哈啦哦]*"
+    r"(?:(?:[\u4e00-\u9fff]{1,4}?(?:说|让我|叫我|要我|让俺|叫俺))?"
+    rf"(?:(?:太|真是?|非常|好|十分)?(?:谢谢|多谢|感谢|谢了){_THANKED}?|(?:太|真是?|非常)?(?:麻烦|辛苦){_THANKED}了)"
+    r"|(?:麻烦|辛苦)了)(?:啦|了)?[啊呀哈啦哦]*"
 )
 _YES_CLAUSE_RE = re.compile(rf"^(?:{_YES_WORD}[啊呀吧哈嘛哩咧嘞喇啦嘅哒]*)+(?:{_THANKS})?$")
 _THANKS_RE = re.compile(rf"^{_THANKS}$")

@@ -155,3 +155,22 @@ def test_a_day_said_short_right_after_a_bare_bu_is_the_new_value(said, clock):
     found = correction_from(said, now=TODAY)
     assert found is not None and found.slot == "booking_time" and found.value.endswith(clock)
     assert correction_from(said.split()[0] + " 啊不明白你意思", now=TODAY) is None
+
+
+# --- SHOULD 8 (choices.py, fixer B's): a hassle passed on is no thanks ---------------------------
+
+
+@pytest.mark.parametrize("said", ["对 我老伴说太麻烦了", "好吧 闺女说麻烦了", "行 太麻烦了", "嗯 孙子说太辛苦了"])
+def test_a_hassle_said_after_a_yes_is_no_plain_yes(said):
+    from assistant.conversation.choices import plain_yes
+
+    assert not plain_yes(said)
+
+
+@pytest.mark.parametrize(
+    "said", ["对 我老伴说麻烦你们了", "好吧 闺女让我谢谢你们", "行 太麻烦您了", "行 辛苦了", "好 麻烦了", "对 外公说辛苦大家了"]
+)
+def test_thanks_after_a_yes_is_still_a_plain_yes(said):
+    from assistant.conversation.choices import plain_yes
+
+    assert plain_yes(said)
