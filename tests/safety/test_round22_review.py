@@ -313,3 +313,15 @@ def test_a_habit_then_a_turn_of_events_fires(text):
 @pytest.mark.parametrize("text", ["电梯老是坏 结果今天又要爬楼", "我妈天天摔东西 烦死了"])
 def test_a_habit_alone_stays_quiet(text):
     assert not fires(text)
+
+
+# --- MUST 5's 火星: sparks had or flying are sparks, not Mars -------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["插座火星四溅", "插座那边有火星 噼啪响", "墙上插板可能烧了 还溅出火星"])
+def test_sparks_had_or_flying_fire(text):
+    assert "fire" in kinds(text)
+
+
+@pytest.mark.parametrize("text", ["火星上有没有水", "我孙子说长大要去火星", "电焊火星四溅 工人在干活"])
+def test_mars_or_welding_stays_quiet(text):
+    assert not fires(text)
