@@ -253,6 +253,15 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "round 20: macro-F1 0.908, 0.912 with the vote; service_type 0.907), then round 22 was tuned on its errors",
     },
     {
+        "name": "blind20",
+        "path": "bench/nlu_blind20.yml",
+        "label": "blind",
+        "note": "748 lines (19 intents, 129 service_type spans over the ten catalogue services), written on "
+                "2026-12-07 by a helper who saw only its brief (24af6ae, bench/nlu_blind20.md) while round 22 "
+                "was tuned on set 19; measured once at round 22's end (d38752b, the NLU data unchanged since "
+                "round 20: macro-F1 0.921, 0.928 with the vote; service_type 0.938)",
+    },
+    {
         "name": "blind_2026_11",
         "path": "bench/nlu_blind.yml",
         "label": "untouched",
@@ -444,6 +453,14 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
         "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-07 by a helper who "
                 "saw only its brief (d62446f, bench/emergency_blind21.md) while round 21 was tuned on set 20; "
                 "measured once at round 21's end (850f471: butler 0.961 / 4.6 %, net 0.952 / 4.0 %), then round 22 was tuned on its errors",
+    },
+    {
+        "name": "emergency_blind22",
+        "path": "bench/emergency_blind22.jsonl",
+        "label": "blind",
+        "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-07 by a helper who "
+                "saw only its brief (50095bd, bench/emergency_blind22.md) while round 22 was tuned on set 21; "
+                "measured once at round 22's end (d38752b: butler 0.990 / 7.1 %, net 0.981 / 6.3 %)",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
