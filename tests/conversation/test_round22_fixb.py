@@ -80,7 +80,7 @@ def test_a_car_or_a_call_every_day_is_refused_plainly(said: str) -> None:
 @pytest.mark.parametrize("said", [
     "燃气费在哪里交", "上个月水费交了没", "我刚交了物业费", "物业费多少钱一平", "交了暖气费还不热",
     "帮我叫救护车", "你们这个车棚啥时候修", "车位被占了帮我看看", "我儿子每天晚上给我打电话",
-    "修好了给我回个电话", "我想约个陪诊 明天上午",
+    "弄完了记得回我个电话", "我想约个陪诊 明天上午",
 ])
 def test_other_words_about_bills_cars_and_calls_are_left_alone(said: str) -> None:
     assert errand_said(said) is None
@@ -246,7 +246,7 @@ def test_a_place_or_a_short_number_is_no_phone(said: str) -> None:
 
 
 @pytest.mark.parametrize(("said", "kind"), [
-    ("没太听明白", "repeat"), ("听不大清楚", "repeat"), ("侬讲啥 我听勿懂", "repeat"), ("你刚讲的我没记住", "repeat"),
+    ("没太听明白", "repeat"), ("听不大清楚", "repeat"), ("侬讲啥 我听勿懂", "repeat"), ("你刚才讲那个我没记下来", "repeat"), ("你讲的我没记全", "repeat"), ("刚才那段我没记下", "repeat"),
     ("前面那句再讲一道", "repeat"), ("声音大点", "repeat"), ("讲慢一点 我拿个笔", "slower"),
 ])
 def test_not_taken_in_said_in_many_words_is_a_repeat(said: str, kind: str) -> None:
@@ -255,7 +255,8 @@ def test_not_taken_in_said_in_many_words_is_a_repeat(said: str, kind: str) -> No
     assert command(said) == kind
 
 
-@pytest.mark.parametrize("said", ["再说吧", "记一下我闺女的电话", "听不懂普通话的人咋约", "你刚说的那个助餐几点开"])
+@pytest.mark.parametrize("said", ["再说吧", "记一下我闺女的电话", "听不懂普通话的人咋约", "你刚说的那个助餐几点开",
+                                  "你刚才讲那个助餐多少钱", "我没记下来电话", "说的那个理发几点"])
 def test_other_words_with_those_in_them_are_no_command(said: str) -> None:
     from assistant.conversation.elder import command
 

@@ -103,7 +103,7 @@ def test_round22_beyond_fires(text, kind):
     "这狗会不会咬人啊",
     # a stove that will not light, no smell; an umbrella left in the lift (Cantonese)
     "燃气灶打不着火，没什么味，来修一下吧",
-    "我把遮落咗喺电梯度，有冇人执到",
+    "我部手机跌咗喺电梯度，边个执到唔该话我知",
     # play or a swimming lesson in water
     "我家小孩在水池里扑腾着学游泳",
     "孙子在游泳池里扑腾着玩水",
