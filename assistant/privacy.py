@@ -54,10 +54,20 @@ def mask_name(name: str | None) -> str | None:
     return name[0] + "*" * (len(name) - 1) if len(name) > 1 else "*"
 
 
+def _mask_spoken_mobile(match: re.Match[str]) -> str:
+    """幺三八幺二三四五六七八 -> 幺三八****五六七八: a mobile read out digit by digit (the reading
+    ``mobile_in`` accepts) is masked like a written one; other runs of number words are kept."""
+    said = re.sub(r"[\s-]", "", match.group())
+    if MOBILE_RE.search(said.translate(_SPOKEN_DIGITS)) is None:
+        return match.group()
+    return f"{said[:3]}****{said[-4:]}"
+
+
 def mask_text(text: str | None) -> str | None:
     """Mask phone and identity numbers wherever they appear in free text."""
     if not text:
         return text
     text = ID_CARD_RE.sub(lambda m: f"{m.group(1)}********{m.group(2)[-1]}", text)
     text = MOBILE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    text = _SPOKEN_NUMBER_RE.sub(_mask_spoken_mobile, text)
     return LANDLINE_RE.sub(lambda m: f"{m.group(1)}-****{m.group(2)[-2:]}", text)

@@ -278,6 +278,10 @@ def _numbers_for(text: str, topics: list[str]) -> str:
     return "或".join(dict.fromkeys(found)) or "110、119 或 120"
 
 
+# The police (or the guards) came or took the one who threatened away: gone, but not fled.
+_POLICE_CAME = re.compile(
+    r"(?:警察|民警|公安|派出所|巡警|保安)[^，。,！!？?]{0,6}(?<![没不])(?:带走|抓走|抓住|按住|制服|来过|赶到|到了|来了)"
+)
 # A wound in the emergency reported (切到手, 划了个口子, 流血): what 还在渗 can be about.
 _WOUND = re.compile(r"血|伤口|口子|切|割|划|扎|刺|砍|戳")
 
@@ -295,6 +299,8 @@ def _context_details(text: str, reported: str | None) -> list[tuple[str, str]]:
                 continue  # 把车挪一下 makes way; it moves no one hurt
             if name == "still_bleeding" and not _WOUND.search(reported):
                 continue  # 还在流 after a fall with no wound: not bleeding
+            if name == "fled" and _POLICE_CAME.search(text):
+                continue  # 他被警察带走了 / 警察来过了 已经走了: no one to chase, no 110 to call
             if line == "{advice}":
                 line = "\n".join(advice_for_topics(topics))
             found.append((name, line.replace("{numbers}", _numbers_for(text, topics))))
