@@ -255,11 +255,11 @@ DEFAULT_SETS: list[dict[str, str]] = [
     {
         "name": "blind20",
         "path": "bench/nlu_blind20.yml",
-        "label": "blind",
+        "label": "tuned",
         "note": "748 lines (19 intents, 129 service_type spans over the ten catalogue services), written on "
                 "2026-12-07 by a helper who saw only its brief (24af6ae, bench/nlu_blind20.md) while round 22 "
                 "was tuned on set 19; measured once at round 22's end (d38752b, the NLU data unchanged since "
-                "round 20: macro-F1 0.921, 0.928 with the vote; service_type 0.938)",
+                "round 20: macro-F1 0.921, 0.928 with the vote; service_type 0.938), then round 23 was tuned on its errors",
     },
     {
         "name": "blind_2026_11",
@@ -457,10 +457,10 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
     {
         "name": "emergency_blind22",
         "path": "bench/emergency_blind22.jsonl",
-        "label": "blind",
+        "label": "tuned",
         "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-07 by a helper who "
                 "saw only its brief (50095bd, bench/emergency_blind22.md) while round 22 was tuned on set 21; "
-                "measured once at round 22's end (d38752b: butler 0.990 / 7.1 %, net 0.981 / 6.3 %)",
+                "measured once at round 22's end (d38752b: butler 0.990 / 7.1 %, net 0.981 / 6.3 %), then round 23 was tuned on its errors",
     },
 ]
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
