@@ -1,0 +1,33 @@
+"""Round 23: emergency set 22's errors (now tuned) and last round's final-review gaps, fixed by reason.
+
+Every rule is tested both ways with new wordings (no sentence of a tuned set copied or near-copied): the emergency
+it is for fires, and the look-alike sharing its words stays quiet.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.safety._helpers import fires
+
+
+# --- something falling on a person named by who they are (an old woman, a child), with or without 了 -------------
+
+@pytest.mark.parametrize("text", [
+    "楼上掉下来个晾衣杆砸到一个老太太",
+    "外墙的瓷砖掉下来砸中个小孩",
+    "风把广告牌吹下来砸着一个大爷",
+    "有人从楼上丢东西 刚才砸到一个小男孩了",
+])
+def test_a_falling_thing_hitting_an_elder_or_a_child_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "楼上扔了个易拉罐下来 差点砸到一个老太太",
+    "去年楼上掉东西砸到过一个大妈",
+    "冰雹砸到我妈的车了 保险能赔吗",
+    "楼上老是有人往下扔烟头 砸到我老伴好几回了 物业管管",
+])
+def test_a_near_miss_an_old_story_a_car_or_a_habit_stays_quiet(text):
+    assert not fires(text)
