@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.safety._helpers import fires
+from tests.safety._helpers import fires, kinds
 
 
 # --- something falling on a person named by who they are (an old woman, a child), with or without 了 -------------
@@ -30,4 +30,25 @@ def test_a_falling_thing_hitting_an_elder_or_a_child_fires(text):
     "楼上老是有人往下扔烟头 砸到我老伴好几回了 物业管管",
 ])
 def test_a_near_miss_an_old_story_a_car_or_a_habit_stays_quiet(text):
+    assert not fires(text)
+
+
+# --- a child carried off by someone the resident does not name ---------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "刚刚有个男的把我外孙抱走了 往东门跑了",
+    "一个女人在菜市场把我家闺女拉走了",
+    "有人趁我买东西的工夫把我孙女抱走了",
+])
+def test_a_child_taken_by_someone_unnamed_fires(text):
+    assert "violence" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我儿媳妇把孙子抱走了 说接回她娘家住几天",
+    "孩子奶奶把孙子抱走了 说周末再送回来",
+    "有个阿姨把小朋友带走了 原来是幼儿园老师",
+    "有个人把我外孙抱走了 一看是他奶奶 吓我一跳",
+])
+def test_a_child_taken_by_family_or_a_teacher_stays_quiet(text):
     assert not fires(text)
