@@ -52,3 +52,21 @@ def test_a_child_taken_by_someone_unnamed_fires(text):
 ])
 def test_a_child_taken_by_family_or_a_teacher_stays_quiet(text):
     assert not fires(text)
+
+
+# --- a dog chasing a named person to bite ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "一条大狼狗追着小孩咬 孩子吓得直哭",
+    "流浪狗追着我外婆咬 快来人",
+])
+def test_a_dog_chasing_someone_to_bite_fires(text):
+    assert "violence" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "邻居家的小奶狗追着孩子咬鞋带玩",
+    "楼下那条狗总是追着小孩咬 能不能让主人拴上",
+])
+def test_a_puppy_at_play_or_a_dogs_habit_stays_quiet(text):
+    assert not fires(text)
