@@ -70,3 +70,21 @@ def test_a_dog_chasing_someone_to_bite_fires(text):
 ])
 def test_a_puppy_at_play_or_a_dogs_habit_stays_quiet(text):
     assert not fires(text)
+
+
+# --- someone gone down a well or a manhole who does not answer ---------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "抽污水的师傅下井快二十分钟了 上面喊他一直没有回应",
+    "检修的工人下了井 叫他名字也不吭声",
+])
+def test_a_worker_down_a_well_not_answering_fires(text):
+    assert "trapped" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "师傅下井修管子去了 喊了一声他说等会儿就上来",
+    "工人下井作业要是喊了没人应该怎么办 想了解下规范",
+])
+def test_a_worker_down_a_well_who_answers_or_a_question_stays_quiet(text):
+    assert not fires(text)
