@@ -144,7 +144,7 @@ class ActionRequestHuman(Action):
         # on (nlu_data/rules/forms.yml): the resident may finish it while waiting.
         if phone is None and not (tracker.active_loop or {}).get("name"):
             # No number to call back on: ask for one (the gateway puts the next message's
-            # number on the hand-off: assistant.conversation.turn), never promise a call.
+            # number on the hand-off: assistant.conversation.person), never promise a call.
             settings = get_settings()
             dispatcher.utter_message(
                 text=commands.handoff_phone_question("好的，给您转人工。", settings.service_phone, settings.service_hours)

@@ -960,7 +960,7 @@ def _back_to_interrupted(tracker: Tracker, text: str) -> list[EventType]:
 def _usual_after_emergency(tracker: Tracker, dispatcher: CollectingDispatcher, events: list[EventType]) -> list[EventType]:
     """A message that turned out to add nothing to the emergency goes the usual way; words the
     conversation layer sent on as an update (heard by the classifier as a goodbye or a thanks,
-    ``conversation.turn._emergency_update``) are acknowledged, never met with 没听明白."""
+    ``conversation.after_emergency.emergency_update``) are acknowledged, never met with 没听明白."""
     if _text(tracker) == "/inform" and _words(tracker) != "/inform":
         dispatcher.utter_message(text="好的。有新的情况随时告诉我。")
         return events

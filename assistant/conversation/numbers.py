@@ -13,8 +13,17 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
+import anyio
+import structlog
+
+from assistant.conversation import state
+
 if TYPE_CHECKING:
+    from assistant.conversation import store
     from assistant.db import Database
+    from assistant.dialogue import Reply
+
+log = structlog.get_logger(__name__)
 
 Kind = Literal["ticket", "booking", "any", "pointer"]
 
@@ -148,3 +157,29 @@ def _aware(value):  # noqa: ANN001, ANN202 - a stored datetime, naive on SQLite
     from datetime import UTC
 
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+async def number_again(db: Database | None, sender: str, said: str, memory: store.Memory) -> list[Reply] | None:
+    """The reply when the message asks for the resident's ticket or booking number again, or
+    what it is (``asked``, ``answer``); a question the last reply left open is asked again
+    after it. None: not asked, or nothing on record (the dialogue answers)."""
+    from assistant.dialogue import Button, Reply
+
+    which = asked(said)
+    if which is None:
+        return None
+    last_texts = [s.text or "" for s in memory.last]
+    try:
+        text = await anyio.to_thread.run_sync(
+            lambda: answer(state.database(db), sender, which[0], which[1], last_texts))
+    except Exception as exc:  # noqa: BLE001 - without the records the dialogue answers
+        log.warning("number_lookup_failed", error=type(exc).__name__)
+        return None
+    if text is None:
+        return None
+    replies = [Reply(text=text)]
+    open_question = memory.last[-1] if memory.last else None
+    if open_question is not None and re.search(r"[？?]\s*$", open_question.text or ""):
+        replies.append(Reply(text=open_question.text,
+                             buttons=[Button(t, p) for t, p in open_question.buttons]))
+    return replies

@@ -12,11 +12,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
+import anyio
+import structlog
 from sqlalchemy import select
 
 from assistant import clock
+from assistant.conversation import split, state
 from assistant.db import Database
+
+if TYPE_CHECKING:
+    from assistant.conversation import store
+    from assistant.dialogue import Reply
+
+log = structlog.get_logger(__name__)
 
 WINDOW = timedelta(minutes=30)
 
@@ -106,3 +116,45 @@ def recap_text(done: list[Done], waiting: str | None = None) -> str:
     if waiting:
         return f"{head}\n{waiting}"
     return head
+
+
+async def answer(
+    db: Database | None, sender: str, pending: store.Pending | None, last: list[store.Said]
+) -> list[Reply] | None:
+    """What was filed and booked lately, and what still waits: the offer still open, or
+    the yes/no question the butler asked last (a read-back not yet confirmed is asked
+    again, never reported as done); ``None`` when there is nothing to tell (the question
+    goes to the dialogue)."""
+    from assistant.dialogue import Button, Reply
+
+    # (A ticket's phone question, with its one 不留电话, waits for no yes: the ticket is filed.)
+    asked = (
+        last[-1]
+        if last
+        and any(p.strip() in state.YES_NO_PAYLOADS for _, p in last[-1].buttons)
+        and not state.is_contact_question(last[-1])
+        else None
+    )
+    if asked is not None and (pending is None or not pending.offered):
+        try:
+            done = await anyio.to_thread.run_sync(recent, state.database(db), sender)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("conversation_recap_unavailable", error=type(exc).__name__)
+            return None
+        head = recap_text(done) if done else ""
+        text = f"{head}\n还有一件等您确认：{asked.text}" if head else f"还差您确认一下：{asked.text}"
+        return [Reply(text=text, buttons=[Button(t, p) for t, p in asked.buttons])]
+
+    try:
+        done = await anyio.to_thread.run_sync(recent, state.database(db), sender)
+    except Exception as exc:  # noqa: BLE001 - the records are a help here, never a reason to fail
+        log.warning("conversation_recap_unavailable", error=type(exc).__name__)
+        return None
+    waiting = (
+        split.offer_text(pending.text, pending.intent) if pending is not None and pending.offered else None
+    )
+    if not done and waiting is None:
+        return None
+    text = recap_text(done, waiting)
+    buttons = [Button("好的", "/affirm"), Button("不用了", "/deny")] if waiting else []
+    return [Reply(text=text, buttons=buttons)]

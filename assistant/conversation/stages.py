@@ -2,9 +2,12 @@
 
 ``converse()`` (``turn.py``) is the entry point every channel calls; it hands the message
 to ``run_turn`` here. The helpers the stages call (what a yes to an offer is, which
-booking is asked about, ...) live in ``turn.py`` and the topic modules (``split``,
-``choices``, ``elder``, ``recap``, ``commands``, ``numbers``); this module only says
-*when* each one is asked. A turn has four phases:
+booking is asked about, ...) live in modules named by their topic (``offers``,
+``two_requests``, ``bookings``, ``reports``, ``ratings``, ``errands``, ``person``,
+``after_emergency``, ``worded_intents``, ``elder``, ``recap``, ``numbers``, ``commands``,
+``choices``, ``split``; ``state`` for what they all read: the records, the tracker, the
+memory); this module imports the modules and only says *when* each one is asked. A turn
+has four phases:
 
 1. ``STAGES``: the gate and the early answers, a table. Each row names a stage, the flags
    it needs (``FLAGS``: a stage whose flags are not all true is never called) and what the
@@ -61,6 +64,8 @@ Adding an early answer: write ``async def _my_stage(ctx: TurnContext) -> list[Re
 the context), add one ``Stage("my_stage", _my_stage, needs=(...))`` row to ``STAGES`` where
 it must come (earlier rows win), and one case to ``tests/conversation/test_stages.py``
 (the table's names, and one table-driven case: it answers, and it stays quiet).
+What the stage asks (the words read, the records looked up) goes in the module of its topic
+with a public name, never here and never in ``turn.py``.
 A rewrite of the message is a function over the context added to ``REWRITES`` (or
 ``AFTER_DELIVERY`` for a step over the replies) in its place.
 """
@@ -75,7 +80,24 @@ import anyio
 import structlog
 
 from assistant import clock, form_turns
-from assistant.conversation import commands, elder, recap, split, store
+from assistant.conversation import (
+    after_emergency,
+    bookings,
+    commands,
+    elder,
+    errands,
+    numbers,
+    offers,
+    person,
+    ratings,
+    recap,
+    reports,
+    split,
+    state,
+    store,
+    two_requests,
+    worded_intents,
+)
 from assistant.conversation.choices import (
     OutOfRange,
     Picked,
@@ -84,70 +106,6 @@ from assistant.conversation.choices import (
     record_message,
     resolve_choice,
     resolve_record,
-)
-from assistant.conversation.turn import (
-    CANCEL_PAYLOAD,
-    DECLINED_TEXT,
-    RATED_RE,
-    TICKET_PHONE_ASK,
-    _added_to_ticket,
-    _answer_awaited,
-    _answers_contact,
-    _asks_did_you_mean,
-    _asks_to_cancel,
-    _asks_yes_or_no,
-    _bare_service,
-    _besides_person,
-    _booking_asked,
-    _booking_line,
-    _cancel_by_time,
-    _cancel_names_asked,
-    _cancel_said_again,
-    _cancels_outright,
-    _contact_after_booking,
-    _contact_for_both,
-    _database,
-    _demand_for_ticket,
-    _deliver_second_booking,
-    _dropped_after_emergency,
-    _emergency_update,
-    _errand_refused,
-    _service_offered,
-    _first_done,
-    _follow_answer,
-    _form_running,
-    _free_times_asked,
-    _handoff_contact,
-    _has_booking_details,
-    _has_booking_time,
-    _home_address_for,
-    _move_after_booking,
-    _no_list_shown,
-    _number_again,
-    _offered_booking_taken,
-    _offered_with_contact_question,
-    _outcome_answer,
-    _person_missed,
-    _place_of_waiting_report,
-    _question_after_yes,
-    _rating_said,
-    _rating_with_id,
-    _reason_after_rating,
-    _recap,
-    _recorded_place,
-    _records_listed,
-    _remember,
-    _reminder_after_booking,
-    _said_again,
-    _someones_number,
-    _told_outside_forms,
-    _two_requests,
-    _unasked_rating,
-    _worded_intent,
-    _yes_then_question,
-    asked_before_offer,
-    declines_offer,
-    taken_offer,
 )
 from assistant.dialogue import Button, DialogueUnavailable, Reply
 from assistant.safety import assess
@@ -251,16 +209,16 @@ FLAGS: dict[str, Callable[[TurnContext], bool]] = {
     # so the classifier's emergency vote is heard.
     "not_plausible": lambda c: not c.verdict.plausible,
     # The shortcuts answer before the dialogue: no command, no list to choose from, not acute.
-    "shortcut": lambda c: not c.command and _no_list_shown(c.memory.options) and not c.verdict.plausible,
+    "shortcut": lambda c: not c.command and state.no_list_shown(c.memory.options) and not c.verdict.plausible,
     "handoff_phone_asked": lambda c: commands.asked_handoff_phone(c.last_texts),
     "recap_asked": lambda c: recap.asks_done(c.stripped) and not c.asked_if_done and not c.yes_to_both,
-    "just_rated": lambda c: any(RATED_RE.search(said.text or "") for said in c.memory.last),
+    "just_rated": lambda c: any(ratings.RATED_RE.search(said.text or "") for said in c.memory.last),
     "no_options": lambda c: not c.memory.options,
     "said_before": lambda c: bool(c.memory.last),
     "asks_how_to_know": lambda c: asks_how_to_know(c.stripped),
     "asks_how_handled": lambda c: asks_how_handled(c.stripped),
     "noise": lambda c: commands.is_noise(c.stripped),
-    "answer_awaited": lambda c: _answer_awaited(c.memory, c.pending),
+    "answer_awaited": lambda c: state.answer_awaited(c.memory, c.pending),
 }
 
 Answer = Callable[[TurnContext], Awaitable["list[Reply] | None"]]
@@ -325,18 +283,18 @@ async def _drop_declined_person(ctx: TurnContext) -> list[Reply] | None:
 
 async def _elder(ctx: TurnContext) -> list[Reply] | None:
     """再说一遍 / 慢一点 / 我年纪大了: answered from the memory, never sent to Rasa (a form waits)."""
-    return await elder.answer(_database(ctx.db), ctx.sender, ctx.stripped, ctx.memory)
+    return await elder.answer(state.database(ctx.db), ctx.sender, ctx.stripped, ctx.memory)
 
 
 async def _number(ctx: TurnContext) -> list[Reply] | None:
     """那个号再说一遍 我拿笔记一下 / 啥叫工单号: the resident's own number again, from the records."""
-    return await _number_again(ctx.db, ctx.sender, ctx.stripped, ctx.memory)
+    return await numbers.number_again(ctx.db, ctx.sender, ctx.stripped, ctx.memory)
 
 
 async def _handoff_phone(ctx: TurnContext) -> list[Reply] | None:
     """转人工 → 留个手机号… → 13812348035: the number goes on the hand-off, said back."""
-    taken = await _handoff_contact(ctx.db, ctx.sender, ctx.stripped)
-    if taken is not None and any(TICKET_PHONE_ASK in text for text in ctx.last_texts):
+    taken = await person.handoff_contact(ctx.db, ctx.sender, ctx.stripped)
+    if taken is not None and any(reports.TICKET_PHONE_ASK in text for text in ctx.last_texts):
         # 井盖松了…弄好了给我回个电话: the ticket asked for the phone in the same turn; the
         # number is on the hand-off now and goes on to the dialogue for the ticket too.
         log.info("conversation_handoff_and_ticket_contact", sender=ctx.sender)
@@ -346,54 +304,54 @@ async def _handoff_phone(ctx: TurnContext) -> list[Reply] | None:
 
 async def _recapped(ctx: TurnContext) -> list[Reply] | None:
     """两个都记上了吧 / 理发约上了吧: answered from the records, an open offer asked again."""
-    return await _recap(ctx.db, ctx.sender, ctx.pending, ctx.memory.last)
+    return await recap.answer(ctx.db, ctx.sender, ctx.pending, ctx.memory.last)
 
 
 async def _added(ctx: TurnContext) -> list[Reply] | None:
     """补充一下… / 再给他们加一句…: more words on the resident's own open ticket join it,
     whatever the classifier hears in them (a new report, a booking)."""
-    return await _added_to_ticket(ctx.client, ctx.db, ctx.sender, ctx.stripped)
+    return await reports.added_to_ticket(ctx.client, ctx.db, ctx.sender, ctx.stripped)
 
 
 async def _reason(ctx: TurnContext) -> list[Reply] | None:
     """打个三分吧 → 已记下 → 来得太慢了 又停回来了: why, said unasked right after rating; it joins
     the rating (the dialogue hears a new report in it and asks "where?")."""
-    return await _reason_after_rating(ctx.client, ctx.db, ctx.sender, ctx.stripped)
+    return await ratings.reason_after_rating(ctx.client, ctx.db, ctx.sender, ctx.stripped)
 
 
 async def _again(ctx: TurnContext) -> list[Reply] | None:
     """暖气不热啊 冰凉的 你们快给看看, minutes after reporting it: the same report again, said
     so with its number (the dialogue would file it anew and ask "where?")."""
-    return await _said_again(ctx.client, ctx.db, ctx.sender, ctx.stripped)
+    return await reports.report_said_again(ctx.client, ctx.db, ctx.sender, ctx.stripped)
 
 
 async def _booking(ctx: TurnContext) -> list[Reply] | None:
     """YY… 这个还在吧 / 师傅几点来 right after 预约好了: the booking asked about, from the records
     (the classifier may hear a new booking in the id, or a ticket's progress)."""
-    return await _booking_asked(ctx.client, ctx.db, ctx.sender, ctx.stripped, ctx.memory.last)
+    return await bookings.booking_asked(ctx.client, ctx.db, ctx.sender, ctx.stripped, ctx.memory.last)
 
 
 async def _place(ctx: TurnContext) -> list[Reply] | None:
     """你们记的是哪个门 right after a ticket was filed: the place on it, from the records."""
-    return await _recorded_place(ctx.client, ctx.db, ctx.sender, ctx.stripped, ctx.memory.last)
+    return await reports.recorded_place(ctx.client, ctx.db, ctx.sender, ctx.stripped, ctx.memory.last)
 
 
 async def _someones(ctx: TurnContext) -> list[Reply] | None:
     """帮我查下502那户人家的电话 / 隔壁小区物业电话是多少: someone else's number, never given
     or made up, said so (the classifier hears a report in the problem said with it)."""
-    return await _someones_number(ctx.client, ctx.sender, ctx.stripped)
+    return await errands.someones_number(ctx.client, ctx.sender, ctx.stripped)
 
 
 async def _errand(ctx: TurnContext) -> list[Reply] | None:
     """帮我把电费交了 / 给我叫个出租车 / 每天早上给我打个电话: an errand the butler cannot run,
-    said so with what the resident can do instead (``turn._errand_refused``)."""
-    return await _errand_refused(ctx.client, ctx.sender, ctx.stripped)
+    said so with what the resident can do instead (``errands.errand_refused``)."""
+    return await errands.errand_refused(ctx.client, ctx.sender, ctx.stripped)
 
 
 async def _offered(ctx: TurnContext) -> list[Reply] | None:
     """那你们有陪着去医院的没有: yes, what it is, and one tap books it (the classifier may hear a
-    question about the resident's own bookings in it; ``turn._service_offered``)."""
-    return await _service_offered(ctx.client, ctx.sender, ctx.stripped)
+    question about the resident's own bookings in it; ``errands.service_offered``)."""
+    return await errands.service_offered(ctx.client, ctx.sender, ctx.stripped)
 
 
 async def _pushed_back(ctx: TurnContext) -> list[Reply] | None:
@@ -406,25 +364,29 @@ async def _how_to_follow(ctx: TurnContext) -> list[Reply] | None:
     """那我咋知道办没办, right after reporting: how the outcome will reach them (their phone on the
     ticket, or its number to ask by), not the menu."""
     db, sender, said = ctx.db, ctx.sender, ctx.stripped
-    return await _told_outside_forms(ctx.client, sender, lambda: _follow_answer(db, sender, said), "ticket_lookup_failed")
+    return await state.told_outside_forms(
+        ctx.client, sender, lambda: reports.follow_answer(db, sender, said), "ticket_lookup_failed"
+    )
 
 
 async def _how_handled(ctx: TurnContext) -> list[Reply] | None:
     """咋处理的, once the resident's report is handled: what staff wrote when they closed it."""
     db, sender, said = ctx.db, ctx.sender, ctx.stripped
-    return await _told_outside_forms(ctx.client, sender, lambda: _outcome_answer(db, sender, said), "ticket_lookup_failed")
+    return await state.told_outside_forms(
+        ctx.client, sender, lambda: reports.outcome_answer(db, sender, said), "ticket_lookup_failed"
+    )
 
 
 async def _demanded(ctx: TurnContext) -> list[Reply] | None:
     """那你们倒是再派人来看看啊, with an open report of theirs and no booking: what has been done
     with the report (the classifier may hear a booking question in it)."""
-    return await _demand_for_ticket(ctx.client, ctx.db, ctx.sender, ctx.stripped)
+    return await reports.demand_for_ticket(ctx.client, ctx.db, ctx.sender, ctx.stripped)
 
 
 async def _dropped(ctx: TurnContext) -> list[Reply] | None:
     """120打了，理发先不约了: the booking the emergency broke off is let go, said back (only
     when no form runs: without the tracker the words go on as they were said)."""
-    dropped = _dropped_after_emergency(ctx.stripped, ctx.memory)
+    dropped = after_emergency.dropped_after_emergency(ctx.stripped, ctx.memory)
     if dropped is None:
         return None
     try:
@@ -487,7 +449,7 @@ async def answer_early(ctx: TurnContext, stages: tuple[Stage, ...] = STAGES) -> 
         ctx.answered_by = stage.name
         log.info(f"conversation_{stage.name}", sender=ctx.sender)
         if ctx.memory is not None:
-            await _remember(
+            await state.remember(
                 ctx.db, ctx.sender, ctx.memory, replies,
                 pending=None if stage.drop_pending else ctx.pending,
                 keep_options=stage.keeps_options(replies), keep_last=stage.keep_last,
@@ -506,7 +468,7 @@ async def read_offer(ctx: TurnContext) -> None:
     pending, said, memory = ctx.pending, ctx.stripped, ctx.memory
     if pending is not None and pending.offered:
         ctx.new_pending = None  # answered or passed over: either way the offer is spent
-        taken = taken_offer(said, pending.text, pending.intent)
+        taken = offers.taken_offer(said, pending.text, pending.intent)
         if taken is None and ctx.asked_if_done:
             taken = pending.text  # 两个事都报上了吧 while the second is offered: it is asked for
         if taken is not None:
@@ -514,12 +476,12 @@ async def read_offer(ctx: TurnContext) -> None:
             ctx.message = taken
             if ctx.asked_if_done:
                 ctx.not_yet = Reply(text=f"“{split.offer_subject(pending.text)}”这件还没办，这就帮您办。")
-        elif declines_offer(said, pending.text, pending.intent):
-            ctx.local = [Reply(text=DECLINED_TEXT)]
-        elif _offered_with_contact_question(memory.last) and _answers_contact(said) and not (
-            pending.intent == "book_service" and _has_booking_time(said)
+        elif offers.declines_offer(said, pending.text, pending.intent):
+            ctx.local = [Reply(text=offers.DECLINED_TEXT)]
+        elif offers.offered_with_contact_question(memory.last) and offers.answers_contact(said) and not (
+            pending.intent == "book_service" and bookings.has_booking_time(said)
         ):
-            if _contact_for_both(said, pending):
+            if offers.contact_for_both(said, pending):
                 # The booking offered was asked for with its time (…顺便约个心理咨询 明天上午10点),
                 # or the phone comes with the home address only a booking asks: the phone is the
                 # ticket's and the booking's; the ticket takes it, then the booking starts with it
@@ -538,8 +500,8 @@ async def read_offer(ctx: TurnContext) -> None:
     elif (
         pending is not None
         and not ctx.command
-        and not _asks_yes_or_no(memory.options)
-        and (asked := asked_before_offer(said, pending)) is not None
+        and not state.asks_yes_or_no(memory.options)
+        and (asked := offers.asked_before_offer(said, pending)) is not None
     ):
         # 好的你帮我报上去 / 好的约 明天上午10点… while the request said with a question still
         # waits for its offer: the resident asks for it before it was offered; it goes now,
@@ -552,8 +514,8 @@ async def read_offer(ctx: TurnContext) -> None:
         and not ctx.command
         and pending.intent == "book_service"
         and split.is_bare_value(said)
-        and (_has_booking_time(said) or _home_address_for(said, pending, memory.last))
-        and not await _form_running(ctx.client, ctx.sender)
+        and (bookings.has_booking_time(said) or offers.home_address_for(said, pending, memory.last))
+        and not await state.form_running(ctx.client, ctx.sender)
     ):
         # 明天早上九点 电话139… while the booking said with a question still waits for its
         # offer (the answer ended on buttons of its own): the values are the booking's, asked
@@ -566,14 +528,16 @@ async def read_rating(ctx: TurnContext) -> None:
     """5 after the rating buttons, or a rating said unasked of a handled ticket: sent as the
     rating of that ticket."""
     said, memory = ctx.stripped, ctx.memory
-    rating = None if not ctx.untouched else (_rating_said(said, memory.options) or _rating_with_id(said))
+    rating = (
+        None if not ctx.untouched else (ratings.rating_said(said, memory.options) or ratings.rating_with_id(said))
+    )
     if rating is not None:
         # 5 after the rating buttons: sent as the rating of that ticket (the classifier may
         # hear a bare digit as anything, even 再见).
         log.info("conversation_rating_by_number", sender=ctx.sender)
         ctx.message = rating
     elif ctx.untouched and not memory.options:
-        unasked = await _unasked_rating(ctx.client, ctx.db, ctx.sender, said)
+        unasked = await ratings.unasked_rating(ctx.client, ctx.db, ctx.sender, said)
         if unasked is not None:
             # 弄好了 蛮好额 谢谢侬 / 现在路宽敞了 你们要得 after staff handled the resident's
             # ticket: its rating, the words kept for the reason (heard as thanks or 报平安).
@@ -584,9 +548,10 @@ async def read_rating(ctx: TurnContext) -> None:
 async def read_reminder_after_booking(ctx: TurnContext) -> None:
     """到时候提醒我一下哈 right after 预约好了: answered by what this channel can send (the
     classifier may hear a progress question in it)."""
-    if ctx.untouched and _reminder_after_booking(ctx.stripped, ctx.memory.last):
+    if ctx.untouched and bookings.reminder_after_booking(ctx.stripped, ctx.memory.last):
         log.info("conversation_reminder_after_booking", sender=ctx.sender)
-        ctx.local = await _question_after_yes(ctx.client, ctx.db, ctx.sender, ctx.stripped, ctx.metadata) or None
+        asked = await bookings.question_after_yes(ctx.client, ctx.db, ctx.sender, ctx.stripped, ctx.metadata)
+        ctx.local = asked or None
 
 
 async def read_cancel_said_again(ctx: TurnContext) -> None:
@@ -594,7 +559,7 @@ async def read_cancel_said_again(ctx: TurnContext) -> None:
     the resident asked to cancel does it at once), said so again with its number; the
     dialogue would hear a yes to nothing, or a cancel of another booking."""
     if ctx.untouched:
-        done = _cancel_said_again(ctx.stripped, ctx.memory)
+        done = bookings.cancel_said_again(ctx.stripped, ctx.memory)
         if done is not None:
             log.info("conversation_cancel_confirmed_again", sender=ctx.sender)
             ctx.local = [Reply(text=done)]
@@ -604,7 +569,7 @@ async def read_move_after_booking(ctx: TurnContext) -> None:
     """换个时间，改成下午两点半 right after 预约好了 while the classifier is unsure: the booking
     just made is moved (the classifier alone would not understand)."""
     if ctx.untouched:
-        moved = await _move_after_booking(ctx.client, ctx.stripped, ctx.memory.last)
+        moved = await bookings.move_after_booking(ctx.client, ctx.stripped, ctx.memory.last)
         if moved is not None:
             log.info("conversation_move_after_booking", sender=ctx.sender)
             ctx.message = moved
@@ -614,7 +579,7 @@ async def read_contact_after_booking(ctx: TurnContext) -> None:
     """哎刚才电话留错了 最后一位是8 139… right after 预约好了: the booking's phone (or address)
     is put right and said back (the classifier may not place the words)."""
     if ctx.untouched:
-        fixed = await _contact_after_booking(ctx.db, ctx.sender, ctx.stripped, ctx.memory.last)
+        fixed = await bookings.contact_after_booking(ctx.db, ctx.sender, ctx.stripped, ctx.memory.last)
         if fixed is not None:
             log.info("conversation_contact_after_booking", sender=ctx.sender)
             ctx.local = [Reply(text=fixed)]
@@ -622,11 +587,11 @@ async def read_contact_after_booking(ctx: TurnContext) -> None:
 
 async def read_emergency_update(ctx: TurnContext) -> None:
     """他走了 好像往楼下跑了 right after an emergency, heard as a goodbye, a greeting, thanks or
-    the menu: sent as an update on it (``turn._emergency_update``), the words kept for the
+    the menu: sent as an update on it (``after_emergency.emergency_update``), the words kept for the
     action. Words the net finds plausibly acute too: only a goodbye-like reading is rerouted,
     so the classifier's own emergency vote is heard as it is."""
     if ctx.untouched:
-        update = await _emergency_update(ctx.client, ctx.stripped, ctx.memory)
+        update = await after_emergency.emergency_update(ctx.client, ctx.stripped, ctx.memory)
         if update is not None:
             log.info("conversation_emergency_update", sender=ctx.sender)
             ctx.message, ctx.sent_metadata = update, ctx.with_words()
@@ -634,9 +599,9 @@ async def read_emergency_update(ctx: TurnContext) -> None:
 
 async def read_worded_intent(ctx: TurnContext) -> None:
     """Words the classifier may not place, sent as the intent they are, the words kept for the
-    action (commands.WORDS_KEY): see ``turn._worded_intent``."""
+    action (commands.WORDS_KEY): see ``worded_intents.worded_intent``."""
     if ctx.untouched:
-        worded = _worded_intent(ctx.stripped, ctx.memory)
+        worded = worded_intents.worded_intent(ctx.stripped, ctx.memory)
         if worded is not None:
             log.info("conversation_worded_intent", sender=ctx.sender, intent=worded.split("{", 1)[0])
             ctx.message, ctx.sent_metadata = worded, ctx.with_words()
@@ -648,8 +613,8 @@ async def read_cancel_by_time(ctx: TurnContext) -> None:
     三点那个 is about what was shown; inside a running form (a booking asking its time) the
     time named is about the question asked, not a booking to cancel."""
     if ctx.untouched and not ctx.memory.options:
-        by_time = await _cancel_by_time(ctx.db, ctx.sender, ctx.stripped)
-        if by_time is not None and not await _form_running(ctx.client, ctx.sender):
+        by_time = await bookings.cancel_by_time(ctx.db, ctx.sender, ctx.stripped)
+        if by_time is not None and not await state.form_running(ctx.client, ctx.sender):
             log.info("conversation_cancel_by_time", sender=ctx.sender)
             ctx.message, ctx.sent_metadata = by_time, ctx.with_words()
 
@@ -672,7 +637,7 @@ async def read_choice(ctx: TurnContext) -> None:
     if not ctx.untouched:
         return
     said, options = ctx.stripped, ctx.memory.options
-    yes_then = _yes_then_question(said, options)
+    yes_then = bookings.yes_then_question(said, options)
     choice = resolve_choice(said, options)
     if yes_then is not None:
         # 对，那到时候短信会提醒我吧？ at a yes/no question: the yes is its button, the
@@ -682,15 +647,15 @@ async def read_choice(ctx: TurnContext) -> None:
     elif isinstance(choice, Picked):
         log.info("conversation_choice", sender=ctx.sender, title=choice.option.title)
         ctx.message = choice.option.message()
-        if ctx.message.startswith(CANCEL_PAYLOAD) and said != choice.option.title:
+        if ctx.message.startswith(bookings.CANCEL_PAYLOAD) and said != choice.option.title:
             # 助浴那个退了吧: the booking picked, and the words (a cancel said again) kept.
             ctx.sent_metadata = ctx.with_words()
-    elif (offered := _offered_booking_taken(said, options)) is not None:
+    elif (offered := bookings.offered_booking_taken(said, options)) is not None:
         # 那给我订一个 明儿中午十一点半 at 要帮您约助餐吗？[约助餐 | 不用了]: the booking offered,
         # asked for in words; the time said with it answers its first question.
         log.info("conversation_offered_booking_taken", sender=ctx.sender)
         ctx.message = offered
-        if _has_booking_details(said):
+        if bookings.has_booking_details(said):
             ctx.follow_up = said
     elif isinstance(choice, OutOfRange):
         # An ordinal past the end keeps the list it was counted on.
@@ -700,16 +665,16 @@ async def read_choice(ctx: TurnContext) -> None:
                 buttons=[Button(o.title, o.message()) for o in choice.options],
             )
         ]
-    elif (record := resolve_record(said, _records_listed(ctx.memory.last))) is not None:
+    elif (record := resolve_record(said, state.records_listed(ctx.memory.last))) is not None:
         # 2 / 把中间那个取消了 / 第一件怎么样了 after the butler listed the resident's
         # bookings or tickets as lines (no buttons): that record, with what is asked of it.
         option, asked = record
         log.info("conversation_record_choice", sender=ctx.sender, asked=asked or "which")
         ctx.message = record_message(option, asked)
-        if ctx.message.startswith(CANCEL_PAYLOAD):
+        if ctx.message.startswith(bookings.CANCEL_PAYLOAD):
             ctx.sent_metadata = ctx.with_words()
         elif not ctx.message.startswith("/"):
-            told = await _booking_asked(ctx.client, ctx.db, ctx.sender, ctx.message, [], anywhere=True)
+            told = await bookings.booking_asked(ctx.client, ctx.db, ctx.sender, ctx.message, [], anywhere=True)
             if told is not None:
                 ctx.local = told
     else:
@@ -720,16 +685,16 @@ async def _read_request(ctx: TurnContext) -> None:
     """Nothing shown was picked: a person asked for (with another request, or alone), two
     requests in one message, or a booking said as a bare service, its free times or its values."""
     client, sender, said = ctx.client, ctx.sender, ctx.stripped
-    rest = await _besides_person(client, said)
+    rest = await person.besides_person(client, said)
     if rest is not None:
         log.info("conversation_person_with_request", sender=sender)
         ctx.message, ctx.hand_off = rest, True
-    elif split.asks_person(said) and await _person_missed(client, said):
+    elif split.asks_person(said) and await person.person_missed(client, said):
         # 俺不会弄这个手机，你给俺找个人说说中不中: a person and nothing else, which the
         # classifier reads as something else: sent as the words it knows.
         log.info("conversation_person_asked", sender=sender)
         ctx.message = split.HAND_OFF_MESSAGE
-    found = await _two_requests(client, ctx.message)
+    found = await two_requests.two_requests(client, ctx.message)
     if found is not None:
         ctx.split_now = True
         first, second, intent, counted = found
@@ -737,13 +702,13 @@ async def _read_request(ctx: TurnContext) -> None:
         ctx.message = first
         ctx.new_pending = store.Pending(second, intent, clock.now())
         ctx.both_at_once = counted
-        ctx.cancel_first, ctx.cancel_words = _cancels_outright(first), first
+        ctx.cancel_first, ctx.cancel_words = bookings.cancels_outright(first), first
         # 理发不要了 取消吧 给我爸换个助浴…: a booking cancelled to book another in one
         # breath is one change of plan; the new booking starts right after the cancel.
         ctx.both_at_once = ctx.both_at_once or (ctx.cancel_first and intent == "book_service")
     elif not ctx.hand_off:
-        wished = await _bare_service(client, sender, said)
-        times_of = None if wished is not None else await _free_times_asked(client, sender, said)
+        wished = await bookings.bare_service(client, sender, said)
+        times_of = None if wished is not None else await bookings.free_times_asked(client, sender, said)
         if wished is not None:
             log.info("conversation_bare_service", sender=sender, service=wished)
             ctx.message = f'/book_service{{"service_type": "{wished}"}}'
@@ -752,7 +717,7 @@ async def _read_request(ctx: TurnContext) -> None:
             # question (the free times of that day are listed).
             log.info("conversation_free_times_of_a_service", sender=sender, service=times_of)
             ctx.message, ctx.follow_up = f'/book_service{{"service_type": "{times_of}"}}', said
-        elif (line := await _booking_line(client, sender, said)) is not None:
+        elif (line := await bookings.booking_line(client, sender, said)) is not None:
             # 保洁 明天 下午两点 3号楼501 139…: a booking said as its values alone, which
             # the classifier heard as something else (a report, a phone for the ticket
             # just filed): the booking starts and the words answer its questions.
@@ -792,9 +757,9 @@ async def confirm_cancel_said_outright(ctx: TurnContext) -> None:
     for the booking the words name (那个投诉不用了 撤销吧 names none: a booking it did not
     mention is never cancelled on a yes nobody gave; the question stays asked)."""
     replies = ctx.replies
-    if ctx.cancel_first and replies and _asks_to_cancel([store.Said(replies[-1].text, [
+    if ctx.cancel_first and replies and bookings.asks_to_cancel([store.Said(replies[-1].text, [
         (b.title, b.payload) for b in replies[-1].buttons
-    ])]) and _cancel_names_asked(ctx.cancel_words, replies[-1].text):
+    ])]) and bookings.cancel_names_asked(ctx.cancel_words, replies[-1].text):
         log.info("conversation_cancel_with_another_request", sender=ctx.sender)
         ctx.replies = [*replies[:-1], *await ctx.client.deliver_or_degrade(ctx.sender, "/affirm", ctx.metadata)]
 
@@ -808,13 +773,13 @@ async def say_not_yet(ctx: TurnContext) -> None:
 async def answer_question_after_yes(ctx: TurnContext) -> None:
     """对，那到时候短信会提醒我吧？: the question after the yes, answered after it."""
     if ctx.asked_after_yes is not None:
-        ctx.replies = [*ctx.replies, *await _question_after_yes(
+        ctx.replies = [*ctx.replies, *await bookings.question_after_yes(
             ctx.client, ctx.db, ctx.sender, ctx.asked_after_yes, ctx.metadata)]
 
 
 async def answer_first_question(ctx: TurnContext) -> None:
     """The offered request asks its first question; the value said with the yes answers it."""
-    if ctx.follow_up is not None and ctx.replies and await _form_running(ctx.client, ctx.sender):
+    if ctx.follow_up is not None and ctx.replies and await state.form_running(ctx.client, ctx.sender):
         ctx.replies = await ctx.client.deliver_or_degrade(ctx.sender, ctx.follow_up, ctx.metadata)
 
 
@@ -837,7 +802,7 @@ async def hold_second_question(ctx: TurnContext) -> None:
     said (answering the second now would replace the first's topic, and 对 would answer
     nothing); the second waits, said so, and is offered once the first is answered."""
     new_pending, replies = ctx.new_pending, ctx.replies
-    if new_pending is not None and new_pending.intent == "ask_policy" and _asks_did_you_mean(replies):
+    if new_pending is not None and new_pending.intent == "ask_policy" and state.asks_did_you_mean(replies):
         ctx.both_at_once = False
         ctx.replies = [*replies[:-1], Reply(text=f"您的另一个问题“{new_pending.text}”，等这个说清楚了接着回答您。"),
                        replies[-1]]
@@ -848,8 +813,8 @@ async def file_second_at_once(ctx: TurnContext) -> None:
     second question is answered too when the first was answered outright."""
     new_pending = ctx.new_pending
     if ctx.both_at_once and new_pending is not None and (
-        await _first_done(ctx.client, ctx.sender, ctx.replies)
-        or (new_pending.intent == "ask_policy" and not await _form_running(ctx.client, ctx.sender))
+        await state.first_done(ctx.client, ctx.sender, ctx.replies)
+        or (new_pending.intent == "ask_policy" and not await state.form_running(ctx.client, ctx.sender))
     ):
         log.info("conversation_second_request_filed_at_once", sender=ctx.sender, intent=new_pending.intent)
         ctx.replies = [*ctx.replies, *await ctx.client.deliver_or_degrade(ctx.sender, new_pending.text, ctx.metadata)]
@@ -861,7 +826,7 @@ async def place_waiting_report(ctx: TurnContext) -> None:
     clause about the waiting report is its place, kept with it (never asked again)."""
     new_pending = ctx.new_pending
     if new_pending is not None and new_pending is ctx.pending and ctx.message is ctx.stripped and not ctx.command:
-        placed = _place_of_waiting_report(new_pending, ctx.stripped)
+        placed = offers.place_of_waiting_report(new_pending, ctx.stripped)
         if placed is not None:
             log.info("conversation_waiting_report_placed", sender=ctx.sender)
             new_pending.text = placed
@@ -878,10 +843,10 @@ async def take_second_with_both(ctx: TurnContext) -> None:
         and not new_pending.offered
         and not ctx.split_now
         and split.yes_to_both(ctx.stripped)
-        and await _first_done(ctx.client, ctx.sender, ctx.replies)
+        and await state.first_done(ctx.client, ctx.sender, ctx.replies)
     ):
         log.info("conversation_second_request_taken_with_both", sender=ctx.sender, intent=new_pending.intent)
-        second = await _deliver_second_booking(ctx.client, ctx.sender, new_pending, ctx.metadata)
+        second = await bookings.deliver_second_booking(ctx.client, ctx.sender, new_pending, ctx.metadata)
         ctx.replies = [*ctx.replies, *second]
         ctx.new_pending = None
 
@@ -890,7 +855,7 @@ async def offer_second_request(ctx: TurnContext) -> None:
     """The second request is offered once the first is done (no form left running, no yes/no
     open); found in this very message and not yet offerable, it is said to be heard."""
     new_pending, replies = ctx.new_pending, ctx.replies
-    if new_pending is not None and not new_pending.offered and await _first_done(ctx.client, ctx.sender, replies):
+    if new_pending is not None and not new_pending.offered and await state.first_done(ctx.client, ctx.sender, replies):
         offer = Reply(
             text=split.offer_text(new_pending.text, new_pending.intent),
             buttons=[Button("好的", "/affirm"), Button("不用了", "/deny")],
@@ -933,7 +898,7 @@ async def open_turn(
     stripped = text.strip()
     metadata = {k: v for k, v in (metadata or {}).items() if k != commands.WORDS_KEY} if metadata else metadata
     try:
-        memory: store.Memory | None = await anyio.to_thread.run_sync(store.load, _database(db), sender)
+        memory: store.Memory | None = await anyio.to_thread.run_sync(store.load, state.database(db), sender)
     except Exception as exc:  # noqa: BLE001 - the memory is a help, never a reason to fail
         log.warning("conversation_memory_unavailable", error=type(exc).__name__)
         memory = None
@@ -957,12 +922,12 @@ async def run_turn(
         await rewrite(ctx)
     if ctx.local is not None:
         # An ordinal past the end keeps the list it was counted on.
-        await _remember(db, sender, ctx.memory, ctx.local, pending=ctx.new_pending,
+        await state.remember(db, sender, ctx.memory, ctx.local, pending=ctx.new_pending,
                         keep_options=bool(ctx.local[0].buttons))
         return ctx.local
 
     await deliver(ctx)
     for step in AFTER_DELIVERY:
         await step(ctx)
-    await _remember(db, sender, ctx.memory, ctx.replies, pending=ctx.new_pending)
+    await state.remember(db, sender, ctx.memory, ctx.replies, pending=ctx.new_pending)
     return ctx.replies

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.conversation import converse, split, store
-from assistant.conversation.turn import DECLINED_TEXT, declines_offer, says_yes, taken_offer
+from assistant.conversation.offers import DECLINED_TEXT, declines_offer, says_yes, taken_offer
 from assistant.dialogue import Button, Reply
 
 SENDER = "web:offers13"

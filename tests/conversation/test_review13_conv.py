@@ -10,7 +10,7 @@ import pytest
 
 from assistant.conversation import store
 from assistant.conversation.choices import options_from_reply
-from assistant.conversation.turn import asked_before_offer
+from assistant.conversation.offers import asked_before_offer
 from assistant.dialogue import Button, Reply
 from tests.conversation.test_offer_answers import SENDER, Dialogue, say
 
@@ -165,7 +165,7 @@ def test_no_move_without_a_booking_just_made(db, clock):
 
 @pytest.mark.parametrize("said", ["对，不过先不用", "好的，等会再说", "好，我再想想吧", "行，但是暂时不约", "嗯，先不用了吧"])
 def test_an_acknowledged_no_at_an_offer_declines_it(db, clock, said):
-    from assistant.conversation.turn import DECLINED_TEXT
+    from assistant.conversation.offers import DECLINED_TEXT
 
     store.save(db, SENDER, store.Memory(pending=store.Pending(WAITING, "book_service", clock.now(), offered=True)))
     dialogue = Dialogue({"保洁": "book_service"})

@@ -73,23 +73,23 @@ def test_a_households_number_is_still_private(db, text):
 # --- #20: a ticket just filed is known by the service's own words -------------------------------
 
 def test_the_filed_marker_is_the_services_own_words(db, clock):
-    from assistant.conversation import turn
+    from assistant.conversation import reports
     from assistant.tickets import service
 
-    assert turn.TICKET_FILED is service.FILED_OPENING
+    assert reports.TICKET_FILED is service.FILED_OPENING
     filed = service.file_ticket(db, description="3号楼西边垃圾桶满了没人清", sender_id="web:rv19f", address="3号楼")
-    assert turn._just_filed(filed.message)
-    assert turn._just_filed(service.filed_asking_contact(filed.ticket))
+    assert reports.just_filed(filed.message)
+    assert reports.just_filed(service.filed_asking_contact(filed.ticket))
 
 
 def test_the_tickets_phone_question_marker_is_the_services_own_words(db, clock):
-    from assistant.conversation import turn
+    from assistant.conversation import reports
     from assistant.tickets import service
 
-    assert turn.TICKET_PHONE_ASK is service.CONTACT_ASK_WORDS
+    assert reports.TICKET_PHONE_ASK is service.CONTACT_ASK_WORDS
     filed = service.file_ticket(db, description="2号楼门口的台阶塌了一块", sender_id="web:rv19g", address="2号楼")
-    assert turn._just_filed(service.CONTACT_INVITATION)
-    assert turn.TICKET_PHONE_ASK in service.how_to_follow(filed.ticket.id)
+    assert reports.just_filed(service.CONTACT_INVITATION)
+    assert reports.TICKET_PHONE_ASK in service.how_to_follow(filed.ticket.id)
 
 
 # --- #16 (the sibling shortcuts): words the net finds plausibly acute reach the dialogue --------

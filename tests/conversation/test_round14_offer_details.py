@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.conversation import store
-from assistant.conversation.turn import taken_offer
+from assistant.conversation.offers import taken_offer
 from tests.conversation.test_offer_answers import Dialogue, say
 
 OFFERED = "帮我约个保洁"

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.conversation import commands, converse, split, store
 from assistant.conversation.choices import Picked, options_from_reply, resolve_choice
-from assistant.conversation.turn import declines_offer, taken_offer
+from assistant.conversation.offers import declines_offer, taken_offer
 
 from .test_turn import _Recording, client  # noqa: F401 - the fixture of a client whose Rasa is down
 

@@ -202,7 +202,7 @@ def test_the_noon_hour_is_read_as_said_beside_an_evening(said, hour):
 # --- note 33: a did-you-mean is the last thing said -------------------------------------------------
 
 def test_a_did_you_mean_is_recognised_and_an_answer_is_not():
-    from assistant.conversation.turn import _asks_did_you_mean
+    from assistant.conversation.state import asks_did_you_mean as _asks_did_you_mean
     from assistant.dialogue import Reply
 
     assert _asks_did_you_mean([Reply(text="您是想问“医保卡丢了怎么补办？”吗？")])

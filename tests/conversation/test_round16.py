@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.conversation import split, store
-from assistant.conversation.turn import taken_offer
+from assistant.conversation.offers import taken_offer
 from assistant.dialogue import Reply
 
 from .test_two_requests_more import YES_NO, Dialogue, say

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.conversation import store
 from assistant.conversation.choices import Picked, options_from_reply, plain_yes, resolve_choice
-from assistant.conversation.turn import _corrects_readback
+from assistant.conversation.bookings import corrects_readback as _corrects_readback
 
 CANCEL_LIST = options_from_reply(
     "您有2个预约：体检，12月1日（周二）上午9点；理发，12月2日（周三）上午9点。是哪一个？",
@@ -121,7 +121,7 @@ def test_one_matter_with_more_said_about_it_is_not_split(db, clock):
 
 
 def test_worded_intents_have_one_place():
-    from assistant.conversation.turn import _worded_intent
+    from assistant.conversation.worded_intents import worded_intent as _worded_intent
 
     at_readback = store.Memory(last=[READBACK])
     assert _worded_intent("哎呀搞错了，楼号说反了，是18号楼，别的不变", at_readback) == "/inform"
@@ -133,7 +133,7 @@ def test_worded_intents_have_one_place():
 @pytest.mark.parametrize(("text", "sent"), [("嗯 取消吧", "/affirm"), ("是的 退掉", "/affirm"),
                                             ("先别取消", None), ("取消吗", None)])
 def test_the_cancel_said_again_at_the_cancel_question_is_its_yes(text, sent):
-    from assistant.conversation.turn import _worded_intent
+    from assistant.conversation.worded_intents import worded_intent as _worded_intent
 
     asked = store.Said("要取消12月1日（周二）上午9点的体检（预约号YY202611290001）吗？", [("对", "/affirm"), ("不对", "/deny")])
     assert _worded_intent(text, store.Memory(last=[asked])) == sent

@@ -12,7 +12,7 @@ import pytest
 from assistant.booking.conversation import asks_besides_cancel, confirms_cancel
 from assistant.conversation import store
 from assistant.conversation.split import candidate_split
-from assistant.conversation.turn import _worded_intent
+from assistant.conversation.worded_intents import worded_intent as _worded_intent
 
 ASKED = store.Said("要取消12月3日（周四）下午2点的上门助浴（预约号YY202612010007）吗？",
                    [("对", "/affirm"), ("不对", "/deny")])

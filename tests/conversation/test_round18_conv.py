@@ -14,7 +14,7 @@ from assistant.booking.conversation import booking_line, cancel_by_time
 from assistant.booking.service import book
 from assistant.conversation import store
 from assistant.conversation.choices import Option
-from assistant.conversation.turn import TICKET_PHONE_ASK
+from assistant.conversation.reports import TICKET_PHONE_ASK
 from assistant.dialogue import Reply
 from assistant.tickets.intake import corrects_place
 from tests.conversation._helpers import WordDialogue, converse_once

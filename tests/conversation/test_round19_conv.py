@@ -11,7 +11,7 @@ from assistant.booking.conversation import correction_from
 from assistant.clock import TZ
 from assistant.conversation import split, store
 from assistant.conversation.choices import Option, Picked, resolve_choice
-from assistant.conversation.turn import _corrects_readback
+from assistant.conversation.bookings import corrects_readback as _corrects_readback
 from assistant.dialogue import Reply
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)

@@ -380,14 +380,14 @@ OFFERED_REPORT = "小区后门那个垃圾站老是满出来 臭得很"
 
 @pytest.mark.parametrize("said", ["垃圾站就在88号楼后门边上", "在88号楼后面的垃圾站那儿"])
 def test_the_place_of_the_offered_report_takes_the_offer(said):
-    from assistant.conversation.turn import taken_offer
+    from assistant.conversation.offers import taken_offer
 
     assert taken_offer(said, OFFERED_REPORT, "file_complaint") == f"{said}，{OFFERED_REPORT}"
 
 
 @pytest.mark.parametrize("said", ["88号楼电梯也坏了", "我住88号楼"])
 def test_another_problem_or_a_home_is_no_place_of_the_offer(said):
-    from assistant.conversation.turn import taken_offer
+    from assistant.conversation.offers import taken_offer
 
     assert taken_offer(said, OFFERED_REPORT, "file_complaint") is None
 
@@ -525,7 +525,7 @@ def test_a_yes_to_both_leaves_the_seconds_question_open(db, clock):
 
 
 def test_the_waiting_reports_place_said_with_the_first_is_kept():
-    from assistant.conversation.turn import _place_of_waiting_report
+    from assistant.conversation.offers import place_of_waiting_report as _place_of_waiting_report
 
     waiting = store.Pending("晚上篮球场有人打球吵到半夜", "file_complaint", NOW)
     said = "狗屎在66号楼后门那块，打球的在66号楼东边的篮球场"
@@ -534,7 +534,7 @@ def test_the_waiting_reports_place_said_with_the_first_is_kept():
 
 @pytest.mark.parametrize("said", ["狗屎在66号楼后门那块", "在66号楼后门，别的不知道"])
 def test_no_clause_about_the_waiting_report_keeps_it_as_it_was(said):
-    from assistant.conversation.turn import _place_of_waiting_report
+    from assistant.conversation.offers import place_of_waiting_report as _place_of_waiting_report
 
     waiting = store.Pending("晚上篮球场有人打球吵到半夜", "file_complaint", NOW)
     assert _place_of_waiting_report(waiting, said) is None

@@ -336,7 +336,7 @@ READ_BACK = "您要预约12月1日（周二）下午3点的上门维修，地址
 )
 def test_let_go_of_a_change_corrects_the_read_back(said, corrects):
     from assistant.conversation import store
-    from assistant.conversation.turn import _corrects_readback
+    from assistant.conversation.bookings import corrects_readback as _corrects_readback
 
     last = [store.Said(READ_BACK, [("对", "/affirm"), ("不对", "/deny")])]
     assert _corrects_readback(said, last) is corrects

@@ -95,7 +95,7 @@ def test_the_old_corrections_still_hold():
     ],
 )
 def test_only_a_real_take_back_corrects_the_read_back(said, corrects):
-    from assistant.conversation.turn import _corrects_readback
+    from assistant.conversation.bookings import corrects_readback as _corrects_readback
 
     assert _corrects_readback(said, _at_read_back()) is corrects
 

@@ -77,7 +77,7 @@ def test_a_memory_that_cannot_be_read_costs_no_answer(client, tmp_path):
     ("后天下午两点", None),       # no yes word: converse reads it as a value that answers (test_offers_round7)
 ])
 def test_an_offer_taken_with_its_details(said, sent):
-    from assistant.conversation.turn import taken_offer
+    from assistant.conversation.offers import taken_offer
     assert taken_offer(said, "再帮我约个理发") == sent
 
 
@@ -134,7 +134,7 @@ def test_a_phone_without_the_hand_off_question_is_not_taken_for_it(client, db, c
 
 
 def test_a_no_with_a_reason_or_a_later_time_declines_the_offer():
-    from assistant.conversation.turn import LATER_RE, NO_RE
+    from assistant.conversation.offers import LATER_RE, NO_RE
 
     for said in ("先不约了 电梯修好再说", "等我闺女回来再说吧", "不用了，以后再说", "算了 改天吧", "先不了，下次吧"):
         assert LATER_RE.match(said), said

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.conversation.split import candidate_split, names_offer, offer_text, two_problems
-from assistant.conversation.turn import taken_offer
+from assistant.conversation.offers import taken_offer
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import anyio
 import pytest
 
 from assistant.conversation import converse, split, store
-from assistant.conversation.turn import taken_offer
+from assistant.conversation.offers import taken_offer
 from assistant.dialogue import Button, DialogueClient, Reply
 from assistant.residents.models import HandoffRequest
 from assistant.settings import Settings

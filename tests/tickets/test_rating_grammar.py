@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tickets import _USUAL, ActionCheckTicket
-from assistant.conversation.turn import _rating_with_id
+from assistant.conversation.ratings import rating_with_id as _rating_with_id
 from assistant.db import Database
 from assistant.tickets import service
 from assistant.tickets.feedback import parse_rating, rates_a_ticket, restates_yes

@@ -8,7 +8,7 @@ import pytest
 
 from actions.tickets import ActionSubmitComplaint, ActionTicketFollowup
 from assistant.conversation import commands, store
-from assistant.conversation.turn import _corrects_ticket_place
+from assistant.conversation.reports import corrects_ticket_place as _corrects_ticket_place
 from assistant.db import Database
 from assistant.tickets import service
 from assistant.tickets.intake import corrects_place
