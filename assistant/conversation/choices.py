@@ -64,6 +64,9 @@ class Option:
     payload: str | None  # None: a numbered line without a button; its title is sent as text
     names: list[str] = field(default_factory=list)
     numbered: bool = True
+    # The yes button of a question about one service (要取消…的助餐…吗？): that service, so naming
+    # it back (就那个吃饭的 助餐那个) is the yes.
+    asks_about: str = ""
 
     def message(self) -> str:
         return self.payload or self.title
@@ -78,6 +81,7 @@ class Option:
             payload=raw.get("payload"),
             names=[str(n) for n in raw.get("names") or []],
             numbered=bool(raw.get("numbered", True)),
+            asks_about=str(raw.get("asks_about") or ""),
         )
 
 
@@ -134,6 +138,8 @@ def options_from_reply(text: str, buttons: list[tuple[str, str]]) -> list[Option
                 used.add(match)
                 title, payload = buttons[match]
                 options.append(Option(title=label, payload=payload, names=_names(title, payload) + [label]))
+    payloads = {(payload or "").strip() for _, payload in buttons}
+    services = _services_in(text) if YES_NO_PAYLOADS <= payloads else []
     for i, (title, payload) in enumerate(buttons):
         if i not in used:
             options.append(
@@ -142,6 +148,7 @@ def options_from_reply(text: str, buttons: list[tuple[str, str]]) -> list[Option
                     payload=payload,
                     names=_names(title, payload),
                     numbered=not numbered or len(numbered) < 2,
+                    asks_about=services[0] if len(services) == 1 and (payload or "").strip() == "/affirm" else "",
                 )
             )
     return options
@@ -343,6 +350,33 @@ def said_by_place(text: str) -> bool:
     return bool(clauses) and any(place.match(clauses[0]) for place in _BY_PLACE_RES)
 
 
+# Naming back what a yes/no question is about says yes to it only when nothing else is said: no
+# doubt, no other choice, no question (不是助餐那个 / 还是理发吧 / 助餐那个吗 are no yes).
+_NOT_NAMING_BACK_RE = re.compile(r"[不别没换改另或哪啥吗呢？?]|还是|要么")
+_POINTING_RE = re.compile(r"就是|那个|这个|那一个|这一个|[就那这个的吧啊呀哈嗯对是一了掉]")
+
+
+def names_only(text: str, service: str) -> bool:
+    """The message is nothing but ``service`` named (by its name or an everyday one: 就那个吃饭的
+    助餐那个), with what a cancel question's yes may repeat (助餐那个不要了 at 要取消…助餐…吗)."""
+    if not service:
+        return False
+    from assistant.booking.catalogue import load_catalogue
+
+    try:
+        entry = load_catalogue().services.get(service)
+    except Exception:  # noqa: BLE001 - without the catalogue only the name itself is read
+        entry = None
+    words = sorted({service, *(entry.aliases if entry else ())}, key=len, reverse=True)
+    t = PUNCT_RE.sub("", _CANCEL_WORDS_RE.sub("", _clean(text)))
+    named = t
+    for word in words:
+        named = named.replace(word, "")
+    if named == t or _NOT_NAMING_BACK_RE.search(named):
+        return False
+    return not _POINTING_RE.sub("", named)
+
+
 def resolve_choice(text: str, options: list[Option]) -> Picked | OutOfRange | None:
     if not options:
         return None
@@ -350,6 +384,9 @@ def resolve_choice(text: str, options: list[Option]) -> Picked | OutOfRange | No
     yes = [o for o in options if (o.payload or "").strip() == "/affirm" and plain_yes(o.title)]
     if len(yes) == 1 and plain_yes(text):
         return Picked(yes[0])  # a yes in words answers the yes/no question it was asked
+    if len(yes) == 1 and names_only(text, yes[0].asks_about):
+        # 要取消…的助餐…吗？ → 就那个吃饭的 助餐那个: the one the question is about, named back.
+        return Picked(yes[0])
     ordered = [o for o in options if o.numbered] or options
     if all((o.payload or "").strip() in YES_NO_PAYLOADS for o in ordered) and said_by_place(text):
         # 还是前面那个吧 at a read-back just changed: the earlier value, never 对 (nor 后面那个

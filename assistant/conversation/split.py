@@ -13,6 +13,7 @@ asked for with another request (…漏水，给我转个人工) is found by word
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant import form_turns
@@ -474,6 +475,57 @@ def without_count(part: str) -> str:
     """A part without the clause that only counts the matters (said after it, or first)."""
     part = _SAYS_TWO_CLAUSE_RE.sub("", part) or part
     return _SAYS_TWO_LEAD_RE.sub("", part) or part
+
+
+# --- another request said with something else ---------------------------------------------
+#
+# A check-in (报个平安 我挺好的 就是卫生间顶上漏水了) or an errand the butler cannot run (帮我把电费交了
+# 另外楼道灯又坏了) may carry a request of its own; answering only the first thing would swallow it.
+# One reading for every such place: which clause starts a report or a booking.
+
+# 就是… / 不过… / 另外…: the turn from what was said to what else there is.
+TURN_TO_ANOTHER_RE = re.compile(r"^(?:就是|不过|但是|可是|只是|只不过|另外|还有|对了|顺便|顺带)+")
+_SPOKEN_CLAUSE_RE = re.compile(r"[\s，,。.！!~～；;…]+")
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request found among clauses: a report (``file_complaint``) or a booking (``book_service``,
+    with the service it names, if it names one), in its own words (from its first clause on)."""
+
+    intent: str
+    words: str
+    service: str | None = None
+
+
+def spoken_clauses(text: str) -> list[str]:
+    """The clauses of a message as it was said or typed (commas, stops and spoken pauses)."""
+    return [c for c in _SPOKEN_CLAUSE_RE.split(text or "") if c]
+
+
+def request_among(clauses: list[str], *, passed_over: Callable[[str], bool] | None = None) -> Request | None:
+    """The first of ``clauses`` that starts a request of its own, with the words from it to the
+    last clause; None when none does. A clause asks for a booking in words, or reports a problem:
+    a report by ``intake.reads_as_complaint``, or a thing the estate looks after and what is wrong
+    with it (``worded_intent``: 楼道那个灯又坏了, 暖气现在不热了; 我手机坏了 names nothing of the
+    estate's). ``passed_over`` names clauses that are someone else's business (the body's trouble
+    said with a check-in: the care ticket's)."""
+    from assistant.booking.conversation import service_asked_for
+    from assistant.tickets.intake import reads_as_complaint
+
+    for i, clause in enumerate(clauses):
+        head = TURN_TO_ANOTHER_RE.sub("", clause).strip()
+        if not head:
+            continue
+        rest = TURN_TO_ANOTHER_RE.sub("", " ".join(clauses[i:])).strip()
+        wanted = worded_intent(head)
+        if wanted == "book_service":
+            return Request("book_service", rest, service_asked_for(rest))
+        if passed_over is not None and passed_over(head):
+            continue
+        if wanted == "file_complaint" or reads_as_complaint(head):
+            return Request("file_complaint", rest)
+    return None
 
 
 def _digits(said: str) -> str:
