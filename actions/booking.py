@@ -126,6 +126,23 @@ def _booking_texts(tracker: Tracker) -> list[str]:
     return said
 
 
+def _said_in_booking(tracker: Tracker) -> list[str]:
+    """What the resident said in this booking, in their words: the messages since the booking
+    form started and the one that started it (``_booking_texts`` leaves that one out)."""
+    said = [_text(tracker)]
+    started = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "booking_form":
+            started = True
+        elif event.get("event") == "user":
+            words = commands.words_of(event)
+            if words and words not in said:
+                said.append(words)
+            if started:
+                break
+    return said
+
+
 def _keeps_contact(tracker: Tracker, which: str) -> bool:
     """The resident said in this booking that the address or the phone stays as last time
     (地址电话不变 / 电话一样): the remembered one is taken, at whatever turn it is asked."""
@@ -949,8 +966,11 @@ class ValidateBookingForm(InterruptibleFormValidation):
                 return {"booking_eligibility": None}
             dispatcher.utter_message(text=exc.message + "有需要可以说“转人工”，工作人员帮您想办法。")
             return {**{name: None for name in FORM_SLOTS}, "requested_slot": None}
-        if conversation.asks_eligibility_rule(str(value or "")) and service.eligibility is not None:
-            # 助浴有年龄要求吗？他78了: the question answered along with the answer taken.
+        if service.eligibility is not None and (
+            conversation.asks_eligibility_rule(str(value or "")) or conversation.asks_if_eligible(str(value or ""))
+        ):
+            # 助浴有年龄要求吗？他78了 / 我老伴八十二了 她能约不: the question answered along with
+            # the answer taken.
             dispatcher.utter_message(
                 text=f"有要求：{service.name}面向{service.eligibility.describe()}。您说的情况符合，可以约。"
             )
@@ -1056,6 +1076,10 @@ class ActionSubmitBooking(Action):
         address = tracker.get_slot("booking_address") if service.at_home else None
         phone = tracker.get_slot("booking_phone")
         if not tracker.get_slot("booking_confirming"):
+            if service.per_person and any(conversation.more_than_one_asked(said) for said in _said_in_booking(tracker)):
+                # 约明天中午的助餐 我们老两口: one booking is one person; said what is booked before
+                # the read-back, never a second seat promised that nobody booked.
+                dispatcher.utter_message(text=for_elders(tracker, conversation.one_person_text(service.name)))
             dispatcher.utter_message(
                 text=for_elders(tracker, confirmation_text(service, starts_at, address=address, phone=phone)),
                 buttons=YES_NO,
@@ -1312,6 +1336,9 @@ class ActionCancelBooking(Action):
             )
             or (_listed_own_bookings(tracker) and conversation.cancels_again(_text(tracker)))
             or conversation.cancels_one_of_several_by_time(
+                get_database(), tracker.sender_id, _text(tracker), ref.booking, now=now()
+            )
+            or conversation.cancels_one_and_keeps_another(
                 get_database(), tracker.sender_id, _text(tracker), ref.booking, now=now()
             )
         ):

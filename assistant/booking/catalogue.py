@@ -69,6 +69,9 @@ class Service(BaseModel):
         "a booking is a seat at a sitting (a meal), not a job of `duration` minutes: any start on "
         "the grid before a window ends may be booked, the seat is held to the window's end, and "
         "`capacity` is the seats of the sitting"))
+    per_person: bool = Field(default=False, description=(
+        "one booking serves one person (a seat, a haircut, a check-up), not a home or a room: "
+        "a head count said with it (两份, 我们老两口) is answered with one booked"))
     eligibility: Eligibility | None = None
     aliases: list[str] = Field(default_factory=list)
     description: str = ""

@@ -567,12 +567,53 @@ ASKS_RULE_RE = re.compile(
     r"|岁(?:以上|往上)?(?:的)?才(?:能|可以|行|给)"  # 是不是得七十岁才行
     # 多大岁数能整 / 多少岁可以约 / 谁能约 / 什么人能用: who may have it, asked without a rule word.
     r"|(?:多大|多少|几)(?:岁数|年纪|岁)\S{0,2}(?:能|可以|才能|才可以|就能)|(?:谁|啥人|什么人|哪些人)(?:能|可以)(?:约|用|享受|申请|整|办)"
+    # 啥条件的人才能约 / 什么样的人可以用 / 哪种情况的人能申请: the kind of person asked, 才 or not.
+    r"|(?:啥|什么|哪种|哪类|啥样|什么样)(?:条件|情况|样)?的?人才?(?:能|可以)(?:约|用|享受|申请|整|办)"
 )
+
+
+# 两份 / 三位 / 俩人 / 我们老两口 / 我和老伴都去 / 一家三口: more than one person in one booking.
+# (两点 / 2单元 / 两天 count no one; 给我老伴约 is one person, the spouse.)
+_HEADS_RE = re.compile(
+    r"(?<![\d一])(?:两|俩|二|三|四|五|六|[2-6])\s*(?:份|位|个人|口人|口子|人(?![民家行员]))"
+    r"|老两口|两口子|一家[三四五]口|(?:我们|咱们|俺们|我|咱|俺)(?:娘|爷|姐妹|兄弟|母女|父子|夫妻|老)?俩"
+    r"|(?:我们|咱们|俺们)(?:两|三|四)个"
+    r"|(?:我|俺)(?:和|同|带着|加上)(?:我的?|俺的?)?(?:老伴儿?|老头子?|老婆子?|老太婆|爱人|妈|爸|爷爷|奶奶|外公|外婆|孙子|孙女|闺女|儿子)"
+)
+
+
+def more_than_one_asked(text: str | None) -> bool:
+    """The words ask one booking for more than one person (订两份饭 / 我和老伴都剪): a booking
+    serves one (``Service.per_person``), so what was booked is said."""
+    said = unicodedata.normalize("NFKC", text or "")
+    return bool(said) and not said.startswith("/") and bool(_HEADS_RE.search(said))
+
+
+def one_person_text(service_name: str) -> str:
+    """What is booked when more were asked for: one, and how to book the next."""
+    return (f"{service_name}一次预约是一个人的，这次先按一位给您约；"
+            "另一位等这个约好了再跟我说“再约一个”，我接着帮您约。")
 
 
 def asks_eligibility_rule(text: str | None) -> bool:
     """助浴有年龄要求吗 / 要什么条件: the resident asks who the service is for."""
     return bool(ASKS_RULE_RE.search(unicodedata.normalize("NFKC", text or "")))
+
+
+# 我老伴八十二了 腿脚也不利索 她能约不 / 俺妈78了 够条件吗: whether the person told of may have it.
+_ASKS_IF_ELIGIBLE_RE = re.compile(
+    r"(?:能|可以|能不能|可不可以|让不让)(?:约|用|享受|申请|洗|剪|去)\S{0,2}(?:不|吗|么|嘛|没|伐|冇|[？?])"
+    r"|符合(?:条件|要求)?(?:不|吗|么|嘛|没)|够(?:条件|格|资格|岁数)?(?:不|吗|么|嘛|没)|够不够|算不算|行不行|可以不"
+)
+
+
+def asks_if_eligible(text: str | None) -> bool:
+    """The message tells a person's age or disability and asks whether they may have the service
+    (她能约不 / 够条件吗): the rule applied to them is the answer, not a booking question."""
+    said = unicodedata.normalize("NFKC", text or "")
+    facts = eligibility_from(said)
+    return facts is not None and (facts.age is not None or bool(facts.disabled)) and bool(
+        _ASKS_IF_ELIGIBLE_RE.search(said))
 
 
 # 不是理发 是助浴 60岁以上才行吗 / 是不是要七十岁以上: the number is the rule asked about, not
@@ -2244,6 +2285,39 @@ def cancels_one_of_several_by_time(
         return False
     with db.session() as session:
         return len(upcoming_bookings(session, sender_id, now=local_now(now))) >= 2
+
+
+# A question or a hesitation anywhere (哪个该退呢 / 理发那个取消了吧 助餐要不要留着): still weighing.
+_WEIGHS_STILL_RE = re.compile(r"[?？吗呢]|要不要|该不该|能不能|可不可以|怎么|咋|如何|是不是|再说|想想|算了|还是")
+
+
+def cancels_one_and_keeps_another(
+    db: Database, sender_id: str, text: str | None, booking: Booking | None, now: datetime | None = None
+) -> bool:
+    """你把剃头那个给我取消了 吃饭那个留着 with a 理发 and a 助餐 booked: the resident weighs the two
+    and says which goes and which stays, as picking from the list of their bookings does — done
+    without asking again. Every clause that cancels names the booking's service; a clause keeps
+    another service they have booked (留着 / 不退). A cancel by service alone is still asked
+    (理发那个取消了吧: the other bookings may not be in mind), so is a service booked twice."""
+    from assistant.booking.references import KEEPS_NAMED_RE
+
+    if booking is None:
+        return False
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/") or _WEIGHS_STILL_RE.search(said):
+        return False
+    clauses = _clauses(said)
+    cancelling = [c for c in clauses if _CANCEL_WORD_RE.search(c) and not KEEPS_NAMED_RE.search(c)]
+    if not cancelling or any(not cancels_again(c) or service_from(c) != booking.service for c in cancelling):
+        return False
+    kept = {service_from(c) for c in clauses if c not in cancelling and KEEPS_NAMED_RE.search(c)} - {
+        None, booking.service}
+    if not kept:
+        return False
+    with db.session() as session:
+        upcoming = upcoming_bookings(session, sender_id, now=local_now(now))
+    services = [b.service for b in upcoming]
+    return services.count(booking.service) == 1 and all(service in services for service in kept)
 
 
 def time_instead_of_phone(text: str | None, now: datetime | None = None) -> bool:

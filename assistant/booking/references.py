@@ -214,6 +214,21 @@ def _what(hints: _Hints, service: str | None) -> str:
     return "".join(w for w in (hints.day_word, hints.period_word, hints.clock_word, service) if w)
 
 
+# 吃饭那个留着 / 助餐的不退 / 体检照常去: a booking named and kept.
+KEEPS_NAMED_RE = re.compile(r"留着|保留|不退|不取消|别取消|别退|不要取消|还要(?![约订再])|照常|照旧|还去|别动|不动|不变")
+
+
+def _service_asked_about(norm: str, catalogue: Catalogue):  # noqa: ANN202 - a catalogue Service or None
+    """The service the message asks something of: 助餐不要了 理发留着 names two, and the one kept
+    is not the one meant; else the service named (the longest name said)."""
+    clauses = [c for c in re.split(r"[，,。；;！!？?\s]+", norm) if c]
+    asked = {found.name: found for c in clauses if not KEEPS_NAMED_RE.search(c)
+             if (found := catalogue.resolve_service(c)) is not None}
+    if len(asked) == 1:
+        return next(iter(asked.values()))
+    return catalogue.resolve_service(norm)
+
+
 def resolve_booking_reference(session: Session, sender_id: str, text: str, *, now: datetime | None = None,
                               catalogue: Catalogue | None = None) -> BookingReference:
     """The resident's upcoming booking(s) a message like 刚才订的那个不要了 refers to.
@@ -235,7 +250,7 @@ def resolve_booking_reference(session: Session, sender_id: str, text: str, *, no
                                 cues=[f"预约号 {mentioned} 不在本人待进行的预约里"],
                                 message=f"没有找到您待进行的预约{mentioned}。")
 
-    resolved = catalogue.resolve_service(norm)
+    resolved = _service_asked_about(norm, catalogue)
     service = resolved.name if resolved else None
     hints = _read_hints(norm, local_now.date())
     cues = ([f"服务：{service}"] if service else []) + hints.cues

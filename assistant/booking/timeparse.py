@@ -59,6 +59,7 @@ WEEKDAY_RE = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天末]")
 HOLIDAY_RE = re.compile(r"元旦|春节|除夕|元宵|清明|劳动节|五一|端午|七夕|中秋|国庆|重阳|腊八|冬至|圣诞")
 # "3号" in "3号楼" is an address, not a date.
 ADDRESS_AFTER_RE = re.compile(r"^\s*(?:楼|栋|幢|室|单元|门|房|院|弄|号楼|层|单元)")
+_ENDS_ON_CLOCK_RE = re.compile(r"[点时分半刻钟]$")
 
 
 _REWRITES = (
@@ -403,8 +404,12 @@ def extract_time(sentence: str, now: datetime | None = None) -> ParsedTime | Non
         found = []
     for index, item in enumerate(found):
         _begin, stop = item["offset"]
-        if ADDRESS_AFTER_RE.match(norm[stop:]) or norm[stop : stop + 1].isdigit():
-            continue  # 3号楼, 5号门: an address
+        # 3号楼, 5号门: an address. A time that ends on its clock (两点, 三点半) has no address
+        # word after it: 明天下午两点 房子继承的事 / 两点 门口等 say what comes next.
+        if (ADDRESS_AFTER_RE.match(norm[stop:]) and not _ENDS_ON_CLOCK_RE.search(item["text"])) or norm[
+            stop : stop + 1
+        ].isdigit():
+            continue
         if item["text"] in ("现在",) or (
             _YEAR_ONLY_RE.fullmatch(item["text"]) and _AGE_AFTER_RE.match(norm[stop:])
         ):
