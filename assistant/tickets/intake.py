@@ -66,6 +66,9 @@ _QUESTION = re.compile(
     # wrong yet: there is nothing to file).
     r"|(?:是不是|会不会|是否|要不要|听说)(?:又|还)?(?:要|会)?(?:停水|停电|停气|断水|断电|断气)"
 )
+# 也没贴通知 / 物业也不通知一声 / 没提前通知: a notice that never came is part of the complaint,
+# no question about a notice (停水通知是什么时候发的 still asks).
+_NO_NOTICE = re.compile(r"(?<!有)(?<!是)(?:没有?|不|未|也没有?|也不|都没有?|都不)(?:贴|发|出|给|提前|事先|预先)?(?:个|一个|张|一张)?通知(?:一声|一下)?")
 # Asking about an earlier report (我报修的电梯修了没, 上次投诉的结果呢, 反映了那么久的噪音
 # 到底有没有人在处理) or booking a service (想约个清洗油烟机, 约人修水龙头): the dialogue
 # answers those; they are not a new report.
@@ -120,7 +123,7 @@ def reads_as_complaint(text: str | None) -> bool:
     from assistant.tickets.classify import FALLBACK_CATEGORY, lexicon_scores
 
     said = normalise(text)
-    if not said or _QUESTION.search(said) or _NOT_A_NEW_REPORT.search(said.lower()):
+    if not said or _QUESTION.search(_NO_NOTICE.sub("", said)) or _NOT_A_NEW_REPORT.search(said.lower()):
         return False
     problem = bool(_PROBLEM_WORDS.search(said))
     if _STATUS_OR_PRICE.search(said) and not problem:
@@ -134,6 +137,9 @@ def reads_as_complaint(text: str | None) -> bool:
     return problem and heaviest >= _STRONG_WEIGHT
 
 
+_NOISE_FAULT = "吵"  # duplicates.read_problem's name for a noise (嗡嗡响, 吵死了, 轰轰的)
+
+
 def _thing_and_its_fault(said: str) -> bool:
     """楼上那家天天后半夜拖椅子蹦跶 … 我住1528号楼802: a thing and what is wrong with it, as the
     duplicate reader reads a report (楼上走动 + 吵), said with a place: a report in words no
@@ -141,7 +147,9 @@ def _thing_and_its_fault(said: str) -> bool:
     from assistant.tickets.duplicates import read_problem
 
     found = read_problem(said)
-    return bool(found.objects and found.faults)
+    # 191号楼楼下小饭馆的排风机一直嗡嗡响: a noise is what is wrong whatever makes it, so a noise
+    # said at a place needs no thing the reader knows.
+    return bool(found.objects and found.faults) or _NOISE_FAULT in found.faults
 
 
 def extract_location(text: str | None) -> str | None:
