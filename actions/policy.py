@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -15,7 +16,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant.booking.about import answer_about_service, catalogue_first
 from assistant.booking.conversation import names_public_place
 from assistant.db import get_database
-from assistant.kb.answer import PolicyAnswer, answer_entry, answer_policy_question, own_record_answer
+from assistant.kb.answer import (
+    PolicyAnswer,
+    answer_entry,
+    answer_policy_question,
+    entry_picked_by_words,
+    own_record_answer,
+)
 from assistant.kb.service import warm_up_in_background
 from assistant.kb.unanswered import record_unanswered
 from assistant.settings import get_settings
@@ -45,6 +52,24 @@ def _picked_entry(tracker: Tracker) -> str | None:
         if entity.get("entity") == "policy_entry" and entity.get("value"):
             return str(entity["value"])
     return None
+
+
+def _offered_entries(tracker: Tracker) -> list[str]:
+    """The entries the butler's last reply offered to pick from (您是想问：1. … 2. …), in order."""
+    users = 0
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                return []
+        elif event.get("event") == "bot" and users == 1:
+            offered = [json.loads(match.group(1))["policy_entry"]
+                       for button in (event.get("data") or {}).get("buttons") or []
+                       if (match := re.match(r"^/ask_policy(\{.*\})$", str(button.get("payload", ""))))
+                       and "policy_entry" in match.group(1)]
+            if offered:
+                return offered
+    return []
 
 
 def choice_buttons(answer: PolicyAnswer) -> list[dict]:
@@ -94,6 +119,10 @@ class ActionAskPolicy(Action):
             return [FollowupAction("action_listen")]
         question = _latest_text(tracker)
         picked = _picked_entry(tracker)
+        if not picked and not question.startswith("/"):
+            # 八十岁以上给的那个 right after 您是想问：1. … 2. …: the entry offered that says it.
+            offered = _offered_entries(tracker)
+            picked = await asyncio.to_thread(entry_picked_by_words, question, offered) if offered else None
         if not picked and reports_a_problem(question):
             # 665号楼下水道返味 一开门就闻到 电话139…: a problem at a place, said with no question,
             # heard as a policy question (闻到 ~ 燃气味): the report is taken, not answered.

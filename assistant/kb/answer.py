@@ -550,6 +550,57 @@ def answer_entry(entry_id: str, *, kb: KnowledgeBase | None = None) -> PolicyAns
     return _answer_from(entry.title, result, 1.0, [])
 
 
+# --- an offered entry picked by what it says ---------------------------------------------------
+
+# 八十岁以上给的那个 / 坐公交那条: words pointing at one of the entries offered (给的 / 的那个 / 那条
+# say nothing of which); the rest is what the entry itself says.
+_POINTER_WORDS_RE = re.compile(r"(?:给|发|领|办|说|讲|管)?的?(?:那个|那条|那项|那一个|这个|这条|那种)?(?:吧|啊|呀|哈)?$")
+_PICK_FILLER_RE = re.compile(r"^(?:就是|就|是|要|我要|我想问|问)+")
+# A number and its unit (80岁, 65周岁, 100元): the sharpest words an entry has.
+# A range (80到89岁) names both ends with the unit.
+_AMOUNT_RE = re.compile(r"(\d+)(?:(?:到|至|-|~)(\d+))?(周?岁|元|块|年|个月|天)")
+
+
+def _amounts(text: str) -> set[str]:
+    unit = {"周岁": "岁", "块": "元"}
+    return {f"{number}{unit.get(m.group(3), m.group(3))}"
+            for m in _AMOUNT_RE.finditer(text) for number in (m.group(1), m.group(2)) if number}
+
+
+def entry_picked_by_words(said: str, entry_ids: list[str], *, kb: KnowledgeBase | None = None) -> str | None:
+    """The one offered entry (``entry_ids``, from the choices just shown) that the words point
+    at by what it says, not by its title or its number: 八十岁以上给的那个 is the entry that speaks
+    of 80岁 when no other offered one does. The words' amounts (a number and its unit) must all be
+    in it, and its share of the words' other pairs of characters must be the best of all, alone.
+    None when the words point at no entry, or at several alike."""
+    from assistant.embeddings.model import EmbeddingModelError
+    from assistant.kb.store import KbNotFound
+
+    words = _PICK_FILLER_RE.sub("", _POINTER_WORDS_RE.sub("", normalise(said or "")))
+    if len(words) < 2 or len(entry_ids) < 2:
+        return None
+    try:
+        base = kb or get_knowledge_base()
+        entries = [(entry_id, base.entry(entry_id)) for entry_id in entry_ids]
+    except (KbNotFound, EmbeddingModelError):
+        return None
+    amounts = _amounts(words)
+    pairs = set(bigram_tokens(_AMOUNT_RE.sub(" ", words)))
+    scored = []
+    for entry_id, entry in entries:
+        if entry is None:
+            continue
+        said_there = normalise(f"{entry.title} {entry.text}")
+        if amounts and not amounts <= _amounts(said_there):
+            continue
+        shared = pairs & set(bigram_tokens(said_there))
+        scored.append((len(amounts) * 3 + len(shared), entry_id))
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
 # --- a resident's own record, which the butler cannot see -----------------------------------
 
 # Money paid to or by the resident (养老金, 社保, 补贴…) and its status asked (到账没有, 扣了多少,
