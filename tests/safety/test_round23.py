@@ -88,3 +88,22 @@ def test_a_worker_down_a_well_not_answering_fires(text):
 ])
 def test_a_worker_down_a_well_who_answers_or_a_question_stays_quiet(text):
     assert not fires(text)
+
+
+
+# --- a trip said with where it goes accounts for an elder's silence, unless the elder is unreachable after it ----
+
+@pytest.mark.parametrize("text", [
+    "独居的孙大妈三天没开门了 她儿子说她跟团去桂林旅游了",
+    "对门的老两口两天没见着 去三亚旅游去了",
+])
+def test_an_elder_gone_on_a_trip_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我外公一个人住 说是去杭州旅游 两天了手机一直关机",
+    "我姥姥一个人住 去旅游了 这两天一直联系不上",
+])
+def test_an_elder_on_a_trip_who_cannot_be_reached_fires(text):
+    assert fires(text)
