@@ -107,3 +107,23 @@ def test_an_elder_gone_on_a_trip_stays_quiet(text):
 ])
 def test_an_elder_on_a_trip_who_cannot_be_reached_fires(text):
     assert fires(text)
+
+
+# --- the lights as a sign of life of someone living alone --------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "对面楼独居的刘爷爷 家里的灯三个晚上都没亮过",
+    "楼下空巢的老大娘家的灯白天黑夜一直亮着 好几天了",
+    "那个一个人住的老头 屋里听不到任何响动 窗帘也两天没拉开",
+])
+def test_an_elders_lights_dark_or_on_for_days_fires(text):
+    assert "silent_elder" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "三单元的楼道灯好几天不亮了 老人晚上下楼看不清",
+    "独居的张奶奶家的灯两天没亮了 她跟团去海南旅游了",
+    "小区门口的路灯三天没亮了 大爷大妈跳舞都摸黑",
+])
+def test_a_stair_lamp_or_an_elder_known_away_stays_quiet(text):
+    assert not fires(text)
