@@ -127,3 +127,22 @@ def test_an_elders_lights_dark_or_on_for_days_fires(text):
 ])
 def test_a_stair_lamp_or_an_elder_known_away_stays_quiet(text):
     assert not fires(text)
+
+
+# --- learning ahead with an adverb between (想提前学一下, 想先学学) is the learning frame ----------------------------
+
+@pytest.mark.parametrize("text", [
+    "小孩吞了纽扣怎么急救 我想提前学学",
+    "老人突然抽搐该怎么处理 想事先学一下",
+    "煤气泄漏了第一步干啥 我想先学点",
+])
+def test_learning_ahead_with_an_adverb_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我想先学学怎么扶 我奶奶摔倒了站不起来",
+    "我老伴刚才噎住了 脸都紫了 想提前学的来不及了",
+])
+def test_learning_ahead_with_ones_own_emergency_fires(text):
+    assert fires(text)
