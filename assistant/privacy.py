@@ -20,10 +20,29 @@ def mobile_in(text: str | None) -> str | None:
     match = MOBILE_RE.search(text)
     if match is None:
         for spoken in _SPOKEN_NUMBER_RE.finditer(text):
-            match = MOBILE_RE.search(re.sub(r"[\s-]", "", spoken.group()).translate(_SPOKEN_DIGITS))
+            match = _spoken_mobile(spoken.group())
             if match:
                 break
     return f"{match.group(1)}{match.group(2)}{match.group(3)}" if match else None
+
+
+def _spoken_mobile(run: str) -> re.Match | None:
+    """A mobile in a run of spoken digits (``_spoken_mobile_span``), or None."""
+    span = _spoken_mobile_span(run)
+    return MOBILE_RE.fullmatch(re.sub(r"[\s-]", "", run[span[0] : span[1]]).translate(_SPOKEN_DIGITS)) if span else None
+
+
+def _spoken_mobile_span(run: str) -> tuple[int, int] | None:
+    """Where a mobile is in a run of spoken digits: the whole run said in groups (幺三九 幺二三四
+    五六七八), else some of its groups in a row (最后是九七七 幺三八六幺二三零九七七: the end said
+    first, then the whole number; the groups together are no number)."""
+    groups = list(re.finditer(r"[^\s-]+", run))
+    for size in range(len(groups), 0, -1):
+        for start in range(len(groups) - size + 1):
+            said = "".join(g.group() for g in groups[start : start + size])
+            if MOBILE_RE.fullmatch(said.translate(_SPOKEN_DIGITS)):
+                return groups[start].start(), groups[start + size - 1].end()
+    return None
 
 
 # Landlines such as 021-12345678.
@@ -57,10 +76,12 @@ def mask_name(name: str | None) -> str | None:
 def _mask_spoken_mobile(match: re.Match[str]) -> str:
     """幺三八幺二三四五六七八 -> 幺三八****五六七八: a mobile read out digit by digit (the reading
     ``mobile_in`` accepts) is masked like a written one; other runs of number words are kept."""
-    said = re.sub(r"[\s-]", "", match.group())
-    if MOBILE_RE.search(said.translate(_SPOKEN_DIGITS)) is None:
-        return match.group()
-    return f"{said[:3]}****{said[-4:]}"
+    run = match.group()
+    span = _spoken_mobile_span(run)
+    if span is None:
+        return run
+    said = re.sub(r"[\s-]", "", run[span[0] : span[1]])
+    return f"{run[: span[0]]}{said[:3]}****{said[-4:]}{run[span[1] :]}"
 
 
 def mask_text(text: str | None) -> str | None:

@@ -1137,8 +1137,9 @@ def _slip_slot(
 
 
 _CLAUSE_CUT_RE = re.compile(r"[，,。；;！!\s]+")
-# A clause that gives a time up (三点我有事 / 2点太早了 / 三点不行 / 三点得去接孙子).
-_GIVES_UP_RE = re.compile(r"不|没|太|有事|忙|得去|要去|得接|要接|上班|来不及")
+# A clause that gives a time up (三点我有事 / 2点太早了 / 三点不行 / 三点得去接孙子), or says what
+# the resident is still busy with then (九点我还在买菜呢 / 两点正在医院排队 / 八点刚出门).
+_GIVES_UP_RE = re.compile(r"不|没|太|有事|忙|得去|要去|得接|要接|上班|来不及|还在|正在|刚出门|出门了?呢")
 # A clause that offers a time only as a fallback (四点半也行 / 五点也可以 / 三点都行): the
 # choice is the time said outright; the fallback wins only when it is all there is.
 _FALLBACK_RE = re.compile(r"也行|也可以|也成|也好|也中|也没问题|也凑合|都行|都可以|都成")
@@ -1360,8 +1361,11 @@ def repicked_time(text: str | None, offered: list[dict]) -> str | None:
 
 
 # What may follow an address's first piece after a space (3号楼2单元 501 / 446栋1单元 一楼 101 /
-# 12栋 3单元 602室): a unit, a floor or a room, nothing else.
-_ADDRESS_REST_RE = re.compile(r"^(?:[零一二三四五六七八九十\d]{1,3}(?:单元|楼|层|室|号|户|门)|\d{2,4})$")
+# 12栋 3单元 602室): a unit, a floor or a room, nothing else. A room said digit by digit (一九七三栋
+# 一单元 五零二: how speech recognition writes an elder's 502) is a room as much as 502 is.
+_ADDRESS_REST_RE = re.compile(
+    r"^(?:[零一二三四五六七八九十\d]{1,3}(?:单元|楼|层|室|号|户|门)|\d{2,4}|[零〇一二三四五六七八九幺]{3,4}(?:室|号|户)?)$"
+)
 
 
 def _starts_phone(words: list[str]) -> bool:
@@ -1465,6 +1469,9 @@ CONFIRM_RE = re.compile(
     r"|^(?:这下|这回|这次|现在)(?:就|都)?(?:对|没错|没问题)了?(?:吧|啊|呀)?$"
     # Cantonese, Sichuanese, northern: 系啊，啱嘅 / 冇错 / 对头 / 是滴 / 妥了
     r"|^(?:系|係|啱|对头|是滴|是嘞|妥)(?:啊|呀|嘅|喇|啦|了|的)?(?:[，,\s]*(?:啱|啱嘅|冇错|系啊|对头|对|对的|是|是的))?$|冇错"
+    # Cantonese "that's it" and "no problem" (啱 系咁 / 系咁样啦 / 冇问题 / 啱晒 / 得啦): the yes
+    # in the words an elder of the south says it, each a clause of its own.
+    r"|^(?:系咁|係咁)(?:样|樣)?(?:啦|喇|啊|呀|嘅)?$|冇问题|冇問題|啱晒|^得(?:啦|喇|嘞)?$"
 )
 NOT_YES_RE = re.compile(r"不对|不是|错了|不行|不要|不约|不用|算了|取消|别|改|换|等等|等一下|等下|[?？吗]")
 

@@ -140,6 +140,15 @@ def normalise_phone(text: str | None) -> str | None:
     return mobile_in(unicodedata.normalize("NFKC", text))
 
 
+def address_for_staff(address: str | None) -> str | None:
+    """A home address as it is kept: a number said digit by digit (一九七三栋一单元五零二, as speech
+    recognition writes what an elder says) in Arabic digits (1973栋1单元502), as a ticket's place
+    is (``location.with_digits``): staff find and dispatch by it. Said otherwise it stays as said."""
+    from assistant.location import with_digits
+
+    return (with_digits(address) or "").strip() or None
+
+
 def check_eligibility(service: Service, *, age: int | None = None, disabled: bool | None = None) -> None:
     """Raise unless the resident qualifies. Unknown facts raise ``eligibility_unknown``
     so the dialogue asks; a resident qualifies by meeting ANY listed condition."""
@@ -451,7 +460,7 @@ def book(db: Database, *, sender_id: str, service: str, starts_at: datetime, add
                                nearest_free_slots(session, svc.name, max(starts_at, now), now=now,
                                                   catalogue=catalogue)) from None
     check_eligibility(svc, age=age, disabled=disabled)
-    address = (address or "").strip() or None
+    address = address_for_staff(address)
     if svc.at_home and not address:
         raise BookingError("address_required", "上门服务需要您的地址，比如：幸福路8号3号楼201室。")
     if phone is not None:
@@ -555,7 +564,7 @@ def change_contact(db: Database, booking_id: str, *, sender_id: str, phone: str 
         if phone:
             booking.phone = phone
         if address and booking.location == "上门":
-            booking.address = address
+            booking.address = address_for_staff(address)
         session.flush()
     log.info("booking_contact_changed", booking_id=booking.id, phone=mask_phone(phone) if phone else None,
              address_changed=bool(address))
