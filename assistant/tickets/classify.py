@@ -208,8 +208,22 @@ _WASTE_PUT_OUT = re.compile(r"泔水|潲水|馊水|厨余|垃圾|剩饭|剩菜|�
 SHOP_OUT_WEIGHT = 3.0
 
 
+# Words whose 火 is no fire: 黑灯瞎火 is pitch dark (a lamp out, read as the 黑 it says), 上火 /
+# 火气 / 恼火 a temper, 火急火燎 a hurry, 火车 / 火锅 / 火腿 / 火龙果 things. Left in, their 火 (and
+# the model's 火 n-grams) filed a dark stairwell under 消防安全.
+_NOT_FIRE = (("黑灯瞎火", "很黑"), ("火急火燎", ""), ("上火", ""), ("火气", ""), ("恼火", ""),
+             ("火车", ""), ("火锅", ""), ("火腿", ""), ("火龙果", ""))
+
+
+def _without_idle_fire(text: str) -> str:
+    for words, meaning in _NOT_FIRE:
+        text = text.replace(words, meaning)
+    return text
+
+
 def classify_category(text: str) -> Classification:
     """The likeliest category, a confidence in [0, 1] and the cues behind it."""
+    text = _without_idle_fire(text or "")
     normalized = normalize_text(text)
     if not normalized:
         return Classification(FALLBACK_CATEGORY, 0.0, [])

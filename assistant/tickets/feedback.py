@@ -652,14 +652,24 @@ def reason_after_rating(db: Database, sender_id: str, text: str | None, *, now: 
 _CHANGE_TO = re.compile(r"(?:改|换|调)(?:成|为|到|打|给|评)?|还是(?:给|打|评)?|重新(?:打|给|评)")
 
 
+# 改成基本满意 / 换成不满意吧 / 改为满意: the new rating said as a word of satisfaction, right
+# after a change word proper (改/换/调, never 还是: 还是不行 is the handling, no score given).
+_CHANGE_TO_WORD = re.compile(r"(?:改|换|调)(?:成|为|到)(?:个|一个)?")
+
+
 def changed_score(text: str | None) -> int | None:
-    """The new score of a rating changed in words (改成五星, 还是给4分吧, 重新打个一星), or
-    None when the message changes no score (its stars or points must follow a change word)."""
+    """The new score of a rating changed in words (改成五星, 还是给4分吧, 重新打个一星, 改成基本
+    满意), or None when the message changes no score (its stars or points, or its word of
+    satisfaction, must follow a change word)."""
     norm = _norm(text)
     for change in _CHANGE_TO.finditer(norm):
         score = SCORE_RE.search(norm, change.end())
         if score and score.start() - change.end() <= 3:
             return _DIGITS[score.group("given") or score.group("said")]
+    for change in _CHANGE_TO_WORD.finditer(norm):
+        for pattern, score in _SCORED:
+            if pattern.match(norm, change.end()):
+                return score
     return None
 
 
