@@ -23,6 +23,18 @@ STOP_RE = re.compile(
     r"不约了|不预约了|不想约了|别约了|不订了|先不约|不(?:办|弄|整|搞)(?:这个?|那个?|它)?了|不要了|"
     r"不投诉了|不反映了|不报了|不登记了|不说了|取消预约|不想弄了|不干了"
 )
+# 不剪了不剪了 / 那先不洗了 / 俺不修了: the service let go in its own verb, by the resident at the
+# head of a clause (物业说不修了 / 师傅不来了 tell what others do: no leaving) — leaving, unless
+# another booking is asked after it (算了不剪了 还是帮我约个保洁吧: the service changes).
+LETS_SERVICE_GO_RE = re.compile(
+    r"(?:^|(?<=[，,。.！!\s]))(?:那就?|我|俺|算了)?先?不(?:剪|理|洗|修|扫|打扫|检查|体检|洗澡|冲凉)了(?![吗嘛么])"
+)
+_BOOKS_ANOTHER_RE = re.compile(r"约|订|换成|改成")
+
+
+def _lets_service_go(said: str) -> bool:
+    let_go = LETS_SERVICE_GO_RE.search(said)
+    return bool(let_go) and not _BOOKS_ANOTHER_RE.search(said, let_go.end())
 # Leaving only when nothing else in the message answers (算了，明天下午三点吧).
 WEAK_STOP_RE = re.compile(r"算了|取消吧|^取消$|退出")
 
@@ -57,7 +69,14 @@ PERSON_RE = re.compile(
     r"(让|叫|找|派|请)(你们|咱们)?(社区|物业|居委会?|街道)?的?(个|一个)?(人|工作人员|管事的人?|负责人|领导)(给我|跟我)(打|回)(个|一个)?电话"
     r"|转(接|个|一个|一下)?人工|转(接)?(给)?(个|一个|一下)?(工作人员|客服|真人)"
     r"|(找|要|叫|请|联系|接通?|换)(个|一个|一下)?"
-    r"(人工|工作人员|真人|客服|物业的?人|值班的?人|管理员|你们的人|社区的人|领导)"
+    r"(人工|工作人员|真人|活人|客服|物业的?人|值班的?人|管理员|你们的人|社区的人|领导)"
+    # 我要跟人说话 / 想和个真人讲 / 有没有活人: a person, not the machine, asked for in plain words
+    # (我跟人说过了 / 跟人吵架 / 和人家说好了: no asking, or another talk).
+    r"|(要|想|让我|请让我)(直接)?(跟|和|同)(个|一个)?(真|活)?人(说话|说|讲|聊|通话|对话)(?![过了好])"
+    r"|有没有(个)?(真人|活人|人工)(?![费成钱])"
+    # 找人 / 给俺叫个人来 / 喊个人吧: the whole message, a person and nothing else (叫个人来修 / 找人
+    # 问问 say what for: the report's, the resident's own).
+    r"|^(我要|我想|给我|帮我|你给我|你给俺|给俺|俺要|快)?(找|叫|喊|来)(个|一个)?人(来|过来)?(吧|啊|呀|嘛)?$"
     # 找你们领导 / 麻烦联系社区负责人 / 我要找管事的: whoever is in charge, asked of us — at
     # the start of a clause or after a request frame (never 我得去找居委会领导开证明: the
     # resident's own errand), and not sent to do a job (叫物业负责人来修一下: the report's).
@@ -199,14 +218,16 @@ def is_stop(text: str | None) -> bool:
     """The message says the resident is leaving (不约了, 算了不要了, 不投诉了, 算了…, 不用了 我自己
     打扫吧)."""
     said = _clean(text)
-    return bool(STOP_RE.search(said) or WEAK_STOP_RE.search(said) or DO_IT_MYSELF_RE.search(said))
+    return bool(STOP_RE.search(said) or WEAK_STOP_RE.search(said) or DO_IT_MYSELF_RE.search(said)
+                or _lets_service_go(said))
 
 
 def only_weak_stop(text: str | None) -> bool:
     """The only leaving word is a weak one (算了, 取消吧): 哎算了 还是八点半吧 lets go of a change,
     not of the form, when a value comes with it (the caller reads the value)."""
     said = _clean(text)
-    return bool(WEAK_STOP_RE.search(said)) and not STOP_RE.search(said) and not DO_IT_MYSELF_RE.search(said)
+    return (bool(WEAK_STOP_RE.search(said)) and not STOP_RE.search(said) and not DO_IT_MYSELF_RE.search(said)
+            and not _lets_service_go(said))
 
 
 def goes_own_way(text: str | None) -> bool:
@@ -309,7 +330,7 @@ def mentions_person(text: str | None) -> bool:
 # (给我回个电话, which may only ask to hear the outcome), nor anyone sent to do a job
 # (叫物业的人来修, 找个人来看看).
 # (值班的人 / 管理员 are left out: they are mostly sent to do a job, 叫管理员来开一下门.)
-_STAFF_RE = re.compile(r"人工|工作人员|客服|真人|领导|负责人|管事的")
+_STAFF_RE = re.compile(r"人工|工作人员|客服|真人|活人|领导|负责人|管事的|(?:跟|和|同)(?:个|一个)?(?:真|活)?人")
 
 
 def wants_person(text: str | None, *, staff_only: bool = False) -> bool:
@@ -349,7 +370,7 @@ def classify(intent: str | None, text: str | None, *, answers: bool, confidence:
     for the slot it asked (or a correction) out of the message."""
     if intent == "emergency":
         return "emergency"  # always first: the safety net may have forced it
-    if STOP_RE.search(_clean(text)):
+    if STOP_RE.search(_clean(text)) or _lets_service_go(_clean(text)):
         return "stop"  # 不弄了 is never an answer, not even "no phone" at the contact step
     if answers:
         return "answer"
