@@ -146,3 +146,23 @@ def test_learning_ahead_with_an_adverb_stays_quiet(text):
 ])
 def test_learning_ahead_with_ones_own_emergency_fires(text):
     assert fires(text)
+
+
+# --- a story from a short-video app, English news or a drama named by its genre ----------------------------------
+
+@pytest.mark.parametrize("text", [
+    "b站上有人说他家充电宝半夜自燃了 看得我心慌",
+    "刷到一条小红书 一个小孩被困在电梯里 太吓人了",
+    "在看个谍战剧 里面有人被勒住脖子",
+    "watched a documentary about a kidnapping 有点怕",
+])
+def test_a_story_seen_on_a_screen_stays_quiet(text):
+    assert not fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "正刷着抖音呢 厨房突然冒烟了 有火苗",
+    "看了条抖音讲燃气泄漏 结果我闻了闻 我家现在真有煤气味",
+])
+def test_something_here_while_on_a_screen_fires(text):
+    assert fires(text)
