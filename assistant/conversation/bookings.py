@@ -48,11 +48,13 @@ def has_booking_details(said: str) -> bool:
 def offered_booking_taken(said: str, options) -> str | None:  # noqa: ANN001 - remembered options
     """The booking button's message when the butler offered one service's booking (要帮您约助餐吗？
     with 约助餐 / 不用了) and the resident asks for it in words (那给我订一个 / 好 给俺约上 明天
-    中午): a wish to book naming no other service. None otherwise."""
-    from assistant.booking.conversation import service_asked_for, wishes_to_book
+    中午), or asks whether the person they tell of may have it (我老伴八十二了 腿脚不利索 她能约不:
+    the form's age question answers it, with the words): a wish to book naming no other
+    service. None otherwise."""
+    from assistant.booking.conversation import asks_if_eligible, service_asked_for, wishes_to_book
 
     booking = [o for o in options if (o.payload or "").startswith("/book_service{")]
-    if len(booking) != 1 or not wishes_to_book(said):
+    if len(booking) != 1 or not (wishes_to_book(said) or asks_if_eligible(said)):
         return None
     try:
         offered = json.loads(booking[0].payload[len("/book_service") :]).get("service_type")

@@ -117,7 +117,7 @@ _REMIND_VERB_RE = re.compile(
 # 天天 / 每天 / 按时: how often, said of the reminder asked for (你天天提醒我吃药 / 每天提醒我量血压).
 _MODALS = r"(?:能|可以|能不能|可不可以|记得|到时候?|到点|再|就|天天|每天|每日|每晚|每早|每周|按时|准时)"
 _REMIND_ASKED_RE = re.compile(r"(?:" + _ASKS_BUTLER + _MODALS + r"*|^" + _MODALS + r"+)$")
-_PAST_RE = re.compile(r"上次|上回|以前|之前|昨天|前天|已经|刚才|早就")
+PAST_RE = re.compile(r"上次|上回|以前|之前|昨天|前天|已经|刚才|早就")
 _KEEP_IN_MIND_RE = re.compile(r"(?:帮|替|给)(?:我|俺)记(?:着|住|一下)")
 _FUTURE_TIME_RE = re.compile(
     r"到时候?|到点|明早|明天|明晚|明儿|后天|今晚|今天晚上|今天下午|待会儿?|一会儿?|过会儿?|回头"
@@ -163,7 +163,7 @@ def asks_reminder(text: str) -> bool:
         return True
     for match in _REMIND_VERB_RE.finditer(text):
         before = re.split(r"[，,。.！!？?；;\s]", text[: match.start()])[-1]
-        if _PAST_RE.search(before):
+        if PAST_RE.search(before):
             continue  # 上次你们提醒我交物业费了: told, not asked
         if _REMIND_ASKED_RE.search(before) or (not before and match.group().startswith("提醒")):
             return True  # 你提醒我一下 / 能不能提醒我吃药 / 提醒我一下 (said to the butler)
@@ -280,103 +280,6 @@ def asks_hospital_number(text: str | None) -> bool:
         and bool(_ASKS_US_TO_RE.search(said))
         and "费" not in said
     )
-
-
-# --- errands the butler cannot run -------------------------------------------------------
-#
-# Paying a bill, calling a car, phoning the resident every day: asked of the butler in many
-# words (and heard by the classifier as anything: the help menu, a progress question), it
-# can do none of them; said plainly, with what the resident can do instead.
-
-# Asked of the butler (帮我 / 替我 / 给我把 / 你 / 麻烦你), never told (我交了电费) or asked how
-# (电费怎么交: a question, the knowledge base's).
-_ERRAND_ASKER = r"(?:(?:帮|替)(?:我|俺|咱|忙)?|给(?:我|俺)(?=把|叫|喊|打|约|订|交|缴|充)|你(?!们?[^，,。！!？?\s]{0,3}(?:怎么|咋))|您|麻烦(?:你|您)?)"
-_BILL = (r"(?:电费|水费|燃气费|煤气费|天然气费|气费|话费|电话费|手机费|物业费|暖气费|取暖费|供暖费|网费|宽带费"
-         r"|有线电视费|电视费|房租|卫生费|垃圾费)")
-_PAY = r"(?:交|缴|付|充|续)"
-_SAME_CLAUSE = r"[^，,。！!？?；;\s]"
-_PAY_FOR_ME_RE = re.compile(
-    _ERRAND_ASKER + _SAME_CLAUSE + r"{0,10}?(?:" + _PAY + r"(?:一下|下|了|上|个)?" + _SAME_CLAUSE + r"{0,6}?(?P<bill>"
-    # 交一下物业费的发票: the bill names another thing (its receipt), it is not what is paid.
-    + _BILL + r")(?!的)|(?P<bill2>" + _BILL + r")" + _SAME_CLAUSE + r"{0,6}?" + _PAY + r")"
-)
-# In the clause of the bill, the butler is asked something else about it (帮我问问物业费能不能缓交,
-# 帮我查下电费交了没, 开发票): a question or a report of the bill's, the dialogue's and the knowledge
-# base's, never a payment asked for.
-_BILL_NOT_PAID_RE = re.compile(
-    r"查|问|打听|看看|看下|看一下|核对|对一下|算一下|缓|延期|推迟|晚点交|减免|免交|退|发票|收据|票据|开票|明细"
-    r"|了没|了吗|了么|了没有|没交|欠|催|涨|贵|多收|收错"
-)
-_HOW_RE = re.compile(r"怎么|咋|如何|哪里|哪儿|在哪|多少钱|几号|什么时候|啥时候|能不能.{0,6}网上")
-# 给我叫个出租车 / 帮我打个车 / 你帮俺喊辆滴滴: a car called for the resident (an ambulance
-# is the safety net's, never this).
-# 派 is the community sending a vehicle: a ride only with the resident carried (接我, 送我妈去…).
-_CAR_RE = re.compile(
-    _ERRAND_ASKER + _SAME_CLAUSE + r"{0,4}?(?P<verb>叫|打|约|喊|订|派)(?:个|辆|一辆|一个|部|台)?"
-    r"(?<!救护)(?<!消防)(?:出租车?|的士|网约车|滴滴|专车|快车"
-    # 车牌 / 车位 / 车主 are no vehicle called.
-    r"|(?P<car>(?<![救护消防警拖])车(?![位库棚费子牌号主门窗辆])))"
-)
-# What the bare 车 is to do, said after it: a ride carries the resident or goes somewhere (接, 送,
-# 去, 坐); hauling or towing a thing (拉垃圾, 把僵尸车拖走, 运走) is a job for the estate, a request or
-# a report the dialogue files.
-_CAR_HAULS_RE = re.compile(r"[来去过]?(?:把[^，,。！!？?；;\s]{1,10}?)?(?:拉|拖|运|清|收|吊|装|搬|挪)[^，,。！!？?；;\s]{0,8}")
-# Someone carried, so a ride after all (拉我去医院, 把我老伴送过去).
-_CARRIES_SOMEONE_RE = re.compile(r"我|俺|咱|人|老|妈|爸|伴|奶|爷|孩|儿|女|婆|公")
-_CAR_RIDE_RE = re.compile(r"接|送|去|到|坐|载|带(?:我|俺|咱)|上医院|回家")
-# 每天早上给我打个电话 / 你们能不能天天打电话问问我: the resident phoned again and again.
-_CALLS_ME_RE = re.compile(
-    r"(?:给|跟|打给)(?:我|俺)(?:打|来|回)?(?:个|一个|通|一通)?电话|打(?:个|一个|通|一通)?电话(?:给|找|问问?|看看)(?:我|俺)"
-)
-_OFTEN_RE = re.compile(r"每天|天天|每日|每早|每晚|每天早上|每天晚上|每周|每个礼拜|定时|定期|隔[一两三几]天|时不时|经常|按时")
-# 我闺女每天给我打电话: someone of the resident's own calls them; nothing is asked.
-_CALLER_OF_THEIR_OWN_RE = re.compile(r"闺女|女儿|儿子|老伴|孙[子女]|他们?|她们?|家里人|家人|邻居|保姆|亲戚|朋友|老同事")
-_CALL_ASKED_RE = re.compile(r"能不能|能否|可不可以|可以|行不行|帮|麻烦|你们?|您|请")
-
-
-def _clause_at(said: str, start: int, end: int) -> str:
-    """The clause holding said[start:end]: from the punctuation or space before it to the one after."""
-    head = re.split(r"[，,。.！!？?；;\s]", said[:start])[-1]
-    tail = re.split(r"[，,。.！!？?；;\s]", said[end:])[0]
-    return head + said[start:end] + tail
-
-
-def errand_said(text: str | None, *, can_push: bool = False) -> str | None:
-    """The butler's honest answer to an errand it cannot run (a bill paid for the resident,
-    a car called, a phone call every day), or None when the message asks no such thing."""
-    said = (text or "").strip()
-    if not said or said.startswith("/") or _PAST_RE.search(said):
-        return None
-    paid = _PAY_FOR_ME_RE.search(said)
-    if paid and _BILL_NOT_PAID_RE.search(_clause_at(said, paid.start(), paid.end())):
-        paid = None
-    if paid and not _HOW_RE.search(said):
-        bill = paid.group("bill") or paid.group("bill2")
-        return (f"抱歉，交{bill}这样的缴费我没法替您办，我这里不能付钱。"
-                "可以请家人在手机上帮您交，或者带上缴费单去附近的银行、营业厅交。"
-                "实在不方便的话，说“转人工”，我请社区工作人员帮您想办法。")
-    car = _CAR_RE.search(said)
-    if car and (car.group("car") or car.group("verb") == "派"):
-        hauls = _CAR_HAULS_RE.match(said, car.end())
-        # A bare 车 hauling a thing is no ride; 派 carries the resident or is no ride at all.
-        if (hauls and not _CARRIES_SOMEONE_RE.search(hauls.group())) or (
-            car.group("verb") == "派" and not _CAR_RIDE_RE.search(_clause_at(said, car.start(), car.end()))
-        ):
-            car = None
-    if car and not _HOW_RE.search(said):
-        return ("抱歉，叫车我没法帮您叫。可以用手机叫车、打出租车电话，或者请家人帮忙。"
-                "要是去医院看病需要人陪，社区有陪诊服务，我能帮您约。")
-    call = _CALLS_ME_RE.search(said)
-    # The clause of the call says who is to call: 你们能不能每天…给我来个电话 asks the butler (a
-    # 老伴走了 said before it is no caller); 我闺女每天给我打电话 tells of someone of their own.
-    clause = re.split(r"[，,。.！!？?；;\s]", said[: call.start()])[-1] if call else ""
-    asked_here, own_here = _CALL_ASKED_RE.search(clause), _CALLER_OF_THEIR_OWN_RE.search(clause)
-    if call and _OFTEN_RE.search(said) and (asked_here or (not own_here and _CALL_ASKED_RE.search(said))):
-        pushed = "；这个聊天也会把预约提醒发给您" if can_push else ""
-        return ("抱歉，我没法给您打电话，也不能每天主动找您"
-                f"{pushed}。您可以每天在这里跟我说一声“我挺好的”，就算报了平安。"
-                "想让社区定期关照您，说“转人工”，请工作人员帮您登记。")
-    return None
 
 
 # --- pushed back after a can't ------------------------------------------------------------

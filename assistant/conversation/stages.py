@@ -32,7 +32,7 @@ has four phases:
    booking_asked         the booking just made asked about
    recorded_place        你们记的是哪个门: the place on the ticket just filed
    someones_number       someone else's number: never given, said so
-   errand_refused        帮我把电费交了 / 叫个车 / 每天给我打电话: can't, said so
+   errand_refused        帮我把电费交了 / 叫个车 / 每天给我打电话: can't, said so (a report said with it goes on)
    service_offered       你们有陪着去医院的没有: yes, what it is, with its booking button
    pushed_back           你们系统里看不到吗 right after a can't: the can't again
    how_to_follow         那我咋知道办没办: how the outcome will reach them
@@ -80,6 +80,7 @@ import anyio
 import structlog
 
 from assistant import clock, form_turns
+from assistant.booking.conversation import asks_if_eligible
 from assistant.conversation import (
     after_emergency,
     bookings,
@@ -137,6 +138,9 @@ class TurnContext:
     sent_metadata: dict | None = None
     new_pending: store.Pending | None = None  # the second request remembered after this turn
     local: list[Reply] | None = None  # the gateway's own answer: nothing reaches the dialogue
+    # The gateway's own answer to part of the message (an errand it cannot run), said before the
+    # answer to the rest (a report said with it), whoever answers that.
+    said_first: list[Reply] = field(default_factory=list)
     follow_up: str | None = None  # a value answering the offered request's first question
     contact_first: str | None = None  # a phone for the ticket just filed, sent before the message
     both_at_once: bool = False  # 一是…二是…: both asked for outright, the second needs no offer
@@ -344,8 +348,18 @@ async def _someones(ctx: TurnContext) -> list[Reply] | None:
 
 async def _errand(ctx: TurnContext) -> list[Reply] | None:
     """帮我把电费交了 / 给我叫个出租车 / 每天早上给我打个电话: an errand the butler cannot run,
-    said so with what the resident can do instead (``errands.errand_refused``)."""
-    return await errands.errand_refused(ctx.client, ctx.sender, ctx.stripped)
+    said so with what the resident can do instead (``errands.errand_refused``). A report or a
+    booking said with it (…另外楼道灯又坏了) is never swallowed: the can't is said first and the
+    rest of the turn reads that request's words (no answer here)."""
+    found = await errands.errand_refused(ctx.client, ctx.sender, ctx.stripped)
+    if found is None:
+        return None
+    refused, besides = found
+    if besides is None:
+        return refused
+    log.info("conversation_errand_with_request", sender=ctx.sender)
+    ctx.said_first, ctx.stripped = refused, besides
+    return None
 
 
 async def _offered(ctx: TurnContext) -> list[Reply] | None:
@@ -448,6 +462,7 @@ async def answer_early(ctx: TurnContext, stages: tuple[Stage, ...] = STAGES) -> 
             continue
         ctx.answered_by = stage.name
         log.info(f"conversation_{stage.name}", sender=ctx.sender)
+        replies = [*ctx.said_first, *replies]
         if ctx.memory is not None:
             await state.remember(
                 ctx.db, ctx.sender, ctx.memory, replies,
@@ -655,8 +670,8 @@ async def read_choice(ctx: TurnContext) -> None:
         # asked for in words; the time said with it answers its first question.
         log.info("conversation_offered_booking_taken", sender=ctx.sender)
         ctx.message = offered
-        if bookings.has_booking_details(said):
-            ctx.follow_up = said
+        if bookings.has_booking_details(said) or asks_if_eligible(said):
+            ctx.follow_up = said  # …她能约不: the age question the form asks first takes the words
     elif isinstance(choice, OutOfRange):
         # An ordinal past the end keeps the list it was counted on.
         ctx.local = [
@@ -870,6 +885,13 @@ async def offer_second_request(ctx: TurnContext) -> None:
             ctx.replies = [*replies[:-1], Reply(text=note), replies[-1]]
 
 
+async def say_first_what_was_said_first(ctx: TurnContext) -> None:
+    """The gateway's own answer to part of the message (帮我把电费交了: can't) before the dialogue's
+    answer to the rest (另外楼道灯又坏了: the report taken)."""
+    if ctx.said_first:
+        ctx.replies = [*ctx.said_first, *ctx.replies]
+
+
 AFTER_DELIVERY: tuple[Callable[[TurnContext], Awaitable[None]], ...] = (
     confirm_cancel_said_outright,
     say_not_yet,
@@ -882,6 +904,7 @@ AFTER_DELIVERY: tuple[Callable[[TurnContext], Awaitable[None]], ...] = (
     place_waiting_report,
     take_second_with_both,
     offer_second_request,
+    say_first_what_was_said_first,
 )
 
 
@@ -922,8 +945,9 @@ async def run_turn(
         await rewrite(ctx)
     if ctx.local is not None:
         # An ordinal past the end keeps the list it was counted on.
-        await state.remember(db, sender, ctx.memory, ctx.local, pending=ctx.new_pending,
-                        keep_options=bool(ctx.local[0].buttons))
+        keep_options = bool(ctx.local[0].buttons)
+        ctx.local = [*ctx.said_first, *ctx.local]
+        await state.remember(db, sender, ctx.memory, ctx.local, pending=ctx.new_pending, keep_options=keep_options)
         return ctx.local
 
     await deliver(ctx)

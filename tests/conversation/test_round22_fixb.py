@@ -15,7 +15,8 @@ from assistant.care.besides import request_besides_checkin
 from assistant import clock
 from assistant.conversation import store
 from assistant.conversation.choices import plain_yes
-from assistant.conversation.commands import asks_reminder, errand_said, pushed_back_said
+from assistant.conversation.commands import asks_reminder, pushed_back_said
+from assistant.conversation.errands import errand_said
 from assistant.db import Database
 from assistant.settings import Settings
 from assistant.tickets import feedback, service

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation.commands import errand_said
+from assistant.conversation.errands import errand_said
 from assistant.db import Database
 from assistant.settings import Settings
 from assistant.tickets import service

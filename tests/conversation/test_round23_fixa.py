@@ -113,3 +113,81 @@ def test_what_a_question_asks_about_is_remembered() -> None:
 
     yes = next(o for o in _CANCEL_MEAL if o.payload == "/affirm")
     assert Option.from_dict(yes.to_dict()).asks_about == "助餐"
+
+
+# --- an errand said with a report or a booking: nothing swallowed ---------------------------------
+
+from assistant.conversation.errands import errand_in, errand_said, request_besides_errand  # noqa: E402
+from tests.conversation._helpers import WordDialogue, converse_once  # noqa: E402
+
+
+@pytest.mark.parametrize(("said", "rest"), [
+    ("你帮我把这个季度的暖气费交一下 还有2号楼车库门口的灯坏了", "2号楼车库门口的灯坏了"),
+    ("6栋后面的垃圾桶满了好几天没人收 你顺便帮我叫个出租车", "6栋后面的垃圾桶满了好几天没人收"),
+    ("帮我把燃气费充一下 顺便约个后天上午的保洁", "约个后天上午的保洁"),
+    ("昨天5号楼电梯又坏了 另外帮我把水费交一下", "昨天5号楼电梯又坏了"),  # 昨天 is the report's
+])
+def test_the_request_said_with_an_errand_goes_on_after_the_cant(db, said: str, rest: str) -> None:
+    dialogue = WordDialogue({})
+    replies = converse_once(dialogue, db, "web:r23a-errand", said)
+    assert "没法" in replies[0].text and dialogue.sent == [rest]
+    assert replies[-1].text == WordDialogue.answer
+
+
+@pytest.mark.parametrize("said", [
+    "帮我交下电费 我腿脚不好出不了门",
+    "你给我叫辆车 我手机坏了叫不了",
+    "麻烦你们每天早上给我来个电话 我一个人住",
+])
+def test_an_errand_with_nothing_else_asked_is_the_cant_alone(db, said: str) -> None:
+    dialogue = WordDialogue({})
+    replies = converse_once(dialogue, db, "web:r23a-errand-alone", said)
+    assert len(replies) == 1 and "没法" in replies[0].text and dialogue.sent == []
+
+
+def test_the_errand_and_its_request_are_found_apart() -> None:
+    said = "顺便帮我把宽带费续一下 另外我家楼下路灯一直不亮"
+    errand = errand_in(said)
+    assert errand is not None and "宽带费" in said[errand.start:errand.end]
+    besides = request_besides_errand(said, errand)
+    assert besides is not None and besides.intent == "file_complaint" and besides.words == "我家楼下路灯一直不亮"
+
+
+def test_an_errand_told_in_its_own_clause_as_done_asks_nothing() -> None:
+    assert errand_said("上回你们帮我叫的车挺准时") is None
+    assert errand_said("楼道灯昨天坏了 你帮我叫个车") is not None
+
+
+# --- whether the person told of may have the service offered --------------------------------------
+
+from assistant import clock as _clock  # noqa: E402
+from assistant.conversation import store  # noqa: E402
+from assistant.conversation.choices import Option  # noqa: E402
+
+_BATH = '/book_service{"service_type": "助浴"}'
+
+
+def _offered_bath(db, sender):
+    store.save(db, sender, store.Memory(
+        options=[Option("约助浴", _BATH, ["约助浴"]), Option("不用了", "/deny", ["不用了"])],
+        shown_at=_clock.now(),
+        last=[store.Said("助浴：护理员上门帮助洗澡，面向70岁以上或行动不便的居民。要帮您约助浴吗？",
+                         [("约助浴", _BATH), ("不用了", "/deny")])],
+        last_at=_clock.now(),
+    ))
+
+
+@pytest.mark.parametrize("said", ["我家老头子八十四了 洗澡站不稳 他能约不", "俺姥姥九十了 够条件吗"])
+def test_asking_whether_the_person_may_have_it_takes_the_offer_with_the_words(db, said):
+    _offered_bath(db, "web:r23a-bath")
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, "web:r23a-bath", said)
+    assert dialogue.sent == [_BATH, said]  # the form starts; its age question takes the words
+
+
+@pytest.mark.parametrize("said", ["她能约不", "我老伴八十了 助浴多少钱", "不用了 她八十了洗不动"])
+def test_no_person_told_or_another_question_leaves_the_offer(db, said):
+    _offered_bath(db, "web:r23a-bath2")
+    dialogue = WordDialogue({})
+    converse_once(dialogue, db, "web:r23a-bath2", said)
+    assert _BATH not in dialogue.sent

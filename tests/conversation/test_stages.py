@@ -35,7 +35,7 @@ def test_the_stages_run_in_this_order():
     assert [step.__name__ for step in stages.AFTER_DELIVERY] == [
         "confirm_cancel_said_outright", "say_not_yet", "answer_question_after_yes", "answer_first_question",
         "say_contact_first", "hand_off_after_request", "hold_second_question", "file_second_at_once",
-        "place_waiting_report", "take_second_with_both", "offer_second_request",
+        "place_waiting_report", "take_second_with_both", "offer_second_request", "say_first_what_was_said_first",
     ]
 
 
@@ -161,6 +161,12 @@ def test_the_safety_net_sends_an_emergency_and_an_unreadable_memory_on_as_said(d
     ctx = _context("周五想约个保洁", store.Memory(), client=dialogue, db=db)
     anyio.run(lambda: answer_early(ctx))
     assert ctx.verdict is not None and not ctx.verdict.emergency and ctx.answered_by is None
+
+
+def test_an_errand_with_a_report_keeps_the_cant_and_leaves_the_report_to_the_rest(db, clock):
+    ctx = _context("麻烦帮我把这个月的水费交一下 另外9号楼车库的灯坏了", store.Memory(), db=db)
+    assert anyio.run(lambda: answer_early(ctx)) is None  # the report goes on to the rewrites
+    assert ctx.stripped == "9号楼车库的灯坏了" and "没法" in ctx.said_first[0].text
 
 
 def test_a_declined_hand_off_is_dropped_from_the_words_and_nothing_is_answered(db, clock):
