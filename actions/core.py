@@ -372,8 +372,24 @@ def follows_policy_answer(tracker: Tracker, text: str, handoff: bool = False) ->
     there is always a person asked for."""
     heard = ((tracker.latest_message or {}).get("intent") or {}).get("name")
     return not (tracker.active_loop or {}).get("name") and follows_answer(
-        text, tracker.get_slot("policy_topic"), heard_as_handoff=handoff or heard == "request_human"
+        text, tracker.get_slot("policy_topic"), heard_as_handoff=handoff or heard == "request_human",
+        answer_text=_answer_just_given(tracker),
     )
+
+
+def _answer_just_given(tracker: Tracker) -> str:
+    """The butler's reply to the message before this one, its texts joined (a question in its
+    words asks on about it)."""
+    texts: list[str] = []
+    users = 0
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                break
+        elif event.get("event") == "bot" and users == 1:
+            texts.append(event.get("text") or "")
+    return "".join(reversed(texts))
 
 
 # 那就约后天下午两点的 / 就约明天上午吧 / 行 约周三下午: a booking asked with a time and no service.

@@ -249,14 +249,34 @@ def reads_as_aspect_question(question: str) -> bool:
 _NAMES_A_REPORT_RE = re.compile(r"报的|报了|报修|投诉|工单|反映的|反映了|gd\d", re.IGNORECASE)
 
 
-def follows_answer(text: str | None, topic: str | None, *, heard_as_handoff: bool = False) -> bool:
+# At least this share of the words a question names must be the answer's own for it to ask on
+# about the answer (打到银行卡上是哪张卡啊 after …每月打到本人银行卡上).
+_ANSWER_WORDS_SHARE = 0.5
+
+
+def reuses_answer_words(question: str, answer_text: str | None) -> bool:
+    """A question whose things are, for the most part, words the answer just said (社区申请要带啥
+    after …本人或家属到社区申请): it asks on about that answer, though it names things — they are
+    the answer's, not its own subject (养老金怎么领 after the same answer names another thing)."""
+    text = normalise(question).strip()
+    if not answer_text or not text or text.startswith("/") or not _QUESTION_RE.search(asking_part(text)):
+        return False
+    tokens = subject_tokens(subject_of(text))
+    return bool(tokens) and _coverage(tokens, answer_text) >= _ANSWER_WORDS_SHARE
+
+
+def follows_answer(
+    text: str | None, topic: str | None, *, heard_as_handoff: bool = False, answer_text: str | None = None
+) -> bool:
     """The one rule for a message said right after a policy answer about ``topic`` (the
     entry under discussion): a follow-up on it when it reads as a bare aspect question, an
     age or the same question about another thing (``reads_as_aspect_question``), and names
     no report of the resident's (我报的那个呢, 工单) nor asks what was done with one (派人了吗).
     ``heard_as_handoff``: the classifier heard 转人工; a message that names a person (有人吗,
     能让工作人员上门办吗) keeps that reading. Every action such a message may reach
-    (fallback, out of scope, 转人工, a progress question) asks this, nothing else."""
+    (fallback, out of scope, 转人工, a progress question) asks this, nothing else.
+    ``answer_text``: the answer just given; a question in its words asks on about it
+    (``reuses_answer_words``)."""
     text = (text or "").strip()
     if not topic or not text or text.startswith("/"):
         return False
@@ -269,4 +289,4 @@ def follows_answer(text: str | None, topic: str | None, *, heard_as_handoff: boo
 
         if mentions_person(text):
             return False
-    return reads_as_aspect_question(text)
+    return reads_as_aspect_question(text) or reuses_answer_words(text, answer_text)

@@ -43,3 +43,26 @@ def test_words_that_single_out_no_entry_pick_none(said):
 
 def test_one_entry_offered_is_no_list_to_pick_from():
     assert entry_picked_by_words("九十岁的那个", ["a"], kb=_Kb()) is None
+
+
+# --- a follow-up in the answer's own words --------------------------------------------------------
+
+from assistant.kb.followup import follows_answer  # noqa: E402
+
+_ANSWER = ("年满90周岁的本市户籍老人可以领取长寿补贴，每月200元。本人或子女带户口本到街道事务所申请，"
+           "按季度打到老人的社保卡上。")
+
+
+@pytest.mark.parametrize("said", ["户口本要原件不", "街道事务所在哪儿啊", "社保卡上是几号到账"])
+def test_a_question_in_the_answers_own_words_follows_it(said):
+    assert follows_answer(said, "topic", answer_text=_ANSWER)
+
+
+@pytest.mark.parametrize("said", [
+    "公租房怎么申请",  # another thing
+    "街道事务所门口的路灯坏了",  # a report, no question
+    "户口本要原件不",  # no answer given: nothing to reuse
+])
+def test_a_question_of_another_thing_or_no_answer_does_not(said):
+    answer = None if said == "户口本要原件不" else _ANSWER
+    assert not follows_answer(said, "topic", answer_text=answer)
