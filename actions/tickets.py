@@ -64,7 +64,7 @@ from assistant.tickets.service import (
     respond_to_emergency,
     who_reported_answer,
 )
-from assistant.privacy import mask_phone
+from assistant.privacy import last_four, mask_phone
 
 log = structlog.get_logger(__name__)
 
@@ -361,7 +361,7 @@ def _hand_off_said_with(dispatcher: CollectingDispatcher, tracker: Tracker, phon
             remember_contact(session, tracker.sender_id, phone=phone)
     settings = get_settings()
     if phone:
-        line = (f"您说要找工作人员，也帮您转了人工，工作人员会打您尾号{phone[-4:]}的电话。"
+        line = (f"您说要找工作人员，也帮您转了人工，工作人员会打您尾号{last_four(phone)}的电话。"
                 f"着急的话可以直接打社区电话 {settings.service_phone}（{settings.service_hours}）。")
     else:
         line = (f"您说要找工作人员，也帮您转了人工。留了手机号，工作人员会打给您；"

@@ -1,4 +1,7 @@
-"""Masking of personal data, used by logs, exports and APIs alike (one rule, one place)."""
+"""Masking of personal data, used by logs, exports, APIs, the console and the channels alike
+(one rule, one place): phones (``mask_phone``, ``last_four``), names, identity numbers and
+phones in free text (``mask_text``), a resident's sender id (``mask_sender``) and a
+channel's own ids in logs (``mask_id``)."""
 
 from __future__ import annotations
 
@@ -63,6 +66,27 @@ def mask_phone(phone: str | None) -> str | None:
     if len(digits) <= 4:
         return "*" * len(digits)
     return f"{digits[:3]}{'*' * (len(digits) - 5)}{digits[-2:]}"
+
+
+def last_four(phone: str) -> str:
+    """The last four digits of a phone, the only part the butler says back (工作人员会打您
+    尾号5678的电话): enough for the resident to know the number, never the number."""
+    return re.sub(r"\D", "", phone)[-4:]
+
+
+def mask_id(value: int | str | None, *, keep: int = 2) -> str:
+    """A chat, user or open id for logs and lists: its first ``keep`` characters then ***,
+    never the whole id; ``-`` when there is none."""
+    text = str(value or "")
+    return f"{text[:keep]}***" if text else "-"
+
+
+def mask_sender(sender_id: str | None) -> str:
+    """telegram:12345678 -> telegram:12***: a resident's sender id keeps its channel (where
+    they write from) and two characters (enough to tell two residents apart in a list);
+    *** alone when it has no channel or no id after it."""
+    channel, sep, rest = (sender_id or "").partition(":")
+    return f"{channel}:{mask_id(rest)}" if sep and rest else "***"
 
 
 def mask_name(name: str | None) -> str | None:

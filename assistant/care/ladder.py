@@ -54,7 +54,7 @@ from assistant import clock, outbox
 from assistant.care.models import CareDevice, CareLadderStep, CareOutbox, CareResident, CareSign
 from assistant.care.service import _aware, file_care_ticket, is_life, last_signs, list_elders, parse_hhmm
 from assistant.db import Database
-from assistant.privacy import mask_name, mask_phone
+from assistant.privacy import mask_name, mask_phone, mask_sender
 
 log = structlog.get_logger(__name__)
 
@@ -301,9 +301,9 @@ def _send_messages(db: Database, messages: list[_Message], now: datetime, report
 
 
 def _masked_recipient(recipient: str) -> str:
-    channel, sep, rest = recipient.partition(":")
-    if sep:
-        return f"{channel}:{rest[:2]}***"
+    """A sender id (channel:id) or a bare phone, masked by the one rule for each."""
+    if ":" in recipient:
+        return mask_sender(recipient)
     return mask_phone(recipient) or "***"
 
 

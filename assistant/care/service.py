@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from assistant import clock
 from assistant.care.models import DEVICE_KINDS, CareDevice, CareEvent, CareLadderStep, CareResident, CareSign
 from assistant.db import Database
-from assistant.privacy import mask_name, mask_phone, mask_text
+from assistant.privacy import mask_name, mask_phone, mask_sender, mask_text
 
 log = structlog.get_logger(__name__)
 
@@ -162,8 +162,7 @@ def _masked_value(field: str, value):
         return [{"name": mask_name(c.get("name")), "phone": mask_phone(c.get("phone")),
                  "relation": c.get("relation") or ""} for c in value or []]
     if field == "sender_id":
-        channel, sep, rest = str(value).partition(":")
-        return f"{channel}:{rest[:2]}***" if sep else "***"
+        return mask_sender(str(value))
     return value
 
 
@@ -476,13 +475,12 @@ def list_elders(session: Session, *, active_only: bool = True) -> list[CareResid
 
 def elder_to_dict(elder: CareResident, last_sign: datetime | None, *, masked: bool = True) -> dict:
     """The staff view of one register entry; ``masked`` hides personal data."""
-    from assistant.tickets.service import _mask_sender
 
     contacts = [{"name": mask_name(c.get("name")) if masked else c.get("name"),
                  "phone": mask_phone(c.get("phone")) if masked else c.get("phone"),
                  "relation": c.get("relation") or "",
                  # A chat account is personal data too: masked as the tickets' watchers are.
-                 "sender_id": _mask_sender(c["sender_id"]) if masked and c.get("sender_id") else c.get("sender_id")}
+                 "sender_id": mask_sender(c["sender_id"]) if masked and c.get("sender_id") else c.get("sender_id")}
                 for c in elder.emergency_contacts or []]
     return {
         "id": elder.id,

@@ -65,6 +65,7 @@ from telegram.ext import (
 
 from assistant import clock
 from assistant.dialogue import Button, DialogueClient, Reply, namespaced_sender
+from assistant.privacy import mask_id
 from assistant.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -129,12 +130,6 @@ def split_text(text: str, limit: int = SOFT_LIMIT) -> list[str]:
     if current:
         chunks.append(current)
     return [c.strip() for c in chunks if c.strip()]
-
-
-def mask_id(value: int | str | None) -> str:
-    """A chat or user id for the logs: never the whole id."""
-    text = str(value or "")
-    return f"{text[:2]}***" if text else "-"
 
 
 def telegram_sender(user_id: int) -> str:

@@ -63,6 +63,7 @@ from assistant.api.errors import ApiError
 from assistant.channels import wechat_api
 from assistant.channels.wechat_api import WeChatApi, WeChatApiError, WeChatError
 from assistant.dialogue import Button, Reply, namespaced_sender
+from assistant.privacy import mask_id
 from assistant.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -99,11 +100,6 @@ router = APIRouter(prefix="/channels/wechat", tags=["wechat"], include_in_schema
 
 def wechat_sender(openid: str) -> str:
     return namespaced_sender(CHANNEL, openid)
-
-
-def mask_id(value: str | None) -> str:
-    text = str(value or "")
-    return f"{text[:4]}***" if text else "-"
 
 
 def oa_enabled(settings: Settings) -> bool:
@@ -235,7 +231,7 @@ class OfficialAccount:
         entry = self.take(key)
         if entry is None:
             earlier = self.taken[key]
-            log.info("wechat_message_repeated", sender=mask_id(message.source), running=bool(
+            log.info("wechat_message_repeated", sender=mask_id(message.source, keep=4), running=bool(
                 earlier.task and not earlier.task.done()), passive=bool(earlier.passive))
             if earlier.task is not None and not earlier.task.done() and not earlier.late:
                 # WeChat gave up on the first request while its turn still runs: this
@@ -288,7 +284,7 @@ class OfficialAccount:
             try:
                 replies = await turn
             except Exception:  # noqa: BLE001 - send_or_degrade degrades itself; this is the rest
-                log.exception("wechat_turn_failed", sender=mask_id(sender))
+                log.exception("wechat_turn_failed", sender=mask_id(sender, keep=4))
                 replies = [Reply(text=SORRY_TEXT)]
             # No await between the check and the caller setting ``late``: one of the two
             # sends the reply, never both.
@@ -340,7 +336,7 @@ class OfficialAccount:
         try:
             await anyio.to_thread.run_sync(write)
         except Exception:  # noqa: BLE001 - the database is down: the answer is lost, say so in the log
-            log.exception("wechat_late_reply_not_queued", sender=mask_id(sender))
+            log.exception("wechat_late_reply_not_queued", sender=mask_id(sender, keep=4))
             return
         self.kick.set()
 
@@ -476,7 +472,7 @@ class OfficialAccount:
         try:
             await anyio.to_thread.run_sync(outbox.unblock, self.db, sender)
         except Exception:  # noqa: BLE001 - the database is down: answer anyway
-            log.exception("wechat_unblock_failed", sender=mask_id(sender))
+            log.exception("wechat_unblock_failed", sender=mask_id(sender, keep=4))
 
     # -- the outbox adapter ---------------------------------------------------------------
     async def push(self, outgoing: Any) -> None:

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from assistant import outbox
 from assistant.channels import wechat_api
 from assistant.channels.wechat_api import WeChatApi
+from assistant.privacy import mask_id
 from assistant.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -181,7 +182,7 @@ class WorkApp:
                 else None
             role = user.role if user is not None and user.active else None
         if role is None:
-            log.warning("wecom_unknown_staff", userid=userid[:4] + "***")
+            log.warning("wecom_unknown_staff", userid=mask_id(userid, keep=4))
             return UNKNOWN_STAFF_TEXT
         try:
             if verb in ("查", "查询"):

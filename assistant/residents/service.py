@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from assistant import clock
 from assistant.db import take_write_lock
+from assistant.privacy import last_four
 from assistant.residents.models import HandoffRequest, Resident
 
 HANDOFF_REASONS = ("asked", "misunderstood", "unanswered_question", "outage")
@@ -119,7 +120,7 @@ def handoff_reply(first_line: str, phone: str | None, *, service_phone: str, ser
     when staff have a number to call (issue #11: a promise depends on a fact the code
     checks); otherwise it gives the community's phone."""
     if phone:
-        return (f"{first_line}已经帮您登记了，工作人员会打您尾号{phone[-4:]}的电话联系您。"
+        return (f"{first_line}已经帮您登记了，工作人员会打您尾号{last_four(phone)}的电话联系您。"
                 f"着急的话可以直接打社区电话 {service_phone}（{service_hours}）。")
     return (f"{first_line}已经帮您登记了。您没有留电话，请直接打社区电话 {service_phone}"
             f"（{service_hours}）找工作人员。")

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from assistant.db import Database
-from assistant.privacy import mask_text
+from assistant.privacy import mask_sender, mask_text
 from assistant.settings import Settings, get_settings
 from assistant.tickets import lifecycle
 from assistant.tickets.lifecycle import DONE_STATES, TicketError, TicketNotFound, aware, record_resident_word, utcnow
@@ -675,11 +675,10 @@ def changed_score(text: str | None) -> int | None:
 
 def rating_to_dict(rating: TicketRating, *, masked: bool = True) -> dict:
     """The staff view of one rating."""
-    from assistant.tickets.service import _mask_sender
 
     return {
         "at": aware(rating.at).isoformat() if rating.at else None,
-        "sender_id": _mask_sender(rating.sender_id) if masked else rating.sender_id,
+        "sender_id": mask_sender(rating.sender_id) if masked else rating.sender_id,
         "score": rating.score,
         "label": rating.label,
         "reason": mask_text(rating.reason) if masked and rating.reason else rating.reason,

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 from assistant.db import Database
 from assistant.location import Location, compatible, complete, resolve
 from assistant.safe_url import UnsafeUrl, http_url
-from assistant.privacy import mask_name, mask_phone, mask_text
+from assistant.privacy import mask_name, mask_phone, mask_sender, mask_text
 from assistant.residents.service import get_or_create_resident, remember_contact
 from assistant.settings import Settings, get_settings
 from assistant.tickets import lifecycle
@@ -2105,7 +2105,7 @@ def ticket_to_dict(
         data["ratings"] = [_rating_dict(r, masked) for r in ticket.ratings]
         data["watchers"] = [
             {
-                "sender_id": w.sender_id if not masked else _mask_sender(w.sender_id),
+                "sender_id": w.sender_id if not masked else mask_sender(w.sender_id),
                 "at": iso(w.at),
                 "is_filer": w.is_filer,
                 "contact_phone": mask_phone(w.contact_phone) if masked else w.contact_phone,
@@ -2119,11 +2119,6 @@ def _rating_dict(rating, masked: bool) -> dict:
     from assistant.tickets.feedback import rating_to_dict
 
     return rating_to_dict(rating, masked=masked)
-
-
-def _mask_sender(sender_id: str) -> str:
-    channel, _, rest = sender_id.partition(":")
-    return f"{channel}:{rest[:2]}***" if rest else "***"
 
 
 # ---- what residents see -----------------------------------------------------------

@@ -33,7 +33,7 @@ from assistant.auth.service import UNMASKED_ROLES
 from assistant.db import get_database
 from assistant.kb import jobs, upload
 from assistant.kb.diff import live_documents
-from assistant.privacy import mask_text
+from assistant.privacy import mask_sender, mask_text
 from assistant.settings import get_settings
 from assistant.web import session as web_session
 from assistant.web.pages import ConsoleRoute, ConsoleStaff, require_console_staff
@@ -82,12 +82,11 @@ def unanswered_questions(masked: bool, limit: int = UNANSWERED_LIMIT) -> list[di
     """Open questions the knowledge base could not answer, newest first, read through
     ``assistant.kb.unanswered`` (never its table)."""
     from assistant.kb.unanswered import list_unanswered
-    from assistant.tickets.service import _mask_sender
 
     with get_database().session() as session:
         rows = list_unanswered(session, "open", limit=limit)
         return [{"id": r.id, "at": _when(r.created_at.isoformat()) if r.created_at else "",
-                 "sender": _mask_sender(r.sender_id) if masked else r.sender_id,
+                 "sender": mask_sender(r.sender_id) if masked else r.sender_id,
                  "question": mask_text(r.question) if masked else r.question,
                  "guess": r.best_guess or ""} for r in rows]
 

@@ -53,7 +53,7 @@ from assistant.auth.service import UNMASKED_ROLES, AuthError, SignInLocked, sign
 from assistant.auth.sessions import end_session, start_session
 from assistant.db import get_database
 from assistant.dialogue import namespaced_sender
-from assistant.privacy import mask_name, mask_text
+from assistant.privacy import mask_name, mask_sender, mask_text
 from assistant.residents.identity import ChatIdentity
 from assistant.settings import get_settings
 from assistant.tickets import attachments, lifecycle, service, thermometer
@@ -521,7 +521,7 @@ def _detail(request: Request, user: StaffUser, ticket_id: str, *, error: str | N
         for event in data["timeline"]:
             kind, _, sender = (event["actor"] or "").partition(":")
             if kind == "resident" and sender:
-                event["actor"] = f"resident:{service._mask_sender(sender)}"
+                event["actor"] = f"resident:{mask_sender(sender)}"
     actions = _allowed_for(user, data["allowed_actions"])
     descriptions = {a: lifecycle.TRANSITIONS[a].description for a in actions}
     routing = get_routing()
@@ -718,7 +718,7 @@ def _waiting(session, status: str, reason: str | None, masked: bool) -> list[dic
         rows.append({"id": handoff.id, "at": handoff.created_at, "reason": handoff.reason,
                      "reason_zh": REASON_ZH.get(handoff.reason, handoff.reason),
                      "question": handoff.reason == "unanswered_question",
-                     "sender": service._mask_sender(resident.sender_id) if masked else resident.sender_id,
+                     "sender": mask_sender(resident.sender_id) if masked else resident.sender_id,
                      "phone": mask_phone(resident.phone) if masked else resident.phone,
                      "words": mask_text(handoff.last_message) if masked else handoff.last_message,
                      "guess": handoff.best_guess, "open": handoff.status == "open",

@@ -16,9 +16,8 @@ from assistant.api.errors import ApiError
 from assistant.auth.deps import require_role
 from assistant.auth.models import StaffUser
 from assistant.auth.service import UNMASKED_ROLES
-from assistant.privacy import mask_phone, mask_text
+from assistant.privacy import mask_phone, mask_sender, mask_text
 from assistant.residents.service import HANDOFF_REASONS, REASON_ZH, close_handoff, list_handoffs
-from assistant.tickets.service import _mask_sender as mask_sender
 
 router = APIRouter(prefix="/api/v1/handoffs", tags=["handoffs"])
 # Bounded like the care API's ``CareId``: a negative or 30-digit id is 422 invalid_request.

@@ -78,10 +78,10 @@ def _unanswered_out(row, user) -> UnansweredOut:
     and the question's phone and identity numbers too (as ``GET /api/v1/handoffs``)."""
     from assistant.auth.service import UNMASKED_ROLES
     from assistant.privacy import mask_text
-    from assistant.tickets.service import _mask_sender
+    from assistant.privacy import mask_sender
 
     unmasked = user.role in UNMASKED_ROLES
-    return UnansweredOut(id=row.id, sender_id=row.sender_id if unmasked else _mask_sender(row.sender_id),
+    return UnansweredOut(id=row.id, sender_id=row.sender_id if unmasked else mask_sender(row.sender_id),
                          question=row.question if unmasked else mask_text(row.question),
                          best_guess=row.best_guess, status=row.status,
                          created_at=row.created_at.isoformat(timespec="seconds"))
