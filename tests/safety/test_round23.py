@@ -166,3 +166,17 @@ def test_a_story_seen_on_a_screen_stays_quiet(text):
 ])
 def test_something_here_while_on_a_screen_fires(text):
     assert fires(text)
+
+
+# --- a drill typed by sound (one character of 演练 replaced) ------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "下周三的火灾逃生演连在几号楼 老人能参加吗",
+    "小区搞煤气泄漏严练 要带什么",
+])
+def test_a_drill_typed_by_sound_stays_quiet(text):
+    assert not fires(text)
+
+
+def test_a_real_fire_beside_a_look_alike_of_the_drill_word_fires():
+    assert fires("映入眼帘的是对面楼着火了 火很大")
