@@ -180,3 +180,17 @@ def test_a_drill_typed_by_sound_stays_quiet(text):
 
 def test_a_real_fire_beside_a_look_alike_of_the_drill_word_fires():
     assert fires("映入眼帘的是对面楼着火了 火很大")
+
+
+# --- Hokkien: an injury told as over (前几日, 病院, 无代志) --------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "阮阿嬷前几日跋倒，头壳流血，去病院看过了，这马无代志",
+    "前两日我老爸切菜割到手流血 已经缝好了 没事了",
+])
+def test_an_injury_told_as_over_stays_quiet(text):
+    assert not fires(text)
+
+
+def test_a_hokkien_fall_now_fires():
+    assert fires("阮阿嬷拄才跋倒，流血，起袂来")
