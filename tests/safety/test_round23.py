@@ -194,3 +194,17 @@ def test_an_injury_told_as_over_stays_quiet(text):
 
 def test_a_hokkien_fall_now_fires():
     assert fires("阮阿嬷拄才跋倒，流血，起袂来")
+
+
+# --- the phone said before the verb is a call (电话打我闺女的), not a blow ---------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "有急事的话电话打我女儿的 她接得快",
+    "回访别找我 手机直接打我儿子的",
+])
+def test_the_phone_before_the_verb_is_a_call_and_stays_quiet(text):
+    assert not fires(text)
+
+
+def test_a_phone_swung_as_a_weapon_fires():
+    assert "violence" in kinds("那个醉汉抄起手机打我 我额头流血了")
