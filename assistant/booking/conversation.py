@@ -1913,9 +1913,14 @@ def move_question(booking: Booking, new_start: datetime) -> str:
     )
 
 
+# How a booking moved is said back: the conversation layer knows by these words that a
+# booking was just moved (assistant.conversation.bookings), so they live here once.
+MOVED_OPENING = "改好了！预约号"
+
+
 def moved_text(booking: Booking) -> str:
     what = f"上门{booking.service}" if booking.location == "上门" else booking.service
-    return f"改好了！预约号{booking.id}，现在是{when_text(booking.starts_at)}的{what}。"
+    return f"{MOVED_OPENING}{booking.id}，现在是{when_text(booking.starts_at)}的{what}。"
 
 
 # 取消YY202612070001 / 帮我把预约号YY…退了 / YY…不要了: a booking id with nothing but a cancel

@@ -392,16 +392,23 @@ def find_slot(session: Session, service_name: str, when: ParsedTime | datetime, 
 
 # --- booking -----------------------------------------------------------------------
 
+# How the read-back and the confirmation of a new booking begin: the conversation layer
+# knows by these words that a read-back was asked or a booking just made
+# (assistant.conversation.bookings), so they live here once.
+READBACK_OPENING = "您要预约"
+BOOKED_OPENING = "预约好了"
+
+
 def confirmation_text(service: Service, starts_at: datetime, *, address: str | None = None,
                       phone: str | None = None) -> str:
     """您要预约12月1日（周二）下午3点的上门理发，地址…，联系电话139****5678，对吗？"""
     if service.at_home:
         what = f"上门{service.name}" if not service.name.startswith("上门") else service.name
-        text = f"您要预约{when_text(starts_at)}的{what}"
+        text = f"{READBACK_OPENING}{when_text(starts_at)}的{what}"
         if address:
             text += f"，地址{address}"
     else:
-        text = f"您要预约{when_text(starts_at)}在社区服务中心的{service.name}"
+        text = f"{READBACK_OPENING}{when_text(starts_at)}在社区服务中心的{service.name}"
     if phone:
         text += f"，联系电话{mask_phone(phone)}"
     text += f"，费用{service.price_text()}" if not service.free else "，免费"
@@ -413,7 +420,7 @@ def booked_text(booking: Booking, *, remind: bool = False) -> str:
     (``reminder_promised``): otherwise it says how to look the booking up again."""
     where = f"上门{booking.service}" if booking.location == "上门" else f"在社区服务中心的{booking.service}"
     after = "前一天我会提醒您。" if remind else "请记好时间，想查的话跟我说“我约了什么”。"
-    return f"预约好了！预约号{booking.id}。{when_text(booking.starts_at)}{where}。{after}"
+    return f"{BOOKED_OPENING}！预约号{booking.id}。{when_text(booking.starts_at)}{where}。{after}"
 
 
 def reminder_promised(db: Database, booking_id: str, sender_id: str) -> bool:

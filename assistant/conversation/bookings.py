@@ -22,6 +22,8 @@ import structlog
 
 from assistant import clock, form_turns
 from assistant.conversation import split, state, store
+from assistant.booking.conversation import MOVED_OPENING
+from assistant.booking.service import BOOKED_OPENING, READBACK_OPENING
 from assistant.conversation.choices import plain_yes
 
 if TYPE_CHECKING:
@@ -129,8 +131,8 @@ CANCEL_PAYLOAD = "/cancel_booking"
 
 
 # The booking read-back (assistant.booking.service.confirmation_text, and its short
-# sentences for elders), asked with its 对 / 不对 buttons.
-BOOKING_READBACK_RE = re.compile(r"^您要预约")
+# sentences for elders), asked with its 对 / 不对 buttons: known by the service's own words.
+BOOKING_READBACK_RE = re.compile("^" + re.escape(READBACK_OPENING))
 
 
 def corrects_readback(said: str, last: list[store.Said]) -> bool:
@@ -184,8 +186,9 @@ async def deliver_second_booking(
     return started
 
 
-# The butler's words for a booking just made or moved (service.booked_text, conversation.moved_text).
-BOOKED_RE = re.compile(r"预约好了|改好了！预约号")
+# The butler's words for a booking just made or moved (service.booked_text, conversation.moved_text),
+# known by their own openings.
+BOOKED_RE = re.compile(f"{re.escape(BOOKED_OPENING)}|{re.escape(MOVED_OPENING)}")
 
 
 def cancel_said_again(said: str, memory: store.Memory) -> str | None:

@@ -17,7 +17,7 @@ import structlog
 
 from assistant import clock
 from assistant.conversation import state
-from assistant.tickets.feedback import explicit_rating, parse_rating, rates_a_ticket, reason_in
+from assistant.tickets.feedback import HEARD_OPENING, THANKS_OPENING, explicit_rating, parse_rating, rates_a_ticket, reason_in
 
 if TYPE_CHECKING:
     from assistant.db import Database
@@ -67,8 +67,9 @@ def rating_with_id(said: str) -> str | None:
     return RATING_PAYLOAD + json.dumps(entities, ensure_ascii=False)
 
 
-# The butler's words when a rating was recorded (feedback: 谢谢您的评价，已记下 / 收到您的评价).
-RATED_RE = re.compile(r"谢谢您的评价|收到您的评价")
+# The butler's words when a rating was recorded (feedback: 谢谢您的评价，已记下 / 收到您的评价),
+# known by the service's own openings.
+RATED_RE = re.compile(f"{re.escape(THANKS_OPENING)}|{re.escape(HEARD_OPENING)}")
 
 
 async def reason_after_rating(client: DialogueClient, db: Database | None, sender: str, said: str) -> list[Reply] | None:

@@ -438,11 +438,18 @@ def _has_phone(ticket: Ticket, sender_id: str) -> bool:
     return any(w.sender_id == sender_id and w.contact_phone for w in ticket.watchers)
 
 
+# How a recorded rating is said back (a 不满意 heard, or any rating recorded or changed): the
+# conversation layer knows by these words that the resident just rated
+# (assistant.conversation.ratings.RATED_RE), so they live here once.
+HEARD_OPENING = "收到您的评价"
+THANKS_OPENING = "谢谢您的评价"
+
+
 def _heard(rating: TicketRating, *, with_score: bool) -> str:
     """What the reply to a 不满意 says first, as a clerk would: the rating (or the reason)
     was heard, and sorry, before what was done about it."""
     if with_score:
-        return f"收到您的评价：{rating.label}（{rating.score}分）。抱歉没让您满意。"
+        return f"{HEARD_OPENING}：{rating.label}（{rating.score}分）。抱歉没让您满意。"
     return "收到，您说的原因已记下。"
 
 
@@ -539,9 +546,9 @@ def rate_ticket(
         reopened, awaiting = False, None
         if score > UNSATISFIED_MAX and before is not None and before.score != score:
             # 三星吧 … 算了 人家大半夜来修的 改成五星: the rating changed, said with its new score.
-            message = f"谢谢您的评价，已改成：{label}（{score}分）。"
+            message = f"{THANKS_OPENING}，已改成：{label}（{score}分）。"
         elif score > UNSATISFIED_MAX:
-            message = f"谢谢您的评价，已记下：{label}。"
+            message = f"{THANKS_OPENING}，已记下：{label}。"
         elif reason:
             message, reopened = _reopen_or_explain(
                 ticket, rating, sender_id=sender_id, now=now, settings=settings
