@@ -133,7 +133,9 @@ _HAPPENING = re.compile(r"闻到|闻着|能闻|看到|看见|听到|[0-9一二�
                         # round 13: a place full of the smell now (单元头全是煤气味, 满屋都是味)
                         r"|(?:全|都|满|到处)是[^,。]{0,4}味"
                         # round 15: a smell that overwhelms people (燃气味冲得人都受不了了, 熏得人头晕)
-                        r"|味[^,。]{0,3}(?:冲|熏)得[^,。]{0,4}(?:受不了|睁不开|喘不|头晕|想吐|难受|头疼|头痛)")
+                        r"|味[^,。]{0,3}(?:冲|熏)得[^,。]{0,4}(?:受不了|睁不开|喘不|头晕|想吐|难受|头疼|头痛)"
+                        # round 23: sparks flying now (接头处火星四溅, 火花乱飞), told inside a complaint about old wiring
+                        r"|(?:火星|火花)[^,。]{0,2}(?:四溅|乱飞|乱溅|直冒|噼里啪啦|噼啪)")
 # Round 15: nearly fainting (差点晕倒) is no near miss when the message names the body unwell now
 # (头晕恶心吐，刚才差点晕倒): it is the faint coming on, and the symptoms are today's.
 _FIRE_PROPER = re.compile(r"着火|着了火|起火|起了火|失火|火灾|烧起来|着起来|大火|明火|火苗|火焰")

@@ -208,3 +208,22 @@ def test_the_phone_before_the_verb_is_a_call_and_stays_quiet(text):
 
 def test_a_phone_swung_as_a_weapon_fires():
     assert "violence" in kinds("那个醉汉抄起手机打我 我额头流血了")
+
+
+# --- sparks flying now, told inside a complaint about old wiring -------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "线路都老化成这样了 配电箱那边火花直冒",
+    "物业一直不换旧电线 这会儿开关那儿火星乱飞",
+])
+def test_sparks_flying_inside_a_complaint_fire(text):
+    assert "fire" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "电线太老化了 一插插销就火花四溅 你们啥时候来换",
+    "楼道私拉飞线 哪天火星四溅就麻烦了",
+    "楼下工地电焊火花四溅 吵得很",
+])
+def test_sparks_as_a_habit_a_what_if_or_welding_stay_quiet(text):
+    assert not fires(text)
