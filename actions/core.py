@@ -300,9 +300,11 @@ class ActionOutOfScope(Action):
             and out_of_scope_report(text)
         ):
             return [FollowupAction("complaint_form")]
-        if follows_policy_answer(tracker, text) or asks_about_a_service(tracker, text):
+        if follows_policy_answer(tracker, text) or asks_about_a_service(tracker, text) or picks_offered_entry(
+            tracker, text
+        ):
             # 手机上能弄不 right after the 养老金认证 answer: a follow-up, not off-topic; 食堂几点
-            # 开饭: a service's hours, from the catalogue.
+            # 开饭: a service's hours, from the catalogue; 八十岁以上给的那个: a choice just offered.
             return [FollowupAction("action_ask_policy")]
         if said_cannot_do(dispatcher, tracker, text):
             return []
@@ -423,6 +425,19 @@ def _looks_up_a_booking(tracker: Tracker, text: str) -> bool:
     if (tracker.active_loop or {}).get("name") or not text or text.startswith("/"):
         return False
     return bool(find_booking_id(text)) and not _CHANGES_A_BOOKING_RE.search(text)
+
+
+def picks_offered_entry(tracker: Tracker, text: str) -> bool:
+    """八十岁以上给的那个 right after 您是想问：1. … 2. …, in words the classifier could not place:
+    an entry of the list picked by what it says (``kb.answer.entry_picked_by_words``), which
+    action_ask_policy answers."""
+    from actions.policy import offered_entries
+    from assistant.kb.answer import entry_picked_by_words
+
+    if (tracker.active_loop or {}).get("name") or not text or text.startswith("/"):
+        return False
+    offered = offered_entries(tracker)
+    return bool(offered) and entry_picked_by_words(text, offered) is not None
 
 
 def asks_about_a_service(tracker: Tracker, text: str) -> bool:
@@ -611,9 +626,12 @@ class ActionHandleMisunderstanding(Action):
             from actions.tickets import ActionCheckTicket
 
             return await ActionCheckTicket().run(dispatcher, tracker, domain)
-        if follows_policy_answer(tracker, text) or asks_about_a_service(tracker, text):
+        if follows_policy_answer(tracker, text) or asks_about_a_service(tracker, text) or picks_offered_entry(
+            tracker, text
+        ):
             # 那要钱吗 right after a policy answer: a follow-up on that answer. 法律咨询是星期几 /
-            # 助浴是干哈的: a service's facts, which the catalogue answers.
+            # 助浴是干哈的: a service's facts, which the catalogue answers. 八十岁以上给的那个: an
+            # entry of the choices just offered, by what it says.
             return [FollowupAction("action_ask_policy")]
         if said_cannot_do(dispatcher, tracker, text):
             return [UserUtteranceReverted()]

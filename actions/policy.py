@@ -54,7 +54,7 @@ def _picked_entry(tracker: Tracker) -> str | None:
     return None
 
 
-def _offered_entries(tracker: Tracker) -> list[str]:
+def offered_entries(tracker: Tracker) -> list[str]:
     """The entries the butler's last reply offered to pick from (您是想问：1. … 2. …), in order."""
     users = 0
     for event in reversed(tracker.events or []):
@@ -121,7 +121,7 @@ class ActionAskPolicy(Action):
         picked = _picked_entry(tracker)
         if not picked and not question.startswith("/"):
             # 八十岁以上给的那个 right after 您是想问：1. … 2. …: the entry offered that says it.
-            offered = _offered_entries(tracker)
+            offered = offered_entries(tracker)
             picked = await asyncio.to_thread(entry_picked_by_words, question, offered) if offered else None
         if not picked and reports_a_problem(question):
             # 665号楼下水道返味 一开门就闻到 电话139…: a problem at a place, said with no question,

@@ -66,3 +66,36 @@ def test_a_question_in_the_answers_own_words_follows_it(said):
 def test_a_question_of_another_thing_or_no_answer_does_not(said):
     answer = None if said == "户口本要原件不" else _ANSWER
     assert not follows_answer(said, "topic", answer_text=answer)
+
+
+# --- the misunderstanding path hands such a pick to the policy action ------------------------------
+
+
+def _after_choices(said: str, offered=("a", "b", "c")):
+    from rasa_sdk import Tracker
+
+    buttons = [{"title": _ENTRIES[e].title, "payload": '/ask_policy{"policy_entry": "%s"}' % e} for e in offered]
+    events = [{"event": "user", "text": "老人有啥补贴"},
+              {"event": "bot", "text": "关于补贴，我这里查到这几项：…", "data": {"buttons": buttons}},
+              {"event": "user", "text": said}]
+    return Tracker("web:r23a-kb", {}, {"text": said, "intent": {"name": "nlu_fallback"}, "entities": []},
+                   events, False, None, {}, "action_listen")
+
+
+@pytest.mark.parametrize(("said", "picks"), [
+    ("九十岁的老人那个", True), ("生活不能自理给的那条", True), ("补贴那个", False), ("楼道灯坏了", False),
+])
+def test_the_fallback_hands_a_pick_by_words_to_the_policy_action(monkeypatch, said, picks):
+    import assistant.kb.answer as answer
+    from actions.core import picks_offered_entry
+
+    monkeypatch.setattr(answer, "get_knowledge_base", lambda: _Kb())
+    assert picks_offered_entry(_after_choices(said), said) is picks
+
+
+def test_without_choices_just_offered_nothing_is_picked(monkeypatch):
+    import assistant.kb.answer as answer
+    from actions.core import picks_offered_entry
+
+    monkeypatch.setattr(answer, "get_knowledge_base", lambda: _Kb())
+    assert not picks_offered_entry(_after_choices("九十岁的老人那个", offered=()), "九十岁的老人那个")
