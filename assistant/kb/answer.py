@@ -556,6 +556,7 @@ def answer_entry(entry_id: str, *, kb: KnowledgeBase | None = None) -> PolicyAns
 # say nothing of which); the rest is what the entry itself says.
 _POINTER_WORDS_RE = re.compile(r"(?:给|发|领|办|说|讲|管)?的?(?:那个|那条|那项|那一个|这个|这条|那种)?(?:吧|啊|呀|哈)?$")
 _PICK_FILLER_RE = re.compile(r"^(?:就是|就|是|要|我要|我想问|问)+")
+_ASKS_RE = re.compile(r"[吗么呢？?]|几|多少|怎么|咋|啥|什么|哪|谁|能不能|是不是|有没有")
 # A number and its unit (80岁, 65周岁, 100元): the sharpest words an entry has.
 # A range (80到89岁) names both ends with the unit.
 _AMOUNT_RE = re.compile(r"(\d+)(?:(?:到|至|-|~)(\d+))?(周?岁|元|块|年|个月|天)")
@@ -576,8 +577,12 @@ def entry_picked_by_words(said: str, entry_ids: list[str], *, kb: KnowledgeBase 
     from assistant.embeddings.model import EmbeddingModelError
     from assistant.kb.store import KbNotFound
 
-    words = _PICK_FILLER_RE.sub("", _POINTER_WORDS_RE.sub("", normalise(said or "")))
-    if len(words) < 2 or len(entry_ids) < 2:
+    said = normalise(said or "").strip()
+    pointer = _POINTER_WORDS_RE.search(said)
+    words = _PICK_FILLER_RE.sub("", said[: pointer.start()] if pointer else said)
+    # Only words that point (…的那个 / …那条 / …给的) pick, and never a question of its own (社区食堂几点
+    # 开饭 right after the list shares 社区 with an entry: a new question, not a pick).
+    if not pointer or not pointer.group() or _ASKS_RE.search(words) or len(words) < 2 or len(entry_ids) < 2:
         return None
     try:
         base = kb or get_knowledge_base()
@@ -594,6 +599,8 @@ def entry_picked_by_words(said: str, entry_ids: list[str], *, kb: KnowledgeBase 
         if amounts and not amounts <= _amounts(said_there):
             continue
         shared = pairs & set(bigram_tokens(said_there))
+        if pairs and len(shared) * 2 < len(pairs):
+            continue  # most of what the words say is not in it
         scored.append((len(amounts) * 3 + len(shared), entry_id))
     scored.sort(reverse=True)
     if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):

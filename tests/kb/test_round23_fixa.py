@@ -99,3 +99,11 @@ def test_without_choices_just_offered_nothing_is_picked(monkeypatch):
 
     monkeypatch.setattr(answer, "get_knowledge_base", lambda: _Kb())
     assert not picks_offered_entry(_after_choices("九十岁的老人那个", offered=()), "九十岁的老人那个")
+
+
+@pytest.mark.parametrize("said", [
+    "户籍老人几点能去申请",  # a question of its own, though it shares words with an entry
+    "社保卡办好了",  # nothing points
+])
+def test_a_new_question_or_words_that_point_nowhere_pick_nothing(said):
+    assert entry_picked_by_words(said, ["a", "b", "c"], kb=_Kb()) is None
