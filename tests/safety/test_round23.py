@@ -227,3 +227,21 @@ def test_sparks_flying_inside_a_complaint_fire(text):
 ])
 def test_sparks_as_a_habit_a_what_if_or_welding_stay_quiet(text):
     assert not fires(text)
+
+
+# --- 想起来: a memory only with a feeling or a past after it; remembering someone now is the resident's concern -----
+
+@pytest.mark.parametrize("text", [
+    "刚想问缴费的事 忽然想起来隔壁一个人住的周大爷 这都四天没见着了 敲门也没人应",
+    "我想起来楼下独居的老太太 两天没来食堂吃饭了 电话也打不通",
+])
+def test_remembering_a_silent_elder_now_fires(text):
+    assert "silent_elder" in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "小时候村里失过一次火 现在想起来心里还发毛",
+    "想起来以前课上讲的 煤气泄漏了不能开灯",
+])
+def test_a_memory_with_a_feeling_or_a_lesson_stays_quiet(text):
+    assert not fires(text)
