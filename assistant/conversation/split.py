@@ -503,15 +503,20 @@ def spoken_clauses(text: str) -> list[str]:
     return [c for c in _SPOKEN_CLAUSE_RE.split(text or "") if c]
 
 
+# 我手机屏幕坏了 / 眼镜摔坏了: what the resident carries is their own, nothing the estate mends; a fault
+# said of anything else (马桶堵了, 卧室插座坏了, 阳台渗水) is a report however short.
+_CARRIED_THING_RE = re.compile(r"手机|眼镜|电脑|平板|手表|助听器|耳机|充电器|收音机")
+
+
 def request_among(clauses: list[str], *, passed_over: Callable[[str], bool] | None = None) -> Request | None:
     """The first of ``clauses`` that starts a request of its own, with the words from it to the
     last clause; None when none does. A clause asks for a booking in words, or reports a problem:
     a report by ``intake.reads_as_complaint``, or a thing the estate looks after and what is wrong
-    with it (``worded_intent``: 楼道那个灯又坏了, 暖气现在不热了; 我手机坏了 names nothing of the
-    estate's). ``passed_over`` names clauses that are someone else's business (the body's trouble
+    with it (``worded_intent``: 楼道那个灯又坏了, 暖气现在不热了), or a short fault said of a thing
+    (``intake.says_what_is_wrong``: 马桶堵了, 阳台渗水) that is not one the resident carries (我手机坏了). ``passed_over`` names clauses that are someone else's business (the body's trouble
     said with a check-in: the care ticket's)."""
     from assistant.booking.conversation import service_asked_for
-    from assistant.tickets.intake import reads_as_complaint
+    from assistant.tickets.intake import reads_as_complaint, says_what_is_wrong
 
     for i, clause in enumerate(clauses):
         head = TURN_TO_ANOTHER_RE.sub("", clause).strip()
@@ -524,6 +529,8 @@ def request_among(clauses: list[str], *, passed_over: Callable[[str], bool] | No
         if passed_over is not None and passed_over(head):
             continue
         if wanted == "file_complaint" or reads_as_complaint(head):
+            return Request("file_complaint", rest)
+        if says_what_is_wrong(head) and not _CARRIED_THING_RE.search(head):
             return Request("file_complaint", rest)
     return None
 

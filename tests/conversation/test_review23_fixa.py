@@ -1,0 +1,45 @@
+"""Review 23 (conversation fixer A's MUSTs): a short fault said with a check-in or an errand is a
+report (MUST 13: ``split.request_among`` reads ``intake.says_what_is_wrong`` again, as the check-in
+did before the readings were made one), not when the thing is one the resident carries. New wordings."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.care.besides import request_besides_checkin
+from assistant.conversation.errands import errand_in, request_besides_errand
+
+
+@pytest.mark.parametrize(("said", "words"), [
+    ("报个平安 人都好 就是洗手池下水堵了", "洗手池下水堵了"),
+    ("报平安 没事 就是卧室门把手松了", "卧室门把手松了"),
+    ("平安平安 老样子 就是次卧墙上裂了道缝", "次卧墙上裂了道缝"),
+])
+def test_a_short_fault_with_a_checkin_is_a_report(said: str, words: str) -> None:
+    besides = request_besides_checkin(said)
+    assert besides is not None and besides.intent == "file_complaint" and besides.words == words
+
+
+@pytest.mark.parametrize("said", [
+    "报平安 挺好 就是眼镜腿断了",
+    "报平安 我挺好 就是手机屏幕摔花了",
+])
+def test_a_fault_of_what_the_resident_carries_is_no_report(said: str) -> None:
+    assert request_besides_checkin(said) is None
+
+
+@pytest.mark.parametrize(("said", "words"), [
+    ("帮我把燃气费充一下 还有厨房下水堵了", "厨房下水堵了"),
+    ("麻烦帮我续下宽带费 另外阳台推拉门的轮子坏了", "阳台推拉门的轮子坏了"),
+])
+def test_a_short_fault_with_an_errand_goes_on(said: str, words: str) -> None:
+    errand = errand_in(said)
+    assert errand is not None
+    besides = request_besides_errand(said, errand)
+    assert besides is not None and besides.intent == "file_complaint" and besides.words == words
+
+
+def test_an_errand_with_a_carried_thing_broken_is_the_cant_alone() -> None:
+    said = "帮我叫个出租 我平板坏了约不了"
+    errand = errand_in(said)
+    assert errand is not None and request_besides_errand(said, errand) is None
