@@ -22,6 +22,7 @@ import cn2an
 from assistant import form_turns
 from assistant.booking.catalogue import Catalogue, load_catalogue
 from assistant.booking.models import Booking
+from assistant.booking.references import NEGATED_CANCEL, NEGATED_CANCEL_RE
 from assistant.booking.service import (
     BookingError,
     Slot,
@@ -1600,8 +1601,8 @@ _CANCEL_YES_RE = re.compile(
 _KEEP_LEAD = r"(?:等等|等一下|等下|哎|诶|哦|嗯|那|那就|那我|我|俺|算了|好|好吧|还是|先)*"
 _KEEP_BOOKING_RE = re.compile(
     rf"^{_KEEP_LEAD}(?:"
-    r"(?:不|别|甭|先不|先别|不用|不要|不想|不必)(?:要|用|再)?(?:取消|退|撤)"
-    r"|(?:给我|帮我)?(?:留着|保留)|还是(?:去|约着|按原来)(?!不)|照(?:常|旧)去|不退了|还去(?!不)"
+    + NEGATED_CANCEL
+    + r"|(?:给我|帮我)?(?:留着|保留)|还是(?:去|约着|按原来)(?!不)|照(?:常|旧)去|不退了|还去(?!不)"
     r")"
 )
 _CLAUSES_RE = re.compile(r"[\s，,。.;；!！~～…、]+")
@@ -1616,7 +1617,17 @@ def keeps_booking(text: str | None) -> bool:
     said = unicodedata.normalize("NFKC", text or "").strip()
     if not said or said.startswith("/"):
         return False
-    return any(_KEEP_BOOKING_RE.match(c) and not _cancels_itself(c) for c in _clauses(said))
+    return any((_KEEP_BOOKING_RE.match(c) or _named_then_kept(c)) and not _cancels_itself(c)
+               for c in _clauses(said))
+
+
+def _named_then_kept(clause: str) -> bool:
+    """理发不用取消了 / 吃饭那个就不用退了: the booking named, then its cancel negated — keeping."""
+    negated = NEGATED_CANCEL_RE.search(clause)
+    if negated is None:
+        return False
+    named = clause[: negated.start()]
+    return service_from(named) is not None or service_in_everyday_words(named) is not None
 
 
 # 留着也没用 / 留着干嘛: keeping it said to be pointless — a reason to cancel.
@@ -2074,7 +2085,8 @@ def cancels_again(text: str | None) -> bool:
         r"[?？吗呢]|要不要|该不该|用不用|是不是|别|先不|不取消|再说|想想", said
     ):
         return False
-    return bool(_CANCEL_WORD_RE.search(said)) and not keeps_booking(said)
+    # 理发不用取消了: a cancel word negated cancels nothing.
+    return bool(_CANCEL_WORD_RE.search(NEGATED_CANCEL_RE.sub("", said))) and not keeps_booking(said)
 
 
 def cancel_by_id(text: str | None) -> str | None:

@@ -214,8 +214,13 @@ def _what(hints: _Hints, service: str | None) -> str:
     return "".join(w for w in (hints.day_word, hints.period_word, hints.clock_word, service) if w)
 
 
-# 吃饭那个留着 / 助餐的不退 / 体检照常去: a booking named and kept.
-KEEPS_NAMED_RE = re.compile(r"留着|保留|不退|不取消|别取消|别退|不要取消|还要(?![约订再])|照常|照旧|还去|别动|不动|不变")
+# 不用取消 / 就不用退了 / 先别撤 / 不想退: a cancel said and negated — keeping, wherever in the clause
+# (理发不用取消了), not a cancel. The one reading of a negated cancel: the keeping of a named booking
+# here, the answer to 要取消…吗？ and a cancel said again (booking.conversation) all use it.
+NEGATED_CANCEL = r"(?:不|别|甭|先不|先别|不用|不要|不想|不必)(?:要|用|再)?(?:取消|退|撤)"
+NEGATED_CANCEL_RE = re.compile(NEGATED_CANCEL)
+# 吃饭那个留着 / 助餐的不退 / 体检照常去 / 理发不用取消了: a booking named and kept.
+KEEPS_NAMED_RE = re.compile(NEGATED_CANCEL + r"|留着|保留|还要(?![约订再])|照常|照旧|还去|别动|不动|不变")
 
 
 def _service_asked_about(norm: str, catalogue: Catalogue):  # noqa: ANN202 - a catalogue Service or None

@@ -1,0 +1,65 @@
+"""Review 23 MUST 12: a cancel said and negated (保洁就不用取消了 / 家政那个先不用退) keeps the
+booking wherever it stands in the clause — one reading (``references.NEGATED_CANCEL``) for a
+booking named and kept, the answer to 要取消…吗？ and a cancel said again; a booking is cancelled
+without a question only on a cancel word that is not negated. Own sentences, the actions run
+without Rasa."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+import actions.booking as booking_actions
+from assistant.booking.conversation import cancels_again, keeps_booking
+from assistant.booking.service import book, get_booking
+from tests.booking.form_helpers import NOW, run, texts
+from tests.booking.form_helpers import tracker as _tracker
+
+SENDER = "web:rv23a"
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch):
+    monkeypatch.setattr(booking_actions, "now", lambda: NOW)
+
+
+def _clean_and_meal(db):
+    clean = book(db, sender_id=SENDER, service="保洁", starts_at=datetime(2026, 12, 1, 9), address="和平里3号",
+                 now=NOW)
+    meal = book(db, sender_id=SENDER, service="助餐", starts_at=datetime(2026, 12, 2, 17), now=NOW)
+    return clean, meal
+
+
+@pytest.mark.parametrize("said", [
+    "保洁就甭取消了 晚饭的照常",
+    "家政那个先不用退 吃饭的别动",
+])
+def test_a_negated_cancel_cancels_nothing_unasked(app_env, domain, said):
+    clean, meal = _clean_and_meal(app_env)
+    trk = _tracker(said, intent="cancel_booking", sender=SENDER, form_active=False)
+    _, messages, _ = run(booking_actions.ActionCancelBooking(), trk, domain)
+    assert "已经取消" not in texts(messages)
+    with app_env.session() as session:
+        assert get_booking(session, clean.id).status == "booked"
+        assert get_booking(session, meal.id).status == "booked"
+
+
+def test_a_cancel_not_negated_with_another_kept_is_still_done(app_env, domain):
+    clean, meal = _clean_and_meal(app_env)
+    trk = _tracker("家政那个给我撤掉 晚饭那顿不用退", intent="cancel_booking", sender=SENDER, form_active=False)
+    _, messages, _ = run(booking_actions.ActionCancelBooking(), trk, domain)
+    assert "取消" in texts(messages) and "吗" not in texts(messages)
+    with app_env.session() as session:
+        assert get_booking(session, clean.id).status == "cancelled"
+        assert get_booking(session, meal.id).status == "booked"
+
+
+@pytest.mark.parametrize("said", ["打扫那个就不用退了", "助餐先别撤", "体检不想取消了"])
+def test_a_service_then_its_cancel_negated_keeps_it(said):
+    assert keeps_booking(said) and not cancels_again(said)
+
+
+@pytest.mark.parametrize("said", ["打扫那个退掉吧", "体检给我撤销了"])
+def test_a_cancel_said_again_still_cancels(said):
+    assert cancels_again(said) and not keeps_booking(said)
