@@ -15,7 +15,7 @@ from assistant.conversation.split import request_among, spoken_clauses
 
 
 @pytest.mark.parametrize(("clauses", "intent", "words"), [
-    (["另外单元门的锁坏了 关不上"], "file_complaint", "单元门的锁坏了 关不上"),
+    (["另外地库的卷帘门坏了 升不上去"], "file_complaint", "地库的卷帘门坏了 升不上去"),
     (["还有", "车棚顶上那盏灯不亮了"], "file_complaint", "车棚顶上那盏灯不亮了"),
     (["顺便", "给我约个后天下午的理发"], "book_service", "给我约个后天下午的理发"),
     (["我家厨房的暖气片不热了"], "file_complaint", "我家厨房的暖气片不热了"),
@@ -81,7 +81,7 @@ _BOOK_HAIRCUT = options_from_reply(
 
 @pytest.mark.parametrize(("said", "options"), [
     ("对对 就是饭堂那个", _CANCEL_MEAL),
-    ("晚饭那个 不要了", _CANCEL_MEAL),
+    ("老年食堂那个 删掉吧", _CANCEL_MEAL),
     ("是的 助餐", _CANCEL_MEAL),
     ("就剃头那个", _BOOK_HAIRCUT),
 ])
@@ -123,7 +123,7 @@ from tests.conversation._helpers import WordDialogue, converse_once  # noqa: E40
 
 @pytest.mark.parametrize(("said", "rest"), [
     ("你帮我把这个季度的暖气费交一下 还有2号楼车库门口的灯坏了", "2号楼车库门口的灯坏了"),
-    ("6栋后面的垃圾桶满了好几天没人收 你顺便帮我叫个出租车", "6栋后面的垃圾桶满了好几天没人收"),
+    ("地下车库进口积水老深了 你顺便帮我叫个出租车", "地下车库进口积水老深了"),
     ("帮我把燃气费充一下 顺便约个后天上午的保洁", "约个后天上午的保洁"),
     ("昨天5号楼电梯又坏了 另外帮我把水费交一下", "昨天5号楼电梯又坏了"),  # 昨天 is the report's
 ])
