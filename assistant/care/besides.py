@@ -19,13 +19,26 @@ _TROUBLE_WORDS = "漏渗滴疼痛晕吵闹堵臭冒咳喘痒肿抖晃"
 _STOPPED_RE = re.compile(r"(?:现在|已经|早就)(?:也)?(?:不再?|没再?)(?P<x>[\u4e00-\u9fff])\S?了")
 
 
+# …现在不闪了 彻底灭了: what follows 不X了 says it got worse — the fault, not the trouble over.
+_WORSE_AFTER_RE = re.compile(r"彻底|完全|全灭|灭了|黑了|坏了|不亮了|不动了|更厉害|更严重")
+
+
+def _on_and_off(x: str, before: str) -> bool:
+    # 时热时冷 / 忽冷忽热 / 一会儿热一会儿凉: X said as what comes and goes is what the thing should
+    # do (热水器…现在已经不热了 is worse), not the trouble that stopped.
+    return re.search(rf"(?:时|忽|一会儿?){x}", before) is not None
+
+
 def _told_as_over(said: str) -> bool:
     if _OVER_RE.search(said):
         return True
-    return any(
-        stopped.group("x") in _TROUBLE_WORDS or stopped.group("x") in said[: stopped.start()]
-        for stopped in _STOPPED_RE.finditer(said)
-    )
+    for stopped in _STOPPED_RE.finditer(said):
+        x, before = stopped.group("x"), said[: stopped.start()]
+        if _WORSE_AFTER_RE.search(said[stopped.end():]):
+            continue
+        if x in _TROUBLE_WORDS or (x in before and not _on_and_off(x, before)):
+            return True
+    return False
 
 
 Besides = Request  # the request said with a check-in: intent, words, service

@@ -43,3 +43,21 @@ def test_an_errand_with_a_carried_thing_broken_is_the_cant_alone() -> None:
     said = "帮我叫个出租 我平板坏了约不了"
     errand = errand_in(said)
     assert errand is not None and request_besides_errand(said, errand) is None
+
+
+# --- SHOULD 1: a stop said with something worse after it, or of what comes and goes, is no end ---
+
+from assistant.care.besides import _told_as_over  # noqa: E402
+
+
+def test_a_stop_followed_by_worse_is_the_fault() -> None:
+    besides = request_besides_checkin("报个平安 都好 就是卫生间灯一直闪 现在不闪了 彻底灭了")
+    assert besides is not None and besides.intent == "file_complaint"
+
+
+def test_what_came_and_went_stopping_is_not_told_as_over() -> None:
+    assert not _told_as_over("报平安 挺好 就是厨房水龙头出水忽冷忽热 今天已经不热了")
+
+
+def test_a_trouble_that_stopped_with_nothing_worse_is_still_over() -> None:
+    assert request_besides_checkin("报平安 都行 就是楼上电钻一直响 现在不响了") is None
