@@ -63,3 +63,18 @@ def test_a_service_then_its_cancel_negated_keeps_it(said):
 @pytest.mark.parametrize("said", ["打扫那个退掉吧", "体检给我撤销了"])
 def test_a_cancel_said_again_still_cancels(said):
     assert cancels_again(said) and not keeps_booking(said)
+
+
+# --- SHOULD 3: kin named with the booking is a head count only when said to take part too ----------
+
+from assistant.booking.conversation import more_than_one_asked  # noqa: E402
+
+
+@pytest.mark.parametrize("said", ["俺同俺爱人商量好了 约个理发", "我带着老伴儿去社区 给她约个助浴"])
+def test_kin_named_for_another_reason_is_no_head_count(said):
+    assert not more_than_one_asked(said)
+
+
+@pytest.mark.parametrize("said", ["我和老头子一块去吃午饭", "我和闺女一起吃 订午饭"])
+def test_kin_said_to_take_part_too_is_a_head_count(said):
+    assert more_than_one_asked(said)
