@@ -76,7 +76,7 @@ def build() -> dict:
                 chars |= index.get(syllable, set())
             chars.discard(char)
             positions[str(i)] = "".join(sorted(chars))
-        homophones[phrase] = {"positions": positions, "then": spec.get("then")}
+        homophones[phrase] = {"positions": positions, "then": spec.get("then"), "after": spec.get("after")}
 
     phrases: dict[str, list[list[str]]] = {}
     for phrase in config.get("pinyin_phrases") or []:

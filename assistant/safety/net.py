@@ -541,6 +541,10 @@ _CF_NOW = re.compile(r"这回|这次|这下|现在|爸|妈|爷|奶|太|婆|公|�
 _ASKED_AFTER = re.compile(r"(?:有没有|有啥|有什么)(?:好|什么)?(?:办法|法子)|想学|学学|讨论|问问")
 _ASK_TAIL = re.compile(r"[^,。]{0,3}[啊呀呢哦嘛吧哈呐,。!?]*")
 _TOLD_AFTER = re.compile(r"还没|没找到|找不到|小时|钟头|岁|天黑|报警|急|已经|刚|要是|如果")
+# review 23 (MUST 2): the learning frame with a bare 先 (想先学, 想先了解), and the question it must follow to mean "ahead"
+_FIRST_ONLY = re.compile(r"想先(?:学|了解)")
+_ASKED_THEN = re.compile(r"(?:能不能|能否|可不可以|可以吗|怎么|咋|如何|吗|么|是不是|要不要|该不该|对不对|才对|什么|啥|哪|多[深久少长大重远])[^。]{0,12}[。?？,]?"
+                         r"[^。]{0,3}$")
 _GENERAL_FRAME = re.compile(r"一般|万一|如果|要是|想学|学学|讲讲|请教|有经验|科普|知识|有没有(?:好|什么)?(?:办法|法子)|有啥(?:好)?(?:办法|法子)|问问|群里|讨论")
 
 
@@ -798,6 +802,11 @@ class _Message:
         # resident's own (我妈, 刚才) whatever the question around it.
         self.learning = (None if self.urgent or s.hypothetical_learning is None
                          else s.hypothetical_learning.search(text))
+        if (self.learning is not None and _FIRST_ONLY.fullmatch(self.learning.group())
+                and not _ASKED_THEN.search(text, 0, self.learning.start())):
+            # review 23 (MUST 2): bare 先 is "first, before I act" (煤气漏了 味道很大 我想先学一下怎么关总阀) — ahead of
+            # time only after a question of the resident's own (…能不能马上扶起来。我想先学学)
+            self.learning = None
         self.learning_own = (None if s.hypothetical_learning_own is None
                              else s.hypothetical_learning_own.search(text))
         self.ongoing = [m.start() for m in s.past_ongoing.finditer(text)]

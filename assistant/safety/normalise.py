@@ -77,7 +77,9 @@ def _tables() -> _Tables:
                 alternatives.append(re.escape(phrase[:i]) + f"[{re.escape(chars)}]" + re.escape(phrase[i + 1:]))
         if alternatives:
             then = f"(?={spec['then']})" if spec.get("then") else ""
-            homophones.append((re.compile(f"(?:{'|'.join(alternatives)}){then}"), phrase))
+            # `after`: words one of which must stand right before the phrase (a fixed-width lookbehind each)
+            after = "(?:" + "|".join(f"(?<={re.escape(w)})" for w in spec["after"]) + ")" if spec.get("after") else ""
+            homophones.append((re.compile(f"{after}(?:{'|'.join(alternatives)}){then}"), phrase))
 
     filler_parts = [re.escape(w) for w in sorted(config.get("fillers_words") or [], key=len, reverse=True)]
     if config.get("fillers_chars"):
