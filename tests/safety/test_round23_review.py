@@ -182,3 +182,24 @@ def test_a_child_taken_at_school_or_by_a_false_relative_fires(text):
 ])
 def test_a_child_taken_by_named_family_stays_quiet(text):
     assert not fires(text)
+
+
+# --- MUST 10: glass, a window or goods are ordinary only as the thing hit, never as what falls on a person ----------
+@pytest.mark.parametrize("text", [
+    "玻璃门碎了砸到我儿子 满脸都是",
+    "窗户掉下来砸到我妈了",
+    "阳台玻璃掉下来砸中我孙子了",
+    "大风把窗户吹下来砸到个小孩",
+    "超市的货架翻了砸中一个老太太 压在底下",
+    "楼上的窗扇松脱飞下来砸到我老伴肩膀 动不了了",
+])
+def test_glass_or_a_window_falling_on_a_person_fires(text):
+    assert fires(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我家窗户被人砸了 玻璃碎了一地 找谁赔",
+    "楼下有人砸玻璃 砸到人了吗",
+])
+def test_glass_or_a_window_as_the_thing_hit_stays_quiet(text):
+    assert not fires(text)
