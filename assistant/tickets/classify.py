@@ -211,11 +211,15 @@ SHOP_OUT_WEIGHT = 3.0
 # Words whose 火 is no fire: 黑灯瞎火 is pitch dark (a lamp out, read as the 黑 it says), 上火 /
 # 火气 / 恼火 a temper, 火急火燎 a hurry, 火车 / 火锅 / 火腿 / 火龙果 things. Left in, their 火 (and
 # the model's 火 n-grams) filed a dark stairwell under 消防安全.
-_NOT_FIRE = (("黑灯瞎火", "很黑"), ("火急火燎", ""), ("上火", ""), ("火气", ""), ("恼火", ""),
+_NOT_FIRE = (("黑灯瞎火", "很黑"), ("火急火燎", ""), ("火气", ""), ("恼火", ""),
              ("火车", ""), ("火锅", ""), ("火腿", ""), ("火龙果", ""))
+# 上火 is a temper only after a body or a feeling (嘴上火, 急得上火, 容易上火); after a place it is
+# "on … a fire" (阳台上火苗窜起来了, 屋顶上火光一片, 楼上火很大), which is the fire itself.
+_TEMPER_UP_RE = re.compile(r"(?:嘴|嘴巴|口|牙|喉咙|嗓子|眼睛|心里|急|气|愁|容易|有点|有些|老是|总是|又|都)上火")
 
 
 def _without_idle_fire(text: str) -> str:
+    text = _TEMPER_UP_RE.sub("", text)
     for words, meaning in _NOT_FIRE:
         text = text.replace(words, meaning)
     return text

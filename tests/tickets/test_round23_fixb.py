@@ -66,7 +66,7 @@ def test_the_rating_just_given_is_changed_to_the_word_said(db: Database) -> None
 
 def test_the_same_word_said_again_is_only_a_reason(db: Database) -> None:
     ticket_id = _rated(db, "web:r23b2", 3)
-    feedback.reason_after_rating(db, "web:r23b2", "改成基本满意 师傅态度还行就是来得慢")
+    feedback.reason_after_rating(db, "web:r23b2", "改成基本满意 修是修好了 就是走的时候地没拖")
     with db.session() as s:
         from assistant.tickets.models import Ticket
 
@@ -90,3 +90,16 @@ def test_running_outdoors_is_no_noise_of_upstairs(said: str) -> None:
 
 def test_running_upstairs_is_the_same_noise_as_footsteps() -> None:
     assert same_problem("2392号楼楼上小孩夜里跑来跑去", "2392号楼楼上拖椅子跺脚")
+
+
+# --- review 23 MUST 11: 上火 after a place is a fire on it, after a body or a feeling a temper -------------------
+
+
+@pytest.mark.parametrize("said", ["露台顶上火苗蹿得老高", "车棚顶上火舌往外蹿", "天台上火光冲天"])
+def test_a_fire_on_a_place_stays_fire_safety(said: str) -> None:
+    assert classify_category(said).category == "消防安全"
+
+
+@pytest.mark.parametrize("said", ["物业天天不修电梯 我急得上火", "楼下广场舞吵得我心里上火"])
+def test_a_temper_said_as_shanghuo_is_no_fire(said: str) -> None:
+    assert classify_category(said).category != "消防安全"
