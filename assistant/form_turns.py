@@ -30,11 +30,21 @@ LETS_SERVICE_GO_RE = re.compile(
     r"(?:^|(?<=[，,。.！!\s]))(?:那就?|我|俺|算了)?先?不(?:剪|理|洗|修|扫|打扫|检查|体检|洗澡|冲凉)了(?![吗嘛么])"
 )
 _BOOKS_ANOTHER_RE = re.compile(r"约|订|换成|改成")
+# 先不洗了 改到后天 / 不剪了 换个日子: the same service moved, not let go (the time said after it is
+# read by extract_time; these are the moves that name no time yet).
+_MOVES_IT_RE = re.compile(r"改到|改在|改天|挪到|推到|延到|换个?(?:时间|日子|天|时候|钟点)|换一天|再(?:剪|理|洗|修|扫|约)")
 
 
 def _lets_service_go(said: str) -> bool:
     let_go = LETS_SERVICE_GO_RE.search(said)
-    return bool(let_go) and not _BOOKS_ANOTHER_RE.search(said, let_go.end())
+    if not let_go:
+        return False
+    after = said[let_go.end():]
+    if _BOOKS_ANOTHER_RE.search(after) or _MOVES_IT_RE.search(after):
+        return False
+    from assistant.booking.timeparse import extract_time
+
+    return extract_time(after) is None  # 不洗了 后天下午三点吧: a new time is a move
 # Leaving only when nothing else in the message answers (算了，明天下午三点吧).
 WEAK_STOP_RE = re.compile(r"算了|取消吧|^取消$|退出")
 

@@ -26,7 +26,7 @@ def test_others_letting_go_or_a_question_is_no_leaving(said: str) -> None:
 # --- a person asked for in plain words ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("said", ["俺想跟个真人说话", "给我叫个活人来听电话", "有没有活人啊 这个我搞不懂", "我要同人讲 不跟机器讲"])
+@pytest.mark.parametrize("said", ["我想直接同活人聊几句", "这机器听不懂 请让我和真人通话", "到底有没有真人在 电脑我弄不来", "我要同人讲 不跟机器讲"])
 def test_a_person_asked_for_in_plain_words(said: str) -> None:
     assert form_turns.wants_person(said)
 
@@ -36,7 +36,7 @@ def test_talk_of_people_that_asks_for_none(said: str) -> None:
     assert not form_turns.wants_person(said)
 
 
-@pytest.mark.parametrize("said", ["俺要找人", "你给俺喊个人来", "快来个人吧"])
+@pytest.mark.parametrize("said", ["俺要找人", "帮我找一个人过来吧", "快来个人吧"])
 def test_a_person_and_nothing_else_is_one_word_away(said: str) -> None:
     assert form_turns.wants_person(said)
 
@@ -48,4 +48,19 @@ def test_someone_sent_for_a_job_or_asked_by_the_resident_is_no_hand_off(said: st
 
 def test_a_person_in_plain_words_is_staff_asked_for() -> None:
     assert form_turns.wants_person("门口水管爆了 我想跟个活人说", staff_only=True)
-    assert not form_turns.wants_person("你给俺喊个人来", staff_only=True)
+    assert not form_turns.wants_person("帮我找一个人过来吧", staff_only=True)
+
+
+# --- review 23 MUST 14: a let-go with a new time or day after it moves the service, it does not leave ----------
+
+
+@pytest.mark.parametrize("said", ["先不洗了 后天下午两点来吧", "不剪了 挪到礼拜五上午", "不修了 换个日子再说", "那先不扫了 下周一再扫吧"])
+def test_a_let_go_then_another_time_is_a_move_not_leaving(said: str) -> None:
+    assert not form_turns.is_stop(said)
+    assert form_turns.classify("inform", said, answers=True) == "answer"
+
+
+@pytest.mark.parametrize("said", ["先不洗了 太折腾", "俺不修了 凑合用吧"])
+def test_a_let_go_with_no_time_after_it_still_leaves(said: str) -> None:
+    assert form_turns.is_stop(said)
+    assert form_turns.classify("inform", said, answers=True) == "stop"
