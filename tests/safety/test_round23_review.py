@@ -203,3 +203,16 @@ def test_glass_or_a_window_falling_on_a_person_fires(text):
 ])
 def test_glass_or_a_window_as_the_thing_hit_stays_quiet(text):
     assert not fires(text)
+
+
+# --- SHOULD 8: a memory (想起来还怕) holds only up to a turn to now ------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "想起来还怕 刚才我妈在厕所摔倒了 现在还起不来",
+    "想起来就后怕 刚刚厨房油锅起火了 火还没灭",
+])
+def test_a_memory_then_a_turn_to_now_fires(text):
+    assert fires(text)
+
+
+def test_a_memory_alone_stays_quiet():
+    assert not fires("想起来小时候村里那场大火 烧了半条街 到今天都忘不掉")
