@@ -76,7 +76,8 @@ _NOT_A_NEW_REPORT = re.compile(
     r"(我的|我那个|上次|上回|上趟|之前|前几天|前两天|前天|昨天)[^，,。！!]{0,12}(投诉|报修|反映|提交|报的|说的|说了)"
     r"|(投诉|报修|反映)(的|滴|过|单|记录)|(投诉|报修|反映)了(半个月|那么久|好久|好些天|好几天)"
     r"|处理得|处理了没|处理完|有人处理没|在处理|怎么样了?|咋样|咋个样|哪一步|那事|那个事"
-    r"|有人来看没|修了没|修好了?没|(?:管|清|弄|搞|处理)(?:好|完)?了没|gd\d"
+    # 修好了伐 / 弄好了伐: Shanghai speech asks with 伐 as others with 没.
+    r"|有人来看没|修了(?:没|伐)|修好了?(?:没|伐)|(?:管|清|弄|搞|处理)(?:好|完)?了(?:没|伐)|gd\d"
     r"|预约|约个|约一下|想约|帮我约|约做|约修|约人|请个师傅|订个|想借|借个"
 )
 # Words about an answer or a price (结果, 回复, 多少): a question about an earlier report or
@@ -97,10 +98,15 @@ _PROBLEM_WORDS = re.compile(
     r"|(?:一直|老是?|总是?|不停地?|直)闪|闪来闪去|闪个没完|返味|反味|串味|冒味"
     r"|隐患|晃眼|扰民|影响休息|太危险|高空抛物|电梯.{0,4}(停|卡|不动|关人)"
     r"|滴到|渗到|漏到|往下滴|水[^，,。！!？?]{0,4}滴|坏球|坏求|坏逑|烂球|黑黢黢|黑漆漆|黑咕隆咚|黑乎乎"
+    # 龙头坏脱了 / 水管爆脱了 / 灯泡闷脱了: Shanghai speech ends the fault with 脱 (坏掉了).
+    r"|(?:坏|爆|断|裂|漏|塌|闷|烧)脱"
 )
 # Everyday places residents name instead of a building number (我家楼上漏水): for this
 # rule they place the problem as a building number would.
-_EVERYDAY_PLACE = re.compile(r"我家|俺家|我们家|楼上|楼下|隔壁|对门|楼道|单元门|小区门口|地下室|车库|电梯里")
+# 屋里厢 / 屋里向 / 灶披间: "at home" and "the kitchen" in Shanghai speech.
+_EVERYDAY_PLACE = re.compile(
+    r"我家|俺家|我们家|楼上|楼下|隔壁|对门|楼道|单元门|小区门口|地下室|车库|电梯里|屋里[厢向头]|阿拉屋里|灶披间|灶头间"
+)
 # A category keyword at least this heavy (``classify.LEXICON``: 路灯, 楼道灯, 电梯, 养鸡...)
 # names what the problem is about.
 _STRONG_WEIGHT = 2.0

@@ -103,3 +103,17 @@ def test_a_fire_on_a_place_stays_fire_safety(said: str) -> None:
 @pytest.mark.parametrize("said", ["物业天天不修电梯 我急得上火", "楼下广场舞吵得我心里上火"])
 def test_a_temper_said_as_shanghuo_is_no_fire(said: str) -> None:
     assert classify_category(said).category != "消防安全"
+
+
+# --- a home fault in Shanghai speech (坏脱了 at 屋里厢) is a report, also when heard as a progress question -----
+
+
+@pytest.mark.parametrize("said", ["屋里向抽水马桶个水箱断脱了 侬喊个师傅上门", "灶披间个水管爆脱了 师傅啥辰光好来",
+                                  "卫生间灯泡闷脱了 侬寻个人来调一调"])
+def test_a_home_fault_said_in_shanghai_speech_reads_as_a_report(said: str) -> None:
+    assert reads_as_complaint(said)
+
+
+@pytest.mark.parametrize("said", ["屋里厢空调弄好了伐", "伊拉屋里厢昨日脱了一双鞋子在门口"])
+def test_asking_after_a_repair_or_taking_off_shoes_is_no_report(said: str) -> None:
+    assert not reads_as_complaint(said)
