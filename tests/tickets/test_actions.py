@@ -450,6 +450,15 @@ async def test_a_new_problem_heard_as_a_progress_question_opens_the_complaint_fo
     assert dispatcher.messages == []
 
 
+@pytest.mark.parametrize("text", ["屋里向抽水马桶个水箱断脱了 侬喊个师傅上门", "灶披间个水管爆脱了 师傅啥辰光好来"])
+async def test_a_home_fault_in_shanghai_speech_heard_as_a_progress_question_is_filed(app_env: Database, text):
+    # review 23 (convB): no records, a fault of their own home asked a worker for — the fault, not 没有投诉记录.
+    dispatcher = CollectingDispatcher()
+    events = await ActionCheckTicket().run(dispatcher, tracker(text, intent="check_ticket"), DOMAIN)
+    assert events == [{"event": "followup", "name": "complaint_form", "timestamp": None}]
+    assert dispatcher.messages == []
+
+
 @pytest.mark.parametrize(("text", "intent"), [("好，帮我报", "affirm"), ("帮我登记一下吧", "nlu_fallback")])
 async def test_asking_to_file_what_was_just_filed_says_it_is_filed(app_env: Database, text, intent):
     filled = {"complaint_description": "12号楼楼顶漏水漏到我家了", "complaint_location": "12号楼"}
