@@ -253,6 +253,15 @@ DEFAULT_SETS: list[dict[str, str]] = [
                 "round 20: macro-F1 0.908, 0.912 with the vote; service_type 0.907), then round 22 was tuned on its errors",
     },
     {
+        "name": "blind21",
+        "path": "bench/nlu_blind21.yml",
+        "label": "blind",
+        "note": "748 lines (19 intents, 129 service_type spans over the ten catalogue services), written on "
+                "2026-12-07 by a helper who saw only its brief (6d7b959, bench/nlu_blind21.md) while round 23 "
+                "was tuned on set 20; measured once at round 23's end (5c48d53, the NLU data unchanged since "
+                "round 20: macro-F1 0.926, 0.927 with the vote; service_type 0.969)",
+    },
+    {
         "name": "blind20",
         "path": "bench/nlu_blind20.yml",
         "label": "tuned",
@@ -453,6 +462,14 @@ DEFAULT_EMERGENCY_SETS: list[dict[str, str]] = [
         "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-07 by a helper who "
                 "saw only its brief (d62446f, bench/emergency_blind21.md) while round 21 was tuned on set 20; "
                 "measured once at round 21's end (850f471: butler 0.961 / 4.6 %, net 0.952 / 4.0 %), then round 22 was tuned on its errors",
+    },
+    {
+        "name": "emergency_blind23",
+        "path": "bench/emergency_blind23.jsonl",
+        "label": "blind",
+        "note": "558 lines (207 emergencies, 351 same-topic look-alikes), written on 2026-12-07 by a helper who "
+                "saw only its brief (c4efa8d, bench/emergency_blind23.md) while round 23 was tuned on set 22; "
+                "measured once at round 23's end (5c48d53: butler 0.966 / 4.8 %, net 0.952 / 4.8 %)",
     },
     {
         "name": "emergency_blind22",
