@@ -130,7 +130,7 @@ class Lexicon:
 
 
 def _expand(pattern: str, macros: dict[str, str]) -> str:
-    for _ in range(4):  # macros may use macros (PERSON uses ELDER)
+    for _ in range(6):  # macros may use macros (PERSON uses ELDER, AWAYSIGN the silent-elder cues)
         expanded = re.sub(r"<([A-Z]+)>", lambda m: macros[m.group(1)], pattern)
         if expanded == pattern:
             break
@@ -179,6 +179,14 @@ def lexicon() -> Lexicon:
     if unknown:
         raise ValueError(f"unknown kinds in cues.yml: {sorted(unknown)}")
     cues = tuple(_cue(kind, entry, macros) for kind in KIND_ORDER for entry in raw.get(kind) or [])
+    # final review 23 (MUST 5): what says a "gone away" (去旅游, 去女儿家) does not explain an elder's silence is any
+    # silent-elder cue said after it (电视一直响着, 报纸堆了, 臭味, 外卖没拿), not a second list that lags the cues; the
+    # cues of not being seen or reached (<NOSEE>: 这几天没见人; `absence`: 好几天不回) are the very absence a trip explains
+    # (the phone that fails, 打不通/关机, is listed in the macro already)
+    silence_signs = (entry if isinstance(entry, str) else entry["cue"] for entry in raw.get("silent_elder") or []
+                     if isinstance(entry, str) or not entry.get("absence"))
+    silence_signs = [cue for cue in silence_signs if "<NOSEE>" not in cue]
+    macros["AWAYSIGN"] = "(?:" + "|".join([macros["AWAYSIGN"], *(f"(?:{sign})" for sign in silence_signs)]) + ")"
 
     s = _load_yaml((DATA / "suppressors.yml").read_text(encoding="utf-8"))
 

@@ -545,6 +545,11 @@ _TOLD_AFTER = re.compile(r"还没|没找到|找不到|小时|钟头|岁|天黑|�
 _FIRST_ONLY = re.compile(r"想先(?:学|了解)")
 _ASKED_THEN = re.compile(r"(?:能不能|能否|可不可以|可以吗|怎么|咋|如何|吗|么|是不是|要不要|该不该|对不对|才对|什么|啥|哪|多[深久少长大重远])[^。]{0,12}[。?？,]?"
                          r"[^。]{0,3}$")
+# final review 23 (MUST 1): … and only while the emergency asked of is nobody's in particular (老人摔倒了…能不能马上扶起来？):
+# a place or person of the resident's (厨房着火了 用水能灭吗, 老伴喘不上气 咋办) or a sign said as now (煤气漏了
+# 味道好大 怎么关啊, 嘴唇发紫) makes the question about their own emergency, and 想先学 is "first, before I act"
+_OWN_HERE = re.compile(r"(?:我|俺|咱)(?:们)?(?:家|这|的)|家里|屋里|厨房|卫生间|厕所|阳台|客厅|卧室|楼道|楼下|楼上|门口|隔壁|对门"
+                       r"|老伴|老公|老婆|爱人|孩子|孙|(?:好|很|太|特别|越来越)(?:大|浓|重|呛|冲|多|烫|猛|厉害)|发紫|发青|发白")
 _GENERAL_FRAME = re.compile(r"一般|万一|如果|要是|想学|学学|讲讲|请教|有经验|科普|知识|有没有(?:好|什么)?(?:办法|法子)|有啥(?:好)?(?:办法|法子)|问问|群里|讨论")
 
 
@@ -802,10 +807,12 @@ class _Message:
         # resident's own (我妈, 刚才) whatever the question around it.
         self.learning = (None if self.urgent or s.hypothetical_learning is None
                          else s.hypothetical_learning.search(text))
-        if (self.learning is not None and _FIRST_ONLY.fullmatch(self.learning.group())
-                and not _ASKED_THEN.search(text, 0, self.learning.start())):
-            # review 23 (MUST 2): bare 先 is "first, before I act" (煤气漏了 味道很大 我想先学一下怎么关总阀) — ahead of
-            # time only after a question of the resident's own (…能不能马上扶起来。我想先学学)
+        # review 23 (MUST 2): bare 先 is "first, before I act" (煤气漏了 味道很大 我想先学一下怎么关总阀) — ahead of
+        # time only after a question of the resident's own (…能不能马上扶起来。我想先学学), and (final review 23, MUST 1)
+        # only of an emergency that is nobody's in particular (_OWN_HERE)
+        first_only = self.learning is not None and bool(_FIRST_ONLY.fullmatch(self.learning.group()))
+        if first_only and (not _ASKED_THEN.search(text, 0, self.learning.start())
+                           or _OWN_HERE.search(text) or _STATE_NOW.search(text)):
             self.learning = None
         self.learning_own = (None if s.hypothetical_learning_own is None
                              else s.hypothetical_learning_own.search(text))
