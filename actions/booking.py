@@ -1320,6 +1320,18 @@ class ActionCancelBooking(Action):
                 ref = resolve_booking_reference(session, tracker.sender_id, _text(tracker), now=now())
             dispatcher.utter_message(text=conversation.kept_text(ref.booking if ref.match == "one" else None))
             return _reset()
+        if not tracker.get_slot("booking_cancel_pending") and conversation.keeps_every_one_named(_text(tracker)):
+            # 理发不用取消了 助餐也保留: every booking named is kept; asking 要取消…理发…吗？ about
+            # the one just kept would let a reflexive 好 cancel it. Said kept, nothing asked.
+            # (None of them booked: the usual answer below says so.)
+            with database.session() as session:
+                ref = resolve_booking_reference(session, tracker.sender_id, _text(tracker), now=now())
+            if ref.match != "none":
+                # Two kept (理发…助餐也保留): said of them all, not of the one the reference picked.
+                several = len(conversation.services_named(_text(tracker))) > 1
+                dispatcher.utter_message(
+                    text=conversation.kept_text(ref.booking if ref.match == "one" and not several else None))
+                return _reset()
         wish = _wish_to_book(tracker) or _service_picked(tracker)
         if wish is not None:
             return wish

@@ -29,10 +29,66 @@ STOP_RE = re.compile(
 LETS_SERVICE_GO_RE = re.compile(
     r"(?:^|(?<=[，,。.！!\s]))(?:那就?|我|俺|算了)?先?不(?:剪|理|洗|修|扫|打扫|检查|体检|洗澡|冲凉)了(?![吗嘛么])"
 )
-_BOOKS_ANOTHER_RE = re.compile(r"约|订|换成|改成")
+# 约了 / 订过 tell of an appointment the resident already has (不剪了 明天约了医生: a reason), never
+# one asked for.
+_BOOKS_ANOTHER_RE = re.compile(r"约(?![了过])|订(?![了过])|换成|改成")
 # 先不洗了 改到后天 / 不剪了 换个日子: the same service moved, not let go (the time said after it is
 # read by extract_time; these are the moves that name no time yet).
 _MOVES_IT_RE = re.compile(r"改到|改在|改天|挪到|推到|延到|换个?(?:时间|日子|天|时候|钟点)|换一天|再(?:剪|理|洗|修|扫|约)")
+
+
+# The words of a time, taken out of a clause to see what the clause says besides the time.
+_TIME_WORDS_RE = re.compile(
+    r"大后天|后天|明天|今天|明儿|今儿|明早|明晚|今早|今晚|周末|月底|月初|下(?:个)?月"
+    r"|(?:下下个?|下个?|这个?|本)?(?:周|星期|礼拜)[一二三四五六日天末]?"
+    r"|[\d一二三四五六七八九十]+\s*月(?:\s*[\d一二三四五六七八九十]+\s*[号日])?|[\d一二三四五六七八九十]+\s*[号日]"
+    r"|上午|下午|早上|早晨|清早|晚上|中午|午后|傍晚|白天|夜里"
+    r"|[零〇一二两三四五六七八九十\d]{1,3}\s*(?:点|时)(?:\s*(?:半|一刻|三刻|[零〇一二三四五六七八九十\d]{1,3}\s*分?))?钟?"
+    r"|\d{1,2}:\d{2}"
+)
+# What a clause may say besides its time when that time is the new appointment (后天下午三点吧 /
+# 那就礼拜五上午来剪 / 改明天行不行 / 明天我有空): a move word before it, then coming, doing the
+# service, being free and asking whether it suits. Anything else is the clause's own saying, and
+# its time belongs to that (我明天要去医院 / 今天腿疼 / 明天再说吧 / 明天我儿子回来帮我修: a reason).
+_NEW_TIME_TAIL_RE = re.compile(
+    r"(?:那|就|还是|要不|改|挪|换|推|到|成|在|以后|之后|左右|前后|也|都|再|来|过来|上门|能不能|能|可不可以|可以"
+    r"|行不行|行|好不好|好|成不成|中|(?:我|俺)?(?:有空|有时间|在家|方便)|剪|理|洗|修|扫|打扫|检查|体检|洗澡|冲凉|弄|做|约"
+    r"|吧|吗|嘛|么|啊|呀|呢|哈|啦|咋样|怎么样|的)*"
+)
+_CLAUSE_RE = re.compile(r"[^，,。.！!？?；;、\s]+")
+
+
+def _new_time_clause(after: str) -> int | None:
+    """Where, in what follows a let-go, a clause names a new time for the same service: the
+    time is the clause's head and nothing of the clause's own follows (``_NEW_TIME_TAIL_RE``).
+    A time standing alone is read with the clause after it (明天 我要去医院 is a reason)."""
+    from assistant.booking.timeparse import extract_time
+
+    clauses = list(_CLAUSE_RE.finditer(after))
+    index = 0
+    while index < len(clauses):
+        start, clause = clauses[index].start(), clauses[index].group()
+        while not _TIME_WORDS_RE.sub("", clause) and index + 1 < len(clauses):
+            index += 1  # 后天 下午三点吧 / 明天 我要去医院: the time's own clause follows it
+            clause += clauses[index].group()
+        index += 1
+        if (_TIME_WORDS_RE.search(clause) and _NEW_TIME_TAIL_RE.fullmatch(_TIME_WORDS_RE.sub("", clause))
+                and extract_time(clause) is not None):
+            return start
+    return None
+
+
+def new_time_after_let_go(text: str | None) -> str | None:
+    """不剪了 今天有点累 周六上午十点吧 -> 周六上午十点吧: the new time a service let go is moved
+    to, from its clause on, so that the booking's time is read there and never from the reason
+    said before it (今天). None when no service is let go or no new time is named."""
+    said = _clean(text)
+    let_go = LETS_SERVICE_GO_RE.search(said)
+    if not let_go:
+        return None
+    after = said[let_go.end():]
+    start = _new_time_clause(after)
+    return after[start:] if start is not None else None
 
 
 def _lets_service_go(said: str) -> bool:
@@ -42,9 +98,8 @@ def _lets_service_go(said: str) -> bool:
     after = said[let_go.end():]
     if _BOOKS_ANOTHER_RE.search(after) or _MOVES_IT_RE.search(after):
         return False
-    from assistant.booking.timeparse import extract_time
-
-    return extract_time(after) is None  # 不洗了 后天下午三点吧: a new time is a move
+    # 不洗了 后天下午三点吧 moves the service; 不剪了 我明天要去医院 lets it go, with its reason.
+    return _new_time_clause(after) is None
 # Leaving only when nothing else in the message answers (算了，明天下午三点吧).
 WEAK_STOP_RE = re.compile(r"算了|取消吧|^取消$|退出")
 

@@ -252,6 +252,9 @@ def time_from(text: str | None, entity_values: Iterable[str] = (), now: datetime
         match = ISO_SLOT_RE.search(value or "")
         if match:
             return f"{match.group(1)}T{match.group(2)}"
+    # 不剪了 今天有点累 周六上午吧: a service let go and moved; the time is the new one, never
+    # the day in the reason said before it.
+    text = form_turns.new_time_after_let_go(text) or text
     # The whole message first: NLU may tag only part of it (下午三点 of 明天下午三点).
     candidates = ([text] if text else []) + [v for v in entity_values if v]
     for candidate in candidates:
@@ -1648,6 +1651,27 @@ def cancel_taken_back(text: str | None) -> bool:
             if _KEEP_BOOKING_RE.match(c) and not _cancels_itself(c) and not _NO_USE_RE.search(c)]
     cancelled = [i for i, c in enumerate(clauses) if _CANCEL_WORD_RE.search(c) and i not in kept]
     return bool(kept) and bool(cancelled) and kept[-1] > cancelled[-1]
+
+
+# 助餐也保留 / 吃饭那个也留着 / 保洁照旧: a booking named, then kept.
+_KEPT_SAID_RE = re.compile(r"留着|保留|不变|照常|照旧")
+
+
+def keeps_every_one_named(text: str | None) -> bool:
+    """理发不用取消了 助餐也保留: every clause keeps a booking (its cancel negated, or 留着 /
+    保留 / 照常), none cancels one or asks anything else (改到后天 / 助餐退了吧 / 要不要留着呢):
+    nothing is to be cancelled, so nothing is asked."""
+    said = unicodedata.normalize("NFKC", text or "").strip()
+    if not said or said.startswith("/") or re.search(r"[?？吗呢]|要不要|该不该|用不用|是不是", said):
+        return False
+    clauses = _clauses(said)
+    return bool(clauses) and keeps_booking(said) and all(
+        (_KEEP_BOOKING_RE.match(c) or _named_then_kept(c) or _KEPT_SAID_RE.search(c))
+        and not _cancels_itself(c)
+        and not _NO_USE_RE.search(c)
+        and not _CANCEL_WORD_RE.search(NEGATED_CANCEL_RE.sub("", c))
+        for c in clauses
+    )
 
 
 def _cancels_itself(clause: str) -> bool:
