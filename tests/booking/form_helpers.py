@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.booking as booking_actions
+from assistant.booking.service import book
 from assistant.booking.timeparse import TZ
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=TZ)  # Sunday
@@ -36,3 +37,12 @@ def run(action, trk: Tracker, domain: dict) -> tuple[dict, list[dict], list[dict
 
 def texts(messages: list[dict]) -> str:
     return " ".join(m.get("text") or "" for m in messages)
+
+
+def clean_and_meal(db, sender: str):
+    """A 保洁 booking on Tuesday morning and a 助餐 one on Wednesday evening of one resident: the pair the
+    cancel-one-keep-the-other tests choose between."""
+    clean = book(db, sender_id=sender, service="保洁", starts_at=datetime(2026, 12, 1, 9), address="和平里3号",
+                 now=NOW)
+    meal = book(db, sender_id=sender, service="助餐", starts_at=datetime(2026, 12, 2, 17), now=NOW)
+    return clean, meal

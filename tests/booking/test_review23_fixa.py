@@ -6,14 +6,13 @@ without Rasa."""
 
 from __future__ import annotations
 
-from datetime import datetime
 
 import pytest
 
 import actions.booking as booking_actions
 from assistant.booking.conversation import cancels_again, keeps_booking
-from assistant.booking.service import book, get_booking
-from tests.booking.form_helpers import NOW, run, texts
+from assistant.booking.service import get_booking
+from tests.booking.form_helpers import NOW, clean_and_meal, run, texts
 from tests.booking.form_helpers import tracker as _tracker
 
 SENDER = "web:rv23a"
@@ -24,11 +23,6 @@ def fixed_now(monkeypatch):
     monkeypatch.setattr(booking_actions, "now", lambda: NOW)
 
 
-def _clean_and_meal(db):
-    clean = book(db, sender_id=SENDER, service="保洁", starts_at=datetime(2026, 12, 1, 9), address="和平里3号",
-                 now=NOW)
-    meal = book(db, sender_id=SENDER, service="助餐", starts_at=datetime(2026, 12, 2, 17), now=NOW)
-    return clean, meal
 
 
 @pytest.mark.parametrize("said", [
@@ -36,7 +30,7 @@ def _clean_and_meal(db):
     "家政那个先不用退 吃饭的别动",
 ])
 def test_a_negated_cancel_cancels_nothing_unasked(app_env, domain, said):
-    clean, meal = _clean_and_meal(app_env)
+    clean, meal = clean_and_meal(app_env, SENDER)
     trk = _tracker(said, intent="cancel_booking", sender=SENDER, form_active=False)
     _, messages, _ = run(booking_actions.ActionCancelBooking(), trk, domain)
     assert "已经取消" not in texts(messages)
@@ -46,7 +40,7 @@ def test_a_negated_cancel_cancels_nothing_unasked(app_env, domain, said):
 
 
 def test_a_cancel_not_negated_with_another_kept_is_still_done(app_env, domain):
-    clean, meal = _clean_and_meal(app_env)
+    clean, meal = clean_and_meal(app_env, SENDER)
     trk = _tracker("家政那个给我撤掉 晚饭那顿不用退", intent="cancel_booking", sender=SENDER, form_active=False)
     _, messages, _ = run(booking_actions.ActionCancelBooking(), trk, domain)
     assert "取消" in texts(messages) and "吗" not in texts(messages)

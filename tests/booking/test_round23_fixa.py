@@ -12,7 +12,7 @@ import pytest
 import actions.booking as booking_actions
 from assistant.booking.service import book, get_booking
 from assistant.booking.timeparse import extract_time
-from tests.booking.form_helpers import NOW, run, texts
+from tests.booking.form_helpers import NOW, clean_and_meal, run, texts
 from tests.booking.form_helpers import tracker as _tracker
 
 SENDER = "web:r23a"
@@ -23,11 +23,6 @@ def fixed_now(monkeypatch):
     monkeypatch.setattr(booking_actions, "now", lambda: NOW)
 
 
-def _clean_and_meal(db):
-    clean = book(db, sender_id=SENDER, service="保洁", starts_at=datetime(2026, 12, 1, 9), address="和平里3号",
-                 now=NOW)
-    meal = book(db, sender_id=SENDER, service="助餐", starts_at=datetime(2026, 12, 2, 17), now=NOW)
-    return clean, meal
 
 
 def _cancel(db, domain, said):
@@ -41,7 +36,7 @@ def _cancel(db, domain, said):
     "家政那个取消了吧 吃饭的还要",
 ])
 def test_one_cancelled_and_another_kept_is_done_at_once(app_env, domain, said):
-    clean, meal = _clean_and_meal(app_env)
+    clean, meal = clean_and_meal(app_env, SENDER)
     slots, messages, _ = _cancel(app_env, domain, said)
     assert "取消" in texts(messages) and "吗" not in texts(messages)
     with app_env.session() as session:
@@ -55,7 +50,7 @@ def test_one_cancelled_and_another_kept_is_done_at_once(app_env, domain, said):
     "保洁取消 助餐改到礼拜三",  # something else asked of the other
 ])
 def test_a_cancel_that_weighs_nothing_is_still_asked(app_env, domain, said):
-    clean, meal = _clean_and_meal(app_env)
+    clean, meal = clean_and_meal(app_env, SENDER)
     slots, messages, _ = _cancel(app_env, domain, said)
     with app_env.session() as session:
         assert get_booking(session, clean.id).status == "booked"
@@ -63,7 +58,7 @@ def test_a_cancel_that_weighs_nothing_is_still_asked(app_env, domain, said):
 
 
 def test_the_one_kept_is_not_the_one_asked_about(app_env, domain):
-    clean, meal = _clean_and_meal(app_env)
+    clean, meal = clean_and_meal(app_env, SENDER)
     _, messages, _ = _cancel(app_env, domain, "助餐那个退了 保洁不变")
     with app_env.session() as session:
         assert get_booking(session, meal.id).status == "cancelled"
@@ -72,7 +67,7 @@ def test_the_one_kept_is_not_the_one_asked_about(app_env, domain):
 
 def test_the_same_service_booked_twice_is_still_asked(app_env, domain):
     book(app_env, sender_id=SENDER, service="助餐", starts_at=datetime(2026, 12, 1, 11), now=NOW)
-    _, meal = _clean_and_meal(app_env)
+    _, meal = clean_and_meal(app_env, SENDER)
     slots, _, _ = _cancel(app_env, domain, "助餐取消掉 保洁留着")
     with app_env.session() as session:
         assert get_booking(session, meal.id).status == "booked"
