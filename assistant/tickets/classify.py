@@ -214,8 +214,9 @@ SHOP_OUT_WEIGHT = 3.0
 _NOT_FIRE = (("黑灯瞎火", "很黑"), ("火急火燎", ""), ("火气", ""), ("恼火", ""),
              ("火车", ""), ("火锅", ""), ("火腿", ""), ("火龙果", ""))
 # 上火 is a temper only after a body or a feeling (嘴上火, 急得上火, 容易上火); after a place it is
-# "on … a fire" (阳台上火苗窜起来了, 屋顶上火光一片, 楼上火很大), which is the fire itself.
-_TEMPER_UP_RE = re.compile(r"(?:嘴|嘴巴|口|牙|喉咙|嗓子|眼睛|心里|急|气|愁|容易|有点|有些|老是|总是|又|都)上火")
+# "on … a fire" (阳台上火苗窜起来了, 屋顶上火光一片, 楼上火很大), which is the fire itself. The bare
+# adverbs 又 / 都 are not a body: 二楼又上火了 is the second floor on fire again (final review 23 SHOULD 5).
+_TEMPER_UP_RE = re.compile(r"(?:嘴|嘴巴|口|牙|喉咙|嗓子|眼睛|心里|急|气|愁|容易|有点|有些|老是|总是)上火")
 
 
 def _without_idle_fire(text: str) -> str:

@@ -100,6 +100,12 @@ def test_a_fire_on_a_place_stays_fire_safety(said: str) -> None:
     assert classify_category(said).category == "消防安全"
 
 
+@pytest.mark.parametrize("said", ["三楼又上火了 烟往上冒", "车库都上火了 快叫人"])
+def test_a_place_on_fire_again_after_a_bare_adverb_stays_fire_safety(said: str) -> None:
+    # final review 23 SHOULD 5: 又 / 都 before 上火 are no body or feeling
+    assert classify_category(said).category == "消防安全"
+
+
 @pytest.mark.parametrize("said", ["物业天天不修电梯 我急得上火", "楼下广场舞吵得我心里上火"])
 def test_a_temper_said_as_shanghuo_is_no_fire(said: str) -> None:
     assert classify_category(said).category != "消防安全"
